@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use crate::ast;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::ir::Protocol;
 use crate::kind::{Kind, UNIT, prelude_shape};
 use crate::load::LoadedModel;
 use crate::pattern::{Pattern, PatternError, Patterns};
@@ -31,6 +32,7 @@ pub fn check(model: &LoadedModel) -> (Diagnostics, Patterns) {
     for (id, loaded) in &model.shapes {
         checker.check_shape(id, &loaded.file, &loaded.shape);
     }
+    checker.check_streams();
     checker.out.extend(crate::trait_definitions::check(model));
     checker.out.extend(crate::http_bindings::check(model));
     checker.out.sort();
@@ -299,12 +301,10 @@ impl<'a> Checker<'a> {
         Some(kind)
     }
 
-    /// Whether the service speaks awsJson1.0 or 1.1, which ignore `@jsonName`.
-    fn is_aws_json(&self) -> bool {
+    /// Whether a service of the model speaks one of `protocols`.
+    fn speaks(&self, protocols: &[Protocol]) -> bool {
         self.model.shapes.values().any(|s| {
-            s.shape.kind == "service"
-                && (s.shape.traits.contains_key("aws.protocols#awsJson1_1")
-                    || s.shape.traits.contains_key("aws.protocols#awsJson1_0"))
+            s.shape.kind == "service" && crate::lower::protocol(&s.shape.traits).is_some_and(|p| protocols.contains(&p))
         })
     }
 
@@ -332,6 +332,68 @@ impl<'a> Checker<'a> {
             }
         }
         self.check_errors(site, &shape.errors);
+    }
+
+    /// Smithy's rules for streams (`@streaming` blobs and unions), on which
+    /// the generated types rely: a stream is the whole body of a message, so
+    /// a shape holding one may be only an operation's input or output, not
+    /// a member's target or an error (a structure holding a byte stream
+    /// cannot be cloned or compared, nor can anything around it); and a
+    /// member targeting a byte stream is `@required` or has a `@default`.
+    fn check_streams(&mut self) {
+        let model = self.model;
+        // Each shape that holds a stream, with the member that does.
+        let mut holders: BTreeMap<&str, &str> = BTreeMap::new();
+        for (id, loaded) in &model.shapes {
+            if self.trait_shapes.contains(id) {
+                continue;
+            }
+            for (name, member) in members_of(&loaded.shape) {
+                let Some(target) = model.shapes.get(&member.target) else { continue };
+                if !target.shape.traits.contains_key("smithy.api#streaming") {
+                    continue;
+                }
+                holders.entry(id).or_insert(name);
+                let required_or_default = member.traits.contains_key("smithy.api#required")
+                    || member.traits.contains_key("smithy.api#default")
+                    || target.shape.traits.contains_key("smithy.api#default");
+                if target.shape.kind == "blob" && !required_or_default {
+                    self.out.push(Site { file: &loaded.file, id, member: Some(name) }.error(
+                        format!(
+                            "targets the @streaming blob {}, but is neither @required nor defaulted",
+                            member.target
+                        ),
+                        "mark the member @required, or give it @default(\"\") (a stream that is absent is empty)",
+                    ));
+                }
+            }
+        }
+        let holds = |target: &str| holders.get_key_value(target);
+        for (id, loaded) in &model.shapes {
+            let site = Site { file: &loaded.file, id, member: None };
+            for (name, member) in members_of(&loaded.shape) {
+                if let Some((holder, stream)) = holds(&member.target) {
+                    self.out.push(Site { member: Some(name), ..site }.error(
+                        format!(
+                            "targets {holder}, which holds the stream `{stream}`: a stream is a message's whole body, \
+                             so only an operation's input or output may hold one"
+                        ),
+                        "target a shape without the stream, or make the stream a member of the operation's input or \
+                         output",
+                    ));
+                }
+            }
+            for error in &loaded.shape.errors {
+                if let Some((holder, stream)) = holds(&error.target) {
+                    self.out.push(Site { member: Some("errors"), ..site }.error(
+                        format!(
+                            "lists the error {holder}, which holds the stream `{stream}`: errors cannot hold streams"
+                        ),
+                        "remove the stream from the error structure",
+                    ));
+                }
+            }
+        }
     }
 
     /// One warning per operation with an event stream: it is generated, but
@@ -507,14 +569,25 @@ impl<'a> Checker<'a> {
             "smithy.api#httpError" if value.as_u64().is_some_and(|code| !(200..=599).contains(&code)) => {
                 self.out.push(bad("must be an HTTP status code"));
             }
-            "smithy.api#streaming" if kind == Kind::Blob => self.out.push(site.error(
-                "@streaming blobs (byte streams) are not supported: awsJson has no HTTP payload to carry them",
-                "remove @streaming, or model the data as a plain blob",
-            )),
-            "smithy.api#jsonName" if !self.is_aws_json() => self.out.push(site.error(
-                "@jsonName renames members on the wire, which is supported only for awsJson services (they ignore it)",
-                "remove the trait, or generate the service with an awsJson protocol",
-            )),
+            // A byte stream is a message's whole body: only protocols with
+            // HTTP payloads carry one.
+            "smithy.api#streaming" if kind == Kind::Blob && !self.speaks(&[Protocol::RestJson1]) => {
+                self.out.push(site.error(
+                    "@streaming blobs (byte streams) are supported only for restJson1 services: awsJson has no HTTP \
+                     payload to carry them",
+                    "remove @streaming, or model the data as a plain blob",
+                ))
+            }
+            // restJson1 keys members by it; awsJson ignores it.
+            "smithy.api#jsonName"
+                if !self.speaks(&[Protocol::RestJson1, Protocol::AwsJson1_0, Protocol::AwsJson1_1]) =>
+            {
+                self.out.push(site.error(
+                    "@jsonName renames members in JSON documents, which is supported only for restJson1 services \
+                     (awsJson services ignore it)",
+                    "remove the trait, or generate the service with restJson1 or an awsJson protocol",
+                ))
+            }
             "smithy.api#default" => self.check_default(site, kind, member_of, value),
             _ => {}
         }

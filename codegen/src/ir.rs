@@ -348,8 +348,9 @@ pub struct Member {
     /// [`Binding::in_role`]), and only where the structure is the message
     /// itself: the same structure nested inside another value is all body.
     pub binding: Binding,
-    /// `@jsonName`: the member's name in restJson1 JSON bodies, where it
-    /// replaces [`Member::name`]. Set only for restJson1 services (awsJson
+    /// `@jsonName`: the member's key in restJson1 JSON documents, where it
+    /// replaces [`Member::name`] ([`Member::json_key`]); paths in validation
+    /// errors keep the name. Set only for restJson1 services (awsJson
     /// ignores the trait).
     pub json_name: Option<String>,
     /// The target's `@mediaType` (blobs and strings), set by the resolve
@@ -416,15 +417,31 @@ impl Binding {
 }
 
 impl Member {
-    /// Whether the member travels in the JSON document: event streams do
-    /// not, so they have no place in validation tables or readers.
+    /// Whether the member travels in the JSON document: event streams and
+    /// byte streams do not, so they have no place in validation tables or
+    /// readers.
     pub fn in_document(&self) -> bool {
-        !matches!(self.ty.ty, Type::EventStream(_))
+        !matches!(self.ty.ty, Type::EventStream(_) | Type::ByteStream)
+    }
+
+    /// The member's key in the JSON document: its `@jsonName`, else its name.
+    pub fn json_key(&self) -> &str {
+        self.json_name.as_deref().unwrap_or(&self.name)
     }
 
     /// Whether the Rust field is an `Option`: neither required nor defaulted.
+    /// A byte stream never is (absent is empty).
     pub fn is_optional(&self) -> bool {
-        !self.required && self.default.is_none()
+        !self.required && self.default.is_none() && self.ty.ty != Type::ByteStream
+    }
+
+    /// Whether `Default::default()` gives the field's value when the member
+    /// is absent: it is an `Option`, a byte stream (empty), or defaults to
+    /// the Rust type's own default.
+    pub fn takes_rust_default(&self) -> bool {
+        self.is_optional()
+            || self.ty.ty == Type::ByteStream
+            || self.default.as_ref().is_some_and(Default::is_rust_default)
     }
 }
 
@@ -467,6 +484,11 @@ pub enum Type {
     /// An event stream of a `@streaming` union's events, by shape id: not
     /// part of the JSON body.
     EventStream(String),
+    /// A `@streaming` blob: the whole body of a message, read or sent as it
+    /// arrives (`runtime::ByteStream`), not part of any JSON document. Only
+    /// a member of an operation's top-level input or output holds one, and
+    /// never as an `Option`: absent is empty.
+    ByteStream,
     List(Box<TypeRef>),
     Map(Box<TypeRef>, Box<TypeRef>),
 }

@@ -6,10 +6,12 @@
 //!   "structure > member")`, every shape when it has none) must match the
 //!   shape or member, evaluated by [`crate::selector`].
 //! - Its value: a structure trait takes an object of its members (required
-//!   ones present, no others), a list an array, a string a string (one of
-//!   an enum's values), and so on down every member, so that
-//!   `@length(min: "1")` or `@error("bad")` is refused where it is written,
-//!   with the path to the part at fault, whichever trait it is.
+//!   ones present; others are warnings, as in Smithy, except in the
+//!   `smithy.api` traits the generator reads), a union one of its members,
+//!   a list an array, a string a string (one of an enum's values), and so
+//!   on down every member, so that `@length(min: "1")` or `@error("bad")`
+//!   is refused where it is written, with the path to the part at fault,
+//!   whichever trait it is.
 
 use std::collections::BTreeMap;
 
@@ -78,15 +80,18 @@ pub fn check(model: &LoadedModel) -> Diagnostics {
                 }
                 let mut problems = Vec::new();
                 definitions.fits(definition, value, "", &mut problems, 0);
-                // Members the definition does not have are warnings, as
-                // Smithy has them (AWS publishes models with a few), except
-                // in the traits the generator reads, where a misspelt
-                // `minimum` would silently drop a constraint.
-                let read = traits::rule(trait_id) == Some(Rule::Supported);
+                // Members a structure's definition does not have are
+                // warnings, as Smithy has them (AWS publishes models with
+                // `@aws.api#service(serviceName: ...)` and the like), except
+                // in the traits of Smithy's own namespace that the generator
+                // reads, where a misspelt `minimum` would silently drop a
+                // constraint. A union's unknown member is an error, as in
+                // Smithy: the value then has no member that is known.
+                let strict = trait_id.starts_with("smithy.api#") && traits::rule(trait_id) == Some(Rule::Supported);
                 let (unknown, wrong): (Vec<_>, Vec<_>) =
-                    problems.into_iter().partition(|(_, problem)| !read && problem.starts_with("has no member"));
+                    problems.into_iter().partition(|problem| !strict && problem.unknown_member);
                 let help = format!("write the value as the trait's definition, {trait_id}, says");
-                for (error, (path, problem)) in
+                for (error, Problem { path, message: problem, .. }) in
                     wrong.into_iter().map(|p| (true, p)).chain(unknown.into_iter().map(|p| (false, p)))
                 {
                     let at = if path.is_empty() { String::new() } else { format!(" at `{path}`") };
@@ -120,6 +125,21 @@ fn with_article(kind: &str) -> String {
     Kind::parse(kind).map_or_else(|| kind.to_string(), Kind::with_article)
 }
 
+/// Where a trait's value does not fit its definition.
+struct Problem {
+    /// The JSON Pointer to the part at fault (empty for the whole value).
+    path: String,
+    message: String,
+    /// A member a structure's definition does not have.
+    unknown_member: bool,
+}
+
+impl Problem {
+    fn new(path: &str, message: String) -> Self {
+        Problem { path: path.to_string(), message, unknown_member: false }
+    }
+}
+
 struct Definitions<'a> {
     model: &'a LoadedModel,
     vocabulary: &'a BTreeMap<String, LoadedShape>,
@@ -131,20 +151,20 @@ impl Definitions<'_> {
     }
 
     /// Records in `problems` where `value` does not fit the shape `shape`.
-    fn fits(&self, shape: &ast::Shape, value: &Value, path: &str, problems: &mut Vec<(String, String)>, depth: usize) {
+    fn fits(&self, shape: &ast::Shape, value: &Value, path: &str, problems: &mut Vec<Problem>, depth: usize) {
         // Definitions may be recursive (rule sets); values are finite, but
         // stop at a depth no real trait reaches.
         if depth > 64 {
             return;
         }
-        let mut fail = |what: &str| problems.push((path.to_string(), format!("{what}, not {}", describe(value))));
+        let mut fail = |what: &str| problems.push(Problem::new(path, format!("{what}, not {}", describe(value))));
         match (shape.kind.as_str(), value) {
             (_, Value::Null) if shape.kind != "document" => fail("must be a value"),
             ("document", _) => {}
             ("string", Value::String(s)) => {
                 let allowed = legacy_enum(shape);
                 if !allowed.is_empty() && !allowed.contains(&s.as_str()) {
-                    problems.push((path.to_string(), format!("must be one of {}, not {s:?}", allowed.join(", "))));
+                    problems.push(Problem::new(path, format!("must be one of {}, not {s:?}", allowed.join(", "))));
                 }
             }
             ("enum", Value::String(s)) => {
@@ -157,7 +177,7 @@ impl Definitions<'_> {
                     })
                     .collect();
                 if !allowed.iter().any(|a| a == s) {
-                    problems.push((path.to_string(), format!("must be one of {}, not {s:?}", allowed.join(", "))));
+                    problems.push(Problem::new(path, format!("must be one of {}, not {s:?}", allowed.join(", "))));
                 }
             }
             ("string" | "enum", _) => fail("must be a string"),
@@ -191,14 +211,14 @@ impl Definitions<'_> {
                 let members = self.members_fit(shape, entries, path, problems, depth);
                 for (name, member) in members {
                     if member.traits.contains_key("smithy.api#required") && !entries.contains_key(name) {
-                        problems.push((path.to_string(), format!("needs its required member `{name}`")));
+                        problems.push(Problem::new(path, format!("needs its required member `{name}`")));
                     }
                 }
             }
             ("structure", _) => fail("must be an object"),
             ("union", Value::Object(entries)) => {
                 if entries.len() != 1 {
-                    problems.push((path.to_string(), "must set exactly one member of the union".to_string()));
+                    problems.push(Problem::new(path, "must set exactly one member of the union".to_string()));
                 }
                 self.members_fit(shape, entries, path, problems, depth);
             }
@@ -214,7 +234,7 @@ impl Definitions<'_> {
         shape: &'s ast::Shape,
         entries: &serde_json::Map<String, Value>,
         path: &str,
-        problems: &mut Vec<(String, String)>,
+        problems: &mut Vec<Problem>,
         depth: usize,
     ) -> &'s [(String, ast::Member)] {
         let members = shape.members.as_ref().map(|m| m.0.as_slice()).unwrap_or_default();
@@ -227,8 +247,8 @@ impl Definitions<'_> {
                 }
                 None => {
                     let known: Vec<&str> = members.iter().map(|(n, _)| n.as_str()).collect();
-                    problems
-                        .push((path.to_string(), format!("has no member `{key}` (its members: {})", known.join(", "))));
+                    let message = format!("has no member `{key}` (its members: {})", known.join(", "));
+                    problems.push(Problem { unknown_member: shape.kind == "structure", ..Problem::new(path, message) });
                 }
             }
         }

@@ -54,10 +54,9 @@ pub fn rule(trait_id: &str) -> Option<Rule> {
         "smithy.api#httpPrefixHeaders" => Supported,
         "smithy.api#httpPayload" => Supported,
         "smithy.api#httpResponseCode" => Supported,
-        // The member's name in restJson1 bodies, read into the IR for
-        // restJson1 services; awsJson protocols ignore it, and the checker
-        // refuses it for every other protocol, restJson1 included, until the
-        // emitters write it.
+        // The member's key in restJson1 documents (serde's rename, the
+        // readers' keys, the validation tables' `json_name`); awsJson
+        // protocols ignore it, and the checker refuses it for the others.
         "smithy.api#jsonName" => Supported,
         "smithy.api#idempotencyToken" => Supported,
         // Its operations' bodies may come gzipped: the router decodes them.
@@ -74,7 +73,8 @@ pub fn rule(trait_id: &str) -> Option<Rule> {
         "aws.protocols#awsQueryCompatible" => Supported,
         "aws.protocols#awsQueryError" => Supported,
         // On a union: an event stream. Its operations get their types and a
-        // trait method; routers answer them `NotImplemented`.
+        // trait method; routers answer them `NotImplemented`. On a blob (in
+        // restJson1 services): a byte stream, `runtime::ByteStream`.
         "smithy.api#streaming" => Supported,
 
         "smithy.api#mixin" => Ignored("mixins are flattened into the shapes that use them when the model loads"),

@@ -126,7 +126,10 @@ fn unsupported_shape_types_and_traits_are_refused_not_ignored() {
     spec["shapes"]["ex#Id"]["type"] = json!("blob");
     spec["shapes"]["ex#Id"]["traits"] = json!({"smithy.api#streaming": {}});
     let report = refuse_value(spec);
-    assert!(report.contains("ex#Id: @streaming blobs (byte streams) are not supported"), "{report}");
+    assert!(
+        report.contains("ex#Id: @streaming blobs (byte streams) are supported only for restJson1 services"),
+        "{report}"
+    );
 
     // An unknown trait of Smithy's own namespace could change validation.
     let mut spec = valid();
@@ -294,6 +297,43 @@ fn trait_values_are_checked_against_their_definitions() {
     assert!(report.contains("the value of @length has no member `maxi` (its members: min, max)"), "{report}");
     let report = refuse_idl(&format!("{IDL_SERVICE}\n@error(\"bad\")\nstructure Oops {{}}\n"));
     assert!(report.contains("ex#Oops: the value of @error must be one of client, server, not \"bad\""), "{report}");
+}
+
+/// Loads an IDL spec that must be accepted and generated; returns the warnings.
+fn accept_idl_warnings(spec: &str) -> String {
+    let dir = TempDir::with_files("ex", &[("spec.smithy", spec.to_string())]);
+    let generated =
+        codegen::generate(dir.path(), &workspace_settings()).unwrap_or_else(|d| panic!("the spec was refused:\n{d}"));
+    generated.warnings.to_string().replace(&dir.path().display().to_string(), "<dir>")
+}
+
+#[test]
+fn unknown_members_of_structure_trait_values_are_warnings_as_in_smithy() {
+    // AWS's models give `@aws.api#service` members its definition does not
+    // have (`serviceName`, `awsProductName`, ...): Smithy warns, and so do we.
+    let spec = IDL_SERVICE
+        .replace("use aws.protocols#awsJson1_1", "use aws.protocols#awsJson1_1\nuse aws.api#service")
+        .replace("@awsJson1_1\n", "@awsJson1_1\n@service(sdkId: \"Ex\", serviceName: \"Example\")\n");
+    let warnings = accept_idl_warnings(&spec);
+    assert!(
+        warnings.contains("ex#Svc: the value of @aws.api#service has no member `serviceName` (its members: sdkId,"),
+        "{warnings}"
+    );
+    // So in a structure trait of the model's own.
+    let custom = "@trait\nstructure note { text: String }\n\n@note(text: \"a\", colour: \"red\")\nstring Tagged\n";
+    let warnings = accept_idl_warnings(&format!("{IDL_SERVICE}\n{custom}"));
+    assert!(
+        warnings.contains("ex#Tagged: the value of @ex#note has no member `colour` (its members: text)"),
+        "{warnings}"
+    );
+    // A union's value names its one member: one the definition does not
+    // have is an error, as in Smithy.
+    let custom = "@trait\nunion choice { text: String }\n\n@choice(colour: \"red\")\nstring Tagged\n";
+    let report = refuse_idl(&format!("{IDL_SERVICE}\n{custom}"));
+    assert!(
+        report.contains("ex#Tagged: the value of @ex#choice has no member `colour` (its members: text)"),
+        "{report}"
+    );
 }
 
 /// A small restJson1 service in IDL; each test breaks one HTTP binding rule.

@@ -12,13 +12,9 @@ use codegen::ir::{Binding, QueryLiteral, Role, Service, ShapeKind, UriSegment};
 const SERVICE: &str = "aws.protocoltests.restjson#RestJson";
 const NS: &str = "aws.protocoltests.restjson";
 
-/// The protocol-test model, checked and lowered, and the check's findings
-/// (errors and warnings, each as `shape: message`).
-///
-/// The generator refuses the model as a whole (`codegen::load_services`):
-/// it has `@jsonName` members and `@streaming` blobs, which no emitter
-/// writes yet for protocols other than awsJson. The test checks that those
-/// are the only errors, then lowers the service as `load_services` would.
+/// The protocol-test model, checked and lowered as `codegen::load_services`
+/// would, and the check's findings (errors and warnings, each as `shape:
+/// message`).
 fn rest_json() -> (Service, Vec<String>, Vec<String>) {
     let dir = common::root().join("codegen/tests/fixtures/rest_json");
     let model = codegen::load::load_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
@@ -49,17 +45,8 @@ fn binding(service: &Service, structure: &str, member: &str) -> Binding {
 #[test]
 fn the_protocol_test_model_passes_the_binding_checks() {
     let (_, errors, warnings) = rest_json();
-    // What the generator refuses for restJson1 until its emitters write
-    // it, and nothing about HTTP bindings.
-    let refused: Vec<&String> = errors
-        .iter()
-        .filter(|e| {
-            !e.contains("@jsonName renames members on the wire, which is supported only for awsJson services")
-                && !e.contains("@streaming blobs (byte streams) are not supported")
-        })
-        .collect();
-    assert!(refused.is_empty(), "{refused:#?}");
-    assert_eq!(errors.len(), 10, "{errors:#?}");
+    // Its @jsonName members and @streaming blobs included.
+    assert!(errors.is_empty(), "{errors:#?}");
     // Smithy ignores @httpQuery on an output, and says so.
     let http: Vec<&String> = warnings.iter().filter(|w| w.contains("@http")).collect();
     assert_eq!(

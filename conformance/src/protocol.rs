@@ -204,11 +204,18 @@ pub fn wire(schema: &Schema, value: &Value) -> Value {
     }
 }
 
-/// A structure's or union's members in wire form.
+/// A structure's or union's members in wire form: each under its JSON key
+/// (parameters name members, `@jsonName` may key them otherwise).
 fn members(schema: &[Member], entries: &Map<String, Value>) -> Value {
     let member = |name: &str| schema.iter().find(|m| m.name == name);
     Value::Object(
-        entries.iter().map(|(k, v)| (k.clone(), member(k).map_or(v.clone(), |m| wire(&m.schema, v)))).collect(),
+        entries
+            .iter()
+            .map(|(k, v)| match member(k) {
+                Some(m) => (m.key().to_string(), wire(&m.schema, v)),
+                None => (k.clone(), v.clone()),
+            })
+            .collect(),
     )
 }
 

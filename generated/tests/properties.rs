@@ -110,7 +110,7 @@ fn members(members: &'static [validate::Member], depth: u32) -> BoxedStrategy<Va
         .iter()
         .map(|member| {
             let value = prop_oneof![8 => value_for(member.schema, depth - 1), 1 => Just(Value::Null)];
-            prop::option::weighted(0.6, value.prop_map(move |v| (member.name.to_string(), v))).boxed()
+            prop::option::weighted(0.6, value.prop_map(move |v| (member.key().to_string(), v))).boxed()
         })
         .collect();
     (each, prop::option::of(("[A-Za-z]{1,12}", any_json())))

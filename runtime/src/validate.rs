@@ -43,10 +43,27 @@ pub struct Union {
 /// A structure or union member.
 #[derive(Debug)]
 pub struct Member {
-    /// The wire name.
+    /// The member's name in the model: what paths in violations name (a
+    /// JSON Pointer's segments point at members), and the member's key in
+    /// the JSON document unless [`Member::json_name`] gives another.
     pub name: &'static str,
+    /// `@jsonName`: the member's key in the JSON document where the model
+    /// renames it (restJson1 services); `None` where the key is the name.
+    pub json_name: Option<&'static str>,
     pub required: bool,
     pub schema: Schema,
+}
+
+impl Member {
+    /// The member's key in the JSON document: its [`Member::json_name`],
+    /// else its name. Validators look members up by it, and hand it to
+    /// serde (whose derives rename the field to it).
+    pub const fn key(&self) -> &'static str {
+        match self.json_name {
+            Some(key) => key,
+            None => self.name,
+        }
+    }
 }
 
 /// What a value must be, with the constraints in force at its place.

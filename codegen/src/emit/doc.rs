@@ -37,8 +37,17 @@ pub fn member(member: &Member) -> Vec<String> {
     if member.deprecated {
         push_paragraph(&mut lines, "**Deprecated.**".to_string());
     }
-    let mut facts = constraint_facts(&member.ty);
-    if let Some(default) = &member.default {
+    let mut facts = Vec::new();
+    let stream = member.ty.ty == Type::ByteStream;
+    if stream {
+        facts.push(
+            "A byte stream: the message's whole body, read or sent as it arrives (empty when absent), outside any \
+             JSON document; the validators do not check it."
+                .to_string(),
+        );
+    }
+    facts.extend(constraint_facts(&member.ty));
+    if let Some(default) = member.default.as_ref().filter(|_| !stream) {
         facts.push(format!("Defaults to {}.", code(&default_text(default))));
     }
     if member.sensitive {

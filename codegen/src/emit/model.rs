@@ -104,13 +104,15 @@ fn structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream {
     let docs = shape_docs(cx, shape);
     let redact = |m: &Member| shape.sensitive || m.sensitive;
     let derive_debug = !s.members.iter().any(redact);
-    let derive_default =
-        s.members.iter().all(|m| m.is_optional() || m.default.as_ref().is_some_and(Default::is_rust_default));
+    let derive_default = s.members.iter().all(Member::takes_rust_default);
+    // A stream is read once: it cannot be cloned or compared, so neither can
+    // the structure that holds it (only an operation's input or output may).
+    let holds_stream = s.members.iter().any(|m| m.ty.ty == Type::ByteStream);
 
     let mut default_fns = Vec::new();
     let fields = s.members.iter().map(|m| {
         let field = ident(&m.rust_name);
-        let wire = &m.name;
+        let wire = m.json_key();
         let docs = doc::outer(&doc::member(m));
         let mut ty = cx.ty(&m.ty);
         if m.boxed {
@@ -120,7 +122,7 @@ fn structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream {
         // The serde attribute, built from its parts.
         let mut parts = vec![quote! { rename = #wire }];
         if !m.in_document() {
-            // Events travel outside the JSON document.
+            // Events and byte streams travel outside the JSON document.
             parts.push(quote! { skip });
         } else if m.is_optional() {
             ty = cx.option(ty);
@@ -156,14 +158,19 @@ fn structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream {
     });
     let fields: Vec<TokenStream> = fields.collect();
 
-    let mut derives = vec![quote! { Clone }];
+    let mut derives = Vec::new();
+    if !holds_stream {
+        derives.push(quote! { Clone });
+    }
     if derive_debug {
         derives.push(quote! { Debug });
     }
     if derive_default {
         derives.push(quote! { Default });
     }
-    derives.push(quote! { PartialEq });
+    if !holds_stream {
+        derives.push(quote! { PartialEq });
+    }
     let (serde, gated_serde) = serde_derives(cx, shape);
     derives.extend(serde);
     let debug_impl = (!derive_debug).then(|| {
@@ -362,7 +369,7 @@ fn union(cx: &FileCx<'_>, shape: &Shape, members: &[Member]) -> TokenStream {
     let redact = shape.sensitive || members.iter().any(|m| m.sensitive);
     let variants = members.iter().map(|m| {
         let variant = ident(&m.rust_name);
-        let wire = &m.name;
+        let wire = m.json_key();
         let docs = doc::outer(&doc::member(m));
         let mut ty = cx.ty(&m.ty);
         if m.boxed {

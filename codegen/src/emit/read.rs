@@ -72,7 +72,7 @@ fn impls(cx: &FileCx<'_>, shape: &Shape, gate: Option<TokenStream>) -> TokenStre
 fn structure(cx: &FileCx<'_>, s: &Structure) -> TokenStream {
     let in_table: Vec<&Member> = s.members.iter().filter(|m| m.in_document()).collect();
     let all: Vec<usize> = (0..in_table.len()).collect();
-    let read_members = members_loop(cx, &in_table, &all, |m| &m.name);
+    let read_members = members_loop(cx, &in_table, &all, Member::json_key);
     reader_body(cx, s, read_members)
 }
 
@@ -100,7 +100,7 @@ pub fn http_input(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream> {
             _ => head.push(index),
         }
     }
-    let read_head = members_loop(cx, &in_table, &head, |m| &m.name);
+    let read_head = members_loop(cx, &in_table, &head, |m| m.name.as_str());
     let read_body = match payload {
         Some(index) => {
             let local = ident(&format!("member_{index}"));
@@ -108,7 +108,7 @@ pub fn http_input(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream> {
             quote! { #local = object.payload(reader, #literal, body)?; }
         }
         None => {
-            let loop_ = members_loop(cx, &in_table, &body, |m| m.json_name.as_ref().unwrap_or(&m.name));
+            let loop_ = members_loop(cx, &in_table, &body, Member::json_key);
             quote! {
                 object.body(reader, body)?;
                 #loop_
@@ -141,7 +141,7 @@ fn members_loop<'m>(
     cx: &FileCx<'_>,
     in_table: &[&'m Member],
     indices: &[usize],
-    key: impl Fn(&'m Member) -> &'m String,
+    key: impl Fn(&'m Member) -> &'m str,
 ) -> TokenStream {
     let (some, none) = cx.some_none();
     let local = |index: usize| ident(&format!("member_{index}"));
@@ -251,8 +251,8 @@ fn union(cx: &FileCx<'_>, members: &[Member]) -> TokenStream {
     let ok = cx.std("result::Result::Ok");
     let (some, none) = cx.some_none();
     let names = members.iter().enumerate().map(|(index, m)| {
-        let (name, index) = (&m.name, Literal::usize_unsuffixed(index));
-        quote! { #name => #some(#index), }
+        let (key, index) = (m.json_key(), Literal::usize_unsuffixed(index));
+        quote! { #key => #some(#index), }
     });
     let arms = members.iter().enumerate().map(|(index, m)| {
         let variant = ident(&m.rust_name);

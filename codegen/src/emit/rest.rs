@@ -49,14 +49,9 @@ fn payload_media_type<'a>(cx: &FileCx<'_>, m: &'a Member) -> &'a str {
     match (&m.media_type, &m.ty.ty) {
         (_, Type::EventStream(_)) => "application/vnd.amazon.eventstream",
         (Some(media_type), _) => media_type,
-        (None, Type::Blob) => "application/octet-stream",
+        (None, Type::Blob | Type::ByteStream) => "application/octet-stream",
         _ => "text/plain",
     }
-}
-
-/// The JSON key of a member in the body.
-fn json_key(m: &Member) -> &str {
-    m.json_name.as_deref().unwrap_or(&m.name)
 }
 
 /// The `rest::HttpInput` value of an operation's input (`None` for an
@@ -150,7 +145,7 @@ pub fn write_response_impl(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream
             payload = Some(m);
             continue;
         }
-        bound_keys.push(json_key(m).to_string());
+        bound_keys.push(m.json_key().to_string());
         let call = match binding {
             Binding::Header(header) => match &m.ty.ty {
                 Type::List(_) => quote! { list_header(#header, value) },

@@ -191,6 +191,7 @@ impl<'a> FileCx<'a> {
             Type::Timestamp(TimestampFormat::DateTime) => self.runtime("DateTime"),
             Type::Timestamp(TimestampFormat::HttpDate) => self.runtime("HttpDate"),
             Type::Blob => self.runtime("Blob"),
+            Type::ByteStream => self.runtime("ByteStream"),
             Type::Document => self.runtime("Document"),
             Type::Unit => self.runtime("Unit"),
             Type::Named(id) => self.named(id),

@@ -8,7 +8,7 @@ use serde_json::Number;
 
 use super::doc;
 use super::rust::{FileCx, ident};
-use crate::ir::{Bounds, Service, ShapeKind, TimestampFormat, Type, TypeRef};
+use crate::ir::{Bounds, Member, Service, ShapeKind, TimestampFormat, Type, TypeRef};
 use crate::pattern::{Engine, Pattern};
 
 /// The `&STATIC` of an operation input or output structure (`None` for an
@@ -45,13 +45,12 @@ pub fn module(service: &Service) -> TokenStream {
             ShapeKind::Structure(s) => {
                 let ty = emitter.validate_type("Structure");
                 // Event streams travel outside the JSON document.
-                let members =
-                    s.members.iter().filter(|m| m.in_document()).map(|m| emitter.member(&m.name, m.required, &m.ty));
+                let members = s.members.iter().filter(|m| m.in_document()).map(|m| emitter.member(m, m.required));
                 quote! { #docs pub static #name: #ty = #ty { name: #wire, members: &[#(#members),*] }; }
             }
             ShapeKind::Union(members) => {
                 let ty = emitter.validate_type("Union");
-                let members = members.iter().map(|m| emitter.member(&m.name, false, &m.ty));
+                let members = members.iter().map(|m| emitter.member(m, false));
                 quote! { #docs pub static #name: #ty = #ty { name: #wire, members: &[#(#members),*] }; }
             }
             ShapeKind::Enum(_) => {
@@ -162,10 +161,19 @@ impl Emitter<'_> {
         }
     }
 
-    fn member(&self, name: &str, required: bool, t: &TypeRef) -> TokenStream {
+    /// A member's entry: `required` is false for union members, which are
+    /// never required (one is set).
+    fn member(&self, m: &Member, required: bool) -> TokenStream {
         let member = self.validate_type("Member");
-        let schema = self.schema(t);
-        quote! { #member { name: #name, required: #required, schema: #schema } }
+        let schema = self.schema(&m.ty);
+        let name = &m.name;
+        let (some, none) = self.cx.some_none();
+        // Only where the key differs from the name.
+        let json_name = match m.json_name.as_deref().filter(|key| *key != m.name) {
+            Some(key) => quote! { #some(#key) },
+            None => quote! { #none },
+        };
+        quote! { #member { name: #name, json_name: #json_name, required: #required, schema: #schema } }
     }
 
     fn schema(&self, t: &TypeRef) -> TokenStream {
@@ -173,7 +181,7 @@ impl Emitter<'_> {
         let c = &t.constraints;
         match &t.ty {
             Type::Unresolved => unreachable!("the resolve pass ran"),
-            Type::EventStream(_) => unreachable!("event streams are not validated"),
+            Type::EventStream(_) | Type::ByteStream => unreachable!("streams are not validated"),
             Type::String => {
                 let rules = self.validate_type("StringRules");
                 let length = self.length(&c.length);

@@ -114,6 +114,7 @@ fn type_ref(service: &Service, target: &str, traits: &Traits) -> TypeRef {
         }
     } else if let Some(shape) = service.targets.get(target) {
         let ty = match shape.kind {
+            Kind::Blob if shape.traits.contains_key("smithy.api#streaming") => Type::ByteStream,
             Kind::List => {
                 let (member, member_traits) = shape.member.as_ref().expect("checked");
                 Type::List(Box::new(type_ref(service, member, member_traits)))
@@ -239,6 +240,11 @@ fn default_value(service: &Service, ty: &TypeRef, value: &Value) -> Result<Defau
         }
         (Type::List(_), Value::Array(_)) => Default::EmptyList,
         (Type::Map(..), Value::Object(_)) => Default::EmptyMap,
+        // A stream's default is its absence: no bytes.
+        (Type::ByteStream, Value::String(text)) if text.is_empty() => Default::Blob(Vec::new()),
+        (Type::ByteStream, _) => {
+            return Err(format!("@default {value} on a @streaming blob is not supported: a stream defaults to empty"));
+        }
         (Type::Blob, Value::String(text)) => {
             use base64::Engine as _;
             let bytes = base64::engine::general_purpose::STANDARD

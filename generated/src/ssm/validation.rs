@@ -30,6 +30,7 @@ pub static ACCOUNT_SHARING_INFO: Structure = Structure {
     members: &[
         Member {
             name: "AccountId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -39,6 +40,7 @@ pub static ACCOUNT_SHARING_INFO: Structure = Structure {
         },
         Member {
             name: "SharedDocumentVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 8)),
@@ -55,6 +57,7 @@ pub static ACTIVATION: Structure = Structure {
     members: &[
         Member {
             name: "ActivationId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -64,6 +67,7 @@ pub static ACTIVATION: Structure = Structure {
         },
         Member {
             name: "Description",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 256)),
@@ -73,6 +77,7 @@ pub static ACTIVATION: Structure = Structure {
         },
         Member {
             name: "DefaultInstanceName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 256)),
@@ -82,6 +87,7 @@ pub static ACTIVATION: Structure = Structure {
         },
         Member {
             name: "IamRole",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 64)),
@@ -91,6 +97,7 @@ pub static ACTIVATION: Structure = Structure {
         },
         Member {
             name: "RegistrationLimit",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -106,6 +113,7 @@ pub static ACTIVATION: Structure = Structure {
         },
         Member {
             name: "RegistrationsCount",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -121,21 +129,25 @@ pub static ACTIVATION: Structure = Structure {
         },
         Member {
             name: "ExpirationDate",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "Expired",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "CreatedDate",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "Tags",
+            json_name: None,
             required: false,
             schema: Schema::List(&TAG_LIST),
         },
@@ -148,11 +160,13 @@ pub static ADD_TAGS_TO_RESOURCE_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "ResourceType",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&RESOURCE_TYPE_FOR_TAGGING),
         },
         Member {
             name: "ResourceId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -162,6 +176,7 @@ pub static ADD_TAGS_TO_RESOURCE_REQUEST: Structure = Structure {
         },
         Member {
             name: "Tags",
+            json_name: None,
             required: true,
             schema: Schema::List(&TAG_LIST),
         },
@@ -180,6 +195,7 @@ pub static ALARM: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 255)),
@@ -196,11 +212,13 @@ pub static ALARM_CONFIGURATION: Structure = Structure {
     members: &[
         Member {
             name: "IgnorePollAlarmFailure",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "Alarms",
+            json_name: None,
             required: true,
             schema: Schema::List(&ALARM_LIST),
         },
@@ -213,6 +231,7 @@ pub static ALARM_STATE_INFORMATION: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 255)),
@@ -222,6 +241,7 @@ pub static ALARM_STATE_INFORMATION: Structure = Structure {
         },
         Member {
             name: "State",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&EXTERNAL_ALARM_STATE),
         },
@@ -234,6 +254,7 @@ pub static ASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "OpsItemId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -243,6 +264,7 @@ pub static ASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST: Structure = Structure {
         },
         Member {
             name: "AssociationType",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -252,6 +274,7 @@ pub static ASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST: Structure = Structure {
         },
         Member {
             name: "ResourceType",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -261,6 +284,7 @@ pub static ASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST: Structure = Structure {
         },
         Member {
             name: "ResourceUri",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -277,6 +301,7 @@ pub static ASSOCIATE_OPS_ITEM_RELATED_ITEM_RESPONSE: Structure = Structure {
     members: &[
         Member {
             name: "AssociationId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -293,6 +318,7 @@ pub static ASSOCIATION: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -302,6 +328,7 @@ pub static ASSOCIATION: Structure = Structure {
         },
         Member {
             name: "InstanceId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -311,6 +338,7 @@ pub static ASSOCIATION: Structure = Structure {
         },
         Member {
             name: "AssociationId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -320,6 +348,7 @@ pub static ASSOCIATION: Structure = Structure {
         },
         Member {
             name: "AssociationVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -329,6 +358,7 @@ pub static ASSOCIATION: Structure = Structure {
         },
         Member {
             name: "DocumentVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -338,21 +368,25 @@ pub static ASSOCIATION: Structure = Structure {
         },
         Member {
             name: "Targets",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGETS),
         },
         Member {
             name: "LastExecutionDate",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "Overview",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ASSOCIATION_OVERVIEW),
         },
         Member {
             name: "ScheduleExpression",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 256)),
@@ -362,6 +396,7 @@ pub static ASSOCIATION: Structure = Structure {
         },
         Member {
             name: "AssociationName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -371,6 +406,7 @@ pub static ASSOCIATION: Structure = Structure {
         },
         Member {
             name: "ScheduleOffset",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -383,6 +419,7 @@ pub static ASSOCIATION: Structure = Structure {
         },
         Member {
             name: "Duration",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -395,6 +432,7 @@ pub static ASSOCIATION: Structure = Structure {
         },
         Member {
             name: "TargetMaps",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGET_MAPS),
         },
@@ -416,6 +454,7 @@ pub static ASSOCIATION_DESCRIPTION: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -425,6 +464,7 @@ pub static ASSOCIATION_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "InstanceId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -434,6 +474,7 @@ pub static ASSOCIATION_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "AssociationVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -443,26 +484,31 @@ pub static ASSOCIATION_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "Date",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "LastUpdateAssociationDate",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "Status",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ASSOCIATION_STATUS),
         },
         Member {
             name: "Overview",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ASSOCIATION_OVERVIEW),
         },
         Member {
             name: "DocumentVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -472,6 +518,7 @@ pub static ASSOCIATION_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "AutomationTargetParameterName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 50)),
@@ -481,11 +528,13 @@ pub static ASSOCIATION_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "Parameters",
+            json_name: None,
             required: false,
             schema: Schema::Map(&PARAMETERS),
         },
         Member {
             name: "AssociationId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -495,11 +544,13 @@ pub static ASSOCIATION_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "Targets",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGETS),
         },
         Member {
             name: "ScheduleExpression",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 256)),
@@ -509,21 +560,25 @@ pub static ASSOCIATION_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "OutputLocation",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&INSTANCE_ASSOCIATION_OUTPUT_LOCATION),
         },
         Member {
             name: "LastExecutionDate",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "LastSuccessfulExecutionDate",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "AssociationName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -533,6 +588,7 @@ pub static ASSOCIATION_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "MaxErrors",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 7)),
@@ -542,6 +598,7 @@ pub static ASSOCIATION_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "MaxConcurrency",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 7)),
@@ -551,31 +608,37 @@ pub static ASSOCIATION_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "ComplianceSeverity",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&ASSOCIATION_COMPLIANCE_SEVERITY),
         },
         Member {
             name: "SyncCompliance",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&ASSOCIATION_SYNC_COMPLIANCE),
         },
         Member {
             name: "ApplyOnlyAtCronInterval",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "CalendarNames",
+            json_name: None,
             required: false,
             schema: Schema::List(&CALENDAR_NAME_OR_ARN_LIST),
         },
         Member {
             name: "TargetLocations",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGET_LOCATIONS),
         },
         Member {
             name: "ScheduleOffset",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -588,6 +651,7 @@ pub static ASSOCIATION_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "Duration",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -600,21 +664,25 @@ pub static ASSOCIATION_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "TargetMaps",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGET_MAPS),
         },
         Member {
             name: "AlarmConfiguration",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ALARM_CONFIGURATION),
         },
         Member {
             name: "TriggeredAlarms",
+            json_name: None,
             required: false,
             schema: Schema::List(&ALARM_STATE_INFORMATION_LIST),
         },
         Member {
             name: "AssociationDispatchAssumeRole",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 512)),
@@ -631,6 +699,7 @@ pub static ASSOCIATION_EXECUTION: Structure = Structure {
     members: &[
         Member {
             name: "AssociationId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -640,6 +709,7 @@ pub static ASSOCIATION_EXECUTION: Structure = Structure {
         },
         Member {
             name: "AssociationVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -649,6 +719,7 @@ pub static ASSOCIATION_EXECUTION: Structure = Structure {
         },
         Member {
             name: "ExecutionId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -658,6 +729,7 @@ pub static ASSOCIATION_EXECUTION: Structure = Structure {
         },
         Member {
             name: "Status",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -667,6 +739,7 @@ pub static ASSOCIATION_EXECUTION: Structure = Structure {
         },
         Member {
             name: "DetailedStatus",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -676,16 +749,19 @@ pub static ASSOCIATION_EXECUTION: Structure = Structure {
         },
         Member {
             name: "CreatedTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "LastExecutionDate",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "ResourceCountByStatus",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -695,11 +771,13 @@ pub static ASSOCIATION_EXECUTION: Structure = Structure {
         },
         Member {
             name: "AlarmConfiguration",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ALARM_CONFIGURATION),
         },
         Member {
             name: "TriggeredAlarms",
+            json_name: None,
             required: false,
             schema: Schema::List(&ALARM_STATE_INFORMATION_LIST),
         },
@@ -712,11 +790,13 @@ pub static ASSOCIATION_EXECUTION_FILTER: Structure = Structure {
     members: &[
         Member {
             name: "Key",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&ASSOCIATION_EXECUTION_FILTER_KEY),
         },
         Member {
             name: "Value",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::at_least(1)),
@@ -726,6 +806,7 @@ pub static ASSOCIATION_EXECUTION_FILTER: Structure = Structure {
         },
         Member {
             name: "Type",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&ASSOCIATION_FILTER_OPERATOR_TYPE),
         },
@@ -747,6 +828,7 @@ pub static ASSOCIATION_EXECUTION_TARGET: Structure = Structure {
     members: &[
         Member {
             name: "AssociationId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -756,6 +838,7 @@ pub static ASSOCIATION_EXECUTION_TARGET: Structure = Structure {
         },
         Member {
             name: "AssociationVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -765,6 +848,7 @@ pub static ASSOCIATION_EXECUTION_TARGET: Structure = Structure {
         },
         Member {
             name: "ExecutionId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -774,6 +858,7 @@ pub static ASSOCIATION_EXECUTION_TARGET: Structure = Structure {
         },
         Member {
             name: "ResourceId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 100)),
@@ -783,6 +868,7 @@ pub static ASSOCIATION_EXECUTION_TARGET: Structure = Structure {
         },
         Member {
             name: "ResourceType",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 50)),
@@ -792,6 +878,7 @@ pub static ASSOCIATION_EXECUTION_TARGET: Structure = Structure {
         },
         Member {
             name: "Status",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -801,6 +888,7 @@ pub static ASSOCIATION_EXECUTION_TARGET: Structure = Structure {
         },
         Member {
             name: "DetailedStatus",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -810,11 +898,13 @@ pub static ASSOCIATION_EXECUTION_TARGET: Structure = Structure {
         },
         Member {
             name: "LastExecutionDate",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "OutputSource",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&OUTPUT_SOURCE),
         },
@@ -827,11 +917,13 @@ pub static ASSOCIATION_EXECUTION_TARGETS_FILTER: Structure = Structure {
     members: &[
         Member {
             name: "Key",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&ASSOCIATION_EXECUTION_TARGETS_FILTER_KEY),
         },
         Member {
             name: "Value",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::at_least(1)),
@@ -857,11 +949,13 @@ pub static ASSOCIATION_FILTER: Structure = Structure {
     members: &[
         Member {
             name: "key",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&ASSOCIATION_FILTER_KEY),
         },
         Member {
             name: "value",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::at_least(1)),
@@ -905,6 +999,7 @@ pub static ASSOCIATION_OVERVIEW: Structure = Structure {
     members: &[
         Member {
             name: "Status",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -914,6 +1009,7 @@ pub static ASSOCIATION_OVERVIEW: Structure = Structure {
         },
         Member {
             name: "DetailedStatus",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -923,6 +1019,7 @@ pub static ASSOCIATION_OVERVIEW: Structure = Structure {
         },
         Member {
             name: "AssociationStatusAggregatedCount",
+            json_name: None,
             required: false,
             schema: Schema::Map(&ASSOCIATION_STATUS_AGGREGATED_COUNT),
         },
@@ -935,16 +1032,19 @@ pub static ASSOCIATION_STATUS: Structure = Structure {
     members: &[
         Member {
             name: "Date",
+            json_name: None,
             required: true,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "Name",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&ASSOCIATION_STATUS_NAME),
         },
         Member {
             name: "Message",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -954,6 +1054,7 @@ pub static ASSOCIATION_STATUS: Structure = Structure {
         },
         Member {
             name: "AdditionalInfo",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 1024)),
@@ -988,6 +1089,7 @@ pub static ASSOCIATION_VERSION_INFO: Structure = Structure {
     members: &[
         Member {
             name: "AssociationId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -997,6 +1099,7 @@ pub static ASSOCIATION_VERSION_INFO: Structure = Structure {
         },
         Member {
             name: "AssociationVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1006,11 +1109,13 @@ pub static ASSOCIATION_VERSION_INFO: Structure = Structure {
         },
         Member {
             name: "CreatedDate",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1020,6 +1125,7 @@ pub static ASSOCIATION_VERSION_INFO: Structure = Structure {
         },
         Member {
             name: "DocumentVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1029,16 +1135,19 @@ pub static ASSOCIATION_VERSION_INFO: Structure = Structure {
         },
         Member {
             name: "Parameters",
+            json_name: None,
             required: false,
             schema: Schema::Map(&PARAMETERS),
         },
         Member {
             name: "Targets",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGETS),
         },
         Member {
             name: "ScheduleExpression",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 256)),
@@ -1048,11 +1157,13 @@ pub static ASSOCIATION_VERSION_INFO: Structure = Structure {
         },
         Member {
             name: "OutputLocation",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&INSTANCE_ASSOCIATION_OUTPUT_LOCATION),
         },
         Member {
             name: "AssociationName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1062,6 +1173,7 @@ pub static ASSOCIATION_VERSION_INFO: Structure = Structure {
         },
         Member {
             name: "MaxErrors",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 7)),
@@ -1071,6 +1183,7 @@ pub static ASSOCIATION_VERSION_INFO: Structure = Structure {
         },
         Member {
             name: "MaxConcurrency",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 7)),
@@ -1080,31 +1193,37 @@ pub static ASSOCIATION_VERSION_INFO: Structure = Structure {
         },
         Member {
             name: "ComplianceSeverity",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&ASSOCIATION_COMPLIANCE_SEVERITY),
         },
         Member {
             name: "SyncCompliance",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&ASSOCIATION_SYNC_COMPLIANCE),
         },
         Member {
             name: "ApplyOnlyAtCronInterval",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "CalendarNames",
+            json_name: None,
             required: false,
             schema: Schema::List(&CALENDAR_NAME_OR_ARN_LIST),
         },
         Member {
             name: "TargetLocations",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGET_LOCATIONS),
         },
         Member {
             name: "ScheduleOffset",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -1117,6 +1236,7 @@ pub static ASSOCIATION_VERSION_INFO: Structure = Structure {
         },
         Member {
             name: "Duration",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -1129,11 +1249,13 @@ pub static ASSOCIATION_VERSION_INFO: Structure = Structure {
         },
         Member {
             name: "TargetMaps",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGET_MAPS),
         },
         Member {
             name: "AssociationDispatchAssumeRole",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 512)),
@@ -1150,6 +1272,7 @@ pub static ATTACHMENT_CONTENT: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1159,6 +1282,7 @@ pub static ATTACHMENT_CONTENT: Structure = Structure {
         },
         Member {
             name: "Size",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -1168,6 +1292,7 @@ pub static ATTACHMENT_CONTENT: Structure = Structure {
         },
         Member {
             name: "Hash",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 256)),
@@ -1177,11 +1302,13 @@ pub static ATTACHMENT_CONTENT: Structure = Structure {
         },
         Member {
             name: "HashType",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&ATTACHMENT_HASH_TYPE),
         },
         Member {
             name: "Url",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1207,6 +1334,7 @@ pub static ATTACHMENT_INFORMATION: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1223,16 +1351,19 @@ pub static ATTACHMENTS_SOURCE: Structure = Structure {
     members: &[
         Member {
             name: "Key",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&ATTACHMENTS_SOURCE_KEY),
         },
         Member {
             name: "Values",
+            json_name: None,
             required: false,
             schema: Schema::List(&ATTACHMENTS_SOURCE_VALUES),
         },
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1258,6 +1389,7 @@ pub static AUTOMATION_EXECUTION: Structure = Structure {
     members: &[
         Member {
             name: "AutomationExecutionId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -1267,6 +1399,7 @@ pub static AUTOMATION_EXECUTION: Structure = Structure {
         },
         Member {
             name: "DocumentName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1276,6 +1409,7 @@ pub static AUTOMATION_EXECUTION: Structure = Structure {
         },
         Member {
             name: "DocumentVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1285,41 +1419,49 @@ pub static AUTOMATION_EXECUTION: Structure = Structure {
         },
         Member {
             name: "ExecutionStartTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "ExecutionEndTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "AutomationExecutionStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&AUTOMATION_EXECUTION_STATUS),
         },
         Member {
             name: "StepExecutions",
+            json_name: None,
             required: false,
             schema: Schema::List(&STEP_EXECUTION_LIST),
         },
         Member {
             name: "StepExecutionsTruncated",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "Parameters",
+            json_name: None,
             required: false,
             schema: Schema::Map(&AUTOMATION_PARAMETER_MAP),
         },
         Member {
             name: "Outputs",
+            json_name: None,
             required: false,
             schema: Schema::Map(&AUTOMATION_PARAMETER_MAP),
         },
         Member {
             name: "FailureMessage",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1329,11 +1471,13 @@ pub static AUTOMATION_EXECUTION: Structure = Structure {
         },
         Member {
             name: "Mode",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&EXECUTION_MODE),
         },
         Member {
             name: "ParentAutomationExecutionId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -1343,6 +1487,7 @@ pub static AUTOMATION_EXECUTION: Structure = Structure {
         },
         Member {
             name: "ExecutedBy",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1352,6 +1497,7 @@ pub static AUTOMATION_EXECUTION: Structure = Structure {
         },
         Member {
             name: "CurrentStepName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1361,6 +1507,7 @@ pub static AUTOMATION_EXECUTION: Structure = Structure {
         },
         Member {
             name: "CurrentAction",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1370,6 +1517,7 @@ pub static AUTOMATION_EXECUTION: Structure = Structure {
         },
         Member {
             name: "TargetParameterName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 50)),
@@ -1379,21 +1527,25 @@ pub static AUTOMATION_EXECUTION: Structure = Structure {
         },
         Member {
             name: "Targets",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGETS),
         },
         Member {
             name: "TargetMaps",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGET_MAPS),
         },
         Member {
             name: "ResolvedTargets",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&RESOLVED_TARGETS),
         },
         Member {
             name: "MaxConcurrency",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 7)),
@@ -1403,6 +1555,7 @@ pub static AUTOMATION_EXECUTION: Structure = Structure {
         },
         Member {
             name: "MaxErrors",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 7)),
@@ -1412,6 +1565,7 @@ pub static AUTOMATION_EXECUTION: Structure = Structure {
         },
         Member {
             name: "Target",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1421,26 +1575,31 @@ pub static AUTOMATION_EXECUTION: Structure = Structure {
         },
         Member {
             name: "TargetLocations",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGET_LOCATIONS),
         },
         Member {
             name: "ProgressCounters",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&PROGRESS_COUNTERS),
         },
         Member {
             name: "AlarmConfiguration",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ALARM_CONFIGURATION),
         },
         Member {
             name: "TriggeredAlarms",
+            json_name: None,
             required: false,
             schema: Schema::List(&ALARM_STATE_INFORMATION_LIST),
         },
         Member {
             name: "TargetLocationsURL",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1450,21 +1609,25 @@ pub static AUTOMATION_EXECUTION: Structure = Structure {
         },
         Member {
             name: "AutomationSubtype",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&AUTOMATION_SUBTYPE),
         },
         Member {
             name: "ScheduledTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "Runbooks",
+            json_name: None,
             required: false,
             schema: Schema::List(&RUNBOOKS),
         },
         Member {
             name: "OpsItemId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1474,6 +1637,7 @@ pub static AUTOMATION_EXECUTION: Structure = Structure {
         },
         Member {
             name: "AssociationId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1483,6 +1647,7 @@ pub static AUTOMATION_EXECUTION: Structure = Structure {
         },
         Member {
             name: "ChangeRequestName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -1492,6 +1657,7 @@ pub static AUTOMATION_EXECUTION: Structure = Structure {
         },
         Member {
             name: "Variables",
+            json_name: None,
             required: false,
             schema: Schema::Map(&AUTOMATION_PARAMETER_MAP),
         },
@@ -1504,11 +1670,13 @@ pub static AUTOMATION_EXECUTION_FILTER: Structure = Structure {
     members: &[
         Member {
             name: "Key",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&AUTOMATION_EXECUTION_FILTER_KEY),
         },
         Member {
             name: "Values",
+            json_name: None,
             required: true,
             schema: Schema::List(&AUTOMATION_EXECUTION_FILTER_VALUE_LIST),
         },
@@ -1543,11 +1711,13 @@ pub static AUTOMATION_EXECUTION_INPUTS: Structure = Structure {
     members: &[
         Member {
             name: "Parameters",
+            json_name: None,
             required: false,
             schema: Schema::Map(&AUTOMATION_PARAMETER_MAP),
         },
         Member {
             name: "TargetParameterName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 50)),
@@ -1557,21 +1727,25 @@ pub static AUTOMATION_EXECUTION_INPUTS: Structure = Structure {
         },
         Member {
             name: "Targets",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGETS),
         },
         Member {
             name: "TargetMaps",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGET_MAPS),
         },
         Member {
             name: "TargetLocations",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGET_LOCATIONS),
         },
         Member {
             name: "TargetLocationsURL",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1588,6 +1762,7 @@ pub static AUTOMATION_EXECUTION_METADATA: Structure = Structure {
     members: &[
         Member {
             name: "AutomationExecutionId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -1597,6 +1772,7 @@ pub static AUTOMATION_EXECUTION_METADATA: Structure = Structure {
         },
         Member {
             name: "DocumentName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1606,6 +1782,7 @@ pub static AUTOMATION_EXECUTION_METADATA: Structure = Structure {
         },
         Member {
             name: "DocumentVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1615,21 +1792,25 @@ pub static AUTOMATION_EXECUTION_METADATA: Structure = Structure {
         },
         Member {
             name: "AutomationExecutionStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&AUTOMATION_EXECUTION_STATUS),
         },
         Member {
             name: "ExecutionStartTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "ExecutionEndTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "ExecutedBy",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1639,6 +1820,7 @@ pub static AUTOMATION_EXECUTION_METADATA: Structure = Structure {
         },
         Member {
             name: "LogFile",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1648,16 +1830,19 @@ pub static AUTOMATION_EXECUTION_METADATA: Structure = Structure {
         },
         Member {
             name: "Outputs",
+            json_name: None,
             required: false,
             schema: Schema::Map(&AUTOMATION_PARAMETER_MAP),
         },
         Member {
             name: "Mode",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&EXECUTION_MODE),
         },
         Member {
             name: "ParentAutomationExecutionId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -1667,6 +1852,7 @@ pub static AUTOMATION_EXECUTION_METADATA: Structure = Structure {
         },
         Member {
             name: "CurrentStepName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1676,6 +1862,7 @@ pub static AUTOMATION_EXECUTION_METADATA: Structure = Structure {
         },
         Member {
             name: "CurrentAction",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1685,6 +1872,7 @@ pub static AUTOMATION_EXECUTION_METADATA: Structure = Structure {
         },
         Member {
             name: "FailureMessage",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1694,6 +1882,7 @@ pub static AUTOMATION_EXECUTION_METADATA: Structure = Structure {
         },
         Member {
             name: "TargetParameterName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 50)),
@@ -1703,21 +1892,25 @@ pub static AUTOMATION_EXECUTION_METADATA: Structure = Structure {
         },
         Member {
             name: "Targets",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGETS),
         },
         Member {
             name: "TargetMaps",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGET_MAPS),
         },
         Member {
             name: "ResolvedTargets",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&RESOLVED_TARGETS),
         },
         Member {
             name: "MaxConcurrency",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 7)),
@@ -1727,6 +1920,7 @@ pub static AUTOMATION_EXECUTION_METADATA: Structure = Structure {
         },
         Member {
             name: "MaxErrors",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 7)),
@@ -1736,6 +1930,7 @@ pub static AUTOMATION_EXECUTION_METADATA: Structure = Structure {
         },
         Member {
             name: "Target",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1745,21 +1940,25 @@ pub static AUTOMATION_EXECUTION_METADATA: Structure = Structure {
         },
         Member {
             name: "AutomationType",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&AUTOMATION_TYPE),
         },
         Member {
             name: "AlarmConfiguration",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ALARM_CONFIGURATION),
         },
         Member {
             name: "TriggeredAlarms",
+            json_name: None,
             required: false,
             schema: Schema::List(&ALARM_STATE_INFORMATION_LIST),
         },
         Member {
             name: "TargetLocationsURL",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1769,21 +1968,25 @@ pub static AUTOMATION_EXECUTION_METADATA: Structure = Structure {
         },
         Member {
             name: "AutomationSubtype",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&AUTOMATION_SUBTYPE),
         },
         Member {
             name: "ScheduledTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "Runbooks",
+            json_name: None,
             required: false,
             schema: Schema::List(&RUNBOOKS),
         },
         Member {
             name: "OpsItemId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1793,6 +1996,7 @@ pub static AUTOMATION_EXECUTION_METADATA: Structure = Structure {
         },
         Member {
             name: "AssociationId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1802,6 +2006,7 @@ pub static AUTOMATION_EXECUTION_METADATA: Structure = Structure {
         },
         Member {
             name: "ChangeRequestName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -1818,21 +2023,25 @@ pub static AUTOMATION_EXECUTION_PREVIEW: Structure = Structure {
     members: &[
         Member {
             name: "StepPreviews",
+            json_name: None,
             required: false,
             schema: Schema::Map(&STEP_PREVIEW_MAP),
         },
         Member {
             name: "Regions",
+            json_name: None,
             required: false,
             schema: Schema::List(&REGION_LIST),
         },
         Member {
             name: "TargetPreviews",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGET_PREVIEW_LIST),
         },
         Member {
             name: "TotalAccounts",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -1896,51 +2105,61 @@ pub static BASELINE_OVERRIDE: Structure = Structure {
     members: &[
         Member {
             name: "OperatingSystem",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&OPERATING_SYSTEM),
         },
         Member {
             name: "GlobalFilters",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&PATCH_FILTER_GROUP),
         },
         Member {
             name: "ApprovalRules",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&PATCH_RULE_GROUP),
         },
         Member {
             name: "ApprovedPatches",
+            json_name: None,
             required: false,
             schema: Schema::List(&PATCH_ID_LIST),
         },
         Member {
             name: "ApprovedPatchesComplianceLevel",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&PATCH_COMPLIANCE_LEVEL),
         },
         Member {
             name: "RejectedPatches",
+            json_name: None,
             required: false,
             schema: Schema::List(&PATCH_ID_LIST),
         },
         Member {
             name: "RejectedPatchesAction",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&PATCH_ACTION),
         },
         Member {
             name: "ApprovedPatchesEnableNonSecurity",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "Sources",
+            json_name: None,
             required: false,
             schema: Schema::List(&PATCH_SOURCE_LIST),
         },
         Member {
             name: "AvailableSecurityUpdatesComplianceStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&PATCH_COMPLIANCE_STATUS),
         },
@@ -1962,6 +2181,7 @@ pub static CANCEL_COMMAND_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "CommandId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -1971,6 +2191,7 @@ pub static CANCEL_COMMAND_REQUEST: Structure = Structure {
         },
         Member {
             name: "InstanceIds",
+            json_name: None,
             required: false,
             schema: Schema::List(&INSTANCE_ID_LIST),
         },
@@ -1989,6 +2210,7 @@ pub static CANCEL_MAINTENANCE_WINDOW_EXECUTION_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "WindowExecutionId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -2005,6 +2227,7 @@ pub static CANCEL_MAINTENANCE_WINDOW_EXECUTION_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "WindowExecutionId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -2021,6 +2244,7 @@ pub static CLOUD_WATCH_OUTPUT_CONFIG: Structure = Structure {
     members: &[
         Member {
             name: "CloudWatchLogGroupName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 512)),
@@ -2030,6 +2254,7 @@ pub static CLOUD_WATCH_OUTPUT_CONFIG: Structure = Structure {
         },
         Member {
             name: "CloudWatchOutputEnabled",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
@@ -2042,6 +2267,7 @@ pub static COMMAND: Structure = Structure {
     members: &[
         Member {
             name: "CommandId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -2051,6 +2277,7 @@ pub static COMMAND: Structure = Structure {
         },
         Member {
             name: "DocumentName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -2060,6 +2287,7 @@ pub static COMMAND: Structure = Structure {
         },
         Member {
             name: "DocumentVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -2069,6 +2297,7 @@ pub static COMMAND: Structure = Structure {
         },
         Member {
             name: "Comment",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 100)),
@@ -2078,36 +2307,43 @@ pub static COMMAND: Structure = Structure {
         },
         Member {
             name: "ExpiresAfter",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "Parameters",
+            json_name: None,
             required: false,
             schema: Schema::Map(&PARAMETERS),
         },
         Member {
             name: "InstanceIds",
+            json_name: None,
             required: false,
             schema: Schema::List(&INSTANCE_ID_LIST),
         },
         Member {
             name: "Targets",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGETS),
         },
         Member {
             name: "RequestedDateTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "Status",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&COMMAND_STATUS),
         },
         Member {
             name: "StatusDetails",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 100)),
@@ -2117,6 +2353,7 @@ pub static COMMAND: Structure = Structure {
         },
         Member {
             name: "OutputS3Region",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 20)),
@@ -2126,6 +2363,7 @@ pub static COMMAND: Structure = Structure {
         },
         Member {
             name: "OutputS3BucketName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 63)),
@@ -2135,6 +2373,7 @@ pub static COMMAND: Structure = Structure {
         },
         Member {
             name: "OutputS3KeyPrefix",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 500)),
@@ -2144,6 +2383,7 @@ pub static COMMAND: Structure = Structure {
         },
         Member {
             name: "MaxConcurrency",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 7)),
@@ -2153,6 +2393,7 @@ pub static COMMAND: Structure = Structure {
         },
         Member {
             name: "MaxErrors",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 7)),
@@ -2162,6 +2403,7 @@ pub static COMMAND: Structure = Structure {
         },
         Member {
             name: "TargetCount",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -2171,6 +2413,7 @@ pub static COMMAND: Structure = Structure {
         },
         Member {
             name: "CompletedCount",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -2180,6 +2423,7 @@ pub static COMMAND: Structure = Structure {
         },
         Member {
             name: "ErrorCount",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -2189,6 +2433,7 @@ pub static COMMAND: Structure = Structure {
         },
         Member {
             name: "DeliveryTimedOutCount",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -2198,6 +2443,7 @@ pub static COMMAND: Structure = Structure {
         },
         Member {
             name: "ServiceRole",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -2207,16 +2453,19 @@ pub static COMMAND: Structure = Structure {
         },
         Member {
             name: "NotificationConfig",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&NOTIFICATION_CONFIG),
         },
         Member {
             name: "CloudWatchOutputConfig",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&CLOUD_WATCH_OUTPUT_CONFIG),
         },
         Member {
             name: "TimeoutSeconds",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -2232,11 +2481,13 @@ pub static COMMAND: Structure = Structure {
         },
         Member {
             name: "AlarmConfiguration",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ALARM_CONFIGURATION),
         },
         Member {
             name: "TriggeredAlarms",
+            json_name: None,
             required: false,
             schema: Schema::List(&ALARM_STATE_INFORMATION_LIST),
         },
@@ -2249,11 +2500,13 @@ pub static COMMAND_FILTER: Structure = Structure {
     members: &[
         Member {
             name: "key",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&COMMAND_FILTER_KEY),
         },
         Member {
             name: "value",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 128)),
@@ -2285,6 +2538,7 @@ pub static COMMAND_INVOCATION: Structure = Structure {
     members: &[
         Member {
             name: "CommandId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -2294,6 +2548,7 @@ pub static COMMAND_INVOCATION: Structure = Structure {
         },
         Member {
             name: "InstanceId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -2303,6 +2558,7 @@ pub static COMMAND_INVOCATION: Structure = Structure {
         },
         Member {
             name: "InstanceName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 255)),
@@ -2312,6 +2568,7 @@ pub static COMMAND_INVOCATION: Structure = Structure {
         },
         Member {
             name: "Comment",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 100)),
@@ -2321,6 +2578,7 @@ pub static COMMAND_INVOCATION: Structure = Structure {
         },
         Member {
             name: "DocumentName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -2330,6 +2588,7 @@ pub static COMMAND_INVOCATION: Structure = Structure {
         },
         Member {
             name: "DocumentVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -2339,16 +2598,19 @@ pub static COMMAND_INVOCATION: Structure = Structure {
         },
         Member {
             name: "RequestedDateTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "Status",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&COMMAND_INVOCATION_STATUS),
         },
         Member {
             name: "StatusDetails",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 100)),
@@ -2358,6 +2620,7 @@ pub static COMMAND_INVOCATION: Structure = Structure {
         },
         Member {
             name: "TraceOutput",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 2500)),
@@ -2367,6 +2630,7 @@ pub static COMMAND_INVOCATION: Structure = Structure {
         },
         Member {
             name: "StandardOutputUrl",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -2376,6 +2640,7 @@ pub static COMMAND_INVOCATION: Structure = Structure {
         },
         Member {
             name: "StandardErrorUrl",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -2385,11 +2650,13 @@ pub static COMMAND_INVOCATION: Structure = Structure {
         },
         Member {
             name: "CommandPlugins",
+            json_name: None,
             required: false,
             schema: Schema::List(&COMMAND_PLUGIN_LIST),
         },
         Member {
             name: "ServiceRole",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -2399,11 +2666,13 @@ pub static COMMAND_INVOCATION: Structure = Structure {
         },
         Member {
             name: "NotificationConfig",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&NOTIFICATION_CONFIG),
         },
         Member {
             name: "CloudWatchOutputConfig",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&CLOUD_WATCH_OUTPUT_CONFIG),
         },
@@ -2434,6 +2703,7 @@ pub static COMMAND_PLUGIN: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::at_least(4)),
@@ -2443,11 +2713,13 @@ pub static COMMAND_PLUGIN: Structure = Structure {
         },
         Member {
             name: "Status",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&COMMAND_PLUGIN_STATUS),
         },
         Member {
             name: "StatusDetails",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 100)),
@@ -2457,6 +2729,7 @@ pub static COMMAND_PLUGIN: Structure = Structure {
         },
         Member {
             name: "ResponseCode",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -2466,16 +2739,19 @@ pub static COMMAND_PLUGIN: Structure = Structure {
         },
         Member {
             name: "ResponseStartDateTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "ResponseFinishDateTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "Output",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 2500)),
@@ -2485,6 +2761,7 @@ pub static COMMAND_PLUGIN: Structure = Structure {
         },
         Member {
             name: "StandardOutputUrl",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -2494,6 +2771,7 @@ pub static COMMAND_PLUGIN: Structure = Structure {
         },
         Member {
             name: "StandardErrorUrl",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -2503,6 +2781,7 @@ pub static COMMAND_PLUGIN: Structure = Structure {
         },
         Member {
             name: "OutputS3Region",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 20)),
@@ -2512,6 +2791,7 @@ pub static COMMAND_PLUGIN: Structure = Structure {
         },
         Member {
             name: "OutputS3BucketName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 63)),
@@ -2521,6 +2801,7 @@ pub static COMMAND_PLUGIN: Structure = Structure {
         },
         Member {
             name: "OutputS3KeyPrefix",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 500)),
@@ -2563,11 +2844,13 @@ pub static COMPLIANCE_EXECUTION_SUMMARY: Structure = Structure {
     members: &[
         Member {
             name: "ExecutionTime",
+            json_name: None,
             required: true,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "ExecutionId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 100)),
@@ -2577,6 +2860,7 @@ pub static COMPLIANCE_EXECUTION_SUMMARY: Structure = Structure {
         },
         Member {
             name: "ExecutionType",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 50)),
@@ -2593,6 +2877,7 @@ pub static COMPLIANCE_ITEM: Structure = Structure {
     members: &[
         Member {
             name: "ComplianceType",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 100)),
@@ -2602,6 +2887,7 @@ pub static COMPLIANCE_ITEM: Structure = Structure {
         },
         Member {
             name: "ResourceType",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 50)),
@@ -2611,6 +2897,7 @@ pub static COMPLIANCE_ITEM: Structure = Structure {
         },
         Member {
             name: "ResourceId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 100)),
@@ -2620,6 +2907,7 @@ pub static COMPLIANCE_ITEM: Structure = Structure {
         },
         Member {
             name: "Id",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -2629,6 +2917,7 @@ pub static COMPLIANCE_ITEM: Structure = Structure {
         },
         Member {
             name: "Title",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 500)),
@@ -2638,21 +2927,25 @@ pub static COMPLIANCE_ITEM: Structure = Structure {
         },
         Member {
             name: "Status",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&COMPLIANCE_STATUS),
         },
         Member {
             name: "Severity",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&COMPLIANCE_SEVERITY),
         },
         Member {
             name: "ExecutionSummary",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&COMPLIANCE_EXECUTION_SUMMARY),
         },
         Member {
             name: "Details",
+            json_name: None,
             required: false,
             schema: Schema::Map(&COMPLIANCE_ITEM_DETAILS),
         },
@@ -2665,6 +2958,7 @@ pub static COMPLIANCE_ITEM_ENTRY: Structure = Structure {
     members: &[
         Member {
             name: "Id",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -2674,6 +2968,7 @@ pub static COMPLIANCE_ITEM_ENTRY: Structure = Structure {
         },
         Member {
             name: "Title",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 500)),
@@ -2683,16 +2978,19 @@ pub static COMPLIANCE_ITEM_ENTRY: Structure = Structure {
         },
         Member {
             name: "Severity",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&COMPLIANCE_SEVERITY),
         },
         Member {
             name: "Status",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&COMPLIANCE_STATUS),
         },
         Member {
             name: "Details",
+            json_name: None,
             required: false,
             schema: Schema::Map(&COMPLIANCE_ITEM_DETAILS),
         },
@@ -2732,6 +3030,7 @@ pub static COMPLIANCE_STRING_FILTER: Structure = Structure {
     members: &[
         Member {
             name: "Key",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 200)),
@@ -2741,11 +3040,13 @@ pub static COMPLIANCE_STRING_FILTER: Structure = Structure {
         },
         Member {
             name: "Values",
+            json_name: None,
             required: false,
             schema: Schema::List(&COMPLIANCE_STRING_FILTER_VALUE_LIST),
         },
         Member {
             name: "Type",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&COMPLIANCE_QUERY_OPERATOR_TYPE),
         },
@@ -2758,6 +3059,7 @@ pub static COMPLIANCE_SUMMARY_ITEM: Structure = Structure {
     members: &[
         Member {
             name: "ComplianceType",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 100)),
@@ -2767,11 +3069,13 @@ pub static COMPLIANCE_SUMMARY_ITEM: Structure = Structure {
         },
         Member {
             name: "CompliantSummary",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&COMPLIANT_SUMMARY),
         },
         Member {
             name: "NonCompliantSummary",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&NON_COMPLIANT_SUMMARY),
         },
@@ -2793,6 +3097,7 @@ pub static COMPLIANT_SUMMARY: Structure = Structure {
     members: &[
         Member {
             name: "CompliantCount",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -2802,6 +3107,7 @@ pub static COMPLIANT_SUMMARY: Structure = Structure {
         },
         Member {
             name: "SeveritySummary",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&SEVERITY_SUMMARY),
         },
@@ -2823,6 +3129,7 @@ pub static CREATE_ACTIVATION_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Description",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 256)),
@@ -2832,6 +3139,7 @@ pub static CREATE_ACTIVATION_REQUEST: Structure = Structure {
         },
         Member {
             name: "DefaultInstanceName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 256)),
@@ -2841,6 +3149,7 @@ pub static CREATE_ACTIVATION_REQUEST: Structure = Structure {
         },
         Member {
             name: "IamRole",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 64)),
@@ -2850,6 +3159,7 @@ pub static CREATE_ACTIVATION_REQUEST: Structure = Structure {
         },
         Member {
             name: "RegistrationLimit",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -2865,16 +3175,19 @@ pub static CREATE_ACTIVATION_REQUEST: Structure = Structure {
         },
         Member {
             name: "ExpirationDate",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "Tags",
+            json_name: None,
             required: false,
             schema: Schema::List(&TAG_LIST),
         },
         Member {
             name: "RegistrationMetadata",
+            json_name: None,
             required: false,
             schema: Schema::List(&REGISTRATION_METADATA_LIST),
         },
@@ -2887,6 +3200,7 @@ pub static CREATE_ACTIVATION_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "ActivationId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -2896,6 +3210,7 @@ pub static CREATE_ACTIVATION_RESULT: Structure = Structure {
         },
         Member {
             name: "ActivationCode",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 250)),
@@ -2912,11 +3227,13 @@ pub static CREATE_ASSOCIATION_BATCH_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Entries",
+            json_name: None,
             required: true,
             schema: Schema::List(&CREATE_ASSOCIATION_BATCH_REQUEST_ENTRIES),
         },
         Member {
             name: "AssociationDispatchAssumeRole",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 512)),
@@ -2933,6 +3250,7 @@ pub static CREATE_ASSOCIATION_BATCH_REQUEST_ENTRY: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -2942,6 +3260,7 @@ pub static CREATE_ASSOCIATION_BATCH_REQUEST_ENTRY: Structure = Structure {
         },
         Member {
             name: "InstanceId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -2951,11 +3270,13 @@ pub static CREATE_ASSOCIATION_BATCH_REQUEST_ENTRY: Structure = Structure {
         },
         Member {
             name: "Parameters",
+            json_name: None,
             required: false,
             schema: Schema::Map(&PARAMETERS),
         },
         Member {
             name: "AutomationTargetParameterName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 50)),
@@ -2965,6 +3286,7 @@ pub static CREATE_ASSOCIATION_BATCH_REQUEST_ENTRY: Structure = Structure {
         },
         Member {
             name: "DocumentVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -2974,11 +3296,13 @@ pub static CREATE_ASSOCIATION_BATCH_REQUEST_ENTRY: Structure = Structure {
         },
         Member {
             name: "Targets",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGETS),
         },
         Member {
             name: "ScheduleExpression",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 256)),
@@ -2988,11 +3312,13 @@ pub static CREATE_ASSOCIATION_BATCH_REQUEST_ENTRY: Structure = Structure {
         },
         Member {
             name: "OutputLocation",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&INSTANCE_ASSOCIATION_OUTPUT_LOCATION),
         },
         Member {
             name: "AssociationName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -3002,6 +3328,7 @@ pub static CREATE_ASSOCIATION_BATCH_REQUEST_ENTRY: Structure = Structure {
         },
         Member {
             name: "MaxErrors",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 7)),
@@ -3011,6 +3338,7 @@ pub static CREATE_ASSOCIATION_BATCH_REQUEST_ENTRY: Structure = Structure {
         },
         Member {
             name: "MaxConcurrency",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 7)),
@@ -3020,31 +3348,37 @@ pub static CREATE_ASSOCIATION_BATCH_REQUEST_ENTRY: Structure = Structure {
         },
         Member {
             name: "ComplianceSeverity",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&ASSOCIATION_COMPLIANCE_SEVERITY),
         },
         Member {
             name: "SyncCompliance",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&ASSOCIATION_SYNC_COMPLIANCE),
         },
         Member {
             name: "ApplyOnlyAtCronInterval",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "CalendarNames",
+            json_name: None,
             required: false,
             schema: Schema::List(&CALENDAR_NAME_OR_ARN_LIST),
         },
         Member {
             name: "TargetLocations",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGET_LOCATIONS),
         },
         Member {
             name: "ScheduleOffset",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -3057,6 +3391,7 @@ pub static CREATE_ASSOCIATION_BATCH_REQUEST_ENTRY: Structure = Structure {
         },
         Member {
             name: "Duration",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -3069,11 +3404,13 @@ pub static CREATE_ASSOCIATION_BATCH_REQUEST_ENTRY: Structure = Structure {
         },
         Member {
             name: "TargetMaps",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGET_MAPS),
         },
         Member {
             name: "AlarmConfiguration",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ALARM_CONFIGURATION),
         },
@@ -3086,11 +3423,13 @@ pub static CREATE_ASSOCIATION_BATCH_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "Successful",
+            json_name: None,
             required: false,
             schema: Schema::List(&ASSOCIATION_DESCRIPTION_LIST),
         },
         Member {
             name: "Failed",
+            json_name: None,
             required: false,
             schema: Schema::List(&FAILED_CREATE_ASSOCIATION_LIST),
         },
@@ -3103,6 +3442,7 @@ pub static CREATE_ASSOCIATION_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -3112,6 +3452,7 @@ pub static CREATE_ASSOCIATION_REQUEST: Structure = Structure {
         },
         Member {
             name: "DocumentVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -3121,6 +3462,7 @@ pub static CREATE_ASSOCIATION_REQUEST: Structure = Structure {
         },
         Member {
             name: "InstanceId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -3130,16 +3472,19 @@ pub static CREATE_ASSOCIATION_REQUEST: Structure = Structure {
         },
         Member {
             name: "Parameters",
+            json_name: None,
             required: false,
             schema: Schema::Map(&PARAMETERS),
         },
         Member {
             name: "Targets",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGETS),
         },
         Member {
             name: "ScheduleExpression",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 256)),
@@ -3149,11 +3494,13 @@ pub static CREATE_ASSOCIATION_REQUEST: Structure = Structure {
         },
         Member {
             name: "OutputLocation",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&INSTANCE_ASSOCIATION_OUTPUT_LOCATION),
         },
         Member {
             name: "AssociationName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -3163,6 +3510,7 @@ pub static CREATE_ASSOCIATION_REQUEST: Structure = Structure {
         },
         Member {
             name: "AutomationTargetParameterName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 50)),
@@ -3172,6 +3520,7 @@ pub static CREATE_ASSOCIATION_REQUEST: Structure = Structure {
         },
         Member {
             name: "MaxErrors",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 7)),
@@ -3181,6 +3530,7 @@ pub static CREATE_ASSOCIATION_REQUEST: Structure = Structure {
         },
         Member {
             name: "MaxConcurrency",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 7)),
@@ -3190,31 +3540,37 @@ pub static CREATE_ASSOCIATION_REQUEST: Structure = Structure {
         },
         Member {
             name: "ComplianceSeverity",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&ASSOCIATION_COMPLIANCE_SEVERITY),
         },
         Member {
             name: "SyncCompliance",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&ASSOCIATION_SYNC_COMPLIANCE),
         },
         Member {
             name: "ApplyOnlyAtCronInterval",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "CalendarNames",
+            json_name: None,
             required: false,
             schema: Schema::List(&CALENDAR_NAME_OR_ARN_LIST),
         },
         Member {
             name: "TargetLocations",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGET_LOCATIONS),
         },
         Member {
             name: "ScheduleOffset",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -3227,6 +3583,7 @@ pub static CREATE_ASSOCIATION_REQUEST: Structure = Structure {
         },
         Member {
             name: "Duration",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -3239,21 +3596,25 @@ pub static CREATE_ASSOCIATION_REQUEST: Structure = Structure {
         },
         Member {
             name: "TargetMaps",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGET_MAPS),
         },
         Member {
             name: "Tags",
+            json_name: None,
             required: false,
             schema: Schema::List(&TAG_LIST),
         },
         Member {
             name: "AlarmConfiguration",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ALARM_CONFIGURATION),
         },
         Member {
             name: "AssociationDispatchAssumeRole",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 512)),
@@ -3270,6 +3631,7 @@ pub static CREATE_ASSOCIATION_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "AssociationDescription",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ASSOCIATION_DESCRIPTION),
         },
@@ -3282,6 +3644,7 @@ pub static CREATE_DOCUMENT_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Content",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::at_least(1)),
@@ -3291,16 +3654,19 @@ pub static CREATE_DOCUMENT_REQUEST: Structure = Structure {
         },
         Member {
             name: "Requires",
+            json_name: None,
             required: false,
             schema: Schema::List(&DOCUMENT_REQUIRES_LIST),
         },
         Member {
             name: "Attachments",
+            json_name: None,
             required: false,
             schema: Schema::List(&ATTACHMENTS_SOURCE_LIST),
         },
         Member {
             name: "Name",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -3310,6 +3676,7 @@ pub static CREATE_DOCUMENT_REQUEST: Structure = Structure {
         },
         Member {
             name: "DisplayName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 1024)),
@@ -3319,6 +3686,7 @@ pub static CREATE_DOCUMENT_REQUEST: Structure = Structure {
         },
         Member {
             name: "VersionName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -3328,16 +3696,19 @@ pub static CREATE_DOCUMENT_REQUEST: Structure = Structure {
         },
         Member {
             name: "DocumentType",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&DOCUMENT_TYPE),
         },
         Member {
             name: "DocumentFormat",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&DOCUMENT_FORMAT),
         },
         Member {
             name: "TargetType",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 200)),
@@ -3347,6 +3718,7 @@ pub static CREATE_DOCUMENT_REQUEST: Structure = Structure {
         },
         Member {
             name: "Tags",
+            json_name: None,
             required: false,
             schema: Schema::List(&TAG_LIST),
         },
@@ -3359,6 +3731,7 @@ pub static CREATE_DOCUMENT_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "DocumentDescription",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&DOCUMENT_DESCRIPTION),
         },
@@ -3371,6 +3744,7 @@ pub static CREATE_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 128)),
@@ -3380,6 +3754,7 @@ pub static CREATE_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
         },
         Member {
             name: "Description",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 128)),
@@ -3389,6 +3764,7 @@ pub static CREATE_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
         },
         Member {
             name: "StartDate",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -3398,6 +3774,7 @@ pub static CREATE_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
         },
         Member {
             name: "EndDate",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -3407,6 +3784,7 @@ pub static CREATE_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
         },
         Member {
             name: "Schedule",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 256)),
@@ -3416,6 +3794,7 @@ pub static CREATE_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
         },
         Member {
             name: "ScheduleTimezone",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -3425,6 +3804,7 @@ pub static CREATE_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
         },
         Member {
             name: "ScheduleOffset",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -3437,6 +3817,7 @@ pub static CREATE_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
         },
         Member {
             name: "Duration",
+            json_name: None,
             required: true,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -3449,6 +3830,7 @@ pub static CREATE_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
         },
         Member {
             name: "Cutoff",
+            json_name: None,
             required: true,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -3461,11 +3843,13 @@ pub static CREATE_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
         },
         Member {
             name: "AllowUnassociatedTargets",
+            json_name: None,
             required: true,
             schema: Schema::Boolean,
         },
         Member {
             name: "ClientToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 64)),
@@ -3475,6 +3859,7 @@ pub static CREATE_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
         },
         Member {
             name: "Tags",
+            json_name: None,
             required: false,
             schema: Schema::List(&TAG_LIST),
         },
@@ -3487,6 +3872,7 @@ pub static CREATE_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "WindowId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 20)),
@@ -3503,6 +3889,7 @@ pub static CREATE_OPS_ITEM_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Description",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 2048)),
@@ -3512,6 +3899,7 @@ pub static CREATE_OPS_ITEM_REQUEST: Structure = Structure {
         },
         Member {
             name: "OpsItemType",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -3521,16 +3909,19 @@ pub static CREATE_OPS_ITEM_REQUEST: Structure = Structure {
         },
         Member {
             name: "OperationalData",
+            json_name: None,
             required: false,
             schema: Schema::Map(&OPS_ITEM_OPERATIONAL_DATA),
         },
         Member {
             name: "Notifications",
+            json_name: None,
             required: false,
             schema: Schema::List(&OPS_ITEM_NOTIFICATIONS),
         },
         Member {
             name: "Priority",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -3543,11 +3934,13 @@ pub static CREATE_OPS_ITEM_REQUEST: Structure = Structure {
         },
         Member {
             name: "RelatedOpsItems",
+            json_name: None,
             required: false,
             schema: Schema::List(&RELATED_OPS_ITEMS),
         },
         Member {
             name: "Source",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 128)),
@@ -3557,6 +3950,7 @@ pub static CREATE_OPS_ITEM_REQUEST: Structure = Structure {
         },
         Member {
             name: "Title",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -3566,11 +3960,13 @@ pub static CREATE_OPS_ITEM_REQUEST: Structure = Structure {
         },
         Member {
             name: "Tags",
+            json_name: None,
             required: false,
             schema: Schema::List(&TAG_LIST),
         },
         Member {
             name: "Category",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 64)),
@@ -3580,6 +3976,7 @@ pub static CREATE_OPS_ITEM_REQUEST: Structure = Structure {
         },
         Member {
             name: "Severity",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 64)),
@@ -3589,26 +3986,31 @@ pub static CREATE_OPS_ITEM_REQUEST: Structure = Structure {
         },
         Member {
             name: "ActualStartTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "ActualEndTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "PlannedStartTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "PlannedEndTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "AccountId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -3625,6 +4027,7 @@ pub static CREATE_OPS_ITEM_RESPONSE: Structure = Structure {
     members: &[
         Member {
             name: "OpsItemId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -3634,6 +4037,7 @@ pub static CREATE_OPS_ITEM_RESPONSE: Structure = Structure {
         },
         Member {
             name: "OpsItemArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 2048)),
@@ -3650,6 +4054,7 @@ pub static CREATE_OPS_METADATA_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "ResourceId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -3659,11 +4064,13 @@ pub static CREATE_OPS_METADATA_REQUEST: Structure = Structure {
         },
         Member {
             name: "Metadata",
+            json_name: None,
             required: false,
             schema: Schema::Map(&METADATA_MAP),
         },
         Member {
             name: "Tags",
+            json_name: None,
             required: false,
             schema: Schema::List(&TAG_LIST),
         },
@@ -3676,6 +4083,7 @@ pub static CREATE_OPS_METADATA_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "OpsMetadataArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1011)),
@@ -3692,11 +4100,13 @@ pub static CREATE_PATCH_BASELINE_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "OperatingSystem",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&OPERATING_SYSTEM),
         },
         Member {
             name: "Name",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 128)),
@@ -3706,41 +4116,49 @@ pub static CREATE_PATCH_BASELINE_REQUEST: Structure = Structure {
         },
         Member {
             name: "GlobalFilters",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&PATCH_FILTER_GROUP),
         },
         Member {
             name: "ApprovalRules",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&PATCH_RULE_GROUP),
         },
         Member {
             name: "ApprovedPatches",
+            json_name: None,
             required: false,
             schema: Schema::List(&PATCH_ID_LIST),
         },
         Member {
             name: "ApprovedPatchesComplianceLevel",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&PATCH_COMPLIANCE_LEVEL),
         },
         Member {
             name: "ApprovedPatchesEnableNonSecurity",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "RejectedPatches",
+            json_name: None,
             required: false,
             schema: Schema::List(&PATCH_ID_LIST),
         },
         Member {
             name: "RejectedPatchesAction",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&PATCH_ACTION),
         },
         Member {
             name: "Description",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -3750,16 +4168,19 @@ pub static CREATE_PATCH_BASELINE_REQUEST: Structure = Structure {
         },
         Member {
             name: "Sources",
+            json_name: None,
             required: false,
             schema: Schema::List(&PATCH_SOURCE_LIST),
         },
         Member {
             name: "AvailableSecurityUpdatesComplianceStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&PATCH_COMPLIANCE_STATUS),
         },
         Member {
             name: "ClientToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 64)),
@@ -3769,6 +4190,7 @@ pub static CREATE_PATCH_BASELINE_REQUEST: Structure = Structure {
         },
         Member {
             name: "Tags",
+            json_name: None,
             required: false,
             schema: Schema::List(&TAG_LIST),
         },
@@ -3781,6 +4203,7 @@ pub static CREATE_PATCH_BASELINE_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "BaselineId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 128)),
@@ -3797,6 +4220,7 @@ pub static CREATE_RESOURCE_DATA_SYNC_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "SyncName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 64)),
@@ -3806,11 +4230,13 @@ pub static CREATE_RESOURCE_DATA_SYNC_REQUEST: Structure = Structure {
         },
         Member {
             name: "S3Destination",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&RESOURCE_DATA_SYNC_S3_DESTINATION),
         },
         Member {
             name: "SyncType",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 64)),
@@ -3820,6 +4246,7 @@ pub static CREATE_RESOURCE_DATA_SYNC_REQUEST: Structure = Structure {
         },
         Member {
             name: "SyncSource",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&RESOURCE_DATA_SYNC_SOURCE),
         },
@@ -3838,6 +4265,7 @@ pub static CREDENTIALS: Structure = Structure {
     members: &[
         Member {
             name: "AccessKeyId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -3847,6 +4275,7 @@ pub static CREDENTIALS: Structure = Structure {
         },
         Member {
             name: "SecretAccessKey",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -3856,6 +4285,7 @@ pub static CREDENTIALS: Structure = Structure {
         },
         Member {
             name: "SessionToken",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -3865,6 +4295,7 @@ pub static CREDENTIALS: Structure = Structure {
         },
         Member {
             name: "ExpirationTime",
+            json_name: None,
             required: true,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
@@ -3877,6 +4308,7 @@ pub static DELETE_ACTIVATION_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "ActivationId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -3899,6 +4331,7 @@ pub static DELETE_ASSOCIATION_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -3908,6 +4341,7 @@ pub static DELETE_ASSOCIATION_REQUEST: Structure = Structure {
         },
         Member {
             name: "InstanceId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -3917,6 +4351,7 @@ pub static DELETE_ASSOCIATION_REQUEST: Structure = Structure {
         },
         Member {
             name: "AssociationId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -3939,6 +4374,7 @@ pub static DELETE_DOCUMENT_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -3948,6 +4384,7 @@ pub static DELETE_DOCUMENT_REQUEST: Structure = Structure {
         },
         Member {
             name: "DocumentVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -3957,6 +4394,7 @@ pub static DELETE_DOCUMENT_REQUEST: Structure = Structure {
         },
         Member {
             name: "VersionName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -3966,6 +4404,7 @@ pub static DELETE_DOCUMENT_REQUEST: Structure = Structure {
         },
         Member {
             name: "Force",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
@@ -3984,6 +4423,7 @@ pub static DELETE_INVENTORY_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "TypeName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 100)),
@@ -3993,16 +4433,19 @@ pub static DELETE_INVENTORY_REQUEST: Structure = Structure {
         },
         Member {
             name: "SchemaDeleteOption",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&INVENTORY_SCHEMA_DELETE_OPTION),
         },
         Member {
             name: "DryRun",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "ClientToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4019,6 +4462,7 @@ pub static DELETE_INVENTORY_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "DeletionId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4028,6 +4472,7 @@ pub static DELETE_INVENTORY_RESULT: Structure = Structure {
         },
         Member {
             name: "TypeName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 100)),
@@ -4037,6 +4482,7 @@ pub static DELETE_INVENTORY_RESULT: Structure = Structure {
         },
         Member {
             name: "DeletionSummary",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&INVENTORY_DELETION_SUMMARY),
         },
@@ -4049,6 +4495,7 @@ pub static DELETE_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "WindowId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 20)),
@@ -4065,6 +4512,7 @@ pub static DELETE_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "WindowId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 20)),
@@ -4081,6 +4529,7 @@ pub static DELETE_OPS_ITEM_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "OpsItemId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4103,6 +4552,7 @@ pub static DELETE_OPS_METADATA_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "OpsMetadataArn",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1011)),
@@ -4125,6 +4575,7 @@ pub static DELETE_PARAMETER_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 2048)),
@@ -4147,6 +4598,7 @@ pub static DELETE_PARAMETERS_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Names",
+            json_name: None,
             required: true,
             schema: Schema::List(&PARAMETER_NAME_LIST),
         },
@@ -4159,11 +4611,13 @@ pub static DELETE_PARAMETERS_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "DeletedParameters",
+            json_name: None,
             required: false,
             schema: Schema::List(&PARAMETER_NAME_LIST),
         },
         Member {
             name: "InvalidParameters",
+            json_name: None,
             required: false,
             schema: Schema::List(&PARAMETER_NAME_LIST),
         },
@@ -4176,6 +4630,7 @@ pub static DELETE_PATCH_BASELINE_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "BaselineId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 128)),
@@ -4192,6 +4647,7 @@ pub static DELETE_PATCH_BASELINE_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "BaselineId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 128)),
@@ -4208,6 +4664,7 @@ pub static DELETE_RESOURCE_DATA_SYNC_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "SyncName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 64)),
@@ -4217,6 +4674,7 @@ pub static DELETE_RESOURCE_DATA_SYNC_REQUEST: Structure = Structure {
         },
         Member {
             name: "SyncType",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 64)),
@@ -4239,6 +4697,7 @@ pub static DELETE_RESOURCE_POLICY_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "ResourceArn",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 2048)),
@@ -4248,6 +4707,7 @@ pub static DELETE_RESOURCE_POLICY_REQUEST: Structure = Structure {
         },
         Member {
             name: "PolicyId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4257,6 +4717,7 @@ pub static DELETE_RESOURCE_POLICY_REQUEST: Structure = Structure {
         },
         Member {
             name: "PolicyHash",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4279,6 +4740,7 @@ pub static DEREGISTER_MANAGED_INSTANCE_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "InstanceId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 124)),
@@ -4301,6 +4763,7 @@ pub static DEREGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST: Structure = Struct
     members: &[
         Member {
             name: "BaselineId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 128)),
@@ -4310,6 +4773,7 @@ pub static DEREGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST: Structure = Struct
         },
         Member {
             name: "PatchGroup",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 256)),
@@ -4326,6 +4790,7 @@ pub static DEREGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_RESULT: Structure = Structu
     members: &[
         Member {
             name: "BaselineId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 128)),
@@ -4335,6 +4800,7 @@ pub static DEREGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_RESULT: Structure = Structu
         },
         Member {
             name: "PatchGroup",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 256)),
@@ -4351,6 +4817,7 @@ pub static DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_REQUEST: Structure = Struct
     members: &[
         Member {
             name: "WindowId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 20)),
@@ -4360,6 +4827,7 @@ pub static DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_REQUEST: Structure = Struct
         },
         Member {
             name: "WindowTargetId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -4369,6 +4837,7 @@ pub static DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_REQUEST: Structure = Struct
         },
         Member {
             name: "Safe",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
@@ -4381,6 +4850,7 @@ pub static DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_RESULT: Structure = Structu
     members: &[
         Member {
             name: "WindowId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 20)),
@@ -4390,6 +4860,7 @@ pub static DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_RESULT: Structure = Structu
         },
         Member {
             name: "WindowTargetId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -4406,6 +4877,7 @@ pub static DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_REQUEST: Structure = Structur
     members: &[
         Member {
             name: "WindowId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 20)),
@@ -4415,6 +4887,7 @@ pub static DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_REQUEST: Structure = Structur
         },
         Member {
             name: "WindowTaskId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -4431,6 +4904,7 @@ pub static DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_RESULT: Structure = Structure
     members: &[
         Member {
             name: "WindowId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 20)),
@@ -4440,6 +4914,7 @@ pub static DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_RESULT: Structure = Structure
         },
         Member {
             name: "WindowTaskId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -4456,11 +4931,13 @@ pub static DESCRIBE_ACTIVATIONS_FILTER: Structure = Structure {
     members: &[
         Member {
             name: "FilterKey",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&DESCRIBE_ACTIVATIONS_FILTER_KEYS),
         },
         Member {
             name: "FilterValues",
+            json_name: None,
             required: false,
             schema: Schema::List(&STRING_LIST),
         },
@@ -4482,11 +4959,13 @@ pub static DESCRIBE_ACTIVATIONS_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Filters",
+            json_name: None,
             required: false,
             schema: Schema::List(&DESCRIBE_ACTIVATIONS_FILTER_LIST),
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -4499,6 +4978,7 @@ pub static DESCRIBE_ACTIVATIONS_REQUEST: Structure = Structure {
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4515,11 +4995,13 @@ pub static DESCRIBE_ACTIVATIONS_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "ActivationList",
+            json_name: None,
             required: false,
             schema: Schema::List(&ACTIVATION_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4536,6 +5018,7 @@ pub static DESCRIBE_ASSOCIATION_EXECUTION_TARGETS_REQUEST: Structure = Structure
     members: &[
         Member {
             name: "AssociationId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4545,6 +5028,7 @@ pub static DESCRIBE_ASSOCIATION_EXECUTION_TARGETS_REQUEST: Structure = Structure
         },
         Member {
             name: "ExecutionId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4554,11 +5038,13 @@ pub static DESCRIBE_ASSOCIATION_EXECUTION_TARGETS_REQUEST: Structure = Structure
         },
         Member {
             name: "Filters",
+            json_name: None,
             required: false,
             schema: Schema::List(&ASSOCIATION_EXECUTION_TARGETS_FILTER_LIST),
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -4571,6 +5057,7 @@ pub static DESCRIBE_ASSOCIATION_EXECUTION_TARGETS_REQUEST: Structure = Structure
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4587,11 +5074,13 @@ pub static DESCRIBE_ASSOCIATION_EXECUTION_TARGETS_RESULT: Structure = Structure 
     members: &[
         Member {
             name: "AssociationExecutionTargets",
+            json_name: None,
             required: false,
             schema: Schema::List(&ASSOCIATION_EXECUTION_TARGETS_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4608,6 +5097,7 @@ pub static DESCRIBE_ASSOCIATION_EXECUTIONS_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "AssociationId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4617,11 +5107,13 @@ pub static DESCRIBE_ASSOCIATION_EXECUTIONS_REQUEST: Structure = Structure {
         },
         Member {
             name: "Filters",
+            json_name: None,
             required: false,
             schema: Schema::List(&ASSOCIATION_EXECUTION_FILTER_LIST),
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -4634,6 +5126,7 @@ pub static DESCRIBE_ASSOCIATION_EXECUTIONS_REQUEST: Structure = Structure {
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4650,11 +5143,13 @@ pub static DESCRIBE_ASSOCIATION_EXECUTIONS_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "AssociationExecutions",
+            json_name: None,
             required: false,
             schema: Schema::List(&ASSOCIATION_EXECUTIONS_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4671,6 +5166,7 @@ pub static DESCRIBE_ASSOCIATION_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4680,6 +5176,7 @@ pub static DESCRIBE_ASSOCIATION_REQUEST: Structure = Structure {
         },
         Member {
             name: "InstanceId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4689,6 +5186,7 @@ pub static DESCRIBE_ASSOCIATION_REQUEST: Structure = Structure {
         },
         Member {
             name: "AssociationId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4698,6 +5196,7 @@ pub static DESCRIBE_ASSOCIATION_REQUEST: Structure = Structure {
         },
         Member {
             name: "AssociationVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4714,6 +5213,7 @@ pub static DESCRIBE_ASSOCIATION_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "AssociationDescription",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ASSOCIATION_DESCRIPTION),
         },
@@ -4726,11 +5226,13 @@ pub static DESCRIBE_AUTOMATION_EXECUTIONS_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Filters",
+            json_name: None,
             required: false,
             schema: Schema::List(&AUTOMATION_EXECUTION_FILTER_LIST),
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -4743,6 +5245,7 @@ pub static DESCRIBE_AUTOMATION_EXECUTIONS_REQUEST: Structure = Structure {
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4759,11 +5262,13 @@ pub static DESCRIBE_AUTOMATION_EXECUTIONS_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "AutomationExecutionMetadataList",
+            json_name: None,
             required: false,
             schema: Schema::List(&AUTOMATION_EXECUTION_METADATA_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4780,6 +5285,7 @@ pub static DESCRIBE_AUTOMATION_STEP_EXECUTIONS_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "AutomationExecutionId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -4789,11 +5295,13 @@ pub static DESCRIBE_AUTOMATION_STEP_EXECUTIONS_REQUEST: Structure = Structure {
         },
         Member {
             name: "Filters",
+            json_name: None,
             required: false,
             schema: Schema::List(&STEP_EXECUTION_FILTER_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4803,6 +5311,7 @@ pub static DESCRIBE_AUTOMATION_STEP_EXECUTIONS_REQUEST: Structure = Structure {
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -4815,6 +5324,7 @@ pub static DESCRIBE_AUTOMATION_STEP_EXECUTIONS_REQUEST: Structure = Structure {
         },
         Member {
             name: "ReverseOrder",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
@@ -4827,11 +5337,13 @@ pub static DESCRIBE_AUTOMATION_STEP_EXECUTIONS_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "StepExecutions",
+            json_name: None,
             required: false,
             schema: Schema::List(&STEP_EXECUTION_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4848,11 +5360,13 @@ pub static DESCRIBE_AVAILABLE_PATCHES_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Filters",
+            json_name: None,
             required: false,
             schema: Schema::List(&PATCH_ORCHESTRATOR_FILTER_LIST),
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -4865,6 +5379,7 @@ pub static DESCRIBE_AVAILABLE_PATCHES_REQUEST: Structure = Structure {
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4881,11 +5396,13 @@ pub static DESCRIBE_AVAILABLE_PATCHES_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "Patches",
+            json_name: None,
             required: false,
             schema: Schema::List(&PATCH_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4902,6 +5419,7 @@ pub static DESCRIBE_DOCUMENT_PERMISSION_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4911,11 +5429,13 @@ pub static DESCRIBE_DOCUMENT_PERMISSION_REQUEST: Structure = Structure {
         },
         Member {
             name: "PermissionType",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&DOCUMENT_PERMISSION_TYPE),
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -4928,6 +5448,7 @@ pub static DESCRIBE_DOCUMENT_PERMISSION_REQUEST: Structure = Structure {
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4944,16 +5465,19 @@ pub static DESCRIBE_DOCUMENT_PERMISSION_RESPONSE: Structure = Structure {
     members: &[
         Member {
             name: "AccountIds",
+            json_name: None,
             required: false,
             schema: Schema::List(&ACCOUNT_ID_LIST),
         },
         Member {
             name: "AccountSharingInfoList",
+            json_name: None,
             required: false,
             schema: Schema::List(&ACCOUNT_SHARING_INFO_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4970,6 +5494,7 @@ pub static DESCRIBE_DOCUMENT_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4979,6 +5504,7 @@ pub static DESCRIBE_DOCUMENT_REQUEST: Structure = Structure {
         },
         Member {
             name: "DocumentVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4988,6 +5514,7 @@ pub static DESCRIBE_DOCUMENT_REQUEST: Structure = Structure {
         },
         Member {
             name: "VersionName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5004,6 +5531,7 @@ pub static DESCRIBE_DOCUMENT_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "Document",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&DOCUMENT_DESCRIPTION),
         },
@@ -5016,6 +5544,7 @@ pub static DESCRIBE_EFFECTIVE_INSTANCE_ASSOCIATIONS_REQUEST: Structure = Structu
     members: &[
         Member {
             name: "InstanceId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5025,6 +5554,7 @@ pub static DESCRIBE_EFFECTIVE_INSTANCE_ASSOCIATIONS_REQUEST: Structure = Structu
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -5037,6 +5567,7 @@ pub static DESCRIBE_EFFECTIVE_INSTANCE_ASSOCIATIONS_REQUEST: Structure = Structu
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5053,11 +5584,13 @@ pub static DESCRIBE_EFFECTIVE_INSTANCE_ASSOCIATIONS_RESULT: Structure = Structur
     members: &[
         Member {
             name: "Associations",
+            json_name: None,
             required: false,
             schema: Schema::List(&INSTANCE_ASSOCIATION_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5074,6 +5607,7 @@ pub static DESCRIBE_EFFECTIVE_PATCHES_FOR_PATCH_BASELINE_REQUEST: Structure = St
     members: &[
         Member {
             name: "BaselineId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 128)),
@@ -5083,6 +5617,7 @@ pub static DESCRIBE_EFFECTIVE_PATCHES_FOR_PATCH_BASELINE_REQUEST: Structure = St
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -5095,6 +5630,7 @@ pub static DESCRIBE_EFFECTIVE_PATCHES_FOR_PATCH_BASELINE_REQUEST: Structure = St
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5111,11 +5647,13 @@ pub static DESCRIBE_EFFECTIVE_PATCHES_FOR_PATCH_BASELINE_RESULT: Structure = Str
     members: &[
         Member {
             name: "EffectivePatches",
+            json_name: None,
             required: false,
             schema: Schema::List(&EFFECTIVE_PATCH_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5132,6 +5670,7 @@ pub static DESCRIBE_INSTANCE_ASSOCIATIONS_STATUS_REQUEST: Structure = Structure 
     members: &[
         Member {
             name: "InstanceId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5141,6 +5680,7 @@ pub static DESCRIBE_INSTANCE_ASSOCIATIONS_STATUS_REQUEST: Structure = Structure 
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -5153,6 +5693,7 @@ pub static DESCRIBE_INSTANCE_ASSOCIATIONS_STATUS_REQUEST: Structure = Structure 
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5169,11 +5710,13 @@ pub static DESCRIBE_INSTANCE_ASSOCIATIONS_STATUS_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "InstanceAssociationStatusInfos",
+            json_name: None,
             required: false,
             schema: Schema::List(&INSTANCE_ASSOCIATION_STATUS_INFOS),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5190,16 +5733,19 @@ pub static DESCRIBE_INSTANCE_INFORMATION_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "InstanceInformationFilterList",
+            json_name: None,
             required: false,
             schema: Schema::List(&INSTANCE_INFORMATION_FILTER_LIST),
         },
         Member {
             name: "Filters",
+            json_name: None,
             required: false,
             schema: Schema::List(&INSTANCE_INFORMATION_STRING_FILTER_LIST),
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -5212,6 +5758,7 @@ pub static DESCRIBE_INSTANCE_INFORMATION_REQUEST: Structure = Structure {
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5228,11 +5775,13 @@ pub static DESCRIBE_INSTANCE_INFORMATION_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "InstanceInformationList",
+            json_name: None,
             required: false,
             schema: Schema::List(&INSTANCE_INFORMATION_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5249,6 +5798,7 @@ pub static DESCRIBE_INSTANCE_PATCH_STATES_FOR_PATCH_GROUP_REQUEST: Structure = S
     members: &[
         Member {
             name: "PatchGroup",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 256)),
@@ -5258,11 +5808,13 @@ pub static DESCRIBE_INSTANCE_PATCH_STATES_FOR_PATCH_GROUP_REQUEST: Structure = S
         },
         Member {
             name: "Filters",
+            json_name: None,
             required: false,
             schema: Schema::List(&INSTANCE_PATCH_STATE_FILTER_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5272,6 +5824,7 @@ pub static DESCRIBE_INSTANCE_PATCH_STATES_FOR_PATCH_GROUP_REQUEST: Structure = S
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -5291,11 +5844,13 @@ pub static DESCRIBE_INSTANCE_PATCH_STATES_FOR_PATCH_GROUP_RESULT: Structure = St
     members: &[
         Member {
             name: "InstancePatchStates",
+            json_name: None,
             required: false,
             schema: Schema::List(&INSTANCE_PATCH_STATES_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5312,11 +5867,13 @@ pub static DESCRIBE_INSTANCE_PATCH_STATES_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "InstanceIds",
+            json_name: None,
             required: true,
             schema: Schema::List(&INSTANCE_ID_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5326,6 +5883,7 @@ pub static DESCRIBE_INSTANCE_PATCH_STATES_REQUEST: Structure = Structure {
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -5345,11 +5903,13 @@ pub static DESCRIBE_INSTANCE_PATCH_STATES_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "InstancePatchStates",
+            json_name: None,
             required: false,
             schema: Schema::List(&INSTANCE_PATCH_STATE_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5366,6 +5926,7 @@ pub static DESCRIBE_INSTANCE_PATCHES_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "InstanceId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5375,11 +5936,13 @@ pub static DESCRIBE_INSTANCE_PATCHES_REQUEST: Structure = Structure {
         },
         Member {
             name: "Filters",
+            json_name: None,
             required: false,
             schema: Schema::List(&PATCH_ORCHESTRATOR_FILTER_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5389,6 +5952,7 @@ pub static DESCRIBE_INSTANCE_PATCHES_REQUEST: Structure = Structure {
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -5408,11 +5972,13 @@ pub static DESCRIBE_INSTANCE_PATCHES_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "Patches",
+            json_name: None,
             required: false,
             schema: Schema::List(&PATCH_COMPLIANCE_DATA_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5429,16 +5995,19 @@ pub static DESCRIBE_INSTANCE_PROPERTIES_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "InstancePropertyFilterList",
+            json_name: None,
             required: false,
             schema: Schema::List(&INSTANCE_PROPERTY_FILTER_LIST),
         },
         Member {
             name: "FiltersWithOperator",
+            json_name: None,
             required: false,
             schema: Schema::List(&INSTANCE_PROPERTY_STRING_FILTER_LIST),
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -5454,6 +6023,7 @@ pub static DESCRIBE_INSTANCE_PROPERTIES_REQUEST: Structure = Structure {
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5470,11 +6040,13 @@ pub static DESCRIBE_INSTANCE_PROPERTIES_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "InstanceProperties",
+            json_name: None,
             required: false,
             schema: Schema::List(&INSTANCE_PROPERTIES),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5491,6 +6063,7 @@ pub static DESCRIBE_INVENTORY_DELETIONS_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "DeletionId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5500,6 +6073,7 @@ pub static DESCRIBE_INVENTORY_DELETIONS_REQUEST: Structure = Structure {
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5509,6 +6083,7 @@ pub static DESCRIBE_INVENTORY_DELETIONS_REQUEST: Structure = Structure {
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -5528,11 +6103,13 @@ pub static DESCRIBE_INVENTORY_DELETIONS_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "InventoryDeletions",
+            json_name: None,
             required: false,
             schema: Schema::List(&INVENTORY_DELETIONS_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5549,6 +6126,7 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_REQUEST: Struc
     members: &[
         Member {
             name: "WindowExecutionId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -5558,6 +6136,7 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_REQUEST: Struc
         },
         Member {
             name: "TaskId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -5567,11 +6146,13 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_REQUEST: Struc
         },
         Member {
             name: "Filters",
+            json_name: None,
             required: false,
             schema: Schema::List(&MAINTENANCE_WINDOW_FILTER_LIST),
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -5584,6 +6165,7 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_REQUEST: Struc
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5600,6 +6182,7 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_RESULT: Struct
     members: &[
         Member {
             name: "WindowExecutionTaskInvocationIdentities",
+            json_name: None,
             required: false,
             schema: Schema::List(
                 &MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_IDENTITY_LIST,
@@ -5607,6 +6190,7 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_RESULT: Struct
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5623,6 +6207,7 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_REQUEST: Structure = Stru
     members: &[
         Member {
             name: "WindowExecutionId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -5632,11 +6217,13 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_REQUEST: Structure = Stru
         },
         Member {
             name: "Filters",
+            json_name: None,
             required: false,
             schema: Schema::List(&MAINTENANCE_WINDOW_FILTER_LIST),
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -5649,6 +6236,7 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_REQUEST: Structure = Stru
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5665,11 +6253,13 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_RESULT: Structure = Struc
     members: &[
         Member {
             name: "WindowExecutionTaskIdentities",
+            json_name: None,
             required: false,
             schema: Schema::List(&MAINTENANCE_WINDOW_EXECUTION_TASK_IDENTITY_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5686,6 +6276,7 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_REQUEST: Structure = Structure
     members: &[
         Member {
             name: "WindowId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 20)),
@@ -5695,11 +6286,13 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_REQUEST: Structure = Structure
         },
         Member {
             name: "Filters",
+            json_name: None,
             required: false,
             schema: Schema::List(&MAINTENANCE_WINDOW_FILTER_LIST),
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -5712,6 +6305,7 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_REQUEST: Structure = Structure
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5728,11 +6322,13 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_RESULT: Structure = Structure 
     members: &[
         Member {
             name: "WindowExecutions",
+            json_name: None,
             required: false,
             schema: Schema::List(&MAINTENANCE_WINDOW_EXECUTION_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5749,6 +6345,7 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "WindowId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 20)),
@@ -5758,21 +6355,25 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_REQUEST: Structure = Structure {
         },
         Member {
             name: "Targets",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGETS),
         },
         Member {
             name: "ResourceType",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&MAINTENANCE_WINDOW_RESOURCE_TYPE),
         },
         Member {
             name: "Filters",
+            json_name: None,
             required: false,
             schema: Schema::List(&PATCH_ORCHESTRATOR_FILTER_LIST),
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -5785,6 +6386,7 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_REQUEST: Structure = Structure {
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5801,11 +6403,13 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "ScheduledWindowExecutions",
+            json_name: None,
             required: false,
             schema: Schema::List(&SCHEDULED_WINDOW_EXECUTION_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5822,6 +6426,7 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_TARGETS_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "WindowId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 20)),
@@ -5831,11 +6436,13 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_TARGETS_REQUEST: Structure = Structure {
         },
         Member {
             name: "Filters",
+            json_name: None,
             required: false,
             schema: Schema::List(&MAINTENANCE_WINDOW_FILTER_LIST),
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -5848,6 +6455,7 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_TARGETS_REQUEST: Structure = Structure {
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5864,11 +6472,13 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_TARGETS_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "Targets",
+            json_name: None,
             required: false,
             schema: Schema::List(&MAINTENANCE_WINDOW_TARGET_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5885,6 +6495,7 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_TASKS_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "WindowId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 20)),
@@ -5894,11 +6505,13 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_TASKS_REQUEST: Structure = Structure {
         },
         Member {
             name: "Filters",
+            json_name: None,
             required: false,
             schema: Schema::List(&MAINTENANCE_WINDOW_FILTER_LIST),
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -5911,6 +6524,7 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_TASKS_REQUEST: Structure = Structure {
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5927,11 +6541,13 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_TASKS_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "Tasks",
+            json_name: None,
             required: false,
             schema: Schema::List(&MAINTENANCE_WINDOW_TASK_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5948,16 +6564,19 @@ pub static DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_REQUEST: Structure = Structur
     members: &[
         Member {
             name: "Targets",
+            json_name: None,
             required: true,
             schema: Schema::List(&TARGETS),
         },
         Member {
             name: "ResourceType",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&MAINTENANCE_WINDOW_RESOURCE_TYPE),
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -5970,6 +6589,7 @@ pub static DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_REQUEST: Structure = Structur
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5986,11 +6606,13 @@ pub static DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_RESULT: Structure = Structure
     members: &[
         Member {
             name: "WindowIdentities",
+            json_name: None,
             required: false,
             schema: Schema::List(&MAINTENANCE_WINDOWS_FOR_TARGET_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6007,11 +6629,13 @@ pub static DESCRIBE_MAINTENANCE_WINDOWS_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Filters",
+            json_name: None,
             required: false,
             schema: Schema::List(&MAINTENANCE_WINDOW_FILTER_LIST),
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -6024,6 +6648,7 @@ pub static DESCRIBE_MAINTENANCE_WINDOWS_REQUEST: Structure = Structure {
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6040,11 +6665,13 @@ pub static DESCRIBE_MAINTENANCE_WINDOWS_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "WindowIdentities",
+            json_name: None,
             required: false,
             schema: Schema::List(&MAINTENANCE_WINDOW_IDENTITY_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6061,11 +6688,13 @@ pub static DESCRIBE_OPS_ITEMS_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "OpsItemFilters",
+            json_name: None,
             required: false,
             schema: Schema::List(&OPS_ITEM_FILTERS),
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -6078,6 +6707,7 @@ pub static DESCRIBE_OPS_ITEMS_REQUEST: Structure = Structure {
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6094,6 +6724,7 @@ pub static DESCRIBE_OPS_ITEMS_RESPONSE: Structure = Structure {
     members: &[
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6103,6 +6734,7 @@ pub static DESCRIBE_OPS_ITEMS_RESPONSE: Structure = Structure {
         },
         Member {
             name: "OpsItemSummaries",
+            json_name: None,
             required: false,
             schema: Schema::List(&OPS_ITEM_SUMMARIES),
         },
@@ -6115,16 +6747,19 @@ pub static DESCRIBE_PARAMETERS_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Filters",
+            json_name: None,
             required: false,
             schema: Schema::List(&PARAMETERS_FILTER_LIST),
         },
         Member {
             name: "ParameterFilters",
+            json_name: None,
             required: false,
             schema: Schema::List(&PARAMETER_STRING_FILTER_LIST),
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -6137,6 +6772,7 @@ pub static DESCRIBE_PARAMETERS_REQUEST: Structure = Structure {
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6146,6 +6782,7 @@ pub static DESCRIBE_PARAMETERS_REQUEST: Structure = Structure {
         },
         Member {
             name: "Shared",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
@@ -6158,11 +6795,13 @@ pub static DESCRIBE_PARAMETERS_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "Parameters",
+            json_name: None,
             required: false,
             schema: Schema::List(&PARAMETER_METADATA_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6179,11 +6818,13 @@ pub static DESCRIBE_PATCH_BASELINES_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Filters",
+            json_name: None,
             required: false,
             schema: Schema::List(&PATCH_ORCHESTRATOR_FILTER_LIST),
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -6196,6 +6837,7 @@ pub static DESCRIBE_PATCH_BASELINES_REQUEST: Structure = Structure {
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6212,11 +6854,13 @@ pub static DESCRIBE_PATCH_BASELINES_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "BaselineIdentities",
+            json_name: None,
             required: false,
             schema: Schema::List(&PATCH_BASELINE_IDENTITY_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6233,6 +6877,7 @@ pub static DESCRIBE_PATCH_GROUP_STATE_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "PatchGroup",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 256)),
@@ -6249,6 +6894,7 @@ pub static DESCRIBE_PATCH_GROUP_STATE_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "Instances",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -6258,6 +6904,7 @@ pub static DESCRIBE_PATCH_GROUP_STATE_RESULT: Structure = Structure {
         },
         Member {
             name: "InstancesWithInstalledPatches",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -6267,6 +6914,7 @@ pub static DESCRIBE_PATCH_GROUP_STATE_RESULT: Structure = Structure {
         },
         Member {
             name: "InstancesWithInstalledOtherPatches",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -6276,6 +6924,7 @@ pub static DESCRIBE_PATCH_GROUP_STATE_RESULT: Structure = Structure {
         },
         Member {
             name: "InstancesWithInstalledPendingRebootPatches",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -6285,6 +6934,7 @@ pub static DESCRIBE_PATCH_GROUP_STATE_RESULT: Structure = Structure {
         },
         Member {
             name: "InstancesWithInstalledRejectedPatches",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -6294,6 +6944,7 @@ pub static DESCRIBE_PATCH_GROUP_STATE_RESULT: Structure = Structure {
         },
         Member {
             name: "InstancesWithMissingPatches",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -6303,6 +6954,7 @@ pub static DESCRIBE_PATCH_GROUP_STATE_RESULT: Structure = Structure {
         },
         Member {
             name: "InstancesWithFailedPatches",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -6312,6 +6964,7 @@ pub static DESCRIBE_PATCH_GROUP_STATE_RESULT: Structure = Structure {
         },
         Member {
             name: "InstancesWithNotApplicablePatches",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -6321,6 +6974,7 @@ pub static DESCRIBE_PATCH_GROUP_STATE_RESULT: Structure = Structure {
         },
         Member {
             name: "InstancesWithUnreportedNotApplicablePatches",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -6330,6 +6984,7 @@ pub static DESCRIBE_PATCH_GROUP_STATE_RESULT: Structure = Structure {
         },
         Member {
             name: "InstancesWithCriticalNonCompliantPatches",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -6339,6 +6994,7 @@ pub static DESCRIBE_PATCH_GROUP_STATE_RESULT: Structure = Structure {
         },
         Member {
             name: "InstancesWithSecurityNonCompliantPatches",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -6348,6 +7004,7 @@ pub static DESCRIBE_PATCH_GROUP_STATE_RESULT: Structure = Structure {
         },
         Member {
             name: "InstancesWithOtherNonCompliantPatches",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -6357,6 +7014,7 @@ pub static DESCRIBE_PATCH_GROUP_STATE_RESULT: Structure = Structure {
         },
         Member {
             name: "InstancesWithAvailableSecurityUpdates",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -6373,6 +7031,7 @@ pub static DESCRIBE_PATCH_GROUPS_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -6385,11 +7044,13 @@ pub static DESCRIBE_PATCH_GROUPS_REQUEST: Structure = Structure {
         },
         Member {
             name: "Filters",
+            json_name: None,
             required: false,
             schema: Schema::List(&PATCH_ORCHESTRATOR_FILTER_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6406,11 +7067,13 @@ pub static DESCRIBE_PATCH_GROUPS_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "Mappings",
+            json_name: None,
             required: false,
             schema: Schema::List(&PATCH_GROUP_PATCH_BASELINE_MAPPING_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6427,21 +7090,25 @@ pub static DESCRIBE_PATCH_PROPERTIES_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "OperatingSystem",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&OPERATING_SYSTEM),
         },
         Member {
             name: "Property",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&PATCH_PROPERTY),
         },
         Member {
             name: "PatchSet",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&PATCH_SET),
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -6454,6 +7121,7 @@ pub static DESCRIBE_PATCH_PROPERTIES_REQUEST: Structure = Structure {
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6470,11 +7138,13 @@ pub static DESCRIBE_PATCH_PROPERTIES_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "Properties",
+            json_name: None,
             required: false,
             schema: Schema::List(&PATCH_PROPERTIES_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6491,11 +7161,13 @@ pub static DESCRIBE_SESSIONS_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "State",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&SESSION_STATE),
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -6508,6 +7180,7 @@ pub static DESCRIBE_SESSIONS_REQUEST: Structure = Structure {
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6517,6 +7190,7 @@ pub static DESCRIBE_SESSIONS_REQUEST: Structure = Structure {
         },
         Member {
             name: "Filters",
+            json_name: None,
             required: false,
             schema: Schema::List(&SESSION_FILTER_LIST),
         },
@@ -6529,11 +7203,13 @@ pub static DESCRIBE_SESSIONS_RESPONSE: Structure = Structure {
     members: &[
         Member {
             name: "Sessions",
+            json_name: None,
             required: false,
             schema: Schema::List(&SESSION_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6550,6 +7226,7 @@ pub static DISASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "OpsItemId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6559,6 +7236,7 @@ pub static DISASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST: Structure = Structure {
         },
         Member {
             name: "AssociationId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6581,6 +7259,7 @@ pub static DOCUMENT_DEFAULT_VERSION_DESCRIPTION: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6590,6 +7269,7 @@ pub static DOCUMENT_DEFAULT_VERSION_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "DefaultVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6599,6 +7279,7 @@ pub static DOCUMENT_DEFAULT_VERSION_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "DefaultVersionName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6615,6 +7296,7 @@ pub static DOCUMENT_DESCRIPTION: Structure = Structure {
     members: &[
         Member {
             name: "Sha1",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6624,6 +7306,7 @@ pub static DOCUMENT_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "Hash",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 256)),
@@ -6633,11 +7316,13 @@ pub static DOCUMENT_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "HashType",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&DOCUMENT_HASH_TYPE),
         },
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6647,6 +7332,7 @@ pub static DOCUMENT_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "DisplayName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 1024)),
@@ -6656,6 +7342,7 @@ pub static DOCUMENT_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "VersionName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6665,6 +7352,7 @@ pub static DOCUMENT_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "Owner",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6674,16 +7362,19 @@ pub static DOCUMENT_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "CreatedDate",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "Status",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&DOCUMENT_STATUS),
         },
         Member {
             name: "StatusInformation",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6693,6 +7384,7 @@ pub static DOCUMENT_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "DocumentVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6702,6 +7394,7 @@ pub static DOCUMENT_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "Description",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6711,21 +7404,25 @@ pub static DOCUMENT_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "Parameters",
+            json_name: None,
             required: false,
             schema: Schema::List(&DOCUMENT_PARAMETER_LIST),
         },
         Member {
             name: "PlatformTypes",
+            json_name: None,
             required: false,
             schema: Schema::List(&PLATFORM_TYPE_LIST),
         },
         Member {
             name: "DocumentType",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&DOCUMENT_TYPE),
         },
         Member {
             name: "SchemaVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6735,6 +7432,7 @@ pub static DOCUMENT_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "LatestVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6744,6 +7442,7 @@ pub static DOCUMENT_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "DefaultVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6753,11 +7452,13 @@ pub static DOCUMENT_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "DocumentFormat",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&DOCUMENT_FORMAT),
         },
         Member {
             name: "TargetType",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 200)),
@@ -6767,21 +7468,25 @@ pub static DOCUMENT_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "Tags",
+            json_name: None,
             required: false,
             schema: Schema::List(&TAG_LIST),
         },
         Member {
             name: "AttachmentsInformation",
+            json_name: None,
             required: false,
             schema: Schema::List(&ATTACHMENT_INFORMATION_LIST),
         },
         Member {
             name: "Requires",
+            json_name: None,
             required: false,
             schema: Schema::List(&DOCUMENT_REQUIRES_LIST),
         },
         Member {
             name: "Author",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6791,11 +7496,13 @@ pub static DOCUMENT_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "ReviewInformation",
+            json_name: None,
             required: false,
             schema: Schema::List(&REVIEW_INFORMATION_LIST),
         },
         Member {
             name: "ApprovedVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6805,6 +7512,7 @@ pub static DOCUMENT_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "PendingReviewVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6814,16 +7522,19 @@ pub static DOCUMENT_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "ReviewStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&REVIEW_STATUS),
         },
         Member {
             name: "Category",
+            json_name: None,
             required: false,
             schema: Schema::List(&CATEGORY_LIST),
         },
         Member {
             name: "CategoryEnum",
+            json_name: None,
             required: false,
             schema: Schema::List(&CATEGORY_ENUM_LIST),
         },
@@ -6836,11 +7547,13 @@ pub static DOCUMENT_FILTER: Structure = Structure {
     members: &[
         Member {
             name: "key",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&DOCUMENT_FILTER_KEY),
         },
         Member {
             name: "value",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::at_least(1)),
@@ -6884,6 +7597,7 @@ pub static DOCUMENT_IDENTIFIER: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6893,11 +7607,13 @@ pub static DOCUMENT_IDENTIFIER: Structure = Structure {
         },
         Member {
             name: "CreatedDate",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "DisplayName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 1024)),
@@ -6907,6 +7623,7 @@ pub static DOCUMENT_IDENTIFIER: Structure = Structure {
         },
         Member {
             name: "Owner",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6916,6 +7633,7 @@ pub static DOCUMENT_IDENTIFIER: Structure = Structure {
         },
         Member {
             name: "VersionName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6925,11 +7643,13 @@ pub static DOCUMENT_IDENTIFIER: Structure = Structure {
         },
         Member {
             name: "PlatformTypes",
+            json_name: None,
             required: false,
             schema: Schema::List(&PLATFORM_TYPE_LIST),
         },
         Member {
             name: "DocumentVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6939,11 +7659,13 @@ pub static DOCUMENT_IDENTIFIER: Structure = Structure {
         },
         Member {
             name: "DocumentType",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&DOCUMENT_TYPE),
         },
         Member {
             name: "SchemaVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6953,11 +7675,13 @@ pub static DOCUMENT_IDENTIFIER: Structure = Structure {
         },
         Member {
             name: "DocumentFormat",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&DOCUMENT_FORMAT),
         },
         Member {
             name: "TargetType",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 200)),
@@ -6967,21 +7691,25 @@ pub static DOCUMENT_IDENTIFIER: Structure = Structure {
         },
         Member {
             name: "Tags",
+            json_name: None,
             required: false,
             schema: Schema::List(&TAG_LIST),
         },
         Member {
             name: "Requires",
+            json_name: None,
             required: false,
             schema: Schema::List(&DOCUMENT_REQUIRES_LIST),
         },
         Member {
             name: "ReviewStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&REVIEW_STATUS),
         },
         Member {
             name: "Author",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6998,6 +7726,7 @@ pub static DOCUMENT_KEY_VALUES_FILTER: Structure = Structure {
     members: &[
         Member {
             name: "Key",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 128)),
@@ -7007,6 +7736,7 @@ pub static DOCUMENT_KEY_VALUES_FILTER: Structure = Structure {
         },
         Member {
             name: "Values",
+            json_name: None,
             required: false,
             schema: Schema::List(&DOCUMENT_KEY_VALUES_FILTER_VALUES),
         },
@@ -7028,6 +7758,7 @@ pub static DOCUMENT_METADATA_RESPONSE_INFO: Structure = Structure {
     members: &[
         Member {
             name: "ReviewerResponse",
+            json_name: None,
             required: false,
             schema: Schema::List(&DOCUMENT_REVIEWER_RESPONSE_LIST),
         },
@@ -7040,6 +7771,7 @@ pub static DOCUMENT_PARAMETER: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -7049,11 +7781,13 @@ pub static DOCUMENT_PARAMETER: Structure = Structure {
         },
         Member {
             name: "Type",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&DOCUMENT_PARAMETER_TYPE),
         },
         Member {
             name: "Description",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -7063,6 +7797,7 @@ pub static DOCUMENT_PARAMETER: Structure = Structure {
         },
         Member {
             name: "DefaultValue",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -7097,6 +7832,7 @@ pub static DOCUMENT_REQUIRES: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -7106,6 +7842,7 @@ pub static DOCUMENT_REQUIRES: Structure = Structure {
         },
         Member {
             name: "Version",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -7115,6 +7852,7 @@ pub static DOCUMENT_REQUIRES: Structure = Structure {
         },
         Member {
             name: "RequireType",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 128)),
@@ -7124,6 +7862,7 @@ pub static DOCUMENT_REQUIRES: Structure = Structure {
         },
         Member {
             name: "VersionName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -7149,11 +7888,13 @@ pub static DOCUMENT_REVIEW_COMMENT_SOURCE: Structure = Structure {
     members: &[
         Member {
             name: "Type",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&DOCUMENT_REVIEW_COMMENT_TYPE),
         },
         Member {
             name: "Content",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -7179,26 +7920,31 @@ pub static DOCUMENT_REVIEWER_RESPONSE_SOURCE: Structure = Structure {
     members: &[
         Member {
             name: "CreateTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "UpdatedTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "ReviewStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&REVIEW_STATUS),
         },
         Member {
             name: "Comment",
+            json_name: None,
             required: false,
             schema: Schema::List(&DOCUMENT_REVIEW_COMMENT_LIST),
         },
         Member {
             name: "Reviewer",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 50)),
@@ -7215,11 +7961,13 @@ pub static DOCUMENT_REVIEWS: Structure = Structure {
     members: &[
         Member {
             name: "Action",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&DOCUMENT_REVIEW_ACTION),
         },
         Member {
             name: "Comment",
+            json_name: None,
             required: false,
             schema: Schema::List(&DOCUMENT_REVIEW_COMMENT_LIST),
         },
@@ -7268,6 +8016,7 @@ pub static DOCUMENT_VERSION_INFO: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -7277,6 +8026,7 @@ pub static DOCUMENT_VERSION_INFO: Structure = Structure {
         },
         Member {
             name: "DisplayName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 1024)),
@@ -7286,6 +8036,7 @@ pub static DOCUMENT_VERSION_INFO: Structure = Structure {
         },
         Member {
             name: "DocumentVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -7295,6 +8046,7 @@ pub static DOCUMENT_VERSION_INFO: Structure = Structure {
         },
         Member {
             name: "VersionName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -7304,26 +8056,31 @@ pub static DOCUMENT_VERSION_INFO: Structure = Structure {
         },
         Member {
             name: "CreatedDate",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "IsDefaultVersion",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "DocumentFormat",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&DOCUMENT_FORMAT),
         },
         Member {
             name: "Status",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&DOCUMENT_STATUS),
         },
         Member {
             name: "StatusInformation",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -7333,6 +8090,7 @@ pub static DOCUMENT_VERSION_INFO: Structure = Structure {
         },
         Member {
             name: "ReviewStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&REVIEW_STATUS),
         },
@@ -7345,11 +8103,13 @@ pub static EFFECTIVE_PATCH: Structure = Structure {
     members: &[
         Member {
             name: "Patch",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&PATCH),
         },
         Member {
             name: "PatchStatus",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&PATCH_STATUS),
         },
@@ -7362,6 +8122,7 @@ pub static EXECUTION_INPUTS: Union = Union {
     members: &[
         Member {
             name: "Automation",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&AUTOMATION_EXECUTION_INPUTS),
         },
@@ -7383,6 +8144,7 @@ pub static EXECUTION_PREVIEW: Union = Union {
     members: &[
         Member {
             name: "Automation",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&AUTOMATION_EXECUTION_PREVIEW),
         },
@@ -7413,11 +8175,13 @@ pub static FAILED_CREATE_ASSOCIATION: Structure = Structure {
     members: &[
         Member {
             name: "Entry",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&CREATE_ASSOCIATION_BATCH_REQUEST_ENTRY),
         },
         Member {
             name: "Message",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -7427,6 +8191,7 @@ pub static FAILED_CREATE_ASSOCIATION: Structure = Structure {
         },
         Member {
             name: "Fault",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&FAULT),
         },
@@ -7439,6 +8204,7 @@ pub static FAILURE_DETAILS: Structure = Structure {
     members: &[
         Member {
             name: "FailureStage",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -7448,6 +8214,7 @@ pub static FAILURE_DETAILS: Structure = Structure {
         },
         Member {
             name: "FailureType",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -7457,6 +8224,7 @@ pub static FAILURE_DETAILS: Structure = Structure {
         },
         Member {
             name: "Details",
+            json_name: None,
             required: false,
             schema: Schema::Map(&AUTOMATION_PARAMETER_MAP),
         },
@@ -7478,6 +8246,7 @@ pub static GET_ACCESS_TOKEN_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "AccessRequestId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -7494,11 +8263,13 @@ pub static GET_ACCESS_TOKEN_RESPONSE: Structure = Structure {
     members: &[
         Member {
             name: "Credentials",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&CREDENTIALS),
         },
         Member {
             name: "AccessRequestStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&ACCESS_REQUEST_STATUS),
         },
@@ -7511,6 +8282,7 @@ pub static GET_AUTOMATION_EXECUTION_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "AutomationExecutionId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -7527,6 +8299,7 @@ pub static GET_AUTOMATION_EXECUTION_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "AutomationExecution",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&AUTOMATION_EXECUTION),
         },
@@ -7539,11 +8312,13 @@ pub static GET_CALENDAR_STATE_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "CalendarNames",
+            json_name: None,
             required: true,
             schema: Schema::List(&CALENDAR_NAME_OR_ARN_LIST),
         },
         Member {
             name: "AtTime",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -7560,11 +8335,13 @@ pub static GET_CALENDAR_STATE_RESPONSE: Structure = Structure {
     members: &[
         Member {
             name: "State",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&CALENDAR_STATE),
         },
         Member {
             name: "AtTime",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -7574,6 +8351,7 @@ pub static GET_CALENDAR_STATE_RESPONSE: Structure = Structure {
         },
         Member {
             name: "NextTransitionTime",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -7590,6 +8368,7 @@ pub static GET_COMMAND_INVOCATION_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "CommandId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -7599,6 +8378,7 @@ pub static GET_COMMAND_INVOCATION_REQUEST: Structure = Structure {
         },
         Member {
             name: "InstanceId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -7608,6 +8388,7 @@ pub static GET_COMMAND_INVOCATION_REQUEST: Structure = Structure {
         },
         Member {
             name: "PluginName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::at_least(4)),
@@ -7624,6 +8405,7 @@ pub static GET_COMMAND_INVOCATION_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "CommandId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -7633,6 +8415,7 @@ pub static GET_COMMAND_INVOCATION_RESULT: Structure = Structure {
         },
         Member {
             name: "InstanceId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -7642,6 +8425,7 @@ pub static GET_COMMAND_INVOCATION_RESULT: Structure = Structure {
         },
         Member {
             name: "Comment",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 100)),
@@ -7651,6 +8435,7 @@ pub static GET_COMMAND_INVOCATION_RESULT: Structure = Structure {
         },
         Member {
             name: "DocumentName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -7660,6 +8445,7 @@ pub static GET_COMMAND_INVOCATION_RESULT: Structure = Structure {
         },
         Member {
             name: "DocumentVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -7669,6 +8455,7 @@ pub static GET_COMMAND_INVOCATION_RESULT: Structure = Structure {
         },
         Member {
             name: "PluginName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::at_least(4)),
@@ -7678,6 +8465,7 @@ pub static GET_COMMAND_INVOCATION_RESULT: Structure = Structure {
         },
         Member {
             name: "ResponseCode",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -7687,6 +8475,7 @@ pub static GET_COMMAND_INVOCATION_RESULT: Structure = Structure {
         },
         Member {
             name: "ExecutionStartDateTime",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -7696,6 +8485,7 @@ pub static GET_COMMAND_INVOCATION_RESULT: Structure = Structure {
         },
         Member {
             name: "ExecutionElapsedTime",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -7705,6 +8495,7 @@ pub static GET_COMMAND_INVOCATION_RESULT: Structure = Structure {
         },
         Member {
             name: "ExecutionEndDateTime",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -7714,11 +8505,13 @@ pub static GET_COMMAND_INVOCATION_RESULT: Structure = Structure {
         },
         Member {
             name: "Status",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&COMMAND_INVOCATION_STATUS),
         },
         Member {
             name: "StatusDetails",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 100)),
@@ -7728,6 +8521,7 @@ pub static GET_COMMAND_INVOCATION_RESULT: Structure = Structure {
         },
         Member {
             name: "StandardOutputContent",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 24000)),
@@ -7737,6 +8531,7 @@ pub static GET_COMMAND_INVOCATION_RESULT: Structure = Structure {
         },
         Member {
             name: "StandardOutputUrl",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -7746,6 +8541,7 @@ pub static GET_COMMAND_INVOCATION_RESULT: Structure = Structure {
         },
         Member {
             name: "StandardErrorContent",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 8000)),
@@ -7755,6 +8551,7 @@ pub static GET_COMMAND_INVOCATION_RESULT: Structure = Structure {
         },
         Member {
             name: "StandardErrorUrl",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -7764,6 +8561,7 @@ pub static GET_COMMAND_INVOCATION_RESULT: Structure = Structure {
         },
         Member {
             name: "CloudWatchOutputConfig",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&CLOUD_WATCH_OUTPUT_CONFIG),
         },
@@ -7776,6 +8574,7 @@ pub static GET_CONNECTION_STATUS_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Target",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 400)),
@@ -7792,6 +8591,7 @@ pub static GET_CONNECTION_STATUS_RESPONSE: Structure = Structure {
     members: &[
         Member {
             name: "Target",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 400)),
@@ -7801,6 +8601,7 @@ pub static GET_CONNECTION_STATUS_RESPONSE: Structure = Structure {
         },
         Member {
             name: "Status",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&CONNECTION_STATUS),
         },
@@ -7813,6 +8614,7 @@ pub static GET_DEFAULT_PATCH_BASELINE_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "OperatingSystem",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&OPERATING_SYSTEM),
         },
@@ -7825,6 +8627,7 @@ pub static GET_DEFAULT_PATCH_BASELINE_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "BaselineId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 128)),
@@ -7834,6 +8637,7 @@ pub static GET_DEFAULT_PATCH_BASELINE_RESULT: Structure = Structure {
         },
         Member {
             name: "OperatingSystem",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&OPERATING_SYSTEM),
         },
@@ -7846,6 +8650,7 @@ pub static GET_DEPLOYABLE_PATCH_SNAPSHOT_FOR_INSTANCE_REQUEST: Structure = Struc
     members: &[
         Member {
             name: "InstanceId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -7855,6 +8660,7 @@ pub static GET_DEPLOYABLE_PATCH_SNAPSHOT_FOR_INSTANCE_REQUEST: Structure = Struc
         },
         Member {
             name: "SnapshotId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -7864,11 +8670,13 @@ pub static GET_DEPLOYABLE_PATCH_SNAPSHOT_FOR_INSTANCE_REQUEST: Structure = Struc
         },
         Member {
             name: "BaselineOverride",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&BASELINE_OVERRIDE),
         },
         Member {
             name: "UseS3DualStackEndpoint",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
@@ -7881,6 +8689,7 @@ pub static GET_DEPLOYABLE_PATCH_SNAPSHOT_FOR_INSTANCE_RESULT: Structure = Struct
     members: &[
         Member {
             name: "InstanceId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -7890,6 +8699,7 @@ pub static GET_DEPLOYABLE_PATCH_SNAPSHOT_FOR_INSTANCE_RESULT: Structure = Struct
         },
         Member {
             name: "SnapshotId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -7899,6 +8709,7 @@ pub static GET_DEPLOYABLE_PATCH_SNAPSHOT_FOR_INSTANCE_RESULT: Structure = Struct
         },
         Member {
             name: "SnapshotDownloadUrl",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -7908,6 +8719,7 @@ pub static GET_DEPLOYABLE_PATCH_SNAPSHOT_FOR_INSTANCE_RESULT: Structure = Struct
         },
         Member {
             name: "Product",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -7924,6 +8736,7 @@ pub static GET_DOCUMENT_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -7933,6 +8746,7 @@ pub static GET_DOCUMENT_REQUEST: Structure = Structure {
         },
         Member {
             name: "VersionName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -7942,6 +8756,7 @@ pub static GET_DOCUMENT_REQUEST: Structure = Structure {
         },
         Member {
             name: "DocumentVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -7951,6 +8766,7 @@ pub static GET_DOCUMENT_REQUEST: Structure = Structure {
         },
         Member {
             name: "DocumentFormat",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&DOCUMENT_FORMAT),
         },
@@ -7963,6 +8779,7 @@ pub static GET_DOCUMENT_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -7972,11 +8789,13 @@ pub static GET_DOCUMENT_RESULT: Structure = Structure {
         },
         Member {
             name: "CreatedDate",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "DisplayName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 1024)),
@@ -7986,6 +8805,7 @@ pub static GET_DOCUMENT_RESULT: Structure = Structure {
         },
         Member {
             name: "VersionName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -7995,6 +8815,7 @@ pub static GET_DOCUMENT_RESULT: Structure = Structure {
         },
         Member {
             name: "DocumentVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -8004,11 +8825,13 @@ pub static GET_DOCUMENT_RESULT: Structure = Structure {
         },
         Member {
             name: "Status",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&DOCUMENT_STATUS),
         },
         Member {
             name: "StatusInformation",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -8018,6 +8841,7 @@ pub static GET_DOCUMENT_RESULT: Structure = Structure {
         },
         Member {
             name: "Content",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::at_least(1)),
@@ -8027,26 +8851,31 @@ pub static GET_DOCUMENT_RESULT: Structure = Structure {
         },
         Member {
             name: "DocumentType",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&DOCUMENT_TYPE),
         },
         Member {
             name: "DocumentFormat",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&DOCUMENT_FORMAT),
         },
         Member {
             name: "Requires",
+            json_name: None,
             required: false,
             schema: Schema::List(&DOCUMENT_REQUIRES_LIST),
         },
         Member {
             name: "AttachmentsContent",
+            json_name: None,
             required: false,
             schema: Schema::List(&ATTACHMENT_CONTENT_LIST),
         },
         Member {
             name: "ReviewStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&REVIEW_STATUS),
         },
@@ -8059,6 +8888,7 @@ pub static GET_EXECUTION_PREVIEW_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "ExecutionPreviewId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -8075,6 +8905,7 @@ pub static GET_EXECUTION_PREVIEW_RESPONSE: Structure = Structure {
     members: &[
         Member {
             name: "ExecutionPreviewId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -8084,16 +8915,19 @@ pub static GET_EXECUTION_PREVIEW_RESPONSE: Structure = Structure {
         },
         Member {
             name: "EndedAt",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "Status",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&EXECUTION_PREVIEW_STATUS),
         },
         Member {
             name: "StatusMessage",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -8103,6 +8937,7 @@ pub static GET_EXECUTION_PREVIEW_RESPONSE: Structure = Structure {
         },
         Member {
             name: "ExecutionPreview",
+            json_name: None,
             required: false,
             schema: Schema::Union(&EXECUTION_PREVIEW),
         },
@@ -8115,21 +8950,25 @@ pub static GET_INVENTORY_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Filters",
+            json_name: None,
             required: false,
             schema: Schema::List(&INVENTORY_FILTER_LIST),
         },
         Member {
             name: "Aggregators",
+            json_name: None,
             required: false,
             schema: Schema::List(&INVENTORY_AGGREGATOR_LIST),
         },
         Member {
             name: "ResultAttributes",
+            json_name: None,
             required: false,
             schema: Schema::List(&RESULT_ATTRIBUTE_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -8139,6 +8978,7 @@ pub static GET_INVENTORY_REQUEST: Structure = Structure {
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -8158,11 +8998,13 @@ pub static GET_INVENTORY_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "Entities",
+            json_name: None,
             required: false,
             schema: Schema::List(&INVENTORY_RESULT_ENTITY_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -8179,6 +9021,7 @@ pub static GET_INVENTORY_SCHEMA_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "TypeName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 100)),
@@ -8188,6 +9031,7 @@ pub static GET_INVENTORY_SCHEMA_REQUEST: Structure = Structure {
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -8197,6 +9041,7 @@ pub static GET_INVENTORY_SCHEMA_REQUEST: Structure = Structure {
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -8209,11 +9054,13 @@ pub static GET_INVENTORY_SCHEMA_REQUEST: Structure = Structure {
         },
         Member {
             name: "Aggregator",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "SubType",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
@@ -8226,11 +9073,13 @@ pub static GET_INVENTORY_SCHEMA_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "Schemas",
+            json_name: None,
             required: false,
             schema: Schema::List(&INVENTORY_ITEM_SCHEMA_RESULT_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -8247,6 +9096,7 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "WindowExecutionId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -8263,6 +9113,7 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "WindowExecutionId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -8272,16 +9123,19 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_RESULT: Structure = Structure {
         },
         Member {
             name: "TaskIds",
+            json_name: None,
             required: false,
             schema: Schema::List(&MAINTENANCE_WINDOW_EXECUTION_TASK_ID_LIST),
         },
         Member {
             name: "Status",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&MAINTENANCE_WINDOW_EXECUTION_STATUS),
         },
         Member {
             name: "StatusDetails",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 250)),
@@ -8291,11 +9145,13 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_RESULT: Structure = Structure {
         },
         Member {
             name: "StartTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "EndTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
@@ -8308,6 +9164,7 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_REQUEST: Structure =
     members: &[
         Member {
             name: "WindowExecutionId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -8317,6 +9174,7 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_REQUEST: Structure =
         },
         Member {
             name: "TaskId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -8326,6 +9184,7 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_REQUEST: Structure =
         },
         Member {
             name: "InvocationId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -8342,6 +9201,7 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_RESULT: Structure = 
     members: &[
         Member {
             name: "WindowExecutionId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -8351,6 +9211,7 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_RESULT: Structure = 
         },
         Member {
             name: "TaskExecutionId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -8360,6 +9221,7 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_RESULT: Structure = 
         },
         Member {
             name: "InvocationId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -8369,6 +9231,7 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_RESULT: Structure = 
         },
         Member {
             name: "ExecutionId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -8378,11 +9241,13 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_RESULT: Structure = 
         },
         Member {
             name: "TaskType",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_TYPE),
         },
         Member {
             name: "Parameters",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -8392,11 +9257,13 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_RESULT: Structure = 
         },
         Member {
             name: "Status",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&MAINTENANCE_WINDOW_EXECUTION_STATUS),
         },
         Member {
             name: "StatusDetails",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 250)),
@@ -8406,16 +9273,19 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_RESULT: Structure = 
         },
         Member {
             name: "StartTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "EndTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "OwnerInformation",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 128)),
@@ -8425,6 +9295,7 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_RESULT: Structure = 
         },
         Member {
             name: "WindowTargetId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 36)),
@@ -8441,6 +9312,7 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_REQUEST: Structure = Structure 
     members: &[
         Member {
             name: "WindowExecutionId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -8450,6 +9322,7 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_REQUEST: Structure = Structure 
         },
         Member {
             name: "TaskId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -8466,6 +9339,7 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "WindowExecutionId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -8475,6 +9349,7 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_RESULT: Structure = Structure {
         },
         Member {
             name: "TaskExecutionId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -8484,6 +9359,7 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_RESULT: Structure = Structure {
         },
         Member {
             name: "TaskArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1600)),
@@ -8493,6 +9369,7 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_RESULT: Structure = Structure {
         },
         Member {
             name: "ServiceRole",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -8502,16 +9379,19 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_RESULT: Structure = Structure {
         },
         Member {
             name: "Type",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_TYPE),
         },
         Member {
             name: "TaskParameters",
+            json_name: None,
             required: false,
             schema: Schema::List(&MAINTENANCE_WINDOW_TASK_PARAMETERS_LIST),
         },
         Member {
             name: "Priority",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -8524,6 +9404,7 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_RESULT: Structure = Structure {
         },
         Member {
             name: "MaxConcurrency",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 7)),
@@ -8533,6 +9414,7 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_RESULT: Structure = Structure {
         },
         Member {
             name: "MaxErrors",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 7)),
@@ -8542,11 +9424,13 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_RESULT: Structure = Structure {
         },
         Member {
             name: "Status",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&MAINTENANCE_WINDOW_EXECUTION_STATUS),
         },
         Member {
             name: "StatusDetails",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 250)),
@@ -8556,21 +9440,25 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_RESULT: Structure = Structure {
         },
         Member {
             name: "StartTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "EndTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "AlarmConfiguration",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ALARM_CONFIGURATION),
         },
         Member {
             name: "TriggeredAlarms",
+            json_name: None,
             required: false,
             schema: Schema::List(&ALARM_STATE_INFORMATION_LIST),
         },
@@ -8583,6 +9471,7 @@ pub static GET_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "WindowId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 20)),
@@ -8599,6 +9488,7 @@ pub static GET_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "WindowId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 20)),
@@ -8608,6 +9498,7 @@ pub static GET_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
         },
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 128)),
@@ -8617,6 +9508,7 @@ pub static GET_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
         },
         Member {
             name: "Description",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 128)),
@@ -8626,6 +9518,7 @@ pub static GET_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
         },
         Member {
             name: "StartDate",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -8635,6 +9528,7 @@ pub static GET_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
         },
         Member {
             name: "EndDate",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -8644,6 +9538,7 @@ pub static GET_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
         },
         Member {
             name: "Schedule",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 256)),
@@ -8653,6 +9548,7 @@ pub static GET_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
         },
         Member {
             name: "ScheduleTimezone",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -8662,6 +9558,7 @@ pub static GET_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
         },
         Member {
             name: "ScheduleOffset",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -8674,6 +9571,7 @@ pub static GET_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
         },
         Member {
             name: "NextExecutionTime",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -8683,6 +9581,7 @@ pub static GET_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
         },
         Member {
             name: "Duration",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -8695,6 +9594,7 @@ pub static GET_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
         },
         Member {
             name: "Cutoff",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -8707,21 +9607,25 @@ pub static GET_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
         },
         Member {
             name: "AllowUnassociatedTargets",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "Enabled",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "CreatedDate",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "ModifiedDate",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
@@ -8734,6 +9638,7 @@ pub static GET_MAINTENANCE_WINDOW_TASK_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "WindowId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 20)),
@@ -8743,6 +9648,7 @@ pub static GET_MAINTENANCE_WINDOW_TASK_REQUEST: Structure = Structure {
         },
         Member {
             name: "WindowTaskId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -8759,6 +9665,7 @@ pub static GET_MAINTENANCE_WINDOW_TASK_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "WindowId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 20)),
@@ -8768,6 +9675,7 @@ pub static GET_MAINTENANCE_WINDOW_TASK_RESULT: Structure = Structure {
         },
         Member {
             name: "WindowTaskId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -8777,11 +9685,13 @@ pub static GET_MAINTENANCE_WINDOW_TASK_RESULT: Structure = Structure {
         },
         Member {
             name: "Targets",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGETS),
         },
         Member {
             name: "TaskArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1600)),
@@ -8791,6 +9701,7 @@ pub static GET_MAINTENANCE_WINDOW_TASK_RESULT: Structure = Structure {
         },
         Member {
             name: "ServiceRoleArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -8800,21 +9711,25 @@ pub static GET_MAINTENANCE_WINDOW_TASK_RESULT: Structure = Structure {
         },
         Member {
             name: "TaskType",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_TYPE),
         },
         Member {
             name: "TaskParameters",
+            json_name: None,
             required: false,
             schema: Schema::Map(&MAINTENANCE_WINDOW_TASK_PARAMETERS),
         },
         Member {
             name: "TaskInvocationParameters",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&MAINTENANCE_WINDOW_TASK_INVOCATION_PARAMETERS),
         },
         Member {
             name: "Priority",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -8827,6 +9742,7 @@ pub static GET_MAINTENANCE_WINDOW_TASK_RESULT: Structure = Structure {
         },
         Member {
             name: "MaxConcurrency",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 7)),
@@ -8836,6 +9752,7 @@ pub static GET_MAINTENANCE_WINDOW_TASK_RESULT: Structure = Structure {
         },
         Member {
             name: "MaxErrors",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 7)),
@@ -8845,11 +9762,13 @@ pub static GET_MAINTENANCE_WINDOW_TASK_RESULT: Structure = Structure {
         },
         Member {
             name: "LoggingInfo",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&LOGGING_INFO),
         },
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 128)),
@@ -8859,6 +9778,7 @@ pub static GET_MAINTENANCE_WINDOW_TASK_RESULT: Structure = Structure {
         },
         Member {
             name: "Description",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 128)),
@@ -8868,11 +9788,13 @@ pub static GET_MAINTENANCE_WINDOW_TASK_RESULT: Structure = Structure {
         },
         Member {
             name: "CutoffBehavior",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_CUTOFF_BEHAVIOR),
         },
         Member {
             name: "AlarmConfiguration",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ALARM_CONFIGURATION),
         },
@@ -8885,6 +9807,7 @@ pub static GET_OPS_ITEM_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "OpsItemId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -8894,6 +9817,7 @@ pub static GET_OPS_ITEM_REQUEST: Structure = Structure {
         },
         Member {
             name: "OpsItemArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 2048)),
@@ -8910,6 +9834,7 @@ pub static GET_OPS_ITEM_RESPONSE: Structure = Structure {
     members: &[
         Member {
             name: "OpsItem",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&OPS_ITEM),
         },
@@ -8922,6 +9847,7 @@ pub static GET_OPS_METADATA_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "OpsMetadataArn",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1011)),
@@ -8931,6 +9857,7 @@ pub static GET_OPS_METADATA_REQUEST: Structure = Structure {
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -8943,6 +9870,7 @@ pub static GET_OPS_METADATA_REQUEST: Structure = Structure {
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -8959,6 +9887,7 @@ pub static GET_OPS_METADATA_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "ResourceId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -8968,11 +9897,13 @@ pub static GET_OPS_METADATA_RESULT: Structure = Structure {
         },
         Member {
             name: "Metadata",
+            json_name: None,
             required: false,
             schema: Schema::Map(&METADATA_MAP),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -8989,6 +9920,7 @@ pub static GET_OPS_SUMMARY_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "SyncName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 64)),
@@ -8998,21 +9930,25 @@ pub static GET_OPS_SUMMARY_REQUEST: Structure = Structure {
         },
         Member {
             name: "Filters",
+            json_name: None,
             required: false,
             schema: Schema::List(&OPS_FILTER_LIST),
         },
         Member {
             name: "Aggregators",
+            json_name: None,
             required: false,
             schema: Schema::List(&OPS_AGGREGATOR_LIST),
         },
         Member {
             name: "ResultAttributes",
+            json_name: None,
             required: false,
             schema: Schema::List(&OPS_RESULT_ATTRIBUTE_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -9022,6 +9958,7 @@ pub static GET_OPS_SUMMARY_REQUEST: Structure = Structure {
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -9041,11 +9978,13 @@ pub static GET_OPS_SUMMARY_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "Entities",
+            json_name: None,
             required: false,
             schema: Schema::List(&OPS_ENTITY_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -9062,6 +10001,7 @@ pub static GET_PARAMETER_HISTORY_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 2048)),
@@ -9071,11 +10011,13 @@ pub static GET_PARAMETER_HISTORY_REQUEST: Structure = Structure {
         },
         Member {
             name: "WithDecryption",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -9088,6 +10030,7 @@ pub static GET_PARAMETER_HISTORY_REQUEST: Structure = Structure {
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -9104,11 +10047,13 @@ pub static GET_PARAMETER_HISTORY_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "Parameters",
+            json_name: None,
             required: false,
             schema: Schema::List(&PARAMETER_HISTORY_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -9125,6 +10070,7 @@ pub static GET_PARAMETER_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 2048)),
@@ -9134,6 +10080,7 @@ pub static GET_PARAMETER_REQUEST: Structure = Structure {
         },
         Member {
             name: "WithDecryption",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
@@ -9146,6 +10093,7 @@ pub static GET_PARAMETER_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "Parameter",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&PARAMETER),
         },
@@ -9158,6 +10106,7 @@ pub static GET_PARAMETERS_BY_PATH_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Path",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 2048)),
@@ -9167,21 +10116,25 @@ pub static GET_PARAMETERS_BY_PATH_REQUEST: Structure = Structure {
         },
         Member {
             name: "Recursive",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "ParameterFilters",
+            json_name: None,
             required: false,
             schema: Schema::List(&PARAMETER_STRING_FILTER_LIST),
         },
         Member {
             name: "WithDecryption",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -9194,6 +10147,7 @@ pub static GET_PARAMETERS_BY_PATH_REQUEST: Structure = Structure {
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -9210,11 +10164,13 @@ pub static GET_PARAMETERS_BY_PATH_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "Parameters",
+            json_name: None,
             required: false,
             schema: Schema::List(&PARAMETER_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -9231,11 +10187,13 @@ pub static GET_PARAMETERS_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Names",
+            json_name: None,
             required: true,
             schema: Schema::List(&PARAMETER_NAME_LIST),
         },
         Member {
             name: "WithDecryption",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
@@ -9248,11 +10206,13 @@ pub static GET_PARAMETERS_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "Parameters",
+            json_name: None,
             required: false,
             schema: Schema::List(&PARAMETER_LIST),
         },
         Member {
             name: "InvalidParameters",
+            json_name: None,
             required: false,
             schema: Schema::List(&PARAMETER_NAME_LIST),
         },
@@ -9265,6 +10225,7 @@ pub static GET_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "PatchGroup",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 256)),
@@ -9274,6 +10235,7 @@ pub static GET_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST: Structure = Structure {
         },
         Member {
             name: "OperatingSystem",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&OPERATING_SYSTEM),
         },
@@ -9286,6 +10248,7 @@ pub static GET_PATCH_BASELINE_FOR_PATCH_GROUP_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "BaselineId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 128)),
@@ -9295,6 +10258,7 @@ pub static GET_PATCH_BASELINE_FOR_PATCH_GROUP_RESULT: Structure = Structure {
         },
         Member {
             name: "PatchGroup",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 256)),
@@ -9304,6 +10268,7 @@ pub static GET_PATCH_BASELINE_FOR_PATCH_GROUP_RESULT: Structure = Structure {
         },
         Member {
             name: "OperatingSystem",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&OPERATING_SYSTEM),
         },
@@ -9316,6 +10281,7 @@ pub static GET_PATCH_BASELINE_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "BaselineId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 128)),
@@ -9332,6 +10298,7 @@ pub static GET_PATCH_BASELINE_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "BaselineId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 128)),
@@ -9341,6 +10308,7 @@ pub static GET_PATCH_BASELINE_RESULT: Structure = Structure {
         },
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 128)),
@@ -9350,61 +10318,73 @@ pub static GET_PATCH_BASELINE_RESULT: Structure = Structure {
         },
         Member {
             name: "OperatingSystem",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&OPERATING_SYSTEM),
         },
         Member {
             name: "GlobalFilters",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&PATCH_FILTER_GROUP),
         },
         Member {
             name: "ApprovalRules",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&PATCH_RULE_GROUP),
         },
         Member {
             name: "ApprovedPatches",
+            json_name: None,
             required: false,
             schema: Schema::List(&PATCH_ID_LIST),
         },
         Member {
             name: "ApprovedPatchesComplianceLevel",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&PATCH_COMPLIANCE_LEVEL),
         },
         Member {
             name: "ApprovedPatchesEnableNonSecurity",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "RejectedPatches",
+            json_name: None,
             required: false,
             schema: Schema::List(&PATCH_ID_LIST),
         },
         Member {
             name: "RejectedPatchesAction",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&PATCH_ACTION),
         },
         Member {
             name: "PatchGroups",
+            json_name: None,
             required: false,
             schema: Schema::List(&PATCH_GROUP_LIST),
         },
         Member {
             name: "CreatedDate",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "ModifiedDate",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "Description",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -9414,11 +10394,13 @@ pub static GET_PATCH_BASELINE_RESULT: Structure = Structure {
         },
         Member {
             name: "Sources",
+            json_name: None,
             required: false,
             schema: Schema::List(&PATCH_SOURCE_LIST),
         },
         Member {
             name: "AvailableSecurityUpdatesComplianceStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&PATCH_COMPLIANCE_STATUS),
         },
@@ -9431,6 +10413,7 @@ pub static GET_RESOURCE_POLICIES_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "ResourceArn",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 2048)),
@@ -9440,6 +10423,7 @@ pub static GET_RESOURCE_POLICIES_REQUEST: Structure = Structure {
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -9449,6 +10433,7 @@ pub static GET_RESOURCE_POLICIES_REQUEST: Structure = Structure {
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -9468,6 +10453,7 @@ pub static GET_RESOURCE_POLICIES_RESPONSE: Structure = Structure {
     members: &[
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -9477,6 +10463,7 @@ pub static GET_RESOURCE_POLICIES_RESPONSE: Structure = Structure {
         },
         Member {
             name: "Policies",
+            json_name: None,
             required: false,
             schema: Schema::List(&GET_RESOURCE_POLICIES_RESPONSE_ENTRIES),
         },
@@ -9489,6 +10476,7 @@ pub static GET_RESOURCE_POLICIES_RESPONSE_ENTRY: Structure = Structure {
     members: &[
         Member {
             name: "PolicyId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -9498,6 +10486,7 @@ pub static GET_RESOURCE_POLICIES_RESPONSE_ENTRY: Structure = Structure {
         },
         Member {
             name: "PolicyHash",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -9507,6 +10496,7 @@ pub static GET_RESOURCE_POLICIES_RESPONSE_ENTRY: Structure = Structure {
         },
         Member {
             name: "Policy",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -9523,6 +10513,7 @@ pub static GET_SERVICE_SETTING_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "SettingId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1000)),
@@ -9539,6 +10530,7 @@ pub static GET_SERVICE_SETTING_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "ServiceSetting",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&SERVICE_SETTING),
         },
@@ -9560,6 +10552,7 @@ pub static INSTANCE_AGGREGATED_ASSOCIATION_OVERVIEW: Structure = Structure {
     members: &[
         Member {
             name: "DetailedStatus",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -9569,6 +10562,7 @@ pub static INSTANCE_AGGREGATED_ASSOCIATION_OVERVIEW: Structure = Structure {
         },
         Member {
             name: "InstanceAssociationStatusAggregatedCount",
+            json_name: None,
             required: false,
             schema: Schema::Map(&INSTANCE_ASSOCIATION_STATUS_AGGREGATED_COUNT),
         },
@@ -9581,6 +10575,7 @@ pub static INSTANCE_ASSOCIATION: Structure = Structure {
     members: &[
         Member {
             name: "AssociationId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -9590,6 +10585,7 @@ pub static INSTANCE_ASSOCIATION: Structure = Structure {
         },
         Member {
             name: "InstanceId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -9599,6 +10595,7 @@ pub static INSTANCE_ASSOCIATION: Structure = Structure {
         },
         Member {
             name: "Content",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::at_least(1)),
@@ -9608,6 +10605,7 @@ pub static INSTANCE_ASSOCIATION: Structure = Structure {
         },
         Member {
             name: "AssociationVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -9624,6 +10622,7 @@ pub static INSTANCE_ASSOCIATION_OUTPUT_LOCATION: Structure = Structure {
     members: &[
         Member {
             name: "S3Location",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&S3_OUTPUT_LOCATION),
         },
@@ -9636,6 +10635,7 @@ pub static INSTANCE_ASSOCIATION_OUTPUT_URL: Structure = Structure {
     members: &[
         Member {
             name: "S3OutputUrl",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&S3_OUTPUT_URL),
         },
@@ -9648,6 +10648,7 @@ pub static INSTANCE_ASSOCIATION_STATUS_INFO: Structure = Structure {
     members: &[
         Member {
             name: "AssociationId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -9657,6 +10658,7 @@ pub static INSTANCE_ASSOCIATION_STATUS_INFO: Structure = Structure {
         },
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -9666,6 +10668,7 @@ pub static INSTANCE_ASSOCIATION_STATUS_INFO: Structure = Structure {
         },
         Member {
             name: "DocumentVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -9675,6 +10678,7 @@ pub static INSTANCE_ASSOCIATION_STATUS_INFO: Structure = Structure {
         },
         Member {
             name: "AssociationVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -9684,6 +10688,7 @@ pub static INSTANCE_ASSOCIATION_STATUS_INFO: Structure = Structure {
         },
         Member {
             name: "InstanceId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -9693,11 +10698,13 @@ pub static INSTANCE_ASSOCIATION_STATUS_INFO: Structure = Structure {
         },
         Member {
             name: "ExecutionDate",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "Status",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -9707,6 +10714,7 @@ pub static INSTANCE_ASSOCIATION_STATUS_INFO: Structure = Structure {
         },
         Member {
             name: "DetailedStatus",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -9716,6 +10724,7 @@ pub static INSTANCE_ASSOCIATION_STATUS_INFO: Structure = Structure {
         },
         Member {
             name: "ExecutionSummary",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 512)),
@@ -9725,6 +10734,7 @@ pub static INSTANCE_ASSOCIATION_STATUS_INFO: Structure = Structure {
         },
         Member {
             name: "ErrorCode",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 10)),
@@ -9734,11 +10744,13 @@ pub static INSTANCE_ASSOCIATION_STATUS_INFO: Structure = Structure {
         },
         Member {
             name: "OutputUrl",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&INSTANCE_ASSOCIATION_OUTPUT_URL),
         },
         Member {
             name: "AssociationName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -9755,6 +10767,7 @@ pub static INSTANCE_INFO: Structure = Structure {
     members: &[
         Member {
             name: "AgentType",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 255)),
@@ -9764,6 +10777,7 @@ pub static INSTANCE_INFO: Structure = Structure {
         },
         Member {
             name: "AgentVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -9773,6 +10787,7 @@ pub static INSTANCE_INFO: Structure = Structure {
         },
         Member {
             name: "ComputerName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 255)),
@@ -9782,6 +10797,7 @@ pub static INSTANCE_INFO: Structure = Structure {
         },
         Member {
             name: "InstanceStatus",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 255)),
@@ -9791,6 +10807,7 @@ pub static INSTANCE_INFO: Structure = Structure {
         },
         Member {
             name: "IpAddress",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 46)),
@@ -9800,16 +10817,19 @@ pub static INSTANCE_INFO: Structure = Structure {
         },
         Member {
             name: "ManagedStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&MANAGED_STATUS),
         },
         Member {
             name: "PlatformType",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&PLATFORM_TYPE),
         },
         Member {
             name: "PlatformName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 120)),
@@ -9819,6 +10839,7 @@ pub static INSTANCE_INFO: Structure = Structure {
         },
         Member {
             name: "PlatformVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 120)),
@@ -9828,6 +10849,7 @@ pub static INSTANCE_INFO: Structure = Structure {
         },
         Member {
             name: "ResourceType",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&RESOURCE_TYPE),
         },
@@ -9840,6 +10862,7 @@ pub static INSTANCE_INFORMATION: Structure = Structure {
     members: &[
         Member {
             name: "InstanceId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -9849,16 +10872,19 @@ pub static INSTANCE_INFORMATION: Structure = Structure {
         },
         Member {
             name: "PingStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&PING_STATUS),
         },
         Member {
             name: "LastPingDateTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "AgentVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -9868,16 +10894,19 @@ pub static INSTANCE_INFORMATION: Structure = Structure {
         },
         Member {
             name: "IsLatestVersion",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "PlatformType",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&PLATFORM_TYPE),
         },
         Member {
             name: "PlatformName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -9887,6 +10916,7 @@ pub static INSTANCE_INFORMATION: Structure = Structure {
         },
         Member {
             name: "PlatformVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -9896,6 +10926,7 @@ pub static INSTANCE_INFORMATION: Structure = Structure {
         },
         Member {
             name: "ActivationId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -9905,6 +10936,7 @@ pub static INSTANCE_INFORMATION: Structure = Structure {
         },
         Member {
             name: "IamRole",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 64)),
@@ -9914,16 +10946,19 @@ pub static INSTANCE_INFORMATION: Structure = Structure {
         },
         Member {
             name: "RegistrationDate",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "ResourceType",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&RESOURCE_TYPE),
         },
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -9933,6 +10968,7 @@ pub static INSTANCE_INFORMATION: Structure = Structure {
         },
         Member {
             name: "IPAddress",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 46)),
@@ -9942,6 +10978,7 @@ pub static INSTANCE_INFORMATION: Structure = Structure {
         },
         Member {
             name: "ComputerName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 255)),
@@ -9951,6 +10988,7 @@ pub static INSTANCE_INFORMATION: Structure = Structure {
         },
         Member {
             name: "AssociationStatus",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -9960,21 +10998,25 @@ pub static INSTANCE_INFORMATION: Structure = Structure {
         },
         Member {
             name: "LastAssociationExecutionDate",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "LastSuccessfulAssociationExecutionDate",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "AssociationOverview",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&INSTANCE_AGGREGATED_ASSOCIATION_OVERVIEW),
         },
         Member {
             name: "SourceId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 128)),
@@ -9984,6 +11026,7 @@ pub static INSTANCE_INFORMATION: Structure = Structure {
         },
         Member {
             name: "SourceType",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&SOURCE_TYPE),
         },
@@ -9996,11 +11039,13 @@ pub static INSTANCE_INFORMATION_FILTER: Structure = Structure {
     members: &[
         Member {
             name: "key",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&INSTANCE_INFORMATION_FILTER_KEY),
         },
         Member {
             name: "valueSet",
+            json_name: None,
             required: true,
             schema: Schema::List(&INSTANCE_INFORMATION_FILTER_VALUE_SET),
         },
@@ -10031,6 +11076,7 @@ pub static INSTANCE_INFORMATION_STRING_FILTER: Structure = Structure {
     members: &[
         Member {
             name: "Key",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::at_least(1)),
@@ -10040,6 +11086,7 @@ pub static INSTANCE_INFORMATION_STRING_FILTER: Structure = Structure {
         },
         Member {
             name: "Values",
+            json_name: None,
             required: true,
             schema: Schema::List(&INSTANCE_INFORMATION_FILTER_VALUE_SET),
         },
@@ -10052,6 +11099,7 @@ pub static INSTANCE_PATCH_STATE: Structure = Structure {
     members: &[
         Member {
             name: "InstanceId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -10061,6 +11109,7 @@ pub static INSTANCE_PATCH_STATE: Structure = Structure {
         },
         Member {
             name: "PatchGroup",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 256)),
@@ -10070,6 +11119,7 @@ pub static INSTANCE_PATCH_STATE: Structure = Structure {
         },
         Member {
             name: "BaselineId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 128)),
@@ -10079,6 +11129,7 @@ pub static INSTANCE_PATCH_STATE: Structure = Structure {
         },
         Member {
             name: "SnapshotId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -10088,6 +11139,7 @@ pub static INSTANCE_PATCH_STATE: Structure = Structure {
         },
         Member {
             name: "InstallOverrideList",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 256)),
@@ -10097,6 +11149,7 @@ pub static INSTANCE_PATCH_STATE: Structure = Structure {
         },
         Member {
             name: "OwnerInformation",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 128)),
@@ -10106,6 +11159,7 @@ pub static INSTANCE_PATCH_STATE: Structure = Structure {
         },
         Member {
             name: "InstalledCount",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -10115,6 +11169,7 @@ pub static INSTANCE_PATCH_STATE: Structure = Structure {
         },
         Member {
             name: "InstalledOtherCount",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -10124,6 +11179,7 @@ pub static INSTANCE_PATCH_STATE: Structure = Structure {
         },
         Member {
             name: "InstalledPendingRebootCount",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -10133,6 +11189,7 @@ pub static INSTANCE_PATCH_STATE: Structure = Structure {
         },
         Member {
             name: "InstalledRejectedCount",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -10142,6 +11199,7 @@ pub static INSTANCE_PATCH_STATE: Structure = Structure {
         },
         Member {
             name: "MissingCount",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -10151,6 +11209,7 @@ pub static INSTANCE_PATCH_STATE: Structure = Structure {
         },
         Member {
             name: "FailedCount",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -10160,6 +11219,7 @@ pub static INSTANCE_PATCH_STATE: Structure = Structure {
         },
         Member {
             name: "UnreportedNotApplicableCount",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -10169,6 +11229,7 @@ pub static INSTANCE_PATCH_STATE: Structure = Structure {
         },
         Member {
             name: "NotApplicableCount",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -10178,6 +11239,7 @@ pub static INSTANCE_PATCH_STATE: Structure = Structure {
         },
         Member {
             name: "AvailableSecurityUpdateCount",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -10187,31 +11249,37 @@ pub static INSTANCE_PATCH_STATE: Structure = Structure {
         },
         Member {
             name: "OperationStartTime",
+            json_name: None,
             required: true,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "OperationEndTime",
+            json_name: None,
             required: true,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "Operation",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&PATCH_OPERATION_TYPE),
         },
         Member {
             name: "LastNoRebootInstallOperationTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "RebootOption",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&REBOOT_OPTION),
         },
         Member {
             name: "CriticalNonCompliantCount",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -10221,6 +11289,7 @@ pub static INSTANCE_PATCH_STATE: Structure = Structure {
         },
         Member {
             name: "SecurityNonCompliantCount",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -10230,6 +11299,7 @@ pub static INSTANCE_PATCH_STATE: Structure = Structure {
         },
         Member {
             name: "OtherNonCompliantCount",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -10246,6 +11316,7 @@ pub static INSTANCE_PATCH_STATE_FILTER: Structure = Structure {
     members: &[
         Member {
             name: "Key",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 200)),
@@ -10255,11 +11326,13 @@ pub static INSTANCE_PATCH_STATE_FILTER: Structure = Structure {
         },
         Member {
             name: "Values",
+            json_name: None,
             required: true,
             schema: Schema::List(&INSTANCE_PATCH_STATE_FILTER_VALUES),
         },
         Member {
             name: "Type",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&INSTANCE_PATCH_STATE_OPERATOR_TYPE),
         },
@@ -10281,6 +11354,7 @@ pub static INSTANCE_PROPERTY: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 255)),
@@ -10290,6 +11364,7 @@ pub static INSTANCE_PROPERTY: Structure = Structure {
         },
         Member {
             name: "InstanceId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -10299,6 +11374,7 @@ pub static INSTANCE_PROPERTY: Structure = Structure {
         },
         Member {
             name: "InstanceType",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 120)),
@@ -10308,6 +11384,7 @@ pub static INSTANCE_PROPERTY: Structure = Structure {
         },
         Member {
             name: "InstanceRole",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 120)),
@@ -10317,6 +11394,7 @@ pub static INSTANCE_PROPERTY: Structure = Structure {
         },
         Member {
             name: "KeyName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 255)),
@@ -10326,6 +11404,7 @@ pub static INSTANCE_PROPERTY: Structure = Structure {
         },
         Member {
             name: "InstanceState",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 120)),
@@ -10335,6 +11414,7 @@ pub static INSTANCE_PROPERTY: Structure = Structure {
         },
         Member {
             name: "Architecture",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 120)),
@@ -10344,6 +11424,7 @@ pub static INSTANCE_PROPERTY: Structure = Structure {
         },
         Member {
             name: "IPAddress",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 46)),
@@ -10353,21 +11434,25 @@ pub static INSTANCE_PROPERTY: Structure = Structure {
         },
         Member {
             name: "LaunchTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "PingStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&PING_STATUS),
         },
         Member {
             name: "LastPingDateTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "AgentVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -10377,11 +11462,13 @@ pub static INSTANCE_PROPERTY: Structure = Structure {
         },
         Member {
             name: "PlatformType",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&PLATFORM_TYPE),
         },
         Member {
             name: "PlatformName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 120)),
@@ -10391,6 +11478,7 @@ pub static INSTANCE_PROPERTY: Structure = Structure {
         },
         Member {
             name: "PlatformVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 120)),
@@ -10400,6 +11488,7 @@ pub static INSTANCE_PROPERTY: Structure = Structure {
         },
         Member {
             name: "ActivationId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -10409,6 +11498,7 @@ pub static INSTANCE_PROPERTY: Structure = Structure {
         },
         Member {
             name: "IamRole",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 64)),
@@ -10418,11 +11508,13 @@ pub static INSTANCE_PROPERTY: Structure = Structure {
         },
         Member {
             name: "RegistrationDate",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "ResourceType",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -10432,6 +11524,7 @@ pub static INSTANCE_PROPERTY: Structure = Structure {
         },
         Member {
             name: "ComputerName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 255)),
@@ -10441,6 +11534,7 @@ pub static INSTANCE_PROPERTY: Structure = Structure {
         },
         Member {
             name: "AssociationStatus",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -10450,21 +11544,25 @@ pub static INSTANCE_PROPERTY: Structure = Structure {
         },
         Member {
             name: "LastAssociationExecutionDate",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "LastSuccessfulAssociationExecutionDate",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "AssociationOverview",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&INSTANCE_AGGREGATED_ASSOCIATION_OVERVIEW),
         },
         Member {
             name: "SourceId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 128)),
@@ -10474,6 +11572,7 @@ pub static INSTANCE_PROPERTY: Structure = Structure {
         },
         Member {
             name: "SourceType",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&SOURCE_TYPE),
         },
@@ -10486,11 +11585,13 @@ pub static INSTANCE_PROPERTY_FILTER: Structure = Structure {
     members: &[
         Member {
             name: "key",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&INSTANCE_PROPERTY_FILTER_KEY),
         },
         Member {
             name: "valueSet",
+            json_name: None,
             required: true,
             schema: Schema::List(&INSTANCE_PROPERTY_FILTER_VALUE_SET),
         },
@@ -10531,6 +11632,7 @@ pub static INSTANCE_PROPERTY_STRING_FILTER: Structure = Structure {
     members: &[
         Member {
             name: "Key",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 100000)),
@@ -10540,11 +11642,13 @@ pub static INSTANCE_PROPERTY_STRING_FILTER: Structure = Structure {
         },
         Member {
             name: "Values",
+            json_name: None,
             required: true,
             schema: Schema::List(&INSTANCE_PROPERTY_FILTER_VALUE_SET),
         },
         Member {
             name: "Operator",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&INSTANCE_PROPERTY_FILTER_OPERATOR),
         },
@@ -10557,6 +11661,7 @@ pub static INVENTORY_AGGREGATOR: Structure = Structure {
     members: &[
         Member {
             name: "Expression",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1000)),
@@ -10566,11 +11671,13 @@ pub static INVENTORY_AGGREGATOR: Structure = Structure {
         },
         Member {
             name: "Aggregators",
+            json_name: None,
             required: false,
             schema: Schema::List(&INVENTORY_AGGREGATOR_LIST),
         },
         Member {
             name: "Groups",
+            json_name: None,
             required: false,
             schema: Schema::List(&INVENTORY_GROUP_LIST),
         },
@@ -10601,6 +11708,7 @@ pub static INVENTORY_DELETION_STATUS_ITEM: Structure = Structure {
     members: &[
         Member {
             name: "DeletionId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -10610,6 +11718,7 @@ pub static INVENTORY_DELETION_STATUS_ITEM: Structure = Structure {
         },
         Member {
             name: "TypeName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 100)),
@@ -10619,16 +11728,19 @@ pub static INVENTORY_DELETION_STATUS_ITEM: Structure = Structure {
         },
         Member {
             name: "DeletionStartTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "LastStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&INVENTORY_DELETION_STATUS),
         },
         Member {
             name: "LastStatusMessage",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -10638,11 +11750,13 @@ pub static INVENTORY_DELETION_STATUS_ITEM: Structure = Structure {
         },
         Member {
             name: "DeletionSummary",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&INVENTORY_DELETION_SUMMARY),
         },
         Member {
             name: "LastStatusUpdateTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
@@ -10655,6 +11769,7 @@ pub static INVENTORY_DELETION_SUMMARY: Structure = Structure {
     members: &[
         Member {
             name: "TotalCount",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -10664,6 +11779,7 @@ pub static INVENTORY_DELETION_SUMMARY: Structure = Structure {
         },
         Member {
             name: "RemainingCount",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -10673,6 +11789,7 @@ pub static INVENTORY_DELETION_SUMMARY: Structure = Structure {
         },
         Member {
             name: "SummaryItems",
+            json_name: None,
             required: false,
             schema: Schema::List(&INVENTORY_DELETION_SUMMARY_ITEMS),
         },
@@ -10685,6 +11802,7 @@ pub static INVENTORY_DELETION_SUMMARY_ITEM: Structure = Structure {
     members: &[
         Member {
             name: "Version",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -10694,6 +11812,7 @@ pub static INVENTORY_DELETION_SUMMARY_ITEM: Structure = Structure {
         },
         Member {
             name: "Count",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -10703,6 +11822,7 @@ pub static INVENTORY_DELETION_SUMMARY_ITEM: Structure = Structure {
         },
         Member {
             name: "RemainingCount",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -10719,6 +11839,7 @@ pub static INVENTORY_FILTER: Structure = Structure {
     members: &[
         Member {
             name: "Key",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 200)),
@@ -10728,11 +11849,13 @@ pub static INVENTORY_FILTER: Structure = Structure {
         },
         Member {
             name: "Values",
+            json_name: None,
             required: true,
             schema: Schema::List(&INVENTORY_FILTER_VALUE_LIST),
         },
         Member {
             name: "Type",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&INVENTORY_QUERY_OPERATOR_TYPE),
         },
@@ -10745,6 +11868,7 @@ pub static INVENTORY_GROUP: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 200)),
@@ -10754,6 +11878,7 @@ pub static INVENTORY_GROUP: Structure = Structure {
         },
         Member {
             name: "Filters",
+            json_name: None,
             required: true,
             schema: Schema::List(&INVENTORY_FILTER_LIST),
         },
@@ -10766,6 +11891,7 @@ pub static INVENTORY_ITEM: Structure = Structure {
     members: &[
         Member {
             name: "TypeName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 100)),
@@ -10775,6 +11901,7 @@ pub static INVENTORY_ITEM: Structure = Structure {
         },
         Member {
             name: "SchemaVersion",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -10784,6 +11911,7 @@ pub static INVENTORY_ITEM: Structure = Structure {
         },
         Member {
             name: "CaptureTime",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -10793,6 +11921,7 @@ pub static INVENTORY_ITEM: Structure = Structure {
         },
         Member {
             name: "ContentHash",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 256)),
@@ -10802,11 +11931,13 @@ pub static INVENTORY_ITEM: Structure = Structure {
         },
         Member {
             name: "Content",
+            json_name: None,
             required: false,
             schema: Schema::List(&INVENTORY_ITEM_ENTRY_LIST),
         },
         Member {
             name: "Context",
+            json_name: None,
             required: false,
             schema: Schema::Map(&INVENTORY_ITEM_CONTENT_CONTEXT),
         },
@@ -10819,6 +11950,7 @@ pub static INVENTORY_ITEM_ATTRIBUTE: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -10828,6 +11960,7 @@ pub static INVENTORY_ITEM_ATTRIBUTE: Structure = Structure {
         },
         Member {
             name: "DataType",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&INVENTORY_ATTRIBUTE_DATA_TYPE),
         },
@@ -10840,6 +11973,7 @@ pub static INVENTORY_ITEM_SCHEMA: Structure = Structure {
     members: &[
         Member {
             name: "TypeName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 100)),
@@ -10849,6 +11983,7 @@ pub static INVENTORY_ITEM_SCHEMA: Structure = Structure {
         },
         Member {
             name: "Version",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -10858,11 +11993,13 @@ pub static INVENTORY_ITEM_SCHEMA: Structure = Structure {
         },
         Member {
             name: "Attributes",
+            json_name: None,
             required: true,
             schema: Schema::List(&INVENTORY_ITEM_ATTRIBUTE_LIST),
         },
         Member {
             name: "DisplayName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -10888,6 +12025,7 @@ pub static INVENTORY_RESULT_ENTITY: Structure = Structure {
     members: &[
         Member {
             name: "Id",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -10897,6 +12035,7 @@ pub static INVENTORY_RESULT_ENTITY: Structure = Structure {
         },
         Member {
             name: "Data",
+            json_name: None,
             required: false,
             schema: Schema::Map(&INVENTORY_RESULT_ITEM_MAP),
         },
@@ -10909,6 +12048,7 @@ pub static INVENTORY_RESULT_ITEM: Structure = Structure {
     members: &[
         Member {
             name: "TypeName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 100)),
@@ -10918,6 +12058,7 @@ pub static INVENTORY_RESULT_ITEM: Structure = Structure {
         },
         Member {
             name: "SchemaVersion",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -10927,6 +12068,7 @@ pub static INVENTORY_RESULT_ITEM: Structure = Structure {
         },
         Member {
             name: "CaptureTime",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -10936,6 +12078,7 @@ pub static INVENTORY_RESULT_ITEM: Structure = Structure {
         },
         Member {
             name: "ContentHash",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 256)),
@@ -10945,6 +12088,7 @@ pub static INVENTORY_RESULT_ITEM: Structure = Structure {
         },
         Member {
             name: "Content",
+            json_name: None,
             required: true,
             schema: Schema::List(&INVENTORY_ITEM_ENTRY_LIST),
         },
@@ -10966,6 +12110,7 @@ pub static LABEL_PARAMETER_VERSION_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 2048)),
@@ -10975,6 +12120,7 @@ pub static LABEL_PARAMETER_VERSION_REQUEST: Structure = Structure {
         },
         Member {
             name: "ParameterVersion",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -10984,6 +12130,7 @@ pub static LABEL_PARAMETER_VERSION_REQUEST: Structure = Structure {
         },
         Member {
             name: "Labels",
+            json_name: None,
             required: true,
             schema: Schema::List(&PARAMETER_LABEL_LIST),
         },
@@ -10996,11 +12143,13 @@ pub static LABEL_PARAMETER_VERSION_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "InvalidLabels",
+            json_name: None,
             required: false,
             schema: Schema::List(&PARAMETER_LABEL_LIST),
         },
         Member {
             name: "ParameterVersion",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -11026,6 +12175,7 @@ pub static LIST_ASSOCIATION_VERSIONS_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "AssociationId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11035,6 +12185,7 @@ pub static LIST_ASSOCIATION_VERSIONS_REQUEST: Structure = Structure {
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -11047,6 +12198,7 @@ pub static LIST_ASSOCIATION_VERSIONS_REQUEST: Structure = Structure {
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11063,11 +12215,13 @@ pub static LIST_ASSOCIATION_VERSIONS_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "AssociationVersions",
+            json_name: None,
             required: false,
             schema: Schema::List(&ASSOCIATION_VERSION_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11084,11 +12238,13 @@ pub static LIST_ASSOCIATIONS_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "AssociationFilterList",
+            json_name: None,
             required: false,
             schema: Schema::List(&ASSOCIATION_FILTER_LIST),
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -11101,6 +12257,7 @@ pub static LIST_ASSOCIATIONS_REQUEST: Structure = Structure {
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11117,11 +12274,13 @@ pub static LIST_ASSOCIATIONS_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "Associations",
+            json_name: None,
             required: false,
             schema: Schema::List(&ASSOCIATION_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11138,6 +12297,7 @@ pub static LIST_COMMAND_INVOCATIONS_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "CommandId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -11147,6 +12307,7 @@ pub static LIST_COMMAND_INVOCATIONS_REQUEST: Structure = Structure {
         },
         Member {
             name: "InstanceId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11156,6 +12317,7 @@ pub static LIST_COMMAND_INVOCATIONS_REQUEST: Structure = Structure {
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -11168,6 +12330,7 @@ pub static LIST_COMMAND_INVOCATIONS_REQUEST: Structure = Structure {
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11177,11 +12340,13 @@ pub static LIST_COMMAND_INVOCATIONS_REQUEST: Structure = Structure {
         },
         Member {
             name: "Filters",
+            json_name: None,
             required: false,
             schema: Schema::List(&COMMAND_FILTER_LIST),
         },
         Member {
             name: "Details",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
@@ -11194,11 +12359,13 @@ pub static LIST_COMMAND_INVOCATIONS_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "CommandInvocations",
+            json_name: None,
             required: false,
             schema: Schema::List(&COMMAND_INVOCATION_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11215,6 +12382,7 @@ pub static LIST_COMMANDS_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "CommandId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -11224,6 +12392,7 @@ pub static LIST_COMMANDS_REQUEST: Structure = Structure {
         },
         Member {
             name: "InstanceId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11233,6 +12402,7 @@ pub static LIST_COMMANDS_REQUEST: Structure = Structure {
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -11245,6 +12415,7 @@ pub static LIST_COMMANDS_REQUEST: Structure = Structure {
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11254,6 +12425,7 @@ pub static LIST_COMMANDS_REQUEST: Structure = Structure {
         },
         Member {
             name: "Filters",
+            json_name: None,
             required: false,
             schema: Schema::List(&COMMAND_FILTER_LIST),
         },
@@ -11266,11 +12438,13 @@ pub static LIST_COMMANDS_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "Commands",
+            json_name: None,
             required: false,
             schema: Schema::List(&COMMAND_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11287,21 +12461,25 @@ pub static LIST_COMPLIANCE_ITEMS_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Filters",
+            json_name: None,
             required: false,
             schema: Schema::List(&COMPLIANCE_STRING_FILTER_LIST),
         },
         Member {
             name: "ResourceIds",
+            json_name: None,
             required: false,
             schema: Schema::List(&COMPLIANCE_RESOURCE_ID_LIST),
         },
         Member {
             name: "ResourceTypes",
+            json_name: None,
             required: false,
             schema: Schema::List(&COMPLIANCE_RESOURCE_TYPE_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11311,6 +12489,7 @@ pub static LIST_COMPLIANCE_ITEMS_REQUEST: Structure = Structure {
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -11330,11 +12509,13 @@ pub static LIST_COMPLIANCE_ITEMS_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "ComplianceItems",
+            json_name: None,
             required: false,
             schema: Schema::List(&COMPLIANCE_ITEM_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11351,11 +12532,13 @@ pub static LIST_COMPLIANCE_SUMMARIES_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Filters",
+            json_name: None,
             required: false,
             schema: Schema::List(&COMPLIANCE_STRING_FILTER_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11365,6 +12548,7 @@ pub static LIST_COMPLIANCE_SUMMARIES_REQUEST: Structure = Structure {
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -11384,11 +12568,13 @@ pub static LIST_COMPLIANCE_SUMMARIES_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "ComplianceSummaryItems",
+            json_name: None,
             required: false,
             schema: Schema::List(&COMPLIANCE_SUMMARY_ITEM_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11405,6 +12591,7 @@ pub static LIST_DOCUMENT_METADATA_HISTORY_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11414,6 +12601,7 @@ pub static LIST_DOCUMENT_METADATA_HISTORY_REQUEST: Structure = Structure {
         },
         Member {
             name: "DocumentVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11423,11 +12611,13 @@ pub static LIST_DOCUMENT_METADATA_HISTORY_REQUEST: Structure = Structure {
         },
         Member {
             name: "Metadata",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&DOCUMENT_METADATA_ENUM),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11437,6 +12627,7 @@ pub static LIST_DOCUMENT_METADATA_HISTORY_REQUEST: Structure = Structure {
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -11456,6 +12647,7 @@ pub static LIST_DOCUMENT_METADATA_HISTORY_RESPONSE: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11465,6 +12657,7 @@ pub static LIST_DOCUMENT_METADATA_HISTORY_RESPONSE: Structure = Structure {
         },
         Member {
             name: "DocumentVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11474,6 +12667,7 @@ pub static LIST_DOCUMENT_METADATA_HISTORY_RESPONSE: Structure = Structure {
         },
         Member {
             name: "Author",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11483,11 +12677,13 @@ pub static LIST_DOCUMENT_METADATA_HISTORY_RESPONSE: Structure = Structure {
         },
         Member {
             name: "Metadata",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&DOCUMENT_METADATA_RESPONSE_INFO),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11504,6 +12700,7 @@ pub static LIST_DOCUMENT_VERSIONS_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11513,6 +12710,7 @@ pub static LIST_DOCUMENT_VERSIONS_REQUEST: Structure = Structure {
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -11525,6 +12723,7 @@ pub static LIST_DOCUMENT_VERSIONS_REQUEST: Structure = Structure {
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11541,11 +12740,13 @@ pub static LIST_DOCUMENT_VERSIONS_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "DocumentVersions",
+            json_name: None,
             required: false,
             schema: Schema::List(&DOCUMENT_VERSION_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11562,16 +12763,19 @@ pub static LIST_DOCUMENTS_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "DocumentFilterList",
+            json_name: None,
             required: false,
             schema: Schema::List(&DOCUMENT_FILTER_LIST),
         },
         Member {
             name: "Filters",
+            json_name: None,
             required: false,
             schema: Schema::List(&DOCUMENT_KEY_VALUES_FILTER_LIST),
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -11584,6 +12788,7 @@ pub static LIST_DOCUMENTS_REQUEST: Structure = Structure {
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11600,11 +12805,13 @@ pub static LIST_DOCUMENTS_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "DocumentIdentifiers",
+            json_name: None,
             required: false,
             schema: Schema::List(&DOCUMENT_IDENTIFIER_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11621,6 +12828,7 @@ pub static LIST_INVENTORY_ENTRIES_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "InstanceId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11630,6 +12838,7 @@ pub static LIST_INVENTORY_ENTRIES_REQUEST: Structure = Structure {
         },
         Member {
             name: "TypeName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 100)),
@@ -11639,11 +12848,13 @@ pub static LIST_INVENTORY_ENTRIES_REQUEST: Structure = Structure {
         },
         Member {
             name: "Filters",
+            json_name: None,
             required: false,
             schema: Schema::List(&INVENTORY_FILTER_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11653,6 +12864,7 @@ pub static LIST_INVENTORY_ENTRIES_REQUEST: Structure = Structure {
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -11672,6 +12884,7 @@ pub static LIST_INVENTORY_ENTRIES_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "TypeName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 100)),
@@ -11681,6 +12894,7 @@ pub static LIST_INVENTORY_ENTRIES_RESULT: Structure = Structure {
         },
         Member {
             name: "InstanceId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11690,6 +12904,7 @@ pub static LIST_INVENTORY_ENTRIES_RESULT: Structure = Structure {
         },
         Member {
             name: "SchemaVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11699,6 +12914,7 @@ pub static LIST_INVENTORY_ENTRIES_RESULT: Structure = Structure {
         },
         Member {
             name: "CaptureTime",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11708,11 +12924,13 @@ pub static LIST_INVENTORY_ENTRIES_RESULT: Structure = Structure {
         },
         Member {
             name: "Entries",
+            json_name: None,
             required: false,
             schema: Schema::List(&INVENTORY_ITEM_ENTRY_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11729,6 +12947,7 @@ pub static LIST_NODES_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "SyncName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 64)),
@@ -11738,11 +12957,13 @@ pub static LIST_NODES_REQUEST: Structure = Structure {
         },
         Member {
             name: "Filters",
+            json_name: None,
             required: false,
             schema: Schema::List(&NODE_FILTER_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11752,6 +12973,7 @@ pub static LIST_NODES_REQUEST: Structure = Structure {
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -11771,11 +12993,13 @@ pub static LIST_NODES_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "Nodes",
+            json_name: None,
             required: false,
             schema: Schema::List(&NODE_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11792,6 +13016,7 @@ pub static LIST_NODES_SUMMARY_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "SyncName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 64)),
@@ -11801,16 +13026,19 @@ pub static LIST_NODES_SUMMARY_REQUEST: Structure = Structure {
         },
         Member {
             name: "Filters",
+            json_name: None,
             required: false,
             schema: Schema::List(&NODE_FILTER_LIST),
         },
         Member {
             name: "Aggregators",
+            json_name: None,
             required: true,
             schema: Schema::List(&NODE_AGGREGATOR_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11820,6 +13048,7 @@ pub static LIST_NODES_SUMMARY_REQUEST: Structure = Structure {
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -11839,11 +13068,13 @@ pub static LIST_NODES_SUMMARY_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "Summary",
+            json_name: None,
             required: false,
             schema: Schema::List(&NODE_SUMMARY_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11860,11 +13091,13 @@ pub static LIST_OPS_ITEM_EVENTS_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Filters",
+            json_name: None,
             required: false,
             schema: Schema::List(&OPS_ITEM_EVENT_FILTERS),
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -11877,6 +13110,7 @@ pub static LIST_OPS_ITEM_EVENTS_REQUEST: Structure = Structure {
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11893,6 +13127,7 @@ pub static LIST_OPS_ITEM_EVENTS_RESPONSE: Structure = Structure {
     members: &[
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11902,6 +13137,7 @@ pub static LIST_OPS_ITEM_EVENTS_RESPONSE: Structure = Structure {
         },
         Member {
             name: "Summaries",
+            json_name: None,
             required: false,
             schema: Schema::List(&OPS_ITEM_EVENT_SUMMARIES),
         },
@@ -11914,6 +13150,7 @@ pub static LIST_OPS_ITEM_RELATED_ITEMS_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "OpsItemId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11923,11 +13160,13 @@ pub static LIST_OPS_ITEM_RELATED_ITEMS_REQUEST: Structure = Structure {
         },
         Member {
             name: "Filters",
+            json_name: None,
             required: false,
             schema: Schema::List(&OPS_ITEM_RELATED_ITEMS_FILTERS),
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -11940,6 +13179,7 @@ pub static LIST_OPS_ITEM_RELATED_ITEMS_REQUEST: Structure = Structure {
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11956,6 +13196,7 @@ pub static LIST_OPS_ITEM_RELATED_ITEMS_RESPONSE: Structure = Structure {
     members: &[
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -11965,6 +13206,7 @@ pub static LIST_OPS_ITEM_RELATED_ITEMS_RESPONSE: Structure = Structure {
         },
         Member {
             name: "Summaries",
+            json_name: None,
             required: false,
             schema: Schema::List(&OPS_ITEM_RELATED_ITEM_SUMMARIES),
         },
@@ -11977,11 +13219,13 @@ pub static LIST_OPS_METADATA_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Filters",
+            json_name: None,
             required: false,
             schema: Schema::List(&OPS_METADATA_FILTER_LIST),
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -11994,6 +13238,7 @@ pub static LIST_OPS_METADATA_REQUEST: Structure = Structure {
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -12010,11 +13255,13 @@ pub static LIST_OPS_METADATA_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "OpsMetadataList",
+            json_name: None,
             required: false,
             schema: Schema::List(&OPS_METADATA_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -12031,11 +13278,13 @@ pub static LIST_RESOURCE_COMPLIANCE_SUMMARIES_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Filters",
+            json_name: None,
             required: false,
             schema: Schema::List(&COMPLIANCE_STRING_FILTER_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -12045,6 +13294,7 @@ pub static LIST_RESOURCE_COMPLIANCE_SUMMARIES_REQUEST: Structure = Structure {
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -12064,11 +13314,13 @@ pub static LIST_RESOURCE_COMPLIANCE_SUMMARIES_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "ResourceComplianceSummaryItems",
+            json_name: None,
             required: false,
             schema: Schema::List(&RESOURCE_COMPLIANCE_SUMMARY_ITEM_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -12085,6 +13337,7 @@ pub static LIST_RESOURCE_DATA_SYNC_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "SyncType",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 64)),
@@ -12094,6 +13347,7 @@ pub static LIST_RESOURCE_DATA_SYNC_REQUEST: Structure = Structure {
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -12103,6 +13357,7 @@ pub static LIST_RESOURCE_DATA_SYNC_REQUEST: Structure = Structure {
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -12122,11 +13377,13 @@ pub static LIST_RESOURCE_DATA_SYNC_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "ResourceDataSyncItems",
+            json_name: None,
             required: false,
             schema: Schema::List(&RESOURCE_DATA_SYNC_ITEM_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -12143,11 +13400,13 @@ pub static LIST_TAGS_FOR_RESOURCE_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "ResourceType",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&RESOURCE_TYPE_FOR_TAGGING),
         },
         Member {
             name: "ResourceId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -12164,6 +13423,7 @@ pub static LIST_TAGS_FOR_RESOURCE_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "TagList",
+            json_name: None,
             required: false,
             schema: Schema::List(&TAG_LIST),
         },
@@ -12176,6 +13436,7 @@ pub static LOGGING_INFO: Structure = Structure {
     members: &[
         Member {
             name: "S3BucketName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 63)),
@@ -12185,6 +13446,7 @@ pub static LOGGING_INFO: Structure = Structure {
         },
         Member {
             name: "S3KeyPrefix",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 500)),
@@ -12194,6 +13456,7 @@ pub static LOGGING_INFO: Structure = Structure {
         },
         Member {
             name: "S3Region",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 20)),
@@ -12210,6 +13473,7 @@ pub static MAINTENANCE_WINDOW_AUTOMATION_PARAMETERS: Structure = Structure {
     members: &[
         Member {
             name: "DocumentVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -12219,6 +13483,7 @@ pub static MAINTENANCE_WINDOW_AUTOMATION_PARAMETERS: Structure = Structure {
         },
         Member {
             name: "Parameters",
+            json_name: None,
             required: false,
             schema: Schema::Map(&AUTOMATION_PARAMETER_MAP),
         },
@@ -12231,6 +13496,7 @@ pub static MAINTENANCE_WINDOW_EXECUTION: Structure = Structure {
     members: &[
         Member {
             name: "WindowId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 20)),
@@ -12240,6 +13506,7 @@ pub static MAINTENANCE_WINDOW_EXECUTION: Structure = Structure {
         },
         Member {
             name: "WindowExecutionId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -12249,11 +13516,13 @@ pub static MAINTENANCE_WINDOW_EXECUTION: Structure = Structure {
         },
         Member {
             name: "Status",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&MAINTENANCE_WINDOW_EXECUTION_STATUS),
         },
         Member {
             name: "StatusDetails",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 250)),
@@ -12263,11 +13532,13 @@ pub static MAINTENANCE_WINDOW_EXECUTION: Structure = Structure {
         },
         Member {
             name: "StartTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "EndTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
@@ -12298,6 +13569,7 @@ pub static MAINTENANCE_WINDOW_EXECUTION_TASK_IDENTITY: Structure = Structure {
     members: &[
         Member {
             name: "WindowExecutionId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -12307,6 +13579,7 @@ pub static MAINTENANCE_WINDOW_EXECUTION_TASK_IDENTITY: Structure = Structure {
         },
         Member {
             name: "TaskExecutionId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -12316,11 +13589,13 @@ pub static MAINTENANCE_WINDOW_EXECUTION_TASK_IDENTITY: Structure = Structure {
         },
         Member {
             name: "Status",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&MAINTENANCE_WINDOW_EXECUTION_STATUS),
         },
         Member {
             name: "StatusDetails",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 250)),
@@ -12330,16 +13605,19 @@ pub static MAINTENANCE_WINDOW_EXECUTION_TASK_IDENTITY: Structure = Structure {
         },
         Member {
             name: "StartTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "EndTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "TaskArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1600)),
@@ -12349,16 +13627,19 @@ pub static MAINTENANCE_WINDOW_EXECUTION_TASK_IDENTITY: Structure = Structure {
         },
         Member {
             name: "TaskType",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_TYPE),
         },
         Member {
             name: "AlarmConfiguration",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ALARM_CONFIGURATION),
         },
         Member {
             name: "TriggeredAlarms",
+            json_name: None,
             required: false,
             schema: Schema::List(&ALARM_STATE_INFORMATION_LIST),
         },
@@ -12371,6 +13652,7 @@ pub static MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_IDENTITY: Structure = St
     members: &[
         Member {
             name: "WindowExecutionId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -12380,6 +13662,7 @@ pub static MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_IDENTITY: Structure = St
         },
         Member {
             name: "TaskExecutionId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -12389,6 +13672,7 @@ pub static MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_IDENTITY: Structure = St
         },
         Member {
             name: "InvocationId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -12398,6 +13682,7 @@ pub static MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_IDENTITY: Structure = St
         },
         Member {
             name: "ExecutionId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -12407,11 +13692,13 @@ pub static MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_IDENTITY: Structure = St
         },
         Member {
             name: "TaskType",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_TYPE),
         },
         Member {
             name: "Parameters",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -12421,11 +13708,13 @@ pub static MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_IDENTITY: Structure = St
         },
         Member {
             name: "Status",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&MAINTENANCE_WINDOW_EXECUTION_STATUS),
         },
         Member {
             name: "StatusDetails",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 250)),
@@ -12435,16 +13724,19 @@ pub static MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_IDENTITY: Structure = St
         },
         Member {
             name: "StartTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "EndTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "OwnerInformation",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 128)),
@@ -12454,6 +13746,7 @@ pub static MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_IDENTITY: Structure = St
         },
         Member {
             name: "WindowTargetId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 36)),
@@ -12470,6 +13763,7 @@ pub static MAINTENANCE_WINDOW_FILTER: Structure = Structure {
     members: &[
         Member {
             name: "Key",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 128)),
@@ -12479,6 +13773,7 @@ pub static MAINTENANCE_WINDOW_FILTER: Structure = Structure {
         },
         Member {
             name: "Values",
+            json_name: None,
             required: false,
             schema: Schema::List(&MAINTENANCE_WINDOW_FILTER_VALUES),
         },
@@ -12491,6 +13786,7 @@ pub static MAINTENANCE_WINDOW_IDENTITY: Structure = Structure {
     members: &[
         Member {
             name: "WindowId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 20)),
@@ -12500,6 +13796,7 @@ pub static MAINTENANCE_WINDOW_IDENTITY: Structure = Structure {
         },
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 128)),
@@ -12509,6 +13806,7 @@ pub static MAINTENANCE_WINDOW_IDENTITY: Structure = Structure {
         },
         Member {
             name: "Description",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 128)),
@@ -12518,11 +13816,13 @@ pub static MAINTENANCE_WINDOW_IDENTITY: Structure = Structure {
         },
         Member {
             name: "Enabled",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "Duration",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -12535,6 +13835,7 @@ pub static MAINTENANCE_WINDOW_IDENTITY: Structure = Structure {
         },
         Member {
             name: "Cutoff",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -12547,6 +13848,7 @@ pub static MAINTENANCE_WINDOW_IDENTITY: Structure = Structure {
         },
         Member {
             name: "Schedule",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 256)),
@@ -12556,6 +13858,7 @@ pub static MAINTENANCE_WINDOW_IDENTITY: Structure = Structure {
         },
         Member {
             name: "ScheduleTimezone",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -12565,6 +13868,7 @@ pub static MAINTENANCE_WINDOW_IDENTITY: Structure = Structure {
         },
         Member {
             name: "ScheduleOffset",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -12577,6 +13881,7 @@ pub static MAINTENANCE_WINDOW_IDENTITY: Structure = Structure {
         },
         Member {
             name: "EndDate",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -12586,6 +13891,7 @@ pub static MAINTENANCE_WINDOW_IDENTITY: Structure = Structure {
         },
         Member {
             name: "StartDate",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -12595,6 +13901,7 @@ pub static MAINTENANCE_WINDOW_IDENTITY: Structure = Structure {
         },
         Member {
             name: "NextExecutionTime",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -12611,6 +13918,7 @@ pub static MAINTENANCE_WINDOW_IDENTITY_FOR_TARGET: Structure = Structure {
     members: &[
         Member {
             name: "WindowId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 20)),
@@ -12620,6 +13928,7 @@ pub static MAINTENANCE_WINDOW_IDENTITY_FOR_TARGET: Structure = Structure {
         },
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 128)),
@@ -12636,6 +13945,7 @@ pub static MAINTENANCE_WINDOW_LAMBDA_PARAMETERS: Structure = Structure {
     members: &[
         Member {
             name: "ClientContext",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 8000)),
@@ -12645,6 +13955,7 @@ pub static MAINTENANCE_WINDOW_LAMBDA_PARAMETERS: Structure = Structure {
         },
         Member {
             name: "Qualifier",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 128)),
@@ -12654,6 +13965,7 @@ pub static MAINTENANCE_WINDOW_LAMBDA_PARAMETERS: Structure = Structure {
         },
         Member {
             name: "Payload",
+            json_name: None,
             required: false,
             schema: Schema::Blob(Some(Length::between(0, 4096))),
         },
@@ -12675,6 +13987,7 @@ pub static MAINTENANCE_WINDOW_RUN_COMMAND_PARAMETERS: Structure = Structure {
     members: &[
         Member {
             name: "Comment",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 100)),
@@ -12684,11 +13997,13 @@ pub static MAINTENANCE_WINDOW_RUN_COMMAND_PARAMETERS: Structure = Structure {
         },
         Member {
             name: "CloudWatchOutputConfig",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&CLOUD_WATCH_OUTPUT_CONFIG),
         },
         Member {
             name: "DocumentHash",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 256)),
@@ -12698,11 +14013,13 @@ pub static MAINTENANCE_WINDOW_RUN_COMMAND_PARAMETERS: Structure = Structure {
         },
         Member {
             name: "DocumentHashType",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&DOCUMENT_HASH_TYPE),
         },
         Member {
             name: "DocumentVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -12712,11 +14029,13 @@ pub static MAINTENANCE_WINDOW_RUN_COMMAND_PARAMETERS: Structure = Structure {
         },
         Member {
             name: "NotificationConfig",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&NOTIFICATION_CONFIG),
         },
         Member {
             name: "OutputS3BucketName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 63)),
@@ -12726,6 +14045,7 @@ pub static MAINTENANCE_WINDOW_RUN_COMMAND_PARAMETERS: Structure = Structure {
         },
         Member {
             name: "OutputS3KeyPrefix",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 500)),
@@ -12735,11 +14055,13 @@ pub static MAINTENANCE_WINDOW_RUN_COMMAND_PARAMETERS: Structure = Structure {
         },
         Member {
             name: "Parameters",
+            json_name: None,
             required: false,
             schema: Schema::Map(&PARAMETERS),
         },
         Member {
             name: "ServiceRoleArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -12749,6 +14071,7 @@ pub static MAINTENANCE_WINDOW_RUN_COMMAND_PARAMETERS: Structure = Structure {
         },
         Member {
             name: "TimeoutSeconds",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -12771,6 +14094,7 @@ pub static MAINTENANCE_WINDOW_STEP_FUNCTIONS_PARAMETERS: Structure = Structure {
     members: &[
         Member {
             name: "Input",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 4096)),
@@ -12780,6 +14104,7 @@ pub static MAINTENANCE_WINDOW_STEP_FUNCTIONS_PARAMETERS: Structure = Structure {
         },
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 80)),
@@ -12796,6 +14121,7 @@ pub static MAINTENANCE_WINDOW_TARGET: Structure = Structure {
     members: &[
         Member {
             name: "WindowId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 20)),
@@ -12805,6 +14131,7 @@ pub static MAINTENANCE_WINDOW_TARGET: Structure = Structure {
         },
         Member {
             name: "WindowTargetId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -12814,16 +14141,19 @@ pub static MAINTENANCE_WINDOW_TARGET: Structure = Structure {
         },
         Member {
             name: "ResourceType",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&MAINTENANCE_WINDOW_RESOURCE_TYPE),
         },
         Member {
             name: "Targets",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGETS),
         },
         Member {
             name: "OwnerInformation",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 128)),
@@ -12833,6 +14163,7 @@ pub static MAINTENANCE_WINDOW_TARGET: Structure = Structure {
         },
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 128)),
@@ -12842,6 +14173,7 @@ pub static MAINTENANCE_WINDOW_TARGET: Structure = Structure {
         },
         Member {
             name: "Description",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 128)),
@@ -12858,6 +14190,7 @@ pub static MAINTENANCE_WINDOW_TASK: Structure = Structure {
     members: &[
         Member {
             name: "WindowId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 20)),
@@ -12867,6 +14200,7 @@ pub static MAINTENANCE_WINDOW_TASK: Structure = Structure {
         },
         Member {
             name: "WindowTaskId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -12876,6 +14210,7 @@ pub static MAINTENANCE_WINDOW_TASK: Structure = Structure {
         },
         Member {
             name: "TaskArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1600)),
@@ -12885,21 +14220,25 @@ pub static MAINTENANCE_WINDOW_TASK: Structure = Structure {
         },
         Member {
             name: "Type",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_TYPE),
         },
         Member {
             name: "Targets",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGETS),
         },
         Member {
             name: "TaskParameters",
+            json_name: None,
             required: false,
             schema: Schema::Map(&MAINTENANCE_WINDOW_TASK_PARAMETERS),
         },
         Member {
             name: "Priority",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -12912,11 +14251,13 @@ pub static MAINTENANCE_WINDOW_TASK: Structure = Structure {
         },
         Member {
             name: "LoggingInfo",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&LOGGING_INFO),
         },
         Member {
             name: "ServiceRoleArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -12926,6 +14267,7 @@ pub static MAINTENANCE_WINDOW_TASK: Structure = Structure {
         },
         Member {
             name: "MaxConcurrency",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 7)),
@@ -12935,6 +14277,7 @@ pub static MAINTENANCE_WINDOW_TASK: Structure = Structure {
         },
         Member {
             name: "MaxErrors",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 7)),
@@ -12944,6 +14287,7 @@ pub static MAINTENANCE_WINDOW_TASK: Structure = Structure {
         },
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 128)),
@@ -12953,6 +14297,7 @@ pub static MAINTENANCE_WINDOW_TASK: Structure = Structure {
         },
         Member {
             name: "Description",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 128)),
@@ -12962,11 +14307,13 @@ pub static MAINTENANCE_WINDOW_TASK: Structure = Structure {
         },
         Member {
             name: "CutoffBehavior",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_CUTOFF_BEHAVIOR),
         },
         Member {
             name: "AlarmConfiguration",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ALARM_CONFIGURATION),
         },
@@ -12988,21 +14335,25 @@ pub static MAINTENANCE_WINDOW_TASK_INVOCATION_PARAMETERS: Structure = Structure 
     members: &[
         Member {
             name: "RunCommand",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&MAINTENANCE_WINDOW_RUN_COMMAND_PARAMETERS),
         },
         Member {
             name: "Automation",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&MAINTENANCE_WINDOW_AUTOMATION_PARAMETERS),
         },
         Member {
             name: "StepFunctions",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&MAINTENANCE_WINDOW_STEP_FUNCTIONS_PARAMETERS),
         },
         Member {
             name: "Lambda",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&MAINTENANCE_WINDOW_LAMBDA_PARAMETERS),
         },
@@ -13015,6 +14366,7 @@ pub static MAINTENANCE_WINDOW_TASK_PARAMETER_VALUE_EXPRESSION: Structure = Struc
     members: &[
         Member {
             name: "Values",
+            json_name: None,
             required: false,
             schema: Schema::List(&MAINTENANCE_WINDOW_TASK_PARAMETER_VALUE_LIST),
         },
@@ -13045,6 +14397,7 @@ pub static METADATA_VALUE: Structure = Structure {
     members: &[
         Member {
             name: "Value",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 4096)),
@@ -13061,6 +14414,7 @@ pub static MODIFY_DOCUMENT_PERMISSION_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -13070,21 +14424,25 @@ pub static MODIFY_DOCUMENT_PERMISSION_REQUEST: Structure = Structure {
         },
         Member {
             name: "PermissionType",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&DOCUMENT_PERMISSION_TYPE),
         },
         Member {
             name: "AccountIdsToAdd",
+            json_name: None,
             required: false,
             schema: Schema::List(&ACCOUNT_ID_LIST),
         },
         Member {
             name: "AccountIdsToRemove",
+            json_name: None,
             required: false,
             schema: Schema::List(&ACCOUNT_ID_LIST),
         },
         Member {
             name: "SharedDocumentVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 8)),
@@ -13107,11 +14465,13 @@ pub static NODE: Structure = Structure {
     members: &[
         Member {
             name: "CaptureTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "Id",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -13121,11 +14481,13 @@ pub static NODE: Structure = Structure {
         },
         Member {
             name: "Owner",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&NODE_OWNER_INFO),
         },
         Member {
             name: "Region",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 64)),
@@ -13135,6 +14497,7 @@ pub static NODE: Structure = Structure {
         },
         Member {
             name: "NodeType",
+            json_name: None,
             required: false,
             schema: Schema::Union(&NODE_TYPE),
         },
@@ -13147,21 +14510,25 @@ pub static NODE_AGGREGATOR: Structure = Structure {
     members: &[
         Member {
             name: "AggregatorType",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&NODE_AGGREGATOR_TYPE),
         },
         Member {
             name: "TypeName",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&NODE_TYPE_NAME),
         },
         Member {
             name: "AttributeName",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&NODE_ATTRIBUTE_NAME),
         },
         Member {
             name: "Aggregators",
+            json_name: None,
             required: false,
             schema: Schema::List(&NODE_AGGREGATOR_LIST),
         },
@@ -13199,16 +14566,19 @@ pub static NODE_FILTER: Structure = Structure {
     members: &[
         Member {
             name: "Key",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&NODE_FILTER_KEY),
         },
         Member {
             name: "Values",
+            json_name: None,
             required: true,
             schema: Schema::List(&NODE_FILTER_VALUE_LIST),
         },
         Member {
             name: "Type",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&NODE_FILTER_OPERATOR_TYPE),
         },
@@ -13255,6 +14625,7 @@ pub static NODE_OWNER_INFO: Structure = Structure {
     members: &[
         Member {
             name: "AccountId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -13264,6 +14635,7 @@ pub static NODE_OWNER_INFO: Structure = Structure {
         },
         Member {
             name: "OrganizationalUnitId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 68)),
@@ -13273,6 +14645,7 @@ pub static NODE_OWNER_INFO: Structure = Structure {
         },
         Member {
             name: "OrganizationalUnitPath",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 512)),
@@ -13289,6 +14662,7 @@ pub static NODE_TYPE: Union = Union {
     members: &[
         Member {
             name: "Instance",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&INSTANCE_INFO),
         },
@@ -13310,6 +14684,7 @@ pub static NON_COMPLIANT_SUMMARY: Structure = Structure {
     members: &[
         Member {
             name: "NonCompliantCount",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -13319,6 +14694,7 @@ pub static NON_COMPLIANT_SUMMARY: Structure = Structure {
         },
         Member {
             name: "SeveritySummary",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&SEVERITY_SUMMARY),
         },
@@ -13331,6 +14707,7 @@ pub static NOTIFICATION_CONFIG: Structure = Structure {
     members: &[
         Member {
             name: "NotificationArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -13340,11 +14717,13 @@ pub static NOTIFICATION_CONFIG: Structure = Structure {
         },
         Member {
             name: "NotificationEvents",
+            json_name: None,
             required: false,
             schema: Schema::List(&NOTIFICATION_EVENT_LIST),
         },
         Member {
             name: "NotificationType",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&NOTIFICATION_TYPE),
         },
@@ -13400,6 +14779,7 @@ pub static OPS_AGGREGATOR: Structure = Structure {
     members: &[
         Member {
             name: "AggregatorType",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 20)),
@@ -13409,6 +14789,7 @@ pub static OPS_AGGREGATOR: Structure = Structure {
         },
         Member {
             name: "TypeName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 100)),
@@ -13418,6 +14799,7 @@ pub static OPS_AGGREGATOR: Structure = Structure {
         },
         Member {
             name: "AttributeName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 128)),
@@ -13427,16 +14809,19 @@ pub static OPS_AGGREGATOR: Structure = Structure {
         },
         Member {
             name: "Values",
+            json_name: None,
             required: false,
             schema: Schema::Map(&OPS_AGGREGATOR_VALUE_MAP),
         },
         Member {
             name: "Filters",
+            json_name: None,
             required: false,
             schema: Schema::List(&OPS_FILTER_LIST),
         },
         Member {
             name: "Aggregators",
+            json_name: None,
             required: false,
             schema: Schema::List(&OPS_AGGREGATOR_LIST),
         },
@@ -13449,6 +14834,7 @@ pub static OPS_ENTITY: Structure = Structure {
     members: &[
         Member {
             name: "Id",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -13458,6 +14844,7 @@ pub static OPS_ENTITY: Structure = Structure {
         },
         Member {
             name: "Data",
+            json_name: None,
             required: false,
             schema: Schema::Map(&OPS_ENTITY_ITEM_MAP),
         },
@@ -13470,6 +14857,7 @@ pub static OPS_ENTITY_ITEM: Structure = Structure {
     members: &[
         Member {
             name: "CaptureTime",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -13479,6 +14867,7 @@ pub static OPS_ENTITY_ITEM: Structure = Structure {
         },
         Member {
             name: "Content",
+            json_name: None,
             required: false,
             schema: Schema::List(&OPS_ENTITY_ITEM_ENTRY_LIST),
         },
@@ -13491,6 +14880,7 @@ pub static OPS_FILTER: Structure = Structure {
     members: &[
         Member {
             name: "Key",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 200)),
@@ -13500,11 +14890,13 @@ pub static OPS_FILTER: Structure = Structure {
         },
         Member {
             name: "Values",
+            json_name: None,
             required: true,
             schema: Schema::List(&OPS_FILTER_VALUE_LIST),
         },
         Member {
             name: "Type",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&OPS_FILTER_OPERATOR_TYPE),
         },
@@ -13526,6 +14918,7 @@ pub static OPS_ITEM: Structure = Structure {
     members: &[
         Member {
             name: "CreatedBy",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -13535,6 +14928,7 @@ pub static OPS_ITEM: Structure = Structure {
         },
         Member {
             name: "OpsItemType",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -13544,11 +14938,13 @@ pub static OPS_ITEM: Structure = Structure {
         },
         Member {
             name: "CreatedTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "Description",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 2048)),
@@ -13558,6 +14954,7 @@ pub static OPS_ITEM: Structure = Structure {
         },
         Member {
             name: "LastModifiedBy",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -13567,16 +14964,19 @@ pub static OPS_ITEM: Structure = Structure {
         },
         Member {
             name: "LastModifiedTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "Notifications",
+            json_name: None,
             required: false,
             schema: Schema::List(&OPS_ITEM_NOTIFICATIONS),
         },
         Member {
             name: "Priority",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -13589,16 +14989,19 @@ pub static OPS_ITEM: Structure = Structure {
         },
         Member {
             name: "RelatedOpsItems",
+            json_name: None,
             required: false,
             schema: Schema::List(&RELATED_OPS_ITEMS),
         },
         Member {
             name: "Status",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&OPS_ITEM_STATUS),
         },
         Member {
             name: "OpsItemId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -13608,6 +15011,7 @@ pub static OPS_ITEM: Structure = Structure {
         },
         Member {
             name: "Version",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -13617,6 +15021,7 @@ pub static OPS_ITEM: Structure = Structure {
         },
         Member {
             name: "Title",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -13626,6 +15031,7 @@ pub static OPS_ITEM: Structure = Structure {
         },
         Member {
             name: "Source",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 128)),
@@ -13635,11 +15041,13 @@ pub static OPS_ITEM: Structure = Structure {
         },
         Member {
             name: "OperationalData",
+            json_name: None,
             required: false,
             schema: Schema::Map(&OPS_ITEM_OPERATIONAL_DATA),
         },
         Member {
             name: "Category",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 64)),
@@ -13649,6 +15057,7 @@ pub static OPS_ITEM: Structure = Structure {
         },
         Member {
             name: "Severity",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 64)),
@@ -13658,26 +15067,31 @@ pub static OPS_ITEM: Structure = Structure {
         },
         Member {
             name: "ActualStartTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "ActualEndTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "PlannedStartTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "PlannedEndTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "OpsItemArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 2048)),
@@ -13703,6 +15117,7 @@ pub static OPS_ITEM_DATA_VALUE: Structure = Structure {
     members: &[
         Member {
             name: "Value",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -13712,6 +15127,7 @@ pub static OPS_ITEM_DATA_VALUE: Structure = Structure {
         },
         Member {
             name: "Type",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&OPS_ITEM_DATA_TYPE),
         },
@@ -13724,16 +15140,19 @@ pub static OPS_ITEM_EVENT_FILTER: Structure = Structure {
     members: &[
         Member {
             name: "Key",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&OPS_ITEM_EVENT_FILTER_KEY),
         },
         Member {
             name: "Values",
+            json_name: None,
             required: true,
             schema: Schema::List(&OPS_ITEM_EVENT_FILTER_VALUES),
         },
         Member {
             name: "Operator",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&OPS_ITEM_EVENT_FILTER_OPERATOR),
         },
@@ -13764,6 +15183,7 @@ pub static OPS_ITEM_EVENT_SUMMARY: Structure = Structure {
     members: &[
         Member {
             name: "OpsItemId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -13773,6 +15193,7 @@ pub static OPS_ITEM_EVENT_SUMMARY: Structure = Structure {
         },
         Member {
             name: "EventId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -13782,6 +15203,7 @@ pub static OPS_ITEM_EVENT_SUMMARY: Structure = Structure {
         },
         Member {
             name: "Source",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -13791,6 +15213,7 @@ pub static OPS_ITEM_EVENT_SUMMARY: Structure = Structure {
         },
         Member {
             name: "DetailType",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -13800,6 +15223,7 @@ pub static OPS_ITEM_EVENT_SUMMARY: Structure = Structure {
         },
         Member {
             name: "Detail",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -13809,11 +15233,13 @@ pub static OPS_ITEM_EVENT_SUMMARY: Structure = Structure {
         },
         Member {
             name: "CreatedBy",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&OPS_ITEM_IDENTITY),
         },
         Member {
             name: "CreatedTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
@@ -13826,16 +15252,19 @@ pub static OPS_ITEM_FILTER: Structure = Structure {
     members: &[
         Member {
             name: "Key",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&OPS_ITEM_FILTER_KEY),
         },
         Member {
             name: "Values",
+            json_name: None,
             required: true,
             schema: Schema::List(&OPS_ITEM_FILTER_VALUES),
         },
         Member {
             name: "Operator",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&OPS_ITEM_FILTER_OPERATOR),
         },
@@ -13904,6 +15333,7 @@ pub static OPS_ITEM_IDENTITY: Structure = Structure {
     members: &[
         Member {
             name: "Arn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -13920,6 +15350,7 @@ pub static OPS_ITEM_NOTIFICATION: Structure = Structure {
     members: &[
         Member {
             name: "Arn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -13936,6 +15367,7 @@ pub static OPS_ITEM_RELATED_ITEM_SUMMARY: Structure = Structure {
     members: &[
         Member {
             name: "OpsItemId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -13945,6 +15377,7 @@ pub static OPS_ITEM_RELATED_ITEM_SUMMARY: Structure = Structure {
         },
         Member {
             name: "AssociationId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -13954,6 +15387,7 @@ pub static OPS_ITEM_RELATED_ITEM_SUMMARY: Structure = Structure {
         },
         Member {
             name: "ResourceType",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -13963,6 +15397,7 @@ pub static OPS_ITEM_RELATED_ITEM_SUMMARY: Structure = Structure {
         },
         Member {
             name: "AssociationType",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -13972,6 +15407,7 @@ pub static OPS_ITEM_RELATED_ITEM_SUMMARY: Structure = Structure {
         },
         Member {
             name: "ResourceUri",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -13981,21 +15417,25 @@ pub static OPS_ITEM_RELATED_ITEM_SUMMARY: Structure = Structure {
         },
         Member {
             name: "CreatedBy",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&OPS_ITEM_IDENTITY),
         },
         Member {
             name: "CreatedTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "LastModifiedBy",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&OPS_ITEM_IDENTITY),
         },
         Member {
             name: "LastModifiedTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
@@ -14008,16 +15448,19 @@ pub static OPS_ITEM_RELATED_ITEMS_FILTER: Structure = Structure {
     members: &[
         Member {
             name: "Key",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&OPS_ITEM_RELATED_ITEMS_FILTER_KEY),
         },
         Member {
             name: "Values",
+            json_name: None,
             required: true,
             schema: Schema::List(&OPS_ITEM_RELATED_ITEMS_FILTER_VALUES),
         },
         Member {
             name: "Operator",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&OPS_ITEM_RELATED_ITEMS_FILTER_OPERATOR),
         },
@@ -14078,6 +15521,7 @@ pub static OPS_ITEM_SUMMARY: Structure = Structure {
     members: &[
         Member {
             name: "CreatedBy",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -14087,11 +15531,13 @@ pub static OPS_ITEM_SUMMARY: Structure = Structure {
         },
         Member {
             name: "CreatedTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "LastModifiedBy",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -14101,11 +15547,13 @@ pub static OPS_ITEM_SUMMARY: Structure = Structure {
         },
         Member {
             name: "LastModifiedTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "Priority",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -14118,6 +15566,7 @@ pub static OPS_ITEM_SUMMARY: Structure = Structure {
         },
         Member {
             name: "Source",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 128)),
@@ -14127,11 +15576,13 @@ pub static OPS_ITEM_SUMMARY: Structure = Structure {
         },
         Member {
             name: "Status",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&OPS_ITEM_STATUS),
         },
         Member {
             name: "OpsItemId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -14141,6 +15592,7 @@ pub static OPS_ITEM_SUMMARY: Structure = Structure {
         },
         Member {
             name: "Title",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -14150,11 +15602,13 @@ pub static OPS_ITEM_SUMMARY: Structure = Structure {
         },
         Member {
             name: "OperationalData",
+            json_name: None,
             required: false,
             schema: Schema::Map(&OPS_ITEM_OPERATIONAL_DATA),
         },
         Member {
             name: "Category",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 64)),
@@ -14164,6 +15618,7 @@ pub static OPS_ITEM_SUMMARY: Structure = Structure {
         },
         Member {
             name: "Severity",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 64)),
@@ -14173,6 +15628,7 @@ pub static OPS_ITEM_SUMMARY: Structure = Structure {
         },
         Member {
             name: "OpsItemType",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -14182,21 +15638,25 @@ pub static OPS_ITEM_SUMMARY: Structure = Structure {
         },
         Member {
             name: "ActualStartTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "ActualEndTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "PlannedStartTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "PlannedEndTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
@@ -14209,6 +15669,7 @@ pub static OPS_METADATA: Structure = Structure {
     members: &[
         Member {
             name: "ResourceId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -14218,6 +15679,7 @@ pub static OPS_METADATA: Structure = Structure {
         },
         Member {
             name: "OpsMetadataArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1011)),
@@ -14227,11 +15689,13 @@ pub static OPS_METADATA: Structure = Structure {
         },
         Member {
             name: "LastModifiedDate",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "LastModifiedUser",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -14241,6 +15705,7 @@ pub static OPS_METADATA: Structure = Structure {
         },
         Member {
             name: "CreationDate",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
@@ -14253,6 +15718,7 @@ pub static OPS_METADATA_FILTER: Structure = Structure {
     members: &[
         Member {
             name: "Key",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 128)),
@@ -14262,6 +15728,7 @@ pub static OPS_METADATA_FILTER: Structure = Structure {
         },
         Member {
             name: "Values",
+            json_name: None,
             required: true,
             schema: Schema::List(&OPS_METADATA_FILTER_VALUE_LIST),
         },
@@ -14274,6 +15741,7 @@ pub static OPS_RESULT_ATTRIBUTE: Structure = Structure {
     members: &[
         Member {
             name: "TypeName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 100)),
@@ -14290,6 +15758,7 @@ pub static OUTPUT_SOURCE: Structure = Structure {
     members: &[
         Member {
             name: "OutputSourceId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -14299,6 +15768,7 @@ pub static OUTPUT_SOURCE: Structure = Structure {
         },
         Member {
             name: "OutputSourceType",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -14315,6 +15785,7 @@ pub static PARAMETER: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 2048)),
@@ -14324,11 +15795,13 @@ pub static PARAMETER: Structure = Structure {
         },
         Member {
             name: "Type",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&PARAMETER_TYPE),
         },
         Member {
             name: "Value",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -14338,6 +15811,7 @@ pub static PARAMETER: Structure = Structure {
         },
         Member {
             name: "Version",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -14347,6 +15821,7 @@ pub static PARAMETER: Structure = Structure {
         },
         Member {
             name: "Selector",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 128)),
@@ -14356,6 +15831,7 @@ pub static PARAMETER: Structure = Structure {
         },
         Member {
             name: "SourceResult",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -14365,11 +15841,13 @@ pub static PARAMETER: Structure = Structure {
         },
         Member {
             name: "LastModifiedDate",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "ARN",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -14379,6 +15857,7 @@ pub static PARAMETER: Structure = Structure {
         },
         Member {
             name: "DataType",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 128)),
@@ -14395,6 +15874,7 @@ pub static PARAMETER_HISTORY: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 2048)),
@@ -14404,11 +15884,13 @@ pub static PARAMETER_HISTORY: Structure = Structure {
         },
         Member {
             name: "Type",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&PARAMETER_TYPE),
         },
         Member {
             name: "KeyId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 256)),
@@ -14418,11 +15900,13 @@ pub static PARAMETER_HISTORY: Structure = Structure {
         },
         Member {
             name: "LastModifiedDate",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "LastModifiedUser",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -14432,6 +15916,7 @@ pub static PARAMETER_HISTORY: Structure = Structure {
         },
         Member {
             name: "Description",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 1024)),
@@ -14441,6 +15926,7 @@ pub static PARAMETER_HISTORY: Structure = Structure {
         },
         Member {
             name: "Value",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -14450,6 +15936,7 @@ pub static PARAMETER_HISTORY: Structure = Structure {
         },
         Member {
             name: "AllowedPattern",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 1024)),
@@ -14459,6 +15946,7 @@ pub static PARAMETER_HISTORY: Structure = Structure {
         },
         Member {
             name: "Version",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -14468,21 +15956,25 @@ pub static PARAMETER_HISTORY: Structure = Structure {
         },
         Member {
             name: "Labels",
+            json_name: None,
             required: false,
             schema: Schema::List(&PARAMETER_LABEL_LIST),
         },
         Member {
             name: "Tier",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&PARAMETER_TIER),
         },
         Member {
             name: "Policies",
+            json_name: None,
             required: false,
             schema: Schema::List(&PARAMETER_POLICY_LIST),
         },
         Member {
             name: "DataType",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 128)),
@@ -14499,6 +15991,7 @@ pub static PARAMETER_INLINE_POLICY: Structure = Structure {
     members: &[
         Member {
             name: "PolicyText",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -14508,6 +16001,7 @@ pub static PARAMETER_INLINE_POLICY: Structure = Structure {
         },
         Member {
             name: "PolicyType",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -14517,6 +16011,7 @@ pub static PARAMETER_INLINE_POLICY: Structure = Structure {
         },
         Member {
             name: "PolicyStatus",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -14533,6 +16028,7 @@ pub static PARAMETER_METADATA: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 2048)),
@@ -14542,6 +16038,7 @@ pub static PARAMETER_METADATA: Structure = Structure {
         },
         Member {
             name: "ARN",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -14551,11 +16048,13 @@ pub static PARAMETER_METADATA: Structure = Structure {
         },
         Member {
             name: "Type",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&PARAMETER_TYPE),
         },
         Member {
             name: "KeyId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 256)),
@@ -14565,11 +16064,13 @@ pub static PARAMETER_METADATA: Structure = Structure {
         },
         Member {
             name: "LastModifiedDate",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "LastModifiedUser",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -14579,6 +16080,7 @@ pub static PARAMETER_METADATA: Structure = Structure {
         },
         Member {
             name: "Description",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 1024)),
@@ -14588,6 +16090,7 @@ pub static PARAMETER_METADATA: Structure = Structure {
         },
         Member {
             name: "AllowedPattern",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 1024)),
@@ -14597,6 +16100,7 @@ pub static PARAMETER_METADATA: Structure = Structure {
         },
         Member {
             name: "Version",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -14606,16 +16110,19 @@ pub static PARAMETER_METADATA: Structure = Structure {
         },
         Member {
             name: "Tier",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&PARAMETER_TIER),
         },
         Member {
             name: "Policies",
+            json_name: None,
             required: false,
             schema: Schema::List(&PARAMETER_POLICY_LIST),
         },
         Member {
             name: "DataType",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 128)),
@@ -14632,6 +16139,7 @@ pub static PARAMETER_STRING_FILTER: Structure = Structure {
     members: &[
         Member {
             name: "Key",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 132)),
@@ -14641,6 +16149,7 @@ pub static PARAMETER_STRING_FILTER: Structure = Structure {
         },
         Member {
             name: "Option",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 10)),
@@ -14650,6 +16159,7 @@ pub static PARAMETER_STRING_FILTER: Structure = Structure {
         },
         Member {
             name: "Values",
+            json_name: None,
             required: false,
             schema: Schema::List(&PARAMETER_STRING_FILTER_VALUE_LIST),
         },
@@ -14680,11 +16190,13 @@ pub static PARAMETERS_FILTER: Structure = Structure {
     members: &[
         Member {
             name: "Key",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&PARAMETERS_FILTER_KEY),
         },
         Member {
             name: "Values",
+            json_name: None,
             required: true,
             schema: Schema::List(&PARAMETERS_FILTER_VALUE_LIST),
         },
@@ -14706,6 +16218,7 @@ pub static PARENT_STEP_DETAILS: Structure = Structure {
     members: &[
         Member {
             name: "StepExecutionId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -14715,6 +16228,7 @@ pub static PARENT_STEP_DETAILS: Structure = Structure {
         },
         Member {
             name: "StepName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -14724,6 +16238,7 @@ pub static PARENT_STEP_DETAILS: Structure = Structure {
         },
         Member {
             name: "Action",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -14733,6 +16248,7 @@ pub static PARENT_STEP_DETAILS: Structure = Structure {
         },
         Member {
             name: "Iteration",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -14742,6 +16258,7 @@ pub static PARENT_STEP_DETAILS: Structure = Structure {
         },
         Member {
             name: "IteratorValue",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -14758,6 +16275,7 @@ pub static PATCH: Structure = Structure {
     members: &[
         Member {
             name: "Id",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 100)),
@@ -14767,11 +16285,13 @@ pub static PATCH: Structure = Structure {
         },
         Member {
             name: "ReleaseDate",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "Title",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -14781,6 +16301,7 @@ pub static PATCH: Structure = Structure {
         },
         Member {
             name: "Description",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -14790,6 +16311,7 @@ pub static PATCH: Structure = Structure {
         },
         Member {
             name: "ContentUrl",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -14799,6 +16321,7 @@ pub static PATCH: Structure = Structure {
         },
         Member {
             name: "Vendor",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -14808,6 +16331,7 @@ pub static PATCH: Structure = Structure {
         },
         Member {
             name: "ProductFamily",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -14817,6 +16341,7 @@ pub static PATCH: Structure = Structure {
         },
         Member {
             name: "Product",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -14826,6 +16351,7 @@ pub static PATCH: Structure = Structure {
         },
         Member {
             name: "Classification",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -14835,6 +16361,7 @@ pub static PATCH: Structure = Structure {
         },
         Member {
             name: "MsrcSeverity",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -14844,6 +16371,7 @@ pub static PATCH: Structure = Structure {
         },
         Member {
             name: "KbNumber",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -14853,6 +16381,7 @@ pub static PATCH: Structure = Structure {
         },
         Member {
             name: "MsrcNumber",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -14862,6 +16391,7 @@ pub static PATCH: Structure = Structure {
         },
         Member {
             name: "Language",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -14871,21 +16401,25 @@ pub static PATCH: Structure = Structure {
         },
         Member {
             name: "AdvisoryIds",
+            json_name: None,
             required: false,
             schema: Schema::List(&PATCH_ADVISORY_ID_LIST),
         },
         Member {
             name: "BugzillaIds",
+            json_name: None,
             required: false,
             schema: Schema::List(&PATCH_BUGZILLA_ID_LIST),
         },
         Member {
             name: "CVEIds",
+            json_name: None,
             required: false,
             schema: Schema::List(&PATCH_CVE_ID_LIST),
         },
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -14895,6 +16429,7 @@ pub static PATCH: Structure = Structure {
         },
         Member {
             name: "Epoch",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -14904,6 +16439,7 @@ pub static PATCH: Structure = Structure {
         },
         Member {
             name: "Version",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -14913,6 +16449,7 @@ pub static PATCH: Structure = Structure {
         },
         Member {
             name: "Release",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -14922,6 +16459,7 @@ pub static PATCH: Structure = Structure {
         },
         Member {
             name: "Arch",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -14931,6 +16469,7 @@ pub static PATCH: Structure = Structure {
         },
         Member {
             name: "Severity",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -14940,6 +16479,7 @@ pub static PATCH: Structure = Structure {
         },
         Member {
             name: "Repository",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -14965,6 +16505,7 @@ pub static PATCH_BASELINE_IDENTITY: Structure = Structure {
     members: &[
         Member {
             name: "BaselineId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 128)),
@@ -14974,6 +16515,7 @@ pub static PATCH_BASELINE_IDENTITY: Structure = Structure {
         },
         Member {
             name: "BaselineName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 128)),
@@ -14983,11 +16525,13 @@ pub static PATCH_BASELINE_IDENTITY: Structure = Structure {
         },
         Member {
             name: "OperatingSystem",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&OPERATING_SYSTEM),
         },
         Member {
             name: "BaselineDescription",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -14997,6 +16541,7 @@ pub static PATCH_BASELINE_IDENTITY: Structure = Structure {
         },
         Member {
             name: "DefaultBaseline",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
@@ -15009,6 +16554,7 @@ pub static PATCH_COMPLIANCE_DATA: Structure = Structure {
     members: &[
         Member {
             name: "Title",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -15018,6 +16564,7 @@ pub static PATCH_COMPLIANCE_DATA: Structure = Structure {
         },
         Member {
             name: "KBId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -15027,6 +16574,7 @@ pub static PATCH_COMPLIANCE_DATA: Structure = Structure {
         },
         Member {
             name: "Classification",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -15036,6 +16584,7 @@ pub static PATCH_COMPLIANCE_DATA: Structure = Structure {
         },
         Member {
             name: "Severity",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -15045,16 +16594,19 @@ pub static PATCH_COMPLIANCE_DATA: Structure = Structure {
         },
         Member {
             name: "State",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&PATCH_COMPLIANCE_DATA_STATE),
         },
         Member {
             name: "InstalledTime",
+            json_name: None,
             required: true,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "CVEIds",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -15116,11 +16668,13 @@ pub static PATCH_FILTER: Structure = Structure {
     members: &[
         Member {
             name: "Key",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&PATCH_FILTER_KEY),
         },
         Member {
             name: "Values",
+            json_name: None,
             required: true,
             schema: Schema::List(&PATCH_FILTER_VALUE_LIST),
         },
@@ -15133,6 +16687,7 @@ pub static PATCH_FILTER_GROUP: Structure = Structure {
     members: &[
         Member {
             name: "PatchFilters",
+            json_name: None,
             required: true,
             schema: Schema::List(&PATCH_FILTER_LIST),
         },
@@ -15174,6 +16729,7 @@ pub static PATCH_GROUP_PATCH_BASELINE_MAPPING: Structure = Structure {
     members: &[
         Member {
             name: "PatchGroup",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 256)),
@@ -15183,6 +16739,7 @@ pub static PATCH_GROUP_PATCH_BASELINE_MAPPING: Structure = Structure {
         },
         Member {
             name: "BaselineIdentity",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&PATCH_BASELINE_IDENTITY),
         },
@@ -15204,6 +16761,7 @@ pub static PATCH_ORCHESTRATOR_FILTER: Structure = Structure {
     members: &[
         Member {
             name: "Key",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 128)),
@@ -15213,6 +16771,7 @@ pub static PATCH_ORCHESTRATOR_FILTER: Structure = Structure {
         },
         Member {
             name: "Values",
+            json_name: None,
             required: false,
             schema: Schema::List(&PATCH_ORCHESTRATOR_FILTER_VALUES),
         },
@@ -15241,16 +16800,19 @@ pub static PATCH_RULE: Structure = Structure {
     members: &[
         Member {
             name: "PatchFilterGroup",
+            json_name: None,
             required: true,
             schema: Schema::Structure(&PATCH_FILTER_GROUP),
         },
         Member {
             name: "ComplianceLevel",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&PATCH_COMPLIANCE_LEVEL),
         },
         Member {
             name: "ApproveAfterDays",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -15263,6 +16825,7 @@ pub static PATCH_RULE: Structure = Structure {
         },
         Member {
             name: "ApproveUntilDate",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 10)),
@@ -15272,6 +16835,7 @@ pub static PATCH_RULE: Structure = Structure {
         },
         Member {
             name: "EnableNonSecurity",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
@@ -15284,6 +16848,7 @@ pub static PATCH_RULE_GROUP: Structure = Structure {
     members: &[
         Member {
             name: "PatchRules",
+            json_name: None,
             required: true,
             schema: Schema::List(&PATCH_RULE_LIST),
         },
@@ -15305,6 +16870,7 @@ pub static PATCH_SOURCE: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -15314,11 +16880,13 @@ pub static PATCH_SOURCE: Structure = Structure {
         },
         Member {
             name: "Products",
+            json_name: None,
             required: true,
             schema: Schema::List(&PATCH_SOURCE_PRODUCT_LIST),
         },
         Member {
             name: "Configuration",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -15335,16 +16903,19 @@ pub static PATCH_STATUS: Structure = Structure {
     members: &[
         Member {
             name: "DeploymentStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&PATCH_DEPLOYMENT_STATUS),
         },
         Member {
             name: "ComplianceLevel",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&PATCH_COMPLIANCE_LEVEL),
         },
         Member {
             name: "ApprovalDate",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
@@ -15375,6 +16946,7 @@ pub static PROGRESS_COUNTERS: Structure = Structure {
     members: &[
         Member {
             name: "TotalSteps",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -15384,6 +16956,7 @@ pub static PROGRESS_COUNTERS: Structure = Structure {
         },
         Member {
             name: "SuccessSteps",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -15393,6 +16966,7 @@ pub static PROGRESS_COUNTERS: Structure = Structure {
         },
         Member {
             name: "FailedSteps",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -15402,6 +16976,7 @@ pub static PROGRESS_COUNTERS: Structure = Structure {
         },
         Member {
             name: "CancelledSteps",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -15411,6 +16986,7 @@ pub static PROGRESS_COUNTERS: Structure = Structure {
         },
         Member {
             name: "TimedOutSteps",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -15427,6 +17003,7 @@ pub static PUT_COMPLIANCE_ITEMS_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "ResourceId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 100)),
@@ -15436,6 +17013,7 @@ pub static PUT_COMPLIANCE_ITEMS_REQUEST: Structure = Structure {
         },
         Member {
             name: "ResourceType",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 50)),
@@ -15445,6 +17023,7 @@ pub static PUT_COMPLIANCE_ITEMS_REQUEST: Structure = Structure {
         },
         Member {
             name: "ComplianceType",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 100)),
@@ -15454,16 +17033,19 @@ pub static PUT_COMPLIANCE_ITEMS_REQUEST: Structure = Structure {
         },
         Member {
             name: "ExecutionSummary",
+            json_name: None,
             required: true,
             schema: Schema::Structure(&COMPLIANCE_EXECUTION_SUMMARY),
         },
         Member {
             name: "Items",
+            json_name: None,
             required: true,
             schema: Schema::List(&COMPLIANCE_ITEM_ENTRY_LIST),
         },
         Member {
             name: "ItemContentHash",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 256)),
@@ -15473,6 +17055,7 @@ pub static PUT_COMPLIANCE_ITEMS_REQUEST: Structure = Structure {
         },
         Member {
             name: "UploadType",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&COMPLIANCE_UPLOAD_TYPE),
         },
@@ -15491,6 +17074,7 @@ pub static PUT_INVENTORY_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "InstanceId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -15500,6 +17084,7 @@ pub static PUT_INVENTORY_REQUEST: Structure = Structure {
         },
         Member {
             name: "Items",
+            json_name: None,
             required: true,
             schema: Schema::List(&INVENTORY_ITEM_LIST),
         },
@@ -15512,6 +17097,7 @@ pub static PUT_INVENTORY_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "Message",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -15528,6 +17114,7 @@ pub static PUT_PARAMETER_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 2048)),
@@ -15537,6 +17124,7 @@ pub static PUT_PARAMETER_REQUEST: Structure = Structure {
         },
         Member {
             name: "Description",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 1024)),
@@ -15546,6 +17134,7 @@ pub static PUT_PARAMETER_REQUEST: Structure = Structure {
         },
         Member {
             name: "Value",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -15555,11 +17144,13 @@ pub static PUT_PARAMETER_REQUEST: Structure = Structure {
         },
         Member {
             name: "Type",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&PARAMETER_TYPE),
         },
         Member {
             name: "KeyId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 256)),
@@ -15569,11 +17160,13 @@ pub static PUT_PARAMETER_REQUEST: Structure = Structure {
         },
         Member {
             name: "Overwrite",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "AllowedPattern",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 1024)),
@@ -15583,16 +17176,19 @@ pub static PUT_PARAMETER_REQUEST: Structure = Structure {
         },
         Member {
             name: "Tags",
+            json_name: None,
             required: false,
             schema: Schema::List(&TAG_LIST),
         },
         Member {
             name: "Tier",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&PARAMETER_TIER),
         },
         Member {
             name: "Policies",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 4096)),
@@ -15602,6 +17198,7 @@ pub static PUT_PARAMETER_REQUEST: Structure = Structure {
         },
         Member {
             name: "DataType",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 128)),
@@ -15618,6 +17215,7 @@ pub static PUT_PARAMETER_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "Version",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -15627,6 +17225,7 @@ pub static PUT_PARAMETER_RESULT: Structure = Structure {
         },
         Member {
             name: "Tier",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&PARAMETER_TIER),
         },
@@ -15639,6 +17238,7 @@ pub static PUT_RESOURCE_POLICY_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "ResourceArn",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 2048)),
@@ -15648,6 +17248,7 @@ pub static PUT_RESOURCE_POLICY_REQUEST: Structure = Structure {
         },
         Member {
             name: "Policy",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -15657,6 +17258,7 @@ pub static PUT_RESOURCE_POLICY_REQUEST: Structure = Structure {
         },
         Member {
             name: "PolicyId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -15666,6 +17268,7 @@ pub static PUT_RESOURCE_POLICY_REQUEST: Structure = Structure {
         },
         Member {
             name: "PolicyHash",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -15682,6 +17285,7 @@ pub static PUT_RESOURCE_POLICY_RESPONSE: Structure = Structure {
     members: &[
         Member {
             name: "PolicyId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -15691,6 +17295,7 @@ pub static PUT_RESOURCE_POLICY_RESPONSE: Structure = Structure {
         },
         Member {
             name: "PolicyHash",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -15716,6 +17321,7 @@ pub static REGISTER_DEFAULT_PATCH_BASELINE_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "BaselineId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 128)),
@@ -15732,6 +17338,7 @@ pub static REGISTER_DEFAULT_PATCH_BASELINE_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "BaselineId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 128)),
@@ -15748,6 +17355,7 @@ pub static REGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST: Structure = Structur
     members: &[
         Member {
             name: "BaselineId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 128)),
@@ -15757,6 +17365,7 @@ pub static REGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST: Structure = Structur
         },
         Member {
             name: "PatchGroup",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 256)),
@@ -15773,6 +17382,7 @@ pub static REGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_RESULT: Structure = Structure
     members: &[
         Member {
             name: "BaselineId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 128)),
@@ -15782,6 +17392,7 @@ pub static REGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_RESULT: Structure = Structure
         },
         Member {
             name: "PatchGroup",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 256)),
@@ -15798,6 +17409,7 @@ pub static REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_REQUEST: Structure = Structur
     members: &[
         Member {
             name: "WindowId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 20)),
@@ -15807,16 +17419,19 @@ pub static REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_REQUEST: Structure = Structur
         },
         Member {
             name: "ResourceType",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&MAINTENANCE_WINDOW_RESOURCE_TYPE),
         },
         Member {
             name: "Targets",
+            json_name: None,
             required: true,
             schema: Schema::List(&TARGETS),
         },
         Member {
             name: "OwnerInformation",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 128)),
@@ -15826,6 +17441,7 @@ pub static REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_REQUEST: Structure = Structur
         },
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 128)),
@@ -15835,6 +17451,7 @@ pub static REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_REQUEST: Structure = Structur
         },
         Member {
             name: "Description",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 128)),
@@ -15844,6 +17461,7 @@ pub static REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_REQUEST: Structure = Structur
         },
         Member {
             name: "ClientToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 64)),
@@ -15860,6 +17478,7 @@ pub static REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_RESULT: Structure = Structure
     members: &[
         Member {
             name: "WindowTargetId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -15876,6 +17495,7 @@ pub static REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST: Structure = Structure 
     members: &[
         Member {
             name: "WindowId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 20)),
@@ -15885,11 +17505,13 @@ pub static REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST: Structure = Structure 
         },
         Member {
             name: "Targets",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGETS),
         },
         Member {
             name: "TaskArn",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1600)),
@@ -15899,6 +17521,7 @@ pub static REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST: Structure = Structure 
         },
         Member {
             name: "ServiceRoleArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -15908,21 +17531,25 @@ pub static REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST: Structure = Structure 
         },
         Member {
             name: "TaskType",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_TYPE),
         },
         Member {
             name: "TaskParameters",
+            json_name: None,
             required: false,
             schema: Schema::Map(&MAINTENANCE_WINDOW_TASK_PARAMETERS),
         },
         Member {
             name: "TaskInvocationParameters",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&MAINTENANCE_WINDOW_TASK_INVOCATION_PARAMETERS),
         },
         Member {
             name: "Priority",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -15935,6 +17562,7 @@ pub static REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST: Structure = Structure 
         },
         Member {
             name: "MaxConcurrency",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 7)),
@@ -15944,6 +17572,7 @@ pub static REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST: Structure = Structure 
         },
         Member {
             name: "MaxErrors",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 7)),
@@ -15953,11 +17582,13 @@ pub static REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST: Structure = Structure 
         },
         Member {
             name: "LoggingInfo",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&LOGGING_INFO),
         },
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 128)),
@@ -15967,6 +17598,7 @@ pub static REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST: Structure = Structure 
         },
         Member {
             name: "Description",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 128)),
@@ -15976,6 +17608,7 @@ pub static REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST: Structure = Structure 
         },
         Member {
             name: "ClientToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 64)),
@@ -15985,11 +17618,13 @@ pub static REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST: Structure = Structure 
         },
         Member {
             name: "CutoffBehavior",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_CUTOFF_BEHAVIOR),
         },
         Member {
             name: "AlarmConfiguration",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ALARM_CONFIGURATION),
         },
@@ -16002,6 +17637,7 @@ pub static REGISTER_TASK_WITH_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "WindowTaskId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -16018,6 +17654,7 @@ pub static REGISTRATION_METADATA_ITEM: Structure = Structure {
     members: &[
         Member {
             name: "Key",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 128)),
@@ -16027,6 +17664,7 @@ pub static REGISTRATION_METADATA_ITEM: Structure = Structure {
         },
         Member {
             name: "Value",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 2048)),
@@ -16043,6 +17681,7 @@ pub static RELATED_OPS_ITEM: Structure = Structure {
     members: &[
         Member {
             name: "OpsItemId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -16059,11 +17698,13 @@ pub static REMOVE_TAGS_FROM_RESOURCE_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "ResourceType",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&RESOURCE_TYPE_FOR_TAGGING),
         },
         Member {
             name: "ResourceId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -16073,6 +17714,7 @@ pub static REMOVE_TAGS_FROM_RESOURCE_REQUEST: Structure = Structure {
         },
         Member {
             name: "TagKeys",
+            json_name: None,
             required: true,
             schema: Schema::List(&KEY_LIST),
         },
@@ -16091,6 +17733,7 @@ pub static RESET_SERVICE_SETTING_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "SettingId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1000)),
@@ -16107,6 +17750,7 @@ pub static RESET_SERVICE_SETTING_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "ServiceSetting",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&SERVICE_SETTING),
         },
@@ -16119,11 +17763,13 @@ pub static RESOLVED_TARGETS: Structure = Structure {
     members: &[
         Member {
             name: "ParameterValues",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGET_PARAMETER_LIST),
         },
         Member {
             name: "Truncated",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
@@ -16136,6 +17782,7 @@ pub static RESOURCE_COMPLIANCE_SUMMARY_ITEM: Structure = Structure {
     members: &[
         Member {
             name: "ComplianceType",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 100)),
@@ -16145,6 +17792,7 @@ pub static RESOURCE_COMPLIANCE_SUMMARY_ITEM: Structure = Structure {
         },
         Member {
             name: "ResourceType",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 50)),
@@ -16154,6 +17802,7 @@ pub static RESOURCE_COMPLIANCE_SUMMARY_ITEM: Structure = Structure {
         },
         Member {
             name: "ResourceId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 100)),
@@ -16163,26 +17812,31 @@ pub static RESOURCE_COMPLIANCE_SUMMARY_ITEM: Structure = Structure {
         },
         Member {
             name: "Status",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&COMPLIANCE_STATUS),
         },
         Member {
             name: "OverallSeverity",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&COMPLIANCE_SEVERITY),
         },
         Member {
             name: "ExecutionSummary",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&COMPLIANCE_EXECUTION_SUMMARY),
         },
         Member {
             name: "CompliantSummary",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&COMPLIANT_SUMMARY),
         },
         Member {
             name: "NonCompliantSummary",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&NON_COMPLIANT_SUMMARY),
         },
@@ -16195,6 +17849,7 @@ pub static RESOURCE_DATA_SYNC_AWS_ORGANIZATIONS_SOURCE: Structure = Structure {
     members: &[
         Member {
             name: "OrganizationSourceType",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 64)),
@@ -16204,6 +17859,7 @@ pub static RESOURCE_DATA_SYNC_AWS_ORGANIZATIONS_SOURCE: Structure = Structure {
         },
         Member {
             name: "OrganizationalUnits",
+            json_name: None,
             required: false,
             schema: Schema::List(&RESOURCE_DATA_SYNC_ORGANIZATIONAL_UNIT_LIST),
         },
@@ -16216,6 +17872,7 @@ pub static RESOURCE_DATA_SYNC_DESTINATION_DATA_SHARING: Structure = Structure {
     members: &[
         Member {
             name: "DestinationDataSharingType",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 64)),
@@ -16232,6 +17889,7 @@ pub static RESOURCE_DATA_SYNC_ITEM: Structure = Structure {
     members: &[
         Member {
             name: "SyncName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 64)),
@@ -16241,6 +17899,7 @@ pub static RESOURCE_DATA_SYNC_ITEM: Structure = Structure {
         },
         Member {
             name: "SyncType",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 64)),
@@ -16250,41 +17909,49 @@ pub static RESOURCE_DATA_SYNC_ITEM: Structure = Structure {
         },
         Member {
             name: "SyncSource",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&RESOURCE_DATA_SYNC_SOURCE_WITH_STATE),
         },
         Member {
             name: "S3Destination",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&RESOURCE_DATA_SYNC_S3_DESTINATION),
         },
         Member {
             name: "LastSyncTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "LastSuccessfulSyncTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "SyncLastModifiedTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "LastStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&LAST_RESOURCE_DATA_SYNC_STATUS),
         },
         Member {
             name: "SyncCreatedTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "LastSyncStatusMessage",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -16301,6 +17968,7 @@ pub static RESOURCE_DATA_SYNC_ORGANIZATIONAL_UNIT: Structure = Structure {
     members: &[
         Member {
             name: "OrganizationalUnitId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 128)),
@@ -16317,6 +17985,7 @@ pub static RESOURCE_DATA_SYNC_S3_DESTINATION: Structure = Structure {
     members: &[
         Member {
             name: "BucketName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 2048)),
@@ -16326,6 +17995,7 @@ pub static RESOURCE_DATA_SYNC_S3_DESTINATION: Structure = Structure {
         },
         Member {
             name: "Prefix",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 256)),
@@ -16335,11 +18005,13 @@ pub static RESOURCE_DATA_SYNC_S3_DESTINATION: Structure = Structure {
         },
         Member {
             name: "SyncFormat",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&RESOURCE_DATA_SYNC_S3_FORMAT),
         },
         Member {
             name: "Region",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 64)),
@@ -16349,6 +18021,7 @@ pub static RESOURCE_DATA_SYNC_S3_DESTINATION: Structure = Structure {
         },
         Member {
             name: "AWSKMSKeyARN",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 512)),
@@ -16358,6 +18031,7 @@ pub static RESOURCE_DATA_SYNC_S3_DESTINATION: Structure = Structure {
         },
         Member {
             name: "DestinationDataSharing",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&RESOURCE_DATA_SYNC_DESTINATION_DATA_SHARING),
         },
@@ -16379,6 +18053,7 @@ pub static RESOURCE_DATA_SYNC_SOURCE: Structure = Structure {
     members: &[
         Member {
             name: "SourceType",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 64)),
@@ -16388,21 +18063,25 @@ pub static RESOURCE_DATA_SYNC_SOURCE: Structure = Structure {
         },
         Member {
             name: "AwsOrganizationsSource",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&RESOURCE_DATA_SYNC_AWS_ORGANIZATIONS_SOURCE),
         },
         Member {
             name: "SourceRegions",
+            json_name: None,
             required: true,
             schema: Schema::List(&RESOURCE_DATA_SYNC_SOURCE_REGION_LIST),
         },
         Member {
             name: "IncludeFutureRegions",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "EnableAllOpsDataSources",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
@@ -16415,6 +18094,7 @@ pub static RESOURCE_DATA_SYNC_SOURCE_WITH_STATE: Structure = Structure {
     members: &[
         Member {
             name: "SourceType",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 64)),
@@ -16424,21 +18104,25 @@ pub static RESOURCE_DATA_SYNC_SOURCE_WITH_STATE: Structure = Structure {
         },
         Member {
             name: "AwsOrganizationsSource",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&RESOURCE_DATA_SYNC_AWS_ORGANIZATIONS_SOURCE),
         },
         Member {
             name: "SourceRegions",
+            json_name: None,
             required: false,
             schema: Schema::List(&RESOURCE_DATA_SYNC_SOURCE_REGION_LIST),
         },
         Member {
             name: "IncludeFutureRegions",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "State",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 64)),
@@ -16448,6 +18132,7 @@ pub static RESOURCE_DATA_SYNC_SOURCE_WITH_STATE: Structure = Structure {
         },
         Member {
             name: "EnableAllOpsDataSources",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
@@ -16488,6 +18173,7 @@ pub static RESULT_ATTRIBUTE: Structure = Structure {
     members: &[
         Member {
             name: "TypeName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 100)),
@@ -16504,6 +18190,7 @@ pub static RESUME_SESSION_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "SessionId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 96)),
@@ -16520,6 +18207,7 @@ pub static RESUME_SESSION_RESPONSE: Structure = Structure {
     members: &[
         Member {
             name: "SessionId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 96)),
@@ -16529,6 +18217,7 @@ pub static RESUME_SESSION_RESPONSE: Structure = Structure {
         },
         Member {
             name: "TokenValue",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 300)),
@@ -16538,6 +18227,7 @@ pub static RESUME_SESSION_RESPONSE: Structure = Structure {
         },
         Member {
             name: "StreamUrl",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -16554,16 +18244,19 @@ pub static REVIEW_INFORMATION: Structure = Structure {
     members: &[
         Member {
             name: "ReviewedTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "Status",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&REVIEW_STATUS),
         },
         Member {
             name: "Reviewer",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 50)),
@@ -16589,6 +18282,7 @@ pub static RUNBOOK: Structure = Structure {
     members: &[
         Member {
             name: "DocumentName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -16598,6 +18292,7 @@ pub static RUNBOOK: Structure = Structure {
         },
         Member {
             name: "DocumentVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -16607,11 +18302,13 @@ pub static RUNBOOK: Structure = Structure {
         },
         Member {
             name: "Parameters",
+            json_name: None,
             required: false,
             schema: Schema::Map(&AUTOMATION_PARAMETER_MAP),
         },
         Member {
             name: "TargetParameterName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 50)),
@@ -16621,16 +18318,19 @@ pub static RUNBOOK: Structure = Structure {
         },
         Member {
             name: "Targets",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGETS),
         },
         Member {
             name: "TargetMaps",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGET_MAPS),
         },
         Member {
             name: "MaxConcurrency",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 7)),
@@ -16640,6 +18340,7 @@ pub static RUNBOOK: Structure = Structure {
         },
         Member {
             name: "MaxErrors",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 7)),
@@ -16649,6 +18350,7 @@ pub static RUNBOOK: Structure = Structure {
         },
         Member {
             name: "TargetLocations",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGET_LOCATIONS),
         },
@@ -16661,6 +18363,7 @@ pub static S3_OUTPUT_LOCATION: Structure = Structure {
     members: &[
         Member {
             name: "OutputS3Region",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 20)),
@@ -16670,6 +18373,7 @@ pub static S3_OUTPUT_LOCATION: Structure = Structure {
         },
         Member {
             name: "OutputS3BucketName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 63)),
@@ -16679,6 +18383,7 @@ pub static S3_OUTPUT_LOCATION: Structure = Structure {
         },
         Member {
             name: "OutputS3KeyPrefix",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 500)),
@@ -16695,6 +18400,7 @@ pub static S3_OUTPUT_URL: Structure = Structure {
     members: &[
         Member {
             name: "OutputUrl",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -16711,6 +18417,7 @@ pub static SCHEDULED_WINDOW_EXECUTION: Structure = Structure {
     members: &[
         Member {
             name: "WindowId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 20)),
@@ -16720,6 +18427,7 @@ pub static SCHEDULED_WINDOW_EXECUTION: Structure = Structure {
         },
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 128)),
@@ -16729,6 +18437,7 @@ pub static SCHEDULED_WINDOW_EXECUTION: Structure = Structure {
         },
         Member {
             name: "ExecutionTime",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -16745,6 +18454,7 @@ pub static SEND_AUTOMATION_SIGNAL_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "AutomationExecutionId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -16754,11 +18464,13 @@ pub static SEND_AUTOMATION_SIGNAL_REQUEST: Structure = Structure {
         },
         Member {
             name: "SignalType",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&SIGNAL_TYPE),
         },
         Member {
             name: "Payload",
+            json_name: None,
             required: false,
             schema: Schema::Map(&AUTOMATION_PARAMETER_MAP),
         },
@@ -16777,16 +18489,19 @@ pub static SEND_COMMAND_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "InstanceIds",
+            json_name: None,
             required: false,
             schema: Schema::List(&INSTANCE_ID_LIST),
         },
         Member {
             name: "Targets",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGETS),
         },
         Member {
             name: "DocumentName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -16796,6 +18511,7 @@ pub static SEND_COMMAND_REQUEST: Structure = Structure {
         },
         Member {
             name: "DocumentVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -16805,6 +18521,7 @@ pub static SEND_COMMAND_REQUEST: Structure = Structure {
         },
         Member {
             name: "DocumentHash",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 256)),
@@ -16814,11 +18531,13 @@ pub static SEND_COMMAND_REQUEST: Structure = Structure {
         },
         Member {
             name: "DocumentHashType",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&DOCUMENT_HASH_TYPE),
         },
         Member {
             name: "TimeoutSeconds",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -16834,6 +18553,7 @@ pub static SEND_COMMAND_REQUEST: Structure = Structure {
         },
         Member {
             name: "Comment",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 100)),
@@ -16843,11 +18563,13 @@ pub static SEND_COMMAND_REQUEST: Structure = Structure {
         },
         Member {
             name: "Parameters",
+            json_name: None,
             required: false,
             schema: Schema::Map(&PARAMETERS),
         },
         Member {
             name: "OutputS3Region",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 20)),
@@ -16857,6 +18579,7 @@ pub static SEND_COMMAND_REQUEST: Structure = Structure {
         },
         Member {
             name: "OutputS3BucketName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 63)),
@@ -16866,6 +18589,7 @@ pub static SEND_COMMAND_REQUEST: Structure = Structure {
         },
         Member {
             name: "OutputS3KeyPrefix",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 500)),
@@ -16875,6 +18599,7 @@ pub static SEND_COMMAND_REQUEST: Structure = Structure {
         },
         Member {
             name: "MaxConcurrency",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 7)),
@@ -16884,6 +18609,7 @@ pub static SEND_COMMAND_REQUEST: Structure = Structure {
         },
         Member {
             name: "MaxErrors",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 7)),
@@ -16893,6 +18619,7 @@ pub static SEND_COMMAND_REQUEST: Structure = Structure {
         },
         Member {
             name: "ServiceRoleArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -16902,16 +18629,19 @@ pub static SEND_COMMAND_REQUEST: Structure = Structure {
         },
         Member {
             name: "NotificationConfig",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&NOTIFICATION_CONFIG),
         },
         Member {
             name: "CloudWatchOutputConfig",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&CLOUD_WATCH_OUTPUT_CONFIG),
         },
         Member {
             name: "AlarmConfiguration",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ALARM_CONFIGURATION),
         },
@@ -16924,6 +18654,7 @@ pub static SEND_COMMAND_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "Command",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&COMMAND),
         },
@@ -16936,6 +18667,7 @@ pub static SERVICE_SETTING: Structure = Structure {
     members: &[
         Member {
             name: "SettingId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1000)),
@@ -16945,6 +18677,7 @@ pub static SERVICE_SETTING: Structure = Structure {
         },
         Member {
             name: "SettingValue",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 4096)),
@@ -16954,11 +18687,13 @@ pub static SERVICE_SETTING: Structure = Structure {
         },
         Member {
             name: "LastModifiedDate",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "LastModifiedUser",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -16968,6 +18703,7 @@ pub static SERVICE_SETTING: Structure = Structure {
         },
         Member {
             name: "ARN",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -16977,6 +18713,7 @@ pub static SERVICE_SETTING: Structure = Structure {
         },
         Member {
             name: "Status",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -16993,6 +18730,7 @@ pub static SESSION: Structure = Structure {
     members: &[
         Member {
             name: "SessionId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 96)),
@@ -17002,6 +18740,7 @@ pub static SESSION: Structure = Structure {
         },
         Member {
             name: "Target",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 400)),
@@ -17011,21 +18750,25 @@ pub static SESSION: Structure = Structure {
         },
         Member {
             name: "Status",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&SESSION_STATUS),
         },
         Member {
             name: "StartDate",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "EndDate",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "DocumentName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -17035,6 +18778,7 @@ pub static SESSION: Structure = Structure {
         },
         Member {
             name: "Owner",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 256)),
@@ -17044,6 +18788,7 @@ pub static SESSION: Structure = Structure {
         },
         Member {
             name: "Reason",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 256)),
@@ -17053,6 +18798,7 @@ pub static SESSION: Structure = Structure {
         },
         Member {
             name: "Details",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -17062,11 +18808,13 @@ pub static SESSION: Structure = Structure {
         },
         Member {
             name: "OutputUrl",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&SESSION_MANAGER_OUTPUT_URL),
         },
         Member {
             name: "MaxSessionDuration",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 4)),
@@ -17076,6 +18824,7 @@ pub static SESSION: Structure = Structure {
         },
         Member {
             name: "AccessType",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&ACCESS_TYPE),
         },
@@ -17088,11 +18837,13 @@ pub static SESSION_FILTER: Structure = Structure {
     members: &[
         Member {
             name: "key",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&SESSION_FILTER_KEY),
         },
         Member {
             name: "value",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 400)),
@@ -17126,6 +18877,7 @@ pub static SESSION_MANAGER_OUTPUT_URL: Structure = Structure {
     members: &[
         Member {
             name: "S3OutputUrl",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 2083)),
@@ -17135,6 +18887,7 @@ pub static SESSION_MANAGER_OUTPUT_URL: Structure = Structure {
         },
         Member {
             name: "CloudWatchOutputUrl",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 2083)),
@@ -17176,6 +18929,7 @@ pub static SEVERITY_SUMMARY: Structure = Structure {
     members: &[
         Member {
             name: "CriticalCount",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -17185,6 +18939,7 @@ pub static SEVERITY_SUMMARY: Structure = Structure {
         },
         Member {
             name: "HighCount",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -17194,6 +18949,7 @@ pub static SEVERITY_SUMMARY: Structure = Structure {
         },
         Member {
             name: "MediumCount",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -17203,6 +18959,7 @@ pub static SEVERITY_SUMMARY: Structure = Structure {
         },
         Member {
             name: "LowCount",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -17212,6 +18969,7 @@ pub static SEVERITY_SUMMARY: Structure = Structure {
         },
         Member {
             name: "InformationalCount",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -17221,6 +18979,7 @@ pub static SEVERITY_SUMMARY: Structure = Structure {
         },
         Member {
             name: "UnspecifiedCount",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -17255,6 +19014,7 @@ pub static START_ACCESS_REQUEST_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Reason",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 256)),
@@ -17264,11 +19024,13 @@ pub static START_ACCESS_REQUEST_REQUEST: Structure = Structure {
         },
         Member {
             name: "Targets",
+            json_name: None,
             required: true,
             schema: Schema::List(&TARGETS),
         },
         Member {
             name: "Tags",
+            json_name: None,
             required: false,
             schema: Schema::List(&TAG_LIST),
         },
@@ -17281,6 +19043,7 @@ pub static START_ACCESS_REQUEST_RESPONSE: Structure = Structure {
     members: &[
         Member {
             name: "AccessRequestId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -17297,6 +19060,7 @@ pub static START_ASSOCIATIONS_ONCE_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "AssociationIds",
+            json_name: None,
             required: true,
             schema: Schema::List(&ASSOCIATION_ID_LIST),
         },
@@ -17315,6 +19079,7 @@ pub static START_AUTOMATION_EXECUTION_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "DocumentName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -17324,6 +19089,7 @@ pub static START_AUTOMATION_EXECUTION_REQUEST: Structure = Structure {
         },
         Member {
             name: "DocumentVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -17333,11 +19099,13 @@ pub static START_AUTOMATION_EXECUTION_REQUEST: Structure = Structure {
         },
         Member {
             name: "Parameters",
+            json_name: None,
             required: false,
             schema: Schema::Map(&AUTOMATION_PARAMETER_MAP),
         },
         Member {
             name: "ClientToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -17347,11 +19115,13 @@ pub static START_AUTOMATION_EXECUTION_REQUEST: Structure = Structure {
         },
         Member {
             name: "Mode",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&EXECUTION_MODE),
         },
         Member {
             name: "TargetParameterName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 50)),
@@ -17361,16 +19131,19 @@ pub static START_AUTOMATION_EXECUTION_REQUEST: Structure = Structure {
         },
         Member {
             name: "Targets",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGETS),
         },
         Member {
             name: "TargetMaps",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGET_MAPS),
         },
         Member {
             name: "MaxConcurrency",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 7)),
@@ -17380,6 +19153,7 @@ pub static START_AUTOMATION_EXECUTION_REQUEST: Structure = Structure {
         },
         Member {
             name: "MaxErrors",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 7)),
@@ -17389,21 +19163,25 @@ pub static START_AUTOMATION_EXECUTION_REQUEST: Structure = Structure {
         },
         Member {
             name: "TargetLocations",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGET_LOCATIONS),
         },
         Member {
             name: "Tags",
+            json_name: None,
             required: false,
             schema: Schema::List(&TAG_LIST),
         },
         Member {
             name: "AlarmConfiguration",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ALARM_CONFIGURATION),
         },
         Member {
             name: "TargetLocationsURL",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -17420,6 +19198,7 @@ pub static START_AUTOMATION_EXECUTION_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "AutomationExecutionId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -17436,11 +19215,13 @@ pub static START_CHANGE_REQUEST_EXECUTION_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "ScheduledTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "DocumentName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -17450,6 +19231,7 @@ pub static START_CHANGE_REQUEST_EXECUTION_REQUEST: Structure = Structure {
         },
         Member {
             name: "DocumentVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -17459,11 +19241,13 @@ pub static START_CHANGE_REQUEST_EXECUTION_REQUEST: Structure = Structure {
         },
         Member {
             name: "Parameters",
+            json_name: None,
             required: false,
             schema: Schema::Map(&AUTOMATION_PARAMETER_MAP),
         },
         Member {
             name: "ChangeRequestName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -17473,6 +19257,7 @@ pub static START_CHANGE_REQUEST_EXECUTION_REQUEST: Structure = Structure {
         },
         Member {
             name: "ClientToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -17482,26 +19267,31 @@ pub static START_CHANGE_REQUEST_EXECUTION_REQUEST: Structure = Structure {
         },
         Member {
             name: "AutoApprove",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "Runbooks",
+            json_name: None,
             required: true,
             schema: Schema::List(&RUNBOOKS),
         },
         Member {
             name: "Tags",
+            json_name: None,
             required: false,
             schema: Schema::List(&TAG_LIST),
         },
         Member {
             name: "ScheduledEndTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "ChangeDetails",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 32768)),
@@ -17518,6 +19308,7 @@ pub static START_CHANGE_REQUEST_EXECUTION_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "AutomationExecutionId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -17534,6 +19325,7 @@ pub static START_EXECUTION_PREVIEW_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "DocumentName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -17543,6 +19335,7 @@ pub static START_EXECUTION_PREVIEW_REQUEST: Structure = Structure {
         },
         Member {
             name: "DocumentVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -17552,6 +19345,7 @@ pub static START_EXECUTION_PREVIEW_REQUEST: Structure = Structure {
         },
         Member {
             name: "ExecutionInputs",
+            json_name: None,
             required: false,
             schema: Schema::Union(&EXECUTION_INPUTS),
         },
@@ -17564,6 +19358,7 @@ pub static START_EXECUTION_PREVIEW_RESPONSE: Structure = Structure {
     members: &[
         Member {
             name: "ExecutionPreviewId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -17580,6 +19375,7 @@ pub static START_SESSION_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Target",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 400)),
@@ -17589,6 +19385,7 @@ pub static START_SESSION_REQUEST: Structure = Structure {
         },
         Member {
             name: "DocumentName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -17598,6 +19395,7 @@ pub static START_SESSION_REQUEST: Structure = Structure {
         },
         Member {
             name: "Reason",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 256)),
@@ -17607,6 +19405,7 @@ pub static START_SESSION_REQUEST: Structure = Structure {
         },
         Member {
             name: "Parameters",
+            json_name: None,
             required: false,
             schema: Schema::Map(&SESSION_MANAGER_PARAMETERS),
         },
@@ -17619,6 +19418,7 @@ pub static START_SESSION_RESPONSE: Structure = Structure {
     members: &[
         Member {
             name: "SessionId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 96)),
@@ -17628,6 +19428,7 @@ pub static START_SESSION_RESPONSE: Structure = Structure {
         },
         Member {
             name: "TokenValue",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 300)),
@@ -17637,6 +19438,7 @@ pub static START_SESSION_RESPONSE: Structure = Structure {
         },
         Member {
             name: "StreamUrl",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -17653,6 +19455,7 @@ pub static STEP_EXECUTION: Structure = Structure {
     members: &[
         Member {
             name: "StepName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -17662,6 +19465,7 @@ pub static STEP_EXECUTION: Structure = Structure {
         },
         Member {
             name: "Action",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -17671,6 +19475,7 @@ pub static STEP_EXECUTION: Structure = Structure {
         },
         Member {
             name: "TimeoutSeconds",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -17680,6 +19485,7 @@ pub static STEP_EXECUTION: Structure = Structure {
         },
         Member {
             name: "OnFailure",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -17689,6 +19495,7 @@ pub static STEP_EXECUTION: Structure = Structure {
         },
         Member {
             name: "MaxAttempts",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -17698,21 +19505,25 @@ pub static STEP_EXECUTION: Structure = Structure {
         },
         Member {
             name: "ExecutionStartTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "ExecutionEndTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "StepStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&AUTOMATION_EXECUTION_STATUS),
         },
         Member {
             name: "ResponseCode",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -17722,16 +19533,19 @@ pub static STEP_EXECUTION: Structure = Structure {
         },
         Member {
             name: "Inputs",
+            json_name: None,
             required: false,
             schema: Schema::Map(&NORMAL_STRING_MAP),
         },
         Member {
             name: "Outputs",
+            json_name: None,
             required: false,
             schema: Schema::Map(&AUTOMATION_PARAMETER_MAP),
         },
         Member {
             name: "Response",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -17741,6 +19555,7 @@ pub static STEP_EXECUTION: Structure = Structure {
         },
         Member {
             name: "FailureMessage",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -17750,11 +19565,13 @@ pub static STEP_EXECUTION: Structure = Structure {
         },
         Member {
             name: "FailureDetails",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&FAILURE_DETAILS),
         },
         Member {
             name: "StepExecutionId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -17764,16 +19581,19 @@ pub static STEP_EXECUTION: Structure = Structure {
         },
         Member {
             name: "OverriddenParameters",
+            json_name: None,
             required: false,
             schema: Schema::Map(&AUTOMATION_PARAMETER_MAP),
         },
         Member {
             name: "IsEnd",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "NextStep",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -17783,31 +19603,37 @@ pub static STEP_EXECUTION: Structure = Structure {
         },
         Member {
             name: "IsCritical",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "ValidNextSteps",
+            json_name: None,
             required: false,
             schema: Schema::List(&VALID_NEXT_STEP_LIST),
         },
         Member {
             name: "Targets",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGETS),
         },
         Member {
             name: "TargetLocation",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&TARGET_LOCATION),
         },
         Member {
             name: "TriggeredAlarms",
+            json_name: None,
             required: false,
             schema: Schema::List(&ALARM_STATE_INFORMATION_LIST),
         },
         Member {
             name: "ParentStepDetails",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&PARENT_STEP_DETAILS),
         },
@@ -17820,11 +19646,13 @@ pub static STEP_EXECUTION_FILTER: Structure = Structure {
     members: &[
         Member {
             name: "Key",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&STEP_EXECUTION_FILTER_KEY),
         },
         Member {
             name: "Values",
+            json_name: None,
             required: true,
             schema: Schema::List(&STEP_EXECUTION_FILTER_VALUE_LIST),
         },
@@ -17856,6 +19684,7 @@ pub static STOP_AUTOMATION_EXECUTION_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "AutomationExecutionId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -17865,6 +19694,7 @@ pub static STOP_AUTOMATION_EXECUTION_REQUEST: Structure = Structure {
         },
         Member {
             name: "Type",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&STOP_TYPE),
         },
@@ -17892,6 +19722,7 @@ pub static TAG: Structure = Structure {
     members: &[
         Member {
             name: "Key",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 128)),
@@ -17901,6 +19732,7 @@ pub static TAG: Structure = Structure {
         },
         Member {
             name: "Value",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 256)),
@@ -17917,6 +19749,7 @@ pub static TARGET: Structure = Structure {
     members: &[
         Member {
             name: "Key",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 163)),
@@ -17926,6 +19759,7 @@ pub static TARGET: Structure = Structure {
         },
         Member {
             name: "Values",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGET_VALUES),
         },
@@ -17938,16 +19772,19 @@ pub static TARGET_LOCATION: Structure = Structure {
     members: &[
         Member {
             name: "Accounts",
+            json_name: None,
             required: false,
             schema: Schema::List(&ACCOUNTS),
         },
         Member {
             name: "Regions",
+            json_name: None,
             required: false,
             schema: Schema::List(&REGIONS),
         },
         Member {
             name: "TargetLocationMaxConcurrency",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 7)),
@@ -17957,6 +19794,7 @@ pub static TARGET_LOCATION: Structure = Structure {
         },
         Member {
             name: "TargetLocationMaxErrors",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 7)),
@@ -17966,6 +19804,7 @@ pub static TARGET_LOCATION: Structure = Structure {
         },
         Member {
             name: "ExecutionRoleName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 64)),
@@ -17975,26 +19814,31 @@ pub static TARGET_LOCATION: Structure = Structure {
         },
         Member {
             name: "TargetLocationAlarmConfiguration",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ALARM_CONFIGURATION),
         },
         Member {
             name: "IncludeChildOrganizationUnits",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "ExcludeAccounts",
+            json_name: None,
             required: false,
             schema: Schema::List(&EXCLUDE_ACCOUNTS),
         },
         Member {
             name: "Targets",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGETS),
         },
         Member {
             name: "TargetsMaxConcurrency",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 7)),
@@ -18004,6 +19848,7 @@ pub static TARGET_LOCATION: Structure = Structure {
         },
         Member {
             name: "TargetsMaxErrors",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 7)),
@@ -18020,6 +19865,7 @@ pub static TARGET_PREVIEW: Structure = Structure {
     members: &[
         Member {
             name: "Count",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -18029,6 +19875,7 @@ pub static TARGET_PREVIEW: Structure = Structure {
         },
         Member {
             name: "TargetType",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -18045,6 +19892,7 @@ pub static TERMINATE_SESSION_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "SessionId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 96)),
@@ -18061,6 +19909,7 @@ pub static TERMINATE_SESSION_RESPONSE: Structure = Structure {
     members: &[
         Member {
             name: "SessionId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 96)),
@@ -18077,6 +19926,7 @@ pub static UNLABEL_PARAMETER_VERSION_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 2048)),
@@ -18086,6 +19936,7 @@ pub static UNLABEL_PARAMETER_VERSION_REQUEST: Structure = Structure {
         },
         Member {
             name: "ParameterVersion",
+            json_name: None,
             required: true,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -18095,6 +19946,7 @@ pub static UNLABEL_PARAMETER_VERSION_REQUEST: Structure = Structure {
         },
         Member {
             name: "Labels",
+            json_name: None,
             required: true,
             schema: Schema::List(&PARAMETER_LABEL_LIST),
         },
@@ -18107,11 +19959,13 @@ pub static UNLABEL_PARAMETER_VERSION_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "RemovedLabels",
+            json_name: None,
             required: false,
             schema: Schema::List(&PARAMETER_LABEL_LIST),
         },
         Member {
             name: "InvalidLabels",
+            json_name: None,
             required: false,
             schema: Schema::List(&PARAMETER_LABEL_LIST),
         },
@@ -18124,6 +19978,7 @@ pub static UPDATE_ASSOCIATION_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "AssociationId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -18133,11 +19988,13 @@ pub static UPDATE_ASSOCIATION_REQUEST: Structure = Structure {
         },
         Member {
             name: "Parameters",
+            json_name: None,
             required: false,
             schema: Schema::Map(&PARAMETERS),
         },
         Member {
             name: "DocumentVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -18147,6 +20004,7 @@ pub static UPDATE_ASSOCIATION_REQUEST: Structure = Structure {
         },
         Member {
             name: "ScheduleExpression",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 256)),
@@ -18156,11 +20014,13 @@ pub static UPDATE_ASSOCIATION_REQUEST: Structure = Structure {
         },
         Member {
             name: "OutputLocation",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&INSTANCE_ASSOCIATION_OUTPUT_LOCATION),
         },
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -18170,11 +20030,13 @@ pub static UPDATE_ASSOCIATION_REQUEST: Structure = Structure {
         },
         Member {
             name: "Targets",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGETS),
         },
         Member {
             name: "AssociationName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -18184,6 +20046,7 @@ pub static UPDATE_ASSOCIATION_REQUEST: Structure = Structure {
         },
         Member {
             name: "AssociationVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -18193,6 +20056,7 @@ pub static UPDATE_ASSOCIATION_REQUEST: Structure = Structure {
         },
         Member {
             name: "AutomationTargetParameterName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 50)),
@@ -18202,6 +20066,7 @@ pub static UPDATE_ASSOCIATION_REQUEST: Structure = Structure {
         },
         Member {
             name: "MaxErrors",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 7)),
@@ -18211,6 +20076,7 @@ pub static UPDATE_ASSOCIATION_REQUEST: Structure = Structure {
         },
         Member {
             name: "MaxConcurrency",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 7)),
@@ -18220,31 +20086,37 @@ pub static UPDATE_ASSOCIATION_REQUEST: Structure = Structure {
         },
         Member {
             name: "ComplianceSeverity",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&ASSOCIATION_COMPLIANCE_SEVERITY),
         },
         Member {
             name: "SyncCompliance",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&ASSOCIATION_SYNC_COMPLIANCE),
         },
         Member {
             name: "ApplyOnlyAtCronInterval",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "CalendarNames",
+            json_name: None,
             required: false,
             schema: Schema::List(&CALENDAR_NAME_OR_ARN_LIST),
         },
         Member {
             name: "TargetLocations",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGET_LOCATIONS),
         },
         Member {
             name: "ScheduleOffset",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -18257,6 +20129,7 @@ pub static UPDATE_ASSOCIATION_REQUEST: Structure = Structure {
         },
         Member {
             name: "Duration",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -18269,16 +20142,19 @@ pub static UPDATE_ASSOCIATION_REQUEST: Structure = Structure {
         },
         Member {
             name: "TargetMaps",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGET_MAPS),
         },
         Member {
             name: "AlarmConfiguration",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ALARM_CONFIGURATION),
         },
         Member {
             name: "AssociationDispatchAssumeRole",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 512)),
@@ -18295,6 +20171,7 @@ pub static UPDATE_ASSOCIATION_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "AssociationDescription",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ASSOCIATION_DESCRIPTION),
         },
@@ -18307,6 +20184,7 @@ pub static UPDATE_ASSOCIATION_STATUS_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -18316,6 +20194,7 @@ pub static UPDATE_ASSOCIATION_STATUS_REQUEST: Structure = Structure {
         },
         Member {
             name: "InstanceId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -18325,6 +20204,7 @@ pub static UPDATE_ASSOCIATION_STATUS_REQUEST: Structure = Structure {
         },
         Member {
             name: "AssociationStatus",
+            json_name: None,
             required: true,
             schema: Schema::Structure(&ASSOCIATION_STATUS),
         },
@@ -18337,6 +20217,7 @@ pub static UPDATE_ASSOCIATION_STATUS_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "AssociationDescription",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ASSOCIATION_DESCRIPTION),
         },
@@ -18349,6 +20230,7 @@ pub static UPDATE_DOCUMENT_DEFAULT_VERSION_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -18358,6 +20240,7 @@ pub static UPDATE_DOCUMENT_DEFAULT_VERSION_REQUEST: Structure = Structure {
         },
         Member {
             name: "DocumentVersion",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -18374,6 +20257,7 @@ pub static UPDATE_DOCUMENT_DEFAULT_VERSION_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "Description",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&DOCUMENT_DEFAULT_VERSION_DESCRIPTION),
         },
@@ -18386,6 +20270,7 @@ pub static UPDATE_DOCUMENT_METADATA_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Name",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -18395,6 +20280,7 @@ pub static UPDATE_DOCUMENT_METADATA_REQUEST: Structure = Structure {
         },
         Member {
             name: "DocumentVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -18404,6 +20290,7 @@ pub static UPDATE_DOCUMENT_METADATA_REQUEST: Structure = Structure {
         },
         Member {
             name: "DocumentReviews",
+            json_name: None,
             required: true,
             schema: Schema::Structure(&DOCUMENT_REVIEWS),
         },
@@ -18422,6 +20309,7 @@ pub static UPDATE_DOCUMENT_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Content",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::at_least(1)),
@@ -18431,11 +20319,13 @@ pub static UPDATE_DOCUMENT_REQUEST: Structure = Structure {
         },
         Member {
             name: "Attachments",
+            json_name: None,
             required: false,
             schema: Schema::List(&ATTACHMENTS_SOURCE_LIST),
         },
         Member {
             name: "Name",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -18445,6 +20335,7 @@ pub static UPDATE_DOCUMENT_REQUEST: Structure = Structure {
         },
         Member {
             name: "DisplayName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 1024)),
@@ -18454,6 +20345,7 @@ pub static UPDATE_DOCUMENT_REQUEST: Structure = Structure {
         },
         Member {
             name: "VersionName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -18463,6 +20355,7 @@ pub static UPDATE_DOCUMENT_REQUEST: Structure = Structure {
         },
         Member {
             name: "DocumentVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -18472,11 +20365,13 @@ pub static UPDATE_DOCUMENT_REQUEST: Structure = Structure {
         },
         Member {
             name: "DocumentFormat",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&DOCUMENT_FORMAT),
         },
         Member {
             name: "TargetType",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 200)),
@@ -18493,6 +20388,7 @@ pub static UPDATE_DOCUMENT_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "DocumentDescription",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&DOCUMENT_DESCRIPTION),
         },
@@ -18505,6 +20401,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "WindowId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 20)),
@@ -18514,6 +20411,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
         },
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 128)),
@@ -18523,6 +20421,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
         },
         Member {
             name: "Description",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 128)),
@@ -18532,6 +20431,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
         },
         Member {
             name: "StartDate",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -18541,6 +20441,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
         },
         Member {
             name: "EndDate",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -18550,6 +20451,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
         },
         Member {
             name: "Schedule",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 256)),
@@ -18559,6 +20461,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
         },
         Member {
             name: "ScheduleTimezone",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -18568,6 +20471,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
         },
         Member {
             name: "ScheduleOffset",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -18580,6 +20484,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
         },
         Member {
             name: "Duration",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -18592,6 +20497,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
         },
         Member {
             name: "Cutoff",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -18604,16 +20510,19 @@ pub static UPDATE_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
         },
         Member {
             name: "AllowUnassociatedTargets",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "Enabled",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "Replace",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
@@ -18626,6 +20535,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "WindowId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 20)),
@@ -18635,6 +20545,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
         },
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 128)),
@@ -18644,6 +20555,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
         },
         Member {
             name: "Description",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 128)),
@@ -18653,6 +20565,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
         },
         Member {
             name: "StartDate",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -18662,6 +20575,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
         },
         Member {
             name: "EndDate",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -18671,6 +20585,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
         },
         Member {
             name: "Schedule",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 256)),
@@ -18680,6 +20595,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
         },
         Member {
             name: "ScheduleTimezone",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -18689,6 +20605,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
         },
         Member {
             name: "ScheduleOffset",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -18701,6 +20618,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
         },
         Member {
             name: "Duration",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -18713,6 +20631,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
         },
         Member {
             name: "Cutoff",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -18725,11 +20644,13 @@ pub static UPDATE_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
         },
         Member {
             name: "AllowUnassociatedTargets",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "Enabled",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
@@ -18742,6 +20663,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_TARGET_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "WindowId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 20)),
@@ -18751,6 +20673,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_TARGET_REQUEST: Structure = Structure {
         },
         Member {
             name: "WindowTargetId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -18760,11 +20683,13 @@ pub static UPDATE_MAINTENANCE_WINDOW_TARGET_REQUEST: Structure = Structure {
         },
         Member {
             name: "Targets",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGETS),
         },
         Member {
             name: "OwnerInformation",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 128)),
@@ -18774,6 +20699,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_TARGET_REQUEST: Structure = Structure {
         },
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 128)),
@@ -18783,6 +20709,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_TARGET_REQUEST: Structure = Structure {
         },
         Member {
             name: "Description",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 128)),
@@ -18792,6 +20719,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_TARGET_REQUEST: Structure = Structure {
         },
         Member {
             name: "Replace",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
@@ -18804,6 +20732,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_TARGET_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "WindowId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 20)),
@@ -18813,6 +20742,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_TARGET_RESULT: Structure = Structure {
         },
         Member {
             name: "WindowTargetId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -18822,11 +20752,13 @@ pub static UPDATE_MAINTENANCE_WINDOW_TARGET_RESULT: Structure = Structure {
         },
         Member {
             name: "Targets",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGETS),
         },
         Member {
             name: "OwnerInformation",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 128)),
@@ -18836,6 +20768,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_TARGET_RESULT: Structure = Structure {
         },
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 128)),
@@ -18845,6 +20778,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_TARGET_RESULT: Structure = Structure {
         },
         Member {
             name: "Description",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 128)),
@@ -18861,6 +20795,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "WindowId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 20)),
@@ -18870,6 +20805,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST: Structure = Structure {
         },
         Member {
             name: "WindowTaskId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -18879,11 +20815,13 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST: Structure = Structure {
         },
         Member {
             name: "Targets",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGETS),
         },
         Member {
             name: "TaskArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1600)),
@@ -18893,6 +20831,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST: Structure = Structure {
         },
         Member {
             name: "ServiceRoleArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -18902,16 +20841,19 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST: Structure = Structure {
         },
         Member {
             name: "TaskParameters",
+            json_name: None,
             required: false,
             schema: Schema::Map(&MAINTENANCE_WINDOW_TASK_PARAMETERS),
         },
         Member {
             name: "TaskInvocationParameters",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&MAINTENANCE_WINDOW_TASK_INVOCATION_PARAMETERS),
         },
         Member {
             name: "Priority",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -18924,6 +20866,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST: Structure = Structure {
         },
         Member {
             name: "MaxConcurrency",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 7)),
@@ -18933,6 +20876,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST: Structure = Structure {
         },
         Member {
             name: "MaxErrors",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 7)),
@@ -18942,11 +20886,13 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST: Structure = Structure {
         },
         Member {
             name: "LoggingInfo",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&LOGGING_INFO),
         },
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 128)),
@@ -18956,6 +20902,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST: Structure = Structure {
         },
         Member {
             name: "Description",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 128)),
@@ -18965,16 +20912,19 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST: Structure = Structure {
         },
         Member {
             name: "Replace",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "CutoffBehavior",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_CUTOFF_BEHAVIOR),
         },
         Member {
             name: "AlarmConfiguration",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ALARM_CONFIGURATION),
         },
@@ -18987,6 +20937,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "WindowId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 20)),
@@ -18996,6 +20947,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_RESULT: Structure = Structure {
         },
         Member {
             name: "WindowTaskId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
@@ -19005,11 +20957,13 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_RESULT: Structure = Structure {
         },
         Member {
             name: "Targets",
+            json_name: None,
             required: false,
             schema: Schema::List(&TARGETS),
         },
         Member {
             name: "TaskArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1600)),
@@ -19019,6 +20973,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_RESULT: Structure = Structure {
         },
         Member {
             name: "ServiceRoleArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -19028,16 +20983,19 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_RESULT: Structure = Structure {
         },
         Member {
             name: "TaskParameters",
+            json_name: None,
             required: false,
             schema: Schema::Map(&MAINTENANCE_WINDOW_TASK_PARAMETERS),
         },
         Member {
             name: "TaskInvocationParameters",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&MAINTENANCE_WINDOW_TASK_INVOCATION_PARAMETERS),
         },
         Member {
             name: "Priority",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -19050,6 +21008,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_RESULT: Structure = Structure {
         },
         Member {
             name: "MaxConcurrency",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 7)),
@@ -19059,6 +21018,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_RESULT: Structure = Structure {
         },
         Member {
             name: "MaxErrors",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 7)),
@@ -19068,11 +21028,13 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_RESULT: Structure = Structure {
         },
         Member {
             name: "LoggingInfo",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&LOGGING_INFO),
         },
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 128)),
@@ -19082,6 +21044,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_RESULT: Structure = Structure {
         },
         Member {
             name: "Description",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 128)),
@@ -19091,11 +21054,13 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_RESULT: Structure = Structure {
         },
         Member {
             name: "CutoffBehavior",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_CUTOFF_BEHAVIOR),
         },
         Member {
             name: "AlarmConfiguration",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ALARM_CONFIGURATION),
         },
@@ -19108,6 +21073,7 @@ pub static UPDATE_MANAGED_INSTANCE_ROLE_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "InstanceId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 124)),
@@ -19117,6 +21083,7 @@ pub static UPDATE_MANAGED_INSTANCE_ROLE_REQUEST: Structure = Structure {
         },
         Member {
             name: "IamRole",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 64)),
@@ -19139,6 +21106,7 @@ pub static UPDATE_OPS_ITEM_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Description",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 2048)),
@@ -19148,21 +21116,25 @@ pub static UPDATE_OPS_ITEM_REQUEST: Structure = Structure {
         },
         Member {
             name: "OperationalData",
+            json_name: None,
             required: false,
             schema: Schema::Map(&OPS_ITEM_OPERATIONAL_DATA),
         },
         Member {
             name: "OperationalDataToDelete",
+            json_name: None,
             required: false,
             schema: Schema::List(&OPS_ITEM_OPS_DATA_KEYS_LIST),
         },
         Member {
             name: "Notifications",
+            json_name: None,
             required: false,
             schema: Schema::List(&OPS_ITEM_NOTIFICATIONS),
         },
         Member {
             name: "Priority",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -19175,16 +21147,19 @@ pub static UPDATE_OPS_ITEM_REQUEST: Structure = Structure {
         },
         Member {
             name: "RelatedOpsItems",
+            json_name: None,
             required: false,
             schema: Schema::List(&RELATED_OPS_ITEMS),
         },
         Member {
             name: "Status",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&OPS_ITEM_STATUS),
         },
         Member {
             name: "OpsItemId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -19194,6 +21169,7 @@ pub static UPDATE_OPS_ITEM_REQUEST: Structure = Structure {
         },
         Member {
             name: "Title",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -19203,6 +21179,7 @@ pub static UPDATE_OPS_ITEM_REQUEST: Structure = Structure {
         },
         Member {
             name: "Category",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 64)),
@@ -19212,6 +21189,7 @@ pub static UPDATE_OPS_ITEM_REQUEST: Structure = Structure {
         },
         Member {
             name: "Severity",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 64)),
@@ -19221,26 +21199,31 @@ pub static UPDATE_OPS_ITEM_REQUEST: Structure = Structure {
         },
         Member {
             name: "ActualStartTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "ActualEndTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "PlannedStartTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "PlannedEndTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "OpsItemArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 2048)),
@@ -19263,6 +21246,7 @@ pub static UPDATE_OPS_METADATA_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "OpsMetadataArn",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1011)),
@@ -19272,11 +21256,13 @@ pub static UPDATE_OPS_METADATA_REQUEST: Structure = Structure {
         },
         Member {
             name: "MetadataToUpdate",
+            json_name: None,
             required: false,
             schema: Schema::Map(&METADATA_MAP),
         },
         Member {
             name: "KeysToDelete",
+            json_name: None,
             required: false,
             schema: Schema::List(&METADATA_KEYS_TO_DELETE_LIST),
         },
@@ -19289,6 +21275,7 @@ pub static UPDATE_OPS_METADATA_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "OpsMetadataArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1011)),
@@ -19305,6 +21292,7 @@ pub static UPDATE_PATCH_BASELINE_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "BaselineId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 128)),
@@ -19314,6 +21302,7 @@ pub static UPDATE_PATCH_BASELINE_REQUEST: Structure = Structure {
         },
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 128)),
@@ -19323,41 +21312,49 @@ pub static UPDATE_PATCH_BASELINE_REQUEST: Structure = Structure {
         },
         Member {
             name: "GlobalFilters",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&PATCH_FILTER_GROUP),
         },
         Member {
             name: "ApprovalRules",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&PATCH_RULE_GROUP),
         },
         Member {
             name: "ApprovedPatches",
+            json_name: None,
             required: false,
             schema: Schema::List(&PATCH_ID_LIST),
         },
         Member {
             name: "ApprovedPatchesComplianceLevel",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&PATCH_COMPLIANCE_LEVEL),
         },
         Member {
             name: "ApprovedPatchesEnableNonSecurity",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "RejectedPatches",
+            json_name: None,
             required: false,
             schema: Schema::List(&PATCH_ID_LIST),
         },
         Member {
             name: "RejectedPatchesAction",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&PATCH_ACTION),
         },
         Member {
             name: "Description",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -19367,16 +21364,19 @@ pub static UPDATE_PATCH_BASELINE_REQUEST: Structure = Structure {
         },
         Member {
             name: "Sources",
+            json_name: None,
             required: false,
             schema: Schema::List(&PATCH_SOURCE_LIST),
         },
         Member {
             name: "AvailableSecurityUpdatesComplianceStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&PATCH_COMPLIANCE_STATUS),
         },
         Member {
             name: "Replace",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
@@ -19389,6 +21389,7 @@ pub static UPDATE_PATCH_BASELINE_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "BaselineId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(20, 128)),
@@ -19398,6 +21399,7 @@ pub static UPDATE_PATCH_BASELINE_RESULT: Structure = Structure {
         },
         Member {
             name: "Name",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 128)),
@@ -19407,56 +21409,67 @@ pub static UPDATE_PATCH_BASELINE_RESULT: Structure = Structure {
         },
         Member {
             name: "OperatingSystem",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&OPERATING_SYSTEM),
         },
         Member {
             name: "GlobalFilters",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&PATCH_FILTER_GROUP),
         },
         Member {
             name: "ApprovalRules",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&PATCH_RULE_GROUP),
         },
         Member {
             name: "ApprovedPatches",
+            json_name: None,
             required: false,
             schema: Schema::List(&PATCH_ID_LIST),
         },
         Member {
             name: "ApprovedPatchesComplianceLevel",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&PATCH_COMPLIANCE_LEVEL),
         },
         Member {
             name: "ApprovedPatchesEnableNonSecurity",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "RejectedPatches",
+            json_name: None,
             required: false,
             schema: Schema::List(&PATCH_ID_LIST),
         },
         Member {
             name: "RejectedPatchesAction",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&PATCH_ACTION),
         },
         Member {
             name: "CreatedDate",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "ModifiedDate",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "Description",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -19466,11 +21479,13 @@ pub static UPDATE_PATCH_BASELINE_RESULT: Structure = Structure {
         },
         Member {
             name: "Sources",
+            json_name: None,
             required: false,
             schema: Schema::List(&PATCH_SOURCE_LIST),
         },
         Member {
             name: "AvailableSecurityUpdatesComplianceStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&PATCH_COMPLIANCE_STATUS),
         },
@@ -19483,6 +21498,7 @@ pub static UPDATE_RESOURCE_DATA_SYNC_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "SyncName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 64)),
@@ -19492,6 +21508,7 @@ pub static UPDATE_RESOURCE_DATA_SYNC_REQUEST: Structure = Structure {
         },
         Member {
             name: "SyncType",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 64)),
@@ -19501,6 +21518,7 @@ pub static UPDATE_RESOURCE_DATA_SYNC_REQUEST: Structure = Structure {
         },
         Member {
             name: "SyncSource",
+            json_name: None,
             required: true,
             schema: Schema::Structure(&RESOURCE_DATA_SYNC_SOURCE),
         },
@@ -19519,6 +21537,7 @@ pub static UPDATE_SERVICE_SETTING_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "SettingId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1000)),
@@ -19528,6 +21547,7 @@ pub static UPDATE_SERVICE_SETTING_REQUEST: Structure = Structure {
         },
         Member {
             name: "SettingValue",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 4096)),

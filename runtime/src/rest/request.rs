@@ -421,14 +421,20 @@ mod tests {
     static INPUT: Structure = Structure {
         name: "Input",
         members: &[
-            Member { name: "id", required: true, schema: TEXT },
-            Member { name: "count", required: false, schema: INT },
-            Member { name: "tags", required: false, schema: Schema::List(&TEXTS) },
-            Member { name: "flag", required: false, schema: Schema::Boolean },
-            Member { name: "dates", required: false, schema: Schema::List(&DATES) },
-            Member { name: "when", required: false, schema: Schema::Timestamp(TimestampFormat::DateTime) },
+            Member { name: "id", json_name: None, required: true, schema: TEXT },
+            Member { name: "count", json_name: None, required: false, schema: INT },
+            Member { name: "tags", json_name: None, required: false, schema: Schema::List(&TEXTS) },
+            Member { name: "flag", json_name: None, required: false, schema: Schema::Boolean },
+            Member { name: "dates", json_name: None, required: false, schema: Schema::List(&DATES) },
+            Member {
+                name: "when",
+                json_name: None,
+                required: false,
+                schema: Schema::Timestamp(TimestampFormat::DateTime),
+            },
             Member {
                 name: "ratio",
+                json_name: None,
                 required: false,
                 schema: Schema::Float(crate::validate::FloatRules { range: None }),
             },

@@ -387,9 +387,9 @@ impl<'a, 'de> Checked<'a, 'de> {
     }
 }
 
-/// The member named `name`'s place in `members`.
-fn member_index(members: &[Member], name: &str) -> Result<usize, ()> {
-    members.iter().position(|member| member.name == name).ok_or(())
+/// The place in `members` of the member whose JSON key is `key`.
+fn member_index(members: &[Member], key: &str) -> Result<usize, ()> {
+    members.iter().position(|member| member.key() == key).ok_or(())
 }
 
 /// Checks a string value against `schema`.
@@ -729,7 +729,7 @@ impl<'a, 'de> Members<'a, 'de> {
     }
 
     /// The next required member that was not sent: reported, and handed to
-    /// the type under its name, its value a placeholder.
+    /// the type under its JSON key, its value a placeholder.
     fn next_missing<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Stop> {
         let members = self.structure.members;
         while self.missing < members.len() {
@@ -741,7 +741,7 @@ impl<'a, 'de> Members<'a, 'de> {
                 self.report.missing();
                 self.report.pop(mark);
                 self.next = Some((index, true));
-                return seed.deserialize(BorrowedStrDeserializer::new(member.name)).map(Some);
+                return seed.deserialize(BorrowedStrDeserializer::new(member.key())).map(Some);
             }
         }
         Ok(None)
@@ -758,7 +758,7 @@ impl<'de> MapAccess<'de> for Members<'_, 'de> {
             self.started = true;
             match json(key)? {
                 Some(name) => {
-                    let index = self.structure.members.iter().position(|member| member.name == name);
+                    let index = self.structure.members.iter().position(|member| member.key() == name);
                     if let Some(index) = index {
                         self.seen.set(index);
                     }
@@ -895,7 +895,7 @@ impl<'de> EnumAccess<'de> for Variant<'_, 'de> {
     type Variant = Self;
 
     fn variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<(T::Value, Self), Stop> {
-        let variant = seed.deserialize(BorrowedStrDeserializer::<Stop>::new(self.member.name))?;
+        let variant = seed.deserialize(BorrowedStrDeserializer::<Stop>::new(self.member.key()))?;
         Ok((variant, self))
     }
 }
@@ -928,10 +928,14 @@ mod tests {
 
     /// A list of lists of lists, without end.
     static NESTED: List = List { member: Schema::List(&NESTED), length: None, unique: false, sparse: false };
-    static INPUT: Structure =
-        Structure { name: "Input", members: &[Member { name: "a", required: false, schema: Schema::List(&NESTED) }] };
-    static DOCUMENT: Structure =
-        Structure { name: "Input", members: &[Member { name: "d", required: false, schema: Schema::Document }] };
+    static INPUT: Structure = Structure {
+        name: "Input",
+        members: &[Member { name: "a", json_name: None, required: false, schema: Schema::List(&NESTED) }],
+    };
+    static DOCUMENT: Structure = Structure {
+        name: "Input",
+        members: &[Member { name: "d", json_name: None, required: false, schema: Schema::Document }],
+    };
 
     fn nested(depth: usize) -> Vec<u8> {
         format!(r#"{{"a": {}{}}}"#, "[".repeat(depth), "]".repeat(depth)).into_bytes()

@@ -122,7 +122,7 @@ impl<'de, E: de::Error> MapAccess<'de> for Required<E> {
         match self.members.by_ref().find(|member| member.required) {
             Some(member) => {
                 self.next = Some(member.schema);
-                seed.deserialize(BorrowedStrDeserializer::new(member.name)).map(Some)
+                seed.deserialize(BorrowedStrDeserializer::new(member.key())).map(Some)
             }
             None => Ok(None),
         }
@@ -145,7 +145,7 @@ impl<'de, E: de::Error> EnumAccess<'de> for FirstMember<E> {
     type Variant = Self;
 
     fn variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<(T::Value, Self), E> {
-        Ok((seed.deserialize(BorrowedStrDeserializer::new(self.member.name))?, self))
+        Ok((seed.deserialize(BorrowedStrDeserializer::new(self.member.key()))?, self))
     }
 }
 

@@ -23,7 +23,7 @@ pub(super) fn structure(report: &mut Report, schema: &Structure, value: &Value) 
             break;
         }
         let mark = report.push_member(member.name, index);
-        let checked = match object.get(member.name) {
+        let checked = match object.get(member.key()) {
             None | Some(Value::Null) => {
                 if member.required {
                     report.missing();
@@ -50,7 +50,7 @@ fn union(report: &mut Report, schema: &Union, value: &Value) -> Checked {
     let (Some((name, value)), None) = (set.next(), set.next()) else {
         return Err(malformed(report, format!("union {} must have exactly one member set", schema.name)));
     };
-    let Some(index) = schema.members.iter().position(|m| m.name == name) else {
+    let Some(index) = schema.members.iter().position(|m| m.key() == name) else {
         return Err(malformed(report, format!("union {} has no member of the name sent", schema.name)));
     };
     let member = &schema.members[index];

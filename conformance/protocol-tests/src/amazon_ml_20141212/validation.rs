@@ -20,6 +20,7 @@ pub static PREDICT_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "MLModelId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 64)),
@@ -29,11 +30,13 @@ pub static PREDICT_INPUT: Structure = Structure {
         },
         Member {
             name: "Record",
+            json_name: None,
             required: true,
             schema: Schema::Map(&RECORD),
         },
         Member {
             name: "PredictEndpoint",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -50,6 +53,7 @@ pub static PREDICT_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "Prediction",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&PREDICTION),
         },
@@ -62,6 +66,7 @@ pub static PREDICTION: Structure = Structure {
     members: &[
         Member {
             name: "predictedLabel",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::at_least(1)),
@@ -71,16 +76,19 @@ pub static PREDICTION: Structure = Structure {
         },
         Member {
             name: "predictedValue",
+            json_name: None,
             required: false,
             schema: Schema::Float(FloatRules { range: None }),
         },
         Member {
             name: "predictedScores",
+            json_name: None,
             required: false,
             schema: Schema::Map(&SCORE_VALUE_PER_LABEL_MAP),
         },
         Member {
             name: "details",
+            json_name: None,
             required: false,
             schema: Schema::Map(&DETAILS_MAP),
         },

@@ -12,6 +12,7 @@ pub static CONTENT_TYPE_PARAMETERS_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "value",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -34,6 +35,7 @@ pub static DATETIME_OFFSETS_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "datetime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::DateTime),
         },
@@ -52,6 +54,7 @@ pub static FRACTIONAL_SECONDS_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "datetime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::DateTime),
         },
@@ -64,6 +67,7 @@ pub static GREETING_WITH_ERRORS_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "greeting",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -80,6 +84,7 @@ pub static HOST_LABEL_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "label",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -96,31 +101,37 @@ pub static JSON_ENUMS_INPUT_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "fooEnum1",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&FOO_ENUM),
         },
         Member {
             name: "fooEnum2",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&FOO_ENUM),
         },
         Member {
             name: "fooEnum3",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&FOO_ENUM),
         },
         Member {
             name: "fooEnumList",
+            json_name: None,
             required: false,
             schema: Schema::List(&FOO_ENUM_LIST),
         },
         Member {
             name: "fooEnumSet",
+            json_name: None,
             required: false,
             schema: Schema::List(&FOO_ENUM_SET),
         },
         Member {
             name: "fooEnumMap",
+            json_name: None,
             required: false,
             schema: Schema::Map(&FOO_ENUM_MAP),
         },
@@ -133,6 +144,7 @@ pub static JSON_INT_ENUMS_INPUT_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "intEnum1",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -147,6 +159,7 @@ pub static JSON_INT_ENUMS_INPUT_OUTPUT: Structure = Structure {
         },
         Member {
             name: "intEnum2",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -161,6 +174,7 @@ pub static JSON_INT_ENUMS_INPUT_OUTPUT: Structure = Structure {
         },
         Member {
             name: "intEnum3",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -175,16 +189,19 @@ pub static JSON_INT_ENUMS_INPUT_OUTPUT: Structure = Structure {
         },
         Member {
             name: "intEnumList",
+            json_name: None,
             required: false,
             schema: Schema::List(&INTEGER_ENUM_LIST),
         },
         Member {
             name: "intEnumSet",
+            json_name: None,
             required: false,
             schema: Schema::List(&INTEGER_ENUM_SET),
         },
         Member {
             name: "intEnumMap",
+            json_name: None,
             required: false,
             schema: Schema::Map(&INTEGER_ENUM_MAP),
         },
@@ -197,36 +214,43 @@ pub static KITCHEN_SINK: Structure = Structure {
     members: &[
         Member {
             name: "Blob",
+            json_name: None,
             required: false,
             schema: Schema::Blob(None),
         },
         Member {
             name: "Boolean",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "Double",
+            json_name: None,
             required: false,
             schema: Schema::Float(FloatRules { range: None }),
         },
         Member {
             name: "EmptyStruct",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&EMPTY_STRUCT),
         },
         Member {
             name: "Float",
+            json_name: None,
             required: false,
             schema: Schema::Float(FloatRules { range: None }),
         },
         Member {
             name: "HttpdateTimestamp",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::HttpDate),
         },
         Member {
             name: "Integer",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -236,11 +260,13 @@ pub static KITCHEN_SINK: Structure = Structure {
         },
         Member {
             name: "Iso8601Timestamp",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::DateTime),
         },
         Member {
             name: "JsonValue",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -250,26 +276,31 @@ pub static KITCHEN_SINK: Structure = Structure {
         },
         Member {
             name: "ListOfLists",
+            json_name: None,
             required: false,
             schema: Schema::List(&LIST_OF_LIST_OF_STRINGS),
         },
         Member {
             name: "ListOfMapsOfStrings",
+            json_name: None,
             required: false,
             schema: Schema::List(&LIST_OF_MAPS_OF_STRINGS),
         },
         Member {
             name: "ListOfStrings",
+            json_name: None,
             required: false,
             schema: Schema::List(&LIST_OF_STRINGS),
         },
         Member {
             name: "ListOfStructs",
+            json_name: None,
             required: false,
             schema: Schema::List(&LIST_OF_STRUCTS),
         },
         Member {
             name: "Long",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -279,46 +310,55 @@ pub static KITCHEN_SINK: Structure = Structure {
         },
         Member {
             name: "MapOfListsOfStrings",
+            json_name: None,
             required: false,
             schema: Schema::Map(&MAP_OF_LISTS_OF_STRINGS),
         },
         Member {
             name: "MapOfMaps",
+            json_name: None,
             required: false,
             schema: Schema::Map(&MAP_OF_MAP_OF_STRINGS),
         },
         Member {
             name: "MapOfStrings",
+            json_name: None,
             required: false,
             schema: Schema::Map(&MAP_OF_STRINGS),
         },
         Member {
             name: "MapOfStructs",
+            json_name: None,
             required: false,
             schema: Schema::Map(&MAP_OF_STRUCTS),
         },
         Member {
             name: "RecursiveList",
+            json_name: None,
             required: false,
             schema: Schema::List(&LIST_OF_KITCHEN_SINKS),
         },
         Member {
             name: "RecursiveMap",
+            json_name: None,
             required: false,
             schema: Schema::Map(&MAP_OF_KITCHEN_SINKS),
         },
         Member {
             name: "RecursiveStruct",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&KITCHEN_SINK),
         },
         Member {
             name: "SimpleStruct",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&SIMPLE_STRUCT),
         },
         Member {
             name: "String",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -328,16 +368,19 @@ pub static KITCHEN_SINK: Structure = Structure {
         },
         Member {
             name: "StructWithJsonName",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&STRUCT_WITH_JSON_NAME),
         },
         Member {
             name: "Timestamp",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "UnixTimestamp",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
@@ -350,6 +393,7 @@ pub static MY_UNION: Union = Union {
     members: &[
         Member {
             name: "stringValue",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -359,11 +403,13 @@ pub static MY_UNION: Union = Union {
         },
         Member {
             name: "booleanValue",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "numberValue",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -373,31 +419,37 @@ pub static MY_UNION: Union = Union {
         },
         Member {
             name: "blobValue",
+            json_name: None,
             required: false,
             schema: Schema::Blob(None),
         },
         Member {
             name: "timestampValue",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "enumValue",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&FOO_ENUM),
         },
         Member {
             name: "listValue",
+            json_name: None,
             required: false,
             schema: Schema::List(&STRING_LIST),
         },
         Member {
             name: "mapValue",
+            json_name: None,
             required: false,
             schema: Schema::Map(&STRING_MAP),
         },
         Member {
             name: "structureValue",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&GREETING_STRUCT),
         },
@@ -410,6 +462,7 @@ pub static NULL_OPERATION_INPUT_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "string",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -426,6 +479,7 @@ pub static OPERATION_WITH_OPTIONAL_INPUT_OUTPUT_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "Value",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -442,6 +496,7 @@ pub static OPERATION_WITH_OPTIONAL_INPUT_OUTPUT_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "Value",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -458,6 +513,7 @@ pub static PUT_AND_GET_INLINE_DOCUMENTS_INPUT_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "inlineDocument",
+            json_name: None,
             required: false,
             schema: Schema::Document,
         },
@@ -470,6 +526,7 @@ pub static PUT_WITH_CONTENT_ENCODING_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "encoding",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -479,6 +536,7 @@ pub static PUT_WITH_CONTENT_ENCODING_INPUT: Structure = Structure {
         },
         Member {
             name: "data",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -495,11 +553,13 @@ pub static SIMPLE_SCALAR_PROPERTIES_INPUT_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "floatValue",
+            json_name: None,
             required: false,
             schema: Schema::Float(FloatRules { range: None }),
         },
         Member {
             name: "doubleValue",
+            json_name: None,
             required: false,
             schema: Schema::Float(FloatRules { range: None }),
         },
@@ -512,6 +572,7 @@ pub static SIMPLE_STRUCT: Structure = Structure {
     members: &[
         Member {
             name: "Value",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -528,11 +589,13 @@ pub static SPARSE_NULLS_OPERATION_INPUT_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "sparseStringList",
+            json_name: None,
             required: false,
             schema: Schema::List(&SPARSE_STRING_LIST),
         },
         Member {
             name: "sparseStringMap",
+            json_name: None,
             required: false,
             schema: Schema::Map(&SPARSE_STRING_MAP),
         },
@@ -545,6 +608,7 @@ pub static STRUCT_WITH_JSON_NAME: Structure = Structure {
     members: &[
         Member {
             name: "Value",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -561,6 +625,7 @@ pub static UNION_INPUT_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "contents",
+            json_name: None,
             required: false,
             schema: Schema::Union(&MY_UNION),
         },
@@ -582,6 +647,7 @@ pub static GREETING_STRUCT: Structure = Structure {
     members: &[
         Member {
             name: "hi",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,

@@ -12,6 +12,7 @@ pub static CLIENT_OPTIONAL_DEFAULTS: Structure = Structure {
     members: &[
         Member {
             name: "member",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -28,6 +29,7 @@ pub static CONTENT_TYPE_PARAMETERS_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "value",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -50,6 +52,7 @@ pub static DEFAULTS: Structure = Structure {
     members: &[
         Member {
             name: "defaultString",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -59,51 +62,61 @@ pub static DEFAULTS: Structure = Structure {
         },
         Member {
             name: "defaultBoolean",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "defaultList",
+            json_name: None,
             required: false,
             schema: Schema::List(&TEST_STRING_LIST),
         },
         Member {
             name: "defaultDocumentMap",
+            json_name: None,
             required: false,
             schema: Schema::Document,
         },
         Member {
             name: "defaultDocumentString",
+            json_name: None,
             required: false,
             schema: Schema::Document,
         },
         Member {
             name: "defaultDocumentBoolean",
+            json_name: None,
             required: false,
             schema: Schema::Document,
         },
         Member {
             name: "defaultDocumentList",
+            json_name: None,
             required: false,
             schema: Schema::Document,
         },
         Member {
             name: "defaultNullDocument",
+            json_name: None,
             required: false,
             schema: Schema::Document,
         },
         Member {
             name: "defaultTimestamp",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "defaultBlob",
+            json_name: None,
             required: false,
             schema: Schema::Blob(None),
         },
         Member {
             name: "defaultByte",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Byte,
@@ -113,6 +126,7 @@ pub static DEFAULTS: Structure = Structure {
         },
         Member {
             name: "defaultShort",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Short,
@@ -122,6 +136,7 @@ pub static DEFAULTS: Structure = Structure {
         },
         Member {
             name: "defaultInteger",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -131,6 +146,7 @@ pub static DEFAULTS: Structure = Structure {
         },
         Member {
             name: "defaultLong",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -140,26 +156,31 @@ pub static DEFAULTS: Structure = Structure {
         },
         Member {
             name: "defaultFloat",
+            json_name: None,
             required: false,
             schema: Schema::Float(FloatRules { range: None }),
         },
         Member {
             name: "defaultDouble",
+            json_name: None,
             required: false,
             schema: Schema::Float(FloatRules { range: None }),
         },
         Member {
             name: "defaultMap",
+            json_name: None,
             required: false,
             schema: Schema::Map(&TEST_STRING_MAP),
         },
         Member {
             name: "defaultEnum",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&TEST_ENUM),
         },
         Member {
             name: "defaultIntEnum",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -174,6 +195,7 @@ pub static DEFAULTS: Structure = Structure {
         },
         Member {
             name: "emptyString",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -183,16 +205,19 @@ pub static DEFAULTS: Structure = Structure {
         },
         Member {
             name: "falseBoolean",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "emptyBlob",
+            json_name: None,
             required: false,
             schema: Schema::Blob(None),
         },
         Member {
             name: "zeroByte",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Byte,
@@ -202,6 +227,7 @@ pub static DEFAULTS: Structure = Structure {
         },
         Member {
             name: "zeroShort",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Short,
@@ -211,6 +237,7 @@ pub static DEFAULTS: Structure = Structure {
         },
         Member {
             name: "zeroInteger",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -220,6 +247,7 @@ pub static DEFAULTS: Structure = Structure {
         },
         Member {
             name: "zeroLong",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -229,11 +257,13 @@ pub static DEFAULTS: Structure = Structure {
         },
         Member {
             name: "zeroFloat",
+            json_name: None,
             required: false,
             schema: Schema::Float(FloatRules { range: None }),
         },
         Member {
             name: "zeroDouble",
+            json_name: None,
             required: false,
             schema: Schema::Float(FloatRules { range: None }),
         },
@@ -246,6 +276,7 @@ pub static DIALOG: Structure = Structure {
     members: &[
         Member {
             name: "language",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -255,6 +286,7 @@ pub static DIALOG: Structure = Structure {
         },
         Member {
             name: "greeting",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -264,6 +296,7 @@ pub static DIALOG: Structure = Structure {
         },
         Member {
             name: "farewell",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&FAREWELL),
         },
@@ -288,6 +321,7 @@ pub static ENDPOINT_WITH_HOST_LABEL_OPERATION_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "label",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -304,6 +338,7 @@ pub static FAREWELL: Structure = Structure {
     members: &[
         Member {
             name: "phrase",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -320,6 +355,7 @@ pub static GREETING_WITH_ERRORS_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "greeting",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -336,6 +372,7 @@ pub static GREETING_WITH_ERRORS_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "greeting",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -352,6 +389,7 @@ pub static JSON_UNIONS_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "contents",
+            json_name: None,
             required: false,
             schema: Schema::Union(&MY_UNION),
         },
@@ -364,6 +402,7 @@ pub static JSON_UNIONS_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "contents",
+            json_name: None,
             required: false,
             schema: Schema::Union(&MY_UNION),
         },
@@ -376,6 +415,7 @@ pub static MY_UNION: Union = Union {
     members: &[
         Member {
             name: "stringValue",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -385,11 +425,13 @@ pub static MY_UNION: Union = Union {
         },
         Member {
             name: "booleanValue",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "numberValue",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -399,21 +441,25 @@ pub static MY_UNION: Union = Union {
         },
         Member {
             name: "blobValue",
+            json_name: None,
             required: false,
             schema: Schema::Blob(None),
         },
         Member {
             name: "timestampValue",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "enumValue",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&FOO_ENUM),
         },
         Member {
             name: "intEnumValue",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -428,16 +474,19 @@ pub static MY_UNION: Union = Union {
         },
         Member {
             name: "listValue",
+            json_name: None,
             required: false,
             schema: Schema::List(&STRING_LIST),
         },
         Member {
             name: "mapValue",
+            json_name: None,
             required: false,
             schema: Schema::Map(&STRING_MAP),
         },
         Member {
             name: "structureValue",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&GREETING_STRUCT),
         },
@@ -456,16 +505,19 @@ pub static OPERATION_WITH_DEFAULTS_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "defaults",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&DEFAULTS),
         },
         Member {
             name: "clientOptionalDefaults",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&CLIENT_OPTIONAL_DEFAULTS),
         },
         Member {
             name: "topLevelDefault",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -475,6 +527,7 @@ pub static OPERATION_WITH_DEFAULTS_INPUT: Structure = Structure {
         },
         Member {
             name: "otherTopLevelDefault",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -491,6 +544,7 @@ pub static OPERATION_WITH_DEFAULTS_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "defaultString",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -500,51 +554,61 @@ pub static OPERATION_WITH_DEFAULTS_OUTPUT: Structure = Structure {
         },
         Member {
             name: "defaultBoolean",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "defaultList",
+            json_name: None,
             required: false,
             schema: Schema::List(&TEST_STRING_LIST),
         },
         Member {
             name: "defaultDocumentMap",
+            json_name: None,
             required: false,
             schema: Schema::Document,
         },
         Member {
             name: "defaultDocumentString",
+            json_name: None,
             required: false,
             schema: Schema::Document,
         },
         Member {
             name: "defaultDocumentBoolean",
+            json_name: None,
             required: false,
             schema: Schema::Document,
         },
         Member {
             name: "defaultDocumentList",
+            json_name: None,
             required: false,
             schema: Schema::Document,
         },
         Member {
             name: "defaultNullDocument",
+            json_name: None,
             required: false,
             schema: Schema::Document,
         },
         Member {
             name: "defaultTimestamp",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "defaultBlob",
+            json_name: None,
             required: false,
             schema: Schema::Blob(None),
         },
         Member {
             name: "defaultByte",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Byte,
@@ -554,6 +618,7 @@ pub static OPERATION_WITH_DEFAULTS_OUTPUT: Structure = Structure {
         },
         Member {
             name: "defaultShort",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Short,
@@ -563,6 +628,7 @@ pub static OPERATION_WITH_DEFAULTS_OUTPUT: Structure = Structure {
         },
         Member {
             name: "defaultInteger",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -572,6 +638,7 @@ pub static OPERATION_WITH_DEFAULTS_OUTPUT: Structure = Structure {
         },
         Member {
             name: "defaultLong",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -581,26 +648,31 @@ pub static OPERATION_WITH_DEFAULTS_OUTPUT: Structure = Structure {
         },
         Member {
             name: "defaultFloat",
+            json_name: None,
             required: false,
             schema: Schema::Float(FloatRules { range: None }),
         },
         Member {
             name: "defaultDouble",
+            json_name: None,
             required: false,
             schema: Schema::Float(FloatRules { range: None }),
         },
         Member {
             name: "defaultMap",
+            json_name: None,
             required: false,
             schema: Schema::Map(&TEST_STRING_MAP),
         },
         Member {
             name: "defaultEnum",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&TEST_ENUM),
         },
         Member {
             name: "defaultIntEnum",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -615,6 +687,7 @@ pub static OPERATION_WITH_DEFAULTS_OUTPUT: Structure = Structure {
         },
         Member {
             name: "emptyString",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -624,16 +697,19 @@ pub static OPERATION_WITH_DEFAULTS_OUTPUT: Structure = Structure {
         },
         Member {
             name: "falseBoolean",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "emptyBlob",
+            json_name: None,
             required: false,
             schema: Schema::Blob(None),
         },
         Member {
             name: "zeroByte",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Byte,
@@ -643,6 +719,7 @@ pub static OPERATION_WITH_DEFAULTS_OUTPUT: Structure = Structure {
         },
         Member {
             name: "zeroShort",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Short,
@@ -652,6 +729,7 @@ pub static OPERATION_WITH_DEFAULTS_OUTPUT: Structure = Structure {
         },
         Member {
             name: "zeroInteger",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -661,6 +739,7 @@ pub static OPERATION_WITH_DEFAULTS_OUTPUT: Structure = Structure {
         },
         Member {
             name: "zeroLong",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -670,11 +749,13 @@ pub static OPERATION_WITH_DEFAULTS_OUTPUT: Structure = Structure {
         },
         Member {
             name: "zeroFloat",
+            json_name: None,
             required: false,
             schema: Schema::Float(FloatRules { range: None }),
         },
         Member {
             name: "zeroDouble",
+            json_name: None,
             required: false,
             schema: Schema::Float(FloatRules { range: None }),
         },
@@ -687,6 +768,7 @@ pub static OPERATION_WITH_NESTED_STRUCTURE_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "topLevel",
+            json_name: None,
             required: true,
             schema: Schema::Structure(&TOP_LEVEL),
         },
@@ -699,16 +781,19 @@ pub static OPERATION_WITH_NESTED_STRUCTURE_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "dialog",
+            json_name: None,
             required: true,
             schema: Schema::Structure(&DIALOG),
         },
         Member {
             name: "dialogList",
+            json_name: None,
             required: false,
             schema: Schema::List(&DIALOG_LIST),
         },
         Member {
             name: "dialogMap",
+            json_name: None,
             required: false,
             schema: Schema::Map(&DIALOG_MAP),
         },
@@ -721,6 +806,7 @@ pub static OPERATION_WITH_REQUIRED_MEMBERS_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "requiredString",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -730,26 +816,31 @@ pub static OPERATION_WITH_REQUIRED_MEMBERS_OUTPUT: Structure = Structure {
         },
         Member {
             name: "requiredBoolean",
+            json_name: None,
             required: true,
             schema: Schema::Boolean,
         },
         Member {
             name: "requiredList",
+            json_name: None,
             required: true,
             schema: Schema::List(&REQUIRED_STRING_LIST),
         },
         Member {
             name: "requiredTimestamp",
+            json_name: None,
             required: true,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "requiredBlob",
+            json_name: None,
             required: true,
             schema: Schema::Blob(None),
         },
         Member {
             name: "requiredByte",
+            json_name: None,
             required: true,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Byte,
@@ -759,6 +850,7 @@ pub static OPERATION_WITH_REQUIRED_MEMBERS_OUTPUT: Structure = Structure {
         },
         Member {
             name: "requiredShort",
+            json_name: None,
             required: true,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Short,
@@ -768,6 +860,7 @@ pub static OPERATION_WITH_REQUIRED_MEMBERS_OUTPUT: Structure = Structure {
         },
         Member {
             name: "requiredInteger",
+            json_name: None,
             required: true,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -777,6 +870,7 @@ pub static OPERATION_WITH_REQUIRED_MEMBERS_OUTPUT: Structure = Structure {
         },
         Member {
             name: "requiredLong",
+            json_name: None,
             required: true,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -786,16 +880,19 @@ pub static OPERATION_WITH_REQUIRED_MEMBERS_OUTPUT: Structure = Structure {
         },
         Member {
             name: "requiredFloat",
+            json_name: None,
             required: true,
             schema: Schema::Float(FloatRules { range: None }),
         },
         Member {
             name: "requiredDouble",
+            json_name: None,
             required: true,
             schema: Schema::Float(FloatRules { range: None }),
         },
         Member {
             name: "requiredMap",
+            json_name: None,
             required: true,
             schema: Schema::Map(&REQUIRED_STRING_MAP),
         },
@@ -808,6 +905,7 @@ pub static OPERATION_WITH_REQUIRED_MEMBERS_WITH_DEFAULTS_OUTPUT: Structure = Str
     members: &[
         Member {
             name: "requiredString",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -817,26 +915,31 @@ pub static OPERATION_WITH_REQUIRED_MEMBERS_WITH_DEFAULTS_OUTPUT: Structure = Str
         },
         Member {
             name: "requiredBoolean",
+            json_name: None,
             required: true,
             schema: Schema::Boolean,
         },
         Member {
             name: "requiredList",
+            json_name: None,
             required: true,
             schema: Schema::List(&REQUIRED_STRING_LIST),
         },
         Member {
             name: "requiredTimestamp",
+            json_name: None,
             required: true,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "requiredBlob",
+            json_name: None,
             required: true,
             schema: Schema::Blob(None),
         },
         Member {
             name: "requiredByte",
+            json_name: None,
             required: true,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Byte,
@@ -846,6 +949,7 @@ pub static OPERATION_WITH_REQUIRED_MEMBERS_WITH_DEFAULTS_OUTPUT: Structure = Str
         },
         Member {
             name: "requiredShort",
+            json_name: None,
             required: true,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Short,
@@ -855,6 +959,7 @@ pub static OPERATION_WITH_REQUIRED_MEMBERS_WITH_DEFAULTS_OUTPUT: Structure = Str
         },
         Member {
             name: "requiredInteger",
+            json_name: None,
             required: true,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -864,6 +969,7 @@ pub static OPERATION_WITH_REQUIRED_MEMBERS_WITH_DEFAULTS_OUTPUT: Structure = Str
         },
         Member {
             name: "requiredLong",
+            json_name: None,
             required: true,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -873,26 +979,31 @@ pub static OPERATION_WITH_REQUIRED_MEMBERS_WITH_DEFAULTS_OUTPUT: Structure = Str
         },
         Member {
             name: "requiredFloat",
+            json_name: None,
             required: true,
             schema: Schema::Float(FloatRules { range: None }),
         },
         Member {
             name: "requiredDouble",
+            json_name: None,
             required: true,
             schema: Schema::Float(FloatRules { range: None }),
         },
         Member {
             name: "requiredMap",
+            json_name: None,
             required: true,
             schema: Schema::Map(&REQUIRED_STRING_MAP),
         },
         Member {
             name: "requiredEnum",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&REQUIRED_ENUM),
         },
         Member {
             name: "requiredIntEnum",
+            json_name: None,
             required: true,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -914,6 +1025,7 @@ pub static PUT_WITH_CONTENT_ENCODING_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "encoding",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -923,6 +1035,7 @@ pub static PUT_WITH_CONTENT_ENCODING_INPUT: Structure = Structure {
         },
         Member {
             name: "data",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -948,11 +1061,13 @@ pub static SIMPLE_SCALAR_PROPERTIES_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "floatValue",
+            json_name: None,
             required: false,
             schema: Schema::Float(FloatRules { range: None }),
         },
         Member {
             name: "doubleValue",
+            json_name: None,
             required: false,
             schema: Schema::Float(FloatRules { range: None }),
         },
@@ -965,11 +1080,13 @@ pub static SIMPLE_SCALAR_PROPERTIES_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "floatValue",
+            json_name: None,
             required: false,
             schema: Schema::Float(FloatRules { range: None }),
         },
         Member {
             name: "doubleValue",
+            json_name: None,
             required: false,
             schema: Schema::Float(FloatRules { range: None }),
         },
@@ -991,16 +1108,19 @@ pub static TOP_LEVEL: Structure = Structure {
     members: &[
         Member {
             name: "dialog",
+            json_name: None,
             required: true,
             schema: Schema::Structure(&DIALOG),
         },
         Member {
             name: "dialogList",
+            json_name: None,
             required: false,
             schema: Schema::List(&DIALOG_LIST),
         },
         Member {
             name: "dialogMap",
+            json_name: None,
             required: false,
             schema: Schema::Map(&DIALOG_MAP),
         },
@@ -1022,6 +1142,7 @@ pub static GREETING_STRUCT: Structure = Structure {
     members: &[
         Member {
             name: "hi",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,

@@ -21,11 +21,13 @@ pub static ENUM_UNION: Union = Union {
     members: &[
         Member {
             name: "first",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&ENUM_STRING),
         },
         Member {
             name: "second",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&ENUM_STRING),
         },
@@ -38,11 +40,13 @@ pub static MALFORMED_ENUM_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "string",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&ENUM_STRING),
         },
         Member {
             name: "stringWithEnumTrait",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -57,16 +61,19 @@ pub static MALFORMED_ENUM_INPUT: Structure = Structure {
         },
         Member {
             name: "list",
+            json_name: None,
             required: false,
             schema: Schema::List(&ENUM_LIST),
         },
         Member {
             name: "map",
+            json_name: None,
             required: false,
             schema: Schema::Map(&ENUM_MAP),
         },
         Member {
             name: "union",
+            json_name: None,
             required: false,
             schema: Schema::Union(&ENUM_UNION),
         },
@@ -79,11 +86,13 @@ pub static MALFORMED_LENGTH_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "blob",
+            json_name: None,
             required: false,
             schema: Schema::Blob(Some(Length::between(2, 8))),
         },
         Member {
             name: "string",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(2, 8)),
@@ -93,6 +102,7 @@ pub static MALFORMED_LENGTH_INPUT: Structure = Structure {
         },
         Member {
             name: "minString",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::at_least(2)),
@@ -102,6 +112,7 @@ pub static MALFORMED_LENGTH_INPUT: Structure = Structure {
         },
         Member {
             name: "maxString",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::at_most(8)),
@@ -111,11 +122,13 @@ pub static MALFORMED_LENGTH_INPUT: Structure = Structure {
         },
         Member {
             name: "list",
+            json_name: None,
             required: false,
             schema: Schema::List(&LENGTH_LIST),
         },
         Member {
             name: "map",
+            json_name: None,
             required: false,
             schema: Schema::Map(&LENGTH_MAP),
         },
@@ -128,11 +141,13 @@ pub static MALFORMED_LENGTH_OVERRIDE_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "blob",
+            json_name: None,
             required: false,
             schema: Schema::Blob(Some(Length::between(4, 6))),
         },
         Member {
             name: "string",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(4, 6)),
@@ -142,6 +157,7 @@ pub static MALFORMED_LENGTH_OVERRIDE_INPUT: Structure = Structure {
         },
         Member {
             name: "minString",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::at_least(4)),
@@ -151,6 +167,7 @@ pub static MALFORMED_LENGTH_OVERRIDE_INPUT: Structure = Structure {
         },
         Member {
             name: "maxString",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::at_most(6)),
@@ -160,6 +177,7 @@ pub static MALFORMED_LENGTH_OVERRIDE_INPUT: Structure = Structure {
         },
         Member {
             name: "list",
+            json_name: None,
             required: false,
             schema: Schema::List(
                 &List {
@@ -176,6 +194,7 @@ pub static MALFORMED_LENGTH_OVERRIDE_INPUT: Structure = Structure {
         },
         Member {
             name: "map",
+            json_name: None,
             required: false,
             schema: Schema::Map(
                 &Map {
@@ -200,6 +219,7 @@ pub static MALFORMED_LENGTH_QUERY_STRING_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "string",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(2, 8)),
@@ -216,6 +236,7 @@ pub static MALFORMED_PATTERN_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "string",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -225,6 +246,7 @@ pub static MALFORMED_PATTERN_INPUT: Structure = Structure {
         },
         Member {
             name: "evilString",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -234,16 +256,19 @@ pub static MALFORMED_PATTERN_INPUT: Structure = Structure {
         },
         Member {
             name: "list",
+            json_name: None,
             required: false,
             schema: Schema::List(&PATTERN_LIST),
         },
         Member {
             name: "map",
+            json_name: None,
             required: false,
             schema: Schema::Map(&PATTERN_MAP),
         },
         Member {
             name: "union",
+            json_name: None,
             required: false,
             schema: Schema::Union(&PATTERN_UNION),
         },
@@ -256,6 +281,7 @@ pub static MALFORMED_PATTERN_OVERRIDE_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "string",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -265,16 +291,19 @@ pub static MALFORMED_PATTERN_OVERRIDE_INPUT: Structure = Structure {
         },
         Member {
             name: "list",
+            json_name: None,
             required: false,
             schema: Schema::List(&PATTERN_LIST_OVERRIDE),
         },
         Member {
             name: "map",
+            json_name: None,
             required: false,
             schema: Schema::Map(&PATTERN_MAP_OVERRIDE),
         },
         Member {
             name: "union",
+            json_name: None,
             required: false,
             schema: Schema::Union(&PATTERN_UNION_OVERRIDE),
         },
@@ -287,6 +316,7 @@ pub static MALFORMED_RANGE_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "byte",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Byte,
@@ -299,6 +329,7 @@ pub static MALFORMED_RANGE_INPUT: Structure = Structure {
         },
         Member {
             name: "minByte",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Byte,
@@ -311,6 +342,7 @@ pub static MALFORMED_RANGE_INPUT: Structure = Structure {
         },
         Member {
             name: "maxByte",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Byte,
@@ -323,6 +355,7 @@ pub static MALFORMED_RANGE_INPUT: Structure = Structure {
         },
         Member {
             name: "short",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Short,
@@ -335,6 +368,7 @@ pub static MALFORMED_RANGE_INPUT: Structure = Structure {
         },
         Member {
             name: "minShort",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Short,
@@ -347,6 +381,7 @@ pub static MALFORMED_RANGE_INPUT: Structure = Structure {
         },
         Member {
             name: "maxShort",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Short,
@@ -359,6 +394,7 @@ pub static MALFORMED_RANGE_INPUT: Structure = Structure {
         },
         Member {
             name: "integer",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -371,6 +407,7 @@ pub static MALFORMED_RANGE_INPUT: Structure = Structure {
         },
         Member {
             name: "minInteger",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -383,6 +420,7 @@ pub static MALFORMED_RANGE_INPUT: Structure = Structure {
         },
         Member {
             name: "maxInteger",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -395,6 +433,7 @@ pub static MALFORMED_RANGE_INPUT: Structure = Structure {
         },
         Member {
             name: "long",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -407,6 +446,7 @@ pub static MALFORMED_RANGE_INPUT: Structure = Structure {
         },
         Member {
             name: "minLong",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -419,6 +459,7 @@ pub static MALFORMED_RANGE_INPUT: Structure = Structure {
         },
         Member {
             name: "maxLong",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -431,6 +472,7 @@ pub static MALFORMED_RANGE_INPUT: Structure = Structure {
         },
         Member {
             name: "float",
+            json_name: None,
             required: false,
             schema: Schema::Float(FloatRules {
                 range: Some(Range {
@@ -441,6 +483,7 @@ pub static MALFORMED_RANGE_INPUT: Structure = Structure {
         },
         Member {
             name: "minFloat",
+            json_name: None,
             required: false,
             schema: Schema::Float(FloatRules {
                 range: Some(Range {
@@ -451,6 +494,7 @@ pub static MALFORMED_RANGE_INPUT: Structure = Structure {
         },
         Member {
             name: "maxFloat",
+            json_name: None,
             required: false,
             schema: Schema::Float(FloatRules {
                 range: Some(Range {
@@ -468,6 +512,7 @@ pub static MALFORMED_RANGE_OVERRIDE_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "byte",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Byte,
@@ -480,6 +525,7 @@ pub static MALFORMED_RANGE_OVERRIDE_INPUT: Structure = Structure {
         },
         Member {
             name: "minByte",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Byte,
@@ -492,6 +538,7 @@ pub static MALFORMED_RANGE_OVERRIDE_INPUT: Structure = Structure {
         },
         Member {
             name: "maxByte",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Byte,
@@ -504,6 +551,7 @@ pub static MALFORMED_RANGE_OVERRIDE_INPUT: Structure = Structure {
         },
         Member {
             name: "short",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Short,
@@ -516,6 +564,7 @@ pub static MALFORMED_RANGE_OVERRIDE_INPUT: Structure = Structure {
         },
         Member {
             name: "minShort",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Short,
@@ -528,6 +577,7 @@ pub static MALFORMED_RANGE_OVERRIDE_INPUT: Structure = Structure {
         },
         Member {
             name: "maxShort",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Short,
@@ -540,6 +590,7 @@ pub static MALFORMED_RANGE_OVERRIDE_INPUT: Structure = Structure {
         },
         Member {
             name: "integer",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -552,6 +603,7 @@ pub static MALFORMED_RANGE_OVERRIDE_INPUT: Structure = Structure {
         },
         Member {
             name: "minInteger",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -564,6 +616,7 @@ pub static MALFORMED_RANGE_OVERRIDE_INPUT: Structure = Structure {
         },
         Member {
             name: "maxInteger",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -576,6 +629,7 @@ pub static MALFORMED_RANGE_OVERRIDE_INPUT: Structure = Structure {
         },
         Member {
             name: "long",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -588,6 +642,7 @@ pub static MALFORMED_RANGE_OVERRIDE_INPUT: Structure = Structure {
         },
         Member {
             name: "minLong",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -600,6 +655,7 @@ pub static MALFORMED_RANGE_OVERRIDE_INPUT: Structure = Structure {
         },
         Member {
             name: "maxLong",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -612,6 +668,7 @@ pub static MALFORMED_RANGE_OVERRIDE_INPUT: Structure = Structure {
         },
         Member {
             name: "float",
+            json_name: None,
             required: false,
             schema: Schema::Float(FloatRules {
                 range: Some(Range {
@@ -622,6 +679,7 @@ pub static MALFORMED_RANGE_OVERRIDE_INPUT: Structure = Structure {
         },
         Member {
             name: "minFloat",
+            json_name: None,
             required: false,
             schema: Schema::Float(FloatRules {
                 range: Some(Range {
@@ -632,6 +690,7 @@ pub static MALFORMED_RANGE_OVERRIDE_INPUT: Structure = Structure {
         },
         Member {
             name: "maxFloat",
+            json_name: None,
             required: false,
             schema: Schema::Float(FloatRules {
                 range: Some(Range {
@@ -649,6 +708,7 @@ pub static MALFORMED_REQUIRED_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "string",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -658,6 +718,7 @@ pub static MALFORMED_REQUIRED_INPUT: Structure = Structure {
         },
         Member {
             name: "stringInQuery",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -667,6 +728,7 @@ pub static MALFORMED_REQUIRED_INPUT: Structure = Structure {
         },
         Member {
             name: "stringInHeader",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -683,81 +745,97 @@ pub static MALFORMED_UNIQUE_ITEMS_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "blobList",
+            json_name: None,
             required: false,
             schema: Schema::List(&BLOB_SET),
         },
         Member {
             name: "booleanList",
+            json_name: None,
             required: false,
             schema: Schema::List(&BOOLEAN_SET),
         },
         Member {
             name: "stringList",
+            json_name: None,
             required: false,
             schema: Schema::List(&STRING_SET),
         },
         Member {
             name: "byteList",
+            json_name: None,
             required: false,
             schema: Schema::List(&BYTE_SET),
         },
         Member {
             name: "shortList",
+            json_name: None,
             required: false,
             schema: Schema::List(&SHORT_SET),
         },
         Member {
             name: "integerList",
+            json_name: None,
             required: false,
             schema: Schema::List(&INTEGER_SET),
         },
         Member {
             name: "longList",
+            json_name: None,
             required: false,
             schema: Schema::List(&LONG_SET),
         },
         Member {
             name: "timestampList",
+            json_name: None,
             required: false,
             schema: Schema::List(&TIMESTAMP_SET),
         },
         Member {
             name: "dateTimeList",
+            json_name: None,
             required: false,
             schema: Schema::List(&DATE_TIME_SET),
         },
         Member {
             name: "httpDateList",
+            json_name: None,
             required: false,
             schema: Schema::List(&HTTP_DATE_SET),
         },
         Member {
             name: "enumList",
+            json_name: None,
             required: false,
             schema: Schema::List(&FOO_ENUM_SET),
         },
         Member {
             name: "intEnumList",
+            json_name: None,
             required: false,
             schema: Schema::List(&INTEGER_ENUM_SET),
         },
         Member {
             name: "listList",
+            json_name: None,
             required: false,
             schema: Schema::List(&LIST_SET),
         },
         Member {
             name: "structureList",
+            json_name: None,
             required: false,
             schema: Schema::List(&STRUCTURE_SET),
         },
         Member {
             name: "structureListWithNoKey",
+            json_name: None,
             required: false,
             schema: Schema::List(&STRUCTURE_SET_WITH_NO_KEY),
         },
         Member {
             name: "unionList",
+            json_name: None,
             required: false,
             schema: Schema::List(&UNION_SET),
         },
@@ -770,6 +848,7 @@ pub static MISSING_KEY_STRUCTURE: Structure = Structure {
     members: &[
         Member {
             name: "hi",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -786,6 +865,7 @@ pub static PATTERN_UNION: Union = Union {
     members: &[
         Member {
             name: "first",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -795,6 +875,7 @@ pub static PATTERN_UNION: Union = Union {
         },
         Member {
             name: "second",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -811,6 +892,7 @@ pub static PATTERN_UNION_OVERRIDE: Union = Union {
     members: &[
         Member {
             name: "first",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -820,6 +902,7 @@ pub static PATTERN_UNION_OVERRIDE: Union = Union {
         },
         Member {
             name: "second",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -845,6 +928,7 @@ pub static RECURSIVE_STRUCTURES_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "union",
+            json_name: None,
             required: false,
             schema: Schema::Union(&RECURSIVE_UNION_ONE),
         },
@@ -857,11 +941,13 @@ pub static RECURSIVE_UNION_ONE: Union = Union {
     members: &[
         Member {
             name: "string",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&RECURSIVE_ENUM_STRING),
         },
         Member {
             name: "union",
+            json_name: None,
             required: false,
             schema: Schema::Union(&RECURSIVE_UNION_TWO),
         },
@@ -874,11 +960,13 @@ pub static RECURSIVE_UNION_TWO: Union = Union {
     members: &[
         Member {
             name: "string",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&RECURSIVE_ENUM_STRING),
         },
         Member {
             name: "union",
+            json_name: None,
             required: false,
             schema: Schema::Union(&RECURSIVE_UNION_ONE),
         },
@@ -891,6 +979,7 @@ pub static SENSITIVE_VALIDATION_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "string",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -916,6 +1005,7 @@ pub static FOO_UNION: Union = Union {
     members: &[
         Member {
             name: "string",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -925,6 +1015,7 @@ pub static FOO_UNION: Union = Union {
         },
         Member {
             name: "integer",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -941,6 +1032,7 @@ pub static GREETING_STRUCT: Structure = Structure {
     members: &[
         Member {
             name: "hi",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,

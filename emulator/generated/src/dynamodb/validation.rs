@@ -21,11 +21,13 @@ pub static ARCHIVAL_SUMMARY: Structure = Structure {
     members: &[
         Member {
             name: "ArchivalDateTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "ArchivalReason",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -35,6 +37,7 @@ pub static ARCHIVAL_SUMMARY: Structure = Structure {
         },
         Member {
             name: "ArchivalBackupArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(37, 1024)),
@@ -60,6 +63,7 @@ pub static ATTRIBUTE_DEFINITION: Structure = Structure {
     members: &[
         Member {
             name: "AttributeName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 255)),
@@ -69,6 +73,7 @@ pub static ATTRIBUTE_DEFINITION: Structure = Structure {
         },
         Member {
             name: "AttributeType",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&SCALAR_ATTRIBUTE_TYPE),
         },
@@ -81,6 +86,7 @@ pub static ATTRIBUTE_VALUE: Union = Union {
     members: &[
         Member {
             name: "S",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -90,6 +96,7 @@ pub static ATTRIBUTE_VALUE: Union = Union {
         },
         Member {
             name: "N",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -99,41 +106,49 @@ pub static ATTRIBUTE_VALUE: Union = Union {
         },
         Member {
             name: "B",
+            json_name: None,
             required: false,
             schema: Schema::Blob(None),
         },
         Member {
             name: "SS",
+            json_name: None,
             required: false,
             schema: Schema::List(&STRING_SET_ATTRIBUTE_VALUE),
         },
         Member {
             name: "NS",
+            json_name: None,
             required: false,
             schema: Schema::List(&NUMBER_SET_ATTRIBUTE_VALUE),
         },
         Member {
             name: "BS",
+            json_name: None,
             required: false,
             schema: Schema::List(&BINARY_SET_ATTRIBUTE_VALUE),
         },
         Member {
             name: "M",
+            json_name: None,
             required: false,
             schema: Schema::Map(&MAP_ATTRIBUTE_VALUE),
         },
         Member {
             name: "L",
+            json_name: None,
             required: false,
             schema: Schema::List(&LIST_ATTRIBUTE_VALUE),
         },
         Member {
             name: "NULL",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "BOOL",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
@@ -146,11 +161,13 @@ pub static ATTRIBUTE_VALUE_UPDATE: Structure = Structure {
     members: &[
         Member {
             name: "Value",
+            json_name: None,
             required: false,
             schema: Schema::Union(&ATTRIBUTE_VALUE),
         },
         Member {
             name: "Action",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&ATTRIBUTE_ACTION),
         },
@@ -163,6 +180,7 @@ pub static AUTO_SCALING_POLICY_DESCRIPTION: Structure = Structure {
     members: &[
         Member {
             name: "PolicyName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 256)),
@@ -172,6 +190,7 @@ pub static AUTO_SCALING_POLICY_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "TargetTrackingScalingPolicyConfiguration",
+            json_name: None,
             required: false,
             schema: Schema::Structure(
                 &AUTO_SCALING_TARGET_TRACKING_SCALING_POLICY_CONFIGURATION_DESCRIPTION,
@@ -186,6 +205,7 @@ pub static AUTO_SCALING_POLICY_UPDATE: Structure = Structure {
     members: &[
         Member {
             name: "PolicyName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 256)),
@@ -195,6 +215,7 @@ pub static AUTO_SCALING_POLICY_UPDATE: Structure = Structure {
         },
         Member {
             name: "TargetTrackingScalingPolicyConfiguration",
+            json_name: None,
             required: true,
             schema: Schema::Structure(
                 &AUTO_SCALING_TARGET_TRACKING_SCALING_POLICY_CONFIGURATION_UPDATE,
@@ -209,6 +230,7 @@ pub static AUTO_SCALING_SETTINGS_DESCRIPTION: Structure = Structure {
     members: &[
         Member {
             name: "MinimumUnits",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -221,6 +243,7 @@ pub static AUTO_SCALING_SETTINGS_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "MaximumUnits",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -233,11 +256,13 @@ pub static AUTO_SCALING_SETTINGS_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "AutoScalingDisabled",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "AutoScalingRoleArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -247,6 +272,7 @@ pub static AUTO_SCALING_SETTINGS_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "ScalingPolicies",
+            json_name: None,
             required: false,
             schema: Schema::List(&AUTO_SCALING_POLICY_DESCRIPTION_LIST),
         },
@@ -259,6 +285,7 @@ pub static AUTO_SCALING_SETTINGS_UPDATE: Structure = Structure {
     members: &[
         Member {
             name: "MinimumUnits",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -271,6 +298,7 @@ pub static AUTO_SCALING_SETTINGS_UPDATE: Structure = Structure {
         },
         Member {
             name: "MaximumUnits",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -283,11 +311,13 @@ pub static AUTO_SCALING_SETTINGS_UPDATE: Structure = Structure {
         },
         Member {
             name: "AutoScalingDisabled",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "AutoScalingRoleArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1600)),
@@ -297,6 +327,7 @@ pub static AUTO_SCALING_SETTINGS_UPDATE: Structure = Structure {
         },
         Member {
             name: "ScalingPolicyUpdate",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&AUTO_SCALING_POLICY_UPDATE),
         },
@@ -309,11 +340,13 @@ pub static AUTO_SCALING_TARGET_TRACKING_SCALING_POLICY_CONFIGURATION_DESCRIPTION
     members: &[
         Member {
             name: "DisableScaleIn",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "ScaleInCooldown",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -323,6 +356,7 @@ pub static AUTO_SCALING_TARGET_TRACKING_SCALING_POLICY_CONFIGURATION_DESCRIPTION
         },
         Member {
             name: "ScaleOutCooldown",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -332,6 +366,7 @@ pub static AUTO_SCALING_TARGET_TRACKING_SCALING_POLICY_CONFIGURATION_DESCRIPTION
         },
         Member {
             name: "TargetValue",
+            json_name: None,
             required: true,
             schema: Schema::Float(FloatRules { range: None }),
         },
@@ -344,11 +379,13 @@ pub static AUTO_SCALING_TARGET_TRACKING_SCALING_POLICY_CONFIGURATION_UPDATE: Str
     members: &[
         Member {
             name: "DisableScaleIn",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "ScaleInCooldown",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -358,6 +395,7 @@ pub static AUTO_SCALING_TARGET_TRACKING_SCALING_POLICY_CONFIGURATION_UPDATE: Str
         },
         Member {
             name: "ScaleOutCooldown",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -367,6 +405,7 @@ pub static AUTO_SCALING_TARGET_TRACKING_SCALING_POLICY_CONFIGURATION_UPDATE: Str
         },
         Member {
             name: "TargetValue",
+            json_name: None,
             required: true,
             schema: Schema::Float(FloatRules { range: None }),
         },
@@ -379,16 +418,19 @@ pub static BACKUP_DESCRIPTION: Structure = Structure {
     members: &[
         Member {
             name: "BackupDetails",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&BACKUP_DETAILS),
         },
         Member {
             name: "SourceTableDetails",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&SOURCE_TABLE_DETAILS),
         },
         Member {
             name: "SourceTableFeatureDetails",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&SOURCE_TABLE_FEATURE_DETAILS),
         },
@@ -401,6 +443,7 @@ pub static BACKUP_DETAILS: Structure = Structure {
     members: &[
         Member {
             name: "BackupArn",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(37, 1024)),
@@ -410,6 +453,7 @@ pub static BACKUP_DETAILS: Structure = Structure {
         },
         Member {
             name: "BackupName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -419,6 +463,7 @@ pub static BACKUP_DETAILS: Structure = Structure {
         },
         Member {
             name: "BackupSizeBytes",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -431,21 +476,25 @@ pub static BACKUP_DETAILS: Structure = Structure {
         },
         Member {
             name: "BackupStatus",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&BACKUP_STATUS),
         },
         Member {
             name: "BackupType",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&BACKUP_TYPE),
         },
         Member {
             name: "BackupCreationDateTime",
+            json_name: None,
             required: true,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "BackupExpiryDateTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
@@ -467,6 +516,7 @@ pub static BACKUP_SUMMARY: Structure = Structure {
     members: &[
         Member {
             name: "TableName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -476,6 +526,7 @@ pub static BACKUP_SUMMARY: Structure = Structure {
         },
         Member {
             name: "TableId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -485,6 +536,7 @@ pub static BACKUP_SUMMARY: Structure = Structure {
         },
         Member {
             name: "TableArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -494,6 +546,7 @@ pub static BACKUP_SUMMARY: Structure = Structure {
         },
         Member {
             name: "BackupArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(37, 1024)),
@@ -503,6 +556,7 @@ pub static BACKUP_SUMMARY: Structure = Structure {
         },
         Member {
             name: "BackupName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -512,26 +566,31 @@ pub static BACKUP_SUMMARY: Structure = Structure {
         },
         Member {
             name: "BackupCreationDateTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "BackupExpiryDateTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "BackupStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&BACKUP_STATUS),
         },
         Member {
             name: "BackupType",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&BACKUP_TYPE),
         },
         Member {
             name: "BackupSizeBytes",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -569,11 +628,13 @@ pub static BATCH_EXECUTE_STATEMENT_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "Statements",
+            json_name: None,
             required: true,
             schema: Schema::List(&PARTI_QL_BATCH_REQUEST),
         },
         Member {
             name: "ReturnConsumedCapacity",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&RETURN_CONSUMED_CAPACITY),
         },
@@ -586,11 +647,13 @@ pub static BATCH_EXECUTE_STATEMENT_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "Responses",
+            json_name: None,
             required: false,
             schema: Schema::List(&PARTI_QL_BATCH_RESPONSE),
         },
         Member {
             name: "ConsumedCapacity",
+            json_name: None,
             required: false,
             schema: Schema::List(&CONSUMED_CAPACITY_MULTIPLE),
         },
@@ -603,11 +666,13 @@ pub static BATCH_GET_ITEM_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "RequestItems",
+            json_name: None,
             required: true,
             schema: Schema::Map(&BATCH_GET_REQUEST_MAP),
         },
         Member {
             name: "ReturnConsumedCapacity",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&RETURN_CONSUMED_CAPACITY),
         },
@@ -620,16 +685,19 @@ pub static BATCH_GET_ITEM_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "Responses",
+            json_name: None,
             required: false,
             schema: Schema::Map(&BATCH_GET_RESPONSE_MAP),
         },
         Member {
             name: "UnprocessedKeys",
+            json_name: None,
             required: false,
             schema: Schema::Map(&BATCH_GET_REQUEST_MAP),
         },
         Member {
             name: "ConsumedCapacity",
+            json_name: None,
             required: false,
             schema: Schema::List(&CONSUMED_CAPACITY_MULTIPLE),
         },
@@ -642,11 +710,13 @@ pub static BATCH_STATEMENT_ERROR: Structure = Structure {
     members: &[
         Member {
             name: "Code",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&BATCH_STATEMENT_ERROR_CODE_ENUM),
         },
         Member {
             name: "Message",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -656,6 +726,7 @@ pub static BATCH_STATEMENT_ERROR: Structure = Structure {
         },
         Member {
             name: "Item",
+            json_name: None,
             required: false,
             schema: Schema::Map(&ATTRIBUTE_MAP),
         },
@@ -689,6 +760,7 @@ pub static BATCH_STATEMENT_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Statement",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 8192)),
@@ -698,16 +770,19 @@ pub static BATCH_STATEMENT_REQUEST: Structure = Structure {
         },
         Member {
             name: "Parameters",
+            json_name: None,
             required: false,
             schema: Schema::List(&PREPARED_STATEMENT_PARAMETERS),
         },
         Member {
             name: "ConsistentRead",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "ReturnValuesOnConditionCheckFailure",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&RETURN_VALUES_ON_CONDITION_CHECK_FAILURE),
         },
@@ -720,11 +795,13 @@ pub static BATCH_STATEMENT_RESPONSE: Structure = Structure {
     members: &[
         Member {
             name: "Error",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&BATCH_STATEMENT_ERROR),
         },
         Member {
             name: "TableName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -734,6 +811,7 @@ pub static BATCH_STATEMENT_RESPONSE: Structure = Structure {
         },
         Member {
             name: "Item",
+            json_name: None,
             required: false,
             schema: Schema::Map(&ATTRIBUTE_MAP),
         },
@@ -746,16 +824,19 @@ pub static BATCH_WRITE_ITEM_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "RequestItems",
+            json_name: None,
             required: true,
             schema: Schema::Map(&BATCH_WRITE_ITEM_REQUEST_MAP),
         },
         Member {
             name: "ReturnConsumedCapacity",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&RETURN_CONSUMED_CAPACITY),
         },
         Member {
             name: "ReturnItemCollectionMetrics",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&RETURN_ITEM_COLLECTION_METRICS),
         },
@@ -768,16 +849,19 @@ pub static BATCH_WRITE_ITEM_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "UnprocessedItems",
+            json_name: None,
             required: false,
             schema: Schema::Map(&BATCH_WRITE_ITEM_REQUEST_MAP),
         },
         Member {
             name: "ItemCollectionMetrics",
+            json_name: None,
             required: false,
             schema: Schema::Map(&ITEM_COLLECTION_METRICS_PER_TABLE),
         },
         Member {
             name: "ConsumedCapacity",
+            json_name: None,
             required: false,
             schema: Schema::List(&CONSUMED_CAPACITY_MULTIPLE),
         },
@@ -799,11 +883,13 @@ pub static BILLING_MODE_SUMMARY: Structure = Structure {
     members: &[
         Member {
             name: "BillingMode",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&BILLING_MODE),
         },
         Member {
             name: "LastUpdateToPayPerRequestDateTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
@@ -816,16 +902,19 @@ pub static CAPACITY: Structure = Structure {
     members: &[
         Member {
             name: "ReadCapacityUnits",
+            json_name: None,
             required: false,
             schema: Schema::Float(FloatRules { range: None }),
         },
         Member {
             name: "WriteCapacityUnits",
+            json_name: None,
             required: false,
             schema: Schema::Float(FloatRules { range: None }),
         },
         Member {
             name: "CapacityUnits",
+            json_name: None,
             required: false,
             schema: Schema::Float(FloatRules { range: None }),
         },
@@ -861,11 +950,13 @@ pub static CONDITION: Structure = Structure {
     members: &[
         Member {
             name: "AttributeValueList",
+            json_name: None,
             required: false,
             schema: Schema::List(&ATTRIBUTE_VALUE_LIST),
         },
         Member {
             name: "ComparisonOperator",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&COMPARISON_OPERATOR),
         },
@@ -878,11 +969,13 @@ pub static CONDITION_CHECK: Structure = Structure {
     members: &[
         Member {
             name: "Key",
+            json_name: None,
             required: true,
             schema: Schema::Map(&KEY),
         },
         Member {
             name: "TableName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -892,6 +985,7 @@ pub static CONDITION_CHECK: Structure = Structure {
         },
         Member {
             name: "ConditionExpression",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -901,16 +995,19 @@ pub static CONDITION_CHECK: Structure = Structure {
         },
         Member {
             name: "ExpressionAttributeNames",
+            json_name: None,
             required: false,
             schema: Schema::Map(&EXPRESSION_ATTRIBUTE_NAME_MAP),
         },
         Member {
             name: "ExpressionAttributeValues",
+            json_name: None,
             required: false,
             schema: Schema::Map(&EXPRESSION_ATTRIBUTE_VALUE_MAP),
         },
         Member {
             name: "ReturnValuesOnConditionCheckFailure",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&RETURN_VALUES_ON_CONDITION_CHECK_FAILURE),
         },
@@ -932,6 +1029,7 @@ pub static CONSUMED_CAPACITY: Structure = Structure {
     members: &[
         Member {
             name: "TableName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -941,31 +1039,37 @@ pub static CONSUMED_CAPACITY: Structure = Structure {
         },
         Member {
             name: "CapacityUnits",
+            json_name: None,
             required: false,
             schema: Schema::Float(FloatRules { range: None }),
         },
         Member {
             name: "ReadCapacityUnits",
+            json_name: None,
             required: false,
             schema: Schema::Float(FloatRules { range: None }),
         },
         Member {
             name: "WriteCapacityUnits",
+            json_name: None,
             required: false,
             schema: Schema::Float(FloatRules { range: None }),
         },
         Member {
             name: "Table",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&CAPACITY),
         },
         Member {
             name: "LocalSecondaryIndexes",
+            json_name: None,
             required: false,
             schema: Schema::Map(&SECONDARY_INDEXES_CAPACITY_MAP),
         },
         Member {
             name: "GlobalSecondaryIndexes",
+            json_name: None,
             required: false,
             schema: Schema::Map(&SECONDARY_INDEXES_CAPACITY_MAP),
         },
@@ -978,11 +1082,13 @@ pub static CONTINUOUS_BACKUPS_DESCRIPTION: Structure = Structure {
     members: &[
         Member {
             name: "ContinuousBackupsStatus",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&CONTINUOUS_BACKUPS_STATUS),
         },
         Member {
             name: "PointInTimeRecoveryDescription",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&POINT_IN_TIME_RECOVERY_DESCRIPTION),
         },
@@ -1022,6 +1128,7 @@ pub static CONTRIBUTOR_INSIGHTS_SUMMARY: Structure = Structure {
     members: &[
         Member {
             name: "TableName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -1031,6 +1138,7 @@ pub static CONTRIBUTOR_INSIGHTS_SUMMARY: Structure = Structure {
         },
         Member {
             name: "IndexName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -1040,6 +1148,7 @@ pub static CONTRIBUTOR_INSIGHTS_SUMMARY: Structure = Structure {
         },
         Member {
             name: "ContributorInsightsStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&CONTRIBUTOR_INSIGHTS_STATUS),
         },
@@ -1052,6 +1161,7 @@ pub static CREATE_BACKUP_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "TableName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -1061,6 +1171,7 @@ pub static CREATE_BACKUP_INPUT: Structure = Structure {
         },
         Member {
             name: "BackupName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -1077,6 +1188,7 @@ pub static CREATE_BACKUP_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "BackupDetails",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&BACKUP_DETAILS),
         },
@@ -1089,6 +1201,7 @@ pub static CREATE_GLOBAL_SECONDARY_INDEX_ACTION: Structure = Structure {
     members: &[
         Member {
             name: "IndexName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -1098,26 +1211,31 @@ pub static CREATE_GLOBAL_SECONDARY_INDEX_ACTION: Structure = Structure {
         },
         Member {
             name: "KeySchema",
+            json_name: None,
             required: true,
             schema: Schema::List(&KEY_SCHEMA),
         },
         Member {
             name: "Projection",
+            json_name: None,
             required: true,
             schema: Schema::Structure(&PROJECTION),
         },
         Member {
             name: "ProvisionedThroughput",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&PROVISIONED_THROUGHPUT),
         },
         Member {
             name: "OnDemandThroughput",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ON_DEMAND_THROUGHPUT),
         },
         Member {
             name: "WarmThroughput",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&WARM_THROUGHPUT),
         },
@@ -1130,6 +1248,7 @@ pub static CREATE_GLOBAL_TABLE_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "GlobalTableName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -1139,6 +1258,7 @@ pub static CREATE_GLOBAL_TABLE_INPUT: Structure = Structure {
         },
         Member {
             name: "ReplicationGroup",
+            json_name: None,
             required: true,
             schema: Schema::List(&REPLICA_LIST),
         },
@@ -1151,6 +1271,7 @@ pub static CREATE_GLOBAL_TABLE_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "GlobalTableDescription",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&GLOBAL_TABLE_DESCRIPTION),
         },
@@ -1163,6 +1284,7 @@ pub static CREATE_REPLICA_ACTION: Structure = Structure {
     members: &[
         Member {
             name: "RegionName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1179,6 +1301,7 @@ pub static CREATE_REPLICATION_GROUP_MEMBER_ACTION: Structure = Structure {
     members: &[
         Member {
             name: "RegionName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1188,6 +1311,7 @@ pub static CREATE_REPLICATION_GROUP_MEMBER_ACTION: Structure = Structure {
         },
         Member {
             name: "KMSMasterKeyId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1197,21 +1321,25 @@ pub static CREATE_REPLICATION_GROUP_MEMBER_ACTION: Structure = Structure {
         },
         Member {
             name: "ProvisionedThroughputOverride",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&PROVISIONED_THROUGHPUT_OVERRIDE),
         },
         Member {
             name: "OnDemandThroughputOverride",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ON_DEMAND_THROUGHPUT_OVERRIDE),
         },
         Member {
             name: "GlobalSecondaryIndexes",
+            json_name: None,
             required: false,
             schema: Schema::List(&REPLICA_GLOBAL_SECONDARY_INDEX_LIST),
         },
         Member {
             name: "TableClassOverride",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&TABLE_CLASS),
         },
@@ -1224,11 +1352,13 @@ pub static CREATE_TABLE_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "AttributeDefinitions",
+            json_name: None,
             required: true,
             schema: Schema::List(&ATTRIBUTE_DEFINITIONS),
         },
         Member {
             name: "TableName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -1238,61 +1368,73 @@ pub static CREATE_TABLE_INPUT: Structure = Structure {
         },
         Member {
             name: "KeySchema",
+            json_name: None,
             required: true,
             schema: Schema::List(&KEY_SCHEMA),
         },
         Member {
             name: "LocalSecondaryIndexes",
+            json_name: None,
             required: false,
             schema: Schema::List(&LOCAL_SECONDARY_INDEX_LIST),
         },
         Member {
             name: "GlobalSecondaryIndexes",
+            json_name: None,
             required: false,
             schema: Schema::List(&GLOBAL_SECONDARY_INDEX_LIST),
         },
         Member {
             name: "BillingMode",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&BILLING_MODE),
         },
         Member {
             name: "ProvisionedThroughput",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&PROVISIONED_THROUGHPUT),
         },
         Member {
             name: "StreamSpecification",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&STREAM_SPECIFICATION),
         },
         Member {
             name: "SSESpecification",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&SSE_SPECIFICATION),
         },
         Member {
             name: "Tags",
+            json_name: None,
             required: false,
             schema: Schema::List(&TAG_LIST),
         },
         Member {
             name: "TableClass",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&TABLE_CLASS),
         },
         Member {
             name: "DeletionProtectionEnabled",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "WarmThroughput",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&WARM_THROUGHPUT),
         },
         Member {
             name: "ResourcePolicy",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1302,6 +1444,7 @@ pub static CREATE_TABLE_INPUT: Structure = Structure {
         },
         Member {
             name: "OnDemandThroughput",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ON_DEMAND_THROUGHPUT),
         },
@@ -1314,6 +1457,7 @@ pub static CREATE_TABLE_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "TableDescription",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&TABLE_DESCRIPTION),
         },
@@ -1326,6 +1470,7 @@ pub static CSV_OPTIONS: Structure = Structure {
     members: &[
         Member {
             name: "Delimiter",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1)),
@@ -1335,6 +1480,7 @@ pub static CSV_OPTIONS: Structure = Structure {
         },
         Member {
             name: "HeaderList",
+            json_name: None,
             required: false,
             schema: Schema::List(&CSV_HEADER_LIST),
         },
@@ -1347,11 +1493,13 @@ pub static DELETE: Structure = Structure {
     members: &[
         Member {
             name: "Key",
+            json_name: None,
             required: true,
             schema: Schema::Map(&KEY),
         },
         Member {
             name: "TableName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -1361,6 +1509,7 @@ pub static DELETE: Structure = Structure {
         },
         Member {
             name: "ConditionExpression",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1370,16 +1519,19 @@ pub static DELETE: Structure = Structure {
         },
         Member {
             name: "ExpressionAttributeNames",
+            json_name: None,
             required: false,
             schema: Schema::Map(&EXPRESSION_ATTRIBUTE_NAME_MAP),
         },
         Member {
             name: "ExpressionAttributeValues",
+            json_name: None,
             required: false,
             schema: Schema::Map(&EXPRESSION_ATTRIBUTE_VALUE_MAP),
         },
         Member {
             name: "ReturnValuesOnConditionCheckFailure",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&RETURN_VALUES_ON_CONDITION_CHECK_FAILURE),
         },
@@ -1392,6 +1544,7 @@ pub static DELETE_BACKUP_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "BackupArn",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(37, 1024)),
@@ -1408,6 +1561,7 @@ pub static DELETE_BACKUP_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "BackupDescription",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&BACKUP_DESCRIPTION),
         },
@@ -1420,6 +1574,7 @@ pub static DELETE_GLOBAL_SECONDARY_INDEX_ACTION: Structure = Structure {
     members: &[
         Member {
             name: "IndexName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -1436,6 +1591,7 @@ pub static DELETE_ITEM_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "TableName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -1445,36 +1601,43 @@ pub static DELETE_ITEM_INPUT: Structure = Structure {
         },
         Member {
             name: "Key",
+            json_name: None,
             required: true,
             schema: Schema::Map(&KEY),
         },
         Member {
             name: "Expected",
+            json_name: None,
             required: false,
             schema: Schema::Map(&EXPECTED_ATTRIBUTE_MAP),
         },
         Member {
             name: "ConditionalOperator",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&CONDITIONAL_OPERATOR),
         },
         Member {
             name: "ReturnValues",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&RETURN_VALUE),
         },
         Member {
             name: "ReturnConsumedCapacity",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&RETURN_CONSUMED_CAPACITY),
         },
         Member {
             name: "ReturnItemCollectionMetrics",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&RETURN_ITEM_COLLECTION_METRICS),
         },
         Member {
             name: "ConditionExpression",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1484,16 +1647,19 @@ pub static DELETE_ITEM_INPUT: Structure = Structure {
         },
         Member {
             name: "ExpressionAttributeNames",
+            json_name: None,
             required: false,
             schema: Schema::Map(&EXPRESSION_ATTRIBUTE_NAME_MAP),
         },
         Member {
             name: "ExpressionAttributeValues",
+            json_name: None,
             required: false,
             schema: Schema::Map(&EXPRESSION_ATTRIBUTE_VALUE_MAP),
         },
         Member {
             name: "ReturnValuesOnConditionCheckFailure",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&RETURN_VALUES_ON_CONDITION_CHECK_FAILURE),
         },
@@ -1506,16 +1672,19 @@ pub static DELETE_ITEM_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "Attributes",
+            json_name: None,
             required: false,
             schema: Schema::Map(&ATTRIBUTE_MAP),
         },
         Member {
             name: "ConsumedCapacity",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&CONSUMED_CAPACITY),
         },
         Member {
             name: "ItemCollectionMetrics",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ITEM_COLLECTION_METRICS),
         },
@@ -1528,6 +1697,7 @@ pub static DELETE_REPLICA_ACTION: Structure = Structure {
     members: &[
         Member {
             name: "RegionName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1544,6 +1714,7 @@ pub static DELETE_REPLICATION_GROUP_MEMBER_ACTION: Structure = Structure {
     members: &[
         Member {
             name: "RegionName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1560,6 +1731,7 @@ pub static DELETE_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Key",
+            json_name: None,
             required: true,
             schema: Schema::Map(&KEY),
         },
@@ -1572,6 +1744,7 @@ pub static DELETE_RESOURCE_POLICY_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "ResourceArn",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1283)),
@@ -1581,6 +1754,7 @@ pub static DELETE_RESOURCE_POLICY_INPUT: Structure = Structure {
         },
         Member {
             name: "ExpectedRevisionId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 255)),
@@ -1597,6 +1771,7 @@ pub static DELETE_RESOURCE_POLICY_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "RevisionId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 255)),
@@ -1613,6 +1788,7 @@ pub static DELETE_TABLE_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "TableName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -1629,6 +1805,7 @@ pub static DELETE_TABLE_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "TableDescription",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&TABLE_DESCRIPTION),
         },
@@ -1641,6 +1818,7 @@ pub static DESCRIBE_BACKUP_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "BackupArn",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(37, 1024)),
@@ -1657,6 +1835,7 @@ pub static DESCRIBE_BACKUP_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "BackupDescription",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&BACKUP_DESCRIPTION),
         },
@@ -1669,6 +1848,7 @@ pub static DESCRIBE_CONTINUOUS_BACKUPS_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "TableName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -1685,6 +1865,7 @@ pub static DESCRIBE_CONTINUOUS_BACKUPS_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "ContinuousBackupsDescription",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&CONTINUOUS_BACKUPS_DESCRIPTION),
         },
@@ -1697,6 +1878,7 @@ pub static DESCRIBE_CONTRIBUTOR_INSIGHTS_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "TableName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -1706,6 +1888,7 @@ pub static DESCRIBE_CONTRIBUTOR_INSIGHTS_INPUT: Structure = Structure {
         },
         Member {
             name: "IndexName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -1722,6 +1905,7 @@ pub static DESCRIBE_CONTRIBUTOR_INSIGHTS_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "TableName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -1731,6 +1915,7 @@ pub static DESCRIBE_CONTRIBUTOR_INSIGHTS_OUTPUT: Structure = Structure {
         },
         Member {
             name: "IndexName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -1740,21 +1925,25 @@ pub static DESCRIBE_CONTRIBUTOR_INSIGHTS_OUTPUT: Structure = Structure {
         },
         Member {
             name: "ContributorInsightsRuleList",
+            json_name: None,
             required: false,
             schema: Schema::List(&CONTRIBUTOR_INSIGHTS_RULE_LIST),
         },
         Member {
             name: "ContributorInsightsStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&CONTRIBUTOR_INSIGHTS_STATUS),
         },
         Member {
             name: "LastUpdateDateTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "FailureException",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&FAILURE_EXCEPTION),
         },
@@ -1773,6 +1962,7 @@ pub static DESCRIBE_ENDPOINTS_RESPONSE: Structure = Structure {
     members: &[
         Member {
             name: "Endpoints",
+            json_name: None,
             required: true,
             schema: Schema::List(&ENDPOINTS),
         },
@@ -1785,6 +1975,7 @@ pub static DESCRIBE_EXPORT_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "ExportArn",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(37, 1024)),
@@ -1801,6 +1992,7 @@ pub static DESCRIBE_EXPORT_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "ExportDescription",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&EXPORT_DESCRIPTION),
         },
@@ -1813,6 +2005,7 @@ pub static DESCRIBE_GLOBAL_TABLE_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "GlobalTableName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -1829,6 +2022,7 @@ pub static DESCRIBE_GLOBAL_TABLE_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "GlobalTableDescription",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&GLOBAL_TABLE_DESCRIPTION),
         },
@@ -1841,6 +2035,7 @@ pub static DESCRIBE_GLOBAL_TABLE_SETTINGS_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "GlobalTableName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -1857,6 +2052,7 @@ pub static DESCRIBE_GLOBAL_TABLE_SETTINGS_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "GlobalTableName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -1866,6 +2062,7 @@ pub static DESCRIBE_GLOBAL_TABLE_SETTINGS_OUTPUT: Structure = Structure {
         },
         Member {
             name: "ReplicaSettings",
+            json_name: None,
             required: false,
             schema: Schema::List(&REPLICA_SETTINGS_DESCRIPTION_LIST),
         },
@@ -1878,6 +2075,7 @@ pub static DESCRIBE_IMPORT_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "ImportArn",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(37, 1024)),
@@ -1894,6 +2092,7 @@ pub static DESCRIBE_IMPORT_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "ImportTableDescription",
+            json_name: None,
             required: true,
             schema: Schema::Structure(&IMPORT_TABLE_DESCRIPTION),
         },
@@ -1906,6 +2105,7 @@ pub static DESCRIBE_KINESIS_STREAMING_DESTINATION_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "TableName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -1922,6 +2122,7 @@ pub static DESCRIBE_KINESIS_STREAMING_DESTINATION_OUTPUT: Structure = Structure 
     members: &[
         Member {
             name: "TableName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -1931,6 +2132,7 @@ pub static DESCRIBE_KINESIS_STREAMING_DESTINATION_OUTPUT: Structure = Structure 
         },
         Member {
             name: "KinesisDataStreamDestinations",
+            json_name: None,
             required: false,
             schema: Schema::List(&KINESIS_DATA_STREAM_DESTINATIONS),
         },
@@ -1949,6 +2151,7 @@ pub static DESCRIBE_LIMITS_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "AccountMaxReadCapacityUnits",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -1961,6 +2164,7 @@ pub static DESCRIBE_LIMITS_OUTPUT: Structure = Structure {
         },
         Member {
             name: "AccountMaxWriteCapacityUnits",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -1973,6 +2177,7 @@ pub static DESCRIBE_LIMITS_OUTPUT: Structure = Structure {
         },
         Member {
             name: "TableMaxReadCapacityUnits",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -1985,6 +2190,7 @@ pub static DESCRIBE_LIMITS_OUTPUT: Structure = Structure {
         },
         Member {
             name: "TableMaxWriteCapacityUnits",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -2004,6 +2210,7 @@ pub static DESCRIBE_TABLE_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "TableName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -2020,6 +2227,7 @@ pub static DESCRIBE_TABLE_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "Table",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&TABLE_DESCRIPTION),
         },
@@ -2032,6 +2240,7 @@ pub static DESCRIBE_TABLE_REPLICA_AUTO_SCALING_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "TableName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -2048,6 +2257,7 @@ pub static DESCRIBE_TABLE_REPLICA_AUTO_SCALING_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "TableAutoScalingDescription",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&TABLE_AUTO_SCALING_DESCRIPTION),
         },
@@ -2060,6 +2270,7 @@ pub static DESCRIBE_TIME_TO_LIVE_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "TableName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -2076,6 +2287,7 @@ pub static DESCRIBE_TIME_TO_LIVE_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "TimeToLiveDescription",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&TIME_TO_LIVE_DESCRIPTION),
         },
@@ -2104,6 +2316,7 @@ pub static ENABLE_KINESIS_STREAMING_CONFIGURATION: Structure = Structure {
     members: &[
         Member {
             name: "ApproximateCreationDateTimePrecision",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&APPROXIMATE_CREATION_DATE_TIME_PRECISION),
         },
@@ -2116,6 +2329,7 @@ pub static ENDPOINT: Structure = Structure {
     members: &[
         Member {
             name: "Address",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -2125,6 +2339,7 @@ pub static ENDPOINT: Structure = Structure {
         },
         Member {
             name: "CachePeriodInMinutes",
+            json_name: None,
             required: true,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -2141,6 +2356,7 @@ pub static EXECUTE_STATEMENT_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "Statement",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 8192)),
@@ -2150,16 +2366,19 @@ pub static EXECUTE_STATEMENT_INPUT: Structure = Structure {
         },
         Member {
             name: "Parameters",
+            json_name: None,
             required: false,
             schema: Schema::List(&PREPARED_STATEMENT_PARAMETERS),
         },
         Member {
             name: "ConsistentRead",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 32768)),
@@ -2169,11 +2388,13 @@ pub static EXECUTE_STATEMENT_INPUT: Structure = Structure {
         },
         Member {
             name: "ReturnConsumedCapacity",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&RETURN_CONSUMED_CAPACITY),
         },
         Member {
             name: "Limit",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -2186,6 +2407,7 @@ pub static EXECUTE_STATEMENT_INPUT: Structure = Structure {
         },
         Member {
             name: "ReturnValuesOnConditionCheckFailure",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&RETURN_VALUES_ON_CONDITION_CHECK_FAILURE),
         },
@@ -2198,11 +2420,13 @@ pub static EXECUTE_STATEMENT_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "Items",
+            json_name: None,
             required: false,
             schema: Schema::List(&ITEM_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 32768)),
@@ -2212,11 +2436,13 @@ pub static EXECUTE_STATEMENT_OUTPUT: Structure = Structure {
         },
         Member {
             name: "ConsumedCapacity",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&CONSUMED_CAPACITY),
         },
         Member {
             name: "LastEvaluatedKey",
+            json_name: None,
             required: false,
             schema: Schema::Map(&KEY),
         },
@@ -2229,11 +2455,13 @@ pub static EXECUTE_TRANSACTION_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "TransactStatements",
+            json_name: None,
             required: true,
             schema: Schema::List(&PARAMETERIZED_STATEMENTS),
         },
         Member {
             name: "ClientRequestToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 36)),
@@ -2243,6 +2471,7 @@ pub static EXECUTE_TRANSACTION_INPUT: Structure = Structure {
         },
         Member {
             name: "ReturnConsumedCapacity",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&RETURN_CONSUMED_CAPACITY),
         },
@@ -2255,11 +2484,13 @@ pub static EXECUTE_TRANSACTION_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "Responses",
+            json_name: None,
             required: false,
             schema: Schema::List(&ITEM_RESPONSE_LIST),
         },
         Member {
             name: "ConsumedCapacity",
+            json_name: None,
             required: false,
             schema: Schema::List(&CONSUMED_CAPACITY_MULTIPLE),
         },
@@ -2272,21 +2503,25 @@ pub static EXPECTED_ATTRIBUTE_VALUE: Structure = Structure {
     members: &[
         Member {
             name: "Value",
+            json_name: None,
             required: false,
             schema: Schema::Union(&ATTRIBUTE_VALUE),
         },
         Member {
             name: "Exists",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "ComparisonOperator",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&COMPARISON_OPERATOR),
         },
         Member {
             name: "AttributeValueList",
+            json_name: None,
             required: false,
             schema: Schema::List(&ATTRIBUTE_VALUE_LIST),
         },
@@ -2299,6 +2534,7 @@ pub static EXPORT_DESCRIPTION: Structure = Structure {
     members: &[
         Member {
             name: "ExportArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(37, 1024)),
@@ -2308,21 +2544,25 @@ pub static EXPORT_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "ExportStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&EXPORT_STATUS),
         },
         Member {
             name: "StartTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "EndTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "ExportManifest",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -2332,6 +2572,7 @@ pub static EXPORT_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "TableArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -2341,6 +2582,7 @@ pub static EXPORT_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "TableId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -2350,11 +2592,13 @@ pub static EXPORT_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "ExportTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "ClientToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -2364,6 +2608,7 @@ pub static EXPORT_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "S3Bucket",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 255)),
@@ -2373,6 +2618,7 @@ pub static EXPORT_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "S3BucketOwner",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -2382,6 +2628,7 @@ pub static EXPORT_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "S3Prefix",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 1024)),
@@ -2391,11 +2638,13 @@ pub static EXPORT_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "S3SseAlgorithm",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&S3_SSE_ALGORITHM),
         },
         Member {
             name: "S3SseKmsKeyId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 2048)),
@@ -2405,6 +2654,7 @@ pub static EXPORT_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "FailureCode",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -2414,6 +2664,7 @@ pub static EXPORT_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "FailureMessage",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -2423,11 +2674,13 @@ pub static EXPORT_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "ExportFormat",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&EXPORT_FORMAT),
         },
         Member {
             name: "BilledSizeBytes",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -2440,6 +2693,7 @@ pub static EXPORT_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "ItemCount",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -2452,11 +2706,13 @@ pub static EXPORT_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "ExportType",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&EXPORT_TYPE),
         },
         Member {
             name: "IncrementalExportSpecification",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&INCREMENTAL_EXPORT_SPECIFICATION),
         },
@@ -2487,6 +2743,7 @@ pub static EXPORT_SUMMARY: Structure = Structure {
     members: &[
         Member {
             name: "ExportArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(37, 1024)),
@@ -2496,11 +2753,13 @@ pub static EXPORT_SUMMARY: Structure = Structure {
         },
         Member {
             name: "ExportStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&EXPORT_STATUS),
         },
         Member {
             name: "ExportType",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&EXPORT_TYPE),
         },
@@ -2513,6 +2772,7 @@ pub static EXPORT_TABLE_TO_POINT_IN_TIME_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "TableArn",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -2522,11 +2782,13 @@ pub static EXPORT_TABLE_TO_POINT_IN_TIME_INPUT: Structure = Structure {
         },
         Member {
             name: "ExportTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "ClientToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -2536,6 +2798,7 @@ pub static EXPORT_TABLE_TO_POINT_IN_TIME_INPUT: Structure = Structure {
         },
         Member {
             name: "S3Bucket",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 255)),
@@ -2545,6 +2808,7 @@ pub static EXPORT_TABLE_TO_POINT_IN_TIME_INPUT: Structure = Structure {
         },
         Member {
             name: "S3BucketOwner",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -2554,6 +2818,7 @@ pub static EXPORT_TABLE_TO_POINT_IN_TIME_INPUT: Structure = Structure {
         },
         Member {
             name: "S3Prefix",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 1024)),
@@ -2563,11 +2828,13 @@ pub static EXPORT_TABLE_TO_POINT_IN_TIME_INPUT: Structure = Structure {
         },
         Member {
             name: "S3SseAlgorithm",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&S3_SSE_ALGORITHM),
         },
         Member {
             name: "S3SseKmsKeyId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 2048)),
@@ -2577,16 +2844,19 @@ pub static EXPORT_TABLE_TO_POINT_IN_TIME_INPUT: Structure = Structure {
         },
         Member {
             name: "ExportFormat",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&EXPORT_FORMAT),
         },
         Member {
             name: "ExportType",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&EXPORT_TYPE),
         },
         Member {
             name: "IncrementalExportSpecification",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&INCREMENTAL_EXPORT_SPECIFICATION),
         },
@@ -2599,6 +2869,7 @@ pub static EXPORT_TABLE_TO_POINT_IN_TIME_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "ExportDescription",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&EXPORT_DESCRIPTION),
         },
@@ -2629,6 +2900,7 @@ pub static FAILURE_EXCEPTION: Structure = Structure {
     members: &[
         Member {
             name: "ExceptionName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -2638,6 +2910,7 @@ pub static FAILURE_EXCEPTION: Structure = Structure {
         },
         Member {
             name: "ExceptionDescription",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -2654,11 +2927,13 @@ pub static GET: Structure = Structure {
     members: &[
         Member {
             name: "Key",
+            json_name: None,
             required: true,
             schema: Schema::Map(&KEY),
         },
         Member {
             name: "TableName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -2668,6 +2943,7 @@ pub static GET: Structure = Structure {
         },
         Member {
             name: "ProjectionExpression",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -2677,6 +2953,7 @@ pub static GET: Structure = Structure {
         },
         Member {
             name: "ExpressionAttributeNames",
+            json_name: None,
             required: false,
             schema: Schema::Map(&EXPRESSION_ATTRIBUTE_NAME_MAP),
         },
@@ -2689,6 +2966,7 @@ pub static GET_ITEM_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "TableName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -2698,26 +2976,31 @@ pub static GET_ITEM_INPUT: Structure = Structure {
         },
         Member {
             name: "Key",
+            json_name: None,
             required: true,
             schema: Schema::Map(&KEY),
         },
         Member {
             name: "AttributesToGet",
+            json_name: None,
             required: false,
             schema: Schema::List(&ATTRIBUTE_NAME_LIST),
         },
         Member {
             name: "ConsistentRead",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "ReturnConsumedCapacity",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&RETURN_CONSUMED_CAPACITY),
         },
         Member {
             name: "ProjectionExpression",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -2727,6 +3010,7 @@ pub static GET_ITEM_INPUT: Structure = Structure {
         },
         Member {
             name: "ExpressionAttributeNames",
+            json_name: None,
             required: false,
             schema: Schema::Map(&EXPRESSION_ATTRIBUTE_NAME_MAP),
         },
@@ -2739,11 +3023,13 @@ pub static GET_ITEM_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "Item",
+            json_name: None,
             required: false,
             schema: Schema::Map(&ATTRIBUTE_MAP),
         },
         Member {
             name: "ConsumedCapacity",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&CONSUMED_CAPACITY),
         },
@@ -2756,6 +3042,7 @@ pub static GET_RESOURCE_POLICY_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "ResourceArn",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1283)),
@@ -2772,6 +3059,7 @@ pub static GET_RESOURCE_POLICY_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "Policy",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -2781,6 +3069,7 @@ pub static GET_RESOURCE_POLICY_OUTPUT: Structure = Structure {
         },
         Member {
             name: "RevisionId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 255)),
@@ -2797,6 +3086,7 @@ pub static GLOBAL_SECONDARY_INDEX: Structure = Structure {
     members: &[
         Member {
             name: "IndexName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -2806,26 +3096,31 @@ pub static GLOBAL_SECONDARY_INDEX: Structure = Structure {
         },
         Member {
             name: "KeySchema",
+            json_name: None,
             required: true,
             schema: Schema::List(&KEY_SCHEMA),
         },
         Member {
             name: "Projection",
+            json_name: None,
             required: true,
             schema: Schema::Structure(&PROJECTION),
         },
         Member {
             name: "ProvisionedThroughput",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&PROVISIONED_THROUGHPUT),
         },
         Member {
             name: "OnDemandThroughput",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ON_DEMAND_THROUGHPUT),
         },
         Member {
             name: "WarmThroughput",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&WARM_THROUGHPUT),
         },
@@ -2838,6 +3133,7 @@ pub static GLOBAL_SECONDARY_INDEX_AUTO_SCALING_UPDATE: Structure = Structure {
     members: &[
         Member {
             name: "IndexName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -2847,6 +3143,7 @@ pub static GLOBAL_SECONDARY_INDEX_AUTO_SCALING_UPDATE: Structure = Structure {
         },
         Member {
             name: "ProvisionedWriteCapacityAutoScalingUpdate",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&AUTO_SCALING_SETTINGS_UPDATE),
         },
@@ -2859,6 +3156,7 @@ pub static GLOBAL_SECONDARY_INDEX_DESCRIPTION: Structure = Structure {
     members: &[
         Member {
             name: "IndexName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -2868,31 +3166,37 @@ pub static GLOBAL_SECONDARY_INDEX_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "KeySchema",
+            json_name: None,
             required: false,
             schema: Schema::List(&KEY_SCHEMA),
         },
         Member {
             name: "Projection",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&PROJECTION),
         },
         Member {
             name: "IndexStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&INDEX_STATUS),
         },
         Member {
             name: "Backfilling",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "ProvisionedThroughput",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&PROVISIONED_THROUGHPUT_DESCRIPTION),
         },
         Member {
             name: "IndexSizeBytes",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -2902,6 +3206,7 @@ pub static GLOBAL_SECONDARY_INDEX_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "ItemCount",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -2911,6 +3216,7 @@ pub static GLOBAL_SECONDARY_INDEX_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "IndexArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -2920,11 +3226,13 @@ pub static GLOBAL_SECONDARY_INDEX_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "OnDemandThroughput",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ON_DEMAND_THROUGHPUT),
         },
         Member {
             name: "WarmThroughput",
+            json_name: None,
             required: false,
             schema: Schema::Structure(
                 &GLOBAL_SECONDARY_INDEX_WARM_THROUGHPUT_DESCRIPTION,
@@ -2939,6 +3247,7 @@ pub static GLOBAL_SECONDARY_INDEX_INFO: Structure = Structure {
     members: &[
         Member {
             name: "IndexName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -2948,21 +3257,25 @@ pub static GLOBAL_SECONDARY_INDEX_INFO: Structure = Structure {
         },
         Member {
             name: "KeySchema",
+            json_name: None,
             required: false,
             schema: Schema::List(&KEY_SCHEMA),
         },
         Member {
             name: "Projection",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&PROJECTION),
         },
         Member {
             name: "ProvisionedThroughput",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&PROVISIONED_THROUGHPUT),
         },
         Member {
             name: "OnDemandThroughput",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ON_DEMAND_THROUGHPUT),
         },
@@ -2975,16 +3288,19 @@ pub static GLOBAL_SECONDARY_INDEX_UPDATE: Structure = Structure {
     members: &[
         Member {
             name: "Update",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&UPDATE_GLOBAL_SECONDARY_INDEX_ACTION),
         },
         Member {
             name: "Create",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&CREATE_GLOBAL_SECONDARY_INDEX_ACTION),
         },
         Member {
             name: "Delete",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&DELETE_GLOBAL_SECONDARY_INDEX_ACTION),
         },
@@ -2997,6 +3313,7 @@ pub static GLOBAL_SECONDARY_INDEX_WARM_THROUGHPUT_DESCRIPTION: Structure = Struc
     members: &[
         Member {
             name: "ReadUnitsPerSecond",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -3009,6 +3326,7 @@ pub static GLOBAL_SECONDARY_INDEX_WARM_THROUGHPUT_DESCRIPTION: Structure = Struc
         },
         Member {
             name: "WriteUnitsPerSecond",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -3021,6 +3339,7 @@ pub static GLOBAL_SECONDARY_INDEX_WARM_THROUGHPUT_DESCRIPTION: Structure = Struc
         },
         Member {
             name: "Status",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&INDEX_STATUS),
         },
@@ -3033,6 +3352,7 @@ pub static GLOBAL_TABLE: Structure = Structure {
     members: &[
         Member {
             name: "GlobalTableName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -3042,6 +3362,7 @@ pub static GLOBAL_TABLE: Structure = Structure {
         },
         Member {
             name: "ReplicationGroup",
+            json_name: None,
             required: false,
             schema: Schema::List(&REPLICA_LIST),
         },
@@ -3054,11 +3375,13 @@ pub static GLOBAL_TABLE_DESCRIPTION: Structure = Structure {
     members: &[
         Member {
             name: "ReplicationGroup",
+            json_name: None,
             required: false,
             schema: Schema::List(&REPLICA_DESCRIPTION_LIST),
         },
         Member {
             name: "GlobalTableArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -3068,16 +3391,19 @@ pub static GLOBAL_TABLE_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "CreationDateTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "GlobalTableStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&GLOBAL_TABLE_STATUS),
         },
         Member {
             name: "GlobalTableName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -3094,6 +3420,7 @@ pub static GLOBAL_TABLE_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE: Structure = Stru
     members: &[
         Member {
             name: "IndexName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -3103,6 +3430,7 @@ pub static GLOBAL_TABLE_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE: Structure = Stru
         },
         Member {
             name: "ProvisionedWriteCapacityUnits",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -3115,6 +3443,7 @@ pub static GLOBAL_TABLE_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE: Structure = Stru
         },
         Member {
             name: "ProvisionedWriteCapacityAutoScalingSettingsUpdate",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&AUTO_SCALING_SETTINGS_UPDATE),
         },
@@ -3145,6 +3474,7 @@ pub static IMPORT_SUMMARY: Structure = Structure {
     members: &[
         Member {
             name: "ImportArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(37, 1024)),
@@ -3154,11 +3484,13 @@ pub static IMPORT_SUMMARY: Structure = Structure {
         },
         Member {
             name: "ImportStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&IMPORT_STATUS),
         },
         Member {
             name: "TableArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -3168,11 +3500,13 @@ pub static IMPORT_SUMMARY: Structure = Structure {
         },
         Member {
             name: "S3BucketSource",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&S3_BUCKET_SOURCE),
         },
         Member {
             name: "CloudWatchLogGroupArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -3182,16 +3516,19 @@ pub static IMPORT_SUMMARY: Structure = Structure {
         },
         Member {
             name: "InputFormat",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&INPUT_FORMAT),
         },
         Member {
             name: "StartTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "EndTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
@@ -3204,6 +3541,7 @@ pub static IMPORT_TABLE_DESCRIPTION: Structure = Structure {
     members: &[
         Member {
             name: "ImportArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(37, 1024)),
@@ -3213,11 +3551,13 @@ pub static IMPORT_TABLE_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "ImportStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&IMPORT_STATUS),
         },
         Member {
             name: "TableArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -3227,6 +3567,7 @@ pub static IMPORT_TABLE_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "TableId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -3236,6 +3577,7 @@ pub static IMPORT_TABLE_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "ClientToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -3245,11 +3587,13 @@ pub static IMPORT_TABLE_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "S3BucketSource",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&S3_BUCKET_SOURCE),
         },
         Member {
             name: "ErrorCount",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -3262,6 +3606,7 @@ pub static IMPORT_TABLE_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "CloudWatchLogGroupArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -3271,36 +3616,43 @@ pub static IMPORT_TABLE_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "InputFormat",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&INPUT_FORMAT),
         },
         Member {
             name: "InputFormatOptions",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&INPUT_FORMAT_OPTIONS),
         },
         Member {
             name: "InputCompressionType",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&INPUT_COMPRESSION_TYPE),
         },
         Member {
             name: "TableCreationParameters",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&TABLE_CREATION_PARAMETERS),
         },
         Member {
             name: "StartTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "EndTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "ProcessedSizeBytes",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -3310,6 +3662,7 @@ pub static IMPORT_TABLE_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "ProcessedItemCount",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -3322,6 +3675,7 @@ pub static IMPORT_TABLE_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "ImportedItemCount",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -3334,6 +3688,7 @@ pub static IMPORT_TABLE_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "FailureCode",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -3343,6 +3698,7 @@ pub static IMPORT_TABLE_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "FailureMessage",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -3359,6 +3715,7 @@ pub static IMPORT_TABLE_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "ClientToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -3368,26 +3725,31 @@ pub static IMPORT_TABLE_INPUT: Structure = Structure {
         },
         Member {
             name: "S3BucketSource",
+            json_name: None,
             required: true,
             schema: Schema::Structure(&S3_BUCKET_SOURCE),
         },
         Member {
             name: "InputFormat",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&INPUT_FORMAT),
         },
         Member {
             name: "InputFormatOptions",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&INPUT_FORMAT_OPTIONS),
         },
         Member {
             name: "InputCompressionType",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&INPUT_COMPRESSION_TYPE),
         },
         Member {
             name: "TableCreationParameters",
+            json_name: None,
             required: true,
             schema: Schema::Structure(&TABLE_CREATION_PARAMETERS),
         },
@@ -3400,6 +3762,7 @@ pub static IMPORT_TABLE_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "ImportTableDescription",
+            json_name: None,
             required: true,
             schema: Schema::Structure(&IMPORT_TABLE_DESCRIPTION),
         },
@@ -3412,16 +3775,19 @@ pub static INCREMENTAL_EXPORT_SPECIFICATION: Structure = Structure {
     members: &[
         Member {
             name: "ExportFromTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "ExportToTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "ExportViewType",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&EXPORT_VIEW_TYPE),
         },
@@ -3461,6 +3827,7 @@ pub static INPUT_FORMAT_OPTIONS: Structure = Structure {
     members: &[
         Member {
             name: "Csv",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&CSV_OPTIONS),
         },
@@ -3473,11 +3840,13 @@ pub static ITEM_COLLECTION_METRICS: Structure = Structure {
     members: &[
         Member {
             name: "ItemCollectionKey",
+            json_name: None,
             required: false,
             schema: Schema::Map(&ITEM_COLLECTION_KEY_ATTRIBUTE_MAP),
         },
         Member {
             name: "SizeEstimateRangeGB",
+            json_name: None,
             required: false,
             schema: Schema::List(&ITEM_COLLECTION_SIZE_ESTIMATE_RANGE),
         },
@@ -3490,6 +3859,7 @@ pub static ITEM_RESPONSE: Structure = Structure {
     members: &[
         Member {
             name: "Item",
+            json_name: None,
             required: false,
             schema: Schema::Map(&ATTRIBUTE_MAP),
         },
@@ -3502,6 +3872,7 @@ pub static KEY_SCHEMA_ELEMENT: Structure = Structure {
     members: &[
         Member {
             name: "AttributeName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 255)),
@@ -3511,6 +3882,7 @@ pub static KEY_SCHEMA_ELEMENT: Structure = Structure {
         },
         Member {
             name: "KeyType",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&KEY_TYPE),
         },
@@ -3532,21 +3904,25 @@ pub static KEYS_AND_ATTRIBUTES: Structure = Structure {
     members: &[
         Member {
             name: "Keys",
+            json_name: None,
             required: true,
             schema: Schema::List(&KEY_LIST),
         },
         Member {
             name: "AttributesToGet",
+            json_name: None,
             required: false,
             schema: Schema::List(&ATTRIBUTE_NAME_LIST),
         },
         Member {
             name: "ConsistentRead",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "ProjectionExpression",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -3556,6 +3932,7 @@ pub static KEYS_AND_ATTRIBUTES: Structure = Structure {
         },
         Member {
             name: "ExpressionAttributeNames",
+            json_name: None,
             required: false,
             schema: Schema::Map(&EXPRESSION_ATTRIBUTE_NAME_MAP),
         },
@@ -3568,6 +3945,7 @@ pub static KINESIS_DATA_STREAM_DESTINATION: Structure = Structure {
     members: &[
         Member {
             name: "StreamArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(37, 1024)),
@@ -3577,11 +3955,13 @@ pub static KINESIS_DATA_STREAM_DESTINATION: Structure = Structure {
         },
         Member {
             name: "DestinationStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&DESTINATION_STATUS),
         },
         Member {
             name: "DestinationStatusDescription",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -3591,6 +3971,7 @@ pub static KINESIS_DATA_STREAM_DESTINATION: Structure = Structure {
         },
         Member {
             name: "ApproximateCreationDateTimePrecision",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&APPROXIMATE_CREATION_DATE_TIME_PRECISION),
         },
@@ -3603,6 +3984,7 @@ pub static KINESIS_STREAMING_DESTINATION_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "TableName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -3612,6 +3994,7 @@ pub static KINESIS_STREAMING_DESTINATION_INPUT: Structure = Structure {
         },
         Member {
             name: "StreamArn",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(37, 1024)),
@@ -3621,6 +4004,7 @@ pub static KINESIS_STREAMING_DESTINATION_INPUT: Structure = Structure {
         },
         Member {
             name: "EnableKinesisStreamingConfiguration",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ENABLE_KINESIS_STREAMING_CONFIGURATION),
         },
@@ -3633,6 +4017,7 @@ pub static KINESIS_STREAMING_DESTINATION_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "TableName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -3642,6 +4027,7 @@ pub static KINESIS_STREAMING_DESTINATION_OUTPUT: Structure = Structure {
         },
         Member {
             name: "StreamArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(37, 1024)),
@@ -3651,11 +4037,13 @@ pub static KINESIS_STREAMING_DESTINATION_OUTPUT: Structure = Structure {
         },
         Member {
             name: "DestinationStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&DESTINATION_STATUS),
         },
         Member {
             name: "EnableKinesisStreamingConfiguration",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ENABLE_KINESIS_STREAMING_CONFIGURATION),
         },
@@ -3668,6 +4056,7 @@ pub static LIST_BACKUPS_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "TableName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -3677,6 +4066,7 @@ pub static LIST_BACKUPS_INPUT: Structure = Structure {
         },
         Member {
             name: "Limit",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -3689,16 +4079,19 @@ pub static LIST_BACKUPS_INPUT: Structure = Structure {
         },
         Member {
             name: "TimeRangeLowerBound",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "TimeRangeUpperBound",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "ExclusiveStartBackupArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(37, 1024)),
@@ -3708,6 +4101,7 @@ pub static LIST_BACKUPS_INPUT: Structure = Structure {
         },
         Member {
             name: "BackupType",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&BACKUP_TYPE_FILTER),
         },
@@ -3720,11 +4114,13 @@ pub static LIST_BACKUPS_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "BackupSummaries",
+            json_name: None,
             required: false,
             schema: Schema::List(&BACKUP_SUMMARIES),
         },
         Member {
             name: "LastEvaluatedBackupArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(37, 1024)),
@@ -3741,6 +4137,7 @@ pub static LIST_CONTRIBUTOR_INSIGHTS_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "TableName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -3750,6 +4147,7 @@ pub static LIST_CONTRIBUTOR_INSIGHTS_INPUT: Structure = Structure {
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -3759,6 +4157,7 @@ pub static LIST_CONTRIBUTOR_INSIGHTS_INPUT: Structure = Structure {
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -3778,11 +4177,13 @@ pub static LIST_CONTRIBUTOR_INSIGHTS_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "ContributorInsightsSummaries",
+            json_name: None,
             required: false,
             schema: Schema::List(&CONTRIBUTOR_INSIGHTS_SUMMARIES),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -3799,6 +4200,7 @@ pub static LIST_EXPORTS_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "TableArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -3808,6 +4210,7 @@ pub static LIST_EXPORTS_INPUT: Structure = Structure {
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -3820,6 +4223,7 @@ pub static LIST_EXPORTS_INPUT: Structure = Structure {
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -3836,11 +4240,13 @@ pub static LIST_EXPORTS_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "ExportSummaries",
+            json_name: None,
             required: false,
             schema: Schema::List(&EXPORT_SUMMARIES),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -3857,6 +4263,7 @@ pub static LIST_GLOBAL_TABLES_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "ExclusiveStartGlobalTableName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -3866,6 +4273,7 @@ pub static LIST_GLOBAL_TABLES_INPUT: Structure = Structure {
         },
         Member {
             name: "Limit",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -3878,6 +4286,7 @@ pub static LIST_GLOBAL_TABLES_INPUT: Structure = Structure {
         },
         Member {
             name: "RegionName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -3894,11 +4303,13 @@ pub static LIST_GLOBAL_TABLES_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "GlobalTables",
+            json_name: None,
             required: false,
             schema: Schema::List(&GLOBAL_TABLE_LIST),
         },
         Member {
             name: "LastEvaluatedGlobalTableName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -3915,6 +4326,7 @@ pub static LIST_IMPORTS_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "TableArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -3924,6 +4336,7 @@ pub static LIST_IMPORTS_INPUT: Structure = Structure {
         },
         Member {
             name: "PageSize",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -3936,6 +4349,7 @@ pub static LIST_IMPORTS_INPUT: Structure = Structure {
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(112, 1024)),
@@ -3952,11 +4366,13 @@ pub static LIST_IMPORTS_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "ImportSummaryList",
+            json_name: None,
             required: false,
             schema: Schema::List(&IMPORT_SUMMARY_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(112, 1024)),
@@ -3973,6 +4389,7 @@ pub static LIST_TABLES_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "ExclusiveStartTableName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -3982,6 +4399,7 @@ pub static LIST_TABLES_INPUT: Structure = Structure {
         },
         Member {
             name: "Limit",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -4001,11 +4419,13 @@ pub static LIST_TABLES_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "TableNames",
+            json_name: None,
             required: false,
             schema: Schema::List(&TABLE_NAME_LIST),
         },
         Member {
             name: "LastEvaluatedTableName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -4022,6 +4442,7 @@ pub static LIST_TAGS_OF_RESOURCE_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "ResourceArn",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1283)),
@@ -4031,6 +4452,7 @@ pub static LIST_TAGS_OF_RESOURCE_INPUT: Structure = Structure {
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4047,11 +4469,13 @@ pub static LIST_TAGS_OF_RESOURCE_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "Tags",
+            json_name: None,
             required: false,
             schema: Schema::List(&TAG_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4068,6 +4492,7 @@ pub static LOCAL_SECONDARY_INDEX: Structure = Structure {
     members: &[
         Member {
             name: "IndexName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -4077,11 +4502,13 @@ pub static LOCAL_SECONDARY_INDEX: Structure = Structure {
         },
         Member {
             name: "KeySchema",
+            json_name: None,
             required: true,
             schema: Schema::List(&KEY_SCHEMA),
         },
         Member {
             name: "Projection",
+            json_name: None,
             required: true,
             schema: Schema::Structure(&PROJECTION),
         },
@@ -4094,6 +4521,7 @@ pub static LOCAL_SECONDARY_INDEX_DESCRIPTION: Structure = Structure {
     members: &[
         Member {
             name: "IndexName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -4103,16 +4531,19 @@ pub static LOCAL_SECONDARY_INDEX_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "KeySchema",
+            json_name: None,
             required: false,
             schema: Schema::List(&KEY_SCHEMA),
         },
         Member {
             name: "Projection",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&PROJECTION),
         },
         Member {
             name: "IndexSizeBytes",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -4122,6 +4553,7 @@ pub static LOCAL_SECONDARY_INDEX_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "ItemCount",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -4131,6 +4563,7 @@ pub static LOCAL_SECONDARY_INDEX_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "IndexArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4147,6 +4580,7 @@ pub static LOCAL_SECONDARY_INDEX_INFO: Structure = Structure {
     members: &[
         Member {
             name: "IndexName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -4156,11 +4590,13 @@ pub static LOCAL_SECONDARY_INDEX_INFO: Structure = Structure {
         },
         Member {
             name: "KeySchema",
+            json_name: None,
             required: false,
             schema: Schema::List(&KEY_SCHEMA),
         },
         Member {
             name: "Projection",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&PROJECTION),
         },
@@ -4182,6 +4618,7 @@ pub static ON_DEMAND_THROUGHPUT: Structure = Structure {
     members: &[
         Member {
             name: "MaxReadRequestUnits",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -4191,6 +4628,7 @@ pub static ON_DEMAND_THROUGHPUT: Structure = Structure {
         },
         Member {
             name: "MaxWriteRequestUnits",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -4207,6 +4645,7 @@ pub static ON_DEMAND_THROUGHPUT_OVERRIDE: Structure = Structure {
     members: &[
         Member {
             name: "MaxReadRequestUnits",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -4223,6 +4662,7 @@ pub static PARAMETERIZED_STATEMENT: Structure = Structure {
     members: &[
         Member {
             name: "Statement",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 8192)),
@@ -4232,11 +4672,13 @@ pub static PARAMETERIZED_STATEMENT: Structure = Structure {
         },
         Member {
             name: "Parameters",
+            json_name: None,
             required: false,
             schema: Schema::List(&PREPARED_STATEMENT_PARAMETERS),
         },
         Member {
             name: "ReturnValuesOnConditionCheckFailure",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&RETURN_VALUES_ON_CONDITION_CHECK_FAILURE),
         },
@@ -4249,11 +4691,13 @@ pub static POINT_IN_TIME_RECOVERY_DESCRIPTION: Structure = Structure {
     members: &[
         Member {
             name: "PointInTimeRecoveryStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&POINT_IN_TIME_RECOVERY_STATUS),
         },
         Member {
             name: "RecoveryPeriodInDays",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -4266,11 +4710,13 @@ pub static POINT_IN_TIME_RECOVERY_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "EarliestRestorableDateTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "LatestRestorableDateTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
@@ -4283,11 +4729,13 @@ pub static POINT_IN_TIME_RECOVERY_SPECIFICATION: Structure = Structure {
     members: &[
         Member {
             name: "PointInTimeRecoveryEnabled",
+            json_name: None,
             required: true,
             schema: Schema::Boolean,
         },
         Member {
             name: "RecoveryPeriodInDays",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -4316,11 +4764,13 @@ pub static PROJECTION: Structure = Structure {
     members: &[
         Member {
             name: "ProjectionType",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&PROJECTION_TYPE),
         },
         Member {
             name: "NonKeyAttributes",
+            json_name: None,
             required: false,
             schema: Schema::List(&NON_KEY_ATTRIBUTE_NAME_LIST),
         },
@@ -4342,6 +4792,7 @@ pub static PROVISIONED_THROUGHPUT: Structure = Structure {
     members: &[
         Member {
             name: "ReadCapacityUnits",
+            json_name: None,
             required: true,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -4354,6 +4805,7 @@ pub static PROVISIONED_THROUGHPUT: Structure = Structure {
         },
         Member {
             name: "WriteCapacityUnits",
+            json_name: None,
             required: true,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -4373,16 +4825,19 @@ pub static PROVISIONED_THROUGHPUT_DESCRIPTION: Structure = Structure {
     members: &[
         Member {
             name: "LastIncreaseDateTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "LastDecreaseDateTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "NumberOfDecreasesToday",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -4395,6 +4850,7 @@ pub static PROVISIONED_THROUGHPUT_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "ReadCapacityUnits",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -4407,6 +4863,7 @@ pub static PROVISIONED_THROUGHPUT_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "WriteCapacityUnits",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -4426,6 +4883,7 @@ pub static PROVISIONED_THROUGHPUT_OVERRIDE: Structure = Structure {
     members: &[
         Member {
             name: "ReadCapacityUnits",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -4445,11 +4903,13 @@ pub static PUT: Structure = Structure {
     members: &[
         Member {
             name: "Item",
+            json_name: None,
             required: true,
             schema: Schema::Map(&PUT_ITEM_INPUT_ATTRIBUTE_MAP),
         },
         Member {
             name: "TableName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -4459,6 +4919,7 @@ pub static PUT: Structure = Structure {
         },
         Member {
             name: "ConditionExpression",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4468,16 +4929,19 @@ pub static PUT: Structure = Structure {
         },
         Member {
             name: "ExpressionAttributeNames",
+            json_name: None,
             required: false,
             schema: Schema::Map(&EXPRESSION_ATTRIBUTE_NAME_MAP),
         },
         Member {
             name: "ExpressionAttributeValues",
+            json_name: None,
             required: false,
             schema: Schema::Map(&EXPRESSION_ATTRIBUTE_VALUE_MAP),
         },
         Member {
             name: "ReturnValuesOnConditionCheckFailure",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&RETURN_VALUES_ON_CONDITION_CHECK_FAILURE),
         },
@@ -4490,6 +4954,7 @@ pub static PUT_ITEM_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "TableName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -4499,36 +4964,43 @@ pub static PUT_ITEM_INPUT: Structure = Structure {
         },
         Member {
             name: "Item",
+            json_name: None,
             required: true,
             schema: Schema::Map(&PUT_ITEM_INPUT_ATTRIBUTE_MAP),
         },
         Member {
             name: "Expected",
+            json_name: None,
             required: false,
             schema: Schema::Map(&EXPECTED_ATTRIBUTE_MAP),
         },
         Member {
             name: "ReturnValues",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&RETURN_VALUE),
         },
         Member {
             name: "ReturnConsumedCapacity",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&RETURN_CONSUMED_CAPACITY),
         },
         Member {
             name: "ReturnItemCollectionMetrics",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&RETURN_ITEM_COLLECTION_METRICS),
         },
         Member {
             name: "ConditionalOperator",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&CONDITIONAL_OPERATOR),
         },
         Member {
             name: "ConditionExpression",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4538,16 +5010,19 @@ pub static PUT_ITEM_INPUT: Structure = Structure {
         },
         Member {
             name: "ExpressionAttributeNames",
+            json_name: None,
             required: false,
             schema: Schema::Map(&EXPRESSION_ATTRIBUTE_NAME_MAP),
         },
         Member {
             name: "ExpressionAttributeValues",
+            json_name: None,
             required: false,
             schema: Schema::Map(&EXPRESSION_ATTRIBUTE_VALUE_MAP),
         },
         Member {
             name: "ReturnValuesOnConditionCheckFailure",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&RETURN_VALUES_ON_CONDITION_CHECK_FAILURE),
         },
@@ -4560,16 +5035,19 @@ pub static PUT_ITEM_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "Attributes",
+            json_name: None,
             required: false,
             schema: Schema::Map(&ATTRIBUTE_MAP),
         },
         Member {
             name: "ConsumedCapacity",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&CONSUMED_CAPACITY),
         },
         Member {
             name: "ItemCollectionMetrics",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ITEM_COLLECTION_METRICS),
         },
@@ -4582,6 +5060,7 @@ pub static PUT_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "Item",
+            json_name: None,
             required: true,
             schema: Schema::Map(&PUT_ITEM_INPUT_ATTRIBUTE_MAP),
         },
@@ -4594,6 +5073,7 @@ pub static PUT_RESOURCE_POLICY_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "ResourceArn",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1283)),
@@ -4603,6 +5083,7 @@ pub static PUT_RESOURCE_POLICY_INPUT: Structure = Structure {
         },
         Member {
             name: "Policy",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4612,6 +5093,7 @@ pub static PUT_RESOURCE_POLICY_INPUT: Structure = Structure {
         },
         Member {
             name: "ExpectedRevisionId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 255)),
@@ -4621,6 +5103,7 @@ pub static PUT_RESOURCE_POLICY_INPUT: Structure = Structure {
         },
         Member {
             name: "ConfirmRemoveSelfResourceAccess",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
@@ -4633,6 +5116,7 @@ pub static PUT_RESOURCE_POLICY_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "RevisionId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 255)),
@@ -4649,6 +5133,7 @@ pub static QUERY_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "TableName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -4658,6 +5143,7 @@ pub static QUERY_INPUT: Structure = Structure {
         },
         Member {
             name: "IndexName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -4667,16 +5153,19 @@ pub static QUERY_INPUT: Structure = Structure {
         },
         Member {
             name: "Select",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&SELECT),
         },
         Member {
             name: "AttributesToGet",
+            json_name: None,
             required: false,
             schema: Schema::List(&ATTRIBUTE_NAME_LIST),
         },
         Member {
             name: "Limit",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -4689,41 +5178,49 @@ pub static QUERY_INPUT: Structure = Structure {
         },
         Member {
             name: "ConsistentRead",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "KeyConditions",
+            json_name: None,
             required: false,
             schema: Schema::Map(&KEY_CONDITIONS),
         },
         Member {
             name: "QueryFilter",
+            json_name: None,
             required: false,
             schema: Schema::Map(&FILTER_CONDITION_MAP),
         },
         Member {
             name: "ConditionalOperator",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&CONDITIONAL_OPERATOR),
         },
         Member {
             name: "ScanIndexForward",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "ExclusiveStartKey",
+            json_name: None,
             required: false,
             schema: Schema::Map(&KEY),
         },
         Member {
             name: "ReturnConsumedCapacity",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&RETURN_CONSUMED_CAPACITY),
         },
         Member {
             name: "ProjectionExpression",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4733,6 +5230,7 @@ pub static QUERY_INPUT: Structure = Structure {
         },
         Member {
             name: "FilterExpression",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4742,6 +5240,7 @@ pub static QUERY_INPUT: Structure = Structure {
         },
         Member {
             name: "KeyConditionExpression",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4751,11 +5250,13 @@ pub static QUERY_INPUT: Structure = Structure {
         },
         Member {
             name: "ExpressionAttributeNames",
+            json_name: None,
             required: false,
             schema: Schema::Map(&EXPRESSION_ATTRIBUTE_NAME_MAP),
         },
         Member {
             name: "ExpressionAttributeValues",
+            json_name: None,
             required: false,
             schema: Schema::Map(&EXPRESSION_ATTRIBUTE_VALUE_MAP),
         },
@@ -4768,11 +5269,13 @@ pub static QUERY_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "Items",
+            json_name: None,
             required: false,
             schema: Schema::List(&ITEM_LIST),
         },
         Member {
             name: "Count",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -4782,6 +5285,7 @@ pub static QUERY_OUTPUT: Structure = Structure {
         },
         Member {
             name: "ScannedCount",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -4791,11 +5295,13 @@ pub static QUERY_OUTPUT: Structure = Structure {
         },
         Member {
             name: "LastEvaluatedKey",
+            json_name: None,
             required: false,
             schema: Schema::Map(&KEY),
         },
         Member {
             name: "ConsumedCapacity",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&CONSUMED_CAPACITY),
         },
@@ -4808,6 +5314,7 @@ pub static REPLICA: Structure = Structure {
     members: &[
         Member {
             name: "RegionName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4824,6 +5331,7 @@ pub static REPLICA_AUTO_SCALING_DESCRIPTION: Structure = Structure {
     members: &[
         Member {
             name: "RegionName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4833,6 +5341,7 @@ pub static REPLICA_AUTO_SCALING_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "GlobalSecondaryIndexes",
+            json_name: None,
             required: false,
             schema: Schema::List(
                 &REPLICA_GLOBAL_SECONDARY_INDEX_AUTO_SCALING_DESCRIPTION_LIST,
@@ -4840,16 +5349,19 @@ pub static REPLICA_AUTO_SCALING_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "ReplicaProvisionedReadCapacityAutoScalingSettings",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&AUTO_SCALING_SETTINGS_DESCRIPTION),
         },
         Member {
             name: "ReplicaProvisionedWriteCapacityAutoScalingSettings",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&AUTO_SCALING_SETTINGS_DESCRIPTION),
         },
         Member {
             name: "ReplicaStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&REPLICA_STATUS),
         },
@@ -4862,6 +5374,7 @@ pub static REPLICA_AUTO_SCALING_UPDATE: Structure = Structure {
     members: &[
         Member {
             name: "RegionName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4871,6 +5384,7 @@ pub static REPLICA_AUTO_SCALING_UPDATE: Structure = Structure {
         },
         Member {
             name: "ReplicaGlobalSecondaryIndexUpdates",
+            json_name: None,
             required: false,
             schema: Schema::List(
                 &REPLICA_GLOBAL_SECONDARY_INDEX_AUTO_SCALING_UPDATE_LIST,
@@ -4878,6 +5392,7 @@ pub static REPLICA_AUTO_SCALING_UPDATE: Structure = Structure {
         },
         Member {
             name: "ReplicaProvisionedReadCapacityAutoScalingUpdate",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&AUTO_SCALING_SETTINGS_UPDATE),
         },
@@ -4890,6 +5405,7 @@ pub static REPLICA_DESCRIPTION: Structure = Structure {
     members: &[
         Member {
             name: "RegionName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4899,11 +5415,13 @@ pub static REPLICA_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "ReplicaStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&REPLICA_STATUS),
         },
         Member {
             name: "ReplicaStatusDescription",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4913,6 +5431,7 @@ pub static REPLICA_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "ReplicaStatusPercentProgress",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4922,6 +5441,7 @@ pub static REPLICA_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "KMSMasterKeyId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -4931,31 +5451,37 @@ pub static REPLICA_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "ProvisionedThroughputOverride",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&PROVISIONED_THROUGHPUT_OVERRIDE),
         },
         Member {
             name: "OnDemandThroughputOverride",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ON_DEMAND_THROUGHPUT_OVERRIDE),
         },
         Member {
             name: "WarmThroughput",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&TABLE_WARM_THROUGHPUT_DESCRIPTION),
         },
         Member {
             name: "GlobalSecondaryIndexes",
+            json_name: None,
             required: false,
             schema: Schema::List(&REPLICA_GLOBAL_SECONDARY_INDEX_DESCRIPTION_LIST),
         },
         Member {
             name: "ReplicaInaccessibleDateTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "ReplicaTableClassSummary",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&TABLE_CLASS_SUMMARY),
         },
@@ -4968,6 +5494,7 @@ pub static REPLICA_GLOBAL_SECONDARY_INDEX: Structure = Structure {
     members: &[
         Member {
             name: "IndexName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -4977,11 +5504,13 @@ pub static REPLICA_GLOBAL_SECONDARY_INDEX: Structure = Structure {
         },
         Member {
             name: "ProvisionedThroughputOverride",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&PROVISIONED_THROUGHPUT_OVERRIDE),
         },
         Member {
             name: "OnDemandThroughputOverride",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ON_DEMAND_THROUGHPUT_OVERRIDE),
         },
@@ -4994,6 +5523,7 @@ pub static REPLICA_GLOBAL_SECONDARY_INDEX_AUTO_SCALING_DESCRIPTION: Structure = 
     members: &[
         Member {
             name: "IndexName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -5003,16 +5533,19 @@ pub static REPLICA_GLOBAL_SECONDARY_INDEX_AUTO_SCALING_DESCRIPTION: Structure = 
         },
         Member {
             name: "IndexStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&INDEX_STATUS),
         },
         Member {
             name: "ProvisionedReadCapacityAutoScalingSettings",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&AUTO_SCALING_SETTINGS_DESCRIPTION),
         },
         Member {
             name: "ProvisionedWriteCapacityAutoScalingSettings",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&AUTO_SCALING_SETTINGS_DESCRIPTION),
         },
@@ -5025,6 +5558,7 @@ pub static REPLICA_GLOBAL_SECONDARY_INDEX_AUTO_SCALING_UPDATE: Structure = Struc
     members: &[
         Member {
             name: "IndexName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -5034,6 +5568,7 @@ pub static REPLICA_GLOBAL_SECONDARY_INDEX_AUTO_SCALING_UPDATE: Structure = Struc
         },
         Member {
             name: "ProvisionedReadCapacityAutoScalingUpdate",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&AUTO_SCALING_SETTINGS_UPDATE),
         },
@@ -5046,6 +5581,7 @@ pub static REPLICA_GLOBAL_SECONDARY_INDEX_DESCRIPTION: Structure = Structure {
     members: &[
         Member {
             name: "IndexName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -5055,16 +5591,19 @@ pub static REPLICA_GLOBAL_SECONDARY_INDEX_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "ProvisionedThroughputOverride",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&PROVISIONED_THROUGHPUT_OVERRIDE),
         },
         Member {
             name: "OnDemandThroughputOverride",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ON_DEMAND_THROUGHPUT_OVERRIDE),
         },
         Member {
             name: "WarmThroughput",
+            json_name: None,
             required: false,
             schema: Schema::Structure(
                 &GLOBAL_SECONDARY_INDEX_WARM_THROUGHPUT_DESCRIPTION,
@@ -5079,6 +5618,7 @@ pub static REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_DESCRIPTION: Structure = Stru
     members: &[
         Member {
             name: "IndexName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -5088,11 +5628,13 @@ pub static REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_DESCRIPTION: Structure = Stru
         },
         Member {
             name: "IndexStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&INDEX_STATUS),
         },
         Member {
             name: "ProvisionedReadCapacityUnits",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -5105,11 +5647,13 @@ pub static REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_DESCRIPTION: Structure = Stru
         },
         Member {
             name: "ProvisionedReadCapacityAutoScalingSettings",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&AUTO_SCALING_SETTINGS_DESCRIPTION),
         },
         Member {
             name: "ProvisionedWriteCapacityUnits",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -5122,6 +5666,7 @@ pub static REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_DESCRIPTION: Structure = Stru
         },
         Member {
             name: "ProvisionedWriteCapacityAutoScalingSettings",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&AUTO_SCALING_SETTINGS_DESCRIPTION),
         },
@@ -5134,6 +5679,7 @@ pub static REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE: Structure = Structure
     members: &[
         Member {
             name: "IndexName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -5143,6 +5689,7 @@ pub static REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE: Structure = Structure
         },
         Member {
             name: "ProvisionedReadCapacityUnits",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -5155,6 +5702,7 @@ pub static REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE: Structure = Structure
         },
         Member {
             name: "ProvisionedReadCapacityAutoScalingSettingsUpdate",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&AUTO_SCALING_SETTINGS_UPDATE),
         },
@@ -5167,6 +5715,7 @@ pub static REPLICA_SETTINGS_DESCRIPTION: Structure = Structure {
     members: &[
         Member {
             name: "RegionName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5176,16 +5725,19 @@ pub static REPLICA_SETTINGS_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "ReplicaStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&REPLICA_STATUS),
         },
         Member {
             name: "ReplicaBillingModeSummary",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&BILLING_MODE_SUMMARY),
         },
         Member {
             name: "ReplicaProvisionedReadCapacityUnits",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -5198,11 +5750,13 @@ pub static REPLICA_SETTINGS_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "ReplicaProvisionedReadCapacityAutoScalingSettings",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&AUTO_SCALING_SETTINGS_DESCRIPTION),
         },
         Member {
             name: "ReplicaProvisionedWriteCapacityUnits",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -5215,11 +5769,13 @@ pub static REPLICA_SETTINGS_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "ReplicaProvisionedWriteCapacityAutoScalingSettings",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&AUTO_SCALING_SETTINGS_DESCRIPTION),
         },
         Member {
             name: "ReplicaGlobalSecondaryIndexSettings",
+            json_name: None,
             required: false,
             schema: Schema::List(
                 &REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_DESCRIPTION_LIST,
@@ -5227,6 +5783,7 @@ pub static REPLICA_SETTINGS_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "ReplicaTableClassSummary",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&TABLE_CLASS_SUMMARY),
         },
@@ -5239,6 +5796,7 @@ pub static REPLICA_SETTINGS_UPDATE: Structure = Structure {
     members: &[
         Member {
             name: "RegionName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5248,6 +5806,7 @@ pub static REPLICA_SETTINGS_UPDATE: Structure = Structure {
         },
         Member {
             name: "ReplicaProvisionedReadCapacityUnits",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -5260,16 +5819,19 @@ pub static REPLICA_SETTINGS_UPDATE: Structure = Structure {
         },
         Member {
             name: "ReplicaProvisionedReadCapacityAutoScalingSettingsUpdate",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&AUTO_SCALING_SETTINGS_UPDATE),
         },
         Member {
             name: "ReplicaGlobalSecondaryIndexSettingsUpdate",
+            json_name: None,
             required: false,
             schema: Schema::List(&REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE_LIST),
         },
         Member {
             name: "ReplicaTableClass",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&TABLE_CLASS),
         },
@@ -5299,11 +5861,13 @@ pub static REPLICA_UPDATE: Structure = Structure {
     members: &[
         Member {
             name: "Create",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&CREATE_REPLICA_ACTION),
         },
         Member {
             name: "Delete",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&DELETE_REPLICA_ACTION),
         },
@@ -5316,16 +5880,19 @@ pub static REPLICATION_GROUP_UPDATE: Structure = Structure {
     members: &[
         Member {
             name: "Create",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&CREATE_REPLICATION_GROUP_MEMBER_ACTION),
         },
         Member {
             name: "Update",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&UPDATE_REPLICATION_GROUP_MEMBER_ACTION),
         },
         Member {
             name: "Delete",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&DELETE_REPLICATION_GROUP_MEMBER_ACTION),
         },
@@ -5338,6 +5905,7 @@ pub static RESTORE_SUMMARY: Structure = Structure {
     members: &[
         Member {
             name: "SourceBackupArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(37, 1024)),
@@ -5347,6 +5915,7 @@ pub static RESTORE_SUMMARY: Structure = Structure {
         },
         Member {
             name: "SourceTableArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -5356,11 +5925,13 @@ pub static RESTORE_SUMMARY: Structure = Structure {
         },
         Member {
             name: "RestoreDateTime",
+            json_name: None,
             required: true,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "RestoreInProgress",
+            json_name: None,
             required: true,
             schema: Schema::Boolean,
         },
@@ -5373,6 +5944,7 @@ pub static RESTORE_TABLE_FROM_BACKUP_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "TargetTableName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -5382,6 +5954,7 @@ pub static RESTORE_TABLE_FROM_BACKUP_INPUT: Structure = Structure {
         },
         Member {
             name: "BackupArn",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(37, 1024)),
@@ -5391,31 +5964,37 @@ pub static RESTORE_TABLE_FROM_BACKUP_INPUT: Structure = Structure {
         },
         Member {
             name: "BillingModeOverride",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&BILLING_MODE),
         },
         Member {
             name: "GlobalSecondaryIndexOverride",
+            json_name: None,
             required: false,
             schema: Schema::List(&GLOBAL_SECONDARY_INDEX_LIST),
         },
         Member {
             name: "LocalSecondaryIndexOverride",
+            json_name: None,
             required: false,
             schema: Schema::List(&LOCAL_SECONDARY_INDEX_LIST),
         },
         Member {
             name: "ProvisionedThroughputOverride",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&PROVISIONED_THROUGHPUT),
         },
         Member {
             name: "OnDemandThroughputOverride",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ON_DEMAND_THROUGHPUT),
         },
         Member {
             name: "SSESpecificationOverride",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&SSE_SPECIFICATION),
         },
@@ -5428,6 +6007,7 @@ pub static RESTORE_TABLE_FROM_BACKUP_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "TableDescription",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&TABLE_DESCRIPTION),
         },
@@ -5440,6 +6020,7 @@ pub static RESTORE_TABLE_TO_POINT_IN_TIME_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "SourceTableArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -5449,6 +6030,7 @@ pub static RESTORE_TABLE_TO_POINT_IN_TIME_INPUT: Structure = Structure {
         },
         Member {
             name: "SourceTableName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -5458,6 +6040,7 @@ pub static RESTORE_TABLE_TO_POINT_IN_TIME_INPUT: Structure = Structure {
         },
         Member {
             name: "TargetTableName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -5467,41 +6050,49 @@ pub static RESTORE_TABLE_TO_POINT_IN_TIME_INPUT: Structure = Structure {
         },
         Member {
             name: "UseLatestRestorableTime",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "RestoreDateTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "BillingModeOverride",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&BILLING_MODE),
         },
         Member {
             name: "GlobalSecondaryIndexOverride",
+            json_name: None,
             required: false,
             schema: Schema::List(&GLOBAL_SECONDARY_INDEX_LIST),
         },
         Member {
             name: "LocalSecondaryIndexOverride",
+            json_name: None,
             required: false,
             schema: Schema::List(&LOCAL_SECONDARY_INDEX_LIST),
         },
         Member {
             name: "ProvisionedThroughputOverride",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&PROVISIONED_THROUGHPUT),
         },
         Member {
             name: "OnDemandThroughputOverride",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ON_DEMAND_THROUGHPUT),
         },
         Member {
             name: "SSESpecificationOverride",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&SSE_SPECIFICATION),
         },
@@ -5514,6 +6105,7 @@ pub static RESTORE_TABLE_TO_POINT_IN_TIME_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "TableDescription",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&TABLE_DESCRIPTION),
         },
@@ -5562,6 +6154,7 @@ pub static S3_BUCKET_SOURCE: Structure = Structure {
     members: &[
         Member {
             name: "S3BucketOwner",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5571,6 +6164,7 @@ pub static S3_BUCKET_SOURCE: Structure = Structure {
         },
         Member {
             name: "S3Bucket",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 255)),
@@ -5580,6 +6174,7 @@ pub static S3_BUCKET_SOURCE: Structure = Structure {
         },
         Member {
             name: "S3KeyPrefix",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 1024)),
@@ -5605,16 +6200,19 @@ pub static SSE_DESCRIPTION: Structure = Structure {
     members: &[
         Member {
             name: "Status",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&SSE_STATUS),
         },
         Member {
             name: "SSEType",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&SSE_TYPE),
         },
         Member {
             name: "KMSMasterKeyArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5624,6 +6222,7 @@ pub static SSE_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "InaccessibleEncryptionDateTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
@@ -5636,16 +6235,19 @@ pub static SSE_SPECIFICATION: Structure = Structure {
     members: &[
         Member {
             name: "Enabled",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "SSEType",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&SSE_TYPE),
         },
         Member {
             name: "KMSMasterKeyId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5689,6 +6291,7 @@ pub static SCAN_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "TableName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -5698,6 +6301,7 @@ pub static SCAN_INPUT: Structure = Structure {
         },
         Member {
             name: "IndexName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -5707,11 +6311,13 @@ pub static SCAN_INPUT: Structure = Structure {
         },
         Member {
             name: "AttributesToGet",
+            json_name: None,
             required: false,
             schema: Schema::List(&ATTRIBUTE_NAME_LIST),
         },
         Member {
             name: "Limit",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -5724,31 +6330,37 @@ pub static SCAN_INPUT: Structure = Structure {
         },
         Member {
             name: "Select",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&SELECT),
         },
         Member {
             name: "ScanFilter",
+            json_name: None,
             required: false,
             schema: Schema::Map(&FILTER_CONDITION_MAP),
         },
         Member {
             name: "ConditionalOperator",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&CONDITIONAL_OPERATOR),
         },
         Member {
             name: "ExclusiveStartKey",
+            json_name: None,
             required: false,
             schema: Schema::Map(&KEY),
         },
         Member {
             name: "ReturnConsumedCapacity",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&RETURN_CONSUMED_CAPACITY),
         },
         Member {
             name: "TotalSegments",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -5764,6 +6376,7 @@ pub static SCAN_INPUT: Structure = Structure {
         },
         Member {
             name: "Segment",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -5779,6 +6392,7 @@ pub static SCAN_INPUT: Structure = Structure {
         },
         Member {
             name: "ProjectionExpression",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5788,6 +6402,7 @@ pub static SCAN_INPUT: Structure = Structure {
         },
         Member {
             name: "FilterExpression",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5797,16 +6412,19 @@ pub static SCAN_INPUT: Structure = Structure {
         },
         Member {
             name: "ExpressionAttributeNames",
+            json_name: None,
             required: false,
             schema: Schema::Map(&EXPRESSION_ATTRIBUTE_NAME_MAP),
         },
         Member {
             name: "ExpressionAttributeValues",
+            json_name: None,
             required: false,
             schema: Schema::Map(&EXPRESSION_ATTRIBUTE_VALUE_MAP),
         },
         Member {
             name: "ConsistentRead",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
@@ -5819,11 +6437,13 @@ pub static SCAN_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "Items",
+            json_name: None,
             required: false,
             schema: Schema::List(&ITEM_LIST),
         },
         Member {
             name: "Count",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -5833,6 +6453,7 @@ pub static SCAN_OUTPUT: Structure = Structure {
         },
         Member {
             name: "ScannedCount",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -5842,11 +6463,13 @@ pub static SCAN_OUTPUT: Structure = Structure {
         },
         Member {
             name: "LastEvaluatedKey",
+            json_name: None,
             required: false,
             schema: Schema::Map(&KEY),
         },
         Member {
             name: "ConsumedCapacity",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&CONSUMED_CAPACITY),
         },
@@ -5873,6 +6496,7 @@ pub static SOURCE_TABLE_DETAILS: Structure = Structure {
     members: &[
         Member {
             name: "TableName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -5882,6 +6506,7 @@ pub static SOURCE_TABLE_DETAILS: Structure = Structure {
         },
         Member {
             name: "TableId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -5891,6 +6516,7 @@ pub static SOURCE_TABLE_DETAILS: Structure = Structure {
         },
         Member {
             name: "TableArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -5900,6 +6526,7 @@ pub static SOURCE_TABLE_DETAILS: Structure = Structure {
         },
         Member {
             name: "TableSizeBytes",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -5909,26 +6536,31 @@ pub static SOURCE_TABLE_DETAILS: Structure = Structure {
         },
         Member {
             name: "KeySchema",
+            json_name: None,
             required: true,
             schema: Schema::List(&KEY_SCHEMA),
         },
         Member {
             name: "TableCreationDateTime",
+            json_name: None,
             required: true,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "ProvisionedThroughput",
+            json_name: None,
             required: true,
             schema: Schema::Structure(&PROVISIONED_THROUGHPUT),
         },
         Member {
             name: "OnDemandThroughput",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ON_DEMAND_THROUGHPUT),
         },
         Member {
             name: "ItemCount",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -5941,6 +6573,7 @@ pub static SOURCE_TABLE_DETAILS: Structure = Structure {
         },
         Member {
             name: "BillingMode",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&BILLING_MODE),
         },
@@ -5953,26 +6586,31 @@ pub static SOURCE_TABLE_FEATURE_DETAILS: Structure = Structure {
     members: &[
         Member {
             name: "LocalSecondaryIndexes",
+            json_name: None,
             required: false,
             schema: Schema::List(&LOCAL_SECONDARY_INDEXES),
         },
         Member {
             name: "GlobalSecondaryIndexes",
+            json_name: None,
             required: false,
             schema: Schema::List(&GLOBAL_SECONDARY_INDEXES),
         },
         Member {
             name: "StreamDescription",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&STREAM_SPECIFICATION),
         },
         Member {
             name: "TimeToLiveDescription",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&TIME_TO_LIVE_DESCRIPTION),
         },
         Member {
             name: "SSEDescription",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&SSE_DESCRIPTION),
         },
@@ -5985,11 +6623,13 @@ pub static STREAM_SPECIFICATION: Structure = Structure {
     members: &[
         Member {
             name: "StreamEnabled",
+            json_name: None,
             required: true,
             schema: Schema::Boolean,
         },
         Member {
             name: "StreamViewType",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&STREAM_VIEW_TYPE),
         },
@@ -6011,6 +6651,7 @@ pub static TABLE_AUTO_SCALING_DESCRIPTION: Structure = Structure {
     members: &[
         Member {
             name: "TableName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -6020,11 +6661,13 @@ pub static TABLE_AUTO_SCALING_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "TableStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&TABLE_STATUS),
         },
         Member {
             name: "Replicas",
+            json_name: None,
             required: false,
             schema: Schema::List(&REPLICA_AUTO_SCALING_DESCRIPTION_LIST),
         },
@@ -6046,11 +6689,13 @@ pub static TABLE_CLASS_SUMMARY: Structure = Structure {
     members: &[
         Member {
             name: "TableClass",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&TABLE_CLASS),
         },
         Member {
             name: "LastUpdateDateTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
@@ -6063,6 +6708,7 @@ pub static TABLE_CREATION_PARAMETERS: Structure = Structure {
     members: &[
         Member {
             name: "TableName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -6072,36 +6718,43 @@ pub static TABLE_CREATION_PARAMETERS: Structure = Structure {
         },
         Member {
             name: "AttributeDefinitions",
+            json_name: None,
             required: true,
             schema: Schema::List(&ATTRIBUTE_DEFINITIONS),
         },
         Member {
             name: "KeySchema",
+            json_name: None,
             required: true,
             schema: Schema::List(&KEY_SCHEMA),
         },
         Member {
             name: "BillingMode",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&BILLING_MODE),
         },
         Member {
             name: "ProvisionedThroughput",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&PROVISIONED_THROUGHPUT),
         },
         Member {
             name: "OnDemandThroughput",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ON_DEMAND_THROUGHPUT),
         },
         Member {
             name: "SSESpecification",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&SSE_SPECIFICATION),
         },
         Member {
             name: "GlobalSecondaryIndexes",
+            json_name: None,
             required: false,
             schema: Schema::List(&GLOBAL_SECONDARY_INDEX_LIST),
         },
@@ -6114,11 +6767,13 @@ pub static TABLE_DESCRIPTION: Structure = Structure {
     members: &[
         Member {
             name: "AttributeDefinitions",
+            json_name: None,
             required: false,
             schema: Schema::List(&ATTRIBUTE_DEFINITIONS),
         },
         Member {
             name: "TableName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -6128,26 +6783,31 @@ pub static TABLE_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "KeySchema",
+            json_name: None,
             required: false,
             schema: Schema::List(&KEY_SCHEMA),
         },
         Member {
             name: "TableStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&TABLE_STATUS),
         },
         Member {
             name: "CreationDateTime",
+            json_name: None,
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
         Member {
             name: "ProvisionedThroughput",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&PROVISIONED_THROUGHPUT_DESCRIPTION),
         },
         Member {
             name: "TableSizeBytes",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -6157,6 +6817,7 @@ pub static TABLE_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "ItemCount",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -6166,6 +6827,7 @@ pub static TABLE_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "TableArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6175,6 +6837,7 @@ pub static TABLE_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "TableId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6184,26 +6847,31 @@ pub static TABLE_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "BillingModeSummary",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&BILLING_MODE_SUMMARY),
         },
         Member {
             name: "LocalSecondaryIndexes",
+            json_name: None,
             required: false,
             schema: Schema::List(&LOCAL_SECONDARY_INDEX_DESCRIPTION_LIST),
         },
         Member {
             name: "GlobalSecondaryIndexes",
+            json_name: None,
             required: false,
             schema: Schema::List(&GLOBAL_SECONDARY_INDEX_DESCRIPTION_LIST),
         },
         Member {
             name: "StreamSpecification",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&STREAM_SPECIFICATION),
         },
         Member {
             name: "LatestStreamLabel",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6213,6 +6881,7 @@ pub static TABLE_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "LatestStreamArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(37, 1024)),
@@ -6222,6 +6891,7 @@ pub static TABLE_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "GlobalTableVersion",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6231,46 +6901,55 @@ pub static TABLE_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "Replicas",
+            json_name: None,
             required: false,
             schema: Schema::List(&REPLICA_DESCRIPTION_LIST),
         },
         Member {
             name: "RestoreSummary",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&RESTORE_SUMMARY),
         },
         Member {
             name: "SSEDescription",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&SSE_DESCRIPTION),
         },
         Member {
             name: "ArchivalSummary",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ARCHIVAL_SUMMARY),
         },
         Member {
             name: "TableClassSummary",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&TABLE_CLASS_SUMMARY),
         },
         Member {
             name: "DeletionProtectionEnabled",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "OnDemandThroughput",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ON_DEMAND_THROUGHPUT),
         },
         Member {
             name: "WarmThroughput",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&TABLE_WARM_THROUGHPUT_DESCRIPTION),
         },
         Member {
             name: "MultiRegionConsistency",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&MULTI_REGION_CONSISTENCY),
         },
@@ -6300,6 +6979,7 @@ pub static TABLE_WARM_THROUGHPUT_DESCRIPTION: Structure = Structure {
     members: &[
         Member {
             name: "ReadUnitsPerSecond",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -6312,6 +6992,7 @@ pub static TABLE_WARM_THROUGHPUT_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "WriteUnitsPerSecond",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -6324,6 +7005,7 @@ pub static TABLE_WARM_THROUGHPUT_DESCRIPTION: Structure = Structure {
         },
         Member {
             name: "Status",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&TABLE_STATUS),
         },
@@ -6336,6 +7018,7 @@ pub static TAG: Structure = Structure {
     members: &[
         Member {
             name: "Key",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 128)),
@@ -6345,6 +7028,7 @@ pub static TAG: Structure = Structure {
         },
         Member {
             name: "Value",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 256)),
@@ -6361,6 +7045,7 @@ pub static TAG_RESOURCE_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "ResourceArn",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1283)),
@@ -6370,6 +7055,7 @@ pub static TAG_RESOURCE_INPUT: Structure = Structure {
         },
         Member {
             name: "Tags",
+            json_name: None,
             required: true,
             schema: Schema::List(&TAG_LIST),
         },
@@ -6382,11 +7068,13 @@ pub static TIME_TO_LIVE_DESCRIPTION: Structure = Structure {
     members: &[
         Member {
             name: "TimeToLiveStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&TIME_TO_LIVE_STATUS),
         },
         Member {
             name: "AttributeName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 255)),
@@ -6403,11 +7091,13 @@ pub static TIME_TO_LIVE_SPECIFICATION: Structure = Structure {
     members: &[
         Member {
             name: "Enabled",
+            json_name: None,
             required: true,
             schema: Schema::Boolean,
         },
         Member {
             name: "AttributeName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 255)),
@@ -6433,6 +7123,7 @@ pub static TRANSACT_GET_ITEM: Structure = Structure {
     members: &[
         Member {
             name: "Get",
+            json_name: None,
             required: true,
             schema: Schema::Structure(&GET),
         },
@@ -6445,11 +7136,13 @@ pub static TRANSACT_GET_ITEMS_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "TransactItems",
+            json_name: None,
             required: true,
             schema: Schema::List(&TRANSACT_GET_ITEM_LIST),
         },
         Member {
             name: "ReturnConsumedCapacity",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&RETURN_CONSUMED_CAPACITY),
         },
@@ -6462,11 +7155,13 @@ pub static TRANSACT_GET_ITEMS_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "ConsumedCapacity",
+            json_name: None,
             required: false,
             schema: Schema::List(&CONSUMED_CAPACITY_MULTIPLE),
         },
         Member {
             name: "Responses",
+            json_name: None,
             required: false,
             schema: Schema::List(&ITEM_RESPONSE_LIST),
         },
@@ -6479,21 +7174,25 @@ pub static TRANSACT_WRITE_ITEM: Structure = Structure {
     members: &[
         Member {
             name: "ConditionCheck",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&CONDITION_CHECK),
         },
         Member {
             name: "Put",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&PUT),
         },
         Member {
             name: "Delete",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&DELETE),
         },
         Member {
             name: "Update",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&UPDATE),
         },
@@ -6506,21 +7205,25 @@ pub static TRANSACT_WRITE_ITEMS_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "TransactItems",
+            json_name: None,
             required: true,
             schema: Schema::List(&TRANSACT_WRITE_ITEM_LIST),
         },
         Member {
             name: "ReturnConsumedCapacity",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&RETURN_CONSUMED_CAPACITY),
         },
         Member {
             name: "ReturnItemCollectionMetrics",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&RETURN_ITEM_COLLECTION_METRICS),
         },
         Member {
             name: "ClientRequestToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 36)),
@@ -6537,11 +7240,13 @@ pub static TRANSACT_WRITE_ITEMS_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "ConsumedCapacity",
+            json_name: None,
             required: false,
             schema: Schema::List(&CONSUMED_CAPACITY_MULTIPLE),
         },
         Member {
             name: "ItemCollectionMetrics",
+            json_name: None,
             required: false,
             schema: Schema::Map(&ITEM_COLLECTION_METRICS_PER_TABLE),
         },
@@ -6554,6 +7259,7 @@ pub static UNTAG_RESOURCE_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "ResourceArn",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1283)),
@@ -6563,6 +7269,7 @@ pub static UNTAG_RESOURCE_INPUT: Structure = Structure {
         },
         Member {
             name: "TagKeys",
+            json_name: None,
             required: true,
             schema: Schema::List(&TAG_KEY_LIST),
         },
@@ -6575,11 +7282,13 @@ pub static UPDATE: Structure = Structure {
     members: &[
         Member {
             name: "Key",
+            json_name: None,
             required: true,
             schema: Schema::Map(&KEY),
         },
         Member {
             name: "UpdateExpression",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6589,6 +7298,7 @@ pub static UPDATE: Structure = Structure {
         },
         Member {
             name: "TableName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -6598,6 +7308,7 @@ pub static UPDATE: Structure = Structure {
         },
         Member {
             name: "ConditionExpression",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6607,16 +7318,19 @@ pub static UPDATE: Structure = Structure {
         },
         Member {
             name: "ExpressionAttributeNames",
+            json_name: None,
             required: false,
             schema: Schema::Map(&EXPRESSION_ATTRIBUTE_NAME_MAP),
         },
         Member {
             name: "ExpressionAttributeValues",
+            json_name: None,
             required: false,
             schema: Schema::Map(&EXPRESSION_ATTRIBUTE_VALUE_MAP),
         },
         Member {
             name: "ReturnValuesOnConditionCheckFailure",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&RETURN_VALUES_ON_CONDITION_CHECK_FAILURE),
         },
@@ -6629,6 +7343,7 @@ pub static UPDATE_CONTINUOUS_BACKUPS_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "TableName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -6638,6 +7353,7 @@ pub static UPDATE_CONTINUOUS_BACKUPS_INPUT: Structure = Structure {
         },
         Member {
             name: "PointInTimeRecoverySpecification",
+            json_name: None,
             required: true,
             schema: Schema::Structure(&POINT_IN_TIME_RECOVERY_SPECIFICATION),
         },
@@ -6650,6 +7366,7 @@ pub static UPDATE_CONTINUOUS_BACKUPS_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "ContinuousBackupsDescription",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&CONTINUOUS_BACKUPS_DESCRIPTION),
         },
@@ -6662,6 +7379,7 @@ pub static UPDATE_CONTRIBUTOR_INSIGHTS_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "TableName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -6671,6 +7389,7 @@ pub static UPDATE_CONTRIBUTOR_INSIGHTS_INPUT: Structure = Structure {
         },
         Member {
             name: "IndexName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -6680,6 +7399,7 @@ pub static UPDATE_CONTRIBUTOR_INSIGHTS_INPUT: Structure = Structure {
         },
         Member {
             name: "ContributorInsightsAction",
+            json_name: None,
             required: true,
             schema: Schema::Enum(&CONTRIBUTOR_INSIGHTS_ACTION),
         },
@@ -6692,6 +7412,7 @@ pub static UPDATE_CONTRIBUTOR_INSIGHTS_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "TableName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -6701,6 +7422,7 @@ pub static UPDATE_CONTRIBUTOR_INSIGHTS_OUTPUT: Structure = Structure {
         },
         Member {
             name: "IndexName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -6710,6 +7432,7 @@ pub static UPDATE_CONTRIBUTOR_INSIGHTS_OUTPUT: Structure = Structure {
         },
         Member {
             name: "ContributorInsightsStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&CONTRIBUTOR_INSIGHTS_STATUS),
         },
@@ -6722,6 +7445,7 @@ pub static UPDATE_GLOBAL_SECONDARY_INDEX_ACTION: Structure = Structure {
     members: &[
         Member {
             name: "IndexName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -6731,16 +7455,19 @@ pub static UPDATE_GLOBAL_SECONDARY_INDEX_ACTION: Structure = Structure {
         },
         Member {
             name: "ProvisionedThroughput",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&PROVISIONED_THROUGHPUT),
         },
         Member {
             name: "OnDemandThroughput",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ON_DEMAND_THROUGHPUT),
         },
         Member {
             name: "WarmThroughput",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&WARM_THROUGHPUT),
         },
@@ -6753,6 +7480,7 @@ pub static UPDATE_GLOBAL_TABLE_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "GlobalTableName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -6762,6 +7490,7 @@ pub static UPDATE_GLOBAL_TABLE_INPUT: Structure = Structure {
         },
         Member {
             name: "ReplicaUpdates",
+            json_name: None,
             required: true,
             schema: Schema::List(&REPLICA_UPDATE_LIST),
         },
@@ -6774,6 +7503,7 @@ pub static UPDATE_GLOBAL_TABLE_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "GlobalTableDescription",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&GLOBAL_TABLE_DESCRIPTION),
         },
@@ -6786,6 +7516,7 @@ pub static UPDATE_GLOBAL_TABLE_SETTINGS_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "GlobalTableName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -6795,11 +7526,13 @@ pub static UPDATE_GLOBAL_TABLE_SETTINGS_INPUT: Structure = Structure {
         },
         Member {
             name: "GlobalTableBillingMode",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&BILLING_MODE),
         },
         Member {
             name: "GlobalTableProvisionedWriteCapacityUnits",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -6812,11 +7545,13 @@ pub static UPDATE_GLOBAL_TABLE_SETTINGS_INPUT: Structure = Structure {
         },
         Member {
             name: "GlobalTableProvisionedWriteCapacityAutoScalingSettingsUpdate",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&AUTO_SCALING_SETTINGS_UPDATE),
         },
         Member {
             name: "GlobalTableGlobalSecondaryIndexSettingsUpdate",
+            json_name: None,
             required: false,
             schema: Schema::List(
                 &GLOBAL_TABLE_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE_LIST,
@@ -6824,6 +7559,7 @@ pub static UPDATE_GLOBAL_TABLE_SETTINGS_INPUT: Structure = Structure {
         },
         Member {
             name: "ReplicaSettingsUpdate",
+            json_name: None,
             required: false,
             schema: Schema::List(&REPLICA_SETTINGS_UPDATE_LIST),
         },
@@ -6836,6 +7572,7 @@ pub static UPDATE_GLOBAL_TABLE_SETTINGS_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "GlobalTableName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -6845,6 +7582,7 @@ pub static UPDATE_GLOBAL_TABLE_SETTINGS_OUTPUT: Structure = Structure {
         },
         Member {
             name: "ReplicaSettings",
+            json_name: None,
             required: false,
             schema: Schema::List(&REPLICA_SETTINGS_DESCRIPTION_LIST),
         },
@@ -6857,6 +7595,7 @@ pub static UPDATE_ITEM_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "TableName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -6866,41 +7605,49 @@ pub static UPDATE_ITEM_INPUT: Structure = Structure {
         },
         Member {
             name: "Key",
+            json_name: None,
             required: true,
             schema: Schema::Map(&KEY),
         },
         Member {
             name: "AttributeUpdates",
+            json_name: None,
             required: false,
             schema: Schema::Map(&ATTRIBUTE_UPDATES),
         },
         Member {
             name: "Expected",
+            json_name: None,
             required: false,
             schema: Schema::Map(&EXPECTED_ATTRIBUTE_MAP),
         },
         Member {
             name: "ConditionalOperator",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&CONDITIONAL_OPERATOR),
         },
         Member {
             name: "ReturnValues",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&RETURN_VALUE),
         },
         Member {
             name: "ReturnConsumedCapacity",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&RETURN_CONSUMED_CAPACITY),
         },
         Member {
             name: "ReturnItemCollectionMetrics",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&RETURN_ITEM_COLLECTION_METRICS),
         },
         Member {
             name: "UpdateExpression",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6910,6 +7657,7 @@ pub static UPDATE_ITEM_INPUT: Structure = Structure {
         },
         Member {
             name: "ConditionExpression",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -6919,16 +7667,19 @@ pub static UPDATE_ITEM_INPUT: Structure = Structure {
         },
         Member {
             name: "ExpressionAttributeNames",
+            json_name: None,
             required: false,
             schema: Schema::Map(&EXPRESSION_ATTRIBUTE_NAME_MAP),
         },
         Member {
             name: "ExpressionAttributeValues",
+            json_name: None,
             required: false,
             schema: Schema::Map(&EXPRESSION_ATTRIBUTE_VALUE_MAP),
         },
         Member {
             name: "ReturnValuesOnConditionCheckFailure",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&RETURN_VALUES_ON_CONDITION_CHECK_FAILURE),
         },
@@ -6941,16 +7692,19 @@ pub static UPDATE_ITEM_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "Attributes",
+            json_name: None,
             required: false,
             schema: Schema::Map(&ATTRIBUTE_MAP),
         },
         Member {
             name: "ConsumedCapacity",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&CONSUMED_CAPACITY),
         },
         Member {
             name: "ItemCollectionMetrics",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ITEM_COLLECTION_METRICS),
         },
@@ -6963,6 +7717,7 @@ pub static UPDATE_KINESIS_STREAMING_CONFIGURATION: Structure = Structure {
     members: &[
         Member {
             name: "ApproximateCreationDateTimePrecision",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&APPROXIMATE_CREATION_DATE_TIME_PRECISION),
         },
@@ -6975,6 +7730,7 @@ pub static UPDATE_KINESIS_STREAMING_DESTINATION_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "TableName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -6984,6 +7740,7 @@ pub static UPDATE_KINESIS_STREAMING_DESTINATION_INPUT: Structure = Structure {
         },
         Member {
             name: "StreamArn",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(37, 1024)),
@@ -6993,6 +7750,7 @@ pub static UPDATE_KINESIS_STREAMING_DESTINATION_INPUT: Structure = Structure {
         },
         Member {
             name: "UpdateKinesisStreamingConfiguration",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&UPDATE_KINESIS_STREAMING_CONFIGURATION),
         },
@@ -7005,6 +7763,7 @@ pub static UPDATE_KINESIS_STREAMING_DESTINATION_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "TableName",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 255)),
@@ -7014,6 +7773,7 @@ pub static UPDATE_KINESIS_STREAMING_DESTINATION_OUTPUT: Structure = Structure {
         },
         Member {
             name: "StreamArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(37, 1024)),
@@ -7023,11 +7783,13 @@ pub static UPDATE_KINESIS_STREAMING_DESTINATION_OUTPUT: Structure = Structure {
         },
         Member {
             name: "DestinationStatus",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&DESTINATION_STATUS),
         },
         Member {
             name: "UpdateKinesisStreamingConfiguration",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&UPDATE_KINESIS_STREAMING_CONFIGURATION),
         },
@@ -7040,6 +7802,7 @@ pub static UPDATE_REPLICATION_GROUP_MEMBER_ACTION: Structure = Structure {
     members: &[
         Member {
             name: "RegionName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -7049,6 +7812,7 @@ pub static UPDATE_REPLICATION_GROUP_MEMBER_ACTION: Structure = Structure {
         },
         Member {
             name: "KMSMasterKeyId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -7058,21 +7822,25 @@ pub static UPDATE_REPLICATION_GROUP_MEMBER_ACTION: Structure = Structure {
         },
         Member {
             name: "ProvisionedThroughputOverride",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&PROVISIONED_THROUGHPUT_OVERRIDE),
         },
         Member {
             name: "OnDemandThroughputOverride",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ON_DEMAND_THROUGHPUT_OVERRIDE),
         },
         Member {
             name: "GlobalSecondaryIndexes",
+            json_name: None,
             required: false,
             schema: Schema::List(&REPLICA_GLOBAL_SECONDARY_INDEX_LIST),
         },
         Member {
             name: "TableClassOverride",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&TABLE_CLASS),
         },
@@ -7085,11 +7853,13 @@ pub static UPDATE_TABLE_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "AttributeDefinitions",
+            json_name: None,
             required: false,
             schema: Schema::List(&ATTRIBUTE_DEFINITIONS),
         },
         Member {
             name: "TableName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -7099,56 +7869,67 @@ pub static UPDATE_TABLE_INPUT: Structure = Structure {
         },
         Member {
             name: "BillingMode",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&BILLING_MODE),
         },
         Member {
             name: "ProvisionedThroughput",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&PROVISIONED_THROUGHPUT),
         },
         Member {
             name: "GlobalSecondaryIndexUpdates",
+            json_name: None,
             required: false,
             schema: Schema::List(&GLOBAL_SECONDARY_INDEX_UPDATE_LIST),
         },
         Member {
             name: "StreamSpecification",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&STREAM_SPECIFICATION),
         },
         Member {
             name: "SSESpecification",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&SSE_SPECIFICATION),
         },
         Member {
             name: "ReplicaUpdates",
+            json_name: None,
             required: false,
             schema: Schema::List(&REPLICATION_GROUP_UPDATE_LIST),
         },
         Member {
             name: "TableClass",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&TABLE_CLASS),
         },
         Member {
             name: "DeletionProtectionEnabled",
+            json_name: None,
             required: false,
             schema: Schema::Boolean,
         },
         Member {
             name: "MultiRegionConsistency",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&MULTI_REGION_CONSISTENCY),
         },
         Member {
             name: "OnDemandThroughput",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&ON_DEMAND_THROUGHPUT),
         },
         Member {
             name: "WarmThroughput",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&WARM_THROUGHPUT),
         },
@@ -7161,6 +7942,7 @@ pub static UPDATE_TABLE_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "TableDescription",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&TABLE_DESCRIPTION),
         },
@@ -7173,11 +7955,13 @@ pub static UPDATE_TABLE_REPLICA_AUTO_SCALING_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "GlobalSecondaryIndexUpdates",
+            json_name: None,
             required: false,
             schema: Schema::List(&GLOBAL_SECONDARY_INDEX_AUTO_SCALING_UPDATE_LIST),
         },
         Member {
             name: "TableName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -7187,11 +7971,13 @@ pub static UPDATE_TABLE_REPLICA_AUTO_SCALING_INPUT: Structure = Structure {
         },
         Member {
             name: "ProvisionedWriteCapacityAutoScalingUpdate",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&AUTO_SCALING_SETTINGS_UPDATE),
         },
         Member {
             name: "ReplicaUpdates",
+            json_name: None,
             required: false,
             schema: Schema::List(&REPLICA_AUTO_SCALING_UPDATE_LIST),
         },
@@ -7204,6 +7990,7 @@ pub static UPDATE_TABLE_REPLICA_AUTO_SCALING_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "TableAutoScalingDescription",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&TABLE_AUTO_SCALING_DESCRIPTION),
         },
@@ -7216,6 +8003,7 @@ pub static UPDATE_TIME_TO_LIVE_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "TableName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 1024)),
@@ -7225,6 +8013,7 @@ pub static UPDATE_TIME_TO_LIVE_INPUT: Structure = Structure {
         },
         Member {
             name: "TimeToLiveSpecification",
+            json_name: None,
             required: true,
             schema: Schema::Structure(&TIME_TO_LIVE_SPECIFICATION),
         },
@@ -7237,6 +8026,7 @@ pub static UPDATE_TIME_TO_LIVE_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "TimeToLiveSpecification",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&TIME_TO_LIVE_SPECIFICATION),
         },
@@ -7249,6 +8039,7 @@ pub static WARM_THROUGHPUT: Structure = Structure {
     members: &[
         Member {
             name: "ReadUnitsPerSecond",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -7258,6 +8049,7 @@ pub static WARM_THROUGHPUT: Structure = Structure {
         },
         Member {
             name: "WriteUnitsPerSecond",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -7274,11 +8066,13 @@ pub static WRITE_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "PutRequest",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&PUT_REQUEST),
         },
         Member {
             name: "DeleteRequest",
+            json_name: None,
             required: false,
             schema: Schema::Structure(&DELETE_REQUEST),
         },

@@ -12,6 +12,7 @@ pub static ADD_PERMISSION_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "QueueUrl",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -21,6 +22,7 @@ pub static ADD_PERMISSION_REQUEST: Structure = Structure {
         },
         Member {
             name: "Label",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -30,11 +32,13 @@ pub static ADD_PERMISSION_REQUEST: Structure = Structure {
         },
         Member {
             name: "AWSAccountIds",
+            json_name: None,
             required: true,
             schema: Schema::List(&AWS_ACCOUNT_ID_LIST),
         },
         Member {
             name: "Actions",
+            json_name: None,
             required: true,
             schema: Schema::List(&ACTION_NAME_LIST),
         },
@@ -47,6 +51,7 @@ pub static BATCH_RESULT_ERROR_ENTRY: Structure = Structure {
     members: &[
         Member {
             name: "Id",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -56,11 +61,13 @@ pub static BATCH_RESULT_ERROR_ENTRY: Structure = Structure {
         },
         Member {
             name: "SenderFault",
+            json_name: None,
             required: true,
             schema: Schema::Boolean,
         },
         Member {
             name: "Code",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -70,6 +77,7 @@ pub static BATCH_RESULT_ERROR_ENTRY: Structure = Structure {
         },
         Member {
             name: "Message",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -86,6 +94,7 @@ pub static CANCEL_MESSAGE_MOVE_TASK_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "TaskHandle",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -102,6 +111,7 @@ pub static CANCEL_MESSAGE_MOVE_TASK_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "ApproximateNumberOfMessagesMoved",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -118,6 +128,7 @@ pub static CHANGE_MESSAGE_VISIBILITY_BATCH_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "QueueUrl",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -127,6 +138,7 @@ pub static CHANGE_MESSAGE_VISIBILITY_BATCH_REQUEST: Structure = Structure {
         },
         Member {
             name: "Entries",
+            json_name: None,
             required: true,
             schema: Schema::List(&CHANGE_MESSAGE_VISIBILITY_BATCH_REQUEST_ENTRY_LIST),
         },
@@ -139,6 +151,7 @@ pub static CHANGE_MESSAGE_VISIBILITY_BATCH_REQUEST_ENTRY: Structure = Structure 
     members: &[
         Member {
             name: "Id",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -148,6 +161,7 @@ pub static CHANGE_MESSAGE_VISIBILITY_BATCH_REQUEST_ENTRY: Structure = Structure 
         },
         Member {
             name: "ReceiptHandle",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -157,6 +171,7 @@ pub static CHANGE_MESSAGE_VISIBILITY_BATCH_REQUEST_ENTRY: Structure = Structure 
         },
         Member {
             name: "VisibilityTimeout",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -173,11 +188,13 @@ pub static CHANGE_MESSAGE_VISIBILITY_BATCH_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "Successful",
+            json_name: None,
             required: true,
             schema: Schema::List(&CHANGE_MESSAGE_VISIBILITY_BATCH_RESULT_ENTRY_LIST),
         },
         Member {
             name: "Failed",
+            json_name: None,
             required: true,
             schema: Schema::List(&BATCH_RESULT_ERROR_ENTRY_LIST),
         },
@@ -190,6 +207,7 @@ pub static CHANGE_MESSAGE_VISIBILITY_BATCH_RESULT_ENTRY: Structure = Structure {
     members: &[
         Member {
             name: "Id",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -206,6 +224,7 @@ pub static CHANGE_MESSAGE_VISIBILITY_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "QueueUrl",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -215,6 +234,7 @@ pub static CHANGE_MESSAGE_VISIBILITY_REQUEST: Structure = Structure {
         },
         Member {
             name: "ReceiptHandle",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -224,6 +244,7 @@ pub static CHANGE_MESSAGE_VISIBILITY_REQUEST: Structure = Structure {
         },
         Member {
             name: "VisibilityTimeout",
+            json_name: None,
             required: true,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -240,6 +261,7 @@ pub static CREATE_QUEUE_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "QueueName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -249,11 +271,13 @@ pub static CREATE_QUEUE_REQUEST: Structure = Structure {
         },
         Member {
             name: "Attributes",
+            json_name: None,
             required: false,
             schema: Schema::Map(&QUEUE_ATTRIBUTE_MAP),
         },
         Member {
             name: "tags",
+            json_name: None,
             required: false,
             schema: Schema::Map(&TAG_MAP),
         },
@@ -266,6 +290,7 @@ pub static CREATE_QUEUE_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "QueueUrl",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -282,6 +307,7 @@ pub static DELETE_MESSAGE_BATCH_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "QueueUrl",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -291,6 +317,7 @@ pub static DELETE_MESSAGE_BATCH_REQUEST: Structure = Structure {
         },
         Member {
             name: "Entries",
+            json_name: None,
             required: true,
             schema: Schema::List(&DELETE_MESSAGE_BATCH_REQUEST_ENTRY_LIST),
         },
@@ -303,6 +330,7 @@ pub static DELETE_MESSAGE_BATCH_REQUEST_ENTRY: Structure = Structure {
     members: &[
         Member {
             name: "Id",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -312,6 +340,7 @@ pub static DELETE_MESSAGE_BATCH_REQUEST_ENTRY: Structure = Structure {
         },
         Member {
             name: "ReceiptHandle",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -328,11 +357,13 @@ pub static DELETE_MESSAGE_BATCH_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "Successful",
+            json_name: None,
             required: true,
             schema: Schema::List(&DELETE_MESSAGE_BATCH_RESULT_ENTRY_LIST),
         },
         Member {
             name: "Failed",
+            json_name: None,
             required: true,
             schema: Schema::List(&BATCH_RESULT_ERROR_ENTRY_LIST),
         },
@@ -345,6 +376,7 @@ pub static DELETE_MESSAGE_BATCH_RESULT_ENTRY: Structure = Structure {
     members: &[
         Member {
             name: "Id",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -361,6 +393,7 @@ pub static DELETE_MESSAGE_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "QueueUrl",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -370,6 +403,7 @@ pub static DELETE_MESSAGE_REQUEST: Structure = Structure {
         },
         Member {
             name: "ReceiptHandle",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -386,6 +420,7 @@ pub static DELETE_QUEUE_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "QueueUrl",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -402,6 +437,7 @@ pub static GET_QUEUE_ATTRIBUTES_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "QueueUrl",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -411,6 +447,7 @@ pub static GET_QUEUE_ATTRIBUTES_REQUEST: Structure = Structure {
         },
         Member {
             name: "AttributeNames",
+            json_name: None,
             required: false,
             schema: Schema::List(&ATTRIBUTE_NAME_LIST),
         },
@@ -423,6 +460,7 @@ pub static GET_QUEUE_ATTRIBUTES_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "Attributes",
+            json_name: None,
             required: false,
             schema: Schema::Map(&QUEUE_ATTRIBUTE_MAP),
         },
@@ -435,6 +473,7 @@ pub static GET_QUEUE_URL_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "QueueName",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -444,6 +483,7 @@ pub static GET_QUEUE_URL_REQUEST: Structure = Structure {
         },
         Member {
             name: "QueueOwnerAWSAccountId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -460,6 +500,7 @@ pub static GET_QUEUE_URL_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "QueueUrl",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -476,6 +517,7 @@ pub static LIST_DEAD_LETTER_SOURCE_QUEUES_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "QueueUrl",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -485,6 +527,7 @@ pub static LIST_DEAD_LETTER_SOURCE_QUEUES_REQUEST: Structure = Structure {
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -494,6 +537,7 @@ pub static LIST_DEAD_LETTER_SOURCE_QUEUES_REQUEST: Structure = Structure {
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -510,11 +554,13 @@ pub static LIST_DEAD_LETTER_SOURCE_QUEUES_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "queueUrls",
+            json_name: None,
             required: true,
             schema: Schema::List(&QUEUE_URL_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -531,6 +577,7 @@ pub static LIST_MESSAGE_MOVE_TASKS_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "SourceArn",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -540,6 +587,7 @@ pub static LIST_MESSAGE_MOVE_TASKS_REQUEST: Structure = Structure {
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -556,6 +604,7 @@ pub static LIST_MESSAGE_MOVE_TASKS_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "Results",
+            json_name: None,
             required: false,
             schema: Schema::List(&LIST_MESSAGE_MOVE_TASKS_RESULT_ENTRY_LIST),
         },
@@ -568,6 +617,7 @@ pub static LIST_MESSAGE_MOVE_TASKS_RESULT_ENTRY: Structure = Structure {
     members: &[
         Member {
             name: "TaskHandle",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -577,6 +627,7 @@ pub static LIST_MESSAGE_MOVE_TASKS_RESULT_ENTRY: Structure = Structure {
         },
         Member {
             name: "Status",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -586,6 +637,7 @@ pub static LIST_MESSAGE_MOVE_TASKS_RESULT_ENTRY: Structure = Structure {
         },
         Member {
             name: "SourceArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -595,6 +647,7 @@ pub static LIST_MESSAGE_MOVE_TASKS_RESULT_ENTRY: Structure = Structure {
         },
         Member {
             name: "DestinationArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -604,6 +657,7 @@ pub static LIST_MESSAGE_MOVE_TASKS_RESULT_ENTRY: Structure = Structure {
         },
         Member {
             name: "MaxNumberOfMessagesPerSecond",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -613,6 +667,7 @@ pub static LIST_MESSAGE_MOVE_TASKS_RESULT_ENTRY: Structure = Structure {
         },
         Member {
             name: "ApproximateNumberOfMessagesMoved",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -622,6 +677,7 @@ pub static LIST_MESSAGE_MOVE_TASKS_RESULT_ENTRY: Structure = Structure {
         },
         Member {
             name: "ApproximateNumberOfMessagesToMove",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -631,6 +687,7 @@ pub static LIST_MESSAGE_MOVE_TASKS_RESULT_ENTRY: Structure = Structure {
         },
         Member {
             name: "FailureReason",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -640,6 +697,7 @@ pub static LIST_MESSAGE_MOVE_TASKS_RESULT_ENTRY: Structure = Structure {
         },
         Member {
             name: "StartedTimestamp",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
@@ -656,6 +714,7 @@ pub static LIST_QUEUE_TAGS_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "QueueUrl",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -672,6 +731,7 @@ pub static LIST_QUEUE_TAGS_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "Tags",
+            json_name: None,
             required: false,
             schema: Schema::Map(&TAG_MAP),
         },
@@ -684,6 +744,7 @@ pub static LIST_QUEUES_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "QueueNamePrefix",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -693,6 +754,7 @@ pub static LIST_QUEUES_REQUEST: Structure = Structure {
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -702,6 +764,7 @@ pub static LIST_QUEUES_REQUEST: Structure = Structure {
         },
         Member {
             name: "MaxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -718,11 +781,13 @@ pub static LIST_QUEUES_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "QueueUrls",
+            json_name: None,
             required: false,
             schema: Schema::List(&QUEUE_URL_LIST),
         },
         Member {
             name: "NextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -739,6 +804,7 @@ pub static MESSAGE: Structure = Structure {
     members: &[
         Member {
             name: "MessageId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -748,6 +814,7 @@ pub static MESSAGE: Structure = Structure {
         },
         Member {
             name: "ReceiptHandle",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -757,6 +824,7 @@ pub static MESSAGE: Structure = Structure {
         },
         Member {
             name: "MD5OfBody",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -766,6 +834,7 @@ pub static MESSAGE: Structure = Structure {
         },
         Member {
             name: "Body",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -775,11 +844,13 @@ pub static MESSAGE: Structure = Structure {
         },
         Member {
             name: "Attributes",
+            json_name: None,
             required: false,
             schema: Schema::Map(&MESSAGE_SYSTEM_ATTRIBUTE_MAP),
         },
         Member {
             name: "MD5OfMessageAttributes",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -789,6 +860,7 @@ pub static MESSAGE: Structure = Structure {
         },
         Member {
             name: "MessageAttributes",
+            json_name: None,
             required: false,
             schema: Schema::Map(&MESSAGE_BODY_ATTRIBUTE_MAP),
         },
@@ -801,6 +873,7 @@ pub static MESSAGE_ATTRIBUTE_VALUE: Structure = Structure {
     members: &[
         Member {
             name: "StringValue",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -810,21 +883,25 @@ pub static MESSAGE_ATTRIBUTE_VALUE: Structure = Structure {
         },
         Member {
             name: "BinaryValue",
+            json_name: None,
             required: false,
             schema: Schema::Blob(None),
         },
         Member {
             name: "StringListValues",
+            json_name: None,
             required: false,
             schema: Schema::List(&STRING_LIST),
         },
         Member {
             name: "BinaryListValues",
+            json_name: None,
             required: false,
             schema: Schema::List(&BINARY_LIST),
         },
         Member {
             name: "DataType",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -870,6 +947,7 @@ pub static MESSAGE_SYSTEM_ATTRIBUTE_VALUE: Structure = Structure {
     members: &[
         Member {
             name: "StringValue",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -879,21 +957,25 @@ pub static MESSAGE_SYSTEM_ATTRIBUTE_VALUE: Structure = Structure {
         },
         Member {
             name: "BinaryValue",
+            json_name: None,
             required: false,
             schema: Schema::Blob(None),
         },
         Member {
             name: "StringListValues",
+            json_name: None,
             required: false,
             schema: Schema::List(&STRING_LIST),
         },
         Member {
             name: "BinaryListValues",
+            json_name: None,
             required: false,
             schema: Schema::List(&BINARY_LIST),
         },
         Member {
             name: "DataType",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -910,6 +992,7 @@ pub static PURGE_QUEUE_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "QueueUrl",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -958,6 +1041,7 @@ pub static RECEIVE_MESSAGE_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "QueueUrl",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -967,21 +1051,25 @@ pub static RECEIVE_MESSAGE_REQUEST: Structure = Structure {
         },
         Member {
             name: "AttributeNames",
+            json_name: None,
             required: false,
             schema: Schema::List(&ATTRIBUTE_NAME_LIST),
         },
         Member {
             name: "MessageSystemAttributeNames",
+            json_name: None,
             required: false,
             schema: Schema::List(&MESSAGE_SYSTEM_ATTRIBUTE_LIST),
         },
         Member {
             name: "MessageAttributeNames",
+            json_name: None,
             required: false,
             schema: Schema::List(&MESSAGE_ATTRIBUTE_NAME_LIST),
         },
         Member {
             name: "MaxNumberOfMessages",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -991,6 +1079,7 @@ pub static RECEIVE_MESSAGE_REQUEST: Structure = Structure {
         },
         Member {
             name: "VisibilityTimeout",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -1000,6 +1089,7 @@ pub static RECEIVE_MESSAGE_REQUEST: Structure = Structure {
         },
         Member {
             name: "WaitTimeSeconds",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -1009,6 +1099,7 @@ pub static RECEIVE_MESSAGE_REQUEST: Structure = Structure {
         },
         Member {
             name: "ReceiveRequestAttemptId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1025,6 +1116,7 @@ pub static RECEIVE_MESSAGE_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "Messages",
+            json_name: None,
             required: false,
             schema: Schema::List(&MESSAGE_LIST),
         },
@@ -1037,6 +1129,7 @@ pub static REMOVE_PERMISSION_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "QueueUrl",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1046,6 +1139,7 @@ pub static REMOVE_PERMISSION_REQUEST: Structure = Structure {
         },
         Member {
             name: "Label",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1062,6 +1156,7 @@ pub static SEND_MESSAGE_BATCH_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "QueueUrl",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1071,6 +1166,7 @@ pub static SEND_MESSAGE_BATCH_REQUEST: Structure = Structure {
         },
         Member {
             name: "Entries",
+            json_name: None,
             required: true,
             schema: Schema::List(&SEND_MESSAGE_BATCH_REQUEST_ENTRY_LIST),
         },
@@ -1083,6 +1179,7 @@ pub static SEND_MESSAGE_BATCH_REQUEST_ENTRY: Structure = Structure {
     members: &[
         Member {
             name: "Id",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1092,6 +1189,7 @@ pub static SEND_MESSAGE_BATCH_REQUEST_ENTRY: Structure = Structure {
         },
         Member {
             name: "MessageBody",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1101,6 +1199,7 @@ pub static SEND_MESSAGE_BATCH_REQUEST_ENTRY: Structure = Structure {
         },
         Member {
             name: "DelaySeconds",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -1110,16 +1209,19 @@ pub static SEND_MESSAGE_BATCH_REQUEST_ENTRY: Structure = Structure {
         },
         Member {
             name: "MessageAttributes",
+            json_name: None,
             required: false,
             schema: Schema::Map(&MESSAGE_BODY_ATTRIBUTE_MAP),
         },
         Member {
             name: "MessageSystemAttributes",
+            json_name: None,
             required: false,
             schema: Schema::Map(&MESSAGE_BODY_SYSTEM_ATTRIBUTE_MAP),
         },
         Member {
             name: "MessageDeduplicationId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1129,6 +1231,7 @@ pub static SEND_MESSAGE_BATCH_REQUEST_ENTRY: Structure = Structure {
         },
         Member {
             name: "MessageGroupId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1145,11 +1248,13 @@ pub static SEND_MESSAGE_BATCH_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "Successful",
+            json_name: None,
             required: true,
             schema: Schema::List(&SEND_MESSAGE_BATCH_RESULT_ENTRY_LIST),
         },
         Member {
             name: "Failed",
+            json_name: None,
             required: true,
             schema: Schema::List(&BATCH_RESULT_ERROR_ENTRY_LIST),
         },
@@ -1162,6 +1267,7 @@ pub static SEND_MESSAGE_BATCH_RESULT_ENTRY: Structure = Structure {
     members: &[
         Member {
             name: "Id",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1171,6 +1277,7 @@ pub static SEND_MESSAGE_BATCH_RESULT_ENTRY: Structure = Structure {
         },
         Member {
             name: "MessageId",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1180,6 +1287,7 @@ pub static SEND_MESSAGE_BATCH_RESULT_ENTRY: Structure = Structure {
         },
         Member {
             name: "MD5OfMessageBody",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1189,6 +1297,7 @@ pub static SEND_MESSAGE_BATCH_RESULT_ENTRY: Structure = Structure {
         },
         Member {
             name: "MD5OfMessageAttributes",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1198,6 +1307,7 @@ pub static SEND_MESSAGE_BATCH_RESULT_ENTRY: Structure = Structure {
         },
         Member {
             name: "MD5OfMessageSystemAttributes",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1207,6 +1317,7 @@ pub static SEND_MESSAGE_BATCH_RESULT_ENTRY: Structure = Structure {
         },
         Member {
             name: "SequenceNumber",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1223,6 +1334,7 @@ pub static SEND_MESSAGE_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "QueueUrl",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1232,6 +1344,7 @@ pub static SEND_MESSAGE_REQUEST: Structure = Structure {
         },
         Member {
             name: "MessageBody",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1241,6 +1354,7 @@ pub static SEND_MESSAGE_REQUEST: Structure = Structure {
         },
         Member {
             name: "DelaySeconds",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -1250,16 +1364,19 @@ pub static SEND_MESSAGE_REQUEST: Structure = Structure {
         },
         Member {
             name: "MessageAttributes",
+            json_name: None,
             required: false,
             schema: Schema::Map(&MESSAGE_BODY_ATTRIBUTE_MAP),
         },
         Member {
             name: "MessageSystemAttributes",
+            json_name: None,
             required: false,
             schema: Schema::Map(&MESSAGE_BODY_SYSTEM_ATTRIBUTE_MAP),
         },
         Member {
             name: "MessageDeduplicationId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1269,6 +1386,7 @@ pub static SEND_MESSAGE_REQUEST: Structure = Structure {
         },
         Member {
             name: "MessageGroupId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1285,6 +1403,7 @@ pub static SEND_MESSAGE_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "MD5OfMessageBody",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1294,6 +1413,7 @@ pub static SEND_MESSAGE_RESULT: Structure = Structure {
         },
         Member {
             name: "MD5OfMessageAttributes",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1303,6 +1423,7 @@ pub static SEND_MESSAGE_RESULT: Structure = Structure {
         },
         Member {
             name: "MD5OfMessageSystemAttributes",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1312,6 +1433,7 @@ pub static SEND_MESSAGE_RESULT: Structure = Structure {
         },
         Member {
             name: "MessageId",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1321,6 +1443,7 @@ pub static SEND_MESSAGE_RESULT: Structure = Structure {
         },
         Member {
             name: "SequenceNumber",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1337,6 +1460,7 @@ pub static SET_QUEUE_ATTRIBUTES_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "QueueUrl",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1346,6 +1470,7 @@ pub static SET_QUEUE_ATTRIBUTES_REQUEST: Structure = Structure {
         },
         Member {
             name: "Attributes",
+            json_name: None,
             required: true,
             schema: Schema::Map(&QUEUE_ATTRIBUTE_MAP),
         },
@@ -1358,6 +1483,7 @@ pub static START_MESSAGE_MOVE_TASK_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "SourceArn",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1367,6 +1493,7 @@ pub static START_MESSAGE_MOVE_TASK_REQUEST: Structure = Structure {
         },
         Member {
             name: "DestinationArn",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1376,6 +1503,7 @@ pub static START_MESSAGE_MOVE_TASK_REQUEST: Structure = Structure {
         },
         Member {
             name: "MaxNumberOfMessagesPerSecond",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -1392,6 +1520,7 @@ pub static START_MESSAGE_MOVE_TASK_RESULT: Structure = Structure {
     members: &[
         Member {
             name: "TaskHandle",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1408,6 +1537,7 @@ pub static TAG_QUEUE_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "QueueUrl",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1417,6 +1547,7 @@ pub static TAG_QUEUE_REQUEST: Structure = Structure {
         },
         Member {
             name: "Tags",
+            json_name: None,
             required: true,
             schema: Schema::Map(&TAG_MAP),
         },
@@ -1429,6 +1560,7 @@ pub static UNTAG_QUEUE_REQUEST: Structure = Structure {
     members: &[
         Member {
             name: "QueueUrl",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: None,
@@ -1438,6 +1570,7 @@ pub static UNTAG_QUEUE_REQUEST: Structure = Structure {
         },
         Member {
             name: "TagKeys",
+            json_name: None,
             required: true,
             schema: Schema::List(&TAG_KEY_LIST),
         },

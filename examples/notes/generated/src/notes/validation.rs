@@ -12,6 +12,7 @@ pub static DELETE_NOTE_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "id",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 64)),
@@ -34,6 +35,7 @@ pub static GET_NOTE_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "id",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 64)),
@@ -50,6 +52,7 @@ pub static GET_NOTE_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "note",
+            json_name: None,
             required: true,
             schema: Schema::Structure(&NOTE),
         },
@@ -62,6 +65,7 @@ pub static LIST_NOTES_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "tag",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 32)),
@@ -71,6 +75,7 @@ pub static LIST_NOTES_INPUT: Structure = Structure {
         },
         Member {
             name: "maxResults",
+            json_name: None,
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
@@ -83,6 +88,7 @@ pub static LIST_NOTES_INPUT: Structure = Structure {
         },
         Member {
             name: "nextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 64)),
@@ -99,11 +105,13 @@ pub static LIST_NOTES_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "notes",
+            json_name: None,
             required: true,
             schema: Schema::List(&NOTE_LIST),
         },
         Member {
             name: "nextToken",
+            json_name: None,
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 64)),
@@ -120,6 +128,7 @@ pub static NOTE: Structure = Structure {
     members: &[
         Member {
             name: "text",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 2000)),
@@ -129,11 +138,13 @@ pub static NOTE: Structure = Structure {
         },
         Member {
             name: "priority",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&PRIORITY),
         },
         Member {
             name: "tags",
+            json_name: None,
             required: false,
             schema: Schema::List(
                 &List {
@@ -150,6 +161,7 @@ pub static NOTE: Structure = Structure {
         },
         Member {
             name: "id",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 64)),
@@ -159,6 +171,7 @@ pub static NOTE: Structure = Structure {
         },
         Member {
             name: "updated",
+            json_name: None,
             required: true,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
@@ -180,6 +193,7 @@ pub static PUT_NOTE_INPUT: Structure = Structure {
     members: &[
         Member {
             name: "text",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 2000)),
@@ -189,11 +203,13 @@ pub static PUT_NOTE_INPUT: Structure = Structure {
         },
         Member {
             name: "priority",
+            json_name: None,
             required: false,
             schema: Schema::Enum(&PRIORITY),
         },
         Member {
             name: "tags",
+            json_name: None,
             required: false,
             schema: Schema::List(
                 &List {
@@ -210,6 +226,7 @@ pub static PUT_NOTE_INPUT: Structure = Structure {
         },
         Member {
             name: "id",
+            json_name: None,
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 64)),
@@ -226,6 +243,7 @@ pub static PUT_NOTE_OUTPUT: Structure = Structure {
     members: &[
         Member {
             name: "note",
+            json_name: None,
             required: true,
             schema: Schema::Structure(&NOTE),
         },
