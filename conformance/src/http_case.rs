@@ -20,7 +20,7 @@ pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
 }
 
 /// The case's `request`: method, URI with its `queryParams` (as written,
-/// already encoded), `host`, headers and body.
+/// already encoded), headers and body.
 pub fn request_of(request: &Value) -> Result<Request<ByteStream>, String> {
     let mut uri = request["uri"].as_str().unwrap_or("/").to_string();
     let params: Vec<&str> = request["queryParams"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
@@ -29,12 +29,16 @@ pub fn request_of(request: &Value) -> Result<Request<ByteStream>, String> {
         uri.push_str(&params.join("&"));
     }
     let mut builder = Request::builder().method(request["method"].as_str().unwrap_or("POST")).uri(uri);
-    builder = builder.header("Host", request["host"].as_str().unwrap_or("localhost"));
+    let has = |header: &str| {
+        request["headers"].as_object().is_some_and(|headers| headers.keys().any(|n| n.eq_ignore_ascii_case(header)))
+    };
+    // The case's headers are the request's: a `host` it gives is the
+    // endpoint's, not a header (`@httpPrefixHeaders("")` reads them all).
     for (name, value) in request["headers"].as_object().into_iter().flatten() {
         builder = builder.header(name, value.as_str().unwrap_or_default());
     }
     let body = request["body"].as_str().unwrap_or_default().to_string();
-    if !body.is_empty() {
+    if !body.is_empty() && !has("content-length") {
         builder = builder.header("Content-Length", body.len().to_string());
     }
     builder.body(ByteStream::from(body)).map_err(|e| format!("the case's request: {e}"))

@@ -16,14 +16,18 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use protocol_tests::amazon_ml_20141212::service::{AmazonMl20141212, AmazonMl20141212Router};
+use protocol_tests::backplane_control_service::service::{BackplaneControlService, BackplaneControlServiceRouter};
+use protocol_tests::glacier::service::{Glacier, GlacierRouter};
 use protocol_tests::json_protocol::service::{JsonProtocol, JsonProtocolRouter};
 use protocol_tests::json_rpc10::service::{JsonRpc10, JsonRpc10Router};
 use protocol_tests::query_compatible_json_rpc10::service::{QueryCompatibleJsonRpc10, QueryCompatibleJsonRpc10Router};
+use protocol_tests::rest_json::error as rest_json_error;
+use protocol_tests::rest_json::service::{RestJson, RestJsonRouter};
 use protocol_tests::runtime::context::RequestContext;
 use protocol_tests::runtime::http::{HttpResponse, Request, ResponseBody, Service as _};
 use protocol_tests::runtime::service::not_implemented;
 use protocol_tests::runtime::validate::{Member, Schema, Structure, TimestampFormat};
-use protocol_tests::runtime::{Blob, Timestamp, UnmodelledError};
+use protocol_tests::runtime::{Blob, ByteStream, Timestamp, UnmodelledError};
 use serde_json::{Map, Value};
 
 use crate::Outcome;
@@ -54,6 +58,9 @@ pub fn spec_dirs() -> Vec<PathBuf> {
 pub struct Recorder {
     input: Mutex<Option<Value>>,
     answer: Mutex<Option<Answer>>,
+    /// The text of the scripted output's `@streaming` member, taken out of
+    /// the JSON (serde skips streams) to be sent as a stream.
+    streamed: Mutex<Option<String>>,
 }
 
 /// What a [`Recorder`] answers.
@@ -67,39 +74,78 @@ enum Answer {
 impl Recorder {
     /// Records `input` and answers the scripted output, or the scripted
     /// error if `error` makes one of `E` from it.
+    /// `streams` are the input's `@streaming` members, read (serde skips
+    /// them): their texts are recorded with the rest. The output's member
+    /// `stream_out` is kept aside for [`Recorder::streamed`].
     fn handle<I: serde::Serialize, O: serde::de::DeserializeOwned, E: From<UnmodelledError>>(
         &self,
         operation: &'static str,
-        input: &I,
+        (input, streams): (&I, Vec<(&str, String)>),
+        stream_out: Option<&str>,
         error: impl FnOnce(&str, Value) -> Option<E>,
     ) -> Result<O, E> {
-        *self.input.lock().unwrap() = Some(serde_json::to_value(input).expect("inputs serialise"));
+        let mut recorded = serde_json::to_value(input).expect("inputs serialise");
+        for (key, text) in streams {
+            recorded[key] = Value::String(text);
+        }
+        *self.input.lock().unwrap() = Some(recorded);
         match self.answer.lock().unwrap().take() {
-            Some(Answer::Output(output)) => Ok(serde_json::from_value(output)
-                .unwrap_or_else(|e| panic!("the scripted output does not fit {operation}: {e}"))),
+            Some(Answer::Output(mut output)) => {
+                if let (Some(key), Value::Object(members)) = (stream_out, &mut output) {
+                    let text = members.remove(key).and_then(|v| v.as_str().map(str::to_string));
+                    *self.streamed.lock().unwrap() = text;
+                }
+                Ok(serde_json::from_value(output)
+                    .unwrap_or_else(|e| panic!("the scripted output does not fit {operation}: {e}")))
+            }
             Some(Answer::Error(name, members)) => {
                 Err(error(&name, members).unwrap_or_else(|| panic!("{operation} has no error {name}")))
             }
             None => Err(not_implemented(operation)),
         }
     }
+
+    /// The scripted output's stream, as a stream.
+    fn streamed(&self) -> ByteStream {
+        ByteStream::from(self.streamed.lock().unwrap().take().unwrap_or_default())
+    }
+}
+
+/// The text of a `@streaming` member, read whole.
+async fn stream_text(stream: ByteStream) -> String {
+    let bytes = stream.into_bytes().await.expect("the test's stream is in memory");
+    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 /// Implements a service trait with a [`Recorder`]; an operation may list
-/// the modelled errors (their types) the error tests make it answer.
+/// the modelled errors (their types) the error tests make it answer, and
+/// its input's and output's `@streaming` members (`stream_in`,
+/// `stream_out`).
 macro_rules! recording {
-    ($trait:ident { $($method:ident($input:ty) -> $output:ty, $error:ty $(, errors [$($modelled:ty),*])?;)* }) => {
+    ($trait:ident { $($method:ident($input:ty) -> $output:ty, $error:ty $(, errors [$($modelled:ty),*])?
+        $(, stream_in $in_field:ident)? $(, stream_out $out_field:ident)?;)* }) => {
         impl $trait for Recorder {
             $(
-                async fn $method(&self, _context: &RequestContext, input: $input) -> Result<$output, $error> {
-                    self.handle(stringify!($method), &input, |_name: &str, _members: Value| -> Option<$error> {
+                async fn $method(
+                    &self,
+                    _context: &RequestContext,
+                    #[allow(unused_mut)] mut input: $input,
+                ) -> Result<$output, $error> {
+                    #[allow(unused_mut)]
+                    let mut streams: Vec<(&str, String)> = Vec::new();
+                    $( streams.push((stringify!($in_field), stream_text(std::mem::take(&mut input.$in_field)).await)); )?
+                    let stream_out: Option<&str> = None $( .or(Some(stringify!($out_field))) )?;
+                    let errors = |_name: &str, _members: Value| -> Option<$error> {
                         $($(
                             if stringify!($modelled).rsplit("::").next().map(str::trim) == Some(_name) {
                                 return Some(serde_json::from_value::<$modelled>(_members).ok()?.into());
                             }
                         )*)?
                         None
-                    })
+                    };
+                    let answer: Result<$output, $error> = self.handle(stringify!($method), (&input, streams), stream_out, errors);
+                    $( let answer = answer.map(|mut output| { output.$out_field = self.streamed(); output }); )?
+                    answer
                 }
             )*
         }
@@ -158,6 +204,133 @@ recording!(JsonRpc10 {
     put_with_content_encoding(json10::put_with_content_encoding::PutWithContentEncodingInput) -> Unit, json10::put_with_content_encoding::PutWithContentEncodingError;
     query_incompatible_operation(Unit) -> Unit, json10::query_incompatible_operation::QueryIncompatibleOperationError;
     simple_scalar_properties(json10::simple_scalar_properties::SimpleScalarPropertiesInput) -> json10::simple_scalar_properties::SimpleScalarPropertiesOutput, json10::simple_scalar_properties::SimpleScalarPropertiesError;
+});
+
+// The restJson1 services' lists are written by a script from the
+// generated traits (each method's input, output and error types).
+recording!(RestJson {
+    all_query_string_types(protocol_tests::rest_json::operation::all_query_string_types::AllQueryStringTypesInput) -> Unit, protocol_tests::rest_json::operation::all_query_string_types::AllQueryStringTypesError;
+    constant_and_variable_query_string(protocol_tests::rest_json::operation::constant_and_variable_query_string::ConstantAndVariableQueryStringInput) -> Unit, protocol_tests::rest_json::operation::constant_and_variable_query_string::ConstantAndVariableQueryStringError;
+    constant_query_string(protocol_tests::rest_json::operation::constant_query_string::ConstantQueryStringInput) -> Unit, protocol_tests::rest_json::operation::constant_query_string::ConstantQueryStringError;
+    content_type_parameters(protocol_tests::rest_json::operation::content_type_parameters::ContentTypeParametersInput) -> protocol_tests::rest_json::operation::content_type_parameters::ContentTypeParametersOutput, protocol_tests::rest_json::operation::content_type_parameters::ContentTypeParametersError;
+    datetime_offsets(Unit) -> protocol_tests::rest_json::operation::datetime_offsets::DatetimeOffsetsOutput, protocol_tests::rest_json::operation::datetime_offsets::DatetimeOffsetsError;
+    document_type(protocol_tests::rest_json::operation::document_type::DocumentTypeInputOutput) -> protocol_tests::rest_json::operation::document_type::DocumentTypeInputOutput, protocol_tests::rest_json::operation::document_type::DocumentTypeError;
+    document_type_as_map_value(protocol_tests::rest_json::operation::document_type_as_map_value::DocumentTypeAsMapValueInputOutput) -> protocol_tests::rest_json::operation::document_type_as_map_value::DocumentTypeAsMapValueInputOutput, protocol_tests::rest_json::operation::document_type_as_map_value::DocumentTypeAsMapValueError;
+    document_type_as_payload(protocol_tests::rest_json::operation::document_type_as_payload::DocumentTypeAsPayloadInputOutput) -> protocol_tests::rest_json::operation::document_type_as_payload::DocumentTypeAsPayloadInputOutput, protocol_tests::rest_json::operation::document_type_as_payload::DocumentTypeAsPayloadError;
+    duplex_stream(protocol_tests::rest_json::operation::duplex_stream::DuplexStreamInput) -> protocol_tests::rest_json::operation::duplex_stream::DuplexStreamOutput, protocol_tests::rest_json::operation::duplex_stream::DuplexStreamError;
+    duplex_stream_with_distinct_streams(protocol_tests::rest_json::operation::duplex_stream_with_distinct_streams::DuplexStreamWithDistinctStreamsInput) -> protocol_tests::rest_json::operation::duplex_stream_with_distinct_streams::DuplexStreamWithDistinctStreamsOutput, protocol_tests::rest_json::operation::duplex_stream_with_distinct_streams::DuplexStreamWithDistinctStreamsError;
+    duplex_stream_with_initial_messages(protocol_tests::rest_json::operation::duplex_stream_with_initial_messages::DuplexStreamWithInitialMessagesInput) -> protocol_tests::rest_json::operation::duplex_stream_with_initial_messages::DuplexStreamWithInitialMessagesOutput, protocol_tests::rest_json::operation::duplex_stream_with_initial_messages::DuplexStreamWithInitialMessagesError;
+    empty_input_and_empty_output(protocol_tests::rest_json::operation::empty_input_and_empty_output::EmptyInputAndEmptyOutputInput) -> protocol_tests::rest_json::operation::empty_input_and_empty_output::EmptyInputAndEmptyOutputOutput, protocol_tests::rest_json::operation::empty_input_and_empty_output::EmptyInputAndEmptyOutputError;
+    endpoint_operation(Unit) -> Unit, protocol_tests::rest_json::operation::endpoint_operation::EndpointOperationError;
+    endpoint_with_host_label_operation(protocol_tests::rest_json::operation::endpoint_with_host_label_operation::HostLabelInput) -> Unit, protocol_tests::rest_json::operation::endpoint_with_host_label_operation::EndpointWithHostLabelOperationError;
+    fractional_seconds(Unit) -> protocol_tests::rest_json::operation::fractional_seconds::FractionalSecondsOutput, protocol_tests::rest_json::operation::fractional_seconds::FractionalSecondsError;
+    greeting_with_errors(Unit) -> protocol_tests::rest_json::operation::greeting_with_errors::GreetingWithErrorsOutput, protocol_tests::rest_json::operation::greeting_with_errors::GreetingWithErrorsError, errors [rest_json_error::ComplexError, rest_json_error::FooError, rest_json_error::InvalidGreeting];
+    host_with_path_operation(Unit) -> Unit, protocol_tests::rest_json::operation::host_with_path_operation::HostWithPathOperationError;
+    http_checksum_required(protocol_tests::rest_json::operation::http_checksum_required::HttpChecksumRequiredInputOutput) -> protocol_tests::rest_json::operation::http_checksum_required::HttpChecksumRequiredInputOutput, protocol_tests::rest_json::operation::http_checksum_required::HttpChecksumRequiredError;
+    http_empty_prefix_headers(protocol_tests::rest_json::operation::http_empty_prefix_headers::HttpEmptyPrefixHeadersInput) -> protocol_tests::rest_json::operation::http_empty_prefix_headers::HttpEmptyPrefixHeadersOutput, protocol_tests::rest_json::operation::http_empty_prefix_headers::HttpEmptyPrefixHeadersError;
+    http_enum_payload(protocol_tests::rest_json::operation::http_enum_payload::EnumPayloadInput) -> protocol_tests::rest_json::operation::http_enum_payload::EnumPayloadInput, protocol_tests::rest_json::operation::http_enum_payload::HttpEnumPayloadError;
+    http_payload_traits(protocol_tests::rest_json::operation::http_payload_traits::HttpPayloadTraitsInputOutput) -> protocol_tests::rest_json::operation::http_payload_traits::HttpPayloadTraitsInputOutput, protocol_tests::rest_json::operation::http_payload_traits::HttpPayloadTraitsError;
+    http_payload_traits_with_media_type(protocol_tests::rest_json::operation::http_payload_traits_with_media_type::HttpPayloadTraitsWithMediaTypeInputOutput) -> protocol_tests::rest_json::operation::http_payload_traits_with_media_type::HttpPayloadTraitsWithMediaTypeInputOutput, protocol_tests::rest_json::operation::http_payload_traits_with_media_type::HttpPayloadTraitsWithMediaTypeError;
+    http_payload_with_structure(protocol_tests::rest_json::operation::http_payload_with_structure::HttpPayloadWithStructureInputOutput) -> protocol_tests::rest_json::operation::http_payload_with_structure::HttpPayloadWithStructureInputOutput, protocol_tests::rest_json::operation::http_payload_with_structure::HttpPayloadWithStructureError;
+    http_payload_with_union(protocol_tests::rest_json::operation::http_payload_with_union::HttpPayloadWithUnionInputOutput) -> protocol_tests::rest_json::operation::http_payload_with_union::HttpPayloadWithUnionInputOutput, protocol_tests::rest_json::operation::http_payload_with_union::HttpPayloadWithUnionError;
+    http_prefix_headers(protocol_tests::rest_json::operation::http_prefix_headers::HttpPrefixHeadersInput) -> protocol_tests::rest_json::operation::http_prefix_headers::HttpPrefixHeadersOutput, protocol_tests::rest_json::operation::http_prefix_headers::HttpPrefixHeadersError;
+    http_prefix_headers_in_response(protocol_tests::rest_json::operation::http_prefix_headers_in_response::HttpPrefixHeadersInResponseInput) -> protocol_tests::rest_json::operation::http_prefix_headers_in_response::HttpPrefixHeadersInResponseOutput, protocol_tests::rest_json::operation::http_prefix_headers_in_response::HttpPrefixHeadersInResponseError;
+    http_query_params_only_operation(protocol_tests::rest_json::operation::http_query_params_only_operation::HttpQueryParamsOnlyInput) -> Unit, protocol_tests::rest_json::operation::http_query_params_only_operation::HttpQueryParamsOnlyOperationError;
+    http_request_with_float_labels(protocol_tests::rest_json::operation::http_request_with_float_labels::HttpRequestWithFloatLabelsInput) -> Unit, protocol_tests::rest_json::operation::http_request_with_float_labels::HttpRequestWithFloatLabelsError;
+    http_request_with_greedy_label_in_path(protocol_tests::rest_json::operation::http_request_with_greedy_label_in_path::HttpRequestWithGreedyLabelInPathInput) -> Unit, protocol_tests::rest_json::operation::http_request_with_greedy_label_in_path::HttpRequestWithGreedyLabelInPathError;
+    http_request_with_labels(protocol_tests::rest_json::operation::http_request_with_labels::HttpRequestWithLabelsInput) -> Unit, protocol_tests::rest_json::operation::http_request_with_labels::HttpRequestWithLabelsError;
+    http_request_with_labels_and_timestamp_format(protocol_tests::rest_json::operation::http_request_with_labels_and_timestamp_format::HttpRequestWithLabelsAndTimestampFormatInput) -> Unit, protocol_tests::rest_json::operation::http_request_with_labels_and_timestamp_format::HttpRequestWithLabelsAndTimestampFormatError;
+    http_request_with_regex_literal(protocol_tests::rest_json::operation::http_request_with_regex_literal::HttpRequestWithRegexLiteralInput) -> Unit, protocol_tests::rest_json::operation::http_request_with_regex_literal::HttpRequestWithRegexLiteralError;
+    http_response_code(Unit) -> protocol_tests::rest_json::operation::http_response_code::HttpResponseCodeOutput, protocol_tests::rest_json::operation::http_response_code::HttpResponseCodeError;
+    http_string_payload(protocol_tests::rest_json::operation::http_string_payload::StringPayloadInput) -> protocol_tests::rest_json::operation::http_string_payload::StringPayloadInput, protocol_tests::rest_json::operation::http_string_payload::HttpStringPayloadError;
+    ignore_query_params_in_response(Unit) -> protocol_tests::rest_json::operation::ignore_query_params_in_response::IgnoreQueryParamsInResponseOutput, protocol_tests::rest_json::operation::ignore_query_params_in_response::IgnoreQueryParamsInResponseError;
+    input_and_output_with_headers(protocol_tests::rest_json::operation::input_and_output_with_headers::InputAndOutputWithHeadersIo) -> protocol_tests::rest_json::operation::input_and_output_with_headers::InputAndOutputWithHeadersIo, protocol_tests::rest_json::operation::input_and_output_with_headers::InputAndOutputWithHeadersError;
+    input_stream(protocol_tests::rest_json::operation::input_stream::InputStreamInput) -> Unit, protocol_tests::rest_json::operation::input_stream::InputStreamError;
+    input_stream_with_initial_request(protocol_tests::rest_json::operation::input_stream_with_initial_request::InputStreamWithInitialRequestInput) -> Unit, protocol_tests::rest_json::operation::input_stream_with_initial_request::InputStreamWithInitialRequestError;
+    json_blobs(protocol_tests::rest_json::operation::json_blobs::JsonBlobsInputOutput) -> protocol_tests::rest_json::operation::json_blobs::JsonBlobsInputOutput, protocol_tests::rest_json::operation::json_blobs::JsonBlobsError;
+    json_enums(protocol_tests::rest_json::operation::json_enums::JsonEnumsInputOutput) -> protocol_tests::rest_json::operation::json_enums::JsonEnumsInputOutput, protocol_tests::rest_json::operation::json_enums::JsonEnumsError;
+    json_int_enums(protocol_tests::rest_json::operation::json_int_enums::JsonIntEnumsInputOutput) -> protocol_tests::rest_json::operation::json_int_enums::JsonIntEnumsInputOutput, protocol_tests::rest_json::operation::json_int_enums::JsonIntEnumsError;
+    json_lists(protocol_tests::rest_json::operation::json_lists::JsonListsInputOutput) -> protocol_tests::rest_json::operation::json_lists::JsonListsInputOutput, protocol_tests::rest_json::operation::json_lists::JsonListsError;
+    json_maps(protocol_tests::rest_json::operation::json_maps::JsonMapsInputOutput) -> protocol_tests::rest_json::operation::json_maps::JsonMapsInputOutput, protocol_tests::rest_json::operation::json_maps::JsonMapsError;
+    json_timestamps(protocol_tests::rest_json::operation::json_timestamps::JsonTimestampsInputOutput) -> protocol_tests::rest_json::operation::json_timestamps::JsonTimestampsInputOutput, protocol_tests::rest_json::operation::json_timestamps::JsonTimestampsError;
+    json_unions(protocol_tests::rest_json::operation::json_unions::UnionInputOutput) -> protocol_tests::rest_json::operation::json_unions::UnionInputOutput, protocol_tests::rest_json::operation::json_unions::JsonUnionsError;
+    malformed_accept_with_body(Unit) -> protocol_tests::rest_json::types::GreetingStruct2, protocol_tests::rest_json::operation::malformed_accept_with_body::MalformedAcceptWithBodyError;
+    malformed_accept_with_generic_string(Unit) -> protocol_tests::rest_json::operation::malformed_accept_with_generic_string::MalformedAcceptWithGenericStringOutput, protocol_tests::rest_json::operation::malformed_accept_with_generic_string::MalformedAcceptWithGenericStringError;
+    malformed_accept_with_payload(Unit) -> protocol_tests::rest_json::operation::malformed_accept_with_payload::MalformedAcceptWithPayloadOutput, protocol_tests::rest_json::operation::malformed_accept_with_payload::MalformedAcceptWithPayloadError;
+    malformed_blob(protocol_tests::rest_json::operation::malformed_blob::MalformedBlobInput) -> Unit, protocol_tests::rest_json::operation::malformed_blob::MalformedBlobError;
+    malformed_boolean(protocol_tests::rest_json::operation::malformed_boolean::MalformedBooleanInput) -> Unit, protocol_tests::rest_json::operation::malformed_boolean::MalformedBooleanError;
+    malformed_byte(protocol_tests::rest_json::operation::malformed_byte::MalformedByteInput) -> Unit, protocol_tests::rest_json::operation::malformed_byte::MalformedByteError;
+    malformed_content_type_with_body(protocol_tests::rest_json::types::GreetingStruct2) -> Unit, protocol_tests::rest_json::operation::malformed_content_type_with_body::MalformedContentTypeWithBodyError;
+    malformed_content_type_with_generic_string(protocol_tests::rest_json::operation::malformed_content_type_with_generic_string::MalformedContentTypeWithGenericStringInput) -> Unit, protocol_tests::rest_json::operation::malformed_content_type_with_generic_string::MalformedContentTypeWithGenericStringError;
+    malformed_content_type_with_payload(protocol_tests::rest_json::operation::malformed_content_type_with_payload::MalformedContentTypeWithPayloadInput) -> Unit, protocol_tests::rest_json::operation::malformed_content_type_with_payload::MalformedContentTypeWithPayloadError;
+    malformed_content_type_without_body(Unit) -> Unit, protocol_tests::rest_json::operation::malformed_content_type_without_body::MalformedContentTypeWithoutBodyError;
+    malformed_content_type_without_body_empty_input(protocol_tests::rest_json::operation::malformed_content_type_without_body_empty_input::MalformedContentTypeWithoutBodyEmptyInputInput) -> Unit, protocol_tests::rest_json::operation::malformed_content_type_without_body_empty_input::MalformedContentTypeWithoutBodyEmptyInputError;
+    malformed_double(protocol_tests::rest_json::operation::malformed_double::MalformedDoubleInput) -> Unit, protocol_tests::rest_json::operation::malformed_double::MalformedDoubleError;
+    malformed_float(protocol_tests::rest_json::operation::malformed_float::MalformedFloatInput) -> Unit, protocol_tests::rest_json::operation::malformed_float::MalformedFloatError;
+    malformed_integer(protocol_tests::rest_json::operation::malformed_integer::MalformedIntegerInput) -> Unit, protocol_tests::rest_json::operation::malformed_integer::MalformedIntegerError;
+    malformed_list(protocol_tests::rest_json::operation::malformed_list::MalformedListInput) -> Unit, protocol_tests::rest_json::operation::malformed_list::MalformedListError;
+    malformed_long(protocol_tests::rest_json::operation::malformed_long::MalformedLongInput) -> Unit, protocol_tests::rest_json::operation::malformed_long::MalformedLongError;
+    malformed_map(protocol_tests::rest_json::operation::malformed_map::MalformedMapInput) -> Unit, protocol_tests::rest_json::operation::malformed_map::MalformedMapError;
+    malformed_request_body(protocol_tests::rest_json::operation::malformed_request_body::MalformedRequestBodyInput) -> Unit, protocol_tests::rest_json::operation::malformed_request_body::MalformedRequestBodyError;
+    malformed_short(protocol_tests::rest_json::operation::malformed_short::MalformedShortInput) -> Unit, protocol_tests::rest_json::operation::malformed_short::MalformedShortError;
+    malformed_string(protocol_tests::rest_json::operation::malformed_string::MalformedStringInput) -> Unit, protocol_tests::rest_json::operation::malformed_string::MalformedStringError;
+    malformed_timestamp_body_date_time(protocol_tests::rest_json::operation::malformed_timestamp_body_date_time::MalformedTimestampBodyDateTimeInput) -> Unit, protocol_tests::rest_json::operation::malformed_timestamp_body_date_time::MalformedTimestampBodyDateTimeError;
+    malformed_timestamp_body_default(protocol_tests::rest_json::operation::malformed_timestamp_body_default::MalformedTimestampBodyDefaultInput) -> Unit, protocol_tests::rest_json::operation::malformed_timestamp_body_default::MalformedTimestampBodyDefaultError;
+    malformed_timestamp_body_http_date(protocol_tests::rest_json::operation::malformed_timestamp_body_http_date::MalformedTimestampBodyHttpDateInput) -> Unit, protocol_tests::rest_json::operation::malformed_timestamp_body_http_date::MalformedTimestampBodyHttpDateError;
+    malformed_timestamp_header_date_time(protocol_tests::rest_json::operation::malformed_timestamp_header_date_time::MalformedTimestampHeaderDateTimeInput) -> Unit, protocol_tests::rest_json::operation::malformed_timestamp_header_date_time::MalformedTimestampHeaderDateTimeError;
+    malformed_timestamp_header_default(protocol_tests::rest_json::operation::malformed_timestamp_header_default::MalformedTimestampHeaderDefaultInput) -> Unit, protocol_tests::rest_json::operation::malformed_timestamp_header_default::MalformedTimestampHeaderDefaultError;
+    malformed_timestamp_header_epoch(protocol_tests::rest_json::operation::malformed_timestamp_header_epoch::MalformedTimestampHeaderEpochInput) -> Unit, protocol_tests::rest_json::operation::malformed_timestamp_header_epoch::MalformedTimestampHeaderEpochError;
+    malformed_timestamp_path_default(protocol_tests::rest_json::operation::malformed_timestamp_path_default::MalformedTimestampPathDefaultInput) -> Unit, protocol_tests::rest_json::operation::malformed_timestamp_path_default::MalformedTimestampPathDefaultError;
+    malformed_timestamp_path_epoch(protocol_tests::rest_json::operation::malformed_timestamp_path_epoch::MalformedTimestampPathEpochInput) -> Unit, protocol_tests::rest_json::operation::malformed_timestamp_path_epoch::MalformedTimestampPathEpochError;
+    malformed_timestamp_path_http_date(protocol_tests::rest_json::operation::malformed_timestamp_path_http_date::MalformedTimestampPathHttpDateInput) -> Unit, protocol_tests::rest_json::operation::malformed_timestamp_path_http_date::MalformedTimestampPathHttpDateError;
+    malformed_timestamp_query_default(protocol_tests::rest_json::operation::malformed_timestamp_query_default::MalformedTimestampQueryDefaultInput) -> Unit, protocol_tests::rest_json::operation::malformed_timestamp_query_default::MalformedTimestampQueryDefaultError;
+    malformed_timestamp_query_epoch(protocol_tests::rest_json::operation::malformed_timestamp_query_epoch::MalformedTimestampQueryEpochInput) -> Unit, protocol_tests::rest_json::operation::malformed_timestamp_query_epoch::MalformedTimestampQueryEpochError;
+    malformed_timestamp_query_http_date(protocol_tests::rest_json::operation::malformed_timestamp_query_http_date::MalformedTimestampQueryHttpDateInput) -> Unit, protocol_tests::rest_json::operation::malformed_timestamp_query_http_date::MalformedTimestampQueryHttpDateError;
+    malformed_union(protocol_tests::rest_json::operation::malformed_union::MalformedUnionInput) -> Unit, protocol_tests::rest_json::operation::malformed_union::MalformedUnionError;
+    media_type_header(protocol_tests::rest_json::operation::media_type_header::MediaTypeHeaderInput) -> protocol_tests::rest_json::operation::media_type_header::MediaTypeHeaderOutput, protocol_tests::rest_json::operation::media_type_header::MediaTypeHeaderError;
+    no_input_and_no_output(Unit) -> Unit, protocol_tests::rest_json::operation::no_input_and_no_output::NoInputAndNoOutputError;
+    no_input_and_output(Unit) -> protocol_tests::rest_json::operation::no_input_and_output::NoInputAndOutputOutput, protocol_tests::rest_json::operation::no_input_and_output::NoInputAndOutputError;
+    null_and_empty_headers_client(protocol_tests::rest_json::types::NullAndEmptyHeadersIo) -> protocol_tests::rest_json::types::NullAndEmptyHeadersIo, protocol_tests::rest_json::operation::null_and_empty_headers_client::NullAndEmptyHeadersClientError;
+    null_and_empty_headers_server(protocol_tests::rest_json::types::NullAndEmptyHeadersIo) -> protocol_tests::rest_json::types::NullAndEmptyHeadersIo, protocol_tests::rest_json::operation::null_and_empty_headers_server::NullAndEmptyHeadersServerError;
+    omits_null_serializes_empty_string(protocol_tests::rest_json::operation::omits_null_serializes_empty_string::OmitsNullSerializesEmptyStringInput) -> Unit, protocol_tests::rest_json::operation::omits_null_serializes_empty_string::OmitsNullSerializesEmptyStringError;
+    omits_serializing_empty_lists(protocol_tests::rest_json::operation::omits_serializing_empty_lists::OmitsSerializingEmptyListsInput) -> Unit, protocol_tests::rest_json::operation::omits_serializing_empty_lists::OmitsSerializingEmptyListsError;
+    operation_with_defaults(protocol_tests::rest_json::operation::operation_with_defaults::OperationWithDefaultsInput) -> protocol_tests::rest_json::operation::operation_with_defaults::OperationWithDefaultsOutput, protocol_tests::rest_json::operation::operation_with_defaults::OperationWithDefaultsError;
+    operation_with_nested_structure(protocol_tests::rest_json::operation::operation_with_nested_structure::OperationWithNestedStructureInput) -> protocol_tests::rest_json::operation::operation_with_nested_structure::OperationWithNestedStructureOutput, protocol_tests::rest_json::operation::operation_with_nested_structure::OperationWithNestedStructureError;
+    output_stream(Unit) -> protocol_tests::rest_json::operation::output_stream::OutputStreamOutput, protocol_tests::rest_json::operation::output_stream::OutputStreamError;
+    output_stream_with_initial_response(Unit) -> protocol_tests::rest_json::operation::output_stream_with_initial_response::OutputStreamWithInitialResponseOutput, protocol_tests::rest_json::operation::output_stream_with_initial_response::OutputStreamWithInitialResponseError;
+    post_player_action(protocol_tests::rest_json::operation::post_player_action::PostPlayerActionInput) -> protocol_tests::rest_json::operation::post_player_action::PostPlayerActionOutput, protocol_tests::rest_json::operation::post_player_action::PostPlayerActionError;
+    post_union_with_json_name(protocol_tests::rest_json::operation::post_union_with_json_name::PostUnionWithJsonNameInput) -> protocol_tests::rest_json::operation::post_union_with_json_name::PostUnionWithJsonNameOutput, protocol_tests::rest_json::operation::post_union_with_json_name::PostUnionWithJsonNameError;
+    put_with_content_encoding(protocol_tests::rest_json::operation::put_with_content_encoding::PutWithContentEncodingInput) -> Unit, protocol_tests::rest_json::operation::put_with_content_encoding::PutWithContentEncodingError;
+    query_idempotency_token_auto_fill(protocol_tests::rest_json::operation::query_idempotency_token_auto_fill::QueryIdempotencyTokenAutoFillInput) -> Unit, protocol_tests::rest_json::operation::query_idempotency_token_auto_fill::QueryIdempotencyTokenAutoFillError;
+    query_params_as_string_list_map(protocol_tests::rest_json::operation::query_params_as_string_list_map::QueryParamsAsStringListMapInput) -> Unit, protocol_tests::rest_json::operation::query_params_as_string_list_map::QueryParamsAsStringListMapError;
+    query_precedence(protocol_tests::rest_json::operation::query_precedence::QueryPrecedenceInput) -> Unit, protocol_tests::rest_json::operation::query_precedence::QueryPrecedenceError;
+    recursive_shapes(protocol_tests::rest_json::operation::recursive_shapes::RecursiveShapesInputOutput) -> protocol_tests::rest_json::operation::recursive_shapes::RecursiveShapesInputOutput, protocol_tests::rest_json::operation::recursive_shapes::RecursiveShapesError;
+    response_code_http_fallback(protocol_tests::rest_json::operation::response_code_http_fallback::ResponseCodeHttpFallbackInputOutput) -> protocol_tests::rest_json::operation::response_code_http_fallback::ResponseCodeHttpFallbackInputOutput, protocol_tests::rest_json::operation::response_code_http_fallback::ResponseCodeHttpFallbackError;
+    response_code_required(Unit) -> protocol_tests::rest_json::operation::response_code_required::ResponseCodeRequiredOutput, protocol_tests::rest_json::operation::response_code_required::ResponseCodeRequiredError;
+    simple_scalar_properties(protocol_tests::rest_json::operation::simple_scalar_properties::SimpleScalarPropertiesInputOutput) -> protocol_tests::rest_json::operation::simple_scalar_properties::SimpleScalarPropertiesInputOutput, protocol_tests::rest_json::operation::simple_scalar_properties::SimpleScalarPropertiesError;
+    sparse_json_lists(protocol_tests::rest_json::operation::sparse_json_lists::SparseJsonListsInputOutput) -> protocol_tests::rest_json::operation::sparse_json_lists::SparseJsonListsInputOutput, protocol_tests::rest_json::operation::sparse_json_lists::SparseJsonListsError;
+    sparse_json_maps(protocol_tests::rest_json::operation::sparse_json_maps::SparseJsonMapsInputOutput) -> protocol_tests::rest_json::operation::sparse_json_maps::SparseJsonMapsInputOutput, protocol_tests::rest_json::operation::sparse_json_maps::SparseJsonMapsError;
+    streaming_traits(protocol_tests::rest_json::operation::streaming_traits::StreamingTraitsInputOutput) -> protocol_tests::rest_json::operation::streaming_traits::StreamingTraitsInputOutput, protocol_tests::rest_json::operation::streaming_traits::StreamingTraitsError, stream_in blob, stream_out blob;
+    streaming_traits_require_length(protocol_tests::rest_json::operation::streaming_traits_require_length::StreamingTraitsRequireLengthInput) -> Unit, protocol_tests::rest_json::operation::streaming_traits_require_length::StreamingTraitsRequireLengthError, stream_in blob;
+    streaming_traits_with_media_type(protocol_tests::rest_json::operation::streaming_traits_with_media_type::StreamingTraitsWithMediaTypeInputOutput) -> protocol_tests::rest_json::operation::streaming_traits_with_media_type::StreamingTraitsWithMediaTypeInputOutput, protocol_tests::rest_json::operation::streaming_traits_with_media_type::StreamingTraitsWithMediaTypeError, stream_in blob, stream_out blob;
+    test_body_structure(protocol_tests::rest_json::operation::test_body_structure::TestBodyStructureInputOutput) -> protocol_tests::rest_json::operation::test_body_structure::TestBodyStructureInputOutput, protocol_tests::rest_json::operation::test_body_structure::TestBodyStructureError;
+    test_get_no_input_no_payload(Unit) -> protocol_tests::rest_json::types::TestNoPayloadInputOutput, protocol_tests::rest_json::operation::test_get_no_input_no_payload::TestGetNoInputNoPayloadError;
+    test_get_no_payload(protocol_tests::rest_json::types::TestNoPayloadInputOutput) -> protocol_tests::rest_json::types::TestNoPayloadInputOutput, protocol_tests::rest_json::operation::test_get_no_payload::TestGetNoPayloadError;
+    test_payload_blob(protocol_tests::rest_json::operation::test_payload_blob::TestPayloadBlobInputOutput) -> protocol_tests::rest_json::operation::test_payload_blob::TestPayloadBlobInputOutput, protocol_tests::rest_json::operation::test_payload_blob::TestPayloadBlobError;
+    test_payload_structure(protocol_tests::rest_json::operation::test_payload_structure::TestPayloadStructureInputOutput) -> protocol_tests::rest_json::operation::test_payload_structure::TestPayloadStructureInputOutput, protocol_tests::rest_json::operation::test_payload_structure::TestPayloadStructureError;
+    test_post_no_input_no_payload(Unit) -> protocol_tests::rest_json::types::TestNoPayloadInputOutput, protocol_tests::rest_json::operation::test_post_no_input_no_payload::TestPostNoInputNoPayloadError;
+    test_post_no_payload(protocol_tests::rest_json::types::TestNoPayloadInputOutput) -> protocol_tests::rest_json::types::TestNoPayloadInputOutput, protocol_tests::rest_json::operation::test_post_no_payload::TestPostNoPayloadError;
+    timestamp_format_headers(protocol_tests::rest_json::operation::timestamp_format_headers::TimestampFormatHeadersIo) -> protocol_tests::rest_json::operation::timestamp_format_headers::TimestampFormatHeadersIo, protocol_tests::rest_json::operation::timestamp_format_headers::TimestampFormatHeadersError;
+    unit_input_and_output(Unit) -> Unit, protocol_tests::rest_json::operation::unit_input_and_output::UnitInputAndOutputError;
+});
+
+recording!(Glacier {
+    upload_archive(protocol_tests::glacier::operation::upload_archive::UploadArchiveInput) -> protocol_tests::glacier::operation::upload_archive::ArchiveCreationOutput, protocol_tests::glacier::operation::upload_archive::UploadArchiveError;
+    upload_multipart_part(protocol_tests::glacier::operation::upload_multipart_part::UploadMultipartPartInput) -> protocol_tests::glacier::operation::upload_multipart_part::UploadMultipartPartOutput, protocol_tests::glacier::operation::upload_multipart_part::UploadMultipartPartError;
+});
+
+recording!(BackplaneControlService {
+    get_rest_apis(protocol_tests::backplane_control_service::operation::get_rest_apis::GetRestApisRequest) -> protocol_tests::backplane_control_service::operation::get_rest_apis::RestApis, protocol_tests::backplane_control_service::operation::get_rest_apis::GetRestApisError;
 });
 
 recording!(QueryCompatibleJsonRpc10 {
@@ -232,14 +405,25 @@ fn structure(schema: &Structure, value: &Value) -> Value {
 pub fn carries(expected: &Value, actual: &Value) -> bool {
     match (expected, actual) {
         (Value::Object(e), Value::Object(a)) => {
-            e.iter().all(|(k, v)| {
-                a.get(k).is_some_and(|x| carries(v, x)) || (v.is_null() && a.get(k).is_none_or(Value::is_null))
+            e.iter().all(|(k, v)| match a.get(k) {
+                Some(x) => carries(v, x),
+                // An empty list or map is what a request that omits it
+                // means (`RestJsonOmitsEmptyListQueryValues`).
+                None => v.is_null() || is_empty_collection(v),
             }) && a.iter().all(|(k, v)| e.contains_key(k) || is_zero(v))
         }
         (Value::Array(e), Value::Array(a)) => e.len() == a.len() && e.iter().zip(a).all(|(x, y)| carries(x, y)),
-        (Value::Number(e), Value::Number(a)) => e.as_f64() == a.as_f64(),
+        // A 32-bit float is compared at its own precision: 4.1 is
+        // 4.099999904632568 once widened.
+        (Value::Number(e), Value::Number(a)) => {
+            e.as_f64() == a.as_f64() || e.as_f64().zip(a.as_f64()).is_some_and(|(e, a)| e as f32 == a as f32)
+        }
         _ => expected == actual,
     }
+}
+
+fn is_empty_collection(value: &Value) -> bool {
+    matches!(value, Value::Array(a) if a.is_empty()) || matches!(value, Value::Object(o) if o.is_empty())
 }
 
 fn is_zero(value: &Value) -> bool {
@@ -259,6 +443,9 @@ enum Service {
     AmazonMl(AmazonMl20141212Router<Recorder>),
     JsonRpc10(JsonRpc10Router<Recorder>),
     QueryCompatibleJsonRpc10(QueryCompatibleJsonRpc10Router<Recorder>),
+    RestJson(RestJsonRouter<Recorder>),
+    Glacier(GlacierRouter<Recorder>),
+    ApiGateway(BackplaneControlServiceRouter<Recorder>),
 }
 
 /// Runs `$body` with `$router` bound to whichever router `$service` holds.
@@ -269,6 +456,9 @@ macro_rules! each_router {
             Service::AmazonMl($router) => $body,
             Service::JsonRpc10($router) => $body,
             Service::QueryCompatibleJsonRpc10($router) => $body,
+            Service::RestJson($router) => $body,
+            Service::Glacier($router) => $body,
+            Service::ApiGateway($router) => $body,
         }
     };
 }
@@ -298,6 +488,11 @@ impl Service {
             "aws.protocoltests.json10#QueryCompatibleJsonRpc10" => {
                 Service::QueryCompatibleJsonRpc10(QueryCompatibleJsonRpc10Router::new(Recorder::default()))
             }
+            "aws.protocoltests.restjson#RestJson" => Service::RestJson(RestJsonRouter::new(Recorder::default())),
+            "com.amazonaws.glacier#Glacier" => Service::Glacier(GlacierRouter::new(Recorder::default())),
+            "com.amazonaws.apigateway#BackplaneControlService" => {
+                Service::ApiGateway(BackplaneControlServiceRouter::new(Recorder::default()))
+            }
             _ => return None,
         })
     }
@@ -321,6 +516,9 @@ impl Service {
             Service::AmazonMl(_) => schemas!(amazon_ml_20141212, operation),
             Service::JsonRpc10(_) => schemas!(json_rpc10, operation),
             Service::QueryCompatibleJsonRpc10(_) => schemas!(query_compatible_json_rpc10, operation),
+            Service::RestJson(_) => schemas!(rest_json, operation),
+            Service::Glacier(_) => schemas!(glacier, operation),
+            Service::ApiGateway(_) => schemas!(backplane_control_service, operation),
         }
     }
 }
@@ -356,6 +554,9 @@ fn client_request(case: &Value, operation: &str, body: &Value) -> Result<Request
 /// `X-Amz-Target` (which names the operation), they are added as a client
 /// of the case's service and protocol sends them.
 fn case_request(case: &Value) -> Result<Request<ResponseBody>, String> {
+    if is_rest(case) {
+        return crate::http_case::request_of(case);
+    }
     let mut request =
         Request::builder().method(case["method"].as_str().unwrap_or("POST")).uri(case["uri"].as_str().unwrap_or("/"));
     let has = |header: &str| {
@@ -379,6 +580,45 @@ fn case_request(case: &Value) -> Result<Request<ResponseBody>, String> {
     }
     let body = case["body"].as_str().unwrap_or("").to_string();
     request.body(ResponseBody::from(body)).map_err(|e| format!("the test's request: {e}"))
+}
+
+/// Whether the case is restJson1's: its requests are written out whole.
+fn is_rest(case: &Value) -> bool {
+    case["protocol"] == "aws.protocols#restJson1"
+}
+
+/// A restJson1 request that reaches `operation` of the case's service:
+/// one of the operation's request tests (one for servers first) as
+/// written, else its `@http` method and URI with each label `1`.
+fn rest_request(case: &Value, operation: &str, cases: &[Value]) -> Result<Request<ResponseBody>, String> {
+    let same_operation = |c: &&Value| {
+        c["kind"] == "httpRequestTests"
+            && c["service"] == case["service"]
+            && c["shape"].as_str().map(name_of) == Some(operation)
+    };
+    let mut requests: Vec<&Value> = cases.iter().filter(same_operation).collect();
+    requests.sort_by_key(|c| c["appliesTo"] == "client");
+    if let Some(request) = requests.first() {
+        return crate::http_case::request_of(request);
+    }
+    let http = cases
+        .iter()
+        .find(|c| c["service"] == case["service"] && c["http_of"].as_str().map(name_of) == Some(operation))
+        .map(|c| &c["http"])
+        .or_else(|| (case["http_of"].as_str().map(name_of) == Some(operation)).then_some(&case["http"]))
+        .ok_or_else(|| format!("no request reaches {operation}: it has no request test and no @http"))?;
+    let uri = http["uri"].as_str().unwrap_or("/");
+    let mut filled = String::new();
+    let mut rest = uri;
+    while let Some(start) = rest.find('{') {
+        filled.push_str(&rest[..start]);
+        let end = rest[start..].find('}').map_or(rest.len(), |end| start + end + 1);
+        filled.push('1');
+        rest = &rest[end..];
+    }
+    filled.push_str(rest);
+    let request = serde_json::json!({ "method": http["method"], "uri": filled });
+    crate::http_case::request_of(&request)
 }
 
 /// A response's status and body, for messages.
@@ -434,6 +674,16 @@ fn check_response(case: &Value, response: HttpResponse) -> Outcome {
     if !headers.contains_key("x-amzn-requestid") {
         return Outcome::Failed("no x-amzn-requestid".to_string());
     }
+    // restJson1: a body the case does not give is not checked, and one
+    // that is not JSON is compared byte for byte.
+    if is_rest(case) && case.get("body_json").is_none() {
+        return match case["body"].as_str() {
+            Some(expected) if expected.as_bytes() != body.as_slice() => {
+                Outcome::Failed(format!("body {:?}, expected {expected:?}", String::from_utf8_lossy(&body)))
+            }
+            _ => Outcome::Passed,
+        };
+    }
     let actual: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let expected = case.get("body_json").cloned().unwrap_or(Value::Object(Map::new()));
     if carries(&expected, &actual) {
@@ -465,6 +715,12 @@ fn run_response(case: &Value, cases: &[Value]) -> Outcome {
     // A request the operation accepts: the output itself where input and
     // output share a shape, otherwise the parameters of one of the
     // operation's request tests, otherwise an empty input.
+    if is_rest(case) {
+        return match rest_request(case, operation, cases) {
+            Ok(request) => check_response(case, service.call(request)),
+            Err(e) => Outcome::Failed(e),
+        };
+    }
     let request = if std::ptr::eq(input_schema, output_schema) {
         output
     } else {
@@ -476,7 +732,7 @@ fn run_response(case: &Value, cases: &[Value]) -> Outcome {
     }
 }
 
-fn run_error(case: &Value) -> Outcome {
+fn run_error(case: &Value, cases: &[Value]) -> Outcome {
     let Some(service) = Service::for_case(case) else { return Outcome::Failed("unknown service".into()) };
     let name = name_of(case["shape"].as_str().unwrap_or_default());
     // The tests name only the error: it is answered by the first operation
@@ -486,6 +742,12 @@ fn run_error(case: &Value) -> Outcome {
     };
     let params = case.get("params").cloned().unwrap_or(Value::Object(Map::new()));
     *service.recorder().answer.lock().unwrap() = Some(Answer::Error(name.to_string(), params));
+    if is_rest(case) {
+        return match rest_request(case, operation, cases) {
+            Ok(request) => check_response(case, service.call(request)),
+            Err(e) => Outcome::Failed(e),
+        };
+    }
     match client_request(case, operation, &Value::Object(Map::new())) {
         Ok(request) => check_response(case, service.call(request)),
         Err(e) => Outcome::Failed(e),
@@ -498,7 +760,15 @@ const CLIENT_ONLY: &[(&str, &str)] = &[
     ("SDKAppendsGzipAndIgnoresHttpProvidedEncoding_awsJson1_0", GZIP),
     ("SDKAppliedContentEncoding_awsJson1_1", GZIP),
     ("SDKAppendsGzipAndIgnoresHttpProvidedEncoding_awsJson1_1", GZIP),
+    ("SDKAppliedContentEncoding_restJson1", GZIP),
+    ("SDKAppendedGzipAfterProvidedEncoding_restJson1", GZIP),
     ("MachinelearningPredictEndpoint", "tests that a client sends Predict to the endpoint given in its input"),
+    (
+        "RestJsonEndpointTraitWithHostLabel",
+        "tests the host a client resolves from @endpoint (`resolvedHost`); as a server request it sends a JSON body \
+         without Content-Type, which RestJsonWithBodyExpectsApplicationJsonContentTypeNoHeaders requires a server to \
+         refuse with 415",
+    ),
     (
         "parses_the_request_id_from_the_response",
         "tests that a client reads x-amzn-requestid; a server makes its own (every response here is checked for one)",
@@ -509,7 +779,8 @@ const CLIENT_ONLY: &[(&str, &str)] = &[
 const GZIP: &str = "tests that an SDK gzips request bodies (@requestCompression): the request has \
                     `Content-Encoding: gzip` but no body, only the parameters a client would compress";
 
-/// Runs every protocol test of the services in the spec directories.
+/// Runs every protocol test of the services in the spec directories, and
+/// their malformed-request tests.
 pub fn run(dirs: &[PathBuf]) -> Vec<ProtocolResult> {
     let mut results = Vec::new();
     for dir in dirs {
@@ -518,8 +789,37 @@ pub fn run(dirs: &[PathBuf]) -> Vec<ProtocolResult> {
         for case in &cases {
             results.push(run_case(case, &cases));
         }
+        let malformed = source::validation_cases(&model).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        for case in &malformed.malformed {
+            results.push(run_malformed(case));
+        }
     }
     results
+}
+
+/// Runs one `httpMalformedRequestTests` case: its request, sent to the
+/// router, must get its response.
+fn run_malformed(case: &source::MalformedCase) -> ProtocolResult {
+    let outcome = match Service::for_case(&serde_json::json!({ "service": case.service })) {
+        None => Outcome::Failed(format!("unknown service {}", case.service)),
+        Some(service) => match crate::http_case::request_of(&case.case["request"]) {
+            Err(e) => Outcome::Failed(e),
+            Ok(request) => {
+                let answer = crate::http_case::answer(service.call(request));
+                match crate::http_case::mismatch(&case.case["response"], &answer) {
+                    Some(why) => Outcome::Failed(why),
+                    None => Outcome::Passed,
+                }
+            }
+        },
+    };
+    ProtocolResult {
+        protocol: name_of(&case.protocol).to_string(),
+        service: name_of(&case.service).to_string(),
+        kind: "malformed",
+        id: case.id.clone(),
+        outcome,
+    }
 }
 
 /// Runs one case of `cases` (from [`source::protocol_cases`]), unless it
@@ -538,7 +838,7 @@ pub fn run_case(case: &Value, cases: &[Value]) -> ProtocolResult {
     } else {
         let run = || match kind {
             "request" => run_request(case),
-            "error" => run_error(case),
+            "error" => run_error(case, cases),
             _ => run_response(case, cases),
         };
         // A harness panic is a failed case, not a crash of the run.
@@ -603,8 +903,9 @@ pub fn skipped<'a>(results: &'a [ProtocolResult], protocol: &str) -> BTreeMap<&'
 
 /// The table `cargo xtask conformance` and the test print.
 pub fn report(results: &[ProtocolResult]) -> String {
-    let mut out =
-        String::from("Smithy protocol tests (awsJson1.0, awsJson1.1), run as a server against protocol-tests\n\n");
+    let mut out = String::from(
+        "Smithy protocol tests (awsJson1.0, awsJson1.1, restJson1), run as a server against protocol-tests\n\n",
+    );
     out.push_str(&format!("{:<12} {:<10} {:>10} {:>8}\n", "protocol", "kind", "passed", "skipped"));
     let counts = by_protocol(results);
     let mut all = Counts::default();

@@ -50,7 +50,7 @@ pub fn validation_spec() -> PathBuf {
 
 /// The spec directories of the protocol tests, one per protocol.
 pub fn protocol_specs() -> Vec<PathBuf> {
-    vec![spec_dir("protocol/aws_json_1_0"), spec_dir("protocol/aws_json_1_1")]
+    vec![spec_dir("protocol/aws_json_1_0"), spec_dir("protocol/aws_json_1_1"), spec_dir("protocol/rest_json_1")]
 }
 
 /// Loads a spec directory; its sources are Smithy's and must load.
@@ -104,6 +104,35 @@ pub fn errors(model: &LoadedModel, service_id: &str, service: &Shape) -> Vec<Str
     out
 }
 
+/// `value`, a value of shape `id` as parameters write it (members by
+/// name), with each structure and union member under its `@jsonName`.
+fn json_keys(model: &LoadedModel, id: &str, value: &Value, depth: usize) -> Value {
+    let Some(shape) = shape(model, id).filter(|_| depth < 64) else { return value.clone() };
+    let member = |m: &codegen::ast::Member, v: &Value| json_keys(model, &m.target, v, depth + 1);
+    match (shape.kind.as_str(), value) {
+        ("structure" | "union", Value::Object(entries)) => {
+            let members = shape.members.as_ref().map(|m| m.0.as_slice()).unwrap_or_default();
+            let renamed = entries.iter().map(|(k, v)| match members.iter().find(|(name, _)| name == k) {
+                Some((_, m)) => {
+                    let key = m.traits.get("smithy.api#jsonName").and_then(Value::as_str).unwrap_or(k);
+                    (key.to_string(), member(m, v))
+                }
+                None => (k.clone(), v.clone()),
+            });
+            Value::Object(renamed.collect())
+        }
+        ("list" | "set", Value::Array(items)) => match &shape.member {
+            Some(m) => Value::Array(items.iter().map(|v| member(m, v)).collect()),
+            None => value.clone(),
+        },
+        ("map", Value::Object(entries)) => match &shape.value {
+            Some(m) => Value::Object(entries.iter().map(|(k, v)| (k.clone(), member(m, v))).collect()),
+            None => value.clone(),
+        },
+        _ => value.clone(),
+    }
+}
+
 /// Whether `media_type` is JSON (`application/json`, `...+json`).
 pub fn is_json(media_type: &str) -> bool {
     let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
@@ -126,6 +155,8 @@ fn test_cases<'a>(model: &'a LoadedModel, shape_id: &str, trait_id: &str) -> &'a
 /// - `operation_of_error`: for an error, the first operation of the
 ///   service that lists it (none when only the service lists it);
 /// - `source_path`: the file that defines the shape;
+/// - `http`, `http_of`: the `@http` trait of the operation that answers the
+///   case (the operation, or `operation_of_error`), and that operation;
 /// - `body_json`: the body parsed, when `bodyMediaType` is JSON.
 ///
 /// A shape bound by two services carries its tests into both, each kept
@@ -168,6 +199,22 @@ pub fn protocol_cases(model: &LoadedModel) -> Vec<Value> {
                     if let Some(op) = operation_of_error {
                         case.insert("operation_of_error".into(), Value::from(op.as_str()));
                     }
+                    // The `@http` of the operation that answers the case.
+                    let answering = if shape_type == "operation" { Some(shape_id) } else { operation_of_error };
+                    if let Some(op) = answering {
+                        if let Some(http) = shape(model, op).and_then(|s| s.traits.get("smithy.api#http")) {
+                            case.insert("http".into(), http.clone());
+                            case.insert("http_of".into(), Value::from(op.as_str()));
+                        }
+                    }
+                    // restJson1 keys members by `@jsonName`: an error's
+                    // parameters (errors have no validation tables) are
+                    // put under their keys here, from the model.
+                    if shape_type == "error" && protocol == "aws.protocols#restJson1" {
+                        if let Some(params) = fields.get("params") {
+                            case.insert("params".into(), json_keys(model, shape_id, params, 0));
+                        }
+                    }
                     let json_body = fields.get("bodyMediaType").and_then(Value::as_str).is_some_and(is_json);
                     if let (true, Some(body)) = (json_body, fields.get("body").and_then(Value::as_str)) {
                         if let Ok(parsed) = serde_json::from_str::<Value>(body) {
@@ -202,6 +249,8 @@ pub struct MalformedCase {
     pub id: String,
     /// The operation's shape id.
     pub operation: String,
+    /// The shape id of the service the operation is in.
+    pub service: String,
     pub protocol: String,
     /// The test case object, every string substituted.
     pub case: Value,
@@ -249,23 +298,25 @@ pub const ERRATA: &[(&str, &str)] = &[(
 /// Every `httpMalformedRequestTests` case (parameters expanded) and
 /// `httpRequestTests` case on the operations of `model`'s services.
 pub fn validation_cases(model: &LoadedModel) -> Result<ValidationCases, String> {
-    let mut bound: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut bound: BTreeSet<(String, String, String)> = BTreeSet::new();
     for (service, _) in model.shapes.iter().filter(|(_, s)| s.shape.kind == "service") {
         for op in operations(model, service) {
             let file = model.shapes.get(&op).map(|s| s.file.clone()).unwrap_or_default();
             let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-            bound.insert((stem, op));
+            bound.insert((stem, op, service.clone()));
         }
     }
     let mut cases = ValidationCases::default();
-    for (file, op) in bound {
+    for (file, op, service) in bound {
         let http_bound = http_bound_members(model, &op);
         for case in test_cases(model, &op, MALFORMED_REQUEST_TESTS) {
             for (id, mut expanded) in expand(case)? {
                 if ERRATA.iter().any(|(erratum, _)| *erratum == id) {
                     substitute(&mut expanded, &BTreeMap::new()).map_err(|e| format!("{id}: {e}"))?;
                 }
-                cases.malformed.push(malformed_case(&file, &op, (id, expanded), http_bound.clone())?);
+                let mut case = malformed_case(&file, &op, (id, expanded), http_bound.clone())?;
+                case.service = service.clone();
+                cases.malformed.push(case);
             }
         }
         for case in test_cases(model, &op, REQUEST_TESTS) {
@@ -327,6 +378,7 @@ fn malformed_case(
         file: file.to_string(),
         id,
         operation: operation.to_string(),
+        service: String::new(),
         protocol: string(&case, "protocol")?,
         case,
         body_json,

@@ -1,6 +1,7 @@
-//! Smithy's awsJson1.0 and awsJson1.1 protocol tests, read from the IDL
-//! sources: every one that applies to a server passes, and the skipped
-//! ones, each a client's, are exactly those listed here. A test without
+//! Smithy's awsJson1.0, awsJson1.1 and restJson1 protocol tests (and
+//! restJson1's malformed-request tests), read from the IDL sources: every
+//! one that applies to a server passes, and the skipped ones, each a
+//! client's, are exactly those listed here. A test without
 //! libtest's harness, so that the table is printed in every `cargo test`
 //! run.
 
@@ -95,6 +96,69 @@ const EXPECTED: &[Expected] = &[
                 "parses_the_request_id_from_the_response",
                 "tests that a client reads x-amzn-requestid; a server makes its own (every response here is checked \
                  for one)",
+            ),
+        ],
+    },
+    Expected {
+        protocol: "restJson1",
+        // 131 requests, 89 responses, 3 errors and 530 malformed requests.
+        applicable: 753,
+        client_marked: &[
+            "RestJsonDateTimeWithNegativeOffset",
+            "RestJsonDateTimeWithPositiveOffset",
+            "RestJsonEmptyInputAndEmptyOutputJsonObjectOutput",
+            "RestJsonDateTimeWithFractionalSeconds",
+            "RestJsonGreetingWithErrorsNoPayload",
+            "RestJsonHostWithPath",
+            "RestJsonHttpEmptyPrefixHeadersRequestClient",
+            "RestJsonHttpEmptyPrefixHeadersResponseClient",
+            "RestJsonHttpPrefixHeadersAreNotPresent",
+            "RestJsonHttpPrefixEmptyHeaders",
+            "HttpQueryParamsOnlyRequest",
+            "HttpQueryParamsOnlyEmptyRequest",
+            "RestJsonHttpResponseCodeWithNoPayload",
+            "RestJsonDeserializeIgnoreType",
+            "RestJsonNoInputAndOutputNoPayload",
+            "RestJsonNullAndEmptyHeaders",
+            "RestJsonOmitsNullQuery",
+            "RestJsonClientPopulatesDefaultValuesInInput",
+            "RestJsonClientSkipsTopLevelDefaultValuesInInput",
+            "RestJsonClientUsesExplicitlyProvidedMemberValuesOverDefaults",
+            "RestJsonClientUsesExplicitlyProvidedValuesInTopLevel",
+            "RestJsonClientIgnoresNonTopLevelDefaultsOnMembersWithClientOptional",
+            "RestJsonClientPopulatesDefaultsValuesWhenMissingInResponse",
+            "RestJsonClientIgnoresDefaultValuesIfMemberValuesArePresentInResponse",
+            "RestJsonClientPopulatesNestedDefaultValuesWhenMissing",
+            "RestJsonClientPopulatesNestedDefaultsWhenMissingInResponseBody",
+            "RestJsonQueryIdempotencyTokenAutoFill",
+            "RestJsonQueryIdempotencyTokenAutoFillIsSet",
+            "RestJsonQueryParamsStringListMap",
+            "RestJsonQueryPrecedence",
+            "RestJsonDoesntSerializeNullStructureValues",
+            "RestJsonDoesntDeserializeNullStructureValues",
+            "RestJsonFooErrorUsingXAmznErrorType",
+            "RestJsonFooErrorUsingXAmznErrorTypeWithUri",
+            "RestJsonFooErrorUsingXAmznErrorTypeWithUriAndNamespace",
+            "RestJsonFooErrorUsingXAmznErrorTypeWithUriAndDifferentNamespace",
+            "RestJsonFooErrorUsingCode",
+            "RestJsonFooErrorUsingCodeAndNamespace",
+            "RestJsonFooErrorUsingCodeUriAndNamespace",
+            "RestJsonFooErrorWithDunderType",
+            "RestJsonFooErrorWithDunderTypeAndNamespace",
+            "RestJsonFooErrorWithDunderTypeUriAndNamespace",
+            "RestJsonFooErrorWithNestedTypeProperty",
+            "GlacierChecksums",
+            "GlacierAccountId",
+            "GlacierMultipartChecksums",
+        ],
+        client_only: &[
+            ("SDKAppliedContentEncoding_restJson1", GZIP),
+            ("SDKAppendedGzipAfterProvidedEncoding_restJson1", GZIP),
+            (
+                "RestJsonEndpointTraitWithHostLabel",
+                "tests the host a client resolves from @endpoint (`resolvedHost`); as a server request it sends a \
+                 JSON body without Content-Type, which RestJsonWithBodyExpectsApplicationJsonContentTypeNoHeaders \
+                 requires a server to refuse with 415",
             ),
         ],
     },

@@ -124,7 +124,7 @@ pub use response::{
 };
 pub use router::{BuildError, Match, RouteError, Router};
 pub(crate) use service::SharedRestRouter;
-pub use service::{NO_INPUT, Operation, RestRouter, RoutedRequest, call, contain_panics, handle};
+pub use service::{ANY_MEDIA_TYPE, NO_INPUT, Operation, RestRouter, RoutedRequest, call, contain_panics, handle};
 pub use uri::{PatternError, QueryLiteral, Segment, UriPattern};
 
 #[cfg(test)]

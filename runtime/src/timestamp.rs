@@ -69,6 +69,18 @@ impl Timestamp {
         self.seconds as f64 + f64::from(self.nanos) / 1e9
     }
 
+    /// Parses Smithy's `date-time` format: RFC 3339 in UTC, ending in `Z`
+    /// (`1985-04-12T23:20:50.52Z`), with no other offset, as Smithy's
+    /// specification defines it and its malformed-request tests require
+    /// servers to hold requests to.
+    pub fn parse_date_time(text: &str) -> Result<Self, ParseTimestampError> {
+        if !text.ends_with(['Z', 'z']) {
+            let why = "it must be in UTC, ending in Z, with no other offset";
+            return Err(ParseTimestampError { text: text.to_string(), why });
+        }
+        Self::parse_rfc3339(text)
+    }
+
     /// Parses RFC 3339 text (`2024-08-04T11:45:35.088000-07:00`).
     pub fn parse_rfc3339(text: &str) -> Result<Self, ParseTimestampError> {
         let error = |why: &'static str| ParseTimestampError { text: text.to_string(), why };
@@ -372,5 +384,5 @@ macro_rules! text_timestamp {
     };
 }
 
-text_timestamp!(DateTime, "an RFC 3339 timestamp", Timestamp::parse_rfc3339, |t| t.to_string());
+text_timestamp!(DateTime, "an RFC 3339 timestamp in UTC", Timestamp::parse_date_time, |t| t.to_string());
 text_timestamp!(HttpDate, "an HTTP date", Timestamp::parse_http_date, Timestamp::to_http_date);

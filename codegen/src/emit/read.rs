@@ -73,7 +73,7 @@ fn structure(cx: &FileCx<'_>, s: &Structure) -> TokenStream {
     let in_table: Vec<&Member> = s.members.iter().filter(|m| m.in_document()).collect();
     let all: Vec<usize> = (0..in_table.len()).collect();
     let read_members = members_loop(cx, &in_table, &all, Member::json_key);
-    reader_body(cx, s, read_members)
+    reader_body(cx, s, read_members, None)
 }
 
 /// The `ReadHttp` impl of a restJson1 operation's input: the members bound
@@ -105,7 +105,9 @@ pub fn http_input(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream> {
         Some(index) => {
             let local = ident(&format!("member_{index}"));
             let literal = Literal::usize_unsuffixed(index);
-            quote! { #local = object.payload(reader, #literal, body)?; }
+            let ty = value_type(cx, in_table[index]);
+            let option = cx.std("option::Option");
+            quote! { let #local: #option<#ty> = object.payload(reader, #literal, body)?; }
         }
         None => {
             let loop_ = members_loop(cx, &in_table, &body, Member::json_key);
@@ -115,7 +117,7 @@ pub fn http_input(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream> {
             }
         }
     };
-    let read = reader_body(cx, s, quote! { #read_head #read_body });
+    let read = reader_body(cx, s, quote! { #read_head #read_body }, payload);
     Some(quote! {
         impl #read_http for #name {
             fn read_http<'j>(reader: &mut #reader<'j>, schema: #schema, body: &'j [u8]) -> #result<#option<Self>, #stop> {
@@ -173,8 +175,9 @@ fn members_loop<'m>(
     }
 }
 
-/// A structure reader around `read_members`, which reads into `member_N`.
-fn reader_body(cx: &FileCx<'_>, s: &Structure, read_members: TokenStream) -> TokenStream {
+/// A structure reader around `read_members`, which reads into `member_N`
+/// (the `payload` member's is declared where it is read).
+fn reader_body(cx: &FileCx<'_>, s: &Structure, read_members: TokenStream, payload: Option<usize>) -> TokenStream {
     let ok = cx.std("result::Result::Ok");
     let option = cx.std("option::Option");
     let (some, none) = cx.some_none();
@@ -183,7 +186,7 @@ fn reader_body(cx: &FileCx<'_>, s: &Structure, read_members: TokenStream) -> Tok
     // in the table, and the type gets an empty one.
     let in_table: Vec<&Member> = s.members.iter().filter(|m| m.in_document()).collect();
     let local = |index: usize| ident(&format!("member_{index}"));
-    let declarations = in_table.iter().enumerate().map(|(index, m)| {
+    let declarations = in_table.iter().enumerate().filter(|(index, _)| Some(*index) != payload).map(|(index, m)| {
         let local = local(index);
         let ty = value_type(cx, m);
         quote! { let mut #local: #option<#ty> = #none; }

@@ -54,6 +54,15 @@ fn payload_media_type<'a>(cx: &FileCx<'_>, m: &'a Member) -> &'a str {
     }
 }
 
+/// The media types a payload member may be sent and accepted as: its own,
+/// or any (`*/*`) for a blob without `@mediaType`.
+fn accepted_media_type<'a>(cx: &FileCx<'_>, m: &'a Member) -> &'a str {
+    match (&m.media_type, &m.ty.ty) {
+        (None, Type::Blob | Type::ByteStream) => "*/*",
+        _ => payload_media_type(cx, m),
+    }
+}
+
 /// The `rest::HttpInput` value of an operation's input (`None` for an
 /// operation that takes none).
 pub fn http_input(cx: &FileCx<'_>, op: &Operation) -> TokenStream {
@@ -83,7 +92,7 @@ pub fn http_input(cx: &FileCx<'_>, op: &Operation) -> TokenStream {
             Binding::Header(name) => quote! { Header(#name) },
             Binding::PrefixHeaders(prefix) => quote! { PrefixHeaders(#prefix) },
             Binding::Payload => {
-                content_type = Some(payload_media_type(cx, m).to_string());
+                content_type = Some(accepted_media_type(cx, m).to_string());
                 if is_json_payload(&m.ty.ty, cx) {
                     continue;
                 }
@@ -96,7 +105,7 @@ pub fn http_input(cx: &FileCx<'_>, op: &Operation) -> TokenStream {
     // A streaming payload is not in the table, but is the body.
     if let Some(m) = s.members.iter().find(|m| !m.in_document() && m.binding.in_role(Role::Input) == &Binding::Payload)
     {
-        content_type = Some(payload_media_type(cx, m).to_string());
+        content_type = Some(accepted_media_type(cx, m).to_string());
     }
     // An input with no members at all is an empty JSON document.
     if content_type.is_none() && (in_body || s.members.is_empty()) {
@@ -114,7 +123,7 @@ fn output_media_type(cx: &FileCx<'_>, op: &Operation) -> Option<String> {
     let id = op.output.as_ref()?;
     let ShapeKind::Structure(s) = &cx.service.shapes[id].kind else { return None };
     let payload = s.members.iter().find(|m| m.binding.in_role(Role::Output) == &Binding::Payload);
-    Some(payload.map_or_else(|| "application/json".to_string(), |m| payload_media_type(cx, m).to_string()))
+    Some(payload.map_or_else(|| "application/json".to_string(), |m| accepted_media_type(cx, m).to_string()))
 }
 
 /// Whether the operation's input payload is a `@streaming` blob.
@@ -191,10 +200,16 @@ pub fn write_response_impl(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream
         Role::Error => "Its members bound to headers go there; the rest are its JSON body.",
         _ => "Its members bound to headers and the status go there; the rest are the body.",
     };
+    // An output whose only member is an event stream writes nothing.
+    let response_param = if writes.is_empty() && body.is_empty() {
+        quote! { _response }
+    } else {
+        quote! { response }
+    };
     Some(quote! {
         #[doc = #docs]
         impl #write_response for #name {
-            fn write_response(self, response: &mut #response) {
+            fn write_response(self, #response_param: &mut #response) {
                 #(#writes)*
                 #body
             }

@@ -91,8 +91,11 @@ fn bound_timestamp_format(service: &Service, member: &mut Member) {
                 .and_then(|list| list.member.as_ref().or(list.value.as_ref()))
                 .is_some_and(|(_, traits)| traits.contains_key(FORMAT));
             if let Type::Timestamp(f) = &mut item.ty {
-                if !item_explicit && !explicit(&item.target) {
+                if !item_explicit && !explicit(&item.target) && *f != format {
                     *f = format;
+                    // The list's own table has the body's format: this
+                    // place needs one of its own.
+                    ty.target_constraints = false;
                 }
             }
         }

@@ -254,9 +254,14 @@ impl Response {
             tracing::error!(why, "the response could not be written; answered InternalFailure");
             return internal_failure().into_http();
         }
+        let length = self.body.exact_len();
         let mut http = http::Response::new(self.body);
         *http.status_mut() = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         *http.headers_mut() = self.headers;
+        // A body whose length is known says it (a stream does not).
+        if let Some(length) = length {
+            http.headers_mut().insert(http::header::CONTENT_LENGTH, HeaderValue::from(length));
+        }
         http
     }
 }

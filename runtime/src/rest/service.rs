@@ -34,6 +34,10 @@ pub struct Operation {
     pub streaming: bool,
 }
 
+/// The media type of a payload that may be of any type (a blob without
+/// `@mediaType`): any `Content-Type` is accepted, and any `Accept`.
+pub const ANY_MEDIA_TYPE: &str = "*/*";
+
 /// The input of an operation with none.
 pub static NO_INPUT: HttpInput = HttpInput { bound: &[], content_type: None };
 
@@ -159,7 +163,7 @@ fn media_type(text: &str) -> String {
 /// input's (415 otherwise; none at all for an input with nothing in the
 /// body, and none is needed for an empty body). The refusal, if any.
 fn check_head(parts: &http::request::Parts, operation: &Operation) -> Option<Response> {
-    if let Some(output) = operation.output {
+    if let Some(output) = operation.output.filter(|output| *output != ANY_MEDIA_TYPE) {
         for accept in parts.headers.get_all(ACCEPT) {
             let Ok(accept) = accept.to_str() else { continue };
             let (kind, _) = output.split_once('/').unwrap_or((output, ""));
@@ -175,15 +179,18 @@ fn check_head(parts: &http::request::Parts, operation: &Operation) -> Option<Res
     }
     let declared = parts.headers.get(CONTENT_TYPE).map(|value| value.to_str().map(media_type));
     let length = crate::http::declared_length(&parts.headers);
+    let has_body = length.is_some_and(|n| n > 0) || parts.headers.contains_key("transfer-encoding");
     match (operation.input.content_type, declared) {
+        (Some(ANY_MEDIA_TYPE), _) => None,
         (_, Some(Err(_))) => Some(unsupported("the request's Content-Type is not readable")),
-        (None, Some(Ok(declared))) => {
+        // A media type for no body at all says nothing.
+        (None, Some(Ok(declared))) if has_body => {
             Some(unsupported(&format!("the operation takes no body, but the request declares {declared}")))
         }
         (Some(expected), Some(Ok(declared))) if declared != expected => {
             Some(unsupported(&format!("the operation's body is {expected}, not {declared}")))
         }
-        (Some(expected), None) if length.is_some_and(|n| n > 0) || parts.headers.contains_key("transfer-encoding") => {
+        (Some(expected), None) if has_body => {
             Some(unsupported(&format!("the request has a body but no Content-Type; send {expected}")))
         }
         _ => None,
@@ -274,7 +281,11 @@ mod tests {
         assert_eq!(refusal(&with_body, &[("content-length", "2")]), unsupported, "a body needs its media type");
         let without_body = operation(&NO_INPUT, None);
         assert_eq!(refusal(&without_body, &[]), None);
-        assert_eq!(refusal(&without_body, &[("content-type", "application/json")]), unsupported);
+        assert_eq!(
+            refusal(&without_body, &[("content-type", "application/json"), ("content-length", "2")]),
+            unsupported
+        );
+        assert_eq!(refusal(&without_body, &[("content-type", "application/json")]), None, "no body, nothing to say");
     }
 
     #[test]

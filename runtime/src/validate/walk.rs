@@ -140,7 +140,7 @@ fn timestamp(report: &mut Report, format: TimestampFormat, value: &Value) -> Che
             n.as_i64().and_then(Timestamp::from_epoch_seconds).is_some()
                 || n.as_f64().and_then(Timestamp::from_epoch_seconds_f64).is_some()
         }
-        (TimestampFormat::DateTime, Value::String(text)) => Timestamp::parse_rfc3339(text).is_ok(),
+        (TimestampFormat::DateTime, Value::String(text)) => Timestamp::parse_date_time(text).is_ok(),
         (TimestampFormat::HttpDate, Value::String(text)) => Timestamp::parse_http_date(text).is_ok(),
         _ => false,
     };
