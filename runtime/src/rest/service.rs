@@ -9,7 +9,7 @@ use std::sync::Arc;
 use http::header::{ACCEPT, CONTENT_TYPE};
 use tracing::Instrument;
 
-use super::request::{Head, HttpInput, head_document};
+use super::request::{Head, HttpInput, Location, head_document};
 use super::response::{Response, error_with_message, internal_failure};
 use super::{RouteError, Router};
 use crate::ByteStream;
@@ -162,6 +162,13 @@ fn media_type(text: &str) -> String {
 /// output's media type (406 otherwise), and a `Content-Type` that is the
 /// input's (415 otherwise; none at all for an input with nothing in the
 /// body, and none is needed for an empty body). The refusal, if any.
+///
+/// A payload of raw bytes (a blob or string `@httpPayload`, streaming or
+/// not) may come without a `Content-Type`, as HTTP allows and as AWS's
+/// SDKs send it (botocore never sets one for such payloads); a blob's
+/// payload without a `@mediaType` is `application/octet-stream`, bytes of
+/// any type, and takes whatever type the request declares (Smithy's
+/// `RestJsonHttpPayloadTraitsWithBlobAcceptsAllContentTypes`).
 fn check_head(parts: &http::request::Parts, operation: &Operation) -> Option<Response> {
     if let Some(output) = operation.output {
         for accept in parts.headers.get_all(ACCEPT) {
@@ -179,20 +186,28 @@ fn check_head(parts: &http::request::Parts, operation: &Operation) -> Option<Res
     }
     let declared = parts.headers.get(CONTENT_TYPE).map(|value| value.to_str().map(media_type));
     let length = crate::http::declared_length(&parts.headers);
+    let raw = operation.streaming || operation.input.bound.iter().any(|b| b.location == Location::RawPayload);
     match (operation.input.content_type, declared) {
         (_, Some(Err(_))) => Some(unsupported("the request's Content-Type is not readable")),
         (None, Some(Ok(declared))) => {
             Some(unsupported(&format!("the operation takes no body, but the request declares {declared}")))
         }
+        (Some(OCTET_STREAM), Some(Ok(_))) if raw => None,
         (Some(expected), Some(Ok(declared))) if declared != expected => {
             Some(unsupported(&format!("the operation's body is {expected}, not {declared}")))
         }
-        (Some(expected), None) if length.is_some_and(|n| n > 0) || parts.headers.contains_key("transfer-encoding") => {
+        (Some(expected), None)
+            if !raw && (length.is_some_and(|n| n > 0) || parts.headers.contains_key("transfer-encoding")) =>
+        {
             Some(unsupported(&format!("the request has a body but no Content-Type; send {expected}")))
         }
         _ => None,
     }
 }
+
+/// The media type of bytes of no particular type: a blob payload's
+/// without `@mediaType`.
+const OCTET_STREAM: &str = "application/octet-stream";
 
 fn unsupported(text: &str) -> Response {
     error_with_message(415, "UnsupportedMediaTypeException", text)
@@ -244,3 +259,66 @@ impl<R: RestRouter> DynRestRouter for R {
 
 /// A shared [`DynRestRouter`].
 pub(crate) type SharedRestRouter = Arc<dyn DynRestRouter>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rest::Bound;
+
+    static JSON_INPUT: HttpInput = HttpInput { bound: &[], content_type: Some("application/json") };
+    static BLOB_INPUT: HttpInput = HttpInput {
+        bound: &[Bound { member: 0, location: Location::RawPayload }],
+        content_type: Some("application/octet-stream"),
+    };
+    static JPEG_INPUT: HttpInput =
+        HttpInput { bound: &[Bound { member: 0, location: Location::RawPayload }], content_type: Some("image/jpeg") };
+    static TEXT_INPUT: HttpInput =
+        HttpInput { bound: &[Bound { member: 0, location: Location::RawPayload }], content_type: Some("text/plain") };
+
+    fn operation(input: &'static HttpInput) -> Operation {
+        Operation { name: "Op", index: 0, input, output: None, streaming: false }
+    }
+
+    /// The status `check_head` refuses a request with `headers` (and a
+    /// five-byte body) with, or 200.
+    fn status(input: &'static HttpInput, headers: &[(&str, &str)]) -> u16 {
+        let mut request = http::Request::builder().method("POST").uri("/op").header("content-length", "5");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let (parts, ()) = request.body(()).unwrap().into_parts();
+        check_head(&parts, &operation(input)).map_or(200, |refusal| refusal.status)
+    }
+
+    #[test]
+    fn a_json_body_must_be_declared_as_json() {
+        assert_eq!(status(&JSON_INPUT, &[("content-type", "application/json")]), 200);
+        assert_eq!(status(&JSON_INPUT, &[("content-type", "Application/JSON; charset=utf-8")]), 200);
+        assert_eq!(status(&JSON_INPUT, &[("content-type", "application/hal+json")]), 415);
+        assert_eq!(status(&JSON_INPUT, &[]), 415);
+        assert_eq!(status(&NO_INPUT, &[("content-type", "application/json")]), 415);
+        assert_eq!(status(&NO_INPUT, &[]), 200);
+    }
+
+    /// botocore sends blob and string payloads (Lambda's Invoke, S3's
+    /// PutObject) with no Content-Type at all; a blob without @mediaType
+    /// takes any type (Smithy's
+    /// RestJsonHttpPayloadTraitsWithBlobAcceptsAllContentTypes).
+    #[test]
+    fn raw_payloads_may_come_without_a_content_type() {
+        assert_eq!(status(&BLOB_INPUT, &[]), 200);
+        assert_eq!(status(&BLOB_INPUT, &[("content-type", "application/octet-stream")]), 200);
+        assert_eq!(status(&BLOB_INPUT, &[("content-type", "image/jpeg")]), 200);
+        assert_eq!(status(&JPEG_INPUT, &[]), 200);
+        assert_eq!(status(&JPEG_INPUT, &[("content-type", "image/jpeg")]), 200);
+        assert_eq!(status(&JPEG_INPUT, &[("content-type", "application/json")]), 415);
+        assert_eq!(status(&TEXT_INPUT, &[]), 200);
+        assert_eq!(status(&TEXT_INPUT, &[("content-type", "text/plain; charset=utf-8")]), 200);
+        assert_eq!(status(&TEXT_INPUT, &[("content-type", "application/json")]), 415);
+        // A streaming payload is not in the bound members' table.
+        static STREAM_INPUT: HttpInput = HttpInput { bound: &[], content_type: Some("image/jpeg") };
+        let streaming = Operation { streaming: true, ..operation(&STREAM_INPUT) };
+        let (parts, ()) = http::Request::builder().header("content-length", "5").body(()).unwrap().into_parts();
+        assert!(check_head(&parts, &streaming).is_none());
+    }
+}
