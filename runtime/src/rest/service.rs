@@ -90,7 +90,10 @@ pub trait RestRouter: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Response> + Send;
 }
 
-/// Handles one restJson1 request with `router`: routes it (an unmatched
+/// Handles one restJson1 request with `router`: checks its `Host` as
+/// awsJson requests' are (400 for none, 403 for one the
+/// [`AllowedHosts`](crate::http::AllowedHosts) extension does not allow),
+/// routes it (an unmatched
 /// one is an `UnknownOperationException`, 404, or 405 for a path that
 /// another method has), checks its `Accept` and `Content-Type`, reads its
 /// body within its limit, and calls the operation. Every response carries
@@ -108,6 +111,11 @@ where
     let operation_name = routed.as_ref().map_or("", |found| found.value.name);
     let span = tracing::info_span!("request", request_id = %request_id, operation = operation_name);
     let response = async {
+        // Before routing: a host it does not answer learns nothing of the
+        // routes.
+        if let Err(refusal) = crate::http::check_host(&parts) {
+            return error_with_message(refusal.status(), refusal.type_name(), refusal.message());
+        }
         let found = match routed {
             Ok(found) => found,
             Err(e) => return unroutable(&e),
@@ -320,5 +328,57 @@ mod tests {
         let streaming = Operation { streaming: true, ..operation(&STREAM_INPUT) };
         let (parts, ()) = http::Request::builder().header("content-length", "5").body(()).unwrap().into_parts();
         assert!(check_head(&parts, &streaming).is_none());
+    }
+
+    /// A router with one route, `GET /ping`, answering 204.
+    #[derive(Clone)]
+    struct Ping;
+
+    static PING: Operation = Operation { name: "Ping", index: 0, input: &NO_INPUT, output: None, streaming: false };
+
+    impl RestRouter for Ping {
+        fn service_name(&self) -> &'static str {
+            "Ping"
+        }
+
+        fn routes(&self) -> &'static Router<&'static Operation> {
+            static ROUTES: std::sync::OnceLock<Router<&'static Operation>> = std::sync::OnceLock::new();
+            ROUTES.get_or_init(|| Router::new([("GET", "/ping".parse().unwrap(), &PING)]).unwrap())
+        }
+
+        async fn call_operation(&self, _: RequestContext, _: &'static Operation, _: RoutedRequest) -> Response {
+            Response::new(204)
+        }
+    }
+
+    /// The status and `X-Amzn-Errortype` of `GET path` for `host` (none
+    /// if `None`), through a server that answers loopback hosts only.
+    async fn answer(path: &str, host: Option<&str>) -> (u16, Option<String>) {
+        let mut request = http::Request::get(path);
+        if let Some(host) = host {
+            request = request.header("host", host);
+        }
+        let mut request = request.body(http_body_util::Empty::<bytes::Bytes>::new()).unwrap();
+        request.extensions_mut().insert(crate::http::AllowedHosts::loopback());
+        let response = handle(&Ping, request).await;
+        let error = response.headers().get("x-amzn-errortype").map(|v| v.to_str().unwrap().to_string());
+        (response.status().as_u16(), error)
+    }
+
+    /// restJson1 requests had their `Host` unchecked, so a server answering
+    /// loopback hosts only (one that authenticates no one) answered a web
+    /// page rebound to 127.0.0.1 as awsJson requests are not.
+    #[tokio::test]
+    async fn hosts_are_checked_as_for_awsjson_before_routing() {
+        assert_eq!(answer("/ping", Some("localhost:9001")).await, (204, None));
+        assert_eq!(answer("/ping", Some("127.0.0.1")).await, (204, None));
+        let denied = (403, Some("AccessDeniedException".to_string()));
+        assert_eq!(answer("/ping", Some("evil.example:9001")).await, denied);
+        assert_eq!(answer("/no-such-route", Some("evil.example")).await, denied);
+        assert_eq!(answer("/ping", None).await, (400, Some("BadRequestException".to_string())));
+        assert_eq!(
+            answer("/no-such-route", Some("localhost")).await,
+            (404, Some("UnknownOperationException".to_string()))
+        );
     }
 }
