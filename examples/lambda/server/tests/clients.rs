@@ -25,8 +25,13 @@ struct Server {
 
 impl Server {
     fn start(test: &str) -> Server {
+        Server::start_with(test, &[])
+    }
+
+    fn start_with(test: &str, args: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_lambda-server"))
             .args(["--port", "0"])
+            .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -46,21 +51,26 @@ impl Server {
 
     /// awscli's `lambda` command with `args`.
     fn aws(&self, args: &[&str]) -> Output {
-        self.aws_with("/nonexistent", args)
+        self.aws_with("/nonexistent", ("test", "test"), args)
     }
 
     /// awscli without its client-side parameter checks.
     fn aws_unchecked(&self, args: &[&str]) -> Output {
-        self.aws_with(&self.dir.join("unchecked.cfg").to_string_lossy(), args)
+        self.aws_with(&self.dir.join("unchecked.cfg").to_string_lossy(), ("test", "test"), args)
     }
 
-    fn aws_with(&self, config: &str, args: &[&str]) -> Output {
+    /// awscli signing with this access key id and secret.
+    fn aws_as(&self, key: (&str, &str), args: &[&str]) -> Output {
+        self.aws_with("/nonexistent", key, args)
+    }
+
+    fn aws_with(&self, config: &str, (key, secret): (&str, &str), args: &[&str]) -> Output {
         Command::new("aws")
             .args(["--endpoint-url", &self.url, "--region", "us-east-1", "--output", "json", "lambda"])
             .args(args)
             .current_dir(&self.dir)
-            .env("AWS_ACCESS_KEY_ID", "test")
-            .env("AWS_SECRET_ACCESS_KEY", "test")
+            .env("AWS_ACCESS_KEY_ID", key)
+            .env("AWS_SECRET_ACCESS_KEY", secret)
             .env("AWS_CONFIG_FILE", config)
             .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
             .env("AWS_MAX_ATTEMPTS", "1")
@@ -431,6 +441,58 @@ fn awscli_invoke() {
         bad.starts_with("An error occurred (InvalidRequestContentException) when calling the Invoke operation: Could not parse request body into json"),
         "{bad}"
     );
+}
+
+/// With `--credentials`, requests must be signed: the signature covers the
+/// path as sent (an ARN label, escaped), the query string (a `$`, a
+/// repeated key) and the payload.
+#[test]
+fn sigv4_with_awscli() {
+    let server = Server::start_with("sigv4", &["--credentials", "AKIDLAMBDA:s3cret/KEY"]);
+    write_package(&server.file("package.zip"));
+    std::fs::write(server.file("event.json"), br#"{"signed": true}"#).unwrap();
+    let key = ("AKIDLAMBDA", "s3cret/KEY");
+    let arn = format!("{ARN}:echo");
+    let created = stdout(&server.aws_as(
+        key,
+        &[
+            "create-function",
+            "--function-name",
+            "echo",
+            "--runtime",
+            "python3.12",
+            "--role",
+            ROLE,
+            "--handler",
+            "handler.handler",
+            "--zip-file",
+            "fileb://package.zip",
+            "--tags",
+            "a=1,b=2,c=3",
+        ],
+    ));
+    assert_eq!(created["FunctionArn"], arn);
+    let configuration =
+        stdout(&server.aws_as(key, &["get-function-configuration", "--function-name", &arn, "--qualifier", "$LATEST"]));
+    assert_eq!(configuration["FunctionName"], "echo");
+    let invoked = stdout(
+        &server
+            .aws_as(key, &["invoke", "--function-name", "echo:$LATEST", "--payload", "fileb://event.json", "out.json"]),
+    );
+    assert_eq!(invoked["StatusCode"], 200);
+    assert_eq!(std::fs::read_to_string(server.file("out.json")).unwrap(), r#"{"signed": true}"#);
+    stdout(&server.aws_as(key, &["untag-resource", "--resource", &arn, "--tag-keys", "c", "a"]));
+    assert_eq!(stdout(&server.aws_as(key, &["list-tags", "--resource", &arn])), json!({"Tags": {"b": "2"}}));
+
+    let wrong = stderr(&server.aws_as(("AKIDLAMBDA", "not-the-secret"), &["list-functions"]));
+    assert!(
+        wrong.starts_with("An error occurred (InvalidSignatureException) when calling the ListFunctions operation"),
+        "{wrong}"
+    );
+    let unknown = stderr(&server.aws_as(("AKIDNOBODY", "s3cret/KEY"), &["list-functions"]));
+    assert!(unknown.contains("(UnrecognizedClientException)"), "{unknown}");
+    let unsigned = stderr(&server.aws_as(key, &["list-functions", "--no-sign-request"]));
+    assert!(unsigned.contains("(MissingAuthenticationTokenException)"), "{unsigned}");
 }
 
 #[test]
