@@ -493,6 +493,13 @@ fn sigv4_with_awscli() {
     assert!(unknown.contains("(UnrecognizedClientException)"), "{unknown}");
     let unsigned = stderr(&server.aws_as(key, &["list-functions", "--no-sign-request"]));
     assert!(unsigned.contains("(MissingAuthenticationTokenException)"), "{unsigned}");
+    // As Lambda answers them: 403, the name in X-Amzn-Errortype.
+    let (status, head, body) = server.raw("GET", "/2015-03-31/functions", &[], b"");
+    assert_eq!(
+        (status, header(&head, "x-amzn-errortype").as_deref()),
+        (403, Some("MissingAuthenticationTokenException"))
+    );
+    assert_eq!(body, json!({"message": "Missing Authentication Token"}));
 }
 
 #[test]
