@@ -189,12 +189,13 @@ pub fn write_response_impl(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream
             }
         }
     };
-    let docs = match role {
+    let docs = doc::outer(&[match role {
         Role::Error => "Its members bound to headers go there; the rest are its JSON body.",
         _ => "Its members bound to headers and the status go there; the rest are the body.",
-    };
+    }
+    .to_string()]);
     Some(quote! {
-        #[doc = #docs]
+        #docs
         impl #write_response for #name {
             fn write_response(self, response: &mut #response) {
                 #(#writes)*

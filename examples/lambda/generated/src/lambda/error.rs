@@ -39,7 +39,7 @@ impl ErrorShape for CodeSigningConfigNotFoundException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for CodeSigningConfigNotFoundException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
@@ -80,7 +80,7 @@ impl ErrorShape for CodeStorageExceededException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for CodeStorageExceededException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
@@ -120,7 +120,7 @@ impl ErrorShape for CodeVerificationFailedException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for CodeVerificationFailedException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
@@ -159,7 +159,7 @@ impl ErrorShape for Ec2AccessDeniedException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for Ec2AccessDeniedException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
@@ -199,7 +199,7 @@ impl ErrorShape for Ec2ThrottledException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for Ec2ThrottledException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
@@ -241,7 +241,7 @@ impl ErrorShape for Ec2UnexpectedException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for Ec2UnexpectedException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
@@ -280,7 +280,7 @@ impl ErrorShape for EfsioException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for EfsioException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
@@ -319,7 +319,7 @@ impl ErrorShape for EfsMountConnectivityException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for EfsMountConnectivityException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
@@ -359,7 +359,7 @@ impl ErrorShape for EfsMountFailureException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for EfsMountFailureException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
@@ -399,7 +399,7 @@ impl ErrorShape for EfsMountTimeoutException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for EfsMountTimeoutException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
@@ -440,7 +440,7 @@ impl ErrorShape for EniLimitReachedException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for EniLimitReachedException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
@@ -480,7 +480,7 @@ impl ErrorShape for InvalidCodeSignatureException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for InvalidCodeSignatureException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
@@ -521,7 +521,7 @@ impl ErrorShape for InvalidParameterValueException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for InvalidParameterValueException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
@@ -563,7 +563,7 @@ impl ErrorShape for InvalidRequestContentException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for InvalidRequestContentException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
@@ -602,7 +602,7 @@ impl ErrorShape for InvalidRuntimeException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for InvalidRuntimeException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
@@ -641,7 +641,7 @@ impl ErrorShape for InvalidSecurityGroupIdException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for InvalidSecurityGroupIdException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
@@ -680,7 +680,7 @@ impl ErrorShape for InvalidSubnetIdException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for InvalidSubnetIdException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
@@ -719,7 +719,7 @@ impl ErrorShape for InvalidZipFileException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for InvalidZipFileException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
@@ -759,7 +759,7 @@ impl ErrorShape for KmsAccessDeniedException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for KmsAccessDeniedException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
@@ -799,7 +799,7 @@ impl ErrorShape for KmsDisabledException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for KmsDisabledException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
@@ -839,7 +839,7 @@ impl ErrorShape for KmsInvalidStateException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for KmsInvalidStateException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
@@ -879,7 +879,7 @@ impl ErrorShape for KmsNotFoundException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for KmsNotFoundException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
@@ -925,7 +925,7 @@ impl ErrorShape for PreconditionFailedException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for PreconditionFailedException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
@@ -967,7 +967,7 @@ impl ErrorShape for RecursiveInvocationException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for RecursiveInvocationException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
@@ -1007,7 +1007,7 @@ impl ErrorShape for RequestTooLargeException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for RequestTooLargeException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
@@ -1048,7 +1048,7 @@ impl ErrorShape for ResourceConflictException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for ResourceConflictException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
@@ -1087,7 +1087,7 @@ impl ErrorShape for ResourceNotFoundException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for ResourceNotFoundException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
@@ -1129,7 +1129,7 @@ impl ErrorShape for ResourceNotReadyException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for ResourceNotReadyException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
@@ -1168,7 +1168,7 @@ impl ErrorShape for ServiceException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for ServiceException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
@@ -1208,7 +1208,7 @@ impl ErrorShape for SnapStartException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for SnapStartException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
@@ -1248,7 +1248,7 @@ impl ErrorShape for SnapStartNotReadyException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for SnapStartNotReadyException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
@@ -1287,7 +1287,7 @@ impl ErrorShape for SnapStartTimeoutException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for SnapStartTimeoutException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
@@ -1329,7 +1329,7 @@ impl ErrorShape for SubnetIpAddressLimitReachedException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for SubnetIpAddressLimitReachedException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
@@ -1377,7 +1377,7 @@ impl ErrorShape for TooManyRequestsException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for TooManyRequestsException {
     fn write_response(self, response: &mut Response) {
         if let Some(value) = &self.retry_after_seconds {
@@ -1419,7 +1419,7 @@ impl ErrorShape for UnsupportedMediaTypeException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for UnsupportedMediaTypeException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);

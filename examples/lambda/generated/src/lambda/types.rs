@@ -97,7 +97,7 @@ impl Read for AliasConfiguration {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for AliasConfiguration {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
@@ -1242,7 +1242,7 @@ impl Read for FunctionConfiguration {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for FunctionConfiguration {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);

@@ -209,7 +209,7 @@ impl Read for GetFunctionResponse {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for GetFunctionResponse {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);

@@ -390,7 +390,7 @@ impl Read for InvocationResponse {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for InvocationResponse {
     fn write_response(self, response: &mut Response) {
         let value = &self.status_code;

@@ -216,7 +216,7 @@ impl Read for ListAliasesResponse {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for ListAliasesResponse {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);

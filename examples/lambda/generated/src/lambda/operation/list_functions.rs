@@ -222,7 +222,7 @@ impl Read for ListFunctionsResponse {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for ListFunctionsResponse {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);

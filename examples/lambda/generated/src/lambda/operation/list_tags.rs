@@ -138,7 +138,7 @@ impl Read for ListTagsResponse {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for ListTagsResponse {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
