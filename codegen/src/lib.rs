@@ -94,8 +94,10 @@ pub struct WorkspaceTarget {
 
 /// The crates generated in this workspace: the product's own (`specs/` to
 /// `generated/`), the crates Smithy's validation suite and awsJson1.0 and
-/// 1.1 protocol tests run against, and the DynamoDB and SQS crate the emulator
-/// serves (`emulator/specs/` to `emulator/generated/`).
+/// 1.1 protocol tests run against, the examples (`examples/notes`, in Smithy
+/// IDL, and `examples/lambda`, a slice of AWS Lambda's restJson1 model), and
+/// the DynamoDB and SQS crate the emulator serves (`emulator/specs/` to
+/// `emulator/generated/`).
 pub fn workspace_targets() -> Vec<WorkspaceTarget> {
     let target = |spec: &str, out: &str, crate_name: &str, dev_dependencies: &[(&str, &str)]| WorkspaceTarget {
         spec: PathBuf::from(spec),
@@ -129,6 +131,9 @@ pub fn workspace_targets() -> Vec<WorkspaceTarget> {
         target("conformance/specs/protocol", "conformance/protocol-tests", "protocol-tests", &[]),
         // The README's example service, written in Smithy IDL.
         target("examples/notes/specs", "examples/notes/generated", "notes-generated", &[]),
+        // The restJson1 example: a slice of AWS Lambda's model, served by
+        // examples/lambda/server and driven by awscli and boto3.
+        target("examples/lambda/specs", "examples/lambda/generated", "lambda-generated", &[]),
         // DynamoDB and SQS, whole, for the emulator's example server.
         target("emulator/specs", "emulator/generated", "emulator-generated", &[]),
     ]

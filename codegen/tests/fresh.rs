@@ -29,6 +29,34 @@ fn generated_crates_are_up_to_date() {
     }
 }
 
+/// Doc comments are written `/// text`, as rustfmt and people write them:
+/// restJson1's `WriteResponse` impls were documented `///Its members ...`.
+#[test]
+fn doc_comments_have_a_space_after_their_slashes() {
+    fn check(dir: &std::path::Path, bad: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                check(&path, bad);
+            } else if path.extension().is_some_and(|x| x == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for (n, line) in text.lines().enumerate() {
+                    let comment = line.trim_start();
+                    let rest = comment.strip_prefix("///").or_else(|| comment.strip_prefix("//!"));
+                    if rest.is_some_and(|rest| !rest.is_empty() && !rest.starts_with(' ')) {
+                        bad.push(format!("{}:{}: {comment}", path.display(), n + 1));
+                    }
+                }
+            }
+        }
+    }
+    let mut bad = Vec::new();
+    for target in codegen::workspace_targets() {
+        check(&root().join(&target.out).join("src"), &mut bad);
+    }
+    assert!(bad.is_empty(), "{} doc lines without a space:\n{}", bad.len(), bad.join("\n"));
+}
+
 #[test]
 fn output_is_the_same_whatever_the_file_layout_and_order() {
     let spec = root().join("specs/ssm");

@@ -1,7 +1,8 @@
 //! `cargo xtask import --smithy`: `specs/ssm` is exactly what importing the
 //! whole official model gives, so re-running the import changes nothing;
-//! the seed fixture is exactly the slice for its four operations; and
-//! `emulator/specs` holds the whole DynamoDB and SQS models, imported alike.
+//! the seed fixture is exactly the slice for its four operations;
+//! `emulator/specs` holds the whole DynamoDB and SQS models, imported alike;
+//! and `examples/lambda/specs` the slice of Lambda's its example serves.
 
 mod common;
 
@@ -54,6 +55,33 @@ fn the_emulator_specs_are_the_imports_of_the_whole_models() {
         assert_same(&files, &root().join("emulator/specs").join(dir));
         assert_eq!(service_dir_name(&text), dir);
     }
+}
+
+#[test]
+fn the_lambda_example_is_the_slice_of_its_operations() {
+    let operations: Vec<String> = [
+        "CreateFunction",
+        "GetFunction",
+        "GetFunctionConfiguration",
+        "ListFunctions",
+        "DeleteFunction",
+        "UpdateFunctionConfiguration",
+        "CreateAlias",
+        "GetAlias",
+        "ListAliases",
+        "UpdateAlias",
+        "DeleteAlias",
+        "Invoke",
+        "TagResource",
+        "UntagResource",
+        "ListTags",
+    ]
+    .map(String::from)
+    .into();
+    let text = common::model("aws/lambda-2015-03-31.json.gz");
+    let files = slice_smithy("aws/lambda-2015-03-31.json.gz", &text, Some(&operations)).unwrap();
+    assert_eq!(files.len(), operations.len() + 2);
+    assert_same(&files, &root().join("examples/lambda/specs/lambda"));
 }
 
 #[test]

@@ -128,16 +128,8 @@ fn check_head(
     if parts.uri.path() != "/" {
         return Err(error(protocol, 404, "UnknownOperationException", "awsJson requests are sent to /"));
     }
-    let host = match parts.headers.get(http::header::HOST) {
-        Some(host) => host.to_str().ok(),
-        None => parts.uri.authority().map(|authority| authority.as_str()),
-    };
-    let Some(host) = host else {
-        return Err(error(protocol, 400, "BadRequestException", "the request has no readable Host header"));
-    };
-    if parts.extensions.get::<AllowedHosts>().is_some_and(|allowed| !allowed.allows(host)) {
-        let text = "this server answers only requests for the hosts it allows (loopback ones, and any it was given)";
-        return Err(error(protocol, 403, "AccessDeniedException", text));
+    if let Err(refusal) = check_host(parts) {
+        return Err(error(protocol, refusal.status(), refusal.type_name(), refusal.message()));
     }
     if parts.headers.get_all("x-amz-target").iter().nth(1).is_some() {
         let text = "the request has more than one X-Amz-Target header";
@@ -163,6 +155,55 @@ fn check_head(
         [gzip] if gzip == "gzip" && gzip_allowed => Ok(true),
         _ => Err(unsupported_coding(protocol)),
     }
+}
+
+/// Why a request's `Host` was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum HostRefusal {
+    /// No readable `Host` header, and no authority in the URI.
+    Missing,
+    /// A host the [`AllowedHosts`] extension does not allow.
+    NotAllowed,
+}
+
+impl HostRefusal {
+    pub(crate) fn status(self) -> u16 {
+        match self {
+            HostRefusal::Missing => 400,
+            HostRefusal::NotAllowed => 403,
+        }
+    }
+
+    pub(crate) fn type_name(self) -> &'static str {
+        match self {
+            HostRefusal::Missing => "BadRequestException",
+            HostRefusal::NotAllowed => "AccessDeniedException",
+        }
+    }
+
+    pub(crate) fn message(self) -> &'static str {
+        match self {
+            HostRefusal::Missing => "the request has no readable Host header",
+            HostRefusal::NotAllowed => {
+                "this server answers only requests for the hosts it allows (loopback ones, and any it was given)"
+            }
+        }
+    }
+}
+
+/// Every request, of either protocol, names a host (its `Host` header, or
+/// its URI's authority), and one the [`AllowedHosts`] extension allows if
+/// the request has it.
+pub(crate) fn check_host(parts: &http::request::Parts) -> Result<(), HostRefusal> {
+    let host = match parts.headers.get(http::header::HOST) {
+        Some(host) => host.to_str().ok(),
+        None => parts.uri.authority().map(|authority| authority.as_str()),
+    };
+    let Some(host) = host else { return Err(HostRefusal::Missing) };
+    if parts.extensions.get::<AllowedHosts>().is_some_and(|allowed| !allowed.allows(host)) {
+        return Err(HostRefusal::NotAllowed);
+    }
+    Ok(())
 }
 
 fn unsupported_coding(protocol: AwsJson) -> Response {

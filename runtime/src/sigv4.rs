@@ -25,7 +25,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use crate::context::RequestId;
-use crate::http::{BoxError, HttpResponse, ResponseFuture, into_http, read_limited, with_id};
+use crate::http::{BoxError, HttpResponse, ResponseFuture, into_http, read_body, read_rest_body};
 use crate::service::{AwsJson, error_response};
 
 type HmacSha256 = Hmac<Sha256>;
@@ -104,6 +104,13 @@ impl Refusal {
         let mut fields = Map::new();
         fields.insert("message".to_string(), Value::String(self.message()));
         error_response(protocol, 400, self.type_name(), fields)
+    }
+
+    /// The error response of a restJson1 service: status 403, the name in
+    /// `X-Amzn-Errortype` and the message in a JSON body, as AWS's REST
+    /// services (Lambda, API Gateway) answer.
+    pub fn rest_response(&self) -> crate::rest::Response {
+        crate::rest::error_with_message(403, self.type_name(), &self.message())
     }
 }
 
@@ -366,7 +373,10 @@ impl<S, C> tower_layer::Layer<S> for SigV4Layer<C> {
 
 /// A service behind SigV4 verification: it reads the body (within the
 /// request's [`BodyLimit`](crate::http::BodyLimit)), verifies the signature and passes the request
-/// on with a [`Caller`] extension and the body read, or answers the refusal.
+/// on with a [`Caller`] extension and the body read, or answers the refusal
+/// in the request's protocol: an awsJson request (one with `X-Amz-Target`,
+/// or typed `application/x-amz-json-1.x`) as [`Refusal::response`], any
+/// other as a restJson1 one, [`Refusal::rest_response`].
 #[derive(Clone)]
 pub struct SigV4<S, C> {
     inner: S,
@@ -400,14 +410,23 @@ where
         Box::pin(async move {
             let (mut parts, body) = request.into_parts();
             let protocol = protocol_of(&parts);
-            // A request without `X-Amz-Target` is a restJson1 one, refused
-            // in that protocol's form.
-            let rest = !parts.headers.contains_key("x-amz-target");
             let id = parts.extensions.get::<RequestId>().cloned().unwrap_or_default();
-            let body = match read_limited(&parts, body).await {
+            let refuse_rest = |response: crate::rest::Response| {
+                let mut http = response.into_http();
+                if let Ok(value) = http::HeaderValue::try_from(id.as_str()) {
+                    http.headers_mut().insert("x-amzn-requestid", value);
+                }
+                Ok(http)
+            };
+            let body = match protocol {
+                Some(protocol) => {
+                    read_body(&parts, body, protocol).await.map_err(|refusal| Ok(into_http(refusal, &id)))
+                }
+                None => read_rest_body(&parts, body).await.map_err(refuse_rest),
+            };
+            let body = match body {
                 Ok(body) => Bytes::from(body),
-                Err(refusal) if rest => return Ok(with_id(refusal.rest_json().into_http(), &id)),
-                Err(refusal) => return Ok(into_http(refusal.aws_json(protocol), &id)),
+                Err(refused) => return refused,
             };
             match verify(&parts, &body, &*credentials, SystemTime::now(), max_skew) {
                 Ok(caller) => {
@@ -418,11 +437,9 @@ where
                 }
                 Err(refusal) => {
                     tracing::debug!(refusal = refusal.type_name(), "signature refused");
-                    if rest {
-                        let response = crate::rest::error_with_message(400, refusal.type_name(), &refusal.message());
-                        Ok(with_id(response.into_http(), &id))
-                    } else {
-                        Ok(into_http(refusal.response(protocol), &id))
+                    match protocol {
+                        Some(protocol) => Ok(into_http(refusal.response(protocol), &id)),
+                        None => refuse_rest(refusal.rest_response()),
                     }
                 }
             }
@@ -430,11 +447,17 @@ where
     }
 }
 
-/// The awsJson version the request's `Content-Type` names (1.1 otherwise).
-fn protocol_of(parts: &Parts) -> AwsJson {
-    match parts.headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) {
-        Some(t) if t.starts_with("application/x-amz-json-1.0") => AwsJson::V1_0,
-        _ => AwsJson::V1_1,
+/// The protocol of a request: awsJson when it names an operation in
+/// `X-Amz-Target` or is typed as awsJson (the version its `Content-Type`
+/// names, 1.1 otherwise); `None`, restJson1, otherwise.
+fn protocol_of(parts: &Parts) -> Option<AwsJson> {
+    let content_type = parts.headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if content_type.starts_with("application/x-amz-json-1.0") {
+        Some(AwsJson::V1_0)
+    } else if content_type.starts_with("application/x-amz-json-") || parts.headers.contains_key("x-amz-target") {
+        Some(AwsJson::V1_1)
+    } else {
+        None
     }
 }
 

@@ -25,7 +25,8 @@ usage: cargo xtask codegen [--check] [--spec DIR --out DIR [--crate-name NAME] [
 
 codegen      generates Rust crates from Smithy 2.0 specs (IDL or JSON AST). Without
              --spec/--out it regenerates this workspace's crates (specs/ into
-             generated/, the conformance crates, and emulator/generated).
+             generated/, the conformance crates, the examples' crates under
+             examples/, and emulator/generated).
   --spec DIR         a service's spec directory, or a directory of them
   --out DIR          where to write a standalone crate (its own workspace)
   --crate-name NAME  the package name (default: the --out directory's name)

@@ -96,7 +96,11 @@ pub fn http_input(cx: &FileCx<'_>, op: &Operation) -> TokenStream {
                 if is_json_payload(&m.ty.ty, cx) {
                     continue;
                 }
-                quote! { RawPayload }
+                if matches!(m.ty.ty, Type::Blob) {
+                    quote! { RawPayload }
+                } else {
+                    quote! { TextPayload }
+                }
             }
         };
         let index = Literal::usize_unsuffixed(index);
@@ -196,10 +200,11 @@ pub fn write_response_impl(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream
             }
         }
     };
-    let docs = match role {
+    let docs = doc::outer(&[match role {
         Role::Error => "Its members bound to headers go there; the rest are its JSON body.",
         _ => "Its members bound to headers and the status go there; the rest are the body.",
-    };
+    }
+    .to_string()]);
     // An output whose only member is an event stream writes nothing.
     let response_param = if writes.is_empty() && body.is_empty() {
         quote! { _response }
@@ -207,7 +212,7 @@ pub fn write_response_impl(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream
         quote! { response }
     };
     Some(quote! {
-        #[doc = #docs]
+        #docs
         impl #write_response for #name {
             fn write_response(self, #response_param: &mut #response) {
                 #(#writes)*

@@ -37,8 +37,10 @@ pub enum Location {
     /// `@httpPrefixHeaders("prefix")`: the headers whose names start with
     /// the prefix, keyed by the rest of the name.
     PrefixHeaders(&'static str),
-    /// `@httpPayload` on a blob or string: the body's bytes themselves.
+    /// `@httpPayload` on a blob: the body's bytes themselves.
     RawPayload,
+    /// `@httpPayload` on a string or enum: the body's text.
+    TextPayload,
 }
 
 /// One bound member of an input: its index in the input's validation
@@ -67,7 +69,8 @@ pub struct Head<'a> {
     /// The request's query string, undecoded.
     pub query: Option<&'a str>,
     pub headers: &'a HeaderMap,
-    /// The body (read only by [`Location::RawPayload`] members).
+    /// The body (read only by [`Location::RawPayload`] and
+    /// [`Location::TextPayload`] members).
     pub body: &'a [u8],
 }
 
@@ -102,7 +105,7 @@ pub fn head_document(bindings: &HttpInput, schema: &Structure, head: &Head<'_>) 
                 header(&mut value, &member.schema, head.headers, name, encoded)
             }
             Location::PrefixHeaders(prefix) => prefix_headers(&mut value, &member.schema, head.headers, prefix),
-            Location::RawPayload => raw_payload(&mut value, &member.schema, head.body),
+            Location::RawPayload | Location::TextPayload => raw_payload(&mut value, &member.schema, head.body),
         };
         let written = written.map_err(|problem| MalformedInput {
             path: format!("/{}", member.name),
@@ -129,7 +132,7 @@ fn describe_location(location: Location, member: &str) -> String {
         Location::QueryParams => "the query string".to_string(),
         Location::Header(name) | Location::EncodedHeader(name) => format!("the header {name:?}"),
         Location::PrefixHeaders(prefix) => format!("a header starting {prefix:?}"),
-        Location::RawPayload => "the body".to_string(),
+        Location::RawPayload | Location::TextPayload => "the body".to_string(),
     }
 }
 

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use http::header::{ACCEPT, CONTENT_TYPE};
 use tracing::Instrument;
 
-use super::request::{Head, HttpInput, head_document};
+use super::request::{Head, HttpInput, Location, head_document};
 use super::response::{Response, error_with_message, internal_failure};
 use super::{RouteError, Router};
 use crate::ByteStream;
@@ -66,7 +66,7 @@ impl RoutedRequest {
             Head { labels: &self.labels, query: self.query.as_deref(), headers: context.headers(), body: &self.body };
         let document = head_document(bindings, schema, &head).map_err(Rejection::Malformed)?;
         // A raw payload is in the head document; JSON bodies are read as they are.
-        let raw = bindings.bound.iter().any(|b| b.location == super::Location::RawPayload);
+        let raw = bindings.bound.iter().any(|b| matches!(b.location, Location::RawPayload | Location::TextPayload));
         let body: &[u8] = if raw { b"" } else { &self.body };
         validate::parse_http(schema, document.as_bytes(), body)
     }
@@ -94,7 +94,10 @@ pub trait RestRouter: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Response> + Send;
 }
 
-/// Handles one restJson1 request with `router`: routes it (an unmatched
+/// Handles one restJson1 request with `router`: checks its `Host` as
+/// awsJson requests' are (400 for none, 403 for one the
+/// [`AllowedHosts`](crate::http::AllowedHosts) extension does not allow),
+/// routes it (an unmatched
 /// one is an `UnknownOperationException`, 404, or 405 for a path that
 /// another method has), checks its `Accept` and `Content-Type`, reads its
 /// body within its limit, and calls the operation. Every response carries
@@ -112,6 +115,16 @@ where
     let operation_name = routed.as_ref().map_or("", |found| found.value.name);
     let span = tracing::info_span!("request", request_id = %request_id, operation = operation_name);
     let response = async {
+        // Before routing: a host it does not answer learns nothing of the
+        // routes. Where no hosts are set ([`AllowedHosts`], which the
+        // server always sets), a request without `Host` is served: routes
+        // need none, and `@httpPrefixHeaders("")` reads what was sent.
+        let hosts_set = parts.extensions.get::<crate::http::AllowedHosts>().is_some();
+        if let (true, Err(refusal)) =
+            (hosts_set || parts.headers.contains_key(http::header::HOST), crate::http::check_host(&parts))
+        {
+            return error_with_message(refusal.status(), refusal.type_name(), refusal.message());
+        }
         let found = match routed {
             Ok(found) => found,
             Err(e) => return unroutable(&e),
@@ -162,6 +175,13 @@ fn media_type(text: &str) -> String {
 /// output's media type (406 otherwise), and a `Content-Type` that is the
 /// input's (415 otherwise; none at all for an input with nothing in the
 /// body, and none is needed for an empty body). The refusal, if any.
+///
+/// A blob payload (`@httpPayload` on a blob, streaming or not) may come
+/// without a `Content-Type`, as HTTP allows and as AWS's SDKs send it
+/// (botocore sets none for blobs: Lambda's Invoke); a blob without a
+/// `@mediaType` takes whatever type the request declares (Smithy's
+/// `RestJsonHttpPayloadTraitsWithBlobAcceptsAllContentTypes`). A string
+/// payload must say it is text (`RestJsonStringPayloadNoContentType`).
 fn check_head(parts: &http::request::Parts, operation: &Operation) -> Option<Response> {
     if let Some(output) = operation.output.filter(|output| *output != ANY_MEDIA_TYPE) {
         for accept in parts.headers.get_all(ACCEPT) {
@@ -180,6 +200,7 @@ fn check_head(parts: &http::request::Parts, operation: &Operation) -> Option<Res
     let declared = parts.headers.get(CONTENT_TYPE).map(|value| value.to_str().map(media_type));
     let length = crate::http::declared_length(&parts.headers);
     let has_body = length.is_some_and(|n| n > 0) || parts.headers.contains_key("transfer-encoding");
+    let raw = operation.streaming || operation.input.bound.iter().any(|b| b.location == Location::RawPayload);
     match (operation.input.content_type, declared) {
         (Some(ANY_MEDIA_TYPE), _) => None,
         (_, Some(Err(_))) => Some(unsupported("the request's Content-Type is not readable")),
@@ -190,7 +211,7 @@ fn check_head(parts: &http::request::Parts, operation: &Operation) -> Option<Res
         (Some(expected), Some(Ok(declared))) if declared != expected => {
             Some(unsupported(&format!("the operation's body is {expected}, not {declared}")))
         }
-        (Some(expected), None) if has_body => {
+        (Some(expected), None) if !raw && has_body => {
             Some(unsupported(&format!("the request has a body but no Content-Type; send {expected}")))
         }
         _ => None,
@@ -251,51 +272,144 @@ pub(crate) type SharedRestRouter = Arc<dyn DynRestRouter>;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rest::Bound;
 
     static JSON_INPUT: HttpInput = HttpInput { bound: &[], content_type: Some("application/json") };
+    static BLOB_INPUT: HttpInput =
+        HttpInput { bound: &[Bound { member: 0, location: Location::RawPayload }], content_type: Some(ANY_MEDIA_TYPE) };
+    static JPEG_INPUT: HttpInput =
+        HttpInput { bound: &[Bound { member: 0, location: Location::RawPayload }], content_type: Some("image/jpeg") };
+    static TEXT_INPUT: HttpInput =
+        HttpInput { bound: &[Bound { member: 0, location: Location::TextPayload }], content_type: Some("text/plain") };
 
-    fn operation(input: &'static HttpInput, output: Option<&'static str>) -> Operation {
-        Operation { name: "Op", index: 0, input, output, streaming: false }
+    fn operation(input: &'static HttpInput) -> Operation {
+        Operation { name: "Op", index: 0, input, output: None, streaming: false }
     }
 
-    fn refusal(operation: &Operation, headers: &[(&str, &str)]) -> Option<(u16, String)> {
-        let mut request = http::Request::builder().method("POST").uri("/op");
+    /// The status `check_head` refuses a request with `headers` (and a
+    /// five-byte body) with, or 200.
+    fn status(input: &'static HttpInput, headers: &[(&str, &str)]) -> u16 {
+        let mut request = http::Request::builder().method("POST").uri("/op").header("content-length", "5");
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
         let (parts, ()) = request.body(()).unwrap().into_parts();
-        check_head(&parts, operation).map(|r| {
-            let kind = r.headers.get("x-amzn-errortype").unwrap().to_str().unwrap().to_string();
-            (r.status, kind)
-        })
+        check_head(&parts, &operation(input)).map_or(200, |refusal| refusal.status)
     }
 
     #[test]
-    fn content_type_must_be_the_inputs_and_absent_without_a_body() {
-        let with_body = operation(&JSON_INPUT, None);
-        assert_eq!(refusal(&with_body, &[("content-type", "application/json; charset=utf-8")]), None);
-        assert_eq!(refusal(&with_body, &[("content-type", "Application/JSON")]), None);
-        assert_eq!(refusal(&with_body, &[]), None, "an empty body needs no media type");
-        let unsupported = Some((415, "UnsupportedMediaTypeException".to_string()));
-        assert_eq!(refusal(&with_body, &[("content-type", "application/hal+json")]), unsupported);
-        assert_eq!(refusal(&with_body, &[("content-length", "2")]), unsupported, "a body needs its media type");
-        let without_body = operation(&NO_INPUT, None);
-        assert_eq!(refusal(&without_body, &[]), None);
-        assert_eq!(
-            refusal(&without_body, &[("content-type", "application/json"), ("content-length", "2")]),
-            unsupported
-        );
-        assert_eq!(refusal(&without_body, &[("content-type", "application/json")]), None, "no body, nothing to say");
+    fn a_json_body_must_be_declared_as_json() {
+        assert_eq!(status(&JSON_INPUT, &[("content-type", "application/json")]), 200);
+        assert_eq!(status(&JSON_INPUT, &[("content-type", "Application/JSON; charset=utf-8")]), 200);
+        assert_eq!(status(&JSON_INPUT, &[("content-type", "application/hal+json")]), 415);
+        assert_eq!(status(&JSON_INPUT, &[]), 415);
+        assert_eq!(status(&NO_INPUT, &[("content-type", "application/json")]), 415);
+        assert_eq!(status(&NO_INPUT, &[]), 200);
+    }
+
+    /// A media type said of no body at all is not held against it, and an
+    /// empty body needs none.
+    #[test]
+    fn an_empty_body_needs_no_media_type() {
+        let check = |input: &'static HttpInput, headers: &[(&str, &str)]| {
+            let mut request = http::Request::builder().method("POST").uri("/op");
+            for (name, value) in headers {
+                request = request.header(*name, *value);
+            }
+            let (parts, ()) = request.body(()).unwrap().into_parts();
+            check_head(&parts, &operation(input)).map_or(200, |refusal| refusal.status)
+        };
+        assert_eq!(check(&JSON_INPUT, &[]), 200);
+        assert_eq!(check(&NO_INPUT, &[("content-type", "application/json")]), 200);
     }
 
     #[test]
     fn accept_must_allow_the_outputs_media_type() {
-        let op = operation(&NO_INPUT, Some("application/json"));
+        let accepts = |output: &'static str, accept: &str| {
+            let op = Operation { output: Some(output), ..operation(&NO_INPUT) };
+            let (parts, ()) = http::Request::builder().header("accept", accept).body(()).unwrap().into_parts();
+            check_head(&parts, &op).map_or(200, |refusal| refusal.status)
+        };
         for allowed in ["application/json", "*/*", "application/*", "text/html, application/json;q=0.9"] {
-            assert_eq!(refusal(&op, &[("accept", allowed)]), None, "{allowed}");
+            assert_eq!(accepts("application/json", allowed), 200, "{allowed}");
         }
-        let refused = Some((406, "NotAcceptableException".to_string()));
-        assert_eq!(refusal(&op, &[("accept", "application/hal+json")]), refused);
-        assert_eq!(refusal(&operation(&NO_INPUT, None), &[("accept", "image/png")]), None, "no output, no check");
+        assert_eq!(accepts("application/json", "application/hal+json"), 406);
+        assert_eq!(accepts(ANY_MEDIA_TYPE, "image/png"), 200, "a blob of any type is any type");
+    }
+
+    /// botocore sends blob and string payloads (Lambda's Invoke, S3's
+    /// PutObject) with no Content-Type at all; a blob without @mediaType
+    /// takes any type (Smithy's
+    /// RestJsonHttpPayloadTraitsWithBlobAcceptsAllContentTypes).
+    #[test]
+    fn raw_payloads_may_come_without_a_content_type() {
+        assert_eq!(status(&BLOB_INPUT, &[]), 200);
+        assert_eq!(status(&BLOB_INPUT, &[("content-type", "application/octet-stream")]), 200);
+        assert_eq!(status(&BLOB_INPUT, &[("content-type", "image/jpeg")]), 200);
+        assert_eq!(status(&JPEG_INPUT, &[]), 200);
+        assert_eq!(status(&JPEG_INPUT, &[("content-type", "image/jpeg")]), 200);
+        assert_eq!(status(&JPEG_INPUT, &[("content-type", "application/json")]), 415);
+        // Text is not bytes of any kind: it says it is text (Smithy's
+        // RestJsonStringPayloadNoContentType).
+        assert_eq!(status(&TEXT_INPUT, &[]), 415);
+        assert_eq!(status(&TEXT_INPUT, &[("content-type", "text/plain; charset=utf-8")]), 200);
+        assert_eq!(status(&TEXT_INPUT, &[("content-type", "application/json")]), 415);
+        // A streaming payload is not in the bound members' table.
+        static STREAM_INPUT: HttpInput = HttpInput { bound: &[], content_type: Some("image/jpeg") };
+        let streaming = Operation { streaming: true, ..operation(&STREAM_INPUT) };
+        let (parts, ()) = http::Request::builder().header("content-length", "5").body(()).unwrap().into_parts();
+        assert!(check_head(&parts, &streaming).is_none());
+    }
+
+    /// A router with one route, `GET /ping`, answering 204.
+    #[derive(Clone)]
+    struct Ping;
+
+    static PING: Operation = Operation { name: "Ping", index: 0, input: &NO_INPUT, output: None, streaming: false };
+
+    impl RestRouter for Ping {
+        fn service_name(&self) -> &'static str {
+            "Ping"
+        }
+
+        fn routes(&self) -> &'static Router<&'static Operation> {
+            static ROUTES: std::sync::OnceLock<Router<&'static Operation>> = std::sync::OnceLock::new();
+            ROUTES.get_or_init(|| Router::new([("GET", "/ping".parse().unwrap(), &PING)]).unwrap())
+        }
+
+        async fn call_operation(&self, _: RequestContext, _: &'static Operation, _: RoutedRequest) -> Response {
+            Response::new(204)
+        }
+    }
+
+    /// The status and `X-Amzn-Errortype` of `GET path` for `host` (none
+    /// if `None`), through a server that answers loopback hosts only.
+    async fn answer(path: &str, host: Option<&str>) -> (u16, Option<String>) {
+        let mut request = http::Request::get(path);
+        if let Some(host) = host {
+            request = request.header("host", host);
+        }
+        let mut request = request.body(http_body_util::Empty::<bytes::Bytes>::new()).unwrap();
+        request.extensions_mut().insert(crate::http::AllowedHosts::loopback());
+        let response = handle(&Ping, request).await;
+        let error = response.headers().get("x-amzn-errortype").map(|v| v.to_str().unwrap().to_string());
+        (response.status().as_u16(), error)
+    }
+
+    /// restJson1 requests had their `Host` unchecked, so a server answering
+    /// loopback hosts only (one that authenticates no one) answered a web
+    /// page rebound to 127.0.0.1 as awsJson requests are not.
+    #[tokio::test]
+    async fn hosts_are_checked_as_for_awsjson_before_routing() {
+        assert_eq!(answer("/ping", Some("localhost:9001")).await, (204, None));
+        assert_eq!(answer("/ping", Some("127.0.0.1")).await, (204, None));
+        let denied = (403, Some("AccessDeniedException".to_string()));
+        assert_eq!(answer("/ping", Some("evil.example:9001")).await, denied);
+        assert_eq!(answer("/no-such-route", Some("evil.example")).await, denied);
+        assert_eq!(answer("/ping", None).await, (400, Some("BadRequestException".to_string())));
+        assert_eq!(
+            answer("/no-such-route", Some("localhost")).await,
+            (404, Some("UnknownOperationException".to_string()))
+        );
     }
 }

@@ -36,7 +36,7 @@ impl ErrorShape for BadRequestException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for BadRequestException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
@@ -79,7 +79,7 @@ impl ErrorShape for TooManyRequestsException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for TooManyRequestsException {
     fn write_response(self, response: &mut Response) {
         if let Some(value) = &self.retry_after_seconds {
@@ -119,7 +119,7 @@ impl ErrorShape for UnauthorizedException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for UnauthorizedException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);

@@ -40,7 +40,7 @@ impl ErrorShape for InvalidParameterValueException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for InvalidParameterValueException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
@@ -81,7 +81,7 @@ impl ErrorShape for MissingParameterValueException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for MissingParameterValueException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
@@ -122,7 +122,7 @@ impl ErrorShape for RequestTimeoutException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for RequestTimeoutException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
@@ -163,7 +163,7 @@ impl ErrorShape for ResourceNotFoundException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for ResourceNotFoundException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
@@ -204,7 +204,7 @@ impl ErrorShape for ServiceUnavailableException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for ServiceUnavailableException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);

@@ -38,7 +38,7 @@ impl ErrorShape for ComplexError {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for ComplexError {
     fn write_response(self, response: &mut Response) {
         if let Some(value) = &self.header {
@@ -103,7 +103,7 @@ impl ErrorShape for FooError {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for FooError {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
@@ -140,7 +140,7 @@ impl ErrorShape for InvalidGreeting {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for InvalidGreeting {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
@@ -177,7 +177,7 @@ impl ErrorShape for ServiceUnavailableError {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for ServiceUnavailableError {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);

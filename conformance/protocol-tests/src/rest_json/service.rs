@@ -2010,7 +2010,7 @@ static HTTP_INPUTS: [HttpInput; 113] = [
         bound: &[
             Bound {
                 member: 0,
-                location: Location::RawPayload,
+                location: Location::TextPayload,
             },
         ],
         content_type: Some("text/plain"),
@@ -2188,7 +2188,7 @@ static HTTP_INPUTS: [HttpInput; 113] = [
         bound: &[
             Bound {
                 member: 0,
-                location: Location::RawPayload,
+                location: Location::TextPayload,
             },
         ],
         content_type: Some("text/plain"),
@@ -2373,7 +2373,7 @@ static HTTP_INPUTS: [HttpInput; 113] = [
         bound: &[
             Bound {
                 member: 0,
-                location: Location::RawPayload,
+                location: Location::TextPayload,
             },
         ],
         content_type: Some("text/plain"),

@@ -863,7 +863,7 @@ impl ReadHttp for NullAndEmptyHeadersIo {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for NullAndEmptyHeadersIo {
     fn write_response(self, response: &mut Response) {
         if let Some(value) = &self.a {
@@ -1452,7 +1452,7 @@ impl ReadHttp for TestNoPayloadInputOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for TestNoPayloadInputOutput {
     fn write_response(self, response: &mut Response) {
         if let Some(value) = &self.test_id {
@@ -1783,7 +1783,7 @@ impl ReadHttp for GreetingStruct2 {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for GreetingStruct2 {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);

@@ -40,7 +40,7 @@ impl ErrorShape for ValidationException {
     }
 }
 
-///Its members bound to headers go there; the rest are its JSON body.
+/// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for ValidationException {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);

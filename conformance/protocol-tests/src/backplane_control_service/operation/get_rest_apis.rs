@@ -160,7 +160,7 @@ impl Read for RestApis {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for RestApis {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);

@@ -76,7 +76,7 @@ impl Read for ArchiveCreationOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for ArchiveCreationOutput {
     fn write_response(self, response: &mut Response) {
         if let Some(value) = &self.location {

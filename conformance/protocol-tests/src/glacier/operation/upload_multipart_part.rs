@@ -193,7 +193,7 @@ impl Read for UploadMultipartPartOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for UploadMultipartPartOutput {
     fn write_response(self, response: &mut Response) {
         if let Some(value) = &self.checksum {

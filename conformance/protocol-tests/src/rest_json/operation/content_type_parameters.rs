@@ -114,7 +114,7 @@ impl Read for ContentTypeParametersOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for ContentTypeParametersOutput {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);

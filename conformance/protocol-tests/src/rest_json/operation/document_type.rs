@@ -107,7 +107,7 @@ impl ReadHttp for DocumentTypeInputOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for DocumentTypeInputOutput {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);

@@ -74,7 +74,7 @@ impl ReadHttp for DocumentTypeAsPayloadInputOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for DocumentTypeAsPayloadInputOutput {
     fn write_response(self, response: &mut Response) {
         if let Some(value) = self.document_value {

@@ -81,7 +81,7 @@ impl Read for DuplexStreamOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for DuplexStreamOutput {
     fn write_response(self, _response: &mut Response) {}
 }

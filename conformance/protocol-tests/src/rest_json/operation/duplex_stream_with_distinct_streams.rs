@@ -97,7 +97,7 @@ impl Read for DuplexStreamWithDistinctStreamsOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for DuplexStreamWithDistinctStreamsOutput {
     fn write_response(self, response: &mut Response) {
         if let Some(value) = self.stream {

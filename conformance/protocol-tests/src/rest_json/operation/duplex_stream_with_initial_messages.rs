@@ -148,7 +148,7 @@ impl Read for DuplexStreamWithInitialMessagesOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for DuplexStreamWithInitialMessagesOutput {
     fn write_response(self, response: &mut Response) {
         let value = &self.initial_response_member;

@@ -82,7 +82,7 @@ impl Read for EmptyInputAndEmptyOutputOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for EmptyInputAndEmptyOutputOutput {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);

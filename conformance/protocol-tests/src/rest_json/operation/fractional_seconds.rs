@@ -60,7 +60,7 @@ impl Read for FractionalSecondsOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for FractionalSecondsOutput {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);

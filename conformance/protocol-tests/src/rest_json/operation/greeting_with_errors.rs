@@ -68,7 +68,7 @@ impl Read for GreetingWithErrorsOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for GreetingWithErrorsOutput {
     fn write_response(self, response: &mut Response) {
         if let Some(value) = &self.greeting {

@@ -165,7 +165,7 @@ impl Read for HttpEmptyPrefixHeadersOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for HttpEmptyPrefixHeadersOutput {
     fn write_response(self, response: &mut Response) {
         if let Some(value) = &self.prefix_headers {

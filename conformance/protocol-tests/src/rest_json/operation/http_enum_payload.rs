@@ -88,7 +88,7 @@ impl ReadHttp for EnumPayloadInput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for EnumPayloadInput {
     fn write_response(self, response: &mut Response) {
         if let Some(value) = self.payload {

@@ -109,7 +109,7 @@ impl ReadHttp for HttpPayloadTraitsWithMediaTypeInputOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for HttpPayloadTraitsWithMediaTypeInputOutput {
     fn write_response(self, response: &mut Response) {
         if let Some(value) = &self.foo {

@@ -77,7 +77,7 @@ impl ReadHttp for HttpPayloadWithStructureInputOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for HttpPayloadWithStructureInputOutput {
     fn write_response(self, response: &mut Response) {
         if let Some(value) = self.nested {

@@ -75,7 +75,7 @@ impl ReadHttp for HttpPayloadWithUnionInputOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for HttpPayloadWithUnionInputOutput {
     fn write_response(self, response: &mut Response) {
         if let Some(value) = self.nested {

@@ -161,7 +161,7 @@ impl Read for HttpPrefixHeadersOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for HttpPrefixHeadersOutput {
     fn write_response(self, response: &mut Response) {
         if let Some(value) = &self.foo {

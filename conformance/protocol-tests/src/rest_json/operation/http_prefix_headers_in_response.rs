@@ -96,7 +96,7 @@ impl Read for HttpPrefixHeadersInResponseOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for HttpPrefixHeadersInResponseOutput {
     fn write_response(self, response: &mut Response) {
         if let Some(value) = &self.prefix_headers {

@@ -87,7 +87,7 @@ impl ReadHttp for StringPayloadInput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for StringPayloadInput {
     fn write_response(self, response: &mut Response) {
         if let Some(value) = self.payload {

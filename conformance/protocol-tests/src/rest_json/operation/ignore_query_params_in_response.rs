@@ -63,7 +63,7 @@ impl Read for IgnoreQueryParamsInResponseOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for IgnoreQueryParamsInResponseOutput {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);

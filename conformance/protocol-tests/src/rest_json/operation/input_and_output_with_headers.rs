@@ -316,7 +316,7 @@ impl ReadHttp for InputAndOutputWithHeadersIo {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for InputAndOutputWithHeadersIo {
     fn write_response(self, response: &mut Response) {
         if let Some(value) = &self.header_string {

@@ -89,7 +89,7 @@ impl ReadHttp for JsonBlobsInputOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for JsonBlobsInputOutput {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);

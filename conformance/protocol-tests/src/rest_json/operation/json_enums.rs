@@ -150,7 +150,7 @@ impl ReadHttp for JsonEnumsInputOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for JsonEnumsInputOutput {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);

@@ -158,7 +158,7 @@ impl ReadHttp for JsonIntEnumsInputOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for JsonIntEnumsInputOutput {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);

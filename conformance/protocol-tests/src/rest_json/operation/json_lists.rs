@@ -191,7 +191,7 @@ impl ReadHttp for JsonListsInputOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for JsonListsInputOutput {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);

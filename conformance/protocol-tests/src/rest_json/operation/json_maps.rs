@@ -144,7 +144,7 @@ impl ReadHttp for JsonMapsInputOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for JsonMapsInputOutput {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);

@@ -175,7 +175,7 @@ impl ReadHttp for JsonTimestampsInputOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for JsonTimestampsInputOutput {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);

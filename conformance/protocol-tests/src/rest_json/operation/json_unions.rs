@@ -91,7 +91,7 @@ impl ReadHttp for UnionInputOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for UnionInputOutput {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);

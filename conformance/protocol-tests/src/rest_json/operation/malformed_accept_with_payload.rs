@@ -59,7 +59,7 @@ impl Read for MalformedAcceptWithPayloadOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for MalformedAcceptWithPayloadOutput {
     fn write_response(self, response: &mut Response) {
         if let Some(value) = self.payload {

@@ -127,7 +127,7 @@ impl Read for MediaTypeHeaderOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for MediaTypeHeaderOutput {
     fn write_response(self, response: &mut Response) {
         if let Some(value) = &self.json {

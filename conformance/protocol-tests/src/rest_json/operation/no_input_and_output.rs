@@ -48,7 +48,7 @@ impl Read for NoInputAndOutputOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for NoInputAndOutputOutput {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);

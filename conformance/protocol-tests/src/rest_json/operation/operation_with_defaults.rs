@@ -525,7 +525,7 @@ impl Read for OperationWithDefaultsOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for OperationWithDefaultsOutput {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);

@@ -147,7 +147,7 @@ impl Read for OperationWithNestedStructureOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for OperationWithNestedStructureOutput {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);

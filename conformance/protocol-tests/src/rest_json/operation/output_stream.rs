@@ -47,7 +47,7 @@ impl Read for OutputStreamOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for OutputStreamOutput {
     fn write_response(self, _response: &mut Response) {}
 }

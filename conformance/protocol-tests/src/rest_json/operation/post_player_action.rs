@@ -129,7 +129,7 @@ impl Read for PostPlayerActionOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for PostPlayerActionOutput {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);

@@ -131,7 +131,7 @@ impl Read for PostUnionWithJsonNameOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for PostUnionWithJsonNameOutput {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);

@@ -90,7 +90,7 @@ impl ReadHttp for RecursiveShapesInputOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for RecursiveShapesInputOutput {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);

@@ -56,7 +56,7 @@ impl ReadHttp for ResponseCodeHttpFallbackInputOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for ResponseCodeHttpFallbackInputOutput {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);

@@ -214,7 +214,7 @@ impl ReadHttp for SimpleScalarPropertiesInputOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for SimpleScalarPropertiesInputOutput {
     fn write_response(self, response: &mut Response) {
         if let Some(value) = &self.foo {

@@ -115,7 +115,7 @@ impl ReadHttp for SparseJsonListsInputOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for SparseJsonListsInputOutput {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);

@@ -160,7 +160,7 @@ impl ReadHttp for SparseJsonMapsInputOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for SparseJsonMapsInputOutput {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);

@@ -104,7 +104,7 @@ impl ReadHttp for StreamingTraitsInputOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for StreamingTraitsInputOutput {
     fn write_response(self, response: &mut Response) {
         if let Some(value) = &self.foo {

@@ -104,7 +104,7 @@ impl ReadHttp for StreamingTraitsWithMediaTypeInputOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for StreamingTraitsWithMediaTypeInputOutput {
     fn write_response(self, response: &mut Response) {
         if let Some(value) = &self.foo {

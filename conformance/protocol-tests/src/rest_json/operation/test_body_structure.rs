@@ -121,7 +121,7 @@ impl ReadHttp for TestBodyStructureInputOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for TestBodyStructureInputOutput {
     fn write_response(self, response: &mut Response) {
         if let Some(value) = &self.test_id {

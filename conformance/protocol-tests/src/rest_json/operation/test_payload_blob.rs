@@ -113,7 +113,7 @@ impl ReadHttp for TestPayloadBlobInputOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for TestPayloadBlobInputOutput {
     fn write_response(self, response: &mut Response) {
         if let Some(value) = &self.content_type {

@@ -106,7 +106,7 @@ impl ReadHttp for TestPayloadStructureInputOutput {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for TestPayloadStructureInputOutput {
     fn write_response(self, response: &mut Response) {
         if let Some(value) = &self.test_id {

@@ -170,7 +170,7 @@ impl ReadHttp for TimestampFormatHeadersIo {
     }
 }
 
-///Its members bound to headers and the status go there; the rest are the body.
+/// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for TimestampFormatHeadersIo {
     fn write_response(self, response: &mut Response) {
         if let Some(value) = &self.member_epoch_seconds {
