@@ -66,8 +66,9 @@ fn accepted_media_type<'a>(cx: &FileCx<'_>, m: &'a Member) -> &'a str {
 /// The `rest::HttpInput` value of an operation's input (`None` for an
 /// operation that takes none).
 pub fn http_input(cx: &FileCx<'_>, op: &Operation) -> TokenStream {
-    let (http_input, bound, location) =
-        (cx.runtime("rest::HttpInput"), cx.runtime("rest::Bound"), cx.runtime("rest::Location"));
+    let http_input = cx.runtime("rest::HttpInput");
+    // Imported only where some member is bound.
+    let (bound, location) = (|| cx.runtime("rest::Bound"), || cx.runtime("rest::Location"));
     let (some, none) = cx.some_none();
     let Some(id) = &op.input else {
         return quote! { #http_input { bound: &[], content_type: #none } };
@@ -104,6 +105,7 @@ pub fn http_input(cx: &FileCx<'_>, op: &Operation) -> TokenStream {
             }
         };
         let index = Literal::usize_unsuffixed(index);
+        let (bound, location) = (bound(), location());
         bound_members.push(quote! { #bound { member: #index, location: #location::#place } });
     }
     // A streaming payload is not in the table, but is the body.
