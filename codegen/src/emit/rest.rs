@@ -342,22 +342,6 @@ pub fn router(cx: &FileCx<'_>, service: &Service) -> TokenStream {
     };
     let internal_failure = cx.runtime("rest::internal_failure");
 
-    let (arc, clone, result) = (cx.std("sync::Arc"), cx.std("clone::Clone"), cx.std("result::Result"));
-    let (infallible, task_context, poll, send, into) = (
-        cx.std("convert::Infallible"),
-        cx.std("task::Context"),
-        cx.std("task::Poll"),
-        cx.std("marker::Send"),
-        cx.std("convert::Into"),
-    );
-    let (tower_service, request, http_body) =
-        (cx.runtime("http::Service"), cx.runtime("http::Request"), cx.runtime("http::HttpBody"));
-    let (box_error, response_future, http_response, call) = (
-        cx.runtime("http::BoxError"),
-        cx.runtime("http::ResponseFuture"),
-        cx.runtime("http::HttpResponse"),
-        cx.runtime("rest::call"),
-    );
     let router_docs = doc::outer(&[
         format!("Routes restJson1 requests, by method and path, to an implementation of [`{}`].", service.trait_name),
         String::new(),
@@ -369,6 +353,8 @@ pub fn router(cx: &FileCx<'_>, service: &Service) -> TokenStream {
          `tower::Service` over `http::Request`s, cheap to clone (clones share the service)."
             .to_string(),
     ]);
+    let (router_type, tower_impl) =
+        super::service::router_type(cx, service, router_docs, TokenStream::new(), cx.runtime("rest::call"));
     quote! {
         /// How each operation's input is bound to its request, in the
         /// order of [`OPERATIONS`].
@@ -389,29 +375,7 @@ pub fn router(cx: &FileCx<'_>, service: &Service) -> TokenStream {
             })
         }
 
-        #router_docs
-        #[derive(Debug)]
-        pub struct #router_ident<S> {
-            service: #arc<S>,
-        }
-
-        impl<S> #clone for #router_ident<S> {
-            fn clone(&self) -> Self {
-                Self { service: self.service.clone() }
-            }
-        }
-
-        impl<S: #trait_ident> #router_ident<S> {
-            /// A router over `service`.
-            pub fn new(service: S) -> Self {
-                Self { service: #arc::new(service) }
-            }
-
-            /// The service requests are routed to.
-            pub fn service(&self) -> &S {
-                &self.service
-            }
-        }
+        #router_type
 
         impl<S: #trait_ident> #rest_router for #router_ident<S> {
             fn service_name(&self) -> &'static str {
@@ -435,23 +399,6 @@ pub fn router(cx: &FileCx<'_>, service: &Service) -> TokenStream {
             }
         }
 
-        impl<S: #trait_ident, B> #tower_service<#request<B>> for #router_ident<S>
-        where
-            B: #http_body + #send + 'static,
-            B::Data: #send,
-            B::Error: #into<#box_error>,
-        {
-            type Response = #http_response;
-            type Error = #infallible;
-            type Future = #response_future;
-
-            fn poll_ready(&mut self, _: &mut #task_context<'_>) -> #poll<#result<(), #infallible>> {
-                #poll::Ready(#ok(()))
-            }
-
-            fn call(&mut self, request: #request<B>) -> #response_future {
-                #call(self.clone(), request)
-            }
-        }
+        #tower_impl
     }
 }

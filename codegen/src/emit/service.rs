@@ -106,18 +106,6 @@ pub fn module(service: &Service) -> TokenStream {
         cx.runtime("service::operation_name"),
     );
     let option = cx.std("option::Option");
-    let (arc, clone) = (cx.std("sync::Arc"), cx.std("clone::Clone"));
-    let (infallible, task_context, poll) =
-        (cx.std("convert::Infallible"), cx.std("task::Context"), cx.std("task::Poll"));
-    let (tower_service, request, http_body) =
-        (cx.runtime("http::Service"), cx.runtime("http::Request"), cx.runtime("http::HttpBody"));
-    let (box_error, response_future, http_response, call, into) = (
-        cx.runtime("http::BoxError"),
-        cx.runtime("http::ResponseFuture"),
-        cx.runtime("http::HttpResponse"),
-        cx.runtime("http::call"),
-        cx.std("convert::Into"),
-    );
     let some = cx.std("option::Option::Some");
     let version = ident(version);
     let query_compatible = service.query_compatible;
@@ -164,8 +152,72 @@ pub fn module(service: &Service) -> TokenStream {
         #protocol_docs
         pub const PROTOCOL: #aws_json = #protocol;
     };
+    let dispatch = quote! {
+        /// Parses and validates the body, calls the operation's method and
+        /// serialises its result.
+        async fn dispatch(
+            &self,
+            context: &#context,
+            operation: &str,
+            target: #option<&str>,
+            body: &[u8],
+        ) -> #response {
+            match operation {
+                #(#arms)*
+                _ => #unknown_operation(PROTOCOL, target),
+            }
+        }
+    };
+    let (router_type, tower_impl) = router_type(&cx, service, router_docs, dispatch, cx.runtime("http::call"));
     let router = quote! {
-        #router_docs
+        #router_type
+
+        impl<S: #trait_ident> #router for #router_ident<S> {
+            fn protocol(&self) -> #aws_json {
+                PROTOCOL
+            }
+
+            fn target_prefix(&self) -> &'static str {
+                #name
+            }
+
+            #gzip
+
+            async fn route(&self, context: #context, target: #option<&str>, body: &[u8]) -> #response {
+                let #some(operation) = #operation_name(target, #name) else {
+                    return #unknown_operation(PROTOCOL, target);
+                };
+                #contain_panics(PROTOCOL, self.dispatch(&context, operation, target, body)).await
+            }
+        }
+
+        #tower_impl
+    };
+    finish(service, &cx, protocol_name, &methods, preamble, router)
+}
+
+/// The router type both protocols share: the struct over an `Arc` of the
+/// service, `Clone`, `new` and `service` (and `methods`, the protocol's
+/// own), with docs `docs`; and, apart, its `tower::Service` impl, whose
+/// `call` is the runtime's function `call`.
+pub(super) fn router_type(
+    cx: &FileCx<'_>,
+    service: &Service,
+    docs: TokenStream,
+    methods: TokenStream,
+    call: TokenStream,
+) -> (TokenStream, TokenStream) {
+    let (trait_ident, router_ident) = (ident(&service.trait_name), ident(&service.router_name));
+    let (arc, clone, send) = (cx.std("sync::Arc"), cx.std("clone::Clone"), cx.std("marker::Send"));
+    let (ok, result, into) = (cx.std("result::Result::Ok"), cx.std("result::Result"), cx.std("convert::Into"));
+    let (infallible, task_context, poll) =
+        (cx.std("convert::Infallible"), cx.std("task::Context"), cx.std("task::Poll"));
+    let (tower_service, request, http_body) =
+        (cx.runtime("http::Service"), cx.runtime("http::Request"), cx.runtime("http::HttpBody"));
+    let (box_error, response_future, http_response) =
+        (cx.runtime("http::BoxError"), cx.runtime("http::ResponseFuture"), cx.runtime("http::HttpResponse"));
+    let router_type = quote! {
+        #docs
         #[derive(Debug)]
         pub struct #router_ident<S> {
             service: #arc<S>,
@@ -188,41 +240,10 @@ pub fn module(service: &Service) -> TokenStream {
                 &self.service
             }
 
-            /// Parses and validates the body, calls the operation's method and
-            /// serialises its result.
-            async fn dispatch(
-                &self,
-                context: &#context,
-                operation: &str,
-                target: #option<&str>,
-                body: &[u8],
-            ) -> #response {
-                match operation {
-                    #(#arms)*
-                    _ => #unknown_operation(PROTOCOL, target),
-                }
-            }
+            #methods
         }
-
-        impl<S: #trait_ident> #router for #router_ident<S> {
-            fn protocol(&self) -> #aws_json {
-                PROTOCOL
-            }
-
-            fn target_prefix(&self) -> &'static str {
-                #name
-            }
-
-            #gzip
-
-            async fn route(&self, context: #context, target: #option<&str>, body: &[u8]) -> #response {
-                let #some(operation) = #operation_name(target, #name) else {
-                    return #unknown_operation(PROTOCOL, target);
-                };
-                #contain_panics(PROTOCOL, self.dispatch(&context, operation, target, body)).await
-            }
-        }
-
+    };
+    let tower_impl = quote! {
         impl<S: #trait_ident, B> #tower_service<#request<B>> for #router_ident<S>
         where
             B: #http_body + #send + 'static,
@@ -242,7 +263,7 @@ pub fn module(service: &Service) -> TokenStream {
             }
         }
     };
-    finish(service, &cx, protocol_name, &methods, preamble, router)
+    (router_type, tower_impl)
 }
 
 /// The module: its docs, `preamble`, the service trait with `methods`, and `router`.
