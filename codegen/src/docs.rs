@@ -8,7 +8,11 @@ const WIDTH: usize = 96;
 /// Converts documentation HTML to Markdown lines (blank lines between
 /// blocks, no trailing blank line).
 pub fn to_markdown(html: &str) -> Vec<String> {
-    let nodes = parse(html);
+    // Doc comments hold neither tabs (rustdoc's width for them varies;
+    // clippy refuses them) nor carriage returns (bare CRs are not allowed
+    // in doc comments): a tab is four spaces, a CR a line break.
+    let html = html.replace("\r\n", "\n").replace('\r', "\n").replace('\t', "    ");
+    let nodes = parse(&html);
     let blocks = render_blocks(&nodes);
     let mut lines = Vec::new();
     for block in blocks {
@@ -484,6 +488,12 @@ fn atoms(text: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn tabs_and_carriage_returns_do_not_reach_doc_comments() {
+        let lines = super::to_markdown("<p>a\tb\r\nc\rd</p><pre><code>\tindented\r\n</code></pre>");
+        assert!(lines.iter().all(|l| !l.contains(['\t', '\r'])), "{lines:?}");
+    }
+
     use super::*;
 
     fn md(html: &str) -> String {

@@ -135,8 +135,10 @@ fn structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream {
                 Some(function) => {
                     let fn_ident = ident(function);
                     let value = default_expr(cx, m, default);
-                    // Only `Deserialize` calls it.
-                    let unused = (!shape.direction.read).then(|| {
+                    // `Deserialize` calls it; the generated reader too, for
+                    // the shapes a server reads, but not for a required
+                    // member (absent is a violation, not the default).
+                    let unused = (!shape.direction.read || m.required).then(|| {
                         quote! { #[cfg_attr(not(feature = #FULL_SERDE), allow(dead_code))] }
                     });
                     default_fns.push(quote! {
