@@ -26,6 +26,24 @@ pub fn push_paragraph(lines: &mut Vec<String>, paragraph: String) {
     lines.push(paragraph);
 }
 
+/// `text` with its control characters as the escapes a pattern reads the
+/// same (`\t`, `\r`, `\n`, `\u{7}`): doc comments may hold neither tabs
+/// (clippy) nor carriage returns (rustdoc), and a line break would end the
+/// code span. A pattern of AWS's may hold any of them literally.
+fn escape_controls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// A Markdown code span that survives backticks inside `text`.
 pub fn code(text: &str) -> String {
     crate::docs::code_span(text)
@@ -81,7 +99,7 @@ pub fn constraint_facts(ty: &TypeRef) -> Vec<String> {
         facts.push(format!("Range: {}.", bounds_text(range)));
     }
     if let Some(pattern) = &c.pattern {
-        facts.push(format!("Pattern: {}.", code(&pattern.source)));
+        facts.push(format!("Pattern: {}.", code(&escape_controls(&pattern.source))));
     }
     if c.unique_items {
         facts.push("Items are unique.".to_string());
@@ -137,5 +155,13 @@ fn default_text(default: &Default) -> String {
         Default::Blob(bytes) => format!("{} bytes", bytes.len()),
         Default::Timestamp(seconds, 0) => format!("{seconds} (epoch seconds)"),
         Default::Timestamp(seconds, nanos) => format!("{seconds}.{nanos:09} (epoch seconds)"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn control_characters_in_patterns_are_shown_as_escapes() {
+        assert_eq!(super::escape_controls("^[ \t\r\na\u{7}]*$"), "^[ \\t\\r\\na\\u{7}]*$");
     }
 }
