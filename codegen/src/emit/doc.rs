@@ -8,14 +8,23 @@ use crate::ir::{Bounds, Default, Member, TimestampFormat, Type, TypeRef};
 
 /// `///` lines for Markdown `lines`.
 pub fn outer(lines: &[String]) -> TokenStream {
-    let lines = lines.iter().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    let lines = lines.iter().map(|l| doc_line(l));
     quote! { #( #[doc = #lines] )* }
 }
 
 /// `//!` lines for Markdown `lines`.
 pub fn inner(lines: &[String]) -> TokenStream {
-    let lines = lines.iter().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    let lines = lines.iter().map(|l| doc_line(l));
     quote! { #( #![doc = #lines] )* }
+}
+
+/// One doc comment line: after a space, with no tab (clippy refuses them)
+/// and no carriage return (rustdoc does), whatever text the model gave.
+fn doc_line(line: &str) -> String {
+    if line.is_empty() {
+        return String::new();
+    }
+    format!(" {}", line.replace('\t', "    ").replace('\r', ""))
 }
 
 /// Appends a paragraph, with a blank line before it when needed.
@@ -30,7 +39,7 @@ pub fn push_paragraph(lines: &mut Vec<String>, paragraph: String) {
 /// same (`\t`, `\r`, `\n`, `\u{7}`): doc comments may hold neither tabs
 /// (clippy) nor carriage returns (rustdoc), and a line break would end the
 /// code span. A pattern of AWS's may hold any of them literally.
-fn escape_controls(text: &str) -> String {
+pub fn escape_controls(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -67,7 +67,7 @@ pub fn module(service: &Service) -> TokenStream {
         let ty = emitter.validate_type("Pattern");
         let name = ident(&pattern_static.static_name);
         let pattern = &pattern_static.pattern;
-        let docs = doc::outer(&[format!("{}.", doc::code(source))]);
+        let docs = doc::outer(&[format!("{}.", doc::code(&doc::escape_controls(source)))]);
         let constructor = match &pattern.engine {
             Engine::Linear(translated) => quote! { #ty::linear(#source, #translated) },
             Engine::Counted { each, min, max } => {
