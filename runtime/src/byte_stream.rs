@@ -79,6 +79,12 @@ impl From<&'static [u8]> for ByteStream {
     }
 }
 
+impl From<&'static str> for ByteStream {
+    fn from(text: &'static str) -> Self {
+        ByteStream::from(Bytes::from_static(text.as_bytes()))
+    }
+}
+
 impl From<String> for ByteStream {
     fn from(text: String) -> Self {
         ByteStream::from(Bytes::from(text))
