@@ -11,8 +11,9 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::model::FULL_SERDE;
+use super::rest::{InputPart, input_part};
 use super::rust::{FileCx, ident};
-use crate::ir::{Binding, Member, Role, Shape, ShapeKind, Structure, Type};
+use crate::ir::{Member, Shape, ShapeKind, Structure};
 
 /// The `Read` impl of `shape`, if it has a validation table: for the
 /// shapes a server reads always, for the others (outputs, read by clients
@@ -94,10 +95,10 @@ pub fn http_input(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream> {
     let mut body = Vec::new();
     let mut payload = None;
     for (index, m) in in_table.iter().enumerate() {
-        match m.binding.in_role(Role::Input) {
-            Binding::Body | Binding::ResponseCode => body.push(index),
-            Binding::Payload if is_json_payload(&m.ty.ty, cx) => payload = Some(index),
-            _ => head.push(index),
+        match input_part(cx, m) {
+            InputPart::Body => body.push(index),
+            InputPart::JsonPayload => payload = Some(index),
+            InputPart::Head => head.push(index),
         }
     }
     let read_head = members_loop(cx, &in_table, &head, |m| m.name.as_str());
@@ -125,16 +126,6 @@ pub fn http_input(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream> {
             }
         }
     })
-}
-
-/// Whether a payload of type `ty` is a JSON document (a structure, union
-/// or document) rather than raw bytes or text.
-pub fn is_json_payload(ty: &Type, cx: &FileCx<'_>) -> bool {
-    match ty {
-        Type::Document => true,
-        Type::Named(id) => !matches!(cx.service.shapes[id].kind, ShapeKind::Enum(_)),
-        _ => false,
-    }
 }
 
 /// The loop over an object's members that reads those of `indices` (into

@@ -6,7 +6,6 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::doc;
-use super::read::is_json_payload;
 use super::rust::{FileCx, ident};
 use super::validation::schema_static;
 use crate::ir::{Binding, Member, Operation, Role, Service, Shape, ShapeKind, Type};
@@ -35,9 +34,36 @@ fn response_role(service: &Service, shape: &Shape) -> Option<Role> {
     service.operations.iter().any(|op| op.output.as_deref() == Some(shape.id.as_str())).then_some(Role::Output)
 }
 
-/// The members of `shape` that its validation table holds, in its order.
-fn in_table(members: &[Member]) -> Vec<&Member> {
-    members.iter().filter(|m| m.in_document()).collect()
+/// Whether a payload of type `ty` is a JSON document (a structure, union
+/// or document) rather than raw bytes or text.
+pub fn is_json_payload(ty: &Type, cx: &FileCx<'_>) -> bool {
+    match ty {
+        Type::Document => true,
+        Type::Named(id) => !matches!(cx.service.shapes[id].kind, ShapeKind::Enum(_)),
+        _ => false,
+    }
+}
+
+/// Where a restJson1 input member is read from: what the generated
+/// `ReadHttp` and the runtime's `HttpInput` table must agree on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputPart {
+    /// A member of the body's JSON document.
+    Body,
+    /// The request's head (labels, query, headers), or a blob or text
+    /// payload, which the runtime writes into the head document.
+    Head,
+    /// The whole body, as a JSON structure, union or document.
+    JsonPayload,
+}
+
+/// Where input member `m` is read from.
+pub fn input_part(cx: &FileCx<'_>, m: &Member) -> InputPart {
+    match m.binding.in_role(Role::Input) {
+        Binding::Body | Binding::ResponseCode => InputPart::Body,
+        Binding::Payload if is_json_payload(&m.ty.ty, cx) => InputPart::JsonPayload,
+        _ => InputPart::Head,
+    }
 }
 
 /// The media type of a payload member: its `@mediaType`, else the one
@@ -74,16 +100,23 @@ pub fn http_input(cx: &FileCx<'_>, op: &Operation) -> TokenStream {
         return quote! { #http_input { bound: &[], content_type: #none } };
     };
     let ShapeKind::Structure(s) = &cx.service.shapes[id].kind else { unreachable!("inputs are structures") };
-    let members = in_table(&s.members);
+    let members = s.members.iter().filter(|m| m.in_document());
     let mut bound_members = Vec::new();
     let mut in_body = false;
     let mut content_type = None;
-    for (index, m) in members.iter().enumerate() {
-        let place = match m.binding.in_role(Role::Input) {
-            Binding::Body | Binding::ResponseCode => {
+    for (index, m) in members.enumerate() {
+        match input_part(cx, m) {
+            InputPart::Body => {
                 in_body = true;
                 continue;
             }
+            InputPart::JsonPayload => {
+                content_type = Some(accepted_media_type(cx, m).to_string());
+                continue;
+            }
+            InputPart::Head => {}
+        }
+        let place = match m.binding.in_role(Role::Input) {
             Binding::Label | Binding::GreedyLabel => quote! { Label },
             Binding::Query(name) => quote! { Query(#name) },
             Binding::QueryParams => quote! { QueryParams },
@@ -94,15 +127,13 @@ pub fn http_input(cx: &FileCx<'_>, op: &Operation) -> TokenStream {
             Binding::PrefixHeaders(prefix) => quote! { PrefixHeaders(#prefix) },
             Binding::Payload => {
                 content_type = Some(accepted_media_type(cx, m).to_string());
-                if is_json_payload(&m.ty.ty, cx) {
-                    continue;
-                }
-                if matches!(m.ty.ty, Type::Blob) {
+                if m.ty.ty == Type::Blob {
                     quote! { RawPayload }
                 } else {
                     quote! { TextPayload }
                 }
             }
+            Binding::Body | Binding::ResponseCode => unreachable!("body members are not in the head"),
         };
         let index = Literal::usize_unsuffixed(index);
         let (bound, location) = (bound(), location());
@@ -161,20 +192,29 @@ pub fn write_response_impl(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream
             continue;
         }
         bound_keys.push(m.json_key().to_string());
-        let call = match binding {
+        // The call with the member's value, by reference (a status by value).
+        let call = |value: TokenStream| match binding {
             Binding::Header(header) => match &m.ty.ty {
-                Type::List(_) => quote! { list_header(#header, value) },
-                Type::String if m.media_type.is_some() => quote! { encoded_header(#header, value) },
-                _ => quote! { header(#header, value) },
+                Type::List(_) => quote! { list_header(#header, #value) },
+                Type::String if m.media_type.is_some() => quote! { encoded_header(#header, #value) },
+                _ => quote! { header(#header, #value) },
             },
-            Binding::PrefixHeaders(prefix) => quote! { prefix_headers(#prefix, value) },
-            Binding::ResponseCode => quote! { status(*value) },
-            _ => continue,
+            Binding::PrefixHeaders(prefix) => quote! { prefix_headers(#prefix, #value) },
+            _ => quote! { status(*#value) },
         };
-        writes.push(if m.is_optional() {
-            quote! { if let #some(value) = &self.#field { response.#call; } }
-        } else {
-            quote! { let value = &self.#field; response.#call; }
+        if !matches!(binding, Binding::Header(_) | Binding::PrefixHeaders(_) | Binding::ResponseCode) {
+            continue;
+        }
+        writes.push(match (m.is_optional(), binding) {
+            (false, Binding::ResponseCode) => quote! { response.status(self.#field); },
+            (false, _) => {
+                let call = call(quote! { &self.#field });
+                quote! { response.#call; }
+            }
+            (true, _) => {
+                let call = call(quote! { value });
+                quote! { if let #some(value) = &self.#field { response.#call; } }
+            }
         });
     }
     let body = match payload {
@@ -184,21 +224,26 @@ pub fn write_response_impl(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream
         Some(m) => {
             let field = ident(&m.rust_name);
             let media_type = payload_media_type(cx, m);
-            let call = if !m.in_document() {
-                quote! { stream_payload(value, #media_type) }
-            } else if is_json_payload(&m.ty.ty, cx) {
-                quote! { json_payload(&value) }
-            } else {
-                match &m.ty.ty {
-                    Type::Blob => quote! { blob_payload(value, #media_type) },
-                    Type::Named(_) => quote! { text_payload(value.as_str(), #media_type) },
-                    _ => quote! { text_payload(value, #media_type) },
+            // The call with the member's value, moved out of `self`.
+            let call = |value: TokenStream| {
+                if !m.in_document() {
+                    quote! { stream_payload(#value, #media_type) }
+                } else if is_json_payload(&m.ty.ty, cx) {
+                    quote! { json_payload(&#value) }
+                } else {
+                    match &m.ty.ty {
+                        Type::Blob => quote! { blob_payload(#value, #media_type) },
+                        Type::Named(_) => quote! { text_payload(#value.as_str(), #media_type) },
+                        _ => quote! { text_payload(#value, #media_type) },
+                    }
                 }
             };
             if m.is_optional() {
+                let call = call(quote! { value });
                 quote! { if let #some(value) = self.#field { response.#call; } }
             } else {
-                quote! { let value = self.#field; response.#call; }
+                let call = call(quote! { self.#field });
+                quote! { response.#call; }
             }
         }
     };
@@ -304,7 +349,7 @@ pub fn router(cx: &FileCx<'_>, service: &Service) -> TokenStream {
                 };
                 let rejection_response = rejection_response();
                 quote! {
-                    let #binding = match request.input::<#ty>(&context, &HTTP_INPUTS[#literal], #schema) {
+                    let #binding: #ty = match request.input(&context, &HTTP_INPUTS[#literal], #schema) {
                         #ok(input) => input,
                         #err(rejection) => return #rejection_response(rejection),
                     };

@@ -125,10 +125,8 @@ impl<S: BackplaneControlService> RestRouter for BackplaneControlServiceRouter<S>
     ) -> Response {
         match operation.index {
             0 => {
-                let input = match request
-                    .input::<
-                        GetRestApisRequest,
-                    >(&context, &HTTP_INPUTS[0], &GET_REST_APIS_REQUEST)
+                let input: GetRestApisRequest = match request
+                    .input(&context, &HTTP_INPUTS[0], &GET_REST_APIS_REQUEST)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),

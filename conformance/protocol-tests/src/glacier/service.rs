@@ -188,10 +188,8 @@ impl<S: Glacier> RestRouter for GlacierRouter<S> {
     ) -> Response {
         match operation.index {
             0 => {
-                let mut input = match request
-                    .input::<
-                        UploadArchiveInput,
-                    >(&context, &HTTP_INPUTS[0], &UPLOAD_ARCHIVE_INPUT)
+                let mut input: UploadArchiveInput = match request
+                    .input(&context, &HTTP_INPUTS[0], &UPLOAD_ARCHIVE_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -203,10 +201,8 @@ impl<S: Glacier> RestRouter for GlacierRouter<S> {
                 }
             }
             1 => {
-                let mut input = match request
-                    .input::<
-                        UploadMultipartPartInput,
-                    >(&context, &HTTP_INPUTS[1], &UPLOAD_MULTIPART_PART_INPUT)
+                let mut input: UploadMultipartPartInput = match request
+                    .input(&context, &HTTP_INPUTS[1], &UPLOAD_MULTIPART_PART_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),

@@ -3902,10 +3902,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
     ) -> Response {
         match operation.index {
             0 => {
-                let input = match request
-                    .input::<
-                        AllQueryStringTypesInput,
-                    >(&context, &HTTP_INPUTS[0], &ALL_QUERY_STRING_TYPES_INPUT)
+                let input: AllQueryStringTypesInput = match request
+                    .input(&context, &HTTP_INPUTS[0], &ALL_QUERY_STRING_TYPES_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -3916,10 +3914,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             1 => {
-                let input = match request
-                    .input::<
-                        ConstantAndVariableQueryStringInput,
-                    >(
+                let input: ConstantAndVariableQueryStringInput = match request
+                    .input(
                         &context,
                         &HTTP_INPUTS[1],
                         &CONSTANT_AND_VARIABLE_QUERY_STRING_INPUT,
@@ -3938,10 +3934,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             2 => {
-                let input = match request
-                    .input::<
-                        ConstantQueryStringInput,
-                    >(&context, &HTTP_INPUTS[2], &CONSTANT_QUERY_STRING_INPUT)
+                let input: ConstantQueryStringInput = match request
+                    .input(&context, &HTTP_INPUTS[2], &CONSTANT_QUERY_STRING_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -3952,10 +3946,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             3 => {
-                let input = match request
-                    .input::<
-                        ContentTypeParametersInput,
-                    >(&context, &HTTP_INPUTS[3], &CONTENT_TYPE_PARAMETERS_INPUT)
+                let input: ContentTypeParametersInput = match request
+                    .input(&context, &HTTP_INPUTS[3], &CONTENT_TYPE_PARAMETERS_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -3973,10 +3965,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             5 => {
-                let input = match request
-                    .input::<
-                        DocumentTypeInputOutput,
-                    >(&context, &HTTP_INPUTS[5], &DOCUMENT_TYPE_INPUT_OUTPUT)
+                let input: DocumentTypeInputOutput = match request
+                    .input(&context, &HTTP_INPUTS[5], &DOCUMENT_TYPE_INPUT_OUTPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -3987,10 +3977,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             6 => {
-                let input = match request
-                    .input::<
-                        DocumentTypeAsMapValueInputOutput,
-                    >(
+                let input: DocumentTypeAsMapValueInputOutput = match request
+                    .input(
                         &context,
                         &HTTP_INPUTS[6],
                         &DOCUMENT_TYPE_AS_MAP_VALUE_INPUT_OUTPUT,
@@ -4005,10 +3993,12 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             7 => {
-                let input = match request
-                    .input::<
-                        DocumentTypeAsPayloadInputOutput,
-                    >(&context, &HTTP_INPUTS[7], &DOCUMENT_TYPE_AS_PAYLOAD_INPUT_OUTPUT)
+                let input: DocumentTypeAsPayloadInputOutput = match request
+                    .input(
+                        &context,
+                        &HTTP_INPUTS[7],
+                        &DOCUMENT_TYPE_AS_PAYLOAD_INPUT_OUTPUT,
+                    )
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -4040,10 +4030,12 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 )
             }
             11 => {
-                let input = match request
-                    .input::<
-                        EmptyInputAndEmptyOutputInput,
-                    >(&context, &HTTP_INPUTS[11], &EMPTY_INPUT_AND_EMPTY_OUTPUT_INPUT)
+                let input: EmptyInputAndEmptyOutputInput = match request
+                    .input(
+                        &context,
+                        &HTTP_INPUTS[11],
+                        &EMPTY_INPUT_AND_EMPTY_OUTPUT_INPUT,
+                    )
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -4061,10 +4053,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             13 => {
-                let input = match request
-                    .input::<
-                        HostLabelInput,
-                    >(&context, &HTTP_INPUTS[13], &HOST_LABEL_INPUT)
+                let input: HostLabelInput = match request
+                    .input(&context, &HTTP_INPUTS[13], &HOST_LABEL_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -4100,10 +4090,12 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             17 => {
-                let input = match request
-                    .input::<
-                        HttpChecksumRequiredInputOutput,
-                    >(&context, &HTTP_INPUTS[17], &HTTP_CHECKSUM_REQUIRED_INPUT_OUTPUT)
+                let input: HttpChecksumRequiredInputOutput = match request
+                    .input(
+                        &context,
+                        &HTTP_INPUTS[17],
+                        &HTTP_CHECKSUM_REQUIRED_INPUT_OUTPUT,
+                    )
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -4114,10 +4106,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             18 => {
-                let input = match request
-                    .input::<
-                        HttpEmptyPrefixHeadersInput,
-                    >(&context, &HTTP_INPUTS[18], &HTTP_EMPTY_PREFIX_HEADERS_INPUT)
+                let input: HttpEmptyPrefixHeadersInput = match request
+                    .input(&context, &HTTP_INPUTS[18], &HTTP_EMPTY_PREFIX_HEADERS_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -4128,10 +4118,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             19 => {
-                let input = match request
-                    .input::<
-                        EnumPayloadInput,
-                    >(&context, &HTTP_INPUTS[19], &ENUM_PAYLOAD_INPUT)
+                let input: EnumPayloadInput = match request
+                    .input(&context, &HTTP_INPUTS[19], &ENUM_PAYLOAD_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -4142,10 +4130,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             20 => {
-                let input = match request
-                    .input::<
-                        HttpPayloadTraitsInputOutput,
-                    >(&context, &HTTP_INPUTS[20], &HTTP_PAYLOAD_TRAITS_INPUT_OUTPUT)
+                let input: HttpPayloadTraitsInputOutput = match request
+                    .input(&context, &HTTP_INPUTS[20], &HTTP_PAYLOAD_TRAITS_INPUT_OUTPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -4156,10 +4142,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             21 => {
-                let input = match request
-                    .input::<
-                        HttpPayloadTraitsWithMediaTypeInputOutput,
-                    >(
+                let input: HttpPayloadTraitsWithMediaTypeInputOutput = match request
+                    .input(
                         &context,
                         &HTTP_INPUTS[21],
                         &HTTP_PAYLOAD_TRAITS_WITH_MEDIA_TYPE_INPUT_OUTPUT,
@@ -4178,10 +4162,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             22 => {
-                let input = match request
-                    .input::<
-                        HttpPayloadWithStructureInputOutput,
-                    >(
+                let input: HttpPayloadWithStructureInputOutput = match request
+                    .input(
                         &context,
                         &HTTP_INPUTS[22],
                         &HTTP_PAYLOAD_WITH_STRUCTURE_INPUT_OUTPUT,
@@ -4196,10 +4178,12 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             23 => {
-                let input = match request
-                    .input::<
-                        HttpPayloadWithUnionInputOutput,
-                    >(&context, &HTTP_INPUTS[23], &HTTP_PAYLOAD_WITH_UNION_INPUT_OUTPUT)
+                let input: HttpPayloadWithUnionInputOutput = match request
+                    .input(
+                        &context,
+                        &HTTP_INPUTS[23],
+                        &HTTP_PAYLOAD_WITH_UNION_INPUT_OUTPUT,
+                    )
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -4210,10 +4194,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             24 => {
-                let input = match request
-                    .input::<
-                        HttpPrefixHeadersInput,
-                    >(&context, &HTTP_INPUTS[24], &HTTP_PREFIX_HEADERS_INPUT)
+                let input: HttpPrefixHeadersInput = match request
+                    .input(&context, &HTTP_INPUTS[24], &HTTP_PREFIX_HEADERS_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -4224,10 +4206,12 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             25 => {
-                let input = match request
-                    .input::<
-                        HttpPrefixHeadersInResponseInput,
-                    >(&context, &HTTP_INPUTS[25], &HTTP_PREFIX_HEADERS_IN_RESPONSE_INPUT)
+                let input: HttpPrefixHeadersInResponseInput = match request
+                    .input(
+                        &context,
+                        &HTTP_INPUTS[25],
+                        &HTTP_PREFIX_HEADERS_IN_RESPONSE_INPUT,
+                    )
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -4239,10 +4223,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             26 => {
-                let input = match request
-                    .input::<
-                        HttpQueryParamsOnlyInput,
-                    >(&context, &HTTP_INPUTS[26], &HTTP_QUERY_PARAMS_ONLY_INPUT)
+                let input: HttpQueryParamsOnlyInput = match request
+                    .input(&context, &HTTP_INPUTS[26], &HTTP_QUERY_PARAMS_ONLY_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -4257,10 +4239,12 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             27 => {
-                let input = match request
-                    .input::<
-                        HttpRequestWithFloatLabelsInput,
-                    >(&context, &HTTP_INPUTS[27], &HTTP_REQUEST_WITH_FLOAT_LABELS_INPUT)
+                let input: HttpRequestWithFloatLabelsInput = match request
+                    .input(
+                        &context,
+                        &HTTP_INPUTS[27],
+                        &HTTP_REQUEST_WITH_FLOAT_LABELS_INPUT,
+                    )
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -4272,10 +4256,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             28 => {
-                let input = match request
-                    .input::<
-                        HttpRequestWithGreedyLabelInPathInput,
-                    >(
+                let input: HttpRequestWithGreedyLabelInPathInput = match request
+                    .input(
                         &context,
                         &HTTP_INPUTS[28],
                         &HTTP_REQUEST_WITH_GREEDY_LABEL_IN_PATH_INPUT,
@@ -4294,10 +4276,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             29 => {
-                let input = match request
-                    .input::<
-                        HttpRequestWithLabelsInput,
-                    >(&context, &HTTP_INPUTS[29], &HTTP_REQUEST_WITH_LABELS_INPUT)
+                let input: HttpRequestWithLabelsInput = match request
+                    .input(&context, &HTTP_INPUTS[29], &HTTP_REQUEST_WITH_LABELS_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -4308,10 +4288,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             30 => {
-                let input = match request
-                    .input::<
-                        HttpRequestWithLabelsAndTimestampFormatInput,
-                    >(
+                let input: HttpRequestWithLabelsAndTimestampFormatInput = match request
+                    .input(
                         &context,
                         &HTTP_INPUTS[30],
                         &HTTP_REQUEST_WITH_LABELS_AND_TIMESTAMP_FORMAT_INPUT,
@@ -4330,10 +4308,12 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             31 => {
-                let input = match request
-                    .input::<
-                        HttpRequestWithRegexLiteralInput,
-                    >(&context, &HTTP_INPUTS[31], &HTTP_REQUEST_WITH_REGEX_LITERAL_INPUT)
+                let input: HttpRequestWithRegexLiteralInput = match request
+                    .input(
+                        &context,
+                        &HTTP_INPUTS[31],
+                        &HTTP_REQUEST_WITH_REGEX_LITERAL_INPUT,
+                    )
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -4352,10 +4332,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             33 => {
-                let input = match request
-                    .input::<
-                        StringPayloadInput,
-                    >(&context, &HTTP_INPUTS[33], &STRING_PAYLOAD_INPUT)
+                let input: StringPayloadInput = match request
+                    .input(&context, &HTTP_INPUTS[33], &STRING_PAYLOAD_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -4374,10 +4352,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             35 => {
-                let input = match request
-                    .input::<
-                        InputAndOutputWithHeadersIo,
-                    >(&context, &HTTP_INPUTS[35], &INPUT_AND_OUTPUT_WITH_HEADERS_IO)
+                let input: InputAndOutputWithHeadersIo = match request
+                    .input(&context, &HTTP_INPUTS[35], &INPUT_AND_OUTPUT_WITH_HEADERS_IO)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -4402,10 +4378,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 )
             }
             38 => {
-                let input = match request
-                    .input::<
-                        JsonBlobsInputOutput,
-                    >(&context, &HTTP_INPUTS[38], &JSON_BLOBS_INPUT_OUTPUT)
+                let input: JsonBlobsInputOutput = match request
+                    .input(&context, &HTTP_INPUTS[38], &JSON_BLOBS_INPUT_OUTPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -4416,10 +4390,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             39 => {
-                let input = match request
-                    .input::<
-                        JsonEnumsInputOutput,
-                    >(&context, &HTTP_INPUTS[39], &JSON_ENUMS_INPUT_OUTPUT)
+                let input: JsonEnumsInputOutput = match request
+                    .input(&context, &HTTP_INPUTS[39], &JSON_ENUMS_INPUT_OUTPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -4430,10 +4402,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             40 => {
-                let input = match request
-                    .input::<
-                        JsonIntEnumsInputOutput,
-                    >(&context, &HTTP_INPUTS[40], &JSON_INT_ENUMS_INPUT_OUTPUT)
+                let input: JsonIntEnumsInputOutput = match request
+                    .input(&context, &HTTP_INPUTS[40], &JSON_INT_ENUMS_INPUT_OUTPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -4444,10 +4414,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             41 => {
-                let input = match request
-                    .input::<
-                        JsonListsInputOutput,
-                    >(&context, &HTTP_INPUTS[41], &JSON_LISTS_INPUT_OUTPUT)
+                let input: JsonListsInputOutput = match request
+                    .input(&context, &HTTP_INPUTS[41], &JSON_LISTS_INPUT_OUTPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -4458,10 +4426,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             42 => {
-                let input = match request
-                    .input::<
-                        JsonMapsInputOutput,
-                    >(&context, &HTTP_INPUTS[42], &JSON_MAPS_INPUT_OUTPUT)
+                let input: JsonMapsInputOutput = match request
+                    .input(&context, &HTTP_INPUTS[42], &JSON_MAPS_INPUT_OUTPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -4472,10 +4438,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             43 => {
-                let input = match request
-                    .input::<
-                        JsonTimestampsInputOutput,
-                    >(&context, &HTTP_INPUTS[43], &JSON_TIMESTAMPS_INPUT_OUTPUT)
+                let input: JsonTimestampsInputOutput = match request
+                    .input(&context, &HTTP_INPUTS[43], &JSON_TIMESTAMPS_INPUT_OUTPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -4486,10 +4450,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             44 => {
-                let input = match request
-                    .input::<
-                        UnionInputOutput,
-                    >(&context, &HTTP_INPUTS[44], &UNION_INPUT_OUTPUT)
+                let input: UnionInputOutput = match request
+                    .input(&context, &HTTP_INPUTS[44], &UNION_INPUT_OUTPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -4525,10 +4487,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             48 => {
-                let input = match request
-                    .input::<
-                        MalformedBlobInput,
-                    >(&context, &HTTP_INPUTS[48], &MALFORMED_BLOB_INPUT)
+                let input: MalformedBlobInput = match request
+                    .input(&context, &HTTP_INPUTS[48], &MALFORMED_BLOB_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -4539,10 +4499,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             49 => {
-                let input = match request
-                    .input::<
-                        MalformedBooleanInput,
-                    >(&context, &HTTP_INPUTS[49], &MALFORMED_BOOLEAN_INPUT)
+                let input: MalformedBooleanInput = match request
+                    .input(&context, &HTTP_INPUTS[49], &MALFORMED_BOOLEAN_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -4553,10 +4511,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             50 => {
-                let input = match request
-                    .input::<
-                        MalformedByteInput,
-                    >(&context, &HTTP_INPUTS[50], &MALFORMED_BYTE_INPUT)
+                let input: MalformedByteInput = match request
+                    .input(&context, &HTTP_INPUTS[50], &MALFORMED_BYTE_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -4567,10 +4523,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             51 => {
-                let input = match request
-                    .input::<
-                        GreetingStruct2,
-                    >(&context, &HTTP_INPUTS[51], &GREETING_STRUCT2)
+                let input: GreetingStruct2 = match request
+                    .input(&context, &HTTP_INPUTS[51], &GREETING_STRUCT2)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -4585,10 +4539,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             52 => {
-                let input = match request
-                    .input::<
-                        MalformedContentTypeWithGenericStringInput,
-                    >(
+                let input: MalformedContentTypeWithGenericStringInput = match request
+                    .input(
                         &context,
                         &HTTP_INPUTS[52],
                         &MALFORMED_CONTENT_TYPE_WITH_GENERIC_STRING_INPUT,
@@ -4607,10 +4559,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             53 => {
-                let input = match request
-                    .input::<
-                        MalformedContentTypeWithPayloadInput,
-                    >(
+                let input: MalformedContentTypeWithPayloadInput = match request
+                    .input(
                         &context,
                         &HTTP_INPUTS[53],
                         &MALFORMED_CONTENT_TYPE_WITH_PAYLOAD_INPUT,
@@ -4640,10 +4590,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             55 => {
-                let input = match request
-                    .input::<
-                        MalformedContentTypeWithoutBodyEmptyInputInput,
-                    >(
+                let input: MalformedContentTypeWithoutBodyEmptyInputInput = match request
+                    .input(
                         &context,
                         &HTTP_INPUTS[55],
                         &MALFORMED_CONTENT_TYPE_WITHOUT_BODY_EMPTY_INPUT_INPUT,
@@ -4662,10 +4610,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             56 => {
-                let input = match request
-                    .input::<
-                        MalformedDoubleInput,
-                    >(&context, &HTTP_INPUTS[56], &MALFORMED_DOUBLE_INPUT)
+                let input: MalformedDoubleInput = match request
+                    .input(&context, &HTTP_INPUTS[56], &MALFORMED_DOUBLE_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -4676,10 +4622,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             57 => {
-                let input = match request
-                    .input::<
-                        MalformedFloatInput,
-                    >(&context, &HTTP_INPUTS[57], &MALFORMED_FLOAT_INPUT)
+                let input: MalformedFloatInput = match request
+                    .input(&context, &HTTP_INPUTS[57], &MALFORMED_FLOAT_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -4690,10 +4634,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             58 => {
-                let input = match request
-                    .input::<
-                        MalformedIntegerInput,
-                    >(&context, &HTTP_INPUTS[58], &MALFORMED_INTEGER_INPUT)
+                let input: MalformedIntegerInput = match request
+                    .input(&context, &HTTP_INPUTS[58], &MALFORMED_INTEGER_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -4704,10 +4646,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             59 => {
-                let input = match request
-                    .input::<
-                        MalformedListInput,
-                    >(&context, &HTTP_INPUTS[59], &MALFORMED_LIST_INPUT)
+                let input: MalformedListInput = match request
+                    .input(&context, &HTTP_INPUTS[59], &MALFORMED_LIST_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -4718,10 +4658,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             60 => {
-                let input = match request
-                    .input::<
-                        MalformedLongInput,
-                    >(&context, &HTTP_INPUTS[60], &MALFORMED_LONG_INPUT)
+                let input: MalformedLongInput = match request
+                    .input(&context, &HTTP_INPUTS[60], &MALFORMED_LONG_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -4732,10 +4670,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             61 => {
-                let input = match request
-                    .input::<
-                        MalformedMapInput,
-                    >(&context, &HTTP_INPUTS[61], &MALFORMED_MAP_INPUT)
+                let input: MalformedMapInput = match request
+                    .input(&context, &HTTP_INPUTS[61], &MALFORMED_MAP_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -4746,10 +4682,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             62 => {
-                let input = match request
-                    .input::<
-                        MalformedRequestBodyInput,
-                    >(&context, &HTTP_INPUTS[62], &MALFORMED_REQUEST_BODY_INPUT)
+                let input: MalformedRequestBodyInput = match request
+                    .input(&context, &HTTP_INPUTS[62], &MALFORMED_REQUEST_BODY_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -4760,10 +4694,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             63 => {
-                let input = match request
-                    .input::<
-                        MalformedShortInput,
-                    >(&context, &HTTP_INPUTS[63], &MALFORMED_SHORT_INPUT)
+                let input: MalformedShortInput = match request
+                    .input(&context, &HTTP_INPUTS[63], &MALFORMED_SHORT_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -4774,10 +4706,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             64 => {
-                let input = match request
-                    .input::<
-                        MalformedStringInput,
-                    >(&context, &HTTP_INPUTS[64], &MALFORMED_STRING_INPUT)
+                let input: MalformedStringInput = match request
+                    .input(&context, &HTTP_INPUTS[64], &MALFORMED_STRING_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -4788,10 +4718,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             65 => {
-                let input = match request
-                    .input::<
-                        MalformedTimestampBodyDateTimeInput,
-                    >(
+                let input: MalformedTimestampBodyDateTimeInput = match request
+                    .input(
                         &context,
                         &HTTP_INPUTS[65],
                         &MALFORMED_TIMESTAMP_BODY_DATE_TIME_INPUT,
@@ -4810,10 +4738,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             66 => {
-                let input = match request
-                    .input::<
-                        MalformedTimestampBodyDefaultInput,
-                    >(
+                let input: MalformedTimestampBodyDefaultInput = match request
+                    .input(
                         &context,
                         &HTTP_INPUTS[66],
                         &MALFORMED_TIMESTAMP_BODY_DEFAULT_INPUT,
@@ -4832,10 +4758,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             67 => {
-                let input = match request
-                    .input::<
-                        MalformedTimestampBodyHttpDateInput,
-                    >(
+                let input: MalformedTimestampBodyHttpDateInput = match request
+                    .input(
                         &context,
                         &HTTP_INPUTS[67],
                         &MALFORMED_TIMESTAMP_BODY_HTTP_DATE_INPUT,
@@ -4854,10 +4778,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             68 => {
-                let input = match request
-                    .input::<
-                        MalformedTimestampHeaderDateTimeInput,
-                    >(
+                let input: MalformedTimestampHeaderDateTimeInput = match request
+                    .input(
                         &context,
                         &HTTP_INPUTS[68],
                         &MALFORMED_TIMESTAMP_HEADER_DATE_TIME_INPUT,
@@ -4876,10 +4798,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             69 => {
-                let input = match request
-                    .input::<
-                        MalformedTimestampHeaderDefaultInput,
-                    >(
+                let input: MalformedTimestampHeaderDefaultInput = match request
+                    .input(
                         &context,
                         &HTTP_INPUTS[69],
                         &MALFORMED_TIMESTAMP_HEADER_DEFAULT_INPUT,
@@ -4898,10 +4818,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             70 => {
-                let input = match request
-                    .input::<
-                        MalformedTimestampHeaderEpochInput,
-                    >(
+                let input: MalformedTimestampHeaderEpochInput = match request
+                    .input(
                         &context,
                         &HTTP_INPUTS[70],
                         &MALFORMED_TIMESTAMP_HEADER_EPOCH_INPUT,
@@ -4920,10 +4838,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             71 => {
-                let input = match request
-                    .input::<
-                        MalformedTimestampPathDefaultInput,
-                    >(
+                let input: MalformedTimestampPathDefaultInput = match request
+                    .input(
                         &context,
                         &HTTP_INPUTS[71],
                         &MALFORMED_TIMESTAMP_PATH_DEFAULT_INPUT,
@@ -4942,10 +4858,12 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             72 => {
-                let input = match request
-                    .input::<
-                        MalformedTimestampPathEpochInput,
-                    >(&context, &HTTP_INPUTS[72], &MALFORMED_TIMESTAMP_PATH_EPOCH_INPUT)
+                let input: MalformedTimestampPathEpochInput = match request
+                    .input(
+                        &context,
+                        &HTTP_INPUTS[72],
+                        &MALFORMED_TIMESTAMP_PATH_EPOCH_INPUT,
+                    )
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -4957,10 +4875,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             73 => {
-                let input = match request
-                    .input::<
-                        MalformedTimestampPathHttpDateInput,
-                    >(
+                let input: MalformedTimestampPathHttpDateInput = match request
+                    .input(
                         &context,
                         &HTTP_INPUTS[73],
                         &MALFORMED_TIMESTAMP_PATH_HTTP_DATE_INPUT,
@@ -4979,10 +4895,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             74 => {
-                let input = match request
-                    .input::<
-                        MalformedTimestampQueryDefaultInput,
-                    >(
+                let input: MalformedTimestampQueryDefaultInput = match request
+                    .input(
                         &context,
                         &HTTP_INPUTS[74],
                         &MALFORMED_TIMESTAMP_QUERY_DEFAULT_INPUT,
@@ -5001,10 +4915,12 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             75 => {
-                let input = match request
-                    .input::<
-                        MalformedTimestampQueryEpochInput,
-                    >(&context, &HTTP_INPUTS[75], &MALFORMED_TIMESTAMP_QUERY_EPOCH_INPUT)
+                let input: MalformedTimestampQueryEpochInput = match request
+                    .input(
+                        &context,
+                        &HTTP_INPUTS[75],
+                        &MALFORMED_TIMESTAMP_QUERY_EPOCH_INPUT,
+                    )
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -5016,10 +4932,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             76 => {
-                let input = match request
-                    .input::<
-                        MalformedTimestampQueryHttpDateInput,
-                    >(
+                let input: MalformedTimestampQueryHttpDateInput = match request
+                    .input(
                         &context,
                         &HTTP_INPUTS[76],
                         &MALFORMED_TIMESTAMP_QUERY_HTTP_DATE_INPUT,
@@ -5038,10 +4952,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             77 => {
-                let input = match request
-                    .input::<
-                        MalformedUnionInput,
-                    >(&context, &HTTP_INPUTS[77], &MALFORMED_UNION_INPUT)
+                let input: MalformedUnionInput = match request
+                    .input(&context, &HTTP_INPUTS[77], &MALFORMED_UNION_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -5052,10 +4964,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             78 => {
-                let input = match request
-                    .input::<
-                        MediaTypeHeaderInput,
-                    >(&context, &HTTP_INPUTS[78], &MEDIA_TYPE_HEADER_INPUT)
+                let input: MediaTypeHeaderInput = match request
+                    .input(&context, &HTTP_INPUTS[78], &MEDIA_TYPE_HEADER_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -5080,10 +4990,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             81 => {
-                let input = match request
-                    .input::<
-                        NullAndEmptyHeadersIo,
-                    >(&context, &HTTP_INPUTS[81], &NULL_AND_EMPTY_HEADERS_IO)
+                let input: NullAndEmptyHeadersIo = match request
+                    .input(&context, &HTTP_INPUTS[81], &NULL_AND_EMPTY_HEADERS_IO)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -5094,10 +5002,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             82 => {
-                let input = match request
-                    .input::<
-                        NullAndEmptyHeadersIo,
-                    >(&context, &HTTP_INPUTS[82], &NULL_AND_EMPTY_HEADERS_IO)
+                let input: NullAndEmptyHeadersIo = match request
+                    .input(&context, &HTTP_INPUTS[82], &NULL_AND_EMPTY_HEADERS_IO)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -5108,10 +5014,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             83 => {
-                let input = match request
-                    .input::<
-                        OmitsNullSerializesEmptyStringInput,
-                    >(
+                let input: OmitsNullSerializesEmptyStringInput = match request
+                    .input(
                         &context,
                         &HTTP_INPUTS[83],
                         &OMITS_NULL_SERIALIZES_EMPTY_STRING_INPUT,
@@ -5130,10 +5034,12 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             84 => {
-                let input = match request
-                    .input::<
-                        OmitsSerializingEmptyListsInput,
-                    >(&context, &HTTP_INPUTS[84], &OMITS_SERIALIZING_EMPTY_LISTS_INPUT)
+                let input: OmitsSerializingEmptyListsInput = match request
+                    .input(
+                        &context,
+                        &HTTP_INPUTS[84],
+                        &OMITS_SERIALIZING_EMPTY_LISTS_INPUT,
+                    )
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -5144,10 +5050,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             85 => {
-                let input = match request
-                    .input::<
-                        OperationWithDefaultsInput,
-                    >(&context, &HTTP_INPUTS[85], &OPERATION_WITH_DEFAULTS_INPUT)
+                let input: OperationWithDefaultsInput = match request
+                    .input(&context, &HTTP_INPUTS[85], &OPERATION_WITH_DEFAULTS_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -5158,10 +5062,12 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             86 => {
-                let input = match request
-                    .input::<
-                        OperationWithNestedStructureInput,
-                    >(&context, &HTTP_INPUTS[86], &OPERATION_WITH_NESTED_STRUCTURE_INPUT)
+                let input: OperationWithNestedStructureInput = match request
+                    .input(
+                        &context,
+                        &HTTP_INPUTS[86],
+                        &OPERATION_WITH_NESTED_STRUCTURE_INPUT,
+                    )
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -5187,10 +5093,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 )
             }
             89 => {
-                let input = match request
-                    .input::<
-                        PostPlayerActionInput,
-                    >(&context, &HTTP_INPUTS[89], &POST_PLAYER_ACTION_INPUT)
+                let input: PostPlayerActionInput = match request
+                    .input(&context, &HTTP_INPUTS[89], &POST_PLAYER_ACTION_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -5201,10 +5105,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             90 => {
-                let input = match request
-                    .input::<
-                        PostUnionWithJsonNameInput,
-                    >(&context, &HTTP_INPUTS[90], &POST_UNION_WITH_JSON_NAME_INPUT)
+                let input: PostUnionWithJsonNameInput = match request
+                    .input(&context, &HTTP_INPUTS[90], &POST_UNION_WITH_JSON_NAME_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -5215,10 +5117,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             91 => {
-                let input = match request
-                    .input::<
-                        PutWithContentEncodingInput,
-                    >(&context, &HTTP_INPUTS[91], &PUT_WITH_CONTENT_ENCODING_INPUT)
+                let input: PutWithContentEncodingInput = match request
+                    .input(&context, &HTTP_INPUTS[91], &PUT_WITH_CONTENT_ENCODING_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -5229,10 +5129,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             92 => {
-                let input = match request
-                    .input::<
-                        QueryIdempotencyTokenAutoFillInput,
-                    >(
+                let input: QueryIdempotencyTokenAutoFillInput = match request
+                    .input(
                         &context,
                         &HTTP_INPUTS[92],
                         &QUERY_IDEMPOTENCY_TOKEN_AUTO_FILL_INPUT,
@@ -5251,10 +5149,12 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             93 => {
-                let input = match request
-                    .input::<
-                        QueryParamsAsStringListMapInput,
-                    >(&context, &HTTP_INPUTS[93], &QUERY_PARAMS_AS_STRING_LIST_MAP_INPUT)
+                let input: QueryParamsAsStringListMapInput = match request
+                    .input(
+                        &context,
+                        &HTTP_INPUTS[93],
+                        &QUERY_PARAMS_AS_STRING_LIST_MAP_INPUT,
+                    )
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -5266,10 +5166,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             94 => {
-                let input = match request
-                    .input::<
-                        QueryPrecedenceInput,
-                    >(&context, &HTTP_INPUTS[94], &QUERY_PRECEDENCE_INPUT)
+                let input: QueryPrecedenceInput = match request
+                    .input(&context, &HTTP_INPUTS[94], &QUERY_PRECEDENCE_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -5280,10 +5178,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             95 => {
-                let input = match request
-                    .input::<
-                        RecursiveShapesInputOutput,
-                    >(&context, &HTTP_INPUTS[95], &RECURSIVE_SHAPES_INPUT_OUTPUT)
+                let input: RecursiveShapesInputOutput = match request
+                    .input(&context, &HTTP_INPUTS[95], &RECURSIVE_SHAPES_INPUT_OUTPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -5294,10 +5190,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             96 => {
-                let input = match request
-                    .input::<
-                        ResponseCodeHttpFallbackInputOutput,
-                    >(
+                let input: ResponseCodeHttpFallbackInputOutput = match request
+                    .input(
                         &context,
                         &HTTP_INPUTS[96],
                         &RESPONSE_CODE_HTTP_FALLBACK_INPUT_OUTPUT,
@@ -5319,10 +5213,12 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             98 => {
-                let input = match request
-                    .input::<
-                        SimpleScalarPropertiesInputOutput,
-                    >(&context, &HTTP_INPUTS[98], &SIMPLE_SCALAR_PROPERTIES_INPUT_OUTPUT)
+                let input: SimpleScalarPropertiesInputOutput = match request
+                    .input(
+                        &context,
+                        &HTTP_INPUTS[98],
+                        &SIMPLE_SCALAR_PROPERTIES_INPUT_OUTPUT,
+                    )
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -5333,10 +5229,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             99 => {
-                let input = match request
-                    .input::<
-                        SparseJsonListsInputOutput,
-                    >(&context, &HTTP_INPUTS[99], &SPARSE_JSON_LISTS_INPUT_OUTPUT)
+                let input: SparseJsonListsInputOutput = match request
+                    .input(&context, &HTTP_INPUTS[99], &SPARSE_JSON_LISTS_INPUT_OUTPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -5347,10 +5241,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             100 => {
-                let input = match request
-                    .input::<
-                        SparseJsonMapsInputOutput,
-                    >(&context, &HTTP_INPUTS[100], &SPARSE_JSON_MAPS_INPUT_OUTPUT)
+                let input: SparseJsonMapsInputOutput = match request
+                    .input(&context, &HTTP_INPUTS[100], &SPARSE_JSON_MAPS_INPUT_OUTPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -5361,10 +5253,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             101 => {
-                let mut input = match request
-                    .input::<
-                        StreamingTraitsInputOutput,
-                    >(&context, &HTTP_INPUTS[101], &STREAMING_TRAITS_INPUT_OUTPUT)
+                let mut input: StreamingTraitsInputOutput = match request
+                    .input(&context, &HTTP_INPUTS[101], &STREAMING_TRAITS_INPUT_OUTPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -5376,10 +5266,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             102 => {
-                let mut input = match request
-                    .input::<
-                        StreamingTraitsRequireLengthInput,
-                    >(
+                let mut input: StreamingTraitsRequireLengthInput = match request
+                    .input(
                         &context,
                         &HTTP_INPUTS[102],
                         &STREAMING_TRAITS_REQUIRE_LENGTH_INPUT,
@@ -5396,10 +5284,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             103 => {
-                let mut input = match request
-                    .input::<
-                        StreamingTraitsWithMediaTypeInputOutput,
-                    >(
+                let mut input: StreamingTraitsWithMediaTypeInputOutput = match request
+                    .input(
                         &context,
                         &HTTP_INPUTS[103],
                         &STREAMING_TRAITS_WITH_MEDIA_TYPE_INPUT_OUTPUT,
@@ -5419,10 +5305,12 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             104 => {
-                let input = match request
-                    .input::<
-                        TestBodyStructureInputOutput,
-                    >(&context, &HTTP_INPUTS[104], &TEST_BODY_STRUCTURE_INPUT_OUTPUT)
+                let input: TestBodyStructureInputOutput = match request
+                    .input(
+                        &context,
+                        &HTTP_INPUTS[104],
+                        &TEST_BODY_STRUCTURE_INPUT_OUTPUT,
+                    )
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -5440,10 +5328,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             106 => {
-                let input = match request
-                    .input::<
-                        TestNoPayloadInputOutput,
-                    >(&context, &HTTP_INPUTS[106], &TEST_NO_PAYLOAD_INPUT_OUTPUT)
+                let input: TestNoPayloadInputOutput = match request
+                    .input(&context, &HTTP_INPUTS[106], &TEST_NO_PAYLOAD_INPUT_OUTPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -5454,10 +5340,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             107 => {
-                let input = match request
-                    .input::<
-                        TestPayloadBlobInputOutput,
-                    >(&context, &HTTP_INPUTS[107], &TEST_PAYLOAD_BLOB_INPUT_OUTPUT)
+                let input: TestPayloadBlobInputOutput = match request
+                    .input(&context, &HTTP_INPUTS[107], &TEST_PAYLOAD_BLOB_INPUT_OUTPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -5468,10 +5352,12 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             108 => {
-                let input = match request
-                    .input::<
-                        TestPayloadStructureInputOutput,
-                    >(&context, &HTTP_INPUTS[108], &TEST_PAYLOAD_STRUCTURE_INPUT_OUTPUT)
+                let input: TestPayloadStructureInputOutput = match request
+                    .input(
+                        &context,
+                        &HTTP_INPUTS[108],
+                        &TEST_PAYLOAD_STRUCTURE_INPUT_OUTPUT,
+                    )
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -5489,10 +5375,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             110 => {
-                let input = match request
-                    .input::<
-                        TestNoPayloadInputOutput,
-                    >(&context, &HTTP_INPUTS[110], &TEST_NO_PAYLOAD_INPUT_OUTPUT)
+                let input: TestNoPayloadInputOutput = match request
+                    .input(&context, &HTTP_INPUTS[110], &TEST_NO_PAYLOAD_INPUT_OUTPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -5503,10 +5387,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             111 => {
-                let input = match request
-                    .input::<
-                        TimestampFormatHeadersIo,
-                    >(&context, &HTTP_INPUTS[111], &TIMESTAMP_FORMAT_HEADERS_IO)
+                let input: TimestampFormatHeadersIo = match request
+                    .input(&context, &HTTP_INPUTS[111], &TIMESTAMP_FORMAT_HEADERS_IO)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),

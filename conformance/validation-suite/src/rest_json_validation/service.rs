@@ -425,10 +425,8 @@ impl<S: RestJsonValidation> RestRouter for RestJsonValidationRouter<S> {
     ) -> Response {
         match operation.index {
             0 => {
-                let input = match request
-                    .input::<
-                        MalformedEnumInput,
-                    >(&context, &HTTP_INPUTS[0], &MALFORMED_ENUM_INPUT)
+                let input: MalformedEnumInput = match request
+                    .input(&context, &HTTP_INPUTS[0], &MALFORMED_ENUM_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -439,10 +437,8 @@ impl<S: RestJsonValidation> RestRouter for RestJsonValidationRouter<S> {
                 }
             }
             1 => {
-                let input = match request
-                    .input::<
-                        MalformedLengthInput,
-                    >(&context, &HTTP_INPUTS[1], &MALFORMED_LENGTH_INPUT)
+                let input: MalformedLengthInput = match request
+                    .input(&context, &HTTP_INPUTS[1], &MALFORMED_LENGTH_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -453,10 +449,8 @@ impl<S: RestJsonValidation> RestRouter for RestJsonValidationRouter<S> {
                 }
             }
             2 => {
-                let input = match request
-                    .input::<
-                        MalformedLengthOverrideInput,
-                    >(&context, &HTTP_INPUTS[2], &MALFORMED_LENGTH_OVERRIDE_INPUT)
+                let input: MalformedLengthOverrideInput = match request
+                    .input(&context, &HTTP_INPUTS[2], &MALFORMED_LENGTH_OVERRIDE_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -467,10 +461,12 @@ impl<S: RestJsonValidation> RestRouter for RestJsonValidationRouter<S> {
                 }
             }
             3 => {
-                let input = match request
-                    .input::<
-                        MalformedLengthQueryStringInput,
-                    >(&context, &HTTP_INPUTS[3], &MALFORMED_LENGTH_QUERY_STRING_INPUT)
+                let input: MalformedLengthQueryStringInput = match request
+                    .input(
+                        &context,
+                        &HTTP_INPUTS[3],
+                        &MALFORMED_LENGTH_QUERY_STRING_INPUT,
+                    )
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -481,10 +477,8 @@ impl<S: RestJsonValidation> RestRouter for RestJsonValidationRouter<S> {
                 }
             }
             4 => {
-                let input = match request
-                    .input::<
-                        MalformedPatternInput,
-                    >(&context, &HTTP_INPUTS[4], &MALFORMED_PATTERN_INPUT)
+                let input: MalformedPatternInput = match request
+                    .input(&context, &HTTP_INPUTS[4], &MALFORMED_PATTERN_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -495,10 +489,8 @@ impl<S: RestJsonValidation> RestRouter for RestJsonValidationRouter<S> {
                 }
             }
             5 => {
-                let input = match request
-                    .input::<
-                        MalformedPatternOverrideInput,
-                    >(&context, &HTTP_INPUTS[5], &MALFORMED_PATTERN_OVERRIDE_INPUT)
+                let input: MalformedPatternOverrideInput = match request
+                    .input(&context, &HTTP_INPUTS[5], &MALFORMED_PATTERN_OVERRIDE_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -509,10 +501,8 @@ impl<S: RestJsonValidation> RestRouter for RestJsonValidationRouter<S> {
                 }
             }
             6 => {
-                let input = match request
-                    .input::<
-                        MalformedRangeInput,
-                    >(&context, &HTTP_INPUTS[6], &MALFORMED_RANGE_INPUT)
+                let input: MalformedRangeInput = match request
+                    .input(&context, &HTTP_INPUTS[6], &MALFORMED_RANGE_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -523,10 +513,8 @@ impl<S: RestJsonValidation> RestRouter for RestJsonValidationRouter<S> {
                 }
             }
             7 => {
-                let input = match request
-                    .input::<
-                        MalformedRangeOverrideInput,
-                    >(&context, &HTTP_INPUTS[7], &MALFORMED_RANGE_OVERRIDE_INPUT)
+                let input: MalformedRangeOverrideInput = match request
+                    .input(&context, &HTTP_INPUTS[7], &MALFORMED_RANGE_OVERRIDE_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -537,10 +525,8 @@ impl<S: RestJsonValidation> RestRouter for RestJsonValidationRouter<S> {
                 }
             }
             8 => {
-                let input = match request
-                    .input::<
-                        MalformedRequiredInput,
-                    >(&context, &HTTP_INPUTS[8], &MALFORMED_REQUIRED_INPUT)
+                let input: MalformedRequiredInput = match request
+                    .input(&context, &HTTP_INPUTS[8], &MALFORMED_REQUIRED_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -551,10 +537,8 @@ impl<S: RestJsonValidation> RestRouter for RestJsonValidationRouter<S> {
                 }
             }
             9 => {
-                let input = match request
-                    .input::<
-                        MalformedUniqueItemsInput,
-                    >(&context, &HTTP_INPUTS[9], &MALFORMED_UNIQUE_ITEMS_INPUT)
+                let input: MalformedUniqueItemsInput = match request
+                    .input(&context, &HTTP_INPUTS[9], &MALFORMED_UNIQUE_ITEMS_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -565,10 +549,8 @@ impl<S: RestJsonValidation> RestRouter for RestJsonValidationRouter<S> {
                 }
             }
             10 => {
-                let input = match request
-                    .input::<
-                        RecursiveStructuresInput,
-                    >(&context, &HTTP_INPUTS[10], &RECURSIVE_STRUCTURES_INPUT)
+                let input: RecursiveStructuresInput = match request
+                    .input(&context, &HTTP_INPUTS[10], &RECURSIVE_STRUCTURES_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -579,10 +561,8 @@ impl<S: RestJsonValidation> RestRouter for RestJsonValidationRouter<S> {
                 }
             }
             11 => {
-                let input = match request
-                    .input::<
-                        SensitiveValidationInput,
-                    >(&context, &HTTP_INPUTS[11], &SENSITIVE_VALIDATION_INPUT)
+                let input: SensitiveValidationInput = match request
+                    .input(&context, &HTTP_INPUTS[11], &SENSITIVE_VALIDATION_INPUT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),

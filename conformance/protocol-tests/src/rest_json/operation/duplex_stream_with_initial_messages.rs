@@ -151,8 +151,7 @@ impl Read for DuplexStreamWithInitialMessagesOutput {
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for DuplexStreamWithInitialMessagesOutput {
     fn write_response(self, response: &mut Response) {
-        let value = &self.initial_response_member;
-        response.header("initial-response-member", value);
+        response.header("initial-response-member", &self.initial_response_member);
     }
 }
 

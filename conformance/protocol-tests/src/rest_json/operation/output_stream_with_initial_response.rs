@@ -71,8 +71,7 @@ impl Read for OutputStreamWithInitialResponseOutput {
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for OutputStreamWithInitialResponseOutput {
     fn write_response(self, response: &mut Response) {
-        let value = &self.initial_response_member;
-        response.header("initial-response-member", value);
+        response.header("initial-response-member", &self.initial_response_member);
     }
 }
 

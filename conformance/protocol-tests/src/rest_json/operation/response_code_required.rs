@@ -63,8 +63,7 @@ impl Read for ResponseCodeRequiredOutput {
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for ResponseCodeRequiredOutput {
     fn write_response(self, response: &mut Response) {
-        let value = &self.response_code;
-        response.status(*value);
+        response.status(self.response_code);
         response.json_body(&self, &["responseCode"]);
     }
 }

@@ -110,8 +110,7 @@ impl WriteResponse for StreamingTraitsInputOutput {
         if let Some(value) = &self.foo {
             response.header("X-Foo", value);
         }
-        let value = self.blob;
-        response.stream_payload(value, "application/octet-stream");
+        response.stream_payload(self.blob, "application/octet-stream");
     }
 }
 

@@ -110,8 +110,7 @@ impl WriteResponse for StreamingTraitsWithMediaTypeInputOutput {
         if let Some(value) = &self.foo {
             response.header("X-Foo", value);
         }
-        let value = self.blob;
-        response.stream_payload(value, "text/plain");
+        response.stream_payload(self.blob, "text/plain");
     }
 }
 

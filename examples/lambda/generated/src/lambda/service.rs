@@ -771,10 +771,8 @@ impl<S: AwsGirApiService> RestRouter for AwsGirApiServiceRouter<S> {
     ) -> Response {
         match operation.index {
             0 => {
-                let input = match request
-                    .input::<
-                        CreateAliasRequest,
-                    >(&context, &HTTP_INPUTS[0], &CREATE_ALIAS_REQUEST)
+                let input: CreateAliasRequest = match request
+                    .input(&context, &HTTP_INPUTS[0], &CREATE_ALIAS_REQUEST)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -785,10 +783,8 @@ impl<S: AwsGirApiService> RestRouter for AwsGirApiServiceRouter<S> {
                 }
             }
             1 => {
-                let input = match request
-                    .input::<
-                        CreateFunctionRequest,
-                    >(&context, &HTTP_INPUTS[1], &CREATE_FUNCTION_REQUEST)
+                let input: CreateFunctionRequest = match request
+                    .input(&context, &HTTP_INPUTS[1], &CREATE_FUNCTION_REQUEST)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -799,10 +795,8 @@ impl<S: AwsGirApiService> RestRouter for AwsGirApiServiceRouter<S> {
                 }
             }
             2 => {
-                let input = match request
-                    .input::<
-                        DeleteAliasRequest,
-                    >(&context, &HTTP_INPUTS[2], &DELETE_ALIAS_REQUEST)
+                let input: DeleteAliasRequest = match request
+                    .input(&context, &HTTP_INPUTS[2], &DELETE_ALIAS_REQUEST)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -813,10 +807,8 @@ impl<S: AwsGirApiService> RestRouter for AwsGirApiServiceRouter<S> {
                 }
             }
             3 => {
-                let input = match request
-                    .input::<
-                        DeleteFunctionRequest,
-                    >(&context, &HTTP_INPUTS[3], &DELETE_FUNCTION_REQUEST)
+                let input: DeleteFunctionRequest = match request
+                    .input(&context, &HTTP_INPUTS[3], &DELETE_FUNCTION_REQUEST)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -827,10 +819,8 @@ impl<S: AwsGirApiService> RestRouter for AwsGirApiServiceRouter<S> {
                 }
             }
             4 => {
-                let input = match request
-                    .input::<
-                        GetAliasRequest,
-                    >(&context, &HTTP_INPUTS[4], &GET_ALIAS_REQUEST)
+                let input: GetAliasRequest = match request
+                    .input(&context, &HTTP_INPUTS[4], &GET_ALIAS_REQUEST)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -841,10 +831,8 @@ impl<S: AwsGirApiService> RestRouter for AwsGirApiServiceRouter<S> {
                 }
             }
             5 => {
-                let input = match request
-                    .input::<
-                        GetFunctionRequest,
-                    >(&context, &HTTP_INPUTS[5], &GET_FUNCTION_REQUEST)
+                let input: GetFunctionRequest = match request
+                    .input(&context, &HTTP_INPUTS[5], &GET_FUNCTION_REQUEST)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -855,10 +843,12 @@ impl<S: AwsGirApiService> RestRouter for AwsGirApiServiceRouter<S> {
                 }
             }
             6 => {
-                let input = match request
-                    .input::<
-                        GetFunctionConfigurationRequest,
-                    >(&context, &HTTP_INPUTS[6], &GET_FUNCTION_CONFIGURATION_REQUEST)
+                let input: GetFunctionConfigurationRequest = match request
+                    .input(
+                        &context,
+                        &HTTP_INPUTS[6],
+                        &GET_FUNCTION_CONFIGURATION_REQUEST,
+                    )
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -869,10 +859,8 @@ impl<S: AwsGirApiService> RestRouter for AwsGirApiServiceRouter<S> {
                 }
             }
             7 => {
-                let input = match request
-                    .input::<
-                        InvocationRequest,
-                    >(&context, &HTTP_INPUTS[7], &INVOCATION_REQUEST)
+                let input: InvocationRequest = match request
+                    .input(&context, &HTTP_INPUTS[7], &INVOCATION_REQUEST)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -883,10 +871,8 @@ impl<S: AwsGirApiService> RestRouter for AwsGirApiServiceRouter<S> {
                 }
             }
             8 => {
-                let input = match request
-                    .input::<
-                        ListAliasesRequest,
-                    >(&context, &HTTP_INPUTS[8], &LIST_ALIASES_REQUEST)
+                let input: ListAliasesRequest = match request
+                    .input(&context, &HTTP_INPUTS[8], &LIST_ALIASES_REQUEST)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -897,10 +883,8 @@ impl<S: AwsGirApiService> RestRouter for AwsGirApiServiceRouter<S> {
                 }
             }
             9 => {
-                let input = match request
-                    .input::<
-                        ListFunctionsRequest,
-                    >(&context, &HTTP_INPUTS[9], &LIST_FUNCTIONS_REQUEST)
+                let input: ListFunctionsRequest = match request
+                    .input(&context, &HTTP_INPUTS[9], &LIST_FUNCTIONS_REQUEST)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -911,10 +895,8 @@ impl<S: AwsGirApiService> RestRouter for AwsGirApiServiceRouter<S> {
                 }
             }
             10 => {
-                let input = match request
-                    .input::<
-                        ListTagsRequest,
-                    >(&context, &HTTP_INPUTS[10], &LIST_TAGS_REQUEST)
+                let input: ListTagsRequest = match request
+                    .input(&context, &HTTP_INPUTS[10], &LIST_TAGS_REQUEST)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -925,10 +907,8 @@ impl<S: AwsGirApiService> RestRouter for AwsGirApiServiceRouter<S> {
                 }
             }
             11 => {
-                let input = match request
-                    .input::<
-                        TagResourceRequest,
-                    >(&context, &HTTP_INPUTS[11], &TAG_RESOURCE_REQUEST)
+                let input: TagResourceRequest = match request
+                    .input(&context, &HTTP_INPUTS[11], &TAG_RESOURCE_REQUEST)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -939,10 +919,8 @@ impl<S: AwsGirApiService> RestRouter for AwsGirApiServiceRouter<S> {
                 }
             }
             12 => {
-                let input = match request
-                    .input::<
-                        UntagResourceRequest,
-                    >(&context, &HTTP_INPUTS[12], &UNTAG_RESOURCE_REQUEST)
+                let input: UntagResourceRequest = match request
+                    .input(&context, &HTTP_INPUTS[12], &UNTAG_RESOURCE_REQUEST)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -953,10 +931,8 @@ impl<S: AwsGirApiService> RestRouter for AwsGirApiServiceRouter<S> {
                 }
             }
             13 => {
-                let input = match request
-                    .input::<
-                        UpdateAliasRequest,
-                    >(&context, &HTTP_INPUTS[13], &UPDATE_ALIAS_REQUEST)
+                let input: UpdateAliasRequest = match request
+                    .input(&context, &HTTP_INPUTS[13], &UPDATE_ALIAS_REQUEST)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),
@@ -967,10 +943,12 @@ impl<S: AwsGirApiService> RestRouter for AwsGirApiServiceRouter<S> {
                 }
             }
             14 => {
-                let input = match request
-                    .input::<
-                        UpdateFunctionConfigurationRequest,
-                    >(&context, &HTTP_INPUTS[14], &UPDATE_FUNCTION_CONFIGURATION_REQUEST)
+                let input: UpdateFunctionConfigurationRequest = match request
+                    .input(
+                        &context,
+                        &HTTP_INPUTS[14],
+                        &UPDATE_FUNCTION_CONFIGURATION_REQUEST,
+                    )
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),

@@ -393,8 +393,7 @@ impl Read for InvocationResponse {
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for InvocationResponse {
     fn write_response(self, response: &mut Response) {
-        let value = &self.status_code;
-        response.status(*value);
+        response.status(self.status_code);
         if let Some(value) = &self.function_error {
             response.header("X-Amz-Function-Error", value);
         }
