@@ -31,6 +31,7 @@ use protocol_tests::runtime::{Blob, ByteStream, Timestamp, UnmodelledError};
 use serde_json::{Map, Value};
 
 use crate::Outcome;
+use crate::http_case::block_on;
 use crate::source::{self, name_of};
 
 /// One protocol test and its outcome.
@@ -336,18 +337,6 @@ recording!(BackplaneControlService {
 recording!(QueryCompatibleJsonRpc10 {
     query_compatible_operation(Unit) -> Unit, query_compatible::query_compatible_operation::QueryCompatibleOperationError, errors [query_compatible_error::CustomCodeError, query_compatible_error::NoCustomCodeError];
 });
-
-/// A minimal executor: routing never waits on I/O.
-fn block_on<F: std::future::Future>(future: F) -> F::Output {
-    use std::task::{Context, Poll, Waker};
-    let mut future = std::pin::pin!(future);
-    let mut cx = Context::from_waker(Waker::noop());
-    loop {
-        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
-            return output;
-        }
-    }
-}
 
 /// Puts modelled parameters in wire form, following `schema`.
 pub fn wire(schema: &Schema, value: &Value) -> Value {

@@ -382,10 +382,7 @@ pub fn into_http(response: Response, request_id: &RequestId) -> HttpResponse {
             headers.insert(name, value);
         }
     }
-    if let Ok(id) = HeaderValue::try_from(request_id.as_str()) {
-        headers.insert("x-amzn-requestid", id);
-    }
-    http
+    with_id(http, request_id)
 }
 
 /// Several services behind one `tower::Service` (and one [`Router`]): each
@@ -422,8 +419,12 @@ impl Services {
     /// request: the first with a route for it, else the first with its
     /// path (its 405), else the first (its 404).
     fn rest_for<B>(&self, request: &http::Request<B>) -> Option<&crate::rest::SharedRestRouter> {
-        if self.rest.is_empty() {
-            return None;
+        // A lone restJson1 service routes (and refuses) every request
+        // itself: routing it here would route it twice.
+        match (self.routers.is_empty(), self.rest.as_slice()) {
+            (_, []) => return None,
+            (true, [only]) => return Some(only),
+            _ => {}
         }
         let target = request.headers().get("x-amz-target").and_then(|v| v.to_str().ok());
         if target.is_some_and(|target| self.find(target).is_some()) {

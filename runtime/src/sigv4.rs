@@ -25,7 +25,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use crate::context::RequestId;
-use crate::http::{BoxError, HttpResponse, ResponseFuture, into_http, read_body, read_rest_body};
+use crate::http::{BoxError, HttpResponse, ResponseFuture, into_http, read_body, read_rest_body, with_id};
 use crate::service::{AwsJson, error_response};
 
 type HmacSha256 = Hmac<Sha256>;
@@ -411,13 +411,7 @@ where
             let (mut parts, body) = request.into_parts();
             let protocol = protocol_of(&parts);
             let id = parts.extensions.get::<RequestId>().cloned().unwrap_or_default();
-            let refuse_rest = |response: crate::rest::Response| {
-                let mut http = response.into_http();
-                if let Ok(value) = http::HeaderValue::try_from(id.as_str()) {
-                    http.headers_mut().insert("x-amzn-requestid", value);
-                }
-                Ok(http)
-            };
+            let refuse_rest = |response: crate::rest::Response| Ok(with_id(response.into_http(), &id));
             let body = match protocol {
                 Some(protocol) => {
                     read_body(&parts, body, protocol).await.map_err(|refusal| Ok(into_http(refusal, &id)))

@@ -13,6 +13,7 @@
 //! `SerializationException`.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use http::HeaderMap;
@@ -89,35 +90,37 @@ pub fn head_document(bindings: &HttpInput, schema: &Structure, head: &Head<'_>) 
     };
     for bound in bindings.bound {
         let member = &schema.members[bound.member];
-        let mut value = String::new();
+        // The member's key, then its value; both taken back if it is absent.
+        let start = out.len();
+        if start > 1 {
+            out.push(',');
+        }
+        string(&mut out, member.name);
+        out.push(':');
+        let value = &mut out;
         let written = match bound.location {
             Location::Label => match head.labels.iter().find(|(name, _)| *name == member.name) {
-                Some((_, text)) => scalar(&mut value, &member.schema, text).map(|()| true),
+                Some((_, text)) => scalar(value, &member.schema, text).map(|()| true),
                 None => Ok(false),
             },
             Location::Query(name) => {
                 let values: Vec<&str> = query.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_ref()).collect();
-                values_of(&mut value, &member.schema, &values)
+                values_of(value, &member.schema, &values)
             }
-            Location::QueryParams => query_map(&mut value, &member.schema, &query),
+            Location::QueryParams => query_map(value, &member.schema, &query),
             Location::Header(name) | Location::EncodedHeader(name) => {
                 let encoded = matches!(bound.location, Location::EncodedHeader(_));
-                header(&mut value, &member.schema, head.headers, name, encoded)
+                header(value, &member.schema, head.headers, name, encoded)
             }
-            Location::PrefixHeaders(prefix) => prefix_headers(&mut value, &member.schema, head.headers, prefix),
-            Location::RawPayload | Location::TextPayload => raw_payload(&mut value, &member.schema, head.body),
+            Location::PrefixHeaders(prefix) => prefix_headers(value, &member.schema, head.headers, prefix),
+            Location::RawPayload | Location::TextPayload => raw_payload(value, &member.schema, head.body),
         };
         let written = written.map_err(|problem| MalformedInput {
             path: format!("/{}", member.name),
             message: format!("{} {problem}", describe_location(bound.location, member.name)),
         })?;
-        if written {
-            if out.len() > 1 {
-                out.push(',');
-            }
-            string(&mut out, member.name);
-            out.push(':');
-            out.push_str(&value);
+        if !written {
+            out.truncate(start);
         }
     }
     out.push('}');
@@ -191,21 +194,19 @@ fn query_map(out: &mut String, schema: &Schema, query: &[(Cow<'_, str>, Cow<'_, 
     if query.is_empty() {
         return Ok(false);
     }
-    let mut keys: Vec<&str> = Vec::new();
-    for (key, _) in query {
-        if !keys.contains(&key.as_ref()) {
-            keys.push(key);
-        }
+    // Each key's values, in order, gathered in one pass.
+    let mut params: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (key, value) in query {
+        params.entry(key).or_default().push(value);
     }
     out.push('{');
-    for (i, key) in keys.iter().enumerate() {
+    for (i, (key, values)) in params.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
         string(out, key);
         out.push(':');
-        let values: Vec<&str> = query.iter().filter(|(k, _)| k == key).map(|(_, v)| v.as_ref()).collect();
-        values_of(out, &map.value, &values)?;
+        values_of(out, &map.value, values)?;
     }
     out.push('}');
     Ok(true)
@@ -301,6 +302,7 @@ pub fn split_list(text: &str, http_dates: bool) -> Result<Vec<String>, String> {
 fn prefix_headers(out: &mut String, schema: &Schema, headers: &HeaderMap, prefix: &str) -> Written {
     let Schema::Map(map) = schema else { return Err("is bound to a value that is not a map".to_string()) };
     let prefix = prefix.to_ascii_lowercase();
+    let start = out.len();
     let mut any = false;
     out.push('{');
     for name in headers.keys() {
@@ -315,7 +317,7 @@ fn prefix_headers(out: &mut String, schema: &Schema, headers: &HeaderMap, prefix
     }
     out.push('}');
     if !any {
-        out.clear();
+        out.truncate(start);
     }
     Ok(any)
 }

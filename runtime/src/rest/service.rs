@@ -94,14 +94,13 @@ pub trait RestRouter: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Response> + Send;
 }
 
-/// Handles one restJson1 request with `router`: checks its `Host` as
-/// awsJson requests' are (400 for none, 403 for one the
-/// [`AllowedHosts`](crate::http::AllowedHosts) extension does not allow),
-/// routes it (an unmatched
-/// one is an `UnknownOperationException`, 404, or 405 for a path that
-/// another method has), checks its `Accept` and `Content-Type`, reads its
-/// body within its limit, and calls the operation. Every response carries
-/// `x-amzn-requestid`. Never panics.
+/// Handles one restJson1 request with `router`: checks its `Host` (403 for
+/// one the [`AllowedHosts`](crate::http::AllowedHosts) extension does not
+/// allow, 400 for none where that extension is set), routes it (an
+/// unmatched one is an `UnknownOperationException`, 404, or 405 for a path
+/// that another method has), checks its `Accept` and `Content-Type`, reads
+/// its body within its limit, and calls the operation. Every response
+/// carries `x-amzn-requestid`. Never panics.
 pub async fn handle<R, B>(router: &R, request: http::Request<B>) -> HttpResponse
 where
     R: RestRouter,
@@ -120,10 +119,10 @@ where
         // server always sets), a request without `Host` is served: routes
         // need none, and `@httpPrefixHeaders("")` reads what was sent.
         let hosts_set = parts.extensions.get::<crate::http::AllowedHosts>().is_some();
-        if let (true, Err(refusal)) =
-            (hosts_set || parts.headers.contains_key(http::header::HOST), crate::http::check_host(&parts))
-        {
-            return error_with_message(refusal.status(), refusal.type_name(), refusal.message());
+        if hosts_set || parts.headers.contains_key(http::header::HOST) {
+            if let Err(refusal) = crate::http::check_host(&parts) {
+                return error_with_message(refusal.status(), refusal.type_name(), refusal.message());
+            }
         }
         let found = match routed {
             Ok(found) => found,
