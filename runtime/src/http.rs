@@ -233,6 +233,9 @@ pub(crate) enum BodyRefusal {
     /// The server's deadline for it passed.
     #[cfg_attr(not(feature = "server"), allow(dead_code))]
     TimedOut(String),
+    /// It arrived, but waited too long for a place in flight.
+    #[cfg_attr(not(feature = "server"), allow(dead_code))]
+    Busy(String),
     /// The connection failed while it was read.
     Unreadable,
 }
@@ -243,6 +246,7 @@ impl BodyRefusal {
         match self {
             BodyRefusal::TooLarge(limit) => too_large(protocol, limit),
             BodyRefusal::TimedOut(text) => error(protocol, 408, "RequestTimeoutException", &text),
+            BodyRefusal::Busy(text) => error(protocol, 503, "ServiceUnavailableException", &text),
             BodyRefusal::Unreadable => {
                 error(protocol, 400, "SerializationException", "the request body could not be read")
             }
@@ -259,6 +263,7 @@ impl BodyRefusal {
                 &format!("request bodies are limited to {limit} bytes"),
             ),
             BodyRefusal::TimedOut(text) => error_with_message(408, "RequestTimeoutException", &text),
+            BodyRefusal::Busy(text) => error_with_message(503, "ServiceUnavailableException", &text),
             BodyRefusal::Unreadable => {
                 error_with_message(400, "SerializationException", "the request body could not be read")
             }
@@ -301,7 +306,7 @@ where
     }
     // The declared length sizes the buffer, within reason: a client may
     // declare a length and send nothing.
-    let expected = declared.map_or(0, |length| length.min(64 << 10) as usize);
+    let expected = declared.map_or(0, |length| length.min(16 << 10) as usize);
     let mut buffer = Vec::with_capacity(expected);
     let mut body = std::pin::pin!(body);
     while let Some(frame) = body.frame().await {
@@ -327,8 +332,23 @@ fn unreadable(e: BoxError) -> BodyRefusal {
     if let Some(timed_out) = e.downcast_ref::<crate::server::BodyTimedOut>() {
         return BodyRefusal::TimedOut(timed_out.to_string());
     }
+    #[cfg(feature = "server")]
+    if let Some(busy) = e.downcast_ref::<crate::server::ServerBusy>() {
+        return BodyRefusal::Busy(busy.to_string());
+    }
     drop(e);
     BodyRefusal::Unreadable
+}
+
+/// The body of the request with `parts` is handed to its handler as a
+/// stream: the server does not count it against the bytes bodies buffer.
+pub(crate) fn streamed(parts: &http::request::Parts) {
+    #[cfg(feature = "server")]
+    if let Some(account) = parts.extensions.get::<crate::server::BodyAccount>() {
+        account.streamed();
+    }
+    #[cfg(not(feature = "server"))]
+    let _ = parts;
 }
 
 /// `body` as a body of `Bytes` frames, its errors boxed: what a

@@ -6,16 +6,24 @@
 //!
 //! Every resource a client can make it hold is bounded ([`ServerConfig`]):
 //! connections (the quietest is closed to make room for a new one), time
-//! to send a request's head or its body, time idle, bytes of body, requests
-//! in flight, and large bodies handled at once, so that they cannot take
-//! every worker from small requests. Shutdown stops accepting at once and ends within
-//! its grace period, whatever the clients do.
+//! to send a request's head or its body, time idle, bytes of body, the
+//! bytes of all bodies still arriving, requests in flight, large bodies
+//! handled at once (so that they cannot take every worker from small
+//! requests), time waiting for a place in flight, and the rate at which a
+//! client must take its response. A request takes its place in flight only
+//! once its body has arrived, so clients that withhold their bodies cost
+//! their own connections, not everyone's places. Shutdown stops accepting
+//! at once and ends within its grace period, whatever the clients do.
 
+mod admission;
 mod body;
 mod connections;
 mod deadline;
+mod signal;
 
-pub use body::{BodyTimedOut, RequestBody};
+pub(crate) use admission::BodyAccount;
+pub use body::{BodyTimedOut, RequestBody, ServerBusy};
+pub use signal::shutdown_signal;
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -30,13 +38,13 @@ use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::context::PeerAddr;
 use crate::http::{AllowedHosts, BodyLimit, DEFAULT_BODY_LIMIT};
-use connections::Connections;
-use deadline::{Deadlines, InFlight};
+use admission::{Admission, Ticket};
+use connections::{Connections, Watch};
+use deadline::{Deadlines, InFlight, SendFloor};
 
 /// How the server behaves.
 #[derive(Clone, Debug)]
@@ -54,20 +62,44 @@ pub struct ServerConfig {
     /// first read; then it is refused (408) and the connection closed.
     pub body_read_timeout: Duration,
     /// How many connections may be open at once. A new one past it is
-    /// given the room of the connection that has been quiet (idle, or
-    /// still sending a request's head) longest; if every connection has a
-    /// request in flight, it waits in the listener's backlog.
+    /// given the room of the connection that has been quiet longest, of
+    /// those with no request admitted (idle, still sending a request's
+    /// head, or its body: quiet since its last byte); if every connection
+    /// has an admitted request, it waits in the listener's backlog.
     pub max_connections: usize,
-    /// How many requests may be in flight at once, over all connections;
-    /// more wait, unread, for one to end.
+    /// How many requests may be in flight at once, over all connections.
+    /// A request takes its place once its body has arrived (when its
+    /// service reads the body to its end); more wait for one to end, for
+    /// at most [`ServerConfig::queue_timeout`].
     pub max_requests_in_flight: usize,
-    /// A request whose body is declared longer than this (or not declared)
-    /// is a large one: at most [`ServerConfig::large_requests_at_once`] of
-    /// them are read and handled at once, so that parsing them cannot
-    /// take every worker from small requests.
+    /// A request whose body is longer than this is a large one: at most
+    /// [`ServerConfig::large_requests_at_once`] of them are handled at
+    /// once, so that parsing them cannot take every worker from small
+    /// requests. Like the place in flight, the large place is taken once
+    /// the body has arrived.
     pub large_body_bytes: usize,
     /// See [`ServerConfig::large_body_bytes`].
     pub large_requests_at_once: usize,
+    /// How long a request whose body has arrived may wait for its places;
+    /// then it is refused with 503 (`ServiceUnavailableException`), which
+    /// AWS's SDKs retry.
+    pub queue_timeout: Duration,
+    /// How many bytes the bodies of requests not yet admitted (arriving,
+    /// or waiting for their places) may hold in all. Past it, the
+    /// connection whose body has been quiet longest is closed to make room.
+    /// At least [`ServerConfig::max_body_bytes`]. Bodies streamed to a
+    /// handler (`@streaming` payloads) are not counted: they are not
+    /// buffered.
+    pub max_buffered_body_bytes: usize,
+    /// The rate, in bytes a second, at which a client must take its
+    /// response while the server waits on it (its writes blocked), after
+    /// [`ServerConfig::send_grace`]: a response of `n` bytes may keep the
+    /// server waiting `send_grace + n / min_send_rate` in all; then the
+    /// connection is closed, and the response's memory let go. 0 turns the
+    /// floor off.
+    pub min_send_rate: u64,
+    /// See [`ServerConfig::min_send_rate`].
+    pub send_grace: Duration,
     /// On shutdown, how long requests in flight have to finish before
     /// their connections are dropped.
     pub grace_period: Duration,
@@ -84,7 +116,8 @@ impl Default for ServerConfig {
     /// open-file limit, less room for the process's other files
     /// ([`default_max_connections`]); 1,024 requests in flight; bodies over
     /// 256 KiB large, one fewer at once than the machine has cores (at least
-    /// one); 10 s of grace; any host.
+    /// one); 10 s to wait for a place; 256 MiB of bodies arriving; responses
+    /// taken at 256 KiB/s after 10 s; 10 s of grace; any host.
     fn default() -> Self {
         ServerConfig {
             max_body_bytes: DEFAULT_BODY_LIMIT,
@@ -96,6 +129,10 @@ impl Default for ServerConfig {
             large_body_bytes: 256 << 10,
             large_requests_at_once: std::thread::available_parallelism()
                 .map_or(1, |n| n.get().saturating_sub(1).max(1)),
+            queue_timeout: Duration::from_secs(10),
+            max_buffered_body_bytes: 256 << 20,
+            min_send_rate: 256 << 10,
+            send_grace: Duration::from_secs(10),
             grace_period: Duration::from_secs(10),
             allowed_hosts: None,
         }
@@ -144,14 +181,21 @@ where
 {
     let graceful = GracefulShutdown::new();
     let connections = Connections::new(config.max_connections);
+    let admission = Admission::new(
+        connections.clone(),
+        config.max_requests_in_flight,
+        config.large_requests_at_once,
+        config.large_body_bytes,
+        config.queue_timeout,
+        config.max_buffered_body_bytes.max(config.max_body_bytes),
+    );
     let limits = Limits {
         body: BodyLimit(config.max_body_bytes),
-        in_flight: Arc::new(Semaphore::new(config.max_requests_in_flight.max(1))),
-        large_body_bytes: config.large_body_bytes as u64,
-        large: Arc::new(Semaphore::new(config.large_requests_at_once.max(1))),
+        admission: Arc::new(admission),
         hosts: config.allowed_hosts.clone(),
         body_read_timeout: config.body_read_timeout,
     };
+    let floor = SendFloor { rate: config.min_send_rate, grace: config.send_grace };
     let mut tasks = JoinSet::new();
     let mut backoff = Backoff::default();
     let mut shutdown = std::pin::pin!(shutdown);
@@ -187,8 +231,14 @@ where
         };
         let in_flight = InFlight::default();
         let (place, watch) = connections.open(room, in_flight.clone());
-        let service = PerConnection { inner: service.clone(), peer: PeerAddr(peer), limits: limits.clone(), in_flight };
-        let io = Deadlines::new(stream, watch, config.idle_timeout, config.header_read_timeout);
+        let service = PerConnection {
+            inner: service.clone(),
+            peer: PeerAddr(peer),
+            limits: limits.clone(),
+            in_flight,
+            watch: watch.clone(),
+        };
+        let io = Deadlines::new(stream, watch, config.idle_timeout, config.header_read_timeout, floor);
         // The deadlines above replace hyper's header-read timeout.
         let connection = http1::Builder::new()
             .header_read_timeout(None)
@@ -245,36 +295,22 @@ impl Backoff {
 #[derive(Clone)]
 struct Limits {
     body: BodyLimit,
-    /// One permit per request that may be in flight.
-    in_flight: Arc<Semaphore>,
-    large_body_bytes: u64,
-    /// One permit per large request that may be read and handled at once.
-    large: Arc<Semaphore>,
+    admission: Arc<Admission>,
     hosts: Option<AllowedHosts>,
     body_read_timeout: Duration,
 }
 
-impl Limits {
-    /// Whether `request` declares a large body, or does not declare its
-    /// length (chunked): it may be as long as the body limit allows.
-    fn large<B>(&self, request: &http::Request<B>) -> bool {
-        match crate::http::declared_length(request.headers()) {
-            Some(length) => length > self.large_body_bytes,
-            // A body with no length given (chunked) may be as long as any.
-            None => request.headers().contains_key(http::header::TRANSFER_ENCODING),
-        }
-    }
-}
-
 /// A connection's service: puts the connection's peer and the body limit on
-/// each request, counts the requests in flight for the deadlines, and
-/// holds each request until the server-wide limits have room for it.
+/// each request, counts the requests under way for the deadlines, and
+/// gives each request's body its account ([`Ticket`]), which admits the
+/// request once the body has arrived.
 #[derive(Clone)]
 struct PerConnection<S> {
     inner: S,
     peer: PeerAddr,
     limits: Limits,
     in_flight: InFlight,
+    watch: Arc<Watch>,
 }
 
 type Answer<S, B> = Pin<
@@ -298,27 +334,24 @@ where
     }
 
     fn call(&mut self, request: http::Request<Incoming>) -> Self::Future {
-        let timeout = self.limits.body_read_timeout;
-        let mut request = request.map(|body| RequestBody::new(body, timeout));
-        request.extensions_mut().insert(self.peer);
-        request.extensions_mut().insert(self.limits.body);
-        if let Some(hosts) = &self.limits.hosts {
-            request.extensions_mut().insert(hosts.clone());
-        }
         let in_flight = self.in_flight.start();
-        let limits = self.limits.clone();
+        let ticket = Arc::new(Ticket::new(self.limits.admission.clone(), self.watch.clone()));
+        let timeout = self.limits.body_read_timeout;
+        let mut request = request.map(|body| RequestBody::new(body, timeout, ticket.clone()));
+        let extensions = request.extensions_mut();
+        extensions.insert(self.peer);
+        extensions.insert(self.limits.body);
+        extensions.insert(admission::BodyAccount(ticket.clone()));
+        if let Some(hosts) = &self.limits.hosts {
+            extensions.insert(hosts.clone());
+        }
         // The service was readied for this call: it answers it, and a
         // fresh clone is left ready for the next (tower's rule).
         let ready = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, ready);
         Box::pin(async move {
-            // Waiting here, the request's body is not read yet.
-            let _slot = limits.in_flight.acquire().await;
-            let _large = match limits.large(&request) {
-                true => Some(limits.large.acquire().await),
-                false => None,
-            };
             let answer = inner.call(request).await;
+            ticket.finish();
             drop(in_flight);
             answer
         })

@@ -26,10 +26,18 @@ impl Router for Peer {
         if target == Some("Peer.Slow") {
             tokio::time::sleep(Duration::from_millis(1500)).await;
         }
+        if target == Some("Peer.Big") {
+            let body = format!("{{\"padding\":\"{}\"}}", "x".repeat(BIG));
+            return Response { status: 200, headers: vec![], body: body.into_bytes() };
+        }
         let peer = context.peer_addr().map(|a| a.to_string()).unwrap_or_default();
         Response { status: 200, headers: vec![], body: format!("{{\"peer\":\"{peer}\"}}").into_bytes() }
     }
 }
+
+/// The padding of `Peer.Big`'s answer: more than the socket buffers of
+/// both ends hold.
+const BIG: usize = 48 << 20;
 
 /// A tower service over [`Peer`], as generated routers are.
 #[derive(Clone)]
@@ -312,4 +320,209 @@ async fn a_body_that_does_not_arrive_in_time_is_refused() {
     assert!(text.starts_with("HTTP/1.1 408"), "{text}");
     assert!(text.contains("RequestTimeoutException"), "{text}");
     assert!(started.elapsed() >= Duration::from_millis(400), "{:?}", started.elapsed());
+}
+
+/// A request's head on `stream`, declaring a body of `length` bytes of
+/// which `sent` are sent, for the operation `target`.
+async fn send_head(stream: &mut TcpStream, address: std::net::SocketAddr, target: &str, length: usize, sent: &[u8]) {
+    let head = format!(
+        "POST / HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/x-amz-json-1.1\r\nX-Amz-Target: Peer.{target}\r\nContent-Length: {length}\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(sent).await.unwrap();
+}
+
+/// A request of `body` on a fresh connection, answered within `within`:
+/// the response's text.
+async fn served_within(address: std::net::SocketAddr, body: &str, within: Duration) -> String {
+    let started = Instant::now();
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    let request = format!(
+        "POST / HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/x-amz-json-1.1\r\nX-Amz-Target: Peer.Op\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = Vec::new();
+    let read = tokio::time::timeout(within, stream.read_to_end(&mut response)).await;
+    assert!(read.is_ok(), "not answered within {within:?}");
+    let text = String::from_utf8_lossy(&response).into_owned();
+    assert!(started.elapsed() < within, "{:?}", started.elapsed());
+    text
+}
+
+/// Bodies that never arrive took every place in flight until their
+/// deadline: a small request from anyone else waited for it (56.9 s with
+/// the defaults). A body that has not arrived holds no place now.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bodies_that_never_arrive_hold_no_place_in_flight() {
+    let config = ServerConfig {
+        max_requests_in_flight: 4,
+        body_read_timeout: Duration::from_secs(20),
+        ..ServerConfig::default()
+    };
+    let address = start(config).await;
+    let mut stalled = Vec::new();
+    for _ in 0..8 {
+        let mut stream = TcpStream::connect(address).await.unwrap();
+        send_head(&mut stream, address, "Op", 10, b"{").await;
+        stalled.push(stream);
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    for _ in 0..3 {
+        let text = served_within(address, "{}", Duration::from_millis(1000)).await;
+        assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+    }
+}
+
+/// With every connection place taken by requests whose bodies stalled, a
+/// newcomer waited in the backlog for their deadline: connections with a
+/// request in flight were never closed. A body that has stalled is closed
+/// to make room, quietest first, as an idle connection is.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_whose_bodies_stalled_make_room() {
+    let config =
+        ServerConfig { max_connections: 6, body_read_timeout: Duration::from_secs(20), ..ServerConfig::default() };
+    let address = start(config).await;
+    let mut stalled = Vec::new();
+    for _ in 0..6 {
+        let mut stream = TcpStream::connect(address).await.unwrap();
+        send_head(&mut stream, address, "Op", 10, b"{").await;
+        stalled.push(stream);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let text = served_within(address, "{}", Duration::from_millis(1000)).await;
+    assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+    // The one stalled longest was closed for it.
+    let mut rest = Vec::new();
+    let read = tokio::time::timeout(Duration::from_millis(500), stalled[0].read_to_end(&mut rest)).await;
+    assert!(read.is_ok(), "the stalled connection quiet longest is still open");
+}
+
+/// Large bodies that stalled held the one place for large requests in
+/// turn (119.5 s for a legitimate 300 KB request, with the defaults). They
+/// take it only once they have arrived.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn large_bodies_that_stall_do_not_hold_the_large_place() {
+    let config = ServerConfig {
+        large_body_bytes: 1024,
+        large_requests_at_once: 1,
+        body_read_timeout: Duration::from_secs(20),
+        ..ServerConfig::default()
+    };
+    let address = start(config).await;
+    let mut stalled = Vec::new();
+    for _ in 0..2 {
+        let mut stream = TcpStream::connect(address).await.unwrap();
+        send_head(&mut stream, address, "Op", 300_000, b"{").await;
+        stalled.push(stream);
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let large = format!("{{\"padding\": \"{}\"}}", "x".repeat(300_000));
+    let text = served_within(address, &large, Duration::from_millis(2000)).await;
+    assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+}
+
+/// A request that waited for its place longer than the queue allows is
+/// refused as the server being busy, which SDKs retry; the queue had no
+/// deadline.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_that_waits_too_long_for_a_place_is_refused_as_busy() {
+    let config =
+        ServerConfig { max_requests_in_flight: 1, queue_timeout: Duration::from_millis(300), ..ServerConfig::default() };
+    let address = start(config).await;
+    let slow = tokio::spawn(async move {
+        let mut stream = TcpStream::connect(address).await.unwrap();
+        send_head(&mut stream, address, "Slow", 2, b"{}").await;
+        let mut response = [0; 12];
+        stream.read_exact(&mut response).await.unwrap();
+        String::from_utf8_lossy(&response).into_owned()
+    });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let text = served_within(address, "{}", Duration::from_millis(1000)).await;
+    assert!(text.starts_with("HTTP/1.1 503"), "{text}");
+    assert!(text.contains("ServiceUnavailableException"), "{text}");
+    assert_eq!(slow.await.unwrap(), "HTTP/1.1 200");
+}
+
+/// Bodies still arriving hold at most the budget in all: past it, the
+/// connection whose body has been quiet longest is closed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bodies_arriving_are_held_to_a_budget_in_all() {
+    let config = ServerConfig {
+        max_body_bytes: 64 << 10,
+        max_buffered_body_bytes: 128 << 10,
+        body_read_timeout: Duration::from_secs(20),
+        ..ServerConfig::default()
+    };
+    let address = start(config).await;
+    let mut stalled = Vec::new();
+    for _ in 0..4 {
+        let mut stream = TcpStream::connect(address).await.unwrap();
+        send_head(&mut stream, address, "Op", 64 << 10, &vec![b' '; 60 << 10]).await;
+        stalled.push(stream);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let body = format!("{{{}}}", " ".repeat(60 << 10));
+    let text = served_within(address, &body, Duration::from_millis(1000)).await;
+    assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+    // Six bodies of 60 KiB came; at most two can be held at once.
+    let mut open = 0;
+    for stream in &mut stalled {
+        let mut rest = Vec::new();
+        if tokio::time::timeout(Duration::from_millis(200), stream.read_to_end(&mut rest)).await.is_err() {
+            open += 1;
+        }
+    }
+    assert!(open <= 1, "{open} stalled bodies still held");
+}
+
+/// A client that never reads its answer held it in memory for as long as
+/// it kept the connection; one that read a little now and then, for as
+/// long as it liked. A client must take its response at the floor's rate.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_does_not_take_its_response_is_cut_off() {
+    let config = ServerConfig {
+        min_send_rate: 16 << 20,
+        send_grace: Duration::from_millis(200),
+        ..ServerConfig::default()
+    };
+    let address = start(config).await;
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    send_head(&mut stream, address, "Big", 2, b"{}").await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let mut response = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(5), async {
+        let mut chunk = vec![0; 1 << 20];
+        loop {
+            match stream.read(&mut chunk).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => response.extend_from_slice(&chunk[..n]),
+            }
+        }
+    })
+    .await;
+    assert!(read.is_ok(), "the connection is still open");
+    assert!(response.starts_with(b"HTTP/1.1 200"));
+    assert!(response.len() < BIG, "the whole response was sent: {}", response.len());
+}
+
+/// A client that takes its response faster than the floor gets all of it,
+/// however long that takes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_reads_faster_than_the_floor_gets_its_whole_response() {
+    let config =
+        ServerConfig { min_send_rate: 4 << 20, send_grace: Duration::from_millis(200), ..ServerConfig::default() };
+    let address = start(config).await;
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    send_head(&mut stream, address, "Big", 2, b"{}").await;
+    let mut received = 0;
+    let mut chunk = vec![0; 1 << 20];
+    // About 16 MiB a second, in bursts.
+    while received < BIG {
+        let n = stream.read(&mut chunk).await.unwrap();
+        assert!(n > 0, "cut off after {received} bytes");
+        received += n;
+        tokio::time::sleep(Duration::from_millis(n as u64 / (16 << 10))).await;
+    }
 }

@@ -135,6 +135,7 @@ where
         let labels = found.labels;
         let query = parts.uri.query().map(str::to_string);
         let (body, stream) = if operation.streaming {
+            crate::http::streamed(&parts);
             (Vec::new(), Some(ByteStream::from_body(crate::http::bytes_body(body))))
         } else {
             match crate::http::read_rest_body(&parts, body).await {

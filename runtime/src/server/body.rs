@@ -1,10 +1,14 @@
 //! The request body the server hands its service: hyper's, with a deadline
 //! for reading it, so that a client that sends its head and then trickles
-//! (or withholds) its body cannot hold a request open for ever.
+//! (or withholds) its body cannot hold a request open for ever; its bytes
+//! counted as they arrive; and the request's admission at its end, so that
+//! a body that has not arrived holds no place in flight.
 
 use std::error::Error;
 use std::fmt;
+use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -13,22 +17,39 @@ use http_body::{Body, Frame, SizeHint};
 use hyper::body::Incoming;
 use tokio::time::Sleep;
 
+use super::admission::Ticket;
 use crate::http::BoxError;
 
 /// A request body with a deadline: reading it fails with
 /// [`BodyTimedOut`] once the time it is given, from its first read, has
 /// passed ([`ServerConfig::body_read_timeout`](super::ServerConfig)).
+///
+/// Its end is held back until the request has its place in flight
+/// ([`ServerConfig::max_requests_in_flight`](super::ServerConfig)); a
+/// request that waits longer than
+/// [`ServerConfig::queue_timeout`](super::ServerConfig) for it fails with
+/// [`ServerBusy`].
 pub struct RequestBody {
     inner: Incoming,
     timeout: Duration,
-    /// Armed on the first read: a request that waits for a place in
-    /// flight has not started reading.
+    /// Armed on the first read.
     deadline: Option<Pin<Box<Sleep>>>,
+    ticket: Arc<Ticket>,
+    state: State,
+}
+
+enum State {
+    /// The body is arriving.
+    Arriving,
+    /// It has arrived; the request waits for its place.
+    Admitting(Pin<Box<dyn Future<Output = Result<(), ServerBusy>> + Send>>),
+    /// It has its place (or was refused one): the body is at its end.
+    Ended,
 }
 
 impl RequestBody {
-    pub(super) fn new(inner: Incoming, timeout: Duration) -> Self {
-        RequestBody { inner, timeout, deadline: None }
+    pub(super) fn new(inner: Incoming, timeout: Duration, ticket: Arc<Ticket>) -> Self {
+        RequestBody { inner, timeout, deadline: None, ticket, state: State::Arriving }
     }
 }
 
@@ -43,19 +64,44 @@ impl Body for RequestBody {
     type Error = BoxError;
 
     fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
-        if let Poll::Ready(frame) = Pin::new(&mut self.inner).poll_frame(cx) {
-            return Poll::Ready(frame.map(|frame| frame.map_err(Into::into)));
+        let this = &mut *self;
+        if let State::Arriving = this.state {
+            match Pin::new(&mut this.inner).poll_frame(cx) {
+                Poll::Ready(Some(Ok(frame))) => {
+                    if let Some(data) = frame.data_ref() {
+                        this.ticket.received(data.len());
+                    }
+                    return Poll::Ready(Some(Ok(frame)));
+                }
+                Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e.into()))),
+                Poll::Ready(None) => this.state = State::Admitting(Box::pin(this.ticket.clone().admit())),
+                Poll::Pending => {
+                    let timeout = this.timeout;
+                    let deadline = this.deadline.get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
+                    return match deadline.as_mut().poll(cx) {
+                        Poll::Ready(()) => Poll::Ready(Some(Err(Box::new(BodyTimedOut(timeout))))),
+                        Poll::Pending => Poll::Pending,
+                    };
+                }
+            }
         }
-        let timeout = self.timeout;
-        let deadline = self.deadline.get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
-        match deadline.as_mut().poll(cx) {
-            Poll::Ready(()) => Poll::Ready(Some(Err(Box::new(BodyTimedOut(timeout))))),
-            Poll::Pending => Poll::Pending,
+        match &mut this.state {
+            State::Admitting(admitted) => {
+                let admitted = std::task::ready!(admitted.as_mut().poll(cx));
+                this.state = State::Ended;
+                match admitted {
+                    Ok(()) => Poll::Ready(None),
+                    Err(busy) => Poll::Ready(Some(Err(Box::new(busy)))),
+                }
+            }
+            _ => Poll::Ready(None),
         }
     }
 
+    /// Only once the request has its place: readers that stop at the end
+    /// without polling for it would run unadmitted.
     fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
+        matches!(self.state, State::Ended)
     }
 
     fn size_hint(&self) -> SizeHint {
@@ -74,3 +120,16 @@ impl fmt::Display for BodyTimedOut {
 }
 
 impl Error for BodyTimedOut {}
+
+/// A request that waited longer than its time for a place in flight: the
+/// server is busy, and the client should retry later.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ServerBusy(pub Duration);
+
+impl fmt::Display for ServerBusy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the server is busy: the request waited {} ms for its turn; retry later", self.0.as_millis())
+    }
+}
+
+impl Error for ServerBusy {}

@@ -1,15 +1,18 @@
 //! The server's open connections: at most so many, and when a new one
 //! needs room, the quiet connection that has been quiet longest is closed.
 //!
-//! A connection is quiet when no request of it is in flight: it is idle
-//! between requests or still receiving a request's head. Closing one loses
-//! no request (a client that trickled its head sent nothing the server
-//! accepted), so idle and stalled clients cannot keep a well-behaved one
-//! out, however many they open; connections with requests in flight are
-//! never closed to make room, and a new one waits for one of them to end.
+//! A connection may be closed to make room while no request of it has been
+//! admitted ([`super::admission`]): while it is idle between requests, or
+//! receiving a request's head, or its body. Closing one loses no request
+//! the server took on (a client that trickled its head or withheld its
+//! body sent nothing the server accepted), so idle and stalled clients
+//! cannot keep a well-behaved one out, however many they open. It is quiet
+//! from when it became idle, or from the last byte of a body it is
+//! sending. Connections with admitted requests are never closed to make
+//! room; if every connection has one, a new one waits for one to end.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::Waker;
 
@@ -36,6 +39,11 @@ struct Shared {
 /// What the registry knows of one connection, and how it closes it.
 pub(super) struct Watch {
     in_flight: InFlight,
+    /// Its requests admitted and not yet answered: while there are any, it
+    /// is not closed to make room.
+    admitted: AtomicUsize,
+    /// The bytes its requests' bodies hold against the server's budget.
+    buffering: AtomicIsize,
     /// When it last became quiet (milliseconds from the epoch).
     quiet_since: AtomicU64,
     /// It has been chosen to close: its next read fails.
@@ -55,6 +63,26 @@ impl Watch {
     /// The connection's requests in flight.
     pub(super) fn in_flight(&self) -> &InFlight {
         &self.in_flight
+    }
+
+    /// `change` more requests of the connection were admitted.
+    pub(super) fn admitted(&self, change: isize) {
+        if change >= 0 {
+            self.admitted.fetch_add(change as usize, Ordering::AcqRel);
+        } else {
+            self.admitted.fetch_sub(change.unsigned_abs(), Ordering::AcqRel);
+        }
+    }
+
+    /// `change` more bytes of its bodies are counted against the budget.
+    pub(super) fn buffering(&self, change: isize) {
+        self.buffering.fetch_add(change, Ordering::AcqRel);
+    }
+
+    /// Whether it may be closed to make room: no request of it admitted,
+    /// and not closing already.
+    fn closable(&self) -> bool {
+        self.admitted.load(Ordering::Acquire) == 0 && !self.closing.load(Ordering::Acquire)
     }
 
     /// Whether the connection has been chosen to close.
@@ -128,6 +156,8 @@ impl Connections {
         let id = self.shared.next_id.fetch_add(1, Ordering::Relaxed);
         let watch = Arc::new(Watch {
             in_flight,
+            admitted: AtomicUsize::new(0),
+            buffering: AtomicIsize::new(0),
             quiet_since: AtomicU64::new(0),
             closing: AtomicBool::new(false),
             reader: Mutex::new(None),
@@ -138,14 +168,24 @@ impl Connections {
         (Place { _permit: permit, id, shared: self.shared.clone() }, watch)
     }
 
-    /// Closes the connection that has been quiet longest, if any is quiet;
-    /// whether one was.
+    /// Closes the connection that has been quiet longest, of those that may
+    /// be closed; whether there was one.
     pub(super) fn close_quietest(&self) -> bool {
+        self.close_quietest_where(|watch| watch.closable())
+    }
+
+    /// Closes the connection whose body has been quiet longest, of those
+    /// holding body bytes against the budget, other than `except`'s.
+    pub(super) fn close_quietest_buffering(&self, except: &Arc<Watch>) -> bool {
+        self.close_quietest_where(|watch| {
+            watch.closable() && watch.buffering.load(Ordering::Acquire) > 0 && !Arc::ptr_eq(watch, except)
+        })
+    }
+
+    fn close_quietest_where(&self, closable: impl Fn(&Arc<Watch>) -> bool) -> bool {
         let open = self.shared.open.lock().unwrap_or_else(PoisonError::into_inner);
-        let quietest = open
-            .values()
-            .filter(|watch| !watch.in_flight.busy() && !watch.closing.load(Ordering::Acquire))
-            .min_by_key(|watch| watch.quiet_since.load(Ordering::Relaxed));
+        let quietest =
+            open.values().filter(|watch| closable(watch)).min_by_key(|watch| watch.quiet_since.load(Ordering::Relaxed));
         match quietest {
             Some(watch) => {
                 watch.close();

@@ -1,13 +1,18 @@
-//! Read deadlines on one connection: how long it may sit idle with no
-//! request under way, and how long a request's head may take once its
-//! first byte has arrived.
+//! Deadlines on one connection: how long it may sit idle with no request
+//! under way, how long a request's head may take once its first byte has
+//! arrived, and how long a client may keep the server waiting to take its
+//! response.
 //!
-//! hyper has one timer for both (its header-read timeout runs from the
+//! hyper has one timer for both reads (its header-read timeout runs from the
 //! moment it waits for a request), so an idle keep-alive connection and a
 //! client trickling its headers could not be given different limits; the
 //! wrapper here keeps them apart. While a request is in flight (its body
 //! being read, its handler running, its response being written) neither
 //! applies.
+//!
+//! Writes have a floor on their rate ([`SendFloor`]): a client that reads
+//! its response slowly keeps the response in memory, and each write it
+//! takes would otherwise count as activity for ever.
 
 use std::io;
 use std::pin::Pin;
@@ -56,11 +61,6 @@ impl InFlight {
         }
     }
 
-    /// Whether a request is in flight.
-    pub(super) fn busy(&self) -> bool {
-        self.0.open.load(Ordering::Acquire) > 0
-    }
-
     /// Whether a request is in flight, and how many have started.
     fn read(&self) -> (bool, usize) {
         (self.0.open.load(Ordering::Acquire) > 0, self.0.started.load(Ordering::Acquire))
@@ -92,10 +92,32 @@ enum Phase {
     Busy,
 }
 
+/// How fast a client must take its responses: while the server waits on it
+/// (a write blocked), at `rate` bytes a second after `grace`. A response
+/// of `n` bytes may keep the server waiting `grace + n / rate` in all.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct SendFloor {
+    /// Bytes a second; 0 for no floor.
+    pub(super) rate: u64,
+    pub(super) grace: Duration,
+}
+
+/// What the current response has written, and how long the client has
+/// kept it waiting.
+#[derive(Debug, Default)]
+struct Sending {
+    written: u64,
+    /// Waiting finished so far.
+    waited: Duration,
+    /// Since when a write has been waiting, if one is.
+    waiting_since: Option<Instant>,
+}
+
 /// A connection's I/O with the deadlines applied to its reads: a read that
 /// is still waiting when the deadline passes fails with `TimedOut`, and
 /// hyper closes the connection. A read also fails once the server has
-/// chosen the connection to close, to make room for another.
+/// chosen the connection to close, to make room for another. A write that
+/// waits past what [`SendFloor`] allows fails with `TimedOut` too.
 pub(super) struct Deadlines<I> {
     io: I,
     /// The connection as the server's registry sees it: its requests in
@@ -110,10 +132,22 @@ pub(super) struct Deadlines<I> {
     started: usize,
     timer: Pin<Box<Sleep>>,
     armed_for: Option<Instant>,
+    floor: SendFloor,
+    sending: Sending,
+    /// How many requests had started when `sending` was begun.
+    sending_for: usize,
+    write_timer: Pin<Box<Sleep>>,
+    write_armed_for: Option<Instant>,
 }
 
 impl<I> Deadlines<I> {
-    pub(super) fn new(io: I, watch: Arc<Watch>, idle_timeout: Duration, header_read_timeout: Duration) -> Self {
+    pub(super) fn new(
+        io: I,
+        watch: Arc<Watch>,
+        idle_timeout: Duration,
+        header_read_timeout: Duration,
+        floor: SendFloor,
+    ) -> Self {
         let now = Instant::now();
         Deadlines {
             io,
@@ -124,6 +158,11 @@ impl<I> Deadlines<I> {
             started: 0,
             timer: Box::pin(tokio::time::sleep_until(now + idle_timeout)),
             armed_for: None,
+            floor,
+            sending: Sending::default(),
+            sending_for: 0,
+            write_timer: Box::pin(tokio::time::sleep_until(now)),
+            write_armed_for: None,
         }
     }
 
@@ -164,10 +203,62 @@ impl<I> Deadlines<I> {
         }
     }
 
-    /// Writing (the tail of a response) is activity, not idling.
+    /// Writing (the tail of a response) is activity, not idling; what is
+    /// written counts toward the response's allowance of waiting.
     fn wrote(&mut self, written: usize) {
+        let now = Instant::now();
+        self.sending_up_to_date();
+        if let Some(since) = self.sending.waiting_since.take() {
+            self.sending.waited += now.saturating_duration_since(since);
+        }
+        self.sending.written += written as u64;
         if written > 0 && matches!(self.phase, Phase::Idle(_)) {
-            self.idle_from(Instant::now());
+            self.idle_from(now);
+        }
+    }
+
+    /// A new request's response starts a new account.
+    fn sending_up_to_date(&mut self) {
+        let (_, started) = self.watch.in_flight().read();
+        if started != self.sending_for {
+            self.sending_for = started;
+            self.sending = Sending::default();
+        }
+    }
+
+    /// A write is waiting on the client: ready with an error once it has
+    /// waited longer than the response's allowance.
+    fn poll_send_floor(&mut self, cx: &mut Context<'_>) -> Poll<io::Error> {
+        if self.floor.rate == 0 {
+            return Poll::Pending;
+        }
+        self.sending_up_to_date();
+        let now = Instant::now();
+        let since = *self.sending.waiting_since.get_or_insert(now);
+        let allowance = self.floor.grace + Duration::from_secs_f64(self.sending.written as f64 / self.floor.rate as f64);
+        let deadline = since + allowance.saturating_sub(self.sending.waited);
+        if self.write_armed_for != Some(deadline) {
+            self.write_timer.as_mut().reset(deadline);
+            self.write_armed_for = Some(deadline);
+        }
+        match self.write_timer.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the client took its response more slowly than the server allows",
+            )),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    /// A write's result, the floor applied while it waits.
+    fn after_write(&mut self, cx: &mut Context<'_>, written: Poll<io::Result<usize>>) -> Poll<io::Result<usize>> {
+        match written {
+            Poll::Ready(Ok(n)) => {
+                self.wrote(n);
+                Poll::Ready(Ok(n))
+            }
+            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+            Poll::Pending => self.poll_send_floor(cx).map(Err),
         }
     }
 }
@@ -202,10 +293,7 @@ impl<I: AsyncWrite + Unpin> AsyncWrite for Deadlines<I> {
     fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, bytes: &[u8]) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
         let written = Pin::new(&mut this.io).poll_write(cx, bytes);
-        if let Poll::Ready(Ok(n)) = written {
-            this.wrote(n);
-        }
-        written
+        this.after_write(cx, written)
     }
 
     fn poll_write_vectored(
@@ -215,10 +303,7 @@ impl<I: AsyncWrite + Unpin> AsyncWrite for Deadlines<I> {
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
         let written = Pin::new(&mut this.io).poll_write_vectored(cx, bufs);
-        if let Poll::Ready(Ok(n)) = written {
-            this.wrote(n);
-        }
-        written
+        this.after_write(cx, written)
     }
 
     fn is_write_vectored(&self) -> bool {
@@ -226,7 +311,14 @@ impl<I: AsyncWrite + Unpin> AsyncWrite for Deadlines<I> {
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().io).poll_flush(cx)
+        let this = self.get_mut();
+        match Pin::new(&mut this.io).poll_flush(cx) {
+            Poll::Ready(flushed) => {
+                this.wrote(0);
+                Poll::Ready(flushed)
+            }
+            Poll::Pending => this.poll_send_floor(cx).map(Err),
+        }
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
