@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 use generated::runtime::http::AllowedHosts;
-use generated::runtime::server::{ServerConfig, serve};
+use generated::runtime::server::{ServerConfig, serve, shutdown_signal};
 use generated::runtime::sigv4::SigV4Layer;
 use generated::ssm::service::AmazonSsmRouter;
 use tokio::net::TcpListener;
@@ -96,11 +96,17 @@ fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
+        // SIGINT and SIGTERM stop it once the requests in flight are
+        // answered; the handlers are in place before the address is printed.
+        let shutdown = match shutdown_signal() {
+            Ok(shutdown) => shutdown,
+            Err(e) => {
+                eprintln!("error: cannot handle signals: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
         let address = listener.local_addr().expect("a bound listener has an address");
         println!("ssm-server listening on http://{address}");
-        let shutdown = async {
-            let _ = tokio::signal::ctrl_c().await;
-        };
         let router = AmazonSsmRouter::new(service);
         let served = if credentials.is_empty() {
             eprintln!(

@@ -18,7 +18,7 @@ use std::time::SystemTime;
 
 use emulator_generated::runtime::Timestamp;
 use emulator_generated::runtime::http::{AllowedHosts, Services};
-use emulator_generated::runtime::server::{ServerConfig, serve};
+use emulator_generated::runtime::server::{ServerConfig, serve, shutdown_signal};
 use tokio::net::TcpListener;
 
 use dynamodb::DynamoDb;
@@ -88,12 +88,12 @@ async fn run(host: &str, port: &str, hosts: AllowedHosts) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    // The handler is in place before the URL is printed, so a client that
-    // reads it can stop the emulator at once.
-    let interrupted = match interrupt() {
+    // The handlers are in place before the URL is printed, so a client
+    // that reads it can stop the emulator at once.
+    let interrupted = match shutdown_signal() {
         Ok(interrupted) => interrupted,
         Err(e) => {
-            eprintln!("error: cannot handle Ctrl-C: {e}");
+            eprintln!("error: cannot handle signals: {e}");
             return ExitCode::FAILURE;
         }
     };
@@ -102,7 +102,8 @@ async fn run(host: &str, port: &str, hosts: AllowedHosts) -> ExitCode {
         .with(AmazonSqsRouter::new(Sqs::new(url.clone())))
         .with(AmazonSsmRouter::new(Ssm::new()));
     println!("emulator listening on {url}");
-    // Ctrl-C stops the server once the requests in flight are answered.
+    // SIGINT (Ctrl-C) and SIGTERM stop the server once the requests in
+    // flight are answered.
     let config = ServerConfig { allowed_hosts: Some(hosts), ..ServerConfig::default() };
     match serve(services, listener, config, interrupted).await {
         Ok(()) => ExitCode::SUCCESS,
@@ -118,24 +119,6 @@ async fn run(host: &str, port: &str, hosts: AllowedHosts) -> ExitCode {
 /// `Timestamp` type.
 fn now() -> Option<Timestamp> {
     Timestamp::try_from(SystemTime::now()).ok()
-}
-
-/// Completes on Ctrl-C (SIGINT), listening from the moment it is called:
-/// `tokio::signal::ctrl_c` starts listening only when first polled.
-#[cfg(unix)]
-fn interrupt() -> std::io::Result<impl Future<Output = ()>> {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut interrupts = signal(SignalKind::interrupt())?;
-    Ok(async move {
-        interrupts.recv().await;
-    })
-}
-
-#[cfg(not(unix))]
-fn interrupt() -> std::io::Result<impl Future<Output = ()>> {
-    Ok(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
 }
 
 #[cfg(test)]

@@ -467,20 +467,40 @@ fn the_wire() {
     assert_eq!((status, body["__type"].as_str()), (400, Some("SerializationException")), "{body}");
 }
 
+/// SIGINT (Ctrl-C) and SIGTERM (`docker stop`, systemd) both stop it
+/// gracefully: a request whose body was half-sent when the signal came is
+/// still answered, then it exits. SIGTERM killed it at once, mid-request.
 #[test]
-fn ctrl_c_stops_the_emulator() {
-    let mut emulator = Emulator::start();
-    let address = emulator.url.trim_start_matches("http://").to_string();
-    let pid = emulator.child.id().to_string();
-    assert!(Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let status = loop {
-        if let Some(status) = emulator.child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(Instant::now() < deadline, "the emulator did not stop on SIGINT");
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    assert!(status.success(), "{status}");
-    assert!(TcpStream::connect(&address).is_err(), "{address} still accepts connections");
+fn sigint_and_sigterm_stop_the_emulator_once_requests_in_flight_are_answered() {
+    for signal in ["-INT", "-TERM"] {
+        let mut emulator = Emulator::start();
+        let address = emulator.url.trim_start_matches("http://").to_string();
+        let body = r#"{"Limit": 1}"#;
+        let mut stream = TcpStream::connect(&address).unwrap();
+        write!(
+            stream,
+            "POST / HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/x-amz-json-1.0\r\nX-Amz-Target: DynamoDB_20120810.ListTables\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+            body.len(),
+            &body[..5]
+        )
+        .unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+        let pid = emulator.child.id().to_string();
+        assert!(Command::new("kill").args([signal, &pid]).status().unwrap().success());
+        std::thread::sleep(Duration::from_millis(200));
+        stream.write_all(&body.as_bytes()[5..]).unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        assert!(response.starts_with("HTTP/1.1 200"), "{signal}: {response}");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let status = loop {
+            if let Some(status) = emulator.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(Instant::now() < deadline, "the emulator did not stop on {signal}");
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        assert!(status.success(), "{signal}: {status}");
+        assert!(TcpStream::connect(&address).is_err(), "{address} still accepts connections");
+    }
 }

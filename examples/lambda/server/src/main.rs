@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use lambda_generated::lambda::service::AwsGirApiServiceRouter;
 use lambda_generated::runtime::http::AllowedHosts;
-use lambda_generated::runtime::server::{ServerConfig, serve};
+use lambda_generated::runtime::server::{ServerConfig, serve, shutdown_signal};
 use lambda_generated::runtime::sigv4::SigV4Layer;
 use tokio::net::TcpListener;
 
@@ -73,6 +73,15 @@ async fn run(host: &str, port: &str, hosts: AllowedHosts, credentials: BTreeMap<
             return ExitCode::FAILURE;
         }
     };
+    // SIGINT and SIGTERM stop it once the requests in flight are answered;
+    // the handlers are in place before the address is printed.
+    let shutdown = match shutdown_signal() {
+        Ok(shutdown) => shutdown,
+        Err(e) => {
+            eprintln!("error: cannot handle signals: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     match listener.local_addr() {
         Ok(address) => println!("lambda-server listening on http://{address}"),
         Err(e) => {
@@ -80,9 +89,6 @@ async fn run(host: &str, port: &str, hosts: AllowedHosts, credentials: BTreeMap<
             return ExitCode::FAILURE;
         }
     }
-    let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
     let router = AwsGirApiServiceRouter::new(store::InMemoryLambda::default());
     let served = if credentials.is_empty() {
         // It authenticates no one, so it answers loopback host names (and

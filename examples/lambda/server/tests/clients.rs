@@ -546,3 +546,33 @@ fn what_no_client_sends() {
     assert_eq!((status, body), (200, json!({"Functions": []})));
     assert!(header(&head, "x-amzn-requestid").is_some(), "{head}");
 }
+
+/// SIGTERM (`docker stop`, systemd) stops the server as SIGINT does: a
+/// request whose body was half-sent when it came is still answered, then
+/// the server exits. It killed the server at once, mid-request.
+#[test]
+fn sigterm_stops_the_server_once_requests_in_flight_are_answered() {
+    let mut server = Server::start("sigterm");
+    let body = r#"{"order": 42}"#;
+    let mut stream = TcpStream::connect(&server.address).unwrap();
+    write!(
+        stream,
+        "POST /2015-03-31/functions/missing/invocations HTTP/1.1\r\nHost: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+        server.address,
+        body.len(),
+        &body[..5]
+    )
+    .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    stream.write_all(&body.as_bytes()[5..]).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 404"), "{response}");
+    assert!(response.contains("ResourceNotFoundException"), "{response}");
+    let status = server.child.wait().unwrap();
+    assert!(status.success(), "{status}");
+    assert!(TcpStream::connect(&server.address).is_err(), "still accepting");
+}

@@ -20,7 +20,7 @@ use notes_generated::notes::types::Note;
 use notes_generated::runtime::Timestamp;
 use notes_generated::runtime::context::RequestContext;
 use notes_generated::runtime::http::AllowedHosts;
-use notes_generated::runtime::server::{ServerConfig, serve};
+use notes_generated::runtime::server::{ServerConfig, serve, shutdown_signal};
 use tokio::net::TcpListener;
 
 /// The notes, by id.
@@ -124,6 +124,15 @@ async fn run(port: &str) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // SIGINT and SIGTERM stop it once the requests in flight are answered;
+    // the handlers are in place before the address is printed.
+    let shutdown = match shutdown_signal() {
+        Ok(shutdown) => shutdown,
+        Err(e) => {
+            eprintln!("error: cannot handle signals: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     match listener.local_addr() {
         Ok(address) => println!("notes listening on http://{address}"),
         Err(e) => {
@@ -133,9 +142,6 @@ async fn run(port: &str) -> ExitCode {
     }
     // It authenticates no one, so it answers loopback host names only.
     let config = ServerConfig { allowed_hosts: Some(AllowedHosts::loopback()), ..ServerConfig::default() };
-    let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
     match serve(NotesRouter::new(Store::default()), listener, config, shutdown).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

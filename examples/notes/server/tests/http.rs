@@ -105,3 +105,32 @@ fn the_model_constraints_are_enforced() {
     let (status, body) = server.call("ShareNote", &json!({}));
     assert_eq!((status, body["__type"].as_str()), (400, Some("UnknownOperationException")));
 }
+
+/// SIGTERM (`docker stop`, systemd) stops the server as SIGINT does: a
+/// request whose body was half-sent when it came is still answered, then
+/// the server exits. It killed the server at once, mid-request.
+#[test]
+fn sigterm_stops_the_server_once_requests_in_flight_are_answered() {
+    let mut server = Server::start();
+    let body = r#"{"id": "late", "text": "sent after SIGTERM"}"#;
+    let mut stream = TcpStream::connect(&server.address).unwrap();
+    write!(
+        stream,
+        "POST / HTTP/1.1\r\nHost: {}\r\nContent-Type: application/x-amz-json-1.0\r\nX-Amz-Target: Notes.PutNote\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+        server.address,
+        body.len(),
+        &body[..10]
+    )
+    .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    stream.write_all(&body.as_bytes()[10..]).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    let status = server.child.wait().unwrap();
+    assert!(status.success(), "{status}");
+    assert!(TcpStream::connect(&server.address).is_err(), "still accepting");
+}
