@@ -91,6 +91,13 @@ where
             Ok(gzipped) => gzipped,
             Err(refusal) => return refusal,
         };
+        #[cfg(feature = "sigv4")]
+        {
+            let signing_name = target.as_deref().map_or(router.signing_name(), |target| router.signing_name_of(target));
+            if let Some(refusal) = crate::sigv4::wrong_service(&parts, signing_name) {
+                return refusal.response(protocol);
+            }
+        }
         let body = match read_body(&parts, body, protocol).await {
             Ok(body) if gzipped => match gunzip(&parts, &body, protocol) {
                 Ok(body) => body,
@@ -498,6 +505,10 @@ impl Router for Services {
         ""
     }
 
+    fn signing_name_of(&self, target: &str) -> Option<&'static str> {
+        self.find(target).and_then(|router| router.signing())
+    }
+
     fn serves(&self, target: &str) -> bool {
         self.find(target).is_some()
     }
@@ -539,6 +550,7 @@ trait DynRouter: Send + Sync + 'static {
     fn prefix(&self) -> &'static str;
     fn serves_target(&self, target: &str) -> bool;
     fn gzip(&self, target: &str) -> bool;
+    fn signing(&self) -> Option<&'static str>;
     fn route_boxed<'a>(
         &'a self,
         context: RequestContext,
@@ -562,6 +574,10 @@ impl<R: Router> DynRouter for R {
 
     fn gzip(&self, target: &str) -> bool {
         self.accepts_gzip(target)
+    }
+
+    fn signing(&self) -> Option<&'static str> {
+        self.signing_name()
     }
 
     fn route_boxed<'a>(

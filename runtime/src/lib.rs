@@ -16,6 +16,7 @@
 mod blob;
 mod byte_stream;
 pub mod context;
+mod excerpt;
 pub mod float;
 pub mod http;
 mod pattern;
@@ -33,6 +34,7 @@ use std::fmt;
 
 pub use blob::{Blob, DecodeBlobError};
 pub use byte_stream::ByteStream;
+pub use excerpt::{EXCERPT_CHARS, excerpt, excerpt_bytes};
 pub use timestamp::{DateTime, HttpDate, ParseTimestampError, Timestamp};
 
 /// A Smithy `document`: untyped JSON.

@@ -88,6 +88,21 @@ pub trait Router: Send + Sync + 'static {
     /// The service's name as `X-Amz-Target` gives it, before `.<Operation>`.
     fn target_prefix(&self) -> &'static str;
 
+    /// The name SigV4 credentials for the service are scoped to (the
+    /// model's `@aws.auth#sigv4` `name`), if it has one: a request that a
+    /// SigV4 layer verified for another service is refused
+    /// (`InvalidSignatureException`).
+    fn signing_name(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// The signing name of the service `target` names: one router may hold
+    /// several services.
+    fn signing_name_of(&self, target: &str) -> Option<&'static str> {
+        let _ = target;
+        self.signing_name()
+    }
+
     /// Whether `target` (an `X-Amz-Target`) names this service, whatever
     /// the operation ([`operation_name`]).
     fn serves(&self, target: &str) -> bool {

@@ -27,6 +27,7 @@ use sha2::{Digest, Sha256};
 use crate::context::RequestId;
 use crate::http::{BoxError, HttpResponse, ResponseFuture, into_http, read_body, read_rest_body, with_id};
 use crate::service::{AwsJson, error_response};
+use crate::{excerpt, excerpt_bytes};
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -72,6 +73,9 @@ pub enum Refusal {
     Mismatch,
     /// A request date outside the allowed window.
     Expired(String),
+    /// A credential scoped to another region, service or date than the
+    /// request's, or a payload that does not match its signed hash.
+    Invalid(String),
 }
 
 impl Refusal {
@@ -81,7 +85,7 @@ impl Refusal {
             Refusal::Missing => "MissingAuthenticationTokenException",
             Refusal::Incomplete(_) => "IncompleteSignatureException",
             Refusal::UnknownKey => "UnrecognizedClientException",
-            Refusal::Mismatch | Refusal::Expired(_) => "InvalidSignatureException",
+            Refusal::Mismatch | Refusal::Expired(_) | Refusal::Invalid(_) => "InvalidSignatureException",
         }
     }
 
@@ -89,13 +93,12 @@ impl Refusal {
     pub fn message(&self) -> String {
         match self {
             Refusal::Missing => "Missing Authentication Token".to_string(),
-            Refusal::Incomplete(why) => why.clone(),
+            Refusal::Incomplete(why) | Refusal::Expired(why) | Refusal::Invalid(why) => why.clone(),
             Refusal::UnknownKey => "The security token included in the request is invalid.".to_string(),
             Refusal::Mismatch => "The request signature we calculated does not match the signature you provided. \
                                   Check your AWS Secret Access Key and signing method. Consult the service \
                                   documentation for details."
                 .to_string(),
-            Refusal::Expired(why) => why.clone(),
         }
     }
 
@@ -114,8 +117,18 @@ impl Refusal {
     }
 }
 
+/// Where a verified request's credential must be scoped, beyond its
+/// signature: the region the server answers for, if it says.
+#[derive(Clone, Debug, Default)]
+struct Scope {
+    region: Option<Arc<str>>,
+}
+
 /// Verifies the signature of a request with these parts and body at time
-/// `now`, allowing `max_skew` between the request's date and `now`.
+/// `now`, allowing `max_skew` between the request's date and `now`. Any
+/// region is accepted ([`SigV4Layer::region`] checks one). The path the
+/// signature covers is the request's path normalised as AWS does
+/// ([`signed_path`]), which is what a service must serve.
 pub fn verify(
     parts: &Parts,
     body: &[u8],
@@ -123,16 +136,106 @@ pub fn verify(
     now: SystemTime,
     max_skew: Duration,
 ) -> Result<Caller, Refusal> {
-    let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
-    let Some(authorization) = header("authorization") else { return Err(Refusal::Missing) };
+    let head = check_head(parts, credentials, now, max_skew, &Scope::default())?;
+    let body_hash = hex(&Sha256::digest(body));
+    match &head.payload {
+        Payload::FromBody => head.verify(parts, &body_hash),
+        Payload::Unsigned => head.verify(parts, UNSIGNED_PAYLOAD),
+        Payload::Declared(declared) => {
+            let caller = head.verify(parts, declared)?;
+            check_declared_hash(declared, &body_hash)?;
+            Ok(caller)
+        }
+    }
+}
+
+const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
+
+fn incomplete(why: &str) -> Refusal {
+    Refusal::Incomplete(why.to_string())
+}
+
+/// What the payload's hash in the canonical request is.
+#[derive(Debug, PartialEq, Eq)]
+enum Payload {
+    /// The hash of the body, which must be read first.
+    FromBody,
+    /// `UNSIGNED-PAYLOAD`, which a signed `x-amz-content-sha256` says.
+    Unsigned,
+    /// The hash a signed `x-amz-content-sha256` declares (lowercase hex),
+    /// which the body must then match.
+    Declared(String),
+}
+
+/// A request whose head passed every check but the signature: what the
+/// signature is then checked with.
+struct SignedHead {
+    auth: Authorization,
+    /// `X-Amz-Date`.
+    date: String,
+    secret: String,
+    payload: Payload,
+}
+
+impl SignedHead {
+    /// Checks the signature, with `payload_hash` in the canonical request.
+    fn verify(&self, parts: &Parts, payload_hash: &str) -> Result<Caller, Refusal> {
+        let auth = &self.auth;
+        let canonical = canonical_request(parts, &auth.signed_headers, rules_for(&auth.service), payload_hash)?;
+        let scope = format!("{}/{}/{}/aws4_request", auth.date, auth.region, auth.service);
+        let mut string_to_sign = format!("AWS4-HMAC-SHA256\n{}\n{scope}\n", self.date).into_bytes();
+        string_to_sign.extend_from_slice(hex(&Sha256::digest(&canonical)).as_bytes());
+        let mut key = hmac(format!("AWS4{}", self.secret).as_bytes(), auth.date.as_bytes());
+        for part in [auth.region.as_str(), auth.service.as_str(), "aws4_request"] {
+            key = hmac(&key, part.as_bytes());
+        }
+        let provided = unhex(&auth.signature).ok_or(Refusal::Mismatch)?;
+        let mut mac = HmacSha256::new_from_slice(&key).expect("HMAC takes keys of any length");
+        mac.update(&string_to_sign);
+        // Compared in constant time.
+        mac.verify_slice(&provided).map_err(|_| Refusal::Mismatch)?;
+        Ok(Caller {
+            access_key_id: auth.access_key_id.clone(),
+            region: auth.region.clone(),
+            service: auth.service.clone(),
+        })
+    }
+}
+
+/// Everything the head of a request can tell before its body is read: the
+/// `Authorization` header whole and well-formed, `host` signed, the date
+/// within the window and the credential scoped to it (and to the server's
+/// region), the key known, and the payload's hash.
+fn check_head(
+    parts: &Parts,
+    credentials: &dyn Credentials,
+    now: SystemTime,
+    max_skew: Duration,
+    scope: &Scope,
+) -> Result<SignedHead, Refusal> {
+    let mut authorizations = parts.headers.get_all(http::header::AUTHORIZATION).iter();
+    let Some(authorization) = authorizations.next() else { return Err(Refusal::Missing) };
+    if authorizations.next().is_some() {
+        return Err(incomplete("The request has more than one Authorization header."));
+    }
+    let authorization = authorization
+        .to_str()
+        .map_err(|_| incomplete("Authorization header requires the AWS4-HMAC-SHA256 algorithm."))?;
     let auth = Authorization::parse(authorization)?;
-    let date = header("x-amz-date").ok_or_else(|| {
+    if !auth.signed_headers.iter().any(|name| name == "host") {
+        return Err(incomplete("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."));
+    }
+    let date = parts.headers.get("x-amz-date").ok_or_else(|| {
         incomplete("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
     })?;
-    let signed_at = parse_amz_date(date)
-        .ok_or_else(|| incomplete(&format!("Date must be in ISO-8601 'basic format'. Got '{date}'.")))?;
-    if !date.starts_with(&auth.date) {
-        return Err(Refusal::Mismatch);
+    let date = date.to_str().ok().filter(|date| parse_amz_date(date).is_some()).ok_or_else(|| {
+        incomplete(&format!("Date must be in ISO-8601 'basic format'. Got '{}'.", excerpt_bytes(date.as_bytes())))
+    })?;
+    let signed_at = parse_amz_date(date).expect("checked");
+    if date[..8] != auth.date {
+        return Err(Refusal::Invalid(
+            "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP.".to_string(),
+        ));
     }
     let skew = now.duration_since(signed_at).unwrap_or_else(|e| e.duration());
     if skew > max_skew {
@@ -141,29 +244,47 @@ pub fn verify(
             max_skew.as_secs() / 60
         )));
     }
-    let Some(secret) = credentials.secret_access_key(&auth.access_key_id) else { return Err(Refusal::UnknownKey) };
-
-    let canonical = canonical_request(parts, body, &auth.signed_headers)?;
-    let scope = format!("{}/{}/{}/aws4_request", auth.date, auth.region, auth.service);
-    let string_to_sign = format!("AWS4-HMAC-SHA256\n{date}\n{scope}\n{}", hex(&Sha256::digest(canonical.as_bytes())));
-    let mut key = hmac(format!("AWS4{secret}").as_bytes(), auth.date.as_bytes());
-    for part in [auth.region.as_str(), auth.service.as_str(), "aws4_request"] {
-        key = hmac(&key, part.as_bytes());
+    if scope.region.as_deref().is_some_and(|region| region != auth.region) {
+        return Err(Refusal::Invalid("Credential should be scoped to a valid region.".to_string()));
     }
-    let provided = unhex(&auth.signature).ok_or(Refusal::Mismatch)?;
-    let mut mac = HmacSha256::new_from_slice(&key).expect("HMAC takes keys of any length");
-    mac.update(string_to_sign.as_bytes());
-    // Compared in constant time.
-    mac.verify_slice(&provided).map_err(|_| Refusal::Mismatch)?;
-    Ok(Caller { access_key_id: auth.access_key_id, region: auth.region, service: auth.service })
+    let Some(secret) = credentials.secret_access_key(&auth.access_key_id) else { return Err(Refusal::UnknownKey) };
+    // `x-amz-content-sha256` counts only when it is signed: unsigned, it
+    // could be added to any request to skip the payload's hash.
+    let payload = match auth.signed_headers.iter().any(|name| name == "x-amz-content-sha256") {
+        false => Payload::FromBody,
+        true => match parts.headers.get("x-amz-content-sha256").map(http::HeaderValue::as_bytes) {
+            Some(b"UNSIGNED-PAYLOAD") => Payload::Unsigned,
+            Some(hash) if hash.len() == 64 && hash.iter().all(u8::is_ascii_hexdigit) => {
+                Payload::Declared(String::from_utf8_lossy(hash).to_ascii_lowercase())
+            }
+            Some(hash) if hash.starts_with(b"STREAMING-") => {
+                return Err(incomplete("Streaming (aws-chunked) payloads are not supported by this server."));
+            }
+            // Missing: the canonical request cannot be built; malformed: it is no hash.
+            _ => {
+                return Err(Refusal::Invalid(
+                    "x-amz-content-sha256 must be UNSIGNED-PAYLOAD or the SHA-256 of the payload in hex.".to_string(),
+                ));
+            }
+        },
+    };
+    Ok(SignedHead { auth, date: date.to_string(), secret, payload })
 }
 
-fn incomplete(why: &str) -> Refusal {
-    Refusal::Incomplete(why.to_string())
+/// A body whose hash is not the one its signed `x-amz-content-sha256`
+/// declared.
+fn check_declared_hash(declared: &str, body_hash: &str) -> Result<(), Refusal> {
+    match declared == body_hash {
+        true => Ok(()),
+        false => Err(Refusal::Invalid(
+            "The provided 'x-amz-content-sha256' header does not match what was computed.".to_string(),
+        )),
+    }
 }
 
 /// The parts of an `Authorization: AWS4-HMAC-SHA256 Credential=...,
 /// SignedHeaders=..., Signature=...` header.
+#[derive(Debug)]
 struct Authorization {
     access_key_id: String,
     date: String,
@@ -178,81 +299,179 @@ impl Authorization {
         let Some(rest) = header.strip_prefix("AWS4-HMAC-SHA256 ") else {
             return Err(incomplete("Authorization header requires the AWS4-HMAC-SHA256 algorithm."));
         };
-        let mut fields = BTreeMap::new();
-        for field in rest.split(',') {
-            if let Some((name, value)) = field.trim().split_once('=') {
-                fields.insert(name, value);
+        let (mut credential, mut signed, mut signature) = (None, None, None);
+        for field in rest.split(',').map(str::trim).filter(|field| !field.is_empty()) {
+            let Some((name, value)) = field.split_once('=') else {
+                return Err(incomplete(&format!(
+                    "Authorization header requires each component to be name=value: {}",
+                    excerpt(field)
+                )));
+            };
+            let slot = match name {
+                "Credential" => &mut credential,
+                "SignedHeaders" => &mut signed,
+                "Signature" => &mut signature,
+                // AWS ignores what it does not know.
+                _ => continue,
+            };
+            // Two of one: which was signed? AWS refuses the header.
+            if slot.replace(value).is_some() {
+                return Err(incomplete(&format!("Authorization header has '{name}' more than once.")));
             }
         }
         let missing = |name: &str| incomplete(&format!("Authorization header requires '{name}' parameter."));
-        let credential = fields.get("Credential").ok_or_else(|| missing("Credential"))?;
-        let signed = fields.get("SignedHeaders").ok_or_else(|| missing("SignedHeaders"))?;
-        let signature = fields.get("Signature").ok_or_else(|| missing("Signature"))?;
+        let credential = credential.ok_or_else(|| missing("Credential"))?;
+        let signed = signed.ok_or_else(|| missing("SignedHeaders"))?;
+        let signature = signature.ok_or_else(|| missing("Signature"))?;
         let scope: Vec<&str> = credential.split('/').collect();
         let [access_key_id, date, region, service, "aws4_request"] = scope[..] else {
-            return Err(incomplete(&format!("Credential should be scoped correctly: {credential}")));
+            return Err(incomplete(&format!("Credential should be scoped correctly: {}", excerpt(credential))));
         };
+        if access_key_id.is_empty() || region.is_empty() || service.is_empty() {
+            return Err(incomplete(&format!("Credential should be scoped correctly: {}", excerpt(credential))));
+        }
+        if date.len() != 8 || !date.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(incomplete("Credential should be scoped to a valid date (YYYYMMDD)."));
+        }
+        let signed_headers: Vec<String> = signed.split(';').map(str::to_string).collect();
+        if signed_headers.iter().any(|name| name.is_empty() || name.bytes().any(|b| b.is_ascii_uppercase())) {
+            return Err(incomplete("SignedHeaders must be lowercase header names separated by ';'."));
+        }
         Ok(Authorization {
             access_key_id: access_key_id.to_string(),
             date: date.to_string(),
             region: region.to_string(),
             service: service.to_string(),
-            signed_headers: signed.split(';').map(str::to_string).collect(),
+            signed_headers,
             signature: signature.to_string(),
         })
     }
 }
 
-/// The canonical request the client signed, rebuilt from what arrived.
-fn canonical_request(parts: &Parts, body: &[u8], signed_headers: &[String]) -> Result<String, Refusal> {
-    let mut headers = String::new();
-    for name in signed_headers {
-        let values: Vec<String> = parts
-            .headers
-            .get_all(name.as_str())
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .map(|v| v.split_whitespace().collect::<Vec<_>>().join(" "))
-            .collect();
-        let values = if values.is_empty() && name == "host" {
-            // HTTP/2 carries the host in the URI, not a header.
-            parts.uri.authority().map(|a| vec![a.to_string()]).unwrap_or_default()
-        } else {
-            values
-        };
-        if values.is_empty() {
-            return Err(incomplete(&format!("the signed header '{name}' is not in the request")));
-        }
-        headers.push_str(&format!("{name}:{}\n", values.join(",")));
-    }
-    let payload = match parts.headers.get("x-amz-content-sha256").and_then(|v| v.to_str().ok()) {
-        Some("UNSIGNED-PAYLOAD") => "UNSIGNED-PAYLOAD".to_string(),
-        _ => hex(&Sha256::digest(body)),
-    };
-    Ok(format!(
-        "{}\n{}\n{}\n{headers}\n{}\n{payload}",
-        parts.method,
-        canonical_path(parts.uri.path()),
-        canonical_query(parts.uri.query().unwrap_or("")),
-        signed_headers.join(";"),
-    ))
+/// How a service canonicalises a request's path, as AWS's signers do:
+/// every service but S3 normalises it and encodes it twice; S3 (the
+/// signing name `s3`, which S3 Control shares) does neither.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PathRules {
+    /// Dot segments and empty segments removed (a trailing slash kept),
+    /// then each segment, as sent, percent-encoded again.
+    Normalised,
+    /// The path as sent, each segment percent-encoded once (decoded, then
+    /// encoded canonically); nothing removed.
+    AsSent,
 }
 
-/// The path as AWS's non-S3 services canonicalise it: dot segments
-/// removed, then each segment (as sent, already encoded once) encoded again.
-fn canonical_path(path: &str) -> String {
+/// The rules of the service a credential is scoped to.
+pub fn rules_for(service: &str) -> PathRules {
+    match service {
+        "s3" => PathRules::AsSent,
+        _ => PathRules::Normalised,
+    }
+}
+
+/// The path a signature made by `rules` covers, in the form the request
+/// sends it (percent-encoded once): what the service must serve. For
+/// [`PathRules::Normalised`], `path` without its `.`, `..` and empty
+/// segments (`/a/./b/../c//d/` is `/a/c/d/`); for [`PathRules::AsSent`],
+/// `path` itself.
+pub fn signed_path(path: &str, rules: PathRules) -> std::borrow::Cow<'_, str> {
+    if rules == PathRules::AsSent {
+        return path.into();
+    }
+    let segments = normalised_segments(path);
+    let trailing = path.ends_with('/') && !segments.is_empty();
+    let mut normalised = String::with_capacity(path.len());
+    for segment in &segments {
+        normalised.push('/');
+        normalised.push_str(segment);
+    }
+    if trailing || segments.is_empty() {
+        normalised.push('/');
+    }
+    match normalised == path {
+        true => path.into(),
+        false => normalised.into(),
+    }
+}
+
+/// The segments of `path` once `.`, `..` and empty ones are taken out.
+fn normalised_segments(path: &str) -> Vec<&str> {
     let mut segments: Vec<&str> = Vec::new();
-    for segment in path.split('/').skip(1) {
+    for segment in path.split('/') {
         match segment {
-            "." => {}
+            "" | "." => {}
             ".." => {
                 segments.pop();
             }
             segment => segments.push(segment),
         }
     }
-    let encoded: Vec<String> = segments.iter().map(|s| uri_encode(s)).collect();
-    format!("/{}", encoded.join("/"))
+    segments
+}
+
+/// The canonical request the client signed, rebuilt from what arrived:
+/// header values as their bytes, whatever they hold.
+fn canonical_request(
+    parts: &Parts,
+    signed_headers: &[String],
+    rules: PathRules,
+    payload_hash: &str,
+) -> Result<Vec<u8>, Refusal> {
+    let mut canonical = Vec::with_capacity(512);
+    canonical.extend_from_slice(parts.method.as_str().as_bytes());
+    canonical.push(b'\n');
+    canonical.extend_from_slice(canonical_path(parts.uri.path(), rules).as_bytes());
+    canonical.push(b'\n');
+    canonical.extend_from_slice(canonical_query(parts.uri.query().unwrap_or("")).as_bytes());
+    canonical.push(b'\n');
+    for name in signed_headers {
+        let mut values = parts.headers.get_all(name.as_str()).iter().map(http::HeaderValue::as_bytes).peekable();
+        // HTTP/2 carries the host in the URI, not a header.
+        let authority = parts.uri.authority().map(|a| a.as_str().as_bytes());
+        let host = (name == "host" && values.peek().is_none()).then_some(authority).flatten();
+        if values.peek().is_none() && host.is_none() {
+            return Err(incomplete(&format!("the signed header '{}' is not in the request", excerpt(name))));
+        }
+        canonical.extend_from_slice(name.as_bytes());
+        canonical.push(b':');
+        for (i, value) in values.chain(host).enumerate() {
+            if i > 0 {
+                canonical.push(b',');
+            }
+            push_trimmed(&mut canonical, value);
+        }
+        canonical.push(b'\n');
+    }
+    canonical.push(b'\n');
+    canonical.extend_from_slice(signed_headers.join(";").as_bytes());
+    canonical.push(b'\n');
+    canonical.extend_from_slice(payload_hash.as_bytes());
+    Ok(canonical)
+}
+
+/// `value` with its leading and trailing whitespace removed and each run
+/// inside made one space, as SigV4 canonicalises header values.
+fn push_trimmed(out: &mut Vec<u8>, value: &[u8]) {
+    for (i, word) in value.split(u8::is_ascii_whitespace).filter(|word| !word.is_empty()).enumerate() {
+        if i > 0 {
+            out.push(b' ');
+        }
+        out.extend_from_slice(word);
+    }
+}
+
+/// The canonical form of `path` under `rules`.
+fn canonical_path(path: &str, rules: PathRules) -> String {
+    match rules {
+        PathRules::Normalised => {
+            let signed = signed_path(path, rules);
+            // Each segment, as sent (already encoded once), encoded again.
+            signed.split('/').map(|segment| uri_encode(segment.as_bytes())).collect::<Vec<_>>().join("/")
+        }
+        PathRules::AsSent => {
+            path.split('/').map(|segment| uri_encode(&percent_decode(segment, false))).collect::<Vec<_>>().join("/")
+        }
+    }
 }
 
 /// The query string, each name and value decoded and re-encoded, sorted.
@@ -262,7 +481,7 @@ fn canonical_query(query: &str) -> String {
         .filter(|pair| !pair.is_empty())
         .map(|pair| {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (uri_encode(&percent_decode(name)), uri_encode(&percent_decode(value)))
+            (uri_encode(&percent_decode(name, true)), uri_encode(&percent_decode(value, true)))
         })
         .collect();
     pairs.sort();
@@ -270,9 +489,9 @@ fn canonical_query(query: &str) -> String {
 }
 
 /// SigV4's URI encoding: every byte but `A-Z a-z 0-9 - _ . ~` as `%XX`.
-fn uri_encode(text: &str) -> String {
-    let mut out = String::new();
-    for byte in text.bytes() {
+fn uri_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for &byte in bytes {
         if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
             out.push(byte as char);
         } else {
@@ -282,7 +501,9 @@ fn uri_encode(text: &str) -> String {
     out
 }
 
-fn percent_decode(text: &str) -> String {
+/// `text` with its `%XX` escapes decoded (and `+` as a space, in a query
+/// string); a `%` without two hexadecimal digits is itself.
+fn percent_decode(text: &str, plus_is_space: bool) -> Vec<u8> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -293,7 +514,7 @@ fn percent_decode(text: &str) -> String {
                 out.push(byte);
                 i += 3;
             }
-            (b'+', _) => {
+            (b'+', _) if plus_is_space => {
                 out.push(b' ');
                 i += 1;
             }
@@ -303,7 +524,7 @@ fn percent_decode(text: &str) -> String {
             }
         }
     }
-    String::from_utf8_lossy(&out).into_owned()
+    out
 }
 
 fn hmac(key: &[u8], data: &[u8]) -> Vec<u8> {
@@ -326,7 +547,7 @@ fn unhex(text: &str) -> Option<Vec<u8>> {
 /// `20150830T123600Z` as a time.
 fn parse_amz_date(text: &str) -> Option<SystemTime> {
     let b = text.as_bytes();
-    if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
+    if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' || !text.is_ascii() {
         return None;
     }
     let rfc3339 = format!(
@@ -343,23 +564,48 @@ fn parse_amz_date(text: &str) -> Option<SystemTime> {
     Some(UNIX_EPOCH + Duration::from_secs(seconds))
 }
 
+/// The refusal of a request a [`SigV4Layer`] verified for a credential
+/// scoped to another service than `signing_name`, the one the request
+/// reached: generated routers check it, since one layer may stand in front
+/// of several services ([`crate::http::Services`]).
+pub(crate) fn wrong_service(parts: &Parts, signing_name: Option<&str>) -> Option<Refusal> {
+    let caller = parts.extensions.get::<Caller>()?;
+    let signing_name = signing_name?;
+    (caller.service != signing_name)
+        .then(|| Refusal::Invalid(format!("Credential should be scoped to correct service: '{signing_name}'.")))
+}
+
 /// Verifies SigV4 signatures in front of a service ([`SigV4`]).
 #[derive(Clone)]
 pub struct SigV4Layer<C> {
     credentials: Arc<C>,
     max_skew: Duration,
+    scope: Scope,
 }
 
 impl<C: Credentials> SigV4Layer<C> {
     /// Verification against `credentials`, allowing 15 minutes between a
-    /// request's date and the server's clock, as AWS does.
+    /// request's date and the server's clock, as AWS does, for credentials
+    /// scoped to any region.
     pub fn new(credentials: C) -> Self {
-        SigV4Layer { credentials: Arc::new(credentials), max_skew: Duration::from_secs(15 * 60) }
+        SigV4Layer {
+            credentials: Arc::new(credentials),
+            max_skew: Duration::from_secs(15 * 60),
+            scope: Scope::default(),
+        }
     }
 
     /// The same with another allowed clock difference.
     pub fn max_skew(self, max_skew: Duration) -> Self {
         SigV4Layer { max_skew, ..self }
+    }
+
+    /// The same for a server that answers for `region` only, as an AWS
+    /// endpoint does: a credential scoped to another region is refused
+    /// (`InvalidSignatureException`, "Credential should be scoped to a
+    /// valid region.").
+    pub fn region(self, region: impl Into<String>) -> Self {
+        SigV4Layer { scope: Scope { region: Some(region.into().into()) }, ..self }
     }
 }
 
@@ -367,21 +613,30 @@ impl<S, C> tower_layer::Layer<S> for SigV4Layer<C> {
     type Service = SigV4<S, C>;
 
     fn layer(&self, inner: S) -> SigV4<S, C> {
-        SigV4 { inner, credentials: self.credentials.clone(), max_skew: self.max_skew }
+        SigV4 { inner, credentials: self.credentials.clone(), max_skew: self.max_skew, scope: self.scope.clone() }
     }
 }
 
-/// A service behind SigV4 verification: it reads the body (within the
-/// request's [`BodyLimit`](crate::http::BodyLimit)), verifies the signature and passes the request
-/// on with a [`Caller`] extension and the body read, or answers the refusal
-/// in the request's protocol: an awsJson request (one with `X-Amz-Target`,
-/// or typed `application/x-amz-json-1.x`) as [`Refusal::response`], any
-/// other as a restJson1 one, [`Refusal::rest_response`].
+/// A service behind SigV4 verification. It checks what the request's head
+/// can tell first (the `Authorization` header, the date, the scope's
+/// region, the key), so that a caller it does not know is refused before
+/// its body is read; then reads the body (within the request's
+/// [`BodyLimit`](crate::http::BodyLimit)), checks the signature (before
+/// reading the body, where a signed `x-amz-content-sha256` gives the
+/// payload's hash, and then that the body has it) and passes the request
+/// on with a [`Caller`] extension, the body read, and the path the
+/// signature covers ([`signed_path`]: `/a/./b` signed as `/a/b` is served
+/// as `/a/b`). A refusal is answered in the request's protocol: an awsJson
+/// request (one with `X-Amz-Target`, or typed `application/x-amz-json-1.x`)
+/// as [`Refusal::response`], any other as a restJson1 one,
+/// [`Refusal::rest_response`]. Generated routers refuse a credential scoped
+/// to another service than theirs.
 #[derive(Clone)]
 pub struct SigV4<S, C> {
     inner: S,
     credentials: Arc<C>,
     max_skew: Duration,
+    scope: Scope,
 }
 
 impl<S, C, B> tower_service::Service<http::Request<B>> for SigV4<S, C>
@@ -406,39 +661,77 @@ where
 
     fn call(&mut self, request: http::Request<B>) -> ResponseFuture {
         let mut inner = self.inner.clone();
-        let (credentials, max_skew) = (self.credentials.clone(), self.max_skew);
+        let (credentials, max_skew, scope) = (self.credentials.clone(), self.max_skew, self.scope.clone());
         Box::pin(async move {
             let (mut parts, body) = request.into_parts();
             let protocol = protocol_of(&parts);
             let id = parts.extensions.get::<RequestId>().cloned().unwrap_or_default();
-            let refuse_rest = |response: crate::rest::Response| Ok(with_id(response.into_http(), &id));
+            let refuse = |refusal: Refusal| {
+                tracing::debug!(refusal = refusal.type_name(), "signature refused");
+                let response = match protocol {
+                    Some(protocol) => into_http(refusal.response(protocol), &id),
+                    None => with_id(refusal.rest_response().into_http(), &id),
+                };
+                Ok(response)
+            };
+            let head = match check_head(&parts, &*credentials, SystemTime::now(), max_skew, &scope) {
+                Ok(head) => head,
+                Err(refusal) => return refuse(refusal),
+            };
+            // Where the payload's hash is signed, the signature is checked
+            // before the body is read.
+            let early = match &head.payload {
+                Payload::FromBody => None,
+                Payload::Unsigned => Some(head.verify(&parts, UNSIGNED_PAYLOAD)),
+                Payload::Declared(declared) => Some(head.verify(&parts, declared)),
+            };
+            if let Some(Err(refusal)) = early {
+                return refuse(refusal);
+            }
             let body = match protocol {
-                Some(protocol) => {
-                    read_body(&parts, body, protocol).await.map_err(|refusal| Ok(into_http(refusal, &id)))
-                }
-                None => read_rest_body(&parts, body).await.map_err(refuse_rest),
+                Some(protocol) => read_body(&parts, body, protocol).await.map_err(|refusal| into_http(refusal, &id)),
+                None => read_rest_body(&parts, body).await.map_err(|refusal| with_id(refusal.into_http(), &id)),
             };
             let body = match body {
                 Ok(body) => Bytes::from(body),
-                Err(refused) => return refused,
+                Err(refused) => return Ok(refused),
             };
-            match verify(&parts, &body, &*credentials, SystemTime::now(), max_skew) {
-                Ok(caller) => {
-                    tracing::debug!(access_key_id = %caller.access_key_id, "signature verified");
-                    parts.extensions.insert(caller);
-                    std::future::poll_fn(|cx| inner.poll_ready(cx)).await?;
-                    inner.call(http::Request::from_parts(parts, Full::new(body))).await
+            let verified = match (early, &head.payload) {
+                (Some(Ok(caller)), Payload::Declared(declared)) => {
+                    check_declared_hash(declared, &hex(&Sha256::digest(&body))).map(|()| caller)
                 }
-                Err(refusal) => {
-                    tracing::debug!(refusal = refusal.type_name(), "signature refused");
-                    match protocol {
-                        Some(protocol) => Ok(into_http(refusal.response(protocol), &id)),
-                        None => refuse_rest(refusal.rest_response()),
-                    }
-                }
+                (Some(verified), _) => verified,
+                (None, _) => head.verify(&parts, &hex(&Sha256::digest(&body))),
+            };
+            let caller = match verified {
+                Ok(caller) => caller,
+                Err(refusal) => return refuse(refusal),
+            };
+            tracing::debug!(access_key_id = %caller.access_key_id, "signature verified");
+            // The service serves the path the signature covers.
+            if let std::borrow::Cow::Owned(path) = signed_path(parts.uri.path(), rules_for(&caller.service)) {
+                parts.uri = with_path(&parts.uri, &path);
             }
+            parts.extensions.insert(caller);
+            std::future::poll_fn(|cx| inner.poll_ready(cx)).await?;
+            inner.call(http::Request::from_parts(parts, Full::new(body))).await
         })
     }
+}
+
+/// `uri` with its path replaced by `path` (a path the request's own was
+/// normalised to, so as valid as it).
+fn with_path(uri: &http::Uri, path: &str) -> http::Uri {
+    let path_and_query = match uri.query() {
+        Some(query) => format!("{path}?{query}"),
+        None => path.to_string(),
+    };
+    let mut parts = uri.clone().into_parts();
+    match path_and_query.parse() {
+        Ok(path_and_query) => parts.path_and_query = Some(path_and_query),
+        Err(_) => return uri.clone(),
+    }
+    http::Uri::from_parts(parts).unwrap_or_else(|_| uri.clone())
 }
 
 /// The protocol of a request: awsJson when it names an operation in
@@ -461,9 +754,22 @@ mod tests {
 
     #[test]
     fn paths_and_queries_are_canonicalised_as_aws_does() {
-        assert_eq!(canonical_path("/"), "/");
-        assert_eq!(canonical_path("/a/./b/../c"), "/a/c");
-        assert_eq!(canonical_path("/a%20b"), "/a%2520b");
+        let normalised = |path| canonical_path(path, PathRules::Normalised);
+        assert_eq!(normalised("/"), "/");
+        assert_eq!(normalised("/a/./b/../c"), "/a/c");
+        assert_eq!(normalised("/a%20b"), "/a%2520b");
+        // AWS's test suite: get-slashes, get-slash-pointless-dot, get-relative-relative.
+        assert_eq!(normalised("//example//"), "/example/");
+        assert_eq!(normalised("/./"), "/");
+        assert_eq!(normalised("/example1/example2/../.."), "/");
+        assert_eq!(normalised("/a/b/."), "/a/b");
+        let as_sent = |path| canonical_path(path, PathRules::AsSent);
+        assert_eq!(as_sent("/bucket/x/../b//c"), "/bucket/x/../b//c");
+        assert_eq!(as_sent("/bucket/a%20b+c"), "/bucket/a%20b%2Bc");
+        assert_eq!(signed_path("/2015-03-31/functions/.", PathRules::Normalised), "/2015-03-31/functions");
+        assert_eq!(signed_path("/k/x/../b", PathRules::Normalised), "/k/b");
+        assert_eq!(signed_path("/k/x/../b", PathRules::AsSent), "/k/x/../b");
+        assert!(matches!(signed_path("/a/b/", PathRules::Normalised), std::borrow::Cow::Borrowed(_)));
         assert_eq!(canonical_query("b=2&a=1&a=0"), "a=0&a=1&b=2");
         assert_eq!(canonical_query("x=a%20b&y=~"), "x=a%20b&y=~");
         assert_eq!(canonical_query(""), "");

@@ -428,8 +428,11 @@ async fn large_bodies_that_stall_do_not_hold_the_large_place() {
 /// deadline.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_request_that_waits_too_long_for_a_place_is_refused_as_busy() {
-    let config =
-        ServerConfig { max_requests_in_flight: 1, queue_timeout: Duration::from_millis(300), ..ServerConfig::default() };
+    let config = ServerConfig {
+        max_requests_in_flight: 1,
+        queue_timeout: Duration::from_millis(300),
+        ..ServerConfig::default()
+    };
     let address = start(config).await;
     let slow = tokio::spawn(async move {
         let mut stream = TcpStream::connect(address).await.unwrap();
@@ -482,11 +485,8 @@ async fn bodies_arriving_are_held_to_a_budget_in_all() {
 /// long as it liked. A client must take its response at the floor's rate.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_that_does_not_take_its_response_is_cut_off() {
-    let config = ServerConfig {
-        min_send_rate: 16 << 20,
-        send_grace: Duration::from_millis(200),
-        ..ServerConfig::default()
-    };
+    let config =
+        ServerConfig { min_send_rate: 16 << 20, send_grace: Duration::from_millis(200), ..ServerConfig::default() };
     let address = start(config).await;
     let mut stream = TcpStream::connect(address).await.unwrap();
     send_head(&mut stream, address, "Big", 2, b"{}").await;

@@ -14,7 +14,7 @@ use tokio::net::TcpListener;
 
 const USAGE: &str = "\
 usage: ssm-server [--port PORT] [--host HOST] [--executions FILE] [--credentials KEY_ID:SECRET ...]
-                  [--allow-host NAME ...]
+                  [--region REGION] [--allow-host NAME ...]
 
   --port PORT        the port to listen on (default 4566; 0 picks a free one)
   --host HOST        the address to listen on (default 127.0.0.1)
@@ -25,6 +25,8 @@ usage: ssm-server [--port PORT] [--host HOST] [--executions FILE] [--credentials
                      (repeatable); without it, any caller is accepted, and only
                      requests for loopback hosts are answered (no web page can
                      call the server through DNS rebinding)
+  --region REGION    with --credentials, the region credentials must be scoped
+                     to, as an AWS endpoint's own (default us-east-1)
   --allow-host NAME  without --credentials, answer requests for this host name
                      or address too (repeatable)
   --max-windows N    maintenance windows the account may have (default 50,
@@ -41,6 +43,7 @@ fn main() -> ExitCode {
     let mut credentials = BTreeMap::new();
     let mut hosts = AllowedHosts::loopback();
     let mut quotas = store::Quotas::default();
+    let mut region = "us-east-1".to_string();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let value = args.next();
@@ -48,6 +51,7 @@ fn main() -> ExitCode {
             ("--port", Some(value)) => port = value,
             ("--host", Some(value)) => host = value,
             ("--allow-host", Some(value)) => hosts = hosts.and(&value),
+            ("--region", Some(value)) => region = value,
             ("--max-windows" | "--max-tasks-per-window", Some(value)) => {
                 let Ok(n) = value.parse::<usize>() else {
                     eprintln!("error: {arg} takes a number, not {value:?}");
@@ -117,7 +121,7 @@ fn main() -> ExitCode {
             serve(router, listener, config, shutdown).await
         } else {
             eprintln!("verifying SigV4 signatures for {} access key(s)", credentials.len());
-            let verified = tower_layer::Layer::layer(&SigV4Layer::new(credentials), router);
+            let verified = tower_layer::Layer::layer(&SigV4Layer::new(credentials).region(region), router);
             serve(verified, listener, ServerConfig::default(), shutdown).await
         };
         match served {

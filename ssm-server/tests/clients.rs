@@ -32,9 +32,14 @@ impl Server {
     }
 
     /// awscli signing with this access key id and secret.
-    fn aws_as(&self, (key, secret): (&str, &str), args: &[&str]) -> Output {
+    fn aws_as(&self, key: (&str, &str), args: &[&str]) -> Output {
+        self.aws_in("us-east-1", key, args)
+    }
+
+    /// awscli signing for `region`.
+    fn aws_in(&self, region: &str, (key, secret): (&str, &str), args: &[&str]) -> Output {
         Command::new("aws")
-            .args(["--endpoint-url", &self.url, "--region", "us-east-1", "--output", "json", "ssm"])
+            .args(["--endpoint-url", &self.url, "--region", region, "--output", "json", "ssm"])
             .args(args)
             .env("AWS_ACCESS_KEY_ID", key)
             .env("AWS_SECRET_ACCESS_KEY", secret)
@@ -194,6 +199,9 @@ fn sigv4_with_awscli_and_boto3() {
 
     let wrong = stderr(&server.aws_as(("AKIDSSMTEST", "not-the-secret"), &create));
     assert!(wrong.contains("An error occurred (InvalidSignatureException) when calling the CreateMaintenanceWindow operation: The request signature we calculated does not match"), "{wrong}");
+    // Scoped to another region than the server's (us-east-1 by default).
+    let elsewhere = stderr(&server.aws_in("eu-west-1", ("AKIDSSMTEST", "s3cret/KEY"), &create));
+    assert!(elsewhere.contains("(InvalidSignatureException) when calling the CreateMaintenanceWindow operation: Credential should be scoped to a valid region."), "{elsewhere}");
     let unknown = stderr(&server.aws_as(("AKIDNOBODY", "s3cret/KEY"), &create));
     assert!(unknown.contains("(UnrecognizedClientException) when calling the CreateMaintenanceWindow operation: The security token included in the request is invalid."), "{unknown}");
     let mut unsigned = create.to_vec();

@@ -291,6 +291,7 @@ pub fn router(cx: &FileCx<'_>, service: &Service) -> TokenStream {
     let trait_ident = ident(&service.trait_name);
     let router_ident = ident(&service.router_name);
     let name = &service.name;
+    let signing = super::service::signing_name(service, cx);
     let (operation, http_input_type, router) =
         (cx.runtime("rest::Operation"), cx.runtime("rest::HttpInput"), cx.runtime("rest::Router"));
     let (rest_router, routed_request, response) =
@@ -430,6 +431,8 @@ pub fn router(cx: &FileCx<'_>, service: &Service) -> TokenStream {
             fn routes(&self) -> &'static #router<&'static #operation> {
                 routes()
             }
+
+            #signing
 
             async fn call_operation(
                 &self,

@@ -128,6 +128,7 @@ pub fn module(service: &Service) -> TokenStream {
         .filter(|op| op.gzip_requests && op.event_stream.is_none())
         .map(|op| op.name.as_str())
         .collect();
+    let signing = signing_name(service, &cx);
     let gzip = (!gzipped.is_empty()).then(|| {
         quote! {
             fn accepts_gzip(&self, target: &str) -> bool {
@@ -181,6 +182,8 @@ pub fn module(service: &Service) -> TokenStream {
                 #name
             }
 
+            #signing
+
             #gzip
 
             async fn route(&self, context: #context, target: #option<&str>, body: &[u8]) -> #response {
@@ -194,6 +197,19 @@ pub fn module(service: &Service) -> TokenStream {
         #tower_impl
     };
     finish(service, &cx, protocol_name, &methods, preamble, router)
+}
+
+/// The router's `signing_name` method, for both protocols: the service's
+/// SigV4 signing name, which requests verified by a SigV4 layer must be
+/// scoped to. Nothing (the trait's `None`) for a service without one.
+pub(super) fn signing_name(service: &Service, cx: &FileCx<'_>) -> TokenStream {
+    let Some(signing_name) = &service.signing_name else { return TokenStream::new() };
+    let (option, some) = (cx.std("option::Option"), cx.std("option::Option::Some"));
+    quote! {
+        fn signing_name(&self) -> #option<&'static str> {
+            #some(#signing_name)
+        }
+    }
 }
 
 /// The router type both protocols share: the struct over an `Arc` of the

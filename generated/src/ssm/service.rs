@@ -4905,6 +4905,10 @@ impl<S: AmazonSsm> Router for AmazonSsmRouter<S> {
         "AmazonSSM"
     }
 
+    fn signing_name(&self) -> Option<&'static str> {
+        Some("ssm")
+    }
+
     async fn route(
         &self,
         context: RequestContext,

@@ -85,6 +85,14 @@ pub trait RestRouter: Clone + Send + Sync + 'static {
     /// The service's routes, built once.
     fn routes(&self) -> &'static Router<&'static Operation>;
 
+    /// The name SigV4 credentials for the service are scoped to (the
+    /// model's `@aws.auth#sigv4` `name`), if it has one: a request that a
+    /// SigV4 layer verified for another service is refused
+    /// (`InvalidSignatureException`).
+    fn signing_name(&self) -> Option<&'static str> {
+        None
+    }
+
     /// Calls `operation` with `request`; never panics (see [`contain_panics`]).
     fn call_operation(
         &self,
@@ -123,6 +131,10 @@ where
             if let Err(refusal) = crate::http::check_host(&parts) {
                 return error_with_message(refusal.status(), refusal.type_name(), refusal.message());
             }
+        }
+        #[cfg(feature = "sigv4")]
+        if let Some(refusal) = crate::sigv4::wrong_service(&parts, router.signing_name()) {
+            return refusal.rest_response();
         }
         let found = match routed {
             Ok(found) => found,

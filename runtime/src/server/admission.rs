@@ -17,8 +17,8 @@ use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 
-use super::connections::{Connections, Watch};
 use super::body::ServerBusy;
+use super::connections::{Connections, Watch};
 
 /// What every request's admission shares.
 pub(super) struct Admission {

@@ -235,7 +235,8 @@ impl<I> Deadlines<I> {
         self.sending_up_to_date();
         let now = Instant::now();
         let since = *self.sending.waiting_since.get_or_insert(now);
-        let allowance = self.floor.grace + Duration::from_secs_f64(self.sending.written as f64 / self.floor.rate as f64);
+        let allowance =
+            self.floor.grace + Duration::from_secs_f64(self.sending.written as f64 / self.floor.rate as f64);
         let deadline = since + allowance.saturating_sub(self.sending.waited);
         if self.write_armed_for != Some(deadline) {
             self.write_timer.as_mut().reset(deadline);

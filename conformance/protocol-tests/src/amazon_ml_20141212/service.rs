@@ -99,6 +99,10 @@ impl<S: AmazonMl20141212> Router for AmazonMl20141212Router<S> {
         "AmazonML_20141212"
     }
 
+    fn signing_name(&self) -> Option<&'static str> {
+        Some("machinelearning")
+    }
+
     async fn route(
         &self,
         context: RequestContext,

@@ -117,6 +117,10 @@ impl<S: BackplaneControlService> RestRouter for BackplaneControlServiceRouter<S>
         routes()
     }
 
+    fn signing_name(&self) -> Option<&'static str> {
+        Some("apigateway")
+    }
+
     async fn call_operation(
         &self,
         context: RequestContext,

@@ -180,6 +180,10 @@ impl<S: Glacier> RestRouter for GlacierRouter<S> {
         routes()
     }
 
+    fn signing_name(&self) -> Option<&'static str> {
+        Some("glacier")
+    }
+
     async fn call_operation(
         &self,
         context: RequestContext,

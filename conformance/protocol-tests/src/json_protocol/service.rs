@@ -549,6 +549,10 @@ impl<S: JsonProtocol> Router for JsonProtocolRouter<S> {
         "JsonProtocol"
     }
 
+    fn signing_name(&self) -> Option<&'static str> {
+        Some("jsonprotocol")
+    }
+
     fn accepts_gzip(&self, target: &str) -> bool {
         operation_name(Some(target), "JsonProtocol")
             .is_some_and(|operation| matches!(operation, "PutWithContentEncoding"))

@@ -512,6 +512,10 @@ impl<S: JsonRpc10> Router for JsonRpc10Router<S> {
         "JsonRpc10"
     }
 
+    fn signing_name(&self) -> Option<&'static str> {
+        Some("jsonrpc10")
+    }
+
     fn accepts_gzip(&self, target: &str) -> bool {
         operation_name(Some(target), "JsonRpc10")
             .is_some_and(|operation| matches!(operation, "PutWithContentEncoding"))

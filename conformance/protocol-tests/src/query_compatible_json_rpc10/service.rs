@@ -97,6 +97,10 @@ impl<S: QueryCompatibleJsonRpc10> Router for QueryCompatibleJsonRpc10Router<S> {
         "QueryCompatibleJsonRpc10"
     }
 
+    fn signing_name(&self) -> Option<&'static str> {
+        Some("querycompatiblejsonrpc10")
+    }
+
     async fn route(
         &self,
         context: RequestContext,

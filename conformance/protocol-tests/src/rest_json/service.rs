@@ -3894,6 +3894,10 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
         routes()
     }
 
+    fn signing_name(&self) -> Option<&'static str> {
+        Some("restjson")
+    }
+
     async fn call_operation(
         &self,
         context: RequestContext,

@@ -2296,6 +2296,10 @@ impl<S: DynamoDb20120810> Router for DynamoDb20120810Router<S> {
         "DynamoDB_20120810"
     }
 
+    fn signing_name(&self) -> Option<&'static str> {
+        Some("dynamodb")
+    }
+
     async fn route(
         &self,
         context: RequestContext,

@@ -955,6 +955,10 @@ impl<S: AmazonSqs> Router for AmazonSqsRouter<S> {
         "AmazonSQS"
     }
 
+    fn signing_name(&self) -> Option<&'static str> {
+        Some("sqs")
+    }
+
     async fn route(
         &self,
         context: RequestContext,

@@ -22,12 +22,14 @@ usage: lambda-server [--port PORT] [--host HOST] [--credentials KEY_ID:SECRET ..
   --host HOST        the address to listen on (default 127.0.0.1)
   --credentials KEY_ID:SECRET
                      verify requests' SigV4 signatures, accepting this access key
-                     (repeatable); without it, any caller is accepted, and only
+                     (repeatable) with credentials scoped to us-east-1, the region
+                     its ARNs name; without it, any caller is accepted, and only
                      requests for loopback hosts are answered
   --allow-host NAME  without --credentials, answer requests for this host name
                      or address too (repeatable)
 
-Prints `lambda-server listening on http://<address>`, then serves until Ctrl-C.";
+Prints `lambda-server listening on http://<address>`, then serves until SIGINT
+(Ctrl-C) or SIGTERM.";
 
 fn main() -> ExitCode {
     let mut port = "9001".to_string();
@@ -102,7 +104,9 @@ async fn run(host: &str, port: &str, hosts: AllowedHosts, credentials: BTreeMap<
         serve(router, listener, config, shutdown).await
     } else {
         eprintln!("verifying SigV4 signatures for {} access key(s)", credentials.len());
-        let verified = tower_layer::Layer::layer(&SigV4Layer::new(credentials), router);
+        // Its ARNs name us-east-1: credentials must be scoped to it, as an
+        // AWS endpoint holds them to its own region.
+        let verified = tower_layer::Layer::layer(&SigV4Layer::new(credentials).region(store::REGION), router);
         serve(verified, listener, ServerConfig::default(), shutdown).await
     };
     match served {

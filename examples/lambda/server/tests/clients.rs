@@ -113,6 +113,33 @@ impl Drop for Server {
     }
 }
 
+/// The headers botocore's SigV4 signer adds to `method path` on `server`
+/// for Lambda in us-east-1, signed now with `key`.
+fn botocore_signed_headers(
+    server: &Server,
+    method: &str,
+    path: &str,
+    (key, secret): (&str, &str),
+) -> Vec<(String, String)> {
+    let script = "import sys\n\
+        from botocore.auth import SigV4Auth\n\
+        from botocore.awsrequest import AWSRequest\n\
+        from botocore.credentials import Credentials\n\
+        method, url, key, secret = sys.argv[1:]\n\
+        request = AWSRequest(method=method, url=url)\n\
+        SigV4Auth(Credentials(key, secret), 'lambda', 'us-east-1').add_auth(request)\n\
+        for name in ('X-Amz-Date', 'Authorization'):\n\
+        \x20   print(name + ': ' + request.headers[name])\n";
+    let url = format!("{}{path}", server.url);
+    let output = Command::new("python3").args(["-c", script, method, &url, key, secret]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| line.split_once(": ").map(|(n, v)| (n.to_string(), v.to_string())).unwrap())
+        .collect()
+}
+
 /// The value of the header `name` in a response's `head`.
 fn header(head: &str, name: &str) -> Option<String> {
     head.lines().find_map(|line| {
@@ -493,6 +520,14 @@ fn sigv4_with_awscli() {
     assert!(unknown.contains("(UnrecognizedClientException)"), "{unknown}");
     let unsigned = stderr(&server.aws_as(key, &["list-functions", "--no-sign-request"]));
     assert!(unsigned.contains("(MissingAuthenticationTokenException)"), "{unsigned}");
+    // The path served is the path signed: a ListFunctions signed by
+    // botocore and sent as `/2015-03-31/functions/.` was served as
+    // GetFunction(".").
+    let signed = botocore_signed_headers(&server, "GET", "/2015-03-31/functions", key);
+    let headers: Vec<(&str, &str)> = signed.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect();
+    let (status, _, body) = server.raw("GET", "/2015-03-31/functions/.", &headers, b"");
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["Functions"][0]["FunctionName"], "echo", "{body}");
     // As Lambda answers them: 403, the name in X-Amzn-Errortype.
     let (status, head, body) = server.raw("GET", "/2015-03-31/functions", &[], b"");
     assert_eq!(

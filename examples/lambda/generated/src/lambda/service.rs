@@ -763,6 +763,10 @@ impl<S: AwsGirApiService> RestRouter for AwsGirApiServiceRouter<S> {
         routes()
     }
 
+    fn signing_name(&self) -> Option<&'static str> {
+        Some("lambda")
+    }
+
     async fn call_operation(
         &self,
         context: RequestContext,
