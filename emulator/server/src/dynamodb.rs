@@ -25,7 +25,7 @@ use emulator_generated::dynamodb::types::{
     ReturnValue, ScalarAttributeType, TableDescription, TableStatus,
 };
 use emulator_generated::runtime::context::RequestContext;
-use emulator_generated::runtime::{Operation, UnmodelledError};
+use emulator_generated::runtime::{Operation, UnmodelledError, excerpt};
 
 use crate::ids::Ids;
 use crate::{ACCOUNT_ID, REGION, now};
@@ -307,7 +307,9 @@ impl std::fmt::Display for KeyError {
                 "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain \
                  an empty {kind} value. Key: {name}"
             ),
-            KeyError::NotANumber(text) => write!(f, "The parameter cannot be converted to a numeric value: {text}"),
+            KeyError::NotANumber(text) => {
+                write!(f, "The parameter cannot be converted to a numeric value: {}", excerpt(text))
+            }
         }
     }
 }

@@ -11,7 +11,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use emulator_generated::runtime::context::RequestContext;
-use emulator_generated::runtime::{Blob, Operation, Unit, UnmodelledError};
+use emulator_generated::runtime::{Blob, Operation, Unit, UnmodelledError, excerpt};
 use emulator_generated::sqs::error::{
     InvalidAttributeValue, InvalidMessageContents, QueueDoesNotExist, QueueNameExists, ReceiptHandleIsInvalid,
 };
@@ -165,9 +165,10 @@ fn check_send_message(input: &SendMessageRequest) -> Result<(), Refusal> {
             return Err(Refusal::Invalid(
                 "InvalidParameterValue",
                 format!(
-                    "The message attribute '{name}' must contain non-empty message attribute value for message \
+                    "The message attribute '{}' must contain non-empty message attribute value for message \
                      attribute type '{}'.",
-                    value.data_type
+                    excerpt(name),
+                    excerpt(&value.data_type)
                 ),
             ));
         }
@@ -437,7 +438,7 @@ impl AmazonSqs for Sqs {
             None => Err(ReceiptHandleIsInvalid {
                 message: Some(format!(
                     "The input receipt handle \"{}\" is not a valid receipt handle.",
-                    input.receipt_handle
+                    excerpt(&input.receipt_handle)
                 )),
             }
             .into()),

@@ -504,3 +504,40 @@ fn sigint_and_sigterm_stop_the_emulator_once_requests_in_flight_are_answered() {
         assert!(TcpStream::connect(&address).is_err(), "{address} still accepts connections");
     }
 }
+
+/// Errors quote at most an excerpt of what a client sent: a 1 MB receipt
+/// handle came back whole in DeleteMessage's error, and so did the
+/// emulator's other checks' subjects.
+#[test]
+fn no_error_quotes_a_clients_input_whole() {
+    let emulator = Emulator::start();
+    let url = &emulator.url;
+    let huge = "h".repeat(1 << 20);
+    let (status, _, created) = post(url, "1.0", "AmazonSQS.CreateQueue", r#"{"QueueName": "echo"}"#);
+    assert_eq!(status, 200, "{created}");
+    let queue = created["QueueUrl"].as_str().unwrap();
+    let answers = [
+        post(url, "1.0", "AmazonSQS.DeleteMessage", &json!({"QueueUrl": queue, "ReceiptHandle": huge}).to_string()),
+        post(
+            url,
+            "1.0",
+            "AmazonSQS.SendMessage",
+            &json!({"QueueUrl": queue, "MessageBody": "x", "MessageAttributes": {huge.clone(): {"DataType": huge}}})
+                .to_string(),
+        ),
+    ];
+    let table = json!({
+        "TableName": "Numbers",
+        "AttributeDefinitions": [{"AttributeName": "n", "AttributeType": "N"}],
+        "KeySchema": [{"AttributeName": "n", "KeyType": "HASH"}],
+        "BillingMode": "PAY_PER_REQUEST",
+    });
+    assert_eq!(post(url, "1.0", "DynamoDB_20120810.CreateTable", &table.to_string()).0, 200);
+    let item = json!({"TableName": "Numbers", "Item": {"n": {"N": huge}}}).to_string();
+    let put = post(url, "1.0", "DynamoDB_20120810.PutItem", &item);
+    for (status, _, body) in answers.iter().chain([&put]) {
+        assert!(matches!(status, 400 | 404), "{status}: {body}");
+        let message = body["message"].as_str().unwrap_or_default();
+        assert!(!message.is_empty() && message.len() < 400, "{} bytes: {}", message.len(), &message[..100]);
+    }
+}

@@ -217,11 +217,12 @@ fn check_head(parts: &http::request::Parts, operation: &Operation) -> Option<Res
         (Some(ANY_MEDIA_TYPE), _) => None,
         (_, Some(Err(_))) => Some(unsupported("the request's Content-Type is not readable")),
         // A media type for no body at all says nothing.
-        (None, Some(Ok(declared))) if has_body => {
-            Some(unsupported(&format!("the operation takes no body, but the request declares {declared}")))
-        }
+        (None, Some(Ok(declared))) if has_body => Some(unsupported(&format!(
+            "the operation takes no body, but the request declares {}",
+            crate::excerpt(&declared)
+        ))),
         (Some(expected), Some(Ok(declared))) if declared != expected => {
-            Some(unsupported(&format!("the operation's body is {expected}, not {declared}")))
+            Some(unsupported(&format!("the operation's body is {expected}, not {}", crate::excerpt(&declared))))
         }
         (Some(expected), None) if !raw && has_body => {
             Some(unsupported(&format!("the request has a body but no Content-Type; send {expected}")))
@@ -333,6 +334,22 @@ mod tests {
         };
         assert_eq!(check(&JSON_INPUT, &[]), 200);
         assert_eq!(check(&NO_INPUT, &[("content-type", "application/json")]), 200);
+    }
+
+    /// The media type a request declares was quoted whole in the 415.
+    #[test]
+    fn a_refused_media_type_is_quoted_as_an_excerpt() {
+        let declared = format!("application/{}", "x".repeat(300_000));
+        let (parts, ()) = http::Request::builder()
+            .header("content-length", "5")
+            .header("content-type", declared)
+            .body(())
+            .unwrap()
+            .into_parts();
+        let refusal = check_head(&parts, &operation(&JSON_INPUT)).expect("refused");
+        assert_eq!(refusal.status, 415);
+        let length = refusal.body.exact_len().expect("a whole body");
+        assert!(length < 300, "{length} bytes");
     }
 
     #[test]

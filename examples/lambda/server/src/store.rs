@@ -105,6 +105,16 @@ pub fn function_arn(name: &str) -> String {
     format!("arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}")
 }
 
+/// The most of an invocation's log `X-Amz-Log-Result` carries, as Lambda
+/// has it: its last 4 KB.
+const LOG_TAIL_BYTES: usize = 4 << 10;
+
+/// The last [`LOG_TAIL_BYTES`] of `log`: a client context of any size
+/// came back whole in a response header.
+fn log_tail(log: &[u8]) -> &[u8] {
+    &log[log.len().saturating_sub(LOG_TAIL_BYTES)..]
+}
+
 /// What a `FunctionName` names: a function by name, and a qualifier if it
 /// carries one. Lambda takes a name (`my-function`), a name with a
 /// qualifier (`my-function:live`), a full ARN
@@ -583,7 +593,7 @@ impl AwsGirApiService for InMemoryLambda {
                 log.push_str(&format!("client context: {}\n", String::from_utf8_lossy(&decoded)));
             }
             log.push_str(&format!("END RequestId: {id}\nREPORT RequestId: {id}\tDuration: 0.01 ms\n"));
-            response.log_result = Some(Blob::new(log.into_bytes()).to_base64());
+            response.log_result = Some(Blob::new(log_tail(log.as_bytes()).to_vec()).to_base64());
         }
         response.payload = Some(Blob::new(result));
         Ok(response)

@@ -611,3 +611,24 @@ fn sigterm_stops_the_server_once_requests_in_flight_are_answered() {
     assert!(status.success(), "{status}");
     assert!(TcpStream::connect(&server.address).is_err(), "still accepting");
 }
+
+/// `X-Amz-Log-Result` carries the log's last 4 KB, as Lambda's does: a
+/// 267 KB client context came back whole in it.
+#[test]
+fn the_log_tail_is_bounded() {
+    let server = Server::start("log-tail");
+    write_package(&server.file("package.zip"));
+    create(&server, "echo");
+    let context = Blob::new(format!("{{\"custom\": \"{}\"}}", "c".repeat(200_000)).into_bytes()).to_base64();
+    let (status, head, _) = server.raw(
+        "POST",
+        "/2015-03-31/functions/echo/invocations",
+        &[("X-Amz-Log-Type", "Tail"), ("X-Amz-Client-Context", &context)],
+        b"{}",
+    );
+    assert_eq!(status, 200, "{}", &head[..head.len().min(300)]);
+    let log = header(&head, "x-amz-log-result").expect("a log");
+    assert!(log.len() <= 4 << 10 << 1, "{} bytes", log.len());
+    let log = Blob::from_base64(&log).unwrap().into_inner();
+    assert!(String::from_utf8_lossy(&log).ends_with("Duration: 0.01 ms\n"));
+}
