@@ -24,7 +24,11 @@ use tracing::Instrument;
 use crate::context::{RequestContext, RequestId};
 use crate::service::{AwsJson, Response, Router, error_response, unknown_operation};
 
+mod coding;
 mod hosts;
+
+pub(crate) use coding::{Coding, UnsupportedCoding, content_coding};
+use coding::{GunzipError, gunzip};
 
 pub use ::http::Request;
 pub use hosts::AllowedHosts;
@@ -53,7 +57,7 @@ pub const DEFAULT_BODY_LIMIT: usize = 8 << 20;
 pub struct BodyLimit(pub usize);
 
 /// The body limit of the request with `parts`.
-fn body_limit(parts: &http::request::Parts) -> usize {
+pub(crate) fn body_limit(parts: &http::request::Parts) -> usize {
     parts.extensions.get::<BodyLimit>().map_or(DEFAULT_BODY_LIMIT, |limit| limit.0)
 }
 
@@ -99,9 +103,9 @@ where
             }
         }
         let body = match read_body(&parts, body, protocol).await {
-            Ok(body) if gzipped => match gunzip(&parts, &body, protocol) {
+            Ok(body) if gzipped => match gunzip_body(&parts, &body) {
                 Ok(body) => body,
-                Err(refusal) => return refusal,
+                Err(refusal) => return refusal.aws_json(protocol),
             },
             Ok(body) => body,
             Err(refusal) => return refusal,
@@ -150,17 +154,11 @@ fn check_head(
         let text = format!("requests are sent with Content-Type: {}", protocol.content_type());
         return Err(error(protocol, 415, "UnsupportedMediaTypeException", &text));
     }
-    // The codings applied, in order, identity aside.
-    let mut codings = Vec::new();
-    for value in parts.headers.get_all(http::header::CONTENT_ENCODING) {
-        let Ok(value) = value.to_str() else { return Err(unsupported_coding(protocol)) };
-        let applied = value.split(',').map(str::trim).filter(|coding| !coding.eq_ignore_ascii_case("identity"));
-        codings.extend(applied.map(str::to_ascii_lowercase));
-    }
-    match codings.as_slice() {
-        [] => Ok(false),
-        [gzip] if gzip == "gzip" && gzip_allowed => Ok(true),
-        _ => Err(unsupported_coding(protocol)),
+    match content_coding(&parts.headers, gzip_allowed, false) {
+        Ok(coding) => Ok(coding == Coding::Gzip),
+        Err(UnsupportedCoding) => {
+            Err(error(protocol, 415, "UnsupportedMediaTypeException", UnsupportedCoding::MESSAGE))
+        }
     }
 }
 
@@ -213,25 +211,18 @@ pub(crate) fn check_host(parts: &http::request::Parts) -> Result<(), HostRefusal
     Ok(())
 }
 
-fn unsupported_coding(protocol: AwsJson) -> Response {
-    let text = "the request's Content-Encoding is not accepted for this operation";
-    error(protocol, 415, "UnsupportedMediaTypeException", text)
+/// `body` gzip-decoded within the [`BodyLimit`] of the request with
+/// `parts`: a body that is not gzip is a `SerializationException`, one that
+/// inflates past the limit a 413.
+pub(crate) fn gunzip_body(parts: &http::request::Parts, body: &[u8]) -> Result<Vec<u8>, BodyRefusal> {
+    let limit = body_limit(parts);
+    gunzip(body, limit).map_err(|e| match e {
+        GunzipError::NotGzip => BodyRefusal::NotGzip,
+        GunzipError::TooLarge => BodyRefusal::TooLarge(limit),
+    })
 }
 
-/// `body` gzip-decoded, within the [`BodyLimit`] of the request with
-/// `parts` (so a small body that inflates to gigabytes is refused as
-/// soon as it passes the limit).
-fn gunzip(parts: &http::request::Parts, body: &[u8], protocol: AwsJson) -> Result<Vec<u8>, Response> {
-    use std::io::Read as _;
-    let limit = body_limit(parts);
-    let mut decoded = Vec::with_capacity(body.len().saturating_mul(4).min(limit));
-    let read = flate2::read::MultiGzDecoder::new(body).take(limit as u64 + 1).read_to_end(&mut decoded);
-    match read {
-        Err(_) => Err(error(protocol, 400, "SerializationException", "the request body is not valid gzip")),
-        Ok(_) if decoded.len() > limit => Err(too_large(protocol, limit)),
-        Ok(_) => Ok(decoded),
-    }
-}
+const NOT_GZIP: &str = "the request body is not valid gzip";
 
 /// Why a request body was not read.
 pub(crate) enum BodyRefusal {
@@ -245,6 +236,8 @@ pub(crate) enum BodyRefusal {
     Busy(String),
     /// The connection failed while it was read.
     Unreadable,
+    /// It says it is gzipped, and is not.
+    NotGzip,
 }
 
 impl BodyRefusal {
@@ -254,6 +247,7 @@ impl BodyRefusal {
             BodyRefusal::TooLarge(limit) => too_large(protocol, limit),
             BodyRefusal::TimedOut(text) => error(protocol, 408, "RequestTimeoutException", &text),
             BodyRefusal::Busy(text) => error(protocol, 503, "ServiceUnavailableException", &text),
+            BodyRefusal::NotGzip => error(protocol, 400, "SerializationException", NOT_GZIP),
             BodyRefusal::Unreadable => {
                 error(protocol, 400, "SerializationException", "the request body could not be read")
             }
@@ -271,6 +265,7 @@ impl BodyRefusal {
             ),
             BodyRefusal::TimedOut(text) => error_with_message(408, "RequestTimeoutException", &text),
             BodyRefusal::Busy(text) => error_with_message(503, "ServiceUnavailableException", &text),
+            BodyRefusal::NotGzip => error_with_message(400, "SerializationException", NOT_GZIP),
             BodyRefusal::Unreadable => {
                 error_with_message(400, "SerializationException", "the request body could not be read")
             }

@@ -294,6 +294,21 @@ pub fn router(cx: &FileCx<'_>, service: &Service) -> TokenStream {
     let signing = super::service::signing_name(service, cx);
     let (operation, http_input_type, router) =
         (cx.runtime("rest::Operation"), cx.runtime("rest::HttpInput"), cx.runtime("rest::Router"));
+    // Only services with `@requestCompression` operations say which; a
+    // streaming input is handed on undecoded, so it takes no gzip.
+    let gzipped: Vec<&str> = service
+        .operations
+        .iter()
+        .filter(|op| op.gzip_requests && op.event_stream.is_none() && streams_input(cx, op).is_none())
+        .map(|op| op.name.as_str())
+        .collect();
+    let gzip = (!gzipped.is_empty()).then(|| {
+        quote! {
+            fn accepts_gzip(&self, operation: &'static #operation) -> bool {
+                matches!(operation.name, #(#gzipped)|*)
+            }
+        }
+    });
     let (rest_router, routed_request, response) =
         (cx.runtime("rest::RestRouter"), cx.runtime("rest::RoutedRequest"), cx.runtime("rest::Response"));
     let (context, uri_pattern, once_lock) =
@@ -433,6 +448,8 @@ pub fn router(cx: &FileCx<'_>, service: &Service) -> TokenStream {
             }
 
             #signing
+
+            #gzip
 
             async fn call_operation(
                 &self,

@@ -85,6 +85,14 @@ pub trait RestRouter: Clone + Send + Sync + 'static {
     /// The service's routes, built once.
     fn routes(&self) -> &'static Router<&'static Operation>;
 
+    /// Whether the body of a request for `operation` may come gzipped
+    /// (`Content-Encoding: gzip`): the operation has `@requestCompression`
+    /// in the model, and its input is not a stream.
+    fn accepts_gzip(&self, operation: &'static Operation) -> bool {
+        let _ = operation;
+        false
+    }
+
     /// The name SigV4 credentials for the service are scoped to (the
     /// model's `@aws.auth#sigv4` `name`), if it has one: a request that a
     /// SigV4 layer verified for another service is refused
@@ -144,6 +152,11 @@ where
         if let Some(refusal) = check_head(&parts, operation) {
             return refusal;
         }
+        let gzip = router.accepts_gzip(operation) && !operation.streaming;
+        let coding = match crate::http::content_coding(&parts.headers, gzip, binds_content_encoding(operation)) {
+            Ok(coding) => coding,
+            Err(crate::http::UnsupportedCoding) => return unsupported(crate::http::UnsupportedCoding::MESSAGE),
+        };
         let labels = found.labels;
         let query = parts.uri.query().map(str::to_string);
         let (body, stream) = if operation.streaming {
@@ -151,6 +164,10 @@ where
             (Vec::new(), Some(ByteStream::from_body(crate::http::bytes_body(body))))
         } else {
             match crate::http::read_rest_body(&parts, body).await {
+                Ok(body) if coding == crate::http::Coding::Gzip => match crate::http::gunzip_body(&parts, &body) {
+                    Ok(body) => (body, None),
+                    Err(refusal) => return refusal.rest_json(),
+                },
                 Ok(body) => (body, None),
                 Err(refusal) => return refusal,
             }
@@ -164,6 +181,13 @@ where
     .instrument(span)
     .await;
     crate::http::with_id(response.into_http(), &request_id)
+}
+
+/// Whether `operation` binds `Content-Encoding` to an input member, which
+/// then holds the codings a client applied itself.
+fn binds_content_encoding(operation: &Operation) -> bool {
+    let content_encoding = |name: &str| name.eq_ignore_ascii_case("content-encoding");
+    operation.input.bound.iter().any(|bound| matches!(bound.location, Location::Header(name) if content_encoding(name)))
 }
 
 /// The answer to a request that matches no route.
@@ -440,5 +464,85 @@ mod tests {
             answer("/no-such-route", Some("localhost")).await,
             (404, Some("UnknownOperationException".to_string()))
         );
+    }
+
+    static BLOB: Operation = Operation { name: "Plain", index: 0, input: &BLOB_INPUT, output: None, streaming: false };
+    static GZIPPED: Operation =
+        Operation { name: "Gzipped", index: 1, input: &BLOB_INPUT, output: None, streaming: false };
+
+    /// A router whose operations answer the length of the body they were
+    /// given: `POST /plain`, and `POST /gzipped`, which takes gzip.
+    #[derive(Clone)]
+    struct Lengths;
+
+    impl RestRouter for Lengths {
+        fn service_name(&self) -> &'static str {
+            "Lengths"
+        }
+
+        fn routes(&self) -> &'static Router<&'static Operation> {
+            static ROUTES: std::sync::OnceLock<Router<&'static Operation>> = std::sync::OnceLock::new();
+            ROUTES.get_or_init(|| {
+                Router::new([
+                    ("POST", "/plain".parse().unwrap(), &BLOB),
+                    ("POST", "/gzipped".parse().unwrap(), &GZIPPED),
+                ])
+                .unwrap()
+            })
+        }
+
+        fn accepts_gzip(&self, operation: &'static Operation) -> bool {
+            operation.name == "Gzipped"
+        }
+
+        async fn call_operation(&self, _: RequestContext, _: &'static Operation, request: RoutedRequest) -> Response {
+            let mut response = Response::new(200);
+            response.body = ByteStream::from(request.body.len().to_string().into_bytes());
+            response
+        }
+    }
+
+    /// The status and body of `POST path` with `body` and `Content-Encoding`s.
+    async fn post(path: &str, codings: &[&str], body: Vec<u8>) -> (u16, String) {
+        use http_body_util::BodyExt;
+        let mut request = http::Request::post(path).header("host", "localhost");
+        for coding in codings {
+            request = request.header("content-encoding", *coding);
+        }
+        let request = request.body(http_body_util::Full::new(bytes::Bytes::from(body))).unwrap();
+        let response = handle(&Lengths, request).await;
+        let status = response.status().as_u16();
+        let body = response.into_body().into_body().collect().await.unwrap().to_bytes();
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(bytes).unwrap();
+        encoder.finish().unwrap()
+    }
+
+    /// restJson1 ignored `Content-Encoding`: a plain body labelled `gzip`
+    /// or `br` was read as plain, and gzip was never decoded. Now the rule
+    /// is awsJson's: gzip where the operation takes it, decoded within the
+    /// body limit; anything else 415.
+    #[tokio::test]
+    async fn bodies_are_decoded_as_their_coding_says_or_refused() {
+        assert_eq!(post("/plain", &[], b"hello".to_vec()).await, (200, "5".to_string()));
+        assert_eq!(post("/plain", &["identity"], b"hello".to_vec()).await, (200, "5".to_string()));
+        for coding in ["gzip", "br", "deflate"] {
+            assert_eq!(post("/plain", &[coding], b"hello".to_vec()).await.0, 415, "{coding}");
+        }
+        assert_eq!(post("/gzipped", &["gzip"], gzip(b"hello, world")).await, (200, "12".to_string()));
+        assert_eq!(post("/gzipped", &[], b"hello".to_vec()).await, (200, "5".to_string()));
+        assert_eq!(post("/gzipped", &["br"], b"hello".to_vec()).await.0, 415);
+        let (status, body) = post("/gzipped", &["gzip"], b"not gzip".to_vec()).await;
+        assert_eq!(status, 400, "{body}");
+        assert!(body.contains("not valid gzip"), "{body}");
+        // A small body that inflates past the limit (8 MiB).
+        let bomb = gzip(&vec![0; 9 << 20]);
+        assert!(bomb.len() < 64 << 10);
+        assert_eq!(post("/gzipped", &["gzip"], bomb).await.0, 413);
     }
 }

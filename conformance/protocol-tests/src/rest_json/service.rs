@@ -3898,6 +3898,10 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
         Some("restjson")
     }
 
+    fn accepts_gzip(&self, operation: &'static Operation) -> bool {
+        matches!(operation.name, "PutWithContentEncoding")
+    }
+
     async fn call_operation(
         &self,
         context: RequestContext,
