@@ -28,7 +28,7 @@ mod coding;
 mod hosts;
 
 pub(crate) use coding::{Coding, UnsupportedCoding, content_coding};
-use coding::{GunzipError, gunzip};
+use coding::{GunzipError, MAX_GZIP_MEMBERS, gunzip};
 
 pub use ::http::Request;
 pub use hosts::AllowedHosts;
@@ -217,12 +217,15 @@ pub(crate) fn check_host(parts: &http::request::Parts) -> Result<(), HostRefusal
 pub(crate) fn gunzip_body(parts: &http::request::Parts, body: &[u8]) -> Result<Vec<u8>, BodyRefusal> {
     let limit = body_limit(parts);
     gunzip(body, limit).map_err(|e| match e {
-        GunzipError::NotGzip => BodyRefusal::NotGzip,
+        GunzipError::NotGzip => BodyRefusal::NotGzip(NOT_GZIP),
+        GunzipError::TooManyMembers => BodyRefusal::NotGzip(TOO_MANY_MEMBERS),
         GunzipError::TooLarge => BodyRefusal::TooLarge(limit),
     })
 }
 
 const NOT_GZIP: &str = "the request body is not valid gzip";
+const TOO_MANY_MEMBERS: &str = "the request body has more gzip members than the server takes (64)";
+const _: () = assert!(MAX_GZIP_MEMBERS == 64, "TOO_MANY_MEMBERS names the bound");
 
 /// Why a request body was not read.
 pub(crate) enum BodyRefusal {
@@ -236,8 +239,8 @@ pub(crate) enum BodyRefusal {
     Busy(String),
     /// The connection failed while it was read.
     Unreadable,
-    /// It says it is gzipped, and is not.
-    NotGzip,
+    /// It says it is gzipped, and is not (or has too many members): why.
+    NotGzip(&'static str),
 }
 
 impl BodyRefusal {
@@ -247,7 +250,7 @@ impl BodyRefusal {
             BodyRefusal::TooLarge(limit) => too_large(protocol, limit),
             BodyRefusal::TimedOut(text) => error(protocol, 408, "RequestTimeoutException", &text),
             BodyRefusal::Busy(text) => error(protocol, 503, "ServiceUnavailableException", &text),
-            BodyRefusal::NotGzip => error(protocol, 400, "SerializationException", NOT_GZIP),
+            BodyRefusal::NotGzip(why) => error(protocol, 400, "SerializationException", why),
             BodyRefusal::Unreadable => {
                 error(protocol, 400, "SerializationException", "the request body could not be read")
             }
@@ -265,7 +268,7 @@ impl BodyRefusal {
             ),
             BodyRefusal::TimedOut(text) => error_with_message(408, "RequestTimeoutException", &text),
             BodyRefusal::Busy(text) => error_with_message(503, "ServiceUnavailableException", &text),
-            BodyRefusal::NotGzip => error_with_message(400, "SerializationException", NOT_GZIP),
+            BodyRefusal::NotGzip(why) => error_with_message(400, "SerializationException", why),
             BodyRefusal::Unreadable => {
                 error_with_message(400, "SerializationException", "the request body could not be read")
             }

@@ -335,7 +335,28 @@ pub fn parse<T: Read>(schema: &'static Structure, body: &[u8]) -> Result<T, Reje
 /// the request's path, query string and headers, `body` the request's
 /// body. Checked as [`parse`] checks, in one pass over each.
 pub fn parse_http<T: ReadHttp>(schema: &'static Structure, head: &[u8], body: &[u8]) -> Result<T, Rejection> {
+    read_http(Reader::new(head), schema, head, body)
+}
+
+/// [`parse_http`] of an input whose member `payload.0` is a blob or string
+/// payload left in place: its value in `head` is `""`, and it is read as
+/// `payload.1`, the body, with no copy through JSON.
+pub(crate) fn parse_http_payload<T: ReadHttp>(
+    schema: &'static Structure,
+    head: &[u8],
+    payload: (usize, &[u8]),
+) -> Result<T, Rejection> {
     let mut reader = Reader::new(head);
+    reader.payload = Some(payload);
+    read_http(reader, schema, head, b"")
+}
+
+fn read_http<'j, T: ReadHttp>(
+    mut reader: Reader<'j>,
+    schema: &'static Structure,
+    head: &'j [u8],
+    body: &'j [u8],
+) -> Result<T, Rejection> {
     let parsed = T::read_http(&mut reader, Schema::Structure(schema), body)
         .and_then(|value| checked::json(reader.jiter.finish()).map(|()| value));
     let text = if reader.in_body { body } else { head };

@@ -78,6 +78,42 @@ pub struct Head<'a> {
 /// The head document of a request for an input with `bindings` and
 /// validation table `schema`.
 pub fn head_document(bindings: &HttpInput, schema: &Structure, head: &Head<'_>) -> Result<String, MalformedInput> {
+    document(bindings, schema, head, false)
+}
+
+/// [`head_document`], but a blob or string payload is left in the body:
+/// its member's value is `""`, which the reader replaces with the body
+/// ([`crate::validate::parse_http_payload`]). Written into the document,
+/// an 8 MB payload was copied, base64-encoded or JSON-escaped (six bytes
+/// for a control character), and decoded again.
+pub(crate) fn head_document_in_place(
+    bindings: &HttpInput,
+    schema: &Structure,
+    head: &Head<'_>,
+) -> Result<String, MalformedInput> {
+    document(bindings, schema, head, true)
+}
+
+/// The member of `schema` a blob or string payload in `bindings` is bound
+/// to, if there is one: what [`head_document_in_place`] leaves in place.
+pub(crate) fn payload_in_place(bindings: &HttpInput, schema: &Structure) -> Option<usize> {
+    bindings.bound.iter().find_map(|bound| {
+        let in_place = match bound.location {
+            Location::RawPayload => matches!(schema.members[bound.member].schema, Schema::Blob(_)),
+            Location::TextPayload => matches!(schema.members[bound.member].schema, Schema::String(_)),
+            _ => false,
+        };
+        in_place.then_some(bound.member)
+    })
+}
+
+fn document(
+    bindings: &HttpInput,
+    schema: &Structure,
+    head: &Head<'_>,
+    in_place: bool,
+) -> Result<String, MalformedInput> {
+    let in_place = if in_place { payload_in_place(bindings, schema) } else { None };
     let mut out = String::with_capacity(64);
     out.push('{');
     let query = match head.query {
@@ -113,6 +149,9 @@ pub fn head_document(bindings: &HttpInput, schema: &Structure, head: &Head<'_>) 
                 header(value, &member.schema, head.headers, name, encoded)
             }
             Location::PrefixHeaders(prefix) => prefix_headers(value, &member.schema, head.headers, prefix),
+            Location::RawPayload | Location::TextPayload if in_place == Some(bound.member) => {
+                payload_marker(value, &member.schema, head.body)
+            }
             Location::RawPayload | Location::TextPayload => raw_payload(value, &member.schema, head.body),
         };
         let written = written.map_err(|problem| MalformedInput {
@@ -229,14 +268,16 @@ fn header(out: &mut String, schema: &Schema, headers: &HeaderMap, name: &str, en
     }
     match schema {
         Schema::List(list) => {
-            let items = split_list(&text, matches!(list.member, Schema::Timestamp(TimestampFormat::HttpDate)))?;
+            // Each item straight into the document: a 380 KB list was split
+            // into a string per item first.
             out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
+            let mut first = true;
+            list_items(&text, matches!(list.member, Schema::Timestamp(TimestampFormat::HttpDate)), |item| {
+                if !std::mem::take(&mut first) {
                     out.push(',');
                 }
-                scalar(out, &list.member, item)?;
-            }
+                scalar(out, &list.member, item)
+            })?;
             out.push(']');
         }
         _ if encoded => {
@@ -253,47 +294,69 @@ fn header(out: &mut String, schema: &Schema, headers: &HeaderMap, name: &str, en
 /// quoted strings, each trimmed and unquoted. HTTP dates hold a comma
 /// themselves, so a list of them splits at every second comma.
 pub fn split_list(text: &str, http_dates: bool) -> Result<Vec<String>, String> {
-    if http_dates {
-        let parts: Vec<&str> = text.split(',').collect();
-        return Ok(parts.chunks(2).map(|pair| pair.join(",").trim().to_string()).collect());
-    }
     let mut items = Vec::new();
-    let mut chars = text.chars().peekable();
-    loop {
-        while chars.peek().is_some_and(|c| *c == ' ' || *c == '\t') {
-            chars.next();
+    list_items(text, http_dates, |item| {
+        items.push(item.to_string());
+        Ok(())
+    })?;
+    Ok(items)
+}
+
+/// [`split_list`], each item handed to `each` as it is found.
+fn list_items(text: &str, http_dates: bool, mut each: impl FnMut(&str) -> Result<(), String>) -> Result<(), String> {
+    if http_dates {
+        let mut commas = text.match_indices(',').map(|(at, _)| at).skip(1).step_by(2);
+        let mut start = 0;
+        loop {
+            match commas.next() {
+                Some(end) => {
+                    each(text[start..end].trim())?;
+                    start = end + 1;
+                }
+                None => return each(text[start..].trim()),
+            }
         }
-        let mut item = String::new();
-        if chars.peek() == Some(&'"') {
-            chars.next();
+    }
+    let bytes = text.as_bytes();
+    let blank = |b: u8| b == b' ' || b == b'\t';
+    // A quoted item's text, unescaped; reused from item to item.
+    let mut quoted = String::new();
+    let mut at = 0;
+    loop {
+        while at < bytes.len() && blank(bytes[at]) {
+            at += 1;
+        }
+        if bytes.get(at) == Some(&b'"') {
+            quoted.clear();
+            let mut chars = text[at + 1..].char_indices();
             loop {
                 match chars.next() {
-                    Some('\\') => item.push(chars.next().ok_or("ends inside a quoted string")?),
-                    Some('"') => break,
-                    Some(c) => item.push(c),
+                    Some((_, '\\')) => quoted.push(chars.next().ok_or("ends inside a quoted string")?.1),
+                    Some((end, '"')) => {
+                        at += 1 + end + 1;
+                        break;
+                    }
+                    Some((_, c)) => quoted.push(c),
                     None => return Err("ends inside a quoted string".to_string()),
                 }
             }
-            while chars.peek().is_some_and(|c| *c == ' ' || *c == '\t') {
-                chars.next();
+            while at < bytes.len() && blank(bytes[at]) {
+                at += 1;
             }
-            if chars.peek().is_some_and(|c| *c != ',') {
+            if at < bytes.len() && bytes[at] != b',' {
                 return Err("has text after a quoted string".to_string());
             }
+            each(&quoted)?;
         } else {
-            while let Some(&c) = chars.peek() {
-                if c == ',' {
-                    break;
-                }
-                item.push(c);
-                chars.next();
-            }
-            item.truncate(item.trim_end().len());
+            let end = text[at..].find(',').map_or(text.len(), |comma| at + comma);
+            each(text[at..end].trim_end())?;
+            at = end;
         }
-        items.push(item);
-        if chars.next().is_none() {
-            return Ok(items);
+        if at >= bytes.len() {
+            return Ok(());
         }
+        // The comma.
+        at += 1;
     }
 }
 
@@ -323,6 +386,19 @@ fn prefix_headers(out: &mut String, schema: &Schema, headers: &HeaderMap, prefix
 }
 
 /// A blob or string `@httpPayload`: the body's bytes, as base64 or text.
+/// The place of a payload left in the body: `""` if there is one (text
+/// must be UTF-8, as [`raw_payload`] requires).
+fn payload_marker(out: &mut String, schema: &Schema, body: &[u8]) -> Written {
+    if body.is_empty() {
+        return Ok(false);
+    }
+    if matches!(schema, Schema::String(_)) && std::str::from_utf8(body).is_err() {
+        return Err("is not UTF-8 text".to_string());
+    }
+    out.push_str("\"\"");
+    Ok(true)
+}
+
 fn raw_payload(out: &mut String, schema: &Schema, body: &[u8]) -> Written {
     if body.is_empty() {
         return Ok(false);

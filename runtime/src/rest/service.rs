@@ -9,7 +9,7 @@ use std::sync::Arc;
 use http::header::{ACCEPT, CONTENT_TYPE};
 use tracing::Instrument;
 
-use super::request::{Head, HttpInput, Location, head_document};
+use super::request::{Head, HttpInput, Location, head_document_in_place, payload_in_place};
 use super::response::{Response, error_with_message, internal_failure};
 use super::{RouteError, Router};
 use crate::ByteStream;
@@ -64,8 +64,12 @@ impl RoutedRequest {
     ) -> Result<T, Rejection> {
         let head =
             Head { labels: &self.labels, query: self.query.as_deref(), headers: context.headers(), body: &self.body };
-        let document = head_document(bindings, schema, &head).map_err(Rejection::Malformed)?;
-        // A raw payload is in the head document; JSON bodies are read as they are.
+        let document = head_document_in_place(bindings, schema, &head).map_err(Rejection::Malformed)?;
+        // A blob or string payload is read in place; another raw payload
+        // (an enum) is in the head document; JSON bodies are read as they are.
+        if let Some(member) = payload_in_place(bindings, schema) {
+            return validate::parse_http_payload(schema, document.as_bytes(), (member, &self.body));
+        }
         let raw = bindings.bound.iter().any(|b| matches!(b.location, Location::RawPayload | Location::TextPayload));
         let body: &[u8] = if raw { b"" } else { &self.body };
         validate::parse_http(schema, document.as_bytes(), body)

@@ -43,11 +43,25 @@ pub struct Reader<'j> {
     /// Reading the request's body, after the document of its head
     /// ([`ReadHttp`]): where a JSON error's position is counted from.
     pub(super) in_body: bool,
+    /// A payload left in place: the member it is bound to, and the body.
+    pub(super) payload: Option<(usize, &'j [u8])>,
 }
 
 impl<'j> Reader<'j> {
     pub(super) fn new(body: &'j [u8]) -> Self {
-        Reader { jiter: Jiter::new(body), report: Report::default(), depth: 0, in_body: false }
+        Reader { jiter: Jiter::new(body), report: Report::default(), depth: 0, in_body: false, payload: None }
+    }
+
+    /// The payload left in place, if the value at the position is its
+    /// member's place (`""`) in the head document.
+    fn payload_here(&mut self) -> Result<Option<&'j [u8]>, Stop> {
+        let Some((member, bytes)) = self.payload else { return Ok(None) };
+        if self.in_body || !self.report.at_member(member) {
+            return Ok(None);
+        }
+        json(self.jiter.known_str())?;
+        self.payload = None;
+        Ok(Some(bytes))
     }
 
     /// The value at the position, read through the checked serde
@@ -358,6 +372,14 @@ impl Read for String {
         if peek != Peek::String || !matches!(schema, Schema::String(_)) {
             return r.wrong(peek, &schema);
         }
+        if let Some(payload) = r.payload_here()? {
+            // The head document's writer checked that it is UTF-8.
+            let text = std::str::from_utf8(payload).map_err(|_| r.malformed("the body is not UTF-8 text"))?;
+            if let Schema::String(rules) = &schema {
+                r.report.check_string(rules, text);
+            }
+            return Ok(Some(text.to_owned()));
+        }
         let text = json(r.jiter.known_str())?;
         if let Schema::String(rules) = &schema {
             r.report.check_string(rules, text);
@@ -445,8 +467,13 @@ fn items<T: Read>(r: &mut Reader<'_>, list: &'static List) -> Result<(Vec<T>, bo
             return Err(r.malformed("null is not allowed in this list"));
         }
         match T::read(r, list.member)? {
-            Some(item) => items.push(item),
-            None => built = false,
+            Some(item) if built => items.push(item),
+            _ => built = false,
+        }
+        // Once the body is refused, what it sends is read and checked but
+        // not kept: two million bad items were kept whole until the end.
+        if built && r.report.failed() {
+            (items, built) = (Vec::new(), false);
         }
         r.report.pop(mark);
         count += 1;
@@ -514,7 +541,21 @@ macro_rules! read_by_serde {
     )*};
 }
 
-read_by_serde!(Timestamp, DateTime, HttpDate, Blob, Document, Unit);
+read_by_serde!(Timestamp, DateTime, HttpDate, Document, Unit);
+
+impl Read for Blob {
+    fn read(r: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        if let (Schema::Blob(length), Peek::String) = (&schema, r.peek()?) {
+            if let Some(payload) = r.payload_here()? {
+                if let Some(length) = length {
+                    r.report.check_length(length, payload.len());
+                }
+                return Ok(Some(Blob::new(payload.to_vec())));
+            }
+        }
+        r.serde(schema).map(Some)
+    }
+}
 
 /// A map key type: a string, or an enum (the generated crate implements it).
 pub trait Key: Ord + Sized {

@@ -115,6 +115,11 @@ pub(super) struct Report {
     /// How many map entries have been entered.
     entries: u32,
     found: Vec<Found>,
+    /// Once `found` has been cut to the first [`MAX_VIOLATIONS`], the sort
+    /// key of the last kept: a violation that sorts after it can never be
+    /// reported, and is not even written out (a body of two million bad
+    /// list items spent most of its time on their messages).
+    cutoff: Option<Vec<Step>>,
     /// The first way in which the body is malformed, where it was found.
     malformed: Option<MalformedInput>,
 }
@@ -124,6 +129,19 @@ impl Report {
     /// order they were found).
     pub(super) fn full(&self) -> bool {
         self.found.len() >= MAX_VIOLATIONS
+    }
+
+    /// Whether the value being checked is member `index` of the top-level
+    /// structure.
+    pub(super) fn at_member(&self, index: usize) -> bool {
+        self.segments.len == 1
+            && matches!(self.segments.iter().next(), Some(Segment::Member(_, i)) if *i as usize == index)
+    }
+
+    /// Whether a violation has been found: the body will be refused, so
+    /// what is read from it need not be kept.
+    pub(super) fn failed(&self) -> bool {
+        !self.found.is_empty()
     }
 
     #[inline]
@@ -227,6 +245,10 @@ impl Report {
     /// the constraint is a `@length`. A map key's violations are reported
     /// at the map, and ordered with the key's entry (`key`).
     fn violation_ordered(&mut self, key: Option<&str>, length: Option<usize>, constraint: fmt::Arguments<'_>) {
+        let order = self.order(key);
+        if self.cutoff.as_ref().is_some_and(|cutoff| order > *cutoff) {
+            return;
+        }
         let path = self.path();
         // Sized once: a message is the path and a constraint's text (a
         // pattern's can be long), and growing it copied it several times.
@@ -235,7 +257,6 @@ impl Report {
             Some(n) => write!(message, "Value with length {n} at '{path}' failed to satisfy constraint: {constraint}"),
             None => write!(message, "Value at '{path}' failed to satisfy constraint: {constraint}"),
         };
-        let order = self.order(key);
         self.found.push(Found { order, field: ValidationExceptionField { path, message } });
         // Keep memory bounded on a body full of violations: only the first
         // MAX_VIOLATIONS by sort key are ever reported.
@@ -252,6 +273,7 @@ impl Report {
     fn compact(&mut self) {
         self.found.sort_by(|a, b| a.order.cmp(&b.order));
         self.found.truncate(MAX_VIOLATIONS);
+        self.cutoff = self.found.last().map(|last| last.order.clone());
     }
 
     /// Records that the body is malformed here, unless something already was.
