@@ -1,6 +1,8 @@
 //! A soak test: the example server under a mix of well-behaved, invalid,
-//! slow, idle, oversized and amplifying clients at once, for a while. Its
-//! memory must stay flat and the well-behaved client must keep being
+//! slow, idle, oversized and amplifying clients at once, with clients that
+//! withhold their bodies (small and large) and clients that do not read
+//! their answers, for a while. Its memory must stay flat, and the
+//! well-behaved clients (a small request and a large one) must keep being
 //! answered quickly.
 //!
 //! `cargo test` runs it for 5 s; `SOAK_SECONDS=300 cargo test --release -p
@@ -119,6 +121,56 @@ fn memory_stays_flat_and_good_clients_are_served_under_a_hostile_mix() {
         }));
     }
     let idle: Vec<TcpStream> = (0..200).filter_map(|_| TcpStream::connect(&address).ok()).collect();
+    // Bodies that never come: 200 heads declaring ten bytes, and two
+    // declaring 300 KB (large requests) with one byte sent. They used to
+    // take every place in flight, and the one large place, until their
+    // 60 s deadline.
+    let withheld: Vec<TcpStream> = (0..202)
+        .filter_map(|i| {
+            let mut stream = TcpStream::connect(&address).ok()?;
+            let length = if i < 2 { 300_000 } else { 10 };
+            let head = format!(
+                "POST / HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/x-amz-json-1.1\r\nX-Amz-Target: AmazonSSM.CreateMaintenanceWindow\r\nContent-Length: {length}\r\n\r\n{{"
+            );
+            stream.write_all(head.as_bytes()).ok()?;
+            Some(stream)
+        })
+        .collect();
+    // Clients that send requests and never read the answers: each pipelines
+    // requests until the server's writes to it block.
+    for _ in 0..4 {
+        let to = address.clone();
+        clients.push(keep(&stop, move || {
+            let Ok(mut stream) = TcpStream::connect(&to) else { return };
+            let _ = stream.set_write_timeout(Some(Duration::from_millis(500)));
+            let body = br#"{"WindowExecutionId": "b40a588d-32a7-4ea7-9a6b-b4ef436a1b2c", "TaskId": "0c9ac961-dafd-4a94-b6c7-1bef3a1b2c3d"}"#;
+            let request = format!(
+                "POST / HTTP/1.1\r\nHost: {to}\r\nContent-Type: application/x-amz-json-1.1\r\nX-Amz-Target: AmazonSSM.GetMaintenanceWindowExecutionTask\r\nContent-Length: {}\r\n\r\n{}",
+                body.len(),
+                String::from_utf8_lossy(body)
+            );
+            while stream.write_all(request.as_bytes()).is_ok() {}
+            thread::sleep(Duration::from_secs(1));
+        }));
+    }
+    // A large well-behaved client: a 300 KB request (whitespace in the
+    // JSON), timed, which must be answered promptly past the withheld
+    // large bodies.
+    let to = address.clone();
+    let large_latencies = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let recorded = large_latencies.clone();
+    clients.push(keep(&stop, move || {
+        let body = format!(
+            r#"{{"Name": "large", "Schedule": "rate(1 day)", "Duration": 1, "Cutoff": 0, "AllowUnassociatedTargets": true{}}}"#,
+            " ".repeat(300_000)
+        );
+        let sent = Instant::now();
+        let status = exchange(&to, "CreateMaintenanceWindow", body.as_bytes());
+        // Created, or past SSM's quota of windows.
+        assert!(status == 200 || status == 400, "{status}");
+        recorded.lock().unwrap().push(sent.elapsed());
+        thread::sleep(Duration::from_millis(200));
+    }));
 
     // The well-behaved client, timed; memory sampled as it goes.
     let valid = br#"{"WindowExecutionId": "b40a588d-32a7-4ea7-9a6b-b4ef436a1b2c", "TaskId": "0c9ac961-dafd-4a94-b6c7-1bef3a1b2c3d"}"#;
@@ -141,6 +193,7 @@ fn memory_stays_flat_and_good_clients_are_served_under_a_hostile_mix() {
         client.join().expect("a client's answers were as expected");
     }
     drop(idle);
+    drop(withheld);
 
     latencies.sort();
     let median = latencies[latencies.len() / 2];
@@ -149,12 +202,19 @@ fn memory_stays_flat_and_good_clients_are_served_under_a_hostile_mix() {
     // since: flat means it does not keep growing.
     let warm = samples[samples.len().min(4) - 1];
     let peak = samples.iter().copied().max().unwrap();
+    let mut large = large_latencies.lock().unwrap().clone();
+    large.sort();
+    let large_median = large[large.len() / 2];
+    let large_max = *large.last().unwrap();
     println!(
-        "soak {seconds} s: {} good requests, median {median:?}, p99 {p99:?}; RSS {warm} KiB after 1 s, peak {peak} KiB, last {} KiB",
+        "soak {seconds} s: {} good requests, median {median:?}, p99 {p99:?}; {} large (300 KB) requests, median \
+         {large_median:?}, max {large_max:?}; RSS {warm} KiB after 1 s, peak {peak} KiB, last {} KiB",
         latencies.len(),
+        large.len(),
         samples.last().unwrap()
     );
     assert!(p99 < Duration::from_millis(500), "p99 {p99:?}");
+    assert!(large_max < Duration::from_secs(2), "a large request waited {large_max:?}");
     // A few large requests in flight at once may take tens of MiB, but no more.
     assert!(peak < warm + 96 * 1024, "memory grew from {warm} KiB to {peak} KiB");
 }
