@@ -562,6 +562,36 @@ mod tests {
         assert_eq!(document(None, &[]).unwrap(), r#"{"id":"a b/c"}"#);
     }
 
+    static PAYLOAD_INPUT: Structure = Structure {
+        name: "PayloadInput",
+        members: &[
+            Member { name: "id", json_name: None, required: true, schema: TEXT },
+            Member { name: "data", json_name: None, required: false, schema: Schema::Blob(None) },
+        ],
+    };
+    static PAYLOAD_BINDINGS: HttpInput = HttpInput {
+        bound: &[Bound { member: 0, location: Location::Label }, Bound { member: 1, location: Location::RawPayload }],
+        content_type: Some("*/*"),
+    };
+
+    /// A blob or string payload was written into the head document,
+    /// base64-encoded or JSON-escaped, and read back: an 8 MB payload held
+    /// five times its size. It is left in the body, its place marked.
+    #[test]
+    fn a_payload_is_left_in_the_body() {
+        let labels = [("id", "x".to_string())];
+        let body = vec![1u8; 1 << 20];
+        let head = Head { labels: &labels, query: None, headers: &HeaderMap::new(), body: &body };
+        let document = head_document_in_place(&PAYLOAD_BINDINGS, &PAYLOAD_INPUT, &head).unwrap();
+        assert_eq!(document, r#"{"id":"x","data":""}"#);
+        assert_eq!(payload_in_place(&PAYLOAD_BINDINGS, &PAYLOAD_INPUT), Some(1));
+        // The public head document still holds it, as it always did.
+        assert!(head_document(&PAYLOAD_BINDINGS, &PAYLOAD_INPUT, &head).unwrap().len() > body.len());
+        // No body, no payload.
+        let head = Head { labels: &labels, query: None, headers: &HeaderMap::new(), body: b"" };
+        assert_eq!(head_document_in_place(&PAYLOAD_BINDINGS, &PAYLOAD_INPUT, &head).unwrap(), r#"{"id":"x"}"#);
+    }
+
     #[test]
     fn values_that_do_not_convert_are_malformed_and_say_where() {
         for (query, headers, why) in [
