@@ -327,7 +327,7 @@ impl<'a> Checker<'a> {
                         k == Kind::Structure
                     });
                 if found.is_some() {
-                    self.note_event_stream(site, field, &target.target);
+                    self.note_unserved(site, field, &target.target);
                 }
             }
         }
@@ -396,17 +396,27 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// One warning per operation with an event stream: it is generated, but
-    /// not served.
-    fn note_event_stream(&mut self, site: Site<'_>, field: &str, structure: &str) {
+    /// One warning per operation with an event stream, or with a byte
+    /// stream in a protocol that has no HTTP payload to carry it (awsJson):
+    /// it is generated, but not served.
+    fn note_unserved(&mut self, site: Site<'_>, field: &str, structure: &str) {
         let Some(loaded) = self.model.shapes.get(structure) else { return };
         for (name, member) in members_of(&loaded.shape) {
-            let streaming = self
-                .model
-                .shapes
-                .get(&member.target)
-                .is_some_and(|t| t.shape.kind == "union" && t.shape.traits.contains_key("smithy.api#streaming"));
-            if streaming {
+            let Some(target) = self.model.shapes.get(&member.target) else { continue };
+            let streaming = target.shape.traits.contains_key("smithy.api#streaming");
+            if streaming && target.shape.kind == "blob" && self.speaks(&[Protocol::AwsJson1_0, Protocol::AwsJson1_1]) {
+                self.out.push(
+                    Diagnostic::warning(format!(
+                        "has a byte stream (its {field} member `{name}` targets the @streaming blob {}), which awsJson \
+                         has no HTTP payload to carry: its types and service-trait method are generated, but routers \
+                         answer it NotImplemented",
+                        member.target
+                    ))
+                    .in_file(site.file)
+                    .at_shape(site.id),
+                );
+            }
+            if streaming && target.shape.kind == "union" {
                 self.out.push(
                     Diagnostic::warning(format!(
                         "has an event stream (its {field} member `{name}` targets the @streaming union {}): its types \
@@ -568,15 +578,6 @@ impl<'a> Checker<'a> {
             }
             "smithy.api#httpError" if value.as_u64().is_some_and(|code| !(200..=599).contains(&code)) => {
                 self.out.push(bad("must be an HTTP status code"));
-            }
-            // A byte stream is a message's whole body: only protocols with
-            // HTTP payloads carry one.
-            "smithy.api#streaming" if kind == Kind::Blob && !self.speaks(&[Protocol::RestJson1]) => {
-                self.out.push(site.error(
-                    "@streaming blobs (byte streams) are supported only for restJson1 services: awsJson has no HTTP \
-                     payload to carry them",
-                    "remove @streaming, or model the data as a plain blob",
-                ))
             }
             // restJson1 keys members by it; awsJson ignores it.
             "smithy.api#jsonName"

@@ -39,6 +39,9 @@ pub struct Service {
     pub shapes: BTreeMap<String, Shape>,
     /// Simple, list and map shapes by id: read by the resolve pass only.
     pub targets: BTreeMap<String, Target>,
+    /// List and map shapes written as Rust type aliases, by id: set by the
+    /// alias pass where a member's inline type would be too complex.
+    pub aliases: BTreeMap<String, Alias>,
     /// The service trait (`AmazonSsm`), set by the name pass.
     pub trait_name: String,
     /// The router over the trait (`AmazonSsmRouter`), set by the name pass.
@@ -109,6 +112,10 @@ pub enum Protocol {
     RestXml,
     AwsQuery,
     Ec2Query,
+    /// `smithy.protocols#rpcv2Cbor`.
+    RpcV2Cbor,
+    /// `smithy.protocols#rpcv2Json`.
+    RpcV2Json,
 }
 
 impl Protocol {
@@ -151,10 +158,47 @@ pub struct Operation {
     /// Set when the input or output has an event stream member: such
     /// operations get their types and a trait method, but are not served.
     pub event_stream: Option<EventStream>,
+    /// Why routers answer the operation `NotImplemented` without calling
+    /// its method, if they do: its types and trait method are generated.
+    pub unserved: Option<Unserved>,
     /// The operation's `@http` trait, for services whose protocol binds
     /// members to HTTP ([`Protocol::binds_http`]); `None` for the others,
     /// which ignore it.
     pub http: Option<HttpBinding>,
+}
+
+/// A list or map shape written as a Rust type alias (`pub type NestedMap =
+/// BTreeMap<...>;` in `types.rs`), which every place of the shape holds.
+#[derive(Clone, Debug)]
+pub struct Alias {
+    pub id: String,
+    /// The shape's name in the model.
+    pub name: String,
+    pub docs: Docs,
+    /// The collection's type, as a place of it has it.
+    pub ty: TypeRef,
+    /// Set by the name pass.
+    pub rust_name: String,
+}
+
+/// Why an operation is generated but not served.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unserved {
+    /// Its input or output has an event stream.
+    EventStream,
+    /// Its input or output has a `@streaming` blob, and the protocol has no
+    /// HTTP payload to carry it (awsJson).
+    ByteStream,
+}
+
+impl Unserved {
+    /// Why, after the operation's name: `GetFoo has an event stream, ...`.
+    pub fn why(self) -> &'static str {
+        match self {
+            Unserved::EventStream => "has an event stream, which this server does not serve yet",
+            Unserved::ByteStream => "has a @streaming blob, which its protocol (awsJson) has no HTTP payload to carry",
+        }
+    }
 }
 
 /// An operation's `@http` trait: its method, URI pattern and success code.

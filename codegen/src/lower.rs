@@ -53,6 +53,13 @@ pub fn lower(
         let event_stream = [(true, &input), (false, &output)]
             .into_iter()
             .find_map(|(is_input, id)| event_stream(model, id.as_deref()?, is_input));
+        let unserved = match &event_stream {
+            Some(_) => Some(ir::Unserved::EventStream),
+            None if !binds_http && [&input, &output].into_iter().flatten().any(|id| has_byte_stream(model, id)) => {
+                Some(ir::Unserved::ByteStream)
+            }
+            None => None,
+        };
         operations.push(ir::Operation {
             name: shape_id::name(&op_id).to_string(),
             id: op_id,
@@ -73,6 +80,7 @@ pub fn lower(
                 .and_then(|value| value.get("encodings")?.as_array())
                 .is_some_and(|encodings| encodings.iter().any(|encoding| encoding == "gzip")),
             event_stream,
+            unserved,
             // The checker refused an @http that does not parse.
             http: op
                 .shape
@@ -118,6 +126,7 @@ pub fn lower(
         operations,
         shapes: lowering.shapes,
         targets: lowering.targets,
+        aliases: BTreeMap::new(),
         trait_name: String::new(),
         router_name: String::new(),
         type_scope: BTreeSet::new(),
@@ -170,10 +179,22 @@ pub(crate) fn protocol(traits: &ast::Traits) -> Option<Protocol> {
         ("aws.protocols#restXml", Protocol::RestXml),
         ("aws.protocols#awsQuery", Protocol::AwsQuery),
         ("aws.protocols#ec2Query", Protocol::Ec2Query),
+        ("smithy.protocols#rpcv2Cbor", Protocol::RpcV2Cbor),
+        ("smithy.protocols#rpcv2Json", Protocol::RpcV2Json),
     ]
     .into_iter()
     .find(|(id, _)| traits.contains_key(*id))
     .map(|(_, p)| p)
+}
+
+/// Whether `structure` has a member that targets a `@streaming` blob.
+fn has_byte_stream(model: &LoadedModel, structure: &str) -> bool {
+    let Some(loaded) = model.shapes.get(structure) else { return false };
+    crate::check::members_of(&loaded.shape).into_iter().any(|(_, member)| {
+        model.shapes.get(&member.target).is_some_and(|target| {
+            target.shape.kind == "blob" && target.shape.traits.contains_key("smithy.api#streaming")
+        })
+    })
 }
 
 pub(crate) fn docs_of(traits: &ast::Traits) -> ir::Docs {

@@ -21,6 +21,8 @@ const HTTP_DETAILS: &str =
     "HTTP details no generated code acts on yet: CORS, endpoint host prefixes and labels, request checksums";
 const CLIENT_ONLY: &str = "affects clients only; a server built on the generated crate does not use it";
 const TOOLING_ONLY: &str = "metadata for tooling and documentation; no generated behaviour depends on it";
+const NOT_SERVED: &str = "wire details of a protocol the generator does not serve yet (XML, query, MQTT): its types \
+                          are generated, its routers are not";
 
 /// The rule for `trait_id`, or `None` when the generator does not know it.
 pub fn rule(trait_id: &str) -> Option<Rule> {
@@ -70,6 +72,8 @@ pub fn rule(trait_id: &str) -> Option<Rule> {
         "aws.protocols#restXml" => Supported,
         "aws.protocols#awsQuery" => Supported,
         "aws.protocols#ec2Query" => Supported,
+        "smithy.protocols#rpcv2Cbor" => Supported,
+        "smithy.protocols#rpcv2Json" => Supported,
         "aws.protocols#awsQueryCompatible" => Supported,
         "aws.protocols#awsQueryError" => Supported,
         // On a union: an event stream. Its operations get their types and a
@@ -87,6 +91,10 @@ pub fn rule(trait_id: &str) -> Option<Rule> {
             Ignored(HTTP_DETAILS)
         }
         "smithy.api#clientOptional" => Ignored("servers are authoritative: required members stay required"),
+        "smithy.api#box" => Ignored("IDL 1.0's boxing: the loader has read it as the member having no default"),
+        "smithy.contracts#conditions" => {
+            Ignored("its JMESPath conditions are documentation here: the validators check Smithy's constraint traits")
+        }
         "smithy.api#addedDefault" => Ignored("the default value itself is read from @default"),
         "smithy.api#idempotent"
         | "smithy.api#readonly"
@@ -111,7 +119,11 @@ pub fn rule(trait_id: &str) -> Option<Rule> {
         | "smithy.rules#contextParam"
         | "smithy.rules#staticContextParams"
         | "smithy.rules#operationContextParams"
-        | "smithy.rules#clientContextParams" => Ignored(CLIENT_ONLY),
+        | "smithy.rules#clientContextParams"
+        | "smithy.rules#endpointBdd"
+        | "smithy.api#longPoll"
+        | "aws.auth#cognitoUserPoolsScopes" => Ignored(CLIENT_ONLY),
+        id if id.starts_with("aws.endpoints#") => Ignored(CLIENT_ONLY),
         "smithy.api#examples"
         | "smithy.api#externalDocumentation"
         | "smithy.api#internal"
@@ -133,16 +145,23 @@ pub fn rule(trait_id: &str) -> Option<Rule> {
         | "smithy.api#nestedProperties"
         | "smithy.api#protocolDefinition"
         | "smithy.api#authDefinition"
-        | "smithy.api#xmlName"
-        | "smithy.api#xmlNamespace"
-        | "smithy.api#xmlAttribute"
-        | "smithy.api#xmlFlattened"
         | "smithy.api#requiresLength"
+        | "smithy.api#metadata"
+        | "smithy.api#traitValidators"
+        | "smithy.openapi#specificationExtension"
+        | "smithy.test#eventStreamTests"
         | "smithy.test#smokeTests"
         | "smithy.test#httpRequestTests"
         | "smithy.test#httpResponseTests"
         | "smithy.test#httpMalformedRequestTests" => Ignored(TOOLING_ONLY),
+        "smithy.api#xmlName"
+        | "smithy.api#xmlNamespace"
+        | "smithy.api#xmlAttribute"
+        | "smithy.api#xmlFlattened"
+        | "aws.protocols#ec2QueryName" => Ignored(NOT_SERVED),
+        id if id.starts_with("smithy.mqtt#") => Ignored(NOT_SERVED),
         id if id.starts_with("aws.api#")
+            || id.starts_with("aws.apigateway#")
             || id.starts_with("aws.iam#")
             || id.starts_with("aws.cloudformation#")
             || id.starts_with("aws.customizations#") =>
@@ -151,4 +170,19 @@ pub fn rule(trait_id: &str) -> Option<Rule> {
         }
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every trait whose definition ships with the generator has a rule:
+    /// `@smithy.protocols#rpcv2Cbor` was reported as an unknown trait.
+    #[test]
+    fn every_shipped_trait_is_known() {
+        let unknown: Vec<&String> = crate::vocabulary::shapes()
+            .iter()
+            .filter(|(id, shape)| shape.shape.traits.contains_key("smithy.api#trait") && super::rule(id).is_none())
+            .map(|(id, _)| id)
+            .collect();
+        assert!(unknown.is_empty(), "traits with a definition and no rule: {unknown:?}");
+    }
 }

@@ -122,20 +122,40 @@ fn unsupported_shape_types_and_traits_are_refused_not_ignored() {
     spec["shapes"]["ex#Id"]["traits"] = json!({});
     assert!(refuse_value(spec).contains("ex#Id: bigDecimal shapes are not supported"));
 
-    let mut spec = valid();
-    spec["shapes"]["ex#Id"]["type"] = json!("blob");
-    spec["shapes"]["ex#Id"]["traits"] = json!({"smithy.api#streaming": {}});
-    let report = refuse_value(spec);
-    assert!(
-        report.contains("ex#Id: @streaming blobs (byte streams) are supported only for restJson1 services"),
-        "{report}"
-    );
-
     // An unknown trait of Smithy's own namespace could change validation.
     let mut spec = valid();
     spec["shapes"]["ex#Id"]["traits"]["smithy.api#checksum"] = json!({});
     let report = refuse_value(spec);
     assert!(report.contains("ex#Id: unknown trait smithy.api#checksum"), "{report}");
+}
+
+/// A `@streaming` blob in an awsJson service was refused, though the model
+/// is valid: it is generated, and routers answer it 501, with one warning.
+#[test]
+fn a_streaming_blob_in_awsjson_is_generated_and_not_served() {
+    let mut spec = valid();
+    spec["shapes"]["ex#Id"]["type"] = json!("blob");
+    spec["shapes"]["ex#Id"]["traits"] = json!({"smithy.api#streaming": {}});
+    let (warnings, _) = accept_value(spec);
+    assert!(
+        warnings.contains(
+            "ex#Op: has a byte stream (its input member `Id` targets the @streaming blob ex#Id), which awsJson has no \
+             HTTP payload to carry"
+        ),
+        "{warnings}"
+    );
+    assert_eq!(warnings.matches("has a byte stream").count(), 1, "{warnings}");
+}
+
+/// `@smithy.protocols#rpcv2Cbor` was reported as an unknown trait, though
+/// its definition ships with the generator.
+#[test]
+fn every_shipped_trait_is_known() {
+    let mut spec = valid();
+    spec["shapes"]["ex#Svc"]["traits"] = json!({"smithy.protocols#rpcv2Cbor": {}});
+    spec["shapes"]["ex#Op"]["traits"] = json!({"smithy.api#longPoll": {"timeoutMillis": 20000}});
+    let (warnings, _) = accept_value(spec);
+    assert!(!warnings.contains("unknown trait"), "{warnings}");
 }
 
 #[test]

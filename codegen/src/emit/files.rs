@@ -136,6 +136,8 @@ pub fn service_mod(service: &Service) -> TokenStream {
             Protocol::RestXml => ("restXml", "The service speaks restXml."),
             Protocol::AwsQuery => ("awsQuery", "The service speaks awsQuery."),
             Protocol::Ec2Query => ("ec2Query", "The service speaks ec2Query."),
+            Protocol::RpcV2Cbor => ("rpcv2Cbor", "The service speaks Smithy RPC v2 CBOR."),
+            Protocol::RpcV2Json => ("rpcv2Json", "The service speaks Smithy RPC v2 JSON."),
         };
         let doc = doc::outer(&[doc.to_string()]);
         quote! {

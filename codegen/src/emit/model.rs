@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::doc;
 use super::rust::{FileCx, ident};
-use crate::ir::{Default, Member, Placement, Service, Shape, ShapeKind, Structure, Type};
+use crate::ir::{Alias, Default, Member, Placement, Service, Shape, ShapeKind, Structure, Type};
 
 /// The generated crate's feature that derives `Serialize` and `Deserialize`
 /// for every type, whichever way a server moves it.
@@ -50,8 +50,11 @@ pub fn modules(service: &Service) -> Vec<(&'static str, TokenStream)> {
         ("error.rs", Placement::Errors, "The errors the operations can return."),
     ] {
         let cx = FileCx::new(service, placement.clone());
-        let items: Vec<TokenStream> =
+        let mut items: Vec<TokenStream> =
             service.shapes.values().filter(|s| s.placement == placement).map(|s| shape(&cx, s)).collect();
+        if placement == Placement::Types {
+            items.extend(service.aliases.values().map(|a| alias(&cx, a)));
+        }
         if items.is_empty() {
             continue;
         }
@@ -60,6 +63,25 @@ pub fn modules(service: &Service) -> Vec<(&'static str, TokenStream)> {
         out.push((file, quote! { #docs #uses #(#items)* }));
     }
     out
+}
+
+/// A list or map shape written as a type alias.
+fn alias(cx: &FileCx<'_>, alias: &Alias) -> TokenStream {
+    let mut lines = alias.docs.clone();
+    doc::push_paragraph(
+        &mut lines,
+        format!(
+            "The model's {}, named here because the types that hold it would be too deep to spell out.",
+            doc::code(&alias.name)
+        ),
+    );
+    let docs = doc::outer(&lines);
+    let name = ident(&alias.rust_name);
+    let ty = cx.inline_ty(&alias.ty);
+    quote! {
+        #docs
+        pub type #name = #ty;
+    }
 }
 
 /// The Rust items of one shape.

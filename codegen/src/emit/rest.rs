@@ -299,7 +299,7 @@ pub fn router(cx: &FileCx<'_>, service: &Service) -> TokenStream {
     let gzipped: Vec<&str> = service
         .operations
         .iter()
-        .filter(|op| op.gzip_requests && op.event_stream.is_none() && streams_input(cx, op).is_none())
+        .filter(|op| op.gzip_requests && op.unserved.is_none() && streams_input(cx, op).is_none())
         .map(|op| op.name.as_str())
         .collect();
     let gzip = (!gzipped.is_empty()).then(|| {
@@ -344,9 +344,9 @@ pub fn router(cx: &FileCx<'_>, service: &Service) -> TokenStream {
         let method = ident(&op.module);
         let literal = Literal::usize_unsuffixed(index);
         let op_name = &op.name;
-        if op.event_stream.is_some() {
+        if let Some(unserved) = op.unserved {
             let not_implemented = cx.runtime("rest::error_with_message");
-            let why = format!("{op_name} has an event stream, which this server does not serve yet");
+            let why = format!("{op_name} {}", unserved.why());
             return quote! { #literal => #not_implemented(501, "NotImplemented", #why), };
         }
         let code = Literal::u16_unsuffixed(op.http.as_ref().map_or(200, |http| http.code));

@@ -175,8 +175,21 @@ impl<'a> FileCx<'a> {
         quote! { #name }
     }
 
-    /// The Rust type of a value.
+    /// The Rust type of a value: a collection written as an alias by its
+    /// alias's name.
     pub fn ty(&self, t: &TypeRef) -> TokenStream {
+        if let (Type::List(_) | Type::Map(..), Some(alias)) = (&t.ty, self.service.aliases.get(&t.target)) {
+            if self.here.as_ref() != Some(&Placement::Types) {
+                self.import(&self.module_path(&Placement::Types), &alias.rust_name);
+            }
+            let name = ident(&alias.rust_name);
+            return quote! { #name };
+        }
+        self.inline_ty(t)
+    }
+
+    /// The Rust type of a value, spelt out (an alias's definition).
+    pub fn inline_ty(&self, t: &TypeRef) -> TokenStream {
         match &t.ty {
             Type::Unresolved => unreachable!("the resolve pass ran"),
             Type::String => self.std("string::String"),

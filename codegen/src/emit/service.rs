@@ -47,13 +47,14 @@ pub fn module(service: &Service) -> TokenStream {
         if lines.is_empty() {
             lines.push(format!("The {} operation.", doc::code(&op.name)));
         }
-        let unserved = if op.event_stream.is_some() {
-            "It has an event stream, which the router does not serve yet: requests for it answer `NotImplemented` \
-             (HTTP 501) without calling this method."
-        } else {
-            "Unless implemented, it answers `NotImplemented` (HTTP 501)."
+        let unserved = match op.unserved {
+            Some(unserved) => format!(
+                "It {}: requests for it answer `NotImplemented` (HTTP 501) without calling this method.",
+                unserved.why()
+            ),
+            None => "Unless implemented, it answers `NotImplemented` (HTTP 501).".to_string(),
         };
-        doc::push_paragraph(&mut lines, unserved.to_string());
+        doc::push_paragraph(&mut lines, unserved);
         let docs = doc::outer(&lines);
         let name = &op.name;
         quote! {
@@ -78,9 +79,9 @@ pub fn module(service: &Service) -> TokenStream {
     let arms = service.operations.iter().map(|op| {
         let method = ident(&op.module);
         let name = &op.name;
-        if op.event_stream.is_some() {
+        if let Some(unserved) = op.unserved {
             let unsupported = cx.runtime("service::not_implemented_response");
-            let why = "has an event stream, which this server does not serve yet";
+            let why = unserved.why();
             return quote! { #name => #unsupported(PROTOCOL, #name, #why), };
         }
         let schema = schema_static(&cx, op.input.as_deref());
@@ -125,7 +126,7 @@ pub fn module(service: &Service) -> TokenStream {
     let gzipped: Vec<&str> = service
         .operations
         .iter()
-        .filter(|op| op.gzip_requests && op.event_stream.is_none())
+        .filter(|op| op.gzip_requests && op.unserved.is_none())
         .map(|op| op.name.as_str())
         .collect();
     let signing = signing_name(service, &cx);

@@ -121,6 +121,10 @@ fn name_types(service: &mut Service, warnings: &mut Diagnostics) {
     for shape in service.shapes.values_mut() {
         shape.rust_name = scope.assign(&Claim::new(vec![type_name(&shape.name)], &shape.id, &shape.file), warnings);
     }
+    // Then the collections written as aliases, also named in the model.
+    for alias in service.aliases.values_mut() {
+        alias.rust_name = scope.assign(&Claim::new(vec![type_name(&alias.name)], &alias.id, &service.file), warnings);
+    }
     for op in &mut service.operations {
         let stem = type_name(&op.name);
         let stem = stem.trim_end_matches('_');
@@ -219,10 +223,17 @@ fn name_members(service: &mut Service, warnings: &mut Diagnostics) {
 }
 
 /// Operation modules, which are also the service trait's method names.
+/// They live in the module `operation`, which one of them may not share
+/// (clippy's `module_inception`): an operation named `Operation` takes
+/// `operation_operation`.
 fn name_operation_modules(service: &mut Service, warnings: &mut Diagnostics) {
     let mut modules = Scope::new("module", Case::Snake);
+    modules.taken.insert("operation".to_string());
     for op in &mut service.operations {
-        op.module = modules.assign(&Claim::new(vec![module_name(&op.name)], &op.id, &op.file), warnings);
+        let module = module_name(&op.name);
+        let stem = module.trim_start_matches("r#").trim_end_matches('_');
+        let claim = Claim::new(vec![module.clone(), format!("{stem}_operation")], &op.id, &op.file);
+        op.module = modules.assign(&claim, warnings);
     }
 }
 

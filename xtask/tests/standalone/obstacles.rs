@@ -6,9 +6,10 @@ use obstacles_crate::runtime::context::RequestContext;
 use obstacles_crate::obstacles::error::Err as ErrShape;
 use obstacles_crate::obstacles::operation::get_thing::GetThingOperationError;
 use obstacles_crate::obstacles::operation::ok::OkError;
+use obstacles_crate::obstacles::operation::operation_operation::{OperationError, OperationInput};
 use obstacles_crate::obstacles::operation::result::Everything;
 use obstacles_crate::obstacles::service::{Obstacles, ObstaclesServiceRouter};
-use obstacles_crate::obstacles::types::{Response as ResponseShape, Unit as UnitShape, Weird};
+use obstacles_crate::obstacles::types::{NestedMap, Response as ResponseShape, Unit as UnitShape, Weird};
 use obstacles_crate::runtime::Unit;
 use obstacles_crate::runtime::service::{Response, Router};
 use serde_json::{Value, json};
@@ -23,6 +24,14 @@ impl Obstacles for Impl {
 
     async fn get_thing(&self, _context: &RequestContext, _input: ResponseShape) -> Result<UnitShape, GetThingOperationError> {
         Err(ErrShape { message: Some("no thing".to_string()) }.into())
+    }
+
+    /// Named `operation_operation`: `operation::operation` is refused by clippy.
+    async fn operation_operation(&self, _context: &RequestContext, input: OperationInput) -> Result<Unit, OperationError> {
+        // The collection too deep to spell inline is its alias.
+        let nested: NestedMap = input.nested.unwrap_or_default();
+        assert!(nested.values().all(|inner| inner.values().all(|rows| rows.iter().all(|row| row.len() <= 2))));
+        Ok(Unit {})
     }
 }
 
@@ -90,6 +99,23 @@ fn awsjson_1_0_routes_every_operation_by_its_name() {
     let (stream, body) = call("Subscribe", json!({}));
     assert_eq!(stream.status, 501, "{body}");
     assert!(body["message"].as_str().unwrap().contains("event stream"), "{body}");
+    // A @streaming blob, which awsJson cannot carry: generated, not served.
+    let (upload, body) = call("Upload", json!({"name": "a"}));
+    assert_eq!((upload.status, body["__type"].as_str()), (501, Some("NotImplemented")), "{body}");
+    assert!(body["message"].as_str().unwrap().contains("@streaming blob"), "{body}");
+}
+
+/// An operation named `Operation`, whose input nests collections deeper
+/// than clippy lets a type be spelt: routed, read and validated.
+#[test]
+fn an_operation_named_operation_with_deep_collections_is_served() {
+    let deep = json!({"nested": {"a": {"b": [["x", "y"]]}}, "grid": [[[["p"]]]]});
+    let (response, body) = call("Operation", deep);
+    assert_eq!(response.status, 200, "{body}");
+    let (response, body) = call("Operation", json!({"nested": {"a": {"b": [["x", "y", "z"]]}}, "grid": []}));
+    assert_eq!(response.status, 400, "{body}");
+    let message = body["message"].as_str().unwrap();
+    assert!(message.contains("Value with length 3 at '/nested/a/b/0' failed to satisfy constraint"), "{message}");
 }
 
 /// A handler may answer with an error its operation does not model.

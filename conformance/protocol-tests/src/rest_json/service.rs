@@ -477,7 +477,7 @@ pub trait RestJson: Send + Sync + 'static {
 
     /// The `DuplexStream` operation.
     ///
-    /// It has an event stream, which the router does not serve yet: requests for it answer `NotImplemented` (HTTP 501) without calling this method.
+    /// It has an event stream, which this server does not serve yet: requests for it answer `NotImplemented` (HTTP 501) without calling this method.
     fn duplex_stream(
         &self,
         _context: &RequestContext,
@@ -488,7 +488,7 @@ pub trait RestJson: Send + Sync + 'static {
 
     /// The `DuplexStreamWithDistinctStreams` operation.
     ///
-    /// It has an event stream, which the router does not serve yet: requests for it answer `NotImplemented` (HTTP 501) without calling this method.
+    /// It has an event stream, which this server does not serve yet: requests for it answer `NotImplemented` (HTTP 501) without calling this method.
     fn duplex_stream_with_distinct_streams(
         &self,
         _context: &RequestContext,
@@ -504,7 +504,7 @@ pub trait RestJson: Send + Sync + 'static {
 
     /// The `DuplexStreamWithInitialMessages` operation.
     ///
-    /// It has an event stream, which the router does not serve yet: requests for it answer `NotImplemented` (HTTP 501) without calling this method.
+    /// It has an event stream, which this server does not serve yet: requests for it answer `NotImplemented` (HTTP 501) without calling this method.
     fn duplex_stream_with_initial_messages(
         &self,
         _context: &RequestContext,
@@ -852,7 +852,7 @@ pub trait RestJson: Send + Sync + 'static {
 
     /// The `InputStream` operation.
     ///
-    /// It has an event stream, which the router does not serve yet: requests for it answer `NotImplemented` (HTTP 501) without calling this method.
+    /// It has an event stream, which this server does not serve yet: requests for it answer `NotImplemented` (HTTP 501) without calling this method.
     fn input_stream(
         &self,
         _context: &RequestContext,
@@ -863,7 +863,7 @@ pub trait RestJson: Send + Sync + 'static {
 
     /// The `InputStreamWithInitialRequest` operation.
     ///
-    /// It has an event stream, which the router does not serve yet: requests for it answer `NotImplemented` (HTTP 501) without calling this method.
+    /// It has an event stream, which this server does not serve yet: requests for it answer `NotImplemented` (HTTP 501) without calling this method.
     fn input_stream_with_initial_request(
         &self,
         _context: &RequestContext,
@@ -1465,7 +1465,7 @@ pub trait RestJson: Send + Sync + 'static {
 
     /// The `OutputStream` operation.
     ///
-    /// It has an event stream, which the router does not serve yet: requests for it answer `NotImplemented` (HTTP 501) without calling this method.
+    /// It has an event stream, which this server does not serve yet: requests for it answer `NotImplemented` (HTTP 501) without calling this method.
     fn output_stream(
         &self,
         _context: &RequestContext,
@@ -1476,7 +1476,7 @@ pub trait RestJson: Send + Sync + 'static {
 
     /// The `OutputStreamWithInitialResponse` operation.
     ///
-    /// It has an event stream, which the router does not serve yet: requests for it answer `NotImplemented` (HTTP 501) without calling this method.
+    /// It has an event stream, which this server does not serve yet: requests for it answer `NotImplemented` (HTTP 501) without calling this method.
     fn output_stream_with_initial_response(
         &self,
         _context: &RequestContext,
