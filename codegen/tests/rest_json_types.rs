@@ -219,13 +219,14 @@ fn streams_are_refused_where_smithy_refuses_them() {
     );
     let report = refuse(&spec);
     assert!(report.contains("ex#Svc$errors: lists the error ex#Oops, which holds the stream `data`"), "{report}");
-    // awsJson has no payload to carry one.
-    let report = refuse(&edit(
+    // awsJson has no payload to carry one: the operations are generated
+    // (they were refused), not served, with a warning each.
+    let (files, warnings) = generate(&edit(
         BYTE_STREAMS,
         &[("use aws.protocols#restJson1", "use aws.protocols#awsJson1_1"), ("@restJson1", "@awsJson1_1")],
     ));
-    assert!(
-        report.contains("ex#Body: @streaming blobs (byte streams) are supported only for restJson1 services"),
-        "{report}"
-    );
+    assert_eq!(warnings.matches("which awsJson has no HTTP payload to carry").count(), 2, "{warnings}");
+    assert!(warnings.contains("ex#PutObject: has a byte stream (its input member `body`"), "{warnings}");
+    let service = &files["ex/service.rs"];
+    assert!(service.contains(r#""PutObject" => { not_implemented_response( PROTOCOL, "PutObject","#), "{service}");
 }
