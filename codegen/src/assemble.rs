@@ -288,20 +288,20 @@ fn apply(model: &mut LoadedModel, applied: &Applied, outside: &dyn Definitions) 
 }
 
 /// Adds `value` under `key` as Smithy merges a trait applied twice or a
-/// metadata key set twice: equal values are one, lists join, anything else
-/// conflicts (`false`).
+/// metadata key set twice: lists join (equal ones too, as Smithy's loader
+/// joins them), other equal values are one, anything else conflicts
+/// (`false`).
 pub fn merge_value(map: &mut BTreeMap<String, Value>, key: &str, value: Value) -> bool {
     match map.get_mut(key) {
         None => {
             map.insert(key.to_string(), value);
             true
         }
-        Some(existing) if *existing == value => true,
         Some(Value::Array(existing)) if value.is_array() => {
             existing.extend(value.as_array().into_iter().flatten().cloned());
             true
         }
-        Some(_) => false,
+        Some(existing) => *existing == value,
     }
 }
 
@@ -616,6 +616,18 @@ fn upgrade_v1(model: &mut LoadedModel, outside: &dyn Definitions) {
     }
 }
 
+/// The value a trait written without one has, by the type of its
+/// definition (`None`: a trait the model does not define): `[]` for a list,
+/// `{}` for a structure, union or map (or an undefined trait); `None` for
+/// other types, which must be written with a value (a document stays null).
+pub fn implied_value(kind: Option<&str>) -> Option<Value> {
+    match kind {
+        Some("list" | "set") => Some(Value::Array(Vec::new())),
+        Some("structure" | "union" | "map") | None => Some(Value::Object(Default::default())),
+        _ => None,
+    }
+}
+
 /// Gives traits written without a value the value their definition
 /// implies, and enum members their implicit values.
 fn coerce_traits(model: &mut LoadedModel, outside: &dyn Definitions, out: &mut Diagnostics) {
@@ -636,10 +648,11 @@ fn coerce_traits(model: &mut LoadedModel, outside: &dyn Definitions, out: &mut D
                     continue;
                 }
                 *value = match kind_of(tid).as_deref() {
-                    Some("list" | "set") => Value::Array(Vec::new()),
-                    Some("structure" | "union" | "map") | None => Value::Object(Default::default()),
                     // A document may be null.
                     Some("document") => continue,
+                    kind @ (Some("list" | "set" | "structure" | "union" | "map") | None) => {
+                        implied_value(kind).expect("a collection or structure")
+                    }
                     Some(other) => {
                         errors.push(
                             Diagnostic::error(format!(

@@ -93,7 +93,8 @@ impl Kind {
     /// The name with its indefinite article: `a structure`, `an enum`.
     pub fn with_article(self) -> String {
         let name = self.name();
-        let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+        // No kind starts with a vowel sound but these (`union` is "a union").
+        let article = if name.starts_with(['a', 'e', 'i', 'o']) { "an" } else { "a" };
         format!("{article} {name}")
     }
 

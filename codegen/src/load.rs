@@ -237,6 +237,7 @@ pub fn load_texts<'a>(
     };
     let mut diagnostics = Diagnostics::default();
     let mut applies = Vec::new();
+    let mut duplicates = Vec::new();
     let mut idl_files = Vec::new();
     for (file, text) in texts {
         match text {
@@ -244,7 +245,7 @@ pub fn load_texts<'a>(
                 Ok(doc) => idl_files.push((file.clone(), text.into_owned(), doc)),
                 Err(e) => diagnostics.push(e),
             },
-            Ok(text) => load_file(&file, &text, &mut model, &mut applies, &mut diagnostics),
+            Ok(text) => load_file(&file, &text, &mut model, &mut applies, &mut duplicates, &mut diagnostics),
             Err(e) => diagnostics.push(e),
         }
         model.files.push(file);
@@ -280,17 +281,9 @@ pub fn load_texts<'a>(
             }
         }
         for (id, shape, pos) in resolved.shapes {
-            if let Some(existing) = model.shapes.get(&id) {
-                diagnostics.push(
-                    idl::at(
-                        file,
-                        source,
-                        pos,
-                        format!("shape is defined twice, here and in {}", existing.file.display()),
-                    )
-                    .at_shape(&id)
-                    .help("keep one definition and delete the other"),
-                );
+            if model.shapes.contains_key(&id) {
+                let position = Some((text.clone(), pos.line, pos.column));
+                duplicates.push(Duplicate { id, file: file.clone(), shape, position });
                 continue;
             }
             model.shapes.insert(id, LoadedShape { file: file.clone(), shape, version_1 });
@@ -309,11 +302,12 @@ pub fn load_texts<'a>(
             source: text.clone(),
         }));
     }
+    let empty = BTreeMap::new();
+    merge_duplicates(&mut model, duplicates, outside.unwrap_or(&empty), &mut diagnostics);
     if diagnostics.has_errors() {
         diagnostics.sort();
         return Err(diagnostics);
     }
-    let empty = BTreeMap::new();
     let mut assembled = assemble::assemble(&mut model, applies, elided, outside.unwrap_or(&empty));
     model.locate(&mut assembled);
     diagnostics.extend(assembled);
@@ -346,6 +340,192 @@ impl idl::resolve::Known for KnownIds<'_> {
     }
 }
 
+/// A second definition of a shape, merged into the first once every file
+/// is read (the trait definitions known).
+pub struct Duplicate {
+    id: String,
+    file: PathBuf,
+    shape: ast::Shape,
+    /// Where it is, in an IDL file: its text, line and column.
+    position: Option<(Arc<str>, usize, usize)>,
+}
+
+/// Merges each second definition into the first ([`merge_duplicate`]), or
+/// reports the conflict where the second is.
+fn merge_duplicates(
+    model: &mut LoadedModel,
+    duplicates: Vec<Duplicate>,
+    outside: &dyn assemble::Definitions,
+    diagnostics: &mut Diagnostics,
+) {
+    if duplicates.is_empty() {
+        return;
+    }
+    // Traits written without a value compare as the value they imply.
+    let kinds: BTreeMap<String, String> = model
+        .shapes
+        .iter()
+        .filter(|(_, s)| s.shape.traits.contains_key("smithy.api#trait"))
+        .map(|(id, s)| (id.clone(), s.shape.kind.clone()))
+        .collect();
+    let implied = |shape: &mut ast::Shape| {
+        let fill = |traits: &mut ast::Traits| {
+            for (tid, value) in traits.iter_mut().filter(|(_, v)| v.is_null()) {
+                let kind = kinds.get(tid).cloned().or_else(|| outside.shape(tid).map(|s| s.kind.clone()));
+                if let Some(implied) = assemble::implied_value(kind.as_deref()) {
+                    *value = implied;
+                }
+            }
+        };
+        fill(&mut shape.traits);
+        for member in members_mut(shape) {
+            fill(&mut member.traits);
+        }
+    };
+    for mut duplicate in duplicates {
+        let existing = model.shapes.get_mut(&duplicate.id).expect("a duplicate of a shape loaded");
+        implied(&mut existing.shape);
+        implied(&mut duplicate.shape);
+        if let Err(conflict) = merge_duplicate(existing, duplicate.shape) {
+            let (message, help) = conflict.describe(&existing.file);
+            let mut diagnostic = Diagnostic::error(message).in_file(&duplicate.file).at_shape(&duplicate.id).help(help);
+            if let Some((source, line, column)) = &duplicate.position {
+                diagnostic = diagnostic.at_position(source, *line, *column);
+            }
+            diagnostics.push(diagnostic);
+        }
+    }
+}
+
+/// Every member of `shape`: of its `members`, and its `member`, `key` and
+/// `value`.
+fn members_mut(shape: &mut ast::Shape) -> impl Iterator<Item = &mut ast::Member> {
+    let members = shape.members.iter_mut().flat_map(|members| members.0.iter_mut().map(|(_, m)| m));
+    members.chain(shape.member.iter_mut()).chain(shape.key.iter_mut()).chain(shape.value.iter_mut())
+}
+
+/// Why a second definition of a shape conflicts with the first.
+#[derive(Debug)]
+enum Conflict {
+    /// The definitions differ, not only in their traits: how.
+    Shape(Vec<String>),
+    /// They give a trait (of the shape, or of the member named) values that
+    /// do not merge.
+    Trait { member: Option<String>, trait_id: String },
+}
+
+impl Conflict {
+    /// The error's message and help, the first definition being in `first`.
+    fn describe(&self, first: &Path) -> (String, &'static str) {
+        match self {
+            Conflict::Shape(differences) => (
+                format!(
+                    "shape is defined twice, here and in {}, and the definitions differ: {}",
+                    first.display(),
+                    differences.join("; ")
+                ),
+                "make the two definitions the same, or keep one and delete the other",
+            ),
+            Conflict::Trait { member, trait_id } => (
+                format!(
+                    "shape is defined twice, here and in {}, and the definitions give {}{trait_id} values that \
+                     conflict",
+                    first.display(),
+                    member.as_ref().map_or(String::new(), |m| format!("its member `{m}` ")),
+                ),
+                "give the trait the same value in both definitions (lists are joined), or apply it in one",
+            ),
+        }
+    }
+}
+
+/// Merges `again`, a second definition of the shape `existing` holds, as
+/// Smithy's loader does: definitions that are the same once their traits
+/// are merged are one shape; a trait given in both merges as a trait
+/// applied twice does ([`assemble::merge_value`]: lists are joined, equal
+/// values are one, others conflict); any other difference (the type, a
+/// member's target, the members, mixins, properties) is a conflict.
+fn merge_duplicate(existing: &mut LoadedShape, again: ast::Shape) -> Result<(), Conflict> {
+    let differences = differences(&existing.shape, &again);
+    if !differences.is_empty() {
+        return Err(Conflict::Shape(differences));
+    }
+    let mut merged = existing.shape.clone();
+    let again_members: Vec<(String, ast::Member)> =
+        crate::check::members_of(&again).into_iter().map(|(n, m)| (n.to_string(), m.clone())).collect();
+    for (trait_id, value) in again.traits {
+        if !assemble::merge_value(&mut merged.traits, &trait_id, value) {
+            return Err(Conflict::Trait { member: None, trait_id });
+        }
+    }
+    for (name, member) in again_members {
+        let Some(target) = member_mut(&mut merged, &name) else { continue };
+        for (trait_id, value) in member.traits {
+            if !assemble::merge_value(&mut target.traits, &trait_id, value) {
+                return Err(Conflict::Trait { member: Some(name), trait_id });
+            }
+        }
+    }
+    existing.shape = merged;
+    Ok(())
+}
+
+/// The member `name` of `shape` (a member of its `members`, or its `member`,
+/// `key` or `value`).
+fn member_mut<'a>(shape: &'a mut ast::Shape, name: &str) -> Option<&'a mut ast::Member> {
+    match name {
+        "member" if shape.member.is_some() => shape.member.as_mut(),
+        "key" if shape.key.is_some() => shape.key.as_mut(),
+        "value" if shape.value.is_some() => shape.value.as_mut(),
+        _ => shape.members.as_mut()?.get_mut(name),
+    }
+}
+
+/// How two definitions of a shape differ, traits aside: nothing for two
+/// that Smithy takes for one.
+fn differences(a: &ast::Shape, b: &ast::Shape) -> Vec<String> {
+    let mut out = Vec::new();
+    if a.kind != b.kind {
+        let article =
+            |kind: &str| crate::kind::Kind::parse(kind).map_or_else(|| kind.to_string(), |k| k.with_article());
+        out.push(format!("here it is {}, there {}", article(&b.kind), article(&a.kind)));
+        return out;
+    }
+    if a.mixins != b.mixins {
+        out.push("their mixins differ".to_string());
+    }
+    // Members by name, whatever their order; each by its target.
+    let members = |shape: &ast::Shape| -> BTreeMap<String, String> {
+        crate::check::members_of(shape).into_iter().map(|(n, m)| (n.to_string(), m.target.clone())).collect()
+    };
+    let (ma, mb) = (members(a), members(b));
+    if ma.keys().ne(mb.keys()) {
+        let names = |m: &BTreeMap<String, String>| m.keys().cloned().collect::<Vec<_>>().join(", ");
+        out.push(format!("here its members are [{}], there [{}]", names(&mb), names(&ma)));
+    } else {
+        for (name, target) in &ma {
+            if mb[name] != *target {
+                out.push(format!("here its member `{name}` targets {}, there {target}", mb[name]));
+            }
+        }
+    }
+    // Everything else a shape has: its operations, resources, properties.
+    let rest = |shape: &ast::Shape| ast::Shape {
+        kind: shape.kind.clone(),
+        traits: ast::Traits::new(),
+        members: None,
+        member: None,
+        key: None,
+        value: None,
+        mixins: Vec::new(),
+        ..shape.clone()
+    };
+    if rest(a) != rest(b) {
+        out.push("their properties (input, output, errors, operations, resources, ...) differ".to_string());
+    }
+    out
+}
+
 /// Merges one metadata entry as Smithy does (see [`assemble::merge_value`]).
 fn merge_metadata(metadata: &mut BTreeMap<String, Value>, key: String, value: Value) -> Result<(), Diagnostic> {
     if assemble::merge_value(metadata, &key, value) {
@@ -356,12 +536,14 @@ fn merge_metadata(metadata: &mut BTreeMap<String, Value>, key: String, value: Va
 }
 
 /// Parses one JSON AST file into `model`, recording `apply` entries in
-/// `applies` and problems in `diagnostics`.
+/// `applies`, second definitions of shapes in `duplicates` and problems in
+/// `diagnostics`.
 pub fn load_file(
     file: &Path,
     text: &str,
     model: &mut LoadedModel,
     applies: &mut Vec<Applied>,
+    duplicates: &mut Vec<Duplicate>,
     diagnostics: &mut Diagnostics,
 ) {
     let parsed: ModelFile = match serde_json::from_str(text) {
@@ -418,13 +600,8 @@ pub fn load_file(
             applies.push(Applied { file: file.to_path_buf(), target: id, traits: shape.traits, position: None });
             continue;
         }
-        if let Some(existing) = model.shapes.get(&id) {
-            diagnostics.push(
-                Diagnostic::error(format!("shape is defined twice, here and in {}", existing.file.display()))
-                    .in_file(file)
-                    .at_shape(&id)
-                    .help("keep one definition and delete the other"),
-            );
+        if model.shapes.contains_key(&id) {
+            duplicates.push(Duplicate { id, file: file.to_path_buf(), shape, position: None });
             continue;
         }
         model.shapes.insert(id, LoadedShape { file: file.to_path_buf(), shape, version_1 });
@@ -478,7 +655,7 @@ mod tests {
             positions: BTreeMap::new(),
         };
         let mut diagnostics = Diagnostics::default();
-        load_file(Path::new("spec/a.json"), text, &mut model, &mut Vec::new(), &mut diagnostics);
+        load_file(Path::new("spec/a.json"), text, &mut model, &mut Vec::new(), &mut Vec::new(), &mut diagnostics);
         if diagnostics.has_errors() { Err(diagnostics) } else { Ok(model) }
     }
 
@@ -526,7 +703,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("codegen-load-files-{}", std::process::id())).join("svc");
         fs::create_dir_all(&dir).unwrap();
         let mut files = SpecFiles::new();
-        files.insert("b.json".into(), r#"{"smithy": "2.0", "shapes": {"a#B": {"type": "string"}}}"#.into());
+        files.insert("b.json".into(), r#"{"smithy": "2.0", "shapes": {"a#B": {"type": "integer"}}}"#.into());
         files.insert(
             "a.json".into(),
             r#"{"smithy": "2.0", "shapes": {"a#A": {"type": "string"}, "a#B": {"type": "string"}}}"#.into(),
@@ -537,7 +714,11 @@ mod tests {
         let from_disk = load_dir(&dir).unwrap_err().to_string();
         let _ = fs::remove_dir_all(dir.parent().unwrap());
         assert_eq!(load_files(&dir, &files).unwrap_err().to_string(), from_disk);
-        assert!(from_disk.contains("svc/b.json: a#B: shape is defined twice, here and in "), "{from_disk}");
+        assert!(
+            from_disk.contains("svc/b.json: a#B: shape is defined twice, here and in ")
+                && from_disk.contains("the definitions differ: here it is an integer, there a string"),
+            "{from_disk}"
+        );
 
         files.remove("b.json");
         let model = load_files(Path::new("svc"), &files).unwrap();

@@ -235,7 +235,10 @@ fn errors_name_the_file_that_holds_the_shape() {
     let report = codegen::generate(dir.path(), &workspace_settings()).unwrap_err().to_string();
     assert!(report.contains("b.json: ex#Id: smithy.api#length min (9)"), "{report}");
 
-    let duplicate = json!({"smithy": "2.0", "shapes": {"ex#Id": id}});
+    // A second definition that differs is named where it is.
+    let mut other_id = id;
+    other_id["type"] = json!("integer");
+    let duplicate = json!({"smithy": "2.0", "shapes": {"ex#Id": other_id}});
     let dir = TempDir::with_files("ex", &[("a.json", valid().to_string()), ("b.json", duplicate.to_string())]);
     let report = codegen::generate(dir.path(), &workspace_settings()).unwrap_err().to_string();
     assert!(report.contains("b.json: ex#Id: shape is defined twice, here and in"), "{report}");
@@ -816,4 +819,75 @@ fn json_names_are_distinct() {
         report.contains("ex#GetThingOutput$title: has the JSON name `name`, which member `name` has too"),
         "{report}"
     );
+}
+
+/// Loads the files (name, text) of one spec directory.
+fn load(files: &[(&str, &str)]) -> Result<codegen::load::LoadedModel, String> {
+    let files: codegen::SpecFiles = files.iter().map(|(name, text)| (name.to_string(), text.to_string())).collect();
+    codegen::load::load_files(std::path::Path::new("ex"), &files).map_err(|e| e.to_string())
+}
+
+/// A shape defined twice the same way (its traits apart) is one shape, as
+/// in Smithy's loader: it was refused. The fixture defines two shapes in an
+/// IDL file and again in a JSON AST file, each giving traits the other
+/// does not, in other member orders.
+#[test]
+fn a_shape_defined_twice_alike_is_one_shape_with_the_traits_of_both() {
+    let dir = common::root().join("codegen/tests/fixtures/duplicates");
+    let model = codegen::load::load_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let greeting = &model.shapes["example.duplicates#Greeting"].shape;
+    // Equal values are one; lists join; what one definition gives, the shape has.
+    assert_eq!(greeting.traits["smithy.api#documentation"], "A greeting.");
+    // The JSON AST file is read first, then the IDL one.
+    assert_eq!(greeting.traits["smithy.api#tags"], json!(["shared", "greeting"]));
+    let members = greeting.members.as_ref().unwrap();
+    assert_eq!(members.iter().map(|(name, _)| name).collect::<Vec<_>>(), ["language", "text"], "the first's order");
+    assert_eq!(members.get("language").unwrap().traits["smithy.api#length"], json!({"min": 2, "max": 8}));
+    assert_eq!(model.shapes["example.duplicates#Names"].shape.traits["smithy.api#length"], json!({"max": 3}));
+    // And the service generates, the merged constraints checked.
+    let generated = codegen::generate(&dir, &workspace_settings()).unwrap_or_else(|e| panic!("{e}"));
+    let validation = generated.files.iter().find(|(path, _)| path.ends_with("validation.rs")).unwrap().1;
+    assert!(validation.contains("Length::between(2, 8)") && validation.contains("Length::at_most(3)"), "{validation}");
+}
+
+/// Smithy's rule for traits given by both definitions, and for anything
+/// else that differs: each side of it.
+#[test]
+fn shapes_defined_twice_differently_conflict_as_in_smithy() {
+    let first =
+        "$version: \"2\"\nnamespace ex\n\n@tags([\"a\"])\n@documentation(\"one\")\nstructure S {\n    a: String\n}\n";
+    let again =
+        |text: &str| load(&[("a.smithy", first), ("b.smithy", &format!("$version: \"2\"\nnamespace ex\n\n{text}"))]);
+    // Alike, even in an equal list trait, which Smithy joins, as a list
+    // trait applied twice.
+    let model = again("@tags([\"a\"])\n@documentation(\"one\")\nstructure S {\n    a: String\n}\n").unwrap();
+    assert_eq!(model.shapes["ex#S"].shape.traits["smithy.api#tags"], json!(["a", "a"]));
+    // A trait with another value conflicts.
+    let report = again("@documentation(\"two\")\nstructure S {\n    a: String\n}\n").unwrap_err();
+    assert!(
+        report.contains("ex/b.smithy:5:11: ex#S: shape is defined twice, here and in ex/a.smithy, and the definitions give smithy.api#documentation values that conflict"),
+        "{report}"
+    );
+    // A member trait one definition gives is the shape's.
+    let model = again("structure S {\n    @length(min: 1)\n    a: String\n}\n").unwrap();
+    assert_eq!(
+        model.shapes["ex#S"].shape.members.as_ref().unwrap().get("a").unwrap().traits["smithy.api#length"],
+        json!({"min": 1})
+    );
+    let conflicting_member = load(&[
+        ("a.smithy", "$version: \"2\"\nnamespace ex\n\nstructure S {\n    @length(min: 1)\n    a: String\n}\n"),
+        ("b.smithy", "$version: \"2\"\nnamespace ex\n\nstructure S {\n    @length(min: 2)\n    a: String\n}\n"),
+    ])
+    .unwrap_err();
+    assert!(
+        conflicting_member.contains("give its member `a` smithy.api#length values that conflict"),
+        "{conflicting_member}"
+    );
+    // Another type, other members, another target: conflicts.
+    let report = again("union S {\n    a: String\n}\n").unwrap_err();
+    assert!(report.contains("ex/b.smithy:4:7: ex#S: shape is defined twice, here and in ex/a.smithy, and the definitions differ: here it is a union, there a structure"), "{report}");
+    let report = again("structure S {\n    a: String\n    b: String\n}\n").unwrap_err();
+    assert!(report.contains("the definitions differ: here its members are [a, b], there [a]"), "{report}");
+    let report = again("structure S {\n    a: Integer\n}\n").unwrap_err();
+    assert!(report.contains("here its member `a` targets smithy.api#Integer, there smithy.api#String"), "{report}");
 }
