@@ -568,45 +568,74 @@ fn mixed(id: &str, shape: &ast::Shape, mixins: &[(String, ast::Shape)]) -> Resul
     Ok(flat)
 }
 
-/// Smithy 1.0 semantics in 2.0 terms, for shapes from 1.0 files.
+/// Smithy 1.0 semantics in 2.0 terms, for shapes from 1.0 files, as
+/// Smithy's loader upgrades them (its `ModelInteropTransformer`):
+///
+/// - a number, boolean or intEnum shape that is not `@box`ed has its zero
+///   value as its `@default` (1.0 gave it one);
+/// - a structure member without `@default` gets one where 1.0 made it
+///   non-null: the zero value where it targets such a shape that is not
+///   boxed (a 1.0 shape with `@box`, or a 2.0 one, the prelude's among them,
+///   whose `@default` is not the zero value), or `""` where it targets a
+///   `@streaming` blob and is not `@required` (2.0 requires a stream to be
+///   one or the other); and `@default(null)` where it is `@box`ed itself;
+/// - `set` becomes a list with `@uniqueItems`.
 fn upgrade_v1(model: &mut LoadedModel, outside: &dyn Definitions) {
     let v1: Vec<String> = model.shapes.iter().filter(|(_, s)| s.version_1).map(|(id, _)| id.clone()).collect();
     if v1.is_empty() {
         return;
     }
-    // Which shapes 1.0 reads as non-null: number and boolean shapes that
-    // are not `@box`ed, and the prelude's `Primitive*` shapes.
-    let primitive = |model: &LoadedModel, target: &str| -> Option<Value> {
-        let shape = lookup(model, outside, target)?;
-        let zero = match shape.kind.as_str() {
-            "boolean" => Value::Bool(false),
-            "byte" | "short" | "integer" | "long" | "float" | "double" => Value::from(0),
-            _ => return None,
-        };
-        if target.starts_with("smithy.api#") {
-            return target.starts_with("smithy.api#Primitive").then_some(zero);
+    let zero_of = |kind: &str| -> Option<Value> {
+        match kind {
+            "boolean" => Some(Value::Bool(false)),
+            "byte" | "short" | "integer" | "long" | "float" | "double" | "intEnum" => Some(Value::from(0)),
+            _ => None,
         }
-        (!shape.traits.contains_key("smithy.api#box")).then_some(zero)
+    };
+    let boxed = |traits: &Traits| traits.contains_key("smithy.api#box");
+    // Root shapes first: their defaults decide whether members' targets are boxed.
+    for id in &v1 {
+        let shape = &mut model.shapes.get_mut(id).expect("shape exists").shape;
+        if let Some(zero) = zero_of(&shape.kind).filter(|_| !boxed(&shape.traits)) {
+            shape.traits.entry(format!("{PRELUDE}#default")).or_insert(zero);
+        }
+    }
+    // The default a 1.0 member gets from its target, if any.
+    let upgraded = |model: &LoadedModel, member: &ast::Member| -> Option<Value> {
+        if member.traits.contains_key("smithy.api#default") {
+            return None;
+        }
+        if boxed(&member.traits) {
+            return Some(Value::Null);
+        }
+        let target = lookup(model, outside, &member.target)?;
+        if target.kind == "blob" && target.traits.contains_key("smithy.api#streaming") {
+            return (!member.traits.contains_key("smithy.api#required")).then(|| Value::String(String::new()));
+        }
+        let zero = zero_of(&target.kind)?;
+        let target_v1 = model.shapes.get(&member.target).is_some_and(|s| s.version_1);
+        // A 2.0 shape (the prelude's too) is boxed unless its default is the zero value.
+        let target_boxed = match target_v1 {
+            true => boxed(&target.traits),
+            false => target.traits.get("smithy.api#default") != Some(&zero),
+        };
+        (!target_boxed).then_some(zero)
     };
     for id in v1 {
-        let zeros: Vec<(String, Value)> = {
+        let defaults: Vec<(String, Value)> = {
             let shape = &model.shapes[&id].shape;
-            if shape.kind != "structure" {
-                Vec::new()
-            } else {
-                members_of(shape)
+            match shape.kind.as_str() {
+                "structure" => members_of(shape)
                     .into_iter()
-                    .filter(|(_, m)| {
-                        !m.traits.contains_key("smithy.api#box") && !m.traits.contains_key("smithy.api#default")
-                    })
-                    .filter_map(|(name, m)| Some((name.to_string(), primitive(model, &m.target)?)))
-                    .collect()
+                    .filter_map(|(name, m)| Some((name.to_string(), upgraded(model, m)?)))
+                    .collect(),
+                _ => Vec::new(),
             }
         };
         let shape = &mut model.shapes.get_mut(&id).expect("shape exists").shape;
-        for (name, zero) in zeros {
+        for (name, default) in defaults {
             if let Some(member) = member_mut(shape, &name) {
-                member.traits.insert(format!("{PRELUDE}#default"), zero);
+                member.traits.insert(format!("{PRELUDE}#default"), default);
             }
         }
         if shape.kind == "set" {

@@ -230,3 +230,65 @@ fn streams_are_refused_where_smithy_refuses_them() {
     let service = &files["ex/service.rs"];
     assert!(service.contains(r#""PutObject" => { not_implemented_response( PROTOCOL, "PutObject","#), "{service}");
 }
+
+/// A Smithy 1.0 model upgraded as Smithy's loader upgrades it: a member
+/// that targets a `@streaming` blob and is not `@required` defaults to
+/// empty (it was refused, as neither required nor defaulted); number
+/// shapes have their zero default unless `@box`ed, members follow their
+/// targets, and a `@box`ed member is nullable whatever its target.
+#[test]
+fn idl_1_0_models_are_upgraded_as_smithy_upgrades_them() {
+    let spec = r#"$version: "1.0"
+namespace ex
+
+use aws.protocols#restJson1
+
+@restJson1
+service Svc {
+    version: "1",
+    operations: [PutObject]
+}
+
+@http(method: "PUT", uri: "/objects/{key}")
+operation PutObject {
+    input: PutObjectInput
+}
+
+structure PutObjectInput {
+    @required
+    @httpLabel
+    key: String,
+
+    @httpPayload
+    body: Body,
+
+    @httpHeader("x-count")
+    count: Count,
+
+    @box
+    @httpHeader("x-boxed")
+    boxed: Count,
+
+    @httpHeader("x-maybe")
+    maybe: MaybeCount,
+
+    @httpHeader("x-prelude")
+    prelude: Integer,
+}
+
+@streaming
+blob Body
+
+integer Count
+
+@box
+integer MaybeCount
+"#;
+    let (files, _) = generate(spec);
+    let operation = &files["ex/operation/put_object.rs"];
+    assert!(operation.contains("pub body: ByteStream,"), "{operation}");
+    assert!(operation.contains("pub count: i32,"), "{operation}");
+    assert!(operation.contains("pub boxed: Option<i32>,"), "{operation}");
+    assert!(operation.contains("pub maybe: Option<i32>,"), "{operation}");
+    assert!(operation.contains("pub prelude: Option<i32>,"), "{operation}");
+}
