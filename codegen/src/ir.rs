@@ -29,6 +29,9 @@ pub struct Service {
     /// `@awsQueryCompatible`: errors also carry their awsQuery code in the
     /// `x-amzn-query-error` header.
     pub query_compatible: bool,
+    /// The service's `rename` map: shape id to the name the shape has in
+    /// the service, which its Rust type takes (the name pass reads it).
+    pub rename: BTreeMap<String, String>,
     /// `@aws.auth#sigv4`'s `name`: what SigV4 credentials for the service
     /// are scoped to, which its router holds requests to.
     pub signing_name: Option<String>,

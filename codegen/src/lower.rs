@@ -121,6 +121,7 @@ pub fn lower(
         version: shape.version.clone(),
         protocol,
         query_compatible: traits.contains_key("aws.protocols#awsQueryCompatible"),
+        rename: shape.rename.clone().unwrap_or_default(),
         signing_name: traits.get("aws.auth#sigv4").and_then(|sigv4| sigv4.get("name")?.as_str()).map(str::to_string),
         docs: docs_of(traits),
         operations,

@@ -891,3 +891,40 @@ fn shapes_defined_twice_differently_conflict_as_in_smithy() {
     let report = again("structure S {\n    a: Integer\n}\n").unwrap_err();
     assert!(report.contains("here its member `a` targets smithy.api#Integer, there smithy.api#String"), "{report}");
 }
+
+/// A service's `rename` names the Rust type of the shape it renames (it
+/// was ignored: the second `Widget` became `Widget2`, with a warning).
+/// Renaming gives no new shape id, and wire names do not change.
+#[test]
+fn a_services_rename_names_the_rust_type() {
+    let main = r#"$version: "2"
+namespace ex
+
+use aws.protocols#awsJson1_1
+
+@awsJson1_1
+service Svc {
+    version: "1"
+    operations: [GetWidget]
+    rename: { "other#Widget": "OtherWidget" }
+}
+
+operation GetWidget {
+    input := {}
+    output := {
+        widget: Widget
+        other: other#Widget
+    }
+}
+
+structure Widget {}
+"#;
+    let other = "$version: \"2\"\nnamespace other\n\nstructure Widget {\n    size: Integer\n}\n";
+    let dir = TempDir::with_files("ex", &[("main.smithy", main.to_string()), ("other.smithy", other.to_string())]);
+    let generated = codegen::generate(dir.path(), &workspace_settings()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(generated.warnings.is_empty(), "{}", generated.warnings);
+    let types = generated.files.iter().find(|(path, _)| path.ends_with("types.rs")).unwrap().1;
+    assert!(types.contains("pub struct Widget {}") && types.contains("pub struct OtherWidget {"), "{types}");
+    let operation = generated.files.iter().find(|(path, _)| path.ends_with("get_widget.rs")).unwrap().1;
+    assert!(operation.contains("pub other: Option<OtherWidget>"), "{operation}");
+}

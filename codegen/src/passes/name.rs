@@ -117,13 +117,17 @@ impl Scope {
 
 fn name_types(service: &mut Service, warnings: &mut Diagnostics) {
     let mut scope = Scope::new("type", Case::Pascal);
-    // Modelled shapes first, by id: their names are the ones users look for.
+    // Modelled shapes first, by id: their names are the ones users look
+    // for, as the service's `rename` has them.
+    let name_of = |id: &str, name: &str| type_name(service.rename.get(id).map_or(name, String::as_str));
     for shape in service.shapes.values_mut() {
-        shape.rust_name = scope.assign(&Claim::new(vec![type_name(&shape.name)], &shape.id, &shape.file), warnings);
+        shape.rust_name =
+            scope.assign(&Claim::new(vec![name_of(&shape.id, &shape.name)], &shape.id, &shape.file), warnings);
     }
     // Then the collections written as aliases, also named in the model.
     for alias in service.aliases.values_mut() {
-        alias.rust_name = scope.assign(&Claim::new(vec![type_name(&alias.name)], &alias.id, &service.file), warnings);
+        let claim = Claim::new(vec![name_of(&alias.id, &alias.name)], &alias.id, &service.file);
+        alias.rust_name = scope.assign(&claim, warnings);
     }
     for op in &mut service.operations {
         let stem = type_name(&op.name);

@@ -308,14 +308,14 @@ use crate::rest_json::operation::timestamp_format_headers::{
 };
 use crate::rest_json::operation::unit_input_and_output::UnitInputAndOutputError;
 use crate::rest_json::types::{
-    GreetingStruct2, NullAndEmptyHeadersIo, TestNoPayloadInputOutput,
+    GreetingStruct, NullAndEmptyHeadersIo, TestNoPayloadInputOutput,
 };
 use crate::rest_json::validation::{
     ALL_QUERY_STRING_TYPES_INPUT, CONSTANT_AND_VARIABLE_QUERY_STRING_INPUT,
     CONSTANT_QUERY_STRING_INPUT, CONTENT_TYPE_PARAMETERS_INPUT,
     DOCUMENT_TYPE_AS_MAP_VALUE_INPUT_OUTPUT, DOCUMENT_TYPE_AS_PAYLOAD_INPUT_OUTPUT,
     DOCUMENT_TYPE_INPUT_OUTPUT, EMPTY_INPUT_AND_EMPTY_OUTPUT_INPUT, ENUM_PAYLOAD_INPUT,
-    GREETING_STRUCT2, HOST_LABEL_INPUT, HTTP_CHECKSUM_REQUIRED_INPUT_OUTPUT,
+    GREETING_STRUCT, HOST_LABEL_INPUT, HTTP_CHECKSUM_REQUIRED_INPUT_OUTPUT,
     HTTP_EMPTY_PREFIX_HEADERS_INPUT, HTTP_PAYLOAD_TRAITS_INPUT_OUTPUT,
     HTTP_PAYLOAD_TRAITS_WITH_MEDIA_TYPE_INPUT_OUTPUT,
     HTTP_PAYLOAD_WITH_STRUCTURE_INPUT_OUTPUT, HTTP_PAYLOAD_WITH_UNION_INPUT_OUTPUT,
@@ -963,7 +963,7 @@ pub trait RestJson: Send + Sync + 'static {
         _context: &RequestContext,
         _input: Unit,
     ) -> impl Future<
-        Output = Result<GreetingStruct2, MalformedAcceptWithBodyError>,
+        Output = Result<GreetingStruct, MalformedAcceptWithBodyError>,
     > + Send {
         async { Err(not_implemented("MalformedAcceptWithBody")) }
     }
@@ -1039,7 +1039,7 @@ pub trait RestJson: Send + Sync + 'static {
     fn malformed_content_type_with_body(
         &self,
         _context: &RequestContext,
-        _input: GreetingStruct2,
+        _input: GreetingStruct,
     ) -> impl Future<Output = Result<Unit, MalformedContentTypeWithBodyError>> + Send {
         async { Err(not_implemented("MalformedContentTypeWithBody")) }
     }
@@ -4531,8 +4531,8 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
                 }
             }
             51 => {
-                let input: GreetingStruct2 = match request
-                    .input(&context, &HTTP_INPUTS[51], &GREETING_STRUCT2)
+                let input: GreetingStruct = match request
+                    .input(&context, &HTTP_INPUTS[51], &GREETING_STRUCT)
                 {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(rejection),

@@ -642,9 +642,9 @@ pub enum MyUnion {
     #[serde(rename = "mapValue")]
     MapValue(BTreeMap<String, String>),
     #[serde(rename = "structureValue")]
-    StructureValue(GreetingStruct2),
+    StructureValue(GreetingStruct),
     #[serde(rename = "renamedStructureValue")]
-    RenamedStructureValue(GreetingStruct),
+    RenamedStructureValue(RenamedGreeting),
     /// A union used to test unions nested inside unions.
     #[serde(rename = "unionValue")]
     UnionValue(NestedUnion),
@@ -1598,12 +1598,12 @@ impl Read for UnionWithJsonName {
 /// The `GreetingStruct` shape.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
-pub struct GreetingStruct {
+pub struct RenamedGreeting {
     #[serde(rename = "salutation", default, skip_serializing_if = "Option::is_none")]
     pub salutation: Option<String>,
 }
 
-impl Read for GreetingStruct {
+impl Read for RenamedGreeting {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
@@ -1720,12 +1720,12 @@ impl HeaderText for FooEnum {
 /// The output of the `MalformedAcceptWithBody` operation.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
-pub struct GreetingStruct2 {
+pub struct GreetingStruct {
     #[serde(rename = "hi", default, skip_serializing_if = "Option::is_none")]
     pub hi: Option<String>,
 }
 
-impl Read for GreetingStruct2 {
+impl Read for GreetingStruct {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
@@ -1751,7 +1751,7 @@ impl Read for GreetingStruct2 {
     }
 }
 
-impl ReadHttp for GreetingStruct2 {
+impl ReadHttp for GreetingStruct {
     fn read_http<'j>(
         reader: &mut Reader<'j>,
         schema: Schema,
@@ -1784,7 +1784,7 @@ impl ReadHttp for GreetingStruct2 {
 }
 
 /// Its members bound to headers and the status go there; the rest are the body.
-impl WriteResponse for GreetingStruct2 {
+impl WriteResponse for GreetingStruct {
     fn write_response(self, response: &mut Response) {
         response.json_body(&self, &[]);
     }

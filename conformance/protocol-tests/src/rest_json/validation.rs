@@ -2313,13 +2313,13 @@ pub static MY_UNION: Union = Union {
             name: "structureValue",
             json_name: None,
             required: false,
-            schema: Schema::Structure(&GREETING_STRUCT2),
+            schema: Schema::Structure(&GREETING_STRUCT),
         },
         Member {
             name: "renamedStructureValue",
             json_name: None,
             required: false,
-            schema: Schema::Structure(&GREETING_STRUCT),
+            schema: Schema::Structure(&RENAMED_GREETING),
         },
         Member {
             name: "unionValue",
@@ -3636,7 +3636,7 @@ pub static UNION_WITH_JSON_NAME: Union = Union {
 };
 
 /// The constraints of `GreetingStruct`.
-pub static GREETING_STRUCT: Structure = Structure {
+pub static RENAMED_GREETING: Structure = Structure {
     name: "GreetingStruct",
     members: &[
         Member {
@@ -3662,7 +3662,7 @@ pub static FOO_ENUM: Enum = Enum {
 };
 
 /// The constraints of `GreetingStruct`.
-pub static GREETING_STRUCT2: Structure = Structure {
+pub static GREETING_STRUCT: Structure = Structure {
     name: "GreetingStruct",
     members: &[
         Member {
@@ -3745,7 +3745,7 @@ pub static DENSE_STRUCT_MAP: Map = Map {
         pattern: None,
         values: None,
     }),
-    value: Schema::Structure(&GREETING_STRUCT2),
+    value: Schema::Structure(&GREETING_STRUCT),
     length: None,
     sparse: false,
     sensitive_keys: false,
@@ -3881,7 +3881,7 @@ pub static SPARSE_STRUCT_MAP: Map = Map {
         pattern: None,
         values: None,
     }),
-    value: Schema::Structure(&GREETING_STRUCT2),
+    value: Schema::Structure(&GREETING_STRUCT),
     length: None,
     sparse: true,
     sensitive_keys: false,
@@ -4346,7 +4346,7 @@ pub fn input_schema(operation: &str) -> Option<&'static Structure> {
         "MalformedBlob" => Some(&MALFORMED_BLOB_INPUT),
         "MalformedBoolean" => Some(&MALFORMED_BOOLEAN_INPUT),
         "MalformedByte" => Some(&MALFORMED_BYTE_INPUT),
-        "MalformedContentTypeWithBody" => Some(&GREETING_STRUCT2),
+        "MalformedContentTypeWithBody" => Some(&GREETING_STRUCT),
         "MalformedContentTypeWithGenericString" => {
             Some(&MALFORMED_CONTENT_TYPE_WITH_GENERIC_STRING_INPUT)
         }
@@ -4490,7 +4490,7 @@ pub fn output_schema(operation: &str) -> Option<&'static Structure> {
         "JsonMaps" => Some(&JSON_MAPS_INPUT_OUTPUT),
         "JsonTimestamps" => Some(&JSON_TIMESTAMPS_INPUT_OUTPUT),
         "JsonUnions" => Some(&UNION_INPUT_OUTPUT),
-        "MalformedAcceptWithBody" => Some(&GREETING_STRUCT2),
+        "MalformedAcceptWithBody" => Some(&GREETING_STRUCT),
         "MalformedAcceptWithGenericString" => {
             Some(&MALFORMED_ACCEPT_WITH_GENERIC_STRING_OUTPUT)
         }

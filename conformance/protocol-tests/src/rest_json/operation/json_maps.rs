@@ -3,7 +3,7 @@
 //!
 //! The example tests basic map serialization.
 
-use crate::rest_json::types::GreetingStruct2;
+use crate::rest_json::types::GreetingStruct;
 use crate::rest_json::validation::JSON_MAPS_INPUT_OUTPUT;
 use crate::runtime::rest::{Response, WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
@@ -30,7 +30,7 @@ impl Operation for JsonMaps {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct JsonMapsInputOutput {
     #[serde(rename = "denseStructMap", default, skip_serializing_if = "Option::is_none")]
-    pub dense_struct_map: Option<BTreeMap<String, GreetingStruct2>>,
+    pub dense_struct_map: Option<BTreeMap<String, GreetingStruct>>,
     #[serde(rename = "denseNumberMap", default, skip_serializing_if = "Option::is_none")]
     pub dense_number_map: Option<BTreeMap<String, i32>>,
     #[serde(
@@ -49,7 +49,7 @@ pub struct JsonMapsInputOutput {
 impl Read for JsonMapsInputOutput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
-        let mut member_0: Option<BTreeMap<String, GreetingStruct2>> = None;
+        let mut member_0: Option<BTreeMap<String, GreetingStruct>> = None;
         let mut member_1: Option<BTreeMap<String, i32>> = None;
         let mut member_2: Option<BTreeMap<String, bool>> = None;
         let mut member_3: Option<BTreeMap<String, String>> = None;
@@ -99,7 +99,7 @@ impl ReadHttp for JsonMapsInputOutput {
         body: &'j [u8],
     ) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
-        let mut member_0: Option<BTreeMap<String, GreetingStruct2>> = None;
+        let mut member_0: Option<BTreeMap<String, GreetingStruct>> = None;
         let mut member_1: Option<BTreeMap<String, i32>> = None;
         let mut member_2: Option<BTreeMap<String, bool>> = None;
         let mut member_3: Option<BTreeMap<String, String>> = None;

@@ -3,7 +3,7 @@
 //!
 //! This example tests sparse map serialization.
 
-use crate::rest_json::types::GreetingStruct2;
+use crate::rest_json::types::GreetingStruct;
 use crate::rest_json::validation::SPARSE_JSON_MAPS_INPUT_OUTPUT;
 use crate::runtime::rest::{Response, WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
@@ -35,7 +35,7 @@ pub struct SparseJsonMapsInputOutput {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub sparse_struct_map: Option<BTreeMap<String, Option<GreetingStruct2>>>,
+    pub sparse_struct_map: Option<BTreeMap<String, Option<GreetingStruct>>>,
     /// Entries may be null.
     #[serde(
         rename = "sparseNumberMap",
@@ -65,7 +65,7 @@ pub struct SparseJsonMapsInputOutput {
 impl Read for SparseJsonMapsInputOutput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
-        let mut member_0: Option<BTreeMap<String, Option<GreetingStruct2>>> = None;
+        let mut member_0: Option<BTreeMap<String, Option<GreetingStruct>>> = None;
         let mut member_1: Option<BTreeMap<String, Option<i32>>> = None;
         let mut member_2: Option<BTreeMap<String, Option<bool>>> = None;
         let mut member_3: Option<BTreeMap<String, Option<String>>> = None;
@@ -115,7 +115,7 @@ impl ReadHttp for SparseJsonMapsInputOutput {
         body: &'j [u8],
     ) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
-        let mut member_0: Option<BTreeMap<String, Option<GreetingStruct2>>> = None;
+        let mut member_0: Option<BTreeMap<String, Option<GreetingStruct>>> = None;
         let mut member_1: Option<BTreeMap<String, Option<i32>>> = None;
         let mut member_2: Option<BTreeMap<String, Option<bool>>> = None;
         let mut member_3: Option<BTreeMap<String, Option<String>>> = None;
