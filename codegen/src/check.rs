@@ -483,6 +483,14 @@ impl<'a> Checker<'a> {
     }
 
     fn check_traits(&mut self, site: Site<'_>, kind: Kind, member_of: Option<Kind>, traits: &ast::Traits) {
+        // 1.0's boxing has no place in 2.0, where nullability is `@default`'s.
+        let version_2 = self.model.shapes.get(site.id).is_some_and(|s| !s.version_1);
+        if version_2 && traits.contains_key("smithy.api#box") {
+            self.out.push(site.error(
+                "@box is not supported in Smithy IDL 2.0",
+                "remove @box: a member without a default is nullable, and `= null` makes one with a default nullable",
+            ));
+        }
         for (trait_id, value) in traits {
             match traits::rule(trait_id) {
                 // Where it may go is its definition's selector's to say

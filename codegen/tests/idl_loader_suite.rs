@@ -11,6 +11,12 @@
 //!   message; where it gives a line and column, ours must be the same.
 //!   Where we read a case differently on purpose it is listed in
 //!   [`DIFFERENT`], with the reason; that list must match exactly.
+//! - The other model files, where they are plain models: each as the Java
+//!   test that loads it expects ([`LOADER_CASES`]: loaded and checked, or
+//!   refused, or the same model as an expected file, as the 1.0 upgrade
+//!   cases are), and the `upgrade-box` files' nullability as a server
+//!   reads it. Left out: files that need a jar, Ion, validators or model
+//!   discovery, which a generator does not have.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -204,6 +210,8 @@ fn main() -> ExitCode {
             }
         }
     }
+    let (others, others_passed) = other_cases(&mut problems);
+
     for (name, _) in VALID_DIFFERENT {
         if !valid_different.iter().any(|d| d == name) {
             problems.push(format!("{name} is listed as read differently, but loads as expected"));
@@ -218,12 +226,14 @@ fn main() -> ExitCode {
     println!(
         "Smithy IDL loader tests: valid {valid_passed}/{valid_total} load to their expected models \
          ({comparisons} comparisons); invalid {refused}/{} refused, {same_position}/{positioned} at Smithy's \
-         line and column, {same_words}/{} in Smithy's words; {} read differently on purpose",
+         line and column, {same_words}/{} in Smithy's words; {} read differently on purpose; the loader tests' \
+         other models (merges, conflicts, mixins, forward references, 1.0 upgrades, nullability) \
+         {others_passed}/{others} as Smithy's Java tests expect",
         invalid.len(),
         invalid.len(),
-        DIFFERENT.len() + VALID_DIFFERENT.len()
+        DIFFERENT.len() + VALID_DIFFERENT.len() + LOADER_DIFFERENT.len()
     );
-    for (name, why) in VALID_DIFFERENT.iter().chain(DIFFERENT) {
+    for (name, why) in VALID_DIFFERENT.iter().chain(DIFFERENT).chain(LOADER_DIFFERENT) {
         println!("  {name}: {why}");
     }
     if std::env::var_os("IDL_SUITE_VERBOSE").is_some() {
@@ -265,4 +275,248 @@ fn expected_words(message: &str) -> &str {
         }
     }
     words.trim()
+}
+
+/// What a case of Smithy's loader tests outside `valid/` and `invalid/`
+/// must do, read from the Java test that loads it.
+enum Expect {
+    /// Load and pass the checks.
+    Loads,
+    /// Be refused with a message holding this text.
+    Refused(&'static str),
+    /// Load to the same model as these files (with `valid/__shared.json`
+    /// where the Java test adds it).
+    Same(&'static [&'static str]),
+}
+
+/// The cases that are plain model files: the files loaded together, what
+/// Smithy's Java test expects of them, and whether it adds
+/// `valid/__shared.json`.
+const LOADER_CASES: &[(&[&str], Expect, bool)] = &[
+    // ModelAssemblerTest.mergesMultipleModels, importsSymlinkFileWithAllShapes.
+    (&["merges-1.json", "nested/merges-2.json", "nested/merges-3.json"], Expect::Loads, false),
+    (&["main.json", "nested/merges-2.json"], Expect::Loads, false),
+    // detectsMetadataConflicts.
+    (&["metadata-conflicts.json", "metadata-conflicts-2.json"], Expect::Refused("metadata `foo`"), false),
+    // detectsInvalidShapeTypes.
+    (&["invalid-shape-types.json"], Expect::Refused("foobaz"), false),
+    // versionTransformsAreAlwaysApplied: the invalid target is an error.
+    (&["invalid-1.0-model-upgraded.smithy"], Expect::Refused("InvalidTarget"), false),
+    // IdlModelLoaderTest.
+    (&["apply-use-1.smithy", "apply-use-2.smithy", "apply-use-3.smithy"], Expect::Loads, false),
+    (&["first-namespace.smithy", "second-namespace.smithy"], Expect::Loads, false),
+    (&["multiline-comments.smithy"], Expect::Loads, false),
+    (&["default-subsequent-trait.smithy"], Expect::Loads, false),
+    (
+        &["use-operations/service.smithy", "use-operations/nested.smithy", "use-operations/other.smithy"],
+        Expect::Loads,
+        false,
+    ),
+    (&["error-recovery/in-metadata.smithy"], Expect::Refused("syntax error"), false),
+    (&["error-recovery/to-docs.smithy"], Expect::Refused("syntax error"), false),
+    (&["error-recovery/to-dollar.smithy"], Expect::Refused("syntax error"), false),
+    (&["error-recovery/to-identifier.smithy"], Expect::Refused("syntax error"), false),
+    (&["error-recovery/to-trait.smithy"], Expect::Refused("syntax error"), false),
+    // AstModelLoaderTest.
+    (&["ast-empty-apply-1.json", "ast-empty-apply-2.json"], Expect::Loads, false),
+    (&["mixins/collection-mixins.json"], Expect::Loads, false),
+    (&["mixins/operation-mixins.json"], Expect::Loads, false),
+    (&["mixins/resource-mixins.json"], Expect::Loads, false),
+    (&["mixins/service-mixins.json"], Expect::Loads, false),
+    (&["mixins/simple-shape-mixins.json"], Expect::Loads, false),
+    (&["mixins/structure-mixins.json"], Expect::Loads, false),
+    (&["mixins/union-mixins.json"], Expect::Loads, false),
+    // ModelAssemblerTest, mixins and the rest.
+    (&["dedupe-models.smithy"], Expect::Loads, false),
+    (&["does-not-reparses-synthetic-traits.smithy"], Expect::Loads, false),
+    (&["mixins/mixins-can-override-traits.smithy"], Expect::Loads, false),
+    (&["mixins/mixin-conflict-acceptable-1.smithy", "mixins/mixin-conflict-acceptable-2.smithy"], Expect::Loads, false),
+    (
+        &["mixins/mixin-conflict-acceptable-1.smithy", "mixins/mixin-conflict-error.smithy"],
+        Expect::Refused("shape is defined twice"),
+        false,
+    ),
+    (&["mixins/mixed-member.smithy", "mixins/member-apply-other-namespace.smithy"], Expect::Loads, false),
+    (&["mixins/apply-to-mixed-member.json"], Expect::Loads, false),
+    (&["mixins/multiple-inheritance-with-introduction.smithy"], Expect::Loads, false),
+    (&["mixin-and-apply-model.smithy"], Expect::Loads, false),
+    (&["forward-references-are-ordered.smithy"], Expect::Loads, false),
+    (&["needs-upgrade-document-node.json"], Expect::Loads, false),
+    (&["needs-downgrade-document-node.json"], Expect::Loads, false),
+    (&["loads-validators.smithy"], Expect::Loads, false),
+    (&["core-events.smithy"], Expect::Loads, false),
+    // syntheticBoxingResultsInSameModelBetween1and2, appliesBoxTraitsToMixinsToo.
+    (&["synthetic-boxing-1.smithy"], Expect::Same(&["synthetic-boxing-2.smithy"]), false),
+    (&["synthetic-boxing-1.smithy", "synthetic-boxing-2.smithy"], Expect::Loads, false),
+    (&["synthetic-boxing-mixins.smithy"], Expect::Loads, false),
+    // ModelInteropTransformerTest: not broken, though the zero default is
+    // outside the range.
+    (&["range-upgrade-1.0.smithy"], Expect::Loads, false),
+    // ApplyResourceBasedTargetsTest (without its validator's event).
+    (&["private-resource-elision/same-namespace-structure.smithy"], Expect::Loads, false),
+    (
+        &["private-resource-elision/public-resource.smithy", "private-resource-elision/cross-namespace-public.smithy"],
+        Expect::Loads,
+        false,
+    ),
+    // ValidSmithyModelLoaderRunnerTest.
+    (&["forwardrefs/use/use.smithy"], Expect::Same(&["forwardrefs/use/result.json"]), true),
+    (&["forwardrefs/use/no-use.smithy"], Expect::Same(&["forwardrefs/use/result.json"]), true),
+    (
+        &["forwardrefs/resource/operation.smithy", "forwardrefs/resource/resource.smithy"],
+        Expect::Same(&["forwardrefs/resource/result.json"]),
+        false,
+    ),
+    // ModelInteropTransformerTest.UpgradeTestCase: each directory's model
+    // loads to its `upgraded.smithy`.
+    (&["upgrade/all-1.0/main.smithy"], Expect::Same(&["upgrade/all-1.0/upgraded.smithy"]), false),
+    (&["upgrade/box-in-v2/main.smithy"], Expect::Refused("box"), false),
+    (
+        &["upgrade/does-not-introduce-conflict/main.smithy"],
+        Expect::Same(&["upgrade/does-not-introduce-conflict/upgraded.smithy"]),
+        false,
+    ),
+    (
+        &["upgrade/mixed-versions/1.0.smithy", "upgrade/mixed-versions/2.0.smithy"],
+        Expect::Same(&["upgrade/mixed-versions/upgraded.smithy"]),
+        false,
+    ),
+    (&["upgrade/primitives-in-v2/main.smithy"], Expect::Same(&["upgrade/primitives-in-v2/upgraded.smithy"]), false),
+];
+
+/// Loads `files` (relative to the suite) and checks them as the generator
+/// would: the model, or the report.
+fn load_and_check(files: &[&str], shared: bool) -> Result<LoadedModel, String> {
+    let dir = suite_dir();
+    let mut paths: Vec<PathBuf> = files.iter().map(|f| dir.join(f)).collect();
+    if shared {
+        paths.push(dir.join("valid/__shared.json"));
+    }
+    let model = load(&paths)?;
+    let (diagnostics, _) = codegen::check::check(&model);
+    // These are models, not services to generate.
+    let errors: Vec<String> = diagnostics
+        .errors()
+        .filter(|e| !e.message.starts_with("the spec defines no service"))
+        .map(|e| e.to_string())
+        .collect();
+    match errors.is_empty() {
+        true => Ok(model),
+        false => Err(errors.join("\n")),
+    }
+}
+
+/// A model as compared with an upgraded one: without `@box`, a 1.0 trait
+/// whose meaning the upgrade writes as `@default(null)`.
+fn without_box(model: &LoadedModel) -> Value {
+    let mut value = comparable(model);
+    strip(&mut value, "smithy.api#box");
+    value
+}
+
+fn strip(value: &mut Value, key: &str) {
+    match value {
+        Value::Object(map) => {
+            map.remove(key);
+            map.values_mut().for_each(|v| strip(v, key));
+            // Traits left empty are none.
+            map.retain(|k, v| !(k == "traits" && v.as_object().is_some_and(|t| t.is_empty())));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| strip(v, key)),
+        _ => {}
+    }
+}
+
+/// Cases of [`LOADER_CASES`] the generator reads otherwise than Smithy,
+/// each with why; the list must match exactly.
+const LOADER_DIFFERENT: &[(&str, &str)] =
+    &[("main.json + nested/merges-2.json", "refused: the generator does not support bigDecimal shapes yet")];
+
+/// Runs [`LOADER_CASES`] and the `upgrade-box` nullability cases; the
+/// problems found, and the counts (cases, passed).
+fn other_cases(problems: &mut Vec<String>) -> (usize, usize) {
+    let (mut total, mut passed) = (0, 0);
+    for (files, expect, shared) in LOADER_CASES {
+        total += 1;
+        let name = files.join(" + ");
+        let outcome = load_and_check(files, *shared);
+        let problem = match (expect, outcome) {
+            (Expect::Loads, Ok(_)) => None,
+            (Expect::Loads, Err(e)) => Some(format!("refused: {}", e.lines().next().unwrap_or(""))),
+            (Expect::Refused(words), Err(e)) if e.contains(words) => None,
+            (Expect::Refused(words), Err(e)) => {
+                Some(format!("refused, but not with `{words}`: {}", e.lines().next().unwrap_or("")))
+            }
+            (Expect::Refused(words), Ok(_)) => Some(format!("accepted; Smithy refuses it (`{words}`)")),
+            (Expect::Same(_), Err(e)) => Some(format!("refused: {}", e.lines().next().unwrap_or(""))),
+            (Expect::Same(expected), Ok(model)) => match load_and_check(expected, *shared) {
+                Err(e) => Some(format!("the expected model is refused: {}", e.lines().next().unwrap_or(""))),
+                Ok(theirs) => difference(&without_box(&model), &without_box(&theirs), "")
+                    .map(|d| format!("differs from {}: {d}", expected.join(" + "))),
+            },
+        };
+        let listed = LOADER_DIFFERENT.iter().any(|(n, _)| *n == name);
+        match (problem, listed) {
+            (None, false) => passed += 1,
+            (None, true) => {
+                problems.push(format!("{name} is listed as read differently, but is read as Smithy reads it"))
+            }
+            (Some(_), true) => {}
+            (Some(problem), false) => problems.push(format!("{name}: {problem}")),
+        }
+    }
+    // ModelInteropTransformerTest.ensuresConsistentNullabilityAcrossVersions:
+    // each file's first line gives the member's nullability; `v2` is 2.0's.
+    let mut boxes = Vec::new();
+    files(&suite_dir().join("upgrade-box"), &mut boxes);
+    for path in boxes {
+        let name = path.strip_prefix(suite_dir()).unwrap().display().to_string();
+        // Not among the cases Smithy's test runs: its member is named for another file.
+        if name == "upgrade-box/2-to-1/booleanRequiredToNullablePrelude.smithy" {
+            continue;
+        }
+        total += 1;
+        let text = std::fs::read_to_string(&path).unwrap();
+        let expected: Value = serde_json::from_str(text.lines().next().unwrap().trim_start_matches("//")).unwrap();
+        let member_name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let model = match load_and_check(&[&name], false) {
+            Ok(model) => model,
+            Err(e) => {
+                problems.push(format!("{name}: refused: {}", e.lines().next().unwrap_or("")));
+                continue;
+            }
+        };
+        let nullable = nullable(&model, "smithy.example#Foo", &member_name);
+        // Smithy's 2.0 reading is a client's: `@clientOptional` makes the
+        // member nullable there; a server keeps its default.
+        let client_optional = member_name == "booleanDefaultWithClientOptionalTraitToNullable";
+        if Some(nullable) == expected["v2"].as_bool().map(|v2| v2 != client_optional) {
+            passed += 1;
+        } else {
+            problems.push(format!("{name}: nullable is {nullable}; Smithy's 2.0 reading: {}", expected["v2"]));
+        }
+    }
+    (total, passed)
+}
+
+/// Whether the member is nullable as a server reads it (the generator makes
+/// it an `Option`): not `@required`, and no default, or a `null` one, on it
+/// or its target. (`@clientOptional` makes a member nullable for clients
+/// only.)
+fn nullable(model: &LoadedModel, structure: &str, member: &str) -> bool {
+    let shape = &model.shapes[structure].shape;
+    let member = shape.members.as_ref().unwrap().get(member).unwrap();
+    if member.traits.contains_key("smithy.api#required") {
+        return false;
+    }
+    let target_default = model
+        .shapes
+        .get(&member.target)
+        .map(|t| &t.shape)
+        .or_else(|| vocabulary::shapes().get(&member.target).map(|t| &t.shape))
+        .and_then(|t| t.traits.get("smithy.api#default"));
+    match member.traits.get("smithy.api#default").or(target_default) {
+        None | Some(Value::Null) => true,
+        Some(_) => false,
+    }
 }
