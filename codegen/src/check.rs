@@ -110,12 +110,8 @@ impl<'a> Checker<'a> {
             // A trait definition is never generated; only its use is checked.
             return;
         }
-        match kind {
-            Kind::Set => self.out.push(site.error("`set` is a Smithy 1.0 type", "use a list with @uniqueItems")),
-            Kind::BigInteger | Kind::BigDecimal => self
-                .out
-                .push(site.error(format!("{kind} shapes are not supported"), "use long or double if the values fit")),
-            _ => {}
+        if matches!(kind, Kind::Set) {
+            self.out.push(site.error("`set` is a Smithy 1.0 type", "use a list with @uniqueItems"));
         }
         if !shape.mixins.is_empty() {
             self.out.push(site.error(
@@ -616,7 +612,8 @@ impl<'a> Checker<'a> {
                 _ => continue,
             };
             let Some(number) = bound.as_f64() else { continue };
-            if whole && !(bound.is_i64() || bound.is_u64()) {
+            // A bound read as a float may still be whole (`1e21`, past u64).
+            if whole && !(bound.is_i64() || bound.is_u64() || number.fract() == 0.0) {
                 self.out.push(site.error(
                     format!("{trait_id} {key} must be a whole number"),
                     "integer types and lengths take whole-number bounds",
@@ -648,8 +645,13 @@ impl<'a> Checker<'a> {
             Value::Bool(_) => kind == Kind::Boolean,
             Value::Number(n) => match kind.integer_bounds() {
                 Some((lo, hi)) => n.as_i64().is_some_and(|n| (lo..=hi).contains(&i128::from(n))),
+                // Any whole number: the model reads numbers as 64-bit, so
+                // a large one arrives as a whole float.
+                None if kind == Kind::BigInteger => {
+                    n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0)
+                }
                 // Timestamps default to epoch seconds.
-                None => matches!(kind, Kind::Float | Kind::Double | Kind::Timestamp),
+                None => matches!(kind, Kind::Float | Kind::Double | Kind::BigDecimal | Kind::Timestamp),
             },
             Value::String(s) => match kind {
                 Kind::String => true,

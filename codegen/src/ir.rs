@@ -524,6 +524,10 @@ pub enum Type {
     Long,
     Float,
     Double,
+    /// `bigInteger`: `runtime::BigInteger`, its decimal text kept.
+    BigInteger,
+    /// `bigDecimal`: `runtime::BigDecimal`, its decimal text kept.
+    BigDecimal,
     Timestamp(TimestampFormat),
     Blob,
     Document,

@@ -284,8 +284,17 @@ pub fn generate(spec: &Path, settings: &Settings) -> Result<Generated, Diagnosti
     if errors.has_errors() {
         return Err(errors);
     }
+    emit_services(&services, warnings, settings)
+}
+
+/// The crate of `services`, unless two of them would share a module.
+fn emit_services(
+    services: &[ir::Service],
+    warnings: Diagnostics,
+    settings: &Settings,
+) -> Result<Generated, Diagnostics> {
     let mut modules: BTreeMap<&str, &Path> = BTreeMap::new();
-    for service in &services {
+    for service in services {
         if let Some(other) = modules.insert(&service.module, &service.file) {
             return Err(Diagnostic::error(format!(
                 "two services would both be generated into module `{}`",
@@ -296,14 +305,14 @@ pub fn generate(spec: &Path, settings: &Settings) -> Result<Generated, Diagnosti
             .into());
         }
     }
-    Ok(Generated { files: emit::emit_crate(&services, settings), warnings })
+    Ok(Generated { files: emit::emit_crate(services, settings), warnings })
 }
 
-/// Generates a crate from one service's spec files held in memory (as
+/// Generates a crate from spec files held in memory (as
 /// [`import::slice_smithy`] returns them), as [`generate`] would from a
-/// spec directory `dir` holding them: `dir` names the service's module and
-/// appears in messages, but nothing is read or written.
+/// spec directory `dir` holding them: `dir` names the module of a lone
+/// service and appears in messages, but nothing is read or written.
 pub fn generate_files(dir: &Path, files: &SpecFiles, settings: &Settings) -> Result<Generated, Diagnostics> {
-    let (service, warnings) = load_service_files(dir, files)?;
-    Ok(Generated { files: emit::emit_crate(std::slice::from_ref(&service), settings), warnings })
+    let (services, warnings) = finish(&load::load_files(dir, files)?, dir)?;
+    emit_services(&services, warnings, settings)
 }

@@ -37,6 +37,14 @@ fn feature_fixture() {
     snapshot_service(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/features"), "features", "features");
 }
 
+/// The feature fixture's restJson1 service: big numbers in labels, query
+/// strings, headers and bodies (`xtask/tests/standalone/behaviour.rs` sends
+/// it requests).
+#[test]
+fn ledger_fixture() {
+    snapshot_service(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/features"), "ledger", "ledger");
+}
+
 /// Names that collide with everything the generated code uses (see
 /// `xtask/tests/cli.rs`, which compiles it).
 #[test]

@@ -85,6 +85,10 @@ fn value_for(schema: Schema, depth: u32) -> BoxedStrategy<Value> {
             prop_oneof![(-5i64..200).prop_map(Value::from), any::<i64>().prop_map(Value::from)].boxed()
         }
         Schema::Float(_) => prop_oneof![(-5.0f64..1e6).prop_map(Value::from), Just(json!("NaN"))].boxed(),
+        // Numbers a `Value` holds exactly, as the walker compares them.
+        Schema::BigInteger(_) | Schema::BigDecimal(_) => {
+            prop_oneof![(-5i64..200).prop_map(Value::from), (-5.0f64..1e6).prop_map(Value::from)].boxed()
+        }
         Schema::Boolean => any::<bool>().prop_map(Value::Bool).boxed(),
         Schema::Timestamp(_) => {
             prop_oneof![(0.0f64..2e9).prop_map(Value::from), text().prop_map(Value::String)].boxed()

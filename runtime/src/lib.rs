@@ -13,12 +13,14 @@
 
 #![forbid(unsafe_code)]
 
+mod big;
 mod blob;
 mod byte_stream;
 pub mod context;
 mod excerpt;
 pub mod float;
 pub mod http;
+mod json_object;
 mod pattern;
 /// Routing for the HTTP-binding protocols (restJson1), by method, path and query string.
 pub mod rest;
@@ -32,6 +34,7 @@ pub mod validate;
 
 use std::fmt;
 
+pub use big::{BigDecimal, BigInteger, ParseBigNumberError};
 pub use blob::{Blob, DecodeBlobError};
 pub use byte_stream::ByteStream;
 pub use excerpt::{EXCERPT_CHARS, excerpt, excerpt_bytes};

@@ -142,13 +142,19 @@ pub fn output_response<T: Serialize>(protocol: AwsJson, output: &T) -> Response 
 /// An error response: `__type` in the body and in `X-Amzn-Errortype`.
 pub fn error_response(protocol: AwsJson, status: u16, type_name: &str, mut fields: Map<String, Value>) -> Response {
     fields.insert("__type".to_string(), Value::String(type_name.to_string()));
+    let body = serde_json::to_vec(&fields).expect("a JSON map serialises");
+    error_response_with_body(protocol, status, type_name, body)
+}
+
+/// An error response whose body, `__type` included, is written.
+fn error_response_with_body(protocol: AwsJson, status: u16, type_name: &str, body: Vec<u8>) -> Response {
     Response {
         status,
         headers: vec![
             ("content-type", protocol.content_type().to_string()),
             ("x-amzn-errortype", type_name.to_string()),
         ],
-        body: serde_json::to_vec(&fields).expect("a JSON map serialises"),
+        body,
     }
 }
 
@@ -160,9 +166,11 @@ pub fn modelled_error<E: ErrorShape + Serialize>(protocol: AwsJson, error: &E) -
         JsonVersion::V1_0 => E::SHAPE_ID,
         JsonVersion::V1_1 => E::NAME,
     };
-    let mut response = match serde_json::to_value(error) {
-        Ok(Value::Object(fields)) => error_response(protocol, E::HTTP_STATUS, type_name, fields),
-        _ => return internal_failure(protocol),
+    // Written member by member, not through a `serde_json::Value`, which
+    // would round big numbers to 64 bits.
+    let mut response = match crate::json_object::write(error, &[], Some(("__type", type_name))) {
+        Ok(body) => error_response_with_body(protocol, E::HTTP_STATUS, type_name, body),
+        Err(_) => return internal_failure(protocol),
     };
     if let (true, Some(code)) = (protocol.query_compatible, E::QUERY_CODE) {
         response.headers.push(("x-amzn-query-error", format!("{code};{}", query_fault(E::FAULT))));

@@ -73,6 +73,10 @@ pub enum Schema {
     Enum(&'static Enum),
     Integer(IntegerRules),
     Float(FloatRules),
+    /// `bigInteger`: a whole number of any size.
+    BigInteger(BigRules),
+    /// `bigDecimal`: a number of any size and precision.
+    BigDecimal(BigRules),
     Boolean,
     Timestamp(TimestampFormat),
     Blob(Option<Length>),
@@ -130,6 +134,13 @@ pub struct IntegerRules {
 
 #[derive(Clone, Copy, Debug)]
 pub struct FloatRules {
+    pub range: Option<Range>,
+}
+
+/// The constraints of a `bigInteger` or `bigDecimal`: its `@range`,
+/// checked exactly against the bounds' text.
+#[derive(Clone, Copy, Debug)]
+pub struct BigRules {
     pub range: Option<Range>,
 }
 
@@ -425,6 +436,8 @@ fn describe(schema: &Schema) -> String {
             format!("expected a whole number that fits a {bits}-bit {kind}")
         }
         Schema::Float(_) => "expected a number, \"NaN\", \"Infinity\" or \"-Infinity\"".to_string(),
+        Schema::BigInteger(_) => "expected a whole number".to_string(),
+        Schema::BigDecimal(_) => "expected a number (with an exponent of at most 9 digits)".to_string(),
         Schema::Boolean => "expected a boolean".to_string(),
         Schema::Timestamp(format) => {
             let expected = match format {

@@ -310,6 +310,16 @@ fn structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream {
 fn default_expr(cx: &FileCx<'_>, m: &Member, default: &Default) -> TokenStream {
     match default {
         Default::Boolean(b) => quote! { #b },
+        // The model's number, exactly as written, checked when the crate is built.
+        Default::Number(n) if matches!(m.ty.ty, Type::BigInteger | Type::BigDecimal) => {
+            let ty = cx.ty(&m.ty);
+            // A whole number the model read as a float is written out whole.
+            let text = match (&m.ty.ty, n.as_f64()) {
+                (Type::BigInteger, Some(f)) if n.is_f64() => format!("{f:.0}"),
+                _ => n.to_string(),
+            };
+            quote! { #ty::from_static(#text) }
+        }
         Default::Number(n) => {
             let literal: TokenStream = match &m.ty.ty {
                 Type::Float | Type::Double if !n.to_string().contains('.') => format!("{n}.0"),

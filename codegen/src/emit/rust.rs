@@ -200,6 +200,8 @@ impl<'a> FileCx<'a> {
             Type::Long => quote! { i64 },
             Type::Float => quote! { f32 },
             Type::Double => quote! { f64 },
+            Type::BigInteger => self.runtime("BigInteger"),
+            Type::BigDecimal => self.runtime("BigDecimal"),
             Type::Timestamp(TimestampFormat::EpochSeconds) => self.runtime("Timestamp"),
             Type::Timestamp(TimestampFormat::DateTime) => self.runtime("DateTime"),
             Type::Timestamp(TimestampFormat::HttpDate) => self.runtime("HttpDate"),

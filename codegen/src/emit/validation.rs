@@ -207,6 +207,12 @@ impl Emitter<'_> {
                 let range = self.range(&c.range);
                 quote! { #schema::Float(#rules { range: #range }) }
             }
+            Type::BigInteger | Type::BigDecimal => {
+                let rules = self.validate_type("BigRules");
+                let range = self.range(&c.range);
+                let variant = ident(if t.ty == Type::BigInteger { "BigInteger" } else { "BigDecimal" });
+                quote! { #schema::#variant(#rules { range: #range }) }
+            }
             Type::Boolean => quote! { #schema::Boolean },
             Type::Document => quote! { #schema::Document },
             Type::Unit => quote! { #schema::Unit },

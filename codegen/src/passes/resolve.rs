@@ -177,6 +177,8 @@ fn simple_type(kind: Kind) -> Type {
         Kind::Long => Type::Long,
         Kind::Float => Type::Float,
         Kind::Double => Type::Double,
+        Kind::BigInteger => Type::BigInteger,
+        Kind::BigDecimal => Type::BigDecimal,
         Kind::Timestamp => Type::Timestamp(TimestampFormat::EpochSeconds),
         Kind::Blob => Type::Blob,
         Kind::Document => Type::Document,

@@ -439,6 +439,22 @@ fn scalar(out: &mut String, schema: &Schema, text: &str) -> Result<(), String> {
                 return Err("is not a number".to_string());
             }
         }
+        // Written as the JSON number it is, every digit kept (leading
+        // zeros aside, as for integers).
+        Schema::BigInteger(_) | Schema::BigDecimal(_) => {
+            let (sign, unsigned) = text.strip_prefix('-').map_or(("", text), |rest| ("-", rest));
+            let int_end = unsigned.bytes().take_while(u8::is_ascii_digit).count();
+            let int = unsigned[..int_end].trim_start_matches('0');
+            let int = if int.is_empty() && int_end > 0 { "0" } else { int };
+            let number = format!("{sign}{int}{}", &unsigned[int_end..]);
+            match schema {
+                Schema::BigInteger(_) if crate::BigInteger::parse(&number).is_err() => {
+                    return Err("is not a whole number".to_string());
+                }
+                _ if crate::BigDecimal::parse(&number).is_err() => return Err("is not a number".to_string()),
+                _ => out.push_str(&number),
+            }
+        }
         Schema::Boolean => match text {
             "true" | "false" => out.push_str(text),
             _ => return Err("is not true or false".to_string()),
@@ -616,6 +632,60 @@ mod tests {
             split_list("Mon, 16 Dec 2019 23:48:18 GMT, Mon, 16 Dec 2019 23:48:18 GMT", true).unwrap(),
             ["Mon, 16 Dec 2019 23:48:18 GMT", "Mon, 16 Dec 2019 23:48:18 GMT"]
         );
+    }
+
+    static BIG_INPUT: Structure = Structure {
+        name: "BigInput",
+        members: &[
+            Member {
+                name: "count",
+                json_name: None,
+                required: false,
+                schema: Schema::BigInteger(crate::validate::BigRules { range: None }),
+            },
+            Member {
+                name: "price",
+                json_name: None,
+                required: false,
+                schema: Schema::BigDecimal(crate::validate::BigRules { range: None }),
+            },
+        ],
+    };
+    static BIG_BINDINGS: HttpInput = HttpInput {
+        bound: &[
+            Bound { member: 0, location: Location::Query("count") },
+            Bound { member: 1, location: Location::Header("X-Price") },
+        ],
+        content_type: None,
+    };
+
+    /// Big numbers travel as text in the head and become the JSON numbers
+    /// they spell, every digit kept; the reader then checks their kind.
+    #[test]
+    fn big_numbers_in_the_head_keep_every_digit() {
+        let document = |query: &str, price: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert("x-price", price.parse().unwrap());
+            head_document(
+                &BIG_BINDINGS,
+                &BIG_INPUT,
+                &Head { labels: &[], query: Some(query), headers: &headers, body: b"" },
+            )
+        };
+        assert_eq!(
+            document("count=00123456789012345678901234567890", "-0.100000000000000000000001").unwrap(),
+            r#"{"count":123456789012345678901234567890,"price":-0.100000000000000000000001}"#
+        );
+        assert_eq!(document("count=-0", "1E+400").unwrap(), r#"{"count":-0,"price":1E+400}"#);
+        for (query, price, why) in [
+            ("count=1x", "1", "the query parameter \"count\" is not a whole number"),
+            ("count=1.5", "1", "the query parameter \"count\" is not a whole number"),
+            ("count=", "1", "the query parameter \"count\" is not a whole number"),
+            ("count=1", "0x10", "the header \"X-Price\" is not a number"),
+            ("count=1", "1e", "the header \"X-Price\" is not a number"),
+        ] {
+            assert_eq!(document(query, price).unwrap_err().message, why, "{query} {price}");
+        }
     }
 
     #[test]

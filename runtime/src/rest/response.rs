@@ -58,6 +58,18 @@ impl HeaderText for bool {
     }
 }
 
+impl HeaderText for crate::BigInteger {
+    fn header_text(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl HeaderText for crate::BigDecimal {
+    fn header_text(&self) -> String {
+        self.to_string()
+    }
+}
+
 macro_rules! integer_header_text {
     ($($ty:ty),*) => {$(
         impl HeaderText for $ty {
@@ -205,18 +217,7 @@ impl Response {
     /// The body: `value` as a JSON document, without the members named in
     /// `bound` (those the response carries elsewhere).
     pub fn json_body<T: Serialize>(&mut self, value: &T, bound: &[&str]) {
-        let written = if bound.is_empty() {
-            serde_json::to_vec(value)
-        } else {
-            serde_json::to_value(value).and_then(|value| match value {
-                Value::Object(mut members) => {
-                    members.retain(|name, _| !bound.contains(&name.as_str()));
-                    serde_json::to_vec(&members)
-                }
-                other => serde_json::to_vec(&other),
-            })
-        };
-        match written {
+        match crate::json_object::write(value, bound, None) {
             Ok(bytes) => self.set_body(JSON, Bytes::from(bytes)),
             Err(e) => self.fail(format!("the body could not be written: {e}")),
         }

@@ -112,6 +112,21 @@ pub(super) fn number_text<'j>(jiter: &'j mut Jiter<'_>) -> Result<(&'j str, bool
     Ok((std::str::from_utf8(bytes).unwrap_or_default(), whole))
 }
 
+/// A big number's text checked against `schema` (a `bigInteger` or
+/// `bigDecimal`): `false` if it is not a number of the kind (the body is
+/// malformed); otherwise any violation of its range is recorded.
+pub(super) fn checked_big(report: &mut Report, schema: &Schema, text: &str) -> bool {
+    let (rules, parses) = match schema {
+        Schema::BigInteger(rules) => (rules, crate::BigInteger::parse(text).is_ok()),
+        Schema::BigDecimal(rules) => (rules, crate::BigDecimal::parse(text).is_ok()),
+        _ => return false,
+    };
+    if let (true, Some(range)) = (parses, &rules.range) {
+        report.check_big_range(range, text);
+    }
+    parses
+}
+
 /// An integer's text checked against `rules`: `None` if it is not a whole
 /// number that fits the kind (the body is malformed); otherwise its value,
 /// with any violation of its `intEnum` values or range recorded.
@@ -278,6 +293,14 @@ impl<'a, 'de> Checked<'a, 'de> {
                     return Err(mismatch(report, &schema));
                 };
                 handed(report, &schema, visitor.visit_i64(n))
+            }
+            // Big numbers are read as their text (`runtime::BigInteger`
+            // takes it through `deserialize_newtype_struct`, below).
+            Schema::BigInteger(_) | Schema::BigDecimal(_) => {
+                if !checked_big(report, &schema, text) {
+                    return Err(mismatch(report, &schema));
+                }
+                handed(report, &schema, visitor.visit_str(text))
             }
             Schema::Float(_) | Schema::Timestamp(TimestampFormat::EpochSeconds) => {
                 let integer = if whole { text.parse::<i64>().ok() } else { None };
@@ -519,7 +542,22 @@ impl<'de> Deserializer<'de> for Checked<'_, 'de> {
         visitor.visit_some(Checked { null: Null::Allowed, ..self })
     }
 
-    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _: &'static str, visitor: V) -> Result<V::Value, Stop> {
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, Stop> {
+        // A big number's type reads it as serde_json's raw value, every
+        // digit kept: it is checked here, then handed to serde_json.
+        if let schema @ (Schema::BigInteger(_) | Schema::BigDecimal(_)) = self.schema {
+            let peek = json(self.jiter.peek())?;
+            if !peek.is_num() {
+                return self.wrong(peek);
+            }
+            let raw = skip_raw(self.jiter, peek)?;
+            let text = std::str::from_utf8(raw).unwrap_or_default();
+            if !checked_big(self.report, &schema, text) {
+                return Err(mismatch(self.report, &schema));
+            }
+            let mut de = serde_json::Deserializer::from_slice(raw);
+            return de.deserialize_newtype_struct(name, visitor).map_err(|_| mismatch(self.report, &schema));
+        }
         visitor.visit_newtype_struct(self)
     }
 

@@ -34,6 +34,7 @@ impl<'de, E: de::Error> Deserializer<'de> for Placeholder<E> {
             Schema::String(_) | Schema::Blob(_) => visitor.visit_borrowed_str(""),
             Schema::Enum(schema) => visitor.visit_borrowed_str(schema.values.first().copied().unwrap_or("")),
             Schema::Integer(_) => visitor.visit_i64(0),
+            Schema::BigInteger(_) | Schema::BigDecimal(_) => visitor.visit_borrowed_str("0"),
             Schema::Float(_) => visitor.visit_f64(0.0),
             Schema::Boolean => visitor.visit_bool(false),
             Schema::Timestamp(TimestampFormat::EpochSeconds) => visitor.visit_i64(0),
@@ -61,7 +62,13 @@ impl<'de, E: de::Error> Deserializer<'de> for Placeholder<E> {
         visitor.visit_none()
     }
 
-    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _: &'static str, visitor: V) -> Result<V::Value, E> {
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, E> {
+        // A big number's type reads serde_json's raw value: zero, as JSON.
+        if let Schema::BigInteger(_) | Schema::BigDecimal(_) = self.schema {
+            let zero: &'de [u8] = b"0";
+            let mut de = serde_json::Deserializer::from_slice(zero);
+            return de.deserialize_newtype_struct(name, visitor).map_err(de::Error::custom);
+        }
         visitor.visit_newtype_struct(self)
     }
 

@@ -543,6 +543,27 @@ macro_rules! read_by_serde {
 
 read_by_serde!(Timestamp, DateTime, HttpDate, Document, Unit);
 
+/// Big numbers, read as their text and checked exactly.
+macro_rules! read_big {
+    ($($ty:ident => $kind:ident),*) => {$(
+        impl Read for crate::$ty {
+            fn read(r: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+                let peek = r.peek()?;
+                if !matches!(schema, Schema::$kind(_)) || !peek.is_num() {
+                    return r.wrong(peek, &schema);
+                }
+                let (text, _) = super::checked::number_text(&mut r.jiter)?;
+                if !super::checked::checked_big(&mut r.report, &schema, text) {
+                    return Err(r.malformed(describe(&schema)));
+                }
+                Ok(crate::$ty::parse(text).ok())
+            }
+        }
+    )*};
+}
+
+read_big!(BigInteger => BigInteger, BigDecimal => BigDecimal);
+
 impl Read for Blob {
     fn read(r: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         if let (Schema::Blob(length), Peek::String) = (&schema, r.peek()?) {

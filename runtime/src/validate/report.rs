@@ -418,6 +418,26 @@ impl Report {
         }
     }
 
+    /// `@range` of a big number, whose text is `text`: compared exactly
+    /// with the bounds' text.
+    pub(super) fn check_big_range(&mut self, range: &Range, text: &str) {
+        use std::cmp::Ordering::{Greater, Less};
+        let below = range.min.as_ref().is_some_and(|min| crate::big::compare_text(text, min.text) == Some(Less));
+        let above = range.max.as_ref().is_some_and(|max| crate::big::compare_text(text, max.text) == Some(Greater));
+        match (&range.min, &range.max) {
+            (Some(min), Some(max)) if below || above => {
+                self.violation(None, format_args!("Member must be between {} and {}, inclusive", min.text, max.text))
+            }
+            (Some(min), None) if below => {
+                self.violation(None, format_args!("Member must be greater than or equal to {}", min.text))
+            }
+            (None, Some(max)) if above => {
+                self.violation(None, format_args!("Member must be less than or equal to {}", max.text))
+            }
+            _ => {}
+        }
+    }
+
     /// A required member that is absent or null.
     pub(super) fn missing(&mut self) {
         self.violation(None, format_args!("Member must not be null"));

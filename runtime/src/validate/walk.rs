@@ -71,6 +71,21 @@ fn value(report: &mut Report, schema: &Schema, value: &Value) -> Checked {
             report.check_enum(schema, text);
         }
         Schema::Integer(rules) => integer(report, rules, value)?,
+        // A `Value` holds numbers as 64-bit ones: read past them, big
+        // numbers are exact only through the one-pass reader.
+        Schema::BigInteger(_) | Schema::BigDecimal(_) => {
+            let text = match value {
+                Value::Number(n) if matches!(schema, Schema::BigInteger(_)) && n.is_f64() => {
+                    n.as_f64().filter(|f| f.fract() == 0.0).map(|f| format!("{f:.0}"))
+                }
+                Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            };
+            let checked = text.is_some_and(|text| super::checked::checked_big(report, schema, &text));
+            if !checked {
+                return Err(malformed(report, super::describe(schema)));
+            }
+        }
         Schema::Float(rules) => {
             let number = match value {
                 Value::String(text) => crate::float::non_finite(text),

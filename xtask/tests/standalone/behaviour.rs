@@ -102,3 +102,112 @@ fn validation_reads_the_model_constraints() {
 fn errors_display_their_message() {
     assert_eq!(Throttled { message: "slow down".into() }.to_string(), "Throttled: slow down");
 }
+
+/// Big numbers keep every digit, both ways, default as the model says, and
+/// have their range checked exactly (a member that targets the prelude's
+/// `BigInteger` made the generator panic).
+#[test]
+fn big_numbers_keep_every_digit() {
+    use features_crate::features::operation::put_thing::PutThing;
+    use features_crate::runtime::validate::{Rejection, parse};
+    use features_crate::runtime::{BigDecimal, BigInteger, Operation};
+    assert_eq!(input(json!({})).price, "1.5".parse::<BigDecimal>().unwrap());
+    let body = br#"{"Type": "self", "Total": 123456789012345678901234, "Price": 0.100000000000000000000001}"#;
+    let Err(Rejection::Invalid(e)) = parse::<PutThingInput>(PutThing::INPUT_SCHEMA, body) else { panic!("accepted") };
+    assert_eq!(e.field_list.len(), 1, "{e:?}");
+    assert_eq!(e.field_list[0].message, "Value at '/Total' failed to satisfy constraint: Member must be between 0 and 1e+21, inclusive");
+    let body = br#"{"Type": "self", "Total": 999999999999999999999, "Price": 0.100000000000000000000001}"#;
+    let input = parse::<PutThingInput>(PutThing::INPUT_SCHEMA, body).unwrap();
+    assert_eq!(input.total.as_ref().map(BigInteger::as_str), Some("999999999999999999999"));
+    assert_eq!(input.price.as_str(), "0.100000000000000000000001");
+    let written = serde_json::to_string(&input).unwrap();
+    assert!(written.contains(r#""Total":999999999999999999999"#), "{written}");
+    assert!(written.contains(r#""Price":0.100000000000000000000001"#), "{written}");
+    // Exactly at the bound passes; just under it does not.
+    let body = br#"{"Type": "self", "Price": 0.00999999999999999999999999}"#;
+    let Err(Rejection::Invalid(e)) = parse::<PutThingInput>(PutThing::INPUT_SCHEMA, body) else { panic!("accepted") };
+    assert_eq!(e.field_list[0].message, "Value at '/Price' failed to satisfy constraint: Member must be greater than or equal to 0.01");
+    assert!(parse::<PutThingInput>(PutThing::INPUT_SCHEMA, br#"{"Type": "self", "Price": 0.0100}"#).is_ok());
+    // A whole number is whole.
+    let Err(Rejection::Malformed(e)) = parse::<PutThingInput>(PutThing::INPUT_SCHEMA, br#"{"Type": "self", "Total": 1.5}"#) else { panic!("accepted") };
+    assert!(e.message.contains("expected a whole number"), "{e:?}");
+}
+
+/// restJson1 carries big numbers as text in labels, query strings and
+/// headers, and as JSON numbers in bodies: every digit arrives and leaves.
+#[test]
+fn big_numbers_cross_rest_json_bindings_whole() {
+    use features_crate::ledger::operation::get_balance::{GetBalanceError, GetBalanceInput, GetBalanceOutput};
+    use features_crate::ledger::service::{Ledger, LedgerRouter};
+    use features_crate::runtime::context::RequestContext;
+    use features_crate::runtime::http::{Request, Service};
+    use features_crate::runtime::{BigDecimal, BigInteger};
+
+    /// Answers with what it was asked, scaled by nothing: every digit echoed.
+    struct Books;
+
+    impl Ledger for Books {
+        async fn get_balance(&self, _: &RequestContext, input: GetBalanceInput) -> Result<GetBalanceOutput, GetBalanceError> {
+            Ok(GetBalanceOutput {
+                balance: input.scale,
+                total: Some(input.account),
+                history: Some(vec![input.floor, "-1e-40".parse().unwrap()]),
+            })
+        }
+    }
+
+    let send = |uri: &str, scale: Option<&str>| {
+        let mut request = Request::get(uri);
+        if let Some(scale) = scale {
+            request = request.header("X-Scale", scale);
+        }
+        let response = block_on(LedgerRouter::new(Books).call(request.body(String::new()).unwrap())).unwrap();
+        let status = response.status().as_u16();
+        let balance = response.headers().get("X-Balance").map(|v| v.to_str().unwrap().to_string());
+        let body = block_on(response.into_body().into_bytes()).unwrap();
+        (status, balance, String::from_utf8(body.to_vec()).unwrap())
+    };
+    let (status, balance, body) =
+        send("/accounts/123456789012345678901234567890/balance?floor=0.100000000000000000000001", Some("-12.000000000000000000000000001"));
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(balance.as_deref(), Some("-12.000000000000000000000000001"));
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(json.get("Balance").is_none(), "{body}");
+    assert!(body.contains(r#""Total":123456789012345678901234567890"#), "{body}");
+    assert!(body.contains(r#""History":[0.100000000000000000000001,-1e-40]"#), "{body}");
+
+    // The default applies; the range is checked on the exact value.
+    let (status, balance, body) = send("/accounts/7/balance", None);
+    assert_eq!((status, balance), (200, None), "{body}");
+    assert!(body.contains(r#""History":[0.01,"#), "{body}");
+    let (status, _, body) = send("/accounts/7/balance?floor=0.00999999999999999999999", None);
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("Value at '/Floor' failed to satisfy constraint: Member must be greater than or equal to 0.01"), "{body}");
+
+    // Text that is not the member's kind of number is malformed, and says where.
+    for (uri, scale, why) in [
+        ("/accounts/1.5/balance", None, "the URI label \"Account\" is not a whole number"),
+        ("/accounts/12abc/balance", None, "the URI label \"Account\" is not a whole number"),
+        ("/accounts/1/balance?floor=1e", None, "the query parameter \"floor\" is not a number"),
+        ("/accounts/1/balance", Some("0x10"), "the header \"X-Scale\" is not a number"),
+    ] {
+        let (status, _, body) = send(uri, scale);
+        assert_eq!(status, 400, "{uri} {scale:?}: {body}");
+        let message = serde_json::from_str::<serde_json::Value>(&body).unwrap()["message"].as_str().unwrap().to_string();
+        assert!(message.starts_with(why), "{uri} {scale:?}: {message}");
+    }
+    assert_eq!(BigInteger::from(7u32), "7".parse().unwrap());
+    assert_eq!(BigDecimal::from(BigInteger::from(7u32)), "7.0".parse::<BigDecimal>().unwrap());
+}
+
+/// The generated routers' futures need no runtime here: they never wait.
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    use std::task::{Context, Poll, Waker};
+    let mut future = std::pin::pin!(future);
+    let mut cx = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            return output;
+        }
+    }
+}
