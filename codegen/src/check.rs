@@ -583,16 +583,6 @@ impl<'a> Checker<'a> {
             "smithy.api#httpError" if value.as_u64().is_some_and(|code| !(200..=599).contains(&code)) => {
                 self.out.push(bad("must be an HTTP status code"));
             }
-            // restJson1 keys members by it; awsJson ignores it.
-            "smithy.api#jsonName"
-                if !self.speaks(&[Protocol::RestJson1, Protocol::AwsJson1_0, Protocol::AwsJson1_1]) =>
-            {
-                self.out.push(site.error(
-                    "@jsonName renames members in JSON documents, which is supported only for restJson1 services \
-                     (awsJson services ignore it)",
-                    "remove the trait, or generate the service with restJson1 or an awsJson protocol",
-                ))
-            }
             "smithy.api#default" => self.check_default(site, kind, member_of, value),
             _ => {}
         }
@@ -667,12 +657,16 @@ impl<'a> Checker<'a> {
                     }
                     true
                 }
+                // Smithy reads a timestamp's string default as a date-time.
                 Kind::Timestamp => {
-                    self.out.push(site.error(
-                        format!("a @default of \"{s}\" on a timestamp is not supported"),
-                        "write a timestamp's default as epoch seconds (a number)",
-                    ));
-                    return;
+                    if let Err(e) = awsgen_runtime::Timestamp::parse_date_time(s) {
+                        self.out.push(site.error(
+                            format!("the @default of a timestamp is not a date-time: {e}"),
+                            "write it as RFC 3339 in UTC (`1985-04-12T23:20:50.52Z`), or as epoch seconds (a number)",
+                        ));
+                        return;
+                    }
+                    true
                 }
                 _ => false,
             },

@@ -153,6 +153,37 @@ fn every_shipped_trait_is_known() {
     assert!(!warnings.contains("unknown trait"), "{warnings}");
 }
 
+/// `@jsonName` is valid Smithy on any member; a service whose protocol
+/// does not read it (restXml, RPC v2 CBOR) ignores it. It was refused.
+#[test]
+fn json_name_is_accepted_whatever_the_protocol() {
+    for protocol in ["aws.protocols#restXml", "smithy.protocols#rpcv2Cbor", "aws.protocols#awsQuery"] {
+        let mut spec = valid();
+        // awsQuery's definition requires the namespace its XML answers use.
+        spec["shapes"]["ex#Svc"]["traits"] =
+            json!({protocol: {}, "smithy.api#xmlNamespace": {"uri": "https://example.com/doc/2024-01-01/"}});
+        spec["shapes"]["ex#OpInput"]["members"]["Id"]["traits"]["smithy.api#jsonName"] = json!("id");
+        let (warnings, _) = accept_value(spec);
+        assert!(!warnings.contains("jsonName"), "{protocol}: {warnings}");
+    }
+}
+
+/// Smithy takes a timestamp's `@default` as epoch seconds or as a
+/// date-time string; the string was refused.
+#[test]
+fn a_timestamp_defaults_to_a_date_time_string_too() {
+    let with_default = |value: Value| {
+        let mut spec = valid();
+        spec["shapes"]["ex#OpInput"]["members"]["When"] =
+            json!({"target": "smithy.api#Timestamp", "traits": {"smithy.api#default": value}});
+        spec
+    };
+    let (_, files) = accept_value(with_default(json!("1985-04-12T23:20:50.52Z")));
+    assert!(files.contains("Timestamp::from_parts(482196050, 520000000)"), "{files}");
+    let report = refuse_value(with_default(json!("1985-04-12 23:20:50")));
+    assert!(report.contains("ex#OpInput$When: the @default of a timestamp is not a date-time"), "{report}");
+}
+
 #[test]
 fn unknown_traits_of_other_namespaces_are_warnings() {
     let mut spec = valid();

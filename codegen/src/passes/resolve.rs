@@ -232,6 +232,11 @@ fn default_value(service: &Service, ty: &TypeRef, value: &Value) -> Result<Defau
     Ok(match (&ty.ty, value) {
         (Type::Boolean, Value::Bool(b)) => Default::Boolean(*b),
         (Type::Timestamp(_), Value::Number(n)) => timestamp_default(n)?,
+        (Type::Timestamp(_), Value::String(text)) => {
+            let at = awsgen_runtime::Timestamp::parse_date_time(text)
+                .map_err(|e| format!("@default \"{text}\" is not a date-time: {e}"))?;
+            Default::Timestamp(at.epoch_seconds(), at.subsec_nanos())
+        }
         (Type::Document, value) => Default::Document(value.clone()),
         (_, Value::Number(n)) => Default::Number(n.clone()),
         (Type::String, Value::String(s)) => Default::String(s.clone()),
