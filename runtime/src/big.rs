@@ -3,6 +3,11 @@
 //! `f64` or an `i128`. They compare, hash and check `@range` by value,
 //! exactly (`1.50` equals `1.5`), and are written back as the JSON numbers
 //! they were read as.
+//!
+//! Their serde implementations go through serde_json's raw values, which is
+//! how a JSON number of any length passes through serde untouched: they are
+//! for JSON. Other formats should carry [`BigDecimal::as_str`] (or
+//! `to_f64`), as the protocols that are not JSON will.
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -326,42 +331,19 @@ macro_rules! number_traits {
             }
         }
 
-        impl From<i64> for $ty {
-            fn from(n: i64) -> Self {
-                $ty(n.to_string().into())
-            }
-        }
-
-        impl From<u64> for $ty {
-            fn from(n: u64) -> Self {
-                $ty(n.to_string().into())
-            }
-        }
-
-        impl From<i128> for $ty {
-            fn from(n: i128) -> Self {
-                $ty(n.to_string().into())
-            }
-        }
-
-        impl From<u128> for $ty {
-            fn from(n: u128) -> Self {
-                $ty(n.to_string().into())
-            }
-        }
-
-        impl From<i32> for $ty {
-            fn from(n: i32) -> Self {
-                $ty(n.to_string().into())
-            }
-        }
-
-        impl From<u32> for $ty {
-            fn from(n: u32) -> Self {
-                $ty(n.to_string().into())
-            }
-        }
+        from_primitive!($ty: i32, u32, i64, u64, i128, u128);
     };
+}
+
+/// Every digit of a primitive integer, as its decimal text.
+macro_rules! from_primitive {
+    ($ty:ident: $($int:ty),*) => {$(
+        impl From<$int> for $ty {
+            fn from(n: $int) -> Self {
+                $ty(n.to_string().into())
+            }
+        }
+    )*};
 }
 
 number_traits!(BigInteger, "0");
