@@ -332,6 +332,14 @@ fn idl_findings_point_at_the_line() {
     );
 }
 
+/// An absolute shape id that names nothing is reported as written: it was
+/// put in the file's namespace (`ex#other.ns#Identifier`).
+#[test]
+fn a_missing_absolute_target_is_named_as_written() {
+    let report = refuse_idl(&IDL_SERVICE.replace("id: String", "id: other.ns#Identifier"));
+    assert!(report.contains("ex#OpInput$id: targets other.ns#Identifier, which does not exist"), "{report}");
+}
+
 #[test]
 fn trait_values_are_checked_against_their_definitions() {
     let report = refuse_idl(&IDL_SERVICE.replace("@length(min: 1, max: 5)", "@length(min: \"1\", maxi: 5)"));

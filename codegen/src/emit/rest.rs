@@ -395,11 +395,22 @@ pub fn router(cx: &FileCx<'_>, service: &Service) -> TokenStream {
         }
     });
     let arms: Vec<TokenStream> = arms.collect();
-    let streaming_mut = service.operations.iter().any(|op| streams_input(cx, op).is_some());
+    // Operations without input, or not served, read neither the request
+    // nor (not served) its context: a service made only of those would
+    // leave them unused.
+    let served = || service.operations.iter().filter(|op| op.unserved.is_none());
+    let streaming_mut = served().any(|op| streams_input(cx, op).is_some());
     let request_binding = if streaming_mut {
         quote! { mut request }
-    } else {
+    } else if served().any(|op| op.input.is_some()) {
         quote! { request }
+    } else {
+        quote! { _request }
+    };
+    let context_binding = if served().next().is_some() {
+        quote! { context }
+    } else {
+        quote! { _context }
     };
     let internal_failure = cx.runtime("rest::internal_failure");
 
@@ -453,7 +464,7 @@ pub fn router(cx: &FileCx<'_>, service: &Service) -> TokenStream {
 
             async fn call_operation(
                 &self,
-                context: #context,
+                #context_binding: #context,
                 operation: &'static #operation,
                 #request_binding: #routed_request,
             ) -> #response {

@@ -74,8 +74,6 @@ pub fn module(service: &Service) -> TokenStream {
         let router = super::rest::router(&cx, service);
         return finish(service, &cx, protocol_name, &methods, TokenStream::new(), router);
     }
-    let (parse, rejection_response) = (cx.runtime("validate::parse"), cx.runtime("service::rejection_response"));
-    let output_response = cx.runtime("service::output_response");
     let arms = service.operations.iter().map(|op| {
         let method = ident(&op.module);
         let name = &op.name;
@@ -84,6 +82,9 @@ pub fn module(service: &Service) -> TokenStream {
             let why = unserved.why();
             return quote! { #name => #unsupported(PROTOCOL, #name, #why), };
         }
+        // Imported only where an operation is served.
+        let (parse, rejection_response) = (cx.runtime("validate::parse"), cx.runtime("service::rejection_response"));
+        let output_response = cx.runtime("service::output_response");
         let schema = schema_static(&cx, op.input.as_deref());
         quote! {
             #name => {
@@ -154,15 +155,21 @@ pub fn module(service: &Service) -> TokenStream {
         #protocol_docs
         pub const PROTOCOL: #aws_json = #protocol;
     };
+    // A service whose every operation is not served reads neither.
+    let (context_binding, body_binding) = if service.operations.iter().any(|op| op.unserved.is_none()) {
+        (quote! { context }, quote! { body })
+    } else {
+        (quote! { _context }, quote! { _body })
+    };
     let dispatch = quote! {
         /// Parses and validates the body, calls the operation's method and
         /// serialises its result.
         async fn dispatch(
             &self,
-            context: &#context,
+            #context_binding: &#context,
             operation: &str,
             target: #option<&str>,
-            body: &[u8],
+            #body_binding: &[u8],
         ) -> #response {
             match operation {
                 #(#arms)*

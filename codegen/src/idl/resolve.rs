@@ -141,7 +141,11 @@ impl<'a> Resolver<'a> {
     /// namespace, then the prelude; otherwise it stays in the file's
     /// namespace, for the checks to report if nothing defines it there.
     fn target(&self, written: &str) -> String {
-        self.lookup(written).unwrap_or_else(|| self.absolute(written))
+        match self.lookup(written) {
+            Some(id) => id,
+            None if written.contains('#') => written.to_string(),
+            None => self.absolute(written),
+        }
     }
 
     /// [`Self::target`], `None` when the id names no known shape.

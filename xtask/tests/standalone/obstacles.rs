@@ -151,3 +151,35 @@ fn constraints_on_enums_and_renamed_statics_are_enforced() {
     assert!(message.contains("Value at '/Name' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-z]+$"), "{message}");
     assert!(message.contains("Value with length 4 at '/Tag_List' failed to satisfy constraint"), "{message}");
 }
+
+/// Services whose routers read nothing of a request (an operation without
+/// input; operations not served) compile without unused bindings, and
+/// answer as they should.
+#[test]
+fn routers_that_read_nothing_still_route() {
+    use obstacles_crate::pours::service::{Pours, PoursRouter};
+    use obstacles_crate::quiet::service::{Quiet, QuietRouter};
+    use obstacles_crate::runtime::http::{Request, Service};
+    use obstacles_crate::streams::service::{Streams, StreamsRouter};
+
+    struct Silent;
+    impl Quiet for Silent {
+        async fn hush(&self, _context: &RequestContext, _input: Unit) -> Result<Unit, obstacles_crate::quiet::operation::hush::HushError> {
+            Ok(Unit {})
+        }
+    }
+    impl Streams for Silent {}
+    impl Pours for Silent {}
+
+    let hush = Request::get("/hush").body(String::new()).unwrap();
+    assert_eq!(block_on(QuietRouter::new(Silent).call(hush)).unwrap().status(), 200);
+    let listen = Request::post("/listen").body(String::new()).unwrap();
+    assert_eq!(block_on(StreamsRouter::new(Silent).call(listen)).unwrap().status(), 501);
+    let upload = Request::post("/")
+        .header("host", "localhost")
+        .header("content-type", "application/x-amz-json-1.1")
+        .header("x-amz-target", "Pours.Upload")
+        .body("{}".to_string())
+        .unwrap();
+    assert_eq!(block_on(PoursRouter::new(Silent).call(upload)).unwrap().status(), 501);
+}
