@@ -23,7 +23,6 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::ast::{self, OrderedMap, Target, Traits};
-use crate::check::members_of;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::kind::PRELUDE;
 use crate::load::{LoadedModel, LoadedShape};
@@ -111,7 +110,7 @@ fn import_dependencies(model: &mut LoadedModel, outside: &dyn Definitions) {
 
 /// The shape ids a shape refers to (not its traits').
 fn references(shape: &ast::Shape) -> Vec<String> {
-    let mut out: Vec<String> = members_of(shape).into_iter().map(|(_, m)| m.target.clone()).collect();
+    let mut out: Vec<String> = shape.members().into_iter().map(|(_, m)| m.target.clone()).collect();
     let single = [
         &shape.input,
         &shape.output,
@@ -160,7 +159,7 @@ fn inherited_target(
     depth: usize,
 ) -> Option<String> {
     let shape = lookup(model, outside, id)?;
-    if let Some((_, member)) = members_of(shape).into_iter().find(|(n, _)| *n == name) {
+    if let Some((_, member)) = shape.members().into_iter().find(|(n, _)| *n == name) {
         if !member.target.is_empty() {
             return Some(member.target.clone());
         }
@@ -245,7 +244,7 @@ fn apply(model: &mut LoadedModel, applied: &Applied, outside: &dyn Definitions) 
     };
     let inherited = member.and_then(|m| {
         let shape = model.shapes.get(shape_id)?;
-        if members_of(&shape.shape).iter().any(|(n, _)| *n == m) {
+        if shape.shape.members().iter().any(|(n, _)| *n == m) {
             return None;
         }
         shape.shape.mixins.iter().rev().find_map(|mixin| inherited_target(model, outside, &mixin.target, m, 0))
@@ -469,10 +468,10 @@ fn mixed(id: &str, shape: &ast::Shape, mixins: &[(String, ast::Shape)]) -> Resul
 
     // Members: inherited ones in mixin order, then the shape's own. A
     // member may be redefined only with the target it already has.
-    let own = members_of(shape);
+    let own = shape.members();
     let mut members: Vec<(String, ast::Member)> = Vec::new();
     for (mid, mixin) in mixins {
-        for (name, member) in members_of(mixin) {
+        for (name, member) in mixin.members() {
             let local = own.iter().find(|(n, _)| *n == name).map(|(_, m)| *m);
             match members.iter_mut().find(|(n, _)| n == name) {
                 Some((_, existing)) => {
@@ -625,7 +624,8 @@ fn upgrade_v1(model: &mut LoadedModel, outside: &dyn Definitions) {
         let defaults: Vec<(String, Value)> = {
             let shape = &model.shapes[&id].shape;
             match shape.kind.as_str() {
-                "structure" => members_of(shape)
+                "structure" => shape
+                    .members()
                     .into_iter()
                     .filter_map(|(name, m)| Some((name.to_string(), upgraded(model, m)?)))
                     .collect(),

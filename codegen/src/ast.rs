@@ -84,6 +84,19 @@ pub struct Shape {
 }
 
 impl Shape {
+    /// The members, whichever fields hold them, in model order: a
+    /// structure's, union's or enum's; a list's `member`; a map's `key` and
+    /// `value`.
+    pub fn members(&self) -> Vec<(&str, &Member)> {
+        let mut members: Vec<(&str, &Member)> = self.members.iter().flat_map(|m| m.iter()).collect();
+        for (name, member) in [("member", &self.member), ("key", &self.key), ("value", &self.value)] {
+            if let Some(member) = member {
+                members.push((name, member));
+            }
+        }
+        members
+    }
+
     /// A resource's lifecycle operations, by the property that binds each.
     pub fn lifecycle(&self) -> [(&'static str, &Option<Target>); 6] {
         [

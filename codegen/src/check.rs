@@ -1,4 +1,5 @@
-//! Checks a loaded model before anything is lowered or emitted.
+//! Checks a loaded model before anything is lowered or emitted, and builds
+//! the checked model ([`crate::model`]) that lowering reads.
 //!
 //! Every problem found is reported, each with its file and shape id, what is
 //! wrong and how to fix it. Lowering may then assume a well-formed model.
@@ -6,38 +7,47 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use serde_json::Value;
-
 use crate::ast;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::ir::Protocol;
 use crate::kind::{Kind, UNIT, prelude_shape};
 use crate::load::LoadedModel;
-use crate::pattern::{Pattern, PatternError, Patterns};
+use crate::model::traits::{Applied, Default, DefaultTrait, Parser};
+use crate::model::{self, Model, Protocol, Traits};
 use crate::shape_id;
 use crate::traits::{self, Rule};
 
-/// Runs every check: errors and warnings, and every pattern that parsed
-/// (each source parsed once, for lowering to use).
-pub fn check(model: &LoadedModel) -> (Diagnostics, Patterns) {
-    let mut checker =
-        Checker { model, out: Diagnostics::default(), trait_shapes: BTreeSet::new(), patterns: BTreeMap::new() };
-    checker.trait_shapes = model
+/// Runs every check, and returns its errors and warnings with the checked
+/// model (complete only where there are no errors).
+pub fn check(loaded: &LoadedModel) -> (Diagnostics, Model) {
+    let mut checker = Checker {
+        model: loaded,
+        out: Diagnostics::default(),
+        trait_shapes: BTreeSet::new(),
+        parser: Parser::default(),
+        checked: Model { dir: loaded.dir.clone(), shapes: BTreeMap::new() },
+    };
+    checker.trait_shapes = loaded
         .shapes
         .iter()
         .filter(|(_, s)| s.shape.traits.contains_key("smithy.api#trait"))
         .map(|(id, _)| id.clone())
         .collect();
     checker.check_services();
-    for (id, loaded) in &model.shapes {
-        checker.check_shape(id, &loaded.file, &loaded.shape);
+    for (id, shape) in &loaded.shapes {
+        if let Some(shape) = checker.check_shape(id, &shape.file, &shape.shape) {
+            checker.checked.shapes.insert(id.clone(), shape);
+        }
     }
-    checker.check_streams();
-    checker.out.extend(crate::trait_definitions::check(model));
-    checker.out.extend(crate::http_bindings::check(model));
+    let checked = std::mem::take(&mut checker.checked);
+    checker.check_streams(&checked);
+    checker.check_enum_defaults(&checked);
+    for operation in checked.shapes.values().filter(|s| s.kind == Kind::Operation) {
+        checker.note_unserved(&checked, operation);
+    }
+    checker.out.extend(crate::trait_definitions::check(loaded));
+    checker.out.extend(crate::http_bindings::check(&checked));
     checker.out.sort();
-    let patterns = checker.patterns.into_iter().filter_map(|(source, parsed)| Some((source, parsed.ok()?))).collect();
-    (checker.out, patterns)
+    (checker.out, checked)
 }
 
 struct Checker<'a> {
@@ -45,8 +55,10 @@ struct Checker<'a> {
     out: Diagnostics,
     /// Shapes marked `@trait`: custom traits the model defines for itself.
     trait_shapes: BTreeSet<String>,
-    /// Each pattern source met so far, parsed (many members share one).
-    patterns: BTreeMap<String, Result<Pattern, PatternError>>,
+    /// Reads trait values, each pattern source once.
+    parser: Parser,
+    /// The checked model, built shape by shape.
+    checked: Model,
 }
 
 /// Where a finding is: the file and the shape (or member) id.
@@ -92,23 +104,26 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn check_shape(&mut self, id: &str, file: &Path, shape: &ast::Shape) {
+    fn check_shape(&mut self, id: &str, file: &Path, shape: &ast::Shape) -> Option<model::Shape> {
         let site = Site { file, id, member: None };
         if let Err(why) = shape_id::check(id) {
             self.out
                 .push(site.error(format!("invalid shape id: {why}"), "shape ids look like `com.example#ShapeName`"));
-            return;
+            return None;
         }
         let Some(kind) = Kind::parse(&shape.kind) else {
             self.out.push(site.error(
                 format!("unknown shape type \"{}\"", shape.kind),
                 "use a Smithy 2.0 shape type: structure, union, enum, list, map, string, integer, ...",
             ));
-            return;
+            return None;
         };
         if self.trait_shapes.contains(id) {
-            // A trait definition is never generated; only its use is checked.
-            return;
+            // A trait definition is never generated; only its use is
+            // checked. Its own traits are read without a word.
+            return Some(self.typed_shape(id, file, kind, shape, |checker, (_, applied, raw)| {
+                checker.parser.parse(raw, applied, &mut Vec::new())
+            }));
         }
         if matches!(kind, Kind::Set) {
             self.out.push(site.error("`set` is a Smithy 1.0 type", "use a list with @uniqueItems"));
@@ -120,17 +135,18 @@ impl<'a> Checker<'a> {
             ));
         }
         self.check_fields(site, kind, shape);
-        self.check_traits(site, kind, None, &shape.traits);
 
-        for (name, member) in members_of(shape) {
-            let member_site = Site { member: Some(name), ..site };
+        for (name, _) in shape.members() {
             if let Err(why) = shape_id::check_member_name(name) {
+                let member_site = Site { member: Some(name), ..site };
                 self.out.push(member_site.error(format!("invalid member name: {why}"), "member names are identifiers"));
             }
-            self.check_member(member_site, kind, member);
         }
+        let typed = self.typed_shape(id, file, kind, shape, |checker, (site, applied, raw)| {
+            checker.check_traits(site, applied, raw)
+        });
         match kind {
-            Kind::Enum | Kind::IntEnum => self.check_enum(site, shape),
+            Kind::Enum | Kind::IntEnum => self.check_enum(site, &typed),
             Kind::Map => {
                 if let Some(key) = &shape.key {
                     let key_kind = self.kind_of(&key.target);
@@ -163,6 +179,61 @@ impl<'a> Checker<'a> {
                 self.out.push(site.error("a union needs at least one member", "add the union's members"));
             }
             _ => {}
+        }
+        Some(typed)
+    }
+
+    /// The checked shape: its traits and its members' read by `read`
+    /// (which checks them, or not), each member's as its target's kind
+    /// (an enum's as the enum's) has them.
+    fn typed_shape(
+        &mut self,
+        id: &str,
+        file: &Path,
+        kind: Kind,
+        shape: &ast::Shape,
+        mut read: impl FnMut(&mut Self, (Site<'_>, Applied, &ast::Traits)) -> Traits,
+    ) -> model::Shape {
+        let site = Site { file, id, member: None };
+        let traits = read(self, (site, Applied { kind, member_of: None }, &shape.traits));
+        let mut members = Vec::new();
+        for (name, member) in shape.members() {
+            let member_site = Site { member: Some(name), ..site };
+            let target_kind = if matches!(kind, Kind::Enum | Kind::IntEnum) {
+                if member.target != UNIT {
+                    self.out.push(member_site.error(
+                        format!("enum members must target {UNIT}, not {}", member.target),
+                        format!("set the member's target to {UNIT} and its value with @enumValue"),
+                    ));
+                }
+                Some(kind)
+            } else {
+                self.check_target(member_site, &member.target, "a data shape", Kind::is_data)
+            };
+            let traits = match target_kind {
+                Some(target_kind) => {
+                    read(self, (member_site, Applied { kind: target_kind, member_of: Some(kind) }, &member.traits))
+                }
+                None => Traits::default(),
+            };
+            members.push(model::Member { name: name.to_string(), target: member.target.clone(), traits });
+        }
+        let target = |t: &Option<ast::Target>| model::io_target(t.as_ref().map(|t| t.target.as_str()));
+        let lifecycle = shape.lifecycle().into_iter().filter_map(|(_, target)| target.as_ref());
+        let bound = lifecycle.chain(&shape.operations).chain(&shape.collection_operations);
+        model::Shape {
+            id: id.to_string(),
+            file: file.to_path_buf(),
+            kind,
+            traits,
+            members,
+            input: target(&shape.input),
+            output: target(&shape.output),
+            errors: shape.errors.iter().map(|t| t.target.clone()).collect(),
+            operations: bound.map(|t| t.target.clone()).collect(),
+            resources: shape.resources.iter().map(|t| t.target.clone()).collect(),
+            version: shape.version.clone(),
+            rename: shape.rename.clone().unwrap_or_default(),
         }
     }
 
@@ -254,23 +325,6 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn check_member(&mut self, site: Site<'_>, container: Kind, member: &ast::Member) {
-        let target_kind = if matches!(container, Kind::Enum | Kind::IntEnum) {
-            if member.target != UNIT {
-                self.out.push(site.error(
-                    format!("enum members must target {UNIT}, not {}", member.target),
-                    format!("set the member's target to {UNIT} and its value with @enumValue"),
-                ));
-            }
-            Some(container)
-        } else {
-            self.check_target(site, &member.target, "a data shape", Kind::is_data)
-        };
-        if let Some(target_kind) = target_kind {
-            self.check_traits(site, target_kind, Some(container), &member.traits);
-        }
-    }
-
     /// Checks that `target` exists and is of an allowed kind; returns its kind.
     fn check_target(
         &mut self,
@@ -297,13 +351,6 @@ impl<'a> Checker<'a> {
         Some(kind)
     }
 
-    /// Whether a service of the model speaks one of `protocols`.
-    fn speaks(&self, protocols: &[Protocol]) -> bool {
-        self.model.shapes.values().any(|s| {
-            s.shape.kind == "service" && crate::lower::protocol(&s.shape.traits).is_some_and(|p| protocols.contains(&p))
-        })
-    }
-
     /// A defined shape whose name differs from `target` only in case or
     /// namespace, to help with typos.
     fn closest_shape(&self, target: &str) -> Option<&str> {
@@ -318,13 +365,9 @@ impl<'a> Checker<'a> {
     fn check_operation(&mut self, site: Site<'_>, shape: &ast::Shape) {
         for (field, target) in [("input", &shape.input), ("output", &shape.output)] {
             if let Some(target) = target {
-                let found =
-                    self.check_target(Site { member: Some(field), ..site }, &target.target, "a structure", |k| {
-                        k == Kind::Structure
-                    });
-                if found.is_some() {
-                    self.note_unserved(site, field, &target.target);
-                }
+                self.check_target(Site { member: Some(field), ..site }, &target.target, "a structure", |k| {
+                    k == Kind::Structure
+                });
             }
         }
         self.check_errors(site, &shape.errors);
@@ -336,40 +379,51 @@ impl<'a> Checker<'a> {
     /// a member's target or an error (a structure holding a byte stream
     /// cannot be cloned or compared, nor can anything around it); and a
     /// member targeting a byte stream is `@required` or has a `@default`.
-    fn check_streams(&mut self) {
-        let model = self.model;
+    fn check_streams(&mut self, model: &Model) {
         // Each shape that holds a stream, with the member that does.
         let mut holders: BTreeMap<&str, &str> = BTreeMap::new();
-        for (id, loaded) in &model.shapes {
-            if self.trait_shapes.contains(id) {
+        for (id, shape) in &model.shapes {
+            if shape.traits.trait_definition {
                 continue;
             }
-            for (name, member) in members_of(&loaded.shape) {
-                let Some(target) = model.shapes.get(&member.target) else { continue };
-                if !target.shape.traits.contains_key("smithy.api#streaming") {
+            for member in &shape.members {
+                let Some(target) = model.shape(&member.target).filter(|t| t.traits.streaming) else { continue };
+                holders.entry(id).or_insert(&member.name);
+                if target.kind != Kind::Blob {
                     continue;
                 }
-                holders.entry(id).or_insert(name);
-                let required_or_default = member.traits.contains_key("smithy.api#required")
-                    || member.traits.contains_key("smithy.api#default")
-                    || target.shape.traits.contains_key("smithy.api#default");
-                if target.shape.kind == "blob" && !required_or_default {
-                    self.out.push(Site { file: &loaded.file, id, member: Some(name) }.error(
+                let site = Site { file: &shape.file, id, member: Some(&member.name) };
+                match (&member.traits.default, &target.traits.default) {
+                    (Some(DefaultTrait::Value(Default::Blob(bytes))), _)
+                    | (None, Some(DefaultTrait::Value(Default::Blob(bytes))))
+                        if !bytes.is_empty() =>
+                    {
+                        self.out.push(site.error(
+                            format!(
+                                "defaults the @streaming blob {} to bytes: a stream defaults to empty",
+                                member.target
+                            ),
+                            "give it @default(\"\") (a stream that is absent is empty), or mark it @required",
+                        ));
+                    }
+                    (Some(DefaultTrait::Value(_)), _) | (None, Some(DefaultTrait::Value(_))) => {}
+                    _ if member.traits.required => {}
+                    _ => self.out.push(site.error(
                         format!(
                             "targets the @streaming blob {}, but is neither @required nor defaulted",
                             member.target
                         ),
                         "mark the member @required, or give it @default(\"\") (a stream that is absent is empty)",
-                    ));
+                    )),
                 }
             }
         }
         let holds = |target: &str| holders.get_key_value(target);
-        for (id, loaded) in &model.shapes {
-            let site = Site { file: &loaded.file, id, member: None };
-            for (name, member) in members_of(&loaded.shape) {
+        for (id, shape) in &model.shapes {
+            let site = Site { file: &shape.file, id, member: None };
+            for member in &shape.members {
                 if let Some((holder, stream)) = holds(&member.target) {
-                    self.out.push(Site { member: Some(name), ..site }.error(
+                    self.out.push(Site { member: Some(&member.name), ..site }.error(
                         format!(
                             "targets {holder}, which holds the stream `{stream}`: a stream is a message's whole body, \
                              so only an operation's input or output may hold one"
@@ -379,8 +433,8 @@ impl<'a> Checker<'a> {
                     ));
                 }
             }
-            for error in &loaded.shape.errors {
-                if let Some((holder, stream)) = holds(&error.target) {
+            for error in &shape.errors {
+                if let Some((holder, stream)) = holds(error) {
                     self.out.push(Site { member: Some("errors"), ..site }.error(
                         format!(
                             "lists the error {holder}, which holds the stream `{stream}`: errors cannot hold streams"
@@ -392,37 +446,52 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// An enum's `@default` is one of its values, on the enum itself or on
+    /// a member that targets it.
+    fn check_enum_defaults(&mut self, model: &Model) {
+        for (id, shape) in &model.shapes {
+            let own = (None, &shape.traits, id.as_str());
+            let members = shape.members.iter().map(|m| (Some(m.name.as_str()), &m.traits, m.target.as_str()));
+            for (member, traits, target) in std::iter::once(own).chain(members) {
+                let Some(DefaultTrait::Value(Default::EnumValue(value))) = &traits.default else { continue };
+                let Some(enumeration) = model.shape(target).filter(|t| t.kind == Kind::Enum) else { continue };
+                let wire = |m: &model::Member| m.traits.enum_value.clone().unwrap_or_else(|| m.name.clone());
+                if !enumeration.members.iter().any(|m| wire(m) == *value) {
+                    self.out.push(Site { file: &shape.file, id, member }.error(
+                        format!("@default \"{value}\" is not a value of {target}"),
+                        "give the member a default of its target's type",
+                    ));
+                }
+            }
+        }
+    }
+
     /// One warning per operation with an event stream, or with a byte
     /// stream in a protocol that has no HTTP payload to carry it (awsJson):
     /// it is generated, but not served.
-    fn note_unserved(&mut self, site: Site<'_>, field: &str, structure: &str) {
-        let Some(loaded) = self.model.shapes.get(structure) else { return };
-        for (name, member) in members_of(&loaded.shape) {
-            let Some(target) = self.model.shapes.get(&member.target) else { continue };
-            let streaming = target.shape.traits.contains_key("smithy.api#streaming");
-            if streaming && target.shape.kind == "blob" && self.speaks(&[Protocol::AwsJson1_0, Protocol::AwsJson1_1]) {
-                self.out.push(
-                    Diagnostic::warning(format!(
+    fn note_unserved(&mut self, model: &Model, operation: &model::Shape) {
+        let awsjson = model.speaks(&[Protocol::AwsJson1_0, Protocol::AwsJson1_1]);
+        for (field, structure) in [("input", &operation.input), ("output", &operation.output)] {
+            let Some(structure) = structure.as_deref().and_then(|id| model.structure(id)) else { continue };
+            for member in &structure.members {
+                let Some(target) = model.shape(&member.target).filter(|t| t.traits.streaming) else { continue };
+                let name = &member.name;
+                let message = match target.kind {
+                    Kind::Blob if awsjson => format!(
                         "has a byte stream (its {field} member `{name}` targets the @streaming blob {}), which awsJson \
                          has no HTTP payload to carry: its types and service-trait method are generated, but routers \
                          answer it NotImplemented",
                         member.target
-                    ))
-                    .in_file(site.file)
-                    .at_shape(site.id),
-                );
-            }
-            if streaming && target.shape.kind == "union" {
-                self.out.push(
-                    Diagnostic::warning(format!(
+                    ),
+                    Kind::Union => format!(
                         "has an event stream (its {field} member `{name}` targets the @streaming union {}): its types \
                          and service-trait method are generated, but routers answer it NotImplemented, since serving \
                          event streams is not supported yet",
                         member.target
-                    ))
-                    .in_file(site.file)
-                    .at_shape(site.id),
-                );
+                    ),
+                    _ => continue,
+                };
+                self.out.push(Diagnostic::warning(message).in_file(&operation.file).at_shape(operation.id.as_str()));
             }
         }
     }
@@ -447,21 +516,23 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn check_enum(&mut self, site: Site<'_>, shape: &ast::Shape) {
+    fn check_enum(&mut self, site: Site<'_>, shape: &model::Shape) {
         let mut seen: BTreeMap<String, &str> = BTreeMap::new();
-        for (name, member) in members_of(shape) {
-            let value = match member.traits.get("smithy.api#enumValue") {
-                Some(Value::String(value)) => value.clone(),
-                Some(Value::Number(n)) => n.to_string(),
-                Some(_) => continue, // reported by check_trait_value
-                None if shape.kind == "intEnum" => {
+        for member in &shape.members {
+            let name = member.name.as_str();
+            let unread = member.traits.unread.iter().any(|id| id == "smithy.api#enumValue");
+            let value = match (&member.traits.enum_value, unread) {
+                (Some(value), _) => value.clone(),
+                // One that does not read is reported with its trait.
+                (None, true) => continue,
+                (None, false) if shape.kind == Kind::IntEnum => {
                     self.out.push(
                         Site { member: Some(name), ..site }
                             .error("intEnum members need an @enumValue", "give the member an integer @enumValue"),
                     );
                     continue;
                 }
-                None => name.to_string(),
+                (None, false) => name.to_string(),
             };
             if value.is_empty() {
                 self.out.push(
@@ -478,7 +549,8 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn check_traits(&mut self, site: Site<'_>, kind: Kind, member_of: Option<Kind>, traits: &ast::Traits) {
+    /// Whether each trait is known, and its value read: the typed traits.
+    fn check_traits(&mut self, site: Site<'_>, applied: Applied, traits: &ast::Traits) -> Traits {
         // 1.0's boxing has no place in 2.0, where nullability is `@default`'s.
         let version_2 = self.model.shapes.get(site.id).is_some_and(|s| !s.version_1);
         if version_2 && traits.contains_key("smithy.api#box") {
@@ -487,14 +559,12 @@ impl<'a> Checker<'a> {
                 "remove @box: a member without a default is nullable, and `= null` makes one with a default nullable",
             ));
         }
-        for (trait_id, value) in traits {
+        for trait_id in traits.keys() {
             match traits::rule(trait_id) {
                 // Where it may go is its definition's selector's to say
                 // (`trait_definitions`); what remains is what the generator
                 // needs of its value.
-                Some(Rule::Supported) => {
-                    self.check_trait_value(site, kind, member_of, trait_id, value);
-                }
+                Some(Rule::Supported) => {}
                 Some(Rule::Ignored(_)) => {}
                 Some(Rule::Unsupported(why)) => self.out.push(site.error(
                     format!("trait {trait_id} is not supported: {why}"),
@@ -519,176 +589,16 @@ impl<'a> Checker<'a> {
                 ),
             }
         }
-    }
-
-    fn check_trait_value(
-        &mut self,
-        site: Site<'_>,
-        kind: Kind,
-        member_of: Option<Kind>,
-        trait_id: &str,
-        value: &Value,
-    ) {
-        let bad = |what: &str| {
-            site.error(format!("{trait_id} {what}"), format!("see the Smithy 2.0 specification of {trait_id}"))
-        };
-        match trait_id {
-            "smithy.api#length" => self.check_bounds(site, trait_id, value, true),
-            "smithy.api#range" => {
-                self.check_bounds(site, trait_id, value, kind.is_integer());
-                if let Some((lo, hi)) = kind.integer_bounds() {
-                    for key in ["min", "max"] {
-                        if let Some(n) = value.get(key).and_then(Value::as_i64) {
-                            if i128::from(n) < lo || i128::from(n) > hi {
-                                self.out.push(site.error(
-                                    format!("{trait_id} {key} {n} is outside the {kind} type"),
-                                    format!("use a bound between {lo} and {hi}"),
-                                ));
-                            }
-                        }
-                    }
-                }
-            }
-            // A value that is not a string is reported against the trait's
-            // definition.
-            "smithy.api#pattern" if value.is_string() => {
-                let source = value.as_str().unwrap_or_default();
-                match self.patterns.entry(source.to_string()).or_insert_with(|| Pattern::parse(source)) {
-                    Ok(pattern) => {
-                        for warning in &pattern.warnings {
-                            self.out.push(
-                                Diagnostic::warning(format!("pattern {source:?} {warning}"))
-                                    .in_file(site.file)
-                                    .at_shape(site.shape()),
-                            );
-                        }
-                    }
-                    Err(e) => self.out.push(site.error(
-                        format!("pattern {source:?} {e}"),
-                        "Smithy patterns use ECMA-262 (JavaScript) syntax; fix the expression",
-                    )),
-                }
-            }
-            "smithy.api#enumValue" if kind == Kind::Enum && !value.is_string() => {
-                self.out.push(bad("must be a string on enum members"));
-            }
-            "smithy.api#enumValue"
-                if kind == Kind::IntEnum && value.as_i64().is_none_or(|v| i32::try_from(v).is_err()) =>
-            {
-                self.out.push(bad("must be a 32-bit integer on intEnum members"));
-            }
-            "smithy.api#enum" if value.as_array().is_some_and(Vec::is_empty) => {
-                self.out.push(bad("must list at least one value"));
-            }
-            "smithy.api#httpError" if value.as_u64().is_some_and(|code| !(200..=599).contains(&code)) => {
-                self.out.push(bad("must be an HTTP status code"));
-            }
-            "smithy.api#default" => self.check_default(site, kind, member_of, value),
-            _ => {}
-        }
-    }
-
-    /// `@length` and `@range`: numbers, `min <= max`, and for lengths and
-    /// integer ranges, whole numbers.
-    fn check_bounds(&mut self, site: Site<'_>, trait_id: &str, value: &Value, whole: bool) {
-        // Values that are not objects of numbers are reported against the
-        // trait's definition; these are the rules it cannot state.
-        let Some(object) = value.as_object() else { return };
-        let mut bounds = [None, None];
-        for (key, bound) in object {
-            let slot = match key.as_str() {
-                "min" => 0,
-                "max" => 1,
-                _ => continue,
+        let mut problems = Vec::new();
+        let typed = self.parser.parse(traits, applied, &mut problems);
+        for problem in problems {
+            let diagnostic = if problem.warning {
+                Diagnostic::warning(problem.message).in_file(site.file).at_shape(site.shape())
+            } else {
+                site.error(problem.message, problem.help)
             };
-            let Some(number) = bound.as_f64() else { continue };
-            // A bound read as a float may still be whole (`1e21`, past u64).
-            if whole && !(bound.is_i64() || bound.is_u64() || number.fract() == 0.0) {
-                self.out.push(site.error(
-                    format!("{trait_id} {key} must be a whole number"),
-                    "integer types and lengths take whole-number bounds",
-                ));
-                continue;
-            }
-            if trait_id == "smithy.api#length" && number < 0.0 {
-                self.out.push(site.error(format!("{trait_id} {key} is negative"), "lengths start at 0"));
-                continue;
-            }
-            bounds[slot] = Some(number);
+            self.out.push(diagnostic);
         }
-        if let [Some(min), Some(max)] = bounds {
-            if min > max {
-                self.out.push(site.error(
-                    format!("{trait_id} min ({}) is greater than max ({})", object["min"], object["max"]),
-                    "swap the bounds or fix the one that is wrong",
-                ));
-            }
-        }
+        typed
     }
-
-    fn check_default(&mut self, site: Site<'_>, kind: Kind, member_of: Option<Kind>, value: &Value) {
-        let fits = match value {
-            // `@default(null)` on a member cancels the target's default.
-            Value::Null => member_of.is_some(),
-            // A document may default to any value.
-            _ if kind == Kind::Document => true,
-            Value::Bool(_) => kind == Kind::Boolean,
-            Value::Number(n) => match kind.integer_bounds() {
-                Some((lo, hi)) => n.as_i64().is_some_and(|n| (lo..=hi).contains(&i128::from(n))),
-                // Any whole number: the model reads numbers as 64-bit, so
-                // a large one arrives as a whole float.
-                None if kind == Kind::BigInteger => {
-                    n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0)
-                }
-                // Timestamps default to epoch seconds.
-                None => matches!(kind, Kind::Float | Kind::Double | Kind::BigDecimal | Kind::Timestamp),
-            },
-            Value::String(s) => match kind {
-                Kind::String => true,
-                Kind::Enum => true, // the value is checked against the enum when lowering
-                Kind::Blob => {
-                    use base64::Engine as _;
-                    if base64::engine::general_purpose::STANDARD.decode(s).is_err() {
-                        self.out.push(site.error(
-                            format!("the @default \"{s}\" of a blob is not base64"),
-                            "write a blob's default in base64 (RFC 4648, padded): \"YWJj\" is `abc`",
-                        ));
-                        return;
-                    }
-                    true
-                }
-                // Smithy reads a timestamp's string default as a date-time.
-                Kind::Timestamp => {
-                    if let Err(e) = awsgen_runtime::Timestamp::parse_date_time(s) {
-                        self.out.push(site.error(
-                            format!("the @default of a timestamp is not a date-time: {e}"),
-                            "write it as RFC 3339 in UTC (`1985-04-12T23:20:50.52Z`), or as epoch seconds (a number)",
-                        ));
-                        return;
-                    }
-                    true
-                }
-                _ => false,
-            },
-            Value::Array(items) => kind == Kind::List && items.is_empty(),
-            Value::Object(entries) => (kind == Kind::Map && entries.is_empty()) || kind == Kind::Document,
-        };
-        if !fits {
-            self.out.push(site.error(
-                format!("@default {value} does not fit a {kind}"),
-                "use a value of the target's type (lists and maps may only default to empty)",
-            ));
-        }
-    }
-}
-
-/// The members of a shape, whichever fields hold them, in model order.
-pub fn members_of(shape: &ast::Shape) -> Vec<(&str, &ast::Member)> {
-    let mut members: Vec<(&str, &ast::Member)> = shape.members.iter().flat_map(|m| m.iter()).collect();
-    for (name, member) in [("member", &shape.member), ("key", &shape.key), ("value", &shape.value)] {
-        if let Some(member) = member {
-            members.push((name, member));
-        }
-    }
-    members
 }

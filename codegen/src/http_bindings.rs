@@ -5,12 +5,11 @@
 //! structures, for services whose protocol binds members to HTTP
 //! ([`Protocol::binds_http`]: restJson1).
 //!
-//! Each trait is parsed here and nowhere else: [`parse_http`] and
-//! [`member_binding`] read the traits' values into the IR's types, and
-//! both [`check`] (before lowering) and [`crate::lower`] call them, so the
-//! IR ([`crate::ir::Operation::http`], [`crate::ir::Member::binding`] and
-//! [`crate::ir::Member::json_name`]) holds exactly what was checked, and
-//! emitters never read the traits.
+//! The traits are parsed with every other trait, once, into the checked
+//! model's typed values ([`crate::model::traits`]): [`check`] reads them
+//! there, and lowering copies them into the IR
+//! ([`crate::ir::Operation::http`], [`crate::ir::Member::binding`] and
+//! [`crate::ir::Member::json_name`]), so emitters never read the traits.
 //!
 //! The traits' selectors, checked for every model by
 //! [`crate::trait_definitions`], already say where each may go: labels on
@@ -37,32 +36,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::Value;
+use awsgen_runtime::rest::{BuildError, Router, UriPattern};
 
-use crate::ast;
-use crate::check::members_of;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use awsgen_runtime::rest::{BuildError, Router, Segment, UriPattern};
-
-use crate::ir::{self, Binding, HttpBinding, Protocol, QueryLiteral, Role, UriSegment};
-use crate::kind::{Kind, UNIT, prelude_shape};
-use crate::load::LoadedModel;
-use crate::lower::{bound_operations, protocol};
-
-// The ids of the traits read here.
-pub const HTTP: &str = "smithy.api#http";
-pub const LABEL: &str = "smithy.api#httpLabel";
-pub const QUERY: &str = "smithy.api#httpQuery";
-pub const QUERY_PARAMS: &str = "smithy.api#httpQueryParams";
-pub const HEADER: &str = "smithy.api#httpHeader";
-pub const PREFIX_HEADERS: &str = "smithy.api#httpPrefixHeaders";
-pub const PAYLOAD: &str = "smithy.api#httpPayload";
-pub const RESPONSE_CODE: &str = "smithy.api#httpResponseCode";
-pub const JSON_NAME: &str = "smithy.api#jsonName";
-
-/// The member binding traits. A member has at most one (they conflict with
-/// each other); [`member_binding`] reads the first it finds in this order.
-const BINDING_TRAITS: [&str; 7] = [LABEL, QUERY, QUERY_PARAMS, HEADER, PREFIX_HEADERS, PAYLOAD, RESPONSE_CODE];
+use crate::ir::{self, Binding, HttpBinding, Role};
+use crate::kind::Kind;
+use crate::model::traits::is_token;
+use crate::model::{self, Model};
 
 /// Headers the specification's list of restricted headers discourages
 /// binding: HTTP itself or authentication sets them.
@@ -85,76 +65,6 @@ const RESTRICTED_HEADERS: [&str; 15] = [
 ];
 
 const SPEC: &str = "https://smithy.io/2.0/spec/http-bindings.html";
-
-/// Reads an `@http` trait's value: the method, the URI pattern and its
-/// parts, and the success code. The error says what is wrong with it.
-pub fn parse_http(value: &Value) -> Result<HttpBinding, String> {
-    let method = value.get("method").and_then(Value::as_str).ok_or("needs a `method`")?;
-    if !is_token(method) {
-        return Err(format!("method {method:?} is not an HTTP method (a token such as GET or PUT)"));
-    }
-    let uri = value.get("uri").and_then(Value::as_str).ok_or("needs a `uri`")?;
-    let (segments, query) = parse_uri(uri).map_err(|why| format!("URI pattern `{uri}` is invalid: {why}"))?;
-    let code = match value.get("code") {
-        None => 200,
-        Some(code) => code
-            .as_u64()
-            .filter(|code| (100..=999).contains(code))
-            .and_then(|code| u16::try_from(code).ok())
-            .ok_or_else(|| format!("code {code} is not an HTTP status code (100 to 999)"))?,
-    };
-    Ok(HttpBinding { method: method.to_string(), uri: uri.to_string(), segments, query, code })
-}
-
-/// Parses a URI pattern into its path segments and query literals, by the
-/// runtime's own parser: the grammar and its rules live once, where the
-/// generated router reads the same patterns (`awsgen_runtime::rest`).
-pub fn parse_uri(uri: &str) -> Result<(Vec<UriSegment>, Vec<QueryLiteral>), String> {
-    let pattern = UriPattern::parse(uri).map_err(|e| e.problem().to_string())?;
-    let segments = pattern
-        .segments()
-        .iter()
-        .map(|segment| match segment {
-            Segment::Literal(text) => UriSegment::Literal(text.clone()),
-            Segment::Label(name) => UriSegment::Label(name.clone()),
-            Segment::GreedyLabel(name) => UriSegment::GreedyLabel(name.clone()),
-        })
-        .collect();
-    let query = pattern
-        .query_literals()
-        .iter()
-        .map(|literal| QueryLiteral { key: literal.key.clone(), value: literal.value.clone() })
-        .collect();
-    Ok((segments, query))
-}
-
-/// An RFC 9110 token: what header names and methods are made of.
-fn is_token(text: &str) -> bool {
-    !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c))
-}
-
-/// The binding a structure member's traits give it, whatever the role of
-/// its structure; `greedy` says whether its label, if it has one, is greedy
-/// in the URI of the operation it is the input of.
-pub fn member_binding(traits: &ast::Traits, greedy: bool) -> Binding {
-    let string = |id: &str| traits.get(id).and_then(Value::as_str).unwrap_or_default().to_string();
-    match BINDING_TRAITS.into_iter().find(|id| traits.contains_key(*id)) {
-        Some(LABEL) if greedy => Binding::GreedyLabel,
-        Some(LABEL) => Binding::Label,
-        Some(QUERY) => Binding::Query(string(QUERY)),
-        Some(QUERY_PARAMS) => Binding::QueryParams,
-        Some(HEADER) => Binding::Header(string(HEADER)),
-        Some(PREFIX_HEADERS) => Binding::PrefixHeaders(string(PREFIX_HEADERS)),
-        Some(PAYLOAD) => Binding::Payload,
-        Some(RESPONSE_CODE) => Binding::ResponseCode,
-        _ => Binding::Body,
-    }
-}
-
-/// A member's `@jsonName`.
-pub fn json_name(traits: &ast::Traits) -> Option<String> {
-    traits.get(JSON_NAME).and_then(Value::as_str).map(str::to_string)
-}
 
 /// What lowering needs to give members their bindings: which structures
 /// are some operation's top-level input, output or error, and which of
@@ -184,38 +94,43 @@ impl Messages {
         messages
     }
 
-    /// The binding of member `name` of the structure `structure`: `Body`
+    /// The binding of member `member` of the structure `structure`: `Body`
     /// unless the structure is a top-level message.
-    pub fn binding(&self, structure: &str, name: &str, traits: &ast::Traits) -> Binding {
+    pub fn binding(&self, structure: &str, member: &model::Member) -> Binding {
         if !self.top_level.contains(structure) {
             return Binding::Body;
         }
-        member_binding(traits, self.greedy.contains(&(structure.to_string(), name.to_string())))
+        match member.traits.binding() {
+            Binding::Label if self.greedy.contains(&(structure.to_string(), member.name.clone())) => {
+                Binding::GreedyLabel
+            }
+            binding => binding,
+        }
     }
 }
 
 /// Checks the HTTP bindings of every service of the model whose protocol
 /// binds members to HTTP.
-pub fn check(model: &LoadedModel) -> Diagnostics {
+pub fn check(model: &Model) -> Diagnostics {
     let mut out = Diagnostics::default();
-    for (id, loaded) in &model.shapes {
-        if loaded.shape.kind == "service" && protocol(&loaded.shape.traits).is_some_and(Protocol::binds_http) {
-            ServiceCheck { model, service: id, out: &mut out }.run();
+    for service in model.services() {
+        if service.traits.protocol().is_some_and(model::Protocol::binds_http) {
+            ServiceCheck { model, service: &service.id, out: &mut out }.run();
         }
     }
     out
 }
 
-/// One operation of the service, with its parsed `@http`.
+/// One operation of the service, with its `@http`.
 struct Operation<'a> {
     id: &'a str,
-    shape: &'a ast::Shape,
-    http: HttpBinding,
+    shape: &'a model::Shape,
+    http: &'a HttpBinding,
     input: Option<&'a str>,
 }
 
 struct ServiceCheck<'a, 'o> {
-    model: &'a LoadedModel,
+    model: &'a Model,
     service: &'a str,
     out: &'o mut Diagnostics,
 }
@@ -223,43 +138,32 @@ struct ServiceCheck<'a, 'o> {
 impl<'a> ServiceCheck<'a, '_> {
     fn run(&mut self) {
         let model = self.model;
-        let service_errors: Vec<&str> =
-            model.shapes[self.service].shape.errors.iter().map(|t| t.target.as_str()).collect();
+        let service = &model.shapes[self.service];
         let mut operations = Vec::new();
         let mut without_http = Vec::new();
         let mut with_http = 0;
         // Each top-level structure's roles, with the operations that give them.
         let mut roles: BTreeMap<&str, BTreeSet<(Role, &str)>> = BTreeMap::new();
-        let bound = bound_operations(model, self.service);
+        let bound = model.bound_operations(self.service);
         for op_id in &bound {
-            let Some((op_id, loaded)) = model.shapes.get_key_value(op_id.as_str()) else { continue };
-            let shape = &loaded.shape;
-            if shape.kind != "operation" {
-                continue;
-            }
-            let target = |t: &'a Option<ast::Target>| t.as_ref().map(|t| t.target.as_str()).filter(|t| *t != UNIT);
-            let (input, output) = (target(&shape.input), target(&shape.output));
-            let errors = shape.errors.iter().map(|t| t.target.as_str()).chain(service_errors.iter().copied());
+            let Some(shape) = model.shape(op_id).filter(|s| s.kind == Kind::Operation) else { continue };
+            let op_id = shape.id.as_str();
+            let (input, output) = (shape.input.as_deref(), shape.output.as_deref());
+            let errors = shape.errors.iter().chain(&service.errors).map(String::as_str);
             let uses = input.map(|i| (i, Role::Input)).into_iter().chain(output.map(|o| (o, Role::Output)));
             for (structure, role) in uses.chain(errors.map(|e| (e, Role::Error))) {
-                if self.structure(structure).is_some() {
-                    roles.entry(structure).or_default().insert((role, op_id.as_str()));
+                if model.structure(structure).is_some() {
+                    roles.entry(structure).or_default().insert((role, op_id));
                 }
             }
-            match shape.traits.get(HTTP) {
-                None => without_http.push((op_id.as_str(), &loaded.file)),
-                Some(value) => {
+            match &shape.traits.http {
+                Some(http) => {
                     with_http += 1;
-                    match parse_http(value) {
-                        Ok(http) => operations.push(Operation { id: op_id, shape, http, input }),
-                        Err(why) => self.out.push(
-                            Diagnostic::error(format!("@http {why}"))
-                                .in_file(&loaded.file)
-                                .at_shape(op_id.as_str())
-                                .help(format!("see the specification of the http trait: {SPEC}#http-trait")),
-                        ),
-                    }
+                    operations.push(Operation { id: op_id, shape, http, input });
                 }
+                // An @http that does not read is reported with its value.
+                None if shape.traits.unread.iter().any(|id| id == "smithy.api#http") => with_http += 1,
+                None => without_http.push((op_id, &shape.file)),
             }
         }
         // As Smithy has it: an error where some operations have @http and
@@ -287,7 +191,7 @@ impl<'a> ServiceCheck<'a, '_> {
                     "is a restJson1 service, but none of its operations has an @http trait: restJson1 routes requests \
                      by method and URI, so they cannot be served",
                 )
-                .in_file(&model.shapes[self.service].file)
+                .in_file(&service.file)
                 .at_shape(self.service)
                 .help("give each operation its method and URI: @http(method: \"POST\", uri: \"/OperationName\")"),
             );
@@ -300,22 +204,10 @@ impl<'a> ServiceCheck<'a, '_> {
         self.check_conflicts(&operations);
     }
 
-    /// The structure shape `id` defines, if it is one.
-    fn structure(&self, id: &str) -> Option<&'a ast::Shape> {
-        self.model.shapes.get(id).map(|s| &s.shape).filter(|s| s.kind == "structure")
-    }
-
-    fn kind_of(&self, id: &str) -> Option<Kind> {
-        match self.model.shapes.get(id) {
-            Some(loaded) => Kind::parse(&loaded.shape.kind),
-            None => prelude_shape(id).map(|(kind, _)| kind),
-        }
-    }
-
     /// An error or warning about shape `id` (`structure$member` for a
     /// member), in the file of the shape.
     fn at(&self, diagnostic: Diagnostic, shape: &str, member: Option<&str>) -> Diagnostic {
-        let file = self.model.shapes.get(shape).map(|s| s.file.clone()).unwrap_or_default();
+        let file = self.model.shape(shape).map(|s| s.file.clone()).unwrap_or_default();
         let id = match member {
             Some(member) => format!("{shape}${member}"),
             None => shape.to_string(),
@@ -342,8 +234,8 @@ impl<'a> ServiceCheck<'a, '_> {
         let mut greediness: BTreeMap<(&str, &str), BTreeMap<bool, &str>> = BTreeMap::new();
         for op in operations {
             let uri = &op.http.uri;
-            let input = op.input.and_then(|id| Some((id, self.structure(id)?)));
-            let members: Vec<(&str, &ast::Member)> = input.map(|(_, s)| members_of(s)).unwrap_or_default();
+            let input = op.input.and_then(|id| Some((id, self.model.structure(id)?)));
+            let members: &[model::Member] = input.map(|(_, s)| s.members.as_slice()).unwrap_or_default();
             for (label, greedy) in op.http.labels() {
                 let shown = if greedy { format!("{{{label}+}}") } else { format!("{{{label}}}") };
                 let Some((input_id, _)) = input else {
@@ -355,12 +247,12 @@ impl<'a> ServiceCheck<'a, '_> {
                     );
                     continue;
                 };
-                match members.iter().find(|(name, _)| *name == label) {
+                match members.iter().find(|m| m.name == label) {
                     None => {
                         let near = members
                             .iter()
-                            .find(|(name, _)| name.eq_ignore_ascii_case(label))
-                            .map(|(name, _)| format!(" (member `{name}` differs in case: label names match exactly)"))
+                            .find(|m| m.name.eq_ignore_ascii_case(label))
+                            .map(|m| format!(" (member `{}` differs in case: label names match exactly)", m.name))
                             .unwrap_or_default();
                         self.error(
                             op.id,
@@ -372,15 +264,16 @@ impl<'a> ServiceCheck<'a, '_> {
                             format!("add a @required @httpLabel member `{label}` to {input_id}, or fix the label"),
                         );
                     }
-                    Some((name, member)) if !member.traits.contains_key(LABEL) => self.error(
+                    Some(member) if !is_label(member) => self.error(
                         input_id,
-                        Some(name),
+                        Some(&member.name),
                         format!("is named like the label `{shown}` of {}'s URI `{uri}`, but has no @httpLabel", op.id),
                         "mark the member @httpLabel (and @required), or rename the label",
                     ),
-                    Some((name, member)) => {
+                    Some(member) => {
+                        let name = member.name.as_str();
                         greediness.entry((input_id, name)).or_default().insert(greedy, op.id);
-                        let kind = self.kind_of(&member.target);
+                        let kind = self.model.kind_of(&member.target);
                         if greedy && kind.is_some_and(|k| !matches!(k, Kind::String | Kind::Enum)) {
                             self.error(
                                 input_id,
@@ -399,8 +292,9 @@ impl<'a> ServiceCheck<'a, '_> {
                 }
             }
             if let Some((input_id, _)) = input {
-                for (name, member) in &members {
-                    if member.traits.contains_key(LABEL) && !op.http.labels().any(|(label, _)| label == *name) {
+                for member in members {
+                    let name = &member.name;
+                    if is_label(member) && !op.http.labels().any(|(label, _)| label == name) {
                         self.error(
                             input_id,
                             Some(name),
@@ -429,22 +323,24 @@ impl<'a> ServiceCheck<'a, '_> {
     /// The members of a structure that is some operation's input, output
     /// or error.
     fn check_message(&mut self, structure: &str, roles: &BTreeSet<(Role, &str)>, operations: &[Operation<'_>]) {
-        let Some(shape) = self.structure(structure) else { return };
-        let members = members_of(shape);
+        let Some(shape) = self.model.structure(structure) else { return };
+        let members = &shape.members;
         let role_kinds: BTreeSet<Role> = roles.iter().map(|(role, _)| *role).collect();
         let mut exclusive: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         let mut headers: BTreeMap<String, &str> = BTreeMap::new();
         let mut queries: BTreeMap<String, &str> = BTreeMap::new();
         let prefixes: Vec<(&str, &str)> = members
             .iter()
-            .filter_map(|(name, m)| Some((*name, m.traits.get(PREFIX_HEADERS)?.as_str()?)))
-            .filter(|(_, prefix)| !prefix.is_empty())
+            .filter_map(|m| match m.traits.bindings.iter().find(|b| matches!(b, Binding::PrefixHeaders(_))) {
+                Some(Binding::PrefixHeaders(prefix)) if !prefix.is_empty() => Some((m.name.as_str(), prefix.as_str())),
+                _ => None,
+            })
             .collect();
-        for (name, member) in &members {
-            let traits = &member.traits;
-            let present: Vec<&str> = BINDING_TRAITS.into_iter().filter(|id| traits.contains_key(*id)).collect();
+        for member in members {
+            let name = member.name.as_str();
+            let present = &member.traits.bindings;
             if present.len() > 1 {
-                let listed: Vec<String> = present.iter().map(|id| format!("@{}", short(id))).collect();
+                let listed: Vec<String> = present.iter().map(|b| format!("@{}", b.trait_name())).collect();
                 self.error(
                     structure,
                     Some(name),
@@ -456,12 +352,15 @@ impl<'a> ServiceCheck<'a, '_> {
                 );
                 continue;
             }
-            for id in [PAYLOAD, QUERY_PARAMS, PREFIX_HEADERS, RESPONSE_CODE] {
-                if traits.contains_key(id) {
-                    exclusive.entry(id).or_default().push(name);
+            for binding in present {
+                if matches!(
+                    binding,
+                    Binding::Payload | Binding::QueryParams | Binding::PrefixHeaders(_) | Binding::ResponseCode
+                ) {
+                    exclusive.entry(binding.trait_name()).or_default().push(name);
                 }
             }
-            let binding = member_binding(traits, false);
+            let binding = member.traits.binding();
             match &binding {
                 Binding::Header(header) => self.check_header(structure, name, header, &mut headers, &prefixes),
                 Binding::PrefixHeaders(prefix) if !prefix.is_empty() && !is_token(prefix) => self.error(
@@ -504,11 +403,7 @@ impl<'a> ServiceCheck<'a, '_> {
                 _ => {}
             }
             // Event streams and byte streams are the whole body.
-            let streaming = self
-                .model
-                .shapes
-                .get(&member.target)
-                .is_some_and(|t| t.shape.traits.contains_key("smithy.api#streaming"));
+            let streaming = self.model.shape(&member.target).is_some_and(|t| t.traits.streaming);
             if streaming && binding != Binding::Payload && !role_kinds.contains(&Role::Error) {
                 self.error(
                     structure,
@@ -527,7 +422,7 @@ impl<'a> ServiceCheck<'a, '_> {
                     format!(
                         "@{} is ignored: it applies to operation {only} only, and {structure} is an operation's {} \
                          only; the member travels in the body",
-                        short(present[0]),
+                        binding.trait_name(),
                         used.join(" and ")
                     ),
                     "remove the trait, or move the member to a structure where it applies",
@@ -540,8 +435,7 @@ impl<'a> ServiceCheck<'a, '_> {
                     structure,
                     None,
                     format!(
-                        "has @{} on members `{}`, but only one member of a structure may have it",
-                        short(id),
+                        "has @{id} on members `{}`, but only one member of a structure may have it",
                         names.join("`, `")
                     ),
                     "keep the trait on one member",
@@ -549,15 +443,13 @@ impl<'a> ServiceCheck<'a, '_> {
             }
         }
         // With a payload, nothing is left for the body's document.
-        let payload = members.iter().find(|(_, m)| m.traits.contains_key(PAYLOAD)).map(|(name, _)| *name);
+        let payload = members.iter().find(|m| m.traits.bindings.contains(&Binding::Payload)).map(|m| m.name.as_str());
         if let Some(payload) = payload {
             for role in role_kinds {
                 let loose: Vec<&str> = members
                     .iter()
-                    .filter(|(name, m)| {
-                        *name != payload && *member_binding(&m.traits, false).in_role(role) == Binding::Body
-                    })
-                    .map(|(name, _)| *name)
+                    .filter(|m| m.name != payload && *m.traits.binding().in_role(role) == Binding::Body)
+                    .map(|m| m.name.as_str())
                     .collect();
                 if !loose.is_empty() {
                     let bindings = match role {
@@ -634,8 +526,8 @@ impl<'a> ServiceCheck<'a, '_> {
 
     /// restJson1 sends a payload as raw bytes or text (blobs, strings,
     /// enums) or as a JSON value (structures, unions, documents).
-    fn check_payload_target(&mut self, structure: &str, name: &str, member: &ast::Member) {
-        let Some(kind) = self.kind_of(&member.target) else { return };
+    fn check_payload_target(&mut self, structure: &str, name: &str, member: &model::Member) {
+        let Some(kind) = self.model.kind_of(&member.target) else { return };
         if !matches!(kind, Kind::String | Kind::Enum | Kind::Blob | Kind::Structure | Kind::Union | Kind::Document) {
             self.error(
                 structure,
@@ -662,15 +554,15 @@ impl<'a> ServiceCheck<'a, '_> {
             if !seen.insert(id) {
                 continue;
             }
-            let Some(loaded) = self.model.shapes.get(id) else { continue };
-            let members = members_of(&loaded.shape);
-            stack.extend(members.iter().map(|(_, m)| m.target.as_str()));
-            if !matches!(loaded.shape.kind.as_str(), "structure" | "union") {
+            let Some(shape) = self.model.shape(id) else { continue };
+            stack.extend(shape.members.iter().map(|m| m.target.as_str()));
+            if !matches!(shape.kind, Kind::Structure | Kind::Union) {
                 continue;
             }
             let mut json_names: BTreeMap<&str, &str> = BTreeMap::new();
-            for (name, member) in &members {
-                let json = member.traits.get(JSON_NAME).and_then(Value::as_str).unwrap_or(name);
+            for member in &shape.members {
+                let name = member.name.as_str();
+                let json = member.traits.json_name.as_deref().unwrap_or(name);
                 if let Some(first) = json_names.insert(json, name) {
                     self.error(
                         id,
@@ -682,14 +574,14 @@ impl<'a> ServiceCheck<'a, '_> {
                 if roles.contains_key(id) {
                     continue;
                 }
-                if let Some(trait_id) = BINDING_TRAITS.into_iter().find(|t| member.traits.contains_key(*t)) {
+                if let Some(binding) = member.traits.bindings.first() {
                     self.warning(
                         id,
                         Some(name),
                         format!(
                             "@{} is ignored: bindings apply to the members of an operation's input, output or error, \
                              and {id} is none of {}'s; the member travels in its parent's body",
-                            short(trait_id),
+                            binding.trait_name(),
                             self.service
                         ),
                         "remove the trait",
@@ -724,13 +616,7 @@ impl<'a> ServiceCheck<'a, '_> {
                 Some(earlier) => (&operations[entries[earlier].2], &operations[entries[later].2]),
                 None => return,
             };
-            let host = |op: &Operation<'_>| {
-                op.shape
-                    .traits
-                    .get("smithy.api#endpoint")
-                    .and_then(|e| e.get("hostPrefix")?.as_str())
-                    .map(str::to_string)
-            };
+            let host = |op: &Operation<'_>| op.shape.traits.host_prefix.clone();
             let hosts = if host(a) != host(b) {
                 "; their @endpoint host prefixes differ, but requests are routed by method and path only"
             } else {
@@ -753,8 +639,9 @@ impl<'a> ServiceCheck<'a, '_> {
     }
 }
 
-fn short(trait_id: &str) -> &str {
-    trait_id.strip_prefix("smithy.api#").unwrap_or(trait_id)
+/// Whether the member has `@httpLabel`.
+fn is_label(member: &model::Member) -> bool {
+    member.traits.bindings.contains(&Binding::Label)
 }
 
 fn role_name(role: Role) -> &'static str {
@@ -762,91 +649,5 @@ fn role_name(role: Role) -> &'static str {
         Role::Input => "input",
         Role::Output => "output",
         Role::Error => "error",
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    fn segments(uri: &str) -> Vec<UriSegment> {
-        parse_uri(uri).unwrap_or_else(|e| panic!("{uri}: {e}")).0
-    }
-
-    #[test]
-    fn uri_patterns_parse_into_segments_and_query_literals() {
-        use UriSegment::*;
-        assert_eq!(segments("/"), vec![]);
-        assert_eq!(segments("/foo/"), vec![Literal("foo".into())]);
-        assert_eq!(
-            segments("/a/{b}/c/{d+}"),
-            vec![Literal("a".into()), Label("b".into()), Literal("c".into()), GreedyLabel("d".into())]
-        );
-        assert_eq!(segments("/prefix/{key+}/suffix").len(), 3);
-        assert_eq!(segments("/ReDosLiteral/{str}/(a+)+")[2], Literal("(a+)+".into()));
-        let (_, query) = parse_uri("/x/{hello}?foo=bar&hello&empty=").unwrap();
-        assert_eq!(
-            query,
-            vec![
-                QueryLiteral { key: "foo".into(), value: Some("bar".into()) },
-                QueryLiteral { key: "hello".into(), value: None },
-                QueryLiteral { key: "empty".into(), value: Some(String::new()) },
-            ]
-        );
-    }
-
-    #[test]
-    fn bad_uri_patterns_say_why() {
-        // The runtime's parser (`awsgen_runtime::rest::UriPattern`) words them.
-        for (uri, why) in [
-            ("foo", "must start with `/`"),
-            ("/foo#bar", "fragment"),
-            ("/foo?", "must not end with `?`"),
-            ("/a//b", "path segment 2 is empty"),
-            ("//", "path segment 1 is empty"),
-            ("/a/../b", "dot-segment `..`"),
-            ("/{foo}bar", "mixes literal text and a label"),
-            ("/{foo}/{Foo}", "the same name ignoring case"),
-            ("/{a+}/{b+}", "one greedy label"),
-            ("/{a b}", "not a Smithy identifier"),
-            ("/{}", "has no name"),
-            ("/x?{a}", "labels are not allowed in the query string"),
-            ("/x?a&a=1", "`a` appears twice"),
-            ("/x?=1", "has no key"),
-            ("/service/小路", "percent-encode it"),
-            ("/100%", "not followed by two hexadecimal digits"),
-        ] {
-            let error = parse_uri(uri).expect_err(uri);
-            assert!(error.contains(why), "{uri}: {error}");
-        }
-        // Smithy 2.0 allows labels after a greedy label, where the patterns do not conflict.
-        assert!(parse_uri("/{a+}/x/{b}").is_ok());
-        assert!(parse_uri("/a/%20b/{c+}/d").is_ok());
-    }
-
-    #[test]
-    fn http_traits_read_method_uri_and_code() {
-        let http = parse_http(&json!({"method": "PUT", "uri": "/things/{id}", "code": 201})).unwrap();
-        assert_eq!((http.method.as_str(), http.code), ("PUT", 201));
-        assert_eq!(http.labels().collect::<Vec<_>>(), vec![("id", false)]);
-        assert_eq!(parse_http(&json!({"method": "GET", "uri": "/"})).unwrap().code, 200);
-        assert!(parse_http(&json!({"method": "GET", "uri": "/", "code": 1000})).unwrap_err().contains("code 1000"));
-        assert!(parse_http(&json!({"method": "G T", "uri": "/"})).unwrap_err().contains("not an HTTP method"));
-    }
-
-    #[test]
-    fn member_bindings_come_from_their_traits() {
-        let traits = |id: &str, value: Value| ast::Traits::from([(id.to_string(), value)]);
-        assert_eq!(member_binding(&ast::Traits::new(), false), Binding::Body);
-        assert_eq!(member_binding(&traits(LABEL, json!({})), false), Binding::Label);
-        assert_eq!(member_binding(&traits(LABEL, json!({})), true), Binding::GreedyLabel);
-        assert_eq!(member_binding(&traits(QUERY, json!("q")), false), Binding::Query("q".into()));
-        assert_eq!(member_binding(&traits(HEADER, json!("X-A")), false), Binding::Header("X-A".into()));
-        assert_eq!(member_binding(&traits(PREFIX_HEADERS, json!("")), false), Binding::PrefixHeaders(String::new()));
-        assert_eq!(member_binding(&traits(RESPONSE_CODE, json!({})), false), Binding::ResponseCode);
-        assert_eq!(Binding::Query("q".into()).in_role(Role::Output), &Binding::Body);
-        assert_eq!(Binding::ResponseCode.in_role(Role::Error), &Binding::Body);
-        assert_eq!(Binding::Payload.in_role(Role::Error), &Binding::Payload);
     }
 }

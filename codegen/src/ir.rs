@@ -1,16 +1,21 @@
 //! The intermediate representation that emitters read.
 //!
-//! [`crate::lower`] builds it from a checked model; the passes in
-//! [`crate::passes`] fill in types, Rust names and boxing. Emitters only
-//! read a finished IR and never look at the Smithy model.
+//! [`crate::lower`] builds it from the checked model ([`crate::model`]),
+//! types, constraints, defaults and bindings included; the passes in
+//! [`crate::passes`] then plan the validation tables and aliases, fill in
+//! the Rust names (the fields documented "set by the name pass" are empty
+//! until it runs), box recursion and mark directions. Emitters only read a
+//! finished IR and never look at the Smithy model.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use serde_json::{Number, Value};
+use crate::pattern::Pattern;
 
-use crate::ast::Traits;
-use crate::pattern::{Pattern, Patterns};
+pub use crate::model::traits::{
+    AllowedValue, Binding, Bounds, Default, Fault, HttpBinding, Protocol, QueryLiteral, Role, TimestampFormat,
+    UriSegment,
+};
 
 /// One service: a Smithy service shape and everything its operations reach.
 #[derive(Clone, Debug)]
@@ -40,8 +45,9 @@ pub struct Service {
     pub operations: Vec<Operation>,
     /// Shapes that become Rust types (structures, unions, enums), by id.
     pub shapes: BTreeMap<String, Shape>,
-    /// Simple, list and map shapes by id: read by the resolve pass only.
-    pub targets: BTreeMap<String, Target>,
+    /// The docs of each list and map shape the service reaches, by id: an
+    /// alias named after the shape carries them.
+    pub collection_docs: BTreeMap<String, Docs>,
     /// List and map shapes written as Rust type aliases, by id: set by the
     /// alias pass where a member's inline type would be too complex.
     pub aliases: BTreeMap<String, Alias>,
@@ -57,9 +63,6 @@ pub struct Service {
     /// The statics of `validation.rs`, planned by the validation pass and
     /// named by the name pass.
     pub validation: Validation,
-    /// Every `@pattern` of the model, by its source: parsed once, by the
-    /// checker.
-    pub patterns: Patterns,
 }
 
 impl Service {
@@ -104,31 +107,6 @@ pub struct PatternStatic {
     pub named_after: String,
     /// Set by the name pass.
     pub static_name: String,
-}
-
-/// The wire protocol a service declares.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Protocol {
-    AwsJson1_0,
-    AwsJson1_1,
-    RestJson1,
-    RestXml,
-    AwsQuery,
-    Ec2Query,
-    /// `smithy.protocols#rpcv2Cbor`.
-    RpcV2Cbor,
-    /// `smithy.protocols#rpcv2Json`.
-    RpcV2Json,
-}
-
-impl Protocol {
-    /// Whether the protocol binds members to HTTP locations with Smithy's
-    /// HTTP binding traits (`@http`, `@httpLabel`, ...), which lowering
-    /// reads into [`Operation::http`] and [`Member::binding`]. Only
-    /// restJson1 for now; restXml will join it when it is generated.
-    pub fn binds_http(self) -> bool {
-        self == Protocol::RestJson1
-    }
 }
 
 /// Documentation as Markdown lines.
@@ -204,55 +182,6 @@ impl Unserved {
     }
 }
 
-/// An operation's `@http` trait: its method, URI pattern and success code.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HttpBinding {
-    /// The method as written (`GET`, `PUT`).
-    pub method: String,
-    /// The URI pattern as written (`/things/{id}?mode=fast`).
-    pub uri: String,
-    /// The pattern's path segments, in order; `/` has none (a trailing `/`
-    /// adds none either: it is optional).
-    pub segments: Vec<UriSegment>,
-    /// The literals of the pattern's query string, in order: a request
-    /// matches only if it has each of them.
-    pub query: Vec<QueryLiteral>,
-    /// The status code of a successful response: `code`, 200 by default.
-    pub code: u16,
-}
-
-impl HttpBinding {
-    /// The labels of the URI pattern, in order, with whether each is greedy.
-    pub fn labels(&self) -> impl Iterator<Item = (&str, bool)> {
-        self.segments.iter().filter_map(|segment| match segment {
-            UriSegment::Literal(_) => None,
-            UriSegment::Label(name) => Some((name.as_str(), false)),
-            UriSegment::GreedyLabel(name) => Some((name.as_str(), true)),
-        })
-    }
-}
-
-/// One path segment of a URI pattern.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum UriSegment {
-    /// Matched exactly, as written (not percent-decoded).
-    Literal(String),
-    /// `{name}`: one segment, bound to the input member `name`.
-    Label(String),
-    /// `{name+}`: one or more segments, `/` included, bound to the input
-    /// member `name`.
-    GreedyLabel(String),
-}
-
-/// A literal of a URI pattern's query string: `key` or `key=value`.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct QueryLiteral {
-    pub key: String,
-    /// `None` for a bare key (`?key`), `Some` for `?key=value` (possibly
-    /// `Some("")` for `?key=`).
-    pub value: Option<String>,
-}
-
 /// One of an operation's errors.
 #[derive(Clone, Debug)]
 pub struct OperationError {
@@ -299,11 +228,8 @@ pub struct Shape {
     pub deprecated: bool,
     pub placement: Placement,
     pub kind: ShapeKind,
-    /// The shape's own traits: the resolve pass reads an enum's constraint
-    /// traits (`@length`, `@pattern`) from them.
-    pub traits: Traits,
-    /// An enum's own `@length` and `@pattern` (enums are strings), set by
-    /// the resolve pass; empty for other shapes.
+    /// An enum's own `@length` and `@pattern` (enums are strings); empty
+    /// for other shapes.
     pub constraints: Constraints,
     /// Whether a server reads or writes the type; set by the direction pass.
     pub direction: Direction,
@@ -342,12 +268,6 @@ pub struct ErrorInfo {
     pub query_code: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Fault {
-    Client,
-    Server,
-}
-
 #[derive(Clone, Debug)]
 pub struct EnumValue {
     /// The Smithy member name.
@@ -371,9 +291,7 @@ pub struct Member {
     /// Set by the name pass.
     pub rust_name: String,
     pub docs: Docs,
-    /// The member's own traits; the resolve pass reads them.
-    pub traits: Traits,
-    /// The value type with its constraints; set by the resolve pass.
+    /// The value type with the constraints in force at the member.
     pub ty: TypeRef,
     pub required: bool,
     /// The default when absent (member `@default`, else the target's).
@@ -403,67 +321,9 @@ pub struct Member {
     /// errors keep the name. Set only for restJson1 services (awsJson
     /// ignores the trait).
     pub json_name: Option<String>,
-    /// The target's `@mediaType` (blobs and strings), set by the resolve
-    /// pass: the `Content-Type` of a payload, and a header's base64.
+    /// The target's `@mediaType` (blobs and strings): the `Content-Type` of
+    /// a payload, and a header's base64.
     pub media_type: Option<String>,
-}
-
-/// Where a member of an operation's input, output or error structure
-/// travels in the HTTP message (Smithy's HTTP binding traits).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub enum Binding {
-    /// No binding trait: a member of the protocol's document in the body.
-    #[default]
-    Body,
-    /// `@httpLabel` bound to a `{name}` label of the operation's URI.
-    Label,
-    /// `@httpLabel` bound to a greedy `{name+}` label of the operation's URI.
-    GreedyLabel,
-    /// `@httpQuery("name")`: the query string parameter `name`.
-    Query(String),
-    /// `@httpQueryParams`: a map of the query string's other parameters.
-    QueryParams,
-    /// `@httpHeader("Name")`: the header `Name`.
-    Header(String),
-    /// `@httpPrefixHeaders("prefix")`: a map of the headers whose names
-    /// start with `prefix` (case-insensitively), keyed by the rest.
-    PrefixHeaders(String),
-    /// `@httpPayload`: the whole body.
-    Payload,
-    /// `@httpResponseCode`: the response's status code.
-    ResponseCode,
-}
-
-/// The role a top-level structure plays in an operation: which HTTP
-/// message it is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Role {
-    /// An operation's input: the request.
-    Input,
-    /// An operation's output: the success response.
-    Output,
-    /// One of an operation's errors: an error response.
-    Error,
-}
-
-impl Binding {
-    /// Whether the binding applies to a structure in `role`: labels and
-    /// query bindings are for requests only, the response code for outputs
-    /// only; headers and payloads apply to all three.
-    pub fn applies_to(&self, role: Role) -> bool {
-        match self {
-            Binding::Label | Binding::GreedyLabel | Binding::Query(_) | Binding::QueryParams => role == Role::Input,
-            Binding::ResponseCode => role == Role::Output,
-            Binding::Body | Binding::Header(_) | Binding::PrefixHeaders(_) | Binding::Payload => true,
-        }
-    }
-
-    /// The binding in force in `role`: this one where it applies, else
-    /// `Body` (Smithy ignores the trait there, and the member travels in
-    /// the document like any other).
-    pub fn in_role(&self, role: Role) -> &Binding {
-        if self.applies_to(role) { self } else { &Binding::Body }
-    }
 }
 
 impl Member {
@@ -514,8 +374,6 @@ pub struct TypeRef {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Type {
-    /// Not resolved yet (only between lowering and the resolve pass).
-    Unresolved,
     String,
     Boolean,
     Byte,
@@ -553,27 +411,6 @@ impl PartialEq for TypeRef {
     }
 }
 
-/// How a timestamp is written on the wire (`@timestampFormat`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TimestampFormat {
-    /// Seconds since the Unix epoch, a JSON number (the awsJson default).
-    EpochSeconds,
-    /// RFC 3339 text.
-    DateTime,
-    /// RFC 7231 IMF-fixdate text.
-    HttpDate,
-}
-
-/// One value a string with the legacy `@enum` trait, or an `intEnum`, may take.
-#[derive(Clone, Debug, PartialEq)]
-pub struct AllowedValue {
-    /// The wire value (an integer's decimal digits for `intEnum`).
-    pub value: String,
-    /// Whether validation messages list it (internal values are accepted
-    /// but not advertised).
-    pub listed: bool,
-}
-
 /// Constraint traits in force at one place: a member's own trait replaces
 /// the same trait on its target.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -590,58 +427,4 @@ impl Constraints {
     pub fn is_empty(&self) -> bool {
         *self == Constraints::default()
     }
-}
-
-/// `@length` or `@range` bounds, kept as written in the model (messages
-/// print them that way: `2.2`, not `2.2000000476837`).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Bounds {
-    pub min: Option<Number>,
-    pub max: Option<Number>,
-}
-
-/// A member's default value.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Default {
-    Boolean(bool),
-    Number(Number),
-    String(String),
-    /// An enum default, by wire value.
-    EnumValue(String),
-    EmptyList,
-    EmptyMap,
-    Document(Value),
-    /// A blob's bytes (written in base64 in the model).
-    Blob(Vec<u8>),
-    /// A timestamp: seconds since the epoch and nanoseconds.
-    Timestamp(i64, u32),
-}
-
-impl Default {
-    /// Whether the value is what `Default::default()` gives the Rust type,
-    /// so that serde's plain `default` gives it.
-    pub fn is_rust_default(&self) -> bool {
-        match self {
-            Default::Boolean(b) => !b,
-            Default::Number(n) => n.as_f64() == Some(0.0),
-            Default::String(s) => s.is_empty(),
-            Default::EmptyList | Default::EmptyMap => true,
-            Default::Blob(bytes) => bytes.is_empty(),
-            // `Timestamp` has no `Default`: a function gives even the epoch.
-            Default::EnumValue(_) | Default::Document(_) | Default::Timestamp(..) => false,
-        }
-    }
-}
-
-/// A simple, list or map shape, as the resolve pass needs it.
-#[derive(Clone, Debug)]
-pub struct Target {
-    pub kind: crate::kind::Kind,
-    pub traits: Traits,
-    /// The `member` of a list, or `key` and `value` of a map: (target, traits).
-    pub member: Option<(String, Traits)>,
-    pub key: Option<(String, Traits)>,
-    pub value: Option<(String, Traits)>,
-    /// The values of an `intEnum`, or of a string with the legacy `@enum`.
-    pub values: Option<Vec<AllowedValue>>,
 }

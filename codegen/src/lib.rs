@@ -3,8 +3,10 @@
 //! The pipeline: [`load`] reads a spec directory ([`idl`] reads `.smithy`
 //! files, [`assemble`] flattens mixins and `apply`), [`check`] refuses bad
 //! models with errors that name the file and shape ([`http_bindings`] those
-//! of restJson1's HTTP bindings), [`lower`] builds the
-//! [`ir`], the [`passes`] resolve types, name things and box recursion, and
+//! of restJson1's HTTP bindings) and returns the checked [`model`], with
+//! every trait the generator reads parsed into a typed value, [`lower`]
+//! builds the [`ir`] from it, types included, the [`passes`] plan the
+//! validation tables, name things and box recursion, and
 //! [`emit`] writes the crate's files. Nothing writes to the disk: [`generate`]
 //! returns the files, and the caller writes them ([`generate_files`] does the
 //! same from spec files in memory). [`sweep`] runs many models through it.
@@ -22,6 +24,7 @@ pub mod ir;
 pub mod kind;
 pub mod load;
 pub mod lower;
+pub mod model;
 pub mod names;
 pub mod passes;
 pub mod pattern;
@@ -215,12 +218,12 @@ fn one_service(
 
 /// Checks and lowers a loaded model, each of its services.
 fn finish(model: &load::LoadedModel, dir: &Path) -> Result<(Vec<ir::Service>, Diagnostics), Diagnostics> {
-    let (mut diagnostics, patterns) = check::check(model);
+    let (mut diagnostics, checked) = check::check(model);
     model.locate(&mut diagnostics);
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    let ids: Vec<&String> = model.shapes.iter().filter(|(_, s)| s.shape.kind == "service").map(|(id, _)| id).collect();
+    let ids: Vec<&String> = checked.services().map(|s| &s.id).collect();
     let mut services = Vec::new();
     for id in &ids {
         let module = if ids.len() == 1 { module_name(dir)? } else { service_module_name(model, id)? };
@@ -228,8 +231,8 @@ fn finish(model: &load::LoadedModel, dir: &Path) -> Result<(Vec<ir::Service>, Di
             model.locate(&mut found);
             found
         };
-        let mut service = lower::lower(model, id, &module, patterns.clone()).map_err(located)?;
-        diagnostics.extend(passes::run(&mut service).map(located).map_err(located)?);
+        let mut service = lower::lower(&checked, id, &module).map_err(located)?;
+        diagnostics.extend(located(passes::run(&mut service)));
         services.push(service);
     }
     Ok((services, diagnostics))

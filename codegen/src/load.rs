@@ -452,7 +452,7 @@ fn merge_duplicate(existing: &mut LoadedShape, again: ast::Shape) -> Result<(), 
     }
     let mut merged = existing.shape.clone();
     let again_members: Vec<(String, ast::Member)> =
-        crate::check::members_of(&again).into_iter().map(|(n, m)| (n.to_string(), m.clone())).collect();
+        again.members().into_iter().map(|(n, m)| (n.to_string(), m.clone())).collect();
     for (trait_id, value) in again.traits {
         if !assemble::merge_value(&mut merged.traits, &trait_id, value) {
             return Err(Conflict::Trait { member: None, trait_id });
@@ -496,7 +496,7 @@ fn differences(a: &ast::Shape, b: &ast::Shape) -> Vec<String> {
     }
     // Members by name, whatever their order; each by its target.
     let members = |shape: &ast::Shape| -> BTreeMap<String, String> {
-        crate::check::members_of(shape).into_iter().map(|(n, m)| (n.to_string(), m.target.clone())).collect()
+        shape.members().into_iter().map(|(n, m)| (n.to_string(), m.target.clone())).collect()
     };
     let (ma, mb) = (members(a), members(b));
     if ma.keys().ne(mb.keys()) {

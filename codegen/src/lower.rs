@@ -1,61 +1,54 @@
-//! Lowers a checked model into the IR: the service, its operations, and
-//! every shape they reach. Types, names and boxing are left to the passes.
+//! Lowers the checked model into the IR, in one step: the service, its
+//! operations, every shape they reach, and each member's Rust-level type
+//! with the constraints in force at its place, its default, its HTTP
+//! binding and its sensitivity. The passes then plan validation tables,
+//! name everything and box recursion.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::Value;
-
-use crate::ast;
-use crate::check::members_of;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::docs;
 use crate::http_bindings;
 use crate::ir::{
-    self, Binding, Constraints, Direction, ErrorInfo, Fault, Placement, Protocol, Shape, ShapeKind, Type, TypeRef,
+    self, Binding, Constraints, Direction, ErrorInfo, Fault, Placement, Protocol, Shape, ShapeKind, TimestampFormat,
+    Type, TypeRef,
 };
-use crate::kind::{Kind, UNIT};
-use crate::load::LoadedModel;
-use crate::pattern::Patterns;
+use crate::kind::{Kind, UNIT, prelude_shape};
+use crate::model::traits::{AllowedValue, Default, DefaultTrait};
+use crate::model::{self, Model, Traits};
 use crate::shape_id;
 
 /// Builds the IR of the model's service `service_id`, to be generated into
 /// `module`.
-pub fn lower(
-    model: &LoadedModel,
-    service_id: &str,
-    module: &str,
-    patterns: Patterns,
-) -> Result<ir::Service, Diagnostics> {
-    let Some((service_id, service)) = model.shapes.get_key_value(service_id).filter(|(_, s)| s.shape.kind == "service")
-    else {
+pub fn lower(model: &Model, service_id: &str, module: &str) -> Result<ir::Service, Diagnostics> {
+    let Some(service) = model.shape(service_id).filter(|s| s.kind == Kind::Service) else {
         return Err(Diagnostic::error(format!("the spec defines no service shape `{service_id}`"))
             .in_file(&model.dir)
             .into());
     };
-    let shape = &service.shape;
-    let traits = &shape.traits;
-    let protocol = protocol(traits);
+    let traits = &service.traits;
+    let protocol = traits.protocol();
     // Only protocols with HTTP bindings read them; awsJson ignores them.
     let binds_http = protocol.is_some_and(Protocol::binds_http);
-    let common_errors: Vec<String> = shape.errors.iter().map(|t| t.target.clone()).collect();
 
     let mut operations = Vec::new();
-    for op_id in bound_operations(model, service_id) {
-        let op = &model.shapes[&op_id];
-        let io = |t: &Option<ast::Target>| t.as_ref().map(|t| t.target.clone()).filter(|t| t != UNIT);
-        let mut errors: Vec<String> = op.shape.errors.iter().map(|t| t.target.clone()).collect();
-        errors.extend(common_errors.iter().filter(|e| !errors.contains(e)).cloned().collect::<Vec<_>>());
+    for op_id in model.bound_operations(service_id) {
+        let Some(op) = model.shape(&op_id) else { continue };
+        let mut errors: Vec<String> = op.errors.iter().chain(&service.errors).cloned().collect();
         // Sources list errors in different orders (botocore and Smithy do
         // for SSM); the error enum should not depend on it.
         errors.sort();
         errors.dedup();
-        let (input, output) = (io(&op.shape.input), io(&op.shape.output));
+        let (input, output) = (op.input.clone(), op.output.clone());
         let event_stream = [(true, &input), (false, &output)]
             .into_iter()
             .find_map(|(is_input, id)| event_stream(model, id.as_deref()?, is_input));
+        let byte_stream = |id: &String| {
+            model.shape(id).is_some_and(|s| s.members.iter().any(|m| model.is_stream(&m.target, Kind::Blob)))
+        };
         let unserved = match &event_stream {
             Some(_) => Some(ir::Unserved::EventStream),
-            None if !binds_http && [&input, &output].into_iter().flatten().any(|id| has_byte_stream(model, id)) => {
+            None if !binds_http && [&input, &output].into_iter().flatten().any(byte_stream) => {
                 Some(ir::Unserved::ByteStream)
             }
             None => None,
@@ -64,7 +57,7 @@ pub fn lower(
             name: shape_id::name(&op_id).to_string(),
             id: op_id,
             file: op.file.clone(),
-            docs: docs_of(&op.shape.traits),
+            docs: docs_of(&op.traits),
             input,
             output,
             errors: errors.into_iter().map(|id| ir::OperationError { id, variant: String::new() }).collect(),
@@ -72,22 +65,11 @@ pub fn lower(
             rust_name: String::new(),
             error_enum: String::new(),
             unmodelled_variant: String::new(),
-            deprecated: op.shape.traits.contains_key("smithy.api#deprecated"),
-            gzip_requests: op
-                .shape
-                .traits
-                .get("smithy.api#requestCompression")
-                .and_then(|value| value.get("encodings")?.as_array())
-                .is_some_and(|encodings| encodings.iter().any(|encoding| encoding == "gzip")),
+            deprecated: op.traits.deprecated,
+            gzip_requests: op.traits.request_compression.iter().any(|encoding| encoding == "gzip"),
             event_stream,
             unserved,
-            // The checker refused an @http that does not parse.
-            http: op
-                .shape
-                .traits
-                .get(http_bindings::HTTP)
-                .filter(|_| binds_http)
-                .and_then(|value| http_bindings::parse_http(value).ok()),
+            http: op.traits.http.clone().filter(|_| binds_http),
         });
     }
     operations.sort_by(|a, b| a.name.cmp(&b.name));
@@ -95,7 +77,8 @@ pub fn lower(
     let mut lowering = Lowering {
         model,
         shapes: BTreeMap::new(),
-        targets: BTreeMap::new(),
+        collection_docs: BTreeMap::new(),
+        seen: BTreeSet::new(),
         member_uses: BTreeSet::new(),
         messages: binds_http.then(|| http_bindings::Messages::new(&operations)),
         json_names: protocol == Some(Protocol::RestJson1),
@@ -113,99 +96,50 @@ pub fn lower(
     }
 
     Ok(ir::Service {
-        id: service_id.clone(),
+        id: service_id.to_string(),
         name: shape_id::name(service_id).to_string(),
         module: module.to_string(),
         file: service.file.clone(),
-        title: traits.get("smithy.api#title").and_then(Value::as_str).map(str::to_string),
-        version: shape.version.clone(),
+        title: traits.title.clone(),
+        version: service.version.clone(),
         protocol,
-        query_compatible: traits.contains_key("aws.protocols#awsQueryCompatible"),
-        rename: shape.rename.clone().unwrap_or_default(),
-        signing_name: traits.get("aws.auth#sigv4").and_then(|sigv4| sigv4.get("name")?.as_str()).map(str::to_string),
+        query_compatible: traits.query_compatible,
+        rename: service.rename.clone(),
+        signing_name: traits.signing_name.clone(),
         docs: docs_of(traits),
         operations,
         shapes: lowering.shapes,
-        targets: lowering.targets,
+        collection_docs: lowering.collection_docs,
         aliases: BTreeMap::new(),
         trait_name: String::new(),
         router_name: String::new(),
         type_scope: BTreeSet::new(),
         validation: ir::Validation::default(),
-        patterns,
     })
-}
-
-/// Every operation in the service's closure: bound to the service itself or
-/// to its resources (their lifecycle operations, `operations` and
-/// `collectionOperations`), through nested resources too; by id, each once.
-pub fn bound_operations(model: &LoadedModel, service_id: &str) -> BTreeSet<String> {
-    let mut operations = BTreeSet::new();
-    let mut seen = BTreeSet::new();
-    let mut stack = vec![service_id.to_string()];
-    while let Some(id) = stack.pop() {
-        if !seen.insert(id.clone()) {
-            continue;
-        }
-        let Some(loaded) = model.shapes.get(&id) else { continue };
-        let shape = &loaded.shape;
-        let lifecycle = shape.lifecycle().into_iter().filter_map(|(_, target)| target.as_ref());
-        let bound = lifecycle.chain(&shape.operations).chain(&shape.collection_operations);
-        operations.extend(bound.map(|t| t.target.clone()));
-        stack.extend(shape.resources.iter().map(|t| t.target.clone()));
-    }
-    operations
 }
 
 /// The event stream of an operation's input or output structure: a member
 /// that targets a `@streaming` union.
-fn event_stream(model: &LoadedModel, structure: &str, input: bool) -> Option<ir::EventStream> {
-    let shape = &model.shapes.get(structure)?.shape;
-    members_of(shape).into_iter().find_map(|(name, member)| {
-        let target = &model.shapes.get(&member.target)?.shape;
-        (target.kind == "union" && target.traits.contains_key("smithy.api#streaming")).then(|| ir::EventStream {
-            input,
-            member: name.to_string(),
-            union: member.target.clone(),
-        })
-    })
+fn event_stream(model: &Model, structure: &str, input: bool) -> Option<ir::EventStream> {
+    model
+        .shape(structure)?
+        .members
+        .iter()
+        .find(|m| model.is_stream(&m.target, Kind::Union))
+        .map(|member| ir::EventStream { input, member: member.name.clone(), union: member.target.clone() })
 }
 
-/// The protocol a service's traits declare (the first, if several).
-pub(crate) fn protocol(traits: &ast::Traits) -> Option<Protocol> {
-    [
-        ("aws.protocols#awsJson1_1", Protocol::AwsJson1_1),
-        ("aws.protocols#awsJson1_0", Protocol::AwsJson1_0),
-        ("aws.protocols#restJson1", Protocol::RestJson1),
-        ("aws.protocols#restXml", Protocol::RestXml),
-        ("aws.protocols#awsQuery", Protocol::AwsQuery),
-        ("aws.protocols#ec2Query", Protocol::Ec2Query),
-        ("smithy.protocols#rpcv2Cbor", Protocol::RpcV2Cbor),
-        ("smithy.protocols#rpcv2Json", Protocol::RpcV2Json),
-    ]
-    .into_iter()
-    .find(|(id, _)| traits.contains_key(*id))
-    .map(|(_, p)| p)
-}
-
-/// Whether `structure` has a member that targets a `@streaming` blob.
-fn has_byte_stream(model: &LoadedModel, structure: &str) -> bool {
-    let Some(loaded) = model.shapes.get(structure) else { return false };
-    crate::check::members_of(&loaded.shape).into_iter().any(|(_, member)| {
-        model.shapes.get(&member.target).is_some_and(|target| {
-            target.shape.kind == "blob" && target.shape.traits.contains_key("smithy.api#streaming")
-        })
-    })
-}
-
-pub(crate) fn docs_of(traits: &ast::Traits) -> ir::Docs {
-    traits.get("smithy.api#documentation").and_then(Value::as_str).map(docs::to_markdown).unwrap_or_default()
+/// Documentation as Markdown lines.
+fn docs_of(traits: &Traits) -> ir::Docs {
+    traits.documentation.as_deref().map(docs::to_markdown).unwrap_or_default()
 }
 
 struct Lowering<'a> {
-    model: &'a LoadedModel,
+    model: &'a Model,
     shapes: BTreeMap<String, Shape>,
-    targets: BTreeMap<String, ir::Target>,
+    collection_docs: BTreeMap<String, ir::Docs>,
+    /// Every shape visited.
+    seen: BTreeSet<String>,
     /// Shapes that some member targets (not only an operation).
     member_uses: BTreeSet<String>,
     /// For protocols with HTTP bindings, the structures they apply to.
@@ -216,157 +150,282 @@ struct Lowering<'a> {
 
 impl Lowering<'_> {
     fn visit(&mut self, id: &str) {
-        if self.shapes.contains_key(id) || self.targets.contains_key(id) {
+        if !self.seen.insert(id.to_string()) {
             return;
         }
-        let Some(loaded) = self.model.shapes.get(id) else {
-            return; // a prelude shape: resolved by the resolve pass
+        let Some(shape) = self.model.shape(id) else {
+            return; // a prelude shape: its type is known by its id
         };
-        let shape = &loaded.shape;
-        let kind = Kind::parse(&shape.kind).expect("checked");
-        let sensitive = shape.traits.contains_key("smithy.api#sensitive");
-        let deprecated = shape.traits.contains_key("smithy.api#deprecated");
-        let new_shape = |kind: ShapeKind| Shape {
+        let new_shape = |kind: ShapeKind, constraints: Constraints| Shape {
             id: id.to_string(),
             name: shape_id::name(id).to_string(),
             rust_name: String::new(),
-            file: loaded.file.clone(),
+            file: shape.file.clone(),
             docs: docs_of(&shape.traits),
-            sensitive,
-            deprecated,
+            sensitive: shape.traits.sensitive,
+            deprecated: shape.traits.deprecated,
             placement: Placement::Types,
             kind,
-            traits: shape.traits.clone(),
-            constraints: Constraints::default(),
+            constraints,
             direction: Direction::default(),
         };
-        match kind {
+        match shape.kind {
             Kind::Structure | Kind::Union => {
-                let structure = (kind == Kind::Structure).then_some(id);
-                let members = members_of(shape).into_iter().map(|(name, m)| self.member(structure, name, m)).collect();
-                let lowered = if kind == Kind::Structure {
+                let structure = (shape.kind == Kind::Structure).then_some(id);
+                let members = shape.members.iter().map(|m| self.member(structure, m)).collect();
+                let lowered = if shape.kind == Kind::Structure {
                     ShapeKind::Structure(ir::Structure { members, error: error_info(&shape.traits) })
                 } else {
                     ShapeKind::Union(members)
                 };
-                self.shapes.insert(id.to_string(), new_shape(lowered));
-                for (_, member) in members_of(shape) {
-                    self.member_uses.insert(member.target.clone());
-                    self.visit(&member.target);
-                }
+                self.shapes.insert(id.to_string(), new_shape(lowered, Constraints::default()));
             }
             Kind::Enum => {
-                let values = members_of(shape)
-                    .into_iter()
-                    .map(|(name, m)| ir::EnumValue {
-                        name: name.to_string(),
+                let values = shape
+                    .members
+                    .iter()
+                    .map(|m| ir::EnumValue {
+                        name: m.name.clone(),
                         rust_name: String::new(),
-                        value: m.traits.get("smithy.api#enumValue").and_then(Value::as_str).unwrap_or(name).to_string(),
+                        value: m.traits.enum_value.clone().unwrap_or_else(|| m.name.clone()),
                         docs: docs_of(&m.traits),
-                        deprecated: m.traits.contains_key("smithy.api#deprecated"),
-                        internal: m.traits.contains_key("smithy.api#internal"),
+                        deprecated: m.traits.deprecated,
+                        internal: m.traits.internal,
                     })
                     .collect();
-                self.shapes.insert(id.to_string(), new_shape(ShapeKind::Enum(values)));
+                // Enums are strings: their own `@length` and `@pattern` apply.
+                let constraints = constraints(&Traits::default(), Some(&shape.traits));
+                self.shapes.insert(id.to_string(), new_shape(ShapeKind::Enum(values), constraints));
+                return;
             }
-            _ => {
-                let part = |m: &Option<ast::Member>| m.as_ref().map(|m| (m.target.clone(), m.traits.clone()));
-                self.targets.insert(
-                    id.to_string(),
-                    ir::Target {
-                        kind,
-                        traits: shape.traits.clone(),
-                        member: part(&shape.member),
-                        key: part(&shape.key),
-                        value: part(&shape.value),
-                        values: allowed_values(kind, shape),
-                    },
-                );
-                for (_, member) in members_of(shape) {
-                    self.member_uses.insert(member.target.clone());
-                    self.visit(&member.target);
-                }
+            Kind::List | Kind::Set | Kind::Map => {
+                self.collection_docs.insert(id.to_string(), docs_of(&shape.traits));
             }
+            _ => {}
+        }
+        for member in &shape.members {
+            self.member_uses.insert(member.target.clone());
+            self.visit(&member.target);
         }
     }
 
     /// A member of a union, or of the structure `structure`.
-    fn member(&self, structure: Option<&str>, name: &str, member: &ast::Member) -> ir::Member {
+    fn member(&self, structure: Option<&str>, member: &model::Member) -> ir::Member {
+        let model = self.model;
+        let target = model.shape(&member.target);
         // A member without docs of its own shows its target's.
         let mut docs = docs_of(&member.traits);
         if docs.is_empty() {
-            if let Some(target) = self.model.shapes.get(&member.target) {
-                docs = docs_of(&target.shape.traits);
+            if let Some(target) = target {
+                docs = docs_of(&target.traits);
             }
         }
+        let binding = match (&self.messages, structure) {
+            (Some(messages), Some(structure)) => messages.binding(structure, member),
+            _ => Binding::Body,
+        };
+        let mut ty = self.type_ref(&member.target, &member.traits);
+        self.bound_timestamp_format(&mut ty, &binding, &member.traits);
+        let default = match &member.traits.default {
+            // `@default(null)` cancels the target's default.
+            Some(DefaultTrait::Null) => None,
+            Some(DefaultTrait::Value(value)) => Some(value.clone()),
+            None => target_default(model, &member.target),
+        };
         ir::Member {
-            name: name.to_string(),
+            name: member.name.clone(),
             rust_name: String::new(),
             docs,
-            traits: member.traits.clone(),
-            ty: TypeRef {
-                target: member.target.clone(),
-                ty: Type::Unresolved,
-                constraints: Constraints::default(),
-                sparse: false,
-                sensitive: false,
-                target_constraints: false,
-            },
-            required: member.traits.contains_key("smithy.api#required"),
-            default: None,
-            sensitive: false,
+            sensitive: is_sensitive(&ty),
+            media_type: target.and_then(|t| t.traits.media_type.clone()),
+            ty,
+            required: member.traits.required,
+            default,
             boxed: false,
             default_fn: None,
-            idempotency_token: member.traits.contains_key("smithy.api#idempotencyToken"),
-            deprecated: member.traits.contains_key("smithy.api#deprecated"),
-            binding: match (&self.messages, structure) {
-                (Some(messages), Some(structure)) => messages.binding(structure, name, &member.traits),
-                _ => Binding::Body,
-            },
-            json_name: if self.json_names { http_bindings::json_name(&member.traits) } else { None },
-            media_type: None,
+            idempotency_token: member.traits.idempotency_token,
+            deprecated: member.traits.deprecated,
+            binding,
+            json_name: if self.json_names { member.traits.json_name.clone() } else { None },
+        }
+    }
+
+    /// The type at a place that targets `target`, with `own` (the place's
+    /// own traits) overriding the target's constraint traits.
+    fn type_ref(&self, target: &str, own: &Traits) -> TypeRef {
+        let shape = self.model.shape(target);
+        let (ty, target_traits) = match shape {
+            Some(shape) => {
+                let item = |name: &str| {
+                    let member =
+                        shape.member(name).expect("the checker requires a list's member and a map's key and value");
+                    Box::new(self.type_ref(&member.target, &member.traits))
+                };
+                let ty = match shape.kind {
+                    Kind::Union if shape.traits.streaming => Type::EventStream(target.to_string()),
+                    Kind::Structure | Kind::Union | Kind::Enum => Type::Named(target.to_string()),
+                    Kind::Blob if shape.traits.streaming => Type::ByteStream,
+                    Kind::List | Kind::Set => Type::List(item("member")),
+                    Kind::Map => Type::Map(item("key"), item("value")),
+                    kind => simple_type(kind),
+                };
+                // Structures and unions constrain nothing of a place;
+                // enums are strings, so `@length` and `@pattern` apply.
+                let constrains = !matches!(shape.kind, Kind::Structure | Kind::Union);
+                (ty, constrains.then_some(&shape.traits))
+            }
+            None if target == UNIT => (Type::Unit, None),
+            None => (simple_type(self.model.kind_of(target).expect("the checker refuses dangling targets")), None),
+        };
+        let mut constraints = constraints(own, target_traits);
+        constraints.values = shape.and_then(allowed_values);
+        // A member's @timestampFormat replaces its target's.
+        let ty = match ty {
+            Type::Timestamp(_) => Type::Timestamp(
+                own.timestamp_format
+                    .or(target_traits.and_then(|t| t.timestamp_format))
+                    .unwrap_or(TimestampFormat::EpochSeconds),
+            ),
+            ty => ty,
+        };
+        let sparse = shape.is_some_and(|s| s.traits.sparse);
+        let sensitive = own.sensitive || shape.is_some_and(|s| s.traits.sensitive);
+        // A place marked `@sensitive` itself differs from its target's tables.
+        let target_constraints = !own.sensitive && !own.has_constraints();
+        TypeRef { target: target.to_string(), ty, constraints, sparse, sensitive, target_constraints }
+    }
+
+    /// restJson1's timestamp formats outside the body: `http-date` in
+    /// headers, `date-time` in labels and the query string, where neither the
+    /// member nor its target (nor a list's member) says otherwise.
+    fn bound_timestamp_format(&self, ty: &mut TypeRef, binding: &Binding, own: &Traits) {
+        let format = match binding {
+            Binding::Header(_) | Binding::PrefixHeaders(_) => TimestampFormat::HttpDate,
+            Binding::Label | Binding::GreedyLabel | Binding::Query(_) | Binding::QueryParams => {
+                TimestampFormat::DateTime
+            }
+            _ => return,
+        };
+        if own.timestamp_format.is_some() {
+            return;
+        }
+        let model = self.model;
+        let explicit = |target: &str| model.shape(target).is_some_and(|t| t.traits.timestamp_format.is_some());
+        match &mut ty.ty {
+            Type::Timestamp(f) if !explicit(&ty.target) => *f = format,
+            Type::List(item) | Type::Map(_, item) => {
+                let item_explicit = model
+                    .shape(&ty.target)
+                    .and_then(|collection| collection.member("member").or(collection.member("value")))
+                    .is_some_and(|member| member.traits.timestamp_format.is_some());
+                if let Type::Timestamp(f) = &mut item.ty {
+                    if !item_explicit && !explicit(&item.target) && *f != format {
+                        *f = format;
+                        // The list's own table has the body's format: this
+                        // place needs one of its own.
+                        ty.target_constraints = false;
+                    }
+                }
+            }
+            _ => {}
         }
     }
 }
 
-/// The values of an `intEnum`, or of a string with the legacy `@enum` trait
-/// (whose entries tagged `internal` are not listed in messages).
-fn allowed_values(kind: Kind, shape: &ast::Shape) -> Option<Vec<ir::AllowedValue>> {
-    if kind == Kind::IntEnum {
-        let values = members_of(shape).into_iter().map(|(_, m)| ir::AllowedValue {
-            value: m.traits.get("smithy.api#enumValue").map(Value::to_string).unwrap_or_default(),
-            listed: !m.traits.contains_key("smithy.api#internal"),
+/// The type of a simple shape.
+fn simple_type(kind: Kind) -> Type {
+    match kind {
+        Kind::String => Type::String,
+        Kind::Boolean => Type::Boolean,
+        Kind::Byte => Type::Byte,
+        Kind::Short => Type::Short,
+        Kind::Integer | Kind::IntEnum => Type::Integer,
+        Kind::Long => Type::Long,
+        Kind::Float => Type::Float,
+        Kind::Double => Type::Double,
+        Kind::BigInteger => Type::BigInteger,
+        Kind::BigDecimal => Type::BigDecimal,
+        Kind::Timestamp => Type::Timestamp(TimestampFormat::EpochSeconds),
+        Kind::Blob => Type::Blob,
+        Kind::Document => Type::Document,
+        // `type_ref` matches aggregates before it asks, the prelude's only
+        // aggregate is the unit type, and the checker refuses members that
+        // target services, operations and resources.
+        Kind::Enum
+        | Kind::List
+        | Kind::Set
+        | Kind::Map
+        | Kind::Structure
+        | Kind::Union
+        | Kind::Service
+        | Kind::Operation
+        | Kind::Resource => unreachable!("{kind} is not a simple type"),
+    }
+}
+
+/// The constraints at a place: each of the place's own constraint traits
+/// replaces the target's trait of the same name.
+fn constraints(own: &Traits, target: Option<&Traits>) -> Constraints {
+    let inherited = |get: fn(&Traits) -> bool| get(own) || target.is_some_and(get);
+    Constraints {
+        length: own.length.clone().or_else(|| target.and_then(|t| t.length.clone())),
+        range: own.range.clone().or_else(|| target.and_then(|t| t.range.clone())),
+        pattern: own.pattern.clone().or_else(|| target.and_then(|t| t.pattern.clone())),
+        unique_items: inherited(|t| t.unique_items),
+        values: None,
+    }
+}
+
+/// The values of an `intEnum`, or of a string with the legacy `@enum` trait.
+fn allowed_values(shape: &model::Shape) -> Option<Vec<AllowedValue>> {
+    if shape.kind == Kind::IntEnum {
+        let values = shape.members.iter().map(|m| AllowedValue {
+            value: m.traits.enum_value.clone().unwrap_or_default(),
+            listed: !m.traits.internal,
         });
         return Some(values.collect());
     }
-    let entries = shape.traits.get("smithy.api#enum")?.as_array()?;
-    let values = entries.iter().map(|entry| {
-        let tags = entry.get("tags").and_then(Value::as_array);
-        ir::AllowedValue {
-            value: entry.get("value").and_then(Value::as_str).unwrap_or_default().to_string(),
-            listed: !tags.is_some_and(|tags| tags.iter().any(|t| t == "internal")),
-        }
-    });
-    Some(values.collect())
+    if shape.kind == Kind::Enum {
+        return None;
+    }
+    shape.traits.legacy_enum.clone()
 }
 
-fn error_info(traits: &ast::Traits) -> Option<ErrorInfo> {
-    let fault = match traits.get("smithy.api#error")?.as_str()? {
-        "server" => Fault::Server,
-        _ => Fault::Client,
-    };
+/// Whether a value of this type can hold data marked `@sensitive` that a
+/// derived `Debug` would print (named types redact their own).
+fn is_sensitive(ty: &TypeRef) -> bool {
+    ty.sensitive
+        || match &ty.ty {
+            Type::List(member) => is_sensitive(member),
+            Type::Map(key, value) => is_sensitive(key) || is_sensitive(value),
+            _ => false,
+        }
+}
+
+/// The default a member takes from its target: the target shape's own,
+/// or a prelude shape's (the primitives' zero values).
+fn target_default(model: &Model, target: &str) -> Option<Default> {
+    match model.shape(target) {
+        Some(shape) => match &shape.traits.default {
+            Some(DefaultTrait::Value(value)) => Some(value.clone()),
+            _ => None,
+        },
+        None => match prelude_shape(target)? {
+            (Kind::Boolean, Some(_)) => Some(Default::Boolean(false)),
+            (_, Some(_)) => Some(Default::Number(0.into())),
+            (_, None) => None,
+        },
+    }
+}
+
+fn error_info(traits: &Traits) -> Option<ErrorInfo> {
+    let fault = traits.error?;
     let default_status = if fault == Fault::Server { 500 } else { 400 };
-    let http_status = traits
-        .get("smithy.api#httpError")
-        .and_then(Value::as_u64)
-        .and_then(|s| u16::try_from(s).ok())
-        .unwrap_or(default_status);
-    let query_code = traits
-        .get("aws.protocols#awsQueryError")
-        .and_then(|e| e.get("code"))
-        .and_then(Value::as_str)
-        .map(str::to_string);
-    Some(ErrorInfo { fault, http_status, query_code })
+    Some(ErrorInfo {
+        fault,
+        http_status: traits.http_error.unwrap_or(default_status),
+        query_code: traits.query_error_code.clone(),
+    })
 }
 
 /// An operation's input or output goes into the operation's module when no

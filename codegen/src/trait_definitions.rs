@@ -18,7 +18,6 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::ast;
-use crate::check::members_of;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::kind::Kind;
 use crate::load::{LoadedModel, LoadedShape};
@@ -40,7 +39,7 @@ pub fn check(model: &LoadedModel) -> Diagnostics {
         // such, not again as every trait's misplacement).
         let mut sites: Vec<(String, String, &ast::Traits, bool)> =
             vec![(id.clone(), format!("{} shape", with_article(kind)), &loaded.shape.traits, true)];
-        for (name, member) in members_of(&loaded.shape) {
+        for (name, member) in loaded.shape.members() {
             let target = definitions.get(&member.target).map(|t| t.kind.as_str());
             let what =
                 format!("a member of {} targeting {}", with_article(kind), target.map_or("?".into(), with_article));

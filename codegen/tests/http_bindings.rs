@@ -18,12 +18,12 @@ const NS: &str = "aws.protocoltests.restjson";
 fn rest_json() -> (Service, Vec<String>, Vec<String>) {
     let dir = common::root().join("codegen/tests/fixtures/rest_json");
     let model = codegen::load::load_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
-    let (diagnostics, patterns) = codegen::check::check(&model);
+    let (diagnostics, checked) = codegen::check::check(&model);
     let show = |d: &codegen::Diagnostic| format!("{}: {}", d.shape.as_deref().unwrap_or_default(), d.message);
     let errors = diagnostics.errors().map(show).collect();
     let warnings = diagnostics.warnings().map(show).collect();
-    let mut service = codegen::lower::lower(&model, SERVICE, "rest_json", patterns).unwrap_or_else(|e| panic!("{e}"));
-    codegen::passes::run(&mut service).unwrap_or_else(|e| panic!("{e}"));
+    let mut service = codegen::lower::lower(&checked, SERVICE, "rest_json").unwrap_or_else(|e| panic!("{e}"));
+    codegen::passes::run(&mut service);
     (service, errors, warnings)
 }
 

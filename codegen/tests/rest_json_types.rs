@@ -194,7 +194,12 @@ fn streams_are_refused_where_smithy_refuses_them() {
     );
     // A stream's default is empty.
     let report = refuse(&edit(BYTE_STREAMS, &[("body: Body = \"\"", "body: Body = \"YWJj\"")]));
-    assert!(report.contains("@default \"YWJj\" on a @streaming blob is not supported"), "{report}");
+    assert!(
+        report.contains(
+            "ex#PutObjectInput$body: defaults the @streaming blob ex#Body to bytes: a stream defaults to empty"
+        ),
+        "{report}"
+    );
     // Held by a structure that a member targets, or by an error.
     let nested = "\nstructure Wrapper {\n    inner: GetObjectOutput\n}\n";
     let spec =

@@ -191,7 +191,6 @@ impl<'a> FileCx<'a> {
     /// The Rust type of a value, spelt out (an alias's definition).
     pub fn inline_ty(&self, t: &TypeRef) -> TokenStream {
         match &t.ty {
-            Type::Unresolved => unreachable!("the resolve pass ran"),
             Type::String => self.std("string::String"),
             Type::Boolean => quote! { bool },
             Type::Byte => quote! { i8 },

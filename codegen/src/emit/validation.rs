@@ -180,7 +180,6 @@ impl Emitter<'_> {
         let schema = self.validate_type("Schema");
         let c = &t.constraints;
         match &t.ty {
-            Type::Unresolved => unreachable!("the resolve pass ran"),
             Type::EventStream(_) | Type::ByteStream => unreachable!("streams are not validated"),
             Type::String => {
                 let rules = self.validate_type("StringRules");

@@ -12,7 +12,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::value::RawValue;
 
 use crate::ast::{self, OrderedMap};
-use crate::check::members_of;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::shape_id;
 
@@ -94,7 +93,7 @@ pub fn slice_smithy(source: &str, text: &str, operations: Option<&[String]>) -> 
             users.entry(id).or_default().insert(op);
             let targets = [&shape.input, &shape.output].into_iter().flatten().chain(&shape.errors);
             stack.extend(targets.map(|t| t.target.as_str()));
-            stack.extend(members_of(shape).into_iter().map(|(_, m)| m.target.as_str()));
+            stack.extend(shape.members().into_iter().map(|(_, m)| m.target.as_str()));
         }
     }
     // The service's own errors, and the shapes resource identifiers and
@@ -113,7 +112,7 @@ pub fn slice_smithy(source: &str, text: &str, operations: Option<&[String]>) -> 
             continue;
         }
         users.entry(id).or_default().extend(chosen.iter().map(String::as_str));
-        stack.extend(members_of(shape).into_iter().map(|(_, m)| m.target.as_str()));
+        stack.extend(shape.members().into_iter().map(|(_, m)| m.target.as_str()));
     }
 
     let mut files = SpecFiles::new();

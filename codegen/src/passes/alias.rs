@@ -33,7 +33,7 @@ pub fn run(service: &mut Service) {
         if service.aliases.contains_key(&ty.target) {
             continue;
         }
-        let docs = service.targets.get(&ty.target).map(|t| crate::lower::docs_of(&t.traits)).unwrap_or_default();
+        let docs = service.collection_docs.get(&ty.target).cloned().unwrap_or_default();
         let name = crate::shape_id::name(&ty.target).to_string();
         let alias = Alias { id: ty.target.clone(), name, docs, ty, rust_name: String::new() };
         service.aliases.insert(alias.id.clone(), alias);

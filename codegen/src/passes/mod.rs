@@ -4,23 +4,20 @@ pub mod alias;
 pub mod direction;
 pub mod name;
 pub mod recursion;
-pub mod resolve;
 pub mod validation;
 
 use crate::diagnostic::Diagnostics;
 use crate::ir::Service;
 
-/// Resolves member types and constraints, plans the validation tables,
-/// writes collections too deep to spell inline as aliases, assigns every
-/// Rust name, boxes recursive members, then marks which
-/// types a server reads and writes. Returns the
-/// warnings (renames), or the errors found.
-pub fn run(service: &mut Service) -> Result<Diagnostics, Diagnostics> {
-    resolve::run(service)?;
+/// Plans the validation tables, writes collections too deep to spell
+/// inline as aliases, assigns every Rust name, boxes recursive members,
+/// then marks which types a server reads and writes. Returns the warnings
+/// (renames).
+pub fn run(service: &mut Service) -> Diagnostics {
     validation::run(service);
     alias::run(service);
     let warnings = name::run(service);
     recursion::run(service);
     direction::run(service);
-    Ok(warnings)
+    warnings
 }
