@@ -1,46 +1,38 @@
 //! A generator of Rust crates from Smithy 2.0 specs, in the IDL or the JSON AST.
 //!
-//! The pipeline: [`load`] reads a spec directory ([`idl`] reads `.smithy`
-//! files, [`assemble`] flattens mixins and `apply`), [`check`] refuses bad
-//! models with errors that name the file and shape ([`http_bindings`] those
-//! of restJson1's HTTP bindings) and returns the checked [`model`], with
-//! every trait the generator reads parsed into a typed value, [`lower`]
-//! builds the [`ir`] from it, types included, the [`passes`] plan the
-//! validation tables, name things and box recursion, and
-//! [`emit`] writes the crate's files. Nothing writes to the disk: [`generate`]
-//! returns the files, and the caller writes them ([`generate_files`] does the
-//! same from spec files in memory). [`sweep`] runs many models through it.
+//! The modules follow the pipeline's layers:
+//!
+//! - [`model`]: [`model::load`] reads a spec directory ([`model::idl`] reads
+//!   `.smithy` files, [`model::assemble`] flattens mixins and `apply`);
+//! - [`check`] refuses bad models with errors that name the file and shape
+//!   ([`check::http_bindings`] those of restJson1's HTTP bindings) and returns
+//!   the checked [`model::Model`], every trait the generator reads parsed into
+//!   a typed value ([`model::traits`]);
+//! - [`ir`]: [`ir::lower`] builds the IR from the checked model, types
+//!   included, and [`ir::passes`] plan the validation tables, name things and
+//!   box recursion;
+//! - [`emit`] writes the crate's files;
+//! - [`tools`]: import, the corpus sweep, staleness checks.
+//!
+//! Nothing writes to the disk: [`generate`] returns the files, and the caller
+//! writes them ([`generate_files`] does the same from spec files in memory).
+//! `docs/architecture.md` describes the pipeline in full.
 
-pub mod assemble;
-pub mod ast;
 pub mod check;
 pub mod diagnostic;
-pub mod docs;
 pub mod emit;
-pub mod http_bindings;
-pub mod idl;
-pub mod import;
 pub mod ir;
-pub mod kind;
-pub mod load;
-pub mod lower;
 pub mod model;
-pub mod names;
-pub mod passes;
-pub mod pattern;
-pub mod selector;
-pub mod shape_id;
-pub mod stale;
-pub mod sweep;
-pub mod trait_definitions;
-pub mod traits;
-pub mod vocabulary;
+pub mod tools;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
-pub use import::SpecFiles;
+pub use model::load::SpecFiles;
+
+use ir::{lower, names, passes};
+use model::{load, shape_id};
 
 /// How to generate a crate.
 #[derive(Clone, Debug)]
@@ -312,7 +304,7 @@ fn emit_services(
 }
 
 /// Generates a crate from spec files held in memory (as
-/// [`import::slice_smithy`] returns them), as [`generate`] would from a
+/// [`tools::import::slice_smithy`] returns them), as [`generate`] would from a
 /// spec directory `dir` holding them: `dir` names the module of a lone
 /// service and appears in messages, but nothing is read or written.
 pub fn generate_files(dir: &Path, files: &SpecFiles, settings: &Settings) -> Result<Generated, Diagnostics> {

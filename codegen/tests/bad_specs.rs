@@ -856,9 +856,9 @@ fn json_names_are_distinct() {
 }
 
 /// Loads the files (name, text) of one spec directory.
-fn load(files: &[(&str, &str)]) -> Result<codegen::load::LoadedModel, String> {
+fn load(files: &[(&str, &str)]) -> Result<codegen::model::load::LoadedModel, String> {
     let files: codegen::SpecFiles = files.iter().map(|(name, text)| (name.to_string(), text.to_string())).collect();
-    codegen::load::load_files(std::path::Path::new("ex"), &files).map_err(|e| e.to_string())
+    codegen::model::load::load_files(std::path::Path::new("ex"), &files).map_err(|e| e.to_string())
 }
 
 /// A shape defined twice the same way (its traits apart) is one shape, as
@@ -868,7 +868,7 @@ fn load(files: &[(&str, &str)]) -> Result<codegen::load::LoadedModel, String> {
 #[test]
 fn a_shape_defined_twice_alike_is_one_shape_with_the_traits_of_both() {
     let dir = common::root().join("codegen/tests/fixtures/duplicates");
-    let model = codegen::load::load_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let model = codegen::model::load::load_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
     let greeting = &model.shapes["example.duplicates#Greeting"].shape;
     // Equal values are one; lists join; what one definition gives, the shape has.
     assert_eq!(greeting.traits["smithy.api#documentation"], "A greeting.");

@@ -11,8 +11,8 @@ use common::{TempDir, root};
 
 fn botocore_service() -> (Service, codegen::Diagnostics) {
     let text = common::model("ssm/botocore-1.42.54-service-2.json.gz");
-    let (smithy, warnings) = codegen::import::botocore::to_smithy("botocore", &text).unwrap();
-    let files = codegen::import::slice_smithy("botocore", &smithy, None).unwrap();
+    let (smithy, warnings) = codegen::tools::import::botocore::to_smithy("botocore", &text).unwrap();
+    let files = codegen::tools::import::slice_smithy("botocore", &smithy, None).unwrap();
     let files: Vec<(&str, String)> = files.iter().map(|(n, t)| (n.as_str(), t.clone())).collect();
     let dir = TempDir::with_files("ssm", &files);
     let (service, _) = codegen::load_service(dir.path()).unwrap_or_else(|e| panic!("{e}"));
@@ -62,7 +62,7 @@ fn compare_type(at: &str, a: &TypeRef, b: &TypeRef, out: &mut Vec<(String, Strin
 }
 
 fn shape_name(id: &str) -> &str {
-    codegen::shape_id::name(id)
+    codegen::model::shape_id::name(id)
 }
 
 fn compare_members(at: &str, a: &[Member], b: &[Member], out: &mut Vec<(String, String, String, String)>) {

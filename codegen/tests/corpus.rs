@@ -5,7 +5,7 @@
 
 mod common;
 
-use codegen::sweep::{Options, Outcome, parse_protocols, sweep};
+use codegen::tools::sweep::{Options, Outcome, parse_protocols, sweep};
 use common::root;
 
 /// Sweeps the models of `protocols` in `models/aws`, which must all

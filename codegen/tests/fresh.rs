@@ -7,7 +7,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use codegen::stale::stale_files;
+use codegen::tools::stale::stale_files;
 use common::{TempDir, assert_same_files, root, workspace_settings};
 use serde_json::value::RawValue;
 

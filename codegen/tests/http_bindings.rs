@@ -17,13 +17,13 @@ const NS: &str = "aws.protocoltests.restjson";
 /// message`).
 fn rest_json() -> (Service, Vec<String>, Vec<String>) {
     let dir = common::root().join("codegen/tests/fixtures/rest_json");
-    let model = codegen::load::load_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let model = codegen::model::load::load_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
     let (diagnostics, checked) = codegen::check::check(&model);
     let show = |d: &codegen::Diagnostic| format!("{}: {}", d.shape.as_deref().unwrap_or_default(), d.message);
     let errors = diagnostics.errors().map(show).collect();
     let warnings = diagnostics.warnings().map(show).collect();
-    let mut service = codegen::lower::lower(&checked, SERVICE, "rest_json").unwrap_or_else(|e| panic!("{e}"));
-    codegen::passes::run(&mut service);
+    let mut service = codegen::ir::lower::lower(&checked, SERVICE, "rest_json").unwrap_or_else(|e| panic!("{e}"));
+    codegen::ir::passes::run(&mut service);
     (service, errors, warnings)
 }
 

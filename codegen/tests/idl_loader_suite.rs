@@ -23,8 +23,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use codegen::load::{LoadedModel, load_texts};
-use codegen::vocabulary;
+use codegen::model::load::{LoadedModel, load_texts};
+use codegen::model::vocabulary;
 use serde_json::Value;
 
 /// Invalid cases whose error we report at another place than Smithy, or

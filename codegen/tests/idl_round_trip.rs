@@ -7,8 +7,8 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use codegen::idl::write::to_idl;
-use codegen::load::{LoadedModel, load_dir, load_files};
+use codegen::model::idl::write::to_idl;
+use codegen::model::load::{LoadedModel, load_dir, load_files};
 use codegen::{SpecFiles, generate};
 use common::{TempDir, assert_same_files, root, workspace_settings};
 use serde_json::Value;
@@ -52,7 +52,7 @@ fn every_aws_model_reads_back_from_idl() {
     let mut lines = 0;
     for path in &paths {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        let text = codegen::sweep::read_model(path).unwrap();
+        let text = codegen::model::load::read_model(path).unwrap();
         let json = load_files(Path::new("svc"), &SpecFiles::from([("model.json".to_string(), text)]))
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         let files = idl_files(&json);

@@ -8,7 +8,7 @@ mod common;
 
 use std::path::Path;
 
-use codegen::import::{SpecFiles, service_dir_name, slice_smithy};
+use codegen::tools::import::{SpecFiles, service_dir_name, slice_smithy};
 use common::root;
 
 const OPERATIONS: &[&str] = &[
@@ -23,7 +23,7 @@ fn official() -> String {
 }
 
 fn assert_same(files: &SpecFiles, dir: &Path) {
-    let on_disk: Vec<String> = codegen::load::spec_files(dir)
+    let on_disk: Vec<String> = codegen::model::load::spec_files(dir)
         .unwrap()
         .iter()
         .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())

@@ -6,8 +6,8 @@
 
 mod common;
 
-use codegen::pattern::parse::{ClassItem, Node, Set, parse_in};
-use codegen::pattern::{Dialect, Engine, Pattern};
+use codegen::model::pattern::parse::{ClassItem, Node, Set, parse_in};
+use codegen::model::pattern::{Dialect, Engine, Pattern};
 
 // What generated crates run.
 use awsgen_runtime::validate::Pattern as Matcher;

@@ -21,7 +21,7 @@ fn official() -> Map<String, Value> {
 /// Every shape of the spec directory, by id (the loader refuses duplicates).
 fn ours() -> BTreeMap<String, Value> {
     let mut shapes = BTreeMap::new();
-    for path in codegen::load::spec_files(&root().join("specs/ssm")).unwrap() {
+    for path in codegen::model::load::spec_files(&root().join("specs/ssm")).unwrap() {
         let model: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         for (id, shape) in model["shapes"].as_object().unwrap() {
             shapes.insert(id.clone(), shape.clone());
@@ -111,7 +111,7 @@ fn specs_agree_with_the_official_model() {
 fn members_keep_the_official_order() {
     let official_text = common::model(OFFICIAL);
     let dir = root().join("specs/ssm");
-    let ours = codegen::load::load_dir(&dir).unwrap();
+    let ours = codegen::model::load::load_dir(&dir).unwrap();
     let mut wrong = Vec::new();
     for (id, loaded) in &ours.shapes {
         let Some(members) = &loaded.shape.members else { continue };
@@ -132,7 +132,7 @@ fn official_member_order(text: &str, id: &str) -> Vec<String> {
         shapes: BTreeMap<String, &'a serde_json::value::RawValue>,
     }
     let model: Model = serde_json::from_str(text).unwrap();
-    let shape: codegen::ast::Shape = serde_json::from_str(model.shapes[id].get()).unwrap();
+    let shape: codegen::model::ast::Shape = serde_json::from_str(model.shapes[id].get()).unwrap();
     shape.members.map(|m| m.iter().map(|(k, _)| k.to_string()).collect()).unwrap_or_default()
 }
 

@@ -48,7 +48,7 @@ fn ssm_names() {
 /// Whether splitting `name` into words leaves a word like `Ns` after an
 /// all-capitals word (`AR` `Ns` from `ARNs`).
 fn splits_an_acronym(name: &str) -> bool {
-    let words = codegen::names::words(name);
+    let words = codegen::ir::names::words(name);
     words.windows(2).any(|pair| {
         let (first, second) = (&pair[0], &pair[1]);
         first.len() >= 2

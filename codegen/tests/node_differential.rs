@@ -22,8 +22,8 @@ use std::collections::BTreeSet;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use codegen::pattern::parse::{ClassItem, Node, Set};
-use codegen::pattern::{Dialect, Engine, Pattern};
+use codegen::model::pattern::parse::{ClassItem, Node, Set};
+use codegen::model::pattern::{Dialect, Engine, Pattern};
 use serde_json::{Value, json};
 
 // What generated crates run.
@@ -141,7 +141,7 @@ fn mutate(text: &str, rng: &mut Rng) -> String {
 }
 
 fn inputs_for(pattern: &Pattern, seed: u64) -> Vec<String> {
-    let parsed = codegen::pattern::parse::parse(&pattern.ecma).unwrap();
+    let parsed = codegen::model::pattern::parse::parse(&pattern.ecma).unwrap();
     let mut rng = Rng(seed | 1);
     let mut inputs: Vec<String> =
         ["", " ", "a", "\n", "\u{a0}", "ALL", "all", "allow-anything"].map(String::from).to_vec();
@@ -217,8 +217,9 @@ fn our_matcher_agrees_with_node_regexp() {
     let ssm = sources.len();
     let mut suite = BTreeSet::new();
     // Smithy's validation suite, as the conformance crate loads it from its IDL sources.
-    let validation = codegen::load::load_dir(&common::root().join("conformance/specs/rest_json_validation")).unwrap();
-    patterns_in(&serde_json::from_str(&codegen::load::to_json_ast(&validation)).unwrap(), &mut suite);
+    let validation =
+        codegen::model::load::load_dir(&common::root().join("conformance/specs/rest_json_validation")).unwrap();
+    patterns_in(&serde_json::from_str(&codegen::model::load::to_json_ast(&validation)).unwrap(), &mut suite);
     let suite_count = suite.len();
     sources.extend(suite);
     assert_eq!(ssm, 53, "the SSM model has 53 distinct patterns");

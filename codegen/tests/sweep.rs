@@ -1,4 +1,4 @@
-//! `codegen::sweep` on a directory of models written here: Smithy and
+//! `codegen::tools::sweep` on a directory of models written here: Smithy and
 //! botocore (gzipped, beside botocore's other JSON), a broken model, a file
 //! that is not JSON, and one of another protocol.
 
@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use codegen::SpecFiles;
-use codegen::sweep::{Options, Outcome, Sweep, parse_protocols, sweep};
+use codegen::tools::sweep::{Options, Outcome, Sweep, parse_protocols, sweep};
 use common::TempDir;
 
 /// A one-operation Smithy service.
@@ -96,7 +96,8 @@ fn row(
 fn sweeps_every_model_and_reports_each() {
     let dir = models();
     let progress = std::sync::Mutex::new(Vec::new());
-    let report = |p: codegen::sweep::Progress<'_>| progress.lock().unwrap().push((p.done, p.total, p.row.is_some()));
+    let report =
+        |p: codegen::tools::sweep::Progress<'_>| progress.lock().unwrap().push((p.done, p.total, p.row.is_some()));
     let result = sweep(dir.path(), &Options::default(), &report).unwrap();
     let truncated = "smithy/truncated.json: invalid JSON at line 1, column 29: EOF while parsing an object";
     let min_max = "smithy/broken.json: example.broken#Name: smithy.api#length min (5) is greater than max (1)";
@@ -171,7 +172,7 @@ fn a_missing_directory_is_an_error() {
 #[test]
 fn generate_files_matches_generate() {
     let spec = common::root().join("codegen/tests/fixtures/features");
-    let files: SpecFiles = codegen::load::spec_files(&spec)
+    let files: SpecFiles = codegen::model::load::spec_files(&spec)
         .unwrap()
         .into_iter()
         .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&p).unwrap()))

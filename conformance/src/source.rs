@@ -17,8 +17,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use codegen::ast::Shape;
-use codegen::load::{LoadedModel, load_dir};
+use codegen::model::ast::Shape;
+use codegen::model::load::{LoadedModel, load_dir};
 use serde_json::{Map, Value};
 
 /// `smithy.test#httpRequestTests`.
@@ -66,7 +66,7 @@ fn display_path(path: &Path) -> String {
 
 /// The shape `id` of the model, or of Smithy's built-in vocabularies.
 fn shape<'a>(model: &'a LoadedModel, id: &str) -> Option<&'a Shape> {
-    model.shapes.get(id).or_else(|| codegen::vocabulary::shapes().get(id)).map(|s| &s.shape)
+    model.shapes.get(id).or_else(|| codegen::model::vocabulary::shapes().get(id)).map(|s| &s.shape)
 }
 
 /// The name part of a shape id (`Predict` of `ns#Predict`).
@@ -88,7 +88,7 @@ pub fn protocols(model: &LoadedModel, service: &Shape) -> Vec<String> {
 /// The operations `service` binds, itself and through its resources (and
 /// theirs), each once, as the generator finds them.
 pub fn operations(model: &LoadedModel, service: &str) -> Vec<String> {
-    codegen::lower::bound_operations(model, service).into_iter().collect()
+    model.bound_operations(service)
 }
 
 /// The error structures `service` or its operations list, each once.
@@ -108,7 +108,7 @@ pub fn errors(model: &LoadedModel, service_id: &str, service: &Shape) -> Vec<Str
 /// name), with each structure and union member under its `@jsonName`.
 fn json_keys(model: &LoadedModel, id: &str, value: &Value, depth: usize) -> Value {
     let Some(shape) = shape(model, id).filter(|_| depth < 64) else { return value.clone() };
-    let member = |m: &codegen::ast::Member, v: &Value| json_keys(model, &m.target, v, depth + 1);
+    let member = |m: &codegen::model::ast::Member, v: &Value| json_keys(model, &m.target, v, depth + 1);
     match (shape.kind.as_str(), value) {
         ("structure" | "union", Value::Object(entries)) => {
             let members = shape.members.as_ref().map(|m| m.0.as_slice()).unwrap_or_default();

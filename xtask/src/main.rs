@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::{env, fs, io};
 
-use codegen::stale::{OWNED_DIRS, Stale, stale_files};
-use codegen::sweep::read_model;
+use codegen::model::load::read_model;
+use codegen::tools::stale::{OWNED_DIRS, Stale, stale_files};
 use codegen::{Generated, RuntimeSource, Settings};
 
 const USAGE: &str = "\
@@ -289,7 +289,7 @@ fn import(args: &[String]) -> ExitCode {
         }
     }
     let (source, text) = match (smithy, botocore) {
-        (Some(file), None) => match codegen::import::read_smithy(&file) {
+        (Some(file), None) => match codegen::tools::import::read_smithy(&file) {
             Ok(text) => (file, text),
             Err(e) => {
                 eprintln!("{e}");
@@ -300,7 +300,7 @@ fn import(args: &[String]) -> ExitCode {
             let name = shown(&file).display().to_string();
             let converted = read_model(&file)
                 .map_err(|e| format!("error: {name}: {e}"))
-                .and_then(|text| codegen::import::botocore::to_smithy(&name, &text).map_err(|d| d.to_string()));
+                .and_then(|text| codegen::tools::import::botocore::to_smithy(&name, &text).map_err(|d| d.to_string()));
             match converted {
                 Ok((text, warnings)) => {
                     for warning in warnings.iter() {
@@ -319,15 +319,16 @@ fn import(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let files = match codegen::import::slice_smithy(&shown(&source).display().to_string(), &text, operations.as_deref())
-    {
-        Ok(files) => files,
-        Err(diagnostics) => {
-            eprintln!("{diagnostics}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let out = out.unwrap_or_else(|| root().join("specs").join(codegen::import::service_dir_name(&text)));
+    let files =
+        match codegen::tools::import::slice_smithy(&shown(&source).display().to_string(), &text, operations.as_deref())
+        {
+            Ok(files) => files,
+            Err(diagnostics) => {
+                eprintln!("{diagnostics}");
+                return ExitCode::FAILURE;
+            }
+        };
+    let out = out.unwrap_or_else(|| root().join("specs").join(codegen::tools::import::service_dir_name(&text)));
     let mut written = 0;
     for (name, contents) in &files {
         let path = out.join(name);
@@ -346,7 +347,7 @@ fn import(args: &[String]) -> ExitCode {
     }
     // The directory belongs to the import: spec files it no longer makes go.
     let mut removed = 0;
-    for stale in codegen::load::own_spec_files(&out).unwrap_or_default() {
+    for stale in codegen::model::load::own_spec_files(&out).unwrap_or_default() {
         let name = stale.file_name().unwrap().to_string_lossy().into_owned();
         if !files.contains_key(&name) {
             if let Err(e) = fs::remove_file(&stale) {

@@ -46,7 +46,7 @@ fn build_time(dir: &Path, package: &str, release: bool, runs: usize) -> Result<D
 }
 
 fn rust_lines(dir: &Path) -> usize {
-    codegen::stale::files_under(dir)
+    codegen::tools::stale::files_under(dir)
         .iter()
         .filter(|p| p.extension().is_some_and(|e| e == "rs"))
         .map(|p| std::fs::read_to_string(p).map_or(0, |t| t.lines().count()))
@@ -80,15 +80,16 @@ fn sdk_project(root: &Path) -> Result<(PathBuf, PathBuf), String> {
 /// (as `cargo xtask sweep --protocol awsJson` does): the wall time of one
 /// run, the models that generated, and the models tried.
 fn sweep_time(corpus: &Path, root: &Path) -> Result<(Duration, usize, usize), String> {
-    let options = codegen::sweep::Options {
-        protocols: Some(codegen::sweep::parse_protocols("awsJson")?),
+    let options = codegen::tools::sweep::Options {
+        protocols: Some(codegen::tools::sweep::parse_protocols("awsJson")?),
         keep_files: false,
         runtime: codegen::RuntimeSource::Path(root.join("runtime").display().to_string()),
     };
     let start = Instant::now();
-    let sweep = codegen::sweep::sweep(corpus, &options, &|_| {}).map_err(|e| format!("{}: {e}", corpus.display()))?;
+    let sweep =
+        codegen::tools::sweep::sweep(corpus, &options, &|_| {}).map_err(|e| format!("{}: {e}", corpus.display()))?;
     let elapsed = start.elapsed();
-    let generated = sweep.count(codegen::sweep::Outcome::Ok);
+    let generated = sweep.count(codegen::tools::sweep::Outcome::Ok);
     Ok((elapsed, generated, sweep.rows.len()))
 }
 

@@ -1,5 +1,5 @@
 //! `cargo xtask sweep DIR [--build] [--protocol P,...]`: every model under a
-//! directory through the generator (`codegen::sweep`), and with `--build`
+//! directory through the generator (`codegen::tools::sweep`), and with `--build`
 //! the generated crates through cargo build, clippy and rustdoc, warnings
 //! denied, in one throwaway workspace under `target/sweep/`.
 
@@ -11,7 +11,7 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::Instant;
 
 use codegen::RuntimeSource;
-use codegen::sweep::{CRATE_PREFIX, Options, Outcome, Progress, Sweep, parse_protocols};
+use codegen::tools::sweep::{CRATE_PREFIX, Options, Outcome, Progress, Sweep, parse_protocols};
 use serde_json::Value;
 
 use crate::USAGE;
@@ -47,7 +47,7 @@ pub fn sweep(args: &[String], root: &Path) -> ExitCode {
             eprintln!("[{:>w$}/{}] {}: {}", p.done, p.total, row.service, row.outcome, w = p.total.to_string().len());
         }
     };
-    let mut result = match codegen::sweep::sweep(&dir, &options, &progress) {
+    let mut result = match codegen::tools::sweep::sweep(&dir, &options, &progress) {
         Ok(result) => result,
         Err(e) => {
             eprintln!("error: {}: {e}", dir.display());

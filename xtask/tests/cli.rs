@@ -25,7 +25,7 @@ fn scratch(name: &str) -> PathBuf {
 
 /// Every file under `dir` with its bytes, for before/after comparisons.
 fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut files: Vec<_> = codegen::stale::files_under(dir)
+    let mut files: Vec<_> = codegen::tools::stale::files_under(dir)
         .into_iter()
         .map(|p| {
             let bytes = std::fs::read(&p).unwrap();
@@ -78,7 +78,7 @@ fn a_bad_spec_writes_nothing() {
         ),
     ] {
         // The spec file that holds the text to break.
-        let file = codegen::load::spec_files(&spec)
+        let file = codegen::model::load::spec_files(&spec)
             .unwrap()
             .into_iter()
             .find(|f| std::fs::read_to_string(f).unwrap().contains(from))

@@ -55,7 +55,7 @@ pub fn escape_controls(text: &str) -> String {
 
 /// A Markdown code span that survives backticks inside `text`.
 pub fn code(text: &str) -> String {
-    crate::docs::code_span(text)
+    crate::model::docs::code_span(text)
 }
 
 /// A member's docs: the model's text, then its constraints and default.

@@ -9,7 +9,7 @@ use serde_json::Number;
 use super::doc;
 use super::rust::{FileCx, ident};
 use crate::ir::{Bounds, Member, Service, ShapeKind, TimestampFormat, Type, TypeRef};
-use crate::pattern::{Engine, Pattern};
+use crate::model::pattern::{Engine, Pattern};
 
 /// The `&STATIC` of an operation input or output structure (`None` for an
 /// operation that takes or returns nothing: the runtime's `UNIT`), imported
@@ -262,7 +262,7 @@ impl Emitter<'_> {
     /// The static of a list or map shape.
     fn collection_static(&self, id: &str, collection: &crate::ir::Collection) -> TokenStream {
         let name = ident(&collection.static_name);
-        let docs = doc::outer(&[format!("The constraints of {}.", doc::code(crate::shape_id::name(id)))]);
+        let docs = doc::outer(&[format!("The constraints of {}.", doc::code(crate::model::shape_id::name(id)))]);
         let ty = self.validate_type(if matches!(collection.ty.ty, Type::List(_)) { "List" } else { "Map" });
         let table = self.collection_table(&collection.ty);
         quote! { #docs pub static #name: #ty = #table; }

@@ -1,128 +1,25 @@
-//! The checked model: what [`crate::check`] returns when a loaded model is
-//! sound, and what [`crate::lower`] builds the IR from.
+//! The model layer: Smithy models as files hold them, and as the generator
+//! reads them once they are checked.
 //!
-//! Kinds are [`Kind`]s, targets are shape ids that exist (in the model or
-//! the prelude), and the traits the generator reads are parsed into
-//! [`Traits`] ([`traits`] parses each, once). The raw traits stay on the
-//! loaded model ([`crate::load::LoadedModel`]) for what reads them as
-//! Smithy does: selectors, trait definitions and import.
+//! [`load`] reads a spec directory into a [`load::LoadedModel`]: JSON AST
+//! files ([`ast`]) and Smithy IDL ([`idl`]), with mixins and `apply`
+//! resolved ([`assemble`]) and the trait definitions the generator ships
+//! ([`vocabulary`]). [`crate::check`] turns it into the checked [`Model`]
+//! ([`checked`]), whose traits are typed ([`traits`]). [`kind`],
+//! [`shape_id`], [`pattern`] (Smithy's `@pattern` dialect) and [`docs`]
+//! (documentation to Markdown) are the vocabulary both share.
 
+pub mod assemble;
+pub mod ast;
+pub mod checked;
+pub mod docs;
+pub mod idl;
+pub mod kind;
+pub mod load;
+pub mod pattern;
+pub mod shape_id;
 pub mod traits;
+pub mod vocabulary;
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
-
-use crate::kind::{Kind, UNIT, prelude_shape};
+pub use checked::{Member, Model, Shape};
 pub use traits::{Protocol, Traits};
-
-/// A checked model: every shape of the loaded model whose kind is known.
-#[derive(Clone, Debug, Default)]
-pub struct Model {
-    /// The directory the spec was read from.
-    pub dir: PathBuf,
-    /// Every shape by absolute shape id.
-    pub shapes: BTreeMap<String, Shape>,
-}
-
-/// A shape of the checked model.
-#[derive(Clone, Debug)]
-pub struct Shape {
-    pub id: String,
-    /// The file that defines it.
-    pub file: PathBuf,
-    pub kind: Kind,
-    pub traits: Traits,
-    /// Its members in model order: a structure's, union's or enum's; a
-    /// list's `member`; a map's `key` and `value`.
-    pub members: Vec<Member>,
-    /// An operation's input and output (`None` for `smithy.api#Unit`).
-    pub input: Option<String>,
-    pub output: Option<String>,
-    /// An operation's errors, or a service's errors common to all its
-    /// operations.
-    pub errors: Vec<String>,
-    /// The operations a service or resource binds: `operations`,
-    /// `collectionOperations` and a resource's lifecycle operations.
-    pub operations: Vec<String>,
-    /// The resources a service or resource binds.
-    pub resources: Vec<String>,
-    /// A service's `version`.
-    pub version: Option<String>,
-    /// A service's `rename` map: shape id to the name the shape has in the
-    /// service.
-    pub rename: BTreeMap<String, String>,
-}
-
-/// A member of a shape.
-#[derive(Clone, Debug)]
-pub struct Member {
-    pub name: String,
-    pub target: String,
-    pub traits: Traits,
-}
-
-impl Shape {
-    /// The member named `name`.
-    pub fn member(&self, name: &str) -> Option<&Member> {
-        self.members.iter().find(|m| m.name == name)
-    }
-}
-
-impl Model {
-    /// The shape `id` defines, if the model defines it (not the prelude).
-    pub fn shape(&self, id: &str) -> Option<&Shape> {
-        self.shapes.get(id)
-    }
-
-    /// The kind of the shape `id` names, from the model or the prelude.
-    pub fn kind_of(&self, id: &str) -> Option<Kind> {
-        match self.shapes.get(id) {
-            Some(shape) => Some(shape.kind),
-            None => prelude_shape(id).map(|(kind, _)| kind),
-        }
-    }
-
-    /// The structure shape `id` defines, if it is one.
-    pub fn structure(&self, id: &str) -> Option<&Shape> {
-        self.shape(id).filter(|s| s.kind == Kind::Structure)
-    }
-
-    /// The service shapes, by id.
-    pub fn services(&self) -> impl Iterator<Item = &Shape> {
-        self.shapes.values().filter(|s| s.kind == Kind::Service)
-    }
-
-    /// Whether a service of the model speaks one of `protocols`.
-    pub fn speaks(&self, protocols: &[Protocol]) -> bool {
-        self.services().any(|s| s.traits.protocol().is_some_and(|p| protocols.contains(&p)))
-    }
-
-    /// Every operation in the service's closure: bound to the service itself
-    /// or to its resources, through nested resources too; by id, each once.
-    pub fn bound_operations(&self, service_id: &str) -> BTreeSet<String> {
-        let mut operations = BTreeSet::new();
-        let mut seen = BTreeSet::new();
-        let mut stack = vec![service_id.to_string()];
-        while let Some(id) = stack.pop() {
-            if !seen.insert(id.clone()) {
-                continue;
-            }
-            let Some(shape) = self.shapes.get(&id) else { continue };
-            operations.extend(shape.operations.iter().cloned());
-            stack.extend(shape.resources.iter().cloned());
-        }
-        operations
-    }
-
-    /// Whether the shape `id` is a `@streaming` one of `kind` (a blob: a
-    /// byte stream; a union: an event stream).
-    pub fn is_stream(&self, id: &str, kind: Kind) -> bool {
-        self.shape(id).is_some_and(|s| s.kind == kind && s.traits.streaming)
-    }
-}
-
-/// An operation's input or output target as the checked model keeps it:
-/// `None` for the unit type.
-pub(crate) fn io_target(target: Option<&str>) -> Option<String> {
-    target.filter(|t| *t != UNIT).map(str::to_string)
-}

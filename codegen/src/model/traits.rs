@@ -1,20 +1,20 @@
 //! The traits the generator reads, each parsed here, once, into a typed
-//! value: [`parse`] turns a shape's or member's raw trait values into
+//! value: [`Parser::parse`] turns a shape's or member's raw trait values into
 //! [`Traits`], reporting what it cannot read. Nothing after the checker
 //! looks at a raw trait value again.
 //!
-//! Which traits are known at all is [`crate::traits::rule`]'s to say, and
+//! Which traits are known at all is [`crate::check::rules::rule`]'s to say, and
 //! where each may be applied its definition's selector's
-//! ([`crate::trait_definitions`]); what is left here is what the generator
+//! ([`crate::check::trait_definitions`]); what is left here is what the generator
 //! needs of the values.
 
 use std::collections::BTreeMap;
 
 use serde_json::{Number, Value};
 
-use crate::ast;
-use crate::kind::Kind;
-use crate::pattern::{Pattern, PatternError};
+use crate::model::ast;
+use crate::model::kind::Kind;
+use crate::model::pattern::{Pattern, PatternError};
 
 /// The traits of a shape or member that the generator reads, typed.
 /// Absent traits are `None`, `false` or empty.

@@ -15,7 +15,7 @@ pub fn root() -> PathBuf {
 /// The text of a model under `models/` (inflated when it is `.gz`).
 pub fn model(path: &str) -> String {
     let path = root().join("models").join(path);
-    codegen::sweep::read_model(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    codegen::model::load::read_model(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// The settings `cargo xtask codegen` uses for `generated/`.

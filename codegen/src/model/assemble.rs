@@ -22,10 +22,10 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::ast::{self, OrderedMap, Target, Traits};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::kind::PRELUDE;
-use crate::load::{LoadedModel, LoadedShape};
+use crate::model::ast::{self, OrderedMap, Target, Traits};
+use crate::model::kind::PRELUDE;
+use crate::model::load::{LoadedModel, LoadedShape};
 
 const MIXIN: &str = "smithy.api#mixin";
 
@@ -44,7 +44,7 @@ pub struct Applied {
 #[derive(Clone, Debug)]
 pub struct Elided {
     pub file: PathBuf,
-    pub elided: crate::idl::resolve::Elided,
+    pub elided: crate::model::idl::resolve::Elided,
     pub source: Arc<str>,
 }
 
@@ -103,7 +103,7 @@ fn import_dependencies(model: &mut LoadedModel, outside: &dyn Definitions) {
         }
         let Some(shape) = outside.shape(&id) else { continue };
         stack.extend(references(shape));
-        let file = PathBuf::from(format!("<smithy>/{}", crate::shape_id::split(&id).0));
+        let file = PathBuf::from(format!("<smithy>/{}", crate::model::shape_id::split(&id).0));
         model.shapes.insert(id, LoadedShape { file, shape: shape.clone(), version_1: false });
     }
 }

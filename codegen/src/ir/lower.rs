@@ -6,17 +6,17 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::check::http_bindings;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::docs;
-use crate::http_bindings;
 use crate::ir::{
     self, Binding, Constraints, Direction, ErrorInfo, Fault, Placement, Protocol, Shape, ShapeKind, TimestampFormat,
     Type, TypeRef,
 };
-use crate::kind::{Kind, UNIT, prelude_shape};
+use crate::model::docs;
+use crate::model::kind::{Kind, UNIT, prelude_shape};
+use crate::model::shape_id;
 use crate::model::traits::{AllowedValue, Default, DefaultTrait};
 use crate::model::{self, Model, Traits};
-use crate::shape_id;
 
 /// Builds the IR of the model's service `service_id`, to be generated into
 /// `module`.

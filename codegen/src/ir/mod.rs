@@ -1,16 +1,20 @@
 //! The intermediate representation that emitters read.
 //!
-//! [`crate::lower`] builds it from the checked model ([`crate::model`]),
+//! [`crate::ir::lower`] builds it from the checked model ([`crate::model`]),
 //! types, constraints, defaults and bindings included; the passes in
-//! [`crate::passes`] then plan the validation tables and aliases, fill in
+//! [`crate::ir::passes`] then plan the validation tables and aliases, fill in
 //! the Rust names (the fields documented "set by the name pass" are empty
 //! until it runs), box recursion and mark directions. Emitters only read a
 //! finished IR and never look at the Smithy model.
 
+pub mod lower;
+pub mod names;
+pub mod passes;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use crate::pattern::Pattern;
+use crate::model::pattern::Pattern;
 
 pub use crate::model::traits::{
     AllowedValue, Binding, Bounds, Default, Fault, HttpBinding, Protocol, QueryLiteral, Role, TimestampFormat,

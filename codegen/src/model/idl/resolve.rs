@@ -3,15 +3,15 @@
 //! `@default` or `@enumValue`, inline operation input and output into
 //! structures of their own, service and resource properties into their
 //! fields. What needs the whole model (elided member targets, `apply`,
-//! mixins) is recorded here and finished by [`crate::assemble`].
+//! mixins) is recorded here and finished by [`crate::model::assemble`].
 
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
 use super::syntax::*;
-use crate::ast::{self, OrderedMap, Target};
-use crate::kind::PRELUDE;
+use crate::model::ast::{self, OrderedMap, Target};
+use crate::model::kind::PRELUDE;
 
 /// A problem found while resolving, and where.
 #[derive(Clone, Debug)]

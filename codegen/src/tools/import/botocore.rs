@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Deserialize;
 use serde_json::{Number, Value, json};
 
-use crate::ast::OrderedMap;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::ast::OrderedMap;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -410,7 +410,7 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
         Some(prefix) => prefix.rsplit('.').next().unwrap_or(prefix).to_string(),
         None => meta.service_id.clone().unwrap_or(meta.endpoint_prefix.clone()).replace(' ', ""),
     };
-    if !crate::shape_id::is_identifier(&service_name) {
+    if !crate::model::shape_id::is_identifier(&service_name) {
         return Err(error(format!(
             "the service name {service_name:?} (from targetPrefix or serviceId) is not a Smithy identifier"
         )));

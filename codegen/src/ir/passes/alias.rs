@@ -34,7 +34,7 @@ pub fn run(service: &mut Service) {
             continue;
         }
         let docs = service.collection_docs.get(&ty.target).cloned().unwrap_or_default();
-        let name = crate::shape_id::name(&ty.target).to_string();
+        let name = crate::model::shape_id::name(&ty.target).to_string();
         let alias = Alias { id: ty.target.clone(), name, docs, ty, rust_name: String::new() };
         service.aliases.insert(alias.id.clone(), alias);
     }

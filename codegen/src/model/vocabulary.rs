@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::OnceLock;
 
-use crate::load::{self, LoadedShape};
+use crate::model::load::{self, LoadedShape};
 
 /// `(file name, text)` of each definition file.
 macro_rules! file {

@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::fs;
-use std::io::{self, Read};
+use std::io;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -21,7 +21,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde_json::Value;
 
 use crate::diagnostic::Diagnostics;
-use crate::{Generated, RuntimeSource, Settings, import};
+use crate::tools::import;
+use crate::{Generated, RuntimeSource, Settings};
 
 /// What a JSON file holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,18 +50,6 @@ pub fn detect(json: &Value) -> Option<Format> {
 pub fn is_json_file(path: &Path) -> bool {
     let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
     name.ends_with(".json") || name.ends_with(".json.gz")
-}
-
-/// A model file's text; `.gz` files (as botocore ships them) are inflated.
-pub fn read_model(path: &Path) -> io::Result<String> {
-    let bytes = fs::read(path)?;
-    if path.extension().is_some_and(|e| e == "gz") {
-        let mut text = String::new();
-        flate2::read::GzDecoder::new(&bytes[..]).read_to_string(&mut text)?;
-        Ok(text)
-    } else {
-        String::from_utf8(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
-    }
 }
 
 /// Every `*.json` and `*.json.gz` file under `dir` (recursively, without
@@ -524,7 +513,7 @@ fn sweep_file(path: &Path, file: &Path, crate_name: &str, options: &Options) -> 
         generated: None,
     };
     // A file that cannot be read or parsed may be a broken model: report it.
-    let text = match read_model(path) {
+    let text = match crate::model::load::read_model(path) {
         Ok(text) => text,
         Err(e) => {
             row.fail(Outcome::ImportFailed, format!("{shown}: cannot read the file: {e}"), 0);

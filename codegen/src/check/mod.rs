@@ -3,18 +3,27 @@
 //!
 //! Every problem found is reported, each with its file and shape id, what is
 //! wrong and how to fix it. Lowering may then assume a well-formed model.
+//!
+//! Which traits are known is [`rules`]'s to say; where each may be applied,
+//! its definition's selector's ([`trait_definitions`], [`selector`]); the
+//! HTTP binding rules are [`http_bindings`]'.
+
+pub mod http_bindings;
+pub mod rules;
+pub mod selector;
+pub mod trait_definitions;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use crate::ast;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::kind::{Kind, UNIT, prelude_shape};
-use crate::load::LoadedModel;
+use crate::model::ast;
+use crate::model::kind::{Kind, UNIT, prelude_shape};
+use crate::model::load::LoadedModel;
+use crate::model::shape_id;
 use crate::model::traits::{Applied, Default, DefaultTrait, Parser};
 use crate::model::{self, Model, Protocol, Traits};
-use crate::shape_id;
-use crate::traits::{self, Rule};
+use rules::Rule;
 
 /// Runs every check, and returns its errors and warnings with the checked
 /// model (complete only where there are no errors).
@@ -44,8 +53,8 @@ pub fn check(loaded: &LoadedModel) -> (Diagnostics, Model) {
     for operation in checked.shapes.values().filter(|s| s.kind == Kind::Operation) {
         checker.note_unserved(&checked, operation);
     }
-    checker.out.extend(crate::trait_definitions::check(loaded));
-    checker.out.extend(crate::http_bindings::check(&checked));
+    checker.out.extend(trait_definitions::check(loaded));
+    checker.out.extend(http_bindings::check(&checked));
     checker.out.sort();
     (checker.out, checked)
 }
@@ -218,9 +227,8 @@ impl<'a> Checker<'a> {
             };
             members.push(model::Member { name: name.to_string(), target: member.target.clone(), traits });
         }
-        let target = |t: &Option<ast::Target>| model::io_target(t.as_ref().map(|t| t.target.as_str()));
-        let lifecycle = shape.lifecycle().into_iter().filter_map(|(_, target)| target.as_ref());
-        let bound = lifecycle.chain(&shape.operations).chain(&shape.collection_operations);
+        let target = |t: &Option<ast::Target>| model::checked::io_target(t.as_ref().map(|t| t.target.as_str()));
+        let operations = if kind == Kind::Service { self.model.bound_operations(id) } else { Vec::new() };
         model::Shape {
             id: id.to_string(),
             file: file.to_path_buf(),
@@ -230,8 +238,7 @@ impl<'a> Checker<'a> {
             input: target(&shape.input),
             output: target(&shape.output),
             errors: shape.errors.iter().map(|t| t.target.clone()).collect(),
-            operations: bound.map(|t| t.target.clone()).collect(),
-            resources: shape.resources.iter().map(|t| t.target.clone()).collect(),
+            operations,
             version: shape.version.clone(),
             rename: shape.rename.clone().unwrap_or_default(),
         }
@@ -560,7 +567,7 @@ impl<'a> Checker<'a> {
             ));
         }
         for trait_id in traits.keys() {
-            match traits::rule(trait_id) {
+            match rules::rule(trait_id) {
                 // Where it may go is its definition's selector's to say
                 // (`trait_definitions`); what remains is what the generator
                 // needs of its value.
@@ -575,7 +582,7 @@ impl<'a> Checker<'a> {
                 // change the wire format: refuse rather than ignore it.
                 None if trait_id.starts_with("smithy.api#") => self.out.push(site.error(
                     format!("unknown trait {trait_id}"),
-                    "check the trait's spelling; if Smithy defines it, the generator must learn it (codegen/src/traits.rs)",
+                    "check the trait's spelling; if Smithy defines it, the generator must learn it (codegen/src/check/rules.rs)",
                 )),
                 // Other namespaces (AWS tooling, endpoints, ...) cannot change
                 // what a Smithy server validates or sends.

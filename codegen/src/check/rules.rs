@@ -9,7 +9,7 @@
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Rule {
     /// Read by the generator. Where it may be applied is its definition's
-    /// selector's to say (`crate::trait_definitions`).
+    /// selector's to say (`crate::check::trait_definitions`).
     Supported,
     /// Known not to change what is generated.
     Ignored(&'static str),
@@ -45,7 +45,7 @@ pub fn rule(trait_id: &str) -> Option<Rule> {
         "smithy.api#timestampFormat" => Supported,
         "smithy.api#enum" => Supported,
         "smithy.api#sparse" => Supported,
-        // HTTP bindings (`crate::http_bindings`): read into the IR for
+        // HTTP bindings (`crate::check::http_bindings`): read into the IR for
         // restJson1 services and checked there; awsJson protocols send every
         // member in the JSON body, and ignore them.
         "smithy.api#http" => Supported,
@@ -178,7 +178,7 @@ mod tests {
     /// `@smithy.protocols#rpcv2Cbor` was reported as an unknown trait.
     #[test]
     fn every_shipped_trait_is_known() {
-        let unknown: Vec<&String> = crate::vocabulary::shapes()
+        let unknown: Vec<&String> = crate::model::vocabulary::shapes()
             .iter()
             .filter(|(id, shape)| shape.shape.traits.contains_key("smithy.api#trait") && super::rule(id).is_none())
             .map(|(id, _)| id)

@@ -23,9 +23,9 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::ir::names::{enum_variant_name, field_name, module_name, screaming_snake_case, type_name, variant_name};
 use crate::ir::{Service, ShapeKind};
-use crate::names::{enum_variant_name, field_name, module_name, screaming_snake_case, type_name, variant_name};
-use crate::shape_id;
+use crate::model::shape_id;
 
 /// Names every item of `service`; returns a warning for each rename.
 pub fn run(service: &mut Service) -> Diagnostics {

@@ -11,9 +11,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::value::RawValue;
 
-use crate::ast::{self, OrderedMap};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::shape_id;
+use crate::model::ast::{self, OrderedMap};
+use crate::model::shape_id;
 
 pub mod botocore;
 
@@ -24,23 +24,22 @@ pub mod botocore;
 pub fn read_smithy(path: &std::path::Path) -> Result<String, Diagnostics> {
     let idl = path.is_dir() || path.extension().is_some_and(|e| e == "smithy");
     if !idl {
-        return crate::sweep::read_model(path)
+        return crate::model::load::read_model(path)
             .map_err(|e| Diagnostic::error(format!("cannot read the file: {e}")).in_file(path).into());
     }
     let model = if path.is_dir() {
-        crate::load::load_dir(path)?
+        crate::model::load::load_dir(path)?
     } else {
         let text = std::fs::read_to_string(path)
             .map_err(|e| Diagnostics::from(Diagnostic::error(format!("cannot read the file: {e}")).in_file(path)))?;
         let dir = path.parent().unwrap_or(std::path::Path::new("."));
         let texts = [(path.to_path_buf(), Ok(std::borrow::Cow::Owned(text)))];
-        crate::load::load_texts(dir, texts.into_iter(), Some(crate::vocabulary::shapes()))?
+        crate::model::load::load_texts(dir, texts.into_iter(), Some(crate::model::vocabulary::shapes()))?
     };
-    Ok(crate::load::to_json_ast(&model))
+    Ok(crate::model::load::to_json_ast(&model))
 }
 
-/// Spec files by file name.
-pub type SpecFiles = BTreeMap<String, String>;
+pub use crate::model::load::SpecFiles;
 
 /// Slices `text`, a Smithy JSON AST model named `source` in messages.
 pub fn slice_smithy(source: &str, text: &str, operations: Option<&[String]>) -> Result<SpecFiles, Diagnostics> {
@@ -59,7 +58,7 @@ pub fn slice_smithy(source: &str, text: &str, operations: Option<&[String]>) -> 
         return Err(error(format!("the model must hold exactly one service shape, not {}", services.len())));
     };
     let service = &shapes[service_id].1;
-    let available = bound_operations(&shapes, service_id);
+    let available = ast::bound_operations(service_id, |id| shapes.get(id).map(|(_, shape)| shape));
     let chosen: Vec<String> = match operations {
         None => available.iter().map(|id| id.to_string()).collect(),
         Some(names) => {
@@ -150,37 +149,6 @@ pub fn slice_smithy(source: &str, text: &str, operations: Option<&[String]>) -> 
 
 type Shapes<'a> = BTreeMap<&'a str, (&'a RawValue, ast::Shape)>;
 
-/// Every operation bound to the service, directly or through (nested)
-/// resources, in the order the model binds them.
-fn bound_operations<'a>(shapes: &'a Shapes<'a>, service_id: &'a str) -> Vec<&'a str> {
-    let mut out: Vec<&str> = Vec::new();
-    let mut seen = BTreeSet::new();
-    let mut stack = vec![service_id];
-    while let Some(id) = stack.pop() {
-        let Some((_, shape)) = shapes.get(id) else { continue };
-        if !seen.insert(id) {
-            continue;
-        }
-        for target in resource_bindings(shape).into_iter().map(|(_, t)| t) {
-            if !out.contains(&target.as_str()) {
-                out.push(target.as_str());
-            }
-        }
-        stack.extend(shape.resources.iter().rev().map(|t| t.target.as_str()));
-    }
-    out
-}
-
-/// The operations a service or resource binds, with the field that binds each.
-fn resource_bindings(shape: &ast::Shape) -> Vec<(&'static str, &String)> {
-    let lifecycle = shape.lifecycle();
-    let mut out: Vec<(&'static str, &String)> =
-        lifecycle.into_iter().filter_map(|(field, t)| t.as_ref().map(|t| (field, &t.target))).collect();
-    out.extend(shape.operations.iter().map(|t| ("operations", &t.target)));
-    out.extend(shape.collection_operations.iter().map(|t| ("collectionOperations", &t.target)));
-    out
-}
-
 /// Adds to `kept` the resources under `targets` that bind a chosen
 /// operation (directly or through nested resources), each as JSON text with
 /// only the chosen bindings; returns whether any was kept.
@@ -195,7 +163,7 @@ fn keep_resources<'a>(
         let id = target.target.as_str();
         let Some((raw, shape)) = shapes.get(id) else { continue };
         let nested = keep_resources(shapes, &shape.resources, chosen, kept);
-        let bindings = resource_bindings(shape);
+        let bindings = shape.operation_bindings();
         let binds_chosen = bindings.iter().any(|(_, op)| chosen.contains(op.as_str()));
         if !binds_chosen && !nested {
             continue;

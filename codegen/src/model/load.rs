@@ -1,6 +1,6 @@
 //! Reads a spec directory: every `*.smithy` (IDL) and `*.json` (JSON AST)
 //! file in it, in file-name order, merged into one set of shapes that
-//! remembers which file each came from, then assembled ([`crate::assemble`]:
+//! remembers which file each came from, then assembled ([`crate::model::assemble`]:
 //! `apply`, mixins, elided members, implied trait values) into the flat
 //! model the checks read. [`load_files`] does the same for spec files held
 //! in memory.
@@ -13,12 +13,27 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::assemble::{self, Applied, Elided};
-use crate::ast::{self, ModelFile};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::idl;
-use crate::import::SpecFiles;
-use crate::vocabulary;
+use crate::model::assemble::{self, Applied, Elided};
+use crate::model::ast::{self, ModelFile};
+use crate::model::idl;
+use crate::model::vocabulary;
+
+/// Spec files by file name: the files of a spec directory, held in memory.
+pub type SpecFiles = BTreeMap<String, String>;
+
+/// A model file's text; `.gz` files (as botocore ships them) are inflated.
+pub fn read_model(path: &Path) -> std::io::Result<String> {
+    let bytes = fs::read(path)?;
+    if path.extension().is_some_and(|e| e == "gz") {
+        use std::io::Read as _;
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(&bytes[..]).read_to_string(&mut text)?;
+        Ok(text)
+    } else {
+        String::from_utf8(bytes).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+    }
+}
 
 /// The shapes of one spec directory, before checks.
 #[derive(Debug)]
@@ -37,6 +52,13 @@ pub struct LoadedModel {
 }
 
 impl LoadedModel {
+    /// Every operation bound to the service `service_id`, directly or
+    /// through (nested) resources, in the order the model binds them.
+    pub fn bound_operations(&self, service_id: &str) -> Vec<String> {
+        let shape = |id: &str| self.shapes.get(id).map(|loaded| &loaded.shape);
+        crate::model::ast::bound_operations(service_id, shape).into_iter().map(str::to_string).collect()
+    }
+
     /// Points every diagnostic about a shape or member written in IDL at
     /// its line and column, with the line quoted.
     pub fn locate(&self, diagnostics: &mut Diagnostics) {
@@ -487,7 +509,7 @@ fn differences(a: &ast::Shape, b: &ast::Shape) -> Vec<String> {
     let mut out = Vec::new();
     if a.kind != b.kind {
         let article =
-            |kind: &str| crate::kind::Kind::parse(kind).map_or_else(|| kind.to_string(), |k| k.with_article());
+            |kind: &str| crate::model::kind::Kind::parse(kind).map_or_else(|| kind.to_string(), |k| k.with_article());
         out.push(format!("here it is {}, there {}", article(&b.kind), article(&a.kind)));
         return out;
     }

@@ -1,5 +1,5 @@
 //! The syntax tree of one IDL file: statements as written, shape ids not yet
-//! resolved. [`super::parser`] builds it; [`super::resolve`] turns it into
+//! resolved. [`super::parser`] builds it; [`super::resolve`](mod@super::resolve) turns it into
 //! the JSON AST's shapes.
 
 use serde_json::Number;

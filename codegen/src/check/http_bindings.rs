@@ -3,7 +3,7 @@
 //! `@httpHeader`, `@httpPrefixHeaders`, `@httpPayload` and
 //! `@httpResponseCode` on the members of their input, output and error
 //! structures, for services whose protocol binds members to HTTP
-//! ([`Protocol::binds_http`]: restJson1).
+//! ([`crate::model::Protocol::binds_http`]: restJson1).
 //!
 //! The traits are parsed with every other trait, once, into the checked
 //! model's typed values ([`crate::model::traits`]): [`check`] reads them
@@ -12,7 +12,7 @@
 //! [`crate::ir::Member::json_name`]), so emitters never read the traits.
 //!
 //! The traits' selectors, checked for every model by
-//! [`crate::trait_definitions`], already say where each may go: labels on
+//! [`crate::check::trait_definitions`], already say where each may go: labels on
 //! `@required` members of simple types, headers and query parameters on
 //! simple values or lists of them, query params and prefix headers on maps
 //! of strings, response codes on integers outside `@input` structures.
@@ -40,7 +40,7 @@ use awsgen_runtime::rest::{BuildError, Router, UriPattern};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::ir::{self, Binding, HttpBinding, Role};
-use crate::kind::Kind;
+use crate::model::kind::Kind;
 use crate::model::traits::is_token;
 use crate::model::{self, Model};
 
@@ -181,7 +181,7 @@ impl<'a> ServiceCheck<'a, '_> {
                     .at_shape(op_id)
                     .help(format!(
                         "give the operation its method and URI, e.g. @http(method: \"POST\", uri: \"/{}\")",
-                        crate::shape_id::name(op_id)
+                        crate::model::shape_id::name(op_id)
                     )),
                 );
             }

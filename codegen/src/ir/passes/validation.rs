@@ -50,7 +50,7 @@ fn share(t: &TypeRef, plan: &mut Validation) {
 
 /// A pattern's static is named after the shape (`target`) of the first
 /// place found that uses it (shapes are visited by id, members in order).
-fn pattern(pattern: &Option<crate::pattern::Pattern>, target: &str, plan: &mut Validation) {
+fn pattern(pattern: &Option<crate::model::pattern::Pattern>, target: &str, plan: &mut Validation) {
     let Some(pattern) = pattern else { return };
     plan.patterns.entry(pattern.source.clone()).or_insert_with(|| PatternStatic {
         pattern: pattern.clone(),

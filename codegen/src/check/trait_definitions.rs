@@ -1,10 +1,10 @@
 //! Checks each applied trait against the trait's definition: the shape
 //! marked `@trait` in the model, or in Smithy's built-in vocabularies
-//! ([`crate::vocabulary`]).
+//! ([`crate::model::vocabulary`]).
 //!
 //! - Where it is applied: the definition's selector (`@trait(selector:
 //!   "structure > member")`, every shape when it has none) must match the
-//!   shape or member, evaluated by [`crate::selector`].
+//!   shape or member, evaluated by [`crate::check::selector`].
 //! - Its value: a structure trait takes an object of its members (required
 //!   ones present; others are warnings, as in Smithy, except in the
 //!   `smithy.api` traits the generator reads), a union one of its members,
@@ -17,13 +17,13 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::ast;
+use crate::check::rules::{self, Rule};
+use crate::check::selector::Matcher;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::kind::Kind;
-use crate::load::{LoadedModel, LoadedShape};
-use crate::selector::Matcher;
-use crate::traits::{self, Rule};
-use crate::vocabulary;
+use crate::model::ast;
+use crate::model::kind::Kind;
+use crate::model::load::{LoadedModel, LoadedShape};
+use crate::model::vocabulary;
 
 /// Every trait of the model applied where its definition does not allow,
 /// or with a value that does not fit the definition.
@@ -86,7 +86,7 @@ pub fn check(model: &LoadedModel) -> Diagnostics {
                 // reads, where a misspelt `minimum` would silently drop a
                 // constraint. A union's unknown member is an error, as in
                 // Smithy: the value then has no member that is known.
-                let strict = trait_id.starts_with("smithy.api#") && traits::rule(trait_id) == Some(Rule::Supported);
+                let strict = trait_id.starts_with("smithy.api#") && rules::rule(trait_id) == Some(Rule::Supported);
                 let (unknown, wrong): (Vec<_>, Vec<_>) =
                     problems.into_iter().partition(|problem| !strict && problem.unknown_member);
                 let help = format!("write the value as the trait's definition, {trait_id}, says");
@@ -279,14 +279,14 @@ fn describe(value: &Value) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::traits::{self, Rule};
-    use crate::vocabulary;
+    use crate::check::rules::{self, Rule};
+    use crate::model::vocabulary;
 
     /// Every trait the generator reads has a definition, so its selector
     /// (not a list in the generator) says where it may be applied.
     #[test]
     fn every_trait_the_generator_reads_is_defined() {
-        let source = include_str!("traits.rs");
+        let source = include_str!("rules.rs");
         let read: Vec<&str> = source
             .lines()
             .filter(|line| line.trim_end().ends_with("=> Supported,"))
@@ -294,7 +294,7 @@ mod tests {
             .collect();
         assert!(read.len() > 25, "{read:?}");
         for id in read {
-            assert_eq!(traits::rule(id), Some(Rule::Supported), "{id}");
+            assert_eq!(rules::rule(id), Some(Rule::Supported), "{id}");
             assert!(vocabulary::shapes().contains_key(id), "{id} has no definition");
         }
     }

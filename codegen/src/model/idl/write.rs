@@ -9,11 +9,11 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
-use crate::ast::{Member, Shape, Target};
-use crate::kind::PRELUDE;
-use crate::load::LoadedModel;
-use crate::shape_id;
-use crate::vocabulary;
+use crate::model::ast::{Member, Shape, Target};
+use crate::model::kind::PRELUDE;
+use crate::model::load::LoadedModel;
+use crate::model::shape_id;
+use crate::model::vocabulary;
 
 /// The model's shapes as IDL files, by namespace.
 pub fn to_idl(model: &LoadedModel) -> BTreeMap<String, String> {

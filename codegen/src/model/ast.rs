@@ -97,6 +97,17 @@ impl Shape {
         members
     }
 
+    /// The operations the shape (a service or resource) binds itself, with
+    /// the field that binds each: lifecycle operations, `operations` and
+    /// `collectionOperations`, in that order.
+    pub fn operation_bindings(&self) -> Vec<(&'static str, &String)> {
+        let lifecycle = self.lifecycle().into_iter().filter_map(|(field, t)| t.as_ref().map(|t| (field, &t.target)));
+        let mut out: Vec<(&'static str, &String)> = lifecycle.collect();
+        out.extend(self.operations.iter().map(|t| ("operations", &t.target)));
+        out.extend(self.collection_operations.iter().map(|t| ("collectionOperations", &t.target)));
+        out
+    }
+
     /// A resource's lifecycle operations, by the property that binds each.
     pub fn lifecycle(&self) -> [(&'static str, &Option<Target>); 6] {
         [
@@ -108,6 +119,28 @@ impl Shape {
             ("list", &self.list),
         ]
     }
+}
+
+/// Every operation bound to the service `service_id`, directly or through
+/// (nested) resources, in the order the model binds them, each once;
+/// `shape` looks a shape up by id.
+pub fn bound_operations<'a>(service_id: &'a str, shape: impl Fn(&str) -> Option<&'a Shape>) -> Vec<&'a str> {
+    let mut out: Vec<&str> = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut stack = vec![service_id];
+    while let Some(id) = stack.pop() {
+        let Some(found) = shape(id) else { continue };
+        if !seen.insert(id) {
+            continue;
+        }
+        for (_, target) in found.operation_bindings() {
+            if !out.contains(&target.as_str()) {
+                out.push(target.as_str());
+            }
+        }
+        stack.extend(found.resources.iter().rev().map(|t| t.target.as_str()));
+    }
+    out
 }
 
 /// A member of a structure, union, enum, list or map.

@@ -291,7 +291,7 @@ fn fixture(text: &str) -> Value {
 
 #[test]
 fn an_event_stream_is_a_streaming_union_of_events_and_errors() {
-    let smithy = fixture(include_str!("../../../tests/fixtures/botocore/kinesis-subscribe-to-shard.json"));
+    let smithy = fixture(include_str!("../../../../tests/fixtures/botocore/kinesis-subscribe-to-shard.json"));
     let shape = |name: &str| &smithy["shapes"][format!("com.amazonaws.kinesis#{name}")];
     let stream = shape("SubscribeToShardEventStream");
     assert_eq!(stream["type"], "union");
@@ -318,7 +318,7 @@ fn an_event_stream_is_a_streaming_union_of_events_and_errors() {
 
 #[test]
 fn an_event_stream_without_required_members_converts_alike() {
-    let smithy = fixture(include_str!("../../../tests/fixtures/botocore/logs-start-live-tail.json"));
+    let smithy = fixture(include_str!("../../../../tests/fixtures/botocore/logs-start-live-tail.json"));
     let shape = |name: &str| &smithy["shapes"][format!("com.amazonaws.logs#{name}")];
     assert_eq!(
         shape("StartLiveTailResponseStream"),

@@ -1,7 +1,7 @@
 //! The Smithy IDL (`.smithy` files), read without Smithy's Java tooling.
 //!
 //! [`lexer`] splits the text into tokens, [`parser`] builds a [`syntax`]
-//! tree of one file, and [`resolve`] turns that into the same JSON AST
+//! tree of one file, and [`resolve`](mod@resolve) turns that into the same JSON AST
 //! shapes a `.json` spec file holds, so that everything after loading is
 //! the same whichever form a shape was written in.
 //!

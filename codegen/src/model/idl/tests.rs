@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use crate::load::{LoadedModel, load_texts};
-use crate::vocabulary;
+use crate::model::load::{LoadedModel, load_texts};
+use crate::model::vocabulary;
 
 fn load(source: &str) -> Result<LoadedModel, String> {
     let texts = [(PathBuf::from("spec/a.smithy"), Ok(Cow::Borrowed(source)))];
