@@ -10,7 +10,7 @@ use std::task::{Context, Poll, Waker};
 use benchmarks::{DEREGISTER, DEREGISTER_INVALID, GET_TASK, GET_TASK_INVALID, GET_TASK_RESPONSE};
 use divan::{Bencher, black_box};
 use generated::runtime::context::RequestContext;
-use generated::runtime::service::Router;
+use generated::runtime::protocol::aws_json::Dispatch;
 use generated::ssm::operation::deregister_task_from_maintenance_window::{
     DeregisterTaskFromMaintenanceWindowError, DeregisterTaskFromMaintenanceWindowRequest,
     DeregisterTaskFromMaintenanceWindowResult,
@@ -83,9 +83,9 @@ fn route(bencher: Bencher, case: &str) {
     let router = router();
     let &(_, target, body, status) = CASES.iter().find(|(name, ..)| *name == case).unwrap();
     let response = block_on(router.route(RequestContext::default(), Some(target), body));
-    assert_eq!(response.status, status, "{case}: {}", String::from_utf8_lossy(&response.body));
+    assert_eq!(response.status, status, "{case}: {}", String::from_utf8_lossy(response.body_bytes()));
     bencher.bench(|| {
         let response = block_on(router.route(RequestContext::default(), Some(black_box(target)), black_box(body)));
-        black_box(response.body.len())
+        black_box(response.body.exact_len())
     });
 }

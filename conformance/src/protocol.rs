@@ -25,7 +25,7 @@ use protocol_tests::rest_json::error as rest_json_error;
 use protocol_tests::rest_json::service::{RestJson, RestJsonRouter};
 use protocol_tests::runtime::context::RequestContext;
 use protocol_tests::runtime::http::{HttpResponse, Request, ResponseBody, Service as _};
-use protocol_tests::runtime::service::not_implemented;
+use protocol_tests::runtime::not_implemented;
 use protocol_tests::runtime::validate::{Member, Schema, Structure, TimestampFormat};
 use protocol_tests::runtime::{Blob, ByteStream, Timestamp, UnmodelledError};
 use serde_json::{Map, Value};

@@ -6,7 +6,8 @@ mod common;
 
 use common::block_on;
 use generated::runtime::context::RequestContext;
-use generated::runtime::service::{Response, Router};
+use generated::runtime::protocol::Response;
+use generated::runtime::protocol::aws_json::Dispatch;
 use generated::runtime::validate::REDACTED_KEY;
 use generated::ssm::service::{AmazonSsm, AmazonSsmRouter};
 use serde_json::{Value, json};
@@ -70,12 +71,16 @@ fn route(target: &str, body: &[u8]) -> Response {
 
 /// Everything a client would see of `response`: headers and body.
 fn seen(response: &Response) -> String {
-    let headers: String = response.headers.iter().map(|(name, value)| format!("{name}: {value}\n")).collect();
-    headers + &String::from_utf8_lossy(&response.body)
+    let headers: String = response
+        .headers
+        .iter()
+        .map(|(name, value)| format!("{name}: {}\n", value.to_str().unwrap_or_default()))
+        .collect();
+    headers + &String::from_utf8_lossy(response.body_bytes())
 }
 
 fn body(response: &Response) -> Value {
-    serde_json::from_slice(&response.body).expect("every response body is JSON")
+    serde_json::from_slice(response.body_bytes()).expect("every response body is JSON")
 }
 
 /// A register-task request with `parameters` as its `TaskParameters`.
@@ -111,7 +116,7 @@ fn a_huge_sensitive_key_over_many_violations_gets_a_small_answer() {
         &register_task(json!({ key.clone(): {"Values": values} })),
     );
     assert_eq!(response.status, 400);
-    assert!(response.body.len() < SMALL, "{} bytes", response.body.len());
+    assert!(response.body_bytes().len() < SMALL, "{} bytes", response.body_bytes().len());
     let body = body(&response);
     assert_eq!(body["__type"], "ValidationException");
     let fields = body["fieldList"].as_array().unwrap();
@@ -129,7 +134,7 @@ fn a_huge_key_of_an_ordinary_map_is_shown_cut_short() {
     let key = "k".repeat(1 << 20);
     let request = json!({"DocumentName": "AWS-RestartEC2Instance", "Parameters": { key.clone(): vec![""; 40] }});
     let response = route("AmazonSSM.StartAutomationExecution", &serde_json::to_vec(&request).unwrap());
-    assert!(response.body.len() < SMALL, "{} bytes", response.body.len());
+    assert!(response.body_bytes().len() < SMALL, "{} bytes", response.body_bytes().len());
     let body = body(&response);
     let fields = body["fieldList"].as_array().unwrap();
     let shown = format!("/Parameters/{}…/0", "k".repeat(64));
@@ -219,7 +224,7 @@ fn an_unknown_target_is_named_only_if_it_looks_like_one() {
         let response = route(&target, b"{}");
         assert_eq!(response.status, 400);
         assert_eq!(body(&response)["__type"], "UnknownOperationException");
-        assert!(response.body.len() < 200, "{}", seen(&response));
+        assert!(response.body_bytes().len() < 200, "{}", seen(&response));
         assert!(!seen(&response).contains(SECRET));
     }
 }

@@ -12,7 +12,8 @@ mod common;
 
 use common::block_on;
 use generated::runtime::context::RequestContext;
-use generated::runtime::service::{Response, Router};
+use generated::runtime::protocol::Response;
+use generated::runtime::protocol::aws_json::Dispatch;
 use generated::runtime::validate::{self, Rejection, Schema};
 use generated::ssm::service::{AmazonSsm, AmazonSsmRouter};
 use generated::ssm::validation::{input_schema, operation_names};
@@ -34,9 +35,9 @@ fn route(operation: &str, body: &[u8]) -> Response {
 
 /// The answer's type and body, checked to be bounded protocol JSON.
 fn answer(response: &Response) -> (u16, Value) {
-    assert!(response.body.len() <= BOUND, "{} bytes", response.body.len());
-    assert_ne!(response.status, 500, "{}", String::from_utf8_lossy(&response.body));
-    let body = serde_json::from_slice(&response.body).expect("every answer is JSON");
+    assert!(response.body_bytes().len() <= BOUND, "{} bytes", response.body_bytes().len());
+    assert_ne!(response.status, 500, "{}", String::from_utf8_lossy(response.body_bytes()));
+    let body = serde_json::from_slice(response.body_bytes()).expect("every answer is JSON");
     (response.status, body)
 }
 

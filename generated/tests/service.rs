@@ -8,7 +8,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use common::block_on;
 
 use generated::runtime::context::RequestContext;
-use generated::runtime::service::{Response, Router};
+use generated::runtime::protocol::Response;
+use generated::runtime::protocol::aws_json::Dispatch;
 use generated::ssm::error::DoesNotExistException;
 use generated::ssm::operation::deregister_task_from_maintenance_window::{
     DeregisterTaskFromMaintenanceWindowError, DeregisterTaskFromMaintenanceWindowRequest,
@@ -48,12 +49,12 @@ impl AmazonSsm for OnlyDeregister {
 
 fn call(router: &AmazonSsmRouter<OnlyDeregister>, target: Option<&str>, body: &str) -> (Response, Value) {
     let response = block_on(router.route(RequestContext::default(), target, body.as_bytes()));
-    let json = serde_json::from_slice(&response.body).expect("every response body is JSON");
+    let json = serde_json::from_slice(response.body_bytes()).expect("every response body is JSON");
     (response, json)
 }
 
 fn header<'a>(response: &'a Response, name: &str) -> Option<&'a str> {
-    response.headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
+    response.headers.get(name).and_then(|value| value.to_str().ok())
 }
 
 fn deregister(task: &str) -> String {

@@ -18,10 +18,20 @@ use crate::http::BoxError;
 /// bytes ([`ByteStream::from`]) or from any body ([`ByteStream::from_body`]),
 /// which the server sends as it is produced.
 ///
+/// It is also the body of every response: bytes already in memory are held
+/// as they are (no box, and [`ByteStream::as_bytes`] shows them), a stream
+/// behind a box.
+///
 /// A stream can be read once, so it is neither `Clone` nor compared; the
 /// structures that hold one are neither either.
 pub struct ByteStream {
-    body: UnsyncBoxBody<Bytes, BoxError>,
+    inner: Inner,
+}
+
+enum Inner {
+    /// Bytes in memory, until they are sent.
+    Whole(Option<Bytes>),
+    Stream(UnsyncBoxBody<Bytes, BoxError>),
 }
 
 impl ByteStream {
@@ -31,7 +41,7 @@ impl ByteStream {
         B: Body<Data = Bytes> + Send + 'static,
         B::Error: Into<BoxError>,
     {
-        ByteStream { body: body.map_err(Into::into).boxed_unsync() }
+        ByteStream { inner: Inner::Stream(body.map_err(Into::into).boxed_unsync()) }
     }
 
     /// No bytes.
@@ -41,17 +51,31 @@ impl ByteStream {
 
     /// Reads the whole stream into memory.
     pub async fn into_bytes(self) -> Result<Bytes, BoxError> {
-        Ok(self.body.collect().await?.to_bytes())
+        match self.inner {
+            Inner::Whole(bytes) => Ok(bytes.unwrap_or_default()),
+            Inner::Stream(body) => Ok(body.collect().await?.to_bytes()),
+        }
     }
 
-    /// The stream as an `http_body::Body`.
+    /// The stream as a boxed `http_body::Body`.
     pub fn into_body(self) -> UnsyncBoxBody<Bytes, BoxError> {
-        self.body
+        match self.inner {
+            Inner::Whole(bytes) => Full::new(bytes.unwrap_or_default()).map_err(|never| match never {}).boxed_unsync(),
+            Inner::Stream(body) => body,
+        }
+    }
+
+    /// The bytes, when they are in memory (made from bytes, not read yet).
+    pub fn as_bytes(&self) -> Option<&[u8]> {
+        match &self.inner {
+            Inner::Whole(bytes) => Some(bytes.as_deref().unwrap_or_default()),
+            Inner::Stream(_) => None,
+        }
     }
 
     /// The stream's length, if it is known before it is read.
     pub fn exact_len(&self) -> Option<u64> {
-        self.body.size_hint().exact()
+        self.size_hint().exact()
     }
 }
 
@@ -63,7 +87,7 @@ impl Default for ByteStream {
 
 impl From<Bytes> for ByteStream {
     fn from(bytes: Bytes) -> Self {
-        ByteStream::from_body(Full::new(bytes))
+        ByteStream { inner: Inner::Whole(Some(bytes)) }
     }
 }
 
@@ -106,15 +130,25 @@ impl Body for ByteStream {
     type Error = BoxError;
 
     fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
-        Pin::new(&mut self.body).poll_frame(cx)
+        match &mut self.inner {
+            // The bytes are one frame; an empty body has none.
+            Inner::Whole(bytes) => Poll::Ready(bytes.take().filter(|b| !b.is_empty()).map(|b| Ok(Frame::data(b)))),
+            Inner::Stream(body) => Pin::new(body).poll_frame(cx),
+        }
     }
 
     fn is_end_stream(&self) -> bool {
-        self.body.is_end_stream()
+        match &self.inner {
+            Inner::Whole(bytes) => bytes.as_ref().is_none_or(Bytes::is_empty),
+            Inner::Stream(body) => body.is_end_stream(),
+        }
     }
 
     fn size_hint(&self) -> SizeHint {
-        self.body.size_hint()
+        match &self.inner {
+            Inner::Whole(bytes) => SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64)),
+            Inner::Stream(body) => body.size_hint(),
+        }
     }
 }
 
@@ -129,5 +163,13 @@ mod tests {
         assert_eq!(format!("{stream:?}"), "ByteStream { len: 5 }");
         assert_eq!(stream.into_bytes().await.unwrap(), Bytes::from_static(b"hello"));
         assert_eq!(ByteStream::default().into_bytes().await.unwrap(), Bytes::new());
+        assert_eq!(ByteStream::from("hi").as_bytes(), Some(&b"hi"[..]));
+        // Read as a body, the bytes are one frame, and then it ends.
+        let mut stream = ByteStream::from("hi");
+        assert_eq!(stream.exact_len(), Some(2));
+        let frame = stream.frame().await.unwrap().unwrap();
+        assert_eq!(frame.into_data().unwrap(), Bytes::from_static(b"hi"));
+        assert!(stream.is_end_stream() && stream.frame().await.is_none());
+        assert!(ByteStream::empty().is_end_stream());
     }
 }

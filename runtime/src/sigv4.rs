@@ -21,12 +21,13 @@ use bytes::Bytes;
 use hmac::{Hmac, Mac};
 use http::request::Parts;
 use http_body_util::Full;
-use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use crate::context::RequestId;
-use crate::http::{BoxError, HttpResponse, ResponseFuture, into_http, read_body, read_rest_body, with_id};
-use crate::service::{AwsJson, error_response};
+use crate::http::{BoxError, HttpResponse, ResponseFuture, read_limited, with_id};
+use crate::protocol::aws_json::AwsJson;
+use crate::protocol::rest_json::RestJson;
+use crate::protocol::{AnyProtocol, Protocol, Response};
 use crate::{excerpt, excerpt_bytes};
 
 type HmacSha256 = Hmac<Sha256>;
@@ -102,18 +103,16 @@ impl Refusal {
         }
     }
 
-    /// The error response (status 400, as AWS's JSON services answer).
-    pub fn response(&self, protocol: AwsJson) -> crate::service::Response {
-        let mut fields = Map::new();
-        fields.insert("message".to_string(), Value::String(self.message()));
-        error_response(protocol, 400, self.type_name(), fields)
-    }
-
-    /// The error response of a restJson1 service: status 403, the name in
-    /// `X-Amzn-Errortype` and the message in a JSON body, as AWS's REST
-    /// services (Lambda, API Gateway) answer.
-    pub fn rest_response(&self) -> crate::rest::Response {
-        crate::rest::error_with_message(403, self.type_name(), &self.message())
+    /// The error response in `protocol`'s form: status 400 in awsJson, as
+    /// AWS's JSON services answer; 403 in restJson1, as AWS's REST services
+    /// (Lambda, API Gateway) answer.
+    pub fn response(&self, protocol: impl Into<AnyProtocol>) -> Response {
+        let protocol = protocol.into();
+        let status = match protocol {
+            AnyProtocol::AwsJson(_) => 400,
+            AnyProtocol::RestJson(_) => 403,
+        };
+        protocol.error(status, self.type_name(), &self.message())
     }
 }
 
@@ -628,9 +627,9 @@ impl<S, C> tower_layer::Layer<S> for SigV4Layer<C> {
 /// signature covers ([`signed_path`]: `/a/./b` signed as `/a/b` is served
 /// as `/a/b`). A refusal is answered in the request's protocol: an awsJson
 /// request (one with `X-Amz-Target`, or typed `application/x-amz-json-1.x`)
-/// as [`Refusal::response`], any other as a restJson1 one,
-/// [`Refusal::rest_response`]. Generated routers refuse a credential scoped
-/// to another service than theirs.
+/// as [`Refusal::response`] has it, any other as a restJson1 one.
+/// Generated routers refuse a credential scoped to another service than
+/// theirs.
 #[derive(Clone)]
 pub struct SigV4<S, C> {
     inner: S,
@@ -668,11 +667,7 @@ where
             let id = parts.extensions.get::<RequestId>().cloned().unwrap_or_default();
             let refuse = |refusal: Refusal| {
                 tracing::debug!(refusal = refusal.type_name(), "signature refused");
-                let response = match protocol {
-                    Some(protocol) => into_http(refusal.response(protocol), &id),
-                    None => with_id(refusal.rest_response().into_http(), &id),
-                };
-                Ok(response)
+                Ok(with_id(refusal.response(protocol).into_http(protocol), &id))
             };
             let head = match check_head(&parts, &*credentials, SystemTime::now(), max_skew, &scope) {
                 Ok(head) => head,
@@ -688,13 +683,9 @@ where
             if let Some(Err(refusal)) = early {
                 return refuse(refusal);
             }
-            let body = match protocol {
-                Some(protocol) => read_body(&parts, body, protocol).await.map_err(|refusal| into_http(refusal, &id)),
-                None => read_rest_body(&parts, body).await.map_err(|refusal| with_id(refusal.into_http(), &id)),
-            };
-            let body = match body {
+            let body = match read_limited(&parts, body).await {
                 Ok(body) => Bytes::from(body),
-                Err(refused) => return Ok(refused),
+                Err(refusal) => return Ok(with_id(refusal.response(protocol).into_http(protocol), &id)),
             };
             let verified = match (early, &head.payload) {
                 (Some(Ok(caller)), Payload::Declared(declared)) => {
@@ -736,15 +727,15 @@ fn with_path(uri: &http::Uri, path: &str) -> http::Uri {
 
 /// The protocol of a request: awsJson when it names an operation in
 /// `X-Amz-Target` or is typed as awsJson (the version its `Content-Type`
-/// names, 1.1 otherwise); `None`, restJson1, otherwise.
-fn protocol_of(parts: &Parts) -> Option<AwsJson> {
+/// names, 1.1 otherwise); restJson1 otherwise.
+fn protocol_of(parts: &Parts) -> AnyProtocol {
     let content_type = parts.headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     if content_type.starts_with("application/x-amz-json-1.0") {
-        Some(AwsJson::V1_0)
+        AnyProtocol::AwsJson(AwsJson::V1_0)
     } else if content_type.starts_with("application/x-amz-json-") || parts.headers.contains_key("x-amz-target") {
-        Some(AwsJson::V1_1)
+        AnyProtocol::AwsJson(AwsJson::V1_1)
     } else {
-        None
+        AnyProtocol::RestJson(RestJson)
     }
 }
 

@@ -5,8 +5,9 @@
 use std::convert::Infallible;
 
 use awsgen_runtime::context::{RequestContext, RequestId};
-use awsgen_runtime::http::{AllowedHosts, BodyLimit, HttpResponse, Services, handle};
-use awsgen_runtime::service::{AwsJson, Response, Router, operation_name, unknown_operation};
+use awsgen_runtime::http::{AllowedHosts, BodyLimit, HttpResponse, Services};
+use awsgen_runtime::protocol::Response;
+use awsgen_runtime::protocol::aws_json::{AwsJson, Dispatch, handle, operation_name, unknown_operation};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use serde_json::{Value, json};
@@ -18,7 +19,7 @@ struct Echo {
     protocol: AwsJson,
 }
 
-impl Router for Echo {
+impl Dispatch for Echo {
     fn protocol(&self) -> AwsJson {
         self.protocol
     }
@@ -39,7 +40,7 @@ impl Router for Echo {
             "identity": context.extensions().get::<Identity>().map(|i| i.0),
             "body": String::from_utf8_lossy(body),
         });
-        Response { status: 200, headers: vec![], body: seen.to_string().into_bytes() }
+        Response::with_body(200, "application/json", seen.to_string().into_bytes())
     }
 }
 
@@ -218,7 +219,7 @@ async fn only_the_hosts_allowed_are_answered() {
 /// [`Echo`], whose `Zipped` operation has `@requestCompression`.
 struct Zipping(Echo);
 
-impl Router for Zipping {
+impl Dispatch for Zipping {
     fn protocol(&self) -> AwsJson {
         self.0.protocol()
     }

@@ -5,15 +5,17 @@
 use std::time::{Duration, Instant};
 
 use awsgen_runtime::context::RequestContext;
+use awsgen_runtime::protocol::Response;
+use awsgen_runtime::protocol::aws_json::{AwsJson, Dispatch};
 use awsgen_runtime::server::{ServerConfig, serve};
-use awsgen_runtime::service::{AwsJson, Response, Router};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 /// Answers with the peer address the context holds.
+#[derive(Clone)]
 struct Peer;
 
-impl Router for Peer {
+impl Dispatch for Peer {
     fn protocol(&self) -> AwsJson {
         AwsJson::V1_1
     }
@@ -28,10 +30,10 @@ impl Router for Peer {
         }
         if target == Some("Peer.Big") {
             let body = format!("{{\"padding\":\"{}\"}}", "x".repeat(BIG));
-            return Response { status: 200, headers: vec![], body: body.into_bytes() };
+            return Response::with_body(200, "application/json", body.into_bytes());
         }
         let peer = context.peer_addr().map(|a| a.to_string()).unwrap_or_default();
-        Response { status: 200, headers: vec![], body: format!("{{\"peer\":\"{peer}\"}}").into_bytes() }
+        Response::with_body(200, "application/json", format!("{{\"peer\":\"{peer}\"}}").into_bytes())
     }
 }
 
@@ -42,6 +44,20 @@ const BIG: usize = 48 << 20;
 /// A tower service over [`Peer`], as generated routers are.
 #[derive(Clone)]
 struct PeerService;
+
+impl awsgen_runtime::protocol::Serve for Peer {
+    fn serve<B>(
+        &self,
+        request: http::Request<B>,
+    ) -> impl std::future::Future<Output = awsgen_runtime::http::HttpResponse> + Send
+    where
+        B: http_body::Body + Send + 'static,
+        B::Data: Send,
+        B::Error: Into<awsgen_runtime::http::BoxError>,
+    {
+        awsgen_runtime::protocol::aws_json::handle(self, request)
+    }
+}
 
 impl<B> tower_service::Service<http::Request<B>> for PeerService
 where

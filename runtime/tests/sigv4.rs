@@ -383,9 +383,9 @@ async fn refusals_echo_at_most_an_excerpt() {
 /// An awsJson service whose credentials are scoped to `ssm`.
 struct Ssm;
 
-impl awsgen_runtime::service::Router for Ssm {
-    fn protocol(&self) -> awsgen_runtime::service::AwsJson {
-        awsgen_runtime::service::AwsJson::V1_1
+impl awsgen_runtime::protocol::aws_json::Dispatch for Ssm {
+    fn protocol(&self) -> awsgen_runtime::protocol::aws_json::AwsJson {
+        awsgen_runtime::protocol::aws_json::AwsJson::V1_1
     }
 
     fn target_prefix(&self) -> &'static str {
@@ -401,8 +401,8 @@ impl awsgen_runtime::service::Router for Ssm {
         _: awsgen_runtime::context::RequestContext,
         _: Option<&str>,
         _: &[u8],
-    ) -> awsgen_runtime::service::Response {
-        awsgen_runtime::service::Response { status: 200, headers: vec![], body: b"{}".to_vec() }
+    ) -> awsgen_runtime::protocol::Response {
+        awsgen_runtime::protocol::Response::with_body(200, "application/json", b"{}".to_vec())
     }
 }
 
@@ -410,7 +410,9 @@ impl awsgen_runtime::service::Router for Ssm {
 /// router: the scope's service was never compared with the service's.
 #[tokio::test]
 async fn the_credential_must_be_scoped_to_the_service_that_serves_the_request() {
-    let ssm = tower::service_fn(|request: http::Request<Full<Bytes>>| awsgen_runtime::http::call(Ssm, request));
+    let ssm = tower::service_fn(|request: http::Request<Full<Bytes>>| async move {
+        Ok::<_, std::convert::Infallible>(awsgen_runtime::protocol::aws_json::handle(&Ssm, request).await)
+    });
     let service = tower_layer::Layer::layer(&layer().max_skew(Duration::from_secs(100 * 365 * 86400)), ssm);
     let response = service.clone().oneshot(signed("ssm")).await.unwrap();
     assert_eq!(response.status(), 200);

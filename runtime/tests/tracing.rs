@@ -5,15 +5,15 @@
 //! threads would race this one.
 
 use awsgen_runtime::context::RequestContext;
-use awsgen_runtime::http::handle;
-use awsgen_runtime::service::{AwsJson, Response, Router, operation_name, unknown_operation};
+use awsgen_runtime::protocol::Response;
+use awsgen_runtime::protocol::aws_json::{AwsJson, Dispatch, handle, operation_name, unknown_operation};
 use bytes::Bytes;
 use http_body_util::Full;
 
 /// Answers every operation of `Echo` with an empty object.
 struct Echo;
 
-impl Router for Echo {
+impl Dispatch for Echo {
     fn protocol(&self) -> AwsJson {
         AwsJson::V1_1
     }
@@ -24,7 +24,7 @@ impl Router for Echo {
 
     async fn route(&self, _: RequestContext, target: Option<&str>, _: &[u8]) -> Response {
         match operation_name(target, "Echo") {
-            Some(_) => Response { status: 200, headers: vec![], body: b"{}".to_vec() },
+            Some(_) => Response::with_body(200, "application/json", b"{}".to_vec()),
             None => unknown_operation(AwsJson::V1_1, target),
         }
     }

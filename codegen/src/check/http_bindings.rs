@@ -36,7 +36,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use awsgen_runtime::rest::{BuildError, Router, UriPattern};
+use awsgen_runtime::protocol::rest_json::{BuildError, Routes, UriPattern};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::ir::{self, Binding, HttpBinding, Role};
@@ -592,7 +592,7 @@ impl<'a> ServiceCheck<'a, '_> {
     }
 
     /// No two operations match the same requests, by the rules of the
-    /// runtime's router (`awsgen_runtime::rest::Router`, which the generated
+    /// runtime's routes (`awsgen_runtime::protocol::rest_json::Routes`, which the generated
     /// router builds from the same patterns): the same method, the same
     /// segments (label names aside) and query literals. Hosts do not tell
     /// routes apart: the router routes by method and path.
@@ -605,7 +605,7 @@ impl<'a> ServiceCheck<'a, '_> {
         // The router names the first conflict it meets: each is reported,
         // and its later operation left out, until none is left.
         loop {
-            let Err(BuildError::Conflict { method, first, second }) = Router::new(entries.clone()) else { return };
+            let Err(BuildError::Conflict { method, first, second }) = Routes::new(entries.clone()) else { return };
             let find = |uri: &str, skip: Option<usize>| {
                 entries.iter().position(|(m, p, i)| *m == method && p.as_str() == uri && Some(*i) != skip)
             };

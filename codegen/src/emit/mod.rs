@@ -5,8 +5,8 @@ mod doc;
 mod files;
 mod model;
 mod operation;
+mod protocol;
 mod read;
-mod rest;
 mod rust;
 mod service;
 mod validation;
@@ -42,7 +42,7 @@ pub fn emit_crate(services: &[Service], settings: &Settings) -> BTreeMap<PathBuf
             out.insert(dir.join(file), format_file(tokens));
         }
         out.insert(dir.join("validation.rs"), format_file(validation::module(service)));
-        if service.has_router() {
+        if protocol::of(service).is_some() {
             out.insert(dir.join("service.rs"), format_file(service::module(service)));
         }
         out.insert(dir.join("operation/mod.rs"), format_file(operation::index(service)));

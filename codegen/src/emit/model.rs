@@ -92,10 +92,8 @@ pub fn shape(cx: &FileCx<'_>, shape: &Shape) -> TokenStream {
         ShapeKind::Enum(_) => enumeration(cx, shape),
     };
     let read = super::read::read_impl(cx, shape);
-    let read_http = super::rest::is_http_input(cx.service, shape).then(|| super::read::http_input(cx, shape)).flatten();
-    let write_response = super::rest::write_response_impl(cx, shape);
-    let header_text = super::rest::header_text_impl(cx, shape);
-    quote! { #items #read #read_http #write_response #header_text }
+    let protocol = super::protocol::of(cx.service).map(|protocol| protocol.shape_impls(cx, shape));
+    quote! { #items #read #protocol }
 }
 
 fn shape_docs(cx: &FileCx<'_>, shape: &Shape) -> TokenStream {

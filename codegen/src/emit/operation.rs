@@ -92,36 +92,8 @@ fn error_enum_items(cx: &FileCx<'_>, op: &Operation) -> TokenStream {
     let unmodelled = ident(&op.unmodelled_variant);
     let unmodelled_type = cx.runtime("UnmodelledError");
     let from = cx.std("convert::From");
-    let response_method = if super::rest::is_rest(cx.service) {
-        let (rest_response, modelled_response, unmodelled_response) = (
-            cx.runtime("rest::Response"),
-            (!variants.is_empty()).then(|| cx.runtime("rest::modelled_error")),
-            cx.runtime("rest::unmodelled_error"),
-        );
-        quote! {
-            /// The error as a restJson1 response: its status, `X-Amzn-Errortype`, its
-            /// members bound to headers, and the rest as the JSON body.
-            pub fn rest_response(self) -> #rest_response {
-                match self {
-                    #(Self::#variants(error) => #modelled_response(error),)*
-                    Self::#unmodelled(error) => #unmodelled_response(&error),
-                }
-            }
-        }
-    } else {
-        let (response, protocol) = (cx.runtime("service::Response"), cx.runtime("service::AwsJson"));
-        let modelled_error = (!variants.is_empty()).then(|| cx.runtime("service::modelled_error"));
-        let unmodelled_error = cx.runtime("service::unmodelled_error");
-        quote! {
-            /// The error as an awsJson response: its members, `__type` and status.
-            pub fn response(&self, protocol: #protocol) -> #response {
-                match self {
-                    #(Self::#variants(error) => #modelled_error(protocol, error),)*
-                    Self::#unmodelled(error) => #unmodelled_error(protocol, error),
-                }
-            }
-        }
-    };
+    let response_method =
+        super::protocol::of(cx.service).map(|protocol| protocol.error_response(cx, op, &variants, &unmodelled));
     quote! {
         #docs
         // Errors are the rare path, and boxing them would burden every

@@ -11,7 +11,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::model::FULL_SERDE;
-use super::rest::{InputPart, input_part};
+use super::protocol::rest_json::{InputPart, input_part};
 use super::rust::{FileCx, ident};
 use crate::ir::{Member, Shape, ShapeKind, Structure};
 

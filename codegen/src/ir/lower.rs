@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::check::http_bindings;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::ir::{
-    self, Binding, Constraints, Direction, ErrorInfo, Fault, Placement, Protocol, Shape, ShapeKind, TimestampFormat,
-    Type, TypeRef,
+    self, Binding, Constraints, Direction, ErrorInfo, Fault, Placement, Protocol, Role, Shape, ShapeKind,
+    TimestampFormat, Type, TypeRef,
 };
 use crate::model::docs;
 use crate::model::kind::{Kind, UNIT, prelude_shape};
@@ -86,6 +86,18 @@ pub fn lower(model: &Model, service_id: &str, module: &str) -> Result<ir::Servic
     for op in &operations {
         for id in op.input.iter().chain(&op.output).chain(op.errors.iter().map(|e| &e.id)) {
             lowering.visit(id);
+        }
+    }
+    for op in &operations {
+        let messages = [(&op.input, Role::Input), (&op.output, Role::Output)];
+        let errors = op.errors.iter().map(|error| (Some(&error.id), Role::Error));
+        for (id, role) in messages.into_iter().map(|(id, role)| (id.as_ref(), role)).chain(errors) {
+            if let Some(shape) = id.and_then(|id| lowering.shapes.get_mut(id)) {
+                if !shape.roles.contains(&role) {
+                    shape.roles.push(role);
+                    shape.roles.sort();
+                }
+            }
         }
     }
     let placements = placements(&operations, &lowering.member_uses, &lowering.shapes);
@@ -165,6 +177,7 @@ impl Lowering<'_> {
             sensitive: shape.traits.sensitive,
             deprecated: shape.traits.deprecated,
             placement: Placement::Types,
+            roles: Vec::new(),
             kind,
             constraints,
             direction: Direction::default(),

@@ -69,14 +69,6 @@ pub struct Service {
     pub validation: Validation,
 }
 
-impl Service {
-    /// Whether the service gets a trait and a router: it speaks awsJson or
-    /// restJson1.
-    pub fn has_router(&self) -> bool {
-        matches!(self.protocol, Some(Protocol::AwsJson1_0 | Protocol::AwsJson1_1 | Protocol::RestJson1))
-    }
-}
-
 /// The static tables of a service's `validation.rs`.
 #[derive(Clone, Debug, Default)]
 pub struct Validation {
@@ -231,6 +223,9 @@ pub struct Shape {
     pub sensitive: bool,
     pub deprecated: bool,
     pub placement: Placement,
+    /// The roles the shape plays as an operation's top-level message: the
+    /// input of one, the output of one, an error of one (each once).
+    pub roles: Vec<Role>,
     pub kind: ShapeKind,
     /// An enum's own `@length` and `@pattern` (enums are strings); empty
     /// for other shapes.

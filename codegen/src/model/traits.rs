@@ -591,9 +591,9 @@ pub fn parse_http(value: &Value) -> Result<HttpBinding, String> {
 
 /// Parses a URI pattern into its path segments and query literals, by the
 /// runtime's own parser: the grammar and its rules live once, where the
-/// generated router reads the same patterns (`awsgen_runtime::rest`).
+/// generated router reads the same patterns (`awsgen_runtime::protocol::rest_json`).
 pub fn parse_uri(uri: &str) -> Result<(Vec<UriSegment>, Vec<QueryLiteral>), String> {
-    use awsgen_runtime::rest::{Segment, UriPattern};
+    use awsgen_runtime::protocol::rest_json::{Segment, UriPattern};
     let pattern = UriPattern::parse(uri).map_err(|e| e.problem().to_string())?;
     let segments = pattern
         .segments()

@@ -5,10 +5,12 @@ use crate::runtime::context::RequestContext;
 use crate::runtime::http::{
     BoxError, HttpBody, HttpResponse, Request, ResponseFuture, Service, call,
 };
-use crate::runtime::service::{
-    AwsJson, Response, Router, contain_panics, not_implemented, operation_name,
-    output_response, rejection_response, unknown_operation,
+use crate::runtime::not_implemented;
+use crate::runtime::protocol::aws_json::{
+    AwsJson, Dispatch, handle, operation_name, output_response, rejection_response,
+    unknown_operation,
 };
+use crate::runtime::protocol::{Response, Serve, contain_panics};
 use crate::runtime::validate::parse;
 use crate::ssm::operation::add_tags_to_resource::{
     AddTagsToResourceError, AddTagsToResourceRequest, AddTagsToResourceResult,
@@ -4896,7 +4898,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
     }
 }
 
-impl<S: AmazonSsm> Router for AmazonSsmRouter<S> {
+impl<S: AmazonSsm> Dispatch for AmazonSsmRouter<S> {
     fn protocol(&self) -> AwsJson {
         PROTOCOL
     }
@@ -4919,6 +4921,17 @@ impl<S: AmazonSsm> Router for AmazonSsmRouter<S> {
             return unknown_operation(PROTOCOL, target);
         };
         contain_panics(PROTOCOL, self.dispatch(&context, operation, target, body)).await
+    }
+}
+
+impl<S: AmazonSsm> Serve for AmazonSsmRouter<S> {
+    fn serve<B>(&self, request: Request<B>) -> impl Future<Output = HttpResponse> + Send
+    where
+        B: HttpBody + Send + 'static,
+        B::Data: Send,
+        B::Error: Into<BoxError>,
+    {
+        handle(self, request)
     }
 }
 

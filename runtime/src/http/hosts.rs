@@ -7,7 +7,7 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
-/// A request extension that limits the hosts [`handle`](super::handle)
+/// A request extension that limits the hosts a protocol's `handle`
 /// answers: a request whose `Host` (or URI authority) names another is
 /// refused with 403 before its body is read.
 #[derive(Clone, Debug, PartialEq, Eq)]

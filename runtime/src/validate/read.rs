@@ -640,7 +640,7 @@ impl<K: Key, V: Read> Read for BTreeMap<K, V> {
 
 /// A type read from an HTTP request (the input of a restJson1 operation):
 /// the members bound to the request's head from a document the runtime
-/// makes of them ([`crate::rest`]), then those of the body
+/// makes of them ([`crate::protocol::rest_json`]), then those of the body
 /// ([`Object::body`], [`Object::payload`]).
 pub trait ReadHttp: Sized {
     /// Reads the value whose head document is at the reader's position.

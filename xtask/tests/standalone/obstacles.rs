@@ -11,7 +11,8 @@ use obstacles_crate::obstacles::operation::result::Everything;
 use obstacles_crate::obstacles::service::{Obstacles, ObstaclesServiceRouter};
 use obstacles_crate::obstacles::types::{NestedMap, Response as ResponseShape, Unit as UnitShape, Weird};
 use obstacles_crate::runtime::Unit;
-use obstacles_crate::runtime::service::{Response, Router};
+use obstacles_crate::runtime::protocol::Response;
+use obstacles_crate::runtime::protocol::aws_json::Dispatch;
 use serde_json::{Value, json};
 
 /// Implements two operations; the others are left to their defaults.
@@ -50,12 +51,12 @@ fn call(operation: &str, body: Value) -> (Response, Value) {
     let router = ObstaclesServiceRouter::new(Impl);
     let target = format!("Obstacles.{operation}");
     let response = block_on(router.route(RequestContext::default(), Some(&target), body.to_string().as_bytes()));
-    let json = serde_json::from_slice(&response.body).expect("every response body is JSON");
+    let json = serde_json::from_slice(response.body_bytes()).expect("every response body is JSON");
     (response, json)
 }
 
 fn header<'a>(response: &'a Response, name: &str) -> Option<&'a str> {
-    response.headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
+    response.headers.get(name).and_then(|value| value.to_str().ok())
 }
 
 #[test]
@@ -127,7 +128,7 @@ fn unmodelled_errors_keep_their_name_and_status() {
     let response = error.response(obstacles_crate::obstacles::service::PROTOCOL);
     assert_eq!(response.status, 400);
     assert_eq!(header(&response, "x-amzn-query-error"), Some("ThrottlingException;Sender"));
-    let body: Value = serde_json::from_slice(&response.body).unwrap();
+    let body: Value = serde_json::from_slice(response.body_bytes()).unwrap();
     assert_eq!(body, json!({"__type": "ThrottlingException", "message": "slow down"}));
 }
 

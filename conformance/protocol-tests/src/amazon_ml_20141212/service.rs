@@ -9,10 +9,12 @@ use crate::runtime::context::RequestContext;
 use crate::runtime::http::{
     BoxError, HttpBody, HttpResponse, Request, ResponseFuture, Service, call,
 };
-use crate::runtime::service::{
-    AwsJson, Response, Router, contain_panics, not_implemented, operation_name,
-    output_response, rejection_response, unknown_operation,
+use crate::runtime::not_implemented;
+use crate::runtime::protocol::aws_json::{
+    AwsJson, Dispatch, handle, operation_name, output_response, rejection_response,
+    unknown_operation,
 };
+use crate::runtime::protocol::{Response, Serve, contain_panics};
 use crate::runtime::validate::parse;
 use std::clone::Clone;
 use std::convert::{Infallible, Into};
@@ -90,7 +92,7 @@ impl<S: AmazonMl20141212> AmazonMl20141212Router<S> {
     }
 }
 
-impl<S: AmazonMl20141212> Router for AmazonMl20141212Router<S> {
+impl<S: AmazonMl20141212> Dispatch for AmazonMl20141212Router<S> {
     fn protocol(&self) -> AwsJson {
         PROTOCOL
     }
@@ -113,6 +115,17 @@ impl<S: AmazonMl20141212> Router for AmazonMl20141212Router<S> {
             return unknown_operation(PROTOCOL, target);
         };
         contain_panics(PROTOCOL, self.dispatch(&context, operation, target, body)).await
+    }
+}
+
+impl<S: AmazonMl20141212> Serve for AmazonMl20141212Router<S> {
+    fn serve<B>(&self, request: Request<B>) -> impl Future<Output = HttpResponse> + Send
+    where
+        B: HttpBody + Send + 'static,
+        B::Data: Send,
+        B::Error: Into<BoxError>,
+    {
+        handle(self, request)
     }
 }
 

@@ -7,13 +7,14 @@ use crate::backplane_control_service::operation::get_rest_apis::{
 use crate::backplane_control_service::validation::GET_REST_APIS_REQUEST;
 use crate::runtime::context::RequestContext;
 use crate::runtime::http::{
-    BoxError, HttpBody, HttpResponse, Request, ResponseFuture, Service,
+    BoxError, HttpBody, HttpResponse, Request, ResponseFuture, Service, call,
 };
-use crate::runtime::rest::{
-    Bound, HttpInput, Location, Operation, Response, RestRouter, RoutedRequest, Router,
-    UriPattern, call, internal_failure, output_response, rejection_response,
+use crate::runtime::not_implemented;
+use crate::runtime::protocol::rest_json::{
+    Bound, Dispatch, HttpInput, Location, Operation, RoutedRequest, Routes, UriPattern,
+    handle, internal_failure, output_response, rejection_response,
 };
-use crate::runtime::service::not_implemented;
+use crate::runtime::protocol::{Response, Serve};
 use std::clone::Clone;
 use std::convert::{Infallible, Into};
 use std::sync::{Arc, OnceLock};
@@ -32,6 +33,34 @@ pub trait BackplaneControlService: Send + Sync + 'static {
         _input: GetRestApisRequest,
     ) -> impl Future<Output = Result<RestApis, GetRestApisError>> + Send {
         async { Err(not_implemented("GetRestApis")) }
+    }
+}
+
+/// Routes restJson1 requests, by method and path, to an implementation of [`BackplaneControlService`].
+///
+/// It reads each request's labels, query string, headers and body into the operation's input, validates it against the model, calls the method and writes the result to the response's status, headers and body. A request no route matches is an `UnknownOperationException` (404, or 405 where another method has the path); a malformed one a `SerializationException`, an invalid one a `ValidationException`, a wrong `Content-Type` or `Accept` 415 or 406, and a panicking method an `InternalFailure`. It is a `tower::Service` over `http::Request`s, cheap to clone (clones share the service).
+#[derive(Debug)]
+pub struct BackplaneControlServiceRouter<S> {
+    service: Arc<S>,
+}
+
+impl<S> Clone for BackplaneControlServiceRouter<S> {
+    fn clone(&self) -> Self {
+        Self {
+            service: self.service.clone(),
+        }
+    }
+}
+
+impl<S: BackplaneControlService> BackplaneControlServiceRouter<S> {
+    /// A router over `service`.
+    pub fn new(service: S) -> Self {
+        Self { service: Arc::new(service) }
+    }
+
+    /// The service requests are routed to.
+    pub fn service(&self) -> &S {
+        &self.service
     }
 }
 
@@ -65,8 +94,8 @@ static OPERATIONS: [Operation; 1] = [
 ];
 
 /// The routes of the service's operations, built on first use.
-fn routes() -> &'static Router<&'static Operation> {
-    static ROUTES: OnceLock<Router<&'static Operation>> = OnceLock::new();
+fn routes() -> &'static Routes<&'static Operation> {
+    static ROUTES: OnceLock<Routes<&'static Operation>> = OnceLock::new();
     ROUTES
         .get_or_init(|| {
             let route = |method: &'static str, uri: &str, index: usize| {
@@ -75,45 +104,17 @@ fn routes() -> &'static Router<&'static Operation> {
                     .expect("the generator checked every URI pattern");
                 (method, pattern, &OPERATIONS[index])
             };
-            Router::new([route("GET", "/restapis", 0)])
+            Routes::new([route("GET", "/restapis", 0)])
                 .expect("the generator checked that no two routes conflict")
         })
 }
 
-/// Routes restJson1 requests, by method and path, to an implementation of [`BackplaneControlService`].
-///
-/// It reads each request's labels, query string, headers and body into the operation's input, validates it against the model, calls the method and writes the result to the response's status, headers and body. A request no route matches is an `UnknownOperationException` (404, or 405 where another method has the path); a malformed one a `SerializationException`, an invalid one a `ValidationException`, a wrong `Content-Type` or `Accept` 415 or 406, and a panicking method an `InternalFailure`. It is a `tower::Service` over `http::Request`s, cheap to clone (clones share the service).
-#[derive(Debug)]
-pub struct BackplaneControlServiceRouter<S> {
-    service: Arc<S>,
-}
-
-impl<S> Clone for BackplaneControlServiceRouter<S> {
-    fn clone(&self) -> Self {
-        Self {
-            service: self.service.clone(),
-        }
-    }
-}
-
-impl<S: BackplaneControlService> BackplaneControlServiceRouter<S> {
-    /// A router over `service`.
-    pub fn new(service: S) -> Self {
-        Self { service: Arc::new(service) }
-    }
-
-    /// The service requests are routed to.
-    pub fn service(&self) -> &S {
-        &self.service
-    }
-}
-
-impl<S: BackplaneControlService> RestRouter for BackplaneControlServiceRouter<S> {
+impl<S: BackplaneControlService> Dispatch for BackplaneControlServiceRouter<S> {
     fn service_name(&self) -> &'static str {
         "BackplaneControlService"
     }
 
-    fn routes(&self) -> &'static Router<&'static Operation> {
+    fn routes(&self) -> &'static Routes<&'static Operation> {
         routes()
     }
 
@@ -142,6 +143,17 @@ impl<S: BackplaneControlService> RestRouter for BackplaneControlServiceRouter<S>
             }
             _ => internal_failure(),
         }
+    }
+}
+
+impl<S: BackplaneControlService> Serve for BackplaneControlServiceRouter<S> {
+    fn serve<B>(&self, request: Request<B>) -> impl Future<Output = HttpResponse> + Send
+    where
+        B: HttpBody + Send + 'static,
+        B::Data: Send,
+        B::Error: Into<BoxError>,
+    {
+        handle(self, request)
     }
 }
 

@@ -10,13 +10,14 @@ use crate::glacier::operation::upload_multipart_part::{
 use crate::glacier::validation::{UPLOAD_ARCHIVE_INPUT, UPLOAD_MULTIPART_PART_INPUT};
 use crate::runtime::context::RequestContext;
 use crate::runtime::http::{
-    BoxError, HttpBody, HttpResponse, Request, ResponseFuture, Service,
+    BoxError, HttpBody, HttpResponse, Request, ResponseFuture, Service, call,
 };
-use crate::runtime::rest::{
-    Bound, HttpInput, Location, Operation, Response, RestRouter, RoutedRequest, Router,
-    UriPattern, call, internal_failure, output_response, rejection_response,
+use crate::runtime::not_implemented;
+use crate::runtime::protocol::rest_json::{
+    Bound, Dispatch, HttpInput, Location, Operation, RoutedRequest, Routes, UriPattern,
+    handle, internal_failure, output_response, rejection_response,
 };
-use crate::runtime::service::not_implemented;
+use crate::runtime::protocol::{Response, Serve};
 use std::clone::Clone;
 use std::convert::{Infallible, Into};
 use std::sync::{Arc, OnceLock};
@@ -48,6 +49,34 @@ pub trait Glacier: Send + Sync + 'static {
         Output = Result<UploadMultipartPartOutput, UploadMultipartPartError>,
     > + Send {
         async { Err(not_implemented("UploadMultipartPart")) }
+    }
+}
+
+/// Routes restJson1 requests, by method and path, to an implementation of [`Glacier`].
+///
+/// It reads each request's labels, query string, headers and body into the operation's input, validates it against the model, calls the method and writes the result to the response's status, headers and body. A request no route matches is an `UnknownOperationException` (404, or 405 where another method has the path); a malformed one a `SerializationException`, an invalid one a `ValidationException`, a wrong `Content-Type` or `Accept` 415 or 406, and a panicking method an `InternalFailure`. It is a `tower::Service` over `http::Request`s, cheap to clone (clones share the service).
+#[derive(Debug)]
+pub struct GlacierRouter<S> {
+    service: Arc<S>,
+}
+
+impl<S> Clone for GlacierRouter<S> {
+    fn clone(&self) -> Self {
+        Self {
+            service: self.service.clone(),
+        }
+    }
+}
+
+impl<S: Glacier> GlacierRouter<S> {
+    /// A router over `service`.
+    pub fn new(service: S) -> Self {
+        Self { service: Arc::new(service) }
+    }
+
+    /// The service requests are routed to.
+    pub fn service(&self) -> &S {
+        &self.service
     }
 }
 
@@ -121,8 +150,8 @@ static OPERATIONS: [Operation; 2] = [
 ];
 
 /// The routes of the service's operations, built on first use.
-fn routes() -> &'static Router<&'static Operation> {
-    static ROUTES: OnceLock<Router<&'static Operation>> = OnceLock::new();
+fn routes() -> &'static Routes<&'static Operation> {
+    static ROUTES: OnceLock<Routes<&'static Operation>> = OnceLock::new();
     ROUTES
         .get_or_init(|| {
             let route = |method: &'static str, uri: &str, index: usize| {
@@ -131,7 +160,7 @@ fn routes() -> &'static Router<&'static Operation> {
                     .expect("the generator checked every URI pattern");
                 (method, pattern, &OPERATIONS[index])
             };
-            Router::new([
+            Routes::new([
                     route("POST", "/{accountId}/vaults/{vaultName}/archives", 0),
                     route(
                         "PUT",
@@ -143,40 +172,12 @@ fn routes() -> &'static Router<&'static Operation> {
         })
 }
 
-/// Routes restJson1 requests, by method and path, to an implementation of [`Glacier`].
-///
-/// It reads each request's labels, query string, headers and body into the operation's input, validates it against the model, calls the method and writes the result to the response's status, headers and body. A request no route matches is an `UnknownOperationException` (404, or 405 where another method has the path); a malformed one a `SerializationException`, an invalid one a `ValidationException`, a wrong `Content-Type` or `Accept` 415 or 406, and a panicking method an `InternalFailure`. It is a `tower::Service` over `http::Request`s, cheap to clone (clones share the service).
-#[derive(Debug)]
-pub struct GlacierRouter<S> {
-    service: Arc<S>,
-}
-
-impl<S> Clone for GlacierRouter<S> {
-    fn clone(&self) -> Self {
-        Self {
-            service: self.service.clone(),
-        }
-    }
-}
-
-impl<S: Glacier> GlacierRouter<S> {
-    /// A router over `service`.
-    pub fn new(service: S) -> Self {
-        Self { service: Arc::new(service) }
-    }
-
-    /// The service requests are routed to.
-    pub fn service(&self) -> &S {
-        &self.service
-    }
-}
-
-impl<S: Glacier> RestRouter for GlacierRouter<S> {
+impl<S: Glacier> Dispatch for GlacierRouter<S> {
     fn service_name(&self) -> &'static str {
         "Glacier"
     }
 
-    fn routes(&self) -> &'static Router<&'static Operation> {
+    fn routes(&self) -> &'static Routes<&'static Operation> {
         routes()
     }
 
@@ -219,6 +220,17 @@ impl<S: Glacier> RestRouter for GlacierRouter<S> {
             }
             _ => internal_failure(),
         }
+    }
+}
+
+impl<S: Glacier> Serve for GlacierRouter<S> {
+    fn serve<B>(&self, request: Request<B>) -> impl Future<Output = HttpResponse> + Send
+    where
+        B: HttpBody + Send + 'static,
+        B::Data: Send,
+        B::Error: Into<BoxError>,
+    {
+        handle(self, request)
     }
 }
 

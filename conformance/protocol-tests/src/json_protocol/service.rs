@@ -53,16 +53,17 @@ use crate::json_protocol::validation::{
     SIMPLE_SCALAR_PROPERTIES_INPUT_OUTPUT, SPARSE_NULLS_OPERATION_INPUT_OUTPUT,
     UNION_INPUT_OUTPUT,
 };
-use crate::runtime::Unit;
 use crate::runtime::context::RequestContext;
 use crate::runtime::http::{
     BoxError, HttpBody, HttpResponse, Request, ResponseFuture, Service, call,
 };
-use crate::runtime::service::{
-    AwsJson, Response, Router, contain_panics, not_implemented, operation_name,
-    output_response, rejection_response, unknown_operation,
+use crate::runtime::protocol::aws_json::{
+    AwsJson, Dispatch, handle, operation_name, output_response, rejection_response,
+    unknown_operation,
 };
+use crate::runtime::protocol::{Response, Serve, contain_panics};
 use crate::runtime::validate::{UNIT, parse};
+use crate::runtime::{Unit, not_implemented};
 use std::clone::Clone;
 use std::convert::{Infallible, Into};
 use std::sync::Arc;
@@ -540,7 +541,7 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
     }
 }
 
-impl<S: JsonProtocol> Router for JsonProtocolRouter<S> {
+impl<S: JsonProtocol> Dispatch for JsonProtocolRouter<S> {
     fn protocol(&self) -> AwsJson {
         PROTOCOL
     }
@@ -568,6 +569,17 @@ impl<S: JsonProtocol> Router for JsonProtocolRouter<S> {
             return unknown_operation(PROTOCOL, target);
         };
         contain_panics(PROTOCOL, self.dispatch(&context, operation, target, body)).await
+    }
+}
+
+impl<S: JsonProtocol> Serve for JsonProtocolRouter<S> {
+    fn serve<B>(&self, request: Request<B>) -> impl Future<Output = HttpResponse> + Send
+    where
+        B: HttpBody + Send + 'static,
+        B::Data: Send,
+        B::Error: Into<BoxError>,
+    {
+        handle(self, request)
     }
 }
 

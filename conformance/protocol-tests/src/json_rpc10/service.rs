@@ -52,16 +52,17 @@ use crate::json_rpc10::validation::{
     OPERATION_WITH_NESTED_STRUCTURE_INPUT, PUT_WITH_CONTENT_ENCODING_INPUT,
     SIMPLE_SCALAR_PROPERTIES_INPUT,
 };
-use crate::runtime::Unit;
 use crate::runtime::context::RequestContext;
 use crate::runtime::http::{
     BoxError, HttpBody, HttpResponse, Request, ResponseFuture, Service, call,
 };
-use crate::runtime::service::{
-    AwsJson, Response, Router, contain_panics, not_implemented, operation_name,
-    output_response, rejection_response, unknown_operation,
+use crate::runtime::protocol::aws_json::{
+    AwsJson, Dispatch, handle, operation_name, output_response, rejection_response,
+    unknown_operation,
 };
+use crate::runtime::protocol::{Response, Serve, contain_panics};
 use crate::runtime::validate::{UNIT, parse};
+use crate::runtime::{Unit, not_implemented};
 use std::clone::Clone;
 use std::convert::{Infallible, Into};
 use std::sync::Arc;
@@ -503,7 +504,7 @@ impl<S: JsonRpc10> JsonRpc10Router<S> {
     }
 }
 
-impl<S: JsonRpc10> Router for JsonRpc10Router<S> {
+impl<S: JsonRpc10> Dispatch for JsonRpc10Router<S> {
     fn protocol(&self) -> AwsJson {
         PROTOCOL
     }
@@ -531,6 +532,17 @@ impl<S: JsonRpc10> Router for JsonRpc10Router<S> {
             return unknown_operation(PROTOCOL, target);
         };
         contain_panics(PROTOCOL, self.dispatch(&context, operation, target, body)).await
+    }
+}
+
+impl<S: JsonRpc10> Serve for JsonRpc10Router<S> {
+    fn serve<B>(&self, request: Request<B>) -> impl Future<Output = HttpResponse> + Send
+    where
+        B: HttpBody + Send + 'static,
+        B::Data: Send,
+        B::Error: Into<BoxError>,
+    {
+        handle(self, request)
     }
 }
 

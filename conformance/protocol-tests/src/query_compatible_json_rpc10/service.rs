@@ -2,16 +2,17 @@
 //! The `QueryCompatibleJsonRpc10` service as a trait, and its awsJson1.0 router.
 
 use crate::query_compatible_json_rpc10::operation::query_compatible_operation::QueryCompatibleOperationError;
-use crate::runtime::Unit;
 use crate::runtime::context::RequestContext;
 use crate::runtime::http::{
     BoxError, HttpBody, HttpResponse, Request, ResponseFuture, Service, call,
 };
-use crate::runtime::service::{
-    AwsJson, Response, Router, contain_panics, not_implemented, operation_name,
-    output_response, rejection_response, unknown_operation,
+use crate::runtime::protocol::aws_json::{
+    AwsJson, Dispatch, handle, operation_name, output_response, rejection_response,
+    unknown_operation,
 };
+use crate::runtime::protocol::{Response, Serve, contain_panics};
 use crate::runtime::validate::{UNIT, parse};
+use crate::runtime::{Unit, not_implemented};
 use std::clone::Clone;
 use std::convert::{Infallible, Into};
 use std::sync::Arc;
@@ -88,7 +89,7 @@ impl<S: QueryCompatibleJsonRpc10> QueryCompatibleJsonRpc10Router<S> {
     }
 }
 
-impl<S: QueryCompatibleJsonRpc10> Router for QueryCompatibleJsonRpc10Router<S> {
+impl<S: QueryCompatibleJsonRpc10> Dispatch for QueryCompatibleJsonRpc10Router<S> {
     fn protocol(&self) -> AwsJson {
         PROTOCOL
     }
@@ -111,6 +112,17 @@ impl<S: QueryCompatibleJsonRpc10> Router for QueryCompatibleJsonRpc10Router<S> {
             return unknown_operation(PROTOCOL, target);
         };
         contain_panics(PROTOCOL, self.dispatch(&context, operation, target, body)).await
+    }
+}
+
+impl<S: QueryCompatibleJsonRpc10> Serve for QueryCompatibleJsonRpc10Router<S> {
+    fn serve<B>(&self, request: Request<B>) -> impl Future<Output = HttpResponse> + Send
+    where
+        B: HttpBody + Send + 'static,
+        B::Data: Send,
+        B::Error: Into<BoxError>,
+    {
+        handle(self, request)
     }
 }
 

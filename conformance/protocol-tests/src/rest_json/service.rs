@@ -353,17 +353,17 @@ use crate::rest_json::validation::{
     TEST_PAYLOAD_BLOB_INPUT_OUTPUT, TEST_PAYLOAD_STRUCTURE_INPUT_OUTPUT,
     TIMESTAMP_FORMAT_HEADERS_IO, UNION_INPUT_OUTPUT,
 };
-use crate::runtime::Unit;
 use crate::runtime::context::RequestContext;
 use crate::runtime::http::{
-    BoxError, HttpBody, HttpResponse, Request, ResponseFuture, Service,
+    BoxError, HttpBody, HttpResponse, Request, ResponseFuture, Service, call,
 };
-use crate::runtime::rest::{
-    Bound, HttpInput, Location, Operation, Response, RestRouter, RoutedRequest, Router,
-    UriPattern, call, empty_response, error_with_message, internal_failure,
-    output_response, rejection_response,
+use crate::runtime::protocol::rest_json::{
+    Bound, Dispatch, HttpInput, Location, Operation, RoutedRequest, Routes, UriPattern,
+    empty_response, error_with_message, handle, internal_failure, output_response,
+    rejection_response,
 };
-use crate::runtime::service::not_implemented;
+use crate::runtime::protocol::{Response, Serve};
+use crate::runtime::{Unit, not_implemented};
 use std::clone::Clone;
 use std::convert::{Infallible, Into};
 use std::sync::{Arc, OnceLock};
@@ -1811,6 +1811,34 @@ pub trait RestJson: Send + Sync + 'static {
         _input: Unit,
     ) -> impl Future<Output = Result<Unit, UnitInputAndOutputError>> + Send {
         async { Err(not_implemented("UnitInputAndOutput")) }
+    }
+}
+
+/// Routes restJson1 requests, by method and path, to an implementation of [`RestJson`].
+///
+/// It reads each request's labels, query string, headers and body into the operation's input, validates it against the model, calls the method and writes the result to the response's status, headers and body. A request no route matches is an `UnknownOperationException` (404, or 405 where another method has the path); a malformed one a `SerializationException`, an invalid one a `ValidationException`, a wrong `Content-Type` or `Accept` 415 or 406, and a panicking method an `InternalFailure`. It is a `tower::Service` over `http::Request`s, cheap to clone (clones share the service).
+#[derive(Debug)]
+pub struct RestJsonRouter<S> {
+    service: Arc<S>,
+}
+
+impl<S> Clone for RestJsonRouter<S> {
+    fn clone(&self) -> Self {
+        Self {
+            service: self.service.clone(),
+        }
+    }
+}
+
+impl<S: RestJson> RestJsonRouter<S> {
+    /// A router over `service`.
+    pub fn new(service: S) -> Self {
+        Self { service: Arc::new(service) }
+    }
+
+    /// The service requests are routed to.
+    pub fn service(&self) -> &S {
+        &self.service
     }
 }
 
@@ -3716,8 +3744,8 @@ static OPERATIONS: [Operation; 113] = [
 ];
 
 /// The routes of the service's operations, built on first use.
-fn routes() -> &'static Router<&'static Operation> {
-    static ROUTES: OnceLock<Router<&'static Operation>> = OnceLock::new();
+fn routes() -> &'static Routes<&'static Operation> {
+    static ROUTES: OnceLock<Routes<&'static Operation>> = OnceLock::new();
     ROUTES
         .get_or_init(|| {
             let route = |method: &'static str, uri: &str, index: usize| {
@@ -3726,7 +3754,7 @@ fn routes() -> &'static Router<&'static Operation> {
                     .expect("the generator checked every URI pattern");
                 (method, pattern, &OPERATIONS[index])
             };
-            Router::new([
+            Routes::new([
                     route("GET", "/AllQueryStringTypesInput", 0),
                     route("GET", "/ConstantAndVariableQueryString?foo=bar", 1),
                     route("GET", "/ConstantQueryString/{hello}?foo=bar&hello", 2),
@@ -3857,40 +3885,12 @@ fn routes() -> &'static Router<&'static Operation> {
         })
 }
 
-/// Routes restJson1 requests, by method and path, to an implementation of [`RestJson`].
-///
-/// It reads each request's labels, query string, headers and body into the operation's input, validates it against the model, calls the method and writes the result to the response's status, headers and body. A request no route matches is an `UnknownOperationException` (404, or 405 where another method has the path); a malformed one a `SerializationException`, an invalid one a `ValidationException`, a wrong `Content-Type` or `Accept` 415 or 406, and a panicking method an `InternalFailure`. It is a `tower::Service` over `http::Request`s, cheap to clone (clones share the service).
-#[derive(Debug)]
-pub struct RestJsonRouter<S> {
-    service: Arc<S>,
-}
-
-impl<S> Clone for RestJsonRouter<S> {
-    fn clone(&self) -> Self {
-        Self {
-            service: self.service.clone(),
-        }
-    }
-}
-
-impl<S: RestJson> RestJsonRouter<S> {
-    /// A router over `service`.
-    pub fn new(service: S) -> Self {
-        Self { service: Arc::new(service) }
-    }
-
-    /// The service requests are routed to.
-    pub fn service(&self) -> &S {
-        &self.service
-    }
-}
-
-impl<S: RestJson> RestRouter for RestJsonRouter<S> {
+impl<S: RestJson> Dispatch for RestJsonRouter<S> {
     fn service_name(&self) -> &'static str {
         "RestJson"
     }
 
-    fn routes(&self) -> &'static Router<&'static Operation> {
+    fn routes(&self) -> &'static Routes<&'static Operation> {
         routes()
     }
 
@@ -5415,6 +5415,17 @@ impl<S: RestJson> RestRouter for RestJsonRouter<S> {
             }
             _ => internal_failure(),
         }
+    }
+}
+
+impl<S: RestJson> Serve for RestJsonRouter<S> {
+    fn serve<B>(&self, request: Request<B>) -> impl Future<Output = HttpResponse> + Send
+    where
+        B: HttpBody + Send + 'static,
+        B::Data: Send,
+        B::Error: Into<BoxError>,
+    {
+        handle(self, request)
     }
 }
 

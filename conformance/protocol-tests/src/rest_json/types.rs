@@ -2,7 +2,8 @@
 //! Structures, unions and enums shared by the operations.
 
 use crate::rest_json::error::ErrorEvent;
-use crate::runtime::rest::{HeaderText, Response, WriteResponse};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::{HeaderText, WriteResponse};
 use crate::runtime::validate::{Key, Read, ReadHttp, Reader, Schema, Stop};
 use crate::runtime::{Blob, DateTime, Document, Timestamp, Unit, UnknownEnumValue};
 use serde::Serialize;

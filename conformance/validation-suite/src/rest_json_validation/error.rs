@@ -2,7 +2,8 @@
 //! The errors the operations can return.
 
 use crate::rest_json_validation::types::ValidationExceptionField;
-use crate::runtime::rest::{Response, WriteResponse};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::WriteResponse;
 use crate::runtime::{ErrorShape, Fault};
 use serde::Serialize;
 use std::fmt;

@@ -44,16 +44,16 @@ use crate::rest_json_validation::validation::{
     MALFORMED_RANGE_OVERRIDE_INPUT, MALFORMED_REQUIRED_INPUT,
     MALFORMED_UNIQUE_ITEMS_INPUT, RECURSIVE_STRUCTURES_INPUT, SENSITIVE_VALIDATION_INPUT,
 };
-use crate::runtime::Unit;
 use crate::runtime::context::RequestContext;
 use crate::runtime::http::{
-    BoxError, HttpBody, HttpResponse, Request, ResponseFuture, Service,
+    BoxError, HttpBody, HttpResponse, Request, ResponseFuture, Service, call,
 };
-use crate::runtime::rest::{
-    Bound, HttpInput, Location, Operation, Response, RestRouter, RoutedRequest, Router,
-    UriPattern, call, empty_response, internal_failure, rejection_response,
+use crate::runtime::protocol::rest_json::{
+    Bound, Dispatch, HttpInput, Location, Operation, RoutedRequest, Routes, UriPattern,
+    empty_response, handle, internal_failure, rejection_response,
 };
-use crate::runtime::service::not_implemented;
+use crate::runtime::protocol::{Response, Serve};
+use crate::runtime::{Unit, not_implemented};
 use std::clone::Clone;
 use std::convert::{Infallible, Into};
 use std::sync::{Arc, OnceLock};
@@ -193,6 +193,34 @@ pub trait RestJsonValidation: Send + Sync + 'static {
         _input: SensitiveValidationInput,
     ) -> impl Future<Output = Result<Unit, SensitiveValidationError>> + Send {
         async { Err(not_implemented("SensitiveValidation")) }
+    }
+}
+
+/// Routes restJson1 requests, by method and path, to an implementation of [`RestJsonValidation`].
+///
+/// It reads each request's labels, query string, headers and body into the operation's input, validates it against the model, calls the method and writes the result to the response's status, headers and body. A request no route matches is an `UnknownOperationException` (404, or 405 where another method has the path); a malformed one a `SerializationException`, an invalid one a `ValidationException`, a wrong `Content-Type` or `Accept` 415 or 406, and a panicking method an `InternalFailure`. It is a `tower::Service` over `http::Request`s, cheap to clone (clones share the service).
+#[derive(Debug)]
+pub struct RestJsonValidationRouter<S> {
+    service: Arc<S>,
+}
+
+impl<S> Clone for RestJsonValidationRouter<S> {
+    fn clone(&self) -> Self {
+        Self {
+            service: self.service.clone(),
+        }
+    }
+}
+
+impl<S: RestJsonValidation> RestJsonValidationRouter<S> {
+    /// A router over `service`.
+    pub fn new(service: S) -> Self {
+        Self { service: Arc::new(service) }
+    }
+
+    /// The service requests are routed to.
+    pub fn service(&self) -> &S {
+        &self.service
     }
 }
 
@@ -352,8 +380,8 @@ static OPERATIONS: [Operation; 12] = [
 ];
 
 /// The routes of the service's operations, built on first use.
-fn routes() -> &'static Router<&'static Operation> {
-    static ROUTES: OnceLock<Router<&'static Operation>> = OnceLock::new();
+fn routes() -> &'static Routes<&'static Operation> {
+    static ROUTES: OnceLock<Routes<&'static Operation>> = OnceLock::new();
     ROUTES
         .get_or_init(|| {
             let route = |method: &'static str, uri: &str, index: usize| {
@@ -362,7 +390,7 @@ fn routes() -> &'static Router<&'static Operation> {
                     .expect("the generator checked every URI pattern");
                 (method, pattern, &OPERATIONS[index])
             };
-            Router::new([
+            Routes::new([
                     route("POST", "/MalformedEnum", 0),
                     route("POST", "/MalformedLength", 1),
                     route("POST", "/MalformedLengthOverride", 2),
@@ -380,40 +408,12 @@ fn routes() -> &'static Router<&'static Operation> {
         })
 }
 
-/// Routes restJson1 requests, by method and path, to an implementation of [`RestJsonValidation`].
-///
-/// It reads each request's labels, query string, headers and body into the operation's input, validates it against the model, calls the method and writes the result to the response's status, headers and body. A request no route matches is an `UnknownOperationException` (404, or 405 where another method has the path); a malformed one a `SerializationException`, an invalid one a `ValidationException`, a wrong `Content-Type` or `Accept` 415 or 406, and a panicking method an `InternalFailure`. It is a `tower::Service` over `http::Request`s, cheap to clone (clones share the service).
-#[derive(Debug)]
-pub struct RestJsonValidationRouter<S> {
-    service: Arc<S>,
-}
-
-impl<S> Clone for RestJsonValidationRouter<S> {
-    fn clone(&self) -> Self {
-        Self {
-            service: self.service.clone(),
-        }
-    }
-}
-
-impl<S: RestJsonValidation> RestJsonValidationRouter<S> {
-    /// A router over `service`.
-    pub fn new(service: S) -> Self {
-        Self { service: Arc::new(service) }
-    }
-
-    /// The service requests are routed to.
-    pub fn service(&self) -> &S {
-        &self.service
-    }
-}
-
-impl<S: RestJsonValidation> RestRouter for RestJsonValidationRouter<S> {
+impl<S: RestJsonValidation> Dispatch for RestJsonValidationRouter<S> {
     fn service_name(&self) -> &'static str {
         "RestJsonValidation"
     }
 
-    fn routes(&self) -> &'static Router<&'static Operation> {
+    fn routes(&self) -> &'static Routes<&'static Operation> {
         routes()
     }
 
@@ -574,6 +574,17 @@ impl<S: RestJsonValidation> RestRouter for RestJsonValidationRouter<S> {
             }
             _ => internal_failure(),
         }
+    }
+}
+
+impl<S: RestJsonValidation> Serve for RestJsonValidationRouter<S> {
+    fn serve<B>(&self, request: Request<B>) -> impl Future<Output = HttpResponse> + Send
+    where
+        B: HttpBody + Send + 'static,
+        B::Data: Send,
+        B::Error: Into<BoxError>,
+    {
+        handle(self, request)
     }
 }
 

@@ -2,7 +2,7 @@
 //! Structures, unions and enums shared by the operations.
 
 use crate::runtime::UnknownEnumValue;
-use crate::runtime::rest::HeaderText;
+use crate::runtime::protocol::rest_json::HeaderText;
 use crate::runtime::validate::{Key, Read, Reader, Schema, Stop};
 use serde::Serialize;
 use std::fmt;

@@ -196,16 +196,17 @@ use crate::dynamodb::validation::{
     UPDATE_KINESIS_STREAMING_DESTINATION_INPUT, UPDATE_TABLE_INPUT,
     UPDATE_TABLE_REPLICA_AUTO_SCALING_INPUT, UPDATE_TIME_TO_LIVE_INPUT,
 };
-use crate::runtime::Unit;
 use crate::runtime::context::RequestContext;
 use crate::runtime::http::{
     BoxError, HttpBody, HttpResponse, Request, ResponseFuture, Service, call,
 };
-use crate::runtime::service::{
-    AwsJson, Response, Router, contain_panics, not_implemented, operation_name,
-    output_response, rejection_response, unknown_operation,
+use crate::runtime::protocol::aws_json::{
+    AwsJson, Dispatch, handle, operation_name, output_response, rejection_response,
+    unknown_operation,
 };
+use crate::runtime::protocol::{Response, Serve, contain_panics};
 use crate::runtime::validate::parse;
+use crate::runtime::{Unit, not_implemented};
 use std::clone::Clone;
 use std::convert::{Infallible, Into};
 use std::sync::Arc;
@@ -2287,7 +2288,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
     }
 }
 
-impl<S: DynamoDb20120810> Router for DynamoDb20120810Router<S> {
+impl<S: DynamoDb20120810> Dispatch for DynamoDb20120810Router<S> {
     fn protocol(&self) -> AwsJson {
         PROTOCOL
     }
@@ -2310,6 +2311,17 @@ impl<S: DynamoDb20120810> Router for DynamoDb20120810Router<S> {
             return unknown_operation(PROTOCOL, target);
         };
         contain_panics(PROTOCOL, self.dispatch(&context, operation, target, body)).await
+    }
+}
+
+impl<S: DynamoDb20120810> Serve for DynamoDb20120810Router<S> {
+    fn serve<B>(&self, request: Request<B>) -> impl Future<Output = HttpResponse> + Send
+    where
+        B: HttpBody + Send + 'static,
+        B::Data: Send,
+        B::Error: Into<BoxError>,
+    {
+        handle(self, request)
     }
 }
 

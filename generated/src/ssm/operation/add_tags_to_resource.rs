@@ -26,7 +26,8 @@
 //! see [Tag your Amazon EC2 resources](<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html>)
 //! in the *Amazon EC2 User Guide*.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{

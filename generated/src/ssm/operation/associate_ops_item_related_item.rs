@@ -5,7 +5,8 @@
 //! an Incident Manager incident or analysis with an OpsItem. Incident Manager and OpsCenter are
 //! tools in Amazon Web Services Systems Manager.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{

@@ -12,7 +12,8 @@
 //! > **Note:** Amazon Elastic Compute Cloud (Amazon EC2) instances, edge devices, and on-premises servers and
 //! > VMs that are configured for Systems Manager are all called *managed nodes*.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidParameters};

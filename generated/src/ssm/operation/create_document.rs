@@ -6,7 +6,8 @@
 //! documents, including information about supported schemas, features, and syntax, see [Amazon Web Services Systems Manager Documents](<https://docs.aws.amazon.com/systems-manager/latest/userguide/documents.html>)
 //! in the *Amazon Web Services Systems Manager User Guide*.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{

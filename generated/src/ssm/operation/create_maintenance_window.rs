@@ -9,7 +9,8 @@
 //! > maintenance window starts at 3 PM, the duration is three hours, and the value you specify for `Cutoff`
 //! > is one hour, no maintenance window tasks can start after 5 PM.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Redacted, UnmodelledError};
 use crate::ssm::error::{

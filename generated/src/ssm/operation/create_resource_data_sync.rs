@@ -24,7 +24,8 @@
 //! > in Amazon S3 to ensure secure data storage. We also recommend that you secure access to the
 //! > Amazon S3 bucket by creating a restrictive bucket policy.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{

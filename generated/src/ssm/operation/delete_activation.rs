@@ -5,7 +5,8 @@
 //! you can no longer use it to register additional managed nodes. Deleting an activation doesn't
 //! de-register managed nodes. You must manually de-register managed nodes.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{

@@ -4,7 +4,8 @@
 //! Delete a custom inventory type or the data associated with a custom Inventory type. Deleting a
 //! custom inventory type is also referred to as deleting a custom inventory schema.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{

@@ -12,7 +12,8 @@
 //!   see [Working with shared parameters](<https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-shared-parameters.html>)
 //!   in the *Amazon Web Services Systems Manager User Guide*.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{

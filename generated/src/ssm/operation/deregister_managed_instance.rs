@@ -9,7 +9,8 @@
 //! specified when they were created. For more information, see [Deregistering managed nodes in a hybrid and multicloud environment](<https://docs.aws.amazon.com/systems-manager/latest/userguide/fleet-manager-deregister-hybrid-nodes.html>)
 //! in the *Amazon Web Services Systems Manager User Guide*.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidInstanceId};

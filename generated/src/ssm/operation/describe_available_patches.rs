@@ -6,7 +6,8 @@
 //! > **Note:** Currently, `DescribeAvailablePatches` supports only the Amazon Linux 1, Amazon Linux 2, and
 //! > Windows Server operating systems.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;

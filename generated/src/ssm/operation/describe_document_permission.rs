@@ -5,7 +5,8 @@
 //! you created the document, you are the owner. If a document is shared, it can either be shared
 //! privately (by specifying a user's Amazon Web Services account ID) or publicly (*All*).
 
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{

@@ -13,7 +13,8 @@
 //! > instance configured with a Systems Manager Quick Setup host management configuration or the role
 //! > assigned to an on-premises managed node.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{

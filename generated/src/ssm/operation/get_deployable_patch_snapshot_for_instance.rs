@@ -11,7 +11,8 @@
 //! > target a managed node with a script or command. For example, run the command using the `AWS-RunShellScript`
 //! > document or the `AWS-RunPowerShellScript` document.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{

@@ -4,7 +4,8 @@
 //! Initiates the process of retrieving an existing preview that shows the effects that running a
 //! specified Automation runbook would have on the targeted resources.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use crate::ssm::error::{InternalServerError, ResourceNotFoundException};

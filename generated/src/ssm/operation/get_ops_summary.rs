@@ -6,7 +6,8 @@
 //! workitems (OpsItems) as well as information about any Amazon Web Services resource or service
 //! configured to report OpsData to Amazon Web Services Systems Manager Explorer.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{

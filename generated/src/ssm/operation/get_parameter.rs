@@ -9,7 +9,8 @@
 //!
 //! > **Note:** To get information about more than one parameter at a time, use the GetParameters operation.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{

@@ -11,7 +11,8 @@
 //! > update the key alias the parameter uses to reference KMS. Otherwise, `GetParameterHistory`
 //! > retrieves whatever the original key alias was referencing.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{

@@ -6,7 +6,8 @@
 //! runs `SendCommand` against three managed nodes, then a command invocation is created for each
 //! requested managed node ID. `ListCommandInvocations` provide status about command execution.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{

@@ -4,7 +4,8 @@
 //! Returns all Systems Manager (SSM) documents in the current Amazon Web Services account and
 //! Amazon Web Services Region. You can limit the results of this request by using a filter.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidFilterKey, InvalidNextToken};

@@ -4,7 +4,8 @@
 //! Lists all related-item resources associated with a Systems Manager OpsCenter OpsItem. OpsCenter
 //! is a tool in Amazon Web Services Systems Manager.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, OpsItemInvalidParameterException};

@@ -4,7 +4,8 @@
 //! Amazon Web Services Systems Manager calls this API operation when displaying all Application
 //! Manager OpsMetadata objects or blobs.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, OpsMetadataInvalidArgumentException};

@@ -34,7 +34,8 @@
 //! - InstalledTime: The time the association, patch, or custom compliance item was applied to the
 //!   resource. Specify the time by using the following format: `yyyy-MM-dd'T'HH:mm:ss'Z'`
 
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{

@@ -4,7 +4,8 @@
 //! Bulk update custom inventory items on one or more managed nodes. The request adds an inventory
 //! item, if it doesn't already exist, or updates an inventory item, if it does exist.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{

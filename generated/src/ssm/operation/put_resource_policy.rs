@@ -30,7 +30,8 @@
 //!   > For more information, see [Sharing a parameter](<https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-shared-parameters.html#share>)
 //!   > in the *Amazon Web Services Systems Manager User Guide*
 
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{

@@ -13,7 +13,8 @@
 //! > Amazon Web Services Tools for PowerShell usage: Start-SSMSession isn't currently supported by
 //! > Amazon Web Services Tools for PowerShell on Windows local machines.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidDocument, TargetNotConnected};

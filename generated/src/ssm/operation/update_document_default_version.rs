@@ -6,7 +6,8 @@
 //! > **Note:** If you change a document version for a State Manager association, Systems Manager immediately
 //! > runs the association unless you previously specifed the `apply-only-at-cron-interval` parameter.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{

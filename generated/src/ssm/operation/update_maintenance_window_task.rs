@@ -28,7 +28,8 @@
 //! > and `OutputS3BucketName`. If you update the maintenance window task and specify only a different `OutputS3BucketName`
 //! > value, the values for `Comment` and `NotificationConfig` are removed.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Redacted, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};

@@ -10,7 +10,8 @@
 //! their Amazon Web Services resources. For more information, see [Amazon Web Services Systems Manager OpsCenter](<https://docs.aws.amazon.com/systems-manager/latest/userguide/OpsCenter.html>)
 //! in the *Amazon Web Services Systems Manager User Guide*.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use crate::ssm::error::{

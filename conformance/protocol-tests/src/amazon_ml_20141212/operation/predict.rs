@@ -7,7 +7,8 @@ use crate::amazon_ml_20141212::error::{
 };
 use crate::amazon_ml_20141212::types::Prediction;
 use crate::amazon_ml_20141212::validation::{PREDICT_INPUT, PREDICT_OUTPUT};
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

@@ -6,7 +6,10 @@ use crate::glacier::error::{
     RequestTimeoutException, ResourceNotFoundException, ServiceUnavailableException,
 };
 use crate::glacier::validation::{ARCHIVE_CREATION_OUTPUT, UPLOAD_ARCHIVE_INPUT};
-use crate::runtime::rest::{Response, WriteResponse, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::{
+    WriteResponse, modelled_error, unmodelled_error,
+};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{ByteStream, Operation, UnmodelledError};
 use serde::Serialize;

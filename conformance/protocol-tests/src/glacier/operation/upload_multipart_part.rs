@@ -8,7 +8,10 @@ use crate::glacier::error::{
 use crate::glacier::validation::{
     UPLOAD_MULTIPART_PART_INPUT, UPLOAD_MULTIPART_PART_OUTPUT,
 };
-use crate::runtime::rest::{Response, WriteResponse, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::{
+    WriteResponse, modelled_error, unmodelled_error,
+};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{ByteStream, Operation, UnmodelledError};
 use serde::Serialize;

@@ -2,7 +2,8 @@
 //! The `DatetimeOffsets` operation.
 
 use crate::json_protocol::validation::DATETIME_OFFSETS_OUTPUT;
-use crate::runtime::service::{AwsJson, Response, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{DateTime, Operation, Unit, UnmodelledError};
 use serde::Serialize;

@@ -8,7 +8,8 @@
 
 use crate::json_protocol::error::{ComplexError, FooError, InvalidGreeting};
 use crate::json_protocol::validation::GREETING_WITH_ERRORS_OUTPUT;
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use serde::Serialize;

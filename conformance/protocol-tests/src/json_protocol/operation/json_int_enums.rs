@@ -4,7 +4,8 @@
 //! This example serializes intEnums as top level properties, in lists, sets, and maps.
 
 use crate::json_protocol::validation::JSON_INT_ENUMS_INPUT_OUTPUT;
-use crate::runtime::service::{AwsJson, Response, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

@@ -4,7 +4,8 @@
 use crate::json_protocol::error::{ErrorWithMembers, ErrorWithoutMembers};
 use crate::json_protocol::types::KitchenSink;
 use crate::json_protocol::validation::KITCHEN_SINK;
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use std::fmt;

@@ -4,7 +4,8 @@
 //! This example serializes an inline document as part of the payload.
 
 use crate::json_protocol::validation::PUT_AND_GET_INLINE_DOCUMENTS_INPUT_OUTPUT;
-use crate::runtime::service::{AwsJson, Response, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Document, Operation, UnmodelledError};
 use serde::Serialize;

@@ -8,7 +8,8 @@
 use crate::json_rpc10::validation::{
     EMPTY_INPUT_AND_EMPTY_OUTPUT_INPUT, EMPTY_INPUT_AND_EMPTY_OUTPUT_OUTPUT,
 };
-use crate::runtime::service::{AwsJson, Response, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

@@ -2,7 +2,8 @@
 //! The `EndpointWithHostLabelOperation` operation.
 
 use crate::json_rpc10::validation::ENDPOINT_WITH_HOST_LABEL_OPERATION_INPUT;
-use crate::runtime::service::{AwsJson, Response, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use std::fmt;

@@ -10,7 +10,8 @@ use crate::json_rpc10::error::{ComplexError, FooError, InvalidGreeting};
 use crate::json_rpc10::validation::{
     GREETING_WITH_ERRORS_INPUT, GREETING_WITH_ERRORS_OUTPUT,
 };
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

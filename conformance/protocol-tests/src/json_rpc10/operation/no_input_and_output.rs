@@ -6,7 +6,8 @@
 //! code generators must support this.
 
 use crate::json_rpc10::validation::NO_INPUT_AND_OUTPUT_OUTPUT;
-use crate::runtime::service::{AwsJson, Response, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use serde::Serialize;

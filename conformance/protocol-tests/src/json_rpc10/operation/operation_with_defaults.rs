@@ -5,7 +5,8 @@ use crate::json_rpc10::types::{ClientOptionalDefaults, Defaults, TestEnum};
 use crate::json_rpc10::validation::{
     OPERATION_WITH_DEFAULTS_INPUT, OPERATION_WITH_DEFAULTS_OUTPUT,
 };
-use crate::runtime::service::{AwsJson, Response, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Blob, Document, Operation, Timestamp, UnmodelledError};
 use serde::Serialize;

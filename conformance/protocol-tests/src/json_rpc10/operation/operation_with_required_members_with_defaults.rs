@@ -3,7 +3,8 @@
 
 use crate::json_rpc10::types::RequiredEnum;
 use crate::json_rpc10::validation::OPERATION_WITH_REQUIRED_MEMBERS_WITH_DEFAULTS_OUTPUT;
-use crate::runtime::service::{AwsJson, Response, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Blob, Operation, Timestamp, Unit, UnmodelledError};
 use serde::Serialize;

@@ -4,7 +4,8 @@
 use crate::json_rpc10::validation::{
     SIMPLE_SCALAR_PROPERTIES_INPUT, SIMPLE_SCALAR_PROPERTIES_OUTPUT,
 };
-use crate::runtime::service::{AwsJson, Response, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

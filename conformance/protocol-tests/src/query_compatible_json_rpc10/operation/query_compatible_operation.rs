@@ -2,7 +2,8 @@
 //! The `QueryCompatibleOperation` operation.
 
 use crate::query_compatible_json_rpc10::error::{CustomCodeError, NoCustomCodeError};
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use std::fmt;

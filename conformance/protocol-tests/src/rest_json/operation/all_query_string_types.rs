@@ -5,7 +5,8 @@
 
 use crate::rest_json::types::FooEnum;
 use crate::rest_json::validation::ALL_QUERY_STRING_TYPES_INPUT;
-use crate::runtime::rest::{Response, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::unmodelled_error;
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{DateTime, Operation, Unit, UnmodelledError};
 use std::collections::BTreeMap;

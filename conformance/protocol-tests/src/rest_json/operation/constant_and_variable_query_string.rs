@@ -5,7 +5,8 @@
 //! string parameters and variable parameters must both be serialized (implementations may need to merge them together).
 
 use crate::rest_json::validation::CONSTANT_AND_VARIABLE_QUERY_STRING_INPUT;
-use crate::runtime::rest::{Response, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::unmodelled_error;
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use std::fmt;

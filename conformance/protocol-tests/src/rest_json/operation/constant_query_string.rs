@@ -6,7 +6,8 @@
 //! should in no way conflict with the label, \`{hello}\`.
 
 use crate::rest_json::validation::CONSTANT_QUERY_STRING_INPUT;
-use crate::runtime::rest::{Response, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::unmodelled_error;
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use std::fmt;

@@ -7,7 +7,8 @@
 use crate::rest_json::validation::{
     CONTENT_TYPE_PARAMETERS_INPUT, CONTENT_TYPE_PARAMETERS_OUTPUT,
 };
-use crate::runtime::rest::{Response, WriteResponse, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

@@ -2,7 +2,8 @@
 //! The `DatetimeOffsets` operation.
 
 use crate::rest_json::validation::DATETIME_OFFSETS_OUTPUT;
-use crate::runtime::rest::{Response, WriteResponse, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{DateTime, Operation, Unit, UnmodelledError};
 use serde::Serialize;

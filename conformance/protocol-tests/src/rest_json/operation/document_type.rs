@@ -4,7 +4,8 @@
 //! This example serializes a document as part of the payload.
 
 use crate::rest_json::validation::DOCUMENT_TYPE_INPUT_OUTPUT;
-use crate::runtime::rest::{Response, WriteResponse, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Document, Operation, UnmodelledError};
 use serde::Serialize;

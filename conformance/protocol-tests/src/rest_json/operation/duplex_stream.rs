@@ -3,7 +3,8 @@
 
 use crate::rest_json::types::EventStream;
 use crate::rest_json::validation::{DUPLEX_STREAM_INPUT, DUPLEX_STREAM_OUTPUT};
-use crate::runtime::rest::{Response, WriteResponse, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

@@ -6,7 +6,10 @@ use crate::rest_json::types::EventStream;
 use crate::rest_json::validation::{
     DUPLEX_STREAM_WITH_INITIAL_MESSAGES_INPUT, DUPLEX_STREAM_WITH_INITIAL_MESSAGES_OUTPUT,
 };
-use crate::runtime::rest::{Response, WriteResponse, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::{
+    WriteResponse, modelled_error, unmodelled_error,
+};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

@@ -8,7 +8,8 @@
 use crate::rest_json::validation::{
     EMPTY_INPUT_AND_EMPTY_OUTPUT_INPUT, EMPTY_INPUT_AND_EMPTY_OUTPUT_OUTPUT,
 };
-use crate::runtime::rest::{Response, WriteResponse, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

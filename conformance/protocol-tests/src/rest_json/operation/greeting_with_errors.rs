@@ -8,7 +8,10 @@
 
 use crate::rest_json::error::{ComplexError, FooError, InvalidGreeting};
 use crate::rest_json::validation::GREETING_WITH_ERRORS_OUTPUT;
-use crate::runtime::rest::{Response, WriteResponse, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::{
+    WriteResponse, modelled_error, unmodelled_error,
+};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use serde::Serialize;

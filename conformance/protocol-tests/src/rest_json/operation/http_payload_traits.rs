@@ -5,7 +5,8 @@
 //! synthesized because the payload is not a structure or a union type.
 
 use crate::rest_json::validation::HTTP_PAYLOAD_TRAITS_INPUT_OUTPUT;
-use crate::runtime::rest::{Response, WriteResponse, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Blob, Operation, UnmodelledError};
 use serde::Serialize;

@@ -4,7 +4,8 @@
 //! This example tests httpQueryParams when no other query parameters exist.
 
 use crate::rest_json::validation::HTTP_QUERY_PARAMS_ONLY_INPUT;
-use crate::runtime::rest::{Response, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::unmodelled_error;
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use std::collections::BTreeMap;

@@ -4,7 +4,8 @@
 //! The example tests how requests serialize different timestamp formats in the URI path.
 
 use crate::rest_json::validation::HTTP_REQUEST_WITH_LABELS_AND_TIMESTAMP_FORMAT_INPUT;
-use crate::runtime::rest::{Response, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::unmodelled_error;
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{DateTime, HttpDate, Operation, Timestamp, Unit, UnmodelledError};
 use std::fmt;

@@ -2,7 +2,8 @@
 //! The `HttpResponseCode` operation.
 
 use crate::rest_json::validation::HTTP_RESPONSE_CODE_OUTPUT;
-use crate::runtime::rest::{Response, WriteResponse, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use serde::Serialize;

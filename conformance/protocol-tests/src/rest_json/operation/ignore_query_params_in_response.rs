@@ -5,7 +5,8 @@
 //! responses if the structure is used in both the request and response.
 
 use crate::rest_json::validation::IGNORE_QUERY_PARAMS_IN_RESPONSE_OUTPUT;
-use crate::runtime::rest::{Response, WriteResponse, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use serde::Serialize;

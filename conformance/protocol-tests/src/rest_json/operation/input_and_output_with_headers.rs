@@ -6,7 +6,8 @@
 
 use crate::rest_json::types::FooEnum;
 use crate::rest_json::validation::INPUT_AND_OUTPUT_WITH_HEADERS_IO;
-use crate::runtime::rest::{Response, WriteResponse, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{HttpDate, Operation, UnmodelledError};
 use serde::Serialize;

@@ -4,7 +4,8 @@
 //! Blobs are base64 encoded
 
 use crate::rest_json::validation::JSON_BLOBS_INPUT_OUTPUT;
-use crate::runtime::rest::{Response, WriteResponse, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Blob, Operation, UnmodelledError};
 use serde::Serialize;

@@ -4,7 +4,8 @@
 //! This example serializes intEnums as top level properties, in lists, sets, and maps.
 
 use crate::rest_json::validation::JSON_INT_ENUMS_INPUT_OUTPUT;
-use crate::runtime::rest::{Response, WriteResponse, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

@@ -5,7 +5,8 @@
 //! various @timestampFormat trait values.
 
 use crate::rest_json::validation::JSON_TIMESTAMPS_INPUT_OUTPUT;
-use crate::runtime::rest::{Response, WriteResponse, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{DateTime, HttpDate, Operation, Timestamp, UnmodelledError};
 use serde::Serialize;

@@ -2,7 +2,8 @@
 //! The `MalformedAcceptWithGenericString` operation.
 
 use crate::rest_json::validation::MALFORMED_ACCEPT_WITH_GENERIC_STRING_OUTPUT;
-use crate::runtime::rest::{Response, WriteResponse, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use serde::Serialize;

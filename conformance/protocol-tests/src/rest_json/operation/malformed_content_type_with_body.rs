@@ -3,7 +3,8 @@
 
 use crate::rest_json::types::GreetingStruct;
 use crate::rest_json::validation::GREETING_STRUCT;
-use crate::runtime::rest::{Response, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::unmodelled_error;
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use std::fmt;

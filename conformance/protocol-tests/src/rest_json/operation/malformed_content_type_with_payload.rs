@@ -2,7 +2,8 @@
 //! The `MalformedContentTypeWithPayload` operation.
 
 use crate::rest_json::validation::MALFORMED_CONTENT_TYPE_WITH_PAYLOAD_INPUT;
-use crate::runtime::rest::{Response, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::unmodelled_error;
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{Blob, Operation, Unit, UnmodelledError};
 use std::fmt;

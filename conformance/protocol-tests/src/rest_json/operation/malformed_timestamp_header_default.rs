@@ -2,7 +2,8 @@
 //! The `MalformedTimestampHeaderDefault` operation.
 
 use crate::rest_json::validation::MALFORMED_TIMESTAMP_HEADER_DEFAULT_INPUT;
-use crate::runtime::rest::{Response, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::unmodelled_error;
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{HttpDate, Operation, Unit, UnmodelledError};
 use std::fmt;

@@ -4,7 +4,8 @@
 //! This example ensures that mediaType strings are base64 encoded in headers.
 
 use crate::rest_json::validation::{MEDIA_TYPE_HEADER_INPUT, MEDIA_TYPE_HEADER_OUTPUT};
-use crate::runtime::rest::{Response, WriteResponse, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

@@ -5,7 +5,8 @@
 //! payload because the operation has no input or output. While this should be rare, code generators
 //! must support this.
 
-use crate::runtime::rest::{Response, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::unmodelled_error;
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use std::fmt;

@@ -5,7 +5,8 @@
 
 use crate::rest_json::types::NullAndEmptyHeadersIo;
 use crate::rest_json::validation::NULL_AND_EMPTY_HEADERS_IO;
-use crate::runtime::rest::{Response, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::unmodelled_error;
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use std::fmt;

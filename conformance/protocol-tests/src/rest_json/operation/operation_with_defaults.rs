@@ -5,7 +5,8 @@ use crate::rest_json::types::{ClientOptionalDefaults, Defaults, TestEnum};
 use crate::rest_json::validation::{
     OPERATION_WITH_DEFAULTS_INPUT, OPERATION_WITH_DEFAULTS_OUTPUT,
 };
-use crate::runtime::rest::{Response, WriteResponse, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Blob, Document, Operation, Timestamp, UnmodelledError};
 use serde::Serialize;

@@ -5,7 +5,8 @@ use crate::rest_json::types::{Dialog, TopLevel};
 use crate::rest_json::validation::{
     OPERATION_WITH_NESTED_STRUCTURE_INPUT, OPERATION_WITH_NESTED_STRUCTURE_OUTPUT,
 };
-use crate::runtime::rest::{Response, WriteResponse, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

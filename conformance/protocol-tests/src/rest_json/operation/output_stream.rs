@@ -4,7 +4,10 @@
 use crate::rest_json::error::ServiceUnavailableError;
 use crate::rest_json::types::EventStream;
 use crate::rest_json::validation::OUTPUT_STREAM_OUTPUT;
-use crate::runtime::rest::{Response, WriteResponse, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::{
+    WriteResponse, modelled_error, unmodelled_error,
+};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use serde::Serialize;

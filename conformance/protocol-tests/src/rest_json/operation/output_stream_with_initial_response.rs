@@ -3,7 +3,8 @@
 
 use crate::rest_json::types::EventStream;
 use crate::rest_json::validation::OUTPUT_STREAM_WITH_INITIAL_RESPONSE_OUTPUT;
-use crate::runtime::rest::{Response, WriteResponse, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use serde::Serialize;

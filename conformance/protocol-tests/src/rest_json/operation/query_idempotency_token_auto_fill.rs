@@ -4,7 +4,8 @@
 //! Automatically adds idempotency tokens.
 
 use crate::rest_json::validation::QUERY_IDEMPOTENCY_TOKEN_AUTO_FILL_INPUT;
-use crate::runtime::rest::{Response, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::unmodelled_error;
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use std::fmt;

@@ -6,7 +6,8 @@
 //! a union type.
 
 use crate::rest_json::validation::STREAMING_TRAITS_REQUIRE_LENGTH_INPUT;
-use crate::runtime::rest::{Response, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::unmodelled_error;
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{ByteStream, Operation, Unit, UnmodelledError};
 use std::fmt;

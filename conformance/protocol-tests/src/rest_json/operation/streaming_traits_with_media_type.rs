@@ -5,7 +5,8 @@
 //! uses a \`@mediaType\` trait on the payload to force a custom content-type to be serialized.
 
 use crate::rest_json::validation::STREAMING_TRAITS_WITH_MEDIA_TYPE_INPUT_OUTPUT;
-use crate::runtime::rest::{Response, WriteResponse, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{ByteStream, Operation, UnmodelledError};
 use serde::Serialize;

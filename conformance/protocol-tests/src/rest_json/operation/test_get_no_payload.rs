@@ -7,7 +7,8 @@
 
 use crate::rest_json::types::TestNoPayloadInputOutput;
 use crate::rest_json::validation::TEST_NO_PAYLOAD_INPUT_OUTPUT;
-use crate::runtime::rest::{Response, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::unmodelled_error;
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use std::fmt;

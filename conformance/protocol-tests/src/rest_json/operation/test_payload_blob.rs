@@ -7,7 +7,8 @@
 //! empty body as an empty JSON document.
 
 use crate::rest_json::validation::TEST_PAYLOAD_BLOB_INPUT_OUTPUT;
-use crate::runtime::rest::{Response, WriteResponse, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Blob, Operation, UnmodelledError};
 use serde::Serialize;

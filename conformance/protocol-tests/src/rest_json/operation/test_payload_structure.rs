@@ -6,7 +6,8 @@
 
 use crate::rest_json::types::PayloadConfig;
 use crate::rest_json::validation::TEST_PAYLOAD_STRUCTURE_INPUT_OUTPUT;
-use crate::runtime::rest::{Response, WriteResponse, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

@@ -4,7 +4,8 @@
 //! This example tests how timestamp request and response headers are serialized.
 
 use crate::rest_json::validation::TIMESTAMP_FORMAT_HEADERS_IO;
-use crate::runtime::rest::{Response, WriteResponse, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{DateTime, HttpDate, Operation, Timestamp, UnmodelledError};
 use serde::Serialize;

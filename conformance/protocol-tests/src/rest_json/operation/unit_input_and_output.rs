@@ -3,7 +3,8 @@
 //!
 //! This test is similar to NoInputAndNoOutput, but uses explicit Unit types.
 
-use crate::runtime::rest::{Response, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::unmodelled_error;
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use std::fmt;

@@ -4,7 +4,8 @@
 use crate::rest_json_validation::error::ValidationException;
 use crate::rest_json_validation::types::{EnumString, EnumUnion};
 use crate::rest_json_validation::validation::MALFORMED_ENUM_INPUT;
-use crate::runtime::rest::{Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::{modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use std::collections::BTreeMap;

@@ -6,7 +6,8 @@ use crate::rest_json_validation::types::{
     FooEnum, FooUnion, GreetingStruct, MissingKeyStructure,
 };
 use crate::rest_json_validation::validation::MALFORMED_UNIQUE_ITEMS_INPUT;
-use crate::runtime::rest::{Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::{modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{
     Blob, DateTime, HttpDate, Operation, Timestamp, Unit, UnmodelledError,

@@ -3,7 +3,8 @@
 
 use crate::rest_json_validation::error::ValidationException;
 use crate::rest_json_validation::validation::SENSITIVE_VALIDATION_INPUT;
-use crate::runtime::rest::{Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::{modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{Operation, Redacted, Unit, UnmodelledError};
 use std::fmt;

@@ -21,7 +21,8 @@ use crate::dynamodb::types::{
 use crate::dynamodb::validation::{
     BATCH_EXECUTE_STATEMENT_INPUT, BATCH_EXECUTE_STATEMENT_OUTPUT,
 };
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

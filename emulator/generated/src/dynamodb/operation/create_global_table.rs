@@ -46,7 +46,8 @@ use crate::dynamodb::error::{
 };
 use crate::dynamodb::types::{GlobalTableDescription, Replica};
 use crate::dynamodb::validation::{CREATE_GLOBAL_TABLE_INPUT, CREATE_GLOBAL_TABLE_OUTPUT};
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

@@ -27,7 +27,8 @@ use crate::dynamodb::types::{
     StreamSpecification, TableClass, TableDescription, Tag, WarmThroughput,
 };
 use crate::dynamodb::validation::{CREATE_TABLE_INPUT, CREATE_TABLE_OUTPUT};
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

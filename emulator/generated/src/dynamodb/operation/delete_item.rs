@@ -25,7 +25,8 @@ use crate::dynamodb::types::{
     ReturnValue, ReturnValuesOnConditionCheckFailure,
 };
 use crate::dynamodb::validation::{DELETE_ITEM_INPUT, DELETE_ITEM_OUTPUT};
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

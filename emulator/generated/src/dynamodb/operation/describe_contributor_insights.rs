@@ -8,7 +8,8 @@ use crate::dynamodb::types::{ContributorInsightsStatus, FailureException};
 use crate::dynamodb::validation::{
     DESCRIBE_CONTRIBUTOR_INSIGHTS_INPUT, DESCRIBE_CONTRIBUTOR_INSIGHTS_OUTPUT,
 };
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use serde::Serialize;

@@ -8,7 +8,8 @@ use crate::dynamodb::types::Endpoint;
 use crate::dynamodb::validation::{
     DESCRIBE_ENDPOINTS_REQUEST, DESCRIBE_ENDPOINTS_RESPONSE,
 };
-use crate::runtime::service::{AwsJson, Response, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

@@ -8,7 +8,8 @@ use crate::dynamodb::error::{
 };
 use crate::dynamodb::types::ExportDescription;
 use crate::dynamodb::validation::{DESCRIBE_EXPORT_INPUT, DESCRIBE_EXPORT_OUTPUT};
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

@@ -19,7 +19,8 @@ use crate::dynamodb::types::GlobalTableDescription;
 use crate::dynamodb::validation::{
     DESCRIBE_GLOBAL_TABLE_INPUT, DESCRIBE_GLOBAL_TABLE_OUTPUT,
 };
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

@@ -6,7 +6,8 @@
 use crate::dynamodb::error::ImportNotFoundException;
 use crate::dynamodb::types::ImportTableDescription;
 use crate::dynamodb::validation::{DESCRIBE_IMPORT_INPUT, DESCRIBE_IMPORT_OUTPUT};
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

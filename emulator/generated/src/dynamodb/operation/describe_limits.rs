@@ -48,7 +48,8 @@
 
 use crate::dynamodb::error::{InternalServerError, InvalidEndpointException};
 use crate::dynamodb::validation::{DESCRIBE_LIMITS_INPUT, DESCRIBE_LIMITS_OUTPUT};
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

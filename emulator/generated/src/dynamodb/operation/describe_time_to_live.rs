@@ -10,7 +10,8 @@ use crate::dynamodb::types::TimeToLiveDescription;
 use crate::dynamodb::validation::{
     DESCRIBE_TIME_TO_LIVE_INPUT, DESCRIBE_TIME_TO_LIVE_OUTPUT,
 };
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

@@ -14,7 +14,8 @@ use crate::dynamodb::types::{
 use crate::dynamodb::validation::{
     KINESIS_STREAMING_DESTINATION_INPUT, KINESIS_STREAMING_DESTINATION_OUTPUT,
 };
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use std::fmt;

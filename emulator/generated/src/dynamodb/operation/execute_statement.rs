@@ -24,7 +24,8 @@ use crate::dynamodb::types::{
     ReturnValuesOnConditionCheckFailure,
 };
 use crate::dynamodb::validation::{EXECUTE_STATEMENT_INPUT, EXECUTE_STATEMENT_OUTPUT};
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

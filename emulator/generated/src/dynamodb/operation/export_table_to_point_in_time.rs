@@ -16,7 +16,8 @@ use crate::dynamodb::types::{
 use crate::dynamodb::validation::{
     EXPORT_TABLE_TO_POINT_IN_TIME_INPUT, EXPORT_TABLE_TO_POINT_IN_TIME_OUTPUT,
 };
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use serde::Serialize;

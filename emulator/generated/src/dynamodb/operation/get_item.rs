@@ -17,7 +17,8 @@ use crate::dynamodb::error::{
 };
 use crate::dynamodb::types::{AttributeValue, ConsumedCapacity, ReturnConsumedCapacity};
 use crate::dynamodb::validation::{GET_ITEM_INPUT, GET_ITEM_OUTPUT};
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

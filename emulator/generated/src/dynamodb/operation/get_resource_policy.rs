@@ -30,7 +30,8 @@ use crate::dynamodb::error::{
     ResourceNotFoundException,
 };
 use crate::dynamodb::validation::{GET_RESOURCE_POLICY_INPUT, GET_RESOURCE_POLICY_OUTPUT};
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

@@ -11,7 +11,8 @@ use crate::dynamodb::types::{
     S3BucketSource, TableCreationParameters,
 };
 use crate::dynamodb::validation::{IMPORT_TABLE_INPUT, IMPORT_TABLE_OUTPUT};
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

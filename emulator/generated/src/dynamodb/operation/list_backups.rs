@@ -17,7 +17,8 @@
 use crate::dynamodb::error::{InternalServerError, InvalidEndpointException};
 use crate::dynamodb::types::{BackupSummary, BackupTypeFilter};
 use crate::dynamodb::validation::{LIST_BACKUPS_INPUT, LIST_BACKUPS_OUTPUT};
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use serde::Serialize;

@@ -6,7 +6,8 @@
 use crate::dynamodb::error::LimitExceededException;
 use crate::dynamodb::types::ImportSummary;
 use crate::dynamodb::validation::{LIST_IMPORTS_INPUT, LIST_IMPORTS_OUTPUT};
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

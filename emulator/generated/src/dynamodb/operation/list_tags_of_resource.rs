@@ -14,7 +14,8 @@ use crate::dynamodb::types::Tag;
 use crate::dynamodb::validation::{
     LIST_TAGS_OF_RESOURCE_INPUT, LIST_TAGS_OF_RESOURCE_OUTPUT,
 };
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

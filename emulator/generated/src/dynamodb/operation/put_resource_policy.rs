@@ -20,7 +20,8 @@ use crate::dynamodb::error::{
     PolicyNotFoundException, ResourceInUseException, ResourceNotFoundException,
 };
 use crate::dynamodb::validation::{PUT_RESOURCE_POLICY_INPUT, PUT_RESOURCE_POLICY_OUTPUT};
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

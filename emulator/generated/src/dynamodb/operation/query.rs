@@ -53,7 +53,8 @@ use crate::dynamodb::types::{
     ReturnConsumedCapacity, Select,
 };
 use crate::dynamodb::validation::{QUERY_INPUT, QUERY_OUTPUT};
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

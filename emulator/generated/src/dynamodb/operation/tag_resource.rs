@@ -22,7 +22,8 @@ use crate::dynamodb::error::{
 };
 use crate::dynamodb::types::Tag;
 use crate::dynamodb::validation::TAG_RESOURCE_INPUT;
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use std::fmt;

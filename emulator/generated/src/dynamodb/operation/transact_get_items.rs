@@ -24,7 +24,8 @@ use crate::dynamodb::types::{
     ConsumedCapacity, ItemResponse, ReturnConsumedCapacity, TransactGetItem,
 };
 use crate::dynamodb::validation::{TRANSACT_GET_ITEMS_INPUT, TRANSACT_GET_ITEMS_OUTPUT};
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

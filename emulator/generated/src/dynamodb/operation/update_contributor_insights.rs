@@ -13,7 +13,8 @@ use crate::dynamodb::types::{ContributorInsightsAction, ContributorInsightsStatu
 use crate::dynamodb::validation::{
     UPDATE_CONTRIBUTOR_INSIGHTS_INPUT, UPDATE_CONTRIBUTOR_INSIGHTS_OUTPUT,
 };
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

@@ -16,7 +16,8 @@ use crate::dynamodb::types::{
 use crate::dynamodb::validation::{
     UPDATE_TABLE_REPLICA_AUTO_SCALING_INPUT, UPDATE_TABLE_REPLICA_AUTO_SCALING_OUTPUT,
 };
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

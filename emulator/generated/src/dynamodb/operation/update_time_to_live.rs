@@ -31,7 +31,8 @@ use crate::dynamodb::error::{
 };
 use crate::dynamodb::types::TimeToLiveSpecification;
 use crate::dynamodb::validation::{UPDATE_TIME_TO_LIVE_INPUT, UPDATE_TIME_TO_LIVE_OUTPUT};
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

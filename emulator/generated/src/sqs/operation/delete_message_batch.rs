@@ -7,7 +7,8 @@
 //! > **Important:** Because the batch request can result in a combination of successful and unsuccessful actions,
 //! > you should check for batch errors even when the call returns an HTTP status code of `200`.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{

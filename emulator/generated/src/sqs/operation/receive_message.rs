@@ -33,7 +33,8 @@
 //! > **Note:** In the future, new attributes might be added. If you write code that calls this action, we
 //! > recommend that you structure your code so that it can handle new attributes gracefully.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{

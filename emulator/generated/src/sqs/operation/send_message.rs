@@ -12,7 +12,8 @@
 //! > characters. Instead, it replaces those invalid characters with `U+FFFD` before storing the
 //! > message in the queue, as long as the message body contains at least one valid character.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{

@@ -15,7 +15,8 @@
 //! > - To remove the ability to change queue permissions, you must deny permission to the `AddPermission`, `RemovePermission`,
 //! >   and `SetQueueAttributes` actions in your IAM policy.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use crate::sqs::error::{

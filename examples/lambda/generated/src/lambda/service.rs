@@ -42,17 +42,16 @@ use crate::lambda::validation::{
     LIST_FUNCTIONS_REQUEST, LIST_TAGS_REQUEST, TAG_RESOURCE_REQUEST,
     UNTAG_RESOURCE_REQUEST, UPDATE_ALIAS_REQUEST, UPDATE_FUNCTION_CONFIGURATION_REQUEST,
 };
-use crate::runtime::Unit;
 use crate::runtime::context::RequestContext;
 use crate::runtime::http::{
-    BoxError, HttpBody, HttpResponse, Request, ResponseFuture, Service,
+    BoxError, HttpBody, HttpResponse, Request, ResponseFuture, Service, call,
 };
-use crate::runtime::rest::{
-    Bound, HttpInput, Location, Operation, Response, RestRouter, RoutedRequest, Router,
-    UriPattern, call, empty_response, internal_failure, output_response,
-    rejection_response,
+use crate::runtime::protocol::rest_json::{
+    Bound, Dispatch, HttpInput, Location, Operation, RoutedRequest, Routes, UriPattern,
+    empty_response, handle, internal_failure, output_response, rejection_response,
 };
-use crate::runtime::service::not_implemented;
+use crate::runtime::protocol::{Response, Serve};
+use crate::runtime::{Unit, not_implemented};
 use std::clone::Clone;
 use std::convert::{Infallible, Into};
 use std::sync::{Arc, OnceLock};
@@ -355,6 +354,34 @@ pub trait AwsGirApiService: Send + Sync + 'static {
         Output = Result<FunctionConfiguration, UpdateFunctionConfigurationError>,
     > + Send {
         async { Err(not_implemented("UpdateFunctionConfiguration")) }
+    }
+}
+
+/// Routes restJson1 requests, by method and path, to an implementation of [`AwsGirApiService`].
+///
+/// It reads each request's labels, query string, headers and body into the operation's input, validates it against the model, calls the method and writes the result to the response's status, headers and body. A request no route matches is an `UnknownOperationException` (404, or 405 where another method has the path); a malformed one a `SerializationException`, an invalid one a `ValidationException`, a wrong `Content-Type` or `Accept` 415 or 406, and a panicking method an `InternalFailure`. It is a `tower::Service` over `http::Request`s, cheap to clone (clones share the service).
+#[derive(Debug)]
+pub struct AwsGirApiServiceRouter<S> {
+    service: Arc<S>,
+}
+
+impl<S> Clone for AwsGirApiServiceRouter<S> {
+    fn clone(&self) -> Self {
+        Self {
+            service: self.service.clone(),
+        }
+    }
+}
+
+impl<S: AwsGirApiService> AwsGirApiServiceRouter<S> {
+    /// A router over `service`.
+    pub fn new(service: S) -> Self {
+        Self { service: Arc::new(service) }
+    }
+
+    /// The service requests are routed to.
+    pub fn service(&self) -> &S {
+        &self.service
     }
 }
 
@@ -675,8 +702,8 @@ static OPERATIONS: [Operation; 15] = [
 ];
 
 /// The routes of the service's operations, built on first use.
-fn routes() -> &'static Router<&'static Operation> {
-    static ROUTES: OnceLock<Router<&'static Operation>> = OnceLock::new();
+fn routes() -> &'static Routes<&'static Operation> {
+    static ROUTES: OnceLock<Routes<&'static Operation>> = OnceLock::new();
     ROUTES
         .get_or_init(|| {
             let route = |method: &'static str, uri: &str, index: usize| {
@@ -685,7 +712,7 @@ fn routes() -> &'static Router<&'static Operation> {
                     .expect("the generator checked every URI pattern");
                 (method, pattern, &OPERATIONS[index])
             };
-            Router::new([
+            Routes::new([
                     route("POST", "/2015-03-31/functions/{FunctionName}/aliases", 0),
                     route("POST", "/2015-03-31/functions", 1),
                     route(
@@ -726,40 +753,12 @@ fn routes() -> &'static Router<&'static Operation> {
         })
 }
 
-/// Routes restJson1 requests, by method and path, to an implementation of [`AwsGirApiService`].
-///
-/// It reads each request's labels, query string, headers and body into the operation's input, validates it against the model, calls the method and writes the result to the response's status, headers and body. A request no route matches is an `UnknownOperationException` (404, or 405 where another method has the path); a malformed one a `SerializationException`, an invalid one a `ValidationException`, a wrong `Content-Type` or `Accept` 415 or 406, and a panicking method an `InternalFailure`. It is a `tower::Service` over `http::Request`s, cheap to clone (clones share the service).
-#[derive(Debug)]
-pub struct AwsGirApiServiceRouter<S> {
-    service: Arc<S>,
-}
-
-impl<S> Clone for AwsGirApiServiceRouter<S> {
-    fn clone(&self) -> Self {
-        Self {
-            service: self.service.clone(),
-        }
-    }
-}
-
-impl<S: AwsGirApiService> AwsGirApiServiceRouter<S> {
-    /// A router over `service`.
-    pub fn new(service: S) -> Self {
-        Self { service: Arc::new(service) }
-    }
-
-    /// The service requests are routed to.
-    pub fn service(&self) -> &S {
-        &self.service
-    }
-}
-
-impl<S: AwsGirApiService> RestRouter for AwsGirApiServiceRouter<S> {
+impl<S: AwsGirApiService> Dispatch for AwsGirApiServiceRouter<S> {
     fn service_name(&self) -> &'static str {
         "AWSGirApiService"
     }
 
-    fn routes(&self) -> &'static Router<&'static Operation> {
+    fn routes(&self) -> &'static Routes<&'static Operation> {
         routes()
     }
 
@@ -964,6 +963,17 @@ impl<S: AwsGirApiService> RestRouter for AwsGirApiServiceRouter<S> {
             }
             _ => internal_failure(),
         }
+    }
+}
+
+impl<S: AwsGirApiService> Serve for AwsGirApiServiceRouter<S> {
+    fn serve<B>(&self, request: Request<B>) -> impl Future<Output = HttpResponse> + Send
+    where
+        B: HttpBody + Send + 'static,
+        B::Data: Send,
+        B::Error: Into<BoxError>,
+    {
+        handle(self, request)
     }
 }
 

@@ -63,7 +63,8 @@ use crate::lambda::types::{
     Runtime, SnapStart, TracingConfig, VpcConfig,
 };
 use crate::lambda::validation::{CREATE_FUNCTION_REQUEST, FUNCTION_CONFIGURATION};
-use crate::runtime::rest::{Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::{modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use std::collections::BTreeMap;

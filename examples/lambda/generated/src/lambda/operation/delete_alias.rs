@@ -8,7 +8,8 @@ use crate::lambda::error::{
     TooManyRequestsException,
 };
 use crate::lambda::validation::DELETE_ALIAS_REQUEST;
-use crate::runtime::rest::{Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::{modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use std::fmt;

@@ -14,7 +14,8 @@ use crate::lambda::error::{
     ServiceException, TooManyRequestsException,
 };
 use crate::lambda::validation::DELETE_FUNCTION_REQUEST;
-use crate::runtime::rest::{Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::{modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use std::fmt;

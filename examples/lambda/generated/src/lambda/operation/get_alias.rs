@@ -9,7 +9,8 @@ use crate::lambda::error::{
 };
 use crate::lambda::types::AliasConfiguration;
 use crate::lambda::validation::{ALIAS_CONFIGURATION, GET_ALIAS_REQUEST};
-use crate::runtime::rest::{Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::{modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use std::fmt;

@@ -13,7 +13,10 @@ use crate::lambda::types::{
     Concurrency, FunctionCodeLocation, FunctionConfiguration, TagsError,
 };
 use crate::lambda::validation::{GET_FUNCTION_REQUEST, GET_FUNCTION_RESPONSE};
-use crate::runtime::rest::{Response, WriteResponse, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::{
+    WriteResponse, modelled_error, unmodelled_error,
+};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

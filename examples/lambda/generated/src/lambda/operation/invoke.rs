@@ -50,7 +50,10 @@ use crate::lambda::error::{
 };
 use crate::lambda::types::{InvocationType, LogType};
 use crate::lambda::validation::{INVOCATION_REQUEST, INVOCATION_RESPONSE};
-use crate::runtime::rest::{Response, WriteResponse, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::{
+    WriteResponse, modelled_error, unmodelled_error,
+};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Blob, Operation, Redacted, UnmodelledError};
 use serde::Serialize;

@@ -10,7 +10,10 @@ use crate::lambda::error::{
 };
 use crate::lambda::types::AliasConfiguration;
 use crate::lambda::validation::{LIST_ALIASES_REQUEST, LIST_ALIASES_RESPONSE};
-use crate::runtime::rest::{Response, WriteResponse, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::{
+    WriteResponse, modelled_error, unmodelled_error,
+};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

@@ -16,7 +16,10 @@ use crate::lambda::error::{
 };
 use crate::lambda::types::{FunctionConfiguration, FunctionVersion};
 use crate::lambda::validation::{LIST_FUNCTIONS_REQUEST, LIST_FUNCTIONS_RESPONSE};
-use crate::runtime::rest::{Response, WriteResponse, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::{
+    WriteResponse, modelled_error, unmodelled_error,
+};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

@@ -9,7 +9,10 @@ use crate::lambda::error::{
     TooManyRequestsException,
 };
 use crate::lambda::validation::{LIST_TAGS_REQUEST, LIST_TAGS_RESPONSE};
-use crate::runtime::rest::{Response, WriteResponse, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::{
+    WriteResponse, modelled_error, unmodelled_error,
+};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

@@ -31,7 +31,8 @@ use crate::lambda::types::{
 use crate::lambda::validation::{
     FUNCTION_CONFIGURATION, UPDATE_FUNCTION_CONFIGURATION_REQUEST,
 };
-use crate::runtime::rest::{Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::rest_json::{modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use std::fmt;

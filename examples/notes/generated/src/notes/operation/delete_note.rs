@@ -5,7 +5,8 @@
 
 use crate::notes::error::NoteNotFound;
 use crate::notes::validation::{DELETE_NOTE_INPUT, DELETE_NOTE_OUTPUT};
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

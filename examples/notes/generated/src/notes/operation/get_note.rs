@@ -6,7 +6,8 @@
 use crate::notes::error::NoteNotFound;
 use crate::notes::types::Note;
 use crate::notes::validation::{GET_NOTE_INPUT, GET_NOTE_OUTPUT};
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

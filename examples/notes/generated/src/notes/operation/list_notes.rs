@@ -5,7 +5,8 @@
 
 use crate::notes::types::Note;
 use crate::notes::validation::{LIST_NOTES_INPUT, LIST_NOTES_OUTPUT};
-use crate::runtime::service::{AwsJson, Response, unmodelled_error};
+use crate::runtime::protocol::Response;
+use crate::runtime::protocol::aws_json::{AwsJson, unmodelled_error};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use serde::Serialize;

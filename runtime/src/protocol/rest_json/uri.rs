@@ -9,7 +9,7 @@ use super::decode::percent_decode;
 /// labels, then optionally a query string of literals.
 ///
 /// ```
-/// use awsgen_runtime::rest::{Segment, UriPattern};
+/// use awsgen_runtime::protocol::rest_json::{Segment, UriPattern};
 ///
 /// let pattern: UriPattern = "/ConstantQueryString/{hello}?foo=bar&hello".parse().unwrap();
 /// assert_eq!(pattern.segments(), [Segment::Literal("ConstantQueryString".into()), Segment::Label("hello".into())]);

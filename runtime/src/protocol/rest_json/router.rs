@@ -1,7 +1,7 @@
-//! restJson1 request handling that every generated router shares: routing
-//! by method and path ([`super::Router`]), the checks of the request's
-//! head the protocol asks for (`Content-Type`, `Accept`), reading the body,
-//! and panic containment. Generated routers implement [`RestRouter`].
+//! [`Dispatch`], what a generated restJson1 router implements, and
+//! [`handle`], which serves one HTTP request with it: routing by method and
+//! path ([`super::Routes`]), the checks of the request's head the protocol
+//! asks for (`Content-Type`, `Accept`), reading the body, and the call.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -10,11 +10,12 @@ use http::header::{ACCEPT, CONTENT_TYPE};
 use tracing::Instrument;
 
 use super::request::{Head, HttpInput, Location, head_document_in_place, payload_in_place};
-use super::response::{Response, error_with_message, internal_failure};
-use super::{RouteError, Router};
+use super::response::error_with_message;
+use super::{RestJson, RouteError, Routes};
 use crate::ByteStream;
 use crate::context::{RequestContext, RequestId};
 use crate::http::{BoxError, HttpResponse, ResponseFuture};
+use crate::protocol::{Response, contain_panics};
 use crate::validate::{self, ReadHttp, Rejection, Structure};
 
 /// What the runtime knows of an operation before it is called.
@@ -82,12 +83,12 @@ impl RoutedRequest {
 }
 
 /// A generated restJson1 router: its routes, and the call of an operation.
-pub trait RestRouter: Clone + Send + Sync + 'static {
+pub trait Dispatch: Clone + Send + Sync + 'static {
     /// The service's name, for logs.
     fn service_name(&self) -> &'static str;
 
     /// The service's routes, built once.
-    fn routes(&self) -> &'static Router<&'static Operation>;
+    fn routes(&self) -> &'static Routes<&'static Operation>;
 
     /// Whether the body of a request for `operation` may come gzipped
     /// (`Content-Encoding: gzip`): the operation has `@requestCompression`
@@ -105,7 +106,8 @@ pub trait RestRouter: Clone + Send + Sync + 'static {
         None
     }
 
-    /// Calls `operation` with `request`; never panics (see [`contain_panics`]).
+    /// Calls `operation` with `request` (its panics are contained by
+    /// [`handle`]).
     fn call_operation(
         &self,
         context: RequestContext,
@@ -123,7 +125,7 @@ pub trait RestRouter: Clone + Send + Sync + 'static {
 /// carries `x-amzn-requestid`. Never panics.
 pub async fn handle<R, B>(router: &R, request: http::Request<B>) -> HttpResponse
 where
-    R: RestRouter,
+    R: Dispatch,
     B: http_body::Body + Send + 'static,
     B::Data: Send,
     B::Error: Into<BoxError>,
@@ -141,12 +143,12 @@ where
         let hosts_set = parts.extensions.get::<crate::http::AllowedHosts>().is_some();
         if hosts_set || parts.headers.contains_key(http::header::HOST) {
             if let Err(refusal) = crate::http::check_host(&parts) {
-                return error_with_message(refusal.status(), refusal.type_name(), refusal.message());
+                return refusal.response(RestJson);
             }
         }
         #[cfg(feature = "sigv4")]
         if let Some(refusal) = crate::sigv4::wrong_service(&parts, router.signing_name()) {
-            return refusal.rest_response();
+            return refusal.response(RestJson);
         }
         let found = match routed {
             Ok(found) => found,
@@ -167,24 +169,24 @@ where
             crate::http::streamed(&parts);
             (Vec::new(), Some(ByteStream::from_body(crate::http::bytes_body(body))))
         } else {
-            match crate::http::read_rest_body(&parts, body).await {
+            match crate::http::read_limited(&parts, body).await {
                 Ok(body) if coding == crate::http::Coding::Gzip => match crate::http::gunzip_body(&parts, &body) {
                     Ok(body) => (body, None),
-                    Err(refusal) => return refusal.rest_json(),
+                    Err(refusal) => return refusal.response(RestJson),
                 },
                 Ok(body) => (body, None),
-                Err(refusal) => return refusal,
+                Err(refusal) => return refusal.response(RestJson),
             }
         };
         let context = RequestContext::new(request_id.clone(), parts.headers, parts.extensions);
         let request = RoutedRequest { labels, query, body, stream };
-        let response = contain_panics(router.call_operation(context, operation, request)).await;
+        let response = contain_panics(RestJson, router.call_operation(context, operation, request)).await;
         tracing::debug!(status = response.status, "answered");
         response
     }
     .instrument(span)
     .await;
-    crate::http::with_id(response.into_http(), &request_id)
+    crate::http::with_id(response.into_http(RestJson), &request_id)
 }
 
 /// Whether `operation` binds `Content-Encoding` to an input member, which
@@ -263,38 +265,16 @@ fn unsupported(text: &str) -> Response {
     error_with_message(415, "UnsupportedMediaTypeException", text)
 }
 
-/// Runs `handle`; a panic becomes `InternalFailure`, and the server goes on.
-pub async fn contain_panics<F: Future<Output = Response>>(handle: F) -> Response {
-    match crate::service::catch_panic(handle).await {
-        Ok(response) => response,
-        Err(what) => {
-            tracing::error!(panic = what, "the handler panicked; answered InternalFailure");
-            internal_failure()
-        }
-    }
-}
-
-/// [`handle`] as a `tower::Service::call` future, for generated routers.
-pub fn call<R, B>(router: R, request: http::Request<B>) -> ResponseFuture
-where
-    R: RestRouter,
-    B: http_body::Body + Send + 'static,
-    B::Data: Send,
-    B::Error: Into<BoxError>,
-{
-    Box::pin(async move { Ok(handle(&router, request).await) })
-}
-
-/// [`RestRouter`] with boxed futures, so that routers of different types
+/// [`Dispatch`] with boxed futures, so that routers of different types
 /// can share a list ([`crate::http::Services`]).
-pub(crate) trait DynRestRouter: Send + Sync + 'static {
-    fn routes_dyn(&self) -> &'static Router<&'static Operation>;
+pub(crate) trait DynDispatch: Send + Sync + 'static {
+    fn routes_dyn(&self) -> &'static Routes<&'static Operation>;
     fn service_name_dyn(&self) -> &'static str;
     fn handle_boxed(&self, request: http::Request<ByteStream>) -> ResponseFuture;
 }
 
-impl<R: RestRouter> DynRestRouter for R {
-    fn routes_dyn(&self) -> &'static Router<&'static Operation> {
+impl<R: Dispatch> DynDispatch for R {
+    fn routes_dyn(&self) -> &'static Routes<&'static Operation> {
         self.routes()
     }
 
@@ -303,17 +283,18 @@ impl<R: RestRouter> DynRestRouter for R {
     }
 
     fn handle_boxed(&self, request: http::Request<ByteStream>) -> ResponseFuture {
-        call(self.clone(), request)
+        let router = self.clone();
+        Box::pin(async move { Ok(handle(&router, request).await) })
     }
 }
 
-/// A shared [`DynRestRouter`].
-pub(crate) type SharedRestRouter = Arc<dyn DynRestRouter>;
+/// A shared [`DynDispatch`].
+pub(crate) type SharedDispatch = Arc<dyn DynDispatch>;
 
 #[cfg(test)]
 mod tests {
+    use super::super::Bound;
     use super::*;
-    use crate::rest::Bound;
 
     static JSON_INPUT: HttpInput = HttpInput { bound: &[], content_type: Some("application/json") };
     static BLOB_INPUT: HttpInput =
@@ -424,14 +405,14 @@ mod tests {
 
     static PING: Operation = Operation { name: "Ping", index: 0, input: &NO_INPUT, output: None, streaming: false };
 
-    impl RestRouter for Ping {
+    impl Dispatch for Ping {
         fn service_name(&self) -> &'static str {
             "Ping"
         }
 
-        fn routes(&self) -> &'static Router<&'static Operation> {
-            static ROUTES: std::sync::OnceLock<Router<&'static Operation>> = std::sync::OnceLock::new();
-            ROUTES.get_or_init(|| Router::new([("GET", "/ping".parse().unwrap(), &PING)]).unwrap())
+        fn routes(&self) -> &'static Routes<&'static Operation> {
+            static ROUTES: std::sync::OnceLock<Routes<&'static Operation>> = std::sync::OnceLock::new();
+            ROUTES.get_or_init(|| Routes::new([("GET", "/ping".parse().unwrap(), &PING)]).unwrap())
         }
 
         async fn call_operation(&self, _: RequestContext, _: &'static Operation, _: RoutedRequest) -> Response {
@@ -479,15 +460,15 @@ mod tests {
     #[derive(Clone)]
     struct Lengths;
 
-    impl RestRouter for Lengths {
+    impl Dispatch for Lengths {
         fn service_name(&self) -> &'static str {
             "Lengths"
         }
 
-        fn routes(&self) -> &'static Router<&'static Operation> {
-            static ROUTES: std::sync::OnceLock<Router<&'static Operation>> = std::sync::OnceLock::new();
+        fn routes(&self) -> &'static Routes<&'static Operation> {
+            static ROUTES: std::sync::OnceLock<Routes<&'static Operation>> = std::sync::OnceLock::new();
             ROUTES.get_or_init(|| {
-                Router::new([
+                Routes::new([
                     ("POST", "/plain".parse().unwrap(), &BLOB),
                     ("POST", "/gzipped".parse().unwrap(), &GZIPPED),
                 ])

@@ -1,4 +1,4 @@
-//! [`Router`]: a request's method, path and query to the entry whose
+//! [`Routes`]: a request's method, path and query to the entry whose
 //! [`UriPattern`] matches it best.
 
 use std::borrow::Cow;
@@ -12,7 +12,7 @@ use super::uri::{QueryLiteral, Segment, UriPattern};
 /// Routes requests by HTTP method, path and query string to the entries it
 /// was built from, as the module documentation describes.
 #[derive(Clone)]
-pub struct Router<T> {
+pub struct Routes<T> {
     routes: Vec<Route<T>>,
     /// One tree per method, sorted by method.
     trees: Vec<(Box<str>, Node)>,
@@ -50,7 +50,7 @@ struct Greedy {
     tail_lengths: Vec<usize>,
 }
 
-/// A request that a [`Router`] matched.
+/// A request that a [`Routes`] matched.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Match<'r, T> {
     /// The entry the request goes to.
@@ -72,7 +72,7 @@ impl<T> Match<'_, T> {
     }
 }
 
-/// Why a [`Router`] has no entry for a request.
+/// Why a [`Routes`] has no entry for a request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RouteError {
     /// No pattern matches the path and query string, whatever the method:
@@ -118,7 +118,7 @@ impl fmt::Display for RouteError {
 
 impl std::error::Error for RouteError {}
 
-/// Why [`Router::new`] refused its entries.
+/// Why [`Routes::new`] refused its entries.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum BuildError {
     /// Two entries with the same method whose patterns match the same
@@ -158,13 +158,13 @@ impl fmt::Display for BuildError {
 
 impl std::error::Error for BuildError {}
 
-impl<T> Router<T> {
+impl<T> Routes<T> {
     /// A router of `entries`: each a method (matched case-sensitively, as
     /// RFC 9110 has it: `GET`, not `get`), a pattern and what requests that
     /// match them go to. Refuses two entries that conflict, and a method that
     /// is not an HTTP token.
     pub fn new<M: AsRef<str>>(entries: impl IntoIterator<Item = (M, UriPattern, T)>) -> Result<Self, BuildError> {
-        let mut router = Router { routes: Vec::new(), trees: Vec::new() };
+        let mut router = Routes { routes: Vec::new(), trees: Vec::new() };
         for (method, pattern, value) in entries {
             let method = method.as_ref();
             if method.is_empty() || !method.bytes().all(is_tchar) {
@@ -322,7 +322,7 @@ impl<T> Router<T> {
     }
 }
 
-impl<T: fmt::Debug> fmt::Debug for Router<T> {
+impl<T: fmt::Debug> fmt::Debug for Routes<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list()
             .entries(self.routes.iter().map(|route| (&route.method, route.pattern.as_str(), &route.value)))

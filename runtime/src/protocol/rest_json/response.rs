@@ -5,28 +5,17 @@
 use std::collections::BTreeMap;
 
 use bytes::Bytes;
-use http::header::{CONTENT_TYPE, HeaderName, HeaderValue};
-use http::{HeaderMap, StatusCode};
+use http::header::{CONTENT_TYPE, HeaderValue};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use super::RestJson;
+use crate::protocol::{Protocol, Response};
 use crate::validate::Rejection;
 use crate::{Blob, ByteStream, DateTime, ErrorShape, HttpDate, Timestamp, UnmodelledError};
 
 /// The media type of JSON documents.
 pub const JSON: &str = "application/json";
-
-/// A restJson1 response being written by a generated
-/// [`WriteResponse`] impl.
-#[derive(Debug)]
-pub struct Response {
-    pub status: u16,
-    pub headers: HeaderMap,
-    pub body: ByteStream,
-    /// Why the response could not be written as the output asks (a header
-    /// value no header can hold, say): it is sent as an `InternalFailure`.
-    failure: Option<String>,
-}
 
 /// A value that can be written to a restJson1 response: an operation's
 /// output or error structure. Generated for each.
@@ -136,12 +125,8 @@ impl<T: HeaderText> HeaderText for Box<T> {
     }
 }
 
+/// What generated [`WriteResponse`] impls write restJson1 responses with.
 impl Response {
-    /// An empty response with `status`.
-    pub fn new(status: u16) -> Self {
-        Response { status, headers: HeaderMap::new(), body: ByteStream::empty(), failure: None }
-    }
-
     /// Sets the status (`@httpResponseCode`); 0, a defaulted member left
     /// unset, keeps the operation's, and any other number that is not a
     /// status code makes the response an `InternalFailure`.
@@ -152,27 +137,6 @@ impl Response {
         match u16::try_from(code).ok().filter(|code| (100..=999).contains(code)) {
             Some(code) => self.status = code,
             None => self.fail(format!("{code} is not an HTTP status code")),
-        }
-    }
-
-    fn fail(&mut self, why: String) {
-        self.failure.get_or_insert(why);
-    }
-
-    /// Adds a header; text no header can hold fails the response.
-    fn insert(&mut self, name: &str, text: String, append: bool) {
-        let name = match HeaderName::try_from(name) {
-            Ok(name) => name,
-            Err(_) => return self.fail(format!("{name:?} is not a header name")),
-        };
-        match HeaderValue::try_from(text) {
-            Ok(value) if append => {
-                self.headers.append(name, value);
-            }
-            Ok(value) => {
-                self.headers.insert(name, value);
-            }
-            Err(_) => self.fail(format!("the value of header {name} is not header text")),
         }
     }
 
@@ -243,28 +207,6 @@ impl Response {
         self.headers.insert(CONTENT_TYPE, HeaderValue::from_static(media_type));
         self.body = value;
     }
-
-    fn set_body(&mut self, media_type: &'static str, bytes: Bytes) {
-        self.headers.insert(CONTENT_TYPE, HeaderValue::from_static(media_type));
-        self.body = ByteStream::from(bytes);
-    }
-
-    /// The response as HTTP (an `InternalFailure` if it failed).
-    pub fn into_http(self) -> http::Response<ByteStream> {
-        if let Some(why) = self.failure {
-            tracing::error!(why, "the response could not be written; answered InternalFailure");
-            return internal_failure().into_http();
-        }
-        let length = self.body.exact_len();
-        let mut http = http::Response::new(self.body);
-        *http.status_mut() = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        *http.headers_mut() = self.headers;
-        // A body whose length is known says it (a stream does not).
-        if let Some(length) = length {
-            http.headers_mut().insert(http::header::CONTENT_LENGTH, HeaderValue::from(length));
-        }
-        http
-    }
 }
 
 /// A successful response: the operation's `code` and `output`.
@@ -325,5 +267,5 @@ pub fn rejection_response(rejection: Rejection) -> Response {
 
 /// `InternalFailure`: the handler failed in a way the model does not describe.
 pub fn internal_failure() -> Response {
-    error_with_message(500, "InternalFailure", "the server failed to handle the request")
+    RestJson.internal_failure()
 }

@@ -7,15 +7,15 @@ fn pattern(text: &str) -> UriPattern {
     UriPattern::parse(text).unwrap_or_else(|error| panic!("{error}"))
 }
 
-fn build<'a>(entries: &[(&'a str, &'a str)]) -> Router<&'a str> {
-    Router::new(entries.iter().map(|&(method, uri)| (method, pattern(uri), uri))).unwrap_or_else(|e| panic!("{e}"))
+fn build<'a>(entries: &[(&'a str, &'a str)]) -> Routes<&'a str> {
+    Routes::new(entries.iter().map(|&(method, uri)| (method, pattern(uri), uri))).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Labels' names and values.
 type Labels<'r> = Vec<(&'r str, String)>;
 
 /// The pattern a request routes to, and its labels.
-fn route<'r>(router: &'r Router<&'r str>, method: &str, target: &str) -> Result<(&'r str, Labels<'r>), RouteError> {
+fn route<'r>(router: &'r Routes<&'r str>, method: &str, target: &str) -> Result<(&'r str, Labels<'r>), RouteError> {
     let (path, query) = match target.split_once('?') {
         Some((path, query)) => (path, Some(query)),
         None => (target, None),
@@ -181,7 +181,7 @@ fn literals_take_precedence_over_labels() {
     assert_eq!(route(&router, "GET", "/a/b?k").unwrap().0, "/a/b?k");
 }
 
-fn router_with_query() -> Router<&'static str> {
+fn router_with_query() -> Routes<&'static str> {
     build(&[("GET", "/a/b?k"), ("GET", "/a/{x}")])
 }
 
@@ -344,7 +344,7 @@ fn conflicting_patterns_are_refused() {
     ];
     for ((m1, p1), (m2, p2)) in conflicts {
         let error =
-            Router::new([(m1, pattern(p1), 1), (m2, pattern(p2), 2)]).expect_err(&format!("{m1} {p1} / {m2} {p2}"));
+            Routes::new([(m1, pattern(p1), 1), (m2, pattern(p2), 2)]).expect_err(&format!("{m1} {p1} / {m2} {p2}"));
         assert_eq!(error, BuildError::Conflict { method: m1.into(), first: p1.into(), second: p2.into() });
         assert_eq!(
             error.to_string(),
@@ -366,18 +366,18 @@ fn conflicting_patterns_are_refused() {
         (("GET", "/{x}/b"), ("GET", "/a/{y}")),
     ];
     for ((m1, p1), (m2, p2)) in distinct {
-        assert!(Router::new([(m1, pattern(p1), 1), (m2, pattern(p2), 2)]).is_ok(), "{m1} {p1} / {m2} {p2}");
+        assert!(Routes::new([(m1, pattern(p1), 1), (m2, pattern(p2), 2)]).is_ok(), "{m1} {p1} / {m2} {p2}");
     }
 }
 
 #[test]
 fn invalid_methods_are_refused() {
     for method in ["", "GE T", "GET/", "G\u{e9}T", "(GET)"] {
-        let error = Router::new([(method, pattern("/a"), ())]).unwrap_err();
+        let error = Routes::new([(method, pattern("/a"), ())]).unwrap_err();
         assert_eq!(error, BuildError::InvalidMethod { method: method.into(), pattern: "/a".into() });
         assert_eq!(error.to_string(), format!("the method {method:?} of the pattern `/a` is not an HTTP method name"));
     }
-    assert!(Router::new([("M-SEARCH", pattern("/a"), ()), ("get", pattern("/a"), ())]).is_ok());
+    assert!(Routes::new([("M-SEARCH", pattern("/a"), ()), ("get", pattern("/a"), ())]).is_ok());
 }
 
 #[test]
@@ -388,7 +388,7 @@ fn the_router_lists_its_entries() {
     let entries: Vec<_> = router.iter().map(|(method, pattern, value)| (method, pattern.as_str(), *value)).collect();
     assert_eq!(entries, [("GET", "/a", "/a"), ("POST", "/b/{c}", "/b/{c}")]);
     assert_eq!(format!("{router:?}"), r#"[("GET", "/a", "/a"), ("POST", "/b/{c}", "/b/{c}")]"#);
-    let empty = Router::<()>::new(Vec::<(&str, UriPattern, ())>::new()).unwrap();
+    let empty = Routes::<()>::new(Vec::<(&str, UriPattern, ())>::new()).unwrap();
     assert!(empty.is_empty());
     assert_eq!(empty.route("GET", "/", None).unwrap_err(), RouteError::NotFound);
 
@@ -411,7 +411,7 @@ fn routing_does_not_scan_the_patterns() {
         entries.push(("GET", pattern(&format!("/v1/accounts/{{account}}/thing{i}")), i * 4 + 2));
         entries.push(("POST", pattern(&format!("/v1/accounts/{{account}}/thing{i}/{{rest+}}")), i * 4 + 3));
     }
-    let router = Router::new(entries).unwrap();
+    let router = Routes::new(entries).unwrap();
     assert_eq!(router.len(), 10_000);
     for i in (0..2_500).step_by(97) {
         let found = router.route("GET", &format!("/resource{i}/abc"), None).unwrap();
@@ -770,7 +770,7 @@ fn every_uri_of_the_restjson1_protocol_tests_parses_and_routes_its_requests() {
             patterns += 1;
         }
         // One router per service: no two of its patterns conflict.
-        let router = Router::new(operations.iter().map(|(name, method, uri, _)| (method, pattern(uri), name.as_str())))
+        let router = Routes::new(operations.iter().map(|(name, method, uri, _)| (method, pattern(uri), name.as_str())))
             .unwrap_or_else(|error| panic!("{service}: {error}"));
 
         // Each test's request goes to the operation it was written for, with the labels it expects.
@@ -876,7 +876,7 @@ fn the_restjson_service_files_build_one_router() {
         }
     }
     assert!(entries.len() >= 80, "{}", entries.len());
-    let router = Router::new(entries).unwrap_or_else(|error| panic!("{error}"));
+    let router = Routes::new(entries).unwrap_or_else(|error| panic!("{error}"));
     let found = router.route("GET", "/HttpRequestWithGreedyLabelInPath/foo/hello/baz/there/guy", None).unwrap();
     assert_eq!(found.value, "HttpRequestWithGreedyLabelInPath");
     assert_eq!(found.labels, labels(&[("foo", "hello"), ("baz", "there/guy")]));

@@ -2,15 +2,19 @@
 //! whose `@http` trait matches it, its HTTP bindings both ways, and the
 //! protocol's errors.
 //!
+//! [`Dispatch`] is what a generated router implements, [`handle`] serves
+//! one request with it ([`request`] reads the members bound to the
+//! request's head, [`response`] writes responses, errors and refusals).
+//!
 //! [`UriPattern`] parses and checks the `uri` of an `@http` trait;
-//! [`Router`] is built from `(method, pattern, value)` entries, refusing
-//! patterns that conflict, and [`Router::route`] finds a request's entry and
+//! [`Routes`] is built from `(method, pattern, value)` entries, refusing
+//! patterns that conflict, and [`Routes::route`] finds a request's entry and
 //! the values of its labels.
 //!
 //! ```
-//! use awsgen_runtime::rest::{RouteError, Router, UriPattern};
+//! use awsgen_runtime::protocol::rest_json::{RouteError, Routes, UriPattern};
 //!
-//! let router = Router::new([
+//! let router = Routes::new([
 //!     ("GET", "/HttpRequestWithGreedyLabelInPath/foo/{foo}/baz/{baz+}".parse::<UriPattern>().unwrap(), 0),
 //!     ("GET", "/ConstantQueryString/{hello}?foo=bar&hello".parse().unwrap(), 1),
 //! ])
@@ -72,7 +76,7 @@
 //!   allowed, as Smithy allows them, though one request can match both
 //!   (`?acl&policy`): the one with more `key=value` literals wins, then the
 //!   one given first.
-//! - **Conflicts**: [`Router::new`] refuses two patterns of one method that
+//! - **Conflicts**: [`Routes::new`] refuses two patterns of one method that
 //!   are the same once labels are renamed, percent-escapes decoded and
 //!   trailing slashes dropped, with the same query literals (`/a/{x}` and
 //!   `/a/{y}`; `/a` and `/a/`; `/a?x=1&y` and `/a?y&x=1`). Every other pair
@@ -102,30 +106,34 @@
 //! are the other methods' trees walked, to tell 405 from 404. Each label's
 //! value is one allocation.
 //!
-//! [`UriPattern`]: crate::rest::UriPattern
-//! [`Router`]: crate::rest::Router
-//! [`Router::new`]: crate::rest::Router::new
-//! [`Router::route`]: crate::rest::Router::route
-//! [`RouteError::NotFound`]: crate::rest::RouteError::NotFound
-//! [`RouteError::MethodNotAllowed`]: crate::rest::RouteError::MethodNotAllowed
-//! [`RouteError::Malformed`]: crate::rest::RouteError::Malformed
-
 mod decode;
-mod request;
-mod response;
+pub mod request;
+pub mod response;
 mod router;
-mod service;
+mod routes;
 mod uri;
 
 pub use request::{Bound, Head, HttpInput, Location, head_document, split_list};
 pub use response::{
-    HeaderText, JSON, Response, WriteResponse, empty_response, error_response, error_with_message, internal_failure,
+    HeaderText, JSON, WriteResponse, empty_response, error_response, error_with_message, internal_failure,
     modelled_error, output_response, rejection_response, unmodelled_error,
 };
-pub use router::{BuildError, Match, RouteError, Router};
-pub(crate) use service::SharedRestRouter;
-pub use service::{ANY_MEDIA_TYPE, NO_INPUT, Operation, RestRouter, RoutedRequest, call, contain_panics, handle};
+pub(crate) use router::SharedDispatch;
+pub use router::{ANY_MEDIA_TYPE, Dispatch, NO_INPUT, Operation, RoutedRequest, handle};
+pub use routes::{BuildError, Match, RouteError, Routes};
 pub use uri::{PatternError, QueryLiteral, Segment, UriPattern};
+
+use super::{Protocol, Response};
 
 #[cfg(test)]
 mod tests;
+
+/// The restJson1 protocol.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct RestJson;
+
+impl Protocol for RestJson {
+    fn error(self, status: u16, type_name: &str, message: &str) -> Response {
+        error_with_message(status, type_name, message)
+    }
+}

@@ -1,37 +1,71 @@
 //! restJson1: the HTTP bindings of operation inputs (as the runtime's
-//! `rest::HttpInput` tables), of outputs and errors (`rest::WriteResponse`
-//! impls), and the service's router by method and path.
+//! `HttpInput` tables and generated `ReadHttp` impls), of outputs and
+//! errors (`WriteResponse` impls), and the service's router by method and
+//! path (`runtime::protocol::rest_json`).
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
-use super::doc;
-use super::rust::{FileCx, ident};
-use super::validation::schema_static;
+use super::{Emit, Router};
+use crate::emit::doc;
+use crate::emit::rust::{FileCx, ident};
+use crate::emit::validation::schema_static;
 use crate::ir::{Binding, Member, Operation, Role, Service, Shape, ShapeKind, Type};
 
-/// Whether `shape` is the top-level input of one of a restJson1 service's
-/// operations.
-pub fn is_http_input(service: &Service, shape: &Shape) -> bool {
-    is_rest(service) && service.operations.iter().any(|op| op.input.as_deref() == Some(shape.id.as_str()))
+pub(in crate::emit) struct RestJson;
+
+/// The runtime's restJson1 module.
+const RUNTIME: &str = "protocol::rest_json";
+
+fn runtime(cx: &FileCx<'_>, item: &str) -> TokenStream {
+    cx.runtime(&format!("{RUNTIME}::{item}"))
 }
 
-/// Whether the service speaks restJson1.
-pub fn is_rest(service: &Service) -> bool {
-    service.protocol.is_some_and(|p| p.binds_http())
+impl Emit for RestJson {
+    fn name(&self, _: &Service) -> &'static str {
+        "restJson1"
+    }
+
+    fn preamble(&self, _: &FileCx<'_>, _: &Service) -> TokenStream {
+        TokenStream::new()
+    }
+
+    fn router(&self, cx: &FileCx<'_>, service: &Service) -> Router {
+        router(cx, service)
+    }
+
+    fn error_response(&self, cx: &FileCx<'_>, _: &Operation, variants: &[Ident], unmodelled: &Ident) -> TokenStream {
+        let (response, modelled_response, unmodelled_response) = (
+            cx.runtime("protocol::Response"),
+            (!variants.is_empty()).then(|| runtime(cx, "modelled_error")),
+            runtime(cx, "unmodelled_error"),
+        );
+        quote! {
+            /// The error as a restJson1 response: its status, `X-Amzn-Errortype`, its
+            /// members bound to headers, and the rest as the JSON body.
+            pub fn rest_response(self) -> #response {
+                match self {
+                    #(Self::#variants(error) => #modelled_response(error),)*
+                    Self::#unmodelled(error) => #unmodelled_response(&error),
+                }
+            }
+        }
+    }
+
+    fn shape_impls(&self, cx: &FileCx<'_>, shape: &Shape) -> TokenStream {
+        let read_http = shape.roles.contains(&Role::Input).then(|| crate::emit::read::http_input(cx, shape)).flatten();
+        let write_response = write_response_impl(cx, shape);
+        let header_text = header_text_impl(cx, shape);
+        quote! { #read_http #write_response #header_text }
+    }
 }
 
 /// The role in which `shape` is written to responses, if it is: an
 /// operation's output or one of its errors.
-fn response_role(service: &Service, shape: &Shape) -> Option<Role> {
-    if !is_rest(service) {
-        return None;
-    }
+fn response_role(shape: &Shape) -> Option<Role> {
     let ShapeKind::Structure(s) = &shape.kind else { return None };
-    if s.error.is_some() {
-        return service.operations.iter().any(|op| op.errors.iter().any(|e| e.id == shape.id)).then_some(Role::Error);
-    }
-    service.operations.iter().any(|op| op.output.as_deref() == Some(shape.id.as_str())).then_some(Role::Output)
+    let role = if s.error.is_some() { Role::Error } else { Role::Output };
+    shape.roles.contains(&role).then_some(role)
 }
 
 /// Whether a payload of type `ty` is a JSON document (a structure, union
@@ -92,9 +126,9 @@ fn accepted_media_type<'a>(cx: &FileCx<'_>, m: &'a Member) -> &'a str {
 /// The `rest::HttpInput` value of an operation's input (`None` for an
 /// operation that takes none).
 pub fn http_input(cx: &FileCx<'_>, op: &Operation) -> TokenStream {
-    let http_input = cx.runtime("rest::HttpInput");
+    let http_input = runtime(cx, "HttpInput");
     // Imported only where some member is bound.
-    let (bound, location) = (|| cx.runtime("rest::Bound"), || cx.runtime("rest::Location"));
+    let (bound, location) = (|| runtime(cx, "Bound"), || runtime(cx, "Location"));
     let (some, none) = cx.some_none();
     let Some(id) = &op.input else {
         return quote! { #http_input { bound: &[], content_type: #none } };
@@ -172,11 +206,11 @@ fn streams_input(cx: &FileCx<'_>, op: &Operation) -> Option<String> {
 /// The `WriteResponse` impl of an output or error structure of a restJson1
 /// service: its bound members to headers and the status, the rest to the
 /// body (or the payload member as the body).
-pub fn write_response_impl(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream> {
-    let role = response_role(cx.service, shape)?;
+fn write_response_impl(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream> {
+    let role = response_role(shape)?;
     let ShapeKind::Structure(s) = &shape.kind else { return None };
     let name = ident(&shape.rust_name);
-    let (write_response, response) = (cx.runtime("rest::WriteResponse"), cx.runtime("rest::Response"));
+    let (write_response, response) = (runtime(cx, "WriteResponse"), cx.runtime("protocol::Response"));
     let some = cx.std("option::Option::Some");
     let mut writes = Vec::new();
     let mut bound_keys = Vec::new();
@@ -271,11 +305,11 @@ pub fn write_response_impl(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream
 
 /// The `HeaderText` impl of an enum of a restJson1 service: its value.
 pub fn header_text_impl(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream> {
-    if !is_rest(cx.service) || !matches!(shape.kind, ShapeKind::Enum(_)) {
+    if !matches!(shape.kind, ShapeKind::Enum(_)) {
         return None;
     }
     let name = ident(&shape.rust_name);
-    let (header_text, string) = (cx.runtime("rest::HeaderText"), cx.std("string::String"));
+    let (header_text, string) = (runtime(cx, "HeaderText"), cx.std("string::String"));
     Some(quote! {
         impl #header_text for #name {
             fn header_text(&self) -> #string {
@@ -287,13 +321,13 @@ pub fn header_text_impl(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream> {
 
 /// The router of a restJson1 service: its operations as the runtime sees
 /// them, their routes, and the call of each.
-pub fn router(cx: &FileCx<'_>, service: &Service) -> TokenStream {
+fn router(cx: &FileCx<'_>, service: &Service) -> Router {
     let trait_ident = ident(&service.trait_name);
     let router_ident = ident(&service.router_name);
     let name = &service.name;
-    let signing = super::service::signing_name(service, cx);
+    let signing = crate::emit::service::signing_name(service, cx);
     let (operation, http_input_type, router) =
-        (cx.runtime("rest::Operation"), cx.runtime("rest::HttpInput"), cx.runtime("rest::Router"));
+        (runtime(cx, "Operation"), runtime(cx, "HttpInput"), runtime(cx, "Routes"));
     // Only services with `@requestCompression` operations say which; a
     // streaming input is handed on undecoded, so it takes no gzip.
     let gzipped: Vec<&str> = service
@@ -310,9 +344,9 @@ pub fn router(cx: &FileCx<'_>, service: &Service) -> TokenStream {
         }
     });
     let (rest_router, routed_request, response) =
-        (cx.runtime("rest::RestRouter"), cx.runtime("rest::RoutedRequest"), cx.runtime("rest::Response"));
+        (runtime(cx, "Dispatch"), runtime(cx, "RoutedRequest"), cx.runtime("protocol::Response"));
     let (context, uri_pattern, once_lock) =
-        (cx.runtime("context::RequestContext"), cx.runtime("rest::UriPattern"), cx.std("sync::OnceLock"));
+        (cx.runtime("context::RequestContext"), runtime(cx, "UriPattern"), cx.std("sync::OnceLock"));
     let (ok, err) = (cx.std("result::Result::Ok"), cx.std("result::Result::Err"));
     let (some, none) = cx.some_none();
     let count = Literal::usize_unsuffixed(service.operations.len());
@@ -337,15 +371,15 @@ pub fn router(cx: &FileCx<'_>, service: &Service) -> TokenStream {
         Some(quote! { route(#method, #uri, #literal), })
     });
 
-    let rejection_response = || cx.runtime("rest::rejection_response");
-    let output_response = || cx.runtime("rest::output_response");
-    let empty_response = || cx.runtime("rest::empty_response");
+    let rejection_response = || runtime(cx, "rejection_response");
+    let output_response = || runtime(cx, "output_response");
+    let empty_response = || runtime(cx, "empty_response");
     let arms = service.operations.iter().enumerate().map(|(index, op)| {
         let method = ident(&op.module);
         let literal = Literal::usize_unsuffixed(index);
         let op_name = &op.name;
         if let Some(unserved) = op.unserved {
-            let not_implemented = cx.runtime("rest::error_with_message");
+            let not_implemented = runtime(cx, "error_with_message");
             let why = format!("{op_name} {}", unserved.why());
             return quote! { #literal => #not_implemented(501, "NotImplemented", #why), };
         }
@@ -412,7 +446,7 @@ pub fn router(cx: &FileCx<'_>, service: &Service) -> TokenStream {
     } else {
         quote! { _context }
     };
-    let internal_failure = cx.runtime("rest::internal_failure");
+    let internal_failure = runtime(cx, "internal_failure");
 
     let router_docs = doc::outer(&[
         format!("Routes restJson1 requests, by method and path, to an implementation of [`{}`].", service.trait_name),
@@ -425,9 +459,7 @@ pub fn router(cx: &FileCx<'_>, service: &Service) -> TokenStream {
          `tower::Service` over `http::Request`s, cheap to clone (clones share the service)."
             .to_string(),
     ]);
-    let (router_type, tower_impl) =
-        super::service::router_type(cx, service, router_docs, TokenStream::new(), cx.runtime("rest::call"));
-    quote! {
+    let dispatch = quote! {
         /// How each operation's input is bound to its request, in the
         /// order of [`OPERATIONS`].
         static HTTP_INPUTS: [#http_input_type; #count] = [#(#inputs),*];
@@ -446,8 +478,6 @@ pub fn router(cx: &FileCx<'_>, service: &Service) -> TokenStream {
                 #router::new([#(#routes)*]).expect("the generator checked that no two routes conflict")
             })
         }
-
-        #router_type
 
         impl<S: #trait_ident> #rest_router for #router_ident<S> {
             fn service_name(&self) -> &'static str {
@@ -474,7 +504,6 @@ pub fn router(cx: &FileCx<'_>, service: &Service) -> TokenStream {
                 }
             }
         }
-
-        #tower_impl
-    }
+    };
+    Router { docs: router_docs, methods: TokenStream::new(), dispatch, handle: runtime(cx, "handle") }
 }

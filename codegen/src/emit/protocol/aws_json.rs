@@ -1,0 +1,183 @@
+//! awsJson 1.0 and 1.1: the router by `X-Amz-Target`, and errors written
+//! with `__type` (`runtime::protocol::aws_json`).
+
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+use super::{Emit, Router};
+use crate::emit::doc;
+use crate::emit::rust::{FileCx, ident};
+use crate::emit::validation::schema_static;
+use crate::ir::{Operation, Protocol, Service, Shape};
+
+pub(in crate::emit) struct AwsJson;
+
+/// The runtime's awsJson module.
+const RUNTIME: &str = "protocol::aws_json";
+
+fn runtime(cx: &FileCx<'_>, item: &str) -> TokenStream {
+    cx.runtime(&format!("{RUNTIME}::{item}"))
+}
+
+impl Emit for AwsJson {
+    fn name(&self, service: &Service) -> &'static str {
+        match service.protocol {
+            Some(Protocol::AwsJson1_0) => "awsJson1.0",
+            _ => "awsJson1.1",
+        }
+    }
+
+    fn preamble(&self, cx: &FileCx<'_>, service: &Service) -> TokenStream {
+        let aws_json = runtime(cx, "AwsJson");
+        let version = ident(match service.protocol {
+            Some(Protocol::AwsJson1_0) => "V1_0",
+            _ => "V1_1",
+        });
+        let protocol_name = self.name(service);
+        let (protocol, docs) = if service.query_compatible {
+            (
+                quote! { #aws_json::#version.with_query_errors() },
+                format!("The service speaks {protocol_name}, with awsQuery-compatible errors (`x-amzn-query-error`)."),
+            )
+        } else {
+            (quote! { #aws_json::#version }, format!("The service speaks {protocol_name}."))
+        };
+        let docs = doc::outer(&[docs]);
+        quote! {
+            #docs
+            pub const PROTOCOL: #aws_json = #protocol;
+        }
+    }
+
+    fn router(&self, cx: &FileCx<'_>, service: &Service) -> Router {
+        let (ok, err) = (cx.std("result::Result::Ok"), cx.std("result::Result::Err"));
+        let context = cx.runtime("context::RequestContext");
+        let arms = service.operations.iter().map(|op| {
+            let method = ident(&op.module);
+            let name = &op.name;
+            if let Some(unserved) = op.unserved {
+                let unsupported = runtime(cx, "not_implemented_response");
+                let why = unserved.why();
+                return quote! { #name => #unsupported(PROTOCOL, #name, #why), };
+            }
+            // Imported only where an operation is served.
+            let (parse, rejection_response) = (cx.runtime("validate::parse"), runtime(cx, "rejection_response"));
+            let output_response = runtime(cx, "output_response");
+            let schema = schema_static(cx, op.input.as_deref());
+            quote! {
+                #name => {
+                    let input = match #parse(#schema, body) {
+                        #ok(input) => input,
+                        #err(rejection) => return #rejection_response(PROTOCOL, rejection),
+                    };
+                    match self.service.#method(context, input).await {
+                        #ok(output) => #output_response(PROTOCOL, &output),
+                        #err(error) => error.response(PROTOCOL),
+                    }
+                }
+            }
+        });
+        let arms: Vec<TokenStream> = arms.collect();
+        let (response, dispatch, aws_json) =
+            (cx.runtime("protocol::Response"), runtime(cx, "Dispatch"), runtime(cx, "AwsJson"));
+        let (contain_panics, unknown_operation, operation_name) =
+            (cx.runtime("protocol::contain_panics"), runtime(cx, "unknown_operation"), runtime(cx, "operation_name"));
+        let option = cx.std("option::Option");
+        let some = cx.std("option::Option::Some");
+        let name = &service.name;
+        let protocol_name = self.name(service);
+        // Only services with `@requestCompression` operations say which.
+        let gzipped: Vec<&str> = service
+            .operations
+            .iter()
+            .filter(|op| op.gzip_requests && op.unserved.is_none())
+            .map(|op| op.name.as_str())
+            .collect();
+        let signing = super::super::service::signing_name(service, cx);
+        let gzip = (!gzipped.is_empty()).then(|| {
+            quote! {
+                fn accepts_gzip(&self, target: &str) -> bool {
+                    #operation_name(#some(target), #name).is_some_and(|operation| matches!(operation, #(#gzipped)|*))
+                }
+            }
+        });
+        let docs = doc::outer(&[
+            format!(
+                "Routes {protocol_name} requests (`X-Amz-Target: {name}.<Operation>`) to an implementation of [`{}`].",
+                service.trait_name
+            ),
+            String::new(),
+            "It parses the body (empty counts as `{}`), validates it against the model, calls the method and \
+             serialises the result; a malformed body is a `SerializationException`, an invalid one a \
+             `ValidationException`, an unknown target an `UnknownOperationException`, and a panicking method an \
+             `InternalFailure`. It is a `tower::Service` over `http::Request`s, cheap to clone (clones share \
+             the service)."
+                .to_string(),
+        ]);
+        // A service whose every operation is not served reads neither.
+        let (context_binding, body_binding) = if service.operations.iter().any(|op| op.unserved.is_none()) {
+            (quote! { context }, quote! { body })
+        } else {
+            (quote! { _context }, quote! { _body })
+        };
+        let methods = quote! {
+            /// Parses and validates the body, calls the operation's method and
+            /// serialises its result.
+            async fn dispatch(
+                &self,
+                #context_binding: &#context,
+                operation: &str,
+                target: #option<&str>,
+                #body_binding: &[u8],
+            ) -> #response {
+                match operation {
+                    #(#arms)*
+                    _ => #unknown_operation(PROTOCOL, target),
+                }
+            }
+        };
+        let (trait_ident, router_ident) = (ident(&service.trait_name), ident(&service.router_name));
+        let dispatch = quote! {
+            impl<S: #trait_ident> #dispatch for #router_ident<S> {
+                fn protocol(&self) -> #aws_json {
+                    PROTOCOL
+                }
+
+                fn target_prefix(&self) -> &'static str {
+                    #name
+                }
+
+                #signing
+
+                #gzip
+
+                async fn route(&self, context: #context, target: #option<&str>, body: &[u8]) -> #response {
+                    let #some(operation) = #operation_name(target, #name) else {
+                        return #unknown_operation(PROTOCOL, target);
+                    };
+                    #contain_panics(PROTOCOL, self.dispatch(&context, operation, target, body)).await
+                }
+            }
+        };
+        Router { docs, methods, dispatch, handle: runtime(cx, "handle") }
+    }
+
+    fn error_response(&self, cx: &FileCx<'_>, _: &Operation, variants: &[Ident], unmodelled: &Ident) -> TokenStream {
+        let (response, protocol) = (cx.runtime("protocol::Response"), runtime(cx, "AwsJson"));
+        let modelled_error = (!variants.is_empty()).then(|| runtime(cx, "modelled_error"));
+        let unmodelled_error = runtime(cx, "unmodelled_error");
+        quote! {
+            /// The error as an awsJson response: its members, `__type` and status.
+            pub fn response(&self, protocol: #protocol) -> #response {
+                match self {
+                    #(Self::#variants(error) => #modelled_error(protocol, error),)*
+                    Self::#unmodelled(error) => #unmodelled_error(protocol, error),
+                }
+            }
+        }
+    }
+
+    fn shape_impls(&self, _: &FileCx<'_>, _: &Shape) -> TokenStream {
+        TokenStream::new()
+    }
+}

@@ -1,0 +1,202 @@
+//! [`Services`]: several services, of any protocol, behind one
+//! `tower::Service`.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use super::{BoxError, HttpResponse, ResponseFuture, bytes_body, call};
+use crate::context::RequestContext;
+use crate::protocol::aws_json::{self, AwsJson, Dispatch, unknown_operation};
+use crate::protocol::rest_json::{self, SharedDispatch};
+use crate::protocol::{Response, Serve};
+
+/// Several services behind one `tower::Service` (and one awsJson [`Dispatch`]): each
+/// request goes to the first service whose `X-Amz-Target` prefix it names;
+/// a target none of them serves is an `UnknownOperationException`, in the
+/// protocol of the first service.
+#[derive(Clone, Default)]
+pub struct Services {
+    routers: Vec<Arc<dyn DynDispatch>>,
+    rest: Vec<SharedDispatch>,
+}
+
+impl Services {
+    /// No services yet: every request is an unknown operation.
+    pub fn new() -> Self {
+        Services::default()
+    }
+
+    /// These services and `router`.
+    pub fn with<R: Dispatch>(mut self, router: R) -> Self {
+        self.routers.push(Arc::new(router));
+        self
+    }
+
+    /// These services and the restJson1 service `router`: a request that
+    /// names no awsJson service in `X-Amz-Target` goes to the first
+    /// restJson1 service with a route for its method and path.
+    pub fn with_rest<R: rest_json::Dispatch>(mut self, router: R) -> Self {
+        self.rest.push(Arc::new(router));
+        self
+    }
+
+    /// The restJson1 router for `request`, if it is not an awsJson
+    /// request: the first with a route for it, else the first with its
+    /// path (its 405), else the first (its 404).
+    fn rest_for<B>(&self, request: &http::Request<B>) -> Option<&SharedDispatch> {
+        // A lone restJson1 service routes (and refuses) every request
+        // itself: routing it here would route it twice.
+        match (self.routers.is_empty(), self.rest.as_slice()) {
+            (_, []) => return None,
+            (true, [only]) => return Some(only),
+            _ => {}
+        }
+        let target = request.headers().get("x-amz-target").and_then(|v| v.to_str().ok());
+        if target.is_some_and(|target| self.find(target).is_some()) {
+            return None;
+        }
+        let (method, uri) = (request.method().as_str(), request.uri());
+        let routes = |router: &&SharedDispatch| router.routes_dyn().route(method, uri.path(), uri.query());
+        let found = self.rest.iter().find(|router| routes(router).is_ok());
+        let elsewhere = || {
+            self.rest
+                .iter()
+                .find(|router| matches!(routes(router), Err(rest_json::RouteError::MethodNotAllowed { .. })))
+        };
+        // With awsJson services too, a request no route knows is theirs to refuse.
+        match found.or_else(elsewhere) {
+            Some(router) => Some(router),
+            None if self.routers.is_empty() || target.is_none() && request.uri().path() != "/" => self.rest.first(),
+            None => None,
+        }
+    }
+
+    fn find(&self, target: &str) -> Option<&dyn DynDispatch> {
+        self.routers.iter().map(|router| &**router).find(|router| router.serves_target(target))
+    }
+}
+
+impl std::fmt::Debug for Services {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Services")
+            .field("aws_json", &self.routers.iter().map(|router| router.prefix()).collect::<Vec<_>>())
+            .field("rest_json", &self.rest.iter().map(|router| router.service_name_dyn()).collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+impl Dispatch for Services {
+    fn protocol(&self) -> AwsJson {
+        self.routers.first().map_or(AwsJson::V1_1, |router| router.aws_json())
+    }
+
+    fn protocol_of(&self, target: &str) -> AwsJson {
+        self.find(target).map_or(self.protocol(), |router| router.aws_json())
+    }
+
+    fn accepts_gzip(&self, target: &str) -> bool {
+        self.find(target).is_some_and(|router| router.gzip(target))
+    }
+
+    fn target_prefix(&self) -> &'static str {
+        ""
+    }
+
+    fn signing_name_of(&self, target: &str) -> Option<&'static str> {
+        self.find(target).and_then(|router| router.signing())
+    }
+
+    fn serves(&self, target: &str) -> bool {
+        self.find(target).is_some()
+    }
+
+    async fn route(&self, context: RequestContext, target: Option<&str>, body: &[u8]) -> Response {
+        match target.and_then(|target| self.find(target)) {
+            Some(router) => router.route_boxed(context, target, body).await,
+            None => unknown_operation(self.protocol(), target),
+        }
+    }
+}
+
+impl Serve for Services {
+    fn serve<B>(&self, request: http::Request<B>) -> impl Future<Output = HttpResponse> + Send
+    where
+        B: http_body::Body + Send + 'static,
+        B::Data: Send,
+        B::Error: Into<BoxError>,
+    {
+        aws_json::handle(self, request)
+    }
+}
+
+impl<B> tower_service::Service<http::Request<B>> for Services
+where
+    B: http_body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<BoxError>,
+{
+    type Response = HttpResponse;
+    type Error = Infallible;
+    type Future = ResponseFuture;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: http::Request<B>) -> ResponseFuture {
+        match self.rest_for(&request) {
+            Some(router) => router.handle_boxed(request.map(|body| crate::ByteStream::from_body(bytes_body(body)))),
+            None => call(self.clone(), request),
+        }
+    }
+}
+
+/// [`Dispatch`] with boxed futures, so that services of different types can
+/// share a list.
+trait DynDispatch: Send + Sync + 'static {
+    fn aws_json(&self) -> AwsJson;
+    fn prefix(&self) -> &'static str;
+    fn serves_target(&self, target: &str) -> bool;
+    fn gzip(&self, target: &str) -> bool;
+    fn signing(&self) -> Option<&'static str>;
+    fn route_boxed<'a>(
+        &'a self,
+        context: RequestContext,
+        target: Option<&'a str>,
+        body: &'a [u8],
+    ) -> Pin<Box<dyn Future<Output = Response> + Send + 'a>>;
+}
+
+impl<R: Dispatch> DynDispatch for R {
+    fn aws_json(&self) -> AwsJson {
+        self.protocol()
+    }
+
+    fn prefix(&self) -> &'static str {
+        self.target_prefix()
+    }
+
+    fn serves_target(&self, target: &str) -> bool {
+        self.serves(target)
+    }
+
+    fn gzip(&self, target: &str) -> bool {
+        self.accepts_gzip(target)
+    }
+
+    fn signing(&self) -> Option<&'static str> {
+        self.signing_name()
+    }
+
+    fn route_boxed<'a>(
+        &'a self,
+        context: RequestContext,
+        target: Option<&'a str>,
+        body: &'a [u8],
+    ) -> Pin<Box<dyn Future<Output = Response> + Send + 'a>> {
+        Box::pin(self.route(context, target, body))
+    }
+}

@@ -1,0 +1,69 @@
+//! Reading an awsJson request: the operation its `X-Amz-Target` names, and
+//! what the protocol asks of its head before the body is read.
+
+use http::Method;
+
+use super::AwsJson;
+use crate::http::{Coding, UnsupportedCoding, check_host, content_coding};
+use crate::protocol::{Protocol, Response};
+
+/// The operation an `X-Amz-Target` names for the service `service`:
+/// `<service>.<Operation>`. A target whose prefix ends in `.<service>` is
+/// accepted too: botocore prefixes some services' names with a namespace
+/// (`com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.DescribeTrails`)
+/// that the Smithy model does not record.
+pub fn operation_name<'a>(target: Option<&'a str>, service: &str) -> Option<&'a str> {
+    let (prefix, operation) = target?.rsplit_once('.')?;
+    let named = prefix == service || prefix.strip_suffix(service).is_some_and(|rest| rest.ends_with('.'));
+    named.then_some(operation)
+}
+
+/// `target` (an `X-Amz-Target`), if it may be repeated in a response or a
+/// log: a service and operation name, at most 128 letters, digits, `.`,
+/// `_` and `-`. Anything else is the client's own text, not echoed.
+pub fn shown_target(target: &str) -> Option<&str> {
+    let name = |byte: u8| byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'_' | b'-');
+    (!target.is_empty() && target.len() <= 128 && target.bytes().all(name)).then_some(target)
+}
+
+/// What awsJson asks of a request's head, checked before its body is
+/// read: a POST to `/` with a `Host` (one the [`AllowedHosts`] extension
+/// allows, if the request has it), one `X-Amz-Target`, the protocol's
+/// media type and no content coding but gzip where `gzip_allowed` (the
+/// operation has `@requestCompression`); whether the body is gzipped. The
+/// media type is the `served` service's: a target no service serves is an
+/// unknown operation, whatever its type.
+pub(crate) fn check_head(
+    parts: &http::request::Parts,
+    protocol: AwsJson,
+    served: bool,
+    gzip_allowed: bool,
+) -> Result<bool, Box<Response>> {
+    if parts.method != Method::POST {
+        return Err(Box::new(protocol.error(405, "MethodNotAllowedException", "awsJson requests are POSTs")));
+    }
+    if parts.uri.path() != "/" {
+        return Err(Box::new(protocol.error(404, "UnknownOperationException", "awsJson requests are sent to /")));
+    }
+    if let Err(refusal) = check_host(parts) {
+        return Err(Box::new(refusal.response(protocol)));
+    }
+    if parts.headers.get_all("x-amz-target").iter().nth(1).is_some() {
+        let text = "the request has more than one X-Amz-Target header";
+        return Err(Box::new(protocol.error(400, "UnknownOperationException", text)));
+    }
+    let media_type = parts.headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(|value| {
+        // Parameters (`; charset=utf-8`) do not change the type.
+        value.split(';').next().unwrap_or_default().trim()
+    });
+    if served && !media_type.is_some_and(|media_type| media_type.eq_ignore_ascii_case(protocol.content_type())) {
+        let text = format!("requests are sent with Content-Type: {}", protocol.content_type());
+        return Err(Box::new(protocol.error(415, "UnsupportedMediaTypeException", &text)));
+    }
+    match content_coding(&parts.headers, gzip_allowed, false) {
+        Ok(coding) => Ok(coding == Coding::Gzip),
+        Err(UnsupportedCoding) => {
+            Err(Box::new(protocol.error(415, "UnsupportedMediaTypeException", UnsupportedCoding::MESSAGE)))
+        }
+    }
+}

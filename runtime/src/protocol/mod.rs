@@ -1,0 +1,203 @@
+//! The protocols generated routers speak, each a module laid out alike:
+//!
+//! | file          | holds                                                                 |
+//! |---------------|-----------------------------------------------------------------------|
+//! | `mod.rs`      | the protocol's value ([`aws_json::AwsJson`], [`rest_json::RestJson`]) and the form of its errors ([`Protocol`]) |
+//! | `router.rs`   | `Dispatch`, what a generated router implements, and `handle`: one request, from its head to its response |
+//! | `request.rs`  | reading requests: what the protocol asks of a head, how members are bound |
+//! | `response.rs` | writing responses and errors, and the protocol's refusals             |
+//!
+//! What they share lives once: [`Response`], [`contain_panics`], [`Serve`]
+//! with [`crate::http::call`], and in [`crate::http`] the plumbing every
+//! request goes through (body limits, content codings, the `Host` check,
+//! request ids, several services behind one `tower::Service`). Adding a
+//! protocol is adding a module here with the same four files, and its
+//! twin in the generator's `emit/protocol/`.
+
+pub mod aws_json;
+pub mod rest_json;
+
+use std::any::Any;
+use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use http::header::{CONTENT_TYPE, HeaderName, HeaderValue};
+use http::{HeaderMap, StatusCode};
+
+use crate::ByteStream;
+use crate::http::{BoxError, HttpResponse};
+
+/// A response of any protocol, as a generated router writes it: status,
+/// headers and body.
+#[derive(Debug)]
+pub struct Response {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: ByteStream,
+    /// Why the response could not be written as the output asks (a header
+    /// value no header can hold, say): it is sent as an `InternalFailure`.
+    failure: Option<String>,
+}
+
+impl Response {
+    /// An empty response with `status`.
+    pub fn new(status: u16) -> Self {
+        Response { status, headers: HeaderMap::new(), body: ByteStream::empty(), failure: None }
+    }
+
+    /// A response with `status`, whose body is `body` of `media_type`.
+    pub fn with_body(status: u16, media_type: &'static str, body: Vec<u8>) -> Self {
+        let mut response = Response::new(status);
+        response.set_body(media_type, Bytes::from(body));
+        response
+    }
+
+    /// The body, when it is in memory (every body but a stream's); empty
+    /// for a stream.
+    pub fn body_bytes(&self) -> &[u8] {
+        self.body.as_bytes().unwrap_or_default()
+    }
+
+    /// Makes the response an `InternalFailure`, for `why` (the first reason
+    /// given is kept).
+    pub(crate) fn fail(&mut self, why: String) {
+        self.failure.get_or_insert(why);
+    }
+
+    /// Adds a header; text no header can hold fails the response.
+    pub(crate) fn insert(&mut self, name: &str, text: String, append: bool) {
+        let name = match HeaderName::try_from(name) {
+            Ok(name) => name,
+            Err(_) => return self.fail(format!("{name:?} is not a header name")),
+        };
+        match HeaderValue::try_from(text) {
+            Ok(value) if append => {
+                self.headers.append(name, value);
+            }
+            Ok(value) => {
+                self.headers.insert(name, value);
+            }
+            Err(_) => self.fail(format!("the value of header {name} is not header text")),
+        }
+    }
+
+    /// The body: `bytes` of `media_type`.
+    pub(crate) fn set_body(&mut self, media_type: &'static str, bytes: Bytes) {
+        self.headers.insert(CONTENT_TYPE, HeaderValue::from_static(media_type));
+        self.body = ByteStream::from(bytes);
+    }
+
+    /// The response as HTTP; one that failed to be written is `protocol`'s
+    /// `InternalFailure`.
+    pub fn into_http<P: Protocol>(self, protocol: P) -> HttpResponse {
+        if let Some(why) = self.failure {
+            tracing::error!(why, "the response could not be written; answered InternalFailure");
+            return protocol.internal_failure().into_http(protocol);
+        }
+        let length = self.body.exact_len();
+        let mut http = http::Response::new(self.body);
+        *http.status_mut() = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        *http.headers_mut() = self.headers;
+        // A body whose length is known says it (a stream does not).
+        if let Some(length) = length {
+            http.headers_mut().insert(http::header::CONTENT_LENGTH, HeaderValue::from(length));
+        }
+        http
+    }
+}
+
+/// The form of a protocol's errors, which the plumbing every protocol
+/// shares (body limits, `Host`, SigV4, panics) answers in.
+pub trait Protocol: Copy + Send + Sync + 'static {
+    /// An error named `type_name` with `message`, sent with `status`.
+    fn error(self, status: u16, type_name: &str, message: &str) -> Response;
+
+    /// `InternalFailure`: the handler failed in a way the model does not
+    /// describe.
+    fn internal_failure(self) -> Response {
+        self.error(500, "InternalFailure", "the server failed to handle the request")
+    }
+}
+
+/// The protocol of a request, where it is known only once the request is
+/// seen (a SigV4 layer, several services behind one `tower::Service`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AnyProtocol {
+    AwsJson(aws_json::AwsJson),
+    RestJson(rest_json::RestJson),
+}
+
+impl From<aws_json::AwsJson> for AnyProtocol {
+    fn from(protocol: aws_json::AwsJson) -> Self {
+        AnyProtocol::AwsJson(protocol)
+    }
+}
+
+impl From<rest_json::RestJson> for AnyProtocol {
+    fn from(protocol: rest_json::RestJson) -> Self {
+        AnyProtocol::RestJson(protocol)
+    }
+}
+
+impl Protocol for AnyProtocol {
+    fn error(self, status: u16, type_name: &str, message: &str) -> Response {
+        match self {
+            AnyProtocol::AwsJson(protocol) => protocol.error(status, type_name, message),
+            AnyProtocol::RestJson(protocol) => protocol.error(status, type_name, message),
+        }
+    }
+}
+
+/// Runs `handle`; a panic becomes `protocol`'s `InternalFailure`, and the
+/// server goes on.
+pub async fn contain_panics<P: Protocol, F: Future<Output = Response>>(protocol: P, handle: F) -> Response {
+    match catch_panic(handle).await {
+        Ok(response) => response,
+        Err(what) => {
+            tracing::error!(panic = what, "the handler panicked; answered InternalFailure");
+            protocol.internal_failure()
+        }
+    }
+}
+
+/// A generated router served over HTTP: its protocol's `handle`, which
+/// [`crate::http::call`] runs as a `tower::Service::call` future.
+pub trait Serve: Clone + Send + Sync + 'static {
+    /// Handles one request; never panics.
+    fn serve<B>(&self, request: http::Request<B>) -> impl Future<Output = HttpResponse> + Send
+    where
+        B: http_body::Body + Send + 'static,
+        B::Data: Send,
+        B::Error: Into<BoxError>;
+}
+
+/// Runs `future`, catching a panic: its message, if it has one.
+pub(crate) async fn catch_panic<F: Future>(future: F) -> Result<F::Output, String> {
+    (CatchUnwind { inner: Box::pin(future) }).await.map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|text| text.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic without a message".to_string())
+    })
+}
+
+struct CatchUnwind<F> {
+    inner: Pin<Box<F>>,
+}
+
+impl<F: Future> Future for CatchUnwind<F> {
+    type Output = Result<F::Output, Box<dyn Any + Send>>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let inner = self.inner.as_mut();
+        match catch_unwind(AssertUnwindSafe(|| inner.poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(output)) => Poll::Ready(Ok(output)),
+            Err(payload) => Poll::Ready(Err(payload)),
+        }
+    }
+}
