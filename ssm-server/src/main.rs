@@ -3,14 +3,10 @@
 
 mod store;
 
-use std::collections::BTreeMap;
 use std::process::ExitCode;
 
-use generated::runtime::http::AllowedHosts;
-use generated::runtime::server::{ServerConfig, serve, shutdown_signal};
-use generated::runtime::sigv4::SigV4Layer;
+use example_launch::{CommandLine, Options};
 use generated::ssm::service::AmazonSsmRouter;
-use tokio::net::TcpListener;
 
 const USAGE: &str = "\
 usage: ssm-server [--port PORT] [--host HOST] [--executions FILE] [--credentials KEY_ID:SECRET ...]
@@ -37,53 +33,33 @@ usage: ssm-server [--port PORT] [--host HOST] [--executions FILE] [--credentials
 const DEFAULT_EXECUTIONS: &str = include_str!("../fixtures/executions.json");
 
 fn main() -> ExitCode {
-    let mut port = "4566".to_string();
-    let mut host = "127.0.0.1".to_string();
     let mut executions = DEFAULT_EXECUTIONS.to_string();
-    let mut credentials = BTreeMap::new();
-    let mut hosts = AllowedHosts::loopback();
     let mut quotas = store::Quotas::default();
-    let mut region = "us-east-1".to_string();
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        let value = args.next();
-        match (arg.as_str(), value) {
-            ("--port", Some(value)) => port = value,
-            ("--host", Some(value)) => host = value,
-            ("--allow-host", Some(value)) => hosts = hosts.and(&value),
-            ("--region", Some(value)) => region = value,
-            ("--max-windows" | "--max-tasks-per-window", Some(value)) => {
-                let Ok(n) = value.parse::<usize>() else {
-                    eprintln!("error: {arg} takes a number, not {value:?}");
-                    return ExitCode::from(2);
-                };
-                match arg.as_str() {
-                    "--max-windows" => quotas.windows = n,
+    let command_line = CommandLine { usage: USAGE, sigv4: true };
+    let defaults = Options { region: Some("us-east-1".to_string()), ..Options::on_port(4566) };
+    let options = command_line.parse(std::env::args_os().skip(1), defaults, |flag, parser| {
+        let mut value = || example_launch::value(parser);
+        match flag {
+            "max-windows" | "max-tasks-per-window" => {
+                let text = value()?;
+                let n = text.parse::<usize>().map_err(|_| format!("--{flag} takes a number, not {text:?}"))?;
+                match flag {
+                    "max-windows" => quotas.windows = n,
                     _ => quotas.tasks_per_window = n,
                 }
             }
-            ("--credentials", Some(pair)) => match pair.split_once(':') {
-                Some((key, secret)) if !key.is_empty() && !secret.is_empty() => {
-                    credentials.insert(key.to_string(), secret.to_string());
-                }
-                _ => {
-                    eprintln!("error: --credentials takes ACCESS_KEY_ID:SECRET, not {pair:?}");
-                    return ExitCode::from(2);
-                }
-            },
-            ("--executions", Some(path)) => match std::fs::read_to_string(&path) {
-                Ok(text) => executions = text,
-                Err(e) => {
-                    eprintln!("error: {path}: {e}");
-                    return ExitCode::FAILURE;
-                }
-            },
-            _ => {
-                eprintln!("{USAGE}");
-                return ExitCode::from(2);
+            "executions" => {
+                let path = value()?;
+                executions = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
             }
+            _ => return Ok(false),
         }
-    }
+        Ok(true)
+    });
+    let options = match options {
+        Ok(options) => options,
+        Err(code) => return code,
+    };
     let service = match store::InMemorySsm::new(&executions, quotas) {
         Ok(service) => service,
         Err(e) => {
@@ -91,45 +67,5 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime");
-    runtime.block_on(async {
-        let listener = match TcpListener::bind(format!("{host}:{port}")).await {
-            Ok(listener) => listener,
-            Err(e) => {
-                eprintln!("error: cannot listen on {host}:{port}: {e}");
-                return ExitCode::FAILURE;
-            }
-        };
-        // SIGINT and SIGTERM stop it once the requests in flight are
-        // answered; the handlers are in place before the address is printed.
-        let shutdown = match shutdown_signal() {
-            Ok(shutdown) => shutdown,
-            Err(e) => {
-                eprintln!("error: cannot handle signals: {e}");
-                return ExitCode::FAILURE;
-            }
-        };
-        let address = listener.local_addr().expect("a bound listener has an address");
-        println!("ssm-server listening on http://{address}");
-        let router = AmazonSsmRouter::new(service);
-        let served = if credentials.is_empty() {
-            eprintln!(
-                "accepting any caller: requests are not authenticated (--credentials turns SigV4 on); \
-                 answering requests for loopback hosts only (--allow-host adds others)"
-            );
-            let config = ServerConfig { allowed_hosts: Some(hosts), ..ServerConfig::default() };
-            serve(router, listener, config, shutdown).await
-        } else {
-            eprintln!("verifying SigV4 signatures for {} access key(s)", credentials.len());
-            let verified = tower_layer::Layer::layer(&SigV4Layer::new(credentials).region(region), router);
-            serve(verified, listener, ServerConfig::default(), shutdown).await
-        };
-        match served {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::FAILURE
-            }
-        }
-    })
+    example_launch::run("ssm-server", options, |_| AmazonSsmRouter::new(service))
 }

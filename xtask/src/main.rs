@@ -1,6 +1,8 @@
 //! `cargo xtask`: the command line over the `codegen` library. It parses
 //! arguments and writes files; everything else happens in the library.
 
+mod files;
+mod flags;
 mod measure;
 mod sweep;
 
@@ -11,6 +13,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::{env, fs, io};
+
+use files::write_atomically;
+use flags::{ImportSource, Task};
 
 use codegen::model::load::read_model;
 use codegen::tools::stale::{OWNED_DIRS, Stale, stale_files};
@@ -59,90 +64,39 @@ measure      times the generated crate's build (debug and release, its
   --corpus DIR       also time import plus generate of every awsJson model
                      under DIR (as sweep does, in memory)";
 
-struct Args {
-    check: bool,
-    /// `--spec` with `--out`; `None` means the workspace's own crates.
-    target: Option<(PathBuf, PathBuf)>,
-    crate_name: Option<String>,
-    /// Where a `--out` crate finds the runtime crate.
-    runtime: RuntimeSource,
-}
-
 fn main() -> ExitCode {
-    let args: Vec<String> = env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        Some("codegen") => match parse(&args[1..]) {
-            Ok(args) => codegen(&args),
-            Err(message) => {
-                eprintln!("error: {message}\n\n{USAGE}");
-                ExitCode::from(2)
+    let task = match flags::parse(env::args_os().skip(1)) {
+        Ok(task) => task,
+        Err(message) => {
+            eprintln!("error: {message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match task {
+        Task::Codegen(args) => codegen(&args),
+        Task::Conformance => conformance(),
+        Task::Import(args) => import(args),
+        Task::Sweep(args) => sweep::sweep(args, &root()),
+        Task::Measure(args) => match measure::measure(&root(), args.corpus.as_deref()) {
+            Ok(table) => {
+                print!("{table}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
             }
         },
-        Some("conformance") => conformance(),
-        Some("import") => import(&args[1..]),
-        Some("sweep") => sweep::sweep(&args[1..], &root()),
-        Some("measure") => {
-            match measure_args(&args[1..]).and_then(|corpus| measure::measure(&root(), corpus.as_deref())) {
-                Ok(table) => {
-                    print!("{table}");
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::FAILURE
-                }
-            }
-        }
-        Some("-h" | "--help") => {
+        Task::Help => {
             println!("{USAGE}");
             ExitCode::SUCCESS
         }
-        _ => {
-            eprintln!("{USAGE}");
-            ExitCode::from(2)
-        }
-    }
-}
-
-/// `measure`'s arguments: the corpus directory, if one is given.
-fn measure_args(args: &[String]) -> Result<Option<PathBuf>, String> {
-    match args {
-        [] => Ok(None),
-        [flag, dir] if flag == "--corpus" => Ok(Some(PathBuf::from(dir))),
-        _ => Err(format!("measure takes only `--corpus DIR`\n\n{USAGE}")),
     }
 }
 
 /// The workspace root.
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask is in the workspace").to_path_buf()
-}
-
-fn parse(args: &[String]) -> Result<Args, String> {
-    let (mut check, mut spec, mut out, mut crate_name, mut runtime) = (false, None, None, None, None);
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        let mut value = |flag: &str| args.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
-        match arg.as_str() {
-            "--check" => check = true,
-            "--spec" => spec = Some(PathBuf::from(value("--spec")?)),
-            "--out" => out = Some(PathBuf::from(value("--out")?)),
-            "--crate-name" => crate_name = Some(value("--crate-name")?),
-            "--runtime-path" if runtime.is_none() => runtime = Some(RuntimeSource::Path(value("--runtime-path")?)),
-            "--runtime-registry" if runtime.is_none() => runtime = Some(RuntimeSource::Registry),
-            "--runtime-path" | "--runtime-registry" => {
-                return Err("--runtime-path and --runtime-registry are one choice".to_string());
-            }
-            other => return Err(format!("unknown argument `{other}`")),
-        }
-    }
-    let target = match (spec, out) {
-        (Some(spec), Some(out)) => Some((spec, out)),
-        (None, None) if crate_name.is_none() && runtime.is_none() => None,
-        _ => return Err("--spec, --out, --crate-name and --runtime-* go together".to_string()),
-    };
-    let runtime = runtime.unwrap_or_else(|| RuntimeSource::Path(root().join("runtime").display().to_string()));
-    Ok(Args { check, target, crate_name, runtime })
 }
 
 /// Shows paths relative to the current directory where possible.
@@ -152,12 +106,15 @@ fn shown(path: &Path) -> PathBuf {
     absolute.strip_prefix(&cwd).map(Path::to_path_buf).unwrap_or(absolute)
 }
 
-fn codegen(args: &Args) -> ExitCode {
+fn codegen(args: &flags::Codegen) -> ExitCode {
     let targets: Vec<(PathBuf, PathBuf, Settings)> = match &args.target {
         Some((spec, out)) => {
             let crate_name = args.crate_name.clone().unwrap_or_else(|| crate_name_for(out));
-            let settings =
-                Settings { crate_name, standalone: true, dev_dependencies: Vec::new(), runtime: args.runtime.clone() };
+            let runtime = args
+                .runtime
+                .clone()
+                .unwrap_or_else(|| RuntimeSource::Path(root().join("runtime").display().to_string()));
+            let settings = Settings { crate_name, standalone: true, dev_dependencies: Vec::new(), runtime };
             vec![(spec.clone(), out.clone(), settings)]
         }
         None => codegen::workspace_targets()
@@ -242,14 +199,7 @@ fn crate_name_for(out: &Path) -> String {
 fn write(out: &Path, files: &BTreeMap<PathBuf, String>, stale: &[Stale]) -> io::Result<()> {
     for s in stale {
         match s {
-            Stale::Missing(path) | Stale::Changed(path) => {
-                let target = out.join(path);
-                let dir = target.parent().expect("files are inside the crate");
-                fs::create_dir_all(dir)?;
-                let temporary = dir.join(format!(".{}.tmp", target.file_name().unwrap().to_string_lossy()));
-                fs::write(&temporary, &files[path])?;
-                fs::rename(&temporary, &target)?;
-            }
+            Stale::Missing(path) | Stale::Changed(path) => write_atomically(&out.join(path), &files[path])?,
             Stale::Extra(path) => fs::remove_file(out.join(path))?,
         }
     }
@@ -273,30 +223,17 @@ fn remove_empty_dirs(dir: &Path) -> io::Result<()> {
 }
 
 /// `cargo xtask import`: writes the sliced spec files, only those that changed.
-fn import(args: &[String]) -> ExitCode {
-    let (mut smithy, mut botocore, mut operations, mut out) = (None, None, None, None);
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        match (arg.as_str(), args.next()) {
-            ("--smithy", Some(file)) => smithy = Some(PathBuf::from(file)),
-            ("--botocore", Some(file)) => botocore = Some(PathBuf::from(file)),
-            ("--operations", Some(list)) => operations = Some(list.split(',').map(str::to_string).collect::<Vec<_>>()),
-            ("--out", Some(dir)) => out = Some(PathBuf::from(dir)),
-            _ => {
-                eprintln!("{USAGE}");
-                return ExitCode::from(2);
-            }
-        }
-    }
-    let (source, text) = match (smithy, botocore) {
-        (Some(file), None) => match codegen::tools::import::read_smithy(&file) {
+fn import(args: flags::Import) -> ExitCode {
+    let flags::Import { source, operations, out } = args;
+    let (source, text) = match source {
+        ImportSource::Smithy(file) => match codegen::tools::import::read_smithy(&file) {
             Ok(text) => (file, text),
             Err(e) => {
                 eprintln!("{e}");
                 return ExitCode::FAILURE;
             }
         },
-        (None, Some(file)) => {
+        ImportSource::Botocore(file) => {
             let name = shown(&file).display().to_string();
             let converted = read_model(&file)
                 .map_err(|e| format!("error: {name}: {e}"))
@@ -313,10 +250,6 @@ fn import(args: &[String]) -> ExitCode {
                     return ExitCode::FAILURE;
                 }
             }
-        }
-        _ => {
-            eprintln!("error: give one of --smithy FILE and --botocore FILE\n\n{USAGE}");
-            return ExitCode::from(2);
         }
     };
     let files =
@@ -335,11 +268,7 @@ fn import(args: &[String]) -> ExitCode {
         if fs::read_to_string(&path).ok().as_deref() == Some(contents.as_str()) {
             continue;
         }
-        let temporary = out.join(format!(".{name}.tmp"));
-        let result = fs::create_dir_all(&out)
-            .and_then(|()| fs::write(&temporary, contents))
-            .and_then(|()| fs::rename(&temporary, &path));
-        if let Err(e) = result {
+        if let Err(e) = write_atomically(&path, contents) {
             eprintln!("error: writing {}: {e}", path.display());
             return ExitCode::FAILURE;
         }

@@ -11,33 +11,13 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::Instant;
 
 use codegen::RuntimeSource;
-use codegen::tools::sweep::{CRATE_PREFIX, Options, Outcome, Progress, Sweep, parse_protocols};
+use codegen::tools::sweep::{CRATE_PREFIX, Options, Outcome, Progress, Sweep};
 use serde_json::Value;
 
-use crate::USAGE;
+use crate::flags;
 
-pub fn sweep(args: &[String], root: &Path) -> ExitCode {
-    let usage = |message: &str| {
-        eprintln!("error: {message}\n\n{USAGE}");
-        ExitCode::from(2)
-    };
-    let (mut dir, mut build, mut protocols) = (None, false, None);
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--build" => build = true,
-            "--protocol" => match args.next().map(|list| parse_protocols(list)) {
-                Some(Ok(list)) => protocols = Some(list),
-                Some(Err(e)) => return usage(&e),
-                None => return usage("--protocol needs a value"),
-            },
-            flag if flag.starts_with('-') => return usage(&format!("unknown argument `{flag}`")),
-            path if dir.is_none() => dir = Some(Path::new(path).to_path_buf()),
-            _ => return usage("sweep takes one directory"),
-        }
-    }
-    let Some(dir) = dir else { return usage("sweep needs a directory") };
-
+pub fn sweep(args: flags::Sweep, root: &Path) -> ExitCode {
+    let flags::Sweep { dir, build, protocols } = args;
     let start = Instant::now();
     // The crates are built where they are written, under target/sweep/.
     let runtime = RuntimeSource::Path(root.join("runtime").display().to_string());

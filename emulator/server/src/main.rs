@@ -17,9 +17,8 @@ use std::process::ExitCode;
 use std::time::SystemTime;
 
 use emulator_generated::runtime::Timestamp;
-use emulator_generated::runtime::http::{AllowedHosts, Services};
-use emulator_generated::runtime::server::{ServerConfig, serve, shutdown_signal};
-use tokio::net::TcpListener;
+use emulator_generated::runtime::http::Services;
+use example_launch::{CommandLine, Options};
 
 use dynamodb::DynamoDb;
 use emulator_generated::dynamodb::service::DynamoDb20120810Router;
@@ -47,70 +46,16 @@ Prints `emulator listening on http://<address>`, then serves DynamoDB, SQS
 and SSM there until Ctrl-C.";
 
 fn main() -> ExitCode {
-    let mut port = "4566".to_string();
-    let mut host = "127.0.0.1".to_string();
     // It authenticates no one: loopback hosts only, and those allowed.
-    let mut hosts = AllowedHosts::loopback();
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match (arg.as_str(), args.next()) {
-            ("--port", Some(value)) => port = value,
-            ("--host", Some(value)) => host = value,
-            ("--allow-host", Some(value)) => hosts = hosts.and(&value),
-            _ => {
-                eprintln!("{USAGE}");
-                return ExitCode::from(2);
-            }
-        }
-    }
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("error: cannot start the runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    runtime.block_on(run(&host, &port, hosts))
-}
-
-async fn run(host: &str, port: &str, hosts: AllowedHosts) -> ExitCode {
-    let listener = match TcpListener::bind(format!("{host}:{port}")).await {
-        Ok(listener) => listener,
-        Err(e) => {
-            eprintln!("error: cannot listen on {host}:{port}: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let url = match listener.local_addr() {
-        Ok(address) => format!("http://{address}"),
-        Err(e) => {
-            eprintln!("error: the listening address: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    // The handlers are in place before the URL is printed, so a client
-    // that reads it can stop the emulator at once.
-    let interrupted = match shutdown_signal() {
-        Ok(interrupted) => interrupted,
-        Err(e) => {
-            eprintln!("error: cannot handle signals: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let services = Services::new()
-        .with(DynamoDb20120810Router::new(DynamoDb::new()))
-        .with(AmazonSqsRouter::new(Sqs::new(url.clone())))
-        .with(AmazonSsmRouter::new(Ssm::new()));
-    println!("emulator listening on {url}");
-    // SIGINT (Ctrl-C) and SIGTERM stop the server once the requests in
-    // flight are answered.
-    let config = ServerConfig { allowed_hosts: Some(hosts), ..ServerConfig::default() };
-    match serve(services, listener, config, interrupted).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
+    let command_line = CommandLine { usage: USAGE, sigv4: false };
+    match command_line.parse(std::env::args_os().skip(1), Options::on_port(4566), |_, _| Ok(false)) {
+        Ok(options) => example_launch::run("emulator", options, |url| {
+            Services::new()
+                .with(DynamoDb20120810Router::new(DynamoDb::new()))
+                .with(AmazonSqsRouter::new(Sqs::new(url.to_string())))
+                .with(AmazonSsmRouter::new(Ssm::new()))
+        }),
+        Err(code) => code,
     }
 }
 

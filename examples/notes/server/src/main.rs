@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::SystemTime;
 
+use example_launch::{CommandLine, Options};
 use notes_generated::notes::error::NoteNotFound;
 use notes_generated::notes::operation::delete_note::{DeleteNoteError, DeleteNoteInput, DeleteNoteOutput};
 use notes_generated::notes::operation::get_note::{GetNoteError, GetNoteInput, GetNoteOutput};
@@ -19,9 +20,6 @@ use notes_generated::notes::service::{Notes, NotesRouter};
 use notes_generated::notes::types::Note;
 use notes_generated::runtime::Timestamp;
 use notes_generated::runtime::context::RequestContext;
-use notes_generated::runtime::http::AllowedHosts;
-use notes_generated::runtime::server::{ServerConfig, serve, shutdown_signal};
-use tokio::net::TcpListener;
 
 /// The notes, by id.
 #[derive(Default)]
@@ -88,65 +86,20 @@ impl Notes for Store {
 }
 
 const USAGE: &str = "\
-usage: notes-server [--port PORT]
+usage: notes-server [--port PORT] [--host HOST] [--allow-host NAME ...]
 
-  --port PORT  the port of loopback to listen on (default 4567; 0 picks a free one)
+  --port PORT        the port to listen on (default 4567; 0 picks a free one)
+  --host HOST        the address to listen on (default 127.0.0.1)
+  --allow-host NAME  answer requests for this host name or address too
+                     (repeatable); by default only loopback ones are answered
 
 Prints `notes listening on http://<address>`, then serves until Ctrl-C.";
 
 fn main() -> ExitCode {
-    let mut port = "4567".to_string();
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match (arg.as_str(), args.next()) {
-            ("--port", Some(value)) => port = value,
-            _ => {
-                eprintln!("{USAGE}");
-                return ExitCode::from(2);
-            }
-        }
-    }
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("error: cannot start the runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    runtime.block_on(run(&port))
-}
-
-async fn run(port: &str) -> ExitCode {
-    let listener = match TcpListener::bind(format!("127.0.0.1:{port}")).await {
-        Ok(listener) => listener,
-        Err(e) => {
-            eprintln!("error: cannot listen on 127.0.0.1:{port}: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    // SIGINT and SIGTERM stop it once the requests in flight are answered;
-    // the handlers are in place before the address is printed.
-    let shutdown = match shutdown_signal() {
-        Ok(shutdown) => shutdown,
-        Err(e) => {
-            eprintln!("error: cannot handle signals: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match listener.local_addr() {
-        Ok(address) => println!("notes listening on http://{address}"),
-        Err(e) => {
-            eprintln!("error: the listening address: {e}");
-            return ExitCode::FAILURE;
-        }
-    }
     // It authenticates no one, so it answers loopback host names only.
-    let config = ServerConfig { allowed_hosts: Some(AllowedHosts::loopback()), ..ServerConfig::default() };
-    match serve(NotesRouter::new(Store::default()), listener, config, shutdown).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
+    let command_line = CommandLine { usage: USAGE, sigv4: false };
+    match command_line.parse(std::env::args_os().skip(1), Options::on_port(4567), |_, _| Ok(false)) {
+        Ok(options) => example_launch::run("notes", options, |_| NotesRouter::new(Store::default())),
+        Err(code) => code,
     }
 }
