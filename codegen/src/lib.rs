@@ -3,15 +3,15 @@
 //! The modules follow the pipeline's layers:
 //!
 //! - [`model`]: [`model::load`] reads a spec directory ([`model::idl`] reads
-//!   `.smithy` files, [`model::assemble`] flattens mixins and `apply`);
+//!   `.smithy` files, `model::assemble` flattens mixins and `apply`);
 //! - [`check`] refuses bad models with errors that name the file and shape
-//!   ([`check::http_bindings`] those of restJson1's HTTP bindings) and returns
+//!   (`check::http_bindings` those of restJson1's HTTP bindings) and returns
 //!   the checked [`model::Model`], every trait the generator reads parsed into
 //!   a typed value ([`model::traits`]);
 //! - [`ir`]: [`ir::lower`] builds the IR from the checked model, types
 //!   included, and [`ir::passes`] plan the validation tables, name things and
 //!   box recursion;
-//! - [`emit`] writes the crate's files;
+//! - `emit` writes the crate's files;
 //! - [`tools`]: import, the corpus sweep, staleness checks.
 //!
 //! Nothing writes to the disk: [`generate`] returns the files, and the caller
@@ -20,7 +20,7 @@
 
 pub mod check;
 pub mod diagnostic;
-pub mod emit;
+pub(crate) mod emit;
 pub mod ir;
 pub mod model;
 pub mod tools;

@@ -5,13 +5,13 @@
 //! wrong and how to fix it. Lowering may then assume a well-formed model.
 //!
 //! Which traits are known is [`rules`]'s to say; where each may be applied,
-//! its definition's selector's ([`trait_definitions`], [`selector`]); the
-//! HTTP binding rules are [`http_bindings`]'.
+//! its definition's selector's (`trait_definitions`, [`selector`]); the
+//! HTTP binding rules are `http_bindings`'.
 
-pub mod http_bindings;
+pub(crate) mod http_bindings;
 pub mod rules;
 pub mod selector;
-pub mod trait_definitions;
+pub(crate) mod trait_definitions;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;

@@ -1,6 +1,6 @@
 //! Reads a spec directory: every `*.smithy` (IDL) and `*.json` (JSON AST)
 //! file in it, in file-name order, merged into one set of shapes that
-//! remembers which file each came from, then assembled ([`crate::model::assemble`]:
+//! remembers which file each came from, then assembled (`crate::model::assemble`:
 //! `apply`, mixins, elided members, implied trait values) into the flat
 //! model the checks read. [`load_files`] does the same for spec files held
 //! in memory.

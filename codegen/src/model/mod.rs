@@ -3,16 +3,16 @@
 //!
 //! [`load`] reads a spec directory into a [`load::LoadedModel`]: JSON AST
 //! files ([`ast`]) and Smithy IDL ([`idl`]), with mixins and `apply`
-//! resolved ([`assemble`]) and the trait definitions the generator ships
+//! resolved (`assemble`) and the trait definitions the generator ships
 //! ([`vocabulary`]). [`crate::check`] turns it into the checked [`Model`]
 //! ([`checked`]), whose traits are typed ([`traits`]). [`kind`],
-//! [`shape_id`], [`pattern`] (Smithy's `@pattern` dialect) and [`docs`]
+//! [`shape_id`], [`pattern`] (Smithy's `@pattern` dialect) and `docs`
 //! (documentation to Markdown) are the vocabulary both share.
 
-pub mod assemble;
+pub(crate) mod assemble;
 pub mod ast;
 pub mod checked;
-pub mod docs;
+pub(crate) mod docs;
 pub mod idl;
 pub mod kind;
 pub mod load;

@@ -5,7 +5,7 @@
 //!
 //! Which traits are known at all is [`crate::check::rules::rule`]'s to say, and
 //! where each may be applied its definition's selector's
-//! ([`crate::check::trait_definitions`]); what is left here is what the generator
+//! (`crate::check::trait_definitions`); what is left here is what the generator
 //! needs of the values.
 
 use std::collections::BTreeMap;

@@ -3,7 +3,7 @@
 //! `@default` or `@enumValue`, inline operation input and output into
 //! structures of their own, service and resource properties into their
 //! fields. What needs the whole model (elided member targets, `apply`,
-//! mixins) is recorded here and finished by [`crate::model::assemble`].
+//! mixins) is recorded here and finished by `crate::model::assemble`.
 
 use std::collections::BTreeMap;
 

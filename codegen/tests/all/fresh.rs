@@ -3,7 +3,7 @@
 //! generator makes of its specs, and the generator must make the same bytes
 //! however the specs are laid out.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

@@ -3,7 +3,7 @@
 //! binding checks, and its operations and members carry their `@http`,
 //! binding traits and `@jsonName` as typed IR fields.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -2,7 +2,7 @@
 //! botocore (gzipped, beside botocore's other JSON), a broken model, a file
 //! that is not JSON, and one of another protocol.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

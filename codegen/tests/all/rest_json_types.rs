@@ -1,7 +1,7 @@
 //! What restJson1 models need of the generated types, each shown on a
 //! small spec: `@jsonName` keys, `@streaming` blobs.
 
-mod common;
+use crate::common;
 
 use common::{TempDir, workspace_settings};
 

@@ -2,7 +2,7 @@
 //! shape by shape and trait by trait, and hold the whole closure of the
 //! operations it lists. Any difference fails with the shape id and trait.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -2,7 +2,7 @@
 //! AWS's Smithy model gives, shape by shape, except for differences whose
 //! cause is in the sources themselves; each is listed with its cause.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

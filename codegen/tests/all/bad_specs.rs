@@ -1,7 +1,7 @@
 //! A bad spec is refused with every problem named: file, shape id, what is
 //! wrong and how to fix it.
 
-mod common;
+use crate::common;
 
 use common::{TempDir, workspace_settings};
 use serde_json::{Value, json};

@@ -4,7 +4,7 @@
 //! runtime's own matcher gives them, must agree with `regress` running the
 //! ECMA-262 form of the reading, on strings generated from each pattern.
 
-mod common;
+use crate::common;
 
 use codegen::model::pattern::parse::{ClassItem, Node, Set, parse_in};
 use codegen::model::pattern::{Dialect, Engine, Pattern};

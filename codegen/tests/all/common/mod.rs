@@ -1,7 +1,5 @@
 //! Helpers for tests that write spec directories.
 
-#![allow(dead_code)]
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

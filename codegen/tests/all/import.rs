@@ -4,7 +4,7 @@
 //! `emulator/specs` holds the whole DynamoDB and SQS models, imported alike;
 //! and `examples/lambda/specs` the slice of Lambda's its example serves.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -3,7 +3,7 @@
 //! models/aws` does. Building them all is `cargo xtask sweep models/aws
 //! --build` (an hour or more, not run here).
 
-mod common;
+use crate::common;
 
 use codegen::tools::sweep::{Options, Outcome, parse_protocols, sweep};
 use common::root;

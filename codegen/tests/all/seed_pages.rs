@@ -3,7 +3,7 @@
 //! docs, errors and their status codes) holds in the IR that the generator
 //! builds from `specs/ssm`. The pages are read from `models/seeds`.
 
-mod common;
+use crate::common;
 
 use codegen::ir::{Bounds, Member, Service, ShapeKind, TimestampFormat, Type};
 use common::root;

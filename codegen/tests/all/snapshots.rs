@@ -1,7 +1,7 @@
 //! The generated source, snapshotted file by file: a change to the
 //! generator shows up as a reviewable diff (`cargo insta review`).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
@@ -16,7 +16,7 @@ fn snapshot_service(spec: &Path, service: &str, prefix: &str) {
     for (path, contents) in &generated.files {
         let Ok(relative) = path.strip_prefix(&dir) else { continue };
         let name = format!("{prefix}__{}", relative.with_extension("").display()).replace('/', "__");
-        insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
+        insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false }, {
             insta::assert_snapshot!(name, contents);
         });
         count += 1;

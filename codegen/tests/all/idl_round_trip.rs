@@ -2,7 +2,7 @@
 //! (`idl::write`) reads back to the same model, and SSM written as IDL
 //! generates byte-identical code to SSM written as JSON.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::Path;

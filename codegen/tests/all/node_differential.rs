@@ -16,7 +16,7 @@
 //! without `u` counts UTF-16 code units while we, like `@length` and Java,
 //! count code points.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::io::Write;
