@@ -20,7 +20,6 @@ pub mod context;
 mod excerpt;
 pub mod float;
 pub mod http;
-mod json_object;
 mod pattern;
 pub mod protocol;
 #[cfg(feature = "server")]

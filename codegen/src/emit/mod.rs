@@ -10,6 +10,7 @@ mod read;
 mod rust;
 mod service;
 mod validation;
+mod write;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -12,37 +12,19 @@ use crate::ir::{Alias, Default, Member, Placement, Service, Shape, ShapeKind, St
 /// for every type, whichever way a server moves it.
 pub const FULL_SERDE: &str = "full-serde";
 
-/// `shape`'s serde derives: those a server needs for it (by the direction
-/// pass), and the others under [`FULL_SERDE`]. The gated ones are written
+/// `shape`'s serde derives, under [`FULL_SERDE`]: a server reads through
+/// the generated readers (`emit::read`) and writes through the generated
+/// writers (`emit::write`), so serde is for everyone else. They are written
 /// by full path, so that the file imports nothing it may not use.
-fn serde_derives(cx: &FileCx<'_>, shape: &Shape) -> (Vec<TokenStream>, Option<TokenStream>) {
-    let mut derived = Vec::new();
-    let mut gated = Vec::new();
-    // A server reads through the generated `Read` impls: `Deserialize` is
-    // for everyone else, under the feature.
-    for (needed, item) in [(shape.direction.written, "serde::Serialize"), (false, "serde::Deserialize")] {
-        if needed {
-            derived.push(cx.item(item));
-        } else {
-            let path: TokenStream = format!("::{item}").parse().expect("a path");
-            gated.push(path);
-        }
-    }
-    let gated = (!gated.is_empty()).then(|| quote! { #[cfg_attr(feature = #FULL_SERDE, derive(#(#gated),*))] });
-    (derived, gated)
+fn serde_derives() -> TokenStream {
+    quote! { #[cfg_attr(feature = #FULL_SERDE, derive(::serde::Serialize, ::serde::Deserialize))] }
 }
 
-/// A `#[serde(..)]` attribute: under the feature when no serde derive of
-/// the shape is active without it.
-fn serde_attr(shape: &Shape, parts: TokenStream) -> TokenStream {
-    if shape.direction.written {
-        quote! { #[serde(#parts)] }
-    } else {
-        quote! { #[cfg_attr(feature = #FULL_SERDE, serde(#parts))] }
-    }
+/// A `#[serde(..)]` attribute, under the feature as the derives are.
+fn serde_attr(parts: TokenStream) -> TokenStream {
+    quote! { #[cfg_attr(feature = #FULL_SERDE, serde(#parts))] }
 }
 
-/// The `types.rs` and `error.rs` files of a service, when it has such shapes.
 pub fn modules(service: &Service) -> Vec<(&'static str, TokenStream)> {
     let mut out = Vec::new();
     for (file, placement, title) in [
@@ -175,7 +157,7 @@ fn structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream {
             let with = if m.is_optional() { "crate::runtime::float::option" } else { "crate::runtime::float" };
             parts.push(quote! { with = #with });
         }
-        let serde = serde_attr(shape, quote! { #(#parts),* });
+        let serde = serde_attr(quote! { #(#parts),* });
         quote! { #docs #serde pub #field: #ty }
     });
     let fields: Vec<TokenStream> = fields.collect();
@@ -193,8 +175,7 @@ fn structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream {
     if !holds_stream {
         derives.push(quote! { PartialEq });
     }
-    let (serde, gated_serde) = serde_derives(cx, shape);
-    derives.extend(serde);
+    let gated_serde = serde_derives();
     let debug_impl = (!derive_debug).then(|| {
         let fmt = cx.std("fmt");
         let redacted = cx.runtime("Redacted");
@@ -409,10 +390,10 @@ fn union(cx: &FileCx<'_>, shape: &Shape, members: &[Member]) -> TokenStream {
             ty = quote! { #boxed<#ty> };
         }
         if matches!(m.ty.ty, Type::Float | Type::Double) {
-            let serde = serde_attr(shape, quote! { rename = #wire, with = "crate::runtime::float" });
+            let serde = serde_attr(quote! { rename = #wire, with = "crate::runtime::float" });
             quote! { #docs #serde #variant(#ty) }
         } else {
-            let serde = serde_attr(shape, quote! { rename = #wire });
+            let serde = serde_attr(quote! { rename = #wire });
             quote! { #docs #serde #variant(#ty) }
         }
     });
@@ -437,11 +418,11 @@ fn union(cx: &FileCx<'_>, shape: &Shape, members: &[Member]) -> TokenStream {
             }
         }
     });
-    let (serde, gated_serde) = serde_derives(cx, shape);
+    let gated_serde = serde_derives();
     let derives = if redact {
-        quote! { #[derive(Clone, PartialEq, #(#serde),*)] #gated_serde }
+        quote! { #[derive(Clone, PartialEq)] #gated_serde }
     } else {
-        quote! { #[derive(Clone, Debug, PartialEq, #(#serde),*)] #gated_serde }
+        quote! { #[derive(Clone, Debug, PartialEq)] #gated_serde }
     };
     quote! {
         #docs
@@ -459,7 +440,7 @@ fn union(cx: &FileCx<'_>, shape: &Shape, members: &[Member]) -> TokenStream {
 
 fn enumeration(cx: &FileCx<'_>, shape: &Shape) -> TokenStream {
     let ShapeKind::Enum(values) = &shape.kind else { unreachable!() };
-    let (serde, gated_serde) = serde_derives(cx, shape);
+    let gated_serde = serde_derives();
     let fmt = cx.std("fmt");
     let from_str = cx.std("str::FromStr");
     let result = cx.std("result::Result");
@@ -471,7 +452,7 @@ fn enumeration(cx: &FileCx<'_>, shape: &Shape) -> TokenStream {
     let variants: Vec<_> = values.iter().map(|v| ident(&v.rust_name)).collect();
     let wire_values: Vec<&String> = values.iter().map(|v| &v.value).collect();
     let variant_serde: Vec<TokenStream> =
-        wire_values.iter().map(|wire| serde_attr(shape, quote! { rename = #wire })).collect();
+        wire_values.iter().map(|wire| serde_attr(quote! { rename = #wire })).collect();
     let variant_docs = values.iter().map(|v| {
         let mut lines = vec![format!("{}.", doc::code(&v.value))];
         if !v.docs.is_empty() {
@@ -501,7 +482,6 @@ fn enumeration(cx: &FileCx<'_>, shape: &Shape) -> TokenStream {
     quote! {
         #docs
         #[derive(Clone, Copy, #debug PartialEq, Eq, PartialOrd, Ord, Hash)]
-        #[derive(#(#serde),*)]
         #gated_serde
         pub enum #name {
             #( #variant_docs #variant_serde #variants, )*

@@ -2,14 +2,14 @@
 //! The errors the operations can return.
 
 use crate::runtime::ErrorShape;
-use serde::Serialize;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use std::fmt;
 
 /// The requester doesn't have permissions to perform the requested operation.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct AccessDeniedException {
-    #[serde(rename = "Message")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Message"))]
     pub message: String,
 }
 
@@ -32,12 +32,29 @@ impl ErrorShape for AccessDeniedException {
     }
 }
 
+impl WriteMembers for AccessDeniedException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        object.member("\"Message\":", &self.message);
+    }
+}
+
+impl WriteJson for AccessDeniedException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Error returned if an attempt is made to register a patch group with a patch baseline that is
 /// already registered with a different patch baseline.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct AlreadyExistsException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -63,9 +80,25 @@ impl ErrorShape for AlreadyExistsException {
     }
 }
 
+impl WriteMembers for AlreadyExistsException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for AlreadyExistsException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// You must disassociate a document from all managed nodes before you can delete it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct AssociatedInstances {}
 
 impl fmt::Display for AssociatedInstances {
@@ -87,9 +120,21 @@ impl ErrorShape for AssociatedInstances {
     }
 }
 
+impl WriteMembers for AssociatedInstances {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for AssociatedInstances {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The specified association already exists.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct AssociationAlreadyExists {}
 
 impl fmt::Display for AssociationAlreadyExists {
@@ -111,11 +156,26 @@ impl ErrorShape for AssociationAlreadyExists {
     }
 }
 
+impl WriteMembers for AssociationAlreadyExists {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for AssociationAlreadyExists {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The specified association doesn't exist.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct AssociationDoesNotExist {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -141,11 +201,30 @@ impl ErrorShape for AssociationDoesNotExist {
     }
 }
 
+impl WriteMembers for AssociationDoesNotExist {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for AssociationDoesNotExist {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The specified execution ID doesn't exist. Verify the ID number and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct AssociationExecutionDoesNotExist {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -171,9 +250,25 @@ impl ErrorShape for AssociationExecutionDoesNotExist {
     }
 }
 
+impl WriteMembers for AssociationExecutionDoesNotExist {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for AssociationExecutionDoesNotExist {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// You can have at most 2,000 active associations.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct AssociationLimitExceeded {}
 
 impl fmt::Display for AssociationLimitExceeded {
@@ -195,12 +290,27 @@ impl ErrorShape for AssociationLimitExceeded {
     }
 }
 
+impl WriteMembers for AssociationLimitExceeded {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for AssociationLimitExceeded {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// You have reached the maximum number versions allowed for an association. Each association has a
 /// limit of 1,000 versions.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct AssociationVersionLimitExceeded {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -226,12 +336,31 @@ impl ErrorShape for AssociationVersionLimitExceeded {
     }
 }
 
+impl WriteMembers for AssociationVersionLimitExceeded {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for AssociationVersionLimitExceeded {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Indicates that the Change Manager change template used in the change request was rejected or is
 /// still in a pending state.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct AutomationDefinitionNotApprovedException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -259,11 +388,30 @@ impl ErrorShape for AutomationDefinitionNotApprovedException {
     }
 }
 
+impl WriteMembers for AutomationDefinitionNotApprovedException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for AutomationDefinitionNotApprovedException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// An Automation runbook with the specified name couldn't be found.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct AutomationDefinitionNotFoundException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -291,11 +439,30 @@ impl ErrorShape for AutomationDefinitionNotFoundException {
     }
 }
 
+impl WriteMembers for AutomationDefinitionNotFoundException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for AutomationDefinitionNotFoundException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// An Automation runbook with the specified name and version couldn't be found.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct AutomationDefinitionVersionNotFoundException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -323,11 +490,30 @@ impl ErrorShape for AutomationDefinitionVersionNotFoundException {
     }
 }
 
+impl WriteMembers for AutomationDefinitionVersionNotFoundException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for AutomationDefinitionVersionNotFoundException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The number of simultaneously running Automation executions exceeded the allowable limit.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct AutomationExecutionLimitExceededException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -355,11 +541,30 @@ impl ErrorShape for AutomationExecutionLimitExceededException {
     }
 }
 
+impl WriteMembers for AutomationExecutionLimitExceededException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for AutomationExecutionLimitExceededException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// There is no automation execution information for the requested automation execution ID.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct AutomationExecutionNotFoundException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -387,11 +592,30 @@ impl ErrorShape for AutomationExecutionNotFoundException {
     }
 }
 
+impl WriteMembers for AutomationExecutionNotFoundException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for AutomationExecutionNotFoundException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The specified step name and execution ID don't exist. Verify the information and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct AutomationStepNotFoundException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -417,11 +641,30 @@ impl ErrorShape for AutomationStepNotFoundException {
     }
 }
 
+impl WriteMembers for AutomationStepNotFoundException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for AutomationStepNotFoundException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// You specified too many custom compliance types. You can specify a maximum of 10 different types.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ComplianceTypeCountLimitExceededException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -449,11 +692,30 @@ impl ErrorShape for ComplianceTypeCountLimitExceededException {
     }
 }
 
+impl WriteMembers for ComplianceTypeCountLimitExceededException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ComplianceTypeCountLimitExceededException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// You have exceeded the limit for custom schemas. Delete one or more custom schemas and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CustomSchemaCountLimitExceededException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -481,11 +743,30 @@ impl ErrorShape for CustomSchemaCountLimitExceededException {
     }
 }
 
+impl WriteMembers for CustomSchemaCountLimitExceededException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for CustomSchemaCountLimitExceededException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The specified document already exists.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DocumentAlreadyExists {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -511,11 +792,30 @@ impl ErrorShape for DocumentAlreadyExists {
     }
 }
 
+impl WriteMembers for DocumentAlreadyExists {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for DocumentAlreadyExists {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// You can have at most 500 active SSM documents.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DocumentLimitExceeded {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -541,6 +841,22 @@ impl ErrorShape for DocumentLimitExceeded {
     }
 }
 
+impl WriteMembers for DocumentLimitExceeded {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for DocumentLimitExceeded {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The document can't be shared with more Amazon Web Services accounts. You can specify a maximum
 /// of 20 accounts per API operation to share a private document.
 ///
@@ -549,10 +865,13 @@ impl ErrorShape for DocumentLimitExceeded {
 ///
 /// If you need to increase the quota for privately or publicly shared Systems Manager documents,
 /// contact Amazon Web Services Support.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DocumentPermissionLimit {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -578,11 +897,30 @@ impl ErrorShape for DocumentPermissionLimit {
     }
 }
 
+impl WriteMembers for DocumentPermissionLimit {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for DocumentPermissionLimit {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The document has too many versions. Delete one or more document versions and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DocumentVersionLimitExceeded {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -608,15 +946,34 @@ impl ErrorShape for DocumentVersionLimitExceeded {
     }
 }
 
+impl WriteMembers for DocumentVersionLimitExceeded {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for DocumentVersionLimitExceeded {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Error returned when the ID specified for a resource, such as a maintenance window or patch
 /// baseline, doesn't exist.
 ///
 /// For information about resource quotas in Amazon Web Services Systems Manager, see [Systems Manager service quotas](<https://docs.aws.amazon.com/general/latest/gr/ssm.html#limits_ssm>)
 /// in the *Amazon Web Services General Reference*.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DoesNotExistException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -642,12 +999,31 @@ impl ErrorShape for DoesNotExistException {
     }
 }
 
+impl WriteMembers for DoesNotExistException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for DoesNotExistException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The content of the association document matches another document. Change the content of the
 /// document and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DuplicateDocumentContent {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -673,12 +1049,31 @@ impl ErrorShape for DuplicateDocumentContent {
     }
 }
 
+impl WriteMembers for DuplicateDocumentContent {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for DuplicateDocumentContent {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The version name has already been used in this document. Specify a different version name, and
 /// then try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DuplicateDocumentVersionName {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -704,9 +1099,25 @@ impl ErrorShape for DuplicateDocumentVersionName {
     }
 }
 
+impl WriteMembers for DuplicateDocumentVersionName {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for DuplicateDocumentVersionName {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// You can't specify a managed node ID in more than one association.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DuplicateInstanceId {}
 
 impl fmt::Display for DuplicateInstanceId {
@@ -728,12 +1139,27 @@ impl ErrorShape for DuplicateInstanceId {
     }
 }
 
+impl WriteMembers for DuplicateInstanceId {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for DuplicateInstanceId {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// You attempted to register a `LAMBDA` or `STEP_FUNCTIONS` task in a region where the
 /// corresponding service isn't available.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct FeatureNotAvailableException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -759,14 +1185,33 @@ impl ErrorShape for FeatureNotAvailableException {
     }
 }
 
+impl WriteMembers for FeatureNotAvailableException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for FeatureNotAvailableException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// A hierarchy can have a maximum of 15 levels. For more information, see [Requirements and constraints for parameter names](<https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-parameter-name-constraints.html>)
 /// in the *Amazon Web Services Systems Manager User Guide*.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct HierarchyLevelLimitExceededException {
     /// A hierarchy can have a maximum of 15 levels. For more information, see [About requirements and constraints for parameter names](<https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-su-create.html#sysman-parameter-name-constraints>)
     /// in the *Amazon Web Services Systems Manager User Guide*.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -794,16 +1239,35 @@ impl ErrorShape for HierarchyLevelLimitExceededException {
     }
 }
 
+impl WriteMembers for HierarchyLevelLimitExceededException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for HierarchyLevelLimitExceededException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Parameter Store doesn't support changing a parameter type in a hierarchy. For example, you can't
 /// change a parameter from a `String` type to a `SecureString` type. You must create a new, unique
 /// parameter.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct HierarchyTypeMismatchException {
     /// Parameter Store doesn't support changing a parameter type in a hierarchy. For example, you can't
     /// change a parameter from a `String` type to a `SecureString` type. You must create a new, unique
     /// parameter.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -829,12 +1293,31 @@ impl ErrorShape for HierarchyTypeMismatchException {
     }
 }
 
+impl WriteMembers for HierarchyTypeMismatchException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for HierarchyTypeMismatchException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Error returned when an idempotent operation is retried and the parameters don't match the
 /// original call to the API with the same idempotency token.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct IdempotentParameterMismatch {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -860,12 +1343,31 @@ impl ErrorShape for IdempotentParameterMismatch {
     }
 }
 
+impl WriteMembers for IdempotentParameterMismatch {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for IdempotentParameterMismatch {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// There is a conflict in the policies specified for this parameter. You can't, for example,
 /// specify two Expiration policies for a parameter. Review your policies, and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct IncompatiblePolicyException {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -891,11 +1393,30 @@ impl ErrorShape for IncompatiblePolicyException {
     }
 }
 
+impl WriteMembers for IncompatiblePolicyException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for IncompatiblePolicyException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// An error occurred on the server side.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InternalServerError {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -921,12 +1442,31 @@ impl ErrorShape for InternalServerError {
     }
 }
 
+impl WriteMembers for InternalServerError {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InternalServerError {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The activation isn't valid. The activation might have been deleted, or the ActivationId and the
 /// ActivationCode don't match.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidActivation {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -952,12 +1492,31 @@ impl ErrorShape for InvalidActivation {
     }
 }
 
+impl WriteMembers for InvalidActivation {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidActivation {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The activation ID isn't valid. Verify that you entered the correct ActivationId or
 /// ActivationCode and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidActivationId {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -983,12 +1542,31 @@ impl ErrorShape for InvalidActivationId {
     }
 }
 
+impl WriteMembers for InvalidActivationId {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidActivationId {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The specified aggregator isn't valid for the group type. Verify that the aggregator you provided
 /// is supported.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidAggregatorException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1014,12 +1592,31 @@ impl ErrorShape for InvalidAggregatorException {
     }
 }
 
+impl WriteMembers for InvalidAggregatorException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidAggregatorException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The request doesn't meet the regular expression requirement.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidAllowedPatternException {
     /// The request doesn't meet the regular expression requirement.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1045,11 +1642,30 @@ impl ErrorShape for InvalidAllowedPatternException {
     }
 }
 
+impl WriteMembers for InvalidAllowedPatternException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidAllowedPatternException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The association isn't valid or doesn't exist.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidAssociation {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1075,13 +1691,32 @@ impl ErrorShape for InvalidAssociation {
     }
 }
 
+impl WriteMembers for InvalidAssociation {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidAssociation {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The version you specified isn't valid. Use ListAssociationVersions to view all versions of an
 /// association according to the association ID. Or, use the `$LATEST` parameter to view the latest
 /// version of the association.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidAssociationVersion {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1107,13 +1742,32 @@ impl ErrorShape for InvalidAssociationVersion {
     }
 }
 
+impl WriteMembers for InvalidAssociationVersion {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidAssociationVersion {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The supplied parameters for invoking the specified Automation runbook are incorrect. For
 /// example, they may not match the set of parameters permitted for the specified Automation
 /// document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidAutomationExecutionParametersException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1141,11 +1795,30 @@ impl ErrorShape for InvalidAutomationExecutionParametersException {
     }
 }
 
+impl WriteMembers for InvalidAutomationExecutionParametersException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidAutomationExecutionParametersException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The signal isn't valid for the current Automation execution.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidAutomationSignalException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1171,11 +1844,30 @@ impl ErrorShape for InvalidAutomationSignalException {
     }
 }
 
+impl WriteMembers for InvalidAutomationSignalException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidAutomationSignalException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The specified update status operation isn't valid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidAutomationStatusUpdateException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1203,9 +1895,25 @@ impl ErrorShape for InvalidAutomationStatusUpdateException {
     }
 }
 
+impl WriteMembers for InvalidAutomationStatusUpdateException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidAutomationStatusUpdateException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The specified command ID isn't valid. Verify the ID and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidCommandId {}
 
 impl fmt::Display for InvalidCommandId {
@@ -1227,12 +1935,27 @@ impl ErrorShape for InvalidCommandId {
     }
 }
 
+impl WriteMembers for InvalidCommandId {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for InvalidCommandId {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// One or more of the parameters specified for the delete operation isn't valid. Verify all
 /// parameters and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidDeleteInventoryParametersException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1260,12 +1983,31 @@ impl ErrorShape for InvalidDeleteInventoryParametersException {
     }
 }
 
+impl WriteMembers for InvalidDeleteInventoryParametersException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidDeleteInventoryParametersException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The ID specified for the delete operation doesn't exist or isn't valid. Verify the ID and try
 /// again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidDeletionIdException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1291,13 +2033,32 @@ impl ErrorShape for InvalidDeletionIdException {
     }
 }
 
+impl WriteMembers for InvalidDeletionIdException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidDeletionIdException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The specified SSM document doesn't exist.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidDocument {
     /// The SSM document doesn't exist or the document isn't available to the user. This exception can
     /// be issued by various API operations.
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1323,12 +2084,31 @@ impl ErrorShape for InvalidDocument {
     }
 }
 
+impl WriteMembers for InvalidDocument {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidDocument {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The content for the document isn't valid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidDocumentContent {
     /// A description of the validation error.
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1354,12 +2134,31 @@ impl ErrorShape for InvalidDocumentContent {
     }
 }
 
+impl WriteMembers for InvalidDocumentContent {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidDocumentContent {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// You attempted to delete a document while it is still shared. You must stop sharing the document
 /// before you can delete it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidDocumentOperation {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1385,11 +2184,30 @@ impl ErrorShape for InvalidDocumentOperation {
     }
 }
 
+impl WriteMembers for InvalidDocumentOperation {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidDocumentOperation {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The version of the document schema isn't supported.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidDocumentSchemaVersion {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1415,12 +2233,31 @@ impl ErrorShape for InvalidDocumentSchemaVersion {
     }
 }
 
+impl WriteMembers for InvalidDocumentSchemaVersion {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidDocumentSchemaVersion {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The SSM document type isn't valid. Valid document types are described in the `DocumentType`
 /// property.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidDocumentType {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1446,11 +2283,30 @@ impl ErrorShape for InvalidDocumentType {
     }
 }
 
+impl WriteMembers for InvalidDocumentType {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidDocumentType {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The document version isn't valid or doesn't exist.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidDocumentVersion {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1476,11 +2332,30 @@ impl ErrorShape for InvalidDocumentVersion {
     }
 }
 
+impl WriteMembers for InvalidDocumentVersion {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidDocumentVersion {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The filter name isn't valid. Verify that you entered the correct name and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidFilter {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1506,9 +2381,25 @@ impl ErrorShape for InvalidFilter {
     }
 }
 
+impl WriteMembers for InvalidFilter {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidFilter {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The specified key isn't valid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidFilterKey {}
 
 impl fmt::Display for InvalidFilterKey {
@@ -1530,14 +2421,29 @@ impl ErrorShape for InvalidFilterKey {
     }
 }
 
+impl WriteMembers for InvalidFilterKey {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for InvalidFilterKey {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The specified filter option isn't valid. Valid options are Equals and BeginsWith. For Path
 /// filter, valid options are Recursive and OneLevel.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidFilterOption {
     /// The specified filter option isn't valid. Valid options are Equals and BeginsWith. For Path
     /// filter, valid options are Recursive and OneLevel.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1563,11 +2469,30 @@ impl ErrorShape for InvalidFilterOption {
     }
 }
 
+impl WriteMembers for InvalidFilterOption {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidFilterOption {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The filter value isn't valid. Verify the value and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidFilterValue {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1593,6 +2518,22 @@ impl ErrorShape for InvalidFilterValue {
     }
 }
 
+impl WriteMembers for InvalidFilterValue {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidFilterValue {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The following problems can cause this exception:
 ///
 /// - You don't have permission to access the managed node.
@@ -1601,10 +2542,13 @@ impl ErrorShape for InvalidFilterValue {
 /// - SSM Agent isn't registered with the SSM endpoint. Try reinstalling SSM Agent.
 /// - The managed node isn't in a valid state. Valid states are: `Running`, `Pending`, `Stopped`, and `Stopping`.
 ///   Invalid states are: `Shutting-down` and `Terminated`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidInstanceId {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1630,11 +2574,30 @@ impl ErrorShape for InvalidInstanceId {
     }
 }
 
+impl WriteMembers for InvalidInstanceId {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidInstanceId {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The specified filter value isn't valid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidInstanceInformationFilterValue {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1662,11 +2625,30 @@ impl ErrorShape for InvalidInstanceInformationFilterValue {
     }
 }
 
+impl WriteMembers for InvalidInstanceInformationFilterValue {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidInstanceInformationFilterValue {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The specified filter value isn't valid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidInstancePropertyFilterValue {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1692,11 +2674,30 @@ impl ErrorShape for InvalidInstancePropertyFilterValue {
     }
 }
 
+impl WriteMembers for InvalidInstancePropertyFilterValue {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidInstancePropertyFilterValue {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The specified inventory group isn't valid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidInventoryGroupException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1722,12 +2723,31 @@ impl ErrorShape for InvalidInventoryGroupException {
     }
 }
 
+impl WriteMembers for InvalidInventoryGroupException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidInventoryGroupException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// You specified invalid keys or values in the `Context` attribute for `InventoryItem`. Verify the
 /// keys and values, and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidInventoryItemContextException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1755,11 +2775,30 @@ impl ErrorShape for InvalidInventoryItemContextException {
     }
 }
 
+impl WriteMembers for InvalidInventoryItemContextException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidInventoryItemContextException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The request isn't valid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidInventoryRequestException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1785,14 +2824,36 @@ impl ErrorShape for InvalidInventoryRequestException {
     }
 }
 
+impl WriteMembers for InvalidInventoryRequestException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidInventoryRequestException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// One or more content items isn't valid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidItemContentException {
     /// Length: 1 to 100. Pattern: `^(AWS|Custom):.*$`.
-    #[serde(rename = "TypeName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "TypeName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub type_name: Option<String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1818,11 +2879,33 @@ impl ErrorShape for InvalidItemContentException {
     }
 }
 
+impl WriteMembers for InvalidItemContentException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.type_name {
+            object.member("\"TypeName\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidItemContentException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The query key ID isn't valid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidKeyId {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1848,11 +2931,30 @@ impl ErrorShape for InvalidKeyId {
     }
 }
 
+impl WriteMembers for InvalidKeyId {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidKeyId {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The specified token isn't valid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidNextToken {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1878,12 +2980,31 @@ impl ErrorShape for InvalidNextToken {
     }
 }
 
+impl WriteMembers for InvalidNextToken {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidNextToken {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// One or more configuration items isn't valid. Verify that a valid Amazon Resource Name (ARN) was
 /// provided for an Amazon Simple Notification Service topic.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidNotificationConfig {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1909,11 +3030,30 @@ impl ErrorShape for InvalidNotificationConfig {
     }
 }
 
+impl WriteMembers for InvalidNotificationConfig {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidNotificationConfig {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The delete inventory option specified isn't valid. Verify the option and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidOptionException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1939,9 +3079,25 @@ impl ErrorShape for InvalidOptionException {
     }
 }
 
+impl WriteMembers for InvalidOptionException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidOptionException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The S3 bucket doesn't exist.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidOutputFolder {}
 
 impl fmt::Display for InvalidOutputFolder {
@@ -1963,9 +3119,21 @@ impl ErrorShape for InvalidOutputFolder {
     }
 }
 
+impl WriteMembers for InvalidOutputFolder {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for InvalidOutputFolder {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The output location isn't valid or doesn't exist.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidOutputLocation {}
 
 impl fmt::Display for InvalidOutputLocation {
@@ -1987,12 +3155,27 @@ impl ErrorShape for InvalidOutputLocation {
     }
 }
 
+impl WriteMembers for InvalidOutputLocation {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for InvalidOutputLocation {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// You must specify values for all required parameters in the Amazon Web Services Systems Manager
 /// document (SSM document). You can only supply values to parameters defined in the SSM document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidParameters {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -2018,11 +3201,30 @@ impl ErrorShape for InvalidParameters {
     }
 }
 
+impl WriteMembers for InvalidParameters {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidParameters {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The permission type isn't supported. *Share* is the only supported permission type.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidPermissionType {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -2048,9 +3250,25 @@ impl ErrorShape for InvalidPermissionType {
     }
 }
 
+impl WriteMembers for InvalidPermissionType {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidPermissionType {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The plugin name isn't valid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidPluginName {}
 
 impl fmt::Display for InvalidPluginName {
@@ -2072,11 +3290,26 @@ impl ErrorShape for InvalidPluginName {
     }
 }
 
+impl WriteMembers for InvalidPluginName {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for InvalidPluginName {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// A policy attribute or its value is invalid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidPolicyAttributeException {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -2102,12 +3335,31 @@ impl ErrorShape for InvalidPolicyAttributeException {
     }
 }
 
+impl WriteMembers for InvalidPolicyAttributeException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidPolicyAttributeException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The policy type isn't supported. Parameter Store supports the following policy types:
 /// Expiration, ExpirationNotification, and NoChangeNotification.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidPolicyTypeException {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -2133,9 +3385,25 @@ impl ErrorShape for InvalidPolicyTypeException {
     }
 }
 
+impl WriteMembers for InvalidPolicyTypeException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidPolicyTypeException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The resource ID isn't valid. Verify that you entered the correct ID and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidResourceId {}
 
 impl fmt::Display for InvalidResourceId {
@@ -2157,10 +3425,22 @@ impl ErrorShape for InvalidResourceId {
     }
 }
 
+impl WriteMembers for InvalidResourceId {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for InvalidResourceId {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The resource type isn't valid. For example, if you are attempting to tag an EC2 instance, the
 /// instance must be a registered managed node.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidResourceType {}
 
 impl fmt::Display for InvalidResourceType {
@@ -2182,11 +3462,26 @@ impl ErrorShape for InvalidResourceType {
     }
 }
 
+impl WriteMembers for InvalidResourceType {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for InvalidResourceType {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The specified inventory item result attribute isn't valid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidResultAttributeException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -2212,14 +3507,33 @@ impl ErrorShape for InvalidResultAttributeException {
     }
 }
 
+impl WriteMembers for InvalidResultAttributeException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidResultAttributeException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The role name can't contain invalid characters. Also verify that you specified an IAM role for
 /// notifications that includes the required trust policy. For information about configuring the IAM
 /// role for Run Command notifications, see [Monitoring Systems Manager status changes using Amazon SNS notifications](<https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-sns-notifications.html>)
 /// in the *Amazon Web Services Systems Manager User Guide*.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidRole {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -2245,11 +3559,30 @@ impl ErrorShape for InvalidRole {
     }
 }
 
+impl WriteMembers for InvalidRole {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidRole {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The schedule is invalid. Verify your cron or rate expression and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidSchedule {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -2275,11 +3608,30 @@ impl ErrorShape for InvalidSchedule {
     }
 }
 
+impl WriteMembers for InvalidSchedule {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidSchedule {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The specified tag key or value isn't valid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidTag {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -2305,12 +3657,31 @@ impl ErrorShape for InvalidTag {
     }
 }
 
+impl WriteMembers for InvalidTag {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidTag {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The target isn't valid or doesn't exist. It might not be configured for Systems Manager or you
 /// might not have permission to perform the operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidTarget {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -2336,11 +3707,30 @@ impl ErrorShape for InvalidTarget {
     }
 }
 
+impl WriteMembers for InvalidTarget {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidTarget {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// TargetMap parameter isn't valid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidTargetMaps {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -2366,11 +3756,30 @@ impl ErrorShape for InvalidTargetMaps {
     }
 }
 
+impl WriteMembers for InvalidTargetMaps {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidTargetMaps {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The parameter type name isn't valid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidTypeNameException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -2396,11 +3805,30 @@ impl ErrorShape for InvalidTypeNameException {
     }
 }
 
+impl WriteMembers for InvalidTypeNameException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidTypeNameException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The update isn't valid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidUpdate {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -2426,10 +3854,26 @@ impl ErrorShape for InvalidUpdate {
     }
 }
 
+impl WriteMembers for InvalidUpdate {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidUpdate {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The command ID and managed node ID you specified didn't match any invocations. Verify the
 /// command ID and the managed node ID and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvocationDoesNotExist {}
 
 impl fmt::Display for InvocationDoesNotExist {
@@ -2451,14 +3895,32 @@ impl ErrorShape for InvocationDoesNotExist {
     }
 }
 
+impl WriteMembers for InvocationDoesNotExist {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for InvocationDoesNotExist {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The inventory item has invalid content.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ItemContentMismatchException {
     /// Length: 1 to 100. Pattern: `^(AWS|Custom):.*$`.
-    #[serde(rename = "TypeName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "TypeName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub type_name: Option<String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -2484,14 +3946,39 @@ impl ErrorShape for ItemContentMismatchException {
     }
 }
 
+impl WriteMembers for ItemContentMismatchException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.type_name {
+            object.member("\"TypeName\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ItemContentMismatchException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The inventory item size has exceeded the size limit.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ItemSizeLimitExceededException {
     /// Length: 1 to 100. Pattern: `^(AWS|Custom):.*$`.
-    #[serde(rename = "TypeName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "TypeName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub type_name: Option<String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -2517,12 +4004,34 @@ impl ErrorShape for ItemSizeLimitExceededException {
     }
 }
 
+impl WriteMembers for ItemSizeLimitExceededException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.type_name {
+            object.member("\"TypeName\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ItemSizeLimitExceededException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The specified policy document is malformed or invalid, or excessive `PutResourcePolicy` or `DeleteResourcePolicy`
 /// calls have been made.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MalformedResourcePolicyDocumentException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -2550,11 +4059,30 @@ impl ErrorShape for MalformedResourcePolicyDocumentException {
     }
 }
 
+impl WriteMembers for MalformedResourcePolicyDocumentException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for MalformedResourcePolicyDocumentException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The size limit of a document is 64 KB.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MaxDocumentSizeExceeded {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -2580,11 +4108,30 @@ impl ErrorShape for MaxDocumentSizeExceeded {
     }
 }
 
+impl WriteMembers for MaxDocumentSizeExceeded {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for MaxDocumentSizeExceeded {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The requested operation is no longer supported by Systems Manager.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct NoLongerSupportedException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -2610,13 +4157,32 @@ impl ErrorShape for NoLongerSupportedException {
     }
 }
 
+impl WriteMembers for NoLongerSupportedException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for NoLongerSupportedException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// You don't have permission to view OpsItems in the specified account. Verify that your account is
 /// configured either as a Systems Manager delegated administrator or that you are logged into the
 /// Organizations management account.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OpsItemAccessDeniedException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -2642,13 +4208,35 @@ impl ErrorShape for OpsItemAccessDeniedException {
     }
 }
 
+impl WriteMembers for OpsItemAccessDeniedException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for OpsItemAccessDeniedException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The OpsItem already exists.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OpsItemAlreadyExistsException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
-    #[serde(rename = "OpsItemId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OpsItemId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub ops_item_id: Option<String>,
 }
 
@@ -2674,11 +4262,33 @@ impl ErrorShape for OpsItemAlreadyExistsException {
     }
 }
 
+impl WriteMembers for OpsItemAlreadyExistsException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+        if let Some(value) = &self.ops_item_id {
+            object.member("\"OpsItemId\":", value);
+        }
+    }
+}
+
+impl WriteJson for OpsItemAlreadyExistsException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The specified OpsItem is in the process of being deleted.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OpsItemConflictException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -2704,13 +4314,39 @@ impl ErrorShape for OpsItemConflictException {
     }
 }
 
+impl WriteMembers for OpsItemConflictException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for OpsItemConflictException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// A specified parameter argument isn't valid. Verify the available arguments and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OpsItemInvalidParameterException {
-    #[serde(rename = "ParameterNames", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ParameterNames",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub parameter_names: Option<Vec<String>>,
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -2736,18 +4372,46 @@ impl ErrorShape for OpsItemInvalidParameterException {
     }
 }
 
+impl WriteMembers for OpsItemInvalidParameterException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.parameter_names {
+            object.member("\"ParameterNames\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for OpsItemInvalidParameterException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The request caused OpsItems to exceed one or more quotas.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OpsItemLimitExceededException {
-    #[serde(rename = "ResourceTypes", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ResourceTypes", default, skip_serializing_if = "Option::is_none")
+    )]
     pub resource_types: Option<Vec<String>>,
     /// Defaults to `0`.
-    #[serde(rename = "Limit", default)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Limit", default))]
     pub limit: i32,
-    #[serde(rename = "LimitType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "LimitType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub limit_type: Option<String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -2773,11 +4437,37 @@ impl ErrorShape for OpsItemLimitExceededException {
     }
 }
 
+impl WriteMembers for OpsItemLimitExceededException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.resource_types {
+            object.member("\"ResourceTypes\":", value);
+        }
+        object.member("\"Limit\":", &self.limit);
+        if let Some(value) = &self.limit_type {
+            object.member("\"LimitType\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for OpsItemLimitExceededException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The specified OpsItem ID doesn't exist. Verify the ID and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OpsItemNotFoundException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -2803,16 +4493,41 @@ impl ErrorShape for OpsItemNotFoundException {
     }
 }
 
+impl WriteMembers for OpsItemNotFoundException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for OpsItemNotFoundException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The Amazon Resource Name (ARN) is already associated with the OpsItem.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OpsItemRelatedItemAlreadyExistsException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
-    #[serde(rename = "ResourceUri", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ResourceUri", default, skip_serializing_if = "Option::is_none")
+    )]
     pub resource_uri: Option<String>,
     /// Pattern: `^(oi)-[0-9a-f]{12}$`.
-    #[serde(rename = "OpsItemId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OpsItemId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub ops_item_id: Option<String>,
 }
 
@@ -2840,12 +4555,37 @@ impl ErrorShape for OpsItemRelatedItemAlreadyExistsException {
     }
 }
 
+impl WriteMembers for OpsItemRelatedItemAlreadyExistsException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+        if let Some(value) = &self.resource_uri {
+            object.member("\"ResourceUri\":", value);
+        }
+        if let Some(value) = &self.ops_item_id {
+            object.member("\"OpsItemId\":", value);
+        }
+    }
+}
+
+impl WriteJson for OpsItemRelatedItemAlreadyExistsException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The association wasn't found using the parameters you specified in the call. Verify the
 /// information and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OpsItemRelatedItemAssociationNotFoundException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -2873,11 +4613,30 @@ impl ErrorShape for OpsItemRelatedItemAssociationNotFoundException {
     }
 }
 
+impl WriteMembers for OpsItemRelatedItemAssociationNotFoundException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for OpsItemRelatedItemAssociationNotFoundException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// An OpsMetadata object already exists for the selected resource.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OpsMetadataAlreadyExistsException {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -2903,11 +4662,30 @@ impl ErrorShape for OpsMetadataAlreadyExistsException {
     }
 }
 
+impl WriteMembers for OpsMetadataAlreadyExistsException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for OpsMetadataAlreadyExistsException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// One of the arguments passed is invalid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OpsMetadataInvalidArgumentException {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -2935,12 +4713,31 @@ impl ErrorShape for OpsMetadataInvalidArgumentException {
     }
 }
 
+impl WriteMembers for OpsMetadataInvalidArgumentException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for OpsMetadataInvalidArgumentException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The OpsMetadata object exceeds the maximum number of OpsMetadata keys that you can assign to an
 /// application in Application Manager.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OpsMetadataKeyLimitExceededException {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -2968,12 +4765,31 @@ impl ErrorShape for OpsMetadataKeyLimitExceededException {
     }
 }
 
+impl WriteMembers for OpsMetadataKeyLimitExceededException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for OpsMetadataKeyLimitExceededException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Your account reached the maximum number of OpsMetadata objects allowed by Application Manager.
 /// The maximum is 200 OpsMetadata objects. Delete one or more OpsMetadata object and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OpsMetadataLimitExceededException {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -2999,11 +4815,30 @@ impl ErrorShape for OpsMetadataLimitExceededException {
     }
 }
 
+impl WriteMembers for OpsMetadataLimitExceededException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for OpsMetadataLimitExceededException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The OpsMetadata object doesn't exist.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OpsMetadataNotFoundException {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -3029,11 +4864,30 @@ impl ErrorShape for OpsMetadataNotFoundException {
     }
 }
 
+impl WriteMembers for OpsMetadataNotFoundException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for OpsMetadataNotFoundException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The system is processing too many concurrent updates. Wait a few moments and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OpsMetadataTooManyUpdatesException {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -3059,11 +4913,30 @@ impl ErrorShape for OpsMetadataTooManyUpdatesException {
     }
 }
 
+impl WriteMembers for OpsMetadataTooManyUpdatesException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for OpsMetadataTooManyUpdatesException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The parameter already exists. You can't create duplicate parameters.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ParameterAlreadyExists {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -3089,12 +4962,31 @@ impl ErrorShape for ParameterAlreadyExists {
     }
 }
 
+impl WriteMembers for ParameterAlreadyExists {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ParameterAlreadyExists {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// You have exceeded the number of parameters for this Amazon Web Services account. Delete one or
 /// more parameters and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ParameterLimitExceeded {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -3120,6 +5012,22 @@ impl ErrorShape for ParameterLimitExceeded {
     }
 }
 
+impl WriteMembers for ParameterLimitExceeded {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ParameterLimitExceeded {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Parameter Store retains the 100 most recently created versions of a parameter. After this number
 /// of versions has been created, Parameter Store deletes the oldest version when a new one is
 /// created. However, if the oldest version has a *label* attached to it, Parameter Store won't
@@ -3133,10 +5041,13 @@ impl ErrorShape for ParameterLimitExceeded {
 /// parameter labels, see [Move a parameter label (console)](<https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-labels.html#sysman-paramstore-labels-console-move>)
 /// or [Move a parameter label (CLI)](<https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-labels.html#sysman-paramstore-labels-cli-move>)
 /// in the *Amazon Web Services Systems Manager User Guide*.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ParameterMaxVersionLimitExceeded {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -3162,14 +5073,33 @@ impl ErrorShape for ParameterMaxVersionLimitExceeded {
     }
 }
 
+impl WriteMembers for ParameterMaxVersionLimitExceeded {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ParameterMaxVersionLimitExceeded {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The parameter couldn't be found. Verify the name and try again.
 ///
 /// > **Note:** For the `DeleteParameter` and `GetParameter` actions, if the specified parameter doesn't exist,
 /// > the `ParameterNotFound` exception is *not* recorded in CloudTrail event logs.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ParameterNotFound {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -3195,12 +5125,31 @@ impl ErrorShape for ParameterNotFound {
     }
 }
 
+impl WriteMembers for ParameterNotFound {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ParameterNotFound {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The parameter name isn't valid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ParameterPatternMismatchException {
     /// The parameter name isn't valid.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -3226,11 +5175,30 @@ impl ErrorShape for ParameterPatternMismatchException {
     }
 }
 
+impl WriteMembers for ParameterPatternMismatchException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ParameterPatternMismatchException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// A parameter version can have a maximum of ten labels.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ParameterVersionLabelLimitExceeded {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -3256,12 +5224,31 @@ impl ErrorShape for ParameterVersionLabelLimitExceeded {
     }
 }
 
+impl WriteMembers for ParameterVersionLabelLimitExceeded {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ParameterVersionLabelLimitExceeded {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The specified parameter version wasn't found. Verify the parameter name and version, and try
 /// again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ParameterVersionNotFound {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -3287,11 +5274,30 @@ impl ErrorShape for ParameterVersionNotFound {
     }
 }
 
+impl WriteMembers for ParameterVersionNotFound {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ParameterVersionNotFound {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// You specified more than the maximum number of allowed policies for the parameter. The maximum is 10.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PoliciesLimitExceededException {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -3317,12 +5323,31 @@ impl ErrorShape for PoliciesLimitExceededException {
     }
 }
 
+impl WriteMembers for PoliciesLimitExceededException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for PoliciesLimitExceededException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// A sync configuration with the same name already exists.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ResourceDataSyncAlreadyExistsException {
     /// Length: 1 to 64.
-    #[serde(rename = "SyncName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "SyncName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub sync_name: Option<String>,
 }
 
@@ -3345,11 +5370,30 @@ impl ErrorShape for ResourceDataSyncAlreadyExistsException {
     }
 }
 
+impl WriteMembers for ResourceDataSyncAlreadyExistsException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.sync_name {
+            object.member("\"SyncName\":", value);
+        }
+    }
+}
+
+impl WriteJson for ResourceDataSyncAlreadyExistsException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Another `UpdateResourceDataSync` request is being processed. Wait a few minutes and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ResourceDataSyncConflictException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -3375,11 +5419,30 @@ impl ErrorShape for ResourceDataSyncConflictException {
     }
 }
 
+impl WriteMembers for ResourceDataSyncConflictException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ResourceDataSyncConflictException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// You have exceeded the allowed maximum sync configurations.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ResourceDataSyncCountExceededException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -3407,11 +5470,30 @@ impl ErrorShape for ResourceDataSyncCountExceededException {
     }
 }
 
+impl WriteMembers for ResourceDataSyncCountExceededException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ResourceDataSyncCountExceededException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The specified sync configuration is invalid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ResourceDataSyncInvalidConfigurationException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -3439,17 +5521,42 @@ impl ErrorShape for ResourceDataSyncInvalidConfigurationException {
     }
 }
 
+impl WriteMembers for ResourceDataSyncInvalidConfigurationException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ResourceDataSyncInvalidConfigurationException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The specified sync name wasn't found.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ResourceDataSyncNotFoundException {
     /// Length: 1 to 64.
-    #[serde(rename = "SyncName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "SyncName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub sync_name: Option<String>,
     /// Length: 1 to 64.
-    #[serde(rename = "SyncType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "SyncType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub sync_type: Option<String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -3475,12 +5582,37 @@ impl ErrorShape for ResourceDataSyncNotFoundException {
     }
 }
 
+impl WriteMembers for ResourceDataSyncNotFoundException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.sync_name {
+            object.member("\"SyncName\":", value);
+        }
+        if let Some(value) = &self.sync_type {
+            object.member("\"SyncType\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ResourceDataSyncNotFoundException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Error returned if an attempt is made to delete a patch baseline that is registered for a patch
 /// group.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ResourceInUseException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -3506,15 +5638,34 @@ impl ErrorShape for ResourceInUseException {
     }
 }
 
+impl WriteMembers for ResourceInUseException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ResourceInUseException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Error returned when the caller has exceeded the default resource quotas. For example, too many
 /// maintenance windows or patch baselines have been created.
 ///
 /// For information about resource quotas in Systems Manager, see [Systems Manager service quotas](<https://docs.aws.amazon.com/general/latest/gr/ssm.html#limits_ssm>)
 /// in the *Amazon Web Services General Reference*.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ResourceLimitExceededException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -3540,11 +5691,30 @@ impl ErrorShape for ResourceLimitExceededException {
     }
 }
 
+impl WriteMembers for ResourceLimitExceededException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ResourceLimitExceededException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The specified parameter to be shared could not be found.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ResourceNotFoundException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -3570,13 +5740,32 @@ impl ErrorShape for ResourceNotFoundException {
     }
 }
 
+impl WriteMembers for ResourceNotFoundException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ResourceNotFoundException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The hash provided in the call doesn't match the stored hash. This exception is thrown when
 /// trying to update an obsolete policy version or when multiple requests to update a policy are
 /// sent.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ResourcePolicyConflictException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -3602,14 +5791,40 @@ impl ErrorShape for ResourcePolicyConflictException {
     }
 }
 
+impl WriteMembers for ResourcePolicyConflictException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ResourcePolicyConflictException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// One or more parameters specified for the call aren't valid. Verify the parameters and their
 /// values and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ResourcePolicyInvalidParameterException {
-    #[serde(rename = "ParameterNames", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ParameterNames",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub parameter_names: Option<Vec<String>>,
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -3637,18 +5852,43 @@ impl ErrorShape for ResourcePolicyInvalidParameterException {
     }
 }
 
+impl WriteMembers for ResourcePolicyInvalidParameterException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.parameter_names {
+            object.member("\"ParameterNames\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ResourcePolicyInvalidParameterException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The PutResourcePolicy API action enforces two limits. A policy can't be greater than 1024 bytes
 /// in size. And only one policy can be attached to `OpsItemGroup`. Verify these limits and try
 /// again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ResourcePolicyLimitExceededException {
     /// Defaults to `0`.
-    #[serde(rename = "Limit", default)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Limit", default))]
     pub limit: i32,
-    #[serde(rename = "LimitType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "LimitType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub limit_type: Option<String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -3676,11 +5916,34 @@ impl ErrorShape for ResourcePolicyLimitExceededException {
     }
 }
 
+impl WriteMembers for ResourcePolicyLimitExceededException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        object.member("\"Limit\":", &self.limit);
+        if let Some(value) = &self.limit_type {
+            object.member("\"LimitType\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ResourcePolicyLimitExceededException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// No policies with the specified policy ID and hash could be found.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ResourcePolicyNotFoundException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -3706,24 +5969,46 @@ impl ErrorShape for ResourcePolicyNotFoundException {
     }
 }
 
+impl WriteMembers for ResourcePolicyNotFoundException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ResourcePolicyNotFoundException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The request exceeds the service quota. Service quotas, also referred to as limits, are the
 /// maximum number of service resources or operations for your Amazon Web Services account.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ServiceQuotaExceededException {
-    #[serde(rename = "Message")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Message"))]
     pub message: String,
     /// The unique ID of the resource referenced in the failed request.
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub resource_id: Option<String>,
     /// The resource type of the resource referenced in the failed request.
-    #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub resource_type: Option<String>,
     /// The quota code recognized by the Amazon Web Services Service Quotas service.
-    #[serde(rename = "QuotaCode")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "QuotaCode"))]
     pub quota_code: String,
     /// The code for the Amazon Web Services service that owns the quota.
-    #[serde(rename = "ServiceCode")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ServiceCode"))]
     pub service_code: String,
 }
 
@@ -3746,12 +6031,37 @@ impl ErrorShape for ServiceQuotaExceededException {
     }
 }
 
+impl WriteMembers for ServiceQuotaExceededException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        object.member("\"Message\":", &self.message);
+        if let Some(value) = &self.resource_id {
+            object.member("\"ResourceId\":", value);
+        }
+        if let Some(value) = &self.resource_type {
+            object.member("\"ResourceType\":", value);
+        }
+        object.member("\"QuotaCode\":", &self.quota_code);
+        object.member("\"ServiceCode\":", &self.service_code);
+    }
+}
+
+impl WriteJson for ServiceQuotaExceededException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The specified service setting wasn't found. Either the service name or the setting hasn't been
 /// provisioned by the Amazon Web Services service team.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ServiceSettingNotFound {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -3777,9 +6087,25 @@ impl ErrorShape for ServiceSettingNotFound {
     }
 }
 
+impl WriteMembers for ServiceSettingNotFound {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ServiceSettingNotFound {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The updated status is the same as the current status.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct StatusUnchanged {}
 
 impl fmt::Display for StatusUnchanged {
@@ -3801,11 +6127,26 @@ impl ErrorShape for StatusUnchanged {
     }
 }
 
+impl WriteMembers for StatusUnchanged {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for StatusUnchanged {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The sub-type count exceeded the limit for the inventory type.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SubTypeCountLimitExceededException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -3831,12 +6172,31 @@ impl ErrorShape for SubTypeCountLimitExceededException {
     }
 }
 
+impl WriteMembers for SubTypeCountLimitExceededException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for SubTypeCountLimitExceededException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// You specified the `Safe` option for the DeregisterTargetFromMaintenanceWindow operation, but the
 /// target is still referenced in a task.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TargetInUseException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -3862,14 +6222,33 @@ impl ErrorShape for TargetInUseException {
     }
 }
 
+impl WriteMembers for TargetInUseException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for TargetInUseException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The specified target managed node for the session isn't fully configured for use with Session
 /// Manager. For more information, see [Setting up Session Manager](<https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-getting-started.html>)
 /// in the *Amazon Web Services Systems Manager User Guide*. This error is also returned if you
 /// attempt to start a session on a managed node that is located in a different account or Region
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TargetNotConnected {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -3895,17 +6274,39 @@ impl ErrorShape for TargetNotConnected {
     }
 }
 
+impl WriteMembers for TargetNotConnected {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for TargetNotConnected {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The request or operation couldn't be performed because the service is throttling requests.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ThrottlingException {
-    #[serde(rename = "Message")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Message"))]
     pub message: String,
     /// The quota code recognized by the Amazon Web Services Service Quotas service.
-    #[serde(rename = "QuotaCode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "QuotaCode", default, skip_serializing_if = "Option::is_none")
+    )]
     pub quota_code: Option<String>,
     /// The code for the Amazon Web Services service that owns the quota.
-    #[serde(rename = "ServiceCode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ServiceCode", default, skip_serializing_if = "Option::is_none")
+    )]
     pub service_code: Option<String>,
 }
 
@@ -3928,10 +6329,30 @@ impl ErrorShape for ThrottlingException {
     }
 }
 
+impl WriteMembers for ThrottlingException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        object.member("\"Message\":", &self.message);
+        if let Some(value) = &self.quota_code {
+            object.member("\"QuotaCode\":", value);
+        }
+        if let Some(value) = &self.service_code {
+            object.member("\"ServiceCode\":", value);
+        }
+    }
+}
+
+impl WriteJson for ThrottlingException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The `Targets` parameter includes too many tags. Remove one or more tags and try the command
 /// again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TooManyTagsError {}
 
 impl fmt::Display for TooManyTagsError {
@@ -3953,11 +6374,26 @@ impl ErrorShape for TooManyTagsError {
     }
 }
 
+impl WriteMembers for TooManyTagsError {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for TooManyTagsError {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// There are concurrent updates for a resource that supports one update at a time.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TooManyUpdates {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -3983,11 +6419,30 @@ impl ErrorShape for TooManyUpdates {
     }
 }
 
+impl WriteMembers for TooManyUpdates {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for TooManyUpdates {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The size of inventory data has exceeded the total size limit for the resource.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TotalSizeLimitExceededException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -4013,11 +6468,30 @@ impl ErrorShape for TotalSizeLimitExceededException {
     }
 }
 
+impl WriteMembers for TotalSizeLimitExceededException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for TotalSizeLimitExceededException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The calendar entry contained in the specified SSM document isn't supported.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UnsupportedCalendarException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -4043,14 +6517,33 @@ impl ErrorShape for UnsupportedCalendarException {
     }
 }
 
+impl WriteMembers for UnsupportedCalendarException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for UnsupportedCalendarException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Patching for applications released by Microsoft is only available on EC2 instances and advanced
 /// instances. To patch applications released by Microsoft on on-premises servers and VMs, you must
 /// enable advanced instances. For more information, see [Turning on the advanced-instances tier](<https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-managedinstances-advanced.html>)
 /// in the *Amazon Web Services Systems Manager User Guide*.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UnsupportedFeatureRequiredException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -4078,15 +6571,37 @@ impl ErrorShape for UnsupportedFeatureRequiredException {
     }
 }
 
+impl WriteMembers for UnsupportedFeatureRequiredException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for UnsupportedFeatureRequiredException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The `Context` attribute that you specified for the `InventoryItem` isn't allowed for this
 /// inventory type. You can only use the `Context` attribute with inventory types like `AWS:ComplianceItem`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UnsupportedInventoryItemContextException {
     /// Length: 1 to 100. Pattern: `^(AWS|Custom):.*$`.
-    #[serde(rename = "TypeName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "TypeName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub type_name: Option<String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -4114,12 +6629,34 @@ impl ErrorShape for UnsupportedInventoryItemContextException {
     }
 }
 
+impl WriteMembers for UnsupportedInventoryItemContextException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.type_name {
+            object.member("\"TypeName\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for UnsupportedInventoryItemContextException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Inventory item type schema version has to match supported versions in the service. Check output
 /// of GetInventorySchema to see the available schema version for each type.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UnsupportedInventorySchemaVersionException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -4147,12 +6684,31 @@ impl ErrorShape for UnsupportedInventorySchemaVersionException {
     }
 }
 
+impl WriteMembers for UnsupportedInventorySchemaVersionException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for UnsupportedInventorySchemaVersionException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The operating systems you specified isn't supported, or the operation isn't supported for the
 /// operating system.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UnsupportedOperatingSystem {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -4178,12 +6734,31 @@ impl ErrorShape for UnsupportedOperatingSystem {
     }
 }
 
+impl WriteMembers for UnsupportedOperatingSystem {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for UnsupportedOperatingSystem {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// This operation is not supported for the current account. You must first enable the Systems
 /// Manager integrated experience in your account.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UnsupportedOperationException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -4209,11 +6784,30 @@ impl ErrorShape for UnsupportedOperationException {
     }
 }
 
+impl WriteMembers for UnsupportedOperationException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for UnsupportedOperationException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The parameter type isn't supported.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UnsupportedParameterType {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -4239,12 +6833,31 @@ impl ErrorShape for UnsupportedParameterType {
     }
 }
 
+impl WriteMembers for UnsupportedParameterType {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for UnsupportedParameterType {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The document doesn't support the platform type of the given managed node IDs. For example, you
 /// sent an document for a Windows managed node to a Linux node.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UnsupportedPlatformType {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -4270,14 +6883,36 @@ impl ErrorShape for UnsupportedPlatformType {
     }
 }
 
+impl WriteMembers for UnsupportedPlatformType {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for UnsupportedPlatformType {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The request isn't valid. Verify that you entered valid contents for the command and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ValidationException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
     /// The reason code for the invalid request.
-    #[serde(rename = "ReasonCode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ReasonCode", default, skip_serializing_if = "Option::is_none")
+    )]
     pub reason_code: Option<String>,
 }
 
@@ -4300,5 +6935,24 @@ impl ErrorShape for ValidationException {
 
     fn message(&self) -> Option<&str> {
         self.message.as_deref()
+    }
+}
+
+impl WriteMembers for ValidationException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+        if let Some(value) = &self.reason_code {
+            object.member("\"ReasonCode\":", value);
+        }
+    }
+}
+
+impl WriteJson for ValidationException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }

@@ -15,6 +15,7 @@
 //! twin in the generator's `emit/protocol/`.
 
 pub mod aws_json;
+pub mod json;
 pub mod rest_json;
 
 use std::any::Any;

@@ -177,7 +177,7 @@ impl Emit for AwsJson {
         }
     }
 
-    fn shape_impls(&self, _: &FileCx<'_>, _: &Shape) -> TokenStream {
-        TokenStream::new()
+    fn shape_impls(&self, cx: &FileCx<'_>, shape: &Shape) -> TokenStream {
+        crate::emit::write::write_impl(cx, shape).unwrap_or_default()
     }
 }

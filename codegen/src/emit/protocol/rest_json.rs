@@ -54,9 +54,10 @@ impl Emit for RestJson {
 
     fn shape_impls(&self, cx: &FileCx<'_>, shape: &Shape) -> TokenStream {
         let read_http = shape.roles.contains(&Role::Input).then(|| crate::emit::read::http_input(cx, shape)).flatten();
+        let write_json = crate::emit::write::write_impl(cx, shape);
         let write_response = write_response_impl(cx, shape);
         let header_text = header_text_impl(cx, shape);
-        quote! { #read_http #write_response #header_text }
+        quote! { #read_http #write_json #write_response #header_text }
     }
 }
 
@@ -213,7 +214,6 @@ fn write_response_impl(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream> {
     let (write_response, response) = (runtime(cx, "WriteResponse"), cx.runtime("protocol::Response"));
     let some = cx.std("option::Option::Some");
     let mut writes = Vec::new();
-    let mut bound_keys = Vec::new();
     let mut payload = None;
     for m in &s.members {
         let field = ident(&m.rust_name);
@@ -225,7 +225,6 @@ fn write_response_impl(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream> {
             payload = Some(m);
             continue;
         }
-        bound_keys.push(m.json_key().to_string());
         // The call with the member's value, by reference (a status by value).
         let call = |value: TokenStream| match binding {
             Binding::Header(header) => match &m.ty.ty {
@@ -252,7 +251,16 @@ fn write_response_impl(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream> {
         });
     }
     let body = match payload {
-        None => quote! { response.json_body(&self, &[#(#bound_keys),*]); },
+        None => {
+            let in_body = s.members.iter().filter(|m| m.in_document() && *m.binding.in_role(role) == Binding::Body);
+            let members = crate::emit::write::body_members(cx, in_body);
+            let object = if members.is_empty() {
+                quote! { _object }
+            } else {
+                quote! { object }
+            };
+            quote! { response.json_body(|#object| { #(#members)* }); }
+        }
         // Event streams are not served (their operations answer 501).
         Some(m) if matches!(m.ty.ty, Type::EventStream(_)) => quote! {},
         Some(m) => {

@@ -2,8 +2,9 @@
 //! Structures, unions and enums shared by the operations.
 
 use crate::runtime::UnknownEnumValue;
-use serde::Serialize;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use std::collections::BTreeMap;
+use std::convert::AsRef;
 use std::fmt;
 use std::str::FromStr;
 
@@ -12,14 +13,13 @@ use crate::runtime::validate::{Key, Read, Reader, Schema, Stop};
 
 /// The `DetailsAttributes` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum DetailsAttributes {
     /// `PredictiveModelType`.
-    #[serde(rename = "PredictiveModelType")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "PredictiveModelType"))]
     PredictiveModelType,
     /// `Algorithm`.
-    #[serde(rename = "Algorithm")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Algorithm"))]
     Algorithm,
 }
 
@@ -76,29 +76,57 @@ impl Key for DetailsAttributes {
     }
 }
 
+impl WriteJson for DetailsAttributes {
+    fn write_json(&self, out: &mut JsonWriter) {
+        out.string(self.as_str());
+    }
+}
+
+impl AsRef<str> for DetailsAttributes {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
 /// The `Prediction` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct Prediction {
     /// Length: at least 1.
-    #[serde(rename = "predictedLabel", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "predictedLabel",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub predicted_label: Option<String>,
-    #[serde(
-        rename = "predictedValue",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::float::option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "predictedValue",
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "crate::runtime::float::option"
+        )
     )]
     pub predicted_value: Option<f32>,
     /// Each key: Length: at least 1.
-    #[serde(
-        rename = "predictedScores",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "predictedScores",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub predicted_scores: Option<BTreeMap<String, f32>>,
     /// Each value: Length: at least 1.
-    #[serde(rename = "details", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "details", default, skip_serializing_if = "Option::is_none")
+    )]
     pub details: Option<BTreeMap<DetailsAttributes, String>>,
 }
 
@@ -142,5 +170,30 @@ impl Read for Prediction {
                 details: member_3,
             }),
         )
+    }
+}
+
+impl WriteMembers for Prediction {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.predicted_label {
+            object.member("\"predictedLabel\":", value);
+        }
+        if let Some(value) = &self.predicted_value {
+            object.member("\"predictedValue\":", value);
+        }
+        if let Some(value) = &self.predicted_scores {
+            object.member("\"predictedScores\":", value);
+        }
+        if let Some(value) = &self.details {
+            object.member("\"details\":", value);
+        }
+    }
+}
+
+impl WriteJson for Prediction {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }

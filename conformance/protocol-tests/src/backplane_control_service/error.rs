@@ -2,16 +2,19 @@
 //! The errors the operations can return.
 
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::WriteResponse;
 use crate::runtime::{ErrorShape, Fault};
-use serde::Serialize;
 use std::fmt;
 
 /// The `BadRequestException` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct BadRequestException {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -37,24 +40,51 @@ impl ErrorShape for BadRequestException {
     }
 }
 
+impl WriteMembers for BadRequestException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for BadRequestException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for BadRequestException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.message {
+                    object.member("\"message\":", value);
+                }
+            });
     }
 }
 
 /// The `TooManyRequestsException` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TooManyRequestsException {
-    #[serde(
-        rename = "retryAfterSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "retryAfterSeconds",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub retry_after_seconds: Option<String>,
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -80,21 +110,48 @@ impl ErrorShape for TooManyRequestsException {
     }
 }
 
+impl WriteMembers for TooManyRequestsException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.retry_after_seconds {
+            object.member("\"retryAfterSeconds\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for TooManyRequestsException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for TooManyRequestsException {
     fn write_response(self, response: &mut Response) {
         if let Some(value) = &self.retry_after_seconds {
             response.header("Retry-After", value);
         }
-        response.json_body(&self, &["retryAfterSeconds"]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.message {
+                    object.member("\"message\":", value);
+                }
+            });
     }
 }
 
 /// The `UnauthorizedException` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UnauthorizedException {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -120,9 +177,30 @@ impl ErrorShape for UnauthorizedException {
     }
 }
 
+impl WriteMembers for UnauthorizedException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for UnauthorizedException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for UnauthorizedException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.message {
+                    object.member("\"message\":", value);
+                }
+            });
     }
 }

@@ -2,20 +2,29 @@
 //! The errors the operations can return.
 
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::WriteResponse;
 use crate::runtime::{ErrorShape, Fault};
-use serde::Serialize;
 use std::fmt;
 
 /// The `InvalidParameterValueException` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidParameterValueException {
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
-    #[serde(rename = "code", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "code", default, skip_serializing_if = "Option::is_none")
+    )]
     pub code: Option<String>,
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -41,22 +50,64 @@ impl ErrorShape for InvalidParameterValueException {
     }
 }
 
+impl WriteMembers for InvalidParameterValueException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.r#type {
+            object.member("\"type\":", value);
+        }
+        if let Some(value) = &self.code {
+            object.member("\"code\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidParameterValueException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for InvalidParameterValueException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.r#type {
+                    object.member("\"type\":", value);
+                }
+                if let Some(value) = &self.code {
+                    object.member("\"code\":", value);
+                }
+                if let Some(value) = &self.message {
+                    object.member("\"message\":", value);
+                }
+            });
     }
 }
 
 /// The `MissingParameterValueException` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MissingParameterValueException {
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
-    #[serde(rename = "code", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "code", default, skip_serializing_if = "Option::is_none")
+    )]
     pub code: Option<String>,
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -82,22 +133,64 @@ impl ErrorShape for MissingParameterValueException {
     }
 }
 
+impl WriteMembers for MissingParameterValueException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.r#type {
+            object.member("\"type\":", value);
+        }
+        if let Some(value) = &self.code {
+            object.member("\"code\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for MissingParameterValueException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for MissingParameterValueException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.r#type {
+                    object.member("\"type\":", value);
+                }
+                if let Some(value) = &self.code {
+                    object.member("\"code\":", value);
+                }
+                if let Some(value) = &self.message {
+                    object.member("\"message\":", value);
+                }
+            });
     }
 }
 
 /// The `RequestTimeoutException` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RequestTimeoutException {
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
-    #[serde(rename = "code", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "code", default, skip_serializing_if = "Option::is_none")
+    )]
     pub code: Option<String>,
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -123,22 +216,64 @@ impl ErrorShape for RequestTimeoutException {
     }
 }
 
+impl WriteMembers for RequestTimeoutException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.r#type {
+            object.member("\"type\":", value);
+        }
+        if let Some(value) = &self.code {
+            object.member("\"code\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for RequestTimeoutException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for RequestTimeoutException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.r#type {
+                    object.member("\"type\":", value);
+                }
+                if let Some(value) = &self.code {
+                    object.member("\"code\":", value);
+                }
+                if let Some(value) = &self.message {
+                    object.member("\"message\":", value);
+                }
+            });
     }
 }
 
 /// The `ResourceNotFoundException` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ResourceNotFoundException {
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
-    #[serde(rename = "code", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "code", default, skip_serializing_if = "Option::is_none")
+    )]
     pub code: Option<String>,
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -164,22 +299,64 @@ impl ErrorShape for ResourceNotFoundException {
     }
 }
 
+impl WriteMembers for ResourceNotFoundException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.r#type {
+            object.member("\"type\":", value);
+        }
+        if let Some(value) = &self.code {
+            object.member("\"code\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ResourceNotFoundException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for ResourceNotFoundException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.r#type {
+                    object.member("\"type\":", value);
+                }
+                if let Some(value) = &self.code {
+                    object.member("\"code\":", value);
+                }
+                if let Some(value) = &self.message {
+                    object.member("\"message\":", value);
+                }
+            });
     }
 }
 
 /// The `ServiceUnavailableException` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ServiceUnavailableException {
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
-    #[serde(rename = "code", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "code", default, skip_serializing_if = "Option::is_none")
+    )]
     pub code: Option<String>,
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -205,9 +382,42 @@ impl ErrorShape for ServiceUnavailableException {
     }
 }
 
+impl WriteMembers for ServiceUnavailableException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.r#type {
+            object.member("\"type\":", value);
+        }
+        if let Some(value) = &self.code {
+            object.member("\"code\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ServiceUnavailableException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for ServiceUnavailableException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.r#type {
+                    object.member("\"type\":", value);
+                }
+                if let Some(value) = &self.code {
+                    object.member("\"code\":", value);
+                }
+                if let Some(value) = &self.message {
+                    object.member("\"message\":", value);
+                }
+            });
     }
 }

@@ -2,18 +2,24 @@
 //! The errors the operations can return.
 
 use crate::json_protocol::types::{ComplexNestedErrorData, KitchenSink};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::{ErrorShape, Fault};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
 /// This error is thrown when a request is invalid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ComplexError {
-    #[serde(rename = "TopLevel", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "TopLevel", default, skip_serializing_if = "Option::is_none")
+    )]
     pub top_level: Option<String>,
-    #[serde(rename = "Nested", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Nested", default, skip_serializing_if = "Option::is_none")
+    )]
     pub nested: Option<ComplexNestedErrorData>,
 }
 
@@ -36,24 +42,64 @@ impl ErrorShape for ComplexError {
     }
 }
 
+impl WriteMembers for ComplexError {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.top_level {
+            object.member("\"TopLevel\":", value);
+        }
+        if let Some(value) = &self.nested {
+            object.member("\"Nested\":", value);
+        }
+    }
+}
+
+impl WriteJson for ComplexError {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The `ErrorWithMembers` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ErrorWithMembers {
-    #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Code", default, skip_serializing_if = "Option::is_none")
+    )]
     pub code: Option<String>,
-    #[serde(rename = "ComplexData", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ComplexData", default, skip_serializing_if = "Option::is_none")
+    )]
     pub complex_data: Option<KitchenSink>,
-    #[serde(rename = "IntegerField", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "IntegerField", default, skip_serializing_if = "Option::is_none")
+    )]
     pub integer_field: Option<i32>,
-    #[serde(rename = "ListField", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ListField", default, skip_serializing_if = "Option::is_none")
+    )]
     pub list_field: Option<Vec<String>>,
-    #[serde(rename = "MapField", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MapField", default, skip_serializing_if = "Option::is_none")
+    )]
     pub map_field: Option<BTreeMap<String, String>>,
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
     /// abc
-    #[serde(rename = "StringField", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "StringField", default, skip_serializing_if = "Option::is_none")
+    )]
     pub string_field: Option<String>,
 }
 
@@ -79,9 +125,43 @@ impl ErrorShape for ErrorWithMembers {
     }
 }
 
+impl WriteMembers for ErrorWithMembers {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.code {
+            object.member("\"Code\":", value);
+        }
+        if let Some(value) = &self.complex_data {
+            object.member("\"ComplexData\":", value);
+        }
+        if let Some(value) = &self.integer_field {
+            object.member("\"IntegerField\":", value);
+        }
+        if let Some(value) = &self.list_field {
+            object.member("\"ListField\":", value);
+        }
+        if let Some(value) = &self.map_field {
+            object.member("\"MapField\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+        if let Some(value) = &self.string_field {
+            object.member("\"StringField\":", value);
+        }
+    }
+}
+
+impl WriteJson for ErrorWithMembers {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The `ErrorWithoutMembers` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ErrorWithoutMembers {}
 
 impl fmt::Display for ErrorWithoutMembers {
@@ -103,10 +183,22 @@ impl ErrorShape for ErrorWithoutMembers {
     }
 }
 
+impl WriteMembers for ErrorWithoutMembers {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for ErrorWithoutMembers {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// This error has test cases that test some of the dark corners of Amazon service framework
 /// history. It should only be implemented by clients.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct FooError {}
 
 impl fmt::Display for FooError {
@@ -128,11 +220,26 @@ impl ErrorShape for FooError {
     }
 }
 
+impl WriteMembers for FooError {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for FooError {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// This error is thrown when an invalid greeting value is provided.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidGreeting {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -155,5 +262,21 @@ impl ErrorShape for InvalidGreeting {
 
     fn message(&self) -> Option<&str> {
         self.message.as_deref()
+    }
+}
+
+impl WriteMembers for InvalidGreeting {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidGreeting {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }

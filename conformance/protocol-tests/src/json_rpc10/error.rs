@@ -2,17 +2,23 @@
 //! The errors the operations can return.
 
 use crate::json_rpc10::types::ComplexNestedErrorData;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::{ErrorShape, Fault};
-use serde::Serialize;
 use std::fmt;
 
 /// This error is thrown when a request is invalid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ComplexError {
-    #[serde(rename = "TopLevel", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "TopLevel", default, skip_serializing_if = "Option::is_none")
+    )]
     pub top_level: Option<String>,
-    #[serde(rename = "Nested", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Nested", default, skip_serializing_if = "Option::is_none")
+    )]
     pub nested: Option<ComplexNestedErrorData>,
 }
 
@@ -35,10 +41,29 @@ impl ErrorShape for ComplexError {
     }
 }
 
+impl WriteMembers for ComplexError {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.top_level {
+            object.member("\"TopLevel\":", value);
+        }
+        if let Some(value) = &self.nested {
+            object.member("\"Nested\":", value);
+        }
+    }
+}
+
+impl WriteJson for ComplexError {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// This error has test cases that test some of the dark corners of Amazon service framework
 /// history. It should only be implemented by clients.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct FooError {}
 
 impl fmt::Display for FooError {
@@ -60,11 +85,26 @@ impl ErrorShape for FooError {
     }
 }
 
+impl WriteMembers for FooError {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for FooError {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// This error is thrown when an invalid greeting value is provided.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidGreeting {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -87,5 +127,21 @@ impl ErrorShape for InvalidGreeting {
 
     fn message(&self) -> Option<&str> {
         self.message.as_deref()
+    }
+}
+
+impl WriteMembers for InvalidGreeting {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidGreeting {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }

@@ -3,20 +3,29 @@
 
 use crate::rest_json::types::ComplexNestedErrorData;
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::WriteResponse;
 use crate::runtime::{ErrorShape, Fault};
-use serde::Serialize;
 use std::fmt;
 
 /// This error is thrown when a request is invalid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ComplexError {
-    #[serde(rename = "Header", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Header", default, skip_serializing_if = "Option::is_none")
+    )]
     pub header: Option<String>,
-    #[serde(rename = "TopLevel", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "TopLevel", default, skip_serializing_if = "Option::is_none")
+    )]
     pub top_level: Option<String>,
-    #[serde(rename = "Nested", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Nested", default, skip_serializing_if = "Option::is_none")
+    )]
     pub nested: Option<ComplexNestedErrorData>,
 }
 
@@ -39,21 +48,54 @@ impl ErrorShape for ComplexError {
     }
 }
 
+impl WriteMembers for ComplexError {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.header {
+            object.member("\"Header\":", value);
+        }
+        if let Some(value) = &self.top_level {
+            object.member("\"TopLevel\":", value);
+        }
+        if let Some(value) = &self.nested {
+            object.member("\"Nested\":", value);
+        }
+    }
+}
+
+impl WriteJson for ComplexError {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for ComplexError {
     fn write_response(self, response: &mut Response) {
         if let Some(value) = &self.header {
             response.header("X-Header", value);
         }
-        response.json_body(&self, &["Header"]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.top_level {
+                    object.member("\"TopLevel\":", value);
+                }
+                if let Some(value) = &self.nested {
+                    object.member("\"Nested\":", value);
+                }
+            });
     }
 }
 
 /// The `ErrorEvent` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ErrorEvent {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -79,10 +121,26 @@ impl ErrorShape for ErrorEvent {
     }
 }
 
+impl WriteMembers for ErrorEvent {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ErrorEvent {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// This error has test cases that test some of the dark corners of Amazon service framework
 /// history. It should only be implemented by clients.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct FooError {}
 
 impl fmt::Display for FooError {
@@ -104,18 +162,33 @@ impl ErrorShape for FooError {
     }
 }
 
+impl WriteMembers for FooError {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for FooError {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for FooError {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response.json_body(|_object| {});
     }
 }
 
 /// This error is thrown when an invalid greeting value is provided.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidGreeting {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -141,18 +214,42 @@ impl ErrorShape for InvalidGreeting {
     }
 }
 
+impl WriteMembers for InvalidGreeting {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidGreeting {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for InvalidGreeting {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.message {
+                    object.member("\"Message\":", value);
+                }
+            });
     }
 }
 
 /// The `ServiceUnavailableError` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ServiceUnavailableError {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -178,9 +275,30 @@ impl ErrorShape for ServiceUnavailableError {
     }
 }
 
+impl WriteMembers for ServiceUnavailableError {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ServiceUnavailableError {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for ServiceUnavailableError {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.message {
+                    object.member("\"message\":", value);
+                }
+            });
     }
 }

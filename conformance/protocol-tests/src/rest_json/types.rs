@@ -3,20 +3,40 @@
 
 use crate::rest_json::error::ErrorEvent;
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{HeaderText, WriteResponse};
 use crate::runtime::validate::{Key, Read, ReadHttp, Reader, Schema, Stop};
 use crate::runtime::{Blob, DateTime, Document, Timestamp, Unit, UnknownEnumValue};
-use serde::Serialize;
 use std::collections::BTreeMap;
+use std::convert::AsRef;
 use std::fmt;
 use std::str::FromStr;
 
 /// The `BlobPayloadEvent` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct BlobPayloadEvent {
-    #[serde(rename = "payload", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "payload", default, skip_serializing_if = "Option::is_none")
+    )]
     pub payload: Option<Blob>,
+}
+
+impl WriteMembers for BlobPayloadEvent {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.payload {
+            object.member("\"payload\":", value);
+        }
+    }
+}
+
+impl WriteJson for BlobPayloadEvent {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
 }
 
 /// The `ClientOptionalDefaults` shape.
@@ -59,11 +79,30 @@ impl Read for ClientOptionalDefaults {
 }
 
 /// The `ComplexNestedErrorData` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ComplexNestedErrorData {
-    #[serde(rename = "Fooooo", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Fooooo", default, skip_serializing_if = "Option::is_none")
+    )]
     pub foo: Option<String>,
+}
+
+impl WriteMembers for ComplexNestedErrorData {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.foo {
+            object.member("\"Fooooo\":", value);
+        }
+    }
+}
+
+impl WriteJson for ComplexNestedErrorData {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
 }
 
 /// The `Defaults` shape.
@@ -450,15 +489,24 @@ impl Read for Defaults {
 }
 
 /// The `Dialog` shape.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct Dialog {
-    #[serde(rename = "language", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "language", default, skip_serializing_if = "Option::is_none")
+    )]
     pub language: Option<String>,
     /// Defaults to `"hi"`.
-    #[serde(rename = "greeting", default = "Dialog::default_greeting")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "greeting", default = "Dialog::default_greeting")
+    )]
     pub greeting: String,
-    #[serde(rename = "farewell", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "farewell", default, skip_serializing_if = "Option::is_none")
+    )]
     pub farewell: Option<Farewell>,
 }
 
@@ -506,35 +554,81 @@ impl Read for Dialog {
     }
 }
 
+impl WriteMembers for Dialog {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.language {
+            object.member("\"language\":", value);
+        }
+        object.member("\"greeting\":", &self.greeting);
+        if let Some(value) = &self.farewell {
+            object.member("\"farewell\":", value);
+        }
+    }
+}
+
+impl WriteJson for Dialog {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The `EventStream` shape.
 #[allow(clippy::large_enum_variant)]
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum EventStream {
-    #[serde(rename = "headers")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "headers"))]
     Headers(HeadersEvent),
-    #[serde(rename = "blobPayload")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "blobPayload"))]
     BlobPayload(BlobPayloadEvent),
-    #[serde(rename = "stringPayload")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "stringPayload"))]
     StringPayload(StringPayloadEvent),
-    #[serde(rename = "structurePayload")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "structurePayload"))]
     StructurePayload(StructurePayloadEvent),
-    #[serde(rename = "unionPayload")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "unionPayload"))]
     UnionPayload(UnionPayloadEvent),
-    #[serde(rename = "headersAndExplicitPayload")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "headersAndExplicitPayload"))]
     HeadersAndExplicitPayload(HeadersAndExplicitPayloadEvent),
-    #[serde(rename = "headersAndImplicitPayload")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "headersAndImplicitPayload"))]
     HeadersAndImplicitPayload(HeadersAndImplicitPayloadEvent),
-    #[serde(rename = "error")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "error"))]
     Error(ErrorEvent),
 }
 
+impl WriteJson for EventStream {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        match self {
+            Self::Headers(value) => object.member("\"headers\":", value),
+            Self::BlobPayload(value) => object.member("\"blobPayload\":", value),
+            Self::StringPayload(value) => object.member("\"stringPayload\":", value),
+            Self::StructurePayload(value) => {
+                object.member("\"structurePayload\":", value)
+            }
+            Self::UnionPayload(value) => object.member("\"unionPayload\":", value),
+            Self::HeadersAndExplicitPayload(value) => {
+                object.member("\"headersAndExplicitPayload\":", value)
+            }
+            Self::HeadersAndImplicitPayload(value) => {
+                object.member("\"headersAndImplicitPayload\":", value)
+            }
+            Self::Error(value) => object.member("\"error\":", value),
+        }
+        object.end();
+    }
+}
+
 /// The `Farewell` shape.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct Farewell {
     /// Defaults to `"bye"`.
-    #[serde(rename = "phrase", default = "Farewell::default_phrase")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "phrase", default = "Farewell::default_phrase")
+    )]
     pub phrase: String,
 }
 
@@ -574,80 +668,205 @@ impl Read for Farewell {
     }
 }
 
+impl WriteMembers for Farewell {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        object.member("\"phrase\":", &self.phrase);
+    }
+}
+
+impl WriteJson for Farewell {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The `HeadersAndExplicitPayloadEvent` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct HeadersAndExplicitPayloadEvent {
-    #[serde(rename = "header", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "header", default, skip_serializing_if = "Option::is_none")
+    )]
     pub header: Option<String>,
-    #[serde(rename = "payload", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "payload", default, skip_serializing_if = "Option::is_none")
+    )]
     pub payload: Option<PayloadStructure>,
 }
 
+impl WriteMembers for HeadersAndExplicitPayloadEvent {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.header {
+            object.member("\"header\":", value);
+        }
+        if let Some(value) = &self.payload {
+            object.member("\"payload\":", value);
+        }
+    }
+}
+
+impl WriteJson for HeadersAndExplicitPayloadEvent {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The `HeadersAndImplicitPayloadEvent` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct HeadersAndImplicitPayloadEvent {
-    #[serde(rename = "header", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "header", default, skip_serializing_if = "Option::is_none")
+    )]
     pub header: Option<String>,
-    #[serde(rename = "payload", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "payload", default, skip_serializing_if = "Option::is_none")
+    )]
     pub payload: Option<String>,
 }
 
+impl WriteMembers for HeadersAndImplicitPayloadEvent {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.header {
+            object.member("\"header\":", value);
+        }
+        if let Some(value) = &self.payload {
+            object.member("\"payload\":", value);
+        }
+    }
+}
+
+impl WriteJson for HeadersAndImplicitPayloadEvent {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The `HeadersEvent` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct HeadersEvent {
-    #[serde(rename = "booleanHeader", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "booleanHeader", default, skip_serializing_if = "Option::is_none")
+    )]
     pub boolean_header: Option<bool>,
-    #[serde(rename = "byteHeader", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "byteHeader", default, skip_serializing_if = "Option::is_none")
+    )]
     pub byte_header: Option<i8>,
-    #[serde(rename = "shortHeader", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "shortHeader", default, skip_serializing_if = "Option::is_none")
+    )]
     pub short_header: Option<i16>,
-    #[serde(rename = "intHeader", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "intHeader", default, skip_serializing_if = "Option::is_none")
+    )]
     pub int_header: Option<i32>,
-    #[serde(rename = "longHeader", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "longHeader", default, skip_serializing_if = "Option::is_none")
+    )]
     pub long_header: Option<i64>,
-    #[serde(rename = "blobHeader", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "blobHeader", default, skip_serializing_if = "Option::is_none")
+    )]
     pub blob_header: Option<Blob>,
-    #[serde(rename = "stringHeader", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "stringHeader", default, skip_serializing_if = "Option::is_none")
+    )]
     pub string_header: Option<String>,
     /// Written as RFC 3339 text.
-    #[serde(
-        rename = "timestampHeader",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "timestampHeader",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub timestamp_header: Option<DateTime>,
 }
 
+impl WriteMembers for HeadersEvent {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.boolean_header {
+            object.member("\"booleanHeader\":", value);
+        }
+        if let Some(value) = &self.byte_header {
+            object.member("\"byteHeader\":", value);
+        }
+        if let Some(value) = &self.short_header {
+            object.member("\"shortHeader\":", value);
+        }
+        if let Some(value) = &self.int_header {
+            object.member("\"intHeader\":", value);
+        }
+        if let Some(value) = &self.long_header {
+            object.member("\"longHeader\":", value);
+        }
+        if let Some(value) = &self.blob_header {
+            object.member("\"blobHeader\":", value);
+        }
+        if let Some(value) = &self.string_header {
+            object.member("\"stringHeader\":", value);
+        }
+        if let Some(value) = &self.timestamp_header {
+            object.member("\"timestampHeader\":", value);
+        }
+    }
+}
+
+impl WriteJson for HeadersEvent {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// A union with a representative set of types for members.
 #[allow(clippy::large_enum_variant)]
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum MyUnion {
-    #[serde(rename = "stringValue")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "stringValue"))]
     StringValue(String),
-    #[serde(rename = "booleanValue")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "booleanValue"))]
     BooleanValue(bool),
-    #[serde(rename = "numberValue")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "numberValue"))]
     NumberValue(i32),
-    #[serde(rename = "blobValue")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "blobValue"))]
     BlobValue(Blob),
-    #[serde(rename = "timestampValue")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "timestampValue"))]
     TimestampValue(Timestamp),
-    #[serde(rename = "enumValue")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "enumValue"))]
     EnumValue(FooEnum),
-    #[serde(rename = "listValue")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "listValue"))]
     ListValue(Vec<String>),
-    #[serde(rename = "mapValue")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "mapValue"))]
     MapValue(BTreeMap<String, String>),
-    #[serde(rename = "structureValue")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "structureValue"))]
     StructureValue(GreetingStruct),
-    #[serde(rename = "renamedStructureValue")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "renamedStructureValue"))]
     RenamedStructureValue(RenamedGreeting),
     /// A union used to test unions nested inside unions.
-    #[serde(rename = "unionValue")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "unionValue"))]
     UnionValue(NestedUnion),
 }
 
@@ -694,13 +913,41 @@ impl Read for MyUnion {
     }
 }
 
+impl WriteJson for MyUnion {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        match self {
+            Self::StringValue(value) => object.member("\"stringValue\":", value),
+            Self::BooleanValue(value) => object.member("\"booleanValue\":", value),
+            Self::NumberValue(value) => object.member("\"numberValue\":", value),
+            Self::BlobValue(value) => object.member("\"blobValue\":", value),
+            Self::TimestampValue(value) => object.member("\"timestampValue\":", value),
+            Self::EnumValue(value) => object.member("\"enumValue\":", value),
+            Self::ListValue(value) => object.member("\"listValue\":", value),
+            Self::MapValue(value) => object.member("\"mapValue\":", value),
+            Self::StructureValue(value) => object.member("\"structureValue\":", value),
+            Self::RenamedStructureValue(value) => {
+                object.member("\"renamedStructureValue\":", value)
+            }
+            Self::UnionValue(value) => object.member("\"unionValue\":", value),
+        }
+        object.end();
+    }
+}
+
 /// The `NestedPayload` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct NestedPayload {
-    #[serde(rename = "greeting", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "greeting", default, skip_serializing_if = "Option::is_none")
+    )]
     pub greeting: Option<String>,
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "name", default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
 }
 
@@ -738,12 +985,31 @@ impl Read for NestedPayload {
     }
 }
 
+impl WriteMembers for NestedPayload {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.greeting {
+            object.member("\"greeting\":", value);
+        }
+        if let Some(value) = &self.name {
+            object.member("\"name\":", value);
+        }
+    }
+}
+
+impl WriteJson for NestedPayload {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// A union used to test unions nested inside unions.
 #[allow(clippy::large_enum_variant)]
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum NestedUnion {
-    #[serde(rename = "stringValue")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "stringValue"))]
     StringValue(String),
 }
 
@@ -770,15 +1036,34 @@ impl Read for NestedUnion {
     }
 }
 
+impl WriteJson for NestedUnion {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        match self {
+            Self::StringValue(value) => object.member("\"stringValue\":", value),
+        }
+        object.end();
+    }
+}
+
 /// The input of the `NullAndEmptyHeadersClient` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct NullAndEmptyHeadersIo {
-    #[serde(rename = "a", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "a", default, skip_serializing_if = "Option::is_none")
+    )]
     pub a: Option<String>,
-    #[serde(rename = "b", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "b", default, skip_serializing_if = "Option::is_none")
+    )]
     pub b: Option<String>,
-    #[serde(rename = "c", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "c", default, skip_serializing_if = "Option::is_none")
+    )]
     pub c: Option<Vec<String>>,
 }
 
@@ -864,6 +1149,28 @@ impl ReadHttp for NullAndEmptyHeadersIo {
     }
 }
 
+impl WriteMembers for NullAndEmptyHeadersIo {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.a {
+            object.member("\"a\":", value);
+        }
+        if let Some(value) = &self.b {
+            object.member("\"b\":", value);
+        }
+        if let Some(value) = &self.c {
+            object.member("\"c\":", value);
+        }
+    }
+}
+
+impl WriteJson for NullAndEmptyHeadersIo {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for NullAndEmptyHeadersIo {
     fn write_response(self, response: &mut Response) {
@@ -876,15 +1183,18 @@ impl WriteResponse for NullAndEmptyHeadersIo {
         if let Some(value) = &self.c {
             response.list_header("X-C", value);
         }
-        response.json_body(&self, &["a", "b", "c"]);
+        response.json_body(|_object| {});
     }
 }
 
 /// The `PayloadConfig` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PayloadConfig {
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "data", default, skip_serializing_if = "Option::is_none")
+    )]
     pub data: Option<i32>,
 }
 
@@ -914,34 +1224,79 @@ impl Read for PayloadConfig {
     }
 }
 
+impl WriteMembers for PayloadConfig {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.data {
+            object.member("\"data\":", value);
+        }
+    }
+}
+
+impl WriteJson for PayloadConfig {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The `PayloadStructure` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PayloadStructure {
-    #[serde(
-        rename = "structureMember",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "structureMember",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub structure_member: Option<String>,
 }
 
+impl WriteMembers for PayloadStructure {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.structure_member {
+            object.member("\"structureMember\":", value);
+        }
+    }
+}
+
+impl WriteJson for PayloadStructure {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The `PayloadUnion` shape.
 #[allow(clippy::large_enum_variant)]
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum PayloadUnion {
-    #[serde(rename = "unionMember")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "unionMember"))]
     UnionMember(String),
+}
+
+impl WriteJson for PayloadUnion {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        match self {
+            Self::UnionMember(value) => object.member("\"unionMember\":", value),
+        }
+        object.end();
+    }
 }
 
 /// The `PlayerAction` shape.
 #[allow(clippy::large_enum_variant)]
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum PlayerAction {
     /// Quit the game.
-    #[serde(rename = "quit")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "quit"))]
     Quit(Unit),
 }
 
@@ -968,13 +1323,29 @@ impl Read for PlayerAction {
     }
 }
 
+impl WriteJson for PlayerAction {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        match self {
+            Self::Quit(value) => object.member("\"quit\":", value),
+        }
+        object.end();
+    }
+}
+
 /// The `RecursiveShapesInputOutputNested1` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RecursiveShapesInputOutputNested1 {
-    #[serde(rename = "foo", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "foo", default, skip_serializing_if = "Option::is_none")
+    )]
     pub foo: Option<String>,
-    #[serde(rename = "nested", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "nested", default, skip_serializing_if = "Option::is_none")
+    )]
     pub nested: Option<Box<RecursiveShapesInputOutputNested2>>,
 }
 
@@ -1012,16 +1383,41 @@ impl Read for RecursiveShapesInputOutputNested1 {
     }
 }
 
+impl WriteMembers for RecursiveShapesInputOutputNested1 {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.foo {
+            object.member("\"foo\":", value);
+        }
+        if let Some(value) = &self.nested {
+            object.member("\"nested\":", value);
+        }
+    }
+}
+
+impl WriteJson for RecursiveShapesInputOutputNested1 {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The `RecursiveShapesInputOutputNested2` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RecursiveShapesInputOutputNested2 {
-    #[serde(rename = "bar", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "bar", default, skip_serializing_if = "Option::is_none")
+    )]
     pub bar: Option<String>,
-    #[serde(
-        rename = "recursiveMember",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "recursiveMember",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub recursive_member: Option<Box<RecursiveShapesInputOutputNested1>>,
 }
@@ -1057,6 +1453,25 @@ impl Read for RecursiveShapesInputOutputNested2 {
                 recursive_member: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for RecursiveShapesInputOutputNested2 {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.bar {
+            object.member("\"bar\":", value);
+        }
+        if let Some(value) = &self.recursive_member {
+            object.member("\"recursiveMember\":", value);
+        }
+    }
+}
+
+impl WriteJson for RecursiveShapesInputOutputNested2 {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 
@@ -1097,10 +1512,13 @@ impl Read for SimpleUnion {
 }
 
 /// The `SingletonEvent` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SingletonEvent {
-    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "value", default, skip_serializing_if = "Option::is_none")
+    )]
     pub value: Option<String>,
 }
 
@@ -1131,12 +1549,28 @@ impl Read for SingletonEvent {
     }
 }
 
+impl WriteMembers for SingletonEvent {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.value {
+            object.member("\"value\":", value);
+        }
+    }
+}
+
+impl WriteJson for SingletonEvent {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The `SingletonEventStream` shape.
 #[allow(clippy::large_enum_variant)]
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum SingletonEventStream {
-    #[serde(rename = "singleton")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "singleton"))]
     Singleton(SingletonEvent),
 }
 
@@ -1164,13 +1598,22 @@ impl Read for SingletonEventStream {
     }
 }
 
+impl WriteJson for SingletonEventStream {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        match self {
+            Self::Singleton(value) => object.member("\"singleton\":", value),
+        }
+        object.end();
+    }
+}
+
 /// The `StringEnum` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum StringEnum {
     /// `enumvalue`.
-    #[serde(rename = "enumvalue")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "enumvalue"))]
     V,
 }
 
@@ -1220,6 +1663,18 @@ impl Key for StringEnum {
     }
 }
 
+impl WriteJson for StringEnum {
+    fn write_json(&self, out: &mut JsonWriter) {
+        out.string(self.as_str());
+    }
+}
+
+impl AsRef<str> for StringEnum {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
 impl HeaderText for StringEnum {
     fn header_text(&self) -> String {
         self.as_str().into()
@@ -1227,20 +1682,45 @@ impl HeaderText for StringEnum {
 }
 
 /// The `StringPayloadEvent` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct StringPayloadEvent {
-    #[serde(rename = "payload", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "payload", default, skip_serializing_if = "Option::is_none")
+    )]
     pub payload: Option<String>,
 }
 
+impl WriteMembers for StringPayloadEvent {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.payload {
+            object.member("\"payload\":", value);
+        }
+    }
+}
+
+impl WriteJson for StringPayloadEvent {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The `StructureListMember` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct StructureListMember {
-    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "value", default, skip_serializing_if = "Option::is_none")
+    )]
     pub a: Option<String>,
-    #[serde(rename = "other", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "other", default, skip_serializing_if = "Option::is_none")
+    )]
     pub b: Option<String>,
 }
 
@@ -1273,19 +1753,60 @@ impl Read for StructureListMember {
     }
 }
 
+impl WriteMembers for StructureListMember {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.a {
+            object.member("\"value\":", value);
+        }
+        if let Some(value) = &self.b {
+            object.member("\"other\":", value);
+        }
+    }
+}
+
+impl WriteJson for StructureListMember {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The `StructurePayloadEvent` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct StructurePayloadEvent {
-    #[serde(rename = "payload", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "payload", default, skip_serializing_if = "Option::is_none")
+    )]
     pub payload: Option<PayloadStructure>,
 }
 
+impl WriteMembers for StructurePayloadEvent {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.payload {
+            object.member("\"payload\":", value);
+        }
+    }
+}
+
+impl WriteJson for StructurePayloadEvent {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The `TestConfig` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TestConfig {
-    #[serde(rename = "timeout", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "timeout", default, skip_serializing_if = "Option::is_none")
+    )]
     pub timeout: Option<i32>,
 }
 
@@ -1315,19 +1836,34 @@ impl Read for TestConfig {
     }
 }
 
+impl WriteMembers for TestConfig {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.timeout {
+            object.member("\"timeout\":", value);
+        }
+    }
+}
+
+impl WriteJson for TestConfig {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The `TestEnum` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum TestEnum {
     /// `FOO`.
-    #[serde(rename = "FOO")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "FOO"))]
     Foo,
     /// `BAR`.
-    #[serde(rename = "BAR")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "BAR"))]
     Bar,
     /// `BAZ`.
-    #[serde(rename = "BAZ")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "BAZ"))]
     Baz,
 }
 
@@ -1381,6 +1917,18 @@ impl Key for TestEnum {
     }
 }
 
+impl WriteJson for TestEnum {
+    fn write_json(&self, out: &mut JsonWriter) {
+        out.string(self.as_str());
+    }
+}
+
+impl AsRef<str> for TestEnum {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
 impl HeaderText for TestEnum {
     fn header_text(&self) -> String {
         self.as_str().into()
@@ -1388,10 +1936,13 @@ impl HeaderText for TestEnum {
 }
 
 /// The output of the `TestGetNoInputNoPayload` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TestNoPayloadInputOutput {
-    #[serde(rename = "testId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "testId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub test_id: Option<String>,
 }
 
@@ -1453,13 +2004,29 @@ impl ReadHttp for TestNoPayloadInputOutput {
     }
 }
 
+impl WriteMembers for TestNoPayloadInputOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.test_id {
+            object.member("\"testId\":", value);
+        }
+    }
+}
+
+impl WriteJson for TestNoPayloadInputOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for TestNoPayloadInputOutput {
     fn write_response(self, response: &mut Response) {
         if let Some(value) = &self.test_id {
             response.header("X-Amz-Test-Id", value);
         }
-        response.json_body(&self, &["testId"]);
+        response.json_body(|_object| {});
     }
 }
 
@@ -1518,10 +2085,10 @@ impl Read for TopLevel {
 
 /// The `UnionPayload` shape.
 #[allow(clippy::large_enum_variant)]
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum UnionPayload {
-    #[serde(rename = "greeting")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "greeting"))]
     Greeting(String),
 }
 
@@ -1548,24 +2115,53 @@ impl Read for UnionPayload {
     }
 }
 
+impl WriteJson for UnionPayload {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        match self {
+            Self::Greeting(value) => object.member("\"greeting\":", value),
+        }
+        object.end();
+    }
+}
+
 /// The `UnionPayloadEvent` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UnionPayloadEvent {
-    #[serde(rename = "payload", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "payload", default, skip_serializing_if = "Option::is_none")
+    )]
     pub payload: Option<PayloadUnion>,
+}
+
+impl WriteMembers for UnionPayloadEvent {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.payload {
+            object.member("\"payload\":", value);
+        }
+    }
+}
+
+impl WriteJson for UnionPayloadEvent {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
 }
 
 /// The `UnionWithJsonName` shape.
 #[allow(clippy::large_enum_variant)]
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum UnionWithJsonName {
-    #[serde(rename = "FOO")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "FOO"))]
     Foo(String),
-    #[serde(rename = "bar")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "bar"))]
     Bar(String),
-    #[serde(rename = "_baz")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "_baz"))]
     Baz(String),
 }
 
@@ -1596,11 +2192,26 @@ impl Read for UnionWithJsonName {
     }
 }
 
+impl WriteJson for UnionWithJsonName {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        match self {
+            Self::Foo(value) => object.member("\"FOO\":", value),
+            Self::Bar(value) => object.member("\"bar\":", value),
+            Self::Baz(value) => object.member("\"_baz\":", value),
+        }
+        object.end();
+    }
+}
+
 /// The `GreetingStruct` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RenamedGreeting {
-    #[serde(rename = "salutation", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "salutation", default, skip_serializing_if = "Option::is_none")
+    )]
     pub salutation: Option<String>,
 }
 
@@ -1630,25 +2241,40 @@ impl Read for RenamedGreeting {
     }
 }
 
+impl WriteMembers for RenamedGreeting {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.salutation {
+            object.member("\"salutation\":", value);
+        }
+    }
+}
+
+impl WriteJson for RenamedGreeting {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The `FooEnum` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum FooEnum {
     /// `Foo`.
-    #[serde(rename = "Foo")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Foo"))]
     Foo,
     /// `Baz`.
-    #[serde(rename = "Baz")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Baz"))]
     Baz,
     /// `Bar`.
-    #[serde(rename = "Bar")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Bar"))]
     Bar,
     /// `1`.
-    #[serde(rename = "1")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "1"))]
     One,
     /// `0`.
-    #[serde(rename = "0")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "0"))]
     Zero,
 }
 
@@ -1712,6 +2338,18 @@ impl Key for FooEnum {
     }
 }
 
+impl WriteJson for FooEnum {
+    fn write_json(&self, out: &mut JsonWriter) {
+        out.string(self.as_str());
+    }
+}
+
+impl AsRef<str> for FooEnum {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
 impl HeaderText for FooEnum {
     fn header_text(&self) -> String {
         self.as_str().into()
@@ -1719,10 +2357,13 @@ impl HeaderText for FooEnum {
 }
 
 /// The output of the `MalformedAcceptWithBody` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GreetingStruct {
-    #[serde(rename = "hi", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "hi", default, skip_serializing_if = "Option::is_none")
+    )]
     pub hi: Option<String>,
 }
 
@@ -1784,9 +2425,30 @@ impl ReadHttp for GreetingStruct {
     }
 }
 
+impl WriteMembers for GreetingStruct {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.hi {
+            object.member("\"hi\":", value);
+        }
+    }
+}
+
+impl WriteJson for GreetingStruct {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for GreetingStruct {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.hi {
+                    object.member("\"hi\":", value);
+                }
+            });
     }
 }

@@ -3,22 +3,25 @@
 
 use crate::rest_json_validation::types::ValidationExceptionField;
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::WriteResponse;
 use crate::runtime::{ErrorShape, Fault};
-use serde::Serialize;
 use std::fmt;
 
 /// A standard error for input validation failures. This should be thrown by services when a member
 /// of the input structure falls outside of the modeled or documented constraints.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ValidationException {
     /// A summary of the validation failure.
-    #[serde(rename = "message")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "message"))]
     pub message: String,
     /// A list of specific failures encountered while validating the input. A member can appear in this
     /// list more than once if it failed to satisfy multiple constraints.
-    #[serde(rename = "fieldList", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "fieldList", default, skip_serializing_if = "Option::is_none")
+    )]
     pub field_list: Option<Vec<ValidationExceptionField>>,
 }
 
@@ -41,9 +44,32 @@ impl ErrorShape for ValidationException {
     }
 }
 
+impl WriteMembers for ValidationException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        object.member("\"message\":", &self.message);
+        if let Some(value) = &self.field_list {
+            object.member("\"fieldList\":", value);
+        }
+    }
+}
+
+impl WriteJson for ValidationException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for ValidationException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                object.member("\"message\":", &self.message);
+                if let Some(value) = &self.field_list {
+                    object.member("\"fieldList\":", value);
+                }
+            });
     }
 }

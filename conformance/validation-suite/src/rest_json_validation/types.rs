@@ -2,15 +2,14 @@
 //! Structures, unions and enums shared by the operations.
 
 use crate::runtime::UnknownEnumValue;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::HeaderText;
 use crate::runtime::validate::{Key, Read, Reader, Schema, Stop};
-use serde::Serialize;
 use std::fmt;
 use std::str::FromStr;
 
 /// The `EnumString` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive()]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum EnumString {
     /// `abc`.
@@ -239,7 +238,6 @@ impl Read for PatternUnionOverride {
 
 /// The `RecursiveEnumString` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive()]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum RecursiveEnumString {
     /// `abc`.
@@ -378,7 +376,6 @@ impl Read for RecursiveUnionTwo {
 
 /// The `FooEnum` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive()]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum FooEnum {
     /// `Foo`.
@@ -538,14 +535,29 @@ impl Read for GreetingStruct {
 }
 
 /// Describes one specific validation failure for an input member.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ValidationExceptionField {
     /// A JSONPointer expression to the structure member whose value failed to satisfy the modeled
     /// constraints.
-    #[serde(rename = "path")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "path"))]
     pub path: String,
     /// A detailed description of the validation failure.
-    #[serde(rename = "message")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "message"))]
     pub message: String,
+}
+
+impl WriteMembers for ValidationExceptionField {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        object.member("\"path\":", &self.path);
+        object.member("\"message\":", &self.message);
+    }
+}
+
+impl WriteJson for ValidationExceptionField {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
 }

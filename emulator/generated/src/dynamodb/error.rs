@@ -2,17 +2,20 @@
 //! The errors the operations can return.
 
 use crate::dynamodb::types::{AttributeValue, CancellationReason};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::{ErrorShape, Fault};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
 /// There is another ongoing conflicting backup control plane operation on the table. The backup is
 /// either being created, deleted or restored to a table.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct BackupInUseException {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -38,11 +41,30 @@ impl ErrorShape for BackupInUseException {
     }
 }
 
+impl WriteMembers for BackupInUseException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for BackupInUseException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Backup not found for the given BackupARN.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct BackupNotFoundException {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -68,17 +90,39 @@ impl ErrorShape for BackupNotFoundException {
     }
 }
 
+impl WriteMembers for BackupNotFoundException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for BackupNotFoundException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// A condition specified in the operation could not be evaluated.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ConditionalCheckFailedException {
     /// The conditional request failed.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
     /// Item which caused the `ConditionalCheckFailedException`.
     ///
     /// Each key: Length: 0 to 65535.
-    #[serde(rename = "Item", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Item", default, skip_serializing_if = "Option::is_none")
+    )]
     pub item: Option<BTreeMap<String, AttributeValue>>,
 }
 
@@ -104,11 +148,33 @@ impl ErrorShape for ConditionalCheckFailedException {
     }
 }
 
+impl WriteMembers for ConditionalCheckFailedException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+        if let Some(value) = &self.item {
+            object.member("\"Item\":", value);
+        }
+    }
+}
+
+impl WriteJson for ConditionalCheckFailedException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Backups have not yet been enabled for this table.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ContinuousBackupsUnavailableException {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -136,12 +202,31 @@ impl ErrorShape for ContinuousBackupsUnavailableException {
     }
 }
 
+impl WriteMembers for ContinuousBackupsUnavailableException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ContinuousBackupsUnavailableException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// There was an attempt to insert an item with the same primary key as an item that already exists
 /// in the DynamoDB table.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DuplicateItemException {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -167,11 +252,30 @@ impl ErrorShape for DuplicateItemException {
     }
 }
 
+impl WriteMembers for DuplicateItemException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for DuplicateItemException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// There was a conflict when writing to the specified S3 bucket.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ExportConflictException {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -197,11 +301,30 @@ impl ErrorShape for ExportConflictException {
     }
 }
 
+impl WriteMembers for ExportConflictException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ExportConflictException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The specified export was not found.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ExportNotFoundException {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -227,11 +350,30 @@ impl ErrorShape for ExportNotFoundException {
     }
 }
 
+impl WriteMembers for ExportNotFoundException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ExportNotFoundException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The specified global table already exists.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GlobalTableAlreadyExistsException {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -257,11 +399,30 @@ impl ErrorShape for GlobalTableAlreadyExistsException {
     }
 }
 
+impl WriteMembers for GlobalTableAlreadyExistsException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for GlobalTableAlreadyExistsException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The specified global table does not exist.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GlobalTableNotFoundException {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -287,12 +448,31 @@ impl ErrorShape for GlobalTableNotFoundException {
     }
 }
 
+impl WriteMembers for GlobalTableNotFoundException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for GlobalTableNotFoundException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// DynamoDB rejected the request because you retried a request with a different payload but with an
 /// idempotent token that was already used.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct IdempotentParameterMismatchException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -320,12 +500,31 @@ impl ErrorShape for IdempotentParameterMismatchException {
     }
 }
 
+impl WriteMembers for IdempotentParameterMismatchException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for IdempotentParameterMismatchException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// There was a conflict when importing from the specified S3 source. This can occur when the
 /// current import conflicts with a previous import request that had the same client token.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ImportConflictException {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -351,11 +550,30 @@ impl ErrorShape for ImportConflictException {
     }
 }
 
+impl WriteMembers for ImportConflictException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ImportConflictException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The specified import was not found.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ImportNotFoundException {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -381,11 +599,30 @@ impl ErrorShape for ImportNotFoundException {
     }
 }
 
+impl WriteMembers for ImportNotFoundException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ImportNotFoundException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The operation tried to access a nonexistent index.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct IndexNotFoundException {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -411,12 +648,31 @@ impl ErrorShape for IndexNotFoundException {
     }
 }
 
+impl WriteMembers for IndexNotFoundException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for IndexNotFoundException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// An error occurred on the server side.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InternalServerError {
     /// The server encountered an internal error trying to fulfill the request.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -442,11 +698,30 @@ impl ErrorShape for InternalServerError {
     }
 }
 
+impl WriteMembers for InternalServerError {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InternalServerError {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The `InvalidEndpointException` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidEndpointException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -472,11 +747,30 @@ impl ErrorShape for InvalidEndpointException {
     }
 }
 
+impl WriteMembers for InvalidEndpointException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidEndpointException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The specified `ExportTime` is outside of the point in time recovery window.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidExportTimeException {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -502,12 +796,31 @@ impl ErrorShape for InvalidExportTimeException {
     }
 }
 
+impl WriteMembers for InvalidExportTimeException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidExportTimeException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// An invalid restore time was specified. RestoreDateTime must be between
 /// EarliestRestorableDateTime and LatestRestorableDateTime.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidRestoreTimeException {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -533,13 +846,32 @@ impl ErrorShape for InvalidRestoreTimeException {
     }
 }
 
+impl WriteMembers for InvalidRestoreTimeException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidRestoreTimeException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// An item collection is too large. This exception is only returned for tables that have one or
 /// more local secondary indexes.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ItemCollectionSizeLimitExceededException {
     /// The total size of an item collection has exceeded the maximum limit of 10 gigabytes.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -567,6 +899,22 @@ impl ErrorShape for ItemCollectionSizeLimitExceededException {
     }
 }
 
+impl WriteMembers for ItemCollectionSizeLimitExceededException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ItemCollectionSizeLimitExceededException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// There is no limit to the number of daily on-demand backups that can be taken.
 ///
 /// For most purposes, up to 500 simultaneous table operations are allowed per account. These
@@ -586,11 +934,14 @@ impl ErrorShape for ItemCollectionSizeLimitExceededException {
 ///
 /// More than 2 processes are reading from the same streams shard at the same time. Exceeding this
 /// limit may result in request throttling.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct LimitExceededException {
     /// Too many operations for a given subscriber.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -616,11 +967,30 @@ impl ErrorShape for LimitExceededException {
     }
 }
 
+impl WriteMembers for LimitExceededException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for LimitExceededException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Point in time recovery has not yet been enabled for this source table.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PointInTimeRecoveryUnavailableException {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -648,14 +1018,33 @@ impl ErrorShape for PointInTimeRecoveryUnavailableException {
     }
 }
 
+impl WriteMembers for PointInTimeRecoveryUnavailableException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for PointInTimeRecoveryUnavailableException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The operation tried to access a nonexistent resource-based policy.
 ///
 /// If you specified an `ExpectedRevisionId`, it's possible that a policy is present for the
 /// resource but its revision ID didn't match the expected value.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PolicyNotFoundException {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -681,16 +1070,35 @@ impl ErrorShape for PolicyNotFoundException {
     }
 }
 
+impl WriteMembers for PolicyNotFoundException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for PolicyNotFoundException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Your request rate is too high. The Amazon Web Services SDKs for DynamoDB automatically retry
 /// requests that receive this exception. Your request is eventually successful, unless your retry
 /// queue is too large to finish. Reduce the frequency of requests and use exponential backoff. For
 /// more information, go to [Error Retries and Exponential Backoff](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html#Programming.Errors.RetryAndBackoff>)
 /// in the *Amazon DynamoDB Developer Guide*.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ProvisionedThroughputExceededException {
     /// You exceeded your maximum allowed provisioned throughput.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -718,11 +1126,30 @@ impl ErrorShape for ProvisionedThroughputExceededException {
     }
 }
 
+impl WriteMembers for ProvisionedThroughputExceededException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ProvisionedThroughputExceededException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The specified replica is already part of the global table.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ReplicaAlreadyExistsException {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -748,11 +1175,30 @@ impl ErrorShape for ReplicaAlreadyExistsException {
     }
 }
 
+impl WriteMembers for ReplicaAlreadyExistsException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ReplicaAlreadyExistsException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The specified replica is no longer part of the global table.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ReplicaNotFoundException {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -778,12 +1224,31 @@ impl ErrorShape for ReplicaNotFoundException {
     }
 }
 
+impl WriteMembers for ReplicaNotFoundException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ReplicaNotFoundException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The request was rejected because one or more items in the request are being modified by a
 /// request in another Region.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ReplicatedWriteConflictException {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -809,12 +1274,31 @@ impl ErrorShape for ReplicatedWriteConflictException {
     }
 }
 
+impl WriteMembers for ReplicatedWriteConflictException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ReplicatedWriteConflictException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Throughput exceeds the current throughput quota for your account. Please contact [Amazon Web Services Support](<https://aws.amazon.com/support>)
 /// to request a quota increase.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RequestLimitExceeded {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -840,6 +1324,22 @@ impl ErrorShape for RequestLimitExceeded {
     }
 }
 
+impl WriteMembers for RequestLimitExceeded {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for RequestLimitExceeded {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The operation conflicts with the resource's availability. For example:
 ///
 /// - You attempted to recreate an existing table.
@@ -847,11 +1347,14 @@ impl ErrorShape for RequestLimitExceeded {
 /// - You tried to update a resource that was already being updated.
 ///
 /// When appropriate, wait for the ongoing update to complete and attempt the request again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ResourceInUseException {
     /// The resource which is being attempted to be changed is in use.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -877,13 +1380,32 @@ impl ErrorShape for ResourceInUseException {
     }
 }
 
+impl WriteMembers for ResourceInUseException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ResourceInUseException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The operation tried to access a nonexistent table or index. The resource might not be specified
 /// correctly, or its status might not be `ACTIVE`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ResourceNotFoundException {
     /// The resource which is being requested does not exist.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -909,11 +1431,30 @@ impl ErrorShape for ResourceNotFoundException {
     }
 }
 
+impl WriteMembers for ResourceNotFoundException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ResourceNotFoundException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// A target table with the specified name already exists.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TableAlreadyExistsException {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -939,11 +1480,30 @@ impl ErrorShape for TableAlreadyExistsException {
     }
 }
 
+impl WriteMembers for TableAlreadyExistsException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for TableAlreadyExistsException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// A target table with the specified name is either being created or deleted.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TableInUseException {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -969,12 +1529,31 @@ impl ErrorShape for TableInUseException {
     }
 }
 
+impl WriteMembers for TableInUseException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for TableInUseException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// A source table with the name `TableName` does not currently exist within the subscriber's
 /// account or the subscriber is operating in the wrong Amazon Web Services Region.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TableNotFoundException {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -997,6 +1576,22 @@ impl ErrorShape for TableNotFoundException {
 
     fn message(&self) -> Option<&str> {
         self.message.as_deref()
+    }
+}
+
+impl WriteMembers for TableNotFoundException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for TableNotFoundException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 
@@ -1091,18 +1686,24 @@ impl ErrorShape for TableNotFoundException {
 ///     - Nesting Levels have exceeded supported limits.
 ///     - The document path provided in the update expression is invalid for update.
 ///     - The provided expression refers to an attribute that does not exist in the item.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TransactionCanceledException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
     /// A list of cancellation reasons.
     ///
     /// Items: 1 to 100.
-    #[serde(
-        rename = "CancellationReasons",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "CancellationReasons",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub cancellation_reasons: Option<Vec<CancellationReason>>,
 }
@@ -1129,11 +1730,33 @@ impl ErrorShape for TransactionCanceledException {
     }
 }
 
+impl WriteMembers for TransactionCanceledException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+        if let Some(value) = &self.cancellation_reasons {
+            object.member("\"CancellationReasons\":", value);
+        }
+    }
+}
+
+impl WriteJson for TransactionCanceledException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Operation was rejected because there is an ongoing transaction for the item.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TransactionConflictException {
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1156,6 +1779,22 @@ impl ErrorShape for TransactionConflictException {
 
     fn message(&self) -> Option<&str> {
         self.message.as_deref()
+    }
+}
+
+impl WriteMembers for TransactionConflictException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for TransactionConflictException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 
@@ -1187,10 +1826,13 @@ impl ErrorShape for TransactionConflictException {
 /// - 3500-4500 third attempt
 /// - 4500-6500 third sleep/delay (500 \* 2^2)
 /// - 6500-7500 fourth attempt (this can trigger inline recovery since 5 seconds have elapsed since the first attempt reached TC)
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TransactionInProgressException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1213,5 +1855,21 @@ impl ErrorShape for TransactionInProgressException {
 
     fn message(&self) -> Option<&str> {
         self.message.as_deref()
+    }
+}
+
+impl WriteMembers for TransactionInProgressException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for TransactionInProgressException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }

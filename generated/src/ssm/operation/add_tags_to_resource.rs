@@ -28,6 +28,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -36,7 +37,6 @@ use crate::ssm::error::{
 };
 use crate::ssm::types::{ResourceTypeForTagging, Tag};
 use crate::ssm::validation::{ADD_TAGS_TO_RESOURCE_REQUEST, ADD_TAGS_TO_RESOURCE_RESULT};
-use serde::Serialize;
 use std::fmt;
 
 /// Adds or overwrites one or more tags for the specified resource. *Tags* are metadata that you can
@@ -160,8 +160,8 @@ impl Read for AddTagsToResourceRequest {
 }
 
 /// The output of the `AddTagsToResource` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct AddTagsToResourceResult {}
 
 #[cfg(feature = "full-serde")]
@@ -174,6 +174,18 @@ impl Read for AddTagsToResourceResult {
             return Ok(None);
         }
         Ok(Some(Self {}))
+    }
+}
+
+impl WriteMembers for AddTagsToResourceResult {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for AddTagsToResourceResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

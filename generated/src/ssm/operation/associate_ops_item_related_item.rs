@@ -7,6 +7,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -17,7 +18,6 @@ use crate::ssm::error::{
 use crate::ssm::validation::{
     ASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST, ASSOCIATE_OPS_ITEM_RELATED_ITEM_RESPONSE,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Associates a related item to a Systems Manager OpsCenter OpsItem. For example, you can associate
@@ -109,11 +109,14 @@ impl Read for AssociateOpsItemRelatedItemRequest {
 }
 
 /// The output of the `AssociateOpsItemRelatedItem` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct AssociateOpsItemRelatedItemResponse {
     /// The association ID.
-    #[serde(rename = "AssociationId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "AssociationId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub association_id: Option<String>,
 }
 
@@ -141,6 +144,22 @@ impl Read for AssociateOpsItemRelatedItemResponse {
             return Ok(None);
         }
         Ok(Some(Self { association_id: member_0 }))
+    }
+}
+
+impl WriteMembers for AssociateOpsItemRelatedItemResponse {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.association_id {
+            object.member("\"AssociationId\":", value);
+        }
+    }
+}
+
+impl WriteJson for AssociateOpsItemRelatedItemResponse {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -6,13 +6,13 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     DuplicateInstanceId, InternalServerError, InvalidCommandId, InvalidInstanceId,
 };
 use crate::ssm::validation::{CANCEL_COMMAND_REQUEST, CANCEL_COMMAND_RESULT};
-use serde::Serialize;
 use std::fmt;
 
 /// Attempts to cancel the command specified by the Command ID. There is no guarantee that the
@@ -86,8 +86,8 @@ impl Read for CancelCommandRequest {
 
 /// Whether or not the command was successfully canceled. There is no guarantee that a request can
 /// be canceled.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CancelCommandResult {}
 
 #[cfg(feature = "full-serde")]
@@ -100,6 +100,18 @@ impl Read for CancelCommandResult {
             return Ok(None);
         }
         Ok(Some(Self {}))
+    }
+}
+
+impl WriteMembers for CancelCommandResult {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for CancelCommandResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

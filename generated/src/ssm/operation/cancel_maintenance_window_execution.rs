@@ -7,6 +7,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
@@ -14,7 +15,6 @@ use crate::ssm::validation::{
     CANCEL_MAINTENANCE_WINDOW_EXECUTION_REQUEST,
     CANCEL_MAINTENANCE_WINDOW_EXECUTION_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Stops a maintenance window execution that is already in progress and cancels any tasks in the
@@ -75,16 +75,19 @@ impl Read for CancelMaintenanceWindowExecutionRequest {
 }
 
 /// The output of the `CancelMaintenanceWindowExecution` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CancelMaintenanceWindowExecutionResult {
     /// The ID of the maintenance window execution that has been stopped.
     ///
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
-    #[serde(
-        rename = "WindowExecutionId",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "WindowExecutionId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub window_execution_id: Option<String>,
 }
@@ -117,6 +120,22 @@ impl Read for CancelMaintenanceWindowExecutionResult {
                 window_execution_id: member_0,
             }),
         )
+    }
+}
+
+impl WriteMembers for CancelMaintenanceWindowExecutionResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.window_execution_id {
+            object.member("\"WindowExecutionId\":", value);
+        }
+    }
+}
+
+impl WriteJson for CancelMaintenanceWindowExecutionResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

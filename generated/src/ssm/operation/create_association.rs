@@ -14,6 +14,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Redacted, UnmodelledError};
 use crate::ssm::error::{
@@ -28,7 +29,6 @@ use crate::ssm::types::{
     TargetLocation,
 };
 use crate::ssm::validation::{CREATE_ASSOCIATION_REQUEST, CREATE_ASSOCIATION_RESULT};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -529,14 +529,17 @@ impl Read for CreateAssociationRequest {
 }
 
 /// The output of the `CreateAssociation` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreateAssociationResult {
     /// Information about the association.
-    #[serde(
-        rename = "AssociationDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AssociationDescription",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub association_description: Option<AssociationDescription>,
 }
@@ -569,6 +572,22 @@ impl Read for CreateAssociationResult {
                 association_description: member_0,
             }),
         )
+    }
+}
+
+impl WriteMembers for CreateAssociationResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.association_description {
+            object.member("\"AssociationDescription\":", value);
+        }
+    }
+}
+
+impl WriteJson for CreateAssociationResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -13,6 +13,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -26,7 +27,6 @@ use crate::ssm::types::{
 use crate::ssm::validation::{
     CREATE_ASSOCIATION_BATCH_REQUEST, CREATE_ASSOCIATION_BATCH_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Associates the specified Amazon Web Services Systems Manager document (SSM document) with the
@@ -117,14 +117,20 @@ impl Read for CreateAssociationBatchRequest {
 }
 
 /// The output of the `CreateAssociationBatch` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreateAssociationBatchResult {
     /// Information about the associations that succeeded.
-    #[serde(rename = "Successful", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Successful", default, skip_serializing_if = "Option::is_none")
+    )]
     pub successful: Option<Vec<AssociationDescription>>,
     /// Information about the associations that failed.
-    #[serde(rename = "Failed", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Failed", default, skip_serializing_if = "Option::is_none")
+    )]
     pub failed: Option<Vec<FailedCreateAssociation>>,
 }
 
@@ -160,6 +166,25 @@ impl Read for CreateAssociationBatchResult {
                 failed: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for CreateAssociationBatchResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.successful {
+            object.member("\"Successful\":", value);
+        }
+        if let Some(value) = &self.failed {
+            object.member("\"Failed\":", value);
+        }
+    }
+}
+
+impl WriteJson for CreateAssociationBatchResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

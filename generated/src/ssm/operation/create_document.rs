@@ -8,6 +8,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -20,7 +21,6 @@ use crate::ssm::types::{
     DocumentType, Tag,
 };
 use crate::ssm::validation::{CREATE_DOCUMENT_REQUEST, CREATE_DOCUMENT_RESULT};
-use serde::Serialize;
 use std::fmt;
 
 /// Creates a Amazon Web Services Systems Manager (SSM document). An SSM document defines the
@@ -232,14 +232,17 @@ impl Read for CreateDocumentRequest {
 }
 
 /// The output of the `CreateDocument` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreateDocumentResult {
     /// Information about the SSM document.
-    #[serde(
-        rename = "DocumentDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "DocumentDescription",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub document_description: Option<DocumentDescription>,
 }
@@ -272,6 +275,22 @@ impl Read for CreateDocumentResult {
                 document_description: member_0,
             }),
         )
+    }
+}
+
+impl WriteMembers for CreateDocumentResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.document_description {
+            object.member("\"DocumentDescription\":", value);
+        }
+    }
+}
+
+impl WriteJson for CreateDocumentResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

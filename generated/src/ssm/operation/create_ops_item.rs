@@ -12,6 +12,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use crate::ssm::error::{
@@ -20,7 +21,6 @@ use crate::ssm::error::{
 };
 use crate::ssm::types::{OpsItemDataValue, OpsItemNotification, RelatedOpsItem, Tag};
 use crate::ssm::validation::{CREATE_OPS_ITEM_REQUEST, CREATE_OPS_ITEM_RESPONSE};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -318,16 +318,22 @@ impl Read for CreateOpsItemRequest {
 }
 
 /// The output of the `CreateOpsItem` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreateOpsItemResponse {
     /// The ID of the OpsItem.
-    #[serde(rename = "OpsItemId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OpsItemId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub ops_item_id: Option<String>,
     /// The OpsItem Amazon Resource Name (ARN).
     ///
     /// Length: 20 to 2048. Pattern: `^arn:(aws[a-zA-Z-]*)?:ssm:[a-z0-9-\.]{0,63}:[0-9]{12}:opsitem`.
-    #[serde(rename = "OpsItemArn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OpsItemArn", default, skip_serializing_if = "Option::is_none")
+    )]
     pub ops_item_arn: Option<String>,
 }
 
@@ -363,6 +369,25 @@ impl Read for CreateOpsItemResponse {
                 ops_item_arn: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for CreateOpsItemResponse {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.ops_item_id {
+            object.member("\"OpsItemId\":", value);
+        }
+        if let Some(value) = &self.ops_item_arn {
+            object.member("\"OpsItemArn\":", value);
+        }
+    }
+}
+
+impl WriteJson for CreateOpsItemResponse {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -7,6 +7,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -16,7 +17,6 @@ use crate::ssm::error::{
 };
 use crate::ssm::types::{MetadataValue, Tag};
 use crate::ssm::validation::{CREATE_OPS_METADATA_REQUEST, CREATE_OPS_METADATA_RESULT};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -109,13 +109,20 @@ impl Read for CreateOpsMetadataRequest {
 }
 
 /// The output of the `CreateOpsMetadata` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreateOpsMetadataResult {
     /// The Amazon Resource Name (ARN) of the OpsMetadata Object or blob created by the call.
     ///
     /// Length: 1 to 1011. Pattern: `^arn:(aws[a-zA-Z-]*)?:ssm:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:opsmetadata\/([a-zA-Z0-9-_\.\/]*)$`.
-    #[serde(rename = "OpsMetadataArn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OpsMetadataArn",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub ops_metadata_arn: Option<String>,
 }
 
@@ -143,6 +150,22 @@ impl Read for CreateOpsMetadataResult {
             return Ok(None);
         }
         Ok(Some(Self { ops_metadata_arn: member_0 }))
+    }
+}
+
+impl WriteMembers for CreateOpsMetadataResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.ops_metadata_arn {
+            object.member("\"OpsMetadataArn\":", value);
+        }
+    }
+}
+
+impl WriteJson for CreateOpsMetadataResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -8,6 +8,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -20,7 +21,6 @@ use crate::ssm::types::{
 use crate::ssm::validation::{
     CREATE_PATCH_BASELINE_REQUEST, CREATE_PATCH_BASELINE_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Creates a patch baseline.
@@ -306,13 +306,16 @@ impl Read for CreatePatchBaselineRequest {
 }
 
 /// The output of the `CreatePatchBaseline` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreatePatchBaselineResult {
     /// The ID of the created patch baseline.
     ///
     /// Length: 20 to 128. Pattern: `^[a-zA-Z0-9_\-:/]{20,128}$`.
-    #[serde(rename = "BaselineId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "BaselineId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub baseline_id: Option<String>,
 }
 
@@ -340,6 +343,22 @@ impl Read for CreatePatchBaselineResult {
             return Ok(None);
         }
         Ok(Some(Self { baseline_id: member_0 }))
+    }
+}
+
+impl WriteMembers for CreatePatchBaselineResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.baseline_id {
+            object.member("\"BaselineId\":", value);
+        }
+    }
+}
+
+impl WriteJson for CreatePatchBaselineResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -26,6 +26,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -36,7 +37,6 @@ use crate::ssm::types::{ResourceDataSyncS3Destination, ResourceDataSyncSource};
 use crate::ssm::validation::{
     CREATE_RESOURCE_DATA_SYNC_REQUEST, CREATE_RESOURCE_DATA_SYNC_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// A resource data sync helps you view data from multiple sources in a single location. Amazon Web
@@ -155,8 +155,8 @@ impl Read for CreateResourceDataSyncRequest {
 }
 
 /// The output of the `CreateResourceDataSync` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreateResourceDataSyncResult {}
 
 #[cfg(feature = "full-serde")]
@@ -169,6 +169,18 @@ impl Read for CreateResourceDataSyncResult {
             return Ok(None);
         }
         Ok(Some(Self {}))
+    }
+}
+
+impl WriteMembers for CreateResourceDataSyncResult {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for CreateResourceDataSyncResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -7,13 +7,13 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidActivation, InvalidActivationId, TooManyUpdates,
 };
 use crate::ssm::validation::{DELETE_ACTIVATION_REQUEST, DELETE_ACTIVATION_RESULT};
-use serde::Serialize;
 use std::fmt;
 
 /// Deletes an activation. You aren't required to delete an activation. If you delete an activation,
@@ -70,8 +70,8 @@ impl Read for DeleteActivationRequest {
 }
 
 /// The output of the `DeleteActivation` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteActivationResult {}
 
 #[cfg(feature = "full-serde")]
@@ -84,6 +84,18 @@ impl Read for DeleteActivationResult {
             return Ok(None);
         }
         Ok(Some(Self {}))
+    }
+}
+
+impl WriteMembers for DeleteActivationResult {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for DeleteActivationResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

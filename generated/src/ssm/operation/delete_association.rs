@@ -11,6 +11,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -18,7 +19,6 @@ use crate::ssm::error::{
     TooManyUpdates,
 };
 use crate::ssm::validation::{DELETE_ASSOCIATION_REQUEST, DELETE_ASSOCIATION_RESULT};
-use serde::Serialize;
 use std::fmt;
 
 /// Disassociates the specified Amazon Web Services Systems Manager document (SSM document) from the
@@ -115,8 +115,8 @@ impl Read for DeleteAssociationRequest {
 }
 
 /// The output of the `DeleteAssociation` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteAssociationResult {}
 
 #[cfg(feature = "full-serde")]
@@ -129,6 +129,18 @@ impl Read for DeleteAssociationResult {
             return Ok(None);
         }
         Ok(Some(Self {}))
+    }
+}
+
+impl WriteMembers for DeleteAssociationResult {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for DeleteAssociationResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

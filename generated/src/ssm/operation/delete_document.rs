@@ -9,6 +9,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -16,7 +17,6 @@ use crate::ssm::error::{
     TooManyUpdates,
 };
 use crate::ssm::validation::{DELETE_DOCUMENT_REQUEST, DELETE_DOCUMENT_RESULT};
-use serde::Serialize;
 use std::fmt;
 
 /// Deletes the Amazon Web Services Systems Manager document (SSM document) and all managed node
@@ -120,8 +120,8 @@ impl Read for DeleteDocumentRequest {
 }
 
 /// The output of the `DeleteDocument` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteDocumentResult {}
 
 #[cfg(feature = "full-serde")]
@@ -134,6 +134,18 @@ impl Read for DeleteDocumentResult {
             return Ok(None);
         }
         Ok(Some(Self {}))
+    }
+}
+
+impl WriteMembers for DeleteDocumentResult {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for DeleteDocumentResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -6,6 +6,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -14,7 +15,6 @@ use crate::ssm::error::{
 };
 use crate::ssm::types::{InventoryDeletionSummary, InventorySchemaDeleteOption};
 use crate::ssm::validation::{DELETE_INVENTORY_REQUEST, DELETE_INVENTORY_RESULT};
-use serde::Serialize;
 use std::fmt;
 
 /// Delete a custom inventory type or the data associated with a custom Inventory type. Deleting a
@@ -122,27 +122,36 @@ impl Read for DeleteInventoryRequest {
 }
 
 /// The output of the `DeleteInventory` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteInventoryResult {
     /// Every `DeleteInventory` operation is assigned a unique ID. This option returns a unique ID. You
     /// can use this ID to query the status of a delete operation. This option is useful for ensuring
     /// that a delete operation has completed before you begin other operations.
     ///
     /// Pattern: `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`.
-    #[serde(rename = "DeletionId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "DeletionId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub deletion_id: Option<String>,
     /// The name of the inventory data type specified in the request.
     ///
     /// Length: 1 to 100. Pattern: `^(AWS|Custom):.*$`.
-    #[serde(rename = "TypeName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "TypeName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub type_name: Option<String>,
     /// A summary of the delete operation. For more information about this summary, see [Deleting custom inventory](<https://docs.aws.amazon.com/systems-manager/latest/userguide/inventory-custom.html#delete-custom-inventory-summary>)
     /// in the *Amazon Web Services Systems Manager User Guide*.
-    #[serde(
-        rename = "DeletionSummary",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "DeletionSummary",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub deletion_summary: Option<InventoryDeletionSummary>,
 }
@@ -183,6 +192,28 @@ impl Read for DeleteInventoryResult {
                 deletion_summary: member_2,
             }),
         )
+    }
+}
+
+impl WriteMembers for DeleteInventoryResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.deletion_id {
+            object.member("\"DeletionId\":", value);
+        }
+        if let Some(value) = &self.type_name {
+            object.member("\"TypeName\":", value);
+        }
+        if let Some(value) = &self.deletion_summary {
+            object.member("\"DeletionSummary\":", value);
+        }
+    }
+}
+
+impl WriteJson for DeleteInventoryResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

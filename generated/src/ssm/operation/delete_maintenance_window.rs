@@ -5,13 +5,13 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
 use crate::ssm::validation::{
     DELETE_MAINTENANCE_WINDOW_REQUEST, DELETE_MAINTENANCE_WINDOW_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Deletes a maintenance window.
@@ -66,13 +66,16 @@ impl Read for DeleteMaintenanceWindowRequest {
 }
 
 /// The output of the `DeleteMaintenanceWindow` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteMaintenanceWindowResult {
     /// The ID of the deleted maintenance window.
     ///
     /// Length: exactly 20. Pattern: `^mw-[0-9a-f]{17}$`.
-    #[serde(rename = "WindowId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "WindowId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub window_id: Option<String>,
 }
 
@@ -100,6 +103,22 @@ impl Read for DeleteMaintenanceWindowResult {
             return Ok(None);
         }
         Ok(Some(Self { window_id: member_0 }))
+    }
+}
+
+impl WriteMembers for DeleteMaintenanceWindowResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.window_id {
+            object.member("\"WindowId\":", value);
+        }
+    }
+}
+
+impl WriteJson for DeleteMaintenanceWindowResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -20,11 +20,11 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, OpsItemInvalidParameterException};
 use crate::ssm::validation::{DELETE_OPS_ITEM_REQUEST, DELETE_OPS_ITEM_RESPONSE};
-use serde::Serialize;
 use std::fmt;
 
 /// Delete an OpsItem. You must have permission in Identity and Access Management (IAM) to delete an
@@ -94,8 +94,8 @@ impl Read for DeleteOpsItemRequest {
 }
 
 /// The output of the `DeleteOpsItem` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteOpsItemResponse {}
 
 #[cfg(feature = "full-serde")]
@@ -108,6 +108,18 @@ impl Read for DeleteOpsItemResponse {
             return Ok(None);
         }
         Ok(Some(Self {}))
+    }
+}
+
+impl WriteMembers for DeleteOpsItemResponse {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for DeleteOpsItemResponse {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

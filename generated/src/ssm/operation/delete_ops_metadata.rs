@@ -5,6 +5,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -12,7 +13,6 @@ use crate::ssm::error::{
     OpsMetadataNotFoundException,
 };
 use crate::ssm::validation::{DELETE_OPS_METADATA_REQUEST, DELETE_OPS_METADATA_RESULT};
-use serde::Serialize;
 use std::fmt;
 
 /// Delete OpsMetadata related to an application.
@@ -67,8 +67,8 @@ impl Read for DeleteOpsMetadataRequest {
 }
 
 /// The output of the `DeleteOpsMetadata` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteOpsMetadataResult {}
 
 #[cfg(feature = "full-serde")]
@@ -81,6 +81,18 @@ impl Read for DeleteOpsMetadataResult {
             return Ok(None);
         }
         Ok(Some(Self {}))
+    }
+}
+
+impl WriteMembers for DeleteOpsMetadataResult {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for DeleteOpsMetadataResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

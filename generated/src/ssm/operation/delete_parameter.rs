@@ -6,11 +6,11 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, ParameterNotFound};
 use crate::ssm::validation::{DELETE_PARAMETER_REQUEST, DELETE_PARAMETER_RESULT};
-use serde::Serialize;
 use std::fmt;
 
 /// Delete a parameter from the system. After deleting a parameter, wait for at least 30 seconds to
@@ -68,8 +68,8 @@ impl Read for DeleteParameterRequest {
 }
 
 /// The output of the `DeleteParameter` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteParameterResult {}
 
 #[cfg(feature = "full-serde")]
@@ -82,6 +82,18 @@ impl Read for DeleteParameterResult {
             return Ok(None);
         }
         Ok(Some(Self {}))
+    }
+}
+
+impl WriteMembers for DeleteParameterResult {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for DeleteParameterResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -6,11 +6,11 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
 use crate::ssm::validation::{DELETE_PARAMETERS_REQUEST, DELETE_PARAMETERS_RESULT};
-use serde::Serialize;
 use std::fmt;
 
 /// Delete a list of parameters. After deleting a parameter, wait for at least 30 seconds to create
@@ -69,25 +69,31 @@ impl Read for DeleteParametersRequest {
 }
 
 /// The output of the `DeleteParameters` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteParametersResult {
     /// The names of the deleted parameters.
     ///
     /// Items: 1 to 10. Each item: Length: 1 to 2048.
-    #[serde(
-        rename = "DeletedParameters",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "DeletedParameters",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub deleted_parameters: Option<Vec<String>>,
     /// The names of parameters that weren't deleted because the parameters aren't valid.
     ///
     /// Items: 1 to 10. Each item: Length: 1 to 2048.
-    #[serde(
-        rename = "InvalidParameters",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "InvalidParameters",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub invalid_parameters: Option<Vec<String>>,
 }
@@ -124,6 +130,25 @@ impl Read for DeleteParametersResult {
                 invalid_parameters: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for DeleteParametersResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.deleted_parameters {
+            object.member("\"DeletedParameters\":", value);
+        }
+        if let Some(value) = &self.invalid_parameters {
+            object.member("\"InvalidParameters\":", value);
+        }
+    }
+}
+
+impl WriteJson for DeleteParametersResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -5,13 +5,13 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, ResourceInUseException};
 use crate::ssm::validation::{
     DELETE_PATCH_BASELINE_REQUEST, DELETE_PATCH_BASELINE_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Deletes a patch baseline.
@@ -66,13 +66,16 @@ impl Read for DeletePatchBaselineRequest {
 }
 
 /// The output of the `DeletePatchBaseline` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeletePatchBaselineResult {
     /// The ID of the deleted patch baseline.
     ///
     /// Length: 20 to 128. Pattern: `^[a-zA-Z0-9_\-:/]{20,128}$`.
-    #[serde(rename = "BaselineId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "BaselineId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub baseline_id: Option<String>,
 }
 
@@ -100,6 +103,22 @@ impl Read for DeletePatchBaselineResult {
             return Ok(None);
         }
         Ok(Some(Self { baseline_id: member_0 }))
+    }
+}
+
+impl WriteMembers for DeletePatchBaselineResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.baseline_id {
+            object.member("\"BaselineId\":", value);
+        }
+    }
+}
+
+impl WriteJson for DeletePatchBaselineResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

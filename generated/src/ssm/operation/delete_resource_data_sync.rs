@@ -7,6 +7,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -16,7 +17,6 @@ use crate::ssm::error::{
 use crate::ssm::validation::{
     DELETE_RESOURCE_DATA_SYNC_REQUEST, DELETE_RESOURCE_DATA_SYNC_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Deletes a resource data sync configuration. After the configuration is deleted, changes to data
@@ -89,8 +89,8 @@ impl Read for DeleteResourceDataSyncRequest {
 }
 
 /// The output of the `DeleteResourceDataSync` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteResourceDataSyncResult {}
 
 #[cfg(feature = "full-serde")]
@@ -103,6 +103,18 @@ impl Read for DeleteResourceDataSyncResult {
             return Ok(None);
         }
         Ok(Some(Self {}))
+    }
+}
+
+impl WriteMembers for DeleteResourceDataSyncResult {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for DeleteResourceDataSyncResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

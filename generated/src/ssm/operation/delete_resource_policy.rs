@@ -14,6 +14,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -24,7 +25,6 @@ use crate::ssm::error::{
 use crate::ssm::validation::{
     DELETE_RESOURCE_POLICY_REQUEST, DELETE_RESOURCE_POLICY_RESPONSE,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Deletes a Systems Manager resource policy. A resource policy helps you to define the IAM entity (for example, an Amazon Web Services account)
@@ -109,8 +109,8 @@ impl Read for DeleteResourcePolicyRequest {
 }
 
 /// The output of the `DeleteResourcePolicy` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteResourcePolicyResponse {}
 
 #[cfg(feature = "full-serde")]
@@ -123,6 +123,18 @@ impl Read for DeleteResourcePolicyResponse {
             return Ok(None);
         }
         Ok(Some(Self {}))
+    }
+}
+
+impl WriteMembers for DeleteResourcePolicyResponse {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for DeleteResourcePolicyResponse {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

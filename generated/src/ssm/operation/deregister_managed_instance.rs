@@ -11,13 +11,13 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidInstanceId};
 use crate::ssm::validation::{
     DEREGISTER_MANAGED_INSTANCE_REQUEST, DEREGISTER_MANAGED_INSTANCE_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Removes the server or virtual machine from the list of registered servers.
@@ -78,8 +78,8 @@ impl Read for DeregisterManagedInstanceRequest {
 }
 
 /// The output of the `DeregisterManagedInstance` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeregisterManagedInstanceResult {}
 
 #[cfg(feature = "full-serde")]
@@ -92,6 +92,18 @@ impl Read for DeregisterManagedInstanceResult {
             return Ok(None);
         }
         Ok(Some(Self {}))
+    }
+}
+
+impl WriteMembers for DeregisterManagedInstanceResult {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for DeregisterManagedInstanceResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

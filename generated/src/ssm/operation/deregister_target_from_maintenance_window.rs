@@ -5,6 +5,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -14,7 +15,6 @@ use crate::ssm::validation::{
     DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_REQUEST,
     DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Removes a target from a maintenance window.
@@ -95,18 +95,28 @@ impl Read for DeregisterTargetFromMaintenanceWindowRequest {
 }
 
 /// The output of the `DeregisterTargetFromMaintenanceWindow` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeregisterTargetFromMaintenanceWindowResult {
     /// The ID of the maintenance window the target was removed from.
     ///
     /// Length: exactly 20. Pattern: `^mw-[0-9a-f]{17}$`.
-    #[serde(rename = "WindowId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "WindowId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub window_id: Option<String>,
     /// The ID of the removed target definition.
     ///
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "WindowTargetId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "WindowTargetId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub window_target_id: Option<String>,
 }
 
@@ -142,6 +152,25 @@ impl Read for DeregisterTargetFromMaintenanceWindowResult {
                 window_target_id: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for DeregisterTargetFromMaintenanceWindowResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.window_id {
+            object.member("\"WindowId\":", value);
+        }
+        if let Some(value) = &self.window_target_id {
+            object.member("\"WindowTargetId\":", value);
+        }
+    }
+}
+
+impl WriteJson for DeregisterTargetFromMaintenanceWindowResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -5,6 +5,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
@@ -12,7 +13,6 @@ use crate::ssm::validation::{
     DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_REQUEST,
     DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Removes a task from a maintenance window.
@@ -81,18 +81,24 @@ impl Read for DeregisterTaskFromMaintenanceWindowRequest {
 }
 
 /// The output of the `DeregisterTaskFromMaintenanceWindow` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeregisterTaskFromMaintenanceWindowResult {
     /// The ID of the maintenance window the task was removed from.
     ///
     /// Length: exactly 20. Pattern: `^mw-[0-9a-f]{17}$`.
-    #[serde(rename = "WindowId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "WindowId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub window_id: Option<String>,
     /// The ID of the task removed from the maintenance window.
     ///
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "WindowTaskId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "WindowTaskId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub window_task_id: Option<String>,
 }
 
@@ -128,6 +134,25 @@ impl Read for DeregisterTaskFromMaintenanceWindowResult {
                 window_task_id: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for DeregisterTaskFromMaintenanceWindowResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.window_id {
+            object.member("\"WindowId\":", value);
+        }
+        if let Some(value) = &self.window_task_id {
+            object.member("\"WindowTaskId\":", value);
+        }
+    }
+}
+
+impl WriteJson for DeregisterTaskFromMaintenanceWindowResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

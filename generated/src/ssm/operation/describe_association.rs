@@ -7,6 +7,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -15,7 +16,6 @@ use crate::ssm::error::{
 };
 use crate::ssm::types::AssociationDescription;
 use crate::ssm::validation::{DESCRIBE_ASSOCIATION_REQUEST, DESCRIBE_ASSOCIATION_RESULT};
-use serde::Serialize;
 use std::fmt;
 
 /// Describes the association for the specified target or managed node. If you created the
@@ -121,14 +121,17 @@ impl Read for DescribeAssociationRequest {
 }
 
 /// The output of the `DescribeAssociation` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeAssociationResult {
     /// Information about the association.
-    #[serde(
-        rename = "AssociationDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AssociationDescription",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub association_description: Option<AssociationDescription>,
 }
@@ -161,6 +164,22 @@ impl Read for DescribeAssociationResult {
                 association_description: member_0,
             }),
         )
+    }
+}
+
+impl WriteMembers for DescribeAssociationResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.association_description {
+            object.member("\"AssociationDescription\":", value);
+        }
+    }
+}
+
+impl WriteJson for DescribeAssociationResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

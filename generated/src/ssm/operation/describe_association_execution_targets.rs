@@ -5,6 +5,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -16,7 +17,6 @@ use crate::ssm::validation::{
     DESCRIBE_ASSOCIATION_EXECUTION_TARGETS_REQUEST,
     DESCRIBE_ASSOCIATION_EXECUTION_TARGETS_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Views information about a specific execution of a specific association.
@@ -126,18 +126,24 @@ impl Read for DescribeAssociationExecutionTargetsRequest {
 }
 
 /// The output of the `DescribeAssociationExecutionTargets` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeAssociationExecutionTargetsResult {
     /// Information about the execution.
-    #[serde(
-        rename = "AssociationExecutionTargets",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AssociationExecutionTargets",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub association_execution_targets: Option<Vec<AssociationExecutionTarget>>,
     /// The token for the next set of items to return. Use this token to get the next set of results.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -173,6 +179,25 @@ impl Read for DescribeAssociationExecutionTargetsResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for DescribeAssociationExecutionTargetsResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.association_execution_targets {
+            object.member("\"AssociationExecutionTargets\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for DescribeAssociationExecutionTargetsResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

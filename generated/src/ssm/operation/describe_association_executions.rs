@@ -5,6 +5,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{AssociationDoesNotExist, InternalServerError, InvalidNextToken};
@@ -12,7 +13,6 @@ use crate::ssm::types::{AssociationExecution, AssociationExecutionFilter};
 use crate::ssm::validation::{
     DESCRIBE_ASSOCIATION_EXECUTIONS_REQUEST, DESCRIBE_ASSOCIATION_EXECUTIONS_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Views all executions for a specific association ID.
@@ -112,18 +112,24 @@ impl Read for DescribeAssociationExecutionsRequest {
 }
 
 /// The output of the `DescribeAssociationExecutions` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeAssociationExecutionsResult {
     /// A list of the executions for the specified association ID.
-    #[serde(
-        rename = "AssociationExecutions",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AssociationExecutions",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub association_executions: Option<Vec<AssociationExecution>>,
     /// The token for the next set of items to return. Use this token to get the next set of results.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -159,6 +165,25 @@ impl Read for DescribeAssociationExecutionsResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for DescribeAssociationExecutionsResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.association_executions {
+            object.member("\"AssociationExecutions\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for DescribeAssociationExecutionsResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

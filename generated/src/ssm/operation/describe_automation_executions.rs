@@ -5,6 +5,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -14,7 +15,6 @@ use crate::ssm::types::{AutomationExecutionFilter, AutomationExecutionMetadata};
 use crate::ssm::validation::{
     DESCRIBE_AUTOMATION_EXECUTIONS_REQUEST, DESCRIBE_AUTOMATION_EXECUTIONS_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Provides details about all active and terminated Automation executions.
@@ -98,20 +98,26 @@ impl Read for DescribeAutomationExecutionsRequest {
 }
 
 /// The output of the `DescribeAutomationExecutions` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeAutomationExecutionsResult {
     /// The list of details about each automation execution which has occurred which matches the filter
     /// specification, if any.
-    #[serde(
-        rename = "AutomationExecutionMetadataList",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AutomationExecutionMetadataList",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub automation_execution_metadata_list: Option<Vec<AutomationExecutionMetadata>>,
     /// The token to use when requesting the next set of items. If there are no additional items to
     /// return, the string is empty.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -147,6 +153,25 @@ impl Read for DescribeAutomationExecutionsResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for DescribeAutomationExecutionsResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.automation_execution_metadata_list {
+            object.member("\"AutomationExecutionMetadataList\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for DescribeAutomationExecutionsResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

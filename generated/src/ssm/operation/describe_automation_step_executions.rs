@@ -5,6 +5,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -16,7 +17,6 @@ use crate::ssm::validation::{
     DESCRIBE_AUTOMATION_STEP_EXECUTIONS_REQUEST,
     DESCRIBE_AUTOMATION_STEP_EXECUTIONS_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Information about all active and terminated step executions in an Automation workflow.
@@ -120,15 +120,25 @@ impl Read for DescribeAutomationStepExecutionsRequest {
 }
 
 /// The output of the `DescribeAutomationStepExecutions` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeAutomationStepExecutionsResult {
     /// A list of details about the current state of all steps that make up an execution.
-    #[serde(rename = "StepExecutions", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "StepExecutions",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub step_executions: Option<Vec<StepExecution>>,
     /// The token to use when requesting the next set of items. If there are no additional items to
     /// return, the string is empty.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -164,6 +174,25 @@ impl Read for DescribeAutomationStepExecutionsResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for DescribeAutomationStepExecutionsResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.step_executions {
+            object.member("\"StepExecutions\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for DescribeAutomationStepExecutionsResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

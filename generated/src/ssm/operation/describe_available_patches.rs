@@ -8,6 +8,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
@@ -15,7 +16,6 @@ use crate::ssm::types::{Patch, PatchOrchestratorFilter};
 use crate::ssm::validation::{
     DESCRIBE_AVAILABLE_PATCHES_REQUEST, DESCRIBE_AVAILABLE_PATCHES_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Lists all patches eligible to be included in a patch baseline.
@@ -171,15 +171,21 @@ impl Read for DescribeAvailablePatchesRequest {
 }
 
 /// The output of the `DescribeAvailablePatches` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeAvailablePatchesResult {
     /// An array of patches. Each entry in the array is a patch structure.
-    #[serde(rename = "Patches", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Patches", default, skip_serializing_if = "Option::is_none")
+    )]
     pub patches: Option<Vec<Patch>>,
     /// The token to use when requesting the next set of items. If there are no additional items to
     /// return, the string is empty.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -215,6 +221,25 @@ impl Read for DescribeAvailablePatchesResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for DescribeAvailablePatchesResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.patches {
+            object.member("\"Patches\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for DescribeAvailablePatchesResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -5,12 +5,12 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidDocument, InvalidDocumentVersion};
 use crate::ssm::types::DocumentDescription;
 use crate::ssm::validation::{DESCRIBE_DOCUMENT_REQUEST, DESCRIBE_DOCUMENT_RESULT};
-use serde::Serialize;
 use std::fmt;
 
 /// Describes the specified Amazon Web Services Systems Manager document (SSM document).
@@ -102,11 +102,14 @@ impl Read for DescribeDocumentRequest {
 }
 
 /// The output of the `DescribeDocument` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeDocumentResult {
     /// Information about the SSM document.
-    #[serde(rename = "Document", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Document", default, skip_serializing_if = "Option::is_none")
+    )]
     pub document: Option<DocumentDescription>,
 }
 
@@ -134,6 +137,22 @@ impl Read for DescribeDocumentResult {
             return Ok(None);
         }
         Ok(Some(Self { document: member_0 }))
+    }
+}
+
+impl WriteMembers for DescribeDocumentResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.document {
+            object.member("\"Document\":", value);
+        }
+    }
+}
+
+impl WriteJson for DescribeDocumentResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -7,6 +7,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -17,7 +18,6 @@ use crate::ssm::types::{AccountSharingInfo, DocumentPermissionType};
 use crate::ssm::validation::{
     DESCRIBE_DOCUMENT_PERMISSION_REQUEST, DESCRIBE_DOCUMENT_PERMISSION_RESPONSE,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Describes the permissions for a Amazon Web Services Systems Manager document (SSM document). If
@@ -109,25 +109,34 @@ impl Read for DescribeDocumentPermissionRequest {
 }
 
 /// The output of the `DescribeDocumentPermission` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeDocumentPermissionResponse {
     /// The account IDs that have permission to use this document. The ID can be either an Amazon Web
     /// Services account number or `all`.
     ///
     /// Items: 0 to 20. Each item: Pattern: `^(?i)all|[0-9]{12}$`.
-    #[serde(rename = "AccountIds", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "AccountIds", default, skip_serializing_if = "Option::is_none")
+    )]
     pub account_ids: Option<Vec<String>>,
     /// A list of Amazon Web Services accounts where the current document is shared and the version
     /// shared with each account.
-    #[serde(
-        rename = "AccountSharingInfoList",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AccountSharingInfoList",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub account_sharing_info_list: Option<Vec<AccountSharingInfo>>,
     /// The token for the next set of items to return. Use this token to get the next set of results.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -167,6 +176,28 @@ impl Read for DescribeDocumentPermissionResponse {
                 next_token: member_2,
             }),
         )
+    }
+}
+
+impl WriteMembers for DescribeDocumentPermissionResponse {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.account_ids {
+            object.member("\"AccountIds\":", value);
+        }
+        if let Some(value) = &self.account_sharing_info_list {
+            object.member("\"AccountSharingInfoList\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for DescribeDocumentPermissionResponse {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -5,6 +5,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidInstanceId, InvalidNextToken};
@@ -13,7 +14,6 @@ use crate::ssm::validation::{
     DESCRIBE_EFFECTIVE_INSTANCE_ASSOCIATIONS_REQUEST,
     DESCRIBE_EFFECTIVE_INSTANCE_ASSOCIATIONS_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// All associations for the managed nodes.
@@ -95,15 +95,21 @@ impl Read for DescribeEffectiveInstanceAssociationsRequest {
 }
 
 /// The output of the `DescribeEffectiveInstanceAssociations` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeEffectiveInstanceAssociationsResult {
     /// The associations for the requested managed node.
-    #[serde(rename = "Associations", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Associations", default, skip_serializing_if = "Option::is_none")
+    )]
     pub associations: Option<Vec<InstanceAssociation>>,
     /// The token to use when requesting the next set of items. If there are no additional items to
     /// return, the string is empty.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -139,6 +145,25 @@ impl Read for DescribeEffectiveInstanceAssociationsResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for DescribeEffectiveInstanceAssociationsResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.associations {
+            object.member("\"Associations\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for DescribeEffectiveInstanceAssociationsResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -6,6 +6,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -17,7 +18,6 @@ use crate::ssm::validation::{
     DESCRIBE_EFFECTIVE_PATCHES_FOR_PATCH_BASELINE_REQUEST,
     DESCRIBE_EFFECTIVE_PATCHES_FOR_PATCH_BASELINE_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Retrieves the current effective patches (the patch and the approval state) for the specified
@@ -99,19 +99,25 @@ impl Read for DescribeEffectivePatchesForPatchBaselineRequest {
 }
 
 /// The output of the `DescribeEffectivePatchesForPatchBaseline` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeEffectivePatchesForPatchBaselineResult {
     /// An array of patches and patch status.
-    #[serde(
-        rename = "EffectivePatches",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "EffectivePatches",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub effective_patches: Option<Vec<EffectivePatch>>,
     /// The token to use when requesting the next set of items. If there are no additional items to
     /// return, the string is empty.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -147,6 +153,25 @@ impl Read for DescribeEffectivePatchesForPatchBaselineResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for DescribeEffectivePatchesForPatchBaselineResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.effective_patches {
+            object.member("\"EffectivePatches\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for DescribeEffectivePatchesForPatchBaselineResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -5,6 +5,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidInstanceId, InvalidNextToken};
@@ -13,7 +14,6 @@ use crate::ssm::validation::{
     DESCRIBE_INSTANCE_ASSOCIATIONS_STATUS_REQUEST,
     DESCRIBE_INSTANCE_ASSOCIATIONS_STATUS_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// The status of the associations for the managed nodes.
@@ -95,19 +95,25 @@ impl Read for DescribeInstanceAssociationsStatusRequest {
 }
 
 /// The output of the `DescribeInstanceAssociationsStatus` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeInstanceAssociationsStatusResult {
     /// Status information about the association.
-    #[serde(
-        rename = "InstanceAssociationStatusInfos",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "InstanceAssociationStatusInfos",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub instance_association_status_infos: Option<Vec<InstanceAssociationStatusInfo>>,
     /// The token to use when requesting the next set of items. If there are no additional items to
     /// return, the string is empty.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -143,6 +149,25 @@ impl Read for DescribeInstanceAssociationsStatusResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for DescribeInstanceAssociationsStatusResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.instance_association_status_infos {
+            object.member("\"InstanceAssociationStatusInfos\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for DescribeInstanceAssociationsStatusResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -15,6 +15,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -27,7 +28,6 @@ use crate::ssm::types::{
 use crate::ssm::validation::{
     DESCRIBE_INSTANCE_INFORMATION_REQUEST, DESCRIBE_INSTANCE_INFORMATION_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Provides information about one or more of your managed nodes, including the operating system
@@ -144,19 +144,25 @@ impl Read for DescribeInstanceInformationRequest {
 }
 
 /// The output of the `DescribeInstanceInformation` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeInstanceInformationResult {
     /// The managed node information list.
-    #[serde(
-        rename = "InstanceInformationList",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "InstanceInformationList",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub instance_information_list: Option<Vec<InstanceInformation>>,
     /// The token to use when requesting the next set of items. If there are no additional items to
     /// return, the string is empty.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -192,6 +198,25 @@ impl Read for DescribeInstanceInformationResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for DescribeInstanceInformationResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.instance_information_list {
+            object.member("\"InstanceInformationList\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for DescribeInstanceInformationResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

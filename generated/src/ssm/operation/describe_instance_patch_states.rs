@@ -5,6 +5,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidNextToken};
@@ -12,7 +13,6 @@ use crate::ssm::types::InstancePatchState;
 use crate::ssm::validation::{
     DESCRIBE_INSTANCE_PATCH_STATES_REQUEST, DESCRIBE_INSTANCE_PATCH_STATES_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Retrieves the high-level patch state of one or more managed nodes.
@@ -93,19 +93,25 @@ impl Read for DescribeInstancePatchStatesRequest {
 }
 
 /// The output of the `DescribeInstancePatchStates` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeInstancePatchStatesResult {
     /// The high-level patch state for the requested managed nodes.
-    #[serde(
-        rename = "InstancePatchStates",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "InstancePatchStates",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub instance_patch_states: Option<Vec<InstancePatchState>>,
     /// The token to use when requesting the next set of items. If there are no additional items to
     /// return, the string is empty.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -141,6 +147,25 @@ impl Read for DescribeInstancePatchStatesResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for DescribeInstancePatchStatesResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.instance_patch_states {
+            object.member("\"InstancePatchStates\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for DescribeInstancePatchStatesResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -6,6 +6,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -15,7 +16,6 @@ use crate::ssm::types::{PatchComplianceData, PatchOrchestratorFilter};
 use crate::ssm::validation::{
     DESCRIBE_INSTANCE_PATCHES_REQUEST, DESCRIBE_INSTANCE_PATCHES_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Retrieves information about the patches on the specified managed node and their state relative
@@ -127,8 +127,8 @@ impl Read for DescribeInstancePatchesRequest {
 }
 
 /// The output of the `DescribeInstancePatches` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeInstancePatchesResult {
     /// Each entry in the array is a structure containing:
     ///
@@ -139,11 +139,17 @@ pub struct DescribeInstancePatchesResult {
     /// - State (string, such as "INSTALLED" or "FAILED")
     /// - InstalledTime (DateTime)
     /// - InstalledBy (string)
-    #[serde(rename = "Patches", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Patches", default, skip_serializing_if = "Option::is_none")
+    )]
     pub patches: Option<Vec<PatchComplianceData>>,
     /// The token to use when requesting the next set of items. If there are no additional items to
     /// return, the string is empty.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -179,6 +185,25 @@ impl Read for DescribeInstancePatchesResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for DescribeInstancePatchesResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.patches {
+            object.member("\"Patches\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for DescribeInstancePatchesResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -6,6 +6,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -18,7 +19,6 @@ use crate::ssm::types::{
 use crate::ssm::validation::{
     DESCRIBE_INSTANCE_PROPERTIES_REQUEST, DESCRIBE_INSTANCE_PROPERTIES_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// An API operation used by the Systems Manager console to display information about Systems
@@ -123,19 +123,25 @@ impl Read for DescribeInstancePropertiesRequest {
 }
 
 /// The output of the `DescribeInstanceProperties` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeInstancePropertiesResult {
     /// Properties for the managed instances.
-    #[serde(
-        rename = "InstanceProperties",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "InstanceProperties",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub instance_properties: Option<Vec<InstanceProperty>>,
     /// The token for the next set of properties to return. Use this token to get the next set of
     /// results.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -171,6 +177,25 @@ impl Read for DescribeInstancePropertiesResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for DescribeInstancePropertiesResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.instance_properties {
+            object.member("\"InstanceProperties\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for DescribeInstancePropertiesResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -5,6 +5,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -14,7 +15,6 @@ use crate::ssm::types::InventoryDeletionStatusItem;
 use crate::ssm::validation::{
     DESCRIBE_INVENTORY_DELETIONS_REQUEST, DESCRIBE_INVENTORY_DELETIONS_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Describes a specific delete inventory operation.
@@ -99,18 +99,24 @@ impl Read for DescribeInventoryDeletionsRequest {
 }
 
 /// The output of the `DescribeInventoryDeletions` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeInventoryDeletionsResult {
     /// A list of status items for deleted inventory.
-    #[serde(
-        rename = "InventoryDeletions",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "InventoryDeletions",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub inventory_deletions: Option<Vec<InventoryDeletionStatusItem>>,
     /// The token for the next set of items to return. Use this token to get the next set of results.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -146,6 +152,25 @@ impl Read for DescribeInventoryDeletionsResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for DescribeInventoryDeletionsResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.inventory_deletions {
+            object.member("\"InventoryDeletions\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for DescribeInventoryDeletionsResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -6,6 +6,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
@@ -16,7 +17,6 @@ use crate::ssm::validation::{
     DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_REQUEST,
     DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Retrieves the individual task executions (one per target) for a particular task run as part of a
@@ -123,21 +123,27 @@ impl Read for DescribeMaintenanceWindowExecutionTaskInvocationsRequest {
 }
 
 /// The output of the `DescribeMaintenanceWindowExecutionTaskInvocations` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeMaintenanceWindowExecutionTaskInvocationsResult {
     /// Information about the task invocation results per invocation.
-    #[serde(
-        rename = "WindowExecutionTaskInvocationIdentities",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "WindowExecutionTaskInvocationIdentities",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub window_execution_task_invocation_identities: Option<
         Vec<MaintenanceWindowExecutionTaskInvocationIdentity>,
     >,
     /// The token to use when requesting the next set of items. If there are no additional items to
     /// return, the string is empty.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -175,6 +181,25 @@ impl Read for DescribeMaintenanceWindowExecutionTaskInvocationsResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for DescribeMaintenanceWindowExecutionTaskInvocationsResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.window_execution_task_invocation_identities {
+            object.member("\"WindowExecutionTaskInvocationIdentities\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for DescribeMaintenanceWindowExecutionTaskInvocationsResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

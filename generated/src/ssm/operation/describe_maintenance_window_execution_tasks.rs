@@ -5,6 +5,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
@@ -13,7 +14,6 @@ use crate::ssm::validation::{
     DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_REQUEST,
     DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// For a given maintenance window execution, lists the tasks that were run.
@@ -109,21 +109,27 @@ impl Read for DescribeMaintenanceWindowExecutionTasksRequest {
 }
 
 /// The output of the `DescribeMaintenanceWindowExecutionTasks` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeMaintenanceWindowExecutionTasksResult {
     /// Information about the task executions.
-    #[serde(
-        rename = "WindowExecutionTaskIdentities",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "WindowExecutionTaskIdentities",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub window_execution_task_identities: Option<
         Vec<MaintenanceWindowExecutionTaskIdentity>,
     >,
     /// The token to use when requesting the next set of items. If there are no additional items to
     /// return, the string is empty.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -159,6 +165,25 @@ impl Read for DescribeMaintenanceWindowExecutionTasksResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for DescribeMaintenanceWindowExecutionTasksResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.window_execution_task_identities {
+            object.member("\"WindowExecutionTaskIdentities\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for DescribeMaintenanceWindowExecutionTasksResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

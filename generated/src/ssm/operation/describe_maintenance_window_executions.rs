@@ -7,6 +7,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
@@ -15,7 +16,6 @@ use crate::ssm::validation::{
     DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_REQUEST,
     DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Lists the executions of a maintenance window. This includes information about when the
@@ -115,19 +115,25 @@ impl Read for DescribeMaintenanceWindowExecutionsRequest {
 }
 
 /// The output of the `DescribeMaintenanceWindowExecutions` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeMaintenanceWindowExecutionsResult {
     /// Information about the maintenance window executions.
-    #[serde(
-        rename = "WindowExecutions",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "WindowExecutions",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub window_executions: Option<Vec<MaintenanceWindowExecution>>,
     /// The token to use when requesting the next set of items. If there are no additional items to
     /// return, the string is empty.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -163,6 +169,25 @@ impl Read for DescribeMaintenanceWindowExecutionsResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for DescribeMaintenanceWindowExecutionsResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.window_executions {
+            object.member("\"WindowExecutions\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for DescribeMaintenanceWindowExecutionsResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -5,6 +5,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
@@ -16,7 +17,6 @@ use crate::ssm::validation::{
     DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_REQUEST,
     DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Retrieves information about upcoming executions of a maintenance window.
@@ -135,18 +135,24 @@ impl Read for DescribeMaintenanceWindowScheduleRequest {
 }
 
 /// The output of the `DescribeMaintenanceWindowSchedule` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeMaintenanceWindowScheduleResult {
     /// Information about maintenance window executions scheduled for the specified time range.
-    #[serde(
-        rename = "ScheduledWindowExecutions",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ScheduledWindowExecutions",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub scheduled_window_executions: Option<Vec<ScheduledWindowExecution>>,
     /// The token for the next set of items to return. (You use this token in the next call.)
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -182,6 +188,25 @@ impl Read for DescribeMaintenanceWindowScheduleResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for DescribeMaintenanceWindowScheduleResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.scheduled_window_executions {
+            object.member("\"ScheduledWindowExecutions\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for DescribeMaintenanceWindowScheduleResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

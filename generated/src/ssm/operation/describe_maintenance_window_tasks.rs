@@ -10,6 +10,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
@@ -17,7 +18,6 @@ use crate::ssm::types::{MaintenanceWindowFilter, MaintenanceWindowTask};
 use crate::ssm::validation::{
     DESCRIBE_MAINTENANCE_WINDOW_TASKS_REQUEST, DESCRIBE_MAINTENANCE_WINDOW_TASKS_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Lists the tasks in a maintenance window.
@@ -117,15 +117,21 @@ impl Read for DescribeMaintenanceWindowTasksRequest {
 }
 
 /// The output of the `DescribeMaintenanceWindowTasks` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeMaintenanceWindowTasksResult {
     /// Information about the tasks in the maintenance window.
-    #[serde(rename = "Tasks", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Tasks", default, skip_serializing_if = "Option::is_none")
+    )]
     pub tasks: Option<Vec<MaintenanceWindowTask>>,
     /// The token to use when requesting the next set of items. If there are no additional items to
     /// return, the string is empty.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -161,6 +167,25 @@ impl Read for DescribeMaintenanceWindowTasksResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for DescribeMaintenanceWindowTasksResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.tasks {
+            object.member("\"Tasks\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for DescribeMaintenanceWindowTasksResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

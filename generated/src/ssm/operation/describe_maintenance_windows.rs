@@ -5,6 +5,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
@@ -12,7 +13,6 @@ use crate::ssm::types::{MaintenanceWindowFilter, MaintenanceWindowIdentity};
 use crate::ssm::validation::{
     DESCRIBE_MAINTENANCE_WINDOWS_REQUEST, DESCRIBE_MAINTENANCE_WINDOWS_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Retrieves the maintenance windows in an Amazon Web Services account.
@@ -97,19 +97,25 @@ impl Read for DescribeMaintenanceWindowsRequest {
 }
 
 /// The output of the `DescribeMaintenanceWindows` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeMaintenanceWindowsResult {
     /// Information about the maintenance windows.
-    #[serde(
-        rename = "WindowIdentities",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "WindowIdentities",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub window_identities: Option<Vec<MaintenanceWindowIdentity>>,
     /// The token to use when requesting the next set of items. If there are no additional items to
     /// return, the string is empty.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -145,6 +151,25 @@ impl Read for DescribeMaintenanceWindowsResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for DescribeMaintenanceWindowsResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.window_identities {
+            object.member("\"WindowIdentities\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for DescribeMaintenanceWindowsResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -6,6 +6,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
@@ -16,7 +17,6 @@ use crate::ssm::validation::{
     DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_REQUEST,
     DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Retrieves information about the maintenance window targets or tasks that a managed node is
@@ -107,18 +107,24 @@ impl Read for DescribeMaintenanceWindowsForTargetRequest {
 }
 
 /// The output of the `DescribeMaintenanceWindowsForTarget` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeMaintenanceWindowsForTargetResult {
     /// Information about the maintenance window targets and tasks a managed node is associated with.
-    #[serde(
-        rename = "WindowIdentities",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "WindowIdentities",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub window_identities: Option<Vec<MaintenanceWindowIdentityForTarget>>,
     /// The token for the next set of items to return. (You use this token in the next call.)
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -154,6 +160,25 @@ impl Read for DescribeMaintenanceWindowsForTargetResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for DescribeMaintenanceWindowsForTargetResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.window_identities {
+            object.member("\"WindowIdentities\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for DescribeMaintenanceWindowsForTargetResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

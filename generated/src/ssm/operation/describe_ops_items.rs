@@ -12,12 +12,12 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
 use crate::ssm::types::{OpsItemFilter, OpsItemSummary};
 use crate::ssm::validation::{DESCRIBE_OPS_ITEMS_REQUEST, DESCRIBE_OPS_ITEMS_RESPONSE};
-use serde::Serialize;
 use std::fmt;
 
 /// Query a set of OpsItems. You must have permission in Identity and Access Management (IAM) to
@@ -159,17 +159,23 @@ impl Read for DescribeOpsItemsRequest {
 }
 
 /// The output of the `DescribeOpsItems` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeOpsItemsResponse {
     /// The token for the next set of items to return. Use this token to get the next set of results.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
     /// A list of OpsItems.
-    #[serde(
-        rename = "OpsItemSummaries",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OpsItemSummaries",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub ops_item_summaries: Option<Vec<OpsItemSummary>>,
 }
@@ -206,6 +212,25 @@ impl Read for DescribeOpsItemsResponse {
                 ops_item_summaries: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for DescribeOpsItemsResponse {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+        if let Some(value) = &self.ops_item_summaries {
+            object.member("\"OpsItemSummaries\":", value);
+        }
+    }
+}
+
+impl WriteJson for DescribeOpsItemsResponse {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

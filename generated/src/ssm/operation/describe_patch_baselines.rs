@@ -5,6 +5,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
@@ -12,7 +13,6 @@ use crate::ssm::types::{PatchBaselineIdentity, PatchOrchestratorFilter};
 use crate::ssm::validation::{
     DESCRIBE_PATCH_BASELINES_REQUEST, DESCRIBE_PATCH_BASELINES_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Lists the patch baselines in your Amazon Web Services account.
@@ -107,19 +107,25 @@ impl Read for DescribePatchBaselinesRequest {
 }
 
 /// The output of the `DescribePatchBaselines` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribePatchBaselinesResult {
     /// An array of `PatchBaselineIdentity` elements.
-    #[serde(
-        rename = "BaselineIdentities",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "BaselineIdentities",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub baseline_identities: Option<Vec<PatchBaselineIdentity>>,
     /// The token to use when requesting the next set of items. If there are no additional items to
     /// return, the string is empty.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -155,6 +161,25 @@ impl Read for DescribePatchBaselinesResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for DescribePatchBaselinesResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.baseline_identities {
+            object.member("\"BaselineIdentities\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for DescribePatchBaselinesResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -5,13 +5,13 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidNextToken};
 use crate::ssm::validation::{
     DESCRIBE_PATCH_GROUP_STATE_REQUEST, DESCRIBE_PATCH_GROUP_STATE_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Returns high-level aggregated patch compliance state information for a patch group.
@@ -66,30 +66,39 @@ impl Read for DescribePatchGroupStateRequest {
 }
 
 /// The output of the `DescribePatchGroupState` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribePatchGroupStateResult {
     /// The number of managed nodes in the patch group.
     ///
     /// Defaults to `0`.
-    #[serde(rename = "Instances", default)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Instances", default))]
     pub instances: i32,
     /// The number of managed nodes with installed patches.
     ///
     /// Defaults to `0`.
-    #[serde(rename = "InstancesWithInstalledPatches", default)]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "InstancesWithInstalledPatches", default)
+    )]
     pub instances_with_installed_patches: i32,
     /// The number of managed nodes with patches installed that aren't defined in the patch baseline.
     ///
     /// Defaults to `0`.
-    #[serde(rename = "InstancesWithInstalledOtherPatches", default)]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "InstancesWithInstalledOtherPatches", default)
+    )]
     pub instances_with_installed_other_patches: i32,
     /// The number of managed nodes with patches installed by Patch Manager that haven't been rebooted
     /// after the patch installation. The status of these managed nodes is `NON_COMPLIANT`.
-    #[serde(
-        rename = "InstancesWithInstalledPendingRebootPatches",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "InstancesWithInstalledPendingRebootPatches",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub instances_with_installed_pending_reboot_patches: Option<i32>,
     /// The number of managed nodes with patches installed that are specified in a `RejectedPatches`
@@ -98,61 +107,85 @@ pub struct DescribePatchGroupStateResult {
     ///
     /// > **Note:** If `ALLOW_AS_DEPENDENCY` is the specified option for `RejectedPatchesAction`, the value of `InstancesWithInstalledRejectedPatches`
     /// > will always be `0` (zero).
-    #[serde(
-        rename = "InstancesWithInstalledRejectedPatches",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "InstancesWithInstalledRejectedPatches",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub instances_with_installed_rejected_patches: Option<i32>,
     /// The number of managed nodes with missing patches from the patch baseline.
     ///
     /// Defaults to `0`.
-    #[serde(rename = "InstancesWithMissingPatches", default)]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "InstancesWithMissingPatches", default)
+    )]
     pub instances_with_missing_patches: i32,
     /// The number of managed nodes with patches from the patch baseline that failed to install.
     ///
     /// Defaults to `0`.
-    #[serde(rename = "InstancesWithFailedPatches", default)]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "InstancesWithFailedPatches", default)
+    )]
     pub instances_with_failed_patches: i32,
     /// The number of managed nodes with patches that aren't applicable.
     ///
     /// Defaults to `0`.
-    #[serde(rename = "InstancesWithNotApplicablePatches", default)]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "InstancesWithNotApplicablePatches", default)
+    )]
     pub instances_with_not_applicable_patches: i32,
     /// The number of managed nodes with `NotApplicable` patches beyond the supported limit, which
     /// aren't reported by name to Inventory. Inventory is a tool in Amazon Web Services Systems
     /// Manager.
-    #[serde(
-        rename = "InstancesWithUnreportedNotApplicablePatches",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "InstancesWithUnreportedNotApplicablePatches",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub instances_with_unreported_not_applicable_patches: Option<i32>,
     /// The number of managed nodes where patches that are specified as `Critical` for compliance
     /// reporting in the patch baseline aren't installed. These patches might be missing, have failed
     /// installation, were rejected, or were installed but awaiting a required managed node reboot. The
     /// status of these managed nodes is `NON_COMPLIANT`.
-    #[serde(
-        rename = "InstancesWithCriticalNonCompliantPatches",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "InstancesWithCriticalNonCompliantPatches",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub instances_with_critical_non_compliant_patches: Option<i32>,
     /// The number of managed nodes where patches that are specified as `Security` in a patch advisory
     /// aren't installed. These patches might be missing, have failed installation, were rejected, or
     /// were installed but awaiting a required managed node reboot. The status of these managed nodes is `NON_COMPLIANT`.
-    #[serde(
-        rename = "InstancesWithSecurityNonCompliantPatches",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "InstancesWithSecurityNonCompliantPatches",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub instances_with_security_non_compliant_patches: Option<i32>,
     /// The number of managed nodes with patches installed that are specified as other than `Critical`
     /// or `Security` but aren't compliant with the patch baseline. The status of these managed nodes is `NON_COMPLIANT`.
-    #[serde(
-        rename = "InstancesWithOtherNonCompliantPatches",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "InstancesWithOtherNonCompliantPatches",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub instances_with_other_non_compliant_patches: Option<i32>,
     /// The number of managed nodes for which security-related patches are available but not approved
@@ -160,10 +193,13 @@ pub struct DescribePatchGroupStateResult {
     /// version of a patch might have been released before the specified auto-approval period was over.
     ///
     /// Applies to Windows Server managed nodes only.
-    #[serde(
-        rename = "InstancesWithAvailableSecurityUpdates",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "InstancesWithAvailableSecurityUpdates",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub instances_with_available_security_updates: Option<i32>,
 }
@@ -244,6 +280,66 @@ impl Read for DescribePatchGroupStateResult {
                 instances_with_available_security_updates: member_12,
             }),
         )
+    }
+}
+
+impl WriteMembers for DescribePatchGroupStateResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        object.member("\"Instances\":", &self.instances);
+        object
+            .member(
+                "\"InstancesWithInstalledPatches\":",
+                &self.instances_with_installed_patches,
+            );
+        object
+            .member(
+                "\"InstancesWithInstalledOtherPatches\":",
+                &self.instances_with_installed_other_patches,
+            );
+        if let Some(value) = &self.instances_with_installed_pending_reboot_patches {
+            object.member("\"InstancesWithInstalledPendingRebootPatches\":", value);
+        }
+        if let Some(value) = &self.instances_with_installed_rejected_patches {
+            object.member("\"InstancesWithInstalledRejectedPatches\":", value);
+        }
+        object
+            .member(
+                "\"InstancesWithMissingPatches\":",
+                &self.instances_with_missing_patches,
+            );
+        object
+            .member(
+                "\"InstancesWithFailedPatches\":",
+                &self.instances_with_failed_patches,
+            );
+        object
+            .member(
+                "\"InstancesWithNotApplicablePatches\":",
+                &self.instances_with_not_applicable_patches,
+            );
+        if let Some(value) = &self.instances_with_unreported_not_applicable_patches {
+            object.member("\"InstancesWithUnreportedNotApplicablePatches\":", value);
+        }
+        if let Some(value) = &self.instances_with_critical_non_compliant_patches {
+            object.member("\"InstancesWithCriticalNonCompliantPatches\":", value);
+        }
+        if let Some(value) = &self.instances_with_security_non_compliant_patches {
+            object.member("\"InstancesWithSecurityNonCompliantPatches\":", value);
+        }
+        if let Some(value) = &self.instances_with_other_non_compliant_patches {
+            object.member("\"InstancesWithOtherNonCompliantPatches\":", value);
+        }
+        if let Some(value) = &self.instances_with_available_security_updates {
+            object.member("\"InstancesWithAvailableSecurityUpdates\":", value);
+        }
+    }
+}
+
+impl WriteJson for DescribePatchGroupStateResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -5,6 +5,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
@@ -12,7 +13,6 @@ use crate::ssm::types::{PatchGroupPatchBaselineMapping, PatchOrchestratorFilter}
 use crate::ssm::validation::{
     DESCRIBE_PATCH_GROUPS_REQUEST, DESCRIBE_PATCH_GROUPS_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Lists all patch groups that have been registered with patch baselines.
@@ -104,18 +104,24 @@ impl Read for DescribePatchGroupsRequest {
 }
 
 /// The output of the `DescribePatchGroups` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribePatchGroupsResult {
     /// Each entry in the array contains:
     ///
     /// - `PatchGroup`: string (between 1 and 256 characters. Regex: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$)`
     /// - `PatchBaselineIdentity`: A `PatchBaselineIdentity` element.
-    #[serde(rename = "Mappings", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Mappings", default, skip_serializing_if = "Option::is_none")
+    )]
     pub mappings: Option<Vec<PatchGroupPatchBaselineMapping>>,
     /// The token to use when requesting the next set of items. If there are no additional items to
     /// return, the string is empty.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -151,6 +157,25 @@ impl Read for DescribePatchGroupsResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for DescribePatchGroupsResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.mappings {
+            object.member("\"Mappings\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for DescribePatchGroupsResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

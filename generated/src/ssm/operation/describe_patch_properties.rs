@@ -45,6 +45,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
@@ -52,7 +53,6 @@ use crate::ssm::types::{OperatingSystem, PatchProperty, PatchSet};
 use crate::ssm::validation::{
     DESCRIBE_PATCH_PROPERTIES_REQUEST, DESCRIBE_PATCH_PROPERTIES_RESULT,
 };
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -192,16 +192,22 @@ impl Read for DescribePatchPropertiesRequest {
 }
 
 /// The output of the `DescribePatchProperties` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribePatchPropertiesResult {
     /// A list of the properties for patches matching the filter request parameters.
     ///
     /// Each item: Each key: Length: 1 to 64. Each value: Length: 0 to 4096.
-    #[serde(rename = "Properties", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Properties", default, skip_serializing_if = "Option::is_none")
+    )]
     pub properties: Option<Vec<BTreeMap<String, String>>>,
     /// The token for the next set of items to return. (You use this token in the next call.)
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -237,6 +243,25 @@ impl Read for DescribePatchPropertiesResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for DescribePatchPropertiesResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.properties {
+            object.member("\"Properties\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for DescribePatchPropertiesResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -6,12 +6,12 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidFilterKey, InvalidNextToken};
 use crate::ssm::types::{Session, SessionFilter, SessionState};
 use crate::ssm::validation::{DESCRIBE_SESSIONS_REQUEST, DESCRIBE_SESSIONS_RESPONSE};
-use serde::Serialize;
 use std::fmt;
 
 /// Retrieves a list of all active sessions (both connected and disconnected) or terminated sessions
@@ -104,14 +104,20 @@ impl Read for DescribeSessionsRequest {
 }
 
 /// The output of the `DescribeSessions` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeSessionsResponse {
     /// A list of sessions meeting the request parameters.
-    #[serde(rename = "Sessions", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Sessions", default, skip_serializing_if = "Option::is_none")
+    )]
     pub sessions: Option<Vec<Session>>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -147,6 +153,25 @@ impl Read for DescribeSessionsResponse {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for DescribeSessionsResponse {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.sessions {
+            object.member("\"Sessions\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for DescribeSessionsResponse {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -7,6 +7,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -17,7 +18,6 @@ use crate::ssm::validation::{
     DISASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST,
     DISASSOCIATE_OPS_ITEM_RELATED_ITEM_RESPONSE,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Deletes the association between an OpsItem and a related item. For example, this API operation
@@ -88,8 +88,8 @@ impl Read for DisassociateOpsItemRelatedItemRequest {
 }
 
 /// The output of the `DisassociateOpsItemRelatedItem` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DisassociateOpsItemRelatedItemResponse {}
 
 #[cfg(feature = "full-serde")]
@@ -102,6 +102,18 @@ impl Read for DisassociateOpsItemRelatedItemResponse {
             return Ok(None);
         }
         Ok(Some(Self {}))
+    }
+}
+
+impl WriteMembers for DisassociateOpsItemRelatedItemResponse {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for DisassociateOpsItemRelatedItemResponse {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -5,6 +5,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -13,7 +14,6 @@ use crate::ssm::error::{
 };
 use crate::ssm::types::{AccessRequestStatus, Credentials};
 use crate::ssm::validation::{GET_ACCESS_TOKEN_REQUEST, GET_ACCESS_TOKEN_RESPONSE};
-use serde::Serialize;
 use std::fmt;
 
 /// Returns a credentials set to be used with just-in-time node access.
@@ -72,17 +72,23 @@ impl Read for GetAccessTokenRequest {
 }
 
 /// The output of the `GetAccessToken` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetAccessTokenResponse {
     /// The temporary security credentials which can be used to start just-in-time node access sessions.
-    #[serde(rename = "Credentials", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Credentials", default, skip_serializing_if = "Option::is_none")
+    )]
     pub credentials: Option<Credentials>,
     /// The status of the access request.
-    #[serde(
-        rename = "AccessRequestStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AccessRequestStatus",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub access_request_status: Option<AccessRequestStatus>,
 }
@@ -119,6 +125,25 @@ impl Read for GetAccessTokenResponse {
                 access_request_status: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for GetAccessTokenResponse {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.credentials {
+            object.member("\"Credentials\":", value);
+        }
+        if let Some(value) = &self.access_request_status {
+            object.member("\"AccessRequestStatus\":", value);
+        }
+    }
+}
+
+impl WriteJson for GetAccessTokenResponse {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

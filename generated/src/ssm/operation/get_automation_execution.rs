@@ -5,6 +5,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{AutomationExecutionNotFoundException, InternalServerError};
@@ -12,7 +13,6 @@ use crate::ssm::types::AutomationExecution;
 use crate::ssm::validation::{
     GET_AUTOMATION_EXECUTION_REQUEST, GET_AUTOMATION_EXECUTION_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Get detailed information about a particular Automation execution.
@@ -72,14 +72,17 @@ impl Read for GetAutomationExecutionRequest {
 }
 
 /// The output of the `GetAutomationExecution` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetAutomationExecutionResult {
     /// Detailed information about the current state of an automation execution.
-    #[serde(
-        rename = "AutomationExecution",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AutomationExecution",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub automation_execution: Option<AutomationExecution>,
 }
@@ -112,6 +115,22 @@ impl Read for GetAutomationExecutionResult {
                 automation_execution: member_0,
             }),
         )
+    }
+}
+
+impl WriteMembers for GetAutomationExecutionResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.automation_execution {
+            object.member("\"AutomationExecution\":", value);
+        }
+    }
+}
+
+impl WriteJson for GetAutomationExecutionResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

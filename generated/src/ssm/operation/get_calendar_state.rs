@@ -16,6 +16,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -24,7 +25,6 @@ use crate::ssm::error::{
 };
 use crate::ssm::types::CalendarState;
 use crate::ssm::validation::{GET_CALENDAR_STATE_REQUEST, GET_CALENDAR_STATE_RESPONSE};
-use serde::Serialize;
 use std::fmt;
 
 /// Gets the state of a Amazon Web Services Systems Manager change calendar at the current time or a
@@ -104,24 +104,33 @@ impl Read for GetCalendarStateRequest {
 }
 
 /// The output of the `GetCalendarState` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetCalendarStateResponse {
     /// The state of the calendar. An `OPEN` calendar indicates that actions are allowed to proceed, and
     /// a `CLOSED` calendar indicates that actions aren't allowed to proceed.
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "State", default, skip_serializing_if = "Option::is_none")
+    )]
     pub state: Option<CalendarState>,
     /// The time, as an [ISO 8601](<https://en.wikipedia.org/wiki/ISO_8601>) string, that you specified
     /// in your command. If you don't specify a time, `GetCalendarState` uses the current time.
-    #[serde(rename = "AtTime", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "AtTime", default, skip_serializing_if = "Option::is_none")
+    )]
     pub at_time: Option<String>,
     /// The time, as an [ISO 8601](<https://en.wikipedia.org/wiki/ISO_8601>) string, that the calendar
     /// state will change. If the current calendar state is `OPEN`, `NextTransitionTime` indicates when
     /// the calendar state changes to `CLOSED`, and vice-versa.
-    #[serde(
-        rename = "NextTransitionTime",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "NextTransitionTime",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub next_transition_time: Option<String>,
 }
@@ -162,6 +171,28 @@ impl Read for GetCalendarStateResponse {
                 next_transition_time: member_2,
             }),
         )
+    }
+}
+
+impl WriteMembers for GetCalendarStateResponse {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.state {
+            object.member("\"State\":", value);
+        }
+        if let Some(value) = &self.at_time {
+            object.member("\"AtTime\":", value);
+        }
+        if let Some(value) = &self.next_transition_time {
+            object.member("\"NextTransitionTime\":", value);
+        }
+    }
+}
+
+impl WriteJson for GetCalendarStateResponse {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -13,6 +13,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -23,7 +24,6 @@ use crate::ssm::types::{CloudWatchOutputConfig, CommandInvocationStatus};
 use crate::ssm::validation::{
     GET_COMMAND_INVOCATION_REQUEST, GET_COMMAND_INVOCATION_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Returns detailed information about command execution for an invocation or plugin. The Run
@@ -122,51 +122,69 @@ impl Read for GetCommandInvocationRequest {
 }
 
 /// The output of the `GetCommandInvocation` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetCommandInvocationResult {
     /// The parent command ID of the invocation plugin.
     ///
     /// Length: exactly 36.
-    #[serde(rename = "CommandId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "CommandId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub command_id: Option<String>,
     /// The ID of the managed node targeted by the command. A *managed node* can be an Amazon Elastic
     /// Compute Cloud (Amazon EC2) instance, edge device, or on-premises server or VM in your hybrid
     /// environment that is configured for Amazon Web Services Systems Manager.
     ///
     /// Pattern: `^(^i-(\w{8}|\w{17})$)|(^mi-\w{17}$)$`.
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: Option<String>,
     /// The comment text for the command.
     ///
     /// Length: 0 to 100.
-    #[serde(rename = "Comment", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Comment", default, skip_serializing_if = "Option::is_none")
+    )]
     pub comment: Option<String>,
     /// The name of the document that was run. For example, `AWS-RunShellScript`.
     ///
     /// Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
-    #[serde(rename = "DocumentName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "DocumentName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub document_name: Option<String>,
     /// The Systems Manager document (SSM document) version used in the request.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(
-        rename = "DocumentVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "DocumentVersion",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub document_version: Option<String>,
     /// The name of the plugin, or *step name*, for which details are reported. For example, `aws:RunShellScript`
     /// is a plugin.
     ///
     /// Length: at least 4.
-    #[serde(rename = "PluginName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "PluginName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub plugin_name: Option<String>,
     /// The error level response code for the plugin script. If the response code is `-1`, then the
     /// command hasn't started running on the managed node, or it wasn't received by the node.
     ///
     /// Defaults to `0`.
-    #[serde(rename = "ResponseCode", default)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ResponseCode", default))]
     pub response_code: i32,
     /// The date and time the plugin started running. Date and time are written in ISO 8601 format. For
     /// example, June 7, 2017 is represented as 2017-06-7. The following sample Amazon Web Services CLI
@@ -177,19 +195,25 @@ pub struct GetCommandInvocationResult {
     /// If the plugin hasn't started to run, the string is empty.
     ///
     /// Pattern: `^([\-]?\d{4}(?!\d{2}\b))((-?)((0[1-9]|1[0-2])(\3([12]\d|0[1-9]|3[01]))?|W([0-4]\d|5[0-2])(-?[1-7])?|(00[1-9]|0[1-9]\d|[12]\d{2}|3([0-5]\d|6[1-6])))([T\s]((([01]\d|2[0-3])((:?)[0-5]\d)?|24\:?00)([\.,]\d(?!:))?)?(\17[0-5]\d([\.,]\d)?)?([zZ]|([\-])([01]\d|2[0-3]):?([0-5]\d)?)?)?)?$`.
-    #[serde(
-        rename = "ExecutionStartDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ExecutionStartDateTime",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub execution_start_date_time: Option<String>,
     /// Duration since `ExecutionStartDateTime`.
     ///
     /// Pattern: `^([\-]?\d{4}(?!\d{2}\b))((-?)((0[1-9]|1[0-2])(\3([12]\d|0[1-9]|3[01]))?|W([0-4]\d|5[0-2])(-?[1-7])?|(00[1-9]|0[1-9]\d|[12]\d{2}|3([0-5]\d|6[1-6])))([T\s]((([01]\d|2[0-3])((:?)[0-5]\d)?|24\:?00)([\.,]\d(?!:))?)?(\17[0-5]\d([\.,]\d)?)?([zZ]|([\-])([01]\d|2[0-3]):?([0-5]\d)?)?)?)?$`.
-    #[serde(
-        rename = "ExecutionElapsedTime",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ExecutionElapsedTime",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub execution_elapsed_time: Option<String>,
     /// The date and time the plugin finished running. Date and time are written in ISO 8601 format. For
@@ -201,14 +225,20 @@ pub struct GetCommandInvocationResult {
     /// If the plugin hasn't started to run, the string is empty.
     ///
     /// Pattern: `^([\-]?\d{4}(?!\d{2}\b))((-?)((0[1-9]|1[0-2])(\3([12]\d|0[1-9]|3[01]))?|W([0-4]\d|5[0-2])(-?[1-7])?|(00[1-9]|0[1-9]\d|[12]\d{2}|3([0-5]\d|6[1-6])))([T\s]((([01]\d|2[0-3])((:?)[0-5]\d)?|24\:?00)([\.,]\d(?!:))?)?(\17[0-5]\d([\.,]\d)?)?([zZ]|([\-])([01]\d|2[0-3]):?([0-5]\d)?)?)?)?$`.
-    #[serde(
-        rename = "ExecutionEndDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ExecutionEndDateTime",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub execution_end_date_time: Option<String>,
     /// The status of this invocation plugin. This status can be different than `StatusDetails`.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Status", default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<CommandInvocationStatus>,
     /// A detailed status of the command execution for an invocation. `StatusDetails` includes more
     /// information than `Status` because it includes states resulting from error and concurrency
@@ -243,49 +273,67 @@ pub struct GetCommandInvocationResult {
     ///   were canceled by the system. This is a terminal state.
     ///
     /// Length: 0 to 100.
-    #[serde(rename = "StatusDetails", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "StatusDetails", default, skip_serializing_if = "Option::is_none")
+    )]
     pub status_details: Option<String>,
     /// The first 24,000 characters written by the plugin to `stdout`. If the command hasn't finished
     /// running, if `ExecutionStatus` is neither Succeeded nor Failed, then this string is empty.
     ///
     /// Length: 0 to 24000.
-    #[serde(
-        rename = "StandardOutputContent",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "StandardOutputContent",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub standard_output_content: Option<String>,
     /// The URL for the complete text written by the plugin to `stdout` in Amazon Simple Storage Service (Amazon S3).
     /// If an S3 bucket wasn't specified, then this string is empty.
-    #[serde(
-        rename = "StandardOutputUrl",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "StandardOutputUrl",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub standard_output_url: Option<String>,
     /// The first 8,000 characters written by the plugin to `stderr`. If the command hasn't finished
     /// running, then this string is empty.
     ///
     /// Length: 0 to 8000.
-    #[serde(
-        rename = "StandardErrorContent",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "StandardErrorContent",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub standard_error_content: Option<String>,
     /// The URL for the complete text written by the plugin to `stderr`. If the command hasn't finished
     /// running, then this string is empty.
-    #[serde(
-        rename = "StandardErrorUrl",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "StandardErrorUrl",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub standard_error_url: Option<String>,
     /// Amazon CloudWatch Logs information where Systems Manager sent the command output.
-    #[serde(
-        rename = "CloudWatchOutputConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "CloudWatchOutputConfig",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub cloud_watch_output_config: Option<CloudWatchOutputConfig>,
 }
@@ -382,6 +430,68 @@ impl Read for GetCommandInvocationResult {
                 cloud_watch_output_config: member_16,
             }),
         )
+    }
+}
+
+impl WriteMembers for GetCommandInvocationResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.command_id {
+            object.member("\"CommandId\":", value);
+        }
+        if let Some(value) = &self.instance_id {
+            object.member("\"InstanceId\":", value);
+        }
+        if let Some(value) = &self.comment {
+            object.member("\"Comment\":", value);
+        }
+        if let Some(value) = &self.document_name {
+            object.member("\"DocumentName\":", value);
+        }
+        if let Some(value) = &self.document_version {
+            object.member("\"DocumentVersion\":", value);
+        }
+        if let Some(value) = &self.plugin_name {
+            object.member("\"PluginName\":", value);
+        }
+        object.member("\"ResponseCode\":", &self.response_code);
+        if let Some(value) = &self.execution_start_date_time {
+            object.member("\"ExecutionStartDateTime\":", value);
+        }
+        if let Some(value) = &self.execution_elapsed_time {
+            object.member("\"ExecutionElapsedTime\":", value);
+        }
+        if let Some(value) = &self.execution_end_date_time {
+            object.member("\"ExecutionEndDateTime\":", value);
+        }
+        if let Some(value) = &self.status {
+            object.member("\"Status\":", value);
+        }
+        if let Some(value) = &self.status_details {
+            object.member("\"StatusDetails\":", value);
+        }
+        if let Some(value) = &self.standard_output_content {
+            object.member("\"StandardOutputContent\":", value);
+        }
+        if let Some(value) = &self.standard_output_url {
+            object.member("\"StandardOutputUrl\":", value);
+        }
+        if let Some(value) = &self.standard_error_content {
+            object.member("\"StandardErrorContent\":", value);
+        }
+        if let Some(value) = &self.standard_error_url {
+            object.member("\"StandardErrorUrl\":", value);
+        }
+        if let Some(value) = &self.cloud_watch_output_config {
+            object.member("\"CloudWatchOutputConfig\":", value);
+        }
+    }
+}
+
+impl WriteJson for GetCommandInvocationResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

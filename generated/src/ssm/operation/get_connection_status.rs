@@ -6,6 +6,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
@@ -13,7 +14,6 @@ use crate::ssm::types::ConnectionStatus;
 use crate::ssm::validation::{
     GET_CONNECTION_STATUS_REQUEST, GET_CONNECTION_STATUS_RESPONSE,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Retrieves the Session Manager connection status for a managed node to determine whether it is
@@ -69,16 +69,22 @@ impl Read for GetConnectionStatusRequest {
 }
 
 /// The output of the `GetConnectionStatus` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetConnectionStatusResponse {
     /// The ID of the managed node to check connection status.
     ///
     /// Length: 1 to 400.
-    #[serde(rename = "Target", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Target", default, skip_serializing_if = "Option::is_none")
+    )]
     pub target: Option<String>,
     /// The status of the connection to the managed node.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Status", default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<ConnectionStatus>,
 }
 
@@ -114,6 +120,25 @@ impl Read for GetConnectionStatusResponse {
                 status: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for GetConnectionStatusResponse {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.target {
+            object.member("\"Target\":", value);
+        }
+        if let Some(value) = &self.status {
+            object.member("\"Status\":", value);
+        }
+    }
+}
+
+impl WriteJson for GetConnectionStatusResponse {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -10,6 +10,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
@@ -17,7 +18,6 @@ use crate::ssm::types::OperatingSystem;
 use crate::ssm::validation::{
     GET_DEFAULT_PATCH_BASELINE_REQUEST, GET_DEFAULT_PATCH_BASELINE_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Retrieves the default patch baseline. Amazon Web Services Systems Manager supports creating
@@ -81,19 +81,25 @@ impl Read for GetDefaultPatchBaselineRequest {
 }
 
 /// The output of the `GetDefaultPatchBaseline` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetDefaultPatchBaselineResult {
     /// The ID of the default patch baseline.
     ///
     /// Length: 20 to 128. Pattern: `^[a-zA-Z0-9_\-:/]{20,128}$`.
-    #[serde(rename = "BaselineId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "BaselineId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub baseline_id: Option<String>,
     /// The operating system for the returned patch baseline.
-    #[serde(
-        rename = "OperatingSystem",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OperatingSystem",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub operating_system: Option<OperatingSystem>,
 }
@@ -130,6 +136,25 @@ impl Read for GetDefaultPatchBaselineResult {
                 operating_system: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for GetDefaultPatchBaselineResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.baseline_id {
+            object.member("\"BaselineId\":", value);
+        }
+        if let Some(value) = &self.operating_system {
+            object.member("\"OperatingSystem\":", value);
+        }
+    }
+}
+
+impl WriteJson for GetDefaultPatchBaselineResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

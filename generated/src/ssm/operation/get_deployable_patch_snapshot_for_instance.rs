@@ -13,6 +13,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -23,7 +24,6 @@ use crate::ssm::validation::{
     GET_DEPLOYABLE_PATCH_SNAPSHOT_FOR_INSTANCE_REQUEST,
     GET_DEPLOYABLE_PATCH_SNAPSHOT_FOR_INSTANCE_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Retrieves the current snapshot for the patch baseline the managed node uses. This API is
@@ -129,30 +129,42 @@ impl Read for GetDeployablePatchSnapshotForInstanceRequest {
 }
 
 /// The output of the `GetDeployablePatchSnapshotForInstance` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetDeployablePatchSnapshotForInstanceResult {
     /// The managed node ID.
     ///
     /// Pattern: `^(^i-(\w{8}|\w{17})$)|(^mi-\w{17}$)$`.
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: Option<String>,
     /// The user-defined snapshot ID.
     ///
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "SnapshotId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "SnapshotId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub snapshot_id: Option<String>,
     /// A pre-signed Amazon Simple Storage Service (Amazon S3) URL that can be used to download the
     /// patch snapshot.
-    #[serde(
-        rename = "SnapshotDownloadUrl",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "SnapshotDownloadUrl",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub snapshot_download_url: Option<String>,
     /// Returns the specific operating system (for example Windows Server 2012 or Amazon Linux 2015.09)
     /// on the managed node for the specified patch snapshot.
-    #[serde(rename = "Product", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Product", default, skip_serializing_if = "Option::is_none")
+    )]
     pub product: Option<String>,
 }
 
@@ -196,6 +208,31 @@ impl Read for GetDeployablePatchSnapshotForInstanceResult {
                 product: member_3,
             }),
         )
+    }
+}
+
+impl WriteMembers for GetDeployablePatchSnapshotForInstanceResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.instance_id {
+            object.member("\"InstanceId\":", value);
+        }
+        if let Some(value) = &self.snapshot_id {
+            object.member("\"SnapshotId\":", value);
+        }
+        if let Some(value) = &self.snapshot_download_url {
+            object.member("\"SnapshotDownloadUrl\":", value);
+        }
+        if let Some(value) = &self.product {
+            object.member("\"Product\":", value);
+        }
+    }
+}
+
+impl WriteJson for GetDeployablePatchSnapshotForInstanceResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -5,6 +5,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidDocument, InvalidDocumentVersion};
@@ -13,7 +14,6 @@ use crate::ssm::types::{
     ReviewStatus,
 };
 use crate::ssm::validation::{GET_DOCUMENT_REQUEST, GET_DOCUMENT_RESULT};
-use serde::Serialize;
 use std::fmt;
 
 /// Gets the contents of the specified Amazon Web Services Systems Manager document (SSM document).
@@ -116,72 +116,112 @@ impl Read for GetDocumentRequest {
 }
 
 /// The output of the `GetDocument` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetDocumentResult {
     /// The name of the SSM document.
     ///
     /// Pattern: `^[a-zA-Z0-9_\-.:/]{3,128}$`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Name", default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// The date the SSM document was created.
-    #[serde(rename = "CreatedDate", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "CreatedDate", default, skip_serializing_if = "Option::is_none")
+    )]
     pub created_date: Option<Timestamp>,
     /// The friendly name of the SSM document. This value can differ for each version of the document.
     /// If you want to update this value, see UpdateDocument.
     ///
     /// Length: 0 to 1024. Pattern: `^[\w\.\-\:\/ ]*$`.
-    #[serde(rename = "DisplayName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "DisplayName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub display_name: Option<String>,
     /// The version of the artifact associated with the document. For example, 12.6. This value is
     /// unique across all versions of a document, and can't be changed.
     ///
     /// Pattern: `^[a-zA-Z0-9_\-.]{1,128}$`.
-    #[serde(rename = "VersionName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "VersionName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub version_name: Option<String>,
     /// The document version.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(
-        rename = "DocumentVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "DocumentVersion",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub document_version: Option<String>,
     /// The status of the SSM document, such as `Creating`, `Active`, `Updating`, `Failed`, and `Deleting`.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Status", default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<DocumentStatus>,
     /// A message returned by Amazon Web Services Systems Manager that explains the `Status` value. For
     /// example, a `Failed` status might be explained by the `StatusInformation` message, "The specified
     /// S3 bucket doesn't exist. Verify that the URL of the S3 bucket is correct."
-    #[serde(
-        rename = "StatusInformation",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "StatusInformation",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub status_information: Option<String>,
     /// The contents of the SSM document.
     ///
     /// Length: at least 1.
-    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Content", default, skip_serializing_if = "Option::is_none")
+    )]
     pub content: Option<String>,
     /// The document type.
-    #[serde(rename = "DocumentType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "DocumentType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub document_type: Option<DocumentType>,
     /// The document format, either JSON or YAML.
-    #[serde(rename = "DocumentFormat", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "DocumentFormat",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub document_format: Option<DocumentFormat>,
     /// A list of SSM documents required by a document. For example, an `ApplicationConfiguration`
     /// document requires an `ApplicationConfigurationSchema` document.
     ///
     /// Items: at least 1.
-    #[serde(rename = "Requires", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Requires", default, skip_serializing_if = "Option::is_none")
+    )]
     pub requires: Option<Vec<DocumentRequires>>,
     /// A description of the document attachments, including names, locations, sizes, and so on.
-    #[serde(
-        rename = "AttachmentsContent",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AttachmentsContent",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub attachments_content: Option<Vec<AttachmentContent>>,
     /// The current review status of a new custom Systems Manager document (SSM document) created by a
@@ -191,7 +231,10 @@ pub struct GetDocumentResult {
     /// is approved, the status of the previous version changes to REJECTED.
     ///
     /// Only one version of an SSM document can be in review, or PENDING, at a time.
-    #[serde(rename = "ReviewStatus", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ReviewStatus", default, skip_serializing_if = "Option::is_none")
+    )]
     pub review_status: Option<ReviewStatus>,
 }
 
@@ -271,6 +314,58 @@ impl Read for GetDocumentResult {
                 review_status: member_12,
             }),
         )
+    }
+}
+
+impl WriteMembers for GetDocumentResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.name {
+            object.member("\"Name\":", value);
+        }
+        if let Some(value) = &self.created_date {
+            object.member("\"CreatedDate\":", value);
+        }
+        if let Some(value) = &self.display_name {
+            object.member("\"DisplayName\":", value);
+        }
+        if let Some(value) = &self.version_name {
+            object.member("\"VersionName\":", value);
+        }
+        if let Some(value) = &self.document_version {
+            object.member("\"DocumentVersion\":", value);
+        }
+        if let Some(value) = &self.status {
+            object.member("\"Status\":", value);
+        }
+        if let Some(value) = &self.status_information {
+            object.member("\"StatusInformation\":", value);
+        }
+        if let Some(value) = &self.content {
+            object.member("\"Content\":", value);
+        }
+        if let Some(value) = &self.document_type {
+            object.member("\"DocumentType\":", value);
+        }
+        if let Some(value) = &self.document_format {
+            object.member("\"DocumentFormat\":", value);
+        }
+        if let Some(value) = &self.requires {
+            object.member("\"Requires\":", value);
+        }
+        if let Some(value) = &self.attachments_content {
+            object.member("\"AttachmentsContent\":", value);
+        }
+        if let Some(value) = &self.review_status {
+            object.member("\"ReviewStatus\":", value);
+        }
+    }
+}
+
+impl WriteJson for GetDocumentResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

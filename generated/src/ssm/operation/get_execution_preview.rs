@@ -6,6 +6,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use crate::ssm::error::{InternalServerError, ResourceNotFoundException};
@@ -13,7 +14,6 @@ use crate::ssm::types::{ExecutionPreview, ExecutionPreviewStatus};
 use crate::ssm::validation::{
     GET_EXECUTION_PREVIEW_REQUEST, GET_EXECUTION_PREVIEW_RESPONSE,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Initiates the process of retrieving an existing preview that shows the effects that running a
@@ -73,32 +73,47 @@ impl Read for GetExecutionPreviewRequest {
 }
 
 /// The output of the `GetExecutionPreview` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetExecutionPreviewResponse {
     /// The generated ID for the existing execution preview.
     ///
     /// Length: exactly 36. Pattern: `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
-    #[serde(
-        rename = "ExecutionPreviewId",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ExecutionPreviewId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub execution_preview_id: Option<String>,
     /// A UTC timestamp indicating when the execution preview operation ended.
-    #[serde(rename = "EndedAt", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "EndedAt", default, skip_serializing_if = "Option::is_none")
+    )]
     pub ended_at: Option<Timestamp>,
     /// The current status of the execution preview operation.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Status", default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<ExecutionPreviewStatus>,
     /// Supplemental information about the current status of the execution preview.
-    #[serde(rename = "StatusMessage", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "StatusMessage", default, skip_serializing_if = "Option::is_none")
+    )]
     pub status_message: Option<String>,
     /// Information about the changes that would be made if an execution were run.
-    #[serde(
-        rename = "ExecutionPreview",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ExecutionPreview",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub execution_preview: Option<ExecutionPreview>,
 }
@@ -147,6 +162,34 @@ impl Read for GetExecutionPreviewResponse {
                 execution_preview: member_4,
             }),
         )
+    }
+}
+
+impl WriteMembers for GetExecutionPreviewResponse {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.execution_preview_id {
+            object.member("\"ExecutionPreviewId\":", value);
+        }
+        if let Some(value) = &self.ended_at {
+            object.member("\"EndedAt\":", value);
+        }
+        if let Some(value) = &self.status {
+            object.member("\"Status\":", value);
+        }
+        if let Some(value) = &self.status_message {
+            object.member("\"StatusMessage\":", value);
+        }
+        if let Some(value) = &self.execution_preview {
+            object.member("\"ExecutionPreview\":", value);
+        }
+    }
+}
+
+impl WriteJson for GetExecutionPreviewResponse {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -5,6 +5,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -16,7 +17,6 @@ use crate::ssm::types::{
     InventoryAggregator, InventoryFilter, InventoryResultEntity, ResultAttribute,
 };
 use crate::ssm::validation::{GET_INVENTORY_REQUEST, GET_INVENTORY_RESULT};
-use serde::Serialize;
 use std::fmt;
 
 /// Query inventory information. This includes managed node status, such as `Stopped` or `Terminated`.
@@ -130,15 +130,21 @@ impl Read for GetInventoryRequest {
 }
 
 /// The output of the `GetInventory` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetInventoryResult {
     /// Collection of inventory entities such as a collection of managed node inventory.
-    #[serde(rename = "Entities", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Entities", default, skip_serializing_if = "Option::is_none")
+    )]
     pub entities: Option<Vec<InventoryResultEntity>>,
     /// The token to use when requesting the next set of items. If there are no additional items to
     /// return, the string is empty.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -174,6 +180,25 @@ impl Read for GetInventoryResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for GetInventoryResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.entities {
+            object.member("\"Entities\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for GetInventoryResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -6,12 +6,12 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidNextToken, InvalidTypeNameException};
 use crate::ssm::types::InventoryItemSchema;
 use crate::ssm::validation::{GET_INVENTORY_SCHEMA_REQUEST, GET_INVENTORY_SCHEMA_RESULT};
-use serde::Serialize;
 use std::fmt;
 
 /// Return a list of inventory type names for the account, or return a list of attribute names for a
@@ -117,15 +117,21 @@ impl Read for GetInventorySchemaRequest {
 }
 
 /// The output of the `GetInventorySchema` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetInventorySchemaResult {
     /// Inventory schemas returned by the request.
-    #[serde(rename = "Schemas", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Schemas", default, skip_serializing_if = "Option::is_none")
+    )]
     pub schemas: Option<Vec<InventoryItemSchema>>,
     /// The token to use when requesting the next set of items. If there are no additional items to
     /// return, the string is empty.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -161,6 +167,25 @@ impl Read for GetInventorySchemaResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for GetInventorySchemaResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.schemas {
+            object.member("\"Schemas\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for GetInventorySchemaResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -5,6 +5,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
@@ -12,7 +13,6 @@ use crate::ssm::types::MaintenanceWindowExecutionStatus;
 use crate::ssm::validation::{
     GET_MAINTENANCE_WINDOW_EXECUTION_REQUEST, GET_MAINTENANCE_WINDOW_EXECUTION_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Retrieves details about a specific a maintenance window execution.
@@ -71,36 +71,54 @@ impl Read for GetMaintenanceWindowExecutionRequest {
 }
 
 /// The output of the `GetMaintenanceWindowExecution` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetMaintenanceWindowExecutionResult {
     /// The ID of the maintenance window execution.
     ///
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
-    #[serde(
-        rename = "WindowExecutionId",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "WindowExecutionId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub window_execution_id: Option<String>,
     /// The ID of the task executions from the maintenance window execution.
     ///
     /// Each item: Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "TaskIds", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "TaskIds", default, skip_serializing_if = "Option::is_none")
+    )]
     pub task_ids: Option<Vec<String>>,
     /// The status of the maintenance window execution.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Status", default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<MaintenanceWindowExecutionStatus>,
     /// The details explaining the status. Not available for all status values.
     ///
     /// Length: 0 to 250.
-    #[serde(rename = "StatusDetails", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "StatusDetails", default, skip_serializing_if = "Option::is_none")
+    )]
     pub status_details: Option<String>,
     /// The time the maintenance window started running.
-    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")
+    )]
     pub start_time: Option<Timestamp>,
     /// The time the maintenance window finished running.
-    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")
+    )]
     pub end_time: Option<Timestamp>,
 }
 
@@ -152,6 +170,37 @@ impl Read for GetMaintenanceWindowExecutionResult {
                 end_time: member_5,
             }),
         )
+    }
+}
+
+impl WriteMembers for GetMaintenanceWindowExecutionResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.window_execution_id {
+            object.member("\"WindowExecutionId\":", value);
+        }
+        if let Some(value) = &self.task_ids {
+            object.member("\"TaskIds\":", value);
+        }
+        if let Some(value) = &self.status {
+            object.member("\"Status\":", value);
+        }
+        if let Some(value) = &self.status_details {
+            object.member("\"StatusDetails\":", value);
+        }
+        if let Some(value) = &self.start_time {
+            object.member("\"StartTime\":", value);
+        }
+        if let Some(value) = &self.end_time {
+            object.member("\"EndTime\":", value);
+        }
+    }
+}
+
+impl WriteJson for GetMaintenanceWindowExecutionResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -5,6 +5,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Redacted, Timestamp, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
@@ -16,7 +17,6 @@ use crate::ssm::validation::{
     GET_MAINTENANCE_WINDOW_EXECUTION_TASK_REQUEST,
     GET_MAINTENANCE_WINDOW_EXECUTION_TASK_RESULT,
 };
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -86,37 +86,52 @@ impl Read for GetMaintenanceWindowExecutionTaskRequest {
 }
 
 /// The output of the `GetMaintenanceWindowExecutionTask` operation.
-#[derive(Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetMaintenanceWindowExecutionTaskResult {
     /// The ID of the maintenance window execution that includes the task.
     ///
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
-    #[serde(
-        rename = "WindowExecutionId",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "WindowExecutionId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub window_execution_id: Option<String>,
     /// The ID of the specific task execution in the maintenance window task that was retrieved.
     ///
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
-    #[serde(
-        rename = "TaskExecutionId",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "TaskExecutionId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub task_execution_id: Option<String>,
     /// The Amazon Resource Name (ARN) of the task that ran.
     ///
     /// Length: 1 to 1600.
-    #[serde(rename = "TaskArn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "TaskArn", default, skip_serializing_if = "Option::is_none")
+    )]
     pub task_arn: Option<String>,
     /// The role that was assumed when running the task.
-    #[serde(rename = "ServiceRole", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ServiceRole", default, skip_serializing_if = "Option::is_none")
+    )]
     pub service_role: Option<String>,
     /// The type of task that was run.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<MaintenanceWindowTaskType>,
     /// The parameters passed to the task when it was run.
     ///
@@ -131,54 +146,89 @@ pub struct GetMaintenanceWindowExecutionTaskResult {
     /// - `Value`: an array of strings, each between 1 and 255 characters
     ///
     /// Each item: Each key: Length: 1 to 255. Sensitive: `Debug` never prints it.
-    #[serde(rename = "TaskParameters", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "TaskParameters",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub task_parameters: Option<
         Vec<BTreeMap<String, MaintenanceWindowTaskParameterValueExpression>>,
     >,
     /// The priority of the task.
     ///
     /// Range: at least 0. Defaults to `0`.
-    #[serde(rename = "Priority", default)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Priority", default))]
     pub priority: i32,
     /// The defined maximum number of task executions that could be run in parallel.
     ///
     /// Length: 1 to 7. Pattern: `^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$`.
-    #[serde(rename = "MaxConcurrency", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "MaxConcurrency",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub max_concurrency: Option<String>,
     /// The defined maximum number of task execution errors allowed before scheduling of the task
     /// execution would have been stopped.
     ///
     /// Length: 1 to 7. Pattern: `^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$`.
-    #[serde(rename = "MaxErrors", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MaxErrors", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_errors: Option<String>,
     /// The status of the task.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Status", default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<MaintenanceWindowExecutionStatus>,
     /// The details explaining the status. Not available for all status values.
     ///
     /// Length: 0 to 250.
-    #[serde(rename = "StatusDetails", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "StatusDetails", default, skip_serializing_if = "Option::is_none")
+    )]
     pub status_details: Option<String>,
     /// The time the task execution started.
-    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")
+    )]
     pub start_time: Option<Timestamp>,
     /// The time the task execution completed.
-    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")
+    )]
     pub end_time: Option<Timestamp>,
     /// The details for the CloudWatch alarm you applied to your maintenance window task.
-    #[serde(
-        rename = "AlarmConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AlarmConfiguration",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub alarm_configuration: Option<AlarmConfiguration>,
     /// The CloudWatch alarms that were invoked by the maintenance window task.
     ///
     /// Items: exactly 1.
-    #[serde(
-        rename = "TriggeredAlarms",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "TriggeredAlarms",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub triggered_alarms: Option<Vec<AlarmStateInformation>>,
 }
@@ -291,6 +341,62 @@ impl Read for GetMaintenanceWindowExecutionTaskResult {
                 triggered_alarms: member_14,
             }),
         )
+    }
+}
+
+impl WriteMembers for GetMaintenanceWindowExecutionTaskResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.window_execution_id {
+            object.member("\"WindowExecutionId\":", value);
+        }
+        if let Some(value) = &self.task_execution_id {
+            object.member("\"TaskExecutionId\":", value);
+        }
+        if let Some(value) = &self.task_arn {
+            object.member("\"TaskArn\":", value);
+        }
+        if let Some(value) = &self.service_role {
+            object.member("\"ServiceRole\":", value);
+        }
+        if let Some(value) = &self.r#type {
+            object.member("\"Type\":", value);
+        }
+        if let Some(value) = &self.task_parameters {
+            object.member("\"TaskParameters\":", value);
+        }
+        object.member("\"Priority\":", &self.priority);
+        if let Some(value) = &self.max_concurrency {
+            object.member("\"MaxConcurrency\":", value);
+        }
+        if let Some(value) = &self.max_errors {
+            object.member("\"MaxErrors\":", value);
+        }
+        if let Some(value) = &self.status {
+            object.member("\"Status\":", value);
+        }
+        if let Some(value) = &self.status_details {
+            object.member("\"StatusDetails\":", value);
+        }
+        if let Some(value) = &self.start_time {
+            object.member("\"StartTime\":", value);
+        }
+        if let Some(value) = &self.end_time {
+            object.member("\"EndTime\":", value);
+        }
+        if let Some(value) = &self.alarm_configuration {
+            object.member("\"AlarmConfiguration\":", value);
+        }
+        if let Some(value) = &self.triggered_alarms {
+            object.member("\"TriggeredAlarms\":", value);
+        }
+    }
+}
+
+impl WriteJson for GetMaintenanceWindowExecutionTaskResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -5,6 +5,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Redacted, Timestamp, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
@@ -13,7 +14,6 @@ use crate::ssm::validation::{
     GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_REQUEST,
     GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Retrieves information about a specific task running on a specific target.
@@ -92,71 +92,111 @@ impl Read for GetMaintenanceWindowExecutionTaskInvocationRequest {
 }
 
 /// The output of the `GetMaintenanceWindowExecutionTaskInvocation` operation.
-#[derive(Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetMaintenanceWindowExecutionTaskInvocationResult {
     /// The maintenance window execution ID.
     ///
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
-    #[serde(
-        rename = "WindowExecutionId",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "WindowExecutionId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub window_execution_id: Option<String>,
     /// The task execution ID.
     ///
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
-    #[serde(
-        rename = "TaskExecutionId",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "TaskExecutionId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub task_execution_id: Option<String>,
     /// The invocation ID.
     ///
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "InvocationId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "InvocationId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub invocation_id: Option<String>,
     /// The execution ID.
-    #[serde(rename = "ExecutionId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ExecutionId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub execution_id: Option<String>,
     /// Retrieves the task type for a maintenance window.
-    #[serde(rename = "TaskType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "TaskType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub task_type: Option<MaintenanceWindowTaskType>,
     /// The parameters used at the time that the task ran.
     ///
     /// Sensitive: `Debug` never prints it.
-    #[serde(rename = "Parameters", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Parameters", default, skip_serializing_if = "Option::is_none")
+    )]
     pub parameters: Option<String>,
     /// The task status for an invocation.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Status", default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<MaintenanceWindowExecutionStatus>,
     /// The details explaining the status. Details are only available for certain status values.
     ///
     /// Length: 0 to 250.
-    #[serde(rename = "StatusDetails", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "StatusDetails", default, skip_serializing_if = "Option::is_none")
+    )]
     pub status_details: Option<String>,
     /// The time that the task started running on the target.
-    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")
+    )]
     pub start_time: Option<Timestamp>,
     /// The time that the task finished running on the target.
-    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")
+    )]
     pub end_time: Option<Timestamp>,
     /// User-provided value to be included in any Amazon CloudWatch Events or Amazon EventBridge events
     /// raised while running tasks for these targets in this maintenance window.
     ///
     /// Length: 1 to 128. Sensitive: `Debug` never prints it.
-    #[serde(
-        rename = "OwnerInformation",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OwnerInformation",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub owner_information: Option<String>,
     /// The maintenance window target ID.
     ///
     /// Length: 0 to 36.
-    #[serde(rename = "WindowTargetId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "WindowTargetId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub window_target_id: Option<String>,
 }
 
@@ -251,6 +291,55 @@ impl Read for GetMaintenanceWindowExecutionTaskInvocationResult {
                 window_target_id: member_11,
             }),
         )
+    }
+}
+
+impl WriteMembers for GetMaintenanceWindowExecutionTaskInvocationResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.window_execution_id {
+            object.member("\"WindowExecutionId\":", value);
+        }
+        if let Some(value) = &self.task_execution_id {
+            object.member("\"TaskExecutionId\":", value);
+        }
+        if let Some(value) = &self.invocation_id {
+            object.member("\"InvocationId\":", value);
+        }
+        if let Some(value) = &self.execution_id {
+            object.member("\"ExecutionId\":", value);
+        }
+        if let Some(value) = &self.task_type {
+            object.member("\"TaskType\":", value);
+        }
+        if let Some(value) = &self.parameters {
+            object.member("\"Parameters\":", value);
+        }
+        if let Some(value) = &self.status {
+            object.member("\"Status\":", value);
+        }
+        if let Some(value) = &self.status_details {
+            object.member("\"StatusDetails\":", value);
+        }
+        if let Some(value) = &self.start_time {
+            object.member("\"StartTime\":", value);
+        }
+        if let Some(value) = &self.end_time {
+            object.member("\"EndTime\":", value);
+        }
+        if let Some(value) = &self.owner_information {
+            object.member("\"OwnerInformation\":", value);
+        }
+        if let Some(value) = &self.window_target_id {
+            object.member("\"WindowTargetId\":", value);
+        }
+    }
+}
+
+impl WriteJson for GetMaintenanceWindowExecutionTaskInvocationResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

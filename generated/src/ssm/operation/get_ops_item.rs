@@ -12,6 +12,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -19,7 +20,6 @@ use crate::ssm::error::{
 };
 use crate::ssm::types::OpsItem;
 use crate::ssm::validation::{GET_OPS_ITEM_REQUEST, GET_OPS_ITEM_RESPONSE};
-use serde::Serialize;
 use std::fmt;
 
 /// Get information about an OpsItem by using the ID. You must have permission in Identity and
@@ -97,11 +97,14 @@ impl Read for GetOpsItemRequest {
 }
 
 /// The output of the `GetOpsItem` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetOpsItemResponse {
     /// The OpsItem.
-    #[serde(rename = "OpsItem", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OpsItem", default, skip_serializing_if = "Option::is_none")
+    )]
     pub ops_item: Option<OpsItem>,
 }
 
@@ -129,6 +132,22 @@ impl Read for GetOpsItemResponse {
             return Ok(None);
         }
         Ok(Some(Self { ops_item: member_0 }))
+    }
+}
+
+impl WriteMembers for GetOpsItemResponse {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.ops_item {
+            object.member("\"OpsItem\":", value);
+        }
+    }
+}
+
+impl WriteJson for GetOpsItemResponse {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -5,6 +5,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -13,7 +14,6 @@ use crate::ssm::error::{
 };
 use crate::ssm::types::MetadataValue;
 use crate::ssm::validation::{GET_OPS_METADATA_REQUEST, GET_OPS_METADATA_RESULT};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -96,21 +96,30 @@ impl Read for GetOpsMetadataRequest {
 }
 
 /// The output of the `GetOpsMetadata` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetOpsMetadataResult {
     /// The resource ID of the Application Manager application.
     ///
     /// Length: 1 to 1024. Pattern: `^(?!\s*$).+$`.
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub resource_id: Option<String>,
     /// OpsMetadata for an Application Manager application.
     ///
     /// Entries: 1 to 5. Each key: Length: 1 to 256. Pattern: `^(?!\s*$).+$`.
-    #[serde(rename = "Metadata", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Metadata", default, skip_serializing_if = "Option::is_none")
+    )]
     pub metadata: Option<BTreeMap<String, MetadataValue>>,
     /// The token for the next set of items to return. Use this token to get the next set of results.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -150,6 +159,28 @@ impl Read for GetOpsMetadataResult {
                 next_token: member_2,
             }),
         )
+    }
+}
+
+impl WriteMembers for GetOpsMetadataResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.resource_id {
+            object.member("\"ResourceId\":", value);
+        }
+        if let Some(value) = &self.metadata {
+            object.member("\"Metadata\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for GetOpsMetadataResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

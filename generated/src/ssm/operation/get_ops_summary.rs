@@ -8,6 +8,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -16,7 +17,6 @@ use crate::ssm::error::{
 };
 use crate::ssm::types::{OpsAggregator, OpsEntity, OpsFilter, OpsResultAttribute};
 use crate::ssm::validation::{GET_OPS_SUMMARY_REQUEST, GET_OPS_SUMMARY_RESULT};
-use serde::Serialize;
 use std::fmt;
 
 /// View a summary of operations metadata (OpsData) based on specified filters and aggregators.
@@ -143,14 +143,20 @@ impl Read for GetOpsSummaryRequest {
 }
 
 /// The output of the `GetOpsSummary` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetOpsSummaryResult {
     /// The list of aggregated details and filtered OpsData.
-    #[serde(rename = "Entities", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Entities", default, skip_serializing_if = "Option::is_none")
+    )]
     pub entities: Option<Vec<OpsEntity>>,
     /// The token for the next set of items to return. Use this token to get the next set of results.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -186,6 +192,25 @@ impl Read for GetOpsSummaryResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for GetOpsSummaryResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.entities {
+            object.member("\"Entities\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for GetOpsSummaryResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -11,6 +11,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -18,7 +19,6 @@ use crate::ssm::error::{
 };
 use crate::ssm::types::Parameter;
 use crate::ssm::validation::{GET_PARAMETER_REQUEST, GET_PARAMETER_RESULT};
-use serde::Serialize;
 use std::fmt;
 
 /// Get information about a single parameter by specifying the parameter name.
@@ -104,11 +104,14 @@ impl Read for GetParameterRequest {
 }
 
 /// The output of the `GetParameter` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetParameterResult {
     /// Information about a parameter.
-    #[serde(rename = "Parameter", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Parameter", default, skip_serializing_if = "Option::is_none")
+    )]
     pub parameter: Option<Parameter>,
 }
 
@@ -136,6 +139,22 @@ impl Read for GetParameterResult {
             return Ok(None);
         }
         Ok(Some(Self { parameter: member_0 }))
+    }
+}
+
+impl WriteMembers for GetParameterResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.parameter {
+            object.member("\"Parameter\":", value);
+        }
+    }
+}
+
+impl WriteJson for GetParameterResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

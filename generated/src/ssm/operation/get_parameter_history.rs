@@ -13,6 +13,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -22,7 +23,6 @@ use crate::ssm::types::ParameterHistory;
 use crate::ssm::validation::{
     GET_PARAMETER_HISTORY_REQUEST, GET_PARAMETER_HISTORY_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Retrieves the history of all changes to a parameter.
@@ -128,15 +128,21 @@ impl Read for GetParameterHistoryRequest {
 }
 
 /// The output of the `GetParameterHistory` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetParameterHistoryResult {
     /// A list of parameters returned by the request.
-    #[serde(rename = "Parameters", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Parameters", default, skip_serializing_if = "Option::is_none")
+    )]
     pub parameters: Option<Vec<ParameterHistory>>,
     /// The token to use when requesting the next set of items. If there are no additional items to
     /// return, the string is empty.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -172,6 +178,25 @@ impl Read for GetParameterHistoryResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for GetParameterHistoryResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.parameters {
+            object.member("\"Parameters\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for GetParameterHistoryResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -11,12 +11,12 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidKeyId};
 use crate::ssm::types::Parameter;
 use crate::ssm::validation::{GET_PARAMETERS_REQUEST, GET_PARAMETERS_RESULT};
-use serde::Serialize;
 use std::fmt;
 
 /// Get information about one or more parameters by specifying multiple parameter names.
@@ -104,19 +104,25 @@ impl Read for GetParametersRequest {
 }
 
 /// The output of the `GetParameters` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetParametersResult {
     /// A list of details for a parameter.
-    #[serde(rename = "Parameters", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Parameters", default, skip_serializing_if = "Option::is_none")
+    )]
     pub parameters: Option<Vec<Parameter>>,
     /// A list of parameters that aren't formatted correctly or don't run during an execution.
     ///
     /// Items: 1 to 10. Each item: Length: 1 to 2048.
-    #[serde(
-        rename = "InvalidParameters",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "InvalidParameters",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub invalid_parameters: Option<Vec<String>>,
 }
@@ -153,6 +159,25 @@ impl Read for GetParametersResult {
                 invalid_parameters: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for GetParametersResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.parameters {
+            object.member("\"Parameters\":", value);
+        }
+        if let Some(value) = &self.invalid_parameters {
+            object.member("\"InvalidParameters\":", value);
+        }
+    }
+}
+
+impl WriteJson for GetParametersResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -16,6 +16,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -26,7 +27,6 @@ use crate::ssm::types::{Parameter, ParameterStringFilter};
 use crate::ssm::validation::{
     GET_PARAMETERS_BY_PATH_REQUEST, GET_PARAMETERS_BY_PATH_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Retrieve information about one or more parameters under a specified level in a hierarchy.
@@ -170,14 +170,20 @@ impl Read for GetParametersByPathRequest {
 }
 
 /// The output of the `GetParametersByPath` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetParametersByPathResult {
     /// A list of parameters found in the specified hierarchy.
-    #[serde(rename = "Parameters", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Parameters", default, skip_serializing_if = "Option::is_none")
+    )]
     pub parameters: Option<Vec<Parameter>>,
     /// The token for the next set of items to return. Use this token to get the next set of results.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -213,6 +219,25 @@ impl Read for GetParametersByPathResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for GetParametersByPathResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.parameters {
+            object.member("\"Parameters\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for GetParametersByPathResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -5,6 +5,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
@@ -12,7 +13,6 @@ use crate::ssm::types::OperatingSystem;
 use crate::ssm::validation::{
     GET_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST, GET_PATCH_BASELINE_FOR_PATCH_GROUP_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Retrieves the patch baseline that should be used for the specified patch group.
@@ -85,24 +85,33 @@ impl Read for GetPatchBaselineForPatchGroupRequest {
 }
 
 /// The output of the `GetPatchBaselineForPatchGroup` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetPatchBaselineForPatchGroupResult {
     /// The ID of the patch baseline that should be used for the patch group.
     ///
     /// Length: 20 to 128. Pattern: `^[a-zA-Z0-9_\-:/]{20,128}$`.
-    #[serde(rename = "BaselineId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "BaselineId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub baseline_id: Option<String>,
     /// The name of the patch group.
     ///
     /// Length: 1 to 256. Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    #[serde(rename = "PatchGroup", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "PatchGroup", default, skip_serializing_if = "Option::is_none")
+    )]
     pub patch_group: Option<String>,
     /// The operating system rule specified for patch groups using the patch baseline.
-    #[serde(
-        rename = "OperatingSystem",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OperatingSystem",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub operating_system: Option<OperatingSystem>,
 }
@@ -143,6 +152,28 @@ impl Read for GetPatchBaselineForPatchGroupResult {
                 operating_system: member_2,
             }),
         )
+    }
+}
+
+impl WriteMembers for GetPatchBaselineForPatchGroupResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.baseline_id {
+            object.member("\"BaselineId\":", value);
+        }
+        if let Some(value) = &self.patch_group {
+            object.member("\"PatchGroup\":", value);
+        }
+        if let Some(value) = &self.operating_system {
+            object.member("\"OperatingSystem\":", value);
+        }
+    }
+}
+
+impl WriteJson for GetPatchBaselineForPatchGroupResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

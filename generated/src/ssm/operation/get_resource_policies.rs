@@ -5,6 +5,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -15,7 +16,6 @@ use crate::ssm::types::GetResourcePoliciesResponseEntry;
 use crate::ssm::validation::{
     GET_RESOURCE_POLICIES_REQUEST, GET_RESOURCE_POLICIES_RESPONSE,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Returns an array of the `Policy` object.
@@ -97,14 +97,20 @@ impl Read for GetResourcePoliciesRequest {
 }
 
 /// The output of the `GetResourcePolicies` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetResourcePoliciesResponse {
     /// The token for the next set of items to return. Use this token to get the next set of results.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
     /// An array of the `Policy` object.
-    #[serde(rename = "Policies", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Policies", default, skip_serializing_if = "Option::is_none")
+    )]
     pub policies: Option<Vec<GetResourcePoliciesResponseEntry>>,
 }
 
@@ -140,6 +146,25 @@ impl Read for GetResourcePoliciesResponse {
                 policies: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for GetResourcePoliciesResponse {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+        if let Some(value) = &self.policies {
+            object.member("\"Policies\":", value);
+        }
+    }
+}
+
+impl WriteJson for GetResourcePoliciesResponse {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

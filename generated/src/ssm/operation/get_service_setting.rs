@@ -18,12 +18,12 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, ServiceSettingNotFound};
 use crate::ssm::types::ServiceSetting;
 use crate::ssm::validation::{GET_SERVICE_SETTING_REQUEST, GET_SERVICE_SETTING_RESULT};
-use serde::Serialize;
 use std::fmt;
 
 /// `ServiceSetting` is an account-level setting for an Amazon Web Services service. This setting
@@ -102,11 +102,18 @@ impl Read for GetServiceSettingRequest {
 }
 
 /// The query result body of the GetServiceSetting API operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetServiceSettingResult {
     /// The query result of the current service setting.
-    #[serde(rename = "ServiceSetting", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ServiceSetting",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub service_setting: Option<ServiceSetting>,
 }
 
@@ -134,6 +141,22 @@ impl Read for GetServiceSettingResult {
             return Ok(None);
         }
         Ok(Some(Self { service_setting: member_0 }))
+    }
+}
+
+impl WriteMembers for GetServiceSettingResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.service_setting {
+            object.member("\"ServiceSetting\":", value);
+        }
+    }
+}
+
+impl WriteJson for GetServiceSettingResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -27,6 +27,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -36,7 +37,6 @@ use crate::ssm::error::{
 use crate::ssm::validation::{
     LABEL_PARAMETER_VERSION_REQUEST, LABEL_PARAMETER_VERSION_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// A parameter label is a user-defined alias to help you manage different versions of a parameter.
@@ -144,19 +144,22 @@ impl Read for LabelParameterVersionRequest {
 }
 
 /// The output of the `LabelParameterVersion` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct LabelParameterVersionResult {
     /// The label doesn't meet the requirements. For information about parameter label requirements, see [Working with parameter labels](<https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-labels.html>)
     /// in the *Amazon Web Services Systems Manager User Guide*.
     ///
     /// Items: 1 to 10. Each item: Length: 1 to 100.
-    #[serde(rename = "InvalidLabels", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "InvalidLabels", default, skip_serializing_if = "Option::is_none")
+    )]
     pub invalid_labels: Option<Vec<String>>,
     /// The version of the parameter that has been labeled.
     ///
     /// Defaults to `0`.
-    #[serde(rename = "ParameterVersion", default)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ParameterVersion", default))]
     pub parameter_version: i64,
 }
 
@@ -192,6 +195,23 @@ impl Read for LabelParameterVersionResult {
                 parameter_version: member_1.unwrap_or_default(),
             }),
         )
+    }
+}
+
+impl WriteMembers for LabelParameterVersionResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.invalid_labels {
+            object.member("\"InvalidLabels\":", value);
+        }
+        object.member("\"ParameterVersion\":", &self.parameter_version);
+    }
+}
+
+impl WriteJson for LabelParameterVersionResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -5,6 +5,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{AssociationDoesNotExist, InternalServerError, InvalidNextToken};
@@ -12,7 +13,6 @@ use crate::ssm::types::AssociationVersionInfo;
 use crate::ssm::validation::{
     LIST_ASSOCIATION_VERSIONS_REQUEST, LIST_ASSOCIATION_VERSIONS_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Retrieves all versions of an association for a specific association ID.
@@ -94,20 +94,26 @@ impl Read for ListAssociationVersionsRequest {
 }
 
 /// The output of the `ListAssociationVersions` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListAssociationVersionsResult {
     /// Information about all versions of the association for the specified association ID.
     ///
     /// Items: at least 1.
-    #[serde(
-        rename = "AssociationVersions",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AssociationVersions",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub association_versions: Option<Vec<AssociationVersionInfo>>,
     /// The token for the next set of items to return. Use this token to get the next set of results.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -143,6 +149,25 @@ impl Read for ListAssociationVersionsResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for ListAssociationVersionsResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.association_versions {
+            object.member("\"AssociationVersions\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for ListAssociationVersionsResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -8,12 +8,12 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidNextToken};
 use crate::ssm::types::{Association, AssociationFilter};
 use crate::ssm::validation::{LIST_ASSOCIATIONS_REQUEST, LIST_ASSOCIATIONS_RESULT};
-use serde::Serialize;
 use std::fmt;
 
 /// Returns all State Manager associations in the current Amazon Web Services account and Amazon Web
@@ -108,15 +108,21 @@ impl Read for ListAssociationsRequest {
 }
 
 /// The output of the `ListAssociations` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListAssociationsResult {
     /// The associations.
-    #[serde(rename = "Associations", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Associations", default, skip_serializing_if = "Option::is_none")
+    )]
     pub associations: Option<Vec<Association>>,
     /// The token to use when requesting the next set of items. If there are no additional items to
     /// return, the string is empty.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -152,6 +158,25 @@ impl Read for ListAssociationsResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for ListAssociationsResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.associations {
+            object.member("\"Associations\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for ListAssociationsResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

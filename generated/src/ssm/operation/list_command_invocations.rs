@@ -8,6 +8,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -18,7 +19,6 @@ use crate::ssm::types::{CommandFilter, CommandInvocation};
 use crate::ssm::validation::{
     LIST_COMMAND_INVOCATIONS_REQUEST, LIST_COMMAND_INVOCATIONS_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// An invocation is copy of a command sent to a specific managed node. A command can apply to one
@@ -139,18 +139,24 @@ impl Read for ListCommandInvocationsRequest {
 }
 
 /// The output of the `ListCommandInvocations` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListCommandInvocationsResult {
     /// (Optional) A list of all invocations.
-    #[serde(
-        rename = "CommandInvocations",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "CommandInvocations",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub command_invocations: Option<Vec<CommandInvocation>>,
     /// (Optional) The token for the next set of items to return. (You received this token from a previous call.)
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -186,6 +192,25 @@ impl Read for ListCommandInvocationsResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for ListCommandInvocationsResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.command_invocations {
+            object.member("\"CommandInvocations\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for ListCommandInvocationsResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

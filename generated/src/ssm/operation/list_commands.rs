@@ -5,6 +5,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -13,7 +14,6 @@ use crate::ssm::error::{
 };
 use crate::ssm::types::{Command, CommandFilter};
 use crate::ssm::validation::{LIST_COMMANDS_REQUEST, LIST_COMMANDS_RESULT};
-use serde::Serialize;
 use std::fmt;
 
 /// Lists the commands requested by users of the Amazon Web Services account.
@@ -124,14 +124,20 @@ impl Read for ListCommandsRequest {
 }
 
 /// The output of the `ListCommands` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListCommandsResult {
     /// (Optional) The list of commands requested by the user.
-    #[serde(rename = "Commands", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Commands", default, skip_serializing_if = "Option::is_none")
+    )]
     pub commands: Option<Vec<Command>>,
     /// (Optional) The token for the next set of items to return. (You received this token from a previous call.)
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -167,6 +173,25 @@ impl Read for ListCommandsResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for ListCommandsResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.commands {
+            object.member("\"Commands\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for ListCommandsResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -7,6 +7,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -17,7 +18,6 @@ use crate::ssm::types::{ComplianceItem, ComplianceStringFilter};
 use crate::ssm::validation::{
     LIST_COMPLIANCE_ITEMS_REQUEST, LIST_COMPLIANCE_ITEMS_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// For a specified resource ID, this API operation returns a list of compliance statuses for
@@ -127,18 +127,24 @@ impl Read for ListComplianceItemsRequest {
 }
 
 /// The output of the `ListComplianceItems` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListComplianceItemsResult {
     /// A list of compliance information for the specified resource ID.
-    #[serde(
-        rename = "ComplianceItems",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ComplianceItems",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub compliance_items: Option<Vec<ComplianceItem>>,
     /// The token for the next set of items to return. Use this token to get the next set of results.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -174,6 +180,25 @@ impl Read for ListComplianceItemsResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for ListComplianceItemsResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.compliance_items {
+            object.member("\"ComplianceItems\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for ListComplianceItemsResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -7,6 +7,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidFilter, InvalidNextToken};
@@ -14,7 +15,6 @@ use crate::ssm::types::{ComplianceStringFilter, ComplianceSummaryItem};
 use crate::ssm::validation::{
     LIST_COMPLIANCE_SUMMARIES_REQUEST, LIST_COMPLIANCE_SUMMARIES_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Returns a summary count of compliant and non-compliant resources for a compliance type. For
@@ -100,20 +100,26 @@ impl Read for ListComplianceSummariesRequest {
 }
 
 /// The output of the `ListComplianceSummaries` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListComplianceSummariesResult {
     /// A list of compliant and non-compliant summary counts based on compliance types. For example,
     /// this call returns State Manager associations, patches, or custom compliance types according to
     /// the filter criteria that you specified.
-    #[serde(
-        rename = "ComplianceSummaryItems",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ComplianceSummaryItems",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub compliance_summary_items: Option<Vec<ComplianceSummaryItem>>,
     /// The token for the next set of items to return. Use this token to get the next set of results.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -149,6 +155,25 @@ impl Read for ListComplianceSummariesResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for ListComplianceSummariesResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.compliance_summary_items {
+            object.member("\"ComplianceSummaryItems\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for ListComplianceSummariesResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -8,6 +8,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -17,7 +18,6 @@ use crate::ssm::types::{DocumentMetadataEnum, DocumentMetadataResponseInfo};
 use crate::ssm::validation::{
     LIST_DOCUMENT_METADATA_HISTORY_REQUEST, LIST_DOCUMENT_METADATA_HISTORY_RESPONSE,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// > **Important:** Amazon Web Services Systems Manager Change Manager is no longer open to new customers. Existing
@@ -126,32 +126,47 @@ impl Read for ListDocumentMetadataHistoryRequest {
 }
 
 /// The output of the `ListDocumentMetadataHistory` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListDocumentMetadataHistoryResponse {
     /// The name of the change template.
     ///
     /// Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Name", default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// The version of the change template.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(
-        rename = "DocumentVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "DocumentVersion",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub document_version: Option<String>,
     /// The user ID of the person in the organization who requested the review of the change template.
-    #[serde(rename = "Author", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Author", default, skip_serializing_if = "Option::is_none")
+    )]
     pub author: Option<String>,
     /// Information about the response to the change template approval request.
-    #[serde(rename = "Metadata", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Metadata", default, skip_serializing_if = "Option::is_none")
+    )]
     pub metadata: Option<DocumentMetadataResponseInfo>,
     /// The maximum number of items to return for this call. The call also returns a token that you can
     /// specify in a subsequent call to get the next set of results.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -199,6 +214,34 @@ impl Read for ListDocumentMetadataHistoryResponse {
                 next_token: member_4,
             }),
         )
+    }
+}
+
+impl WriteMembers for ListDocumentMetadataHistoryResponse {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.name {
+            object.member("\"Name\":", value);
+        }
+        if let Some(value) = &self.document_version {
+            object.member("\"DocumentVersion\":", value);
+        }
+        if let Some(value) = &self.author {
+            object.member("\"Author\":", value);
+        }
+        if let Some(value) = &self.metadata {
+            object.member("\"Metadata\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for ListDocumentMetadataHistoryResponse {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -5,6 +5,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidDocument, InvalidNextToken};
@@ -12,7 +13,6 @@ use crate::ssm::types::DocumentVersionInfo;
 use crate::ssm::validation::{
     LIST_DOCUMENT_VERSIONS_REQUEST, LIST_DOCUMENT_VERSIONS_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// List all versions for a document.
@@ -94,21 +94,27 @@ impl Read for ListDocumentVersionsRequest {
 }
 
 /// The output of the `ListDocumentVersions` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListDocumentVersionsResult {
     /// The document versions.
     ///
     /// Items: at least 1.
-    #[serde(
-        rename = "DocumentVersions",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "DocumentVersions",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub document_versions: Option<Vec<DocumentVersionInfo>>,
     /// The token to use when requesting the next set of items. If there are no additional items to
     /// return, the string is empty.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -144,6 +150,25 @@ impl Read for ListDocumentVersionsResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for ListDocumentVersionsResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.document_versions {
+            object.member("\"DocumentVersions\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for ListDocumentVersionsResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

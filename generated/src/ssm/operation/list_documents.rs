@@ -6,12 +6,12 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidFilterKey, InvalidNextToken};
 use crate::ssm::types::{DocumentFilter, DocumentIdentifier, DocumentKeyValuesFilter};
 use crate::ssm::validation::{LIST_DOCUMENTS_REQUEST, LIST_DOCUMENTS_RESULT};
-use serde::Serialize;
 use std::fmt;
 
 /// Returns all Systems Manager (SSM) documents in the current Amazon Web Services account and
@@ -119,19 +119,25 @@ impl Read for ListDocumentsRequest {
 }
 
 /// The output of the `ListDocuments` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListDocumentsResult {
     /// The names of the SSM documents.
-    #[serde(
-        rename = "DocumentIdentifiers",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "DocumentIdentifiers",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub document_identifiers: Option<Vec<DocumentIdentifier>>,
     /// The token to use when requesting the next set of items. If there are no additional items to
     /// return, the string is empty.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -167,6 +173,25 @@ impl Read for ListDocumentsResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for ListDocumentsResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.document_identifiers {
+            object.member("\"DocumentIdentifiers\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for ListDocumentsResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -5,6 +5,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -15,7 +16,6 @@ use crate::ssm::types::InventoryFilter;
 use crate::ssm::validation::{
     LIST_INVENTORY_ENTRIES_REQUEST, LIST_INVENTORY_ENTRIES_RESULT,
 };
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -120,37 +120,55 @@ impl Read for ListInventoryEntriesRequest {
 }
 
 /// The output of the `ListInventoryEntries` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListInventoryEntriesResult {
     /// The type of inventory item returned by the request.
     ///
     /// Length: 1 to 100. Pattern: `^(AWS|Custom):.*$`.
-    #[serde(rename = "TypeName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "TypeName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub type_name: Option<String>,
     /// The managed node ID targeted by the request to query inventory information.
     ///
     /// Pattern: `^(^i-(\w{8}|\w{17})$)|(^mi-\w{17}$)$`.
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: Option<String>,
     /// The inventory schema version used by the managed nodes.
     ///
     /// Pattern: `^([0-9]{1,6})(\.[0-9]{1,6})$`.
-    #[serde(rename = "SchemaVersion", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "SchemaVersion", default, skip_serializing_if = "Option::is_none")
+    )]
     pub schema_version: Option<String>,
     /// The time that inventory information was collected for the managed nodes.
     ///
     /// Pattern: `^(20)[0-9][0-9]-(0[1-9]|1[012])-([12][0-9]|3[01]|0[1-9])(T)(2[0-3]|[0-1][0-9])(:[0-5][0-9])(:[0-5][0-9])(Z)$`.
-    #[serde(rename = "CaptureTime", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "CaptureTime", default, skip_serializing_if = "Option::is_none")
+    )]
     pub capture_time: Option<String>,
     /// A list of inventory items on the managed nodes.
     ///
     /// Items: 0 to 10000. Each item: Entries: 0 to 50. Each key: Length: 1 to 64. Each value: Length: 0 to 4096.
-    #[serde(rename = "Entries", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Entries", default, skip_serializing_if = "Option::is_none")
+    )]
     pub entries: Option<Vec<BTreeMap<String, String>>>,
     /// The token to use when requesting the next set of items. If there are no additional items to
     /// return, the string is empty.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -202,6 +220,37 @@ impl Read for ListInventoryEntriesResult {
                 next_token: member_5,
             }),
         )
+    }
+}
+
+impl WriteMembers for ListInventoryEntriesResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.type_name {
+            object.member("\"TypeName\":", value);
+        }
+        if let Some(value) = &self.instance_id {
+            object.member("\"InstanceId\":", value);
+        }
+        if let Some(value) = &self.schema_version {
+            object.member("\"SchemaVersion\":", value);
+        }
+        if let Some(value) = &self.capture_time {
+            object.member("\"CaptureTime\":", value);
+        }
+        if let Some(value) = &self.entries {
+            object.member("\"Entries\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for ListInventoryEntriesResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -5,6 +5,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -13,7 +14,6 @@ use crate::ssm::error::{
 };
 use crate::ssm::types::{Node, NodeFilter};
 use crate::ssm::validation::{LIST_NODES_REQUEST, LIST_NODES_RESULT};
-use serde::Serialize;
 use std::fmt;
 
 /// Takes in filters and returns a list of managed nodes matching the filter criteria.
@@ -114,17 +114,23 @@ impl Read for ListNodesRequest {
 }
 
 /// The output of the `ListNodes` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListNodesResult {
     /// A list of managed nodes that match the specified filter criteria.
     ///
     /// Items: 0 to 50.
-    #[serde(rename = "Nodes", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Nodes", default, skip_serializing_if = "Option::is_none")
+    )]
     pub nodes: Option<Vec<Node>>,
     /// The token to use when requesting the next set of items. If there are no additional items to
     /// return, the string is empty.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -160,6 +166,25 @@ impl Read for ListNodesResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for ListNodesResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.nodes {
+            object.member("\"Nodes\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for ListNodesResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -6,6 +6,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -14,7 +15,6 @@ use crate::ssm::error::{
 };
 use crate::ssm::types::{NodeAggregator, NodeFilter};
 use crate::ssm::validation::{LIST_NODES_SUMMARY_REQUEST, LIST_NODES_SUMMARY_RESULT};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -131,18 +131,24 @@ impl Read for ListNodesSummaryRequest {
 }
 
 /// The output of the `ListNodesSummary` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListNodesSummaryResult {
     /// A collection of objects reporting information about your managed nodes, such as the count of
     /// nodes by operating system.
     ///
     /// Items: 0 to 50. Each item: Entries: 0 to 3. Each key: Length: 1 to 64. Each value: Length: 0 to 4096.
-    #[serde(rename = "Summary", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Summary", default, skip_serializing_if = "Option::is_none")
+    )]
     pub summary: Option<Vec<BTreeMap<String, String>>>,
     /// The token to use when requesting the next set of items. If there are no additional items to
     /// return, the string is empty.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -178,6 +184,25 @@ impl Read for ListNodesSummaryResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for ListNodesSummaryResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.summary {
+            object.member("\"Summary\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for ListNodesSummaryResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

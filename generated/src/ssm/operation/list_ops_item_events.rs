@@ -7,6 +7,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -17,7 +18,6 @@ use crate::ssm::types::{OpsItemEventFilter, OpsItemEventSummary};
 use crate::ssm::validation::{
     LIST_OPS_ITEM_EVENTS_REQUEST, LIST_OPS_ITEM_EVENTS_RESPONSE,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Returns a list of all OpsItem events in the current Amazon Web Services Region and Amazon Web
@@ -101,14 +101,20 @@ impl Read for ListOpsItemEventsRequest {
 }
 
 /// The output of the `ListOpsItemEvents` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListOpsItemEventsResponse {
     /// The token for the next set of items to return. Use this token to get the next set of results.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
     /// A list of event information for the specified OpsItems.
-    #[serde(rename = "Summaries", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Summaries", default, skip_serializing_if = "Option::is_none")
+    )]
     pub summaries: Option<Vec<OpsItemEventSummary>>,
 }
 
@@ -144,6 +150,25 @@ impl Read for ListOpsItemEventsResponse {
                 summaries: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for ListOpsItemEventsResponse {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+        if let Some(value) = &self.summaries {
+            object.member("\"Summaries\":", value);
+        }
+    }
+}
+
+impl WriteJson for ListOpsItemEventsResponse {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -6,6 +6,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, OpsItemInvalidParameterException};
@@ -13,7 +14,6 @@ use crate::ssm::types::{OpsItemRelatedItemSummary, OpsItemRelatedItemsFilter};
 use crate::ssm::validation::{
     LIST_OPS_ITEM_RELATED_ITEMS_REQUEST, LIST_OPS_ITEM_RELATED_ITEMS_RESPONSE,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Lists all related-item resources associated with a Systems Manager OpsCenter OpsItem. OpsCenter
@@ -108,14 +108,20 @@ impl Read for ListOpsItemRelatedItemsRequest {
 }
 
 /// The output of the `ListOpsItemRelatedItems` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListOpsItemRelatedItemsResponse {
     /// The token for the next set of items to return. Use this token to get the next set of results.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
     /// A list of related-item resources for the specified OpsItem.
-    #[serde(rename = "Summaries", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Summaries", default, skip_serializing_if = "Option::is_none")
+    )]
     pub summaries: Option<Vec<OpsItemRelatedItemSummary>>,
 }
 
@@ -151,6 +157,25 @@ impl Read for ListOpsItemRelatedItemsResponse {
                 summaries: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for ListOpsItemRelatedItemsResponse {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+        if let Some(value) = &self.summaries {
+            object.member("\"Summaries\":", value);
+        }
+    }
+}
+
+impl WriteJson for ListOpsItemRelatedItemsResponse {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -6,12 +6,12 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, OpsMetadataInvalidArgumentException};
 use crate::ssm::types::{OpsMetadata, OpsMetadataFilter};
 use crate::ssm::validation::{LIST_OPS_METADATA_REQUEST, LIST_OPS_METADATA_RESULT};
-use serde::Serialize;
 use std::fmt;
 
 /// Amazon Web Services Systems Manager calls this API operation when displaying all Application
@@ -96,20 +96,26 @@ impl Read for ListOpsMetadataRequest {
 }
 
 /// The output of the `ListOpsMetadata` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListOpsMetadataResult {
     /// Returns a list of OpsMetadata objects.
     ///
     /// Items: 1 to 50.
-    #[serde(
-        rename = "OpsMetadataList",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OpsMetadataList",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub ops_metadata_list: Option<Vec<OpsMetadata>>,
     /// The token for the next set of items to return. Use this token to get the next set of results.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -145,6 +151,25 @@ impl Read for ListOpsMetadataResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for ListOpsMetadataResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.ops_metadata_list {
+            object.member("\"OpsMetadataList\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for ListOpsMetadataResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -7,6 +7,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidFilter, InvalidNextToken};
@@ -14,7 +15,6 @@ use crate::ssm::types::{ComplianceStringFilter, ResourceComplianceSummaryItem};
 use crate::ssm::validation::{
     LIST_RESOURCE_COMPLIANCE_SUMMARIES_REQUEST, LIST_RESOURCE_COMPLIANCE_SUMMARIES_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Returns a resource-level summary count. The summary includes information about compliant and
@@ -98,20 +98,26 @@ impl Read for ListResourceComplianceSummariesRequest {
 }
 
 /// The output of the `ListResourceComplianceSummaries` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListResourceComplianceSummariesResult {
     /// A summary count for specified or targeted managed nodes. Summary count includes information
     /// about compliant and non-compliant State Manager associations, patch status, or custom items
     /// according to the filter criteria that you specify.
-    #[serde(
-        rename = "ResourceComplianceSummaryItems",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ResourceComplianceSummaryItems",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub resource_compliance_summary_items: Option<Vec<ResourceComplianceSummaryItem>>,
     /// The token for the next set of items to return. Use this token to get the next set of results.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -147,6 +153,25 @@ impl Read for ListResourceComplianceSummariesResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for ListResourceComplianceSummariesResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.resource_compliance_summary_items {
+            object.member("\"ResourceComplianceSummaryItems\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for ListResourceComplianceSummariesResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

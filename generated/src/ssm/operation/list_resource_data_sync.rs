@@ -12,6 +12,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -21,7 +22,6 @@ use crate::ssm::types::ResourceDataSyncItem;
 use crate::ssm::validation::{
     LIST_RESOURCE_DATA_SYNC_REQUEST, LIST_RESOURCE_DATA_SYNC_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Lists your resource data sync configurations. Includes information about the last time a sync
@@ -114,18 +114,24 @@ impl Read for ListResourceDataSyncRequest {
 }
 
 /// The output of the `ListResourceDataSync` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListResourceDataSyncResult {
     /// A list of your current resource data sync configurations and their statuses.
-    #[serde(
-        rename = "ResourceDataSyncItems",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ResourceDataSyncItems",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub resource_data_sync_items: Option<Vec<ResourceDataSyncItem>>,
     /// The token for the next set of items to return. Use this token to get the next set of results.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -161,6 +167,25 @@ impl Read for ListResourceDataSyncResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for ListResourceDataSyncResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.resource_data_sync_items {
+            object.member("\"ResourceDataSyncItems\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for ListResourceDataSyncResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

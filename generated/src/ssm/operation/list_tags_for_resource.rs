@@ -7,6 +7,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidResourceId, InvalidResourceType};
@@ -14,7 +15,6 @@ use crate::ssm::types::{ResourceTypeForTagging, Tag};
 use crate::ssm::validation::{
     LIST_TAGS_FOR_RESOURCE_REQUEST, LIST_TAGS_FOR_RESOURCE_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Returns a list of the tags assigned to the specified resource.
@@ -81,13 +81,16 @@ impl Read for ListTagsForResourceRequest {
 }
 
 /// The output of the `ListTagsForResource` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListTagsForResourceResult {
     /// A list of tags.
     ///
     /// Items: 0 to 1000.
-    #[serde(rename = "TagList", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "TagList", default, skip_serializing_if = "Option::is_none")
+    )]
     pub tag_list: Option<Vec<Tag>>,
 }
 
@@ -115,6 +118,22 @@ impl Read for ListTagsForResourceResult {
             return Ok(None);
         }
         Ok(Some(Self { tag_list: member_0 }))
+    }
+}
+
+impl WriteMembers for ListTagsForResourceResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.tag_list {
+            object.member("\"TagList\":", value);
+        }
+    }
+}
+
+impl WriteJson for ListTagsForResourceResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

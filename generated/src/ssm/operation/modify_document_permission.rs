@@ -8,6 +8,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -18,7 +19,6 @@ use crate::ssm::types::DocumentPermissionType;
 use crate::ssm::validation::{
     MODIFY_DOCUMENT_PERMISSION_REQUEST, MODIFY_DOCUMENT_PERMISSION_RESPONSE,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Shares a Amazon Web Services Systems Manager document (SSM document)publicly or privately. If
@@ -143,8 +143,8 @@ impl Read for ModifyDocumentPermissionRequest {
 }
 
 /// The output of the `ModifyDocumentPermission` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ModifyDocumentPermissionResponse {}
 
 #[cfg(feature = "full-serde")]
@@ -157,6 +157,18 @@ impl Read for ModifyDocumentPermissionResponse {
             return Ok(None);
         }
         Ok(Some(Self {}))
+    }
+}
+
+impl WriteMembers for ModifyDocumentPermissionResponse {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for ModifyDocumentPermissionResponse {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -36,6 +36,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -47,7 +48,6 @@ use crate::ssm::types::{
     ComplianceExecutionSummary, ComplianceItemEntry, ComplianceUploadType,
 };
 use crate::ssm::validation::{PUT_COMPLIANCE_ITEMS_REQUEST, PUT_COMPLIANCE_ITEMS_RESULT};
-use serde::Serialize;
 use std::fmt;
 
 /// Registers a compliance type and other compliance details on a designated resource. This
@@ -216,8 +216,8 @@ impl Read for PutComplianceItemsRequest {
 }
 
 /// The output of the `PutComplianceItems` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PutComplianceItemsResult {}
 
 #[cfg(feature = "full-serde")]
@@ -230,6 +230,18 @@ impl Read for PutComplianceItemsResult {
             return Ok(None);
         }
         Ok(Some(Self {}))
+    }
+}
+
+impl WriteMembers for PutComplianceItemsResult {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for PutComplianceItemsResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

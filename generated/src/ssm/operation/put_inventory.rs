@@ -6,6 +6,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -18,7 +19,6 @@ use crate::ssm::error::{
 };
 use crate::ssm::types::InventoryItem;
 use crate::ssm::validation::{PUT_INVENTORY_REQUEST, PUT_INVENTORY_RESULT};
-use serde::Serialize;
 use std::fmt;
 
 /// Bulk update custom inventory items on one or more managed nodes. The request adds an inventory
@@ -88,11 +88,14 @@ impl Read for PutInventoryRequest {
 }
 
 /// The output of the `PutInventory` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PutInventoryResult {
     /// Information about the request.
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -120,6 +123,22 @@ impl Read for PutInventoryResult {
             return Ok(None);
         }
         Ok(Some(Self { message: member_0 }))
+    }
+}
+
+impl WriteMembers for PutInventoryResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for PutInventoryResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -5,6 +5,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Redacted, UnmodelledError};
 use crate::ssm::error::{
@@ -17,7 +18,6 @@ use crate::ssm::error::{
 };
 use crate::ssm::types::{ParameterTier, ParameterType, Tag};
 use crate::ssm::validation::{PUT_PARAMETER_REQUEST, PUT_PARAMETER_RESULT};
-use serde::Serialize;
 use std::fmt;
 
 /// Create or update a parameter in Parameter Store.
@@ -362,8 +362,8 @@ impl Read for PutParameterRequest {
 }
 
 /// The output of the `PutParameter` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PutParameterResult {
     /// The new version number of a parameter. If you edit a parameter value, Parameter Store
     /// automatically creates a new version and assigns this new version a unique ID. You can reference
@@ -372,10 +372,13 @@ pub struct PutParameterResult {
     /// when a parameter is called.
     ///
     /// Defaults to `0`.
-    #[serde(rename = "Version", default)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Version", default))]
     pub version: i64,
     /// The tier assigned to the parameter.
-    #[serde(rename = "Tier", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Tier", default, skip_serializing_if = "Option::is_none")
+    )]
     pub tier: Option<ParameterTier>,
 }
 
@@ -411,6 +414,23 @@ impl Read for PutParameterResult {
                 tier: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for PutParameterResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        object.member("\"Version\":", &self.version);
+        if let Some(value) = &self.tier {
+            object.member("\"Tier\":", value);
+        }
+    }
+}
+
+impl WriteJson for PutParameterResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -32,6 +32,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -41,7 +42,6 @@ use crate::ssm::error::{
     ResourcePolicyNotFoundException,
 };
 use crate::ssm::validation::{PUT_RESOURCE_POLICY_REQUEST, PUT_RESOURCE_POLICY_RESPONSE};
-use serde::Serialize;
 use std::fmt;
 
 /// Creates or updates a Systems Manager resource policy. A resource policy helps you to define the
@@ -158,14 +158,20 @@ impl Read for PutResourcePolicyRequest {
 }
 
 /// The output of the `PutResourcePolicy` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PutResourcePolicyResponse {
     /// The policy ID. To update a policy, you must specify `PolicyId` and `PolicyHash`.
-    #[serde(rename = "PolicyId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "PolicyId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub policy_id: Option<String>,
     /// ID of the current policy version.
-    #[serde(rename = "PolicyHash", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "PolicyHash", default, skip_serializing_if = "Option::is_none")
+    )]
     pub policy_hash: Option<String>,
 }
 
@@ -201,6 +207,25 @@ impl Read for PutResourcePolicyResponse {
                 policy_hash: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for PutResourcePolicyResponse {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.policy_id {
+            object.member("\"PolicyId\":", value);
+        }
+        if let Some(value) = &self.policy_hash {
+            object.member("\"PolicyHash\":", value);
+        }
+    }
+}
+
+impl WriteJson for PutResourcePolicyResponse {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -5,6 +5,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -15,7 +16,6 @@ use crate::ssm::validation::{
     REGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST,
     REGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Registers a patch baseline for a patch group.
@@ -84,18 +84,24 @@ impl Read for RegisterPatchBaselineForPatchGroupRequest {
 }
 
 /// The output of the `RegisterPatchBaselineForPatchGroup` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RegisterPatchBaselineForPatchGroupResult {
     /// The ID of the patch baseline the patch group was registered with.
     ///
     /// Length: 20 to 128. Pattern: `^[a-zA-Z0-9_\-:/]{20,128}$`.
-    #[serde(rename = "BaselineId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "BaselineId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub baseline_id: Option<String>,
     /// The name of the patch group registered with the patch baseline.
     ///
     /// Length: 1 to 256. Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    #[serde(rename = "PatchGroup", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "PatchGroup", default, skip_serializing_if = "Option::is_none")
+    )]
     pub patch_group: Option<String>,
 }
 
@@ -131,6 +137,25 @@ impl Read for RegisterPatchBaselineForPatchGroupResult {
                 patch_group: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for RegisterPatchBaselineForPatchGroupResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.baseline_id {
+            object.member("\"BaselineId\":", value);
+        }
+        if let Some(value) = &self.patch_group {
+            object.member("\"PatchGroup\":", value);
+        }
+    }
+}
+
+impl WriteJson for RegisterPatchBaselineForPatchGroupResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

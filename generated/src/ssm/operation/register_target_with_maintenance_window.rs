@@ -5,6 +5,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Redacted, UnmodelledError};
 use crate::ssm::error::{
@@ -16,7 +17,6 @@ use crate::ssm::validation::{
     REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_REQUEST,
     REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Registers a target with a maintenance window.
@@ -195,13 +195,20 @@ impl Read for RegisterTargetWithMaintenanceWindowRequest {
 }
 
 /// The output of the `RegisterTargetWithMaintenanceWindow` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RegisterTargetWithMaintenanceWindowResult {
     /// The ID of the target definition in this maintenance window.
     ///
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "WindowTargetId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "WindowTargetId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub window_target_id: Option<String>,
 }
 
@@ -229,6 +236,22 @@ impl Read for RegisterTargetWithMaintenanceWindowResult {
             return Ok(None);
         }
         Ok(Some(Self { window_target_id: member_0 }))
+    }
+}
+
+impl WriteMembers for RegisterTargetWithMaintenanceWindowResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.window_target_id {
+            object.member("\"WindowTargetId\":", value);
+        }
+    }
+}
+
+impl WriteJson for RegisterTargetWithMaintenanceWindowResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -5,6 +5,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Redacted, UnmodelledError};
 use crate::ssm::error::{
@@ -20,7 +21,6 @@ use crate::ssm::validation::{
     REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST,
     REGISTER_TASK_WITH_MAINTENANCE_WINDOW_RESULT,
 };
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -361,13 +361,16 @@ impl Read for RegisterTaskWithMaintenanceWindowRequest {
 }
 
 /// The output of the `RegisterTaskWithMaintenanceWindow` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RegisterTaskWithMaintenanceWindowResult {
     /// The ID of the task in the maintenance window.
     ///
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "WindowTaskId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "WindowTaskId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub window_task_id: Option<String>,
 }
 
@@ -395,6 +398,22 @@ impl Read for RegisterTaskWithMaintenanceWindowResult {
             return Ok(None);
         }
         Ok(Some(Self { window_task_id: member_0 }))
+    }
+}
+
+impl WriteMembers for RegisterTaskWithMaintenanceWindowResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.window_task_id {
+            object.member("\"WindowTaskId\":", value);
+        }
+    }
+}
+
+impl WriteJson for RegisterTaskWithMaintenanceWindowResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -5,6 +5,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -14,7 +15,6 @@ use crate::ssm::types::ResourceTypeForTagging;
 use crate::ssm::validation::{
     REMOVE_TAGS_FROM_RESOURCE_REQUEST, REMOVE_TAGS_FROM_RESOURCE_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Removes tag keys from the specified resource.
@@ -111,8 +111,8 @@ impl Read for RemoveTagsFromResourceRequest {
 }
 
 /// The output of the `RemoveTagsFromResource` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RemoveTagsFromResourceResult {}
 
 #[cfg(feature = "full-serde")]
@@ -125,6 +125,18 @@ impl Read for RemoveTagsFromResourceResult {
             return Ok(None);
         }
         Ok(Some(Self {}))
+    }
+}
+
+impl WriteMembers for RemoveTagsFromResourceResult {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for RemoveTagsFromResourceResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -19,6 +19,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, ServiceSettingNotFound, TooManyUpdates};
@@ -26,7 +27,6 @@ use crate::ssm::types::ServiceSetting;
 use crate::ssm::validation::{
     RESET_SERVICE_SETTING_REQUEST, RESET_SERVICE_SETTING_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// `ServiceSetting` is an account-level setting for an Amazon Web Services service. This setting
@@ -107,11 +107,18 @@ impl Read for ResetServiceSettingRequest {
 }
 
 /// The result body of the ResetServiceSetting API operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ResetServiceSettingResult {
     /// The current, effective service setting after calling the ResetServiceSetting API operation.
-    #[serde(rename = "ServiceSetting", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ServiceSetting",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub service_setting: Option<ServiceSetting>,
 }
 
@@ -139,6 +146,22 @@ impl Read for ResetServiceSettingResult {
             return Ok(None);
         }
         Ok(Some(Self { service_setting: member_0 }))
+    }
+}
+
+impl WriteMembers for ResetServiceSettingResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.service_setting {
+            object.member("\"ServiceSetting\":", value);
+        }
+    }
+}
+
+impl WriteJson for ResetServiceSettingResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

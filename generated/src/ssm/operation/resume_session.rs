@@ -9,11 +9,11 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::validation::{RESUME_SESSION_REQUEST, RESUME_SESSION_RESPONSE};
-use serde::Serialize;
 use std::fmt;
 
 /// Reconnects a session to a managed node after it has been disconnected. Connections can be
@@ -72,19 +72,25 @@ impl Read for ResumeSessionRequest {
 }
 
 /// The output of the `ResumeSession` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ResumeSessionResponse {
     /// The ID of the session.
     ///
     /// Length: 1 to 96.
-    #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub session_id: Option<String>,
     /// An encrypted token value containing session and caller information. Used to authenticate the
     /// connection to the managed node.
     ///
     /// Length: 0 to 300.
-    #[serde(rename = "TokenValue", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "TokenValue", default, skip_serializing_if = "Option::is_none")
+    )]
     pub token_value: Option<String>,
     /// A URL back to SSM Agent on the managed node that the Session Manager client uses to send
     /// commands and receive output from the managed node. Format: `wss://ssmmessages.region.amazonaws.com/v1/data-channel/session-id?stream=(input|output)`.
@@ -95,7 +101,10 @@ pub struct ResumeSessionResponse {
     /// in the *Amazon Web Services General Reference*.
     ///
     /// **session-id** represents the ID of a Session Manager session, such as `1a2b3c4dEXAMPLE`.
-    #[serde(rename = "StreamUrl", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "StreamUrl", default, skip_serializing_if = "Option::is_none")
+    )]
     pub stream_url: Option<String>,
 }
 
@@ -135,6 +144,28 @@ impl Read for ResumeSessionResponse {
                 stream_url: member_2,
             }),
         )
+    }
+}
+
+impl WriteMembers for ResumeSessionResponse {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.session_id {
+            object.member("\"SessionId\":", value);
+        }
+        if let Some(value) = &self.token_value {
+            object.member("\"TokenValue\":", value);
+        }
+        if let Some(value) = &self.stream_url {
+            object.member("\"StreamUrl\":", value);
+        }
+    }
+}
+
+impl WriteJson for ResumeSessionResponse {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

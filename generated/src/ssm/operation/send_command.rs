@@ -5,6 +5,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Redacted, UnmodelledError};
 use crate::ssm::error::{
@@ -17,7 +18,6 @@ use crate::ssm::types::{
     NotificationConfig, Target,
 };
 use crate::ssm::validation::{SEND_COMMAND_REQUEST, SEND_COMMAND_RESULT};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -394,12 +394,15 @@ impl Read for SendCommandRequest {
 }
 
 /// The output of the `SendCommand` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SendCommandResult {
     /// The request as it was received by Systems Manager. Also provides the command ID which can be
     /// used future references to this request.
-    #[serde(rename = "Command", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Command", default, skip_serializing_if = "Option::is_none")
+    )]
     pub command: Option<Command>,
 }
 
@@ -427,6 +430,22 @@ impl Read for SendCommandResult {
             return Ok(None);
         }
         Ok(Some(Self { command: member_0 }))
+    }
+}
+
+impl WriteMembers for SendCommandResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.command {
+            object.member("\"Command\":", value);
+        }
+    }
+}
+
+impl WriteJson for SendCommandResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

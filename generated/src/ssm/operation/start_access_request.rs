@@ -5,6 +5,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -15,7 +16,6 @@ use crate::ssm::types::{Tag, Target};
 use crate::ssm::validation::{
     START_ACCESS_REQUEST_REQUEST, START_ACCESS_REQUEST_RESPONSE,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Starts the workflow for just-in-time node access sessions.
@@ -96,16 +96,19 @@ impl Read for StartAccessRequestRequest {
 }
 
 /// The output of the `StartAccessRequest` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct StartAccessRequestResponse {
     /// The ID of the access request.
     ///
     /// Pattern: `^(oi)-[0-9a-f]{12}$`.
-    #[serde(
-        rename = "AccessRequestId",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AccessRequestId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub access_request_id: Option<String>,
 }
@@ -138,6 +141,22 @@ impl Read for StartAccessRequestResponse {
                 access_request_id: member_0,
             }),
         )
+    }
+}
+
+impl WriteMembers for StartAccessRequestResponse {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.access_request_id {
+            object.member("\"AccessRequestId\":", value);
+        }
+    }
+}
+
+impl WriteJson for StartAccessRequestResponse {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

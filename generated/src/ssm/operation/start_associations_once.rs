@@ -6,13 +6,13 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{AssociationDoesNotExist, InvalidAssociation};
 use crate::ssm::validation::{
     START_ASSOCIATIONS_ONCE_REQUEST, START_ASSOCIATIONS_ONCE_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Runs an association immediately and only one time. This operation can be helpful when
@@ -68,8 +68,8 @@ impl Read for StartAssociationsOnceRequest {
 }
 
 /// The output of the `StartAssociationsOnce` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct StartAssociationsOnceResult {}
 
 #[cfg(feature = "full-serde")]
@@ -82,6 +82,18 @@ impl Read for StartAssociationsOnceResult {
             return Ok(None);
         }
         Ok(Some(Self {}))
+    }
+}
+
+impl WriteMembers for StartAssociationsOnceResult {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for StartAssociationsOnceResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

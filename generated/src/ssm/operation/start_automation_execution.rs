@@ -5,6 +5,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -16,7 +17,6 @@ use crate::ssm::types::{AlarmConfiguration, ExecutionMode, Tag, Target, TargetLo
 use crate::ssm::validation::{
     START_AUTOMATION_EXECUTION_REQUEST, START_AUTOMATION_EXECUTION_RESULT,
 };
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -296,16 +296,19 @@ impl Read for StartAutomationExecutionRequest {
 }
 
 /// The output of the `StartAutomationExecution` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct StartAutomationExecutionResult {
     /// The unique ID of a newly scheduled automation execution.
     ///
     /// Length: exactly 36.
-    #[serde(
-        rename = "AutomationExecutionId",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AutomationExecutionId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub automation_execution_id: Option<String>,
 }
@@ -338,6 +341,22 @@ impl Read for StartAutomationExecutionResult {
                 automation_execution_id: member_0,
             }),
         )
+    }
+}
+
+impl WriteMembers for StartAutomationExecutionResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.automation_execution_id {
+            object.member("\"AutomationExecutionId\":", value);
+        }
+    }
+}
+
+impl WriteJson for StartAutomationExecutionResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -9,6 +9,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use crate::ssm::error::{
@@ -22,7 +23,6 @@ use crate::ssm::types::{Runbook, Tag};
 use crate::ssm::validation::{
     START_CHANGE_REQUEST_EXECUTION_REQUEST, START_CHANGE_REQUEST_EXECUTION_RESULT,
 };
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -239,16 +239,19 @@ impl Read for StartChangeRequestExecutionRequest {
 }
 
 /// The output of the `StartChangeRequestExecution` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct StartChangeRequestExecutionResult {
     /// The unique ID of a runbook workflow operation. (A runbook workflow is a type of Automation operation.)
     ///
     /// Length: exactly 36.
-    #[serde(
-        rename = "AutomationExecutionId",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AutomationExecutionId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub automation_execution_id: Option<String>,
 }
@@ -281,6 +284,22 @@ impl Read for StartChangeRequestExecutionResult {
                 automation_execution_id: member_0,
             }),
         )
+    }
+}
+
+impl WriteMembers for StartChangeRequestExecutionResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.automation_execution_id {
+            object.member("\"AutomationExecutionId\":", value);
+        }
+    }
+}
+
+impl WriteJson for StartChangeRequestExecutionResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -15,11 +15,11 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidDocument, TargetNotConnected};
 use crate::ssm::validation::{START_SESSION_REQUEST, START_SESSION_RESPONSE};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -133,20 +133,26 @@ impl Read for StartSessionRequest {
 }
 
 /// The output of the `StartSession` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct StartSessionResponse {
     /// The ID of the session.
     ///
     /// Length: 1 to 96.
-    #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub session_id: Option<String>,
     /// An encrypted token value containing session and caller information. This token is used to
     /// authenticate the connection to the managed node, and is valid only long enough to ensure the
     /// connection is successful. Never share your session's token.
     ///
     /// Length: 0 to 300.
-    #[serde(rename = "TokenValue", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "TokenValue", default, skip_serializing_if = "Option::is_none")
+    )]
     pub token_value: Option<String>,
     /// A URL back to SSM Agent on the managed node that the Session Manager client uses to send
     /// commands and receive output from the node. Format: `wss://ssmmessages.region.amazonaws.com/v1/data-channel/session-id?stream=(input|output)`
@@ -157,7 +163,10 @@ pub struct StartSessionResponse {
     /// in the *Amazon Web Services General Reference*.
     ///
     /// **session-id** represents the ID of a Session Manager session, such as `1a2b3c4dEXAMPLE`.
-    #[serde(rename = "StreamUrl", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "StreamUrl", default, skip_serializing_if = "Option::is_none")
+    )]
     pub stream_url: Option<String>,
 }
 
@@ -197,6 +206,28 @@ impl Read for StartSessionResponse {
                 stream_url: member_2,
             }),
         )
+    }
+}
+
+impl WriteMembers for StartSessionResponse {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.session_id {
+            object.member("\"SessionId\":", value);
+        }
+        if let Some(value) = &self.token_value {
+            object.member("\"TokenValue\":", value);
+        }
+        if let Some(value) = &self.stream_url {
+            object.member("\"StreamUrl\":", value);
+        }
+    }
+}
+
+impl WriteJson for StartSessionResponse {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

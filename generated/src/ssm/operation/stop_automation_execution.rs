@@ -5,6 +5,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -15,7 +16,6 @@ use crate::ssm::types::StopType;
 use crate::ssm::validation::{
     STOP_AUTOMATION_EXECUTION_REQUEST, STOP_AUTOMATION_EXECUTION_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Stop an Automation that is currently running.
@@ -85,8 +85,8 @@ impl Read for StopAutomationExecutionRequest {
 }
 
 /// The output of the `StopAutomationExecution` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct StopAutomationExecutionResult {}
 
 #[cfg(feature = "full-serde")]
@@ -99,6 +99,18 @@ impl Read for StopAutomationExecutionResult {
             return Ok(None);
         }
         Ok(Some(Self {}))
+    }
+}
+
+impl WriteMembers for StopAutomationExecutionResult {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for StopAutomationExecutionResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

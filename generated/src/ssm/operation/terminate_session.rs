@@ -6,11 +6,11 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
 use crate::ssm::validation::{TERMINATE_SESSION_REQUEST, TERMINATE_SESSION_RESPONSE};
-use serde::Serialize;
 use std::fmt;
 
 /// Permanently ends a session and closes the data connection between the Session Manager client and
@@ -66,13 +66,16 @@ impl Read for TerminateSessionRequest {
 }
 
 /// The output of the `TerminateSession` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TerminateSessionResponse {
     /// The ID of the session that has been terminated.
     ///
     /// Length: 1 to 96.
-    #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub session_id: Option<String>,
 }
 
@@ -100,6 +103,22 @@ impl Read for TerminateSessionResponse {
             return Ok(None);
         }
         Ok(Some(Self { session_id: member_0 }))
+    }
+}
+
+impl WriteMembers for TerminateSessionResponse {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.session_id {
+            object.member("\"SessionId\":", value);
+        }
+    }
+}
+
+impl WriteJson for TerminateSessionResponse {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -9,6 +9,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -17,7 +18,6 @@ use crate::ssm::error::{
 use crate::ssm::validation::{
     UNLABEL_PARAMETER_VERSION_REQUEST, UNLABEL_PARAMETER_VERSION_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Remove a label or labels from a parameter.
@@ -101,18 +101,24 @@ impl Read for UnlabelParameterVersionRequest {
 }
 
 /// The output of the `UnlabelParameterVersion` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UnlabelParameterVersionResult {
     /// A list of all labels deleted from the parameter.
     ///
     /// Items: 1 to 10. Each item: Length: 1 to 100.
-    #[serde(rename = "RemovedLabels", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "RemovedLabels", default, skip_serializing_if = "Option::is_none")
+    )]
     pub removed_labels: Option<Vec<String>>,
     /// The labels that aren't attached to the given parameter version.
     ///
     /// Items: 1 to 10. Each item: Length: 1 to 100.
-    #[serde(rename = "InvalidLabels", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "InvalidLabels", default, skip_serializing_if = "Option::is_none")
+    )]
     pub invalid_labels: Option<Vec<String>>,
 }
 
@@ -148,6 +154,25 @@ impl Read for UnlabelParameterVersionResult {
                 invalid_labels: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for UnlabelParameterVersionResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.removed_labels {
+            object.member("\"RemovedLabels\":", value);
+        }
+        if let Some(value) = &self.invalid_labels {
+            object.member("\"InvalidLabels\":", value);
+        }
+    }
+}
+
+impl WriteJson for UnlabelParameterVersionResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

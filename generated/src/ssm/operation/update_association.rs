@@ -19,6 +19,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Redacted, UnmodelledError};
 use crate::ssm::error::{
@@ -32,7 +33,6 @@ use crate::ssm::types::{
     AssociationSyncCompliance, InstanceAssociationOutputLocation, Target, TargetLocation,
 };
 use crate::ssm::validation::{UPDATE_ASSOCIATION_REQUEST, UPDATE_ASSOCIATION_RESULT};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -542,14 +542,17 @@ impl Read for UpdateAssociationRequest {
 }
 
 /// The output of the `UpdateAssociation` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateAssociationResult {
     /// The description of the association that was updated.
-    #[serde(
-        rename = "AssociationDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AssociationDescription",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub association_description: Option<AssociationDescription>,
 }
@@ -582,6 +585,22 @@ impl Read for UpdateAssociationResult {
                 association_description: member_0,
             }),
         )
+    }
+}
+
+impl WriteMembers for UpdateAssociationResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.association_description {
+            object.member("\"AssociationDescription\":", value);
+        }
+    }
+}
+
+impl WriteJson for UpdateAssociationResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

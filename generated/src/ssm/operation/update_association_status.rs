@@ -10,6 +10,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -20,7 +21,6 @@ use crate::ssm::types::{AssociationDescription, AssociationStatus};
 use crate::ssm::validation::{
     UPDATE_ASSOCIATION_STATUS_REQUEST, UPDATE_ASSOCIATION_STATUS_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Updates the status of the Amazon Web Services Systems Manager document (SSM document) associated
@@ -102,14 +102,17 @@ impl Read for UpdateAssociationStatusRequest {
 }
 
 /// The output of the `UpdateAssociationStatus` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateAssociationStatusResult {
     /// Information about the association.
-    #[serde(
-        rename = "AssociationDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AssociationDescription",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub association_description: Option<AssociationDescription>,
 }
@@ -142,6 +145,22 @@ impl Read for UpdateAssociationStatusResult {
                 association_description: member_0,
             }),
         )
+    }
+}
+
+impl WriteMembers for UpdateAssociationStatusResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.association_description {
+            object.member("\"AssociationDescription\":", value);
+        }
+    }
+}
+
+impl WriteJson for UpdateAssociationStatusResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

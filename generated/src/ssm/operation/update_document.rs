@@ -5,6 +5,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -15,7 +16,6 @@ use crate::ssm::error::{
 };
 use crate::ssm::types::{AttachmentsSource, DocumentDescription, DocumentFormat};
 use crate::ssm::validation::{UPDATE_DOCUMENT_REQUEST, UPDATE_DOCUMENT_RESULT};
-use serde::Serialize;
 use std::fmt;
 
 /// Updates one or more values for an SSM document.
@@ -171,14 +171,17 @@ impl Read for UpdateDocumentRequest {
 }
 
 /// The output of the `UpdateDocument` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateDocumentResult {
     /// A description of the document that was updated.
-    #[serde(
-        rename = "DocumentDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "DocumentDescription",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub document_description: Option<DocumentDescription>,
 }
@@ -211,6 +214,22 @@ impl Read for UpdateDocumentResult {
                 document_description: member_0,
             }),
         )
+    }
+}
+
+impl WriteMembers for UpdateDocumentResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.document_description {
+            object.member("\"DocumentDescription\":", value);
+        }
+    }
+}
+
+impl WriteJson for UpdateDocumentResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

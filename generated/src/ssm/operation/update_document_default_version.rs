@@ -8,6 +8,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -18,7 +19,6 @@ use crate::ssm::types::DocumentDefaultVersionDescription;
 use crate::ssm::validation::{
     UPDATE_DOCUMENT_DEFAULT_VERSION_REQUEST, UPDATE_DOCUMENT_DEFAULT_VERSION_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Set the default version of a document.
@@ -90,11 +90,14 @@ impl Read for UpdateDocumentDefaultVersionRequest {
 }
 
 /// The output of the `UpdateDocumentDefaultVersion` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateDocumentDefaultVersionResult {
     /// The description of a custom document that you want to set as the default version.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Description", default, skip_serializing_if = "Option::is_none")
+    )]
     pub description: Option<DocumentDefaultVersionDescription>,
 }
 
@@ -122,6 +125,22 @@ impl Read for UpdateDocumentDefaultVersionResult {
             return Ok(None);
         }
         Ok(Some(Self { description: member_0 }))
+    }
+}
+
+impl WriteMembers for UpdateDocumentDefaultVersionResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.description {
+            object.member("\"Description\":", value);
+        }
+    }
+}
+
+impl WriteJson for UpdateDocumentDefaultVersionResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -9,6 +9,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -19,7 +20,6 @@ use crate::ssm::types::DocumentReviews;
 use crate::ssm::validation::{
     UPDATE_DOCUMENT_METADATA_REQUEST, UPDATE_DOCUMENT_METADATA_RESPONSE,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// > **Important:** Amazon Web Services Systems Manager Change Manager is no longer open to new customers. Existing
@@ -106,8 +106,8 @@ impl Read for UpdateDocumentMetadataRequest {
 }
 
 /// The output of the `UpdateDocumentMetadata` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateDocumentMetadataResponse {}
 
 #[cfg(feature = "full-serde")]
@@ -120,6 +120,18 @@ impl Read for UpdateDocumentMetadataResponse {
             return Ok(None);
         }
         Ok(Some(Self {}))
+    }
+}
+
+impl WriteMembers for UpdateDocumentMetadataResponse {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for UpdateDocumentMetadataResponse {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -11,13 +11,13 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Redacted, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::validation::{
     UPDATE_MAINTENANCE_WINDOW_REQUEST, UPDATE_MAINTENANCE_WINDOW_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Updates an existing maintenance window. Only specified parameters are modified.
@@ -267,74 +267,108 @@ impl Read for UpdateMaintenanceWindowRequest {
 }
 
 /// The output of the `UpdateMaintenanceWindow` operation.
-#[derive(Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateMaintenanceWindowResult {
     /// The ID of the created maintenance window.
     ///
     /// Length: exactly 20. Pattern: `^mw-[0-9a-f]{17}$`.
-    #[serde(rename = "WindowId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "WindowId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub window_id: Option<String>,
     /// The name of the maintenance window.
     ///
     /// Length: 3 to 128. Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Name", default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// An optional description of the update.
     ///
     /// Length: 1 to 128. Sensitive: `Debug` never prints it.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Description", default, skip_serializing_if = "Option::is_none")
+    )]
     pub description: Option<String>,
     /// The date and time, in ISO-8601 Extended format, for when the maintenance window is scheduled to
     /// become active. The maintenance window won't run before this specified time.
-    #[serde(rename = "StartDate", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "StartDate", default, skip_serializing_if = "Option::is_none")
+    )]
     pub start_date: Option<String>,
     /// The date and time, in ISO-8601 Extended format, for when the maintenance window is scheduled to
     /// become inactive. The maintenance window won't run after this specified time.
-    #[serde(rename = "EndDate", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "EndDate", default, skip_serializing_if = "Option::is_none")
+    )]
     pub end_date: Option<String>,
     /// The schedule of the maintenance window in the form of a cron or rate expression.
     ///
     /// Length: 1 to 256.
-    #[serde(rename = "Schedule", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Schedule", default, skip_serializing_if = "Option::is_none")
+    )]
     pub schedule: Option<String>,
     /// The time zone that the scheduled maintenance window executions are based on, in Internet
     /// Assigned Numbers Authority (IANA) format. For example: "America/Los_Angeles", "UTC", or "Asia/Seoul".
     /// For more information, see the [Time Zone Database](<https://www.iana.org/time-zones>) on the
     /// IANA website.
-    #[serde(
-        rename = "ScheduleTimezone",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ScheduleTimezone",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub schedule_timezone: Option<String>,
     /// The number of days to wait to run a maintenance window after the scheduled cron expression date
     /// and time.
     ///
     /// Range: 1 to 6.
-    #[serde(rename = "ScheduleOffset", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ScheduleOffset",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub schedule_offset: Option<i32>,
     /// The duration of the maintenance window in hours.
     ///
     /// Range: 1 to 24.
-    #[serde(rename = "Duration", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Duration", default, skip_serializing_if = "Option::is_none")
+    )]
     pub duration: Option<i32>,
     /// The number of hours before the end of the maintenance window that Amazon Web Services Systems
     /// Manager stops scheduling new tasks for execution.
     ///
     /// Range: 0 to 23. Defaults to `0`.
-    #[serde(rename = "Cutoff", default)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Cutoff", default))]
     pub cutoff: i32,
     /// Whether targets must be registered with the maintenance window before tasks can be defined for
     /// those targets.
     ///
     /// Defaults to `false`.
-    #[serde(rename = "AllowUnassociatedTargets", default)]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "AllowUnassociatedTargets", default)
+    )]
     pub allow_unassociated_targets: bool,
     /// Whether the maintenance window is enabled.
     ///
     /// Defaults to `false`.
-    #[serde(rename = "Enabled", default)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Enabled", default))]
     pub enabled: bool,
 }
 
@@ -429,6 +463,49 @@ impl Read for UpdateMaintenanceWindowResult {
                 enabled: member_11.unwrap_or_default(),
             }),
         )
+    }
+}
+
+impl WriteMembers for UpdateMaintenanceWindowResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.window_id {
+            object.member("\"WindowId\":", value);
+        }
+        if let Some(value) = &self.name {
+            object.member("\"Name\":", value);
+        }
+        if let Some(value) = &self.description {
+            object.member("\"Description\":", value);
+        }
+        if let Some(value) = &self.start_date {
+            object.member("\"StartDate\":", value);
+        }
+        if let Some(value) = &self.end_date {
+            object.member("\"EndDate\":", value);
+        }
+        if let Some(value) = &self.schedule {
+            object.member("\"Schedule\":", value);
+        }
+        if let Some(value) = &self.schedule_timezone {
+            object.member("\"ScheduleTimezone\":", value);
+        }
+        if let Some(value) = &self.schedule_offset {
+            object.member("\"ScheduleOffset\":", value);
+        }
+        if let Some(value) = &self.duration {
+            object.member("\"Duration\":", value);
+        }
+        object.member("\"Cutoff\":", &self.cutoff);
+        object.member("\"AllowUnassociatedTargets\":", &self.allow_unassociated_targets);
+        object.member("\"Enabled\":", &self.enabled);
+    }
+}
+
+impl WriteJson for UpdateMaintenanceWindowResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

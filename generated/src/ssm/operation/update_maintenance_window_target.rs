@@ -15,6 +15,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Redacted, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
@@ -22,7 +23,6 @@ use crate::ssm::types::Target;
 use crate::ssm::validation::{
     UPDATE_MAINTENANCE_WINDOW_TARGET_REQUEST, UPDATE_MAINTENANCE_WINDOW_TARGET_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Modifies the target of an existing maintenance window. You can change the following:
@@ -180,42 +180,64 @@ impl Read for UpdateMaintenanceWindowTargetRequest {
 }
 
 /// The output of the `UpdateMaintenanceWindowTarget` operation.
-#[derive(Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateMaintenanceWindowTargetResult {
     /// The maintenance window ID specified in the update request.
     ///
     /// Length: exactly 20. Pattern: `^mw-[0-9a-f]{17}$`.
-    #[serde(rename = "WindowId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "WindowId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub window_id: Option<String>,
     /// The target ID specified in the update request.
     ///
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "WindowTargetId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "WindowTargetId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub window_target_id: Option<String>,
     /// The updated targets.
     ///
     /// Items: 0 to 5.
-    #[serde(rename = "Targets", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Targets", default, skip_serializing_if = "Option::is_none")
+    )]
     pub targets: Option<Vec<Target>>,
     /// The updated owner.
     ///
     /// Length: 1 to 128. Sensitive: `Debug` never prints it.
-    #[serde(
-        rename = "OwnerInformation",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OwnerInformation",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub owner_information: Option<String>,
     /// The updated name.
     ///
     /// Length: 3 to 128. Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Name", default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// The updated description.
     ///
     /// Length: 1 to 128. Sensitive: `Debug` never prints it.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Description", default, skip_serializing_if = "Option::is_none")
+    )]
     pub description: Option<String>,
 }
 
@@ -280,6 +302,37 @@ impl Read for UpdateMaintenanceWindowTargetResult {
                 description: member_5,
             }),
         )
+    }
+}
+
+impl WriteMembers for UpdateMaintenanceWindowTargetResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.window_id {
+            object.member("\"WindowId\":", value);
+        }
+        if let Some(value) = &self.window_target_id {
+            object.member("\"WindowTargetId\":", value);
+        }
+        if let Some(value) = &self.targets {
+            object.member("\"Targets\":", value);
+        }
+        if let Some(value) = &self.owner_information {
+            object.member("\"OwnerInformation\":", value);
+        }
+        if let Some(value) = &self.name {
+            object.member("\"Name\":", value);
+        }
+        if let Some(value) = &self.description {
+            object.member("\"Description\":", value);
+        }
+    }
+}
+
+impl WriteJson for UpdateMaintenanceWindowTargetResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

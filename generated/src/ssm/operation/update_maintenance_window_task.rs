@@ -30,6 +30,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Redacted, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
@@ -41,7 +42,6 @@ use crate::ssm::types::{
 use crate::ssm::validation::{
     UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST, UPDATE_MAINTENANCE_WINDOW_TASK_RESULT,
 };
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -416,28 +416,40 @@ impl Read for UpdateMaintenanceWindowTaskRequest {
 }
 
 /// The output of the `UpdateMaintenanceWindowTask` operation.
-#[derive(Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateMaintenanceWindowTaskResult {
     /// The ID of the maintenance window that was updated.
     ///
     /// Length: exactly 20. Pattern: `^mw-[0-9a-f]{17}$`.
-    #[serde(rename = "WindowId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "WindowId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub window_id: Option<String>,
     /// The task ID of the maintenance window that was updated.
     ///
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "WindowTaskId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "WindowTaskId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub window_task_id: Option<String>,
     /// The updated target values.
     ///
     /// Items: 0 to 5.
-    #[serde(rename = "Targets", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Targets", default, skip_serializing_if = "Option::is_none")
+    )]
     pub targets: Option<Vec<Target>>,
     /// The updated task ARN value.
     ///
     /// Length: 1 to 1600.
-    #[serde(rename = "TaskArn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "TaskArn", default, skip_serializing_if = "Option::is_none")
+    )]
     pub task_arn: Option<String>,
     /// The Amazon Resource Name (ARN) of the IAM service role for Amazon Web Services Systems Manager
     /// to assume when running a maintenance window task. If you do not specify a service role ARN,
@@ -449,7 +461,14 @@ pub struct UpdateMaintenanceWindowTaskResult {
     /// provide only the permissions needed for your particular maintenance window tasks. For more
     /// information, see [Setting up Maintenance Windows](<https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-maintenance-permissions.html>)
     /// in the in the *Amazon Web Services Systems Manager User Guide*.
-    #[serde(rename = "ServiceRoleArn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ServiceRoleArn",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub service_role_arn: Option<String>,
     /// The updated parameter values.
     ///
@@ -459,31 +478,51 @@ pub struct UpdateMaintenanceWindowTaskResult {
     /// > see MaintenanceWindowTaskInvocationParameters.
     ///
     /// Each key: Length: 1 to 255. Sensitive: `Debug` never prints it.
-    #[serde(rename = "TaskParameters", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "TaskParameters",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub task_parameters: Option<
         BTreeMap<String, MaintenanceWindowTaskParameterValueExpression>,
     >,
     /// The updated parameter values.
-    #[serde(
-        rename = "TaskInvocationParameters",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "TaskInvocationParameters",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub task_invocation_parameters: Option<MaintenanceWindowTaskInvocationParameters>,
     /// The updated priority value.
     ///
     /// Range: at least 0. Defaults to `0`.
-    #[serde(rename = "Priority", default)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Priority", default))]
     pub priority: i32,
     /// The updated `MaxConcurrency` value.
     ///
     /// Length: 1 to 7. Pattern: `^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$`.
-    #[serde(rename = "MaxConcurrency", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "MaxConcurrency",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub max_concurrency: Option<String>,
     /// The updated `MaxErrors` value.
     ///
     /// Length: 1 to 7. Pattern: `^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$`.
-    #[serde(rename = "MaxErrors", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MaxErrors", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_errors: Option<String>,
     /// The updated logging information in Amazon S3.
     ///
@@ -492,27 +531,46 @@ pub struct UpdateMaintenanceWindowTaskResult {
     /// > the `TaskInvocationParameters` structure. For information about how Amazon Web Services Systems
     /// > Manager handles these options for the supported maintenance window task types, see
     /// > MaintenanceWindowTaskInvocationParameters.
-    #[serde(rename = "LoggingInfo", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "LoggingInfo", default, skip_serializing_if = "Option::is_none")
+    )]
     pub logging_info: Option<LoggingInfo>,
     /// The updated task name.
     ///
     /// Length: 3 to 128. Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Name", default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// The updated task description.
     ///
     /// Length: 1 to 128. Sensitive: `Debug` never prints it.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Description", default, skip_serializing_if = "Option::is_none")
+    )]
     pub description: Option<String>,
     /// The specification for whether tasks should continue to run after the cutoff time specified in
     /// the maintenance windows is reached.
-    #[serde(rename = "CutoffBehavior", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "CutoffBehavior",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub cutoff_behavior: Option<MaintenanceWindowTaskCutoffBehavior>,
     /// The details for the CloudWatch alarm you applied to your maintenance window task.
-    #[serde(
-        rename = "AlarmConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AlarmConfiguration",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub alarm_configuration: Option<AlarmConfiguration>,
 }
@@ -625,6 +683,62 @@ impl Read for UpdateMaintenanceWindowTaskResult {
                 alarm_configuration: member_14,
             }),
         )
+    }
+}
+
+impl WriteMembers for UpdateMaintenanceWindowTaskResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.window_id {
+            object.member("\"WindowId\":", value);
+        }
+        if let Some(value) = &self.window_task_id {
+            object.member("\"WindowTaskId\":", value);
+        }
+        if let Some(value) = &self.targets {
+            object.member("\"Targets\":", value);
+        }
+        if let Some(value) = &self.task_arn {
+            object.member("\"TaskArn\":", value);
+        }
+        if let Some(value) = &self.service_role_arn {
+            object.member("\"ServiceRoleArn\":", value);
+        }
+        if let Some(value) = &self.task_parameters {
+            object.member("\"TaskParameters\":", value);
+        }
+        if let Some(value) = &self.task_invocation_parameters {
+            object.member("\"TaskInvocationParameters\":", value);
+        }
+        object.member("\"Priority\":", &self.priority);
+        if let Some(value) = &self.max_concurrency {
+            object.member("\"MaxConcurrency\":", value);
+        }
+        if let Some(value) = &self.max_errors {
+            object.member("\"MaxErrors\":", value);
+        }
+        if let Some(value) = &self.logging_info {
+            object.member("\"LoggingInfo\":", value);
+        }
+        if let Some(value) = &self.name {
+            object.member("\"Name\":", value);
+        }
+        if let Some(value) = &self.description {
+            object.member("\"Description\":", value);
+        }
+        if let Some(value) = &self.cutoff_behavior {
+            object.member("\"CutoffBehavior\":", value);
+        }
+        if let Some(value) = &self.alarm_configuration {
+            object.member("\"AlarmConfiguration\":", value);
+        }
+    }
+}
+
+impl WriteJson for UpdateMaintenanceWindowTaskResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

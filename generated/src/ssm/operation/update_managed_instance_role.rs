@@ -7,13 +7,13 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidInstanceId};
 use crate::ssm::validation::{
     UPDATE_MANAGED_INSTANCE_ROLE_REQUEST, UPDATE_MANAGED_INSTANCE_ROLE_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Changes the Identity and Access Management (IAM) role that is assigned to the on-premises
@@ -89,8 +89,8 @@ impl Read for UpdateManagedInstanceRoleRequest {
 }
 
 /// The output of the `UpdateManagedInstanceRole` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateManagedInstanceRoleResult {}
 
 #[cfg(feature = "full-serde")]
@@ -103,6 +103,18 @@ impl Read for UpdateManagedInstanceRoleResult {
             return Ok(None);
         }
         Ok(Some(Self {}))
+    }
+}
+
+impl WriteMembers for UpdateManagedInstanceRoleResult {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for UpdateManagedInstanceRoleResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -12,6 +12,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use crate::ssm::error::{
@@ -23,7 +24,6 @@ use crate::ssm::types::{
     OpsItemDataValue, OpsItemNotification, OpsItemStatus, RelatedOpsItem,
 };
 use crate::ssm::validation::{UPDATE_OPS_ITEM_REQUEST, UPDATE_OPS_ITEM_RESPONSE};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -301,8 +301,8 @@ impl Read for UpdateOpsItemRequest {
 }
 
 /// The output of the `UpdateOpsItem` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateOpsItemResponse {}
 
 #[cfg(feature = "full-serde")]
@@ -315,6 +315,18 @@ impl Read for UpdateOpsItemResponse {
             return Ok(None);
         }
         Ok(Some(Self {}))
+    }
+}
+
+impl WriteMembers for UpdateOpsItemResponse {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for UpdateOpsItemResponse {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -6,6 +6,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -15,7 +16,6 @@ use crate::ssm::error::{
 };
 use crate::ssm::types::MetadataValue;
 use crate::ssm::validation::{UPDATE_OPS_METADATA_REQUEST, UPDATE_OPS_METADATA_RESULT};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -104,13 +104,20 @@ impl Read for UpdateOpsMetadataRequest {
 }
 
 /// The output of the `UpdateOpsMetadata` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateOpsMetadataResult {
     /// The Amazon Resource Name (ARN) of the OpsMetadata Object that was updated.
     ///
     /// Length: 1 to 1011. Pattern: `^arn:(aws[a-zA-Z-]*)?:ssm:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:opsmetadata\/([a-zA-Z0-9-_\.\/]*)$`.
-    #[serde(rename = "OpsMetadataArn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OpsMetadataArn",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub ops_metadata_arn: Option<String>,
 }
 
@@ -138,6 +145,22 @@ impl Read for UpdateOpsMetadataResult {
             return Ok(None);
         }
         Ok(Some(Self { ops_metadata_arn: member_0 }))
+    }
+}
+
+impl WriteMembers for UpdateOpsMetadataResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.ops_metadata_arn {
+            object.member("\"OpsMetadataArn\":", value);
+        }
+    }
+}
+
+impl WriteJson for UpdateOpsMetadataResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -8,6 +8,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
@@ -18,7 +19,6 @@ use crate::ssm::types::{
 use crate::ssm::validation::{
     UPDATE_PATCH_BASELINE_REQUEST, UPDATE_PATCH_BASELINE_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Modifies an existing patch baseline. Fields not specified in the request are left unchanged.
@@ -280,100 +280,145 @@ impl Read for UpdatePatchBaselineRequest {
 }
 
 /// The output of the `UpdatePatchBaseline` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdatePatchBaselineResult {
     /// The ID of the deleted patch baseline.
     ///
     /// Length: 20 to 128. Pattern: `^[a-zA-Z0-9_\-:/]{20,128}$`.
-    #[serde(rename = "BaselineId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "BaselineId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub baseline_id: Option<String>,
     /// The name of the patch baseline.
     ///
     /// Length: 3 to 128. Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Name", default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// The operating system rule used by the updated patch baseline.
-    #[serde(
-        rename = "OperatingSystem",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OperatingSystem",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub operating_system: Option<OperatingSystem>,
     /// A set of global filters used to exclude patches from the baseline.
-    #[serde(rename = "GlobalFilters", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "GlobalFilters", default, skip_serializing_if = "Option::is_none")
+    )]
     pub global_filters: Option<PatchFilterGroup>,
     /// A set of rules used to include patches in the baseline.
-    #[serde(rename = "ApprovalRules", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ApprovalRules", default, skip_serializing_if = "Option::is_none")
+    )]
     pub approval_rules: Option<PatchRuleGroup>,
     /// A list of explicitly approved patches for the baseline.
     ///
     /// Items: 0 to 50. Each item: Length: 1 to 100.
-    #[serde(
-        rename = "ApprovedPatches",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ApprovedPatches",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub approved_patches: Option<Vec<String>>,
     /// The compliance severity level assigned to the patch baseline after the update completed.
-    #[serde(
-        rename = "ApprovedPatchesComplianceLevel",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ApprovedPatchesComplianceLevel",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub approved_patches_compliance_level: Option<PatchComplianceLevel>,
     /// Indicates whether the list of approved patches includes non-security updates that should be
     /// applied to the managed nodes. The default value is `false`. Applies to Linux managed nodes only.
-    #[serde(
-        rename = "ApprovedPatchesEnableNonSecurity",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ApprovedPatchesEnableNonSecurity",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub approved_patches_enable_non_security: Option<bool>,
     /// A list of explicitly rejected patches for the baseline.
     ///
     /// Items: 0 to 50. Each item: Length: 1 to 100.
-    #[serde(
-        rename = "RejectedPatches",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "RejectedPatches",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub rejected_patches: Option<Vec<String>>,
     /// The action specified to take on patches included in the `RejectedPatches` list. A patch can be
     /// allowed only if it is a dependency of another package, or blocked entirely along with packages
     /// that include it as a dependency.
-    #[serde(
-        rename = "RejectedPatchesAction",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "RejectedPatchesAction",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub rejected_patches_action: Option<PatchAction>,
     /// The date when the patch baseline was created.
-    #[serde(rename = "CreatedDate", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "CreatedDate", default, skip_serializing_if = "Option::is_none")
+    )]
     pub created_date: Option<Timestamp>,
     /// The date when the patch baseline was last modified.
-    #[serde(rename = "ModifiedDate", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ModifiedDate", default, skip_serializing_if = "Option::is_none")
+    )]
     pub modified_date: Option<Timestamp>,
     /// A description of the patch baseline.
     ///
     /// Length: 1 to 1024.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Description", default, skip_serializing_if = "Option::is_none")
+    )]
     pub description: Option<String>,
     /// Information about the patches to use to update the managed nodes, including target operating
     /// systems and source repositories. Applies to Linux managed nodes only.
     ///
     /// Items: 0 to 20.
-    #[serde(rename = "Sources", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Sources", default, skip_serializing_if = "Option::is_none")
+    )]
     pub sources: Option<Vec<PatchSource>>,
     /// Indicates the compliance status of managed nodes for which security-related patches are
     /// available but were not approved. This preference is specified when the `CreatePatchBaseline` or `UpdatePatchBaseline`
     /// commands are run.
     ///
     /// Applies to Windows Server managed nodes only.
-    #[serde(
-        rename = "AvailableSecurityUpdatesComplianceStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AvailableSecurityUpdatesComplianceStatus",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub available_security_updates_compliance_status: Option<PatchComplianceStatus>,
 }
@@ -462,6 +507,64 @@ impl Read for UpdatePatchBaselineResult {
                 available_security_updates_compliance_status: member_14,
             }),
         )
+    }
+}
+
+impl WriteMembers for UpdatePatchBaselineResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.baseline_id {
+            object.member("\"BaselineId\":", value);
+        }
+        if let Some(value) = &self.name {
+            object.member("\"Name\":", value);
+        }
+        if let Some(value) = &self.operating_system {
+            object.member("\"OperatingSystem\":", value);
+        }
+        if let Some(value) = &self.global_filters {
+            object.member("\"GlobalFilters\":", value);
+        }
+        if let Some(value) = &self.approval_rules {
+            object.member("\"ApprovalRules\":", value);
+        }
+        if let Some(value) = &self.approved_patches {
+            object.member("\"ApprovedPatches\":", value);
+        }
+        if let Some(value) = &self.approved_patches_compliance_level {
+            object.member("\"ApprovedPatchesComplianceLevel\":", value);
+        }
+        if let Some(value) = &self.approved_patches_enable_non_security {
+            object.member("\"ApprovedPatchesEnableNonSecurity\":", value);
+        }
+        if let Some(value) = &self.rejected_patches {
+            object.member("\"RejectedPatches\":", value);
+        }
+        if let Some(value) = &self.rejected_patches_action {
+            object.member("\"RejectedPatchesAction\":", value);
+        }
+        if let Some(value) = &self.created_date {
+            object.member("\"CreatedDate\":", value);
+        }
+        if let Some(value) = &self.modified_date {
+            object.member("\"ModifiedDate\":", value);
+        }
+        if let Some(value) = &self.description {
+            object.member("\"Description\":", value);
+        }
+        if let Some(value) = &self.sources {
+            object.member("\"Sources\":", value);
+        }
+        if let Some(value) = &self.available_security_updates_compliance_status {
+            object.member("\"AvailableSecurityUpdatesComplianceStatus\":", value);
+        }
+    }
+}
+
+impl WriteJson for UpdatePatchBaselineResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

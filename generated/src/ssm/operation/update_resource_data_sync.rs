@@ -11,6 +11,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
@@ -21,7 +22,6 @@ use crate::ssm::types::ResourceDataSyncSource;
 use crate::ssm::validation::{
     UPDATE_RESOURCE_DATA_SYNC_REQUEST, UPDATE_RESOURCE_DATA_SYNC_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Update a resource data sync. After you create a resource data sync for a Region, you can't
@@ -104,8 +104,8 @@ impl Read for UpdateResourceDataSyncRequest {
 }
 
 /// The output of the `UpdateResourceDataSync` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateResourceDataSyncResult {}
 
 #[cfg(feature = "full-serde")]
@@ -118,6 +118,18 @@ impl Read for UpdateResourceDataSyncResult {
             return Ok(None);
         }
         Ok(Some(Self {}))
+    }
+}
+
+impl WriteMembers for UpdateResourceDataSyncResult {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for UpdateResourceDataSyncResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

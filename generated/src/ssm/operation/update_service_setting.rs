@@ -18,13 +18,13 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, ServiceSettingNotFound, TooManyUpdates};
 use crate::ssm::validation::{
     UPDATE_SERVICE_SETTING_REQUEST, UPDATE_SERVICE_SETTING_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// `ServiceSetting` is an account-level setting for an Amazon Web Services service. This setting
@@ -134,8 +134,8 @@ impl Read for UpdateServiceSettingRequest {
 }
 
 /// The result body of the UpdateServiceSetting API operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateServiceSettingResult {}
 
 #[cfg(feature = "full-serde")]
@@ -148,6 +148,18 @@ impl Read for UpdateServiceSettingResult {
             return Ok(None);
         }
         Ok(Some(Self {}))
+    }
+}
+
+impl WriteMembers for UpdateServiceSettingResult {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for UpdateServiceSettingResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

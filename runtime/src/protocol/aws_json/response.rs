@@ -2,22 +2,17 @@
 //! `__type` in the body and `X-Amzn-Errortype` (and, for
 //! awsQuery-compatible services, `x-amzn-query-error`).
 
-use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::{AwsJson, JsonVersion};
+use crate::protocol::json::{self, JsonWriter, WriteJson, WriteMembers};
 use crate::protocol::{Protocol, Response};
 use crate::validate::Rejection;
 use crate::{ErrorShape, Fault, UnmodelledError};
 
 /// A successful response with `output` as its body.
-pub fn output_response<T: Serialize>(protocol: AwsJson, output: &T) -> Response {
-    // Room for a typical response: growing from empty copied it eight times.
-    let mut body = Vec::with_capacity(1024);
-    match serde_json::to_writer(&mut body, output) {
-        Ok(()) => Response::with_body(200, protocol.content_type(), body),
-        Err(_) => internal_failure(protocol),
-    }
+pub fn output_response<T: WriteJson>(protocol: AwsJson, output: &T) -> Response {
+    Response::with_body(200, protocol.content_type(), json::to_vec(output))
 }
 
 /// An error response: `__type` in the body and in `X-Amzn-Errortype`.
@@ -42,17 +37,18 @@ pub fn error_with_message(protocol: AwsJson, status: u16, type_name: &str, text:
 /// A modelled error, with its members and the status the model gives it;
 /// for awsQuery-compatible services, with `x-amzn-query-error:
 /// <code>;Sender` (or `;Receiver` for server faults).
-pub fn modelled_error<E: ErrorShape + Serialize>(protocol: AwsJson, error: &E) -> Response {
+pub fn modelled_error<E: ErrorShape + WriteMembers>(protocol: AwsJson, error: &E) -> Response {
     let type_name = match protocol.version {
         JsonVersion::V1_0 => E::SHAPE_ID,
         JsonVersion::V1_1 => E::NAME,
     };
-    // Written member by member, not through a `serde_json::Value`, which
-    // would round big numbers to 64 bits.
-    let mut response = match crate::json_object::write(error, &[], Some(("__type", type_name))) {
-        Ok(body) => error_response_with_body(protocol, E::HTTP_STATUS, type_name, body),
-        Err(_) => return internal_failure(protocol),
-    };
+    // Its members, then `__type`.
+    let mut out = JsonWriter::with_capacity(256);
+    let mut object = out.object();
+    error.write_members(&mut object);
+    object.entry("__type", type_name);
+    object.end();
+    let mut response = error_response_with_body(protocol, E::HTTP_STATUS, type_name, out.into_bytes());
     if let (true, Some(code)) = (protocol.query_compatible, E::QUERY_CODE) {
         response.insert("x-amzn-query-error", format!("{code};{}", query_fault(E::FAULT)), false);
     }

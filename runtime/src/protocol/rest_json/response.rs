@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 
 use bytes::Bytes;
 use http::header::{CONTENT_TYPE, HeaderValue};
-use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::RestJson;
+use crate::protocol::json::{self, JsonWriter, ObjectWriter, WriteJson};
 use crate::protocol::{Protocol, Response};
 use crate::validate::Rejection;
 use crate::{Blob, ByteStream, DateTime, ErrorShape, HttpDate, Timestamp, UnmodelledError};
@@ -178,18 +178,19 @@ impl Response {
         }
     }
 
-    /// The body: `value` as a JSON document, without the members named in
-    /// `bound` (those the response carries elsewhere).
-    pub fn json_body<T: Serialize>(&mut self, value: &T, bound: &[&str]) {
-        match crate::json_object::write(value, bound, None) {
-            Ok(bytes) => self.set_body(JSON, Bytes::from(bytes)),
-            Err(e) => self.fail(format!("the body could not be written: {e}")),
-        }
+    /// The body: a JSON object of the members `write` writes (those the
+    /// response carries nowhere else).
+    pub fn json_body(&mut self, write: impl FnOnce(&mut ObjectWriter<'_>)) {
+        let mut out = JsonWriter::with_capacity(256);
+        let mut object = out.object();
+        write(&mut object);
+        object.end();
+        self.set_body(JSON, Bytes::from(out.into_bytes()));
     }
 
     /// `@httpPayload` on a structure, union or document: it is the body.
-    pub fn json_payload<T: Serialize>(&mut self, value: &T) {
-        self.json_body(value, &[]);
+    pub fn json_payload<T: WriteJson + ?Sized>(&mut self, value: &T) {
+        self.set_body(JSON, Bytes::from(json::to_vec(value)));
     }
 
     /// `@httpPayload` on a blob: its bytes, as `media_type`.
@@ -241,7 +242,10 @@ pub fn unmodelled_error(error: &UnmodelledError) -> Response {
 /// An error response: `X-Amzn-Errortype`, and `fields` as the JSON body.
 pub fn error_response(status: u16, type_name: &str, fields: Map<String, Value>) -> Response {
     let mut response = Response::new(status);
-    response.json_body(&fields, &[]);
+    match serde_json::to_vec(&fields) {
+        Ok(bytes) => response.set_body(JSON, Bytes::from(bytes)),
+        Err(e) => response.fail(format!("the body could not be written: {e}")),
+    }
     response.insert("x-amzn-errortype", type_name.to_string(), false);
     response
 }

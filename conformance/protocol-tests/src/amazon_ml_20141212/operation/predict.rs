@@ -9,9 +9,9 @@ use crate::amazon_ml_20141212::types::Prediction;
 use crate::amazon_ml_20141212::validation::{PREDICT_INPUT, PREDICT_OUTPUT};
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -83,10 +83,13 @@ impl Read for PredictInput {
 }
 
 /// The output of the `Predict` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PredictOutput {
-    #[serde(rename = "Prediction", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Prediction", default, skip_serializing_if = "Option::is_none")
+    )]
     pub prediction: Option<Prediction>,
 }
 
@@ -114,6 +117,22 @@ impl Read for PredictOutput {
             return Ok(None);
         }
         Ok(Some(Self { prediction: member_0 }))
+    }
+}
+
+impl WriteMembers for PredictOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.prediction {
+            object.member("\"Prediction\":", value);
+        }
+    }
+}
+
+impl WriteJson for PredictOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

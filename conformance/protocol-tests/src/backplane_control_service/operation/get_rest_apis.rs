@@ -7,12 +7,12 @@ use crate::backplane_control_service::error::{
 use crate::backplane_control_service::types::RestApi;
 use crate::backplane_control_service::validation::{GET_REST_APIS_REQUEST, REST_APIS};
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{
     WriteResponse, modelled_error, unmodelled_error,
 };
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// The `GetRestApis` operation.
@@ -119,12 +119,18 @@ impl ReadHttp for GetRestApisRequest {
 }
 
 /// The output of the `GetRestApis` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RestApis {
-    #[serde(rename = "item", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "item", default, skip_serializing_if = "Option::is_none")
+    )]
     pub items: Option<Vec<RestApi>>,
-    #[serde(rename = "position", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "position", default, skip_serializing_if = "Option::is_none")
+    )]
     pub position: Option<String>,
 }
 
@@ -163,10 +169,37 @@ impl Read for RestApis {
     }
 }
 
+impl WriteMembers for RestApis {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.items {
+            object.member("\"item\":", value);
+        }
+        if let Some(value) = &self.position {
+            object.member("\"position\":", value);
+        }
+    }
+}
+
+impl WriteJson for RestApis {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for RestApis {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.items {
+                    object.member("\"item\":", value);
+                }
+                if let Some(value) = &self.position {
+                    object.member("\"position\":", value);
+                }
+            });
     }
 }
 

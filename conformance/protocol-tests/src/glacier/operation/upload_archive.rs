@@ -7,12 +7,12 @@ use crate::glacier::error::{
 };
 use crate::glacier::validation::{ARCHIVE_CREATION_OUTPUT, UPLOAD_ARCHIVE_INPUT};
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{
     WriteResponse, modelled_error, unmodelled_error,
 };
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{ByteStream, Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// The `UploadArchive` operation.
@@ -29,14 +29,23 @@ impl Operation for UploadArchive {
 }
 
 /// The output of the `UploadArchive` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ArchiveCreationOutput {
-    #[serde(rename = "location", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "location", default, skip_serializing_if = "Option::is_none")
+    )]
     pub location: Option<String>,
-    #[serde(rename = "checksum", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "checksum", default, skip_serializing_if = "Option::is_none")
+    )]
     pub checksum: Option<String>,
-    #[serde(rename = "archiveId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "archiveId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub archive_id: Option<String>,
 }
 
@@ -79,6 +88,28 @@ impl Read for ArchiveCreationOutput {
     }
 }
 
+impl WriteMembers for ArchiveCreationOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.location {
+            object.member("\"location\":", value);
+        }
+        if let Some(value) = &self.checksum {
+            object.member("\"checksum\":", value);
+        }
+        if let Some(value) = &self.archive_id {
+            object.member("\"archiveId\":", value);
+        }
+    }
+}
+
+impl WriteJson for ArchiveCreationOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for ArchiveCreationOutput {
     fn write_response(self, response: &mut Response) {
@@ -91,7 +122,7 @@ impl WriteResponse for ArchiveCreationOutput {
         if let Some(value) = &self.archive_id {
             response.header("x-amz-archive-id", value);
         }
-        response.json_body(&self, &["location", "checksum", "archiveId"]);
+        response.json_body(|_object| {});
     }
 }
 

@@ -9,12 +9,12 @@ use crate::glacier::validation::{
     UPLOAD_MULTIPART_PART_INPUT, UPLOAD_MULTIPART_PART_OUTPUT,
 };
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{
     WriteResponse, modelled_error, unmodelled_error,
 };
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{ByteStream, Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// The `UploadMultipartPart` operation.
@@ -162,10 +162,13 @@ impl ReadHttp for UploadMultipartPartInput {
 }
 
 /// The output of the `UploadMultipartPart` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UploadMultipartPartOutput {
-    #[serde(rename = "checksum", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "checksum", default, skip_serializing_if = "Option::is_none")
+    )]
     pub checksum: Option<String>,
 }
 
@@ -196,13 +199,29 @@ impl Read for UploadMultipartPartOutput {
     }
 }
 
+impl WriteMembers for UploadMultipartPartOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.checksum {
+            object.member("\"checksum\":", value);
+        }
+    }
+}
+
+impl WriteJson for UploadMultipartPartOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for UploadMultipartPartOutput {
     fn write_response(self, response: &mut Response) {
         if let Some(value) = &self.checksum {
             response.header("x-amz-sha256-tree-hash", value);
         }
-        response.json_body(&self, &["checksum"]);
+        response.json_body(|_object| {});
     }
 }
 

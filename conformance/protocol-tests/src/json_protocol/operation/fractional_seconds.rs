@@ -4,9 +4,9 @@
 use crate::json_protocol::validation::FRACTIONAL_SECONDS_OUTPUT;
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{DateTime, Operation, Unit, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 #[cfg(feature = "full-serde")]
@@ -26,11 +26,14 @@ impl Operation for FractionalSeconds {
 }
 
 /// The output of the `FractionalSeconds` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct FractionalSecondsOutput {
     /// Written as RFC 3339 text.
-    #[serde(rename = "datetime", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "datetime", default, skip_serializing_if = "Option::is_none")
+    )]
     pub datetime: Option<DateTime>,
 }
 
@@ -58,6 +61,22 @@ impl Read for FractionalSecondsOutput {
             return Ok(None);
         }
         Ok(Some(Self { datetime: member_0 }))
+    }
+}
+
+impl WriteMembers for FractionalSecondsOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.datetime {
+            object.member("\"datetime\":", value);
+        }
+    }
+}
+
+impl WriteJson for FractionalSecondsOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

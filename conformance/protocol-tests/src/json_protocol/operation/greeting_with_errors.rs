@@ -10,9 +10,9 @@ use crate::json_protocol::error::{ComplexError, FooError, InvalidGreeting};
 use crate::json_protocol::validation::GREETING_WITH_ERRORS_OUTPUT;
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 #[cfg(feature = "full-serde")]
@@ -35,10 +35,13 @@ impl Operation for GreetingWithErrors {
 }
 
 /// The output of the `GreetingWithErrors` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GreetingWithErrorsOutput {
-    #[serde(rename = "greeting", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "greeting", default, skip_serializing_if = "Option::is_none")
+    )]
     pub greeting: Option<String>,
 }
 
@@ -66,6 +69,22 @@ impl Read for GreetingWithErrorsOutput {
             return Ok(None);
         }
         Ok(Some(Self { greeting: member_0 }))
+    }
+}
+
+impl WriteMembers for GreetingWithErrorsOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.greeting {
+            object.member("\"greeting\":", value);
+        }
+    }
+}
+
+impl WriteJson for GreetingWithErrorsOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -7,9 +7,9 @@ use crate::json_protocol::types::FooEnum;
 use crate::json_protocol::validation::JSON_ENUMS_INPUT_OUTPUT;
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -27,21 +27,39 @@ impl Operation for JsonEnums {
 }
 
 /// The input of the `JsonEnums` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct JsonEnumsInputOutput {
-    #[serde(rename = "fooEnum1", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "fooEnum1", default, skip_serializing_if = "Option::is_none")
+    )]
     pub foo_enum1: Option<FooEnum>,
-    #[serde(rename = "fooEnum2", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "fooEnum2", default, skip_serializing_if = "Option::is_none")
+    )]
     pub foo_enum2: Option<FooEnum>,
-    #[serde(rename = "fooEnum3", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "fooEnum3", default, skip_serializing_if = "Option::is_none")
+    )]
     pub foo_enum3: Option<FooEnum>,
-    #[serde(rename = "fooEnumList", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "fooEnumList", default, skip_serializing_if = "Option::is_none")
+    )]
     pub foo_enum_list: Option<Vec<FooEnum>>,
     /// Items are unique.
-    #[serde(rename = "fooEnumSet", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "fooEnumSet", default, skip_serializing_if = "Option::is_none")
+    )]
     pub foo_enum_set: Option<Vec<FooEnum>>,
-    #[serde(rename = "fooEnumMap", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "fooEnumMap", default, skip_serializing_if = "Option::is_none")
+    )]
     pub foo_enum_map: Option<BTreeMap<String, FooEnum>>,
 }
 
@@ -92,6 +110,37 @@ impl Read for JsonEnumsInputOutput {
                 foo_enum_map: member_5,
             }),
         )
+    }
+}
+
+impl WriteMembers for JsonEnumsInputOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.foo_enum1 {
+            object.member("\"fooEnum1\":", value);
+        }
+        if let Some(value) = &self.foo_enum2 {
+            object.member("\"fooEnum2\":", value);
+        }
+        if let Some(value) = &self.foo_enum3 {
+            object.member("\"fooEnum3\":", value);
+        }
+        if let Some(value) = &self.foo_enum_list {
+            object.member("\"fooEnumList\":", value);
+        }
+        if let Some(value) = &self.foo_enum_set {
+            object.member("\"fooEnumSet\":", value);
+        }
+        if let Some(value) = &self.foo_enum_map {
+            object.member("\"fooEnumMap\":", value);
+        }
+    }
+}
+
+impl WriteJson for JsonEnumsInputOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -6,9 +6,9 @@
 use crate::json_protocol::validation::JSON_INT_ENUMS_INPUT_OUTPUT;
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -26,26 +26,44 @@ impl Operation for JsonIntEnums {
 }
 
 /// The input of the `JsonIntEnums` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct JsonIntEnumsInputOutput {
     /// One of `1`, `2`, `3`.
-    #[serde(rename = "intEnum1", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "intEnum1", default, skip_serializing_if = "Option::is_none")
+    )]
     pub int_enum1: Option<i32>,
     /// One of `1`, `2`, `3`.
-    #[serde(rename = "intEnum2", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "intEnum2", default, skip_serializing_if = "Option::is_none")
+    )]
     pub int_enum2: Option<i32>,
     /// One of `1`, `2`, `3`.
-    #[serde(rename = "intEnum3", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "intEnum3", default, skip_serializing_if = "Option::is_none")
+    )]
     pub int_enum3: Option<i32>,
     /// Each item: One of `1`, `2`, `3`.
-    #[serde(rename = "intEnumList", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "intEnumList", default, skip_serializing_if = "Option::is_none")
+    )]
     pub int_enum_list: Option<Vec<i32>>,
     /// Items are unique. Each item: One of `1`, `2`, `3`.
-    #[serde(rename = "intEnumSet", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "intEnumSet", default, skip_serializing_if = "Option::is_none")
+    )]
     pub int_enum_set: Option<Vec<i32>>,
     /// Each value: One of `1`, `2`, `3`.
-    #[serde(rename = "intEnumMap", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "intEnumMap", default, skip_serializing_if = "Option::is_none")
+    )]
     pub int_enum_map: Option<BTreeMap<String, i32>>,
 }
 
@@ -96,6 +114,37 @@ impl Read for JsonIntEnumsInputOutput {
                 int_enum_map: member_5,
             }),
         )
+    }
+}
+
+impl WriteMembers for JsonIntEnumsInputOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.int_enum1 {
+            object.member("\"intEnum1\":", value);
+        }
+        if let Some(value) = &self.int_enum2 {
+            object.member("\"intEnum2\":", value);
+        }
+        if let Some(value) = &self.int_enum3 {
+            object.member("\"intEnum3\":", value);
+        }
+        if let Some(value) = &self.int_enum_list {
+            object.member("\"intEnumList\":", value);
+        }
+        if let Some(value) = &self.int_enum_set {
+            object.member("\"intEnumSet\":", value);
+        }
+        if let Some(value) = &self.int_enum_map {
+            object.member("\"intEnumMap\":", value);
+        }
+    }
+}
+
+impl WriteJson for JsonIntEnumsInputOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -7,9 +7,9 @@ use crate::json_protocol::types::MyUnion;
 use crate::json_protocol::validation::UNION_INPUT_OUTPUT;
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// This operation uses unions for inputs and outputs.
@@ -26,11 +26,14 @@ impl Operation for JsonUnions {
 }
 
 /// A shared structure that contains a single union member.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UnionInputOutput {
     /// A union with a representative set of types for members.
-    #[serde(rename = "contents", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "contents", default, skip_serializing_if = "Option::is_none")
+    )]
     pub contents: Option<MyUnion>,
 }
 
@@ -57,6 +60,22 @@ impl Read for UnionInputOutput {
             return Ok(None);
         }
         Ok(Some(Self { contents: member_0 }))
+    }
+}
+
+impl WriteMembers for UnionInputOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.contents {
+            object.member("\"contents\":", value);
+        }
+    }
+}
+
+impl WriteJson for UnionInputOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -4,9 +4,9 @@
 use crate::json_protocol::validation::NULL_OPERATION_INPUT_OUTPUT;
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// The `NullOperation` operation.
@@ -23,10 +23,13 @@ impl Operation for NullOperation {
 }
 
 /// The input of the `NullOperation` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct NullOperationInputOutput {
-    #[serde(rename = "string", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "string", default, skip_serializing_if = "Option::is_none")
+    )]
     pub string: Option<String>,
 }
 
@@ -53,6 +56,22 @@ impl Read for NullOperationInputOutput {
             return Ok(None);
         }
         Ok(Some(Self { string: member_0 }))
+    }
+}
+
+impl WriteMembers for NullOperationInputOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.string {
+            object.member("\"string\":", value);
+        }
+    }
+}
+
+impl WriteJson for NullOperationInputOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -7,9 +7,9 @@ use crate::json_protocol::validation::{
 };
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// The `OperationWithOptionalInputOutput` operation.
@@ -63,10 +63,13 @@ impl Read for OperationWithOptionalInputOutputInput {
 }
 
 /// The output of the `OperationWithOptionalInputOutput` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OperationWithOptionalInputOutputOutput {
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Value", default, skip_serializing_if = "Option::is_none")
+    )]
     pub value: Option<String>,
 }
 
@@ -94,6 +97,22 @@ impl Read for OperationWithOptionalInputOutputOutput {
             return Ok(None);
         }
         Ok(Some(Self { value: member_0 }))
+    }
+}
+
+impl WriteMembers for OperationWithOptionalInputOutputOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.value {
+            object.member("\"Value\":", value);
+        }
+    }
+}
+
+impl WriteJson for OperationWithOptionalInputOutputOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -6,9 +6,9 @@
 use crate::json_protocol::validation::PUT_AND_GET_INLINE_DOCUMENTS_INPUT_OUTPUT;
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Document, Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// This example serializes an inline document as part of the payload.
@@ -25,10 +25,17 @@ impl Operation for PutAndGetInlineDocuments {
 }
 
 /// The input of the `PutAndGetInlineDocuments` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PutAndGetInlineDocumentsInputOutput {
-    #[serde(rename = "inlineDocument", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "inlineDocument",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub inline_document: Option<Document>,
 }
 
@@ -55,6 +62,22 @@ impl Read for PutAndGetInlineDocumentsInputOutput {
             return Ok(None);
         }
         Ok(Some(Self { inline_document: member_0 }))
+    }
+}
+
+impl WriteMembers for PutAndGetInlineDocumentsInputOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.inline_document {
+            object.member("\"inlineDocument\":", value);
+        }
+    }
+}
+
+impl WriteJson for PutAndGetInlineDocumentsInputOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

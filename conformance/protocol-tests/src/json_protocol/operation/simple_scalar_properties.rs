@@ -4,9 +4,9 @@
 use crate::json_protocol::validation::SIMPLE_SCALAR_PROPERTIES_INPUT_OUTPUT;
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// The `SimpleScalarProperties` operation.
@@ -23,21 +23,27 @@ impl Operation for SimpleScalarProperties {
 }
 
 /// The input of the `SimpleScalarProperties` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SimpleScalarPropertiesInputOutput {
-    #[serde(
-        rename = "floatValue",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::float::option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "floatValue",
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "crate::runtime::float::option"
+        )
     )]
     pub float_value: Option<f32>,
-    #[serde(
-        rename = "doubleValue",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::float::option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "doubleValue",
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "crate::runtime::float::option"
+        )
     )]
     pub double_value: Option<f64>,
 }
@@ -73,6 +79,25 @@ impl Read for SimpleScalarPropertiesInputOutput {
                 double_value: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for SimpleScalarPropertiesInputOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.float_value {
+            object.member("\"floatValue\":", value);
+        }
+        if let Some(value) = &self.double_value {
+            object.member("\"doubleValue\":", value);
+        }
+    }
+}
+
+impl WriteJson for SimpleScalarPropertiesInputOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

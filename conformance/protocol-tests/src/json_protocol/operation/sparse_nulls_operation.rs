@@ -4,9 +4,9 @@
 use crate::json_protocol::validation::SPARSE_NULLS_OPERATION_INPUT_OUTPUT;
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -24,21 +24,27 @@ impl Operation for SparseNullsOperation {
 }
 
 /// The input of the `SparseNullsOperation` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SparseNullsOperationInputOutput {
     /// Entries may be null.
-    #[serde(
-        rename = "sparseStringList",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "sparseStringList",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub sparse_string_list: Option<Vec<Option<String>>>,
     /// Entries may be null.
-    #[serde(
-        rename = "sparseStringMap",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "sparseStringMap",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub sparse_string_map: Option<BTreeMap<String, Option<String>>>,
 }
@@ -74,6 +80,25 @@ impl Read for SparseNullsOperationInputOutput {
                 sparse_string_map: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for SparseNullsOperationInputOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.sparse_string_list {
+            object.member("\"sparseStringList\":", value);
+        }
+        if let Some(value) = &self.sparse_string_map {
+            object.member("\"sparseStringMap\":", value);
+        }
+    }
+}
+
+impl WriteJson for SparseNullsOperationInputOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -9,9 +9,9 @@ use crate::json_rpc10::validation::{
 };
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// The example tests how servers must support requests containing a \`Content-Type\` header with
@@ -66,8 +66,8 @@ impl Read for ContentTypeParametersInput {
 }
 
 /// The output of the `ContentTypeParameters` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ContentTypeParametersOutput {}
 
 #[cfg(feature = "full-serde")]
@@ -80,6 +80,18 @@ impl Read for ContentTypeParametersOutput {
             return Ok(None);
         }
         Ok(Some(Self {}))
+    }
+}
+
+impl WriteMembers for ContentTypeParametersOutput {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for ContentTypeParametersOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -10,9 +10,9 @@ use crate::json_rpc10::validation::{
 };
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// The example tests how requests and responses are serialized when there's no request or response
@@ -48,8 +48,8 @@ impl Read for EmptyInputAndEmptyOutputInput {
 }
 
 /// The output of the `EmptyInputAndEmptyOutput` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct EmptyInputAndEmptyOutputOutput {}
 
 #[cfg(feature = "full-serde")]
@@ -62,6 +62,18 @@ impl Read for EmptyInputAndEmptyOutputOutput {
             return Ok(None);
         }
         Ok(Some(Self {}))
+    }
+}
+
+impl WriteMembers for EmptyInputAndEmptyOutputOutput {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for EmptyInputAndEmptyOutputOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

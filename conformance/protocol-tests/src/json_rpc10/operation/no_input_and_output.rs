@@ -8,9 +8,9 @@
 use crate::json_rpc10::validation::NO_INPUT_AND_OUTPUT_OUTPUT;
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 #[cfg(feature = "full-serde")]
@@ -32,8 +32,8 @@ impl Operation for NoInputAndOutput {
 }
 
 /// The output of the `NoInputAndOutput` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct NoInputAndOutputOutput {}
 
 #[cfg(feature = "full-serde")]
@@ -46,6 +46,18 @@ impl Read for NoInputAndOutputOutput {
             return Ok(None);
         }
         Ok(Some(Self {}))
+    }
+}
+
+impl WriteMembers for NoInputAndOutputOutput {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for NoInputAndOutputOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

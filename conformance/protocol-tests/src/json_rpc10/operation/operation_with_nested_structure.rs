@@ -7,9 +7,9 @@ use crate::json_rpc10::validation::{
 };
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -62,16 +62,16 @@ impl Read for OperationWithNestedStructureInput {
 }
 
 /// The output of the `OperationWithNestedStructure` operation.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OperationWithNestedStructureOutput {
-    #[serde(rename = "dialog")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "dialog"))]
     pub dialog: Dialog,
     /// Defaults to `[]`.
-    #[serde(rename = "dialogList", default)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "dialogList", default))]
     pub dialog_list: Vec<Dialog>,
     /// Defaults to `{}`.
-    #[serde(rename = "dialogMap", default)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "dialogMap", default))]
     pub dialog_map: BTreeMap<String, Dialog>,
 }
 
@@ -112,6 +112,22 @@ impl Read for OperationWithNestedStructureOutput {
                 dialog_map: member_2.unwrap_or_default(),
             }),
         )
+    }
+}
+
+impl WriteMembers for OperationWithNestedStructureOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        object.member("\"dialog\":", &self.dialog);
+        object.member("\"dialogList\":", &self.dialog_list);
+        object.member("\"dialogMap\":", &self.dialog_map);
+    }
+}
+
+impl WriteJson for OperationWithNestedStructureOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -4,9 +4,9 @@
 use crate::json_rpc10::validation::OPERATION_WITH_REQUIRED_MEMBERS_OUTPUT;
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Blob, Operation, Timestamp, Unit, UnmodelledError};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -27,32 +27,38 @@ impl Operation for OperationWithRequiredMembers {
 }
 
 /// The output of the `OperationWithRequiredMembers` operation.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OperationWithRequiredMembersOutput {
-    #[serde(rename = "requiredString")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "requiredString"))]
     pub required_string: String,
-    #[serde(rename = "requiredBoolean")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "requiredBoolean"))]
     pub required_boolean: bool,
-    #[serde(rename = "requiredList")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "requiredList"))]
     pub required_list: Vec<String>,
-    #[serde(rename = "requiredTimestamp")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "requiredTimestamp"))]
     pub required_timestamp: Timestamp,
-    #[serde(rename = "requiredBlob")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "requiredBlob"))]
     pub required_blob: Blob,
-    #[serde(rename = "requiredByte")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "requiredByte"))]
     pub required_byte: i8,
-    #[serde(rename = "requiredShort")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "requiredShort"))]
     pub required_short: i16,
-    #[serde(rename = "requiredInteger")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "requiredInteger"))]
     pub required_integer: i32,
-    #[serde(rename = "requiredLong")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "requiredLong"))]
     pub required_long: i64,
-    #[serde(rename = "requiredFloat", with = "crate::runtime::float")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "requiredFloat", with = "crate::runtime::float")
+    )]
     pub required_float: f32,
-    #[serde(rename = "requiredDouble", with = "crate::runtime::float")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "requiredDouble", with = "crate::runtime::float")
+    )]
     pub required_double: f64,
-    #[serde(rename = "requiredMap")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "requiredMap"))]
     pub required_map: BTreeMap<String, String>,
 }
 
@@ -140,6 +146,31 @@ impl Read for OperationWithRequiredMembersOutput {
                 required_map: member_11,
             }),
         )
+    }
+}
+
+impl WriteMembers for OperationWithRequiredMembersOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        object.member("\"requiredString\":", &self.required_string);
+        object.member("\"requiredBoolean\":", &self.required_boolean);
+        object.member("\"requiredList\":", &self.required_list);
+        object.member("\"requiredTimestamp\":", &self.required_timestamp);
+        object.member("\"requiredBlob\":", &self.required_blob);
+        object.member("\"requiredByte\":", &self.required_byte);
+        object.member("\"requiredShort\":", &self.required_short);
+        object.member("\"requiredInteger\":", &self.required_integer);
+        object.member("\"requiredLong\":", &self.required_long);
+        object.member("\"requiredFloat\":", &self.required_float);
+        object.member("\"requiredDouble\":", &self.required_double);
+        object.member("\"requiredMap\":", &self.required_map);
+    }
+}
+
+impl WriteJson for OperationWithRequiredMembersOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -5,9 +5,9 @@ use crate::json_rpc10::types::RequiredEnum;
 use crate::json_rpc10::validation::OPERATION_WITH_REQUIRED_MEMBERS_WITH_DEFAULTS_OUTPUT;
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Blob, Operation, Timestamp, Unit, UnmodelledError};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -28,87 +28,123 @@ impl Operation for OperationWithRequiredMembersWithDefaults {
 }
 
 /// The output of the `OperationWithRequiredMembersWithDefaults` operation.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OperationWithRequiredMembersWithDefaultsOutput {
     /// Defaults to `"hi"`.
-    #[serde(
-        rename = "requiredString",
-        default = "OperationWithRequiredMembersWithDefaultsOutput::default_required_string"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "requiredString",
+            default = "OperationWithRequiredMembersWithDefaultsOutput::default_required_string"
+        )
     )]
     pub required_string: String,
     /// Defaults to `true`.
-    #[serde(
-        rename = "requiredBoolean",
-        default = "OperationWithRequiredMembersWithDefaultsOutput::default_required_boolean"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "requiredBoolean",
+            default = "OperationWithRequiredMembersWithDefaultsOutput::default_required_boolean"
+        )
     )]
     pub required_boolean: bool,
     /// Defaults to `[]`.
-    #[serde(rename = "requiredList", default)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "requiredList", default))]
     pub required_list: Vec<String>,
     /// Defaults to `1 (epoch seconds)`.
-    #[serde(
-        rename = "requiredTimestamp",
-        default = "OperationWithRequiredMembersWithDefaultsOutput::default_required_timestamp"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "requiredTimestamp",
+            default = "OperationWithRequiredMembersWithDefaultsOutput::default_required_timestamp"
+        )
     )]
     pub required_timestamp: Timestamp,
     /// Defaults to `4 bytes`.
-    #[serde(
-        rename = "requiredBlob",
-        default = "OperationWithRequiredMembersWithDefaultsOutput::default_required_blob"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "requiredBlob",
+            default = "OperationWithRequiredMembersWithDefaultsOutput::default_required_blob"
+        )
     )]
     pub required_blob: Blob,
     /// Defaults to `1`.
-    #[serde(
-        rename = "requiredByte",
-        default = "OperationWithRequiredMembersWithDefaultsOutput::default_required_byte"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "requiredByte",
+            default = "OperationWithRequiredMembersWithDefaultsOutput::default_required_byte"
+        )
     )]
     pub required_byte: i8,
     /// Defaults to `1`.
-    #[serde(
-        rename = "requiredShort",
-        default = "OperationWithRequiredMembersWithDefaultsOutput::default_required_short"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "requiredShort",
+            default = "OperationWithRequiredMembersWithDefaultsOutput::default_required_short"
+        )
     )]
     pub required_short: i16,
     /// Defaults to `10`.
-    #[serde(
-        rename = "requiredInteger",
-        default = "OperationWithRequiredMembersWithDefaultsOutput::default_required_integer"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "requiredInteger",
+            default = "OperationWithRequiredMembersWithDefaultsOutput::default_required_integer"
+        )
     )]
     pub required_integer: i32,
     /// Defaults to `100`.
-    #[serde(
-        rename = "requiredLong",
-        default = "OperationWithRequiredMembersWithDefaultsOutput::default_required_long"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "requiredLong",
+            default = "OperationWithRequiredMembersWithDefaultsOutput::default_required_long"
+        )
     )]
     pub required_long: i64,
     /// Defaults to `1.0`.
-    #[serde(
-        rename = "requiredFloat",
-        default = "OperationWithRequiredMembersWithDefaultsOutput::default_required_float",
-        with = "crate::runtime::float"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "requiredFloat",
+            default = "OperationWithRequiredMembersWithDefaultsOutput::default_required_float",
+            with = "crate::runtime::float"
+        )
     )]
     pub required_float: f32,
     /// Defaults to `1.0`.
-    #[serde(
-        rename = "requiredDouble",
-        default = "OperationWithRequiredMembersWithDefaultsOutput::default_required_double",
-        with = "crate::runtime::float"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "requiredDouble",
+            default = "OperationWithRequiredMembersWithDefaultsOutput::default_required_double",
+            with = "crate::runtime::float"
+        )
     )]
     pub required_double: f64,
     /// Defaults to `{}`.
-    #[serde(rename = "requiredMap", default)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "requiredMap", default))]
     pub required_map: BTreeMap<String, String>,
     /// Defaults to `"FOO"`.
-    #[serde(
-        rename = "requiredEnum",
-        default = "OperationWithRequiredMembersWithDefaultsOutput::default_required_enum"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "requiredEnum",
+            default = "OperationWithRequiredMembersWithDefaultsOutput::default_required_enum"
+        )
     )]
     pub required_enum: RequiredEnum,
     /// One of `1`, `2`. Defaults to `1`.
-    #[serde(
-        rename = "requiredIntEnum",
-        default = "OperationWithRequiredMembersWithDefaultsOutput::default_required_int_enum"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "requiredIntEnum",
+            default = "OperationWithRequiredMembersWithDefaultsOutput::default_required_int_enum"
+        )
     )]
     pub required_int_enum: i32,
 }
@@ -269,6 +305,33 @@ impl Read for OperationWithRequiredMembersWithDefaultsOutput {
                 required_int_enum: member_13,
             }),
         )
+    }
+}
+
+impl WriteMembers for OperationWithRequiredMembersWithDefaultsOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        object.member("\"requiredString\":", &self.required_string);
+        object.member("\"requiredBoolean\":", &self.required_boolean);
+        object.member("\"requiredList\":", &self.required_list);
+        object.member("\"requiredTimestamp\":", &self.required_timestamp);
+        object.member("\"requiredBlob\":", &self.required_blob);
+        object.member("\"requiredByte\":", &self.required_byte);
+        object.member("\"requiredShort\":", &self.required_short);
+        object.member("\"requiredInteger\":", &self.required_integer);
+        object.member("\"requiredLong\":", &self.required_long);
+        object.member("\"requiredFloat\":", &self.required_float);
+        object.member("\"requiredDouble\":", &self.required_double);
+        object.member("\"requiredMap\":", &self.required_map);
+        object.member("\"requiredEnum\":", &self.required_enum);
+        object.member("\"requiredIntEnum\":", &self.required_int_enum);
+    }
+}
+
+impl WriteJson for OperationWithRequiredMembersWithDefaultsOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -6,9 +6,9 @@ use crate::json_rpc10::validation::{
 };
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// The `SimpleScalarProperties` operation.
@@ -85,21 +85,27 @@ impl Read for SimpleScalarPropertiesInput {
 }
 
 /// The output of the `SimpleScalarProperties` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SimpleScalarPropertiesOutput {
-    #[serde(
-        rename = "floatValue",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::float::option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "floatValue",
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "crate::runtime::float::option"
+        )
     )]
     pub float_value: Option<f32>,
-    #[serde(
-        rename = "doubleValue",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::float::option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "doubleValue",
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "crate::runtime::float::option"
+        )
     )]
     pub double_value: Option<f64>,
 }
@@ -136,6 +142,25 @@ impl Read for SimpleScalarPropertiesOutput {
                 double_value: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for SimpleScalarPropertiesOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.float_value {
+            object.member("\"floatValue\":", value);
+        }
+        if let Some(value) = &self.double_value {
+            object.member("\"doubleValue\":", value);
+        }
+    }
+}
+
+impl WriteJson for SimpleScalarPropertiesOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -8,10 +8,10 @@ use crate::rest_json::validation::{
     CONTENT_TYPE_PARAMETERS_INPUT, CONTENT_TYPE_PARAMETERS_OUTPUT,
 };
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// The example tests how servers must support requests containing a \`Content-Type\` header with
@@ -98,8 +98,8 @@ impl ReadHttp for ContentTypeParametersInput {
 }
 
 /// The output of the `ContentTypeParameters` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ContentTypeParametersOutput {}
 
 #[cfg(feature = "full-serde")]
@@ -115,10 +115,22 @@ impl Read for ContentTypeParametersOutput {
     }
 }
 
+impl WriteMembers for ContentTypeParametersOutput {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for ContentTypeParametersOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for ContentTypeParametersOutput {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response.json_body(|_object| {});
     }
 }
 

@@ -3,10 +3,10 @@
 
 use crate::rest_json::validation::DATETIME_OFFSETS_OUTPUT;
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{DateTime, Operation, Unit, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 #[cfg(feature = "full-serde")]
@@ -26,11 +26,14 @@ impl Operation for DatetimeOffsets {
 }
 
 /// The output of the `DatetimeOffsets` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DatetimeOffsetsOutput {
     /// Written as RFC 3339 text.
-    #[serde(rename = "datetime", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "datetime", default, skip_serializing_if = "Option::is_none")
+    )]
     pub datetime: Option<DateTime>,
 }
 
@@ -61,10 +64,31 @@ impl Read for DatetimeOffsetsOutput {
     }
 }
 
+impl WriteMembers for DatetimeOffsetsOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.datetime {
+            object.member("\"datetime\":", value);
+        }
+    }
+}
+
+impl WriteJson for DatetimeOffsetsOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for DatetimeOffsetsOutput {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.datetime {
+                    object.member("\"datetime\":", value);
+                }
+            });
     }
 }
 

@@ -5,10 +5,10 @@
 
 use crate::rest_json::validation::DOCUMENT_TYPE_INPUT_OUTPUT;
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Document, Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// This example serializes a document as part of the payload.
@@ -25,12 +25,18 @@ impl Operation for DocumentType {
 }
 
 /// The input of the `DocumentType` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DocumentTypeInputOutput {
-    #[serde(rename = "stringValue", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "stringValue", default, skip_serializing_if = "Option::is_none")
+    )]
     pub string_value: Option<String>,
-    #[serde(rename = "documentValue", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "documentValue", default, skip_serializing_if = "Option::is_none")
+    )]
     pub document_value: Option<Document>,
 }
 
@@ -108,10 +114,37 @@ impl ReadHttp for DocumentTypeInputOutput {
     }
 }
 
+impl WriteMembers for DocumentTypeInputOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.string_value {
+            object.member("\"stringValue\":", value);
+        }
+        if let Some(value) = &self.document_value {
+            object.member("\"documentValue\":", value);
+        }
+    }
+}
+
+impl WriteJson for DocumentTypeInputOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for DocumentTypeInputOutput {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.string_value {
+                    object.member("\"stringValue\":", value);
+                }
+                if let Some(value) = &self.document_value {
+                    object.member("\"documentValue\":", value);
+                }
+            });
     }
 }
 

@@ -5,10 +5,10 @@
 
 use crate::rest_json::validation::DOCUMENT_TYPE_AS_MAP_VALUE_INPUT_OUTPUT;
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Document, Operation, UnmodelledError};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -26,10 +26,13 @@ impl Operation for DocumentTypeAsMapValue {
 }
 
 /// The input of the `DocumentTypeAsMapValue` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DocumentTypeAsMapValueInputOutput {
-    #[serde(rename = "docValuedMap", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "docValuedMap", default, skip_serializing_if = "Option::is_none")
+    )]
     pub doc_valued_map: Option<BTreeMap<String, Document>>,
 }
 
@@ -91,10 +94,31 @@ impl ReadHttp for DocumentTypeAsMapValueInputOutput {
     }
 }
 
+impl WriteMembers for DocumentTypeAsMapValueInputOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.doc_valued_map {
+            object.member("\"docValuedMap\":", value);
+        }
+    }
+}
+
+impl WriteJson for DocumentTypeAsMapValueInputOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for DocumentTypeAsMapValueInputOutput {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.doc_valued_map {
+                    object.member("\"docValuedMap\":", value);
+                }
+            });
     }
 }
 

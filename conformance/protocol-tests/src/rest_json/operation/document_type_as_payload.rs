@@ -5,10 +5,10 @@
 
 use crate::rest_json::validation::DOCUMENT_TYPE_AS_PAYLOAD_INPUT_OUTPUT;
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Document, Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// This example serializes a document as the entire HTTP payload.
@@ -25,10 +25,13 @@ impl Operation for DocumentTypeAsPayload {
 }
 
 /// The input of the `DocumentTypeAsPayload` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DocumentTypeAsPayloadInputOutput {
-    #[serde(rename = "documentValue", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "documentValue", default, skip_serializing_if = "Option::is_none")
+    )]
     pub document_value: Option<Document>,
 }
 
@@ -72,6 +75,22 @@ impl ReadHttp for DocumentTypeAsPayloadInputOutput {
             return Ok(None);
         }
         Ok(Some(Self { document_value: member_0 }))
+    }
+}
+
+impl WriteMembers for DocumentTypeAsPayloadInputOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.document_value {
+            object.member("\"documentValue\":", value);
+        }
+    }
+}
+
+impl WriteJson for DocumentTypeAsPayloadInputOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

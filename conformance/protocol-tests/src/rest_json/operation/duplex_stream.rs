@@ -4,10 +4,10 @@
 use crate::rest_json::types::EventStream;
 use crate::rest_json::validation::{DUPLEX_STREAM_INPUT, DUPLEX_STREAM_OUTPUT};
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// The `DuplexStream` operation.
@@ -62,10 +62,10 @@ impl ReadHttp for DuplexStreamInput {
 }
 
 /// The output of the `DuplexStream` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DuplexStreamOutput {
-    #[serde(rename = "stream", skip)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "stream", skip))]
     pub stream: crate::runtime::EventStream<EventStream>,
 }
 
@@ -79,6 +79,18 @@ impl Read for DuplexStreamOutput {
             return Ok(None);
         }
         Ok(Some(Self { stream: Default::default() }))
+    }
+}
+
+impl WriteMembers for DuplexStreamOutput {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for DuplexStreamOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -6,10 +6,10 @@ use crate::rest_json::validation::{
     DUPLEX_STREAM_WITH_DISTINCT_STREAMS_INPUT, DUPLEX_STREAM_WITH_DISTINCT_STREAMS_OUTPUT,
 };
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// The `DuplexStreamWithDistinctStreams` operation.
@@ -64,10 +64,13 @@ impl ReadHttp for DuplexStreamWithDistinctStreamsInput {
 }
 
 /// The output of the `DuplexStreamWithDistinctStreams` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DuplexStreamWithDistinctStreamsOutput {
-    #[serde(rename = "stream", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "stream", default, skip_serializing_if = "Option::is_none")
+    )]
     pub stream: Option<SingletonEventStream>,
 }
 
@@ -95,6 +98,22 @@ impl Read for DuplexStreamWithDistinctStreamsOutput {
             return Ok(None);
         }
         Ok(Some(Self { stream: member_0 }))
+    }
+}
+
+impl WriteMembers for DuplexStreamWithDistinctStreamsOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.stream {
+            object.member("\"stream\":", value);
+        }
+    }
+}
+
+impl WriteJson for DuplexStreamWithDistinctStreamsOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

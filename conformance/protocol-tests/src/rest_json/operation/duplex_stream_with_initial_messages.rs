@@ -7,12 +7,12 @@ use crate::rest_json::validation::{
     DUPLEX_STREAM_WITH_INITIAL_MESSAGES_INPUT, DUPLEX_STREAM_WITH_INITIAL_MESSAGES_OUTPUT,
 };
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{
     WriteResponse, modelled_error, unmodelled_error,
 };
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// The `DuplexStreamWithInitialMessages` operation.
@@ -109,12 +109,12 @@ impl ReadHttp for DuplexStreamWithInitialMessagesInput {
 }
 
 /// The output of the `DuplexStreamWithInitialMessages` operation.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DuplexStreamWithInitialMessagesOutput {
-    #[serde(rename = "initialResponseMember")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "initialResponseMember"))]
     pub initial_response_member: String,
-    #[serde(rename = "stream", skip)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "stream", skip))]
     pub stream: crate::runtime::EventStream<EventStream>,
 }
 
@@ -148,6 +148,20 @@ impl Read for DuplexStreamWithInitialMessagesOutput {
                 stream: Default::default(),
             }),
         )
+    }
+}
+
+impl WriteMembers for DuplexStreamWithInitialMessagesOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        object.member("\"initialResponseMember\":", &self.initial_response_member);
+    }
+}
+
+impl WriteJson for DuplexStreamWithInitialMessagesOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -9,10 +9,10 @@ use crate::rest_json::validation::{
     EMPTY_INPUT_AND_EMPTY_OUTPUT_INPUT, EMPTY_INPUT_AND_EMPTY_OUTPUT_OUTPUT,
 };
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// The example tests how requests and responses are serialized when there's no request or response
@@ -66,8 +66,8 @@ impl ReadHttp for EmptyInputAndEmptyOutputInput {
 }
 
 /// The output of the `EmptyInputAndEmptyOutput` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct EmptyInputAndEmptyOutputOutput {}
 
 #[cfg(feature = "full-serde")]
@@ -83,10 +83,22 @@ impl Read for EmptyInputAndEmptyOutputOutput {
     }
 }
 
+impl WriteMembers for EmptyInputAndEmptyOutputOutput {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for EmptyInputAndEmptyOutputOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for EmptyInputAndEmptyOutputOutput {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response.json_body(|_object| {});
     }
 }
 

@@ -9,12 +9,12 @@
 use crate::rest_json::error::{ComplexError, FooError, InvalidGreeting};
 use crate::rest_json::validation::GREETING_WITH_ERRORS_OUTPUT;
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{
     WriteResponse, modelled_error, unmodelled_error,
 };
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 #[cfg(feature = "full-serde")]
@@ -37,10 +37,13 @@ impl Operation for GreetingWithErrors {
 }
 
 /// The output of the `GreetingWithErrors` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GreetingWithErrorsOutput {
-    #[serde(rename = "greeting", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "greeting", default, skip_serializing_if = "Option::is_none")
+    )]
     pub greeting: Option<String>,
 }
 
@@ -71,13 +74,29 @@ impl Read for GreetingWithErrorsOutput {
     }
 }
 
+impl WriteMembers for GreetingWithErrorsOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.greeting {
+            object.member("\"greeting\":", value);
+        }
+    }
+}
+
+impl WriteJson for GreetingWithErrorsOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for GreetingWithErrorsOutput {
     fn write_response(self, response: &mut Response) {
         if let Some(value) = &self.greeting {
             response.header("X-Greeting", value);
         }
-        response.json_body(&self, &["greeting"]);
+        response.json_body(|_object| {});
     }
 }
 

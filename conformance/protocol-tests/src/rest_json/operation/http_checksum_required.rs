@@ -5,10 +5,10 @@
 
 use crate::rest_json::validation::HTTP_CHECKSUM_REQUIRED_INPUT_OUTPUT;
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// This example tests httpChecksumRequired trait
@@ -25,10 +25,13 @@ impl Operation for HttpChecksumRequired {
 }
 
 /// The input of the `HttpChecksumRequired` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct HttpChecksumRequiredInputOutput {
-    #[serde(rename = "foo", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "foo", default, skip_serializing_if = "Option::is_none")
+    )]
     pub foo: Option<String>,
 }
 
@@ -90,10 +93,31 @@ impl ReadHttp for HttpChecksumRequiredInputOutput {
     }
 }
 
+impl WriteMembers for HttpChecksumRequiredInputOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.foo {
+            object.member("\"foo\":", value);
+        }
+    }
+}
+
+impl WriteJson for HttpChecksumRequiredInputOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for HttpChecksumRequiredInputOutput {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.foo {
+                    object.member("\"foo\":", value);
+                }
+            });
     }
 }
 

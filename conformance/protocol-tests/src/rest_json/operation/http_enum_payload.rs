@@ -4,10 +4,10 @@
 use crate::rest_json::types::StringEnum;
 use crate::rest_json::validation::ENUM_PAYLOAD_INPUT;
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// The `HttpEnumPayload` operation.
@@ -24,10 +24,13 @@ impl Operation for HttpEnumPayload {
 }
 
 /// The input of the `HttpEnumPayload` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct EnumPayloadInput {
-    #[serde(rename = "payload", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "payload", default, skip_serializing_if = "Option::is_none")
+    )]
     pub payload: Option<StringEnum>,
 }
 
@@ -86,6 +89,22 @@ impl ReadHttp for EnumPayloadInput {
             return Ok(None);
         }
         Ok(Some(Self { payload: member_0 }))
+    }
+}
+
+impl WriteMembers for EnumPayloadInput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.payload {
+            object.member("\"payload\":", value);
+        }
+    }
+}
+
+impl WriteJson for EnumPayloadInput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -6,10 +6,10 @@
 
 use crate::rest_json::validation::HTTP_PAYLOAD_TRAITS_WITH_MEDIA_TYPE_INPUT_OUTPUT;
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Blob, Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// This example uses a \`@mediaType\` trait on the payload to force a custom content-type to be
@@ -27,12 +27,18 @@ impl Operation for HttpPayloadTraitsWithMediaType {
 }
 
 /// The input of the `HttpPayloadTraitsWithMediaType` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct HttpPayloadTraitsWithMediaTypeInputOutput {
-    #[serde(rename = "foo", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "foo", default, skip_serializing_if = "Option::is_none")
+    )]
     pub foo: Option<String>,
-    #[serde(rename = "blob", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "blob", default, skip_serializing_if = "Option::is_none")
+    )]
     pub blob: Option<Blob>,
 }
 
@@ -107,6 +113,25 @@ impl ReadHttp for HttpPayloadTraitsWithMediaTypeInputOutput {
                 blob: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for HttpPayloadTraitsWithMediaTypeInputOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.foo {
+            object.member("\"foo\":", value);
+        }
+        if let Some(value) = &self.blob {
+            object.member("\"blob\":", value);
+        }
+    }
+}
+
+impl WriteJson for HttpPayloadTraitsWithMediaTypeInputOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

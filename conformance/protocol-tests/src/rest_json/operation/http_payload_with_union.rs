@@ -6,10 +6,10 @@
 use crate::rest_json::types::UnionPayload;
 use crate::rest_json::validation::HTTP_PAYLOAD_WITH_UNION_INPUT_OUTPUT;
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// This example serializes a union in the payload.
@@ -26,10 +26,13 @@ impl Operation for HttpPayloadWithUnion {
 }
 
 /// The input of the `HttpPayloadWithUnion` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct HttpPayloadWithUnionInputOutput {
-    #[serde(rename = "nested", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "nested", default, skip_serializing_if = "Option::is_none")
+    )]
     pub nested: Option<UnionPayload>,
 }
 
@@ -73,6 +76,22 @@ impl ReadHttp for HttpPayloadWithUnionInputOutput {
             return Ok(None);
         }
         Ok(Some(Self { nested: member_0 }))
+    }
+}
+
+impl WriteMembers for HttpPayloadWithUnionInputOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.nested {
+            object.member("\"nested\":", value);
+        }
+    }
+}
+
+impl WriteJson for HttpPayloadWithUnionInputOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -7,10 +7,10 @@ use crate::rest_json::validation::{
     HTTP_PREFIX_HEADERS_INPUT, HTTP_PREFIX_HEADERS_OUTPUT,
 };
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -118,12 +118,18 @@ impl ReadHttp for HttpPrefixHeadersInput {
 }
 
 /// The output of the `HttpPrefixHeaders` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct HttpPrefixHeadersOutput {
-    #[serde(rename = "foo", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "foo", default, skip_serializing_if = "Option::is_none")
+    )]
     pub foo: Option<String>,
-    #[serde(rename = "fooMap", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "fooMap", default, skip_serializing_if = "Option::is_none")
+    )]
     pub foo_map: Option<BTreeMap<String, String>>,
 }
 
@@ -162,6 +168,25 @@ impl Read for HttpPrefixHeadersOutput {
     }
 }
 
+impl WriteMembers for HttpPrefixHeadersOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.foo {
+            object.member("\"foo\":", value);
+        }
+        if let Some(value) = &self.foo_map {
+            object.member("\"fooMap\":", value);
+        }
+    }
+}
+
+impl WriteJson for HttpPrefixHeadersOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for HttpPrefixHeadersOutput {
     fn write_response(self, response: &mut Response) {
@@ -171,7 +196,7 @@ impl WriteResponse for HttpPrefixHeadersOutput {
         if let Some(value) = &self.foo_map {
             response.prefix_headers("x-foo-", value);
         }
-        response.json_body(&self, &["foo", "fooMap"]);
+        response.json_body(|_object| {});
     }
 }
 

@@ -7,10 +7,10 @@ use crate::rest_json::validation::{
     HTTP_PREFIX_HEADERS_IN_RESPONSE_INPUT, HTTP_PREFIX_HEADERS_IN_RESPONSE_OUTPUT,
 };
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -63,10 +63,13 @@ impl ReadHttp for HttpPrefixHeadersInResponseInput {
 }
 
 /// The output of the `HttpPrefixHeadersInResponse` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct HttpPrefixHeadersInResponseOutput {
-    #[serde(rename = "prefixHeaders", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "prefixHeaders", default, skip_serializing_if = "Option::is_none")
+    )]
     pub prefix_headers: Option<BTreeMap<String, String>>,
 }
 
@@ -97,13 +100,29 @@ impl Read for HttpPrefixHeadersInResponseOutput {
     }
 }
 
+impl WriteMembers for HttpPrefixHeadersInResponseOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.prefix_headers {
+            object.member("\"prefixHeaders\":", value);
+        }
+    }
+}
+
+impl WriteJson for HttpPrefixHeadersInResponseOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for HttpPrefixHeadersInResponseOutput {
     fn write_response(self, response: &mut Response) {
         if let Some(value) = &self.prefix_headers {
             response.prefix_headers("", value);
         }
-        response.json_body(&self, &["prefixHeaders"]);
+        response.json_body(|_object| {});
     }
 }
 

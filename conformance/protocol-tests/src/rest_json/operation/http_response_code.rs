@@ -3,10 +3,10 @@
 
 use crate::rest_json::validation::HTTP_RESPONSE_CODE_OUTPUT;
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 #[cfg(feature = "full-serde")]
@@ -26,10 +26,13 @@ impl Operation for HttpResponseCode {
 }
 
 /// The output of the `HttpResponseCode` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct HttpResponseCodeOutput {
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Status", default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<i32>,
 }
 
@@ -60,13 +63,29 @@ impl Read for HttpResponseCodeOutput {
     }
 }
 
+impl WriteMembers for HttpResponseCodeOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.status {
+            object.member("\"Status\":", value);
+        }
+    }
+}
+
+impl WriteJson for HttpResponseCodeOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for HttpResponseCodeOutput {
     fn write_response(self, response: &mut Response) {
         if let Some(value) = &self.status {
             response.status(*value);
         }
-        response.json_body(&self, &["Status"]);
+        response.json_body(|_object| {});
     }
 }
 

@@ -3,10 +3,10 @@
 
 use crate::rest_json::validation::STRING_PAYLOAD_INPUT;
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// The `HttpStringPayload` operation.
@@ -23,10 +23,13 @@ impl Operation for HttpStringPayload {
 }
 
 /// The input of the `HttpStringPayload` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct StringPayloadInput {
-    #[serde(rename = "payload", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "payload", default, skip_serializing_if = "Option::is_none")
+    )]
     pub payload: Option<String>,
 }
 
@@ -85,6 +88,22 @@ impl ReadHttp for StringPayloadInput {
             return Ok(None);
         }
         Ok(Some(Self { payload: member_0 }))
+    }
+}
+
+impl WriteMembers for StringPayloadInput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.payload {
+            object.member("\"payload\":", value);
+        }
+    }
+}
+
+impl WriteJson for StringPayloadInput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -6,10 +6,10 @@
 
 use crate::rest_json::validation::IGNORE_QUERY_PARAMS_IN_RESPONSE_OUTPUT;
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 #[cfg(feature = "full-serde")]
@@ -30,10 +30,13 @@ impl Operation for IgnoreQueryParamsInResponse {
 }
 
 /// The output of the `IgnoreQueryParamsInResponse` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct IgnoreQueryParamsInResponseOutput {
-    #[serde(rename = "baz", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "baz", default, skip_serializing_if = "Option::is_none")
+    )]
     pub baz: Option<String>,
 }
 
@@ -64,10 +67,31 @@ impl Read for IgnoreQueryParamsInResponseOutput {
     }
 }
 
+impl WriteMembers for IgnoreQueryParamsInResponseOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.baz {
+            object.member("\"baz\":", value);
+        }
+    }
+}
+
+impl WriteJson for IgnoreQueryParamsInResponseOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for IgnoreQueryParamsInResponseOutput {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.baz {
+                    object.member("\"baz\":", value);
+                }
+            });
     }
 }
 

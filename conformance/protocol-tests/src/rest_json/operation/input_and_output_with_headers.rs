@@ -7,10 +7,10 @@
 use crate::rest_json::types::FooEnum;
 use crate::rest_json::validation::INPUT_AND_OUTPUT_WITH_HEADERS_IO;
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{HttpDate, Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// The example tests how requests and responses are serialized when there is no input or output
@@ -28,89 +28,151 @@ impl Operation for InputAndOutputWithHeaders {
 }
 
 /// The input of the `InputAndOutputWithHeaders` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InputAndOutputWithHeadersIo {
-    #[serde(rename = "headerString", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "headerString", default, skip_serializing_if = "Option::is_none")
+    )]
     pub header_string: Option<String>,
-    #[serde(rename = "headerByte", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "headerByte", default, skip_serializing_if = "Option::is_none")
+    )]
     pub header_byte: Option<i8>,
-    #[serde(rename = "headerShort", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "headerShort", default, skip_serializing_if = "Option::is_none")
+    )]
     pub header_short: Option<i16>,
-    #[serde(rename = "headerInteger", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "headerInteger", default, skip_serializing_if = "Option::is_none")
+    )]
     pub header_integer: Option<i32>,
-    #[serde(rename = "headerLong", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "headerLong", default, skip_serializing_if = "Option::is_none")
+    )]
     pub header_long: Option<i64>,
-    #[serde(
-        rename = "headerFloat",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::float::option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "headerFloat",
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "crate::runtime::float::option"
+        )
     )]
     pub header_float: Option<f32>,
-    #[serde(
-        rename = "headerDouble",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::float::option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "headerDouble",
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "crate::runtime::float::option"
+        )
     )]
     pub header_double: Option<f64>,
-    #[serde(rename = "headerTrueBool", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "headerTrueBool",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub header_true_bool: Option<bool>,
-    #[serde(
-        rename = "headerFalseBool",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "headerFalseBool",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub header_false_bool: Option<bool>,
-    #[serde(
-        rename = "headerStringList",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "headerStringList",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub header_string_list: Option<Vec<String>>,
     /// Items are unique.
-    #[serde(
-        rename = "headerStringSet",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "headerStringSet",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub header_string_set: Option<Vec<String>>,
-    #[serde(
-        rename = "headerIntegerList",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "headerIntegerList",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub header_integer_list: Option<Vec<i32>>,
-    #[serde(
-        rename = "headerBooleanList",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "headerBooleanList",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub header_boolean_list: Option<Vec<bool>>,
     /// Each item: Written as an HTTP date.
-    #[serde(
-        rename = "headerTimestampList",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "headerTimestampList",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub header_timestamp_list: Option<Vec<HttpDate>>,
-    #[serde(rename = "headerEnum", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "headerEnum", default, skip_serializing_if = "Option::is_none")
+    )]
     pub header_enum: Option<FooEnum>,
-    #[serde(rename = "headerEnumList", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "headerEnumList",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub header_enum_list: Option<Vec<FooEnum>>,
     /// One of `1`, `2`, `3`.
-    #[serde(
-        rename = "headerIntegerEnum",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "headerIntegerEnum",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub header_integer_enum: Option<i32>,
     /// Each item: One of `1`, `2`, `3`.
-    #[serde(
-        rename = "headerIntegerEnumList",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "headerIntegerEnumList",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub header_integer_enum_list: Option<Vec<i32>>,
 }
@@ -317,6 +379,73 @@ impl ReadHttp for InputAndOutputWithHeadersIo {
     }
 }
 
+impl WriteMembers for InputAndOutputWithHeadersIo {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.header_string {
+            object.member("\"headerString\":", value);
+        }
+        if let Some(value) = &self.header_byte {
+            object.member("\"headerByte\":", value);
+        }
+        if let Some(value) = &self.header_short {
+            object.member("\"headerShort\":", value);
+        }
+        if let Some(value) = &self.header_integer {
+            object.member("\"headerInteger\":", value);
+        }
+        if let Some(value) = &self.header_long {
+            object.member("\"headerLong\":", value);
+        }
+        if let Some(value) = &self.header_float {
+            object.member("\"headerFloat\":", value);
+        }
+        if let Some(value) = &self.header_double {
+            object.member("\"headerDouble\":", value);
+        }
+        if let Some(value) = &self.header_true_bool {
+            object.member("\"headerTrueBool\":", value);
+        }
+        if let Some(value) = &self.header_false_bool {
+            object.member("\"headerFalseBool\":", value);
+        }
+        if let Some(value) = &self.header_string_list {
+            object.member("\"headerStringList\":", value);
+        }
+        if let Some(value) = &self.header_string_set {
+            object.member("\"headerStringSet\":", value);
+        }
+        if let Some(value) = &self.header_integer_list {
+            object.member("\"headerIntegerList\":", value);
+        }
+        if let Some(value) = &self.header_boolean_list {
+            object.member("\"headerBooleanList\":", value);
+        }
+        if let Some(value) = &self.header_timestamp_list {
+            object.member("\"headerTimestampList\":", value);
+        }
+        if let Some(value) = &self.header_enum {
+            object.member("\"headerEnum\":", value);
+        }
+        if let Some(value) = &self.header_enum_list {
+            object.member("\"headerEnumList\":", value);
+        }
+        if let Some(value) = &self.header_integer_enum {
+            object.member("\"headerIntegerEnum\":", value);
+        }
+        if let Some(value) = &self.header_integer_enum_list {
+            object.member("\"headerIntegerEnumList\":", value);
+        }
+    }
+}
+
+impl WriteJson for InputAndOutputWithHeadersIo {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for InputAndOutputWithHeadersIo {
     fn write_response(self, response: &mut Response) {
@@ -374,30 +503,7 @@ impl WriteResponse for InputAndOutputWithHeadersIo {
         if let Some(value) = &self.header_integer_enum_list {
             response.list_header("X-IntegerEnumList", value);
         }
-        response
-            .json_body(
-                &self,
-                &[
-                    "headerString",
-                    "headerByte",
-                    "headerShort",
-                    "headerInteger",
-                    "headerLong",
-                    "headerFloat",
-                    "headerDouble",
-                    "headerTrueBool",
-                    "headerFalseBool",
-                    "headerStringList",
-                    "headerStringSet",
-                    "headerIntegerList",
-                    "headerBooleanList",
-                    "headerTimestampList",
-                    "headerEnum",
-                    "headerEnumList",
-                    "headerIntegerEnum",
-                    "headerIntegerEnumList",
-                ],
-            );
+        response.json_body(|_object| {});
     }
 }
 

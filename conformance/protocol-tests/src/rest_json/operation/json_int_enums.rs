@@ -5,10 +5,10 @@
 
 use crate::rest_json::validation::JSON_INT_ENUMS_INPUT_OUTPUT;
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -26,30 +26,56 @@ impl Operation for JsonIntEnums {
 }
 
 /// The input of the `JsonIntEnums` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct JsonIntEnumsInputOutput {
     /// One of `1`, `2`, `3`.
-    #[serde(rename = "integerEnum1", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "integerEnum1", default, skip_serializing_if = "Option::is_none")
+    )]
     pub integer_enum1: Option<i32>,
     /// One of `1`, `2`, `3`.
-    #[serde(rename = "integerEnum2", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "integerEnum2", default, skip_serializing_if = "Option::is_none")
+    )]
     pub integer_enum2: Option<i32>,
     /// One of `1`, `2`, `3`.
-    #[serde(rename = "integerEnum3", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "integerEnum3", default, skip_serializing_if = "Option::is_none")
+    )]
     pub integer_enum3: Option<i32>,
     /// Each item: One of `1`, `2`, `3`.
-    #[serde(
-        rename = "integerEnumList",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "integerEnumList",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub integer_enum_list: Option<Vec<i32>>,
     /// Items are unique. Each item: One of `1`, `2`, `3`.
-    #[serde(rename = "integerEnumSet", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "integerEnumSet",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub integer_enum_set: Option<Vec<i32>>,
     /// Each value: One of `1`, `2`, `3`.
-    #[serde(rename = "integerEnumMap", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "integerEnumMap",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub integer_enum_map: Option<BTreeMap<String, i32>>,
 }
 
@@ -159,10 +185,61 @@ impl ReadHttp for JsonIntEnumsInputOutput {
     }
 }
 
+impl WriteMembers for JsonIntEnumsInputOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.integer_enum1 {
+            object.member("\"integerEnum1\":", value);
+        }
+        if let Some(value) = &self.integer_enum2 {
+            object.member("\"integerEnum2\":", value);
+        }
+        if let Some(value) = &self.integer_enum3 {
+            object.member("\"integerEnum3\":", value);
+        }
+        if let Some(value) = &self.integer_enum_list {
+            object.member("\"integerEnumList\":", value);
+        }
+        if let Some(value) = &self.integer_enum_set {
+            object.member("\"integerEnumSet\":", value);
+        }
+        if let Some(value) = &self.integer_enum_map {
+            object.member("\"integerEnumMap\":", value);
+        }
+    }
+}
+
+impl WriteJson for JsonIntEnumsInputOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for JsonIntEnumsInputOutput {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.integer_enum1 {
+                    object.member("\"integerEnum1\":", value);
+                }
+                if let Some(value) = &self.integer_enum2 {
+                    object.member("\"integerEnum2\":", value);
+                }
+                if let Some(value) = &self.integer_enum3 {
+                    object.member("\"integerEnum3\":", value);
+                }
+                if let Some(value) = &self.integer_enum_list {
+                    object.member("\"integerEnumList\":", value);
+                }
+                if let Some(value) = &self.integer_enum_set {
+                    object.member("\"integerEnumSet\":", value);
+                }
+                if let Some(value) = &self.integer_enum_map {
+                    object.member("\"integerEnumMap\":", value);
+                }
+            });
     }
 }
 

@@ -7,10 +7,10 @@
 use crate::rest_json::types::{FooEnum, StructureListMember};
 use crate::rest_json::validation::JSON_LISTS_INPUT_OUTPUT;
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Timestamp, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// This test case serializes JSON lists for the following cases for both input and output: 1.
@@ -28,36 +28,63 @@ impl Operation for JsonLists {
 }
 
 /// The input of the `JsonLists` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct JsonListsInputOutput {
-    #[serde(rename = "stringList", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "stringList", default, skip_serializing_if = "Option::is_none")
+    )]
     pub string_list: Option<Vec<String>>,
     /// Items are unique.
-    #[serde(rename = "stringSet", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "stringSet", default, skip_serializing_if = "Option::is_none")
+    )]
     pub string_set: Option<Vec<String>>,
-    #[serde(rename = "integerList", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "integerList", default, skip_serializing_if = "Option::is_none")
+    )]
     pub integer_list: Option<Vec<i32>>,
-    #[serde(rename = "booleanList", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "booleanList", default, skip_serializing_if = "Option::is_none")
+    )]
     pub boolean_list: Option<Vec<bool>>,
-    #[serde(rename = "timestampList", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "timestampList", default, skip_serializing_if = "Option::is_none")
+    )]
     pub timestamp_list: Option<Vec<Timestamp>>,
-    #[serde(rename = "enumList", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "enumList", default, skip_serializing_if = "Option::is_none")
+    )]
     pub enum_list: Option<Vec<FooEnum>>,
     /// Each item: One of `1`, `2`, `3`.
-    #[serde(rename = "intEnumList", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "intEnumList", default, skip_serializing_if = "Option::is_none")
+    )]
     pub int_enum_list: Option<Vec<i32>>,
     /// A list of lists of strings.
-    #[serde(
-        rename = "nestedStringList",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "nestedStringList",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub nested_string_list: Option<Vec<Vec<String>>>,
-    #[serde(
-        rename = "myStructureList",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "myStructureList",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub structure_list: Option<Vec<StructureListMember>>,
 }
@@ -192,10 +219,79 @@ impl ReadHttp for JsonListsInputOutput {
     }
 }
 
+impl WriteMembers for JsonListsInputOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.string_list {
+            object.member("\"stringList\":", value);
+        }
+        if let Some(value) = &self.string_set {
+            object.member("\"stringSet\":", value);
+        }
+        if let Some(value) = &self.integer_list {
+            object.member("\"integerList\":", value);
+        }
+        if let Some(value) = &self.boolean_list {
+            object.member("\"booleanList\":", value);
+        }
+        if let Some(value) = &self.timestamp_list {
+            object.member("\"timestampList\":", value);
+        }
+        if let Some(value) = &self.enum_list {
+            object.member("\"enumList\":", value);
+        }
+        if let Some(value) = &self.int_enum_list {
+            object.member("\"intEnumList\":", value);
+        }
+        if let Some(value) = &self.nested_string_list {
+            object.member("\"nestedStringList\":", value);
+        }
+        if let Some(value) = &self.structure_list {
+            object.member("\"myStructureList\":", value);
+        }
+    }
+}
+
+impl WriteJson for JsonListsInputOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for JsonListsInputOutput {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.string_list {
+                    object.member("\"stringList\":", value);
+                }
+                if let Some(value) = &self.string_set {
+                    object.member("\"stringSet\":", value);
+                }
+                if let Some(value) = &self.integer_list {
+                    object.member("\"integerList\":", value);
+                }
+                if let Some(value) = &self.boolean_list {
+                    object.member("\"booleanList\":", value);
+                }
+                if let Some(value) = &self.timestamp_list {
+                    object.member("\"timestampList\":", value);
+                }
+                if let Some(value) = &self.enum_list {
+                    object.member("\"enumList\":", value);
+                }
+                if let Some(value) = &self.int_enum_list {
+                    object.member("\"intEnumList\":", value);
+                }
+                if let Some(value) = &self.nested_string_list {
+                    object.member("\"nestedStringList\":", value);
+                }
+                if let Some(value) = &self.structure_list {
+                    object.member("\"myStructureList\":", value);
+                }
+            });
     }
 }
 

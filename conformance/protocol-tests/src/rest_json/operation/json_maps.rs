@@ -6,10 +6,10 @@
 use crate::rest_json::types::GreetingStruct;
 use crate::rest_json::validation::JSON_MAPS_INPUT_OUTPUT;
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -27,23 +27,50 @@ impl Operation for JsonMaps {
 }
 
 /// The input of the `JsonMaps` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct JsonMapsInputOutput {
-    #[serde(rename = "denseStructMap", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "denseStructMap",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub dense_struct_map: Option<BTreeMap<String, GreetingStruct>>,
-    #[serde(rename = "denseNumberMap", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "denseNumberMap",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub dense_number_map: Option<BTreeMap<String, i32>>,
-    #[serde(
-        rename = "denseBooleanMap",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "denseBooleanMap",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub dense_boolean_map: Option<BTreeMap<String, bool>>,
-    #[serde(rename = "denseStringMap", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "denseStringMap",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub dense_string_map: Option<BTreeMap<String, String>>,
     /// Each value: Items are unique.
-    #[serde(rename = "denseSetMap", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "denseSetMap", default, skip_serializing_if = "Option::is_none")
+    )]
     pub dense_set_map: Option<BTreeMap<String, Vec<String>>>,
 }
 
@@ -145,10 +172,55 @@ impl ReadHttp for JsonMapsInputOutput {
     }
 }
 
+impl WriteMembers for JsonMapsInputOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.dense_struct_map {
+            object.member("\"denseStructMap\":", value);
+        }
+        if let Some(value) = &self.dense_number_map {
+            object.member("\"denseNumberMap\":", value);
+        }
+        if let Some(value) = &self.dense_boolean_map {
+            object.member("\"denseBooleanMap\":", value);
+        }
+        if let Some(value) = &self.dense_string_map {
+            object.member("\"denseStringMap\":", value);
+        }
+        if let Some(value) = &self.dense_set_map {
+            object.member("\"denseSetMap\":", value);
+        }
+    }
+}
+
+impl WriteJson for JsonMapsInputOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for JsonMapsInputOutput {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.dense_struct_map {
+                    object.member("\"denseStructMap\":", value);
+                }
+                if let Some(value) = &self.dense_number_map {
+                    object.member("\"denseNumberMap\":", value);
+                }
+                if let Some(value) = &self.dense_boolean_map {
+                    object.member("\"denseBooleanMap\":", value);
+                }
+                if let Some(value) = &self.dense_string_map {
+                    object.member("\"denseStringMap\":", value);
+                }
+                if let Some(value) = &self.dense_set_map {
+                    object.member("\"denseSetMap\":", value);
+                }
+            });
     }
 }
 

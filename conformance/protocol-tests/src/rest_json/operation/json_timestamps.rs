@@ -6,10 +6,10 @@
 
 use crate::rest_json::validation::JSON_TIMESTAMPS_INPUT_OUTPUT;
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{DateTime, HttpDate, Operation, Timestamp, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// This tests how timestamps are serialized, including using the default format of date-time and
@@ -27,37 +27,58 @@ impl Operation for JsonTimestamps {
 }
 
 /// The input of the `JsonTimestamps` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct JsonTimestampsInputOutput {
-    #[serde(rename = "normal", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "normal", default, skip_serializing_if = "Option::is_none")
+    )]
     pub normal: Option<Timestamp>,
     /// Written as RFC 3339 text.
-    #[serde(rename = "dateTime", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "dateTime", default, skip_serializing_if = "Option::is_none")
+    )]
     pub date_time: Option<DateTime>,
     /// Written as RFC 3339 text.
-    #[serde(
-        rename = "dateTimeOnTarget",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "dateTimeOnTarget",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub date_time_on_target: Option<DateTime>,
-    #[serde(rename = "epochSeconds", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "epochSeconds", default, skip_serializing_if = "Option::is_none")
+    )]
     pub epoch_seconds: Option<Timestamp>,
-    #[serde(
-        rename = "epochSecondsOnTarget",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "epochSecondsOnTarget",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub epoch_seconds_on_target: Option<Timestamp>,
     /// Written as an HTTP date.
-    #[serde(rename = "httpDate", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "httpDate", default, skip_serializing_if = "Option::is_none")
+    )]
     pub http_date: Option<HttpDate>,
     /// Written as an HTTP date.
-    #[serde(
-        rename = "httpDateOnTarget",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "httpDateOnTarget",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub http_date_on_target: Option<HttpDate>,
 }
@@ -176,10 +197,67 @@ impl ReadHttp for JsonTimestampsInputOutput {
     }
 }
 
+impl WriteMembers for JsonTimestampsInputOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.normal {
+            object.member("\"normal\":", value);
+        }
+        if let Some(value) = &self.date_time {
+            object.member("\"dateTime\":", value);
+        }
+        if let Some(value) = &self.date_time_on_target {
+            object.member("\"dateTimeOnTarget\":", value);
+        }
+        if let Some(value) = &self.epoch_seconds {
+            object.member("\"epochSeconds\":", value);
+        }
+        if let Some(value) = &self.epoch_seconds_on_target {
+            object.member("\"epochSecondsOnTarget\":", value);
+        }
+        if let Some(value) = &self.http_date {
+            object.member("\"httpDate\":", value);
+        }
+        if let Some(value) = &self.http_date_on_target {
+            object.member("\"httpDateOnTarget\":", value);
+        }
+    }
+}
+
+impl WriteJson for JsonTimestampsInputOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for JsonTimestampsInputOutput {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.normal {
+                    object.member("\"normal\":", value);
+                }
+                if let Some(value) = &self.date_time {
+                    object.member("\"dateTime\":", value);
+                }
+                if let Some(value) = &self.date_time_on_target {
+                    object.member("\"dateTimeOnTarget\":", value);
+                }
+                if let Some(value) = &self.epoch_seconds {
+                    object.member("\"epochSeconds\":", value);
+                }
+                if let Some(value) = &self.epoch_seconds_on_target {
+                    object.member("\"epochSecondsOnTarget\":", value);
+                }
+                if let Some(value) = &self.http_date {
+                    object.member("\"httpDate\":", value);
+                }
+                if let Some(value) = &self.http_date_on_target {
+                    object.member("\"httpDateOnTarget\":", value);
+                }
+            });
     }
 }
 

@@ -6,10 +6,10 @@
 use crate::rest_json::types::MyUnion;
 use crate::rest_json::validation::UNION_INPUT_OUTPUT;
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// This operation uses unions for inputs and outputs.
@@ -26,11 +26,14 @@ impl Operation for JsonUnions {
 }
 
 /// A shared structure that contains a single union member.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UnionInputOutput {
     /// A union with a representative set of types for members.
-    #[serde(rename = "contents", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "contents", default, skip_serializing_if = "Option::is_none")
+    )]
     pub contents: Option<MyUnion>,
 }
 
@@ -92,10 +95,31 @@ impl ReadHttp for UnionInputOutput {
     }
 }
 
+impl WriteMembers for UnionInputOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.contents {
+            object.member("\"contents\":", value);
+        }
+    }
+}
+
+impl WriteJson for UnionInputOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for UnionInputOutput {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.contents {
+                    object.member("\"contents\":", value);
+                }
+            });
     }
 }
 

@@ -3,10 +3,10 @@
 
 use crate::rest_json::validation::MALFORMED_ACCEPT_WITH_PAYLOAD_OUTPUT;
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Blob, Operation, Unit, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 #[cfg(feature = "full-serde")]
@@ -26,10 +26,13 @@ impl Operation for MalformedAcceptWithPayload {
 }
 
 /// The output of the `MalformedAcceptWithPayload` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MalformedAcceptWithPayloadOutput {
-    #[serde(rename = "payload", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "payload", default, skip_serializing_if = "Option::is_none")
+    )]
     pub payload: Option<Blob>,
 }
 
@@ -57,6 +60,22 @@ impl Read for MalformedAcceptWithPayloadOutput {
             return Ok(None);
         }
         Ok(Some(Self { payload: member_0 }))
+    }
+}
+
+impl WriteMembers for MalformedAcceptWithPayloadOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.payload {
+            object.member("\"payload\":", value);
+        }
+    }
+}
+
+impl WriteJson for MalformedAcceptWithPayloadOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

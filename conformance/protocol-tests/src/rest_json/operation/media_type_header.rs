@@ -5,10 +5,10 @@
 
 use crate::rest_json::validation::{MEDIA_TYPE_HEADER_INPUT, MEDIA_TYPE_HEADER_OUTPUT};
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// This example ensures that mediaType strings are base64 encoded in headers.
@@ -94,10 +94,13 @@ impl ReadHttp for MediaTypeHeaderInput {
 }
 
 /// The output of the `MediaTypeHeader` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MediaTypeHeaderOutput {
-    #[serde(rename = "json", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "json", default, skip_serializing_if = "Option::is_none")
+    )]
     pub json: Option<String>,
 }
 
@@ -128,13 +131,29 @@ impl Read for MediaTypeHeaderOutput {
     }
 }
 
+impl WriteMembers for MediaTypeHeaderOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.json {
+            object.member("\"json\":", value);
+        }
+    }
+}
+
+impl WriteJson for MediaTypeHeaderOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for MediaTypeHeaderOutput {
     fn write_response(self, response: &mut Response) {
         if let Some(value) = &self.json {
             response.encoded_header("X-Json", value);
         }
-        response.json_body(&self, &["json"]);
+        response.json_body(|_object| {});
     }
 }
 

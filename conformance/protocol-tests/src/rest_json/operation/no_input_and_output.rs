@@ -7,10 +7,10 @@
 
 use crate::rest_json::validation::NO_INPUT_AND_OUTPUT_OUTPUT;
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 #[cfg(feature = "full-serde")]
@@ -32,8 +32,8 @@ impl Operation for NoInputAndOutput {
 }
 
 /// The output of the `NoInputAndOutput` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct NoInputAndOutputOutput {}
 
 #[cfg(feature = "full-serde")]
@@ -49,10 +49,22 @@ impl Read for NoInputAndOutputOutput {
     }
 }
 
+impl WriteMembers for NoInputAndOutputOutput {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for NoInputAndOutputOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for NoInputAndOutputOutput {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response.json_body(|_object| {});
     }
 }
 

@@ -6,10 +6,10 @@ use crate::rest_json::validation::{
     OPERATION_WITH_DEFAULTS_INPUT, OPERATION_WITH_DEFAULTS_OUTPUT,
 };
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Blob, Document, Operation, Timestamp, UnmodelledError};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -157,145 +157,202 @@ impl ReadHttp for OperationWithDefaultsInput {
 }
 
 /// The output of the `OperationWithDefaults` operation.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OperationWithDefaultsOutput {
     /// Defaults to `"hi"`.
-    #[serde(
-        rename = "defaultString",
-        default = "OperationWithDefaultsOutput::default_default_string"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "defaultString",
+            default = "OperationWithDefaultsOutput::default_default_string"
+        )
     )]
     pub default_string: String,
     /// Defaults to `true`.
-    #[serde(
-        rename = "defaultBoolean",
-        default = "OperationWithDefaultsOutput::default_default_boolean"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "defaultBoolean",
+            default = "OperationWithDefaultsOutput::default_default_boolean"
+        )
     )]
     pub default_boolean: bool,
     /// Defaults to `[]`.
-    #[serde(rename = "defaultList", default)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "defaultList", default))]
     pub default_list: Vec<String>,
     /// Defaults to `{}`.
-    #[serde(
-        rename = "defaultDocumentMap",
-        default = "OperationWithDefaultsOutput::default_default_document_map"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "defaultDocumentMap",
+            default = "OperationWithDefaultsOutput::default_default_document_map"
+        )
     )]
     pub default_document_map: Document,
     /// Defaults to `"hi"`.
-    #[serde(
-        rename = "defaultDocumentString",
-        default = "OperationWithDefaultsOutput::default_default_document_string"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "defaultDocumentString",
+            default = "OperationWithDefaultsOutput::default_default_document_string"
+        )
     )]
     pub default_document_string: Document,
     /// Defaults to `true`.
-    #[serde(
-        rename = "defaultDocumentBoolean",
-        default = "OperationWithDefaultsOutput::default_default_document_boolean"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "defaultDocumentBoolean",
+            default = "OperationWithDefaultsOutput::default_default_document_boolean"
+        )
     )]
     pub default_document_boolean: Document,
     /// Defaults to `[]`.
-    #[serde(
-        rename = "defaultDocumentList",
-        default = "OperationWithDefaultsOutput::default_default_document_list"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "defaultDocumentList",
+            default = "OperationWithDefaultsOutput::default_default_document_list"
+        )
     )]
     pub default_document_list: Document,
-    #[serde(
-        rename = "defaultNullDocument",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "defaultNullDocument",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub default_null_document: Option<Document>,
     /// Defaults to `0 (epoch seconds)`.
-    #[serde(
-        rename = "defaultTimestamp",
-        default = "OperationWithDefaultsOutput::default_default_timestamp"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "defaultTimestamp",
+            default = "OperationWithDefaultsOutput::default_default_timestamp"
+        )
     )]
     pub default_timestamp: Timestamp,
     /// Defaults to `3 bytes`.
-    #[serde(
-        rename = "defaultBlob",
-        default = "OperationWithDefaultsOutput::default_default_blob"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "defaultBlob",
+            default = "OperationWithDefaultsOutput::default_default_blob"
+        )
     )]
     pub default_blob: Blob,
     /// Defaults to `1`.
-    #[serde(
-        rename = "defaultByte",
-        default = "OperationWithDefaultsOutput::default_default_byte"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "defaultByte",
+            default = "OperationWithDefaultsOutput::default_default_byte"
+        )
     )]
     pub default_byte: i8,
     /// Defaults to `1`.
-    #[serde(
-        rename = "defaultShort",
-        default = "OperationWithDefaultsOutput::default_default_short"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "defaultShort",
+            default = "OperationWithDefaultsOutput::default_default_short"
+        )
     )]
     pub default_short: i16,
     /// Defaults to `10`.
-    #[serde(
-        rename = "defaultInteger",
-        default = "OperationWithDefaultsOutput::default_default_integer"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "defaultInteger",
+            default = "OperationWithDefaultsOutput::default_default_integer"
+        )
     )]
     pub default_integer: i32,
     /// Defaults to `100`.
-    #[serde(
-        rename = "defaultLong",
-        default = "OperationWithDefaultsOutput::default_default_long"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "defaultLong",
+            default = "OperationWithDefaultsOutput::default_default_long"
+        )
     )]
     pub default_long: i64,
     /// Defaults to `1.0`.
-    #[serde(
-        rename = "defaultFloat",
-        default = "OperationWithDefaultsOutput::default_default_float",
-        with = "crate::runtime::float"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "defaultFloat",
+            default = "OperationWithDefaultsOutput::default_default_float",
+            with = "crate::runtime::float"
+        )
     )]
     pub default_float: f32,
     /// Defaults to `1.0`.
-    #[serde(
-        rename = "defaultDouble",
-        default = "OperationWithDefaultsOutput::default_default_double",
-        with = "crate::runtime::float"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "defaultDouble",
+            default = "OperationWithDefaultsOutput::default_default_double",
+            with = "crate::runtime::float"
+        )
     )]
     pub default_double: f64,
     /// Defaults to `{}`.
-    #[serde(rename = "defaultMap", default)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "defaultMap", default))]
     pub default_map: BTreeMap<String, String>,
     /// Defaults to `"FOO"`.
-    #[serde(
-        rename = "defaultEnum",
-        default = "OperationWithDefaultsOutput::default_default_enum"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "defaultEnum",
+            default = "OperationWithDefaultsOutput::default_default_enum"
+        )
     )]
     pub default_enum: TestEnum,
     /// One of `1`, `2`. Defaults to `1`.
-    #[serde(
-        rename = "defaultIntEnum",
-        default = "OperationWithDefaultsOutput::default_default_int_enum"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "defaultIntEnum",
+            default = "OperationWithDefaultsOutput::default_default_int_enum"
+        )
     )]
     pub default_int_enum: i32,
     /// Defaults to `""`.
-    #[serde(rename = "emptyString", default)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "emptyString", default))]
     pub empty_string: String,
     /// Defaults to `false`.
-    #[serde(rename = "falseBoolean", default)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "falseBoolean", default))]
     pub false_boolean: bool,
     /// Defaults to `0 bytes`.
-    #[serde(rename = "emptyBlob", default)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "emptyBlob", default))]
     pub empty_blob: Blob,
     /// Defaults to `0`.
-    #[serde(rename = "zeroByte", default)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "zeroByte", default))]
     pub zero_byte: i8,
     /// Defaults to `0`.
-    #[serde(rename = "zeroShort", default)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "zeroShort", default))]
     pub zero_short: i16,
     /// Defaults to `0`.
-    #[serde(rename = "zeroInteger", default)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "zeroInteger", default))]
     pub zero_integer: i32,
     /// Defaults to `0`.
-    #[serde(rename = "zeroLong", default)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "zeroLong", default))]
     pub zero_long: i64,
     /// Defaults to `0.0`.
-    #[serde(rename = "zeroFloat", default, with = "crate::runtime::float")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "zeroFloat", default, with = "crate::runtime::float")
+    )]
     pub zero_float: f32,
     /// Defaults to `0.0`.
-    #[serde(rename = "zeroDouble", default, with = "crate::runtime::float")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "zeroDouble", default, with = "crate::runtime::float")
+    )]
     pub zero_double: f64,
 }
 
@@ -526,10 +583,90 @@ impl Read for OperationWithDefaultsOutput {
     }
 }
 
+impl WriteMembers for OperationWithDefaultsOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        object.member("\"defaultString\":", &self.default_string);
+        object.member("\"defaultBoolean\":", &self.default_boolean);
+        object.member("\"defaultList\":", &self.default_list);
+        object.member("\"defaultDocumentMap\":", &self.default_document_map);
+        object.member("\"defaultDocumentString\":", &self.default_document_string);
+        object.member("\"defaultDocumentBoolean\":", &self.default_document_boolean);
+        object.member("\"defaultDocumentList\":", &self.default_document_list);
+        if let Some(value) = &self.default_null_document {
+            object.member("\"defaultNullDocument\":", value);
+        }
+        object.member("\"defaultTimestamp\":", &self.default_timestamp);
+        object.member("\"defaultBlob\":", &self.default_blob);
+        object.member("\"defaultByte\":", &self.default_byte);
+        object.member("\"defaultShort\":", &self.default_short);
+        object.member("\"defaultInteger\":", &self.default_integer);
+        object.member("\"defaultLong\":", &self.default_long);
+        object.member("\"defaultFloat\":", &self.default_float);
+        object.member("\"defaultDouble\":", &self.default_double);
+        object.member("\"defaultMap\":", &self.default_map);
+        object.member("\"defaultEnum\":", &self.default_enum);
+        object.member("\"defaultIntEnum\":", &self.default_int_enum);
+        object.member("\"emptyString\":", &self.empty_string);
+        object.member("\"falseBoolean\":", &self.false_boolean);
+        object.member("\"emptyBlob\":", &self.empty_blob);
+        object.member("\"zeroByte\":", &self.zero_byte);
+        object.member("\"zeroShort\":", &self.zero_short);
+        object.member("\"zeroInteger\":", &self.zero_integer);
+        object.member("\"zeroLong\":", &self.zero_long);
+        object.member("\"zeroFloat\":", &self.zero_float);
+        object.member("\"zeroDouble\":", &self.zero_double);
+    }
+}
+
+impl WriteJson for OperationWithDefaultsOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for OperationWithDefaultsOutput {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                object.member("\"defaultString\":", &self.default_string);
+                object.member("\"defaultBoolean\":", &self.default_boolean);
+                object.member("\"defaultList\":", &self.default_list);
+                object.member("\"defaultDocumentMap\":", &self.default_document_map);
+                object
+                    .member("\"defaultDocumentString\":", &self.default_document_string);
+                object
+                    .member(
+                        "\"defaultDocumentBoolean\":",
+                        &self.default_document_boolean,
+                    );
+                object.member("\"defaultDocumentList\":", &self.default_document_list);
+                if let Some(value) = &self.default_null_document {
+                    object.member("\"defaultNullDocument\":", value);
+                }
+                object.member("\"defaultTimestamp\":", &self.default_timestamp);
+                object.member("\"defaultBlob\":", &self.default_blob);
+                object.member("\"defaultByte\":", &self.default_byte);
+                object.member("\"defaultShort\":", &self.default_short);
+                object.member("\"defaultInteger\":", &self.default_integer);
+                object.member("\"defaultLong\":", &self.default_long);
+                object.member("\"defaultFloat\":", &self.default_float);
+                object.member("\"defaultDouble\":", &self.default_double);
+                object.member("\"defaultMap\":", &self.default_map);
+                object.member("\"defaultEnum\":", &self.default_enum);
+                object.member("\"defaultIntEnum\":", &self.default_int_enum);
+                object.member("\"emptyString\":", &self.empty_string);
+                object.member("\"falseBoolean\":", &self.false_boolean);
+                object.member("\"emptyBlob\":", &self.empty_blob);
+                object.member("\"zeroByte\":", &self.zero_byte);
+                object.member("\"zeroShort\":", &self.zero_short);
+                object.member("\"zeroInteger\":", &self.zero_integer);
+                object.member("\"zeroLong\":", &self.zero_long);
+                object.member("\"zeroFloat\":", &self.zero_float);
+                object.member("\"zeroDouble\":", &self.zero_double);
+            });
     }
 }
 

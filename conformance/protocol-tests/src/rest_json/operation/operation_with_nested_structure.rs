@@ -6,10 +6,10 @@ use crate::rest_json::validation::{
     OPERATION_WITH_NESTED_STRUCTURE_INPUT, OPERATION_WITH_NESTED_STRUCTURE_OUTPUT,
 };
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -95,16 +95,16 @@ impl ReadHttp for OperationWithNestedStructureInput {
 }
 
 /// The output of the `OperationWithNestedStructure` operation.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OperationWithNestedStructureOutput {
-    #[serde(rename = "dialog")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "dialog"))]
     pub dialog: Dialog,
     /// Defaults to `[]`.
-    #[serde(rename = "dialogList", default)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "dialogList", default))]
     pub dialog_list: Vec<Dialog>,
     /// Defaults to `{}`.
-    #[serde(rename = "dialogMap", default)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "dialogMap", default))]
     pub dialog_map: BTreeMap<String, Dialog>,
 }
 
@@ -148,10 +148,31 @@ impl Read for OperationWithNestedStructureOutput {
     }
 }
 
+impl WriteMembers for OperationWithNestedStructureOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        object.member("\"dialog\":", &self.dialog);
+        object.member("\"dialogList\":", &self.dialog_list);
+        object.member("\"dialogMap\":", &self.dialog_map);
+    }
+}
+
+impl WriteJson for OperationWithNestedStructureOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for OperationWithNestedStructureOutput {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                object.member("\"dialog\":", &self.dialog);
+                object.member("\"dialogList\":", &self.dialog_list);
+                object.member("\"dialogMap\":", &self.dialog_map);
+            });
     }
 }
 

@@ -5,12 +5,12 @@ use crate::rest_json::error::ServiceUnavailableError;
 use crate::rest_json::types::EventStream;
 use crate::rest_json::validation::OUTPUT_STREAM_OUTPUT;
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{
     WriteResponse, modelled_error, unmodelled_error,
 };
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 #[cfg(feature = "full-serde")]
@@ -30,10 +30,10 @@ impl Operation for OutputStream {
 }
 
 /// The output of the `OutputStream` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OutputStreamOutput {
-    #[serde(rename = "stream", skip)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "stream", skip))]
     pub stream: crate::runtime::EventStream<EventStream>,
 }
 
@@ -47,6 +47,18 @@ impl Read for OutputStreamOutput {
             return Ok(None);
         }
         Ok(Some(Self { stream: Default::default() }))
+    }
+}
+
+impl WriteMembers for OutputStreamOutput {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for OutputStreamOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -4,10 +4,10 @@
 use crate::rest_json::types::EventStream;
 use crate::rest_json::validation::OUTPUT_STREAM_WITH_INITIAL_RESPONSE_OUTPUT;
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 #[cfg(feature = "full-serde")]
@@ -27,12 +27,12 @@ impl Operation for OutputStreamWithInitialResponse {
 }
 
 /// The output of the `OutputStreamWithInitialResponse` operation.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OutputStreamWithInitialResponseOutput {
-    #[serde(rename = "initialResponseMember")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "initialResponseMember"))]
     pub initial_response_member: String,
-    #[serde(rename = "stream", skip)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "stream", skip))]
     pub stream: crate::runtime::EventStream<EventStream>,
 }
 
@@ -66,6 +66,20 @@ impl Read for OutputStreamWithInitialResponseOutput {
                 stream: Default::default(),
             }),
         )
+    }
+}
+
+impl WriteMembers for OutputStreamWithInitialResponseOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        object.member("\"initialResponseMember\":", &self.initial_response_member);
+    }
+}
+
+impl WriteJson for OutputStreamWithInitialResponseOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -6,10 +6,10 @@
 use crate::rest_json::types::PlayerAction;
 use crate::rest_json::validation::{POST_PLAYER_ACTION_INPUT, POST_PLAYER_ACTION_OUTPUT};
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// This operation defines a union with a Unit member.
@@ -95,10 +95,10 @@ impl ReadHttp for PostPlayerActionInput {
 }
 
 /// The output of the `PostPlayerAction` operation.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PostPlayerActionOutput {
-    #[serde(rename = "action")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "action"))]
     pub action: PlayerAction,
 }
 
@@ -130,10 +130,27 @@ impl Read for PostPlayerActionOutput {
     }
 }
 
+impl WriteMembers for PostPlayerActionOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        object.member("\"action\":", &self.action);
+    }
+}
+
+impl WriteJson for PostPlayerActionOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for PostPlayerActionOutput {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                object.member("\"action\":", &self.action);
+            });
     }
 }
 

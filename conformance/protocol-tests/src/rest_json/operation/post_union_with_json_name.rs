@@ -8,10 +8,10 @@ use crate::rest_json::validation::{
     POST_UNION_WITH_JSON_NAME_INPUT, POST_UNION_WITH_JSON_NAME_OUTPUT,
 };
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// This operation defines a union that uses jsonName on some members.
@@ -97,10 +97,10 @@ impl ReadHttp for PostUnionWithJsonNameInput {
 }
 
 /// The output of the `PostUnionWithJsonName` operation.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PostUnionWithJsonNameOutput {
-    #[serde(rename = "value")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "value"))]
     pub value: UnionWithJsonName,
 }
 
@@ -132,10 +132,27 @@ impl Read for PostUnionWithJsonNameOutput {
     }
 }
 
+impl WriteMembers for PostUnionWithJsonNameOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        object.member("\"value\":", &self.value);
+    }
+}
+
+impl WriteJson for PostUnionWithJsonNameOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for PostUnionWithJsonNameOutput {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                object.member("\"value\":", &self.value);
+            });
     }
 }
 

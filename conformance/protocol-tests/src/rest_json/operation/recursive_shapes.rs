@@ -6,10 +6,10 @@
 use crate::rest_json::types::RecursiveShapesInputOutputNested1;
 use crate::rest_json::validation::RECURSIVE_SHAPES_INPUT_OUTPUT;
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// Recursive shapes
@@ -26,10 +26,13 @@ impl Operation for RecursiveShapes {
 }
 
 /// The input of the `RecursiveShapes` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RecursiveShapesInputOutput {
-    #[serde(rename = "nested", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "nested", default, skip_serializing_if = "Option::is_none")
+    )]
     pub nested: Option<RecursiveShapesInputOutputNested1>,
 }
 
@@ -91,10 +94,31 @@ impl ReadHttp for RecursiveShapesInputOutput {
     }
 }
 
+impl WriteMembers for RecursiveShapesInputOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.nested {
+            object.member("\"nested\":", value);
+        }
+    }
+}
+
+impl WriteJson for RecursiveShapesInputOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for RecursiveShapesInputOutput {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.nested {
+                    object.member("\"nested\":", value);
+                }
+            });
     }
 }
 

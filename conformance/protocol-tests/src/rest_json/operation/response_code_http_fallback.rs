@@ -3,10 +3,10 @@
 
 use crate::rest_json::validation::RESPONSE_CODE_HTTP_FALLBACK_INPUT_OUTPUT;
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// The `ResponseCodeHttpFallback` operation.
@@ -23,8 +23,8 @@ impl Operation for ResponseCodeHttpFallback {
 }
 
 /// The input of the `ResponseCodeHttpFallback` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ResponseCodeHttpFallbackInputOutput {}
 
 impl Read for ResponseCodeHttpFallbackInputOutput {
@@ -57,10 +57,22 @@ impl ReadHttp for ResponseCodeHttpFallbackInputOutput {
     }
 }
 
+impl WriteMembers for ResponseCodeHttpFallbackInputOutput {
+    fn write_members(&self, _object: &mut ObjectWriter<'_>) {}
+}
+
+impl WriteJson for ResponseCodeHttpFallbackInputOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for ResponseCodeHttpFallbackInputOutput {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response.json_body(|_object| {});
     }
 }
 

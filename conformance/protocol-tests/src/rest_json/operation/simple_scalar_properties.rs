@@ -3,10 +3,10 @@
 
 use crate::rest_json::validation::SIMPLE_SCALAR_PROPERTIES_INPUT_OUTPUT;
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// The `SimpleScalarProperties` operation.
@@ -23,45 +23,75 @@ impl Operation for SimpleScalarProperties {
 }
 
 /// The input of the `SimpleScalarProperties` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SimpleScalarPropertiesInputOutput {
-    #[serde(rename = "foo", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "foo", default, skip_serializing_if = "Option::is_none")
+    )]
     pub foo: Option<String>,
-    #[serde(rename = "stringValue", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "stringValue", default, skip_serializing_if = "Option::is_none")
+    )]
     pub string_value: Option<String>,
-    #[serde(
-        rename = "trueBooleanValue",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "trueBooleanValue",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub true_boolean_value: Option<bool>,
-    #[serde(
-        rename = "falseBooleanValue",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "falseBooleanValue",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub false_boolean_value: Option<bool>,
-    #[serde(rename = "byteValue", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "byteValue", default, skip_serializing_if = "Option::is_none")
+    )]
     pub byte_value: Option<i8>,
-    #[serde(rename = "shortValue", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "shortValue", default, skip_serializing_if = "Option::is_none")
+    )]
     pub short_value: Option<i16>,
-    #[serde(rename = "integerValue", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "integerValue", default, skip_serializing_if = "Option::is_none")
+    )]
     pub integer_value: Option<i32>,
-    #[serde(rename = "longValue", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "longValue", default, skip_serializing_if = "Option::is_none")
+    )]
     pub long_value: Option<i64>,
-    #[serde(
-        rename = "floatValue",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::float::option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "floatValue",
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "crate::runtime::float::option"
+        )
     )]
     pub float_value: Option<f32>,
-    #[serde(
-        rename = "DoubleDribble",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::float::option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "DoubleDribble",
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "crate::runtime::float::option"
+        )
     )]
     pub double_value: Option<f64>,
 }
@@ -215,13 +245,85 @@ impl ReadHttp for SimpleScalarPropertiesInputOutput {
     }
 }
 
+impl WriteMembers for SimpleScalarPropertiesInputOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.foo {
+            object.member("\"foo\":", value);
+        }
+        if let Some(value) = &self.string_value {
+            object.member("\"stringValue\":", value);
+        }
+        if let Some(value) = &self.true_boolean_value {
+            object.member("\"trueBooleanValue\":", value);
+        }
+        if let Some(value) = &self.false_boolean_value {
+            object.member("\"falseBooleanValue\":", value);
+        }
+        if let Some(value) = &self.byte_value {
+            object.member("\"byteValue\":", value);
+        }
+        if let Some(value) = &self.short_value {
+            object.member("\"shortValue\":", value);
+        }
+        if let Some(value) = &self.integer_value {
+            object.member("\"integerValue\":", value);
+        }
+        if let Some(value) = &self.long_value {
+            object.member("\"longValue\":", value);
+        }
+        if let Some(value) = &self.float_value {
+            object.member("\"floatValue\":", value);
+        }
+        if let Some(value) = &self.double_value {
+            object.member("\"DoubleDribble\":", value);
+        }
+    }
+}
+
+impl WriteJson for SimpleScalarPropertiesInputOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for SimpleScalarPropertiesInputOutput {
     fn write_response(self, response: &mut Response) {
         if let Some(value) = &self.foo {
             response.header("X-Foo", value);
         }
-        response.json_body(&self, &["foo"]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.string_value {
+                    object.member("\"stringValue\":", value);
+                }
+                if let Some(value) = &self.true_boolean_value {
+                    object.member("\"trueBooleanValue\":", value);
+                }
+                if let Some(value) = &self.false_boolean_value {
+                    object.member("\"falseBooleanValue\":", value);
+                }
+                if let Some(value) = &self.byte_value {
+                    object.member("\"byteValue\":", value);
+                }
+                if let Some(value) = &self.short_value {
+                    object.member("\"shortValue\":", value);
+                }
+                if let Some(value) = &self.integer_value {
+                    object.member("\"integerValue\":", value);
+                }
+                if let Some(value) = &self.long_value {
+                    object.member("\"longValue\":", value);
+                }
+                if let Some(value) = &self.float_value {
+                    object.member("\"floatValue\":", value);
+                }
+                if let Some(value) = &self.double_value {
+                    object.member("\"DoubleDribble\":", value);
+                }
+            });
     }
 }
 

@@ -3,10 +3,10 @@
 
 use crate::rest_json::validation::SPARSE_JSON_LISTS_INPUT_OUTPUT;
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// The `SparseJsonLists` operation.
@@ -23,21 +23,27 @@ impl Operation for SparseJsonLists {
 }
 
 /// The input of the `SparseJsonLists` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SparseJsonListsInputOutput {
     /// Entries may be null.
-    #[serde(
-        rename = "sparseStringList",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "sparseStringList",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub sparse_string_list: Option<Vec<Option<String>>>,
     /// Entries may be null.
-    #[serde(
-        rename = "sparseShortList",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "sparseShortList",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub sparse_short_list: Option<Vec<Option<i16>>>,
 }
@@ -116,10 +122,37 @@ impl ReadHttp for SparseJsonListsInputOutput {
     }
 }
 
+impl WriteMembers for SparseJsonListsInputOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.sparse_string_list {
+            object.member("\"sparseStringList\":", value);
+        }
+        if let Some(value) = &self.sparse_short_list {
+            object.member("\"sparseShortList\":", value);
+        }
+    }
+}
+
+impl WriteJson for SparseJsonListsInputOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for SparseJsonListsInputOutput {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.sparse_string_list {
+                    object.member("\"sparseStringList\":", value);
+                }
+                if let Some(value) = &self.sparse_short_list {
+                    object.member("\"sparseShortList\":", value);
+                }
+            });
     }
 }
 

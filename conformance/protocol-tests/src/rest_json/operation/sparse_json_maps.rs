@@ -6,10 +6,10 @@
 use crate::rest_json::types::GreetingStruct;
 use crate::rest_json::validation::SPARSE_JSON_MAPS_INPUT_OUTPUT;
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -27,39 +27,54 @@ impl Operation for SparseJsonMaps {
 }
 
 /// The input of the `SparseJsonMaps` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SparseJsonMapsInputOutput {
     /// Entries may be null.
-    #[serde(
-        rename = "sparseStructMap",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "sparseStructMap",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub sparse_struct_map: Option<BTreeMap<String, Option<GreetingStruct>>>,
     /// Entries may be null.
-    #[serde(
-        rename = "sparseNumberMap",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "sparseNumberMap",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub sparse_number_map: Option<BTreeMap<String, Option<i32>>>,
     /// Entries may be null.
-    #[serde(
-        rename = "sparseBooleanMap",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "sparseBooleanMap",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub sparse_boolean_map: Option<BTreeMap<String, Option<bool>>>,
     /// Entries may be null.
-    #[serde(
-        rename = "sparseStringMap",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "sparseStringMap",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub sparse_string_map: Option<BTreeMap<String, Option<String>>>,
     /// Entries may be null. Each value: Items are unique.
-    #[serde(rename = "sparseSetMap", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "sparseSetMap", default, skip_serializing_if = "Option::is_none")
+    )]
     pub sparse_set_map: Option<BTreeMap<String, Option<Vec<String>>>>,
 }
 
@@ -161,10 +176,55 @@ impl ReadHttp for SparseJsonMapsInputOutput {
     }
 }
 
+impl WriteMembers for SparseJsonMapsInputOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.sparse_struct_map {
+            object.member("\"sparseStructMap\":", value);
+        }
+        if let Some(value) = &self.sparse_number_map {
+            object.member("\"sparseNumberMap\":", value);
+        }
+        if let Some(value) = &self.sparse_boolean_map {
+            object.member("\"sparseBooleanMap\":", value);
+        }
+        if let Some(value) = &self.sparse_string_map {
+            object.member("\"sparseStringMap\":", value);
+        }
+        if let Some(value) = &self.sparse_set_map {
+            object.member("\"sparseSetMap\":", value);
+        }
+    }
+}
+
+impl WriteJson for SparseJsonMapsInputOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for SparseJsonMapsInputOutput {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.sparse_struct_map {
+                    object.member("\"sparseStructMap\":", value);
+                }
+                if let Some(value) = &self.sparse_number_map {
+                    object.member("\"sparseNumberMap\":", value);
+                }
+                if let Some(value) = &self.sparse_boolean_map {
+                    object.member("\"sparseBooleanMap\":", value);
+                }
+                if let Some(value) = &self.sparse_string_map {
+                    object.member("\"sparseStringMap\":", value);
+                }
+                if let Some(value) = &self.sparse_set_map {
+                    object.member("\"sparseSetMap\":", value);
+                }
+            });
     }
 }
 

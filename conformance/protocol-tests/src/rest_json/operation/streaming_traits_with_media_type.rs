@@ -6,10 +6,10 @@
 
 use crate::rest_json::validation::STREAMING_TRAITS_WITH_MEDIA_TYPE_INPUT_OUTPUT;
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{ByteStream, Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// This examples serializes a streaming media-typed blob shape in the request body. This examples
@@ -27,13 +27,16 @@ impl Operation for StreamingTraitsWithMediaType {
 }
 
 /// The input of the `StreamingTraitsWithMediaType` operation.
-#[derive(Debug, Default, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Debug, Default)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct StreamingTraitsWithMediaTypeInputOutput {
-    #[serde(rename = "foo", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "foo", default, skip_serializing_if = "Option::is_none")
+    )]
     pub foo: Option<String>,
     /// A byte stream: the message's whole body, read or sent as it arrives (empty when absent), outside any JSON document; the validators do not check it.
-    #[serde(rename = "blob", skip)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "blob", skip))]
     pub blob: ByteStream,
 }
 
@@ -102,6 +105,22 @@ impl ReadHttp for StreamingTraitsWithMediaTypeInputOutput {
                 blob: Default::default(),
             }),
         )
+    }
+}
+
+impl WriteMembers for StreamingTraitsWithMediaTypeInputOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.foo {
+            object.member("\"foo\":", value);
+        }
+    }
+}
+
+impl WriteJson for StreamingTraitsWithMediaTypeInputOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

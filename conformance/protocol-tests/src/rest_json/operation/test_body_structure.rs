@@ -7,10 +7,10 @@
 use crate::rest_json::types::TestConfig;
 use crate::rest_json::validation::TEST_BODY_STRUCTURE_INPUT_OUTPUT;
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// This example operation serializes a structure in the HTTP body. It should ensure Content-Type:
@@ -28,12 +28,18 @@ impl Operation for TestBodyStructure {
 }
 
 /// The input of the `TestBodyStructure` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TestBodyStructureInputOutput {
-    #[serde(rename = "testId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "testId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub test_id: Option<String>,
-    #[serde(rename = "testConfig", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "testConfig", default, skip_serializing_if = "Option::is_none")
+    )]
     pub test_config: Option<TestConfig>,
 }
 
@@ -122,13 +128,37 @@ impl ReadHttp for TestBodyStructureInputOutput {
     }
 }
 
+impl WriteMembers for TestBodyStructureInputOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.test_id {
+            object.member("\"testId\":", value);
+        }
+        if let Some(value) = &self.test_config {
+            object.member("\"testConfig\":", value);
+        }
+    }
+}
+
+impl WriteJson for TestBodyStructureInputOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for TestBodyStructureInputOutput {
     fn write_response(self, response: &mut Response) {
         if let Some(value) = &self.test_id {
             response.header("x-amz-test-id", value);
         }
-        response.json_body(&self, &["testId"]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.test_config {
+                    object.member("\"testConfig\":", value);
+                }
+            });
     }
 }
 

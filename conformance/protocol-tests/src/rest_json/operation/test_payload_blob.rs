@@ -8,10 +8,10 @@
 
 use crate::rest_json::validation::TEST_PAYLOAD_BLOB_INPUT_OUTPUT;
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Blob, Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// This example operation serializes a payload targeting a blob. The Blob shape is not structured
@@ -31,12 +31,18 @@ impl Operation for TestPayloadBlob {
 }
 
 /// The input of the `TestPayloadBlob` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TestPayloadBlobInputOutput {
-    #[serde(rename = "contentType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "contentType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub content_type: Option<String>,
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "data", default, skip_serializing_if = "Option::is_none")
+    )]
     pub data: Option<Blob>,
 }
 
@@ -111,6 +117,25 @@ impl ReadHttp for TestPayloadBlobInputOutput {
                 data: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for TestPayloadBlobInputOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.content_type {
+            object.member("\"contentType\":", value);
+        }
+        if let Some(value) = &self.data {
+            object.member("\"data\":", value);
+        }
+    }
+}
+
+impl WriteJson for TestPayloadBlobInputOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

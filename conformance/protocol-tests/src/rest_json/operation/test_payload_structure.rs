@@ -7,10 +7,10 @@
 use crate::rest_json::types::PayloadConfig;
 use crate::rest_json::validation::TEST_PAYLOAD_STRUCTURE_INPUT_OUTPUT;
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// This example operation serializes a payload targeting a structure. This enforces the same
@@ -28,12 +28,18 @@ impl Operation for TestPayloadStructure {
 }
 
 /// The input of the `TestPayloadStructure` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TestPayloadStructureInputOutput {
-    #[serde(rename = "testId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "testId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub test_id: Option<String>,
-    #[serde(rename = "payloadConfig", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "payloadConfig", default, skip_serializing_if = "Option::is_none")
+    )]
     pub payload_config: Option<PayloadConfig>,
 }
 
@@ -104,6 +110,25 @@ impl ReadHttp for TestPayloadStructureInputOutput {
                 payload_config: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for TestPayloadStructureInputOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.test_id {
+            object.member("\"testId\":", value);
+        }
+        if let Some(value) = &self.payload_config {
+            object.member("\"payloadConfig\":", value);
+        }
+    }
+}
+
+impl WriteJson for TestPayloadStructureInputOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -5,10 +5,10 @@
 
 use crate::rest_json::validation::TIMESTAMP_FORMAT_HEADERS_IO;
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{DateTime, HttpDate, Operation, Timestamp, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// This example tests how timestamp request and response headers are serialized.
@@ -25,35 +25,72 @@ impl Operation for TimestampFormatHeaders {
 }
 
 /// The input of the `TimestampFormatHeaders` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TimestampFormatHeadersIo {
-    #[serde(
-        rename = "memberEpochSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "memberEpochSeconds",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub member_epoch_seconds: Option<Timestamp>,
     /// Written as an HTTP date.
-    #[serde(rename = "memberHttpDate", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "memberHttpDate",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub member_http_date: Option<HttpDate>,
     /// Written as RFC 3339 text.
-    #[serde(rename = "memberDateTime", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "memberDateTime",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub member_date_time: Option<DateTime>,
     /// Written as an HTTP date.
-    #[serde(rename = "defaultFormat", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "defaultFormat", default, skip_serializing_if = "Option::is_none")
+    )]
     pub default_format: Option<HttpDate>,
-    #[serde(
-        rename = "targetEpochSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "targetEpochSeconds",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub target_epoch_seconds: Option<Timestamp>,
     /// Written as an HTTP date.
-    #[serde(rename = "targetHttpDate", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "targetHttpDate",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub target_http_date: Option<HttpDate>,
     /// Written as RFC 3339 text.
-    #[serde(rename = "targetDateTime", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "targetDateTime",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub target_date_time: Option<DateTime>,
 }
 
@@ -171,6 +208,40 @@ impl ReadHttp for TimestampFormatHeadersIo {
     }
 }
 
+impl WriteMembers for TimestampFormatHeadersIo {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.member_epoch_seconds {
+            object.member("\"memberEpochSeconds\":", value);
+        }
+        if let Some(value) = &self.member_http_date {
+            object.member("\"memberHttpDate\":", value);
+        }
+        if let Some(value) = &self.member_date_time {
+            object.member("\"memberDateTime\":", value);
+        }
+        if let Some(value) = &self.default_format {
+            object.member("\"defaultFormat\":", value);
+        }
+        if let Some(value) = &self.target_epoch_seconds {
+            object.member("\"targetEpochSeconds\":", value);
+        }
+        if let Some(value) = &self.target_http_date {
+            object.member("\"targetHttpDate\":", value);
+        }
+        if let Some(value) = &self.target_date_time {
+            object.member("\"targetDateTime\":", value);
+        }
+    }
+}
+
+impl WriteJson for TimestampFormatHeadersIo {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for TimestampFormatHeadersIo {
     fn write_response(self, response: &mut Response) {
@@ -195,19 +266,7 @@ impl WriteResponse for TimestampFormatHeadersIo {
         if let Some(value) = &self.target_date_time {
             response.header("X-targetDateTime", value);
         }
-        response
-            .json_body(
-                &self,
-                &[
-                    "memberEpochSeconds",
-                    "memberHttpDate",
-                    "memberDateTime",
-                    "defaultFormat",
-                    "targetEpochSeconds",
-                    "targetHttpDate",
-                    "targetDateTime",
-                ],
-            );
+        response.json_body(|_object| {});
     }
 }
 

@@ -23,9 +23,9 @@ use crate::dynamodb::validation::{
 };
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// This operation allows you to perform batch reads or writes on data stored in DynamoDB, using
@@ -118,19 +118,25 @@ impl Read for BatchExecuteStatementInput {
 }
 
 /// The output of the `BatchExecuteStatement` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct BatchExecuteStatementOutput {
     /// The response to each PartiQL statement in the batch. The values of the list are ordered
     /// according to the ordering of the request statements.
-    #[serde(rename = "Responses", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Responses", default, skip_serializing_if = "Option::is_none")
+    )]
     pub responses: Option<Vec<BatchStatementResponse>>,
     /// The capacity units consumed by the entire operation. The values of the list are ordered
     /// according to the ordering of the statements.
-    #[serde(
-        rename = "ConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ConsumedCapacity",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
 }
@@ -167,6 +173,25 @@ impl Read for BatchExecuteStatementOutput {
                 consumed_capacity: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for BatchExecuteStatementOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.responses {
+            object.member("\"Responses\":", value);
+        }
+        if let Some(value) = &self.consumed_capacity {
+            object.member("\"ConsumedCapacity\":", value);
+        }
+    }
+}
+
+impl WriteJson for BatchExecuteStatementOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

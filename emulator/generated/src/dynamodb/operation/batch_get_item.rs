@@ -58,9 +58,9 @@ use crate::dynamodb::types::{
 use crate::dynamodb::validation::{BATCH_GET_ITEM_INPUT, BATCH_GET_ITEM_OUTPUT};
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -238,15 +238,18 @@ impl Read for BatchGetItemInput {
 }
 
 /// Represents the output of a `BatchGetItem` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct BatchGetItemOutput {
     /// A map of table name or table ARN to a list of items. Each object in `Responses` consists of a
     /// table name or ARN, along with a map of attribute data consisting of the data type and attribute
     /// value.
     ///
     /// Each key: Length: 1 to 1024. Each value: Each item: Each key: Length: 0 to 65535.
-    #[serde(rename = "Responses", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Responses", default, skip_serializing_if = "Option::is_none")
+    )]
     pub responses: Option<BTreeMap<String, Vec<BTreeMap<String, AttributeValue>>>>,
     /// A map of tables and their respective keys that were not processed with the current response. The `UnprocessedKeys`
     /// value is in the same form as `RequestItems`, so the value can be provided directly to a
@@ -266,10 +269,13 @@ pub struct BatchGetItemOutput {
     /// map.
     ///
     /// Entries: 1 to 100. Each key: Length: 1 to 1024.
-    #[serde(
-        rename = "UnprocessedKeys",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "UnprocessedKeys",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub unprocessed_keys: Option<BTreeMap<String, KeysAndAttributes>>,
     /// The read capacity units consumed by the entire `BatchGetItem` operation.
@@ -278,10 +284,13 @@ pub struct BatchGetItemOutput {
     ///
     /// - `TableName` - The table that consumed the provisioned throughput.
     /// - `CapacityUnits` - The total number of capacity units consumed.
-    #[serde(
-        rename = "ConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ConsumedCapacity",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
 }
@@ -324,6 +333,28 @@ impl Read for BatchGetItemOutput {
                 consumed_capacity: member_2,
             }),
         )
+    }
+}
+
+impl WriteMembers for BatchGetItemOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.responses {
+            object.member("\"Responses\":", value);
+        }
+        if let Some(value) = &self.unprocessed_keys {
+            object.member("\"UnprocessedKeys\":", value);
+        }
+        if let Some(value) = &self.consumed_capacity {
+            object.member("\"ConsumedCapacity\":", value);
+        }
+    }
+}
+
+impl WriteJson for BatchGetItemOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -78,9 +78,9 @@ use crate::dynamodb::types::{
 use crate::dynamodb::validation::{BATCH_WRITE_ITEM_INPUT, BATCH_WRITE_ITEM_OUTPUT};
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -263,8 +263,8 @@ impl Read for BatchWriteItemInput {
 }
 
 /// Represents the output of a `BatchWriteItem` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct BatchWriteItemOutput {
     /// A map of tables and requests against those tables that were not processed. The `UnprocessedItems`
     /// value is in the same form as `RequestItems`, so you can provide this value directly to a
@@ -294,10 +294,13 @@ pub struct BatchWriteItemOutput {
     /// map.
     ///
     /// Entries: 1 to 25. Each key: Length: 1 to 1024. Each value: Items: 1 to 25.
-    #[serde(
-        rename = "UnprocessedItems",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "UnprocessedItems",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub unprocessed_items: Option<BTreeMap<String, Vec<WriteRequest>>>,
     /// A list of tables that were processed by `BatchWriteItem` and, for each table, information about
@@ -317,10 +320,13 @@ pub struct BatchWriteItemOutput {
     ///   of the estimate.
     ///
     /// Each key: Length: 1 to 1024.
-    #[serde(
-        rename = "ItemCollectionMetrics",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ItemCollectionMetrics",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub item_collection_metrics: Option<BTreeMap<String, Vec<ItemCollectionMetrics>>>,
     /// The capacity units consumed by the entire `BatchWriteItem` operation.
@@ -329,10 +335,13 @@ pub struct BatchWriteItemOutput {
     ///
     /// - `TableName` - The table that consumed the provisioned throughput.
     /// - `CapacityUnits` - The total number of capacity units consumed.
-    #[serde(
-        rename = "ConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ConsumedCapacity",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
 }
@@ -373,6 +382,28 @@ impl Read for BatchWriteItemOutput {
                 consumed_capacity: member_2,
             }),
         )
+    }
+}
+
+impl WriteMembers for BatchWriteItemOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.unprocessed_items {
+            object.member("\"UnprocessedItems\":", value);
+        }
+        if let Some(value) = &self.item_collection_metrics {
+            object.member("\"ItemCollectionMetrics\":", value);
+        }
+        if let Some(value) = &self.consumed_capacity {
+            object.member("\"ConsumedCapacity\":", value);
+        }
+    }
+}
+
+impl WriteJson for BatchWriteItemOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

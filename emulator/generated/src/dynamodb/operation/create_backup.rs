@@ -36,9 +36,9 @@ use crate::dynamodb::types::BackupDetails;
 use crate::dynamodb::validation::{CREATE_BACKUP_INPUT, CREATE_BACKUP_OUTPUT};
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// Creates a backup for an existing table.
@@ -132,11 +132,14 @@ impl Read for CreateBackupInput {
 }
 
 /// The output of the `CreateBackup` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreateBackupOutput {
     /// Contains the details of the backup created for the table.
-    #[serde(rename = "BackupDetails", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "BackupDetails", default, skip_serializing_if = "Option::is_none")
+    )]
     pub backup_details: Option<BackupDetails>,
 }
 
@@ -164,6 +167,22 @@ impl Read for CreateBackupOutput {
             return Ok(None);
         }
         Ok(Some(Self { backup_details: member_0 }))
+    }
+}
+
+impl WriteMembers for CreateBackupOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.backup_details {
+            object.member("\"BackupDetails\":", value);
+        }
+    }
+}
+
+impl WriteJson for CreateBackupOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

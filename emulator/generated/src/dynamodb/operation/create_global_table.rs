@@ -48,9 +48,9 @@ use crate::dynamodb::types::{GlobalTableDescription, Replica};
 use crate::dynamodb::validation::{CREATE_GLOBAL_TABLE_INPUT, CREATE_GLOBAL_TABLE_OUTPUT};
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// Creates a global table from an existing table. A global table creates a replication relationship
@@ -154,14 +154,17 @@ impl Read for CreateGlobalTableInput {
 }
 
 /// The output of the `CreateGlobalTable` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreateGlobalTableOutput {
     /// Contains the details of the global table.
-    #[serde(
-        rename = "GlobalTableDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "GlobalTableDescription",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub global_table_description: Option<GlobalTableDescription>,
 }
@@ -194,6 +197,22 @@ impl Read for CreateGlobalTableOutput {
                 global_table_description: member_0,
             }),
         )
+    }
+}
+
+impl WriteMembers for CreateGlobalTableOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.global_table_description {
+            object.member("\"GlobalTableDescription\":", value);
+        }
+    }
+}
+
+impl WriteJson for CreateGlobalTableOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

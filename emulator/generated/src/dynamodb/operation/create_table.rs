@@ -29,9 +29,9 @@ use crate::dynamodb::types::{
 use crate::dynamodb::validation::{CREATE_TABLE_INPUT, CREATE_TABLE_OUTPUT};
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// The `CreateTable` operation adds a new table to your account. In an Amazon Web Services account,
@@ -386,14 +386,17 @@ impl Read for CreateTableInput {
 }
 
 /// Represents the output of a `CreateTable` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreateTableOutput {
     /// Represents the properties of the table.
-    #[serde(
-        rename = "TableDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "TableDescription",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub table_description: Option<TableDescription>,
 }
@@ -426,6 +429,22 @@ impl Read for CreateTableOutput {
                 table_description: member_0,
             }),
         )
+    }
+}
+
+impl WriteMembers for CreateTableOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.table_description {
+            object.member("\"TableDescription\":", value);
+        }
+    }
+}
+
+impl WriteJson for CreateTableOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -13,9 +13,9 @@ use crate::dynamodb::types::BackupDescription;
 use crate::dynamodb::validation::{DELETE_BACKUP_INPUT, DELETE_BACKUP_OUTPUT};
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// Deletes an existing backup of a table.
@@ -72,14 +72,17 @@ impl Read for DeleteBackupInput {
 }
 
 /// The output of the `DeleteBackup` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteBackupOutput {
     /// Contains the description of the backup created for the table.
-    #[serde(
-        rename = "BackupDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "BackupDescription",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub backup_description: Option<BackupDescription>,
 }
@@ -112,6 +115,22 @@ impl Read for DeleteBackupOutput {
                 backup_description: member_0,
             }),
         )
+    }
+}
+
+impl WriteMembers for DeleteBackupOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.backup_description {
+            object.member("\"BackupDescription\":", value);
+        }
+    }
+}
+
+impl WriteJson for DeleteBackupOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

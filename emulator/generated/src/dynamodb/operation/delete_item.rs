@@ -27,9 +27,9 @@ use crate::dynamodb::types::{
 use crate::dynamodb::validation::{DELETE_ITEM_INPUT, DELETE_ITEM_OUTPUT};
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -324,25 +324,31 @@ impl Read for DeleteItemInput {
 }
 
 /// Represents the output of a `DeleteItem` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteItemOutput {
     /// A map of attribute names to `AttributeValue` objects, representing the item as it appeared
     /// before the `DeleteItem` operation. This map appears in the response only if `ReturnValues` was
     /// specified as `ALL_OLD` in the request.
     ///
     /// Each key: Length: 0 to 65535.
-    #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")
+    )]
     pub attributes: Option<BTreeMap<String, AttributeValue>>,
     /// The capacity units consumed by the `DeleteItem` operation. The data returned includes the total
     /// provisioned throughput consumed, along with statistics for the table and any indexes involved in
     /// the operation. `ConsumedCapacity` is only returned if the `ReturnConsumedCapacity` parameter was
     /// specified. For more information, see [Provisioned capacity mode](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/provisioned-capacity-mode.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(
-        rename = "ConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ConsumedCapacity",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub consumed_capacity: Option<ConsumedCapacity>,
     /// Information about item collections, if any, that were affected by the `DeleteItem` operation. `ItemCollectionMetrics`
@@ -361,10 +367,13 @@ pub struct DeleteItemOutput {
     ///
     ///   The estimate is subject to change over time; therefore, do not rely on the precision or accuracy
     ///   of the estimate.
-    #[serde(
-        rename = "ItemCollectionMetrics",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ItemCollectionMetrics",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub item_collection_metrics: Option<ItemCollectionMetrics>,
 }
@@ -405,6 +414,28 @@ impl Read for DeleteItemOutput {
                 item_collection_metrics: member_2,
             }),
         )
+    }
+}
+
+impl WriteMembers for DeleteItemOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.attributes {
+            object.member("\"Attributes\":", value);
+        }
+        if let Some(value) = &self.consumed_capacity {
+            object.member("\"ConsumedCapacity\":", value);
+        }
+        if let Some(value) = &self.item_collection_metrics {
+            object.member("\"ItemCollectionMetrics\":", value);
+        }
+    }
+}
+
+impl WriteJson for DeleteItemOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -25,9 +25,9 @@ use crate::dynamodb::validation::{
 };
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// Deletes the resource-based policy attached to the resource, which can be a table or stream.
@@ -120,8 +120,8 @@ impl Read for DeleteResourcePolicyInput {
 }
 
 /// The output of the `DeleteResourcePolicy` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteResourcePolicyOutput {
     /// A unique string that represents the revision ID of the policy. If you're comparing revision IDs,
     /// make sure to always use string comparison logic.
@@ -129,7 +129,10 @@ pub struct DeleteResourcePolicyOutput {
     /// This value will be empty if you make a request against a resource without a policy.
     ///
     /// Length: 1 to 255.
-    #[serde(rename = "RevisionId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "RevisionId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub revision_id: Option<String>,
 }
 
@@ -157,6 +160,22 @@ impl Read for DeleteResourcePolicyOutput {
             return Ok(None);
         }
         Ok(Some(Self { revision_id: member_0 }))
+    }
+}
+
+impl WriteMembers for DeleteResourcePolicyOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.revision_id {
+            object.member("\"RevisionId\":", value);
+        }
+    }
+}
+
+impl WriteJson for DeleteResourcePolicyOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

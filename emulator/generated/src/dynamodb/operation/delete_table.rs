@@ -29,9 +29,9 @@ use crate::dynamodb::types::TableDescription;
 use crate::dynamodb::validation::{DELETE_TABLE_INPUT, DELETE_TABLE_OUTPUT};
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// The `DeleteTable` operation deletes a table and all of its items. After a `DeleteTable` request,
@@ -105,14 +105,17 @@ impl Read for DeleteTableInput {
 }
 
 /// Represents the output of a `DeleteTable` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteTableOutput {
     /// Represents the properties of a table.
-    #[serde(
-        rename = "TableDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "TableDescription",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub table_description: Option<TableDescription>,
 }
@@ -145,6 +148,22 @@ impl Read for DeleteTableOutput {
                 table_description: member_0,
             }),
         )
+    }
+}
+
+impl WriteMembers for DeleteTableOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.table_description {
+            object.member("\"TableDescription\":", value);
+        }
+    }
+}
+
+impl WriteJson for DeleteTableOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -12,9 +12,9 @@ use crate::dynamodb::types::BackupDescription;
 use crate::dynamodb::validation::{DESCRIBE_BACKUP_INPUT, DESCRIBE_BACKUP_OUTPUT};
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// Describes an existing backup of a table.
@@ -71,14 +71,17 @@ impl Read for DescribeBackupInput {
 }
 
 /// The output of the `DescribeBackup` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeBackupOutput {
     /// Contains the description of the backup created for the table.
-    #[serde(
-        rename = "BackupDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "BackupDescription",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub backup_description: Option<BackupDescription>,
 }
@@ -111,6 +114,22 @@ impl Read for DescribeBackupOutput {
                 backup_description: member_0,
             }),
         )
+    }
+}
+
+impl WriteMembers for DescribeBackupOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.backup_description {
+            object.member("\"BackupDescription\":", value);
+        }
+    }
+}
+
+impl WriteJson for DescribeBackupOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -23,9 +23,9 @@ use crate::dynamodb::validation::{
 };
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// Checks the status of continuous backups and point in time recovery on the specified table.
@@ -94,14 +94,17 @@ impl Read for DescribeContinuousBackupsInput {
 }
 
 /// The output of the `DescribeContinuousBackups` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeContinuousBackupsOutput {
     /// Represents the continuous backups and point in time recovery settings on the table.
-    #[serde(
-        rename = "ContinuousBackupsDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ContinuousBackupsDescription",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub continuous_backups_description: Option<ContinuousBackupsDescription>,
 }
@@ -134,6 +137,22 @@ impl Read for DescribeContinuousBackupsOutput {
                 continuous_backups_description: member_0,
             }),
         )
+    }
+}
+
+impl WriteMembers for DescribeContinuousBackupsOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.continuous_backups_description {
+            object.member("\"ContinuousBackupsDescription\":", value);
+        }
+    }
+}
+
+impl WriteJson for DescribeContinuousBackupsOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -10,9 +10,9 @@ use crate::dynamodb::validation::{
 };
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Timestamp, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// Returns information about contributor insights for a given table or global secondary index.
@@ -84,40 +84,55 @@ impl Read for DescribeContributorInsightsInput {
 }
 
 /// The output of the `DescribeContributorInsights` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeContributorInsightsOutput {
     /// The name of the table being described.
     ///
     /// Length: 3 to 255. Pattern: `^[a-zA-Z0-9_.-]+$`.
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub table_name: Option<String>,
     /// The name of the global secondary index being described.
     ///
     /// Length: 3 to 255. Pattern: `^[a-zA-Z0-9_.-]+$`.
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub index_name: Option<String>,
     /// List of names of the associated contributor insights rules.
     ///
     /// Each item: Pattern: `^[A-Za-z0-9][A-Za-z0-9\-\_\.]{0,126}[A-Za-z0-9]$`.
-    #[serde(
-        rename = "ContributorInsightsRuleList",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ContributorInsightsRuleList",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub contributor_insights_rule_list: Option<Vec<String>>,
     /// Current status of contributor insights.
-    #[serde(
-        rename = "ContributorInsightsStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ContributorInsightsStatus",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub contributor_insights_status: Option<ContributorInsightsStatus>,
     /// Timestamp of the last time the status was changed.
-    #[serde(
-        rename = "LastUpdateDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "LastUpdateDateTime",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub last_update_date_time: Option<Timestamp>,
     /// Returns information about the last failure that was encountered.
@@ -133,10 +148,13 @@ pub struct DescribeContributorInsightsOutput {
     ///   insufficient permissions.
     /// - InternalServerError - Failed to create Amazon CloudWatch Contributor Insights rules. Please
     ///   retry request.
-    #[serde(
-        rename = "FailureException",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "FailureException",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub failure_exception: Option<FailureException>,
 }
@@ -189,6 +207,37 @@ impl Read for DescribeContributorInsightsOutput {
                 failure_exception: member_5,
             }),
         )
+    }
+}
+
+impl WriteMembers for DescribeContributorInsightsOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.table_name {
+            object.member("\"TableName\":", value);
+        }
+        if let Some(value) = &self.index_name {
+            object.member("\"IndexName\":", value);
+        }
+        if let Some(value) = &self.contributor_insights_rule_list {
+            object.member("\"ContributorInsightsRuleList\":", value);
+        }
+        if let Some(value) = &self.contributor_insights_status {
+            object.member("\"ContributorInsightsStatus\":", value);
+        }
+        if let Some(value) = &self.last_update_date_time {
+            object.member("\"LastUpdateDateTime\":", value);
+        }
+        if let Some(value) = &self.failure_exception {
+            object.member("\"FailureException\":", value);
+        }
+    }
+}
+
+impl WriteJson for DescribeContributorInsightsOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -10,9 +10,9 @@ use crate::dynamodb::validation::{
 };
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// Returns the regional endpoint information. For more information on policy permissions, please
@@ -47,11 +47,11 @@ impl Read for DescribeEndpointsRequest {
 }
 
 /// The output of the `DescribeEndpoints` operation.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeEndpointsResponse {
     /// List of endpoints.
-    #[serde(rename = "Endpoints")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Endpoints"))]
     pub endpoints: Vec<Endpoint>,
 }
 
@@ -80,6 +80,20 @@ impl Read for DescribeEndpointsResponse {
         }
         let Some(member_0) = member_0 else { return Ok(None) };
         Ok(Some(Self { endpoints: member_0 }))
+    }
+}
+
+impl WriteMembers for DescribeEndpointsResponse {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        object.member("\"Endpoints\":", &self.endpoints);
+    }
+}
+
+impl WriteJson for DescribeEndpointsResponse {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

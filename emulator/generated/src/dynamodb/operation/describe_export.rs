@@ -10,9 +10,9 @@ use crate::dynamodb::types::ExportDescription;
 use crate::dynamodb::validation::{DESCRIBE_EXPORT_INPUT, DESCRIBE_EXPORT_OUTPUT};
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// Describes an existing table export.
@@ -67,14 +67,17 @@ impl Read for DescribeExportInput {
 }
 
 /// The output of the `DescribeExport` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeExportOutput {
     /// Represents the properties of the export.
-    #[serde(
-        rename = "ExportDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ExportDescription",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub export_description: Option<ExportDescription>,
 }
@@ -107,6 +110,22 @@ impl Read for DescribeExportOutput {
                 export_description: member_0,
             }),
         )
+    }
+}
+
+impl WriteMembers for DescribeExportOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.export_description {
+            object.member("\"ExportDescription\":", value);
+        }
+    }
+}
+
+impl WriteJson for DescribeExportOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

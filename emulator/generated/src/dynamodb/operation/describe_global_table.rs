@@ -21,9 +21,9 @@ use crate::dynamodb::validation::{
 };
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// Returns information about the specified global table.
@@ -91,14 +91,17 @@ impl Read for DescribeGlobalTableInput {
 }
 
 /// The output of the `DescribeGlobalTable` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeGlobalTableOutput {
     /// Contains the details of the global table.
-    #[serde(
-        rename = "GlobalTableDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "GlobalTableDescription",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub global_table_description: Option<GlobalTableDescription>,
 }
@@ -131,6 +134,22 @@ impl Read for DescribeGlobalTableOutput {
                 global_table_description: member_0,
             }),
         )
+    }
+}
+
+impl WriteMembers for DescribeGlobalTableOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.global_table_description {
+            object.member("\"GlobalTableDescription\":", value);
+        }
+    }
+}
+
+impl WriteJson for DescribeGlobalTableOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -8,9 +8,9 @@ use crate::dynamodb::types::ImportTableDescription;
 use crate::dynamodb::validation::{DESCRIBE_IMPORT_INPUT, DESCRIBE_IMPORT_OUTPUT};
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// Represents the properties of the import.
@@ -65,13 +65,13 @@ impl Read for DescribeImportInput {
 }
 
 /// The output of the `DescribeImport` operation.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeImportOutput {
     /// Represents the properties of the table created for the import, and parameters of the import. The
     /// import parameters include import status, how many items were processed, and how many errors were
     /// encountered.
-    #[serde(rename = "ImportTableDescription")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ImportTableDescription"))]
     pub import_table_description: ImportTableDescription,
 }
 
@@ -104,6 +104,20 @@ impl Read for DescribeImportOutput {
                 import_table_description: member_0,
             }),
         )
+    }
+}
+
+impl WriteMembers for DescribeImportOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        object.member("\"ImportTableDescription\":", &self.import_table_description);
+    }
+}
+
+impl WriteJson for DescribeImportOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -13,9 +13,9 @@ use crate::dynamodb::validation::{
 };
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// Returns information about the status of Kinesis streaming.
@@ -71,19 +71,25 @@ impl Read for DescribeKinesisStreamingDestinationInput {
 }
 
 /// The output of the `DescribeKinesisStreamingDestination` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeKinesisStreamingDestinationOutput {
     /// The name of the table being described.
     ///
     /// Length: 3 to 255. Pattern: `^[a-zA-Z0-9_.-]+$`.
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub table_name: Option<String>,
     /// The list of replica structures for the table being described.
-    #[serde(
-        rename = "KinesisDataStreamDestinations",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "KinesisDataStreamDestinations",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub kinesis_data_stream_destinations: Option<Vec<KinesisDataStreamDestination>>,
 }
@@ -120,6 +126,25 @@ impl Read for DescribeKinesisStreamingDestinationOutput {
                 kinesis_data_stream_destinations: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for DescribeKinesisStreamingDestinationOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.table_name {
+            object.member("\"TableName\":", value);
+        }
+        if let Some(value) = &self.kinesis_data_stream_destinations {
+            object.member("\"KinesisDataStreamDestinations\":", value);
+        }
+    }
+}
+
+impl WriteJson for DescribeKinesisStreamingDestinationOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -50,9 +50,9 @@ use crate::dynamodb::error::{InternalServerError, InvalidEndpointException};
 use crate::dynamodb::validation::{DESCRIBE_LIMITS_INPUT, DESCRIBE_LIMITS_OUTPUT};
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// Returns the current provisioned-capacity quotas for your Amazon Web Services account in a
@@ -129,27 +129,33 @@ impl Read for DescribeLimitsInput {
 }
 
 /// Represents the output of a `DescribeLimits` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeLimitsOutput {
     /// The maximum total read capacity units that your account allows you to provision across all of
     /// your tables in this Region.
     ///
     /// Range: at least 1.
-    #[serde(
-        rename = "AccountMaxReadCapacityUnits",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AccountMaxReadCapacityUnits",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub account_max_read_capacity_units: Option<i64>,
     /// The maximum total write capacity units that your account allows you to provision across all of
     /// your tables in this Region.
     ///
     /// Range: at least 1.
-    #[serde(
-        rename = "AccountMaxWriteCapacityUnits",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AccountMaxWriteCapacityUnits",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub account_max_write_capacity_units: Option<i64>,
     /// The maximum read capacity units that your account allows you to provision for a new table that
@@ -157,10 +163,13 @@ pub struct DescribeLimitsOutput {
     /// secondary indexes (GSIs).
     ///
     /// Range: at least 1.
-    #[serde(
-        rename = "TableMaxReadCapacityUnits",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "TableMaxReadCapacityUnits",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub table_max_read_capacity_units: Option<i64>,
     /// The maximum write capacity units that your account allows you to provision for a new table that
@@ -168,10 +177,13 @@ pub struct DescribeLimitsOutput {
     /// secondary indexes (GSIs).
     ///
     /// Range: at least 1.
-    #[serde(
-        rename = "TableMaxWriteCapacityUnits",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "TableMaxWriteCapacityUnits",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub table_max_write_capacity_units: Option<i64>,
 }
@@ -216,6 +228,31 @@ impl Read for DescribeLimitsOutput {
                 table_max_write_capacity_units: member_3,
             }),
         )
+    }
+}
+
+impl WriteMembers for DescribeLimitsOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.account_max_read_capacity_units {
+            object.member("\"AccountMaxReadCapacityUnits\":", value);
+        }
+        if let Some(value) = &self.account_max_write_capacity_units {
+            object.member("\"AccountMaxWriteCapacityUnits\":", value);
+        }
+        if let Some(value) = &self.table_max_read_capacity_units {
+            object.member("\"TableMaxReadCapacityUnits\":", value);
+        }
+        if let Some(value) = &self.table_max_write_capacity_units {
+            object.member("\"TableMaxWriteCapacityUnits\":", value);
+        }
+    }
+}
+
+impl WriteJson for DescribeLimitsOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

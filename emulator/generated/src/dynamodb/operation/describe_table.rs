@@ -18,9 +18,9 @@ use crate::dynamodb::types::TableDescription;
 use crate::dynamodb::validation::{DESCRIBE_TABLE_INPUT, DESCRIBE_TABLE_OUTPUT};
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// Returns information about the table, including the current status of the table, when it was
@@ -84,11 +84,14 @@ impl Read for DescribeTableInput {
 }
 
 /// Represents the output of a `DescribeTable` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeTableOutput {
     /// The properties of the table.
-    #[serde(rename = "Table", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Table", default, skip_serializing_if = "Option::is_none")
+    )]
     pub table: Option<TableDescription>,
 }
 
@@ -116,6 +119,22 @@ impl Read for DescribeTableOutput {
             return Ok(None);
         }
         Ok(Some(Self { table: member_0 }))
+    }
+}
+
+impl WriteMembers for DescribeTableOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.table {
+            object.member("\"Table\":", value);
+        }
+    }
+}
+
+impl WriteJson for DescribeTableOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -12,9 +12,9 @@ use crate::dynamodb::validation::{
 };
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// Describes auto scaling settings across replicas of the global table at once.
@@ -72,14 +72,17 @@ impl Read for DescribeTableReplicaAutoScalingInput {
 }
 
 /// The output of the `DescribeTableReplicaAutoScaling` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeTableReplicaAutoScalingOutput {
     /// Represents the auto scaling properties of the table.
-    #[serde(
-        rename = "TableAutoScalingDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "TableAutoScalingDescription",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub table_auto_scaling_description: Option<TableAutoScalingDescription>,
 }
@@ -112,6 +115,22 @@ impl Read for DescribeTableReplicaAutoScalingOutput {
                 table_auto_scaling_description: member_0,
             }),
         )
+    }
+}
+
+impl WriteMembers for DescribeTableReplicaAutoScalingOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.table_auto_scaling_description {
+            object.member("\"TableAutoScalingDescription\":", value);
+        }
+    }
+}
+
+impl WriteJson for DescribeTableReplicaAutoScalingOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

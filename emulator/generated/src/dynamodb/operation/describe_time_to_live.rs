@@ -12,9 +12,9 @@ use crate::dynamodb::validation::{
 };
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// Gives a description of the Time to Live (TTL) status on the specified table.
@@ -70,14 +70,17 @@ impl Read for DescribeTimeToLiveInput {
 }
 
 /// The output of the `DescribeTimeToLive` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeTimeToLiveOutput {
     /// The description of the Time to Live (TTL) status on the specified table.
-    #[serde(
-        rename = "TimeToLiveDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "TimeToLiveDescription",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub time_to_live_description: Option<TimeToLiveDescription>,
 }
@@ -110,6 +113,22 @@ impl Read for DescribeTimeToLiveOutput {
                 time_to_live_description: member_0,
             }),
         )
+    }
+}
+
+impl WriteMembers for DescribeTimeToLiveOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.time_to_live_description {
+            object.member("\"TimeToLiveDescription\":", value);
+        }
+    }
+}
+
+impl WriteJson for DescribeTimeToLiveOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

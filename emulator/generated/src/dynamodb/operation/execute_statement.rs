@@ -26,9 +26,9 @@ use crate::dynamodb::types::{
 use crate::dynamodb::validation::{EXECUTE_STATEMENT_INPUT, EXECUTE_STATEMENT_OUTPUT};
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -201,31 +201,40 @@ impl Read for ExecuteStatementInput {
 }
 
 /// The output of the `ExecuteStatement` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ExecuteStatementOutput {
     /// If a read operation was used, this property will contain the result of the read operation; a map
     /// of attribute names and their values. For the write operations this value will be empty.
     ///
     /// Each item: Each key: Length: 0 to 65535.
-    #[serde(rename = "Items", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Items", default, skip_serializing_if = "Option::is_none")
+    )]
     pub items: Option<Vec<BTreeMap<String, AttributeValue>>>,
     /// If the response of a read request exceeds the response payload limit DynamoDB will set this
     /// value in the response. If set, you can use that this value in the subsequent request to get the
     /// remaining results.
     ///
     /// Length: 1 to 32768.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
     /// The capacity units consumed by an operation. The data returned includes the total provisioned
     /// throughput consumed, along with statistics for the table and any indexes involved in the
     /// operation. `ConsumedCapacity` is only returned if the request asked for it. For more
     /// information, see [Provisioned capacity mode](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/provisioned-capacity-mode.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(
-        rename = "ConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ConsumedCapacity",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub consumed_capacity: Option<ConsumedCapacity>,
     /// The primary key of the item where the operation stopped, inclusive of the previous result set.
@@ -236,10 +245,13 @@ pub struct ExecuteStatementOutput {
     /// when `LastEvaluatedKey` is empty.
     ///
     /// Each key: Length: 0 to 65535.
-    #[serde(
-        rename = "LastEvaluatedKey",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "LastEvaluatedKey",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub last_evaluated_key: Option<BTreeMap<String, AttributeValue>>,
 }
@@ -284,6 +296,31 @@ impl Read for ExecuteStatementOutput {
                 last_evaluated_key: member_3,
             }),
         )
+    }
+}
+
+impl WriteMembers for ExecuteStatementOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.items {
+            object.member("\"Items\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+        if let Some(value) = &self.consumed_capacity {
+            object.member("\"ConsumedCapacity\":", value);
+        }
+        if let Some(value) = &self.last_evaluated_key {
+            object.member("\"LastEvaluatedKey\":", value);
+        }
+    }
+}
+
+impl WriteJson for ExecuteStatementOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -21,9 +21,9 @@ use crate::dynamodb::types::{
 use crate::dynamodb::validation::{EXECUTE_TRANSACTION_INPUT, EXECUTE_TRANSACTION_OUTPUT};
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// This operation allows you to perform transactional reads or writes on data stored in DynamoDB,
@@ -120,20 +120,26 @@ impl Read for ExecuteTransactionInput {
 }
 
 /// The output of the `ExecuteTransaction` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ExecuteTransactionOutput {
     /// The response to a PartiQL transaction.
     ///
     /// Items: 1 to 100.
-    #[serde(rename = "Responses", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Responses", default, skip_serializing_if = "Option::is_none")
+    )]
     pub responses: Option<Vec<ItemResponse>>,
     /// The capacity units consumed by the entire operation. The values of the list are ordered
     /// according to the ordering of the statements.
-    #[serde(
-        rename = "ConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ConsumedCapacity",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
 }
@@ -170,6 +176,25 @@ impl Read for ExecuteTransactionOutput {
                 consumed_capacity: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for ExecuteTransactionOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.responses {
+            object.member("\"Responses\":", value);
+        }
+        if let Some(value) = &self.consumed_capacity {
+            object.member("\"ConsumedCapacity\":", value);
+        }
+    }
+}
+
+impl WriteJson for ExecuteTransactionOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

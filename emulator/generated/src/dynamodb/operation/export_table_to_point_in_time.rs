@@ -18,9 +18,9 @@ use crate::dynamodb::validation::{
 };
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Timestamp, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// Exports table data to an S3 bucket. The table must have point in time recovery enabled, and you
@@ -214,14 +214,17 @@ impl Read for ExportTableToPointInTimeInput {
 }
 
 /// The output of the `ExportTableToPointInTime` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ExportTableToPointInTimeOutput {
     /// Contains a description of the table export.
-    #[serde(
-        rename = "ExportDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ExportDescription",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub export_description: Option<ExportDescription>,
 }
@@ -254,6 +257,22 @@ impl Read for ExportTableToPointInTimeOutput {
                 export_description: member_0,
             }),
         )
+    }
+}
+
+impl WriteMembers for ExportTableToPointInTimeOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.export_description {
+            object.member("\"ExportDescription\":", value);
+        }
+    }
+}
+
+impl WriteJson for ExportTableToPointInTimeOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -32,9 +32,9 @@ use crate::dynamodb::error::{
 use crate::dynamodb::validation::{GET_RESOURCE_POLICY_INPUT, GET_RESOURCE_POLICY_OUTPUT};
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// Returns the resource-based policy document attached to the resource, which can be a table or
@@ -112,18 +112,24 @@ impl Read for GetResourcePolicyInput {
 }
 
 /// The output of the `GetResourcePolicy` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetResourcePolicyOutput {
     /// The resource-based policy document attached to the resource, which can be a table or stream, in
     /// JSON format.
-    #[serde(rename = "Policy", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Policy", default, skip_serializing_if = "Option::is_none")
+    )]
     pub policy: Option<String>,
     /// A unique string that represents the revision ID of the policy. If you're comparing revision IDs,
     /// make sure to always use string comparison logic.
     ///
     /// Length: 1 to 255.
-    #[serde(rename = "RevisionId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "RevisionId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub revision_id: Option<String>,
 }
 
@@ -159,6 +165,25 @@ impl Read for GetResourcePolicyOutput {
                 revision_id: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for GetResourcePolicyOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.policy {
+            object.member("\"Policy\":", value);
+        }
+        if let Some(value) = &self.revision_id {
+            object.member("\"RevisionId\":", value);
+        }
+    }
+}
+
+impl WriteJson for GetResourcePolicyOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

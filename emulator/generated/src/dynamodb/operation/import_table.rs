@@ -13,9 +13,9 @@ use crate::dynamodb::types::{
 use crate::dynamodb::validation::{IMPORT_TABLE_INPUT, IMPORT_TABLE_OUTPUT};
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// Imports table data from an S3 bucket.
@@ -137,13 +137,13 @@ impl Read for ImportTableInput {
 }
 
 /// The output of the `ImportTable` operation.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ImportTableOutput {
     /// Represents the properties of the table created for the import, and parameters of the import. The
     /// import parameters include import status, how many items were processed, and how many errors were
     /// encountered.
-    #[serde(rename = "ImportTableDescription")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ImportTableDescription"))]
     pub import_table_description: ImportTableDescription,
 }
 
@@ -176,6 +176,20 @@ impl Read for ImportTableOutput {
                 import_table_description: member_0,
             }),
         )
+    }
+}
+
+impl WriteMembers for ImportTableOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        object.member("\"ImportTableDescription\":", &self.import_table_description);
+    }
+}
+
+impl WriteJson for ImportTableOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -19,9 +19,9 @@ use crate::dynamodb::types::{BackupSummary, BackupTypeFilter};
 use crate::dynamodb::validation::{LIST_BACKUPS_INPUT, LIST_BACKUPS_OUTPUT};
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Timestamp, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// List DynamoDB backups that are associated with an Amazon Web Services account and weren't made
@@ -169,14 +169,17 @@ impl Read for ListBackupsInput {
 }
 
 /// The output of the `ListBackups` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListBackupsOutput {
     /// List of `BackupSummary` objects.
-    #[serde(
-        rename = "BackupSummaries",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "BackupSummaries",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub backup_summaries: Option<Vec<BackupSummary>>,
     /// The ARN of the backup last evaluated when the current page of results was returned, inclusive of
@@ -191,10 +194,13 @@ pub struct ListBackupsOutput {
     /// is returned.
     ///
     /// Length: 37 to 1024.
-    #[serde(
-        rename = "LastEvaluatedBackupArn",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "LastEvaluatedBackupArn",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub last_evaluated_backup_arn: Option<String>,
 }
@@ -231,6 +237,25 @@ impl Read for ListBackupsOutput {
                 last_evaluated_backup_arn: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for ListBackupsOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.backup_summaries {
+            object.member("\"BackupSummaries\":", value);
+        }
+        if let Some(value) = &self.last_evaluated_backup_arn {
+            object.member("\"LastEvaluatedBackupArn\":", value);
+        }
+    }
+}
+
+impl WriteJson for ListBackupsOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

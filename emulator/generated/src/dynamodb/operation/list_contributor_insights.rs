@@ -10,9 +10,9 @@ use crate::dynamodb::validation::{
 };
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// Returns a list of ContributorInsightsSummary for a table and all its global secondary indexes.
@@ -93,18 +93,24 @@ impl Read for ListContributorInsightsInput {
 }
 
 /// The output of the `ListContributorInsights` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListContributorInsightsOutput {
     /// A list of ContributorInsightsSummary.
-    #[serde(
-        rename = "ContributorInsightsSummaries",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ContributorInsightsSummaries",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub contributor_insights_summaries: Option<Vec<ContributorInsightsSummary>>,
     /// A token to go to the next page if there is one.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -140,6 +146,25 @@ impl Read for ListContributorInsightsOutput {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for ListContributorInsightsOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.contributor_insights_summaries {
+            object.member("\"ContributorInsightsSummaries\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for ListContributorInsightsOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

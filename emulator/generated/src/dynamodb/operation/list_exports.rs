@@ -8,9 +8,9 @@ use crate::dynamodb::types::ExportSummary;
 use crate::dynamodb::validation::{LIST_EXPORTS_INPUT, LIST_EXPORTS_OUTPUT};
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// Lists completed exports within the past 90 days.
@@ -94,19 +94,25 @@ impl Read for ListExportsInput {
 }
 
 /// The output of the `ListExports` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListExportsOutput {
     /// A list of `ExportSummary` objects.
-    #[serde(
-        rename = "ExportSummaries",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ExportSummaries",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub export_summaries: Option<Vec<ExportSummary>>,
     /// If this value is returned, there are additional results to be displayed. To retrieve them, call `ListExports`
     /// again, with `NextToken` set to this value.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -142,6 +148,25 @@ impl Read for ListExportsOutput {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for ListExportsOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.export_summaries {
+            object.member("\"ExportSummaries\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for ListExportsOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -17,9 +17,9 @@ use crate::dynamodb::types::GlobalTable;
 use crate::dynamodb::validation::{LIST_GLOBAL_TABLES_INPUT, LIST_GLOBAL_TABLES_OUTPUT};
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// Lists all global tables that have a replica in the specified Region.
@@ -120,19 +120,25 @@ impl Read for ListGlobalTablesInput {
 }
 
 /// The output of the `ListGlobalTables` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListGlobalTablesOutput {
     /// List of global table names.
-    #[serde(rename = "GlobalTables", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "GlobalTables", default, skip_serializing_if = "Option::is_none")
+    )]
     pub global_tables: Option<Vec<GlobalTable>>,
     /// Last evaluated global table name.
     ///
     /// Length: 3 to 255. Pattern: `^[a-zA-Z0-9_.-]+$`.
-    #[serde(
-        rename = "LastEvaluatedGlobalTableName",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "LastEvaluatedGlobalTableName",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub last_evaluated_global_table_name: Option<String>,
 }
@@ -169,6 +175,25 @@ impl Read for ListGlobalTablesOutput {
                 last_evaluated_global_table_name: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for ListGlobalTablesOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.global_tables {
+            object.member("\"GlobalTables\":", value);
+        }
+        if let Some(value) = &self.last_evaluated_global_table_name {
+            object.member("\"LastEvaluatedGlobalTableName\":", value);
+        }
+    }
+}
+
+impl WriteJson for ListGlobalTablesOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -8,9 +8,9 @@ use crate::dynamodb::types::ImportSummary;
 use crate::dynamodb::validation::{LIST_IMPORTS_INPUT, LIST_IMPORTS_OUTPUT};
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// Lists completed imports within the past 90 days.
@@ -96,21 +96,27 @@ impl Read for ListImportsInput {
 }
 
 /// The output of the `ListImports` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListImportsOutput {
     /// A list of `ImportSummary` objects.
-    #[serde(
-        rename = "ImportSummaryList",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ImportSummaryList",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub import_summary_list: Option<Vec<ImportSummary>>,
     /// If this value is returned, there are additional results to be displayed. To retrieve them, call `ListImports`
     /// again, with `NextToken` set to this value.
     ///
     /// Length: 112 to 1024. Pattern: `^([0-9a-f]{16})+$`.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -146,6 +152,25 @@ impl Read for ListImportsOutput {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for ListImportsOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.import_summary_list {
+            object.member("\"ImportSummaryList\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for ListImportsOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

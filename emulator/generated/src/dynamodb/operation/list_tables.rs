@@ -8,9 +8,9 @@ use crate::dynamodb::error::{InternalServerError, InvalidEndpointException};
 use crate::dynamodb::validation::{LIST_TABLES_INPUT, LIST_TABLES_OUTPUT};
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// Returns an array of table names associated with the current account and endpoint. The output
@@ -89,8 +89,8 @@ impl Read for ListTablesInput {
 }
 
 /// Represents the output of a `ListTables` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListTablesOutput {
     /// The names of the tables associated with the current account at the current endpoint. The maximum
     /// size of this array is 100.
@@ -99,7 +99,10 @@ pub struct ListTablesOutput {
     /// parameter in a subsequent `ListTables` request and obtain the next page of results.
     ///
     /// Each item: Length: 3 to 255. Pattern: `^[a-zA-Z0-9_.-]+$`.
-    #[serde(rename = "TableNames", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "TableNames", default, skip_serializing_if = "Option::is_none")
+    )]
     pub table_names: Option<Vec<String>>,
     /// The name of the last table in the current page of results. Use this value as the `ExclusiveStartTableName`
     /// in a new request to obtain the next page of results, until all the table names are returned.
@@ -108,10 +111,13 @@ pub struct ListTablesOutput {
     /// are no more table names to be retrieved.
     ///
     /// Length: 3 to 255. Pattern: `^[a-zA-Z0-9_.-]+$`.
-    #[serde(
-        rename = "LastEvaluatedTableName",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "LastEvaluatedTableName",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub last_evaluated_table_name: Option<String>,
 }
@@ -148,6 +154,25 @@ impl Read for ListTablesOutput {
                 last_evaluated_table_name: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for ListTablesOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.table_names {
+            object.member("\"TableNames\":", value);
+        }
+        if let Some(value) = &self.last_evaluated_table_name {
+            object.member("\"LastEvaluatedTableName\":", value);
+        }
+    }
+}
+
+impl WriteJson for ListTablesOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

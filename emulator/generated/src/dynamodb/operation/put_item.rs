@@ -37,9 +37,9 @@ use crate::dynamodb::types::{
 use crate::dynamodb::validation::{PUT_ITEM_INPUT, PUT_ITEM_OUTPUT};
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -359,25 +359,31 @@ impl Read for PutItemInput {
 }
 
 /// Represents the output of a `PutItem` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PutItemOutput {
     /// The attribute values as they appeared before the `PutItem` operation, but only if `ReturnValues`
     /// is specified as `ALL_OLD` in the request. Each element consists of an attribute name and an
     /// attribute value.
     ///
     /// Each key: Length: 0 to 65535.
-    #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")
+    )]
     pub attributes: Option<BTreeMap<String, AttributeValue>>,
     /// The capacity units consumed by the `PutItem` operation. The data returned includes the total
     /// provisioned throughput consumed, along with statistics for the table and any indexes involved in
     /// the operation. `ConsumedCapacity` is only returned if the `ReturnConsumedCapacity` parameter was
     /// specified. For more information, see [Capacity unity consumption for write operations](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html#write-operation-consumption>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(
-        rename = "ConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ConsumedCapacity",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub consumed_capacity: Option<ConsumedCapacity>,
     /// Information about item collections, if any, that were affected by the `PutItem` operation. `ItemCollectionMetrics`
@@ -396,10 +402,13 @@ pub struct PutItemOutput {
     ///
     ///   The estimate is subject to change over time; therefore, do not rely on the precision or accuracy
     ///   of the estimate.
-    #[serde(
-        rename = "ItemCollectionMetrics",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ItemCollectionMetrics",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub item_collection_metrics: Option<ItemCollectionMetrics>,
 }
@@ -440,6 +449,28 @@ impl Read for PutItemOutput {
                 item_collection_metrics: member_2,
             }),
         )
+    }
+}
+
+impl WriteMembers for PutItemOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.attributes {
+            object.member("\"Attributes\":", value);
+        }
+        if let Some(value) = &self.consumed_capacity {
+            object.member("\"ConsumedCapacity\":", value);
+        }
+        if let Some(value) = &self.item_collection_metrics {
+            object.member("\"ItemCollectionMetrics\":", value);
+        }
+    }
+}
+
+impl WriteJson for PutItemOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

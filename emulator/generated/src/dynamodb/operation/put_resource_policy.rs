@@ -22,9 +22,9 @@ use crate::dynamodb::error::{
 use crate::dynamodb::validation::{PUT_RESOURCE_POLICY_INPUT, PUT_RESOURCE_POLICY_OUTPUT};
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// Attaches a resource-based policy document to the resource, which can be a table or stream. When
@@ -155,14 +155,17 @@ impl Read for PutResourcePolicyInput {
 }
 
 /// The output of the `PutResourcePolicy` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PutResourcePolicyOutput {
     /// A unique string that represents the revision ID of the policy. If you're comparing revision IDs,
     /// make sure to always use string comparison logic.
     ///
     /// Length: 1 to 255.
-    #[serde(rename = "RevisionId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "RevisionId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub revision_id: Option<String>,
 }
 
@@ -190,6 +193,22 @@ impl Read for PutResourcePolicyOutput {
             return Ok(None);
         }
         Ok(Some(Self { revision_id: member_0 }))
+    }
+}
+
+impl WriteMembers for PutResourcePolicyOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.revision_id {
+            object.member("\"RevisionId\":", value);
+        }
+    }
+}
+
+impl WriteJson for PutResourcePolicyOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

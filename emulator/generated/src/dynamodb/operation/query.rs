@@ -55,9 +55,9 @@ use crate::dynamodb::types::{
 use crate::dynamodb::validation::{QUERY_INPUT, QUERY_OUTPUT};
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -563,14 +563,17 @@ impl Read for QueryInput {
 }
 
 /// Represents the output of a `Query` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct QueryOutput {
     /// An array of item attributes that match the query criteria. Each element in this array consists
     /// of an attribute name and the value for that attribute.
     ///
     /// Each item: Each key: Length: 0 to 65535.
-    #[serde(rename = "Items", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Items", default, skip_serializing_if = "Option::is_none")
+    )]
     pub items: Option<Vec<BTreeMap<String, AttributeValue>>>,
     /// The number of items in the response.
     ///
@@ -581,7 +584,7 @@ pub struct QueryOutput {
     /// If you did not use a filter in the request, then `Count` and `ScannedCount` are the same.
     ///
     /// Defaults to `0`.
-    #[serde(rename = "Count", default)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Count", default))]
     pub count: i32,
     /// The number of items evaluated, before any `QueryFilter` is applied. A high `ScannedCount` value
     /// with few, or no, `Count` results indicates an inefficient `Query` operation. For more
@@ -591,7 +594,7 @@ pub struct QueryOutput {
     /// If you did not use a filter in the request, then `ScannedCount` is the same as `Count`.
     ///
     /// Defaults to `0`.
-    #[serde(rename = "ScannedCount", default)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ScannedCount", default))]
     pub scanned_count: i32,
     /// The primary key of the item where the operation stopped, inclusive of the previous result set.
     /// Use this value to start a new operation, excluding this value in the new request.
@@ -604,10 +607,13 @@ pub struct QueryOutput {
     /// is empty.
     ///
     /// Each key: Length: 0 to 65535.
-    #[serde(
-        rename = "LastEvaluatedKey",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "LastEvaluatedKey",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub last_evaluated_key: Option<BTreeMap<String, AttributeValue>>,
     /// The capacity units consumed by the `Query` operation. The data returned includes the total
@@ -615,10 +621,13 @@ pub struct QueryOutput {
     /// the operation. `ConsumedCapacity` is only returned if the `ReturnConsumedCapacity` parameter was
     /// specified. For more information, see [Capacity unit consumption for read operations](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html#read-operation-consumption>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(
-        rename = "ConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ConsumedCapacity",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub consumed_capacity: Option<ConsumedCapacity>,
 }
@@ -667,6 +676,30 @@ impl Read for QueryOutput {
                 consumed_capacity: member_4,
             }),
         )
+    }
+}
+
+impl WriteMembers for QueryOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.items {
+            object.member("\"Items\":", value);
+        }
+        object.member("\"Count\":", &self.count);
+        object.member("\"ScannedCount\":", &self.scanned_count);
+        if let Some(value) = &self.last_evaluated_key {
+            object.member("\"LastEvaluatedKey\":", value);
+        }
+        if let Some(value) = &self.consumed_capacity {
+            object.member("\"ConsumedCapacity\":", value);
+        }
+    }
+}
+
+impl WriteJson for QueryOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -29,9 +29,9 @@ use crate::dynamodb::validation::{
 };
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// Creates a new table from an existing backup. Any number of users can execute up to 50 concurrent
@@ -201,14 +201,17 @@ impl Read for RestoreTableFromBackupInput {
 }
 
 /// The output of the `RestoreTableFromBackup` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RestoreTableFromBackupOutput {
     /// The description of the table created from an existing backup.
-    #[serde(
-        rename = "TableDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "TableDescription",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub table_description: Option<TableDescription>,
 }
@@ -241,6 +244,22 @@ impl Read for RestoreTableFromBackupOutput {
                 table_description: member_0,
             }),
         )
+    }
+}
+
+impl WriteMembers for RestoreTableFromBackupOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.table_description {
+            object.member("\"TableDescription\":", value);
+        }
+    }
+}
+
+impl WriteJson for RestoreTableFromBackupOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -43,9 +43,9 @@ use crate::dynamodb::validation::{
 };
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Timestamp, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// Restores the specified table to the specified point in time within `EarliestRestorableDateTime`
@@ -280,14 +280,17 @@ impl Read for RestoreTableToPointInTimeInput {
 }
 
 /// The output of the `RestoreTableToPointInTime` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RestoreTableToPointInTimeOutput {
     /// Represents the properties of a table.
-    #[serde(
-        rename = "TableDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "TableDescription",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub table_description: Option<TableDescription>,
 }
@@ -320,6 +323,22 @@ impl Read for RestoreTableToPointInTimeOutput {
                 table_description: member_0,
             }),
         )
+    }
+}
+
+impl WriteMembers for RestoreTableToPointInTimeOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.table_description {
+            object.member("\"TableDescription\":", value);
+        }
+    }
+}
+
+impl WriteJson for RestoreTableToPointInTimeOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -26,9 +26,9 @@ use crate::dynamodb::types::{
 use crate::dynamodb::validation::{TRANSACT_GET_ITEMS_INPUT, TRANSACT_GET_ITEMS_OUTPUT};
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// `TransactGetItems` is a synchronous operation that atomically retrieves multiple items from one
@@ -115,17 +115,20 @@ impl Read for TransactGetItemsInput {
 }
 
 /// The output of the `TransactGetItems` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TransactGetItemsOutput {
     /// If the *ReturnConsumedCapacity* value was `TOTAL`, this is an array of `ConsumedCapacity`
     /// objects, one for each table addressed by `TransactGetItem` objects in the *TransactItems*
     /// parameter. These `ConsumedCapacity` objects report the read-capacity units consumed by the `TransactGetItems`
     /// call in that table.
-    #[serde(
-        rename = "ConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ConsumedCapacity",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
     /// An ordered array of up to 100 `ItemResponse` objects, each of which corresponds to the `TransactGetItem`
@@ -137,7 +140,10 @@ pub struct TransactGetItemsOutput {
     /// empty Map.
     ///
     /// Items: 1 to 100.
-    #[serde(rename = "Responses", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Responses", default, skip_serializing_if = "Option::is_none")
+    )]
     pub responses: Option<Vec<ItemResponse>>,
 }
 
@@ -173,6 +179,25 @@ impl Read for TransactGetItemsOutput {
                 responses: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for TransactGetItemsOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.consumed_capacity {
+            object.member("\"ConsumedCapacity\":", value);
+        }
+        if let Some(value) = &self.responses {
+            object.member("\"Responses\":", value);
+        }
+    }
+}
+
+impl WriteJson for TransactGetItemsOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -55,9 +55,9 @@ use crate::dynamodb::validation::{
 };
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -228,15 +228,18 @@ impl Read for TransactWriteItemsInput {
 }
 
 /// The output of the `TransactWriteItems` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TransactWriteItemsOutput {
     /// The capacity units consumed by the entire `TransactWriteItems` operation. The values of the list
     /// are ordered according to the ordering of the `TransactItems` request parameter.
-    #[serde(
-        rename = "ConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ConsumedCapacity",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
     /// A list of tables that were processed by `TransactWriteItems` and, for each table, information
@@ -244,10 +247,13 @@ pub struct TransactWriteItemsOutput {
     /// operations.
     ///
     /// Each key: Length: 1 to 1024.
-    #[serde(
-        rename = "ItemCollectionMetrics",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ItemCollectionMetrics",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub item_collection_metrics: Option<BTreeMap<String, Vec<ItemCollectionMetrics>>>,
 }
@@ -284,6 +290,25 @@ impl Read for TransactWriteItemsOutput {
                 item_collection_metrics: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for TransactWriteItemsOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.consumed_capacity {
+            object.member("\"ConsumedCapacity\":", value);
+        }
+        if let Some(value) = &self.item_collection_metrics {
+            object.member("\"ItemCollectionMetrics\":", value);
+        }
+    }
+}
+
+impl WriteJson for TransactWriteItemsOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

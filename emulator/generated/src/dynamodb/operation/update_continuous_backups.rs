@@ -25,9 +25,9 @@ use crate::dynamodb::validation::{
 };
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// `UpdateContinuousBackups` enables or disables point in time recovery for the specified table. A
@@ -108,14 +108,17 @@ impl Read for UpdateContinuousBackupsInput {
 }
 
 /// The output of the `UpdateContinuousBackups` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateContinuousBackupsOutput {
     /// Represents the continuous backups and point in time recovery settings on the table.
-    #[serde(
-        rename = "ContinuousBackupsDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ContinuousBackupsDescription",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub continuous_backups_description: Option<ContinuousBackupsDescription>,
 }
@@ -148,6 +151,22 @@ impl Read for UpdateContinuousBackupsOutput {
                 continuous_backups_description: member_0,
             }),
         )
+    }
+}
+
+impl WriteMembers for UpdateContinuousBackupsOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.continuous_backups_description {
+            object.member("\"ContinuousBackupsDescription\":", value);
+        }
+    }
+}
+
+impl WriteJson for UpdateContinuousBackupsOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

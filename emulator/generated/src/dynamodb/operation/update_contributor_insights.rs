@@ -15,9 +15,9 @@ use crate::dynamodb::validation::{
 };
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// Updates the status for contributor insights for a specific table or index. CloudWatch
@@ -102,24 +102,33 @@ impl Read for UpdateContributorInsightsInput {
 }
 
 /// The output of the `UpdateContributorInsights` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateContributorInsightsOutput {
     /// The name of the table.
     ///
     /// Length: 3 to 255. Pattern: `^[a-zA-Z0-9_.-]+$`.
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub table_name: Option<String>,
     /// The name of the global secondary index, if applicable.
     ///
     /// Length: 3 to 255. Pattern: `^[a-zA-Z0-9_.-]+$`.
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub index_name: Option<String>,
     /// The status of contributor insights
-    #[serde(
-        rename = "ContributorInsightsStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ContributorInsightsStatus",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub contributor_insights_status: Option<ContributorInsightsStatus>,
 }
@@ -160,6 +169,28 @@ impl Read for UpdateContributorInsightsOutput {
                 contributor_insights_status: member_2,
             }),
         )
+    }
+}
+
+impl WriteMembers for UpdateContributorInsightsOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.table_name {
+            object.member("\"TableName\":", value);
+        }
+        if let Some(value) = &self.index_name {
+            object.member("\"IndexName\":", value);
+        }
+        if let Some(value) = &self.contributor_insights_status {
+            object.member("\"ContributorInsightsStatus\":", value);
+        }
+    }
+}
+
+impl WriteJson for UpdateContributorInsightsOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

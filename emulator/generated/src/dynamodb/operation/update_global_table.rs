@@ -38,9 +38,9 @@ use crate::dynamodb::types::{GlobalTableDescription, ReplicaUpdate};
 use crate::dynamodb::validation::{UPDATE_GLOBAL_TABLE_INPUT, UPDATE_GLOBAL_TABLE_OUTPUT};
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// Adds or removes replicas in the specified global table. The global table must already exist to
@@ -134,14 +134,17 @@ impl Read for UpdateGlobalTableInput {
 }
 
 /// The output of the `UpdateGlobalTable` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateGlobalTableOutput {
     /// Contains the details of the global table.
-    #[serde(
-        rename = "GlobalTableDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "GlobalTableDescription",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub global_table_description: Option<GlobalTableDescription>,
 }
@@ -174,6 +177,22 @@ impl Read for UpdateGlobalTableOutput {
                 global_table_description: member_0,
             }),
         )
+    }
+}
+
+impl WriteMembers for UpdateGlobalTableOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.global_table_description {
+            object.member("\"GlobalTableDescription\":", value);
+        }
+    }
+}
+
+impl WriteJson for UpdateGlobalTableOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -27,9 +27,9 @@ use crate::dynamodb::validation::{
 };
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// Updates settings for a global table.
@@ -185,23 +185,29 @@ impl Read for UpdateGlobalTableSettingsInput {
 }
 
 /// The output of the `UpdateGlobalTableSettings` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateGlobalTableSettingsOutput {
     /// The name of the global table.
     ///
     /// Length: 3 to 255. Pattern: `^[a-zA-Z0-9_.-]+$`.
-    #[serde(
-        rename = "GlobalTableName",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "GlobalTableName",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub global_table_name: Option<String>,
     /// The Region-specific settings for the global table.
-    #[serde(
-        rename = "ReplicaSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ReplicaSettings",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub replica_settings: Option<Vec<ReplicaSettingsDescription>>,
 }
@@ -238,6 +244,25 @@ impl Read for UpdateGlobalTableSettingsOutput {
                 replica_settings: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for UpdateGlobalTableSettingsOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.global_table_name {
+            object.member("\"GlobalTableName\":", value);
+        }
+        if let Some(value) = &self.replica_settings {
+            object.member("\"ReplicaSettings\":", value);
+        }
+    }
+}
+
+impl WriteJson for UpdateGlobalTableSettingsOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -22,9 +22,9 @@ use crate::dynamodb::types::{
 use crate::dynamodb::validation::{UPDATE_ITEM_INPUT, UPDATE_ITEM_OUTPUT};
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -410,8 +410,8 @@ impl Read for UpdateItemInput {
 }
 
 /// Represents the output of an `UpdateItem` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateItemOutput {
     /// A map of attribute values as they appear before or after the `UpdateItem` operation, as
     /// determined by the `ReturnValues` parameter.
@@ -420,17 +420,23 @@ pub struct UpdateItemOutput {
     /// specified as something other than `NONE` in the request. Each element represents one attribute.
     ///
     /// Each key: Length: 0 to 65535.
-    #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")
+    )]
     pub attributes: Option<BTreeMap<String, AttributeValue>>,
     /// The capacity units consumed by the `UpdateItem` operation. The data returned includes the total
     /// provisioned throughput consumed, along with statistics for the table and any indexes involved in
     /// the operation. `ConsumedCapacity` is only returned if the `ReturnConsumedCapacity` parameter was
     /// specified. For more information, see [Capacity unity consumption for write operations](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html#write-operation-consumption>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(
-        rename = "ConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ConsumedCapacity",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub consumed_capacity: Option<ConsumedCapacity>,
     /// Information about item collections, if any, that were affected by the `UpdateItem` operation. `ItemCollectionMetrics`
@@ -449,10 +455,13 @@ pub struct UpdateItemOutput {
     ///
     ///   The estimate is subject to change over time; therefore, do not rely on the precision or accuracy
     ///   of the estimate.
-    #[serde(
-        rename = "ItemCollectionMetrics",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ItemCollectionMetrics",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub item_collection_metrics: Option<ItemCollectionMetrics>,
 }
@@ -493,6 +502,28 @@ impl Read for UpdateItemOutput {
                 item_collection_metrics: member_2,
             }),
         )
+    }
+}
+
+impl WriteMembers for UpdateItemOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.attributes {
+            object.member("\"Attributes\":", value);
+        }
+        if let Some(value) = &self.consumed_capacity {
+            object.member("\"ConsumedCapacity\":", value);
+        }
+        if let Some(value) = &self.item_collection_metrics {
+            object.member("\"ItemCollectionMetrics\":", value);
+        }
+    }
+}
+
+impl WriteJson for UpdateItemOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -14,9 +14,9 @@ use crate::dynamodb::validation::{
 };
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// The command to update the Kinesis stream destination.
@@ -102,31 +102,43 @@ impl Read for UpdateKinesisStreamingDestinationInput {
 }
 
 /// The output of the `UpdateKinesisStreamingDestination` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateKinesisStreamingDestinationOutput {
     /// The table name for the Kinesis streaming destination output.
     ///
     /// Length: 3 to 255. Pattern: `^[a-zA-Z0-9_.-]+$`.
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub table_name: Option<String>,
     /// The ARN for the Kinesis stream input.
     ///
     /// Length: 37 to 1024.
-    #[serde(rename = "StreamArn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "StreamArn", default, skip_serializing_if = "Option::is_none")
+    )]
     pub stream_arn: Option<String>,
     /// The status of the attempt to update the Kinesis streaming destination output.
-    #[serde(
-        rename = "DestinationStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "DestinationStatus",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub destination_status: Option<DestinationStatus>,
     /// The command to update the Kinesis streaming destination configuration.
-    #[serde(
-        rename = "UpdateKinesisStreamingConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "UpdateKinesisStreamingConfiguration",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub update_kinesis_streaming_configuration: Option<
         UpdateKinesisStreamingConfiguration,
@@ -173,6 +185,31 @@ impl Read for UpdateKinesisStreamingDestinationOutput {
                 update_kinesis_streaming_configuration: member_3,
             }),
         )
+    }
+}
+
+impl WriteMembers for UpdateKinesisStreamingDestinationOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.table_name {
+            object.member("\"TableName\":", value);
+        }
+        if let Some(value) = &self.stream_arn {
+            object.member("\"StreamArn\":", value);
+        }
+        if let Some(value) = &self.destination_status {
+            object.member("\"DestinationStatus\":", value);
+        }
+        if let Some(value) = &self.update_kinesis_streaming_configuration {
+            object.member("\"UpdateKinesisStreamingConfiguration\":", value);
+        }
+    }
+}
+
+impl WriteJson for UpdateKinesisStreamingDestinationOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -29,9 +29,9 @@ use crate::dynamodb::types::{
 use crate::dynamodb::validation::{UPDATE_TABLE_INPUT, UPDATE_TABLE_OUTPUT};
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// Modifies the provisioned throughput settings, global secondary indexes, or DynamoDB Streams
@@ -309,14 +309,17 @@ impl Read for UpdateTableInput {
 }
 
 /// Represents the output of an `UpdateTable` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateTableOutput {
     /// Represents the properties of the table.
-    #[serde(
-        rename = "TableDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "TableDescription",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub table_description: Option<TableDescription>,
 }
@@ -349,6 +352,22 @@ impl Read for UpdateTableOutput {
                 table_description: member_0,
             }),
         )
+    }
+}
+
+impl WriteMembers for UpdateTableOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.table_description {
+            object.member("\"TableDescription\":", value);
+        }
+    }
+}
+
+impl WriteJson for UpdateTableOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -18,9 +18,9 @@ use crate::dynamodb::validation::{
 };
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// Updates auto scaling settings on your global tables at once.
@@ -134,14 +134,17 @@ impl Read for UpdateTableReplicaAutoScalingInput {
 }
 
 /// The output of the `UpdateTableReplicaAutoScaling` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateTableReplicaAutoScalingOutput {
     /// Returns information about the auto scaling settings of a table with replicas.
-    #[serde(
-        rename = "TableAutoScalingDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "TableAutoScalingDescription",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub table_auto_scaling_description: Option<TableAutoScalingDescription>,
 }
@@ -174,6 +177,22 @@ impl Read for UpdateTableReplicaAutoScalingOutput {
                 table_auto_scaling_description: member_0,
             }),
         )
+    }
+}
+
+impl WriteMembers for UpdateTableReplicaAutoScalingOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.table_auto_scaling_description {
+            object.member("\"TableAutoScalingDescription\":", value);
+        }
+    }
+}
+
+impl WriteJson for UpdateTableReplicaAutoScalingOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

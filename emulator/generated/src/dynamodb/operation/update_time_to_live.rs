@@ -33,9 +33,9 @@ use crate::dynamodb::types::TimeToLiveSpecification;
 use crate::dynamodb::validation::{UPDATE_TIME_TO_LIVE_INPUT, UPDATE_TIME_TO_LIVE_OUTPUT};
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// The `UpdateTimeToLive` method enables or disables Time to Live (TTL) for the specified table. A
@@ -125,14 +125,17 @@ impl Read for UpdateTimeToLiveInput {
 }
 
 /// The output of the `UpdateTimeToLive` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateTimeToLiveOutput {
     /// Represents the output of an `UpdateTimeToLive` operation.
-    #[serde(
-        rename = "TimeToLiveSpecification",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "TimeToLiveSpecification",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub time_to_live_specification: Option<TimeToLiveSpecification>,
 }
@@ -165,6 +168,22 @@ impl Read for UpdateTimeToLiveOutput {
                 time_to_live_specification: member_0,
             }),
         )
+    }
+}
+
+impl WriteMembers for UpdateTimeToLiveOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.time_to_live_specification {
+            object.member("\"TimeToLiveSpecification\":", value);
+        }
+    }
+}
+
+impl WriteJson for UpdateTimeToLiveOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

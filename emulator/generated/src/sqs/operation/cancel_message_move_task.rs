@@ -13,6 +13,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
@@ -22,7 +23,6 @@ use crate::sqs::error::{
 use crate::sqs::validation::{
     CANCEL_MESSAGE_MOVE_TASK_REQUEST, CANCEL_MESSAGE_MOVE_TASK_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Cancels a specified message movement task. A message movement can only be cancelled when the
@@ -83,13 +83,16 @@ impl Read for CancelMessageMoveTaskRequest {
 }
 
 /// The output of the `CancelMessageMoveTask` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CancelMessageMoveTaskResult {
     /// The approximate number of messages already moved to the destination queue.
     ///
     /// Defaults to `0`.
-    #[serde(rename = "ApproximateNumberOfMessagesMoved", default)]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ApproximateNumberOfMessagesMoved", default)
+    )]
     pub approximate_number_of_messages_moved: i64,
 }
 
@@ -121,6 +124,24 @@ impl Read for CancelMessageMoveTaskResult {
                 approximate_number_of_messages_moved: member_0.unwrap_or_default(),
             }),
         )
+    }
+}
+
+impl WriteMembers for CancelMessageMoveTaskResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        object
+            .member(
+                "\"ApproximateNumberOfMessagesMoved\":",
+                &self.approximate_number_of_messages_moved,
+            );
+    }
+}
+
+impl WriteJson for CancelMessageMoveTaskResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

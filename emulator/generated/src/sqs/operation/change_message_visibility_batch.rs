@@ -10,6 +10,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
@@ -24,7 +25,6 @@ use crate::sqs::types::{
 use crate::sqs::validation::{
     CHANGE_MESSAGE_VISIBILITY_BATCH_REQUEST, CHANGE_MESSAGE_VISIBILITY_BATCH_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Changes the visibility timeout of multiple messages. This is a batch version of `ChangeMessageVisibility.`
@@ -97,14 +97,14 @@ impl Read for ChangeMessageVisibilityBatchRequest {
 
 /// For each message in the batch, the response contains a `ChangeMessageVisibilityBatchResultEntry`
 /// tag if the message succeeds or a `BatchResultErrorEntry` tag if the message fails.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ChangeMessageVisibilityBatchResult {
     /// A list of `ChangeMessageVisibilityBatchResultEntry` items.
-    #[serde(rename = "Successful")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Successful"))]
     pub successful: Vec<ChangeMessageVisibilityBatchResultEntry>,
     /// A list of `BatchResultErrorEntry` items.
-    #[serde(rename = "Failed")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Failed"))]
     pub failed: Vec<BatchResultErrorEntry>,
 }
 
@@ -142,6 +142,21 @@ impl Read for ChangeMessageVisibilityBatchResult {
                 failed: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for ChangeMessageVisibilityBatchResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        object.member("\"Successful\":", &self.successful);
+        object.member("\"Failed\":", &self.failed);
+    }
+}
+
+impl WriteJson for ChangeMessageVisibilityBatchResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -39,6 +39,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
@@ -47,7 +48,6 @@ use crate::sqs::error::{
 };
 use crate::sqs::types::QueueAttributeName;
 use crate::sqs::validation::{CREATE_QUEUE_REQUEST, CREATE_QUEUE_RESULT};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -302,11 +302,14 @@ impl Read for CreateQueueRequest {
 }
 
 /// Returns the `QueueUrl` attribute of the created queue.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreateQueueResult {
     /// The URL of the created Amazon SQS queue.
-    #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")
+    )]
     pub queue_url: Option<String>,
 }
 
@@ -334,6 +337,22 @@ impl Read for CreateQueueResult {
             return Ok(None);
         }
         Ok(Some(Self { queue_url: member_0 }))
+    }
+}
+
+impl WriteMembers for CreateQueueResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.queue_url {
+            object.member("\"QueueUrl\":", value);
+        }
+    }
+}
+
+impl WriteJson for CreateQueueResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

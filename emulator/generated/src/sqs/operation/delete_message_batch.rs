@@ -9,6 +9,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
@@ -20,7 +21,6 @@ use crate::sqs::types::{
     BatchResultErrorEntry, DeleteMessageBatchRequestEntry, DeleteMessageBatchResultEntry,
 };
 use crate::sqs::validation::{DELETE_MESSAGE_BATCH_REQUEST, DELETE_MESSAGE_BATCH_RESULT};
-use serde::Serialize;
 use std::fmt;
 
 /// Deletes up to ten messages from the specified queue. This is a batch version of `DeleteMessage.`
@@ -92,14 +92,14 @@ impl Read for DeleteMessageBatchRequest {
 
 /// For each message in the batch, the response contains a `DeleteMessageBatchResultEntry` tag if
 /// the message is deleted or a `BatchResultErrorEntry` tag if the message can't be deleted.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteMessageBatchResult {
     /// A list of `DeleteMessageBatchResultEntry` items.
-    #[serde(rename = "Successful")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Successful"))]
     pub successful: Vec<DeleteMessageBatchResultEntry>,
     /// A list of `BatchResultErrorEntry` items.
-    #[serde(rename = "Failed")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Failed"))]
     pub failed: Vec<BatchResultErrorEntry>,
 }
 
@@ -137,6 +137,21 @@ impl Read for DeleteMessageBatchResult {
                 failed: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for DeleteMessageBatchResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        object.member("\"Successful\":", &self.successful);
+        object.member("\"Failed\":", &self.failed);
+    }
+}
+
+impl WriteJson for DeleteMessageBatchResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -8,6 +8,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
@@ -16,7 +17,6 @@ use crate::sqs::error::{
 };
 use crate::sqs::types::QueueAttributeName;
 use crate::sqs::validation::{GET_QUEUE_ATTRIBUTES_REQUEST, GET_QUEUE_ATTRIBUTES_RESULT};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -205,11 +205,14 @@ impl Read for GetQueueAttributesRequest {
 }
 
 /// A list of returned queue attributes.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetQueueAttributesResult {
     /// A map of attributes to their respective values.
-    #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")
+    )]
     pub attributes: Option<BTreeMap<QueueAttributeName, String>>,
 }
 
@@ -237,6 +240,22 @@ impl Read for GetQueueAttributesResult {
             return Ok(None);
         }
         Ok(Some(Self { attributes: member_0 }))
+    }
+}
+
+impl WriteMembers for GetQueueAttributesResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.attributes {
+            object.member("\"Attributes\":", value);
+        }
+    }
+}
+
+impl WriteJson for GetQueueAttributesResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

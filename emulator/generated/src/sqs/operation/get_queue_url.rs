@@ -12,6 +12,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
@@ -19,7 +20,6 @@ use crate::sqs::error::{
     UnsupportedOperation,
 };
 use crate::sqs::validation::{GET_QUEUE_URL_REQUEST, GET_QUEUE_URL_RESULT};
-use serde::Serialize;
 use std::fmt;
 
 /// The `GetQueueUrl` API returns the URL of an existing Amazon SQS queue. This is useful when you
@@ -103,11 +103,14 @@ impl Read for GetQueueUrlRequest {
 
 /// For more information, see [Interpreting Responses](<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-api-responses.html>)
 /// in the *Amazon SQS Developer Guide*.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetQueueUrlResult {
     /// The URL of the queue.
-    #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")
+    )]
     pub queue_url: Option<String>,
 }
 
@@ -135,6 +138,22 @@ impl Read for GetQueueUrlResult {
             return Ok(None);
         }
         Ok(Some(Self { queue_url: member_0 }))
+    }
+}
+
+impl WriteMembers for GetQueueUrlResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.queue_url {
+            object.member("\"QueueUrl\":", value);
+        }
+    }
+}
+
+impl WriteJson for GetQueueUrlResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

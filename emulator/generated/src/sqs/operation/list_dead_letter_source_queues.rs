@@ -16,6 +16,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
@@ -25,7 +26,6 @@ use crate::sqs::error::{
 use crate::sqs::validation::{
     LIST_DEAD_LETTER_SOURCE_QUEUES_REQUEST, LIST_DEAD_LETTER_SOURCE_QUEUES_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Returns a list of your queues that have the `RedrivePolicy` queue attribute configured with a
@@ -116,16 +116,19 @@ impl Read for ListDeadLetterSourceQueuesRequest {
 }
 
 /// A list of your dead letter source queues.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListDeadLetterSourceQueuesResult {
     /// A list of source queue URLs that have the `RedrivePolicy` queue attribute configured with a
     /// dead-letter queue.
-    #[serde(rename = "queueUrls")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "queueUrls"))]
     pub queue_urls: Vec<String>,
     /// Pagination token to include in the next request. Token value is `null` if there are no
     /// additional results to request, or if you did not set `MaxResults` in the request.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -162,6 +165,23 @@ impl Read for ListDeadLetterSourceQueuesResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for ListDeadLetterSourceQueuesResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        object.member("\"queueUrls\":", &self.queue_urls);
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for ListDeadLetterSourceQueuesResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

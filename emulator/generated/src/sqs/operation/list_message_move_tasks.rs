@@ -11,6 +11,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
@@ -21,7 +22,6 @@ use crate::sqs::types::ListMessageMoveTasksResultEntry;
 use crate::sqs::validation::{
     LIST_MESSAGE_MOVE_TASKS_REQUEST, LIST_MESSAGE_MOVE_TASKS_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Gets the most recent message movement tasks (up to 10) under a specific source queue.
@@ -95,11 +95,14 @@ impl Read for ListMessageMoveTasksRequest {
 }
 
 /// The output of the `ListMessageMoveTasks` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListMessageMoveTasksResult {
     /// A list of message movement tasks and their attributes.
-    #[serde(rename = "Results", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Results", default, skip_serializing_if = "Option::is_none")
+    )]
     pub results: Option<Vec<ListMessageMoveTasksResultEntry>>,
 }
 
@@ -127,6 +130,22 @@ impl Read for ListMessageMoveTasksResult {
             return Ok(None);
         }
         Ok(Some(Self { results: member_0 }))
+    }
+}
+
+impl WriteMembers for ListMessageMoveTasksResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.results {
+            object.member("\"Results\":", value);
+        }
+    }
+}
+
+impl WriteJson for ListMessageMoveTasksResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

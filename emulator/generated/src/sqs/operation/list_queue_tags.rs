@@ -9,6 +9,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
@@ -16,7 +17,6 @@ use crate::sqs::error::{
     UnsupportedOperation,
 };
 use crate::sqs::validation::{LIST_QUEUE_TAGS_REQUEST, LIST_QUEUE_TAGS_RESULT};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -74,11 +74,14 @@ impl Read for ListQueueTagsRequest {
 }
 
 /// The output of the `ListQueueTags` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListQueueTagsResult {
     /// The list of all tags added to the specified queue.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")
+    )]
     pub tags: Option<BTreeMap<String, String>>,
 }
 
@@ -106,6 +109,22 @@ impl Read for ListQueueTagsResult {
             return Ok(None);
         }
         Ok(Some(Self { tags: member_0 }))
+    }
+}
+
+impl WriteMembers for ListQueueTagsResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.tags {
+            object.member("\"Tags\":", value);
+        }
+    }
+}
+
+impl WriteJson for ListQueueTagsResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -16,13 +16,13 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
     InvalidAddress, InvalidSecurity, RequestThrottled, UnsupportedOperation,
 };
 use crate::sqs::validation::{LIST_QUEUES_REQUEST, LIST_QUEUES_RESULT};
-use serde::Serialize;
 use std::fmt;
 
 /// Returns a list of your queues in the current region. The response includes a maximum of 1,000
@@ -120,16 +120,22 @@ impl Read for ListQueuesRequest {
 }
 
 /// A list of your queues.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListQueuesResult {
     /// A list of queue URLs, up to 1,000 entries, or the value of `MaxResults` that you sent in the
     /// request.
-    #[serde(rename = "QueueUrls", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "QueueUrls", default, skip_serializing_if = "Option::is_none")
+    )]
     pub queue_urls: Option<Vec<String>>,
     /// Pagination token to include in the next request. Token value is `null` if there are no
     /// additional results to request, or if you did not set `MaxResults` in the request.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -165,6 +171,25 @@ impl Read for ListQueuesResult {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for ListQueuesResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.queue_urls {
+            object.member("\"QueueUrls\":", value);
+        }
+        if let Some(value) = &self.next_token {
+            object.member("\"NextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for ListQueuesResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -35,6 +35,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
@@ -44,7 +45,6 @@ use crate::sqs::error::{
 };
 use crate::sqs::types::{Message, MessageSystemAttributeName, QueueAttributeName};
 use crate::sqs::validation::{RECEIVE_MESSAGE_REQUEST, RECEIVE_MESSAGE_RESULT};
-use serde::Serialize;
 use std::fmt;
 
 /// Retrieves one or more messages (up to 10), from the specified queue. Using the `WaitTimeSeconds`
@@ -352,11 +352,14 @@ impl Read for ReceiveMessageRequest {
 }
 
 /// A list of received messages.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ReceiveMessageResult {
     /// A list of messages.
-    #[serde(rename = "Messages", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Messages", default, skip_serializing_if = "Option::is_none")
+    )]
     pub messages: Option<Vec<Message>>,
 }
 
@@ -384,6 +387,22 @@ impl Read for ReceiveMessageResult {
             return Ok(None);
         }
         Ok(Some(Self { messages: member_0 }))
+    }
+}
+
+impl WriteMembers for ReceiveMessageResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.messages {
+            object.member("\"Messages\":", value);
+        }
+    }
+}
+
+impl WriteJson for ReceiveMessageResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

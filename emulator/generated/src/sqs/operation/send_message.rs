@@ -14,6 +14,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
@@ -26,7 +27,6 @@ use crate::sqs::types::{
     MessageSystemAttributeValue,
 };
 use crate::sqs::validation::{SEND_MESSAGE_REQUEST, SEND_MESSAGE_RESULT};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -250,40 +250,52 @@ impl Read for SendMessageRequest {
 }
 
 /// The `MD5OfMessageBody` and `MessageId` elements.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SendMessageResult {
     /// An MD5 digest of the non-URL-encoded message body string. You can use this attribute to verify
     /// that Amazon SQS received the message correctly. Amazon SQS URL-decodes the message before
     /// creating the MD5 digest. For information about MD5, see [RFC1321](<https://www.ietf.org/rfc/rfc1321.txt>).
-    #[serde(
-        rename = "MD5OfMessageBody",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "MD5OfMessageBody",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub md5_of_message_body: Option<String>,
     /// An MD5 digest of the non-URL-encoded message attribute string. You can use this attribute to
     /// verify that Amazon SQS received the message correctly. Amazon SQS URL-decodes the message before
     /// creating the MD5 digest. For information about MD5, see [RFC1321](<https://www.ietf.org/rfc/rfc1321.txt>).
-    #[serde(
-        rename = "MD5OfMessageAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "MD5OfMessageAttributes",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub md5_of_message_attributes: Option<String>,
     /// An MD5 digest of the non-URL-encoded message system attribute string. You can use this attribute
     /// to verify that Amazon SQS received the message correctly. Amazon SQS URL-decodes the message
     /// before creating the MD5 digest.
-    #[serde(
-        rename = "MD5OfMessageSystemAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "MD5OfMessageSystemAttributes",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub md5_of_message_system_attributes: Option<String>,
     /// An attribute containing the `MessageId` of the message sent to the queue. For more information,
     /// see [Queue and Message Identifiers](<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-message-identifiers.html>)
     /// in the *Amazon SQS Developer Guide*.
-    #[serde(rename = "MessageId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MessageId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message_id: Option<String>,
     /// This parameter applies only to FIFO (first-in-first-out) queues.
     ///
@@ -291,7 +303,14 @@ pub struct SendMessageResult {
     ///
     /// The length of `SequenceNumber` is 128 bits. `SequenceNumber` continues to increase for a
     /// particular `MessageGroupId`.
-    #[serde(rename = "SequenceNumber", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "SequenceNumber",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub sequence_number: Option<String>,
 }
 
@@ -339,6 +358,34 @@ impl Read for SendMessageResult {
                 sequence_number: member_4,
             }),
         )
+    }
+}
+
+impl WriteMembers for SendMessageResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.md5_of_message_body {
+            object.member("\"MD5OfMessageBody\":", value);
+        }
+        if let Some(value) = &self.md5_of_message_attributes {
+            object.member("\"MD5OfMessageAttributes\":", value);
+        }
+        if let Some(value) = &self.md5_of_message_system_attributes {
+            object.member("\"MD5OfMessageSystemAttributes\":", value);
+        }
+        if let Some(value) = &self.message_id {
+            object.member("\"MessageId\":", value);
+        }
+        if let Some(value) = &self.sequence_number {
+            object.member("\"SequenceNumber\":", value);
+        }
+    }
+}
+
+impl WriteJson for SendMessageResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -27,6 +27,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
@@ -40,7 +41,6 @@ use crate::sqs::types::{
     BatchResultErrorEntry, SendMessageBatchRequestEntry, SendMessageBatchResultEntry,
 };
 use crate::sqs::validation::{SEND_MESSAGE_BATCH_REQUEST, SEND_MESSAGE_BATCH_RESULT};
-use serde::Serialize;
 use std::fmt;
 
 /// You can use `SendMessageBatch` to send up to 10 messages to the specified queue by assigning
@@ -130,15 +130,15 @@ impl Read for SendMessageBatchRequest {
 
 /// For each message in the batch, the response contains a `SendMessageBatchResultEntry` tag if the
 /// message succeeds or a `BatchResultErrorEntry` tag if the message fails.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SendMessageBatchResult {
     /// A list of `SendMessageBatchResultEntry` items.
-    #[serde(rename = "Successful")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Successful"))]
     pub successful: Vec<SendMessageBatchResultEntry>,
     /// A list of `BatchResultErrorEntry` items with error details about each message that can't be
     /// enqueued.
-    #[serde(rename = "Failed")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Failed"))]
     pub failed: Vec<BatchResultErrorEntry>,
 }
 
@@ -176,6 +176,21 @@ impl Read for SendMessageBatchResult {
                 failed: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for SendMessageBatchResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        object.member("\"Successful\":", &self.successful);
+        object.member("\"Failed\":", &self.failed);
+    }
+}
+
+impl WriteJson for SendMessageBatchResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

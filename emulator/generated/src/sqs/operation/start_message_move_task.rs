@@ -15,6 +15,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
@@ -24,7 +25,6 @@ use crate::sqs::error::{
 use crate::sqs::validation::{
     START_MESSAGE_MOVE_TASK_REQUEST, START_MESSAGE_MOVE_TASK_RESULT,
 };
-use serde::Serialize;
 use std::fmt;
 
 /// Starts an asynchronous task to move messages from a specified source queue to a specified
@@ -127,12 +127,15 @@ impl Read for StartMessageMoveTaskRequest {
 }
 
 /// The output of the `StartMessageMoveTask` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct StartMessageMoveTaskResult {
     /// An identifier associated with a message movement task. You can use this identifier to cancel a
     /// specified message movement task using the `CancelMessageMoveTask` action.
-    #[serde(rename = "TaskHandle", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "TaskHandle", default, skip_serializing_if = "Option::is_none")
+    )]
     pub task_handle: Option<String>,
 }
 
@@ -160,6 +163,22 @@ impl Read for StartMessageMoveTaskResult {
             return Ok(None);
         }
         Ok(Some(Self { task_handle: member_0 }))
+    }
+}
+
+impl WriteMembers for StartMessageMoveTaskResult {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.task_handle {
+            object.member("\"TaskHandle\":", value);
+        }
+    }
+}
+
+impl WriteJson for StartMessageMoveTaskResult {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

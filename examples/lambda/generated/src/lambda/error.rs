@@ -3,18 +3,24 @@
 
 use crate::lambda::types::ThrottleReason;
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::WriteResponse;
 use crate::runtime::{ErrorShape, Fault};
-use serde::Serialize;
 use std::fmt;
 
 /// The specified code signing configuration does not exist.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CodeSigningConfigNotFoundException {
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -40,22 +46,55 @@ impl ErrorShape for CodeSigningConfigNotFoundException {
     }
 }
 
+impl WriteMembers for CodeSigningConfigNotFoundException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.r#type {
+            object.member("\"Type\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for CodeSigningConfigNotFoundException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for CodeSigningConfigNotFoundException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.r#type {
+                    object.member("\"Type\":", value);
+                }
+                if let Some(value) = &self.message {
+                    object.member("\"Message\":", value);
+                }
+            });
     }
 }
 
 /// Your Amazon Web Services account has exceeded its maximum total code size. For more information,
 /// see [Lambda quotas](<https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html>).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CodeStorageExceededException {
     /// The exception type.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -81,21 +120,54 @@ impl ErrorShape for CodeStorageExceededException {
     }
 }
 
+impl WriteMembers for CodeStorageExceededException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.r#type {
+            object.member("\"Type\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for CodeStorageExceededException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for CodeStorageExceededException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.r#type {
+                    object.member("\"Type\":", value);
+                }
+                if let Some(value) = &self.message {
+                    object.member("\"message\":", value);
+                }
+            });
     }
 }
 
 /// The code signature failed one or more of the validation checks for signature mismatch or expiry,
 /// and the code signing policy is set to ENFORCE. Lambda blocks the deployment.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CodeVerificationFailedException {
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -121,20 +193,53 @@ impl ErrorShape for CodeVerificationFailedException {
     }
 }
 
+impl WriteMembers for CodeVerificationFailedException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.r#type {
+            object.member("\"Type\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for CodeVerificationFailedException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for CodeVerificationFailedException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.r#type {
+                    object.member("\"Type\":", value);
+                }
+                if let Some(value) = &self.message {
+                    object.member("\"Message\":", value);
+                }
+            });
     }
 }
 
 /// Need additional permissions to configure VPC settings.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct Ec2AccessDeniedException {
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -160,21 +265,54 @@ impl ErrorShape for Ec2AccessDeniedException {
     }
 }
 
+impl WriteMembers for Ec2AccessDeniedException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.r#type {
+            object.member("\"Type\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for Ec2AccessDeniedException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for Ec2AccessDeniedException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.r#type {
+                    object.member("\"Type\":", value);
+                }
+                if let Some(value) = &self.message {
+                    object.member("\"Message\":", value);
+                }
+            });
     }
 }
 
 /// Amazon EC2 throttled Lambda during Lambda function initialization using the execution role
 /// provided for the function.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct Ec2ThrottledException {
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -200,23 +338,59 @@ impl ErrorShape for Ec2ThrottledException {
     }
 }
 
+impl WriteMembers for Ec2ThrottledException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.r#type {
+            object.member("\"Type\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for Ec2ThrottledException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for Ec2ThrottledException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.r#type {
+                    object.member("\"Type\":", value);
+                }
+                if let Some(value) = &self.message {
+                    object.member("\"Message\":", value);
+                }
+            });
     }
 }
 
 /// Lambda received an unexpected Amazon EC2 client exception while setting up for the Lambda
 /// function.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct Ec2UnexpectedException {
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
-    #[serde(rename = "EC2ErrorCode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "EC2ErrorCode", default, skip_serializing_if = "Option::is_none")
+    )]
     pub ec2_error_code: Option<String>,
 }
 
@@ -242,20 +416,59 @@ impl ErrorShape for Ec2UnexpectedException {
     }
 }
 
+impl WriteMembers for Ec2UnexpectedException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.r#type {
+            object.member("\"Type\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+        if let Some(value) = &self.ec2_error_code {
+            object.member("\"EC2ErrorCode\":", value);
+        }
+    }
+}
+
+impl WriteJson for Ec2UnexpectedException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for Ec2UnexpectedException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.r#type {
+                    object.member("\"Type\":", value);
+                }
+                if let Some(value) = &self.message {
+                    object.member("\"Message\":", value);
+                }
+                if let Some(value) = &self.ec2_error_code {
+                    object.member("\"EC2ErrorCode\":", value);
+                }
+            });
     }
 }
 
 /// An error occurred when reading from or writing to a connected file system.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct EfsioException {
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -281,20 +494,53 @@ impl ErrorShape for EfsioException {
     }
 }
 
+impl WriteMembers for EfsioException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.r#type {
+            object.member("\"Type\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for EfsioException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for EfsioException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.r#type {
+                    object.member("\"Type\":", value);
+                }
+                if let Some(value) = &self.message {
+                    object.member("\"Message\":", value);
+                }
+            });
     }
 }
 
 /// The Lambda function couldn't make a network connection to the configured file system.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct EfsMountConnectivityException {
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -320,21 +566,54 @@ impl ErrorShape for EfsMountConnectivityException {
     }
 }
 
+impl WriteMembers for EfsMountConnectivityException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.r#type {
+            object.member("\"Type\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for EfsMountConnectivityException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for EfsMountConnectivityException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.r#type {
+                    object.member("\"Type\":", value);
+                }
+                if let Some(value) = &self.message {
+                    object.member("\"Message\":", value);
+                }
+            });
     }
 }
 
 /// The Lambda function couldn't mount the configured file system due to a permission or
 /// configuration issue.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct EfsMountFailureException {
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -360,21 +639,54 @@ impl ErrorShape for EfsMountFailureException {
     }
 }
 
+impl WriteMembers for EfsMountFailureException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.r#type {
+            object.member("\"Type\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for EfsMountFailureException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for EfsMountFailureException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.r#type {
+                    object.member("\"Type\":", value);
+                }
+                if let Some(value) = &self.message {
+                    object.member("\"Message\":", value);
+                }
+            });
     }
 }
 
 /// The Lambda function made a network connection to the configured file system, but the mount
 /// operation timed out.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct EfsMountTimeoutException {
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -400,22 +712,55 @@ impl ErrorShape for EfsMountTimeoutException {
     }
 }
 
+impl WriteMembers for EfsMountTimeoutException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.r#type {
+            object.member("\"Type\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for EfsMountTimeoutException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for EfsMountTimeoutException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.r#type {
+                    object.member("\"Type\":", value);
+                }
+                if let Some(value) = &self.message {
+                    object.member("\"Message\":", value);
+                }
+            });
     }
 }
 
 /// Lambda couldn't create an elastic network interface in the VPC, specified as part of Lambda
 /// function configuration, because the limit for network interfaces has been reached. For more
 /// information, see [Lambda quotas](<https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html>).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct EniLimitReachedException {
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -441,21 +786,54 @@ impl ErrorShape for EniLimitReachedException {
     }
 }
 
+impl WriteMembers for EniLimitReachedException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.r#type {
+            object.member("\"Type\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for EniLimitReachedException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for EniLimitReachedException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.r#type {
+                    object.member("\"Type\":", value);
+                }
+                if let Some(value) = &self.message {
+                    object.member("\"Message\":", value);
+                }
+            });
     }
 }
 
 /// The code signature failed the integrity check. If the integrity check fails, then Lambda blocks
 /// deployment, even if the code signing policy is set to WARN.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidCodeSignatureException {
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -481,22 +859,55 @@ impl ErrorShape for InvalidCodeSignatureException {
     }
 }
 
+impl WriteMembers for InvalidCodeSignatureException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.r#type {
+            object.member("\"Type\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidCodeSignatureException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for InvalidCodeSignatureException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.r#type {
+                    object.member("\"Type\":", value);
+                }
+                if let Some(value) = &self.message {
+                    object.member("\"Message\":", value);
+                }
+            });
     }
 }
 
 /// One of the parameters in the request is not valid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidParameterValueException {
     /// The exception type.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
     /// The exception message.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -522,23 +933,56 @@ impl ErrorShape for InvalidParameterValueException {
     }
 }
 
+impl WriteMembers for InvalidParameterValueException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.r#type {
+            object.member("\"Type\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidParameterValueException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for InvalidParameterValueException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.r#type {
+                    object.member("\"Type\":", value);
+                }
+                if let Some(value) = &self.message {
+                    object.member("\"message\":", value);
+                }
+            });
     }
 }
 
 /// The request body could not be parsed as JSON, or a request header is invalid. For example, the 'x-amzn-RequestId'
 /// header is not a valid UUID string.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidRequestContentException {
     /// The exception type.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
     /// The exception message.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -564,20 +1008,53 @@ impl ErrorShape for InvalidRequestContentException {
     }
 }
 
+impl WriteMembers for InvalidRequestContentException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.r#type {
+            object.member("\"Type\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidRequestContentException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for InvalidRequestContentException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.r#type {
+                    object.member("\"Type\":", value);
+                }
+                if let Some(value) = &self.message {
+                    object.member("\"message\":", value);
+                }
+            });
     }
 }
 
 /// The runtime or runtime version specified is not supported.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidRuntimeException {
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -603,20 +1080,53 @@ impl ErrorShape for InvalidRuntimeException {
     }
 }
 
+impl WriteMembers for InvalidRuntimeException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.r#type {
+            object.member("\"Type\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidRuntimeException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for InvalidRuntimeException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.r#type {
+                    object.member("\"Type\":", value);
+                }
+                if let Some(value) = &self.message {
+                    object.member("\"Message\":", value);
+                }
+            });
     }
 }
 
 /// The security group ID provided in the Lambda function VPC configuration is not valid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidSecurityGroupIdException {
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -642,20 +1152,53 @@ impl ErrorShape for InvalidSecurityGroupIdException {
     }
 }
 
+impl WriteMembers for InvalidSecurityGroupIdException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.r#type {
+            object.member("\"Type\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidSecurityGroupIdException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for InvalidSecurityGroupIdException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.r#type {
+                    object.member("\"Type\":", value);
+                }
+                if let Some(value) = &self.message {
+                    object.member("\"Message\":", value);
+                }
+            });
     }
 }
 
 /// The subnet ID provided in the Lambda function VPC configuration is not valid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidSubnetIdException {
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -681,20 +1224,53 @@ impl ErrorShape for InvalidSubnetIdException {
     }
 }
 
+impl WriteMembers for InvalidSubnetIdException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.r#type {
+            object.member("\"Type\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidSubnetIdException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for InvalidSubnetIdException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.r#type {
+                    object.member("\"Type\":", value);
+                }
+                if let Some(value) = &self.message {
+                    object.member("\"Message\":", value);
+                }
+            });
     }
 }
 
 /// Lambda could not unzip the deployment package.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidZipFileException {
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -720,21 +1296,54 @@ impl ErrorShape for InvalidZipFileException {
     }
 }
 
+impl WriteMembers for InvalidZipFileException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.r#type {
+            object.member("\"Type\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvalidZipFileException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for InvalidZipFileException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.r#type {
+                    object.member("\"Type\":", value);
+                }
+                if let Some(value) = &self.message {
+                    object.member("\"Message\":", value);
+                }
+            });
     }
 }
 
 /// Lambda couldn't decrypt the environment variables because KMS access was denied. Check the
 /// Lambda function's KMS permissions.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct KmsAccessDeniedException {
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -760,21 +1369,54 @@ impl ErrorShape for KmsAccessDeniedException {
     }
 }
 
+impl WriteMembers for KmsAccessDeniedException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.r#type {
+            object.member("\"Type\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for KmsAccessDeniedException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for KmsAccessDeniedException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.r#type {
+                    object.member("\"Type\":", value);
+                }
+                if let Some(value) = &self.message {
+                    object.member("\"Message\":", value);
+                }
+            });
     }
 }
 
 /// Lambda couldn't decrypt the environment variables because the KMS key used is disabled. Check
 /// the Lambda function's KMS key settings.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct KmsDisabledException {
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -800,21 +1442,54 @@ impl ErrorShape for KmsDisabledException {
     }
 }
 
+impl WriteMembers for KmsDisabledException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.r#type {
+            object.member("\"Type\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for KmsDisabledException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for KmsDisabledException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.r#type {
+                    object.member("\"Type\":", value);
+                }
+                if let Some(value) = &self.message {
+                    object.member("\"Message\":", value);
+                }
+            });
     }
 }
 
 /// Lambda couldn't decrypt the environment variables because the state of the KMS key used is not
 /// valid for Decrypt. Check the function's KMS key settings.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct KmsInvalidStateException {
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -840,21 +1515,54 @@ impl ErrorShape for KmsInvalidStateException {
     }
 }
 
+impl WriteMembers for KmsInvalidStateException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.r#type {
+            object.member("\"Type\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for KmsInvalidStateException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for KmsInvalidStateException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.r#type {
+                    object.member("\"Type\":", value);
+                }
+                if let Some(value) = &self.message {
+                    object.member("\"Message\":", value);
+                }
+            });
     }
 }
 
 /// Lambda couldn't decrypt the environment variables because the KMS key was not found. Check the
 /// function's KMS key settings.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct KmsNotFoundException {
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -880,10 +1588,37 @@ impl ErrorShape for KmsNotFoundException {
     }
 }
 
+impl WriteMembers for KmsNotFoundException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.r#type {
+            object.member("\"Type\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for KmsNotFoundException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for KmsNotFoundException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.r#type {
+                    object.member("\"Type\":", value);
+                }
+                if let Some(value) = &self.message {
+                    object.member("\"Message\":", value);
+                }
+            });
     }
 }
 
@@ -893,14 +1628,20 @@ impl WriteResponse for KmsNotFoundException {
 ///   latest RevisionId for your resource.
 /// - **For all other API operations:** Call `GetFunction` or `GetAlias` to retrieve the latest
 ///   RevisionId for your resource.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PreconditionFailedException {
     /// The exception type.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
     /// The exception message.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -926,23 +1667,56 @@ impl ErrorShape for PreconditionFailedException {
     }
 }
 
+impl WriteMembers for PreconditionFailedException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.r#type {
+            object.member("\"Type\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for PreconditionFailedException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for PreconditionFailedException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.r#type {
+                    object.member("\"Type\":", value);
+                }
+                if let Some(value) = &self.message {
+                    object.member("\"message\":", value);
+                }
+            });
     }
 }
 
 /// Lambda has detected your function being invoked in a recursive loop with other Amazon Web
 /// Services resources and stopped your function's invocation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RecursiveInvocationException {
     /// The exception type.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
     /// The exception message.
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -968,21 +1742,54 @@ impl ErrorShape for RecursiveInvocationException {
     }
 }
 
+impl WriteMembers for RecursiveInvocationException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.r#type {
+            object.member("\"Type\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for RecursiveInvocationException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for RecursiveInvocationException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.r#type {
+                    object.member("\"Type\":", value);
+                }
+                if let Some(value) = &self.message {
+                    object.member("\"Message\":", value);
+                }
+            });
     }
 }
 
 /// The request payload exceeded the `Invoke` request body JSON input quota. For more information,
 /// see [Lambda quotas](<https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html>).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RequestTooLargeException {
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1008,22 +1815,55 @@ impl ErrorShape for RequestTooLargeException {
     }
 }
 
+impl WriteMembers for RequestTooLargeException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.r#type {
+            object.member("\"Type\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for RequestTooLargeException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for RequestTooLargeException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.r#type {
+                    object.member("\"Type\":", value);
+                }
+                if let Some(value) = &self.message {
+                    object.member("\"message\":", value);
+                }
+            });
     }
 }
 
 /// The resource already exists, or another operation is in progress.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ResourceConflictException {
     /// The exception type.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
     /// The exception message.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1049,20 +1889,53 @@ impl ErrorShape for ResourceConflictException {
     }
 }
 
+impl WriteMembers for ResourceConflictException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.r#type {
+            object.member("\"Type\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ResourceConflictException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for ResourceConflictException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.r#type {
+                    object.member("\"Type\":", value);
+                }
+                if let Some(value) = &self.message {
+                    object.member("\"message\":", value);
+                }
+            });
     }
 }
 
 /// The resource specified in the request does not exist.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ResourceNotFoundException {
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1088,23 +1961,56 @@ impl ErrorShape for ResourceNotFoundException {
     }
 }
 
+impl WriteMembers for ResourceNotFoundException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.r#type {
+            object.member("\"Type\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ResourceNotFoundException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for ResourceNotFoundException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.r#type {
+                    object.member("\"Type\":", value);
+                }
+                if let Some(value) = &self.message {
+                    object.member("\"Message\":", value);
+                }
+            });
     }
 }
 
 /// The function is inactive and its VPC connection is no longer available. Wait for the VPC
 /// connection to reestablish and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ResourceNotReadyException {
     /// The exception type.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
     /// The exception message.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1130,20 +2036,53 @@ impl ErrorShape for ResourceNotReadyException {
     }
 }
 
+impl WriteMembers for ResourceNotReadyException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.r#type {
+            object.member("\"Type\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ResourceNotReadyException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for ResourceNotReadyException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.r#type {
+                    object.member("\"Type\":", value);
+                }
+                if let Some(value) = &self.message {
+                    object.member("\"message\":", value);
+                }
+            });
     }
 }
 
 /// The Lambda service encountered an internal error.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ServiceException {
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1169,21 +2108,54 @@ impl ErrorShape for ServiceException {
     }
 }
 
+impl WriteMembers for ServiceException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.r#type {
+            object.member("\"Type\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ServiceException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for ServiceException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.r#type {
+                    object.member("\"Type\":", value);
+                }
+                if let Some(value) = &self.message {
+                    object.member("\"Message\":", value);
+                }
+            });
     }
 }
 
 /// The `afterRestore()` [runtime hook](<https://docs.aws.amazon.com/lambda/latest/dg/snapstart-runtime-hooks.html>)
 /// encountered an error. For more information, check the Amazon CloudWatch logs.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SnapStartException {
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1209,21 +2181,54 @@ impl ErrorShape for SnapStartException {
     }
 }
 
+impl WriteMembers for SnapStartException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.r#type {
+            object.member("\"Type\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for SnapStartException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for SnapStartException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.r#type {
+                    object.member("\"Type\":", value);
+                }
+                if let Some(value) = &self.message {
+                    object.member("\"Message\":", value);
+                }
+            });
     }
 }
 
 /// Lambda is initializing your function. You can invoke the function when the [function state](<https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html>)
 /// becomes `Active`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SnapStartNotReadyException {
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1249,20 +2254,53 @@ impl ErrorShape for SnapStartNotReadyException {
     }
 }
 
+impl WriteMembers for SnapStartNotReadyException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.r#type {
+            object.member("\"Type\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for SnapStartNotReadyException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for SnapStartNotReadyException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.r#type {
+                    object.member("\"Type\":", value);
+                }
+                if let Some(value) = &self.message {
+                    object.member("\"Message\":", value);
+                }
+            });
     }
 }
 
 /// Lambda couldn't restore the snapshot within the timeout limit.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SnapStartTimeoutException {
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1288,21 +2326,54 @@ impl ErrorShape for SnapStartTimeoutException {
     }
 }
 
+impl WriteMembers for SnapStartTimeoutException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.r#type {
+            object.member("\"Type\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for SnapStartTimeoutException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for SnapStartTimeoutException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.r#type {
+                    object.member("\"Type\":", value);
+                }
+                if let Some(value) = &self.message {
+                    object.member("\"Message\":", value);
+                }
+            });
     }
 }
 
 /// Lambda couldn't set up VPC access for the Lambda function because one or more configured subnets
 /// has no available IP addresses.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SubnetIpAddressLimitReachedException {
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1330,29 +2401,68 @@ impl ErrorShape for SubnetIpAddressLimitReachedException {
     }
 }
 
+impl WriteMembers for SubnetIpAddressLimitReachedException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.r#type {
+            object.member("\"Type\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for SubnetIpAddressLimitReachedException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for SubnetIpAddressLimitReachedException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.r#type {
+                    object.member("\"Type\":", value);
+                }
+                if let Some(value) = &self.message {
+                    object.member("\"Message\":", value);
+                }
+            });
     }
 }
 
 /// The request throughput limit was exceeded. For more information, see [Lambda quotas](<https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests>).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TooManyRequestsException {
     /// The number of seconds the caller should wait before retrying.
-    #[serde(
-        rename = "retryAfterSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "retryAfterSeconds",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub retry_after_seconds: Option<String>,
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
-    #[serde(rename = "Reason", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Reason", default, skip_serializing_if = "Option::is_none")
+    )]
     pub reason: Option<ThrottleReason>,
 }
 
@@ -1378,23 +2488,65 @@ impl ErrorShape for TooManyRequestsException {
     }
 }
 
+impl WriteMembers for TooManyRequestsException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.retry_after_seconds {
+            object.member("\"retryAfterSeconds\":", value);
+        }
+        if let Some(value) = &self.r#type {
+            object.member("\"Type\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+        if let Some(value) = &self.reason {
+            object.member("\"Reason\":", value);
+        }
+    }
+}
+
+impl WriteJson for TooManyRequestsException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for TooManyRequestsException {
     fn write_response(self, response: &mut Response) {
         if let Some(value) = &self.retry_after_seconds {
             response.header("Retry-After", value);
         }
-        response.json_body(&self, &["retryAfterSeconds"]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.r#type {
+                    object.member("\"Type\":", value);
+                }
+                if let Some(value) = &self.message {
+                    object.member("\"message\":", value);
+                }
+                if let Some(value) = &self.reason {
+                    object.member("\"Reason\":", value);
+                }
+            });
     }
 }
 
 /// The content type of the `Invoke` request body is not JSON.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UnsupportedMediaTypeException {
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1420,9 +2572,36 @@ impl ErrorShape for UnsupportedMediaTypeException {
     }
 }
 
+impl WriteMembers for UnsupportedMediaTypeException {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.r#type {
+            object.member("\"Type\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for UnsupportedMediaTypeException {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for UnsupportedMediaTypeException {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.r#type {
+                    object.member("\"Type\":", value);
+                }
+                if let Some(value) = &self.message {
+                    object.member("\"message\":", value);
+                }
+            });
     }
 }

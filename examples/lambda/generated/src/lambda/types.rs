@@ -2,48 +2,67 @@
 //! Structures, unions and enums shared by the operations.
 
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{HeaderText, WriteResponse};
 use crate::runtime::validate::{Key, Read, Reader, Schema, Stop};
 use crate::runtime::{Blob, Redacted, UnknownEnumValue};
-use serde::Serialize;
 use std::collections::BTreeMap;
+use std::convert::AsRef;
 use std::fmt;
 use std::str::FromStr;
 
 /// Provides configuration information about a Lambda function [alias](<https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html>).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct AliasConfiguration {
     /// The Amazon Resource Name (ARN) of the alias.
     ///
     /// Pattern: `^arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}(-gov)?-[a-z]+-\d{1}:\d{12}:function:[a-zA-Z0-9-_]+(:(\$LATEST|[a-zA-Z0-9-_]+))?$`.
-    #[serde(rename = "AliasArn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "AliasArn", default, skip_serializing_if = "Option::is_none")
+    )]
     pub alias_arn: Option<String>,
     /// The name of the alias.
     ///
     /// Length: 1 to 128. Pattern: `^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Name", default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// The function version that the alias invokes.
     ///
     /// Length: 1 to 1024. Pattern: `^(\$LATEST|[0-9]+)$`.
-    #[serde(
-        rename = "FunctionVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "FunctionVersion",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub function_version: Option<String>,
     /// A description of the alias.
     ///
     /// Length: 0 to 256.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Description", default, skip_serializing_if = "Option::is_none")
+    )]
     pub description: Option<String>,
     /// The [routing configuration](<https://docs.aws.amazon.com/lambda/latest/dg/lambda-traffic-shifting-using-aliases.html>)
     /// of the alias.
-    #[serde(rename = "RoutingConfig", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "RoutingConfig", default, skip_serializing_if = "Option::is_none")
+    )]
     pub routing_config: Option<AliasRoutingConfiguration>,
     /// A unique identifier that changes when you update the alias.
-    #[serde(rename = "RevisionId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "RevisionId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub revision_id: Option<String>,
 }
 
@@ -98,25 +117,79 @@ impl Read for AliasConfiguration {
     }
 }
 
+impl WriteMembers for AliasConfiguration {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.alias_arn {
+            object.member("\"AliasArn\":", value);
+        }
+        if let Some(value) = &self.name {
+            object.member("\"Name\":", value);
+        }
+        if let Some(value) = &self.function_version {
+            object.member("\"FunctionVersion\":", value);
+        }
+        if let Some(value) = &self.description {
+            object.member("\"Description\":", value);
+        }
+        if let Some(value) = &self.routing_config {
+            object.member("\"RoutingConfig\":", value);
+        }
+        if let Some(value) = &self.revision_id {
+            object.member("\"RevisionId\":", value);
+        }
+    }
+}
+
+impl WriteJson for AliasConfiguration {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for AliasConfiguration {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.alias_arn {
+                    object.member("\"AliasArn\":", value);
+                }
+                if let Some(value) = &self.name {
+                    object.member("\"Name\":", value);
+                }
+                if let Some(value) = &self.function_version {
+                    object.member("\"FunctionVersion\":", value);
+                }
+                if let Some(value) = &self.description {
+                    object.member("\"Description\":", value);
+                }
+                if let Some(value) = &self.routing_config {
+                    object.member("\"RoutingConfig\":", value);
+                }
+                if let Some(value) = &self.revision_id {
+                    object.member("\"RevisionId\":", value);
+                }
+            });
     }
 }
 
 /// The [traffic-shifting](<https://docs.aws.amazon.com/lambda/latest/dg/lambda-traffic-shifting-using-aliases.html>)
 /// configuration of a Lambda function alias.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct AliasRoutingConfiguration {
     /// The second version, and the percentage of traffic that's routed to it.
     ///
     /// Each key: Length: 1 to 1024. Pattern: `^[0-9]+$`. Each value: Range: 0.0 to 1.0.
-    #[serde(
-        rename = "AdditionalVersionWeights",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AdditionalVersionWeights",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub additional_version_weights: Option<BTreeMap<String, f64>>,
 }
@@ -151,28 +224,43 @@ impl Read for AliasRoutingConfiguration {
     }
 }
 
+impl WriteMembers for AliasRoutingConfiguration {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.additional_version_weights {
+            object.member("\"AdditionalVersionWeights\":", value);
+        }
+    }
+}
+
+impl WriteJson for AliasRoutingConfiguration {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The `ApplicationLogLevel` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum ApplicationLogLevel {
     /// `TRACE`.
-    #[serde(rename = "TRACE")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "TRACE"))]
     Trace,
     /// `DEBUG`.
-    #[serde(rename = "DEBUG")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "DEBUG"))]
     Debug,
     /// `INFO`.
-    #[serde(rename = "INFO")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "INFO"))]
     Info,
     /// `WARN`.
-    #[serde(rename = "WARN")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "WARN"))]
     Warn,
     /// `ERROR`.
-    #[serde(rename = "ERROR")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ERROR"))]
     Error,
     /// `FATAL`.
-    #[serde(rename = "FATAL")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "FATAL"))]
     Fatal,
 }
 
@@ -239,6 +327,18 @@ impl Key for ApplicationLogLevel {
     }
 }
 
+impl WriteJson for ApplicationLogLevel {
+    fn write_json(&self, out: &mut JsonWriter) {
+        out.string(self.as_str());
+    }
+}
+
+impl AsRef<str> for ApplicationLogLevel {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
 impl HeaderText for ApplicationLogLevel {
     fn header_text(&self) -> String {
         self.as_str().into()
@@ -247,14 +347,13 @@ impl HeaderText for ApplicationLogLevel {
 
 /// The `Architecture` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum Architecture {
     /// `x86_64`.
-    #[serde(rename = "x86_64")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "x86_64"))]
     X86_64,
     /// `arm64`.
-    #[serde(rename = "arm64")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "arm64"))]
     Arm64,
 }
 
@@ -306,6 +405,18 @@ impl Key for Architecture {
     }
 }
 
+impl WriteJson for Architecture {
+    fn write_json(&self, out: &mut JsonWriter) {
+        out.string(self.as_str());
+    }
+}
+
+impl AsRef<str> for Architecture {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
 impl HeaderText for Architecture {
     fn header_text(&self) -> String {
         self.as_str().into()
@@ -313,17 +424,20 @@ impl HeaderText for Architecture {
 }
 
 /// The `Concurrency` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct Concurrency {
     /// The number of concurrent executions that are reserved for this function. For more information,
     /// see [Managing Lambda reserved concurrency](<https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html>).
     ///
     /// Range: at least 0.
-    #[serde(
-        rename = "ReservedConcurrentExecutions",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ReservedConcurrentExecutions",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub reserved_concurrent_executions: Option<i32>,
 }
@@ -359,15 +473,34 @@ impl Read for Concurrency {
     }
 }
 
+impl WriteMembers for Concurrency {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.reserved_concurrent_executions {
+            object.member("\"ReservedConcurrentExecutions\":", value);
+        }
+    }
+}
+
+impl WriteJson for Concurrency {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The [dead-letter queue](<https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html#dlq>)
 /// for failed asynchronous invocations.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeadLetterConfig {
     /// The Amazon Resource Name (ARN) of an Amazon SQS queue or Amazon SNS topic.
     ///
     /// Pattern: `^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$`.
-    #[serde(rename = "TargetArn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "TargetArn", default, skip_serializing_if = "Option::is_none")
+    )]
     pub target_arn: Option<String>,
 }
 
@@ -394,6 +527,22 @@ impl Read for DeadLetterConfig {
             return Ok(None);
         }
         Ok(Some(Self { target_arn: member_0 }))
+    }
+}
+
+impl WriteMembers for DeadLetterConfig {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.target_arn {
+            object.member("\"TargetArn\":", value);
+        }
+    }
+}
+
+impl WriteJson for DeadLetterConfig {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 
@@ -446,16 +595,22 @@ impl Read for Environment {
 }
 
 /// Error messages for environment variables that couldn't be applied.
-#[derive(Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct EnvironmentError {
     /// The error code.
-    #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")
+    )]
     pub error_code: Option<String>,
     /// The error message.
     ///
     /// Sensitive: `Debug` never prints it.
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -503,19 +658,44 @@ impl Read for EnvironmentError {
     }
 }
 
+impl WriteMembers for EnvironmentError {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.error_code {
+            object.member("\"ErrorCode\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for EnvironmentError {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The results of an operation to update or read environment variables. If the operation succeeds,
 /// the response contains the environment variables. If it fails, the response contains details
 /// about the error.
-#[derive(Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct EnvironmentResponse {
     /// Environment variable key-value pairs. Omitted from CloudTrail logs.
     ///
     /// Each key: Pattern: `^[a-zA-Z]([a-zA-Z0-9_])+$`. Sensitive: `Debug` never prints it.
-    #[serde(rename = "Variables", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Variables", default, skip_serializing_if = "Option::is_none")
+    )]
     pub variables: Option<BTreeMap<String, String>>,
     /// Error messages for environment variables that couldn't be applied.
-    #[serde(rename = "Error", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Error", default, skip_serializing_if = "Option::is_none")
+    )]
     pub error: Option<EnvironmentError>,
 }
 
@@ -563,15 +743,34 @@ impl Read for EnvironmentResponse {
     }
 }
 
+impl WriteMembers for EnvironmentResponse {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.variables {
+            object.member("\"Variables\":", value);
+        }
+        if let Some(value) = &self.error {
+            object.member("\"Error\":", value);
+        }
+    }
+}
+
+impl WriteJson for EnvironmentResponse {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The size of the function's `/tmp` directory in MB. The default value is 512, but can be any
 /// whole number between 512 and 10,240 MB. For more information, see [Configuring ephemeral storage (console)](<https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-ephemeral-storage>).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct EphemeralStorage {
     /// The size of the function's `/tmp` directory.
     ///
     /// Range: 512 to 10240.
-    #[serde(rename = "Size")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Size"))]
     pub size: i32,
 }
 
@@ -602,20 +801,34 @@ impl Read for EphemeralStorage {
     }
 }
 
+impl WriteMembers for EphemeralStorage {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        object.member("\"Size\":", &self.size);
+    }
+}
+
+impl WriteJson for EphemeralStorage {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Details about the connection between a Lambda function and an [Amazon EFS file system](<https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html>).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct FileSystemConfig {
     /// The Amazon Resource Name (ARN) of the Amazon EFS access point that provides access to the file
     /// system.
     ///
     /// Length: 0 to 200. Pattern: `^arn:aws[a-zA-Z-]*:elasticfilesystem:[a-z]{2}((-gov)|(-iso(b?)))?-[a-z]+-\d{1}:\d{12}:access-point/fsap-[a-f0-9]{17}$`.
-    #[serde(rename = "Arn")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Arn"))]
     pub arn: String,
     /// The path where the function can access the file system, starting with `/mnt/`.
     ///
     /// Length: 0 to 160. Pattern: `^/mnt/[a-zA-Z0-9-_.]+$`.
-    #[serde(rename = "LocalMountPath")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "LocalMountPath"))]
     pub local_mount_path: String,
 }
 
@@ -652,6 +865,21 @@ impl Read for FileSystemConfig {
                 local_mount_path: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for FileSystemConfig {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        object.member("\"Arn\":", &self.arn);
+        object.member("\"LocalMountPath\":", &self.local_mount_path);
+    }
+}
+
+impl WriteJson for FileSystemConfig {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 
@@ -784,31 +1012,50 @@ impl Read for FunctionCode {
 }
 
 /// Details about a function's deployment package.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct FunctionCodeLocation {
     /// The service that's hosting the file.
-    #[serde(rename = "RepositoryType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "RepositoryType",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub repository_type: Option<String>,
     /// A presigned URL that you can use to download the deployment package.
-    #[serde(rename = "Location", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Location", default, skip_serializing_if = "Option::is_none")
+    )]
     pub location: Option<String>,
     /// URI of a container image in the Amazon ECR registry.
-    #[serde(rename = "ImageUri", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ImageUri", default, skip_serializing_if = "Option::is_none")
+    )]
     pub image_uri: Option<String>,
     /// The resolved URI for the image.
-    #[serde(
-        rename = "ResolvedImageUri",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ResolvedImageUri",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub resolved_image_uri: Option<String>,
     /// The ARN of the Key Management Service (KMS) customer managed key that's used to encrypt your
     /// function's .zip deployment package. If you don't provide a customer managed key, Lambda uses an [Amazon Web Services owned key](<https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-owned-cmk>).
-    #[serde(
-        rename = "SourceKMSKeyArn",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "SourceKMSKeyArn",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub source_kms_key_arn: Option<String>,
 }
@@ -860,19 +1107,53 @@ impl Read for FunctionCodeLocation {
     }
 }
 
+impl WriteMembers for FunctionCodeLocation {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.repository_type {
+            object.member("\"RepositoryType\":", value);
+        }
+        if let Some(value) = &self.location {
+            object.member("\"Location\":", value);
+        }
+        if let Some(value) = &self.image_uri {
+            object.member("\"ImageUri\":", value);
+        }
+        if let Some(value) = &self.resolved_image_uri {
+            object.member("\"ResolvedImageUri\":", value);
+        }
+        if let Some(value) = &self.source_kms_key_arn {
+            object.member("\"SourceKMSKeyArn\":", value);
+        }
+    }
+}
+
+impl WriteJson for FunctionCodeLocation {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Details about a function's configuration.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct FunctionConfiguration {
     /// The name of the function.
     ///
     /// Length: 1 to 170. Pattern: `^(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_\.]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?$`.
-    #[serde(rename = "FunctionName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "FunctionName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub function_name: Option<String>,
     /// The function's Amazon Resource Name (ARN).
     ///
     /// Pattern: `^arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}(-gov)?-[a-z]+-\d{1}:\d{12}:function:[a-zA-Z0-9-_\.]+(:(\$LATEST|[a-zA-Z0-9-_]+))?$`.
-    #[serde(rename = "FunctionArn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "FunctionArn", default, skip_serializing_if = "Option::is_none")
+    )]
     pub function_arn: Option<String>,
     /// The identifier of the function's [runtime](<https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html>).
     /// Runtime is required if the deployment package is a .zip file archive. Specifying a runtime
@@ -882,62 +1163,98 @@ pub struct FunctionConfiguration {
     /// updating existing functions shortly after each runtime is deprecated. For more information, see [Runtime use after deprecation](<https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels>).
     ///
     /// For a list of all currently supported runtimes, see [Supported runtimes](<https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-supported>).
-    #[serde(rename = "Runtime", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Runtime", default, skip_serializing_if = "Option::is_none")
+    )]
     pub runtime: Option<Runtime>,
     /// The function's execution role.
     ///
     /// Pattern: `^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
-    #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Role", default, skip_serializing_if = "Option::is_none")
+    )]
     pub role: Option<String>,
     /// The function that Lambda calls to begin running your function.
     ///
     /// Length: 0 to 128. Pattern: `^[^\s]+$`.
-    #[serde(rename = "Handler", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Handler", default, skip_serializing_if = "Option::is_none")
+    )]
     pub handler: Option<String>,
     /// The size of the function's deployment package, in bytes.
     ///
     /// Defaults to `0`.
-    #[serde(rename = "CodeSize", default)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "CodeSize", default))]
     pub code_size: i64,
     /// The function's description.
     ///
     /// Length: 0 to 256.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Description", default, skip_serializing_if = "Option::is_none")
+    )]
     pub description: Option<String>,
     /// The amount of time in seconds that Lambda allows a function to run before stopping it.
     ///
     /// Range: at least 1.
-    #[serde(rename = "Timeout", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Timeout", default, skip_serializing_if = "Option::is_none")
+    )]
     pub timeout: Option<i32>,
     /// The amount of memory available to the function at runtime.
     ///
     /// Range: 128 to 10240.
-    #[serde(rename = "MemorySize", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MemorySize", default, skip_serializing_if = "Option::is_none")
+    )]
     pub memory_size: Option<i32>,
     /// The date and time that the function was last updated, in [ISO-8601 format](<https://www.w3.org/TR/NOTE-datetime>) (YYYY-MM-DDThh:mm:ss.sTZD).
-    #[serde(rename = "LastModified", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "LastModified", default, skip_serializing_if = "Option::is_none")
+    )]
     pub last_modified: Option<String>,
     /// The SHA256 hash of the function's deployment package.
-    #[serde(rename = "CodeSha256", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "CodeSha256", default, skip_serializing_if = "Option::is_none")
+    )]
     pub code_sha256: Option<String>,
     /// The version of the Lambda function.
     ///
     /// Length: 1 to 1024. Pattern: `^(\$LATEST|[0-9]+)$`.
-    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Version", default, skip_serializing_if = "Option::is_none")
+    )]
     pub version: Option<String>,
     /// The function's networking configuration.
-    #[serde(rename = "VpcConfig", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "VpcConfig", default, skip_serializing_if = "Option::is_none")
+    )]
     pub vpc_config: Option<VpcConfigResponse>,
     /// The function's dead letter queue.
-    #[serde(
-        rename = "DeadLetterConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "DeadLetterConfig",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub dead_letter_config: Option<DeadLetterConfig>,
     /// The function's [environment variables](<https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html>).
     /// Omitted from CloudTrail logs.
-    #[serde(rename = "Environment", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Environment", default, skip_serializing_if = "Option::is_none")
+    )]
     pub environment: Option<EnvironmentResponse>,
     /// The ARN of the Key Management Service (KMS) customer managed key that's used to encrypt the
     /// following resources:
@@ -955,120 +1272,183 @@ pub struct FunctionConfiguration {
     /// or an [Amazon Web Services managed key](<https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk>).
     ///
     /// Pattern: `^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$`.
-    #[serde(rename = "KMSKeyArn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "KMSKeyArn", default, skip_serializing_if = "Option::is_none")
+    )]
     pub kms_key_arn: Option<String>,
     /// The function's X-Ray tracing configuration.
-    #[serde(rename = "TracingConfig", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "TracingConfig", default, skip_serializing_if = "Option::is_none")
+    )]
     pub tracing_config: Option<TracingConfigResponse>,
     /// For Lambda@Edge functions, the ARN of the main function.
     ///
     /// Pattern: `^arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}(-gov)?-[a-z]+-\d{1}:\d{12}:function:[a-zA-Z0-9-_]+(:(\$LATEST|[a-zA-Z0-9-_]+))?$`.
-    #[serde(rename = "MasterArn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MasterArn", default, skip_serializing_if = "Option::is_none")
+    )]
     pub master_arn: Option<String>,
     /// The latest updated revision of the function or alias.
-    #[serde(rename = "RevisionId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "RevisionId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub revision_id: Option<String>,
     /// The function's [layers](<https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html>).
-    #[serde(rename = "Layers", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Layers", default, skip_serializing_if = "Option::is_none")
+    )]
     pub layers: Option<Vec<Layer>>,
     /// The current state of the function. When the state is `Inactive`, you can reactivate the function
     /// by invoking it.
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "State", default, skip_serializing_if = "Option::is_none")
+    )]
     pub state: Option<State>,
     /// The reason for the function's current state.
-    #[serde(rename = "StateReason", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "StateReason", default, skip_serializing_if = "Option::is_none")
+    )]
     pub state_reason: Option<String>,
     /// The reason code for the function's current state. When the code is `Creating`, you can't invoke
     /// or modify the function.
-    #[serde(
-        rename = "StateReasonCode",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "StateReasonCode",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub state_reason_code: Option<StateReasonCode>,
     /// The status of the last update that was performed on the function. This is first set to `Successful`
     /// after function creation completes.
-    #[serde(
-        rename = "LastUpdateStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "LastUpdateStatus",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub last_update_status: Option<LastUpdateStatus>,
     /// The reason for the last update that was performed on the function.
-    #[serde(
-        rename = "LastUpdateStatusReason",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "LastUpdateStatusReason",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub last_update_status_reason: Option<String>,
     /// The reason code for the last update that was performed on the function.
-    #[serde(
-        rename = "LastUpdateStatusReasonCode",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "LastUpdateStatusReasonCode",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub last_update_status_reason_code: Option<LastUpdateStatusReasonCode>,
     /// Connection settings for an [Amazon EFS file system](<https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html>).
     ///
     /// Items: 0 to 1.
-    #[serde(
-        rename = "FileSystemConfigs",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "FileSystemConfigs",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub file_system_configs: Option<Vec<FileSystemConfig>>,
     /// The type of deployment package. Set to `Image` for container image and set `Zip` for .zip file
     /// archive.
-    #[serde(rename = "PackageType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "PackageType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub package_type: Option<PackageType>,
     /// The function's image configuration values.
-    #[serde(
-        rename = "ImageConfigResponse",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ImageConfigResponse",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub image_config_response: Option<ImageConfigResponse>,
     /// The ARN of the signing profile version.
     ///
     /// Pattern: `^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:([a-z]{2}(-gov)?-[a-z]+-\d{1})?:(\d{12})?:(.*)$`.
-    #[serde(
-        rename = "SigningProfileVersionArn",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "SigningProfileVersionArn",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub signing_profile_version_arn: Option<String>,
     /// The ARN of the signing job.
     ///
     /// Pattern: `^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:([a-z]{2}(-gov)?-[a-z]+-\d{1})?:(\d{12})?:(.*)$`.
-    #[serde(rename = "SigningJobArn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "SigningJobArn", default, skip_serializing_if = "Option::is_none")
+    )]
     pub signing_job_arn: Option<String>,
     /// The instruction set architecture that the function supports. Architecture is a string array with
     /// one of the valid values. The default architecture value is `x86_64`.
     ///
     /// Items: exactly 1.
-    #[serde(rename = "Architectures", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Architectures", default, skip_serializing_if = "Option::is_none")
+    )]
     pub architectures: Option<Vec<Architecture>>,
     /// The size of the function's `/tmp` directory in MB. The default value is 512, but can be any
     /// whole number between 512 and 10,240 MB. For more information, see [Configuring ephemeral storage (console)](<https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-ephemeral-storage>).
-    #[serde(
-        rename = "EphemeralStorage",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "EphemeralStorage",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub ephemeral_storage: Option<EphemeralStorage>,
     /// Set `ApplyOn` to `PublishedVersions` to create a snapshot of the initialized execution
     /// environment when you publish a function version. For more information, see [Improving startup performance with Lambda SnapStart](<https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html>).
-    #[serde(rename = "SnapStart", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "SnapStart", default, skip_serializing_if = "Option::is_none")
+    )]
     pub snap_start: Option<SnapStartResponse>,
     /// The ARN of the runtime and any errors that occured.
-    #[serde(
-        rename = "RuntimeVersionConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "RuntimeVersionConfig",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub runtime_version_config: Option<RuntimeVersionConfig>,
     /// The function's Amazon CloudWatch Logs configuration settings.
-    #[serde(rename = "LoggingConfig", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "LoggingConfig", default, skip_serializing_if = "Option::is_none")
+    )]
     pub logging_config: Option<LoggingConfig>,
 }
 
@@ -1243,16 +1623,242 @@ impl Read for FunctionConfiguration {
     }
 }
 
+impl WriteMembers for FunctionConfiguration {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.function_name {
+            object.member("\"FunctionName\":", value);
+        }
+        if let Some(value) = &self.function_arn {
+            object.member("\"FunctionArn\":", value);
+        }
+        if let Some(value) = &self.runtime {
+            object.member("\"Runtime\":", value);
+        }
+        if let Some(value) = &self.role {
+            object.member("\"Role\":", value);
+        }
+        if let Some(value) = &self.handler {
+            object.member("\"Handler\":", value);
+        }
+        object.member("\"CodeSize\":", &self.code_size);
+        if let Some(value) = &self.description {
+            object.member("\"Description\":", value);
+        }
+        if let Some(value) = &self.timeout {
+            object.member("\"Timeout\":", value);
+        }
+        if let Some(value) = &self.memory_size {
+            object.member("\"MemorySize\":", value);
+        }
+        if let Some(value) = &self.last_modified {
+            object.member("\"LastModified\":", value);
+        }
+        if let Some(value) = &self.code_sha256 {
+            object.member("\"CodeSha256\":", value);
+        }
+        if let Some(value) = &self.version {
+            object.member("\"Version\":", value);
+        }
+        if let Some(value) = &self.vpc_config {
+            object.member("\"VpcConfig\":", value);
+        }
+        if let Some(value) = &self.dead_letter_config {
+            object.member("\"DeadLetterConfig\":", value);
+        }
+        if let Some(value) = &self.environment {
+            object.member("\"Environment\":", value);
+        }
+        if let Some(value) = &self.kms_key_arn {
+            object.member("\"KMSKeyArn\":", value);
+        }
+        if let Some(value) = &self.tracing_config {
+            object.member("\"TracingConfig\":", value);
+        }
+        if let Some(value) = &self.master_arn {
+            object.member("\"MasterArn\":", value);
+        }
+        if let Some(value) = &self.revision_id {
+            object.member("\"RevisionId\":", value);
+        }
+        if let Some(value) = &self.layers {
+            object.member("\"Layers\":", value);
+        }
+        if let Some(value) = &self.state {
+            object.member("\"State\":", value);
+        }
+        if let Some(value) = &self.state_reason {
+            object.member("\"StateReason\":", value);
+        }
+        if let Some(value) = &self.state_reason_code {
+            object.member("\"StateReasonCode\":", value);
+        }
+        if let Some(value) = &self.last_update_status {
+            object.member("\"LastUpdateStatus\":", value);
+        }
+        if let Some(value) = &self.last_update_status_reason {
+            object.member("\"LastUpdateStatusReason\":", value);
+        }
+        if let Some(value) = &self.last_update_status_reason_code {
+            object.member("\"LastUpdateStatusReasonCode\":", value);
+        }
+        if let Some(value) = &self.file_system_configs {
+            object.member("\"FileSystemConfigs\":", value);
+        }
+        if let Some(value) = &self.package_type {
+            object.member("\"PackageType\":", value);
+        }
+        if let Some(value) = &self.image_config_response {
+            object.member("\"ImageConfigResponse\":", value);
+        }
+        if let Some(value) = &self.signing_profile_version_arn {
+            object.member("\"SigningProfileVersionArn\":", value);
+        }
+        if let Some(value) = &self.signing_job_arn {
+            object.member("\"SigningJobArn\":", value);
+        }
+        if let Some(value) = &self.architectures {
+            object.member("\"Architectures\":", value);
+        }
+        if let Some(value) = &self.ephemeral_storage {
+            object.member("\"EphemeralStorage\":", value);
+        }
+        if let Some(value) = &self.snap_start {
+            object.member("\"SnapStart\":", value);
+        }
+        if let Some(value) = &self.runtime_version_config {
+            object.member("\"RuntimeVersionConfig\":", value);
+        }
+        if let Some(value) = &self.logging_config {
+            object.member("\"LoggingConfig\":", value);
+        }
+    }
+}
+
+impl WriteJson for FunctionConfiguration {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for FunctionConfiguration {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.function_name {
+                    object.member("\"FunctionName\":", value);
+                }
+                if let Some(value) = &self.function_arn {
+                    object.member("\"FunctionArn\":", value);
+                }
+                if let Some(value) = &self.runtime {
+                    object.member("\"Runtime\":", value);
+                }
+                if let Some(value) = &self.role {
+                    object.member("\"Role\":", value);
+                }
+                if let Some(value) = &self.handler {
+                    object.member("\"Handler\":", value);
+                }
+                object.member("\"CodeSize\":", &self.code_size);
+                if let Some(value) = &self.description {
+                    object.member("\"Description\":", value);
+                }
+                if let Some(value) = &self.timeout {
+                    object.member("\"Timeout\":", value);
+                }
+                if let Some(value) = &self.memory_size {
+                    object.member("\"MemorySize\":", value);
+                }
+                if let Some(value) = &self.last_modified {
+                    object.member("\"LastModified\":", value);
+                }
+                if let Some(value) = &self.code_sha256 {
+                    object.member("\"CodeSha256\":", value);
+                }
+                if let Some(value) = &self.version {
+                    object.member("\"Version\":", value);
+                }
+                if let Some(value) = &self.vpc_config {
+                    object.member("\"VpcConfig\":", value);
+                }
+                if let Some(value) = &self.dead_letter_config {
+                    object.member("\"DeadLetterConfig\":", value);
+                }
+                if let Some(value) = &self.environment {
+                    object.member("\"Environment\":", value);
+                }
+                if let Some(value) = &self.kms_key_arn {
+                    object.member("\"KMSKeyArn\":", value);
+                }
+                if let Some(value) = &self.tracing_config {
+                    object.member("\"TracingConfig\":", value);
+                }
+                if let Some(value) = &self.master_arn {
+                    object.member("\"MasterArn\":", value);
+                }
+                if let Some(value) = &self.revision_id {
+                    object.member("\"RevisionId\":", value);
+                }
+                if let Some(value) = &self.layers {
+                    object.member("\"Layers\":", value);
+                }
+                if let Some(value) = &self.state {
+                    object.member("\"State\":", value);
+                }
+                if let Some(value) = &self.state_reason {
+                    object.member("\"StateReason\":", value);
+                }
+                if let Some(value) = &self.state_reason_code {
+                    object.member("\"StateReasonCode\":", value);
+                }
+                if let Some(value) = &self.last_update_status {
+                    object.member("\"LastUpdateStatus\":", value);
+                }
+                if let Some(value) = &self.last_update_status_reason {
+                    object.member("\"LastUpdateStatusReason\":", value);
+                }
+                if let Some(value) = &self.last_update_status_reason_code {
+                    object.member("\"LastUpdateStatusReasonCode\":", value);
+                }
+                if let Some(value) = &self.file_system_configs {
+                    object.member("\"FileSystemConfigs\":", value);
+                }
+                if let Some(value) = &self.package_type {
+                    object.member("\"PackageType\":", value);
+                }
+                if let Some(value) = &self.image_config_response {
+                    object.member("\"ImageConfigResponse\":", value);
+                }
+                if let Some(value) = &self.signing_profile_version_arn {
+                    object.member("\"SigningProfileVersionArn\":", value);
+                }
+                if let Some(value) = &self.signing_job_arn {
+                    object.member("\"SigningJobArn\":", value);
+                }
+                if let Some(value) = &self.architectures {
+                    object.member("\"Architectures\":", value);
+                }
+                if let Some(value) = &self.ephemeral_storage {
+                    object.member("\"EphemeralStorage\":", value);
+                }
+                if let Some(value) = &self.snap_start {
+                    object.member("\"SnapStart\":", value);
+                }
+                if let Some(value) = &self.runtime_version_config {
+                    object.member("\"RuntimeVersionConfig\":", value);
+                }
+                if let Some(value) = &self.logging_config {
+                    object.member("\"LoggingConfig\":", value);
+                }
+            });
     }
 }
 
 /// The `FunctionVersion` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive()]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum FunctionVersion {
     /// `ALL`.
@@ -1314,27 +1920,36 @@ impl HeaderText for FunctionVersion {
 
 /// Configuration values that override the container image Dockerfile settings. For more
 /// information, see [Container image settings](<https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-parms>).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ImageConfig {
     /// Specifies the entry point to their application, which is typically the location of the runtime
     /// executable.
     ///
     /// Items: 0 to 1500.
-    #[serde(rename = "EntryPoint", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "EntryPoint", default, skip_serializing_if = "Option::is_none")
+    )]
     pub entry_point: Option<Vec<String>>,
     /// Specifies parameters that you want to pass in with ENTRYPOINT.
     ///
     /// Items: 0 to 1500.
-    #[serde(rename = "Command", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Command", default, skip_serializing_if = "Option::is_none")
+    )]
     pub command: Option<Vec<String>>,
     /// Specifies the working directory.
     ///
     /// Length: 0 to 1000.
-    #[serde(
-        rename = "WorkingDirectory",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "WorkingDirectory",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub working_directory: Option<String>,
 }
@@ -1377,17 +1992,45 @@ impl Read for ImageConfig {
     }
 }
 
+impl WriteMembers for ImageConfig {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.entry_point {
+            object.member("\"EntryPoint\":", value);
+        }
+        if let Some(value) = &self.command {
+            object.member("\"Command\":", value);
+        }
+        if let Some(value) = &self.working_directory {
+            object.member("\"WorkingDirectory\":", value);
+        }
+    }
+}
+
+impl WriteJson for ImageConfig {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Error response to `GetFunctionConfiguration`.
-#[derive(Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ImageConfigError {
     /// Error code.
-    #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")
+    )]
     pub error_code: Option<String>,
     /// Error message.
     ///
     /// Sensitive: `Debug` never prints it.
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -1435,15 +2078,40 @@ impl Read for ImageConfigError {
     }
 }
 
+impl WriteMembers for ImageConfigError {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.error_code {
+            object.member("\"ErrorCode\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ImageConfigError {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Response to a `GetFunctionConfiguration` request.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ImageConfigResponse {
     /// Configuration values that override the container image Dockerfile.
-    #[serde(rename = "ImageConfig", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ImageConfig", default, skip_serializing_if = "Option::is_none")
+    )]
     pub image_config: Option<ImageConfig>,
     /// Error response to `GetFunctionConfiguration`.
-    #[serde(rename = "Error", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Error", default, skip_serializing_if = "Option::is_none")
+    )]
     pub error: Option<ImageConfigError>,
 }
 
@@ -1482,9 +2150,27 @@ impl Read for ImageConfigResponse {
     }
 }
 
+impl WriteMembers for ImageConfigResponse {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.image_config {
+            object.member("\"ImageConfig\":", value);
+        }
+        if let Some(value) = &self.error {
+            object.member("\"Error\":", value);
+        }
+    }
+}
+
+impl WriteJson for ImageConfigResponse {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The `InvocationType` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive()]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum InvocationType {
     /// `Event`.
@@ -1560,17 +2246,16 @@ impl HeaderText for InvocationType {
 
 /// The `LastUpdateStatus` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum LastUpdateStatus {
     /// `Successful`.
-    #[serde(rename = "Successful")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Successful"))]
     Successful,
     /// `Failed`.
-    #[serde(rename = "Failed")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Failed"))]
     Failed,
     /// `InProgress`.
-    #[serde(rename = "InProgress")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "InProgress"))]
     InProgress,
 }
 
@@ -1630,6 +2315,18 @@ impl Key for LastUpdateStatus {
     }
 }
 
+impl WriteJson for LastUpdateStatus {
+    fn write_json(&self, out: &mut JsonWriter) {
+        out.string(self.as_str());
+    }
+}
+
+impl AsRef<str> for LastUpdateStatus {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
 impl HeaderText for LastUpdateStatus {
     fn header_text(&self) -> String {
         self.as_str().into()
@@ -1638,71 +2335,70 @@ impl HeaderText for LastUpdateStatus {
 
 /// The `LastUpdateStatusReasonCode` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum LastUpdateStatusReasonCode {
     /// `EniLimitExceeded`.
-    #[serde(rename = "EniLimitExceeded")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "EniLimitExceeded"))]
     EniLimitExceeded,
     /// `InsufficientRolePermissions`.
-    #[serde(rename = "InsufficientRolePermissions")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "InsufficientRolePermissions"))]
     InsufficientRolePermissions,
     /// `InvalidConfiguration`.
-    #[serde(rename = "InvalidConfiguration")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "InvalidConfiguration"))]
     InvalidConfiguration,
     /// `InternalError`.
-    #[serde(rename = "InternalError")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "InternalError"))]
     InternalError,
     /// `SubnetOutOfIPAddresses`.
-    #[serde(rename = "SubnetOutOfIPAddresses")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "SubnetOutOfIPAddresses"))]
     SubnetOutOfIpAddresses,
     /// `InvalidSubnet`.
-    #[serde(rename = "InvalidSubnet")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "InvalidSubnet"))]
     InvalidSubnet,
     /// `InvalidSecurityGroup`.
-    #[serde(rename = "InvalidSecurityGroup")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "InvalidSecurityGroup"))]
     InvalidSecurityGroup,
     /// `ImageDeleted`.
-    #[serde(rename = "ImageDeleted")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ImageDeleted"))]
     ImageDeleted,
     /// `ImageAccessDenied`.
-    #[serde(rename = "ImageAccessDenied")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ImageAccessDenied"))]
     ImageAccessDenied,
     /// `InvalidImage`.
-    #[serde(rename = "InvalidImage")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "InvalidImage"))]
     InvalidImage,
     /// `KMSKeyAccessDenied`.
-    #[serde(rename = "KMSKeyAccessDenied")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "KMSKeyAccessDenied"))]
     KmsKeyAccessDenied,
     /// `KMSKeyNotFound`.
-    #[serde(rename = "KMSKeyNotFound")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "KMSKeyNotFound"))]
     KmsKeyNotFound,
     /// `InvalidStateKMSKey`.
-    #[serde(rename = "InvalidStateKMSKey")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "InvalidStateKMSKey"))]
     InvalidStateKmsKey,
     /// `DisabledKMSKey`.
-    #[serde(rename = "DisabledKMSKey")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "DisabledKMSKey"))]
     DisabledKmsKey,
     /// `EFSIOError`.
-    #[serde(rename = "EFSIOError")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "EFSIOError"))]
     EfsioError,
     /// `EFSMountConnectivityError`.
-    #[serde(rename = "EFSMountConnectivityError")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "EFSMountConnectivityError"))]
     EfsMountConnectivityError,
     /// `EFSMountFailure`.
-    #[serde(rename = "EFSMountFailure")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "EFSMountFailure"))]
     EfsMountFailure,
     /// `EFSMountTimeout`.
-    #[serde(rename = "EFSMountTimeout")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "EFSMountTimeout"))]
     EfsMountTimeout,
     /// `InvalidRuntime`.
-    #[serde(rename = "InvalidRuntime")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "InvalidRuntime"))]
     InvalidRuntime,
     /// `InvalidZipFileException`.
-    #[serde(rename = "InvalidZipFileException")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "InvalidZipFileException"))]
     InvalidZipFileException,
     /// `FunctionError`.
-    #[serde(rename = "FunctionError")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "FunctionError"))]
     FunctionError,
 }
 
@@ -1816,6 +2512,18 @@ impl Key for LastUpdateStatusReasonCode {
     }
 }
 
+impl WriteJson for LastUpdateStatusReasonCode {
+    fn write_json(&self, out: &mut JsonWriter) {
+        out.string(self.as_str());
+    }
+}
+
+impl AsRef<str> for LastUpdateStatusReasonCode {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
 impl HeaderText for LastUpdateStatusReasonCode {
     fn header_text(&self) -> String {
         self.as_str().into()
@@ -1823,32 +2531,41 @@ impl HeaderText for LastUpdateStatusReasonCode {
 }
 
 /// An [Lambda layer](<https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html>).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct Layer {
     /// The Amazon Resource Name (ARN) of the function layer.
     ///
     /// Length: 1 to 140. Pattern: `^arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+$`.
-    #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")
+    )]
     pub arn: Option<String>,
     /// The size of the layer archive in bytes.
     ///
     /// Defaults to `0`.
-    #[serde(rename = "CodeSize", default)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "CodeSize", default))]
     pub code_size: i64,
     /// The Amazon Resource Name (ARN) for a signing profile version.
     ///
     /// Pattern: `^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:([a-z]{2}(-gov)?-[a-z]+-\d{1})?:(\d{12})?:(.*)$`.
-    #[serde(
-        rename = "SigningProfileVersionArn",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "SigningProfileVersionArn",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub signing_profile_version_arn: Option<String>,
     /// The Amazon Resource Name (ARN) of a signing job.
     ///
     /// Pattern: `^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:([a-z]{2}(-gov)?-[a-z]+-\d{1})?:(\d{12})?:(.*)$`.
-    #[serde(rename = "SigningJobArn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "SigningJobArn", default, skip_serializing_if = "Option::is_none")
+    )]
     pub signing_job_arn: Option<String>,
 }
 
@@ -1895,16 +2612,38 @@ impl Read for Layer {
     }
 }
 
+impl WriteMembers for Layer {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.arn {
+            object.member("\"Arn\":", value);
+        }
+        object.member("\"CodeSize\":", &self.code_size);
+        if let Some(value) = &self.signing_profile_version_arn {
+            object.member("\"SigningProfileVersionArn\":", value);
+        }
+        if let Some(value) = &self.signing_job_arn {
+            object.member("\"SigningJobArn\":", value);
+        }
+    }
+}
+
+impl WriteJson for Layer {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The `LogFormat` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum LogFormat {
     /// `JSON`.
-    #[serde(rename = "JSON")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "JSON"))]
     Json,
     /// `Text`.
-    #[serde(rename = "Text")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Text"))]
     Text,
 }
 
@@ -1956,6 +2695,18 @@ impl Key for LogFormat {
     }
 }
 
+impl WriteJson for LogFormat {
+    fn write_json(&self, out: &mut JsonWriter) {
+        out.string(self.as_str());
+    }
+}
+
+impl AsRef<str> for LogFormat {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
 impl HeaderText for LogFormat {
     fn header_text(&self) -> String {
         self.as_str().into()
@@ -1964,7 +2715,6 @@ impl HeaderText for LogFormat {
 
 /// The `LogType` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive()]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum LogType {
     /// `None`.
@@ -2030,33 +2780,49 @@ impl HeaderText for LogType {
 }
 
 /// The function's Amazon CloudWatch Logs configuration settings.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct LoggingConfig {
     /// The format in which Lambda sends your function's application and system logs to CloudWatch.
     /// Select between plain text and structured JSON.
-    #[serde(rename = "LogFormat", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "LogFormat", default, skip_serializing_if = "Option::is_none")
+    )]
     pub log_format: Option<LogFormat>,
     /// Set this property to filter the application logs for your function that Lambda sends to
     /// CloudWatch. Lambda only sends application logs at the selected level of detail and lower, where `TRACE`
     /// is the highest level and `FATAL` is the lowest.
-    #[serde(
-        rename = "ApplicationLogLevel",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ApplicationLogLevel",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub application_log_level: Option<ApplicationLogLevel>,
     /// Set this property to filter the system logs for your function that Lambda sends to CloudWatch.
     /// Lambda only sends system logs at the selected level of detail and lower, where `DEBUG` is the
     /// highest level and `WARN` is the lowest.
-    #[serde(rename = "SystemLogLevel", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "SystemLogLevel",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub system_log_level: Option<SystemLogLevel>,
     /// The name of the Amazon CloudWatch log group the function sends logs to. By default, Lambda
     /// functions send logs to a default log group named `/aws/lambda/<function name>`. To use a
     /// different log group, enter an existing log group or enter a new log group name.
     ///
     /// Length: 1 to 512. Pattern: `^[\.\-_/#A-Za-z0-9]+$`.
-    #[serde(rename = "LogGroup", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "LogGroup", default, skip_serializing_if = "Option::is_none")
+    )]
     pub log_group: Option<String>,
 }
 
@@ -2102,16 +2868,40 @@ impl Read for LoggingConfig {
     }
 }
 
+impl WriteMembers for LoggingConfig {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.log_format {
+            object.member("\"LogFormat\":", value);
+        }
+        if let Some(value) = &self.application_log_level {
+            object.member("\"ApplicationLogLevel\":", value);
+        }
+        if let Some(value) = &self.system_log_level {
+            object.member("\"SystemLogLevel\":", value);
+        }
+        if let Some(value) = &self.log_group {
+            object.member("\"LogGroup\":", value);
+        }
+    }
+}
+
+impl WriteJson for LoggingConfig {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The `PackageType` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum PackageType {
     /// `Zip`.
-    #[serde(rename = "Zip")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Zip"))]
     Zip,
     /// `Image`.
-    #[serde(rename = "Image")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Image"))]
     Image,
 }
 
@@ -2163,6 +2953,18 @@ impl Key for PackageType {
     }
 }
 
+impl WriteJson for PackageType {
+    fn write_json(&self, out: &mut JsonWriter) {
+        out.string(self.as_str());
+    }
+}
+
+impl AsRef<str> for PackageType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
 impl HeaderText for PackageType {
     fn header_text(&self) -> String {
         self.as_str().into()
@@ -2171,131 +2973,130 @@ impl HeaderText for PackageType {
 
 /// The `Runtime` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum Runtime {
     /// `nodejs`.
-    #[serde(rename = "nodejs")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "nodejs"))]
     Nodejs,
     /// `nodejs4.3`.
-    #[serde(rename = "nodejs4.3")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "nodejs4.3"))]
     Nodejs4_3,
     /// `nodejs6.10`.
-    #[serde(rename = "nodejs6.10")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "nodejs6.10"))]
     Nodejs6_10,
     /// `nodejs8.10`.
-    #[serde(rename = "nodejs8.10")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "nodejs8.10"))]
     Nodejs8_10,
     /// `nodejs10.x`.
-    #[serde(rename = "nodejs10.x")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "nodejs10.x"))]
     Nodejs10X,
     /// `nodejs12.x`.
-    #[serde(rename = "nodejs12.x")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "nodejs12.x"))]
     Nodejs12X,
     /// `nodejs14.x`.
-    #[serde(rename = "nodejs14.x")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "nodejs14.x"))]
     Nodejs14X,
     /// `nodejs16.x`.
-    #[serde(rename = "nodejs16.x")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "nodejs16.x"))]
     Nodejs16X,
     /// `java8`.
-    #[serde(rename = "java8")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "java8"))]
     Java8,
     /// `java8.al2`.
-    #[serde(rename = "java8.al2")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "java8.al2"))]
     Java8Al2,
     /// `java11`.
-    #[serde(rename = "java11")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "java11"))]
     Java11,
     /// `python2.7`.
-    #[serde(rename = "python2.7")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "python2.7"))]
     Python2_7,
     /// `python3.6`.
-    #[serde(rename = "python3.6")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "python3.6"))]
     Python3_6,
     /// `python3.7`.
-    #[serde(rename = "python3.7")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "python3.7"))]
     Python3_7,
     /// `python3.8`.
-    #[serde(rename = "python3.8")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "python3.8"))]
     Python3_8,
     /// `python3.9`.
-    #[serde(rename = "python3.9")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "python3.9"))]
     Python3_9,
     /// `dotnetcore1.0`.
-    #[serde(rename = "dotnetcore1.0")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "dotnetcore1.0"))]
     Dotnetcore1_0,
     /// `dotnetcore2.0`.
-    #[serde(rename = "dotnetcore2.0")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "dotnetcore2.0"))]
     Dotnetcore2_0,
     /// `dotnetcore2.1`.
-    #[serde(rename = "dotnetcore2.1")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "dotnetcore2.1"))]
     Dotnetcore2_1,
     /// `dotnetcore3.1`.
-    #[serde(rename = "dotnetcore3.1")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "dotnetcore3.1"))]
     Dotnetcore3_1,
     /// `dotnet6`.
-    #[serde(rename = "dotnet6")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "dotnet6"))]
     Dotnet6,
     /// `dotnet8`.
-    #[serde(rename = "dotnet8")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "dotnet8"))]
     Dotnet8,
     /// `nodejs4.3-edge`.
-    #[serde(rename = "nodejs4.3-edge")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "nodejs4.3-edge"))]
     Nodejs4_3Edge,
     /// `go1.x`.
-    #[serde(rename = "go1.x")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "go1.x"))]
     Go1X,
     /// `ruby2.5`.
-    #[serde(rename = "ruby2.5")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ruby2.5"))]
     Ruby2_5,
     /// `ruby2.7`.
-    #[serde(rename = "ruby2.7")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ruby2.7"))]
     Ruby2_7,
     /// `provided`.
-    #[serde(rename = "provided")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "provided"))]
     Provided,
     /// `provided.al2`.
-    #[serde(rename = "provided.al2")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "provided.al2"))]
     ProvidedAl2,
     /// `nodejs18.x`.
-    #[serde(rename = "nodejs18.x")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "nodejs18.x"))]
     Nodejs18X,
     /// `python3.10`.
-    #[serde(rename = "python3.10")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "python3.10"))]
     Python3_10,
     /// `java17`.
-    #[serde(rename = "java17")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "java17"))]
     Java17,
     /// `ruby3.2`.
-    #[serde(rename = "ruby3.2")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ruby3.2"))]
     Ruby3_2,
     /// `ruby3.3`.
-    #[serde(rename = "ruby3.3")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ruby3.3"))]
     Ruby3_3,
     /// `ruby3.4`.
-    #[serde(rename = "ruby3.4")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ruby3.4"))]
     Ruby3_4,
     /// `python3.11`.
-    #[serde(rename = "python3.11")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "python3.11"))]
     Python3_11,
     /// `nodejs20.x`.
-    #[serde(rename = "nodejs20.x")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "nodejs20.x"))]
     Nodejs20X,
     /// `provided.al2023`.
-    #[serde(rename = "provided.al2023")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "provided.al2023"))]
     ProvidedAl2023,
     /// `python3.12`.
-    #[serde(rename = "python3.12")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "python3.12"))]
     Python3_12,
     /// `java21`.
-    #[serde(rename = "java21")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "java21"))]
     Java21,
     /// `python3.13`.
-    #[serde(rename = "python3.13")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "python3.13"))]
     Python3_13,
     /// `nodejs22.x`.
-    #[serde(rename = "nodejs22.x")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "nodejs22.x"))]
     Nodejs22X,
 }
 
@@ -2467,6 +3268,18 @@ impl Key for Runtime {
     }
 }
 
+impl WriteJson for Runtime {
+    fn write_json(&self, out: &mut JsonWriter) {
+        out.string(self.as_str());
+    }
+}
+
+impl AsRef<str> for Runtime {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
 impl HeaderText for Runtime {
     fn header_text(&self) -> String {
         self.as_str().into()
@@ -2474,20 +3287,26 @@ impl HeaderText for Runtime {
 }
 
 /// The ARN of the runtime and any errors that occured.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RuntimeVersionConfig {
     /// The ARN of the runtime version you want the function to use.
     ///
     /// Length: 26 to 2048. Pattern: `^arn:(aws[a-zA-Z-]*):lambda:[a-z]{2}((-gov)|(-iso(b?)))?-[a-z]+-\d{1}::runtime:.+$`.
-    #[serde(
-        rename = "RuntimeVersionArn",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "RuntimeVersionArn",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub runtime_version_arn: Option<String>,
     /// Error response when Lambda is unable to retrieve the runtime version for a function.
-    #[serde(rename = "Error", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Error", default, skip_serializing_if = "Option::is_none")
+    )]
     pub error: Option<RuntimeVersionError>,
 }
 
@@ -2526,17 +3345,42 @@ impl Read for RuntimeVersionConfig {
     }
 }
 
+impl WriteMembers for RuntimeVersionConfig {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.runtime_version_arn {
+            object.member("\"RuntimeVersionArn\":", value);
+        }
+        if let Some(value) = &self.error {
+            object.member("\"Error\":", value);
+        }
+    }
+}
+
+impl WriteJson for RuntimeVersionConfig {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Any error returned when the runtime version information for the function could not be retrieved.
-#[derive(Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RuntimeVersionError {
     /// The error code.
-    #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")
+    )]
     pub error_code: Option<String>,
     /// The error message.
     ///
     /// Sensitive: `Debug` never prints it.
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -2584,6 +3428,25 @@ impl Read for RuntimeVersionError {
     }
 }
 
+impl WriteMembers for RuntimeVersionError {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.error_code {
+            object.member("\"ErrorCode\":", value);
+        }
+        if let Some(value) = &self.message {
+            object.member("\"Message\":", value);
+        }
+    }
+}
+
+impl WriteJson for RuntimeVersionError {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The function's [Lambda SnapStart](<https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html>)
 /// setting. Set `ApplyOn` to `PublishedVersions` to create a snapshot of the initialized execution
 /// environment when you publish a function version.
@@ -2627,14 +3490,13 @@ impl Read for SnapStart {
 
 /// The `SnapStartApplyOn` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum SnapStartApplyOn {
     /// `PublishedVersions`.
-    #[serde(rename = "PublishedVersions")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "PublishedVersions"))]
     PublishedVersions,
     /// `None`.
-    #[serde(rename = "None")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "None"))]
     None,
 }
 
@@ -2689,6 +3551,18 @@ impl Key for SnapStartApplyOn {
     }
 }
 
+impl WriteJson for SnapStartApplyOn {
+    fn write_json(&self, out: &mut JsonWriter) {
+        out.string(self.as_str());
+    }
+}
+
+impl AsRef<str> for SnapStartApplyOn {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
 impl HeaderText for SnapStartApplyOn {
     fn header_text(&self) -> String {
         self.as_str().into()
@@ -2697,14 +3571,13 @@ impl HeaderText for SnapStartApplyOn {
 
 /// The `SnapStartOptimizationStatus` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum SnapStartOptimizationStatus {
     /// `On`.
-    #[serde(rename = "On")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "On"))]
     On,
     /// `Off`.
-    #[serde(rename = "Off")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Off"))]
     Off,
 }
 
@@ -2758,6 +3631,18 @@ impl Key for SnapStartOptimizationStatus {
     }
 }
 
+impl WriteJson for SnapStartOptimizationStatus {
+    fn write_json(&self, out: &mut JsonWriter) {
+        out.string(self.as_str());
+    }
+}
+
+impl AsRef<str> for SnapStartOptimizationStatus {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
 impl HeaderText for SnapStartOptimizationStatus {
     fn header_text(&self) -> String {
         self.as_str().into()
@@ -2766,20 +3651,26 @@ impl HeaderText for SnapStartOptimizationStatus {
 
 /// The function's [SnapStart](<https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html>)
 /// setting.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SnapStartResponse {
     /// When set to `PublishedVersions`, Lambda creates a snapshot of the execution environment when you
     /// publish a function version.
-    #[serde(rename = "ApplyOn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ApplyOn", default, skip_serializing_if = "Option::is_none")
+    )]
     pub apply_on: Option<SnapStartApplyOn>,
     /// When you provide a [qualified Amazon Resource Name (ARN)](<https://docs.aws.amazon.com/lambda/latest/dg/configuration-versions.html#versioning-versions-using>),
     /// this response element indicates whether SnapStart is activated for the specified function
     /// version.
-    #[serde(
-        rename = "OptimizationStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OptimizationStatus",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub optimization_status: Option<SnapStartOptimizationStatus>,
 }
@@ -2819,22 +3710,40 @@ impl Read for SnapStartResponse {
     }
 }
 
+impl WriteMembers for SnapStartResponse {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.apply_on {
+            object.member("\"ApplyOn\":", value);
+        }
+        if let Some(value) = &self.optimization_status {
+            object.member("\"OptimizationStatus\":", value);
+        }
+    }
+}
+
+impl WriteJson for SnapStartResponse {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The `State` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum State {
     /// `Pending`.
-    #[serde(rename = "Pending")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Pending"))]
     Pending,
     /// `Active`.
-    #[serde(rename = "Active")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Active"))]
     Active,
     /// `Inactive`.
-    #[serde(rename = "Inactive")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Inactive"))]
     Inactive,
     /// `Failed`.
-    #[serde(rename = "Failed")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Failed"))]
     Failed,
 }
 
@@ -2897,6 +3806,18 @@ impl Key for State {
     }
 }
 
+impl WriteJson for State {
+    fn write_json(&self, out: &mut JsonWriter) {
+        out.string(self.as_str());
+    }
+}
+
+impl AsRef<str> for State {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
 impl HeaderText for State {
     fn header_text(&self) -> String {
         self.as_str().into()
@@ -2905,80 +3826,79 @@ impl HeaderText for State {
 
 /// The `StateReasonCode` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum StateReasonCode {
     /// `Idle`.
-    #[serde(rename = "Idle")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Idle"))]
     Idle,
     /// `Creating`.
-    #[serde(rename = "Creating")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Creating"))]
     Creating,
     /// `Restoring`.
-    #[serde(rename = "Restoring")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Restoring"))]
     Restoring,
     /// `EniLimitExceeded`.
-    #[serde(rename = "EniLimitExceeded")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "EniLimitExceeded"))]
     EniLimitExceeded,
     /// `InsufficientRolePermissions`.
-    #[serde(rename = "InsufficientRolePermissions")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "InsufficientRolePermissions"))]
     InsufficientRolePermissions,
     /// `InvalidConfiguration`.
-    #[serde(rename = "InvalidConfiguration")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "InvalidConfiguration"))]
     InvalidConfiguration,
     /// `InternalError`.
-    #[serde(rename = "InternalError")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "InternalError"))]
     InternalError,
     /// `SubnetOutOfIPAddresses`.
-    #[serde(rename = "SubnetOutOfIPAddresses")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "SubnetOutOfIPAddresses"))]
     SubnetOutOfIpAddresses,
     /// `InvalidSubnet`.
-    #[serde(rename = "InvalidSubnet")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "InvalidSubnet"))]
     InvalidSubnet,
     /// `InvalidSecurityGroup`.
-    #[serde(rename = "InvalidSecurityGroup")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "InvalidSecurityGroup"))]
     InvalidSecurityGroup,
     /// `ImageDeleted`.
-    #[serde(rename = "ImageDeleted")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ImageDeleted"))]
     ImageDeleted,
     /// `ImageAccessDenied`.
-    #[serde(rename = "ImageAccessDenied")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ImageAccessDenied"))]
     ImageAccessDenied,
     /// `InvalidImage`.
-    #[serde(rename = "InvalidImage")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "InvalidImage"))]
     InvalidImage,
     /// `KMSKeyAccessDenied`.
-    #[serde(rename = "KMSKeyAccessDenied")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "KMSKeyAccessDenied"))]
     KmsKeyAccessDenied,
     /// `KMSKeyNotFound`.
-    #[serde(rename = "KMSKeyNotFound")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "KMSKeyNotFound"))]
     KmsKeyNotFound,
     /// `InvalidStateKMSKey`.
-    #[serde(rename = "InvalidStateKMSKey")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "InvalidStateKMSKey"))]
     InvalidStateKmsKey,
     /// `DisabledKMSKey`.
-    #[serde(rename = "DisabledKMSKey")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "DisabledKMSKey"))]
     DisabledKmsKey,
     /// `EFSIOError`.
-    #[serde(rename = "EFSIOError")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "EFSIOError"))]
     EfsioError,
     /// `EFSMountConnectivityError`.
-    #[serde(rename = "EFSMountConnectivityError")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "EFSMountConnectivityError"))]
     EfsMountConnectivityError,
     /// `EFSMountFailure`.
-    #[serde(rename = "EFSMountFailure")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "EFSMountFailure"))]
     EfsMountFailure,
     /// `EFSMountTimeout`.
-    #[serde(rename = "EFSMountTimeout")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "EFSMountTimeout"))]
     EfsMountTimeout,
     /// `InvalidRuntime`.
-    #[serde(rename = "InvalidRuntime")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "InvalidRuntime"))]
     InvalidRuntime,
     /// `InvalidZipFileException`.
-    #[serde(rename = "InvalidZipFileException")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "InvalidZipFileException"))]
     InvalidZipFileException,
     /// `FunctionError`.
-    #[serde(rename = "FunctionError")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "FunctionError"))]
     FunctionError,
 }
 
@@ -3101,6 +4021,18 @@ impl Key for StateReasonCode {
     }
 }
 
+impl WriteJson for StateReasonCode {
+    fn write_json(&self, out: &mut JsonWriter) {
+        out.string(self.as_str());
+    }
+}
+
+impl AsRef<str> for StateReasonCode {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
 impl HeaderText for StateReasonCode {
     fn header_text(&self) -> String {
         self.as_str().into()
@@ -3109,17 +4041,16 @@ impl HeaderText for StateReasonCode {
 
 /// The `SystemLogLevel` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum SystemLogLevel {
     /// `DEBUG`.
-    #[serde(rename = "DEBUG")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "DEBUG"))]
     Debug,
     /// `INFO`.
-    #[serde(rename = "INFO")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "INFO"))]
     Info,
     /// `WARN`.
-    #[serde(rename = "WARN")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "WARN"))]
     Warn,
 }
 
@@ -3173,6 +4104,18 @@ impl Key for SystemLogLevel {
     }
 }
 
+impl WriteJson for SystemLogLevel {
+    fn write_json(&self, out: &mut JsonWriter) {
+        out.string(self.as_str());
+    }
+}
+
+impl AsRef<str> for SystemLogLevel {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
 impl HeaderText for SystemLogLevel {
     fn header_text(&self) -> String {
         self.as_str().into()
@@ -3180,18 +4123,18 @@ impl HeaderText for SystemLogLevel {
 }
 
 /// An object that contains details about an error related to retrieving tags.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TagsError {
     /// The error code.
     ///
     /// Length: 10 to 21. Pattern: `^[A-Za-z]+Exception$`.
-    #[serde(rename = "ErrorCode")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ErrorCode"))]
     pub error_code: String,
     /// The error message.
     ///
     /// Length: 84 to 1000. Pattern: `^.*$`.
-    #[serde(rename = "Message")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Message"))]
     pub message: String,
 }
 
@@ -3232,28 +4175,57 @@ impl Read for TagsError {
     }
 }
 
+impl WriteMembers for TagsError {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        object.member("\"ErrorCode\":", &self.error_code);
+        object.member("\"Message\":", &self.message);
+    }
+}
+
+impl WriteJson for TagsError {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The `ThrottleReason` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum ThrottleReason {
     /// `ConcurrentInvocationLimitExceeded`.
-    #[serde(rename = "ConcurrentInvocationLimitExceeded")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ConcurrentInvocationLimitExceeded")
+    )]
     ConcurrentInvocationLimitExceeded,
     /// `FunctionInvocationRateLimitExceeded`.
-    #[serde(rename = "FunctionInvocationRateLimitExceeded")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "FunctionInvocationRateLimitExceeded")
+    )]
     FunctionInvocationRateLimitExceeded,
     /// `ReservedFunctionConcurrentInvocationLimitExceeded`.
-    #[serde(rename = "ReservedFunctionConcurrentInvocationLimitExceeded")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ReservedFunctionConcurrentInvocationLimitExceeded")
+    )]
     ReservedFunctionConcurrentInvocationLimitExceeded,
     /// `ReservedFunctionInvocationRateLimitExceeded`.
-    #[serde(rename = "ReservedFunctionInvocationRateLimitExceeded")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ReservedFunctionInvocationRateLimitExceeded")
+    )]
     ReservedFunctionInvocationRateLimitExceeded,
     /// `CallerRateLimitExceeded`.
-    #[serde(rename = "CallerRateLimitExceeded")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "CallerRateLimitExceeded"))]
     CallerRateLimitExceeded,
     /// `ConcurrentSnapshotCreateLimitExceeded`.
-    #[serde(rename = "ConcurrentSnapshotCreateLimitExceeded")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ConcurrentSnapshotCreateLimitExceeded")
+    )]
     ConcurrentSnapshotCreateLimitExceeded,
 }
 
@@ -3328,6 +4300,18 @@ impl FromStr for ThrottleReason {
     }
 }
 
+impl WriteJson for ThrottleReason {
+    fn write_json(&self, out: &mut JsonWriter) {
+        out.string(self.as_str());
+    }
+}
+
+impl AsRef<str> for ThrottleReason {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
 impl HeaderText for ThrottleReason {
     fn header_text(&self) -> String {
         self.as_str().into()
@@ -3374,11 +4358,14 @@ impl Read for TracingConfig {
 }
 
 /// The function's X-Ray tracing configuration.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TracingConfigResponse {
     /// The tracing mode.
-    #[serde(rename = "Mode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Mode", default, skip_serializing_if = "Option::is_none")
+    )]
     pub mode: Option<TracingMode>,
 }
 
@@ -3409,16 +4396,31 @@ impl Read for TracingConfigResponse {
     }
 }
 
+impl WriteMembers for TracingConfigResponse {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.mode {
+            object.member("\"Mode\":", value);
+        }
+    }
+}
+
+impl WriteJson for TracingConfigResponse {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// The `TracingMode` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum TracingMode {
     /// `Active`.
-    #[serde(rename = "Active")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Active"))]
     Active,
     /// `PassThrough`.
-    #[serde(rename = "PassThrough")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "PassThrough"))]
     PassThrough,
 }
 
@@ -3467,6 +4469,18 @@ impl Read for TracingMode {
 impl Key for TracingMode {
     fn from_key(text: String) -> Option<Self> {
         text.parse().ok()
+    }
+}
+
+impl WriteJson for TracingMode {
+    fn write_json(&self, out: &mut JsonWriter) {
+        out.string(self.as_str());
+    }
+}
+
+impl AsRef<str> for TracingMode {
+    fn as_ref(&self) -> &str {
+        self.as_str()
     }
 }
 
@@ -3552,31 +4566,43 @@ impl Read for VpcConfig {
 }
 
 /// The VPC security groups and subnets that are attached to a Lambda function.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct VpcConfigResponse {
     /// A list of VPC subnet IDs.
     ///
     /// Items: 0 to 16.
-    #[serde(rename = "SubnetIds", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "SubnetIds", default, skip_serializing_if = "Option::is_none")
+    )]
     pub subnet_ids: Option<Vec<String>>,
     /// A list of VPC security group IDs.
     ///
     /// Items: 0 to 5.
-    #[serde(
-        rename = "SecurityGroupIds",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "SecurityGroupIds",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub security_group_ids: Option<Vec<String>>,
     /// The ID of the VPC.
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub vpc_id: Option<String>,
     /// Allows outbound IPv6 traffic on VPC functions that are connected to dual-stack subnets.
-    #[serde(
-        rename = "Ipv6AllowedForDualStack",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "Ipv6AllowedForDualStack",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub ipv6_allowed_for_dual_stack: Option<bool>,
 }
@@ -3621,5 +4647,30 @@ impl Read for VpcConfigResponse {
                 ipv6_allowed_for_dual_stack: member_3,
             }),
         )
+    }
+}
+
+impl WriteMembers for VpcConfigResponse {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.subnet_ids {
+            object.member("\"SubnetIds\":", value);
+        }
+        if let Some(value) = &self.security_group_ids {
+            object.member("\"SecurityGroupIds\":", value);
+        }
+        if let Some(value) = &self.vpc_id {
+            object.member("\"VpcId\":", value);
+        }
+        if let Some(value) = &self.ipv6_allowed_for_dual_stack {
+            object.member("\"Ipv6AllowedForDualStack\":", value);
+        }
+    }
+}
+
+impl WriteJson for VpcConfigResponse {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }

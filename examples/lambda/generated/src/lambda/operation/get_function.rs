@@ -14,12 +14,12 @@ use crate::lambda::types::{
 };
 use crate::lambda::validation::{GET_FUNCTION_REQUEST, GET_FUNCTION_RESPONSE};
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{
     WriteResponse, modelled_error, unmodelled_error,
 };
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -144,24 +144,39 @@ impl ReadHttp for GetFunctionRequest {
 }
 
 /// The output of the `GetFunction` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetFunctionResponse {
     /// The configuration of the function or version.
-    #[serde(rename = "Configuration", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Configuration", default, skip_serializing_if = "Option::is_none")
+    )]
     pub configuration: Option<FunctionConfiguration>,
     /// The deployment package of the function or version.
-    #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Code", default, skip_serializing_if = "Option::is_none")
+    )]
     pub code: Option<FunctionCodeLocation>,
     /// The function's [tags](<https://docs.aws.amazon.com/lambda/latest/dg/tagging.html>). Lambda
     /// returns tag data only if you have explicit allow permissions for [lambda:ListTags](<https://docs.aws.amazon.com/lambda/latest/api/API_ListTags.html>).
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")
+    )]
     pub tags: Option<BTreeMap<String, String>>,
     /// An object that contains details about an error related to retrieving tags.
-    #[serde(rename = "TagsError", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "TagsError", default, skip_serializing_if = "Option::is_none")
+    )]
     pub tags_error: Option<TagsError>,
     /// The function's [reserved concurrency](<https://docs.aws.amazon.com/lambda/latest/dg/concurrent-executions.html>).
-    #[serde(rename = "Concurrency", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Concurrency", default, skip_serializing_if = "Option::is_none")
+    )]
     pub concurrency: Option<Concurrency>,
 }
 
@@ -212,10 +227,55 @@ impl Read for GetFunctionResponse {
     }
 }
 
+impl WriteMembers for GetFunctionResponse {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.configuration {
+            object.member("\"Configuration\":", value);
+        }
+        if let Some(value) = &self.code {
+            object.member("\"Code\":", value);
+        }
+        if let Some(value) = &self.tags {
+            object.member("\"Tags\":", value);
+        }
+        if let Some(value) = &self.tags_error {
+            object.member("\"TagsError\":", value);
+        }
+        if let Some(value) = &self.concurrency {
+            object.member("\"Concurrency\":", value);
+        }
+    }
+}
+
+impl WriteJson for GetFunctionResponse {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for GetFunctionResponse {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.configuration {
+                    object.member("\"Configuration\":", value);
+                }
+                if let Some(value) = &self.code {
+                    object.member("\"Code\":", value);
+                }
+                if let Some(value) = &self.tags {
+                    object.member("\"Tags\":", value);
+                }
+                if let Some(value) = &self.tags_error {
+                    object.member("\"TagsError\":", value);
+                }
+                if let Some(value) = &self.concurrency {
+                    object.member("\"Concurrency\":", value);
+                }
+            });
     }
 }
 

@@ -51,12 +51,12 @@ use crate::lambda::error::{
 use crate::lambda::types::{InvocationType, LogType};
 use crate::lambda::validation::{INVOCATION_REQUEST, INVOCATION_RESPONSE};
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{
     WriteResponse, modelled_error, unmodelled_error,
 };
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Blob, Operation, Redacted, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// Invokes a Lambda function. You can invoke a function synchronously (and wait for the response),
@@ -300,36 +300,48 @@ impl ReadHttp for InvocationRequest {
 }
 
 /// The output of the `Invoke` operation.
-#[derive(Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvocationResponse {
     /// The HTTP status code is in the 200 range for a successful request. For the `RequestResponse`
     /// invocation type, this status code is 200. For the `Event` invocation type, this status code is 202.
     /// For the `DryRun` invocation type, the status code is 204.
     ///
     /// Defaults to `0`.
-    #[serde(rename = "StatusCode", default)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "StatusCode", default))]
     pub status_code: i32,
     /// If present, indicates that an error occurred during function execution. Details about the error
     /// are included in the response payload.
-    #[serde(rename = "FunctionError", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "FunctionError", default, skip_serializing_if = "Option::is_none")
+    )]
     pub function_error: Option<String>,
     /// The last 4 KB of the execution log, which is base64-encoded.
-    #[serde(rename = "LogResult", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "LogResult", default, skip_serializing_if = "Option::is_none")
+    )]
     pub log_result: Option<String>,
     /// The response from the function, or an error object.
     ///
     /// Sensitive: `Debug` never prints it.
-    #[serde(rename = "Payload", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Payload", default, skip_serializing_if = "Option::is_none")
+    )]
     pub payload: Option<Blob>,
     /// The version of the function that executed. When you invoke a function with an alias, this
     /// indicates which version the alias resolved to.
     ///
     /// Length: 1 to 1024. Pattern: `^(\$LATEST|[0-9]+)$`.
-    #[serde(
-        rename = "ExecutedVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ExecutedVersion",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub executed_version: Option<String>,
 }
@@ -390,6 +402,32 @@ impl Read for InvocationResponse {
                 executed_version: member_4,
             }),
         )
+    }
+}
+
+impl WriteMembers for InvocationResponse {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        object.member("\"StatusCode\":", &self.status_code);
+        if let Some(value) = &self.function_error {
+            object.member("\"FunctionError\":", value);
+        }
+        if let Some(value) = &self.log_result {
+            object.member("\"LogResult\":", value);
+        }
+        if let Some(value) = &self.payload {
+            object.member("\"Payload\":", value);
+        }
+        if let Some(value) = &self.executed_version {
+            object.member("\"ExecutedVersion\":", value);
+        }
+    }
+}
+
+impl WriteJson for InvocationResponse {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

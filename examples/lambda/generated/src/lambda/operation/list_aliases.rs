@@ -11,12 +11,12 @@ use crate::lambda::error::{
 use crate::lambda::types::AliasConfiguration;
 use crate::lambda::validation::{LIST_ALIASES_REQUEST, LIST_ALIASES_RESPONSE};
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{
     WriteResponse, modelled_error, unmodelled_error,
 };
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// Returns a list of [aliases](<https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html>)
@@ -173,14 +173,20 @@ impl ReadHttp for ListAliasesRequest {
 }
 
 /// The output of the `ListAliases` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListAliasesResponse {
     /// The pagination token that's included if more results are available.
-    #[serde(rename = "NextMarker", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextMarker", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_marker: Option<String>,
     /// A list of aliases.
-    #[serde(rename = "Aliases", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Aliases", default, skip_serializing_if = "Option::is_none")
+    )]
     pub aliases: Option<Vec<AliasConfiguration>>,
 }
 
@@ -219,10 +225,37 @@ impl Read for ListAliasesResponse {
     }
 }
 
+impl WriteMembers for ListAliasesResponse {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.next_marker {
+            object.member("\"NextMarker\":", value);
+        }
+        if let Some(value) = &self.aliases {
+            object.member("\"Aliases\":", value);
+        }
+    }
+}
+
+impl WriteJson for ListAliasesResponse {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for ListAliasesResponse {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.next_marker {
+                    object.member("\"NextMarker\":", value);
+                }
+                if let Some(value) = &self.aliases {
+                    object.member("\"Aliases\":", value);
+                }
+            });
     }
 }
 

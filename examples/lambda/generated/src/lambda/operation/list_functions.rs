@@ -17,12 +17,12 @@ use crate::lambda::error::{
 use crate::lambda::types::{FunctionConfiguration, FunctionVersion};
 use crate::lambda::validation::{LIST_FUNCTIONS_REQUEST, LIST_FUNCTIONS_RESPONSE};
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{
     WriteResponse, modelled_error, unmodelled_error,
 };
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// Returns a list of Lambda functions, with the version-specific configuration of each. Lambda
@@ -179,14 +179,20 @@ impl ReadHttp for ListFunctionsRequest {
 }
 
 /// A list of Lambda functions.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListFunctionsResponse {
     /// The pagination token that's included if more results are available.
-    #[serde(rename = "NextMarker", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextMarker", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_marker: Option<String>,
     /// A list of Lambda functions.
-    #[serde(rename = "Functions", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Functions", default, skip_serializing_if = "Option::is_none")
+    )]
     pub functions: Option<Vec<FunctionConfiguration>>,
 }
 
@@ -225,10 +231,37 @@ impl Read for ListFunctionsResponse {
     }
 }
 
+impl WriteMembers for ListFunctionsResponse {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.next_marker {
+            object.member("\"NextMarker\":", value);
+        }
+        if let Some(value) = &self.functions {
+            object.member("\"Functions\":", value);
+        }
+    }
+}
+
+impl WriteJson for ListFunctionsResponse {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for ListFunctionsResponse {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.next_marker {
+                    object.member("\"NextMarker\":", value);
+                }
+                if let Some(value) = &self.functions {
+                    object.member("\"Functions\":", value);
+                }
+            });
     }
 }
 

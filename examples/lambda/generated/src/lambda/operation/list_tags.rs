@@ -10,12 +10,12 @@ use crate::lambda::error::{
 };
 use crate::lambda::validation::{LIST_TAGS_REQUEST, LIST_TAGS_RESPONSE};
 use crate::runtime::protocol::Response;
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest_json::{
     WriteResponse, modelled_error, unmodelled_error,
 };
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -106,11 +106,14 @@ impl ReadHttp for ListTagsRequest {
 }
 
 /// The output of the `ListTags` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListTagsResponse {
     /// The function's tags.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")
+    )]
     pub tags: Option<BTreeMap<String, String>>,
 }
 
@@ -141,10 +144,31 @@ impl Read for ListTagsResponse {
     }
 }
 
+impl WriteMembers for ListTagsResponse {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.tags {
+            object.member("\"Tags\":", value);
+        }
+    }
+}
+
+impl WriteJson for ListTagsResponse {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
+    }
+}
+
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for ListTagsResponse {
     fn write_response(self, response: &mut Response) {
-        response.json_body(&self, &[]);
+        response
+            .json_body(|object| {
+                if let Some(value) = &self.tags {
+                    object.member("\"Tags\":", value);
+                }
+            });
     }
 }
 

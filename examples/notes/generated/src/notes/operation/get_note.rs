@@ -8,9 +8,9 @@ use crate::notes::types::Note;
 use crate::notes::validation::{GET_NOTE_INPUT, GET_NOTE_OUTPUT};
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, modelled_error, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// Reads one note.
@@ -65,11 +65,11 @@ impl Read for GetNoteInput {
 }
 
 /// The output of the `GetNote` operation.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetNoteOutput {
     /// A stored note.
-    #[serde(rename = "note")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "note"))]
     pub note: Note,
 }
 
@@ -98,6 +98,20 @@ impl Read for GetNoteOutput {
         }
         let Some(member_0) = member_0 else { return Ok(None) };
         Ok(Some(Self { note: member_0 }))
+    }
+}
+
+impl WriteMembers for GetNoteOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        object.member("\"note\":", &self.note);
+    }
+}
+
+impl WriteJson for GetNoteOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

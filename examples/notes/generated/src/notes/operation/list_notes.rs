@@ -7,9 +7,9 @@ use crate::notes::types::Note;
 use crate::notes::validation::{LIST_NOTES_INPUT, LIST_NOTES_OUTPUT};
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// Lists notes by id, a page at a time, optionally only those with a tag.
@@ -96,15 +96,18 @@ impl Read for ListNotesInput {
 }
 
 /// The output of the `ListNotes` operation.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListNotesOutput {
-    #[serde(rename = "notes")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "notes"))]
     pub notes: Vec<Note>,
     /// Where the next page starts; absent on the last page.
     ///
     /// Length: 1 to 64. Pattern: `^[a-z0-9][a-z0-9-]*$`.
-    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
 }
 
@@ -141,6 +144,23 @@ impl Read for ListNotesOutput {
                 next_token: member_1,
             }),
         )
+    }
+}
+
+impl WriteMembers for ListNotesOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        object.member("\"notes\":", &self.notes);
+        if let Some(value) = &self.next_token {
+            object.member("\"nextToken\":", value);
+        }
+    }
+}
+
+impl WriteJson for ListNotesOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 

@@ -7,9 +7,9 @@ use crate::notes::types::{Note, Priority};
 use crate::notes::validation::{PUT_NOTE_INPUT, PUT_NOTE_OUTPUT};
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::aws_json::{AwsJson, unmodelled_error};
+use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::Serialize;
 use std::fmt;
 
 /// Writes a note, replacing any note with the same id.
@@ -104,11 +104,11 @@ impl Read for PutNoteInput {
 }
 
 /// The output of the `PutNote` operation.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PutNoteOutput {
     /// A stored note.
-    #[serde(rename = "note")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "note"))]
     pub note: Note,
 }
 
@@ -137,6 +137,20 @@ impl Read for PutNoteOutput {
         }
         let Some(member_0) = member_0 else { return Ok(None) };
         Ok(Some(Self { note: member_0 }))
+    }
+}
+
+impl WriteMembers for PutNoteOutput {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        object.member("\"note\":", &self.note);
+    }
+}
+
+impl WriteJson for PutNoteOutput {
+    fn write_json(&self, out: &mut JsonWriter) {
+        let mut object = out.object();
+        self.write_members(&mut object);
+        object.end();
     }
 }
 
