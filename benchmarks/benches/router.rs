@@ -89,3 +89,19 @@ fn route(bencher: Bencher, case: &str) {
         black_box(response.body.exact_len())
     });
 }
+
+/// Writing the full execution-task response (737 bytes): the generated
+/// writer against serde_json's `to_vec` on the same value (through the
+/// `full-serde` derive), which wrote responses before the writers.
+#[divan::bench(args = ["generated", "serde_json"])]
+fn write_response(bencher: Bencher, writer: &str) {
+    let execution: GetMaintenanceWindowExecutionTaskResult =
+        serde_json::from_slice(GET_TASK_RESPONSE).expect("the fixture is an execution task");
+    let ours = generated::runtime::protocol::json::to_vec(&execution);
+    let serde: serde_json::Value = serde_json::from_slice(&serde_json::to_vec(&execution).unwrap()).unwrap();
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&ours).unwrap(), serde, "the two write the same JSON");
+    match writer {
+        "generated" => bencher.bench(|| generated::runtime::protocol::json::to_vec(black_box(&execution)).len()),
+        _ => bencher.bench(|| serde_json::to_vec(black_box(&execution)).unwrap().len()),
+    }
+}

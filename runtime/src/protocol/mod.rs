@@ -21,7 +21,6 @@ pub mod rest_json;
 use std::any::Any;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
@@ -175,30 +174,23 @@ pub trait Serve: Clone + Send + Sync + 'static {
         B::Error: Into<BoxError>;
 }
 
-/// Runs `future`, catching a panic: its message, if it has one.
+/// Runs `future`, catching a panic: its message, if it has one. The
+/// future is pinned in place (no box per request).
 pub(crate) async fn catch_panic<F: Future>(future: F) -> Result<F::Output, String> {
-    (CatchUnwind { inner: Box::pin(future) }).await.map_err(|payload| {
+    let mut future = std::pin::pin!(future);
+    let caught = std::future::poll_fn(|cx: &mut Context<'_>| {
+        match catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(output)) => Poll::Ready(Ok(output)),
+            Err(payload) => Poll::Ready(Err(payload)),
+        }
+    })
+    .await;
+    caught.map_err(|payload: Box<dyn Any + Send>| {
         payload
             .downcast_ref::<&str>()
             .map(|text| text.to_string())
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "a panic without a message".to_string())
     })
-}
-
-struct CatchUnwind<F> {
-    inner: Pin<Box<F>>,
-}
-
-impl<F: Future> Future for CatchUnwind<F> {
-    type Output = Result<F::Output, Box<dyn Any + Send>>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let inner = self.inner.as_mut();
-        match catch_unwind(AssertUnwindSafe(|| inner.poll(cx))) {
-            Ok(Poll::Pending) => Poll::Pending,
-            Ok(Poll::Ready(output)) => Poll::Ready(Ok(output)),
-            Err(payload) => Poll::Ready(Err(payload)),
-        }
-    }
 }
