@@ -2,7 +2,9 @@
 //! run: serde_json alone (no checks: the floor), our one-pass
 //! `validate::parse`, and a smithy-rs-style check written here (a typed
 //! parse, then `chars().count()` lengths and a lazily compiled
-//! `regex::Regex` per pattern, with default Unicode classes).
+//! `regex::Regex` per pattern, with default Unicode classes; as smithy-rs's
+//! generated code does, a violation's path and message are built only when
+//! it happens, and the first one ends the check).
 //!
 //! `cargo bench -p benchmarks --bench parse`; the ratios are in the README.
 
@@ -47,70 +49,79 @@ static MAX_ERRORS: LazyLock<Regex> =
 static MAX_CONCURRENCY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$").unwrap());
 
-/// A constraint violation, with the message smithy-rs servers send.
-fn check(errors: &mut Vec<String>, path: &str, text: &str, min: usize, max: usize, pattern: Option<&Regex>) {
+/// A constraint check, as smithy-rs's generated code makes it: the path and
+/// the message are built only when the value violates the constraint, and
+/// the first violation ends the check.
+fn check(
+    path: impl FnOnce() -> String,
+    text: &str,
+    min: usize,
+    max: usize,
+    pattern: Option<&Regex>,
+) -> Result<(), String> {
     let length = text.chars().count();
     if length < min || length > max {
-        errors.push(format!(
+        let path = path();
+        return Err(format!(
             "Value with length {length} at '{path}' failed to satisfy constraint: Member must have length between {min} and {max}, inclusive"
         ));
-    } else if let Some(pattern) = pattern {
+    }
+    if let Some(pattern) = pattern {
         if !pattern.is_match(text) {
-            errors.push(format!(
+            let path = path();
+            return Err(format!(
                 "Value at '{path}' failed to satisfy constraint: Member must satisfy regular expression pattern: {}",
                 pattern.as_str()
             ));
         }
     }
+    Ok(())
 }
 
-fn baseline_get_task(body: &[u8]) -> Result<GetMaintenanceWindowExecutionTaskRequest, Vec<String>> {
-    let input: GetMaintenanceWindowExecutionTaskRequest =
-        serde_json::from_slice(body).map_err(|e| vec![e.to_string()])?;
-    let mut errors = Vec::new();
-    check(&mut errors, "/WindowExecutionId", &input.window_execution_id, 36, 36, Some(&UUID));
-    check(&mut errors, "/TaskId", &input.task_id, 36, 36, Some(&UUID));
-    if errors.is_empty() { Ok(input) } else { Err(errors) }
+fn at(path: &'static str) -> impl FnOnce() -> String {
+    move || path.to_string()
 }
 
-fn baseline_deregister(body: &[u8]) -> Result<DeregisterTaskFromMaintenanceWindowRequest, Vec<String>> {
-    let input: DeregisterTaskFromMaintenanceWindowRequest =
-        serde_json::from_slice(body).map_err(|e| vec![e.to_string()])?;
-    let mut errors = Vec::new();
-    check(&mut errors, "/WindowId", &input.window_id, 20, 20, Some(&WINDOW_ID));
-    check(&mut errors, "/WindowTaskId", &input.window_task_id, 36, 36, Some(&UUID));
-    if errors.is_empty() { Ok(input) } else { Err(errors) }
+fn baseline_get_task(body: &[u8]) -> Result<GetMaintenanceWindowExecutionTaskRequest, String> {
+    let input: GetMaintenanceWindowExecutionTaskRequest = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+    check(at("/WindowExecutionId"), &input.window_execution_id, 36, 36, Some(&UUID))?;
+    check(at("/TaskId"), &input.task_id, 36, 36, Some(&UUID))?;
+    Ok(input)
 }
 
-fn baseline_response(body: &[u8]) -> Result<GetMaintenanceWindowExecutionTaskResult, Vec<String>> {
-    let output: GetMaintenanceWindowExecutionTaskResult =
-        serde_json::from_slice(body).map_err(|e| vec![e.to_string()])?;
-    let mut errors = Vec::new();
-    let optional = |errors: &mut Vec<String>, path, text: &Option<String>, min, max, pattern| {
-        if let Some(text) = text {
-            check(errors, path, text, min, max, pattern);
-        }
+fn baseline_deregister(body: &[u8]) -> Result<DeregisterTaskFromMaintenanceWindowRequest, String> {
+    let input: DeregisterTaskFromMaintenanceWindowRequest = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+    check(at("/WindowId"), &input.window_id, 20, 20, Some(&WINDOW_ID))?;
+    check(at("/WindowTaskId"), &input.window_task_id, 36, 36, Some(&UUID))?;
+    Ok(input)
+}
+
+fn baseline_response(body: &[u8]) -> Result<GetMaintenanceWindowExecutionTaskResult, String> {
+    let output: GetMaintenanceWindowExecutionTaskResult = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+    let optional = |path, text: &Option<String>, min, max, pattern| match text {
+        Some(text) => check(at(path), text, min, max, pattern),
+        None => Ok(()),
     };
-    optional(&mut errors, "/WindowExecutionId", &output.window_execution_id, 36, 36, Some(&UUID));
-    optional(&mut errors, "/TaskExecutionId", &output.task_execution_id, 36, 36, Some(&UUID));
-    optional(&mut errors, "/TaskArn", &output.task_arn, 1, 1600, None);
+    optional("/WindowExecutionId", &output.window_execution_id, 36, 36, Some(&UUID))?;
+    optional("/TaskExecutionId", &output.task_execution_id, 36, 36, Some(&UUID))?;
+    optional("/TaskArn", &output.task_arn, 1, 1600, None)?;
     for (i, parameters) in output.task_parameters.iter().flatten().enumerate() {
         for (name, expression) in parameters {
-            check(&mut errors, &format!("/TaskParameters/{i}"), name, 1, 255, None);
+            check(|| format!("/TaskParameters/{i}"), name, 1, 255, None)?;
             for (j, value) in expression.values.iter().flatten().enumerate() {
-                check(&mut errors, &format!("/TaskParameters/{i}/{name}/Values/{j}"), value, 1, 255, None);
+                check(|| format!("/TaskParameters/{i}/{name}/Values/{j}"), value, 1, 255, None)?;
             }
         }
     }
     if output.priority < 0 {
-        errors.push(
-            "Value at '/Priority' failed to satisfy constraint: Member must be greater than or equal to 0".into(),
+        return Err(
+            "Value at '/Priority' failed to satisfy constraint: Member must be greater than or equal to 0".into()
         );
     }
-    optional(&mut errors, "/MaxConcurrency", &output.max_concurrency, 1, 7, Some(&MAX_CONCURRENCY));
-    optional(&mut errors, "/MaxErrors", &output.max_errors, 1, 7, Some(&MAX_ERRORS));
-    optional(&mut errors, "/StatusDetails", &output.status_details, 0, 250, None);
-    if errors.is_empty() { Ok(output) } else { Err(errors) }
+    optional("/MaxConcurrency", &output.max_concurrency, 1, 7, Some(&MAX_CONCURRENCY))?;
+    optional("/MaxErrors", &output.max_errors, 1, 7, Some(&MAX_ERRORS))?;
+    optional("/StatusDetails", &output.status_details, 0, 250, None)?;
+    Ok(output)
 }
 
 fn body(case: &str) -> &'static [u8] {
