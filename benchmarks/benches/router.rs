@@ -105,3 +105,27 @@ fn write_response(bencher: Bencher, writer: &str) {
         _ => bencher.bench(|| serde_json::to_vec(black_box(&execution)).unwrap().len()),
     }
 }
+
+/// The same requests through the router's `tower::Service`, what users
+/// mount (an `http::Request` in, an `http::Response` out: the head checked,
+/// the body read, the request id set), next to `route` above.
+#[divan::bench(args = ["get_task", "deregister"])]
+fn service(bencher: Bencher, case: &str) {
+    use generated::runtime::http::Service as _;
+    let mut router = router();
+    let &(_, target, body, status) = CASES.iter().find(|(name, ..)| *name == case).unwrap();
+    let request = || {
+        http::Request::post("/")
+            .header("host", "localhost")
+            .header("content-type", "application/x-amz-json-1.1")
+            .header("x-amz-target", target)
+            .body(http_body_util::Full::new(bytes::Bytes::from_static(body)))
+            .unwrap()
+    };
+    let response = block_on(router.call(request())).unwrap();
+    assert_eq!(response.status(), status, "{case}");
+    bencher.with_inputs(request).bench_local_values(|request| {
+        let response = block_on(router.call(request)).unwrap();
+        black_box(response.status())
+    });
+}

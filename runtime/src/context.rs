@@ -17,7 +17,9 @@ pub struct RequestId(Arc<str>);
 impl RequestId {
     /// A new random (version 4) UUID.
     pub fn new() -> Self {
-        RequestId(uuid::Uuid::new_v4().hyphenated().to_string().into())
+        // Encoded on the stack, then one allocation: the id's `Arc`.
+        let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
+        RequestId(Arc::from(&*uuid::Uuid::new_v4().hyphenated().encode_lower(&mut text)))
     }
 
     /// An id chosen by the caller, such as one a proxy in front assigned.
