@@ -95,7 +95,7 @@ pub fn http_input(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream> {
     let mut body = Vec::new();
     let mut payload = None;
     for (index, m) in in_table.iter().enumerate() {
-        match input_part(cx, m) {
+        match input_part(m) {
             InputPart::Body => body.push(index),
             InputPart::JsonPayload => payload = Some(index),
             InputPart::Head => head.push(index),

@@ -118,6 +118,7 @@ pub fn lower(model: &Model, service_id: &str, module: &str) -> Result<ir::Servic
         query_compatible: traits.query_compatible,
         rename: service.rename.clone(),
         signing_name: traits.signing_name.clone(),
+        document_media_type: binds_http.then_some(JSON),
         docs: docs_of(traits),
         operations,
         shapes: lowering.shapes,
@@ -245,12 +246,16 @@ impl Lowering<'_> {
             Some(DefaultTrait::Value(value)) => Some(value.clone()),
             None => target_default(model, &member.target),
         };
+        let media_type = target.and_then(|t| t.traits.media_type.clone());
+        let enumeration = target.is_some_and(|t| t.kind == Kind::Enum);
+        let payload = (binding == Binding::Payload).then(|| payload(&ty.ty, enumeration, media_type.as_deref()));
         ir::Member {
             name: member.name.clone(),
             rust_name: String::new(),
             docs,
             sensitive: is_sensitive(&ty),
-            media_type: target.and_then(|t| t.traits.media_type.clone()),
+            media_type,
+            payload,
             ty,
             required: member.traits.required,
             default,
@@ -343,6 +348,34 @@ impl Lowering<'_> {
             _ => {}
         }
     }
+}
+
+/// restJson1's media type of documents.
+const JSON: &str = "application/json";
+
+/// How restJson1 carries a payload member of type `ty` (`enumeration`:
+/// whether a named type is an enum), whose target has `media_type`: a
+/// structure, union or document as JSON, an event stream in AWS's event
+/// stream framing, bytes and text as they are (as their `@mediaType`, else
+/// `application/octet-stream` and `text/plain`); bytes without a
+/// `@mediaType` are accepted as any type.
+fn payload(ty: &Type, enumeration: bool, media_type: Option<&str>) -> ir::Payload {
+    use ir::PayloadKind::*;
+    let kind = match ty {
+        Type::Document => Document,
+        Type::Named(_) if !enumeration => Document,
+        Type::EventStream(_) => EventStream,
+        Type::Blob | Type::ByteStream => Bytes,
+        _ => Text,
+    };
+    let (media_type, accepts) = match (kind, media_type) {
+        (Document, _) => (JSON, JSON),
+        (EventStream, _) => ("application/vnd.amazon.eventstream", "application/vnd.amazon.eventstream"),
+        (_, Some(media_type)) => (media_type, media_type),
+        (Bytes, None) => ("application/octet-stream", "*/*"),
+        (Text, None) => ("text/plain", "text/plain"),
+    };
+    ir::Payload { kind, media_type: media_type.to_string(), accepts: accepts.to_string() }
 }
 
 /// The type of a simple shape.

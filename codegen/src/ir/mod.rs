@@ -44,6 +44,10 @@ pub struct Service {
     /// `@aws.auth#sigv4`'s `name`: what SigV4 credentials for the service
     /// are scoped to, which its router holds requests to.
     pub signing_name: Option<String>,
+    /// The media type of the protocol's documents (`application/json` for
+    /// restJson1), for protocols whose bodies are documents of bound
+    /// structures; `None` for the others.
+    pub document_media_type: Option<&'static str>,
     pub docs: Docs,
     /// Operations in name order.
     pub operations: Vec<Operation>,
@@ -320,9 +324,37 @@ pub struct Member {
     /// errors keep the name. Set only for restJson1 services (awsJson
     /// ignores the trait).
     pub json_name: Option<String>,
-    /// The target's `@mediaType` (blobs and strings): the `Content-Type` of
-    /// a payload, and a header's base64.
+    /// The target's `@mediaType` (blobs and strings): a header's base64.
     pub media_type: Option<String>,
+    /// How the member is carried where it is bound to the whole body
+    /// (`@httpPayload`), by the protocol's rules; `None` elsewhere.
+    pub payload: Option<Payload>,
+}
+
+/// How an `@httpPayload` member is carried, by its protocol's rules.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Payload {
+    pub kind: PayloadKind,
+    /// The media type it is sent as: its target's `@mediaType`, else the
+    /// protocol's for its kind.
+    pub media_type: String,
+    /// What a request's `Content-Type` may declare for it, and a request's
+    /// `Accept` must allow: any (`*/*`) for bytes without a `@mediaType`,
+    /// else [`Payload::media_type`].
+    pub accepts: String,
+}
+
+/// What an `@httpPayload` member's value is on the wire.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PayloadKind {
+    /// A structure, union or document: a document of the protocol's.
+    Document,
+    /// A blob or byte stream: the bytes as they are.
+    Bytes,
+    /// A string or enum: its text.
+    Text,
+    /// An event stream.
+    EventStream,
 }
 
 impl Member {

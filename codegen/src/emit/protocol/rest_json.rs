@@ -10,7 +10,7 @@ use super::{Emit, Router};
 use crate::emit::doc;
 use crate::emit::rust::{FileCx, ident};
 use crate::emit::validation::schema_static;
-use crate::ir::{Binding, Member, Operation, Role, Service, Shape, ShapeKind, Type};
+use crate::ir::{Binding, Member, Operation, PayloadKind, Role, Service, Shape, ShapeKind, Type};
 
 pub(in crate::emit) struct RestJson;
 
@@ -69,14 +69,10 @@ fn response_role(shape: &Shape) -> Option<Role> {
     shape.roles.contains(&role).then_some(role)
 }
 
-/// Whether a payload of type `ty` is a JSON document (a structure, union
-/// or document) rather than raw bytes or text.
-pub fn is_json_payload(ty: &Type, cx: &FileCx<'_>) -> bool {
-    match ty {
-        Type::Document => true,
-        Type::Named(id) => !matches!(cx.service.shapes[id].kind, ShapeKind::Enum(_)),
-        _ => false,
-    }
+/// Whether `m` is a payload the protocol's document is written into (a
+/// structure, union or document), rather than raw bytes or text.
+fn is_document_payload(m: &Member) -> bool {
+    m.payload.as_ref().is_some_and(|payload| payload.kind == PayloadKind::Document)
 }
 
 /// Where a restJson1 input member is read from: what the generated
@@ -93,35 +89,23 @@ pub enum InputPart {
 }
 
 /// Where input member `m` is read from.
-pub fn input_part(cx: &FileCx<'_>, m: &Member) -> InputPart {
+pub fn input_part(m: &Member) -> InputPart {
     match m.binding.in_role(Role::Input) {
         Binding::Body | Binding::ResponseCode => InputPart::Body,
-        Binding::Payload if is_json_payload(&m.ty.ty, cx) => InputPart::JsonPayload,
+        Binding::Payload if is_document_payload(m) => InputPart::JsonPayload,
         _ => InputPart::Head,
     }
 }
 
-/// The media type of a payload member: its `@mediaType`, else the one
-/// restJson1 implies for its type.
-fn payload_media_type<'a>(cx: &FileCx<'_>, m: &'a Member) -> &'a str {
-    if is_json_payload(&m.ty.ty, cx) {
-        return "application/json";
-    }
-    match (&m.media_type, &m.ty.ty) {
-        (_, Type::EventStream(_)) => "application/vnd.amazon.eventstream",
-        (Some(media_type), _) => media_type,
-        (None, Type::Blob | Type::ByteStream) => "application/octet-stream",
-        _ => "text/plain",
-    }
+/// The media type a payload member is sent as (lowering's, by the
+/// protocol's rules).
+fn payload_media_type(m: &Member) -> &str {
+    m.payload.as_ref().map_or("application/octet-stream", |payload| payload.media_type.as_str())
 }
 
-/// The media types a payload member may be sent and accepted as: its own,
-/// or any (`*/*`) for a blob without `@mediaType`.
-fn accepted_media_type<'a>(cx: &FileCx<'_>, m: &'a Member) -> &'a str {
-    match (&m.media_type, &m.ty.ty) {
-        (None, Type::Blob | Type::ByteStream) => "*/*",
-        _ => payload_media_type(cx, m),
-    }
+/// The media types a payload member may be sent and accepted as.
+fn accepted_media_type(m: &Member) -> &str {
+    m.payload.as_ref().map_or("*/*", |payload| payload.accepts.as_str())
 }
 
 /// The `rest::HttpInput` value of an operation's input (`None` for an
@@ -140,13 +124,13 @@ pub fn http_input(cx: &FileCx<'_>, op: &Operation) -> TokenStream {
     let mut in_body = false;
     let mut content_type = None;
     for (index, m) in members.enumerate() {
-        match input_part(cx, m) {
+        match input_part(m) {
             InputPart::Body => {
                 in_body = true;
                 continue;
             }
             InputPart::JsonPayload => {
-                content_type = Some(accepted_media_type(cx, m).to_string());
+                content_type = Some(accepted_media_type(m).to_string());
                 continue;
             }
             InputPart::Head => {}
@@ -161,7 +145,7 @@ pub fn http_input(cx: &FileCx<'_>, op: &Operation) -> TokenStream {
             Binding::Header(name) => quote! { Header(#name) },
             Binding::PrefixHeaders(prefix) => quote! { PrefixHeaders(#prefix) },
             Binding::Payload => {
-                content_type = Some(accepted_media_type(cx, m).to_string());
+                content_type = Some(accepted_media_type(m).to_string());
                 if m.ty.ty == Type::Blob {
                     quote! { RawPayload }
                 } else {
@@ -177,11 +161,11 @@ pub fn http_input(cx: &FileCx<'_>, op: &Operation) -> TokenStream {
     // A streaming payload is not in the table, but is the body.
     if let Some(m) = s.members.iter().find(|m| !m.in_document() && m.binding.in_role(Role::Input) == &Binding::Payload)
     {
-        content_type = Some(accepted_media_type(cx, m).to_string());
+        content_type = Some(accepted_media_type(m).to_string());
     }
     // An input with no members at all is an empty JSON document.
     if content_type.is_none() && (in_body || s.members.is_empty()) {
-        content_type = Some("application/json".to_string());
+        content_type = cx.service.document_media_type.map(str::to_string);
     }
     let content_type = match content_type {
         Some(media_type) => quote! { #some(#media_type) },
@@ -195,7 +179,8 @@ fn output_media_type(cx: &FileCx<'_>, op: &Operation) -> Option<String> {
     let id = op.output.as_ref()?;
     let ShapeKind::Structure(s) = &cx.service.shapes[id].kind else { return None };
     let payload = s.members.iter().find(|m| m.binding.in_role(Role::Output) == &Binding::Payload);
-    Some(payload.map_or_else(|| "application/json".to_string(), |m| accepted_media_type(cx, m).to_string()))
+    let document = cx.service.document_media_type.unwrap_or("application/json");
+    Some(payload.map_or_else(|| document.to_string(), |m| accepted_media_type(m).to_string()))
 }
 
 /// Whether the operation's input payload is a `@streaming` blob.
@@ -265,12 +250,12 @@ fn write_response_impl(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream> {
         Some(m) if matches!(m.ty.ty, Type::EventStream(_)) => quote! {},
         Some(m) => {
             let field = ident(&m.rust_name);
-            let media_type = payload_media_type(cx, m);
+            let media_type = payload_media_type(m);
             // The call with the member's value, moved out of `self`.
             let call = |value: TokenStream| {
                 if !m.in_document() {
                     quote! { stream_payload(#value, #media_type) }
-                } else if is_json_payload(&m.ty.ty, cx) {
+                } else if is_document_payload(m) {
                     quote! { json_payload(&#value) }
                 } else {
                     match &m.ty.ty {
