@@ -65,13 +65,21 @@ pub fn write_impl(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream> {
                 }
             }
         }
-        ShapeKind::Enum(_) => {
+        ShapeKind::Enum(values) => {
+            // Each value as JSON text, quoted and escaped when generated.
+            let arms = values.iter().map(|value| {
+                let variant = ident(&value.rust_name);
+                let json = serde_json::to_string(&value.value).expect("a string serialises");
+                quote! { Self::#variant => #json, }
+            });
             // Maps keyed by an enum write its values as their keys.
             let as_ref = cx.std("convert::AsRef");
             quote! {
                 impl #write_json for #name {
                     fn write_json(&self, out: &mut #json_writer) {
-                        out.string(self.as_str());
+                        out.raw(match self {
+                            #(#arms)*
+                        });
                     }
                 }
 

@@ -94,7 +94,15 @@ impl Key for AccessRequestStatus {
 
 impl WriteJson for AccessRequestStatus {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Approved => "\"Approved\"",
+                Self::Rejected => "\"Rejected\"",
+                Self::Revoked => "\"Revoked\"",
+                Self::Expired => "\"Expired\"",
+                Self::Pending => "\"Pending\"",
+            },
+        );
     }
 }
 
@@ -168,7 +176,12 @@ impl Key for AccessType {
 
 impl WriteJson for AccessType {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Standard => "\"Standard\"",
+                Self::JustInTime => "\"JustInTime\"",
+            },
+        );
     }
 }
 
@@ -1013,7 +1026,15 @@ impl Key for AssociationComplianceSeverity {
 
 impl WriteJson for AssociationComplianceSeverity {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Critical => "\"CRITICAL\"",
+                Self::High => "\"HIGH\"",
+                Self::Medium => "\"MEDIUM\"",
+                Self::Low => "\"LOW\"",
+                Self::Unspecified => "\"UNSPECIFIED\"",
+            },
+        );
     }
 }
 
@@ -2768,7 +2789,13 @@ impl Key for AssociationStatusName {
 
 impl WriteJson for AssociationStatusName {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Pending => "\"Pending\"",
+                Self::Success => "\"Success\"",
+                Self::Failed => "\"Failed\"",
+            },
+        );
     }
 }
 
@@ -2840,7 +2867,12 @@ impl Key for AssociationSyncCompliance {
 
 impl WriteJson for AssociationSyncCompliance {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Auto => "\"AUTO\"",
+                Self::Manual => "\"MANUAL\"",
+            },
+        );
     }
 }
 
@@ -3487,7 +3519,11 @@ impl Key for AttachmentHashType {
 
 impl WriteJson for AttachmentHashType {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Sha256 => "\"Sha256\"",
+            },
+        );
     }
 }
 
@@ -5461,7 +5497,35 @@ impl Key for AutomationExecutionStatus {
 
 impl WriteJson for AutomationExecutionStatus {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Pending => "\"Pending\"",
+                Self::InProgress => "\"InProgress\"",
+                Self::Waiting => "\"Waiting\"",
+                Self::Success => "\"Success\"",
+                Self::TimedOut => "\"TimedOut\"",
+                Self::Cancelling => "\"Cancelling\"",
+                Self::Cancelled => "\"Cancelled\"",
+                Self::Failed => "\"Failed\"",
+                Self::PendingApproval => "\"PendingApproval\"",
+                Self::Approved => "\"Approved\"",
+                Self::Rejected => "\"Rejected\"",
+                Self::Scheduled => "\"Scheduled\"",
+                Self::RunbookInProgress => "\"RunbookInProgress\"",
+                Self::PendingChangeCalendarOverride => {
+                    "\"PendingChangeCalendarOverride\""
+                }
+                Self::ChangeCalendarOverrideApproved => {
+                    "\"ChangeCalendarOverrideApproved\""
+                }
+                Self::ChangeCalendarOverrideRejected => {
+                    "\"ChangeCalendarOverrideRejected\""
+                }
+                Self::CompletedWithSuccess => "\"CompletedWithSuccess\"",
+                Self::CompletedWithFailure => "\"CompletedWithFailure\"",
+                Self::Exited => "\"Exited\"",
+            },
+        );
     }
 }
 
@@ -5538,7 +5602,12 @@ impl Key for AutomationSubtype {
 
 impl WriteJson for AutomationSubtype {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::ChangeRequest => "\"ChangeRequest\"",
+                Self::AccessRequest => "\"AccessRequest\"",
+            },
+        );
     }
 }
 
@@ -5612,7 +5681,12 @@ impl Key for AutomationType {
 
 impl WriteJson for AutomationType {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::CrossAccount => "\"CrossAccount\"",
+                Self::Local => "\"Local\"",
+            },
+        );
     }
 }
 
@@ -5865,7 +5939,12 @@ impl Key for CalendarState {
 
 impl WriteJson for CalendarState {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Open => "\"OPEN\"",
+                Self::Closed => "\"CLOSED\"",
+            },
+        );
     }
 }
 
@@ -7105,7 +7184,18 @@ impl Key for CommandInvocationStatus {
 
 impl WriteJson for CommandInvocationStatus {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Pending => "\"Pending\"",
+                Self::InProgress => "\"InProgress\"",
+                Self::Delayed => "\"Delayed\"",
+                Self::Success => "\"Success\"",
+                Self::Cancelled => "\"Cancelled\"",
+                Self::TimedOut => "\"TimedOut\"",
+                Self::Failed => "\"Failed\"",
+                Self::Cancelling => "\"Cancelling\"",
+            },
+        );
     }
 }
 
@@ -7500,7 +7590,16 @@ impl Key for CommandPluginStatus {
 
 impl WriteJson for CommandPluginStatus {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Pending => "\"Pending\"",
+                Self::InProgress => "\"InProgress\"",
+                Self::Success => "\"Success\"",
+                Self::TimedOut => "\"TimedOut\"",
+                Self::Cancelled => "\"Cancelled\"",
+                Self::Failed => "\"Failed\"",
+            },
+        );
     }
 }
 
@@ -7607,7 +7706,17 @@ impl Key for CommandStatus {
 
 impl WriteJson for CommandStatus {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Pending => "\"Pending\"",
+                Self::InProgress => "\"InProgress\"",
+                Self::Success => "\"Success\"",
+                Self::Cancelled => "\"Cancelled\"",
+                Self::Failed => "\"Failed\"",
+                Self::TimedOut => "\"TimedOut\"",
+                Self::Cancelling => "\"Cancelling\"",
+            },
+        );
     }
 }
 
@@ -8161,7 +8270,16 @@ impl Key for ComplianceSeverity {
 
 impl WriteJson for ComplianceSeverity {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Critical => "\"CRITICAL\"",
+                Self::High => "\"HIGH\"",
+                Self::Medium => "\"MEDIUM\"",
+                Self::Low => "\"LOW\"",
+                Self::Informational => "\"INFORMATIONAL\"",
+                Self::Unspecified => "\"UNSPECIFIED\"",
+            },
+        );
     }
 }
 
@@ -8236,7 +8354,12 @@ impl Key for ComplianceStatus {
 
 impl WriteJson for ComplianceStatus {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Compliant => "\"COMPLIANT\"",
+                Self::NonCompliant => "\"NON_COMPLIANT\"",
+            },
+        );
     }
 }
 
@@ -8614,7 +8737,12 @@ impl Key for ConnectionStatus {
 
 impl WriteJson for ConnectionStatus {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Connected => "\"connected\"",
+                Self::NotConnected => "\"notconnected\"",
+            },
+        );
     }
 }
 
@@ -10124,7 +10252,13 @@ impl Key for DocumentFormat {
 
 impl WriteJson for DocumentFormat {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Yaml => "\"YAML\"",
+                Self::Json => "\"JSON\"",
+                Self::Text => "\"TEXT\"",
+            },
+        );
     }
 }
 
@@ -10196,7 +10330,12 @@ impl Key for DocumentHashType {
 
 impl WriteJson for DocumentHashType {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Sha256 => "\"Sha256\"",
+                Self::Sha1 => "\"Sha1\"",
+            },
+        );
     }
 }
 
@@ -10868,7 +11007,12 @@ impl Key for DocumentParameterType {
 
 impl WriteJson for DocumentParameterType {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::String => "\"String\"",
+                Self::StringList => "\"StringList\"",
+            },
+        );
     }
 }
 
@@ -11242,7 +11386,11 @@ impl Key for DocumentReviewCommentType {
 
 impl WriteJson for DocumentReviewCommentType {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Comment => "\"Comment\"",
+            },
+        );
     }
 }
 
@@ -11510,7 +11658,15 @@ impl Key for DocumentStatus {
 
 impl WriteJson for DocumentStatus {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Creating => "\"Creating\"",
+                Self::Active => "\"Active\"",
+                Self::Updating => "\"Updating\"",
+                Self::Deleting => "\"Deleting\"",
+                Self::Failed => "\"Failed\"",
+            },
+        );
     }
 }
 
@@ -11675,7 +11831,29 @@ impl Key for DocumentType {
 
 impl WriteJson for DocumentType {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Command => "\"Command\"",
+                Self::Policy => "\"Policy\"",
+                Self::Automation => "\"Automation\"",
+                Self::Session => "\"Session\"",
+                Self::Package => "\"Package\"",
+                Self::ApplicationConfiguration => "\"ApplicationConfiguration\"",
+                Self::ApplicationConfigurationSchema => {
+                    "\"ApplicationConfigurationSchema\""
+                }
+                Self::DeploymentStrategy => "\"DeploymentStrategy\"",
+                Self::ChangeCalendar => "\"ChangeCalendar\"",
+                Self::ChangeTemplate => "\"Automation.ChangeTemplate\"",
+                Self::ProblemAnalysis => "\"ProblemAnalysis\"",
+                Self::ProblemAnalysisTemplate => "\"ProblemAnalysisTemplate\"",
+                Self::CloudFormation => "\"CloudFormation\"",
+                Self::ConformancePackTemplate => "\"ConformancePackTemplate\"",
+                Self::QuickSetup => "\"QuickSetup\"",
+                Self::ManualApprovalPolicy => "\"ManualApprovalPolicy\"",
+                Self::AutoApprovalPolicy => "\"AutoApprovalPolicy\"",
+            },
+        );
     }
 }
 
@@ -12055,7 +12233,12 @@ impl Key for ExecutionMode {
 
 impl WriteJson for ExecutionMode {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Auto => "\"Auto\"",
+                Self::Interactive => "\"Interactive\"",
+            },
+        );
     }
 }
 
@@ -12188,7 +12371,14 @@ impl Key for ExecutionPreviewStatus {
 
 impl WriteJson for ExecutionPreviewStatus {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Pending => "\"Pending\"",
+                Self::InProgress => "\"InProgress\"",
+                Self::Success => "\"Success\"",
+                Self::Failed => "\"Failed\"",
+            },
+        );
     }
 }
 
@@ -12262,7 +12452,12 @@ impl Key for ExternalAlarmState {
 
 impl WriteJson for ExternalAlarmState {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Unknown => "\"UNKNOWN\"",
+                Self::Alarm => "\"ALARM\"",
+            },
+        );
     }
 }
 
@@ -12515,7 +12710,13 @@ impl Key for Fault {
 
 impl WriteJson for Fault {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Client => "\"Client\"",
+                Self::Server => "\"Server\"",
+                Self::Unknown => "\"Unknown\"",
+            },
+        );
     }
 }
 
@@ -12692,7 +12893,13 @@ impl Key for ImpactType {
 
 impl WriteJson for ImpactType {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Mutating => "\"Mutating\"",
+                Self::NonMutating => "\"NonMutating\"",
+                Self::Undetermined => "\"Undetermined\"",
+            },
+        );
     }
 }
 
@@ -15613,7 +15820,12 @@ impl Key for InventoryAttributeDataType {
 
 impl WriteJson for InventoryAttributeDataType {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::String => "\"string\"",
+                Self::Number => "\"number\"",
+            },
+        );
     }
 }
 
@@ -15690,7 +15902,12 @@ impl Key for InventoryDeletionStatus {
 
 impl WriteJson for InventoryDeletionStatus {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::InProgress => "\"InProgress\"",
+                Self::Complete => "\"Complete\"",
+            },
+        );
     }
 }
 
@@ -16834,7 +17051,13 @@ impl Key for LastResourceDataSyncStatus {
 
 impl WriteJson for LastResourceDataSyncStatus {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Successful => "\"Successful\"",
+                Self::Failed => "\"Failed\"",
+                Self::InProgress => "\"InProgress\"",
+            },
+        );
     }
 }
 
@@ -17266,7 +17489,18 @@ impl Key for MaintenanceWindowExecutionStatus {
 
 impl WriteJson for MaintenanceWindowExecutionStatus {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Pending => "\"PENDING\"",
+                Self::InProgress => "\"IN_PROGRESS\"",
+                Self::Success => "\"SUCCESS\"",
+                Self::Failed => "\"FAILED\"",
+                Self::TimedOut => "\"TIMED_OUT\"",
+                Self::Cancelling => "\"CANCELLING\"",
+                Self::Cancelled => "\"CANCELLED\"",
+                Self::SkippedOverlapping => "\"SKIPPED_OVERLAPPING\"",
+            },
+        );
     }
 }
 
@@ -18305,7 +18539,12 @@ impl Key for MaintenanceWindowResourceType {
 
 impl WriteJson for MaintenanceWindowResourceType {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Instance => "\"INSTANCE\"",
+                Self::ResourceGroup => "\"RESOURCE_GROUP\"",
+            },
+        );
     }
 }
 
@@ -19293,7 +19532,12 @@ impl Key for MaintenanceWindowTaskCutoffBehavior {
 
 impl WriteJson for MaintenanceWindowTaskCutoffBehavior {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::ContinueTask => "\"CONTINUE_TASK\"",
+                Self::CancelTask => "\"CANCEL_TASK\"",
+            },
+        );
     }
 }
 
@@ -19543,7 +19787,14 @@ impl Key for MaintenanceWindowTaskType {
 
 impl WriteJson for MaintenanceWindowTaskType {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::RunCommand => "\"RUN_COMMAND\"",
+                Self::Automation => "\"AUTOMATION\"",
+                Self::StepFunctions => "\"STEP_FUNCTIONS\"",
+                Self::Lambda => "\"LAMBDA\"",
+            },
+        );
     }
 }
 
@@ -19626,7 +19877,13 @@ impl Key for ManagedStatus {
 
 impl WriteJson for ManagedStatus {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::All => "\"All\"",
+                Self::Managed => "\"Managed\"",
+                Self::Unmanaged => "\"Unmanaged\"",
+            },
+        );
     }
 }
 
@@ -20756,7 +21013,16 @@ impl Key for NotificationEvent {
 
 impl WriteJson for NotificationEvent {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::All => "\"All\"",
+                Self::InProgress => "\"InProgress\"",
+                Self::Success => "\"Success\"",
+                Self::TimedOut => "\"TimedOut\"",
+                Self::Cancelled => "\"Cancelled\"",
+                Self::Failed => "\"Failed\"",
+            },
+        );
     }
 }
 
@@ -20828,7 +21094,12 @@ impl Key for NotificationType {
 
 impl WriteJson for NotificationType {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Command => "\"Command\"",
+                Self::Invocation => "\"Invocation\"",
+            },
+        );
     }
 }
 
@@ -20981,7 +21252,25 @@ impl Key for OperatingSystem {
 
 impl WriteJson for OperatingSystem {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Windows => "\"WINDOWS\"",
+                Self::AmazonLinux => "\"AMAZON_LINUX\"",
+                Self::AmazonLinux2 => "\"AMAZON_LINUX_2\"",
+                Self::AmazonLinux2022 => "\"AMAZON_LINUX_2022\"",
+                Self::Ubuntu => "\"UBUNTU\"",
+                Self::RedhatEnterpriseLinux => "\"REDHAT_ENTERPRISE_LINUX\"",
+                Self::Suse => "\"SUSE\"",
+                Self::CentOs => "\"CENTOS\"",
+                Self::OracleLinux => "\"ORACLE_LINUX\"",
+                Self::Debian => "\"DEBIAN\"",
+                Self::MacOs => "\"MACOS\"",
+                Self::Raspbian => "\"RASPBIAN\"",
+                Self::RockyLinux => "\"ROCKY_LINUX\"",
+                Self::AlmaLinux => "\"ALMA_LINUX\"",
+                Self::AmazonLinux2023 => "\"AMAZON_LINUX_2023\"",
+            },
+        );
     }
 }
 
@@ -21890,7 +22179,12 @@ impl Key for OpsItemDataType {
 
 impl WriteJson for OpsItemDataType {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::SearchableString => "\"SearchableString\"",
+                Self::String => "\"String\"",
+            },
+        );
     }
 }
 
@@ -23333,7 +23627,36 @@ impl Key for OpsItemStatus {
 
 impl WriteJson for OpsItemStatus {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Open => "\"Open\"",
+                Self::InProgress => "\"InProgress\"",
+                Self::Resolved => "\"Resolved\"",
+                Self::Pending => "\"Pending\"",
+                Self::TimedOut => "\"TimedOut\"",
+                Self::Cancelling => "\"Cancelling\"",
+                Self::Cancelled => "\"Cancelled\"",
+                Self::Failed => "\"Failed\"",
+                Self::CompletedWithSuccess => "\"CompletedWithSuccess\"",
+                Self::CompletedWithFailure => "\"CompletedWithFailure\"",
+                Self::Scheduled => "\"Scheduled\"",
+                Self::RunbookInProgress => "\"RunbookInProgress\"",
+                Self::PendingChangeCalendarOverride => {
+                    "\"PendingChangeCalendarOverride\""
+                }
+                Self::ChangeCalendarOverrideApproved => {
+                    "\"ChangeCalendarOverrideApproved\""
+                }
+                Self::ChangeCalendarOverrideRejected => {
+                    "\"ChangeCalendarOverrideRejected\""
+                }
+                Self::PendingApproval => "\"PendingApproval\"",
+                Self::Approved => "\"Approved\"",
+                Self::Revoked => "\"Revoked\"",
+                Self::Rejected => "\"Rejected\"",
+                Self::Closed => "\"Closed\"",
+            },
+        );
     }
 }
 
@@ -24890,7 +25213,13 @@ impl Key for ParameterTier {
 
 impl WriteJson for ParameterTier {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Standard => "\"Standard\"",
+                Self::Advanced => "\"Advanced\"",
+                Self::IntelligentTiering => "\"Intelligent-Tiering\"",
+            },
+        );
     }
 }
 
@@ -24971,7 +25300,13 @@ impl Key for ParameterType {
 
 impl WriteJson for ParameterType {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::String => "\"String\"",
+                Self::StringList => "\"StringList\"",
+                Self::SecureString => "\"SecureString\"",
+            },
+        );
     }
 }
 
@@ -25639,7 +25974,12 @@ impl Key for PatchAction {
 
 impl WriteJson for PatchAction {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::AllowAsDependency => "\"ALLOW_AS_DEPENDENCY\"",
+                Self::Block => "\"BLOCK\"",
+            },
+        );
     }
 }
 
@@ -25997,7 +26337,18 @@ impl Key for PatchComplianceDataState {
 
 impl WriteJson for PatchComplianceDataState {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Installed => "\"INSTALLED\"",
+                Self::InstalledOther => "\"INSTALLED_OTHER\"",
+                Self::InstalledPendingReboot => "\"INSTALLED_PENDING_REBOOT\"",
+                Self::InstalledRejected => "\"INSTALLED_REJECTED\"",
+                Self::Missing => "\"MISSING\"",
+                Self::NotApplicable => "\"NOT_APPLICABLE\"",
+                Self::Failed => "\"FAILED\"",
+                Self::AvailableSecurityUpdate => "\"AVAILABLE_SECURITY_UPDATE\"",
+            },
+        );
     }
 }
 
@@ -26096,7 +26447,16 @@ impl Key for PatchComplianceLevel {
 
 impl WriteJson for PatchComplianceLevel {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Critical => "\"CRITICAL\"",
+                Self::High => "\"HIGH\"",
+                Self::Medium => "\"MEDIUM\"",
+                Self::Low => "\"LOW\"",
+                Self::Informational => "\"INFORMATIONAL\"",
+                Self::Unspecified => "\"UNSPECIFIED\"",
+            },
+        );
     }
 }
 
@@ -26171,7 +26531,12 @@ impl Key for PatchComplianceStatus {
 
 impl WriteJson for PatchComplianceStatus {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Compliant => "\"COMPLIANT\"",
+                Self::NonCompliant => "\"NON_COMPLIANT\"",
+            },
+        );
     }
 }
 
@@ -26260,7 +26625,14 @@ impl Key for PatchDeploymentStatus {
 
 impl WriteJson for PatchDeploymentStatus {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Approved => "\"APPROVED\"",
+                Self::PendingApproval => "\"PENDING_APPROVAL\"",
+                Self::ExplicitApproved => "\"EXPLICIT_APPROVED\"",
+                Self::ExplicitRejected => "\"EXPLICIT_REJECTED\"",
+            },
+        );
     }
 }
 
@@ -26574,7 +26946,29 @@ impl Key for PatchFilterKey {
 
 impl WriteJson for PatchFilterKey {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Arch => "\"ARCH\"",
+                Self::AdvisoryId => "\"ADVISORY_ID\"",
+                Self::BugzillaId => "\"BUGZILLA_ID\"",
+                Self::PatchSet => "\"PATCH_SET\"",
+                Self::Product => "\"PRODUCT\"",
+                Self::ProductFamily => "\"PRODUCT_FAMILY\"",
+                Self::Classification => "\"CLASSIFICATION\"",
+                Self::CveId => "\"CVE_ID\"",
+                Self::Epoch => "\"EPOCH\"",
+                Self::MsrcSeverity => "\"MSRC_SEVERITY\"",
+                Self::Name => "\"NAME\"",
+                Self::PatchId => "\"PATCH_ID\"",
+                Self::Section => "\"SECTION\"",
+                Self::Priority => "\"PRIORITY\"",
+                Self::Repository => "\"REPOSITORY\"",
+                Self::Release => "\"RELEASE\"",
+                Self::Severity => "\"SEVERITY\"",
+                Self::Security => "\"SECURITY\"",
+                Self::Version => "\"VERSION\"",
+            },
+        );
     }
 }
 
@@ -26726,7 +27120,12 @@ impl Key for PatchOperationType {
 
 impl WriteJson for PatchOperationType {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Scan => "\"Scan\"",
+                Self::Install => "\"Install\"",
+            },
+        );
     }
 }
 
@@ -27441,7 +27840,13 @@ impl Key for PingStatus {
 
 impl WriteJson for PingStatus {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Online => "\"Online\"",
+                Self::ConnectionLost => "\"ConnectionLost\"",
+                Self::Inactive => "\"Inactive\"",
+            },
+        );
     }
 }
 
@@ -27524,7 +27929,13 @@ impl Key for PlatformType {
 
 impl WriteJson for PlatformType {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Windows => "\"Windows\"",
+                Self::Linux => "\"Linux\"",
+                Self::MacOs => "\"MacOS\"",
+            },
+        );
     }
 }
 
@@ -27700,7 +28111,12 @@ impl Key for RebootOption {
 
 impl WriteJson for RebootOption {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::RebootIfNeeded => "\"RebootIfNeeded\"",
+                Self::NoReboot => "\"NoReboot\"",
+            },
+        );
     }
 }
 
@@ -28653,7 +29069,11 @@ impl Key for ResourceDataSyncS3Format {
 
 impl WriteJson for ResourceDataSyncS3Format {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::JsonSerDe => "\"JsonSerDe\"",
+            },
+        );
     }
 }
 
@@ -28980,7 +29400,12 @@ impl Key for ResourceType {
 
 impl WriteJson for ResourceType {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::ManagedInstance => "\"ManagedInstance\"",
+                Self::Ec2Instance => "\"EC2Instance\"",
+            },
+        );
     }
 }
 
@@ -29299,7 +29724,14 @@ impl Key for ReviewStatus {
 
 impl WriteJson for ReviewStatus {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Approved => "\"APPROVED\"",
+                Self::NotReviewed => "\"NOT_REVIEWED\"",
+                Self::Pending => "\"PENDING\"",
+                Self::Rejected => "\"REJECTED\"",
+            },
+        );
     }
 }
 
@@ -30528,7 +30960,16 @@ impl Key for SessionStatus {
 
 impl WriteJson for SessionStatus {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Connected => "\"Connected\"",
+                Self::Connecting => "\"Connecting\"",
+                Self::Disconnected => "\"Disconnected\"",
+                Self::Terminated => "\"Terminated\"",
+                Self::Terminating => "\"Terminating\"",
+                Self::Failed => "\"Failed\"",
+            },
+        );
     }
 }
 
@@ -30810,7 +31251,13 @@ impl Key for SourceType {
 
 impl WriteJson for SourceType {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::AwsEc2Instance => "\"AWS::EC2::Instance\"",
+                Self::AwsIoTThing => "\"AWS::IoT::Thing\"",
+                Self::AwsSsmManagedInstance => "\"AWS::SSM::ManagedInstance\"",
+            },
+        );
     }
 }
 

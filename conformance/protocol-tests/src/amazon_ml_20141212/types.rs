@@ -78,7 +78,12 @@ impl Key for DetailsAttributes {
 
 impl WriteJson for DetailsAttributes {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::PredictiveModelType => "\"PredictiveModelType\"",
+                Self::Algorithm => "\"Algorithm\"",
+            },
+        );
     }
 }
 

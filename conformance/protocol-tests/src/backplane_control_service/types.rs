@@ -76,7 +76,12 @@ impl Key for ApiKeySourceType {
 
 impl WriteJson for ApiKeySourceType {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Header => "\"HEADER\"",
+                Self::Authorizer => "\"AUTHORIZER\"",
+            },
+        );
     }
 }
 
@@ -239,7 +244,13 @@ impl Key for EndpointType {
 
 impl WriteJson for EndpointType {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Regional => "\"REGIONAL\"",
+                Self::Edge => "\"EDGE\"",
+                Self::Private => "\"PRIVATE\"",
+            },
+        );
     }
 }
 

@@ -729,7 +729,15 @@ impl Key for FooEnum {
 
 impl WriteJson for FooEnum {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Foo => "\"Foo\"",
+                Self::Baz => "\"Baz\"",
+                Self::Bar => "\"Bar\"",
+                Self::One => "\"1\"",
+                Self::Zero => "\"0\"",
+            },
+        );
     }
 }
 

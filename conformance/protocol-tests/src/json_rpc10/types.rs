@@ -763,7 +763,13 @@ impl Key for RequiredEnum {
 
 impl WriteJson for RequiredEnum {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Foo => "\"FOO\"",
+                Self::Bar => "\"BAR\"",
+                Self::Baz => "\"BAZ\"",
+            },
+        );
     }
 }
 
@@ -840,7 +846,13 @@ impl Key for TestEnum {
 
 impl WriteJson for TestEnum {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Foo => "\"FOO\"",
+                Self::Bar => "\"BAR\"",
+                Self::Baz => "\"BAZ\"",
+            },
+        );
     }
 }
 
@@ -986,7 +998,15 @@ impl Key for FooEnum {
 
 impl WriteJson for FooEnum {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Foo => "\"Foo\"",
+                Self::Baz => "\"Baz\"",
+                Self::Bar => "\"Bar\"",
+                Self::One => "\"1\"",
+                Self::Zero => "\"0\"",
+            },
+        );
     }
 }
 

@@ -1665,7 +1665,11 @@ impl Key for StringEnum {
 
 impl WriteJson for StringEnum {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::V => "\"enumvalue\"",
+            },
+        );
     }
 }
 
@@ -1919,7 +1923,13 @@ impl Key for TestEnum {
 
 impl WriteJson for TestEnum {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Foo => "\"FOO\"",
+                Self::Bar => "\"BAR\"",
+                Self::Baz => "\"BAZ\"",
+            },
+        );
     }
 }
 
@@ -2340,7 +2350,15 @@ impl Key for FooEnum {
 
 impl WriteJson for FooEnum {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Foo => "\"Foo\"",
+                Self::Baz => "\"Baz\"",
+                Self::Bar => "\"Bar\"",
+                Self::One => "\"1\"",
+                Self::Zero => "\"0\"",
+            },
+        );
     }
 }
 

@@ -74,7 +74,12 @@ impl Key for ApproximateCreationDateTimePrecision {
 
 impl WriteJson for ApproximateCreationDateTimePrecision {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Millisecond => "\"MILLISECOND\"",
+                Self::Microsecond => "\"MICROSECOND\"",
+            },
+        );
     }
 }
 
@@ -1462,7 +1467,13 @@ impl Key for BackupStatus {
 
 impl WriteJson for BackupStatus {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Creating => "\"CREATING\"",
+                Self::Deleted => "\"DELETED\"",
+                Self::Available => "\"AVAILABLE\"",
+            },
+        );
     }
 }
 
@@ -1752,7 +1763,13 @@ impl Key for BackupType {
 
 impl WriteJson for BackupType {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::User => "\"USER\"",
+                Self::System => "\"SYSTEM\"",
+                Self::AwsBackup => "\"AWS_BACKUP\"",
+            },
+        );
     }
 }
 
@@ -2051,7 +2068,25 @@ impl Key for BatchStatementErrorCodeEnum {
 
 impl WriteJson for BatchStatementErrorCodeEnum {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::ConditionalCheckFailed => "\"ConditionalCheckFailed\"",
+                Self::ItemCollectionSizeLimitExceeded => {
+                    "\"ItemCollectionSizeLimitExceeded\""
+                }
+                Self::RequestLimitExceeded => "\"RequestLimitExceeded\"",
+                Self::ValidationError => "\"ValidationError\"",
+                Self::ProvisionedThroughputExceeded => {
+                    "\"ProvisionedThroughputExceeded\""
+                }
+                Self::TransactionConflict => "\"TransactionConflict\"",
+                Self::ThrottlingError => "\"ThrottlingError\"",
+                Self::InternalServerError => "\"InternalServerError\"",
+                Self::ResourceNotFound => "\"ResourceNotFound\"",
+                Self::AccessDenied => "\"AccessDenied\"",
+                Self::DuplicateItem => "\"DuplicateItem\"",
+            },
+        );
     }
 }
 
@@ -2301,7 +2336,12 @@ impl Key for BillingMode {
 
 impl WriteJson for BillingMode {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Provisioned => "\"PROVISIONED\"",
+                Self::PayPerRequest => "\"PAY_PER_REQUEST\"",
+            },
+        );
     }
 }
 
@@ -3337,7 +3377,12 @@ impl Key for ContinuousBackupsStatus {
 
 impl WriteJson for ContinuousBackupsStatus {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Enabled => "\"ENABLED\"",
+                Self::Disabled => "\"DISABLED\"",
+            },
+        );
     }
 }
 
@@ -3495,7 +3540,15 @@ impl Key for ContributorInsightsStatus {
 
 impl WriteJson for ContributorInsightsStatus {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Enabling => "\"ENABLING\"",
+                Self::Enabled => "\"ENABLED\"",
+                Self::Disabling => "\"DISABLING\"",
+                Self::Disabled => "\"DISABLED\"",
+                Self::Failed => "\"FAILED\"",
+            },
+        );
     }
 }
 
@@ -4309,7 +4362,16 @@ impl Key for DestinationStatus {
 
 impl WriteJson for DestinationStatus {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Enabling => "\"ENABLING\"",
+                Self::Active => "\"ACTIVE\"",
+                Self::Disabling => "\"DISABLING\"",
+                Self::Disabled => "\"DISABLED\"",
+                Self::EnableFailed => "\"ENABLE_FAILED\"",
+                Self::Updating => "\"UPDATING\"",
+            },
+        );
     }
 }
 
@@ -5103,7 +5165,12 @@ impl Key for ExportFormat {
 
 impl WriteJson for ExportFormat {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::DynamodbJson => "\"DYNAMODB_JSON\"",
+                Self::Ion => "\"ION\"",
+            },
+        );
     }
 }
 
@@ -5186,7 +5253,13 @@ impl Key for ExportStatus {
 
 impl WriteJson for ExportStatus {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::InProgress => "\"IN_PROGRESS\"",
+                Self::Completed => "\"COMPLETED\"",
+                Self::Failed => "\"FAILED\"",
+            },
+        );
     }
 }
 
@@ -5348,7 +5421,12 @@ impl Key for ExportType {
 
 impl WriteJson for ExportType {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::FullExport => "\"FULL_EXPORT\"",
+                Self::IncrementalExport => "\"INCREMENTAL_EXPORT\"",
+            },
+        );
     }
 }
 
@@ -5423,7 +5501,12 @@ impl Key for ExportViewType {
 
 impl WriteJson for ExportViewType {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::NewImage => "\"NEW_IMAGE\"",
+                Self::NewAndOldImages => "\"NEW_AND_OLD_IMAGES\"",
+            },
+        );
     }
 }
 
@@ -6734,7 +6817,14 @@ impl Key for GlobalTableStatus {
 
 impl WriteJson for GlobalTableStatus {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Creating => "\"CREATING\"",
+                Self::Active => "\"ACTIVE\"",
+                Self::Deleting => "\"DELETING\"",
+                Self::Updating => "\"UPDATING\"",
+            },
+        );
     }
 }
 
@@ -6829,7 +6919,15 @@ impl Key for ImportStatus {
 
 impl WriteJson for ImportStatus {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::InProgress => "\"IN_PROGRESS\"",
+                Self::Completed => "\"COMPLETED\"",
+                Self::Cancelling => "\"CANCELLING\"",
+                Self::Cancelled => "\"CANCELLED\"",
+                Self::Failed => "\"FAILED\"",
+            },
+        );
     }
 }
 
@@ -7507,7 +7605,14 @@ impl Key for IndexStatus {
 
 impl WriteJson for IndexStatus {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Creating => "\"CREATING\"",
+                Self::Updating => "\"UPDATING\"",
+                Self::Deleting => "\"DELETING\"",
+                Self::Active => "\"ACTIVE\"",
+            },
+        );
     }
 }
 
@@ -7588,7 +7693,13 @@ impl Key for InputCompressionType {
 
 impl WriteJson for InputCompressionType {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Gzip => "\"GZIP\"",
+                Self::Zstd => "\"ZSTD\"",
+                Self::None => "\"NONE\"",
+            },
+        );
     }
 }
 
@@ -7669,7 +7780,13 @@ impl Key for InputFormat {
 
 impl WriteJson for InputFormat {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::DynamodbJson => "\"DYNAMODB_JSON\"",
+                Self::Ion => "\"ION\"",
+                Self::Csv => "\"CSV\"",
+            },
+        );
     }
 }
 
@@ -8031,7 +8148,12 @@ impl Key for KeyType {
 
 impl WriteJson for KeyType {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Hash => "\"HASH\"",
+                Self::Range => "\"RANGE\"",
+            },
+        );
     }
 }
 
@@ -8896,7 +9018,12 @@ impl Key for MultiRegionConsistency {
 
 impl WriteJson for MultiRegionConsistency {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Eventual => "\"EVENTUAL\"",
+                Self::Strong => "\"STRONG\"",
+            },
+        );
     }
 }
 
@@ -9379,7 +9506,12 @@ impl Key for PointInTimeRecoveryStatus {
 
 impl WriteJson for PointInTimeRecoveryStatus {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Enabled => "\"ENABLED\"",
+                Self::Disabled => "\"DISABLED\"",
+            },
+        );
     }
 }
 
@@ -9554,7 +9686,13 @@ impl Key for ProjectionType {
 
 impl WriteJson for ProjectionType {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::All => "\"ALL\"",
+                Self::KeysOnly => "\"KEYS_ONLY\"",
+                Self::Include => "\"INCLUDE\"",
+            },
+        );
     }
 }
 
@@ -11553,7 +11691,19 @@ impl Key for ReplicaStatus {
 
 impl WriteJson for ReplicaStatus {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Creating => "\"CREATING\"",
+                Self::CreationFailed => "\"CREATION_FAILED\"",
+                Self::Updating => "\"UPDATING\"",
+                Self::Deleting => "\"DELETING\"",
+                Self::Active => "\"ACTIVE\"",
+                Self::RegionDisabled => "\"REGION_DISABLED\"",
+                Self::InaccessibleEncryptionCredentials => {
+                    "\"INACCESSIBLE_ENCRYPTION_CREDENTIALS\""
+                }
+            },
+        );
     }
 }
 
@@ -12225,7 +12375,12 @@ impl Key for S3SseAlgorithm {
 
 impl WriteJson for S3SseAlgorithm {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Aes256 => "\"AES256\"",
+                Self::Kms => "\"KMS\"",
+            },
+        );
     }
 }
 
@@ -12531,7 +12686,15 @@ impl Key for SseStatus {
 
 impl WriteJson for SseStatus {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Enabling => "\"ENABLING\"",
+                Self::Enabled => "\"ENABLED\"",
+                Self::Disabling => "\"DISABLING\"",
+                Self::Disabled => "\"DISABLED\"",
+                Self::Updating => "\"UPDATING\"",
+            },
+        );
     }
 }
 
@@ -12603,7 +12766,12 @@ impl Key for SseType {
 
 impl WriteJson for SseType {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Aes256 => "\"AES256\"",
+                Self::Kms => "\"KMS\"",
+            },
+        );
     }
 }
 
@@ -12680,7 +12848,13 @@ impl Key for ScalarAttributeType {
 
 impl WriteJson for ScalarAttributeType {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::S => "\"S\"",
+                Self::N => "\"N\"",
+                Self::B => "\"B\"",
+            },
+        );
     }
 }
 
@@ -13236,7 +13410,14 @@ impl Key for StreamViewType {
 
 impl WriteJson for StreamViewType {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::NewImage => "\"NEW_IMAGE\"",
+                Self::OldImage => "\"OLD_IMAGE\"",
+                Self::NewAndOldImages => "\"NEW_AND_OLD_IMAGES\"",
+                Self::KeysOnly => "\"KEYS_ONLY\"",
+            },
+        );
     }
 }
 
@@ -13403,7 +13584,12 @@ impl Key for TableClass {
 
 impl WriteJson for TableClass {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Standard => "\"STANDARD\"",
+                Self::StandardInfrequentAccess => "\"STANDARD_INFREQUENT_ACCESS\"",
+            },
+        );
     }
 }
 
@@ -14349,7 +14535,19 @@ impl Key for TableStatus {
 
 impl WriteJson for TableStatus {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Creating => "\"CREATING\"",
+                Self::Updating => "\"UPDATING\"",
+                Self::Deleting => "\"DELETING\"",
+                Self::Active => "\"ACTIVE\"",
+                Self::InaccessibleEncryptionCredentials => {
+                    "\"INACCESSIBLE_ENCRYPTION_CREDENTIALS\""
+                }
+                Self::Archiving => "\"ARCHIVING\"",
+                Self::Archived => "\"ARCHIVED\"",
+            },
+        );
     }
 }
 
@@ -14757,7 +14955,14 @@ impl Key for TimeToLiveStatus {
 
 impl WriteJson for TimeToLiveStatus {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Enabling => "\"ENABLING\"",
+                Self::Disabling => "\"DISABLING\"",
+                Self::Enabled => "\"ENABLED\"",
+                Self::Disabled => "\"DISABLED\"",
+            },
+        );
     }
 }
 

@@ -908,7 +908,22 @@ impl Key for MessageSystemAttributeName {
 
 impl WriteJson for MessageSystemAttributeName {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::All => "\"All\"",
+                Self::SenderId => "\"SenderId\"",
+                Self::SentTimestamp => "\"SentTimestamp\"",
+                Self::ApproximateReceiveCount => "\"ApproximateReceiveCount\"",
+                Self::ApproximateFirstReceiveTimestamp => {
+                    "\"ApproximateFirstReceiveTimestamp\""
+                }
+                Self::SequenceNumber => "\"SequenceNumber\"",
+                Self::MessageDeduplicationId => "\"MessageDeduplicationId\"",
+                Self::MessageGroupId => "\"MessageGroupId\"",
+                Self::AwsTraceHeader => "\"AWSTraceHeader\"",
+                Self::DeadLetterQueueSourceArn => "\"DeadLetterQueueSourceArn\"",
+            },
+        );
     }
 }
 
@@ -1270,7 +1285,38 @@ impl Key for QueueAttributeName {
 
 impl WriteJson for QueueAttributeName {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::All => "\"All\"",
+                Self::Policy => "\"Policy\"",
+                Self::VisibilityTimeout => "\"VisibilityTimeout\"",
+                Self::MaximumMessageSize => "\"MaximumMessageSize\"",
+                Self::MessageRetentionPeriod => "\"MessageRetentionPeriod\"",
+                Self::ApproximateNumberOfMessages => "\"ApproximateNumberOfMessages\"",
+                Self::ApproximateNumberOfMessagesNotVisible => {
+                    "\"ApproximateNumberOfMessagesNotVisible\""
+                }
+                Self::CreatedTimestamp => "\"CreatedTimestamp\"",
+                Self::LastModifiedTimestamp => "\"LastModifiedTimestamp\"",
+                Self::QueueArn => "\"QueueArn\"",
+                Self::ApproximateNumberOfMessagesDelayed => {
+                    "\"ApproximateNumberOfMessagesDelayed\""
+                }
+                Self::DelaySeconds => "\"DelaySeconds\"",
+                Self::ReceiveMessageWaitTimeSeconds => {
+                    "\"ReceiveMessageWaitTimeSeconds\""
+                }
+                Self::RedrivePolicy => "\"RedrivePolicy\"",
+                Self::FifoQueue => "\"FifoQueue\"",
+                Self::ContentBasedDeduplication => "\"ContentBasedDeduplication\"",
+                Self::KmsMasterKeyId => "\"KmsMasterKeyId\"",
+                Self::KmsDataKeyReusePeriodSeconds => "\"KmsDataKeyReusePeriodSeconds\"",
+                Self::DeduplicationScope => "\"DeduplicationScope\"",
+                Self::FifoThroughputLimit => "\"FifoThroughputLimit\"",
+                Self::RedriveAllowPolicy => "\"RedriveAllowPolicy\"",
+                Self::SqsManagedSseEnabled => "\"SqsManagedSseEnabled\"",
+            },
+        );
     }
 }
 

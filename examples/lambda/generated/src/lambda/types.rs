@@ -329,7 +329,16 @@ impl Key for ApplicationLogLevel {
 
 impl WriteJson for ApplicationLogLevel {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Trace => "\"TRACE\"",
+                Self::Debug => "\"DEBUG\"",
+                Self::Info => "\"INFO\"",
+                Self::Warn => "\"WARN\"",
+                Self::Error => "\"ERROR\"",
+                Self::Fatal => "\"FATAL\"",
+            },
+        );
     }
 }
 
@@ -407,7 +416,12 @@ impl Key for Architecture {
 
 impl WriteJson for Architecture {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::X86_64 => "\"x86_64\"",
+                Self::Arm64 => "\"arm64\"",
+            },
+        );
     }
 }
 
@@ -2317,7 +2331,13 @@ impl Key for LastUpdateStatus {
 
 impl WriteJson for LastUpdateStatus {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Successful => "\"Successful\"",
+                Self::Failed => "\"Failed\"",
+                Self::InProgress => "\"InProgress\"",
+            },
+        );
     }
 }
 
@@ -2514,7 +2534,31 @@ impl Key for LastUpdateStatusReasonCode {
 
 impl WriteJson for LastUpdateStatusReasonCode {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::EniLimitExceeded => "\"EniLimitExceeded\"",
+                Self::InsufficientRolePermissions => "\"InsufficientRolePermissions\"",
+                Self::InvalidConfiguration => "\"InvalidConfiguration\"",
+                Self::InternalError => "\"InternalError\"",
+                Self::SubnetOutOfIpAddresses => "\"SubnetOutOfIPAddresses\"",
+                Self::InvalidSubnet => "\"InvalidSubnet\"",
+                Self::InvalidSecurityGroup => "\"InvalidSecurityGroup\"",
+                Self::ImageDeleted => "\"ImageDeleted\"",
+                Self::ImageAccessDenied => "\"ImageAccessDenied\"",
+                Self::InvalidImage => "\"InvalidImage\"",
+                Self::KmsKeyAccessDenied => "\"KMSKeyAccessDenied\"",
+                Self::KmsKeyNotFound => "\"KMSKeyNotFound\"",
+                Self::InvalidStateKmsKey => "\"InvalidStateKMSKey\"",
+                Self::DisabledKmsKey => "\"DisabledKMSKey\"",
+                Self::EfsioError => "\"EFSIOError\"",
+                Self::EfsMountConnectivityError => "\"EFSMountConnectivityError\"",
+                Self::EfsMountFailure => "\"EFSMountFailure\"",
+                Self::EfsMountTimeout => "\"EFSMountTimeout\"",
+                Self::InvalidRuntime => "\"InvalidRuntime\"",
+                Self::InvalidZipFileException => "\"InvalidZipFileException\"",
+                Self::FunctionError => "\"FunctionError\"",
+            },
+        );
     }
 }
 
@@ -2697,7 +2741,12 @@ impl Key for LogFormat {
 
 impl WriteJson for LogFormat {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Json => "\"JSON\"",
+                Self::Text => "\"Text\"",
+            },
+        );
     }
 }
 
@@ -2955,7 +3004,12 @@ impl Key for PackageType {
 
 impl WriteJson for PackageType {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Zip => "\"Zip\"",
+                Self::Image => "\"Image\"",
+            },
+        );
     }
 }
 
@@ -3270,7 +3324,51 @@ impl Key for Runtime {
 
 impl WriteJson for Runtime {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Nodejs => "\"nodejs\"",
+                Self::Nodejs4_3 => "\"nodejs4.3\"",
+                Self::Nodejs6_10 => "\"nodejs6.10\"",
+                Self::Nodejs8_10 => "\"nodejs8.10\"",
+                Self::Nodejs10X => "\"nodejs10.x\"",
+                Self::Nodejs12X => "\"nodejs12.x\"",
+                Self::Nodejs14X => "\"nodejs14.x\"",
+                Self::Nodejs16X => "\"nodejs16.x\"",
+                Self::Java8 => "\"java8\"",
+                Self::Java8Al2 => "\"java8.al2\"",
+                Self::Java11 => "\"java11\"",
+                Self::Python2_7 => "\"python2.7\"",
+                Self::Python3_6 => "\"python3.6\"",
+                Self::Python3_7 => "\"python3.7\"",
+                Self::Python3_8 => "\"python3.8\"",
+                Self::Python3_9 => "\"python3.9\"",
+                Self::Dotnetcore1_0 => "\"dotnetcore1.0\"",
+                Self::Dotnetcore2_0 => "\"dotnetcore2.0\"",
+                Self::Dotnetcore2_1 => "\"dotnetcore2.1\"",
+                Self::Dotnetcore3_1 => "\"dotnetcore3.1\"",
+                Self::Dotnet6 => "\"dotnet6\"",
+                Self::Dotnet8 => "\"dotnet8\"",
+                Self::Nodejs4_3Edge => "\"nodejs4.3-edge\"",
+                Self::Go1X => "\"go1.x\"",
+                Self::Ruby2_5 => "\"ruby2.5\"",
+                Self::Ruby2_7 => "\"ruby2.7\"",
+                Self::Provided => "\"provided\"",
+                Self::ProvidedAl2 => "\"provided.al2\"",
+                Self::Nodejs18X => "\"nodejs18.x\"",
+                Self::Python3_10 => "\"python3.10\"",
+                Self::Java17 => "\"java17\"",
+                Self::Ruby3_2 => "\"ruby3.2\"",
+                Self::Ruby3_3 => "\"ruby3.3\"",
+                Self::Ruby3_4 => "\"ruby3.4\"",
+                Self::Python3_11 => "\"python3.11\"",
+                Self::Nodejs20X => "\"nodejs20.x\"",
+                Self::ProvidedAl2023 => "\"provided.al2023\"",
+                Self::Python3_12 => "\"python3.12\"",
+                Self::Java21 => "\"java21\"",
+                Self::Python3_13 => "\"python3.13\"",
+                Self::Nodejs22X => "\"nodejs22.x\"",
+            },
+        );
     }
 }
 
@@ -3553,7 +3651,12 @@ impl Key for SnapStartApplyOn {
 
 impl WriteJson for SnapStartApplyOn {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::PublishedVersions => "\"PublishedVersions\"",
+                Self::None => "\"None\"",
+            },
+        );
     }
 }
 
@@ -3633,7 +3736,12 @@ impl Key for SnapStartOptimizationStatus {
 
 impl WriteJson for SnapStartOptimizationStatus {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::On => "\"On\"",
+                Self::Off => "\"Off\"",
+            },
+        );
     }
 }
 
@@ -3808,7 +3916,14 @@ impl Key for State {
 
 impl WriteJson for State {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Pending => "\"Pending\"",
+                Self::Active => "\"Active\"",
+                Self::Inactive => "\"Inactive\"",
+                Self::Failed => "\"Failed\"",
+            },
+        );
     }
 }
 
@@ -4023,7 +4138,34 @@ impl Key for StateReasonCode {
 
 impl WriteJson for StateReasonCode {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Idle => "\"Idle\"",
+                Self::Creating => "\"Creating\"",
+                Self::Restoring => "\"Restoring\"",
+                Self::EniLimitExceeded => "\"EniLimitExceeded\"",
+                Self::InsufficientRolePermissions => "\"InsufficientRolePermissions\"",
+                Self::InvalidConfiguration => "\"InvalidConfiguration\"",
+                Self::InternalError => "\"InternalError\"",
+                Self::SubnetOutOfIpAddresses => "\"SubnetOutOfIPAddresses\"",
+                Self::InvalidSubnet => "\"InvalidSubnet\"",
+                Self::InvalidSecurityGroup => "\"InvalidSecurityGroup\"",
+                Self::ImageDeleted => "\"ImageDeleted\"",
+                Self::ImageAccessDenied => "\"ImageAccessDenied\"",
+                Self::InvalidImage => "\"InvalidImage\"",
+                Self::KmsKeyAccessDenied => "\"KMSKeyAccessDenied\"",
+                Self::KmsKeyNotFound => "\"KMSKeyNotFound\"",
+                Self::InvalidStateKmsKey => "\"InvalidStateKMSKey\"",
+                Self::DisabledKmsKey => "\"DisabledKMSKey\"",
+                Self::EfsioError => "\"EFSIOError\"",
+                Self::EfsMountConnectivityError => "\"EFSMountConnectivityError\"",
+                Self::EfsMountFailure => "\"EFSMountFailure\"",
+                Self::EfsMountTimeout => "\"EFSMountTimeout\"",
+                Self::InvalidRuntime => "\"InvalidRuntime\"",
+                Self::InvalidZipFileException => "\"InvalidZipFileException\"",
+                Self::FunctionError => "\"FunctionError\"",
+            },
+        );
     }
 }
 
@@ -4106,7 +4248,13 @@ impl Key for SystemLogLevel {
 
 impl WriteJson for SystemLogLevel {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Debug => "\"DEBUG\"",
+                Self::Info => "\"INFO\"",
+                Self::Warn => "\"WARN\"",
+            },
+        );
     }
 }
 
@@ -4302,7 +4450,26 @@ impl FromStr for ThrottleReason {
 
 impl WriteJson for ThrottleReason {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::ConcurrentInvocationLimitExceeded => {
+                    "\"ConcurrentInvocationLimitExceeded\""
+                }
+                Self::FunctionInvocationRateLimitExceeded => {
+                    "\"FunctionInvocationRateLimitExceeded\""
+                }
+                Self::ReservedFunctionConcurrentInvocationLimitExceeded => {
+                    "\"ReservedFunctionConcurrentInvocationLimitExceeded\""
+                }
+                Self::ReservedFunctionInvocationRateLimitExceeded => {
+                    "\"ReservedFunctionInvocationRateLimitExceeded\""
+                }
+                Self::CallerRateLimitExceeded => "\"CallerRateLimitExceeded\"",
+                Self::ConcurrentSnapshotCreateLimitExceeded => {
+                    "\"ConcurrentSnapshotCreateLimitExceeded\""
+                }
+            },
+        );
     }
 }
 
@@ -4474,7 +4641,12 @@ impl Key for TracingMode {
 
 impl WriteJson for TracingMode {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Active => "\"Active\"",
+                Self::PassThrough => "\"PassThrough\"",
+            },
+        );
     }
 }
 

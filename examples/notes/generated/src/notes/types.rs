@@ -183,7 +183,13 @@ impl Key for Priority {
 
 impl WriteJson for Priority {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.string(self.as_str());
+        out.raw(
+            match self {
+                Self::Low => "\"low\"",
+                Self::Normal => "\"normal\"",
+                Self::High => "\"high\"",
+            },
+        );
     }
 }
 
