@@ -3241,7 +3241,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.add_tags_to_resource(context, input).await {
+                match Box::pin(self.service.add_tags_to_resource(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3251,7 +3251,10 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.associate_ops_item_related_item(context, input).await
+                match Box::pin(
+                        self.service.associate_ops_item_related_item(context, input),
+                    )
+                    .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
@@ -3262,7 +3265,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.cancel_command(context, input).await {
+                match Box::pin(self.service.cancel_command(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3275,9 +3278,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self
-                    .service
-                    .cancel_maintenance_window_execution(context, input)
+                match Box::pin(
+                        self.service.cancel_maintenance_window_execution(context, input),
+                    )
                     .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
@@ -3289,7 +3292,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.create_activation(context, input).await {
+                match Box::pin(self.service.create_activation(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3299,7 +3302,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.create_association(context, input).await {
+                match Box::pin(self.service.create_association(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3309,7 +3312,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.create_association_batch(context, input).await {
+                match Box::pin(self.service.create_association_batch(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3319,7 +3324,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.create_document(context, input).await {
+                match Box::pin(self.service.create_document(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3329,7 +3334,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.create_maintenance_window(context, input).await {
+                match Box::pin(self.service.create_maintenance_window(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3339,7 +3346,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.create_ops_item(context, input).await {
+                match Box::pin(self.service.create_ops_item(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3349,7 +3356,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.create_ops_metadata(context, input).await {
+                match Box::pin(self.service.create_ops_metadata(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3359,7 +3366,8 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.create_patch_baseline(context, input).await {
+                match Box::pin(self.service.create_patch_baseline(context, input)).await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3369,7 +3377,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.create_resource_data_sync(context, input).await {
+                match Box::pin(self.service.create_resource_data_sync(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3379,7 +3389,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.delete_activation(context, input).await {
+                match Box::pin(self.service.delete_activation(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3389,7 +3399,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.delete_association(context, input).await {
+                match Box::pin(self.service.delete_association(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3399,7 +3409,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.delete_document(context, input).await {
+                match Box::pin(self.service.delete_document(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3409,7 +3419,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.delete_inventory(context, input).await {
+                match Box::pin(self.service.delete_inventory(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3419,7 +3429,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.delete_maintenance_window(context, input).await {
+                match Box::pin(self.service.delete_maintenance_window(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3429,7 +3441,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.delete_ops_item(context, input).await {
+                match Box::pin(self.service.delete_ops_item(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3439,7 +3451,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.delete_ops_metadata(context, input).await {
+                match Box::pin(self.service.delete_ops_metadata(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3449,7 +3461,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.delete_parameter(context, input).await {
+                match Box::pin(self.service.delete_parameter(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3459,7 +3471,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.delete_parameters(context, input).await {
+                match Box::pin(self.service.delete_parameters(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3469,7 +3481,8 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.delete_patch_baseline(context, input).await {
+                match Box::pin(self.service.delete_patch_baseline(context, input)).await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3479,7 +3492,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.delete_resource_data_sync(context, input).await {
+                match Box::pin(self.service.delete_resource_data_sync(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3489,7 +3504,8 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.delete_resource_policy(context, input).await {
+                match Box::pin(self.service.delete_resource_policy(context, input)).await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3499,7 +3515,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.deregister_managed_instance(context, input).await {
+                match Box::pin(self.service.deregister_managed_instance(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3512,9 +3530,11 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self
-                    .service
-                    .deregister_patch_baseline_for_patch_group(context, input)
+                match Box::pin(
+                        self
+                            .service
+                            .deregister_patch_baseline_for_patch_group(context, input),
+                    )
                     .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
@@ -3529,9 +3549,11 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self
-                    .service
-                    .deregister_target_from_maintenance_window(context, input)
+                match Box::pin(
+                        self
+                            .service
+                            .deregister_target_from_maintenance_window(context, input),
+                    )
                     .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
@@ -3546,9 +3568,11 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self
-                    .service
-                    .deregister_task_from_maintenance_window(context, input)
+                match Box::pin(
+                        self
+                            .service
+                            .deregister_task_from_maintenance_window(context, input),
+                    )
                     .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
@@ -3560,7 +3584,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_activations(context, input).await {
+                match Box::pin(self.service.describe_activations(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3570,7 +3594,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_association(context, input).await {
+                match Box::pin(self.service.describe_association(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3583,9 +3607,11 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self
-                    .service
-                    .describe_association_execution_targets(context, input)
+                match Box::pin(
+                        self
+                            .service
+                            .describe_association_execution_targets(context, input),
+                    )
                     .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
@@ -3597,7 +3623,10 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_association_executions(context, input).await
+                match Box::pin(
+                        self.service.describe_association_executions(context, input),
+                    )
+                    .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
@@ -3608,7 +3637,11 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_automation_executions(context, input).await {
+                match Box::pin(
+                        self.service.describe_automation_executions(context, input),
+                    )
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3621,9 +3654,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self
-                    .service
-                    .describe_automation_step_executions(context, input)
+                match Box::pin(
+                        self.service.describe_automation_step_executions(context, input),
+                    )
                     .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
@@ -3635,7 +3668,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_available_patches(context, input).await {
+                match Box::pin(self.service.describe_available_patches(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3645,7 +3680,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_document(context, input).await {
+                match Box::pin(self.service.describe_document(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3655,7 +3690,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_document_permission(context, input).await {
+                match Box::pin(self.service.describe_document_permission(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3668,9 +3705,11 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self
-                    .service
-                    .describe_effective_instance_associations(context, input)
+                match Box::pin(
+                        self
+                            .service
+                            .describe_effective_instance_associations(context, input),
+                    )
                     .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
@@ -3685,9 +3724,14 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self
-                    .service
-                    .describe_effective_patches_for_patch_baseline(context, input)
+                match Box::pin(
+                        self
+                            .service
+                            .describe_effective_patches_for_patch_baseline(
+                                context,
+                                input,
+                            ),
+                    )
                     .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
@@ -3702,9 +3746,11 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self
-                    .service
-                    .describe_instance_associations_status(context, input)
+                match Box::pin(
+                        self
+                            .service
+                            .describe_instance_associations_status(context, input),
+                    )
                     .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
@@ -3716,7 +3762,11 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_instance_information(context, input).await {
+                match Box::pin(
+                        self.service.describe_instance_information(context, input),
+                    )
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3726,7 +3776,11 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_instance_patch_states(context, input).await {
+                match Box::pin(
+                        self.service.describe_instance_patch_states(context, input),
+                    )
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3739,9 +3793,14 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self
-                    .service
-                    .describe_instance_patch_states_for_patch_group(context, input)
+                match Box::pin(
+                        self
+                            .service
+                            .describe_instance_patch_states_for_patch_group(
+                                context,
+                                input,
+                            ),
+                    )
                     .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
@@ -3753,7 +3812,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_instance_patches(context, input).await {
+                match Box::pin(self.service.describe_instance_patches(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3763,7 +3824,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_instance_properties(context, input).await {
+                match Box::pin(self.service.describe_instance_properties(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3773,7 +3836,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_inventory_deletions(context, input).await {
+                match Box::pin(self.service.describe_inventory_deletions(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3786,11 +3851,13 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self
-                    .service
-                    .describe_maintenance_window_execution_task_invocations(
-                        context,
-                        input,
+                match Box::pin(
+                        self
+                            .service
+                            .describe_maintenance_window_execution_task_invocations(
+                                context,
+                                input,
+                            ),
                     )
                     .await
                 {
@@ -3806,9 +3873,11 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self
-                    .service
-                    .describe_maintenance_window_execution_tasks(context, input)
+                match Box::pin(
+                        self
+                            .service
+                            .describe_maintenance_window_execution_tasks(context, input),
+                    )
                     .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
@@ -3823,9 +3892,11 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self
-                    .service
-                    .describe_maintenance_window_executions(context, input)
+                match Box::pin(
+                        self
+                            .service
+                            .describe_maintenance_window_executions(context, input),
+                    )
                     .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
@@ -3840,9 +3911,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self
-                    .service
-                    .describe_maintenance_window_schedule(context, input)
+                match Box::pin(
+                        self.service.describe_maintenance_window_schedule(context, input),
+                    )
                     .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
@@ -3857,9 +3928,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self
-                    .service
-                    .describe_maintenance_window_targets(context, input)
+                match Box::pin(
+                        self.service.describe_maintenance_window_targets(context, input),
+                    )
                     .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
@@ -3874,9 +3945,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self
-                    .service
-                    .describe_maintenance_window_tasks(context, input)
+                match Box::pin(
+                        self.service.describe_maintenance_window_tasks(context, input),
+                    )
                     .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
@@ -3888,7 +3959,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_maintenance_windows(context, input).await {
+                match Box::pin(self.service.describe_maintenance_windows(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3901,9 +3974,11 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self
-                    .service
-                    .describe_maintenance_windows_for_target(context, input)
+                match Box::pin(
+                        self
+                            .service
+                            .describe_maintenance_windows_for_target(context, input),
+                    )
                     .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
@@ -3915,7 +3990,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_ops_items(context, input).await {
+                match Box::pin(self.service.describe_ops_items(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3925,7 +4000,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_parameters(context, input).await {
+                match Box::pin(self.service.describe_parameters(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3935,7 +4010,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_patch_baselines(context, input).await {
+                match Box::pin(self.service.describe_patch_baselines(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3945,7 +4022,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_patch_group_state(context, input).await {
+                match Box::pin(self.service.describe_patch_group_state(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3955,7 +4034,8 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_patch_groups(context, input).await {
+                match Box::pin(self.service.describe_patch_groups(context, input)).await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3965,7 +4045,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_patch_properties(context, input).await {
+                match Box::pin(self.service.describe_patch_properties(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3975,7 +4057,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_sessions(context, input).await {
+                match Box::pin(self.service.describe_sessions(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3988,9 +4070,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self
-                    .service
-                    .disassociate_ops_item_related_item(context, input)
+                match Box::pin(
+                        self.service.disassociate_ops_item_related_item(context, input),
+                    )
                     .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
@@ -4002,7 +4084,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.get_access_token(context, input).await {
+                match Box::pin(self.service.get_access_token(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4012,7 +4094,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.get_automation_execution(context, input).await {
+                match Box::pin(self.service.get_automation_execution(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4022,7 +4106,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.get_calendar_state(context, input).await {
+                match Box::pin(self.service.get_calendar_state(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4032,7 +4116,8 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.get_command_invocation(context, input).await {
+                match Box::pin(self.service.get_command_invocation(context, input)).await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4042,7 +4127,8 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.get_connection_status(context, input).await {
+                match Box::pin(self.service.get_connection_status(context, input)).await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4052,7 +4138,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.get_default_patch_baseline(context, input).await {
+                match Box::pin(self.service.get_default_patch_baseline(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4065,9 +4153,11 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self
-                    .service
-                    .get_deployable_patch_snapshot_for_instance(context, input)
+                match Box::pin(
+                        self
+                            .service
+                            .get_deployable_patch_snapshot_for_instance(context, input),
+                    )
                     .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
@@ -4079,7 +4169,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.get_document(context, input).await {
+                match Box::pin(self.service.get_document(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4089,7 +4179,8 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.get_execution_preview(context, input).await {
+                match Box::pin(self.service.get_execution_preview(context, input)).await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4099,7 +4190,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.get_inventory(context, input).await {
+                match Box::pin(self.service.get_inventory(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4109,7 +4200,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.get_inventory_schema(context, input).await {
+                match Box::pin(self.service.get_inventory_schema(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4119,7 +4210,8 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.get_maintenance_window(context, input).await {
+                match Box::pin(self.service.get_maintenance_window(context, input)).await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4132,7 +4224,10 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.get_maintenance_window_execution(context, input).await
+                match Box::pin(
+                        self.service.get_maintenance_window_execution(context, input),
+                    )
+                    .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
@@ -4146,9 +4241,11 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self
-                    .service
-                    .get_maintenance_window_execution_task(context, input)
+                match Box::pin(
+                        self
+                            .service
+                            .get_maintenance_window_execution_task(context, input),
+                    )
                     .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
@@ -4163,9 +4260,14 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self
-                    .service
-                    .get_maintenance_window_execution_task_invocation(context, input)
+                match Box::pin(
+                        self
+                            .service
+                            .get_maintenance_window_execution_task_invocation(
+                                context,
+                                input,
+                            ),
+                    )
                     .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
@@ -4177,7 +4279,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.get_maintenance_window_task(context, input).await {
+                match Box::pin(self.service.get_maintenance_window_task(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4187,7 +4291,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.get_ops_item(context, input).await {
+                match Box::pin(self.service.get_ops_item(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4197,7 +4301,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.get_ops_metadata(context, input).await {
+                match Box::pin(self.service.get_ops_metadata(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4207,7 +4311,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.get_ops_summary(context, input).await {
+                match Box::pin(self.service.get_ops_summary(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4217,7 +4321,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.get_parameter(context, input).await {
+                match Box::pin(self.service.get_parameter(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4227,7 +4331,8 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.get_parameter_history(context, input).await {
+                match Box::pin(self.service.get_parameter_history(context, input)).await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4237,7 +4342,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.get_parameters(context, input).await {
+                match Box::pin(self.service.get_parameters(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4247,7 +4352,8 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.get_parameters_by_path(context, input).await {
+                match Box::pin(self.service.get_parameters_by_path(context, input)).await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4257,7 +4363,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.get_patch_baseline(context, input).await {
+                match Box::pin(self.service.get_patch_baseline(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4270,9 +4376,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self
-                    .service
-                    .get_patch_baseline_for_patch_group(context, input)
+                match Box::pin(
+                        self.service.get_patch_baseline_for_patch_group(context, input),
+                    )
                     .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
@@ -4284,7 +4390,8 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.get_resource_policies(context, input).await {
+                match Box::pin(self.service.get_resource_policies(context, input)).await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4294,7 +4401,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.get_service_setting(context, input).await {
+                match Box::pin(self.service.get_service_setting(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4304,7 +4411,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.label_parameter_version(context, input).await {
+                match Box::pin(self.service.label_parameter_version(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4314,7 +4423,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.list_association_versions(context, input).await {
+                match Box::pin(self.service.list_association_versions(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4324,7 +4435,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.list_associations(context, input).await {
+                match Box::pin(self.service.list_associations(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4334,7 +4445,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.list_command_invocations(context, input).await {
+                match Box::pin(self.service.list_command_invocations(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4344,7 +4457,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.list_commands(context, input).await {
+                match Box::pin(self.service.list_commands(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4354,7 +4467,8 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.list_compliance_items(context, input).await {
+                match Box::pin(self.service.list_compliance_items(context, input)).await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4364,7 +4478,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.list_compliance_summaries(context, input).await {
+                match Box::pin(self.service.list_compliance_summaries(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4374,7 +4490,11 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.list_document_metadata_history(context, input).await {
+                match Box::pin(
+                        self.service.list_document_metadata_history(context, input),
+                    )
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4384,7 +4504,8 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.list_document_versions(context, input).await {
+                match Box::pin(self.service.list_document_versions(context, input)).await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4394,7 +4515,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.list_documents(context, input).await {
+                match Box::pin(self.service.list_documents(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4404,7 +4525,8 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.list_inventory_entries(context, input).await {
+                match Box::pin(self.service.list_inventory_entries(context, input)).await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4414,7 +4536,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.list_nodes(context, input).await {
+                match Box::pin(self.service.list_nodes(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4424,7 +4546,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.list_nodes_summary(context, input).await {
+                match Box::pin(self.service.list_nodes_summary(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4434,7 +4556,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.list_ops_item_events(context, input).await {
+                match Box::pin(self.service.list_ops_item_events(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4444,7 +4566,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.list_ops_item_related_items(context, input).await {
+                match Box::pin(self.service.list_ops_item_related_items(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4454,7 +4578,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.list_ops_metadata(context, input).await {
+                match Box::pin(self.service.list_ops_metadata(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4467,9 +4591,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self
-                    .service
-                    .list_resource_compliance_summaries(context, input)
+                match Box::pin(
+                        self.service.list_resource_compliance_summaries(context, input),
+                    )
                     .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
@@ -4481,7 +4605,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.list_resource_data_sync(context, input).await {
+                match Box::pin(self.service.list_resource_data_sync(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4491,7 +4617,8 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.list_tags_for_resource(context, input).await {
+                match Box::pin(self.service.list_tags_for_resource(context, input)).await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4501,7 +4628,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.modify_document_permission(context, input).await {
+                match Box::pin(self.service.modify_document_permission(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4511,7 +4640,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.put_compliance_items(context, input).await {
+                match Box::pin(self.service.put_compliance_items(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4521,7 +4650,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.put_inventory(context, input).await {
+                match Box::pin(self.service.put_inventory(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4531,7 +4660,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.put_parameter(context, input).await {
+                match Box::pin(self.service.put_parameter(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4541,7 +4670,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.put_resource_policy(context, input).await {
+                match Box::pin(self.service.put_resource_policy(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4551,7 +4680,10 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.register_default_patch_baseline(context, input).await
+                match Box::pin(
+                        self.service.register_default_patch_baseline(context, input),
+                    )
+                    .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
@@ -4565,9 +4697,11 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self
-                    .service
-                    .register_patch_baseline_for_patch_group(context, input)
+                match Box::pin(
+                        self
+                            .service
+                            .register_patch_baseline_for_patch_group(context, input),
+                    )
                     .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
@@ -4582,9 +4716,11 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self
-                    .service
-                    .register_target_with_maintenance_window(context, input)
+                match Box::pin(
+                        self
+                            .service
+                            .register_target_with_maintenance_window(context, input),
+                    )
                     .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
@@ -4599,9 +4735,11 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self
-                    .service
-                    .register_task_with_maintenance_window(context, input)
+                match Box::pin(
+                        self
+                            .service
+                            .register_task_with_maintenance_window(context, input),
+                    )
                     .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
@@ -4613,7 +4751,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.remove_tags_from_resource(context, input).await {
+                match Box::pin(self.service.remove_tags_from_resource(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4623,7 +4763,8 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.reset_service_setting(context, input).await {
+                match Box::pin(self.service.reset_service_setting(context, input)).await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4633,7 +4774,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.resume_session(context, input).await {
+                match Box::pin(self.service.resume_session(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4643,7 +4784,8 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.send_automation_signal(context, input).await {
+                match Box::pin(self.service.send_automation_signal(context, input)).await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4653,7 +4795,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.send_command(context, input).await {
+                match Box::pin(self.service.send_command(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4663,7 +4805,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.start_access_request(context, input).await {
+                match Box::pin(self.service.start_access_request(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4673,7 +4815,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.start_associations_once(context, input).await {
+                match Box::pin(self.service.start_associations_once(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4683,7 +4827,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.start_automation_execution(context, input).await {
+                match Box::pin(self.service.start_automation_execution(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4693,7 +4839,11 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.start_change_request_execution(context, input).await {
+                match Box::pin(
+                        self.service.start_change_request_execution(context, input),
+                    )
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4703,7 +4853,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.start_execution_preview(context, input).await {
+                match Box::pin(self.service.start_execution_preview(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4713,7 +4865,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.start_session(context, input).await {
+                match Box::pin(self.service.start_session(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4723,7 +4875,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.stop_automation_execution(context, input).await {
+                match Box::pin(self.service.stop_automation_execution(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4733,7 +4887,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.terminate_session(context, input).await {
+                match Box::pin(self.service.terminate_session(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4743,7 +4897,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.unlabel_parameter_version(context, input).await {
+                match Box::pin(self.service.unlabel_parameter_version(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4753,7 +4909,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.update_association(context, input).await {
+                match Box::pin(self.service.update_association(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4763,7 +4919,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.update_association_status(context, input).await {
+                match Box::pin(self.service.update_association_status(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4773,7 +4931,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.update_document(context, input).await {
+                match Box::pin(self.service.update_document(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4783,7 +4941,10 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.update_document_default_version(context, input).await
+                match Box::pin(
+                        self.service.update_document_default_version(context, input),
+                    )
+                    .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
@@ -4794,7 +4955,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.update_document_metadata(context, input).await {
+                match Box::pin(self.service.update_document_metadata(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4804,7 +4967,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.update_maintenance_window(context, input).await {
+                match Box::pin(self.service.update_maintenance_window(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4817,7 +4982,10 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.update_maintenance_window_target(context, input).await
+                match Box::pin(
+                        self.service.update_maintenance_window_target(context, input),
+                    )
+                    .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
@@ -4828,7 +4996,11 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.update_maintenance_window_task(context, input).await {
+                match Box::pin(
+                        self.service.update_maintenance_window_task(context, input),
+                    )
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4838,7 +5010,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.update_managed_instance_role(context, input).await {
+                match Box::pin(self.service.update_managed_instance_role(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4848,7 +5022,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.update_ops_item(context, input).await {
+                match Box::pin(self.service.update_ops_item(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4858,7 +5032,7 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.update_ops_metadata(context, input).await {
+                match Box::pin(self.service.update_ops_metadata(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4868,7 +5042,8 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.update_patch_baseline(context, input).await {
+                match Box::pin(self.service.update_patch_baseline(context, input)).await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4878,7 +5053,9 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.update_resource_data_sync(context, input).await {
+                match Box::pin(self.service.update_resource_data_sync(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4888,7 +5065,8 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.update_service_setting(context, input).await {
+                match Box::pin(self.service.update_service_setting(context, input)).await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }

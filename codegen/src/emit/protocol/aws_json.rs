@@ -64,13 +64,16 @@ impl Emit for AwsJson {
             let (parse, rejection_response) = (cx.runtime("validate::parse"), runtime(cx, "rejection_response"));
             let output_response = runtime(cx, "output_response");
             let schema = schema_static(cx, op.input.as_deref());
+            let boxed = cx.std("boxed::Box");
             quote! {
                 #name => {
                     let input = match #parse(#schema, body) {
                         #ok(input) => input,
                         #err(rejection) => return #rejection_response(PROTOCOL, rejection),
                     };
-                    match self.service.#method(context, input).await {
+                    // Boxed, so that the router's future is small whatever
+                    // the largest input: it is moved at every level.
+                    match #boxed::pin(self.service.#method(context, input)).await {
                         #ok(output) => #output_response(PROTOCOL, &output),
                         #err(error) => error.response(PROTOCOL),
                     }

@@ -82,7 +82,7 @@ impl<S: AmazonMl20141212> AmazonMl20141212Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.predict(context, input).await {
+                match Box::pin(self.service.predict(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }

@@ -347,7 +347,9 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.content_type_parameters(context, input).await {
+                match Box::pin(self.service.content_type_parameters(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -357,7 +359,7 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.datetime_offsets(context, input).await {
+                match Box::pin(self.service.datetime_offsets(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -367,7 +369,7 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.empty_operation(context, input).await {
+                match Box::pin(self.service.empty_operation(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -377,7 +379,7 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.endpoint_operation(context, input).await {
+                match Box::pin(self.service.endpoint_operation(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -387,9 +389,9 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self
-                    .service
-                    .endpoint_with_host_label_operation(context, input)
+                match Box::pin(
+                        self.service.endpoint_with_host_label_operation(context, input),
+                    )
                     .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
@@ -401,7 +403,7 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.fractional_seconds(context, input).await {
+                match Box::pin(self.service.fractional_seconds(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -411,7 +413,7 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.greeting_with_errors(context, input).await {
+                match Box::pin(self.service.greeting_with_errors(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -421,7 +423,9 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.host_with_path_operation(context, input).await {
+                match Box::pin(self.service.host_with_path_operation(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -431,7 +435,7 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.json_enums(context, input).await {
+                match Box::pin(self.service.json_enums(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -441,7 +445,7 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.json_int_enums(context, input).await {
+                match Box::pin(self.service.json_int_enums(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -451,7 +455,7 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.json_unions(context, input).await {
+                match Box::pin(self.service.json_unions(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -461,7 +465,8 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.kitchen_sink_operation(context, input).await {
+                match Box::pin(self.service.kitchen_sink_operation(context, input)).await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -471,7 +476,7 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.null_operation(context, input).await {
+                match Box::pin(self.service.null_operation(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -484,9 +489,9 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self
-                    .service
-                    .operation_with_optional_input_output(context, input)
+                match Box::pin(
+                        self.service.operation_with_optional_input_output(context, input),
+                    )
                     .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
@@ -501,7 +506,9 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.put_and_get_inline_documents(context, input).await {
+                match Box::pin(self.service.put_and_get_inline_documents(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -511,7 +518,9 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.put_with_content_encoding(context, input).await {
+                match Box::pin(self.service.put_with_content_encoding(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -521,7 +530,9 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.simple_scalar_properties(context, input).await {
+                match Box::pin(self.service.simple_scalar_properties(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -531,7 +542,8 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.sparse_nulls_operation(context, input).await {
+                match Box::pin(self.service.sparse_nulls_operation(context, input)).await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }

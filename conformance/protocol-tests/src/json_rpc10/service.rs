@@ -331,7 +331,9 @@ impl<S: JsonRpc10> JsonRpc10Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.content_type_parameters(context, input).await {
+                match Box::pin(self.service.content_type_parameters(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -341,7 +343,9 @@ impl<S: JsonRpc10> JsonRpc10Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.empty_input_and_empty_output(context, input).await {
+                match Box::pin(self.service.empty_input_and_empty_output(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -351,7 +355,7 @@ impl<S: JsonRpc10> JsonRpc10Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.endpoint_operation(context, input).await {
+                match Box::pin(self.service.endpoint_operation(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -364,9 +368,9 @@ impl<S: JsonRpc10> JsonRpc10Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self
-                    .service
-                    .endpoint_with_host_label_operation(context, input)
+                match Box::pin(
+                        self.service.endpoint_with_host_label_operation(context, input),
+                    )
                     .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
@@ -378,7 +382,7 @@ impl<S: JsonRpc10> JsonRpc10Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.greeting_with_errors(context, input).await {
+                match Box::pin(self.service.greeting_with_errors(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -388,7 +392,9 @@ impl<S: JsonRpc10> JsonRpc10Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.host_with_path_operation(context, input).await {
+                match Box::pin(self.service.host_with_path_operation(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -398,7 +404,7 @@ impl<S: JsonRpc10> JsonRpc10Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.json_unions(context, input).await {
+                match Box::pin(self.service.json_unions(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -408,7 +414,8 @@ impl<S: JsonRpc10> JsonRpc10Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.no_input_and_no_output(context, input).await {
+                match Box::pin(self.service.no_input_and_no_output(context, input)).await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -418,7 +425,7 @@ impl<S: JsonRpc10> JsonRpc10Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.no_input_and_output(context, input).await {
+                match Box::pin(self.service.no_input_and_output(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -428,7 +435,9 @@ impl<S: JsonRpc10> JsonRpc10Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.operation_with_defaults(context, input).await {
+                match Box::pin(self.service.operation_with_defaults(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -438,7 +447,10 @@ impl<S: JsonRpc10> JsonRpc10Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.operation_with_nested_structure(context, input).await
+                match Box::pin(
+                        self.service.operation_with_nested_structure(context, input),
+                    )
+                    .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
@@ -449,7 +461,10 @@ impl<S: JsonRpc10> JsonRpc10Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.operation_with_required_members(context, input).await
+                match Box::pin(
+                        self.service.operation_with_required_members(context, input),
+                    )
+                    .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
@@ -460,9 +475,14 @@ impl<S: JsonRpc10> JsonRpc10Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self
-                    .service
-                    .operation_with_required_members_with_defaults(context, input)
+                match Box::pin(
+                        self
+                            .service
+                            .operation_with_required_members_with_defaults(
+                                context,
+                                input,
+                            ),
+                    )
                     .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
@@ -474,7 +494,9 @@ impl<S: JsonRpc10> JsonRpc10Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.put_with_content_encoding(context, input).await {
+                match Box::pin(self.service.put_with_content_encoding(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -484,7 +506,9 @@ impl<S: JsonRpc10> JsonRpc10Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.query_incompatible_operation(context, input).await {
+                match Box::pin(self.service.query_incompatible_operation(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -494,7 +518,9 @@ impl<S: JsonRpc10> JsonRpc10Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.simple_scalar_properties(context, input).await {
+                match Box::pin(self.service.simple_scalar_properties(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }

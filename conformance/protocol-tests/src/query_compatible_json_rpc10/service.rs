@@ -79,7 +79,9 @@ impl<S: QueryCompatibleJsonRpc10> QueryCompatibleJsonRpc10Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.query_compatible_operation(context, input).await {
+                match Box::pin(self.service.query_compatible_operation(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }

@@ -1685,7 +1685,9 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.batch_execute_statement(context, input).await {
+                match Box::pin(self.service.batch_execute_statement(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1695,7 +1697,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.batch_get_item(context, input).await {
+                match Box::pin(self.service.batch_get_item(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1705,7 +1707,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.batch_write_item(context, input).await {
+                match Box::pin(self.service.batch_write_item(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1715,7 +1717,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.create_backup(context, input).await {
+                match Box::pin(self.service.create_backup(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1725,7 +1727,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.create_global_table(context, input).await {
+                match Box::pin(self.service.create_global_table(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1735,7 +1737,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.create_table(context, input).await {
+                match Box::pin(self.service.create_table(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1745,7 +1747,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.delete_backup(context, input).await {
+                match Box::pin(self.service.delete_backup(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1755,7 +1757,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.delete_item(context, input).await {
+                match Box::pin(self.service.delete_item(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1765,7 +1767,8 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.delete_resource_policy(context, input).await {
+                match Box::pin(self.service.delete_resource_policy(context, input)).await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1775,7 +1778,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.delete_table(context, input).await {
+                match Box::pin(self.service.delete_table(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1785,7 +1788,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_backup(context, input).await {
+                match Box::pin(self.service.describe_backup(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1795,7 +1798,9 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_continuous_backups(context, input).await {
+                match Box::pin(self.service.describe_continuous_backups(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1805,7 +1810,11 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_contributor_insights(context, input).await {
+                match Box::pin(
+                        self.service.describe_contributor_insights(context, input),
+                    )
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1815,7 +1824,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_endpoints(context, input).await {
+                match Box::pin(self.service.describe_endpoints(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1825,7 +1834,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_export(context, input).await {
+                match Box::pin(self.service.describe_export(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1835,7 +1844,8 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_global_table(context, input).await {
+                match Box::pin(self.service.describe_global_table(context, input)).await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1845,7 +1855,11 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_global_table_settings(context, input).await {
+                match Box::pin(
+                        self.service.describe_global_table_settings(context, input),
+                    )
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1855,7 +1869,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_import(context, input).await {
+                match Box::pin(self.service.describe_import(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1868,9 +1882,11 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self
-                    .service
-                    .describe_kinesis_streaming_destination(context, input)
+                match Box::pin(
+                        self
+                            .service
+                            .describe_kinesis_streaming_destination(context, input),
+                    )
                     .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
@@ -1882,7 +1898,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_limits(context, input).await {
+                match Box::pin(self.service.describe_limits(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1892,7 +1908,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_table(context, input).await {
+                match Box::pin(self.service.describe_table(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1905,9 +1921,9 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self
-                    .service
-                    .describe_table_replica_auto_scaling(context, input)
+                match Box::pin(
+                        self.service.describe_table_replica_auto_scaling(context, input),
+                    )
                     .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
@@ -1919,7 +1935,8 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_time_to_live(context, input).await {
+                match Box::pin(self.service.describe_time_to_live(context, input)).await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1929,9 +1946,11 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self
-                    .service
-                    .disable_kinesis_streaming_destination(context, input)
+                match Box::pin(
+                        self
+                            .service
+                            .disable_kinesis_streaming_destination(context, input),
+                    )
                     .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
@@ -1943,9 +1962,9 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self
-                    .service
-                    .enable_kinesis_streaming_destination(context, input)
+                match Box::pin(
+                        self.service.enable_kinesis_streaming_destination(context, input),
+                    )
                     .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
@@ -1957,7 +1976,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.execute_statement(context, input).await {
+                match Box::pin(self.service.execute_statement(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1967,7 +1986,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.execute_transaction(context, input).await {
+                match Box::pin(self.service.execute_transaction(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1977,7 +1996,11 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.export_table_to_point_in_time(context, input).await {
+                match Box::pin(
+                        self.service.export_table_to_point_in_time(context, input),
+                    )
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1987,7 +2010,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.get_item(context, input).await {
+                match Box::pin(self.service.get_item(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1997,7 +2020,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.get_resource_policy(context, input).await {
+                match Box::pin(self.service.get_resource_policy(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2007,7 +2030,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.import_table(context, input).await {
+                match Box::pin(self.service.import_table(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2017,7 +2040,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.list_backups(context, input).await {
+                match Box::pin(self.service.list_backups(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2027,7 +2050,9 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.list_contributor_insights(context, input).await {
+                match Box::pin(self.service.list_contributor_insights(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2037,7 +2062,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.list_exports(context, input).await {
+                match Box::pin(self.service.list_exports(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2047,7 +2072,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.list_global_tables(context, input).await {
+                match Box::pin(self.service.list_global_tables(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2057,7 +2082,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.list_imports(context, input).await {
+                match Box::pin(self.service.list_imports(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2067,7 +2092,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.list_tables(context, input).await {
+                match Box::pin(self.service.list_tables(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2077,7 +2102,8 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.list_tags_of_resource(context, input).await {
+                match Box::pin(self.service.list_tags_of_resource(context, input)).await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2087,7 +2113,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.put_item(context, input).await {
+                match Box::pin(self.service.put_item(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2097,7 +2123,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.put_resource_policy(context, input).await {
+                match Box::pin(self.service.put_resource_policy(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2107,7 +2133,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.query(context, input).await {
+                match Box::pin(self.service.query(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2117,7 +2143,9 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.restore_table_from_backup(context, input).await {
+                match Box::pin(self.service.restore_table_from_backup(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2127,7 +2155,11 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.restore_table_to_point_in_time(context, input).await {
+                match Box::pin(
+                        self.service.restore_table_to_point_in_time(context, input),
+                    )
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2137,7 +2169,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.scan(context, input).await {
+                match Box::pin(self.service.scan(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2147,7 +2179,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.tag_resource(context, input).await {
+                match Box::pin(self.service.tag_resource(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2157,7 +2189,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.transact_get_items(context, input).await {
+                match Box::pin(self.service.transact_get_items(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2167,7 +2199,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.transact_write_items(context, input).await {
+                match Box::pin(self.service.transact_write_items(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2177,7 +2209,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.untag_resource(context, input).await {
+                match Box::pin(self.service.untag_resource(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2187,7 +2219,9 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.update_continuous_backups(context, input).await {
+                match Box::pin(self.service.update_continuous_backups(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2197,7 +2231,9 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.update_contributor_insights(context, input).await {
+                match Box::pin(self.service.update_contributor_insights(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2207,7 +2243,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.update_global_table(context, input).await {
+                match Box::pin(self.service.update_global_table(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2217,7 +2253,9 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.update_global_table_settings(context, input).await {
+                match Box::pin(self.service.update_global_table_settings(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2227,7 +2265,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.update_item(context, input).await {
+                match Box::pin(self.service.update_item(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2240,9 +2278,9 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self
-                    .service
-                    .update_kinesis_streaming_destination(context, input)
+                match Box::pin(
+                        self.service.update_kinesis_streaming_destination(context, input),
+                    )
                     .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
@@ -2254,7 +2292,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.update_table(context, input).await {
+                match Box::pin(self.service.update_table(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2264,9 +2302,9 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self
-                    .service
-                    .update_table_replica_auto_scaling(context, input)
+                match Box::pin(
+                        self.service.update_table_replica_auto_scaling(context, input),
+                    )
                     .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
@@ -2278,7 +2316,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.update_time_to_live(context, input).await {
+                match Box::pin(self.service.update_time_to_live(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }

@@ -716,7 +716,7 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.add_permission(context, input).await {
+                match Box::pin(self.service.add_permission(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -726,7 +726,9 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.cancel_message_move_task(context, input).await {
+                match Box::pin(self.service.cancel_message_move_task(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -736,7 +738,9 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.change_message_visibility(context, input).await {
+                match Box::pin(self.service.change_message_visibility(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -746,7 +750,10 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.change_message_visibility_batch(context, input).await
+                match Box::pin(
+                        self.service.change_message_visibility_batch(context, input),
+                    )
+                    .await
                 {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
@@ -757,7 +764,7 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.create_queue(context, input).await {
+                match Box::pin(self.service.create_queue(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -767,7 +774,7 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.delete_message(context, input).await {
+                match Box::pin(self.service.delete_message(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -777,7 +784,7 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.delete_message_batch(context, input).await {
+                match Box::pin(self.service.delete_message_batch(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -787,7 +794,7 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.delete_queue(context, input).await {
+                match Box::pin(self.service.delete_queue(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -797,7 +804,7 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.get_queue_attributes(context, input).await {
+                match Box::pin(self.service.get_queue_attributes(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -807,7 +814,7 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.get_queue_url(context, input).await {
+                match Box::pin(self.service.get_queue_url(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -817,7 +824,11 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.list_dead_letter_source_queues(context, input).await {
+                match Box::pin(
+                        self.service.list_dead_letter_source_queues(context, input),
+                    )
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -827,7 +838,9 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.list_message_move_tasks(context, input).await {
+                match Box::pin(self.service.list_message_move_tasks(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -837,7 +850,7 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.list_queue_tags(context, input).await {
+                match Box::pin(self.service.list_queue_tags(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -847,7 +860,7 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.list_queues(context, input).await {
+                match Box::pin(self.service.list_queues(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -857,7 +870,7 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.purge_queue(context, input).await {
+                match Box::pin(self.service.purge_queue(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -867,7 +880,7 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.receive_message(context, input).await {
+                match Box::pin(self.service.receive_message(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -877,7 +890,7 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.remove_permission(context, input).await {
+                match Box::pin(self.service.remove_permission(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -887,7 +900,7 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.send_message(context, input).await {
+                match Box::pin(self.service.send_message(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -897,7 +910,7 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.send_message_batch(context, input).await {
+                match Box::pin(self.service.send_message_batch(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -907,7 +920,7 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.set_queue_attributes(context, input).await {
+                match Box::pin(self.service.set_queue_attributes(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -917,7 +930,9 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.start_message_move_task(context, input).await {
+                match Box::pin(self.service.start_message_move_task(context, input))
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -927,7 +942,7 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.tag_queue(context, input).await {
+                match Box::pin(self.service.tag_queue(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -937,7 +952,7 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.untag_queue(context, input).await {
+                match Box::pin(self.service.untag_queue(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }

@@ -122,7 +122,7 @@ impl<S: Notes> NotesRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.delete_note(context, input).await {
+                match Box::pin(self.service.delete_note(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -132,7 +132,7 @@ impl<S: Notes> NotesRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.get_note(context, input).await {
+                match Box::pin(self.service.get_note(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -142,7 +142,7 @@ impl<S: Notes> NotesRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.list_notes(context, input).await {
+                match Box::pin(self.service.list_notes(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -152,7 +152,7 @@ impl<S: Notes> NotesRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.put_note(context, input).await {
+                match Box::pin(self.service.put_note(context, input)).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
