@@ -3237,494 +3237,583 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
     ) -> Response {
         match operation {
             "AddTagsToResource" => {
-                let input = match parse(&ADD_TAGS_TO_RESOURCE_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&ADD_TAGS_TO_RESOURCE_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.add_tags_to_resource(context, input))
                 };
-                match Box::pin(self.service.add_tags_to_resource(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "AssociateOpsItemRelatedItem" => {
-                let input = match parse(&ASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(
+                        &ASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self.service.associate_ops_item_related_item(context, input),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "CancelCommand" => {
-                let input = match parse(&CANCEL_COMMAND_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&CANCEL_COMMAND_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.cancel_command(context, input))
                 };
-                match Box::pin(self.service.cancel_command(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "CancelMaintenanceWindowExecution" => {
-                let input = match parse(
-                    &CANCEL_MAINTENANCE_WINDOW_EXECUTION_REQUEST,
-                    body,
-                ) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(
+                        &CANCEL_MAINTENANCE_WINDOW_EXECUTION_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self.service.cancel_maintenance_window_execution(context, input),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "CreateActivation" => {
-                let input = match parse(&CREATE_ACTIVATION_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&CREATE_ACTIVATION_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.create_activation(context, input))
                 };
-                match Box::pin(self.service.create_activation(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "CreateAssociation" => {
-                let input = match parse(&CREATE_ASSOCIATION_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&CREATE_ASSOCIATION_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.create_association(context, input))
                 };
-                match Box::pin(self.service.create_association(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "CreateAssociationBatch" => {
-                let input = match parse(&CREATE_ASSOCIATION_BATCH_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&CREATE_ASSOCIATION_BATCH_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.create_association_batch(context, input))
                 };
-                match Box::pin(self.service.create_association_batch(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "CreateDocument" => {
-                let input = match parse(&CREATE_DOCUMENT_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&CREATE_DOCUMENT_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.create_document(context, input))
                 };
-                match Box::pin(self.service.create_document(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "CreateMaintenanceWindow" => {
-                let input = match parse(&CREATE_MAINTENANCE_WINDOW_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&CREATE_MAINTENANCE_WINDOW_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.create_maintenance_window(context, input))
                 };
-                match Box::pin(self.service.create_maintenance_window(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "CreateOpsItem" => {
-                let input = match parse(&CREATE_OPS_ITEM_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&CREATE_OPS_ITEM_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.create_ops_item(context, input))
                 };
-                match Box::pin(self.service.create_ops_item(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "CreateOpsMetadata" => {
-                let input = match parse(&CREATE_OPS_METADATA_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&CREATE_OPS_METADATA_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.create_ops_metadata(context, input))
                 };
-                match Box::pin(self.service.create_ops_metadata(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "CreatePatchBaseline" => {
-                let input = match parse(&CREATE_PATCH_BASELINE_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&CREATE_PATCH_BASELINE_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.create_patch_baseline(context, input))
                 };
-                match Box::pin(self.service.create_patch_baseline(context, input)).await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "CreateResourceDataSync" => {
-                let input = match parse(&CREATE_RESOURCE_DATA_SYNC_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&CREATE_RESOURCE_DATA_SYNC_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.create_resource_data_sync(context, input))
                 };
-                match Box::pin(self.service.create_resource_data_sync(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DeleteActivation" => {
-                let input = match parse(&DELETE_ACTIVATION_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DELETE_ACTIVATION_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.delete_activation(context, input))
                 };
-                match Box::pin(self.service.delete_activation(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DeleteAssociation" => {
-                let input = match parse(&DELETE_ASSOCIATION_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DELETE_ASSOCIATION_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.delete_association(context, input))
                 };
-                match Box::pin(self.service.delete_association(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DeleteDocument" => {
-                let input = match parse(&DELETE_DOCUMENT_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DELETE_DOCUMENT_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.delete_document(context, input))
                 };
-                match Box::pin(self.service.delete_document(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DeleteInventory" => {
-                let input = match parse(&DELETE_INVENTORY_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DELETE_INVENTORY_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.delete_inventory(context, input))
                 };
-                match Box::pin(self.service.delete_inventory(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DeleteMaintenanceWindow" => {
-                let input = match parse(&DELETE_MAINTENANCE_WINDOW_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DELETE_MAINTENANCE_WINDOW_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.delete_maintenance_window(context, input))
                 };
-                match Box::pin(self.service.delete_maintenance_window(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DeleteOpsItem" => {
-                let input = match parse(&DELETE_OPS_ITEM_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DELETE_OPS_ITEM_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.delete_ops_item(context, input))
                 };
-                match Box::pin(self.service.delete_ops_item(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DeleteOpsMetadata" => {
-                let input = match parse(&DELETE_OPS_METADATA_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DELETE_OPS_METADATA_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.delete_ops_metadata(context, input))
                 };
-                match Box::pin(self.service.delete_ops_metadata(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DeleteParameter" => {
-                let input = match parse(&DELETE_PARAMETER_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DELETE_PARAMETER_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.delete_parameter(context, input))
                 };
-                match Box::pin(self.service.delete_parameter(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DeleteParameters" => {
-                let input = match parse(&DELETE_PARAMETERS_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DELETE_PARAMETERS_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.delete_parameters(context, input))
                 };
-                match Box::pin(self.service.delete_parameters(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DeletePatchBaseline" => {
-                let input = match parse(&DELETE_PATCH_BASELINE_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DELETE_PATCH_BASELINE_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.delete_patch_baseline(context, input))
                 };
-                match Box::pin(self.service.delete_patch_baseline(context, input)).await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DeleteResourceDataSync" => {
-                let input = match parse(&DELETE_RESOURCE_DATA_SYNC_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DELETE_RESOURCE_DATA_SYNC_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.delete_resource_data_sync(context, input))
                 };
-                match Box::pin(self.service.delete_resource_data_sync(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DeleteResourcePolicy" => {
-                let input = match parse(&DELETE_RESOURCE_POLICY_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DELETE_RESOURCE_POLICY_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.delete_resource_policy(context, input))
                 };
-                match Box::pin(self.service.delete_resource_policy(context, input)).await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DeregisterManagedInstance" => {
-                let input = match parse(&DEREGISTER_MANAGED_INSTANCE_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DEREGISTER_MANAGED_INSTANCE_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.deregister_managed_instance(context, input))
                 };
-                match Box::pin(self.service.deregister_managed_instance(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DeregisterPatchBaselineForPatchGroup" => {
-                let input = match parse(
-                    &DEREGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST,
-                    body,
-                ) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(
+                        &DEREGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self
                             .service
                             .deregister_patch_baseline_for_patch_group(context, input),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DeregisterTargetFromMaintenanceWindow" => {
-                let input = match parse(
-                    &DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_REQUEST,
-                    body,
-                ) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(
+                        &DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self
                             .service
                             .deregister_target_from_maintenance_window(context, input),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DeregisterTaskFromMaintenanceWindow" => {
-                let input = match parse(
-                    &DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_REQUEST,
-                    body,
-                ) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(
+                        &DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self
                             .service
                             .deregister_task_from_maintenance_window(context, input),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeActivations" => {
-                let input = match parse(&DESCRIBE_ACTIVATIONS_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DESCRIBE_ACTIVATIONS_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.describe_activations(context, input))
                 };
-                match Box::pin(self.service.describe_activations(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeAssociation" => {
-                let input = match parse(&DESCRIBE_ASSOCIATION_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DESCRIBE_ASSOCIATION_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.describe_association(context, input))
                 };
-                match Box::pin(self.service.describe_association(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeAssociationExecutionTargets" => {
-                let input = match parse(
-                    &DESCRIBE_ASSOCIATION_EXECUTION_TARGETS_REQUEST,
-                    body,
-                ) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(
+                        &DESCRIBE_ASSOCIATION_EXECUTION_TARGETS_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self
                             .service
                             .describe_association_execution_targets(context, input),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeAssociationExecutions" => {
-                let input = match parse(&DESCRIBE_ASSOCIATION_EXECUTIONS_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(
+                        &DESCRIBE_ASSOCIATION_EXECUTIONS_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self.service.describe_association_executions(context, input),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeAutomationExecutions" => {
-                let input = match parse(&DESCRIBE_AUTOMATION_EXECUTIONS_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(
+                        &DESCRIBE_AUTOMATION_EXECUTIONS_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.describe_automation_executions(context, input))
                 };
-                match Box::pin(
-                        self.service.describe_automation_executions(context, input),
-                    )
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeAutomationStepExecutions" => {
-                let input = match parse(
-                    &DESCRIBE_AUTOMATION_STEP_EXECUTIONS_REQUEST,
-                    body,
-                ) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(
+                        &DESCRIBE_AUTOMATION_STEP_EXECUTIONS_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self.service.describe_automation_step_executions(context, input),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeAvailablePatches" => {
-                let input = match parse(&DESCRIBE_AVAILABLE_PATCHES_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DESCRIBE_AVAILABLE_PATCHES_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.describe_available_patches(context, input))
                 };
-                match Box::pin(self.service.describe_available_patches(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeDocument" => {
-                let input = match parse(&DESCRIBE_DOCUMENT_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DESCRIBE_DOCUMENT_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.describe_document(context, input))
                 };
-                match Box::pin(self.service.describe_document(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeDocumentPermission" => {
-                let input = match parse(&DESCRIBE_DOCUMENT_PERMISSION_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(
+                        &DESCRIBE_DOCUMENT_PERMISSION_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.describe_document_permission(context, input))
                 };
-                match Box::pin(self.service.describe_document_permission(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeEffectiveInstanceAssociations" => {
-                let input = match parse(
-                    &DESCRIBE_EFFECTIVE_INSTANCE_ASSOCIATIONS_REQUEST,
-                    body,
-                ) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(
+                        &DESCRIBE_EFFECTIVE_INSTANCE_ASSOCIATIONS_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self
                             .service
                             .describe_effective_instance_associations(context, input),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeEffectivePatchesForPatchBaseline" => {
-                let input = match parse(
-                    &DESCRIBE_EFFECTIVE_PATCHES_FOR_PATCH_BASELINE_REQUEST,
-                    body,
-                ) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(
+                        &DESCRIBE_EFFECTIVE_PATCHES_FOR_PATCH_BASELINE_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self
                             .service
                             .describe_effective_patches_for_patch_baseline(
@@ -3732,68 +3821,74 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                                 input,
                             ),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeInstanceAssociationsStatus" => {
-                let input = match parse(
-                    &DESCRIBE_INSTANCE_ASSOCIATIONS_STATUS_REQUEST,
-                    body,
-                ) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(
+                        &DESCRIBE_INSTANCE_ASSOCIATIONS_STATUS_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self
                             .service
                             .describe_instance_associations_status(context, input),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeInstanceInformation" => {
-                let input = match parse(&DESCRIBE_INSTANCE_INFORMATION_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(
+                        &DESCRIBE_INSTANCE_INFORMATION_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.describe_instance_information(context, input))
                 };
-                match Box::pin(
-                        self.service.describe_instance_information(context, input),
-                    )
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeInstancePatchStates" => {
-                let input = match parse(&DESCRIBE_INSTANCE_PATCH_STATES_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(
+                        &DESCRIBE_INSTANCE_PATCH_STATES_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.describe_instance_patch_states(context, input))
                 };
-                match Box::pin(
-                        self.service.describe_instance_patch_states(context, input),
-                    )
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeInstancePatchStatesForPatchGroup" => {
-                let input = match parse(
-                    &DESCRIBE_INSTANCE_PATCH_STATES_FOR_PATCH_GROUP_REQUEST,
-                    body,
-                ) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(
+                        &DESCRIBE_INSTANCE_PATCH_STATES_FOR_PATCH_GROUP_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self
                             .service
                             .describe_instance_patch_states_for_patch_group(
@@ -3801,57 +3896,67 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                                 input,
                             ),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeInstancePatches" => {
-                let input = match parse(&DESCRIBE_INSTANCE_PATCHES_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DESCRIBE_INSTANCE_PATCHES_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.describe_instance_patches(context, input))
                 };
-                match Box::pin(self.service.describe_instance_patches(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeInstanceProperties" => {
-                let input = match parse(&DESCRIBE_INSTANCE_PROPERTIES_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(
+                        &DESCRIBE_INSTANCE_PROPERTIES_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.describe_instance_properties(context, input))
                 };
-                match Box::pin(self.service.describe_instance_properties(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeInventoryDeletions" => {
-                let input = match parse(&DESCRIBE_INVENTORY_DELETIONS_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(
+                        &DESCRIBE_INVENTORY_DELETIONS_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.describe_inventory_deletions(context, input))
                 };
-                match Box::pin(self.service.describe_inventory_deletions(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeMaintenanceWindowExecutionTaskInvocations" => {
-                let input = match parse(
-                    &DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_REQUEST,
-                    body,
-                ) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(
+                        &DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self
                             .service
                             .describe_maintenance_window_execution_task_invocations(
@@ -3859,408 +3964,462 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                                 input,
                             ),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeMaintenanceWindowExecutionTasks" => {
-                let input = match parse(
-                    &DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_REQUEST,
-                    body,
-                ) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(
+                        &DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self
                             .service
                             .describe_maintenance_window_execution_tasks(context, input),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeMaintenanceWindowExecutions" => {
-                let input = match parse(
-                    &DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_REQUEST,
-                    body,
-                ) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(
+                        &DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self
                             .service
                             .describe_maintenance_window_executions(context, input),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeMaintenanceWindowSchedule" => {
-                let input = match parse(
-                    &DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_REQUEST,
-                    body,
-                ) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(
+                        &DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self.service.describe_maintenance_window_schedule(context, input),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeMaintenanceWindowTargets" => {
-                let input = match parse(
-                    &DESCRIBE_MAINTENANCE_WINDOW_TARGETS_REQUEST,
-                    body,
-                ) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(
+                        &DESCRIBE_MAINTENANCE_WINDOW_TARGETS_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self.service.describe_maintenance_window_targets(context, input),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeMaintenanceWindowTasks" => {
-                let input = match parse(
-                    &DESCRIBE_MAINTENANCE_WINDOW_TASKS_REQUEST,
-                    body,
-                ) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(
+                        &DESCRIBE_MAINTENANCE_WINDOW_TASKS_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self.service.describe_maintenance_window_tasks(context, input),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeMaintenanceWindows" => {
-                let input = match parse(&DESCRIBE_MAINTENANCE_WINDOWS_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(
+                        &DESCRIBE_MAINTENANCE_WINDOWS_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.describe_maintenance_windows(context, input))
                 };
-                match Box::pin(self.service.describe_maintenance_windows(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeMaintenanceWindowsForTarget" => {
-                let input = match parse(
-                    &DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_REQUEST,
-                    body,
-                ) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(
+                        &DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self
                             .service
                             .describe_maintenance_windows_for_target(context, input),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeOpsItems" => {
-                let input = match parse(&DESCRIBE_OPS_ITEMS_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DESCRIBE_OPS_ITEMS_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.describe_ops_items(context, input))
                 };
-                match Box::pin(self.service.describe_ops_items(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeParameters" => {
-                let input = match parse(&DESCRIBE_PARAMETERS_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DESCRIBE_PARAMETERS_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.describe_parameters(context, input))
                 };
-                match Box::pin(self.service.describe_parameters(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribePatchBaselines" => {
-                let input = match parse(&DESCRIBE_PATCH_BASELINES_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DESCRIBE_PATCH_BASELINES_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.describe_patch_baselines(context, input))
                 };
-                match Box::pin(self.service.describe_patch_baselines(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribePatchGroupState" => {
-                let input = match parse(&DESCRIBE_PATCH_GROUP_STATE_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DESCRIBE_PATCH_GROUP_STATE_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.describe_patch_group_state(context, input))
                 };
-                match Box::pin(self.service.describe_patch_group_state(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribePatchGroups" => {
-                let input = match parse(&DESCRIBE_PATCH_GROUPS_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DESCRIBE_PATCH_GROUPS_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.describe_patch_groups(context, input))
                 };
-                match Box::pin(self.service.describe_patch_groups(context, input)).await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribePatchProperties" => {
-                let input = match parse(&DESCRIBE_PATCH_PROPERTIES_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DESCRIBE_PATCH_PROPERTIES_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.describe_patch_properties(context, input))
                 };
-                match Box::pin(self.service.describe_patch_properties(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeSessions" => {
-                let input = match parse(&DESCRIBE_SESSIONS_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DESCRIBE_SESSIONS_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.describe_sessions(context, input))
                 };
-                match Box::pin(self.service.describe_sessions(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DisassociateOpsItemRelatedItem" => {
-                let input = match parse(
-                    &DISASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST,
-                    body,
-                ) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(
+                        &DISASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self.service.disassociate_ops_item_related_item(context, input),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "GetAccessToken" => {
-                let input = match parse(&GET_ACCESS_TOKEN_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&GET_ACCESS_TOKEN_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.get_access_token(context, input))
                 };
-                match Box::pin(self.service.get_access_token(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "GetAutomationExecution" => {
-                let input = match parse(&GET_AUTOMATION_EXECUTION_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&GET_AUTOMATION_EXECUTION_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.get_automation_execution(context, input))
                 };
-                match Box::pin(self.service.get_automation_execution(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "GetCalendarState" => {
-                let input = match parse(&GET_CALENDAR_STATE_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&GET_CALENDAR_STATE_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.get_calendar_state(context, input))
                 };
-                match Box::pin(self.service.get_calendar_state(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "GetCommandInvocation" => {
-                let input = match parse(&GET_COMMAND_INVOCATION_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&GET_COMMAND_INVOCATION_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.get_command_invocation(context, input))
                 };
-                match Box::pin(self.service.get_command_invocation(context, input)).await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "GetConnectionStatus" => {
-                let input = match parse(&GET_CONNECTION_STATUS_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&GET_CONNECTION_STATUS_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.get_connection_status(context, input))
                 };
-                match Box::pin(self.service.get_connection_status(context, input)).await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "GetDefaultPatchBaseline" => {
-                let input = match parse(&GET_DEFAULT_PATCH_BASELINE_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&GET_DEFAULT_PATCH_BASELINE_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.get_default_patch_baseline(context, input))
                 };
-                match Box::pin(self.service.get_default_patch_baseline(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "GetDeployablePatchSnapshotForInstance" => {
-                let input = match parse(
-                    &GET_DEPLOYABLE_PATCH_SNAPSHOT_FOR_INSTANCE_REQUEST,
-                    body,
-                ) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(
+                        &GET_DEPLOYABLE_PATCH_SNAPSHOT_FOR_INSTANCE_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self
                             .service
                             .get_deployable_patch_snapshot_for_instance(context, input),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "GetDocument" => {
-                let input = match parse(&GET_DOCUMENT_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&GET_DOCUMENT_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.get_document(context, input))
                 };
-                match Box::pin(self.service.get_document(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "GetExecutionPreview" => {
-                let input = match parse(&GET_EXECUTION_PREVIEW_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&GET_EXECUTION_PREVIEW_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.get_execution_preview(context, input))
                 };
-                match Box::pin(self.service.get_execution_preview(context, input)).await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "GetInventory" => {
-                let input = match parse(&GET_INVENTORY_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&GET_INVENTORY_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.get_inventory(context, input))
                 };
-                match Box::pin(self.service.get_inventory(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "GetInventorySchema" => {
-                let input = match parse(&GET_INVENTORY_SCHEMA_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&GET_INVENTORY_SCHEMA_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.get_inventory_schema(context, input))
                 };
-                match Box::pin(self.service.get_inventory_schema(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "GetMaintenanceWindow" => {
-                let input = match parse(&GET_MAINTENANCE_WINDOW_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&GET_MAINTENANCE_WINDOW_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.get_maintenance_window(context, input))
                 };
-                match Box::pin(self.service.get_maintenance_window(context, input)).await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "GetMaintenanceWindowExecution" => {
-                let input = match parse(
-                    &GET_MAINTENANCE_WINDOW_EXECUTION_REQUEST,
-                    body,
-                ) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(
+                        &GET_MAINTENANCE_WINDOW_EXECUTION_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self.service.get_maintenance_window_execution(context, input),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "GetMaintenanceWindowExecutionTask" => {
-                let input = match parse(
-                    &GET_MAINTENANCE_WINDOW_EXECUTION_TASK_REQUEST,
-                    body,
-                ) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(
+                        &GET_MAINTENANCE_WINDOW_EXECUTION_TASK_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self
                             .service
                             .get_maintenance_window_execution_task(context, input),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "GetMaintenanceWindowExecutionTaskInvocation" => {
-                let input = match parse(
-                    &GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_REQUEST,
-                    body,
-                ) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(
+                        &GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self
                             .service
                             .get_maintenance_window_execution_task_invocation(
@@ -4268,805 +4427,950 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                                 input,
                             ),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "GetMaintenanceWindowTask" => {
-                let input = match parse(&GET_MAINTENANCE_WINDOW_TASK_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&GET_MAINTENANCE_WINDOW_TASK_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.get_maintenance_window_task(context, input))
                 };
-                match Box::pin(self.service.get_maintenance_window_task(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "GetOpsItem" => {
-                let input = match parse(&GET_OPS_ITEM_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&GET_OPS_ITEM_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.get_ops_item(context, input))
                 };
-                match Box::pin(self.service.get_ops_item(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "GetOpsMetadata" => {
-                let input = match parse(&GET_OPS_METADATA_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&GET_OPS_METADATA_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.get_ops_metadata(context, input))
                 };
-                match Box::pin(self.service.get_ops_metadata(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "GetOpsSummary" => {
-                let input = match parse(&GET_OPS_SUMMARY_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&GET_OPS_SUMMARY_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.get_ops_summary(context, input))
                 };
-                match Box::pin(self.service.get_ops_summary(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "GetParameter" => {
-                let input = match parse(&GET_PARAMETER_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&GET_PARAMETER_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.get_parameter(context, input))
                 };
-                match Box::pin(self.service.get_parameter(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "GetParameterHistory" => {
-                let input = match parse(&GET_PARAMETER_HISTORY_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&GET_PARAMETER_HISTORY_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.get_parameter_history(context, input))
                 };
-                match Box::pin(self.service.get_parameter_history(context, input)).await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "GetParameters" => {
-                let input = match parse(&GET_PARAMETERS_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&GET_PARAMETERS_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.get_parameters(context, input))
                 };
-                match Box::pin(self.service.get_parameters(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "GetParametersByPath" => {
-                let input = match parse(&GET_PARAMETERS_BY_PATH_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&GET_PARAMETERS_BY_PATH_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.get_parameters_by_path(context, input))
                 };
-                match Box::pin(self.service.get_parameters_by_path(context, input)).await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "GetPatchBaseline" => {
-                let input = match parse(&GET_PATCH_BASELINE_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&GET_PATCH_BASELINE_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.get_patch_baseline(context, input))
                 };
-                match Box::pin(self.service.get_patch_baseline(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "GetPatchBaselineForPatchGroup" => {
-                let input = match parse(
-                    &GET_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST,
-                    body,
-                ) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(
+                        &GET_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self.service.get_patch_baseline_for_patch_group(context, input),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "GetResourcePolicies" => {
-                let input = match parse(&GET_RESOURCE_POLICIES_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&GET_RESOURCE_POLICIES_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.get_resource_policies(context, input))
                 };
-                match Box::pin(self.service.get_resource_policies(context, input)).await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "GetServiceSetting" => {
-                let input = match parse(&GET_SERVICE_SETTING_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&GET_SERVICE_SETTING_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.get_service_setting(context, input))
                 };
-                match Box::pin(self.service.get_service_setting(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "LabelParameterVersion" => {
-                let input = match parse(&LABEL_PARAMETER_VERSION_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&LABEL_PARAMETER_VERSION_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.label_parameter_version(context, input))
                 };
-                match Box::pin(self.service.label_parameter_version(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "ListAssociationVersions" => {
-                let input = match parse(&LIST_ASSOCIATION_VERSIONS_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&LIST_ASSOCIATION_VERSIONS_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.list_association_versions(context, input))
                 };
-                match Box::pin(self.service.list_association_versions(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "ListAssociations" => {
-                let input = match parse(&LIST_ASSOCIATIONS_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&LIST_ASSOCIATIONS_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.list_associations(context, input))
                 };
-                match Box::pin(self.service.list_associations(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "ListCommandInvocations" => {
-                let input = match parse(&LIST_COMMAND_INVOCATIONS_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&LIST_COMMAND_INVOCATIONS_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.list_command_invocations(context, input))
                 };
-                match Box::pin(self.service.list_command_invocations(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "ListCommands" => {
-                let input = match parse(&LIST_COMMANDS_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&LIST_COMMANDS_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.list_commands(context, input))
                 };
-                match Box::pin(self.service.list_commands(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "ListComplianceItems" => {
-                let input = match parse(&LIST_COMPLIANCE_ITEMS_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&LIST_COMPLIANCE_ITEMS_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.list_compliance_items(context, input))
                 };
-                match Box::pin(self.service.list_compliance_items(context, input)).await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "ListComplianceSummaries" => {
-                let input = match parse(&LIST_COMPLIANCE_SUMMARIES_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&LIST_COMPLIANCE_SUMMARIES_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.list_compliance_summaries(context, input))
                 };
-                match Box::pin(self.service.list_compliance_summaries(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "ListDocumentMetadataHistory" => {
-                let input = match parse(&LIST_DOCUMENT_METADATA_HISTORY_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(
+                        &LIST_DOCUMENT_METADATA_HISTORY_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.list_document_metadata_history(context, input))
                 };
-                match Box::pin(
-                        self.service.list_document_metadata_history(context, input),
-                    )
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "ListDocumentVersions" => {
-                let input = match parse(&LIST_DOCUMENT_VERSIONS_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&LIST_DOCUMENT_VERSIONS_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.list_document_versions(context, input))
                 };
-                match Box::pin(self.service.list_document_versions(context, input)).await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "ListDocuments" => {
-                let input = match parse(&LIST_DOCUMENTS_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&LIST_DOCUMENTS_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.list_documents(context, input))
                 };
-                match Box::pin(self.service.list_documents(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "ListInventoryEntries" => {
-                let input = match parse(&LIST_INVENTORY_ENTRIES_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&LIST_INVENTORY_ENTRIES_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.list_inventory_entries(context, input))
                 };
-                match Box::pin(self.service.list_inventory_entries(context, input)).await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "ListNodes" => {
-                let input = match parse(&LIST_NODES_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&LIST_NODES_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.list_nodes(context, input))
                 };
-                match Box::pin(self.service.list_nodes(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "ListNodesSummary" => {
-                let input = match parse(&LIST_NODES_SUMMARY_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&LIST_NODES_SUMMARY_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.list_nodes_summary(context, input))
                 };
-                match Box::pin(self.service.list_nodes_summary(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "ListOpsItemEvents" => {
-                let input = match parse(&LIST_OPS_ITEM_EVENTS_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&LIST_OPS_ITEM_EVENTS_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.list_ops_item_events(context, input))
                 };
-                match Box::pin(self.service.list_ops_item_events(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "ListOpsItemRelatedItems" => {
-                let input = match parse(&LIST_OPS_ITEM_RELATED_ITEMS_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&LIST_OPS_ITEM_RELATED_ITEMS_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.list_ops_item_related_items(context, input))
                 };
-                match Box::pin(self.service.list_ops_item_related_items(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "ListOpsMetadata" => {
-                let input = match parse(&LIST_OPS_METADATA_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&LIST_OPS_METADATA_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.list_ops_metadata(context, input))
                 };
-                match Box::pin(self.service.list_ops_metadata(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "ListResourceComplianceSummaries" => {
-                let input = match parse(
-                    &LIST_RESOURCE_COMPLIANCE_SUMMARIES_REQUEST,
-                    body,
-                ) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(
+                        &LIST_RESOURCE_COMPLIANCE_SUMMARIES_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self.service.list_resource_compliance_summaries(context, input),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "ListResourceDataSync" => {
-                let input = match parse(&LIST_RESOURCE_DATA_SYNC_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&LIST_RESOURCE_DATA_SYNC_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.list_resource_data_sync(context, input))
                 };
-                match Box::pin(self.service.list_resource_data_sync(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "ListTagsForResource" => {
-                let input = match parse(&LIST_TAGS_FOR_RESOURCE_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&LIST_TAGS_FOR_RESOURCE_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.list_tags_for_resource(context, input))
                 };
-                match Box::pin(self.service.list_tags_for_resource(context, input)).await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "ModifyDocumentPermission" => {
-                let input = match parse(&MODIFY_DOCUMENT_PERMISSION_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&MODIFY_DOCUMENT_PERMISSION_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.modify_document_permission(context, input))
                 };
-                match Box::pin(self.service.modify_document_permission(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "PutComplianceItems" => {
-                let input = match parse(&PUT_COMPLIANCE_ITEMS_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&PUT_COMPLIANCE_ITEMS_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.put_compliance_items(context, input))
                 };
-                match Box::pin(self.service.put_compliance_items(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "PutInventory" => {
-                let input = match parse(&PUT_INVENTORY_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&PUT_INVENTORY_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.put_inventory(context, input))
                 };
-                match Box::pin(self.service.put_inventory(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "PutParameter" => {
-                let input = match parse(&PUT_PARAMETER_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&PUT_PARAMETER_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.put_parameter(context, input))
                 };
-                match Box::pin(self.service.put_parameter(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "PutResourcePolicy" => {
-                let input = match parse(&PUT_RESOURCE_POLICY_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&PUT_RESOURCE_POLICY_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.put_resource_policy(context, input))
                 };
-                match Box::pin(self.service.put_resource_policy(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "RegisterDefaultPatchBaseline" => {
-                let input = match parse(&REGISTER_DEFAULT_PATCH_BASELINE_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(
+                        &REGISTER_DEFAULT_PATCH_BASELINE_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self.service.register_default_patch_baseline(context, input),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "RegisterPatchBaselineForPatchGroup" => {
-                let input = match parse(
-                    &REGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST,
-                    body,
-                ) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(
+                        &REGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self
                             .service
                             .register_patch_baseline_for_patch_group(context, input),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "RegisterTargetWithMaintenanceWindow" => {
-                let input = match parse(
-                    &REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_REQUEST,
-                    body,
-                ) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(
+                        &REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self
                             .service
                             .register_target_with_maintenance_window(context, input),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "RegisterTaskWithMaintenanceWindow" => {
-                let input = match parse(
-                    &REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST,
-                    body,
-                ) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(
+                        &REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self
                             .service
                             .register_task_with_maintenance_window(context, input),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "RemoveTagsFromResource" => {
-                let input = match parse(&REMOVE_TAGS_FROM_RESOURCE_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&REMOVE_TAGS_FROM_RESOURCE_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.remove_tags_from_resource(context, input))
                 };
-                match Box::pin(self.service.remove_tags_from_resource(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "ResetServiceSetting" => {
-                let input = match parse(&RESET_SERVICE_SETTING_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&RESET_SERVICE_SETTING_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.reset_service_setting(context, input))
                 };
-                match Box::pin(self.service.reset_service_setting(context, input)).await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "ResumeSession" => {
-                let input = match parse(&RESUME_SESSION_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&RESUME_SESSION_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.resume_session(context, input))
                 };
-                match Box::pin(self.service.resume_session(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "SendAutomationSignal" => {
-                let input = match parse(&SEND_AUTOMATION_SIGNAL_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&SEND_AUTOMATION_SIGNAL_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.send_automation_signal(context, input))
                 };
-                match Box::pin(self.service.send_automation_signal(context, input)).await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "SendCommand" => {
-                let input = match parse(&SEND_COMMAND_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&SEND_COMMAND_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.send_command(context, input))
                 };
-                match Box::pin(self.service.send_command(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "StartAccessRequest" => {
-                let input = match parse(&START_ACCESS_REQUEST_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&START_ACCESS_REQUEST_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.start_access_request(context, input))
                 };
-                match Box::pin(self.service.start_access_request(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "StartAssociationsOnce" => {
-                let input = match parse(&START_ASSOCIATIONS_ONCE_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&START_ASSOCIATIONS_ONCE_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.start_associations_once(context, input))
                 };
-                match Box::pin(self.service.start_associations_once(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "StartAutomationExecution" => {
-                let input = match parse(&START_AUTOMATION_EXECUTION_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&START_AUTOMATION_EXECUTION_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.start_automation_execution(context, input))
                 };
-                match Box::pin(self.service.start_automation_execution(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "StartChangeRequestExecution" => {
-                let input = match parse(&START_CHANGE_REQUEST_EXECUTION_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(
+                        &START_CHANGE_REQUEST_EXECUTION_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.start_change_request_execution(context, input))
                 };
-                match Box::pin(
-                        self.service.start_change_request_execution(context, input),
-                    )
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "StartExecutionPreview" => {
-                let input = match parse(&START_EXECUTION_PREVIEW_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&START_EXECUTION_PREVIEW_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.start_execution_preview(context, input))
                 };
-                match Box::pin(self.service.start_execution_preview(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "StartSession" => {
-                let input = match parse(&START_SESSION_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&START_SESSION_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.start_session(context, input))
                 };
-                match Box::pin(self.service.start_session(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "StopAutomationExecution" => {
-                let input = match parse(&STOP_AUTOMATION_EXECUTION_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&STOP_AUTOMATION_EXECUTION_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.stop_automation_execution(context, input))
                 };
-                match Box::pin(self.service.stop_automation_execution(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "TerminateSession" => {
-                let input = match parse(&TERMINATE_SESSION_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&TERMINATE_SESSION_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.terminate_session(context, input))
                 };
-                match Box::pin(self.service.terminate_session(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "UnlabelParameterVersion" => {
-                let input = match parse(&UNLABEL_PARAMETER_VERSION_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&UNLABEL_PARAMETER_VERSION_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.unlabel_parameter_version(context, input))
                 };
-                match Box::pin(self.service.unlabel_parameter_version(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "UpdateAssociation" => {
-                let input = match parse(&UPDATE_ASSOCIATION_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&UPDATE_ASSOCIATION_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.update_association(context, input))
                 };
-                match Box::pin(self.service.update_association(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "UpdateAssociationStatus" => {
-                let input = match parse(&UPDATE_ASSOCIATION_STATUS_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&UPDATE_ASSOCIATION_STATUS_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.update_association_status(context, input))
                 };
-                match Box::pin(self.service.update_association_status(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "UpdateDocument" => {
-                let input = match parse(&UPDATE_DOCUMENT_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&UPDATE_DOCUMENT_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.update_document(context, input))
                 };
-                match Box::pin(self.service.update_document(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "UpdateDocumentDefaultVersion" => {
-                let input = match parse(&UPDATE_DOCUMENT_DEFAULT_VERSION_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(
+                        &UPDATE_DOCUMENT_DEFAULT_VERSION_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self.service.update_document_default_version(context, input),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "UpdateDocumentMetadata" => {
-                let input = match parse(&UPDATE_DOCUMENT_METADATA_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&UPDATE_DOCUMENT_METADATA_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.update_document_metadata(context, input))
                 };
-                match Box::pin(self.service.update_document_metadata(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "UpdateMaintenanceWindow" => {
-                let input = match parse(&UPDATE_MAINTENANCE_WINDOW_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&UPDATE_MAINTENANCE_WINDOW_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.update_maintenance_window(context, input))
                 };
-                match Box::pin(self.service.update_maintenance_window(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "UpdateMaintenanceWindowTarget" => {
-                let input = match parse(
-                    &UPDATE_MAINTENANCE_WINDOW_TARGET_REQUEST,
-                    body,
-                ) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(
+                        &UPDATE_MAINTENANCE_WINDOW_TARGET_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self.service.update_maintenance_window_target(context, input),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "UpdateMaintenanceWindowTask" => {
-                let input = match parse(&UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(
+                        &UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.update_maintenance_window_task(context, input))
                 };
-                match Box::pin(
-                        self.service.update_maintenance_window_task(context, input),
-                    )
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "UpdateManagedInstanceRole" => {
-                let input = match parse(&UPDATE_MANAGED_INSTANCE_ROLE_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(
+                        &UPDATE_MANAGED_INSTANCE_ROLE_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.update_managed_instance_role(context, input))
                 };
-                match Box::pin(self.service.update_managed_instance_role(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "UpdateOpsItem" => {
-                let input = match parse(&UPDATE_OPS_ITEM_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&UPDATE_OPS_ITEM_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.update_ops_item(context, input))
                 };
-                match Box::pin(self.service.update_ops_item(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "UpdateOpsMetadata" => {
-                let input = match parse(&UPDATE_OPS_METADATA_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&UPDATE_OPS_METADATA_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.update_ops_metadata(context, input))
                 };
-                match Box::pin(self.service.update_ops_metadata(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "UpdatePatchBaseline" => {
-                let input = match parse(&UPDATE_PATCH_BASELINE_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&UPDATE_PATCH_BASELINE_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.update_patch_baseline(context, input))
                 };
-                match Box::pin(self.service.update_patch_baseline(context, input)).await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "UpdateResourceDataSync" => {
-                let input = match parse(&UPDATE_RESOURCE_DATA_SYNC_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&UPDATE_RESOURCE_DATA_SYNC_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.update_resource_data_sync(context, input))
                 };
-                match Box::pin(self.service.update_resource_data_sync(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "UpdateServiceSetting" => {
-                let input = match parse(&UPDATE_SERVICE_SETTING_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&UPDATE_SERVICE_SETTING_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.update_service_setting(context, input))
                 };
-                match Box::pin(self.service.update_service_setting(context, input)).await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }

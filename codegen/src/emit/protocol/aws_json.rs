@@ -67,13 +67,18 @@ impl Emit for AwsJson {
             let boxed = cx.std("boxed::Box");
             quote! {
                 #name => {
-                    let input = match #parse(#schema, body) {
-                        #ok(input) => input,
-                        #err(rejection) => return #rejection_response(PROTOCOL, rejection),
+                    // The input's scope ends before the await, and the
+                    // method's future is boxed: the router's future stays
+                    // small whatever the largest input (it is moved at
+                    // every level).
+                    let handled = {
+                        let input = match #parse(#schema, body) {
+                            #ok(input) => input,
+                            #err(rejection) => return #rejection_response(PROTOCOL, rejection),
+                        };
+                        #boxed::pin(self.service.#method(context, input))
                     };
-                    // Boxed, so that the router's future is small whatever
-                    // the largest input: it is moved at every level.
-                    match #boxed::pin(self.service.#method(context, input)).await {
+                    match handled.await {
                         #ok(output) => #output_response(PROTOCOL, &output),
                         #err(error) => error.response(PROTOCOL),
                     }

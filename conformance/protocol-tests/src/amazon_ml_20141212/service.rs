@@ -78,11 +78,14 @@ impl<S: AmazonMl20141212> AmazonMl20141212Router<S> {
     ) -> Response {
         match operation {
             "Predict" => {
-                let input = match parse(&PREDICT_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&PREDICT_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.predict(context, input))
                 };
-                match Box::pin(self.service.predict(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }

@@ -343,207 +343,248 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
     ) -> Response {
         match operation {
             "ContentTypeParameters" => {
-                let input = match parse(&CONTENT_TYPE_PARAMETERS_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&CONTENT_TYPE_PARAMETERS_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.content_type_parameters(context, input))
                 };
-                match Box::pin(self.service.content_type_parameters(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DatetimeOffsets" => {
-                let input = match parse(&UNIT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&UNIT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.datetime_offsets(context, input))
                 };
-                match Box::pin(self.service.datetime_offsets(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "EmptyOperation" => {
-                let input = match parse(&UNIT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&UNIT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.empty_operation(context, input))
                 };
-                match Box::pin(self.service.empty_operation(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "EndpointOperation" => {
-                let input = match parse(&UNIT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&UNIT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.endpoint_operation(context, input))
                 };
-                match Box::pin(self.service.endpoint_operation(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "EndpointWithHostLabelOperation" => {
-                let input = match parse(&HOST_LABEL_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(&HOST_LABEL_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self.service.endpoint_with_host_label_operation(context, input),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "FractionalSeconds" => {
-                let input = match parse(&UNIT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&UNIT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.fractional_seconds(context, input))
                 };
-                match Box::pin(self.service.fractional_seconds(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "GreetingWithErrors" => {
-                let input = match parse(&UNIT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&UNIT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.greeting_with_errors(context, input))
                 };
-                match Box::pin(self.service.greeting_with_errors(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "HostWithPathOperation" => {
-                let input = match parse(&UNIT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&UNIT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.host_with_path_operation(context, input))
                 };
-                match Box::pin(self.service.host_with_path_operation(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "JsonEnums" => {
-                let input = match parse(&JSON_ENUMS_INPUT_OUTPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&JSON_ENUMS_INPUT_OUTPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.json_enums(context, input))
                 };
-                match Box::pin(self.service.json_enums(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "JsonIntEnums" => {
-                let input = match parse(&JSON_INT_ENUMS_INPUT_OUTPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&JSON_INT_ENUMS_INPUT_OUTPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.json_int_enums(context, input))
                 };
-                match Box::pin(self.service.json_int_enums(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "JsonUnions" => {
-                let input = match parse(&UNION_INPUT_OUTPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&UNION_INPUT_OUTPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.json_unions(context, input))
                 };
-                match Box::pin(self.service.json_unions(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "KitchenSinkOperation" => {
-                let input = match parse(&KITCHEN_SINK, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&KITCHEN_SINK, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.kitchen_sink_operation(context, input))
                 };
-                match Box::pin(self.service.kitchen_sink_operation(context, input)).await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "NullOperation" => {
-                let input = match parse(&NULL_OPERATION_INPUT_OUTPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&NULL_OPERATION_INPUT_OUTPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.null_operation(context, input))
                 };
-                match Box::pin(self.service.null_operation(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "OperationWithOptionalInputOutput" => {
-                let input = match parse(
-                    &OPERATION_WITH_OPTIONAL_INPUT_OUTPUT_INPUT,
-                    body,
-                ) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(
+                        &OPERATION_WITH_OPTIONAL_INPUT_OUTPUT_INPUT,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self.service.operation_with_optional_input_output(context, input),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "PutAndGetInlineDocuments" => {
-                let input = match parse(
-                    &PUT_AND_GET_INLINE_DOCUMENTS_INPUT_OUTPUT,
-                    body,
-                ) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(
+                        &PUT_AND_GET_INLINE_DOCUMENTS_INPUT_OUTPUT,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.put_and_get_inline_documents(context, input))
                 };
-                match Box::pin(self.service.put_and_get_inline_documents(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "PutWithContentEncoding" => {
-                let input = match parse(&PUT_WITH_CONTENT_ENCODING_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&PUT_WITH_CONTENT_ENCODING_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.put_with_content_encoding(context, input))
                 };
-                match Box::pin(self.service.put_with_content_encoding(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "SimpleScalarProperties" => {
-                let input = match parse(&SIMPLE_SCALAR_PROPERTIES_INPUT_OUTPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(
+                        &SIMPLE_SCALAR_PROPERTIES_INPUT_OUTPUT,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.simple_scalar_properties(context, input))
                 };
-                match Box::pin(self.service.simple_scalar_properties(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "SparseNullsOperation" => {
-                let input = match parse(&SPARSE_NULLS_OPERATION_INPUT_OUTPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&SPARSE_NULLS_OPERATION_INPUT_OUTPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.sparse_nulls_operation(context, input))
                 };
-                match Box::pin(self.service.sparse_nulls_operation(context, input)).await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }

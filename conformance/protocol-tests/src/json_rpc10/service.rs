@@ -327,155 +327,180 @@ impl<S: JsonRpc10> JsonRpc10Router<S> {
     ) -> Response {
         match operation {
             "ContentTypeParameters" => {
-                let input = match parse(&CONTENT_TYPE_PARAMETERS_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&CONTENT_TYPE_PARAMETERS_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.content_type_parameters(context, input))
                 };
-                match Box::pin(self.service.content_type_parameters(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "EmptyInputAndEmptyOutput" => {
-                let input = match parse(&EMPTY_INPUT_AND_EMPTY_OUTPUT_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&EMPTY_INPUT_AND_EMPTY_OUTPUT_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.empty_input_and_empty_output(context, input))
                 };
-                match Box::pin(self.service.empty_input_and_empty_output(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "EndpointOperation" => {
-                let input = match parse(&UNIT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&UNIT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.endpoint_operation(context, input))
                 };
-                match Box::pin(self.service.endpoint_operation(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "EndpointWithHostLabelOperation" => {
-                let input = match parse(
-                    &ENDPOINT_WITH_HOST_LABEL_OPERATION_INPUT,
-                    body,
-                ) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(
+                        &ENDPOINT_WITH_HOST_LABEL_OPERATION_INPUT,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self.service.endpoint_with_host_label_operation(context, input),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "GreetingWithErrors" => {
-                let input = match parse(&GREETING_WITH_ERRORS_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&GREETING_WITH_ERRORS_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.greeting_with_errors(context, input))
                 };
-                match Box::pin(self.service.greeting_with_errors(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "HostWithPathOperation" => {
-                let input = match parse(&UNIT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&UNIT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.host_with_path_operation(context, input))
                 };
-                match Box::pin(self.service.host_with_path_operation(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "JsonUnions" => {
-                let input = match parse(&JSON_UNIONS_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&JSON_UNIONS_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.json_unions(context, input))
                 };
-                match Box::pin(self.service.json_unions(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "NoInputAndNoOutput" => {
-                let input = match parse(&UNIT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&UNIT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.no_input_and_no_output(context, input))
                 };
-                match Box::pin(self.service.no_input_and_no_output(context, input)).await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "NoInputAndOutput" => {
-                let input = match parse(&UNIT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&UNIT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.no_input_and_output(context, input))
                 };
-                match Box::pin(self.service.no_input_and_output(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "OperationWithDefaults" => {
-                let input = match parse(&OPERATION_WITH_DEFAULTS_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&OPERATION_WITH_DEFAULTS_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.operation_with_defaults(context, input))
                 };
-                match Box::pin(self.service.operation_with_defaults(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "OperationWithNestedStructure" => {
-                let input = match parse(&OPERATION_WITH_NESTED_STRUCTURE_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(
+                        &OPERATION_WITH_NESTED_STRUCTURE_INPUT,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self.service.operation_with_nested_structure(context, input),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "OperationWithRequiredMembers" => {
-                let input = match parse(&UNIT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(&UNIT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self.service.operation_with_required_members(context, input),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "OperationWithRequiredMembersWithDefaults" => {
-                let input = match parse(&UNIT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(&UNIT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self
                             .service
                             .operation_with_required_members_with_defaults(
@@ -483,44 +508,47 @@ impl<S: JsonRpc10> JsonRpc10Router<S> {
                                 input,
                             ),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "PutWithContentEncoding" => {
-                let input = match parse(&PUT_WITH_CONTENT_ENCODING_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&PUT_WITH_CONTENT_ENCODING_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.put_with_content_encoding(context, input))
                 };
-                match Box::pin(self.service.put_with_content_encoding(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "QueryIncompatibleOperation" => {
-                let input = match parse(&UNIT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&UNIT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.query_incompatible_operation(context, input))
                 };
-                match Box::pin(self.service.query_incompatible_operation(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "SimpleScalarProperties" => {
-                let input = match parse(&SIMPLE_SCALAR_PROPERTIES_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&SIMPLE_SCALAR_PROPERTIES_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.simple_scalar_properties(context, input))
                 };
-                match Box::pin(self.service.simple_scalar_properties(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }

@@ -75,13 +75,14 @@ impl<S: QueryCompatibleJsonRpc10> QueryCompatibleJsonRpc10Router<S> {
     ) -> Response {
         match operation {
             "QueryCompatibleOperation" => {
-                let input = match parse(&UNIT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&UNIT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.query_compatible_operation(context, input))
                 };
-                match Box::pin(self.service.query_compatible_operation(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }

@@ -1681,642 +1681,776 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
     ) -> Response {
         match operation {
             "BatchExecuteStatement" => {
-                let input = match parse(&BATCH_EXECUTE_STATEMENT_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&BATCH_EXECUTE_STATEMENT_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.batch_execute_statement(context, input))
                 };
-                match Box::pin(self.service.batch_execute_statement(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "BatchGetItem" => {
-                let input = match parse(&BATCH_GET_ITEM_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&BATCH_GET_ITEM_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.batch_get_item(context, input))
                 };
-                match Box::pin(self.service.batch_get_item(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "BatchWriteItem" => {
-                let input = match parse(&BATCH_WRITE_ITEM_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&BATCH_WRITE_ITEM_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.batch_write_item(context, input))
                 };
-                match Box::pin(self.service.batch_write_item(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "CreateBackup" => {
-                let input = match parse(&CREATE_BACKUP_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&CREATE_BACKUP_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.create_backup(context, input))
                 };
-                match Box::pin(self.service.create_backup(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "CreateGlobalTable" => {
-                let input = match parse(&CREATE_GLOBAL_TABLE_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&CREATE_GLOBAL_TABLE_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.create_global_table(context, input))
                 };
-                match Box::pin(self.service.create_global_table(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "CreateTable" => {
-                let input = match parse(&CREATE_TABLE_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&CREATE_TABLE_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.create_table(context, input))
                 };
-                match Box::pin(self.service.create_table(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DeleteBackup" => {
-                let input = match parse(&DELETE_BACKUP_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DELETE_BACKUP_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.delete_backup(context, input))
                 };
-                match Box::pin(self.service.delete_backup(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DeleteItem" => {
-                let input = match parse(&DELETE_ITEM_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DELETE_ITEM_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.delete_item(context, input))
                 };
-                match Box::pin(self.service.delete_item(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DeleteResourcePolicy" => {
-                let input = match parse(&DELETE_RESOURCE_POLICY_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DELETE_RESOURCE_POLICY_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.delete_resource_policy(context, input))
                 };
-                match Box::pin(self.service.delete_resource_policy(context, input)).await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DeleteTable" => {
-                let input = match parse(&DELETE_TABLE_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DELETE_TABLE_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.delete_table(context, input))
                 };
-                match Box::pin(self.service.delete_table(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeBackup" => {
-                let input = match parse(&DESCRIBE_BACKUP_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DESCRIBE_BACKUP_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.describe_backup(context, input))
                 };
-                match Box::pin(self.service.describe_backup(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeContinuousBackups" => {
-                let input = match parse(&DESCRIBE_CONTINUOUS_BACKUPS_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DESCRIBE_CONTINUOUS_BACKUPS_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.describe_continuous_backups(context, input))
                 };
-                match Box::pin(self.service.describe_continuous_backups(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeContributorInsights" => {
-                let input = match parse(&DESCRIBE_CONTRIBUTOR_INSIGHTS_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DESCRIBE_CONTRIBUTOR_INSIGHTS_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.describe_contributor_insights(context, input))
                 };
-                match Box::pin(
-                        self.service.describe_contributor_insights(context, input),
-                    )
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeEndpoints" => {
-                let input = match parse(&DESCRIBE_ENDPOINTS_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DESCRIBE_ENDPOINTS_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.describe_endpoints(context, input))
                 };
-                match Box::pin(self.service.describe_endpoints(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeExport" => {
-                let input = match parse(&DESCRIBE_EXPORT_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DESCRIBE_EXPORT_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.describe_export(context, input))
                 };
-                match Box::pin(self.service.describe_export(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeGlobalTable" => {
-                let input = match parse(&DESCRIBE_GLOBAL_TABLE_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DESCRIBE_GLOBAL_TABLE_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.describe_global_table(context, input))
                 };
-                match Box::pin(self.service.describe_global_table(context, input)).await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeGlobalTableSettings" => {
-                let input = match parse(&DESCRIBE_GLOBAL_TABLE_SETTINGS_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(
+                        &DESCRIBE_GLOBAL_TABLE_SETTINGS_INPUT,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.describe_global_table_settings(context, input))
                 };
-                match Box::pin(
-                        self.service.describe_global_table_settings(context, input),
-                    )
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeImport" => {
-                let input = match parse(&DESCRIBE_IMPORT_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DESCRIBE_IMPORT_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.describe_import(context, input))
                 };
-                match Box::pin(self.service.describe_import(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeKinesisStreamingDestination" => {
-                let input = match parse(
-                    &DESCRIBE_KINESIS_STREAMING_DESTINATION_INPUT,
-                    body,
-                ) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(
+                        &DESCRIBE_KINESIS_STREAMING_DESTINATION_INPUT,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self
                             .service
                             .describe_kinesis_streaming_destination(context, input),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeLimits" => {
-                let input = match parse(&DESCRIBE_LIMITS_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DESCRIBE_LIMITS_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.describe_limits(context, input))
                 };
-                match Box::pin(self.service.describe_limits(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeTable" => {
-                let input = match parse(&DESCRIBE_TABLE_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DESCRIBE_TABLE_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.describe_table(context, input))
                 };
-                match Box::pin(self.service.describe_table(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeTableReplicaAutoScaling" => {
-                let input = match parse(
-                    &DESCRIBE_TABLE_REPLICA_AUTO_SCALING_INPUT,
-                    body,
-                ) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(
+                        &DESCRIBE_TABLE_REPLICA_AUTO_SCALING_INPUT,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self.service.describe_table_replica_auto_scaling(context, input),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeTimeToLive" => {
-                let input = match parse(&DESCRIBE_TIME_TO_LIVE_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DESCRIBE_TIME_TO_LIVE_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.describe_time_to_live(context, input))
                 };
-                match Box::pin(self.service.describe_time_to_live(context, input)).await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DisableKinesisStreamingDestination" => {
-                let input = match parse(&KINESIS_STREAMING_DESTINATION_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(&KINESIS_STREAMING_DESTINATION_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self
                             .service
                             .disable_kinesis_streaming_destination(context, input),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "EnableKinesisStreamingDestination" => {
-                let input = match parse(&KINESIS_STREAMING_DESTINATION_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(&KINESIS_STREAMING_DESTINATION_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self.service.enable_kinesis_streaming_destination(context, input),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "ExecuteStatement" => {
-                let input = match parse(&EXECUTE_STATEMENT_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&EXECUTE_STATEMENT_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.execute_statement(context, input))
                 };
-                match Box::pin(self.service.execute_statement(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "ExecuteTransaction" => {
-                let input = match parse(&EXECUTE_TRANSACTION_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&EXECUTE_TRANSACTION_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.execute_transaction(context, input))
                 };
-                match Box::pin(self.service.execute_transaction(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "ExportTableToPointInTime" => {
-                let input = match parse(&EXPORT_TABLE_TO_POINT_IN_TIME_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&EXPORT_TABLE_TO_POINT_IN_TIME_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.export_table_to_point_in_time(context, input))
                 };
-                match Box::pin(
-                        self.service.export_table_to_point_in_time(context, input),
-                    )
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "GetItem" => {
-                let input = match parse(&GET_ITEM_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&GET_ITEM_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.get_item(context, input))
                 };
-                match Box::pin(self.service.get_item(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "GetResourcePolicy" => {
-                let input = match parse(&GET_RESOURCE_POLICY_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&GET_RESOURCE_POLICY_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.get_resource_policy(context, input))
                 };
-                match Box::pin(self.service.get_resource_policy(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "ImportTable" => {
-                let input = match parse(&IMPORT_TABLE_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&IMPORT_TABLE_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.import_table(context, input))
                 };
-                match Box::pin(self.service.import_table(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "ListBackups" => {
-                let input = match parse(&LIST_BACKUPS_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&LIST_BACKUPS_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.list_backups(context, input))
                 };
-                match Box::pin(self.service.list_backups(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "ListContributorInsights" => {
-                let input = match parse(&LIST_CONTRIBUTOR_INSIGHTS_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&LIST_CONTRIBUTOR_INSIGHTS_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.list_contributor_insights(context, input))
                 };
-                match Box::pin(self.service.list_contributor_insights(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "ListExports" => {
-                let input = match parse(&LIST_EXPORTS_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&LIST_EXPORTS_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.list_exports(context, input))
                 };
-                match Box::pin(self.service.list_exports(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "ListGlobalTables" => {
-                let input = match parse(&LIST_GLOBAL_TABLES_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&LIST_GLOBAL_TABLES_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.list_global_tables(context, input))
                 };
-                match Box::pin(self.service.list_global_tables(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "ListImports" => {
-                let input = match parse(&LIST_IMPORTS_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&LIST_IMPORTS_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.list_imports(context, input))
                 };
-                match Box::pin(self.service.list_imports(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "ListTables" => {
-                let input = match parse(&LIST_TABLES_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&LIST_TABLES_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.list_tables(context, input))
                 };
-                match Box::pin(self.service.list_tables(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "ListTagsOfResource" => {
-                let input = match parse(&LIST_TAGS_OF_RESOURCE_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&LIST_TAGS_OF_RESOURCE_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.list_tags_of_resource(context, input))
                 };
-                match Box::pin(self.service.list_tags_of_resource(context, input)).await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "PutItem" => {
-                let input = match parse(&PUT_ITEM_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&PUT_ITEM_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.put_item(context, input))
                 };
-                match Box::pin(self.service.put_item(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "PutResourcePolicy" => {
-                let input = match parse(&PUT_RESOURCE_POLICY_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&PUT_RESOURCE_POLICY_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.put_resource_policy(context, input))
                 };
-                match Box::pin(self.service.put_resource_policy(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "Query" => {
-                let input = match parse(&QUERY_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&QUERY_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.query(context, input))
                 };
-                match Box::pin(self.service.query(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "RestoreTableFromBackup" => {
-                let input = match parse(&RESTORE_TABLE_FROM_BACKUP_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&RESTORE_TABLE_FROM_BACKUP_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.restore_table_from_backup(context, input))
                 };
-                match Box::pin(self.service.restore_table_from_backup(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "RestoreTableToPointInTime" => {
-                let input = match parse(&RESTORE_TABLE_TO_POINT_IN_TIME_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(
+                        &RESTORE_TABLE_TO_POINT_IN_TIME_INPUT,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.restore_table_to_point_in_time(context, input))
                 };
-                match Box::pin(
-                        self.service.restore_table_to_point_in_time(context, input),
-                    )
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "Scan" => {
-                let input = match parse(&SCAN_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&SCAN_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.scan(context, input))
                 };
-                match Box::pin(self.service.scan(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "TagResource" => {
-                let input = match parse(&TAG_RESOURCE_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&TAG_RESOURCE_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.tag_resource(context, input))
                 };
-                match Box::pin(self.service.tag_resource(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "TransactGetItems" => {
-                let input = match parse(&TRANSACT_GET_ITEMS_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&TRANSACT_GET_ITEMS_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.transact_get_items(context, input))
                 };
-                match Box::pin(self.service.transact_get_items(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "TransactWriteItems" => {
-                let input = match parse(&TRANSACT_WRITE_ITEMS_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&TRANSACT_WRITE_ITEMS_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.transact_write_items(context, input))
                 };
-                match Box::pin(self.service.transact_write_items(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "UntagResource" => {
-                let input = match parse(&UNTAG_RESOURCE_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&UNTAG_RESOURCE_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.untag_resource(context, input))
                 };
-                match Box::pin(self.service.untag_resource(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "UpdateContinuousBackups" => {
-                let input = match parse(&UPDATE_CONTINUOUS_BACKUPS_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&UPDATE_CONTINUOUS_BACKUPS_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.update_continuous_backups(context, input))
                 };
-                match Box::pin(self.service.update_continuous_backups(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "UpdateContributorInsights" => {
-                let input = match parse(&UPDATE_CONTRIBUTOR_INSIGHTS_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&UPDATE_CONTRIBUTOR_INSIGHTS_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.update_contributor_insights(context, input))
                 };
-                match Box::pin(self.service.update_contributor_insights(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "UpdateGlobalTable" => {
-                let input = match parse(&UPDATE_GLOBAL_TABLE_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&UPDATE_GLOBAL_TABLE_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.update_global_table(context, input))
                 };
-                match Box::pin(self.service.update_global_table(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "UpdateGlobalTableSettings" => {
-                let input = match parse(&UPDATE_GLOBAL_TABLE_SETTINGS_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&UPDATE_GLOBAL_TABLE_SETTINGS_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.update_global_table_settings(context, input))
                 };
-                match Box::pin(self.service.update_global_table_settings(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "UpdateItem" => {
-                let input = match parse(&UPDATE_ITEM_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&UPDATE_ITEM_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.update_item(context, input))
                 };
-                match Box::pin(self.service.update_item(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "UpdateKinesisStreamingDestination" => {
-                let input = match parse(
-                    &UPDATE_KINESIS_STREAMING_DESTINATION_INPUT,
-                    body,
-                ) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(
+                        &UPDATE_KINESIS_STREAMING_DESTINATION_INPUT,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self.service.update_kinesis_streaming_destination(context, input),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "UpdateTable" => {
-                let input = match parse(&UPDATE_TABLE_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&UPDATE_TABLE_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.update_table(context, input))
                 };
-                match Box::pin(self.service.update_table(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "UpdateTableReplicaAutoScaling" => {
-                let input = match parse(&UPDATE_TABLE_REPLICA_AUTO_SCALING_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(
+                        &UPDATE_TABLE_REPLICA_AUTO_SCALING_INPUT,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self.service.update_table_replica_auto_scaling(context, input),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "UpdateTimeToLive" => {
-                let input = match parse(&UPDATE_TIME_TO_LIVE_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&UPDATE_TIME_TO_LIVE_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.update_time_to_live(context, input))
                 };
-                match Box::pin(self.service.update_time_to_live(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }

@@ -712,247 +712,308 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
     ) -> Response {
         match operation {
             "AddPermission" => {
-                let input = match parse(&ADD_PERMISSION_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&ADD_PERMISSION_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.add_permission(context, input))
                 };
-                match Box::pin(self.service.add_permission(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "CancelMessageMoveTask" => {
-                let input = match parse(&CANCEL_MESSAGE_MOVE_TASK_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&CANCEL_MESSAGE_MOVE_TASK_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.cancel_message_move_task(context, input))
                 };
-                match Box::pin(self.service.cancel_message_move_task(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "ChangeMessageVisibility" => {
-                let input = match parse(&CHANGE_MESSAGE_VISIBILITY_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&CHANGE_MESSAGE_VISIBILITY_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.change_message_visibility(context, input))
                 };
-                match Box::pin(self.service.change_message_visibility(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "ChangeMessageVisibilityBatch" => {
-                let input = match parse(&CHANGE_MESSAGE_VISIBILITY_BATCH_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
-                };
-                match Box::pin(
+                let handled = {
+                    let input = match parse(
+                        &CHANGE_MESSAGE_VISIBILITY_BATCH_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(
                         self.service.change_message_visibility_batch(context, input),
                     )
-                    .await
-                {
+                };
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "CreateQueue" => {
-                let input = match parse(&CREATE_QUEUE_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&CREATE_QUEUE_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.create_queue(context, input))
                 };
-                match Box::pin(self.service.create_queue(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DeleteMessage" => {
-                let input = match parse(&DELETE_MESSAGE_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DELETE_MESSAGE_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.delete_message(context, input))
                 };
-                match Box::pin(self.service.delete_message(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DeleteMessageBatch" => {
-                let input = match parse(&DELETE_MESSAGE_BATCH_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DELETE_MESSAGE_BATCH_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.delete_message_batch(context, input))
                 };
-                match Box::pin(self.service.delete_message_batch(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DeleteQueue" => {
-                let input = match parse(&DELETE_QUEUE_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DELETE_QUEUE_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.delete_queue(context, input))
                 };
-                match Box::pin(self.service.delete_queue(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "GetQueueAttributes" => {
-                let input = match parse(&GET_QUEUE_ATTRIBUTES_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&GET_QUEUE_ATTRIBUTES_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.get_queue_attributes(context, input))
                 };
-                match Box::pin(self.service.get_queue_attributes(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "GetQueueUrl" => {
-                let input = match parse(&GET_QUEUE_URL_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&GET_QUEUE_URL_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.get_queue_url(context, input))
                 };
-                match Box::pin(self.service.get_queue_url(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "ListDeadLetterSourceQueues" => {
-                let input = match parse(&LIST_DEAD_LETTER_SOURCE_QUEUES_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(
+                        &LIST_DEAD_LETTER_SOURCE_QUEUES_REQUEST,
+                        body,
+                    ) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.list_dead_letter_source_queues(context, input))
                 };
-                match Box::pin(
-                        self.service.list_dead_letter_source_queues(context, input),
-                    )
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "ListMessageMoveTasks" => {
-                let input = match parse(&LIST_MESSAGE_MOVE_TASKS_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&LIST_MESSAGE_MOVE_TASKS_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.list_message_move_tasks(context, input))
                 };
-                match Box::pin(self.service.list_message_move_tasks(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "ListQueueTags" => {
-                let input = match parse(&LIST_QUEUE_TAGS_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&LIST_QUEUE_TAGS_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.list_queue_tags(context, input))
                 };
-                match Box::pin(self.service.list_queue_tags(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "ListQueues" => {
-                let input = match parse(&LIST_QUEUES_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&LIST_QUEUES_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.list_queues(context, input))
                 };
-                match Box::pin(self.service.list_queues(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "PurgeQueue" => {
-                let input = match parse(&PURGE_QUEUE_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&PURGE_QUEUE_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.purge_queue(context, input))
                 };
-                match Box::pin(self.service.purge_queue(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "ReceiveMessage" => {
-                let input = match parse(&RECEIVE_MESSAGE_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&RECEIVE_MESSAGE_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.receive_message(context, input))
                 };
-                match Box::pin(self.service.receive_message(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "RemovePermission" => {
-                let input = match parse(&REMOVE_PERMISSION_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&REMOVE_PERMISSION_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.remove_permission(context, input))
                 };
-                match Box::pin(self.service.remove_permission(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "SendMessage" => {
-                let input = match parse(&SEND_MESSAGE_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&SEND_MESSAGE_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.send_message(context, input))
                 };
-                match Box::pin(self.service.send_message(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "SendMessageBatch" => {
-                let input = match parse(&SEND_MESSAGE_BATCH_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&SEND_MESSAGE_BATCH_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.send_message_batch(context, input))
                 };
-                match Box::pin(self.service.send_message_batch(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "SetQueueAttributes" => {
-                let input = match parse(&SET_QUEUE_ATTRIBUTES_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&SET_QUEUE_ATTRIBUTES_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.set_queue_attributes(context, input))
                 };
-                match Box::pin(self.service.set_queue_attributes(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "StartMessageMoveTask" => {
-                let input = match parse(&START_MESSAGE_MOVE_TASK_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&START_MESSAGE_MOVE_TASK_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.start_message_move_task(context, input))
                 };
-                match Box::pin(self.service.start_message_move_task(context, input))
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "TagQueue" => {
-                let input = match parse(&TAG_QUEUE_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&TAG_QUEUE_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.tag_queue(context, input))
                 };
-                match Box::pin(self.service.tag_queue(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "UntagQueue" => {
-                let input = match parse(&UNTAG_QUEUE_REQUEST, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&UNTAG_QUEUE_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.untag_queue(context, input))
                 };
-                match Box::pin(self.service.untag_queue(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }

@@ -118,41 +118,53 @@ impl<S: Notes> NotesRouter<S> {
     ) -> Response {
         match operation {
             "DeleteNote" => {
-                let input = match parse(&DELETE_NOTE_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&DELETE_NOTE_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.delete_note(context, input))
                 };
-                match Box::pin(self.service.delete_note(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "GetNote" => {
-                let input = match parse(&GET_NOTE_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&GET_NOTE_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.get_note(context, input))
                 };
-                match Box::pin(self.service.get_note(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "ListNotes" => {
-                let input = match parse(&LIST_NOTES_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&LIST_NOTES_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.list_notes(context, input))
                 };
-                match Box::pin(self.service.list_notes(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "PutNote" => {
-                let input = match parse(&PUT_NOTE_INPUT, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                let handled = {
+                    let input = match parse(&PUT_NOTE_INPUT, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.put_note(context, input))
                 };
-                match Box::pin(self.service.put_note(context, input)).await {
+                match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
