@@ -411,10 +411,16 @@ fn router(cx: &FileCx<'_>, service: &Service) -> Router {
             let empty_response = empty_response();
             quote! { #ok(_) => #empty_response(#code), }
         };
+        let boxed = cx.std("boxed::Box");
+        // As awsJson's: the input's scope ends before the await and the
+        // method's future is boxed, so the router's future stays small.
         quote! {
             #literal => {
-                #input
-                match self.service.#method(&context, input).await {
+                let handled = {
+                    #input
+                    #boxed::pin(self.service.#method(&context, input))
+                };
+                match handled.await {
                     #success
                     #err(error) => error.rest_response(),
                 }

@@ -130,13 +130,16 @@ impl<S: BackplaneControlService> Dispatch for BackplaneControlServiceRouter<S> {
     ) -> Response {
         match operation.index {
             0 => {
-                let input: GetRestApisRequest = match request
-                    .input(&context, &HTTP_INPUTS[0], &GET_REST_APIS_REQUEST)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: GetRestApisRequest = match request
+                        .input(&context, &HTTP_INPUTS[0], &GET_REST_APIS_REQUEST)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.get_rest_apis(&context, input))
                 };
-                match self.service.get_rest_apis(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }

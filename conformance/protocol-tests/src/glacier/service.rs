@@ -193,27 +193,33 @@ impl<S: Glacier> Dispatch for GlacierRouter<S> {
     ) -> Response {
         match operation.index {
             0 => {
-                let mut input: UploadArchiveInput = match request
-                    .input(&context, &HTTP_INPUTS[0], &UPLOAD_ARCHIVE_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let mut input: UploadArchiveInput = match request
+                        .input(&context, &HTTP_INPUTS[0], &UPLOAD_ARCHIVE_INPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    input.body = request.take_stream();
+                    Box::pin(self.service.upload_archive(&context, input))
                 };
-                input.body = request.take_stream();
-                match self.service.upload_archive(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(201, output),
                     Err(error) => error.rest_response(),
                 }
             }
             1 => {
-                let mut input: UploadMultipartPartInput = match request
-                    .input(&context, &HTTP_INPUTS[1], &UPLOAD_MULTIPART_PART_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let mut input: UploadMultipartPartInput = match request
+                        .input(&context, &HTTP_INPUTS[1], &UPLOAD_MULTIPART_PART_INPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    input.body = request.take_stream();
+                    Box::pin(self.service.upload_multipart_part(&context, input))
                 };
-                input.body = request.take_stream();
-                match self.service.upload_multipart_part(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(204, output),
                     Err(error) => error.rest_response(),
                 }

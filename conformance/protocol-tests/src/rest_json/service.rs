@@ -3910,108 +3910,130 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
     ) -> Response {
         match operation.index {
             0 => {
-                let input: AllQueryStringTypesInput = match request
-                    .input(&context, &HTTP_INPUTS[0], &ALL_QUERY_STRING_TYPES_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: AllQueryStringTypesInput = match request
+                        .input(&context, &HTTP_INPUTS[0], &ALL_QUERY_STRING_TYPES_INPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.all_query_string_types(&context, input))
                 };
-                match self.service.all_query_string_types(&context, input).await {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             1 => {
-                let input: ConstantAndVariableQueryStringInput = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[1],
-                        &CONSTANT_AND_VARIABLE_QUERY_STRING_INPUT,
+                let handled = {
+                    let input: ConstantAndVariableQueryStringInput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[1],
+                            &CONSTANT_AND_VARIABLE_QUERY_STRING_INPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(
+                        self.service.constant_and_variable_query_string(&context, input),
                     )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
                 };
-                match self
-                    .service
-                    .constant_and_variable_query_string(&context, input)
-                    .await
-                {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             2 => {
-                let input: ConstantQueryStringInput = match request
-                    .input(&context, &HTTP_INPUTS[2], &CONSTANT_QUERY_STRING_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: ConstantQueryStringInput = match request
+                        .input(&context, &HTTP_INPUTS[2], &CONSTANT_QUERY_STRING_INPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.constant_query_string(&context, input))
                 };
-                match self.service.constant_query_string(&context, input).await {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             3 => {
-                let input: ContentTypeParametersInput = match request
-                    .input(&context, &HTTP_INPUTS[3], &CONTENT_TYPE_PARAMETERS_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: ContentTypeParametersInput = match request
+                        .input(&context, &HTTP_INPUTS[3], &CONTENT_TYPE_PARAMETERS_INPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.content_type_parameters(&context, input))
                 };
-                match self.service.content_type_parameters(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             4 => {
-                let input = Unit {};
-                match self.service.datetime_offsets(&context, input).await {
+                let handled = {
+                    let input = Unit {};
+                    Box::pin(self.service.datetime_offsets(&context, input))
+                };
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             5 => {
-                let input: DocumentTypeInputOutput = match request
-                    .input(&context, &HTTP_INPUTS[5], &DOCUMENT_TYPE_INPUT_OUTPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: DocumentTypeInputOutput = match request
+                        .input(&context, &HTTP_INPUTS[5], &DOCUMENT_TYPE_INPUT_OUTPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.document_type(&context, input))
                 };
-                match self.service.document_type(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             6 => {
-                let input: DocumentTypeAsMapValueInputOutput = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[6],
-                        &DOCUMENT_TYPE_AS_MAP_VALUE_INPUT_OUTPUT,
-                    )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: DocumentTypeAsMapValueInputOutput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[6],
+                            &DOCUMENT_TYPE_AS_MAP_VALUE_INPUT_OUTPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.document_type_as_map_value(&context, input))
                 };
-                match self.service.document_type_as_map_value(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             7 => {
-                let input: DocumentTypeAsPayloadInputOutput = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[7],
-                        &DOCUMENT_TYPE_AS_PAYLOAD_INPUT_OUTPUT,
-                    )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: DocumentTypeAsPayloadInputOutput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[7],
+                            &DOCUMENT_TYPE_AS_PAYLOAD_INPUT_OUTPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.document_type_as_payload(&context, input))
                 };
-                match self.service.document_type_as_payload(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
@@ -4038,335 +4060,427 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 )
             }
             11 => {
-                let input: EmptyInputAndEmptyOutputInput = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[11],
-                        &EMPTY_INPUT_AND_EMPTY_OUTPUT_INPUT,
-                    )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: EmptyInputAndEmptyOutputInput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[11],
+                            &EMPTY_INPUT_AND_EMPTY_OUTPUT_INPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.empty_input_and_empty_output(&context, input))
                 };
-                match self.service.empty_input_and_empty_output(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             12 => {
-                let input = Unit {};
-                match self.service.endpoint_operation(&context, input).await {
+                let handled = {
+                    let input = Unit {};
+                    Box::pin(self.service.endpoint_operation(&context, input))
+                };
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             13 => {
-                let input: HostLabelInput = match request
-                    .input(&context, &HTTP_INPUTS[13], &HOST_LABEL_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: HostLabelInput = match request
+                        .input(&context, &HTTP_INPUTS[13], &HOST_LABEL_INPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(
+                        self.service.endpoint_with_host_label_operation(&context, input),
+                    )
                 };
-                match self
-                    .service
-                    .endpoint_with_host_label_operation(&context, input)
-                    .await
-                {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             14 => {
-                let input = Unit {};
-                match self.service.fractional_seconds(&context, input).await {
+                let handled = {
+                    let input = Unit {};
+                    Box::pin(self.service.fractional_seconds(&context, input))
+                };
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             15 => {
-                let input = Unit {};
-                match self.service.greeting_with_errors(&context, input).await {
+                let handled = {
+                    let input = Unit {};
+                    Box::pin(self.service.greeting_with_errors(&context, input))
+                };
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             16 => {
-                let input = Unit {};
-                match self.service.host_with_path_operation(&context, input).await {
+                let handled = {
+                    let input = Unit {};
+                    Box::pin(self.service.host_with_path_operation(&context, input))
+                };
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             17 => {
-                let input: HttpChecksumRequiredInputOutput = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[17],
-                        &HTTP_CHECKSUM_REQUIRED_INPUT_OUTPUT,
-                    )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: HttpChecksumRequiredInputOutput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[17],
+                            &HTTP_CHECKSUM_REQUIRED_INPUT_OUTPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.http_checksum_required(&context, input))
                 };
-                match self.service.http_checksum_required(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             18 => {
-                let input: HttpEmptyPrefixHeadersInput = match request
-                    .input(&context, &HTTP_INPUTS[18], &HTTP_EMPTY_PREFIX_HEADERS_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: HttpEmptyPrefixHeadersInput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[18],
+                            &HTTP_EMPTY_PREFIX_HEADERS_INPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.http_empty_prefix_headers(&context, input))
                 };
-                match self.service.http_empty_prefix_headers(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             19 => {
-                let input: EnumPayloadInput = match request
-                    .input(&context, &HTTP_INPUTS[19], &ENUM_PAYLOAD_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: EnumPayloadInput = match request
+                        .input(&context, &HTTP_INPUTS[19], &ENUM_PAYLOAD_INPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.http_enum_payload(&context, input))
                 };
-                match self.service.http_enum_payload(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             20 => {
-                let input: HttpPayloadTraitsInputOutput = match request
-                    .input(&context, &HTTP_INPUTS[20], &HTTP_PAYLOAD_TRAITS_INPUT_OUTPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: HttpPayloadTraitsInputOutput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[20],
+                            &HTTP_PAYLOAD_TRAITS_INPUT_OUTPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.http_payload_traits(&context, input))
                 };
-                match self.service.http_payload_traits(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             21 => {
-                let input: HttpPayloadTraitsWithMediaTypeInputOutput = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[21],
-                        &HTTP_PAYLOAD_TRAITS_WITH_MEDIA_TYPE_INPUT_OUTPUT,
+                let handled = {
+                    let input: HttpPayloadTraitsWithMediaTypeInputOutput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[21],
+                            &HTTP_PAYLOAD_TRAITS_WITH_MEDIA_TYPE_INPUT_OUTPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(
+                        self.service.http_payload_traits_with_media_type(&context, input),
                     )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
                 };
-                match self
-                    .service
-                    .http_payload_traits_with_media_type(&context, input)
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             22 => {
-                let input: HttpPayloadWithStructureInputOutput = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[22],
-                        &HTTP_PAYLOAD_WITH_STRUCTURE_INPUT_OUTPUT,
-                    )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: HttpPayloadWithStructureInputOutput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[22],
+                            &HTTP_PAYLOAD_WITH_STRUCTURE_INPUT_OUTPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.http_payload_with_structure(&context, input))
                 };
-                match self.service.http_payload_with_structure(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             23 => {
-                let input: HttpPayloadWithUnionInputOutput = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[23],
-                        &HTTP_PAYLOAD_WITH_UNION_INPUT_OUTPUT,
-                    )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: HttpPayloadWithUnionInputOutput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[23],
+                            &HTTP_PAYLOAD_WITH_UNION_INPUT_OUTPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.http_payload_with_union(&context, input))
                 };
-                match self.service.http_payload_with_union(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             24 => {
-                let input: HttpPrefixHeadersInput = match request
-                    .input(&context, &HTTP_INPUTS[24], &HTTP_PREFIX_HEADERS_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: HttpPrefixHeadersInput = match request
+                        .input(&context, &HTTP_INPUTS[24], &HTTP_PREFIX_HEADERS_INPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.http_prefix_headers(&context, input))
                 };
-                match self.service.http_prefix_headers(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             25 => {
-                let input: HttpPrefixHeadersInResponseInput = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[25],
-                        &HTTP_PREFIX_HEADERS_IN_RESPONSE_INPUT,
+                let handled = {
+                    let input: HttpPrefixHeadersInResponseInput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[25],
+                            &HTTP_PREFIX_HEADERS_IN_RESPONSE_INPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(
+                        self.service.http_prefix_headers_in_response(&context, input),
                     )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
                 };
-                match self.service.http_prefix_headers_in_response(&context, input).await
-                {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             26 => {
-                let input: HttpQueryParamsOnlyInput = match request
-                    .input(&context, &HTTP_INPUTS[26], &HTTP_QUERY_PARAMS_ONLY_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: HttpQueryParamsOnlyInput = match request
+                        .input(&context, &HTTP_INPUTS[26], &HTTP_QUERY_PARAMS_ONLY_INPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(
+                        self.service.http_query_params_only_operation(&context, input),
+                    )
                 };
-                match self
-                    .service
-                    .http_query_params_only_operation(&context, input)
-                    .await
-                {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             27 => {
-                let input: HttpRequestWithFloatLabelsInput = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[27],
-                        &HTTP_REQUEST_WITH_FLOAT_LABELS_INPUT,
+                let handled = {
+                    let input: HttpRequestWithFloatLabelsInput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[27],
+                            &HTTP_REQUEST_WITH_FLOAT_LABELS_INPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(
+                        self.service.http_request_with_float_labels(&context, input),
                     )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
                 };
-                match self.service.http_request_with_float_labels(&context, input).await
-                {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             28 => {
-                let input: HttpRequestWithGreedyLabelInPathInput = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[28],
-                        &HTTP_REQUEST_WITH_GREEDY_LABEL_IN_PATH_INPUT,
+                let handled = {
+                    let input: HttpRequestWithGreedyLabelInPathInput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[28],
+                            &HTTP_REQUEST_WITH_GREEDY_LABEL_IN_PATH_INPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(
+                        self
+                            .service
+                            .http_request_with_greedy_label_in_path(&context, input),
                     )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
                 };
-                match self
-                    .service
-                    .http_request_with_greedy_label_in_path(&context, input)
-                    .await
-                {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             29 => {
-                let input: HttpRequestWithLabelsInput = match request
-                    .input(&context, &HTTP_INPUTS[29], &HTTP_REQUEST_WITH_LABELS_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: HttpRequestWithLabelsInput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[29],
+                            &HTTP_REQUEST_WITH_LABELS_INPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.http_request_with_labels(&context, input))
                 };
-                match self.service.http_request_with_labels(&context, input).await {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             30 => {
-                let input: HttpRequestWithLabelsAndTimestampFormatInput = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[30],
-                        &HTTP_REQUEST_WITH_LABELS_AND_TIMESTAMP_FORMAT_INPUT,
+                let handled = {
+                    let input: HttpRequestWithLabelsAndTimestampFormatInput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[30],
+                            &HTTP_REQUEST_WITH_LABELS_AND_TIMESTAMP_FORMAT_INPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(
+                        self
+                            .service
+                            .http_request_with_labels_and_timestamp_format(
+                                &context,
+                                input,
+                            ),
                     )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
                 };
-                match self
-                    .service
-                    .http_request_with_labels_and_timestamp_format(&context, input)
-                    .await
-                {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             31 => {
-                let input: HttpRequestWithRegexLiteralInput = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[31],
-                        &HTTP_REQUEST_WITH_REGEX_LITERAL_INPUT,
+                let handled = {
+                    let input: HttpRequestWithRegexLiteralInput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[31],
+                            &HTTP_REQUEST_WITH_REGEX_LITERAL_INPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(
+                        self.service.http_request_with_regex_literal(&context, input),
                     )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
                 };
-                match self.service.http_request_with_regex_literal(&context, input).await
-                {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             32 => {
-                let input = Unit {};
-                match self.service.http_response_code(&context, input).await {
+                let handled = {
+                    let input = Unit {};
+                    Box::pin(self.service.http_response_code(&context, input))
+                };
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             33 => {
-                let input: StringPayloadInput = match request
-                    .input(&context, &HTTP_INPUTS[33], &STRING_PAYLOAD_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: StringPayloadInput = match request
+                        .input(&context, &HTTP_INPUTS[33], &STRING_PAYLOAD_INPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.http_string_payload(&context, input))
                 };
-                match self.service.http_string_payload(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             34 => {
-                let input = Unit {};
-                match self.service.ignore_query_params_in_response(&context, input).await
-                {
+                let handled = {
+                    let input = Unit {};
+                    Box::pin(
+                        self.service.ignore_query_params_in_response(&context, input),
+                    )
+                };
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             35 => {
-                let input: InputAndOutputWithHeadersIo = match request
-                    .input(&context, &HTTP_INPUTS[35], &INPUT_AND_OUTPUT_WITH_HEADERS_IO)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: InputAndOutputWithHeadersIo = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[35],
+                            &INPUT_AND_OUTPUT_WITH_HEADERS_IO,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.input_and_output_with_headers(&context, input))
                 };
-                match self.service.input_and_output_with_headers(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
@@ -4386,702 +4500,833 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 )
             }
             38 => {
-                let input: JsonBlobsInputOutput = match request
-                    .input(&context, &HTTP_INPUTS[38], &JSON_BLOBS_INPUT_OUTPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: JsonBlobsInputOutput = match request
+                        .input(&context, &HTTP_INPUTS[38], &JSON_BLOBS_INPUT_OUTPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.json_blobs(&context, input))
                 };
-                match self.service.json_blobs(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             39 => {
-                let input: JsonEnumsInputOutput = match request
-                    .input(&context, &HTTP_INPUTS[39], &JSON_ENUMS_INPUT_OUTPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: JsonEnumsInputOutput = match request
+                        .input(&context, &HTTP_INPUTS[39], &JSON_ENUMS_INPUT_OUTPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.json_enums(&context, input))
                 };
-                match self.service.json_enums(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             40 => {
-                let input: JsonIntEnumsInputOutput = match request
-                    .input(&context, &HTTP_INPUTS[40], &JSON_INT_ENUMS_INPUT_OUTPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: JsonIntEnumsInputOutput = match request
+                        .input(&context, &HTTP_INPUTS[40], &JSON_INT_ENUMS_INPUT_OUTPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.json_int_enums(&context, input))
                 };
-                match self.service.json_int_enums(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             41 => {
-                let input: JsonListsInputOutput = match request
-                    .input(&context, &HTTP_INPUTS[41], &JSON_LISTS_INPUT_OUTPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: JsonListsInputOutput = match request
+                        .input(&context, &HTTP_INPUTS[41], &JSON_LISTS_INPUT_OUTPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.json_lists(&context, input))
                 };
-                match self.service.json_lists(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             42 => {
-                let input: JsonMapsInputOutput = match request
-                    .input(&context, &HTTP_INPUTS[42], &JSON_MAPS_INPUT_OUTPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: JsonMapsInputOutput = match request
+                        .input(&context, &HTTP_INPUTS[42], &JSON_MAPS_INPUT_OUTPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.json_maps(&context, input))
                 };
-                match self.service.json_maps(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             43 => {
-                let input: JsonTimestampsInputOutput = match request
-                    .input(&context, &HTTP_INPUTS[43], &JSON_TIMESTAMPS_INPUT_OUTPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: JsonTimestampsInputOutput = match request
+                        .input(&context, &HTTP_INPUTS[43], &JSON_TIMESTAMPS_INPUT_OUTPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.json_timestamps(&context, input))
                 };
-                match self.service.json_timestamps(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             44 => {
-                let input: UnionInputOutput = match request
-                    .input(&context, &HTTP_INPUTS[44], &UNION_INPUT_OUTPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: UnionInputOutput = match request
+                        .input(&context, &HTTP_INPUTS[44], &UNION_INPUT_OUTPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.json_unions(&context, input))
                 };
-                match self.service.json_unions(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             45 => {
-                let input = Unit {};
-                match self.service.malformed_accept_with_body(&context, input).await {
+                let handled = {
+                    let input = Unit {};
+                    Box::pin(self.service.malformed_accept_with_body(&context, input))
+                };
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             46 => {
-                let input = Unit {};
-                match self
-                    .service
-                    .malformed_accept_with_generic_string(&context, input)
-                    .await
-                {
+                let handled = {
+                    let input = Unit {};
+                    Box::pin(
+                        self
+                            .service
+                            .malformed_accept_with_generic_string(&context, input),
+                    )
+                };
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             47 => {
-                let input = Unit {};
-                match self.service.malformed_accept_with_payload(&context, input).await {
+                let handled = {
+                    let input = Unit {};
+                    Box::pin(self.service.malformed_accept_with_payload(&context, input))
+                };
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             48 => {
-                let input: MalformedBlobInput = match request
-                    .input(&context, &HTTP_INPUTS[48], &MALFORMED_BLOB_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: MalformedBlobInput = match request
+                        .input(&context, &HTTP_INPUTS[48], &MALFORMED_BLOB_INPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.malformed_blob(&context, input))
                 };
-                match self.service.malformed_blob(&context, input).await {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             49 => {
-                let input: MalformedBooleanInput = match request
-                    .input(&context, &HTTP_INPUTS[49], &MALFORMED_BOOLEAN_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: MalformedBooleanInput = match request
+                        .input(&context, &HTTP_INPUTS[49], &MALFORMED_BOOLEAN_INPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.malformed_boolean(&context, input))
                 };
-                match self.service.malformed_boolean(&context, input).await {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             50 => {
-                let input: MalformedByteInput = match request
-                    .input(&context, &HTTP_INPUTS[50], &MALFORMED_BYTE_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: MalformedByteInput = match request
+                        .input(&context, &HTTP_INPUTS[50], &MALFORMED_BYTE_INPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.malformed_byte(&context, input))
                 };
-                match self.service.malformed_byte(&context, input).await {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             51 => {
-                let input: GreetingStruct = match request
-                    .input(&context, &HTTP_INPUTS[51], &GREETING_STRUCT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: GreetingStruct = match request
+                        .input(&context, &HTTP_INPUTS[51], &GREETING_STRUCT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(
+                        self.service.malformed_content_type_with_body(&context, input),
+                    )
                 };
-                match self
-                    .service
-                    .malformed_content_type_with_body(&context, input)
-                    .await
-                {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             52 => {
-                let input: MalformedContentTypeWithGenericStringInput = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[52],
-                        &MALFORMED_CONTENT_TYPE_WITH_GENERIC_STRING_INPUT,
+                let handled = {
+                    let input: MalformedContentTypeWithGenericStringInput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[52],
+                            &MALFORMED_CONTENT_TYPE_WITH_GENERIC_STRING_INPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(
+                        self
+                            .service
+                            .malformed_content_type_with_generic_string(&context, input),
                     )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
                 };
-                match self
-                    .service
-                    .malformed_content_type_with_generic_string(&context, input)
-                    .await
-                {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             53 => {
-                let input: MalformedContentTypeWithPayloadInput = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[53],
-                        &MALFORMED_CONTENT_TYPE_WITH_PAYLOAD_INPUT,
+                let handled = {
+                    let input: MalformedContentTypeWithPayloadInput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[53],
+                            &MALFORMED_CONTENT_TYPE_WITH_PAYLOAD_INPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(
+                        self.service.malformed_content_type_with_payload(&context, input),
                     )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
                 };
-                match self
-                    .service
-                    .malformed_content_type_with_payload(&context, input)
-                    .await
-                {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             54 => {
-                let input = Unit {};
-                match self
-                    .service
-                    .malformed_content_type_without_body(&context, input)
-                    .await
-                {
+                let handled = {
+                    let input = Unit {};
+                    Box::pin(
+                        self.service.malformed_content_type_without_body(&context, input),
+                    )
+                };
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             55 => {
-                let input: MalformedContentTypeWithoutBodyEmptyInputInput = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[55],
-                        &MALFORMED_CONTENT_TYPE_WITHOUT_BODY_EMPTY_INPUT_INPUT,
+                let handled = {
+                    let input: MalformedContentTypeWithoutBodyEmptyInputInput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[55],
+                            &MALFORMED_CONTENT_TYPE_WITHOUT_BODY_EMPTY_INPUT_INPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(
+                        self
+                            .service
+                            .malformed_content_type_without_body_empty_input(
+                                &context,
+                                input,
+                            ),
                     )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
                 };
-                match self
-                    .service
-                    .malformed_content_type_without_body_empty_input(&context, input)
-                    .await
-                {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             56 => {
-                let input: MalformedDoubleInput = match request
-                    .input(&context, &HTTP_INPUTS[56], &MALFORMED_DOUBLE_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: MalformedDoubleInput = match request
+                        .input(&context, &HTTP_INPUTS[56], &MALFORMED_DOUBLE_INPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.malformed_double(&context, input))
                 };
-                match self.service.malformed_double(&context, input).await {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             57 => {
-                let input: MalformedFloatInput = match request
-                    .input(&context, &HTTP_INPUTS[57], &MALFORMED_FLOAT_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: MalformedFloatInput = match request
+                        .input(&context, &HTTP_INPUTS[57], &MALFORMED_FLOAT_INPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.malformed_float(&context, input))
                 };
-                match self.service.malformed_float(&context, input).await {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             58 => {
-                let input: MalformedIntegerInput = match request
-                    .input(&context, &HTTP_INPUTS[58], &MALFORMED_INTEGER_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: MalformedIntegerInput = match request
+                        .input(&context, &HTTP_INPUTS[58], &MALFORMED_INTEGER_INPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.malformed_integer(&context, input))
                 };
-                match self.service.malformed_integer(&context, input).await {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             59 => {
-                let input: MalformedListInput = match request
-                    .input(&context, &HTTP_INPUTS[59], &MALFORMED_LIST_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: MalformedListInput = match request
+                        .input(&context, &HTTP_INPUTS[59], &MALFORMED_LIST_INPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.malformed_list(&context, input))
                 };
-                match self.service.malformed_list(&context, input).await {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             60 => {
-                let input: MalformedLongInput = match request
-                    .input(&context, &HTTP_INPUTS[60], &MALFORMED_LONG_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: MalformedLongInput = match request
+                        .input(&context, &HTTP_INPUTS[60], &MALFORMED_LONG_INPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.malformed_long(&context, input))
                 };
-                match self.service.malformed_long(&context, input).await {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             61 => {
-                let input: MalformedMapInput = match request
-                    .input(&context, &HTTP_INPUTS[61], &MALFORMED_MAP_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: MalformedMapInput = match request
+                        .input(&context, &HTTP_INPUTS[61], &MALFORMED_MAP_INPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.malformed_map(&context, input))
                 };
-                match self.service.malformed_map(&context, input).await {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             62 => {
-                let input: MalformedRequestBodyInput = match request
-                    .input(&context, &HTTP_INPUTS[62], &MALFORMED_REQUEST_BODY_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: MalformedRequestBodyInput = match request
+                        .input(&context, &HTTP_INPUTS[62], &MALFORMED_REQUEST_BODY_INPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.malformed_request_body(&context, input))
                 };
-                match self.service.malformed_request_body(&context, input).await {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             63 => {
-                let input: MalformedShortInput = match request
-                    .input(&context, &HTTP_INPUTS[63], &MALFORMED_SHORT_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: MalformedShortInput = match request
+                        .input(&context, &HTTP_INPUTS[63], &MALFORMED_SHORT_INPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.malformed_short(&context, input))
                 };
-                match self.service.malformed_short(&context, input).await {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             64 => {
-                let input: MalformedStringInput = match request
-                    .input(&context, &HTTP_INPUTS[64], &MALFORMED_STRING_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: MalformedStringInput = match request
+                        .input(&context, &HTTP_INPUTS[64], &MALFORMED_STRING_INPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.malformed_string(&context, input))
                 };
-                match self.service.malformed_string(&context, input).await {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             65 => {
-                let input: MalformedTimestampBodyDateTimeInput = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[65],
-                        &MALFORMED_TIMESTAMP_BODY_DATE_TIME_INPUT,
+                let handled = {
+                    let input: MalformedTimestampBodyDateTimeInput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[65],
+                            &MALFORMED_TIMESTAMP_BODY_DATE_TIME_INPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(
+                        self.service.malformed_timestamp_body_date_time(&context, input),
                     )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
                 };
-                match self
-                    .service
-                    .malformed_timestamp_body_date_time(&context, input)
-                    .await
-                {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             66 => {
-                let input: MalformedTimestampBodyDefaultInput = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[66],
-                        &MALFORMED_TIMESTAMP_BODY_DEFAULT_INPUT,
+                let handled = {
+                    let input: MalformedTimestampBodyDefaultInput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[66],
+                            &MALFORMED_TIMESTAMP_BODY_DEFAULT_INPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(
+                        self.service.malformed_timestamp_body_default(&context, input),
                     )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
                 };
-                match self
-                    .service
-                    .malformed_timestamp_body_default(&context, input)
-                    .await
-                {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             67 => {
-                let input: MalformedTimestampBodyHttpDateInput = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[67],
-                        &MALFORMED_TIMESTAMP_BODY_HTTP_DATE_INPUT,
+                let handled = {
+                    let input: MalformedTimestampBodyHttpDateInput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[67],
+                            &MALFORMED_TIMESTAMP_BODY_HTTP_DATE_INPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(
+                        self.service.malformed_timestamp_body_http_date(&context, input),
                     )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
                 };
-                match self
-                    .service
-                    .malformed_timestamp_body_http_date(&context, input)
-                    .await
-                {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             68 => {
-                let input: MalformedTimestampHeaderDateTimeInput = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[68],
-                        &MALFORMED_TIMESTAMP_HEADER_DATE_TIME_INPUT,
+                let handled = {
+                    let input: MalformedTimestampHeaderDateTimeInput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[68],
+                            &MALFORMED_TIMESTAMP_HEADER_DATE_TIME_INPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(
+                        self
+                            .service
+                            .malformed_timestamp_header_date_time(&context, input),
                     )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
                 };
-                match self
-                    .service
-                    .malformed_timestamp_header_date_time(&context, input)
-                    .await
-                {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             69 => {
-                let input: MalformedTimestampHeaderDefaultInput = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[69],
-                        &MALFORMED_TIMESTAMP_HEADER_DEFAULT_INPUT,
+                let handled = {
+                    let input: MalformedTimestampHeaderDefaultInput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[69],
+                            &MALFORMED_TIMESTAMP_HEADER_DEFAULT_INPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(
+                        self.service.malformed_timestamp_header_default(&context, input),
                     )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
                 };
-                match self
-                    .service
-                    .malformed_timestamp_header_default(&context, input)
-                    .await
-                {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             70 => {
-                let input: MalformedTimestampHeaderEpochInput = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[70],
-                        &MALFORMED_TIMESTAMP_HEADER_EPOCH_INPUT,
+                let handled = {
+                    let input: MalformedTimestampHeaderEpochInput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[70],
+                            &MALFORMED_TIMESTAMP_HEADER_EPOCH_INPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(
+                        self.service.malformed_timestamp_header_epoch(&context, input),
                     )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
                 };
-                match self
-                    .service
-                    .malformed_timestamp_header_epoch(&context, input)
-                    .await
-                {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             71 => {
-                let input: MalformedTimestampPathDefaultInput = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[71],
-                        &MALFORMED_TIMESTAMP_PATH_DEFAULT_INPUT,
+                let handled = {
+                    let input: MalformedTimestampPathDefaultInput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[71],
+                            &MALFORMED_TIMESTAMP_PATH_DEFAULT_INPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(
+                        self.service.malformed_timestamp_path_default(&context, input),
                     )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
                 };
-                match self
-                    .service
-                    .malformed_timestamp_path_default(&context, input)
-                    .await
-                {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             72 => {
-                let input: MalformedTimestampPathEpochInput = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[72],
-                        &MALFORMED_TIMESTAMP_PATH_EPOCH_INPUT,
+                let handled = {
+                    let input: MalformedTimestampPathEpochInput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[72],
+                            &MALFORMED_TIMESTAMP_PATH_EPOCH_INPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(
+                        self.service.malformed_timestamp_path_epoch(&context, input),
                     )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
                 };
-                match self.service.malformed_timestamp_path_epoch(&context, input).await
-                {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             73 => {
-                let input: MalformedTimestampPathHttpDateInput = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[73],
-                        &MALFORMED_TIMESTAMP_PATH_HTTP_DATE_INPUT,
+                let handled = {
+                    let input: MalformedTimestampPathHttpDateInput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[73],
+                            &MALFORMED_TIMESTAMP_PATH_HTTP_DATE_INPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(
+                        self.service.malformed_timestamp_path_http_date(&context, input),
                     )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
                 };
-                match self
-                    .service
-                    .malformed_timestamp_path_http_date(&context, input)
-                    .await
-                {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             74 => {
-                let input: MalformedTimestampQueryDefaultInput = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[74],
-                        &MALFORMED_TIMESTAMP_QUERY_DEFAULT_INPUT,
+                let handled = {
+                    let input: MalformedTimestampQueryDefaultInput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[74],
+                            &MALFORMED_TIMESTAMP_QUERY_DEFAULT_INPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(
+                        self.service.malformed_timestamp_query_default(&context, input),
                     )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
                 };
-                match self
-                    .service
-                    .malformed_timestamp_query_default(&context, input)
-                    .await
-                {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             75 => {
-                let input: MalformedTimestampQueryEpochInput = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[75],
-                        &MALFORMED_TIMESTAMP_QUERY_EPOCH_INPUT,
+                let handled = {
+                    let input: MalformedTimestampQueryEpochInput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[75],
+                            &MALFORMED_TIMESTAMP_QUERY_EPOCH_INPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(
+                        self.service.malformed_timestamp_query_epoch(&context, input),
                     )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
                 };
-                match self.service.malformed_timestamp_query_epoch(&context, input).await
-                {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             76 => {
-                let input: MalformedTimestampQueryHttpDateInput = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[76],
-                        &MALFORMED_TIMESTAMP_QUERY_HTTP_DATE_INPUT,
+                let handled = {
+                    let input: MalformedTimestampQueryHttpDateInput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[76],
+                            &MALFORMED_TIMESTAMP_QUERY_HTTP_DATE_INPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(
+                        self.service.malformed_timestamp_query_http_date(&context, input),
                     )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
                 };
-                match self
-                    .service
-                    .malformed_timestamp_query_http_date(&context, input)
-                    .await
-                {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             77 => {
-                let input: MalformedUnionInput = match request
-                    .input(&context, &HTTP_INPUTS[77], &MALFORMED_UNION_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: MalformedUnionInput = match request
+                        .input(&context, &HTTP_INPUTS[77], &MALFORMED_UNION_INPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.malformed_union(&context, input))
                 };
-                match self.service.malformed_union(&context, input).await {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             78 => {
-                let input: MediaTypeHeaderInput = match request
-                    .input(&context, &HTTP_INPUTS[78], &MEDIA_TYPE_HEADER_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: MediaTypeHeaderInput = match request
+                        .input(&context, &HTTP_INPUTS[78], &MEDIA_TYPE_HEADER_INPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.media_type_header(&context, input))
                 };
-                match self.service.media_type_header(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             79 => {
-                let input = Unit {};
-                match self.service.no_input_and_no_output(&context, input).await {
+                let handled = {
+                    let input = Unit {};
+                    Box::pin(self.service.no_input_and_no_output(&context, input))
+                };
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             80 => {
-                let input = Unit {};
-                match self.service.no_input_and_output(&context, input).await {
+                let handled = {
+                    let input = Unit {};
+                    Box::pin(self.service.no_input_and_output(&context, input))
+                };
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             81 => {
-                let input: NullAndEmptyHeadersIo = match request
-                    .input(&context, &HTTP_INPUTS[81], &NULL_AND_EMPTY_HEADERS_IO)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: NullAndEmptyHeadersIo = match request
+                        .input(&context, &HTTP_INPUTS[81], &NULL_AND_EMPTY_HEADERS_IO)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.null_and_empty_headers_client(&context, input))
                 };
-                match self.service.null_and_empty_headers_client(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             82 => {
-                let input: NullAndEmptyHeadersIo = match request
-                    .input(&context, &HTTP_INPUTS[82], &NULL_AND_EMPTY_HEADERS_IO)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: NullAndEmptyHeadersIo = match request
+                        .input(&context, &HTTP_INPUTS[82], &NULL_AND_EMPTY_HEADERS_IO)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.null_and_empty_headers_server(&context, input))
                 };
-                match self.service.null_and_empty_headers_server(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             83 => {
-                let input: OmitsNullSerializesEmptyStringInput = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[83],
-                        &OMITS_NULL_SERIALIZES_EMPTY_STRING_INPUT,
+                let handled = {
+                    let input: OmitsNullSerializesEmptyStringInput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[83],
+                            &OMITS_NULL_SERIALIZES_EMPTY_STRING_INPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(
+                        self.service.omits_null_serializes_empty_string(&context, input),
                     )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
                 };
-                match self
-                    .service
-                    .omits_null_serializes_empty_string(&context, input)
-                    .await
-                {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             84 => {
-                let input: OmitsSerializingEmptyListsInput = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[84],
-                        &OMITS_SERIALIZING_EMPTY_LISTS_INPUT,
-                    )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: OmitsSerializingEmptyListsInput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[84],
+                            &OMITS_SERIALIZING_EMPTY_LISTS_INPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.omits_serializing_empty_lists(&context, input))
                 };
-                match self.service.omits_serializing_empty_lists(&context, input).await {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             85 => {
-                let input: OperationWithDefaultsInput = match request
-                    .input(&context, &HTTP_INPUTS[85], &OPERATION_WITH_DEFAULTS_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: OperationWithDefaultsInput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[85],
+                            &OPERATION_WITH_DEFAULTS_INPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.operation_with_defaults(&context, input))
                 };
-                match self.service.operation_with_defaults(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             86 => {
-                let input: OperationWithNestedStructureInput = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[86],
-                        &OPERATION_WITH_NESTED_STRUCTURE_INPUT,
+                let handled = {
+                    let input: OperationWithNestedStructureInput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[86],
+                            &OPERATION_WITH_NESTED_STRUCTURE_INPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(
+                        self.service.operation_with_nested_structure(&context, input),
                     )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
                 };
-                match self.service.operation_with_nested_structure(&context, input).await
-                {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
@@ -5101,314 +5346,420 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 )
             }
             89 => {
-                let input: PostPlayerActionInput = match request
-                    .input(&context, &HTTP_INPUTS[89], &POST_PLAYER_ACTION_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: PostPlayerActionInput = match request
+                        .input(&context, &HTTP_INPUTS[89], &POST_PLAYER_ACTION_INPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.post_player_action(&context, input))
                 };
-                match self.service.post_player_action(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             90 => {
-                let input: PostUnionWithJsonNameInput = match request
-                    .input(&context, &HTTP_INPUTS[90], &POST_UNION_WITH_JSON_NAME_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: PostUnionWithJsonNameInput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[90],
+                            &POST_UNION_WITH_JSON_NAME_INPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.post_union_with_json_name(&context, input))
                 };
-                match self.service.post_union_with_json_name(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             91 => {
-                let input: PutWithContentEncodingInput = match request
-                    .input(&context, &HTTP_INPUTS[91], &PUT_WITH_CONTENT_ENCODING_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: PutWithContentEncodingInput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[91],
+                            &PUT_WITH_CONTENT_ENCODING_INPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.put_with_content_encoding(&context, input))
                 };
-                match self.service.put_with_content_encoding(&context, input).await {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             92 => {
-                let input: QueryIdempotencyTokenAutoFillInput = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[92],
-                        &QUERY_IDEMPOTENCY_TOKEN_AUTO_FILL_INPUT,
+                let handled = {
+                    let input: QueryIdempotencyTokenAutoFillInput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[92],
+                            &QUERY_IDEMPOTENCY_TOKEN_AUTO_FILL_INPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(
+                        self.service.query_idempotency_token_auto_fill(&context, input),
                     )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
                 };
-                match self
-                    .service
-                    .query_idempotency_token_auto_fill(&context, input)
-                    .await
-                {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             93 => {
-                let input: QueryParamsAsStringListMapInput = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[93],
-                        &QUERY_PARAMS_AS_STRING_LIST_MAP_INPUT,
+                let handled = {
+                    let input: QueryParamsAsStringListMapInput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[93],
+                            &QUERY_PARAMS_AS_STRING_LIST_MAP_INPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(
+                        self.service.query_params_as_string_list_map(&context, input),
                     )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
                 };
-                match self.service.query_params_as_string_list_map(&context, input).await
-                {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             94 => {
-                let input: QueryPrecedenceInput = match request
-                    .input(&context, &HTTP_INPUTS[94], &QUERY_PRECEDENCE_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: QueryPrecedenceInput = match request
+                        .input(&context, &HTTP_INPUTS[94], &QUERY_PRECEDENCE_INPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.query_precedence(&context, input))
                 };
-                match self.service.query_precedence(&context, input).await {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             95 => {
-                let input: RecursiveShapesInputOutput = match request
-                    .input(&context, &HTTP_INPUTS[95], &RECURSIVE_SHAPES_INPUT_OUTPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: RecursiveShapesInputOutput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[95],
+                            &RECURSIVE_SHAPES_INPUT_OUTPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.recursive_shapes(&context, input))
                 };
-                match self.service.recursive_shapes(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             96 => {
-                let input: ResponseCodeHttpFallbackInputOutput = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[96],
-                        &RESPONSE_CODE_HTTP_FALLBACK_INPUT_OUTPUT,
-                    )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: ResponseCodeHttpFallbackInputOutput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[96],
+                            &RESPONSE_CODE_HTTP_FALLBACK_INPUT_OUTPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.response_code_http_fallback(&context, input))
                 };
-                match self.service.response_code_http_fallback(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(201, output),
                     Err(error) => error.rest_response(),
                 }
             }
             97 => {
-                let input = Unit {};
-                match self.service.response_code_required(&context, input).await {
+                let handled = {
+                    let input = Unit {};
+                    Box::pin(self.service.response_code_required(&context, input))
+                };
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             98 => {
-                let input: SimpleScalarPropertiesInputOutput = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[98],
-                        &SIMPLE_SCALAR_PROPERTIES_INPUT_OUTPUT,
-                    )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: SimpleScalarPropertiesInputOutput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[98],
+                            &SIMPLE_SCALAR_PROPERTIES_INPUT_OUTPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.simple_scalar_properties(&context, input))
                 };
-                match self.service.simple_scalar_properties(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             99 => {
-                let input: SparseJsonListsInputOutput = match request
-                    .input(&context, &HTTP_INPUTS[99], &SPARSE_JSON_LISTS_INPUT_OUTPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: SparseJsonListsInputOutput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[99],
+                            &SPARSE_JSON_LISTS_INPUT_OUTPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.sparse_json_lists(&context, input))
                 };
-                match self.service.sparse_json_lists(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             100 => {
-                let input: SparseJsonMapsInputOutput = match request
-                    .input(&context, &HTTP_INPUTS[100], &SPARSE_JSON_MAPS_INPUT_OUTPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: SparseJsonMapsInputOutput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[100],
+                            &SPARSE_JSON_MAPS_INPUT_OUTPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.sparse_json_maps(&context, input))
                 };
-                match self.service.sparse_json_maps(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             101 => {
-                let mut input: StreamingTraitsInputOutput = match request
-                    .input(&context, &HTTP_INPUTS[101], &STREAMING_TRAITS_INPUT_OUTPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let mut input: StreamingTraitsInputOutput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[101],
+                            &STREAMING_TRAITS_INPUT_OUTPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    input.blob = request.take_stream();
+                    Box::pin(self.service.streaming_traits(&context, input))
                 };
-                input.blob = request.take_stream();
-                match self.service.streaming_traits(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             102 => {
-                let mut input: StreamingTraitsRequireLengthInput = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[102],
-                        &STREAMING_TRAITS_REQUIRE_LENGTH_INPUT,
+                let handled = {
+                    let mut input: StreamingTraitsRequireLengthInput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[102],
+                            &STREAMING_TRAITS_REQUIRE_LENGTH_INPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    input.blob = request.take_stream();
+                    Box::pin(
+                        self.service.streaming_traits_require_length(&context, input),
                     )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
                 };
-                input.blob = request.take_stream();
-                match self.service.streaming_traits_require_length(&context, input).await
-                {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             103 => {
-                let mut input: StreamingTraitsWithMediaTypeInputOutput = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[103],
-                        &STREAMING_TRAITS_WITH_MEDIA_TYPE_INPUT_OUTPUT,
+                let handled = {
+                    let mut input: StreamingTraitsWithMediaTypeInputOutput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[103],
+                            &STREAMING_TRAITS_WITH_MEDIA_TYPE_INPUT_OUTPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    input.blob = request.take_stream();
+                    Box::pin(
+                        self.service.streaming_traits_with_media_type(&context, input),
                     )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
                 };
-                input.blob = request.take_stream();
-                match self
-                    .service
-                    .streaming_traits_with_media_type(&context, input)
-                    .await
-                {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             104 => {
-                let input: TestBodyStructureInputOutput = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[104],
-                        &TEST_BODY_STRUCTURE_INPUT_OUTPUT,
-                    )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: TestBodyStructureInputOutput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[104],
+                            &TEST_BODY_STRUCTURE_INPUT_OUTPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.test_body_structure(&context, input))
                 };
-                match self.service.test_body_structure(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             105 => {
-                let input = Unit {};
-                match self.service.test_get_no_input_no_payload(&context, input).await {
+                let handled = {
+                    let input = Unit {};
+                    Box::pin(self.service.test_get_no_input_no_payload(&context, input))
+                };
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             106 => {
-                let input: TestNoPayloadInputOutput = match request
-                    .input(&context, &HTTP_INPUTS[106], &TEST_NO_PAYLOAD_INPUT_OUTPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: TestNoPayloadInputOutput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[106],
+                            &TEST_NO_PAYLOAD_INPUT_OUTPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.test_get_no_payload(&context, input))
                 };
-                match self.service.test_get_no_payload(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             107 => {
-                let input: TestPayloadBlobInputOutput = match request
-                    .input(&context, &HTTP_INPUTS[107], &TEST_PAYLOAD_BLOB_INPUT_OUTPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: TestPayloadBlobInputOutput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[107],
+                            &TEST_PAYLOAD_BLOB_INPUT_OUTPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.test_payload_blob(&context, input))
                 };
-                match self.service.test_payload_blob(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             108 => {
-                let input: TestPayloadStructureInputOutput = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[108],
-                        &TEST_PAYLOAD_STRUCTURE_INPUT_OUTPUT,
-                    )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: TestPayloadStructureInputOutput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[108],
+                            &TEST_PAYLOAD_STRUCTURE_INPUT_OUTPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.test_payload_structure(&context, input))
                 };
-                match self.service.test_payload_structure(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             109 => {
-                let input = Unit {};
-                match self.service.test_post_no_input_no_payload(&context, input).await {
+                let handled = {
+                    let input = Unit {};
+                    Box::pin(self.service.test_post_no_input_no_payload(&context, input))
+                };
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             110 => {
-                let input: TestNoPayloadInputOutput = match request
-                    .input(&context, &HTTP_INPUTS[110], &TEST_NO_PAYLOAD_INPUT_OUTPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: TestNoPayloadInputOutput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[110],
+                            &TEST_NO_PAYLOAD_INPUT_OUTPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.test_post_no_payload(&context, input))
                 };
-                match self.service.test_post_no_payload(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             111 => {
-                let input: TimestampFormatHeadersIo = match request
-                    .input(&context, &HTTP_INPUTS[111], &TIMESTAMP_FORMAT_HEADERS_IO)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: TimestampFormatHeadersIo = match request
+                        .input(&context, &HTTP_INPUTS[111], &TIMESTAMP_FORMAT_HEADERS_IO)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.timestamp_format_headers(&context, input))
                 };
-                match self.service.timestamp_format_headers(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             112 => {
-                let input = Unit {};
-                match self.service.unit_input_and_output(&context, input).await {
+                let handled = {
+                    let input = Unit {};
+                    Box::pin(self.service.unit_input_and_output(&context, input))
+                };
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }

@@ -425,149 +425,197 @@ impl<S: RestJsonValidation> Dispatch for RestJsonValidationRouter<S> {
     ) -> Response {
         match operation.index {
             0 => {
-                let input: MalformedEnumInput = match request
-                    .input(&context, &HTTP_INPUTS[0], &MALFORMED_ENUM_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: MalformedEnumInput = match request
+                        .input(&context, &HTTP_INPUTS[0], &MALFORMED_ENUM_INPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.malformed_enum(&context, input))
                 };
-                match self.service.malformed_enum(&context, input).await {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             1 => {
-                let input: MalformedLengthInput = match request
-                    .input(&context, &HTTP_INPUTS[1], &MALFORMED_LENGTH_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: MalformedLengthInput = match request
+                        .input(&context, &HTTP_INPUTS[1], &MALFORMED_LENGTH_INPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.malformed_length(&context, input))
                 };
-                match self.service.malformed_length(&context, input).await {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             2 => {
-                let input: MalformedLengthOverrideInput = match request
-                    .input(&context, &HTTP_INPUTS[2], &MALFORMED_LENGTH_OVERRIDE_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: MalformedLengthOverrideInput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[2],
+                            &MALFORMED_LENGTH_OVERRIDE_INPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.malformed_length_override(&context, input))
                 };
-                match self.service.malformed_length_override(&context, input).await {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             3 => {
-                let input: MalformedLengthQueryStringInput = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[3],
-                        &MALFORMED_LENGTH_QUERY_STRING_INPUT,
-                    )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: MalformedLengthQueryStringInput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[3],
+                            &MALFORMED_LENGTH_QUERY_STRING_INPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.malformed_length_query_string(&context, input))
                 };
-                match self.service.malformed_length_query_string(&context, input).await {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             4 => {
-                let input: MalformedPatternInput = match request
-                    .input(&context, &HTTP_INPUTS[4], &MALFORMED_PATTERN_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: MalformedPatternInput = match request
+                        .input(&context, &HTTP_INPUTS[4], &MALFORMED_PATTERN_INPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.malformed_pattern(&context, input))
                 };
-                match self.service.malformed_pattern(&context, input).await {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             5 => {
-                let input: MalformedPatternOverrideInput = match request
-                    .input(&context, &HTTP_INPUTS[5], &MALFORMED_PATTERN_OVERRIDE_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: MalformedPatternOverrideInput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[5],
+                            &MALFORMED_PATTERN_OVERRIDE_INPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.malformed_pattern_override(&context, input))
                 };
-                match self.service.malformed_pattern_override(&context, input).await {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             6 => {
-                let input: MalformedRangeInput = match request
-                    .input(&context, &HTTP_INPUTS[6], &MALFORMED_RANGE_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: MalformedRangeInput = match request
+                        .input(&context, &HTTP_INPUTS[6], &MALFORMED_RANGE_INPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.malformed_range(&context, input))
                 };
-                match self.service.malformed_range(&context, input).await {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             7 => {
-                let input: MalformedRangeOverrideInput = match request
-                    .input(&context, &HTTP_INPUTS[7], &MALFORMED_RANGE_OVERRIDE_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: MalformedRangeOverrideInput = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[7],
+                            &MALFORMED_RANGE_OVERRIDE_INPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.malformed_range_override(&context, input))
                 };
-                match self.service.malformed_range_override(&context, input).await {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             8 => {
-                let input: MalformedRequiredInput = match request
-                    .input(&context, &HTTP_INPUTS[8], &MALFORMED_REQUIRED_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: MalformedRequiredInput = match request
+                        .input(&context, &HTTP_INPUTS[8], &MALFORMED_REQUIRED_INPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.malformed_required(&context, input))
                 };
-                match self.service.malformed_required(&context, input).await {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             9 => {
-                let input: MalformedUniqueItemsInput = match request
-                    .input(&context, &HTTP_INPUTS[9], &MALFORMED_UNIQUE_ITEMS_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: MalformedUniqueItemsInput = match request
+                        .input(&context, &HTTP_INPUTS[9], &MALFORMED_UNIQUE_ITEMS_INPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.malformed_unique_items(&context, input))
                 };
-                match self.service.malformed_unique_items(&context, input).await {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             10 => {
-                let input: RecursiveStructuresInput = match request
-                    .input(&context, &HTTP_INPUTS[10], &RECURSIVE_STRUCTURES_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: RecursiveStructuresInput = match request
+                        .input(&context, &HTTP_INPUTS[10], &RECURSIVE_STRUCTURES_INPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.recursive_structures(&context, input))
                 };
-                match self.service.recursive_structures(&context, input).await {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }
             }
             11 => {
-                let input: SensitiveValidationInput = match request
-                    .input(&context, &HTTP_INPUTS[11], &SENSITIVE_VALIDATION_INPUT)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: SensitiveValidationInput = match request
+                        .input(&context, &HTTP_INPUTS[11], &SENSITIVE_VALIDATION_INPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.sensitive_validation(&context, input))
                 };
-                match self.service.sensitive_validation(&context, input).await {
+                match handled.await {
                     Ok(_) => empty_response(200),
                     Err(error) => error.rest_response(),
                 }

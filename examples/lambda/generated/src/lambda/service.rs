@@ -774,189 +774,234 @@ impl<S: AwsGirApiService> Dispatch for AwsGirApiServiceRouter<S> {
     ) -> Response {
         match operation.index {
             0 => {
-                let input: CreateAliasRequest = match request
-                    .input(&context, &HTTP_INPUTS[0], &CREATE_ALIAS_REQUEST)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: CreateAliasRequest = match request
+                        .input(&context, &HTTP_INPUTS[0], &CREATE_ALIAS_REQUEST)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.create_alias(&context, input))
                 };
-                match self.service.create_alias(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(201, output),
                     Err(error) => error.rest_response(),
                 }
             }
             1 => {
-                let input: CreateFunctionRequest = match request
-                    .input(&context, &HTTP_INPUTS[1], &CREATE_FUNCTION_REQUEST)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: CreateFunctionRequest = match request
+                        .input(&context, &HTTP_INPUTS[1], &CREATE_FUNCTION_REQUEST)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.create_function(&context, input))
                 };
-                match self.service.create_function(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(201, output),
                     Err(error) => error.rest_response(),
                 }
             }
             2 => {
-                let input: DeleteAliasRequest = match request
-                    .input(&context, &HTTP_INPUTS[2], &DELETE_ALIAS_REQUEST)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: DeleteAliasRequest = match request
+                        .input(&context, &HTTP_INPUTS[2], &DELETE_ALIAS_REQUEST)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.delete_alias(&context, input))
                 };
-                match self.service.delete_alias(&context, input).await {
+                match handled.await {
                     Ok(_) => empty_response(204),
                     Err(error) => error.rest_response(),
                 }
             }
             3 => {
-                let input: DeleteFunctionRequest = match request
-                    .input(&context, &HTTP_INPUTS[3], &DELETE_FUNCTION_REQUEST)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: DeleteFunctionRequest = match request
+                        .input(&context, &HTTP_INPUTS[3], &DELETE_FUNCTION_REQUEST)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.delete_function(&context, input))
                 };
-                match self.service.delete_function(&context, input).await {
+                match handled.await {
                     Ok(_) => empty_response(204),
                     Err(error) => error.rest_response(),
                 }
             }
             4 => {
-                let input: GetAliasRequest = match request
-                    .input(&context, &HTTP_INPUTS[4], &GET_ALIAS_REQUEST)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: GetAliasRequest = match request
+                        .input(&context, &HTTP_INPUTS[4], &GET_ALIAS_REQUEST)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.get_alias(&context, input))
                 };
-                match self.service.get_alias(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             5 => {
-                let input: GetFunctionRequest = match request
-                    .input(&context, &HTTP_INPUTS[5], &GET_FUNCTION_REQUEST)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: GetFunctionRequest = match request
+                        .input(&context, &HTTP_INPUTS[5], &GET_FUNCTION_REQUEST)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.get_function(&context, input))
                 };
-                match self.service.get_function(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             6 => {
-                let input: GetFunctionConfigurationRequest = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[6],
-                        &GET_FUNCTION_CONFIGURATION_REQUEST,
-                    )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: GetFunctionConfigurationRequest = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[6],
+                            &GET_FUNCTION_CONFIGURATION_REQUEST,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.get_function_configuration(&context, input))
                 };
-                match self.service.get_function_configuration(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             7 => {
-                let input: InvocationRequest = match request
-                    .input(&context, &HTTP_INPUTS[7], &INVOCATION_REQUEST)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: InvocationRequest = match request
+                        .input(&context, &HTTP_INPUTS[7], &INVOCATION_REQUEST)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.invoke(&context, input))
                 };
-                match self.service.invoke(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             8 => {
-                let input: ListAliasesRequest = match request
-                    .input(&context, &HTTP_INPUTS[8], &LIST_ALIASES_REQUEST)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: ListAliasesRequest = match request
+                        .input(&context, &HTTP_INPUTS[8], &LIST_ALIASES_REQUEST)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.list_aliases(&context, input))
                 };
-                match self.service.list_aliases(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             9 => {
-                let input: ListFunctionsRequest = match request
-                    .input(&context, &HTTP_INPUTS[9], &LIST_FUNCTIONS_REQUEST)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: ListFunctionsRequest = match request
+                        .input(&context, &HTTP_INPUTS[9], &LIST_FUNCTIONS_REQUEST)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.list_functions(&context, input))
                 };
-                match self.service.list_functions(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             10 => {
-                let input: ListTagsRequest = match request
-                    .input(&context, &HTTP_INPUTS[10], &LIST_TAGS_REQUEST)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: ListTagsRequest = match request
+                        .input(&context, &HTTP_INPUTS[10], &LIST_TAGS_REQUEST)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.list_tags(&context, input))
                 };
-                match self.service.list_tags(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             11 => {
-                let input: TagResourceRequest = match request
-                    .input(&context, &HTTP_INPUTS[11], &TAG_RESOURCE_REQUEST)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: TagResourceRequest = match request
+                        .input(&context, &HTTP_INPUTS[11], &TAG_RESOURCE_REQUEST)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.tag_resource(&context, input))
                 };
-                match self.service.tag_resource(&context, input).await {
+                match handled.await {
                     Ok(_) => empty_response(204),
                     Err(error) => error.rest_response(),
                 }
             }
             12 => {
-                let input: UntagResourceRequest = match request
-                    .input(&context, &HTTP_INPUTS[12], &UNTAG_RESOURCE_REQUEST)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: UntagResourceRequest = match request
+                        .input(&context, &HTTP_INPUTS[12], &UNTAG_RESOURCE_REQUEST)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.untag_resource(&context, input))
                 };
-                match self.service.untag_resource(&context, input).await {
+                match handled.await {
                     Ok(_) => empty_response(204),
                     Err(error) => error.rest_response(),
                 }
             }
             13 => {
-                let input: UpdateAliasRequest = match request
-                    .input(&context, &HTTP_INPUTS[13], &UPDATE_ALIAS_REQUEST)
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: UpdateAliasRequest = match request
+                        .input(&context, &HTTP_INPUTS[13], &UPDATE_ALIAS_REQUEST)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.update_alias(&context, input))
                 };
-                match self.service.update_alias(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
             }
             14 => {
-                let input: UpdateFunctionConfigurationRequest = match request
-                    .input(
-                        &context,
-                        &HTTP_INPUTS[14],
-                        &UPDATE_FUNCTION_CONFIGURATION_REQUEST,
-                    )
-                {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let handled = {
+                    let input: UpdateFunctionConfigurationRequest = match request
+                        .input(
+                            &context,
+                            &HTTP_INPUTS[14],
+                            &UPDATE_FUNCTION_CONFIGURATION_REQUEST,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.update_function_configuration(&context, input))
                 };
-                match self.service.update_function_configuration(&context, input).await {
+                match handled.await {
                     Ok(output) => output_response(200, output),
                     Err(error) => error.rest_response(),
                 }
