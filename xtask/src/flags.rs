@@ -133,24 +133,15 @@ impl Flags {
     fn import(&mut self) -> Result<Import, String> {
         let (mut source, mut operations, mut out) = (None, None, None);
         while let Some(arg) = self.next()? {
-            let read = match arg {
-                Long("smithy") => Some(ImportSource::Smithy as fn(PathBuf) -> ImportSource),
-                Long("botocore") => Some(ImportSource::Botocore as fn(PathBuf) -> ImportSource),
-                Long("operations") => {
-                    operations = Some(self.string()?.split(',').map(str::to_string).collect());
-                    None
-                }
-                Long("out") => {
-                    out = Some(self.path()?);
-                    None
-                }
-                arg => return Err(arg.unexpected().to_string()),
-            };
-            if let Some(read) = read {
-                if source.is_some() {
+            match arg {
+                Long("smithy" | "botocore") if source.is_some() => {
                     return Err("give one of --smithy FILE and --botocore FILE".to_string());
                 }
-                source = Some(read(self.path()?));
+                Long("smithy") => source = Some(ImportSource::Smithy(self.path()?)),
+                Long("botocore") => source = Some(ImportSource::Botocore(self.path()?)),
+                Long("operations") => operations = Some(self.string()?.split(',').map(str::to_string).collect()),
+                Long("out") => out = Some(self.path()?),
+                arg => return Err(arg.unexpected().to_string()),
             }
         }
         let source = source.ok_or("give one of --smithy FILE and --botocore FILE")?;

@@ -50,8 +50,9 @@ pub fn check(loaded: &LoadedModel) -> (Diagnostics, Model) {
     let checked = std::mem::take(&mut checker.checked);
     checker.check_streams(&checked);
     checker.check_enum_defaults(&checked);
+    let aws_json = checked.speaks(&[Protocol::AwsJson1_0, Protocol::AwsJson1_1]);
     for operation in checked.shapes.values().filter(|s| s.kind == Kind::Operation) {
-        checker.note_unserved(&checked, operation);
+        checker.note_unserved(&checked, operation, aws_json);
     }
     checker.out.extend(trait_definitions::check(loaded));
     checker.out.extend(http_bindings::check(&checked));
@@ -476,15 +477,15 @@ impl<'a> Checker<'a> {
     /// One warning per operation with an event stream, or with a byte
     /// stream in a protocol that has no HTTP payload to carry it (awsJson):
     /// it is generated, but not served.
-    fn note_unserved(&mut self, model: &Model, operation: &model::Shape) {
-        let awsjson = model.speaks(&[Protocol::AwsJson1_0, Protocol::AwsJson1_1]);
+    /// `aws_json`: whether a service of the model speaks awsJson.
+    fn note_unserved(&mut self, model: &Model, operation: &model::Shape, aws_json: bool) {
         for (field, structure) in [("input", &operation.input), ("output", &operation.output)] {
             let Some(structure) = structure.as_deref().and_then(|id| model.structure(id)) else { continue };
             for member in &structure.members {
                 let Some(target) = model.shape(&member.target).filter(|t| t.traits.streaming) else { continue };
                 let name = &member.name;
                 let message = match target.kind {
-                    Kind::Blob if awsjson => format!(
+                    Kind::Blob if aws_json => format!(
                         "has a byte stream (its {field} member `{name}` targets the @streaming blob {}), which awsJson \
                          has no HTTP payload to carry: its types and service-trait method are generated, but routers \
                          answer it NotImplemented",

@@ -38,9 +38,7 @@ pub fn write_impl(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream> {
 
                 impl #write_json for #name {
                     fn write_json(&self, out: &mut #json_writer) {
-                        let mut object = out.object();
-                        self.write_members(&mut object);
-                        object.end();
+                        out.members(self);
                     }
                 }
             }

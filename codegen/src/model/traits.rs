@@ -416,7 +416,7 @@ impl Parser {
         traits.bindings = BINDING_TRAITS.iter().filter_map(|id| binding(id, raw.get(*id)?)).collect();
 
         for (trait_id, value) in raw {
-            let reported = problems.iter().filter(|p| !p.warning).count();
+            let reported = problems.len();
             let bad = |what: &str| {
                 Problem::error(format!("{trait_id} {what}"), format!("see the Smithy 2.0 specification of {trait_id}"))
             };
@@ -491,7 +491,7 @@ impl Parser {
                 },
                 _ => {}
             }
-            if problems.iter().filter(|p| !p.warning).count() > reported {
+            if problems[reported..].iter().any(|p| !p.warning) {
                 traits.unread.push(trait_id.clone());
             }
         }

@@ -40,9 +40,7 @@ impl WriteMembers for AccessDeniedException {
 
 impl WriteJson for AccessDeniedException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -90,9 +88,7 @@ impl WriteMembers for AlreadyExistsException {
 
 impl WriteJson for AlreadyExistsException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -126,9 +122,7 @@ impl WriteMembers for AssociatedInstances {
 
 impl WriteJson for AssociatedInstances {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -162,9 +156,7 @@ impl WriteMembers for AssociationAlreadyExists {
 
 impl WriteJson for AssociationAlreadyExists {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -211,9 +203,7 @@ impl WriteMembers for AssociationDoesNotExist {
 
 impl WriteJson for AssociationDoesNotExist {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -260,9 +250,7 @@ impl WriteMembers for AssociationExecutionDoesNotExist {
 
 impl WriteJson for AssociationExecutionDoesNotExist {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -296,9 +284,7 @@ impl WriteMembers for AssociationLimitExceeded {
 
 impl WriteJson for AssociationLimitExceeded {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -346,9 +332,7 @@ impl WriteMembers for AssociationVersionLimitExceeded {
 
 impl WriteJson for AssociationVersionLimitExceeded {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -398,9 +382,7 @@ impl WriteMembers for AutomationDefinitionNotApprovedException {
 
 impl WriteJson for AutomationDefinitionNotApprovedException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -449,9 +431,7 @@ impl WriteMembers for AutomationDefinitionNotFoundException {
 
 impl WriteJson for AutomationDefinitionNotFoundException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -500,9 +480,7 @@ impl WriteMembers for AutomationDefinitionVersionNotFoundException {
 
 impl WriteJson for AutomationDefinitionVersionNotFoundException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -551,9 +529,7 @@ impl WriteMembers for AutomationExecutionLimitExceededException {
 
 impl WriteJson for AutomationExecutionLimitExceededException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -602,9 +578,7 @@ impl WriteMembers for AutomationExecutionNotFoundException {
 
 impl WriteJson for AutomationExecutionNotFoundException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -651,9 +625,7 @@ impl WriteMembers for AutomationStepNotFoundException {
 
 impl WriteJson for AutomationStepNotFoundException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -702,9 +674,7 @@ impl WriteMembers for ComplianceTypeCountLimitExceededException {
 
 impl WriteJson for ComplianceTypeCountLimitExceededException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -753,9 +723,7 @@ impl WriteMembers for CustomSchemaCountLimitExceededException {
 
 impl WriteJson for CustomSchemaCountLimitExceededException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -802,9 +770,7 @@ impl WriteMembers for DocumentAlreadyExists {
 
 impl WriteJson for DocumentAlreadyExists {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -851,9 +817,7 @@ impl WriteMembers for DocumentLimitExceeded {
 
 impl WriteJson for DocumentLimitExceeded {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -907,9 +871,7 @@ impl WriteMembers for DocumentPermissionLimit {
 
 impl WriteJson for DocumentPermissionLimit {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -956,9 +918,7 @@ impl WriteMembers for DocumentVersionLimitExceeded {
 
 impl WriteJson for DocumentVersionLimitExceeded {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1009,9 +969,7 @@ impl WriteMembers for DoesNotExistException {
 
 impl WriteJson for DoesNotExistException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1059,9 +1017,7 @@ impl WriteMembers for DuplicateDocumentContent {
 
 impl WriteJson for DuplicateDocumentContent {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1109,9 +1065,7 @@ impl WriteMembers for DuplicateDocumentVersionName {
 
 impl WriteJson for DuplicateDocumentVersionName {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1145,9 +1099,7 @@ impl WriteMembers for DuplicateInstanceId {
 
 impl WriteJson for DuplicateInstanceId {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1195,9 +1147,7 @@ impl WriteMembers for FeatureNotAvailableException {
 
 impl WriteJson for FeatureNotAvailableException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1249,9 +1199,7 @@ impl WriteMembers for HierarchyLevelLimitExceededException {
 
 impl WriteJson for HierarchyLevelLimitExceededException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1303,9 +1251,7 @@ impl WriteMembers for HierarchyTypeMismatchException {
 
 impl WriteJson for HierarchyTypeMismatchException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1353,9 +1299,7 @@ impl WriteMembers for IdempotentParameterMismatch {
 
 impl WriteJson for IdempotentParameterMismatch {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1403,9 +1347,7 @@ impl WriteMembers for IncompatiblePolicyException {
 
 impl WriteJson for IncompatiblePolicyException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1452,9 +1394,7 @@ impl WriteMembers for InternalServerError {
 
 impl WriteJson for InternalServerError {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1502,9 +1442,7 @@ impl WriteMembers for InvalidActivation {
 
 impl WriteJson for InvalidActivation {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1552,9 +1490,7 @@ impl WriteMembers for InvalidActivationId {
 
 impl WriteJson for InvalidActivationId {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1602,9 +1538,7 @@ impl WriteMembers for InvalidAggregatorException {
 
 impl WriteJson for InvalidAggregatorException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1652,9 +1586,7 @@ impl WriteMembers for InvalidAllowedPatternException {
 
 impl WriteJson for InvalidAllowedPatternException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1701,9 +1633,7 @@ impl WriteMembers for InvalidAssociation {
 
 impl WriteJson for InvalidAssociation {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1752,9 +1682,7 @@ impl WriteMembers for InvalidAssociationVersion {
 
 impl WriteJson for InvalidAssociationVersion {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1805,9 +1733,7 @@ impl WriteMembers for InvalidAutomationExecutionParametersException {
 
 impl WriteJson for InvalidAutomationExecutionParametersException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1854,9 +1780,7 @@ impl WriteMembers for InvalidAutomationSignalException {
 
 impl WriteJson for InvalidAutomationSignalException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1905,9 +1829,7 @@ impl WriteMembers for InvalidAutomationStatusUpdateException {
 
 impl WriteJson for InvalidAutomationStatusUpdateException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1941,9 +1863,7 @@ impl WriteMembers for InvalidCommandId {
 
 impl WriteJson for InvalidCommandId {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1993,9 +1913,7 @@ impl WriteMembers for InvalidDeleteInventoryParametersException {
 
 impl WriteJson for InvalidDeleteInventoryParametersException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2043,9 +1961,7 @@ impl WriteMembers for InvalidDeletionIdException {
 
 impl WriteJson for InvalidDeletionIdException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2094,9 +2010,7 @@ impl WriteMembers for InvalidDocument {
 
 impl WriteJson for InvalidDocument {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2144,9 +2058,7 @@ impl WriteMembers for InvalidDocumentContent {
 
 impl WriteJson for InvalidDocumentContent {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2194,9 +2106,7 @@ impl WriteMembers for InvalidDocumentOperation {
 
 impl WriteJson for InvalidDocumentOperation {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2243,9 +2153,7 @@ impl WriteMembers for InvalidDocumentSchemaVersion {
 
 impl WriteJson for InvalidDocumentSchemaVersion {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2293,9 +2201,7 @@ impl WriteMembers for InvalidDocumentType {
 
 impl WriteJson for InvalidDocumentType {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2342,9 +2248,7 @@ impl WriteMembers for InvalidDocumentVersion {
 
 impl WriteJson for InvalidDocumentVersion {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2391,9 +2295,7 @@ impl WriteMembers for InvalidFilter {
 
 impl WriteJson for InvalidFilter {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2427,9 +2329,7 @@ impl WriteMembers for InvalidFilterKey {
 
 impl WriteJson for InvalidFilterKey {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2479,9 +2379,7 @@ impl WriteMembers for InvalidFilterOption {
 
 impl WriteJson for InvalidFilterOption {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2528,9 +2426,7 @@ impl WriteMembers for InvalidFilterValue {
 
 impl WriteJson for InvalidFilterValue {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2584,9 +2480,7 @@ impl WriteMembers for InvalidInstanceId {
 
 impl WriteJson for InvalidInstanceId {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2635,9 +2529,7 @@ impl WriteMembers for InvalidInstanceInformationFilterValue {
 
 impl WriteJson for InvalidInstanceInformationFilterValue {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2684,9 +2576,7 @@ impl WriteMembers for InvalidInstancePropertyFilterValue {
 
 impl WriteJson for InvalidInstancePropertyFilterValue {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2733,9 +2623,7 @@ impl WriteMembers for InvalidInventoryGroupException {
 
 impl WriteJson for InvalidInventoryGroupException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2785,9 +2673,7 @@ impl WriteMembers for InvalidInventoryItemContextException {
 
 impl WriteJson for InvalidInventoryItemContextException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2834,9 +2720,7 @@ impl WriteMembers for InvalidInventoryRequestException {
 
 impl WriteJson for InvalidInventoryRequestException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2892,9 +2776,7 @@ impl WriteMembers for InvalidItemContentException {
 
 impl WriteJson for InvalidItemContentException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2941,9 +2823,7 @@ impl WriteMembers for InvalidKeyId {
 
 impl WriteJson for InvalidKeyId {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2990,9 +2870,7 @@ impl WriteMembers for InvalidNextToken {
 
 impl WriteJson for InvalidNextToken {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -3040,9 +2918,7 @@ impl WriteMembers for InvalidNotificationConfig {
 
 impl WriteJson for InvalidNotificationConfig {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -3089,9 +2965,7 @@ impl WriteMembers for InvalidOptionException {
 
 impl WriteJson for InvalidOptionException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -3125,9 +2999,7 @@ impl WriteMembers for InvalidOutputFolder {
 
 impl WriteJson for InvalidOutputFolder {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -3161,9 +3033,7 @@ impl WriteMembers for InvalidOutputLocation {
 
 impl WriteJson for InvalidOutputLocation {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -3211,9 +3081,7 @@ impl WriteMembers for InvalidParameters {
 
 impl WriteJson for InvalidParameters {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -3260,9 +3128,7 @@ impl WriteMembers for InvalidPermissionType {
 
 impl WriteJson for InvalidPermissionType {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -3296,9 +3162,7 @@ impl WriteMembers for InvalidPluginName {
 
 impl WriteJson for InvalidPluginName {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -3345,9 +3209,7 @@ impl WriteMembers for InvalidPolicyAttributeException {
 
 impl WriteJson for InvalidPolicyAttributeException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -3395,9 +3257,7 @@ impl WriteMembers for InvalidPolicyTypeException {
 
 impl WriteJson for InvalidPolicyTypeException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -3431,9 +3291,7 @@ impl WriteMembers for InvalidResourceId {
 
 impl WriteJson for InvalidResourceId {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -3468,9 +3326,7 @@ impl WriteMembers for InvalidResourceType {
 
 impl WriteJson for InvalidResourceType {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -3517,9 +3373,7 @@ impl WriteMembers for InvalidResultAttributeException {
 
 impl WriteJson for InvalidResultAttributeException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -3569,9 +3423,7 @@ impl WriteMembers for InvalidRole {
 
 impl WriteJson for InvalidRole {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -3618,9 +3470,7 @@ impl WriteMembers for InvalidSchedule {
 
 impl WriteJson for InvalidSchedule {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -3667,9 +3517,7 @@ impl WriteMembers for InvalidTag {
 
 impl WriteJson for InvalidTag {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -3717,9 +3565,7 @@ impl WriteMembers for InvalidTarget {
 
 impl WriteJson for InvalidTarget {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -3766,9 +3612,7 @@ impl WriteMembers for InvalidTargetMaps {
 
 impl WriteJson for InvalidTargetMaps {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -3815,9 +3659,7 @@ impl WriteMembers for InvalidTypeNameException {
 
 impl WriteJson for InvalidTypeNameException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -3864,9 +3706,7 @@ impl WriteMembers for InvalidUpdate {
 
 impl WriteJson for InvalidUpdate {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -3901,9 +3741,7 @@ impl WriteMembers for InvocationDoesNotExist {
 
 impl WriteJson for InvocationDoesNotExist {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -3959,9 +3797,7 @@ impl WriteMembers for ItemContentMismatchException {
 
 impl WriteJson for ItemContentMismatchException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -4017,9 +3853,7 @@ impl WriteMembers for ItemSizeLimitExceededException {
 
 impl WriteJson for ItemSizeLimitExceededException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -4069,9 +3903,7 @@ impl WriteMembers for MalformedResourcePolicyDocumentException {
 
 impl WriteJson for MalformedResourcePolicyDocumentException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -4118,9 +3950,7 @@ impl WriteMembers for MaxDocumentSizeExceeded {
 
 impl WriteJson for MaxDocumentSizeExceeded {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -4167,9 +3997,7 @@ impl WriteMembers for NoLongerSupportedException {
 
 impl WriteJson for NoLongerSupportedException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -4218,9 +4046,7 @@ impl WriteMembers for OpsItemAccessDeniedException {
 
 impl WriteJson for OpsItemAccessDeniedException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -4275,9 +4101,7 @@ impl WriteMembers for OpsItemAlreadyExistsException {
 
 impl WriteJson for OpsItemAlreadyExistsException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -4324,9 +4148,7 @@ impl WriteMembers for OpsItemConflictException {
 
 impl WriteJson for OpsItemConflictException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -4385,9 +4207,7 @@ impl WriteMembers for OpsItemInvalidParameterException {
 
 impl WriteJson for OpsItemInvalidParameterException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -4454,9 +4274,7 @@ impl WriteMembers for OpsItemLimitExceededException {
 
 impl WriteJson for OpsItemLimitExceededException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -4503,9 +4321,7 @@ impl WriteMembers for OpsItemNotFoundException {
 
 impl WriteJson for OpsItemNotFoundException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -4571,9 +4387,7 @@ impl WriteMembers for OpsItemRelatedItemAlreadyExistsException {
 
 impl WriteJson for OpsItemRelatedItemAlreadyExistsException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -4623,9 +4437,7 @@ impl WriteMembers for OpsItemRelatedItemAssociationNotFoundException {
 
 impl WriteJson for OpsItemRelatedItemAssociationNotFoundException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -4672,9 +4484,7 @@ impl WriteMembers for OpsMetadataAlreadyExistsException {
 
 impl WriteJson for OpsMetadataAlreadyExistsException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -4723,9 +4533,7 @@ impl WriteMembers for OpsMetadataInvalidArgumentException {
 
 impl WriteJson for OpsMetadataInvalidArgumentException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -4775,9 +4583,7 @@ impl WriteMembers for OpsMetadataKeyLimitExceededException {
 
 impl WriteJson for OpsMetadataKeyLimitExceededException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -4825,9 +4631,7 @@ impl WriteMembers for OpsMetadataLimitExceededException {
 
 impl WriteJson for OpsMetadataLimitExceededException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -4874,9 +4678,7 @@ impl WriteMembers for OpsMetadataNotFoundException {
 
 impl WriteJson for OpsMetadataNotFoundException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -4923,9 +4725,7 @@ impl WriteMembers for OpsMetadataTooManyUpdatesException {
 
 impl WriteJson for OpsMetadataTooManyUpdatesException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -4972,9 +4772,7 @@ impl WriteMembers for ParameterAlreadyExists {
 
 impl WriteJson for ParameterAlreadyExists {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -5022,9 +4820,7 @@ impl WriteMembers for ParameterLimitExceeded {
 
 impl WriteJson for ParameterLimitExceeded {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -5083,9 +4879,7 @@ impl WriteMembers for ParameterMaxVersionLimitExceeded {
 
 impl WriteJson for ParameterMaxVersionLimitExceeded {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -5135,9 +4929,7 @@ impl WriteMembers for ParameterNotFound {
 
 impl WriteJson for ParameterNotFound {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -5185,9 +4977,7 @@ impl WriteMembers for ParameterPatternMismatchException {
 
 impl WriteJson for ParameterPatternMismatchException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -5234,9 +5024,7 @@ impl WriteMembers for ParameterVersionLabelLimitExceeded {
 
 impl WriteJson for ParameterVersionLabelLimitExceeded {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -5284,9 +5072,7 @@ impl WriteMembers for ParameterVersionNotFound {
 
 impl WriteJson for ParameterVersionNotFound {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -5333,9 +5119,7 @@ impl WriteMembers for PoliciesLimitExceededException {
 
 impl WriteJson for PoliciesLimitExceededException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -5380,9 +5164,7 @@ impl WriteMembers for ResourceDataSyncAlreadyExistsException {
 
 impl WriteJson for ResourceDataSyncAlreadyExistsException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -5429,9 +5211,7 @@ impl WriteMembers for ResourceDataSyncConflictException {
 
 impl WriteJson for ResourceDataSyncConflictException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -5480,9 +5260,7 @@ impl WriteMembers for ResourceDataSyncCountExceededException {
 
 impl WriteJson for ResourceDataSyncCountExceededException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -5531,9 +5309,7 @@ impl WriteMembers for ResourceDataSyncInvalidConfigurationException {
 
 impl WriteJson for ResourceDataSyncInvalidConfigurationException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -5598,9 +5374,7 @@ impl WriteMembers for ResourceDataSyncNotFoundException {
 
 impl WriteJson for ResourceDataSyncNotFoundException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -5648,9 +5422,7 @@ impl WriteMembers for ResourceInUseException {
 
 impl WriteJson for ResourceInUseException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -5701,9 +5473,7 @@ impl WriteMembers for ResourceLimitExceededException {
 
 impl WriteJson for ResourceLimitExceededException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -5750,9 +5520,7 @@ impl WriteMembers for ResourceNotFoundException {
 
 impl WriteJson for ResourceNotFoundException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -5801,9 +5569,7 @@ impl WriteMembers for ResourcePolicyConflictException {
 
 impl WriteJson for ResourcePolicyConflictException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -5865,9 +5631,7 @@ impl WriteMembers for ResourcePolicyInvalidParameterException {
 
 impl WriteJson for ResourcePolicyInvalidParameterException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -5930,9 +5694,7 @@ impl WriteMembers for ResourcePolicyLimitExceededException {
 
 impl WriteJson for ResourcePolicyLimitExceededException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -5979,9 +5741,7 @@ impl WriteMembers for ResourcePolicyNotFoundException {
 
 impl WriteJson for ResourcePolicyNotFoundException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -6047,9 +5807,7 @@ impl WriteMembers for ServiceQuotaExceededException {
 
 impl WriteJson for ServiceQuotaExceededException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -6097,9 +5855,7 @@ impl WriteMembers for ServiceSettingNotFound {
 
 impl WriteJson for ServiceSettingNotFound {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -6133,9 +5889,7 @@ impl WriteMembers for StatusUnchanged {
 
 impl WriteJson for StatusUnchanged {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -6182,9 +5936,7 @@ impl WriteMembers for SubTypeCountLimitExceededException {
 
 impl WriteJson for SubTypeCountLimitExceededException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -6232,9 +5984,7 @@ impl WriteMembers for TargetInUseException {
 
 impl WriteJson for TargetInUseException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -6284,9 +6034,7 @@ impl WriteMembers for TargetNotConnected {
 
 impl WriteJson for TargetNotConnected {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -6343,9 +6091,7 @@ impl WriteMembers for ThrottlingException {
 
 impl WriteJson for ThrottlingException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -6380,9 +6126,7 @@ impl WriteMembers for TooManyTagsError {
 
 impl WriteJson for TooManyTagsError {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -6429,9 +6173,7 @@ impl WriteMembers for TooManyUpdates {
 
 impl WriteJson for TooManyUpdates {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -6478,9 +6220,7 @@ impl WriteMembers for TotalSizeLimitExceededException {
 
 impl WriteJson for TotalSizeLimitExceededException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -6527,9 +6267,7 @@ impl WriteMembers for UnsupportedCalendarException {
 
 impl WriteJson for UnsupportedCalendarException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -6581,9 +6319,7 @@ impl WriteMembers for UnsupportedFeatureRequiredException {
 
 impl WriteJson for UnsupportedFeatureRequiredException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -6642,9 +6378,7 @@ impl WriteMembers for UnsupportedInventoryItemContextException {
 
 impl WriteJson for UnsupportedInventoryItemContextException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -6694,9 +6428,7 @@ impl WriteMembers for UnsupportedInventorySchemaVersionException {
 
 impl WriteJson for UnsupportedInventorySchemaVersionException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -6744,9 +6476,7 @@ impl WriteMembers for UnsupportedOperatingSystem {
 
 impl WriteJson for UnsupportedOperatingSystem {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -6794,9 +6524,7 @@ impl WriteMembers for UnsupportedOperationException {
 
 impl WriteJson for UnsupportedOperationException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -6843,9 +6571,7 @@ impl WriteMembers for UnsupportedParameterType {
 
 impl WriteJson for UnsupportedParameterType {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -6893,9 +6619,7 @@ impl WriteMembers for UnsupportedPlatformType {
 
 impl WriteJson for UnsupportedPlatformType {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -6951,8 +6675,6 @@ impl WriteMembers for ValidationException {
 
 impl WriteJson for ValidationException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }

@@ -266,9 +266,7 @@ impl WriteMembers for AccountSharingInfo {
 
 impl WriteJson for AccountSharingInfo {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -471,9 +469,7 @@ impl WriteMembers for Activation {
 
 impl WriteJson for Activation {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -523,9 +519,7 @@ impl WriteMembers for Alarm {
 
 impl WriteJson for Alarm {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -595,9 +589,7 @@ impl WriteMembers for AlarmConfiguration {
 
 impl WriteJson for AlarmConfiguration {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -661,9 +653,7 @@ impl WriteMembers for AlarmStateInformation {
 
 impl WriteJson for AlarmStateInformation {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -937,9 +927,7 @@ impl WriteMembers for Association {
 
 impl WriteJson for Association {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1665,9 +1653,7 @@ impl WriteMembers for AssociationDescription {
 
 impl WriteJson for AssociationDescription {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1873,9 +1859,7 @@ impl WriteMembers for AssociationExecution {
 
 impl WriteJson for AssociationExecution {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2185,9 +2169,7 @@ impl WriteMembers for AssociationExecutionTarget {
 
 impl WriteJson for AssociationExecutionTarget {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2619,9 +2601,7 @@ impl WriteMembers for AssociationOverview {
 
 impl WriteJson for AssociationOverview {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2712,9 +2692,7 @@ impl WriteMembers for AssociationStatus {
 
 impl WriteJson for AssociationStatus {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -3342,9 +3320,7 @@ impl WriteMembers for AssociationVersionInfo {
 
 impl WriteJson for AssociationVersionInfo {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -3454,9 +3430,7 @@ impl WriteMembers for AttachmentContent {
 
 impl WriteJson for AttachmentContent {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -3584,9 +3558,7 @@ impl WriteMembers for AttachmentInformation {
 
 impl WriteJson for AttachmentInformation {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -4359,9 +4331,7 @@ impl WriteMembers for AutomationExecution {
 
 impl WriteJson for AutomationExecution {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -5207,9 +5177,7 @@ impl WriteMembers for AutomationExecutionMetadata {
 
 impl WriteJson for AutomationExecutionMetadata {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -5322,9 +5290,7 @@ impl WriteMembers for AutomationExecutionPreview {
 
 impl WriteJson for AutomationExecutionPreview {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -6029,9 +5995,7 @@ impl WriteMembers for CloudWatchOutputConfig {
 
 impl WriteJson for CloudWatchOutputConfig {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -6551,9 +6515,7 @@ impl WriteMembers for Command {
 
 impl WriteJson for Command {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -7075,9 +7037,7 @@ impl WriteMembers for CommandInvocation {
 
 impl WriteJson for CommandInvocation {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -7493,9 +7453,7 @@ impl WriteMembers for CommandPlugin {
 
 impl WriteJson for CommandPlugin {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -7813,9 +7771,7 @@ impl WriteMembers for ComplianceExecutionSummary {
 
 impl WriteJson for ComplianceExecutionSummary {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -8008,9 +7964,7 @@ impl WriteMembers for ComplianceItem {
 
 impl WriteJson for ComplianceItem {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -8530,9 +8484,7 @@ impl WriteMembers for ComplianceSummaryItem {
 
 impl WriteJson for ComplianceSummaryItem {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -8664,9 +8616,7 @@ impl WriteMembers for CompliantSummary {
 
 impl WriteJson for CompliantSummary {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -9224,9 +9174,7 @@ impl WriteMembers for CreateAssociationBatchRequestEntry {
 
 impl WriteJson for CreateAssociationBatchRequestEntry {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -9324,9 +9272,7 @@ impl WriteMembers for Credentials {
 
 impl WriteJson for Credentials {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -9544,9 +9490,7 @@ impl WriteMembers for DocumentDefaultVersionDescription {
 
 impl WriteJson for DocumentDefaultVersionDescription {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -10054,9 +9998,7 @@ impl WriteMembers for DocumentDescription {
 
 impl WriteJson for DocumentDescription {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -10609,9 +10551,7 @@ impl WriteMembers for DocumentIdentifier {
 
 impl WriteJson for DocumentIdentifier {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -10833,9 +10773,7 @@ impl WriteMembers for DocumentMetadataResponseInfo {
 
 impl WriteJson for DocumentMetadataResponseInfo {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -10934,9 +10872,7 @@ impl WriteMembers for DocumentParameter {
 
 impl WriteJson for DocumentParameter {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -11173,9 +11109,7 @@ impl WriteMembers for DocumentRequires {
 
 impl WriteJson for DocumentRequires {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -11323,9 +11257,7 @@ impl WriteMembers for DocumentReviewCommentSource {
 
 impl WriteJson for DocumentReviewCommentSource {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -11515,9 +11447,7 @@ impl WriteMembers for DocumentReviewerResponseSource {
 
 impl WriteJson for DocumentReviewerResponseSource {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -12054,9 +11984,7 @@ impl WriteMembers for DocumentVersionInfo {
 
 impl WriteJson for DocumentVersionInfo {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -12132,9 +12060,7 @@ impl WriteMembers for EffectivePatch {
 
 impl WriteJson for EffectivePatch {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -12546,9 +12472,7 @@ impl WriteMembers for FailedCreateAssociation {
 
 impl WriteJson for FailedCreateAssociation {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -12635,9 +12559,7 @@ impl WriteMembers for FailureDetails {
 
 impl WriteJson for FailureDetails {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -12814,9 +12736,7 @@ impl WriteMembers for GetResourcePoliciesResponseEntry {
 
 impl WriteJson for GetResourcePoliciesResponseEntry {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -12983,9 +12903,7 @@ impl WriteMembers for InstanceAggregatedAssociationOverview {
 
 impl WriteJson for InstanceAggregatedAssociationOverview {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -13093,9 +13011,7 @@ impl WriteMembers for InstanceAssociation {
 
 impl WriteJson for InstanceAssociation {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -13150,9 +13066,7 @@ impl WriteMembers for InstanceAssociationOutputLocation {
 
 impl WriteJson for InstanceAssociationOutputLocation {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -13205,9 +13119,7 @@ impl WriteMembers for InstanceAssociationOutputUrl {
 
 impl WriteJson for InstanceAssociationOutputUrl {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -13443,9 +13355,7 @@ impl WriteMembers for InstanceAssociationStatusInfo {
 
 impl WriteJson for InstanceAssociationStatusInfo {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -13659,9 +13569,7 @@ impl WriteMembers for InstanceInfo {
 
 impl WriteJson for InstanceInfo {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -14079,9 +13987,7 @@ impl WriteMembers for InstanceInformation {
 
 impl WriteJson for InstanceInformation {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -14740,9 +14646,7 @@ impl WriteMembers for InstancePatchState {
 
 impl WriteJson for InstancePatchState {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -15379,9 +15283,7 @@ impl WriteMembers for InstanceProperty {
 
 impl WriteJson for InstanceProperty {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -16069,9 +15971,7 @@ impl WriteMembers for InventoryDeletionStatusItem {
 
 impl WriteJson for InventoryDeletionStatusItem {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -16148,9 +16048,7 @@ impl WriteMembers for InventoryDeletionSummary {
 
 impl WriteJson for InventoryDeletionSummary {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -16229,9 +16127,7 @@ impl WriteMembers for InventoryDeletionSummaryItem {
 
 impl WriteJson for InventoryDeletionSummaryItem {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -16539,9 +16435,7 @@ impl WriteMembers for InventoryItemAttribute {
 
 impl WriteJson for InventoryItemAttribute {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -16638,9 +16532,7 @@ impl WriteMembers for InventoryItemSchema {
 
 impl WriteJson for InventoryItemSchema {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -16798,9 +16690,7 @@ impl WriteMembers for InventoryResultEntity {
 
 impl WriteJson for InventoryResultEntity {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -16909,9 +16799,7 @@ impl WriteMembers for InventoryResultItem {
 
 impl WriteJson for InventoryResultItem {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -17150,9 +17038,7 @@ impl WriteMembers for LoggingInfo {
 
 impl WriteJson for LoggingInfo {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -17246,9 +17132,7 @@ impl WriteMembers for MaintenanceWindowAutomationParameters {
 
 impl WriteJson for MaintenanceWindowAutomationParameters {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -17380,9 +17264,7 @@ impl WriteMembers for MaintenanceWindowExecution {
 
 impl WriteJson for MaintenanceWindowExecution {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -17706,9 +17588,7 @@ impl WriteMembers for MaintenanceWindowExecutionTaskIdentity {
 
 impl WriteJson for MaintenanceWindowExecutionTaskIdentity {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -17961,9 +17841,7 @@ impl WriteMembers for MaintenanceWindowExecutionTaskInvocationIdentity {
 
 impl WriteJson for MaintenanceWindowExecutionTaskInvocationIdentity {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -18270,9 +18148,7 @@ impl WriteMembers for MaintenanceWindowIdentity {
 
 impl WriteJson for MaintenanceWindowIdentity {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -18346,9 +18222,7 @@ impl WriteMembers for MaintenanceWindowIdentityForTarget {
 
 impl WriteJson for MaintenanceWindowIdentityForTarget {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -18468,9 +18342,7 @@ impl WriteMembers for MaintenanceWindowLambdaParameters {
 
 impl WriteJson for MaintenanceWindowLambdaParameters {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -18838,9 +18710,7 @@ impl WriteMembers for MaintenanceWindowRunCommandParameters {
 
 impl WriteJson for MaintenanceWindowRunCommandParameters {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -18938,9 +18808,7 @@ impl WriteMembers for MaintenanceWindowStepFunctionsParameters {
 
 impl WriteJson for MaintenanceWindowStepFunctionsParameters {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -19118,9 +18986,7 @@ impl WriteMembers for MaintenanceWindowTarget {
 
 impl WriteJson for MaintenanceWindowTarget {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -19461,9 +19327,7 @@ impl WriteMembers for MaintenanceWindowTask {
 
 impl WriteJson for MaintenanceWindowTask {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -19638,9 +19502,7 @@ impl WriteMembers for MaintenanceWindowTaskInvocationParameters {
 
 impl WriteJson for MaintenanceWindowTaskInvocationParameters {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -19704,9 +19566,7 @@ impl WriteMembers for MaintenanceWindowTaskParameterValueExpression {
 
 impl WriteJson for MaintenanceWindowTaskParameterValueExpression {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -19943,9 +19803,7 @@ impl WriteMembers for MetadataValue {
 
 impl WriteJson for MetadataValue {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -20058,9 +19916,7 @@ impl WriteMembers for Node {
 
 impl WriteJson for Node {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -20642,9 +20498,7 @@ impl WriteMembers for NodeOwnerInfo {
 
 impl WriteJson for NodeOwnerInfo {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -20815,9 +20669,7 @@ impl WriteMembers for NonCompliantSummary {
 
 impl WriteJson for NonCompliantSummary {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -20918,9 +20770,7 @@ impl WriteMembers for NotificationConfig {
 
 impl WriteJson for NotificationConfig {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -21455,9 +21305,7 @@ impl WriteMembers for OpsEntity {
 
 impl WriteJson for OpsEntity {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -21531,9 +21379,7 @@ impl WriteMembers for OpsEntityItem {
 
 impl WriteJson for OpsEntityItem {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -22108,9 +21954,7 @@ impl WriteMembers for OpsItem {
 
 impl WriteJson for OpsItem {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -22261,9 +22105,7 @@ impl WriteMembers for OpsItemDataValue {
 
 impl WriteJson for OpsItemDataValue {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -22567,9 +22409,7 @@ impl WriteMembers for OpsItemEventSummary {
 
 impl WriteJson for OpsItemEventSummary {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -23036,9 +22876,7 @@ impl WriteMembers for OpsItemIdentity {
 
 impl WriteJson for OpsItemIdentity {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -23091,9 +22929,7 @@ impl WriteMembers for OpsItemNotification {
 
 impl WriteJson for OpsItemNotification {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -23268,9 +23104,7 @@ impl WriteMembers for OpsItemRelatedItemSummary {
 
 impl WriteJson for OpsItemRelatedItemSummary {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -23978,9 +23812,7 @@ impl WriteMembers for OpsItemSummary {
 
 impl WriteJson for OpsItemSummary {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -24105,9 +23937,7 @@ impl WriteMembers for OpsMetadata {
 
 impl WriteJson for OpsMetadata {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -24278,9 +24108,7 @@ impl WriteMembers for OutputSource {
 
 impl WriteJson for OutputSource {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -24478,9 +24306,7 @@ impl WriteMembers for Parameter {
 
 impl WriteJson for Parameter {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -24742,9 +24568,7 @@ impl WriteMembers for ParameterHistory {
 
 impl WriteJson for ParameterHistory {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -24829,9 +24653,7 @@ impl WriteMembers for ParameterInlinePolicy {
 
 impl WriteJson for ParameterInlinePolicy {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -25054,9 +24876,7 @@ impl WriteMembers for ParameterMetadata {
 
 impl WriteJson for ParameterMetadata {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -25546,9 +25366,7 @@ impl WriteMembers for ParentStepDetails {
 
 impl WriteJson for ParentStepDetails {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -25906,9 +25724,7 @@ impl WriteMembers for Patch {
 
 impl WriteJson for Patch {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -26107,9 +25923,7 @@ impl WriteMembers for PatchBaselineIdentity {
 
 impl WriteJson for PatchBaselineIdentity {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -26228,9 +26042,7 @@ impl WriteMembers for PatchComplianceData {
 
 impl WriteJson for PatchComplianceData {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -26721,9 +26533,7 @@ impl WriteMembers for PatchFilter {
 
 impl WriteJson for PatchFilter {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -26773,9 +26583,7 @@ impl WriteMembers for PatchFilterGroup {
 
 impl WriteJson for PatchFilterGroup {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -27050,9 +26858,7 @@ impl WriteMembers for PatchGroupPatchBaselineMapping {
 
 impl WriteJson for PatchGroupPatchBaselineMapping {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -27442,9 +27248,7 @@ impl WriteMembers for PatchRule {
 
 impl WriteJson for PatchRule {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -27494,9 +27298,7 @@ impl WriteMembers for PatchRuleGroup {
 
 impl WriteJson for PatchRuleGroup {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -27668,9 +27470,7 @@ impl WriteMembers for PatchSource {
 
 impl WriteJson for PatchSource {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -27761,9 +27561,7 @@ impl WriteMembers for PatchStatus {
 
 impl WriteJson for PatchStatus {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -28041,9 +27839,7 @@ impl WriteMembers for ProgressCounters {
 
 impl WriteJson for ProgressCounters {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -28224,9 +28020,7 @@ impl WriteMembers for RelatedOpsItem {
 
 impl WriteJson for RelatedOpsItem {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -28297,9 +28091,7 @@ impl WriteMembers for ResolvedTargets {
 
 impl WriteJson for ResolvedTargets {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -28473,9 +28265,7 @@ impl WriteMembers for ResourceComplianceSummaryItem {
 
 impl WriteJson for ResourceComplianceSummaryItem {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -28552,9 +28342,7 @@ impl WriteMembers for ResourceDataSyncAwsOrganizationsSource {
 
 impl WriteJson for ResourceDataSyncAwsOrganizationsSource {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -28619,9 +28407,7 @@ impl WriteMembers for ResourceDataSyncDestinationDataSharing {
 
 impl WriteJson for ResourceDataSyncDestinationDataSharing {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -28818,9 +28604,7 @@ impl WriteMembers for ResourceDataSyncItem {
 
 impl WriteJson for ResourceDataSyncItem {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -28882,9 +28666,7 @@ impl WriteMembers for ResourceDataSyncOrganizationalUnit {
 
 impl WriteJson for ResourceDataSyncOrganizationalUnit {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -29006,9 +28788,7 @@ impl WriteMembers for ResourceDataSyncS3Destination {
 
 impl WriteJson for ResourceDataSyncS3Destination {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -29327,9 +29107,7 @@ impl WriteMembers for ResourceDataSyncSourceWithState {
 
 impl WriteJson for ResourceDataSyncSourceWithState {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -29639,9 +29417,7 @@ impl WriteMembers for ReviewInformation {
 
 impl WriteJson for ReviewInformation {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -29937,9 +29713,7 @@ impl WriteMembers for Runbook {
 
 impl WriteJson for Runbook {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -30039,9 +29813,7 @@ impl WriteMembers for S3OutputLocation {
 
 impl WriteJson for S3OutputLocation {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -30095,9 +29867,7 @@ impl WriteMembers for S3OutputUrl {
 
 impl WriteJson for S3OutputUrl {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -30184,9 +29954,7 @@ impl WriteMembers for ScheduledWindowExecution {
 
 impl WriteJson for ScheduledWindowExecution {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -30341,9 +30109,7 @@ impl WriteMembers for ServiceSetting {
 
 impl WriteJson for ServiceSetting {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -30563,9 +30329,7 @@ impl WriteMembers for Session {
 
 impl WriteJson for Session {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -30803,9 +30567,7 @@ impl WriteMembers for SessionManagerOutputUrl {
 
 impl WriteJson for SessionManagerOutputUrl {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -31085,9 +30847,7 @@ impl WriteMembers for SeveritySummary {
 
 impl WriteJson for SeveritySummary {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -31682,9 +31442,7 @@ impl WriteMembers for StepExecution {
 
 impl WriteJson for StepExecution {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -31967,9 +31725,7 @@ impl WriteMembers for Tag {
 
 impl WriteJson for Tag {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -32088,9 +31844,7 @@ impl WriteMembers for Target {
 
 impl WriteJson for Target {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -32342,9 +32096,7 @@ impl WriteMembers for TargetLocation {
 
 impl WriteJson for TargetLocation {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -32412,8 +32164,6 @@ impl WriteMembers for TargetPreview {
 
 impl WriteJson for TargetPreview {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }

@@ -57,6 +57,13 @@ impl JsonWriter {
         self.out.push(b'"');
     }
 
+    /// Writes a structure as an object of its members.
+    pub fn members<T: WriteMembers + ?Sized>(&mut self, value: &T) {
+        let mut object = self.object();
+        value.write_members(&mut object);
+        object.end();
+    }
+
     /// Writes text that is JSON already (a number's digits, `null`).
     pub fn raw(&mut self, json: &str) {
         self.out.extend_from_slice(json.as_bytes());
@@ -89,27 +96,25 @@ impl ObjectWriter<'_> {
     /// (`"Name":`), as the generator writes it, escaped when it is
     /// generated.
     pub fn member<T: WriteJson + ?Sized>(&mut self, key: &'static str, value: &T) {
-        self.key_raw(key);
+        self.separate();
+        self.out.raw(key);
         value.write_json(self.out);
     }
 
     /// A member whose key is only known at run time (a map's).
     pub fn entry<T: WriteJson + ?Sized>(&mut self, key: &str, value: &T) {
-        if !self.first {
-            self.out.out.push(b',');
-        }
-        self.first = false;
+        self.separate();
         self.out.string(key);
         self.out.out.push(b':');
         value.write_json(self.out);
     }
 
-    fn key_raw(&mut self, key: &'static str) {
+    /// The comma before every member but the first.
+    fn separate(&mut self) {
         if !self.first {
             self.out.out.push(b',');
         }
         self.first = false;
-        self.out.raw(key);
     }
 
     /// Writes `}`.

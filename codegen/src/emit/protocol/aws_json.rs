@@ -101,7 +101,7 @@ impl Emit for AwsJson {
             .filter(|op| op.gzip_requests && op.unserved.is_none())
             .map(|op| op.name.as_str())
             .collect();
-        let signing = super::super::service::signing_name(service, cx);
+        let signing = crate::emit::service::signing_name(service, cx);
         let gzip = (!gzipped.is_empty()).then(|| {
             quote! {
                 fn accepts_gzip(&self, target: &str) -> bool {

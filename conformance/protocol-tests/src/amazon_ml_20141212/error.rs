@@ -57,9 +57,7 @@ impl WriteMembers for InternalServerException {
 
 impl WriteJson for InternalServerException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -115,9 +113,7 @@ impl WriteMembers for InvalidInputException {
 
 impl WriteJson for InvalidInputException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -173,9 +169,7 @@ impl WriteMembers for LimitExceededException {
 
 impl WriteJson for LimitExceededException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -223,9 +217,7 @@ impl WriteMembers for PredictorNotMountedException {
 
 impl WriteJson for PredictorNotMountedException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -281,8 +273,6 @@ impl WriteMembers for ResourceNotFoundException {
 
 impl WriteJson for ResourceNotFoundException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }

@@ -197,8 +197,6 @@ impl WriteMembers for Prediction {
 
 impl WriteJson for Prediction {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }

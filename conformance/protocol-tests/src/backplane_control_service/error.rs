@@ -50,9 +50,7 @@ impl WriteMembers for BadRequestException {
 
 impl WriteJson for BadRequestException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -123,9 +121,7 @@ impl WriteMembers for TooManyRequestsException {
 
 impl WriteJson for TooManyRequestsException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -187,9 +183,7 @@ impl WriteMembers for UnauthorizedException {
 
 impl WriteJson for UnauthorizedException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -165,9 +165,7 @@ impl WriteMembers for EndpointConfiguration {
 
 impl WriteJson for EndpointConfiguration {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -478,8 +476,6 @@ impl WriteMembers for RestApi {
 
 impl WriteJson for RestApi {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }

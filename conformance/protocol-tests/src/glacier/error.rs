@@ -66,9 +66,7 @@ impl WriteMembers for InvalidParameterValueException {
 
 impl WriteJson for InvalidParameterValueException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -149,9 +147,7 @@ impl WriteMembers for MissingParameterValueException {
 
 impl WriteJson for MissingParameterValueException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -232,9 +228,7 @@ impl WriteMembers for RequestTimeoutException {
 
 impl WriteJson for RequestTimeoutException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -315,9 +309,7 @@ impl WriteMembers for ResourceNotFoundException {
 
 impl WriteJson for ResourceNotFoundException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -398,9 +390,7 @@ impl WriteMembers for ServiceUnavailableException {
 
 impl WriteJson for ServiceUnavailableException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -55,9 +55,7 @@ impl WriteMembers for ComplexError {
 
 impl WriteJson for ComplexError {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -153,9 +151,7 @@ impl WriteMembers for ErrorWithMembers {
 
 impl WriteJson for ErrorWithMembers {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -189,9 +185,7 @@ impl WriteMembers for ErrorWithoutMembers {
 
 impl WriteJson for ErrorWithoutMembers {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -226,9 +220,7 @@ impl WriteMembers for FooError {
 
 impl WriteJson for FooError {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -275,8 +267,6 @@ impl WriteMembers for InvalidGreeting {
 
 impl WriteJson for InvalidGreeting {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }

@@ -30,9 +30,7 @@ impl WriteMembers for ComplexNestedErrorData {
 
 impl WriteJson for ComplexNestedErrorData {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -59,9 +57,7 @@ impl WriteMembers for EmptyStruct {
 
 impl WriteJson for EmptyStruct {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -452,9 +448,7 @@ impl WriteMembers for KitchenSink {
 
 impl WriteJson for KitchenSink {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -587,9 +581,7 @@ impl WriteMembers for SimpleStruct {
 
 impl WriteJson for SimpleStruct {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -640,9 +632,7 @@ impl WriteMembers for StructWithJsonName {
 
 impl WriteJson for StructWithJsonName {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -794,8 +784,6 @@ impl WriteMembers for GreetingStruct {
 
 impl WriteJson for GreetingStruct {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }

@@ -54,9 +54,7 @@ impl WriteMembers for ComplexError {
 
 impl WriteJson for ComplexError {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -91,9 +89,7 @@ impl WriteMembers for FooError {
 
 impl WriteJson for FooError {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -140,8 +136,6 @@ impl WriteMembers for InvalidGreeting {
 
 impl WriteJson for InvalidGreeting {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }

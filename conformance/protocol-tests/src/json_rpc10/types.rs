@@ -69,9 +69,7 @@ impl WriteMembers for ComplexNestedErrorData {
 
 impl WriteJson for ComplexNestedErrorData {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -538,9 +536,7 @@ impl WriteMembers for Dialog {
 
 impl WriteJson for Dialog {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -600,9 +596,7 @@ impl WriteMembers for Farewell {
 
 impl WriteJson for Farewell {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1063,8 +1057,6 @@ impl WriteMembers for GreetingStruct {
 
 impl WriteJson for GreetingStruct {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }

@@ -49,9 +49,7 @@ impl WriteMembers for CustomCodeError {
 
 impl WriteJson for CustomCodeError {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -99,8 +97,6 @@ impl WriteMembers for NoCustomCodeError {
 
 impl WriteJson for NoCustomCodeError {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }

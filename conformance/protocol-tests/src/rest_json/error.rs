@@ -64,9 +64,7 @@ impl WriteMembers for ComplexError {
 
 impl WriteJson for ComplexError {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -131,9 +129,7 @@ impl WriteMembers for ErrorEvent {
 
 impl WriteJson for ErrorEvent {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -168,9 +164,7 @@ impl WriteMembers for FooError {
 
 impl WriteJson for FooError {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -224,9 +218,7 @@ impl WriteMembers for InvalidGreeting {
 
 impl WriteJson for InvalidGreeting {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -285,9 +277,7 @@ impl WriteMembers for ServiceUnavailableError {
 
 impl WriteJson for ServiceUnavailableError {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

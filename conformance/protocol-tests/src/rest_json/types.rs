@@ -33,9 +33,7 @@ impl WriteMembers for BlobPayloadEvent {
 
 impl WriteJson for BlobPayloadEvent {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -99,9 +97,7 @@ impl WriteMembers for ComplexNestedErrorData {
 
 impl WriteJson for ComplexNestedErrorData {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -568,9 +564,7 @@ impl WriteMembers for Dialog {
 
 impl WriteJson for Dialog {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -676,9 +670,7 @@ impl WriteMembers for Farewell {
 
 impl WriteJson for Farewell {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -711,9 +703,7 @@ impl WriteMembers for HeadersAndExplicitPayloadEvent {
 
 impl WriteJson for HeadersAndExplicitPayloadEvent {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -746,9 +736,7 @@ impl WriteMembers for HeadersAndImplicitPayloadEvent {
 
 impl WriteJson for HeadersAndImplicitPayloadEvent {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -834,9 +822,7 @@ impl WriteMembers for HeadersEvent {
 
 impl WriteJson for HeadersEvent {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -998,9 +984,7 @@ impl WriteMembers for NestedPayload {
 
 impl WriteJson for NestedPayload {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1165,9 +1149,7 @@ impl WriteMembers for NullAndEmptyHeadersIo {
 
 impl WriteJson for NullAndEmptyHeadersIo {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1234,9 +1216,7 @@ impl WriteMembers for PayloadConfig {
 
 impl WriteJson for PayloadConfig {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1265,9 +1245,7 @@ impl WriteMembers for PayloadStructure {
 
 impl WriteJson for PayloadStructure {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1396,9 +1374,7 @@ impl WriteMembers for RecursiveShapesInputOutputNested1 {
 
 impl WriteJson for RecursiveShapesInputOutputNested1 {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1469,9 +1445,7 @@ impl WriteMembers for RecursiveShapesInputOutputNested2 {
 
 impl WriteJson for RecursiveShapesInputOutputNested2 {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1559,9 +1533,7 @@ impl WriteMembers for SingletonEvent {
 
 impl WriteJson for SingletonEvent {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1706,9 +1678,7 @@ impl WriteMembers for StringPayloadEvent {
 
 impl WriteJson for StringPayloadEvent {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1770,9 +1740,7 @@ impl WriteMembers for StructureListMember {
 
 impl WriteJson for StructureListMember {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1797,9 +1765,7 @@ impl WriteMembers for StructurePayloadEvent {
 
 impl WriteJson for StructurePayloadEvent {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1850,9 +1816,7 @@ impl WriteMembers for TestConfig {
 
 impl WriteJson for TestConfig {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2024,9 +1988,7 @@ impl WriteMembers for TestNoPayloadInputOutput {
 
 impl WriteJson for TestNoPayloadInputOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2156,9 +2118,7 @@ impl WriteMembers for UnionPayloadEvent {
 
 impl WriteJson for UnionPayloadEvent {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2261,9 +2221,7 @@ impl WriteMembers for RenamedGreeting {
 
 impl WriteJson for RenamedGreeting {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2453,9 +2411,7 @@ impl WriteMembers for GreetingStruct {
 
 impl WriteJson for GreetingStruct {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

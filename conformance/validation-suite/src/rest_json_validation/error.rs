@@ -55,9 +55,7 @@ impl WriteMembers for ValidationException {
 
 impl WriteJson for ValidationException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

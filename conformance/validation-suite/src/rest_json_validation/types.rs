@@ -556,8 +556,6 @@ impl WriteMembers for ValidationExceptionField {
 
 impl WriteJson for ValidationExceptionField {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }

@@ -51,9 +51,7 @@ impl WriteMembers for BackupInUseException {
 
 impl WriteJson for BackupInUseException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -100,9 +98,7 @@ impl WriteMembers for BackupNotFoundException {
 
 impl WriteJson for BackupNotFoundException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -161,9 +157,7 @@ impl WriteMembers for ConditionalCheckFailedException {
 
 impl WriteJson for ConditionalCheckFailedException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -212,9 +206,7 @@ impl WriteMembers for ContinuousBackupsUnavailableException {
 
 impl WriteJson for ContinuousBackupsUnavailableException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -262,9 +254,7 @@ impl WriteMembers for DuplicateItemException {
 
 impl WriteJson for DuplicateItemException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -311,9 +301,7 @@ impl WriteMembers for ExportConflictException {
 
 impl WriteJson for ExportConflictException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -360,9 +348,7 @@ impl WriteMembers for ExportNotFoundException {
 
 impl WriteJson for ExportNotFoundException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -409,9 +395,7 @@ impl WriteMembers for GlobalTableAlreadyExistsException {
 
 impl WriteJson for GlobalTableAlreadyExistsException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -458,9 +442,7 @@ impl WriteMembers for GlobalTableNotFoundException {
 
 impl WriteJson for GlobalTableNotFoundException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -510,9 +492,7 @@ impl WriteMembers for IdempotentParameterMismatchException {
 
 impl WriteJson for IdempotentParameterMismatchException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -560,9 +540,7 @@ impl WriteMembers for ImportConflictException {
 
 impl WriteJson for ImportConflictException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -609,9 +587,7 @@ impl WriteMembers for ImportNotFoundException {
 
 impl WriteJson for ImportNotFoundException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -658,9 +634,7 @@ impl WriteMembers for IndexNotFoundException {
 
 impl WriteJson for IndexNotFoundException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -708,9 +682,7 @@ impl WriteMembers for InternalServerError {
 
 impl WriteJson for InternalServerError {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -757,9 +729,7 @@ impl WriteMembers for InvalidEndpointException {
 
 impl WriteJson for InvalidEndpointException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -806,9 +776,7 @@ impl WriteMembers for InvalidExportTimeException {
 
 impl WriteJson for InvalidExportTimeException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -856,9 +824,7 @@ impl WriteMembers for InvalidRestoreTimeException {
 
 impl WriteJson for InvalidRestoreTimeException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -909,9 +875,7 @@ impl WriteMembers for ItemCollectionSizeLimitExceededException {
 
 impl WriteJson for ItemCollectionSizeLimitExceededException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -977,9 +941,7 @@ impl WriteMembers for LimitExceededException {
 
 impl WriteJson for LimitExceededException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1028,9 +990,7 @@ impl WriteMembers for PointInTimeRecoveryUnavailableException {
 
 impl WriteJson for PointInTimeRecoveryUnavailableException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1080,9 +1040,7 @@ impl WriteMembers for PolicyNotFoundException {
 
 impl WriteJson for PolicyNotFoundException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1136,9 +1094,7 @@ impl WriteMembers for ProvisionedThroughputExceededException {
 
 impl WriteJson for ProvisionedThroughputExceededException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1185,9 +1141,7 @@ impl WriteMembers for ReplicaAlreadyExistsException {
 
 impl WriteJson for ReplicaAlreadyExistsException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1234,9 +1188,7 @@ impl WriteMembers for ReplicaNotFoundException {
 
 impl WriteJson for ReplicaNotFoundException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1284,9 +1236,7 @@ impl WriteMembers for ReplicatedWriteConflictException {
 
 impl WriteJson for ReplicatedWriteConflictException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1334,9 +1284,7 @@ impl WriteMembers for RequestLimitExceeded {
 
 impl WriteJson for RequestLimitExceeded {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1390,9 +1338,7 @@ impl WriteMembers for ResourceInUseException {
 
 impl WriteJson for ResourceInUseException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1441,9 +1387,7 @@ impl WriteMembers for ResourceNotFoundException {
 
 impl WriteJson for ResourceNotFoundException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1490,9 +1434,7 @@ impl WriteMembers for TableAlreadyExistsException {
 
 impl WriteJson for TableAlreadyExistsException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1539,9 +1481,7 @@ impl WriteMembers for TableInUseException {
 
 impl WriteJson for TableInUseException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1589,9 +1529,7 @@ impl WriteMembers for TableNotFoundException {
 
 impl WriteJson for TableNotFoundException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1743,9 +1681,7 @@ impl WriteMembers for TransactionCanceledException {
 
 impl WriteJson for TransactionCanceledException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1792,9 +1728,7 @@ impl WriteMembers for TransactionConflictException {
 
 impl WriteJson for TransactionConflictException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1868,8 +1802,6 @@ impl WriteMembers for TransactionInProgressException {
 
 impl WriteJson for TransactionInProgressException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }

@@ -187,9 +187,7 @@ impl WriteMembers for ArchivalSummary {
 
 impl WriteJson for ArchivalSummary {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -321,9 +319,7 @@ impl WriteMembers for AttributeDefinition {
 
 impl WriteJson for AttributeDefinition {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -651,9 +647,7 @@ impl WriteMembers for AutoScalingPolicyDescription {
 
 impl WriteJson for AutoScalingPolicyDescription {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -836,9 +830,7 @@ impl WriteMembers for AutoScalingSettingsDescription {
 
 impl WriteJson for AutoScalingSettingsDescription {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1059,9 +1051,7 @@ impl WriteMembers for AutoScalingTargetTrackingScalingPolicyConfigurationDescrip
 
 impl WriteJson for AutoScalingTargetTrackingScalingPolicyConfigurationDescription {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1249,9 +1239,7 @@ impl WriteMembers for BackupDescription {
 
 impl WriteJson for BackupDescription {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1388,9 +1376,7 @@ impl WriteMembers for BackupDetails {
 
 impl WriteJson for BackupDetails {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1684,9 +1670,7 @@ impl WriteMembers for BackupSummary {
 
 impl WriteJson for BackupSummary {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1936,9 +1920,7 @@ impl WriteMembers for BatchStatementError {
 
 impl WriteJson for BatchStatementError {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2268,9 +2250,7 @@ impl WriteMembers for BatchStatementResponse {
 
 impl WriteJson for BatchStatementResponse {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2431,9 +2411,7 @@ impl WriteMembers for BillingModeSummary {
 
 impl WriteJson for BillingModeSummary {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2482,9 +2460,7 @@ impl WriteMembers for CancellationReason {
 
 impl WriteJson for CancellationReason {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2582,9 +2558,7 @@ impl WriteMembers for Capacity {
 
 impl WriteJson for Capacity {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -3232,9 +3206,7 @@ impl WriteMembers for ConsumedCapacity {
 
 impl WriteJson for ConsumedCapacity {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -3304,9 +3276,7 @@ impl WriteMembers for ContinuousBackupsDescription {
 
 impl WriteJson for ContinuousBackupsDescription {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -3646,9 +3616,7 @@ impl WriteMembers for ContributorInsightsSummary {
 
 impl WriteJson for ContributorInsightsSummary {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -3986,9 +3954,7 @@ impl WriteMembers for CsvOptions {
 
 impl WriteJson for CsvOptions {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -4265,9 +4231,7 @@ impl WriteMembers for DeleteRequest {
 
 impl WriteJson for DeleteRequest {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -4440,9 +4404,7 @@ impl WriteMembers for EnableKinesisStreamingConfiguration {
 
 impl WriteJson for EnableKinesisStreamingConfiguration {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -4506,9 +4468,7 @@ impl WriteMembers for Endpoint {
 
 impl WriteJson for Endpoint {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -5097,9 +5057,7 @@ impl WriteMembers for ExportDescription {
 
 impl WriteJson for ExportDescription {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -5350,9 +5308,7 @@ impl WriteMembers for ExportSummary {
 
 impl WriteJson for ExportSummary {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -5586,9 +5542,7 @@ impl WriteMembers for FailureException {
 
 impl WriteJson for FailureException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -5821,9 +5775,7 @@ impl WriteMembers for GlobalSecondaryIndex {
 
 impl WriteJson for GlobalSecondaryIndex {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -6128,9 +6080,7 @@ impl WriteMembers for GlobalSecondaryIndexDescription {
 
 impl WriteJson for GlobalSecondaryIndexDescription {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -6266,9 +6216,7 @@ impl WriteMembers for GlobalSecondaryIndexInfo {
 
 impl WriteJson for GlobalSecondaryIndexInfo {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -6437,9 +6385,7 @@ impl WriteMembers for GlobalSecondaryIndexWarmThroughputDescription {
 
 impl WriteJson for GlobalSecondaryIndexWarmThroughputDescription {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -6519,9 +6465,7 @@ impl WriteMembers for GlobalTable {
 
 impl WriteJson for GlobalTable {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -6657,9 +6601,7 @@ impl WriteMembers for GlobalTableDescription {
 
 impl WriteJson for GlobalTableDescription {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -7096,9 +7038,7 @@ impl WriteMembers for ImportSummary {
 
 impl WriteJson for ImportSummary {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -7422,9 +7362,7 @@ impl WriteMembers for ImportTableDescription {
 
 impl WriteJson for ImportTableDescription {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -7520,9 +7458,7 @@ impl WriteMembers for IncrementalExportSpecification {
 
 impl WriteJson for IncrementalExportSpecification {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -7845,9 +7781,7 @@ impl WriteMembers for InputFormatOptions {
 
 impl WriteJson for InputFormatOptions {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -7937,9 +7871,7 @@ impl WriteMembers for ItemCollectionMetrics {
 
 impl WriteJson for ItemCollectionMetrics {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -7994,9 +7926,7 @@ impl WriteMembers for ItemResponse {
 
 impl WriteJson for ItemResponse {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -8080,9 +8010,7 @@ impl WriteMembers for KeySchemaElement {
 
 impl WriteJson for KeySchemaElement {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -8326,9 +8254,7 @@ impl WriteMembers for KeysAndAttributes {
 
 impl WriteJson for KeysAndAttributes {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -8440,9 +8366,7 @@ impl WriteMembers for KinesisDataStreamDestination {
 
 impl WriteJson for KinesisDataStreamDestination {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -8621,9 +8545,7 @@ impl WriteMembers for KinesisStreamingDestinationOutput {
 
 impl WriteJson for KinesisStreamingDestinationOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -8844,9 +8766,7 @@ impl WriteMembers for LocalSecondaryIndexDescription {
 
 impl WriteJson for LocalSecondaryIndexDescription {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -8947,9 +8867,7 @@ impl WriteMembers for LocalSecondaryIndexInfo {
 
 impl WriteJson for LocalSecondaryIndexInfo {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -9115,9 +9033,7 @@ impl WriteMembers for OnDemandThroughput {
 
 impl WriteJson for OnDemandThroughput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -9178,9 +9094,7 @@ impl WriteMembers for OnDemandThroughputOverride {
 
 impl WriteJson for OnDemandThroughputOverride {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -9375,9 +9289,7 @@ impl WriteMembers for PointInTimeRecoveryDescription {
 
 impl WriteJson for PointInTimeRecoveryDescription {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -9609,9 +9521,7 @@ impl WriteMembers for Projection {
 
 impl WriteJson for Projection {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -9775,9 +9685,7 @@ impl WriteMembers for ProvisionedThroughput {
 
 impl WriteJson for ProvisionedThroughput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -9917,9 +9825,7 @@ impl WriteMembers for ProvisionedThroughputDescription {
 
 impl WriteJson for ProvisionedThroughputDescription {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -9983,9 +9889,7 @@ impl WriteMembers for ProvisionedThroughputOverride {
 
 impl WriteJson for ProvisionedThroughputOverride {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -10155,9 +10059,7 @@ impl WriteMembers for PutRequest {
 
 impl WriteJson for PutRequest {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -10209,9 +10111,7 @@ impl WriteMembers for Replica {
 
 impl WriteJson for Replica {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -10354,9 +10254,7 @@ impl WriteMembers for ReplicaAutoScalingDescription {
 
 impl WriteJson for ReplicaAutoScalingDescription {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -10670,9 +10568,7 @@ impl WriteMembers for ReplicaDescription {
 
 impl WriteJson for ReplicaDescription {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -10860,9 +10756,7 @@ impl WriteMembers for ReplicaGlobalSecondaryIndexAutoScalingDescription {
 
 impl WriteJson for ReplicaGlobalSecondaryIndexAutoScalingDescription {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -11033,9 +10927,7 @@ impl WriteMembers for ReplicaGlobalSecondaryIndexDescription {
 
 impl WriteJson for ReplicaGlobalSecondaryIndexDescription {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -11185,9 +11077,7 @@ impl WriteMembers for ReplicaGlobalSecondaryIndexSettingsDescription {
 
 impl WriteJson for ReplicaGlobalSecondaryIndexSettingsDescription {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -11475,9 +11365,7 @@ impl WriteMembers for ReplicaSettingsDescription {
 
 impl WriteJson for ReplicaSettingsDescription {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -11937,9 +11825,7 @@ impl WriteMembers for RestoreSummary {
 
 impl WriteJson for RestoreSummary {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -12307,9 +12193,7 @@ impl WriteMembers for S3BucketSource {
 
 impl WriteJson for S3BucketSource {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -12499,9 +12383,7 @@ impl WriteMembers for SseDescription {
 
 impl WriteJson for SseDescription {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -12595,9 +12477,7 @@ impl WriteMembers for SseSpecification {
 
 impl WriteJson for SseSpecification {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -13114,9 +12994,7 @@ impl WriteMembers for SourceTableDetails {
 
 impl WriteJson for SourceTableDetails {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -13249,9 +13127,7 @@ impl WriteMembers for SourceTableFeatureDetails {
 
 impl WriteJson for SourceTableFeatureDetails {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -13327,9 +13203,7 @@ impl WriteMembers for StreamSpecification {
 
 impl WriteJson for StreamSpecification {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -13513,9 +13387,7 @@ impl WriteMembers for TableAutoScalingDescription {
 
 impl WriteJson for TableAutoScalingDescription {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -13669,9 +13541,7 @@ impl WriteMembers for TableClassSummary {
 
 impl WriteJson for TableClassSummary {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -13831,9 +13701,7 @@ impl WriteMembers for TableCreationParameters {
 
 impl WriteJson for TableCreationParameters {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -14425,9 +14293,7 @@ impl WriteMembers for TableDescription {
 
 impl WriteJson for TableDescription {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -14649,9 +14515,7 @@ impl WriteMembers for TableWarmThroughputDescription {
 
 impl WriteJson for TableWarmThroughputDescription {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -14727,9 +14591,7 @@ impl WriteMembers for Tag {
 
 impl WriteJson for Tag {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -14805,9 +14667,7 @@ impl WriteMembers for TimeToLiveDescription {
 
 impl WriteJson for TimeToLiveDescription {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -14870,9 +14730,7 @@ impl WriteMembers for TimeToLiveSpecification {
 
 impl WriteJson for TimeToLiveSpecification {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -15357,9 +15215,7 @@ impl WriteMembers for UpdateKinesisStreamingConfiguration {
 
 impl WriteJson for UpdateKinesisStreamingConfiguration {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -15553,9 +15409,7 @@ impl WriteMembers for WarmThroughput {
 
 impl WriteJson for WarmThroughput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -15626,8 +15480,6 @@ impl WriteMembers for WriteRequest {
 
 impl WriteJson for WriteRequest {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }

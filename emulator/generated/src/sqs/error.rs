@@ -51,9 +51,7 @@ impl WriteMembers for BatchEntryIdsNotDistinct {
 
 impl WriteJson for BatchEntryIdsNotDistinct {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -103,9 +101,7 @@ impl WriteMembers for BatchRequestTooLong {
 
 impl WriteJson for BatchRequestTooLong {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -155,9 +151,7 @@ impl WriteMembers for EmptyBatchRequest {
 
 impl WriteJson for EmptyBatchRequest {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -205,9 +199,7 @@ impl WriteMembers for InvalidAddress {
 
 impl WriteJson for InvalidAddress {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -255,9 +247,7 @@ impl WriteMembers for InvalidAttributeName {
 
 impl WriteJson for InvalidAttributeName {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -305,9 +295,7 @@ impl WriteMembers for InvalidAttributeValue {
 
 impl WriteJson for InvalidAttributeValue {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -357,9 +345,7 @@ impl WriteMembers for InvalidBatchEntryId {
 
 impl WriteJson for InvalidBatchEntryId {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -396,9 +382,7 @@ impl WriteMembers for InvalidIdFormat {
 
 impl WriteJson for InvalidIdFormat {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -446,9 +430,7 @@ impl WriteMembers for InvalidMessageContents {
 
 impl WriteJson for InvalidMessageContents {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -496,9 +478,7 @@ impl WriteMembers for InvalidSecurity {
 
 impl WriteJson for InvalidSecurity {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -546,9 +526,7 @@ impl WriteMembers for KmsAccessDenied {
 
 impl WriteJson for KmsAccessDenied {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -596,9 +574,7 @@ impl WriteMembers for KmsDisabled {
 
 impl WriteJson for KmsDisabled {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -650,9 +626,7 @@ impl WriteMembers for KmsInvalidKeyUsage {
 
 impl WriteJson for KmsInvalidKeyUsage {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -701,9 +675,7 @@ impl WriteMembers for KmsInvalidState {
 
 impl WriteJson for KmsInvalidState {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -751,9 +723,7 @@ impl WriteMembers for KmsNotFound {
 
 impl WriteJson for KmsNotFound {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -802,9 +772,7 @@ impl WriteMembers for KmsOptInRequired {
 
 impl WriteJson for KmsOptInRequired {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -852,9 +820,7 @@ impl WriteMembers for KmsThrottled {
 
 impl WriteJson for KmsThrottled {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -891,9 +857,7 @@ impl WriteMembers for MessageNotInflight {
 
 impl WriteJson for MessageNotInflight {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -943,9 +907,7 @@ impl WriteMembers for OverLimit {
 
 impl WriteJson for OverLimit {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -996,9 +958,7 @@ impl WriteMembers for PurgeQueueInProgress {
 
 impl WriteJson for PurgeQueueInProgress {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1049,9 +1009,7 @@ impl WriteMembers for QueueDeletedRecently {
 
 impl WriteJson for QueueDeletedRecently {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1101,9 +1059,7 @@ impl WriteMembers for QueueDoesNotExist {
 
 impl WriteJson for QueueDoesNotExist {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1152,9 +1108,7 @@ impl WriteMembers for QueueNameExists {
 
 impl WriteJson for QueueNameExists {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1202,9 +1156,7 @@ impl WriteMembers for ReceiptHandleIsInvalid {
 
 impl WriteJson for ReceiptHandleIsInvalid {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1257,9 +1209,7 @@ impl WriteMembers for RequestThrottled {
 
 impl WriteJson for RequestThrottled {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1307,9 +1257,7 @@ impl WriteMembers for ResourceNotFoundException {
 
 impl WriteJson for ResourceNotFoundException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1362,9 +1310,7 @@ impl WriteMembers for TooManyEntriesInBatchRequest {
 
 impl WriteJson for TooManyEntriesInBatchRequest {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1414,8 +1360,6 @@ impl WriteMembers for UnsupportedOperation {
 
 impl WriteJson for UnsupportedOperation {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }

@@ -91,9 +91,7 @@ impl WriteMembers for BatchResultErrorEntry {
 
 impl WriteJson for BatchResultErrorEntry {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -209,9 +207,7 @@ impl WriteMembers for ChangeMessageVisibilityBatchResultEntry {
 
 impl WriteJson for ChangeMessageVisibilityBatchResultEntry {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -313,9 +309,7 @@ impl WriteMembers for DeleteMessageBatchResultEntry {
 
 impl WriteJson for DeleteMessageBatchResultEntry {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -498,9 +492,7 @@ impl WriteMembers for ListMessageMoveTasksResultEntry {
 
 impl WriteJson for ListMessageMoveTasksResultEntry {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -661,9 +653,7 @@ impl WriteMembers for Message {
 
 impl WriteJson for Message {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -784,9 +774,7 @@ impl WriteMembers for MessageAttributeValue {
 
 impl WriteJson for MessageAttributeValue {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1646,8 +1634,6 @@ impl WriteMembers for SendMessageBatchResultEntry {
 
 impl WriteJson for SendMessageBatchResultEntry {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }

@@ -183,9 +183,7 @@ impl WriteMembers for AddTagsToResourceResult {
 
 impl WriteJson for AddTagsToResourceResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

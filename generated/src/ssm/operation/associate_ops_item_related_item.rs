@@ -157,9 +157,7 @@ impl WriteMembers for AssociateOpsItemRelatedItemResponse {
 
 impl WriteJson for AssociateOpsItemRelatedItemResponse {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

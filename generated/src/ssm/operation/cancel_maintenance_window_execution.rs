@@ -133,9 +133,7 @@ impl WriteMembers for CancelMaintenanceWindowExecutionResult {
 
 impl WriteJson for CancelMaintenanceWindowExecutionResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

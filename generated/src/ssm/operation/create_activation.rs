@@ -276,9 +276,7 @@ impl WriteMembers for CreateActivationResult {
 
 impl WriteJson for CreateActivationResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -585,9 +585,7 @@ impl WriteMembers for CreateAssociationResult {
 
 impl WriteJson for CreateAssociationResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -288,9 +288,7 @@ impl WriteMembers for CreateDocumentResult {
 
 impl WriteJson for CreateDocumentResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -317,9 +317,7 @@ impl WriteMembers for CreateMaintenanceWindowResult {
 
 impl WriteJson for CreateMaintenanceWindowResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -385,9 +385,7 @@ impl WriteMembers for CreateOpsItemResponse {
 
 impl WriteJson for CreateOpsItemResponse {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -163,9 +163,7 @@ impl WriteMembers for CreateOpsMetadataResult {
 
 impl WriteJson for CreateOpsMetadataResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -356,9 +356,7 @@ impl WriteMembers for CreatePatchBaselineResult {
 
 impl WriteJson for CreatePatchBaselineResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -178,9 +178,7 @@ impl WriteMembers for CreateResourceDataSyncResult {
 
 impl WriteJson for CreateResourceDataSyncResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

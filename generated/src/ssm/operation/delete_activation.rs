@@ -93,9 +93,7 @@ impl WriteMembers for DeleteActivationResult {
 
 impl WriteJson for DeleteActivationResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

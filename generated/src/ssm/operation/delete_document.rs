@@ -143,9 +143,7 @@ impl WriteMembers for DeleteDocumentResult {
 
 impl WriteJson for DeleteDocumentResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

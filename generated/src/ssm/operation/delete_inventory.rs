@@ -211,9 +211,7 @@ impl WriteMembers for DeleteInventoryResult {
 
 impl WriteJson for DeleteInventoryResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

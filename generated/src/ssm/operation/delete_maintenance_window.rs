@@ -116,9 +116,7 @@ impl WriteMembers for DeleteMaintenanceWindowResult {
 
 impl WriteJson for DeleteMaintenanceWindowResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -117,9 +117,7 @@ impl WriteMembers for DeleteOpsItemResponse {
 
 impl WriteJson for DeleteOpsItemResponse {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

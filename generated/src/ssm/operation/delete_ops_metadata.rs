@@ -90,9 +90,7 @@ impl WriteMembers for DeleteOpsMetadataResult {
 
 impl WriteJson for DeleteOpsMetadataResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -146,9 +146,7 @@ impl WriteMembers for DeleteParametersResult {
 
 impl WriteJson for DeleteParametersResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -112,9 +112,7 @@ impl WriteMembers for DeleteResourceDataSyncResult {
 
 impl WriteJson for DeleteResourceDataSyncResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

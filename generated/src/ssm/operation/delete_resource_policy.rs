@@ -132,9 +132,7 @@ impl WriteMembers for DeleteResourcePolicyResponse {
 
 impl WriteJson for DeleteResourcePolicyResponse {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -101,9 +101,7 @@ impl WriteMembers for DeregisterManagedInstanceResult {
 
 impl WriteJson for DeregisterManagedInstanceResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -150,9 +150,7 @@ impl WriteMembers for DeregisterPatchBaselineForPatchGroupResult {
 
 impl WriteJson for DeregisterPatchBaselineForPatchGroupResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

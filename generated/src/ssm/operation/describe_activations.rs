@@ -165,9 +165,7 @@ impl WriteMembers for DescribeActivationsResult {
 
 impl WriteJson for DescribeActivationsResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -195,9 +195,7 @@ impl WriteMembers for DescribeAssociationExecutionTargetsResult {
 
 impl WriteJson for DescribeAssociationExecutionTargetsResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

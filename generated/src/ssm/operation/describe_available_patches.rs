@@ -237,9 +237,7 @@ impl WriteMembers for DescribeAvailablePatchesResult {
 
 impl WriteJson for DescribeAvailablePatchesResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

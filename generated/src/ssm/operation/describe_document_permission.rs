@@ -195,9 +195,7 @@ impl WriteMembers for DescribeDocumentPermissionResponse {
 
 impl WriteJson for DescribeDocumentPermissionResponse {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

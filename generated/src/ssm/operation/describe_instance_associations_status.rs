@@ -165,9 +165,7 @@ impl WriteMembers for DescribeInstanceAssociationsStatusResult {
 
 impl WriteJson for DescribeInstanceAssociationsStatusResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -214,9 +214,7 @@ impl WriteMembers for DescribeInstanceInformationResult {
 
 impl WriteJson for DescribeInstanceInformationResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -163,9 +163,7 @@ impl WriteMembers for DescribeInstancePatchStatesResult {
 
 impl WriteJson for DescribeInstancePatchStatesResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

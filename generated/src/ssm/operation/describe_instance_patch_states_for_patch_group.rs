@@ -182,9 +182,7 @@ impl WriteMembers for DescribeInstancePatchStatesForPatchGroupResult {
 
 impl WriteJson for DescribeInstancePatchStatesForPatchGroupResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -201,9 +201,7 @@ impl WriteMembers for DescribeInstancePatchesResult {
 
 impl WriteJson for DescribeInstancePatchesResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -193,9 +193,7 @@ impl WriteMembers for DescribeInstancePropertiesResult {
 
 impl WriteJson for DescribeInstancePropertiesResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

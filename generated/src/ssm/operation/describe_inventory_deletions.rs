@@ -168,9 +168,7 @@ impl WriteMembers for DescribeInventoryDeletionsResult {
 
 impl WriteJson for DescribeInventoryDeletionsResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -197,9 +197,7 @@ impl WriteMembers for DescribeMaintenanceWindowExecutionTaskInvocationsResult {
 
 impl WriteJson for DescribeMaintenanceWindowExecutionTaskInvocationsResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

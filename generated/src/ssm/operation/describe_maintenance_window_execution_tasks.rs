@@ -181,9 +181,7 @@ impl WriteMembers for DescribeMaintenanceWindowExecutionTasksResult {
 
 impl WriteJson for DescribeMaintenanceWindowExecutionTasksResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

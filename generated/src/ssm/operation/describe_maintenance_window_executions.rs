@@ -185,9 +185,7 @@ impl WriteMembers for DescribeMaintenanceWindowExecutionsResult {
 
 impl WriteJson for DescribeMaintenanceWindowExecutionsResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -204,9 +204,7 @@ impl WriteMembers for DescribeMaintenanceWindowScheduleResult {
 
 impl WriteJson for DescribeMaintenanceWindowScheduleResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -167,9 +167,7 @@ impl WriteMembers for DescribeMaintenanceWindowsResult {
 
 impl WriteJson for DescribeMaintenanceWindowsResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

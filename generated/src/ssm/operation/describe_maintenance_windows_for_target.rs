@@ -176,9 +176,7 @@ impl WriteMembers for DescribeMaintenanceWindowsForTargetResult {
 
 impl WriteJson for DescribeMaintenanceWindowsForTargetResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

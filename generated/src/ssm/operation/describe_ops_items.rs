@@ -228,9 +228,7 @@ impl WriteMembers for DescribeOpsItemsResponse {
 
 impl WriteJson for DescribeOpsItemsResponse {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

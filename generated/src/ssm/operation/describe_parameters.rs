@@ -227,9 +227,7 @@ impl WriteMembers for DescribeParametersResult {
 
 impl WriteJson for DescribeParametersResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -177,9 +177,7 @@ impl WriteMembers for DescribePatchBaselinesResult {
 
 impl WriteJson for DescribePatchBaselinesResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

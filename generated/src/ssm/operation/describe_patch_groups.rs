@@ -173,9 +173,7 @@ impl WriteMembers for DescribePatchGroupsResult {
 
 impl WriteJson for DescribePatchGroupsResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

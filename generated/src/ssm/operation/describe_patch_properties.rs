@@ -259,9 +259,7 @@ impl WriteMembers for DescribePatchPropertiesResult {
 
 impl WriteJson for DescribePatchPropertiesResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -169,9 +169,7 @@ impl WriteMembers for DescribeSessionsResponse {
 
 impl WriteJson for DescribeSessionsResponse {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

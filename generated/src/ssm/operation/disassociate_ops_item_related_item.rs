@@ -111,9 +111,7 @@ impl WriteMembers for DisassociateOpsItemRelatedItemResponse {
 
 impl WriteJson for DisassociateOpsItemRelatedItemResponse {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

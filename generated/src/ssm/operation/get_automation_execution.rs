@@ -128,9 +128,7 @@ impl WriteMembers for GetAutomationExecutionResult {
 
 impl WriteJson for GetAutomationExecutionResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

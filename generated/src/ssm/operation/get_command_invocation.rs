@@ -489,9 +489,7 @@ impl WriteMembers for GetCommandInvocationResult {
 
 impl WriteJson for GetCommandInvocationResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -136,9 +136,7 @@ impl WriteMembers for GetConnectionStatusResponse {
 
 impl WriteJson for GetConnectionStatusResponse {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

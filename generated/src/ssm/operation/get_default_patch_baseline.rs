@@ -152,9 +152,7 @@ impl WriteMembers for GetDefaultPatchBaselineResult {
 
 impl WriteJson for GetDefaultPatchBaselineResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

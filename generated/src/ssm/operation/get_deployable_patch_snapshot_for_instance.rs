@@ -230,9 +230,7 @@ impl WriteMembers for GetDeployablePatchSnapshotForInstanceResult {
 
 impl WriteJson for GetDeployablePatchSnapshotForInstanceResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

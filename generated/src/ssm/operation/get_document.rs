@@ -363,9 +363,7 @@ impl WriteMembers for GetDocumentResult {
 
 impl WriteJson for GetDocumentResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -196,9 +196,7 @@ impl WriteMembers for GetInventoryResult {
 
 impl WriteJson for GetInventoryResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -183,9 +183,7 @@ impl WriteMembers for GetInventorySchemaResult {
 
 impl WriteJson for GetInventorySchemaResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

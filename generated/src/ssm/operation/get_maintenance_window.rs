@@ -349,9 +349,7 @@ impl WriteMembers for GetMaintenanceWindowResult {
 
 impl WriteJson for GetMaintenanceWindowResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -394,9 +394,7 @@ impl WriteMembers for GetMaintenanceWindowExecutionTaskResult {
 
 impl WriteJson for GetMaintenanceWindowExecutionTaskResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

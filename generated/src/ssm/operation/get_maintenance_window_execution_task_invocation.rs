@@ -337,9 +337,7 @@ impl WriteMembers for GetMaintenanceWindowExecutionTaskInvocationResult {
 
 impl WriteJson for GetMaintenanceWindowExecutionTaskInvocationResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -450,9 +450,7 @@ impl WriteMembers for GetMaintenanceWindowTaskResult {
 
 impl WriteJson for GetMaintenanceWindowTaskResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

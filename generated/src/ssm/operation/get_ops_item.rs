@@ -145,9 +145,7 @@ impl WriteMembers for GetOpsItemResponse {
 
 impl WriteJson for GetOpsItemResponse {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

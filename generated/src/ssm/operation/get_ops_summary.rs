@@ -208,9 +208,7 @@ impl WriteMembers for GetOpsSummaryResult {
 
 impl WriteJson for GetOpsSummaryResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

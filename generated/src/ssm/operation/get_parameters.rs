@@ -175,9 +175,7 @@ impl WriteMembers for GetParametersResult {
 
 impl WriteJson for GetParametersResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

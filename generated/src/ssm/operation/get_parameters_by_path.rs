@@ -235,9 +235,7 @@ impl WriteMembers for GetParametersByPathResult {
 
 impl WriteJson for GetParametersByPathResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

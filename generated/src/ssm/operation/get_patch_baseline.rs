@@ -369,9 +369,7 @@ impl WriteMembers for GetPatchBaselineResult {
 
 impl WriteJson for GetPatchBaselineResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

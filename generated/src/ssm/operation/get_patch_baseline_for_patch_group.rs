@@ -171,9 +171,7 @@ impl WriteMembers for GetPatchBaselineForPatchGroupResult {
 
 impl WriteJson for GetPatchBaselineForPatchGroupResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -154,9 +154,7 @@ impl WriteMembers for GetServiceSettingResult {
 
 impl WriteJson for GetServiceSettingResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

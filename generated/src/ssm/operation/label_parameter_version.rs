@@ -209,9 +209,7 @@ impl WriteMembers for LabelParameterVersionResult {
 
 impl WriteJson for LabelParameterVersionResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -174,9 +174,7 @@ impl WriteMembers for ListAssociationsResult {
 
 impl WriteJson for ListAssociationsResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -208,9 +208,7 @@ impl WriteMembers for ListCommandInvocationsResult {
 
 impl WriteJson for ListCommandInvocationsResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

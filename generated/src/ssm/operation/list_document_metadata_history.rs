@@ -239,9 +239,7 @@ impl WriteMembers for ListDocumentMetadataHistoryResponse {
 
 impl WriteJson for ListDocumentMetadataHistoryResponse {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -189,9 +189,7 @@ impl WriteMembers for ListDocumentsResult {
 
 impl WriteJson for ListDocumentsResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -248,9 +248,7 @@ impl WriteMembers for ListInventoryEntriesResult {
 
 impl WriteJson for ListInventoryEntriesResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

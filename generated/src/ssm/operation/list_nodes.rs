@@ -182,9 +182,7 @@ impl WriteMembers for ListNodesResult {
 
 impl WriteJson for ListNodesResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -200,9 +200,7 @@ impl WriteMembers for ListNodesSummaryResult {
 
 impl WriteJson for ListNodesSummaryResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -167,9 +167,7 @@ impl WriteMembers for ListOpsMetadataResult {
 
 impl WriteJson for ListOpsMetadataResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

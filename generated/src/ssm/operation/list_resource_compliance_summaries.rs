@@ -169,9 +169,7 @@ impl WriteMembers for ListResourceComplianceSummariesResult {
 
 impl WriteJson for ListResourceComplianceSummariesResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -131,9 +131,7 @@ impl WriteMembers for ListTagsForResourceResult {
 
 impl WriteJson for ListTagsForResourceResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -239,9 +239,7 @@ impl WriteMembers for PutComplianceItemsResult {
 
 impl WriteJson for PutComplianceItemsResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

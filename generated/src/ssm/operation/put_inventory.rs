@@ -136,9 +136,7 @@ impl WriteMembers for PutInventoryResult {
 
 impl WriteJson for PutInventoryResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -428,9 +428,7 @@ impl WriteMembers for PutParameterResult {
 
 impl WriteJson for PutParameterResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

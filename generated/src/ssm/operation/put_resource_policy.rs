@@ -223,9 +223,7 @@ impl WriteMembers for PutResourcePolicyResponse {
 
 impl WriteJson for PutResourcePolicyResponse {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -124,9 +124,7 @@ impl WriteMembers for RegisterDefaultPatchBaselineResult {
 
 impl WriteJson for RegisterDefaultPatchBaselineResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

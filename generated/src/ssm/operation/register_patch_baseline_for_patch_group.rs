@@ -153,9 +153,7 @@ impl WriteMembers for RegisterPatchBaselineForPatchGroupResult {
 
 impl WriteJson for RegisterPatchBaselineForPatchGroupResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

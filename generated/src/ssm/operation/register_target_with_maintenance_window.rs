@@ -249,9 +249,7 @@ impl WriteMembers for RegisterTargetWithMaintenanceWindowResult {
 
 impl WriteJson for RegisterTargetWithMaintenanceWindowResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -411,9 +411,7 @@ impl WriteMembers for RegisterTaskWithMaintenanceWindowResult {
 
 impl WriteJson for RegisterTaskWithMaintenanceWindowResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

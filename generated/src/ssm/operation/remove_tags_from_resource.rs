@@ -134,9 +134,7 @@ impl WriteMembers for RemoveTagsFromResourceResult {
 
 impl WriteJson for RemoveTagsFromResourceResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

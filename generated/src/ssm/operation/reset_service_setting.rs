@@ -159,9 +159,7 @@ impl WriteMembers for ResetServiceSettingResult {
 
 impl WriteJson for ResetServiceSettingResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -135,9 +135,7 @@ impl WriteMembers for SendAutomationSignalResult {
 
 impl WriteJson for SendAutomationSignalResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -443,9 +443,7 @@ impl WriteMembers for SendCommandResult {
 
 impl WriteJson for SendCommandResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -154,9 +154,7 @@ impl WriteMembers for StartAccessRequestResponse {
 
 impl WriteJson for StartAccessRequestResponse {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -91,9 +91,7 @@ impl WriteMembers for StartAssociationsOnceResult {
 
 impl WriteJson for StartAssociationsOnceResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

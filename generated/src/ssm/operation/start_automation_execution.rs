@@ -354,9 +354,7 @@ impl WriteMembers for StartAutomationExecutionResult {
 
 impl WriteJson for StartAutomationExecutionResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -297,9 +297,7 @@ impl WriteMembers for StartChangeRequestExecutionResult {
 
 impl WriteJson for StartChangeRequestExecutionResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

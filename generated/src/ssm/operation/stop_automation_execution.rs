@@ -108,9 +108,7 @@ impl WriteMembers for StopAutomationExecutionResult {
 
 impl WriteJson for StopAutomationExecutionResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

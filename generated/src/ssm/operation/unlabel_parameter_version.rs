@@ -170,9 +170,7 @@ impl WriteMembers for UnlabelParameterVersionResult {
 
 impl WriteJson for UnlabelParameterVersionResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -598,9 +598,7 @@ impl WriteMembers for UpdateAssociationResult {
 
 impl WriteJson for UpdateAssociationResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

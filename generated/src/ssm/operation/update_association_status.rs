@@ -158,9 +158,7 @@ impl WriteMembers for UpdateAssociationStatusResult {
 
 impl WriteJson for UpdateAssociationStatusResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -129,9 +129,7 @@ impl WriteMembers for UpdateDocumentMetadataResponse {
 
 impl WriteJson for UpdateDocumentMetadataResponse {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

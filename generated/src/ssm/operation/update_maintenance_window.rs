@@ -503,9 +503,7 @@ impl WriteMembers for UpdateMaintenanceWindowResult {
 
 impl WriteJson for UpdateMaintenanceWindowResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

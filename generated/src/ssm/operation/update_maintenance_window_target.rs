@@ -330,9 +330,7 @@ impl WriteMembers for UpdateMaintenanceWindowTargetResult {
 
 impl WriteJson for UpdateMaintenanceWindowTargetResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

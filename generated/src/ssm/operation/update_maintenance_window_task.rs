@@ -736,9 +736,7 @@ impl WriteMembers for UpdateMaintenanceWindowTaskResult {
 
 impl WriteJson for UpdateMaintenanceWindowTaskResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

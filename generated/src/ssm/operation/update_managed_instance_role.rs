@@ -112,9 +112,7 @@ impl WriteMembers for UpdateManagedInstanceRoleResult {
 
 impl WriteJson for UpdateManagedInstanceRoleResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

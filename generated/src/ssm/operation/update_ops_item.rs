@@ -324,9 +324,7 @@ impl WriteMembers for UpdateOpsItemResponse {
 
 impl WriteJson for UpdateOpsItemResponse {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

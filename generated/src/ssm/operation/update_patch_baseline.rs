@@ -562,9 +562,7 @@ impl WriteMembers for UpdatePatchBaselineResult {
 
 impl WriteJson for UpdatePatchBaselineResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -127,9 +127,7 @@ impl WriteMembers for UpdateResourceDataSyncResult {
 
 impl WriteJson for UpdateResourceDataSyncResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

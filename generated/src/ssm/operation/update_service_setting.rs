@@ -157,9 +157,7 @@ impl WriteMembers for UpdateServiceSettingResult {
 
 impl WriteJson for UpdateServiceSettingResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -130,9 +130,7 @@ impl WriteMembers for PredictOutput {
 
 impl WriteJson for PredictOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

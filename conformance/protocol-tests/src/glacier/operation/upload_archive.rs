@@ -104,9 +104,7 @@ impl WriteMembers for ArchiveCreationOutput {
 
 impl WriteJson for ArchiveCreationOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -209,9 +209,7 @@ impl WriteMembers for UploadMultipartPartOutput {
 
 impl WriteJson for UploadMultipartPartOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

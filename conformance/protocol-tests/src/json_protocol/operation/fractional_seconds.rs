@@ -74,9 +74,7 @@ impl WriteMembers for FractionalSecondsOutput {
 
 impl WriteJson for FractionalSecondsOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

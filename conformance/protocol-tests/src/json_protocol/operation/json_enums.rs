@@ -138,9 +138,7 @@ impl WriteMembers for JsonEnumsInputOutput {
 
 impl WriteJson for JsonEnumsInputOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

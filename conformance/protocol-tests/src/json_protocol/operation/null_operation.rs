@@ -69,9 +69,7 @@ impl WriteMembers for NullOperationInputOutput {
 
 impl WriteJson for NullOperationInputOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -75,9 +75,7 @@ impl WriteMembers for PutAndGetInlineDocumentsInputOutput {
 
 impl WriteJson for PutAndGetInlineDocumentsInputOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

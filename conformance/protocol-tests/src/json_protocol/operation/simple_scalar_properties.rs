@@ -95,9 +95,7 @@ impl WriteMembers for SimpleScalarPropertiesInputOutput {
 
 impl WriteJson for SimpleScalarPropertiesInputOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

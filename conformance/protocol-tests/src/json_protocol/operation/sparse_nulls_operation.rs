@@ -96,9 +96,7 @@ impl WriteMembers for SparseNullsOperationInputOutput {
 
 impl WriteJson for SparseNullsOperationInputOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -89,9 +89,7 @@ impl WriteMembers for ContentTypeParametersOutput {
 
 impl WriteJson for ContentTypeParametersOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -71,9 +71,7 @@ impl WriteMembers for EmptyInputAndEmptyOutputOutput {
 
 impl WriteJson for EmptyInputAndEmptyOutputOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

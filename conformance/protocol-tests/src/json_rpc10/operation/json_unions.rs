@@ -112,9 +112,7 @@ impl WriteMembers for JsonUnionsOutput {
 
 impl WriteJson for JsonUnionsOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -571,9 +571,7 @@ impl WriteMembers for OperationWithDefaultsOutput {
 
 impl WriteJson for OperationWithDefaultsOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

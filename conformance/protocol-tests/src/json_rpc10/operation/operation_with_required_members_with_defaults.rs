@@ -329,9 +329,7 @@ impl WriteMembers for OperationWithRequiredMembersWithDefaultsOutput {
 
 impl WriteJson for OperationWithRequiredMembersWithDefaultsOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -158,9 +158,7 @@ impl WriteMembers for SimpleScalarPropertiesOutput {
 
 impl WriteJson for SimpleScalarPropertiesOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

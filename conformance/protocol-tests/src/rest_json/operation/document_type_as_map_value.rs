@@ -104,9 +104,7 @@ impl WriteMembers for DocumentTypeAsMapValueInputOutput {
 
 impl WriteJson for DocumentTypeAsMapValueInputOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

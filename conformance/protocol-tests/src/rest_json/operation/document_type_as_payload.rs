@@ -88,9 +88,7 @@ impl WriteMembers for DocumentTypeAsPayloadInputOutput {
 
 impl WriteJson for DocumentTypeAsPayloadInputOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

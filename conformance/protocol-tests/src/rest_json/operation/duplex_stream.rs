@@ -88,9 +88,7 @@ impl WriteMembers for DuplexStreamOutput {
 
 impl WriteJson for DuplexStreamOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

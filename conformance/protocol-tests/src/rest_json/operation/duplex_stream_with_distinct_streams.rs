@@ -111,9 +111,7 @@ impl WriteMembers for DuplexStreamWithDistinctStreamsOutput {
 
 impl WriteJson for DuplexStreamWithDistinctStreamsOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

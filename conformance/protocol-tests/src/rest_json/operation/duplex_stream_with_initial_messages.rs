@@ -159,9 +159,7 @@ impl WriteMembers for DuplexStreamWithInitialMessagesOutput {
 
 impl WriteJson for DuplexStreamWithInitialMessagesOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

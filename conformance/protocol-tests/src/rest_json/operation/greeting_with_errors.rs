@@ -84,9 +84,7 @@ impl WriteMembers for GreetingWithErrorsOutput {
 
 impl WriteJson for GreetingWithErrorsOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

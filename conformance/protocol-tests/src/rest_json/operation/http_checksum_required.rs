@@ -103,9 +103,7 @@ impl WriteMembers for HttpChecksumRequiredInputOutput {
 
 impl WriteJson for HttpChecksumRequiredInputOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -102,9 +102,7 @@ impl WriteMembers for EnumPayloadInput {
 
 impl WriteJson for EnumPayloadInput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

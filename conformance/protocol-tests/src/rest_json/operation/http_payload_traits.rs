@@ -129,9 +129,7 @@ impl WriteMembers for HttpPayloadTraitsInputOutput {
 
 impl WriteJson for HttpPayloadTraitsInputOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

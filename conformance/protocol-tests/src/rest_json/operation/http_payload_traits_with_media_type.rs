@@ -129,9 +129,7 @@ impl WriteMembers for HttpPayloadTraitsWithMediaTypeInputOutput {
 
 impl WriteJson for HttpPayloadTraitsWithMediaTypeInputOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -89,9 +89,7 @@ impl WriteMembers for HttpPayloadWithUnionInputOutput {
 
 impl WriteJson for HttpPayloadWithUnionInputOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -110,9 +110,7 @@ impl WriteMembers for HttpPrefixHeadersInResponseOutput {
 
 impl WriteJson for HttpPrefixHeadersInResponseOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -73,9 +73,7 @@ impl WriteMembers for HttpResponseCodeOutput {
 
 impl WriteJson for HttpResponseCodeOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -440,9 +440,7 @@ impl WriteMembers for InputAndOutputWithHeadersIo {
 
 impl WriteJson for InputAndOutputWithHeadersIo {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

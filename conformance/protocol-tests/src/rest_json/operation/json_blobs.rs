@@ -103,9 +103,7 @@ impl WriteMembers for JsonBlobsInputOutput {
 
 impl WriteJson for JsonBlobsInputOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -210,9 +210,7 @@ impl WriteMembers for JsonIntEnumsInputOutput {
 
 impl WriteJson for JsonIntEnumsInputOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -194,9 +194,7 @@ impl WriteMembers for JsonMapsInputOutput {
 
 impl WriteJson for JsonMapsInputOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -225,9 +225,7 @@ impl WriteMembers for JsonTimestampsInputOutput {
 
 impl WriteJson for JsonTimestampsInputOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

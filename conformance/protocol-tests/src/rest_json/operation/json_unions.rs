@@ -105,9 +105,7 @@ impl WriteMembers for UnionInputOutput {
 
 impl WriteJson for UnionInputOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -73,9 +73,7 @@ impl WriteMembers for MalformedAcceptWithGenericStringOutput {
 
 impl WriteJson for MalformedAcceptWithGenericStringOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -55,9 +55,7 @@ impl WriteMembers for NoInputAndOutputOutput {
 
 impl WriteJson for NoInputAndOutputOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

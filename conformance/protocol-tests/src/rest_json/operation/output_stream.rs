@@ -56,9 +56,7 @@ impl WriteMembers for OutputStreamOutput {
 
 impl WriteJson for OutputStreamOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

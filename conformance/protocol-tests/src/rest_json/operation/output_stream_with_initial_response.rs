@@ -77,9 +77,7 @@ impl WriteMembers for OutputStreamWithInitialResponseOutput {
 
 impl WriteJson for OutputStreamWithInitialResponseOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

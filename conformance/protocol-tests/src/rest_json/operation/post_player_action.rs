@@ -138,9 +138,7 @@ impl WriteMembers for PostPlayerActionOutput {
 
 impl WriteJson for PostPlayerActionOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

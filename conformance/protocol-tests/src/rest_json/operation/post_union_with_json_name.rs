@@ -140,9 +140,7 @@ impl WriteMembers for PostUnionWithJsonNameOutput {
 
 impl WriteJson for PostUnionWithJsonNameOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -63,9 +63,7 @@ impl WriteMembers for ResponseCodeHttpFallbackInputOutput {
 
 impl WriteJson for ResponseCodeHttpFallbackInputOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -198,9 +198,7 @@ impl WriteMembers for SparseJsonMapsInputOutput {
 
 impl WriteJson for SparseJsonMapsInputOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -118,9 +118,7 @@ impl WriteMembers for StreamingTraitsInputOutput {
 
 impl WriteJson for StreamingTraitsInputOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -118,9 +118,7 @@ impl WriteMembers for StreamingTraitsWithMediaTypeInputOutput {
 
 impl WriteJson for StreamingTraitsWithMediaTypeInputOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -141,9 +141,7 @@ impl WriteMembers for TestBodyStructureInputOutput {
 
 impl WriteJson for TestBodyStructureInputOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -236,9 +236,7 @@ impl WriteMembers for TimestampFormatHeadersIo {
 
 impl WriteJson for TimestampFormatHeadersIo {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

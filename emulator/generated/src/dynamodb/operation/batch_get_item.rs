@@ -352,9 +352,7 @@ impl WriteMembers for BatchGetItemOutput {
 
 impl WriteJson for BatchGetItemOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

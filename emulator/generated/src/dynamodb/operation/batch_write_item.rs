@@ -401,9 +401,7 @@ impl WriteMembers for BatchWriteItemOutput {
 
 impl WriteJson for BatchWriteItemOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -180,9 +180,7 @@ impl WriteMembers for CreateBackupOutput {
 
 impl WriteJson for CreateBackupOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

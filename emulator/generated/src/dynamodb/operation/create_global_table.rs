@@ -210,9 +210,7 @@ impl WriteMembers for CreateGlobalTableOutput {
 
 impl WriteJson for CreateGlobalTableOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

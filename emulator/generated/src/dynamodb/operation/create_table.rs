@@ -442,9 +442,7 @@ impl WriteMembers for CreateTableOutput {
 
 impl WriteJson for CreateTableOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -128,9 +128,7 @@ impl WriteMembers for DeleteBackupOutput {
 
 impl WriteJson for DeleteBackupOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -433,9 +433,7 @@ impl WriteMembers for DeleteItemOutput {
 
 impl WriteJson for DeleteItemOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -173,9 +173,7 @@ impl WriteMembers for DeleteResourcePolicyOutput {
 
 impl WriteJson for DeleteResourcePolicyOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -161,9 +161,7 @@ impl WriteMembers for DeleteTableOutput {
 
 impl WriteJson for DeleteTableOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -150,9 +150,7 @@ impl WriteMembers for DescribeContinuousBackupsOutput {
 
 impl WriteJson for DescribeContinuousBackupsOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -235,9 +235,7 @@ impl WriteMembers for DescribeContributorInsightsOutput {
 
 impl WriteJson for DescribeContributorInsightsOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

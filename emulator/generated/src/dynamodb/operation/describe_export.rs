@@ -123,9 +123,7 @@ impl WriteMembers for DescribeExportOutput {
 
 impl WriteJson for DescribeExportOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -147,9 +147,7 @@ impl WriteMembers for DescribeGlobalTableOutput {
 
 impl WriteJson for DescribeGlobalTableOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

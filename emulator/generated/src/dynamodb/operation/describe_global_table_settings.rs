@@ -166,9 +166,7 @@ impl WriteMembers for DescribeGlobalTableSettingsOutput {
 
 impl WriteJson for DescribeGlobalTableSettingsOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

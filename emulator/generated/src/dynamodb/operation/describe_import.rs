@@ -115,9 +115,7 @@ impl WriteMembers for DescribeImportOutput {
 
 impl WriteJson for DescribeImportOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -250,9 +250,7 @@ impl WriteMembers for DescribeLimitsOutput {
 
 impl WriteJson for DescribeLimitsOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -132,9 +132,7 @@ impl WriteMembers for DescribeTableOutput {
 
 impl WriteJson for DescribeTableOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

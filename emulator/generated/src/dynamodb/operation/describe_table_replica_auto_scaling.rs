@@ -128,9 +128,7 @@ impl WriteMembers for DescribeTableReplicaAutoScalingOutput {
 
 impl WriteJson for DescribeTableReplicaAutoScalingOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -126,9 +126,7 @@ impl WriteMembers for DescribeTimeToLiveOutput {
 
 impl WriteJson for DescribeTimeToLiveOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

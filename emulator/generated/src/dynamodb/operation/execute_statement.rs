@@ -318,9 +318,7 @@ impl WriteMembers for ExecuteStatementOutput {
 
 impl WriteJson for ExecuteStatementOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -192,9 +192,7 @@ impl WriteMembers for ExecuteTransactionOutput {
 
 impl WriteJson for ExecuteTransactionOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

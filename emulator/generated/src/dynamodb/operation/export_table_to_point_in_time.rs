@@ -270,9 +270,7 @@ impl WriteMembers for ExportTableToPointInTimeOutput {
 
 impl WriteJson for ExportTableToPointInTimeOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

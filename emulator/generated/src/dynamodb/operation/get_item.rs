@@ -299,9 +299,7 @@ impl WriteMembers for GetItemOutput {
 
 impl WriteJson for GetItemOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -181,9 +181,7 @@ impl WriteMembers for GetResourcePolicyOutput {
 
 impl WriteJson for GetResourcePolicyOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -187,9 +187,7 @@ impl WriteMembers for ImportTableOutput {
 
 impl WriteJson for ImportTableOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

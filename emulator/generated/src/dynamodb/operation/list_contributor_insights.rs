@@ -162,9 +162,7 @@ impl WriteMembers for ListContributorInsightsOutput {
 
 impl WriteJson for ListContributorInsightsOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -164,9 +164,7 @@ impl WriteMembers for ListExportsOutput {
 
 impl WriteJson for ListExportsOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

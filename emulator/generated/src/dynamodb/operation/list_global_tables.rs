@@ -191,9 +191,7 @@ impl WriteMembers for ListGlobalTablesOutput {
 
 impl WriteJson for ListGlobalTablesOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

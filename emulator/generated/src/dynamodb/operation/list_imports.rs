@@ -168,9 +168,7 @@ impl WriteMembers for ListImportsOutput {
 
 impl WriteJson for ListImportsOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

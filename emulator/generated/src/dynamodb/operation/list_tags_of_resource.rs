@@ -158,9 +158,7 @@ impl WriteMembers for ListTagsOfResourceOutput {
 
 impl WriteJson for ListTagsOfResourceOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

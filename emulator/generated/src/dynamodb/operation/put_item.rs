@@ -468,9 +468,7 @@ impl WriteMembers for PutItemOutput {
 
 impl WriteJson for PutItemOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

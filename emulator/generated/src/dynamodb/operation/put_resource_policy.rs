@@ -206,9 +206,7 @@ impl WriteMembers for PutResourcePolicyOutput {
 
 impl WriteJson for PutResourcePolicyOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -697,9 +697,7 @@ impl WriteMembers for QueryOutput {
 
 impl WriteJson for QueryOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -257,9 +257,7 @@ impl WriteMembers for RestoreTableFromBackupOutput {
 
 impl WriteJson for RestoreTableFromBackupOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -336,9 +336,7 @@ impl WriteMembers for RestoreTableToPointInTimeOutput {
 
 impl WriteJson for RestoreTableToPointInTimeOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -638,9 +638,7 @@ impl WriteMembers for ScanOutput {
 
 impl WriteJson for ScanOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

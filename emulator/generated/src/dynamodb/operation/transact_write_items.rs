@@ -306,9 +306,7 @@ impl WriteMembers for TransactWriteItemsOutput {
 
 impl WriteJson for TransactWriteItemsOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -164,9 +164,7 @@ impl WriteMembers for UpdateContinuousBackupsOutput {
 
 impl WriteJson for UpdateContinuousBackupsOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -260,9 +260,7 @@ impl WriteMembers for UpdateGlobalTableSettingsOutput {
 
 impl WriteJson for UpdateGlobalTableSettingsOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

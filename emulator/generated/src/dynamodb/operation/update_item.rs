@@ -521,9 +521,7 @@ impl WriteMembers for UpdateItemOutput {
 
 impl WriteJson for UpdateItemOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

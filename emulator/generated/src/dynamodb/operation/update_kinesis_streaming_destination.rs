@@ -207,9 +207,7 @@ impl WriteMembers for UpdateKinesisStreamingDestinationOutput {
 
 impl WriteJson for UpdateKinesisStreamingDestinationOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

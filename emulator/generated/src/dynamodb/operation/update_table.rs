@@ -365,9 +365,7 @@ impl WriteMembers for UpdateTableOutput {
 
 impl WriteJson for UpdateTableOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -190,9 +190,7 @@ impl WriteMembers for UpdateTableReplicaAutoScalingOutput {
 
 impl WriteJson for UpdateTableReplicaAutoScalingOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

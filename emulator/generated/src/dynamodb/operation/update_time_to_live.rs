@@ -181,9 +181,7 @@ impl WriteMembers for UpdateTimeToLiveOutput {
 
 impl WriteJson for UpdateTimeToLiveOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

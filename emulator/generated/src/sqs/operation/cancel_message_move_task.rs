@@ -139,9 +139,7 @@ impl WriteMembers for CancelMessageMoveTaskResult {
 
 impl WriteJson for CancelMessageMoveTaskResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

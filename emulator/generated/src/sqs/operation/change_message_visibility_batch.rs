@@ -154,9 +154,7 @@ impl WriteMembers for ChangeMessageVisibilityBatchResult {
 
 impl WriteJson for ChangeMessageVisibilityBatchResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -350,9 +350,7 @@ impl WriteMembers for CreateQueueResult {
 
 impl WriteJson for CreateQueueResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -149,9 +149,7 @@ impl WriteMembers for DeleteMessageBatchResult {
 
 impl WriteJson for DeleteMessageBatchResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -253,9 +253,7 @@ impl WriteMembers for GetQueueAttributesResult {
 
 impl WriteJson for GetQueueAttributesResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -151,9 +151,7 @@ impl WriteMembers for GetQueueUrlResult {
 
 impl WriteJson for GetQueueUrlResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

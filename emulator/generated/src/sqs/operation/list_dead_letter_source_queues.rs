@@ -179,9 +179,7 @@ impl WriteMembers for ListDeadLetterSourceQueuesResult {
 
 impl WriteJson for ListDeadLetterSourceQueuesResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

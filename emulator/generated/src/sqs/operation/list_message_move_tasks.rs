@@ -143,9 +143,7 @@ impl WriteMembers for ListMessageMoveTasksResult {
 
 impl WriteJson for ListMessageMoveTasksResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -122,9 +122,7 @@ impl WriteMembers for ListQueueTagsResult {
 
 impl WriteJson for ListQueueTagsResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -187,9 +187,7 @@ impl WriteMembers for ListQueuesResult {
 
 impl WriteJson for ListQueuesResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

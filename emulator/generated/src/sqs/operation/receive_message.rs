@@ -400,9 +400,7 @@ impl WriteMembers for ReceiveMessageResult {
 
 impl WriteJson for ReceiveMessageResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -383,9 +383,7 @@ impl WriteMembers for SendMessageResult {
 
 impl WriteJson for SendMessageResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -188,9 +188,7 @@ impl WriteMembers for SendMessageBatchResult {
 
 impl WriteJson for SendMessageBatchResult {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

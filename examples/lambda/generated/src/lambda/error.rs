@@ -59,9 +59,7 @@ impl WriteMembers for CodeSigningConfigNotFoundException {
 
 impl WriteJson for CodeSigningConfigNotFoundException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -133,9 +131,7 @@ impl WriteMembers for CodeStorageExceededException {
 
 impl WriteJson for CodeStorageExceededException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -206,9 +202,7 @@ impl WriteMembers for CodeVerificationFailedException {
 
 impl WriteJson for CodeVerificationFailedException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -278,9 +272,7 @@ impl WriteMembers for Ec2AccessDeniedException {
 
 impl WriteJson for Ec2AccessDeniedException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -351,9 +343,7 @@ impl WriteMembers for Ec2ThrottledException {
 
 impl WriteJson for Ec2ThrottledException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -432,9 +422,7 @@ impl WriteMembers for Ec2UnexpectedException {
 
 impl WriteJson for Ec2UnexpectedException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -507,9 +495,7 @@ impl WriteMembers for EfsioException {
 
 impl WriteJson for EfsioException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -579,9 +565,7 @@ impl WriteMembers for EfsMountConnectivityException {
 
 impl WriteJson for EfsMountConnectivityException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -652,9 +636,7 @@ impl WriteMembers for EfsMountFailureException {
 
 impl WriteJson for EfsMountFailureException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -725,9 +707,7 @@ impl WriteMembers for EfsMountTimeoutException {
 
 impl WriteJson for EfsMountTimeoutException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -799,9 +779,7 @@ impl WriteMembers for EniLimitReachedException {
 
 impl WriteJson for EniLimitReachedException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -872,9 +850,7 @@ impl WriteMembers for InvalidCodeSignatureException {
 
 impl WriteJson for InvalidCodeSignatureException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -946,9 +922,7 @@ impl WriteMembers for InvalidParameterValueException {
 
 impl WriteJson for InvalidParameterValueException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1021,9 +995,7 @@ impl WriteMembers for InvalidRequestContentException {
 
 impl WriteJson for InvalidRequestContentException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1093,9 +1065,7 @@ impl WriteMembers for InvalidRuntimeException {
 
 impl WriteJson for InvalidRuntimeException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1165,9 +1135,7 @@ impl WriteMembers for InvalidSecurityGroupIdException {
 
 impl WriteJson for InvalidSecurityGroupIdException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1237,9 +1205,7 @@ impl WriteMembers for InvalidSubnetIdException {
 
 impl WriteJson for InvalidSubnetIdException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1309,9 +1275,7 @@ impl WriteMembers for InvalidZipFileException {
 
 impl WriteJson for InvalidZipFileException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1382,9 +1346,7 @@ impl WriteMembers for KmsAccessDeniedException {
 
 impl WriteJson for KmsAccessDeniedException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1455,9 +1417,7 @@ impl WriteMembers for KmsDisabledException {
 
 impl WriteJson for KmsDisabledException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1528,9 +1488,7 @@ impl WriteMembers for KmsInvalidStateException {
 
 impl WriteJson for KmsInvalidStateException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1601,9 +1559,7 @@ impl WriteMembers for KmsNotFoundException {
 
 impl WriteJson for KmsNotFoundException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1680,9 +1636,7 @@ impl WriteMembers for PreconditionFailedException {
 
 impl WriteJson for PreconditionFailedException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1755,9 +1709,7 @@ impl WriteMembers for RecursiveInvocationException {
 
 impl WriteJson for RecursiveInvocationException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1828,9 +1780,7 @@ impl WriteMembers for RequestTooLargeException {
 
 impl WriteJson for RequestTooLargeException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1902,9 +1852,7 @@ impl WriteMembers for ResourceConflictException {
 
 impl WriteJson for ResourceConflictException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1974,9 +1922,7 @@ impl WriteMembers for ResourceNotFoundException {
 
 impl WriteJson for ResourceNotFoundException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2049,9 +1995,7 @@ impl WriteMembers for ResourceNotReadyException {
 
 impl WriteJson for ResourceNotReadyException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2121,9 +2065,7 @@ impl WriteMembers for ServiceException {
 
 impl WriteJson for ServiceException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2194,9 +2136,7 @@ impl WriteMembers for SnapStartException {
 
 impl WriteJson for SnapStartException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2267,9 +2207,7 @@ impl WriteMembers for SnapStartNotReadyException {
 
 impl WriteJson for SnapStartNotReadyException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2339,9 +2277,7 @@ impl WriteMembers for SnapStartTimeoutException {
 
 impl WriteJson for SnapStartTimeoutException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2414,9 +2350,7 @@ impl WriteMembers for SubnetIpAddressLimitReachedException {
 
 impl WriteJson for SubnetIpAddressLimitReachedException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2507,9 +2441,7 @@ impl WriteMembers for TooManyRequestsException {
 
 impl WriteJson for TooManyRequestsException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2585,9 +2517,7 @@ impl WriteMembers for UnsupportedMediaTypeException {
 
 impl WriteJson for UnsupportedMediaTypeException {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -142,9 +142,7 @@ impl WriteMembers for AliasConfiguration {
 
 impl WriteJson for AliasConfiguration {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -234,9 +232,7 @@ impl WriteMembers for AliasRoutingConfiguration {
 
 impl WriteJson for AliasRoutingConfiguration {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -497,9 +493,7 @@ impl WriteMembers for Concurrency {
 
 impl WriteJson for Concurrency {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -554,9 +548,7 @@ impl WriteMembers for DeadLetterConfig {
 
 impl WriteJson for DeadLetterConfig {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -685,9 +677,7 @@ impl WriteMembers for EnvironmentError {
 
 impl WriteJson for EnvironmentError {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -770,9 +760,7 @@ impl WriteMembers for EnvironmentResponse {
 
 impl WriteJson for EnvironmentResponse {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -823,9 +811,7 @@ impl WriteMembers for EphemeralStorage {
 
 impl WriteJson for EphemeralStorage {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -891,9 +877,7 @@ impl WriteMembers for FileSystemConfig {
 
 impl WriteJson for FileSystemConfig {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1143,9 +1127,7 @@ impl WriteMembers for FunctionCodeLocation {
 
 impl WriteJson for FunctionCodeLocation {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -1750,9 +1732,7 @@ impl WriteMembers for FunctionConfiguration {
 
 impl WriteJson for FunctionConfiguration {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2022,9 +2002,7 @@ impl WriteMembers for ImageConfig {
 
 impl WriteJson for ImageConfig {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2105,9 +2083,7 @@ impl WriteMembers for ImageConfigError {
 
 impl WriteJson for ImageConfigError {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2177,9 +2153,7 @@ impl WriteMembers for ImageConfigResponse {
 
 impl WriteJson for ImageConfigResponse {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2673,9 +2647,7 @@ impl WriteMembers for Layer {
 
 impl WriteJson for Layer {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -2936,9 +2908,7 @@ impl WriteMembers for LoggingConfig {
 
 impl WriteJson for LoggingConfig {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -3456,9 +3426,7 @@ impl WriteMembers for RuntimeVersionConfig {
 
 impl WriteJson for RuntimeVersionConfig {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -3539,9 +3507,7 @@ impl WriteMembers for RuntimeVersionError {
 
 impl WriteJson for RuntimeVersionError {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -3831,9 +3797,7 @@ impl WriteMembers for SnapStartResponse {
 
 impl WriteJson for SnapStartResponse {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -4332,9 +4296,7 @@ impl WriteMembers for TagsError {
 
 impl WriteJson for TagsError {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -4573,9 +4535,7 @@ impl WriteMembers for TracingConfigResponse {
 
 impl WriteJson for TracingConfigResponse {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
@@ -4841,8 +4801,6 @@ impl WriteMembers for VpcConfigResponse {
 
 impl WriteJson for VpcConfigResponse {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }

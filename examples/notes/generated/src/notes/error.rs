@@ -40,8 +40,6 @@ impl WriteMembers for NoteNotFound {
 
 impl WriteJson for NoteNotFound {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }

@@ -425,9 +425,7 @@ impl WriteMembers for InvocationResponse {
 
 impl WriteJson for InvocationResponse {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -238,9 +238,7 @@ impl WriteMembers for ListAliasesResponse {
 
 impl WriteJson for ListAliasesResponse {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -244,9 +244,7 @@ impl WriteMembers for ListFunctionsResponse {
 
 impl WriteJson for ListFunctionsResponse {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -154,9 +154,7 @@ impl WriteMembers for ListTagsResponse {
 
 impl WriteJson for ListTagsResponse {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

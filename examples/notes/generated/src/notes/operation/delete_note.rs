@@ -87,9 +87,7 @@ impl WriteMembers for DeleteNoteOutput {
 
 impl WriteJson for DeleteNoteOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

@@ -109,9 +109,7 @@ impl WriteMembers for GetNoteOutput {
 
 impl WriteJson for GetNoteOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

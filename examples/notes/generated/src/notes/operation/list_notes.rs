@@ -158,9 +158,7 @@ impl WriteMembers for ListNotesOutput {
 
 impl WriteJson for ListNotesOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 

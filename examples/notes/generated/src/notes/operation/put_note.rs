@@ -148,9 +148,7 @@ impl WriteMembers for PutNoteOutput {
 
 impl WriteJson for PutNoteOutput {
     fn write_json(&self, out: &mut JsonWriter) {
-        let mut object = out.object();
-        self.write_members(&mut object);
-        object.end();
+        out.members(self);
     }
 }
 
