@@ -66,7 +66,7 @@ const WINDOW: &str = "mw-0c50858d01abcdef0";
 
 fn route(target: &str, body: &[u8]) -> Response {
     let router = AmazonSsmRouter::new(Nothing);
-    block_on(router.route(RequestContext::default(), Some(target), body))
+    block_on(router.route(&RequestContext::default(), Some(target), body))
 }
 
 /// Everything a client would see of `response`: headers and body.

@@ -30,7 +30,7 @@ const BOUND: usize = 64 << 10;
 
 fn route(operation: &str, body: &[u8]) -> Response {
     let router = AmazonSsmRouter::new(Nothing);
-    block_on(router.route(RequestContext::default(), Some(&format!("AmazonSSM.{operation}")), body))
+    block_on(router.route(&RequestContext::default(), Some(&format!("AmazonSSM.{operation}")), body))
 }
 
 /// The answer's type and body, checked to be bounded protocol JSON.

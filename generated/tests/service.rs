@@ -48,7 +48,7 @@ impl AmazonSsm for OnlyDeregister {
 }
 
 fn call(router: &AmazonSsmRouter<OnlyDeregister>, target: Option<&str>, body: &str) -> (Response, Value) {
-    let response = block_on(router.route(RequestContext::default(), target, body.as_bytes()));
+    let response = block_on(router.route(&RequestContext::default(), target, body.as_bytes()));
     let json = serde_json::from_slice(response.body_bytes()).expect("every response body is JSON");
     (response, json)
 }

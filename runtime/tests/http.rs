@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 
 /// Answers every operation of `prefix` with what its context held.
+#[derive(Clone, Copy)]
 struct Echo {
     prefix: &'static str,
     protocol: AwsJson,
@@ -28,7 +29,7 @@ impl Dispatch for Echo {
         self.prefix
     }
 
-    async fn route(&self, context: RequestContext, target: Option<&str>, body: &[u8]) -> Response {
+    async fn route(&self, context: &RequestContext, target: Option<&str>, body: &[u8]) -> Response {
         let Some(operation) = operation_name(target, self.prefix) else {
             return unknown_operation(self.protocol, target);
         };
@@ -74,7 +75,7 @@ fn echo(prefix: &'static str) -> Echo {
 async fn the_handler_sees_headers_extensions_and_the_request_id_the_response_carries() {
     let mut req = request("Echo.Op").header("x-test", "hello").body(Full::new(Bytes::from_static(b"{}"))).unwrap();
     req.extensions_mut().insert(Identity("AKIDEXAMPLE"));
-    let (status, headers, body) = parts(handle(&echo("Echo"), req).await).await;
+    let (status, headers, body) = parts(handle(echo("Echo"), req).await).await;
     assert_eq!(status, 200);
     assert_eq!(body["operation"], "Op");
     assert_eq!(body["header"], "hello");
@@ -94,7 +95,7 @@ fn uuid_like(id: &str) -> bool {
 async fn a_request_id_from_a_layer_in_front_is_kept() {
     let mut req = request("Echo.Op").body(Full::new(Bytes::new())).unwrap();
     req.extensions_mut().insert(RequestId::from_string("proxy-42"));
-    let (_, headers, body) = parts(handle(&echo("Echo"), req).await).await;
+    let (_, headers, body) = parts(handle(echo("Echo"), req).await).await;
     assert_eq!(headers["x-amzn-requestid"], "proxy-42");
     assert_eq!(body["requestId"], "proxy-42");
 }
@@ -102,13 +103,13 @@ async fn a_request_id_from_a_layer_in_front_is_kept() {
 #[tokio::test]
 async fn every_error_carries_a_request_id_too() {
     let get = http::Request::get("/").body(Full::new(Bytes::new())).unwrap();
-    let (status, headers, body) = parts(handle(&echo("Echo"), get).await).await;
+    let (status, headers, body) = parts(handle(echo("Echo"), get).await).await;
     assert_eq!((status, body["__type"].as_str()), (405, Some("MethodNotAllowedException")));
     assert!(uuid_like(headers["x-amzn-requestid"].to_str().unwrap()));
 
     let mut big = request("Echo.Op").body(Full::new(Bytes::from(vec![b' '; 11]))).unwrap();
     big.extensions_mut().insert(BodyLimit(10));
-    let (status, headers, body) = parts(handle(&echo("Echo"), big).await).await;
+    let (status, headers, body) = parts(handle(echo("Echo"), big).await).await;
     assert_eq!((status, body["__type"].as_str()), (413, Some("RequestEntityTooLargeException")));
     assert!(headers.contains_key("x-amzn-requestid"));
 }
@@ -185,7 +186,7 @@ async fn a_head_awsjson_does_not_allow_is_refused_before_the_body_is_read() {
         ),
     ];
     for (what, req, status, type_name) in cases {
-        let (got, _, body) = parts(handle(&echo("Echo"), req).await).await;
+        let (got, _, body) = parts(handle(echo("Echo"), req).await).await;
         assert_eq!((got, body["__type"].as_str()), (status, Some(type_name)), "{what}");
     }
     // Parameters and case do not change the media type; identity is no coding.
@@ -196,7 +197,7 @@ async fn a_head_awsjson_does_not_allow_is_refused_before_the_body_is_read() {
         .header("content-encoding", "identity")
         .body(body())
         .unwrap();
-    let (status, _, _) = parts(handle(&echo("Echo"), req).await).await;
+    let (status, _, _) = parts(handle(echo("Echo"), req).await).await;
     assert_eq!(status, 200);
 }
 
@@ -211,12 +212,13 @@ async fn only_the_hosts_allowed_are_answered() {
             .body(Full::new(Bytes::from_static(b"{}")))
             .unwrap();
         req.extensions_mut().insert(hosts.clone());
-        let (got, _, body) = parts(handle(&echo("Echo"), req).await).await;
+        let (got, _, body) = parts(handle(echo("Echo"), req).await).await;
         assert_eq!(got, status, "{host}: {body}");
     }
 }
 
 /// [`Echo`], whose `Zipped` operation has `@requestCompression`.
+#[derive(Clone, Copy)]
 struct Zipping(Echo);
 
 impl Dispatch for Zipping {
@@ -232,7 +234,7 @@ impl Dispatch for Zipping {
         operation_name(Some(target), "Echo") == Some("Zipped")
     }
 
-    async fn route(&self, context: RequestContext, target: Option<&str>, body: &[u8]) -> Response {
+    async fn route(&self, context: &RequestContext, target: Option<&str>, body: &[u8]) -> Response {
         self.0.route(context, target, body).await
     }
 }
@@ -249,22 +251,22 @@ async fn gzipped_bodies_are_read_where_the_model_has_request_compression() {
     let router = Zipping(echo("Echo"));
     let zipped =
         |target: &str, body: Bytes| request(target).header("content-encoding", "gzip").body(Full::new(body)).unwrap();
-    let (status, _, body) = parts(handle(&router, zipped("Echo.Zipped", gzip(br#"{"a": 1}"#))).await).await;
+    let (status, _, body) = parts(handle(router, zipped("Echo.Zipped", gzip(br#"{"a": 1}"#))).await).await;
     assert_eq!((status, body["body"].as_str()), (200, Some(r#"{"a": 1}"#)));
     // Only there.
-    let (status, _, body) = parts(handle(&router, zipped("Echo.Plain", gzip(b"{}"))).await).await;
+    let (status, _, body) = parts(handle(router, zipped("Echo.Plain", gzip(b"{}"))).await).await;
     assert_eq!((status, body["__type"].as_str()), (415, Some("UnsupportedMediaTypeException")));
     // Not gzip at all.
-    let (status, _, body) = parts(handle(&router, zipped("Echo.Zipped", Bytes::from_static(b"{}"))).await).await;
+    let (status, _, body) = parts(handle(router, zipped("Echo.Zipped", Bytes::from_static(b"{}"))).await).await;
     assert_eq!((status, body["__type"].as_str()), (400, Some("SerializationException")));
     // 9 MiB of zeros in a few KiB: refused once it passes the 8 MiB limit.
     let bomb = gzip(&vec![0; 9 << 20]);
     assert!(bomb.len() < 64 << 10);
-    let (status, _, body) = parts(handle(&router, zipped("Echo.Zipped", bomb)).await).await;
+    let (status, _, body) = parts(handle(router, zipped("Echo.Zipped", bomb)).await).await;
     assert_eq!((status, body["__type"].as_str()), (413, Some("RequestEntityTooLargeException")));
     // Two codings are one too many.
     let twice =
         request("Echo.Zipped").header("content-encoding", "gzip, gzip").body(Full::new(gzip(&gzip(b"{}")))).unwrap();
-    let (status, _, _) = parts(handle(&router, twice).await).await;
+    let (status, _, _) = parts(handle(router, twice).await).await;
     assert_eq!(status, 415);
 }

@@ -24,7 +24,7 @@ impl Dispatch for Peer {
         "Peer"
     }
 
-    async fn route(&self, context: RequestContext, target: Option<&str>, _: &[u8]) -> Response {
+    async fn route(&self, context: &RequestContext, target: Option<&str>, _: &[u8]) -> Response {
         if target == Some("Peer.Slow") {
             tokio::time::sleep(Duration::from_millis(1500)).await;
         }
@@ -47,7 +47,7 @@ struct PeerService;
 
 impl awsgen_runtime::protocol::Serve for Peer {
     fn serve<B>(
-        &self,
+        self,
         request: http::Request<B>,
     ) -> impl std::future::Future<Output = awsgen_runtime::http::HttpResponse> + Send
     where

@@ -398,7 +398,7 @@ impl awsgen_runtime::protocol::aws_json::Dispatch for Ssm {
 
     async fn route(
         &self,
-        _: awsgen_runtime::context::RequestContext,
+        _: &awsgen_runtime::context::RequestContext,
         _: Option<&str>,
         _: &[u8],
     ) -> awsgen_runtime::protocol::Response {
@@ -411,7 +411,7 @@ impl awsgen_runtime::protocol::aws_json::Dispatch for Ssm {
 #[tokio::test]
 async fn the_credential_must_be_scoped_to_the_service_that_serves_the_request() {
     let ssm = tower::service_fn(|request: http::Request<Full<Bytes>>| async move {
-        Ok::<_, std::convert::Infallible>(awsgen_runtime::protocol::aws_json::handle(&Ssm, request).await)
+        Ok::<_, std::convert::Infallible>(awsgen_runtime::protocol::aws_json::handle(Ssm, request).await)
     });
     let service = tower_layer::Layer::layer(&layer().max_skew(Duration::from_secs(100 * 365 * 86400)), ssm);
     let response = service.clone().oneshot(signed("ssm")).await.unwrap();

@@ -22,7 +22,7 @@ impl Dispatch for Echo {
         "Echo"
     }
 
-    async fn route(&self, _: RequestContext, target: Option<&str>, _: &[u8]) -> Response {
+    async fn route(&self, _: &RequestContext, target: Option<&str>, _: &[u8]) -> Response {
         match operation_name(target, "Echo") {
             Some(_) => Response::with_body(200, "application/json", b"{}".to_vec()),
             None => unknown_operation(AwsJson::V1_1, target),
@@ -64,9 +64,9 @@ async fn each_request_is_traced_with_its_operation_and_request_id() {
         .with_writer(move || writer.clone())
         .finish();
     let _default = tracing::subscriber::set_default(subscriber);
-    let response = handle(&Echo, request("Echo.PutThing")).await;
+    let response = handle(Echo, request("Echo.PutThing")).await;
     let id = response.headers()["x-amzn-requestid"].to_str().unwrap().to_string();
-    let response = handle(&Echo, request("Other.Thing")).await;
+    let response = handle(Echo, request("Other.Thing")).await;
     assert_eq!(response.status(), 400);
     let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
     let lines: Vec<&str> = text.lines().collect();

@@ -125,7 +125,7 @@ fn router(cx: &FileCx<'_>, service: &Service, protocol: &dyn Emit) -> TokenStrea
         #dispatch
 
         impl<S: #trait_ident> #serve for #router_ident<S> {
-            fn serve<B>(&self, request: #request<B>) -> impl #future<Output = #http_response> + #send
+            fn serve<B>(self, request: #request<B>) -> impl #future<Output = #http_response> + #send
             where
                 B: #http_body + #send + 'static,
                 B::Data: #send,

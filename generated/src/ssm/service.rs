@@ -3231,10 +3231,12 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
     async fn dispatch(
         &self,
         context: &RequestContext,
-        operation: &str,
         target: Option<&str>,
         body: &[u8],
     ) -> Response {
+        let Some(operation) = operation_name(target, "AmazonSSM") else {
+            return unknown_operation(PROTOCOL, target);
+        };
         match operation {
             "AddTagsToResource" => {
                 let handled = {
@@ -5393,21 +5395,18 @@ impl<S: AmazonSsm> Dispatch for AmazonSsmRouter<S> {
         Some("ssm")
     }
 
-    async fn route(
+    fn route(
         &self,
-        context: RequestContext,
+        context: &RequestContext,
         target: Option<&str>,
         body: &[u8],
-    ) -> Response {
-        let Some(operation) = operation_name(target, "AmazonSSM") else {
-            return unknown_operation(PROTOCOL, target);
-        };
-        contain_panics(PROTOCOL, self.dispatch(&context, operation, target, body)).await
+    ) -> impl Future<Output = Response> + Send {
+        contain_panics(PROTOCOL, self.dispatch(context, target, body))
     }
 }
 
 impl<S: AmazonSsm> Serve for AmazonSsmRouter<S> {
-    fn serve<B>(&self, request: Request<B>) -> impl Future<Output = HttpResponse> + Send
+    fn serve<B>(self, request: Request<B>) -> impl Future<Output = HttpResponse> + Send
     where
         B: HttpBody + Send + 'static,
         B::Data: Send,

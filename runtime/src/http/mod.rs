@@ -10,7 +10,6 @@
 //! (and for awsJson the target); the response's status is logged in it at
 //! `debug`.
 
-use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -46,7 +45,7 @@ pub type HttpResponse = http::Response<ResponseBody>;
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// The future of a router's `tower::Service::call`.
-pub type ResponseFuture = Pin<Box<dyn Future<Output = Result<HttpResponse, Infallible>> + Send>>;
+pub type ResponseFuture = Pin<Box<dyn Future<Output = Result<HttpResponse, std::convert::Infallible>> + Send>>;
 
 /// The largest request body read when no [`BodyLimit`] says otherwise: 8 MiB.
 pub const DEFAULT_BODY_LIMIT: usize = 8 << 20;
@@ -250,13 +249,43 @@ where
     B::Data: Send,
     B::Error: Into<BoxError>,
 {
-    Box::pin(async move { Ok(router.serve(request).await) })
+    boxed(router.serve(request))
+}
+
+/// `response`, boxed as a `tower::Service::call` future: the one
+/// allocation a request's futures take (an `async` block around it would
+/// hold the request twice).
+pub(crate) fn boxed<F>(response: F) -> ResponseFuture
+where
+    F: Future<Output = HttpResponse> + Send + 'static,
+{
+    Box::pin(Infallible { response })
+}
+
+pin_project_lite::pin_project! {
+    /// A future that cannot fail, as `tower::Service` futures are written.
+    struct Infallible<F> {
+        #[pin]
+        response: F,
+    }
+}
+
+impl<F: Future<Output = HttpResponse>> Future for Infallible<F> {
+    type Output = Result<HttpResponse, std::convert::Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
+        self.project().response.poll(cx).map(Ok)
+    }
 }
 
 /// `response` with the request id `id` (`x-amzn-requestid`).
 pub(crate) fn with_id(mut response: HttpResponse, id: &RequestId) -> HttpResponse {
     if let Ok(id) = HeaderValue::try_from(id.as_str()) {
-        response.headers_mut().insert("x-amzn-requestid", id);
+        response.headers_mut().insert(X_AMZN_REQUESTID, id);
     }
     response
 }
+
+/// `x-amzn-requestid` (a constant: a name given as text is parsed at every
+/// insert).
+const X_AMZN_REQUESTID: http::HeaderName = http::HeaderName::from_static("x-amzn-requestid");

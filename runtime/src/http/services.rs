@@ -113,7 +113,7 @@ impl Dispatch for Services {
         self.find(target).is_some()
     }
 
-    async fn route(&self, context: RequestContext, target: Option<&str>, body: &[u8]) -> Response {
+    async fn route(&self, context: &RequestContext, target: Option<&str>, body: &[u8]) -> Response {
         match target.and_then(|target| self.find(target)) {
             Some(router) => router.route_boxed(context, target, body).await,
             None => unknown_operation(self.protocol(), target),
@@ -122,7 +122,7 @@ impl Dispatch for Services {
 }
 
 impl Serve for Services {
-    fn serve<B>(&self, request: http::Request<B>) -> impl Future<Output = HttpResponse> + Send
+    fn serve<B>(self, request: http::Request<B>) -> impl Future<Output = HttpResponse> + Send
     where
         B: http_body::Body + Send + 'static,
         B::Data: Send,
@@ -164,7 +164,7 @@ trait DynDispatch: Send + Sync + 'static {
     fn signing(&self) -> Option<&'static str>;
     fn route_boxed<'a>(
         &'a self,
-        context: RequestContext,
+        context: &'a RequestContext,
         target: Option<&'a str>,
         body: &'a [u8],
     ) -> Pin<Box<dyn Future<Output = Response> + Send + 'a>>;
@@ -193,7 +193,7 @@ impl<R: Dispatch> DynDispatch for R {
 
     fn route_boxed<'a>(
         &'a self,
-        context: RequestContext,
+        context: &'a RequestContext,
         target: Option<&'a str>,
         body: &'a [u8],
     ) -> Pin<Box<dyn Future<Output = Response> + Send + 'a>> {

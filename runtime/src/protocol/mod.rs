@@ -21,6 +21,7 @@ pub mod rest_json;
 use std::any::Any;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
@@ -153,44 +154,83 @@ impl Protocol for AnyProtocol {
 
 /// Runs `handle`; a panic becomes `protocol`'s `InternalFailure`, and the
 /// server goes on.
-pub async fn contain_panics<P: Protocol, F: Future<Output = Response>>(protocol: P, handle: F) -> Response {
-    match catch_panic(handle).await {
-        Ok(response) => response,
-        Err(what) => {
-            tracing::error!(panic = what, "the handler panicked; answered InternalFailure");
-            protocol.internal_failure()
+///
+/// A future written by hand rather than an `async fn`: it holds `handle`
+/// once, in place, where an `async fn` held it as an argument and again as
+/// the future it polls (and the request's futures are moved, nesting level
+/// by nesting level, as they start).
+pub fn contain_panics<P: Protocol, F: Future<Output = Response>>(protocol: P, handle: F) -> ContainPanics<P, F> {
+    ContainPanics { protocol, handle }
+}
+
+pin_project_lite::pin_project! {
+    /// The future of [`contain_panics`].
+    #[must_use = "futures do nothing unless polled"]
+    pub struct ContainPanics<P, F> {
+        protocol: P,
+        #[pin]
+        handle: F,
+    }
+}
+
+impl<P: Protocol, F: Future<Output = Response>> Future for ContainPanics<P, F> {
+    type Output = Response;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Response> {
+        let this = self.project();
+        match catch_unwind(AssertUnwindSafe(|| this.handle.poll(cx))) {
+            Ok(poll) => poll,
+            Err(payload) => {
+                tracing::error!(panic = panic_message(&*payload), "the handler panicked; answered InternalFailure");
+                Poll::Ready(this.protocol.internal_failure())
+            }
         }
     }
+}
+
+/// A panic's message, if it has one.
+fn panic_message(payload: &(dyn Any + Send)) -> &str {
+    payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("a panic without a message")
 }
 
 /// A generated router served over HTTP: its protocol's `handle`, which
 /// [`crate::http::call`] runs as a `tower::Service::call` future.
 pub trait Serve: Clone + Send + Sync + 'static {
-    /// Handles one request; never panics.
-    fn serve<B>(&self, request: http::Request<B>) -> impl Future<Output = HttpResponse> + Send
+    /// Handles one request; never panics. The future owns the router (a
+    /// clone, as cheap as an `Arc`'s): `call` boxes it as it is.
+    fn serve<B>(self, request: http::Request<B>) -> impl Future<Output = HttpResponse> + Send
     where
         B: http_body::Body + Send + 'static,
         B::Data: Send,
         B::Error: Into<BoxError>;
 }
 
-/// Runs `future`, catching a panic: its message, if it has one. The
-/// future is pinned in place (no box per request).
-pub(crate) async fn catch_panic<F: Future>(future: F) -> Result<F::Output, String> {
-    let mut future = std::pin::pin!(future);
-    let caught = std::future::poll_fn(|cx: &mut Context<'_>| {
-        match catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))) {
-            Ok(Poll::Pending) => Poll::Pending,
-            Ok(Poll::Ready(output)) => Poll::Ready(Ok(output)),
-            Err(payload) => Poll::Ready(Err(payload)),
+pin_project_lite::pin_project! {
+    /// A protocol's `handle` future: the response to a request refused
+    /// before anything had to wait (its head, its host, its credentials),
+    /// or the future that reads and answers it. A refusal takes no room in
+    /// the future, which the server boxes per request.
+    #[project = AnswerProjection]
+    #[must_use = "futures do nothing unless polled"]
+    pub enum Answer<F> {
+        Refused { response: Option<HttpResponse> },
+        Admitted { #[pin] future: F },
+    }
+}
+
+impl<F: Future<Output = HttpResponse>> Future for Answer<F> {
+    type Output = HttpResponse;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<HttpResponse> {
+        match self.project() {
+            AnswerProjection::Refused { response } => {
+                Poll::Ready(response.take().expect("an Answer is not polled after it is ready"))
+            }
+            AnswerProjection::Admitted { future } => future.poll(cx),
         }
-    })
-    .await;
-    caught.map_err(|payload: Box<dyn Any + Send>| {
-        payload
-            .downcast_ref::<&str>()
-            .map(|text| text.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "a panic without a message".to_string())
-    })
+    }
 }

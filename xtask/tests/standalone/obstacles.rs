@@ -50,7 +50,7 @@ fn block_on<F: std::future::Future>(future: F) -> F::Output {
 fn call(operation: &str, body: Value) -> (Response, Value) {
     let router = ObstaclesServiceRouter::new(Impl);
     let target = format!("Obstacles.{operation}");
-    let response = block_on(router.route(RequestContext::default(), Some(&target), body.to_string().as_bytes()));
+    let response = block_on(router.route(&RequestContext::default(), Some(&target), body.to_string().as_bytes()));
     let json = serde_json::from_slice(response.body_bytes()).expect("every response body is JSON");
     (response, json)
 }

@@ -134,10 +134,12 @@ impl Emit for AwsJson {
             async fn dispatch(
                 &self,
                 #context_binding: &#context,
-                operation: &str,
                 target: #option<&str>,
                 #body_binding: &[u8],
             ) -> #response {
+                let #some(operation) = #operation_name(target, #name) else {
+                    return #unknown_operation(PROTOCOL, target);
+                };
                 match operation {
                     #(#arms)*
                     _ => #unknown_operation(PROTOCOL, target),
@@ -145,6 +147,7 @@ impl Emit for AwsJson {
             }
         };
         let (trait_ident, router_ident) = (ident(&service.trait_name), ident(&service.router_name));
+        let (future, send) = (cx.std("future::Future"), cx.std("marker::Send"));
         let dispatch = quote! {
             impl<S: #trait_ident> #dispatch for #router_ident<S> {
                 fn protocol(&self) -> #aws_json {
@@ -159,11 +162,13 @@ impl Emit for AwsJson {
 
                 #gzip
 
-                async fn route(&self, context: #context, target: #option<&str>, body: &[u8]) -> #response {
-                    let #some(operation) = #operation_name(target, #name) else {
-                        return #unknown_operation(PROTOCOL, target);
-                    };
-                    #contain_panics(PROTOCOL, self.dispatch(&context, operation, target, body)).await
+                fn route(
+                    &self,
+                    context: &#context,
+                    target: #option<&str>,
+                    body: &[u8],
+                ) -> impl #future<Output = #response> + #send {
+                    #contain_panics(PROTOCOL, self.dispatch(context, target, body))
                 }
             }
         };

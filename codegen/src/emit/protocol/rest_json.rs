@@ -392,7 +392,7 @@ fn router(cx: &FileCx<'_>, service: &Service) -> Router {
                 };
                 let rejection_response = rejection_response();
                 quote! {
-                    let #binding: #ty = match request.input(&context, &HTTP_INPUTS[#literal], #schema) {
+                    let #binding: #ty = match request.input(context, &HTTP_INPUTS[#literal], #schema) {
                         #ok(input) => input,
                         #err(rejection) => return #rejection_response(rejection),
                     };
@@ -418,7 +418,7 @@ fn router(cx: &FileCx<'_>, service: &Service) -> Router {
             #literal => {
                 let handled = {
                     #input
-                    #boxed::pin(self.service.#method(&context, input))
+                    #boxed::pin(self.service.#method(context, input))
                 };
                 match handled.await {
                     #success
@@ -493,7 +493,7 @@ fn router(cx: &FileCx<'_>, service: &Service) -> Router {
 
             async fn call_operation(
                 &self,
-                #context_binding: #context,
+                #context_binding: &#context,
                 operation: &'static #operation,
                 #request_binding: #routed_request,
             ) -> #response {

@@ -72,10 +72,12 @@ impl<S: AmazonMl20141212> AmazonMl20141212Router<S> {
     async fn dispatch(
         &self,
         context: &RequestContext,
-        operation: &str,
         target: Option<&str>,
         body: &[u8],
     ) -> Response {
+        let Some(operation) = operation_name(target, "AmazonML_20141212") else {
+            return unknown_operation(PROTOCOL, target);
+        };
         match operation {
             "Predict" => {
                 let handled = {
@@ -108,21 +110,18 @@ impl<S: AmazonMl20141212> Dispatch for AmazonMl20141212Router<S> {
         Some("machinelearning")
     }
 
-    async fn route(
+    fn route(
         &self,
-        context: RequestContext,
+        context: &RequestContext,
         target: Option<&str>,
         body: &[u8],
-    ) -> Response {
-        let Some(operation) = operation_name(target, "AmazonML_20141212") else {
-            return unknown_operation(PROTOCOL, target);
-        };
-        contain_panics(PROTOCOL, self.dispatch(&context, operation, target, body)).await
+    ) -> impl Future<Output = Response> + Send {
+        contain_panics(PROTOCOL, self.dispatch(context, target, body))
     }
 }
 
 impl<S: AmazonMl20141212> Serve for AmazonMl20141212Router<S> {
-    fn serve<B>(&self, request: Request<B>) -> impl Future<Output = HttpResponse> + Send
+    fn serve<B>(self, request: Request<B>) -> impl Future<Output = HttpResponse> + Send
     where
         B: HttpBody + Send + 'static,
         B::Data: Send,

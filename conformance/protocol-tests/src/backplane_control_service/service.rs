@@ -124,7 +124,7 @@ impl<S: BackplaneControlService> Dispatch for BackplaneControlServiceRouter<S> {
 
     async fn call_operation(
         &self,
-        context: RequestContext,
+        context: &RequestContext,
         operation: &'static Operation,
         request: RoutedRequest,
     ) -> Response {
@@ -132,12 +132,12 @@ impl<S: BackplaneControlService> Dispatch for BackplaneControlServiceRouter<S> {
             0 => {
                 let handled = {
                     let input: GetRestApisRequest = match request
-                        .input(&context, &HTTP_INPUTS[0], &GET_REST_APIS_REQUEST)
+                        .input(context, &HTTP_INPUTS[0], &GET_REST_APIS_REQUEST)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.get_rest_apis(&context, input))
+                    Box::pin(self.service.get_rest_apis(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -150,7 +150,7 @@ impl<S: BackplaneControlService> Dispatch for BackplaneControlServiceRouter<S> {
 }
 
 impl<S: BackplaneControlService> Serve for BackplaneControlServiceRouter<S> {
-    fn serve<B>(&self, request: Request<B>) -> impl Future<Output = HttpResponse> + Send
+    fn serve<B>(self, request: Request<B>) -> impl Future<Output = HttpResponse> + Send
     where
         B: HttpBody + Send + 'static,
         B::Data: Send,

@@ -187,7 +187,7 @@ impl<S: Glacier> Dispatch for GlacierRouter<S> {
 
     async fn call_operation(
         &self,
-        context: RequestContext,
+        context: &RequestContext,
         operation: &'static Operation,
         mut request: RoutedRequest,
     ) -> Response {
@@ -195,13 +195,13 @@ impl<S: Glacier> Dispatch for GlacierRouter<S> {
             0 => {
                 let handled = {
                     let mut input: UploadArchiveInput = match request
-                        .input(&context, &HTTP_INPUTS[0], &UPLOAD_ARCHIVE_INPUT)
+                        .input(context, &HTTP_INPUTS[0], &UPLOAD_ARCHIVE_INPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
                     input.body = request.take_stream();
-                    Box::pin(self.service.upload_archive(&context, input))
+                    Box::pin(self.service.upload_archive(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(201, output),
@@ -211,13 +211,13 @@ impl<S: Glacier> Dispatch for GlacierRouter<S> {
             1 => {
                 let handled = {
                     let mut input: UploadMultipartPartInput = match request
-                        .input(&context, &HTTP_INPUTS[1], &UPLOAD_MULTIPART_PART_INPUT)
+                        .input(context, &HTTP_INPUTS[1], &UPLOAD_MULTIPART_PART_INPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
                     input.body = request.take_stream();
-                    Box::pin(self.service.upload_multipart_part(&context, input))
+                    Box::pin(self.service.upload_multipart_part(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(204, output),
@@ -230,7 +230,7 @@ impl<S: Glacier> Dispatch for GlacierRouter<S> {
 }
 
 impl<S: Glacier> Serve for GlacierRouter<S> {
-    fn serve<B>(&self, request: Request<B>) -> impl Future<Output = HttpResponse> + Send
+    fn serve<B>(self, request: Request<B>) -> impl Future<Output = HttpResponse> + Send
     where
         B: HttpBody + Send + 'static,
         B::Data: Send,

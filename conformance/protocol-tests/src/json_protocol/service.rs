@@ -337,10 +337,12 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
     async fn dispatch(
         &self,
         context: &RequestContext,
-        operation: &str,
         target: Option<&str>,
         body: &[u8],
     ) -> Response {
+        let Some(operation) = operation_name(target, "JsonProtocol") else {
+            return unknown_operation(PROTOCOL, target);
+        };
         match operation {
             "ContentTypeParameters" => {
                 let handled = {
@@ -612,21 +614,18 @@ impl<S: JsonProtocol> Dispatch for JsonProtocolRouter<S> {
             .is_some_and(|operation| matches!(operation, "PutWithContentEncoding"))
     }
 
-    async fn route(
+    fn route(
         &self,
-        context: RequestContext,
+        context: &RequestContext,
         target: Option<&str>,
         body: &[u8],
-    ) -> Response {
-        let Some(operation) = operation_name(target, "JsonProtocol") else {
-            return unknown_operation(PROTOCOL, target);
-        };
-        contain_panics(PROTOCOL, self.dispatch(&context, operation, target, body)).await
+    ) -> impl Future<Output = Response> + Send {
+        contain_panics(PROTOCOL, self.dispatch(context, target, body))
     }
 }
 
 impl<S: JsonProtocol> Serve for JsonProtocolRouter<S> {
-    fn serve<B>(&self, request: Request<B>) -> impl Future<Output = HttpResponse> + Send
+    fn serve<B>(self, request: Request<B>) -> impl Future<Output = HttpResponse> + Send
     where
         B: HttpBody + Send + 'static,
         B::Data: Send,

@@ -321,10 +321,12 @@ impl<S: JsonRpc10> JsonRpc10Router<S> {
     async fn dispatch(
         &self,
         context: &RequestContext,
-        operation: &str,
         target: Option<&str>,
         body: &[u8],
     ) -> Response {
+        let Some(operation) = operation_name(target, "JsonRpc10") else {
+            return unknown_operation(PROTOCOL, target);
+        };
         match operation {
             "ContentTypeParameters" => {
                 let handled = {
@@ -576,21 +578,18 @@ impl<S: JsonRpc10> Dispatch for JsonRpc10Router<S> {
             .is_some_and(|operation| matches!(operation, "PutWithContentEncoding"))
     }
 
-    async fn route(
+    fn route(
         &self,
-        context: RequestContext,
+        context: &RequestContext,
         target: Option<&str>,
         body: &[u8],
-    ) -> Response {
-        let Some(operation) = operation_name(target, "JsonRpc10") else {
-            return unknown_operation(PROTOCOL, target);
-        };
-        contain_panics(PROTOCOL, self.dispatch(&context, operation, target, body)).await
+    ) -> impl Future<Output = Response> + Send {
+        contain_panics(PROTOCOL, self.dispatch(context, target, body))
     }
 }
 
 impl<S: JsonRpc10> Serve for JsonRpc10Router<S> {
-    fn serve<B>(&self, request: Request<B>) -> impl Future<Output = HttpResponse> + Send
+    fn serve<B>(self, request: Request<B>) -> impl Future<Output = HttpResponse> + Send
     where
         B: HttpBody + Send + 'static,
         B::Data: Send,

@@ -69,10 +69,12 @@ impl<S: QueryCompatibleJsonRpc10> QueryCompatibleJsonRpc10Router<S> {
     async fn dispatch(
         &self,
         context: &RequestContext,
-        operation: &str,
         target: Option<&str>,
         body: &[u8],
     ) -> Response {
+        let Some(operation) = operation_name(target, "QueryCompatibleJsonRpc10") else {
+            return unknown_operation(PROTOCOL, target);
+        };
         match operation {
             "QueryCompatibleOperation" => {
                 let handled = {
@@ -105,21 +107,18 @@ impl<S: QueryCompatibleJsonRpc10> Dispatch for QueryCompatibleJsonRpc10Router<S>
         Some("querycompatiblejsonrpc10")
     }
 
-    async fn route(
+    fn route(
         &self,
-        context: RequestContext,
+        context: &RequestContext,
         target: Option<&str>,
         body: &[u8],
-    ) -> Response {
-        let Some(operation) = operation_name(target, "QueryCompatibleJsonRpc10") else {
-            return unknown_operation(PROTOCOL, target);
-        };
-        contain_panics(PROTOCOL, self.dispatch(&context, operation, target, body)).await
+    ) -> impl Future<Output = Response> + Send {
+        contain_panics(PROTOCOL, self.dispatch(context, target, body))
     }
 }
 
 impl<S: QueryCompatibleJsonRpc10> Serve for QueryCompatibleJsonRpc10Router<S> {
-    fn serve<B>(&self, request: Request<B>) -> impl Future<Output = HttpResponse> + Send
+    fn serve<B>(self, request: Request<B>) -> impl Future<Output = HttpResponse> + Send
     where
         B: HttpBody + Send + 'static,
         B::Data: Send,

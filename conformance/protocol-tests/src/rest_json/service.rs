@@ -3904,7 +3904,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
 
     async fn call_operation(
         &self,
-        context: RequestContext,
+        context: &RequestContext,
         operation: &'static Operation,
         mut request: RoutedRequest,
     ) -> Response {
@@ -3912,12 +3912,12 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             0 => {
                 let handled = {
                     let input: AllQueryStringTypesInput = match request
-                        .input(&context, &HTTP_INPUTS[0], &ALL_QUERY_STRING_TYPES_INPUT)
+                        .input(context, &HTTP_INPUTS[0], &ALL_QUERY_STRING_TYPES_INPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.all_query_string_types(&context, input))
+                    Box::pin(self.service.all_query_string_types(context, input))
                 };
                 match handled.await {
                     Ok(_) => empty_response(200),
@@ -3928,7 +3928,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: ConstantAndVariableQueryStringInput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[1],
                             &CONSTANT_AND_VARIABLE_QUERY_STRING_INPUT,
                         )
@@ -3937,7 +3937,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Err(rejection) => return rejection_response(rejection),
                     };
                     Box::pin(
-                        self.service.constant_and_variable_query_string(&context, input),
+                        self.service.constant_and_variable_query_string(context, input),
                     )
                 };
                 match handled.await {
@@ -3948,12 +3948,12 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             2 => {
                 let handled = {
                     let input: ConstantQueryStringInput = match request
-                        .input(&context, &HTTP_INPUTS[2], &CONSTANT_QUERY_STRING_INPUT)
+                        .input(context, &HTTP_INPUTS[2], &CONSTANT_QUERY_STRING_INPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.constant_query_string(&context, input))
+                    Box::pin(self.service.constant_query_string(context, input))
                 };
                 match handled.await {
                     Ok(_) => empty_response(200),
@@ -3963,12 +3963,12 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             3 => {
                 let handled = {
                     let input: ContentTypeParametersInput = match request
-                        .input(&context, &HTTP_INPUTS[3], &CONTENT_TYPE_PARAMETERS_INPUT)
+                        .input(context, &HTTP_INPUTS[3], &CONTENT_TYPE_PARAMETERS_INPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.content_type_parameters(&context, input))
+                    Box::pin(self.service.content_type_parameters(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -3978,7 +3978,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             4 => {
                 let handled = {
                     let input = Unit {};
-                    Box::pin(self.service.datetime_offsets(&context, input))
+                    Box::pin(self.service.datetime_offsets(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -3988,12 +3988,12 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             5 => {
                 let handled = {
                     let input: DocumentTypeInputOutput = match request
-                        .input(&context, &HTTP_INPUTS[5], &DOCUMENT_TYPE_INPUT_OUTPUT)
+                        .input(context, &HTTP_INPUTS[5], &DOCUMENT_TYPE_INPUT_OUTPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.document_type(&context, input))
+                    Box::pin(self.service.document_type(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -4004,7 +4004,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: DocumentTypeAsMapValueInputOutput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[6],
                             &DOCUMENT_TYPE_AS_MAP_VALUE_INPUT_OUTPUT,
                         )
@@ -4012,7 +4012,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.document_type_as_map_value(&context, input))
+                    Box::pin(self.service.document_type_as_map_value(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -4023,7 +4023,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: DocumentTypeAsPayloadInputOutput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[7],
                             &DOCUMENT_TYPE_AS_PAYLOAD_INPUT_OUTPUT,
                         )
@@ -4031,7 +4031,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.document_type_as_payload(&context, input))
+                    Box::pin(self.service.document_type_as_payload(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -4063,7 +4063,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: EmptyInputAndEmptyOutputInput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[11],
                             &EMPTY_INPUT_AND_EMPTY_OUTPUT_INPUT,
                         )
@@ -4071,7 +4071,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.empty_input_and_empty_output(&context, input))
+                    Box::pin(self.service.empty_input_and_empty_output(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -4081,7 +4081,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             12 => {
                 let handled = {
                     let input = Unit {};
-                    Box::pin(self.service.endpoint_operation(&context, input))
+                    Box::pin(self.service.endpoint_operation(context, input))
                 };
                 match handled.await {
                     Ok(_) => empty_response(200),
@@ -4091,13 +4091,13 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             13 => {
                 let handled = {
                     let input: HostLabelInput = match request
-                        .input(&context, &HTTP_INPUTS[13], &HOST_LABEL_INPUT)
+                        .input(context, &HTTP_INPUTS[13], &HOST_LABEL_INPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
                     Box::pin(
-                        self.service.endpoint_with_host_label_operation(&context, input),
+                        self.service.endpoint_with_host_label_operation(context, input),
                     )
                 };
                 match handled.await {
@@ -4108,7 +4108,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             14 => {
                 let handled = {
                     let input = Unit {};
-                    Box::pin(self.service.fractional_seconds(&context, input))
+                    Box::pin(self.service.fractional_seconds(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -4118,7 +4118,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             15 => {
                 let handled = {
                     let input = Unit {};
-                    Box::pin(self.service.greeting_with_errors(&context, input))
+                    Box::pin(self.service.greeting_with_errors(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -4128,7 +4128,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             16 => {
                 let handled = {
                     let input = Unit {};
-                    Box::pin(self.service.host_with_path_operation(&context, input))
+                    Box::pin(self.service.host_with_path_operation(context, input))
                 };
                 match handled.await {
                     Ok(_) => empty_response(200),
@@ -4139,7 +4139,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: HttpChecksumRequiredInputOutput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[17],
                             &HTTP_CHECKSUM_REQUIRED_INPUT_OUTPUT,
                         )
@@ -4147,7 +4147,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.http_checksum_required(&context, input))
+                    Box::pin(self.service.http_checksum_required(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -4158,7 +4158,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: HttpEmptyPrefixHeadersInput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[18],
                             &HTTP_EMPTY_PREFIX_HEADERS_INPUT,
                         )
@@ -4166,7 +4166,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.http_empty_prefix_headers(&context, input))
+                    Box::pin(self.service.http_empty_prefix_headers(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -4176,12 +4176,12 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             19 => {
                 let handled = {
                     let input: EnumPayloadInput = match request
-                        .input(&context, &HTTP_INPUTS[19], &ENUM_PAYLOAD_INPUT)
+                        .input(context, &HTTP_INPUTS[19], &ENUM_PAYLOAD_INPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.http_enum_payload(&context, input))
+                    Box::pin(self.service.http_enum_payload(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -4192,7 +4192,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: HttpPayloadTraitsInputOutput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[20],
                             &HTTP_PAYLOAD_TRAITS_INPUT_OUTPUT,
                         )
@@ -4200,7 +4200,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.http_payload_traits(&context, input))
+                    Box::pin(self.service.http_payload_traits(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -4211,7 +4211,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: HttpPayloadTraitsWithMediaTypeInputOutput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[21],
                             &HTTP_PAYLOAD_TRAITS_WITH_MEDIA_TYPE_INPUT_OUTPUT,
                         )
@@ -4220,7 +4220,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Err(rejection) => return rejection_response(rejection),
                     };
                     Box::pin(
-                        self.service.http_payload_traits_with_media_type(&context, input),
+                        self.service.http_payload_traits_with_media_type(context, input),
                     )
                 };
                 match handled.await {
@@ -4232,7 +4232,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: HttpPayloadWithStructureInputOutput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[22],
                             &HTTP_PAYLOAD_WITH_STRUCTURE_INPUT_OUTPUT,
                         )
@@ -4240,7 +4240,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.http_payload_with_structure(&context, input))
+                    Box::pin(self.service.http_payload_with_structure(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -4251,7 +4251,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: HttpPayloadWithUnionInputOutput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[23],
                             &HTTP_PAYLOAD_WITH_UNION_INPUT_OUTPUT,
                         )
@@ -4259,7 +4259,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.http_payload_with_union(&context, input))
+                    Box::pin(self.service.http_payload_with_union(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -4269,12 +4269,12 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             24 => {
                 let handled = {
                     let input: HttpPrefixHeadersInput = match request
-                        .input(&context, &HTTP_INPUTS[24], &HTTP_PREFIX_HEADERS_INPUT)
+                        .input(context, &HTTP_INPUTS[24], &HTTP_PREFIX_HEADERS_INPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.http_prefix_headers(&context, input))
+                    Box::pin(self.service.http_prefix_headers(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -4285,7 +4285,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: HttpPrefixHeadersInResponseInput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[25],
                             &HTTP_PREFIX_HEADERS_IN_RESPONSE_INPUT,
                         )
@@ -4294,7 +4294,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Err(rejection) => return rejection_response(rejection),
                     };
                     Box::pin(
-                        self.service.http_prefix_headers_in_response(&context, input),
+                        self.service.http_prefix_headers_in_response(context, input),
                     )
                 };
                 match handled.await {
@@ -4305,13 +4305,13 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             26 => {
                 let handled = {
                     let input: HttpQueryParamsOnlyInput = match request
-                        .input(&context, &HTTP_INPUTS[26], &HTTP_QUERY_PARAMS_ONLY_INPUT)
+                        .input(context, &HTTP_INPUTS[26], &HTTP_QUERY_PARAMS_ONLY_INPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
                     Box::pin(
-                        self.service.http_query_params_only_operation(&context, input),
+                        self.service.http_query_params_only_operation(context, input),
                     )
                 };
                 match handled.await {
@@ -4323,7 +4323,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: HttpRequestWithFloatLabelsInput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[27],
                             &HTTP_REQUEST_WITH_FLOAT_LABELS_INPUT,
                         )
@@ -4331,9 +4331,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(
-                        self.service.http_request_with_float_labels(&context, input),
-                    )
+                    Box::pin(self.service.http_request_with_float_labels(context, input))
                 };
                 match handled.await {
                     Ok(_) => empty_response(200),
@@ -4344,7 +4342,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: HttpRequestWithGreedyLabelInPathInput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[28],
                             &HTTP_REQUEST_WITH_GREEDY_LABEL_IN_PATH_INPUT,
                         )
@@ -4355,7 +4353,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                     Box::pin(
                         self
                             .service
-                            .http_request_with_greedy_label_in_path(&context, input),
+                            .http_request_with_greedy_label_in_path(context, input),
                     )
                 };
                 match handled.await {
@@ -4367,7 +4365,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: HttpRequestWithLabelsInput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[29],
                             &HTTP_REQUEST_WITH_LABELS_INPUT,
                         )
@@ -4375,7 +4373,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.http_request_with_labels(&context, input))
+                    Box::pin(self.service.http_request_with_labels(context, input))
                 };
                 match handled.await {
                     Ok(_) => empty_response(200),
@@ -4386,7 +4384,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: HttpRequestWithLabelsAndTimestampFormatInput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[30],
                             &HTTP_REQUEST_WITH_LABELS_AND_TIMESTAMP_FORMAT_INPUT,
                         )
@@ -4398,7 +4396,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         self
                             .service
                             .http_request_with_labels_and_timestamp_format(
-                                &context,
+                                context,
                                 input,
                             ),
                     )
@@ -4412,7 +4410,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: HttpRequestWithRegexLiteralInput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[31],
                             &HTTP_REQUEST_WITH_REGEX_LITERAL_INPUT,
                         )
@@ -4421,7 +4419,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Err(rejection) => return rejection_response(rejection),
                     };
                     Box::pin(
-                        self.service.http_request_with_regex_literal(&context, input),
+                        self.service.http_request_with_regex_literal(context, input),
                     )
                 };
                 match handled.await {
@@ -4432,7 +4430,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             32 => {
                 let handled = {
                     let input = Unit {};
-                    Box::pin(self.service.http_response_code(&context, input))
+                    Box::pin(self.service.http_response_code(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -4442,12 +4440,12 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             33 => {
                 let handled = {
                     let input: StringPayloadInput = match request
-                        .input(&context, &HTTP_INPUTS[33], &STRING_PAYLOAD_INPUT)
+                        .input(context, &HTTP_INPUTS[33], &STRING_PAYLOAD_INPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.http_string_payload(&context, input))
+                    Box::pin(self.service.http_string_payload(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -4458,7 +4456,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input = Unit {};
                     Box::pin(
-                        self.service.ignore_query_params_in_response(&context, input),
+                        self.service.ignore_query_params_in_response(context, input),
                     )
                 };
                 match handled.await {
@@ -4470,7 +4468,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: InputAndOutputWithHeadersIo = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[35],
                             &INPUT_AND_OUTPUT_WITH_HEADERS_IO,
                         )
@@ -4478,7 +4476,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.input_and_output_with_headers(&context, input))
+                    Box::pin(self.service.input_and_output_with_headers(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -4502,12 +4500,12 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             38 => {
                 let handled = {
                     let input: JsonBlobsInputOutput = match request
-                        .input(&context, &HTTP_INPUTS[38], &JSON_BLOBS_INPUT_OUTPUT)
+                        .input(context, &HTTP_INPUTS[38], &JSON_BLOBS_INPUT_OUTPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.json_blobs(&context, input))
+                    Box::pin(self.service.json_blobs(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -4517,12 +4515,12 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             39 => {
                 let handled = {
                     let input: JsonEnumsInputOutput = match request
-                        .input(&context, &HTTP_INPUTS[39], &JSON_ENUMS_INPUT_OUTPUT)
+                        .input(context, &HTTP_INPUTS[39], &JSON_ENUMS_INPUT_OUTPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.json_enums(&context, input))
+                    Box::pin(self.service.json_enums(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -4532,12 +4530,12 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             40 => {
                 let handled = {
                     let input: JsonIntEnumsInputOutput = match request
-                        .input(&context, &HTTP_INPUTS[40], &JSON_INT_ENUMS_INPUT_OUTPUT)
+                        .input(context, &HTTP_INPUTS[40], &JSON_INT_ENUMS_INPUT_OUTPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.json_int_enums(&context, input))
+                    Box::pin(self.service.json_int_enums(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -4547,12 +4545,12 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             41 => {
                 let handled = {
                     let input: JsonListsInputOutput = match request
-                        .input(&context, &HTTP_INPUTS[41], &JSON_LISTS_INPUT_OUTPUT)
+                        .input(context, &HTTP_INPUTS[41], &JSON_LISTS_INPUT_OUTPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.json_lists(&context, input))
+                    Box::pin(self.service.json_lists(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -4562,12 +4560,12 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             42 => {
                 let handled = {
                     let input: JsonMapsInputOutput = match request
-                        .input(&context, &HTTP_INPUTS[42], &JSON_MAPS_INPUT_OUTPUT)
+                        .input(context, &HTTP_INPUTS[42], &JSON_MAPS_INPUT_OUTPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.json_maps(&context, input))
+                    Box::pin(self.service.json_maps(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -4577,12 +4575,12 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             43 => {
                 let handled = {
                     let input: JsonTimestampsInputOutput = match request
-                        .input(&context, &HTTP_INPUTS[43], &JSON_TIMESTAMPS_INPUT_OUTPUT)
+                        .input(context, &HTTP_INPUTS[43], &JSON_TIMESTAMPS_INPUT_OUTPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.json_timestamps(&context, input))
+                    Box::pin(self.service.json_timestamps(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -4592,12 +4590,12 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             44 => {
                 let handled = {
                     let input: UnionInputOutput = match request
-                        .input(&context, &HTTP_INPUTS[44], &UNION_INPUT_OUTPUT)
+                        .input(context, &HTTP_INPUTS[44], &UNION_INPUT_OUTPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.json_unions(&context, input))
+                    Box::pin(self.service.json_unions(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -4607,7 +4605,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             45 => {
                 let handled = {
                     let input = Unit {};
-                    Box::pin(self.service.malformed_accept_with_body(&context, input))
+                    Box::pin(self.service.malformed_accept_with_body(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -4618,9 +4616,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input = Unit {};
                     Box::pin(
-                        self
-                            .service
-                            .malformed_accept_with_generic_string(&context, input),
+                        self.service.malformed_accept_with_generic_string(context, input),
                     )
                 };
                 match handled.await {
@@ -4631,7 +4627,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             47 => {
                 let handled = {
                     let input = Unit {};
-                    Box::pin(self.service.malformed_accept_with_payload(&context, input))
+                    Box::pin(self.service.malformed_accept_with_payload(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -4641,12 +4637,12 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             48 => {
                 let handled = {
                     let input: MalformedBlobInput = match request
-                        .input(&context, &HTTP_INPUTS[48], &MALFORMED_BLOB_INPUT)
+                        .input(context, &HTTP_INPUTS[48], &MALFORMED_BLOB_INPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.malformed_blob(&context, input))
+                    Box::pin(self.service.malformed_blob(context, input))
                 };
                 match handled.await {
                     Ok(_) => empty_response(200),
@@ -4656,12 +4652,12 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             49 => {
                 let handled = {
                     let input: MalformedBooleanInput = match request
-                        .input(&context, &HTTP_INPUTS[49], &MALFORMED_BOOLEAN_INPUT)
+                        .input(context, &HTTP_INPUTS[49], &MALFORMED_BOOLEAN_INPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.malformed_boolean(&context, input))
+                    Box::pin(self.service.malformed_boolean(context, input))
                 };
                 match handled.await {
                     Ok(_) => empty_response(200),
@@ -4671,12 +4667,12 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             50 => {
                 let handled = {
                     let input: MalformedByteInput = match request
-                        .input(&context, &HTTP_INPUTS[50], &MALFORMED_BYTE_INPUT)
+                        .input(context, &HTTP_INPUTS[50], &MALFORMED_BYTE_INPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.malformed_byte(&context, input))
+                    Box::pin(self.service.malformed_byte(context, input))
                 };
                 match handled.await {
                     Ok(_) => empty_response(200),
@@ -4686,13 +4682,13 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             51 => {
                 let handled = {
                     let input: GreetingStruct = match request
-                        .input(&context, &HTTP_INPUTS[51], &GREETING_STRUCT)
+                        .input(context, &HTTP_INPUTS[51], &GREETING_STRUCT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
                     Box::pin(
-                        self.service.malformed_content_type_with_body(&context, input),
+                        self.service.malformed_content_type_with_body(context, input),
                     )
                 };
                 match handled.await {
@@ -4704,7 +4700,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: MalformedContentTypeWithGenericStringInput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[52],
                             &MALFORMED_CONTENT_TYPE_WITH_GENERIC_STRING_INPUT,
                         )
@@ -4715,7 +4711,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                     Box::pin(
                         self
                             .service
-                            .malformed_content_type_with_generic_string(&context, input),
+                            .malformed_content_type_with_generic_string(context, input),
                     )
                 };
                 match handled.await {
@@ -4727,7 +4723,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: MalformedContentTypeWithPayloadInput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[53],
                             &MALFORMED_CONTENT_TYPE_WITH_PAYLOAD_INPUT,
                         )
@@ -4736,7 +4732,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Err(rejection) => return rejection_response(rejection),
                     };
                     Box::pin(
-                        self.service.malformed_content_type_with_payload(&context, input),
+                        self.service.malformed_content_type_with_payload(context, input),
                     )
                 };
                 match handled.await {
@@ -4748,7 +4744,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input = Unit {};
                     Box::pin(
-                        self.service.malformed_content_type_without_body(&context, input),
+                        self.service.malformed_content_type_without_body(context, input),
                     )
                 };
                 match handled.await {
@@ -4760,7 +4756,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: MalformedContentTypeWithoutBodyEmptyInputInput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[55],
                             &MALFORMED_CONTENT_TYPE_WITHOUT_BODY_EMPTY_INPUT_INPUT,
                         )
@@ -4772,7 +4768,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         self
                             .service
                             .malformed_content_type_without_body_empty_input(
-                                &context,
+                                context,
                                 input,
                             ),
                     )
@@ -4785,12 +4781,12 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             56 => {
                 let handled = {
                     let input: MalformedDoubleInput = match request
-                        .input(&context, &HTTP_INPUTS[56], &MALFORMED_DOUBLE_INPUT)
+                        .input(context, &HTTP_INPUTS[56], &MALFORMED_DOUBLE_INPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.malformed_double(&context, input))
+                    Box::pin(self.service.malformed_double(context, input))
                 };
                 match handled.await {
                     Ok(_) => empty_response(200),
@@ -4800,12 +4796,12 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             57 => {
                 let handled = {
                     let input: MalformedFloatInput = match request
-                        .input(&context, &HTTP_INPUTS[57], &MALFORMED_FLOAT_INPUT)
+                        .input(context, &HTTP_INPUTS[57], &MALFORMED_FLOAT_INPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.malformed_float(&context, input))
+                    Box::pin(self.service.malformed_float(context, input))
                 };
                 match handled.await {
                     Ok(_) => empty_response(200),
@@ -4815,12 +4811,12 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             58 => {
                 let handled = {
                     let input: MalformedIntegerInput = match request
-                        .input(&context, &HTTP_INPUTS[58], &MALFORMED_INTEGER_INPUT)
+                        .input(context, &HTTP_INPUTS[58], &MALFORMED_INTEGER_INPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.malformed_integer(&context, input))
+                    Box::pin(self.service.malformed_integer(context, input))
                 };
                 match handled.await {
                     Ok(_) => empty_response(200),
@@ -4830,12 +4826,12 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             59 => {
                 let handled = {
                     let input: MalformedListInput = match request
-                        .input(&context, &HTTP_INPUTS[59], &MALFORMED_LIST_INPUT)
+                        .input(context, &HTTP_INPUTS[59], &MALFORMED_LIST_INPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.malformed_list(&context, input))
+                    Box::pin(self.service.malformed_list(context, input))
                 };
                 match handled.await {
                     Ok(_) => empty_response(200),
@@ -4845,12 +4841,12 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             60 => {
                 let handled = {
                     let input: MalformedLongInput = match request
-                        .input(&context, &HTTP_INPUTS[60], &MALFORMED_LONG_INPUT)
+                        .input(context, &HTTP_INPUTS[60], &MALFORMED_LONG_INPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.malformed_long(&context, input))
+                    Box::pin(self.service.malformed_long(context, input))
                 };
                 match handled.await {
                     Ok(_) => empty_response(200),
@@ -4860,12 +4856,12 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             61 => {
                 let handled = {
                     let input: MalformedMapInput = match request
-                        .input(&context, &HTTP_INPUTS[61], &MALFORMED_MAP_INPUT)
+                        .input(context, &HTTP_INPUTS[61], &MALFORMED_MAP_INPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.malformed_map(&context, input))
+                    Box::pin(self.service.malformed_map(context, input))
                 };
                 match handled.await {
                     Ok(_) => empty_response(200),
@@ -4875,12 +4871,12 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             62 => {
                 let handled = {
                     let input: MalformedRequestBodyInput = match request
-                        .input(&context, &HTTP_INPUTS[62], &MALFORMED_REQUEST_BODY_INPUT)
+                        .input(context, &HTTP_INPUTS[62], &MALFORMED_REQUEST_BODY_INPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.malformed_request_body(&context, input))
+                    Box::pin(self.service.malformed_request_body(context, input))
                 };
                 match handled.await {
                     Ok(_) => empty_response(200),
@@ -4890,12 +4886,12 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             63 => {
                 let handled = {
                     let input: MalformedShortInput = match request
-                        .input(&context, &HTTP_INPUTS[63], &MALFORMED_SHORT_INPUT)
+                        .input(context, &HTTP_INPUTS[63], &MALFORMED_SHORT_INPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.malformed_short(&context, input))
+                    Box::pin(self.service.malformed_short(context, input))
                 };
                 match handled.await {
                     Ok(_) => empty_response(200),
@@ -4905,12 +4901,12 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             64 => {
                 let handled = {
                     let input: MalformedStringInput = match request
-                        .input(&context, &HTTP_INPUTS[64], &MALFORMED_STRING_INPUT)
+                        .input(context, &HTTP_INPUTS[64], &MALFORMED_STRING_INPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.malformed_string(&context, input))
+                    Box::pin(self.service.malformed_string(context, input))
                 };
                 match handled.await {
                     Ok(_) => empty_response(200),
@@ -4921,7 +4917,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: MalformedTimestampBodyDateTimeInput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[65],
                             &MALFORMED_TIMESTAMP_BODY_DATE_TIME_INPUT,
                         )
@@ -4930,7 +4926,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Err(rejection) => return rejection_response(rejection),
                     };
                     Box::pin(
-                        self.service.malformed_timestamp_body_date_time(&context, input),
+                        self.service.malformed_timestamp_body_date_time(context, input),
                     )
                 };
                 match handled.await {
@@ -4942,7 +4938,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: MalformedTimestampBodyDefaultInput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[66],
                             &MALFORMED_TIMESTAMP_BODY_DEFAULT_INPUT,
                         )
@@ -4951,7 +4947,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Err(rejection) => return rejection_response(rejection),
                     };
                     Box::pin(
-                        self.service.malformed_timestamp_body_default(&context, input),
+                        self.service.malformed_timestamp_body_default(context, input),
                     )
                 };
                 match handled.await {
@@ -4963,7 +4959,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: MalformedTimestampBodyHttpDateInput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[67],
                             &MALFORMED_TIMESTAMP_BODY_HTTP_DATE_INPUT,
                         )
@@ -4972,7 +4968,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Err(rejection) => return rejection_response(rejection),
                     };
                     Box::pin(
-                        self.service.malformed_timestamp_body_http_date(&context, input),
+                        self.service.malformed_timestamp_body_http_date(context, input),
                     )
                 };
                 match handled.await {
@@ -4984,7 +4980,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: MalformedTimestampHeaderDateTimeInput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[68],
                             &MALFORMED_TIMESTAMP_HEADER_DATE_TIME_INPUT,
                         )
@@ -4993,9 +4989,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Err(rejection) => return rejection_response(rejection),
                     };
                     Box::pin(
-                        self
-                            .service
-                            .malformed_timestamp_header_date_time(&context, input),
+                        self.service.malformed_timestamp_header_date_time(context, input),
                     )
                 };
                 match handled.await {
@@ -5007,7 +5001,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: MalformedTimestampHeaderDefaultInput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[69],
                             &MALFORMED_TIMESTAMP_HEADER_DEFAULT_INPUT,
                         )
@@ -5016,7 +5010,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Err(rejection) => return rejection_response(rejection),
                     };
                     Box::pin(
-                        self.service.malformed_timestamp_header_default(&context, input),
+                        self.service.malformed_timestamp_header_default(context, input),
                     )
                 };
                 match handled.await {
@@ -5028,7 +5022,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: MalformedTimestampHeaderEpochInput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[70],
                             &MALFORMED_TIMESTAMP_HEADER_EPOCH_INPUT,
                         )
@@ -5037,7 +5031,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Err(rejection) => return rejection_response(rejection),
                     };
                     Box::pin(
-                        self.service.malformed_timestamp_header_epoch(&context, input),
+                        self.service.malformed_timestamp_header_epoch(context, input),
                     )
                 };
                 match handled.await {
@@ -5049,7 +5043,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: MalformedTimestampPathDefaultInput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[71],
                             &MALFORMED_TIMESTAMP_PATH_DEFAULT_INPUT,
                         )
@@ -5058,7 +5052,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Err(rejection) => return rejection_response(rejection),
                     };
                     Box::pin(
-                        self.service.malformed_timestamp_path_default(&context, input),
+                        self.service.malformed_timestamp_path_default(context, input),
                     )
                 };
                 match handled.await {
@@ -5070,7 +5064,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: MalformedTimestampPathEpochInput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[72],
                             &MALFORMED_TIMESTAMP_PATH_EPOCH_INPUT,
                         )
@@ -5078,9 +5072,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(
-                        self.service.malformed_timestamp_path_epoch(&context, input),
-                    )
+                    Box::pin(self.service.malformed_timestamp_path_epoch(context, input))
                 };
                 match handled.await {
                     Ok(_) => empty_response(200),
@@ -5091,7 +5083,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: MalformedTimestampPathHttpDateInput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[73],
                             &MALFORMED_TIMESTAMP_PATH_HTTP_DATE_INPUT,
                         )
@@ -5100,7 +5092,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Err(rejection) => return rejection_response(rejection),
                     };
                     Box::pin(
-                        self.service.malformed_timestamp_path_http_date(&context, input),
+                        self.service.malformed_timestamp_path_http_date(context, input),
                     )
                 };
                 match handled.await {
@@ -5112,7 +5104,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: MalformedTimestampQueryDefaultInput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[74],
                             &MALFORMED_TIMESTAMP_QUERY_DEFAULT_INPUT,
                         )
@@ -5121,7 +5113,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Err(rejection) => return rejection_response(rejection),
                     };
                     Box::pin(
-                        self.service.malformed_timestamp_query_default(&context, input),
+                        self.service.malformed_timestamp_query_default(context, input),
                     )
                 };
                 match handled.await {
@@ -5133,7 +5125,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: MalformedTimestampQueryEpochInput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[75],
                             &MALFORMED_TIMESTAMP_QUERY_EPOCH_INPUT,
                         )
@@ -5142,7 +5134,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Err(rejection) => return rejection_response(rejection),
                     };
                     Box::pin(
-                        self.service.malformed_timestamp_query_epoch(&context, input),
+                        self.service.malformed_timestamp_query_epoch(context, input),
                     )
                 };
                 match handled.await {
@@ -5154,7 +5146,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: MalformedTimestampQueryHttpDateInput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[76],
                             &MALFORMED_TIMESTAMP_QUERY_HTTP_DATE_INPUT,
                         )
@@ -5163,7 +5155,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Err(rejection) => return rejection_response(rejection),
                     };
                     Box::pin(
-                        self.service.malformed_timestamp_query_http_date(&context, input),
+                        self.service.malformed_timestamp_query_http_date(context, input),
                     )
                 };
                 match handled.await {
@@ -5174,12 +5166,12 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             77 => {
                 let handled = {
                     let input: MalformedUnionInput = match request
-                        .input(&context, &HTTP_INPUTS[77], &MALFORMED_UNION_INPUT)
+                        .input(context, &HTTP_INPUTS[77], &MALFORMED_UNION_INPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.malformed_union(&context, input))
+                    Box::pin(self.service.malformed_union(context, input))
                 };
                 match handled.await {
                     Ok(_) => empty_response(200),
@@ -5189,12 +5181,12 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             78 => {
                 let handled = {
                     let input: MediaTypeHeaderInput = match request
-                        .input(&context, &HTTP_INPUTS[78], &MEDIA_TYPE_HEADER_INPUT)
+                        .input(context, &HTTP_INPUTS[78], &MEDIA_TYPE_HEADER_INPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.media_type_header(&context, input))
+                    Box::pin(self.service.media_type_header(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -5204,7 +5196,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             79 => {
                 let handled = {
                     let input = Unit {};
-                    Box::pin(self.service.no_input_and_no_output(&context, input))
+                    Box::pin(self.service.no_input_and_no_output(context, input))
                 };
                 match handled.await {
                     Ok(_) => empty_response(200),
@@ -5214,7 +5206,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             80 => {
                 let handled = {
                     let input = Unit {};
-                    Box::pin(self.service.no_input_and_output(&context, input))
+                    Box::pin(self.service.no_input_and_output(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -5224,12 +5216,12 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             81 => {
                 let handled = {
                     let input: NullAndEmptyHeadersIo = match request
-                        .input(&context, &HTTP_INPUTS[81], &NULL_AND_EMPTY_HEADERS_IO)
+                        .input(context, &HTTP_INPUTS[81], &NULL_AND_EMPTY_HEADERS_IO)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.null_and_empty_headers_client(&context, input))
+                    Box::pin(self.service.null_and_empty_headers_client(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -5239,12 +5231,12 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             82 => {
                 let handled = {
                     let input: NullAndEmptyHeadersIo = match request
-                        .input(&context, &HTTP_INPUTS[82], &NULL_AND_EMPTY_HEADERS_IO)
+                        .input(context, &HTTP_INPUTS[82], &NULL_AND_EMPTY_HEADERS_IO)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.null_and_empty_headers_server(&context, input))
+                    Box::pin(self.service.null_and_empty_headers_server(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -5255,7 +5247,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: OmitsNullSerializesEmptyStringInput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[83],
                             &OMITS_NULL_SERIALIZES_EMPTY_STRING_INPUT,
                         )
@@ -5264,7 +5256,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Err(rejection) => return rejection_response(rejection),
                     };
                     Box::pin(
-                        self.service.omits_null_serializes_empty_string(&context, input),
+                        self.service.omits_null_serializes_empty_string(context, input),
                     )
                 };
                 match handled.await {
@@ -5276,7 +5268,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: OmitsSerializingEmptyListsInput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[84],
                             &OMITS_SERIALIZING_EMPTY_LISTS_INPUT,
                         )
@@ -5284,7 +5276,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.omits_serializing_empty_lists(&context, input))
+                    Box::pin(self.service.omits_serializing_empty_lists(context, input))
                 };
                 match handled.await {
                     Ok(_) => empty_response(200),
@@ -5294,16 +5286,12 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             85 => {
                 let handled = {
                     let input: OperationWithDefaultsInput = match request
-                        .input(
-                            &context,
-                            &HTTP_INPUTS[85],
-                            &OPERATION_WITH_DEFAULTS_INPUT,
-                        )
+                        .input(context, &HTTP_INPUTS[85], &OPERATION_WITH_DEFAULTS_INPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.operation_with_defaults(&context, input))
+                    Box::pin(self.service.operation_with_defaults(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -5314,7 +5302,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: OperationWithNestedStructureInput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[86],
                             &OPERATION_WITH_NESTED_STRUCTURE_INPUT,
                         )
@@ -5323,7 +5311,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Err(rejection) => return rejection_response(rejection),
                     };
                     Box::pin(
-                        self.service.operation_with_nested_structure(&context, input),
+                        self.service.operation_with_nested_structure(context, input),
                     )
                 };
                 match handled.await {
@@ -5348,12 +5336,12 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             89 => {
                 let handled = {
                     let input: PostPlayerActionInput = match request
-                        .input(&context, &HTTP_INPUTS[89], &POST_PLAYER_ACTION_INPUT)
+                        .input(context, &HTTP_INPUTS[89], &POST_PLAYER_ACTION_INPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.post_player_action(&context, input))
+                    Box::pin(self.service.post_player_action(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -5364,7 +5352,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: PostUnionWithJsonNameInput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[90],
                             &POST_UNION_WITH_JSON_NAME_INPUT,
                         )
@@ -5372,7 +5360,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.post_union_with_json_name(&context, input))
+                    Box::pin(self.service.post_union_with_json_name(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -5383,7 +5371,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: PutWithContentEncodingInput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[91],
                             &PUT_WITH_CONTENT_ENCODING_INPUT,
                         )
@@ -5391,7 +5379,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.put_with_content_encoding(&context, input))
+                    Box::pin(self.service.put_with_content_encoding(context, input))
                 };
                 match handled.await {
                     Ok(_) => empty_response(200),
@@ -5402,7 +5390,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: QueryIdempotencyTokenAutoFillInput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[92],
                             &QUERY_IDEMPOTENCY_TOKEN_AUTO_FILL_INPUT,
                         )
@@ -5411,7 +5399,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Err(rejection) => return rejection_response(rejection),
                     };
                     Box::pin(
-                        self.service.query_idempotency_token_auto_fill(&context, input),
+                        self.service.query_idempotency_token_auto_fill(context, input),
                     )
                 };
                 match handled.await {
@@ -5423,7 +5411,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: QueryParamsAsStringListMapInput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[93],
                             &QUERY_PARAMS_AS_STRING_LIST_MAP_INPUT,
                         )
@@ -5432,7 +5420,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Err(rejection) => return rejection_response(rejection),
                     };
                     Box::pin(
-                        self.service.query_params_as_string_list_map(&context, input),
+                        self.service.query_params_as_string_list_map(context, input),
                     )
                 };
                 match handled.await {
@@ -5443,12 +5431,12 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             94 => {
                 let handled = {
                     let input: QueryPrecedenceInput = match request
-                        .input(&context, &HTTP_INPUTS[94], &QUERY_PRECEDENCE_INPUT)
+                        .input(context, &HTTP_INPUTS[94], &QUERY_PRECEDENCE_INPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.query_precedence(&context, input))
+                    Box::pin(self.service.query_precedence(context, input))
                 };
                 match handled.await {
                     Ok(_) => empty_response(200),
@@ -5458,16 +5446,12 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             95 => {
                 let handled = {
                     let input: RecursiveShapesInputOutput = match request
-                        .input(
-                            &context,
-                            &HTTP_INPUTS[95],
-                            &RECURSIVE_SHAPES_INPUT_OUTPUT,
-                        )
+                        .input(context, &HTTP_INPUTS[95], &RECURSIVE_SHAPES_INPUT_OUTPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.recursive_shapes(&context, input))
+                    Box::pin(self.service.recursive_shapes(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -5478,7 +5462,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: ResponseCodeHttpFallbackInputOutput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[96],
                             &RESPONSE_CODE_HTTP_FALLBACK_INPUT_OUTPUT,
                         )
@@ -5486,7 +5470,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.response_code_http_fallback(&context, input))
+                    Box::pin(self.service.response_code_http_fallback(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(201, output),
@@ -5496,7 +5480,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             97 => {
                 let handled = {
                     let input = Unit {};
-                    Box::pin(self.service.response_code_required(&context, input))
+                    Box::pin(self.service.response_code_required(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -5507,7 +5491,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: SimpleScalarPropertiesInputOutput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[98],
                             &SIMPLE_SCALAR_PROPERTIES_INPUT_OUTPUT,
                         )
@@ -5515,7 +5499,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.simple_scalar_properties(&context, input))
+                    Box::pin(self.service.simple_scalar_properties(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -5526,7 +5510,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: SparseJsonListsInputOutput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[99],
                             &SPARSE_JSON_LISTS_INPUT_OUTPUT,
                         )
@@ -5534,7 +5518,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.sparse_json_lists(&context, input))
+                    Box::pin(self.service.sparse_json_lists(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -5545,7 +5529,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: SparseJsonMapsInputOutput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[100],
                             &SPARSE_JSON_MAPS_INPUT_OUTPUT,
                         )
@@ -5553,7 +5537,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.sparse_json_maps(&context, input))
+                    Box::pin(self.service.sparse_json_maps(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -5564,7 +5548,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let mut input: StreamingTraitsInputOutput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[101],
                             &STREAMING_TRAITS_INPUT_OUTPUT,
                         )
@@ -5573,7 +5557,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Err(rejection) => return rejection_response(rejection),
                     };
                     input.blob = request.take_stream();
-                    Box::pin(self.service.streaming_traits(&context, input))
+                    Box::pin(self.service.streaming_traits(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -5584,7 +5568,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let mut input: StreamingTraitsRequireLengthInput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[102],
                             &STREAMING_TRAITS_REQUIRE_LENGTH_INPUT,
                         )
@@ -5594,7 +5578,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                     };
                     input.blob = request.take_stream();
                     Box::pin(
-                        self.service.streaming_traits_require_length(&context, input),
+                        self.service.streaming_traits_require_length(context, input),
                     )
                 };
                 match handled.await {
@@ -5606,7 +5590,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let mut input: StreamingTraitsWithMediaTypeInputOutput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[103],
                             &STREAMING_TRAITS_WITH_MEDIA_TYPE_INPUT_OUTPUT,
                         )
@@ -5616,7 +5600,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                     };
                     input.blob = request.take_stream();
                     Box::pin(
-                        self.service.streaming_traits_with_media_type(&context, input),
+                        self.service.streaming_traits_with_media_type(context, input),
                     )
                 };
                 match handled.await {
@@ -5628,7 +5612,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: TestBodyStructureInputOutput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[104],
                             &TEST_BODY_STRUCTURE_INPUT_OUTPUT,
                         )
@@ -5636,7 +5620,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.test_body_structure(&context, input))
+                    Box::pin(self.service.test_body_structure(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -5646,7 +5630,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             105 => {
                 let handled = {
                     let input = Unit {};
-                    Box::pin(self.service.test_get_no_input_no_payload(&context, input))
+                    Box::pin(self.service.test_get_no_input_no_payload(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -5656,16 +5640,12 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             106 => {
                 let handled = {
                     let input: TestNoPayloadInputOutput = match request
-                        .input(
-                            &context,
-                            &HTTP_INPUTS[106],
-                            &TEST_NO_PAYLOAD_INPUT_OUTPUT,
-                        )
+                        .input(context, &HTTP_INPUTS[106], &TEST_NO_PAYLOAD_INPUT_OUTPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.test_get_no_payload(&context, input))
+                    Box::pin(self.service.test_get_no_payload(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -5676,7 +5656,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: TestPayloadBlobInputOutput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[107],
                             &TEST_PAYLOAD_BLOB_INPUT_OUTPUT,
                         )
@@ -5684,7 +5664,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.test_payload_blob(&context, input))
+                    Box::pin(self.service.test_payload_blob(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -5695,7 +5675,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 let handled = {
                     let input: TestPayloadStructureInputOutput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[108],
                             &TEST_PAYLOAD_STRUCTURE_INPUT_OUTPUT,
                         )
@@ -5703,7 +5683,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.test_payload_structure(&context, input))
+                    Box::pin(self.service.test_payload_structure(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -5713,7 +5693,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             109 => {
                 let handled = {
                     let input = Unit {};
-                    Box::pin(self.service.test_post_no_input_no_payload(&context, input))
+                    Box::pin(self.service.test_post_no_input_no_payload(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -5723,16 +5703,12 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             110 => {
                 let handled = {
                     let input: TestNoPayloadInputOutput = match request
-                        .input(
-                            &context,
-                            &HTTP_INPUTS[110],
-                            &TEST_NO_PAYLOAD_INPUT_OUTPUT,
-                        )
+                        .input(context, &HTTP_INPUTS[110], &TEST_NO_PAYLOAD_INPUT_OUTPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.test_post_no_payload(&context, input))
+                    Box::pin(self.service.test_post_no_payload(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -5742,12 +5718,12 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             111 => {
                 let handled = {
                     let input: TimestampFormatHeadersIo = match request
-                        .input(&context, &HTTP_INPUTS[111], &TIMESTAMP_FORMAT_HEADERS_IO)
+                        .input(context, &HTTP_INPUTS[111], &TIMESTAMP_FORMAT_HEADERS_IO)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.timestamp_format_headers(&context, input))
+                    Box::pin(self.service.timestamp_format_headers(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -5757,7 +5733,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
             112 => {
                 let handled = {
                     let input = Unit {};
-                    Box::pin(self.service.unit_input_and_output(&context, input))
+                    Box::pin(self.service.unit_input_and_output(context, input))
                 };
                 match handled.await {
                     Ok(_) => empty_response(200),
@@ -5770,7 +5746,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
 }
 
 impl<S: RestJson> Serve for RestJsonRouter<S> {
-    fn serve<B>(&self, request: Request<B>) -> impl Future<Output = HttpResponse> + Send
+    fn serve<B>(self, request: Request<B>) -> impl Future<Output = HttpResponse> + Send
     where
         B: HttpBody + Send + 'static,
         B::Data: Send,

@@ -419,7 +419,7 @@ impl<S: RestJsonValidation> Dispatch for RestJsonValidationRouter<S> {
 
     async fn call_operation(
         &self,
-        context: RequestContext,
+        context: &RequestContext,
         operation: &'static Operation,
         request: RoutedRequest,
     ) -> Response {
@@ -427,12 +427,12 @@ impl<S: RestJsonValidation> Dispatch for RestJsonValidationRouter<S> {
             0 => {
                 let handled = {
                     let input: MalformedEnumInput = match request
-                        .input(&context, &HTTP_INPUTS[0], &MALFORMED_ENUM_INPUT)
+                        .input(context, &HTTP_INPUTS[0], &MALFORMED_ENUM_INPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.malformed_enum(&context, input))
+                    Box::pin(self.service.malformed_enum(context, input))
                 };
                 match handled.await {
                     Ok(_) => empty_response(200),
@@ -442,12 +442,12 @@ impl<S: RestJsonValidation> Dispatch for RestJsonValidationRouter<S> {
             1 => {
                 let handled = {
                     let input: MalformedLengthInput = match request
-                        .input(&context, &HTTP_INPUTS[1], &MALFORMED_LENGTH_INPUT)
+                        .input(context, &HTTP_INPUTS[1], &MALFORMED_LENGTH_INPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.malformed_length(&context, input))
+                    Box::pin(self.service.malformed_length(context, input))
                 };
                 match handled.await {
                     Ok(_) => empty_response(200),
@@ -458,7 +458,7 @@ impl<S: RestJsonValidation> Dispatch for RestJsonValidationRouter<S> {
                 let handled = {
                     let input: MalformedLengthOverrideInput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[2],
                             &MALFORMED_LENGTH_OVERRIDE_INPUT,
                         )
@@ -466,7 +466,7 @@ impl<S: RestJsonValidation> Dispatch for RestJsonValidationRouter<S> {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.malformed_length_override(&context, input))
+                    Box::pin(self.service.malformed_length_override(context, input))
                 };
                 match handled.await {
                     Ok(_) => empty_response(200),
@@ -477,7 +477,7 @@ impl<S: RestJsonValidation> Dispatch for RestJsonValidationRouter<S> {
                 let handled = {
                     let input: MalformedLengthQueryStringInput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[3],
                             &MALFORMED_LENGTH_QUERY_STRING_INPUT,
                         )
@@ -485,7 +485,7 @@ impl<S: RestJsonValidation> Dispatch for RestJsonValidationRouter<S> {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.malformed_length_query_string(&context, input))
+                    Box::pin(self.service.malformed_length_query_string(context, input))
                 };
                 match handled.await {
                     Ok(_) => empty_response(200),
@@ -495,12 +495,12 @@ impl<S: RestJsonValidation> Dispatch for RestJsonValidationRouter<S> {
             4 => {
                 let handled = {
                     let input: MalformedPatternInput = match request
-                        .input(&context, &HTTP_INPUTS[4], &MALFORMED_PATTERN_INPUT)
+                        .input(context, &HTTP_INPUTS[4], &MALFORMED_PATTERN_INPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.malformed_pattern(&context, input))
+                    Box::pin(self.service.malformed_pattern(context, input))
                 };
                 match handled.await {
                     Ok(_) => empty_response(200),
@@ -511,7 +511,7 @@ impl<S: RestJsonValidation> Dispatch for RestJsonValidationRouter<S> {
                 let handled = {
                     let input: MalformedPatternOverrideInput = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[5],
                             &MALFORMED_PATTERN_OVERRIDE_INPUT,
                         )
@@ -519,7 +519,7 @@ impl<S: RestJsonValidation> Dispatch for RestJsonValidationRouter<S> {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.malformed_pattern_override(&context, input))
+                    Box::pin(self.service.malformed_pattern_override(context, input))
                 };
                 match handled.await {
                     Ok(_) => empty_response(200),
@@ -529,12 +529,12 @@ impl<S: RestJsonValidation> Dispatch for RestJsonValidationRouter<S> {
             6 => {
                 let handled = {
                     let input: MalformedRangeInput = match request
-                        .input(&context, &HTTP_INPUTS[6], &MALFORMED_RANGE_INPUT)
+                        .input(context, &HTTP_INPUTS[6], &MALFORMED_RANGE_INPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.malformed_range(&context, input))
+                    Box::pin(self.service.malformed_range(context, input))
                 };
                 match handled.await {
                     Ok(_) => empty_response(200),
@@ -544,16 +544,12 @@ impl<S: RestJsonValidation> Dispatch for RestJsonValidationRouter<S> {
             7 => {
                 let handled = {
                     let input: MalformedRangeOverrideInput = match request
-                        .input(
-                            &context,
-                            &HTTP_INPUTS[7],
-                            &MALFORMED_RANGE_OVERRIDE_INPUT,
-                        )
+                        .input(context, &HTTP_INPUTS[7], &MALFORMED_RANGE_OVERRIDE_INPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.malformed_range_override(&context, input))
+                    Box::pin(self.service.malformed_range_override(context, input))
                 };
                 match handled.await {
                     Ok(_) => empty_response(200),
@@ -563,12 +559,12 @@ impl<S: RestJsonValidation> Dispatch for RestJsonValidationRouter<S> {
             8 => {
                 let handled = {
                     let input: MalformedRequiredInput = match request
-                        .input(&context, &HTTP_INPUTS[8], &MALFORMED_REQUIRED_INPUT)
+                        .input(context, &HTTP_INPUTS[8], &MALFORMED_REQUIRED_INPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.malformed_required(&context, input))
+                    Box::pin(self.service.malformed_required(context, input))
                 };
                 match handled.await {
                     Ok(_) => empty_response(200),
@@ -578,12 +574,12 @@ impl<S: RestJsonValidation> Dispatch for RestJsonValidationRouter<S> {
             9 => {
                 let handled = {
                     let input: MalformedUniqueItemsInput = match request
-                        .input(&context, &HTTP_INPUTS[9], &MALFORMED_UNIQUE_ITEMS_INPUT)
+                        .input(context, &HTTP_INPUTS[9], &MALFORMED_UNIQUE_ITEMS_INPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.malformed_unique_items(&context, input))
+                    Box::pin(self.service.malformed_unique_items(context, input))
                 };
                 match handled.await {
                     Ok(_) => empty_response(200),
@@ -593,12 +589,12 @@ impl<S: RestJsonValidation> Dispatch for RestJsonValidationRouter<S> {
             10 => {
                 let handled = {
                     let input: RecursiveStructuresInput = match request
-                        .input(&context, &HTTP_INPUTS[10], &RECURSIVE_STRUCTURES_INPUT)
+                        .input(context, &HTTP_INPUTS[10], &RECURSIVE_STRUCTURES_INPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.recursive_structures(&context, input))
+                    Box::pin(self.service.recursive_structures(context, input))
                 };
                 match handled.await {
                     Ok(_) => empty_response(200),
@@ -608,12 +604,12 @@ impl<S: RestJsonValidation> Dispatch for RestJsonValidationRouter<S> {
             11 => {
                 let handled = {
                     let input: SensitiveValidationInput = match request
-                        .input(&context, &HTTP_INPUTS[11], &SENSITIVE_VALIDATION_INPUT)
+                        .input(context, &HTTP_INPUTS[11], &SENSITIVE_VALIDATION_INPUT)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.sensitive_validation(&context, input))
+                    Box::pin(self.service.sensitive_validation(context, input))
                 };
                 match handled.await {
                     Ok(_) => empty_response(200),
@@ -626,7 +622,7 @@ impl<S: RestJsonValidation> Dispatch for RestJsonValidationRouter<S> {
 }
 
 impl<S: RestJsonValidation> Serve for RestJsonValidationRouter<S> {
-    fn serve<B>(&self, request: Request<B>) -> impl Future<Output = HttpResponse> + Send
+    fn serve<B>(self, request: Request<B>) -> impl Future<Output = HttpResponse> + Send
     where
         B: HttpBody + Send + 'static,
         B::Data: Send,

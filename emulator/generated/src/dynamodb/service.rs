@@ -1675,10 +1675,12 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
     async fn dispatch(
         &self,
         context: &RequestContext,
-        operation: &str,
         target: Option<&str>,
         body: &[u8],
     ) -> Response {
+        let Some(operation) = operation_name(target, "DynamoDB_20120810") else {
+            return unknown_operation(PROTOCOL, target);
+        };
         match operation {
             "BatchExecuteStatement" => {
                 let handled = {
@@ -2473,21 +2475,18 @@ impl<S: DynamoDb20120810> Dispatch for DynamoDb20120810Router<S> {
         Some("dynamodb")
     }
 
-    async fn route(
+    fn route(
         &self,
-        context: RequestContext,
+        context: &RequestContext,
         target: Option<&str>,
         body: &[u8],
-    ) -> Response {
-        let Some(operation) = operation_name(target, "DynamoDB_20120810") else {
-            return unknown_operation(PROTOCOL, target);
-        };
-        contain_panics(PROTOCOL, self.dispatch(&context, operation, target, body)).await
+    ) -> impl Future<Output = Response> + Send {
+        contain_panics(PROTOCOL, self.dispatch(context, target, body))
     }
 }
 
 impl<S: DynamoDb20120810> Serve for DynamoDb20120810Router<S> {
-    fn serve<B>(&self, request: Request<B>) -> impl Future<Output = HttpResponse> + Send
+    fn serve<B>(self, request: Request<B>) -> impl Future<Output = HttpResponse> + Send
     where
         B: HttpBody + Send + 'static,
         B::Data: Send,

@@ -706,10 +706,12 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
     async fn dispatch(
         &self,
         context: &RequestContext,
-        operation: &str,
         target: Option<&str>,
         body: &[u8],
     ) -> Response {
+        let Some(operation) = operation_name(target, "AmazonSQS") else {
+            return unknown_operation(PROTOCOL, target);
+        };
         match operation {
             "AddPermission" => {
                 let handled = {
@@ -1036,21 +1038,18 @@ impl<S: AmazonSqs> Dispatch for AmazonSqsRouter<S> {
         Some("sqs")
     }
 
-    async fn route(
+    fn route(
         &self,
-        context: RequestContext,
+        context: &RequestContext,
         target: Option<&str>,
         body: &[u8],
-    ) -> Response {
-        let Some(operation) = operation_name(target, "AmazonSQS") else {
-            return unknown_operation(PROTOCOL, target);
-        };
-        contain_panics(PROTOCOL, self.dispatch(&context, operation, target, body)).await
+    ) -> impl Future<Output = Response> + Send {
+        contain_panics(PROTOCOL, self.dispatch(context, target, body))
     }
 }
 
 impl<S: AmazonSqs> Serve for AmazonSqsRouter<S> {
-    fn serve<B>(&self, request: Request<B>) -> impl Future<Output = HttpResponse> + Send
+    fn serve<B>(self, request: Request<B>) -> impl Future<Output = HttpResponse> + Send
     where
         B: HttpBody + Send + 'static,
         B::Data: Send,

@@ -1,11 +1,15 @@
 //! Reading an awsJson request: the operation its `X-Amz-Target` names, and
 //! what the protocol asks of its head before the body is read.
 
-use http::Method;
+use http::{HeaderName, Method};
 
 use super::AwsJson;
 use crate::http::{Coding, UnsupportedCoding, check_host, content_coding};
 use crate::protocol::{Protocol, Response};
+
+/// `X-Amz-Target`, which names the operation (a constant: a name given as
+/// text is parsed at every lookup).
+pub(crate) const X_AMZ_TARGET: HeaderName = HeaderName::from_static("x-amz-target");
 
 /// The operation an `X-Amz-Target` names for the service `service`:
 /// `<service>.<Operation>`. A target whose prefix ends in `.<service>` is
@@ -48,7 +52,7 @@ pub(crate) fn check_head(
     if let Err(refusal) = check_host(parts) {
         return Err(Box::new(refusal.response(protocol)));
     }
-    if parts.headers.get_all("x-amz-target").iter().nth(1).is_some() {
+    if parts.headers.get_all(X_AMZ_TARGET).iter().nth(1).is_some() {
         let text = "the request has more than one X-Amz-Target header";
         return Err(Box::new(protocol.error(400, "UnknownOperationException", text)));
     }

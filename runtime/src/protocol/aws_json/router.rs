@@ -6,10 +6,10 @@ use std::future::Future;
 use tracing::Instrument;
 
 use super::AwsJson;
-use super::request::check_head;
+use super::request::{X_AMZ_TARGET, check_head};
 use crate::context::{RequestContext, RequestId};
 use crate::http::{BoxError, HttpResponse, gunzip_body, read_limited, with_id};
-use crate::protocol::Response;
+use crate::protocol::{Answer, Response};
 
 /// Routes awsJson requests (`X-Amz-Target` and body) to a service's
 /// operations. Generated routers implement it; [`handle`] puts it behind
@@ -61,7 +61,7 @@ pub trait Dispatch: Send + Sync + 'static {
     /// Handles one request; never panics.
     fn route(
         &self,
-        context: RequestContext,
+        context: &RequestContext,
         target: Option<&str>,
         body: &[u8],
     ) -> impl Future<Output = Response> + Send;
@@ -71,52 +71,85 @@ pub trait Dispatch: Send + Sync + 'static {
 /// requires, reads the body within its limit (gunzipping it where the
 /// operation allows), routes it with a [`RequestContext`] and returns the
 /// response, with `x-amzn-requestid`. Never panics.
-pub async fn handle<R, B>(router: &R, request: http::Request<B>) -> HttpResponse
+///
+/// What needs no waiting (the head, the host, the credentials' service)
+/// is checked before the future is made, so that it holds the request
+/// once; only the route runs in the request's span, where the handler's
+/// own events happen.
+pub fn handle<R, B>(router: R, request: http::Request<B>) -> Answer<impl Future<Output = HttpResponse>>
 where
-    R: Dispatch + ?Sized,
+    R: Dispatch,
     B: http_body::Body,
     B::Error: Into<BoxError>,
 {
     let (parts, body) = request.into_parts();
     let request_id = parts.extensions.get::<RequestId>().cloned().unwrap_or_default();
-    let target = parts.headers.get("x-amz-target").and_then(|v| v.to_str().ok()).map(str::to_string);
-    // The operation the target names, if it names this service; the router
-    // decides whether the service has it.
-    let operation = target.as_deref().filter(|target| router.serves(target)).and_then(|target| target.rsplit_once('.'));
-    let span = tracing::info_span!(
+    let target = parts.headers.get(X_AMZ_TARGET).and_then(|v| v.to_str().ok());
+    let protocol = target.map_or(router.protocol(), |target| router.protocol_of(target));
+    let span = span(&router, &request_id, target);
+    let gzipped = match admit(&router, &parts, target, protocol) {
+        Ok(gzipped) => gzipped,
+        Err(refusal) => {
+            let response = answered(*refusal, protocol, &span, &request_id);
+            return Answer::Refused { response: Some(response) };
+        }
+    };
+    let future = async move {
+        let body = match read_limited(&parts, body).await {
+            Ok(body) if gzipped => gunzip_body(&parts, &body),
+            read => read,
+        };
+        let body = match body {
+            Ok(body) => body,
+            Err(refusal) => return answered(refusal.response(protocol), protocol, &span, &request_id),
+        };
+        let http::request::Parts { headers, extensions, .. } = parts;
+        let context = RequestContext::new(request_id, headers, extensions);
+        // The target again, from the context that now holds the headers.
+        let target = context.headers().get(X_AMZ_TARGET).and_then(|v| v.to_str().ok());
+        let response = router.route(&context, target, &body).instrument(span.clone()).await;
+        answered(response, protocol, &span, context.request_id())
+    };
+    Answer::Admitted { future }
+}
+
+/// `response` as HTTP, with the request id, its status logged in `span`.
+fn answered(response: Response, protocol: AwsJson, span: &tracing::Span, request_id: &RequestId) -> HttpResponse {
+    span.in_scope(|| tracing::debug!(status = response.status, "answered"));
+    with_id(response.into_http(protocol), request_id)
+}
+
+/// What awsJson asks of the head of a request for `target`, and whether
+/// the service's credentials signed it: whether its body is gzipped, or the
+/// refusal (boxed: refusals are rare, and a `Response` is large).
+fn admit<R: Dispatch + ?Sized>(
+    router: &R,
+    parts: &http::request::Parts,
+    target: Option<&str>,
+    protocol: AwsJson,
+) -> Result<bool, Box<Response>> {
+    let served = target.is_some_and(|target| router.serves(target));
+    let gzip_allowed = target.is_some_and(|target| router.accepts_gzip(target));
+    let gzipped = check_head(parts, protocol, served, gzip_allowed)?;
+    #[cfg(feature = "sigv4")]
+    {
+        let signing_name = target.map_or(router.signing_name(), |target| router.signing_name_of(target));
+        if let Some(refusal) = crate::sigv4::wrong_service(parts, signing_name) {
+            return Err(Box::new(refusal.response(protocol)));
+        }
+    }
+    Ok(gzipped)
+}
+
+/// The request's span: its id, the operation the target names if it names
+/// this service (the router decides whether the service has it), and the
+/// target if it may be shown.
+fn span<R: Dispatch + ?Sized>(router: &R, request_id: &RequestId, target: Option<&str>) -> tracing::Span {
+    let operation = target.filter(|target| router.serves(target)).and_then(|target| target.rsplit_once('.'));
+    tracing::info_span!(
         "request",
         request_id = %request_id,
         operation = operation.map_or("", |(_, operation)| operation),
-        target = target.as_deref().and_then(super::shown_target).unwrap_or(""),
-    );
-    let protocol = target.as_deref().map_or(router.protocol(), |target| router.protocol_of(target));
-    let response = async {
-        let gzip_allowed = target.as_deref().is_some_and(|target| router.accepts_gzip(target));
-        let gzipped = match check_head(&parts, protocol, operation.is_some(), gzip_allowed) {
-            Ok(gzipped) => gzipped,
-            Err(refusal) => return *refusal,
-        };
-        #[cfg(feature = "sigv4")]
-        {
-            let signing_name = target.as_deref().map_or(router.signing_name(), |target| router.signing_name_of(target));
-            if let Some(refusal) = crate::sigv4::wrong_service(&parts, signing_name) {
-                return refusal.response(protocol);
-            }
-        }
-        let body = match read_limited(&parts, body).await {
-            Ok(body) if gzipped => match gunzip_body(&parts, &body) {
-                Ok(body) => body,
-                Err(refusal) => return refusal.response(protocol),
-            },
-            Ok(body) => body,
-            Err(refusal) => return refusal.response(protocol),
-        };
-        let context = RequestContext::new(request_id.clone(), parts.headers, parts.extensions);
-        let response = router.route(context, target.as_deref(), &body).await;
-        tracing::debug!(status = response.status, "answered");
-        response
-    }
-    .instrument(span)
-    .await;
-    with_id(response.into_http(protocol), &request_id)
+        target = target.and_then(super::shown_target).unwrap_or(""),
+    )
 }

@@ -15,7 +15,7 @@ use super::{RestJson, RouteError, Routes};
 use crate::ByteStream;
 use crate::context::{RequestContext, RequestId};
 use crate::http::{BoxError, HttpResponse, ResponseFuture};
-use crate::protocol::{Response, contain_panics};
+use crate::protocol::{Answer, Response, contain_panics};
 use crate::validate::{self, ReadHttp, Rejection, Structure};
 
 /// What the runtime knows of an operation before it is called.
@@ -110,7 +110,7 @@ pub trait Dispatch: Clone + Send + Sync + 'static {
     /// [`handle`]).
     fn call_operation(
         &self,
-        context: RequestContext,
+        context: &RequestContext,
         operation: &'static Operation,
         request: RoutedRequest,
     ) -> impl Future<Output = Response> + Send;
@@ -123,7 +123,11 @@ pub trait Dispatch: Clone + Send + Sync + 'static {
 /// that another method has), checks its `Accept` and `Content-Type`, reads
 /// its body within its limit, and calls the operation. Every response
 /// carries `x-amzn-requestid`. Never panics.
-pub async fn handle<R, B>(router: &R, request: http::Request<B>) -> HttpResponse
+///
+/// What needs no waiting (the host, the route, the head) is checked before
+/// the future is made, so that it holds the request once; only the call
+/// runs in the request's span, where the handler's own events happen.
+pub fn handle<R, B>(router: R, request: http::Request<B>) -> Answer<impl Future<Output = HttpResponse>>
 where
     R: Dispatch,
     B: http_body::Body + Send + 'static,
@@ -135,58 +139,80 @@ where
     let routed = router.routes().route(parts.method.as_str(), parts.uri.path(), parts.uri.query());
     let operation_name = routed.as_ref().map_or("", |found| found.value.name);
     let span = tracing::info_span!("request", request_id = %request_id, operation = operation_name);
-    let response = async {
-        // Before routing: a host it does not answer learns nothing of the
-        // routes. Where no hosts are set ([`AllowedHosts`], which the
-        // server always sets), a request without `Host` is served: routes
-        // need none, and `@httpPrefixHeaders("")` reads what was sent.
-        let hosts_set = parts.extensions.get::<crate::http::AllowedHosts>().is_some();
-        if hosts_set || parts.headers.contains_key(http::header::HOST) {
-            if let Err(refusal) = crate::http::check_host(&parts) {
-                return refusal.response(RestJson);
-            }
-        }
-        #[cfg(feature = "sigv4")]
-        if let Some(refusal) = crate::sigv4::wrong_service(&parts, router.signing_name()) {
-            return refusal.response(RestJson);
-        }
-        let found = match routed {
-            Ok(found) => found,
-            Err(e) => return unroutable(&e),
-        };
-        let operation: &'static Operation = found.value;
-        if let Some(refusal) = check_head(&parts, operation) {
-            return refusal;
-        }
-        let gzip = router.accepts_gzip(operation) && !operation.streaming;
-        let coding = match crate::http::content_coding(&parts.headers, gzip, binds_content_encoding(operation)) {
-            Ok(coding) => coding,
-            Err(crate::http::UnsupportedCoding) => return unsupported(crate::http::UnsupportedCoding::MESSAGE),
-        };
-        let labels = found.labels;
-        let query = parts.uri.query().map(str::to_string);
+    let Admitted { operation, labels, coding } = match admit(&router, &parts, routed) {
+        Ok(admitted) => admitted,
+        Err(refusal) => return Answer::Refused { response: Some(answered(*refusal, &span, &request_id)) },
+    };
+    let future = async move {
         let (body, stream) = if operation.streaming {
             crate::http::streamed(&parts);
-            (Vec::new(), Some(ByteStream::from_body(crate::http::bytes_body(body))))
+            (Ok(Vec::new()), Some(ByteStream::from_body(crate::http::bytes_body(body))))
         } else {
             match crate::http::read_limited(&parts, body).await {
-                Ok(body) if coding == crate::http::Coding::Gzip => match crate::http::gunzip_body(&parts, &body) {
-                    Ok(body) => (body, None),
-                    Err(refusal) => return refusal.response(RestJson),
-                },
-                Ok(body) => (body, None),
-                Err(refusal) => return refusal.response(RestJson),
+                Ok(body) if coding == crate::http::Coding::Gzip => (crate::http::gunzip_body(&parts, &body), None),
+                read => (read, None),
             }
         };
-        let context = RequestContext::new(request_id.clone(), parts.headers, parts.extensions);
-        let request = RoutedRequest { labels, query, body, stream };
-        let response = contain_panics(RestJson, router.call_operation(context, operation, request)).await;
-        tracing::debug!(status = response.status, "answered");
-        response
+        let body = match body {
+            Ok(body) => body,
+            Err(refusal) => return answered(refusal.response(RestJson), &span, &request_id),
+        };
+        let http::request::Parts { uri, headers, extensions, .. } = parts;
+        let request = RoutedRequest { labels, query: uri.query().map(str::to_string), body, stream };
+        let context = RequestContext::new(request_id, headers, extensions);
+        let call = contain_panics(RestJson, router.call_operation(&context, operation, request));
+        let response = call.instrument(span.clone()).await;
+        answered(response, &span, context.request_id())
+    };
+    Answer::Admitted { future }
+}
+
+/// `response` as HTTP, with the request id, its status logged in `span`.
+fn answered(response: Response, span: &tracing::Span, request_id: &RequestId) -> HttpResponse {
+    span.in_scope(|| tracing::debug!(status = response.status, "answered"));
+    crate::http::with_id(response.into_http(RestJson), request_id)
+}
+
+/// A request the router will call an operation for.
+struct Admitted {
+    operation: &'static Operation,
+    /// The route's label values, decoded.
+    labels: Vec<(&'static str, String)>,
+    /// The body's content coding.
+    coding: crate::http::Coding,
+}
+
+/// The operation a request is routed to, its labels and its body's coding,
+/// once the request's host, credentials and head are checked; or the
+/// refusal (boxed: refusals are rare, and a `Response` is large).
+///
+/// The host is checked before routing: a host it does not answer learns
+/// nothing of the routes. Where no hosts are set
+/// ([`AllowedHosts`](crate::http::AllowedHosts), which the server always
+/// sets), a request without `Host` is served: routes need none, and
+/// `@httpPrefixHeaders("")` reads what was sent.
+fn admit<R: Dispatch>(
+    router: &R,
+    parts: &http::request::Parts,
+    routed: Result<super::Match<'static, &'static Operation>, RouteError>,
+) -> Result<Admitted, Box<Response>> {
+    let hosts_set = parts.extensions.get::<crate::http::AllowedHosts>().is_some();
+    if hosts_set || parts.headers.contains_key(http::header::HOST) {
+        crate::http::check_host(parts).map_err(|refusal| Box::new(refusal.response(RestJson)))?;
     }
-    .instrument(span)
-    .await;
-    crate::http::with_id(response.into_http(RestJson), &request_id)
+    #[cfg(feature = "sigv4")]
+    if let Some(refusal) = crate::sigv4::wrong_service(parts, router.signing_name()) {
+        return Err(Box::new(refusal.response(RestJson)));
+    }
+    let found = routed.map_err(|e| Box::new(unroutable(&e)))?;
+    let operation: &'static Operation = found.value;
+    if let Some(refusal) = check_head(parts, operation) {
+        return Err(Box::new(refusal));
+    }
+    let gzip = router.accepts_gzip(operation) && !operation.streaming;
+    let coding = crate::http::content_coding(&parts.headers, gzip, binds_content_encoding(operation))
+        .map_err(|crate::http::UnsupportedCoding| Box::new(unsupported(crate::http::UnsupportedCoding::MESSAGE)))?;
+    Ok(Admitted { operation, labels: found.labels, coding })
 }
 
 /// Whether `operation` binds `Content-Encoding` to an input member, which
@@ -283,8 +309,7 @@ impl<R: Dispatch> DynDispatch for R {
     }
 
     fn handle_boxed(&self, request: http::Request<ByteStream>) -> ResponseFuture {
-        let router = self.clone();
-        Box::pin(async move { Ok(handle(&router, request).await) })
+        crate::http::boxed(handle(self.clone(), request))
     }
 }
 
@@ -415,7 +440,7 @@ mod tests {
             ROUTES.get_or_init(|| Routes::new([("GET", "/ping".parse().unwrap(), &PING)]).unwrap())
         }
 
-        async fn call_operation(&self, _: RequestContext, _: &'static Operation, _: RoutedRequest) -> Response {
+        async fn call_operation(&self, _: &RequestContext, _: &'static Operation, _: RoutedRequest) -> Response {
             Response::new(204)
         }
     }
@@ -429,7 +454,7 @@ mod tests {
         }
         let mut request = request.body(http_body_util::Empty::<bytes::Bytes>::new()).unwrap();
         request.extensions_mut().insert(crate::http::AllowedHosts::loopback());
-        let response = handle(&Ping, request).await;
+        let response = handle(Ping, request).await;
         let error = response.headers().get("x-amzn-errortype").map(|v| v.to_str().unwrap().to_string());
         (response.status().as_u16(), error)
     }
@@ -480,7 +505,7 @@ mod tests {
             operation.name == "Gzipped"
         }
 
-        async fn call_operation(&self, _: RequestContext, _: &'static Operation, request: RoutedRequest) -> Response {
+        async fn call_operation(&self, _: &RequestContext, _: &'static Operation, request: RoutedRequest) -> Response {
             let mut response = Response::new(200);
             response.body = ByteStream::from(request.body.len().to_string().into_bytes());
             response
@@ -495,7 +520,7 @@ mod tests {
             request = request.header("content-encoding", *coding);
         }
         let request = request.body(http_body_util::Full::new(bytes::Bytes::from(body))).unwrap();
-        let response = handle(&Lengths, request).await;
+        let response = handle(Lengths, request).await;
         let status = response.status().as_u16();
         let body = response.into_body().into_body().collect().await.unwrap().to_bytes();
         (status, String::from_utf8_lossy(&body).into_owned())

@@ -768,7 +768,7 @@ impl<S: AwsGirApiService> Dispatch for AwsGirApiServiceRouter<S> {
 
     async fn call_operation(
         &self,
-        context: RequestContext,
+        context: &RequestContext,
         operation: &'static Operation,
         request: RoutedRequest,
     ) -> Response {
@@ -776,12 +776,12 @@ impl<S: AwsGirApiService> Dispatch for AwsGirApiServiceRouter<S> {
             0 => {
                 let handled = {
                     let input: CreateAliasRequest = match request
-                        .input(&context, &HTTP_INPUTS[0], &CREATE_ALIAS_REQUEST)
+                        .input(context, &HTTP_INPUTS[0], &CREATE_ALIAS_REQUEST)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.create_alias(&context, input))
+                    Box::pin(self.service.create_alias(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(201, output),
@@ -791,12 +791,12 @@ impl<S: AwsGirApiService> Dispatch for AwsGirApiServiceRouter<S> {
             1 => {
                 let handled = {
                     let input: CreateFunctionRequest = match request
-                        .input(&context, &HTTP_INPUTS[1], &CREATE_FUNCTION_REQUEST)
+                        .input(context, &HTTP_INPUTS[1], &CREATE_FUNCTION_REQUEST)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.create_function(&context, input))
+                    Box::pin(self.service.create_function(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(201, output),
@@ -806,12 +806,12 @@ impl<S: AwsGirApiService> Dispatch for AwsGirApiServiceRouter<S> {
             2 => {
                 let handled = {
                     let input: DeleteAliasRequest = match request
-                        .input(&context, &HTTP_INPUTS[2], &DELETE_ALIAS_REQUEST)
+                        .input(context, &HTTP_INPUTS[2], &DELETE_ALIAS_REQUEST)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.delete_alias(&context, input))
+                    Box::pin(self.service.delete_alias(context, input))
                 };
                 match handled.await {
                     Ok(_) => empty_response(204),
@@ -821,12 +821,12 @@ impl<S: AwsGirApiService> Dispatch for AwsGirApiServiceRouter<S> {
             3 => {
                 let handled = {
                     let input: DeleteFunctionRequest = match request
-                        .input(&context, &HTTP_INPUTS[3], &DELETE_FUNCTION_REQUEST)
+                        .input(context, &HTTP_INPUTS[3], &DELETE_FUNCTION_REQUEST)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.delete_function(&context, input))
+                    Box::pin(self.service.delete_function(context, input))
                 };
                 match handled.await {
                     Ok(_) => empty_response(204),
@@ -836,12 +836,12 @@ impl<S: AwsGirApiService> Dispatch for AwsGirApiServiceRouter<S> {
             4 => {
                 let handled = {
                     let input: GetAliasRequest = match request
-                        .input(&context, &HTTP_INPUTS[4], &GET_ALIAS_REQUEST)
+                        .input(context, &HTTP_INPUTS[4], &GET_ALIAS_REQUEST)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.get_alias(&context, input))
+                    Box::pin(self.service.get_alias(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -851,12 +851,12 @@ impl<S: AwsGirApiService> Dispatch for AwsGirApiServiceRouter<S> {
             5 => {
                 let handled = {
                     let input: GetFunctionRequest = match request
-                        .input(&context, &HTTP_INPUTS[5], &GET_FUNCTION_REQUEST)
+                        .input(context, &HTTP_INPUTS[5], &GET_FUNCTION_REQUEST)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.get_function(&context, input))
+                    Box::pin(self.service.get_function(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -867,7 +867,7 @@ impl<S: AwsGirApiService> Dispatch for AwsGirApiServiceRouter<S> {
                 let handled = {
                     let input: GetFunctionConfigurationRequest = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[6],
                             &GET_FUNCTION_CONFIGURATION_REQUEST,
                         )
@@ -875,7 +875,7 @@ impl<S: AwsGirApiService> Dispatch for AwsGirApiServiceRouter<S> {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.get_function_configuration(&context, input))
+                    Box::pin(self.service.get_function_configuration(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -885,12 +885,12 @@ impl<S: AwsGirApiService> Dispatch for AwsGirApiServiceRouter<S> {
             7 => {
                 let handled = {
                     let input: InvocationRequest = match request
-                        .input(&context, &HTTP_INPUTS[7], &INVOCATION_REQUEST)
+                        .input(context, &HTTP_INPUTS[7], &INVOCATION_REQUEST)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.invoke(&context, input))
+                    Box::pin(self.service.invoke(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -900,12 +900,12 @@ impl<S: AwsGirApiService> Dispatch for AwsGirApiServiceRouter<S> {
             8 => {
                 let handled = {
                     let input: ListAliasesRequest = match request
-                        .input(&context, &HTTP_INPUTS[8], &LIST_ALIASES_REQUEST)
+                        .input(context, &HTTP_INPUTS[8], &LIST_ALIASES_REQUEST)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.list_aliases(&context, input))
+                    Box::pin(self.service.list_aliases(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -915,12 +915,12 @@ impl<S: AwsGirApiService> Dispatch for AwsGirApiServiceRouter<S> {
             9 => {
                 let handled = {
                     let input: ListFunctionsRequest = match request
-                        .input(&context, &HTTP_INPUTS[9], &LIST_FUNCTIONS_REQUEST)
+                        .input(context, &HTTP_INPUTS[9], &LIST_FUNCTIONS_REQUEST)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.list_functions(&context, input))
+                    Box::pin(self.service.list_functions(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -930,12 +930,12 @@ impl<S: AwsGirApiService> Dispatch for AwsGirApiServiceRouter<S> {
             10 => {
                 let handled = {
                     let input: ListTagsRequest = match request
-                        .input(&context, &HTTP_INPUTS[10], &LIST_TAGS_REQUEST)
+                        .input(context, &HTTP_INPUTS[10], &LIST_TAGS_REQUEST)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.list_tags(&context, input))
+                    Box::pin(self.service.list_tags(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -945,12 +945,12 @@ impl<S: AwsGirApiService> Dispatch for AwsGirApiServiceRouter<S> {
             11 => {
                 let handled = {
                     let input: TagResourceRequest = match request
-                        .input(&context, &HTTP_INPUTS[11], &TAG_RESOURCE_REQUEST)
+                        .input(context, &HTTP_INPUTS[11], &TAG_RESOURCE_REQUEST)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.tag_resource(&context, input))
+                    Box::pin(self.service.tag_resource(context, input))
                 };
                 match handled.await {
                     Ok(_) => empty_response(204),
@@ -960,12 +960,12 @@ impl<S: AwsGirApiService> Dispatch for AwsGirApiServiceRouter<S> {
             12 => {
                 let handled = {
                     let input: UntagResourceRequest = match request
-                        .input(&context, &HTTP_INPUTS[12], &UNTAG_RESOURCE_REQUEST)
+                        .input(context, &HTTP_INPUTS[12], &UNTAG_RESOURCE_REQUEST)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.untag_resource(&context, input))
+                    Box::pin(self.service.untag_resource(context, input))
                 };
                 match handled.await {
                     Ok(_) => empty_response(204),
@@ -975,12 +975,12 @@ impl<S: AwsGirApiService> Dispatch for AwsGirApiServiceRouter<S> {
             13 => {
                 let handled = {
                     let input: UpdateAliasRequest = match request
-                        .input(&context, &HTTP_INPUTS[13], &UPDATE_ALIAS_REQUEST)
+                        .input(context, &HTTP_INPUTS[13], &UPDATE_ALIAS_REQUEST)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.update_alias(&context, input))
+                    Box::pin(self.service.update_alias(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -991,7 +991,7 @@ impl<S: AwsGirApiService> Dispatch for AwsGirApiServiceRouter<S> {
                 let handled = {
                     let input: UpdateFunctionConfigurationRequest = match request
                         .input(
-                            &context,
+                            context,
                             &HTTP_INPUTS[14],
                             &UPDATE_FUNCTION_CONFIGURATION_REQUEST,
                         )
@@ -999,7 +999,7 @@ impl<S: AwsGirApiService> Dispatch for AwsGirApiServiceRouter<S> {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    Box::pin(self.service.update_function_configuration(&context, input))
+                    Box::pin(self.service.update_function_configuration(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),
@@ -1012,7 +1012,7 @@ impl<S: AwsGirApiService> Dispatch for AwsGirApiServiceRouter<S> {
 }
 
 impl<S: AwsGirApiService> Serve for AwsGirApiServiceRouter<S> {
-    fn serve<B>(&self, request: Request<B>) -> impl Future<Output = HttpResponse> + Send
+    fn serve<B>(self, request: Request<B>) -> impl Future<Output = HttpResponse> + Send
     where
         B: HttpBody + Send + 'static,
         B::Data: Send,

@@ -112,10 +112,12 @@ impl<S: Notes> NotesRouter<S> {
     async fn dispatch(
         &self,
         context: &RequestContext,
-        operation: &str,
         target: Option<&str>,
         body: &[u8],
     ) -> Response {
+        let Some(operation) = operation_name(target, "Notes") else {
+            return unknown_operation(PROTOCOL, target);
+        };
         match operation {
             "DeleteNote" => {
                 let handled = {
@@ -183,21 +185,18 @@ impl<S: Notes> Dispatch for NotesRouter<S> {
         "Notes"
     }
 
-    async fn route(
+    fn route(
         &self,
-        context: RequestContext,
+        context: &RequestContext,
         target: Option<&str>,
         body: &[u8],
-    ) -> Response {
-        let Some(operation) = operation_name(target, "Notes") else {
-            return unknown_operation(PROTOCOL, target);
-        };
-        contain_panics(PROTOCOL, self.dispatch(&context, operation, target, body)).await
+    ) -> impl Future<Output = Response> + Send {
+        contain_panics(PROTOCOL, self.dispatch(context, target, body))
     }
 }
 
 impl<S: Notes> Serve for NotesRouter<S> {
-    fn serve<B>(&self, request: Request<B>) -> impl Future<Output = HttpResponse> + Send
+    fn serve<B>(self, request: Request<B>) -> impl Future<Output = HttpResponse> + Send
     where
         B: HttpBody + Send + 'static,
         B::Data: Send,
