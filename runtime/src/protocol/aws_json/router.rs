@@ -86,8 +86,11 @@ where
     let request_id = parts.extensions.get::<RequestId>().cloned().unwrap_or_default();
     let target = parts.headers.get(X_AMZ_TARGET).and_then(|v| v.to_str().ok());
     let protocol = target.map_or(router.protocol(), |target| router.protocol_of(target));
-    let span = span(&router, &request_id, target);
-    let gzipped = match admit(&router, &parts, target, protocol) {
+    // Whether the target names an operation of this service (the router
+    // decides whether the service has it).
+    let served = target.filter(|target| router.serves(target));
+    let span = span(&request_id, target, served);
+    let gzipped = match admit(&router, &parts, served, protocol) {
         Ok(gzipped) => gzipped,
         Err(refusal) => {
             let response = answered(*refusal, protocol, &span, &request_id);
@@ -119,21 +122,21 @@ fn answered(response: Response, protocol: AwsJson, span: &tracing::Span, request
     with_id(response.into_http(protocol), request_id)
 }
 
-/// What awsJson asks of the head of a request for `target`, and whether
-/// the service's credentials signed it: whether its body is gzipped, or the
-/// refusal (boxed: refusals are rare, and a `Response` is large).
+/// What awsJson asks of the head of a request for `served` (its target, if
+/// it names this service), and whether the service's credentials signed
+/// it: whether its body is gzipped, or the refusal (boxed: refusals are
+/// rare, and a `Response` is large).
 fn admit<R: Dispatch + ?Sized>(
     router: &R,
     parts: &http::request::Parts,
-    target: Option<&str>,
+    served: Option<&str>,
     protocol: AwsJson,
 ) -> Result<bool, Box<Response>> {
-    let served = target.is_some_and(|target| router.serves(target));
-    let gzip_allowed = target.is_some_and(|target| router.accepts_gzip(target));
-    let gzipped = check_head(parts, protocol, served, gzip_allowed)?;
+    let gzip_allowed = served.is_some_and(|target| router.accepts_gzip(target));
+    let gzipped = check_head(parts, protocol, served.is_some(), gzip_allowed)?;
     #[cfg(feature = "sigv4")]
     {
-        let signing_name = target.map_or(router.signing_name(), |target| router.signing_name_of(target));
+        let signing_name = served.map_or(router.signing_name(), |target| router.signing_name_of(target));
         if let Some(refusal) = crate::sigv4::wrong_service(parts, signing_name) {
             return Err(Box::new(refusal.response(protocol)));
         }
@@ -144,8 +147,8 @@ fn admit<R: Dispatch + ?Sized>(
 /// The request's span: its id, the operation the target names if it names
 /// this service (the router decides whether the service has it), and the
 /// target if it may be shown.
-fn span<R: Dispatch + ?Sized>(router: &R, request_id: &RequestId, target: Option<&str>) -> tracing::Span {
-    let operation = target.filter(|target| router.serves(target)).and_then(|target| target.rsplit_once('.'));
+fn span(request_id: &RequestId, target: Option<&str>, served: Option<&str>) -> tracing::Span {
+    let operation = served.and_then(|target| target.rsplit_once('.'));
     tracing::info_span!(
         "request",
         request_id = %request_id,
