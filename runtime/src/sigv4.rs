@@ -104,13 +104,14 @@ impl Refusal {
     }
 
     /// The error response in `protocol`'s form: status 400 in awsJson, as
-    /// AWS's JSON services answer; 403 in restJson1, as AWS's REST services
-    /// (Lambda, API Gateway) answer.
+    /// AWS's JSON services answer; 403 in restJson1 and awsQuery, as AWS's
+    /// REST services (Lambda, API Gateway) and query services (STS, IAM)
+    /// answer.
     pub fn response(&self, protocol: impl Into<AnyProtocol>) -> Response {
         let protocol = protocol.into();
         let status = match protocol {
             AnyProtocol::AwsJson(_) => 400,
-            AnyProtocol::RestJson(_) => 403,
+            AnyProtocol::RestJson(_) | AnyProtocol::AwsQuery(_) => 403,
         };
         protocol.error(status, self.type_name(), &self.message())
     }
@@ -727,13 +728,17 @@ fn with_path(uri: &http::Uri, path: &str) -> http::Uri {
 
 /// The protocol of a request: awsJson when it names an operation in
 /// `X-Amz-Target` or is typed as awsJson (the version its `Content-Type`
-/// names, 1.1 otherwise); restJson1 otherwise.
+/// names, 1.1 otherwise); awsQuery for a form (its errors without the
+/// service's namespace, which the layer does not know); restJson1
+/// otherwise.
 fn protocol_of(parts: &Parts) -> AnyProtocol {
     let content_type = parts.headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     if content_type.starts_with("application/x-amz-json-1.0") {
         AnyProtocol::AwsJson(AwsJson::V1_0)
     } else if content_type.starts_with("application/x-amz-json-") || parts.headers.contains_key("x-amz-target") {
         AnyProtocol::AwsJson(AwsJson::V1_1)
+    } else if content_type.starts_with(crate::protocol::aws_query::AwsQuery::FORM) {
+        AnyProtocol::AwsQuery(crate::protocol::aws_query::AwsQuery { namespace: "" })
     } else {
         AnyProtocol::RestJson(RestJson)
     }

@@ -21,8 +21,8 @@ const HTTP_DETAILS: &str =
     "HTTP details no generated code acts on yet: CORS, endpoint host prefixes and labels, request checksums";
 const CLIENT_ONLY: &str = "affects clients only; a server built on the generated crate does not use it";
 const TOOLING_ONLY: &str = "metadata for tooling and documentation; no generated behaviour depends on it";
-const NOT_SERVED: &str = "wire details of a protocol the generator does not serve yet (XML, query, MQTT): its types \
-                          are generated, its routers are not";
+const NOT_SERVED: &str = "wire details of a protocol the generator does not serve yet (MQTT): its types are \
+                          generated, its routers are not";
 
 /// The rule for `trait_id`, or `None` when the generator does not know it.
 pub fn rule(trait_id: &str) -> Option<Rule> {
@@ -154,11 +154,14 @@ pub fn rule(trait_id: &str) -> Option<Rule> {
         | "smithy.test#httpRequestTests"
         | "smithy.test#httpResponseTests"
         | "smithy.test#httpMalformedRequestTests" => Ignored(TOOLING_ONLY),
+        // XML documents' and query requests' names and layout: read into
+        // the IR for restXml, awsQuery and ec2Query services (the XML
+        // writers, the query readers); the JSON protocols ignore them.
         "smithy.api#xmlName"
         | "smithy.api#xmlNamespace"
         | "smithy.api#xmlAttribute"
         | "smithy.api#xmlFlattened"
-        | "aws.protocols#ec2QueryName" => Ignored(NOT_SERVED),
+        | "aws.protocols#ec2QueryName" => Supported,
         id if id.starts_with("smithy.mqtt#") => Ignored(NOT_SERVED),
         id if id.starts_with("aws.api#")
             || id.starts_with("aws.apigateway#")

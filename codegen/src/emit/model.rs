@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::doc;
 use super::rust::{FileCx, ident};
-use crate::ir::{Alias, Default, Member, Placement, Service, Shape, ShapeKind, Structure, Type};
+use crate::ir::{Alias, Default, Member, Placement, Protocol, Service, Shape, ShapeKind, Structure, Type};
 
 /// The generated crate's feature that derives `Serialize` and `Deserialize`
 /// for every type, whichever way a server moves it.
@@ -238,8 +238,10 @@ fn structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream {
             quote! { f.write_str(#wire_name) }
         };
         let shape_id = &shape.id;
-        // awsQuery-compatible services also send the error's awsQuery code.
-        let query_code = cx.service.query_compatible.then(|| {
+        // awsQuery and ec2Query services send the error's awsQuery code,
+        // and awsQuery-compatible services send it too.
+        let query_protocol = matches!(cx.service.protocol, Some(Protocol::AwsQuery | Protocol::Ec2Query));
+        let query_code = (cx.service.query_compatible || query_protocol).then(|| {
             let code = info.query_code.as_deref().unwrap_or(wire_name);
             quote! { const QUERY_CODE: #option<&'static str> = #some(#code); }
         });

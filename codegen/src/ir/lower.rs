@@ -30,6 +30,7 @@ pub fn lower(model: &Model, service_id: &str, module: &str) -> Result<ir::Servic
     let protocol = traits.protocol();
     // Only protocols with HTTP bindings read them; awsJson ignores them.
     let binds_http = protocol.is_some_and(Protocol::binds_http);
+    let xml = protocol.filter(|p| p.is_xml());
 
     let mut operations = Vec::new();
     for op_id in model.bound_operations(service_id) {
@@ -81,7 +82,8 @@ pub fn lower(model: &Model, service_id: &str, module: &str) -> Result<ir::Servic
         seen: BTreeSet::new(),
         member_uses: BTreeSet::new(),
         messages: binds_http.then(|| http_bindings::Messages::new(&operations)),
-        json_names: protocol == Some(Protocol::RestJson1),
+        xml,
+        protocol,
     };
     for op in &operations {
         for id in op.input.iter().chain(&op.output).chain(op.errors.iter().map(|e| &e.id)) {
@@ -119,6 +121,7 @@ pub fn lower(model: &Model, service_id: &str, module: &str) -> Result<ir::Servic
         rename: service.rename.clone(),
         signing_name: traits.signing_name.clone(),
         document_media_type: binds_http.then_some(JSON),
+        xml_namespace: xml.and(traits.xml_namespace.clone()),
         docs: docs_of(traits),
         operations,
         shapes: lowering.shapes,
@@ -157,8 +160,11 @@ struct Lowering<'a> {
     member_uses: BTreeSet<String>,
     /// For protocols with HTTP bindings, the structures they apply to.
     messages: Option<http_bindings::Messages>,
-    /// Whether `@jsonName` names members on the wire (restJson1).
-    json_names: bool,
+    /// The service's protocol where it is an XML one (restXml, awsQuery,
+    /// ec2Query): XML names, and `date-time` timestamps by default.
+    xml: Option<Protocol>,
+    /// The service's protocol.
+    protocol: Option<Protocol>,
 }
 
 impl Lowering<'_> {
@@ -182,13 +188,17 @@ impl Lowering<'_> {
             kind,
             constraints,
             direction: Direction::default(),
+            xml: self.xml.map(|_| ir::XmlName {
+                name: shape.traits.xml_name.clone().unwrap_or_else(|| shape_id::name(id).to_string()),
+                namespace: shape.traits.xml_namespace.clone(),
+            }),
         };
         match shape.kind {
             Kind::Structure | Kind::Union => {
                 let structure = (shape.kind == Kind::Structure).then_some(id);
                 let members = shape.members.iter().map(|m| self.member(structure, m)).collect();
                 let lowered = if shape.kind == Kind::Structure {
-                    ShapeKind::Structure(ir::Structure { members, error: error_info(&shape.traits) })
+                    ShapeKind::Structure(ir::Structure { members, error: error_info(&shape.traits, self.protocol) })
                 } else {
                     ShapeKind::Union(members)
                 };
@@ -264,7 +274,22 @@ impl Lowering<'_> {
             idempotency_token: member.traits.idempotency_token,
             deprecated: member.traits.deprecated,
             binding,
-            json_name: if self.json_names { member.traits.json_name.clone() } else { None },
+            json_name: self.document_key(member),
+            xml: self.xml.map(|protocol| xml_member(protocol, member)),
+        }
+    }
+
+    /// The member's key in the JSON documents its readers read, where it is
+    /// not its name: `@jsonName` in restJson1; in awsQuery and ec2Query, its
+    /// key in requests' parameters (which are read through a JSON document
+    /// of those keys).
+    fn document_key(&self, member: &model::Member) -> Option<String> {
+        match self.protocol {
+            Some(Protocol::RestJson1) => member.traits.json_name.clone(),
+            Some(protocol @ (Protocol::AwsQuery | Protocol::Ec2Query)) => {
+                Some(xml_member(protocol, member).query_key).filter(|key| *key != member.name)
+            }
+            _ => None,
         }
     }
 
@@ -277,7 +302,12 @@ impl Lowering<'_> {
                 let item = |name: &str| {
                     let member =
                         shape.member(name).expect("the checker requires a list's member and a map's key and value");
-                    Box::new(self.type_ref(&member.target, &member.traits))
+                    let mut item = self.type_ref(&member.target, &member.traits);
+                    item.xml = self.xml.map(|_| ir::XmlName {
+                        name: member.traits.xml_name.clone().unwrap_or_else(|| name.to_string()),
+                        namespace: member.traits.xml_namespace.clone(),
+                    });
+                    Box::new(item)
                 };
                 let ty = match shape.kind {
                     Kind::Union if shape.traits.streaming => Type::EventStream(target.to_string()),
@@ -297,12 +327,14 @@ impl Lowering<'_> {
         };
         let mut constraints = constraints(own, target_traits);
         constraints.values = shape.and_then(allowed_values);
-        // A member's @timestampFormat replaces its target's.
+        // A member's @timestampFormat replaces its target's; without
+        // either, the JSON protocols write epoch seconds, the XML ones
+        // `date-time`.
+        let protocol_format =
+            if self.xml.is_some() { TimestampFormat::DateTime } else { TimestampFormat::EpochSeconds };
         let ty = match ty {
             Type::Timestamp(_) => Type::Timestamp(
-                own.timestamp_format
-                    .or(target_traits.and_then(|t| t.timestamp_format))
-                    .unwrap_or(TimestampFormat::EpochSeconds),
+                own.timestamp_format.or(target_traits.and_then(|t| t.timestamp_format)).unwrap_or(protocol_format),
             ),
             ty => ty,
         };
@@ -310,7 +342,7 @@ impl Lowering<'_> {
         let sensitive = own.sensitive || shape.is_some_and(|s| s.traits.sensitive);
         // A place marked `@sensitive` itself differs from its target's tables.
         let target_constraints = !own.sensitive && !own.has_constraints();
-        TypeRef { target: target.to_string(), ty, constraints, sparse, sensitive, target_constraints }
+        TypeRef { target: target.to_string(), ty, constraints, sparse, sensitive, target_constraints, xml: None }
     }
 
     /// restJson1's timestamp formats outside the body: `http-date` in
@@ -347,6 +379,27 @@ impl Lowering<'_> {
             }
             _ => {}
         }
+    }
+}
+
+/// A member's place in `protocol`'s XML documents and query requests.
+fn xml_member(protocol: Protocol, member: &model::Member) -> ir::XmlMember {
+    let traits = &member.traits;
+    let name = traits.xml_name.clone().unwrap_or_else(|| member.name.clone());
+    let query_key = match (protocol, &traits.ec2_query_name) {
+        (Protocol::Ec2Query, Some(key)) => key.clone(),
+        (Protocol::Ec2Query, None) => {
+            let mut chars = name.chars();
+            chars.next().map(|first| first.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+        }
+        _ => name.clone(),
+    };
+    ir::XmlMember {
+        name,
+        attribute: traits.xml_attribute,
+        flattened: traits.xml_flattened,
+        namespace: traits.xml_namespace.clone(),
+        query_key,
     }
 }
 
@@ -464,12 +517,16 @@ fn target_default(model: &Model, target: &str) -> Option<Default> {
     }
 }
 
-fn error_info(traits: &Traits) -> Option<ErrorInfo> {
+/// How an error structure with `traits` is reported by `protocol`: the
+/// query protocols take `@awsQueryError`'s status before `@httpError`.
+fn error_info(traits: &Traits, protocol: Option<Protocol>) -> Option<ErrorInfo> {
     let fault = traits.error?;
     let default_status = if fault == Fault::Server { 500 } else { 400 };
+    let query = matches!(protocol, Some(Protocol::AwsQuery | Protocol::Ec2Query));
+    let query_status = traits.query_error_status.filter(|_| query);
     Some(ErrorInfo {
         fault,
-        http_status: traits.http_error.unwrap_or(default_status),
+        http_status: query_status.or(traits.http_error).unwrap_or(default_status),
         query_code: traits.query_error_code.clone(),
     })
 }

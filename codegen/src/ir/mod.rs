@@ -18,7 +18,7 @@ use crate::model::pattern::Pattern;
 
 pub use crate::model::traits::{
     AllowedValue, Binding, Bounds, Default, Fault, HttpBinding, Protocol, QueryLiteral, Role, TimestampFormat,
-    UriSegment,
+    UriSegment, XmlNamespace,
 };
 
 /// One service: a Smithy service shape and everything its operations reach.
@@ -48,6 +48,9 @@ pub struct Service {
     /// restJson1), for protocols whose bodies are documents of bound
     /// structures; `None` for the others.
     pub document_media_type: Option<&'static str>,
+    /// `@xmlNamespace` on the service: the namespace of awsQuery and
+    /// ec2Query response documents. Set only for XML protocols.
+    pub xml_namespace: Option<XmlNamespace>,
     pub docs: Docs,
     /// Operations in name order.
     pub operations: Vec<Operation>,
@@ -236,6 +239,17 @@ pub struct Shape {
     pub constraints: Constraints,
     /// Whether a server reads or writes the type; set by the direction pass.
     pub direction: Direction,
+    /// The shape's `@xmlName` and `@xmlNamespace`: the name and namespace
+    /// of its element where it is a document's root (a restXml payload or
+    /// error). Set only for XML protocols.
+    pub xml: Option<XmlName>,
+}
+
+/// A name in XML documents, and the namespace its element declares.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct XmlName {
+    pub name: String,
+    pub namespace: Option<XmlNamespace>,
 }
 
 /// Which ways a server moves a type over the wire: read (`Deserialize`) as
@@ -319,16 +333,39 @@ pub struct Member {
     /// [`Binding::in_role`]), and only where the structure is the message
     /// itself: the same structure nested inside another value is all body.
     pub binding: Binding,
-    /// `@jsonName`: the member's key in restJson1 JSON documents, where it
-    /// replaces [`Member::name`] ([`Member::json_key`]); paths in validation
-    /// errors keep the name. Set only for restJson1 services (awsJson
-    /// ignores the trait).
+    /// The member's key in the JSON documents its readers read, where it is
+    /// not [`Member::name`] ([`Member::json_key`]): `@jsonName` in restJson1
+    /// services (awsJson ignores the trait); in awsQuery and ec2Query, its
+    /// key in requests' parameters, which are read through a JSON document
+    /// of those keys. Paths in validation errors keep the name.
     pub json_name: Option<String>,
     /// The target's `@mediaType` (blobs and strings): a header's base64.
     pub media_type: Option<String>,
     /// How the member is carried where it is bound to the whole body
     /// (`@httpPayload`), by the protocol's rules; `None` elsewhere.
     pub payload: Option<Payload>,
+    /// The member's place in XML documents and query requests. Set only
+    /// for XML protocols (restXml, awsQuery, ec2Query).
+    pub xml: Option<XmlMember>,
+}
+
+/// A member's place in XML documents and query requests.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct XmlMember {
+    /// Its element's (or attribute's) name: `@xmlName`, else the member's
+    /// name.
+    pub name: String,
+    /// `@xmlAttribute`.
+    pub attribute: bool,
+    /// `@xmlFlattened`: a list's items, or a map's entries, stand in the
+    /// member's place each under the member's name, with no wrapper.
+    pub flattened: bool,
+    /// `@xmlNamespace`.
+    pub namespace: Option<XmlNamespace>,
+    /// Its key in query requests: awsQuery's is [`XmlMember::name`];
+    /// ec2Query's is `@ec2QueryName`, else that name with its first letter
+    /// upper-cased.
+    pub query_key: String,
 }
 
 /// How an `@httpPayload` member is carried, by its protocol's rules.
@@ -401,6 +438,11 @@ pub struct TypeRef {
     /// constraints are exactly its target's (and can be shared with every
     /// other such place).
     pub target_constraints: bool,
+    /// For a list's items and a map's keys and values: the element name
+    /// (`@xmlName` on the collection's member, else `member`, `key`,
+    /// `value`) and namespace in XML documents and query requests. Set
+    /// only for XML protocols; `None` elsewhere.
+    pub xml: Option<XmlName>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

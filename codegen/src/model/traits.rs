@@ -47,6 +47,18 @@ pub struct Traits {
     pub idempotency_token: bool,
     /// `@jsonName`.
     pub json_name: Option<String>,
+    /// `@xmlName`: the element (or attribute) name in XML documents, and
+    /// the key in awsQuery requests.
+    pub xml_name: Option<String>,
+    /// `@xmlNamespace`.
+    pub xml_namespace: Option<XmlNamespace>,
+    /// `@xmlAttribute`: the member is an attribute of its structure's element.
+    pub xml_attribute: bool,
+    /// `@xmlFlattened`: a list's items (a map's entries) are repeated in
+    /// place of the member, with no wrapping element.
+    pub xml_flattened: bool,
+    /// `@aws.protocols#ec2QueryName`: the member's key in ec2Query requests.
+    pub ec2_query_name: Option<String>,
     /// `@http` on an operation.
     pub http: Option<HttpBinding>,
     /// The member's HTTP binding traits (`@httpLabel`, `@httpQuery`, ...),
@@ -66,6 +78,9 @@ pub struct Traits {
     pub query_compatible: bool,
     /// `@awsQueryError`'s `code`.
     pub query_error_code: Option<String>,
+    /// `@awsQueryError`'s `httpResponseCode`: the error's status in the
+    /// awsQuery protocol.
+    pub query_error_status: Option<u16>,
     /// `@aws.auth#sigv4`'s `name`.
     pub signing_name: Option<String>,
     /// `@trait`: the shape defines a trait and is never generated.
@@ -92,6 +107,14 @@ impl Traits {
     pub fn has_constraints(&self) -> bool {
         self.length.is_some() || self.range.is_some() || self.pattern.is_some() || self.unique_items
     }
+}
+
+/// `@xmlNamespace`: the namespace URI an element declares, with a prefix
+/// (`xmlns:prefix`) or as the default namespace (`xmlns`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct XmlNamespace {
+    pub uri: String,
+    pub prefix: Option<String>,
 }
 
 /// `@default`: a value, or `null` on a member to cancel its target's.
@@ -135,6 +158,12 @@ impl Protocol {
     /// now; restXml will join it when it is generated.
     pub fn binds_http(self) -> bool {
         self == Protocol::RestJson1
+    }
+
+    /// Whether the protocol's documents are XML (restXml, and the
+    /// responses of awsQuery and ec2Query), named by the XML traits.
+    pub fn is_xml(self) -> bool {
+        matches!(self, Protocol::RestXml | Protocol::AwsQuery | Protocol::Ec2Query)
     }
 }
 
@@ -379,6 +408,12 @@ impl Parser {
         traits.documentation = string("smithy.api#documentation");
         traits.title = string("smithy.api#title");
         traits.json_name = string("smithy.api#jsonName");
+        traits.xml_name = string("smithy.api#xmlName");
+        traits.ec2_query_name = string("aws.protocols#ec2QueryName");
+        traits.xml_namespace = raw.get("smithy.api#xmlNamespace").and_then(|v| {
+            let uri = v.get("uri")?.as_str()?.to_string();
+            Some(XmlNamespace { uri, prefix: v.get("prefix").and_then(Value::as_str).map(str::to_string) })
+        });
         traits.media_type = string("smithy.api#mediaType");
         let has = |id: &str| raw.contains_key(id);
         traits.unique_items = has("smithy.api#uniqueItems");
@@ -389,12 +424,18 @@ impl Parser {
         traits.internal = has("smithy.api#internal");
         traits.deprecated = has("smithy.api#deprecated");
         traits.idempotency_token = has("smithy.api#idempotencyToken");
+        traits.xml_attribute = has("smithy.api#xmlAttribute");
+        traits.xml_flattened = has("smithy.api#xmlFlattened");
         traits.query_compatible = has("aws.protocols#awsQueryCompatible");
         traits.trait_definition = has("smithy.api#trait");
         traits.protocols = PROTOCOLS.iter().filter(|(id, _)| has(id)).map(|(_, p)| *p).collect();
         traits.signing_name = raw.get("aws.auth#sigv4").and_then(|v| v.get("name")?.as_str()).map(str::to_string);
         traits.query_error_code =
             raw.get("aws.protocols#awsQueryError").and_then(|v| v.get("code")?.as_str()).map(str::to_string);
+        traits.query_error_status = raw
+            .get("aws.protocols#awsQueryError")
+            .and_then(|v| v.get("httpResponseCode")?.as_u64())
+            .and_then(|status| u16::try_from(status).ok());
         traits.host_prefix =
             raw.get("smithy.api#endpoint").and_then(|v| v.get("hostPrefix")?.as_str()).map(str::to_string);
         traits.request_compression = raw

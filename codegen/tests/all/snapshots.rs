@@ -45,6 +45,14 @@ fn ledger_fixture() {
     snapshot_service(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/features"), "ledger", "ledger");
 }
 
+/// The feature fixture's awsQuery service: parameters read through the
+/// input's document, XML written by generated writers
+/// (`xtask/tests/standalone/behaviour.rs` sends it requests).
+#[test]
+fn accounts_fixture() {
+    snapshot_service(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/features"), "accounts", "accounts");
+}
+
 /// Names that collide with everything the generated code uses (see
 /// `xtask/tests/cli.rs`, which compiles it).
 #[test]

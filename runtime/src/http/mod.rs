@@ -22,6 +22,7 @@ use crate::context::RequestId;
 use crate::protocol::{Protocol, Response, Serve};
 
 mod coding;
+pub(crate) mod decode;
 mod hosts;
 mod services;
 

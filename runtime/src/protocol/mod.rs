@@ -15,8 +15,10 @@
 //! twin in the generator's `emit/protocol/`.
 
 pub mod aws_json;
+pub mod aws_query;
 pub mod json;
 pub mod rest_json;
+pub mod xml;
 
 use std::any::Any;
 use std::future::Future;
@@ -129,6 +131,13 @@ pub trait Protocol: Copy + Send + Sync + 'static {
 pub enum AnyProtocol {
     AwsJson(aws_json::AwsJson),
     RestJson(rest_json::RestJson),
+    AwsQuery(aws_query::AwsQuery),
+}
+
+impl From<aws_query::AwsQuery> for AnyProtocol {
+    fn from(protocol: aws_query::AwsQuery) -> Self {
+        AnyProtocol::AwsQuery(protocol)
+    }
 }
 
 impl From<aws_json::AwsJson> for AnyProtocol {
@@ -148,6 +157,7 @@ impl Protocol for AnyProtocol {
         match self {
             AnyProtocol::AwsJson(protocol) => protocol.error(status, type_name, message),
             AnyProtocol::RestJson(protocol) => protocol.error(status, type_name, message),
+            AnyProtocol::AwsQuery(protocol) => protocol.error(status, type_name, message),
         }
     }
 }

@@ -200,6 +200,120 @@ fn big_numbers_cross_rest_json_bindings_whole() {
     assert_eq!(BigDecimal::from(BigInteger::from(7u32)), "7.0".parse::<BigDecimal>().unwrap());
 }
 
+/// awsQuery: parameters in (wrapped and flattened lists, maps, renamed
+/// members), XML out (attributes, flattened lists, the request id),
+/// violations as AWS's query services report them, modelled errors with
+/// their `@awsQueryError` code and status.
+#[test]
+fn aws_query_reads_parameters_and_writes_xml() {
+    use features_crate::accounts::error::NoSuchEntity;
+    use features_crate::accounts::operation::create_user::{CreateUserError, CreateUserInput, CreateUserOutput};
+    use features_crate::accounts::operation::get_user::{GetUserError, GetUserInput, GetUserOutput};
+    use features_crate::accounts::service::{Accounts, AccountsRouter};
+    use features_crate::accounts::types::{Tag, User};
+    use features_crate::runtime::context::RequestContext;
+    use features_crate::runtime::http::{Request, Service};
+    use features_crate::runtime::{DateTime, Timestamp};
+
+    /// Answers CreateUser with the user it describes; knows no user.
+    struct Directory;
+
+    impl Accounts for Directory {
+        async fn create_user(&self, _: &RequestContext, input: CreateUserInput) -> Result<CreateUserOutput, CreateUserError> {
+            let created = Timestamp::parse_date_time("2026-12-06T10:00:00Z").unwrap();
+            Ok(CreateUserOutput {
+                user: Some(User {
+                    user_name: input.user_name,
+                    create_date: DateTime(created),
+                    kind: Some("human & <friendly>".to_string()),
+                    tags: input.tags,
+                    groups: input.groups,
+                    attributes: input.attributes,
+                }),
+            })
+        }
+
+        async fn get_user(&self, _: &RequestContext, input: GetUserInput) -> Result<GetUserOutput, GetUserError> {
+            Err(GetUserError::NoSuchEntity(NoSuchEntity {
+                message: Some(format!("The user with name {} cannot be found.", input.user_name)),
+                user_name: Some(input.user_name),
+            }))
+        }
+    }
+
+    let send = |form: &str| {
+        let request = Request::post("/")
+            .header("host", "localhost")
+            .header("content-type", "application/x-www-form-urlencoded; charset=utf-8")
+            .body(form.to_string())
+            .unwrap();
+        let response = block_on(AccountsRouter::new(Directory).call(request)).unwrap();
+        let status = response.status().as_u16();
+        assert_eq!(response.headers()["content-type"], "text/xml");
+        let id = response.headers()["x-amzn-requestid"].to_str().unwrap().to_string();
+        let body = String::from_utf8(block_on(response.into_body().into_bytes()).unwrap().to_vec()).unwrap();
+        (status, body.replace(&id, "ID"))
+    };
+
+    let (status, body) = send(
+        "Action=CreateUser&Version=2026-12-06&UserName=ada&Tags.member.2.Key=b&Tags.member.2.Value=2\
+         &Tags.member.1.Key=a&Tags.member.1.Value=1&Group.1=admins&Group.2=ops\
+         &Attributes.entry.1.key=team&Attributes.entry.1.value=core",
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body,
+        "<CreateUserResponse xmlns=\"https://accounts.example.com/doc/2026-12-06/\"><CreateUserResult>\
+         <User kind=\"human &amp; &lt;friendly&gt;\"><UserName>ada</UserName><CreateDate>2026-12-06T10:00:00Z</CreateDate>\
+         <Tags><member><Key>a</Key><Value>1</Value></member><member><Key>b</Key><Value>2</Value></member></Tags>\
+         <Groups>admins</Groups><Groups>ops</Groups>\
+         <Attributes><entry><key>team</key><value>core</value></entry></Attributes></User>\
+         </CreateUserResult><ResponseMetadata><RequestId>ID</RequestId></ResponseMetadata></CreateUserResponse>"
+    );
+    let _ = Tag { key: String::new(), value: String::new() };
+
+    // Every violation, in AWS's words and paths.
+    let (status, body) = send("Action=CreateUser&UserName=no%20spaces&Tags.member.1.Key=k");
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("<Code>ValidationError</Code>"), "{body}");
+    assert!(
+        body.contains(
+            "<Message>2 validation errors detected: Value at 'userName' failed to satisfy constraint: Member must \
+             satisfy regular expression pattern: ^[\\w+=,.@-]+$; Value at 'tags.member.1.value' failed to satisfy \
+             constraint: Member must not be null</Message>"
+        ),
+        "{body}"
+    );
+    let (status, body) = send("Action=CreateUser&UserName=ada&MaxSessionSeconds=soon");
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("<Code>InvalidParameterValue</Code>"), "{body}");
+    assert!(body.contains("at 'maxSessionSeconds'"), "{body}");
+
+    // A modelled error: its code, status, message and members.
+    let (status, body) = send("Action=GetUser&UserName=grace");
+    assert_eq!(status, 404, "{body}");
+    assert_eq!(
+        body,
+        "<ErrorResponse xmlns=\"https://accounts.example.com/doc/2026-12-06/\"><Error><Type>Sender</Type>\
+         <Code>NoSuchEntity</Code><Message>The user with name grace cannot be found.</Message>\
+         <UserName>grace</UserName></Error><RequestId>ID</RequestId></ErrorResponse>"
+    );
+
+    // An operation the handler does not implement, one the service does not
+    // have, and none at all.
+    let (status, body) = send("Action=DeleteUser&UserName=ada");
+    assert_eq!(status, 501, "{body}");
+    let (status, body) = send("Action=Nope");
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("<Code>InvalidAction</Code>"), "{body}");
+    let (status, body) = send("UserName=ada");
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("<Code>MissingAction</Code>"), "{body}");
+    let (status, body) = send("Action=CreateUser&UserName=%ZZ");
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("<Code>MalformedQueryString</Code>"), "{body}");
+}
+
 /// The generated routers' futures need no runtime here: they never wait.
 fn block_on<F: std::future::Future>(future: F) -> F::Output {
     use std::task::{Context, Poll, Waker};

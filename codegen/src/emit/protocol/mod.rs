@@ -8,6 +8,7 @@
 //! an arm to [`of`], with its runtime twin.
 
 mod aws_json;
+mod aws_query;
 pub(super) mod rest_json;
 
 use proc_macro2::{Ident, TokenStream};
@@ -53,6 +54,7 @@ pub(super) fn of(service: &Service) -> Option<&'static dyn Emit> {
     match service.protocol? {
         Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => Some(&aws_json::AwsJson),
         Protocol::RestJson1 => Some(&rest_json::RestJson),
-        Protocol::RestXml | Protocol::AwsQuery | Protocol::Ec2Query | Protocol::RpcV2Cbor | Protocol::RpcV2Json => None,
+        Protocol::AwsQuery => Some(&aws_query::AwsQuery),
+        Protocol::RestXml | Protocol::Ec2Query | Protocol::RpcV2Cbor | Protocol::RpcV2Json => None,
     }
 }

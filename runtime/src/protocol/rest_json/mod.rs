@@ -106,7 +106,6 @@
 //! are the other methods' trees walked, to tell 405 from 404. Each label's
 //! value is one allocation.
 //!
-mod decode;
 pub mod request;
 pub mod response;
 mod router;

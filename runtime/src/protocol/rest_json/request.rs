@@ -18,7 +18,7 @@ use std::fmt::Write as _;
 
 use http::HeaderMap;
 
-use super::decode::percent_decode;
+use crate::http::decode::percent_decode;
 use crate::validate::{MalformedInput, Schema, Structure, TimestampFormat};
 
 /// Where an input member is bound in the request (Smithy's HTTP binding

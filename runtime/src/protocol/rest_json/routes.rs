@@ -6,8 +6,8 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::fmt;
 
-use super::decode::percent_decode;
 use super::uri::{QueryLiteral, Segment, UriPattern};
+use crate::http::decode::percent_decode;
 
 /// Routes requests by HTTP method, path and query string to the entries it
 /// was built from, as the module documentation describes.

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::decode::percent_decode;
+use crate::http::decode::percent_decode;
 
 /// The `uri` of an operation's `@http` trait: a path of literal segments and
 /// labels, then optionally a query string of literals.

@@ -1,0 +1,160 @@
+//! awsQuery: the router by `Action`, inputs read from the request's
+//! parameters, outputs and errors written as XML (`runtime::protocol::aws_query`).
+
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+use super::{Emit, Router};
+use crate::emit::doc;
+use crate::emit::rust::{FileCx, ident};
+use crate::emit::validation::schema_static;
+use crate::ir::{Operation, Service, Shape};
+
+pub(in crate::emit) struct AwsQuery;
+
+/// The runtime's awsQuery module.
+const RUNTIME: &str = "protocol::aws_query";
+
+fn runtime(cx: &FileCx<'_>, item: &str) -> TokenStream {
+    cx.runtime(&format!("{RUNTIME}::{item}"))
+}
+
+impl Emit for AwsQuery {
+    fn name(&self, _: &Service) -> &'static str {
+        "awsQuery"
+    }
+
+    fn preamble(&self, cx: &FileCx<'_>, service: &Service) -> TokenStream {
+        let aws_query = runtime(cx, "AwsQuery");
+        // Smithy requires `@xmlNamespace` on awsQuery services; without it
+        // the responses declare none.
+        let namespace = service.xml_namespace.as_ref().map_or("", |namespace| namespace.uri.as_str());
+        let docs =
+            doc::outer(&[format!("The service speaks awsQuery; its responses are in the namespace `{namespace}`.")]);
+        quote! {
+            #docs
+            pub const PROTOCOL: #aws_query = #aws_query { namespace: #namespace };
+        }
+    }
+
+    fn router(&self, cx: &FileCx<'_>, service: &Service) -> Router {
+        let (ok, err) = (cx.std("result::Result::Ok"), cx.std("result::Result::Err"));
+        let context = cx.runtime("context::RequestContext");
+        let arms = service.operations.iter().map(|op| {
+            let method = ident(&op.module);
+            let name = &op.name;
+            if let Some(unserved) = op.unserved {
+                let unsupported = runtime(cx, "not_implemented_response");
+                let why = unserved.why();
+                return quote! { #name => #unsupported(PROTOCOL, #name, #why), };
+            }
+            let (rejection_response, output_response) =
+                (runtime(cx, "rejection_response"), runtime(cx, "output_response"));
+            let schema = schema_static(cx, op.input.as_deref());
+            let boxed = cx.std("boxed::Box");
+            quote! {
+                #name => {
+                    // As awsJson's: the input's scope ends before the
+                    // await, and the method's future is boxed.
+                    let handled = {
+                        let input = match form.input(#schema) {
+                            #ok(input) => input,
+                            #err(rejection) => {
+                                return #rejection_response(PROTOCOL, context.request_id(), rejection);
+                            }
+                        };
+                        #boxed::pin(self.service.#method(context, input))
+                    };
+                    match handled.await {
+                        #ok(output) => #output_response(PROTOCOL, #name, context.request_id(), &output),
+                        #err(error) => error.response(PROTOCOL, context.request_id()),
+                    }
+                }
+            }
+        });
+        let arms: Vec<TokenStream> = arms.collect();
+        let (response, dispatch, aws_query) =
+            (cx.runtime("protocol::Response"), runtime(cx, "Dispatch"), runtime(cx, "AwsQuery"));
+        let (contain_panics, unknown_action, form) =
+            (cx.runtime("protocol::contain_panics"), runtime(cx, "unknown_action"), runtime(cx, "Form"));
+        let (option, some) = (cx.std("option::Option"), cx.std("option::Option::Some"));
+        let (future, send) = (cx.std("future::Future"), cx.std("marker::Send"));
+        let signing = crate::emit::service::signing_name(service, cx);
+        let docs = doc::outer(&[
+            format!(
+                "Routes awsQuery requests (`Action=<Operation>`) to an implementation of [`{}`].",
+                service.trait_name
+            ),
+            String::new(),
+            "It reads the request's parameters (a form-encoded body, or a GET's query string) into the operation's \
+             input, validates it against the model, calls the method and writes the result as XML; parameters \
+             that do not fit are `InvalidParameterValue`, an invalid input a `ValidationError`, an unknown action \
+             `InvalidAction`, and a panicking method an `InternalFailure`. It is a `tower::Service` over \
+             `http::Request`s, cheap to clone (clones share the service)."
+                .to_string(),
+        ]);
+        // A service whose every operation is not served reads neither.
+        let served = service.operations.iter().any(|op| op.unserved.is_none());
+        let (context_binding, form_binding) =
+            if served { (quote! { context }, quote! { form }) } else { (quote! { _context }, quote! { _form }) };
+        let methods = quote! {
+            /// Reads and validates the input from the parameters, calls the
+            /// operation's method and writes its result.
+            async fn dispatch(
+                &self,
+                #context_binding: &#context,
+                action: #option<&str>,
+                #form_binding: &#form<'_>,
+            ) -> #response {
+                let #some(operation) = action else {
+                    return #unknown_action(PROTOCOL, action);
+                };
+                match operation {
+                    #(#arms)*
+                    _ => #unknown_action(PROTOCOL, action),
+                }
+            }
+        };
+        let (trait_ident, router_ident) = (ident(&service.trait_name), ident(&service.router_name));
+        let dispatch = quote! {
+            impl<S: #trait_ident> #dispatch for #router_ident<S> {
+                fn protocol(&self) -> #aws_query {
+                    PROTOCOL
+                }
+
+                #signing
+
+                fn route(
+                    &self,
+                    context: &#context,
+                    action: #option<&str>,
+                    form: &#form<'_>,
+                ) -> impl #future<Output = #response> + #send {
+                    #contain_panics(PROTOCOL, self.dispatch(context, action, form))
+                }
+            }
+        };
+        Router { docs, methods, dispatch, handle: runtime(cx, "handle") }
+    }
+
+    fn error_response(&self, cx: &FileCx<'_>, _: &Operation, variants: &[Ident], unmodelled: &Ident) -> TokenStream {
+        let (response, protocol) = (cx.runtime("protocol::Response"), runtime(cx, "AwsQuery"));
+        let request_id = cx.runtime("context::RequestId");
+        let modelled_error = (!variants.is_empty()).then(|| runtime(cx, "modelled_error"));
+        let unmodelled_error = runtime(cx, "unmodelled_error");
+        quote! {
+            /// The error as an awsQuery response: an `ErrorResponse` with its
+            /// code, message and members.
+            pub fn response(&self, protocol: #protocol, request_id: &#request_id) -> #response {
+                match self {
+                    #(Self::#variants(error) => #modelled_error(protocol, request_id, error),)*
+                    Self::#unmodelled(error) => #unmodelled_error(protocol, request_id, error),
+                }
+            }
+        }
+    }
+
+    fn shape_impls(&self, cx: &FileCx<'_>, shape: &Shape) -> TokenStream {
+        crate::emit::write_xml::write_xml_impl(cx, shape).unwrap_or_default()
+    }
+}
