@@ -17,6 +17,7 @@
 pub mod http_case;
 pub mod protocol;
 pub mod source;
+pub mod xml_body;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -50,7 +50,12 @@ pub fn validation_spec() -> PathBuf {
 
 /// The spec directories of the protocol tests, one per protocol.
 pub fn protocol_specs() -> Vec<PathBuf> {
-    vec![spec_dir("protocol/aws_json_1_0"), spec_dir("protocol/aws_json_1_1"), spec_dir("protocol/rest_json_1")]
+    vec![
+        spec_dir("protocol/aws_json_1_0"),
+        spec_dir("protocol/aws_json_1_1"),
+        spec_dir("protocol/rest_json_1"),
+        spec_dir("protocol/aws_query"),
+    ]
 }
 
 /// Loads a spec directory; its sources are Smithy's and must load.

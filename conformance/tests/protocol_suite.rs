@@ -1,5 +1,5 @@
-//! Smithy's awsJson1.0, awsJson1.1 and restJson1 protocol tests (and
-//! restJson1's malformed-request tests), read from the IDL sources: every
+//! Smithy's awsJson1.0, awsJson1.1, restJson1 and awsQuery protocol tests
+//! (and restJson1's malformed-request tests), read from the IDL sources: every
 //! one that applies to a server passes, and the skipped ones, each a
 //! client's, are exactly those listed here. A test without
 //! libtest's harness, so that the table is printed in every `cargo test`
@@ -160,6 +160,27 @@ const EXPECTED: &[Expected] = &[
                  JSON body without Content-Type, which RestJsonWithBodyExpectsApplicationJsonContentTypeNoHeaders \
                  requires a server to refuse with 415",
             ),
+        ],
+    },
+    Expected {
+        protocol: "awsQuery",
+        applicable: 64,
+        client_marked: &[
+            "QueryProtocolIdempotencyTokenAutoFill",
+            "QueryProtocolIdempotencyTokenAutoFillIsSet",
+            "QueryXmlEmptyBlobs",
+            "QueryXmlEmptySelfClosedBlobs",
+            "QueryXmlEmptyMaps",
+            "QueryXmlEmptySelfClosedMaps",
+            "QueryXmlEmptyLists",
+            "QueryHostWithPath",
+            "AwsQueryDateTimeWithNegativeOffset",
+            "AwsQueryDateTimeWithPositiveOffset",
+            "AwsQueryDateTimeWithFractionalSeconds",
+        ],
+        client_only: &[
+            ("SDKAppliedContentEncoding_awsQuery", GZIP),
+            ("SDKAppendsGzipAndIgnoresHttpProvidedEncoding_awsQuery", GZIP),
         ],
     },
 ];

@@ -208,6 +208,11 @@ pub struct Map {
     /// The keys are `@sensitive` (the key's shape, the map or the member
     /// holding it is marked): paths show [`REDACTED_KEY`] in their place.
     pub sensitive_keys: bool,
+    /// The names of an entry's key and value in awsQuery and ec2Query
+    /// requests (`@xmlName` on the map's key and value), where they are not
+    /// `key` and `value`.
+    pub key_name: Option<&'static str>,
+    pub value_name: Option<&'static str>,
 }
 
 /// The input of an operation that takes none.

@@ -284,9 +284,28 @@ impl Emitter<'_> {
                 let map = self.validate_type("Map");
                 // Keys of a sensitive map are as secret as keys of a sensitive type.
                 let sensitive_keys = t.sensitive || key.sensitive;
+                // Renamed keys and values (XML protocols' `@xmlName`), as
+                // query requests name them.
+                let (some, none) = self.cx.some_none();
+                let name = |item: &TypeRef, default: &str| match &item.xml {
+                    Some(xml) if xml.name != default => {
+                        let name = &xml.name;
+                        quote! { #some(#name) }
+                    }
+                    _ => none.clone(),
+                };
+                let (key_name, value_name) = (name(key, "key"), name(value, "value"));
                 let (key, value) = (self.schema(key), self.schema(value));
                 quote! {
-                    #map { key: #key, value: #value, length: #length, sparse: #sparse, sensitive_keys: #sensitive_keys }
+                    #map {
+                        key: #key,
+                        value: #value,
+                        length: #length,
+                        sparse: #sparse,
+                        sensitive_keys: #sensitive_keys,
+                        key_name: #key_name,
+                        value_name: #value_name,
+                    }
                 }
             }
             _ => unreachable!("a list or map"),

@@ -167,7 +167,10 @@ fn place(
                 quote! { #value.iter() }
             };
             if flattened {
-                let write = place(cx, item, quote! { item }, name, namespace, false);
+                // Each item stands under the member's name, in the member's
+                // namespace, else its own.
+                let item_namespace = item.xml.as_ref().and_then(|xml| xml.namespace.as_ref());
+                let write = place(cx, item, quote! { item }, name, namespace.or(item_namespace), false);
                 quote! {
                     for item in #items {
                         #write

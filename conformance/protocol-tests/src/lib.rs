@@ -7,6 +7,7 @@
 //! - [`query_compatible_json_rpc10`]: Query Compatible Json 1.0 Protocol Service (`QueryCompatibleJsonRpc10`, version 2020-07-14).
 //! - [`json_protocol`]: Sample Json 1.1 Protocol Service (`JsonProtocol`, version 2018-01-01).
 //! - [`amazon_ml_20141212`]: Amazon Machine Learning (`AmazonML_20141212`, version 2014-12-12).
+//! - [`aws_query`]: Sample Query Protocol Service (`AwsQuery`, version 2020-01-08).
 //! - [`rest_json`]: Sample Rest Json Protocol Service (`RestJson`, version 2019-12-16).
 //! - [`backplane_control_service`]: Amazon API Gateway (`BackplaneControlService`, version 2015-07-09).
 //! - [`glacier`]: Amazon Glacier (`Glacier`, version 2012-06-01).
@@ -25,6 +26,9 @@ pub mod json_protocol;
 
 /// Amazon Machine Learning (`AmazonML_20141212`, version 2014-12-12).
 pub mod amazon_ml_20141212;
+
+/// Sample Query Protocol Service (`AwsQuery`, version 2020-01-08).
+pub mod aws_query;
 
 /// Sample Rest Json Protocol Service (`RestJson`, version 2019-12-16).
 pub mod rest_json;

@@ -21703,6 +21703,8 @@ pub static ASSOCIATION_STATUS_AGGREGATED_COUNT: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `AssociationVersionList`.
@@ -21788,6 +21790,8 @@ pub static AUTOMATION_PARAMETER_MAP: Map = Map {
     length: Some(Length::between(1, 200)),
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `AutomationParameterValueList`.
@@ -21885,6 +21889,8 @@ pub static COMPLIANCE_ITEM_DETAILS: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `ComplianceItemEntryList`.
@@ -22106,6 +22112,8 @@ pub static INSTANCE_ASSOCIATION_STATUS_AGGREGATED_COUNT: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `InstanceAssociationStatusInfos`.
@@ -22311,6 +22319,8 @@ pub static INVENTORY_ITEM_CONTENT_CONTEXT: Map = Map {
     length: Some(Length::between(0, 50)),
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `InventoryItemEntry`.
@@ -22328,6 +22338,8 @@ pub static INVENTORY_ITEM_ENTRY: Map = Map {
     length: Some(Length::between(0, 50)),
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `InventoryItemEntryList`.
@@ -22373,6 +22385,8 @@ pub static INVENTORY_RESULT_ITEM_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `KeyList`.
@@ -22490,6 +22504,8 @@ pub static MAINTENANCE_WINDOW_TASK_PARAMETERS: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: true,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `MaintenanceWindowTaskParametersList`.
@@ -22531,6 +22547,8 @@ pub static METADATA_MAP: Map = Map {
     length: Some(Length::between(1, 5)),
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `NodeAggregatorList`.
@@ -22584,6 +22602,8 @@ pub static NODE_SUMMARY: Map = Map {
     length: Some(Length::between(0, 3)),
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `NodeSummaryList`.
@@ -22609,6 +22629,8 @@ pub static NORMAL_STRING_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `NotificationEventList`.
@@ -22642,6 +22664,8 @@ pub static OPS_AGGREGATOR_VALUE_MAP: Map = Map {
     length: Some(Length::between(0, 5)),
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `OpsEntityItemEntry`.
@@ -22659,6 +22683,8 @@ pub static OPS_ENTITY_ITEM_ENTRY: Map = Map {
     length: Some(Length::between(0, 50)),
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `OpsEntityItemEntryList`.
@@ -22680,6 +22706,8 @@ pub static OPS_ENTITY_ITEM_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `OpsEntityList`.
@@ -22777,6 +22805,8 @@ pub static OPS_ITEM_OPERATIONAL_DATA: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `OpsItemOpsDataKeysList`.
@@ -22962,6 +22992,8 @@ pub static PARAMETERS: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: true,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `ParametersFilterList`.
@@ -23139,6 +23171,8 @@ pub static PATCH_PROPERTY_ENTRY: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `PatchRuleList`.
@@ -23324,6 +23358,8 @@ pub static SESSION_MANAGER_PARAMETERS: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `StepExecutionFilterList`.
@@ -23365,6 +23401,8 @@ pub static STEP_PREVIEW_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `StringList`.
@@ -23406,6 +23444,8 @@ pub static TARGET_MAP: Map = Map {
     length: Some(Length::between(1, 20)),
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `TargetMapValueList`.

@@ -80,6 +80,14 @@ impl Emit for AwsQuery {
         let (option, some) = (cx.std("option::Option"), cx.std("option::Option::Some"));
         let (future, send) = (cx.std("future::Future"), cx.std("marker::Send"));
         let signing = crate::emit::service::signing_name(service, cx);
+        // Only services with `@requestCompression` operations take gzip.
+        let gzip = service.operations.iter().any(|op| op.gzip_requests && op.unserved.is_none()).then(|| {
+            quote! {
+                fn accepts_gzip(&self) -> bool {
+                    true
+                }
+            }
+        });
         let docs = doc::outer(&[
             format!(
                 "Routes awsQuery requests (`Action=<Operation>`) to an implementation of [`{}`].",
@@ -123,6 +131,8 @@ impl Emit for AwsQuery {
                 }
 
                 #signing
+
+                #gzip
 
                 fn route(
                     &self,

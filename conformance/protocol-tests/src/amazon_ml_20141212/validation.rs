@@ -106,6 +106,8 @@ pub static DETAILS_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `Record`.
@@ -123,6 +125,8 @@ pub static RECORD: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `ScoreValuePerLabelMap`.
@@ -136,6 +140,8 @@ pub static SCORE_VALUE_PER_LABEL_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// `^[a-zA-Z0-9_.-]+$`.

@@ -245,6 +245,8 @@ pub static MAP_OF_STRING_TO_STRING: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The service's operations by name, in name order: the names the

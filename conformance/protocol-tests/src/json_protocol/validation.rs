@@ -713,6 +713,8 @@ pub static MAP_OF_KITCHEN_SINKS: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `MapOfListsOfStrings`.
@@ -726,6 +728,8 @@ pub static MAP_OF_LISTS_OF_STRINGS: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `MapOfMapOfStrings`.
@@ -739,6 +743,8 @@ pub static MAP_OF_MAP_OF_STRINGS: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `MapOfStrings`.
@@ -756,6 +762,8 @@ pub static MAP_OF_STRINGS: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `MapOfStructs`.
@@ -769,6 +777,8 @@ pub static MAP_OF_STRUCTS: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `FooEnumList`.
@@ -790,6 +800,8 @@ pub static FOO_ENUM_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `FooEnumSet`.
@@ -837,6 +849,8 @@ pub static INTEGER_ENUM_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `IntegerEnumSet`.
@@ -883,6 +897,8 @@ pub static SPARSE_STRING_MAP: Map = Map {
     length: None,
     sparse: true,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `StringList`.
@@ -912,6 +928,8 @@ pub static STRING_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The service's operations by name, in name order: the names the

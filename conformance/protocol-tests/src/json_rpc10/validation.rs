@@ -1172,6 +1172,8 @@ pub static DIALOG_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `RequiredStringList`.
@@ -1201,6 +1203,8 @@ pub static REQUIRED_STRING_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `TestStringList`.
@@ -1230,6 +1234,8 @@ pub static TEST_STRING_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `StringList`.
@@ -1259,6 +1265,8 @@ pub static STRING_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The service's operations by name, in name order: the names the

@@ -3689,6 +3689,8 @@ pub static DENSE_BOOLEAN_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `DenseNumberMap`.
@@ -3706,6 +3708,8 @@ pub static DENSE_NUMBER_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `DenseSetMap`.
@@ -3719,6 +3723,8 @@ pub static DENSE_SET_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `DenseStringMap`.
@@ -3736,6 +3742,8 @@ pub static DENSE_STRING_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `DenseStructMap`.
@@ -3749,6 +3757,8 @@ pub static DENSE_STRUCT_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `DialogList`.
@@ -3770,6 +3780,8 @@ pub static DIALOG_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `DocumentValuedMap`.
@@ -3783,6 +3795,8 @@ pub static DOCUMENT_VALUED_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `QueryMap`.
@@ -3800,6 +3814,8 @@ pub static QUERY_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `SimpleList`.
@@ -3829,6 +3845,8 @@ pub static SIMPLE_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `SparseBooleanMap`.
@@ -3842,6 +3860,8 @@ pub static SPARSE_BOOLEAN_MAP: Map = Map {
     length: None,
     sparse: true,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `SparseNumberMap`.
@@ -3859,6 +3879,8 @@ pub static SPARSE_NUMBER_MAP: Map = Map {
     length: None,
     sparse: true,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `SparseSetMap`.
@@ -3872,6 +3894,8 @@ pub static SPARSE_SET_MAP: Map = Map {
     length: None,
     sparse: true,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `SparseStructMap`.
@@ -3885,6 +3909,8 @@ pub static SPARSE_STRUCT_MAP: Map = Map {
     length: None,
     sparse: true,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `StructureList`.
@@ -3922,6 +3948,8 @@ pub static TEST_STRING_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `BooleanList`.
@@ -3959,6 +3987,8 @@ pub static FOO_ENUM_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `FooEnumSet`.
@@ -4006,6 +4036,8 @@ pub static INTEGER_ENUM_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `IntegerEnumSet`.
@@ -4096,6 +4128,8 @@ pub static SPARSE_STRING_MAP: Map = Map {
     length: None,
     sparse: true,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `StringList`.
@@ -4121,6 +4155,8 @@ pub static STRING_LIST_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `StringMap`.
@@ -4138,6 +4174,8 @@ pub static STRING_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `StringSet`.

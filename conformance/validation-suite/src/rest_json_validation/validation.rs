@@ -207,6 +207,8 @@ pub static MALFORMED_LENGTH_OVERRIDE_INPUT: Structure = Structure {
                     length: Some(Length::between(4, 6)),
                     sparse: false,
                     sensitive_keys: false,
+                    key_name: None,
+                    value_name: None,
                 },
             ),
         },
@@ -1058,6 +1060,8 @@ pub static ENUM_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `LengthList`.
@@ -1083,6 +1087,8 @@ pub static LENGTH_MAP: Map = Map {
     length: Some(Length::between(2, 8)),
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `PatternList`.
@@ -1124,6 +1130,8 @@ pub static PATTERN_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `PatternMapOverride`.
@@ -1141,6 +1149,8 @@ pub static PATTERN_MAP_OVERRIDE: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `StructureSetWithNoKey`.

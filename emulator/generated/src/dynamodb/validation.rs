@@ -8098,6 +8098,8 @@ pub static ATTRIBUTE_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `AttributeNameList`.
@@ -8123,6 +8125,8 @@ pub static ATTRIBUTE_UPDATES: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `AttributeValueList`.
@@ -8160,6 +8164,8 @@ pub static BATCH_GET_REQUEST_MAP: Map = Map {
     length: Some(Length::between(1, 100)),
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `BatchGetResponseMap`.
@@ -8173,6 +8179,8 @@ pub static BATCH_GET_RESPONSE_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `BatchWriteItemRequestMap`.
@@ -8186,6 +8194,8 @@ pub static BATCH_WRITE_ITEM_REQUEST_MAP: Map = Map {
     length: Some(Length::between(1, 25)),
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `BinarySetAttributeValue`.
@@ -8255,6 +8265,8 @@ pub static EXPECTED_ATTRIBUTE_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `ExportSummaries`.
@@ -8280,6 +8292,8 @@ pub static EXPRESSION_ATTRIBUTE_NAME_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `ExpressionAttributeValueMap`.
@@ -8293,6 +8307,8 @@ pub static EXPRESSION_ATTRIBUTE_VALUE_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `FilterConditionMap`.
@@ -8306,6 +8322,8 @@ pub static FILTER_CONDITION_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `GlobalSecondaryIndexAutoScalingUpdateList`.
@@ -8383,6 +8401,8 @@ pub static ITEM_COLLECTION_KEY_ATTRIBUTE_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `ItemCollectionMetricsMultiple`.
@@ -8404,6 +8424,8 @@ pub static ITEM_COLLECTION_METRICS_PER_TABLE: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `ItemCollectionSizeEstimateRange`.
@@ -8441,6 +8463,8 @@ pub static KEY: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `KeyConditions`.
@@ -8454,6 +8478,8 @@ pub static KEY_CONDITIONS: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `KeyList`.
@@ -8523,6 +8549,8 @@ pub static MAP_ATTRIBUTE_VALUE: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `NonKeyAttributeNameList`.
@@ -8592,6 +8620,8 @@ pub static PUT_ITEM_INPUT_ATTRIBUTE_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `ReplicaAutoScalingDescriptionList`.
@@ -8717,6 +8747,8 @@ pub static SECONDARY_INDEXES_CAPACITY_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `StringSetAttributeValue`.

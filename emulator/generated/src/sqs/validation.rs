@@ -1688,6 +1688,8 @@ pub static MESSAGE_BODY_ATTRIBUTE_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `MessageBodySystemAttributeMap`.
@@ -1697,6 +1699,8 @@ pub static MESSAGE_BODY_SYSTEM_ATTRIBUTE_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `MessageList`.
@@ -1726,6 +1730,8 @@ pub static MESSAGE_SYSTEM_ATTRIBUTE_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `QueueAttributeMap`.
@@ -1739,6 +1745,8 @@ pub static QUEUE_ATTRIBUTE_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `QueueUrlList`.
@@ -1808,6 +1816,8 @@ pub static TAG_MAP: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The service's operations by name, in name order: the names the

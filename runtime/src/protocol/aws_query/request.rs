@@ -183,9 +183,10 @@ fn value(out: &mut JsonWriter, schema: &Schema, entries: Entries<'_, '_>, depth:
             out.raw("{");
             for (i, (_, entry)) in items(entries, depth)?.enumerate() {
                 let at = item_depth(entry, depth);
+                let (key_name, value_name) = (map.key_name.unwrap_or("key"), map.value_name.unwrap_or("value"));
                 let part = |name: &str| entry.iter().position(|(key, _)| key.get(at) == Some(&name));
-                let key = part("key").ok_or("a map entry has no key")?;
-                let value_at = part("value").ok_or("a map entry has no value")?;
+                let key = part(key_name).ok_or("a map entry has no key")?;
+                let value_at = part(value_name).ok_or("a map entry has no value")?;
                 let [(key_parts, key)] = &entry[key..=key] else { unreachable!() };
                 if key_parts.len() != at + 1 {
                     return Err("a map's key is text");
@@ -197,7 +198,7 @@ fn value(out: &mut JsonWriter, schema: &Schema, entries: Entries<'_, '_>, depth:
                 out.raw(":");
                 let end = entry[value_at..]
                     .iter()
-                    .position(|(k, _)| k.get(at) != Some(&"value"))
+                    .position(|(k, _)| k.get(at) != Some(&value_name))
                     .map_or(entry.len(), |n| value_at + n);
                 value(out, &map.value, &entry[value_at..end], at + 1)?;
             }
@@ -288,7 +289,15 @@ mod tests {
 
     static STRING: Schema = Schema::String(StringRules { length: None, pattern: None, values: None });
     static NAMES: List = List { member: STRING, length: None, unique: false, sparse: false };
-    static TAGS: Map = Map { key: STRING, value: STRING, length: None, sparse: false, sensitive_keys: false };
+    static TAGS: Map = Map {
+        key: STRING,
+        value: STRING,
+        length: None,
+        sparse: false,
+        sensitive_keys: false,
+        key_name: None,
+        value_name: None,
+    };
     static NESTED: Structure = Structure {
         name: "Nested",
         members: &[Member { name: "Name", json_name: None, required: false, schema: STRING }],

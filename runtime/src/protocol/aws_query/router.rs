@@ -10,7 +10,7 @@ use super::AwsQuery;
 use super::request::Form;
 use super::response::error_with_message;
 use crate::context::{RequestContext, RequestId};
-use crate::http::{BoxError, HttpResponse, check_host, read_limited, with_id};
+use crate::http::{BoxError, HttpResponse, check_host, gunzip_body, read_limited, with_id};
 use crate::protocol::{Answer, Response};
 
 /// Routes awsQuery requests (`Action` and the other parameters) to a
@@ -25,6 +25,13 @@ pub trait Dispatch: Send + Sync + 'static {
     /// refused.
     fn signing_name(&self) -> Option<&'static str> {
         None
+    }
+
+    /// Whether request bodies may come gzipped (`Content-Encoding: gzip`):
+    /// an operation of the service has `@requestCompression`. The service
+    /// says, not the operation: the action is inside the body.
+    fn accepts_gzip(&self) -> bool {
+        false
     }
 
     /// Handles one request whose parameters are `form` (`action` is its
@@ -52,16 +59,21 @@ where
     let request_id = parts.extensions.get::<RequestId>().cloned().unwrap_or_default();
     let protocol = router.protocol();
     let span = tracing::info_span!("request", request_id = %request_id, operation = tracing::field::Empty);
-    if let Err(refusal) = admit(&router, &parts) {
-        return Answer::Refused { response: Some(answered(*refusal, protocol, &span, &request_id)) };
-    }
+    let gzipped = match admit(&router, &parts) {
+        Ok(gzipped) => gzipped,
+        Err(refusal) => return Answer::Refused { response: Some(answered(*refusal, protocol, &span, &request_id)) },
+    };
     let future = async move {
-        let text = match parts.method {
-            Method::GET => parts.uri.query().unwrap_or_default().as_bytes().to_vec(),
+        let read = match parts.method {
+            Method::GET => Ok(parts.uri.query().unwrap_or_default().as_bytes().to_vec()),
             _ => match read_limited(&parts, body).await {
-                Ok(body) => body,
-                Err(refusal) => return answered(refusal.response(protocol), protocol, &span, &request_id),
+                Ok(body) if gzipped => gunzip_body(&parts, &body),
+                read => read,
             },
+        };
+        let text = match read {
+            Ok(text) => text,
+            Err(refusal) => return answered(refusal.response(protocol), protocol, &span, &request_id),
         };
         let form = match Form::parse(&text) {
             Ok(form) => form,
@@ -95,9 +107,11 @@ fn answered(response: Response, protocol: AwsQuery, span: &tracing::Span, reques
 }
 
 /// What awsQuery asks of a request's head: a POST of a form (or a GET) to
-/// `/`, a `Host` the server answers, the service's credentials; the
-/// refusal, if any (boxed: refusals are rare, and a `Response` is large).
-fn admit<R: Dispatch>(router: &R, parts: &http::request::Parts) -> Result<(), Box<Response>> {
+/// `/`, a `Host` the server answers, no content coding but gzip where the
+/// service takes it, the service's credentials. Whether the body is
+/// gzipped, or the refusal (boxed: refusals are rare, and a `Response` is
+/// large).
+fn admit<R: Dispatch>(router: &R, parts: &http::request::Parts) -> Result<bool, Box<Response>> {
     let protocol = router.protocol();
     let refuse = |status, code, text: &str| Err(Box::new(error_with_message(protocol, status, code, text, None)));
     if parts.method != Method::POST && parts.method != Method::GET {
@@ -119,13 +133,15 @@ fn admit<R: Dispatch>(router: &R, parts: &http::request::Parts) -> Result<(), Bo
             return refuse(415, "UnsupportedMediaType", &text);
         }
     }
-    if let Err(crate::http::UnsupportedCoding) = crate::http::content_coding(&parts.headers, false, false) {
-        return refuse(415, "UnsupportedMediaType", crate::http::UnsupportedCoding::MESSAGE);
-    }
+    let coding = match crate::http::content_coding(&parts.headers, router.accepts_gzip(), false) {
+        Ok(coding) => coding,
+        Err(crate::http::UnsupportedCoding) => {
+            return refuse(415, "UnsupportedMediaType", crate::http::UnsupportedCoding::MESSAGE);
+        }
+    };
     #[cfg(feature = "sigv4")]
     if let Some(refusal) = crate::sigv4::wrong_service(parts, router.signing_name()) {
         return Err(Box::new(refusal.response(protocol)));
     }
-    let _ = router;
-    Ok(())
+    Ok(coding == crate::http::Coding::Gzip)
 }

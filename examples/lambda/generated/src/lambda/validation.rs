@@ -2227,6 +2227,8 @@ pub static ADDITIONAL_VERSION_WEIGHTS: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `AliasList`.
@@ -2260,6 +2262,8 @@ pub static ENVIRONMENT_VARIABLES: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: true,
+    key_name: None,
+    value_name: None,
 };
 
 /// The constraints of `FileSystemConfigList`.
@@ -2361,6 +2365,8 @@ pub static TAGS: Map = Map {
     length: None,
     sparse: false,
     sensitive_keys: false,
+    key_name: None,
+    value_name: None,
 };
 
 /// `^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$`.
