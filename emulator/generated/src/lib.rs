@@ -4,7 +4,9 @@
 //! One module per service, and [`runtime`], the support code they share:
 //!
 //! - [`dynamodb`]: Amazon DynamoDB (`DynamoDB_20120810`, version 2012-08-10).
+//! - [`iam`]: AWS Identity and Access Management (`AWSIdentityManagementV20100508`, version 2010-05-08).
 //! - [`sqs`]: Amazon Simple Queue Service (`AmazonSQS`, version 2012-11-05).
+//! - [`sts`]: AWS Security Token Service (`AWSSecurityTokenServiceV20110615`, version 2011-06-15).
 #![forbid(unsafe_code)]
 
 pub use ::awsgen_runtime as runtime;
@@ -12,5 +14,11 @@ pub use ::awsgen_runtime as runtime;
 /// Amazon DynamoDB (`DynamoDB_20120810`, version 2012-08-10).
 pub mod dynamodb;
 
+/// AWS Identity and Access Management (`AWSIdentityManagementV20100508`, version 2010-05-08).
+pub mod iam;
+
 /// Amazon Simple Queue Service (`AmazonSQS`, version 2012-11-05).
 pub mod sqs;
+
+/// AWS Security Token Service (`AWSSecurityTokenServiceV20110615`, version 2011-06-15).
+pub mod sts;

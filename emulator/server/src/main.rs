@@ -1,17 +1,21 @@
-//! `cargo run -p emulator -- --port 4566`: DynamoDB, SQS and Systems
-//! Manager's Parameter Store on one port of loopback, in memory, a few
-//! operations of each.
+//! `cargo run -p emulator -- --port 4566`: DynamoDB, SQS, Systems Manager's
+//! Parameter Store, STS and IAM users on one port of loopback, in memory, a
+//! few operations of each.
 //!
-//! DynamoDB and SQS come from one crate generated from AWS's models
-//! (`emulator-generated`), SSM from another generated separately (the
-//! repository's `generated`). All three share the runtime crate's types and
+//! DynamoDB, SQS, STS and IAM come from one crate generated from AWS's
+//! models (`emulator-generated`), SSM from another generated separately (the
+//! repository's `generated`). All share the runtime crate's types and
 //! server; `runtime::http::Services` routes each request by its
-//! `X-Amz-Target` prefix, as LocalStack does on its one port.
+//! `X-Amz-Target` prefix (the JSON services) or, for the awsQuery ones (STS,
+//! IAM), by the service its SigV4 credentials are scoped to, as LocalStack
+//! does on its one port.
 
 mod dynamodb;
+mod iam;
 mod ids;
 mod sqs;
 mod ssm;
+mod sts;
 
 use std::process::ExitCode;
 use std::time::SystemTime;
@@ -22,10 +26,14 @@ use example_launch::{CommandLine, Options};
 
 use dynamodb::DynamoDb;
 use emulator_generated::dynamodb::service::DynamoDb20120810Router;
+use emulator_generated::iam::service::AwsIdentityManagementV20100508Router;
 use emulator_generated::sqs::service::AmazonSqsRouter;
+use emulator_generated::sts::service::AwsSecurityTokenServiceV20110615Router;
 use generated::ssm::service::AmazonSsmRouter;
+use iam::Iam;
 use sqs::Sqs;
 use ssm::Ssm;
+use sts::Sts;
 
 /// The account every resource belongs to.
 const ACCOUNT_ID: &str = "000000000000";
@@ -42,8 +50,8 @@ usage: emulator [--port PORT] [--host HOST] [--allow-host NAME ...]
                      so that no web page can call the emulator through DNS
                      rebinding
 
-Prints `emulator listening on http://<address>`, then serves DynamoDB, SQS
-and SSM there until Ctrl-C.";
+Prints `emulator listening on http://<address>`, then serves DynamoDB, SQS,
+SSM, STS and IAM there until Ctrl-C.";
 
 fn main() -> ExitCode {
     // It authenticates no one: loopback hosts only, and those allowed.
@@ -54,6 +62,8 @@ fn main() -> ExitCode {
                 .with(DynamoDb20120810Router::new(DynamoDb::new()))
                 .with(AmazonSqsRouter::new(Sqs::new(url.to_string())))
                 .with(AmazonSsmRouter::new(Ssm::new()))
+                .with_query(AwsSecurityTokenServiceV20110615Router::new(Sts::new()))
+                .with_query(AwsIdentityManagementV20100508Router::new(Iam::new()))
         }),
         Err(code) => code,
     }

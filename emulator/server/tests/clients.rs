@@ -369,6 +369,63 @@ fn awscli_ssm() {
     );
 }
 
+/// awsQuery services on the same port: STS and IAM, routed by the service
+/// awscli's credentials are scoped to; errors as AWS's query services
+/// print them.
+#[test]
+fn awscli_sts_and_iam() {
+    let emulator = Emulator::start();
+    let identity = stdout(&emulator.aws("sts", &["get-caller-identity"]));
+    assert_eq!(
+        identity,
+        json!({ "UserId": "test", "Account": "000000000000", "Arn": "arn:aws:iam::000000000000:root" })
+    );
+    let assumed = stdout(&emulator.aws(
+        "sts",
+        &["assume-role", "--role-arn", "arn:aws:iam::000000000000:role/app", "--role-session-name", "dev"],
+    ));
+    assert_eq!(assumed["AssumedRoleUser"]["Arn"], "arn:aws:sts::000000000000:assumed-role/app/dev", "{assumed}");
+    assert!(assumed["Credentials"]["AccessKeyId"].as_str().is_some_and(|key| key.starts_with("ASIA")), "{assumed}");
+    assert_eq!(
+        stderr(&emulator.aws(
+            "sts",
+            &["assume-role", "--role-arn", "arn:aws:iam::000000000000:role/app", "--role-session-name", "no spaces"]
+        )),
+        "An error occurred (ValidationError) when calling the AssumeRole operation: 1 validation error detected: \
+         Value at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: \
+         ^[\\w+=,.@-]*$"
+    );
+    assert_eq!(
+        stderr(&emulator.aws("sts", &["get-session-token"])),
+        "An error occurred (NotImplemented) when calling the GetSessionToken operation: \
+         GetSessionToken is not implemented by this server"
+    );
+
+    let user = stdout(&emulator.aws("iam", &["create-user", "--user-name", "ada", "--path", "/staff/"]))["User"].take();
+    assert_eq!(user["Arn"], "arn:aws:iam::000000000000:user/staff/ada", "{user}");
+    assert_eq!(
+        stderr(&emulator.aws("iam", &["create-user", "--user-name", "ADA"])),
+        "An error occurred (EntityAlreadyExists) when calling the CreateUser operation: User with name ADA already exists."
+    );
+    stdout(&emulator.aws("iam", &["create-user", "--user-name", "grace"]));
+    assert_eq!(stdout(&emulator.aws("iam", &["get-user", "--user-name", "ada"]))["User"], user);
+    let names = stdout(&emulator.aws("iam", &["list-users", "--query", "Users[].UserName"]));
+    assert_eq!(names, json!(["ada", "grace"]));
+    let staff =
+        stdout(&emulator.aws("iam", &["list-users", "--path-prefix", "/staff/", "--query", "Users[].UserName"]));
+    assert_eq!(staff, json!(["ada"]));
+    assert_eq!(stdout(&emulator.aws("iam", &["delete-user", "--user-name", "ada"])), Value::Null);
+    assert_eq!(
+        stderr(&emulator.aws("iam", &["get-user", "--user-name", "ada"])),
+        "An error occurred (NoSuchEntity) when calling the GetUser operation: The user with name ada cannot be found."
+    );
+    assert_eq!(
+        stderr(&emulator.aws("iam", &["list-roles"])),
+        "An error occurred (InvalidAction) when calling the ListRoles operation: \
+         The action ListRoles is not valid for this web service."
+    );
+}
+
 /// Three services from two separately generated crates on one port, driven
 /// by one awscli endpoint, and a target that none of them has.
 #[test]

@@ -10,17 +10,21 @@ use std::task::{Context, Poll};
 use super::{BoxError, HttpResponse, ResponseFuture, bytes_body, call};
 use crate::context::RequestContext;
 use crate::protocol::aws_json::{self, AwsJson, Dispatch, unknown_operation};
+use crate::protocol::aws_query;
 use crate::protocol::rest_json::{self, SharedDispatch};
 use crate::protocol::{Response, Serve};
 
 /// Several services behind one `tower::Service` (and one awsJson [`Dispatch`]): each
 /// request goes to the first service whose `X-Amz-Target` prefix it names;
 /// a target none of them serves is an `UnknownOperationException`, in the
-/// protocol of the first service.
+/// protocol of the first service. awsQuery requests (a form, or a GET of `/`
+/// with an `Action`) go to the awsQuery service their SigV4 credentials are
+/// scoped to (`Credential=.../<service>/aws4_request`), else the first.
 #[derive(Clone, Default)]
 pub struct Services {
     routers: Vec<Arc<dyn DynDispatch>>,
     rest: Vec<SharedDispatch>,
+    query: Vec<Arc<dyn aws_query::DynDispatch>>,
 }
 
 impl Services {
@@ -41,6 +45,33 @@ impl Services {
     pub fn with_rest<R: rest_json::Dispatch>(mut self, router: R) -> Self {
         self.rest.push(Arc::new(router));
         self
+    }
+
+    /// These services and the awsQuery service `router`.
+    pub fn with_query<R: aws_query::Dispatch>(mut self, router: R) -> Self {
+        self.query.push(Arc::new(router));
+        self
+    }
+
+    /// The awsQuery router for `request`, if it is an awsQuery request: the
+    /// one its credentials are scoped to, else the first.
+    fn query_for<B>(&self, request: &http::Request<B>) -> Option<&dyn aws_query::DynDispatch> {
+        let first = self.query.first()?;
+        let form = request.method() == http::Method::POST
+            && request
+                .headers()
+                .get(http::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with(aws_query::AwsQuery::FORM));
+        let get = request.method() == http::Method::GET
+            && request.uri().path() == "/"
+            && request.uri().query().is_some_and(|q| q.split('&').any(|p| p.starts_with("Action=")));
+        if !(form || get) {
+            return None;
+        }
+        let scope = credential_service(request);
+        let scoped = self.query.iter().find(|router| scope.is_some() && router.signing_name_dyn() == scope.as_deref());
+        Some(&**scoped.unwrap_or(first))
     }
 
     /// The restJson1 router for `request`, if it is not an awsJson
@@ -84,6 +115,7 @@ impl std::fmt::Debug for Services {
         f.debug_struct("Services")
             .field("aws_json", &self.routers.iter().map(|router| router.prefix()).collect::<Vec<_>>())
             .field("rest_json", &self.rest.iter().map(|router| router.service_name_dyn()).collect::<Vec<_>>())
+            .field("aws_query", &self.query.iter().map(|router| router.namespace()).collect::<Vec<_>>())
             .finish()
     }
 }
@@ -147,11 +179,30 @@ where
     }
 
     fn call(&mut self, request: http::Request<B>) -> ResponseFuture {
+        if let Some(router) = self.query_for(&request) {
+            return router.handle_boxed(request.map(|body| crate::ByteStream::from_body(bytes_body(body))));
+        }
         match self.rest_for(&request) {
             Some(router) => router.handle_boxed(request.map(|body| crate::ByteStream::from_body(bytes_body(body)))),
             None => call(self.clone(), request),
         }
     }
+}
+
+/// The service a request's SigV4 credentials are scoped to: the
+/// `Authorization` header's `Credential=<key>/<date>/<region>/<service>/aws4_request`,
+/// or a presigned URL's `X-Amz-Credential` (its slashes percent-encoded).
+fn credential_service<B>(request: &http::Request<B>) -> Option<String> {
+    let header = request.headers().get(http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    let credential = match header {
+        Some(authorization) => authorization.split("Credential=").nth(1)?.split([',', ' ']).next()?.to_string(),
+        None => {
+            let query = request.uri().query()?;
+            let encoded = query.split('&').find_map(|p| p.strip_prefix("X-Amz-Credential="))?;
+            encoded.replace("%2F", "/").replace("%2f", "/")
+        }
+    };
+    credential.rsplit('/').nth(1).map(str::to_string)
 }
 
 /// [`Dispatch`] with boxed futures, so that services of different types can

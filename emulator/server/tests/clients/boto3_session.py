@@ -13,7 +13,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 # One endpoint for every service, as with LocalStack.
-DYNAMODB = SQS = SSM = sys.argv[1]
+DYNAMODB = SQS = SSM = STS = IAM = sys.argv[1]
 CONFIG = Config(retries={"max_attempts": 1, "mode": "standard"})
 
 
@@ -231,5 +231,39 @@ assert found["InvalidParameters"] == ["/app/absent"], found
 ssm.delete_parameter(Name="/app/db/hosts")
 error, status = error_of(ssm.delete_parameter, Name="/app/db/hosts")
 assert (error["Code"], status) == ("ParameterNotFound", 400), (error, status)
+
+# STS and IAM (awsQuery) -------------------------------------------------
+
+sts = client("sts", STS)
+identity = sts.get_caller_identity()
+assert (identity["Account"], identity["Arn"]) == ("000000000000", "arn:aws:iam::000000000000:root"), identity
+assert identity["ResponseMetadata"]["RequestId"], identity
+assumed = sts.assume_role(RoleArn="arn:aws:iam::000000000000:role/app", RoleSessionName="job", DurationSeconds=900)
+expires = assumed["Credentials"]["Expiration"]
+assert 800 < (expires - datetime.now(timezone.utc)).total_seconds() <= 900, assumed
+
+iam = client("iam", IAM)
+user = iam.create_user(UserName="ada", Tags=[{"Key": "team", "Value": "core"}])["User"]
+assert user["Tags"] == [{"Key": "team", "Value": "core"}], user
+assert abs((datetime.now(timezone.utc) - user["CreateDate"]).total_seconds()) < 60, user
+try:
+    iam.get_user(UserName="nobody")
+    raise AssertionError("GetUser of a missing user succeeded")
+except iam.exceptions.NoSuchEntityException:
+    pass
+error, status = error_of(iam.create_user, UserName="ada")
+assert (error["Code"], error["Type"], status) == ("EntityAlreadyExists", "Sender", 409), (error, status)
+for name in ["b", "c", "d"]:
+    iam.create_user(UserName=name)
+page = iam.list_users(MaxItems=2)
+assert ([u["UserName"] for u in page["Users"]], page["IsTruncated"]) == (["ada", "b"], True), page
+rest = iam.list_users(Marker=page["Marker"])
+assert ([u["UserName"] for u in rest["Users"]], rest["IsTruncated"]) == (["c", "d"], False), rest
+error, status = error_of(iam.create_user, UserName="x" * 65)
+assert (error["Code"], status) == ("ValidationError", 400), (error, status)
+assert error["Message"] == (
+    "1 validation error detected: Value with length 65 at 'userName' failed to satisfy constraint: "
+    "Member must have length between 1 and 64, inclusive"
+), error
 
 print("boto3 session: ok")

@@ -18,6 +18,7 @@ pub use response::{
     error_response, internal_failure, modelled_error, not_implemented_response, output_response, rejection_response,
     unknown_action, unmodelled_error,
 };
+pub(crate) use router::DynDispatch;
 pub use router::{Dispatch, handle};
 
 use super::{Protocol, Response};

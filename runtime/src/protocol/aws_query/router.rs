@@ -16,7 +16,7 @@ use crate::protocol::{Answer, Response};
 /// Routes awsQuery requests (`Action` and the other parameters) to a
 /// service's operations. Generated routers implement it; [`handle`] puts
 /// it behind HTTP.
-pub trait Dispatch: Send + Sync + 'static {
+pub trait Dispatch: Clone + Send + Sync + 'static {
     /// The protocol the service speaks.
     fn protocol(&self) -> AwsQuery;
 
@@ -92,6 +92,28 @@ where
         answered(response, protocol, &span, context.request_id())
     };
     Answer::Admitted { future }
+}
+
+/// [`Dispatch`] with a boxed future, so that routers of different types can
+/// share a list ([`crate::http::Services`]).
+pub(crate) trait DynDispatch: Send + Sync + 'static {
+    fn signing_name_dyn(&self) -> Option<&'static str>;
+    fn namespace(&self) -> &'static str;
+    fn handle_boxed(&self, request: http::Request<crate::ByteStream>) -> crate::http::ResponseFuture;
+}
+
+impl<R: Dispatch> DynDispatch for R {
+    fn signing_name_dyn(&self) -> Option<&'static str> {
+        self.signing_name()
+    }
+
+    fn namespace(&self) -> &'static str {
+        self.protocol().namespace
+    }
+
+    fn handle_boxed(&self, request: http::Request<crate::ByteStream>) -> crate::http::ResponseFuture {
+        crate::http::boxed(handle(self.clone(), request))
+    }
 }
 
 /// `action` (an `Action` parameter), if it may be repeated in a log: an
