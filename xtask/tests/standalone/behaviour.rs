@@ -312,6 +312,13 @@ fn aws_query_reads_parameters_and_writes_xml() {
     let (status, body) = send("Action=CreateUser&UserName=%ZZ");
     assert_eq!(status, 400, "{body}");
     assert!(body.contains("<Code>MalformedQueryString</Code>"), "{body}");
+    // A form of 100,000 parameters is refused past the 10,000th, and the
+    // answer quotes none of them.
+    let many: Vec<String> = (0..100_000).map(|i| format!("Param{i}=x")).collect();
+    let (status, body) = send(&format!("Action=CreateUser&UserName=ada&{}", many.join("&")));
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("<Code>MalformedQueryString</Code>") && !body.contains("Param"), "{body}");
+    assert!(body.len() < 400, "{body}");
 }
 
 /// The generated routers' futures need no runtime here: they never wait.
