@@ -47,6 +47,8 @@ struct Metadata {
     target_prefix: Option<String>,
     /// The service answers with awsQuery error codes too (SQS).
     aws_query_compatible: Option<BTreeMap<String, Value>>,
+    /// The namespace of the XML protocols' documents (`@xmlNamespace`).
+    xml_namespace: Option<String>,
     #[serde(flatten)]
     rest: BTreeMap<String, Value>,
 }
@@ -56,6 +58,10 @@ const METADATA_IGNORED: &[(&str, &str)] = &[
     ("uid", "the model's id (`<endpointPrefix>-<apiVersion>`), for documentation links"),
     ("serviceAbbreviation", "a short name for client documentation and class names; Smithy has no trait for it"),
     ("ripServiceName", "an AWS-internal name of the service in region tables; Smithy has no trait for it"),
+    (
+        "globalEndpoint",
+        "the host clients send to outside regional endpoints (STS, IAM): endpoint resolution, a client's",
+    ),
 ];
 
 #[derive(Deserialize)]
@@ -73,6 +79,24 @@ struct Ref {
     #[allow(dead_code)]
     #[serde(default)]
     fault: bool,
+    /// The query protocols' `<OperationResult>` element, which Smithy's
+    /// awsQuery implies (`<name>Result`): nothing to convert.
+    #[allow(dead_code)]
+    #[serde(rename = "resultWrapper")]
+    result_wrapper: Option<String>,
+    /// Older models (SimpleDB) repeat an error's `error` info on the
+    /// reference too; the target is converted with it.
+    #[allow(dead_code)]
+    error: Option<Value>,
+    /// Older query models name an input's or output's element (EC2's
+    /// `locationName`) or mark the result wrapper (`wrapper`), which
+    /// Smithy's query protocols imply from the operation's name.
+    #[allow(dead_code)]
+    #[serde(rename = "locationName")]
+    location_name: Option<String>,
+    #[allow(dead_code)]
+    #[serde(default)]
+    wrapper: bool,
 }
 
 #[derive(Deserialize)]
@@ -106,9 +130,18 @@ struct Operation {
     auth: Option<Vec<String>>,
     /// Endpoint rule set parameters the operation sets (clients only).
     static_context_params: Option<Value>,
+    /// The encodings a client may compress the request body with
+    /// (`@requestCompression`).
+    requestcompression: Option<RequestCompression>,
     operation_context_params: Option<Value>,
     #[serde(flatten)]
     rest: BTreeMap<String, Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RequestCompression {
+    encodings: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -156,6 +189,17 @@ struct Member {
     /// In an event: the member is sent as an event header.
     #[serde(default)]
     eventheader: bool,
+    /// The XML protocols' element name (`@xmlName`); refused in JSON ones.
+    location_name: Option<String>,
+    /// ec2Query's request key (`@ec2QueryName`).
+    query_name: Option<String>,
+    /// `@xmlAttribute`.
+    #[serde(default)]
+    xml_attribute: bool,
+    /// `@xmlFlattened` (the XML protocols; JSON has no wrapper to leave out,
+    /// and SQS's JSON model keeps the flag from its query days).
+    #[serde(default)]
+    flattened: bool,
     #[serde(flatten)]
     rest: BTreeMap<String, Value>,
 }
@@ -203,6 +247,13 @@ struct Shape {
     #[serde(default)]
     event: bool,
     retryable: Option<Retryable>,
+    /// How the XML protocols write a list or map: its items in place of the
+    /// member, unwrapped (`@xmlFlattened` on the members that target it).
+    #[serde(default)]
+    flattened: bool,
+    /// On a list (EC2's `InferenceDeviceInfoList`): its items' element name,
+    /// where its member does not give one.
+    location_name: Option<String>,
     #[serde(flatten)]
     rest: BTreeMap<String, Value>,
 }
@@ -231,8 +282,11 @@ struct Retryable {
 /// member under its `locationName`, which awsJson's Smithy form cannot say;
 /// no awsJson model uses it, so it is refused until one does.)
 const IGNORED: &[(&str, &str)] = &[
-    ("flattened", "how XML and query protocols write a list or map; JSON has no wrapper to leave out"),
     ("xmlNamespace", "XML serialization only"),
+    (
+        "xmlOrder",
+        "the order botocore's XML serializers may write a structure's members in; readers match elements by name",
+    ),
     ("wrapper", "a query-protocol result wrapper; botocore's runtime does not read it"),
     // `synthetic: true` marks some exception shapes (throttling, invalid
     // parameter) that AWS's model tooling added to the service's own; botocore
@@ -272,15 +326,34 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
     if let Some(key) = unknown(&meta.rest, METADATA_IGNORED) {
         return Err(error(format!("botocore metadata field `{key}` is not understood; the converter must learn it")));
     }
-    let protocol = match (meta.protocol.as_str(), meta.json_version.as_deref()) {
-        ("json", Some("1.0")) => "aws.protocols#awsJson1_0",
-        ("json", Some("1.1")) => "aws.protocols#awsJson1_1",
-        ("json", version) => return Err(error(format!("jsonVersion {version:?}: awsJson is 1.0 or 1.1"))),
-        (other, _) => return Err(error(format!("protocol {other:?} is not supported; awsJson (\"json\") models are"))),
+    // Each protocol the service speaks (`protocols`, in the order clients
+    // prefer them, else `protocol`) is a protocol trait.
+    let protocol_trait = |name: &str| -> Result<&'static str, Diagnostics> {
+        Ok(match (name, meta.json_version.as_deref()) {
+            ("json", Some("1.0")) => "aws.protocols#awsJson1_0",
+            ("json", Some("1.1")) => "aws.protocols#awsJson1_1",
+            ("json", version) => return Err(error(format!("jsonVersion {version:?}: awsJson is 1.0 or 1.1"))),
+            ("query", _) => "aws.protocols#awsQuery",
+            ("ec2", _) => "aws.protocols#ec2Query",
+            ("smithy-rpc-v2-cbor", _) => "smithy.protocols#rpcv2Cbor",
+            (other, _) => {
+                return Err(error(format!(
+                    "protocol {other:?} is not supported; awsJson (\"json\"), awsQuery (\"query\"), ec2Query (\"ec2\") \
+                     and RPC v2 CBOR models are"
+                )));
+            }
+        })
     };
-    if let Some(other) = meta.protocols.iter().flatten().find(|p| *p != "json") {
-        return Err(error(format!("the service speaks protocol {other:?} too; only awsJson (\"json\") is supported")));
-    }
+    let protocol_names: Vec<&str> = match &meta.protocols {
+        Some(protocols) if !protocols.is_empty() => protocols.iter().map(String::as_str).collect(),
+        _ => vec![meta.protocol.as_str()],
+    };
+    let protocols = protocol_names.iter().map(|name| protocol_trait(name)).collect::<Result<Vec<_>, _>>()?;
+    let protocol = protocol_trait(&meta.protocol)?;
+    // The XML protocols name members and list items (`locationName`), and
+    // lay out lists (`flattened`); the JSON ones do not.
+    let xml = protocols.iter().any(|p| matches!(*p, "aws.protocols#awsQuery" | "aws.protocols#ec2Query"));
+    let ec2 = protocols.contains(&"aws.protocols#ec2Query");
     // As AWS's Smithy model of Kinesis writes `{"h2": "eventstream"}`.
     let protocol_value = match meta.protocol_settings.as_ref().map(|s| s.iter().collect::<Vec<_>>()).as_deref() {
         None | Some([]) => json!({}),
@@ -434,7 +507,13 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
     if !schemes.is_sorted() {
         service_traits.insert("smithy.api#auth".into(), json!(schemes));
     }
+    for other in protocols.iter().filter(|p| **p != protocol) {
+        service_traits.insert(other.to_string(), json!({}));
+    }
     service_traits.insert(protocol.into(), protocol_value);
+    if let Some(uri) = meta.xml_namespace.as_ref().filter(|_| xml) {
+        service_traits.insert("smithy.api#xmlNamespace".into(), json!({ "uri": uri }));
+    }
     if let Some(settings) = &meta.aws_query_compatible {
         if !settings.is_empty() {
             return Err(error("awsQueryCompatible with settings is not understood".into()));
@@ -511,6 +590,9 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
         if op.idempotent {
             traits.insert("smithy.api#idempotent".into(), json!({}));
         }
+        if let Some(compression) = &op.requestcompression {
+            traits.insert("smithy.api#requestCompression".into(), json!({ "encodings": compression.encodings }));
+        }
         if op.readonly {
             traits.insert("smithy.api#readonly".into(), json!({}));
         }
@@ -544,6 +626,9 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
         }
         if let Some(key) = shape.error.as_ref().and_then(|e| unknown(&e.rest, &[])) {
             return Err(at(format!("botocore field `error.{key}` is not understood; the converter must learn it")));
+        }
+        if shape.location_name.is_some() && (!xml || shape.kind != "list") {
+            return Err(at("`locationName` on a shape that is not an XML protocol's list".into()));
         }
         if shape.document && shape.kind != "structure" {
             return Err(at(format!("a `document` of type {:?}; botocore documents are structures", shape.kind)));
@@ -622,64 +707,92 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
         }
 
         // `in_structure`: only structure members take `@default`.
-        let member =
-            |m: &Member, member_name: &str, required: bool, in_structure: bool| -> Result<Value, Diagnostics> {
-                if let Some(key) = unknown(&m.rest, IGNORED) {
-                    return Err(at(format!("botocore member field `{key}` (on {member_name}) is not understood")));
-                }
-                let mut traits = serde_json::Map::new();
-                if let Some(docs) = &m.documentation {
-                    traits.insert("smithy.api#documentation".into(), json!(docs));
-                }
-                if required {
-                    traits.insert("smithy.api#required".into(), json!({}));
-                }
-                if m.idempotency_token {
-                    traits.insert("smithy.api#idempotencyToken".into(), json!({}));
-                }
-                if let Some(value) = deprecated(m.deprecated, &m.deprecated_message, &m.deprecated_since) {
-                    traits.insert("smithy.api#deprecated".into(), value);
-                }
-                if let Some(param) = &m.context_param {
-                    traits.insert("smithy.rules#contextParam".into(), param.clone());
-                }
-                if (m.eventpayload || m.eventheader) && !shape.event {
-                    return Err(at(format!("`eventpayload` or `eventheader` on {member_name}, outside an `event`")));
-                }
-                if m.eventpayload {
-                    traits.insert("smithy.api#eventPayload".into(), json!({}));
-                }
-                if m.eventheader {
-                    traits.insert("smithy.api#eventHeader".into(), json!({}));
-                }
-                if let Some(format) = &m.timestamp_format {
-                    traits.insert(
-                        "smithy.api#timestampFormat".into(),
-                        json!(timestamp_format(format).ok_or_else(|| at(format!("unknown timestampFormat {format}")))?),
-                    );
-                }
-                if let Some(target) = shape_of(&m.shape).filter(|_| in_structure) {
-                    match default_of(target) {
-                        // A boxed member of a defaulted target cancels the default.
-                        Some(_) if m.boxed => {
-                            traits.insert("smithy.api#default".into(), Value::Null);
-                        }
-                        Some(default) => {
-                            traits.insert("smithy.api#default".into(), default);
-                        }
-                        None => {}
+        let member = |m: &Member,
+                      member_name: &str,
+                      required: bool,
+                      in_structure: bool|
+         -> Result<Value, Diagnostics> {
+            if let Some(key) = unknown(&m.rest, IGNORED) {
+                return Err(at(format!("botocore member field `{key}` (on {member_name}) is not understood")));
+            }
+            let mut traits = serde_json::Map::new();
+            if let Some(docs) = &m.documentation {
+                traits.insert("smithy.api#documentation".into(), json!(docs));
+            }
+            if required {
+                traits.insert("smithy.api#required".into(), json!({}));
+            }
+            if m.idempotency_token {
+                traits.insert("smithy.api#idempotencyToken".into(), json!({}));
+            }
+            if let Some(value) = deprecated(m.deprecated, &m.deprecated_message, &m.deprecated_since) {
+                traits.insert("smithy.api#deprecated".into(), value);
+            }
+            if let Some(param) = &m.context_param {
+                traits.insert("smithy.rules#contextParam".into(), param.clone());
+            }
+            if (m.eventpayload || m.eventheader) && !shape.event {
+                return Err(at(format!("`eventpayload` or `eventheader` on {member_name}, outside an `event`")));
+            }
+            if m.eventpayload {
+                traits.insert("smithy.api#eventPayload".into(), json!({}));
+            }
+            if m.eventheader {
+                traits.insert("smithy.api#eventHeader".into(), json!({}));
+            }
+            if let Some(format) = &m.timestamp_format {
+                traits.insert(
+                    "smithy.api#timestampFormat".into(),
+                    json!(timestamp_format(format).ok_or_else(|| at(format!("unknown timestampFormat {format}")))?),
+                );
+            }
+            if !xml && (m.location_name.is_some() || m.query_name.is_some() || m.xml_attribute) {
+                return Err(at(format!(
+                    "`locationName`, `queryName` or `xmlAttribute` on {member_name}: the JSON protocols' Smithy form \
+                         cannot say them"
+                )));
+            }
+            let target_shape = shape_of(&m.shape);
+            // A flattened list's items stand under the referencing
+            // member's name in Smithy; botocore names them after the
+            // list's member, so that name moves to the reference.
+            let flattened = xml && in_structure && (m.flattened || target_shape.is_some_and(|t| t.flattened));
+            let item_name = target_shape.and_then(|t| t.member.as_ref()).and_then(|item| item.location_name.clone());
+            let location = m.location_name.clone().or(if flattened { item_name } else { None });
+            if let Some(name) = location.filter(|_| xml) {
+                traits.insert("smithy.api#xmlName".into(), json!(name));
+            }
+            if let Some(name) = m.query_name.as_ref().filter(|_| ec2) {
+                traits.insert("aws.protocols#ec2QueryName".into(), json!(name));
+            }
+            if flattened {
+                traits.insert("smithy.api#xmlFlattened".into(), json!({}));
+            }
+            if m.xml_attribute {
+                traits.insert("smithy.api#xmlAttribute".into(), json!({}));
+            }
+            if let Some(target) = shape_of(&m.shape).filter(|_| in_structure) {
+                match default_of(target) {
+                    // A boxed member of a defaulted target cancels the default.
+                    Some(_) if m.boxed => {
+                        traits.insert("smithy.api#default".into(), Value::Null);
                     }
+                    Some(default) => {
+                        traits.insert("smithy.api#default".into(), default);
+                    }
+                    None => {}
                 }
-                let mut out = serde_json::Map::new();
-                let target_name = names.get(&m.shape).map_or(m.shape.as_str(), String::as_str);
-                let copy = json_copies.get(target_name).filter(|_| m.jsonvalue);
-                let target = copy.map_or_else(|| id(&m.shape), |copy| format!("{namespace}#{copy}"));
-                out.insert("target".into(), json!(target));
-                if !traits.is_empty() {
-                    out.insert("traits".into(), Value::Object(traits));
-                }
-                Ok(Value::Object(out))
-            };
+            }
+            let mut out = serde_json::Map::new();
+            let target_name = names.get(&m.shape).map_or(m.shape.as_str(), String::as_str);
+            let copy = json_copies.get(target_name).filter(|_| m.jsonvalue);
+            let target = copy.map_or_else(|| id(&m.shape), |copy| format!("{namespace}#{copy}"));
+            out.insert("target".into(), json!(target));
+            if !traits.is_empty() {
+                out.insert("traits".into(), Value::Object(traits));
+            }
+            Ok(Value::Object(out))
+        };
 
         let mut out: Vec<(&str, String)> = Vec::new();
         match (shape.kind.as_str(), &shape.values) {
@@ -732,7 +845,12 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
             ("list", _) => {
                 out.push(("type", json!("list").to_string()));
                 let m = shape.member.as_ref().ok_or_else(|| at("a list without `member`".into()))?;
-                out.push(("member", member(m, "member", false, false)?.to_string()));
+                let mut item = member(m, "member", false, false)?;
+                if let Some(name) = shape.location_name.as_ref().filter(|_| xml && m.location_name.is_none()) {
+                    let traits = item.as_object_mut().expect("a member is an object").entry("traits");
+                    traits.or_insert_with(|| json!({}))["smithy.api#xmlName"] = json!(name);
+                }
+                out.push(("member", item.to_string()));
             }
             ("map", _) => {
                 out.push(("type", json!("map").to_string()));

@@ -673,12 +673,61 @@ fn metadata_that_is_not_understood_is_refused() {
     let refused = |metadata: Value| refuse(&model(metadata, json!({}), json!({})));
     let error = refused(json!({"novel": 1}));
     assert!(error.contains("botocore metadata field `novel`"), "{error}");
-    let error = refused(json!({"protocols": ["json", "query"]}));
-    assert!(error.contains("protocol \"query\" too"), "{error}");
+    let error = refused(json!({"protocols": ["json", "rest-xml"]}));
+    assert!(error.contains("protocol \"rest-xml\" is not supported"), "{error}");
     let error = refused(json!({"protocolSettings": {"h2": "required"}}));
     assert!(error.contains("protocolSettings"), "{error}");
     let error = refused(json!({"auth": ["smithy.api#httpBearerAuth"]}));
     assert!(error.contains("auth scheme \"smithy.api#httpBearerAuth\""), "{error}");
     let error = refused(json!({"jsonVersion": "2.0"}));
     assert!(error.contains("jsonVersion Some(\"2.0\")"), "{error}");
+}
+
+/// The query protocols: every protocol of `protocols` a trait, the
+/// service's `xmlNamespace`, `locationName` as `@xmlName` (on a flattened
+/// list's member, moved to the members that target the list), `queryName` as
+/// `@ec2QueryName`, `resultWrapper` implied.
+#[test]
+fn query_models_keep_their_xml_names() {
+    // sts/2011-06-15 and sdb/2009-04-15 (a flattened list), ec2/2016-11-15
+    // (queryName), cut down.
+    let metadata = json!({
+        "protocol": "query",
+        "protocols": ["query", "ec2"],
+        "xmlNamespace": "https://sts.amazonaws.com/doc/2011-06-15/",
+        "globalEndpoint": "sts.amazonaws.com",
+        "jsonVersion": null,
+        "targetPrefix": null
+    });
+    let operations = json!({
+        "GetCallerIdentity": {
+            "name": "GetCallerIdentity",
+            "http": {"method": "POST", "requestUri": "/"},
+            "input": {"shape": "GetCallerIdentityRequest"},
+            "output": {"shape": "GetCallerIdentityResponse", "resultWrapper": "GetCallerIdentityResult"}
+        }
+    });
+    let shapes = json!({
+        "GetCallerIdentityRequest": {"type": "structure", "members": {
+            "Addresses": {"shape": "AddressList", "locationName": "addressSet", "queryName": "Addresses"}
+        }},
+        "GetCallerIdentityResponse": {"type": "structure", "members": {
+            "Attributes": {"shape": "AttributeList"}
+        }},
+        "AddressList": {"type": "list", "member": {"shape": "String", "locationName": "item"}},
+        "AttributeList": {"type": "list", "member": {"shape": "String", "locationName": "Attribute"}, "flattened": true},
+        "String": {"type": "string"}
+    });
+    let smithy = convert(&model(metadata, operations, shapes));
+    let service = &shape(&smithy, "Example")["traits"];
+    assert_eq!(service["aws.protocols#awsQuery"], json!({}));
+    assert_eq!(service["aws.protocols#ec2Query"], json!({}));
+    assert_eq!(service["smithy.api#xmlNamespace"], json!({"uri": "https://sts.amazonaws.com/doc/2011-06-15/"}));
+    let addresses = &shape(&smithy, "GetCallerIdentityRequest")["members"]["Addresses"]["traits"];
+    assert_eq!(addresses["smithy.api#xmlName"], "addressSet");
+    assert_eq!(addresses["aws.protocols#ec2QueryName"], "Addresses");
+    assert_eq!(shape(&smithy, "AddressList")["member"]["traits"]["smithy.api#xmlName"], "item");
+    let attributes = &shape(&smithy, "GetCallerIdentityResponse")["members"]["Attributes"]["traits"];
+    assert_eq!(attributes["smithy.api#xmlFlattened"], json!({}));
+    assert_eq!(attributes["smithy.api#xmlName"], "Attribute");
 }
