@@ -19,6 +19,8 @@ use protocol_tests::amazon_ml_20141212::service::{AmazonMl20141212, AmazonMl2014
 use protocol_tests::aws_query::error as aws_query_error;
 use protocol_tests::aws_query::service::{AwsQuery, AwsQueryRouter};
 use protocol_tests::backplane_control_service::service::{BackplaneControlService, BackplaneControlServiceRouter};
+use protocol_tests::ec2_query::error as ec2_query_error;
+use protocol_tests::ec2_query::service::{AwsEc2, AwsEc2Router};
 use protocol_tests::glacier::service::{Glacier, GlacierRouter};
 use protocol_tests::json_protocol::service::{JsonProtocol, JsonProtocolRouter};
 use protocol_tests::json_rpc10::service::{JsonRpc10, JsonRpc10Router};
@@ -377,6 +379,34 @@ recording!(AwsQuery {
     xml_timestamps(protocol_tests::runtime::Unit) -> protocol_tests::aws_query::operation::xml_timestamps::XmlTimestampsOutput, protocol_tests::aws_query::operation::xml_timestamps::XmlTimestampsError;
 });
 
+recording!(AwsEc2 {
+    datetime_offsets(protocol_tests::runtime::Unit) -> protocol_tests::ec2_query::operation::datetime_offsets::DatetimeOffsetsOutput, protocol_tests::ec2_query::operation::datetime_offsets::DatetimeOffsetsError;
+    empty_input_and_empty_output(protocol_tests::ec2_query::operation::empty_input_and_empty_output::EmptyInputAndEmptyOutputInput) -> protocol_tests::ec2_query::operation::empty_input_and_empty_output::EmptyInputAndEmptyOutputOutput, protocol_tests::ec2_query::operation::empty_input_and_empty_output::EmptyInputAndEmptyOutputError;
+    endpoint_operation(protocol_tests::runtime::Unit) -> protocol_tests::runtime::Unit, protocol_tests::ec2_query::operation::endpoint_operation::EndpointOperationError;
+    endpoint_with_host_label_operation(protocol_tests::ec2_query::operation::endpoint_with_host_label_operation::HostLabelInput) -> protocol_tests::runtime::Unit, protocol_tests::ec2_query::operation::endpoint_with_host_label_operation::EndpointWithHostLabelOperationError;
+    fractional_seconds(protocol_tests::runtime::Unit) -> protocol_tests::ec2_query::operation::fractional_seconds::FractionalSecondsOutput, protocol_tests::ec2_query::operation::fractional_seconds::FractionalSecondsError;
+    greeting_with_errors(protocol_tests::runtime::Unit) -> protocol_tests::ec2_query::operation::greeting_with_errors::GreetingWithErrorsOutput, protocol_tests::ec2_query::operation::greeting_with_errors::GreetingWithErrorsError, errors [ec2_query_error::ComplexError, ec2_query_error::InvalidGreeting];
+    host_with_path_operation(protocol_tests::runtime::Unit) -> protocol_tests::runtime::Unit, protocol_tests::ec2_query::operation::host_with_path_operation::HostWithPathOperationError;
+    ignores_wrapping_xml_name(protocol_tests::runtime::Unit) -> protocol_tests::ec2_query::operation::ignores_wrapping_xml_name::IgnoresWrappingXmlNameOutput, protocol_tests::ec2_query::operation::ignores_wrapping_xml_name::IgnoresWrappingXmlNameError;
+    nested_structures(protocol_tests::ec2_query::operation::nested_structures::NestedStructuresInput) -> protocol_tests::runtime::Unit, protocol_tests::ec2_query::operation::nested_structures::NestedStructuresError;
+    no_input_and_output(protocol_tests::runtime::Unit) -> protocol_tests::ec2_query::operation::no_input_and_output::NoInputAndOutputOutput, protocol_tests::ec2_query::operation::no_input_and_output::NoInputAndOutputError;
+    put_with_content_encoding(protocol_tests::ec2_query::operation::put_with_content_encoding::PutWithContentEncodingInput) -> protocol_tests::runtime::Unit, protocol_tests::ec2_query::operation::put_with_content_encoding::PutWithContentEncodingError;
+    query_idempotency_token_auto_fill(protocol_tests::ec2_query::operation::query_idempotency_token_auto_fill::QueryIdempotencyTokenAutoFillInput) -> protocol_tests::runtime::Unit, protocol_tests::ec2_query::operation::query_idempotency_token_auto_fill::QueryIdempotencyTokenAutoFillError;
+    query_lists(protocol_tests::ec2_query::operation::query_lists::QueryListsInput) -> protocol_tests::runtime::Unit, protocol_tests::ec2_query::operation::query_lists::QueryListsError;
+    query_timestamps(protocol_tests::ec2_query::operation::query_timestamps::QueryTimestampsInput) -> protocol_tests::runtime::Unit, protocol_tests::ec2_query::operation::query_timestamps::QueryTimestampsError;
+    recursive_xml_shapes(protocol_tests::runtime::Unit) -> protocol_tests::ec2_query::operation::recursive_xml_shapes::RecursiveXmlShapesOutput, protocol_tests::ec2_query::operation::recursive_xml_shapes::RecursiveXmlShapesError;
+    simple_input_params(protocol_tests::ec2_query::operation::simple_input_params::SimpleInputParamsInput) -> protocol_tests::runtime::Unit, protocol_tests::ec2_query::operation::simple_input_params::SimpleInputParamsError;
+    simple_scalar_xml_properties(protocol_tests::runtime::Unit) -> protocol_tests::ec2_query::operation::simple_scalar_xml_properties::SimpleScalarXmlPropertiesOutput, protocol_tests::ec2_query::operation::simple_scalar_xml_properties::SimpleScalarXmlPropertiesError;
+    xml_blobs(protocol_tests::runtime::Unit) -> protocol_tests::ec2_query::types::XmlBlobsOutput, protocol_tests::ec2_query::operation::xml_blobs::XmlBlobsError;
+    xml_empty_blobs(protocol_tests::runtime::Unit) -> protocol_tests::ec2_query::types::XmlBlobsOutput, protocol_tests::ec2_query::operation::xml_empty_blobs::XmlEmptyBlobsError;
+    xml_empty_lists(protocol_tests::runtime::Unit) -> protocol_tests::ec2_query::types::XmlListsOutput, protocol_tests::ec2_query::operation::xml_empty_lists::XmlEmptyListsError;
+    xml_enums(protocol_tests::runtime::Unit) -> protocol_tests::ec2_query::operation::xml_enums::XmlEnumsOutput, protocol_tests::ec2_query::operation::xml_enums::XmlEnumsError;
+    xml_int_enums(protocol_tests::runtime::Unit) -> protocol_tests::ec2_query::operation::xml_int_enums::XmlIntEnumsOutput, protocol_tests::ec2_query::operation::xml_int_enums::XmlIntEnumsError;
+    xml_lists(protocol_tests::runtime::Unit) -> protocol_tests::ec2_query::types::XmlListsOutput, protocol_tests::ec2_query::operation::xml_lists::XmlListsError;
+    xml_namespaces(protocol_tests::runtime::Unit) -> protocol_tests::ec2_query::operation::xml_namespaces::XmlNamespacesOutput, protocol_tests::ec2_query::operation::xml_namespaces::XmlNamespacesError;
+    xml_timestamps(protocol_tests::runtime::Unit) -> protocol_tests::ec2_query::operation::xml_timestamps::XmlTimestampsOutput, protocol_tests::ec2_query::operation::xml_timestamps::XmlTimestampsError;
+});
+
 /// Puts modelled parameters in wire form, following `schema`.
 pub fn wire(schema: &Schema, value: &Value) -> Value {
     match (schema, value) {
@@ -475,6 +505,7 @@ enum Service {
     Glacier(GlacierRouter<Recorder>),
     ApiGateway(BackplaneControlServiceRouter<Recorder>),
     AwsQuery(AwsQueryRouter<Recorder>),
+    Ec2(AwsEc2Router<Recorder>),
 }
 
 /// Runs `$body` with `$router` bound to whichever router `$service` holds.
@@ -489,6 +520,7 @@ macro_rules! each_router {
             Service::Glacier($router) => $body,
             Service::ApiGateway($router) => $body,
             Service::AwsQuery($router) => $body,
+            Service::Ec2($router) => $body,
         }
     };
 }
@@ -524,6 +556,7 @@ impl Service {
                 Service::ApiGateway(BackplaneControlServiceRouter::new(Recorder::default()))
             }
             "aws.protocoltests.query#AwsQuery" => Service::AwsQuery(AwsQueryRouter::new(Recorder::default())),
+            "aws.protocoltests.ec2#AwsEc2" => Service::Ec2(AwsEc2Router::new(Recorder::default())),
             _ => return None,
         })
     }
@@ -551,6 +584,7 @@ impl Service {
             Service::Glacier(_) => schemas!(glacier, operation),
             Service::ApiGateway(_) => schemas!(backplane_control_service, operation),
             Service::AwsQuery(_) => schemas!(aws_query, operation),
+            Service::Ec2(_) => schemas!(ec2_query, operation),
         }
     }
 }
@@ -560,7 +594,7 @@ fn content_type(case: &Value) -> Option<&'static str> {
     match case["protocol"].as_str()? {
         "aws.protocols#awsJson1_0" => Some("application/x-amz-json-1.0"),
         "aws.protocols#awsJson1_1" => Some("application/x-amz-json-1.1"),
-        "aws.protocols#awsQuery" => Some("application/x-www-form-urlencoded"),
+        "aws.protocols#awsQuery" | "aws.protocols#ec2Query" => Some("application/x-www-form-urlencoded"),
         _ => None,
     }
 }
@@ -620,9 +654,10 @@ fn is_rest(case: &Value) -> bool {
     case["protocol"] == "aws.protocols#restJson1"
 }
 
-/// Whether the case is awsQuery's: form requests, XML responses.
+/// Whether the case is awsQuery's or ec2Query's: form requests, XML
+/// responses.
 fn is_query(case: &Value) -> bool {
-    case["protocol"] == "aws.protocols#awsQuery"
+    case["protocol"] == "aws.protocols#awsQuery" || case["protocol"] == "aws.protocols#ec2Query"
 }
 
 /// An awsQuery request that reaches `operation` of the case's service: one
@@ -851,6 +886,13 @@ const CLIENT_ONLY: &[(&str, &str)] = &[
     ("SDKAppliedContentEncoding_restJson1", GZIP),
     ("SDKAppliedContentEncoding_awsQuery", GZIP),
     ("SDKAppendsGzipAndIgnoresHttpProvidedEncoding_awsQuery", GZIP),
+    ("SDKAppliedContentEncoding_ec2Query", GZIP),
+    ("SDKAppendsGzipAndIgnoresHttpProvidedEncoding_ec2Query", GZIP),
+    (
+        "Ec2ComplexError",
+        "its body has a `<Message>Hi</Message>` that no member of the error holds (ComplexError has no message): what \
+         a client must read past; a server writes the members it is given",
+    ),
     ("SDKAppendedGzipAfterProvidedEncoding_restJson1", GZIP),
     ("MachinelearningPredictEndpoint", "tests that a client sends Predict to the endpoint given in its input"),
     (

@@ -55,6 +55,7 @@ pub fn protocol_specs() -> Vec<PathBuf> {
         spec_dir("protocol/aws_json_1_1"),
         spec_dir("protocol/rest_json_1"),
         spec_dir("protocol/aws_query"),
+        spec_dir("protocol/ec2_query"),
     ]
 }
 

@@ -84,16 +84,17 @@ fn trimmed(mut element: Element) -> Element {
 /// namespace more), and the expected children in order among its own (a
 /// map's entries in any order, as a JSON object's members are compared),
 /// where it may have more only of what a server adds or writes at its
-/// zero default. A `RequestId`'s text is the server's own.
+/// zero default. A request id is the server's own.
 pub fn carries(expected: &Element, actual: &Element) -> bool {
     if expected.name != actual.name {
         return false;
     }
     let attributes = expected.attributes.iter().all(|(k, v)| actual.attributes.get(k) == Some(v))
         && actual.attributes.keys().all(|k| expected.attributes.contains_key(k) || k == "xmlns");
-    let text = expected.name == "RequestId"
+    let text = is_request_id(expected)
         || expected.text == actual.text
-        || expected.text.parse::<f64>().ok().zip(actual.text.parse::<f64>().ok()).is_some_and(|(e, a)| e == a);
+        || expected.text.parse::<f64>().ok().zip(actual.text.parse::<f64>().ok()).is_some_and(|(e, a)| e == a)
+        || same_instant(&expected.text, &actual.text);
     if !(attributes && text) {
         return false;
     }
@@ -113,8 +114,9 @@ pub fn carries(expected: &Element, actual: &Element) -> bool {
             None => false,
         });
     }
-    let mut actual_children = actual.children.iter();
-    for child in &expected.children {
+    // The request id is the server's own, wherever the test puts it.
+    let mut actual_children = actual.children.iter().filter(|c| !is_request_id(c));
+    for child in expected.children.iter().filter(|c| !is_request_id(c)) {
         loop {
             let Some(next) = actual_children.next() else { return false };
             if carries(child, next) {
@@ -128,16 +130,54 @@ pub fn carries(expected: &Element, actual: &Element) -> bool {
     actual_children.all(added_by_server)
 }
 
+/// Whether two date-times name the same instant: a server writes UTC
+/// (`2019-12-16T23:48:18Z`) what a test may write with an offset
+/// (`2019-12-16T22:48:18-01:00`).
+fn same_instant(expected: &str, actual: &str) -> bool {
+    instant(expected).zip(instant(actual)).is_some_and(|(e, a)| e == a)
+}
+
+/// A date-time's seconds since the epoch (and nanoseconds), its offset
+/// applied: the runtime reads UTC date-times, so an offset `±HH:MM` is
+/// taken off first.
+fn instant(text: &str) -> Option<(i64, u32)> {
+    use protocol_tests::runtime::Timestamp;
+    let (local, offset) = match text.len().checked_sub(6).map(|at| text.split_at(at)) {
+        Some((local, offset)) if offset.starts_with(['+', '-']) && offset.as_bytes()[3] == b':' => {
+            let sign = if offset.starts_with('-') { -1 } else { 1 };
+            let hours: i64 = offset[1..3].parse().ok()?;
+            let minutes: i64 = offset[4..6].parse().ok()?;
+            (format!("{local}Z"), sign * (hours * 3600 + minutes * 60))
+        }
+        _ => (text.to_string(), 0),
+    };
+    let at = Timestamp::parse_date_time(&local).ok()?;
+    Some((at.epoch_seconds() - offset, at.subsec_nanos()))
+}
+
+/// A request id's element: awsQuery's `RequestId`, ec2Query's
+/// `requestId` (in a response) and `RequestID` (in an error).
+fn is_request_id(element: &Element) -> bool {
+    matches!(element.name.as_str(), "RequestId" | "requestId" | "RequestID")
+}
+
 /// What a server may write that a test leaves out: the response metadata,
-/// the request id, and members at their zero default.
+/// and members at their zero default.
 fn added_by_server(element: &Element) -> bool {
-    matches!(element.name.as_str(), "ResponseMetadata" | "RequestId")
+    matches!(element.name.as_str(), "ResponseMetadata")
         || (element.children.is_empty() && matches!(element.text.as_str(), "" | "0" | "0.0" | "false"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn date_times_compare_as_instants() {
+        assert!(same_instant("2019-12-16T22:48:18-01:00", "2019-12-16T23:48:18Z"));
+        assert!(same_instant("2019-12-17T00:48:18+01:00", "2019-12-16T23:48:18Z"));
+        assert!(!same_instant("2019-12-17T00:48:18+02:00", "2019-12-16T23:48:18Z"));
+    }
 
     #[test]
     fn documents_compare_as_documents() {

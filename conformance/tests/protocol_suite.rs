@@ -1,4 +1,4 @@
-//! Smithy's awsJson1.0, awsJson1.1, restJson1 and awsQuery protocol tests
+//! Smithy's awsJson1.0, awsJson1.1, restJson1, awsQuery and ec2Query protocol tests
 //! (and restJson1's malformed-request tests), read from the IDL sources: every
 //! one that applies to a server passes, and the skipped ones, each a
 //! client's, are exactly those listed here. A test without
@@ -181,6 +181,27 @@ const EXPECTED: &[Expected] = &[
         client_only: &[
             ("SDKAppliedContentEncoding_awsQuery", GZIP),
             ("SDKAppendsGzipAndIgnoresHttpProvidedEncoding_awsQuery", GZIP),
+        ],
+    },
+    Expected {
+        protocol: "ec2Query",
+        applicable: 50,
+        client_marked: &[
+            "Ec2ProtocolIdempotencyTokenAutoFill",
+            "Ec2ProtocolIdempotencyTokenAutoFillIsSet",
+            "Ec2XmlEmptyBlobs",
+            "Ec2XmlEmptySelfClosedBlobs",
+            "Ec2XmlEmptyLists",
+            "Ec2QueryHostWithPath",
+        ],
+        client_only: &[
+            ("SDKAppliedContentEncoding_ec2Query", GZIP),
+            ("SDKAppendsGzipAndIgnoresHttpProvidedEncoding_ec2Query", GZIP),
+            (
+                "Ec2ComplexError",
+                "its body has a `<Message>Hi</Message>` that no member of the error holds (ComplexError has no \
+                 message): what a client must read past; a server writes the members it is given",
+            ),
         ],
     },
 ];

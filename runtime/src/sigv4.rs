@@ -738,7 +738,7 @@ fn protocol_of(parts: &Parts) -> AnyProtocol {
     } else if content_type.starts_with("application/x-amz-json-") || parts.headers.contains_key("x-amz-target") {
         AnyProtocol::AwsJson(AwsJson::V1_1)
     } else if content_type.starts_with(crate::protocol::aws_query::AwsQuery::FORM) {
-        AnyProtocol::AwsQuery(crate::protocol::aws_query::AwsQuery { namespace: "" })
+        AnyProtocol::AwsQuery(crate::protocol::aws_query::AwsQuery { namespace: "", dialect: Default::default() })
     } else {
         AnyProtocol::RestJson(RestJson)
     }

@@ -8,6 +8,7 @@
 //! - [`json_protocol`]: Sample Json 1.1 Protocol Service (`JsonProtocol`, version 2018-01-01).
 //! - [`amazon_ml_20141212`]: Amazon Machine Learning (`AmazonML_20141212`, version 2014-12-12).
 //! - [`aws_query`]: Sample Query Protocol Service (`AwsQuery`, version 2020-01-08).
+//! - [`ec2_query`]: Sample Ec2 Protocol Service (`AwsEc2`, version 2020-01-08).
 //! - [`rest_json`]: Sample Rest Json Protocol Service (`RestJson`, version 2019-12-16).
 //! - [`backplane_control_service`]: Amazon API Gateway (`BackplaneControlService`, version 2015-07-09).
 //! - [`glacier`]: Amazon Glacier (`Glacier`, version 2012-06-01).
@@ -29,6 +30,9 @@ pub mod amazon_ml_20141212;
 
 /// Sample Query Protocol Service (`AwsQuery`, version 2020-01-08).
 pub mod aws_query;
+
+/// Sample Ec2 Protocol Service (`AwsEc2`, version 2020-01-08).
+pub mod ec2_query;
 
 /// Sample Rest Json Protocol Service (`RestJson`, version 2019-12-16).
 pub mod rest_json;

@@ -1,5 +1,6 @@
-//! awsQuery: the router by `Action`, inputs read from the request's
-//! parameters, outputs and errors written as XML (`runtime::protocol::aws_query`).
+//! awsQuery and ec2Query: the router by `Action`, inputs read from the
+//! request's parameters, outputs and errors written as XML
+//! (`runtime::protocol::aws_query`, which serves both dialects).
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -8,7 +9,7 @@ use super::{Emit, Router};
 use crate::emit::doc;
 use crate::emit::rust::{FileCx, ident};
 use crate::emit::validation::schema_static;
-use crate::ir::{Operation, Service, Shape};
+use crate::ir::{Operation, Protocol, Service, Shape};
 
 pub(in crate::emit) struct AwsQuery;
 
@@ -20,20 +21,25 @@ fn runtime(cx: &FileCx<'_>, item: &str) -> TokenStream {
 }
 
 impl Emit for AwsQuery {
-    fn name(&self, _: &Service) -> &'static str {
-        "awsQuery"
+    fn name(&self, service: &Service) -> &'static str {
+        match service.protocol {
+            Some(Protocol::Ec2Query) => "ec2Query",
+            _ => "awsQuery",
+        }
     }
 
     fn preamble(&self, cx: &FileCx<'_>, service: &Service) -> TokenStream {
-        let aws_query = runtime(cx, "AwsQuery");
-        // Smithy requires `@xmlNamespace` on awsQuery services; without it
-        // the responses declare none.
+        let (aws_query, dialect) = (runtime(cx, "AwsQuery"), runtime(cx, "Dialect"));
+        // Smithy requires `@xmlNamespace` on query services; without it the
+        // responses declare none.
         let namespace = service.xml_namespace.as_ref().map_or("", |namespace| namespace.uri.as_str());
+        let name = self.name(service);
         let docs =
-            doc::outer(&[format!("The service speaks awsQuery; its responses are in the namespace `{namespace}`.")]);
+            doc::outer(&[format!("The service speaks {name}; its responses are in the namespace `{namespace}`.")]);
+        let variant = ident(if service.protocol == Some(Protocol::Ec2Query) { "Ec2" } else { "AwsQuery" });
         quote! {
             #docs
-            pub const PROTOCOL: #aws_query = #aws_query { namespace: #namespace };
+            pub const PROTOCOL: #aws_query = #aws_query { namespace: #namespace, dialect: #dialect::#variant };
         }
     }
 
@@ -90,7 +96,8 @@ impl Emit for AwsQuery {
         });
         let docs = doc::outer(&[
             format!(
-                "Routes awsQuery requests (`Action=<Operation>`) to an implementation of [`{}`].",
+                "Routes {} requests (`Action=<Operation>`) to an implementation of [`{}`].",
+                self.name(service),
                 service.trait_name
             ),
             String::new(),
@@ -153,8 +160,8 @@ impl Emit for AwsQuery {
         let modelled_error = (!variants.is_empty()).then(|| runtime(cx, "modelled_error"));
         let unmodelled_error = runtime(cx, "unmodelled_error");
         quote! {
-            /// The error as an awsQuery response: an `ErrorResponse` with its
-            /// code, message and members.
+            /// The error as a query protocol's response: its code, message
+            /// and members.
             pub fn response(&self, protocol: #protocol, request_id: &#request_id) -> #response {
                 match self {
                     #(Self::#variants(error) => #modelled_error(protocol, request_id, error),)*

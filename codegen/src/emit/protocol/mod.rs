@@ -54,7 +54,7 @@ pub(super) fn of(service: &Service) -> Option<&'static dyn Emit> {
     match service.protocol? {
         Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => Some(&aws_json::AwsJson),
         Protocol::RestJson1 => Some(&rest_json::RestJson),
-        Protocol::AwsQuery => Some(&aws_query::AwsQuery),
-        Protocol::RestXml | Protocol::Ec2Query | Protocol::RpcV2Cbor | Protocol::RpcV2Json => None,
+        Protocol::AwsQuery | Protocol::Ec2Query => Some(&aws_query::AwsQuery),
+        Protocol::RestXml | Protocol::RpcV2Cbor | Protocol::RpcV2Json => None,
     }
 }

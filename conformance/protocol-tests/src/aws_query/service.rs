@@ -87,7 +87,7 @@ use crate::runtime::http::{
     BoxError, HttpBody, HttpResponse, Request, ResponseFuture, Service, call,
 };
 use crate::runtime::protocol::aws_query::{
-    Dispatch, Form, handle, output_response, rejection_response, unknown_action,
+    Dialect, Dispatch, Form, handle, output_response, rejection_response, unknown_action,
 };
 use crate::runtime::protocol::{Response, Serve, contain_panics};
 use crate::runtime::validate::UNIT;
@@ -100,6 +100,7 @@ use std::task::{Context, Poll};
 /// The service speaks awsQuery; its responses are in the namespace `https://example.com/`.
 pub const PROTOCOL: crate::runtime::protocol::aws_query::AwsQuery = crate::runtime::protocol::aws_query::AwsQuery {
     namespace: "https://example.com/",
+    dialect: Dialect::AwsQuery,
 };
 
 /// The `AwsQuery` service: implement the operations you serve.

@@ -17,7 +17,8 @@ use crate::runtime::http::{
     BoxError, HttpBody, HttpResponse, Request, ResponseFuture, Service, call,
 };
 use crate::runtime::protocol::aws_query::{
-    AwsQuery, Dispatch, Form, handle, output_response, rejection_response, unknown_action,
+    AwsQuery, Dialect, Dispatch, Form, handle, output_response, rejection_response,
+    unknown_action,
 };
 use crate::runtime::protocol::{Response, Serve, contain_panics};
 use crate::runtime::{Unit, not_implemented};
@@ -29,6 +30,7 @@ use std::task::{Context, Poll};
 /// The service speaks awsQuery; its responses are in the namespace `https://iam.amazonaws.com/doc/2010-05-08/`.
 pub const PROTOCOL: AwsQuery = AwsQuery {
     namespace: "https://iam.amazonaws.com/doc/2010-05-08/",
+    dialect: Dialect::AwsQuery,
 };
 
 /// The `AWSIdentityManagementV20100508` service: implement the operations you serve.

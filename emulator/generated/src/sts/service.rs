@@ -7,7 +7,8 @@ use crate::runtime::http::{
 };
 use crate::runtime::not_implemented;
 use crate::runtime::protocol::aws_query::{
-    AwsQuery, Dispatch, Form, handle, output_response, rejection_response, unknown_action,
+    AwsQuery, Dialect, Dispatch, Form, handle, output_response, rejection_response,
+    unknown_action,
 };
 use crate::runtime::protocol::{Response, Serve, contain_panics};
 use crate::sts::operation::assume_role::{
@@ -53,6 +54,7 @@ use std::task::{Context, Poll};
 /// The service speaks awsQuery; its responses are in the namespace `https://sts.amazonaws.com/doc/2011-06-15/`.
 pub const PROTOCOL: AwsQuery = AwsQuery {
     namespace: "https://sts.amazonaws.com/doc/2011-06-15/",
+    dialect: Dialect::AwsQuery,
 };
 
 /// The `AWSSecurityTokenServiceV20110615` service: implement the operations you serve.

@@ -1,9 +1,16 @@
-//! awsQuery: every request names its operation in `Action` (with the API
-//! `Version`), its input the other parameters of a form-encoded body (or of
-//! the query string of a GET, which AWS accepts too); every response an XML
-//! document, `<OperationResponse><OperationResult>` with the output and
-//! `<ResponseMetadata>` with the request id; errors an `<ErrorResponse>`
-//! whose `Code` is the error's `@awsQueryError` code or name.
+//! awsQuery and its EC2 dialect, ec2Query: every request names its
+//! operation in `Action` (with the API `Version`), its input the other
+//! parameters of a form-encoded body (or of the query string of a GET,
+//! which AWS accepts too); every response an XML document.
+//!
+//! - awsQuery: `<OperationResponse><OperationResult>` with the output and
+//!   `<ResponseMetadata>` with the request id; errors an `<ErrorResponse>`
+//!   whose `Code` is the error's `@awsQueryError` code or name.
+//! - ec2Query: `<OperationResponse>` with `<requestId>` and the output's
+//!   members; errors `<Response><Errors><Error>` with `<RequestID>`. Its
+//!   requests differ only in their keys (`@ec2QueryName`, else the name
+//!   capitalised; lists always flattened), which the generated tables hold,
+//!   so the two share this module rather than repeat it.
 //!
 //! [`Dispatch`] is what a generated router implements, [`handle`] serves one
 //! request with it ([`request`] reads a request's parameters into its
@@ -23,16 +30,31 @@ pub use router::{Dispatch, handle};
 
 use super::{Protocol, Response};
 
-/// The awsQuery protocol a service speaks: the namespace of its response
-/// documents (the service's `@xmlNamespace`).
+/// The query protocol a service speaks: its dialect, and the namespace of
+/// its response documents (the service's `@xmlNamespace`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct AwsQuery {
     pub namespace: &'static str,
+    pub dialect: Dialect,
+}
+
+/// awsQuery, or EC2's.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Dialect {
+    #[default]
+    AwsQuery,
+    Ec2,
 }
 
 impl AwsQuery {
-    /// The media type of its responses.
-    pub const CONTENT_TYPE: &'static str = "text/xml";
+    /// The media type of its responses: `text/xml`, with EC2's charset
+    /// in ec2Query (as EC2 answers, and Smithy's tests expect).
+    pub fn content_type(self) -> &'static str {
+        match self.dialect {
+            Dialect::AwsQuery => "text/xml",
+            Dialect::Ec2 => "text/xml;charset=UTF-8",
+        }
+    }
 
     /// The media type of its request bodies.
     pub const FORM: &'static str = "application/x-www-form-urlencoded";

@@ -12,14 +12,16 @@
 //! `MissingAction`; one whose action the service does not have
 //! `InvalidAction`.
 
-use super::AwsQuery;
+use super::{AwsQuery, Dialect};
 use crate::context::RequestId;
 use crate::protocol::Response;
 use crate::protocol::xml::{WriteXml, XmlWriter};
 use crate::validate::{Rejection, ValidationException};
 use crate::{ErrorShape, Fault, UnmodelledError};
 
-/// The response of `operation` (its name) with `output`.
+/// The response of `operation` (its name) with `output`: in awsQuery its
+/// `<OperationResult>` and `<ResponseMetadata>`; in ec2Query its
+/// `<requestId>` and the output's members.
 pub fn output_response<T: WriteXml>(
     protocol: AwsQuery,
     operation: &str,
@@ -28,12 +30,19 @@ pub fn output_response<T: WriteXml>(
 ) -> Response {
     let mut out = XmlWriter::with_capacity(1024);
     let response = format!("{operation}Response");
-    let result = format!("{operation}Result");
     open_document(&mut out, &response, protocol);
-    out.element(&result, output);
-    metadata(&mut out, request_id);
+    match protocol.dialect {
+        Dialect::AwsQuery => {
+            out.element(&format!("{operation}Result"), output);
+            metadata(&mut out, request_id);
+        }
+        Dialect::Ec2 => {
+            out.element("requestId", request_id.as_str());
+            output.write_xml(&mut out);
+        }
+    }
     out.close(&response);
-    Response::with_body(200, AwsQuery::CONTENT_TYPE, out.into_bytes())
+    Response::with_body(200, protocol.content_type(), out.into_bytes())
 }
 
 /// The document's root element, in the service's namespace (none where
@@ -52,8 +61,10 @@ fn metadata(out: &mut XmlWriter, request_id: &RequestId) {
     out.close("ResponseMetadata");
 }
 
-/// An `<ErrorResponse>`: the error's fault (`Sender` or `Receiver`), its
-/// code, its message, then whatever `members` write.
+/// An error: in awsQuery an `<ErrorResponse>` of the error's fault
+/// (`Sender` or `Receiver`), code, message, then whatever `members` write;
+/// in ec2Query `<Response><Errors><Error>` of its code, message and
+/// members.
 pub fn error_response(
     protocol: AwsQuery,
     status: u16,
@@ -64,6 +75,23 @@ pub fn error_response(
     members: impl FnOnce(&mut XmlWriter),
 ) -> Response {
     let mut out = XmlWriter::with_capacity(256);
+    if protocol.dialect == Dialect::Ec2 {
+        out.open("Response");
+        out.open("Errors");
+        out.open("Error");
+        out.element("Code", code);
+        if let Some(message) = message {
+            out.element("Message", message);
+        }
+        members(&mut out);
+        out.close("Error");
+        out.close("Errors");
+        if let Some(request_id) = request_id {
+            out.element("RequestID", request_id.as_str());
+        }
+        out.close("Response");
+        return Response::with_body(status, protocol.content_type(), out.into_bytes());
+    }
     open_document(&mut out, "ErrorResponse", protocol);
     out.open("Error");
     out.element("Type", fault_name(fault));
@@ -77,7 +105,7 @@ pub fn error_response(
         out.element("RequestId", request_id.as_str());
     }
     out.close("ErrorResponse");
-    Response::with_body(status, AwsQuery::CONTENT_TYPE, out.into_bytes())
+    Response::with_body(status, protocol.content_type(), out.into_bytes())
 }
 
 /// An error with a message and no other member, the fault by its status.
@@ -201,7 +229,7 @@ mod tests {
 
     #[test]
     fn errors_are_error_responses() {
-        let protocol = AwsQuery { namespace: "https://iam.amazonaws.com/doc/2010-05-08/" };
+        let protocol = AwsQuery { namespace: "https://iam.amazonaws.com/doc/2010-05-08/", dialect: Dialect::AwsQuery };
         let id = RequestId::from_string("id-1");
         let response = error_with_message(protocol, 400, "ValidationError", "a <b>", Some(&id));
         assert_eq!(response.status, 400);

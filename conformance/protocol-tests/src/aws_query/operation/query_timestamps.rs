@@ -98,8 +98,8 @@ pub enum QueryTimestampsError {
 }
 
 impl QueryTimestampsError {
-    /// The error as an awsQuery response: an `ErrorResponse` with its
-    /// code, message and members.
+    /// The error as a query protocol's response: its code, message
+    /// and members.
     pub fn response(
         &self,
         protocol: crate::runtime::protocol::aws_query::AwsQuery,

@@ -39,8 +39,8 @@ pub enum XmlListsError {
 }
 
 impl XmlListsError {
-    /// The error as an awsQuery response: an `ErrorResponse` with its
-    /// code, message and members.
+    /// The error as a query protocol's response: its code, message
+    /// and members.
     pub fn response(
         &self,
         protocol: crate::runtime::protocol::aws_query::AwsQuery,

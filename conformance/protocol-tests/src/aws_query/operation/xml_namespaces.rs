@@ -83,8 +83,8 @@ pub enum XmlNamespacesError {
 }
 
 impl XmlNamespacesError {
-    /// The error as an awsQuery response: an `ErrorResponse` with its
-    /// code, message and members.
+    /// The error as a query protocol's response: its code, message
+    /// and members.
     pub fn response(
         &self,
         protocol: crate::runtime::protocol::aws_query::AwsQuery,

@@ -179,8 +179,8 @@ pub enum XmlTimestampsError {
 }
 
 impl XmlTimestampsError {
-    /// The error as an awsQuery response: an `ErrorResponse` with its
-    /// code, message and members.
+    /// The error as a query protocol's response: its code, message
+    /// and members.
     pub fn response(
         &self,
         protocol: crate::runtime::protocol::aws_query::AwsQuery,

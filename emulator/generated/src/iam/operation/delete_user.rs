@@ -116,8 +116,8 @@ pub enum DeleteUserError {
 }
 
 impl DeleteUserError {
-    /// The error as an awsQuery response: an `ErrorResponse` with its
-    /// code, message and members.
+    /// The error as a query protocol's response: its code, message
+    /// and members.
     pub fn response(&self, protocol: AwsQuery, request_id: &RequestId) -> Response {
         match self {
             Self::ConcurrentModificationException(error) => {

@@ -151,8 +151,8 @@ pub enum GetUserError {
 }
 
 impl GetUserError {
-    /// The error as an awsQuery response: an `ErrorResponse` with its
-    /// code, message and members.
+    /// The error as a query protocol's response: its code, message
+    /// and members.
     pub fn response(&self, protocol: AwsQuery, request_id: &RequestId) -> Response {
         match self {
             Self::NoSuchEntityException(error) => {

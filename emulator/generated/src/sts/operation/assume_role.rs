@@ -686,8 +686,8 @@ pub enum AssumeRoleError {
 }
 
 impl AssumeRoleError {
-    /// The error as an awsQuery response: an `ErrorResponse` with its
-    /// code, message and members.
+    /// The error as a query protocol's response: its code, message
+    /// and members.
     pub fn response(&self, protocol: AwsQuery, request_id: &RequestId) -> Response {
         match self {
             Self::ExpiredTokenException(error) => {

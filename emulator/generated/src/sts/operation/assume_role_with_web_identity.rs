@@ -671,8 +671,8 @@ pub enum AssumeRoleWithWebIdentityError {
 }
 
 impl AssumeRoleWithWebIdentityError {
-    /// The error as an awsQuery response: an `ErrorResponse` with its
-    /// code, message and members.
+    /// The error as a query protocol's response: its code, message
+    /// and members.
     pub fn response(&self, protocol: AwsQuery, request_id: &RequestId) -> Response {
         match self {
             Self::ExpiredTokenException(error) => {

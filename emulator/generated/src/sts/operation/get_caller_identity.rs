@@ -147,8 +147,8 @@ pub enum GetCallerIdentityError {
 }
 
 impl GetCallerIdentityError {
-    /// The error as an awsQuery response: an `ErrorResponse` with its
-    /// code, message and members.
+    /// The error as a query protocol's response: its code, message
+    /// and members.
     pub fn response(&self, protocol: AwsQuery, request_id: &RequestId) -> Response {
         match self {
             Self::Unmodelled(error) => unmodelled_error(protocol, request_id, error),
