@@ -1,4 +1,4 @@
-//! Smithy's awsJson1.0 and awsJson1.1 protocol tests, read from Smithy's
+//! Smithy's protocol tests (awsJson1.0, awsJson1.1, restJson1, awsQuery, ec2Query), read from Smithy's
 //! IDL sources ([`crate::source`]) and run as a server: each test is an
 //! `http::Request` handed to the generated router as a `tower::Service`,
 //! the surface a server, axum or a tower layer uses. Requests are routed
@@ -1036,7 +1036,7 @@ pub fn skipped<'a>(results: &'a [ProtocolResult], protocol: &str) -> BTreeMap<&'
 /// The table `cargo xtask conformance` and the test print.
 pub fn report(results: &[ProtocolResult]) -> String {
     let mut out = String::from(
-        "Smithy protocol tests (awsJson1.0, awsJson1.1, restJson1), run as a server against protocol-tests\n\n",
+        "Smithy protocol tests (awsJson1.0, awsJson1.1, restJson1, awsQuery, ec2Query), run as a server against protocol-tests\n\n",
     );
     out.push_str(&format!("{:<12} {:<10} {:>10} {:>8}\n", "protocol", "kind", "passed", "skipped"));
     let counts = by_protocol(results);

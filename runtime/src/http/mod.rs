@@ -66,6 +66,13 @@ pub(crate) fn declared_length(headers: &http::HeaderMap) -> Option<u64> {
     headers.get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse().ok())
 }
 
+/// Whether `headers` declare the media type `expected` (`Content-Type`,
+/// whose parameters, `; charset=utf-8`, do not change the type).
+pub(crate) fn declares_media_type(headers: &http::HeaderMap, expected: &str) -> bool {
+    let declared = headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    declared.is_some_and(|value| value.split(';').next().unwrap_or_default().trim().eq_ignore_ascii_case(expected))
+}
+
 /// Why a request's `Host` was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum HostRefusal {

@@ -58,11 +58,7 @@ impl Services {
     fn query_for<B>(&self, request: &http::Request<B>) -> Option<&dyn aws_query::DynDispatch> {
         let first = self.query.first()?;
         let form = request.method() == http::Method::POST
-            && request
-                .headers()
-                .get(http::header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v.starts_with(aws_query::AwsQuery::FORM));
+            && super::declares_media_type(request.headers(), aws_query::AwsQuery::FORM);
         let get = request.method() == http::Method::GET
             && request.uri().path() == "/"
             && request.uri().query().is_some_and(|q| q.split('&').any(|p| p.starts_with("Action=")));

@@ -4,7 +4,7 @@
 use http::{HeaderName, Method};
 
 use super::AwsJson;
-use crate::http::{Coding, UnsupportedCoding, check_host, content_coding};
+use crate::http::{Coding, UnsupportedCoding, check_host, content_coding, declares_media_type};
 use crate::protocol::{Protocol, Response};
 
 /// `X-Amz-Target`, which names the operation (a constant: a name given as
@@ -56,11 +56,7 @@ pub(crate) fn check_head(
         let text = "the request has more than one X-Amz-Target header";
         return Err(Box::new(protocol.error(400, "UnknownOperationException", text)));
     }
-    let media_type = parts.headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(|value| {
-        // Parameters (`; charset=utf-8`) do not change the type.
-        value.split(';').next().unwrap_or_default().trim()
-    });
-    if served && !media_type.is_some_and(|media_type| media_type.eq_ignore_ascii_case(protocol.content_type())) {
+    if served && !declares_media_type(&parts.headers, protocol.content_type()) {
         let text = format!("requests are sent with Content-Type: {}", protocol.content_type());
         return Err(Box::new(protocol.error(415, "UnsupportedMediaTypeException", &text)));
     }

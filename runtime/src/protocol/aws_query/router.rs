@@ -145,15 +145,9 @@ fn admit<R: Dispatch>(router: &R, parts: &http::request::Parts) -> Result<bool, 
     if let Err(refusal) = check_host(parts) {
         return Err(Box::new(refusal.response(protocol)));
     }
-    if parts.method == Method::POST {
-        let media_type = parts.headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(|value| {
-            // Parameters (`; charset=utf-8`) do not change the type.
-            value.split(';').next().unwrap_or_default().trim()
-        });
-        if !media_type.is_some_and(|media_type| media_type.eq_ignore_ascii_case(AwsQuery::FORM)) {
-            let text = format!("requests are sent with Content-Type: {}", AwsQuery::FORM);
-            return refuse(415, "UnsupportedMediaType", &text);
-        }
+    if parts.method == Method::POST && !crate::http::declares_media_type(&parts.headers, AwsQuery::FORM) {
+        let text = format!("requests are sent with Content-Type: {}", AwsQuery::FORM);
+        return refuse(415, "UnsupportedMediaType", &text);
     }
     let coding = match crate::http::content_coding(&parts.headers, router.accepts_gzip(), false) {
         Ok(coding) => coding,
