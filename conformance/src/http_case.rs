@@ -34,6 +34,11 @@ pub fn request_of(request: &Value) -> Result<Request<ByteStream>, String> {
     };
     // The case's headers are the request's: a `host` it gives is the
     // endpoint's, not a header (`@httpPrefixHeaders("")` reads them all).
+    // A `resolvedHost` is the host the request reaches (an S3 bucket's own
+    // host, virtual-hosted): it is the request's `Host`.
+    if let Some(host) = request["resolvedHost"].as_str().filter(|_| !has("host")) {
+        builder = builder.header("Host", host);
+    }
     for (name, value) in request["headers"].as_object().into_iter().flatten() {
         builder = builder.header(name, value.as_str().unwrap_or_default());
     }

@@ -1,4 +1,4 @@
-//! Smithy's protocol tests (awsJson1.0, awsJson1.1, restJson1, awsQuery, ec2Query), read from Smithy's
+//! Smithy's protocol tests (awsJson1.0, awsJson1.1, restJson1, restXml, awsQuery, ec2Query), read from Smithy's
 //! IDL sources ([`crate::source`]) and run as a server: each test is an
 //! `http::Request` handed to the generated router as a `tower::Service`,
 //! the surface a server, axum or a tower layer uses. Requests are routed
@@ -27,6 +27,9 @@ use protocol_tests::json_rpc10::service::{JsonRpc10, JsonRpc10Router};
 use protocol_tests::query_compatible_json_rpc10::service::{QueryCompatibleJsonRpc10, QueryCompatibleJsonRpc10Router};
 use protocol_tests::rest_json::error as rest_json_error;
 use protocol_tests::rest_json::service::{RestJson, RestJsonRouter};
+use protocol_tests::rest_xml::service::{RestXml, RestXmlRouter};
+use protocol_tests::rest_xml_namespace::service::{RestXmlWithNamespace, RestXmlWithNamespaceRouter};
+use protocol_tests::amazon_s3::service::{AmazonS3, AmazonS3Router};
 use protocol_tests::runtime::context::RequestContext;
 use protocol_tests::runtime::http::{HttpResponse, Request, ResponseBody, Service as _};
 use protocol_tests::runtime::not_implemented;
@@ -407,6 +410,85 @@ recording!(AwsEc2 {
     xml_timestamps(protocol_tests::runtime::Unit) -> protocol_tests::ec2_query::operation::xml_timestamps::XmlTimestampsOutput, protocol_tests::ec2_query::operation::xml_timestamps::XmlTimestampsError;
 });
 
+recording!(RestXml {
+    all_query_string_types(protocol_tests::rest_xml::operation::all_query_string_types::AllQueryStringTypesInput) -> protocol_tests::runtime::Unit, protocol_tests::rest_xml::operation::all_query_string_types::AllQueryStringTypesError;
+    body_with_xml_name(protocol_tests::rest_xml::operation::body_with_xml_name::BodyWithXmlNameInputOutput) -> protocol_tests::rest_xml::operation::body_with_xml_name::BodyWithXmlNameInputOutput, protocol_tests::rest_xml::operation::body_with_xml_name::BodyWithXmlNameError;
+    constant_and_variable_query_string(protocol_tests::rest_xml::operation::constant_and_variable_query_string::ConstantAndVariableQueryStringInput) -> protocol_tests::runtime::Unit, protocol_tests::rest_xml::operation::constant_and_variable_query_string::ConstantAndVariableQueryStringError;
+    constant_query_string(protocol_tests::rest_xml::operation::constant_query_string::ConstantQueryStringInput) -> protocol_tests::runtime::Unit, protocol_tests::rest_xml::operation::constant_query_string::ConstantQueryStringError;
+    content_type_parameters(protocol_tests::rest_xml::operation::content_type_parameters::ContentTypeParametersInput) -> protocol_tests::rest_xml::operation::content_type_parameters::ContentTypeParametersOutput, protocol_tests::rest_xml::operation::content_type_parameters::ContentTypeParametersError;
+    datetime_offsets(protocol_tests::runtime::Unit) -> protocol_tests::rest_xml::operation::datetime_offsets::DatetimeOffsetsOutput, protocol_tests::rest_xml::operation::datetime_offsets::DatetimeOffsetsError;
+    empty_input_and_empty_output(protocol_tests::rest_xml::operation::empty_input_and_empty_output::EmptyInputAndEmptyOutputInput) -> protocol_tests::rest_xml::operation::empty_input_and_empty_output::EmptyInputAndEmptyOutputOutput, protocol_tests::rest_xml::operation::empty_input_and_empty_output::EmptyInputAndEmptyOutputError;
+    endpoint_operation(protocol_tests::runtime::Unit) -> protocol_tests::runtime::Unit, protocol_tests::rest_xml::operation::endpoint_operation::EndpointOperationError;
+    endpoint_with_host_label_header_operation(protocol_tests::rest_xml::operation::endpoint_with_host_label_header_operation::HostLabelHeaderInput) -> protocol_tests::runtime::Unit, protocol_tests::rest_xml::operation::endpoint_with_host_label_header_operation::EndpointWithHostLabelHeaderOperationError;
+    endpoint_with_host_label_operation(protocol_tests::rest_xml::operation::endpoint_with_host_label_operation::EndpointWithHostLabelOperationRequest) -> protocol_tests::runtime::Unit, protocol_tests::rest_xml::operation::endpoint_with_host_label_operation::EndpointWithHostLabelOperationError;
+    flattened_xml_map(protocol_tests::rest_xml::operation::flattened_xml_map::FlattenedXmlMapRequest) -> protocol_tests::rest_xml::operation::flattened_xml_map::FlattenedXmlMapResponse, protocol_tests::rest_xml::operation::flattened_xml_map::FlattenedXmlMapError;
+    flattened_xml_map_with_xml_name(protocol_tests::rest_xml::operation::flattened_xml_map_with_xml_name::FlattenedXmlMapWithXmlNameRequest) -> protocol_tests::rest_xml::operation::flattened_xml_map_with_xml_name::FlattenedXmlMapWithXmlNameResponse, protocol_tests::rest_xml::operation::flattened_xml_map_with_xml_name::FlattenedXmlMapWithXmlNameError;
+    flattened_xml_map_with_xml_namespace(protocol_tests::runtime::Unit) -> protocol_tests::rest_xml::operation::flattened_xml_map_with_xml_namespace::FlattenedXmlMapWithXmlNamespaceOutput, protocol_tests::rest_xml::operation::flattened_xml_map_with_xml_namespace::FlattenedXmlMapWithXmlNamespaceError;
+    fractional_seconds(protocol_tests::runtime::Unit) -> protocol_tests::rest_xml::operation::fractional_seconds::FractionalSecondsOutput, protocol_tests::rest_xml::operation::fractional_seconds::FractionalSecondsError;
+    greeting_with_errors(protocol_tests::runtime::Unit) -> protocol_tests::rest_xml::operation::greeting_with_errors::GreetingWithErrorsOutput, protocol_tests::rest_xml::operation::greeting_with_errors::GreetingWithErrorsError, errors [protocol_tests::rest_xml::error::ComplexError, protocol_tests::rest_xml::error::InvalidGreeting];
+    http_empty_prefix_headers(protocol_tests::rest_xml::operation::http_empty_prefix_headers::HttpEmptyPrefixHeadersInput) -> protocol_tests::rest_xml::operation::http_empty_prefix_headers::HttpEmptyPrefixHeadersOutput, protocol_tests::rest_xml::operation::http_empty_prefix_headers::HttpEmptyPrefixHeadersError;
+    http_enum_payload(protocol_tests::rest_xml::operation::http_enum_payload::EnumPayloadInput) -> protocol_tests::rest_xml::operation::http_enum_payload::EnumPayloadInput, protocol_tests::rest_xml::operation::http_enum_payload::HttpEnumPayloadError;
+    http_payload_traits(protocol_tests::rest_xml::operation::http_payload_traits::HttpPayloadTraitsInputOutput) -> protocol_tests::rest_xml::operation::http_payload_traits::HttpPayloadTraitsInputOutput, protocol_tests::rest_xml::operation::http_payload_traits::HttpPayloadTraitsError;
+    http_payload_traits_with_media_type(protocol_tests::rest_xml::operation::http_payload_traits_with_media_type::HttpPayloadTraitsWithMediaTypeInputOutput) -> protocol_tests::rest_xml::operation::http_payload_traits_with_media_type::HttpPayloadTraitsWithMediaTypeInputOutput, protocol_tests::rest_xml::operation::http_payload_traits_with_media_type::HttpPayloadTraitsWithMediaTypeError;
+    http_payload_with_member_xml_name(protocol_tests::rest_xml::operation::http_payload_with_member_xml_name::HttpPayloadWithMemberXmlNameInputOutput) -> protocol_tests::rest_xml::operation::http_payload_with_member_xml_name::HttpPayloadWithMemberXmlNameInputOutput, protocol_tests::rest_xml::operation::http_payload_with_member_xml_name::HttpPayloadWithMemberXmlNameError;
+    http_payload_with_structure(protocol_tests::rest_xml::operation::http_payload_with_structure::HttpPayloadWithStructureInputOutput) -> protocol_tests::rest_xml::operation::http_payload_with_structure::HttpPayloadWithStructureInputOutput, protocol_tests::rest_xml::operation::http_payload_with_structure::HttpPayloadWithStructureError;
+    http_payload_with_union(protocol_tests::rest_xml::operation::http_payload_with_union::HttpPayloadWithUnionInputOutput) -> protocol_tests::rest_xml::operation::http_payload_with_union::HttpPayloadWithUnionInputOutput, protocol_tests::rest_xml::operation::http_payload_with_union::HttpPayloadWithUnionError;
+    http_payload_with_xml_name(protocol_tests::rest_xml::operation::http_payload_with_xml_name::HttpPayloadWithXmlNameInputOutput) -> protocol_tests::rest_xml::operation::http_payload_with_xml_name::HttpPayloadWithXmlNameInputOutput, protocol_tests::rest_xml::operation::http_payload_with_xml_name::HttpPayloadWithXmlNameError;
+    http_payload_with_xml_namespace(protocol_tests::rest_xml::operation::http_payload_with_xml_namespace::HttpPayloadWithXmlNamespaceInputOutput) -> protocol_tests::rest_xml::operation::http_payload_with_xml_namespace::HttpPayloadWithXmlNamespaceInputOutput, protocol_tests::rest_xml::operation::http_payload_with_xml_namespace::HttpPayloadWithXmlNamespaceError;
+    http_payload_with_xml_namespace_and_prefix(protocol_tests::rest_xml::operation::http_payload_with_xml_namespace_and_prefix::HttpPayloadWithXmlNamespaceAndPrefixInputOutput) -> protocol_tests::rest_xml::operation::http_payload_with_xml_namespace_and_prefix::HttpPayloadWithXmlNamespaceAndPrefixInputOutput, protocol_tests::rest_xml::operation::http_payload_with_xml_namespace_and_prefix::HttpPayloadWithXmlNamespaceAndPrefixError;
+    http_prefix_headers(protocol_tests::rest_xml::operation::http_prefix_headers::HttpPrefixHeadersInputOutput) -> protocol_tests::rest_xml::operation::http_prefix_headers::HttpPrefixHeadersInputOutput, protocol_tests::rest_xml::operation::http_prefix_headers::HttpPrefixHeadersError;
+    http_request_with_float_labels(protocol_tests::rest_xml::operation::http_request_with_float_labels::HttpRequestWithFloatLabelsInput) -> protocol_tests::runtime::Unit, protocol_tests::rest_xml::operation::http_request_with_float_labels::HttpRequestWithFloatLabelsError;
+    http_request_with_greedy_label_in_path(protocol_tests::rest_xml::operation::http_request_with_greedy_label_in_path::HttpRequestWithGreedyLabelInPathInput) -> protocol_tests::runtime::Unit, protocol_tests::rest_xml::operation::http_request_with_greedy_label_in_path::HttpRequestWithGreedyLabelInPathError;
+    http_request_with_labels(protocol_tests::rest_xml::operation::http_request_with_labels::HttpRequestWithLabelsInput) -> protocol_tests::runtime::Unit, protocol_tests::rest_xml::operation::http_request_with_labels::HttpRequestWithLabelsError;
+    http_request_with_labels_and_timestamp_format(protocol_tests::rest_xml::operation::http_request_with_labels_and_timestamp_format::HttpRequestWithLabelsAndTimestampFormatInput) -> protocol_tests::runtime::Unit, protocol_tests::rest_xml::operation::http_request_with_labels_and_timestamp_format::HttpRequestWithLabelsAndTimestampFormatError;
+    http_response_code(protocol_tests::runtime::Unit) -> protocol_tests::rest_xml::operation::http_response_code::HttpResponseCodeOutput, protocol_tests::rest_xml::operation::http_response_code::HttpResponseCodeError;
+    http_string_payload(protocol_tests::rest_xml::operation::http_string_payload::StringPayloadInput) -> protocol_tests::rest_xml::operation::http_string_payload::StringPayloadInput, protocol_tests::rest_xml::operation::http_string_payload::HttpStringPayloadError;
+    ignore_query_params_in_response(protocol_tests::runtime::Unit) -> protocol_tests::rest_xml::operation::ignore_query_params_in_response::IgnoreQueryParamsInResponseOutput, protocol_tests::rest_xml::operation::ignore_query_params_in_response::IgnoreQueryParamsInResponseError;
+    input_and_output_with_headers(protocol_tests::rest_xml::operation::input_and_output_with_headers::InputAndOutputWithHeadersIo) -> protocol_tests::rest_xml::operation::input_and_output_with_headers::InputAndOutputWithHeadersIo, protocol_tests::rest_xml::operation::input_and_output_with_headers::InputAndOutputWithHeadersError;
+    nested_xml_map_with_xml_name(protocol_tests::rest_xml::operation::nested_xml_map_with_xml_name::NestedXmlMapWithXmlNameRequest) -> protocol_tests::rest_xml::operation::nested_xml_map_with_xml_name::NestedXmlMapWithXmlNameResponse, protocol_tests::rest_xml::operation::nested_xml_map_with_xml_name::NestedXmlMapWithXmlNameError;
+    nested_xml_maps(protocol_tests::rest_xml::operation::nested_xml_maps::NestedXmlMapsRequest) -> protocol_tests::rest_xml::operation::nested_xml_maps::NestedXmlMapsResponse, protocol_tests::rest_xml::operation::nested_xml_maps::NestedXmlMapsError;
+    no_input_and_no_output(protocol_tests::runtime::Unit) -> protocol_tests::runtime::Unit, protocol_tests::rest_xml::operation::no_input_and_no_output::NoInputAndNoOutputError;
+    no_input_and_output(protocol_tests::runtime::Unit) -> protocol_tests::rest_xml::operation::no_input_and_output::NoInputAndOutputOutput, protocol_tests::rest_xml::operation::no_input_and_output::NoInputAndOutputError;
+    null_and_empty_headers_client(protocol_tests::rest_xml::types::NullAndEmptyHeadersIo) -> protocol_tests::rest_xml::types::NullAndEmptyHeadersIo, protocol_tests::rest_xml::operation::null_and_empty_headers_client::NullAndEmptyHeadersClientError;
+    null_and_empty_headers_server(protocol_tests::rest_xml::types::NullAndEmptyHeadersIo) -> protocol_tests::rest_xml::types::NullAndEmptyHeadersIo, protocol_tests::rest_xml::operation::null_and_empty_headers_server::NullAndEmptyHeadersServerError;
+    omits_null_serializes_empty_string(protocol_tests::rest_xml::operation::omits_null_serializes_empty_string::OmitsNullSerializesEmptyStringInput) -> protocol_tests::runtime::Unit, protocol_tests::rest_xml::operation::omits_null_serializes_empty_string::OmitsNullSerializesEmptyStringError;
+    put_with_content_encoding(protocol_tests::rest_xml::operation::put_with_content_encoding::PutWithContentEncodingInput) -> protocol_tests::runtime::Unit, protocol_tests::rest_xml::operation::put_with_content_encoding::PutWithContentEncodingError;
+    query_idempotency_token_auto_fill(protocol_tests::rest_xml::operation::query_idempotency_token_auto_fill::QueryIdempotencyTokenAutoFillInput) -> protocol_tests::runtime::Unit, protocol_tests::rest_xml::operation::query_idempotency_token_auto_fill::QueryIdempotencyTokenAutoFillError;
+    query_params_as_string_list_map(protocol_tests::rest_xml::operation::query_params_as_string_list_map::QueryParamsAsStringListMapInput) -> protocol_tests::runtime::Unit, protocol_tests::rest_xml::operation::query_params_as_string_list_map::QueryParamsAsStringListMapError;
+    query_precedence(protocol_tests::rest_xml::operation::query_precedence::QueryPrecedenceInput) -> protocol_tests::runtime::Unit, protocol_tests::rest_xml::operation::query_precedence::QueryPrecedenceError;
+    recursive_shapes(protocol_tests::rest_xml::operation::recursive_shapes::RecursiveShapesRequest) -> protocol_tests::rest_xml::operation::recursive_shapes::RecursiveShapesResponse, protocol_tests::rest_xml::operation::recursive_shapes::RecursiveShapesError;
+    simple_scalar_properties(protocol_tests::rest_xml::operation::simple_scalar_properties::SimpleScalarPropertiesRequest) -> protocol_tests::rest_xml::operation::simple_scalar_properties::SimpleScalarPropertiesResponse, protocol_tests::rest_xml::operation::simple_scalar_properties::SimpleScalarPropertiesError;
+    timestamp_format_headers(protocol_tests::rest_xml::operation::timestamp_format_headers::TimestampFormatHeadersIo) -> protocol_tests::rest_xml::operation::timestamp_format_headers::TimestampFormatHeadersIo, protocol_tests::rest_xml::operation::timestamp_format_headers::TimestampFormatHeadersError;
+    xml_attributes(protocol_tests::rest_xml::operation::xml_attributes::XmlAttributesRequest) -> protocol_tests::rest_xml::operation::xml_attributes::XmlAttributesResponse, protocol_tests::rest_xml::operation::xml_attributes::XmlAttributesError;
+    xml_attributes_in_middle(protocol_tests::rest_xml::operation::xml_attributes_in_middle::XmlAttributesInMiddleRequest) -> protocol_tests::rest_xml::operation::xml_attributes_in_middle::XmlAttributesInMiddleResponse, protocol_tests::rest_xml::operation::xml_attributes_in_middle::XmlAttributesInMiddleError;
+    xml_attributes_on_payload(protocol_tests::rest_xml::operation::xml_attributes_on_payload::XmlAttributesOnPayloadRequest) -> protocol_tests::rest_xml::operation::xml_attributes_on_payload::XmlAttributesOnPayloadResponse, protocol_tests::rest_xml::operation::xml_attributes_on_payload::XmlAttributesOnPayloadError;
+    xml_blobs(protocol_tests::rest_xml::operation::xml_blobs::XmlBlobsRequest) -> protocol_tests::rest_xml::operation::xml_blobs::XmlBlobsResponse, protocol_tests::rest_xml::operation::xml_blobs::XmlBlobsError;
+    xml_empty_blobs(protocol_tests::rest_xml::operation::xml_empty_blobs::XmlEmptyBlobsRequest) -> protocol_tests::rest_xml::operation::xml_empty_blobs::XmlEmptyBlobsResponse, protocol_tests::rest_xml::operation::xml_empty_blobs::XmlEmptyBlobsError;
+    xml_empty_lists(protocol_tests::rest_xml::operation::xml_empty_lists::XmlEmptyListsRequest) -> protocol_tests::rest_xml::operation::xml_empty_lists::XmlEmptyListsResponse, protocol_tests::rest_xml::operation::xml_empty_lists::XmlEmptyListsError;
+    xml_empty_maps(protocol_tests::rest_xml::operation::xml_empty_maps::XmlEmptyMapsRequest) -> protocol_tests::rest_xml::operation::xml_empty_maps::XmlEmptyMapsResponse, protocol_tests::rest_xml::operation::xml_empty_maps::XmlEmptyMapsError;
+    xml_empty_strings(protocol_tests::rest_xml::operation::xml_empty_strings::XmlEmptyStringsRequest) -> protocol_tests::rest_xml::operation::xml_empty_strings::XmlEmptyStringsResponse, protocol_tests::rest_xml::operation::xml_empty_strings::XmlEmptyStringsError;
+    xml_enums(protocol_tests::rest_xml::operation::xml_enums::XmlEnumsRequest) -> protocol_tests::rest_xml::operation::xml_enums::XmlEnumsResponse, protocol_tests::rest_xml::operation::xml_enums::XmlEnumsError;
+    xml_int_enums(protocol_tests::rest_xml::operation::xml_int_enums::XmlIntEnumsRequest) -> protocol_tests::rest_xml::operation::xml_int_enums::XmlIntEnumsResponse, protocol_tests::rest_xml::operation::xml_int_enums::XmlIntEnumsError;
+    xml_lists(protocol_tests::rest_xml::operation::xml_lists::XmlListsRequest) -> protocol_tests::rest_xml::operation::xml_lists::XmlListsResponse, protocol_tests::rest_xml::operation::xml_lists::XmlListsError;
+    xml_map_with_xml_namespace(protocol_tests::rest_xml::operation::xml_map_with_xml_namespace::XmlMapWithXmlNamespaceRequest) -> protocol_tests::rest_xml::operation::xml_map_with_xml_namespace::XmlMapWithXmlNamespaceResponse, protocol_tests::rest_xml::operation::xml_map_with_xml_namespace::XmlMapWithXmlNamespaceError;
+    xml_maps(protocol_tests::rest_xml::operation::xml_maps::XmlMapsRequest) -> protocol_tests::rest_xml::operation::xml_maps::XmlMapsResponse, protocol_tests::rest_xml::operation::xml_maps::XmlMapsError;
+    xml_maps_xml_name(protocol_tests::rest_xml::operation::xml_maps_xml_name::XmlMapsXmlNameRequest) -> protocol_tests::rest_xml::operation::xml_maps_xml_name::XmlMapsXmlNameResponse, protocol_tests::rest_xml::operation::xml_maps_xml_name::XmlMapsXmlNameError;
+    xml_namespaces(protocol_tests::rest_xml::operation::xml_namespaces::XmlNamespacesRequest) -> protocol_tests::rest_xml::operation::xml_namespaces::XmlNamespacesResponse, protocol_tests::rest_xml::operation::xml_namespaces::XmlNamespacesError;
+    xml_timestamps(protocol_tests::rest_xml::operation::xml_timestamps::XmlTimestampsRequest) -> protocol_tests::rest_xml::operation::xml_timestamps::XmlTimestampsResponse, protocol_tests::rest_xml::operation::xml_timestamps::XmlTimestampsError;
+    xml_unions(protocol_tests::rest_xml::operation::xml_unions::XmlUnionsRequest) -> protocol_tests::rest_xml::operation::xml_unions::XmlUnionsResponse, protocol_tests::rest_xml::operation::xml_unions::XmlUnionsError;
+});
+
+recording!(RestXmlWithNamespace {
+    simple_scalar_properties(protocol_tests::rest_xml_namespace::operation::simple_scalar_properties::SimpleScalarPropertiesRequest) -> protocol_tests::rest_xml_namespace::operation::simple_scalar_properties::SimpleScalarPropertiesResponse, protocol_tests::rest_xml_namespace::operation::simple_scalar_properties::SimpleScalarPropertiesError;
+});
+
+recording!(AmazonS3 {
+    delete_object_tagging(protocol_tests::amazon_s3::operation::delete_object_tagging::DeleteObjectTaggingRequest) -> protocol_tests::amazon_s3::operation::delete_object_tagging::DeleteObjectTaggingOutput, protocol_tests::amazon_s3::operation::delete_object_tagging::DeleteObjectTaggingError;
+    get_bucket_location(protocol_tests::amazon_s3::operation::get_bucket_location::GetBucketLocationRequest) -> protocol_tests::amazon_s3::operation::get_bucket_location::GetBucketLocationOutput, protocol_tests::amazon_s3::operation::get_bucket_location::GetBucketLocationError;
+    get_object(protocol_tests::amazon_s3::operation::get_object::GetObjectRequest) -> protocol_tests::amazon_s3::operation::get_object::GetObjectOutput, protocol_tests::amazon_s3::operation::get_object::GetObjectError;
+    list_objects_v2(protocol_tests::amazon_s3::operation::list_objects_v2::ListObjectsV2Request) -> protocol_tests::amazon_s3::operation::list_objects_v2::ListObjectsV2Output, protocol_tests::amazon_s3::operation::list_objects_v2::ListObjectsV2Error, errors [protocol_tests::amazon_s3::error::NoSuchBucket];
+});
+
 /// Puts modelled parameters in wire form, following `schema`.
 pub fn wire(schema: &Schema, value: &Value) -> Value {
     match (schema, value) {
@@ -506,6 +588,9 @@ enum Service {
     ApiGateway(BackplaneControlServiceRouter<Recorder>),
     AwsQuery(AwsQueryRouter<Recorder>),
     Ec2(AwsEc2Router<Recorder>),
+    RestXml(RestXmlRouter<Recorder>),
+    RestXmlWithNamespace(RestXmlWithNamespaceRouter<Recorder>),
+    S3(AmazonS3Router<Recorder>),
 }
 
 /// Runs `$body` with `$router` bound to whichever router `$service` holds.
@@ -521,6 +606,9 @@ macro_rules! each_router {
             Service::ApiGateway($router) => $body,
             Service::AwsQuery($router) => $body,
             Service::Ec2($router) => $body,
+            Service::RestXml($router) => $body,
+            Service::RestXmlWithNamespace($router) => $body,
+            Service::S3($router) => $body,
         }
     };
 }
@@ -557,6 +645,11 @@ impl Service {
             }
             "aws.protocoltests.query#AwsQuery" => Service::AwsQuery(AwsQueryRouter::new(Recorder::default())),
             "aws.protocoltests.ec2#AwsEc2" => Service::Ec2(AwsEc2Router::new(Recorder::default())),
+            "aws.protocoltests.restxml#RestXml" => Service::RestXml(RestXmlRouter::new(Recorder::default())),
+            "aws.protocoltests.restxml.xmlns#RestXmlWithNamespace" => {
+                Service::RestXmlWithNamespace(RestXmlWithNamespaceRouter::new(Recorder::default()))
+            }
+            "com.amazonaws.s3#AmazonS3" => Service::S3(AmazonS3Router::new(Recorder::default())),
             _ => return None,
         })
     }
@@ -585,6 +678,9 @@ impl Service {
             Service::ApiGateway(_) => schemas!(backplane_control_service, operation),
             Service::AwsQuery(_) => schemas!(aws_query, operation),
             Service::Ec2(_) => schemas!(ec2_query, operation),
+            Service::RestXml(_) => schemas!(rest_xml, operation),
+            Service::RestXmlWithNamespace(_) => schemas!(rest_xml_namespace, operation),
+            Service::S3(_) => schemas!(amazon_s3, operation),
         }
     }
 }
@@ -651,7 +747,13 @@ fn case_request(case: &Value) -> Result<Request<ResponseBody>, String> {
 
 /// Whether the case is restJson1's: its requests are written out whole.
 fn is_rest(case: &Value) -> bool {
-    case["protocol"] == "aws.protocols#restJson1"
+    case["protocol"] == "aws.protocols#restJson1" || is_rest_xml(case)
+}
+
+/// Whether the case is restXml's: its requests are written out whole, its
+/// bodies compared as XML documents.
+fn is_rest_xml(case: &Value) -> bool {
+    case["protocol"] == "aws.protocols#restXml"
 }
 
 /// Whether the case is awsQuery's or ec2Query's: form requests, XML
@@ -773,7 +875,12 @@ fn check_response(case: &Value, response: HttpResponse) -> Outcome {
     }
     // restJson1: a body the case does not give is not checked, and one
     // that is not JSON is compared byte for byte.
-    if is_rest(case) && case.get("body_json").is_none() {
+    let xml_media_type = match case["bodyMediaType"].as_str() {
+        Some(media_type) => media_type.contains("xml"),
+        None => case["body"].as_str().is_some_and(|body| body.trim_start().starts_with('<')),
+    };
+    let raw_body = if is_rest_xml(case) { !xml_media_type } else { is_rest(case) && case.get("body_json").is_none() };
+    if raw_body {
         return match case["body"].as_str() {
             Some(expected) if expected.as_bytes() != body.as_slice() => {
                 Outcome::Failed(format!("body {:?}, expected {expected:?}", String::from_utf8_lossy(&body)))
@@ -781,8 +888,9 @@ fn check_response(case: &Value, response: HttpResponse) -> Outcome {
             _ => Outcome::Passed,
         };
     }
-    // The XML protocols' bodies are compared as documents.
-    if is_query(case) {
+    // The XML protocols' bodies are compared as documents (restXml's where
+    // the test says they are XML).
+    if is_query(case) || (is_rest_xml(case) && xml_media_type) {
         let Some(expected) = case["body"].as_str().filter(|body| !body.trim().is_empty()) else {
             return Outcome::Passed;
         };
@@ -894,6 +1002,29 @@ const CLIENT_ONLY: &[(&str, &str)] = &[
          a client must read past; a server writes the members it is given",
     ),
     ("SDKAppendedGzipAfterProvidedEncoding_restJson1", GZIP),
+    ("SDKAppliedContentEncoding_restXml", GZIP),
+    ("SDKAppendedGzipAfterProvidedEncoding_restXml", GZIP),
+    ("AllQueryStringTypes", QUERY_PARAMS_MAP),
+    ("RestXmlQueryStringEscaping", QUERY_PARAMS_MAP),
+    ("RestXmlSupportsNaNFloatQueryValues", QUERY_PARAMS_MAP),
+    ("RestXmlSupportsInfinityFloatQueryValues", QUERY_PARAMS_MAP),
+    ("RestXmlSupportsNegativeInfinityFloatQueryValues", QUERY_PARAMS_MAP),
+    ("RestXmlZeroAndFalseQueryValues", QUERY_PARAMS_MAP),
+    (
+        "InvalidGreetingError",
+        "its body has an `<AnotherSetting>` no member of the error holds: what a client must read past; a server \
+         writes the members it is given",
+    ),
+    (
+        "ComplexError",
+        "its body has a `<Message>Hi</Message>` that no member of the error holds (ComplexError has no message): what \
+         a client must read past; a server writes the members it is given",
+    ),
+    (
+        "RestXmlEndpointTraitWithHostLabel",
+        "tests the host a client resolves from @endpoint (`resolvedHost`); as a server request it sends an XML body \
+         without Content-Type, which a server refuses with 415 (as restJson1's tests require)",
+    ),
     ("MachinelearningPredictEndpoint", "tests that a client sends Predict to the endpoint given in its input"),
     (
         "RestJsonEndpointTraitWithHostLabel",
@@ -906,6 +1037,11 @@ const CLIENT_ONLY: &[(&str, &str)] = &[
         "tests that a client reads x-amzn-requestid; a server makes its own (every response here is checked for one)",
     ),
 ];
+
+/// Why restXml's query string tests that leave out `@httpQueryParams` are a
+/// client's.
+const QUERY_PARAMS_MAP: &str = "its params leave out `queryParamsMapOfStrings`, the `@httpQueryParams` map a server \
+                                fills with every query parameter (restJson1's version of the test lists it)";
 
 /// Why the @requestCompression tests are a client's.
 const GZIP: &str = "tests that an SDK gzips request bodies (@requestCompression): the request has \

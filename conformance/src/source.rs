@@ -56,6 +56,8 @@ pub fn protocol_specs() -> Vec<PathBuf> {
         spec_dir("protocol/rest_json_1"),
         spec_dir("protocol/aws_query"),
         spec_dir("protocol/ec2_query"),
+        spec_dir("protocol/rest_xml"),
+        spec_dir("protocol/rest_xml_namespace"),
     ]
 }
 

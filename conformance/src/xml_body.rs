@@ -81,8 +81,9 @@ fn trimmed(mut element: Element) -> Element {
 
 /// Whether `actual` carries `expected`: the same name and text (numbers
 /// compared as numbers), every expected attribute (`actual` may declare a
-/// namespace more), and the expected children in order among its own (a
-/// map's entries in any order, as a JSON object's members are compared),
+/// namespace more), and the expected children among its own, in any order
+/// but that of elements of one name (a map's entries in any order, as a
+/// JSON object's members are compared),
 /// where it may have more only of what a server adds or writes at its
 /// zero default. A request id is the server's own.
 pub fn carries(expected: &Element, actual: &Element) -> bool {
@@ -114,20 +115,18 @@ pub fn carries(expected: &Element, actual: &Element) -> bool {
             None => false,
         });
     }
-    // The request id is the server's own, wherever the test puts it.
-    let mut actual_children = actual.children.iter().filter(|c| !is_request_id(c));
+    // The request id is the server's own, wherever the test puts it. A
+    // structure's members may come in any order (as Smithy compares XML
+    // bodies); elements of one name (a list's items) in the order given.
+    let mut unmatched: Vec<&Element> = actual.children.iter().filter(|c| !is_request_id(c)).collect();
     for child in expected.children.iter().filter(|c| !is_request_id(c)) {
-        loop {
-            let Some(next) = actual_children.next() else { return false };
-            if carries(child, next) {
-                break;
-            }
-            if !added_by_server(next) {
-                return false;
-            }
+        let Some(found) = unmatched.iter().position(|a| a.name == child.name) else { return false };
+        if !carries(child, unmatched[found]) {
+            return false;
         }
+        unmatched.remove(found);
     }
-    actual_children.all(added_by_server)
+    unmatched.into_iter().all(added_by_server)
 }
 
 /// Whether two date-times name the same instant: a server writes UTC

@@ -1,4 +1,4 @@
-//! Smithy's awsJson1.0, awsJson1.1, restJson1, awsQuery and ec2Query protocol tests
+//! Smithy's awsJson1.0, awsJson1.1, restJson1, restXml, awsQuery and ec2Query protocol tests
 //! (and restJson1's malformed-request tests), read from the IDL sources: every
 //! one that applies to a server passes, and the skipped ones, each a
 //! client's, are exactly those listed here. A test without
@@ -24,6 +24,9 @@ struct Expected {
 
 const GZIP: &str = "tests that an SDK gzips request bodies (@requestCompression): the request has \
                     `Content-Encoding: gzip` but no body, only the parameters a client would compress";
+
+const QUERY_PARAMS_MAP: &str = "its params leave out `queryParamsMapOfStrings`, the `@httpQueryParams` map a \
+                                server fills with every query parameter (restJson1's version of the test lists it)";
 
 const EXPECTED: &[Expected] = &[
     Expected {
@@ -159,6 +162,55 @@ const EXPECTED: &[Expected] = &[
                 "tests the host a client resolves from @endpoint (`resolvedHost`); as a server request it sends a \
                  JSON body without Content-Type, which RestJsonWithBodyExpectsApplicationJsonContentTypeNoHeaders \
                  requires a server to refuse with 415",
+            ),
+        ],
+    },
+    Expected {
+        protocol: "restXml",
+        applicable: 167,
+        client_marked: &[
+            "XmlEmptyLists",
+            "XmlEmptyMaps",
+            "XmlEmptySelfClosedMaps",
+            "XmlEmptyStrings",
+            "XmlEmptySelfClosedStrings",
+            "NullAndEmptyHeaders",
+            "RestXmlOmitsNullQuery",
+            "QueryIdempotencyTokenAutoFill",
+            "QueryIdempotencyTokenAutoFillIsSet",
+            "RestXmlQueryPrecedence",
+            "RestXmlQueryParamsStringListMap",
+            "HttpPrefixHeadersAreNotPresent",
+            "HttpPrefixEmptyHeaders",
+            "HttpEmptyPrefixHeadersRequestClient",
+            "HttpEmptyPrefixHeadersResponseClient",
+            "XmlEmptyBlobs",
+            "XmlEmptySelfClosedBlobs",
+            "SimpleScalarPropertiesComplexEscapes",
+        ],
+        client_only: &[
+            ("SDKAppliedContentEncoding_restXml", GZIP),
+            ("SDKAppendedGzipAfterProvidedEncoding_restXml", GZIP),
+            ("AllQueryStringTypes", QUERY_PARAMS_MAP),
+            ("RestXmlQueryStringEscaping", QUERY_PARAMS_MAP),
+            ("RestXmlSupportsNaNFloatQueryValues", QUERY_PARAMS_MAP),
+            ("RestXmlSupportsInfinityFloatQueryValues", QUERY_PARAMS_MAP),
+            ("RestXmlSupportsNegativeInfinityFloatQueryValues", QUERY_PARAMS_MAP),
+            ("RestXmlZeroAndFalseQueryValues", QUERY_PARAMS_MAP),
+            (
+                "InvalidGreetingError",
+                "its body has an `<AnotherSetting>` no member of the error holds: what a client must read past; a \
+                 server writes the members it is given",
+            ),
+            (
+                "ComplexError",
+                "its body has a `<Message>Hi</Message>` that no member of the error holds (ComplexError has no \
+                 message): what a client must read past; a server writes the members it is given",
+            ),
+            (
+                "RestXmlEndpointTraitWithHostLabel",
+                "tests the host a client resolves from @endpoint (`resolvedHost`); as a server request it sends an \
+                 XML body without Content-Type, which a server refuses with 415 (as restJson1's tests require)",
             ),
         ],
     },

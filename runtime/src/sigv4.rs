@@ -111,7 +111,7 @@ impl Refusal {
         let protocol = protocol.into();
         let status = match protocol {
             AnyProtocol::AwsJson(_) => 400,
-            AnyProtocol::RestJson(_) | AnyProtocol::AwsQuery(_) => 403,
+            AnyProtocol::RestJson(_) | AnyProtocol::AwsQuery(_) | AnyProtocol::RestXml(_) => 403,
         };
         protocol.error(status, self.type_name(), &self.message())
     }
@@ -729,8 +729,10 @@ fn with_path(uri: &http::Uri, path: &str) -> http::Uri {
 /// The protocol of a request: awsJson when it names an operation in
 /// `X-Amz-Target` or is typed as awsJson (the version its `Content-Type`
 /// names, 1.1 otherwise); awsQuery for a form (its errors without the
-/// service's namespace, which the layer does not know); restJson1
-/// otherwise.
+/// service's namespace, which the layer does not know); restXml for an
+/// XML body, or where the request signs its payload's hash in
+/// `X-Amz-Content-Sha256` as S3's clients do (unwrapped, as S3 answers);
+/// restJson1 otherwise.
 fn protocol_of(parts: &Parts) -> AnyProtocol {
     let content_type = parts.headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     if content_type.starts_with("application/x-amz-json-1.0") {
@@ -739,6 +741,10 @@ fn protocol_of(parts: &Parts) -> AnyProtocol {
         AnyProtocol::AwsJson(AwsJson::V1_1)
     } else if content_type.starts_with(crate::protocol::aws_query::AwsQuery::FORM) {
         AnyProtocol::AwsQuery(crate::protocol::aws_query::AwsQuery { namespace: "", dialect: Default::default() })
+    } else if parts.headers.contains_key("x-amz-content-sha256") {
+        AnyProtocol::RestXml(crate::protocol::rest_xml::RestXml { no_error_wrapping: true })
+    } else if content_type.starts_with("application/xml") || content_type.starts_with("text/xml") {
+        AnyProtocol::RestXml(crate::protocol::rest_xml::RestXml::default())
     } else {
         AnyProtocol::RestJson(RestJson)
     }

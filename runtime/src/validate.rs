@@ -196,6 +196,9 @@ pub struct List {
     pub unique: bool,
     /// `@sparse`: items may be null.
     pub sparse: bool,
+    /// The member holding the list is `@xmlFlattened`: in restXml requests
+    /// its items are elements of the member's name, not children of one.
+    pub flattened: bool,
 }
 
 #[derive(Debug)]
@@ -213,6 +216,10 @@ pub struct Map {
     /// `key` and `value`.
     pub key_name: Option<&'static str>,
     pub value_name: Option<&'static str>,
+    /// The member holding the map is `@xmlFlattened`: in restXml requests
+    /// its entries are elements of the member's name, not `entry` children
+    /// of one.
+    pub flattened: bool,
 }
 
 /// The input of an operation that takes none.

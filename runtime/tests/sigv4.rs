@@ -180,8 +180,19 @@ async fn through(layer: SigV4Layer<BTreeMap<String, String>>, request: http::Req
     let status = response.status().as_u16();
     let error_type =
         response.headers().get("x-amzn-errortype").map_or(String::new(), |v| v.to_str().unwrap().to_string());
-    let body: serde_json::Value =
-        serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    // A request that looks like S3's (it signs its payload's hash) is
+    // refused in restXml's form.
+    if bytes.starts_with(b"<") {
+        let text = std::str::from_utf8(&bytes).unwrap();
+        let element = |name: &str| {
+            let start = text.find(&format!("<{name}>")).map_or(0, |at| at + name.len() + 2);
+            let end = text[start..].find("</").map_or(start, |at| start + at);
+            text[start..end].to_string()
+        };
+        return Outcome::Refused(status, element("Code"), element("Message"));
+    }
+    let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
     if served {
         let caller = &body["caller"];
         let caller = Caller {

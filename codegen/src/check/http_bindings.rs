@@ -36,7 +36,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use awsgen_runtime::protocol::rest_json::{BuildError, Routes, UriPattern};
+use awsgen_runtime::protocol::rest::{BuildError, Routes, UriPattern};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::ir::{self, Binding, HttpBinding, Role};
@@ -592,7 +592,7 @@ impl<'a> ServiceCheck<'a, '_> {
     }
 
     /// No two operations match the same requests, by the rules of the
-    /// runtime's routes (`awsgen_runtime::protocol::rest_json::Routes`, which the generated
+    /// runtime's routes (`awsgen_runtime::protocol::rest::Routes`, which the generated
     /// router builds from the same patterns): the same method, the same
     /// segments (label names aside) and query literals. Hosts do not tell
     /// routes apart: the router routes by method and path.

@@ -22,7 +22,7 @@ use crate::model::kind::{Kind, UNIT, prelude_shape};
 use crate::model::load::LoadedModel;
 use crate::model::shape_id;
 use crate::model::traits::{Applied, Default, DefaultTrait, Parser};
-use crate::model::{self, Model, Protocol, Traits};
+use crate::model::{self, Model, Traits};
 use rules::Rule;
 
 /// Runs every check, and returns its errors and warnings with the checked
@@ -50,9 +50,16 @@ pub fn check(loaded: &LoadedModel) -> (Diagnostics, Model) {
     let checked = std::mem::take(&mut checker.checked);
     checker.check_streams(&checked);
     checker.check_enum_defaults(&checked);
-    let aws_json = checked.speaks(&[Protocol::AwsJson1_0, Protocol::AwsJson1_1]);
+    // Operations bound by a service whose protocol has no HTTP payload
+    // (awsJson, the query protocols): byte streams are not served there.
+    let mut no_payload = BTreeSet::new();
+    for service in checked.services() {
+        if service.traits.protocol().is_some_and(|protocol| !protocol.binds_http()) {
+            no_payload.extend(checked.bound_operations(&service.id));
+        }
+    }
     for operation in checked.shapes.values().filter(|s| s.kind == Kind::Operation) {
-        checker.note_unserved(&checked, operation, aws_json);
+        checker.note_unserved(&checked, operation, no_payload.contains(&operation.id));
     }
     checker.out.extend(trait_definitions::check(loaded));
     checker.out.extend(http_bindings::check(&checked));
@@ -475,20 +482,20 @@ impl<'a> Checker<'a> {
     }
 
     /// One warning per operation with an event stream, or with a byte
-    /// stream in a protocol that has no HTTP payload to carry it (awsJson):
-    /// it is generated, but not served.
-    /// `aws_json`: whether a service of the model speaks awsJson.
-    fn note_unserved(&mut self, model: &Model, operation: &model::Shape, aws_json: bool) {
+    /// stream bound by a service whose protocol has no HTTP payload to
+    /// carry it (`no_payload`: awsJson, awsQuery, ec2Query): it is
+    /// generated, but not served.
+    fn note_unserved(&mut self, model: &Model, operation: &model::Shape, no_payload: bool) {
         for (field, structure) in [("input", &operation.input), ("output", &operation.output)] {
             let Some(structure) = structure.as_deref().and_then(|id| model.structure(id)) else { continue };
             for member in &structure.members {
                 let Some(target) = model.shape(&member.target).filter(|t| t.traits.streaming) else { continue };
                 let name = &member.name;
                 let message = match target.kind {
-                    Kind::Blob if aws_json => format!(
-                        "has a byte stream (its {field} member `{name}` targets the @streaming blob {}), which awsJson \
-                         has no HTTP payload to carry: its types and service-trait method are generated, but routers \
-                         answer it NotImplemented",
+                    Kind::Blob if no_payload => format!(
+                        "has a byte stream (its {field} member `{name}` targets the @streaming blob {}), which its \
+                         service's protocol has no HTTP payload to carry: its types and service-trait method are \
+                         generated, but routers answer it NotImplemented",
                         member.target
                     ),
                     Kind::Union => format!(

@@ -76,6 +76,8 @@ pub fn rule(trait_id: &str) -> Option<Rule> {
         "smithy.protocols#rpcv2Json" => Supported,
         "aws.protocols#awsQueryCompatible" => Supported,
         "aws.protocols#awsQueryError" => Supported,
+        // A restXml output whose one body member is the document's root.
+        "aws.customizations#s3UnwrappedXmlOutput" => Supported,
         // On a union: an event stream. Its operations get their types and a
         // trait method; routers answer them `NotImplemented`. On a blob (in
         // restJson1 services): a byte stream, `runtime::ByteStream`.

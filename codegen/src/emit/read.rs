@@ -11,7 +11,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::model::FULL_SERDE;
-use super::protocol::rest_json::{InputPart, input_part};
+use super::protocol::rest::{InputPart, input_part};
 use super::rust::{FileCx, ident};
 use crate::ir::{Member, Shape, ShapeKind, Structure};
 
@@ -97,7 +97,7 @@ pub fn http_input(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream> {
     for (index, m) in in_table.iter().enumerate() {
         match input_part(m) {
             InputPart::Body => body.push(index),
-            InputPart::JsonPayload => payload = Some(index),
+            InputPart::DocumentPayload => payload = Some(index),
             InputPart::Head => head.push(index),
         }
     }

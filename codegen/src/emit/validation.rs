@@ -165,7 +165,16 @@ impl Emitter<'_> {
     /// never required (one is set).
     fn member(&self, m: &Member, required: bool) -> TokenStream {
         let member = self.validate_type("Member");
-        let schema = self.schema(&m.ty);
+        // A flattened list or map has a table of its own that says so.
+        let schema = match &m.ty.ty {
+            Type::List(_) | Type::Map(..) if m.xml.as_ref().is_some_and(|xml| xml.flattened) => {
+                let table = self.collection_table(&m.ty, true);
+                let variant = ident(if matches!(m.ty.ty, Type::List(_)) { "List" } else { "Map" });
+                let schema = self.validate_type("Schema");
+                quote! { #schema::#variant(&#table) }
+            }
+            _ => self.schema(&m.ty),
+        };
         let name = &m.name;
         let (some, none) = self.cx.some_none();
         // Only where the key differs from the name.
@@ -252,7 +261,7 @@ impl Emitter<'_> {
                 quote! { #schema::#variant(&#name) }
             }
             Type::List(_) | Type::Map(..) => {
-                let table = self.collection_table(t);
+                let table = self.collection_table(t, false);
                 let variant = ident(if matches!(t.ty, Type::List(_)) { "List" } else { "Map" });
                 quote! { #schema::#variant(&#table) }
             }
@@ -264,12 +273,13 @@ impl Emitter<'_> {
         let name = ident(&collection.static_name);
         let docs = doc::outer(&[format!("The constraints of {}.", doc::code(crate::model::shape_id::name(id)))]);
         let ty = self.validate_type(if matches!(collection.ty.ty, Type::List(_)) { "List" } else { "Map" });
-        let table = self.collection_table(&collection.ty);
+        let table = self.collection_table(&collection.ty, false);
         quote! { #docs pub static #name: #ty = #table; }
     }
 
-    /// A list or map table with the constraints in force at `t`.
-    fn collection_table(&self, t: &TypeRef) -> TokenStream {
+    /// A list or map table with the constraints in force at `t`, held by
+    /// an `@xmlFlattened` member if `flattened`.
+    fn collection_table(&self, t: &TypeRef, flattened: bool) -> TokenStream {
         let c = &t.constraints;
         let length = self.length(&c.length);
         let sparse = t.sparse;
@@ -278,7 +288,7 @@ impl Emitter<'_> {
                 let list = self.validate_type("List");
                 let member = self.schema(member);
                 let unique = c.unique_items;
-                quote! { #list { member: #member, length: #length, unique: #unique, sparse: #sparse } }
+                quote! { #list { member: #member, length: #length, unique: #unique, sparse: #sparse, flattened: #flattened } }
             }
             Type::Map(key, value) => {
                 let map = self.validate_type("Map");
@@ -305,6 +315,7 @@ impl Emitter<'_> {
                         sensitive_keys: #sensitive_keys,
                         key_name: #key_name,
                         value_name: #value_name,
+                        flattened: #flattened,
                     }
                 }
             }

@@ -9,7 +9,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::rust::{FileCx, ident};
-use crate::ir::{Member, Shape, ShapeKind, Type, TypeRef, XmlNamespace};
+use crate::ir::{Binding, Member, Role, Shape, ShapeKind, Type, TypeRef, XmlNamespace};
 
 /// The `WriteXml` impl of `shape`, for the shapes a server writes.
 pub fn write_xml_impl(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream> {
@@ -23,8 +23,13 @@ pub fn write_xml_impl(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream> {
             // An error's message is written by the runtime, as `Message`
             // (what AWS's SDKs read), with its code.
             let written_by_runtime = |m: &Member| s.error.is_some() && m.name.eq_ignore_ascii_case("message");
+            // A restXml error's members bound to headers are not in its
+            // document.
+            let bound = |m: &Member| s.error.is_some() && *m.binding.in_role(Role::Error) != Binding::Body;
             let in_document = || {
-                s.members.iter().filter(move |m| m.in_document() && m.ty.ty != Type::Document && !written_by_runtime(m))
+                s.members.iter().filter(move |m| {
+                    m.in_document() && m.ty.ty != Type::Document && !written_by_runtime(m) && !bound(m)
+                })
             };
             let attributes: Vec<TokenStream> = in_document()
                 .filter(|m| m.xml.as_ref().is_some_and(|x| x.attribute))
@@ -115,7 +120,7 @@ pub fn element_members<'a>(cx: &FileCx<'_>, members: impl Iterator<Item = &'a Me
 
 /// The statement that writes an `@xmlAttribute` member into its
 /// structure's start tag.
-fn attribute(cx: &FileCx<'_>, m: &Member) -> TokenStream {
+pub fn attribute(cx: &FileCx<'_>, m: &Member) -> TokenStream {
     let field = ident(&m.rust_name);
     let name = member_name(m);
     if m.is_optional() {

@@ -68,6 +68,7 @@ pub fn lower(model: &Model, service_id: &str, module: &str) -> Result<ir::Servic
             unmodelled_variant: String::new(),
             deprecated: op.traits.deprecated,
             gzip_requests: op.traits.request_compression.iter().any(|encoding| encoding == "gzip"),
+            unwrapped_xml_output: protocol == Some(Protocol::RestXml) && op.traits.s3_unwrapped_xml_output,
             event_stream,
             unserved,
             http: op.traits.http.clone().filter(|_| binds_http),
@@ -118,9 +119,14 @@ pub fn lower(model: &Model, service_id: &str, module: &str) -> Result<ir::Servic
         version: service.version.clone(),
         protocol,
         query_compatible: traits.query_compatible,
+        no_error_wrapping: protocol == Some(Protocol::RestXml) && traits.no_error_wrapping,
         rename: service.rename.clone(),
         signing_name: traits.signing_name.clone(),
-        document_media_type: binds_http.then_some(JSON),
+        document_media_type: match protocol {
+            Some(Protocol::RestJson1) => Some(JSON),
+            Some(Protocol::RestXml) => Some("application/xml"),
+            _ => None,
+        },
         xml_namespace: xml.and(traits.xml_namespace.clone()),
         docs: docs_of(traits),
         operations,
@@ -258,7 +264,9 @@ impl Lowering<'_> {
         };
         let media_type = target.and_then(|t| t.traits.media_type.clone());
         let enumeration = target.is_some_and(|t| t.kind == Kind::Enum);
-        let payload = (binding == Binding::Payload).then(|| payload(&ty.ty, enumeration, media_type.as_deref()));
+        let document = if self.protocol == Some(Protocol::RestXml) { "application/xml" } else { JSON };
+        let payload =
+            (binding == Binding::Payload).then(|| payload(&ty.ty, enumeration, media_type.as_deref(), document));
         ir::Member {
             name: member.name.clone(),
             rust_name: String::new(),
@@ -280,12 +288,14 @@ impl Lowering<'_> {
     }
 
     /// The member's key in the JSON documents its readers read, where it is
-    /// not its name: `@jsonName` in restJson1; in awsQuery and ec2Query, its
-    /// key in requests' parameters (which are read through a JSON document
-    /// of those keys).
+    /// not its name: `@jsonName` in restJson1, `@xmlName` in restXml; in
+    /// awsQuery and ec2Query, its key in requests' parameters (which are
+    /// read through a JSON document of those keys).
     fn document_key(&self, member: &model::Member) -> Option<String> {
         match self.protocol {
             Some(Protocol::RestJson1) => member.traits.json_name.clone(),
+            // Read through the JSON document of its elements' names.
+            Some(Protocol::RestXml) => member.traits.xml_name.clone(),
             Some(protocol @ (Protocol::AwsQuery | Protocol::Ec2Query)) => {
                 Some(xml_member(protocol, member).query_key).filter(|key| *key != member.name)
             }
@@ -406,13 +416,14 @@ fn xml_member(protocol: Protocol, member: &model::Member) -> ir::XmlMember {
 /// restJson1's media type of documents.
 const JSON: &str = "application/json";
 
-/// How restJson1 carries a payload member of type `ty` (`enumeration`:
-/// whether a named type is an enum), whose target has `media_type`: a
-/// structure, union or document as JSON, an event stream in AWS's event
-/// stream framing, bytes and text as they are (as their `@mediaType`, else
+/// How restJson1 and restXml carry a payload member of type `ty`
+/// (`enumeration`: whether a named type is an enum), whose target has
+/// `media_type`: a structure, union or document as the protocol's
+/// `document` media type, an event stream in AWS's event stream framing,
+/// bytes and text as they are (as their `@mediaType`, else
 /// `application/octet-stream` and `text/plain`); bytes without a
 /// `@mediaType` are accepted as any type.
-fn payload(ty: &Type, enumeration: bool, media_type: Option<&str>) -> ir::Payload {
+fn payload(ty: &Type, enumeration: bool, media_type: Option<&str>, document: &'static str) -> ir::Payload {
     use ir::PayloadKind::*;
     let kind = match ty {
         Type::Document => Document,
@@ -422,7 +433,7 @@ fn payload(ty: &Type, enumeration: bool, media_type: Option<&str>) -> ir::Payloa
         _ => Text,
     };
     let (media_type, accepts) = match (kind, media_type) {
-        (Document, _) => (JSON, JSON),
+        (Document, _) => (document, document),
         (EventStream, _) => ("application/vnd.amazon.eventstream", "application/vnd.amazon.eventstream"),
         (_, Some(media_type)) => (media_type, media_type),
         (Bytes, None) => ("application/octet-stream", "*/*"),

@@ -38,6 +38,8 @@ pub struct Service {
     /// `@awsQueryCompatible`: errors also carry their awsQuery code in the
     /// `x-amzn-query-error` header.
     pub query_compatible: bool,
+    /// restXml's `noErrorWrapping`: errors are `<Error>` documents.
+    pub no_error_wrapping: bool,
     /// The service's `rename` map: shape id to the name the shape has in
     /// the service, which its Rust type takes (the name pass reads it).
     pub rename: BTreeMap<String, String>,
@@ -139,6 +141,9 @@ pub struct Operation {
     pub deprecated: bool,
     /// `@requestCompression` lists gzip: the request body may come gzipped.
     pub gzip_requests: bool,
+    /// `@s3UnwrappedXmlOutput` (restXml): the output's one body member is
+    /// the response document's root, not a child of it.
+    pub unwrapped_xml_output: bool,
     /// Set when the input or output has an event stream member: such
     /// operations get their types and a trait method, but are not served.
     pub event_stream: Option<EventStream>,
@@ -180,7 +185,7 @@ impl Unserved {
     pub fn why(self) -> &'static str {
         match self {
             Unserved::EventStream => "has an event stream, which this server does not serve yet",
-            Unserved::ByteStream => "has a @streaming blob, which its protocol (awsJson) has no HTTP payload to carry",
+            Unserved::ByteStream => "has a @streaming blob, which its protocol has no HTTP payload to carry",
         }
     }
 }

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use super::kind::{Kind, UNIT, prelude_shape};
-use super::traits::{Protocol, Traits};
+use super::traits::Traits;
 
 /// A checked model: every shape of the loaded model whose kind is known.
 #[derive(Clone, Debug, Default)]
@@ -87,11 +87,6 @@ impl Model {
     /// The service shapes, by id.
     pub fn services(&self) -> impl Iterator<Item = &Shape> {
         self.shapes.values().filter(|s| s.kind == Kind::Service)
-    }
-
-    /// Whether a service of the model speaks one of `protocols`.
-    pub fn speaks(&self, protocols: &[Protocol]) -> bool {
-        self.services().any(|s| s.traits.protocol().is_some_and(|p| protocols.contains(&p)))
     }
 
     /// Every operation bound to the service `service_id`, itself or

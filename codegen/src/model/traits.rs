@@ -76,6 +76,11 @@ pub struct Traits {
     pub protocols: Vec<Protocol>,
     /// `@awsQueryCompatible`.
     pub query_compatible: bool,
+    /// `@restXml(noErrorWrapping: true)`: errors are `<Error>` documents.
+    pub no_error_wrapping: bool,
+    /// `@aws.customizations#s3UnwrappedXmlOutput`: the output's one body
+    /// member is the document's root.
+    pub s3_unwrapped_xml_output: bool,
     /// `@awsQueryError`'s `code`.
     pub query_error_code: Option<String>,
     /// `@awsQueryError`'s `httpResponseCode`: the error's status in the
@@ -154,10 +159,10 @@ pub const PROTOCOLS: [(&str, Protocol); 8] = [
 
 impl Protocol {
     /// Whether the protocol binds members to HTTP locations with Smithy's
-    /// HTTP binding traits (`@http`, `@httpLabel`, ...). Only restJson1 for
-    /// now; restXml will join it when it is generated.
+    /// HTTP binding traits (`@http`, `@httpLabel`, ...): restJson1 and
+    /// restXml.
     pub fn binds_http(self) -> bool {
-        self == Protocol::RestJson1
+        matches!(self, Protocol::RestJson1 | Protocol::RestXml)
     }
 
     /// Whether the protocol's documents are XML (restXml, and the
@@ -427,6 +432,11 @@ impl Parser {
         traits.xml_attribute = has("smithy.api#xmlAttribute");
         traits.xml_flattened = has("smithy.api#xmlFlattened");
         traits.query_compatible = has("aws.protocols#awsQueryCompatible");
+        traits.s3_unwrapped_xml_output = has("aws.customizations#s3UnwrappedXmlOutput");
+        traits.no_error_wrapping = raw
+            .get("aws.protocols#restXml")
+            .and_then(|v| v.get("noErrorWrapping")?.as_bool())
+            .unwrap_or(false);
         traits.trait_definition = has("smithy.api#trait");
         traits.protocols = PROTOCOLS.iter().filter(|(id, _)| has(id)).map(|(_, p)| *p).collect();
         traits.signing_name = raw.get("aws.auth#sigv4").and_then(|v| v.get("name")?.as_str()).map(str::to_string);
@@ -634,7 +644,7 @@ pub fn parse_http(value: &Value) -> Result<HttpBinding, String> {
 /// runtime's own parser: the grammar and its rules live once, where the
 /// generated router reads the same patterns (`awsgen_runtime::protocol::rest_json`).
 pub fn parse_uri(uri: &str) -> Result<(Vec<UriSegment>, Vec<QueryLiteral>), String> {
-    use awsgen_runtime::protocol::rest_json::{Segment, UriPattern};
+    use awsgen_runtime::protocol::rest::{Segment, UriPattern};
     let pattern = UriPattern::parse(uri).map_err(|e| e.problem().to_string())?;
     let segments = pattern
         .segments()

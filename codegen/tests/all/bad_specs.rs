@@ -134,8 +134,8 @@ fn a_streaming_blob_in_awsjson_is_generated_and_not_served() {
     let (warnings, _) = accept_value(spec);
     assert!(
         warnings.contains(
-            "ex#Op: has a byte stream (its input member `Id` targets the @streaming blob ex#Id), which awsJson has no \
-             HTTP payload to carry"
+            "ex#Op: has a byte stream (its input member `Id` targets the @streaming blob ex#Id), which its service's \
+             protocol has no HTTP payload to carry"
         ),
         "{warnings}"
     );

@@ -234,7 +234,7 @@ fn streams_are_refused_where_smithy_refuses_them() {
         BYTE_STREAMS,
         &[("use aws.protocols#restJson1", "use aws.protocols#awsJson1_1"), ("@restJson1", "@awsJson1_1")],
     ));
-    assert_eq!(warnings.matches("which awsJson has no HTTP payload to carry").count(), 2, "{warnings}");
+    assert_eq!(warnings.matches("which its service's protocol has no HTTP payload to carry").count(), 2, "{warnings}");
     assert!(warnings.contains("ex#PutObject: has a byte stream (its input member `body`"), "{warnings}");
     let service = &files["ex/service.rs"];
     assert!(service.contains(r#""PutObject" => { not_implemented_response( PROTOCOL, "PutObject","#), "{service}");

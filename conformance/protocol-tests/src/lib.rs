@@ -12,6 +12,9 @@
 //! - [`rest_json`]: Sample Rest Json Protocol Service (`RestJson`, version 2019-12-16).
 //! - [`backplane_control_service`]: Amazon API Gateway (`BackplaneControlService`, version 2015-07-09).
 //! - [`glacier`]: Amazon Glacier (`Glacier`, version 2012-06-01).
+//! - [`rest_xml`]: Sample Rest Xml Protocol Service (`RestXml`, version 2019-12-16).
+//! - [`amazon_s3`]: Amazon Simple Storage Service (`AmazonS3`, version 2006-03-01).
+//! - [`rest_xml_namespace`]: Sample Rest Xml Protocol Service With Namespace (`RestXmlWithNamespace`, version 2019-12-16).
 #![forbid(unsafe_code)]
 
 pub use ::awsgen_runtime as runtime;
@@ -42,3 +45,12 @@ pub mod backplane_control_service;
 
 /// Amazon Glacier (`Glacier`, version 2012-06-01).
 pub mod glacier;
+
+/// Sample Rest Xml Protocol Service (`RestXml`, version 2019-12-16).
+pub mod rest_xml;
+
+/// Amazon Simple Storage Service (`AmazonS3`, version 2006-03-01).
+pub mod amazon_s3;
+
+/// Sample Rest Xml Protocol Service With Namespace (`RestXmlWithNamespace`, version 2019-12-16).
+pub mod rest_xml_namespace;

@@ -21574,6 +21574,7 @@ pub static ACCOUNT_ID_LIST: List = List {
     length: Some(Length::between(0, 20)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `AccountSharingInfoList`.
@@ -21582,6 +21583,7 @@ pub static ACCOUNT_SHARING_INFO_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `Accounts`.
@@ -21594,6 +21596,7 @@ pub static ACCOUNTS: List = List {
     length: Some(Length::between(1, 50)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ActivationList`.
@@ -21602,6 +21605,7 @@ pub static ACTIVATION_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `AlarmList`.
@@ -21610,6 +21614,7 @@ pub static ALARM_LIST: List = List {
     length: Some(Length::between(1, 1)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `AlarmStateInformationList`.
@@ -21618,6 +21623,7 @@ pub static ALARM_STATE_INFORMATION_LIST: List = List {
     length: Some(Length::between(1, 1)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `AssociationDescriptionList`.
@@ -21626,6 +21632,7 @@ pub static ASSOCIATION_DESCRIPTION_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `AssociationExecutionFilterList`.
@@ -21634,6 +21641,7 @@ pub static ASSOCIATION_EXECUTION_FILTER_LIST: List = List {
     length: Some(Length::at_least(1)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `AssociationExecutionTargetsFilterList`.
@@ -21642,6 +21650,7 @@ pub static ASSOCIATION_EXECUTION_TARGETS_FILTER_LIST: List = List {
     length: Some(Length::at_least(1)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `AssociationExecutionTargetsList`.
@@ -21650,6 +21659,7 @@ pub static ASSOCIATION_EXECUTION_TARGETS_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `AssociationExecutionsList`.
@@ -21658,6 +21668,7 @@ pub static ASSOCIATION_EXECUTIONS_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `AssociationFilterList`.
@@ -21666,6 +21677,7 @@ pub static ASSOCIATION_FILTER_LIST: List = List {
     length: Some(Length::at_least(1)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `AssociationIdList`.
@@ -21678,6 +21690,7 @@ pub static ASSOCIATION_ID_LIST: List = List {
     length: Some(Length::between(1, 10)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `AssociationList`.
@@ -21686,6 +21699,7 @@ pub static ASSOCIATION_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `AssociationStatusAggregatedCount`.
@@ -21705,6 +21719,7 @@ pub static ASSOCIATION_STATUS_AGGREGATED_COUNT: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `AssociationVersionList`.
@@ -21713,6 +21728,7 @@ pub static ASSOCIATION_VERSION_LIST: List = List {
     length: Some(Length::at_least(1)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `AttachmentContentList`.
@@ -21721,6 +21737,7 @@ pub static ATTACHMENT_CONTENT_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `AttachmentInformationList`.
@@ -21729,6 +21746,7 @@ pub static ATTACHMENT_INFORMATION_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `AttachmentsSourceList`.
@@ -21737,6 +21755,7 @@ pub static ATTACHMENTS_SOURCE_LIST: List = List {
     length: Some(Length::between(0, 20)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `AttachmentsSourceValues`.
@@ -21749,6 +21768,7 @@ pub static ATTACHMENTS_SOURCE_VALUES: List = List {
     length: Some(Length::between(1, 1)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `AutomationExecutionFilterList`.
@@ -21757,6 +21777,7 @@ pub static AUTOMATION_EXECUTION_FILTER_LIST: List = List {
     length: Some(Length::between(1, 10)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `AutomationExecutionFilterValueList`.
@@ -21769,6 +21790,7 @@ pub static AUTOMATION_EXECUTION_FILTER_VALUE_LIST: List = List {
     length: Some(Length::between(1, 10)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `AutomationExecutionMetadataList`.
@@ -21777,6 +21799,7 @@ pub static AUTOMATION_EXECUTION_METADATA_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `AutomationParameterMap`.
@@ -21792,6 +21815,7 @@ pub static AUTOMATION_PARAMETER_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `AutomationParameterValueList`.
@@ -21804,6 +21828,7 @@ pub static AUTOMATION_PARAMETER_VALUE_LIST: List = List {
     length: Some(Length::between(0, 50)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `CalendarNameOrARNList`.
@@ -21816,6 +21841,7 @@ pub static CALENDAR_NAME_OR_ARN_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `CategoryEnumList`.
@@ -21828,6 +21854,7 @@ pub static CATEGORY_ENUM_LIST: List = List {
     length: Some(Length::between(0, 3)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `CategoryList`.
@@ -21840,6 +21867,7 @@ pub static CATEGORY_LIST: List = List {
     length: Some(Length::between(0, 3)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `CommandFilterList`.
@@ -21848,6 +21876,7 @@ pub static COMMAND_FILTER_LIST: List = List {
     length: Some(Length::between(1, 5)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `CommandInvocationList`.
@@ -21856,6 +21885,7 @@ pub static COMMAND_INVOCATION_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `CommandList`.
@@ -21864,6 +21894,7 @@ pub static COMMAND_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `CommandPluginList`.
@@ -21872,6 +21903,7 @@ pub static COMMAND_PLUGIN_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ComplianceItemDetails`.
@@ -21891,6 +21923,7 @@ pub static COMPLIANCE_ITEM_DETAILS: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `ComplianceItemEntryList`.
@@ -21899,6 +21932,7 @@ pub static COMPLIANCE_ITEM_ENTRY_LIST: List = List {
     length: Some(Length::between(0, 10000)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ComplianceItemList`.
@@ -21907,6 +21941,7 @@ pub static COMPLIANCE_ITEM_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ComplianceResourceIdList`.
@@ -21919,6 +21954,7 @@ pub static COMPLIANCE_RESOURCE_ID_LIST: List = List {
     length: Some(Length::at_least(1)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ComplianceResourceTypeList`.
@@ -21931,6 +21967,7 @@ pub static COMPLIANCE_RESOURCE_TYPE_LIST: List = List {
     length: Some(Length::at_least(1)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ComplianceStringFilterList`.
@@ -21939,6 +21976,7 @@ pub static COMPLIANCE_STRING_FILTER_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ComplianceStringFilterValueList`.
@@ -21951,6 +21989,7 @@ pub static COMPLIANCE_STRING_FILTER_VALUE_LIST: List = List {
     length: Some(Length::between(1, 20)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ComplianceSummaryItemList`.
@@ -21959,6 +21998,7 @@ pub static COMPLIANCE_SUMMARY_ITEM_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `CreateAssociationBatchRequestEntries`.
@@ -21967,6 +22007,7 @@ pub static CREATE_ASSOCIATION_BATCH_REQUEST_ENTRIES: List = List {
     length: Some(Length::at_least(1)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `DescribeActivationsFilterList`.
@@ -21975,6 +22016,7 @@ pub static DESCRIBE_ACTIVATIONS_FILTER_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `DocumentFilterList`.
@@ -21983,6 +22025,7 @@ pub static DOCUMENT_FILTER_LIST: List = List {
     length: Some(Length::at_least(1)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `DocumentIdentifierList`.
@@ -21991,6 +22034,7 @@ pub static DOCUMENT_IDENTIFIER_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `DocumentKeyValuesFilterList`.
@@ -21999,6 +22043,7 @@ pub static DOCUMENT_KEY_VALUES_FILTER_LIST: List = List {
     length: Some(Length::between(0, 6)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `DocumentKeyValuesFilterValues`.
@@ -22011,6 +22056,7 @@ pub static DOCUMENT_KEY_VALUES_FILTER_VALUES: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `DocumentParameterList`.
@@ -22019,6 +22065,7 @@ pub static DOCUMENT_PARAMETER_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `DocumentRequiresList`.
@@ -22027,6 +22074,7 @@ pub static DOCUMENT_REQUIRES_LIST: List = List {
     length: Some(Length::at_least(1)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `DocumentReviewCommentList`.
@@ -22035,6 +22083,7 @@ pub static DOCUMENT_REVIEW_COMMENT_LIST: List = List {
     length: Some(Length::between(0, 1)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `DocumentReviewerResponseList`.
@@ -22043,6 +22092,7 @@ pub static DOCUMENT_REVIEWER_RESPONSE_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `DocumentVersionList`.
@@ -22051,6 +22101,7 @@ pub static DOCUMENT_VERSION_LIST: List = List {
     length: Some(Length::at_least(1)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `EffectivePatchList`.
@@ -22059,6 +22110,7 @@ pub static EFFECTIVE_PATCH_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ExcludeAccounts`.
@@ -22071,6 +22123,7 @@ pub static EXCLUDE_ACCOUNTS: List = List {
     length: Some(Length::between(1, 5000)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `FailedCreateAssociationList`.
@@ -22079,6 +22132,7 @@ pub static FAILED_CREATE_ASSOCIATION_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `GetResourcePoliciesResponseEntries`.
@@ -22087,6 +22141,7 @@ pub static GET_RESOURCE_POLICIES_RESPONSE_ENTRIES: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `InstanceAssociationList`.
@@ -22095,6 +22150,7 @@ pub static INSTANCE_ASSOCIATION_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `InstanceAssociationStatusAggregatedCount`.
@@ -22114,6 +22170,7 @@ pub static INSTANCE_ASSOCIATION_STATUS_AGGREGATED_COUNT: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `InstanceAssociationStatusInfos`.
@@ -22122,6 +22179,7 @@ pub static INSTANCE_ASSOCIATION_STATUS_INFOS: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `InstanceIdList`.
@@ -22134,6 +22192,7 @@ pub static INSTANCE_ID_LIST: List = List {
     length: Some(Length::between(0, 50)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `InstanceInformationFilterList`.
@@ -22142,6 +22201,7 @@ pub static INSTANCE_INFORMATION_FILTER_LIST: List = List {
     length: Some(Length::at_least(0)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `InstanceInformationFilterValueSet`.
@@ -22154,6 +22214,7 @@ pub static INSTANCE_INFORMATION_FILTER_VALUE_SET: List = List {
     length: Some(Length::between(1, 100)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `InstanceInformationList`.
@@ -22162,6 +22223,7 @@ pub static INSTANCE_INFORMATION_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `InstanceInformationStringFilterList`.
@@ -22170,6 +22232,7 @@ pub static INSTANCE_INFORMATION_STRING_FILTER_LIST: List = List {
     length: Some(Length::at_least(0)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `InstancePatchStateFilterList`.
@@ -22178,6 +22241,7 @@ pub static INSTANCE_PATCH_STATE_FILTER_LIST: List = List {
     length: Some(Length::between(0, 4)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `InstancePatchStateFilterValues`.
@@ -22190,6 +22254,7 @@ pub static INSTANCE_PATCH_STATE_FILTER_VALUES: List = List {
     length: Some(Length::between(1, 1)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `InstancePatchStateList`.
@@ -22198,6 +22263,7 @@ pub static INSTANCE_PATCH_STATE_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `InstancePatchStatesList`.
@@ -22206,6 +22272,7 @@ pub static INSTANCE_PATCH_STATES_LIST: List = List {
     length: Some(Length::between(1, 5)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `InstanceProperties`.
@@ -22214,6 +22281,7 @@ pub static INSTANCE_PROPERTIES: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `InstancePropertyFilterList`.
@@ -22222,6 +22290,7 @@ pub static INSTANCE_PROPERTY_FILTER_LIST: List = List {
     length: Some(Length::between(1, 40)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `InstancePropertyFilterValueSet`.
@@ -22234,6 +22303,7 @@ pub static INSTANCE_PROPERTY_FILTER_VALUE_SET: List = List {
     length: Some(Length::between(1, 40)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `InstancePropertyStringFilterList`.
@@ -22242,6 +22312,7 @@ pub static INSTANCE_PROPERTY_STRING_FILTER_LIST: List = List {
     length: Some(Length::between(1, 40)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `InventoryAggregatorList`.
@@ -22250,6 +22321,7 @@ pub static INVENTORY_AGGREGATOR_LIST: List = List {
     length: Some(Length::between(1, 10)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `InventoryDeletionSummaryItems`.
@@ -22258,6 +22330,7 @@ pub static INVENTORY_DELETION_SUMMARY_ITEMS: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `InventoryDeletionsList`.
@@ -22266,6 +22339,7 @@ pub static INVENTORY_DELETIONS_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `InventoryFilterList`.
@@ -22274,6 +22348,7 @@ pub static INVENTORY_FILTER_LIST: List = List {
     length: Some(Length::between(1, 5)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `InventoryFilterValueList`.
@@ -22286,6 +22361,7 @@ pub static INVENTORY_FILTER_VALUE_LIST: List = List {
     length: Some(Length::between(1, 40)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `InventoryGroupList`.
@@ -22294,6 +22370,7 @@ pub static INVENTORY_GROUP_LIST: List = List {
     length: Some(Length::between(1, 15)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `InventoryItemAttributeList`.
@@ -22302,6 +22379,7 @@ pub static INVENTORY_ITEM_ATTRIBUTE_LIST: List = List {
     length: Some(Length::between(1, 50)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `InventoryItemContentContext`.
@@ -22321,6 +22399,7 @@ pub static INVENTORY_ITEM_CONTENT_CONTEXT: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `InventoryItemEntry`.
@@ -22340,6 +22419,7 @@ pub static INVENTORY_ITEM_ENTRY: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `InventoryItemEntryList`.
@@ -22348,6 +22428,7 @@ pub static INVENTORY_ITEM_ENTRY_LIST: List = List {
     length: Some(Length::between(0, 10000)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `InventoryItemList`.
@@ -22356,6 +22437,7 @@ pub static INVENTORY_ITEM_LIST: List = List {
     length: Some(Length::between(1, 30)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `InventoryItemSchemaResultList`.
@@ -22364,6 +22446,7 @@ pub static INVENTORY_ITEM_SCHEMA_RESULT_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `InventoryResultEntityList`.
@@ -22372,6 +22455,7 @@ pub static INVENTORY_RESULT_ENTITY_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `InventoryResultItemMap`.
@@ -22387,6 +22471,7 @@ pub static INVENTORY_RESULT_ITEM_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `KeyList`.
@@ -22399,6 +22484,7 @@ pub static KEY_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `MaintenanceWindowExecutionList`.
@@ -22407,6 +22493,7 @@ pub static MAINTENANCE_WINDOW_EXECUTION_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `MaintenanceWindowExecutionTaskIdList`.
@@ -22419,6 +22506,7 @@ pub static MAINTENANCE_WINDOW_EXECUTION_TASK_ID_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `MaintenanceWindowExecutionTaskIdentityList`.
@@ -22427,6 +22515,7 @@ pub static MAINTENANCE_WINDOW_EXECUTION_TASK_IDENTITY_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `MaintenanceWindowExecutionTaskInvocationIdentityList`.
@@ -22435,6 +22524,7 @@ pub static MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_IDENTITY_LIST: List = Li
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `MaintenanceWindowFilterList`.
@@ -22443,6 +22533,7 @@ pub static MAINTENANCE_WINDOW_FILTER_LIST: List = List {
     length: Some(Length::between(0, 5)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `MaintenanceWindowFilterValues`.
@@ -22455,6 +22546,7 @@ pub static MAINTENANCE_WINDOW_FILTER_VALUES: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `MaintenanceWindowIdentityList`.
@@ -22463,6 +22555,7 @@ pub static MAINTENANCE_WINDOW_IDENTITY_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `MaintenanceWindowTargetList`.
@@ -22471,6 +22564,7 @@ pub static MAINTENANCE_WINDOW_TARGET_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `MaintenanceWindowTaskList`.
@@ -22479,6 +22573,7 @@ pub static MAINTENANCE_WINDOW_TASK_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `MaintenanceWindowTaskParameterValueList`.
@@ -22491,6 +22586,7 @@ pub static MAINTENANCE_WINDOW_TASK_PARAMETER_VALUE_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `MaintenanceWindowTaskParameters`.
@@ -22506,6 +22602,7 @@ pub static MAINTENANCE_WINDOW_TASK_PARAMETERS: Map = Map {
     sensitive_keys: true,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `MaintenanceWindowTaskParametersList`.
@@ -22514,6 +22611,7 @@ pub static MAINTENANCE_WINDOW_TASK_PARAMETERS_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `MaintenanceWindowsForTargetList`.
@@ -22522,6 +22620,7 @@ pub static MAINTENANCE_WINDOWS_FOR_TARGET_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `MetadataKeysToDeleteList`.
@@ -22534,6 +22633,7 @@ pub static METADATA_KEYS_TO_DELETE_LIST: List = List {
     length: Some(Length::between(1, 10)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `MetadataMap`.
@@ -22549,6 +22649,7 @@ pub static METADATA_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `NodeAggregatorList`.
@@ -22557,6 +22658,7 @@ pub static NODE_AGGREGATOR_LIST: List = List {
     length: Some(Length::between(1, 2)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `NodeFilterList`.
@@ -22565,6 +22667,7 @@ pub static NODE_FILTER_LIST: List = List {
     length: Some(Length::between(1, 5)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `NodeFilterValueList`.
@@ -22577,6 +22680,7 @@ pub static NODE_FILTER_VALUE_LIST: List = List {
     length: Some(Length::between(1, 5)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `NodeList`.
@@ -22585,6 +22689,7 @@ pub static NODE_LIST: List = List {
     length: Some(Length::between(0, 50)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `NodeSummary`.
@@ -22604,6 +22709,7 @@ pub static NODE_SUMMARY: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `NodeSummaryList`.
@@ -22612,6 +22718,7 @@ pub static NODE_SUMMARY_LIST: List = List {
     length: Some(Length::between(0, 50)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `NormalStringMap`.
@@ -22631,6 +22738,7 @@ pub static NORMAL_STRING_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `NotificationEventList`.
@@ -22639,6 +22747,7 @@ pub static NOTIFICATION_EVENT_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `OpsAggregatorList`.
@@ -22647,6 +22756,7 @@ pub static OPS_AGGREGATOR_LIST: List = List {
     length: Some(Length::between(1, 12)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `OpsAggregatorValueMap`.
@@ -22666,6 +22776,7 @@ pub static OPS_AGGREGATOR_VALUE_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `OpsEntityItemEntry`.
@@ -22685,6 +22796,7 @@ pub static OPS_ENTITY_ITEM_ENTRY: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `OpsEntityItemEntryList`.
@@ -22693,6 +22805,7 @@ pub static OPS_ENTITY_ITEM_ENTRY_LIST: List = List {
     length: Some(Length::between(0, 10000)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `OpsEntityItemMap`.
@@ -22708,6 +22821,7 @@ pub static OPS_ENTITY_ITEM_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `OpsEntityList`.
@@ -22716,6 +22830,7 @@ pub static OPS_ENTITY_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `OpsFilterList`.
@@ -22724,6 +22839,7 @@ pub static OPS_FILTER_LIST: List = List {
     length: Some(Length::between(1, 5)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `OpsFilterValueList`.
@@ -22736,6 +22852,7 @@ pub static OPS_FILTER_VALUE_LIST: List = List {
     length: Some(Length::between(1, 40)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `OpsItemEventFilterValues`.
@@ -22748,6 +22865,7 @@ pub static OPS_ITEM_EVENT_FILTER_VALUES: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `OpsItemEventFilters`.
@@ -22756,6 +22874,7 @@ pub static OPS_ITEM_EVENT_FILTERS: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `OpsItemEventSummaries`.
@@ -22764,6 +22883,7 @@ pub static OPS_ITEM_EVENT_SUMMARIES: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `OpsItemFilterValues`.
@@ -22776,6 +22896,7 @@ pub static OPS_ITEM_FILTER_VALUES: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `OpsItemFilters`.
@@ -22784,6 +22905,7 @@ pub static OPS_ITEM_FILTERS: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `OpsItemNotifications`.
@@ -22792,6 +22914,7 @@ pub static OPS_ITEM_NOTIFICATIONS: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `OpsItemOperationalData`.
@@ -22807,6 +22930,7 @@ pub static OPS_ITEM_OPERATIONAL_DATA: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `OpsItemOpsDataKeysList`.
@@ -22819,6 +22943,7 @@ pub static OPS_ITEM_OPS_DATA_KEYS_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `OpsItemRelatedItemSummaries`.
@@ -22827,6 +22952,7 @@ pub static OPS_ITEM_RELATED_ITEM_SUMMARIES: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `OpsItemRelatedItemsFilterValues`.
@@ -22839,6 +22965,7 @@ pub static OPS_ITEM_RELATED_ITEMS_FILTER_VALUES: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `OpsItemRelatedItemsFilters`.
@@ -22847,6 +22974,7 @@ pub static OPS_ITEM_RELATED_ITEMS_FILTERS: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `OpsItemSummaries`.
@@ -22855,6 +22983,7 @@ pub static OPS_ITEM_SUMMARIES: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `OpsMetadataFilterList`.
@@ -22863,6 +22992,7 @@ pub static OPS_METADATA_FILTER_LIST: List = List {
     length: Some(Length::between(0, 10)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `OpsMetadataFilterValueList`.
@@ -22875,6 +23005,7 @@ pub static OPS_METADATA_FILTER_VALUE_LIST: List = List {
     length: Some(Length::between(1, 10)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `OpsMetadataList`.
@@ -22883,6 +23014,7 @@ pub static OPS_METADATA_LIST: List = List {
     length: Some(Length::between(1, 50)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `OpsResultAttributeList`.
@@ -22891,6 +23023,7 @@ pub static OPS_RESULT_ATTRIBUTE_LIST: List = List {
     length: Some(Length::at_least(1)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ParameterHistoryList`.
@@ -22899,6 +23032,7 @@ pub static PARAMETER_HISTORY_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ParameterLabelList`.
@@ -22911,6 +23045,7 @@ pub static PARAMETER_LABEL_LIST: List = List {
     length: Some(Length::between(1, 10)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ParameterList`.
@@ -22919,6 +23054,7 @@ pub static PARAMETER_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ParameterMetadataList`.
@@ -22927,6 +23063,7 @@ pub static PARAMETER_METADATA_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ParameterNameList`.
@@ -22939,6 +23076,7 @@ pub static PARAMETER_NAME_LIST: List = List {
     length: Some(Length::between(1, 10)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ParameterPolicyList`.
@@ -22947,6 +23085,7 @@ pub static PARAMETER_POLICY_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ParameterStringFilterList`.
@@ -22955,6 +23094,7 @@ pub static PARAMETER_STRING_FILTER_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ParameterStringFilterValueList`.
@@ -22967,6 +23107,7 @@ pub static PARAMETER_STRING_FILTER_VALUE_LIST: List = List {
     length: Some(Length::between(1, 50)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ParameterValueList`.
@@ -22979,6 +23120,7 @@ pub static PARAMETER_VALUE_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `Parameters`.
@@ -22994,6 +23136,7 @@ pub static PARAMETERS: Map = Map {
     sensitive_keys: true,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `ParametersFilterList`.
@@ -23002,6 +23145,7 @@ pub static PARAMETERS_FILTER_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ParametersFilterValueList`.
@@ -23014,6 +23158,7 @@ pub static PARAMETERS_FILTER_VALUE_LIST: List = List {
     length: Some(Length::between(1, 50)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `PatchAdvisoryIdList`.
@@ -23026,6 +23171,7 @@ pub static PATCH_ADVISORY_ID_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `PatchBaselineIdentityList`.
@@ -23034,6 +23180,7 @@ pub static PATCH_BASELINE_IDENTITY_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `PatchBugzillaIdList`.
@@ -23046,6 +23193,7 @@ pub static PATCH_BUGZILLA_ID_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `PatchCVEIdList`.
@@ -23058,6 +23206,7 @@ pub static PATCH_CVE_ID_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `PatchComplianceDataList`.
@@ -23066,6 +23215,7 @@ pub static PATCH_COMPLIANCE_DATA_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `PatchFilterList`.
@@ -23074,6 +23224,7 @@ pub static PATCH_FILTER_LIST: List = List {
     length: Some(Length::between(0, 4)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `PatchFilterValueList`.
@@ -23086,6 +23237,7 @@ pub static PATCH_FILTER_VALUE_LIST: List = List {
     length: Some(Length::between(1, 20)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `PatchGroupList`.
@@ -23098,6 +23250,7 @@ pub static PATCH_GROUP_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `PatchGroupPatchBaselineMappingList`.
@@ -23106,6 +23259,7 @@ pub static PATCH_GROUP_PATCH_BASELINE_MAPPING_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `PatchIdList`.
@@ -23118,6 +23272,7 @@ pub static PATCH_ID_LIST: List = List {
     length: Some(Length::between(0, 50)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `PatchList`.
@@ -23126,6 +23281,7 @@ pub static PATCH_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `PatchOrchestratorFilterList`.
@@ -23134,6 +23290,7 @@ pub static PATCH_ORCHESTRATOR_FILTER_LIST: List = List {
     length: Some(Length::between(0, 5)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `PatchOrchestratorFilterValues`.
@@ -23146,6 +23303,7 @@ pub static PATCH_ORCHESTRATOR_FILTER_VALUES: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `PatchPropertiesList`.
@@ -23154,6 +23312,7 @@ pub static PATCH_PROPERTIES_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `PatchPropertyEntry`.
@@ -23173,6 +23332,7 @@ pub static PATCH_PROPERTY_ENTRY: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `PatchRuleList`.
@@ -23181,6 +23341,7 @@ pub static PATCH_RULE_LIST: List = List {
     length: Some(Length::between(0, 10)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `PatchSourceList`.
@@ -23189,6 +23350,7 @@ pub static PATCH_SOURCE_LIST: List = List {
     length: Some(Length::between(0, 20)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `PatchSourceProductList`.
@@ -23201,6 +23363,7 @@ pub static PATCH_SOURCE_PRODUCT_LIST: List = List {
     length: Some(Length::between(1, 20)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `PlatformTypeList`.
@@ -23209,6 +23372,7 @@ pub static PLATFORM_TYPE_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `RegionList`.
@@ -23221,6 +23385,7 @@ pub static REGION_LIST: List = List {
     length: Some(Length::between(1, 50)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `Regions`.
@@ -23233,6 +23398,7 @@ pub static REGIONS: List = List {
     length: Some(Length::between(1, 50)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `RegistrationMetadataList`.
@@ -23241,6 +23407,7 @@ pub static REGISTRATION_METADATA_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `RelatedOpsItems`.
@@ -23249,6 +23416,7 @@ pub static RELATED_OPS_ITEMS: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ResourceComplianceSummaryItemList`.
@@ -23257,6 +23425,7 @@ pub static RESOURCE_COMPLIANCE_SUMMARY_ITEM_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ResourceDataSyncItemList`.
@@ -23265,6 +23434,7 @@ pub static RESOURCE_DATA_SYNC_ITEM_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ResourceDataSyncOrganizationalUnitList`.
@@ -23273,6 +23443,7 @@ pub static RESOURCE_DATA_SYNC_ORGANIZATIONAL_UNIT_LIST: List = List {
     length: Some(Length::between(1, 1000)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ResourceDataSyncSourceRegionList`.
@@ -23285,6 +23456,7 @@ pub static RESOURCE_DATA_SYNC_SOURCE_REGION_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ResultAttributeList`.
@@ -23293,6 +23465,7 @@ pub static RESULT_ATTRIBUTE_LIST: List = List {
     length: Some(Length::between(1, 1)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ReviewInformationList`.
@@ -23301,6 +23474,7 @@ pub static REVIEW_INFORMATION_LIST: List = List {
     length: Some(Length::at_least(1)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `Runbooks`.
@@ -23309,6 +23483,7 @@ pub static RUNBOOKS: List = List {
     length: Some(Length::between(1, 1)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ScheduledWindowExecutionList`.
@@ -23317,6 +23492,7 @@ pub static SCHEDULED_WINDOW_EXECUTION_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `SessionFilterList`.
@@ -23325,6 +23501,7 @@ pub static SESSION_FILTER_LIST: List = List {
     length: Some(Length::between(1, 6)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `SessionList`.
@@ -23333,6 +23510,7 @@ pub static SESSION_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `SessionManagerParameterValueList`.
@@ -23345,6 +23523,7 @@ pub static SESSION_MANAGER_PARAMETER_VALUE_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `SessionManagerParameters`.
@@ -23360,6 +23539,7 @@ pub static SESSION_MANAGER_PARAMETERS: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `StepExecutionFilterList`.
@@ -23368,6 +23548,7 @@ pub static STEP_EXECUTION_FILTER_LIST: List = List {
     length: Some(Length::between(1, 6)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `StepExecutionFilterValueList`.
@@ -23380,6 +23561,7 @@ pub static STEP_EXECUTION_FILTER_VALUE_LIST: List = List {
     length: Some(Length::between(1, 10)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `StepExecutionList`.
@@ -23388,6 +23570,7 @@ pub static STEP_EXECUTION_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `StepPreviewMap`.
@@ -23403,6 +23586,7 @@ pub static STEP_PREVIEW_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `StringList`.
@@ -23415,6 +23599,7 @@ pub static STRING_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `TagList`.
@@ -23423,6 +23608,7 @@ pub static TAG_LIST: List = List {
     length: Some(Length::between(0, 1000)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `TargetLocations`.
@@ -23431,6 +23617,7 @@ pub static TARGET_LOCATIONS: List = List {
     length: Some(Length::between(1, 100)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `TargetMap`.
@@ -23446,6 +23633,7 @@ pub static TARGET_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `TargetMapValueList`.
@@ -23458,6 +23646,7 @@ pub static TARGET_MAP_VALUE_LIST: List = List {
     length: Some(Length::between(0, 25)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `TargetMaps`.
@@ -23466,6 +23655,7 @@ pub static TARGET_MAPS: List = List {
     length: Some(Length::between(0, 300)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `TargetParameterList`.
@@ -23478,6 +23668,7 @@ pub static TARGET_PARAMETER_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `TargetPreviewList`.
@@ -23486,6 +23677,7 @@ pub static TARGET_PREVIEW_LIST: List = List {
     length: Some(Length::between(0, 50)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `TargetValues`.
@@ -23498,6 +23690,7 @@ pub static TARGET_VALUES: List = List {
     length: Some(Length::between(0, 50)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `Targets`.
@@ -23506,6 +23699,7 @@ pub static TARGETS: List = List {
     length: Some(Length::between(0, 5)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ValidNextStepList`.
@@ -23518,6 +23712,7 @@ pub static VALID_NEXT_STEP_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// `^(20)[0-9][0-9]-(0[1-9]|1[012])-([12][0-9]|3[01]|0[1-9])(T)(2[0-3]|[0-1][0-9])(:[0-5][0-9])(:[0-5][0-9])(Z)$`.

@@ -57,9 +57,55 @@ fn host_of(authority: &str) -> &str {
     }
 }
 
+/// The path of a virtual-hosted-style request (`mybucket.s3.us-west-2.amazonaws.com`,
+/// `/key`) in path style (`/mybucket/key`), if its host names a resource
+/// before the service's endpoint: the labels before the first `service`
+/// label (`s3`, or one that begins `s3-`, as `s3-accelerate` does) or
+/// before a final `localhost`. The resource's name must be a DNS name of
+/// lowercase letters, digits, dots and hyphens (as S3's buckets' are);
+/// `None` for a path-style request.
+pub(crate) fn virtual_host_path(parts: &http::request::Parts, service: &str) -> Option<String> {
+    let authority = match parts.headers.get(http::header::HOST) {
+        Some(host) => host.to_str().ok()?,
+        None => parts.uri.authority()?.as_str(),
+    };
+    let host = host_of(authority).to_ascii_lowercase();
+    let labels: Vec<&str> = host.split('.').collect();
+    let endpoint = labels.iter().position(|label| {
+        *label == service || label.strip_prefix(service).is_some_and(|rest| rest.starts_with('-'))
+    });
+    let at = match endpoint {
+        Some(at) => at,
+        None if labels.last() == Some(&"localhost") => labels.len() - 1,
+        None => return None,
+    };
+    let resource = labels[..at].join(".");
+    let valid = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-';
+    if resource.is_empty() || !resource.chars().all(valid) {
+        return None;
+    }
+    Some(format!("/{resource}{}", parts.uri.path()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::AllowedHosts;
+
+    #[test]
+    fn virtual_hosted_requests_name_their_resource_first() {
+        let path = |host: &str, path: &str| {
+            let (parts, ()) =
+                http::Request::builder().uri(path).header("host", host).body(()).unwrap().into_parts();
+            super::virtual_host_path(&parts, "s3")
+        };
+        assert_eq!(path("mybucket.s3.us-west-2.amazonaws.com", "/"), Some("/mybucket/".into()));
+        assert_eq!(path("my.bucket.s3-accelerate.dualstack.amazonaws.com", "/k"), Some("/my.bucket/k".into()));
+        assert_eq!(path("mybucket.localhost:4566", "/a/b"), Some("/mybucket/a/b".into()));
+        assert_eq!(path("s3.us-west-2.amazonaws.com", "/mybucket"), None);
+        assert_eq!(path("localhost:4566", "/mybucket"), None);
+        assert_eq!(path("127.0.0.1:4566", "/mybucket"), None);
+        assert_eq!(path("My_Bucket.s3.amazonaws.com", "/"), None);
+    }
 
     #[test]
     fn loopback_names_and_addresses_on_any_port() {

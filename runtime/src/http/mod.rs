@@ -31,6 +31,7 @@ use coding::{GunzipError, MAX_GZIP_MEMBERS, gunzip};
 
 pub use ::http::Request;
 pub use hosts::AllowedHosts;
+pub(crate) use hosts::virtual_host_path;
 pub use http_body::Body as HttpBody;
 pub use services::Services;
 pub use tower_service::Service;

@@ -11,7 +11,7 @@ use super::{BoxError, HttpResponse, ResponseFuture, bytes_body, call};
 use crate::context::RequestContext;
 use crate::protocol::aws_json::{self, AwsJson, Dispatch, unknown_operation};
 use crate::protocol::aws_query;
-use crate::protocol::rest_json::{self, SharedDispatch};
+use crate::protocol::rest::{self, SharedDispatch};
 use crate::protocol::{Response, Serve};
 
 /// Several services behind one `tower::Service` (and one awsJson [`Dispatch`]): each
@@ -42,7 +42,7 @@ impl Services {
     /// These services and the restJson1 service `router`: a request that
     /// names no awsJson service in `X-Amz-Target` goes to the first
     /// restJson1 service with a route for its method and path.
-    pub fn with_rest<R: rest_json::Dispatch>(mut self, router: R) -> Self {
+    pub fn with_rest<R: rest::Dispatch>(mut self, router: R) -> Self {
         self.rest.push(Arc::new(router));
         self
     }
@@ -91,7 +91,7 @@ impl Services {
         let elsewhere = || {
             self.rest
                 .iter()
-                .find(|router| matches!(routes(router), Err(rest_json::RouteError::MethodNotAllowed { .. })))
+                .find(|router| matches!(routes(router), Err(rest::RouteError::MethodNotAllowed { .. })))
         };
         // With awsJson services too, a request no route knows is theirs to refuse.
         match found.or_else(elsewhere) {

@@ -17,7 +17,9 @@
 pub mod aws_json;
 pub mod aws_query;
 pub mod json;
+pub mod rest;
 pub mod rest_json;
+pub mod rest_xml;
 pub mod xml;
 
 use std::any::Any;
@@ -132,6 +134,13 @@ pub enum AnyProtocol {
     AwsJson(aws_json::AwsJson),
     RestJson(rest_json::RestJson),
     AwsQuery(aws_query::AwsQuery),
+    RestXml(rest_xml::RestXml),
+}
+
+impl From<rest_xml::RestXml> for AnyProtocol {
+    fn from(protocol: rest_xml::RestXml) -> Self {
+        AnyProtocol::RestXml(protocol)
+    }
 }
 
 impl From<aws_query::AwsQuery> for AnyProtocol {
@@ -158,6 +167,7 @@ impl Protocol for AnyProtocol {
             AnyProtocol::AwsJson(protocol) => protocol.error(status, type_name, message),
             AnyProtocol::RestJson(protocol) => protocol.error(status, type_name, message),
             AnyProtocol::AwsQuery(protocol) => protocol.error(status, type_name, message),
+            AnyProtocol::RestXml(protocol) => protocol.error(status, type_name, message),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! What the XML protocols (restXml, awsQuery, ec2Query) share for
-//! responses: [`WriteXml`], which the generator implements for every
+//! responses: their error documents ([`error_document`]) and validation
+//! messages, and [`WriteXml`], which the generator implements for every
 //! structure, union and enum a server of an XML protocol writes, and
 //! [`XmlWriter`], the buffer those impls write into, element by element.
 //! It is the JSON writers' design ([`super::json`]) in XML.
@@ -19,7 +20,9 @@
 
 use serde_json::ser::{CompactFormatter, Formatter as _};
 
-use crate::{BigDecimal, BigInteger, Blob, DateTime, HttpDate, Timestamp, Unit};
+use crate::context::RequestId;
+use crate::validate::ValidationException;
+use crate::{BigDecimal, BigInteger, Blob, DateTime, Fault, HttpDate, Timestamp, Unit};
 
 /// A value written as an element's content (and attributes) into an
 /// [`XmlWriter`].
@@ -182,6 +185,133 @@ fn escape_into(out: &mut Vec<u8>, text: &str, attribute: bool) {
         start = i + 1;
     }
     out.extend_from_slice(&bytes[start..]);
+}
+
+/// How an XML protocol lays out an error document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorLayout {
+    /// `<ErrorResponse><Error>` with `Type`, `Code`, `Message` and the
+    /// error's members, then `<RequestId>`: awsQuery, and restXml.
+    Wrapped,
+    /// `<Error>` with `Type`, `Code`, `Message`, the members and
+    /// `RequestId`: restXml services with `noErrorWrapping` (S3).
+    Unwrapped,
+    /// `<Response><Errors><Error>` with `Code`, `Message` and the members,
+    /// then `<RequestID>`: ec2Query.
+    Ec2,
+}
+
+/// An error, as an XML error document names it.
+#[derive(Clone, Copy, Debug)]
+pub struct ErrorHead<'a> {
+    /// `Sender` or `Receiver` (not written by ec2Query).
+    pub fault: Fault,
+    /// The code clients read the error's type from.
+    pub code: &'a str,
+    pub message: Option<&'a str>,
+    /// The request's id, where it is known.
+    pub request_id: Option<&'a RequestId>,
+}
+
+/// The error document of `head` laid out as `layout`, its root in
+/// `namespace` (none where empty); `members` writes the error's members
+/// after its message.
+pub fn error_document(
+    layout: ErrorLayout,
+    namespace: &str,
+    head: ErrorHead<'_>,
+    members: impl FnOnce(&mut XmlWriter),
+) -> Vec<u8> {
+    let mut out = XmlWriter::with_capacity(256);
+    let open_root = |out: &mut XmlWriter, name: &str| match namespace {
+        "" => out.open(name),
+        namespace => out.open_in(name, namespace, None),
+    };
+    let request_id = |out: &mut XmlWriter, name: &str| {
+        if let Some(id) = head.request_id {
+            out.element(name, id.as_str());
+        }
+    };
+    let (root, error) = match layout {
+        ErrorLayout::Wrapped => ("ErrorResponse", "Error"),
+        ErrorLayout::Unwrapped => ("Error", ""),
+        ErrorLayout::Ec2 => ("Response", "Errors"),
+    };
+    open_root(&mut out, root);
+    match layout {
+        ErrorLayout::Ec2 => {
+            out.open("Errors");
+            out.open("Error");
+        }
+        _ if !error.is_empty() => out.open(error),
+        _ => {}
+    }
+    if layout != ErrorLayout::Ec2 {
+        out.element("Type", fault_name(head.fault));
+    }
+    out.element("Code", head.code);
+    if let Some(message) = head.message {
+        out.element("Message", message);
+    }
+    members(&mut out);
+    match layout {
+        ErrorLayout::Wrapped => {
+            out.close("Error");
+            request_id(&mut out, "RequestId");
+        }
+        ErrorLayout::Unwrapped => request_id(&mut out, "RequestId"),
+        ErrorLayout::Ec2 => {
+            out.close("Error");
+            out.close("Errors");
+            request_id(&mut out, "RequestID");
+        }
+    }
+    out.close(root);
+    out.into_bytes()
+}
+
+fn fault_name(fault: Fault) -> &'static str {
+    match fault {
+        Fault::Client => "Sender",
+        Fault::Server => "Receiver",
+    }
+}
+
+/// A `ValidationException`'s violations in the form of AWS's XML
+/// services: `N validation error(s) detected: ` and each violation, its
+/// path in AWS's form.
+pub fn validation_message(invalid: &ValidationException) -> String {
+    let count = invalid.field_list.len();
+    let plural = if count == 1 { "" } else { "s" };
+    let fields: Vec<String> = invalid
+        .field_list
+        .iter()
+        .map(|field| field.message.replacen(&format!("'{}'", field.path), &format!("'{}'", member_path(&field.path)), 1))
+        .collect();
+    format!("{count} validation error{plural} detected: {}", fields.join("; "))
+}
+
+/// A JSON Pointer to a member (`/Tags/0/Key`) in the form of AWS's XML
+/// services (`tags.member.1.key`): member names with a lower-case first
+/// letter, list items as `member.N` from 1.
+pub fn member_path(pointer: &str) -> String {
+    let mut path = Vec::new();
+    for part in pointer.split('/').skip(1) {
+        let part = part.replace("~1", "/").replace("~0", "~");
+        match part.parse::<usize>() {
+            Ok(index) => {
+                path.push("member".to_string());
+                path.push((index + 1).to_string());
+            }
+            Err(_) => {
+                let mut chars = part.chars();
+                path.push(
+                    chars.next().map(|c| c.to_ascii_lowercase().to_string() + chars.as_str()).unwrap_or_default(),
+                );
+            }
+        }
+    }
+    path.join(".")
 }
 
 impl WriteXml for str {

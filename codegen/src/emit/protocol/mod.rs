@@ -9,7 +9,7 @@
 
 mod aws_json;
 mod aws_query;
-pub(super) mod rest_json;
+pub(super) mod rest;
 
 use proc_macro2::{Ident, TokenStream};
 
@@ -53,8 +53,9 @@ pub(super) struct Router {
 pub(super) fn of(service: &Service) -> Option<&'static dyn Emit> {
     match service.protocol? {
         Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => Some(&aws_json::AwsJson),
-        Protocol::RestJson1 => Some(&rest_json::RestJson),
+        Protocol::RestJson1 => Some(&rest::Rest { body: rest::Body::Json }),
+        Protocol::RestXml => Some(&rest::Rest { body: rest::Body::Xml }),
         Protocol::AwsQuery | Protocol::Ec2Query => Some(&aws_query::AwsQuery),
-        Protocol::RestXml | Protocol::RpcV2Cbor | Protocol::RpcV2Json => None,
+        Protocol::RpcV2Cbor | Protocol::RpcV2Json => None,
     }
 }

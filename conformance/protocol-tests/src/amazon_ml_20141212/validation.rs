@@ -108,6 +108,7 @@ pub static DETAILS_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `Record`.
@@ -127,6 +128,7 @@ pub static RECORD: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `ScoreValuePerLabelMap`.
@@ -142,6 +144,7 @@ pub static SCORE_VALUE_PER_LABEL_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// `^[a-zA-Z0-9_.-]+$`.

@@ -39,7 +39,22 @@ pub static FLATTENED_XML_MAP_OUTPUT: Structure = Structure {
             name: "myMap",
             json_name: None,
             required: false,
-            schema: Schema::Map(&FOO_ENUM_MAP),
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::Enum(&FOO_ENUM),
+                    length: None,
+                    sparse: false,
+                    sensitive_keys: false,
+                    key_name: None,
+                    value_name: None,
+                    flattened: true,
+                },
+            ),
         },
     ],
 };
@@ -52,7 +67,26 @@ pub static FLATTENED_XML_MAP_WITH_XML_NAME_OUTPUT: Structure = Structure {
             name: "myMap",
             json_name: Some("KVP"),
             required: false,
-            schema: Schema::Map(&FLATTENED_XML_MAP_WITH_XML_NAME_OUTPUT_MAP),
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: None,
+                    sparse: false,
+                    sensitive_keys: false,
+                    key_name: Some("K"),
+                    value_name: Some("V"),
+                    flattened: true,
+                },
+            ),
         },
     ],
 };
@@ -65,7 +99,26 @@ pub static FLATTENED_XML_MAP_WITH_XML_NAMESPACE_OUTPUT: Structure = Structure {
             name: "myMap",
             json_name: Some("KVP"),
             required: false,
-            schema: Schema::Map(&FLATTENED_XML_MAP_WITH_XML_NAMESPACE_OUTPUT_MAP),
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: None,
+                    sparse: false,
+                    sensitive_keys: false,
+                    key_name: Some("K"),
+                    value_name: Some("V"),
+                    flattened: true,
+                },
+            ),
         },
     ],
 };
@@ -249,7 +302,19 @@ pub static QUERY_LISTS_INPUT: Structure = Structure {
             name: "FlattenedListArg",
             json_name: None,
             required: false,
-            schema: Schema::List(&STRING_LIST),
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                    flattened: true,
+                },
+            ),
         },
         Member {
             name: "ListArgWithXmlNameMember",
@@ -261,7 +326,19 @@ pub static QUERY_LISTS_INPUT: Structure = Structure {
             name: "FlattenedListArgWithXmlName",
             json_name: Some("Hi"),
             required: false,
-            schema: Schema::List(&LIST_WITH_XML_NAME),
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                    flattened: true,
+                },
+            ),
         },
         Member {
             name: "NestedWithList",
@@ -304,13 +381,51 @@ pub static QUERY_MAPS_INPUT: Structure = Structure {
             name: "FlattenedMap",
             json_name: None,
             required: false,
-            schema: Schema::Map(&STRING_MAP),
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: None,
+                    sparse: false,
+                    sensitive_keys: false,
+                    key_name: None,
+                    value_name: None,
+                    flattened: true,
+                },
+            ),
         },
         Member {
             name: "FlattenedMapWithXmlName",
             json_name: Some("Hi"),
             required: false,
-            schema: Schema::Map(&MAP_WITH_XML_NAME),
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: None,
+                    sparse: false,
+                    sensitive_keys: false,
+                    key_name: Some("K"),
+                    value_name: Some("V"),
+                    flattened: true,
+                },
+            ),
         },
         Member {
             name: "MapOfLists",
@@ -828,25 +943,73 @@ pub static XML_LISTS_OUTPUT: Structure = Structure {
             name: "flattenedList",
             json_name: None,
             required: false,
-            schema: Schema::List(&RENAMED_LIST_MEMBERS),
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                    flattened: true,
+                },
+            ),
         },
         Member {
             name: "flattenedList2",
             json_name: Some("customName"),
             required: false,
-            schema: Schema::List(&RENAMED_LIST_MEMBERS),
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                    flattened: true,
+                },
+            ),
         },
         Member {
             name: "flattenedListWithMemberNamespace",
             json_name: None,
             required: false,
-            schema: Schema::List(&LIST_WITH_MEMBER_NAMESPACE),
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                    flattened: true,
+                },
+            ),
         },
         Member {
             name: "flattenedListWithNamespace",
             json_name: None,
             required: false,
-            schema: Schema::List(&LIST_WITH_NAMESPACE),
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                    flattened: true,
+                },
+            ),
         },
         Member {
             name: "structureList",
@@ -1007,6 +1170,7 @@ pub static COMPLEX_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `FlattenedXmlMapWithXmlNameOutputMap`.
@@ -1026,6 +1190,7 @@ pub static FLATTENED_XML_MAP_WITH_XML_NAME_OUTPUT_MAP: Map = Map {
     sensitive_keys: false,
     key_name: Some("K"),
     value_name: Some("V"),
+    flattened: false,
 };
 
 /// The constraints of `FlattenedXmlMapWithXmlNamespaceOutputMap`.
@@ -1045,6 +1210,7 @@ pub static FLATTENED_XML_MAP_WITH_XML_NAMESPACE_OUTPUT_MAP: Map = Map {
     sensitive_keys: false,
     key_name: Some("K"),
     value_name: Some("V"),
+    flattened: false,
 };
 
 /// The constraints of `ListWithMemberNamespace`.
@@ -1057,6 +1223,7 @@ pub static LIST_WITH_MEMBER_NAMESPACE: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ListWithNamespace`.
@@ -1069,6 +1236,7 @@ pub static LIST_WITH_NAMESPACE: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ListWithXmlName`.
@@ -1081,6 +1249,7 @@ pub static LIST_WITH_XML_NAME: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `MapOfLists`.
@@ -1096,6 +1265,7 @@ pub static MAP_OF_LISTS: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `MapWithXmlName`.
@@ -1115,6 +1285,7 @@ pub static MAP_WITH_XML_NAME: Map = Map {
     sensitive_keys: false,
     key_name: Some("K"),
     value_name: Some("V"),
+    flattened: false,
 };
 
 /// The constraints of `RenamedListMembers`.
@@ -1127,6 +1298,7 @@ pub static RENAMED_LIST_MEMBERS: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `StructureList`.
@@ -1135,6 +1307,7 @@ pub static STRUCTURE_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `XmlMapsOutputMap`.
@@ -1150,6 +1323,7 @@ pub static XML_MAPS_OUTPUT_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `XmlMapsXmlNameOutputMap`.
@@ -1165,6 +1339,7 @@ pub static XML_MAPS_XML_NAME_OUTPUT_MAP: Map = Map {
     sensitive_keys: false,
     key_name: Some("Attribute"),
     value_name: Some("Setting"),
+    flattened: false,
 };
 
 /// The constraints of `XmlNamespacedList`.
@@ -1177,6 +1352,7 @@ pub static XML_NAMESPACED_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `BooleanList`.
@@ -1185,6 +1361,7 @@ pub static BOOLEAN_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `FooEnumList`.
@@ -1193,6 +1370,7 @@ pub static FOO_ENUM_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `FooEnumMap`.
@@ -1208,6 +1386,7 @@ pub static FOO_ENUM_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `FooEnumSet`.
@@ -1216,6 +1395,7 @@ pub static FOO_ENUM_SET: List = List {
     length: None,
     unique: true,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `GreetingList`.
@@ -1224,6 +1404,7 @@ pub static GREETING_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `IntegerEnumList`.
@@ -1241,6 +1422,7 @@ pub static INTEGER_ENUM_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `IntegerEnumMap`.
@@ -1265,6 +1447,7 @@ pub static INTEGER_ENUM_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `IntegerEnumSet`.
@@ -1282,6 +1465,7 @@ pub static INTEGER_ENUM_SET: List = List {
     length: None,
     unique: true,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `IntegerList`.
@@ -1294,6 +1478,7 @@ pub static INTEGER_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `NestedStringList`.
@@ -1302,6 +1487,7 @@ pub static NESTED_STRING_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `StringList`.
@@ -1314,6 +1500,7 @@ pub static STRING_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `StringMap`.
@@ -1333,6 +1520,7 @@ pub static STRING_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `StringSet`.
@@ -1345,6 +1533,7 @@ pub static STRING_SET: List = List {
     length: None,
     unique: true,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `TimestampList`.
@@ -1353,6 +1542,7 @@ pub static TIMESTAMP_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The service's operations by name, in name order: the names the

@@ -2,7 +2,7 @@
 //! Structures, unions and enums shared by the operations.
 
 use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
-use crate::runtime::protocol::rest_json::HeaderText;
+use crate::runtime::protocol::rest::HeaderText;
 use crate::runtime::{Timestamp, UnknownEnumValue};
 use std::collections::BTreeMap;
 use std::convert::AsRef;

@@ -208,6 +208,7 @@ pub static LIST_OF_ENDPOINT_TYPE: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ListOfRestApi`.
@@ -216,6 +217,7 @@ pub static LIST_OF_REST_API: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ListOfString`.
@@ -228,6 +230,7 @@ pub static LIST_OF_STRING: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `MapOfStringToString`.
@@ -247,6 +250,7 @@ pub static MAP_OF_STRING_TO_STRING: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The service's operations by name, in name order: the names the

@@ -754,25 +754,73 @@ pub static XML_LISTS_OUTPUT: Structure = Structure {
             name: "flattenedList",
             json_name: Some("FlattenedList"),
             required: false,
-            schema: Schema::List(&RENAMED_LIST_MEMBERS),
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                    flattened: true,
+                },
+            ),
         },
         Member {
             name: "flattenedList2",
             json_name: Some("CustomName"),
             required: false,
-            schema: Schema::List(&RENAMED_LIST_MEMBERS),
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                    flattened: true,
+                },
+            ),
         },
         Member {
             name: "flattenedListWithMemberNamespace",
             json_name: Some("FlattenedListWithMemberNamespace"),
             required: false,
-            schema: Schema::List(&LIST_WITH_MEMBER_NAMESPACE),
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                    flattened: true,
+                },
+            ),
         },
         Member {
             name: "flattenedListWithNamespace",
             json_name: Some("FlattenedListWithNamespace"),
             required: false,
-            schema: Schema::List(&LIST_WITH_NAMESPACE),
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                    flattened: true,
+                },
+            ),
         },
         Member {
             name: "structureList",
@@ -904,6 +952,7 @@ pub static LIST_WITH_MEMBER_NAMESPACE: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ListWithNamespace`.
@@ -916,6 +965,7 @@ pub static LIST_WITH_NAMESPACE: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ListWithXmlName`.
@@ -928,6 +978,7 @@ pub static LIST_WITH_XML_NAME: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `RenamedListMembers`.
@@ -940,6 +991,7 @@ pub static RENAMED_LIST_MEMBERS: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `StructureList`.
@@ -948,6 +1000,7 @@ pub static STRUCTURE_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `XmlNamespacedList`.
@@ -960,6 +1013,7 @@ pub static XML_NAMESPACED_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `BooleanList`.
@@ -968,6 +1022,7 @@ pub static BOOLEAN_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `FooEnumList`.
@@ -976,6 +1031,7 @@ pub static FOO_ENUM_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `FooEnumMap`.
@@ -991,6 +1047,7 @@ pub static FOO_ENUM_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `FooEnumSet`.
@@ -999,6 +1056,7 @@ pub static FOO_ENUM_SET: List = List {
     length: None,
     unique: true,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `GreetingList`.
@@ -1007,6 +1065,7 @@ pub static GREETING_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `IntegerEnumList`.
@@ -1024,6 +1083,7 @@ pub static INTEGER_ENUM_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `IntegerEnumMap`.
@@ -1048,6 +1108,7 @@ pub static INTEGER_ENUM_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `IntegerEnumSet`.
@@ -1065,6 +1126,7 @@ pub static INTEGER_ENUM_SET: List = List {
     length: None,
     unique: true,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `IntegerList`.
@@ -1077,6 +1139,7 @@ pub static INTEGER_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `NestedStringList`.
@@ -1085,6 +1148,7 @@ pub static NESTED_STRING_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `StringList`.
@@ -1097,6 +1161,7 @@ pub static STRING_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `StringSet`.
@@ -1109,6 +1174,7 @@ pub static STRING_SET: List = List {
     length: None,
     unique: true,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `TimestampList`.
@@ -1117,6 +1183,7 @@ pub static TIMESTAMP_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The service's operations by name, in name order: the names the

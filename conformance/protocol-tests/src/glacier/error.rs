@@ -3,7 +3,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
-use crate::runtime::protocol::rest_json::WriteResponse;
+use crate::runtime::protocol::rest::WriteResponse;
 use crate::runtime::{ErrorShape, Fault};
 use std::fmt;
 

@@ -13,9 +13,12 @@ use crate::runtime::http::{
     BoxError, HttpBody, HttpResponse, Request, ResponseFuture, Service, call,
 };
 use crate::runtime::not_implemented;
-use crate::runtime::protocol::rest_json::{
+use crate::runtime::protocol::rest::{
     Bound, Dispatch, HttpInput, Location, Operation, RoutedRequest, Routes, UriPattern,
-    handle, internal_failure, output_response, rejection_response,
+    handle, output_response,
+};
+use crate::runtime::protocol::rest_json::{
+    RestJson, internal_failure, rejection_response,
 };
 use crate::runtime::protocol::{Response, Serve};
 use std::clone::Clone;
@@ -173,6 +176,9 @@ fn routes() -> &'static Routes<&'static Operation> {
 }
 
 impl<S: Glacier> Dispatch for GlacierRouter<S> {
+    type Protocol = RestJson;
+    const PROTOCOL: RestJson = RestJson;
+
     fn service_name(&self) -> &'static str {
         "Glacier"
     }

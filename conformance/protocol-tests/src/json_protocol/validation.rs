@@ -664,6 +664,7 @@ pub static LIST_OF_KITCHEN_SINKS: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ListOfListOfStrings`.
@@ -672,6 +673,7 @@ pub static LIST_OF_LIST_OF_STRINGS: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ListOfMapsOfStrings`.
@@ -680,6 +682,7 @@ pub static LIST_OF_MAPS_OF_STRINGS: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ListOfStrings`.
@@ -692,6 +695,7 @@ pub static LIST_OF_STRINGS: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ListOfStructs`.
@@ -700,6 +704,7 @@ pub static LIST_OF_STRUCTS: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `MapOfKitchenSinks`.
@@ -715,6 +720,7 @@ pub static MAP_OF_KITCHEN_SINKS: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `MapOfListsOfStrings`.
@@ -730,6 +736,7 @@ pub static MAP_OF_LISTS_OF_STRINGS: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `MapOfMapOfStrings`.
@@ -745,6 +752,7 @@ pub static MAP_OF_MAP_OF_STRINGS: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `MapOfStrings`.
@@ -764,6 +772,7 @@ pub static MAP_OF_STRINGS: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `MapOfStructs`.
@@ -779,6 +788,7 @@ pub static MAP_OF_STRUCTS: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `FooEnumList`.
@@ -787,6 +797,7 @@ pub static FOO_ENUM_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `FooEnumMap`.
@@ -802,6 +813,7 @@ pub static FOO_ENUM_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `FooEnumSet`.
@@ -810,6 +822,7 @@ pub static FOO_ENUM_SET: List = List {
     length: None,
     unique: true,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `IntegerEnumList`.
@@ -827,6 +840,7 @@ pub static INTEGER_ENUM_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `IntegerEnumMap`.
@@ -851,6 +865,7 @@ pub static INTEGER_ENUM_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `IntegerEnumSet`.
@@ -868,6 +883,7 @@ pub static INTEGER_ENUM_SET: List = List {
     length: None,
     unique: true,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `SparseStringList`.
@@ -880,6 +896,7 @@ pub static SPARSE_STRING_LIST: List = List {
     length: None,
     unique: false,
     sparse: true,
+    flattened: false,
 };
 
 /// The constraints of `SparseStringMap`.
@@ -899,6 +916,7 @@ pub static SPARSE_STRING_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `StringList`.
@@ -911,6 +929,7 @@ pub static STRING_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `StringMap`.
@@ -930,6 +949,7 @@ pub static STRING_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The service's operations by name, in name order: the names the

@@ -1159,6 +1159,7 @@ pub static DIALOG_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `DialogMap`.
@@ -1174,6 +1175,7 @@ pub static DIALOG_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `RequiredStringList`.
@@ -1186,6 +1188,7 @@ pub static REQUIRED_STRING_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `RequiredStringMap`.
@@ -1205,6 +1208,7 @@ pub static REQUIRED_STRING_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `TestStringList`.
@@ -1217,6 +1221,7 @@ pub static TEST_STRING_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `TestStringMap`.
@@ -1236,6 +1241,7 @@ pub static TEST_STRING_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `StringList`.
@@ -1248,6 +1254,7 @@ pub static STRING_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `StringMap`.
@@ -1267,6 +1274,7 @@ pub static STRING_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The service's operations by name, in name order: the names the

@@ -4,7 +4,7 @@
 use crate::rest_json::types::ComplexNestedErrorData;
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
-use crate::runtime::protocol::rest_json::WriteResponse;
+use crate::runtime::protocol::rest::WriteResponse;
 use crate::runtime::{ErrorShape, Fault};
 use std::fmt;
 
@@ -71,9 +71,6 @@ impl WriteJson for ComplexError {
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for ComplexError {
     fn write_response(self, response: &mut Response) {
-        if let Some(value) = &self.header {
-            response.header("X-Header", value);
-        }
         response
             .json_body(|object| {
                 if let Some(value) = &self.top_level {
@@ -83,6 +80,9 @@ impl WriteResponse for ComplexError {
                     object.member("\"Nested\":", value);
                 }
             });
+        if let Some(value) = &self.header {
+            response.header("X-Header", value);
+        }
     }
 }
 

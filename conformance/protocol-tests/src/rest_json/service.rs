@@ -357,10 +357,12 @@ use crate::runtime::context::RequestContext;
 use crate::runtime::http::{
     BoxError, HttpBody, HttpResponse, Request, ResponseFuture, Service, call,
 };
-use crate::runtime::protocol::rest_json::{
+use crate::runtime::protocol::rest::{
     Bound, Dispatch, HttpInput, Location, Operation, RoutedRequest, Routes, UriPattern,
-    empty_response, error_with_message, handle, internal_failure, output_response,
-    rejection_response,
+    empty_response, handle, output_response,
+};
+use crate::runtime::protocol::rest_json::{
+    error_with_message, internal_failure, rejection_response,
 };
 use crate::runtime::protocol::{Response, Serve};
 use crate::runtime::{Unit, not_implemented};
@@ -3886,6 +3888,9 @@ fn routes() -> &'static Routes<&'static Operation> {
 }
 
 impl<S: RestJson> Dispatch for RestJsonRouter<S> {
+    type Protocol = crate::runtime::protocol::rest_json::RestJson;
+    const PROTOCOL: crate::runtime::protocol::rest_json::RestJson = crate::runtime::protocol::rest_json::RestJson;
+
     fn service_name(&self) -> &'static str {
         "RestJson"
     }

@@ -4,7 +4,7 @@
 use crate::rest_json::error::ErrorEvent;
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
-use crate::runtime::protocol::rest_json::{HeaderText, WriteResponse};
+use crate::runtime::protocol::rest::{HeaderText, WriteResponse};
 use crate::runtime::validate::{Key, Read, ReadHttp, Reader, Schema, Stop};
 use crate::runtime::{Blob, DateTime, Document, Timestamp, Unit, UnknownEnumValue};
 use std::collections::BTreeMap;
@@ -1156,6 +1156,7 @@ impl WriteJson for NullAndEmptyHeadersIo {
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for NullAndEmptyHeadersIo {
     fn write_response(self, response: &mut Response) {
+        response.json_body(|_object| {});
         if let Some(value) = &self.a {
             response.header("X-A", value);
         }
@@ -1165,7 +1166,6 @@ impl WriteResponse for NullAndEmptyHeadersIo {
         if let Some(value) = &self.c {
             response.list_header("X-C", value);
         }
-        response.json_body(|_object| {});
     }
 }
 
@@ -1995,10 +1995,10 @@ impl WriteJson for TestNoPayloadInputOutput {
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for TestNoPayloadInputOutput {
     fn write_response(self, response: &mut Response) {
+        response.json_body(|_object| {});
         if let Some(value) = &self.test_id {
             response.header("X-Amz-Test-Id", value);
         }
-        response.json_body(|_object| {});
     }
 }
 

@@ -130,6 +130,7 @@ pub static ALL_QUERY_STRING_TYPES_INPUT: Structure = Structure {
                     length: None,
                     unique: false,
                     sparse: false,
+                    flattened: false,
                 },
             ),
         },
@@ -1274,6 +1275,7 @@ pub static INPUT_AND_OUTPUT_WITH_HEADERS_IO: Structure = Structure {
                     length: None,
                     unique: false,
                     sparse: false,
+                    flattened: false,
                 },
             ),
         },
@@ -2478,6 +2480,7 @@ pub static OMITS_SERIALIZING_EMPTY_LISTS_INPUT: Structure = Structure {
                     length: None,
                     unique: false,
                     sparse: false,
+                    flattened: false,
                 },
             ),
         },
@@ -3691,6 +3694,7 @@ pub static DENSE_BOOLEAN_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `DenseNumberMap`.
@@ -3710,6 +3714,7 @@ pub static DENSE_NUMBER_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `DenseSetMap`.
@@ -3725,6 +3730,7 @@ pub static DENSE_SET_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `DenseStringMap`.
@@ -3744,6 +3750,7 @@ pub static DENSE_STRING_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `DenseStructMap`.
@@ -3759,6 +3766,7 @@ pub static DENSE_STRUCT_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `DialogList`.
@@ -3767,6 +3775,7 @@ pub static DIALOG_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `DialogMap`.
@@ -3782,6 +3791,7 @@ pub static DIALOG_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `DocumentValuedMap`.
@@ -3797,6 +3807,7 @@ pub static DOCUMENT_VALUED_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `QueryMap`.
@@ -3816,6 +3827,7 @@ pub static QUERY_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `SimpleList`.
@@ -3828,6 +3840,7 @@ pub static SIMPLE_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `SimpleMap`.
@@ -3847,6 +3860,7 @@ pub static SIMPLE_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `SparseBooleanMap`.
@@ -3862,6 +3876,7 @@ pub static SPARSE_BOOLEAN_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `SparseNumberMap`.
@@ -3881,6 +3896,7 @@ pub static SPARSE_NUMBER_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `SparseSetMap`.
@@ -3896,6 +3912,7 @@ pub static SPARSE_SET_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `SparseStructMap`.
@@ -3911,6 +3928,7 @@ pub static SPARSE_STRUCT_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `StructureList`.
@@ -3919,6 +3937,7 @@ pub static STRUCTURE_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `TestStringList`.
@@ -3931,6 +3950,7 @@ pub static TEST_STRING_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `TestStringMap`.
@@ -3950,6 +3970,7 @@ pub static TEST_STRING_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `BooleanList`.
@@ -3958,6 +3979,7 @@ pub static BOOLEAN_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `DoubleList`.
@@ -3966,6 +3988,7 @@ pub static DOUBLE_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `FooEnumList`.
@@ -3974,6 +3997,7 @@ pub static FOO_ENUM_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `FooEnumMap`.
@@ -3989,6 +4013,7 @@ pub static FOO_ENUM_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `FooEnumSet`.
@@ -3997,6 +4022,7 @@ pub static FOO_ENUM_SET: List = List {
     length: None,
     unique: true,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `IntegerEnumList`.
@@ -4014,6 +4040,7 @@ pub static INTEGER_ENUM_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `IntegerEnumMap`.
@@ -4038,6 +4065,7 @@ pub static INTEGER_ENUM_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `IntegerEnumSet`.
@@ -4055,6 +4083,7 @@ pub static INTEGER_ENUM_SET: List = List {
     length: None,
     unique: true,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `IntegerList`.
@@ -4067,6 +4096,7 @@ pub static INTEGER_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `IntegerSet`.
@@ -4079,6 +4109,7 @@ pub static INTEGER_SET: List = List {
     length: None,
     unique: true,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `NestedStringList`.
@@ -4087,6 +4118,7 @@ pub static NESTED_STRING_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `SparseShortList`.
@@ -4099,6 +4131,7 @@ pub static SPARSE_SHORT_LIST: List = List {
     length: None,
     unique: false,
     sparse: true,
+    flattened: false,
 };
 
 /// The constraints of `SparseStringList`.
@@ -4111,6 +4144,7 @@ pub static SPARSE_STRING_LIST: List = List {
     length: None,
     unique: false,
     sparse: true,
+    flattened: false,
 };
 
 /// The constraints of `SparseStringMap`.
@@ -4130,6 +4164,7 @@ pub static SPARSE_STRING_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `StringList`.
@@ -4142,6 +4177,7 @@ pub static STRING_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `StringListMap`.
@@ -4157,6 +4193,7 @@ pub static STRING_LIST_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `StringMap`.
@@ -4176,6 +4213,7 @@ pub static STRING_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `StringSet`.
@@ -4188,6 +4226,7 @@ pub static STRING_SET: List = List {
     length: None,
     unique: true,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `TimestampList`.
@@ -4196,6 +4235,7 @@ pub static TIMESTAMP_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The service's operations by name, in name order: the names the

@@ -48,9 +48,12 @@ use crate::runtime::context::RequestContext;
 use crate::runtime::http::{
     BoxError, HttpBody, HttpResponse, Request, ResponseFuture, Service, call,
 };
-use crate::runtime::protocol::rest_json::{
+use crate::runtime::protocol::rest::{
     Bound, Dispatch, HttpInput, Location, Operation, RoutedRequest, Routes, UriPattern,
-    empty_response, handle, internal_failure, rejection_response,
+    empty_response, handle,
+};
+use crate::runtime::protocol::rest_json::{
+    RestJson, internal_failure, rejection_response,
 };
 use crate::runtime::protocol::{Response, Serve};
 use crate::runtime::{Unit, not_implemented};
@@ -409,6 +412,9 @@ fn routes() -> &'static Routes<&'static Operation> {
 }
 
 impl<S: RestJsonValidation> Dispatch for RestJsonValidationRouter<S> {
+    type Protocol = RestJson;
+    const PROTOCOL: RestJson = RestJson;
+
     fn service_name(&self) -> &'static str {
         "RestJsonValidation"
     }

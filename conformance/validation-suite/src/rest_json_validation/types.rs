@@ -3,7 +3,7 @@
 
 use crate::runtime::UnknownEnumValue;
 use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
-use crate::runtime::protocol::rest_json::HeaderText;
+use crate::runtime::protocol::rest::HeaderText;
 use crate::runtime::validate::{Key, Read, Reader, Schema, Stop};
 use std::fmt;
 use std::str::FromStr;

@@ -189,6 +189,7 @@ pub static MALFORMED_LENGTH_OVERRIDE_INPUT: Structure = Structure {
                     length: Some(Length::between(4, 6)),
                     unique: false,
                     sparse: false,
+                    flattened: false,
                 },
             ),
         },
@@ -209,6 +210,7 @@ pub static MALFORMED_LENGTH_OVERRIDE_INPUT: Structure = Structure {
                     sensitive_keys: false,
                     key_name: None,
                     value_name: None,
+                    flattened: false,
                 },
             ),
         },
@@ -1051,6 +1053,7 @@ pub static ENUM_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `EnumMap`.
@@ -1062,6 +1065,7 @@ pub static ENUM_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `LengthList`.
@@ -1074,6 +1078,7 @@ pub static LENGTH_LIST: List = List {
     length: Some(Length::between(2, 8)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `LengthMap`.
@@ -1089,6 +1094,7 @@ pub static LENGTH_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `PatternList`.
@@ -1101,6 +1107,7 @@ pub static PATTERN_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `PatternListOverride`.
@@ -1113,6 +1120,7 @@ pub static PATTERN_LIST_OVERRIDE: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `PatternMap`.
@@ -1132,6 +1140,7 @@ pub static PATTERN_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `PatternMapOverride`.
@@ -1151,6 +1160,7 @@ pub static PATTERN_MAP_OVERRIDE: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `StructureSetWithNoKey`.
@@ -1159,6 +1169,7 @@ pub static STRUCTURE_SET_WITH_NO_KEY: List = List {
     length: None,
     unique: true,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `BlobSet`.
@@ -1167,6 +1178,7 @@ pub static BLOB_SET: List = List {
     length: None,
     unique: true,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `BooleanSet`.
@@ -1175,6 +1187,7 @@ pub static BOOLEAN_SET: List = List {
     length: None,
     unique: true,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ByteSet`.
@@ -1187,6 +1200,7 @@ pub static BYTE_SET: List = List {
     length: None,
     unique: true,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `DateTimeSet`.
@@ -1195,6 +1209,7 @@ pub static DATE_TIME_SET: List = List {
     length: None,
     unique: true,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `FooEnumSet`.
@@ -1203,6 +1218,7 @@ pub static FOO_ENUM_SET: List = List {
     length: None,
     unique: true,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `HttpDateSet`.
@@ -1211,6 +1227,7 @@ pub static HTTP_DATE_SET: List = List {
     length: None,
     unique: true,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `IntegerEnumSet`.
@@ -1228,6 +1245,7 @@ pub static INTEGER_ENUM_SET: List = List {
     length: None,
     unique: true,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `IntegerSet`.
@@ -1240,6 +1258,7 @@ pub static INTEGER_SET: List = List {
     length: None,
     unique: true,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ListSet`.
@@ -1248,6 +1267,7 @@ pub static LIST_SET: List = List {
     length: None,
     unique: true,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `LongSet`.
@@ -1260,6 +1280,7 @@ pub static LONG_SET: List = List {
     length: None,
     unique: true,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ShortSet`.
@@ -1272,6 +1293,7 @@ pub static SHORT_SET: List = List {
     length: None,
     unique: true,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `StringList`.
@@ -1284,6 +1306,7 @@ pub static STRING_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `StringSet`.
@@ -1296,6 +1319,7 @@ pub static STRING_SET: List = List {
     length: None,
     unique: true,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `StructureSet`.
@@ -1304,6 +1328,7 @@ pub static STRUCTURE_SET: List = List {
     length: None,
     unique: true,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `TimestampSet`.
@@ -1312,6 +1337,7 @@ pub static TIMESTAMP_SET: List = List {
     length: None,
     unique: true,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `UnionSet`.
@@ -1320,6 +1346,7 @@ pub static UNION_SET: List = List {
     length: None,
     unique: true,
     sparse: false,
+    flattened: false,
 };
 
 /// `^([0-9]+)+$`.

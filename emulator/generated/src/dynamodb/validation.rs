@@ -8085,6 +8085,7 @@ pub static ATTRIBUTE_DEFINITIONS: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `AttributeMap`.
@@ -8100,6 +8101,7 @@ pub static ATTRIBUTE_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `AttributeNameList`.
@@ -8112,6 +8114,7 @@ pub static ATTRIBUTE_NAME_LIST: List = List {
     length: Some(Length::at_least(1)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `AttributeUpdates`.
@@ -8127,6 +8130,7 @@ pub static ATTRIBUTE_UPDATES: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `AttributeValueList`.
@@ -8135,6 +8139,7 @@ pub static ATTRIBUTE_VALUE_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `AutoScalingPolicyDescriptionList`.
@@ -8143,6 +8148,7 @@ pub static AUTO_SCALING_POLICY_DESCRIPTION_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `BackupSummaries`.
@@ -8151,6 +8157,7 @@ pub static BACKUP_SUMMARIES: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `BatchGetRequestMap`.
@@ -8166,6 +8173,7 @@ pub static BATCH_GET_REQUEST_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `BatchGetResponseMap`.
@@ -8181,6 +8189,7 @@ pub static BATCH_GET_RESPONSE_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `BatchWriteItemRequestMap`.
@@ -8196,6 +8205,7 @@ pub static BATCH_WRITE_ITEM_REQUEST_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `BinarySetAttributeValue`.
@@ -8204,6 +8214,7 @@ pub static BINARY_SET_ATTRIBUTE_VALUE: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ConsumedCapacityMultiple`.
@@ -8212,6 +8223,7 @@ pub static CONSUMED_CAPACITY_MULTIPLE: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ContributorInsightsRuleList`.
@@ -8224,6 +8236,7 @@ pub static CONTRIBUTOR_INSIGHTS_RULE_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ContributorInsightsSummaries`.
@@ -8232,6 +8245,7 @@ pub static CONTRIBUTOR_INSIGHTS_SUMMARIES: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `CsvHeaderList`.
@@ -8244,6 +8258,7 @@ pub static CSV_HEADER_LIST: List = List {
     length: Some(Length::between(1, 255)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `Endpoints`.
@@ -8252,6 +8267,7 @@ pub static ENDPOINTS: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ExpectedAttributeMap`.
@@ -8267,6 +8283,7 @@ pub static EXPECTED_ATTRIBUTE_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `ExportSummaries`.
@@ -8275,6 +8292,7 @@ pub static EXPORT_SUMMARIES: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ExpressionAttributeNameMap`.
@@ -8294,6 +8312,7 @@ pub static EXPRESSION_ATTRIBUTE_NAME_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `ExpressionAttributeValueMap`.
@@ -8309,6 +8328,7 @@ pub static EXPRESSION_ATTRIBUTE_VALUE_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `FilterConditionMap`.
@@ -8324,6 +8344,7 @@ pub static FILTER_CONDITION_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `GlobalSecondaryIndexAutoScalingUpdateList`.
@@ -8332,6 +8353,7 @@ pub static GLOBAL_SECONDARY_INDEX_AUTO_SCALING_UPDATE_LIST: List = List {
     length: Some(Length::at_least(1)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `GlobalSecondaryIndexDescriptionList`.
@@ -8340,6 +8362,7 @@ pub static GLOBAL_SECONDARY_INDEX_DESCRIPTION_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `GlobalSecondaryIndexList`.
@@ -8348,6 +8371,7 @@ pub static GLOBAL_SECONDARY_INDEX_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `GlobalSecondaryIndexUpdateList`.
@@ -8356,6 +8380,7 @@ pub static GLOBAL_SECONDARY_INDEX_UPDATE_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `GlobalSecondaryIndexes`.
@@ -8364,6 +8389,7 @@ pub static GLOBAL_SECONDARY_INDEXES: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `GlobalTableGlobalSecondaryIndexSettingsUpdateList`.
@@ -8372,6 +8398,7 @@ pub static GLOBAL_TABLE_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE_LIST: List = List
     length: Some(Length::between(1, 20)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `GlobalTableList`.
@@ -8380,6 +8407,7 @@ pub static GLOBAL_TABLE_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ImportSummaryList`.
@@ -8388,6 +8416,7 @@ pub static IMPORT_SUMMARY_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ItemCollectionKeyAttributeMap`.
@@ -8403,6 +8432,7 @@ pub static ITEM_COLLECTION_KEY_ATTRIBUTE_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `ItemCollectionMetricsMultiple`.
@@ -8411,6 +8441,7 @@ pub static ITEM_COLLECTION_METRICS_MULTIPLE: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ItemCollectionMetricsPerTable`.
@@ -8426,6 +8457,7 @@ pub static ITEM_COLLECTION_METRICS_PER_TABLE: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `ItemCollectionSizeEstimateRange`.
@@ -8434,6 +8466,7 @@ pub static ITEM_COLLECTION_SIZE_ESTIMATE_RANGE: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ItemList`.
@@ -8442,6 +8475,7 @@ pub static ITEM_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ItemResponseList`.
@@ -8450,6 +8484,7 @@ pub static ITEM_RESPONSE_LIST: List = List {
     length: Some(Length::between(1, 100)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `Key`.
@@ -8465,6 +8500,7 @@ pub static KEY: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `KeyConditions`.
@@ -8480,6 +8516,7 @@ pub static KEY_CONDITIONS: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `KeyList`.
@@ -8488,6 +8525,7 @@ pub static KEY_LIST: List = List {
     length: Some(Length::between(1, 100)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `KeySchema`.
@@ -8496,6 +8534,7 @@ pub static KEY_SCHEMA: List = List {
     length: Some(Length::between(1, 2)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `KinesisDataStreamDestinations`.
@@ -8504,6 +8543,7 @@ pub static KINESIS_DATA_STREAM_DESTINATIONS: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ListAttributeValue`.
@@ -8512,6 +8552,7 @@ pub static LIST_ATTRIBUTE_VALUE: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `LocalSecondaryIndexDescriptionList`.
@@ -8520,6 +8561,7 @@ pub static LOCAL_SECONDARY_INDEX_DESCRIPTION_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `LocalSecondaryIndexList`.
@@ -8528,6 +8570,7 @@ pub static LOCAL_SECONDARY_INDEX_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `LocalSecondaryIndexes`.
@@ -8536,6 +8579,7 @@ pub static LOCAL_SECONDARY_INDEXES: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `MapAttributeValue`.
@@ -8551,6 +8595,7 @@ pub static MAP_ATTRIBUTE_VALUE: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `NonKeyAttributeNameList`.
@@ -8563,6 +8608,7 @@ pub static NON_KEY_ATTRIBUTE_NAME_LIST: List = List {
     length: Some(Length::between(1, 20)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `NumberSetAttributeValue`.
@@ -8575,6 +8621,7 @@ pub static NUMBER_SET_ATTRIBUTE_VALUE: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ParameterizedStatements`.
@@ -8583,6 +8630,7 @@ pub static PARAMETERIZED_STATEMENTS: List = List {
     length: Some(Length::between(1, 100)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `PartiQLBatchRequest`.
@@ -8591,6 +8639,7 @@ pub static PARTI_QL_BATCH_REQUEST: List = List {
     length: Some(Length::between(1, 25)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `PartiQLBatchResponse`.
@@ -8599,6 +8648,7 @@ pub static PARTI_QL_BATCH_RESPONSE: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `PreparedStatementParameters`.
@@ -8607,6 +8657,7 @@ pub static PREPARED_STATEMENT_PARAMETERS: List = List {
     length: Some(Length::at_least(1)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `PutItemInputAttributeMap`.
@@ -8622,6 +8673,7 @@ pub static PUT_ITEM_INPUT_ATTRIBUTE_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `ReplicaAutoScalingDescriptionList`.
@@ -8630,6 +8682,7 @@ pub static REPLICA_AUTO_SCALING_DESCRIPTION_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ReplicaAutoScalingUpdateList`.
@@ -8638,6 +8691,7 @@ pub static REPLICA_AUTO_SCALING_UPDATE_LIST: List = List {
     length: Some(Length::at_least(1)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ReplicaDescriptionList`.
@@ -8646,6 +8700,7 @@ pub static REPLICA_DESCRIPTION_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ReplicaGlobalSecondaryIndexAutoScalingDescriptionList`.
@@ -8654,6 +8709,7 @@ pub static REPLICA_GLOBAL_SECONDARY_INDEX_AUTO_SCALING_DESCRIPTION_LIST: List = 
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ReplicaGlobalSecondaryIndexAutoScalingUpdateList`.
@@ -8662,6 +8718,7 @@ pub static REPLICA_GLOBAL_SECONDARY_INDEX_AUTO_SCALING_UPDATE_LIST: List = List 
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ReplicaGlobalSecondaryIndexDescriptionList`.
@@ -8670,6 +8727,7 @@ pub static REPLICA_GLOBAL_SECONDARY_INDEX_DESCRIPTION_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ReplicaGlobalSecondaryIndexList`.
@@ -8678,6 +8736,7 @@ pub static REPLICA_GLOBAL_SECONDARY_INDEX_LIST: List = List {
     length: Some(Length::at_least(1)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ReplicaGlobalSecondaryIndexSettingsDescriptionList`.
@@ -8686,6 +8745,7 @@ pub static REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_DESCRIPTION_LIST: List = List
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ReplicaGlobalSecondaryIndexSettingsUpdateList`.
@@ -8694,6 +8754,7 @@ pub static REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE_LIST: List = List {
     length: Some(Length::between(1, 20)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ReplicaList`.
@@ -8702,6 +8763,7 @@ pub static REPLICA_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ReplicaSettingsDescriptionList`.
@@ -8710,6 +8772,7 @@ pub static REPLICA_SETTINGS_DESCRIPTION_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ReplicaSettingsUpdateList`.
@@ -8718,6 +8781,7 @@ pub static REPLICA_SETTINGS_UPDATE_LIST: List = List {
     length: Some(Length::between(1, 50)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ReplicaUpdateList`.
@@ -8726,6 +8790,7 @@ pub static REPLICA_UPDATE_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ReplicationGroupUpdateList`.
@@ -8734,6 +8799,7 @@ pub static REPLICATION_GROUP_UPDATE_LIST: List = List {
     length: Some(Length::at_least(1)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `SecondaryIndexesCapacityMap`.
@@ -8749,6 +8815,7 @@ pub static SECONDARY_INDEXES_CAPACITY_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `StringSetAttributeValue`.
@@ -8761,6 +8828,7 @@ pub static STRING_SET_ATTRIBUTE_VALUE: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `TableNameList`.
@@ -8773,6 +8841,7 @@ pub static TABLE_NAME_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `TagKeyList`.
@@ -8785,6 +8854,7 @@ pub static TAG_KEY_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `TagList`.
@@ -8793,6 +8863,7 @@ pub static TAG_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `TransactGetItemList`.
@@ -8801,6 +8872,7 @@ pub static TRANSACT_GET_ITEM_LIST: List = List {
     length: Some(Length::between(1, 100)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `TransactWriteItemList`.
@@ -8809,6 +8881,7 @@ pub static TRANSACT_WRITE_ITEM_LIST: List = List {
     length: Some(Length::between(1, 100)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `WriteRequests`.
@@ -8817,6 +8890,7 @@ pub static WRITE_REQUESTS: List = List {
     length: Some(Length::between(1, 25)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// `^([0-9a-f]{16})+$`.

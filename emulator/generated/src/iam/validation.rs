@@ -317,6 +317,7 @@ pub static TAG_LIST_TYPE: List = List {
     length: Some(Length::between(0, 50)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `userListType`.
@@ -325,6 +326,7 @@ pub static USER_LIST_TYPE: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// `^(\u002F)|(\u002F[\u0021-\u007E]+\u002F)$`.

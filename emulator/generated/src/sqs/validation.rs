@@ -1587,6 +1587,7 @@ pub static AWS_ACCOUNT_ID_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ActionNameList`.
@@ -1599,6 +1600,7 @@ pub static ACTION_NAME_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `AttributeNameList`.
@@ -1607,6 +1609,7 @@ pub static ATTRIBUTE_NAME_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `BatchResultErrorEntryList`.
@@ -1615,6 +1618,7 @@ pub static BATCH_RESULT_ERROR_ENTRY_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `BinaryList`.
@@ -1623,6 +1627,7 @@ pub static BINARY_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ChangeMessageVisibilityBatchRequestEntryList`.
@@ -1631,6 +1636,7 @@ pub static CHANGE_MESSAGE_VISIBILITY_BATCH_REQUEST_ENTRY_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ChangeMessageVisibilityBatchResultEntryList`.
@@ -1639,6 +1645,7 @@ pub static CHANGE_MESSAGE_VISIBILITY_BATCH_RESULT_ENTRY_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `DeleteMessageBatchRequestEntryList`.
@@ -1647,6 +1654,7 @@ pub static DELETE_MESSAGE_BATCH_REQUEST_ENTRY_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `DeleteMessageBatchResultEntryList`.
@@ -1655,6 +1663,7 @@ pub static DELETE_MESSAGE_BATCH_RESULT_ENTRY_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ListMessageMoveTasksResultEntryList`.
@@ -1663,6 +1672,7 @@ pub static LIST_MESSAGE_MOVE_TASKS_RESULT_ENTRY_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `MessageAttributeNameList`.
@@ -1675,6 +1685,7 @@ pub static MESSAGE_ATTRIBUTE_NAME_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `MessageBodyAttributeMap`.
@@ -1690,6 +1701,7 @@ pub static MESSAGE_BODY_ATTRIBUTE_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `MessageBodySystemAttributeMap`.
@@ -1701,6 +1713,7 @@ pub static MESSAGE_BODY_SYSTEM_ATTRIBUTE_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `MessageList`.
@@ -1709,6 +1722,7 @@ pub static MESSAGE_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `MessageSystemAttributeList`.
@@ -1717,6 +1731,7 @@ pub static MESSAGE_SYSTEM_ATTRIBUTE_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `MessageSystemAttributeMap`.
@@ -1732,6 +1747,7 @@ pub static MESSAGE_SYSTEM_ATTRIBUTE_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `QueueAttributeMap`.
@@ -1747,6 +1763,7 @@ pub static QUEUE_ATTRIBUTE_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `QueueUrlList`.
@@ -1759,6 +1776,7 @@ pub static QUEUE_URL_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `SendMessageBatchRequestEntryList`.
@@ -1767,6 +1785,7 @@ pub static SEND_MESSAGE_BATCH_REQUEST_ENTRY_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `SendMessageBatchResultEntryList`.
@@ -1775,6 +1794,7 @@ pub static SEND_MESSAGE_BATCH_RESULT_ENTRY_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `StringList`.
@@ -1787,6 +1807,7 @@ pub static STRING_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `TagKeyList`.
@@ -1799,6 +1820,7 @@ pub static TAG_KEY_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `TagMap`.
@@ -1818,6 +1840,7 @@ pub static TAG_MAP: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The service's operations by name, in name order: the names the

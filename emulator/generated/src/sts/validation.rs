@@ -964,6 +964,7 @@ pub static PROVIDED_CONTEXTS_LIST_TYPE: List = List {
     length: Some(Length::between(0, 5)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `policyDescriptorListType`.
@@ -972,6 +973,7 @@ pub static POLICY_DESCRIPTOR_LIST_TYPE: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `tagKeyListType`.
@@ -984,6 +986,7 @@ pub static TAG_KEY_LIST_TYPE: List = List {
     length: Some(Length::between(0, 50)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `tagListType`.
@@ -992,6 +995,7 @@ pub static TAG_LIST_TYPE: List = List {
     length: Some(Length::between(0, 50)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// `^[\d]*$`.

@@ -15,8 +15,8 @@
 use super::{AwsQuery, Dialect};
 use crate::context::RequestId;
 use crate::protocol::Response;
-use crate::protocol::xml::{WriteXml, XmlWriter};
-use crate::validate::{Rejection, ValidationException};
+use crate::protocol::xml::{ErrorHead, ErrorLayout, WriteXml, XmlWriter, error_document, member_path, validation_message};
+use crate::validate::Rejection;
 use crate::{ErrorShape, Fault, UnmodelledError};
 
 /// The response of `operation` (its name) with `output`: in awsQuery its
@@ -74,38 +74,13 @@ pub fn error_response(
     request_id: Option<&RequestId>,
     members: impl FnOnce(&mut XmlWriter),
 ) -> Response {
-    let mut out = XmlWriter::with_capacity(256);
-    if protocol.dialect == Dialect::Ec2 {
-        out.open("Response");
-        out.open("Errors");
-        out.open("Error");
-        out.element("Code", code);
-        if let Some(message) = message {
-            out.element("Message", message);
-        }
-        members(&mut out);
-        out.close("Error");
-        out.close("Errors");
-        if let Some(request_id) = request_id {
-            out.element("RequestID", request_id.as_str());
-        }
-        out.close("Response");
-        return Response::with_body(status, protocol.content_type(), out.into_bytes());
-    }
-    open_document(&mut out, "ErrorResponse", protocol);
-    out.open("Error");
-    out.element("Type", fault_name(fault));
-    out.element("Code", code);
-    if let Some(message) = message {
-        out.element("Message", message);
-    }
-    members(&mut out);
-    out.close("Error");
-    if let Some(request_id) = request_id {
-        out.element("RequestId", request_id.as_str());
-    }
-    out.close("ErrorResponse");
-    Response::with_body(status, protocol.content_type(), out.into_bytes())
+    let layout = match protocol.dialect {
+        Dialect::AwsQuery => ErrorLayout::Wrapped,
+        Dialect::Ec2 => ErrorLayout::Ec2,
+    };
+    let namespace = if protocol.dialect == Dialect::Ec2 { "" } else { protocol.namespace };
+    let body = error_document(layout, namespace, ErrorHead { fault, code, message, request_id }, members);
+    Response::with_body(status, protocol.content_type(), body)
 }
 
 /// An error with a message and no other member, the fault by its status.
@@ -118,13 +93,6 @@ pub(crate) fn error_with_message(
 ) -> Response {
     let fault = if status >= 500 { Fault::Server } else { Fault::Client };
     error_response(protocol, status, fault, code, Some(message), request_id, |_| {})
-}
-
-fn fault_name(fault: Fault) -> &'static str {
-    match fault {
-        Fault::Client => "Sender",
-        Fault::Server => "Receiver",
-    }
 }
 
 /// A modelled error: its code (`@awsQueryError`, else its name), status,
@@ -148,7 +116,7 @@ pub fn rejection_response(protocol: AwsQuery, request_id: &RequestId, rejection:
         Rejection::Malformed(malformed) => {
             let text = match malformed.path.as_str() {
                 "" => malformed.message,
-                path => format!("{} at '{}'", malformed.message, query_path(path)),
+                path => format!("{} at '{}'", malformed.message, member_path(path)),
             };
             error_with_message(protocol, 400, "InvalidParameterValue", &text, Some(request_id))
         }
@@ -156,41 +124,6 @@ pub fn rejection_response(protocol: AwsQuery, request_id: &RequestId, rejection:
             error_with_message(protocol, 400, "ValidationError", &validation_message(&invalid), Some(request_id))
         }
     }
-}
-
-/// A `ValidationException`'s violations in the form of AWS's awsQuery
-/// services.
-fn validation_message(invalid: &ValidationException) -> String {
-    let count = invalid.field_list.len();
-    let plural = if count == 1 { "" } else { "s" };
-    let fields: Vec<String> = invalid
-        .field_list
-        .iter()
-        .map(|field| field.message.replacen(&format!("'{}'", field.path), &format!("'{}'", query_path(&field.path)), 1))
-        .collect();
-    format!("{count} validation error{plural} detected: {}", fields.join("; "))
-}
-
-/// A JSON Pointer to a member (`/Tags/0/Key`) in AWS's form
-/// (`tags.member.1.key`).
-fn query_path(pointer: &str) -> String {
-    let mut path = Vec::new();
-    for part in pointer.split('/').skip(1) {
-        let part = part.replace("~1", "/").replace("~0", "~");
-        match part.parse::<usize>() {
-            Ok(index) => {
-                path.push("member".to_string());
-                path.push((index + 1).to_string());
-            }
-            Err(_) => {
-                let mut chars = part.chars();
-                path.push(
-                    chars.next().map(|c| c.to_ascii_lowercase().to_string() + chars.as_str()).unwrap_or_default(),
-                );
-            }
-        }
-    }
-    path.join(".")
 }
 
 /// `InvalidAction`: the service has no operation `action`.
@@ -222,9 +155,9 @@ mod tests {
 
     #[test]
     fn paths_are_written_as_aws_writes_them() {
-        assert_eq!(query_path("/UserName"), "userName");
-        assert_eq!(query_path("/Tags/0/Key"), "tags.member.1.key");
-        assert_eq!(query_path(""), "");
+        assert_eq!(member_path("/UserName"), "userName");
+        assert_eq!(member_path("/Tags/0/Key"), "tags.member.1.key");
+        assert_eq!(member_path(""), "");
     }
 
     #[test]

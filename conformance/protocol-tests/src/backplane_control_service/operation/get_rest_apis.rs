@@ -8,9 +8,8 @@ use crate::backplane_control_service::types::RestApi;
 use crate::backplane_control_service::validation::{GET_REST_APIS_REQUEST, REST_APIS};
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
-use crate::runtime::protocol::rest_json::{
-    WriteResponse, modelled_error, unmodelled_error,
-};
+use crate::runtime::protocol::rest::WriteResponse;
+use crate::runtime::protocol::rest_json::{modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use std::fmt;

@@ -8,9 +8,8 @@ use crate::glacier::error::{
 use crate::glacier::validation::{ARCHIVE_CREATION_OUTPUT, UPLOAD_ARCHIVE_INPUT};
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
-use crate::runtime::protocol::rest_json::{
-    WriteResponse, modelled_error, unmodelled_error,
-};
+use crate::runtime::protocol::rest::WriteResponse;
+use crate::runtime::protocol::rest_json::{modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{ByteStream, Operation, UnmodelledError};
 use std::fmt;
@@ -111,6 +110,7 @@ impl WriteJson for ArchiveCreationOutput {
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for ArchiveCreationOutput {
     fn write_response(self, response: &mut Response) {
+        response.json_body(|_object| {});
         if let Some(value) = &self.location {
             response.header("Location", value);
         }
@@ -120,7 +120,6 @@ impl WriteResponse for ArchiveCreationOutput {
         if let Some(value) = &self.archive_id {
             response.header("x-amz-archive-id", value);
         }
-        response.json_body(|_object| {});
     }
 }
 

@@ -10,9 +10,8 @@ use crate::glacier::validation::{
 };
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
-use crate::runtime::protocol::rest_json::{
-    WriteResponse, modelled_error, unmodelled_error,
-};
+use crate::runtime::protocol::rest::WriteResponse;
+use crate::runtime::protocol::rest_json::{modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{ByteStream, Operation, UnmodelledError};
 use std::fmt;
@@ -216,10 +215,10 @@ impl WriteJson for UploadMultipartPartOutput {
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for UploadMultipartPartOutput {
     fn write_response(self, response: &mut Response) {
+        response.json_body(|_object| {});
         if let Some(value) = &self.checksum {
             response.header("x-amz-sha256-tree-hash", value);
         }
-        response.json_body(|_object| {});
     }
 }
 

@@ -9,7 +9,8 @@ use crate::rest_json::validation::{
 };
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
-use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
+use crate::runtime::protocol::rest::WriteResponse;
+use crate::runtime::protocol::rest_json::unmodelled_error;
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use std::fmt;

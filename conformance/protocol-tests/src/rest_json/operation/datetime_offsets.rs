@@ -4,7 +4,8 @@
 use crate::rest_json::validation::DATETIME_OFFSETS_OUTPUT;
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
-use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
+use crate::runtime::protocol::rest::WriteResponse;
+use crate::runtime::protocol::rest_json::unmodelled_error;
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{DateTime, Operation, Unit, UnmodelledError};
 use std::fmt;

@@ -10,9 +10,8 @@ use crate::rest_json::error::{ComplexError, FooError, InvalidGreeting};
 use crate::rest_json::validation::GREETING_WITH_ERRORS_OUTPUT;
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
-use crate::runtime::protocol::rest_json::{
-    WriteResponse, modelled_error, unmodelled_error,
-};
+use crate::runtime::protocol::rest::WriteResponse;
+use crate::runtime::protocol::rest_json::{modelled_error, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use std::fmt;
@@ -91,10 +90,10 @@ impl WriteJson for GreetingWithErrorsOutput {
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for GreetingWithErrorsOutput {
     fn write_response(self, response: &mut Response) {
+        response.json_body(|_object| {});
         if let Some(value) = &self.greeting {
             response.header("X-Greeting", value);
         }
-        response.json_body(|_object| {});
     }
 }
 

@@ -8,7 +8,8 @@ use crate::rest_json::validation::{
 };
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
-use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
+use crate::runtime::protocol::rest::WriteResponse;
+use crate::runtime::protocol::rest_json::unmodelled_error;
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use std::collections::BTreeMap;
@@ -196,13 +197,13 @@ impl WriteJson for HttpEmptyPrefixHeadersOutput {
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for HttpEmptyPrefixHeadersOutput {
     fn write_response(self, response: &mut Response) {
+        response.json_body(|_object| {});
         if let Some(value) = &self.prefix_headers {
             response.prefix_headers("", value);
         }
         if let Some(value) = &self.specific_header {
             response.header("hello", value);
         }
-        response.json_body(|_object| {});
     }
 }
 

@@ -7,7 +7,8 @@
 use crate::rest_json::validation::HTTP_PAYLOAD_TRAITS_WITH_MEDIA_TYPE_INPUT_OUTPUT;
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
-use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
+use crate::runtime::protocol::rest::WriteResponse;
+use crate::runtime::protocol::rest_json::unmodelled_error;
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Blob, Operation, UnmodelledError};
 use std::fmt;
@@ -136,11 +137,11 @@ impl WriteJson for HttpPayloadTraitsWithMediaTypeInputOutput {
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for HttpPayloadTraitsWithMediaTypeInputOutput {
     fn write_response(self, response: &mut Response) {
-        if let Some(value) = &self.foo {
-            response.header("X-Foo", value);
-        }
         if let Some(value) = self.blob {
             response.blob_payload(value, "text/plain");
+        }
+        if let Some(value) = &self.foo {
+            response.header("X-Foo", value);
         }
     }
 }

@@ -8,7 +8,8 @@ use crate::rest_json::validation::{
 };
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
-use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
+use crate::runtime::protocol::rest::WriteResponse;
+use crate::runtime::protocol::rest_json::unmodelled_error;
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use std::collections::BTreeMap;
@@ -117,10 +118,10 @@ impl WriteJson for HttpPrefixHeadersInResponseOutput {
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for HttpPrefixHeadersInResponseOutput {
     fn write_response(self, response: &mut Response) {
+        response.json_body(|_object| {});
         if let Some(value) = &self.prefix_headers {
             response.prefix_headers("", value);
         }
-        response.json_body(|_object| {});
     }
 }
 

@@ -4,7 +4,8 @@
 use crate::rest_json::validation::HTTP_RESPONSE_CODE_OUTPUT;
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
-use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
+use crate::runtime::protocol::rest::WriteResponse;
+use crate::runtime::protocol::rest_json::unmodelled_error;
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use std::fmt;
@@ -80,10 +81,10 @@ impl WriteJson for HttpResponseCodeOutput {
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for HttpResponseCodeOutput {
     fn write_response(self, response: &mut Response) {
+        response.json_body(|_object| {});
         if let Some(value) = &self.status {
             response.status(*value);
         }
-        response.json_body(|_object| {});
     }
 }
 

@@ -8,7 +8,8 @@ use crate::rest_json::types::FooEnum;
 use crate::rest_json::validation::INPUT_AND_OUTPUT_WITH_HEADERS_IO;
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
-use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
+use crate::runtime::protocol::rest::WriteResponse;
+use crate::runtime::protocol::rest_json::unmodelled_error;
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{HttpDate, Operation, UnmodelledError};
 use std::fmt;
@@ -447,6 +448,7 @@ impl WriteJson for InputAndOutputWithHeadersIo {
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for InputAndOutputWithHeadersIo {
     fn write_response(self, response: &mut Response) {
+        response.json_body(|_object| {});
         if let Some(value) = &self.header_string {
             response.header("X-String", value);
         }
@@ -501,7 +503,6 @@ impl WriteResponse for InputAndOutputWithHeadersIo {
         if let Some(value) = &self.header_integer_enum_list {
             response.list_header("X-IntegerEnumList", value);
         }
-        response.json_body(|_object| {});
     }
 }
 

@@ -6,7 +6,8 @@
 use crate::rest_json::validation::{MEDIA_TYPE_HEADER_INPUT, MEDIA_TYPE_HEADER_OUTPUT};
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
-use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
+use crate::runtime::protocol::rest::WriteResponse;
+use crate::runtime::protocol::rest_json::unmodelled_error;
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use std::fmt;
@@ -148,10 +149,10 @@ impl WriteJson for MediaTypeHeaderOutput {
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for MediaTypeHeaderOutput {
     fn write_response(self, response: &mut Response) {
+        response.json_body(|_object| {});
         if let Some(value) = &self.json {
             response.encoded_header("X-Json", value);
         }
-        response.json_body(|_object| {});
     }
 }
 

@@ -6,9 +6,8 @@ use crate::rest_json::types::EventStream;
 use crate::rest_json::validation::OUTPUT_STREAM_OUTPUT;
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
-use crate::runtime::protocol::rest_json::{
-    WriteResponse, modelled_error, unmodelled_error,
-};
+use crate::runtime::protocol::rest::WriteResponse;
+use crate::runtime::protocol::rest_json::{modelled_error, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use std::fmt;

@@ -4,7 +4,8 @@
 use crate::rest_json::validation::RESPONSE_CODE_REQUIRED_OUTPUT;
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
-use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
+use crate::runtime::protocol::rest::WriteResponse;
+use crate::runtime::protocol::rest_json::unmodelled_error;
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use std::fmt;
@@ -76,8 +77,8 @@ impl WriteJson for ResponseCodeRequiredOutput {
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for ResponseCodeRequiredOutput {
     fn write_response(self, response: &mut Response) {
-        response.status(self.response_code);
         response.json_body(|_object| {});
+        response.status(self.response_code);
     }
 }
 

@@ -4,7 +4,8 @@
 use crate::rest_json::validation::SIMPLE_SCALAR_PROPERTIES_INPUT_OUTPUT;
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
-use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
+use crate::runtime::protocol::rest::WriteResponse;
+use crate::runtime::protocol::rest_json::unmodelled_error;
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use std::fmt;
@@ -289,9 +290,6 @@ impl WriteJson for SimpleScalarPropertiesInputOutput {
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for SimpleScalarPropertiesInputOutput {
     fn write_response(self, response: &mut Response) {
-        if let Some(value) = &self.foo {
-            response.header("X-Foo", value);
-        }
         response
             .json_body(|object| {
                 if let Some(value) = &self.string_value {
@@ -322,6 +320,9 @@ impl WriteResponse for SimpleScalarPropertiesInputOutput {
                     object.member("\"DoubleDribble\":", value);
                 }
             });
+        if let Some(value) = &self.foo {
+            response.header("X-Foo", value);
+        }
     }
 }
 

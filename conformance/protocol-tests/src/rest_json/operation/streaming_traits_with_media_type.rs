@@ -7,7 +7,8 @@
 use crate::rest_json::validation::STREAMING_TRAITS_WITH_MEDIA_TYPE_INPUT_OUTPUT;
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
-use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
+use crate::runtime::protocol::rest::WriteResponse;
+use crate::runtime::protocol::rest_json::unmodelled_error;
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{ByteStream, Operation, UnmodelledError};
 use std::fmt;
@@ -125,10 +126,10 @@ impl WriteJson for StreamingTraitsWithMediaTypeInputOutput {
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for StreamingTraitsWithMediaTypeInputOutput {
     fn write_response(self, response: &mut Response) {
+        response.stream_payload(self.blob, "text/plain");
         if let Some(value) = &self.foo {
             response.header("X-Foo", value);
         }
-        response.stream_payload(self.blob, "text/plain");
     }
 }
 

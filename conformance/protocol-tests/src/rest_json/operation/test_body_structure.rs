@@ -8,7 +8,8 @@ use crate::rest_json::types::TestConfig;
 use crate::rest_json::validation::TEST_BODY_STRUCTURE_INPUT_OUTPUT;
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
-use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
+use crate::runtime::protocol::rest::WriteResponse;
+use crate::runtime::protocol::rest_json::unmodelled_error;
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use std::fmt;
@@ -148,15 +149,15 @@ impl WriteJson for TestBodyStructureInputOutput {
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for TestBodyStructureInputOutput {
     fn write_response(self, response: &mut Response) {
-        if let Some(value) = &self.test_id {
-            response.header("x-amz-test-id", value);
-        }
         response
             .json_body(|object| {
                 if let Some(value) = &self.test_config {
                     object.member("\"testConfig\":", value);
                 }
             });
+        if let Some(value) = &self.test_id {
+            response.header("x-amz-test-id", value);
+        }
     }
 }
 

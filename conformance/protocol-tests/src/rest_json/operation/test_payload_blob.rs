@@ -9,7 +9,8 @@
 use crate::rest_json::validation::TEST_PAYLOAD_BLOB_INPUT_OUTPUT;
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
-use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
+use crate::runtime::protocol::rest::WriteResponse;
+use crate::runtime::protocol::rest_json::unmodelled_error;
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Blob, Operation, UnmodelledError};
 use std::fmt;
@@ -140,11 +141,11 @@ impl WriteJson for TestPayloadBlobInputOutput {
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for TestPayloadBlobInputOutput {
     fn write_response(self, response: &mut Response) {
-        if let Some(value) = &self.content_type {
-            response.header("Content-Type", value);
-        }
         if let Some(value) = self.data {
             response.blob_payload(value, "application/octet-stream");
+        }
+        if let Some(value) = &self.content_type {
+            response.header("Content-Type", value);
         }
     }
 }

@@ -8,7 +8,8 @@ use crate::rest_json::types::PayloadConfig;
 use crate::rest_json::validation::TEST_PAYLOAD_STRUCTURE_INPUT_OUTPUT;
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
-use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
+use crate::runtime::protocol::rest::WriteResponse;
+use crate::runtime::protocol::rest_json::unmodelled_error;
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use std::fmt;
@@ -133,11 +134,11 @@ impl WriteJson for TestPayloadStructureInputOutput {
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for TestPayloadStructureInputOutput {
     fn write_response(self, response: &mut Response) {
-        if let Some(value) = &self.test_id {
-            response.header("x-amz-test-id", value);
-        }
         if let Some(value) = self.payload_config {
             response.json_payload(&value);
+        }
+        if let Some(value) = &self.test_id {
+            response.header("x-amz-test-id", value);
         }
     }
 }

@@ -6,7 +6,8 @@
 use crate::rest_json::validation::TIMESTAMP_FORMAT_HEADERS_IO;
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
-use crate::runtime::protocol::rest_json::{WriteResponse, unmodelled_error};
+use crate::runtime::protocol::rest::WriteResponse;
+use crate::runtime::protocol::rest_json::unmodelled_error;
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{DateTime, HttpDate, Operation, Timestamp, UnmodelledError};
 use std::fmt;
@@ -243,6 +244,7 @@ impl WriteJson for TimestampFormatHeadersIo {
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for TimestampFormatHeadersIo {
     fn write_response(self, response: &mut Response) {
+        response.json_body(|_object| {});
         if let Some(value) = &self.member_epoch_seconds {
             response.header("X-memberEpochSeconds", value);
         }
@@ -264,7 +266,6 @@ impl WriteResponse for TimestampFormatHeadersIo {
         if let Some(value) = &self.target_date_time {
             response.header("X-targetDateTime", value);
         }
-        response.json_body(|_object| {});
     }
 }
 

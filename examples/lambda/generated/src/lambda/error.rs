@@ -4,7 +4,7 @@
 use crate::lambda::types::ThrottleReason;
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
-use crate::runtime::protocol::rest_json::WriteResponse;
+use crate::runtime::protocol::rest::WriteResponse;
 use crate::runtime::{ErrorShape, Fault};
 use std::fmt;
 
@@ -2448,9 +2448,6 @@ impl WriteJson for TooManyRequestsException {
 /// Its members bound to headers go there; the rest are its JSON body.
 impl WriteResponse for TooManyRequestsException {
     fn write_response(self, response: &mut Response) {
-        if let Some(value) = &self.retry_after_seconds {
-            response.header("Retry-After", value);
-        }
         response
             .json_body(|object| {
                 if let Some(value) = &self.r#type {
@@ -2463,6 +2460,9 @@ impl WriteResponse for TooManyRequestsException {
                     object.member("\"Reason\":", value);
                 }
             });
+        if let Some(value) = &self.retry_after_seconds {
+            response.header("Retry-After", value);
+        }
     }
 }
 

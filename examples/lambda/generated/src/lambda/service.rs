@@ -46,9 +46,12 @@ use crate::runtime::context::RequestContext;
 use crate::runtime::http::{
     BoxError, HttpBody, HttpResponse, Request, ResponseFuture, Service, call,
 };
-use crate::runtime::protocol::rest_json::{
+use crate::runtime::protocol::rest::{
     Bound, Dispatch, HttpInput, Location, Operation, RoutedRequest, Routes, UriPattern,
-    empty_response, handle, internal_failure, output_response, rejection_response,
+    empty_response, handle, output_response,
+};
+use crate::runtime::protocol::rest_json::{
+    RestJson, internal_failure, rejection_response,
 };
 use crate::runtime::protocol::{Response, Serve};
 use crate::runtime::{Unit, not_implemented};
@@ -754,6 +757,9 @@ fn routes() -> &'static Routes<&'static Operation> {
 }
 
 impl<S: AwsGirApiService> Dispatch for AwsGirApiServiceRouter<S> {
+    type Protocol = RestJson;
+    const PROTOCOL: RestJson = RestJson;
+
     fn service_name(&self) -> &'static str {
         "AWSGirApiService"
     }

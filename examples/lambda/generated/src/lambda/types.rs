@@ -3,7 +3,7 @@
 
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
-use crate::runtime::protocol::rest_json::{HeaderText, WriteResponse};
+use crate::runtime::protocol::rest::{HeaderText, WriteResponse};
 use crate::runtime::validate::{Key, Read, Reader, Schema, Stop};
 use crate::runtime::{Blob, Redacted, UnknownEnumValue};
 use std::collections::BTreeMap;

@@ -2229,6 +2229,7 @@ pub static ADDITIONAL_VERSION_WEIGHTS: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `AliasList`.
@@ -2237,6 +2238,7 @@ pub static ALIAS_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `ArchitecturesList`.
@@ -2245,6 +2247,7 @@ pub static ARCHITECTURES_LIST: List = List {
     length: Some(Length::between(1, 1)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `EnvironmentVariables`.
@@ -2264,6 +2267,7 @@ pub static ENVIRONMENT_VARIABLES: Map = Map {
     sensitive_keys: true,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// The constraints of `FileSystemConfigList`.
@@ -2272,6 +2276,7 @@ pub static FILE_SYSTEM_CONFIG_LIST: List = List {
     length: Some(Length::between(0, 1)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `FunctionList`.
@@ -2280,6 +2285,7 @@ pub static FUNCTION_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `LayerList`.
@@ -2292,6 +2298,7 @@ pub static LAYER_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `LayersReferenceList`.
@@ -2300,6 +2307,7 @@ pub static LAYERS_REFERENCE_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `SecurityGroupIds`.
@@ -2312,6 +2320,7 @@ pub static SECURITY_GROUP_IDS: List = List {
     length: Some(Length::between(0, 5)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `StringList`.
@@ -2324,6 +2333,7 @@ pub static STRING_LIST: List = List {
     length: Some(Length::between(0, 1500)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `SubnetIds`.
@@ -2336,6 +2346,7 @@ pub static SUBNET_IDS: List = List {
     length: Some(Length::between(0, 16)),
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `TagKeyList`.
@@ -2348,6 +2359,7 @@ pub static TAG_KEY_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// The constraints of `Tags`.
@@ -2367,6 +2379,7 @@ pub static TAGS: Map = Map {
     sensitive_keys: false,
     key_name: None,
     value_name: None,
+    flattened: false,
 };
 
 /// `^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$`.

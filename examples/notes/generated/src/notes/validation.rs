@@ -156,6 +156,7 @@ pub static NOTE: Structure = Structure {
                     length: Some(Length::at_most(10)),
                     unique: true,
                     sparse: false,
+                    flattened: false,
                 },
             ),
         },
@@ -221,6 +222,7 @@ pub static PUT_NOTE_INPUT: Structure = Structure {
                     length: Some(Length::at_most(10)),
                     unique: true,
                     sparse: false,
+                    flattened: false,
                 },
             ),
         },
@@ -256,6 +258,7 @@ pub static NOTE_LIST: List = List {
     length: None,
     unique: false,
     sparse: false,
+    flattened: false,
 };
 
 /// `^[a-z0-9][a-z0-9-]*$`.

@@ -52,9 +52,8 @@ use crate::lambda::types::{InvocationType, LogType};
 use crate::lambda::validation::{INVOCATION_REQUEST, INVOCATION_RESPONSE};
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
-use crate::runtime::protocol::rest_json::{
-    WriteResponse, modelled_error, unmodelled_error,
-};
+use crate::runtime::protocol::rest::WriteResponse;
+use crate::runtime::protocol::rest_json::{modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Blob, Operation, Redacted, UnmodelledError};
 use std::fmt;
@@ -432,6 +431,9 @@ impl WriteJson for InvocationResponse {
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for InvocationResponse {
     fn write_response(self, response: &mut Response) {
+        if let Some(value) = self.payload {
+            response.blob_payload(value, "application/octet-stream");
+        }
         response.status(self.status_code);
         if let Some(value) = &self.function_error {
             response.header("X-Amz-Function-Error", value);
@@ -441,9 +443,6 @@ impl WriteResponse for InvocationResponse {
         }
         if let Some(value) = &self.executed_version {
             response.header("X-Amz-Executed-Version", value);
-        }
-        if let Some(value) = self.payload {
-            response.blob_payload(value, "application/octet-stream");
         }
     }
 }

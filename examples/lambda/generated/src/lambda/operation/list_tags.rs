@@ -11,9 +11,8 @@ use crate::lambda::error::{
 use crate::lambda::validation::{LIST_TAGS_REQUEST, LIST_TAGS_RESPONSE};
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
-use crate::runtime::protocol::rest_json::{
-    WriteResponse, modelled_error, unmodelled_error,
-};
+use crate::runtime::protocol::rest::WriteResponse;
+use crate::runtime::protocol::rest_json::{modelled_error, unmodelled_error};
 use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use std::collections::BTreeMap;

@@ -1,7 +1,9 @@
-//! restJson1: the HTTP bindings of operation inputs (as the runtime's
-//! `HttpInput` tables and generated `ReadHttp` impls), of outputs and
-//! errors (`WriteResponse` impls), and the service's router by method and
-//! path (`runtime::protocol::rest_json`).
+//! restJson1 and restXml: the HTTP bindings of operation inputs (as the
+//! runtime's `HttpInput` tables and generated `ReadHttp` impls), of outputs
+//! and errors (`WriteResponse` impls), and the service's router by method
+//! and path (`runtime::protocol::rest`). The two differ only in their
+//! bodies, JSON or XML ([`Body`]: `runtime::protocol::rest_json` and
+//! `rest_xml`), so one emitter serves both, as the runtime's router does.
 
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
@@ -12,41 +14,104 @@ use crate::emit::rust::{FileCx, ident};
 use crate::emit::validation::schema_static;
 use crate::ir::{Binding, Member, Operation, PayloadKind, Role, Service, Shape, ShapeKind, Type};
 
-pub(in crate::emit) struct RestJson;
+/// The restJson1 or restXml emitter.
+pub(in crate::emit) struct Rest {
+    pub body: Body,
+}
 
-/// The runtime's restJson1 module.
-const RUNTIME: &str = "protocol::rest_json";
+/// What a protocol with HTTP bindings writes its bodies in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(in crate::emit) enum Body {
+    /// restJson1.
+    Json,
+    /// restXml.
+    Xml,
+}
+
+impl Body {
+    /// An item of the runtime's module for the protocol's bodies and
+    /// errors.
+    fn runtime(self, cx: &FileCx<'_>, item: &str) -> TokenStream {
+        match self {
+            Body::Json => cx.runtime(&format!("protocol::rest_json::{item}")),
+            Body::Xml => cx.runtime(&format!("protocol::rest_xml::{item}")),
+        }
+    }
+
+    /// The arguments that name the service's protocol to the runtime's
+    /// error functions: restXml's say how errors are wrapped.
+    fn protocol_args(self) -> TokenStream {
+        match self {
+            Body::Json => TokenStream::new(),
+            Body::Xml => quote! { PROTOCOL, },
+        }
+    }
+}
+
+/// The runtime's module of what the two protocols share.
+const RUNTIME: &str = "protocol::rest";
 
 fn runtime(cx: &FileCx<'_>, item: &str) -> TokenStream {
     cx.runtime(&format!("{RUNTIME}::{item}"))
 }
 
-impl Emit for RestJson {
+impl Emit for Rest {
     fn name(&self, _: &Service) -> &'static str {
-        "restJson1"
+        match self.body {
+            Body::Json => "restJson1",
+            Body::Xml => "restXml",
+        }
     }
 
-    fn preamble(&self, _: &FileCx<'_>, _: &Service) -> TokenStream {
-        TokenStream::new()
+    fn preamble(&self, cx: &FileCx<'_>, service: &Service) -> TokenStream {
+        if self.body == Body::Json {
+            return TokenStream::new();
+        }
+        let rest_xml = self.body.runtime(cx, "RestXml");
+        let wrapping = service.no_error_wrapping;
+        let docs = doc::outer(&[if wrapping {
+            "The service speaks restXml; its errors are `<Error>` documents (`noErrorWrapping`).".to_string()
+        } else {
+            "The service speaks restXml; its errors are `<ErrorResponse>` documents.".to_string()
+        }]);
+        quote! {
+            #docs
+            pub const PROTOCOL: #rest_xml = #rest_xml { no_error_wrapping: #wrapping };
+        }
     }
 
     fn router(&self, cx: &FileCx<'_>, service: &Service) -> Router {
-        router(cx, service)
+        router(cx, service, self.body)
     }
 
     fn error_response(&self, cx: &FileCx<'_>, _: &Operation, variants: &[Ident], unmodelled: &Ident) -> TokenStream {
         let (response, modelled_response, unmodelled_response) = (
             cx.runtime("protocol::Response"),
-            (!variants.is_empty()).then(|| runtime(cx, "modelled_error")),
-            runtime(cx, "unmodelled_error"),
+            (!variants.is_empty()).then(|| self.body.runtime(cx, "modelled_error")),
+            self.body.runtime(cx, "unmodelled_error"),
         );
-        quote! {
-            /// The error as a restJson1 response: its status, `X-Amzn-Errortype`, its
-            /// members bound to headers, and the rest as the JSON body.
-            pub fn rest_response(self) -> #response {
-                match self {
-                    #(Self::#variants(error) => #modelled_response(error),)*
-                    Self::#unmodelled(error) => #unmodelled_response(&error),
+        match self.body {
+            Body::Json => quote! {
+                /// The error as a restJson1 response: its status, `X-Amzn-Errortype`, its
+                /// members bound to headers, and the rest as the JSON body.
+                pub fn rest_response(self) -> #response {
+                    match self {
+                        #(Self::#variants(error) => #modelled_response(error),)*
+                        Self::#unmodelled(error) => #unmodelled_response(&error),
+                    }
+                }
+            },
+            Body::Xml => {
+                let rest_xml = self.body.runtime(cx, "RestXml");
+                quote! {
+                    /// The error as a restXml response of `protocol`: its status, its members
+                    /// bound to headers, and the rest in the error document.
+                    pub fn rest_response(self, protocol: #rest_xml) -> #response {
+                        match self {
+                            #(Self::#variants(error) => #modelled_response(protocol, error),)*
+                            Self::#unmodelled(error) => #unmodelled_response(protocol, &error),
+                        }
+                    }
                 }
             }
         }
@@ -54,10 +119,13 @@ impl Emit for RestJson {
 
     fn shape_impls(&self, cx: &FileCx<'_>, shape: &Shape) -> TokenStream {
         let read_http = shape.roles.contains(&Role::Input).then(|| crate::emit::read::http_input(cx, shape)).flatten();
-        let write_json = crate::emit::write::write_impl(cx, shape);
-        let write_response = write_response_impl(cx, shape);
+        let write_body = match self.body {
+            Body::Json => crate::emit::write::write_impl(cx, shape),
+            Body::Xml => crate::emit::write_xml::write_xml_impl(cx, shape),
+        };
+        let write_response = write_response_impl(cx, shape, self.body);
         let header_text = header_text_impl(cx, shape);
-        quote! { #read_http #write_json #write_response #header_text }
+        quote! { #read_http #write_body #write_response #header_text }
     }
 }
 
@@ -84,15 +152,16 @@ pub enum InputPart {
     /// The request's head (labels, query, headers), or a blob or text
     /// payload, which the runtime writes into the head document.
     Head,
-    /// The whole body, as a JSON structure, union or document.
-    JsonPayload,
+    /// The whole body, as a structure, union or document (JSON, or XML
+    /// read into JSON).
+    DocumentPayload,
 }
 
 /// Where input member `m` is read from.
 pub fn input_part(m: &Member) -> InputPart {
     match m.binding.in_role(Role::Input) {
         Binding::Body | Binding::ResponseCode => InputPart::Body,
-        Binding::Payload if is_document_payload(m) => InputPart::JsonPayload,
+        Binding::Payload if is_document_payload(m) => InputPart::DocumentPayload,
         _ => InputPart::Head,
     }
 }
@@ -129,7 +198,7 @@ pub fn http_input(cx: &FileCx<'_>, op: &Operation) -> TokenStream {
                 in_body = true;
                 continue;
             }
-            InputPart::JsonPayload => {
+            InputPart::DocumentPayload => {
                 content_type = Some(accepted_media_type(m).to_string());
                 continue;
             }
@@ -189,10 +258,11 @@ fn streams_input(cx: &FileCx<'_>, op: &Operation) -> Option<String> {
     s.members.iter().find(|m| !m.in_document() && !matches!(m.ty.ty, Type::EventStream(_))).map(|m| m.rust_name.clone())
 }
 
-/// The `WriteResponse` impl of an output or error structure of a restJson1
-/// service: its bound members to headers and the status, the rest to the
-/// body (or the payload member as the body).
-fn write_response_impl(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream> {
+/// The `WriteResponse` impl of an output or error structure: its bound
+/// members to headers and the status, the rest to the body (or the payload
+/// member as the body). A restXml error's body is its error document, which
+/// the runtime writes with the error's `WriteXml`.
+fn write_response_impl(cx: &FileCx<'_>, shape: &Shape, format: Body) -> Option<TokenStream> {
     let role = response_role(shape)?;
     let ShapeKind::Structure(s) = &shape.kind else { return None };
     let name = ident(&shape.rust_name);
@@ -236,6 +306,8 @@ fn write_response_impl(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream> {
         });
     }
     let body = match payload {
+        None if format == Body::Xml && role == Role::Error => quote! {},
+        None if format == Body::Xml => xml_body(cx, shape, s, role),
         None => {
             let in_body = s.members.iter().filter(|m| m.in_document() && *m.binding.in_role(role) == Binding::Body);
             let members = crate::emit::write::body_members(cx, in_body);
@@ -255,6 +327,9 @@ fn write_response_impl(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream> {
             let call = |value: TokenStream| {
                 if !m.in_document() {
                     quote! { stream_payload(#value, #media_type) }
+                } else if is_document_payload(m) && format == Body::Xml {
+                    let (name, namespace) = payload_element(cx, m);
+                    quote! { xml_payload(#name, #namespace, &#value) }
                 } else if is_document_payload(m) {
                     quote! { json_payload(&#value) }
                 } else {
@@ -275,6 +350,7 @@ fn write_response_impl(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream> {
         }
     };
     let docs = doc::outer(&[match role {
+        Role::Error if format == Body::Xml => "Its members bound to headers go there; the rest are its error document.",
         Role::Error => "Its members bound to headers go there; the rest are its JSON body.",
         _ => "Its members bound to headers and the status go there; the rest are the body.",
     }
@@ -289,11 +365,98 @@ fn write_response_impl(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream> {
         #docs
         impl #write_response for #name {
             fn write_response(self, #response_param: &mut #response) {
-                #(#writes)*
                 #body
+                #(#writes)*
             }
         }
     })
+}
+
+/// The statement that writes a restXml output's body: the members bound
+/// nowhere else, in the element named for the output (its `@xmlName`, else
+/// its shape name), in its namespace or the service's; or, for an output of
+/// an `@s3UnwrappedXmlOutput` operation, its one member as the root; none
+/// where every member is bound elsewhere.
+fn xml_body(cx: &FileCx<'_>, shape: &Shape, s: &crate::ir::Structure, role: Role) -> TokenStream {
+    let in_body = || s.members.iter().filter(move |m| m.in_document() && *m.binding.in_role(role) == Binding::Body);
+    // `@s3UnwrappedXmlOutput`: the one body member is the root.
+    let unwrapped = cx.service.operations.iter().any(|op| op.unwrapped_xml_output && op.output.as_ref() == Some(&shape.id));
+    let body_members: Vec<&Member> = in_body().collect();
+    // An output with nothing in the body sends none, but says it is XML
+    // (unless a member is its `Content-Type`).
+    if body_members.is_empty() {
+        let content_type = s.members.iter().any(|m| {
+            matches!(m.binding.in_role(role), Binding::Header(name) if name.eq_ignore_ascii_case("content-type"))
+        });
+        return if content_type { TokenStream::new() } else { quote! { response.xml_empty(); } };
+    }
+    if let (true, [m]) = (unwrapped, &body_members[..]) {
+        let field = ident(&m.rust_name);
+        let name = m.xml.as_ref().map_or(m.name.as_str(), |xml| xml.name.as_str());
+        let namespace = namespace_arg(cx, m.xml.as_ref().and_then(|xml| xml.namespace.as_ref()).or(cx.service.xml_namespace.as_ref()));
+        if m.is_optional() {
+            let some = cx.std("option::Option::Some");
+            return quote! {
+                if let #some(value) = &self.#field {
+                    response.xml_payload(#name, #namespace, value);
+                }
+            };
+        }
+        return quote! { response.xml_payload(#name, #namespace, &self.#field); };
+    }
+    let is_attribute = |m: &&Member| m.xml.as_ref().is_some_and(|xml| xml.attribute);
+    let attributes: Vec<TokenStream> =
+        in_body().filter(is_attribute).map(|m| crate::emit::write_xml::attribute(cx, m)).collect();
+    let elements = crate::emit::write_xml::element_members(cx, in_body().filter(|m| !is_attribute(m)));
+    let name = shape.xml.as_ref().map_or(shape.name.as_str(), |xml| xml.name.as_str());
+    let namespace =
+        shape.xml.as_ref().and_then(|xml| xml.namespace.as_ref()).or(cx.service.xml_namespace.as_ref());
+    let namespace = namespace_arg(cx, namespace);
+    let out = |used: bool| if used { quote! { out } } else { quote! { _out } };
+    let (attributes_out, elements_out) = (out(!attributes.is_empty()), out(!elements.is_empty()));
+    quote! {
+        response.xml_body(#name, #namespace, |#attributes_out| { #(#attributes)* }, |#elements_out| { #(#elements)* });
+    }
+}
+
+/// The element name and namespace of a restXml payload structure: the
+/// member's `@xmlName`, else the target's, else the target's name.
+fn payload_element(cx: &FileCx<'_>, m: &Member) -> (String, TokenStream) {
+    let target = match &m.ty.ty {
+        Type::Named(id) => Some(&cx.service.shapes[id]),
+        _ => None,
+    };
+    let member_xml = m.xml.as_ref().filter(|xml| xml.name != m.name);
+    let target_xml = target.and_then(|shape| shape.xml.as_ref());
+    let name = match (member_xml, target_xml, target) {
+        (Some(xml), _, _) => xml.name.clone(),
+        (None, Some(xml), _) => xml.name.clone(),
+        (None, None, Some(shape)) => shape.name.clone(),
+        (None, None, None) => m.name.clone(),
+    };
+    let namespace = m
+        .xml
+        .as_ref()
+        .and_then(|xml| xml.namespace.as_ref())
+        .or(target_xml.and_then(|xml| xml.namespace.as_ref()))
+        .or(cx.service.xml_namespace.as_ref());
+    (name, namespace_arg(cx, namespace))
+}
+
+/// A namespace as the runtime's `Option<(uri, Option<prefix>)>`.
+fn namespace_arg(cx: &FileCx<'_>, namespace: Option<&crate::ir::XmlNamespace>) -> TokenStream {
+    let (some, none) = cx.some_none();
+    match namespace {
+        Some(namespace) => {
+            let uri = &namespace.uri;
+            let prefix = match &namespace.prefix {
+                Some(prefix) => quote! { #some(#prefix) },
+                None => none,
+            };
+            quote! { #some((#uri, #prefix)) }
+        }
+        None => none,
+    }
 }
 
 /// The `HeaderText` impl of an enum of a restJson1 service: its value.
@@ -312,9 +475,9 @@ pub fn header_text_impl(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream> {
     })
 }
 
-/// The router of a restJson1 service: its operations as the runtime sees
-/// them, their routes, and the call of each.
-fn router(cx: &FileCx<'_>, service: &Service) -> Router {
+/// The router of a restJson1 or restXml service: its operations as the
+/// runtime sees them, their routes, and the call of each.
+fn router(cx: &FileCx<'_>, service: &Service, format: Body) -> Router {
     let trait_ident = ident(&service.trait_name);
     let router_ident = ident(&service.router_name);
     let name = &service.name;
@@ -364,7 +527,8 @@ fn router(cx: &FileCx<'_>, service: &Service) -> Router {
         Some(quote! { route(#method, #uri, #literal), })
     });
 
-    let rejection_response = || runtime(cx, "rejection_response");
+    let protocol_args = format.protocol_args();
+    let rejection_response = || format.runtime(cx, "rejection_response");
     let output_response = || runtime(cx, "output_response");
     let empty_response = || runtime(cx, "empty_response");
     let arms = service.operations.iter().enumerate().map(|(index, op)| {
@@ -372,9 +536,9 @@ fn router(cx: &FileCx<'_>, service: &Service) -> Router {
         let literal = Literal::usize_unsuffixed(index);
         let op_name = &op.name;
         if let Some(unserved) = op.unserved {
-            let not_implemented = runtime(cx, "error_with_message");
+            let not_implemented = format.runtime(cx, "error_with_message");
             let why = format!("{op_name} {}", unserved.why());
-            return quote! { #literal => #not_implemented(501, "NotImplemented", #why), };
+            return quote! { #literal => #not_implemented(#protocol_args 501, "NotImplemented", #why), };
         }
         let code = Literal::u16_unsuffixed(op.http.as_ref().map_or(200, |http| http.code));
         let input = match &op.input {
@@ -391,10 +555,17 @@ fn router(cx: &FileCx<'_>, service: &Service) -> Router {
                     quote! { input }
                 };
                 let rejection_response = rejection_response();
+                let read = match format {
+                    Body::Json => quote! { request.input(context, &HTTP_INPUTS[#literal], #schema) },
+                    Body::Xml => {
+                        let layout = xml_body_layout(cx, format, id);
+                        quote! { request.xml_input(context, &HTTP_INPUTS[#literal], #schema, #layout) }
+                    }
+                };
                 quote! {
-                    let #binding: #ty = match request.input(context, &HTTP_INPUTS[#literal], #schema) {
+                    let #binding: #ty = match #read {
                         #ok(input) => input,
-                        #err(rejection) => return #rejection_response(rejection),
+                        #err(rejection) => return #rejection_response(#protocol_args rejection),
                     };
                     #stream
                 }
@@ -412,6 +583,7 @@ fn router(cx: &FileCx<'_>, service: &Service) -> Router {
             quote! { #ok(_) => #empty_response(#code), }
         };
         let boxed = cx.std("boxed::Box");
+        let error_protocol = (format == Body::Xml).then(|| quote! { PROTOCOL });
         // As awsJson's: the input's scope ends before the await and the
         // method's future is boxed, so the router's future stays small.
         quote! {
@@ -422,7 +594,7 @@ fn router(cx: &FileCx<'_>, service: &Service) -> Router {
                 };
                 match handled.await {
                     #success
-                    #err(error) => error.rest_response(),
+                    #err(error) => error.rest_response(#error_protocol),
                 }
             }
         }
@@ -445,19 +617,48 @@ fn router(cx: &FileCx<'_>, service: &Service) -> Router {
     } else {
         quote! { _context }
     };
-    let internal_failure = runtime(cx, "internal_failure");
+    let internal_failure = format.runtime(cx, "internal_failure");
+    let protocol_type = match format {
+        Body::Json => format.runtime(cx, "RestJson"),
+        Body::Xml => format.runtime(cx, "RestXml"),
+    };
+    let protocol_value = match format {
+        Body::Json => protocol_type.clone(),
+        Body::Xml => quote! { PROTOCOL },
+    };
+    let internal_failure_args = (format == Body::Xml).then(|| quote! { PROTOCOL });
+    let protocol_name = Rest { body: format }.name(service);
+    let malformed = match format {
+        Body::Json => "a malformed one a `SerializationException`, an invalid one a `ValidationException`",
+        Body::Xml => "a body that is not XML a `MalformedXML`, an invalid or ill-typed value an `InvalidArgument`",
+    };
 
     let router_docs = doc::outer(&[
-        format!("Routes restJson1 requests, by method and path, to an implementation of [`{}`].", service.trait_name),
+        format!(
+            "Routes {protocol_name} requests, by method and path, to an implementation of [`{}`].",
+            service.trait_name
+        ),
         String::new(),
-        "It reads each request's labels, query string, headers and body into the operation's input, validates it \
+        format!(
+            "It reads each request's labels, query string, headers and body into the operation's input, validates it \
          against the model, calls the method and writes the result to the response's status, headers and body. \
          A request no route matches is an `UnknownOperationException` (404, or 405 where another method has the \
-         path); a malformed one a `SerializationException`, an invalid one a `ValidationException`, a wrong \
-         `Content-Type` or `Accept` 415 or 406, and a panicking method an `InternalFailure`. It is a \
-         `tower::Service` over `http::Request`s, cheap to clone (clones share the service)."
-            .to_string(),
+         path); {malformed}, a wrong `Content-Type` or `Accept` 415 or 406, and a panicking method an \
+         `InternalFailure`. It is a `tower::Service` over `http::Request`s, cheap to clone (clones share the \
+         service)."
+        ),
     ]);
+    // restXml services whose URIs begin with a label (S3's `/{Bucket}`)
+    // take it from the host too, as S3's clients send it.
+    let virtual_hosting = (format == Body::Xml
+        && service.operations.iter().any(|op| op.http.as_ref().is_some_and(|http| http.uri.starts_with("/{"))))
+    .then(|| {
+        quote! {
+            fn virtual_hosting(&self) -> bool {
+                true
+            }
+        }
+    });
     let dispatch = quote! {
         /// How each operation's input is bound to its request, in the
         /// order of [`OPERATIONS`].
@@ -479,6 +680,10 @@ fn router(cx: &FileCx<'_>, service: &Service) -> Router {
         }
 
         impl<S: #trait_ident> #rest_router for #router_ident<S> {
+            type Protocol = #protocol_type;
+
+            const PROTOCOL: #protocol_type = #protocol_value;
+
             fn service_name(&self) -> &'static str {
                 #name
             }
@@ -491,6 +696,8 @@ fn router(cx: &FileCx<'_>, service: &Service) -> Router {
 
             #gzip
 
+            #virtual_hosting
+
             async fn call_operation(
                 &self,
                 #context_binding: &#context,
@@ -499,10 +706,25 @@ fn router(cx: &FileCx<'_>, service: &Service) -> Router {
             ) -> #response {
                 match operation.index {
                     #(#arms)*
-                    _ => #internal_failure(),
+                    _ => #internal_failure(#internal_failure_args),
                 }
             }
         }
     };
     Router { docs: router_docs, methods: TokenStream::new(), dispatch, handle: runtime(cx, "handle") }
+}
+
+/// How a restXml operation's input `id` is laid out in the body: its
+/// payload structure's index among the members read, or its members.
+fn xml_body_layout(cx: &FileCx<'_>, format: Body, id: &str) -> TokenStream {
+    let xml_body = format.runtime(cx, "XmlBody");
+    let ShapeKind::Structure(s) = &cx.service.shapes[id].kind else { unreachable!("inputs are structures") };
+    let payload = s.members.iter().filter(|m| m.in_document()).position(|m| input_part(m) == InputPart::DocumentPayload);
+    match payload {
+        Some(index) => {
+            let index = Literal::usize_unsuffixed(index);
+            quote! { #xml_body::Payload(#index) }
+        }
+        None => quote! { #xml_body::Members },
+    }
 }

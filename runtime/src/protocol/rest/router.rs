@@ -1,4 +1,4 @@
-//! [`Dispatch`], what a generated restJson1 router implements, and
+//! [`Dispatch`], what a generated restJson1 or restXml router implements, and
 //! [`handle`], which serves one HTTP request with it: routing by method and
 //! path ([`super::Routes`]), the checks of the request's head the protocol
 //! asks for (`Content-Type`, `Accept`), reading the body, and the call.
@@ -10,12 +10,11 @@ use http::header::{ACCEPT, CONTENT_TYPE};
 use tracing::Instrument;
 
 use super::request::{Head, HttpInput, Location, head_document_in_place, payload_in_place};
-use super::response::error_with_message;
-use super::{RestJson, RouteError, Routes};
+use super::{RouteError, Routes};
 use crate::ByteStream;
 use crate::context::{RequestContext, RequestId};
 use crate::http::{BoxError, HttpResponse, ResponseFuture};
-use crate::protocol::{Answer, Response, contain_panics};
+use crate::protocol::{Answer, Protocol, Response, contain_panics};
 use crate::validate::{self, ReadHttp, Rejection, Structure};
 
 /// What the runtime knows of an operation before it is called.
@@ -82,8 +81,15 @@ impl RoutedRequest {
     }
 }
 
-/// A generated restJson1 router: its routes, and the call of an operation.
+/// A generated restJson1 or restXml router: its protocol, its routes, and
+/// the call of an operation.
 pub trait Dispatch: Clone + Send + Sync + 'static {
+    /// The protocol, whose errors refusals are written in.
+    type Protocol: Protocol + Into<crate::protocol::AnyProtocol>;
+
+    /// The service's protocol (restXml's says how errors are wrapped).
+    const PROTOCOL: Self::Protocol;
+
     /// The service's name, for logs.
     fn service_name(&self) -> &'static str;
 
@@ -106,6 +112,16 @@ pub trait Dispatch: Clone + Send + Sync + 'static {
         None
     }
 
+    /// Whether a request may name the resource its URI begins with in its
+    /// host instead (virtual-hosted-style, as S3's clients name a bucket:
+    /// `mybucket.s3.us-west-2.amazonaws.com/key` is `/mybucket/key`): the
+    /// host's labels before the service's signing name, or before a final
+    /// `localhost`, are the path's first segment. Generated for restXml
+    /// services whose URIs begin with a label.
+    fn virtual_hosting(&self) -> bool {
+        false
+    }
+
     /// Calls `operation` with `request` (its panics are contained by
     /// [`handle`]).
     fn call_operation(
@@ -116,7 +132,7 @@ pub trait Dispatch: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Response> + Send;
 }
 
-/// Handles one restJson1 request with `router`: checks its `Host` (403 for
+/// Handles one restJson1 or restXml request with `router`: checks its `Host` (403 for
 /// one the [`AllowedHosts`](crate::http::AllowedHosts) extension does not
 /// allow, 400 for none where that extension is set), routes it (an
 /// unmatched one is an `UnknownOperationException`, 404, or 405 for a path
@@ -136,12 +152,17 @@ where
 {
     let (parts, body) = request.into_parts();
     let request_id = parts.extensions.get::<RequestId>().cloned().unwrap_or_default();
-    let routed = router.routes().route(parts.method.as_str(), parts.uri.path(), parts.uri.query());
+    let virtual_path = match (router.virtual_hosting(), router.signing_name()) {
+        (true, Some(service)) => crate::http::virtual_host_path(&parts, service),
+        _ => None,
+    };
+    let path = virtual_path.as_deref().unwrap_or(parts.uri.path());
+    let routed = router.routes().route(parts.method.as_str(), path, parts.uri.query());
     let operation_name = routed.as_ref().map_or("", |found| found.value.name);
     let span = tracing::info_span!("request", request_id = %request_id, operation = operation_name);
     let Admitted { operation, labels, coding } = match admit(&router, &parts, routed) {
         Ok(admitted) => admitted,
-        Err(refusal) => return Answer::Refused { response: Some(answered(*refusal, &span, &request_id)) },
+        Err(refusal) => return Answer::Refused { response: Some(answered(R::PROTOCOL, *refusal, &span, &request_id)) },
     };
     let future = async move {
         let (body, stream) = if operation.streaming {
@@ -155,22 +176,22 @@ where
         };
         let body = match body {
             Ok(body) => body,
-            Err(refusal) => return answered(refusal.response(RestJson), &span, &request_id),
+            Err(refusal) => return answered(R::PROTOCOL, refusal.response(R::PROTOCOL), &span, &request_id),
         };
         let http::request::Parts { uri, headers, extensions, .. } = parts;
         let request = RoutedRequest { labels, query: uri.query().map(str::to_string), body, stream };
         let context = RequestContext::new(request_id, headers, extensions);
-        let call = contain_panics(RestJson, router.call_operation(&context, operation, request));
+        let call = contain_panics(R::PROTOCOL, router.call_operation(&context, operation, request));
         let response = call.instrument(span.clone()).await;
-        answered(response, &span, context.request_id())
+        answered(R::PROTOCOL, response, &span, context.request_id())
     };
     Answer::Admitted { future }
 }
 
 /// `response` as HTTP, with the request id, its status logged in `span`.
-fn answered(response: Response, span: &tracing::Span, request_id: &RequestId) -> HttpResponse {
+fn answered<P: Protocol>(protocol: P, response: Response, span: &tracing::Span, request_id: &RequestId) -> HttpResponse {
     span.in_scope(|| tracing::debug!(status = response.status, "answered"));
-    crate::http::with_id(response.into_http(RestJson), request_id)
+    crate::http::with_id(response.into_http(protocol), request_id)
 }
 
 /// A request the router will call an operation for.
@@ -198,20 +219,20 @@ fn admit<R: Dispatch>(
 ) -> Result<Admitted, Box<Response>> {
     let hosts_set = parts.extensions.get::<crate::http::AllowedHosts>().is_some();
     if hosts_set || parts.headers.contains_key(http::header::HOST) {
-        crate::http::check_host(parts).map_err(|refusal| Box::new(refusal.response(RestJson)))?;
+        crate::http::check_host(parts).map_err(|refusal| Box::new(refusal.response(R::PROTOCOL)))?;
     }
     #[cfg(feature = "sigv4")]
     if let Some(refusal) = crate::sigv4::wrong_service(parts, router.signing_name()) {
-        return Err(Box::new(refusal.response(RestJson)));
+        return Err(Box::new(refusal.response(R::PROTOCOL)));
     }
-    let found = routed.map_err(|e| Box::new(unroutable(&e)))?;
+    let found = routed.map_err(|e| Box::new(unroutable(R::PROTOCOL, &e)))?;
     let operation: &'static Operation = found.value;
-    if let Some(refusal) = check_head(parts, operation) {
+    if let Some(refusal) = check_head(R::PROTOCOL, parts, operation) {
         return Err(Box::new(refusal));
     }
     let gzip = router.accepts_gzip(operation) && !operation.streaming;
     let coding = crate::http::content_coding(&parts.headers, gzip, binds_content_encoding(operation))
-        .map_err(|crate::http::UnsupportedCoding| Box::new(unsupported(crate::http::UnsupportedCoding::MESSAGE)))?;
+        .map_err(|crate::http::UnsupportedCoding| Box::new(unsupported(R::PROTOCOL, crate::http::UnsupportedCoding::MESSAGE)))?;
     Ok(Admitted { operation, labels: found.labels, coding })
 }
 
@@ -223,8 +244,8 @@ fn binds_content_encoding(operation: &Operation) -> bool {
 }
 
 /// The answer to a request that matches no route.
-fn unroutable(e: &RouteError) -> Response {
-    let mut response = error_with_message(e.status(), "UnknownOperationException", &e.to_string());
+fn unroutable<P: Protocol>(protocol: P, e: &RouteError) -> Response {
+    let mut response = protocol.error(e.status(), "UnknownOperationException", &e.to_string());
     if let RouteError::MethodNotAllowed { allowed } = e {
         if let Ok(value) = http::HeaderValue::try_from(allowed.join(", ")) {
             response.headers.insert(http::header::ALLOW, value);
@@ -239,7 +260,7 @@ fn media_type(text: &str) -> String {
     text.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
 }
 
-/// What restJson1 asks of a request's head: an `Accept` that allows the
+/// What restJson1 and restXml ask of a request's head: an `Accept` that allows the
 /// output's media type (406 otherwise), and a `Content-Type` that is the
 /// input's (415 otherwise; none at all for an input with nothing in the
 /// body, and none is needed for an empty body). The refusal, if any.
@@ -250,7 +271,7 @@ fn media_type(text: &str) -> String {
 /// `@mediaType` takes whatever type the request declares (Smithy's
 /// `RestJsonHttpPayloadTraitsWithBlobAcceptsAllContentTypes`). A string
 /// payload must say it is text (`RestJsonStringPayloadNoContentType`).
-fn check_head(parts: &http::request::Parts, operation: &Operation) -> Option<Response> {
+fn check_head<P: Protocol>(protocol: P, parts: &http::request::Parts, operation: &Operation) -> Option<Response> {
     if let Some(output) = operation.output.filter(|output| *output != ANY_MEDIA_TYPE) {
         for accept in parts.headers.get_all(ACCEPT) {
             let Ok(accept) = accept.to_str() else { continue };
@@ -261,7 +282,7 @@ fn check_head(parts: &http::request::Parts, operation: &Operation) -> Option<Res
             };
             if !accept.split(',').any(allows) {
                 let text = format!("the response is {output}, which the request's Accept does not allow");
-                return Some(error_with_message(406, "NotAcceptableException", &text));
+                return Some(protocol.error(406, "NotAcceptableException", &text));
             }
         }
     }
@@ -271,24 +292,24 @@ fn check_head(parts: &http::request::Parts, operation: &Operation) -> Option<Res
     let raw = operation.streaming || operation.input.bound.iter().any(|b| b.location == Location::RawPayload);
     match (operation.input.content_type, declared) {
         (Some(ANY_MEDIA_TYPE), _) => None,
-        (_, Some(Err(_))) => Some(unsupported("the request's Content-Type is not readable")),
+        (_, Some(Err(_))) => Some(unsupported(protocol, "the request's Content-Type is not readable")),
         // A media type for no body at all says nothing.
-        (None, Some(Ok(declared))) if has_body => Some(unsupported(&format!(
+        (None, Some(Ok(declared))) if has_body => Some(unsupported(protocol, &format!(
             "the operation takes no body, but the request declares {}",
             crate::excerpt(&declared)
         ))),
         (Some(expected), Some(Ok(declared))) if declared != expected => {
-            Some(unsupported(&format!("the operation's body is {expected}, not {}", crate::excerpt(&declared))))
+            Some(unsupported(protocol, &format!("the operation's body is {expected}, not {}", crate::excerpt(&declared))))
         }
         (Some(expected), None) if !raw && has_body => {
-            Some(unsupported(&format!("the request has a body but no Content-Type; send {expected}")))
+            Some(unsupported(protocol, &format!("the request has a body but no Content-Type; send {expected}")))
         }
         _ => None,
     }
 }
 
-fn unsupported(text: &str) -> Response {
-    error_with_message(415, "UnsupportedMediaTypeException", text)
+fn unsupported<P: Protocol>(protocol: P, text: &str) -> Response {
+    protocol.error(415, "UnsupportedMediaTypeException", text)
 }
 
 /// [`Dispatch`] with boxed futures, so that routers of different types
@@ -320,6 +341,7 @@ pub(crate) type SharedDispatch = Arc<dyn DynDispatch>;
 mod tests {
     use super::super::Bound;
     use super::*;
+    use crate::protocol::rest_json::RestJson;
 
     static JSON_INPUT: HttpInput = HttpInput { bound: &[], content_type: Some("application/json") };
     static BLOB_INPUT: HttpInput =
@@ -341,7 +363,7 @@ mod tests {
             request = request.header(*name, *value);
         }
         let (parts, ()) = request.body(()).unwrap().into_parts();
-        check_head(&parts, &operation(input)).map_or(200, |refusal| refusal.status)
+        check_head(RestJson, &parts, &operation(input)).map_or(200, |refusal| refusal.status)
     }
 
     #[test]
@@ -364,7 +386,7 @@ mod tests {
                 request = request.header(*name, *value);
             }
             let (parts, ()) = request.body(()).unwrap().into_parts();
-            check_head(&parts, &operation(input)).map_or(200, |refusal| refusal.status)
+            check_head(RestJson, &parts, &operation(input)).map_or(200, |refusal| refusal.status)
         };
         assert_eq!(check(&JSON_INPUT, &[]), 200);
         assert_eq!(check(&NO_INPUT, &[("content-type", "application/json")]), 200);
@@ -380,7 +402,7 @@ mod tests {
             .body(())
             .unwrap()
             .into_parts();
-        let refusal = check_head(&parts, &operation(&JSON_INPUT)).expect("refused");
+        let refusal = check_head(RestJson, &parts, &operation(&JSON_INPUT)).expect("refused");
         assert_eq!(refusal.status, 415);
         let length = refusal.body.exact_len().expect("a whole body");
         assert!(length < 300, "{length} bytes");
@@ -391,7 +413,7 @@ mod tests {
         let accepts = |output: &'static str, accept: &str| {
             let op = Operation { output: Some(output), ..operation(&NO_INPUT) };
             let (parts, ()) = http::Request::builder().header("accept", accept).body(()).unwrap().into_parts();
-            check_head(&parts, &op).map_or(200, |refusal| refusal.status)
+            check_head(RestJson, &parts, &op).map_or(200, |refusal| refusal.status)
         };
         for allowed in ["application/json", "*/*", "application/*", "text/html, application/json;q=0.9"] {
             assert_eq!(accepts("application/json", allowed), 200, "{allowed}");
@@ -421,7 +443,7 @@ mod tests {
         static STREAM_INPUT: HttpInput = HttpInput { bound: &[], content_type: Some("image/jpeg") };
         let streaming = Operation { streaming: true, ..operation(&STREAM_INPUT) };
         let (parts, ()) = http::Request::builder().header("content-length", "5").body(()).unwrap().into_parts();
-        assert!(check_head(&parts, &streaming).is_none());
+        assert!(check_head(RestJson, &parts, &streaming).is_none());
     }
 
     /// A router with one route, `GET /ping`, answering 204.
@@ -431,6 +453,9 @@ mod tests {
     static PING: Operation = Operation { name: "Ping", index: 0, input: &NO_INPUT, output: None, streaming: false };
 
     impl Dispatch for Ping {
+        type Protocol = RestJson;
+        const PROTOCOL: RestJson = RestJson;
+
         fn service_name(&self) -> &'static str {
             "Ping"
         }
@@ -486,6 +511,9 @@ mod tests {
     struct Lengths;
 
     impl Dispatch for Lengths {
+        type Protocol = RestJson;
+        const PROTOCOL: RestJson = RestJson;
+
         fn service_name(&self) -> &'static str {
             "Lengths"
         }
