@@ -321,6 +321,195 @@ fn aws_query_reads_parameters_and_writes_xml() {
     assert!(body.len() < 400, "{body}");
 }
 
+#[test]
+fn rest_xml_reads_and_writes_xml_and_streams() {
+    use std::collections::BTreeMap;
+    use std::sync::Mutex;
+
+    use features_crate::runtime::context::RequestContext;
+    use features_crate::runtime::http::{Request, Service};
+    use features_crate::runtime::{ByteStream, DateTime, Timestamp};
+    use features_crate::storage::error::{NoSuchBucket, NoSuchKey};
+    use features_crate::storage::operation::create_bucket::{CreateBucketError, CreateBucketInput, CreateBucketOutput};
+    use features_crate::storage::operation::get_object::{GetObjectError, GetObjectInput, GetObjectOutput};
+    use features_crate::storage::operation::list_objects::{ListObjectsError, ListObjectsOutput, ListObjectsRequest};
+    use features_crate::storage::operation::put_bucket_tagging::{PutBucketTaggingError, PutBucketTaggingInput};
+    use features_crate::storage::operation::put_object::{PutObjectError, PutObjectInput, PutObjectOutput};
+    use features_crate::storage::service::{Storage, StorageRouter};
+    use features_crate::storage::types::Object;
+
+    /// Buckets of objects (their media type and bytes), in memory.
+    #[derive(Default)]
+    struct Store {
+        buckets: Mutex<BTreeMap<String, BTreeMap<String, (Option<String>, Vec<u8>)>>>,
+        tags: Mutex<Vec<(String, String)>>,
+    }
+
+    impl Storage for Store {
+        async fn create_bucket(&self, _: &RequestContext, input: CreateBucketInput) -> Result<CreateBucketOutput, CreateBucketError> {
+            let region = input.configuration.and_then(|c| c.location_constraint).unwrap_or_default();
+            self.buckets.lock().unwrap().insert(input.bucket.clone(), BTreeMap::new());
+            Ok(CreateBucketOutput { location: Some(format!("/{}?{region}", input.bucket)) })
+        }
+
+        async fn put_object(&self, _: &RequestContext, input: PutObjectInput) -> Result<PutObjectOutput, PutObjectError> {
+            let bytes = input.body.into_bytes().await.unwrap().to_vec();
+            let mut buckets = self.buckets.lock().unwrap();
+            let Some(bucket) = buckets.get_mut(&input.bucket) else {
+                return Err(PutObjectError::NoSuchBucket(NoSuchBucket { message: None, bucket_name: Some(input.bucket) }));
+            };
+            let e_tag = format!("\"{}\"", bytes.len());
+            bucket.insert(input.key, (input.content_type, bytes));
+            Ok(PutObjectOutput { e_tag: Some(e_tag) })
+        }
+
+        async fn get_object(&self, _: &RequestContext, input: GetObjectInput) -> Result<GetObjectOutput, GetObjectError> {
+            let buckets = self.buckets.lock().unwrap();
+            let Some(bucket) = buckets.get(&input.bucket) else {
+                return Err(GetObjectError::NoSuchBucket(NoSuchBucket { message: None, bucket_name: Some(input.bucket) }));
+            };
+            let Some((content_type, bytes)) = bucket.get(&input.key) else {
+                let message = Some("The specified key does not exist.".to_string());
+                return Err(GetObjectError::NoSuchKey(NoSuchKey { message }));
+            };
+            Ok(GetObjectOutput { content_type: content_type.clone(), content_range: None, body: ByteStream::from(bytes.clone()) })
+        }
+
+        async fn list_objects(&self, _: &RequestContext, input: ListObjectsRequest) -> Result<ListObjectsOutput, ListObjectsError> {
+            let buckets = self.buckets.lock().unwrap();
+            let Some(bucket) = buckets.get(&input.bucket) else {
+                return Err(ListObjectsError::NoSuchBucket(NoSuchBucket { message: None, bucket_name: Some(input.bucket) }));
+            };
+            let modified = DateTime(Timestamp::parse_date_time("2026-12-07T10:00:00Z").unwrap());
+            let contents: Vec<Object> = bucket
+                .iter()
+                .filter(|(key, _)| key.starts_with(input.prefix.as_deref().unwrap_or("")))
+                .map(|(key, (_, bytes))| Object {
+                    key: Some(key.clone()),
+                    size: Some(bytes.len() as i64),
+                    last_modified: Some(modified.clone()),
+                    storage_class: Some("STANDARD".to_string()),
+                })
+                .collect();
+            Ok(ListObjectsOutput {
+                name: Some(input.bucket),
+                prefix: input.prefix,
+                key_count: Some(contents.len() as i32),
+                contents: Some(contents),
+            })
+        }
+
+        async fn put_bucket_tagging(
+            &self,
+            _: &RequestContext,
+            input: PutBucketTaggingInput,
+        ) -> Result<features_crate::runtime::Unit, PutBucketTaggingError> {
+            let tags = input.tagging.tag_set.into_iter().map(|tag| (tag.key, tag.value));
+            self.tags.lock().unwrap().extend(tags);
+            Ok(features_crate::runtime::Unit {})
+        }
+    }
+
+    let router = StorageRouter::new(Store::default());
+    let send = |method: &str, host: &str, uri: &str, headers: &[(&str, &str)], body: &str| {
+        let mut request = Request::builder().method(method).uri(uri).header("host", host);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let request = request.header("content-length", body.len().to_string()).body(body.to_string()).unwrap();
+        let response = block_on(router.clone().call(request)).unwrap();
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = String::from_utf8(block_on(response.into_body().into_bytes()).unwrap().to_vec()).unwrap();
+        (status, headers, body)
+    };
+    const XML: (&str, &str) = ("content-type", "application/xml");
+
+    // Path style, with a payload structure under its @xmlName.
+    let configuration = "<CreateBucketConfiguration xmlns=\"https://storage.example.com/doc/2026-12-07/\">\
+                         <LocationConstraint>eu-west-1</LocationConstraint></CreateBucketConfiguration>";
+    let (status, headers, body) = send("PUT", "localhost", "/photos", &[XML], configuration);
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(headers["location"], "/photos?eu-west-1");
+
+    // Virtual-hosted style: the bucket in the host, before the signing name.
+    let (status, headers, body) = send(
+        "PUT",
+        "photos.storage.example.com",
+        "/2026/cat%20one.jpg",
+        &[("content-type", "image/jpeg"), ("x-amz-meta-camera", "x100")],
+        "JPEG BYTES",
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(headers["etag"], "\"10\"");
+    let (status, headers, body) = send("GET", "localhost", "/photos/2026/cat%20one.jpg", &[], "");
+    assert_eq!((status, body.as_str()), (200, "JPEG BYTES"));
+    assert_eq!(headers["content-type"], "image/jpeg", "the object's own type, not the payload's default");
+
+    // A listing: the output's @xmlName, flattened items, an attribute.
+    let (status, headers, body) = send("GET", "photos.localhost:4566", "/?list-type=2&prefix=2026/", &[], "");
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(headers["content-type"], "application/xml");
+    assert_eq!(
+        body,
+        "<ListBucketResult xmlns=\"https://storage.example.com/doc/2026-12-07/\"><Name>photos</Name>\
+         <Prefix>2026/</Prefix><KeyCount>1</KeyCount><Contents StorageClass=\"STANDARD\"><Key>2026/cat one.jpg</Key>\
+         <Size>10</Size><LastModified>2026-12-07T10:00:00Z</LastModified></Contents></ListBucketResult>"
+    );
+
+    // Modelled errors, unwrapped (`noErrorWrapping`).
+    let (status, _, body) = send("GET", "localhost", "/photos/nothing", &[], "");
+    assert_eq!(status, 404, "{body}");
+    assert_eq!(
+        body,
+        "<Error><Type>Sender</Type><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>"
+    );
+    let (status, _, body) = send("GET", "localhost", "/videos?list-type=2", &[], "");
+    assert_eq!(status, 404, "{body}");
+    assert!(body.contains("<Code>NoSuchBucket</Code><BucketName>videos</BucketName>"), "{body}");
+
+    // A payload read into a list: every constraint, in AWS's words.
+    let tagging = |tags: &str| format!("<Tagging><TagSet>{tags}</TagSet></Tagging>");
+    let (status, _, body) =
+        send("PUT", "localhost", "/photos?tagging", &[XML], &tagging("<Tag><Key>team</Key><Value>core</Value></Tag>"));
+    assert_eq!(status, 200, "{body}");
+    let (status, _, body) = send("PUT", "localhost", "/photos?tagging", &[XML], &tagging("<Tag><Key></Key></Tag>"));
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("<Code>InvalidArgument</Code>"), "{body}");
+    assert!(
+        body.contains(
+            "2 validation errors detected: Value with length 0 at 'tagging.tagSet.member.1.key' failed to satisfy \
+             constraint: Member must have length between 1 and 128, inclusive; Value at \
+             'tagging.tagSet.member.1.value' failed to satisfy constraint: Member must not be null"
+        ),
+        "{body}"
+    );
+    let (status, _, body) = send("GET", "localhost", "/photos?list-type=2&max-keys=0", &[], "");
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("Value at 'maxKeys' failed to satisfy constraint"), "{body}");
+
+    // Hostile XML: refused, quoting nothing of it, and nothing stored.
+    let hostile = [
+        format!("<!DOCTYPE t [<!ENTITY x \"{}\">]>{}", "y".repeat(100), tagging("<Tag><Key>&x;</Key><Value>v</Value></Tag>")),
+        tagging("<Tag><Key>&secret;</Key><Value>v</Value></Tag>"),
+        format!("{}{}", "<a>".repeat(100), "</a>".repeat(100)),
+        tagging("<Tag><Key>k</Key><Value>v</Value>"),
+        format!("<Tagging {}/>", (0..100).map(|i| format!("a{i}=\"1\"")).collect::<Vec<_>>().join(" ")),
+    ];
+    for xml in &hostile {
+        let (status, _, body) = send("PUT", "localhost", "/photos?tagging", &[XML], xml);
+        assert_eq!(status, 400, "{xml}: {body}");
+        assert!(body.contains("<Code>MalformedXML</Code>"), "{body}");
+        assert!(!body.contains("yyy") && !body.contains("secret") && body.len() < 400, "{body}");
+    }
+    assert_eq!(router.service().tags.lock().unwrap().len(), 1);
+
+    // A method the path does not have.
+    let (status, _, body) = send("DELETE", "localhost", "/photos", &[], "");
+    assert_eq!(status, 405, "{body}");
+    assert!(body.starts_with("<Error><Type>Sender</Type><Code>UnknownOperationException</Code>"), "{body}");
+}
+
 /// The generated routers' futures need no runtime here: they never wait.
 fn block_on<F: std::future::Future>(future: F) -> F::Output {
     use std::task::{Context, Poll, Waker};
