@@ -16,6 +16,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use protocol_tests::amazon_ml_20141212::service::{AmazonMl20141212, AmazonMl20141212Router};
+use protocol_tests::amazon_s3::service::{AmazonS3, AmazonS3Router};
 use protocol_tests::aws_query::error as aws_query_error;
 use protocol_tests::aws_query::service::{AwsQuery, AwsQueryRouter};
 use protocol_tests::backplane_control_service::service::{BackplaneControlService, BackplaneControlServiceRouter};
@@ -29,7 +30,6 @@ use protocol_tests::rest_json::error as rest_json_error;
 use protocol_tests::rest_json::service::{RestJson, RestJsonRouter};
 use protocol_tests::rest_xml::service::{RestXml, RestXmlRouter};
 use protocol_tests::rest_xml_namespace::service::{RestXmlWithNamespace, RestXmlWithNamespaceRouter};
-use protocol_tests::amazon_s3::service::{AmazonS3, AmazonS3Router};
 use protocol_tests::runtime::context::RequestContext;
 use protocol_tests::runtime::http::{HttpResponse, Request, ResponseBody, Service as _};
 use protocol_tests::runtime::not_implemented;

@@ -119,7 +119,10 @@ pub trait ErrorShape: std::error::Error {
     /// The error's code in the awsQuery protocol (`@awsQueryError`, else its
     /// name), set for errors of awsQuery-compatible services.
     const QUERY_CODE: Option<&'static str> = None;
-    /// The error's message member, if it has one and it is set.
+    /// The error's message member, if it has one and it is set; for an
+    /// error of an XML protocol with no members at all, the first sentence
+    /// of its documentation (S3's errors have none, and their
+    /// documentation says what S3's messages say).
     fn message(&self) -> Option<&str>;
 }
 

@@ -24,7 +24,7 @@ use http_body_util::Full;
 use sha2::{Digest, Sha256};
 
 use crate::context::RequestId;
-use crate::http::{BoxError, HttpResponse, ResponseFuture, read_limited, with_id};
+use crate::http::{BoxError, HttpResponse, ResponseFuture, aws_chunked, read_limited, with_id};
 use crate::protocol::aws_json::AwsJson;
 use crate::protocol::rest_json::RestJson;
 use crate::protocol::{AnyProtocol, Protocol, Response};
@@ -146,7 +146,21 @@ pub fn verify(
             check_declared_hash(declared, &body_hash)?;
             Ok(caller)
         }
+        Payload::Streaming { literal, signed_chunks, signed_trailer } => {
+            let caller = head.verify(parts, literal)?;
+            if *signed_chunks {
+                let decoded = aws_chunked::decode(body, decoded_length(parts))
+                    .map_err(|error| Refusal::Invalid(error.0.to_string()))?;
+                check_chunks(&head, &decoded, *signed_trailer)?;
+            }
+            Ok(caller)
+        }
     }
+}
+
+/// A request's `x-amz-decoded-content-length`.
+fn decoded_length(parts: &Parts) -> Option<u64> {
+    parts.headers.get("x-amz-decoded-content-length")?.to_str().ok()?.trim().parse().ok()
 }
 
 const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
@@ -165,7 +179,19 @@ enum Payload {
     /// The hash a signed `x-amz-content-sha256` declares (lowercase hex),
     /// which the body must then match.
     Declared(String),
+    /// An aws-chunked body (`STREAMING-...`, the literal in the canonical
+    /// request): its chunks signed in a chain from the request's
+    /// signature, and its trailers too, or neither.
+    Streaming { literal: &'static str, signed_chunks: bool, signed_trailer: bool },
 }
+
+/// The streaming payloads of `x-amz-content-sha256`: the literal, whether
+/// its chunks are signed, whether its trailers are.
+const STREAMING: [(&str, bool, bool); 3] = [
+    ("STREAMING-AWS4-HMAC-SHA256-PAYLOAD", true, false),
+    ("STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER", true, true),
+    ("STREAMING-UNSIGNED-PAYLOAD-TRAILER", false, false),
+];
 
 /// A request whose head passed every check but the signature: what the
 /// signature is then checked with.
@@ -175,31 +201,81 @@ struct SignedHead {
     date: String,
     secret: String,
     payload: Payload,
+    /// Signed in the query string (a presigned URL): its `X-Amz-Signature`
+    /// is left out of the canonical query.
+    presigned: bool,
 }
 
 impl SignedHead {
-    /// Checks the signature, with `payload_hash` in the canonical request.
-    fn verify(&self, parts: &Parts, payload_hash: &str) -> Result<Caller, Refusal> {
+    /// The credential scope, `date/region/service/aws4_request`.
+    fn scope(&self) -> String {
         let auth = &self.auth;
-        let canonical = canonical_request(parts, &auth.signed_headers, rules_for(&auth.service), payload_hash)?;
-        let scope = format!("{}/{}/{}/aws4_request", auth.date, auth.region, auth.service);
-        let mut string_to_sign = format!("AWS4-HMAC-SHA256\n{}\n{scope}\n", self.date).into_bytes();
-        string_to_sign.extend_from_slice(hex(&Sha256::digest(&canonical)).as_bytes());
+        format!("{}/{}/{}/aws4_request", auth.date, auth.region, auth.service)
+    }
+
+    /// The key the scope's signatures are made with.
+    fn signing_key(&self) -> Vec<u8> {
+        let auth = &self.auth;
         let mut key = hmac(format!("AWS4{}", self.secret).as_bytes(), auth.date.as_bytes());
         for part in [auth.region.as_str(), auth.service.as_str(), "aws4_request"] {
             key = hmac(&key, part.as_bytes());
         }
-        let provided = unhex(&auth.signature).ok_or(Refusal::Mismatch)?;
-        let mut mac = HmacSha256::new_from_slice(&key).expect("HMAC takes keys of any length");
-        mac.update(&string_to_sign);
-        // Compared in constant time.
-        mac.verify_slice(&provided).map_err(|_| Refusal::Mismatch)?;
+        key
+    }
+
+    /// Checks the signature, with `payload_hash` in the canonical request.
+    fn verify(&self, parts: &Parts, payload_hash: &str) -> Result<Caller, Refusal> {
+        let auth = &self.auth;
+        let rules = rules_for(&auth.service);
+        let canonical = canonical_request(parts, &auth.signed_headers, rules, payload_hash, self.presigned)?;
+        let mut string_to_sign = format!("AWS4-HMAC-SHA256\n{}\n{}\n", self.date, self.scope()).into_bytes();
+        string_to_sign.extend_from_slice(hex(&Sha256::digest(&canonical)).as_bytes());
+        check_signature(&self.signing_key(), &string_to_sign, &auth.signature)?;
         Ok(Caller {
             access_key_id: auth.access_key_id.clone(),
             region: auth.region.clone(),
             service: auth.service.clone(),
         })
     }
+}
+
+/// Whether `signature` (hex) is the HMAC of `string_to_sign` with `key`,
+/// compared in constant time.
+fn check_signature(key: &[u8], string_to_sign: &[u8], signature: &str) -> Result<(), Refusal> {
+    let provided = unhex(signature).ok_or(Refusal::Mismatch)?;
+    let mut mac = HmacSha256::new_from_slice(key).expect("HMAC takes keys of any length");
+    mac.update(string_to_sign);
+    mac.verify_slice(&provided).map_err(|_| Refusal::Mismatch)
+}
+
+/// An aws-chunked body's chunk signatures, each the HMAC of the chunk's
+/// hash chained from the one before it (the first from the request's own
+/// signature), and its trailers' signature where `signed_trailer`.
+fn check_chunks(head: &SignedHead, decoded: &aws_chunked::Decoded, signed_trailer: bool) -> Result<(), Refusal> {
+    const EMPTY_HASH: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    let (key, scope) = (head.signing_key(), head.scope());
+    if decoded.signatures.len() != decoded.chunks {
+        return Err(Refusal::Invalid("Every chunk of a signed aws-chunked body must be signed.".to_string()));
+    }
+    let mut previous = head.auth.signature.as_str();
+    for (signature, range) in &decoded.signatures {
+        let chunk_hash = hex(&Sha256::digest(&decoded.data[range.clone()]));
+        let string_to_sign =
+            format!("AWS4-HMAC-SHA256-PAYLOAD\n{}\n{scope}\n{previous}\n{EMPTY_HASH}\n{chunk_hash}", head.date);
+        check_signature(&key, string_to_sign.as_bytes(), signature)?;
+        previous = signature;
+    }
+    if signed_trailer {
+        let signature = decoded
+            .trailer_signature
+            .as_deref()
+            .ok_or_else(|| Refusal::Invalid("The body's trailers are not signed.".to_string()))?;
+        let trailers: String = decoded.trailers.iter().map(|(name, value)| format!("{name}:{value}\n")).collect();
+        let trailer_hash = hex(&Sha256::digest(trailers.as_bytes()));
+        let string_to_sign = format!("AWS4-HMAC-SHA256-TRAILER\n{}\n{scope}\n{previous}\n{trailer_hash}", head.date);
+        check_signature(&key, string_to_sign.as_bytes(), signature)?;
+    }
+    Ok(())
 }
 
 /// Everything the head of a request can tell before its body is read: the
@@ -214,31 +290,55 @@ fn check_head(
     scope: &Scope,
 ) -> Result<SignedHead, Refusal> {
     let mut authorizations = parts.headers.get_all(http::header::AUTHORIZATION).iter();
-    let Some(authorization) = authorizations.next() else { return Err(Refusal::Missing) };
-    if authorizations.next().is_some() {
-        return Err(incomplete("The request has more than one Authorization header."));
+    let presigned = match authorizations.next() {
+        Some(_) if authorizations.next().is_some() => {
+            return Err(incomplete("The request has more than one Authorization header."));
+        }
+        Some(_) => None,
+        None => Some(Presigned::parse(parts.uri.query().unwrap_or(""))?.ok_or(Refusal::Missing)?),
+    };
+    let (auth, date) = match &presigned {
+        Some(query) => (Authorization::parse(&query.authorization())?, query.date.as_str()),
+        None => {
+            let authorization = parts.headers.get(http::header::AUTHORIZATION).expect("one");
+            let authorization = authorization
+                .to_str()
+                .map_err(|_| incomplete("Authorization header requires the AWS4-HMAC-SHA256 algorithm."))?;
+            let auth = Authorization::parse(authorization)?;
+            let date = parts.headers.get("x-amz-date").ok_or_else(|| {
+                incomplete("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
+            })?;
+            let date = date.to_str().ok().filter(|date| parse_amz_date(date).is_some()).ok_or_else(|| {
+                incomplete(&format!(
+                    "Date must be in ISO-8601 'basic format'. Got '{}'.",
+                    excerpt_bytes(date.as_bytes())
+                ))
+            })?;
+            (auth, date)
+        }
+    };
+    if parse_amz_date(date).is_none() {
+        return Err(incomplete(&format!("Date must be in ISO-8601 'basic format'. Got '{}'.", excerpt(date))));
     }
-    let authorization = authorization
-        .to_str()
-        .map_err(|_| incomplete("Authorization header requires the AWS4-HMAC-SHA256 algorithm."))?;
-    let auth = Authorization::parse(authorization)?;
     if !auth.signed_headers.iter().any(|name| name == "host") {
         return Err(incomplete("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."));
     }
-    let date = parts.headers.get("x-amz-date").ok_or_else(|| {
-        incomplete("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
-    })?;
-    let date = date.to_str().ok().filter(|date| parse_amz_date(date).is_some()).ok_or_else(|| {
-        incomplete(&format!("Date must be in ISO-8601 'basic format'. Got '{}'.", excerpt_bytes(date.as_bytes())))
-    })?;
     let signed_at = parse_amz_date(date).expect("checked");
     if date[..8] != auth.date {
         return Err(Refusal::Invalid(
             "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP.".to_string(),
         ));
     }
+    // A presigned URL is good from its date (give or take the skew) for
+    // its `X-Amz-Expires` seconds.
+    if let Some(query) = &presigned {
+        let early = signed_at.duration_since(now).is_ok_and(|ahead| ahead > max_skew);
+        if early || now.duration_since(signed_at).is_ok_and(|age| age > query.expires) {
+            return Err(Refusal::Expired("Request has expired".to_string()));
+        }
+    }
     let skew = now.duration_since(signed_at).unwrap_or_else(|e| e.duration());
-    if skew > max_skew {
+    if presigned.is_none() && skew > max_skew {
         return Err(Refusal::Expired(format!(
             "Signature expired or not yet valid: {date} is more than {} minutes from the server's time.",
             max_skew.as_secs() / 60
@@ -251,6 +351,8 @@ fn check_head(
     // `x-amz-content-sha256` counts only when it is signed: unsigned, it
     // could be added to any request to skip the payload's hash.
     let payload = match auth.signed_headers.iter().any(|name| name == "x-amz-content-sha256") {
+        // A presigned URL signs no payload, as S3 has it.
+        false if presigned.is_some() => Payload::Unsigned,
         false => Payload::FromBody,
         true => match parts.headers.get("x-amz-content-sha256").map(http::HeaderValue::as_bytes) {
             Some(b"UNSIGNED-PAYLOAD") => Payload::Unsigned,
@@ -258,7 +360,15 @@ fn check_head(
                 Payload::Declared(String::from_utf8_lossy(hash).to_ascii_lowercase())
             }
             Some(hash) if hash.starts_with(b"STREAMING-") => {
-                return Err(incomplete("Streaming (aws-chunked) payloads are not supported by this server."));
+                let Some(&(literal, signed_chunks, signed_trailer)) =
+                    STREAMING.iter().find(|(literal, _, _)| literal.as_bytes() == hash)
+                else {
+                    return Err(Refusal::Invalid(format!(
+                        "x-amz-content-sha256 names a streaming payload this server does not know: {}",
+                        excerpt_bytes(hash)
+                    )));
+                };
+                Payload::Streaming { literal, signed_chunks, signed_trailer }
             }
             // Missing: the canonical request cannot be built; malformed: it is no hash.
             _ => {
@@ -268,7 +378,60 @@ fn check_head(
             }
         },
     };
-    Ok(SignedHead { auth, date: date.to_string(), secret, payload })
+    Ok(SignedHead { auth, date: date.to_string(), secret, payload, presigned: presigned.is_some() })
+}
+
+/// A presigned URL's query parameters (`X-Amz-Algorithm`,
+/// `X-Amz-Credential`, ...), which stand for the `Authorization` and
+/// `X-Amz-Date` headers.
+struct Presigned {
+    credential: String,
+    signed_headers: String,
+    signature: String,
+    date: String,
+    expires: Duration,
+}
+
+impl Presigned {
+    /// The longest a presigned URL may be good for: seven days.
+    const MAX_EXPIRES: u64 = 7 * 24 * 3600;
+
+    /// The parameters, if `query` has `X-Amz-Algorithm` (`None`: the
+    /// request is not signed at all).
+    fn parse(query: &str) -> Result<Option<Self>, Refusal> {
+        let mut found: BTreeMap<&str, String> = BTreeMap::new();
+        for pair in query.split('&') {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            if name.starts_with("X-Amz-") {
+                found.insert(name, String::from_utf8_lossy(&percent_decode(value, true)).into_owned());
+            }
+        }
+        let Some(algorithm) = found.get("X-Amz-Algorithm") else { return Ok(None) };
+        if algorithm != "AWS4-HMAC-SHA256" {
+            return Err(incomplete("X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\""));
+        }
+        let mut take = |name: &str| {
+            found
+                .remove(name)
+                .ok_or_else(|| incomplete(&format!("Query-string authentication requires the {name} parameter.")))
+        };
+        let (credential, signed_headers, signature) =
+            (take("X-Amz-Credential")?, take("X-Amz-SignedHeaders")?, take("X-Amz-Signature")?);
+        let (date, expires) = (take("X-Amz-Date")?, take("X-Amz-Expires")?);
+        let expires =
+            expires.parse::<u64>().ok().filter(|seconds| *seconds <= Self::MAX_EXPIRES).ok_or_else(|| {
+                Refusal::Invalid("X-Amz-Expires must be a number of seconds up to 604800.".to_string())
+            })?;
+        Ok(Some(Presigned { credential, signed_headers, signature, date, expires: Duration::from_secs(expires) }))
+    }
+
+    /// The `Authorization` header they stand for.
+    fn authorization(&self) -> String {
+        format!(
+            "AWS4-HMAC-SHA256 Credential={}, SignedHeaders={}, Signature={}",
+            self.credential, self.signed_headers, self.signature
+        )
+    }
 }
 
 /// A body whose hash is not the one its signed `x-amz-content-sha256`
@@ -416,13 +579,14 @@ fn canonical_request(
     signed_headers: &[String],
     rules: PathRules,
     payload_hash: &str,
+    presigned: bool,
 ) -> Result<Vec<u8>, Refusal> {
     let mut canonical = Vec::with_capacity(512);
     canonical.extend_from_slice(parts.method.as_str().as_bytes());
     canonical.push(b'\n');
     canonical.extend_from_slice(canonical_path(parts.uri.path(), rules).as_bytes());
     canonical.push(b'\n');
-    canonical.extend_from_slice(canonical_query(parts.uri.query().unwrap_or("")).as_bytes());
+    canonical.extend_from_slice(canonical_query(parts.uri.query().unwrap_or(""), presigned).as_bytes());
     canonical.push(b'\n');
     for name in signed_headers {
         let mut values = parts.headers.get_all(name.as_str()).iter().map(http::HeaderValue::as_bytes).peekable();
@@ -474,11 +638,13 @@ fn canonical_path(path: &str, rules: PathRules) -> String {
     }
 }
 
-/// The query string, each name and value decoded and re-encoded, sorted.
-fn canonical_query(query: &str) -> String {
+/// The query string, each name and value decoded and re-encoded, sorted;
+/// a presigned URL's `X-Amz-Signature` left out.
+fn canonical_query(query: &str, presigned: bool) -> String {
     let mut pairs: Vec<(String, String)> = query
         .split('&')
         .filter(|pair| !pair.is_empty())
+        .filter(|pair| !(presigned && pair.starts_with("X-Amz-Signature=")))
         .map(|pair| {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
             (uri_encode(&percent_decode(name, true)), uri_encode(&percent_decode(value, true)))
@@ -680,14 +846,30 @@ where
                 Payload::FromBody => None,
                 Payload::Unsigned => Some(head.verify(&parts, UNSIGNED_PAYLOAD)),
                 Payload::Declared(declared) => Some(head.verify(&parts, declared)),
+                Payload::Streaming { literal, .. } => Some(head.verify(&parts, literal)),
             };
             if let Some(Err(refusal)) = early {
                 return refuse(refusal);
             }
-            let body = match read_limited(&parts, body).await {
+            let mut body = match read_limited(&parts, body).await {
                 Ok(body) => Bytes::from(body),
                 Err(refusal) => return Ok(with_id(refusal.response(protocol).into_http(protocol), &id)),
             };
+            // An aws-chunked body: its chunks (and trailers) checked where
+            // signed, then passed on decoded, its trailers as headers.
+            if let Payload::Streaming { signed_chunks, signed_trailer, .. } = head.payload {
+                let decoded = match aws_chunked::decode(&body, decoded_length(&parts)) {
+                    Ok(decoded) => decoded,
+                    Err(error) => return Ok(with_id(error.response(protocol).into_http(protocol), &id)),
+                };
+                if signed_chunks {
+                    if let Err(refusal) = check_chunks(&head, &decoded, signed_trailer) {
+                        return refuse(refusal);
+                    }
+                }
+                aws_chunked::unchunk_head(&mut parts.headers, &decoded);
+                body = Bytes::from(decoded.data);
+            }
             let verified = match (early, &head.payload) {
                 (Some(Ok(caller)), Payload::Declared(declared)) => {
                     check_declared_hash(declared, &hex(&Sha256::digest(&body))).map(|()| caller)
@@ -772,9 +954,9 @@ mod tests {
         assert_eq!(signed_path("/k/x/../b", PathRules::Normalised), "/k/b");
         assert_eq!(signed_path("/k/x/../b", PathRules::AsSent), "/k/x/../b");
         assert!(matches!(signed_path("/a/b/", PathRules::Normalised), std::borrow::Cow::Borrowed(_)));
-        assert_eq!(canonical_query("b=2&a=1&a=0"), "a=0&a=1&b=2");
-        assert_eq!(canonical_query("x=a%20b&y=~"), "x=a%20b&y=~");
-        assert_eq!(canonical_query(""), "");
+        assert_eq!(canonical_query("b=2&a=1&a=0", false), "a=0&a=1&b=2");
+        assert_eq!(canonical_query("x=a%20b&y=~", false), "x=a%20b&y=~");
+        assert_eq!(canonical_query("", false), "");
     }
 
     #[test]

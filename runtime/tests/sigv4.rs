@@ -434,3 +434,74 @@ async fn the_credential_must_be_scoped_to_the_service_that_serves_the_request() 
     assert_eq!(body["__type"], "InvalidSignatureException");
     assert_eq!(body["message"], "Credential should be scoped to correct service: 'ssm'.");
 }
+
+/// What the service behind the layer was given for `request`: its body and
+/// headers; or the layer's refusal (status, body).
+async fn passed_on(request: http::Request<Full<Bytes>>) -> Result<(String, http::HeaderMap), (u16, String)> {
+    let inner = tower::service_fn(|request: http::Request<Full<Bytes>>| async move {
+        let (parts, body) = request.into_parts();
+        let body = body.collect().await.unwrap().to_bytes();
+        let mut response = http::Response::new(ByteStream::from(body.to_vec()));
+        *response.headers_mut() = parts.headers;
+        response.headers_mut().insert("x-served", http::HeaderValue::from_static("yes"));
+        Ok::<HttpResponse, Infallible>(response)
+    });
+    let layer = layer().max_skew(Duration::from_secs(100 * 365 * 86400));
+    let response = tower_layer::Layer::layer(&layer, inner).oneshot(request).await.unwrap();
+    let (parts, body) = response.into_parts();
+    let body = String::from_utf8(body.collect().await.unwrap().to_bytes().to_vec()).unwrap();
+    match parts.headers.contains_key("x-served") {
+        true => Ok((body, parts.headers)),
+        false => Err((parts.status.as_u16(), body)),
+    }
+}
+
+/// aws-chunked bodies: the request's signature over the streaming literal,
+/// then each chunk's, chained; the body passed on decoded, its trailers as
+/// headers, `aws-chunked` gone from `Content-Encoding`.
+#[tokio::test]
+async fn aws_chunked_bodies_are_checked_and_passed_on_decoded() {
+    for name in ["s3-unsigned-trailer", "s3-signed-chunks"] {
+        let (body, headers) = passed_on(signed_as(name, None, None)).await.unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        assert_eq!(body, "hello world\n", "{name}");
+        assert!(!headers.contains_key("content-encoding"), "{name}");
+        assert_eq!(headers["content-length"], "12", "{name}");
+    }
+    let (_, headers) = passed_on(signed_as("s3-unsigned-trailer", None, None)).await.unwrap();
+    assert_eq!(headers["x-amz-checksum-crc32"], "rwg7LQ==");
+
+    // A chunk altered after it was signed, or a chunk size that lies.
+    let signed = signed_as("s3-signed-chunks", None, None);
+    let original = String::from_utf8(signed.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+    let tampered = original.replace("hello", "jello");
+    let refused = passed_on(signed_as("s3-signed-chunks", None, Some(&tampered))).await.unwrap_err();
+    assert_eq!(refused.0, 403, "{refused:?}");
+    assert!(refused.1.contains("<Code>InvalidSignatureException</Code>"), "{refused:?}");
+    let lying = original.replacen("5;", "9;", 1);
+    let refused = passed_on(signed_as("s3-signed-chunks", None, Some(&lying))).await.unwrap_err();
+    assert_eq!(refused.0, 400, "{refused:?}");
+    assert!(refused.1.contains("<Code>IncompleteBody</Code>"), "{refused:?}");
+    // Unsigned chunks where signed ones were promised.
+    let unsigned = "5\r\nhello\r\n7\r\n world\n\r\n0\r\n\r\n";
+    let refused = passed_on(signed_as("s3-signed-chunks", None, Some(unsigned))).await.unwrap_err();
+    assert_eq!(refused.0, 403, "{refused:?}");
+}
+
+/// A presigned URL (botocore's, good for an hour) is verified from its
+/// query string, within its hour.
+#[tokio::test]
+async fn presigned_urls_are_good_until_they_expire() {
+    let (parts, _) = signed_as("s3-presigned", None, None).into_parts();
+    let at = |seconds: u64| UNIX_EPOCH + Duration::from_secs(SIGNED_AT + seconds);
+    let skew = Duration::from_secs(15 * 60);
+    let caller = verify(&parts, b"", &keys(SECRET), at(60), skew).expect("verified");
+    assert_eq!((caller.access_key_id.as_str(), caller.service.as_str()), ("AKIDEXAMPLE", "s3"));
+    assert_eq!(
+        verify(&parts, b"", &keys(SECRET), at(3601), skew),
+        Err(Refusal::Expired("Request has expired".to_string()))
+    );
+    assert!(verify(&parts, b"", &keys("another secret"), at(60), skew).is_err());
+    // A presigned URL for another path.
+    let (parts, _) = signed_as("s3-presigned", Some("/bucket/c"), None).into_parts();
+    assert_eq!(verify(&parts, b"", &keys(SECRET), at(60), skew), Err(Refusal::Mismatch));
+}

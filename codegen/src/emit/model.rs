@@ -218,7 +218,15 @@ fn structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream {
                 let field = ident(&m.rust_name);
                 quote! { #some(&self.#field) }
             }
-            None => quote! { #none },
+            // An XML error without members (S3's) sends the first sentence
+            // of its docs as its message, as S3 sends its documented one.
+            None => {
+                let xml = cx.service.protocol.is_some_and(|protocol| protocol.is_xml());
+                match first_sentence(&shape.docs).filter(|_| xml && s.members.is_empty()) {
+                    Some(sentence) => quote! { #some(#sentence) },
+                    None => quote! { #none },
+                }
+            }
         };
         // A sensitive message is never shown, not even by Display.
         let display = if let Some(m) = message.filter(|m| !redact(m)) {
@@ -520,4 +528,15 @@ fn enumeration(cx: &FileCx<'_>, shape: &Shape) -> TokenStream {
 
         #debug_impl
     }
+}
+
+/// The first sentence of `docs`' first paragraph, if it is plain text (no
+/// links, code or markup): what an XML error without members says.
+fn first_sentence(docs: &[String]) -> Option<String> {
+    let paragraph: Vec<&str> = docs.iter().map(|line| line.trim()).take_while(|line| !line.is_empty()).collect();
+    let paragraph = paragraph.join(" ");
+    let end = paragraph.find(". ").map_or(paragraph.len(), |at| at + 1);
+    let sentence = paragraph[..end].trim();
+    let plain = !sentence.is_empty() && !sentence.contains(['[', '`', '<', '*', '_', '\\']);
+    plain.then(|| sentence.to_string())
 }

@@ -433,10 +433,8 @@ impl Parser {
         traits.xml_flattened = has("smithy.api#xmlFlattened");
         traits.query_compatible = has("aws.protocols#awsQueryCompatible");
         traits.s3_unwrapped_xml_output = has("aws.customizations#s3UnwrappedXmlOutput");
-        traits.no_error_wrapping = raw
-            .get("aws.protocols#restXml")
-            .and_then(|v| v.get("noErrorWrapping")?.as_bool())
-            .unwrap_or(false);
+        traits.no_error_wrapping =
+            raw.get("aws.protocols#restXml").and_then(|v| v.get("noErrorWrapping")?.as_bool()).unwrap_or(false);
         traits.trait_definition = has("smithy.api#trait");
         traits.protocols = PROTOCOLS.iter().filter(|(id, _)| has(id)).map(|(_, p)| *p).collect();
         traits.signing_name = raw.get("aws.auth#sigv4").and_then(|v| v.get("name")?.as_str()).map(str::to_string);

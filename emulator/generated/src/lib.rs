@@ -4,7 +4,10 @@
 //! One module per service, and [`runtime`], the support code they share:
 //!
 //! - [`dynamodb`]: Amazon DynamoDB (`DynamoDB_20120810`, version 2012-08-10).
+//! - [`ec2`]: Amazon Elastic Compute Cloud (`EC2`, version 2016-11-15).
 //! - [`iam`]: AWS Identity and Access Management (`AWSIdentityManagementV20100508`, version 2010-05-08).
+//! - [`s3`]: Amazon Simple Storage Service (`AmazonS3`, version 2006-03-01).
+//! - [`sns`]: Amazon Simple Notification Service (`AmazonSimpleNotificationService`, version 2010-03-31).
 //! - [`sqs`]: Amazon Simple Queue Service (`AmazonSQS`, version 2012-11-05).
 //! - [`sts`]: AWS Security Token Service (`AWSSecurityTokenServiceV20110615`, version 2011-06-15).
 #![forbid(unsafe_code)]
@@ -14,8 +17,17 @@ pub use ::awsgen_runtime as runtime;
 /// Amazon DynamoDB (`DynamoDB_20120810`, version 2012-08-10).
 pub mod dynamodb;
 
+/// Amazon Elastic Compute Cloud (`EC2`, version 2016-11-15).
+pub mod ec2;
+
 /// AWS Identity and Access Management (`AWSIdentityManagementV20100508`, version 2010-05-08).
 pub mod iam;
+
+/// Amazon Simple Storage Service (`AmazonS3`, version 2006-03-01).
+pub mod s3;
+
+/// Amazon Simple Notification Service (`AmazonSimpleNotificationService`, version 2010-03-31).
+pub mod sns;
 
 /// Amazon Simple Queue Service (`AmazonSQS`, version 2012-11-05).
 pub mod sqs;

@@ -1,18 +1,21 @@
 //! `cargo run -p emulator -- --port 4566`: DynamoDB, SQS, Systems Manager's
-//! Parameter Store, STS and IAM users on one port of loopback, in memory, a
-//! few operations of each.
+//! Parameter Store, S3, SNS, STS, IAM users and EC2's regions on one port of
+//! loopback, in memory, a few operations of each.
 //!
-//! DynamoDB, SQS, STS and IAM come from one crate generated from AWS's
-//! models (`emulator-generated`), SSM from another generated separately (the
-//! repository's `generated`). All share the runtime crate's types and
-//! server; `runtime::http::Services` routes each request by its
-//! `X-Amz-Target` prefix (the JSON services) or, for the awsQuery ones (STS,
-//! IAM), by the service its SigV4 credentials are scoped to, as LocalStack
-//! does on its one port.
+//! DynamoDB, SQS, S3, SNS, STS, IAM and EC2 come from one crate generated
+//! from AWS's models (`emulator-generated`), SSM from another generated
+//! separately (the repository's `generated`). All share the runtime crate's
+//! types and server; `runtime::http::Services` routes each request by its
+//! `X-Amz-Target` prefix (the JSON services), for the query ones (SNS, STS,
+//! IAM, EC2) by the service its SigV4 credentials are scoped to, and the
+//! rest to S3 (restXml), as LocalStack does on its one port.
 
 mod dynamodb;
+mod ec2;
 mod iam;
 mod ids;
+mod s3;
+mod sns;
 mod sqs;
 mod ssm;
 mod sts;
@@ -25,12 +28,18 @@ use emulator_generated::runtime::http::Services;
 use example_launch::{CommandLine, Options};
 
 use dynamodb::DynamoDb;
+use ec2::Ec2;
 use emulator_generated::dynamodb::service::DynamoDb20120810Router;
+use emulator_generated::ec2::service::Ec2Router;
 use emulator_generated::iam::service::AwsIdentityManagementV20100508Router;
+use emulator_generated::s3::service::AmazonS3Router;
+use emulator_generated::sns::service::AmazonSimpleNotificationServiceRouter;
 use emulator_generated::sqs::service::AmazonSqsRouter;
 use emulator_generated::sts::service::AwsSecurityTokenServiceV20110615Router;
 use generated::ssm::service::AmazonSsmRouter;
 use iam::Iam;
+use s3::S3;
+use sns::Sns;
 use sqs::Sqs;
 use ssm::Ssm;
 use sts::Sts;
@@ -51,7 +60,7 @@ usage: emulator [--port PORT] [--host HOST] [--allow-host NAME ...]
                      rebinding
 
 Prints `emulator listening on http://<address>`, then serves DynamoDB, SQS,
-SSM, STS and IAM there until Ctrl-C.";
+SSM, S3, SNS, STS, IAM and EC2 there until Ctrl-C.";
 
 fn main() -> ExitCode {
     // It authenticates no one: loopback hosts only, and those allowed.
@@ -64,6 +73,9 @@ fn main() -> ExitCode {
                 .with(AmazonSsmRouter::new(Ssm::new()))
                 .with_query(AwsSecurityTokenServiceV20110615Router::new(Sts::new()))
                 .with_query(AwsIdentityManagementV20100508Router::new(Iam::new()))
+                .with_query(AmazonSimpleNotificationServiceRouter::new(Sns::new()))
+                .with_query(Ec2Router::new(Ec2))
+                .with_rest(AmazonS3Router::new(S3::new()))
         }),
         Err(code) => code,
     }

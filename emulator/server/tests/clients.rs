@@ -426,6 +426,113 @@ fn awscli_sts_and_iam() {
     );
 }
 
+/// S3 (restXml), SNS (awsQuery) and EC2 (ec2Query) through awscli with its
+/// default settings: checksums on uploads, ranged downloads, S3's errors
+/// and a validation error as the client prints them.
+#[test]
+fn awscli_s3_sns_and_ec2() {
+    let emulator = Emulator::start();
+    let dir = std::env::temp_dir().join(format!("emulator-s3-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("hello.txt");
+    std::fs::write(&file, "hello world\n").unwrap();
+    let file = file.to_str().unwrap();
+
+    assert_eq!(stdout(&emulator.aws("s3api", &["create-bucket", "--bucket", "photos"])), json!({"Location": "/photos"}));
+    assert_eq!(
+        stderr(&emulator.aws("s3api", &["create-bucket", "--bucket", "photos"])),
+        "An error occurred (BucketAlreadyOwnedByYou) when calling the CreateBucket operation: The bucket you tried to \
+         create already exists, and you own it."
+    );
+    assert_eq!(
+        stderr(&emulator.aws("s3api", &["create-bucket", "--bucket", "Not_A_Bucket"])),
+        "An error occurred (InvalidBucketName) when calling the CreateBucket operation: The specified bucket is not \
+         valid."
+    );
+    let buckets = stdout(&emulator.aws("s3api", &["list-buckets", "--query", "Buckets[].Name"]));
+    assert_eq!(buckets, json!(["photos"]));
+
+    // `aws s3 cp` sends a CRC32 checksum, which is checked.
+    let copied = emulator.aws("s3", &["cp", file, "s3://photos/2026/hello.txt"]);
+    assert!(copied.status.success(), "{}", stderr(&copied));
+    let put = stdout(&emulator.aws(
+        "s3api",
+        &["put-object", "--bucket", "photos", "--key", "notes/a b.txt", "--body", file, "--content-type", "text/plain"],
+    ));
+    assert_eq!(put["ETag"], format!("\"{}\"", md5_hex("hello world\n")), "{put}");
+    assert_eq!(put["ChecksumCRC32"], "rwg7LQ==", "{put}");
+    let head = stdout(&emulator.aws("s3api", &["head-object", "--bucket", "photos", "--key", "notes/a b.txt"]));
+    assert_eq!((head["ContentLength"].as_i64(), head["ContentType"].as_str()), (Some(12), Some("text/plain")), "{head}");
+
+    let out = dir.join("part.txt");
+    let ranged = stdout(&emulator.aws(
+        "s3api",
+        &["get-object", "--bucket", "photos", "--key", "2026/hello.txt", "--range", "bytes=6-10", out.to_str().unwrap()],
+    ));
+    assert_eq!(ranged["ContentRange"], "bytes 6-10/12", "{ranged}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "world");
+    let listed = emulator.aws("s3", &["ls", "s3://photos/", "--recursive"]);
+    let listed = String::from_utf8_lossy(&listed.stdout).into_owned();
+    assert!(listed.contains(" 12 2026/hello.txt") && listed.contains(" 12 notes/a b.txt"), "{listed}");
+    let prefixes = stdout(&emulator.aws(
+        "s3api",
+        &["list-objects-v2", "--bucket", "photos", "--delimiter", "/", "--query", "CommonPrefixes[].Prefix"],
+    ));
+    assert_eq!(prefixes, json!(["2026/", "notes/"]));
+
+    assert_eq!(
+        stderr(&emulator.aws("s3api", &["get-object", "--bucket", "photos", "--key", "absent", out.to_str().unwrap()])),
+        "An error occurred (NoSuchKey) when calling the GetObject operation: The specified key does not exist."
+    );
+    assert_eq!(
+        stderr(&emulator.aws("s3api", &["list-objects-v2", "--bucket", "videos"])),
+        "An error occurred (NoSuchBucket) when calling the ListObjectsV2 operation: The specified bucket does not \
+         exist."
+    );
+    assert_eq!(
+        stderr(&emulator.aws("s3api", &["get-object-tagging", "--bucket", "photos", "--key", "2026/hello.txt"])),
+        "An error occurred (UnknownOperationException) when calling the GetObjectTagging operation: no operation \
+         matches the request's path and query string"
+    );
+    assert_eq!(stdout(&emulator.aws("s3api", &["delete-object", "--bucket", "photos", "--key", "2026/hello.txt"])), Value::Null);
+    let keys = stdout(&emulator.aws("s3api", &["list-objects-v2", "--bucket", "photos", "--query", "Contents[].Key"]));
+    assert_eq!(keys, json!(["notes/a b.txt"]));
+
+    // SNS: awsQuery, on the same port.
+    let topic = stdout(&emulator.aws("sns", &["create-topic", "--name", "orders"]))["TopicArn"].take();
+    assert_eq!(topic, "arn:aws:sns:us-east-1:000000000000:orders");
+    let topics = stdout(&emulator.aws("sns", &["list-topics", "--query", "Topics[].TopicArn"]));
+    assert_eq!(topics, json!([topic]));
+    let published = stdout(&emulator.aws("sns", &["publish", "--topic-arn", topic.as_str().unwrap(), "--message", "hi"]));
+    assert!(published["MessageId"].as_str().is_some_and(|id| id.len() == 36), "{published}");
+    assert_eq!(
+        stderr(&emulator.aws("sns", &["publish", "--topic-arn", "arn:aws:sns:us-east-1:000000000000:absent", "--message", "hi"])),
+        "An error occurred (NotFound) when calling the Publish operation: Topic does not exist"
+    );
+    assert_eq!(
+        stderr(&emulator.aws("sns", &["create-topic", "--name", "no spaces"])),
+        "An error occurred (InvalidParameter) when calling the CreateTopic operation: Invalid parameter: Topic Name"
+    );
+    assert_eq!(
+        stderr(&emulator.aws("sns", &["subscribe", "--topic-arn", topic.as_str().unwrap(), "--protocol", "sqs"])),
+        "An error occurred (InvalidAction) when calling the Subscribe operation: \
+         The action Subscribe is not valid for this web service."
+    );
+
+    // EC2: ec2Query.
+    let regions = stdout(&emulator.aws(
+        "ec2",
+        &["describe-regions", "--region-names", "eu-west-1", "us-east-1", "--query", "Regions[].Endpoint"],
+    ));
+    assert_eq!(regions, json!(["ec2.eu-west-1.amazonaws.com", "ec2.us-east-1.amazonaws.com"]));
+    assert_eq!(
+        stderr(&emulator.aws("ec2", &["describe-regions", "--region-names", "mars-east-1"])),
+        "An error occurred (InvalidParameterValue) when calling the DescribeRegions operation: Invalid region: \
+         mars-east-1"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 /// Three services from two separately generated crates on one port, driven
 /// by one awscli endpoint, and a target that none of them has.
 #[test]

@@ -30,12 +30,23 @@ impl UnsupportedCoding {
 
 /// How the body of a request with `headers` is to be read, for an
 /// operation that takes gzip (`gzip`) and binds `Content-Encoding` to a
-/// member (`bound`), or not.
-pub(crate) fn content_coding(headers: &HeaderMap, gzip: bool, bound: bool) -> Result<Coding, UnsupportedCoding> {
+/// member (`bound`), or not. `aws-chunked` framing is no coding of the
+/// content: where the router undoes it (`framed`: the protocols with HTTP
+/// bindings, [`super::aws_chunked`]) it is left out.
+pub(crate) fn content_coding(
+    headers: &HeaderMap,
+    gzip: bool,
+    bound: bool,
+    framed: bool,
+) -> Result<Coding, UnsupportedCoding> {
     let mut codings = Vec::new();
     for value in headers.get_all(http::header::CONTENT_ENCODING) {
         let value = value.to_str().map_err(|_| UnsupportedCoding)?;
-        let applied = value.split(',').map(str::trim).filter(|coding| !coding.eq_ignore_ascii_case("identity"));
+        let applied = value
+            .split(',')
+            .map(str::trim)
+            .filter(|coding| !coding.eq_ignore_ascii_case("identity"))
+            .filter(|coding| !(framed && coding.eq_ignore_ascii_case("aws-chunked")));
         codings.extend(applied.filter(|coding| !coding.is_empty()));
     }
     let coding = match codings.last() {
@@ -102,7 +113,7 @@ mod tests {
         for value in values {
             headers.append(http::header::CONTENT_ENCODING, value.parse().unwrap());
         }
-        content_coding(&headers, gzip, bound)
+        content_coding(&headers, gzip, bound, false)
     }
 
     #[test]

@@ -71,9 +71,9 @@ pub(crate) fn virtual_host_path(parts: &http::request::Parts, service: &str) -> 
     };
     let host = host_of(authority).to_ascii_lowercase();
     let labels: Vec<&str> = host.split('.').collect();
-    let endpoint = labels.iter().position(|label| {
-        *label == service || label.strip_prefix(service).is_some_and(|rest| rest.starts_with('-'))
-    });
+    let endpoint = labels
+        .iter()
+        .position(|label| *label == service || label.strip_prefix(service).is_some_and(|rest| rest.starts_with('-')));
     let at = match endpoint {
         Some(at) => at,
         None if labels.last() == Some(&"localhost") => labels.len() - 1,
@@ -94,8 +94,7 @@ mod tests {
     #[test]
     fn virtual_hosted_requests_name_their_resource_first() {
         let path = |host: &str, path: &str| {
-            let (parts, ()) =
-                http::Request::builder().uri(path).header("host", host).body(()).unwrap().into_parts();
+            let (parts, ()) = http::Request::builder().uri(path).header("host", host).body(()).unwrap().into_parts();
             super::virtual_host_path(&parts, "s3")
         };
         assert_eq!(path("mybucket.s3.us-west-2.amazonaws.com", "/"), Some("/mybucket/".into()));

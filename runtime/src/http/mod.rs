@@ -21,6 +21,8 @@ use http_body_util::BodyExt;
 use crate::context::RequestId;
 use crate::protocol::{Protocol, Response, Serve};
 
+pub mod aws_chunked;
+pub mod checksum;
 mod coding;
 pub(crate) mod decode;
 mod hosts;

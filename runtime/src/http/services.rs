@@ -70,9 +70,10 @@ impl Services {
         Some(&**scoped.unwrap_or(first))
     }
 
-    /// The restJson1 router for `request`, if it is not an awsJson
-    /// request: the first with a route for it, else the first with its
-    /// path (its 405), else the first (its 404).
+    /// The restJson1 or restXml router for `request`, if it is not an
+    /// awsJson request (it names no operation in `X-Amz-Target`): the one
+    /// its credentials are scoped to, else the first with a route for it,
+    /// else the first with its path (its 405), else the first (its 404).
     fn rest_for<B>(&self, request: &http::Request<B>) -> Option<&SharedDispatch> {
         // A lone restJson1 service routes (and refuses) every request
         // itself: routing it here would route it twice.
@@ -82,17 +83,19 @@ impl Services {
             _ => {}
         }
         let target = request.headers().get("x-amz-target").and_then(|v| v.to_str().ok());
-        if target.is_some_and(|target| self.find(target).is_some()) {
+        if target.is_some_and(|target| self.find(target).is_some() || !self.routers.is_empty()) {
             return None;
+        }
+        if let Some(scope) = credential_service(request) {
+            if let Some(router) = self.rest.iter().find(|router| router.signing_name_dyn() == Some(scope.as_str())) {
+                return Some(router);
+            }
         }
         let (method, uri) = (request.method().as_str(), request.uri());
         let routes = |router: &&SharedDispatch| router.routes_dyn().route(method, uri.path(), uri.query());
         let found = self.rest.iter().find(|router| routes(router).is_ok());
-        let elsewhere = || {
-            self.rest
-                .iter()
-                .find(|router| matches!(routes(router), Err(rest::RouteError::MethodNotAllowed { .. })))
-        };
+        let elsewhere =
+            || self.rest.iter().find(|router| matches!(routes(router), Err(rest::RouteError::MethodNotAllowed { .. })));
         // With awsJson services too, a request no route knows is theirs to refuse.
         match found.or_else(elsewhere) {
             Some(router) => Some(router),

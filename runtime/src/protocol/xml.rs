@@ -286,7 +286,9 @@ pub fn validation_message(invalid: &ValidationException) -> String {
     let fields: Vec<String> = invalid
         .field_list
         .iter()
-        .map(|field| field.message.replacen(&format!("'{}'", field.path), &format!("'{}'", member_path(&field.path)), 1))
+        .map(|field| {
+            field.message.replacen(&format!("'{}'", field.path), &format!("'{}'", member_path(&field.path)), 1)
+        })
         .collect();
     format!("{count} validation error{plural} detected: {}", fields.join("; "))
 }

@@ -965,7 +965,8 @@ mod tests {
     use super::super::{List, Member, Rejection, Schema, Structure, deserialize as parse};
 
     /// A list of lists of lists, without end.
-    static NESTED: List = List { member: Schema::List(&NESTED), length: None, unique: false, sparse: false, flattened: false };
+    static NESTED: List =
+        List { member: Schema::List(&NESTED), length: None, unique: false, sparse: false, flattened: false };
     static INPUT: Structure = Structure {
         name: "Input",
         members: &[Member { name: "a", json_name: None, required: false, schema: Schema::List(&NESTED) }],

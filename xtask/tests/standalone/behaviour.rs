@@ -338,10 +338,13 @@ fn rest_xml_reads_and_writes_xml_and_streams() {
     use features_crate::storage::service::{Storage, StorageRouter};
     use features_crate::storage::types::Object;
 
-    /// Buckets of objects (their media type and bytes), in memory.
+    /// An object: its media type and bytes.
+    type Stored = (Option<String>, Vec<u8>);
+
+    /// Buckets of objects, in memory.
     #[derive(Default)]
     struct Store {
-        buckets: Mutex<BTreeMap<String, BTreeMap<String, (Option<String>, Vec<u8>)>>>,
+        buckets: Mutex<BTreeMap<String, BTreeMap<String, Stored>>>,
         tags: Mutex<Vec<(String, String)>>,
     }
 
@@ -387,7 +390,7 @@ fn rest_xml_reads_and_writes_xml_and_streams() {
                 .map(|(key, (_, bytes))| Object {
                     key: Some(key.clone()),
                     size: Some(bytes.len() as i64),
-                    last_modified: Some(modified.clone()),
+                    last_modified: Some(modified),
                     storage_class: Some("STANDARD".to_string()),
                 })
                 .collect();

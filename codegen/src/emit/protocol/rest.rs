@@ -380,20 +380,28 @@ fn write_response_impl(cx: &FileCx<'_>, shape: &Shape, format: Body) -> Option<T
 fn xml_body(cx: &FileCx<'_>, shape: &Shape, s: &crate::ir::Structure, role: Role) -> TokenStream {
     let in_body = || s.members.iter().filter(move |m| m.in_document() && *m.binding.in_role(role) == Binding::Body);
     // `@s3UnwrappedXmlOutput`: the one body member is the root.
-    let unwrapped = cx.service.operations.iter().any(|op| op.unwrapped_xml_output && op.output.as_ref() == Some(&shape.id));
+    let unwrapped =
+        cx.service.operations.iter().any(|op| op.unwrapped_xml_output && op.output.as_ref() == Some(&shape.id));
     let body_members: Vec<&Member> = in_body().collect();
     // An output with nothing in the body sends none, but says it is XML
     // (unless a member is its `Content-Type`).
     if body_members.is_empty() {
-        let content_type = s.members.iter().any(|m| {
-            matches!(m.binding.in_role(role), Binding::Header(name) if name.eq_ignore_ascii_case("content-type"))
-        });
-        return if content_type { TokenStream::new() } else { quote! { response.xml_empty(); } };
+        let content_type = s.members.iter().any(
+            |m| matches!(m.binding.in_role(role), Binding::Header(name) if name.eq_ignore_ascii_case("content-type")),
+        );
+        return if content_type {
+            TokenStream::new()
+        } else {
+            quote! { response.xml_empty(); }
+        };
     }
     if let (true, [m]) = (unwrapped, &body_members[..]) {
         let field = ident(&m.rust_name);
         let name = m.xml.as_ref().map_or(m.name.as_str(), |xml| xml.name.as_str());
-        let namespace = namespace_arg(cx, m.xml.as_ref().and_then(|xml| xml.namespace.as_ref()).or(cx.service.xml_namespace.as_ref()));
+        let namespace = namespace_arg(
+            cx,
+            m.xml.as_ref().and_then(|xml| xml.namespace.as_ref()).or(cx.service.xml_namespace.as_ref()),
+        );
         if m.is_optional() {
             let some = cx.std("option::Option::Some");
             return quote! {
@@ -409,10 +417,15 @@ fn xml_body(cx: &FileCx<'_>, shape: &Shape, s: &crate::ir::Structure, role: Role
         in_body().filter(is_attribute).map(|m| crate::emit::write_xml::attribute(cx, m)).collect();
     let elements = crate::emit::write_xml::element_members(cx, in_body().filter(|m| !is_attribute(m)));
     let name = shape.xml.as_ref().map_or(shape.name.as_str(), |xml| xml.name.as_str());
-    let namespace =
-        shape.xml.as_ref().and_then(|xml| xml.namespace.as_ref()).or(cx.service.xml_namespace.as_ref());
+    let namespace = shape.xml.as_ref().and_then(|xml| xml.namespace.as_ref()).or(cx.service.xml_namespace.as_ref());
     let namespace = namespace_arg(cx, namespace);
-    let out = |used: bool| if used { quote! { out } } else { quote! { _out } };
+    let out = |used: bool| {
+        if used {
+            quote! { out }
+        } else {
+            quote! { _out }
+        }
+    };
     let (attributes_out, elements_out) = (out(!attributes.is_empty()), out(!elements.is_empty()));
     quote! {
         response.xml_body(#name, #namespace, |#attributes_out| { #(#attributes)* }, |#elements_out| { #(#elements)* });
@@ -719,7 +732,8 @@ fn router(cx: &FileCx<'_>, service: &Service, format: Body) -> Router {
 fn xml_body_layout(cx: &FileCx<'_>, format: Body, id: &str) -> TokenStream {
     let xml_body = format.runtime(cx, "XmlBody");
     let ShapeKind::Structure(s) = &cx.service.shapes[id].kind else { unreachable!("inputs are structures") };
-    let payload = s.members.iter().filter(|m| m.in_document()).position(|m| input_part(m) == InputPart::DocumentPayload);
+    let payload =
+        s.members.iter().filter(|m| m.in_document()).position(|m| input_part(m) == InputPart::DocumentPayload);
     match payload {
         Some(index) => {
             let index = Literal::usize_unsuffixed(index);

@@ -1,11 +1,13 @@
 """Drives the emulator with boto3: DynamoDB tables and items, SQS queues and
-messages, SSM parameters, all on one endpoint, and errors as a real client
-sees them.
+messages, SSM parameters, STS, IAM users, S3 buckets and objects, SNS topics
+and EC2's regions, all on one endpoint, and errors as a real client sees
+them.
 Usage: python3 boto3_session.py URL"""
 
 import hashlib
 import struct
 import sys
+import urllib.request
 from datetime import datetime, timezone
 
 import boto3
@@ -13,7 +15,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 # One endpoint for every service, as with LocalStack.
-DYNAMODB = SQS = SSM = STS = IAM = sys.argv[1]
+DYNAMODB = SQS = SSM = STS = IAM = S3 = SNS = EC2 = sys.argv[1]
 CONFIG = Config(retries={"max_attempts": 1, "mode": "standard"})
 
 
@@ -265,5 +267,83 @@ assert error["Message"] == (
     "1 validation error detected: Value with length 65 at 'userName' failed to satisfy constraint: "
     "Member must have length between 1 and 64, inclusive"
 ), error
+
+# S3 ----------------------------------------------------------------------
+
+s3 = client("s3", S3)
+s3.create_bucket(Bucket="data")
+body = bytes(range(256)) * 300
+# boto3's defaults: a CRC32 checksum with every upload, checked.
+put = s3.put_object(Bucket="data", Key="blobs/one.bin", Body=body, Metadata={"owner": "ada"})
+assert put["ETag"] == '"%s"' % hashlib.md5(body).hexdigest(), put
+assert put["ChecksumCRC32"], put
+head = s3.head_object(Bucket="data", Key="blobs/one.bin")
+assert (head["ContentLength"], head["Metadata"]) == (len(body), {"owner": "ada"}), head
+part = s3.get_object(Bucket="data", Key="blobs/one.bin", Range="bytes=256-511")
+assert (part["Body"].read(), part["ContentRange"]) == (bytes(range(256)), f"bytes 256-511/{len(body)}"), part
+assert part["ResponseMetadata"]["HTTPStatusCode"] == 206, part["ResponseMetadata"]
+# Asked for, the response's checksum comes too, and boto3 checks it.
+whole = s3.get_object(Bucket="data", Key="blobs/one.bin", ChecksumMode="ENABLED")
+assert whole["Body"].read() == body and whole["ChecksumCRC32"], whole
+
+# Virtual-hosted addressing: the bucket in the host (data.localhost, reached
+# through the emulator as a proxy, since *.localhost may not resolve here).
+virtual = boto3.client(
+    "s3", endpoint_url=S3.replace("127.0.0.1", "localhost"), region_name="us-east-1",
+    aws_access_key_id="test", aws_secret_access_key="test",
+    config=CONFIG.merge(Config(s3={"addressing_style": "virtual"}, proxies={"http": S3})),
+)
+virtual.put_object(Bucket="data", Key="blobs/two.bin", Body=b"two")
+assert virtual.get_object(Bucket="data", Key="blobs/two.bin")["Body"].read() == b"two"
+for key in ["a", "b", "c"]:
+    s3.put_object(Bucket="data", Key=f"page/{key}", Body=key.encode())
+pages = s3.get_paginator("list_objects_v2").paginate(Bucket="data", Prefix="page/", PaginationConfig={"PageSize": 2})
+assert [[o["Key"] for o in page["Contents"]] for page in pages] == [["page/a", "page/b"], ["page/c"]]
+for version in ["s3v4", "s3"]:  # presigned with SigV4, and botocore's default, SigV2
+    presigner = boto3.client(
+        "s3", endpoint_url=S3, region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test",
+        config=Config(signature_version=version),
+    )
+    url = presigner.generate_presigned_url("get_object", Params={"Bucket": "data", "Key": "page/a"}, ExpiresIn=60)
+    assert urllib.request.urlopen(url).read() == b"a", url
+
+try:
+    s3.get_object(Bucket="data", Key="absent")
+    raise AssertionError("GetObject of a missing key succeeded")
+except s3.exceptions.NoSuchKey as e:
+    assert e.response["Error"]["Message"] == "The specified key does not exist.", e.response
+error, status = error_of(s3.create_bucket, Bucket="Not_Valid")
+assert (error["Code"], status) == ("InvalidBucketName", 400), (error, status)
+error, status = error_of(s3.delete_bucket, Bucket="data")
+assert (error["Code"], status) == ("BucketNotEmpty", 409), (error, status)
+error, status = error_of(s3.get_bucket_tagging, Bucket="data")
+assert status in (404, 405), (error, status)
+s3.delete_object(Bucket="data", Key="blobs/one.bin")
+assert "blobs/one.bin" not in [o["Key"] for o in s3.list_objects_v2(Bucket="data")["Contents"]]
+
+# SNS ---------------------------------------------------------------------
+
+sns = client("sns", SNS)
+arn = sns.create_topic(Name="events")["TopicArn"]
+assert arn == sns.create_topic(Name="events")["TopicArn"] == "arn:aws:sns:us-east-1:000000000000:events"
+assert [t["TopicArn"] for t in sns.list_topics()["Topics"]] == [arn]
+assert sns.publish(TopicArn=arn, Message="hello", Subject="greeting")["MessageId"]
+try:
+    sns.publish(TopicArn=arn + "-absent", Message="hello")
+    raise AssertionError("Publish to a missing topic succeeded")
+except sns.exceptions.NotFoundException:
+    pass
+error, status = error_of(sns.create_topic, Name="bad name")
+assert (error["Code"], status) == ("InvalidParameter", 400), (error, status)
+error, status = error_of(sns.list_subscriptions)
+assert (error["Code"], status) == ("InvalidAction", 400), (error, status)
+
+# EC2 ---------------------------------------------------------------------
+
+ec2 = client("ec2", EC2)
+regions = ec2.describe_regions(Filters=[{"Name": "region-name", "Values": ["eu-west-1"]}])["Regions"]
+assert regions == [{"Endpoint": "ec2.eu-west-1.amazonaws.com", "RegionName": "eu-west-1", "OptInStatus": "opt-in-not-required"}], regions
+error, status = error_of(ec2.describe_regions, RegionNames=["nowhere-1"])
+assert (error["Code"], status) == ("InvalidParameterValue", 400), (error, status)
 
 print("boto3 session: ok")

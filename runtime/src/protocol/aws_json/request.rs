@@ -60,7 +60,7 @@ pub(crate) fn check_head(
         let text = format!("requests are sent with Content-Type: {}", protocol.content_type());
         return Err(Box::new(protocol.error(415, "UnsupportedMediaTypeException", &text)));
     }
-    match content_coding(&parts.headers, gzip_allowed, false) {
+    match content_coding(&parts.headers, gzip_allowed, false, false) {
         Ok(coding) => Ok(coding == Coding::Gzip),
         Err(UnsupportedCoding) => {
             Err(Box::new(protocol.error(415, "UnsupportedMediaTypeException", UnsupportedCoding::MESSAGE)))

@@ -263,7 +263,8 @@ mod tests {
         name: "Nested",
         members: &[Member { name: "Name", json_name: None, required: false, schema: STRING }],
     };
-    static NESTED_LIST: List = List { member: Schema::Structure(&NESTED), length: None, unique: false, sparse: false, flattened: false };
+    static NESTED_LIST: List =
+        List { member: Schema::Structure(&NESTED), length: None, unique: false, sparse: false, flattened: false };
     static INPUT: Structure = Structure {
         name: "Input",
         members: &[

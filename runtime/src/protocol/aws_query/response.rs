@@ -15,7 +15,9 @@
 use super::{AwsQuery, Dialect};
 use crate::context::RequestId;
 use crate::protocol::Response;
-use crate::protocol::xml::{ErrorHead, ErrorLayout, WriteXml, XmlWriter, error_document, member_path, validation_message};
+use crate::protocol::xml::{
+    ErrorHead, ErrorLayout, WriteXml, XmlWriter, error_document, member_path, validation_message,
+};
 use crate::validate::Rejection;
 use crate::{ErrorShape, Fault, UnmodelledError};
 

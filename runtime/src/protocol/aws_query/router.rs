@@ -149,7 +149,7 @@ fn admit<R: Dispatch>(router: &R, parts: &http::request::Parts) -> Result<bool, 
         let text = format!("requests are sent with Content-Type: {}", AwsQuery::FORM);
         return refuse(415, "UnsupportedMediaType", &text);
     }
-    let coding = match crate::http::content_coding(&parts.headers, router.accepts_gzip(), false) {
+    let coding = match crate::http::content_coding(&parts.headers, router.accepts_gzip(), false, false) {
         Ok(coding) => coding,
         Err(crate::http::UnsupportedCoding) => {
             return refuse(415, "UnsupportedMediaType", crate::http::UnsupportedCoding::MESSAGE);

@@ -108,6 +108,7 @@
 //! are the other methods' trees walked, to tell 405 from 404. Each label's
 //! value is one allocation.
 //!
+mod payload;
 pub mod request;
 pub mod response;
 mod router;

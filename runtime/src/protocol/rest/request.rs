@@ -513,8 +513,13 @@ mod tests {
     const TEXT: Schema = Schema::String(StringRules { length: None, pattern: None, values: None });
     const INT: Schema = Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None });
     static TEXTS: List = List { member: TEXT, length: None, unique: false, sparse: false, flattened: false };
-    static DATES: List =
-        List { member: Schema::Timestamp(TimestampFormat::HttpDate), length: None, unique: false, sparse: false, flattened: false };
+    static DATES: List = List {
+        member: Schema::Timestamp(TimestampFormat::HttpDate),
+        length: None,
+        unique: false,
+        sparse: false,
+        flattened: false,
+    };
     static INPUT: Structure = Structure {
         name: "Input",
         members: &[

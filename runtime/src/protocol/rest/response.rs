@@ -199,4 +199,3 @@ pub fn output_response<O: WriteResponse>(code: u16, output: O) -> Response {
 pub fn empty_response(code: u16) -> Response {
     Response::new(code)
 }
-

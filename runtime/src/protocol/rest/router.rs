@@ -9,6 +9,7 @@ use std::sync::Arc;
 use http::header::{ACCEPT, CONTENT_TYPE};
 use tracing::Instrument;
 
+use super::payload::{self, ResponseRules};
 use super::request::{Head, HttpInput, Location, head_document_in_place, payload_in_place};
 use super::{RouteError, Routes};
 use crate::ByteStream;
@@ -165,7 +166,26 @@ where
         Err(refusal) => return Answer::Refused { response: Some(answered(R::PROTOCOL, *refusal, &span, &request_id)) },
     };
     let future = async move {
-        let (body, stream) = if operation.streaming {
+        let mut parts = parts;
+        let rules = ResponseRules::of(&parts, operation);
+        let refused = |refusal: Response| answered(R::PROTOCOL, refusal, &span, &request_id);
+        // An aws-chunked body is read whole, within the limit, and undone;
+        // its trailers become headers.
+        let chunked = crate::http::aws_chunked::is_chunked(&parts.headers);
+        let (body, stream) = if chunked {
+            let framed = match crate::http::read_limited(&parts, body).await {
+                Ok(framed) => framed,
+                Err(refusal) => return refused(refusal.response(R::PROTOCOL)),
+            };
+            match payload::unchunk(&mut parts, &framed) {
+                Ok(decoded) if operation.streaming => (Ok(Vec::new()), Some(ByteStream::from(decoded.data))),
+                Ok(decoded) if coding == crate::http::Coding::Gzip => {
+                    (crate::http::gunzip_body(&parts, &decoded.data), None)
+                }
+                Ok(decoded) => (Ok(decoded.data), None),
+                Err(error) => return refused(error.response(R::PROTOCOL)),
+            }
+        } else if operation.streaming {
             crate::http::streamed(&parts);
             (Ok(Vec::new()), Some(ByteStream::from_body(crate::http::bytes_body(body))))
         } else {
@@ -176,20 +196,55 @@ where
         };
         let body = match body {
             Ok(body) => body,
-            Err(refusal) => return answered(R::PROTOCOL, refusal.response(R::PROTOCOL), &span, &request_id),
+            Err(refusal) => return refused(refusal.response(R::PROTOCOL)),
+        };
+        // The checksums the request promises: a body in memory is checked
+        // now, a stream as the handler reads it.
+        let expected = match payload::expected(operation, &parts.headers) {
+            Ok(expected) => expected,
+            Err(error) => return refused(error.response(R::PROTOCOL)),
+        };
+        let (stream, mismatch) = match stream {
+            Some(stream) if !expected.is_empty() => match stream.as_bytes() {
+                Some(bytes) => match expected.verify(bytes) {
+                    Ok(()) => (Some(stream), None),
+                    Err(error) => return refused(error.response(R::PROTOCOL)),
+                },
+                None => {
+                    let (stream, mismatch) = payload::verified(stream, expected);
+                    (Some(stream), Some(mismatch))
+                }
+            },
+            stream => {
+                if let Err(error) = expected.verify(&body) {
+                    return refused(error.response(R::PROTOCOL));
+                }
+                (stream, None)
+            }
         };
         let http::request::Parts { uri, headers, extensions, .. } = parts;
         let request = RoutedRequest { labels, query: uri.query().map(str::to_string), body, stream };
         let context = RequestContext::new(request_id, headers, extensions);
         let call = contain_panics(R::PROTOCOL, router.call_operation(&context, operation, request));
-        let response = call.instrument(span.clone()).await;
-        answered(R::PROTOCOL, response, &span, context.request_id())
+        let mut response = call.instrument(span.clone()).await;
+        // A stream that did not keep its checksum is refused, whatever the
+        // handler made of its error.
+        if let Some(error) = mismatch.as_ref().and_then(|mismatch| mismatch.get()) {
+            response = error.response(R::PROTOCOL);
+        }
+        span.in_scope(|| tracing::debug!(status = response.status, "answered"));
+        crate::http::with_id(rules.apply(response, R::PROTOCOL), context.request_id())
     };
     Answer::Admitted { future }
 }
 
 /// `response` as HTTP, with the request id, its status logged in `span`.
-fn answered<P: Protocol>(protocol: P, response: Response, span: &tracing::Span, request_id: &RequestId) -> HttpResponse {
+fn answered<P: Protocol>(
+    protocol: P,
+    response: Response,
+    span: &tracing::Span,
+    request_id: &RequestId,
+) -> HttpResponse {
     span.in_scope(|| tracing::debug!(status = response.status, "answered"));
     crate::http::with_id(response.into_http(protocol), request_id)
 }
@@ -227,13 +282,44 @@ fn admit<R: Dispatch>(
     }
     let found = routed.map_err(|e| Box::new(unroutable(R::PROTOCOL, &e)))?;
     let operation: &'static Operation = found.value;
+    if stands_for_another(&found, parts.uri.query()) {
+        return Err(Box::new(unroutable(R::PROTOCOL, &RouteError::NotFound)));
+    }
     if let Some(refusal) = check_head(R::PROTOCOL, parts, operation) {
         return Err(Box::new(refusal));
     }
     let gzip = router.accepts_gzip(operation) && !operation.streaming;
-    let coding = crate::http::content_coding(&parts.headers, gzip, binds_content_encoding(operation))
-        .map_err(|crate::http::UnsupportedCoding| Box::new(unsupported(R::PROTOCOL, crate::http::UnsupportedCoding::MESSAGE)))?;
+    let coding = crate::http::content_coding(&parts.headers, gzip, binds_content_encoding(operation), true).map_err(
+        |crate::http::UnsupportedCoding| Box::new(unsupported(R::PROTOCOL, crate::http::UnsupportedCoding::MESSAGE)),
+    )?;
     Ok(Admitted { operation, labels: found.labels, coding })
+}
+
+/// Whether a request routed by a pattern whose operation id (`x-id`) it
+/// left out was meant for another operation: it sends a query parameter
+/// the operation neither binds nor has as a literal (`?tagging`, for
+/// GetObjectTagging, in a model that has GetObject and not it), other than
+/// a presigned URL's (SigV4's `X-Amz-*`, SigV2's `AWSAccessKeyId`,
+/// `Signature` and `Expires`). Without the id, the operation is the one
+/// the path and method leave, and another's parameter says it is not.
+fn stands_for_another(found: &super::Match<'static, &'static Operation>, query: Option<&str>) -> bool {
+    let literals = found.pattern.query_literals();
+    let Some(query) = query else { return false };
+    let sent: Vec<&str> =
+        query.split('&').filter(|p| !p.is_empty()).map(|p| p.split_once('=').map_or(p, |(key, _)| key)).collect();
+    if !literals.iter().any(|literal| literal.key == "x-id") || sent.contains(&"x-id") {
+        return false;
+    }
+    let bound = found.value.input.bound.iter();
+    let takes_all = bound.clone().any(|b| b.location == Location::QueryParams);
+    let known = |key: &str| {
+        let decoded = crate::http::decode::percent_decode(key, true).unwrap_or_default();
+        literals.iter().any(|literal| literal.key == *decoded)
+            || bound.clone().any(|b| matches!(b.location, Location::Query(name) if name == decoded))
+            || decoded.get(..6).is_some_and(|prefix| prefix.eq_ignore_ascii_case("x-amz-"))
+            || matches!(&*decoded, "AWSAccessKeyId" | "Signature" | "Expires")
+    };
+    !takes_all && sent.iter().any(|key| !known(key))
 }
 
 /// Whether `operation` binds `Content-Encoding` to an input member, which
@@ -294,13 +380,14 @@ fn check_head<P: Protocol>(protocol: P, parts: &http::request::Parts, operation:
         (Some(ANY_MEDIA_TYPE), _) => None,
         (_, Some(Err(_))) => Some(unsupported(protocol, "the request's Content-Type is not readable")),
         // A media type for no body at all says nothing.
-        (None, Some(Ok(declared))) if has_body => Some(unsupported(protocol, &format!(
-            "the operation takes no body, but the request declares {}",
-            crate::excerpt(&declared)
-        ))),
-        (Some(expected), Some(Ok(declared))) if declared != expected => {
-            Some(unsupported(protocol, &format!("the operation's body is {expected}, not {}", crate::excerpt(&declared))))
-        }
+        (None, Some(Ok(declared))) if has_body => Some(unsupported(
+            protocol,
+            &format!("the operation takes no body, but the request declares {}", crate::excerpt(&declared)),
+        )),
+        (Some(expected), Some(Ok(declared))) if declared != expected => Some(unsupported(
+            protocol,
+            &format!("the operation's body is {expected}, not {}", crate::excerpt(&declared)),
+        )),
         (Some(expected), None) if !raw && has_body => {
             Some(unsupported(protocol, &format!("the request has a body but no Content-Type; send {expected}")))
         }
@@ -317,6 +404,7 @@ fn unsupported<P: Protocol>(protocol: P, text: &str) -> Response {
 pub(crate) trait DynDispatch: Send + Sync + 'static {
     fn routes_dyn(&self) -> &'static Routes<&'static Operation>;
     fn service_name_dyn(&self) -> &'static str;
+    fn signing_name_dyn(&self) -> Option<&'static str>;
     fn handle_boxed(&self, request: http::Request<ByteStream>) -> ResponseFuture;
 }
 
@@ -327,6 +415,10 @@ impl<R: Dispatch> DynDispatch for R {
 
     fn service_name_dyn(&self) -> &'static str {
         self.service_name()
+    }
+
+    fn signing_name_dyn(&self) -> Option<&'static str> {
+        self.signing_name()
     }
 
     fn handle_boxed(&self, request: http::Request<ByteStream>) -> ResponseFuture {

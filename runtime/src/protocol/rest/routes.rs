@@ -400,7 +400,7 @@ impl<'a> RequestQuery<'a> {
 
     /// Whether the request has each of `literals`: the key, with any value,
     /// for `key`; the key with that value (in one of its occurrences) for
-    /// `key=value`.
+    /// `key=value`. An [`OPERATION_ID`] literal is met by its absence too.
     fn satisfies(&mut self, literals: &[QueryLiteral]) -> bool {
         if literals.is_empty() {
             return true;
@@ -417,13 +417,22 @@ impl<'a> RequestQuery<'a> {
                 .collect()
         });
         literals.iter().all(|literal| {
-            parameters.iter().any(|(key, value)| {
-                key.as_deref() == Some(literal.key.as_str())
-                    && literal.value.as_ref().is_none_or(|wanted| value.as_deref() == Some(wanted.as_str()))
-            })
+            let mut sent = parameters.iter().filter(|(key, _)| key.as_deref() == Some(literal.key.as_str())).peekable();
+            if literal.key == OPERATION_ID && sent.peek().is_none() {
+                return true;
+            }
+            sent.any(|(_, value)| literal.value.as_ref().is_none_or(|wanted| value.as_deref() == Some(wanted.as_str())))
         })
     }
 }
+
+/// The query parameter in which AWS's SDKs name the operation
+/// (`?x-id=GetObject`), which S3's models write into their URIs as a
+/// literal: other clients (botocore) leave it out, and S3 serves them
+/// all the same. A request without it meets the literal, and the literal
+/// adds nothing to a pattern's specificity, so that `/{Bucket}/{Key+}?tagging`
+/// still beats `/{Bucket}/{Key+}?x-id=GetObject` for `?tagging`.
+const OPERATION_ID: &str = "x-id";
 
 /// Query literals as a set, for telling whether two patterns have the same.
 fn query_set(literals: &[QueryLiteral]) -> Vec<&QueryLiteral> {
@@ -434,7 +443,8 @@ fn query_set(literals: &[QueryLiteral]) -> Vec<&QueryLiteral> {
 
 /// How specific query literals are: how many, then how many have a value.
 fn query_rank(literals: &[QueryLiteral]) -> (usize, usize) {
-    (literals.len(), literals.iter().filter(|literal| literal.value.is_some()).count())
+    let ranked = || literals.iter().filter(|literal| literal.key != OPERATION_ID);
+    (ranked().count(), ranked().filter(|literal| literal.value.is_some()).count())
 }
 
 /// RFC 9110's `tchar`, what a method name is made of.

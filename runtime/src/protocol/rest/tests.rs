@@ -229,7 +229,7 @@ fn ties_between_query_literals() {
         ("PUT", "/{Bucket}?policy"),
         ("PUT", "/{Bucket}?acl"),
         ("PUT", "/{Bucket}"),
-        ("PUT", "/{Bucket}?acl&x-id=Put"),
+        ("PUT", "/{Bucket}?acl&v=Put"),
         ("PUT", "/{Bucket}?mode"),
         ("PUT", "/{Bucket}?mode=import"),
     ]);
@@ -238,7 +238,7 @@ fn ties_between_query_literals() {
     assert_eq!(found("/b?acl"), "/{Bucket}?acl");
     assert_eq!(found("/b?policy"), "/{Bucket}?policy");
     assert_eq!(found("/b?acl&policy"), "/{Bucket}?policy", "a tie: the entry given first");
-    assert_eq!(found("/b?acl&policy&x-id=Put"), "/{Bucket}?acl&x-id=Put", "more literals");
+    assert_eq!(found("/b?acl&policy&v=Put"), "/{Bucket}?acl&v=Put", "more literals");
     assert_eq!(found("/b?mode=import"), "/{Bucket}?mode=import", "`key=value` over `key`");
     assert_eq!(found("/b?mode=other"), "/{Bucket}?mode");
 
@@ -884,4 +884,20 @@ fn the_restjson_service_files_build_one_router() {
         router.route("DELETE", "/no_payload", None),
         Err(RouteError::MethodNotAllowed { allowed: vec!["GET".into(), "POST".into()] })
     );
+}
+
+/// S3's models write the operation's `x-id` into their URIs; botocore
+/// sends none, and is served all the same, by the most specific route.
+#[test]
+fn an_operation_id_literal_may_be_left_out() {
+    let router = build(&[
+        ("GET", "/{Bucket}/{Key+}?x-id=GetObject"),
+        ("GET", "/{Bucket}/{Key+}?tagging"),
+        ("PUT", "/{Bucket}/{Key+}?x-id=PutObject"),
+    ]);
+    assert_eq!(route(&router, "GET", "/b/k").unwrap().0, "/{Bucket}/{Key+}?x-id=GetObject");
+    assert_eq!(route(&router, "GET", "/b/k?x-id=GetObject").unwrap().0, "/{Bucket}/{Key+}?x-id=GetObject");
+    assert_eq!(route(&router, "GET", "/b/k?tagging").unwrap().0, "/{Bucket}/{Key+}?tagging");
+    assert_eq!(route(&router, "PUT", "/b/k").unwrap().0, "/{Bucket}/{Key+}?x-id=PutObject");
+    assert!(route(&router, "GET", "/b/k?x-id=PutObject").is_err());
 }

@@ -13,8 +13,7 @@ pub use super::rest::{
     handle, head_document, output_response, split_list,
 };
 pub use response::{
-    JSON, error_response, error_with_message, internal_failure, modelled_error, rejection_response,
-    unmodelled_error,
+    JSON, error_response, error_with_message, internal_failure, modelled_error, rejection_response, unmodelled_error,
 };
 
 use super::{Protocol, Response};

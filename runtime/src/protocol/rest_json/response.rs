@@ -6,8 +6,8 @@ use bytes::Bytes;
 use serde_json::{Map, Value};
 
 use super::RestJson;
-use crate::protocol::rest::WriteResponse;
 use crate::protocol::json::{self, JsonWriter, ObjectWriter, WriteJson};
+use crate::protocol::rest::WriteResponse;
 use crate::protocol::{Protocol, Response};
 use crate::validate::Rejection;
 use crate::{ErrorShape, UnmodelledError};
@@ -31,7 +31,6 @@ impl Response {
     pub fn json_payload<T: WriteJson + ?Sized>(&mut self, value: &T) {
         self.set_body(JSON, Bytes::from(json::to_vec(value)));
     }
-
 }
 
 /// A modelled error: its status, `X-Amzn-Errortype` and its members.

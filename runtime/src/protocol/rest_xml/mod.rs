@@ -22,9 +22,7 @@ pub use super::rest::{
     UriPattern, WriteResponse, empty_response, handle, output_response,
 };
 pub use request::{MAX_ATTRIBUTES, MAX_DEPTH, XmlBody};
-pub use response::{
-    XML, error_with_message, internal_failure, modelled_error, rejection_response, unmodelled_error,
-};
+pub use response::{XML, error_with_message, internal_failure, modelled_error, rejection_response, unmodelled_error};
 
 use super::{Protocol, Response};
 

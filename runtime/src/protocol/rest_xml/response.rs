@@ -14,7 +14,9 @@ use bytes::Bytes;
 
 use super::RestXml;
 use crate::protocol::rest::WriteResponse;
-use crate::protocol::xml::{ErrorHead, ErrorLayout, WriteXml, XmlWriter, error_document, member_path, validation_message};
+use crate::protocol::xml::{
+    ErrorHead, ErrorLayout, WriteXml, XmlWriter, error_document, member_path, validation_message,
+};
 use crate::protocol::{Protocol, Response};
 use crate::validate::Rejection;
 use crate::{ErrorShape, Fault, UnmodelledError};

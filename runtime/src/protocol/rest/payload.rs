@@ -1,0 +1,152 @@
+//! What S3's clients do to bodies, undone and checked for every operation
+//! with HTTP bindings: aws-chunked framing ([`crate::http::aws_chunked`]),
+//! request checksums ([`crate::http::checksum`]) and, in responses, the
+//! checksum a client asks for, the status of a ranged answer and the
+//! length a `HEAD` answer declares.
+//!
+//! A request's checksums are checked where its operation binds their
+//! headers to input members (S3's `ChecksumCRC32`, `ContentMD5`): a body
+//! read whole is checked before the operation is called, a streamed one as
+//! it is read, and then a mismatch ends the stream in an error and the
+//! refusal (`BadDigest`) replaces whatever the operation answered, so a
+//! handler that stores only what it read whole stores nothing.
+
+use std::pin::Pin;
+use std::sync::{Arc, OnceLock};
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use http_body::{Body, Frame, SizeHint};
+use http_body_util::combinators::UnsyncBoxBody;
+
+use super::{Location, Operation};
+use crate::ByteStream;
+use crate::http::BoxError;
+use crate::http::aws_chunked::{self, Decoded};
+use crate::http::checksum::{self, Algorithm, ChecksumError, Expected, Verifier};
+use crate::protocol::{Protocol, Response};
+
+/// Whether `operation` binds the header `name` to an input member.
+fn binds(operation: &Operation, name: &str) -> bool {
+    operation
+        .input
+        .bound
+        .iter()
+        .any(|bound| matches!(bound.location, Location::Header(header) if header.eq_ignore_ascii_case(name)))
+}
+
+/// The checksums of `operation`'s requests: those whose headers it binds.
+pub(super) fn expected(operation: &Operation, headers: &http::HeaderMap) -> Result<Expected, ChecksumError> {
+    Expected::from_headers(headers, |algorithm| binds(operation, algorithm.header()))
+}
+
+/// An aws-chunked body, decoded, its head made the decoded body's.
+pub(super) fn unchunk(parts: &mut http::request::Parts, body: &[u8]) -> Result<Decoded, aws_chunked::ChunkError> {
+    let decoded_length =
+        parts.headers.get("x-amz-decoded-content-length").and_then(|value| value.to_str().ok()?.trim().parse().ok());
+    let decoded = aws_chunked::decode(body, decoded_length)?;
+    aws_chunked::unchunk_head(&mut parts.headers, &decoded);
+    Ok(decoded)
+}
+
+/// A checksum mismatch found at the end of a streamed body, for the router
+/// to answer.
+pub(super) type Mismatch = Arc<OnceLock<ChecksumError>>;
+
+/// `stream`, checked against `expected` as it is read.
+pub(super) fn verified(stream: ByteStream, expected: Expected) -> (ByteStream, Mismatch) {
+    let mismatch = Mismatch::default();
+    let body = VerifiedBody {
+        inner: stream.into_body(),
+        verifier: Some(expected.verifier()),
+        expected,
+        mismatch: mismatch.clone(),
+    };
+    (ByteStream::from_body(body), mismatch)
+}
+
+struct VerifiedBody {
+    inner: UnsyncBoxBody<Bytes, BoxError>,
+    verifier: Option<Verifier>,
+    expected: Expected,
+    mismatch: Mismatch,
+}
+
+impl Body for VerifiedBody {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        let this = &mut *self;
+        match Pin::new(&mut this.inner).poll_frame(cx) {
+            Poll::Ready(Some(Ok(frame))) => {
+                if let (Some(data), Some(verifier)) = (frame.data_ref(), this.verifier.as_mut()) {
+                    verifier.update(data);
+                }
+                Poll::Ready(Some(Ok(frame)))
+            }
+            Poll::Ready(None) => match this.verifier.take().map(|verifier| verifier.finish(&this.expected)) {
+                Some(Err(error)) => {
+                    let _ = this.mismatch.set(error);
+                    Poll::Ready(Some(Err("the body does not match its checksum".into())))
+                }
+                _ => Poll::Ready(None),
+            },
+            other => other,
+        }
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+/// What a response must say given its request: `206` for a `200` that
+/// answers a `Range` with a `Content-Range`; the object's checksum where
+/// the client asked for it (`x-amz-checksum-mode: ENABLED`, bound by the
+/// operation) and the handler gave none (CRC32, over a whole body in
+/// memory); and, for `HEAD`, the `Content-Length` the handler declared
+/// rather than the empty body's.
+pub(super) struct ResponseRules {
+    ranged: bool,
+    checksum: bool,
+    head: bool,
+}
+
+impl ResponseRules {
+    pub(super) fn of(parts: &http::request::Parts, operation: &Operation) -> Self {
+        let checksum = binds(operation, "x-amz-checksum-mode")
+            && parts
+                .headers
+                .get("x-amz-checksum-mode")
+                .is_some_and(|mode| mode.as_bytes().eq_ignore_ascii_case(b"enabled"));
+        ResponseRules {
+            ranged: parts.headers.contains_key(http::header::RANGE),
+            checksum,
+            head: parts.method == http::Method::HEAD,
+        }
+    }
+
+    /// `response` as HTTP in `protocol`'s form, these rules applied.
+    pub(super) fn apply<P: Protocol>(&self, mut response: Response, protocol: P) -> crate::http::HttpResponse {
+        let content_range = response.headers.contains_key(http::header::CONTENT_RANGE);
+        if self.ranged && content_range && response.status == 200 {
+            response.status = 206;
+        }
+        if self.checksum && response.status == 200 {
+            let given = Algorithm::ALL.iter().any(|algorithm| response.headers.contains_key(algorithm.header()));
+            if let (false, Some(body)) = (given, response.body.as_bytes()) {
+                let value = checksum::header_value(Algorithm::Crc32, body);
+                if let Ok(value) = http::HeaderValue::try_from(value) {
+                    response.headers.insert(Algorithm::Crc32.header(), value);
+                }
+            }
+        }
+        let declared = self.head.then(|| response.headers.get(http::header::CONTENT_LENGTH).cloned()).flatten();
+        let mut http = response.into_http(protocol);
+        if let Some(length) = declared {
+            http.headers_mut().insert(http::header::CONTENT_LENGTH, length);
+        }
+        http
+    }
+}
