@@ -17,12 +17,12 @@
 
 use std::collections::HashMap;
 use std::convert::Infallible;
-use std::net::{SocketAddr, TcpListener as StdListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::net::{SocketAddr, TcpListener as StdListener};
+use std::process::{Command, Stdio};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
 
+use benchmarks::harness::{self, Moto};
 use bytes::Bytes;
 use generated::runtime::context::RequestContext;
 use generated::runtime::server::{ServerConfig, serve};
@@ -143,64 +143,6 @@ async fn fixed_body_server(listener: tokio::net::TcpListener, stopped: impl Futu
     }
 }
 
-/// moto_server on a free port, if it is installed.
-struct Moto {
-    child: Child,
-    address: SocketAddr,
-}
-
-impl Moto {
-    fn start() -> Option<Moto> {
-        let port = StdListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
-        let child = Command::new("moto_server")
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .ok()?;
-        let address: SocketAddr = format!("127.0.0.1:{port}").parse().ok()?;
-        let mut moto = Moto { child, address };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while TcpStream::connect(address).is_err() {
-            if Instant::now() > deadline || moto.child.try_wait().ok().flatten().is_some() {
-                return None;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        Some(moto)
-    }
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Drives the server at `address` with `load` for `seconds`: requests per
-/// second. Every response must be a 200.
-fn drive(name: &str, address: SocketAddr, seconds: f64, connections: usize) -> f64 {
-    let file = std::env::temp_dir().join(format!("awsgen-bench-request-{}-{name}", std::process::id()));
-    std::fs::write(&file, request(address)).unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_load"))
-        .args([&address.to_string(), &seconds.to_string(), &connections.to_string()])
-        .arg(&file)
-        .output()
-        .expect("the load client runs");
-    let _ = std::fs::remove_file(&file);
-    let text = String::from_utf8_lossy(&output.stdout);
-    let field = |key: &str| -> f64 {
-        text.split_whitespace()
-            .find_map(|pair| pair.strip_prefix(key)?.strip_prefix('=')?.parse().ok())
-            .unwrap_or_else(|| panic!("{name}: no {key} in {text:?} {}", String::from_utf8_lossy(&output.stderr)))
-    };
-    let (requests, errors, elapsed) = (field("requests"), field("errors"), field("seconds"));
-    assert!(requests > 0.0, "{name}: no request answered: {text}");
-    assert_eq!(errors, 0.0, "{name}: {errors} requests failed: {text}");
-    requests / elapsed
-}
-
 /// Drives the server at `address` with wrk for `seconds`, one thread and
 /// `connections` connections: requests per second. Every response must be
 /// a 200.
@@ -237,7 +179,11 @@ fn main() {
     let measure = std::env::args().any(|arg| arg == "--bench");
     let wrk = measure && has_wrk();
     let drive = |name: &str, address: SocketAddr, seconds: f64, connections: usize| {
-        if wrk { drive_wrk(name, address, seconds, connections) } else { drive(name, address, seconds, connections) }
+        if wrk {
+            drive_wrk(name, address, seconds, connections)
+        } else {
+            harness::drive(env!("CARGO_BIN_EXE_load"), name, address, &request(address), seconds, connections)
+        }
     };
     let (seconds, rounds) = if measure { (3.0, 5) } else { (0.2, 1) };
     let connections = 4;

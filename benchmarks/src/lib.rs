@@ -1,5 +1,6 @@
 //! What the benchmarks in `benches/` share: the request and response bodies
-//! they read (see `fixtures/README.md` for where each comes from).
+//! they read (see `fixtures/README.md` for where each comes from), and the
+//! HTTP benches' servers and driver ([`harness`]).
 
 /// A valid GetMaintenanceWindowExecutionTask request.
 pub const GET_TASK: &[u8] = include_bytes!("../fixtures/GetMaintenanceWindowExecutionTask.request.json");
@@ -13,3 +14,84 @@ pub const DEREGISTER_INVALID: &[u8] =
     include_bytes!("../fixtures/DeregisterTaskFromMaintenanceWindow.invalid-request.json");
 /// The seed page's GetMaintenanceWindowExecutionTask response, made valid.
 pub const GET_TASK_RESPONSE: &[u8] = include_bytes!("../fixtures/GetMaintenanceWindowExecutionTask.response.json");
+
+/// What the HTTP benches share: moto_server, and driving a server with
+/// `load`.
+pub mod harness {
+    use std::net::{SocketAddr, TcpListener as StdListener, TcpStream};
+    use std::process::{Child, Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    /// moto_server on a free port, if it is installed.
+    pub struct Moto {
+        child: Child,
+        pub address: SocketAddr,
+    }
+
+    impl Moto {
+        pub fn start() -> Option<Moto> {
+            let port = StdListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
+            let child = Command::new("moto_server")
+                .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .ok()?;
+            let address: SocketAddr = format!("127.0.0.1:{port}").parse().ok()?;
+            let mut moto = Moto { child, address };
+            let deadline = Instant::now() + Duration::from_secs(30);
+            while TcpStream::connect(address).is_err() {
+                if Instant::now() > deadline || moto.child.try_wait().ok().flatten().is_some() {
+                    return None;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            Some(moto)
+        }
+    }
+
+    impl Drop for Moto {
+        fn drop(&mut self) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+
+    /// Drives the server at `address` with `load` (this crate's binary, at
+    /// `load`) for `seconds`, sending `request` over `connections` connections:
+    /// requests per second. Every response must be a 200.
+    pub fn drive(load: &str, name: &str, address: SocketAddr, request: &[u8], seconds: f64, connections: usize) -> f64 {
+        let (rate, errors) = drive_counting(load, name, address, request, seconds, connections);
+        assert_eq!(errors, 0.0, "{name}: {errors} requests failed");
+        rate
+    }
+
+    /// [`drive`], where some responses may fail: 200s per second, and how
+    /// many failed.
+    pub fn drive_counting(
+        load: &str,
+        name: &str,
+        address: SocketAddr,
+        request: &[u8],
+        seconds: f64,
+        connections: usize,
+    ) -> (f64, f64) {
+        let file = std::env::temp_dir().join(format!("awsgen-bench-request-{}-{name}", std::process::id()));
+        std::fs::write(&file, request).unwrap();
+        let output = Command::new(load)
+            .args([&address.to_string(), &seconds.to_string(), &connections.to_string()])
+            .arg(&file)
+            .output()
+            .expect("the load client runs");
+        let _ = std::fs::remove_file(&file);
+        let text = String::from_utf8_lossy(&output.stdout);
+        let field = |key: &str| -> f64 {
+            text.split_whitespace()
+                .find_map(|pair| pair.strip_prefix(key)?.strip_prefix('=')?.parse().ok())
+                .unwrap_or_else(|| panic!("{name}: no {key} in {text:?} {}", String::from_utf8_lossy(&output.stderr)))
+        };
+        let (requests, errors, elapsed) = (field("requests"), field("errors"), field("seconds"));
+        assert!(requests > 0.0, "{name}: no request answered: {text}");
+        (requests / elapsed, errors)
+    }
+}

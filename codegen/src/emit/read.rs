@@ -143,7 +143,11 @@ fn members_loop<'m>(
         let index = Literal::usize_unsuffixed(index);
         quote! { #index => #local = object.value(reader, #index)?, }
     });
-    let names = indices.iter().map(|&index| {
+    // Two members may share a key (S3's CloudFunctionConfiguration, in
+    // botocore's model: `Event` and the flattened `Events` items, both
+    // `<Event>`): the first takes it.
+    let mut seen = std::collections::BTreeSet::new();
+    let names = indices.iter().filter(|&&index| seen.insert(key(in_table[index]))).map(|&index| {
         let (name, index) = (key(in_table[index]), Literal::usize_unsuffixed(index));
         quote! { #name => #some(#index), }
     });
@@ -244,7 +248,8 @@ fn value_type(cx: &FileCx<'_>, m: &Member) -> TokenStream {
 fn union(cx: &FileCx<'_>, members: &[Member]) -> TokenStream {
     let ok = cx.std("result::Result::Ok");
     let (some, none) = cx.some_none();
-    let names = members.iter().enumerate().map(|(index, m)| {
+    let mut seen = std::collections::BTreeSet::new();
+    let names = members.iter().enumerate().filter(|(_, m)| seen.insert(m.json_key())).map(|(index, m)| {
         let (key, index) = (m.json_key(), Literal::usize_unsuffixed(index));
         quote! { #key => #some(#index), }
     });

@@ -438,7 +438,10 @@ fn awscli_s3_sns_and_ec2() {
     std::fs::write(&file, "hello world\n").unwrap();
     let file = file.to_str().unwrap();
 
-    assert_eq!(stdout(&emulator.aws("s3api", &["create-bucket", "--bucket", "photos"])), json!({"Location": "/photos"}));
+    assert_eq!(
+        stdout(&emulator.aws("s3api", &["create-bucket", "--bucket", "photos"])),
+        json!({"Location": "/photos"})
+    );
     assert_eq!(
         stderr(&emulator.aws("s3api", &["create-bucket", "--bucket", "photos"])),
         "An error occurred (BucketAlreadyOwnedByYou) when calling the CreateBucket operation: The bucket you tried to \
@@ -462,12 +465,25 @@ fn awscli_s3_sns_and_ec2() {
     assert_eq!(put["ETag"], format!("\"{}\"", md5_hex("hello world\n")), "{put}");
     assert_eq!(put["ChecksumCRC32"], "rwg7LQ==", "{put}");
     let head = stdout(&emulator.aws("s3api", &["head-object", "--bucket", "photos", "--key", "notes/a b.txt"]));
-    assert_eq!((head["ContentLength"].as_i64(), head["ContentType"].as_str()), (Some(12), Some("text/plain")), "{head}");
+    assert_eq!(
+        (head["ContentLength"].as_i64(), head["ContentType"].as_str()),
+        (Some(12), Some("text/plain")),
+        "{head}"
+    );
 
     let out = dir.join("part.txt");
     let ranged = stdout(&emulator.aws(
         "s3api",
-        &["get-object", "--bucket", "photos", "--key", "2026/hello.txt", "--range", "bytes=6-10", out.to_str().unwrap()],
+        &[
+            "get-object",
+            "--bucket",
+            "photos",
+            "--key",
+            "2026/hello.txt",
+            "--range",
+            "bytes=6-10",
+            out.to_str().unwrap(),
+        ],
     ));
     assert_eq!(ranged["ContentRange"], "bytes 6-10/12", "{ranged}");
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "world");
@@ -494,7 +510,10 @@ fn awscli_s3_sns_and_ec2() {
         "An error occurred (UnknownOperationException) when calling the GetObjectTagging operation: no operation \
          matches the request's path and query string"
     );
-    assert_eq!(stdout(&emulator.aws("s3api", &["delete-object", "--bucket", "photos", "--key", "2026/hello.txt"])), Value::Null);
+    assert_eq!(
+        stdout(&emulator.aws("s3api", &["delete-object", "--bucket", "photos", "--key", "2026/hello.txt"])),
+        Value::Null
+    );
     let keys = stdout(&emulator.aws("s3api", &["list-objects-v2", "--bucket", "photos", "--query", "Contents[].Key"]));
     assert_eq!(keys, json!(["notes/a b.txt"]));
 
@@ -503,10 +522,16 @@ fn awscli_s3_sns_and_ec2() {
     assert_eq!(topic, "arn:aws:sns:us-east-1:000000000000:orders");
     let topics = stdout(&emulator.aws("sns", &["list-topics", "--query", "Topics[].TopicArn"]));
     assert_eq!(topics, json!([topic]));
-    let published = stdout(&emulator.aws("sns", &["publish", "--topic-arn", topic.as_str().unwrap(), "--message", "hi"]));
+    let published =
+        stdout(&emulator.aws("sns", &["publish", "--topic-arn", topic.as_str().unwrap(), "--message", "hi"]));
     assert!(published["MessageId"].as_str().is_some_and(|id| id.len() == 36), "{published}");
     assert_eq!(
-        stderr(&emulator.aws("sns", &["publish", "--topic-arn", "arn:aws:sns:us-east-1:000000000000:absent", "--message", "hi"])),
+        stderr(
+            &emulator.aws(
+                "sns",
+                &["publish", "--topic-arn", "arn:aws:sns:us-east-1:000000000000:absent", "--message", "hi"]
+            )
+        ),
         "An error occurred (NotFound) when calling the Publish operation: Topic does not exist"
     );
     assert_eq!(

@@ -25,6 +25,15 @@ struct Model {
     /// server never reads.
     #[allow(dead_code)]
     examples: Option<serde_json::Value>,
+    /// The whole service is deprecated (Chime's first API).
+    #[serde(default)]
+    deprecated: bool,
+    #[serde(rename = "deprecatedMessage")]
+    deprecated_message: Option<String>,
+    /// Parameters of the endpoint rules a client's configuration sets
+    /// (S3's `ForcePathStyle`): `@smithy.rules#clientContextParams`.
+    #[serde(rename = "clientContextParams")]
+    client_context_params: Option<Value>,
 }
 
 #[derive(Deserialize)]
@@ -62,6 +71,7 @@ const METADATA_IGNORED: &[(&str, &str)] = &[
         "globalEndpoint",
         "the host clients send to outside regional endpoints (STS, IAM): endpoint resolution, a client's",
     ),
+    ("checksumFormat", "the digest a client computes for bodies it sends (S3's md5, Glacier's sha256)"),
 ];
 
 #[derive(Deserialize)]
@@ -97,6 +107,12 @@ struct Ref {
     #[allow(dead_code)]
     #[serde(default)]
     wrapper: bool,
+    // restXml: the namespace of the request's root element (whose name
+    // `locationName` gives); routers read a body by its members, whatever
+    // its root is called.
+    #[allow(dead_code)]
+    #[serde(rename = "xmlNamespace")]
+    xml_namespace: Option<Value>,
 }
 
 #[derive(Deserialize)]
@@ -134,6 +150,11 @@ struct Operation {
     /// (`@requestCompression`).
     requestcompression: Option<RequestCompression>,
     operation_context_params: Option<Value>,
+    #[serde(default)]
+    unsigned_payload: bool,
+    #[serde(default)]
+    http_checksum_required: bool,
+    http_checksum: Option<BTreeMap<String, Value>>,
     #[serde(flatten)]
     rest: BTreeMap<String, Value>,
 }
@@ -149,6 +170,7 @@ struct RequestCompression {
 struct Http {
     method: String,
     request_uri: String,
+    response_code: Option<u16>,
 }
 
 #[derive(Deserialize)]
@@ -189,7 +211,9 @@ struct Member {
     /// In an event: the member is sent as an event header.
     #[serde(default)]
     eventheader: bool,
-    /// The XML protocols' element name (`@xmlName`); refused in JSON ones.
+    /// The XML protocols' element name (`@xmlName`), restJson1's key
+    /// (`@jsonName`), or the name of the header, query parameter or label
+    /// the member is bound to (`location`); refused in awsJson.
     location_name: Option<String>,
     /// ec2Query's request key (`@ec2QueryName`).
     query_name: Option<String>,
@@ -200,8 +224,34 @@ struct Member {
     /// and SQS's JSON model keeps the flag from its query days).
     #[serde(default)]
     flattened: bool,
+    /// Where an HTTP protocol binds the member: `uri`, `querystring`,
+    /// `header`, `headers` (a prefix) or `statusCode`; `None`: the body.
+    location: Option<String>,
+    #[serde(default)]
+    host_label: bool,
+    xml_namespace: Option<XmlNamespace>,
+    /// The member's blob is a stream here (S3's `Body`), though its shape is
+    /// not everywhere.
+    #[serde(default)]
+    streaming: bool,
     #[serde(flatten)]
     rest: BTreeMap<String, Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct XmlNamespace {
+    uri: String,
+    prefix: Option<String>,
+}
+
+impl XmlNamespace {
+    fn to_trait(&self) -> Value {
+        match &self.prefix {
+            Some(prefix) => json!({"uri": self.uri, "prefix": prefix}),
+            None => json!({"uri": self.uri}),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -254,6 +304,15 @@ struct Shape {
     /// On a list (EC2's `InferenceDeviceInfoList`): its items' element name,
     /// where its member does not give one.
     location_name: Option<String>,
+    /// The member that is the HTTP body (`@httpPayload`).
+    payload: Option<String>,
+    #[serde(default)]
+    streaming: bool,
+    #[serde(default)]
+    requires_length: bool,
+    #[serde(default)]
+    sparse: bool,
+    xml_namespace: Option<XmlNamespace>,
     #[serde(flatten)]
     rest: BTreeMap<String, Value>,
 }
@@ -294,6 +353,10 @@ const IGNORED: &[(&str, &str)] = &[
     // InvalidParameterCombinationException, License Manager's
     // InvalidParameterValueException) are plain errors with no trait for it.
     ("synthetic", "a marker of AWS's model tooling that no botocore code reads and Smithy has no trait for"),
+    // On a member (API Gateway V2's ExportApi): values a client may check
+    // before it sends; Smithy puts enums on shapes, and the member's string
+    // shape has none.
+    ("enum", "a member's hint of its values for clients; the target shape says what the model allows"),
 ];
 
 /// The first field of `rest` that `known` does not list.
@@ -335,11 +398,13 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
             ("json", version) => return Err(error(format!("jsonVersion {version:?}: awsJson is 1.0 or 1.1"))),
             ("query", _) => "aws.protocols#awsQuery",
             ("ec2", _) => "aws.protocols#ec2Query",
+            ("rest-json", _) => "aws.protocols#restJson1",
+            ("rest-xml", _) => "aws.protocols#restXml",
             ("smithy-rpc-v2-cbor", _) => "smithy.protocols#rpcv2Cbor",
             (other, _) => {
                 return Err(error(format!(
-                    "protocol {other:?} is not supported; awsJson (\"json\"), awsQuery (\"query\"), ec2Query (\"ec2\") \
-                     and RPC v2 CBOR models are"
+                    "protocol {other:?} is not supported; awsJson (\"json\"), restJson1 (\"rest-json\"), restXml \
+                     (\"rest-xml\"), awsQuery (\"query\"), ec2Query (\"ec2\") and RPC v2 CBOR models are"
                 )));
             }
         })
@@ -352,7 +417,13 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
     let protocol = protocol_trait(&meta.protocol)?;
     // The XML protocols name members and list items (`locationName`), and
     // lay out lists (`flattened`); the JSON ones do not.
-    let xml = protocols.iter().any(|p| matches!(*p, "aws.protocols#awsQuery" | "aws.protocols#ec2Query"));
+    let xml = protocols
+        .iter()
+        .any(|p| matches!(*p, "aws.protocols#awsQuery" | "aws.protocols#ec2Query" | "aws.protocols#restXml"));
+    // The protocols with HTTP bindings: members bound by `location`,
+    // operations by `http`.
+    let rest = matches!(protocol, "aws.protocols#restJson1" | "aws.protocols#restXml");
+    let rest_json = protocol == "aws.protocols#restJson1";
     let ec2 = protocols.contains(&"aws.protocols#ec2Query");
     // As AWS's Smithy model of Kinesis writes `{"h2": "eventstream"}`.
     let protocol_value = match meta.protocol_settings.as_ref().map(|s| s.iter().collect::<Vec<_>>()).as_deref() {
@@ -360,6 +431,8 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
         Some([(h2, eventstream)]) if *h2 == "h2" && *eventstream == "eventstream" => {
             json!({"http": ["http/1.1", "h2"], "eventStreamHttp": ["h2"]})
         }
+        // HTTP/2 where the client can (Bedrock Runtime).
+        Some([(h2, optional)]) if *h2 == "h2" && *optional == "optional" => json!({"http": ["http/1.1", "h2"]}),
         Some(settings) => return Err(error(format!("protocolSettings {settings:?} are not understood"))),
     };
     let namespace = format!("com.amazonaws.{}", meta.endpoint_prefix.to_ascii_lowercase().replace(['-', '.'], ""));
@@ -372,11 +445,20 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
     let mut names: BTreeMap<String, String> = BTreeMap::new();
     let mut merged: BTreeSet<String> = BTreeSet::new();
     let mut taken: BTreeMap<String, String> = BTreeMap::new();
+    // Operations share Smithy's one namespace with shapes (botocore keeps
+    // them apart: IoT has an operation and a shape DeleteStream); a shape
+    // that collides with one is renamed.
+    let operation_names: BTreeSet<String> =
+        model.operations.iter().map(|(name, _)| name.to_ascii_lowercase()).collect();
+    for (name, _) in model.operations.iter() {
+        taken.insert(name.to_ascii_lowercase(), name.to_string());
+    }
     let mut sorted: Vec<&str> = model.shapes.iter().map(|(n, _)| n).collect();
     sorted.sort();
     for name in sorted {
         if let Some(first) = taken.get(&name.to_ascii_lowercase()) {
-            if raw["shapes"][name] == raw["shapes"][first.as_str()] {
+            let operation = operation_names.contains(&name.to_ascii_lowercase());
+            if !operation && raw["shapes"][name] == raw["shapes"][first.as_str()] {
                 warnings.push(
                     Diagnostic::warning(format!(
                         "shape {name} differs from {first} only in case and is defined alike; merged into {first}"
@@ -455,6 +537,35 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
     }
     let json_text = |smithy_name: &str| json_uses.get(smithy_name) == Some(&(true, false));
 
+    // Member-level `streaming` (S3's `Body`): Smithy streams blob shapes,
+    // so a blob only streaming members target gets `@streaming` itself, and
+    // one that others target too gets a copy, `Streaming<Name>`, that the
+    // streaming members target.
+    let mut stream_uses: BTreeMap<&str, (bool, bool)> = BTreeMap::new();
+    for (_, s) in model.shapes.iter() {
+        for (_, m) in members_of(s) {
+            let target = names.get(&m.shape).map_or(m.shape.as_str(), String::as_str);
+            let (streaming, plain) = stream_uses.entry(target).or_default();
+            if m.streaming { *streaming = true } else { *plain = true }
+        }
+    }
+    let mut stream_copies: BTreeMap<&str, String> = BTreeMap::new();
+    for (&target, _) in stream_uses.iter().filter(|(_, uses)| **uses == (true, true)) {
+        let mut copy = format!("Streaming{target}");
+        while taken.contains_key(&copy.to_ascii_lowercase()) {
+            copy.push('_');
+        }
+        taken.insert(copy.to_ascii_lowercase(), copy.clone());
+        stream_copies.insert(target, copy);
+    }
+    let streams = |smithy_name: &str| {
+        model
+            .shapes
+            .iter()
+            .any(|(name, shape)| shape.streaming && names.get(name).map(String::as_str) == Some(smithy_name))
+            || stream_uses.get(smithy_name) == Some(&(true, false))
+    };
+
     // (shape id, JSON text): text is built here so that member order stays
     // botocore's (serde_json's maps would sort it).
     let mut shapes: Vec<(String, String)> = Vec::new();
@@ -498,11 +609,26 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
             .iter()
             .map(|s| auth_scheme(s).ok_or_else(|| error(format!("auth scheme {s:?} is not understood"))))
             .collect::<Result<_, _>>()?,
-        (None, None | Some("v4")) => vec!["aws.auth#sigv4"],
+        // S3's `s3` and `s3v4` are SigV4 with S3's rules for paths.
+        (None, None | Some("v4" | "s3" | "s3v4")) => vec!["aws.auth#sigv4"],
+        (None, Some("bearer")) => vec!["smithy.api#httpBearerAuth"],
+        // SigV2 (SimpleDB, Import/Export) has no Smithy trait: the service
+        // is imported with none, and said so.
+        (None, Some("v2")) => {
+            warnings.push(
+                Diagnostic::warning(
+                    "signatureVersion v2 (AWS Signature Version 2) has no Smithy auth trait; the service is imported \
+                     without one",
+                )
+                .in_file(source),
+            );
+            Vec::new()
+        }
         (None, Some(other)) => return Err(error(format!("signatureVersion {other:?} is not understood"))),
     };
     for scheme in &schemes {
-        service_traits.insert(scheme.to_string(), json!({"name": signing_name}));
+        let value = if scheme.starts_with("aws.auth#sigv4") { json!({"name": signing_name}) } else { json!({}) };
+        service_traits.insert(scheme.to_string(), value);
     }
     if !schemes.is_sorted() {
         service_traits.insert("smithy.api#auth".into(), json!(schemes));
@@ -522,6 +648,12 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
     }
     if let Some(title) = &meta.service_full_name {
         service_traits.insert("smithy.api#title".into(), json!(title));
+    }
+    if let Some(value) = deprecated(model.deprecated, &model.deprecated_message, &None) {
+        service_traits.insert("smithy.api#deprecated".into(), value);
+    }
+    if let Some(params) = &model.client_context_params {
+        service_traits.insert("smithy.rules#clientContextParams".into(), params.clone());
     }
     if let Some(docs) = &model.documentation {
         service_traits.insert("smithy.api#documentation".into(), json!(docs));
@@ -548,17 +680,33 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
             .to_string(),
     ));
 
+    let mut routes: BTreeMap<String, usize> = BTreeMap::new();
+    for (_, op) in model.operations.iter() {
+        if let Some(http) = op.http.as_ref().filter(|_| rest) {
+            *routes.entry(route_key(&http.method, &http.request_uri)).or_default() += 1;
+        }
+    }
+    let shared_routes: BTreeSet<String> =
+        routes.into_iter().filter(|(_, count)| *count > 1).map(|(key, _)| key).collect();
     for (name, op) in model.operations.iter() {
         let at = |message: String| -> Diagnostics { Diagnostic::error(message).in_file(source).at_shape(name).into() };
         if let Some(key) = unknown(&op.rest, &[]) {
             return Err(at(format!("botocore operation field `{key}` is not understood; the converter must learn it")));
         }
-        if op.name.as_deref().is_some_and(|n| n != name) {
+        // CloudFront's older models name each operation with its API
+        // version inside (`AssociateAlias2020_05_31`); the key is the name.
+        let versioned =
+            |inner: &str| inner.strip_prefix(name).is_some_and(|rest| rest == meta.api_version.replace('-', "_"));
+        if op.name.as_deref().is_some_and(|n| n != name && !versioned(n)) {
             return Err(at(format!("the operation is named {:?} inside", op.name.as_deref().unwrap_or_default())));
         }
-        // awsJson sends every operation as `POST /`; its Smithy form has no
-        // @http, and a router could not tell other bindings apart.
-        if let Some(http) = op.http.as_ref().filter(|h| (h.method.as_str(), h.request_uri.as_str()) != ("POST", "/")) {
+        // awsJson and the query protocols send every operation as `POST /`;
+        // their Smithy form has no @http, and a router could not tell other
+        // bindings apart.
+        // (Import/Export's query operations name themselves in the URI too,
+        // `POST /?Operation=CancelJob`, as its Action parameter does.)
+        let posted = |h: &&Http| h.method != "POST" || !(h.request_uri == "/" || h.request_uri.starts_with("/?"));
+        if let Some(http) = op.http.as_ref().filter(posted).filter(|_| !rest) {
             return Err(at(format!("`http` {} {}: awsJson operations are POST /", http.method, http.request_uri)));
         }
         let mut shape = serde_json::Map::new();
@@ -580,6 +728,46 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
         let mut traits = serde_json::Map::new();
         if let Some(docs) = &op.documentation {
             traits.insert("smithy.api#documentation".into(), json!(docs));
+        }
+        if let Some(http) = op.http.as_ref().filter(|_| rest) {
+            // Smithy names a label after its member; botocore after the
+            // member's `locationName`.
+            let input = op.input.as_ref().and_then(|r| shape_of(&r.shape));
+            let mut uri = http.request_uri.clone();
+            for (member_name, m) in input.iter().flat_map(|s| members_of(s)) {
+                if let (Some("uri"), Some(label)) = (m.location.as_deref(), m.location_name.as_deref()) {
+                    uri = uri.replace(&format!("{{{label}}}"), &format!("{{{member_name}}}"));
+                    uri = uri.replace(&format!("{{{label}+}}"), &format!("{{{member_name}+}}"));
+                }
+            }
+            // Operations botocore tells apart by their parameters alone (S3's
+            // DeleteObject and AbortMultipartUpload, `DELETE /{Bucket}/{Key+}`)
+            // are told apart in Smithy by the operation id AWS's SDKs send,
+            // `x-id`, as AWS's Smithy model of S3 writes them.
+            if shared_routes.contains(&route_key(&http.method, &http.request_uri)) {
+                uri.push(if uri.contains('?') { '&' } else { '?' });
+                uri.push_str(&format!("x-id={name}"));
+            }
+            let code = http.response_code.unwrap_or(200);
+            traits.insert("smithy.api#http".into(), json!({"method": http.method, "uri": uri, "code": code}));
+        }
+        if op.unsigned_payload || op.authtype.as_deref() == Some("v4-unsigned-body") {
+            traits.insert("aws.auth#unsignedPayload".into(), json!({}));
+        }
+        if op.http_checksum_required {
+            traits.insert("smithy.api#httpChecksumRequired".into(), json!({}));
+        }
+        if let Some(checksum) = &op.http_checksum {
+            const KNOWN: [&str; 4] = [
+                "requestAlgorithmMember",
+                "requestChecksumRequired",
+                "requestValidationModeMember",
+                "responseAlgorithms",
+            ];
+            if let Some(key) = checksum.keys().find(|key| !KNOWN.contains(&key.as_str())) {
+                return Err(at(format!("botocore field `httpChecksum.{key}` is not understood")));
+            }
+            traits.insert("aws.protocols#httpChecksum".into(), json!(checksum));
         }
         if let Some(value) = deprecated(op.deprecated, &op.deprecated_message, &op.deprecated_since) {
             traits.insert("smithy.api#deprecated".into(), value);
@@ -624,11 +812,13 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
         if let Some(key) = unknown(&shape.rest, IGNORED) {
             return Err(at(format!("botocore field `{key}` is not understood; the converter must learn it")));
         }
-        if let Some(key) = shape.error.as_ref().and_then(|e| unknown(&e.rest, &[])) {
+        // `error.fault` (App Mesh's first model) repeats the shape's `fault`.
+        let fault_repeated = [("fault", "the shape's own `fault`, repeated")];
+        if let Some(key) = shape.error.as_ref().and_then(|e| unknown(&e.rest, &fault_repeated)) {
             return Err(at(format!("botocore field `error.{key}` is not understood; the converter must learn it")));
         }
-        if shape.location_name.is_some() && (!xml || shape.kind != "list") {
-            return Err(at("`locationName` on a shape that is not an XML protocol's list".into()));
+        if shape.location_name.is_some() && (!xml || !matches!(shape.kind.as_str(), "list" | "structure")) {
+            return Err(at("`locationName` on a shape that is not an XML protocol's list or structure".into()));
         }
         if shape.document && shape.kind != "structure" {
             return Err(at(format!("a `document` of type {:?}; botocore documents are structures", shape.kind)));
@@ -661,6 +851,25 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
         }
         if shape.sensitive {
             traits.insert("smithy.api#sensitive".into(), json!({}));
+        }
+        if shape.kind == "blob" && (shape.streaming || streams(names.get(name).map_or(name, String::as_str))) {
+            traits.insert("smithy.api#streaming".into(), json!({}));
+        } else if shape.streaming {
+            return Err(at("`streaming` on a shape that is not a blob".into()));
+        }
+        if shape.requires_length {
+            traits.insert("smithy.api#requiresLength".into(), json!({}));
+        }
+        // A structure's element name where it is a document's root (S3's
+        // payloads).
+        if let Some(name) = shape.location_name.as_ref().filter(|_| shape.kind == "structure") {
+            traits.insert("smithy.api#xmlName".into(), json!(name));
+        }
+        if shape.sparse {
+            traits.insert("smithy.api#sparse".into(), json!({}));
+        }
+        if let Some(namespace) = shape.xml_namespace.as_ref().filter(|_| xml) {
+            traits.insert("smithy.api#xmlNamespace".into(), namespace.to_trait());
         }
         if let Some(value) = deprecated(shape.deprecated, &shape.deprecated_message, &shape.deprecated_since) {
             traits.insert("smithy.api#deprecated".into(), value);
@@ -746,20 +955,76 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
                     json!(timestamp_format(format).ok_or_else(|| at(format!("unknown timestampFormat {format}")))?),
                 );
             }
-            if !xml && (m.location_name.is_some() || m.query_name.is_some() || m.xml_attribute) {
+            if !xml && (m.query_name.is_some() || m.xml_attribute || (!rest && m.location_name.is_some())) {
                 return Err(at(format!(
                     "`locationName`, `queryName` or `xmlAttribute` on {member_name}: the JSON protocols' Smithy form \
                          cannot say them"
                 )));
             }
+            if !rest && (m.location.is_some() || m.host_label) {
+                return Err(at(format!("`location` or `hostLabel` on {member_name}, outside an HTTP protocol")));
+            }
             let target_shape = shape_of(&m.shape);
+            // The HTTP bindings, by `location`; `locationName` then names the
+            // header, query parameter or label.
+            let bound_name = || json!(m.location_name.as_deref().unwrap_or(member_name));
+            match m.location.as_deref() {
+                None => {}
+                Some("uri") => {
+                    traits.insert("smithy.api#httpLabel".into(), json!({}));
+                }
+                Some("querystring") if target_shape.is_some_and(|t| t.kind == "map") => {
+                    traits.insert("smithy.api#httpQueryParams".into(), json!({}));
+                }
+                Some("querystring") => {
+                    traits.insert("smithy.api#httpQuery".into(), bound_name());
+                }
+                Some("header") => {
+                    traits.insert("smithy.api#httpHeader".into(), bound_name());
+                }
+                Some("headers") => {
+                    traits
+                        .insert("smithy.api#httpPrefixHeaders".into(), json!(m.location_name.as_deref().unwrap_or("")));
+                }
+                Some("statusCode") => {
+                    traits.insert("smithy.api#httpResponseCode".into(), json!({}));
+                }
+                Some(other) => return Err(at(format!("`location` {other:?} on {member_name} is not understood"))),
+            }
+            let bound = m.location.is_some();
+            if in_structure && shape.payload.as_deref() == Some(member_name) {
+                traits.insert("smithy.api#httpPayload".into(), json!({}));
+            }
+            if m.host_label {
+                traits.insert("smithy.api#hostLabel".into(), json!({}));
+            }
+            if let Some(namespace) = m.xml_namespace.as_ref().filter(|_| xml && !bound) {
+                traits.insert("smithy.api#xmlNamespace".into(), namespace.to_trait());
+            }
+            if let Some(name) = m.location_name.as_ref().filter(|_| rest_json && !bound) {
+                traits.insert("smithy.api#jsonName".into(), json!(name));
+            }
+            // A bound member whose name a body member's JSON key takes (API
+            // Gateway's `httpMethod`, a label, beside `integrationHttpMethod`
+            // sent as `httpMethod`) keys itself `request<Name>`, as AWS's
+            // Smithy model of API Gateway has it: Smithy's JSON names are
+            // unique in a structure.
+            let taken_by_body = shape.members.iter().flat_map(|members| members.iter()).any(|(other, o)| {
+                other != member_name && o.location.is_none() && o.location_name.as_deref() == Some(member_name)
+            });
+            if rest_json && bound && taken_by_body {
+                let mut chars = member_name.chars();
+                let capitalised: String =
+                    chars.next().map(|c| c.to_ascii_uppercase()).into_iter().chain(chars).collect();
+                traits.insert("smithy.api#jsonName".into(), json!(format!("request{capitalised}")));
+            }
             // A flattened list's items stand under the referencing
             // member's name in Smithy; botocore names them after the
             // list's member, so that name moves to the reference.
             let flattened = xml && in_structure && (m.flattened || target_shape.is_some_and(|t| t.flattened));
             let item_name = target_shape.and_then(|t| t.member.as_ref()).and_then(|item| item.location_name.clone());
             let location = m.location_name.clone().or(if flattened { item_name } else { None });
-            if let Some(name) = location.filter(|_| xml) {
+            if let Some(name) = location.filter(|_| xml && !bound) {
                 traits.insert("smithy.api#xmlName".into(), json!(name));
             }
             if let Some(name) = m.query_name.as_ref().filter(|_| ec2) {
@@ -770,6 +1035,12 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
             }
             if m.xml_attribute {
                 traits.insert("smithy.api#xmlAttribute".into(), json!({}));
+            }
+            // A stream that may be absent is empty, as Smithy asks.
+            let target_streams = target_shape.is_some_and(|t| t.kind == "blob")
+                && (m.streaming || streams(names.get(&m.shape).map_or(m.shape.as_str(), String::as_str)));
+            if target_streams && in_structure && !required {
+                traits.insert("smithy.api#default".into(), json!(""));
             }
             if let Some(target) = shape_of(&m.shape).filter(|_| in_structure) {
                 match default_of(target) {
@@ -785,7 +1056,10 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
             }
             let mut out = serde_json::Map::new();
             let target_name = names.get(&m.shape).map_or(m.shape.as_str(), String::as_str);
-            let copy = json_copies.get(target_name).filter(|_| m.jsonvalue);
+            let copy = json_copies
+                .get(target_name)
+                .filter(|_| m.jsonvalue)
+                .or(stream_copies.get(target_name).filter(|_| m.streaming));
             let target = copy.map_or_else(|| id(&m.shape), |copy| format!("{namespace}#{copy}"));
             out.insert("target".into(), json!(target));
             if !traits.is_empty() {
@@ -876,7 +1150,13 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
         };
         shapes.push((id(name), text(&traits)));
         if let Some(copy) = json_copies.get(smithy_name) {
+            let mut traits = traits.clone();
             traits.insert("smithy.api#mediaType".into(), json!("application/json"));
+            shapes.push((format!("{namespace}#{copy}"), text(&traits)));
+        }
+        if let Some(copy) = stream_copies.get(smithy_name) {
+            let mut traits = traits.clone();
+            traits.insert("smithy.api#streaming".into(), json!({}));
             shapes.push((format!("{namespace}#{copy}"), text(&traits)));
         }
     }
@@ -884,6 +1164,24 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
     let entries: Vec<String> = shapes.iter().map(|(id, shape)| format!("{}: {shape}", json!(id))).collect();
     let text = super::indent(&format!("{{\"smithy\": \"2.0\", \"shapes\": {{{}}}}}", entries.join(", ")));
     Ok((text, warnings))
+}
+
+/// What requests a route matches: its method, its path with every label
+/// alike (`{}`, a greedy one `{+}`) and its query literals in order.
+fn route_key(method: &str, uri: &str) -> String {
+    let (path, query) = uri.split_once('?').unwrap_or((uri, ""));
+    let segments: Vec<&str> = path
+        .trim_end_matches('/')
+        .split('/')
+        .map(|segment| match (segment.starts_with('{'), segment.ends_with("+}")) {
+            (true, true) => "{+}",
+            (true, false) => "{}",
+            _ => segment,
+        })
+        .collect();
+    let mut literals: Vec<&str> = query.split('&').filter(|literal| !literal.is_empty()).collect();
+    literals.sort_unstable();
+    format!("{method} {}?{}", segments.join("/"), literals.join("&"))
 }
 
 /// The auth schemes of an operation, when it names them: `auth` lists
@@ -902,7 +1200,8 @@ fn operation_auth(op: &Operation) -> Result<Option<Vec<&'static str>>, String> {
         ),
     };
     match (op.authtype.as_deref(), auth) {
-        (None, auth) => Ok(auth),
+        // SigV4 without the payload's hash: `@unsignedPayload`, beside.
+        (None | Some("v4-unsigned-body"), auth) => Ok(auth),
         (Some("none"), None) => Ok(Some(Vec::new())),
         (Some("none"), Some(auth)) if auth.is_empty() => Ok(Some(auth)),
         (Some(authtype), auth) => Err(format!("`authtype` {authtype:?} with `auth` {auth:?} is not understood")),
@@ -914,6 +1213,7 @@ fn auth_scheme(scheme: &str) -> Option<&'static str> {
     match scheme {
         "aws.auth#sigv4" => Some("aws.auth#sigv4"),
         "aws.auth#sigv4a" => Some("aws.auth#sigv4a"),
+        "smithy.api#httpBearerAuth" => Some("smithy.api#httpBearerAuth"),
         _ => None,
     }
 }

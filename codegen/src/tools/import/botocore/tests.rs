@@ -565,8 +565,11 @@ fn an_operation_without_auth_has_an_empty_auth_trait() {
         "auth": ["smithy.api#noAuth"]
     }}));
     assert_eq!(traits, json!({"smithy.api#auth": []}));
-    let error = refuse(&model(json!({}), json!({"GetId": {"authtype": "v4-unsigned-body"}}), json!({})));
-    assert!(error.contains("`authtype` \"v4-unsigned-body\""), "{error}");
+    // SigV4 without the payload's hash (S3's and Glacier's streams).
+    let traits = operation_traits(json!({"GetId": {"name": "GetId", "http": post(), "authtype": "v4-unsigned-body"}}));
+    assert_eq!(traits, json!({"aws.auth#unsignedPayload": {}}));
+    let error = refuse(&model(json!({}), json!({"GetId": {"authtype": "v4-signed-twice"}}), json!({})));
+    assert!(error.contains("`authtype` \"v4-signed-twice\""), "{error}");
 }
 
 #[test]
@@ -596,8 +599,8 @@ fn context_params_are_kept_on_the_operation() {
 #[test]
 fn operation_fields_that_are_not_understood_are_refused() {
     let refused = |operation: Value| refuse(&model(json!({}), json!({"Op": operation}), json!({})));
-    let error = refused(json!({"name": "Op", "httpChecksum": {"requestChecksumRequired": true}}));
-    assert!(error.contains("botocore operation field `httpChecksum`"), "{error}");
+    let error = refused(json!({"name": "Op", "httpChecksum": {"requestChecksumRequired": true, "novel": 1}}));
+    assert!(error.contains("botocore field `httpChecksum.novel`"), "{error}");
     let error = refused(json!({"name": "Op", "http": {"method": "GET", "requestUri": "/x"}}));
     assert!(error.contains("`http` GET /x: awsJson operations are POST /"), "{error}");
     let error = refused(json!({"name": "Other"}));
@@ -673,12 +676,12 @@ fn metadata_that_is_not_understood_is_refused() {
     let refused = |metadata: Value| refuse(&model(metadata, json!({}), json!({})));
     let error = refused(json!({"novel": 1}));
     assert!(error.contains("botocore metadata field `novel`"), "{error}");
-    let error = refused(json!({"protocols": ["json", "rest-xml"]}));
-    assert!(error.contains("protocol \"rest-xml\" is not supported"), "{error}");
+    let error = refused(json!({"protocols": ["json", "rest-soap"]}));
+    assert!(error.contains("protocol \"rest-soap\" is not supported"), "{error}");
     let error = refused(json!({"protocolSettings": {"h2": "required"}}));
     assert!(error.contains("protocolSettings"), "{error}");
-    let error = refused(json!({"auth": ["smithy.api#httpBearerAuth"]}));
-    assert!(error.contains("auth scheme \"smithy.api#httpBearerAuth\""), "{error}");
+    let error = refused(json!({"auth": ["smithy.api#httpApiKeyAuth"]}));
+    assert!(error.contains("auth scheme \"smithy.api#httpApiKeyAuth\""), "{error}");
     let error = refused(json!({"jsonVersion": "2.0"}));
     assert!(error.contains("jsonVersion Some(\"2.0\")"), "{error}");
 }
@@ -730,4 +733,47 @@ fn query_models_keep_their_xml_names() {
     let attributes = &shape(&smithy, "GetCallerIdentityResponse")["members"]["Attributes"]["traits"];
     assert_eq!(attributes["smithy.api#xmlFlattened"], json!({}));
     assert_eq!(attributes["smithy.api#xmlName"], "Attribute");
+}
+
+/// restJson1 and restXml: members bound by `location` (labels renamed to
+/// their members, as Smithy names them), payloads, streams, and routes that
+/// share a path told apart by `x-id`.
+#[test]
+fn rest_protocols_bind_members_to_http() {
+    let metadata = json!({"protocol": "rest-xml", "protocols": ["rest-xml"], "xmlNamespace": "http://s3.amazonaws.com/doc/2006-03-01/"});
+    let operations = json!({
+        "GetObject": {"name": "GetObject", "http": {"method": "GET", "requestUri": "/{Bucket}/{Key+}"}, "input": {"shape": "GetObjectRequest"}, "output": {"shape": "GetObjectOutput"}},
+        "GetObjectTorrent": {"name": "GetObjectTorrent", "http": {"method": "GET", "requestUri": "/{Bucket}/{Key+}", "responseCode": 200}, "input": {"shape": "GetObjectRequest"}},
+    });
+    let shapes = json!({
+        "GetObjectRequest": {"type": "structure", "required": ["Bucket", "Key"], "members": {
+            "Bucket": {"shape": "Name", "location": "uri", "locationName": "Bucket", "contextParam": {"name": "Bucket"}},
+            "Key": {"shape": "Name", "location": "uri", "locationName": "Key"},
+            "Range": {"shape": "Name", "location": "header", "locationName": "Range"},
+            "VersionId": {"shape": "Name", "location": "querystring", "locationName": "versionId"},
+        }},
+        "GetObjectOutput": {"type": "structure", "payload": "Body", "members": {
+            "Body": {"shape": "Body", "streaming": true},
+            "Metadata": {"shape": "Metadata", "location": "headers", "locationName": "x-amz-meta-"},
+        }},
+        "Metadata": {"type": "map", "key": {"shape": "Name"}, "value": {"shape": "Name"}},
+        "Body": {"type": "blob"},
+        "Name": {"type": "string"},
+    });
+    let smithy = convert(&model(metadata, operations, shapes));
+    let shapes = &smithy["shapes"];
+    assert_eq!(
+        shapes["com.amazonaws.example#GetObject"]["traits"]["smithy.api#http"],
+        json!({"method": "GET", "uri": "/{Bucket}/{Key+}?x-id=GetObject", "code": 200})
+    );
+    let input = &shapes["com.amazonaws.example#GetObjectRequest"]["members"];
+    assert_eq!(input["Bucket"]["traits"]["smithy.api#httpLabel"], json!({}));
+    assert_eq!(input["Range"]["traits"]["smithy.api#httpHeader"], json!("Range"));
+    assert_eq!(input["VersionId"]["traits"]["smithy.api#httpQuery"], json!("versionId"));
+    let output = &shapes["com.amazonaws.example#GetObjectOutput"]["members"];
+    assert_eq!(output["Body"]["traits"]["smithy.api#httpPayload"], json!({}));
+    assert_eq!(output["Body"]["traits"]["smithy.api#default"], json!(""));
+    assert_eq!(output["Metadata"]["traits"]["smithy.api#httpPrefixHeaders"], json!("x-amz-meta-"));
+    // Only streaming members target the blob: it streams itself.
+    assert_eq!(shapes["com.amazonaws.example#Body"]["traits"]["smithy.api#streaming"], json!({}));
 }
