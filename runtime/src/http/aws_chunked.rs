@@ -5,10 +5,12 @@
 //!
 //! [`decode`] reads a whole body: its data, each chunk's signature (which
 //! the SigV4 layer checks, chained from the request's own, where it knows
-//! the key) and its trailers. Every size is checked against what follows
+//! the key) and its trailers. A [`StreamDecoder`] decodes one as it arrives,
+//! for a streamed payload (a handler reads an S3 object as it is sent). Every size is checked against what follows
 //! it and against `x-amz-decoded-content-length`; no line may be longer
 //! than [`MAX_LINE`], nor the trailers more than [`MAX_TRAILERS`].
 
+use bytes::{Buf, Bytes, BytesMut};
 use http::HeaderMap;
 use http::header::CONTENT_ENCODING;
 
@@ -92,12 +94,8 @@ pub fn decode(body: &[u8], decoded_length: Option<u64>) -> Result<Decoded, Chunk
     let mut rest = body;
     loop {
         let line = take_line(&mut rest)?.ok_or(ChunkError("The request body terminated unexpectedly"))?;
-        let (size, extensions) = line.split_once(';').unwrap_or((line, ""));
-        let size = size.trim();
-        if size.is_empty() || size.len() > 16 || !size.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(ChunkError("A chunk's size is not a hexadecimal number"));
-        }
-        let size = usize::from_str_radix(size, 16).map_err(|_| ChunkError("A chunk's size is too large"))?;
+        let size = chunk_size(line)?;
+        let extensions = line.split_once(';').map_or("", |(_, extensions)| extensions);
         if size > rest.len() {
             return Err(ChunkError("A chunk is shorter than its size says"));
         }
@@ -140,6 +138,140 @@ pub fn decode(body: &[u8], decoded_length: Option<u64>) -> Result<Decoded, Chunk
         return Err(ChunkError("The request body's chunks do not add up to its x-amz-decoded-content-length"));
     }
     Ok(decoded)
+}
+
+/// Where a [`StreamDecoder`] is in the framing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    /// A chunk's size line.
+    Size,
+    /// This many bytes of a chunk's data.
+    Data(usize),
+    /// The `\r\n` after a chunk's data.
+    DataEnd,
+    /// Trailer lines, until an empty one.
+    Trailers,
+    Done,
+}
+
+/// An aws-chunked body decoded as its bytes arrive: [`StreamDecoder::next`]
+/// takes what it can from a buffer of what has come, [`StreamDecoder::finish`]
+/// says, at the end, whether the body was whole. The same checks as
+/// [`decode`]'s; chunk signatures are not kept (the SigV4 layer, which
+/// checks them, reads bodies whole).
+#[derive(Debug)]
+pub struct StreamDecoder {
+    state: State,
+    decoded: u64,
+    decoded_length: Option<u64>,
+    trailers: Vec<(String, String)>,
+}
+
+impl StreamDecoder {
+    /// A decoder for a body whose `x-amz-decoded-content-length` is
+    /// `decoded_length`, if it sent one.
+    pub fn new(decoded_length: Option<u64>) -> Self {
+        StreamDecoder { state: State::Size, decoded: 0, decoded_length, trailers: Vec::new() }
+    }
+
+    /// The next run of decoded data in `buffer` (taken from it); `None`
+    /// when more input is needed, or none is to come.
+    pub fn next(&mut self, buffer: &mut BytesMut) -> Result<Option<Bytes>, ChunkError> {
+        loop {
+            match self.state {
+                State::Size => {
+                    let Some(line) = take_buffered_line(buffer)? else { return Ok(None) };
+                    let size = chunk_size(&line)?;
+                    self.state = if size == 0 { State::Trailers } else { State::Data(size) };
+                }
+                State::Data(remaining) => {
+                    if buffer.is_empty() {
+                        return Ok(None);
+                    }
+                    let taken = remaining.min(buffer.len());
+                    self.decoded += taken as u64;
+                    if self.decoded_length.is_some_and(|length| self.decoded > length) {
+                        return Err(ChunkError(
+                            "The request body's chunks do not add up to its x-amz-decoded-content-length",
+                        ));
+                    }
+                    self.state = if taken == remaining { State::DataEnd } else { State::Data(remaining - taken) };
+                    return Ok(Some(buffer.split_to(taken).freeze()));
+                }
+                State::DataEnd => {
+                    if buffer.len() < 2 {
+                        return Ok(None);
+                    }
+                    if &buffer[..2] != b"\r\n" {
+                        return Err(ChunkError("A chunk's data does not end where its size says"));
+                    }
+                    buffer.advance(2);
+                    self.state = State::Size;
+                }
+                State::Trailers => {
+                    let Some(line) = take_buffered_line(buffer)? else { return Ok(None) };
+                    if line.is_empty() {
+                        self.state = State::Done;
+                        continue;
+                    }
+                    if self.trailers.len() == MAX_TRAILERS {
+                        return Err(ChunkError("The request body has too many trailers"));
+                    }
+                    let (name, value) =
+                        line.split_once(':').ok_or(ChunkError("A trailer is not a name and a value"))?;
+                    self.trailers.push((name.trim().to_ascii_lowercase(), value.trim().to_string()));
+                }
+                State::Done if buffer.is_empty() => return Ok(None),
+                State::Done => return Err(ChunkError("The request body has data after its last chunk")),
+            }
+        }
+    }
+
+    /// Whether the body, now ended with `buffer` left unread, was whole:
+    /// its last chunk came (an empty line after the trailers may be left
+    /// out), and its data add up to its decoded length.
+    pub fn finish(&self, buffer: &BytesMut) -> Result<(), ChunkError> {
+        match self.state {
+            State::Done => {}
+            State::Trailers if buffer.is_empty() => {}
+            _ => return Err(ChunkError("The request body terminated unexpectedly")),
+        }
+        if self.decoded_length.is_some_and(|length| length != self.decoded) {
+            return Err(ChunkError("The request body's chunks do not add up to its x-amz-decoded-content-length"));
+        }
+        Ok(())
+    }
+
+    /// The trailers read so far, names lowercase.
+    pub fn trailers(&self) -> &[(String, String)] {
+        &self.trailers
+    }
+}
+
+/// A chunk's size from its header line (`<hex>[;extensions]`).
+fn chunk_size(line: &str) -> Result<usize, ChunkError> {
+    let size = line.split(';').next().unwrap_or_default().trim();
+    if size.is_empty() || size.len() > 16 || !size.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(ChunkError("A chunk's size is not a hexadecimal number"));
+    }
+    usize::from_str_radix(size, 16).map_err(|_| ChunkError("A chunk's size is too large"))
+}
+
+/// The next line of `buffer` (taken from it, without its `\r\n`), `None`
+/// until a whole one has come.
+fn take_buffered_line(buffer: &mut BytesMut) -> Result<Option<String>, ChunkError> {
+    let window = &buffer[..buffer.len().min(MAX_LINE + 2)];
+    let Some(end) = window.windows(2).position(|pair| pair == b"\r\n") else {
+        return match buffer.len() > MAX_LINE {
+            true => Err(ChunkError("A chunk header or trailer is too long")),
+            false => Ok(None),
+        };
+    };
+    let line = std::str::from_utf8(&buffer[..end])
+        .map_err(|_| ChunkError("A chunk header or trailer is not text"))?
+        .to_string();
+    buffer.advance(end + 2);
+    Ok(Some(line))
 }
 
 /// The next line of `rest` (without its `\r\n`), `None` at the end.
@@ -199,6 +331,45 @@ mod tests {
         assert!(decode(long.as_bytes(), None).is_err());
         let many: String = (0..=MAX_TRAILERS).map(|i| format!("x-t{i}:1\r\n")).collect();
         assert!(decode(format!("0\r\n{many}\r\n").as_bytes(), None).is_err());
+    }
+
+    /// Decodes `body` fed in pieces of `step` bytes.
+    fn stream(body: &[u8], step: usize, length: Option<u64>) -> Result<(Vec<u8>, Vec<(String, String)>), ChunkError> {
+        let mut decoder = StreamDecoder::new(length);
+        let (mut buffer, mut data) = (BytesMut::new(), Vec::new());
+        for piece in body.chunks(step) {
+            buffer.extend_from_slice(piece);
+            while let Some(bytes) = decoder.next(&mut buffer)? {
+                data.extend_from_slice(&bytes);
+            }
+        }
+        decoder.finish(&buffer)?;
+        Ok((data, decoder.trailers().to_vec()))
+    }
+
+    #[test]
+    fn streams_decode_as_whole_bodies_do() {
+        let body = b"5\r\nhello\r\n7\r\n world\n\r\n0\r\nx-amz-checksum-crc32:rwg7LQ==\r\n\r\n";
+        for step in [1, 2, 3, 7, 64] {
+            let (data, trailers) = stream(body, step, Some(12)).unwrap();
+            assert_eq!(data, b"hello world\n", "{step}");
+            assert_eq!(trailers, [("x-amz-checksum-crc32".to_string(), "rwg7LQ==".to_string())]);
+        }
+        for bad in [
+            &b"a\r\nhello\r\n0\r\n\r\n"[..],
+            b"9\r\nhello\r\n0\r\n\r\n",
+            b"zz\r\n",
+            b"5\r\nhello",
+            b"5\r\nhello\r\n0\r\n\r\nx",
+        ] {
+            for step in [1, 4, 64] {
+                assert!(stream(bad, step, None).is_err(), "{step}: {}", String::from_utf8_lossy(bad));
+            }
+        }
+        assert!(stream(b"5\r\nhello\r\n0\r\n\r\n", 3, Some(4)).is_err(), "longer than declared");
+        assert!(stream(b"5\r\nhello\r\n0\r\n\r\n", 3, Some(6)).is_err(), "shorter than declared");
+        let long = format!("5;{}\r\nhello\r\n0\r\n\r\n", "x".repeat(MAX_LINE + 10));
+        assert!(stream(long.as_bytes(), 100, None).is_err());
     }
 
     #[test]

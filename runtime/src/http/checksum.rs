@@ -199,7 +199,15 @@ impl Expected {
 
     /// A verifier of a body against these promises.
     pub fn verifier(&self) -> Verifier {
-        Verifier { hashers: self.digests.iter().map(|(algorithm, _)| (*algorithm, Hasher::new(*algorithm))).collect() }
+        self.verifier_with(&[])
+    }
+
+    /// A verifier of a body against these promises and those of `more`
+    /// algorithms, whose digests come after the body (in trailers).
+    pub fn verifier_with(&self, more: &[Algorithm]) -> Verifier {
+        let mut algorithms: Vec<Algorithm> = self.digests.iter().map(|(algorithm, _)| *algorithm).collect();
+        algorithms.extend(more.iter().filter(|algorithm| !self.digests.iter().any(|(other, _)| other == *algorithm)));
+        Verifier { hashers: algorithms.into_iter().map(|algorithm| (algorithm, Hasher::new(algorithm))).collect() }
     }
 
     /// Whether `body` keeps every promise.

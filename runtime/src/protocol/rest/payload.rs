@@ -9,13 +9,16 @@
 //! read whole is checked before the operation is called, a streamed one as
 //! it is read, and then a mismatch ends the stream in an error and the
 //! refusal (`BadDigest`) replaces whatever the operation answered, so a
-//! handler that stores only what it read whole stores nothing.
+//! handler that stores only what it read whole stores nothing. An
+//! aws-chunked payload stream is decoded as it is read, its trailers'
+//! checksums checked at its end, a framing error answered the same way
+//! (`IncompleteBody`).
 
 use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll};
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use http_body::{Body, Frame, SizeHint};
 use http_body_util::combinators::UnsyncBoxBody;
 
@@ -49,9 +52,25 @@ pub(super) fn unchunk(parts: &mut http::request::Parts, body: &[u8]) -> Result<D
     Ok(decoded)
 }
 
-/// A checksum mismatch found at the end of a streamed body, for the router
+/// What is wrong with a streamed body, found as it is read, for the router
 /// to answer.
-pub(super) type Mismatch = Arc<OnceLock<ChecksumError>>;
+#[derive(Clone, Debug)]
+pub(super) enum StreamError {
+    Checksum(ChecksumError),
+    Chunk(aws_chunked::ChunkError),
+}
+
+impl StreamError {
+    pub(super) fn response<P: Protocol>(&self, protocol: P) -> Response {
+        match self {
+            StreamError::Checksum(error) => error.response(protocol),
+            StreamError::Chunk(error) => error.response(protocol),
+        }
+    }
+}
+
+/// Where a streamed body's reader leaves what it found wrong.
+pub(super) type Mismatch = Arc<OnceLock<StreamError>>;
 
 /// `stream`, checked against `expected` as it is read.
 pub(super) fn verified(stream: ByteStream, expected: Expected) -> (ByteStream, Mismatch) {
@@ -87,7 +106,7 @@ impl Body for VerifiedBody {
             }
             Poll::Ready(None) => match this.verifier.take().map(|verifier| verifier.finish(&this.expected)) {
                 Some(Err(error)) => {
-                    let _ = this.mismatch.set(error);
+                    let _ = this.mismatch.set(StreamError::Checksum(error));
                     Poll::Ready(Some(Err("the body does not match its checksum".into())))
                 }
                 _ => Poll::Ready(None),
@@ -98,6 +117,130 @@ impl Body for VerifiedBody {
 
     fn size_hint(&self) -> SizeHint {
         self.inner.size_hint()
+    }
+}
+
+/// An aws-chunked stream (`body`, undecoded), decoded as the handler reads
+/// it and checked against `expected` (the head's checksums) and the
+/// checksums its trailers bring, of the algorithms `announced` in
+/// `x-amz-trailer` (and bound by the operation): the head is made the
+/// decoded body's (`aws-chunked` gone, `x-amz-decoded-content-length` as
+/// `Content-Length`).
+pub(super) fn chunked_stream(
+    parts: &mut http::request::Parts,
+    body: UnsyncBoxBody<Bytes, BoxError>,
+    operation: &Operation,
+) -> Result<(ByteStream, Mismatch), StreamError> {
+    let decoded_length: Option<u64> =
+        parts.headers.get("x-amz-decoded-content-length").and_then(|value| value.to_str().ok()?.trim().parse().ok());
+    aws_chunked::unchunk_head(&mut parts.headers, &aws_chunked::Decoded::default());
+    match decoded_length {
+        Some(length) => {
+            parts.headers.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(length));
+        }
+        None => {
+            parts.headers.remove(http::header::CONTENT_LENGTH);
+        }
+    }
+    let expected = expected(operation, &parts.headers).map_err(StreamError::Checksum)?;
+    let announced: Vec<Algorithm> = parts
+        .headers
+        .get_all("x-amz-trailer")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .filter_map(|name| Algorithm::of_header(name.trim()))
+        .filter(|algorithm| binds(operation, algorithm.header()))
+        .collect();
+    let mismatch = Mismatch::default();
+    let body = ChunkedBody {
+        inner: body,
+        buffer: BytesMut::new(),
+        decoder: aws_chunked::StreamDecoder::new(decoded_length),
+        verifier: Some(expected.verifier_with(&announced)),
+        expected,
+        ended: false,
+        mismatch: mismatch.clone(),
+    };
+    Ok((ByteStream::from_body(body), mismatch))
+}
+
+struct ChunkedBody {
+    inner: UnsyncBoxBody<Bytes, BoxError>,
+    /// What has come and is not decoded yet.
+    buffer: BytesMut,
+    decoder: aws_chunked::StreamDecoder,
+    verifier: Option<Verifier>,
+    expected: Expected,
+    /// The undecoded body has ended.
+    ended: bool,
+    mismatch: Mismatch,
+}
+
+impl ChunkedBody {
+    /// Records `error` for the router and ends the stream in an error.
+    fn fail(&mut self, error: StreamError) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        let _ = self.mismatch.set(error);
+        self.verifier = None;
+        Poll::Ready(Some(Err("the aws-chunked body is not as it says".into())))
+    }
+
+    /// At the end: the body whole, and its checksums, its trailers' too.
+    fn conclude(&mut self) -> Result<(), StreamError> {
+        self.decoder.finish(&self.buffer).map_err(StreamError::Chunk)?;
+        let checked: Vec<(Algorithm, String)> = self
+            .decoder
+            .trailers()
+            .iter()
+            .filter_map(|(name, value)| Some((Algorithm::of_header(name)?, value.clone())))
+            .collect();
+        for (algorithm, value) in checked {
+            self.expected.add(algorithm, value.as_bytes()).map_err(StreamError::Checksum)?;
+        }
+        match self.verifier.take() {
+            Some(verifier) => verifier.finish(&self.expected).map_err(StreamError::Checksum),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Body for ChunkedBody {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        let this = &mut *self;
+        loop {
+            if this.mismatch.get().is_some() {
+                return Poll::Ready(None);
+            }
+            match this.decoder.next(&mut this.buffer) {
+                Err(error) => return this.fail(StreamError::Chunk(error)),
+                Ok(Some(data)) => {
+                    if let Some(verifier) = this.verifier.as_mut() {
+                        verifier.update(&data);
+                    }
+                    return Poll::Ready(Some(Ok(Frame::data(data))));
+                }
+                Ok(None) => {}
+            }
+            if this.ended {
+                return match this.conclude() {
+                    Ok(()) => Poll::Ready(None),
+                    Err(error) => this.fail(error),
+                };
+            }
+            match Pin::new(&mut this.inner).poll_frame(cx) {
+                Poll::Ready(Some(Ok(frame))) => {
+                    if let Some(data) = frame.data_ref() {
+                        this.buffer.extend_from_slice(data);
+                    }
+                }
+                Poll::Ready(Some(Err(error))) => return Poll::Ready(Some(Err(error))),
+                Poll::Ready(None) => this.ended = true,
+                Poll::Pending => return Poll::Pending,
+            }
+        }
     }
 }
 

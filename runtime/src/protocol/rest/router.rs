@@ -7,6 +7,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use http::header::{ACCEPT, CONTENT_TYPE};
+use http_body_util::BodyExt as _;
 use tracing::Instrument;
 
 use super::payload::{self, ResponseRules};
@@ -169,9 +170,20 @@ where
         let mut parts = parts;
         let rules = ResponseRules::of(&parts, operation);
         let refused = |refusal: Response| answered(R::PROTOCOL, refusal, &span, &request_id);
-        // An aws-chunked body is read whole, within the limit, and undone;
-        // its trailers become headers.
+        // An aws-chunked payload stream is decoded and checked as the
+        // handler reads it; any other aws-chunked body is read whole, within
+        // the limit, and undone, its trailers made headers.
         let chunked = crate::http::aws_chunked::is_chunked(&parts.headers);
+        if chunked && operation.streaming {
+            crate::http::streamed(&parts);
+            let (stream, mismatch) =
+                match payload::chunked_stream(&mut parts, crate::http::bytes_body(body).boxed_unsync(), operation) {
+                    Ok(streamed) => streamed,
+                    Err(error) => return refused(error.response(R::PROTOCOL)),
+                };
+            let request_parts = (parts, Vec::new(), Some(stream), Some(mismatch));
+            return call(router, operation, labels, request_parts, rules, span, request_id).await;
+        }
         let (body, stream) = if chunked {
             let framed = match crate::http::read_limited(&parts, body).await {
                 Ok(framed) => framed,
@@ -222,20 +234,34 @@ where
                 (stream, None)
             }
         };
-        let http::request::Parts { uri, headers, extensions, .. } = parts;
-        let request = RoutedRequest { labels, query: uri.query().map(str::to_string), body, stream };
-        let context = RequestContext::new(request_id, headers, extensions);
-        let call = contain_panics(R::PROTOCOL, router.call_operation(&context, operation, request));
-        let mut response = call.instrument(span.clone()).await;
-        // A stream that did not keep its checksum is refused, whatever the
-        // handler made of its error.
-        if let Some(error) = mismatch.as_ref().and_then(|mismatch| mismatch.get()) {
-            response = error.response(R::PROTOCOL);
-        }
-        span.in_scope(|| tracing::debug!(status = response.status, "answered"));
-        crate::http::with_id(rules.apply(response, R::PROTOCOL), context.request_id())
+        call(router, operation, labels, (parts, body, stream, mismatch), rules, span, request_id).await
     };
     Answer::Admitted { future }
+}
+
+/// Calls `operation` with the request (its head, its body or stream, and
+/// where a stream's reader leaves what it found wrong), and answers.
+async fn call<R: Dispatch>(
+    router: R,
+    operation: &'static Operation,
+    labels: Vec<(&'static str, String)>,
+    (parts, body, stream, mismatch): (http::request::Parts, Vec<u8>, Option<ByteStream>, Option<payload::Mismatch>),
+    rules: ResponseRules,
+    span: tracing::Span,
+    request_id: RequestId,
+) -> HttpResponse {
+    let http::request::Parts { uri, headers, extensions, .. } = parts;
+    let request = RoutedRequest { labels, query: uri.query().map(str::to_string), body, stream };
+    let context = RequestContext::new(request_id, headers, extensions);
+    let call = contain_panics(R::PROTOCOL, router.call_operation(&context, operation, request));
+    let mut response = call.instrument(span.clone()).await;
+    // A stream that did not keep its checksum is refused, whatever the
+    // handler made of its error.
+    if let Some(error) = mismatch.as_ref().and_then(|mismatch| mismatch.get()) {
+        response = error.response(R::PROTOCOL);
+    }
+    span.in_scope(|| tracing::debug!(status = response.status, "answered"));
+    crate::http::with_id(rules.apply(response, R::PROTOCOL), context.request_id())
 }
 
 /// `response` as HTTP, with the request id, its status logged in `span`.
