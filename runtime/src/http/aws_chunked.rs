@@ -333,8 +333,11 @@ mod tests {
         assert!(decode(format!("0\r\n{many}\r\n").as_bytes(), None).is_err());
     }
 
+    /// A body's data and trailers.
+    type Streamed = (Vec<u8>, Vec<(String, String)>);
+
     /// Decodes `body` fed in pieces of `step` bytes.
-    fn stream(body: &[u8], step: usize, length: Option<u64>) -> Result<(Vec<u8>, Vec<(String, String)>), ChunkError> {
+    fn stream(body: &[u8], step: usize, length: Option<u64>) -> Result<Streamed, ChunkError> {
         let mut decoder = StreamDecoder::new(length);
         let (mut buffer, mut data) = (BytesMut::new(), Vec::new());
         for piece in body.chunks(step) {
