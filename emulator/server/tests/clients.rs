@@ -653,7 +653,8 @@ fn aws_chunked_uploads_are_decoded_and_checked() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(s3_raw(url, "GET /uploads/good HTTP/1.1", b""), (200, "hello world\n".to_string()));
 
-    let (status, body) = put("bad-trailer", "5\r\nhello\r\n7\r\n world\n\r\n0\r\nx-amz-checksum-crc32:AAAAAA==\r\n\r\n");
+    let (status, body) =
+        put("bad-trailer", "5\r\nhello\r\n7\r\n world\n\r\n0\r\nx-amz-checksum-crc32:AAAAAA==\r\n\r\n");
     assert_eq!(status, 400, "{body}");
     assert!(body.contains("<Code>BadDigest</Code>"), "{body}");
     let (status, body) = put("lying-size", "9\r\nhello\r\n0\r\n\r\n");
