@@ -90,31 +90,35 @@ fn body_document(
 }
 
 /// An element: its local name, attributes, text and children.
-#[derive(Debug, Default)]
-struct Element<'a> {
-    name: Cow<'a, str>,
-    attributes: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+#[derive(Debug)]
+struct Element {
+    name: String,
+    attributes: Vec<(String, String)>,
     text: String,
     children: Vec<usize>,
 }
 
 /// A parsed document: its elements, the root first.
 #[derive(Debug)]
-struct Tree<'a> {
-    elements: Vec<Element<'a>>,
+struct Tree {
+    elements: Vec<Element>,
     root: usize,
 }
 
-impl<'a> Tree<'a> {
-    fn parse(body: &'a [u8]) -> Result<Self, Cow<'static, str>> {
+impl Tree {
+    fn parse(body: &[u8]) -> Result<Self, Cow<'static, str>> {
         let text = std::str::from_utf8(body).map_err(|_| "the body is not UTF-8 text")?;
         let mut reader = quick_xml::Reader::from_str(text);
         reader.config_mut().check_end_names = true;
-        let mut elements: Vec<Element<'a>> = Vec::new();
+        let mut elements: Vec<Element> = Vec::new();
         let mut open: Vec<usize> = Vec::new();
         let mut root = None;
         loop {
-            let event = reader.read_event().map_err(|e| Cow::Owned(format!("the body is not well-formed XML: {e}")))?;
+            // quick-xml's errors quote the names they found: the position
+            // alone is said.
+            let event = reader.read_event().map_err(|_| {
+                Cow::Owned(format!("the body is not well-formed XML (at byte {})", reader.error_position()))
+            })?;
             match event {
                 Event::Start(_) | Event::Empty(_) if root.is_some() && open.is_empty() => {
                     return Err("the body has more than one root element".into());
@@ -185,7 +189,7 @@ impl<'a> Tree<'a> {
 }
 
 /// Adds `element` as a child of the innermost open element.
-fn push<'a>(elements: &mut Vec<Element<'a>>, open: &[usize], element: Element<'a>) -> usize {
+fn push(elements: &mut Vec<Element>, open: &[usize], element: Element) -> usize {
     let index = elements.len();
     elements.push(element);
     if let Some(&parent) = open.last() {
@@ -196,11 +200,11 @@ fn push<'a>(elements: &mut Vec<Element<'a>>, open: &[usize], element: Element<'a
 
 /// An element from its start tag: its local name (no prefix) and its
 /// attributes by qualified name (namespace declarations left out).
-fn element(start: BytesStart<'_>) -> Result<Element<'_>, Cow<'static, str>> {
-    let name = local_name(start.name().into_inner())?;
+fn element(start: BytesStart<'_>) -> Result<Element, Cow<'static, str>> {
+    let name = local_name(start.name().into_inner())?.to_string();
     let mut attributes = Vec::new();
     for attribute in start.attributes().with_checks(true) {
-        let attribute = attribute.map_err(|e| Cow::Owned(format!("an element's attributes are malformed: {e}")))?;
+        let attribute = attribute.map_err(|_| "an element's attributes are malformed")?;
         let key = attribute.key.into_inner();
         if key == b"xmlns" || key.starts_with(b"xmlns:") {
             continue;
@@ -209,32 +213,31 @@ fn element(start: BytesStart<'_>) -> Result<Element<'_>, Cow<'static, str>> {
             return Err(format!("an element has more than {MAX_ATTRIBUTES} attributes").into());
         }
         let value = attribute.unescape_value().map_err(|_| "an attribute's value refers to an undefined entity")?;
-        let value = Cow::Owned(value.into_owned());
         // Attributes keep their prefix: `@xmlName("xsi:someName")` names one.
         let key = std::str::from_utf8(key).map_err(|_| "an attribute's name is not UTF-8")?;
-        attributes.push((Cow::Owned(key.to_string()), value));
+        attributes.push((key.to_string(), value.into_owned()));
     }
-    Ok(Element { name: Cow::Owned(name.into_owned()), attributes, text: String::new(), children: Vec::new() })
+    Ok(Element { name, attributes, text: String::new(), children: Vec::new() })
 }
 
 /// A qualified name's local part, as text.
-fn local_name(name: &[u8]) -> Result<Cow<'_, str>, Cow<'static, str>> {
+fn local_name(name: &[u8]) -> Result<&str, &'static str> {
     let local = name.iter().position(|&b| b == b':').map_or(name, |colon| &name[colon + 1..]);
-    std::str::from_utf8(local).map(Cow::Borrowed).map_err(|_| "an element's name is not UTF-8".into())
+    std::str::from_utf8(local).map_err(|_| "an element's name is not UTF-8")
 }
 
 /// A structure's members from the element at `at`: each member's child
 /// elements (or attribute) by its key; `skip` members bound elsewhere.
 fn structure(
     out: &mut JsonWriter,
-    tree: &Tree<'_>,
+    tree: &Tree,
     at: usize,
     members: &[Member],
     skip: &dyn Fn(usize) -> bool,
 ) -> Result<(), Cow<'static, str>> {
     out.raw("{");
     let mut first = true;
-    for (_, member) in members.iter().enumerate().filter(|(index, _)| !skip(*index)) {
+    for member in members.iter().enumerate().filter(|(index, _)| !skip(*index)).map(|(_, member)| member) {
         let key = member.key();
         let comma = |out: &mut JsonWriter, first: &mut bool| {
             if !std::mem::take(first) {
@@ -274,18 +277,12 @@ fn structure(
 }
 
 /// The value of `schema` in the element at `at`.
-fn value(out: &mut JsonWriter, tree: &Tree<'_>, at: usize, schema: &Schema) -> Result<(), Cow<'static, str>> {
+fn value(out: &mut JsonWriter, tree: &Tree, at: usize, schema: &Schema) -> Result<(), Cow<'static, str>> {
     match schema {
         Schema::Structure(structure_schema) => structure(out, tree, at, structure_schema.members, &|_| false),
         Schema::Union(union) => structure(out, tree, at, union.members, &|_| false),
-        Schema::List(list) => {
-            let children: Vec<usize> = tree.elements[at].children.clone();
-            items(out, tree, &children, &list.member)
-        }
-        Schema::Map(map) => {
-            let children: Vec<usize> = tree.elements[at].children.clone();
-            entries(out, tree, &children, map)
-        }
+        Schema::List(list) => items(out, tree, &tree.elements[at].children, &list.member),
+        Schema::Map(map) => entries(out, tree, &tree.elements[at].children, map),
         scalar => {
             let element = &tree.elements[at];
             if !element.children.is_empty() {
@@ -298,7 +295,7 @@ fn value(out: &mut JsonWriter, tree: &Tree<'_>, at: usize, schema: &Schema) -> R
 }
 
 /// A list's items, one per element of `elements`.
-fn items(out: &mut JsonWriter, tree: &Tree<'_>, elements: &[usize], item: &Schema) -> Result<(), Cow<'static, str>> {
+fn items(out: &mut JsonWriter, tree: &Tree, elements: &[usize], item: &Schema) -> Result<(), Cow<'static, str>> {
     out.raw("[");
     for (i, &element) in elements.iter().enumerate() {
         if i > 0 {
@@ -314,7 +311,7 @@ fn items(out: &mut JsonWriter, tree: &Tree<'_>, elements: &[usize], item: &Schem
 /// element and a value element.
 fn entries(
     out: &mut JsonWriter,
-    tree: &Tree<'_>,
+    tree: &Tree,
     elements: &[usize],
     map: &validate::Map,
 ) -> Result<(), Cow<'static, str>> {
