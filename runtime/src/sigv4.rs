@@ -149,18 +149,13 @@ pub fn verify(
         Payload::Streaming { literal, signed_chunks, signed_trailer } => {
             let caller = head.verify(parts, literal)?;
             if *signed_chunks {
-                let decoded = aws_chunked::decode(body, decoded_length(parts))
+                let decoded = aws_chunked::decode(body, aws_chunked::decoded_length(&parts.headers))
                     .map_err(|error| Refusal::Invalid(error.0.to_string()))?;
                 check_chunks(&head, &decoded, *signed_trailer)?;
             }
             Ok(caller)
         }
     }
-}
-
-/// A request's `x-amz-decoded-content-length`.
-fn decoded_length(parts: &Parts) -> Option<u64> {
-    parts.headers.get("x-amz-decoded-content-length")?.to_str().ok()?.trim().parse().ok()
 }
 
 const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
@@ -858,7 +853,7 @@ where
             // An aws-chunked body: its chunks (and trailers) checked where
             // signed, then passed on decoded, its trailers as headers.
             if let Payload::Streaming { signed_chunks, signed_trailer, .. } = head.payload {
-                let decoded = match aws_chunked::decode(&body, decoded_length(&parts)) {
+                let decoded = match aws_chunked::decode(&body, aws_chunked::decoded_length(&parts.headers)) {
                     Ok(decoded) => decoded,
                     Err(error) => return Ok(with_id(error.response(protocol).into_http(protocol), &id)),
                 };

@@ -253,7 +253,7 @@ fn open(cx: &FileCx<'_>, name: &str, namespace: Option<&XmlNamespace>) -> TokenS
 }
 
 /// `text` as an `Option<&str>` expression.
-fn optional(cx: &FileCx<'_>, text: Option<&str>) -> TokenStream {
+pub fn optional(cx: &FileCx<'_>, text: Option<&str>) -> TokenStream {
     let (some, none) = cx.some_none();
     match text {
         Some(text) => quote! { #some(#text) },

@@ -58,11 +58,30 @@ pub fn is_chunked(headers: &HeaderMap) -> bool {
     encoded || headers.get("x-amz-content-sha256").is_some_and(|value| value.as_bytes().starts_with(b"STREAMING-"))
 }
 
+/// A request's `x-amz-decoded-content-length`: the length of its body
+/// once decoded, if it says.
+pub fn decoded_length(headers: &HeaderMap) -> Option<u64> {
+    headers.get("x-amz-decoded-content-length")?.to_str().ok()?.trim().parse().ok()
+}
+
 /// The request's head as the decoded body's: `aws-chunked` gone from
 /// `Content-Encoding` (the header gone if nothing is left), the decoded
 /// length as `Content-Length`, and the trailers added as headers (so the
 /// checksums they carry are checked as a header's would be).
 pub fn unchunk_head(headers: &mut HeaderMap, decoded: &Decoded) {
+    unchunk_encoding(headers);
+    headers.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(decoded.data.len()));
+    for (name, value) in &decoded.trailers {
+        if let (Ok(name), Ok(value)) = (http::HeaderName::try_from(name.as_str()), http::HeaderValue::try_from(value)) {
+            headers.insert(name, value);
+        }
+    }
+}
+
+/// `aws-chunked` gone from `Content-Encoding` (the header gone if nothing
+/// is left), and `Transfer-Encoding` with it: what a head says of its
+/// body once the framing is undone.
+pub fn unchunk_encoding(headers: &mut HeaderMap) {
     let rest: Vec<String> = headers
         .get_all(CONTENT_ENCODING)
         .iter()
@@ -78,13 +97,7 @@ pub fn unchunk_head(headers: &mut HeaderMap, decoded: &Decoded) {
             headers.insert(CONTENT_ENCODING, value);
         }
     }
-    headers.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(decoded.data.len()));
     headers.remove(http::header::TRANSFER_ENCODING);
-    for (name, value) in &decoded.trailers {
-        if let (Ok(name), Ok(value)) = (http::HeaderName::try_from(name.as_str()), http::HeaderValue::try_from(value)) {
-            headers.insert(name, value);
-        }
-    }
 }
 
 /// Decodes an aws-chunked `body`; `decoded_length` is the request's

@@ -38,13 +38,11 @@ impl Body {
         }
     }
 
-    /// The arguments that name the service's protocol to the runtime's
-    /// error functions: restXml's say how errors are wrapped.
-    fn protocol_args(self) -> TokenStream {
-        match self {
-            Body::Json => TokenStream::new(),
-            Body::Xml => quote! { PROTOCOL, },
-        }
+    /// The argument that names the service's protocol to the runtime's
+    /// error functions, where they take one: restXml's says how errors are
+    /// wrapped (the `PROTOCOL` const of the service's module).
+    fn protocol_arg(self) -> Option<TokenStream> {
+        (self == Body::Xml).then(|| quote! { PROTOCOL })
     }
 }
 
@@ -462,10 +460,7 @@ fn namespace_arg(cx: &FileCx<'_>, namespace: Option<&crate::ir::XmlNamespace>) -
     match namespace {
         Some(namespace) => {
             let uri = &namespace.uri;
-            let prefix = match &namespace.prefix {
-                Some(prefix) => quote! { #some(#prefix) },
-                None => none,
-            };
+            let prefix = crate::emit::write_xml::optional(cx, namespace.prefix.as_deref());
             quote! { #some((#uri, #prefix)) }
         }
         None => none,
@@ -540,7 +535,9 @@ fn router(cx: &FileCx<'_>, service: &Service, format: Body) -> Router {
         Some(quote! { route(#method, #uri, #literal), })
     });
 
-    let protocol_args = format.protocol_args();
+    let protocol_arg = format.protocol_arg();
+    // The argument before the others of an error function.
+    let protocol_args = protocol_arg.as_ref().map(|arg| quote! { #arg, });
     let rejection_response = || format.runtime(cx, "rejection_response");
     let output_response = || runtime(cx, "output_response");
     let empty_response = || runtime(cx, "empty_response");
@@ -596,7 +593,6 @@ fn router(cx: &FileCx<'_>, service: &Service, format: Body) -> Router {
             quote! { #ok(_) => #empty_response(#code), }
         };
         let boxed = cx.std("boxed::Box");
-        let error_protocol = (format == Body::Xml).then(|| quote! { PROTOCOL });
         // As awsJson's: the input's scope ends before the await and the
         // method's future is boxed, so the router's future stays small.
         quote! {
@@ -607,7 +603,7 @@ fn router(cx: &FileCx<'_>, service: &Service, format: Body) -> Router {
                 };
                 match handled.await {
                     #success
-                    #err(error) => error.rest_response(#error_protocol),
+                    #err(error) => error.rest_response(#protocol_arg),
                 }
             }
         }
@@ -635,11 +631,7 @@ fn router(cx: &FileCx<'_>, service: &Service, format: Body) -> Router {
         Body::Json => format.runtime(cx, "RestJson"),
         Body::Xml => format.runtime(cx, "RestXml"),
     };
-    let protocol_value = match format {
-        Body::Json => protocol_type.clone(),
-        Body::Xml => quote! { PROTOCOL },
-    };
-    let internal_failure_args = (format == Body::Xml).then(|| quote! { PROTOCOL });
+    let protocol_value = protocol_arg.clone().unwrap_or_else(|| protocol_type.clone());
     let protocol_name = Rest { body: format }.name(service);
     let malformed = match format {
         Body::Json => "a malformed one a `SerializationException`, an invalid one a `ValidationException`",
@@ -719,7 +711,7 @@ fn router(cx: &FileCx<'_>, service: &Service, format: Body) -> Router {
             ) -> #response {
                 match operation.index {
                     #(#arms)*
-                    _ => #internal_failure(#internal_failure_args),
+                    _ => #internal_failure(#protocol_arg),
                 }
             }
         }

@@ -558,13 +558,15 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
         taken.insert(copy.to_ascii_lowercase(), copy.clone());
         stream_copies.insert(target, copy);
     }
-    let streams = |smithy_name: &str| {
-        model
-            .shapes
-            .iter()
-            .any(|(name, shape)| shape.streaming && names.get(name).map(String::as_str) == Some(smithy_name))
-            || stream_uses.get(smithy_name) == Some(&(true, false))
-    };
+    // The blobs that stream: marked so, or targeted only by streaming members.
+    let streaming: BTreeSet<&str> = model
+        .shapes
+        .iter()
+        .filter(|(_, shape)| shape.streaming)
+        .map(|(name, _)| names.get(name).map_or(name, String::as_str))
+        .chain(stream_uses.iter().filter(|(_, uses)| **uses == (true, false)).map(|(target, _)| *target))
+        .collect();
+    let streams = |smithy_name: &str| streaming.contains(smithy_name);
 
     // (shape id, JSON text): text is built here so that member order stays
     // botocore's (serde_json's maps would sort it).
@@ -705,8 +707,9 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
         // bindings apart.
         // (Import/Export's query operations name themselves in the URI too,
         // `POST /?Operation=CancelJob`, as its Action parameter does.)
-        let posted = |h: &&Http| h.method != "POST" || !(h.request_uri == "/" || h.request_uri.starts_with("/?"));
-        if let Some(http) = op.http.as_ref().filter(posted).filter(|_| !rest) {
+        let bound_elsewhere =
+            |h: &&Http| h.method != "POST" || !(h.request_uri == "/" || h.request_uri.starts_with("/?"));
+        if let Some(http) = op.http.as_ref().filter(bound_elsewhere).filter(|_| !rest) {
             return Err(at(format!("`http` {} {}: awsJson operations are POST /", http.method, http.request_uri)));
         }
         let mut shape = serde_json::Map::new();

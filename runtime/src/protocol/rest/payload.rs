@@ -45,9 +45,7 @@ pub(super) fn expected(operation: &Operation, headers: &http::HeaderMap) -> Resu
 
 /// An aws-chunked body, decoded, its head made the decoded body's.
 pub(super) fn unchunk(parts: &mut http::request::Parts, body: &[u8]) -> Result<Decoded, aws_chunked::ChunkError> {
-    let decoded_length =
-        parts.headers.get("x-amz-decoded-content-length").and_then(|value| value.to_str().ok()?.trim().parse().ok());
-    let decoded = aws_chunked::decode(body, decoded_length)?;
+    let decoded = aws_chunked::decode(body, aws_chunked::decoded_length(&parts.headers))?;
     aws_chunked::unchunk_head(&mut parts.headers, &decoded);
     Ok(decoded)
 }
@@ -131,9 +129,8 @@ pub(super) fn chunked_stream(
     body: UnsyncBoxBody<Bytes, BoxError>,
     operation: &Operation,
 ) -> Result<(ByteStream, Mismatch), StreamError> {
-    let decoded_length: Option<u64> =
-        parts.headers.get("x-amz-decoded-content-length").and_then(|value| value.to_str().ok()?.trim().parse().ok());
-    aws_chunked::unchunk_head(&mut parts.headers, &aws_chunked::Decoded::default());
+    let decoded_length = aws_chunked::decoded_length(&parts.headers);
+    aws_chunked::unchunk_encoding(&mut parts.headers);
     match decoded_length {
         Some(length) => {
             parts.headers.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(length));

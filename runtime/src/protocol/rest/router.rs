@@ -190,7 +190,6 @@ where
                 Err(refusal) => return refused(refusal.response(R::PROTOCOL)),
             };
             match payload::unchunk(&mut parts, &framed) {
-                Ok(decoded) if operation.streaming => (Ok(Vec::new()), Some(ByteStream::from(decoded.data))),
                 Ok(decoded) if coding == crate::http::Coding::Gzip => {
                     (crate::http::gunzip_body(&parts, &decoded.data), None)
                 }
