@@ -8,8 +8,9 @@
 
 mod checked;
 mod placeholder;
-mod read;
+pub(crate) mod read;
 mod report;
+mod source;
 mod walk;
 
 use std::fmt::Write as _;
@@ -19,7 +20,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use crate::pattern::Pattern;
-pub use read::{Key, Object, Read, ReadHttp, Reader, Stop, UnionObject};
+pub use read::{BodySource, Key, Object, Read, ReadHttp, Reader, Stop, UnionObject};
+pub use source::{Source, SourceError};
+
 pub use report::REDACTED_KEY;
 use report::Report;
 
@@ -361,6 +364,28 @@ pub fn parse_http<T: ReadHttp>(schema: &'static Structure, head: &[u8], body: &[
     read_http(Reader::new(head), schema, head, body)
 }
 
+/// [`parse`] of an input that is not JSON, read from `source` (awsQuery's
+/// parameters, say): the same checks, reported the same way.
+pub fn parse_source<'s, T: Read>(schema: &'static Structure, source: Box<dyn Source + 's>) -> Result<T, Rejection> {
+    let mut reader = Reader::of_source(source);
+    let parsed = read::read(&mut reader, schema);
+    conclude(&mut reader.report, b"", parsed)
+        .and_then(|value| value.ok_or_else(|| malformed("the request does not fit the input".to_string())))
+}
+
+/// [`parse_http`] of a request whose body is not JSON: its source made by
+/// `body` once the head is read (an XML body, say).
+pub fn parse_http_source<'j, T: ReadHttp>(
+    schema: &'static Structure,
+    head: &'j [u8],
+    body: &'j [u8],
+    body_source: BodySource<'j>,
+) -> Result<T, Rejection> {
+    let mut reader = Reader::new(head);
+    reader.body_source = Some(body_source);
+    read_http(reader, schema, head, body)
+}
+
 /// [`parse_http`] of an input whose member `payload.0` is a blob or string
 /// payload left in place: its value in `head` is `""`, and it is read as
 /// `payload.1`, the body, with no copy through JSON.
@@ -380,8 +405,8 @@ fn read_http<'j, T: ReadHttp>(
     head: &'j [u8],
     body: &'j [u8],
 ) -> Result<T, Rejection> {
-    let parsed = T::read_http(&mut reader, Schema::Structure(schema), body)
-        .and_then(|value| checked::json(reader.jiter.finish()).map(|()| value));
+    let parsed =
+        T::read_http(&mut reader, Schema::Structure(schema), body).and_then(|value| reader.finish().map(|()| value));
     let text = if reader.in_body { body } else { head };
     conclude(&mut reader.report, text, parsed)
         .and_then(|value| value.ok_or_else(|| malformed("the request does not fit the input".to_string())))

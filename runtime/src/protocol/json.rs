@@ -9,16 +9,11 @@
 //! their format (epoch seconds as a number, `date-time` and `http-date` as
 //! strings), blobs as base64, big numbers with every digit, and NaN and the
 //! infinities as the strings `"NaN"`, `"Infinity"` and `"-Infinity"`.
-//!
-//! The query and XML protocols' requests are read through JSON documents
-//! written here too (`text_value`: a value sent as text), so that every
-//! protocol's input is checked by the same generated readers.
 
 use std::collections::BTreeMap;
 
 use serde_json::ser::{CompactFormatter, Formatter as _};
 
-use crate::validate::{Schema, TimestampFormat};
 use crate::{BigDecimal, BigInteger, Blob, DateTime, Document, HttpDate, Timestamp, Unit};
 
 /// A value written as JSON into a [`JsonWriter`].
@@ -354,52 +349,6 @@ pub fn to_vec<T: WriteJson + ?Sized>(value: &T) -> Vec<u8> {
     out.into_bytes()
 }
 
-/// A scalar sent as text (a query parameter, XML character data) as the
-/// JSON value its reader takes: numbers
-/// and booleans as themselves where they are well formed (else as text,
-/// which the reader refuses as the wrong type), the rest as strings.
-pub(crate) fn text_value(out: &mut JsonWriter, schema: &Schema, text: &str) {
-    let raw = match schema {
-        // `NaN` and the infinities are strings, as in the JSON protocols.
-        Schema::Integer(_) | Schema::BigInteger(_) | Schema::BigDecimal(_) | Schema::Float(_) => is_number(text),
-        Schema::Boolean => matches!(text, "true" | "false"),
-        Schema::Timestamp(TimestampFormat::EpochSeconds) => is_number(text),
-        Schema::Unit => {
-            out.raw("{}");
-            return;
-        }
-        _ => false,
-    };
-    if raw { out.raw(text) } else { out.string(text) }
-}
-
-/// Whether `text` is a JSON number.
-fn is_number(text: &str) -> bool {
-    let bytes = text.strip_prefix('-').unwrap_or(text).as_bytes();
-    let digits = |bytes: &[u8]| bytes.iter().take_while(|b| b.is_ascii_digit()).count();
-    let whole = digits(bytes);
-    if whole == 0 || (whole > 1 && bytes[0] == b'0') {
-        return false;
-    }
-    let mut rest = &bytes[whole..];
-    if let Some(fraction) = rest.strip_prefix(b".") {
-        let n = digits(fraction);
-        if n == 0 {
-            return false;
-        }
-        rest = &fraction[n..];
-    }
-    if let Some(exponent) = rest.strip_prefix(b"e").or_else(|| rest.strip_prefix(b"E")) {
-        let exponent = exponent.strip_prefix(b"+").or_else(|| exponent.strip_prefix(b"-")).unwrap_or(exponent);
-        let n = digits(exponent);
-        if n == 0 {
-            return false;
-        }
-        rest = &exponent[n..];
-    }
-    rest.is_empty()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -480,15 +429,5 @@ mod tests {
         object.member("\"y\":", &vec!["z".to_string()]);
         object.end();
         assert_eq!(String::from_utf8(out.into_bytes()).unwrap(), r#"{"x":1,"y":["z"]}"#);
-    }
-
-    #[test]
-    fn numbers_are_recognised_as_json_writes_them() {
-        for number in ["0", "-1", "12", "1.5", "1e10", "-2.5E-3"] {
-            assert!(is_number(number), "{number}");
-        }
-        for not in ["", "-", "01", "1.", ".5", "1e", "0x10", "NaN", "1 "] {
-            assert!(!is_number(not), "{not}");
-        }
     }
 }

@@ -417,7 +417,7 @@ fn member_index(members: &[Member], key: &str) -> Result<usize, ()> {
 
 /// Checks a string value against `schema`.
 #[inline]
-fn check_text(report: &mut Report, schema: &Schema, text: &str) -> Result<(), Stop> {
+pub(super) fn check_text(report: &mut Report, schema: &Schema, text: &str) -> Result<(), Stop> {
     match schema {
         Schema::String(rules) => report.check_string(rules, text),
         Schema::Enum(schema) => {

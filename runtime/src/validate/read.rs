@@ -8,14 +8,22 @@
 //! booleans, lists, maps and `Option`s are read here; timestamps, blobs,
 //! documents and the unit type go through the checked serde deserializer
 //! ([`Reader::serde`]), which keeps exactly the same rules.
+//!
+//! An input that is not JSON (awsQuery's parameters, an XML body) is read
+//! by the same readers from a [`Source`], which hands over each value as
+//! its schema asks for it; the scalars it holds as text are converted and
+//! checked here, by the rules the JSON reader applies.
 
 use std::collections::BTreeMap;
 
 use jiter::{Jiter, Peek};
 use serde::de::DeserializeOwned;
 
-use super::checked::{self, Checked, Null, Seen, checked_integer, json, number_text, too_deep, wrong_type};
+use super::checked::{
+    self, Checked, Null, Seen, check_text, checked_big, checked_integer, json, number_text, too_deep, wrong_type,
+};
 use super::report::Report;
+use super::source::{self, Source, SourceError};
 use super::{List, Schema, Structure, describe};
 use crate::{Blob, DateTime, Document, HttpDate, Timestamp, Unit};
 
@@ -45,11 +53,106 @@ pub struct Reader<'j> {
     pub(super) in_body: bool,
     /// A payload left in place: the member it is bound to, and the body.
     pub(super) payload: Option<(usize, &'j [u8])>,
+    /// Where values are read from when the input is not JSON.
+    pub(super) source: Option<Box<dyn Source + 'j>>,
+    /// The source of a body that is not JSON, made when the head document
+    /// ends ([`Object::body`], [`Object::payload`]).
+    pub(super) body_source: Option<BodySource<'j>>,
+    /// The JSON of the values read from a source while it is kept: a
+    /// `@uniqueItems` list's items are compared by it.
+    record: Option<String>,
 }
+
+/// A comma before a value or key in a recording, unless it is the first
+/// in its structure, list or map, or a member's value.
+fn comma(out: &mut String) {
+    if !matches!(out.as_bytes().last(), None | Some(b'{' | b'[' | b':')) {
+        out.push(',');
+    }
+}
+
+/// Makes the source of a request's body: the body, and the member it is
+/// the value of (`@httpPayload`), or `None` for the input's members.
+pub type BodySource<'j> = Box<dyn FnOnce(&'j [u8], Option<usize>) -> Box<dyn Source + 'j> + 'j>;
 
 impl<'j> Reader<'j> {
     pub(super) fn new(body: &'j [u8]) -> Self {
-        Reader { jiter: Jiter::new(body), report: Report::default(), depth: 0, in_body: false, payload: None }
+        Reader {
+            jiter: Jiter::new(body),
+            report: Report::default(),
+            depth: 0,
+            in_body: false,
+            payload: None,
+            source: None,
+            body_source: None,
+            record: None,
+        }
+    }
+
+    /// A reader of `source`.
+    pub(super) fn of_source(source: Box<dyn Source + 'j>) -> Self {
+        let mut reader = Reader::new(b"");
+        reader.source = Some(source);
+        reader
+    }
+
+    /// The source's error, recorded as the body's malformation.
+    fn source_error(&mut self, e: SourceError) -> Stop {
+        self.report.malformed_body(e.0);
+        Stop::Recorded
+    }
+
+    /// The text of the scalar at the source's position, with the report.
+    fn text(&mut self) -> Result<(&str, &mut Report), Stop> {
+        let Reader { source, report, .. } = self;
+        let source = source.as_deref_mut().expect("reading from a source");
+        match source.text() {
+            Ok(text) => Ok((text, report)),
+            Err(e) => {
+                report.malformed_body(e.0);
+                Err(Stop::Recorded)
+            }
+        }
+    }
+
+    /// Calls `step` on the source, recording `json` if it goes on.
+    fn step<T>(&mut self, step: impl FnOnce(&mut dyn Source) -> Result<T, SourceError>) -> Result<T, Stop> {
+        let source = self.source.as_deref_mut().expect("reading from a source");
+        step(source).map_err(|e| self.source_error(e))
+    }
+
+    /// Records that a structure, union, list or map opens (`{` or `[`),
+    /// if the reader is recording.
+    fn record_open(&mut self, open: char) {
+        if let Some(out) = &mut self.record {
+            comma(out);
+            out.push(open);
+        }
+    }
+
+    /// Records that the innermost one closes (`}` or `]`).
+    fn record_close(&mut self, close: char) {
+        if let Some(out) = &mut self.record {
+            out.push(close);
+        }
+    }
+
+    /// Records a member's key or a map entry's.
+    fn record_key(&mut self, key: &str) {
+        if let Some(out) = &mut self.record {
+            comma(out);
+            out.push_str(&serde_json::Value::from(key).to_string());
+            out.push(':');
+        }
+    }
+
+    /// Records a scalar read from a source, as a JSON string of `text`
+    /// (the items of one list share a schema, so their text compares them).
+    fn record_text(&mut self, text: impl std::fmt::Display) {
+        if let Some(out) = &mut self.record {
+            comma(out);
+            out.push_str(&serde_json::Value::from(text.to_string()).to_string());
+        }
     }
 
     /// The payload left in place, if the value at the position is its
@@ -82,6 +185,24 @@ impl<'j> Reader<'j> {
         json(self.jiter.peek())
     }
 
+    /// Whether the value at the position is null (JSON's `null`, or no value
+    /// where a source has none), which is then passed over.
+    #[inline]
+    fn null(&mut self) -> Result<bool, Stop> {
+        if let Some(source) = self.source.as_deref_mut() {
+            let absent = source.absent();
+            if absent {
+                self.record_text("null");
+            }
+            return Ok(absent);
+        }
+        if self.peek()? == Peek::Null {
+            json(self.jiter.known_null())?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
     /// A value of the wrong JSON type for `schema` (or not JSON at all).
     fn wrong<T>(&mut self, peek: Peek, schema: &Schema) -> Result<T, Stop> {
         Err(wrong_type(&mut self.jiter, &mut self.report, peek, schema))
@@ -107,6 +228,12 @@ impl<'j> Reader<'j> {
     #[inline]
     pub fn object(&mut self, schema: Schema) -> Result<Object, Stop> {
         let Schema::Structure(structure) = schema else { return Err(self.malformed(describe(&schema))) };
+        if self.source.is_some() {
+            self.step(|source| source.structure())?;
+            self.record_open('{');
+            self.enter()?;
+            return Ok(Object { structure, seen: Seen::new(structure.members.len()), started: false, broken: false });
+        }
         let peek = self.peek()?;
         if peek != Peek::Object {
             return self.wrong(peek, &schema);
@@ -117,6 +244,18 @@ impl<'j> Reader<'j> {
 
     /// An integer of `schema`, checked.
     fn integer(&mut self, schema: Schema) -> Result<i64, Stop> {
+        if self.source.is_some() {
+            let Schema::Integer(rules) = schema else { return Err(self.malformed(describe(&schema))) };
+            let (text, report) = self.text()?;
+            let checked = if source::is_number(text) {
+                checked_integer(report, &rules, text, source::is_whole(text))
+            } else {
+                None
+            };
+            let Some(n) = checked else { return Err(self.malformed(describe(&schema))) };
+            self.record_text(n);
+            return Ok(n);
+        }
         let peek = self.peek()?;
         let Schema::Integer(rules) = schema else { return self.wrong(peek, &schema) };
         if !peek.is_num() {
@@ -132,6 +271,21 @@ impl<'j> Reader<'j> {
     /// A float of `schema`, checked: a number, or awsJson's strings for
     /// the non-finite values.
     fn float(&mut self, schema: Schema) -> Result<f64, Stop> {
+        if self.source.is_some() {
+            let Schema::Float(rules) = schema else { return Err(self.malformed(describe(&schema))) };
+            let (text, report) = self.text()?;
+            let number = if source::is_number(text) {
+                text.parse::<f64>().ok().filter(|n| n.is_finite())
+            } else {
+                crate::float::non_finite(text)
+            };
+            let Some(number) = number else { return Err(self.malformed(describe(&schema))) };
+            if let Some(range) = &rules.range {
+                report.check_range(range, number);
+            }
+            self.record_text(format_args!("{number:?}"));
+            return Ok(number);
+        }
         let peek = self.peek()?;
         let Schema::Float(rules) = schema else { return self.wrong(peek, &schema) };
         let number = if peek.is_num() {
@@ -160,6 +314,17 @@ impl Reader<'_> {
     /// A value of enum `schema`, checked; `None` for one the type does not
     /// have (the violation is recorded).
     pub fn enumeration<T: std::str::FromStr>(&mut self, schema: Schema) -> Result<Option<T>, Stop> {
+        if self.source.is_some() {
+            let Schema::Enum(table) = schema else { return Err(self.malformed(describe(&schema))) };
+            let recording = self.record.is_some();
+            let (text, report) = self.text()?;
+            report.check_enum(table, text);
+            let value = text.parse().ok();
+            if let Some(text) = recording.then(|| text.to_owned()) {
+                self.record_text(text);
+            }
+            return Ok(value);
+        }
         let peek = self.peek()?;
         let (Schema::Enum(table), Peek::String) = (schema, peek) else { return self.wrong(peek, &schema) };
         let text = json(self.jiter.known_str())?;
@@ -171,9 +336,14 @@ impl Reader<'_> {
     /// set (null members count as unset).
     pub fn union(&mut self, schema: Schema) -> Result<UnionObject, Stop> {
         let Schema::Union(union) = schema else { return Err(self.malformed(describe(&schema))) };
-        let peek = self.peek()?;
-        if peek != Peek::Object {
-            return self.wrong(peek, &schema);
+        if self.source.is_some() {
+            self.step(|source| source.structure())?;
+            self.record_open('{');
+        } else {
+            let peek = self.peek()?;
+            if peek != Peek::Object {
+                return self.wrong(peek, &schema);
+            }
         }
         self.enter()?;
         Ok(UnionObject { union, started: false, set: false })
@@ -196,6 +366,21 @@ impl UnionObject {
     /// The member whose value is next (its index, by `lookup` of its name);
     /// null members are skipped, and only one may be anything else.
     pub fn next(&mut self, r: &mut Reader<'_>, lookup: impl Fn(&str) -> Option<usize>) -> Result<Option<usize>, Stop> {
+        if r.source.is_some() {
+            let Some(index) = r.step(|source| source.key().map(|key| key.map(&lookup)))? else {
+                r.record_close('}');
+                return Ok(None);
+            };
+            return match index {
+                Some(index) if !self.set => {
+                    self.set = true;
+                    r.record_key(self.union.members[index].key());
+                    Ok(Some(index))
+                }
+                _ if self.set => Err(self.exactly_one(r)),
+                _ => Err(r.malformed(format!("union {} has no member of the name sent", self.union.name))),
+            };
+        }
         loop {
             let key = if self.started { r.jiter.next_key() } else { r.jiter.known_object() };
             self.started = true;
@@ -257,6 +442,9 @@ impl Object {
     /// members the model does not have are skipped.
     #[inline]
     pub fn next(&mut self, r: &mut Reader<'_>, lookup: impl Fn(&str) -> Option<usize>) -> Result<Option<usize>, Stop> {
+        if r.source.is_some() {
+            return self.next_in_source(r, lookup);
+        }
         loop {
             let key = if self.started { r.jiter.next_key() } else { r.jiter.known_object() };
             self.started = true;
@@ -273,6 +461,38 @@ impl Object {
         }
     }
 
+    /// [`Object::next`] from a source: members it has not are passed
+    /// over, and one sent twice makes the input malformed.
+    fn next_in_source(
+        &mut self,
+        r: &mut Reader<'_>,
+        lookup: impl Fn(&str) -> Option<usize>,
+    ) -> Result<Option<usize>, Stop> {
+        loop {
+            let Some(index) = r.step(|source| source.key().map(|key| key.map(&lookup)))? else {
+                r.record_close('}');
+                return Ok(None);
+            };
+            let Some(index) = index else {
+                r.step(|source| source.skip())?;
+                continue;
+            };
+            let member = &self.structure.members[index];
+            if !self.seen.set(index) {
+                let flattened = match member.schema {
+                    Schema::List(list) => list.flattened,
+                    Schema::Map(map) => map.flattened,
+                    _ => false,
+                };
+                let why = if flattened { " (a flattened list's items are sent one after another)" } else { "" };
+                let message = format!("the member {} is sent more than once{why}", member.key());
+                return Err(r.source_error(message.into()));
+            }
+            r.record_key(member.key());
+            return Ok(Some(index));
+        }
+    }
+
     /// The value of member `index`: `None` when it is null (a violation if
     /// the member is required) or cannot be built ([`Object::built`] is
     /// then false).
@@ -280,8 +500,7 @@ impl Object {
     pub fn value<T: Read>(&mut self, r: &mut Reader<'_>, index: usize) -> Result<Option<T>, Stop> {
         let member = &self.structure.members[index];
         let mark = r.report.push_member(member.name, index);
-        let value = if r.peek()? == Peek::Null {
-            json(r.jiter.known_null())?;
+        let value = if r.null()? {
             if member.required {
                 r.report.missing();
             }
@@ -327,6 +546,10 @@ impl Object {
     pub fn body<'j>(&mut self, r: &mut Reader<'j>, body: &'j [u8]) -> Result<(), Stop> {
         json(r.jiter.finish())?;
         r.in_body = true;
+        if let Some(make) = r.body_source.take() {
+            r.source = Some(make(body, None));
+            return r.step(|source| source.structure());
+        }
         r.jiter = Jiter::new(if is_blank(body) { b"{}" } else { body });
         let peek = r.peek()?;
         if peek != Peek::Object {
@@ -347,6 +570,11 @@ impl Object {
     ) -> Result<Option<T>, Stop> {
         json(r.jiter.finish())?;
         r.in_body = true;
+        if let Some(make) = r.body_source.take() {
+            r.source = Some(make(body, Some(index)));
+            self.seen.set(index);
+            return self.value(r, index);
+        }
         if is_blank(body) {
             r.jiter = Jiter::new(b"null");
             json(r.jiter.next_null())?;
@@ -361,6 +589,9 @@ impl Object {
     /// gives has its own arm in a generated reader; this is the arm for the
     /// others, which a `match` on an index must have.
     pub fn skip(&self, r: &mut Reader<'_>) -> Result<(), Stop> {
+        if r.source.is_some() {
+            return r.step(|source| source.skip());
+        }
         json(r.jiter.next_skip())
     }
 }
@@ -368,6 +599,14 @@ impl Object {
 impl Read for String {
     #[inline]
     fn read(r: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        if r.source.is_some() {
+            let Schema::String(rules) = schema else { return Err(r.malformed(describe(&schema))) };
+            let (text, report) = r.text()?;
+            report.check_string(&rules, text);
+            let text = text.to_owned();
+            r.record_text(&text);
+            return Ok(Some(text));
+        }
         let peek = r.peek()?;
         if peek != Peek::String || !matches!(schema, Schema::String(_)) {
             return r.wrong(peek, &schema);
@@ -390,6 +629,15 @@ impl Read for String {
 
 impl Read for bool {
     fn read(r: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        if r.source.is_some() {
+            let value = match (schema, r.text()?.0) {
+                (Schema::Boolean, "true") => true,
+                (Schema::Boolean, "false") => false,
+                _ => return Err(r.malformed(describe(&schema))),
+            };
+            r.record_text(value);
+            return Ok(Some(value));
+        }
         let peek = r.peek()?;
         if !matches!(peek, Peek::True | Peek::False) || !matches!(schema, Schema::Boolean) {
             return r.wrong(peek, &schema);
@@ -427,8 +675,7 @@ impl Read for f32 {
 impl<T: Read> Read for Option<T> {
     /// A `@sparse` list's item or map's value: null is `None`.
     fn read(r: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
-        if r.peek()? == Peek::Null {
-            json(r.jiter.known_null())?;
+        if r.null()? {
             return Ok(Some(None));
         }
         T::read(r, schema).map(|value| value.map(Some))
@@ -443,6 +690,16 @@ impl<T: Read> Read for Box<T> {
 
 impl<T: Read> Read for Vec<T> {
     fn read(r: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        if r.source.is_some() {
+            let Schema::List(list) = schema else { return Err(r.malformed(describe(&schema))) };
+            r.step(|source| source.list(list))?;
+            r.record_open('[');
+            r.enter()?;
+            let (items, built) = if list.unique { unique_items_in_source(r, list)? } else { items(r, list)? };
+            r.depth -= 1;
+            r.record_close(']');
+            return Ok(built.then_some(items));
+        }
         let peek = r.peek()?;
         let list = match schema {
             Schema::List(list) if peek == Peek::Array => list,
@@ -460,10 +717,9 @@ impl<T: Read> Read for Vec<T> {
 fn items<T: Read>(r: &mut Reader<'_>, list: &'static List) -> Result<(Vec<T>, bool), Stop> {
     let mut items = Vec::new();
     let (mut count, mut built) = (0, true);
-    let mut next = json(r.jiter.known_array())?;
-    while let Some(peek) = next {
+    while r.next_item(count)? {
         let mark = r.report.push_index(count);
-        if peek == Peek::Null && !list.sparse {
+        if !list.sparse && r.at_null()? {
             return Err(r.malformed("null is not allowed in this list"));
         }
         match T::read(r, list.member)? {
@@ -477,10 +733,67 @@ fn items<T: Read>(r: &mut Reader<'_>, list: &'static List) -> Result<(Vec<T>, bo
         }
         r.report.pop(mark);
         count += 1;
-        next = json(r.jiter.array_step())?;
     }
     if let Some(length) = &list.length {
         r.report.check_length(length, count);
+    }
+    Ok((items, built))
+}
+
+impl Reader<'_> {
+    /// Moves to the next item of the list being read (the first when
+    /// `count` is 0); `false` at its end.
+    #[inline]
+    fn next_item(&mut self, count: usize) -> Result<bool, Stop> {
+        if self.source.is_some() {
+            return self.step(|source| source.item());
+        }
+        let next = if count == 0 { self.jiter.known_array() } else { self.jiter.array_step() };
+        json(next).map(|peek| peek.is_some())
+    }
+
+    /// Whether the value at the position is null, left in place.
+    #[inline]
+    fn at_null(&mut self) -> Result<bool, Stop> {
+        match self.source.as_deref_mut() {
+            Some(source) => Ok(source.absent()),
+            None => Ok(self.peek()? == Peek::Null),
+        }
+    }
+}
+
+/// A `@uniqueItems` list read from a source: each item is read as any
+/// other, and recorded as it is read, and the records are compared as the
+/// JSON reader compares items.
+fn unique_items_in_source<T: Read>(r: &mut Reader<'_>, list: &'static List) -> Result<(Vec<T>, bool), Stop> {
+    let mut items = Vec::new();
+    let mut values = Vec::new();
+    let mut built = true;
+    let outer = r.record.take();
+    while r.next_item(values.len())? {
+        let mark = r.report.push_index(values.len());
+        r.record = Some(String::new());
+        let item = T::read(r, list.member);
+        let recorded = r.record.take().unwrap_or_default();
+        r.report.pop(mark);
+        match item? {
+            Some(item) => items.push(item),
+            None => built = false,
+        }
+        values.push(serde_json::from_str::<serde_json::Value>(&recorded).unwrap_or(serde_json::Value::Null));
+    }
+    r.record = outer;
+    if let Some(length) = &list.length {
+        r.report.check_length(length, values.len());
+    }
+    if !super::walk::all_unique(&values) {
+        r.report.not_unique();
+    }
+    if let Some(out) = &mut r.record {
+        for value in &values {
+            comma(out);
+            out.push_str(&value.to_string());
+        }
     }
     Ok((items, built))
 }
@@ -530,24 +843,92 @@ fn unique_items<'j, T: Read>(r: &mut Reader<'j>, list: &'static List) -> Result<
     Ok((items, built))
 }
 
-/// Types read through the checked serde deserializer (the runtime's own).
+/// Types read through the checked serde deserializer (the runtime's own),
+/// or from a source's text by their own deserializers, checked as that
+/// deserializer checks a string or number.
 macro_rules! read_by_serde {
     ($($ty:ty),*) => {$(
         impl Read for $ty {
             fn read(r: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+                if r.source.is_some() {
+                    return r.read_text_value(schema).map(Some);
+                }
                 r.serde(schema).map(Some)
             }
         }
     )*};
 }
 
-read_by_serde!(Timestamp, DateTime, HttpDate, Document, Unit);
+read_by_serde!(Timestamp, DateTime, HttpDate, Document);
+
+impl Read for Unit {
+    fn read(r: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        if r.source.is_none() {
+            return r.serde(schema).map(Some);
+        }
+        // An operation's empty input: a structure, whose members any
+        // parameters would name, and so are passed over.
+        if let Schema::Structure(_) = schema {
+            let mut object = r.object(schema)?;
+            while object.next(r, |_| None)?.is_some() {}
+            object.end(r, 0)?;
+            return Ok(Some(Unit {}));
+        }
+        r.read_text_value(schema).map(Some)
+    }
+}
+
+impl Reader<'_> {
+    /// A value serde builds (a timestamp, a blob, the unit type) from the
+    /// text at the source's position, checked against `schema`.
+    fn read_text_value<T: DeserializeOwned>(&mut self, schema: Schema) -> Result<T, Stop> {
+        let number = match schema {
+            Schema::Timestamp(super::TimestampFormat::EpochSeconds) => true,
+            Schema::Timestamp(_) | Schema::Blob(_) => false,
+            // A unit member is sent as its key (its text, if any, says nothing).
+            Schema::Unit => {
+                self.text()?;
+                self.record_text("{}");
+                return T::deserialize(serde_json::json!({})).map_err(|_| self.malformed(describe(&schema)));
+            }
+            // Documents have no form but JSON's.
+            _ => return Err(self.malformed(describe(&schema))),
+        };
+        let recording = self.record.is_some();
+        let (text, report) = self.text()?;
+        if number && !source::is_number(text) {
+            return Err(self.malformed(describe(&schema)));
+        }
+        if !number {
+            check_text(report, &schema, text)?;
+        }
+        let recorded = recording.then(|| text.to_owned());
+        let Ok(value) = source::from_text::<T>(text, number) else { return Err(self.malformed(describe(&schema))) };
+        if let Some(text) = recorded {
+            self.record_text(text);
+        }
+        Ok(value)
+    }
+}
 
 /// Big numbers, read as their text and checked exactly.
 macro_rules! read_big {
     ($($ty:ident => $kind:ident),*) => {$(
         impl Read for crate::$ty {
             fn read(r: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+                if r.source.is_some() {
+                    let recording = r.record.is_some();
+                    let (text, report) = r.text()?;
+                    let number = matches!(schema, Schema::$kind(_)) && source::is_number(text);
+                    if !number || !checked_big(report, &schema, text) {
+                        return Err(r.malformed(describe(&schema)));
+                    }
+                    let value = crate::$ty::parse(text).ok();
+                    if let Some(text) = recording.then(|| text.to_owned()) {
+                        r.record_text(text);
+                    }
+                    return Ok(value);
+                }
                 let peek = r.peek()?;
                 if !matches!(schema, Schema::$kind(_)) || !peek.is_num() {
                     return r.wrong(peek, &schema);
@@ -566,6 +947,9 @@ read_big!(BigInteger => BigInteger, BigDecimal => BigDecimal);
 
 impl Read for Blob {
     fn read(r: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        if r.source.is_some() {
+            return r.read_text_value(schema).map(Some);
+        }
         if let (Schema::Blob(length), Peek::String) = (&schema, r.peek()?) {
             if let Some(payload) = r.payload_here()? {
                 if let Some(length) = length {
@@ -593,16 +977,24 @@ impl Key for String {
 
 impl<K: Key, V: Read> Read for BTreeMap<K, V> {
     fn read(r: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
-        let peek = r.peek()?;
-        let map = match schema {
-            Schema::Map(map) if peek == Peek::Object => map,
-            _ => return r.wrong(peek, &schema),
+        let map = if r.source.is_some() {
+            let Schema::Map(map) = schema else { return Err(r.malformed(describe(&schema))) };
+            r.step(|source| source.map(map))?;
+            r.record_open('{');
+            map
+        } else {
+            let peek = r.peek()?;
+            match schema {
+                Schema::Map(map) if peek == Peek::Object => map,
+                _ => return r.wrong(peek, &schema),
+            }
         };
         r.enter()?;
         let mut entries = BTreeMap::new();
         let (mut count, mut built) = (0, true);
-        let mut key = json(r.jiter.known_object())?.map(str::to_owned);
+        let mut key = r.next_entry(0)?;
         while let Some(text) = key {
+            r.record_key(&text);
             // A key's violations are reported at the map, ordered with its entry.
             match &map.key {
                 Schema::String(rules) => r.report.check_key_string(rules, &text),
@@ -612,7 +1004,7 @@ impl<K: Key, V: Read> Read for BTreeMap<K, V> {
                 _ => {}
             }
             let mark = r.report.push_key(&text, map.sensitive_keys);
-            if r.peek()? == Peek::Null && !map.sparse {
+            if !map.sparse && r.at_null()? {
                 return Err(r.malformed("null is not allowed in this map"));
             }
             let value = V::read(r, map.value)?;
@@ -628,13 +1020,26 @@ impl<K: Key, V: Read> Read for BTreeMap<K, V> {
                 _ => built = false,
             }
             count += 1;
-            key = json(r.jiter.next_key())?.map(str::to_owned);
+            key = r.next_entry(count)?;
         }
         r.depth -= 1;
+        r.record_close('}');
         if let Some(length) = &map.length {
             r.report.check_length(length, count);
         }
         Ok(built.then_some(entries))
+    }
+}
+
+impl Reader<'_> {
+    /// The key of the next entry of the map being read (the first when
+    /// `count` is 0), its value then at the position; `None` at its end.
+    fn next_entry(&mut self, count: usize) -> Result<Option<String>, Stop> {
+        if self.source.is_some() {
+            return self.step(|source| source.entry().map(|key| key.map(str::to_owned)));
+        }
+        let key = if count == 0 { self.jiter.known_object() } else { self.jiter.next_key() };
+        Ok(json(key)?.map(str::to_owned))
     }
 }
 
@@ -656,6 +1061,108 @@ pub(crate) fn is_blank(body: &[u8]) -> bool {
 #[inline]
 pub(super) fn read<T: Read>(r: &mut Reader<'_>, schema: &'static Structure) -> Result<Option<T>, Stop> {
     let value = T::read(r, Schema::Structure(schema))?;
-    json(r.jiter.finish())?;
+    r.finish()?;
     Ok(value)
+}
+
+impl Reader<'_> {
+    /// The end of the input: nothing may follow the value read.
+    pub(super) fn finish(&mut self) -> Result<(), Stop> {
+        if self.source.is_some() {
+            return self.step(|source| source.finish());
+        }
+        json(self.jiter.finish())
+    }
+}
+
+/// A reader of any input, for tests: each value read as its schema says,
+/// into the JSON value of what was read.
+#[cfg(test)]
+pub(crate) mod any {
+    use super::*;
+
+    /// What was read, as JSON: timestamps and blobs as their text.
+    #[derive(Debug, PartialEq)]
+    pub(crate) struct Any(pub serde_json::Value);
+
+    impl Read for Any {
+        fn read(r: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+            use serde_json::Value;
+            let value = match schema {
+                Schema::Structure(structure) => {
+                    let mut object = r.object(schema)?;
+                    let mut members = serde_json::Map::new();
+                    let lookup = |name: &str| structure.members.iter().position(|m| m.key() == name);
+                    while let Some(index) = object.next(r, lookup)? {
+                        if let Some(Any(value)) = object.value(r, index)? {
+                            members.insert(structure.members[index].key().to_string(), value);
+                        }
+                    }
+                    object.end(r, 0)?;
+                    Value::Object(members)
+                }
+                Schema::Union(union) => {
+                    let mut object = r.union(schema)?;
+                    let mut members = serde_json::Map::new();
+                    let lookup = |name: &str| union.members.iter().position(|m| m.key() == name);
+                    while let Some(index) = object.next(r, lookup)? {
+                        if let Some(Any(value)) = object.value(r, index)? {
+                            members.insert(union.members[index].key().to_string(), value);
+                        }
+                    }
+                    object.end(r)?;
+                    Value::Object(members)
+                }
+                Schema::List(_) => {
+                    Value::Array(Vec::<Any>::read(r, schema)?.unwrap_or_default().into_iter().map(|a| a.0).collect())
+                }
+                Schema::Map(_) => Value::Object(
+                    BTreeMap::<String, Any>::read(r, schema)?
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|(k, v)| (k, v.0))
+                        .collect(),
+                ),
+                Schema::String(_) => Value::from(String::read(r, schema)?),
+                Schema::Enum(_) => Value::from(r.enumeration::<String>(schema)?),
+                Schema::Integer(_) => Value::from(i64::read(r, schema)?),
+                Schema::Float(_) => Value::from(f64::read(r, schema)?),
+                Schema::Boolean => Value::from(bool::read(r, schema)?),
+                Schema::Timestamp(_) => Value::from(Timestamp::read(r, schema)?.map(|t| t.to_string())),
+                Schema::Blob(_) => Value::from(Blob::read(r, schema)?.map(|b| b.as_ref().len())),
+                Schema::BigInteger(_) => Value::from(crate::BigInteger::read(r, schema)?.map(|n| n.to_string())),
+                Schema::BigDecimal(_) => Value::from(crate::BigDecimal::read(r, schema)?.map(|n| n.to_string())),
+                Schema::Document => {
+                    Document::read(r, schema)?.map_or(Value::Null, |d| serde_json::to_value(d).unwrap())
+                }
+                Schema::Unit => {
+                    Unit::read(r, schema)?;
+                    Value::Object(Default::default())
+                }
+            };
+            Ok(Some(Any(value)))
+        }
+    }
+
+    /// The head document's members, then the body's.
+    impl ReadHttp for Any {
+        fn read_http<'j>(r: &mut Reader<'j>, schema: Schema, body: &'j [u8]) -> Result<Option<Self>, Stop> {
+            let Schema::Structure(structure) = schema else { unreachable!("inputs are structures") };
+            let lookup = |name: &str| structure.members.iter().position(|m| m.key() == name);
+            let mut object = r.object(schema)?;
+            let mut members = serde_json::Map::new();
+            for part in 0..2 {
+                if part == 1 {
+                    object.body(r, body)?;
+                }
+                while let Some(index) = object.next(r, lookup)? {
+                    if let Some(Any(value)) = object.value(r, index)? {
+                        members.insert(structure.members[index].key().to_string(), value);
+                    }
+                }
+            }
+            object.end(r, 0)?;
+            Ok(Some(Any(serde_json::Value::Object(members))))
+        }
+    }
 }

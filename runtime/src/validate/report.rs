@@ -284,6 +284,14 @@ impl Report {
         self.malformed.as_ref().expect("just set")
     }
 
+    /// Records that the body as a whole is malformed (not of its
+    /// protocol's form), unless something already was.
+    pub(super) fn malformed_body(&mut self, message: impl Into<String>) {
+        if self.malformed.is_none() {
+            self.malformed = Some(MalformedInput { path: String::new(), message: message.into() });
+        }
+    }
+
     /// The malformation found, if any.
     pub(super) fn take_malformed(&mut self) -> Option<MalformedInput> {
         self.malformed.take()

@@ -6,18 +6,17 @@
 //! under the list's member name (`Names.member.1`) or directly where the
 //! member is `@xmlFlattened` (`Names.1`), a map's entries as `key` and
 //! `value` under an index (`Tags.entry.1.key`), an empty list as the list's
-//! key with an empty value. [`Form::input`] reads them, in key order, into
-//! the JSON document the input's generated reader reads (as restJson1's
-//! bound members are read through its head document), so every constraint
-//! is checked by the same tables and reported at the same paths as in the
-//! JSON protocols.
+//! key with an empty value. [`Form::input`] sorts them by key (indexes by
+//! number, so items come in order) and the input's generated reader reads
+//! them from there, a member, item or entry at a time, in one pass: every
+//! constraint is checked by the same tables and reported at the same paths
+//! as in the JSON protocols, and no document is made between.
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
-use super::super::json::{JsonWriter, text_value};
 use crate::http::decode::percent_decode;
-use crate::validate::{self, MalformedInput, Member, Read, Rejection, Schema, Structure};
+use crate::validate::{self, List, Map, Read, Rejection, Source, SourceError, Structure};
 
 /// The most parameters a request may send.
 pub const MAX_PARAMETERS: usize = 10_000;
@@ -66,29 +65,7 @@ impl<'a> Form<'a> {
     /// The input of an operation, read from the parameters (all but
     /// `Action` and `Version`) and checked against `schema`.
     pub fn input<T: Read>(&self, schema: &'static Structure) -> Result<T, Rejection> {
-        let document = self.document(schema).map_err(|message| {
-            Rejection::Malformed(MalformedInput { path: String::new(), message: message.to_string() })
-        })?;
-        validate::parse(schema, &document)
-    }
-
-    /// The parameters as the JSON document of `schema`'s reader.
-    fn document(&self, schema: &Structure) -> Result<Vec<u8>, &'static str> {
-        // Every key's parts in one vector (a vector per key was a fifth of
-        // the allocations), then each entry a slice of it.
-        let mut parts: Vec<&str> = Vec::with_capacity(self.pairs.len() * 4);
-        let mut ranges = Vec::with_capacity(self.pairs.len());
-        for (key, value) in self.pairs.iter().filter(|(key, _)| key != "Action" && key != "Version") {
-            let start = parts.len();
-            parts.extend(key.split('.'));
-            ranges.push((start..parts.len(), value.as_ref()));
-        }
-        let mut entries: Vec<(&[&str], &str)> =
-            ranges.into_iter().map(|(range, value)| (&parts[range], value)).collect();
-        entries.sort_unstable_by(|a, b| compare_keys(a.0, b.0));
-        let mut out = JsonWriter::with_capacity(self.pairs.iter().map(|(k, v)| k.len() + v.len() + 8).sum());
-        structure(&mut out, schema.members, &entries, 0)?;
-        Ok(out.into_bytes())
+        validate::parse_source(schema, Box::new(Parameters::new(self)))
     }
 }
 
@@ -112,140 +89,186 @@ fn index(part: &str) -> Option<u64> {
     part.bytes().all(|b| b.is_ascii_digit()).then(|| part.parse().ok()).flatten()
 }
 
-/// Parameters sorted by key, each with its key's parts.
-type Entries<'e, 'a> = &'e [(&'e [&'a str], &'a str)];
-
-/// The runs of `entries` that share their part at `depth`, with that part.
-fn groups<'e, 'a>(entries: Entries<'e, 'a>, depth: usize) -> impl Iterator<Item = (&'a str, Entries<'e, 'a>)> {
-    let mut rest = entries;
-    std::iter::from_fn(move || {
-        let (first, _) = rest.first()?;
-        let part = first.get(depth).copied().unwrap_or("");
-        let end = rest.iter().position(|(key, _)| key.get(depth).copied().unwrap_or("") != part).unwrap_or(rest.len());
-        let (group, tail) = rest.split_at(end);
-        rest = tail;
-        Some((part, group))
-    })
+/// The parameters as the input's reader reads them: sorted by key, each
+/// value the run of parameters whose keys lead to it.
+struct Parameters<'a> {
+    /// Every key's parts, one key after another (one vector for them all:
+    /// a vector per key was a fifth of the allocations).
+    parts: Vec<&'a str>,
+    /// Each parameter: its key, a range of `parts`, and its value; sorted.
+    entries: Vec<(u32, u32, &'a str)>,
+    /// The value at the position.
+    at: Place,
+    /// The structures, lists and maps the position is in.
+    frames: Vec<Frame>,
 }
 
-/// A structure's (or union's) members from `entries`, each under its key.
-/// Parameters no member has are left out, as AWS's services ignore them.
-fn structure(
-    out: &mut JsonWriter,
-    members: &[Member],
-    entries: Entries<'_, '_>,
+/// A value: the parameters `lo..hi`, whose keys' first `depth` parts are
+/// the value's place.
+#[derive(Clone, Copy, Debug)]
+struct Place {
+    lo: usize,
+    hi: usize,
     depth: usize,
-) -> Result<(), &'static str> {
-    out.raw("{");
-    let mut first = true;
-    for (part, group) in groups(entries, depth) {
-        let Some(member) = members.iter().find(|member| member.key() == part) else { continue };
-        if !first {
-            out.raw(",");
-        }
-        first = false;
-        out.string(member.key());
-        out.raw(":");
-        value(out, &member.schema, group, depth + 1)?;
-    }
-    out.raw("}");
-    Ok(())
 }
 
-/// The value at `depth` of `entries`, all of whose keys lead to it.
-fn value(out: &mut JsonWriter, schema: &Schema, entries: Entries<'_, '_>, depth: usize) -> Result<(), &'static str> {
-    let whole = |entries: Entries<'_, '_>| matches!(entries, [(key, _)] if key.len() == depth);
-    match schema {
-        Schema::Structure(structure_schema) => structure(out, structure_schema.members, entries, depth),
-        Schema::Union(union) => structure(out, union.members, entries, depth),
-        Schema::List(list) => {
-            // An empty list is its key, sent with no value.
-            if whole(entries) {
-                if !entries[0].1.is_empty() {
-                    return Err("a list is sent as its items, each under an index");
-                }
-                out.raw("[]");
-                return Ok(());
-            }
-            out.raw("[");
-            for (i, (_, item)) in items(entries, depth)?.enumerate() {
-                if i > 0 {
-                    out.raw(",");
-                }
-                value(out, &list.member, item, item_depth(item, depth))?;
-            }
-            out.raw("]");
-            Ok(())
+/// A structure, list or map being read: its parameters `lo..hi`, grouped
+/// into members, items or entries by their key's part at `at`, the next
+/// group starting at `next`.
+#[derive(Debug)]
+struct Frame {
+    hi: usize,
+    at: usize,
+    next: usize,
+    /// A map's entry's key and value parts.
+    names: Option<(&'static str, &'static str)>,
+}
+
+impl<'a> Parameters<'a> {
+    fn new(form: &'a Form<'a>) -> Self {
+        let mut parts: Vec<&'a str> = Vec::with_capacity(form.pairs.len() * 4);
+        let mut entries = Vec::with_capacity(form.pairs.len());
+        for (key, value) in form.pairs.iter().filter(|(key, _)| key != "Action" && key != "Version") {
+            let start = parts.len() as u32;
+            parts.extend(key.split('.'));
+            entries.push((start, parts.len() as u32, value.as_ref()));
         }
-        Schema::Map(map) => {
-            if whole(entries) {
-                if !entries[0].1.is_empty() {
-                    return Err("a map is sent as its entries, each under an index");
-                }
-                out.raw("{}");
-                return Ok(());
+        let key = |&(start, end, _): &(u32, u32, &str)| start as usize..end as usize;
+        entries.sort_unstable_by(|a, b| compare_keys(&parts[key(a)], &parts[key(b)]));
+        let at = Place { lo: 0, hi: entries.len(), depth: 0 };
+        Parameters { parts, entries, at, frames: Vec::new() }
+    }
+
+    /// Parameter `i`'s key, as its parts.
+    fn key_parts(&self, i: usize) -> &[&'a str] {
+        let (start, end, _) = self.entries[i];
+        &self.parts[start as usize..end as usize]
+    }
+
+    /// Parameter `i`'s key's part at `depth` (`""` past its end).
+    fn part(&self, i: usize, depth: usize) -> &'a str {
+        self.key_parts(i).get(depth).copied().unwrap_or("")
+    }
+
+    /// The end of the run of parameters from `lo` (before `hi`) that share
+    /// their part at `depth`.
+    fn group_end(&self, lo: usize, hi: usize, depth: usize) -> usize {
+        let part = self.part(lo, depth);
+        (lo..hi).find(|&i| self.part(i, depth) != part).unwrap_or(hi)
+    }
+
+    /// Whether the value at the position is one parameter whose key ends
+    /// there: a scalar, or an empty list or map.
+    fn whole(&self) -> Option<&'a str> {
+        let Place { lo, hi, depth } = self.at;
+        (hi == lo + 1 && self.key_parts(lo).len() == depth).then(|| self.entries[lo].2)
+    }
+
+    /// Enters the list or map at the position: its items or entries under
+    /// an index after the list's member name (`Names.member.1`) or, where
+    /// flattened, directly (`Names.1`); an empty one is its key alone.
+    fn collection(
+        &mut self,
+        names: Option<(&'static str, &'static str)>,
+        empty: &'static str,
+    ) -> Result<(), SourceError> {
+        let Place { lo, hi, depth } = self.at;
+        if let Some(value) = self.whole() {
+            if !value.is_empty() {
+                return Err(empty.into());
             }
-            out.raw("{");
-            for (i, (_, entry)) in items(entries, depth)?.enumerate() {
-                let at = item_depth(entry, depth);
-                let (key_name, value_name) = (map.key_name.unwrap_or("key"), map.value_name.unwrap_or("value"));
-                let part = |name: &str| entry.iter().position(|(key, _)| key.get(at) == Some(&name));
-                let key = part(key_name).ok_or("a map entry has no key")?;
-                let value_at = part(value_name).ok_or("a map entry has no value")?;
-                let [(key_parts, key)] = &entry[key..=key] else { unreachable!() };
-                if key_parts.len() != at + 1 {
-                    return Err("a map's key is text");
-                }
-                if i > 0 {
-                    out.raw(",");
-                }
-                out.string(key);
-                out.raw(":");
-                let end = entry[value_at..]
-                    .iter()
-                    .position(|(k, _)| k.get(at) != Some(&value_name))
-                    .map_or(entry.len(), |n| value_at + n);
-                value(out, &map.value, &entry[value_at..end], at + 1)?;
-            }
-            out.raw("}");
-            Ok(())
+            self.frames.push(Frame { hi, at: depth, next: hi, names });
+            return Ok(());
         }
-        scalar => match entries {
-            [(key, text)] if key.len() == depth => {
-                text_value(out, scalar, text);
-                Ok(())
-            }
-            [(key, _)] if key.len() > depth => Err("a parameter's key goes deeper than its member's value"),
-            _ => Err("a parameter was sent more than once"),
-        },
+        let at = if index(self.part(lo, depth)).is_some() { depth } else { depth + 1 };
+        if (lo..hi).any(|i| index(self.part(i, at)).is_none() || self.key_parts(i).len() <= at) {
+            return Err("a list's items and a map's entries are each sent under an index".into());
+        }
+        self.frames.push(Frame { hi, at, next: lo, names });
+        Ok(())
+    }
+
+    /// The next group of the innermost frame, made the position; `None`
+    /// (and the frame left) at its end.
+    fn next_group(&mut self) -> Option<Place> {
+        let frame = self.frames.last_mut().expect("in a structure, list or map");
+        if frame.next >= frame.hi {
+            self.frames.pop();
+            return None;
+        }
+        let (lo, hi, at) = (frame.next, frame.hi, frame.at);
+        let end = self.group_end(lo, hi, at);
+        self.frames.last_mut().expect("just seen").next = end;
+        self.at = Place { lo, hi: end, depth: at + 1 };
+        Some(self.at)
     }
 }
 
-/// A list's items (a map's entries), each run of entries under one index:
-/// `Key.member.N` (any member name) or, flattened, `Key.N`.
-fn items<'e, 'a>(
-    entries: Entries<'e, 'a>,
-    depth: usize,
-) -> Result<impl Iterator<Item = (&'a str, Entries<'e, 'a>)>, &'static str> {
-    let first = entries[0].0.get(depth).copied().unwrap_or("");
-    let at = if index(first).is_some() { depth } else { depth + 1 };
-    if entries.iter().any(|(key, _)| key.get(at).and_then(|part| index(part)).is_none()) {
-        return Err("a list's items and a map's entries are each sent under an index");
+impl Source for Parameters<'_> {
+    fn structure(&mut self) -> Result<(), SourceError> {
+        let Place { lo, hi, depth } = self.at;
+        self.frames.push(Frame { hi, at: depth, next: lo, names: None });
+        Ok(())
     }
-    Ok(groups(entries, at))
-}
 
-/// The depth of an item's value: after its index, which follows the
-/// list's member name unless the list is flattened.
-fn item_depth(item: Entries<'_, '_>, depth: usize) -> usize {
-    let flattened = item[0].0.get(depth).is_some_and(|part| index(part).is_some());
-    if flattened { depth + 1 } else { depth + 2 }
+    fn key(&mut self) -> Result<Option<&str>, SourceError> {
+        Ok(self.next_group().map(|place| self.part(place.lo, place.depth - 1)))
+    }
+
+    fn list(&mut self, _: &List) -> Result<(), SourceError> {
+        self.collection(None, "a list is sent as its items, each under an index")
+    }
+
+    fn item(&mut self) -> Result<bool, SourceError> {
+        Ok(self.next_group().is_some())
+    }
+
+    fn map(&mut self, map: &Map) -> Result<(), SourceError> {
+        let names = (map.key_name.unwrap_or("key"), map.value_name.unwrap_or("value"));
+        self.collection(Some(names), "a map is sent as its entries, each under an index")
+    }
+
+    fn entry(&mut self) -> Result<Option<&str>, SourceError> {
+        let Some(Place { lo, hi, depth }) = self.next_group() else { return Ok(None) };
+        let (key_name, value_name) = self.frames.last().and_then(|frame| frame.names).unwrap_or(("key", "value"));
+        let key = (lo..hi).find(|&i| self.part(i, depth) == key_name).ok_or("a map entry has no key")?;
+        if self.key_parts(key).len() != depth + 1 {
+            return Err("a map's key is text".into());
+        }
+        let value = (lo..hi).find(|&i| self.part(i, depth) == value_name).ok_or("a map entry has no value")?;
+        self.at = Place { lo: value, hi: self.group_end(value, hi, depth), depth: depth + 1 };
+        Ok(Some(self.entries[key].2))
+    }
+
+    fn absent(&mut self) -> bool {
+        false
+    }
+
+    fn text(&mut self) -> Result<&str, SourceError> {
+        if let Some(text) = self.whole() {
+            return Ok(text);
+        }
+        let Place { lo, hi, depth } = self.at;
+        if hi == lo + 1 && self.key_parts(lo).len() > depth {
+            return Err("a parameter's key goes deeper than its member's value".into());
+        }
+        Err("a parameter was sent more than once".into())
+    }
+
+    fn skip(&mut self) -> Result<(), SourceError> {
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<(), SourceError> {
+        Ok(())
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::validate::{IntegerKind, IntegerRules, List, Map, StringRules};
+    use crate::validate::read::any::Any;
+    use crate::validate::{IntegerKind, IntegerRules, Member, Schema, StringRules};
 
     static STRING: Schema = Schema::String(StringRules { length: None, pattern: None, values: None });
     static NAMES: List = List { member: STRING, length: None, unique: false, sparse: false, flattened: false };
@@ -283,13 +306,18 @@ mod tests {
         ],
     };
 
-    fn document(form: &str) -> Result<String, &'static str> {
+    /// What the input's reader reads from `form`, as JSON; or why it
+    /// could not.
+    fn document(form: &str) -> Result<String, String> {
         let form = Form::parse(form.as_bytes()).unwrap();
-        form.document(&INPUT).map(|bytes| String::from_utf8(bytes).unwrap())
+        match form.input::<Any>(&INPUT) {
+            Ok(Any(value)) => Ok(value.to_string()),
+            Err(rejection) => Err(rejection.to_string()),
+        }
     }
 
     #[test]
-    fn parameters_become_the_inputs_document() {
+    fn parameters_are_read_into_the_input() {
         assert_eq!(
             document("Action=Op&Version=1&Name=a+b%21&Count=12&Flag=true&Nested.Name=n").unwrap(),
             r#"{"Count":12,"Flag":true,"Name":"a b!","Nested":{"Name":"n"}}"#
@@ -311,8 +339,32 @@ mod tests {
         );
         assert_eq!(document("Tags.1.key=k&Tags.1.value=v").unwrap(), r#"{"Tags":{"k":"v"}}"#);
         // Unknown parameters are ignored; values not of their type are
-        // left to the reader to refuse.
-        assert_eq!(document("Other=1&Count=x&Flag=yes").unwrap(), r#"{"Count":"x","Flag":"yes"}"#);
+        // refused at their member.
+        assert_eq!(document("Other=1&Count=3").unwrap(), r#"{"Count":3}"#);
+        assert_eq!(
+            document("Other=1&Count=x").unwrap_err(),
+            "expected a whole number that fits a 32-bit integer at '/Count'"
+        );
+        assert_eq!(document("Flag=yes").unwrap_err(), "expected a boolean at '/Flag'");
+    }
+
+    static UNIQUE: List =
+        List { member: Schema::Structure(&NESTED), length: None, unique: true, sparse: false, flattened: false };
+    static UNIQUE_INPUT: Structure = Structure {
+        name: "Unique",
+        members: &[Member { name: "Items", json_name: None, required: false, schema: Schema::List(&UNIQUE) }],
+    };
+
+    /// `@uniqueItems` lists are compared by what was read of each item.
+    #[test]
+    fn unique_items_are_compared_as_they_are_read() {
+        let read = |form: &str| Form::parse(form.as_bytes()).unwrap().input::<Any>(&UNIQUE_INPUT).map(|any| any.0);
+        let value = read("Items.member.1.Name=a&Items.member.2.Name=b").unwrap();
+        assert_eq!(value.to_string(), r#"{"Items":[{"Name":"a"},{"Name":"b"}]}"#);
+        let Err(Rejection::Invalid(invalid)) = read("Items.member.1.Name=a&Items.member.2.Name=a") else {
+            panic!("duplicates accepted")
+        };
+        assert_eq!(invalid.field_list[0].path, "/Items");
     }
 
     #[test]
