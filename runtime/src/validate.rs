@@ -356,12 +356,23 @@ pub fn parse<T: Read>(schema: &'static Structure, body: &[u8]) -> Result<T, Reje
         .and_then(|value| value.ok_or_else(|| malformed("the body does not fit the input".to_string())))
 }
 
-/// Reads an HTTP request into `T` (the input of a restJson1 operation):
-/// `head` is the JSON document the runtime made of the members bound to
-/// the request's path, query string and headers, `body` the request's
-/// body. Checked as [`parse`] checks, in one pass over each.
-pub fn parse_http<T: ReadHttp>(schema: &'static Structure, head: &[u8], body: &[u8]) -> Result<T, Rejection> {
-    read_http(Reader::new(head), schema, head, body)
+/// Reads an HTTP request into `T` (the input of a REST operation): the
+/// members bound to the request's head from `head` (the runtime's
+/// [`crate::protocol::rest::HeadSource`]), then those in `body`, JSON, or
+/// read from the source `body_source` makes of it (XML). Checked as
+/// [`parse`] checks, in one pass.
+pub fn parse_http<'j, T: ReadHttp>(
+    schema: &'static Structure,
+    head: Box<dyn Source + 'j>,
+    body: &'j [u8],
+    body_source: Option<BodySource<'j>>,
+) -> Result<T, Rejection> {
+    let mut reader = Reader::of_source(head);
+    reader.body_source = body_source;
+    let parsed =
+        T::read_http(&mut reader, Schema::Structure(schema), body).and_then(|value| reader.finish().map(|()| value));
+    conclude(&mut reader.report, body, parsed)
+        .and_then(|value| value.ok_or_else(|| malformed("the request does not fit the input".to_string())))
 }
 
 /// [`parse`] of an input that is not JSON, read from `source` (awsQuery's
@@ -370,45 +381,6 @@ pub fn parse_source<'s, T: Read>(schema: &'static Structure, source: Box<dyn Sou
     let mut reader = Reader::of_source(source);
     let parsed = read::read(&mut reader, schema);
     conclude(&mut reader.report, b"", parsed)
-        .and_then(|value| value.ok_or_else(|| malformed("the request does not fit the input".to_string())))
-}
-
-/// [`parse_http`] of a request whose body is not JSON: its source made by
-/// `body` once the head is read (an XML body, say).
-pub fn parse_http_source<'j, T: ReadHttp>(
-    schema: &'static Structure,
-    head: &'j [u8],
-    body: &'j [u8],
-    body_source: BodySource<'j>,
-) -> Result<T, Rejection> {
-    let mut reader = Reader::new(head);
-    reader.body_source = Some(body_source);
-    read_http(reader, schema, head, body)
-}
-
-/// [`parse_http`] of an input whose member `payload.0` is a blob or string
-/// payload left in place: its value in `head` is `""`, and it is read as
-/// `payload.1`, the body, with no copy through JSON.
-pub(crate) fn parse_http_payload<T: ReadHttp>(
-    schema: &'static Structure,
-    head: &[u8],
-    payload: (usize, &[u8]),
-) -> Result<T, Rejection> {
-    let mut reader = Reader::new(head);
-    reader.payload = Some(payload);
-    read_http(reader, schema, head, b"")
-}
-
-fn read_http<'j, T: ReadHttp>(
-    mut reader: Reader<'j>,
-    schema: &'static Structure,
-    head: &'j [u8],
-    body: &'j [u8],
-) -> Result<T, Rejection> {
-    let parsed =
-        T::read_http(&mut reader, Schema::Structure(schema), body).and_then(|value| reader.finish().map(|()| value));
-    let text = if reader.in_body { body } else { head };
-    conclude(&mut reader.report, text, parsed)
         .and_then(|value| value.ok_or_else(|| malformed("the request does not fit the input".to_string())))
 }
 

@@ -48,11 +48,6 @@ pub struct Reader<'j> {
     pub(super) report: Report,
     /// How many objects and arrays enclose the value at the position.
     depth: u32,
-    /// Reading the request's body, after the document of its head
-    /// ([`ReadHttp`]): where a JSON error's position is counted from.
-    pub(super) in_body: bool,
-    /// A payload left in place: the member it is bound to, and the body.
-    pub(super) payload: Option<(usize, &'j [u8])>,
     /// Where values are read from when the input is not JSON.
     pub(super) source: Option<Box<dyn Source + 'j>>,
     /// The source of a body that is not JSON, made when the head document
@@ -61,6 +56,16 @@ pub struct Reader<'j> {
     /// The JSON of the values read from a source while it is kept: a
     /// `@uniqueItems` list's items are compared by it.
     record: Option<String>,
+}
+
+/// Records a source's error: at the value's path, or as the body's.
+fn record_source_error(report: &mut Report, e: SourceError) -> Stop {
+    if e.at_value {
+        report.malformed(e.message);
+    } else {
+        report.malformed_body(e.message);
+    }
+    Stop::Recorded
 }
 
 /// A comma before a value or key in a recording, unless it is the first
@@ -81,8 +86,6 @@ impl<'j> Reader<'j> {
             jiter: Jiter::new(body),
             report: Report::default(),
             depth: 0,
-            in_body: false,
-            payload: None,
             source: None,
             body_source: None,
             record: None,
@@ -98,8 +101,7 @@ impl<'j> Reader<'j> {
 
     /// The source's error, recorded as the body's malformation.
     fn source_error(&mut self, e: SourceError) -> Stop {
-        self.report.malformed_body(e.0);
-        Stop::Recorded
+        record_source_error(&mut self.report, e)
     }
 
     /// The text of the scalar at the source's position, with the report.
@@ -108,10 +110,7 @@ impl<'j> Reader<'j> {
         let source = source.as_deref_mut().expect("reading from a source");
         match source.text() {
             Ok(text) => Ok((text, report)),
-            Err(e) => {
-                report.malformed_body(e.0);
-                Err(Stop::Recorded)
-            }
+            Err(e) => Err(record_source_error(report, e)),
         }
     }
 
@@ -153,18 +152,6 @@ impl<'j> Reader<'j> {
             comma(out);
             out.push_str(&serde_json::Value::from(text.to_string()).to_string());
         }
-    }
-
-    /// The payload left in place, if the value at the position is its
-    /// member's place (`""`) in the head document.
-    fn payload_here(&mut self) -> Result<Option<&'j [u8]>, Stop> {
-        let Some((member, bytes)) = self.payload else { return Ok(None) };
-        if self.in_body || !self.report.at_member(member) {
-            return Ok(None);
-        }
-        json(self.jiter.known_str())?;
-        self.payload = None;
-        Ok(Some(bytes))
     }
 
     /// The value at the position, read through the checked serde
@@ -544,12 +531,12 @@ impl Object {
     /// path, query string and headers) and goes on to the members in
     /// `body`, a JSON object; an empty body has none.
     pub fn body<'j>(&mut self, r: &mut Reader<'j>, body: &'j [u8]) -> Result<(), Stop> {
-        json(r.jiter.finish())?;
-        r.in_body = true;
+        r.finish()?;
         if let Some(make) = r.body_source.take() {
             r.source = Some(make(body, None));
             return r.step(|source| source.structure());
         }
+        r.source = None;
         r.jiter = Jiter::new(if is_blank(body) { b"{}" } else { body });
         let peek = r.peek()?;
         if peek != Peek::Object {
@@ -568,13 +555,13 @@ impl Object {
         index: usize,
         body: &'j [u8],
     ) -> Result<Option<T>, Stop> {
-        json(r.jiter.finish())?;
-        r.in_body = true;
+        r.finish()?;
         if let Some(make) = r.body_source.take() {
             r.source = Some(make(body, Some(index)));
             self.seen.set(index);
             return self.value(r, index);
         }
+        r.source = None;
         if is_blank(body) {
             r.jiter = Jiter::new(b"null");
             json(r.jiter.next_null())?;
@@ -610,14 +597,6 @@ impl Read for String {
         let peek = r.peek()?;
         if peek != Peek::String || !matches!(schema, Schema::String(_)) {
             return r.wrong(peek, &schema);
-        }
-        if let Some(payload) = r.payload_here()? {
-            // The head document's writer checked that it is UTF-8.
-            let text = std::str::from_utf8(payload).map_err(|_| r.malformed("the body is not UTF-8 text"))?;
-            if let Schema::String(rules) = &schema {
-                r.report.check_string(rules, text);
-            }
-            return Ok(Some(text.to_owned()));
         }
         let text = json(r.jiter.known_str())?;
         if let Schema::String(rules) = &schema {
@@ -947,16 +926,15 @@ read_big!(BigInteger => BigInteger, BigDecimal => BigDecimal);
 
 impl Read for Blob {
     fn read(r: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
-        if r.source.is_some() {
-            return r.read_text_value(schema).map(Some);
-        }
-        if let (Schema::Blob(length), Peek::String) = (&schema, r.peek()?) {
-            if let Some(payload) = r.payload_here()? {
+        if let Some(source) = r.source.as_deref_mut() {
+            if let (Schema::Blob(length), Some(bytes)) = (&schema, source.bytes()) {
+                let blob = Blob::new(bytes.to_vec());
                 if let Some(length) = length {
-                    r.report.check_length(length, payload.len());
+                    r.report.check_length(length, blob.as_ref().len());
                 }
-                return Ok(Some(Blob::new(payload.to_vec())));
+                return Ok(Some(blob));
             }
+            return r.read_text_value(schema).map(Some);
         }
         r.serde(schema).map(Some)
     }
@@ -1128,7 +1106,15 @@ pub(crate) mod any {
                 Schema::Integer(_) => Value::from(i64::read(r, schema)?),
                 Schema::Float(_) => Value::from(f64::read(r, schema)?),
                 Schema::Boolean => Value::from(bool::read(r, schema)?),
-                Schema::Timestamp(_) => Value::from(Timestamp::read(r, schema)?.map(|t| t.to_string())),
+                Schema::Timestamp(super::super::TimestampFormat::EpochSeconds) => {
+                    Value::from(Timestamp::read(r, schema)?.map(|t| t.to_string()))
+                }
+                Schema::Timestamp(super::super::TimestampFormat::DateTime) => {
+                    Value::from(DateTime::read(r, schema)?.map(|t| t.0.to_string()))
+                }
+                Schema::Timestamp(super::super::TimestampFormat::HttpDate) => {
+                    Value::from(HttpDate::read(r, schema)?.map(|t| t.0.to_string()))
+                }
                 Schema::Blob(_) => Value::from(Blob::read(r, schema)?.map(|b| b.as_ref().len())),
                 Schema::BigInteger(_) => Value::from(crate::BigInteger::read(r, schema)?.map(|n| n.to_string())),
                 Schema::BigDecimal(_) => Value::from(crate::BigDecimal::read(r, schema)?.map(|n| n.to_string())),

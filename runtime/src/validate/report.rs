@@ -131,13 +131,6 @@ impl Report {
         self.found.len() >= MAX_VIOLATIONS
     }
 
-    /// Whether the value being checked is member `index` of the top-level
-    /// structure.
-    pub(super) fn at_member(&self, index: usize) -> bool {
-        self.segments.len == 1
-            && matches!(self.segments.iter().next(), Some(Segment::Member(_, i)) if *i as usize == index)
-    }
-
     /// Whether a violation has been found: the body will be refused, so
     /// what is read from it need not be kept.
     pub(super) fn failed(&self) -> bool {

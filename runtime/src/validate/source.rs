@@ -14,20 +14,33 @@ use serde::de::value::{BorrowedStrDeserializer, Error as ValueError, F64Deserial
 use super::{List, Map};
 
 /// Why a source could not go on: the input is not of its protocol's form
-/// (XML that is not well-formed, a parameter sent twice). It is about the
-/// whole body, and quotes nothing the client sent.
+/// (XML that is not well-formed, a parameter sent twice), or a value is
+/// not of its type's (a header that is not a number). It quotes nothing
+/// the client sent.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SourceError(pub Cow<'static, str>);
+pub struct SourceError {
+    pub message: Cow<'static, str>,
+    /// The value at the position is malformed (and the error is reported
+    /// at its path), not the body as a whole.
+    pub at_value: bool,
+}
+
+impl SourceError {
+    /// The value at the source's position is malformed.
+    pub fn at_value(message: impl Into<Cow<'static, str>>) -> Self {
+        SourceError { message: message.into(), at_value: true }
+    }
+}
 
 impl From<&'static str> for SourceError {
     fn from(message: &'static str) -> Self {
-        SourceError(Cow::Borrowed(message))
+        SourceError { message: Cow::Borrowed(message), at_value: false }
     }
 }
 
 impl From<String> for SourceError {
     fn from(message: String) -> Self {
-        SourceError(Cow::Owned(message))
+        SourceError { message: Cow::Owned(message), at_value: false }
     }
 }
 
@@ -66,6 +79,12 @@ pub trait Source {
 
     /// The text of the scalar at the position.
     fn text(&mut self) -> Result<&str, SourceError>;
+
+    /// The value at the position as bytes, where the protocol sends it so
+    /// (an HTTP payload for a blob); `None` where it is text (base64).
+    fn bytes(&mut self) -> Option<&[u8]> {
+        None
+    }
 
     /// Passes over the value at the position.
     fn skip(&mut self) -> Result<(), SourceError>;

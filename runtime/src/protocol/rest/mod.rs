@@ -115,7 +115,7 @@ mod router;
 mod routes;
 mod uri;
 
-pub use request::{Bound, Head, HttpInput, Location, head_document, split_list};
+pub use request::{Bound, Head, HeadSource, HttpInput, Location, split_list};
 pub use response::{HeaderText, WriteResponse, empty_response, output_response};
 pub(crate) use router::SharedDispatch;
 pub use router::{ANY_MEDIA_TYPE, Dispatch, NO_INPUT, Operation, RoutedRequest, handle};

@@ -11,7 +11,7 @@ use http_body_util::BodyExt as _;
 use tracing::Instrument;
 
 use super::payload::{self, ResponseRules};
-use super::request::{Head, HttpInput, Location, head_document_in_place, payload_in_place};
+use super::request::{Head, HeadSource, HttpInput, Location};
 use super::{RouteError, Routes};
 use crate::ByteStream;
 use crate::context::{RequestContext, RequestId};
@@ -66,15 +66,12 @@ impl RoutedRequest {
     ) -> Result<T, Rejection> {
         let head =
             Head { labels: &self.labels, query: self.query.as_deref(), headers: context.headers(), body: &self.body };
-        let document = head_document_in_place(bindings, schema, &head).map_err(Rejection::Malformed)?;
-        // A blob or string payload is read in place; another raw payload
-        // (an enum) is in the head document; JSON bodies are read as they are.
-        if let Some(member) = payload_in_place(bindings, schema) {
-            return validate::parse_http_payload(schema, document.as_bytes(), (member, &self.body));
-        }
+        let source = HeadSource::new(bindings, schema, &head).map_err(Rejection::Malformed)?;
+        // A blob or string payload is read by the head's source; a JSON
+        // body as it is.
         let raw = bindings.bound.iter().any(|b| matches!(b.location, Location::RawPayload | Location::TextPayload));
         let body: &[u8] = if raw { b"" } else { &self.body };
-        validate::parse_http(schema, document.as_bytes(), body)
+        validate::parse_http(schema, Box::new(source), body, None)
     }
 
     /// The unread body of a streaming operation.

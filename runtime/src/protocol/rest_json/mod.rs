@@ -8,9 +8,9 @@
 pub mod response;
 
 pub use super::rest::{
-    ANY_MEDIA_TYPE, Bound, BuildError, Dispatch, Head, HeaderText, HttpInput, Location, Match, NO_INPUT, Operation,
-    PatternError, QueryLiteral, RouteError, RoutedRequest, Routes, Segment, UriPattern, WriteResponse, empty_response,
-    handle, head_document, output_response, split_list,
+    ANY_MEDIA_TYPE, Bound, BuildError, Dispatch, Head, HeadSource, HeaderText, HttpInput, Location, Match, NO_INPUT,
+    Operation, PatternError, QueryLiteral, RouteError, RoutedRequest, Routes, Segment, UriPattern, WriteResponse,
+    empty_response, handle, output_response, split_list,
 };
 pub use response::{
     JSON, error_response, error_with_message, internal_failure, modelled_error, rejection_response, unmodelled_error,

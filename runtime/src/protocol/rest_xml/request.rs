@@ -24,7 +24,7 @@ use std::borrow::Cow;
 use quick_xml::events::{BytesStart, Event};
 
 use crate::context::RequestContext;
-use crate::protocol::rest::{Head, HttpInput, Location, RoutedRequest};
+use crate::protocol::rest::{Head, HeadSource, HttpInput, Location, RoutedRequest};
 use crate::validate::{self, BodySource, List, Map, ReadHttp, Rejection, Source, SourceError, Structure};
 
 /// The deepest a request's elements may nest.
@@ -60,13 +60,13 @@ impl RoutedRequest {
         }
         let head =
             Head { labels: &self.labels, query: self.query.as_deref(), headers: context.headers(), body: &self.body };
-        let document = crate::protocol::rest::head_document(bindings, schema, &head).map_err(Rejection::Malformed)?;
+        let source = HeadSource::new(bindings, schema, &head).map_err(Rejection::Malformed)?;
         // The members bound elsewhere are not read from the body.
         let bound = match body {
             XmlBody::Members => bindings.bound.iter().map(|b| schema.members[b.member].key()).collect(),
             XmlBody::Payload(_) => Vec::new(),
         };
-        validate::parse_http_source(schema, document.as_bytes(), &self.body, xml_body(bound))
+        validate::parse_http(schema, Box::new(source), &self.body, Some(xml_body(bound)))
     }
 }
 
@@ -575,10 +575,14 @@ mod tests {
         ],
     };
 
+    static NO_BINDINGS: HttpInput = HttpInput { bound: &[], content_type: Some("application/xml") };
+
     /// What the input's reader reads from `xml`, as JSON; or why it could not.
     fn document(xml: &str) -> Result<String, String> {
-        let make = xml_body(Vec::new());
-        match validate::parse_http_source::<Any>(&INPUT, b"{}", xml.as_bytes(), make) {
+        let headers = http::HeaderMap::new();
+        let head = Head { labels: &[], query: None, headers: &headers, body: b"" };
+        let source = Box::new(HeadSource::new(&NO_BINDINGS, &INPUT, &head).unwrap());
+        match validate::parse_http::<Any>(&INPUT, source, xml.as_bytes(), Some(xml_body(Vec::new()))) {
             Ok(Any(value)) => Ok(value.to_string()),
             Err(rejection) => Err(rejection.to_string()),
         }
