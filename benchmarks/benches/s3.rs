@@ -129,3 +129,10 @@ fn put_object_head_headers_alone(bencher: Bencher) {
         read
     });
 }
+
+/// The route alone, of `put_object_head_ours`: what the floor leaves out.
+#[divan::bench]
+fn put_object_route_alone(bencher: Bencher) {
+    let router = AmazonS3Router::new(Nothing);
+    bencher.bench(|| router.routes().route("PUT", black_box(PATH), None).unwrap().labels);
+}
