@@ -223,7 +223,8 @@ pub fn http_input(cx: &FileCx<'_>, op: &Operation) -> TokenStream {
         };
         let index = Literal::usize_unsuffixed(index);
         let (bound, location) = (bound(), location());
-        bound_members.push(quote! { #bound { member: #index, location: #location::#place } });
+        let required = m.required;
+        bound_members.push(quote! { #bound { member: #index, location: #location::#place, required: #required } });
     }
     // A streaming payload is not in the table, but is the body.
     if let Some(m) = s.members.iter().find(|m| !m.in_document() && m.binding.in_role(Role::Input) == &Binding::Payload)

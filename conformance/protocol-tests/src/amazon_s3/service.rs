@@ -127,18 +127,22 @@ static HTTP_INPUTS: [HttpInput; 4] = [
             Bound {
                 member: 0,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 1,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 2,
                 location: Location::Query("versionId"),
+                required: false,
             },
             Bound {
                 member: 3,
                 location: Location::Header("x-amz-expected-bucket-owner"),
+                required: false,
             },
         ],
         content_type: None,
@@ -148,6 +152,7 @@ static HTTP_INPUTS: [HttpInput; 4] = [
             Bound {
                 member: 0,
                 location: Location::Label,
+                required: true,
             },
         ],
         content_type: None,
@@ -157,10 +162,12 @@ static HTTP_INPUTS: [HttpInput; 4] = [
             Bound {
                 member: 0,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 1,
                 location: Location::Label,
+                required: true,
             },
         ],
         content_type: None,
@@ -170,42 +177,52 @@ static HTTP_INPUTS: [HttpInput; 4] = [
             Bound {
                 member: 0,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 1,
                 location: Location::Query("delimiter"),
+                required: false,
             },
             Bound {
                 member: 2,
                 location: Location::Query("encoding-type"),
+                required: false,
             },
             Bound {
                 member: 3,
                 location: Location::Query("max-keys"),
+                required: false,
             },
             Bound {
                 member: 4,
                 location: Location::Query("prefix"),
+                required: false,
             },
             Bound {
                 member: 5,
                 location: Location::Query("continuation-token"),
+                required: false,
             },
             Bound {
                 member: 6,
                 location: Location::Query("fetch-owner"),
+                required: false,
             },
             Bound {
                 member: 7,
                 location: Location::Query("start-after"),
+                required: false,
             },
             Bound {
                 member: 8,
                 location: Location::Header("x-amz-request-payer"),
+                required: false,
             },
             Bound {
                 member: 9,
                 location: Location::Header("x-amz-expected-bucket-owner"),
+                required: false,
             },
         ],
         content_type: None,

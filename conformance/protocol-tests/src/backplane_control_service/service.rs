@@ -75,10 +75,12 @@ static HTTP_INPUTS: [HttpInput; 1] = [
             Bound {
                 member: 0,
                 location: Location::Query("position"),
+                required: false,
             },
             Bound {
                 member: 1,
                 location: Location::Query("limit"),
+                required: false,
             },
         ],
         content_type: None,

@@ -91,18 +91,22 @@ static HTTP_INPUTS: [HttpInput; 2] = [
             Bound {
                 member: 0,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 1,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 2,
                 location: Location::Header("x-amz-archive-description"),
+                required: false,
             },
             Bound {
                 member: 3,
                 location: Location::Header("x-amz-sha256-tree-hash"),
+                required: false,
             },
         ],
         content_type: Some("*/*"),
@@ -112,22 +116,27 @@ static HTTP_INPUTS: [HttpInput; 2] = [
             Bound {
                 member: 0,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 1,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 2,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 3,
                 location: Location::Header("x-amz-sha256-tree-hash"),
+                required: false,
             },
             Bound {
                 member: 4,
                 location: Location::Header("Content-Range"),
+                required: false,
             },
         ],
         content_type: Some("*/*"),

@@ -1852,86 +1852,107 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Query("String"),
+                required: false,
             },
             Bound {
                 member: 1,
                 location: Location::Query("StringList"),
+                required: false,
             },
             Bound {
                 member: 2,
                 location: Location::Query("StringSet"),
+                required: false,
             },
             Bound {
                 member: 3,
                 location: Location::Query("Byte"),
+                required: false,
             },
             Bound {
                 member: 4,
                 location: Location::Query("Short"),
+                required: false,
             },
             Bound {
                 member: 5,
                 location: Location::Query("Integer"),
+                required: false,
             },
             Bound {
                 member: 6,
                 location: Location::Query("IntegerList"),
+                required: false,
             },
             Bound {
                 member: 7,
                 location: Location::Query("IntegerSet"),
+                required: false,
             },
             Bound {
                 member: 8,
                 location: Location::Query("Long"),
+                required: false,
             },
             Bound {
                 member: 9,
                 location: Location::Query("Float"),
+                required: false,
             },
             Bound {
                 member: 10,
                 location: Location::Query("Double"),
+                required: false,
             },
             Bound {
                 member: 11,
                 location: Location::Query("DoubleList"),
+                required: false,
             },
             Bound {
                 member: 12,
                 location: Location::Query("Boolean"),
+                required: false,
             },
             Bound {
                 member: 13,
                 location: Location::Query("BooleanList"),
+                required: false,
             },
             Bound {
                 member: 14,
                 location: Location::Query("Timestamp"),
+                required: false,
             },
             Bound {
                 member: 15,
                 location: Location::Query("TimestampList"),
+                required: false,
             },
             Bound {
                 member: 16,
                 location: Location::Query("Enum"),
+                required: false,
             },
             Bound {
                 member: 17,
                 location: Location::Query("EnumList"),
+                required: false,
             },
             Bound {
                 member: 18,
                 location: Location::Query("IntegerEnum"),
+                required: false,
             },
             Bound {
                 member: 19,
                 location: Location::Query("IntegerEnumList"),
+                required: false,
             },
             Bound {
                 member: 20,
                 location: Location::QueryParams,
+                required: false,
             },
         ],
         content_type: None,
@@ -1941,10 +1962,12 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Query("baz"),
+                required: false,
             },
             Bound {
                 member: 1,
                 location: Location::Query("maybeSet"),
+                required: false,
             },
         ],
         content_type: None,
@@ -1954,6 +1977,7 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Label,
+                required: true,
             },
         ],
         content_type: None,
@@ -1991,6 +2015,7 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Header("initial-request-member"),
+                required: true,
             },
         ],
         content_type: Some("application/vnd.amazon.eventstream"),
@@ -2028,10 +2053,12 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::PrefixHeaders(""),
+                required: false,
             },
             Bound {
                 member: 1,
                 location: Location::Header("hello"),
+                required: false,
             },
         ],
         content_type: None,
@@ -2041,6 +2068,7 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::TextPayload,
+                required: false,
             },
         ],
         content_type: Some("text/plain"),
@@ -2050,10 +2078,12 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Header("X-Foo"),
+                required: false,
             },
             Bound {
                 member: 1,
                 location: Location::RawPayload,
+                required: false,
             },
         ],
         content_type: Some("*/*"),
@@ -2063,10 +2093,12 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Header("X-Foo"),
+                required: false,
             },
             Bound {
                 member: 1,
                 location: Location::RawPayload,
+                required: false,
             },
         ],
         content_type: Some("text/plain"),
@@ -2084,10 +2116,12 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Header("x-foo"),
+                required: false,
             },
             Bound {
                 member: 1,
                 location: Location::PrefixHeaders("x-foo-"),
+                required: false,
             },
         ],
         content_type: None,
@@ -2101,6 +2135,7 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::QueryParams,
+                required: false,
             },
         ],
         content_type: None,
@@ -2110,10 +2145,12 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 1,
                 location: Location::Label,
+                required: true,
             },
         ],
         content_type: None,
@@ -2123,10 +2160,12 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 1,
                 location: Location::Label,
+                required: true,
             },
         ],
         content_type: None,
@@ -2136,34 +2175,42 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 1,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 2,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 3,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 4,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 5,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 6,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 7,
                 location: Location::Label,
+                required: true,
             },
         ],
         content_type: None,
@@ -2173,30 +2220,37 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 1,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 2,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 3,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 4,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 5,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 6,
                 location: Location::Label,
+                required: true,
             },
         ],
         content_type: None,
@@ -2206,6 +2260,7 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Label,
+                required: true,
             },
         ],
         content_type: None,
@@ -2219,6 +2274,7 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::TextPayload,
+                required: false,
             },
         ],
         content_type: Some("text/plain"),
@@ -2232,74 +2288,92 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Header("X-String"),
+                required: false,
             },
             Bound {
                 member: 1,
                 location: Location::Header("X-Byte"),
+                required: false,
             },
             Bound {
                 member: 2,
                 location: Location::Header("X-Short"),
+                required: false,
             },
             Bound {
                 member: 3,
                 location: Location::Header("X-Integer"),
+                required: false,
             },
             Bound {
                 member: 4,
                 location: Location::Header("X-Long"),
+                required: false,
             },
             Bound {
                 member: 5,
                 location: Location::Header("X-Float"),
+                required: false,
             },
             Bound {
                 member: 6,
                 location: Location::Header("X-Double"),
+                required: false,
             },
             Bound {
                 member: 7,
                 location: Location::Header("X-Boolean1"),
+                required: false,
             },
             Bound {
                 member: 8,
                 location: Location::Header("X-Boolean2"),
+                required: false,
             },
             Bound {
                 member: 9,
                 location: Location::Header("X-StringList"),
+                required: false,
             },
             Bound {
                 member: 10,
                 location: Location::Header("X-StringSet"),
+                required: false,
             },
             Bound {
                 member: 11,
                 location: Location::Header("X-IntegerList"),
+                required: false,
             },
             Bound {
                 member: 12,
                 location: Location::Header("X-BooleanList"),
+                required: false,
             },
             Bound {
                 member: 13,
                 location: Location::Header("X-TimestampList"),
+                required: false,
             },
             Bound {
                 member: 14,
                 location: Location::Header("X-Enum"),
+                required: false,
             },
             Bound {
                 member: 15,
                 location: Location::Header("X-EnumList"),
+                required: false,
             },
             Bound {
                 member: 16,
                 location: Location::Header("X-IntegerEnum"),
+                required: false,
             },
             Bound {
                 member: 17,
                 location: Location::Header("X-IntegerEnumList"),
+                required: false,
             },
         ],
         content_type: None,
@@ -2313,6 +2387,7 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Header("initial-request-member"),
+                required: true,
             },
         ],
         content_type: Some("application/vnd.amazon.eventstream"),
@@ -2366,14 +2441,17 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 1,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 2,
                 location: Location::Query("booleanInQuery"),
+                required: false,
             },
             Bound {
                 member: 3,
                 location: Location::Header("booleanInHeader"),
+                required: false,
             },
         ],
         content_type: Some("application/json"),
@@ -2383,14 +2461,17 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 1,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 2,
                 location: Location::Query("byteInQuery"),
+                required: false,
             },
             Bound {
                 member: 3,
                 location: Location::Header("byteInHeader"),
+                required: false,
             },
         ],
         content_type: Some("application/json"),
@@ -2404,6 +2485,7 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::TextPayload,
+                required: false,
             },
         ],
         content_type: Some("text/plain"),
@@ -2413,6 +2495,7 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::RawPayload,
+                required: false,
             },
         ],
         content_type: Some("image/jpeg"),
@@ -2426,6 +2509,7 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Header("header"),
+                required: false,
             },
         ],
         content_type: None,
@@ -2435,14 +2519,17 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 1,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 2,
                 location: Location::Query("doubleInQuery"),
+                required: false,
             },
             Bound {
                 member: 3,
                 location: Location::Header("doubleInHeader"),
+                required: false,
             },
         ],
         content_type: Some("application/json"),
@@ -2452,14 +2539,17 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 1,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 2,
                 location: Location::Query("floatInQuery"),
+                required: false,
             },
             Bound {
                 member: 3,
                 location: Location::Header("floatInHeader"),
+                required: false,
             },
         ],
         content_type: Some("application/json"),
@@ -2469,14 +2559,17 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 1,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 2,
                 location: Location::Query("integerInQuery"),
+                required: false,
             },
             Bound {
                 member: 3,
                 location: Location::Header("integerInHeader"),
+                required: false,
             },
         ],
         content_type: Some("application/json"),
@@ -2490,14 +2583,17 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 1,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 2,
                 location: Location::Query("longInQuery"),
+                required: false,
             },
             Bound {
                 member: 3,
                 location: Location::Header("longInHeader"),
+                required: false,
             },
         ],
         content_type: Some("application/json"),
@@ -2515,14 +2611,17 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 1,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 2,
                 location: Location::Query("shortInQuery"),
+                required: false,
             },
             Bound {
                 member: 3,
                 location: Location::Header("shortInHeader"),
+                required: false,
             },
         ],
         content_type: Some("application/json"),
@@ -2532,6 +2631,7 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::EncodedHeader("amz-media-typed-header"),
+                required: false,
             },
         ],
         content_type: None,
@@ -2553,6 +2653,7 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Header("timestamp"),
+                required: true,
             },
         ],
         content_type: None,
@@ -2562,6 +2663,7 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Header("timestamp"),
+                required: true,
             },
         ],
         content_type: None,
@@ -2571,6 +2673,7 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Header("timestamp"),
+                required: true,
             },
         ],
         content_type: None,
@@ -2580,6 +2683,7 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Label,
+                required: true,
             },
         ],
         content_type: None,
@@ -2589,6 +2693,7 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Label,
+                required: true,
             },
         ],
         content_type: None,
@@ -2598,6 +2703,7 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Label,
+                required: true,
             },
         ],
         content_type: None,
@@ -2607,6 +2713,7 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Query("timestamp"),
+                required: true,
             },
         ],
         content_type: None,
@@ -2616,6 +2723,7 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Query("timestamp"),
+                required: true,
             },
         ],
         content_type: None,
@@ -2625,6 +2733,7 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Query("timestamp"),
+                required: true,
             },
         ],
         content_type: None,
@@ -2638,6 +2747,7 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::EncodedHeader("X-Json"),
+                required: false,
             },
         ],
         content_type: None,
@@ -2655,14 +2765,17 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Header("X-A"),
+                required: false,
             },
             Bound {
                 member: 1,
                 location: Location::Header("X-B"),
+                required: false,
             },
             Bound {
                 member: 2,
                 location: Location::Header("X-C"),
+                required: false,
             },
         ],
         content_type: None,
@@ -2672,14 +2785,17 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Header("X-A"),
+                required: false,
             },
             Bound {
                 member: 1,
                 location: Location::Header("X-B"),
+                required: false,
             },
             Bound {
                 member: 2,
                 location: Location::Header("X-C"),
+                required: false,
             },
         ],
         content_type: None,
@@ -2689,10 +2805,12 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Query("Null"),
+                required: false,
             },
             Bound {
                 member: 1,
                 location: Location::Query("Empty"),
+                required: false,
             },
         ],
         content_type: None,
@@ -2702,30 +2820,37 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Query("StringList"),
+                required: false,
             },
             Bound {
                 member: 1,
                 location: Location::Query("IntegerList"),
+                required: false,
             },
             Bound {
                 member: 2,
                 location: Location::Query("DoubleList"),
+                required: false,
             },
             Bound {
                 member: 3,
                 location: Location::Query("BooleanList"),
+                required: false,
             },
             Bound {
                 member: 4,
                 location: Location::Query("TimestampList"),
+                required: false,
             },
             Bound {
                 member: 5,
                 location: Location::Query("EnumList"),
+                required: false,
             },
             Bound {
                 member: 6,
                 location: Location::Query("IntegerEnumList"),
+                required: false,
             },
         ],
         content_type: None,
@@ -2759,6 +2884,7 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Header("Content-Encoding"),
+                required: false,
             },
         ],
         content_type: Some("application/json"),
@@ -2768,6 +2894,7 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Query("token"),
+                required: false,
             },
         ],
         content_type: None,
@@ -2777,10 +2904,12 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Query("corge"),
+                required: false,
             },
             Bound {
                 member: 1,
                 location: Location::QueryParams,
+                required: false,
             },
         ],
         content_type: None,
@@ -2790,10 +2919,12 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Query("bar"),
+                required: false,
             },
             Bound {
                 member: 1,
                 location: Location::QueryParams,
+                required: false,
             },
         ],
         content_type: None,
@@ -2815,6 +2946,7 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Header("X-Foo"),
+                required: false,
             },
         ],
         content_type: Some("application/json"),
@@ -2832,6 +2964,7 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Header("X-Foo"),
+                required: false,
             },
         ],
         content_type: Some("*/*"),
@@ -2841,6 +2974,7 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Header("X-Foo"),
+                required: false,
             },
         ],
         content_type: Some("*/*"),
@@ -2850,6 +2984,7 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Header("X-Foo"),
+                required: false,
             },
         ],
         content_type: Some("text/plain"),
@@ -2859,6 +2994,7 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Header("x-amz-test-id"),
+                required: false,
             },
         ],
         content_type: Some("application/json"),
@@ -2872,6 +3008,7 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Header("X-Amz-Test-Id"),
+                required: false,
             },
         ],
         content_type: None,
@@ -2881,10 +3018,12 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Header("Content-Type"),
+                required: false,
             },
             Bound {
                 member: 1,
                 location: Location::RawPayload,
+                required: false,
             },
         ],
         content_type: Some("*/*"),
@@ -2894,6 +3033,7 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Header("x-amz-test-id"),
+                required: false,
             },
         ],
         content_type: Some("application/json"),
@@ -2907,6 +3047,7 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Header("X-Amz-Test-Id"),
+                required: false,
             },
         ],
         content_type: None,
@@ -2916,30 +3057,37 @@ static HTTP_INPUTS: [HttpInput; 113] = [
             Bound {
                 member: 0,
                 location: Location::Header("X-memberEpochSeconds"),
+                required: false,
             },
             Bound {
                 member: 1,
                 location: Location::Header("X-memberHttpDate"),
+                required: false,
             },
             Bound {
                 member: 2,
                 location: Location::Header("X-memberDateTime"),
+                required: false,
             },
             Bound {
                 member: 3,
                 location: Location::Header("X-defaultFormat"),
+                required: false,
             },
             Bound {
                 member: 4,
                 location: Location::Header("X-targetEpochSeconds"),
+                required: false,
             },
             Bound {
                 member: 5,
                 location: Location::Header("X-targetHttpDate"),
+                required: false,
             },
             Bound {
                 member: 6,
                 location: Location::Header("X-targetDateTime"),
+                required: false,
             },
         ],
         content_type: None,

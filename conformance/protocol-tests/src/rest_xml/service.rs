@@ -1131,86 +1131,107 @@ static HTTP_INPUTS: [HttpInput; 65] = [
             Bound {
                 member: 0,
                 location: Location::Query("String"),
+                required: false,
             },
             Bound {
                 member: 1,
                 location: Location::Query("StringList"),
+                required: false,
             },
             Bound {
                 member: 2,
                 location: Location::Query("StringSet"),
+                required: false,
             },
             Bound {
                 member: 3,
                 location: Location::Query("Byte"),
+                required: false,
             },
             Bound {
                 member: 4,
                 location: Location::Query("Short"),
+                required: false,
             },
             Bound {
                 member: 5,
                 location: Location::Query("Integer"),
+                required: false,
             },
             Bound {
                 member: 6,
                 location: Location::Query("IntegerList"),
+                required: false,
             },
             Bound {
                 member: 7,
                 location: Location::Query("IntegerSet"),
+                required: false,
             },
             Bound {
                 member: 8,
                 location: Location::Query("Long"),
+                required: false,
             },
             Bound {
                 member: 9,
                 location: Location::Query("Float"),
+                required: false,
             },
             Bound {
                 member: 10,
                 location: Location::Query("Double"),
+                required: false,
             },
             Bound {
                 member: 11,
                 location: Location::Query("DoubleList"),
+                required: false,
             },
             Bound {
                 member: 12,
                 location: Location::Query("Boolean"),
+                required: false,
             },
             Bound {
                 member: 13,
                 location: Location::Query("BooleanList"),
+                required: false,
             },
             Bound {
                 member: 14,
                 location: Location::Query("Timestamp"),
+                required: false,
             },
             Bound {
                 member: 15,
                 location: Location::Query("TimestampList"),
+                required: false,
             },
             Bound {
                 member: 16,
                 location: Location::Query("Enum"),
+                required: false,
             },
             Bound {
                 member: 17,
                 location: Location::Query("EnumList"),
+                required: false,
             },
             Bound {
                 member: 18,
                 location: Location::Query("IntegerEnum"),
+                required: false,
             },
             Bound {
                 member: 19,
                 location: Location::Query("IntegerEnumList"),
+                required: false,
             },
             Bound {
                 member: 20,
                 location: Location::QueryParams,
+                required: false,
             },
         ],
         content_type: None,
@@ -1224,10 +1245,12 @@ static HTTP_INPUTS: [HttpInput; 65] = [
             Bound {
                 member: 0,
                 location: Location::Query("baz"),
+                required: false,
             },
             Bound {
                 member: 1,
                 location: Location::Query("maybeSet"),
+                required: false,
             },
         ],
         content_type: None,
@@ -1237,6 +1260,7 @@ static HTTP_INPUTS: [HttpInput; 65] = [
             Bound {
                 member: 0,
                 location: Location::Label,
+                required: true,
             },
         ],
         content_type: None,
@@ -1262,6 +1286,7 @@ static HTTP_INPUTS: [HttpInput; 65] = [
             Bound {
                 member: 0,
                 location: Location::Header("X-Amz-Account-Id"),
+                required: true,
             },
         ],
         content_type: None,
@@ -1295,10 +1320,12 @@ static HTTP_INPUTS: [HttpInput; 65] = [
             Bound {
                 member: 0,
                 location: Location::PrefixHeaders(""),
+                required: false,
             },
             Bound {
                 member: 1,
                 location: Location::Header("hello"),
+                required: false,
             },
         ],
         content_type: None,
@@ -1308,6 +1335,7 @@ static HTTP_INPUTS: [HttpInput; 65] = [
             Bound {
                 member: 0,
                 location: Location::TextPayload,
+                required: false,
             },
         ],
         content_type: Some("text/plain"),
@@ -1317,10 +1345,12 @@ static HTTP_INPUTS: [HttpInput; 65] = [
             Bound {
                 member: 0,
                 location: Location::Header("X-Foo"),
+                required: false,
             },
             Bound {
                 member: 1,
                 location: Location::RawPayload,
+                required: false,
             },
         ],
         content_type: Some("*/*"),
@@ -1330,10 +1360,12 @@ static HTTP_INPUTS: [HttpInput; 65] = [
             Bound {
                 member: 0,
                 location: Location::Header("X-Foo"),
+                required: false,
             },
             Bound {
                 member: 1,
                 location: Location::RawPayload,
+                required: false,
             },
         ],
         content_type: Some("text/plain"),
@@ -1367,10 +1399,12 @@ static HTTP_INPUTS: [HttpInput; 65] = [
             Bound {
                 member: 0,
                 location: Location::Header("x-foo"),
+                required: false,
             },
             Bound {
                 member: 1,
                 location: Location::PrefixHeaders("x-foo-"),
+                required: false,
             },
         ],
         content_type: None,
@@ -1380,10 +1414,12 @@ static HTTP_INPUTS: [HttpInput; 65] = [
             Bound {
                 member: 0,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 1,
                 location: Location::Label,
+                required: true,
             },
         ],
         content_type: None,
@@ -1393,10 +1429,12 @@ static HTTP_INPUTS: [HttpInput; 65] = [
             Bound {
                 member: 0,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 1,
                 location: Location::Label,
+                required: true,
             },
         ],
         content_type: None,
@@ -1406,34 +1444,42 @@ static HTTP_INPUTS: [HttpInput; 65] = [
             Bound {
                 member: 0,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 1,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 2,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 3,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 4,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 5,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 6,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 7,
                 location: Location::Label,
+                required: true,
             },
         ],
         content_type: None,
@@ -1443,30 +1489,37 @@ static HTTP_INPUTS: [HttpInput; 65] = [
             Bound {
                 member: 0,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 1,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 2,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 3,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 4,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 5,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 6,
                 location: Location::Label,
+                required: true,
             },
         ],
         content_type: None,
@@ -1480,6 +1533,7 @@ static HTTP_INPUTS: [HttpInput; 65] = [
             Bound {
                 member: 0,
                 location: Location::TextPayload,
+                required: false,
             },
         ],
         content_type: Some("text/plain"),
@@ -1493,66 +1547,82 @@ static HTTP_INPUTS: [HttpInput; 65] = [
             Bound {
                 member: 0,
                 location: Location::Header("X-String"),
+                required: false,
             },
             Bound {
                 member: 1,
                 location: Location::Header("X-Byte"),
+                required: false,
             },
             Bound {
                 member: 2,
                 location: Location::Header("X-Short"),
+                required: false,
             },
             Bound {
                 member: 3,
                 location: Location::Header("X-Integer"),
+                required: false,
             },
             Bound {
                 member: 4,
                 location: Location::Header("X-Long"),
+                required: false,
             },
             Bound {
                 member: 5,
                 location: Location::Header("X-Float"),
+                required: false,
             },
             Bound {
                 member: 6,
                 location: Location::Header("X-Double"),
+                required: false,
             },
             Bound {
                 member: 7,
                 location: Location::Header("X-Boolean1"),
+                required: false,
             },
             Bound {
                 member: 8,
                 location: Location::Header("X-Boolean2"),
+                required: false,
             },
             Bound {
                 member: 9,
                 location: Location::Header("X-StringList"),
+                required: false,
             },
             Bound {
                 member: 10,
                 location: Location::Header("X-StringSet"),
+                required: false,
             },
             Bound {
                 member: 11,
                 location: Location::Header("X-IntegerList"),
+                required: false,
             },
             Bound {
                 member: 12,
                 location: Location::Header("X-BooleanList"),
+                required: false,
             },
             Bound {
                 member: 13,
                 location: Location::Header("X-TimestampList"),
+                required: false,
             },
             Bound {
                 member: 14,
                 location: Location::Header("X-Enum"),
+                required: false,
             },
             Bound {
                 member: 15,
                 location: Location::Header("X-EnumList"),
+                required: false,
             },
         ],
         content_type: None,
@@ -1578,14 +1648,17 @@ static HTTP_INPUTS: [HttpInput; 65] = [
             Bound {
                 member: 0,
                 location: Location::Header("X-A"),
+                required: false,
             },
             Bound {
                 member: 1,
                 location: Location::Header("X-B"),
+                required: false,
             },
             Bound {
                 member: 2,
                 location: Location::Header("X-C"),
+                required: false,
             },
         ],
         content_type: None,
@@ -1595,14 +1668,17 @@ static HTTP_INPUTS: [HttpInput; 65] = [
             Bound {
                 member: 0,
                 location: Location::Header("X-A"),
+                required: false,
             },
             Bound {
                 member: 1,
                 location: Location::Header("X-B"),
+                required: false,
             },
             Bound {
                 member: 2,
                 location: Location::Header("X-C"),
+                required: false,
             },
         ],
         content_type: None,
@@ -1612,10 +1688,12 @@ static HTTP_INPUTS: [HttpInput; 65] = [
             Bound {
                 member: 0,
                 location: Location::Query("Null"),
+                required: false,
             },
             Bound {
                 member: 1,
                 location: Location::Query("Empty"),
+                required: false,
             },
         ],
         content_type: None,
@@ -1625,6 +1703,7 @@ static HTTP_INPUTS: [HttpInput; 65] = [
             Bound {
                 member: 0,
                 location: Location::Header("Content-Encoding"),
+                required: false,
             },
         ],
         content_type: Some("application/xml"),
@@ -1634,6 +1713,7 @@ static HTTP_INPUTS: [HttpInput; 65] = [
             Bound {
                 member: 0,
                 location: Location::Query("token"),
+                required: false,
             },
         ],
         content_type: None,
@@ -1643,10 +1723,12 @@ static HTTP_INPUTS: [HttpInput; 65] = [
             Bound {
                 member: 0,
                 location: Location::Query("corge"),
+                required: false,
             },
             Bound {
                 member: 1,
                 location: Location::QueryParams,
+                required: false,
             },
         ],
         content_type: None,
@@ -1656,10 +1738,12 @@ static HTTP_INPUTS: [HttpInput; 65] = [
             Bound {
                 member: 0,
                 location: Location::Query("bar"),
+                required: false,
             },
             Bound {
                 member: 1,
                 location: Location::QueryParams,
+                required: false,
             },
         ],
         content_type: None,
@@ -1673,6 +1757,7 @@ static HTTP_INPUTS: [HttpInput; 65] = [
             Bound {
                 member: 0,
                 location: Location::Header("X-Foo"),
+                required: false,
             },
         ],
         content_type: Some("application/xml"),
@@ -1682,30 +1767,37 @@ static HTTP_INPUTS: [HttpInput; 65] = [
             Bound {
                 member: 0,
                 location: Location::Header("X-memberEpochSeconds"),
+                required: false,
             },
             Bound {
                 member: 1,
                 location: Location::Header("X-memberHttpDate"),
+                required: false,
             },
             Bound {
                 member: 2,
                 location: Location::Header("X-memberDateTime"),
+                required: false,
             },
             Bound {
                 member: 3,
                 location: Location::Header("X-defaultFormat"),
+                required: false,
             },
             Bound {
                 member: 4,
                 location: Location::Header("X-targetEpochSeconds"),
+                required: false,
             },
             Bound {
                 member: 5,
                 location: Location::Header("X-targetHttpDate"),
+                required: false,
             },
             Bound {
                 member: 6,
                 location: Location::Header("X-targetDateTime"),
+                required: false,
             },
         ],
         content_type: None,

@@ -83,6 +83,7 @@ static HTTP_INPUTS: [HttpInput; 1] = [
             Bound {
                 member: 0,
                 location: Location::Header("X-Foo"),
+                required: false,
             },
         ],
         content_type: Some("application/xml"),

@@ -247,6 +247,7 @@ static HTTP_INPUTS: [HttpInput; 12] = [
             Bound {
                 member: 0,
                 location: Location::Query("string"),
+                required: false,
             },
         ],
         content_type: None,
@@ -272,10 +273,12 @@ static HTTP_INPUTS: [HttpInput; 12] = [
             Bound {
                 member: 1,
                 location: Location::Query("stringInQuery"),
+                required: true,
             },
             Bound {
                 member: 2,
                 location: Location::Header("string-in-headers"),
+                required: true,
             },
         ],
         content_type: Some("application/json"),

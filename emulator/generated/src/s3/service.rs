@@ -769,38 +769,47 @@ static HTTP_INPUTS: [HttpInput; 9] = [
             Bound {
                 member: 0,
                 location: Location::Header("x-amz-acl"),
+                required: false,
             },
             Bound {
                 member: 1,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 3,
                 location: Location::Header("x-amz-grant-full-control"),
+                required: false,
             },
             Bound {
                 member: 4,
                 location: Location::Header("x-amz-grant-read"),
+                required: false,
             },
             Bound {
                 member: 5,
                 location: Location::Header("x-amz-grant-read-acp"),
+                required: false,
             },
             Bound {
                 member: 6,
                 location: Location::Header("x-amz-grant-write"),
+                required: false,
             },
             Bound {
                 member: 7,
                 location: Location::Header("x-amz-grant-write-acp"),
+                required: false,
             },
             Bound {
                 member: 8,
                 location: Location::Header("x-amz-bucket-object-lock-enabled"),
+                required: false,
             },
             Bound {
                 member: 9,
                 location: Location::Header("x-amz-object-ownership"),
+                required: false,
             },
         ],
         content_type: Some("application/xml"),
@@ -810,10 +819,12 @@ static HTTP_INPUTS: [HttpInput; 9] = [
             Bound {
                 member: 0,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 1,
                 location: Location::Header("x-amz-expected-bucket-owner"),
+                required: false,
             },
         ],
         content_type: None,
@@ -823,42 +834,52 @@ static HTTP_INPUTS: [HttpInput; 9] = [
             Bound {
                 member: 0,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 1,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 2,
                 location: Location::Header("x-amz-mfa"),
+                required: false,
             },
             Bound {
                 member: 3,
                 location: Location::Query("versionId"),
+                required: false,
             },
             Bound {
                 member: 4,
                 location: Location::Header("x-amz-request-payer"),
+                required: false,
             },
             Bound {
                 member: 5,
                 location: Location::Header("x-amz-bypass-governance-retention"),
+                required: false,
             },
             Bound {
                 member: 6,
                 location: Location::Header("x-amz-expected-bucket-owner"),
+                required: false,
             },
             Bound {
                 member: 7,
                 location: Location::Header("If-Match"),
+                required: false,
             },
             Bound {
                 member: 8,
                 location: Location::Header("x-amz-if-match-last-modified-time"),
+                required: false,
             },
             Bound {
                 member: 9,
                 location: Location::Header("x-amz-if-match-size"),
+                required: false,
             },
         ],
         content_type: None,
@@ -868,90 +889,111 @@ static HTTP_INPUTS: [HttpInput; 9] = [
             Bound {
                 member: 0,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 1,
                 location: Location::Header("If-Match"),
+                required: false,
             },
             Bound {
                 member: 2,
                 location: Location::Header("If-Modified-Since"),
+                required: false,
             },
             Bound {
                 member: 3,
                 location: Location::Header("If-None-Match"),
+                required: false,
             },
             Bound {
                 member: 4,
                 location: Location::Header("If-Unmodified-Since"),
+                required: false,
             },
             Bound {
                 member: 5,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 6,
                 location: Location::Header("Range"),
+                required: false,
             },
             Bound {
                 member: 7,
                 location: Location::Query("response-cache-control"),
+                required: false,
             },
             Bound {
                 member: 8,
                 location: Location::Query("response-content-disposition"),
+                required: false,
             },
             Bound {
                 member: 9,
                 location: Location::Query("response-content-encoding"),
+                required: false,
             },
             Bound {
                 member: 10,
                 location: Location::Query("response-content-language"),
+                required: false,
             },
             Bound {
                 member: 11,
                 location: Location::Query("response-content-type"),
+                required: false,
             },
             Bound {
                 member: 12,
                 location: Location::Query("response-expires"),
+                required: false,
             },
             Bound {
                 member: 13,
                 location: Location::Query("versionId"),
+                required: false,
             },
             Bound {
                 member: 14,
                 location: Location::Header(
                     "x-amz-server-side-encryption-customer-algorithm",
                 ),
+                required: false,
             },
             Bound {
                 member: 15,
                 location: Location::Header("x-amz-server-side-encryption-customer-key"),
+                required: false,
             },
             Bound {
                 member: 16,
                 location: Location::Header(
                     "x-amz-server-side-encryption-customer-key-MD5",
                 ),
+                required: false,
             },
             Bound {
                 member: 17,
                 location: Location::Header("x-amz-request-payer"),
+                required: false,
             },
             Bound {
                 member: 18,
                 location: Location::Query("partNumber"),
+                required: false,
             },
             Bound {
                 member: 19,
                 location: Location::Header("x-amz-expected-bucket-owner"),
+                required: false,
             },
             Bound {
                 member: 20,
                 location: Location::Header("x-amz-checksum-mode"),
+                required: false,
             },
         ],
         content_type: None,
@@ -961,10 +1003,12 @@ static HTTP_INPUTS: [HttpInput; 9] = [
             Bound {
                 member: 0,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 1,
                 location: Location::Header("x-amz-expected-bucket-owner"),
+                required: false,
             },
         ],
         content_type: None,
@@ -974,90 +1018,111 @@ static HTTP_INPUTS: [HttpInput; 9] = [
             Bound {
                 member: 0,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 1,
                 location: Location::Header("If-Match"),
+                required: false,
             },
             Bound {
                 member: 2,
                 location: Location::Header("If-Modified-Since"),
+                required: false,
             },
             Bound {
                 member: 3,
                 location: Location::Header("If-None-Match"),
+                required: false,
             },
             Bound {
                 member: 4,
                 location: Location::Header("If-Unmodified-Since"),
+                required: false,
             },
             Bound {
                 member: 5,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 6,
                 location: Location::Header("Range"),
+                required: false,
             },
             Bound {
                 member: 7,
                 location: Location::Query("response-cache-control"),
+                required: false,
             },
             Bound {
                 member: 8,
                 location: Location::Query("response-content-disposition"),
+                required: false,
             },
             Bound {
                 member: 9,
                 location: Location::Query("response-content-encoding"),
+                required: false,
             },
             Bound {
                 member: 10,
                 location: Location::Query("response-content-language"),
+                required: false,
             },
             Bound {
                 member: 11,
                 location: Location::Query("response-content-type"),
+                required: false,
             },
             Bound {
                 member: 12,
                 location: Location::Query("response-expires"),
+                required: false,
             },
             Bound {
                 member: 13,
                 location: Location::Query("versionId"),
+                required: false,
             },
             Bound {
                 member: 14,
                 location: Location::Header(
                     "x-amz-server-side-encryption-customer-algorithm",
                 ),
+                required: false,
             },
             Bound {
                 member: 15,
                 location: Location::Header("x-amz-server-side-encryption-customer-key"),
+                required: false,
             },
             Bound {
                 member: 16,
                 location: Location::Header(
                     "x-amz-server-side-encryption-customer-key-MD5",
                 ),
+                required: false,
             },
             Bound {
                 member: 17,
                 location: Location::Header("x-amz-request-payer"),
+                required: false,
             },
             Bound {
                 member: 18,
                 location: Location::Query("partNumber"),
+                required: false,
             },
             Bound {
                 member: 19,
                 location: Location::Header("x-amz-expected-bucket-owner"),
+                required: false,
             },
             Bound {
                 member: 20,
                 location: Location::Header("x-amz-checksum-mode"),
+                required: false,
             },
         ],
         content_type: None,
@@ -1067,18 +1132,22 @@ static HTTP_INPUTS: [HttpInput; 9] = [
             Bound {
                 member: 0,
                 location: Location::Query("max-buckets"),
+                required: false,
             },
             Bound {
                 member: 1,
                 location: Location::Query("continuation-token"),
+                required: false,
             },
             Bound {
                 member: 2,
                 location: Location::Query("prefix"),
+                required: false,
             },
             Bound {
                 member: 3,
                 location: Location::Query("bucket-region"),
+                required: false,
             },
         ],
         content_type: None,
@@ -1088,46 +1157,57 @@ static HTTP_INPUTS: [HttpInput; 9] = [
             Bound {
                 member: 0,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 1,
                 location: Location::Query("delimiter"),
+                required: false,
             },
             Bound {
                 member: 2,
                 location: Location::Query("encoding-type"),
+                required: false,
             },
             Bound {
                 member: 3,
                 location: Location::Query("max-keys"),
+                required: false,
             },
             Bound {
                 member: 4,
                 location: Location::Query("prefix"),
+                required: false,
             },
             Bound {
                 member: 5,
                 location: Location::Query("continuation-token"),
+                required: false,
             },
             Bound {
                 member: 6,
                 location: Location::Query("fetch-owner"),
+                required: false,
             },
             Bound {
                 member: 7,
                 location: Location::Query("start-after"),
+                required: false,
             },
             Bound {
                 member: 8,
                 location: Location::Header("x-amz-request-payer"),
+                required: false,
             },
             Bound {
                 member: 9,
                 location: Location::Header("x-amz-expected-bucket-owner"),
+                required: false,
             },
             Bound {
                 member: 10,
                 location: Location::Header("x-amz-optional-object-attributes"),
+                required: false,
             },
         ],
         content_type: None,
@@ -1137,168 +1217,210 @@ static HTTP_INPUTS: [HttpInput; 9] = [
             Bound {
                 member: 0,
                 location: Location::Header("x-amz-acl"),
+                required: false,
             },
             Bound {
                 member: 1,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 2,
                 location: Location::Header("Cache-Control"),
+                required: false,
             },
             Bound {
                 member: 3,
                 location: Location::Header("Content-Disposition"),
+                required: false,
             },
             Bound {
                 member: 4,
                 location: Location::Header("Content-Encoding"),
+                required: false,
             },
             Bound {
                 member: 5,
                 location: Location::Header("Content-Language"),
+                required: false,
             },
             Bound {
                 member: 6,
                 location: Location::Header("Content-Length"),
+                required: false,
             },
             Bound {
                 member: 7,
                 location: Location::Header("Content-MD5"),
+                required: false,
             },
             Bound {
                 member: 8,
                 location: Location::Header("Content-Type"),
+                required: false,
             },
             Bound {
                 member: 9,
                 location: Location::Header("x-amz-sdk-checksum-algorithm"),
+                required: false,
             },
             Bound {
                 member: 10,
                 location: Location::Header("x-amz-checksum-crc32"),
+                required: false,
             },
             Bound {
                 member: 11,
                 location: Location::Header("x-amz-checksum-crc32c"),
+                required: false,
             },
             Bound {
                 member: 12,
                 location: Location::Header("x-amz-checksum-crc64nvme"),
+                required: false,
             },
             Bound {
                 member: 13,
                 location: Location::Header("x-amz-checksum-sha1"),
+                required: false,
             },
             Bound {
                 member: 14,
                 location: Location::Header("x-amz-checksum-sha256"),
+                required: false,
             },
             Bound {
                 member: 15,
                 location: Location::Header("Expires"),
+                required: false,
             },
             Bound {
                 member: 16,
                 location: Location::Header("If-Match"),
+                required: false,
             },
             Bound {
                 member: 17,
                 location: Location::Header("If-None-Match"),
+                required: false,
             },
             Bound {
                 member: 18,
                 location: Location::Header("x-amz-grant-full-control"),
+                required: false,
             },
             Bound {
                 member: 19,
                 location: Location::Header("x-amz-grant-read"),
+                required: false,
             },
             Bound {
                 member: 20,
                 location: Location::Header("x-amz-grant-read-acp"),
+                required: false,
             },
             Bound {
                 member: 21,
                 location: Location::Header("x-amz-grant-write-acp"),
+                required: false,
             },
             Bound {
                 member: 22,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 23,
                 location: Location::Header("x-amz-write-offset-bytes"),
+                required: false,
             },
             Bound {
                 member: 24,
                 location: Location::PrefixHeaders("x-amz-meta-"),
+                required: false,
             },
             Bound {
                 member: 25,
                 location: Location::Header("x-amz-server-side-encryption"),
+                required: false,
             },
             Bound {
                 member: 26,
                 location: Location::Header("x-amz-storage-class"),
+                required: false,
             },
             Bound {
                 member: 27,
                 location: Location::Header("x-amz-website-redirect-location"),
+                required: false,
             },
             Bound {
                 member: 28,
                 location: Location::Header(
                     "x-amz-server-side-encryption-customer-algorithm",
                 ),
+                required: false,
             },
             Bound {
                 member: 29,
                 location: Location::Header("x-amz-server-side-encryption-customer-key"),
+                required: false,
             },
             Bound {
                 member: 30,
                 location: Location::Header(
                     "x-amz-server-side-encryption-customer-key-MD5",
                 ),
+                required: false,
             },
             Bound {
                 member: 31,
-                location: Location::Header("x-amz-server-side-encryption-aws-kms-key-id"),
+                location: Location::Header(
+                    "x-amz-server-side-encryption-aws-kms-key-id",
+                ),
+                required: false,
             },
             Bound {
                 member: 32,
                 location: Location::Header("x-amz-server-side-encryption-context"),
+                required: false,
             },
             Bound {
                 member: 33,
                 location: Location::Header(
                     "x-amz-server-side-encryption-bucket-key-enabled",
                 ),
+                required: false,
             },
             Bound {
                 member: 34,
                 location: Location::Header("x-amz-request-payer"),
+                required: false,
             },
             Bound {
                 member: 35,
                 location: Location::Header("x-amz-tagging"),
+                required: false,
             },
             Bound {
                 member: 36,
                 location: Location::Header("x-amz-object-lock-mode"),
+                required: false,
             },
             Bound {
                 member: 37,
                 location: Location::Header("x-amz-object-lock-retain-until-date"),
+                required: false,
             },
             Bound {
                 member: 38,
                 location: Location::Header("x-amz-object-lock-legal-hold"),
+                required: false,
             },
             Bound {
                 member: 39,
                 location: Location::Header("x-amz-expected-bucket-owner"),
+                required: false,
             },
         ],
         content_type: Some("*/*"),

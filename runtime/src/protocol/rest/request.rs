@@ -49,11 +49,14 @@ pub enum Location {
 }
 
 /// One bound member of an input: its index in the input's validation
-/// table and where it is in the request.
+/// table, where it is in the request, and whether it is `@required` (a
+/// request without a required query parameter is not for an operation
+/// whose path another shares: see S3's `x-id`).
 #[derive(Clone, Copy, Debug)]
 pub struct Bound {
     pub member: usize,
     pub location: Location,
+    pub required: bool,
 }
 
 /// How an operation's input is bound to its request.
@@ -627,13 +630,13 @@ mod tests {
     };
     static BINDINGS: HttpInput = HttpInput {
         bound: &[
-            Bound { member: 0, location: Location::Label },
-            Bound { member: 1, location: Location::Query("count") },
-            Bound { member: 2, location: Location::Query("tag") },
-            Bound { member: 3, location: Location::Header("X-Flag") },
-            Bound { member: 4, location: Location::Header("X-Dates") },
-            Bound { member: 5, location: Location::Query("when") },
-            Bound { member: 6, location: Location::Header("X-Ratio") },
+            Bound { member: 0, location: Location::Label, required: true },
+            Bound { member: 1, location: Location::Query("count"), required: false },
+            Bound { member: 2, location: Location::Query("tag"), required: false },
+            Bound { member: 3, location: Location::Header("X-Flag"), required: false },
+            Bound { member: 4, location: Location::Header("X-Dates"), required: false },
+            Bound { member: 5, location: Location::Query("when"), required: false },
+            Bound { member: 6, location: Location::Header("X-Ratio"), required: false },
         ],
         content_type: None,
     };
@@ -697,7 +700,10 @@ mod tests {
         ],
     };
     static PAYLOAD_BINDINGS: HttpInput = HttpInput {
-        bound: &[Bound { member: 0, location: Location::Label }, Bound { member: 1, location: Location::RawPayload }],
+        bound: &[
+            Bound { member: 0, location: Location::Label, required: true },
+            Bound { member: 1, location: Location::RawPayload, required: false },
+        ],
         content_type: Some("*/*"),
     };
 
@@ -761,8 +767,8 @@ mod tests {
     };
     static BIG_BINDINGS: HttpInput = HttpInput {
         bound: &[
-            Bound { member: 0, location: Location::Query("count") },
-            Bound { member: 1, location: Location::Header("X-Price") },
+            Bound { member: 0, location: Location::Query("count"), required: false },
+            Bound { member: 1, location: Location::Header("X-Price"), required: false },
         ],
         content_type: None,
     };

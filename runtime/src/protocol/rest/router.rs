@@ -156,7 +156,10 @@ where
         _ => None,
     };
     let path = virtual_path.as_deref().unwrap_or(parts.uri.path());
-    let routed = router.routes().route(parts.method.as_str(), path, parts.uri.query());
+    let query = parts.uri.query();
+    let routed = router.routes().route_fitting(parts.method.as_str(), path, query, |operation, pattern| {
+        fits_without_id(operation, pattern, query, &parts.headers)
+    });
     let operation_name = routed.as_ref().map_or("", |found| found.value.name);
     let span = tracing::info_span!("request", request_id = %request_id, operation = operation_name);
     let Admitted { operation, labels, coding } = match admit(&router, &parts, routed) {
@@ -304,9 +307,6 @@ fn admit<R: Dispatch>(
     }
     let found = routed.map_err(|e| Box::new(unroutable(R::PROTOCOL, &e)))?;
     let operation: &'static Operation = found.value;
-    if stands_for_another(&found, parts.uri.query()) {
-        return Err(Box::new(unroutable(R::PROTOCOL, &RouteError::NotFound)));
-    }
     if let Some(refusal) = check_head(R::PROTOCOL, parts, operation) {
         return Err(Box::new(refusal));
     }
@@ -317,31 +317,61 @@ fn admit<R: Dispatch>(
     Ok(Admitted { operation, labels: found.labels, coding })
 }
 
-/// Whether a request routed by a pattern whose operation id (`x-id`) it
-/// left out was meant for another operation: it sends a query parameter
-/// the operation neither binds nor has as a literal (`?tagging`, for
-/// GetObjectTagging, in a model that has GetObject and not it), other than
-/// a presigned URL's (SigV4's `X-Amz-*`, SigV2's `AWSAccessKeyId`,
-/// `Signature` and `Expires`). Without the id, the operation is the one
-/// the path and method leave, and another's parameter says it is not.
-fn stands_for_another(found: &super::Match<'static, &'static Operation>, query: Option<&str>) -> bool {
-    let literals = found.pattern.query_literals();
-    let Some(query) = query else { return false };
-    let sent: Vec<&str> =
-        query.split('&').filter(|p| !p.is_empty()).map(|p| p.split_once('=').map_or(p, |(key, _)| key)).collect();
-    if !literals.iter().any(|literal| literal.key == "x-id") || sent.contains(&"x-id") {
-        return false;
+/// How closely a request that leaves out the operation id (`x-id`) of a
+/// pattern it matches fits that pattern's operation, if at all. S3's
+/// models write the id into the URIs of operations that share a path
+/// (DeleteObject and AbortMultipartUpload: `DELETE /{Bucket}/{Key+}`;
+/// PutObject, CopyObject, UploadPart and UploadPartCopy: `PUT`), and
+/// clients that do not send it (botocore) tell them apart by what they
+/// send: an operation fits when its required query parameters and headers
+/// are all sent (the more of them, the closer: CopyObject's
+/// `x-amz-copy-source` over PutObject), and no query parameter it neither
+/// binds nor has as a literal (`?tagging`, for GetObjectTagging, in a
+/// model that has GetObject and not it) but a presigned URL's (SigV4's
+/// `X-Amz-*`, SigV2's `AWSAccessKeyId`, `Signature` and `Expires`).
+fn fits_without_id(
+    operation: &Operation,
+    pattern: &super::UriPattern,
+    query: Option<&str>,
+    headers: &http::HeaderMap,
+) -> Option<usize> {
+    let literals = pattern.query_literals();
+    if !literals.iter().any(|literal| literal.key == "x-id") {
+        return Some(0);
     }
-    let bound = found.value.input.bound.iter();
+    let sent: Vec<std::borrow::Cow<'_, str>> = query
+        .unwrap_or("")
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let key = p.split_once('=').map_or(p, |(key, _)| key);
+            crate::http::decode::percent_decode(key, true).unwrap_or_default()
+        })
+        .collect();
+    if sent.iter().any(|key| key == "x-id") {
+        return Some(0);
+    }
+    let bound = operation.input.bound.iter();
+    let mut required = 0;
+    for b in bound.clone().filter(|b| b.required) {
+        let is_sent = match b.location {
+            Location::Query(name) => sent.iter().any(|key| key == name),
+            Location::Header(name) | Location::EncodedHeader(name) => headers.contains_key(name),
+            _ => continue,
+        };
+        if !is_sent {
+            return None;
+        }
+        required += 1;
+    }
     let takes_all = bound.clone().any(|b| b.location == Location::QueryParams);
     let known = |key: &str| {
-        let decoded = crate::http::decode::percent_decode(key, true).unwrap_or_default();
-        literals.iter().any(|literal| literal.key == *decoded)
-            || bound.clone().any(|b| matches!(b.location, Location::Query(name) if name == decoded))
-            || decoded.get(..6).is_some_and(|prefix| prefix.eq_ignore_ascii_case("x-amz-"))
-            || matches!(&*decoded, "AWSAccessKeyId" | "Signature" | "Expires")
+        literals.iter().any(|literal| literal.key == key)
+            || bound.clone().any(|b| matches!(b.location, Location::Query(name) if name == key))
+            || key.get(..6).is_some_and(|prefix| prefix.eq_ignore_ascii_case("x-amz-"))
+            || matches!(key, "AWSAccessKeyId" | "Signature" | "Expires")
     };
-    !takes_all && sent.iter().any(|key| !known(key))
+    (takes_all || sent.iter().all(|key| known(key))).then_some(required)
 }
 
 /// Whether `operation` binds `Content-Encoding` to an input member, which
@@ -458,12 +488,112 @@ mod tests {
     use crate::protocol::rest_json::RestJson;
 
     static JSON_INPUT: HttpInput = HttpInput { bound: &[], content_type: Some("application/json") };
-    static BLOB_INPUT: HttpInput =
-        HttpInput { bound: &[Bound { member: 0, location: Location::RawPayload }], content_type: Some(ANY_MEDIA_TYPE) };
-    static JPEG_INPUT: HttpInput =
-        HttpInput { bound: &[Bound { member: 0, location: Location::RawPayload }], content_type: Some("image/jpeg") };
-    static TEXT_INPUT: HttpInput =
-        HttpInput { bound: &[Bound { member: 0, location: Location::TextPayload }], content_type: Some("text/plain") };
+    static BLOB_INPUT: HttpInput = HttpInput {
+        bound: &[Bound { member: 0, location: Location::RawPayload, required: false }],
+        content_type: Some(ANY_MEDIA_TYPE),
+    };
+    static JPEG_INPUT: HttpInput = HttpInput {
+        bound: &[Bound { member: 0, location: Location::RawPayload, required: false }],
+        content_type: Some("image/jpeg"),
+    };
+    static TEXT_INPUT: HttpInput = HttpInput {
+        bound: &[Bound { member: 0, location: Location::TextPayload, required: false }],
+        content_type: Some("text/plain"),
+    };
+
+    static DELETE_OBJECT_INPUT: HttpInput = HttpInput {
+        bound: &[
+            Bound { member: 0, location: Location::Label, required: true },
+            Bound { member: 1, location: Location::Label, required: true },
+            Bound { member: 2, location: Location::Query("versionId"), required: false },
+        ],
+        content_type: None,
+    };
+    static ABORT_INPUT: HttpInput = HttpInput {
+        bound: &[
+            Bound { member: 0, location: Location::Label, required: true },
+            Bound { member: 1, location: Location::Label, required: true },
+            Bound { member: 2, location: Location::Query("uploadId"), required: true },
+        ],
+        content_type: None,
+    };
+    static DELETE_OBJECT: Operation =
+        Operation { name: "DeleteObject", index: 0, input: &DELETE_OBJECT_INPUT, output: None, streaming: false };
+    static ABORT: Operation =
+        Operation { name: "AbortMultipartUpload", index: 1, input: &ABORT_INPUT, output: None, streaming: false };
+
+    /// S3's DeleteObject and AbortMultipartUpload share `DELETE
+    /// /{Bucket}/{Key+}` but for their `x-id`, which botocore does not send:
+    /// the required `uploadId` tells them apart, in either order.
+    #[test]
+    fn operations_sharing_a_path_are_told_apart_by_their_parameters() {
+        for order in [[&DELETE_OBJECT, &ABORT], [&ABORT, &DELETE_OBJECT]] {
+            let entries = order.map(|operation| {
+                let uri = format!("/{{Bucket}}/{{Key+}}?x-id={}", operation.name);
+                ("DELETE", super::super::UriPattern::parse(&uri).unwrap(), operation)
+            });
+            let routes = Routes::new(entries).unwrap();
+            let route = |query: Option<&str>| {
+                let headers = http::HeaderMap::new();
+                let fits = |operation: &&Operation, pattern: &super::super::UriPattern| {
+                    fits_without_id(operation, pattern, query, &headers)
+                };
+                routes.route_fitting("DELETE", "/bucket/a/key", query, fits).map(|found| found.value.name)
+            };
+            assert_eq!(route(None), Ok("DeleteObject"));
+            assert_eq!(route(Some("versionId=3")), Ok("DeleteObject"));
+            assert_eq!(route(Some("uploadId=u1")), Ok("AbortMultipartUpload"));
+            assert_eq!(route(Some("x-id=AbortMultipartUpload")), Ok("AbortMultipartUpload"));
+            assert_eq!(route(Some("x-id=DeleteObject&uploadId=u1")), Ok("DeleteObject"));
+            assert_eq!(route(Some("tagging")), Err(RouteError::NotFound));
+            assert_eq!(route(Some("versionId=3&X-Amz-Signature=0")), Ok("DeleteObject"));
+        }
+    }
+
+    static PUT_INPUT: HttpInput = HttpInput {
+        bound: &[
+            Bound { member: 0, location: Location::Label, required: true },
+            Bound { member: 1, location: Location::Label, required: true },
+        ],
+        content_type: None,
+    };
+    static COPY_INPUT: HttpInput = HttpInput {
+        bound: &[
+            Bound { member: 0, location: Location::Label, required: true },
+            Bound { member: 1, location: Location::Label, required: true },
+            Bound { member: 2, location: Location::Header("X-Amz-Copy-Source"), required: true },
+        ],
+        content_type: None,
+    };
+    static PUT_OBJECT: Operation =
+        Operation { name: "PutObject", index: 0, input: &PUT_INPUT, output: None, streaming: false };
+    static COPY_OBJECT: Operation =
+        Operation { name: "CopyObject", index: 1, input: &COPY_INPUT, output: None, streaming: false };
+
+    /// PutObject and CopyObject share `PUT /{Bucket}/{Key+}`: a request
+    /// with CopyObject's required header fits it more closely.
+    #[test]
+    fn the_closest_fit_of_operations_sharing_a_path_is_taken() {
+        for order in [[&PUT_OBJECT, &COPY_OBJECT], [&COPY_OBJECT, &PUT_OBJECT]] {
+            let entries = order.map(|operation| {
+                let uri = format!("/{{Bucket}}/{{Key+}}?x-id={}", operation.name);
+                ("PUT", super::super::UriPattern::parse(&uri).unwrap(), operation)
+            });
+            let routes = Routes::new(entries).unwrap();
+            let route = |headers: &[(&str, &str)]| {
+                let mut map = http::HeaderMap::new();
+                for (name, value) in headers {
+                    map.insert(http::HeaderName::try_from(*name).unwrap(), value.parse().unwrap());
+                }
+                let fits = |operation: &&Operation, pattern: &super::super::UriPattern| {
+                    fits_without_id(operation, pattern, None, &map)
+                };
+                routes.route_fitting("PUT", "/bucket/key", None, fits).map(|found| found.value.name)
+            };
+            assert_eq!(route(&[]), Ok("PutObject"));
+            assert_eq!(route(&[("x-amz-copy-source", "/other/key")]), Ok("CopyObject"));
+        }
+    }
 
     fn operation(input: &'static HttpInput) -> Operation {
         Operation { name: "Op", index: 0, input, output: None, streaming: false }

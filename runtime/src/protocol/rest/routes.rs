@@ -217,14 +217,34 @@ impl<T> Routes<T> {
     /// path, still percent-encoded, without the query string) and its
     /// `query` string (still encoded, without the `?`).
     pub fn route(&self, method: &str, path: &str, query: Option<&str>) -> Result<Match<'_, T>, RouteError> {
+        self.route_fitting(method, path, query, |_, _| Some(0))
+    }
+
+    /// [`Routes::route`], among the entries that `fits` as well, which says
+    /// how closely an entry fits the request (`None`: not at all). Of the
+    /// entries that match a request alike (the same path, query literals
+    /// as specific), the closest fit is taken, then the first given.
+    pub fn route_fitting(
+        &self,
+        method: &str,
+        path: &str,
+        query: Option<&str>,
+        fits: impl Fn(&T, &UriPattern) -> Option<usize>,
+    ) -> Result<Match<'_, T>, RouteError> {
         let Some(segments) = split_path(path)? else {
             return Err(RouteError::NotFound);
         };
-        let mut state = State { query: RequestQuery::new(query), captures: Vec::new() };
+        let fits = |id: usize| fits(&self.routes[id].value, &self.routes[id].pattern);
+        let mut state = State { query: RequestQuery::new(query), captures: Vec::new(), fits: &fits, unfit: false };
         if let Some((_, tree)) = self.trees.iter().find(|(m, _)| **m == *method) {
             if let Some(id) = self.search(tree, &segments, 0, &mut state) {
                 return Ok(self.matched(id, &segments, &state.captures));
             }
+        }
+        // The method has routes for the path that the request does not
+        // fit: it is not another method's.
+        if state.unfit {
+            return Err(RouteError::NotFound);
         }
         let allowed: Vec<String> = self
             .trees
@@ -243,8 +263,25 @@ impl<T> Routes<T> {
     /// as they were, if there is none.
     fn search(&self, node: &Node, segments: &[Cow<'_, str>], position: usize, state: &mut State<'_>) -> Option<usize> {
         let Some(segment) = segments.get(position) else {
-            let query = &mut state.query;
-            return node.routes.iter().copied().find(|&id| query.satisfies(self.routes[id].pattern.query_literals()));
+            let (query, fits) = (&mut state.query, state.fits);
+            // The routes are in order of their query literals' rank: the
+            // best of the first rank that has a route that fits.
+            let mut best: Option<((usize, usize), usize, usize)> = None;
+            for &id in &node.routes {
+                let rank = query_rank(self.routes[id].pattern.query_literals());
+                if best.is_some_and(|(best_rank, _, _)| best_rank != rank) {
+                    break;
+                }
+                if !query.satisfies(self.routes[id].pattern.query_literals()) {
+                    continue;
+                }
+                match fits(id) {
+                    Some(fit) if best.is_none_or(|(_, best_fit, _)| fit > best_fit) => best = Some((rank, fit, id)),
+                    Some(_) => {}
+                    None => state.unfit = true,
+                }
+            }
+            return best.map(|(_, _, id)| id);
         };
         // Most specific first: a literal, a label, a greedy label.
         if let Some(child) = node.literals.get(segment.as_ref()) {
@@ -355,6 +392,11 @@ struct State<'a> {
     query: RequestQuery<'a>,
     /// The segments each label took so far, as `start..end`.
     captures: Vec<(usize, usize)>,
+    /// How closely the entry of an id fits the request, if at all.
+    fits: &'a dyn Fn(usize) -> Option<usize>,
+    /// A route matched the request's path and query literals, and did not
+    /// fit it.
+    unfit: bool,
 }
 
 /// The path's segments, percent-decoded; `None` for a path that does not

@@ -396,6 +396,7 @@ static HTTP_INPUTS: [HttpInput; 15] = [
             Bound {
                 member: 0,
                 location: Location::Label,
+                required: true,
             },
         ],
         content_type: Some("application/json"),
@@ -409,10 +410,12 @@ static HTTP_INPUTS: [HttpInput; 15] = [
             Bound {
                 member: 0,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 1,
                 location: Location::Label,
+                required: true,
             },
         ],
         content_type: None,
@@ -422,36 +425,12 @@ static HTTP_INPUTS: [HttpInput; 15] = [
             Bound {
                 member: 0,
                 location: Location::Label,
-            },
-            Bound {
-                member: 1,
-                location: Location::Query("Qualifier"),
-            },
-        ],
-        content_type: None,
-    },
-    HttpInput {
-        bound: &[
-            Bound {
-                member: 0,
-                location: Location::Label,
-            },
-            Bound {
-                member: 1,
-                location: Location::Label,
-            },
-        ],
-        content_type: None,
-    },
-    HttpInput {
-        bound: &[
-            Bound {
-                member: 0,
-                location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 1,
                 location: Location::Query("Qualifier"),
+                required: false,
             },
         ],
         content_type: None,
@@ -461,10 +440,27 @@ static HTTP_INPUTS: [HttpInput; 15] = [
             Bound {
                 member: 0,
                 location: Location::Label,
+                required: true,
+            },
+            Bound {
+                member: 1,
+                location: Location::Label,
+                required: true,
+            },
+        ],
+        content_type: None,
+    },
+    HttpInput {
+        bound: &[
+            Bound {
+                member: 0,
+                location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 1,
                 location: Location::Query("Qualifier"),
+                required: false,
             },
         ],
         content_type: None,
@@ -474,26 +470,47 @@ static HTTP_INPUTS: [HttpInput; 15] = [
             Bound {
                 member: 0,
                 location: Location::Label,
+                required: true,
+            },
+            Bound {
+                member: 1,
+                location: Location::Query("Qualifier"),
+                required: false,
+            },
+        ],
+        content_type: None,
+    },
+    HttpInput {
+        bound: &[
+            Bound {
+                member: 0,
+                location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 1,
                 location: Location::Header("X-Amz-Invocation-Type"),
+                required: false,
             },
             Bound {
                 member: 2,
                 location: Location::Header("X-Amz-Log-Type"),
+                required: false,
             },
             Bound {
                 member: 3,
                 location: Location::Header("X-Amz-Client-Context"),
+                required: false,
             },
             Bound {
                 member: 4,
                 location: Location::RawPayload,
+                required: false,
             },
             Bound {
                 member: 5,
                 location: Location::Query("Qualifier"),
+                required: false,
             },
         ],
         content_type: Some("*/*"),
@@ -503,18 +520,22 @@ static HTTP_INPUTS: [HttpInput; 15] = [
             Bound {
                 member: 0,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 1,
                 location: Location::Query("FunctionVersion"),
+                required: false,
             },
             Bound {
                 member: 2,
                 location: Location::Query("Marker"),
+                required: false,
             },
             Bound {
                 member: 3,
                 location: Location::Query("MaxItems"),
+                required: false,
             },
         ],
         content_type: None,
@@ -524,18 +545,22 @@ static HTTP_INPUTS: [HttpInput; 15] = [
             Bound {
                 member: 0,
                 location: Location::Query("MasterRegion"),
+                required: false,
             },
             Bound {
                 member: 1,
                 location: Location::Query("FunctionVersion"),
+                required: false,
             },
             Bound {
                 member: 2,
                 location: Location::Query("Marker"),
+                required: false,
             },
             Bound {
                 member: 3,
                 location: Location::Query("MaxItems"),
+                required: false,
             },
         ],
         content_type: None,
@@ -545,6 +570,7 @@ static HTTP_INPUTS: [HttpInput; 15] = [
             Bound {
                 member: 0,
                 location: Location::Label,
+                required: true,
             },
         ],
         content_type: None,
@@ -554,6 +580,7 @@ static HTTP_INPUTS: [HttpInput; 15] = [
             Bound {
                 member: 0,
                 location: Location::Label,
+                required: true,
             },
         ],
         content_type: Some("application/json"),
@@ -563,10 +590,12 @@ static HTTP_INPUTS: [HttpInput; 15] = [
             Bound {
                 member: 0,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 1,
                 location: Location::Query("tagKeys"),
+                required: true,
             },
         ],
         content_type: None,
@@ -576,10 +605,12 @@ static HTTP_INPUTS: [HttpInput; 15] = [
             Bound {
                 member: 0,
                 location: Location::Label,
+                required: true,
             },
             Bound {
                 member: 1,
                 location: Location::Label,
+                required: true,
             },
         ],
         content_type: Some("application/json"),
@@ -589,6 +620,7 @@ static HTTP_INPUTS: [HttpInput; 15] = [
             Bound {
                 member: 0,
                 location: Location::Label,
+                required: true,
             },
         ],
         content_type: Some("application/json"),
