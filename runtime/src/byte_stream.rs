@@ -57,6 +57,21 @@ impl ByteStream {
         }
     }
 
+    /// Reads the whole stream into memory, with its trailers: the fields
+    /// sent after the data, as an aws-chunked upload sends its checksum
+    /// (`x-amz-checksum-crc32`), checked by the runtime before the stream
+    /// ends.
+    pub async fn into_bytes_and_trailers(self) -> Result<(Bytes, Option<http::HeaderMap>), BoxError> {
+        match self.inner {
+            Inner::Whole(bytes) => Ok((bytes.unwrap_or_default(), None)),
+            Inner::Stream(body) => {
+                let collected = body.collect().await?;
+                let trailers = collected.trailers().cloned();
+                Ok((collected.to_bytes(), trailers))
+            }
+        }
+    }
+
     /// The stream as a boxed `http_body::Body`.
     pub fn into_body(self) -> UnsyncBoxBody<Bytes, BoxError> {
         match self.inner {

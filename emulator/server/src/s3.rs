@@ -145,7 +145,12 @@ impl AmazonS3 for S3 {
         }
         // A body the runtime found short, or whose checksum is wrong, ends
         // in an error here: nothing is stored, and the runtime answers it.
-        let bytes = input.body.into_bytes().await.map_err(|e| s3_error(400, "IncompleteBody", &e.to_string()))?;
+        let (bytes, trailers) =
+            input.body.into_bytes_and_trailers().await.map_err(|e| s3_error(400, "IncompleteBody", &e.to_string()))?;
+        // A checksum sent after the data (aws-chunked's trailer), checked
+        // by the runtime, is the object's as one sent in a header is.
+        let trailer =
+            |name: &str| trailers.as_ref().and_then(|trailers| trailers.get(name)?.to_str().ok().map(str::to_string));
         let hex: String = Md5::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
         let e_tag = format!("\"{hex}\"");
         let size = i64::try_from(bytes.len()).ok();
@@ -163,11 +168,11 @@ impl AmazonS3 for S3 {
         bucket.objects.insert(input.key, stored);
         Ok(PutObjectOutput {
             e_tag: Some(e_tag),
-            checksum_crc32: input.checksum_crc32,
-            checksum_crc32_c: input.checksum_crc32_c,
-            checksum_crc64_nvme: input.checksum_crc64_nvme,
-            checksum_sha1: input.checksum_sha1,
-            checksum_sha256: input.checksum_sha256,
+            checksum_crc32: input.checksum_crc32.or_else(|| trailer("x-amz-checksum-crc32")),
+            checksum_crc32_c: input.checksum_crc32_c.or_else(|| trailer("x-amz-checksum-crc32c")),
+            checksum_crc64_nvme: input.checksum_crc64_nvme.or_else(|| trailer("x-amz-checksum-crc64nvme")),
+            checksum_sha1: input.checksum_sha1.or_else(|| trailer("x-amz-checksum-sha1")),
+            checksum_sha256: input.checksum_sha256.or_else(|| trailer("x-amz-checksum-sha256")),
             size,
             ..Default::default()
         })

@@ -624,6 +624,12 @@ fn post(url: &str, version: &str, target: &str, body: &str) -> (u16, String, Val
 /// One raw HTTP/1.1 request for S3 (`head` its method, target and extra
 /// headers): (status, body).
 fn s3_raw(url: &str, head: &str, body: &[u8]) -> (u16, String) {
+    let (status, _, body) = s3_raw_with_head(url, head, body);
+    (status, body)
+}
+
+/// [`s3_raw`], with the response's head.
+fn s3_raw_with_head(url: &str, head: &str, body: &[u8]) -> (u16, String, String) {
     let address = url.trim_start_matches("http://");
     let mut stream = TcpStream::connect(address).unwrap();
     let head = format!("{head}\r\nHost: {address}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
@@ -633,7 +639,7 @@ fn s3_raw(url: &str, head: &str, body: &[u8]) -> (u16, String) {
     stream.read_to_string(&mut response).unwrap();
     let (head, body) = response.split_once("\r\n\r\n").unwrap_or_else(|| panic!("{response}"));
     let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("{head}"));
-    (status, body.to_string())
+    (status, head.to_ascii_lowercase(), body.to_string())
 }
 
 /// aws-chunked uploads as SDKs stream them over TLS (unsigned chunks, a
@@ -649,8 +655,11 @@ fn aws_chunked_uploads_are_decoded_and_checked() {
                    X-Amz-Content-Sha256: STREAMING-UNSIGNED-PAYLOAD-TRAILER\r\nX-Amz-Decoded-Content-Length: 12\r\n\
                    X-Amz-Trailer: x-amz-checksum-crc32";
     let put = |key: &str, body: &str| s3_raw(url, &chunked.replace("{key}", key), body.as_bytes());
-    let (status, body) = put("good", "5\r\nhello\r\n7\r\n world\n\r\n0\r\nx-amz-checksum-crc32:rwg7LQ==\r\n\r\n");
+    let good = "5\r\nhello\r\n7\r\n world\n\r\n0\r\nx-amz-checksum-crc32:rwg7LQ==\r\n\r\n";
+    let (status, head, body) = s3_raw_with_head(url, &chunked.replace("{key}", "good"), good.as_bytes());
     assert_eq!(status, 200, "{body}");
+    // The trailer's checksum reached the handler, which answers with it.
+    assert!(head.contains("x-amz-checksum-crc32: rwg7lq=="), "{head}");
     assert_eq!(s3_raw(url, "GET /uploads/good HTTP/1.1", b""), (200, "hello world\n".to_string()));
 
     let (status, body) =

@@ -157,6 +157,7 @@ pub(super) fn chunked_stream(
         verifier: Some(expected.verifier_with(&announced)),
         expected,
         ended: false,
+        concluded: false,
         mismatch: mismatch.clone(),
     };
     Ok((ByteStream::from_body(body), mismatch))
@@ -171,6 +172,8 @@ struct ChunkedBody {
     expected: Expected,
     /// The undecoded body has ended.
     ended: bool,
+    /// Its end has been checked, and its trailers handed on.
+    concluded: bool,
     mismatch: Mismatch,
 }
 
@@ -201,6 +204,23 @@ impl ChunkedBody {
     }
 }
 
+impl ChunkedBody {
+    /// The body's trailers (its checksums), checked, as the stream's last
+    /// frame: how a handler learns a checksum sent after the data
+    /// ([`ByteStream::into_bytes_and_trailers`]).
+    fn trailers(&self) -> Option<http::HeaderMap> {
+        let mut trailers = http::HeaderMap::new();
+        for (name, value) in self.decoder.trailers() {
+            let (Ok(name), Ok(value)) = (http::HeaderName::try_from(name.as_str()), http::HeaderValue::try_from(value))
+            else {
+                continue;
+            };
+            trailers.append(name, value);
+        }
+        (!trailers.is_empty()).then_some(trailers)
+    }
+}
+
 impl Body for ChunkedBody {
     type Data = Bytes;
     type Error = BoxError;
@@ -222,8 +242,15 @@ impl Body for ChunkedBody {
                 Ok(None) => {}
             }
             if this.ended {
+                if this.concluded {
+                    return Poll::Ready(None);
+                }
+                this.concluded = true;
                 return match this.conclude() {
-                    Ok(()) => Poll::Ready(None),
+                    Ok(()) => match this.trailers() {
+                        Some(trailers) => Poll::Ready(Some(Ok(Frame::trailers(trailers)))),
+                        None => Poll::Ready(None),
+                    },
                     Err(error) => this.fail(error),
                 };
             }
