@@ -18,7 +18,6 @@
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::net::{SocketAddr, TcpListener as StdListener};
-use std::process::{Command, Stdio};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -147,37 +146,24 @@ async fn fixed_body_server(listener: tokio::net::TcpListener, stopped: impl Futu
 /// `connections` connections: requests per second. Every response must be
 /// a 200.
 fn drive_wrk(name: &str, address: SocketAddr, seconds: f64, connections: usize) -> f64 {
-    let lua = |text: &str| format!("{text:?}");
-    let script = format!(
-        "wrk.method = \"POST\"\nwrk.body = {}\nwrk.headers[\"Content-Type\"] = \"application/x-amz-json-1.1\"\n\
-         wrk.headers[\"X-Amz-Target\"] = \"AmazonSSM.CreateMaintenanceWindow\"\n",
-        lua(BODY)
-    );
-    let file = std::env::temp_dir().join(format!("awsgen-bench-wrk-{}-{}.lua", std::process::id(), name.len()));
-    std::fs::write(&file, script).unwrap();
-    let output = Command::new("wrk")
-        .args(["-t1", &format!("-c{connections}"), &format!("-d{}s", seconds.ceil() as u64), "-s"])
-        .arg(&file)
-        .arg(format!("http://{address}/"))
-        .output()
-        .expect("wrk runs");
-    let _ = std::fs::remove_file(&file);
-    let text = String::from_utf8_lossy(&output.stdout);
-    assert!(!text.contains("Non-2xx"), "{name}: some responses were not 200s: {text}");
-    text.lines()
-        .find_map(|line| line.strip_prefix("Requests/sec:")?.trim().parse().ok())
-        .unwrap_or_else(|| panic!("{name}: no rate in {text:?} {}", String::from_utf8_lossy(&output.stderr)))
-}
-
-/// Whether wrk is installed.
-fn has_wrk() -> bool {
-    Command::new("wrk").arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok()
+    let request = harness::WrkRequest {
+        method: "POST",
+        path: "/",
+        headers: &[
+            ("Content-Type", "application/x-amz-json-1.1"),
+            ("X-Amz-Target", "AmazonSSM.CreateMaintenanceWindow"),
+        ],
+        body: BODY.as_bytes(),
+    };
+    let (rate, failed) = harness::drive_wrk_counting(name, address, &request, seconds, connections);
+    assert_eq!(failed, 0.0, "{name}: some responses were not 200s");
+    rate
 }
 
 fn main() {
     // `cargo bench` passes --bench; `cargo test` runs this once, briefly.
     let measure = std::env::args().any(|arg| arg == "--bench");
-    let wrk = measure && has_wrk();
+    let wrk = measure && harness::has_wrk();
     let drive = |name: &str, address: SocketAddr, seconds: f64, connections: usize| {
         if wrk {
             drive_wrk(name, address, seconds, connections)

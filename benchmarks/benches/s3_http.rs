@@ -7,8 +7,8 @@
 //!   memory, on one core;
 //! - moto_server, the Python emulator, on the same requests.
 //!
-//! Each is driven by `load` (this crate's binary, a process of its own)
-//! over kept-alive connections. `cargo bench -p benchmarks --bench s3_http`
+//! Each is driven by wrk where it is installed, else by `load` (this
+//! crate's binary), a process of its own, over kept-alive connections. `cargo bench -p benchmarks --bench s3_http`
 //! prints requests per second and the ratios; run as a test (`cargo test`),
 //! it only checks briefly that every server answers with 200s.
 
@@ -98,18 +98,28 @@ impl Drop for Ours {
     }
 }
 
-/// A request as botocore sends it to an emulator (path style, signed with
-/// a credential scoped to S3, which neither server checks).
+/// The headers botocore sends to an emulator (path style, signed with a
+/// credential scoped to S3, which neither server checks), but `Host` and
+/// `Content-Length`.
+const HEADERS: [(&str, &str); 4] = [
+    ("User-Agent", "Botocore/1.43.11"),
+    ("X-Amz-Date", "20261207T100000Z"),
+    ("X-Amz-Content-SHA256", "UNSIGNED-PAYLOAD"),
+    (
+        "Authorization",
+        "AWS4-HMAC-SHA256 Credential=test/20261207/us-east-1/s3/aws4_request, \
+         SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=0000",
+    ),
+];
+
+/// A request as botocore sends it to an emulator.
 fn request(address: SocketAddr, method: &str, path: &str, body: &[u8]) -> Vec<u8> {
-    let mut request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nUser-Agent: Botocore/1.43.11\r\n\
-         X-Amz-Date: 20261207T100000Z\r\nX-Amz-Content-SHA256: UNSIGNED-PAYLOAD\r\n\
-         Authorization: AWS4-HMAC-SHA256 Credential=test/20261207/us-east-1/s3/aws4_request, \
-         SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=0000\r\n\
-         Content-Length: {}\r\n\r\n",
-        body.len()
-    )
-    .into_bytes();
+    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {address}\r\n");
+    for (name, value) in HEADERS {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+    let mut request = request.into_bytes();
     request.extend_from_slice(body);
     request
 }
@@ -127,6 +137,9 @@ fn main() {
     // `cargo bench` passes --bench; `cargo test` runs this once, briefly.
     let measure = std::env::args().any(|arg| arg == "--bench");
     let (seconds, rounds) = if measure { (3.0, 5) } else { (0.2, 1) };
+    // wrk, where installed, is quick enough to saturate the servers; `load`
+    // is not (see BENCHMARKS.md, "HTTP on loopback").
+    let wrk = measure && harness::has_wrk();
     let connections = 4;
     let body = vec![b'x'; SIZE];
     let moto = Moto::start();
@@ -147,7 +160,16 @@ fn main() {
             ] {
                 // moto_server answers some requests under concurrent load with
                 // errors; only its 200s count, and the failures are shown.
-                let (rate, errors) = harness::drive_counting(load, name, address, &request, seconds, connections);
+                let (rate, errors) = if wrk {
+                    let (method, path, body) = match operation {
+                        "PutObject" => ("PUT", "/bench/object", &body[..]),
+                        _ => ("GET", "/bench/object", &b""[..]),
+                    };
+                    let request = harness::WrkRequest { method, path, headers: &HEADERS, body };
+                    harness::drive_wrk_counting(name, address, &request, seconds, connections)
+                } else {
+                    harness::drive_counting(load, name, address, &request, seconds, connections)
+                };
                 assert!(name != "ours" || errors == 0.0, "ours: {errors} {operation} requests failed");
                 if errors > 0.0 {
                     println!("{name} {operation}: {errors} requests failed");
@@ -165,8 +187,10 @@ fn main() {
         values.sort_by(f64::total_cmp);
         values.get(values.len() / 2).copied()
     };
+    let client = if wrk { "wrk" } else { "load (install wrk to saturate the servers)" };
     println!(
-        "S3 64 KiB objects over HTTP/1.1 on loopback, {connections} connections (load), median of {rounds} x {seconds} s"
+        "S3 64 KiB objects over HTTP/1.1 on loopback, {connections} connections ({client}), median of {rounds} x \
+         {seconds} s"
     );
     println!("{:<14} {:<12} {:>12}", "server", "operation", "requests/s");
     for operation in ["PutObject", "GetObject"] {

@@ -16,7 +16,7 @@ pub const DEREGISTER_INVALID: &[u8] =
 pub const GET_TASK_RESPONSE: &[u8] = include_bytes!("../fixtures/GetMaintenanceWindowExecutionTask.response.json");
 
 /// What the HTTP benches share: moto_server, and driving a server with
-/// `load`.
+/// `load` or wrk.
 pub mod harness {
     use std::net::{SocketAddr, TcpListener as StdListener, TcpStream};
     use std::process::{Child, Command, Stdio};
@@ -93,5 +93,64 @@ pub mod harness {
         let (requests, errors, elapsed) = (field("requests"), field("errors"), field("seconds"));
         assert!(requests > 0.0, "{name}: no request answered: {text}");
         (requests / elapsed, errors)
+    }
+
+    /// Whether wrk is installed (`apt install wrk`): a client quick enough
+    /// to saturate the servers, which `load` is not.
+    pub fn has_wrk() -> bool {
+        Command::new("wrk").arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok()
+    }
+
+    /// A request as wrk sends it: its method, path, headers (wrk adds
+    /// `Host` and `Content-Length`) and body.
+    pub struct WrkRequest<'a> {
+        pub method: &'a str,
+        pub path: &'a str,
+        pub headers: &'a [(&'a str, &'a str)],
+        pub body: &'a [u8],
+    }
+
+    /// Drives the server at `address` with wrk for `seconds`, one thread and
+    /// `connections` connections, sending `request`: the 2xx responses per
+    /// second, and how many responses were not 2xx.
+    pub fn drive_wrk_counting(
+        name: &str,
+        address: SocketAddr,
+        request: &WrkRequest<'_>,
+        seconds: f64,
+        connections: usize,
+    ) -> (f64, f64) {
+        let lua = |text: &str| format!("{text:?}");
+        let mut script = format!("wrk.method = {}\nwrk.path = {}\n", lua(request.method), lua(request.path));
+        // The body as Lua bytes: `\ddd` escapes, whatever it holds.
+        let body: String = request.body.iter().map(|b| format!("\\{b}")).collect();
+        script.push_str(&format!("wrk.body = \"{body}\"\n"));
+        for (name, value) in request.headers {
+            script.push_str(&format!("wrk.headers[{}] = {}\n", lua(name), lua(value)));
+        }
+        let file = std::env::temp_dir().join(format!("awsgen-bench-wrk-{}-{name}.lua", std::process::id()));
+        std::fs::write(&file, script).unwrap();
+        let output = Command::new("wrk")
+            .args(["-t1", &format!("-c{connections}"), &format!("-d{}s", seconds.ceil() as u64), "-s"])
+            .arg(&file)
+            .arg(format!("http://{address}/"))
+            .output()
+            .expect("wrk runs");
+        let _ = std::fs::remove_file(&file);
+        let text = String::from_utf8_lossy(&output.stdout);
+        let number = |line: &str| line.split_whitespace().next().and_then(|n| n.parse::<f64>().ok());
+        let total = text.lines().find(|line| line.contains("requests in")).and_then(number);
+        let elapsed = text.lines().find_map(|line| {
+            let after = line.split("requests in ").nth(1)?;
+            after.split(',').next()?.trim().strip_suffix('s')?.parse::<f64>().ok()
+        });
+        let (Some(total), Some(elapsed)) = (total, elapsed) else {
+            panic!("{name}: no count in {text:?} {}", String::from_utf8_lossy(&output.stderr))
+        };
+        let failed = text
+            .lines()
+            .find_map(|line| line.trim().strip_prefix("Non-2xx or 3xx responses:")?.trim().parse::<f64>().ok())
+            .unwrap_or(0.0);
+        ((total - failed) / elapsed, failed)
     }
 }

@@ -77,9 +77,9 @@ fn structure(cx: &FileCx<'_>, s: &Structure) -> TokenStream {
     reader_body(cx, s, read_members, None)
 }
 
-/// The `ReadHttp` impl of a restJson1 operation's input: the members bound
-/// to the request's head from the runtime's document of them, then those
-/// of the body, or the body as the `@httpPayload` member.
+/// The `ReadHttp` impl of a REST operation's input: the members bound to
+/// the request's head from the runtime's source of them, then those of the
+/// body, or the body as the `@httpPayload` member.
 pub fn http_input(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream> {
     let ShapeKind::Structure(s) = &shape.kind else { return None };
     let name = ident(&shape.rust_name);

@@ -48,9 +48,10 @@ pub struct Reader<'j> {
     pub(super) report: Report,
     /// How many objects and arrays enclose the value at the position.
     depth: u32,
-    /// Where values are read from when the input is not JSON.
+    /// Where values are read from when the input is not JSON (the head of
+    /// a REST request, awsQuery's parameters, an XML body).
     pub(super) source: Option<Box<dyn Source + 'j>>,
-    /// The source of a body that is not JSON, made when the head document
+    /// The source of a body that is not JSON, made when the head
     /// ends ([`Object::body`], [`Object::payload`]).
     pub(super) body_source: Option<BodySource<'j>>,
     /// The JSON of the values read from a source while it is kept: a
@@ -527,9 +528,9 @@ impl Object {
         Ok(())
     }
 
-    /// Ends the document of the request's head (the members bound to its
-    /// path, query string and headers) and goes on to the members in
-    /// `body`, a JSON object; an empty body has none.
+    /// Ends the request's head (the members bound to its path, query
+    /// string and headers) and goes on to the members in `body`: a JSON
+    /// object (an empty body has none), or the body's source's.
     pub fn body<'j>(&mut self, r: &mut Reader<'j>, body: &'j [u8]) -> Result<(), Stop> {
         r.finish()?;
         if let Some(make) = r.body_source.take() {
@@ -546,9 +547,9 @@ impl Object {
         Ok(())
     }
 
-    /// Ends the document of the request's head and reads all of `body` as
-    /// the value of member `index` (`@httpPayload`); an empty body leaves
-    /// the member unset.
+    /// Ends the request's head and reads all of `body` as the value of
+    /// member `index` (`@httpPayload`); an empty body leaves the member
+    /// unset.
     pub fn payload<'j, T: Read>(
         &mut self,
         r: &mut Reader<'j>,
@@ -1021,12 +1022,12 @@ impl Reader<'_> {
     }
 }
 
-/// A type read from an HTTP request (the input of a restJson1 operation):
-/// the members bound to the request's head from a document the runtime
-/// makes of them ([`crate::protocol::rest_json`]), then those of the body
-/// ([`Object::body`], [`Object::payload`]).
+/// A type read from an HTTP request (the input of a restJson1 or restXml
+/// operation): the members bound to the request's head from the runtime's
+/// source of them ([`crate::protocol::rest::HeadSource`]), then those of
+/// the body ([`Object::body`], [`Object::payload`]).
 pub trait ReadHttp: Sized {
-    /// Reads the value whose head document is at the reader's position.
+    /// Reads the value whose head is at the reader's position.
     fn read_http<'j>(r: &mut Reader<'j>, schema: Schema, body: &'j [u8]) -> Result<Option<Self>, Stop>;
 }
 
@@ -1130,7 +1131,7 @@ pub(crate) mod any {
         }
     }
 
-    /// The head document's members, then the body's.
+    /// The head's members, then the body's.
     impl ReadHttp for Any {
         fn read_http<'j>(r: &mut Reader<'j>, schema: Schema, body: &'j [u8]) -> Result<Option<Self>, Stop> {
             let Schema::Structure(structure) = schema else { unreachable!("inputs are structures") };

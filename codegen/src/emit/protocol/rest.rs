@@ -148,7 +148,7 @@ pub enum InputPart {
     /// A member of the body's JSON document.
     Body,
     /// The request's head (labels, query, headers), or a blob or text
-    /// payload, which the runtime writes into the head document.
+    /// payload, which the runtime's head source hands the reader.
     Head,
     /// The whole body, as a structure, union or document (JSON, or XML
     /// read into JSON).

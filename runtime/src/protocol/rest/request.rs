@@ -70,7 +70,7 @@ pub struct HttpInput {
     pub content_type: Option<&'static str>,
 }
 
-/// What the head document is made from.
+/// What the head's source reads.
 pub struct Head<'a> {
     /// The route's label values, decoded, by label name.
     pub labels: &'a [(&'a str, String)],
