@@ -283,6 +283,21 @@ impl<'a> XmlSource<'a> {
         Ok(())
     }
 
+    /// Enters the list (or map, of `map`'s key and value elements) at the
+    /// position: the children of its element, or where `flattened`, the
+    /// element and those of its name after it.
+    fn collection(&mut self, flattened: bool, map: Option<(&'static str, &'static str)>) -> Result<(), SourceError> {
+        let (start, empty) = self.element()?;
+        let frame = if flattened {
+            let name = local_name(start.name().into_inner())?.to_string();
+            Frame::Flattened { name, first: Some((start, empty)), map, in_entry: false }
+        } else {
+            Frame::Wrapped { open: !empty, map, in_entry: false }
+        };
+        self.frames.push(frame);
+        Ok(())
+    }
+
     /// Ends the map entry whose value was read: the rest of its children,
     /// and its end.
     fn end_entry(&mut self) -> Result<(), SourceError> {
@@ -421,15 +436,7 @@ impl Source for XmlSource<'_> {
     }
 
     fn list(&mut self, list: &List) -> Result<(), SourceError> {
-        let (start, empty) = self.element()?;
-        let frame = if list.flattened {
-            let name = local_name(start.name().into_inner())?.to_string();
-            Frame::Flattened { name, first: Some((start, empty)), map: None, in_entry: false }
-        } else {
-            Frame::Wrapped { open: !empty, map: None, in_entry: false }
-        };
-        self.frames.push(frame);
-        Ok(())
+        self.collection(list.flattened, None)
     }
 
     fn item(&mut self) -> Result<bool, SourceError> {
@@ -437,16 +444,8 @@ impl Source for XmlSource<'_> {
     }
 
     fn map(&mut self, map: &Map) -> Result<(), SourceError> {
-        let names = Some((map.key_name.unwrap_or("key"), map.value_name.unwrap_or("value")));
-        let (start, empty) = self.element()?;
-        let frame = if map.flattened {
-            let name = local_name(start.name().into_inner())?.to_string();
-            Frame::Flattened { name, first: Some((start, empty)), map: names, in_entry: false }
-        } else {
-            Frame::Wrapped { open: !empty, map: names, in_entry: false }
-        };
-        self.frames.push(frame);
-        Ok(())
+        let names = (map.key_name.unwrap_or("key"), map.value_name.unwrap_or("value"));
+        self.collection(map.flattened, Some(names))
     }
 
     fn entry(&mut self) -> Result<Option<&str>, SourceError> {
