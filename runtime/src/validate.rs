@@ -21,7 +21,7 @@ use serde_json::Value;
 
 pub use crate::pattern::Pattern;
 pub use read::{BodySource, Key, Object, Read, ReadHttp, Reader, Stop, UnionObject};
-pub use source::{Source, SourceError};
+pub use source::{Scalar, Source, SourceError};
 
 pub use report::REDACTED_KEY;
 use report::Report;

@@ -131,7 +131,15 @@ pub(super) fn checked_big(report: &mut Report, schema: &Schema, text: &str) -> b
 /// number that fits the kind (the body is malformed); otherwise its value,
 /// with any violation of its `intEnum` values or range recorded.
 pub(super) fn checked_integer(report: &mut Report, rules: &IntegerRules, text: &str, whole: bool) -> Option<i64> {
-    let n = text.parse::<i64>().ok().filter(|n| whole && fits(rules.kind, *n))?;
+    let n = text.parse::<i64>().ok().filter(|_| whole)?;
+    checked_integer_value(report, rules, n)
+}
+
+/// [`checked_integer`] of a number already read as one.
+pub(super) fn checked_integer_value(report: &mut Report, rules: &IntegerRules, n: i64) -> Option<i64> {
+    if !fits(rules.kind, n) {
+        return None;
+    }
     let in_enum = rules.values.is_none_or(|values| report.check_int_enum(values, n));
     if let (true, Some(range)) = (in_enum, &rules.range) {
         report.check_range(range, n as f64);

@@ -20,10 +20,11 @@ use jiter::{Jiter, Peek};
 use serde::de::DeserializeOwned;
 
 use super::checked::{
-    self, Checked, Null, Seen, check_text, checked_big, checked_integer, json, number_text, too_deep, wrong_type,
+    self, Checked, Null, Seen, check_text, checked_big, checked_integer, checked_integer_value, json, number_text,
+    too_deep, wrong_type,
 };
 use super::report::Report;
-use super::source::{self, Source, SourceError};
+use super::source::{self, Scalar, Source, SourceError};
 use super::{List, Schema, Structure, describe};
 use crate::{Blob, DateTime, Document, HttpDate, Timestamp, Unit};
 
@@ -105,12 +106,12 @@ impl<'j> Reader<'j> {
         record_source_error(&mut self.report, e)
     }
 
-    /// The text of the scalar at the source's position, with the report.
-    fn text(&mut self) -> Result<(&str, &mut Report), Stop> {
+    /// The scalar at the source's position, with the report.
+    fn scalar(&mut self) -> Result<(Scalar<'_>, &mut Report), Stop> {
         let Reader { source, report, .. } = self;
         let source = source.as_deref_mut().expect("reading from a source");
-        match source.text() {
-            Ok(text) => Ok((text, report)),
+        match source.scalar() {
+            Ok(scalar) => Ok((scalar, report)),
             Err(e) => Err(record_source_error(report, e)),
         }
     }
@@ -234,11 +235,12 @@ impl<'j> Reader<'j> {
     fn integer(&mut self, schema: Schema) -> Result<i64, Stop> {
         if self.source.is_some() {
             let Schema::Integer(rules) = schema else { return Err(self.malformed(describe(&schema))) };
-            let (text, report) = self.text()?;
-            let checked = if source::is_number(text) {
-                checked_integer(report, &rules, text, source::is_whole(text))
-            } else {
-                None
+            let checked = match self.scalar()? {
+                (Scalar::Text(text), report) if source::is_number(text) => {
+                    checked_integer(report, &rules, text, source::is_whole(text))
+                }
+                (Scalar::Integer(n), report) => checked_integer_value(report, &rules, n),
+                _ => None,
             };
             let Some(n) = checked else { return Err(self.malformed(describe(&schema))) };
             self.record_text(n);
@@ -261,11 +263,15 @@ impl<'j> Reader<'j> {
     fn float(&mut self, schema: Schema) -> Result<f64, Stop> {
         if self.source.is_some() {
             let Schema::Float(rules) = schema else { return Err(self.malformed(describe(&schema))) };
-            let (text, report) = self.text()?;
-            let number = if source::is_number(text) {
-                text.parse::<f64>().ok().filter(|n| n.is_finite())
-            } else {
-                crate::float::non_finite(text)
+            let (scalar, report) = self.scalar()?;
+            let number = match scalar {
+                Scalar::Text(text) if source::is_number(text) => text.parse::<f64>().ok().filter(|n| n.is_finite()),
+                Scalar::Text(text) => crate::float::non_finite(text),
+                // A protocol's own numbers: any width, and NaN and the
+                // infinities as themselves.
+                Scalar::Integer(n) => Some(n as f64),
+                Scalar::Float(n) => Some(n),
+                _ => None,
             };
             let Some(number) = number else { return Err(self.malformed(describe(&schema))) };
             if let Some(range) = &rules.range {
@@ -305,7 +311,9 @@ impl Reader<'_> {
         if self.source.is_some() {
             let Schema::Enum(table) = schema else { return Err(self.malformed(describe(&schema))) };
             let recording = self.record.is_some();
-            let (text, report) = self.text()?;
+            let (Scalar::Text(text) | Scalar::String(text), report) = self.scalar()? else {
+                return Err(self.malformed(describe(&schema)));
+            };
             report.check_enum(table, text);
             let value = text.parse().ok();
             if let Some(text) = recording.then(|| text.to_owned()) {
@@ -588,8 +596,10 @@ impl Read for String {
     #[inline]
     fn read(r: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         if r.source.is_some() {
-            let Schema::String(rules) = schema else { return Err(r.malformed(describe(&schema))) };
-            let (text, report) = r.text()?;
+            let (Schema::String(rules), (Scalar::Text(text) | Scalar::String(text), report)) = (schema, r.scalar()?)
+            else {
+                return Err(r.malformed(describe(&schema)));
+            };
             report.check_string(&rules, text);
             let text = text.to_owned();
             r.record_text(&text);
@@ -610,9 +620,10 @@ impl Read for String {
 impl Read for bool {
     fn read(r: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         if r.source.is_some() {
-            let value = match (schema, r.text()?.0) {
-                (Schema::Boolean, "true") => true,
-                (Schema::Boolean, "false") => false,
+            let value = match (schema, r.scalar()?.0) {
+                (Schema::Boolean, Scalar::Text("true")) => true,
+                (Schema::Boolean, Scalar::Text("false")) => false,
+                (Schema::Boolean, Scalar::Boolean(value)) => value,
                 _ => return Err(r.malformed(describe(&schema))),
             };
             r.record_text(value);
@@ -860,30 +871,41 @@ impl Read for Unit {
 
 impl Reader<'_> {
     /// A value serde builds (a timestamp, a blob, the unit type) from the
-    /// text at the source's position, checked against `schema`.
+    /// scalar at the source's position, checked against `schema`.
     fn read_text_value<T: DeserializeOwned>(&mut self, schema: Schema) -> Result<T, Stop> {
-        let number = match schema {
-            Schema::Timestamp(super::TimestampFormat::EpochSeconds) => true,
-            Schema::Timestamp(_) | Schema::Blob(_) => false,
-            // A unit member is sent as its key (its text, if any, says nothing).
-            Schema::Unit => {
-                self.text()?;
-                self.record_text("{}");
-                return T::deserialize(serde_json::json!({})).map_err(|_| self.malformed(describe(&schema)));
+        // A unit member's value says nothing (a query key, an empty element,
+        // an empty map).
+        if let Schema::Unit = schema {
+            self.step(|source| source.skip())?;
+            self.record_text("{}");
+            return T::deserialize(serde_json::json!({})).map_err(|_| self.malformed(describe(&schema)));
+        }
+        let recording = self.record.is_some();
+        let (scalar, report) = self.scalar()?;
+        let (value, recorded) = match (schema, scalar) {
+            (Schema::Timestamp(format), Scalar::Text(text)) => {
+                let number = format == super::TimestampFormat::EpochSeconds;
+                if number && !source::is_number(text) {
+                    return Err(self.malformed(describe(&schema)));
+                }
+                (source::from_text::<T>(text, number).ok(), recording.then(|| text.to_owned()))
+            }
+            (Schema::Blob(_), Scalar::Text(text)) => {
+                check_text(report, &schema, text)?;
+                (source::from_text::<T>(text, false).ok(), recording.then(|| text.to_owned()))
+            }
+            // A protocol's own timestamps (CBOR's tag 1), in whatever
+            // format the member's type takes.
+            (Schema::Timestamp(format), Scalar::Timestamp(seconds) | Scalar::Float(seconds)) => {
+                (source::from_epoch::<T>(format, seconds), recording.then(|| seconds.to_string()))
+            }
+            (Schema::Timestamp(format), Scalar::Integer(seconds)) => {
+                (source::from_epoch::<T>(format, seconds as f64), recording.then(|| seconds.to_string()))
             }
             // Documents have no form but JSON's.
-            _ => return Err(self.malformed(describe(&schema))),
+            _ => (None, None),
         };
-        let recording = self.record.is_some();
-        let (text, report) = self.text()?;
-        if number && !source::is_number(text) {
-            return Err(self.malformed(describe(&schema)));
-        }
-        if !number {
-            check_text(report, &schema, text)?;
-        }
-        let recorded = recording.then(|| text.to_owned());
-        let Ok(value) = source::from_text::<T>(text, number) else { return Err(self.malformed(describe(&schema))) };
+        let Some(value) = value else { return Err(self.malformed(describe(&schema))) };
         if let Some(text) = recorded {
             self.record_text(text);
         }
@@ -898,9 +920,17 @@ macro_rules! read_big {
             fn read(r: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
                 if r.source.is_some() {
                     let recording = r.record.is_some();
-                    let (text, report) = r.text()?;
-                    let number = matches!(schema, Schema::$kind(_)) && source::is_number(text);
-                    if !number || !checked_big(report, &schema, text) {
+                    let (scalar, report) = r.scalar()?;
+                    let integer;
+                    let text = match scalar {
+                        Scalar::Text(text) | Scalar::Big(text) if source::is_number(text) => text,
+                        Scalar::Integer(n) => {
+                            integer = n.to_string();
+                            &integer
+                        }
+                        _ => return Err(r.malformed(describe(&schema))),
+                    };
+                    if !matches!(schema, Schema::$kind(_)) || !checked_big(report, &schema, text) {
                         return Err(r.malformed(describe(&schema)));
                     }
                     let value = crate::$ty::parse(text).ok();

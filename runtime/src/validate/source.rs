@@ -80,6 +80,13 @@ pub trait Source {
     /// The text of the scalar at the position.
     fn text(&mut self) -> Result<&str, SourceError>;
 
+    /// The scalar at the position, as the protocol holds it: text, which
+    /// the reader converts by the value's schema, or a value of the
+    /// protocol's own types (CBOR's), which must be of the schema's type.
+    fn scalar(&mut self) -> Result<Scalar<'_>, SourceError> {
+        self.text().map(Scalar::Text)
+    }
+
     /// The value at the position as bytes, where the protocol sends it so
     /// (an HTTP payload for a blob); `None` where it is text (base64).
     fn bytes(&mut self) -> Option<&[u8]> {
@@ -92,6 +99,27 @@ pub trait Source {
     /// The end of the input: whatever follows the value read must be
     /// allowed there (XML's closing comments, say).
     fn finish(&mut self) -> Result<(), SourceError>;
+}
+
+/// A scalar as a source holds it ([`Source::scalar`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Scalar<'a> {
+    /// Text, converted by the value's schema: a query parameter, XML's
+    /// character data, a header.
+    Text(&'a str),
+    /// A string of a protocol with types of its own: the value of a string
+    /// or an enum, and of nothing else.
+    String(&'a str),
+    Integer(i64),
+    Float(f64),
+    Boolean(bool),
+    Bytes(&'a [u8]),
+    /// A timestamp, as seconds since the epoch (CBOR's tag 1).
+    Timestamp(f64),
+    /// A number beyond `i64`'s range or a decimal fraction (CBOR's big
+    /// numbers), as its decimal text: the value of a `bigInteger` or
+    /// `bigDecimal`.
+    Big(&'a str),
 }
 
 /// Whether `text` is a number as JSON writes it: what a number sent as
@@ -141,6 +169,22 @@ pub(crate) fn from_text<'de, T: Deserialize<'de>>(text: &'de str, number: bool) 
             _ => Err(serde::de::Error::custom("not a number")),
         },
     }
+}
+
+/// A timestamp's value from seconds since the epoch, as the type of a
+/// member of `format` takes it (`DateTime` and `HttpDate` from their text).
+pub(crate) fn from_epoch<'de, T: Deserialize<'de>>(format: super::TimestampFormat, seconds: f64) -> Option<T> {
+    let timestamp = crate::Timestamp::from_epoch_seconds_f64(seconds)?;
+    let value = match format {
+        super::TimestampFormat::EpochSeconds => T::deserialize(F64Deserializer::<ValueError>::new(seconds)),
+        super::TimestampFormat::DateTime => {
+            T::deserialize(serde::de::value::StringDeserializer::new(timestamp.to_string()))
+        }
+        super::TimestampFormat::HttpDate => {
+            T::deserialize(serde::de::value::StringDeserializer::new(timestamp.to_http_date()))
+        }
+    };
+    value.ok()
 }
 
 #[cfg(test)]
