@@ -20,6 +20,7 @@ pub mod json;
 pub mod rest;
 pub mod rest_json;
 pub mod rest_xml;
+pub mod rpc_v2_cbor;
 pub mod xml;
 
 use std::any::Any;

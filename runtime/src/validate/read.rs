@@ -1090,6 +1090,12 @@ impl Reader<'_> {
 pub(crate) mod any {
     use super::*;
 
+    /// The bits of the first 128 members of `structure` that are required.
+    fn required(structure: &Structure) -> u128 {
+        let required = structure.members.iter().take(128).enumerate().filter(|(_, member)| member.required);
+        required.fold(0, |bits, (index, _)| bits | 1 << index)
+    }
+
     /// What was read, as JSON: timestamps and blobs as their text.
     #[derive(Debug, PartialEq)]
     pub(crate) struct Any(pub serde_json::Value);
@@ -1097,6 +1103,9 @@ pub(crate) mod any {
     impl Read for Any {
         fn read(r: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
             use serde_json::Value;
+            if r.null()? {
+                return Ok(Some(Any(Value::Null)));
+            }
             let value = match schema {
                 Schema::Structure(structure) => {
                     let mut object = r.object(schema)?;
@@ -1107,7 +1116,7 @@ pub(crate) mod any {
                             members.insert(structure.members[index].key().to_string(), value);
                         }
                     }
-                    object.end(r, 0)?;
+                    object.end(r, required(structure))?;
                     Value::Object(members)
                 }
                 Schema::Union(union) => {
@@ -1178,7 +1187,7 @@ pub(crate) mod any {
                     }
                 }
             }
-            object.end(r, 0)?;
+            object.end(r, required(structure))?;
             Ok(Some(Any(serde_json::Value::Object(members))))
         }
     }
