@@ -16,6 +16,7 @@
 
 pub mod aws_json;
 pub mod aws_query;
+pub mod cbor;
 pub mod json;
 pub mod rest;
 pub mod rest_json;
