@@ -137,6 +137,13 @@ pub enum AnyProtocol {
     RestJson(rest_json::RestJson),
     AwsQuery(aws_query::AwsQuery),
     RestXml(rest_xml::RestXml),
+    RpcV2Cbor(rpc_v2_cbor::RpcV2Cbor),
+}
+
+impl From<rpc_v2_cbor::RpcV2Cbor> for AnyProtocol {
+    fn from(protocol: rpc_v2_cbor::RpcV2Cbor) -> Self {
+        AnyProtocol::RpcV2Cbor(protocol)
+    }
 }
 
 impl From<rest_xml::RestXml> for AnyProtocol {
@@ -170,6 +177,7 @@ impl Protocol for AnyProtocol {
             AnyProtocol::RestJson(protocol) => protocol.error(status, type_name, message),
             AnyProtocol::AwsQuery(protocol) => protocol.error(status, type_name, message),
             AnyProtocol::RestXml(protocol) => protocol.error(status, type_name, message),
+            AnyProtocol::RpcV2Cbor(protocol) => protocol.error(status, type_name, message),
         }
     }
 }
