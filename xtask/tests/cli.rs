@@ -163,7 +163,7 @@ fn standalone_crate_builds_lints_documents_and_behaves() {
     assert!(manifest.contains("name = \"features-crate\"") && manifest.contains("[workspace]"), "{manifest}");
 
     let tests = lint_document_and_test(&out, "behaviour.rs");
-    assert!(text(&tests.stdout).contains("12 passed"), "{}", text(&tests.stdout));
+    assert!(text(&tests.stdout).contains("13 passed"), "{}", text(&tests.stdout));
 }
 
 /// Copies `behaviour` (from `xtask/tests/standalone`) into the crate at

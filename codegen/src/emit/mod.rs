@@ -11,6 +11,7 @@ mod rust;
 mod service;
 mod validation;
 mod write;
+mod write_cbor;
 mod write_xml;
 
 use std::collections::BTreeMap;

@@ -53,6 +53,13 @@ fn accounts_fixture() {
     snapshot_service(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/features"), "accounts", "accounts");
 }
 
+/// The feature fixture's RPC v2 CBOR service: CBOR writers (members
+/// counted first, keys encoded when generated) and the router by path.
+#[test]
+fn metrics_fixture() {
+    snapshot_service(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/features"), "metrics", "metrics");
+}
+
 /// The feature fixture's restXml service, laid out as S3 is: labels,
 /// headers and streaming payloads, XML bodies and payloads, `<Error>`
 /// documents (`xtask/tests/standalone/behaviour.rs` sends it requests).

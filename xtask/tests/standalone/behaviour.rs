@@ -513,6 +513,155 @@ fn rest_xml_reads_and_writes_xml_and_streams() {
     assert!(body.starts_with("<Error><Type>Sender</Type><Code>UnknownOperationException</Code>"), "{body}");
 }
 
+/// RPC v2 CBOR: CBOR in (definite and indefinite lengths, tag-1
+/// timestamps, floats of every width, byte strings), CBOR out (an empty
+/// body for an operation with no output, big numbers by their tags),
+/// violations as a `ValidationException`, modelled errors with their shape
+/// id as `__type`, refusals in the protocol's form.
+#[test]
+fn rpc_v2_cbor_reads_and_writes_cbor() {
+    use std::sync::Mutex;
+
+    use features_crate::metrics::error::ResourceNotFound;
+    use features_crate::metrics::operation::list_metrics::{ListMetricsError, ListMetricsInput, ListMetricsOutput};
+    use features_crate::metrics::operation::put_metric_data::{PutMetricDataError, PutMetricDataInput};
+    use features_crate::metrics::service::{Metrics, MetricsRouter};
+    use features_crate::metrics::types::{MetricDatum, StandardUnit};
+    use features_crate::metrics::validation::LIST_METRICS_OUTPUT;
+    use features_crate::runtime::context::RequestContext;
+    use features_crate::runtime::http::{Request, Service};
+    use features_crate::runtime::protocol::cbor::CborWriter;
+    use features_crate::runtime::protocol::rpc_v2_cbor::input;
+    use features_crate::runtime::{BigInteger, Blob, Timestamp, Unit};
+
+    /// Keeps what is put, by namespace.
+    #[derive(Default)]
+    struct Store(Mutex<Vec<(String, MetricDatum)>>);
+
+    impl Metrics for Store {
+        async fn put_metric_data(&self, _: &RequestContext, input: PutMetricDataInput) -> Result<Unit, PutMetricDataError> {
+            let mut kept = self.0.lock().unwrap();
+            kept.extend(input.metric_data.into_iter().map(|datum| (input.namespace.clone(), datum)));
+            Ok(Unit {})
+        }
+
+        async fn list_metrics(&self, _: &RequestContext, input: ListMetricsInput) -> Result<ListMetricsOutput, ListMetricsError> {
+            let kept = self.0.lock().unwrap();
+            let metrics: Vec<MetricDatum> =
+                kept.iter().filter(|(namespace, _)| *namespace == input.namespace).map(|(_, datum)| datum.clone()).collect();
+            if metrics.is_empty() {
+                return Err(ListMetricsError::ResourceNotFound(ResourceNotFound {
+                    message: Some("no metrics".to_string()),
+                    namespace: Some(input.namespace),
+                }));
+            }
+            Ok(ListMetricsOutput { metrics: Some(metrics), total: Some("18446744073709551616".parse().unwrap()) })
+        }
+    }
+
+    let router = MetricsRouter::new(Store::default());
+    let send = |operation: &str, headers: &[(&str, &str)], body: Vec<u8>| {
+        let mut request = Request::post(format!("/service/Metrics/operation/{operation}")).header("host", "localhost");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let body = features_crate::runtime::ByteStream::from(body);
+        let response = block_on(router.clone().call(request.body(body).unwrap())).unwrap();
+        let status = response.status().as_u16();
+        assert_eq!(response.headers()["smithy-protocol"], "rpc-v2-cbor");
+        let content_type = response.headers().get("content-type").map(|value| value.to_str().unwrap().to_string());
+        let body = block_on(response.into_body().into_bytes()).unwrap().to_vec();
+        (status, content_type, body)
+    };
+    let cbor = [("smithy-protocol", "rpc-v2-cbor"), ("content-type", "application/cbor")];
+
+    // PutMetricData, written with the runtime's own writer: its answer has no body.
+    let mut out = CborWriter::default();
+    out.map(2);
+    out.text("Namespace");
+    out.text("app");
+    out.text("MetricData");
+    out.array(1);
+    out.map(6);
+    out.text("MetricName");
+    out.text("latency");
+    out.text("Timestamp");
+    out.timestamp(&Timestamp::from_epoch_seconds_f64(1_765_000_000.25).unwrap());
+    out.text("Value");
+    out.single(2.5);
+    out.text("Unit");
+    out.text("Seconds");
+    out.text("Values");
+    out.array(2);
+    out.integer(1);
+    out.double(f64::INFINITY);
+    out.text("Payload");
+    out.bytes(b"\x00\x01");
+    let (status, content_type, body) = send("PutMetricData", &cbor, out.into_bytes());
+    assert_eq!((status, content_type, body), (200, None, Vec::new()));
+
+    // ListMetrics reads back what was put, in CBOR.
+    let mut out = CborWriter::default();
+    out.map(1);
+    out.text("Namespace");
+    out.text("app");
+    let (status, content_type, body) = send("ListMetrics", &cbor, out.into_bytes());
+    assert_eq!((status, content_type.as_deref()), (200, Some("application/cbor")));
+    let listed: ListMetricsOutput = input(&body, &LIST_METRICS_OUTPUT).unwrap();
+    let datum = &listed.metrics.as_ref().unwrap()[0];
+    assert_eq!(datum.metric_name, "latency");
+    assert_eq!(datum.timestamp.unwrap().as_epoch_seconds_f64(), 1_765_000_000.25);
+    assert_eq!((datum.value, datum.unit), (Some(2.5), Some(StandardUnit::Seconds)));
+    assert_eq!(datum.values, Some(vec![1.0, f64::INFINITY]));
+    assert_eq!(datum.payload, Some(Blob::new(vec![0, 1])));
+    assert_eq!(listed.total, Some("18446744073709551616".parse::<BigInteger>().unwrap()));
+
+    // Every violation, as a ValidationException with its fieldList.
+    let mut out = CborWriter::default();
+    out.map(2);
+    out.text("Namespace");
+    out.text("");
+    out.text("MetricData");
+    out.array(1);
+    out.map(1);
+    out.text("Value");
+    out.text("not a number");
+    let (status, _, body) = send("PutMetricData", &cbor, out.into_bytes());
+    let text = String::from_utf8_lossy(&body);
+    assert_eq!(status, 400, "{text}");
+    assert!(text.contains("SerializationException") && text.contains("/MetricData/0/Value"), "{text}");
+    let mut out = CborWriter::default();
+    out.map(2);
+    out.text("Namespace");
+    out.text("");
+    out.text("MetricData");
+    out.array(1);
+    out.map(0);
+    let (status, _, body) = send("PutMetricData", &cbor, out.into_bytes());
+    let text = String::from_utf8_lossy(&body);
+    assert_eq!(status, 400, "{text}");
+    assert!(text.contains("smithy.framework#ValidationException") && text.contains("fieldList"), "{text}");
+    assert!(text.contains("/Namespace") && text.contains("/MetricData/0/MetricName"), "{text}");
+
+    // A modelled error: its shape id, status and members.
+    let mut out = CborWriter::default();
+    out.map(1);
+    out.text("Namespace");
+    out.text("other");
+    let (status, _, body) = send("ListMetrics", &cbor, out.into_bytes());
+    let text = String::from_utf8_lossy(&body);
+    assert_eq!(status, 404, "{text}");
+    assert!(text.contains("example.metrics#ResourceNotFound") && text.contains("no metrics"), "{text}");
+
+    // Refusals in the protocol's form.
+    let (status, _, _) = send("Nope", &cbor, Vec::new());
+    assert_eq!(status, 404);
+    let (status, _, _) = send("ListMetrics", &[("content-type", "application/cbor")], vec![0xa0]);
+    assert_eq!(status, 400);
+    let (status, _, _) = send("ListMetrics", &[("smithy-protocol", "rpc-v2-cbor"), ("content-type", "application/json")], b"{}".to_vec());
+    assert_eq!(status, 415);
+}
+
 /// The generated routers' futures need no runtime here: they never wait.
 fn block_on<F: std::future::Future>(future: F) -> F::Output {
     use std::task::{Context, Poll, Waker};

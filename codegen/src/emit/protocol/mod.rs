@@ -10,6 +10,7 @@
 mod aws_json;
 mod aws_query;
 pub(super) mod rest;
+mod rpc_v2_cbor;
 
 use proc_macro2::{Ident, TokenStream};
 
@@ -56,6 +57,7 @@ pub(super) fn of(service: &Service) -> Option<&'static dyn Emit> {
         Protocol::RestJson1 => Some(&rest::Rest { body: rest::Body::Json }),
         Protocol::RestXml => Some(&rest::Rest { body: rest::Body::Xml }),
         Protocol::AwsQuery | Protocol::Ec2Query => Some(&aws_query::AwsQuery),
-        Protocol::RpcV2Cbor | Protocol::RpcV2Json => None,
+        Protocol::RpcV2Cbor => Some(&rpc_v2_cbor::RpcV2Cbor),
+        Protocol::RpcV2Json => None,
     }
 }

@@ -60,15 +60,13 @@ pub(crate) fn check_head(parts: &http::request::Parts, protocol: RpcV2Cbor) -> R
         let text = "RPC v2 CBOR requests carry the header smithy-protocol: rpc-v2-cbor";
         return refuse(400, "InvalidRequestException", text);
     }
-    let has_body = crate::http::declared_length(&parts.headers) != Some(0)
-        && (parts.headers.contains_key(http::header::CONTENT_LENGTH)
-            || parts.headers.contains_key(http::header::TRANSFER_ENCODING));
-    if has_body && !declares_media_type(&parts.headers, CBOR) {
-        return refuse(
-            415,
-            "UnsupportedMediaTypeException",
-            "requests with a body are sent with Content-Type: application/cbor",
-        );
+    // A body is CBOR, and says so; a request with none need not say.
+    let declared = parts.headers.contains_key(http::header::CONTENT_TYPE);
+    let has_body = crate::http::declared_length(&parts.headers).is_some_and(|length| length > 0)
+        || parts.headers.contains_key(http::header::TRANSFER_ENCODING);
+    if (declared || has_body) && !declares_media_type(&parts.headers, CBOR) {
+        let text = "requests with a body are sent with Content-Type: application/cbor";
+        return refuse(415, "UnsupportedMediaTypeException", text);
     }
     let accepts = parts.headers.get_all(http::header::ACCEPT).iter().all(|accept| {
         accept.to_str().is_ok_and(|accept| {
