@@ -363,7 +363,7 @@ pub fn parse<T: Read>(schema: &'static Structure, body: &[u8]) -> Result<T, Reje
 /// [`parse`] checks, in one pass.
 pub fn parse_http<'j, T: ReadHttp>(
     schema: &'static Structure,
-    head: Box<dyn Source + 'j>,
+    head: &'j mut (dyn Source + 'j),
     body: &'j [u8],
     body_source: Option<BodySource<'j>>,
 ) -> Result<T, Rejection> {
@@ -377,7 +377,10 @@ pub fn parse_http<'j, T: ReadHttp>(
 
 /// [`parse`] of an input that is not JSON, read from `source` (awsQuery's
 /// parameters, say): the same checks, reported the same way.
-pub fn parse_source<'s, T: Read>(schema: &'static Structure, source: Box<dyn Source + 's>) -> Result<T, Rejection> {
+pub fn parse_source<'s, T: Read>(
+    schema: &'static Structure,
+    source: &'s mut (dyn Source + 's),
+) -> Result<T, Rejection> {
     let mut reader = Reader::of_source(source);
     let parsed = read::read(&mut reader, schema);
     conclude(&mut reader.report, b"", parsed)

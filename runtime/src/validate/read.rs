@@ -51,7 +51,7 @@ pub struct Reader<'j> {
     depth: u32,
     /// Where values are read from when the input is not JSON (the head of
     /// a REST request, awsQuery's parameters, an XML body).
-    pub(super) source: Option<Box<dyn Source + 'j>>,
+    pub(super) source: Option<Slot<'j>>,
     /// The source of a body that is not JSON, made when the head
     /// ends ([`Object::body`], [`Object::payload`]).
     pub(super) body_source: Option<BodySource<'j>>,
@@ -78,6 +78,34 @@ fn comma(out: &mut String) {
     }
 }
 
+/// The source a reader reads from: one its caller holds (a request's
+/// parameters, its head: no box for each request), or one made for a body
+/// once the head is read.
+pub(super) enum Slot<'j> {
+    Borrowed(&'j mut (dyn Source + 'j)),
+    Owned(Box<dyn Source + 'j>),
+}
+
+impl<'j> std::ops::Deref for Slot<'j> {
+    type Target = dyn Source + 'j;
+
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Slot::Borrowed(source) => &**source,
+            Slot::Owned(source) => &**source,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Slot<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        match self {
+            Slot::Borrowed(source) => &mut **source,
+            Slot::Owned(source) => &mut **source,
+        }
+    }
+}
+
 /// Makes the source of a request's body: the body, and the member it is
 /// the value of (`@httpPayload`), or `None` for the input's members.
 pub type BodySource<'j> = Box<dyn FnOnce(&'j [u8], Option<usize>) -> Box<dyn Source + 'j> + 'j>;
@@ -95,9 +123,9 @@ impl<'j> Reader<'j> {
     }
 
     /// A reader of `source`.
-    pub(super) fn of_source(source: Box<dyn Source + 'j>) -> Self {
+    pub(super) fn of_source(source: &'j mut (dyn Source + 'j)) -> Self {
         let mut reader = Reader::new(b"");
-        reader.source = Some(source);
+        reader.source = Some(Slot::Borrowed(source));
         reader
     }
 
@@ -542,7 +570,7 @@ impl Object {
     pub fn body<'j>(&mut self, r: &mut Reader<'j>, body: &'j [u8]) -> Result<(), Stop> {
         r.finish()?;
         if let Some(make) = r.body_source.take() {
-            r.source = Some(make(body, None));
+            r.source = Some(Slot::Owned(make(body, None)));
             return r.step(|source| source.structure());
         }
         r.source = None;
@@ -566,7 +594,7 @@ impl Object {
     ) -> Result<Option<T>, Stop> {
         r.finish()?;
         if let Some(make) = r.body_source.take() {
-            r.source = Some(make(body, Some(index)));
+            r.source = Some(Slot::Owned(make(body, Some(index))));
             self.seen.set(index);
             return self.value(r, index);
         }

@@ -65,7 +65,7 @@ impl<'a> Form<'a> {
     /// The input of an operation, read from the parameters (all but
     /// `Action` and `Version`) and checked against `schema`.
     pub fn input<T: Read>(&self, schema: &'static Structure) -> Result<T, Rejection> {
-        validate::parse_source(schema, Box::new(Parameters::new(self)))
+        validate::parse_source(schema, &mut Parameters::new(self))
     }
 }
 

@@ -656,8 +656,8 @@ mod tests {
             map.append(http::HeaderName::try_from(*name).unwrap(), value.parse().unwrap());
         }
         let head = Head { labels, query, headers: &map, body };
-        let source = HeadSource::new(bindings, schema, &head).map_err(Rejection::Malformed)?;
-        crate::validate::parse_http::<Any>(schema, Box::new(source), b"", None).map(|any| any.0)
+        let mut source = HeadSource::new(bindings, schema, &head).map_err(Rejection::Malformed)?;
+        crate::validate::parse_http::<Any>(schema, &mut source, b"", None).map(|any| any.0)
     }
 
     fn document(query: Option<&str>, headers: &[(&str, &str)]) -> Result<serde_json::Value, String> {

@@ -66,12 +66,12 @@ impl RoutedRequest {
     ) -> Result<T, Rejection> {
         let head =
             Head { labels: &self.labels, query: self.query.as_deref(), headers: context.headers(), body: &self.body };
-        let source = HeadSource::new(bindings, schema, &head).map_err(Rejection::Malformed)?;
+        let mut source = HeadSource::new(bindings, schema, &head).map_err(Rejection::Malformed)?;
         // A blob or string payload is read by the head's source; a JSON
         // body as it is.
         let raw = bindings.bound.iter().any(|b| matches!(b.location, Location::RawPayload | Location::TextPayload));
         let body: &[u8] = if raw { b"" } else { &self.body };
-        validate::parse_http(schema, Box::new(source), body, None)
+        validate::parse_http(schema, &mut source, body, None)
     }
 
     /// The unread body of a streaming operation.

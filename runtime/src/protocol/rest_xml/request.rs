@@ -60,13 +60,13 @@ impl RoutedRequest {
         }
         let head =
             Head { labels: &self.labels, query: self.query.as_deref(), headers: context.headers(), body: &self.body };
-        let source = HeadSource::new(bindings, schema, &head).map_err(Rejection::Malformed)?;
+        let mut source = HeadSource::new(bindings, schema, &head).map_err(Rejection::Malformed)?;
         // The members bound elsewhere are not read from the body.
         let bound = match body {
             XmlBody::Members => bindings.bound.iter().map(|b| schema.members[b.member].key()).collect(),
             XmlBody::Payload(_) => Vec::new(),
         };
-        validate::parse_http(schema, Box::new(source), &self.body, Some(xml_body(bound)))
+        validate::parse_http(schema, &mut source, &self.body, Some(xml_body(bound)))
     }
 }
 
@@ -580,8 +580,8 @@ mod tests {
     fn document(xml: &str) -> Result<String, String> {
         let headers = http::HeaderMap::new();
         let head = Head { labels: &[], query: None, headers: &headers, body: b"" };
-        let source = Box::new(HeadSource::new(&NO_BINDINGS, &INPUT, &head).unwrap());
-        match validate::parse_http::<Any>(&INPUT, source, xml.as_bytes(), Some(xml_body(Vec::new()))) {
+        let mut source = HeadSource::new(&NO_BINDINGS, &INPUT, &head).unwrap();
+        match validate::parse_http::<Any>(&INPUT, &mut source, xml.as_bytes(), Some(xml_body(Vec::new()))) {
             Ok(Any(value)) => Ok(value.to_string()),
             Err(rejection) => Err(rejection.to_string()),
         }
