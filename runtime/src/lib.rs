@@ -96,6 +96,18 @@ pub enum Fault {
     Server,
 }
 
+impl Fault {
+    /// The fault as the query protocols name it (`<Type>`, and the
+    /// `x-amzn-query-error` of awsQuery-compatible services): `Sender` or
+    /// `Receiver`.
+    pub fn query_name(self) -> &'static str {
+        match self {
+            Fault::Client => "Sender",
+            Fault::Server => "Receiver",
+        }
+    }
+}
+
 /// What a service method that has not been implemented returns:
 /// `NotImplemented` (HTTP 501), naming the operation.
 pub fn not_implemented<E: From<UnmodelledError>>(operation: &str) -> E {

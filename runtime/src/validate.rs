@@ -21,6 +21,7 @@ use serde_json::Value;
 
 pub use crate::pattern::Pattern;
 pub use read::{BodySource, Key, Object, Read, ReadHttp, Reader, Stop, UnionObject};
+pub(crate) use source::is_number;
 pub use source::{Scalar, Source, SourceError};
 
 pub use report::REDACTED_KEY;

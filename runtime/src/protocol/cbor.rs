@@ -30,13 +30,14 @@ pub trait WriteCborMembers {
     fn write_members(&self, out: &mut CborWriter);
 }
 
-/// Major types, in an initial byte's top three bits.
+/// Major types, in an initial byte's top three bits (the request reader
+/// looks at them too).
 const UNSIGNED: u8 = 0;
 const NEGATIVE: u8 = 1;
 const BYTES: u8 = 2;
-const TEXT: u8 = 3;
-const ARRAY: u8 = 4;
-const MAP: u8 = 5;
+pub(crate) const TEXT: u8 = 3;
+pub(crate) const ARRAY: u8 = 4;
+pub(crate) const MAP: u8 = 5;
 const TAG: u8 = 6;
 
 /// A CBOR item being written: a byte buffer.

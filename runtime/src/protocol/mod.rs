@@ -182,6 +182,18 @@ impl Protocol for AnyProtocol {
     }
 }
 
+/// `response` as HTTP in `protocol`'s form, with the request id, its
+/// status logged in `span`: how every router answers.
+pub(crate) fn answered<P: Protocol>(
+    response: Response,
+    protocol: P,
+    span: &tracing::Span,
+    request_id: &crate::context::RequestId,
+) -> HttpResponse {
+    span.in_scope(|| tracing::debug!(status = response.status, "answered"));
+    crate::http::with_id(response.into_http(protocol), request_id)
+}
+
 /// Runs `handle`; a panic becomes `protocol`'s `InternalFailure`, and the
 /// server goes on.
 ///

@@ -247,7 +247,7 @@ pub fn error_document(
         _ => {}
     }
     if layout != ErrorLayout::Ec2 {
-        out.element("Type", fault_name(head.fault));
+        out.element("Type", head.fault.query_name());
     }
     out.element("Code", head.code);
     if let Some(message) = head.message {
@@ -268,13 +268,6 @@ pub fn error_document(
     }
     out.close(root);
     out.into_bytes()
-}
-
-fn fault_name(fault: Fault) -> &'static str {
-    match fault {
-        Fault::Client => "Sender",
-        Fault::Server => "Receiver",
-    }
 }
 
 /// A `ValidationException`'s violations in the form of AWS's XML

@@ -12,6 +12,9 @@ use crate::ir::{Operation, Protocol, Service, Shape};
 
 pub(in crate::emit) struct AwsJson;
 
+/// What awsJson shares with the other RPC protocol.
+const RPC: super::Rpc = super::Rpc { module: RUNTIME };
+
 /// The runtime's awsJson module.
 const RUNTIME: &str = "protocol::aws_json";
 
@@ -50,40 +53,18 @@ impl Emit for AwsJson {
     }
 
     fn router(&self, cx: &FileCx<'_>, service: &Service) -> Router {
-        let (ok, err) = (cx.std("result::Result::Ok"), cx.std("result::Result::Err"));
+        let ok = cx.std("result::Result::Ok");
         let context = cx.runtime("context::RequestContext");
         let arms = service.operations.iter().map(|op| {
-            let method = ident(&op.module);
-            let name = &op.name;
-            if let Some(unserved) = op.unserved {
-                let unsupported = runtime(cx, "not_implemented_response");
-                let why = unserved.why();
-                return quote! { #name => #unsupported(PROTOCOL, #name, #why), };
-            }
-            // Imported only where an operation is served.
-            let (parse, rejection_response) = (cx.runtime("validate::parse"), runtime(cx, "rejection_response"));
-            let output_response = runtime(cx, "output_response");
-            let schema = schema_static(cx, op.input.as_deref());
-            let boxed = cx.std("boxed::Box");
-            quote! {
-                #name => {
-                    // The input's scope ends before the await, and the
-                    // method's future is boxed: the router's future stays
-                    // small whatever the largest input (it is moved at
-                    // every level).
-                    let handled = {
-                        let input = match #parse(#schema, body) {
-                            #ok(input) => input,
-                            #err(rejection) => return #rejection_response(PROTOCOL, rejection),
-                        };
-                        #boxed::pin(self.service.#method(context, input))
-                    };
-                    match handled.await {
-                        #ok(output) => #output_response(PROTOCOL, &output),
-                        #err(error) => error.response(PROTOCOL),
-                    }
-                }
-            }
+            let read = || {
+                let (parse, schema) = (cx.runtime("validate::parse"), schema_static(cx, op.input.as_deref()));
+                quote! { #parse(#schema, body) }
+            };
+            let answer = || {
+                let output_response = runtime(cx, "output_response");
+                quote! { #ok(output) => #output_response(PROTOCOL, &output), }
+            };
+            RPC.operation_arm(cx, op, read, answer)
         });
         let arms: Vec<TokenStream> = arms.collect();
         let (response, dispatch, aws_json) =
@@ -95,12 +76,7 @@ impl Emit for AwsJson {
         let name = &service.name;
         let protocol_name = self.name(service);
         // Only services with `@requestCompression` operations say which.
-        let gzipped: Vec<&str> = service
-            .operations
-            .iter()
-            .filter(|op| op.gzip_requests && op.unserved.is_none())
-            .map(|op| op.name.as_str())
-            .collect();
+        let gzipped = super::gzipped(service);
         let signing = crate::emit::service::signing_name(service, cx);
         let gzip = (!gzipped.is_empty()).then(|| {
             quote! {
@@ -176,18 +152,8 @@ impl Emit for AwsJson {
     }
 
     fn error_response(&self, cx: &FileCx<'_>, _: &Operation, variants: &[Ident], unmodelled: &Ident) -> TokenStream {
-        let (response, protocol) = (cx.runtime("protocol::Response"), runtime(cx, "AwsJson"));
-        let modelled_error = (!variants.is_empty()).then(|| runtime(cx, "modelled_error"));
-        let unmodelled_error = runtime(cx, "unmodelled_error");
-        quote! {
-            /// The error as an awsJson response: its members, `__type` and status.
-            pub fn response(&self, protocol: #protocol) -> #response {
-                match self {
-                    #(Self::#variants(error) => #modelled_error(protocol, error),)*
-                    Self::#unmodelled(error) => #unmodelled_error(protocol, error),
-                }
-            }
-        }
+        let docs = "The error as an awsJson response: its members, `__type` and status.";
+        RPC.error_response(cx, "AwsJson", docs, variants, unmodelled)
     }
 
     fn shape_impls(&self, cx: &FileCx<'_>, shape: &Shape) -> TokenStream {

@@ -13,8 +13,9 @@ pub(super) mod rest;
 mod rpc_v2_cbor;
 
 use proc_macro2::{Ident, TokenStream};
+use quote::quote;
 
-use super::rust::FileCx;
+use super::rust::{FileCx, ident};
 use crate::ir::{Operation, Protocol, Service, Shape};
 
 /// A protocol's part of the generated code.
@@ -60,4 +61,93 @@ pub(super) fn of(service: &Service) -> Option<&'static dyn Emit> {
         Protocol::RpcV2Cbor => Some(&rpc_v2_cbor::RpcV2Cbor),
         Protocol::RpcV2Json => None,
     }
+}
+
+/// What the RPC protocols (awsJson, RPC v2 CBOR) share, each with its
+/// runtime module `module`: every operation read from the body, called and
+/// answered the same way, and errors written by the module's functions.
+struct Rpc {
+    module: &'static str,
+}
+
+impl Rpc {
+    fn runtime(&self, cx: &FileCx<'_>, item: &str) -> TokenStream {
+        cx.runtime(&format!("{}::{item}", self.module))
+    }
+
+    /// The `match` arm of `op` in the router's `dispatch`: its input read
+    /// as `read` writes it (the module's function of the schema and the
+    /// body, or of the body and the schema), its method called, its output
+    /// answered by the arm `answer` writes. Neither is written, nor what
+    /// they import, for an operation that is not served.
+    fn operation_arm(
+        &self,
+        cx: &FileCx<'_>,
+        op: &Operation,
+        read: impl FnOnce() -> TokenStream,
+        answer: impl FnOnce() -> TokenStream,
+    ) -> TokenStream {
+        let (ok, err) = (cx.std("result::Result::Ok"), cx.std("result::Result::Err"));
+        let (method, name) = (ident(&op.module), &op.name);
+        if let Some(unserved) = op.unserved {
+            let unsupported = self.runtime(cx, "not_implemented_response");
+            let why = unserved.why();
+            return quote! { #name => #unsupported(PROTOCOL, #name, #why), };
+        }
+        let (read, answer) = (read(), answer());
+        let rejection_response = self.runtime(cx, "rejection_response");
+        let boxed = cx.std("boxed::Box");
+        quote! {
+            #name => {
+                // The input's scope ends before the await, and the
+                // method's future is boxed: the router's future stays
+                // small whatever the largest input (it is moved at
+                // every level).
+                let handled = {
+                    let input = match #read {
+                        #ok(input) => input,
+                        #err(rejection) => return #rejection_response(PROTOCOL, rejection),
+                    };
+                    #boxed::pin(self.service.#method(context, input))
+                };
+                match handled.await {
+                    #answer
+                    #err(error) => error.response(PROTOCOL),
+                }
+            }
+        }
+    }
+
+    /// The error enum's `response` method, documented by `docs`: each
+    /// error written by the module's `modelled_error` or
+    /// `unmodelled_error` in `protocol` (the module's protocol type).
+    fn error_response(
+        &self,
+        cx: &FileCx<'_>,
+        protocol: &str,
+        docs: &str,
+        variants: &[Ident],
+        unmodelled: &Ident,
+    ) -> TokenStream {
+        let (response, protocol) = (cx.runtime("protocol::Response"), self.runtime(cx, protocol));
+        let modelled_error = (!variants.is_empty()).then(|| self.runtime(cx, "modelled_error"));
+        let unmodelled_error = self.runtime(cx, "unmodelled_error");
+        let docs = super::doc::outer(&[docs.to_string()]);
+        quote! {
+            #docs
+            pub fn response(&self, protocol: #protocol) -> #response {
+                match self {
+                    #(Self::#variants(error) => #modelled_error(protocol, error),)*
+                    Self::#unmodelled(error) => #unmodelled_error(protocol, error),
+                }
+            }
+        }
+    }
+}
+
+/// The operations of `service` whose requests may come gzipped
+/// (`@requestCompression`) and are served.
+fn gzipped(service: &Service) -> Vec<&str> {
+    let gzipped = service.operations.iter().filter(|op| op.gzip_requests && op.unserved.is_none());
+    gzipped.map(|op| op.name.as_str()).collect()
 }

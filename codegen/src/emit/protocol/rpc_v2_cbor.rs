@@ -12,6 +12,9 @@ use crate::ir::{Operation, Service, Shape};
 
 pub(in crate::emit) struct RpcV2Cbor;
 
+/// What RPC v2 CBOR shares with the other RPC protocol.
+const RPC: super::Rpc = super::Rpc { module: RUNTIME };
+
 /// The runtime's RPC v2 CBOR module.
 const RUNTIME: &str = "protocol::rpc_v2_cbor";
 
@@ -40,22 +43,15 @@ impl Emit for RpcV2Cbor {
     }
 
     fn router(&self, cx: &FileCx<'_>, service: &Service) -> Router {
-        let (ok, err) = (cx.std("result::Result::Ok"), cx.std("result::Result::Err"));
+        let ok = cx.std("result::Result::Ok");
         let context = cx.runtime("context::RequestContext");
         let arms = service.operations.iter().map(|op| {
-            let method = ident(&op.module);
-            let name = &op.name;
-            if let Some(unserved) = op.unserved {
-                let unsupported = runtime(cx, "not_implemented_response");
-                let why = unserved.why();
-                return quote! { #name => #unsupported(PROTOCOL, #name, #why), };
-            }
-            // Imported only where an operation is served.
-            let (input, rejection_response) = (runtime(cx, "input"), runtime(cx, "rejection_response"));
-            let schema = schema_static(cx, op.input.as_deref());
-            let boxed = cx.std("boxed::Box");
+            let read = || {
+                let (input, schema) = (runtime(cx, "input"), schema_static(cx, op.input.as_deref()));
+                quote! { #input(body, #schema) }
+            };
             // An operation with no output answers with no body.
-            let answer = match op.output {
+            let answer = || match op.output {
                 Some(_) => {
                     let output_response = runtime(cx, "output_response");
                     quote! { #ok(output) => #output_response(PROTOCOL, &output), }
@@ -65,23 +61,7 @@ impl Emit for RpcV2Cbor {
                     quote! { #ok(_) => #no_output_response(PROTOCOL), }
                 }
             };
-            quote! {
-                #name => {
-                    // The input's scope ends before the await, and the
-                    // method's future is boxed, as in awsJson.
-                    let handled = {
-                        let input = match #input(body, #schema) {
-                            #ok(input) => input,
-                            #err(rejection) => return #rejection_response(PROTOCOL, rejection),
-                        };
-                        #boxed::pin(self.service.#method(context, input))
-                    };
-                    match handled.await {
-                        #answer
-                        #err(error) => error.response(PROTOCOL),
-                    }
-                }
-            }
+            RPC.operation_arm(cx, op, read, answer)
         });
         let arms: Vec<TokenStream> = arms.collect();
         let (response, dispatch, protocol) =
@@ -89,12 +69,7 @@ impl Emit for RpcV2Cbor {
         let (contain_panics, unknown_operation) =
             (cx.runtime("protocol::contain_panics"), runtime(cx, "unknown_operation"));
         let name = &service.name;
-        let gzipped: Vec<&str> = service
-            .operations
-            .iter()
-            .filter(|op| op.gzip_requests && op.unserved.is_none())
-            .map(|op| op.name.as_str())
-            .collect();
+        let gzipped = super::gzipped(service);
         let signing = crate::emit::service::signing_name(service, cx);
         let gzip = (!gzipped.is_empty()).then(|| {
             quote! {
@@ -157,18 +132,8 @@ impl Emit for RpcV2Cbor {
     }
 
     fn error_response(&self, cx: &FileCx<'_>, _: &Operation, variants: &[Ident], unmodelled: &Ident) -> TokenStream {
-        let (response, protocol) = (cx.runtime("protocol::Response"), runtime(cx, "RpcV2Cbor"));
-        let modelled_error = (!variants.is_empty()).then(|| runtime(cx, "modelled_error"));
-        let unmodelled_error = runtime(cx, "unmodelled_error");
-        quote! {
-            /// The error as an RPC v2 CBOR response: `__type`, its members and status.
-            pub fn response(&self, protocol: #protocol) -> #response {
-                match self {
-                    #(Self::#variants(error) => #modelled_error(protocol, error),)*
-                    Self::#unmodelled(error) => #unmodelled_error(protocol, error),
-                }
-            }
-        }
+        let docs = "The error as an RPC v2 CBOR response: `__type`, its members and status.";
+        RPC.error_response(cx, "RpcV2Cbor", docs, variants, unmodelled)
     }
 
     fn shape_impls(&self, cx: &FileCx<'_>, shape: &Shape) -> TokenStream {

@@ -8,7 +8,7 @@ use super::{AwsJson, JsonVersion};
 use crate::protocol::json::{self, JsonWriter, WriteJson, WriteMembers};
 use crate::protocol::{Protocol, Response};
 use crate::validate::Rejection;
-use crate::{ErrorShape, Fault, UnmodelledError};
+use crate::{ErrorShape, UnmodelledError};
 
 /// A successful response with `output` as its body.
 pub fn output_response<T: WriteJson>(protocol: AwsJson, output: &T) -> Response {
@@ -50,7 +50,7 @@ pub fn modelled_error<E: ErrorShape + WriteMembers>(protocol: AwsJson, error: &E
     object.end();
     let mut response = error_response_with_body(protocol, E::HTTP_STATUS, type_name, out.into_bytes());
     if let (true, Some(code)) = (protocol.query_compatible, E::QUERY_CODE) {
-        response.insert("x-amzn-query-error", format!("{code};{}", query_fault(E::FAULT)), false);
+        response.insert("x-amzn-query-error", format!("{code};{}", E::FAULT.query_name()), false);
     }
     response
 }
@@ -65,17 +65,9 @@ pub fn unmodelled_error(protocol: AwsJson, error: &UnmodelledError) -> Response 
     };
     let mut response = error_response(protocol, error.status, &error.type_name, fields);
     if protocol.query_compatible {
-        response.insert("x-amzn-query-error", format!("{};{}", error.type_name, query_fault(error.fault)), false);
+        response.insert("x-amzn-query-error", format!("{};{}", error.type_name, error.fault.query_name()), false);
     }
     response
-}
-
-/// The fault as awsQuery names it.
-fn query_fault(fault: Fault) -> &'static str {
-    match fault {
-        Fault::Client => "Sender",
-        Fault::Server => "Receiver",
-    }
 }
 
 /// A refused request body: `ValidationException` with every violation, or

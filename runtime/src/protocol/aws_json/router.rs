@@ -8,8 +8,8 @@ use tracing::Instrument;
 use super::AwsJson;
 use super::request::{X_AMZ_TARGET, check_head};
 use crate::context::{RequestContext, RequestId};
-use crate::http::{BoxError, HttpResponse, gunzip_body, read_limited, with_id};
-use crate::protocol::{Answer, Response};
+use crate::http::{BoxError, HttpResponse, gunzip_body, read_limited};
+use crate::protocol::{Answer, Response, answered};
 
 /// Routes awsJson requests (`X-Amz-Target` and body) to a service's
 /// operations. Generated routers implement it; [`handle`] puts it behind
@@ -114,12 +114,6 @@ where
         answered(response, protocol, &span, context.request_id())
     };
     Answer::Admitted { future }
-}
-
-/// `response` as HTTP, with the request id, its status logged in `span`.
-fn answered(response: Response, protocol: AwsJson, span: &tracing::Span, request_id: &RequestId) -> HttpResponse {
-    span.in_scope(|| tracing::debug!(status = response.status, "answered"));
-    with_id(response.into_http(protocol), request_id)
 }
 
 /// What awsJson asks of the head of a request for `served` (its target, if

@@ -10,8 +10,8 @@ use super::AwsQuery;
 use super::request::Form;
 use super::response::error_with_message;
 use crate::context::{RequestContext, RequestId};
-use crate::http::{BoxError, HttpResponse, check_host, gunzip_body, read_limited, with_id};
-use crate::protocol::{Answer, Response};
+use crate::http::{BoxError, HttpResponse, check_host, gunzip_body, read_limited};
+use crate::protocol::{Answer, Response, answered};
 
 /// Routes awsQuery requests (`Action` and the other parameters) to a
 /// service's operations. Generated routers implement it; [`handle`] puts
@@ -120,12 +120,6 @@ impl<R: Dispatch> DynDispatch for R {
 /// operation name, at most 128 letters and digits.
 fn shown_action(action: &str) -> Option<&str> {
     (!action.is_empty() && action.len() <= 128 && action.bytes().all(|b| b.is_ascii_alphanumeric())).then_some(action)
-}
-
-/// `response` as HTTP, with the request id, its status logged in `span`.
-fn answered(response: Response, protocol: AwsQuery, span: &tracing::Span, request_id: &RequestId) -> HttpResponse {
-    span.in_scope(|| tracing::debug!(status = response.status, "answered"));
-    with_id(response.into_http(protocol), request_id)
 }
 
 /// What awsQuery asks of a request's head: a POST of a form (or a GET) to

@@ -530,7 +530,7 @@ fn scalar<'t>(schema: &Schema, text: Cow<'t, str>) -> Result<Cow<'t, str>, &'sta
         }
         Schema::Float(_) | Schema::Timestamp(TimestampFormat::EpochSeconds) => {
             let non_finite = matches!(schema, Schema::Float(_)) && matches!(&*text, "NaN" | "Infinity" | "-Infinity");
-            if !non_finite && !is_decimal(&text) {
+            if !non_finite && !crate::validate::is_number(&text) {
                 return Err("is not a number");
             }
             text
@@ -566,28 +566,6 @@ fn without_leading_zeros(text: Cow<'_, str>) -> Cow<'_, str> {
         return text;
     }
     Cow::Owned(format!("{sign}{}", &unsigned[zeros..]))
-}
-
-/// Whether `text` is a number as JSON writes one.
-fn is_decimal(text: &str) -> bool {
-    let bytes = text.strip_prefix('-').unwrap_or(text).as_bytes();
-    let int_end = bytes.iter().position(|b| !b.is_ascii_digit()).unwrap_or(bytes.len());
-    if int_end == 0 || (bytes[0] == b'0' && int_end > 1) {
-        return false;
-    }
-    let mut rest = &bytes[int_end..];
-    if let Some(fraction) = rest.strip_prefix(b".") {
-        let digits = fraction.iter().take_while(|b| b.is_ascii_digit()).count();
-        if digits == 0 {
-            return false;
-        }
-        rest = &fraction[digits..];
-    }
-    if let Some(exponent) = rest.strip_prefix(b"e").or_else(|| rest.strip_prefix(b"E")) {
-        let exponent = exponent.strip_prefix(b"+").or_else(|| exponent.strip_prefix(b"-")).unwrap_or(exponent);
-        return !exponent.is_empty() && exponent.iter().all(u8::is_ascii_digit);
-    }
-    rest.is_empty()
 }
 
 #[cfg(test)]
@@ -807,10 +785,10 @@ mod tests {
     #[test]
     fn numbers_are_json_numbers_or_refused() {
         for good in ["0", "-1", "1.5", "1e10", "-2.5E-3"] {
-            assert!(is_decimal(good), "{good}");
+            assert!(crate::validate::is_number(good), "{good}");
         }
         for bad in ["", "-", "01", "1.", ".5", "0x42", "2ABC", "1e", "+1", "Infinity"] {
-            assert!(!is_decimal(bad), "{bad}");
+            assert!(!crate::validate::is_number(bad), "{bad}");
         }
     }
 }

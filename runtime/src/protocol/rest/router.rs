@@ -16,7 +16,7 @@ use super::{RouteError, Routes};
 use crate::ByteStream;
 use crate::context::{RequestContext, RequestId};
 use crate::http::{BoxError, HttpResponse, ResponseFuture};
-use crate::protocol::{Answer, Protocol, Response, contain_panics};
+use crate::protocol::{Answer, Protocol, Response, answered, contain_panics};
 use crate::validate::{self, ReadHttp, Rejection, Structure};
 
 /// What the runtime knows of an operation before it is called.
@@ -164,12 +164,12 @@ where
     let span = tracing::info_span!("request", request_id = %request_id, operation = operation_name);
     let Admitted { operation, labels, coding } = match admit(&router, &parts, routed) {
         Ok(admitted) => admitted,
-        Err(refusal) => return Answer::Refused { response: Some(answered(R::PROTOCOL, *refusal, &span, &request_id)) },
+        Err(refusal) => return Answer::Refused { response: Some(answered(*refusal, R::PROTOCOL, &span, &request_id)) },
     };
     let future = async move {
         let mut parts = parts;
         let rules = ResponseRules::of(&parts, operation);
-        let refused = |refusal: Response| answered(R::PROTOCOL, refusal, &span, &request_id);
+        let refused = |refusal: Response| answered(refusal, R::PROTOCOL, &span, &request_id);
         // An aws-chunked payload stream is decoded and checked as the
         // handler reads it; any other aws-chunked body is read whole, within
         // the limit, and undone, its trailers made headers.
@@ -261,17 +261,6 @@ async fn call<R: Dispatch>(
     }
     span.in_scope(|| tracing::debug!(status = response.status, "answered"));
     crate::http::with_id(rules.apply(response, R::PROTOCOL), context.request_id())
-}
-
-/// `response` as HTTP, with the request id, its status logged in `span`.
-fn answered<P: Protocol>(
-    protocol: P,
-    response: Response,
-    span: &tracing::Span,
-    request_id: &RequestId,
-) -> HttpResponse {
-    span.in_scope(|| tracing::debug!(status = response.status, "answered"));
-    crate::http::with_id(response.into_http(protocol), request_id)
 }
 
 /// A request the router will call an operation for.

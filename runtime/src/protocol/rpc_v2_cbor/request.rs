@@ -20,6 +20,7 @@ use minicbor::data::Type;
 
 use super::RpcV2Cbor;
 use crate::http::{check_host, declares_media_type};
+use crate::protocol::cbor::{ARRAY, MAP, TEXT};
 use crate::protocol::{Protocol, Response};
 use crate::validate::{self, List, Map, Read, Rejection, Scalar, Source, SourceError, Structure};
 
@@ -120,10 +121,6 @@ impl Frames {
     }
 }
 
-/// Major types, in an initial byte's top three bits.
-const ARRAY: u8 = 4;
-const MAP: u8 = 5;
-const TEXT: u8 = 3;
 /// Initial bytes.
 const INDEFINITE_TEXT: u8 = 0x7f;
 const NULL: u8 = 0xf6;

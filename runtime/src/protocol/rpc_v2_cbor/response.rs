@@ -8,7 +8,7 @@ use super::request::{CBOR, SMITHY_PROTOCOL};
 use crate::protocol::cbor::{self, CborWriter, WriteCbor, WriteCborMembers};
 use crate::protocol::{Protocol, Response};
 use crate::validate::Rejection;
-use crate::{ErrorShape, Fault, UnmodelledError};
+use crate::{ErrorShape, UnmodelledError};
 
 /// The shape id of the error every violation of an input is reported in.
 const VALIDATION_EXCEPTION: &str = "smithy.framework#ValidationException";
@@ -65,7 +65,7 @@ pub fn modelled_error<E: ErrorShape + WriteCborMembers>(protocol: RpcV2Cbor, err
     let mut response =
         error_response(protocol, E::HTTP_STATUS, E::SHAPE_ID, error.member_count(), |out| error.write_members(out));
     if let (true, Some(code)) = (protocol.query_compatible, E::QUERY_CODE) {
-        response.insert("x-amzn-query-error", format!("{code};{}", query_fault(E::FAULT)), false);
+        response.insert("x-amzn-query-error", format!("{code};{}", E::FAULT.query_name()), false);
     }
     response
 }
@@ -79,17 +79,9 @@ pub fn unmodelled_error(protocol: RpcV2Cbor, error: &UnmodelledError) -> Respons
         None => error_response(protocol, error.status, &error.type_name, 0, |_| {}),
     };
     if protocol.query_compatible {
-        response.insert("x-amzn-query-error", format!("{};{}", error.type_name, query_fault(error.fault)), false);
+        response.insert("x-amzn-query-error", format!("{};{}", error.type_name, error.fault.query_name()), false);
     }
     response
-}
-
-/// The fault as awsQuery names it.
-fn query_fault(fault: Fault) -> &'static str {
-    match fault {
-        Fault::Client => "Sender",
-        Fault::Server => "Receiver",
-    }
 }
 
 /// A refused request body: `ValidationException` with every violation (its

@@ -9,10 +9,8 @@ use super::RpcV2Cbor;
 use super::request::{check_head, operation_of};
 use super::response::unknown_operation;
 use crate::context::{RequestContext, RequestId};
-use crate::http::{
-    BoxError, Coding, HttpResponse, UnsupportedCoding, content_coding, gunzip_body, read_limited, with_id,
-};
-use crate::protocol::{Answer, Protocol, Response};
+use crate::http::{BoxError, Coding, HttpResponse, UnsupportedCoding, content_coding, gunzip_body, read_limited};
+use crate::protocol::{Answer, Protocol, Response, answered};
 
 /// Routes RPC v2 CBOR requests (the operation the path names, and the
 /// body) to a service's operations. Generated routers implement it;
@@ -91,12 +89,6 @@ where
         answered(response, protocol, &span, context.request_id())
     };
     Answer::Admitted { future }
-}
-
-/// `response` as HTTP, with the request id, its status logged in `span`.
-fn answered(response: Response, protocol: RpcV2Cbor, span: &tracing::Span, request_id: &RequestId) -> HttpResponse {
-    span.in_scope(|| tracing::debug!(status = response.status, "answered"));
-    with_id(response.into_http(protocol), request_id)
 }
 
 /// What the protocol asks of the head of a request for `operation` (if
