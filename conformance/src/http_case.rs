@@ -42,7 +42,17 @@ pub fn request_of(request: &Value) -> Result<Request<ByteStream>, String> {
     for (name, value) in request["headers"].as_object().into_iter().flatten() {
         builder = builder.header(name, value.as_str().unwrap_or_default());
     }
-    let body = request["body"].as_str().unwrap_or_default().to_string();
+    // CBOR bodies are written in base64 (some tests say so only by the
+    // request's `Content-Type`).
+    let text = request["body"].as_str().unwrap_or_default();
+    let content_type = request["headers"]
+        .as_object()
+        .and_then(|headers| headers.iter().find(|(name, _)| name.eq_ignore_ascii_case("content-type")))
+        .and_then(|(_, value)| value.as_str());
+    let body = match request["bodyMediaType"].as_str().or(content_type) {
+        Some(media_type) if crate::cbor_body::is_cbor(media_type) => crate::cbor_body::from_base64(text)?,
+        _ => text.as_bytes().to_vec(),
+    };
     if !body.is_empty() && !has("content-length") {
         builder = builder.header("Content-Length", body.len().to_string());
     }

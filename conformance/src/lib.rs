@@ -14,6 +14,7 @@
 //! suite's `httpRequestTests` are requests that must be accepted, and read
 //! to their parameters.
 
+pub mod cbor_body;
 pub mod http_case;
 pub mod protocol;
 pub mod source;

@@ -1,4 +1,4 @@
-//! Smithy's protocol tests (awsJson1.0, awsJson1.1, restJson1, restXml, awsQuery, ec2Query), read from Smithy's
+//! Smithy's protocol tests (awsJson1.0, awsJson1.1, restJson1, restXml, awsQuery, ec2Query, RPC v2 CBOR), read from Smithy's
 //! IDL sources ([`crate::source`]) and run as a server: each test is an
 //! `http::Request` handed to the generated router as a `tower::Service`,
 //! the surface a server, axum or a tower layer uses. Requests are routed
@@ -25,11 +25,18 @@ use protocol_tests::ec2_query::service::{AwsEc2, AwsEc2Router};
 use protocol_tests::glacier::service::{Glacier, GlacierRouter};
 use protocol_tests::json_protocol::service::{JsonProtocol, JsonProtocolRouter};
 use protocol_tests::json_rpc10::service::{JsonRpc10, JsonRpc10Router};
+use protocol_tests::non_query_compatible_rpc_v2_protocol::service::{
+    NonQueryCompatibleRpcV2Protocol, NonQueryCompatibleRpcV2ProtocolRouter,
+};
 use protocol_tests::query_compatible_json_rpc10::service::{QueryCompatibleJsonRpc10, QueryCompatibleJsonRpc10Router};
+use protocol_tests::query_compatible_rpc_v2_protocol::service::{
+    QueryCompatibleRpcV2Protocol, QueryCompatibleRpcV2ProtocolRouter,
+};
 use protocol_tests::rest_json::error as rest_json_error;
 use protocol_tests::rest_json::service::{RestJson, RestJsonRouter};
 use protocol_tests::rest_xml::service::{RestXml, RestXmlRouter};
 use protocol_tests::rest_xml_namespace::service::{RestXmlWithNamespace, RestXmlWithNamespaceRouter};
+use protocol_tests::rpc_v2_cbor::service::{RpcV2Protocol, RpcV2ProtocolRouter};
 use protocol_tests::runtime::context::RequestContext;
 use protocol_tests::runtime::http::{HttpResponse, Request, ResponseBody, Service as _};
 use protocol_tests::runtime::not_implemented;
@@ -489,6 +496,30 @@ recording!(AmazonS3 {
     list_objects_v2(protocol_tests::amazon_s3::operation::list_objects_v2::ListObjectsV2Request) -> protocol_tests::amazon_s3::operation::list_objects_v2::ListObjectsV2Output, protocol_tests::amazon_s3::operation::list_objects_v2::ListObjectsV2Error, errors [protocol_tests::amazon_s3::error::NoSuchBucket];
 });
 
+// RPC v2 CBOR: Smithy's core suite and the query-compatible cases.
+recording!(RpcV2Protocol {
+    empty_input_output(protocol_tests::rpc_v2_cbor::operation::empty_input_output::EmptyStructure) -> protocol_tests::rpc_v2_cbor::operation::empty_input_output::EmptyStructure, protocol_tests::rpc_v2_cbor::operation::empty_input_output::EmptyInputOutputError;
+    float16(protocol_tests::runtime::Unit) -> protocol_tests::rpc_v2_cbor::operation::float16::Float16Output, protocol_tests::rpc_v2_cbor::operation::float16::Float16Error;
+    fractional_seconds(protocol_tests::runtime::Unit) -> protocol_tests::rpc_v2_cbor::operation::fractional_seconds::FractionalSecondsOutput, protocol_tests::rpc_v2_cbor::operation::fractional_seconds::FractionalSecondsError;
+    greeting_with_errors(protocol_tests::runtime::Unit) -> protocol_tests::rpc_v2_cbor::operation::greeting_with_errors::GreetingWithErrorsOutput, protocol_tests::rpc_v2_cbor::operation::greeting_with_errors::GreetingWithErrorsError, errors [protocol_tests::rpc_v2_cbor::error::ComplexError, protocol_tests::rpc_v2_cbor::error::InvalidGreeting];
+    no_input_output(protocol_tests::runtime::Unit) -> protocol_tests::runtime::Unit, protocol_tests::rpc_v2_cbor::operation::no_input_output::NoInputOutputError;
+    operation_with_defaults(protocol_tests::rpc_v2_cbor::operation::operation_with_defaults::OperationWithDefaultsInput) -> protocol_tests::rpc_v2_cbor::operation::operation_with_defaults::OperationWithDefaultsOutput, protocol_tests::rpc_v2_cbor::operation::operation_with_defaults::OperationWithDefaultsError;
+    optional_input_output(protocol_tests::rpc_v2_cbor::operation::optional_input_output::SimpleStructure) -> protocol_tests::rpc_v2_cbor::operation::optional_input_output::SimpleStructure, protocol_tests::rpc_v2_cbor::operation::optional_input_output::OptionalInputOutputError;
+    recursive_shapes(protocol_tests::rpc_v2_cbor::operation::recursive_shapes::RecursiveShapesInputOutput) -> protocol_tests::rpc_v2_cbor::operation::recursive_shapes::RecursiveShapesInputOutput, protocol_tests::rpc_v2_cbor::operation::recursive_shapes::RecursiveShapesError;
+    rpc_v2_cbor_dense_maps(protocol_tests::rpc_v2_cbor::operation::rpc_v2_cbor_dense_maps::RpcV2CborDenseMapsInputOutput) -> protocol_tests::rpc_v2_cbor::operation::rpc_v2_cbor_dense_maps::RpcV2CborDenseMapsInputOutput, protocol_tests::rpc_v2_cbor::operation::rpc_v2_cbor_dense_maps::RpcV2CborDenseMapsError;
+    rpc_v2_cbor_lists(protocol_tests::rpc_v2_cbor::operation::rpc_v2_cbor_lists::RpcV2CborListInputOutput) -> protocol_tests::rpc_v2_cbor::operation::rpc_v2_cbor_lists::RpcV2CborListInputOutput, protocol_tests::rpc_v2_cbor::operation::rpc_v2_cbor_lists::RpcV2CborListsError;
+    rpc_v2_cbor_sparse_maps(protocol_tests::rpc_v2_cbor::operation::rpc_v2_cbor_sparse_maps::RpcV2CborSparseMapsInputOutput) -> protocol_tests::rpc_v2_cbor::operation::rpc_v2_cbor_sparse_maps::RpcV2CborSparseMapsInputOutput, protocol_tests::rpc_v2_cbor::operation::rpc_v2_cbor_sparse_maps::RpcV2CborSparseMapsError;
+    rpc_v2_cbor_unions(protocol_tests::rpc_v2_cbor::operation::rpc_v2_cbor_unions::RpcV2CborUnionInputOutput) -> protocol_tests::rpc_v2_cbor::operation::rpc_v2_cbor_unions::RpcV2CborUnionInputOutput, protocol_tests::rpc_v2_cbor::operation::rpc_v2_cbor_unions::RpcV2CborUnionsError;
+    simple_scalar_properties(protocol_tests::rpc_v2_cbor::operation::simple_scalar_properties::SimpleScalarStructure) -> protocol_tests::rpc_v2_cbor::operation::simple_scalar_properties::SimpleScalarStructure, protocol_tests::rpc_v2_cbor::operation::simple_scalar_properties::SimpleScalarPropertiesError;
+    sparse_nulls_operation(protocol_tests::rpc_v2_cbor::operation::sparse_nulls_operation::SparseNullsOperationInputOutput) -> protocol_tests::rpc_v2_cbor::operation::sparse_nulls_operation::SparseNullsOperationInputOutput, protocol_tests::rpc_v2_cbor::operation::sparse_nulls_operation::SparseNullsOperationError;
+});
+recording!(QueryCompatibleRpcV2Protocol {
+    query_compatible_operation(protocol_tests::runtime::Unit) -> protocol_tests::runtime::Unit, protocol_tests::query_compatible_rpc_v2_protocol::operation::query_compatible_operation::QueryCompatibleOperationError, errors [protocol_tests::query_compatible_rpc_v2_protocol::error::CustomCodeError, protocol_tests::query_compatible_rpc_v2_protocol::error::NoCustomCodeError];
+});
+recording!(NonQueryCompatibleRpcV2Protocol {
+    non_query_compatible_operation(protocol_tests::runtime::Unit) -> protocol_tests::runtime::Unit, protocol_tests::non_query_compatible_rpc_v2_protocol::operation::non_query_compatible_operation::NonQueryCompatibleOperationError;
+});
+
 /// Puts modelled parameters in wire form, following `schema`.
 pub fn wire(schema: &Schema, value: &Value) -> Value {
     match (schema, value) {
@@ -591,6 +622,9 @@ enum Service {
     RestXml(RestXmlRouter<Recorder>),
     RestXmlWithNamespace(RestXmlWithNamespaceRouter<Recorder>),
     S3(AmazonS3Router<Recorder>),
+    RpcV2Cbor(RpcV2ProtocolRouter<Recorder>),
+    QueryCompatibleRpcV2(QueryCompatibleRpcV2ProtocolRouter<Recorder>),
+    NonQueryCompatibleRpcV2(NonQueryCompatibleRpcV2ProtocolRouter<Recorder>),
 }
 
 /// Runs `$body` with `$router` bound to whichever router `$service` holds.
@@ -609,6 +643,9 @@ macro_rules! each_router {
             Service::RestXml($router) => $body,
             Service::RestXmlWithNamespace($router) => $body,
             Service::S3($router) => $body,
+            Service::RpcV2Cbor($router) => $body,
+            Service::QueryCompatibleRpcV2($router) => $body,
+            Service::NonQueryCompatibleRpcV2($router) => $body,
         }
     };
 }
@@ -650,6 +687,15 @@ impl Service {
                 Service::RestXmlWithNamespace(RestXmlWithNamespaceRouter::new(Recorder::default()))
             }
             "com.amazonaws.s3#AmazonS3" => Service::S3(AmazonS3Router::new(Recorder::default())),
+            "smithy.protocoltests.rpcv2Cbor#RpcV2Protocol" => {
+                Service::RpcV2Cbor(RpcV2ProtocolRouter::new(Recorder::default()))
+            }
+            "aws.protocoltests.rpcv2cbor#QueryCompatibleRpcV2Protocol" => {
+                Service::QueryCompatibleRpcV2(QueryCompatibleRpcV2ProtocolRouter::new(Recorder::default()))
+            }
+            "aws.protocoltests.rpcv2cbor#NonQueryCompatibleRpcV2Protocol" => {
+                Service::NonQueryCompatibleRpcV2(NonQueryCompatibleRpcV2ProtocolRouter::new(Recorder::default()))
+            }
             _ => return None,
         })
     }
@@ -681,6 +727,9 @@ impl Service {
             Service::RestXml(_) => schemas!(rest_xml, operation),
             Service::RestXmlWithNamespace(_) => schemas!(rest_xml_namespace, operation),
             Service::S3(_) => schemas!(amazon_s3, operation),
+            Service::RpcV2Cbor(_) => schemas!(rpc_v2_cbor, operation),
+            Service::QueryCompatibleRpcV2(_) => schemas!(query_compatible_rpc_v2_protocol, operation),
+            Service::NonQueryCompatibleRpcV2(_) => schemas!(non_query_compatible_rpc_v2_protocol, operation),
         }
     }
 }
@@ -718,7 +767,7 @@ fn client_request(case: &Value, operation: &str, body: &Value) -> Result<Request
 /// of the case's service and protocol sends them.
 fn case_request(case: &Value) -> Result<Request<ResponseBody>, String> {
     if is_rest(case) {
-        return crate::http_case::request_of(case);
+        return written_request(case);
     }
     let mut request =
         Request::builder().method(case["method"].as_str().unwrap_or("POST")).uri(case["uri"].as_str().unwrap_or("/"));
@@ -745,9 +794,29 @@ fn case_request(case: &Value) -> Result<Request<ResponseBody>, String> {
     request.body(ResponseBody::from(body)).map_err(|e| format!("the test's request: {e}"))
 }
 
-/// Whether the case is restJson1's: its requests are written out whole.
+/// Whether the case's requests are written out whole: restJson1's,
+/// restXml's and RPC v2's.
 fn is_rest(case: &Value) -> bool {
-    case["protocol"] == "aws.protocols#restJson1" || is_rest_xml(case)
+    case["protocol"] == "aws.protocols#restJson1" || is_rest_xml(case) || is_rpc_v2(case)
+}
+
+/// Whether the case is RPC v2's (CBOR or JSON): requests written out whole,
+/// to `/service/{service}/operation/{operation}`.
+fn is_rpc_v2(case: &Value) -> bool {
+    case["protocol"] == "smithy.protocols#rpcv2Cbor" || case["protocol"] == "smithy.protocols#rpcv2Json"
+}
+
+/// A request written out whole, as [`crate::http_case::request_of`] makes
+/// it. RPC v2 routers, as awsJson ones, refuse a request that names no host
+/// (as HTTP/1.1 requires every request to); the tests leave it out, so a
+/// client's `Host` is added. REST requests are sent as written, since
+/// `@httpPrefixHeaders("")` reads every header sent.
+fn written_request(case: &Value) -> Result<Request<ResponseBody>, String> {
+    let mut request = crate::http_case::request_of(case)?;
+    if is_rpc_v2(case) && !request.headers().contains_key("host") {
+        request.headers_mut().insert("host", http::HeaderValue::from_static("localhost"));
+    }
+    Ok(request)
 }
 
 /// Whether the case is restXml's: its requests are written out whole, its
@@ -798,7 +867,23 @@ fn rest_request(case: &Value, operation: &str, cases: &[Value]) -> Result<Reques
     let mut requests: Vec<&Value> = cases.iter().filter(same_operation).collect();
     requests.sort_by_key(|c| c["appliesTo"] == "client");
     if let Some(request) = requests.first() {
-        return crate::http_case::request_of(request);
+        return written_request(request);
+    }
+    if is_rpc_v2(case) {
+        // No body: an operation's input may be left out whole.
+        let (media_type, protocol) = if case["protocol"] == "smithy.protocols#rpcv2Cbor" {
+            ("application/cbor", "rpc-v2-cbor")
+        } else {
+            ("application/json", "rpc-v2-json")
+        };
+        let service = name_of(case["service"].as_str().unwrap_or_default());
+        let request = serde_json::json!({
+            "protocol": case["protocol"],
+            "method": "POST",
+            "uri": format!("/service/{service}/operation/{operation}"),
+            "headers": { "smithy-protocol": protocol, "Accept": media_type },
+        });
+        return written_request(&request);
     }
     let http = cases
         .iter()
@@ -903,7 +988,12 @@ fn check_response(case: &Value, response: HttpResponse) -> Outcome {
             _ => Outcome::Failed(format!("body {}, expected {:?}", String::from_utf8_lossy(&body), case["body"])),
         };
     }
-    let actual: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let cbor = headers.get("content-type").and_then(|v| v.to_str().ok()).is_some_and(crate::cbor_body::is_cbor);
+    let actual: Value = if cbor {
+        crate::cbor_body::to_value(&body).unwrap_or(Value::Null)
+    } else {
+        serde_json::from_slice(&body).unwrap_or(Value::Null)
+    };
     let expected = case.get("body_json").cloned().unwrap_or(Value::Object(Map::new()));
     if carries(&expected, &actual) {
         Outcome::Passed

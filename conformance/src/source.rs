@@ -58,6 +58,8 @@ pub fn protocol_specs() -> Vec<PathBuf> {
         spec_dir("protocol/ec2_query"),
         spec_dir("protocol/rest_xml"),
         spec_dir("protocol/rest_xml_namespace"),
+        spec_dir("protocol/rpc_v2_cbor"),
+        spec_dir("protocol/rpc_v2_cbor_query_compatible"),
     ]
 }
 
@@ -165,7 +167,8 @@ fn test_cases<'a>(model: &'a LoadedModel, shape_id: &str, trait_id: &str) -> &'a
 /// - `source_path`: the file that defines the shape;
 /// - `http`, `http_of`: the `@http` trait of the operation that answers the
 ///   case (the operation, or `operation_of_error`), and that operation;
-/// - `body_json`: the body parsed, when `bodyMediaType` is JSON.
+/// - `body_json`: the body parsed, when `bodyMediaType` is JSON or CBOR
+///   (as a JSON value: [`crate::cbor_body`]).
 ///
 /// A shape bound by two services carries its tests into both, each kept
 /// only where its `protocol` is the service's.
@@ -223,9 +226,18 @@ pub fn protocol_cases(model: &LoadedModel) -> Vec<Value> {
                             case.insert("params".into(), json_keys(model, shape_id, params, 0));
                         }
                     }
-                    let json_body = fields.get("bodyMediaType").and_then(Value::as_str).is_some_and(is_json);
-                    if let (true, Some(body)) = (json_body, fields.get("body").and_then(Value::as_str)) {
-                        if let Ok(parsed) = serde_json::from_str::<Value>(body) {
+                    let media_type = fields.get("bodyMediaType").and_then(Value::as_str).unwrap_or_default();
+                    if let Some(body) = fields.get("body").and_then(Value::as_str) {
+                        let parsed = if is_json(media_type) {
+                            serde_json::from_str::<Value>(body).ok()
+                        } else if crate::cbor_body::is_cbor(media_type) && !body.is_empty() {
+                            crate::cbor_body::from_base64(body)
+                                .and_then(|bytes| crate::cbor_body::to_value(&bytes))
+                                .ok()
+                        } else {
+                            None
+                        };
+                        if let Some(parsed) = parsed {
                             case.insert("body_json".into(), parsed);
                         }
                     }

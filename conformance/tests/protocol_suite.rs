@@ -1,4 +1,4 @@
-//! Smithy's awsJson1.0, awsJson1.1, restJson1, restXml, awsQuery and ec2Query protocol tests
+//! Smithy's awsJson1.0, awsJson1.1, restJson1, restXml, awsQuery, ec2Query and RPC v2 CBOR protocol tests
 //! (and restJson1's malformed-request tests), read from the IDL sources: every
 //! one that applies to a server passes, and the skipped ones, each a
 //! client's, are exactly those listed here. A test without
@@ -255,6 +255,39 @@ const EXPECTED: &[Expected] = &[
                  message): what a client must read past; a server writes the members it is given",
             ),
         ],
+    },
+    Expected {
+        protocol: "rpcv2Cbor",
+        // Smithy's core suite (RpcV2Protocol) and the query-compatible cases:
+        // 39 requests, 24 responses, 5 errors.
+        applicable: 68,
+        client_marked: &[
+            "NoOutputClientAllowsEmptyCbor",
+            "NoOutputClientAllowsEmptyBody",
+            "empty_output_no_body",
+            "RpcV2CborClientDoesntSerializeNullStructureValues",
+            "RpcV2CborSimpleScalarPropertiesUsingDefiniteLength",
+            "RpcV2CborClientDoesntDeserializeNullStructureValues",
+            "RpcV2CborSupportsUpcastingDataOnDeserialize",
+            "RpcV2CborExtraFieldsInTheBodyShouldBeSkippedByClients",
+            "RpcV2CborIndefiniteStringInsideIndefiniteListCanDeserialize",
+            "RpcV2CborIndefiniteStringInsideDefiniteListCanDeserialize",
+            "RpcV2CborRecursiveShapesUsingDefiniteLength",
+            "RpcV2CborDateTimeWithFractionalSeconds",
+            "RpcV2CborClientPopulatesDefaultValuesInInput",
+            "RpcV2CborClientSkipsTopLevelDefaultValuesInInput",
+            "RpcV2CborClientUsesExplicitlyProvidedMemberValuesOverDefaults",
+            "RpcV2CborClientUsesExplicitlyProvidedValuesInTopLevel",
+            "RpcV2CborClientIgnoresNonTopLevelDefaultsOnMembersWithClientOptional",
+            "RpcV2CborClientPopulatesDefaultsValuesWhenMissingInResponse",
+            "RpcV2CborClientIgnoresDefaultValuesIfMemberValuesArePresentInResponse",
+            "RpcV2CborFloat16Inf",
+            "RpcV2CborFloat16NegInf",
+            "RpcV2CborFloat16LSBNaN",
+            "RpcV2CborFloat16MSBNaN",
+            "RpcV2CborFloat16Subnormal",
+        ],
+        client_only: &[],
     },
 ];
 

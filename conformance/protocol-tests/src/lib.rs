@@ -15,6 +15,9 @@
 //! - [`rest_xml`]: Sample Rest Xml Protocol Service (`RestXml`, version 2019-12-16).
 //! - [`amazon_s3`]: Amazon Simple Storage Service (`AmazonS3`, version 2006-03-01).
 //! - [`rest_xml_namespace`]: Sample Rest Xml Protocol Service With Namespace (`RestXmlWithNamespace`, version 2019-12-16).
+//! - [`rpc_v2_cbor`]: RpcV2 Protocol Service (`RpcV2Protocol`, version 2020-07-14).
+//! - [`non_query_compatible_rpc_v2_protocol`]: Non Query Compatible RpcV2 Protocol Service (`NonQueryCompatibleRpcV2Protocol`, version 2025-06-20).
+//! - [`query_compatible_rpc_v2_protocol`]: Query Compatible RpcV2 Protocol Service (`QueryCompatibleRpcV2Protocol`, version 2025-06-20).
 #![forbid(unsafe_code)]
 
 pub use ::awsgen_runtime as runtime;
@@ -54,3 +57,12 @@ pub mod amazon_s3;
 
 /// Sample Rest Xml Protocol Service With Namespace (`RestXmlWithNamespace`, version 2019-12-16).
 pub mod rest_xml_namespace;
+
+/// RpcV2 Protocol Service (`RpcV2Protocol`, version 2020-07-14).
+pub mod rpc_v2_cbor;
+
+/// Non Query Compatible RpcV2 Protocol Service (`NonQueryCompatibleRpcV2Protocol`, version 2025-06-20).
+pub mod non_query_compatible_rpc_v2_protocol;
+
+/// Query Compatible RpcV2 Protocol Service (`QueryCompatibleRpcV2Protocol`, version 2025-06-20).
+pub mod query_compatible_rpc_v2_protocol;
