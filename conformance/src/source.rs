@@ -60,6 +60,7 @@ pub fn protocol_specs() -> Vec<PathBuf> {
         spec_dir("protocol/rest_xml_namespace"),
         spec_dir("protocol/rpc_v2_cbor"),
         spec_dir("protocol/rpc_v2_cbor_query_compatible"),
+        spec_dir("protocol/rpc_v2_json"),
     ]
 }
 

@@ -104,13 +104,13 @@ impl Refusal {
     }
 
     /// The error response in `protocol`'s form: status 400 in awsJson and
-    /// RPC v2 CBOR, as AWS's JSON services answer; 403 in restJson1 and
+    /// RPC v2, as AWS's JSON services answer; 403 in restJson1 and
     /// awsQuery, as AWS's REST services (Lambda, API Gateway) and query
     /// services (STS, IAM) answer.
     pub fn response(&self, protocol: impl Into<AnyProtocol>) -> Response {
         let protocol = protocol.into();
         let status = match protocol {
-            AnyProtocol::AwsJson(_) | AnyProtocol::RpcV2Cbor(_) => 400,
+            AnyProtocol::AwsJson(_) | AnyProtocol::RpcV2Cbor(_) | AnyProtocol::RpcV2Json(_) => 400,
             AnyProtocol::RestJson(_) | AnyProtocol::AwsQuery(_) | AnyProtocol::RestXml(_) => 403,
         };
         protocol.error(status, self.type_name(), &self.message())

@@ -357,6 +357,17 @@ pub fn parse<T: Read>(schema: &'static Structure, body: &[u8]) -> Result<T, Reje
         .and_then(|value| value.ok_or_else(|| malformed("the body does not fit the input".to_string())))
 }
 
+/// [`parse`] as Smithy's RPC v2 JSON reads a body: every timestamp epoch
+/// seconds whatever its format (`@timestampFormat` does not apply), and big
+/// numbers as strings of their digits (or numbers).
+pub fn parse_rpc_v2_json<T: Read>(schema: &'static Structure, body: &[u8]) -> Result<T, Rejection> {
+    run(body, |r| {
+        r.rpc_v2 = true;
+        read::read(r, schema)
+    })
+    .and_then(|value| value.ok_or_else(|| malformed("the body does not fit the input".to_string())))
+}
+
 /// Reads an HTTP request into `T` (the input of a REST operation): the
 /// members bound to the request's head from `head` (the runtime's
 /// [`crate::protocol::rest::HeadSource`]), then those in `body`, JSON, or

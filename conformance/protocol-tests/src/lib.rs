@@ -18,6 +18,7 @@
 //! - [`rpc_v2_cbor`]: RpcV2 Protocol Service (`RpcV2Protocol`, version 2020-07-14).
 //! - [`non_query_compatible_rpc_v2_protocol`]: Non Query Compatible RpcV2 Protocol Service (`NonQueryCompatibleRpcV2Protocol`, version 2025-06-20).
 //! - [`query_compatible_rpc_v2_protocol`]: Query Compatible RpcV2 Protocol Service (`QueryCompatibleRpcV2Protocol`, version 2025-06-20).
+//! - [`rpc_v2_json`]: RpcV2 JSON Protocol Service (`RpcV2JsonProtocol`, version 2020-07-14).
 #![forbid(unsafe_code)]
 
 pub use ::awsgen_runtime as runtime;
@@ -66,3 +67,6 @@ pub mod non_query_compatible_rpc_v2_protocol;
 
 /// Query Compatible RpcV2 Protocol Service (`QueryCompatibleRpcV2Protocol`, version 2025-06-20).
 pub mod query_compatible_rpc_v2_protocol;
+
+/// RpcV2 JSON Protocol Service (`RpcV2JsonProtocol`, version 2020-07-14).
+pub mod rpc_v2_json;

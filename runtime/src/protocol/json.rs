@@ -1,4 +1,4 @@
-//! What the JSON protocols (awsJson, restJson1) share for responses:
+//! What the JSON protocols (awsJson, restJson1, RPC v2 JSON) share for responses:
 //! [`WriteJson`], which the generator implements for every structure, union
 //! and enum a server writes, and [`JsonWriter`], the buffer those impls
 //! write into, straight, member by member, with no serde serializer in
@@ -8,7 +8,9 @@
 //! under their JSON keys, absent optional members left out, timestamps in
 //! their format (epoch seconds as a number, `date-time` and `http-date` as
 //! strings), blobs as base64, big numbers with every digit, and NaN and the
-//! infinities as the strings `"NaN"`, `"Infinity"` and `"-Infinity"`.
+//! infinities as the strings `"NaN"`, `"Infinity"` and `"-Infinity"`. RPC v2
+//! JSON's writer ([`JsonWriter::rpc_v2`]) writes every timestamp as epoch
+//! seconds and big numbers as strings, as that protocol has them.
 
 use std::collections::BTreeMap;
 
@@ -31,12 +33,20 @@ pub trait WriteMembers {
 #[derive(Debug, Default)]
 pub struct JsonWriter {
     out: Vec<u8>,
+    /// Written as Smithy's RPC v2 JSON writes: every timestamp as epoch
+    /// seconds whatever its format, big numbers as strings.
+    rpc_v2: bool,
 }
 
 impl JsonWriter {
     /// An empty writer with room for `capacity` bytes.
     pub fn with_capacity(capacity: usize) -> Self {
-        JsonWriter { out: Vec::with_capacity(capacity) }
+        JsonWriter { out: Vec::with_capacity(capacity), rpc_v2: false }
+    }
+
+    /// An empty writer of RPC v2 JSON, with room for `capacity` bytes.
+    pub fn rpc_v2(capacity: usize) -> Self {
+        JsonWriter { out: Vec::with_capacity(capacity), rpc_v2: true }
     }
 
     /// The bytes written.
@@ -55,6 +65,18 @@ impl JsonWriter {
         self.out.push(b'"');
         escape_into(&mut self.out, value);
         self.out.push(b'"');
+    }
+
+    /// Writes a big number's digits: as a number, or a string in RPC v2
+    /// JSON (digits need no escaping).
+    fn big(&mut self, digits: &str) {
+        if self.rpc_v2 {
+            self.out.push(b'"');
+            self.out.extend_from_slice(digits.as_bytes());
+            self.out.push(b'"');
+        } else {
+            self.raw(digits);
+        }
     }
 
     /// Writes a structure as an object of its members.
@@ -235,13 +257,13 @@ impl WriteJson for f64 {
 
 impl WriteJson for BigInteger {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.raw(self.as_str());
+        out.big(self.as_str());
     }
 }
 
 impl WriteJson for BigDecimal {
     fn write_json(&self, out: &mut JsonWriter) {
-        out.raw(self.as_str());
+        out.big(self.as_str());
     }
 }
 
@@ -258,12 +280,18 @@ impl WriteJson for Timestamp {
 
 impl WriteJson for DateTime {
     fn write_json(&self, out: &mut JsonWriter) {
+        if out.rpc_v2 {
+            return self.0.write_json(out);
+        }
         out.string(&self.0.to_string());
     }
 }
 
 impl WriteJson for HttpDate {
     fn write_json(&self, out: &mut JsonWriter) {
+        if out.rpc_v2 {
+            return self.0.write_json(out);
+        }
         out.string(&self.0.to_http_date());
     }
 }

@@ -18,10 +18,13 @@ pub mod aws_json;
 pub mod aws_query;
 pub mod cbor;
 pub mod json;
+pub mod query_error;
 pub mod rest;
 pub mod rest_json;
 pub mod rest_xml;
+pub mod rpc_v2;
 pub mod rpc_v2_cbor;
+pub mod rpc_v2_json;
 pub mod xml;
 
 use std::any::Any;
@@ -138,6 +141,13 @@ pub enum AnyProtocol {
     AwsQuery(aws_query::AwsQuery),
     RestXml(rest_xml::RestXml),
     RpcV2Cbor(rpc_v2_cbor::RpcV2Cbor),
+    RpcV2Json(rpc_v2_json::RpcV2Json),
+}
+
+impl From<rpc_v2_json::RpcV2Json> for AnyProtocol {
+    fn from(protocol: rpc_v2_json::RpcV2Json) -> Self {
+        AnyProtocol::RpcV2Json(protocol)
+    }
 }
 
 impl From<rpc_v2_cbor::RpcV2Cbor> for AnyProtocol {
@@ -178,6 +188,7 @@ impl Protocol for AnyProtocol {
             AnyProtocol::AwsQuery(protocol) => protocol.error(status, type_name, message),
             AnyProtocol::RestXml(protocol) => protocol.error(status, type_name, message),
             AnyProtocol::RpcV2Cbor(protocol) => protocol.error(status, type_name, message),
+            AnyProtocol::RpcV2Json(protocol) => protocol.error(status, type_name, message),
         }
     }
 }

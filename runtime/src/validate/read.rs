@@ -58,6 +58,9 @@ pub struct Reader<'j> {
     /// The JSON of the values read from a source while it is kept: a
     /// `@uniqueItems` list's items are compared by it.
     record: Option<String>,
+    /// The JSON is RPC v2 JSON's: timestamps are epoch seconds whatever
+    /// their format, big numbers may be strings.
+    pub(super) rpc_v2: bool,
 }
 
 /// Records a source's error: at the value's path, or as the body's.
@@ -119,6 +122,7 @@ impl<'j> Reader<'j> {
             source: None,
             body_source: None,
             record: None,
+            rpc_v2: false,
         }
     }
 
@@ -872,6 +876,9 @@ macro_rules! read_by_serde {
                 if r.source.is_some() {
                     return r.read_text_value(schema).map(Some);
                 }
+                if let (true, Schema::Timestamp(format)) = (r.rpc_v2, schema) {
+                    return r.epoch_timestamp(format, schema).map(Some);
+                }
                 r.serde(schema).map(Some)
             }
         }
@@ -898,6 +905,25 @@ impl Read for Unit {
 }
 
 impl Reader<'_> {
+    /// A timestamp of `format` sent as epoch seconds, whatever the format
+    /// (RPC v2 JSON's one form).
+    fn epoch_timestamp<T: DeserializeOwned>(
+        &mut self,
+        format: super::TimestampFormat,
+        schema: Schema,
+    ) -> Result<T, Stop> {
+        let peek = self.peek()?;
+        if !peek.is_num() {
+            return self.wrong(peek, &schema);
+        }
+        let (text, _) = number_text(&mut self.jiter)?;
+        let seconds = text.parse::<f64>().ok().filter(|n| n.is_finite());
+        match seconds.and_then(|seconds| source::from_epoch::<T>(format, seconds)) {
+            Some(value) => Ok(value),
+            None => Err(self.malformed(describe(&schema))),
+        }
+    }
+
     /// A value serde builds (a timestamp, a blob, the unit type) from the
     /// scalar at the source's position, checked against `schema`.
     fn read_text_value<T: DeserializeOwned>(&mut self, schema: Schema) -> Result<T, Stop> {
@@ -968,10 +994,21 @@ macro_rules! read_big {
                     return Ok(value);
                 }
                 let peek = r.peek()?;
-                if !matches!(schema, Schema::$kind(_)) || !peek.is_num() {
+                // RPC v2 JSON sends big numbers as strings, so that no
+                // client's JSON parser rounds them.
+                let string = r.rpc_v2 && peek == Peek::String;
+                if !matches!(schema, Schema::$kind(_)) || !(peek.is_num() || string) {
                     return r.wrong(peek, &schema);
                 }
-                let (text, _) = super::checked::number_text(&mut r.jiter)?;
+                let text = if string {
+                    let text = json(r.jiter.known_str())?;
+                    if !source::is_number(text) {
+                        return Err(r.malformed(describe(&schema)));
+                    }
+                    text
+                } else {
+                    super::checked::number_text(&mut r.jiter)?.0
+                };
                 if !super::checked::checked_big(&mut r.report, &schema, text) {
                     return Err(r.malformed(describe(&schema)));
                 }

@@ -10,7 +10,7 @@
 mod aws_json;
 mod aws_query;
 pub(super) mod rest;
-mod rpc_v2_cbor;
+mod rpc_v2;
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -58,12 +58,12 @@ pub(super) fn of(service: &Service) -> Option<&'static dyn Emit> {
         Protocol::RestJson1 => Some(&rest::Rest { body: rest::Body::Json }),
         Protocol::RestXml => Some(&rest::Rest { body: rest::Body::Xml }),
         Protocol::AwsQuery | Protocol::Ec2Query => Some(&aws_query::AwsQuery),
-        Protocol::RpcV2Cbor => Some(&rpc_v2_cbor::RpcV2Cbor),
-        Protocol::RpcV2Json => None,
+        Protocol::RpcV2Cbor => Some(&rpc_v2::RpcV2::Cbor),
+        Protocol::RpcV2Json => Some(&rpc_v2::RpcV2::Json),
     }
 }
 
-/// What the RPC protocols (awsJson, RPC v2 CBOR) share, each with its
+/// What the RPC protocols (awsJson, RPC v2 CBOR and JSON) share, each with its
 /// runtime module `module`: every operation read from the body, called and
 /// answered the same way, and errors written by the module's functions.
 struct Rpc {

@@ -93,7 +93,7 @@ impl<S: NonQueryCompatibleRpcV2Protocol> NonQueryCompatibleRpcV2ProtocolRouter<S
     }
 }
 
-impl<S: NonQueryCompatibleRpcV2Protocol> Dispatch
+impl<S: NonQueryCompatibleRpcV2Protocol> Dispatch<RpcV2Cbor>
 for NonQueryCompatibleRpcV2ProtocolRouter<S> {
     fn protocol(&self) -> RpcV2Cbor {
         PROTOCOL
@@ -125,7 +125,7 @@ for NonQueryCompatibleRpcV2ProtocolRouter<S> {
         B::Data: Send,
         B::Error: Into<BoxError>,
     {
-        handle(self, request)
+        handle::<RpcV2Cbor, _, _>(self, request)
     }
 }
 

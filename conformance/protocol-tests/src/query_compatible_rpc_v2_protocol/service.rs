@@ -93,7 +93,7 @@ impl<S: QueryCompatibleRpcV2Protocol> QueryCompatibleRpcV2ProtocolRouter<S> {
     }
 }
 
-impl<S: QueryCompatibleRpcV2Protocol> Dispatch
+impl<S: QueryCompatibleRpcV2Protocol> Dispatch<RpcV2Cbor>
 for QueryCompatibleRpcV2ProtocolRouter<S> {
     fn protocol(&self) -> RpcV2Cbor {
         PROTOCOL
@@ -124,7 +124,7 @@ impl<S: QueryCompatibleRpcV2Protocol> Serve for QueryCompatibleRpcV2ProtocolRout
         B::Data: Send,
         B::Error: Into<BoxError>,
     {
-        handle(self, request)
+        handle::<RpcV2Cbor, _, _>(self, request)
     }
 }
 

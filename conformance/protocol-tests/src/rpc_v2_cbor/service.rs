@@ -475,7 +475,7 @@ impl<S: RpcV2Protocol> RpcV2ProtocolRouter<S> {
     }
 }
 
-impl<S: RpcV2Protocol> Dispatch for RpcV2ProtocolRouter<S> {
+impl<S: RpcV2Protocol> Dispatch<RpcV2Cbor> for RpcV2ProtocolRouter<S> {
     fn protocol(&self) -> RpcV2Cbor {
         PROTOCOL
     }
@@ -501,7 +501,7 @@ impl<S: RpcV2Protocol> Serve for RpcV2ProtocolRouter<S> {
         B::Data: Send,
         B::Error: Into<BoxError>,
     {
-        handle(self, request)
+        handle::<RpcV2Cbor, _, _>(self, request)
     }
 }
 

@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 
 use super::{AwsJson, JsonVersion};
 use crate::protocol::json::{self, JsonWriter, WriteJson, WriteMembers};
-use crate::protocol::{Protocol, Response};
+use crate::protocol::{Protocol, Response, query_error};
 use crate::validate::Rejection;
 use crate::{ErrorShape, UnmodelledError};
 
@@ -48,11 +48,8 @@ pub fn modelled_error<E: ErrorShape + WriteMembers>(protocol: AwsJson, error: &E
     error.write_members(&mut object);
     object.entry("__type", type_name);
     object.end();
-    let mut response = error_response_with_body(protocol, E::HTTP_STATUS, type_name, out.into_bytes());
-    if let (true, Some(code)) = (protocol.query_compatible, E::QUERY_CODE) {
-        response.insert("x-amzn-query-error", format!("{code};{}", E::FAULT.query_name()), false);
-    }
-    response
+    let response = error_response_with_body(protocol, E::HTTP_STATUS, type_name, out.into_bytes());
+    query_error::modelled::<E>(response, protocol.query_compatible)
 }
 
 /// An error the model does not list for the operation, with its own name,
@@ -63,11 +60,8 @@ pub fn unmodelled_error(protocol: AwsJson, error: &UnmodelledError) -> Response 
         Some(text) => message(text),
         None => Map::new(),
     };
-    let mut response = error_response(protocol, error.status, &error.type_name, fields);
-    if protocol.query_compatible {
-        response.insert("x-amzn-query-error", format!("{};{}", error.type_name, error.fault.query_name()), false);
-    }
-    response
+    let response = error_response(protocol, error.status, &error.type_name, fields);
+    query_error::unmodelled(response, error, protocol.query_compatible)
 }
 
 /// A refused request body: `ValidationException` with every violation, or

@@ -14,74 +14,14 @@
 //! A body that is not CBOR, holds more than one item, or ends early makes
 //! the request malformed, saying where, and echoing nothing.
 
-use http::Method;
 use minicbor::Decoder;
 use minicbor::data::Type;
 
-use super::RpcV2Cbor;
-use crate::http::{check_host, declares_media_type};
 use crate::protocol::cbor::{ARRAY, MAP, TEXT};
-use crate::protocol::{Protocol, Response};
 use crate::validate::{self, List, Map, Read, Rejection, Scalar, Source, SourceError, Structure};
 
 /// The media type of every CBOR body.
 pub const CBOR: &str = "application/cbor";
-
-/// The header every request and response of the protocol carries, and its
-/// value.
-pub const SMITHY_PROTOCOL: (&str, &str) = ("smithy-protocol", "rpc-v2-cbor");
-
-/// The service and operation a request's path names: it ends
-/// `/service/{Service}/operation/{Operation}` (after any prefix).
-pub fn operation_of(path: &str) -> Option<(&str, &str)> {
-    let mut segments = path.rsplitn(5, '/');
-    let operation = segments.next()?;
-    let (keyword, service, service_keyword) = (segments.next()?, segments.next()?, segments.next()?);
-    let prefix = segments.next()?;
-    let named = keyword == "operation" && service_keyword == "service";
-    let plain = |text: &str| !text.is_empty() && !text.contains('%');
-    (named && plain(service) && plain(operation) && (prefix.is_empty() || prefix.starts_with('/')))
-        .then_some((service, operation))
-}
-
-/// What the protocol asks of a request's head before its body is read:
-/// a `POST` naming this protocol, from an allowed host; a body declared
-/// CBOR; a response CBOR may answer. The refusal otherwise (boxed: refusals
-/// are rare, and a `Response` is large).
-pub(crate) fn check_head(parts: &http::request::Parts, protocol: RpcV2Cbor) -> Result<(), Box<Response>> {
-    let refuse = |status, type_name, text: &str| Err(Box::new(protocol.error(status, type_name, text)));
-    if parts.method != Method::POST {
-        return refuse(405, "MethodNotAllowedException", "RPC v2 CBOR requests are POSTs");
-    }
-    if let Err(refusal) = check_host(parts) {
-        return Err(Box::new(refusal.response(protocol)));
-    }
-    let named = parts.headers.get(SMITHY_PROTOCOL.0).and_then(|value| value.to_str().ok());
-    if named != Some(SMITHY_PROTOCOL.1) {
-        let text = "RPC v2 CBOR requests carry the header smithy-protocol: rpc-v2-cbor";
-        return refuse(400, "InvalidRequestException", text);
-    }
-    // A body is CBOR, and says so; a request with none need not say.
-    let declared = parts.headers.contains_key(http::header::CONTENT_TYPE);
-    let has_body = crate::http::declared_length(&parts.headers).is_some_and(|length| length > 0)
-        || parts.headers.contains_key(http::header::TRANSFER_ENCODING);
-    if (declared || has_body) && !declares_media_type(&parts.headers, CBOR) {
-        let text = "requests with a body are sent with Content-Type: application/cbor";
-        return refuse(415, "UnsupportedMediaTypeException", text);
-    }
-    let accepts = parts.headers.get_all(http::header::ACCEPT).iter().all(|accept| {
-        accept.to_str().is_ok_and(|accept| {
-            accept.split(',').any(|range| {
-                let range = range.split(';').next().unwrap_or_default().trim();
-                ["*/*", "application/*", CBOR].iter().any(|allowed| range.eq_ignore_ascii_case(allowed))
-            })
-        })
-    });
-    if !accepts {
-        return refuse(406, "NotAcceptableException", "responses are sent as application/cbor, which Accept refuses");
-    }
-    Ok(())
-}
 
 /// The maps and arrays being read, innermost last: the first few in place
 /// (a box for them was a tenth of reading a small body), any deeper in a

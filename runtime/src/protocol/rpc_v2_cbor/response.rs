@@ -4,19 +4,16 @@
 //! errors with `x-amzn-query-error`).
 
 use super::RpcV2Cbor;
-use super::request::{CBOR, SMITHY_PROTOCOL};
+use super::request::CBOR;
 use crate::protocol::cbor::{self, CborWriter, WriteCbor, WriteCborMembers};
-use crate::protocol::{Protocol, Response};
+use crate::protocol::rpc_v2::VALIDATION_EXCEPTION;
+use crate::protocol::{Response, query_error, rpc_v2};
 use crate::validate::Rejection;
 use crate::{ErrorShape, UnmodelledError};
 
-/// The shape id of the error every violation of an input is reported in.
-const VALIDATION_EXCEPTION: &str = "smithy.framework#ValidationException";
-
 /// `response`, naming the protocol.
-fn named(mut response: Response) -> Response {
-    response.insert(SMITHY_PROTOCOL.0, SMITHY_PROTOCOL.1.to_string(), false);
-    response
+fn named(response: Response) -> Response {
+    rpc_v2::named::<RpcV2Cbor>(response)
 }
 
 /// A successful response with `output` as its body.
@@ -62,26 +59,20 @@ pub fn error_with_message(protocol: RpcV2Cbor, status: u16, type_name: &str, tex
 /// for awsQuery-compatible services, with `x-amzn-query-error:
 /// <code>;Sender` (or `;Receiver` for server faults).
 pub fn modelled_error<E: ErrorShape + WriteCborMembers>(protocol: RpcV2Cbor, error: &E) -> Response {
-    let mut response =
+    let response =
         error_response(protocol, E::HTTP_STATUS, E::SHAPE_ID, error.member_count(), |out| error.write_members(out));
-    if let (true, Some(code)) = (protocol.query_compatible, E::QUERY_CODE) {
-        response.insert("x-amzn-query-error", format!("{code};{}", E::FAULT.query_name()), false);
-    }
-    response
+    query_error::modelled::<E>(response, protocol.query_compatible)
 }
 
 /// An error the model does not list for the operation, with its own name,
 /// status and message; for awsQuery-compatible services with
 /// `x-amzn-query-error` (its name as the code).
 pub fn unmodelled_error(protocol: RpcV2Cbor, error: &UnmodelledError) -> Response {
-    let mut response = match &error.message {
+    let response = match &error.message {
         Some(text) => error_with_message(protocol, error.status, &error.type_name, text),
         None => error_response(protocol, error.status, &error.type_name, 0, |_| {}),
     };
-    if protocol.query_compatible {
-        response.insert("x-amzn-query-error", format!("{};{}", error.type_name, error.fault.query_name()), false);
-    }
-    response
+    query_error::unmodelled(response, error, protocol.query_compatible)
 }
 
 /// A refused request body: `ValidationException` with every violation (its
@@ -106,21 +97,4 @@ pub fn rejection_response(protocol: RpcV2Cbor, rejection: Rejection) -> Response
             error_with_message(protocol, 400, "SerializationException", &malformed.to_string())
         }
     }
-}
-
-/// `UnknownOperationException` (404) for a path that names no operation of
-/// the service; the name is not repeated.
-pub fn unknown_operation(protocol: RpcV2Cbor) -> Response {
-    let text = "the request's path names no operation of this service";
-    error_with_message(protocol, 404, "UnknownOperationException", text)
-}
-
-/// `InternalFailure`: the handler failed in a way the model does not describe.
-pub fn internal_failure(protocol: RpcV2Cbor) -> Response {
-    protocol.internal_failure()
-}
-
-/// `NotImplemented` (501) for an operation this server does not serve.
-pub fn not_implemented_response(protocol: RpcV2Cbor, operation: &str, why: &str) -> Response {
-    error_with_message(protocol, 501, "NotImplemented", &format!("{operation} {why}"))
 }

@@ -1,23 +1,22 @@
-//! [`Dispatch`], what a generated RPC v2 CBOR router implements, and
-//! [`handle`], which serves one HTTP request with it.
+//! [`Dispatch`], what a generated RPC v2 router implements for each of the
+//! two protocols it speaks, and [`handle`], which serves one HTTP request
+//! with it.
 
 use std::future::Future;
 
 use tracing::Instrument;
 
-use super::RpcV2Cbor;
-use super::request::{check_head, operation_of};
-use super::response::unknown_operation;
+use super::{RpcV2, check_head, operation_of, unknown_operation};
 use crate::context::{RequestContext, RequestId};
 use crate::http::{BoxError, Coding, HttpResponse, UnsupportedCoding, content_coding, gunzip_body, read_limited};
-use crate::protocol::{Answer, Protocol, Response, answered};
+use crate::protocol::{Answer, Response, answered};
 
-/// Routes RPC v2 CBOR requests (the operation the path names, and the
-/// body) to a service's operations. Generated routers implement it;
-/// [`handle`] puts it behind HTTP.
-pub trait Dispatch: Send + Sync + 'static {
-    /// The protocol the service speaks.
-    fn protocol(&self) -> RpcV2Cbor;
+/// Routes requests of the RPC v2 protocol `P` (the operation the path
+/// names, and the body) to a service's operations. Generated routers
+/// implement it; [`handle`] puts it behind HTTP.
+pub trait Dispatch<P: RpcV2>: Send + Sync + 'static {
+    /// The protocol the service speaks, as it speaks it.
+    fn protocol(&self) -> P;
 
     /// The service's name, as request paths give it
     /// (`/service/{Service}/operation/...`): its shape's name.
@@ -42,14 +41,15 @@ pub trait Dispatch: Send + Sync + 'static {
     fn route(&self, context: &RequestContext, operation: &str, body: &[u8]) -> impl Future<Output = Response> + Send;
 }
 
-/// Handles one RPC v2 CBOR request with `router`: finds the operation its
+/// Handles one request of the RPC v2 protocol `P` with `router`: finds the operation its
 /// path names, checks its head as the protocol requires, reads the body
 /// within its limit (gunzipping it where the operation allows), routes it
 /// with a [`RequestContext`] and returns the response, with
 /// `x-amzn-requestid`. Never panics.
-pub fn handle<R, B>(router: R, request: http::Request<B>) -> Answer<impl Future<Output = HttpResponse>>
+pub fn handle<P, R, B>(router: R, request: http::Request<B>) -> Answer<impl Future<Output = HttpResponse>>
 where
-    R: Dispatch,
+    P: RpcV2,
+    R: Dispatch<P>,
     B: http_body::Body,
     B::Error: Into<BoxError>,
 {
@@ -94,11 +94,11 @@ where
 /// What the protocol asks of the head of a request for `operation` (if
 /// its path names one of this service's), and whether the service's
 /// credentials signed it: whether its body is gzipped, or the refusal.
-fn admit<R: Dispatch + ?Sized>(
+fn admit<P: RpcV2, R: Dispatch<P> + ?Sized>(
     router: &R,
     parts: &http::request::Parts,
     operation: Option<&str>,
-    protocol: RpcV2Cbor,
+    protocol: P,
 ) -> Result<bool, Box<Response>> {
     let Some(operation) = operation else { return Err(Box::new(unknown_operation(protocol))) };
     check_head(parts, protocol)?;
@@ -121,7 +121,7 @@ mod tests {
     use super::*;
     use crate::ByteStream;
     use crate::protocol::cbor::{CborWriter, WriteCbor};
-    use crate::protocol::rpc_v2_cbor::{input, output_response, rejection_response};
+    use crate::protocol::rpc_v2_cbor::{RpcV2Cbor, input, output_response, rejection_response};
     use crate::validate::read::any::Any;
     use crate::validate::{Length, Member, Schema, StringRules, Structure};
 
@@ -153,7 +153,7 @@ mod tests {
     /// A service `Echo` with one operation, `Greet`.
     struct Echo;
 
-    impl Dispatch for Echo {
+    impl Dispatch<RpcV2Cbor> for Echo {
         fn protocol(&self) -> RpcV2Cbor {
             RpcV2Cbor::default()
         }

@@ -1,0 +1,185 @@
+//! Smithy's RPC v2 protocols, CBOR and JSON: the router by the operation the
+//! path names, and errors written with `__type`
+//! (`runtime::protocol::rpc_v2_cbor`, `runtime::protocol::rpc_v2_json`,
+//! both on `runtime::protocol::rpc_v2`). They differ only in the body's
+//! format, and so in the writers the shapes implement.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+use super::{Emit, Router};
+use crate::emit::doc;
+use crate::emit::rust::{FileCx, ident};
+use crate::emit::validation::schema_static;
+use crate::ir::{Operation, Service, Shape};
+
+/// An RPC v2 protocol, by its body's format.
+pub(in crate::emit) enum RpcV2 {
+    Cbor,
+    Json,
+}
+
+impl RpcV2 {
+    /// What the protocol shares with the other RPC protocols.
+    fn rpc(&self) -> super::Rpc {
+        super::Rpc { module: self.module() }
+    }
+
+    /// The runtime's module of the protocol.
+    fn module(&self) -> &'static str {
+        match self {
+            RpcV2::Cbor => "protocol::rpc_v2_cbor",
+            RpcV2::Json => "protocol::rpc_v2_json",
+        }
+    }
+
+    /// The runtime's type of the protocol.
+    fn type_name(&self) -> &'static str {
+        match self {
+            RpcV2::Cbor => "RpcV2Cbor",
+            RpcV2::Json => "RpcV2Json",
+        }
+    }
+
+    /// The body's format, in docs.
+    fn format(&self) -> &'static str {
+        match self {
+            RpcV2::Cbor => "CBOR",
+            RpcV2::Json => "JSON",
+        }
+    }
+
+    fn runtime(&self, cx: &FileCx<'_>, item: &str) -> TokenStream {
+        cx.runtime(&format!("{}::{item}", self.module()))
+    }
+}
+
+impl Emit for RpcV2 {
+    fn name(&self, _: &Service) -> &'static str {
+        match self {
+            RpcV2::Cbor => "RPC v2 CBOR",
+            RpcV2::Json => "RPC v2 JSON",
+        }
+    }
+
+    fn preamble(&self, cx: &FileCx<'_>, service: &Service) -> TokenStream {
+        let protocol = self.runtime(cx, self.type_name());
+        let query_compatible = service.query_compatible;
+        let name = self.name(service);
+        let docs = if query_compatible {
+            format!("The service speaks {name}, with awsQuery-compatible errors (`x-amzn-query-error`).")
+        } else {
+            format!("The service speaks {name}.")
+        };
+        let docs = doc::outer(&[docs]);
+        quote! {
+            #docs
+            pub const PROTOCOL: #protocol = #protocol { query_compatible: #query_compatible };
+        }
+    }
+
+    fn router(&self, cx: &FileCx<'_>, service: &Service) -> Router {
+        let ok = cx.std("result::Result::Ok");
+        let context = cx.runtime("context::RequestContext");
+        let arms = service.operations.iter().map(|op| {
+            let read = || {
+                let (input, schema) = (self.runtime(cx, "input"), schema_static(cx, op.input.as_deref()));
+                quote! { #input(body, #schema) }
+            };
+            // An operation with no output answers with no body.
+            let answer = || match op.output {
+                Some(_) => {
+                    let output_response = self.runtime(cx, "output_response");
+                    quote! { #ok(output) => #output_response(PROTOCOL, &output), }
+                }
+                None => {
+                    let no_output_response = self.runtime(cx, "no_output_response");
+                    quote! { #ok(_) => #no_output_response(PROTOCOL), }
+                }
+            };
+            self.rpc().operation_arm(cx, op, read, answer)
+        });
+        let arms: Vec<TokenStream> = arms.collect();
+        let (response, dispatch, protocol) =
+            (cx.runtime("protocol::Response"), self.runtime(cx, "Dispatch"), self.runtime(cx, self.type_name()));
+        let (contain_panics, unknown_operation) =
+            (cx.runtime("protocol::contain_panics"), self.runtime(cx, "unknown_operation"));
+        let name = &service.name;
+        let gzipped = super::gzipped(service);
+        let signing = crate::emit::service::signing_name(service, cx);
+        let gzip = (!gzipped.is_empty()).then(|| {
+            quote! {
+                fn accepts_gzip(&self, operation: &str) -> bool {
+                    matches!(operation, #(#gzipped)|*)
+                }
+            }
+        });
+        let docs = doc::outer(&[
+            format!(
+                "Routes {} requests (`POST /service/{name}/operation/<Operation>`) to an implementation of [`{}`].",
+                self.name(service),
+                service.trait_name
+            ),
+            String::new(),
+            format!(
+                "It reads the {format} body (empty counts as an empty map), validates it against the model, calls the \
+                 method and writes the result in {format}; a malformed body is a `SerializationException`, an invalid \
+                 one a `ValidationException`, an unknown operation an `UnknownOperationException`, and a panicking \
+                 method an `InternalFailure`. It is a `tower::Service` over `http::Request`s, cheap to clone (clones \
+                 share the service).",
+                format = self.format()
+            ),
+        ]);
+        let (context_binding, body_binding) = if service.operations.iter().any(|op| op.unserved.is_none()) {
+            (quote! { context }, quote! { body })
+        } else {
+            (quote! { _context }, quote! { _body })
+        };
+        let methods = quote! {
+            /// Reads and validates the body, calls the operation's method and
+            /// writes its result.
+            async fn dispatch(&self, #context_binding: &#context, operation: &str, #body_binding: &[u8]) -> #response {
+                match operation {
+                    #(#arms)*
+                    _ => #unknown_operation(PROTOCOL),
+                }
+            }
+        };
+        let (trait_ident, router_ident) = (ident(&service.trait_name), ident(&service.router_name));
+        let (future, send) = (cx.std("future::Future"), cx.std("marker::Send"));
+        let dispatch = quote! {
+            impl<S: #trait_ident> #dispatch<#protocol> for #router_ident<S> {
+                fn protocol(&self) -> #protocol {
+                    PROTOCOL
+                }
+
+                fn service_name(&self) -> &'static str {
+                    #name
+                }
+
+                #signing
+
+                #gzip
+
+                fn route(&self, context: &#context, operation: &str, body: &[u8]) -> impl #future<Output = #response> + #send {
+                    #contain_panics(PROTOCOL, self.dispatch(context, operation, body))
+                }
+            }
+        };
+        let handle = self.runtime(cx, "handle");
+        Router { docs, methods, dispatch, handle: quote! { #handle::<#protocol, _, _> } }
+    }
+
+    fn error_response(&self, cx: &FileCx<'_>, _: &Operation, variants: &[Ident], unmodelled: &Ident) -> TokenStream {
+        let docs = format!("The error as an {} response: `__type`, its members and status.", self.name(cx.service));
+        self.rpc().error_response(cx, self.type_name(), &docs, variants, unmodelled)
+    }
+
+    fn shape_impls(&self, cx: &FileCx<'_>, shape: &Shape) -> TokenStream {
+        let writer = match self {
+            RpcV2::Cbor => crate::emit::write_cbor::write_impl(cx, shape),
+            RpcV2::Json => crate::emit::write::write_impl(cx, shape),
+        };
+        writer.unwrap_or_default()
+    }
+}
