@@ -131,6 +131,10 @@ pub trait ErrorShape: std::error::Error {
     /// The error's code in the awsQuery protocol (`@awsQueryError`, else its
     /// name), set for errors of awsQuery-compatible services.
     const QUERY_CODE: Option<&'static str> = None;
+    /// The status the awsQuery protocol sends the error with
+    /// (`@awsQueryError`'s), where it differs from [`ErrorShape::HTTP_STATUS`]:
+    /// set for errors of services that serve awsQuery after another protocol.
+    const QUERY_STATUS: Option<u16> = None;
     /// The error's message member, if it has one and it is set; for an
     /// error of an XML protocol with no members at all, the first sentence
     /// of its documentation (S3's errors have none, and their

@@ -120,7 +120,7 @@ pub fn service_mod(service: &Service) -> TokenStream {
     let has = |placement: Placement| service.shapes.values().any(|s| s.placement == placement);
     let error_mod = has(Placement::Errors).then(|| quote! { pub mod error; });
     let types_mod = has(Placement::Types).then(|| quote! { pub mod types; });
-    let service_mod = super::protocol::of(service).is_some().then(|| quote! { pub mod service; });
+    let service_mod = service.protocol.is_some().then(|| quote! { pub mod service; });
     let name = &service.name;
     let version = service.version.as_ref().map(|v| {
         quote! {

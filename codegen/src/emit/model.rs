@@ -74,8 +74,19 @@ pub fn shape(cx: &FileCx<'_>, shape: &Shape) -> TokenStream {
         ShapeKind::Enum(_) => enumeration(cx, shape),
     };
     let read = super::read::read_impl(cx, shape);
-    let protocol = super::protocol::of(cx.service).map(|protocol| protocol.shape_impls(cx, shape));
-    quote! { #items #read #protocol }
+    // Each protocol's impls, once where protocols share them.
+    let mut kinds = Vec::new();
+    let protocols = super::protocol::spoken(cx.service).into_iter().filter_map(|spoken| {
+        let kind = spoken.emit.shape_impls_kind();
+        (!kinds.contains(&kind)).then(|| {
+            kinds.push(kind);
+            spoken.emit.shape_impls(cx, shape)
+        })
+    });
+    let protocols: Vec<TokenStream> = protocols.collect();
+    let as_ref = kinds.iter().any(|kind| matches!(*kind, "json" | "cbor" | "rest-json"));
+    let as_ref = as_ref.then(|| super::write::key_as_ref(cx, shape)).flatten();
+    quote! { #items #read #(#protocols)* #as_ref }
 }
 
 fn shape_docs(cx: &FileCx<'_>, shape: &Shape) -> TokenStream {
@@ -221,7 +232,7 @@ fn structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream {
             // An XML error without members (S3's) sends the first sentence
             // of its docs as its message, as S3 sends its documented one.
             None => {
-                let xml = cx.service.protocol.is_some_and(|protocol| protocol.is_xml());
+                let xml = cx.service.protocols.iter().any(|protocol| protocol.is_xml());
                 match first_sentence(&shape.docs).filter(|_| xml && s.members.is_empty()) {
                     Some(sentence) => quote! { #some(#sentence) },
                     None => quote! { #none },
@@ -248,10 +259,16 @@ fn structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream {
         let shape_id = &shape.id;
         // awsQuery and ec2Query services send the error's awsQuery code,
         // and awsQuery-compatible services send it too.
-        let query_protocol = matches!(cx.service.protocol, Some(Protocol::AwsQuery | Protocol::Ec2Query));
+        let query_protocol =
+            cx.service.protocols.iter().any(|protocol| matches!(protocol, Protocol::AwsQuery | Protocol::Ec2Query));
         let query_code = (cx.service.query_compatible || query_protocol).then(|| {
             let code = info.query_code.as_deref().unwrap_or(wire_name);
             quote! { const QUERY_CODE: #option<&'static str> = #some(#code); }
+        });
+        // Where a query protocol follows another, its own status.
+        let query_status = info.query_status.map(|status| {
+            let status = proc_macro2::Literal::u16_unsuffixed(status);
+            quote! { const QUERY_STATUS: #option<u16> = #some(#status); }
         });
         quote! {
             impl #fmt::Display for #name {
@@ -268,6 +285,7 @@ fn structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream {
                 const FAULT: #fault = #fault::#fault_variant;
                 const HTTP_STATUS: u16 = #status;
                 #query_code
+                #query_status
 
                 fn message(&self) -> #option<&str> {
                     #message_expr

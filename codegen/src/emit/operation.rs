@@ -92,8 +92,10 @@ fn error_enum_items(cx: &FileCx<'_>, op: &Operation) -> TokenStream {
     let unmodelled = ident(&op.unmodelled_variant);
     let unmodelled_type = cx.runtime("UnmodelledError");
     let from = cx.std("convert::From");
-    let response_method =
-        super::protocol::of(cx.service).map(|protocol| protocol.error_response(cx, op, &variants, &unmodelled));
+    let response_methods = super::protocol::spoken(cx.service)
+        .into_iter()
+        .map(|spoken| spoken.emit.error_response(cx, op, &spoken.names, &variants, &unmodelled));
+    let response_methods: Vec<TokenStream> = response_methods.collect();
     quote! {
         #docs
         // Errors are the rare path, and boxing them would burden every
@@ -108,7 +110,7 @@ fn error_enum_items(cx: &FileCx<'_>, op: &Operation) -> TokenStream {
         }
 
         impl #name {
-            #response_method
+            #(#response_methods)*
         }
 
         impl #fmt::Display for #name {

@@ -122,13 +122,25 @@ impl<'a> FileCx<'a> {
     /// (`skip_serializing_if = "Option::is_none"`).
     pub fn item_path(&self, path: &str) -> String {
         let (module, name) = path.rsplit_once("::").expect("a path with a module");
-        if self.scope.contains(name) || self.statics.contains(name) {
+        // A name a model item takes, or one already imported from another
+        // module (a service of several protocols uses each protocol's
+        // `Dispatch`), is written by its full path.
+        if self.scope.contains(name) || self.statics.contains(name) || self.imported_elsewhere(module, name) {
             return if path.starts_with("crate::") { path.to_string() } else { format!("::{path}") };
         }
         if !PRELUDE.contains(&path) {
             self.import(module, name);
         }
         name.to_string()
+    }
+
+    /// Whether `name` is imported from a module other than `module`.
+    fn imported_elsewhere(&self, module: &str, name: &str) -> bool {
+        let imports = self.imports.borrow();
+        let elsewhere = |map: &BTreeMap<String, BTreeSet<String>>| {
+            map.iter().any(|(path, names)| path != module && names.contains(name))
+        };
+        elsewhere(&imports.always) || elsewhere(&imports.full_serde)
     }
 
     /// A std item (`cx.std("option::Option")`).

@@ -6,15 +6,21 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::doc;
-use super::protocol::{self, Emit};
+use super::protocol::{self, Spoken};
 use super::rust::{FileCx, ident};
 use crate::ir::Service;
 
-/// The module of a service whose protocol `protocol::of` serves.
+/// The module of a service with a protocol (`protocol::spoken`).
 pub fn module(service: &Service) -> TokenStream {
     let cx = FileCx::without_shapes(service);
-    let protocol = protocol::of(service).expect("only services with a router have a service module");
-    let protocol_name = protocol.name(service);
+    let spoken = protocol::spoken(service);
+    assert!(!spoken.is_empty(), "only services with a protocol have a service module");
+    let names: Vec<&str> = spoken.iter().map(|s| s.emit.name()).collect();
+    let protocol_name = match &names[..] {
+        [one] => one.to_string(),
+        [first @ .., last] => format!("{} and {last}", first.join(", ")),
+        [] => unreachable!(),
+    };
     let operation_module = |op: &crate::ir::Operation| format!("crate::{}::operation::{}", service.module, op.module);
     let (result, future) = (cx.std("result::Result"), cx.std("future::Future"));
     let send = cx.std("marker::Send");
@@ -61,9 +67,10 @@ pub fn module(service: &Service) -> TokenStream {
     });
     let methods: Vec<TokenStream> = methods.collect();
 
-    let preamble = protocol.preamble(&cx, service);
-    let router = router(&cx, service, protocol);
-    finish(service, &cx, protocol_name, &methods, preamble, router)
+    let preambles = spoken.iter().map(|s| s.emit.preamble(&cx, service, &s.names));
+    let preamble = quote! { #(#preambles)* };
+    let router = router(&cx, service, &spoken);
+    finish(service, &cx, &protocol_name, &methods, preamble, router)
 }
 
 /// The router's `signing_name` method, for both protocols: the service's
@@ -79,12 +86,28 @@ pub(super) fn signing_name(service: &Service, cx: &FileCx<'_>) -> TokenStream {
     }
 }
 
-/// The router, whatever the protocol: the struct over an `Arc` of the
-/// service, `Clone`, `new` and `service` (and the protocol's methods), the
-/// protocol's `Dispatch` impl, and the runtime's `Serve` (its protocol's
-/// `handle`) and `tower::Service` (`runtime::http::call`) impls.
-fn router(cx: &FileCx<'_>, service: &Service, protocol: &dyn Emit) -> TokenStream {
-    let protocol::Router { docs, methods, dispatch, handle } = protocol.router(cx, service);
+/// The router, whatever the protocols: the struct over an `Arc` of the
+/// service, `Clone`, `new` and `service` (and each protocol's methods),
+/// each protocol's `Dispatch` impl, and the runtime's `Serve` (its
+/// protocol's `handle`, or for several, the `handle` of the protocol the
+/// request speaks) and `tower::Service` (`runtime::http::call`) impls.
+fn router(cx: &FileCx<'_>, service: &Service, spoken: &[Spoken]) -> TokenStream {
+    let routers: Vec<protocol::Router> = spoken.iter().map(|s| s.emit.router(cx, service, &s.names)).collect();
+    let docs = &routers[0].docs;
+    let others = (spoken.len() > 1).then(|| {
+        let names: Vec<String> = spoken[1..].iter().map(|s| s.emit.name().to_string()).collect();
+        doc::outer(&[
+            String::new(),
+            format!(
+                "It answers {} requests too, each in its own protocol: which one a request speaks, its head says \
+                 (`runtime::protocol::several`).",
+                names.join(" and ")
+            ),
+        ])
+    });
+    let methods = routers.iter().map(|r| &r.methods);
+    let dispatch = routers.iter().map(|r| &r.dispatch);
+    let handle = serve_body(cx, spoken, &routers);
     let (trait_ident, router_ident) = (ident(&service.trait_name), ident(&service.router_name));
     let (arc, clone, send) = (cx.std("sync::Arc"), cx.std("clone::Clone"), cx.std("marker::Send"));
     let (ok, result, into) = (cx.std("result::Result::Ok"), cx.std("result::Result"), cx.std("convert::Into"));
@@ -97,6 +120,7 @@ fn router(cx: &FileCx<'_>, service: &Service, protocol: &dyn Emit) -> TokenStrea
     let (serve, call) = (cx.runtime("protocol::Serve"), cx.runtime("http::call"));
     quote! {
         #docs
+        #others
         #[derive(Debug)]
         pub struct #router_ident<S> {
             service: #arc<S>,
@@ -119,10 +143,10 @@ fn router(cx: &FileCx<'_>, service: &Service, protocol: &dyn Emit) -> TokenStrea
                 &self.service
             }
 
-            #methods
+            #(#methods)*
         }
 
-        #dispatch
+        #(#dispatch)*
 
         impl<S: #trait_ident> #serve for #router_ident<S> {
             fn serve<B>(self, request: #request<B>) -> impl #future<Output = #http_response> + #send
@@ -131,7 +155,7 @@ fn router(cx: &FileCx<'_>, service: &Service, protocol: &dyn Emit) -> TokenStrea
                 B::Data: #send,
                 B::Error: #into<#box_error>,
             {
-                #handle(self, request)
+                #handle
             }
         }
 
@@ -151,6 +175,44 @@ fn router(cx: &FileCx<'_>, service: &Service, protocol: &dyn Emit) -> TokenStrea
 
             fn call(&mut self, request: #request<B>) -> #response_future {
                 #call(self.clone(), request)
+            }
+        }
+    }
+}
+
+/// The body of the router's `Serve::serve`: its protocol's `handle`, or
+/// for several, the `handle` of the one the request speaks.
+fn serve_body(cx: &FileCx<'_>, spoken: &[Spoken], routers: &[protocol::Router]) -> TokenStream {
+    if let [router] = routers {
+        let handle = &router.handle;
+        return quote! { #handle(self, request) };
+    }
+    let (several, speech) = (cx.runtime("protocol::several::spoken"), cx.runtime("protocol::several::Speech"));
+    let speeches = spoken.iter().map(|s| {
+        let variant = ident(match s.protocol {
+            crate::ir::Protocol::AwsJson1_0 | crate::ir::Protocol::AwsJson1_1 => "AwsJson",
+            crate::ir::Protocol::AwsQuery | crate::ir::Protocol::Ec2Query => "AwsQuery",
+            crate::ir::Protocol::RpcV2Cbor => "RpcV2Cbor",
+            crate::ir::Protocol::RpcV2Json => "RpcV2Json",
+            crate::ir::Protocol::RestJson1 | crate::ir::Protocol::RestXml => "Rest",
+        });
+        quote! { #speech::#variant }
+    });
+    let last = routers.len() - 1;
+    let arms = routers.iter().enumerate().map(|(i, router)| {
+        let handle = &router.handle;
+        if i == last {
+            quote! { _ => #handle(self, request).await, }
+        } else {
+            let i = proc_macro2::Literal::usize_unsuffixed(i);
+            quote! { #i => #handle(self, request).await, }
+        }
+    });
+    quote! {
+        let spoken = #several(&request, &[#(#speeches),*]);
+        async move {
+            match spoken {
+                #(#arms)*
             }
         }
     }

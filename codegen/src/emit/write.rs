@@ -70,20 +70,14 @@ pub fn write_impl(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream> {
                 let json = serde_json::to_string(&value.value).expect("a string serialises");
                 quote! { Self::#variant => #json, }
             });
-            // Maps keyed by an enum write its values as their keys.
-            let as_ref = cx.std("convert::AsRef");
+            // Maps keyed by an enum write its values as their keys, by its
+            // `AsRef<str>` ([`key_as_ref`]).
             quote! {
                 impl #write_json for #name {
                     fn write_json(&self, out: &mut #json_writer) {
                         out.raw(match self {
                             #(#arms)*
                         });
-                    }
-                }
-
-                impl #as_ref<str> for #name {
-                    fn as_ref(&self) -> &str {
-                        self.as_str()
                     }
                 }
             }
@@ -110,6 +104,23 @@ pub fn body_members<'a>(cx: &FileCx<'_>, members: impl Iterator<Item = &'a Membe
             }
         })
         .collect()
+}
+
+/// `AsRef<str>` for an enum the JSON or CBOR writers write, whose maps
+/// keyed by it write its values as their keys; once, whichever of them the
+/// service's protocols use.
+pub fn key_as_ref(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream> {
+    if !shape.direction.written || !matches!(shape.kind, ShapeKind::Enum(_)) {
+        return None;
+    }
+    let (name, as_ref) = (ident(&shape.rust_name), cx.std("convert::AsRef"));
+    Some(quote! {
+        impl #as_ref<str> for #name {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+    })
 }
 
 /// A member's key as the writer takes it: JSON text with its colon.

@@ -101,23 +101,15 @@ pub fn write_impl(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream> {
                 }
             }
         }
-        ShapeKind::Enum(_) => {
-            // Maps keyed by an enum write its values as their keys.
-            let as_ref = cx.std("convert::AsRef");
-            quote! {
-                impl #write_cbor for #name {
-                    fn write_cbor(&self, out: &mut #cbor_writer) {
-                        out.text(self.as_str());
-                    }
-                }
-
-                impl #as_ref<str> for #name {
-                    fn as_ref(&self) -> &str {
-                        self.as_str()
-                    }
+        // Maps keyed by an enum write its values as their keys, by its
+        // `AsRef<str>` ([`key_as_ref`]).
+        ShapeKind::Enum(_) => quote! {
+            impl #write_cbor for #name {
+                fn write_cbor(&self, out: &mut #cbor_writer) {
+                    out.text(self.as_str());
                 }
             }
-        }
+        },
     })
 }
 

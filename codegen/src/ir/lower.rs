@@ -27,10 +27,12 @@ pub fn lower(model: &Model, service_id: &str, module: &str) -> Result<ir::Servic
             .into());
     };
     let traits = &service.traits;
-    let protocol = traits.protocol();
+    let protocols = served(&traits.protocols);
+    let protocol = protocols.first().copied();
     // Only protocols with HTTP bindings read them; awsJson ignores them.
     let binds_http = protocol.is_some_and(Protocol::binds_http);
-    let xml = protocol.filter(|p| p.is_xml());
+    // XML names are read where any protocol served is an XML one.
+    let xml = protocols.iter().copied().find(|p| p.is_xml());
 
     let mut operations = Vec::new();
     for op_id in model.bound_operations(service_id) {
@@ -85,6 +87,7 @@ pub fn lower(model: &Model, service_id: &str, module: &str) -> Result<ir::Servic
         messages: binds_http.then(|| http_bindings::Messages::new(&operations)),
         xml,
         protocol,
+        query: protocols.iter().any(|p| matches!(p, Protocol::AwsQuery | Protocol::Ec2Query)),
     };
     for op in &operations {
         for id in op.input.iter().chain(&op.output).chain(op.errors.iter().map(|e| &e.id)) {
@@ -118,6 +121,7 @@ pub fn lower(model: &Model, service_id: &str, module: &str) -> Result<ir::Servic
         title: traits.title.clone(),
         version: service.version.clone(),
         protocol,
+        protocols: protocols.clone(),
         query_compatible: traits.query_compatible,
         no_error_wrapping: protocol == Some(Protocol::RestXml) && traits.no_error_wrapping,
         rename: service.rename.clone(),
@@ -166,11 +170,14 @@ struct Lowering<'a> {
     member_uses: BTreeSet<String>,
     /// For protocols with HTTP bindings, the structures they apply to.
     messages: Option<http_bindings::Messages>,
-    /// The service's protocol where it is an XML one (restXml, awsQuery,
-    /// ec2Query): XML names, and `date-time` timestamps by default.
+    /// The service's XML protocol (restXml, awsQuery, ec2Query), if it
+    /// serves one: XML names.
     xml: Option<Protocol>,
-    /// The service's protocol.
+    /// The service's first protocol: the keys of its documents, and the
+    /// timestamp format members have where the model gives none.
     protocol: Option<Protocol>,
+    /// Whether the service serves a query protocol: errors' awsQuery status.
+    query: bool,
 }
 
 impl Lowering<'_> {
@@ -204,7 +211,10 @@ impl Lowering<'_> {
                 let structure = (shape.kind == Kind::Structure).then_some(id);
                 let members = shape.members.iter().map(|m| self.member(structure, m)).collect();
                 let lowered = if shape.kind == Kind::Structure {
-                    ShapeKind::Structure(ir::Structure { members, error: error_info(&shape.traits, self.protocol) })
+                    ShapeKind::Structure(ir::Structure {
+                        members,
+                        error: error_info(&shape.traits, self.protocol, self.query),
+                    })
                 } else {
                     ShapeKind::Union(members)
                 };
@@ -340,8 +350,11 @@ impl Lowering<'_> {
         // A member's @timestampFormat replaces its target's; without
         // either, the JSON protocols write epoch seconds, the XML ones
         // `date-time`.
-        let protocol_format =
-            if self.xml.is_some() { TimestampFormat::DateTime } else { TimestampFormat::EpochSeconds };
+        let protocol_format = if self.protocol.is_some_and(Protocol::is_xml) {
+            TimestampFormat::DateTime
+        } else {
+            TimestampFormat::EpochSeconds
+        };
         let ty = match ty {
             Type::Timestamp(_) => Type::Timestamp(
                 own.timestamp_format.or(target_traits.and_then(|t| t.timestamp_format)).unwrap_or(protocol_format),
@@ -528,18 +541,31 @@ fn target_default(model: &Model, target: &str) -> Option<Default> {
     }
 }
 
-/// How an error structure with `traits` is reported by `protocol`: the
-/// query protocols take `@awsQueryError`'s status before `@httpError`.
-fn error_info(traits: &Traits, protocol: Option<Protocol>) -> Option<ErrorInfo> {
+/// How an error structure with `traits` is reported by the service's first
+/// `protocol`, and by its query protocol if it `query`: the query protocols
+/// take `@awsQueryError`'s status before `@httpError`.
+fn error_info(traits: &Traits, protocol: Option<Protocol>, query: bool) -> Option<ErrorInfo> {
     let fault = traits.error?;
     let default_status = if fault == Fault::Server { 500 } else { 400 };
-    let query = matches!(protocol, Some(Protocol::AwsQuery | Protocol::Ec2Query));
+    let query_first = matches!(protocol, Some(Protocol::AwsQuery | Protocol::Ec2Query));
     let query_status = traits.query_error_status.filter(|_| query);
     Some(ErrorInfo {
         fault,
-        http_status: query_status.or(traits.http_error).unwrap_or(default_status),
+        http_status: query_status.filter(|_| query_first).or(traits.http_error).unwrap_or(default_status),
+        query_status: query_status.filter(|_| !query_first),
         query_code: traits.query_error_code.clone(),
     })
+}
+
+/// The protocols of `declared` (the service's protocol traits, the
+/// generator's order first) that are served together: all of them, unless
+/// the first binds HTTP (restJson1, restXml), whose members may be bound
+/// outside the body that the others read whole; then the first alone.
+pub fn served(declared: &[Protocol]) -> Vec<Protocol> {
+    match declared.first() {
+        Some(first) if first.binds_http() => vec![*first],
+        _ => declared.iter().copied().filter(|p| !p.binds_http()).collect(),
+    }
 }
 
 /// An operation's input or output goes into the operation's module when no

@@ -34,7 +34,12 @@ pub struct Service {
     pub file: PathBuf,
     pub title: Option<String>,
     pub version: Option<String>,
+    /// The protocol the service is generated for first (its constant is
+    /// `PROTOCOL`): the first of `protocols`.
     pub protocol: Option<Protocol>,
+    /// Every protocol the service's router answers, the first first
+    /// ([`crate::ir::lower::served`]).
+    pub protocols: Vec<Protocol>,
     /// `@awsQueryCompatible`: errors also carry their awsQuery code in the
     /// `x-amzn-query-error` header.
     pub query_compatible: bool,
@@ -283,8 +288,12 @@ pub struct Structure {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ErrorInfo {
     pub fault: Fault,
-    /// `@httpError`, or 400 for client and 500 for server errors.
+    /// `@httpError`, or 400 for client and 500 for server errors (for a
+    /// service whose first protocol is a query one, `@awsQueryError`'s).
     pub http_status: u16,
+    /// `@awsQueryError`'s status, where the service also serves a query
+    /// protocol after another.
+    pub query_status: Option<u16>,
     /// `@awsQueryError`'s code: the error's name in the awsQuery protocol,
     /// sent in `x-amzn-query-error` by awsQuery-compatible services.
     pub query_code: Option<String>,

@@ -25,6 +25,7 @@ pub mod rest_xml;
 pub mod rpc_v2;
 pub mod rpc_v2_cbor;
 pub mod rpc_v2_json;
+pub mod several;
 pub mod xml;
 
 use std::any::Any;

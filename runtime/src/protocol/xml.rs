@@ -45,12 +45,15 @@ pub struct XmlWriter {
     /// Whether text written is inside an attribute value (where the line
     /// breaks and tabs of the text are escaped).
     in_attribute: bool,
+    /// [`Timestamp`]s are written as date-times
+    /// ([`crate::protocol::aws_query::AwsQuery::epoch_as_date_time`]).
+    pub(crate) epoch_as_date_time: bool,
 }
 
 impl XmlWriter {
     /// An empty writer with room for `capacity` bytes.
     pub fn with_capacity(capacity: usize) -> Self {
-        XmlWriter { out: Vec::with_capacity(capacity), in_attribute: false }
+        XmlWriter { out: Vec::with_capacity(capacity), in_attribute: false, epoch_as_date_time: false }
     }
 
     /// The bytes written.
@@ -369,6 +372,9 @@ impl WriteXml for Timestamp {
     /// Epoch seconds (a member with `@timestampFormat("epoch-seconds")`):
     /// whole, or with the fraction.
     fn write_xml(&self, out: &mut XmlWriter) {
+        if out.epoch_as_date_time {
+            return out.raw(&self.to_string());
+        }
         if self.subsec_nanos() == 0 {
             self.epoch_seconds().write_xml(out);
         } else {

@@ -935,14 +935,19 @@ impl Reader<'_> {
             return T::deserialize(serde_json::json!({})).map_err(|_| self.malformed(describe(&schema)));
         }
         let recording = self.record.is_some();
+        let date_times = self.source.as_deref().is_some_and(|source| source.date_times_for_epoch());
         let (scalar, report) = self.scalar()?;
         let (value, recorded) = match (schema, scalar) {
             (Schema::Timestamp(format), Scalar::Text(text)) => {
                 let number = format == super::TimestampFormat::EpochSeconds;
-                if number && !source::is_number(text) {
-                    return Err(self.malformed(describe(&schema)));
-                }
-                (source::from_text::<T>(text, number).ok(), recording.then(|| text.to_owned()))
+                let value = if number && !source::is_number(text) {
+                    let date_time = date_times.then(|| crate::Timestamp::parse_date_time(text).ok()).flatten();
+                    let Some(at) = date_time else { return Err(self.malformed(describe(&schema))) };
+                    source::from_epoch::<T>(format, at.as_epoch_seconds_f64())
+                } else {
+                    source::from_text::<T>(text, number).ok()
+                };
+                (value, recording.then(|| text.to_owned()))
             }
             (Schema::Blob(_), Scalar::Text(text)) => {
                 check_text(report, &schema, text)?;

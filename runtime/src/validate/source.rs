@@ -93,6 +93,14 @@ pub trait Source {
         None
     }
 
+    /// Whether a timestamp of the epoch-seconds format may also come as a
+    /// date-time text: awsQuery's own form, which its clients send whatever
+    /// the type (a service serving awsQuery after another protocol types
+    /// members by that protocol's default).
+    fn date_times_for_epoch(&self) -> bool {
+        false
+    }
+
     /// Passes over the value at the position.
     fn skip(&mut self) -> Result<(), SourceError>;
 

@@ -519,7 +519,7 @@ fn rest_xml_reads_and_writes_xml_and_streams() {
 /// violations as a `ValidationException`, modelled errors with their shape
 /// id as `__type`, refusals in the protocol's form.
 #[test]
-fn rpc_v2_cbor_reads_and_writes_cbor() {
+fn rpc_v2_cbor_reads_and_writes_cbor_and_the_router_speaks_json_and_query_too() {
     use std::sync::Mutex;
 
     use features_crate::metrics::error::ResourceNotFound;
@@ -660,6 +660,70 @@ fn rpc_v2_cbor_reads_and_writes_cbor() {
     assert_eq!(status, 400);
     let (status, _, _) = send("ListMetrics", &[("smithy-protocol", "rpc-v2-cbor"), ("content-type", "application/json")], b"{}".to_vec());
     assert_eq!(status, 415);
+
+    // The same router answers awsJson1.0 and awsQuery too, each in its own
+    // protocol, from the same store.
+    let other = |headers: &[(&str, &str)], body: &str| {
+        let mut request = Request::post("/").header("host", "localhost");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let body = features_crate::runtime::ByteStream::from(body.to_string());
+        let response = block_on(router.clone().call(request.body(body).unwrap())).unwrap();
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = block_on(response.into_body().into_bytes()).unwrap().to_vec();
+        (status, headers, String::from_utf8(body).unwrap())
+    };
+    let headers = [("x-amz-target", "Metrics.ListMetrics"), ("content-type", "application/x-amz-json-1.0")];
+    let (status, response_headers, body) = other(&headers, r#"{"Namespace":"app"}"#);
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(response_headers["content-type"], "application/x-amz-json-1.0");
+    assert!(!response_headers.contains_key("smithy-protocol"));
+    let listed: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(listed["Metrics"][0]["MetricName"], "latency");
+    assert_eq!(listed["Metrics"][0]["Timestamp"], 1_765_000_000.25);
+    assert!(body.contains(r#""Total":18446744073709551616"#), "{body}");
+    let (status, response_headers, body) = other(&headers, r#"{"Namespace":"other"}"#);
+    assert_eq!(status, 404, "{body}");
+    assert_eq!(response_headers["x-amzn-query-error"], "ResourceNotFound;Sender");
+    assert!(body.contains(r#""__type":"example.metrics#ResourceNotFound""#), "{body}");
+
+    let form = [("content-type", "application/x-www-form-urlencoded; charset=utf-8")];
+    let put = "Action=PutMetricData&Version=2026-12-07&Namespace=query&MetricData.member.1.MetricName=hits\
+               &MetricData.member.1.Value=3&MetricData.member.1.Timestamp=2025-12-06T05%3A46%3A40.250Z";
+    let (status, _, body) = other(&form, put);
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("<PutMetricDataResponse xmlns=\"http://example.com/metrics/\">"), "{body}");
+    let (status, response_headers, body) = other(&form, "Action=ListMetrics&Version=2026-12-07&Namespace=query");
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(response_headers["content-type"], "text/xml");
+    assert!(body.contains("<ListMetricsResult><Metrics><member><MetricName>hits</MetricName>"), "{body}");
+    // awsQuery writes its own timestamp form, whatever the first protocol's.
+    assert!(body.contains("<Timestamp>2025-12-06T05:46:40.250Z</Timestamp>"), "{body}");
+    // awsQuery's own status for the error (`@awsQueryError`), and its code.
+    let (status, _, body) = other(&form, "Action=ListMetrics&Version=2026-12-07&Namespace=none");
+    assert_eq!(status, 410, "{body}");
+    assert!(body.contains("<Code>ResourceNotFound</Code>"), "{body}");
+    // RPC v2 CBOR errors of a query-compatible service name their code too.
+    let mut out = CborWriter::default();
+    out.map(1);
+    out.text("Namespace");
+    out.text("none");
+    let request = Request::post("/service/Metrics/operation/ListMetrics")
+        .header("host", "localhost")
+        .header("smithy-protocol", "rpc-v2-cbor")
+        .header("content-type", "application/cbor")
+        .body(features_crate::runtime::ByteStream::from(out.into_bytes()))
+        .unwrap();
+    let response = block_on(router.clone().call(request)).unwrap();
+    assert_eq!(response.status(), 404);
+    assert_eq!(response.headers()["x-amzn-query-error"], "ResourceNotFound;Sender");
+    // A request that says no protocol is the first protocol's to refuse.
+    let (status, response_headers, body) = other(&[], "");
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(response_headers["content-type"], "application/x-amz-json-1.0");
+    assert!(body.contains("UnknownOperationException"), "{body}");
 }
 
 /// The generated routers' futures need no runtime here: they never wait.

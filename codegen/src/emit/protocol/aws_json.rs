@@ -4,13 +4,16 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::{Emit, Router};
+use super::{Emit, Names, Router};
 use crate::emit::doc;
 use crate::emit::rust::{FileCx, ident};
 use crate::emit::validation::schema_static;
-use crate::ir::{Operation, Protocol, Service, Shape};
+use crate::ir::{Operation, Service, Shape};
 
-pub(in crate::emit) struct AwsJson;
+/// awsJson, 1.0 or 1.1.
+pub(in crate::emit) struct AwsJson {
+    pub v1_0: bool,
+}
 
 /// What awsJson shares with the other RPC protocol.
 const RPC: super::Rpc = super::Rpc { module: RUNTIME };
@@ -23,20 +26,15 @@ fn runtime(cx: &FileCx<'_>, item: &str) -> TokenStream {
 }
 
 impl Emit for AwsJson {
-    fn name(&self, service: &Service) -> &'static str {
-        match service.protocol {
-            Some(Protocol::AwsJson1_0) => "awsJson1.0",
-            _ => "awsJson1.1",
-        }
+    fn name(&self) -> &'static str {
+        if self.v1_0 { "awsJson1.0" } else { "awsJson1.1" }
     }
 
-    fn preamble(&self, cx: &FileCx<'_>, service: &Service) -> TokenStream {
+    fn preamble(&self, cx: &FileCx<'_>, service: &Service, names: &Names) -> TokenStream {
         let aws_json = runtime(cx, "AwsJson");
-        let version = ident(match service.protocol {
-            Some(Protocol::AwsJson1_0) => "V1_0",
-            _ => "V1_1",
-        });
-        let protocol_name = self.name(service);
+        let version = ident(if self.v1_0 { "V1_0" } else { "V1_1" });
+        let protocol_name = self.name();
+        let constant = &names.constant;
         let (protocol, docs) = if service.query_compatible {
             (
                 quote! { #aws_json::#version.with_query_errors() },
@@ -48,11 +46,12 @@ impl Emit for AwsJson {
         let docs = doc::outer(&[docs]);
         quote! {
             #docs
-            pub const PROTOCOL: #aws_json = #protocol;
+            pub const #constant: #aws_json = #protocol;
         }
     }
 
-    fn router(&self, cx: &FileCx<'_>, service: &Service) -> Router {
+    fn router(&self, cx: &FileCx<'_>, service: &Service, names: &Names) -> Router {
+        let Names { constant, dispatch: dispatch_method, .. } = names;
         let ok = cx.std("result::Result::Ok");
         let context = cx.runtime("context::RequestContext");
         let arms = service.operations.iter().map(|op| {
@@ -62,9 +61,9 @@ impl Emit for AwsJson {
             };
             let answer = || {
                 let output_response = runtime(cx, "output_response");
-                quote! { #ok(output) => #output_response(PROTOCOL, &output), }
+                quote! { #ok(output) => #output_response(#constant, &output), }
             };
-            RPC.operation_arm(cx, op, read, answer)
+            RPC.operation_arm(cx, op, names, read, answer)
         });
         let arms: Vec<TokenStream> = arms.collect();
         let (response, dispatch, aws_json) =
@@ -74,7 +73,7 @@ impl Emit for AwsJson {
         let option = cx.std("option::Option");
         let some = cx.std("option::Option::Some");
         let name = &service.name;
-        let protocol_name = self.name(service);
+        let protocol_name = self.name();
         // Only services with `@requestCompression` operations say which.
         let gzipped = super::gzipped(service);
         let signing = crate::emit::service::signing_name(service, cx);
@@ -107,18 +106,18 @@ impl Emit for AwsJson {
         let methods = quote! {
             /// Parses and validates the body, calls the operation's method and
             /// serialises its result.
-            async fn dispatch(
+            async fn #dispatch_method(
                 &self,
                 #context_binding: &#context,
                 target: #option<&str>,
                 #body_binding: &[u8],
             ) -> #response {
                 let #some(operation) = #operation_name(target, #name) else {
-                    return #unknown_operation(PROTOCOL, target);
+                    return #unknown_operation(#constant, target);
                 };
                 match operation {
                     #(#arms)*
-                    _ => #unknown_operation(PROTOCOL, target),
+                    _ => #unknown_operation(#constant, target),
                 }
             }
         };
@@ -127,7 +126,7 @@ impl Emit for AwsJson {
         let dispatch = quote! {
             impl<S: #trait_ident> #dispatch for #router_ident<S> {
                 fn protocol(&self) -> #aws_json {
-                    PROTOCOL
+                    #constant
                 }
 
                 fn target_prefix(&self) -> &'static str {
@@ -144,16 +143,27 @@ impl Emit for AwsJson {
                     target: #option<&str>,
                     body: &[u8],
                 ) -> impl #future<Output = #response> + #send {
-                    #contain_panics(PROTOCOL, self.dispatch(context, target, body))
+                    #contain_panics(#constant, self.#dispatch_method(context, target, body))
                 }
             }
         };
         Router { docs, methods, dispatch, handle: runtime(cx, "handle") }
     }
 
-    fn error_response(&self, cx: &FileCx<'_>, _: &Operation, variants: &[Ident], unmodelled: &Ident) -> TokenStream {
+    fn error_response(
+        &self,
+        cx: &FileCx<'_>,
+        _: &Operation,
+        names: &Names,
+        variants: &[Ident],
+        unmodelled: &Ident,
+    ) -> TokenStream {
         let docs = "The error as an awsJson response: its members, `__type` and status.";
-        RPC.error_response(cx, "AwsJson", docs, variants, unmodelled)
+        RPC.error_response(cx, "AwsJson", docs, &names.response, variants, unmodelled)
+    }
+
+    fn shape_impls_kind(&self) -> &'static str {
+        "json"
     }
 
     fn shape_impls(&self, cx: &FileCx<'_>, shape: &Shape) -> TokenStream {

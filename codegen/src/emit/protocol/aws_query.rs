@@ -5,13 +5,16 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::{Emit, Router};
+use super::{Emit, Names, Router};
 use crate::emit::doc;
 use crate::emit::rust::{FileCx, ident};
 use crate::emit::validation::schema_static;
-use crate::ir::{Operation, Protocol, Service, Shape};
+use crate::ir::{Operation, Service, Shape};
 
-pub(in crate::emit) struct AwsQuery;
+/// awsQuery, or ec2Query.
+pub(in crate::emit) struct AwsQuery {
+    pub ec2: bool,
+}
 
 /// The runtime's awsQuery module.
 const RUNTIME: &str = "protocol::aws_query";
@@ -21,29 +24,36 @@ fn runtime(cx: &FileCx<'_>, item: &str) -> TokenStream {
 }
 
 impl Emit for AwsQuery {
-    fn name(&self, service: &Service) -> &'static str {
-        match service.protocol {
-            Some(Protocol::Ec2Query) => "ec2Query",
-            _ => "awsQuery",
-        }
+    fn name(&self) -> &'static str {
+        if self.ec2 { "ec2Query" } else { "awsQuery" }
     }
 
-    fn preamble(&self, cx: &FileCx<'_>, service: &Service) -> TokenStream {
+    fn preamble(&self, cx: &FileCx<'_>, service: &Service, names: &Names) -> TokenStream {
+        let constant = &names.constant;
         let (aws_query, dialect) = (runtime(cx, "AwsQuery"), runtime(cx, "Dialect"));
         // Smithy requires `@xmlNamespace` on query services; without it the
         // responses declare none.
         let namespace = service.xml_namespace.as_ref().map_or("", |namespace| namespace.uri.as_str());
-        let name = self.name(service);
+        let name = self.name();
         let docs =
             doc::outer(&[format!("The service speaks {name}; its responses are in the namespace `{namespace}`.")]);
-        let variant = ident(if service.protocol == Some(Protocol::Ec2Query) { "Ec2" } else { "AwsQuery" });
+        let variant = ident(if self.ec2 { "Ec2" } else { "AwsQuery" });
+        // Members the model gives no format are typed by the first
+        // protocol's default; where that is not an XML one, awsQuery writes
+        // them in its own.
+        let epoch_as_date_time = !service.protocol.is_some_and(|protocol| protocol.is_xml());
         quote! {
             #docs
-            pub const PROTOCOL: #aws_query = #aws_query { namespace: #namespace, dialect: #dialect::#variant };
+            pub const #constant: #aws_query = #aws_query {
+                namespace: #namespace,
+                dialect: #dialect::#variant,
+                epoch_as_date_time: #epoch_as_date_time,
+            };
         }
     }
 
-    fn router(&self, cx: &FileCx<'_>, service: &Service) -> Router {
+    fn router(&self, cx: &FileCx<'_>, service: &Service, names: &Names) -> Router {
+        let Names { constant, dispatch: dispatch_method, response: response_method } = names;
         let (ok, err) = (cx.std("result::Result::Ok"), cx.std("result::Result::Err"));
         let context = cx.runtime("context::RequestContext");
         let arms = service.operations.iter().map(|op| {
@@ -52,7 +62,7 @@ impl Emit for AwsQuery {
             if let Some(unserved) = op.unserved {
                 let unsupported = runtime(cx, "not_implemented_response");
                 let why = unserved.why();
-                return quote! { #name => #unsupported(PROTOCOL, #name, #why), };
+                return quote! { #name => #unsupported(#constant, #name, #why), };
             }
             let (rejection_response, output_response) =
                 (runtime(cx, "rejection_response"), runtime(cx, "output_response"));
@@ -66,14 +76,14 @@ impl Emit for AwsQuery {
                         let input = match form.input(#schema) {
                             #ok(input) => input,
                             #err(rejection) => {
-                                return #rejection_response(PROTOCOL, context.request_id(), rejection);
+                                return #rejection_response(#constant, context.request_id(), rejection);
                             }
                         };
                         #boxed::pin(self.service.#method(context, input))
                     };
                     match handled.await {
-                        #ok(output) => #output_response(PROTOCOL, #name, context.request_id(), &output),
-                        #err(error) => error.response(PROTOCOL, context.request_id()),
+                        #ok(output) => #output_response(#constant, #name, context.request_id(), &output),
+                        #err(error) => error.#response_method(#constant, context.request_id()),
                     }
                 }
             }
@@ -97,7 +107,7 @@ impl Emit for AwsQuery {
         let docs = doc::outer(&[
             format!(
                 "Routes {} requests (`Action=<Operation>`) to an implementation of [`{}`].",
-                self.name(service),
+                self.name(),
                 service.trait_name
             ),
             String::new(),
@@ -115,18 +125,18 @@ impl Emit for AwsQuery {
         let methods = quote! {
             /// Reads and validates the input from the parameters, calls the
             /// operation's method and writes its result.
-            async fn dispatch(
+            async fn #dispatch_method(
                 &self,
                 #context_binding: &#context,
                 action: #option<&str>,
                 #form_binding: &#form<'_>,
             ) -> #response {
                 let #some(operation) = action else {
-                    return #unknown_action(PROTOCOL, action);
+                    return #unknown_action(#constant, action);
                 };
                 match operation {
                     #(#arms)*
-                    _ => #unknown_action(PROTOCOL, action),
+                    _ => #unknown_action(#constant, action),
                 }
             }
         };
@@ -134,7 +144,7 @@ impl Emit for AwsQuery {
         let dispatch = quote! {
             impl<S: #trait_ident> #dispatch for #router_ident<S> {
                 fn protocol(&self) -> #aws_query {
-                    PROTOCOL
+                    #constant
                 }
 
                 #signing
@@ -147,14 +157,22 @@ impl Emit for AwsQuery {
                     action: #option<&str>,
                     form: &#form<'_>,
                 ) -> impl #future<Output = #response> + #send {
-                    #contain_panics(PROTOCOL, self.dispatch(context, action, form))
+                    #contain_panics(#constant, self.#dispatch_method(context, action, form))
                 }
             }
         };
         Router { docs, methods, dispatch, handle: runtime(cx, "handle") }
     }
 
-    fn error_response(&self, cx: &FileCx<'_>, _: &Operation, variants: &[Ident], unmodelled: &Ident) -> TokenStream {
+    fn error_response(
+        &self,
+        cx: &FileCx<'_>,
+        _: &Operation,
+        names: &Names,
+        variants: &[Ident],
+        unmodelled: &Ident,
+    ) -> TokenStream {
+        let method = &names.response;
         let (response, protocol) = (cx.runtime("protocol::Response"), runtime(cx, "AwsQuery"));
         let request_id = cx.runtime("context::RequestId");
         let modelled_error = (!variants.is_empty()).then(|| runtime(cx, "modelled_error"));
@@ -162,13 +180,17 @@ impl Emit for AwsQuery {
         quote! {
             /// The error as a query protocol's response: its code, message
             /// and members.
-            pub fn response(&self, protocol: #protocol, request_id: &#request_id) -> #response {
+            pub fn #method(&self, protocol: #protocol, request_id: &#request_id) -> #response {
                 match self {
                     #(Self::#variants(error) => #modelled_error(protocol, request_id, error),)*
                     Self::#unmodelled(error) => #unmodelled_error(protocol, request_id, error),
                 }
             }
         }
+    }
+
+    fn shape_impls_kind(&self) -> &'static str {
+        "query-xml"
     }
 
     fn shape_impls(&self, cx: &FileCx<'_>, shape: &Shape) -> TokenStream {

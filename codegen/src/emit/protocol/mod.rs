@@ -21,19 +21,33 @@ use crate::ir::{Operation, Protocol, Service, Shape};
 /// A protocol's part of the generated code.
 pub(super) trait Emit {
     /// The protocol's display name (`awsJson1.1`), in docs.
-    fn name(&self, service: &Service) -> &'static str;
+    fn name(&self) -> &'static str;
 
-    /// Items at the top of `service.rs`, before the service trait.
-    fn preamble(&self, cx: &FileCx<'_>, service: &Service) -> TokenStream;
+    /// Items at the top of `service.rs`, before the service trait: the
+    /// protocol's constant, named `names.constant`.
+    fn preamble(&self, cx: &FileCx<'_>, service: &Service, names: &Names) -> TokenStream;
 
     /// The router's docs, its protocol methods (inherent, beside `new` and
     /// `service`), and its impls of the runtime's `Dispatch` and the items
     /// they use; `handle` is the protocol's runtime `handle`.
-    fn router(&self, cx: &FileCx<'_>, service: &Service) -> Router;
+    fn router(&self, cx: &FileCx<'_>, service: &Service, names: &Names) -> Router;
 
-    /// The error enum's method that writes one of `op`'s errors as a
-    /// response: `variants` are the modelled ones, `unmodelled` the other.
-    fn error_response(&self, cx: &FileCx<'_>, op: &Operation, variants: &[Ident], unmodelled: &Ident) -> TokenStream;
+    /// The error enum's method (`names.response`) that writes one of
+    /// `op`'s errors as a response: `variants` are the modelled ones,
+    /// `unmodelled` the other.
+    fn error_response(
+        &self,
+        cx: &FileCx<'_>,
+        op: &Operation,
+        names: &Names,
+        variants: &[Ident],
+        unmodelled: &Ident,
+    ) -> TokenStream;
+
+    /// What [`Emit::shape_impls`] writes, the same for protocols that
+    /// share it (the JSON writers of awsJson and RPC v2 JSON): a service
+    /// speaking both writes it once.
+    fn shape_impls_kind(&self) -> &'static str;
 
     /// What `shape` implements to be read from requests or written to
     /// responses beyond its body's document (restJson1's HTTP bindings).
@@ -51,16 +65,71 @@ pub(super) struct Router {
     pub handle: TokenStream,
 }
 
-/// The emitter of the service's protocol, if the generator serves it.
-pub(super) fn of(service: &Service) -> Option<&'static dyn Emit> {
-    match service.protocol? {
-        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => Some(&aws_json::AwsJson),
-        Protocol::RestJson1 => Some(&rest::Rest { body: rest::Body::Json }),
-        Protocol::RestXml => Some(&rest::Rest { body: rest::Body::Xml }),
-        Protocol::AwsQuery | Protocol::Ec2Query => Some(&aws_query::AwsQuery),
-        Protocol::RpcV2Cbor => Some(&rpc_v2::RpcV2::Cbor),
-        Protocol::RpcV2Json => Some(&rpc_v2::RpcV2::Json),
+/// The emitter of `protocol`.
+fn emitter(protocol: Protocol) -> &'static dyn Emit {
+    match protocol {
+        Protocol::AwsJson1_0 => &aws_json::AwsJson { v1_0: true },
+        Protocol::AwsJson1_1 => &aws_json::AwsJson { v1_0: false },
+        Protocol::RestJson1 => &rest::Rest { body: rest::Body::Json },
+        Protocol::RestXml => &rest::Rest { body: rest::Body::Xml },
+        Protocol::AwsQuery => &aws_query::AwsQuery { ec2: false },
+        Protocol::Ec2Query => &aws_query::AwsQuery { ec2: true },
+        Protocol::RpcV2Cbor => &rpc_v2::RpcV2::Cbor,
+        Protocol::RpcV2Json => &rpc_v2::RpcV2::Json,
     }
+}
+
+/// One protocol a service's router speaks: its emitter, and the names of
+/// what it generates.
+pub(super) struct Spoken {
+    pub protocol: Protocol,
+    pub emit: &'static dyn Emit,
+    pub names: Names,
+}
+
+/// The names of what a protocol generates in a service's module: those
+/// of its first protocol plain (`PROTOCOL`, `dispatch`, `response`), those
+/// of the others after the protocol (`AWS_QUERY`, `dispatch_aws_query`,
+/// `aws_query_response`), so that one router and one error enum hold
+/// them all.
+pub(super) struct Names {
+    /// The protocol's constant.
+    pub constant: Ident,
+    /// The router's method that routes a request of the protocol.
+    pub dispatch: Ident,
+    /// The error enums' method that writes an error in the protocol.
+    pub response: Ident,
+}
+
+impl Names {
+    fn of(protocol: Protocol, first: bool) -> Names {
+        if first {
+            return Names { constant: ident("PROTOCOL"), dispatch: ident("dispatch"), response: ident("response") };
+        }
+        let snake = match protocol {
+            Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => "aws_json",
+            Protocol::RestJson1 => "rest_json",
+            Protocol::RestXml => "rest_xml",
+            Protocol::AwsQuery => "aws_query",
+            Protocol::Ec2Query => "ec2_query",
+            Protocol::RpcV2Cbor => "rpc_v2_cbor",
+            Protocol::RpcV2Json => "rpc_v2_json",
+        };
+        Names {
+            constant: ident(&snake.to_ascii_uppercase()),
+            dispatch: ident(&format!("dispatch_{snake}")),
+            response: ident(&format!("{snake}_response")),
+        }
+    }
+}
+
+/// The protocols the service's router speaks, its first first; none if
+/// the service has no protocol.
+pub(super) fn spoken(service: &Service) -> Vec<Spoken> {
+    let spoken = service.protocols.iter().enumerate();
+    spoken
+        .map(|(i, &protocol)| Spoken { protocol, emit: emitter(protocol), names: Names::of(protocol, i == 0) })
+        .collect()
 }
 
 /// What the RPC protocols (awsJson, RPC v2 CBOR and JSON) share, each with its
@@ -84,15 +153,17 @@ impl Rpc {
         &self,
         cx: &FileCx<'_>,
         op: &Operation,
+        names: &Names,
         read: impl FnOnce() -> TokenStream,
         answer: impl FnOnce() -> TokenStream,
     ) -> TokenStream {
+        let Names { constant, response, .. } = names;
         let (ok, err) = (cx.std("result::Result::Ok"), cx.std("result::Result::Err"));
         let (method, name) = (ident(&op.module), &op.name);
         if let Some(unserved) = op.unserved {
             let unsupported = self.runtime(cx, "not_implemented_response");
             let why = unserved.why();
-            return quote! { #name => #unsupported(PROTOCOL, #name, #why), };
+            return quote! { #name => #unsupported(#constant, #name, #why), };
         }
         let (read, answer) = (read(), answer());
         let rejection_response = self.runtime(cx, "rejection_response");
@@ -106,13 +177,13 @@ impl Rpc {
                 let handled = {
                     let input = match #read {
                         #ok(input) => input,
-                        #err(rejection) => return #rejection_response(PROTOCOL, rejection),
+                        #err(rejection) => return #rejection_response(#constant, rejection),
                     };
                     #boxed::pin(self.service.#method(context, input))
                 };
                 match handled.await {
                     #answer
-                    #err(error) => error.response(PROTOCOL),
+                    #err(error) => error.#response(#constant),
                 }
             }
         }
@@ -126,6 +197,7 @@ impl Rpc {
         cx: &FileCx<'_>,
         protocol: &str,
         docs: &str,
+        method: &Ident,
         variants: &[Ident],
         unmodelled: &Ident,
     ) -> TokenStream {
@@ -135,7 +207,7 @@ impl Rpc {
         let docs = super::doc::outer(&[docs.to_string()]);
         quote! {
             #docs
-            pub fn response(&self, protocol: #protocol) -> #response {
+            pub fn #method(&self, protocol: #protocol) -> #response {
                 match self {
                     #(Self::#variants(error) => #modelled_error(protocol, error),)*
                     Self::#unmodelled(error) => #unmodelled_error(protocol, error),

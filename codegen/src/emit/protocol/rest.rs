@@ -8,7 +8,7 @@
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
-use super::{Emit, Router};
+use super::{Emit, Names, Router};
 use crate::emit::doc;
 use crate::emit::rust::{FileCx, ident};
 use crate::emit::validation::schema_static;
@@ -54,14 +54,16 @@ fn runtime(cx: &FileCx<'_>, item: &str) -> TokenStream {
 }
 
 impl Emit for Rest {
-    fn name(&self, _: &Service) -> &'static str {
+    fn name(&self) -> &'static str {
         match self.body {
             Body::Json => "restJson1",
             Body::Xml => "restXml",
         }
     }
 
-    fn preamble(&self, cx: &FileCx<'_>, service: &Service) -> TokenStream {
+    // A REST protocol is served alone (`ir::lower::served`), so its names
+    // are always the plain ones.
+    fn preamble(&self, cx: &FileCx<'_>, service: &Service, _: &Names) -> TokenStream {
         if self.body == Body::Json {
             return TokenStream::new();
         }
@@ -78,11 +80,18 @@ impl Emit for Rest {
         }
     }
 
-    fn router(&self, cx: &FileCx<'_>, service: &Service) -> Router {
+    fn router(&self, cx: &FileCx<'_>, service: &Service, _: &Names) -> Router {
         router(cx, service, self.body)
     }
 
-    fn error_response(&self, cx: &FileCx<'_>, _: &Operation, variants: &[Ident], unmodelled: &Ident) -> TokenStream {
+    fn error_response(
+        &self,
+        cx: &FileCx<'_>,
+        _: &Operation,
+        _: &Names,
+        variants: &[Ident],
+        unmodelled: &Ident,
+    ) -> TokenStream {
         let (response, modelled_response, unmodelled_response) = (
             cx.runtime("protocol::Response"),
             (!variants.is_empty()).then(|| self.body.runtime(cx, "modelled_error")),
@@ -112,6 +121,13 @@ impl Emit for Rest {
                     }
                 }
             }
+        }
+    }
+
+    fn shape_impls_kind(&self) -> &'static str {
+        match self.body {
+            Body::Json => "rest-json",
+            Body::Xml => "rest-xml",
         }
     }
 
@@ -633,7 +649,7 @@ fn router(cx: &FileCx<'_>, service: &Service, format: Body) -> Router {
         Body::Xml => format.runtime(cx, "RestXml"),
     };
     let protocol_value = protocol_arg.clone().unwrap_or_else(|| protocol_type.clone());
-    let protocol_name = Rest { body: format }.name(service);
+    let protocol_name = Rest { body: format }.name();
     let malformed = match format {
         Body::Json => "a malformed one a `SerializationException`, an invalid one a `ValidationException`",
         Body::Xml => "a body that is not XML a `MalformedXML`, an invalid or ill-typed value an `InvalidArgument`",

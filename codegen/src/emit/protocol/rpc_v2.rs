@@ -7,7 +7,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::{Emit, Router};
+use super::{Emit, Names, Router};
 use crate::emit::doc;
 use crate::emit::rust::{FileCx, ident};
 use crate::emit::validation::schema_static;
@@ -55,17 +55,18 @@ impl RpcV2 {
 }
 
 impl Emit for RpcV2 {
-    fn name(&self, _: &Service) -> &'static str {
+    fn name(&self) -> &'static str {
         match self {
             RpcV2::Cbor => "RPC v2 CBOR",
             RpcV2::Json => "RPC v2 JSON",
         }
     }
 
-    fn preamble(&self, cx: &FileCx<'_>, service: &Service) -> TokenStream {
+    fn preamble(&self, cx: &FileCx<'_>, service: &Service, names: &Names) -> TokenStream {
+        let constant = &names.constant;
         let protocol = self.runtime(cx, self.type_name());
         let query_compatible = service.query_compatible;
-        let name = self.name(service);
+        let name = self.name();
         let docs = if query_compatible {
             format!("The service speaks {name}, with awsQuery-compatible errors (`x-amzn-query-error`).")
         } else {
@@ -74,11 +75,12 @@ impl Emit for RpcV2 {
         let docs = doc::outer(&[docs]);
         quote! {
             #docs
-            pub const PROTOCOL: #protocol = #protocol { query_compatible: #query_compatible };
+            pub const #constant: #protocol = #protocol { query_compatible: #query_compatible };
         }
     }
 
-    fn router(&self, cx: &FileCx<'_>, service: &Service) -> Router {
+    fn router(&self, cx: &FileCx<'_>, service: &Service, names: &Names) -> Router {
+        let Names { constant, dispatch: dispatch_method, .. } = names;
         let ok = cx.std("result::Result::Ok");
         let context = cx.runtime("context::RequestContext");
         let arms = service.operations.iter().map(|op| {
@@ -90,14 +92,14 @@ impl Emit for RpcV2 {
             let answer = || match op.output {
                 Some(_) => {
                     let output_response = self.runtime(cx, "output_response");
-                    quote! { #ok(output) => #output_response(PROTOCOL, &output), }
+                    quote! { #ok(output) => #output_response(#constant, &output), }
                 }
                 None => {
                     let no_output_response = self.runtime(cx, "no_output_response");
-                    quote! { #ok(_) => #no_output_response(PROTOCOL), }
+                    quote! { #ok(_) => #no_output_response(#constant), }
                 }
             };
-            self.rpc().operation_arm(cx, op, read, answer)
+            self.rpc().operation_arm(cx, op, names, read, answer)
         });
         let arms: Vec<TokenStream> = arms.collect();
         let (response, dispatch, protocol) =
@@ -117,7 +119,7 @@ impl Emit for RpcV2 {
         let docs = doc::outer(&[
             format!(
                 "Routes {} requests (`POST /service/{name}/operation/<Operation>`) to an implementation of [`{}`].",
-                self.name(service),
+                self.name(),
                 service.trait_name
             ),
             String::new(),
@@ -138,10 +140,10 @@ impl Emit for RpcV2 {
         let methods = quote! {
             /// Reads and validates the body, calls the operation's method and
             /// writes its result.
-            async fn dispatch(&self, #context_binding: &#context, operation: &str, #body_binding: &[u8]) -> #response {
+            async fn #dispatch_method(&self, #context_binding: &#context, operation: &str, #body_binding: &[u8]) -> #response {
                 match operation {
                     #(#arms)*
-                    _ => #unknown_operation(PROTOCOL),
+                    _ => #unknown_operation(#constant),
                 }
             }
         };
@@ -150,7 +152,7 @@ impl Emit for RpcV2 {
         let dispatch = quote! {
             impl<S: #trait_ident> #dispatch<#protocol> for #router_ident<S> {
                 fn protocol(&self) -> #protocol {
-                    PROTOCOL
+                    #constant
                 }
 
                 fn service_name(&self) -> &'static str {
@@ -162,7 +164,7 @@ impl Emit for RpcV2 {
                 #gzip
 
                 fn route(&self, context: &#context, operation: &str, body: &[u8]) -> impl #future<Output = #response> + #send {
-                    #contain_panics(PROTOCOL, self.dispatch(context, operation, body))
+                    #contain_panics(#constant, self.#dispatch_method(context, operation, body))
                 }
             }
         };
@@ -170,9 +172,23 @@ impl Emit for RpcV2 {
         Router { docs, methods, dispatch, handle: quote! { #handle::<#protocol, _, _> } }
     }
 
-    fn error_response(&self, cx: &FileCx<'_>, _: &Operation, variants: &[Ident], unmodelled: &Ident) -> TokenStream {
-        let docs = format!("The error as an {} response: `__type`, its members and status.", self.name(cx.service));
-        self.rpc().error_response(cx, self.type_name(), &docs, variants, unmodelled)
+    fn error_response(
+        &self,
+        cx: &FileCx<'_>,
+        _: &Operation,
+        names: &Names,
+        variants: &[Ident],
+        unmodelled: &Ident,
+    ) -> TokenStream {
+        let docs = format!("The error as an {} response: `__type`, its members and status.", self.name());
+        self.rpc().error_response(cx, self.type_name(), &docs, &names.response, variants, unmodelled)
+    }
+
+    fn shape_impls_kind(&self) -> &'static str {
+        match self {
+            RpcV2::Cbor => "cbor",
+            RpcV2::Json => "json",
+        }
     }
 
     fn shape_impls(&self, cx: &FileCx<'_>, shape: &Shape) -> TokenStream {

@@ -101,6 +101,7 @@ use std::task::{Context, Poll};
 pub const PROTOCOL: crate::runtime::protocol::aws_query::AwsQuery = crate::runtime::protocol::aws_query::AwsQuery {
     namespace: "https://example.com/",
     dialect: Dialect::AwsQuery,
+    epoch_as_date_time: false,
 };
 
 /// The `AwsQuery` service: implement the operations you serve.

@@ -85,15 +85,15 @@ impl WriteJson for ApiKeySourceType {
     }
 }
 
-impl AsRef<str> for ApiKeySourceType {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
 impl HeaderText for ApiKeySourceType {
     fn header_text(&self) -> String {
         self.as_str().into()
+    }
+}
+
+impl AsRef<str> for ApiKeySourceType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
     }
 }
 
@@ -252,15 +252,15 @@ impl WriteJson for EndpointType {
     }
 }
 
-impl AsRef<str> for EndpointType {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
 impl HeaderText for EndpointType {
     fn header_text(&self) -> String {
         self.as_str().into()
+    }
+}
+
+impl AsRef<str> for EndpointType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
     }
 }
 

@@ -85,6 +85,7 @@ use std::task::{Context, Poll};
 pub const PROTOCOL: AwsQuery = AwsQuery {
     namespace: "https://example.com/",
     dialect: Dialect::Ec2,
+    epoch_as_date_time: false,
 };
 
 /// The `AwsEc2` service: implement the operations you serve.

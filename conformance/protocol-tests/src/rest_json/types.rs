@@ -1645,15 +1645,15 @@ impl WriteJson for StringEnum {
     }
 }
 
-impl AsRef<str> for StringEnum {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
 impl HeaderText for StringEnum {
     fn header_text(&self) -> String {
         self.as_str().into()
+    }
+}
+
+impl AsRef<str> for StringEnum {
+    fn as_ref(&self) -> &str {
+        self.as_str()
     }
 }
 
@@ -1897,15 +1897,15 @@ impl WriteJson for TestEnum {
     }
 }
 
-impl AsRef<str> for TestEnum {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
 impl HeaderText for TestEnum {
     fn header_text(&self) -> String {
         self.as_str().into()
+    }
+}
+
+impl AsRef<str> for TestEnum {
+    fn as_ref(&self) -> &str {
+        self.as_str()
     }
 }
 
@@ -2320,15 +2320,15 @@ impl WriteJson for FooEnum {
     }
 }
 
-impl AsRef<str> for FooEnum {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
 impl HeaderText for FooEnum {
     fn header_text(&self) -> String {
         self.as_str().into()
+    }
+}
+
+impl AsRef<str> for FooEnum {
+    fn as_ref(&self) -> &str {
+        self.as_str()
     }
 }
 

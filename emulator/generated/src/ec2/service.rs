@@ -24,6 +24,7 @@ use std::task::{Context, Poll};
 pub const PROTOCOL: AwsQuery = AwsQuery {
     namespace: "http://ec2.amazonaws.com/doc/2016-11-15",
     dialect: Dialect::Ec2,
+    epoch_as_date_time: false,
 };
 
 /// The `EC2` service: implement the operations you serve.

@@ -31,6 +31,7 @@ use std::task::{Context, Poll};
 pub const PROTOCOL: AwsQuery = AwsQuery {
     namespace: "https://iam.amazonaws.com/doc/2010-05-08/",
     dialect: Dialect::AwsQuery,
+    epoch_as_date_time: false,
 };
 
 /// The `AWSIdentityManagementV20100508` service: implement the operations you serve.

@@ -31,6 +31,7 @@ use std::task::{Context, Poll};
 pub const PROTOCOL: AwsQuery = AwsQuery {
     namespace: "http://sns.amazonaws.com/doc/2010-03-31/",
     dialect: Dialect::AwsQuery,
+    epoch_as_date_time: false,
 };
 
 /// The `AmazonSimpleNotificationService` service: implement the operations you serve.

@@ -55,6 +55,7 @@ use std::task::{Context, Poll};
 pub const PROTOCOL: AwsQuery = AwsQuery {
     namespace: "https://sts.amazonaws.com/doc/2011-06-15/",
     dialect: Dialect::AwsQuery,
+    epoch_as_date_time: false,
 };
 
 /// The `AWSSecurityTokenServiceV20110615` service: implement the operations you serve.

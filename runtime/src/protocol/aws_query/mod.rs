@@ -36,6 +36,11 @@ use super::{Protocol, Response};
 pub struct AwsQuery {
     pub namespace: &'static str,
     pub dialect: Dialect,
+    /// Timestamps of the epoch-seconds type are written as date-times,
+    /// awsQuery's own form: set where the query protocol follows a first
+    /// protocol (awsJson, RPC v2) whose default format typed the members
+    /// the model gives no format. (Requests may send either form.)
+    pub epoch_as_date_time: bool,
 }
 
 /// awsQuery, or EC2's.

@@ -205,6 +205,10 @@ impl<'a> Parameters<'a> {
 }
 
 impl Source for Parameters<'_> {
+    fn date_times_for_epoch(&self) -> bool {
+        true
+    }
+
     fn structure(&mut self) -> Result<(), SourceError> {
         let Place { lo, hi, depth } = self.at;
         self.frames.push(Frame { hi, at: depth, next: lo, names: None });

@@ -31,6 +31,7 @@ pub fn output_response<T: WriteXml>(
     output: &T,
 ) -> Response {
     let mut out = XmlWriter::with_capacity(1024);
+    out.epoch_as_date_time = protocol.epoch_as_date_time;
     let response = format!("{operation}Response");
     open_document(&mut out, &response, protocol);
     match protocol.dialect {
@@ -101,9 +102,17 @@ pub(crate) fn error_with_message(
 /// message and members.
 pub fn modelled_error<E: ErrorShape + WriteXml>(protocol: AwsQuery, request_id: &RequestId, error: &E) -> Response {
     let code = E::QUERY_CODE.unwrap_or(E::NAME);
-    error_response(protocol, E::HTTP_STATUS, E::FAULT, code, error.message(), Some(request_id), |out| {
-        error.write_xml(out);
-    })
+    error_response(
+        protocol,
+        E::QUERY_STATUS.unwrap_or(E::HTTP_STATUS),
+        E::FAULT,
+        code,
+        error.message(),
+        Some(request_id),
+        |out| {
+            error.write_xml(out);
+        },
+    )
 }
 
 /// An error the model does not list: its name is its code.
@@ -164,7 +173,11 @@ mod tests {
 
     #[test]
     fn errors_are_error_responses() {
-        let protocol = AwsQuery { namespace: "https://iam.amazonaws.com/doc/2010-05-08/", dialect: Dialect::AwsQuery };
+        let protocol = AwsQuery {
+            namespace: "https://iam.amazonaws.com/doc/2010-05-08/",
+            dialect: Dialect::AwsQuery,
+            epoch_as_date_time: false,
+        };
         let id = RequestId::from_string("id-1");
         let response = error_with_message(protocol, 400, "ValidationError", "a <b>", Some(&id));
         assert_eq!(response.status, 400);

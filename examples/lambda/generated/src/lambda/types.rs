@@ -338,15 +338,15 @@ impl WriteJson for ApplicationLogLevel {
     }
 }
 
-impl AsRef<str> for ApplicationLogLevel {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
 impl HeaderText for ApplicationLogLevel {
     fn header_text(&self) -> String {
         self.as_str().into()
+    }
+}
+
+impl AsRef<str> for ApplicationLogLevel {
+    fn as_ref(&self) -> &str {
+        self.as_str()
     }
 }
 
@@ -421,15 +421,15 @@ impl WriteJson for Architecture {
     }
 }
 
-impl AsRef<str> for Architecture {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
 impl HeaderText for Architecture {
     fn header_text(&self) -> String {
         self.as_str().into()
+    }
+}
+
+impl AsRef<str> for Architecture {
+    fn as_ref(&self) -> &str {
+        self.as_str()
     }
 }
 
@@ -2315,15 +2315,15 @@ impl WriteJson for LastUpdateStatus {
     }
 }
 
-impl AsRef<str> for LastUpdateStatus {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
 impl HeaderText for LastUpdateStatus {
     fn header_text(&self) -> String {
         self.as_str().into()
+    }
+}
+
+impl AsRef<str> for LastUpdateStatus {
+    fn as_ref(&self) -> &str {
+        self.as_str()
     }
 }
 
@@ -2536,15 +2536,15 @@ impl WriteJson for LastUpdateStatusReasonCode {
     }
 }
 
-impl AsRef<str> for LastUpdateStatusReasonCode {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
 impl HeaderText for LastUpdateStatusReasonCode {
     fn header_text(&self) -> String {
         self.as_str().into()
+    }
+}
+
+impl AsRef<str> for LastUpdateStatusReasonCode {
+    fn as_ref(&self) -> &str {
+        self.as_str()
     }
 }
 
@@ -2722,15 +2722,15 @@ impl WriteJson for LogFormat {
     }
 }
 
-impl AsRef<str> for LogFormat {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
 impl HeaderText for LogFormat {
     fn header_text(&self) -> String {
         self.as_str().into()
+    }
+}
+
+impl AsRef<str> for LogFormat {
+    fn as_ref(&self) -> &str {
+        self.as_str()
     }
 }
 
@@ -2983,15 +2983,15 @@ impl WriteJson for PackageType {
     }
 }
 
-impl AsRef<str> for PackageType {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
 impl HeaderText for PackageType {
     fn header_text(&self) -> String {
         self.as_str().into()
+    }
+}
+
+impl AsRef<str> for PackageType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
     }
 }
 
@@ -3342,15 +3342,15 @@ impl WriteJson for Runtime {
     }
 }
 
-impl AsRef<str> for Runtime {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
 impl HeaderText for Runtime {
     fn header_text(&self) -> String {
         self.as_str().into()
+    }
+}
+
+impl AsRef<str> for Runtime {
+    fn as_ref(&self) -> &str {
+        self.as_str()
     }
 }
 
@@ -3626,15 +3626,15 @@ impl WriteJson for SnapStartApplyOn {
     }
 }
 
-impl AsRef<str> for SnapStartApplyOn {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
 impl HeaderText for SnapStartApplyOn {
     fn header_text(&self) -> String {
         self.as_str().into()
+    }
+}
+
+impl AsRef<str> for SnapStartApplyOn {
+    fn as_ref(&self) -> &str {
+        self.as_str()
     }
 }
 
@@ -3711,15 +3711,15 @@ impl WriteJson for SnapStartOptimizationStatus {
     }
 }
 
-impl AsRef<str> for SnapStartOptimizationStatus {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
 impl HeaderText for SnapStartOptimizationStatus {
     fn header_text(&self) -> String {
         self.as_str().into()
+    }
+}
+
+impl AsRef<str> for SnapStartOptimizationStatus {
+    fn as_ref(&self) -> &str {
+        self.as_str()
     }
 }
 
@@ -3891,15 +3891,15 @@ impl WriteJson for State {
     }
 }
 
-impl AsRef<str> for State {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
 impl HeaderText for State {
     fn header_text(&self) -> String {
         self.as_str().into()
+    }
+}
+
+impl AsRef<str> for State {
+    fn as_ref(&self) -> &str {
+        self.as_str()
     }
 }
 
@@ -4133,15 +4133,15 @@ impl WriteJson for StateReasonCode {
     }
 }
 
-impl AsRef<str> for StateReasonCode {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
 impl HeaderText for StateReasonCode {
     fn header_text(&self) -> String {
         self.as_str().into()
+    }
+}
+
+impl AsRef<str> for StateReasonCode {
+    fn as_ref(&self) -> &str {
+        self.as_str()
     }
 }
 
@@ -4222,15 +4222,15 @@ impl WriteJson for SystemLogLevel {
     }
 }
 
-impl AsRef<str> for SystemLogLevel {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
 impl HeaderText for SystemLogLevel {
     fn header_text(&self) -> String {
         self.as_str().into()
+    }
+}
+
+impl AsRef<str> for SystemLogLevel {
+    fn as_ref(&self) -> &str {
+        self.as_str()
     }
 }
 
@@ -4435,15 +4435,15 @@ impl WriteJson for ThrottleReason {
     }
 }
 
-impl AsRef<str> for ThrottleReason {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
 impl HeaderText for ThrottleReason {
     fn header_text(&self) -> String {
         self.as_str().into()
+    }
+}
+
+impl AsRef<str> for ThrottleReason {
+    fn as_ref(&self) -> &str {
+        self.as_str()
     }
 }
 
@@ -4610,15 +4610,15 @@ impl WriteJson for TracingMode {
     }
 }
 
-impl AsRef<str> for TracingMode {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
 impl HeaderText for TracingMode {
     fn header_text(&self) -> String {
         self.as_str().into()
+    }
+}
+
+impl AsRef<str> for TracingMode {
+    fn as_ref(&self) -> &str {
+        self.as_str()
     }
 }
 
