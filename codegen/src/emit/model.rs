@@ -266,7 +266,7 @@ fn structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream {
             quote! { const QUERY_CODE: #option<&'static str> = #some(#code); }
         });
         // Where a query protocol follows another, its own status.
-        let query_status = info.query_status.map(|status| {
+        let query_status = info.query_status.filter(|status| *status != info.http_status).map(|status| {
             let status = proc_macro2::Literal::u16_unsuffixed(status);
             quote! { const QUERY_STATUS: #option<u16> = #some(#status); }
         });

@@ -3,6 +3,7 @@
 //!
 //! One module per service, and [`runtime`], the support code they share:
 //!
+//! - [`cloudwatch`]: Amazon CloudWatch (`GraniteServiceVersion20100801`, version 2010-08-01).
 //! - [`dynamodb`]: Amazon DynamoDB (`DynamoDB_20120810`, version 2012-08-10).
 //! - [`ec2`]: Amazon Elastic Compute Cloud (`EC2`, version 2016-11-15).
 //! - [`iam`]: AWS Identity and Access Management (`AWSIdentityManagementV20100508`, version 2010-05-08).
@@ -13,6 +14,9 @@
 #![forbid(unsafe_code)]
 
 pub use ::awsgen_runtime as runtime;
+
+/// Amazon CloudWatch (`GraniteServiceVersion20100801`, version 2010-08-01).
+pub mod cloudwatch;
 
 /// Amazon DynamoDB (`DynamoDB_20120810`, version 2012-08-10).
 pub mod dynamodb;

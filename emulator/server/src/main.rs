@@ -10,6 +10,7 @@
 //! IAM, EC2) by the service its SigV4 credentials are scoped to, and the
 //! rest to S3 (restXml), as LocalStack does on its one port.
 
+mod cloudwatch;
 mod dynamodb;
 mod ec2;
 mod iam;
@@ -25,10 +26,13 @@ use std::time::SystemTime;
 
 use emulator_generated::runtime::Timestamp;
 use emulator_generated::runtime::http::Services;
+use emulator_generated::runtime::protocol::rpc_v2_cbor::RpcV2Cbor;
 use example_launch::{CommandLine, Options};
 
+use cloudwatch::CloudWatch;
 use dynamodb::DynamoDb;
 use ec2::Ec2;
+use emulator_generated::cloudwatch::service::GraniteServiceVersion20100801Router;
 use emulator_generated::dynamodb::service::DynamoDb20120810Router;
 use emulator_generated::ec2::service::Ec2Router;
 use emulator_generated::iam::service::AwsIdentityManagementV20100508Router;
@@ -67,7 +71,12 @@ fn main() -> ExitCode {
     let command_line = CommandLine { usage: USAGE, sigv4: false };
     match command_line.parse(std::env::args_os().skip(1), Options::on_port(4566), |_, _| Ok(false)) {
         Ok(options) => example_launch::run("emulator", options, |url| {
+            // CloudWatch speaks three protocols: one router, added for each.
+            let cloudwatch = GraniteServiceVersion20100801Router::new(CloudWatch::new());
             Services::new()
+                .with(cloudwatch.clone())
+                .with_query(cloudwatch.clone())
+                .with_rpc_v2::<RpcV2Cbor, _>(cloudwatch)
                 .with(DynamoDb20120810Router::new(DynamoDb::new()))
                 .with(AmazonSqsRouter::new(Sqs::new(url.to_string())))
                 .with(AmazonSsmRouter::new(Ssm::new()))

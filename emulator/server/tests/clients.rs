@@ -786,3 +786,70 @@ fn no_error_quotes_a_clients_input_whole() {
         assert!(!message.is_empty() && message.len() < 400, "{} bytes: {}", message.len(), &message[..100]);
     }
 }
+
+/// The botocore release the query leg uses: the last before CloudWatch's
+/// model listed RPC v2 CBOR or JSON (its CloudWatch speaks awsQuery only).
+const OLD_BOTOCORE: &str = "1.34.162";
+
+/// A virtual environment holding boto3 and botocore `OLD_BOTOCORE`, made on
+/// first use under `target/` (pip from PyPI, as `.ci/run` installs awscli).
+fn old_botocore_python() -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../../target/botocore-{OLD_BOTOCORE}"));
+    let python = dir.join("bin/python");
+    let ready = dir.join("ready");
+    if !ready.exists() {
+        let made = Command::new("python3").args(["-m", "venv"]).arg(&dir).status().expect("python3 is installed");
+        assert!(made.success(), "python3 -m venv {} failed (Debian: apt-get install python3-venv)", dir.display());
+        let pins = [format!("boto3=={OLD_BOTOCORE}"), format!("botocore=={OLD_BOTOCORE}")];
+        let installed = Command::new(&python)
+            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
+            .args(&pins)
+            .status()
+            .unwrap();
+        assert!(installed.success(), "pip install {pins:?} failed");
+        std::fs::write(&ready, "").unwrap();
+    }
+    python
+}
+
+/// Runs the CloudWatch session with `python`, which must speak `protocol`.
+fn cloudwatch_session(emulator: &Emulator, python: &std::path::Path, protocol: &str) -> String {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/cloudwatch_session.py");
+    let output = Command::new(python).arg(script).arg(&emulator.url).arg(protocol).output().unwrap();
+    let (out, err) = (String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert!(output.status.success(), "{out}{err}");
+    out.trim().to_string()
+}
+
+#[test]
+fn cloudwatch_answers_each_sdk_in_the_protocol_it_speaks() {
+    // The installed boto3 as it is (awsJson1.0, botocore's preference), the
+    // same with its CBOR serializer and parser preferred, and one from
+    // before CloudWatch spoke anything but awsQuery. Each gets its own
+    // emulator: the session expects an empty CloudWatch.
+    let python3 = std::path::Path::new("python3");
+    for protocol in ["json", "rpc-v2-cbor"] {
+        let said = cloudwatch_session(&Emulator::start(), python3, protocol);
+        assert!(said.ends_with(&format!("{protocol}): ok")), "{said}");
+    }
+    let emulator = Emulator::start();
+    let said = cloudwatch_session(&emulator, &old_botocore_python(), "query");
+    assert_eq!(said, format!("cloudwatch session ({OLD_BOTOCORE}, query): ok"));
+
+    // awscli sees what the old boto3 put, in the protocol its botocore
+    // prefers, and raw awsJson1.0 reaches the same store.
+    let put =
+        emulator.aws("cloudwatch", &["put-metric-data", "--namespace", "Cli", "--metric-name", "Hits", "--value", "2"]);
+    assert_eq!(stdout(&put), Value::Null);
+    let listed = emulator.aws("cloudwatch", &["list-metrics", "--namespace", "Cli", "--debug"]);
+    let debug = String::from_utf8_lossy(&listed.stderr);
+    assert!(
+        debug.contains("'X-Amz-Target': b'GraniteServiceVersion20100801.ListMetrics'"),
+        "awscli did not send awsJson"
+    );
+    assert_eq!(stdout(&listed)["Metrics"], json!([{"Namespace": "Cli", "MetricName": "Hits"}]));
+    let (status, headers, body) =
+        post(&emulator.url, "1.0", "GraniteServiceVersion20100801.ListMetrics", r#"{"Namespace":"App"}"#);
+    assert_eq!(status, 200, "{headers}");
+    assert_eq!(body["Metrics"].as_array().map(Vec::len), Some(2), "{body}");
+}

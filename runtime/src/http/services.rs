@@ -12,6 +12,7 @@ use crate::context::RequestContext;
 use crate::protocol::aws_json::{self, AwsJson, Dispatch, unknown_operation};
 use crate::protocol::aws_query;
 use crate::protocol::rest::{self, SharedDispatch};
+use crate::protocol::rpc_v2::{self, RpcV2};
 use crate::protocol::{Response, Serve};
 
 /// Several services behind one `tower::Service` (and one awsJson [`Dispatch`]): each
@@ -19,12 +20,18 @@ use crate::protocol::{Response, Serve};
 /// a target none of them serves is an `UnknownOperationException`, in the
 /// protocol of the first service. awsQuery requests (a form, or a GET of `/`
 /// with an `Action`) go to the awsQuery service their SigV4 credentials are
-/// scoped to (`Credential=.../<service>/aws4_request`), else the first.
+/// scoped to (`Credential=.../<service>/aws4_request`), else the first. RPC
+/// v2 requests (`smithy-protocol`, `/service/{Service}/operation/...`) go to
+/// the service of that name speaking that protocol.
+///
+/// A service of several protocols is added once for each it speaks here:
+/// `.with(router.clone()).with_query(router.clone()).with_rpc_v2::<RpcV2Cbor, _>(router)`.
 #[derive(Clone, Default)]
 pub struct Services {
     routers: Vec<Arc<dyn DynDispatch>>,
     rest: Vec<SharedDispatch>,
     query: Vec<Arc<dyn aws_query::DynDispatch>>,
+    rpc_v2: Vec<Arc<dyn rpc_v2::DynDispatch>>,
 }
 
 impl Services {
@@ -51,6 +58,25 @@ impl Services {
     pub fn with_query<R: aws_query::Dispatch>(mut self, router: R) -> Self {
         self.query.push(Arc::new(router));
         self
+    }
+
+    /// These services and `router`, as it speaks the RPC v2 protocol `P`
+    /// (`RpcV2Cbor`, `RpcV2Json`).
+    pub fn with_rpc_v2<P: RpcV2, R: rpc_v2::Dispatch<P> + Clone>(mut self, router: R) -> Self {
+        self.rpc_v2.push(Arc::new(rpc_v2::Speaking { router, protocol: std::marker::PhantomData }));
+        self
+    }
+
+    /// The RPC v2 router for `request`, if it is one's: it names the
+    /// protocol in `smithy-protocol` and the service in its path.
+    fn rpc_v2_for<B>(&self, request: &http::Request<B>) -> Option<&dyn rpc_v2::DynDispatch> {
+        let named = request.headers().get(rpc_v2::SMITHY_PROTOCOL)?.as_bytes();
+        let (service, _) = rpc_v2::operation_of(request.uri().path())?;
+        let router = self
+            .rpc_v2
+            .iter()
+            .find(|router| router.protocol_name().as_bytes() == named && router.service_name_dyn() == service)?;
+        Some(&**router)
     }
 
     /// The awsQuery router for `request`, if it is an awsQuery request: the
@@ -115,6 +141,7 @@ impl std::fmt::Debug for Services {
             .field("aws_json", &self.routers.iter().map(|router| router.prefix()).collect::<Vec<_>>())
             .field("rest_json", &self.rest.iter().map(|router| router.service_name_dyn()).collect::<Vec<_>>())
             .field("aws_query", &self.query.iter().map(|router| router.namespace()).collect::<Vec<_>>())
+            .field("rpc_v2", &self.rpc_v2.iter().map(|router| router.service_name_dyn()).collect::<Vec<_>>())
             .finish()
     }
 }
@@ -178,6 +205,9 @@ where
     }
 
     fn call(&mut self, request: http::Request<B>) -> ResponseFuture {
+        if let Some(router) = self.rpc_v2_for(&request) {
+            return router.handle_boxed(request.map(|body| crate::ByteStream::from_body(bytes_body(body))));
+        }
         if let Some(router) = self.query_for(&request) {
             return router.handle_boxed(request.map(|body| crate::ByteStream::from_body(bytes_body(body))));
         }

@@ -12,6 +12,7 @@
 mod router;
 
 pub use router::{Dispatch, handle};
+pub(crate) use router::{DynDispatch, Speaking};
 
 use http::Method;
 

@@ -41,6 +41,36 @@ pub trait Dispatch<P: RpcV2>: Send + Sync + 'static {
     fn route(&self, context: &RequestContext, operation: &str, body: &[u8]) -> impl Future<Output = Response> + Send;
 }
 
+/// A [`Dispatch`] whose protocol is forgotten, so that
+/// [`crate::http::Services`] can hold routers of either RPC v2 protocol.
+pub(crate) trait DynDispatch: Send + Sync + 'static {
+    /// The service's name, as request paths give it.
+    fn service_name_dyn(&self) -> &'static str;
+    /// The `smithy-protocol` value of the requests it answers.
+    fn protocol_name(&self) -> &'static str;
+    fn handle_boxed(&self, request: http::Request<crate::ByteStream>) -> crate::http::ResponseFuture;
+}
+
+/// A router speaking `P`, as a [`DynDispatch`].
+pub(crate) struct Speaking<P, R> {
+    pub router: R,
+    pub protocol: std::marker::PhantomData<fn() -> P>,
+}
+
+impl<P: RpcV2, R: Dispatch<P> + Clone> DynDispatch for Speaking<P, R> {
+    fn service_name_dyn(&self) -> &'static str {
+        self.router.service_name()
+    }
+
+    fn protocol_name(&self) -> &'static str {
+        P::NAME
+    }
+
+    fn handle_boxed(&self, request: http::Request<crate::ByteStream>) -> crate::http::ResponseFuture {
+        crate::http::boxed(handle::<P, R, _>(self.router.clone(), request))
+    }
+}
+
 /// Handles one request of the RPC v2 protocol `P` with `router`: finds the operation its
 /// path names, checks its head as the protocol requires, reads the body
 /// within its limit (gunzipping it where the operation allows), routes it
