@@ -92,3 +92,67 @@ mod response {
         bencher.bench(|| read().is_ok());
     }
 }
+
+/// CloudWatch's PutMetricData of 1,000 data points (a name, a dimension, a
+/// tag-1 timestamp, a value and a unit each), as a current SDK sends it in
+/// CBOR and as awsJson1.0: the request the HTTP bench sends.
+mod put_metric_data {
+    use super::*;
+    use emulator_generated::cloudwatch::operation::put_metric_data::{PutMetricData, PutMetricDataInput};
+    use generated::runtime::validate::parse_rpc_v2_json;
+
+    /// The request as JSON (timestamps in epoch seconds, as awsJson and RPC
+    /// v2 JSON send them).
+    fn json_body() -> Vec<u8> {
+        let data: Vec<Value> = (0..1000)
+            .map(|i| {
+                serde_json::json!({
+                    "MetricName": "Latency",
+                    "Dimensions": [{"Name": "Host", "Value": format!("host-{}", i % 10)}],
+                    "Timestamp": 1_765_000_000 + i,
+                    "Value": f64::from(i) * 0.25,
+                    "Unit": "Milliseconds",
+                })
+            })
+            .collect();
+        serde_json::to_vec(&serde_json::json!({"Namespace": "Bench", "MetricData": data})).unwrap()
+    }
+
+    /// The same in CBOR, timestamps under tag 1.
+    fn cbor_body() -> Vec<u8> {
+        let mut body = Vec::new();
+        let mut e = Encoder::new(&mut body);
+        e.map(2).unwrap().str("Namespace").unwrap().str("Bench").unwrap().str("MetricData").unwrap();
+        e.array(1000).unwrap();
+        for i in 0..1000 {
+            e.map(5).unwrap();
+            e.str("MetricName").unwrap().str("Latency").unwrap();
+            e.str("Dimensions").unwrap().array(1).unwrap().map(2).unwrap();
+            e.str("Name").unwrap().str("Host").unwrap().str("Value").unwrap().str(&format!("host-{}", i % 10)).unwrap();
+            e.str("Timestamp").unwrap().tag(minicbor::data::Tag::new(1)).unwrap().i64(1_765_000_000 + i).unwrap();
+            e.str("Value").unwrap().f64(i as f64 * 0.25).unwrap();
+            e.str("Unit").unwrap().str("Milliseconds").unwrap();
+        }
+        body
+    }
+
+    #[divan::bench]
+    fn json(bencher: Bencher) {
+        let (schema, body) = (PutMetricData::INPUT_SCHEMA, json_body());
+        bencher.bench(|| parse::<PutMetricDataInput>(schema, black_box(&body)).is_ok());
+    }
+
+    #[divan::bench]
+    fn rpc_v2_json(bencher: Bencher) {
+        let (schema, body) = (PutMetricData::INPUT_SCHEMA, json_body());
+        bencher.bench(|| parse_rpc_v2_json::<PutMetricDataInput>(schema, black_box(&body)).is_ok());
+    }
+
+    #[divan::bench]
+    fn cbor(bencher: Bencher) {
+        let (schema, body) = (PutMetricData::INPUT_SCHEMA, cbor_body());
+        let read = || rpc_v2_cbor::input::<PutMetricDataInput>(black_box(&body), schema);
+        assert_eq!(read().unwrap(), parse(schema, &json_body()).unwrap());
+        bencher.bench(|| read().is_ok());
+    }
+}
