@@ -53,9 +53,9 @@ pub struct Settings {
 pub const RUNTIME_CRATE: &str = "awsgen-runtime";
 
 /// The version of the runtime crate that this generator writes code for; a
-/// generated crate requires it (`awsgen-runtime = "0.5.0"`, Cargo's caret
+/// generated crate requires it (`awsgen-runtime = "0.6.0"`, Cargo's caret
 /// requirement).
-pub const RUNTIME_VERSION: &str = "0.5.0";
+pub const RUNTIME_VERSION: &str = "0.6.0";
 
 /// Where a generated crate finds the runtime crate.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
