@@ -54,10 +54,12 @@ sweep        checks every model under DIR (recursively; *.json and *.json.gz,
   --build            also build the crates in one workspace under target/sweep/
                      (cargo build, clippy and doc, warnings denied)
   --protocol LIST    only models of these protocols (awsJson1_0, awsJson1_1,
-                     restJson1, ..., or awsJson for both awsJson versions)
-conformance  runs Smithy's validation suite and awsJson1.0 and 1.1 protocol tests
-             (read from their IDL sources) against generated crates and prints
-             the results
+                     restJson1, restXml, awsQuery, ec2Query, rpcv2Cbor, rpcv2Json,
+                     or awsJson for both awsJson versions); a model of several
+                     protocols is kept if any is listed
+conformance  runs Smithy's validation suite and the protocol tests of every
+             protocol served (read from their IDL sources) against the
+             generated conformance crates and prints the results
 measure      times the generated crate's build (debug and release, its
              dependencies built) next to aws-sdk-ssm's, and codegen on the
              full SSM model (build the xtask with --release to time that)

@@ -1,7 +1,8 @@
 //! `cargo xtask import --smithy`: `specs/ssm` is exactly what importing the
 //! whole official model gives, so re-running the import changes nothing;
 //! the seed fixture is exactly the slice for its four operations;
-//! `emulator/specs` holds the whole DynamoDB and SQS models, imported alike;
+//! `emulator/specs` holds the whole DynamoDB and SQS models, imported alike,
+//! and EC2's and CloudWatch's slices of botocore's models (`--botocore`);
 //! and `examples/lambda/specs` the slice of Lambda's its example serves.
 
 use crate::common;
@@ -181,4 +182,30 @@ fn a_slice_keeps_only_the_resources_that_bind_its_operations() {
         common::TempDir::with_files("svc", &files.iter().map(|(n, t)| (n.as_str(), t.clone())).collect::<Vec<_>>());
     let (service, _) = codegen::load_service(dir.path()).unwrap();
     assert_eq!(service.operations.iter().map(|op| op.name.as_str()).collect::<Vec<_>>(), ["GetItem"]);
+}
+
+#[test]
+fn the_emulator_specs_from_botocore_are_their_imports() {
+    // As `emulator/specs/README.md` has them made, from the repository root.
+    for (model, dir, operations) in [
+        ("models/botocore/ec2-2016-11-15-service-2.json.gz", "ec2", &["DescribeRegions"][..]),
+        (
+            "models/botocore/monitoring-2010-08-01-service-2.json.gz",
+            "cloudwatch",
+            &[
+                "PutMetricData",
+                "ListMetrics",
+                "GetMetricData",
+                "GetMetricStatistics",
+                "PutMetricAlarm",
+                "DescribeAlarms",
+            ][..],
+        ),
+    ] {
+        let text = codegen::model::load::read_model(&root().join(model)).unwrap();
+        let (smithy, _) = codegen::tools::import::botocore::to_smithy(model, &text).unwrap();
+        let operations: Vec<String> = operations.iter().map(|op| op.to_string()).collect();
+        let files = slice_smithy(model, &smithy, Some(&operations)).unwrap();
+        assert_same(&files, &root().join("emulator/specs").join(dir));
+    }
 }
