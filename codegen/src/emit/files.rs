@@ -86,12 +86,16 @@ pub fn lib_rs(services: &[Service], settings: &Settings) -> TokenStream {
     for service in services {
         lines.push(format!("- [`{}`]: {}", service.module, service_title(service)));
     }
+    if let Some(service) = services.iter().find(|s| s.protocol.is_some()) {
+        lines.extend(quick_start(service, settings));
+    }
     let docs = doc::inner(&lines);
     let runtime = ident(&RUNTIME_CRATE.replace('-', "_"));
+    // Each module's summary is the first line of its own docs: an outer
+    // doc here would be shown before it, the title twice.
     let modules = services.iter().map(|s| {
         let module = ident(&s.module);
-        let summary = doc::outer(&[service_title(s)]);
-        quote! { #summary pub mod #module; }
+        quote! { pub mod #module; }
     });
     quote! {
         #docs
@@ -100,6 +104,46 @@ pub fn lib_rs(services: &[Service], settings: &Settings) -> TokenStream {
         pub use ::#runtime as runtime;
         #(#modules)*
     }
+}
+
+/// The crate page's quick start, with `service`'s names: implement the
+/// trait, make the router, serve it; where validation happens; `full-serde`.
+fn quick_start(service: &Service, settings: &Settings) -> Vec<String> {
+    let krate = settings.crate_name.replace('-', "_");
+    let (module, trait_name, router) = (&service.module, &service.trait_name, &service.router_name);
+    let mut lines: Vec<String> = [
+        "",
+        "# Quick start",
+        "",
+        "Implement a service's trait (each method an operation; those left out answer `NotImplemented`), and hand \
+         its router the requests: the router is a `tower::Service` over `http::Request`s, which reads each request \
+         in its protocol, checks it against the model's constraints before your method is called (a request that \
+         breaks them gets the protocol's validation error, every violation listed) and writes the result.",
+        "",
+        "```no_run",
+    ]
+    .into_iter()
+    .map(str::to_string)
+    .collect();
+    lines.extend([
+        format!("use {krate}::{module}::service::{{{trait_name}, {router}}};"),
+        String::new(),
+        "/// Keeps what the operations need; shared by every request.".to_string(),
+        "struct Service;".to_string(),
+        String::new(),
+        format!("impl {trait_name} for Service {{}}"),
+        String::new(),
+        format!("let router = {router}::new(Service);"),
+        "# let _ = router;".to_string(),
+        "```".to_string(),
+        String::new(),
+        "With the feature `server`, `runtime::server::serve(router, listener, config, shutdown)` serves it over \
+         HTTP/1.1 with hyper and tokio; `runtime::http::Services` puts several routers on one port. Types derive \
+         only what a server needs; the feature `full-serde` adds `Serialize` and `Deserialize` to every one, for \
+         fixtures, proxies and clients."
+            .to_string(),
+    ]);
+    lines
 }
 
 fn service_title(service: &Service) -> String {

@@ -19,54 +19,56 @@
 //! - [`non_query_compatible_rpc_v2_protocol`]: Non Query Compatible RpcV2 Protocol Service (`NonQueryCompatibleRpcV2Protocol`, version 2025-06-20).
 //! - [`query_compatible_rpc_v2_protocol`]: Query Compatible RpcV2 Protocol Service (`QueryCompatibleRpcV2Protocol`, version 2025-06-20).
 //! - [`rpc_v2_json`]: RpcV2 JSON Protocol Service (`RpcV2JsonProtocol`, version 2020-07-14).
+//!
+//! # Quick start
+//!
+//! Implement a service's trait (each method an operation; those left out answer `NotImplemented`), and hand its router the requests: the router is a `tower::Service` over `http::Request`s, which reads each request in its protocol, checks it against the model's constraints before your method is called (a request that breaks them gets the protocol's validation error, every violation listed) and writes the result.
+//!
+//! ```no_run
+//! use protocol_tests::json_rpc10::service::{JsonRpc10, JsonRpc10Router};
+//!
+//! /// Keeps what the operations need; shared by every request.
+//! struct Service;
+//!
+//! impl JsonRpc10 for Service {}
+//!
+//! let router = JsonRpc10Router::new(Service);
+//! # let _ = router;
+//! ```
+//!
+//! With the feature `server`, `runtime::server::serve(router, listener, config, shutdown)` serves it over HTTP/1.1 with hyper and tokio; `runtime::http::Services` puts several routers on one port. Types derive only what a server needs; the feature `full-serde` adds `Serialize` and `Deserialize` to every one, for fixtures, proxies and clients.
 #![forbid(unsafe_code)]
 
 pub use ::awsgen_runtime as runtime;
 
-/// Sample Json 1.0 Protocol Service (`JsonRpc10`, version 2020-07-14).
 pub mod json_rpc10;
 
-/// Query Compatible Json 1.0 Protocol Service (`QueryCompatibleJsonRpc10`, version 2020-07-14).
 pub mod query_compatible_json_rpc10;
 
-/// Sample Json 1.1 Protocol Service (`JsonProtocol`, version 2018-01-01).
 pub mod json_protocol;
 
-/// Amazon Machine Learning (`AmazonML_20141212`, version 2014-12-12).
 pub mod amazon_ml_20141212;
 
-/// Sample Query Protocol Service (`AwsQuery`, version 2020-01-08).
 pub mod aws_query;
 
-/// Sample Ec2 Protocol Service (`AwsEc2`, version 2020-01-08).
 pub mod ec2_query;
 
-/// Sample Rest Json Protocol Service (`RestJson`, version 2019-12-16).
 pub mod rest_json;
 
-/// Amazon API Gateway (`BackplaneControlService`, version 2015-07-09).
 pub mod backplane_control_service;
 
-/// Amazon Glacier (`Glacier`, version 2012-06-01).
 pub mod glacier;
 
-/// Sample Rest Xml Protocol Service (`RestXml`, version 2019-12-16).
 pub mod rest_xml;
 
-/// Amazon Simple Storage Service (`AmazonS3`, version 2006-03-01).
 pub mod amazon_s3;
 
-/// Sample Rest Xml Protocol Service With Namespace (`RestXmlWithNamespace`, version 2019-12-16).
 pub mod rest_xml_namespace;
 
-/// RpcV2 Protocol Service (`RpcV2Protocol`, version 2020-07-14).
 pub mod rpc_v2_cbor;
 
-/// Non Query Compatible RpcV2 Protocol Service (`NonQueryCompatibleRpcV2Protocol`, version 2025-06-20).
 pub mod non_query_compatible_rpc_v2_protocol;
 
-/// Query Compatible RpcV2 Protocol Service (`QueryCompatibleRpcV2Protocol`, version 2025-06-20).
 pub mod query_compatible_rpc_v2_protocol;
 
-/// RpcV2 JSON Protocol Service (`RpcV2JsonProtocol`, version 2020-07-14).
 pub mod rpc_v2_json;

@@ -11,30 +11,40 @@
 //! - [`sns`]: Amazon Simple Notification Service (`AmazonSimpleNotificationService`, version 2010-03-31).
 //! - [`sqs`]: Amazon Simple Queue Service (`AmazonSQS`, version 2012-11-05).
 //! - [`sts`]: AWS Security Token Service (`AWSSecurityTokenServiceV20110615`, version 2011-06-15).
+//!
+//! # Quick start
+//!
+//! Implement a service's trait (each method an operation; those left out answer `NotImplemented`), and hand its router the requests: the router is a `tower::Service` over `http::Request`s, which reads each request in its protocol, checks it against the model's constraints before your method is called (a request that breaks them gets the protocol's validation error, every violation listed) and writes the result.
+//!
+//! ```no_run
+//! use emulator_generated::cloudwatch::service::{GraniteServiceVersion20100801, GraniteServiceVersion20100801Router};
+//!
+//! /// Keeps what the operations need; shared by every request.
+//! struct Service;
+//!
+//! impl GraniteServiceVersion20100801 for Service {}
+//!
+//! let router = GraniteServiceVersion20100801Router::new(Service);
+//! # let _ = router;
+//! ```
+//!
+//! With the feature `server`, `runtime::server::serve(router, listener, config, shutdown)` serves it over HTTP/1.1 with hyper and tokio; `runtime::http::Services` puts several routers on one port. Types derive only what a server needs; the feature `full-serde` adds `Serialize` and `Deserialize` to every one, for fixtures, proxies and clients.
 #![forbid(unsafe_code)]
 
 pub use ::awsgen_runtime as runtime;
 
-/// Amazon CloudWatch (`GraniteServiceVersion20100801`, version 2010-08-01).
 pub mod cloudwatch;
 
-/// Amazon DynamoDB (`DynamoDB_20120810`, version 2012-08-10).
 pub mod dynamodb;
 
-/// Amazon Elastic Compute Cloud (`EC2`, version 2016-11-15).
 pub mod ec2;
 
-/// AWS Identity and Access Management (`AWSIdentityManagementV20100508`, version 2010-05-08).
 pub mod iam;
 
-/// Amazon Simple Storage Service (`AmazonS3`, version 2006-03-01).
 pub mod s3;
 
-/// Amazon Simple Notification Service (`AmazonSimpleNotificationService`, version 2010-03-31).
 pub mod sns;
 
-/// Amazon Simple Queue Service (`AmazonSQS`, version 2012-11-05).
 pub mod sqs;
 
-/// AWS Security Token Service (`AWSSecurityTokenServiceV20110615`, version 2011-06-15).
 pub mod sts;

@@ -4,9 +4,26 @@
 //! One module per service, and [`runtime`], the support code they share:
 //!
 //! - [`lambda`]: AWS Lambda (`AWSGirApiService`, version 2015-03-31).
+//!
+//! # Quick start
+//!
+//! Implement a service's trait (each method an operation; those left out answer `NotImplemented`), and hand its router the requests: the router is a `tower::Service` over `http::Request`s, which reads each request in its protocol, checks it against the model's constraints before your method is called (a request that breaks them gets the protocol's validation error, every violation listed) and writes the result.
+//!
+//! ```no_run
+//! use lambda_generated::lambda::service::{AwsGirApiService, AwsGirApiServiceRouter};
+//!
+//! /// Keeps what the operations need; shared by every request.
+//! struct Service;
+//!
+//! impl AwsGirApiService for Service {}
+//!
+//! let router = AwsGirApiServiceRouter::new(Service);
+//! # let _ = router;
+//! ```
+//!
+//! With the feature `server`, `runtime::server::serve(router, listener, config, shutdown)` serves it over HTTP/1.1 with hyper and tokio; `runtime::http::Services` puts several routers on one port. Types derive only what a server needs; the feature `full-serde` adds `Serialize` and `Deserialize` to every one, for fixtures, proxies and clients.
 #![forbid(unsafe_code)]
 
 pub use ::awsgen_runtime as runtime;
 
-/// AWS Lambda (`AWSGirApiService`, version 2015-03-31).
 pub mod lambda;
