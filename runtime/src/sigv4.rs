@@ -917,11 +917,7 @@ fn protocol_of(parts: &Parts) -> AnyProtocol {
     } else if content_type.starts_with("application/x-amz-json-") || parts.headers.contains_key("x-amz-target") {
         AnyProtocol::AwsJson(AwsJson::V1_1)
     } else if content_type.starts_with(crate::protocol::aws_query::AwsQuery::FORM) {
-        AnyProtocol::AwsQuery(crate::protocol::aws_query::AwsQuery {
-            namespace: "",
-            dialect: Default::default(),
-            epoch_as_date_time: false,
-        })
+        AnyProtocol::AwsQuery(crate::protocol::aws_query::AwsQuery::default())
     } else if parts.headers.contains_key("x-amz-content-sha256") {
         AnyProtocol::RestXml(crate::protocol::rest_xml::RestXml { no_error_wrapping: true })
     } else if content_type.starts_with("application/xml") || content_type.starts_with("text/xml") {

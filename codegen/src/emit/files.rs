@@ -86,7 +86,7 @@ pub fn lib_rs(services: &[Service], settings: &Settings) -> TokenStream {
     for service in services {
         lines.push(format!("- [`{}`]: {}", service.module, service_title(service)));
     }
-    if let Some(service) = services.iter().find(|s| s.protocol.is_some()) {
+    if let Some(service) = services.iter().find(|s| s.protocol().is_some()) {
         lines.extend(quick_start(service, settings));
     }
     let docs = doc::inner(&lines);
@@ -164,7 +164,7 @@ pub fn service_mod(service: &Service) -> TokenStream {
     let has = |placement: Placement| service.shapes.values().any(|s| s.placement == placement);
     let error_mod = has(Placement::Errors).then(|| quote! { pub mod error; });
     let types_mod = has(Placement::Types).then(|| quote! { pub mod types; });
-    let service_mod = service.protocol.is_some().then(|| quote! { pub mod service; });
+    let service_mod = service.protocol().is_some().then(|| quote! { pub mod service; });
     let name = &service.name;
     let version = service.version.as_ref().map(|v| {
         quote! {
@@ -172,7 +172,7 @@ pub fn service_mod(service: &Service) -> TokenStream {
             pub const API_VERSION: &str = #v;
         }
     });
-    let protocol = service.protocol.map(|p| {
+    let protocol = service.protocol().map(|p| {
         let (name, doc) = match p {
             Protocol::AwsJson1_0 => ("awsJson1_0", "The service speaks awsJson1.0."),
             Protocol::AwsJson1_1 => ("awsJson1_1", "The service speaks awsJson1.1."),

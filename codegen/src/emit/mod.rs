@@ -45,7 +45,7 @@ pub fn emit_crate(services: &[Service], settings: &Settings) -> BTreeMap<PathBuf
             out.insert(dir.join(file), format_file(tokens));
         }
         out.insert(dir.join("validation.rs"), format_file(validation::module(service)));
-        if service.protocol.is_some() {
+        if service.protocol().is_some() {
             out.insert(dir.join("service.rs"), format_file(service::module(service)));
         }
         out.insert(dir.join("operation/mod.rs"), format_file(operation::index(service)));

@@ -34,11 +34,8 @@ pub struct Service {
     pub file: PathBuf,
     pub title: Option<String>,
     pub version: Option<String>,
-    /// The protocol the service is generated for first (its constant is
-    /// `PROTOCOL`): the first of `protocols`.
-    pub protocol: Option<Protocol>,
     /// Every protocol the service's router answers, the first first
-    /// ([`crate::ir::lower::served`]).
+    /// ([`crate::ir::lower::served`]); see [`Service::protocol`].
     pub protocols: Vec<Protocol>,
     /// `@awsQueryCompatible`: errors also carry their awsQuery code in the
     /// `x-amzn-query-error` header.
@@ -81,6 +78,15 @@ pub struct Service {
     /// The statics of `validation.rs`, planned by the validation pass and
     /// named by the name pass.
     pub validation: Validation,
+}
+
+impl Service {
+    /// The protocol the service is generated for first (its constant is
+    /// `PROTOCOL`): the first of [`Service::protocols`]; none for a service
+    /// without a protocol trait.
+    pub fn protocol(&self) -> Option<Protocol> {
+        self.protocols.first().copied()
+    }
 }
 
 /// The static tables of a service's `validation.rs`.

@@ -165,7 +165,7 @@ fn statistic(stat: &str, points: &[&Point]) -> Option<f64> {
         "Maximum" => summary.max,
         "Average" => summary.sum / summary.count,
         percentile => {
-            let rank: f64 = percentile.strip_prefix('p')?.parse().ok().filter(|p: &f64| (0.0..=100.0).contains(p))?;
+            let rank = percentile_of(percentile)?;
             let mut samples: Vec<(f64, f64)> = points.iter().flat_map(|p| p.samples.iter().copied()).collect();
             samples.sort_by(|a, b| a.0.total_cmp(&b.0));
             let total: f64 = samples.iter().map(|(_, count)| count).sum();
@@ -182,10 +182,14 @@ fn statistic(stat: &str, points: &[&Point]) -> Option<f64> {
     })
 }
 
+/// The percentile a statistic names (`p90`, `p99.9`), if it names one.
+fn percentile_of(stat: &str) -> Option<f64> {
+    stat.strip_prefix('p')?.parse().ok().filter(|p: &f64| (0.0..=100.0).contains(p))
+}
+
 /// Whether `stat` is one CloudWatch computes: the five, or a percentile.
 fn known_statistic(stat: &str) -> bool {
-    matches!(stat, "SampleCount" | "Sum" | "Minimum" | "Maximum" | "Average")
-        || stat.strip_prefix('p').and_then(|p| p.parse::<f64>().ok()).is_some_and(|p| (0.0..=100.0).contains(&p))
+    matches!(stat, "SampleCount" | "Sum" | "Minimum" | "Maximum" | "Average") || percentile_of(stat).is_some()
 }
 
 /// The periods from `start` to `end` each of `points` falls in: the start
@@ -311,7 +315,7 @@ impl GraniteServiceVersion20100801 for CloudWatch {
             return Err(InvalidParameterCombinationException { message: Some(message) }.into());
         }
         check_period(input.period, "Period")?;
-        if let Some(bad) = extended.iter().find(|stat| !stat.starts_with('p') || !known_statistic(stat)) {
+        if let Some(bad) = extended.iter().find(|stat| percentile_of(stat).is_none()) {
             return Err(invalid(format!("The value {bad} for parameter ExtendedStatistics is invalid.")).into());
         }
         let key = key(&input.namespace, &input.metric_name, input.dimensions.as_deref());

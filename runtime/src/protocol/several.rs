@@ -26,6 +26,10 @@
 use http::header::CONTENT_TYPE;
 
 use super::aws_json::request::X_AMZ_TARGET;
+use super::aws_query::AwsQuery;
+use super::rpc_v2::{RpcV2, SMITHY_PROTOCOL, operation_of};
+use super::rpc_v2_cbor::{CBOR, RpcV2Cbor};
+use super::rpc_v2_json::{JSON, RpcV2Json};
 
 /// A protocol a request may speak, as its head says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -43,41 +47,40 @@ pub enum Speech {
 /// them (see the module's docs).
 pub fn spoken<B>(request: &http::Request<B>, offered: &[Speech]) -> usize {
     let position = |speech: Speech| offered.iter().position(|offered| *offered == speech);
-    said(request).into_iter().find_map(position).unwrap_or(0)
+    said(request).into_iter().flatten().find_map(position).unwrap_or(0)
 }
 
-/// The protocols `request`'s head names, most telling first.
-fn said<B>(request: &http::Request<B>) -> Vec<Speech> {
+/// The protocols `request`'s head names, most telling first (each read
+/// once, nothing allocated: every request of such a service asks).
+fn said<B>(request: &http::Request<B>) -> [Option<Speech>; 6] {
     let headers = request.headers();
-    let mut said = Vec::with_capacity(2);
-    match headers.get(super::rpc_v2::SMITHY_PROTOCOL).map(http::HeaderValue::as_bytes) {
-        Some(b"rpc-v2-cbor") => said.push(Speech::RpcV2Cbor),
-        Some(b"rpc-v2-json") => said.push(Speech::RpcV2Json),
-        _ => {}
-    }
-    if headers.contains_key(X_AMZ_TARGET) {
-        said.push(Speech::AwsJson);
-    }
-    let media_type = headers
-        .get(CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .map(|value| value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase());
-    let media_type = media_type.as_deref();
+    let named = headers.get(SMITHY_PROTOCOL).map(http::HeaderValue::as_bytes);
+    let by_name = match named {
+        Some(name) if name == RpcV2Cbor::NAME.as_bytes() => Some(Speech::RpcV2Cbor),
+        Some(name) if name == RpcV2Json::NAME.as_bytes() => Some(Speech::RpcV2Json),
+        _ => None,
+    };
+    let target = headers.contains_key(X_AMZ_TARGET).then_some(Speech::AwsJson);
+    let media_type = headers.get(CONTENT_TYPE).and_then(|value| value.to_str().ok());
+    let media_type = media_type.map_or("", |value| value.split(';').next().unwrap_or_default().trim());
     let action = request.uri().query().is_some_and(|query| query.split('&').any(|pair| pair.starts_with("Action=")));
-    if media_type == Some("application/x-www-form-urlencoded") || action {
-        said.push(Speech::AwsQuery);
-    }
-    match media_type {
-        Some("application/cbor") => said.push(Speech::RpcV2Cbor),
-        Some(json) if json.starts_with("application/x-amz-json-") => said.push(Speech::AwsJson),
-        Some("application/json") => said.push(Speech::RpcV2Json),
-        _ => {}
-    }
-    if super::rpc_v2::operation_of(request.uri().path()).is_some() {
-        said.extend([Speech::RpcV2Cbor, Speech::RpcV2Json]);
-    }
-    said
+    let form = (media_type.eq_ignore_ascii_case(AwsQuery::FORM) || action).then_some(Speech::AwsQuery);
+    let by_media_type = if media_type.eq_ignore_ascii_case(CBOR) {
+        Some(Speech::RpcV2Cbor)
+    } else if media_type.get(..AWS_JSON.len()).is_some_and(|prefix| prefix.eq_ignore_ascii_case(AWS_JSON)) {
+        Some(Speech::AwsJson)
+    } else if media_type.eq_ignore_ascii_case(JSON) {
+        Some(Speech::RpcV2Json)
+    } else {
+        None
+    };
+    let path = operation_of(request.uri().path()).is_some();
+    let (path_cbor, path_json) = (path.then_some(Speech::RpcV2Cbor), path.then_some(Speech::RpcV2Json));
+    [by_name, target, form, by_media_type, path_cbor, path_json]
 }
+
+/// What awsJson's media types begin with (`application/x-amz-json-1.0`).
+const AWS_JSON: &str = "application/x-amz-json-";
 
 #[cfg(test)]
 mod tests {

@@ -41,7 +41,7 @@ impl Emit for AwsQuery {
         // Members the model gives no format are typed by the first
         // protocol's default; where that is not an XML one, awsQuery writes
         // them in its own.
-        let epoch_as_date_time = !service.protocol.is_some_and(|protocol| protocol.is_xml());
+        let epoch_as_date_time = !service.protocol().is_some_and(|protocol| protocol.is_xml());
         quote! {
             #docs
             pub const #constant: #aws_query = #aws_query {

@@ -50,7 +50,7 @@ impl RpcV2 {
     }
 
     fn runtime(&self, cx: &FileCx<'_>, item: &str) -> TokenStream {
-        cx.runtime(&format!("{}::{item}", self.module()))
+        self.rpc().runtime(cx, item)
     }
 }
 

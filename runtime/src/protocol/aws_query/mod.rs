@@ -32,7 +32,7 @@ use super::{Protocol, Response};
 
 /// The query protocol a service speaks: its dialect, and the namespace of
 /// its response documents (the service's `@xmlNamespace`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct AwsQuery {
     pub namespace: &'static str,
     pub dialect: Dialect,

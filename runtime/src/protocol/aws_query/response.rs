@@ -173,11 +173,7 @@ mod tests {
 
     #[test]
     fn errors_are_error_responses() {
-        let protocol = AwsQuery {
-            namespace: "https://iam.amazonaws.com/doc/2010-05-08/",
-            dialect: Dialect::AwsQuery,
-            epoch_as_date_time: false,
-        };
+        let protocol = AwsQuery { namespace: "https://iam.amazonaws.com/doc/2010-05-08/", ..AwsQuery::default() };
         let id = RequestId::from_string("id-1");
         let response = error_with_message(protocol, 400, "ValidationError", "a <b>", Some(&id));
         assert_eq!(response.status, 400);

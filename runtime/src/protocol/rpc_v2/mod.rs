@@ -100,6 +100,13 @@ pub(crate) fn check_head<P: RpcV2>(parts: &http::request::Parts, protocol: P) ->
     Ok(())
 }
 
+/// A successful response of an operation with no output: no body, and so
+/// no `Content-Type`.
+pub fn no_output_response<P: RpcV2>(protocol: P) -> Response {
+    let _ = protocol;
+    named::<P>(Response::new(200))
+}
+
 /// `UnknownOperationException` (404) for a path that names no operation of
 /// the service; the name is not repeated.
 pub fn unknown_operation<P: RpcV2>(protocol: P) -> Response {

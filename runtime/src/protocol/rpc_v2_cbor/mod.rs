@@ -8,11 +8,11 @@
 pub mod request;
 pub mod response;
 
-pub use super::rpc_v2::{Dispatch, handle, internal_failure, not_implemented_response, unknown_operation};
-pub use request::{CBOR, input};
-pub use response::{
-    error_with_message, modelled_error, no_output_response, output_response, rejection_response, unmodelled_error,
+pub use super::rpc_v2::{
+    Dispatch, handle, internal_failure, no_output_response, not_implemented_response, unknown_operation,
 };
+pub use request::{CBOR, input};
+pub use response::{error_with_message, modelled_error, output_response, rejection_response, unmodelled_error};
 
 use super::rpc_v2::RpcV2;
 use super::{Protocol, Response};

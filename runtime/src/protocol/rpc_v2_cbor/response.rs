@@ -22,13 +22,6 @@ pub fn output_response<T: WriteCbor + ?Sized>(protocol: RpcV2Cbor, output: &T) -
     named(Response::with_body(200, CBOR, cbor::to_vec(output)))
 }
 
-/// A successful response of an operation with no output: no body, and so
-/// no `Content-Type`.
-pub fn no_output_response(protocol: RpcV2Cbor) -> Response {
-    let _ = protocol;
-    named(Response::new(200))
-}
-
 /// An error response whose body `write` writes after `__type`: `members`
 /// entries besides it.
 fn error_response(

@@ -24,13 +24,6 @@ pub fn output_response<T: WriteJson + ?Sized>(protocol: RpcV2Json, output: &T) -
     named(Response::with_body(200, JSON, out.into_bytes()))
 }
 
-/// A successful response of an operation with no output: no body, and so
-/// no `Content-Type`.
-pub fn no_output_response(protocol: RpcV2Json) -> Response {
-    let _ = protocol;
-    named(Response::new(200))
-}
-
 /// An error response whose members `write` writes after `__type`.
 fn error_response(
     protocol: RpcV2Json,
