@@ -12,10 +12,79 @@ pub enum Severity {
     Error,
 }
 
+/// The kinds of warnings, as a model's suppressions name them (Smithy's
+/// `suppressions` metadata and `@suppress` trait take these ids).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum WarningKind {
+    /// A trait outside `smithy.api` that the generator does not know: ignored.
+    UnknownTrait,
+    /// A trait's value has a member its definition does not (outside the traits the generator reads).
+    TraitValue,
+    /// A `@pattern` that reads differently in Java and ECMA-262 (inline flags, alternatives anchored apart).
+    Pattern,
+    /// An operation with a byte or event stream its protocol cannot carry or the routers do not serve yet.
+    NotServed,
+    /// A Rust name already taken in its scope: the item is generated under another.
+    NameConflict,
+    /// An HTTP binding trait where it does not apply: the member travels in the body.
+    HttpBindingIgnored,
+    /// An `@httpHeader` naming a header HTTP itself or authentication sets.
+    RestrictedHeader,
+    /// A restJson1 service none of whose operations has `@http`.
+    HttpBindingsMissing,
+    /// botocore import: shape names that differ only in case.
+    CaseCollision,
+    /// botocore import: a signature version Smithy has no auth trait for.
+    AuthNotModelled,
+    /// OpenAPI: a service whose first protocol is not restJson1 has no document.
+    OpenApiServiceSkipped,
+    /// OpenAPI: an operation with no route OpenAPI can express is left out.
+    OpenApiOperationLeftOut,
+}
+
+impl WarningKind {
+    /// Every kind, for documentation and tests.
+    pub const ALL: [WarningKind; 12] = [
+        WarningKind::UnknownTrait,
+        WarningKind::TraitValue,
+        WarningKind::Pattern,
+        WarningKind::NotServed,
+        WarningKind::NameConflict,
+        WarningKind::HttpBindingIgnored,
+        WarningKind::RestrictedHeader,
+        WarningKind::HttpBindingsMissing,
+        WarningKind::CaseCollision,
+        WarningKind::AuthNotModelled,
+        WarningKind::OpenApiServiceSkipped,
+        WarningKind::OpenApiOperationLeftOut,
+    ];
+
+    /// The id suppressions name: the variant's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WarningKind::UnknownTrait => "UnknownTrait",
+            WarningKind::TraitValue => "TraitValue",
+            WarningKind::Pattern => "Pattern",
+            WarningKind::NotServed => "NotServed",
+            WarningKind::NameConflict => "NameConflict",
+            WarningKind::HttpBindingIgnored => "HttpBindingIgnored",
+            WarningKind::RestrictedHeader => "RestrictedHeader",
+            WarningKind::HttpBindingsMissing => "HttpBindingsMissing",
+            WarningKind::CaseCollision => "CaseCollision",
+            WarningKind::AuthNotModelled => "AuthNotModelled",
+            WarningKind::OpenApiServiceSkipped => "OpenApiServiceSkipped",
+            WarningKind::OpenApiOperationLeftOut => "OpenApiOperationLeftOut",
+        }
+    }
+}
+
 /// One finding about a spec: where it is, what is wrong and how to fix it.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Diagnostic {
     pub severity: Severity,
+    /// A warning's kind: what summaries count and what the model's
+    /// `suppressions` name.
+    pub id: Option<WarningKind>,
     /// The spec file, when the finding belongs to one.
     pub file: Option<PathBuf>,
     /// Where in the file, for files read as text (IDL).
@@ -31,6 +100,7 @@ impl Diagnostic {
     pub fn error(message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
+            id: None,
             file: None,
             position: None,
             shape: None,
@@ -39,8 +109,9 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(message) }
+    /// A warning of kind `id`.
+    pub fn warning(id: WarningKind, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, id: Some(id), ..Diagnostic::error(message) }
     }
 
     pub fn in_file(mut self, file: impl Into<PathBuf>) -> Self {
@@ -91,6 +162,9 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         })?;
+        if let Some(id) = self.id {
+            write!(f, "[{}]", id.as_str())?;
+        }
         if let Some(file) = &self.file {
             write!(f, ": {}", file.display())?;
             if let Some(position) = &self.position {
@@ -128,66 +202,92 @@ pub struct Position {
     pub caret: usize,
 }
 
-/// Every finding of one run, errors and warnings, in a stable order.
+/// Every finding of one run, errors and warnings, in a stable order, and
+/// how many warnings the model's suppressions silenced.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Diagnostics(Vec<Diagnostic>);
+pub struct Diagnostics {
+    list: Vec<Diagnostic>,
+    suppressed: usize,
+}
 
 impl Diagnostics {
     pub fn push(&mut self, diagnostic: Diagnostic) {
-        self.0.push(diagnostic);
+        self.list.push(diagnostic);
     }
 
     pub fn extend(&mut self, other: Diagnostics) {
-        self.0.extend(other.0);
+        self.list.extend(other.list);
+        self.suppressed += other.suppressed;
     }
 
     pub fn has_errors(&self) -> bool {
-        self.0.iter().any(Diagnostic::is_error)
+        self.list.iter().any(Diagnostic::is_error)
     }
 
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.0.iter().filter(|d| d.is_error())
+        self.list.iter().filter(|d| d.is_error())
     }
 
     pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.0.iter().filter(|d| !d.is_error())
+        self.list.iter().filter(|d| !d.is_error())
     }
 
     /// Changes each diagnostic in place.
     pub fn for_each(&mut self, f: impl FnMut(&mut Diagnostic)) {
-        self.0.iter_mut().for_each(f);
+        self.list.iter_mut().for_each(f);
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.0.iter()
+        self.list.iter()
+    }
+
+    /// Drops the warnings `silenced` says are suppressed, counting them.
+    pub fn suppress(&mut self, mut silenced: impl FnMut(&Diagnostic) -> bool) {
+        let before = self.list.len();
+        self.list.retain(|d| d.is_error() || !silenced(d));
+        self.suppressed += before - self.list.len();
+    }
+
+    /// How many warnings the model's suppressions silenced.
+    pub fn suppressed(&self) -> usize {
+        self.suppressed
+    }
+
+    /// The warnings by kind, with how many of each, by kind name.
+    pub fn warning_counts(&self) -> std::collections::BTreeMap<&'static str, usize> {
+        let mut counts = std::collections::BTreeMap::new();
+        for warning in self.warnings() {
+            *counts.entry(warning.id.map_or("Warning", WarningKind::as_str)).or_insert(0) += 1;
+        }
+        counts
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.list.is_empty()
     }
 
     /// Sorts by file, shape and message so the report does not depend on
     /// the order in which checks happened to run.
     pub fn sort(&mut self) {
         // Errors first, then by place.
-        self.0.sort_by(|a, b| {
+        self.list.sort_by(|a, b| {
             b.severity.cmp(&a.severity).then_with(|| {
                 (&a.file, &a.position, &a.shape, &a.message).cmp(&(&b.file, &b.position, &b.shape, &b.message))
             })
         });
-        self.0.dedup();
+        self.list.dedup();
     }
 }
 
 impl From<Diagnostic> for Diagnostics {
     fn from(diagnostic: Diagnostic) -> Self {
-        Diagnostics(vec![diagnostic])
+        Diagnostics { list: vec![diagnostic], suppressed: 0 }
     }
 }
 
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, d) in self.0.iter().enumerate() {
+        for (i, d) in self.list.iter().enumerate() {
             if i > 0 {
                 writeln!(f)?;
             }

@@ -11,25 +11,29 @@
 //! - [`ir`]: [`ir::lower`] builds the IR from the checked model, types
 //!   included, and [`ir::passes`] plan the validation tables, name things and
 //!   box recursion;
-//! - `emit` writes the crate's files;
+//! - `emit` writes the crate's files, and [`mod@openapi`] OpenAPI documents
+//!   of restJson1 services ([`openapi()`]);
 //! - [`tools`]: import, the corpus sweep, staleness checks.
 //!
 //! Nothing writes to the disk: [`generate`] returns the files, and the caller
 //! writes them ([`generate_files`] does the same from spec files in memory).
 //! `docs/architecture.md` describes the pipeline in full.
 
+pub mod build;
 pub mod check;
 pub mod diagnostic;
 pub(crate) mod emit;
 pub mod ir;
 pub mod model;
+pub mod openapi;
 pub mod tools;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-pub use diagnostic::{Diagnostic, Diagnostics, Severity};
+pub use diagnostic::{Diagnostic, Diagnostics, Severity, WarningKind};
 pub use model::load::SpecFiles;
+pub use openapi::OpenApi;
 
 use ir::{lower, names, passes};
 use model::{load, shape_id};
@@ -53,9 +57,9 @@ pub struct Settings {
 pub const RUNTIME_CRATE: &str = "awsgen-runtime";
 
 /// The version of the runtime crate that this generator writes code for; a
-/// generated crate requires it (`awsgen-runtime = "0.6.0"`, Cargo's caret
+/// generated crate requires it (`awsgen-runtime = "0.6.1"`, Cargo's caret
 /// requirement).
-pub const RUNTIME_VERSION: &str = "0.6.0";
+pub const RUNTIME_VERSION: &str = "0.6.1";
 
 /// Where a generated crate finds the runtime crate.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -211,6 +215,7 @@ fn one_service(
 /// Checks and lowers a loaded model, each of its services.
 fn finish(model: &load::LoadedModel, dir: &Path) -> Result<(Vec<ir::Service>, Diagnostics), Diagnostics> {
     let (mut diagnostics, checked) = check::check(model);
+    let suppressions = check::suppress::Suppressions::read(model, &mut diagnostics);
     model.locate(&mut diagnostics);
     if diagnostics.has_errors() {
         return Err(diagnostics);
@@ -227,6 +232,7 @@ fn finish(model: &load::LoadedModel, dir: &Path) -> Result<(Vec<ir::Service>, Di
         diagnostics.extend(located(passes::run(&mut service)));
         services.push(service);
     }
+    diagnostics.suppress(|warning| suppressions.silences(warning));
     Ok((services, diagnostics))
 }
 
@@ -310,4 +316,37 @@ fn emit_services(
 pub fn generate_files(dir: &Path, files: &SpecFiles, settings: &Settings) -> Result<Generated, Diagnostics> {
     let (services, warnings) = finish(&load::load_files(dir, files)?, dir)?;
     emit_services(&services, warnings, settings)
+}
+
+/// The OpenAPI 3.1 document of every restJson1 service under `spec` (see
+/// [`service_dirs`]), read from the finished IR as [`generate`] reads it:
+/// each document pretty-printed JSON, byte for byte the same for the same
+/// model, by the service's absolute shape id ([`OpenApi::documents`]).
+/// Services of other protocols are skipped, each with a warning; a spec
+/// with no restJson1 service is an error, as is any error in the model.
+/// [`mod@openapi`] says what a document holds.
+pub fn openapi(spec: &Path) -> Result<OpenApi, Diagnostics> {
+    let mut services = Vec::new();
+    let mut warnings = Diagnostics::default();
+    let mut errors = Diagnostics::default();
+    for dir in service_dirs(spec)? {
+        match load_services(&dir) {
+            Ok((found_services, found)) => {
+                warnings.extend(found);
+                services.extend(found_services);
+            }
+            Err(found) => errors.extend(found),
+        }
+    }
+    if errors.has_errors() {
+        return Err(errors);
+    }
+    openapi::documents(&services, warnings, spec)
+}
+
+/// [`openapi()`] for spec files held in memory, read as the files of a spec
+/// directory `dir` (as [`generate_files`] reads them).
+pub fn openapi_files(dir: &Path, files: &SpecFiles) -> Result<OpenApi, Diagnostics> {
+    let (services, warnings) = finish(&load::load_files(dir, files)?, dir)?;
+    openapi::documents(&services, warnings, dir)
 }

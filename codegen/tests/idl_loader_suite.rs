@@ -18,6 +18,9 @@
 //!   reads it. Left out: files that need a jar, Ion, validators or model
 //!   discovery, which a generator does not have.
 
+// The tests name the library as its dependents do.
+extern crate awsgen_codegen as codegen;
+
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

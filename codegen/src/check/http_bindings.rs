@@ -38,7 +38,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use awsgen_runtime::protocol::rest::{BuildError, Routes, UriPattern};
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, WarningKind};
 use crate::ir::{self, Binding, HttpBinding, Role};
 use crate::model::kind::Kind;
 use crate::model::traits::is_token;
@@ -188,6 +188,7 @@ impl<'a> ServiceCheck<'a, '_> {
         } else if !without_http.is_empty() {
             self.out.push(
                 Diagnostic::warning(
+                    WarningKind::HttpBindingsMissing,
                     "is a restJson1 service, but none of its operations has an @http trait: restJson1 routes requests \
                      by method and URI, so they cannot be served",
                 )
@@ -220,8 +221,15 @@ impl<'a> ServiceCheck<'a, '_> {
         self.out.push(diagnostic);
     }
 
-    fn warning(&mut self, shape: &str, member: Option<&str>, message: String, help: impl Into<String>) {
-        let diagnostic = self.at(Diagnostic::warning(message).help(help), shape, member);
+    fn warning(
+        &mut self,
+        id: WarningKind,
+        shape: &str,
+        member: Option<&str>,
+        message: String,
+        help: impl Into<String>,
+    ) {
+        let diagnostic = self.at(Diagnostic::warning(id, message).help(help), shape, member);
         self.out.push(diagnostic);
     }
 
@@ -417,6 +425,7 @@ impl<'a> ServiceCheck<'a, '_> {
                 let only = if binding == Binding::ResponseCode { "outputs" } else { "inputs" };
                 let used: Vec<&str> = role_kinds.iter().map(|role| role_name(*role)).collect();
                 self.warning(
+                    WarningKind::HttpBindingIgnored,
                     structure,
                     Some(name),
                     format!(
@@ -494,6 +503,7 @@ impl<'a> ServiceCheck<'a, '_> {
         let lower = header.to_ascii_lowercase();
         if RESTRICTED_HEADERS.contains(&lower.as_str()) {
             self.warning(
+                WarningKind::RestrictedHeader,
                 structure,
                 Some(name),
                 format!("binds the header `{header}`, which HTTP itself or authentication sets"),
@@ -576,6 +586,7 @@ impl<'a> ServiceCheck<'a, '_> {
                 }
                 if let Some(binding) = member.traits.bindings.first() {
                     self.warning(
+                        WarningKind::HttpBindingIgnored,
                         id,
                         Some(name),
                         format!(

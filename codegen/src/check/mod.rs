@@ -11,12 +11,13 @@
 pub(crate) mod http_bindings;
 pub mod rules;
 pub mod selector;
+pub mod suppress;
 pub(crate) mod trait_definitions;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, WarningKind};
 use crate::model::ast;
 use crate::model::kind::{Kind, UNIT, prelude_shape};
 use crate::model::load::LoadedModel;
@@ -506,7 +507,11 @@ impl<'a> Checker<'a> {
                     ),
                     _ => continue,
                 };
-                self.out.push(Diagnostic::warning(message).in_file(&operation.file).at_shape(operation.id.as_str()));
+                self.out.push(
+                    Diagnostic::warning(WarningKind::NotServed, message)
+                        .in_file(&operation.file)
+                        .at_shape(operation.id.as_str()),
+                );
             }
         }
     }
@@ -595,7 +600,7 @@ impl<'a> Checker<'a> {
                 // Other namespaces (AWS tooling, endpoints, ...) cannot change
                 // what a Smithy server validates or sends.
                 None => self.out.push(
-                    Diagnostic::warning(format!(
+                    Diagnostic::warning(WarningKind::UnknownTrait, format!(
                         "unknown trait {trait_id} is ignored: traits outside smithy.api do not change validation or \
                          the awsJson wire format"
                     ))
@@ -608,7 +613,7 @@ impl<'a> Checker<'a> {
         let typed = self.parser.parse(traits, applied, &mut problems);
         for problem in problems {
             let diagnostic = if problem.warning {
-                Diagnostic::warning(problem.message).in_file(site.file).at_shape(site.shape())
+                Diagnostic::warning(WarningKind::Pattern, problem.message).in_file(site.file).at_shape(site.shape())
             } else {
                 site.error(problem.message, problem.help)
             };

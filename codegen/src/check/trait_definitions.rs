@@ -19,7 +19,7 @@ use serde_json::Value;
 
 use crate::check::rules::{self, Rule};
 use crate::check::selector::Matcher;
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, WarningKind};
 use crate::model::ast;
 use crate::model::kind::Kind;
 use crate::model::load::{LoadedModel, LoadedShape};
@@ -95,7 +95,11 @@ pub fn check(model: &LoadedModel) -> Diagnostics {
                 {
                     let at = if path.is_empty() { String::new() } else { format!(" at `{path}`") };
                     let message = format!("the value of @{name}{at} {problem}");
-                    let mut diagnostic = if error { Diagnostic::error(message) } else { Diagnostic::warning(message) };
+                    let mut diagnostic = if error {
+                        Diagnostic::error(message)
+                    } else {
+                        Diagnostic::warning(WarningKind::TraitValue, message)
+                    };
                     diagnostic = diagnostic.in_file(&loaded.file).at_shape(site.as_str()).help(help.clone());
                     // In IDL, at the trait itself.
                     if let Some((source, line, column)) = position {

@@ -387,17 +387,30 @@ fn flatten(
     }
     visiting.pop();
     done.insert(id.to_string());
-    if mixin_ids.is_empty() {
-        return;
+    if !mixin_ids.is_empty() {
+        mix_in(model, outside, id, &mixin_ids, &file, out);
     }
+}
+
+/// Merges the (already flat) mixins `mixin_ids` into shape `id`: out of
+/// line, so that the frames of `flatten`'s recursion stay small.
+#[inline(never)]
+fn mix_in(
+    model: &mut LoadedModel,
+    outside: &dyn Definitions,
+    id: &str,
+    mixin_ids: &[String],
+    file: &std::path::Path,
+    out: &mut Diagnostics,
+) {
     let mut mixins: Vec<(String, ast::Shape)> = Vec::new();
-    for mixin in &mixin_ids {
+    for mixin in mixin_ids {
         match lookup(model, outside, mixin) {
             Some(shape) => mixins.push((mixin.clone(), shape.clone())),
             None => {
                 out.push(
                     Diagnostic::error(format!("Mixin `{mixin}` is not defined"))
-                        .in_file(&file)
+                        .in_file(file)
                         .at_shape(id)
                         .help("define the mixin shape or fix its id"),
                 );
@@ -416,7 +429,7 @@ fn flatten(
                 shape.kind,
                 wrong_kind.join(", ")
             ))
-            .in_file(&file)
+            .in_file(file)
             .at_shape(id)
             .help("use mixins of the shape's own type"),
         );
@@ -425,7 +438,7 @@ fn flatten(
     if let Some((mid, _)) = mixins.iter().find(|(_, m)| !m.traits.contains_key(MIXIN)) {
         out.push(
             Diagnostic::error(format!("`{mid}` is used as a mixin but is not marked with the @mixin trait"))
-                .in_file(&file)
+                .in_file(file)
                 .at_shape(id)
                 .help(format!("add @mixin to `{mid}`")),
         );
@@ -435,7 +448,7 @@ fn flatten(
         Ok(flat) => model.shapes.get_mut(id).expect("shape exists").shape = flat,
         Err(message) => out.push(
             Diagnostic::error(message)
-                .in_file(&file)
+                .in_file(file)
                 .at_shape(id)
                 .help("a member a mixin defines may be redefined only with the same target, to add traits"),
         ),

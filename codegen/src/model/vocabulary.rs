@@ -1,7 +1,7 @@
 //! Smithy's prelude and trait vocabularies: the definitions of every trait
 //! AWS models and Smithy's own test suites use (`smithy.api`,
 //! `aws.protocols`, `aws.auth`, `smithy.test`, `smithy.rules`, ...), copied
-//! unedited from Smithy into `models/smithy/traits` and built into the
+//! unedited from Smithy into `codegen/vocabulary` and built into the
 //! generator, so a spec may apply them without defining them.
 //!
 //! The loader reads them with the same IDL reader as any spec, once, and
@@ -18,7 +18,7 @@ use crate::model::load::{self, LoadedShape};
 /// `(file name, text)` of each definition file.
 macro_rules! file {
     ($name:literal) => {
-        ($name, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../models/smithy/traits/", $name)))
+        ($name, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/vocabulary/", $name)))
     };
 }
 

@@ -187,5 +187,5 @@ fn generate_files_matches_generate() {
     let elsewhere = codegen::generate_files(&PathBuf::from("nowhere/features"), &files, &settings).unwrap();
     common::assert_same_files(&elsewhere.files, &from_disk.files, "features, from nowhere");
     let warning = elsewhere.warnings.iter().next().expect("the fixture's pattern lints").to_string();
-    assert!(warning.starts_with("warning: nowhere/features/features.json: "), "{warning}");
+    assert!(warning.starts_with("warning[Pattern]: nowhere/features/features.json: "), "{warning}");
 }

@@ -140,7 +140,7 @@ fn ids(ids: &[&str]) -> Vec<String> {
 /// Every selector of a `@trait(selector: ...)` in Smithy's trait
 /// definitions, quoted or in a text block.
 fn trait_selectors() -> BTreeSet<String> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../models/smithy/traits");
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/vocabulary");
     let mut found = BTreeSet::new();
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
     entries.sort();

@@ -22,7 +22,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, WarningKind};
 use crate::ir::names::{enum_variant_name, field_name, module_name, screaming_snake_case, type_name, variant_name};
 use crate::ir::{Service, ShapeKind};
 use crate::model::shape_id;
@@ -106,10 +106,13 @@ impl Scope {
     }
 
     fn renamed(&self, claim: &Claim, name: &str) -> Diagnostic {
-        Diagnostic::warning(format!(
-            "its Rust {} name `{}` is already taken in its scope; it is generated as `{name}`",
-            self.kind, claim.candidates[0]
-        ))
+        Diagnostic::warning(
+            WarningKind::NameConflict,
+            format!(
+                "its Rust {} name `{}` is already taken in its scope; it is generated as `{name}`",
+                self.kind, claim.candidates[0]
+            ),
+        )
         .in_file(&claim.file)
         .at_shape(&claim.what)
     }

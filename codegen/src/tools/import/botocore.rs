@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Deserialize;
 use serde_json::{Number, Value, json};
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, WarningKind};
 use crate::model::ast::OrderedMap;
 
 #[derive(Deserialize)]
@@ -460,9 +460,12 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
             let operation = operation_names.contains(&name.to_ascii_lowercase());
             if !operation && raw["shapes"][name] == raw["shapes"][first.as_str()] {
                 warnings.push(
-                    Diagnostic::warning(format!(
-                        "shape {name} differs from {first} only in case and is defined alike; merged into {first}"
-                    ))
+                    Diagnostic::warning(
+                        WarningKind::CaseCollision,
+                        format!(
+                            "shape {name} differs from {first} only in case and is defined alike; merged into {first}"
+                        ),
+                    )
                     .in_file(source),
                 );
                 names.insert(name.to_string(), first.clone());
@@ -478,9 +481,10 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
         }
         if smithy != name {
             warnings.push(
-                Diagnostic::warning(format!(
-                    "shape {name} collides with another name ignoring case; imported as {smithy}"
-                ))
+                Diagnostic::warning(
+                    WarningKind::CaseCollision,
+                    format!("shape {name} collides with another name ignoring case; imported as {smithy}"),
+                )
                 .in_file(source),
             );
         }
@@ -526,7 +530,7 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
         }
         if copy != base {
             warnings.push(
-                Diagnostic::warning(format!(
+                Diagnostic::warning(WarningKind::CaseCollision, format!(
                     "{base}, the JSON-text copy of {target}, collides with another name ignoring case; imported as {copy}"
                 ))
                 .in_file(source),
@@ -619,6 +623,7 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
         (None, Some("v2")) => {
             warnings.push(
                 Diagnostic::warning(
+                    WarningKind::AuthNotModelled,
                     "signatureVersion v2 (AWS Signature Version 2) has no Smithy auth trait; the service is imported \
                      without one",
                 )
