@@ -22,6 +22,8 @@ pub mod context;
 mod excerpt;
 pub mod float;
 pub mod http;
+#[cfg(feature = "lambda")]
+pub mod lambda;
 mod pattern;
 pub mod protocol;
 #[cfg(feature = "server")]
