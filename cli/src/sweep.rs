@@ -1,6 +1,6 @@
-//! `cargo xtask sweep DIR [--build] [--protocol P,...]`: every model under a
-//! directory through the generator (`codegen::tools::sweep`), and with `--build`
-//! the generated crates through cargo build, clippy and rustdoc, warnings
+//! `sweep DIR [--build] [--protocol P,...]`: every model under a directory
+//! through the generator (`codegen::tools::sweep`), and with `--build` the
+//! generated crates through cargo build, clippy and rustdoc, warnings
 //! denied, in one throwaway workspace under `target/sweep/`.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -14,13 +14,17 @@ use codegen::RuntimeSource;
 use codegen::tools::sweep::{CRATE_PREFIX, Options, Outcome, Progress, Sweep};
 use serde_json::Value;
 
-use crate::flags;
+use crate::{Context, exit, flags};
 
-pub fn sweep(args: flags::Sweep, root: &Path) -> ExitCode {
+pub fn sweep(args: flags::Sweep, context: &Context) -> ExitCode {
     let flags::Sweep { dir, build, protocols } = args;
     let start = Instant::now();
-    // The crates are built where they are written, under target/sweep/.
-    let runtime = RuntimeSource::Path(root.join("runtime").display().to_string());
+    // The crates are built where they are written, under target/sweep/,
+    // on the clone's runtime if there is one.
+    let runtime = match context.runtime() {
+        Some(runtime) => RuntimeSource::Path(std::path::absolute(runtime).unwrap_or_default().display().to_string()),
+        None => RuntimeSource::Registry,
+    };
     let options = Options { protocols, keep_files: build, runtime };
     let progress = |p: Progress<'_>| {
         if let Some(row) = p.row {
@@ -31,25 +35,26 @@ pub fn sweep(args: flags::Sweep, root: &Path) -> ExitCode {
         Ok(result) => result,
         Err(e) => {
             eprintln!("error: {}: {e}", dir.display());
-            return ExitCode::FAILURE;
+            return ExitCode::from(exit::IO);
         }
     };
     eprintln!("imported and generated in {:.1} s", start.elapsed().as_secs_f64());
     if build {
-        if let Err(e) = build_all(&root.join("target/sweep"), root, &mut result) {
+        let lock = context.workspace.as_ref().map(|root| root.join("Cargo.lock"));
+        if let Err(e) = build_all(&context.base().join("target/sweep"), lock.as_deref(), &mut result) {
             eprintln!("error: {e}");
-            return ExitCode::FAILURE;
+            return ExitCode::from(exit::IO);
         }
         eprintln!("done in {:.1} s", start.elapsed().as_secs_f64());
     }
     println!("{result}");
-    if result.failed() { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+    if result.failed() { ExitCode::from(exit::FAILED) } else { ExitCode::SUCCESS }
 }
 
 /// Writes the crates that generated into one workspace under `dir` and runs
 /// cargo build, clippy and doc over it, each once, recording in each row the
 /// first step that fails for its crate.
-fn build_all(dir: &Path, root: &Path, sweep: &mut Sweep) -> Result<(), String> {
+fn build_all(dir: &Path, workspace_lock: Option<&Path>, sweep: &mut Sweep) -> Result<(), String> {
     let crates = dir.join("crates");
     let io_error = |path: &Path, e: io::Error| format!("{}: {e}", path.display());
     if crates.exists() {
@@ -74,15 +79,15 @@ fn build_all(dir: &Path, root: &Path, sweep: &mut Sweep) -> Result<(), String> {
     // Only the diagnostics matter: without debug info and incremental state
     // a hundred crates take a fraction of the disk (tens of GB otherwise).
     let text = format!(
-        "# Written by `cargo xtask sweep --build`; thrown away by the next run.\n[workspace]\nresolver = \"3\"\nmembers = [\n{}]\n\n[profile.dev]\ndebug = false\nincremental = false\n",
+        "# Written by `awsgen sweep --build`; thrown away by the next run.\n[workspace]\nresolver = \"3\"\nmembers = [\n{}]\n\n[profile.dev]\ndebug = false\nincremental = false\n",
         members.concat()
     );
     fs::write(&manifest, text).map_err(|e| io_error(&manifest, e))?;
-    // Start from this workspace's lock file: the same dependency versions,
-    // and no registry lookup when they are already downloaded.
+    // Start from the clone's lock file: the same dependency versions, and
+    // no registry lookup when they are already downloaded.
     let lock = dir.join("Cargo.lock");
-    if !lock.exists() {
-        fs::copy(root.join("Cargo.lock"), &lock).map_err(|e| io_error(&lock, e))?;
+    if let Some(workspace_lock) = workspace_lock.filter(|_| !lock.exists()) {
+        fs::copy(workspace_lock, &lock).map_err(|e| io_error(&lock, e))?;
     }
 
     remove_earlier_crates(&dir.join("target")).map_err(|(path, e)| io_error(&path, e))?;

@@ -1,23 +1,13 @@
-//! `cargo xtask codegen` as users run it.
+//! `awsgen generate`, `check` and `import` as users run them.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
-}
-
-fn xtask(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).current_dir(root()).output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use crate::{awsgen, root, text};
 
 /// A scratch directory under target/, removed first so each run is fresh.
 fn scratch(name: &str) -> PathBuf {
-    let dir = root().join("target/xtask-tests").join(name);
+    let dir = root().join("target/awsgen-tests").join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -52,7 +42,7 @@ fn a_bad_spec_writes_nothing() {
     let spec = dir.join("spec/ssm");
     copy_dir(&root().join("specs/ssm"), &spec);
     let out = dir.join("out");
-    let first = xtask(&["codegen", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let first = awsgen(&["generate", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert!(first.status.success(), "{}", text(&first.stderr));
     std::fs::write(out.join("src/ssm/types.rs"), "// edited by hand\n").unwrap();
     let before = snapshot(&out);
@@ -85,7 +75,7 @@ fn a_bad_spec_writes_nothing() {
             .unwrap_or_else(|| panic!("{what}: no spec file contains {from}"));
         let original = std::fs::read_to_string(&file).unwrap();
         std::fs::write(&file, original.replacen(from, to, 1)).unwrap();
-        let run = xtask(&["codegen", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        let run = awsgen(&["generate", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
         let stderr = text(&run.stderr);
         assert_eq!(run.status.code(), Some(1), "{what}: {stderr}");
         let name = file.file_name().unwrap().to_string_lossy();
@@ -98,20 +88,18 @@ fn a_bad_spec_writes_nothing() {
 }
 
 #[test]
-fn check_names_stale_files_and_codegen_repairs_them() {
+fn check_names_stale_files_and_generate_repairs_them() {
     let dir = scratch("check");
     let out = dir.join("out");
     let spec = root().join("specs/ssm");
     let args = |check: bool| {
-        let mut a = vec!["codegen", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()];
-        if check {
-            a.push("--check");
-        }
+        let command = if check { "check" } else { "generate" };
+        let a = vec![command, "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()];
         a.into_iter().map(String::from).collect::<Vec<_>>()
     };
     let run = |check: bool| {
         let a = args(check);
-        xtask(&a.iter().map(String::as_str).collect::<Vec<_>>())
+        awsgen(&a.iter().map(String::as_str).collect::<Vec<_>>())
     };
     let missing = run(true);
     assert_eq!(missing.status.code(), Some(1));
@@ -131,12 +119,6 @@ fn check_names_stale_files_and_codegen_repairs_them() {
     assert!(!out.join("src/ssm/leftover.rs").exists());
 }
 
-#[test]
-fn workspace_crate_is_up_to_date() {
-    let check = xtask(&["codegen", "--check"]);
-    assert!(check.status.success(), "{}{}", text(&check.stdout), text(&check.stderr));
-}
-
 /// `--spec DIR --out DIR` makes a crate that builds on its own: the feature
 /// fixture (unions, recursion, defaults, sensitive data, odd names) must
 /// compile, pass clippy and rustdoc with warnings denied, and behave.
@@ -145,7 +127,7 @@ fn standalone_crate_builds_lints_documents_and_behaves() {
     let dir = scratch("standalone");
     let out = dir.join("features-crate");
     let spec = root().join("codegen/tests/fixtures/features");
-    let run = xtask(&["codegen", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let run = awsgen(&["generate", "--verbose", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert!(run.status.success(), "{}", text(&run.stderr));
     // Pattern lints are warnings that name the file and member.
     let warnings = text(&run.stderr);
@@ -166,7 +148,7 @@ fn standalone_crate_builds_lints_documents_and_behaves() {
     assert!(text(&tests.stdout).contains("13 passed"), "{}", text(&tests.stdout));
 }
 
-/// Copies `behaviour` (from `xtask/tests/standalone`) into the crate at
+/// Copies `behaviour` (from `cli/tests/standalone`) into the crate at
 /// `out` as its test (with serde_json to read JSON), then runs clippy (without features, and with `server`
 /// and `full-serde`) and rustdoc denying warnings, and the tests; returns the tests' output.
 fn lint_document_and_test(out: &Path, behaviour: &str) -> Output {
@@ -213,7 +195,7 @@ fn obstacle_course_builds_lints_documents_and_behaves() {
     let dir = scratch("obstacles");
     let out = dir.join("obstacles-crate");
     let spec = root().join("codegen/tests/fixtures/obstacles");
-    let run = xtask(&["codegen", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let run = awsgen(&["generate", "-v", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert!(run.status.success(), "{}", text(&run.stderr));
     let warnings = text(&run.stderr);
     for expected in [
@@ -241,15 +223,15 @@ fn a_second_service_from_botocore() {
     let dir = scratch("kms");
     let spec = dir.join("spec/kms");
     let out = dir.join("kms-crate");
-    let import = xtask(&["import", "--botocore", model.to_str().unwrap(), "--out", spec.to_str().unwrap()]);
+    let import = awsgen(&["import", "--botocore", model.to_str().unwrap(), "--out", spec.to_str().unwrap()]);
     assert!(import.status.success(), "{}", text(&import.stderr));
-    let again = xtask(&["import", "--botocore", model.to_str().unwrap(), "--out", spec.to_str().unwrap()]);
+    let again = awsgen(&["import", "--botocore", model.to_str().unwrap(), "--out", spec.to_str().unwrap()]);
     assert!(
         text(&again.stdout).contains(" 0 written, 0 removed"),
         "a second import changes nothing: {}",
         text(&again.stdout)
     );
-    let generate = xtask(&["codegen", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let generate = awsgen(&["generate", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert!(generate.status.success(), "{}", text(&generate.stderr));
     let service = std::fs::read_to_string(out.join("src/kms/service.rs")).unwrap();
     assert!(service.contains("pub trait TrentService") && service.contains("fn encrypt("), "the KMS trait");
@@ -275,7 +257,7 @@ fn import_reads_smithy_idl() {
     let dir = scratch("idl-import");
     let spec = dir.join("spec/notes");
     let idl = root().join("examples/notes/specs/notes/notes.smithy");
-    let import = xtask(&[
+    let import = awsgen(&[
         "import",
         "--smithy",
         idl.to_str().unwrap(),
@@ -293,7 +275,7 @@ fn import_reads_smithy_idl() {
     let put = std::fs::read_to_string(spec.join("PutNote.json")).unwrap();
     assert!(put.contains("\"example.notes#PutNoteInput\"") && put.contains("\"text\""), "{put}");
     // A directory of IDL files imports the same.
-    let from_dir = xtask(&[
+    let from_dir = awsgen(&[
         "import",
         "--smithy",
         idl.parent().unwrap().to_str().unwrap(),
@@ -304,7 +286,7 @@ fn import_reads_smithy_idl() {
     ]);
     assert!(text(&from_dir.stdout).contains(" 0 written, 0 removed"), "{}", text(&from_dir.stdout));
     let out = dir.join("out");
-    let generate = xtask(&["codegen", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let generate = awsgen(&["generate", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert!(generate.status.success(), "{}", text(&generate.stderr));
     let service = std::fs::read_to_string(out.join("src/notes/service.rs")).unwrap();
     assert!(

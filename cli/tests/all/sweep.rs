@@ -1,20 +1,9 @@
-//! `cargo xtask sweep` as users run it, without `--build` (building takes
-//! minutes; `codegen/tests/sweep.rs` covers the sweep itself in depth).
+//! `awsgen sweep` as users run it, without `--build` (building takes
+//! minutes; `codegen/tests/all/sweep.rs` covers the sweep itself in depth).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
-}
-
-fn xtask(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).current_dir(root()).output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use crate::{awsgen, root, text};
 
 /// A one-operation Smithy service, valid or with `min > max`.
 fn model(sdk_id: &str, protocol: &str, min: u32) -> String {
@@ -31,7 +20,7 @@ fn model(sdk_id: &str, protocol: &str, min: u32) -> String {
 
 /// A fresh directory of models under target/.
 fn models(name: &str, files: &[(&str, String)]) -> PathBuf {
-    let dir = root().join("target/xtask-tests").join(name);
+    let dir = root().join("target/awsgen-tests").join(name);
     let _ = std::fs::remove_dir_all(&dir);
     for (file, contents) in files {
         let path = dir.join(file);
@@ -52,7 +41,7 @@ fn sweep_prints_a_row_per_model_and_fails_on_a_bad_one() {
             ("b/paginators-1.json", r#"{"pagination": {}}"#.to_string()),
         ],
     );
-    let run = xtask(&["sweep", dir.to_str().unwrap(), "--protocol", "awsJson"]);
+    let run = awsgen(&["sweep", dir.to_str().unwrap(), "--protocol", "awsJson"]);
     let (stdout, stderr) = (text(&run.stdout), text(&run.stderr));
     assert_eq!(run.status.code(), Some(1), "{stdout}{stderr}");
     assert_eq!(
@@ -68,7 +57,7 @@ good-one  awsJson1_1           1  ok
     assert!(stderr.contains("/4] bad-one: generate failed"), "progress on stderr: {stderr}");
 
     // The good model alone passes.
-    let good = xtask(&["sweep", dir.join("a").to_str().unwrap()]);
+    let good = awsgen(&["sweep", dir.join("a").to_str().unwrap()]);
     assert!(good.status.success(), "{}{}", text(&good.stdout), text(&good.stderr));
     assert!(
         text(&good.stdout).ends_with("\n1 model: 1 ok, 0 import failed, 0 generate failed\n"),
@@ -85,11 +74,11 @@ fn sweep_refuses_bad_arguments() {
         (&["sweep", "x", "--protocol"], "missing argument for option '--protocol'"),
         (&["sweep", "x", "--fast"], "invalid option '--fast'"),
     ] {
-        let run = xtask(args);
+        let run = awsgen(args);
         assert_eq!(run.status.code(), Some(2), "{args:?}");
         assert!(text(&run.stderr).contains(expected), "{args:?}: {}", text(&run.stderr));
     }
-    let missing = xtask(&["sweep", "target/xtask-tests/no-such-dir"]);
-    assert_eq!(missing.status.code(), Some(1));
+    let missing = awsgen(&["sweep", "target/awsgen-tests/no-such-dir"]);
+    assert_eq!(missing.status.code(), Some(3));
     assert!(text(&missing.stderr).contains("no-such-dir: No such file or directory"), "{}", text(&missing.stderr));
 }

@@ -1,5 +1,5 @@
 //! Behaviour of the crate generated from codegen/tests/fixtures/features;
-//! copied into the standalone crate by xtask/tests/cli.rs.
+//! copied into the standalone crate by cli/tests/all/generate.rs.
 
 use features_crate::features::error::Throttled;
 use features_crate::features::operation::put_thing::{PutThingInput, PutThingOutput};

@@ -1,6 +1,6 @@
 //! Behaviour of the crate generated from codegen/tests/fixtures/obstacles, a
 //! model whose names collide with everything the generated code uses;
-//! copied into the standalone crate by xtask/tests/cli.rs.
+//! copied into the standalone crate by cli/tests/all/generate.rs.
 
 use obstacles_crate::runtime::context::RequestContext;
 use obstacles_crate::obstacles::error::Err as ErrShape;
