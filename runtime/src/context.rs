@@ -27,6 +27,7 @@ impl RequestId {
         RequestId(id.into().into())
     }
 
+    /// The id's text, as it is sent in `x-amzn-requestid`.
     pub fn as_str(&self) -> &str {
         &self.0
     }

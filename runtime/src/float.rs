@@ -11,7 +11,10 @@ use serde::{Deserialize, Serializer};
 
 /// `f32` and `f64`.
 pub trait Float: Copy {
+    /// The value as an `f64`, which is exact for both types.
     fn to_f64(self) -> f64;
+    /// The `f64` as this type: an `f32` is the nearest one (infinite where
+    /// the value is beyond `f32`'s range).
     fn from_f64(value: f64) -> Self;
 }
 
@@ -89,6 +92,7 @@ pub fn non_finite(text: &str) -> Option<f64> {
 pub mod option {
     use super::*;
 
+    /// Writes `Some` as [`super::serialize`] does, `None` as null.
     pub fn serialize<T: Float, S: Serializer>(value: &Option<T>, serializer: S) -> Result<S::Ok, S::Error> {
         match value {
             Some(value) => super::serialize(value, serializer),
@@ -96,6 +100,8 @@ pub mod option {
         }
     }
 
+    /// Reads null as `None`, else a number or one of the strings for
+    /// non-finite values as [`super::deserialize`] does.
     pub fn deserialize<'de, T: Float, D: Deserializer<'de>>(deserializer: D) -> Result<Option<T>, D::Error> {
         #[derive(Deserialize)]
         #[serde(untagged)]

@@ -13,6 +13,7 @@
 //! version is 0.x, a change that breaks generated code takes a new minor
 //! version.
 
+#![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
 mod big;
@@ -158,7 +159,12 @@ pub struct UnmodelledError {
     pub type_name: String,
     /// The HTTP status.
     pub status: u16,
+    /// Who is at fault: awsQuery and restXml send it as the error's
+    /// `<Type>` (`Sender` or `Receiver`), awsQuery-compatible services in
+    /// `x-amzn-query-error`.
     pub fault: Fault,
+    /// The message sent with the error (`message` in a JSON or CBOR body,
+    /// `<Message>` in XML); `None` sends none.
     pub message: Option<String>,
 }
 

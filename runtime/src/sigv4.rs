@@ -54,9 +54,15 @@ impl<F: Fn(&str) -> Option<String> + Send + Sync + 'static> Credentials for F {
 /// where handlers find it through their context.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Caller {
+    /// The access key id the request was signed with: the key a handler
+    /// maps to the account or user making the call.
     pub access_key_id: String,
-    /// The region and service of the credential scope.
+    /// The region of the credential scope (`us-east-1`). It is checked
+    /// only where the layer was given a region ([`SigV4Layer::region`]).
     pub region: String,
+    /// The service of the credential scope (`s3`). A generated router
+    /// refuses a credential scoped to another service than its signing
+    /// name.
     pub service: String,
 }
 

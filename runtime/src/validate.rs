@@ -33,14 +33,22 @@ pub const MAX_VIOLATIONS: usize = 100;
 /// A structure: its members in model order.
 #[derive(Debug)]
 pub struct Structure {
+    /// The shape's name, as messages about a value that is not an object
+    /// give it (`expected a JSON object for Name`).
     pub name: &'static str,
+    /// The members, in model order: the order violations are reported in.
+    /// Generated readers and HTTP bindings name a member by its index here.
     pub members: &'static [Member],
 }
 
 /// A union: exactly one of its members is set.
 #[derive(Debug)]
 pub struct Union {
+    /// The shape's name, as messages about a malformed union give it
+    /// (`union Name must have exactly one member set`).
     pub name: &'static str,
+    /// The members, in model order. None is required: the one set is
+    /// checked against its schema.
     pub members: &'static [Member],
 }
 
@@ -54,7 +62,10 @@ pub struct Member {
     /// `@jsonName`: the member's key in the JSON document where the model
     /// renames it (restJson1 services); `None` where the key is the name.
     pub json_name: Option<&'static str>,
+    /// `@required`: a value that is absent or null is a violation
+    /// (`Member must not be null`). Always false for union members.
     pub required: bool,
+    /// What the member's value must be.
     pub schema: Schema,
 }
 
@@ -73,28 +84,50 @@ impl Member {
 /// What a value must be, with the constraints in force at its place.
 #[derive(Clone, Copy, Debug)]
 pub enum Schema {
+    /// A `string`, with its `@length`, `@pattern` and legacy `@enum`
+    /// values.
     String(StringRules),
+    /// A value of an `enum` shape: a string that must be one of the
+    /// enum's values.
     Enum(&'static Enum),
+    /// A `byte`, `short`, `integer` or `long`, or an `intEnum`: a whole
+    /// number that must fit its width.
     Integer(IntegerRules),
+    /// A `float` or `double`: a number, or one of the strings `"NaN"`,
+    /// `"Infinity"` and `"-Infinity"`.
     Float(FloatRules),
     /// `bigInteger`: a whole number of any size.
     BigInteger(BigRules),
     /// `bigDecimal`: a number of any size and precision.
     BigDecimal(BigRules),
+    /// A `boolean`.
     Boolean,
+    /// A `timestamp`, in the format it is sent in at this place.
     Timestamp(TimestampFormat),
+    /// A `blob` (base64 text in JSON), with its `@length` in decoded bytes.
     Blob(Option<Length>),
+    /// A `document`: any JSON value, not checked further.
     Document,
+    /// The unit type: an empty object.
     Unit,
+    /// A list, with the constraints in force at this place.
     List(&'static List),
+    /// A map, with the constraints in force at this place.
     Map(&'static Map),
+    /// A structure: an object whose members are checked in turn.
     Structure(&'static Structure),
+    /// A union: an object with exactly one member set.
     Union(&'static Union),
 }
 
+/// The constraints of a `string` value, checked in this order: length,
+/// legacy `@enum` values, pattern (so a pattern only sees text within the
+/// length limit).
 #[derive(Clone, Copy, Debug)]
 pub struct StringRules {
+    /// `@length`, in Unicode code points.
     pub length: Option<Length>,
+    /// `@pattern`: the text must contain a match.
     pub pattern: Option<&'static Pattern>,
     /// The values of a legacy `@enum` string.
     pub values: Option<&'static AllowedValues>,
@@ -104,40 +137,57 @@ pub struct StringRules {
 /// are strings).
 #[derive(Debug)]
 pub struct Enum {
+    /// The enum shape's name in the model.
     pub name: &'static str,
+    /// Every value the enum accepts, internal ones included.
     pub values: &'static [&'static str],
     /// The values listed in messages, formatted: `[a, b]` (internal values left out).
     pub listed: &'static str,
+    /// `@length` in force at this place, in Unicode code points.
     pub length: Option<Length>,
+    /// `@pattern` in force at this place: the value must contain a match.
     pub pattern: Option<&'static Pattern>,
 }
 
 /// The values of a legacy `@enum` string or an `intEnum`.
 #[derive(Debug)]
 pub struct AllowedValues {
+    /// The values a member may take, as text (an `intEnum`'s as decimal
+    /// numbers).
     pub values: &'static [&'static str],
     /// The values listed in messages, formatted: `[a, b]`.
     pub listed: &'static str,
 }
 
+/// The width of an integer shape. A number that does not fit it makes the
+/// body malformed; it is not reported as a violation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum IntegerKind {
+    /// `byte`: 8 bits, signed.
     Byte,
+    /// `short`: 16 bits, signed.
     Short,
+    /// `integer` (and `intEnum`): 32 bits, signed.
     Integer,
+    /// `long`: 64 bits, signed.
     Long,
 }
 
+/// The constraints of an integer value.
 #[derive(Clone, Copy, Debug)]
 pub struct IntegerRules {
+    /// The shape's width, which the value must fit.
     pub kind: IntegerKind,
+    /// `@range`.
     pub range: Option<Range>,
     /// The values of an `intEnum`.
     pub values: Option<&'static AllowedValues>,
 }
 
+/// The constraints of a `float` or `double` value.
 #[derive(Clone, Copy, Debug)]
 pub struct FloatRules {
+    /// `@range`, compared with [`Bound::value`].
     pub range: Option<Range>,
 }
 
@@ -145,20 +195,30 @@ pub struct FloatRules {
 /// checked exactly against the bounds' text.
 #[derive(Clone, Copy, Debug)]
 pub struct BigRules {
+    /// `@range`, compared digit by digit with [`Bound::text`].
     pub range: Option<Range>,
 }
 
+/// The form a timestamp is sent in at a place: the member's
+/// `@timestampFormat`, else its target's, else the protocol's default for
+/// that place (the body, a header, a label or query parameter).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TimestampFormat {
+    /// `epoch-seconds`: a number of seconds since the Unix epoch, which
+    /// may have a fraction.
     EpochSeconds,
+    /// `date-time`: RFC 3339 text (`1985-04-12T23:20:50.52Z`).
     DateTime,
+    /// `http-date`: an HTTP date (`Tue, 29 Apr 2014 18:30:38 GMT`).
     HttpDate,
 }
 
 /// `@length`: code points for strings, bytes for blobs, entries for lists and maps.
 #[derive(Clone, Copy, Debug)]
 pub struct Length {
+    /// The least length allowed; `None` for no lower limit.
     pub min: Option<u64>,
+    /// The greatest length allowed; `None` for no upper limit.
     pub max: Option<u64>,
 }
 
@@ -179,24 +239,34 @@ impl Length {
     }
 }
 
-/// `@range`.
+/// `@range`: both bounds are inclusive.
 #[derive(Clone, Copy, Debug)]
 pub struct Range {
+    /// The least value allowed; `None` for no lower bound.
     pub min: Option<Bound>,
+    /// The greatest value allowed; `None` for no upper bound.
     pub max: Option<Bound>,
 }
 
 /// A `@range` bound and its text as written in the model (`2.2`, `8`).
 #[derive(Clone, Copy, Debug)]
 pub struct Bound {
+    /// The bound as an `f64`, which integers and floats are compared with.
     pub value: f64,
+    /// The bound as the model writes it: what messages show, and what big
+    /// numbers are compared with, exactly.
     pub text: &'static str,
 }
 
+/// A list shape, with the constraints in force where it is used.
 #[derive(Debug)]
 pub struct List {
+    /// What each item must be.
     pub member: Schema,
+    /// `@length`: how many items there may be.
     pub length: Option<Length>,
+    /// `@uniqueItems`: no two items may be equal (compared as JSON values,
+    /// objects whatever their members' order).
     pub unique: bool,
     /// `@sparse`: items may be null.
     pub sparse: bool,
@@ -205,20 +275,26 @@ pub struct List {
     pub flattened: bool,
 }
 
+/// A map shape, with the constraints in force where it is used.
 #[derive(Debug)]
 pub struct Map {
+    /// What each key must be: a string or an enum. A key's violations are
+    /// reported at the map's path, as Smithy reports them.
     pub key: Schema,
+    /// What each value must be.
     pub value: Schema,
+    /// `@length`: how many entries there may be.
     pub length: Option<Length>,
     /// `@sparse`: values may be null.
     pub sparse: bool,
     /// The keys are `@sensitive` (the key's shape, the map or the member
     /// holding it is marked): paths show [`REDACTED_KEY`] in their place.
     pub sensitive_keys: bool,
-    /// The names of an entry's key and value in awsQuery and ec2Query
-    /// requests (`@xmlName` on the map's key and value), where they are not
-    /// `key` and `value`.
+    /// The name of an entry's key in awsQuery and ec2Query requests
+    /// (`@xmlName` on the map's key), where it is not `key`.
     pub key_name: Option<&'static str>,
+    /// The name of an entry's value in awsQuery and ec2Query requests
+    /// (`@xmlName` on the map's value), where it is not `value`.
     pub value_name: Option<&'static str>,
     /// The member holding the map is `@xmlFlattened`: in restXml requests
     /// its entries are elements of the member's name, not `entry` children
@@ -244,6 +320,9 @@ pub struct ValidationException {
 pub struct ValidationExceptionField {
     /// A JSON Pointer to the value (`/TaskParameters/0/aws:InstanceId`).
     pub path: String,
+    /// Smithy's sentence for the violation: `Value at '/Name' failed to
+    /// satisfy constraint: Member must not be null`. It may give a value's
+    /// length, never the value.
     pub message: String,
 }
 
@@ -306,6 +385,7 @@ impl std::error::Error for ValidationException {}
 pub struct MalformedInput {
     /// A JSON Pointer to the value (empty for the whole body).
     pub path: String,
+    /// What is wrong (`expected a string`), without the value itself.
     pub message: String,
 }
 
@@ -320,7 +400,14 @@ impl std::error::Error for MalformedInput {}
 /// Why a request body was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Rejection {
+    /// The input is not of its shape, and reading stopped there. The JSON
+    /// and CBOR protocols answer `SerializationException`; restXml
+    /// `MalformedXML` or `InvalidArgument`; the query protocols
+    /// `InvalidParameterValue`.
     Malformed(MalformedInput),
+    /// The input is of its shape but breaks constraints of the model. The
+    /// JSON and CBOR protocols answer this `ValidationException`; restXml
+    /// `InvalidArgument`; the query protocols `ValidationError`.
     Invalid(ValidationException),
 }
 

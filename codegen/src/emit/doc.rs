@@ -58,9 +58,32 @@ pub fn code(text: &str) -> String {
     crate::model::docs::code_span(text)
 }
 
+/// The first sentence of the first paragraph, for one-line summaries.
+pub fn summary(docs: &[String]) -> Option<String> {
+    let paragraph: Vec<&str> = docs.iter().take_while(|l| !l.is_empty()).map(String::as_str).collect();
+    if paragraph.is_empty() || paragraph[0].starts_with(['>', '-', '`']) {
+        return None;
+    }
+    let text = paragraph.join(" ");
+    let end = text.find(". ").map_or(text.len(), |i| i + 1);
+    Some(text[..end].to_string())
+}
+
 /// A member's docs: the model's text, then its constraints and default.
-pub fn member(member: &Member) -> Vec<String> {
+/// A member the model leaves undocumented gets its target's summary
+/// (`target_docs`), else a line saying what it holds (an error's
+/// `message`, what Smithy means by it): generated crates document every
+/// public item (`missing_docs`).
+pub fn member(member: &Member, target_docs: &[String], of_error: bool) -> Vec<String> {
     let mut lines = member.docs.clone();
+    if lines.is_empty() {
+        let fallback = if of_error && member.name.eq_ignore_ascii_case("message") {
+            "What went wrong, for people to read.".to_string()
+        } else {
+            summary(target_docs).unwrap_or_else(|| format!("The `{}` member: {}.", member.name, held(&member.ty)))
+        };
+        lines.push(fallback);
+    }
     if member.deprecated {
         push_paragraph(&mut lines, "**Deprecated.**".to_string());
     }
@@ -89,6 +112,27 @@ pub fn member(member: &Member) -> Vec<String> {
         push_paragraph(&mut lines, facts.join(" "));
     }
     lines
+}
+
+/// What a value of `ty` is, in a few words.
+fn held(ty: &TypeRef) -> String {
+    match &ty.ty {
+        Type::String => "text".to_string(),
+        Type::Boolean => "true or false".to_string(),
+        Type::Byte | Type::Short | Type::Integer | Type::Long => "a whole number".to_string(),
+        Type::Float | Type::Double => "a number".to_string(),
+        Type::BigInteger => "a whole number of any size".to_string(),
+        Type::BigDecimal => "a decimal number of any precision".to_string(),
+        Type::Timestamp(_) => "a point in time".to_string(),
+        Type::Blob => "bytes".to_string(),
+        Type::Document => "a document (any JSON-like value)".to_string(),
+        Type::Unit => "no value".to_string(),
+        Type::Named(id) => format!("a {}", code(crate::model::shape_id::name(id))),
+        Type::EventStream(_) => "an event stream".to_string(),
+        Type::ByteStream => "a byte stream".to_string(),
+        Type::List(_) => "a list".to_string(),
+        Type::Map(..) => "a map".to_string(),
+    }
 }
 
 /// Constraints as sentences for docs (`Length: exactly 36.`).

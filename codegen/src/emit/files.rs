@@ -105,6 +105,7 @@ pub fn lib_rs(services: &[Service], settings: &Settings) -> TokenStream {
     quote! {
         #docs
         #![forbid(unsafe_code)]
+        #![warn(missing_docs)]
 
         pub use ::#runtime as runtime;
         #(#modules)*

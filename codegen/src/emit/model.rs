@@ -126,7 +126,7 @@ fn structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream {
     let fields = s.members.iter().map(|m| {
         let field = ident(&m.rust_name);
         let wire = m.json_key();
-        let docs = doc::outer(&doc::member(m));
+        let docs = doc::outer(&doc::member(m, target_docs(cx, m), s.error.is_some()));
         let mut ty = cx.ty(&m.ty);
         if m.boxed {
             let boxed = cx.std("boxed::Box");
@@ -411,7 +411,7 @@ fn union(cx: &FileCx<'_>, shape: &Shape, members: &[Member]) -> TokenStream {
     let variants = members.iter().map(|m| {
         let variant = ident(&m.rust_name);
         let wire = m.json_key();
-        let docs = doc::outer(&doc::member(m));
+        let docs = doc::outer(&doc::member(m, target_docs(cx, m), false));
         let mut ty = cx.ty(&m.ty);
         if m.boxed {
             let boxed = cx.std("boxed::Box");
@@ -545,6 +545,17 @@ fn enumeration(cx: &FileCx<'_>, shape: &Shape) -> TokenStream {
         }
 
         #debug_impl
+    }
+}
+
+/// The docs of the shape a member targets, if the model names one.
+fn target_docs<'a>(cx: &FileCx<'a>, member: &Member) -> &'a [String] {
+    let service = cx.service;
+    let target = &member.ty.target;
+    match (service.shapes.get(target), service.aliases.get(target)) {
+        (Some(shape), _) => &shape.docs,
+        (None, Some(alias)) => &alias.docs,
+        (None, None) => &[],
     }
 }
 

@@ -14,7 +14,7 @@ pub fn index(service: &Service) -> TokenStream {
     let docs = doc::inner(&["One module per operation: its input, output and errors.".to_string()]);
     let modules = service.operations.iter().map(|op| {
         let module = ident(&op.module);
-        let summary = first_sentence(&op.docs).unwrap_or_else(|| format!("The `{}` operation.", op.name));
+        let summary = doc::summary(&op.docs).unwrap_or_else(|| format!("The `{}` operation.", op.name));
         let docs = doc::outer(&[summary]);
         quote! { #docs pub mod #module; }
     });
@@ -86,7 +86,7 @@ fn error_enum_items(cx: &FileCx<'_>, op: &Operation) -> TokenStream {
     let types: Vec<_> = op.errors.iter().map(|e| cx.named(&e.id)).collect();
     let variant_docs = op.errors.iter().map(|e| {
         let shape = &cx.service.shapes[&e.id];
-        let line = first_sentence(&shape.docs).unwrap_or_else(|| format!("A `{}` error.", shape.name));
+        let line = doc::summary(&shape.docs).unwrap_or_else(|| format!("A `{}` error.", shape.name));
         doc::outer(&[line])
     });
     let unmodelled = ident(&op.unmodelled_variant);
@@ -138,15 +138,4 @@ fn error_enum_items(cx: &FileCx<'_>, op: &Operation) -> TokenStream {
             }
         }
     }
-}
-
-/// The first sentence of the first paragraph, for one-line summaries.
-fn first_sentence(docs: &[String]) -> Option<String> {
-    let paragraph: Vec<&str> = docs.iter().take_while(|l| !l.is_empty()).map(String::as_str).collect();
-    if paragraph.is_empty() || paragraph[0].starts_with(['>', '-', '`']) {
-        return None;
-    }
-    let text = paragraph.join(" ");
-    let end = text.find(". ").map_or(text.len(), |i| i + 1);
-    Some(text[..end].to_string())
 }

@@ -9,6 +9,7 @@ use std::fmt;
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct AccessDeniedException {
+    /// What went wrong, for people to read.
     #[cfg_attr(feature = "full-serde", serde(rename = "Message"))]
     pub message: String,
 }
@@ -49,6 +50,7 @@ impl WriteJson for AccessDeniedException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct AlreadyExistsException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -164,6 +166,7 @@ impl WriteJson for AssociationAlreadyExists {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct AssociationDoesNotExist {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -211,6 +214,7 @@ impl WriteJson for AssociationDoesNotExist {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct AssociationExecutionDoesNotExist {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -293,6 +297,7 @@ impl WriteJson for AssociationLimitExceeded {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct AssociationVersionLimitExceeded {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -341,6 +346,7 @@ impl WriteJson for AssociationVersionLimitExceeded {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct AutomationDefinitionNotApprovedException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -390,6 +396,7 @@ impl WriteJson for AutomationDefinitionNotApprovedException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct AutomationDefinitionNotFoundException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -439,6 +446,7 @@ impl WriteJson for AutomationDefinitionNotFoundException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct AutomationDefinitionVersionNotFoundException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -488,6 +496,7 @@ impl WriteJson for AutomationDefinitionVersionNotFoundException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct AutomationExecutionLimitExceededException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -537,6 +546,7 @@ impl WriteJson for AutomationExecutionLimitExceededException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct AutomationExecutionNotFoundException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -586,6 +596,7 @@ impl WriteJson for AutomationExecutionNotFoundException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct AutomationStepNotFoundException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -633,6 +644,7 @@ impl WriteJson for AutomationStepNotFoundException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ComplianceTypeCountLimitExceededException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -682,6 +694,7 @@ impl WriteJson for ComplianceTypeCountLimitExceededException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CustomSchemaCountLimitExceededException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -731,6 +744,7 @@ impl WriteJson for CustomSchemaCountLimitExceededException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DocumentAlreadyExists {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -778,6 +792,7 @@ impl WriteJson for DocumentAlreadyExists {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DocumentLimitExceeded {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -832,6 +847,7 @@ impl WriteJson for DocumentLimitExceeded {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DocumentPermissionLimit {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -879,6 +895,7 @@ impl WriteJson for DocumentPermissionLimit {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DocumentVersionLimitExceeded {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -930,6 +947,7 @@ impl WriteJson for DocumentVersionLimitExceeded {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DoesNotExistException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -978,6 +996,7 @@ impl WriteJson for DoesNotExistException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DuplicateDocumentContent {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -1026,6 +1045,7 @@ impl WriteJson for DuplicateDocumentContent {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DuplicateDocumentVersionName {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -1108,6 +1128,7 @@ impl WriteJson for DuplicateInstanceId {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct FeatureNotAvailableException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -1260,6 +1281,7 @@ impl WriteJson for HierarchyTypeMismatchException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct IdempotentParameterMismatch {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -1308,6 +1330,7 @@ impl WriteJson for IdempotentParameterMismatch {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct IncompatiblePolicyException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")
@@ -1355,6 +1378,7 @@ impl WriteJson for IncompatiblePolicyException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InternalServerError {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -1403,6 +1427,7 @@ impl WriteJson for InternalServerError {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidActivation {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -1451,6 +1476,7 @@ impl WriteJson for InvalidActivation {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidActivationId {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -1499,6 +1525,7 @@ impl WriteJson for InvalidActivationId {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidAggregatorException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -1594,6 +1621,7 @@ impl WriteJson for InvalidAllowedPatternException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidAssociation {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -1643,6 +1671,7 @@ impl WriteJson for InvalidAssociation {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidAssociationVersion {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -1692,6 +1721,7 @@ impl WriteJson for InvalidAssociationVersion {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidAutomationExecutionParametersException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -1741,6 +1771,7 @@ impl WriteJson for InvalidAutomationExecutionParametersException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidAutomationSignalException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -1788,6 +1819,7 @@ impl WriteJson for InvalidAutomationSignalException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidAutomationStatusUpdateException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -1872,6 +1904,7 @@ impl WriteJson for InvalidCommandId {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidDeleteInventoryParametersException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -1922,6 +1955,7 @@ impl WriteJson for InvalidDeleteInventoryParametersException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidDeletionIdException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -2067,6 +2101,7 @@ impl WriteJson for InvalidDocumentContent {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidDocumentOperation {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -2114,6 +2149,7 @@ impl WriteJson for InvalidDocumentOperation {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidDocumentSchemaVersion {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -2162,6 +2198,7 @@ impl WriteJson for InvalidDocumentSchemaVersion {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidDocumentType {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -2209,6 +2246,7 @@ impl WriteJson for InvalidDocumentType {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidDocumentVersion {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -2256,6 +2294,7 @@ impl WriteJson for InvalidDocumentVersion {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidFilter {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -2387,6 +2426,7 @@ impl WriteJson for InvalidFilterOption {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidFilterValue {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -2441,6 +2481,7 @@ impl WriteJson for InvalidFilterValue {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidInstanceId {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -2488,6 +2529,7 @@ impl WriteJson for InvalidInstanceId {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidInstanceInformationFilterValue {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")
@@ -2537,6 +2579,7 @@ impl WriteJson for InvalidInstanceInformationFilterValue {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidInstancePropertyFilterValue {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")
@@ -2584,6 +2627,7 @@ impl WriteJson for InvalidInstancePropertyFilterValue {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidInventoryGroupException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -2632,6 +2676,7 @@ impl WriteJson for InvalidInventoryGroupException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidInventoryItemContextException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -2681,6 +2726,7 @@ impl WriteJson for InvalidInventoryItemContextException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidInventoryRequestException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -2728,12 +2774,15 @@ impl WriteJson for InvalidInventoryRequestException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidItemContentException {
+    /// The `TypeName` member: text.
+    ///
     /// Length: 1 to 100. Pattern: `^(AWS|Custom):.*$`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "TypeName", default, skip_serializing_if = "Option::is_none")
     )]
     pub type_name: Option<String>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -2784,6 +2833,7 @@ impl WriteJson for InvalidItemContentException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidKeyId {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")
@@ -2831,6 +2881,7 @@ impl WriteJson for InvalidKeyId {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidNextToken {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -2879,6 +2930,7 @@ impl WriteJson for InvalidNextToken {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidNotificationConfig {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -2926,6 +2978,7 @@ impl WriteJson for InvalidNotificationConfig {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidOptionException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -3042,6 +3095,7 @@ impl WriteJson for InvalidOutputLocation {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidParameters {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -3089,6 +3143,7 @@ impl WriteJson for InvalidParameters {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidPermissionType {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -3170,6 +3225,7 @@ impl WriteJson for InvalidPluginName {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidPolicyAttributeException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")
@@ -3218,6 +3274,7 @@ impl WriteJson for InvalidPolicyAttributeException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidPolicyTypeException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")
@@ -3334,6 +3391,7 @@ impl WriteJson for InvalidResourceType {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidResultAttributeException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -3384,6 +3442,7 @@ impl WriteJson for InvalidResultAttributeException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidRole {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -3431,6 +3490,7 @@ impl WriteJson for InvalidRole {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidSchedule {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -3478,6 +3538,7 @@ impl WriteJson for InvalidSchedule {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidTag {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -3526,6 +3587,7 @@ impl WriteJson for InvalidTag {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidTarget {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -3573,6 +3635,7 @@ impl WriteJson for InvalidTarget {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidTargetMaps {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -3620,6 +3683,7 @@ impl WriteJson for InvalidTargetMaps {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidTypeNameException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -3667,6 +3731,7 @@ impl WriteJson for InvalidTypeNameException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidUpdate {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -3749,12 +3814,15 @@ impl WriteJson for InvocationDoesNotExist {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ItemContentMismatchException {
+    /// The `TypeName` member: text.
+    ///
     /// Length: 1 to 100. Pattern: `^(AWS|Custom):.*$`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "TypeName", default, skip_serializing_if = "Option::is_none")
     )]
     pub type_name: Option<String>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -3805,12 +3873,15 @@ impl WriteJson for ItemContentMismatchException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ItemSizeLimitExceededException {
+    /// The `TypeName` member: text.
+    ///
     /// Length: 1 to 100. Pattern: `^(AWS|Custom):.*$`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "TypeName", default, skip_serializing_if = "Option::is_none")
     )]
     pub type_name: Option<String>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -3862,6 +3933,7 @@ impl WriteJson for ItemSizeLimitExceededException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MalformedResourcePolicyDocumentException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -3911,6 +3983,7 @@ impl WriteJson for MalformedResourcePolicyDocumentException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MaxDocumentSizeExceeded {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -3958,6 +4031,7 @@ impl WriteJson for MaxDocumentSizeExceeded {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct NoLongerSupportedException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -4007,6 +4081,7 @@ impl WriteJson for NoLongerSupportedException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OpsItemAccessDeniedException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -4054,11 +4129,13 @@ impl WriteJson for OpsItemAccessDeniedException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OpsItemAlreadyExistsException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
     )]
     pub message: Option<String>,
+    /// The `OpsItemId` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "OpsItemId", default, skip_serializing_if = "Option::is_none")
@@ -4109,6 +4186,7 @@ impl WriteJson for OpsItemAlreadyExistsException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OpsItemConflictException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -4156,6 +4234,7 @@ impl WriteJson for OpsItemConflictException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OpsItemInvalidParameterException {
+    /// The `ParameterNames` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -4165,6 +4244,7 @@ pub struct OpsItemInvalidParameterException {
         )
     )]
     pub parameter_names: Option<Vec<String>>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -4215,19 +4295,24 @@ impl WriteJson for OpsItemInvalidParameterException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OpsItemLimitExceededException {
+    /// The `ResourceTypes` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "ResourceTypes", default, skip_serializing_if = "Option::is_none")
     )]
     pub resource_types: Option<Vec<String>>,
+    /// The `Limit` member: a whole number.
+    ///
     /// Defaults to `0`.
     #[cfg_attr(feature = "full-serde", serde(rename = "Limit", default))]
     pub limit: i32,
+    /// The `LimitType` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "LimitType", default, skip_serializing_if = "Option::is_none")
     )]
     pub limit_type: Option<String>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -4282,6 +4367,7 @@ impl WriteJson for OpsItemLimitExceededException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OpsItemNotFoundException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -4329,16 +4415,20 @@ impl WriteJson for OpsItemNotFoundException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OpsItemRelatedItemAlreadyExistsException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
     )]
     pub message: Option<String>,
+    /// The `ResourceUri` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "ResourceUri", default, skip_serializing_if = "Option::is_none")
     )]
     pub resource_uri: Option<String>,
+    /// The `OpsItemId` member: text.
+    ///
     /// Pattern: `^(oi)-[0-9a-f]{12}$`.
     #[cfg_attr(
         feature = "full-serde",
@@ -4396,6 +4486,7 @@ impl WriteJson for OpsItemRelatedItemAlreadyExistsException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OpsItemRelatedItemAssociationNotFoundException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -4445,6 +4536,7 @@ impl WriteJson for OpsItemRelatedItemAssociationNotFoundException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OpsMetadataAlreadyExistsException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")
@@ -4492,6 +4584,7 @@ impl WriteJson for OpsMetadataAlreadyExistsException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OpsMetadataInvalidArgumentException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")
@@ -4542,6 +4635,7 @@ impl WriteJson for OpsMetadataInvalidArgumentException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OpsMetadataKeyLimitExceededException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")
@@ -4592,6 +4686,7 @@ impl WriteJson for OpsMetadataKeyLimitExceededException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OpsMetadataLimitExceededException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")
@@ -4639,6 +4734,7 @@ impl WriteJson for OpsMetadataLimitExceededException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OpsMetadataNotFoundException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")
@@ -4686,6 +4782,7 @@ impl WriteJson for OpsMetadataNotFoundException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OpsMetadataTooManyUpdatesException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")
@@ -4733,6 +4830,7 @@ impl WriteJson for OpsMetadataTooManyUpdatesException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ParameterAlreadyExists {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")
@@ -4781,6 +4879,7 @@ impl WriteJson for ParameterAlreadyExists {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ParameterLimitExceeded {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")
@@ -4840,6 +4939,7 @@ impl WriteJson for ParameterLimitExceeded {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ParameterMaxVersionLimitExceeded {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")
@@ -4890,6 +4990,7 @@ impl WriteJson for ParameterMaxVersionLimitExceeded {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ParameterNotFound {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")
@@ -4985,6 +5086,7 @@ impl WriteJson for ParameterPatternMismatchException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ParameterVersionLabelLimitExceeded {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")
@@ -5033,6 +5135,7 @@ impl WriteJson for ParameterVersionLabelLimitExceeded {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ParameterVersionNotFound {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")
@@ -5080,6 +5183,7 @@ impl WriteJson for ParameterVersionNotFound {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PoliciesLimitExceededException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")
@@ -5127,6 +5231,8 @@ impl WriteJson for PoliciesLimitExceededException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ResourceDataSyncAlreadyExistsException {
+    /// The `SyncName` member: text.
+    ///
     /// Length: 1 to 64.
     #[cfg_attr(
         feature = "full-serde",
@@ -5172,6 +5278,7 @@ impl WriteJson for ResourceDataSyncAlreadyExistsException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ResourceDataSyncConflictException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -5219,6 +5326,7 @@ impl WriteJson for ResourceDataSyncConflictException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ResourceDataSyncCountExceededException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -5268,6 +5376,7 @@ impl WriteJson for ResourceDataSyncCountExceededException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ResourceDataSyncInvalidConfigurationException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -5317,18 +5426,23 @@ impl WriteJson for ResourceDataSyncInvalidConfigurationException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ResourceDataSyncNotFoundException {
+    /// The `SyncName` member: text.
+    ///
     /// Length: 1 to 64.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "SyncName", default, skip_serializing_if = "Option::is_none")
     )]
     pub sync_name: Option<String>,
+    /// The `SyncType` member: text.
+    ///
     /// Length: 1 to 64.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "SyncType", default, skip_serializing_if = "Option::is_none")
     )]
     pub sync_type: Option<String>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -5383,6 +5497,7 @@ impl WriteJson for ResourceDataSyncNotFoundException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ResourceInUseException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -5434,6 +5549,7 @@ impl WriteJson for ResourceInUseException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ResourceLimitExceededException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -5481,6 +5597,7 @@ impl WriteJson for ResourceLimitExceededException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ResourceNotFoundException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -5530,6 +5647,7 @@ impl WriteJson for ResourceNotFoundException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ResourcePolicyConflictException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -5578,6 +5696,7 @@ impl WriteJson for ResourcePolicyConflictException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ResourcePolicyInvalidParameterException {
+    /// The `ParameterNames` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -5587,6 +5706,7 @@ pub struct ResourcePolicyInvalidParameterException {
         )
     )]
     pub parameter_names: Option<Vec<String>>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -5641,14 +5761,18 @@ impl WriteJson for ResourcePolicyInvalidParameterException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ResourcePolicyLimitExceededException {
+    /// The `Limit` member: a whole number.
+    ///
     /// Defaults to `0`.
     #[cfg_attr(feature = "full-serde", serde(rename = "Limit", default))]
     pub limit: i32,
+    /// The `LimitType` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "LimitType", default, skip_serializing_if = "Option::is_none")
     )]
     pub limit_type: Option<String>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -5702,6 +5826,7 @@ impl WriteJson for ResourcePolicyLimitExceededException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ResourcePolicyNotFoundException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -5750,6 +5875,7 @@ impl WriteJson for ResourcePolicyNotFoundException {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ServiceQuotaExceededException {
+    /// What went wrong, for people to read.
     #[cfg_attr(feature = "full-serde", serde(rename = "Message"))]
     pub message: String,
     /// The unique ID of the resource referenced in the failed request.
@@ -5816,6 +5942,7 @@ impl WriteJson for ServiceQuotaExceededException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ServiceSettingNotFound {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -5897,6 +6024,7 @@ impl WriteJson for StatusUnchanged {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SubTypeCountLimitExceededException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -5945,6 +6073,7 @@ impl WriteJson for SubTypeCountLimitExceededException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TargetInUseException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -5995,6 +6124,7 @@ impl WriteJson for TargetInUseException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TargetNotConnected {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -6042,6 +6172,7 @@ impl WriteJson for TargetNotConnected {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ThrottlingException {
+    /// What went wrong, for people to read.
     #[cfg_attr(feature = "full-serde", serde(rename = "Message"))]
     pub message: String,
     /// The quota code recognized by the Amazon Web Services Service Quotas service.
@@ -6134,6 +6265,7 @@ impl WriteJson for TooManyTagsError {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TooManyUpdates {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -6181,6 +6313,7 @@ impl WriteJson for TooManyUpdates {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TotalSizeLimitExceededException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -6228,6 +6361,7 @@ impl WriteJson for TotalSizeLimitExceededException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UnsupportedCalendarException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -6278,6 +6412,7 @@ impl WriteJson for UnsupportedCalendarException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UnsupportedFeatureRequiredException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -6328,12 +6463,15 @@ impl WriteJson for UnsupportedFeatureRequiredException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UnsupportedInventoryItemContextException {
+    /// The `TypeName` member: text.
+    ///
     /// Length: 1 to 100. Pattern: `^(AWS|Custom):.*$`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "TypeName", default, skip_serializing_if = "Option::is_none")
     )]
     pub type_name: Option<String>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -6387,6 +6525,7 @@ impl WriteJson for UnsupportedInventoryItemContextException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UnsupportedInventorySchemaVersionException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -6437,6 +6576,7 @@ impl WriteJson for UnsupportedInventorySchemaVersionException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UnsupportedOperatingSystem {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -6485,6 +6625,7 @@ impl WriteJson for UnsupportedOperatingSystem {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UnsupportedOperationException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -6532,6 +6673,7 @@ impl WriteJson for UnsupportedOperationException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UnsupportedParameterType {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")
@@ -6580,6 +6722,7 @@ impl WriteJson for UnsupportedParameterType {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UnsupportedPlatformType {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -6627,6 +6770,7 @@ impl WriteJson for UnsupportedPlatformType {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ValidationException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")

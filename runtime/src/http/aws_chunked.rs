@@ -23,6 +23,7 @@ pub const MAX_TRAILERS: usize = 16;
 /// A body, decoded.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Decoded {
+    /// The payload: every chunk's data, in order, without the framing.
     pub data: Vec<u8>,
     /// How many chunks it came in, the last (empty) one included.
     pub chunks: usize,

@@ -23,10 +23,15 @@ static CRC64NVME: Crc<u64, Table<16>> = Crc::<u64, Table<16>>::new(&CRC_64_NVME)
 /// A checksum a request may carry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Algorithm {
+    /// CRC-32 (ISO-HDLC), in `x-amz-checksum-crc32`.
     Crc32,
+    /// CRC-32C (iSCSI), in `x-amz-checksum-crc32c`.
     Crc32c,
+    /// CRC-64/NVME, in `x-amz-checksum-crc64nvme`.
     Crc64Nvme,
+    /// SHA-1, in `x-amz-checksum-sha1`.
     Sha1,
+    /// SHA-256, in `x-amz-checksum-sha256`.
     Sha256,
     /// `Content-MD5`.
     Md5,
@@ -224,6 +229,8 @@ pub struct Verifier {
 }
 
 impl Verifier {
+    /// Hashes the next bytes of the body with every algorithm. Call it on
+    /// each part of the body in order, then [`Verifier::finish`].
     pub fn update(&mut self, bytes: &[u8]) {
         for (_, hasher) in &mut self.hashers {
             hasher.update(bytes);

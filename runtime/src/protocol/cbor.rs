@@ -19,6 +19,8 @@ use crate::{BigDecimal, BigInteger, Blob, DateTime, Document, HttpDate, Timestam
 
 /// A value written as CBOR into a [`CborWriter`].
 pub trait WriteCbor {
+    /// Appends the value as one CBOR data item to `out`, in the form the
+    /// module's docs describe.
     fn write_cbor(&self, out: &mut CborWriter);
 }
 
@@ -27,6 +29,9 @@ pub trait WriteCbor {
 pub trait WriteCborMembers {
     /// How many members [`WriteCborMembers::write_members`] writes.
     fn member_count(&self) -> u64;
+    /// Writes each member that is set into the map, its name (a text
+    /// string) then its value: exactly [`WriteCborMembers::member_count`]
+    /// entries, after the map's head the caller wrote.
     fn write_members(&self, out: &mut CborWriter);
 }
 
@@ -129,10 +134,13 @@ impl CborWriter {
         self.out.extend_from_slice(&value.to_be_bytes());
     }
 
+    /// A boolean: `true` or `false` (simple values 21 and 20).
     pub fn boolean(&mut self, value: bool) {
         self.out.push(if value { 0xf5 } else { 0xf4 });
     }
 
+    /// `null` (simple value 22): an absent item of a sparse list or map,
+    /// or a document's null.
     pub fn null(&mut self) {
         self.out.push(0xf6);
     }

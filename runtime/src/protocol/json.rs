@@ -20,12 +20,16 @@ use crate::{BigDecimal, BigInteger, Blob, DateTime, Document, HttpDate, Timestam
 
 /// A value written as JSON into a [`JsonWriter`].
 pub trait WriteJson {
+    /// Appends the value's JSON to `out`, in the form the module's docs
+    /// describe.
     fn write_json(&self, out: &mut JsonWriter);
 }
 
 /// A structure's members, written into an object another writer opened
 /// (an awsJson error adds its `__type`).
 pub trait WriteMembers {
+    /// Writes each member that is set into `object`, under its JSON key,
+    /// in model order. The caller opens the object and ends it.
     fn write_members(&self, object: &mut ObjectWriter<'_>);
 }
 

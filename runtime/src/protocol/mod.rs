@@ -45,8 +45,14 @@ use crate::http::{BoxError, HttpResponse};
 /// headers and body.
 #[derive(Debug)]
 pub struct Response {
+    /// The HTTP status code; [`Response::into_http`] sends one outside
+    /// 100 to 999 as 500.
     pub status: u16,
+    /// The headers. [`Response::into_http`] adds `Content-Length` where
+    /// the body's length is known.
     pub headers: HeaderMap,
+    /// The body: bytes in memory, or a stream (a streaming payload), sent
+    /// as it is read.
     pub body: ByteStream,
     /// Why the response could not be written as the output asks (a header
     /// value no header can hold, say): it is sent as an `InternalFailure`.
@@ -137,11 +143,17 @@ pub trait Protocol: Copy + Send + Sync + 'static {
 /// seen (a SigV4 layer, several services behind one `tower::Service`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AnyProtocol {
+    /// awsJson1.0 or awsJson1.1.
     AwsJson(aws_json::AwsJson),
+    /// restJson1.
     RestJson(rest_json::RestJson),
+    /// awsQuery or ec2Query.
     AwsQuery(aws_query::AwsQuery),
+    /// restXml.
     RestXml(rest_xml::RestXml),
+    /// RPC v2 CBOR.
     RpcV2Cbor(rpc_v2_cbor::RpcV2Cbor),
+    /// RPC v2 JSON.
     RpcV2Json(rpc_v2_json::RpcV2Json),
 }
 
@@ -271,7 +283,19 @@ pin_project_lite::pin_project! {
     #[project = AnswerProjection]
     #[must_use = "futures do nothing unless polled"]
     pub enum Answer<F> {
+        /// A request refused from its head: `response` is the refusal,
+        /// taken when the future is first polled (`None` after that).
+        //
+        // `pin_project!` passes attributes on to variants but not to their
+        // fields, so `response` cannot carry a doc comment of its own: the
+        // variant's says what it is, and this lets the field go without.
+        #[allow(missing_docs)]
         Refused { response: Option<HttpResponse> },
+        /// A request admitted: `future` reads its body, runs the handler
+        /// and answers.
+        //
+        // `future` cannot carry a doc comment either (see `Refused`).
+        #[allow(missing_docs)]
         Admitted { #[pin] future: F },
     }
 }

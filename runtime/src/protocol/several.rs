@@ -34,9 +34,17 @@ use super::rpc_v2_json::{JSON, RpcV2Json};
 /// A protocol a request may speak, as its head says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Speech {
+    /// awsJson: an `X-Amz-Target` header, or an
+    /// `application/x-amz-json-*` body.
     AwsJson,
+    /// awsQuery or ec2Query: a form body, or an `Action` in the query
+    /// string.
     AwsQuery,
+    /// RPC v2 CBOR: `smithy-protocol: rpc-v2-cbor`, an `application/cbor`
+    /// body, or an RPC v2 path.
     RpcV2Cbor,
+    /// RPC v2 JSON: `smithy-protocol: rpc-v2-json`, an `application/json`
+    /// body, or an RPC v2 path where CBOR is not offered.
     RpcV2Json,
     /// restJson1 or restXml (served alone; here for completeness).
     Rest,

@@ -211,6 +211,7 @@ pub struct ErrorHead<'a> {
     pub fault: Fault,
     /// The code clients read the error's type from.
     pub code: &'a str,
+    /// The error's message, written as `<Message>`; left out when `None`.
     pub message: Option<&'a str>,
     /// The request's id, where it is known.
     pub request_id: Option<&'a RequestId>,

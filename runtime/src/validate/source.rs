@@ -19,6 +19,8 @@ use super::{List, Map};
 /// the client sent.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SourceError {
+    /// What is wrong, as the client is told (the message of the
+    /// [`MalformedInput`](super::MalformedInput) it becomes).
     pub message: Cow<'static, str>,
     /// The value at the position is malformed (and the error is reported
     /// at its path), not the body as a whole.
@@ -118,9 +120,19 @@ pub enum Scalar<'a> {
     /// A string of a protocol with types of its own: the value of a string
     /// or an enum, and of nothing else.
     String(&'a str),
+    /// A whole number of a protocol with types of its own: the value of an
+    /// integer, a float, a timestamp (epoch seconds) or a big number.
     Integer(i64),
+    /// A floating-point number of a protocol with types of its own (NaN
+    /// and the infinities as themselves): the value of a float or a
+    /// timestamp (epoch seconds).
     Float(f64),
+    /// A boolean of a protocol with types of its own: the value of a
+    /// boolean, and of nothing else.
     Boolean(bool),
+    /// A byte string of a protocol with types of its own. Only a blob may
+    /// be one, and readers take blobs through [`Source::bytes`], so one
+    /// handed over here makes the value malformed.
     Bytes(&'a [u8]),
     /// A timestamp, as seconds since the epoch (CBOR's tag 1).
     Timestamp(f64),

@@ -9,12 +9,15 @@ use std::fmt;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InternalServerException {
+    /// What went wrong, for people to read.
+    ///
     /// Length: 0 to 2048.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")
     )]
     pub message: Option<String>,
+    /// The `code` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "code", default, skip_serializing_if = "Option::is_none")
@@ -65,12 +68,15 @@ impl WriteJson for InternalServerException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidInputException {
+    /// What went wrong, for people to read.
+    ///
     /// Length: 0 to 2048.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")
     )]
     pub message: Option<String>,
+    /// The `code` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "code", default, skip_serializing_if = "Option::is_none")
@@ -121,12 +127,15 @@ impl WriteJson for InvalidInputException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct LimitExceededException {
+    /// What went wrong, for people to read.
+    ///
     /// Length: 0 to 2048.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")
     )]
     pub message: Option<String>,
+    /// The `code` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "code", default, skip_serializing_if = "Option::is_none")
@@ -177,6 +186,8 @@ impl WriteJson for LimitExceededException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PredictorNotMountedException {
+    /// What went wrong, for people to read.
+    ///
     /// Length: 0 to 2048.
     #[cfg_attr(
         feature = "full-serde",
@@ -225,12 +236,15 @@ impl WriteJson for PredictorNotMountedException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ResourceNotFoundException {
+    /// What went wrong, for people to read.
+    ///
     /// Length: 0 to 2048.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")
     )]
     pub message: Option<String>,
+    /// The `code` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "code", default, skip_serializing_if = "Option::is_none")

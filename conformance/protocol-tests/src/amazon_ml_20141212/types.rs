@@ -97,6 +97,8 @@ impl AsRef<str> for DetailsAttributes {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct Prediction {
+    /// The `predictedLabel` member: text.
+    ///
     /// Length: at least 1.
     #[cfg_attr(
         feature = "full-serde",
@@ -107,6 +109,7 @@ pub struct Prediction {
         )
     )]
     pub predicted_label: Option<String>,
+    /// The `predictedValue` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -117,6 +120,8 @@ pub struct Prediction {
         )
     )]
     pub predicted_value: Option<f32>,
+    /// The `predictedScores` member: a map.
+    ///
     /// Each key: Length: at least 1.
     #[cfg_attr(
         feature = "full-serde",
@@ -127,6 +132,8 @@ pub struct Prediction {
         )
     )]
     pub predicted_scores: Option<BTreeMap<String, f32>>,
+    /// The `details` member: a map.
+    ///
     /// Each value: Length: at least 1.
     #[cfg_attr(
         feature = "full-serde",

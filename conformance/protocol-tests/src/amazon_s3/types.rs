@@ -81,6 +81,7 @@ impl HeaderText for BucketLocationConstraint {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CommonPrefix {
+    /// The `Prefix` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")
@@ -194,33 +195,41 @@ impl HeaderText for EncodingType {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct Object {
+    /// The `Key` member: text.
+    ///
     /// Length: at least 1.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Key", default, skip_serializing_if = "Option::is_none")
     )]
     pub key: Option<String>,
+    /// The `LastModified` member: a point in time.
+    ///
     /// Written as RFC 3339 text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "LastModified", default, skip_serializing_if = "Option::is_none")
     )]
     pub last_modified: Option<DateTime>,
+    /// The `ETag` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")
     )]
     pub e_tag: Option<String>,
+    /// The `Size` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Size", default, skip_serializing_if = "Option::is_none")
     )]
     pub size: Option<i32>,
+    /// The `StorageClass` member: a `ObjectStorageClass`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "StorageClass", default, skip_serializing_if = "Option::is_none")
     )]
     pub storage_class: Option<ObjectStorageClass>,
+    /// The `Owner` member: a `Owner`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Owner", default, skip_serializing_if = "Option::is_none")
@@ -419,11 +428,13 @@ impl HeaderText for ObjectStorageClass {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct Owner {
+    /// The `DisplayName` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "DisplayName", default, skip_serializing_if = "Option::is_none")
     )]
     pub display_name: Option<String>,
+    /// The `ID` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "ID", default, skip_serializing_if = "Option::is_none")

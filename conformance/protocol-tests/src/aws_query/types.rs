@@ -12,6 +12,7 @@ use std::str::FromStr;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ComplexNestedErrorData {
+    /// The `Foo` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Foo", default, skip_serializing_if = "Option::is_none")
@@ -31,6 +32,7 @@ impl WriteXml for ComplexNestedErrorData {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct NestedStructWithList {
+    /// The `ListArg` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "ListArg", default, skip_serializing_if = "Option::is_none")
@@ -68,6 +70,7 @@ impl Read for NestedStructWithList {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct NestedStructWithMap {
+    /// The `MapArg` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "MapArg", default, skip_serializing_if = "Option::is_none")
@@ -105,11 +108,13 @@ impl Read for NestedStructWithMap {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RecursiveXmlShapesOutputNested1 {
+    /// The `foo` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "foo", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo: Option<String>,
+    /// The `nested` member: a `RecursiveXmlShapesOutputNested2`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "nested", default, skip_serializing_if = "Option::is_none")
@@ -167,11 +172,13 @@ impl WriteXml for RecursiveXmlShapesOutputNested1 {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RecursiveXmlShapesOutputNested2 {
+    /// The `bar` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "bar", default, skip_serializing_if = "Option::is_none")
     )]
     pub bar: Option<String>,
+    /// The `recursiveMember` member: a `RecursiveXmlShapesOutputNested1`.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -233,16 +240,19 @@ impl WriteXml for RecursiveXmlShapesOutputNested2 {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct StructArg {
+    /// The `StringArg` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "StringArg", default, skip_serializing_if = "Option::is_none")
     )]
     pub string_arg: Option<String>,
+    /// The `OtherArg` member: true or false.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "OtherArg", default, skip_serializing_if = "Option::is_none")
     )]
     pub other_arg: Option<bool>,
+    /// The `RecursiveArg` member: a `StructArg`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "RecursiveArg", default, skip_serializing_if = "Option::is_none")
@@ -292,11 +302,13 @@ impl Read for StructArg {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct StructureListMember {
+    /// The `a` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "value", default, skip_serializing_if = "Option::is_none")
     )]
     pub a: Option<String>,
+    /// The `b` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "other", default, skip_serializing_if = "Option::is_none")
@@ -349,6 +361,7 @@ impl WriteXml for StructureListMember {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlBlobsOutput {
+    /// The `data` member: bytes.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "data", default, skip_serializing_if = "Option::is_none")
@@ -395,38 +408,48 @@ impl WriteXml for XmlBlobsOutput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlListsOutput {
+    /// The `stringList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "stringList", default, skip_serializing_if = "Option::is_none")
     )]
     pub string_list: Option<Vec<String>>,
+    /// The `stringSet` member: a list.
+    ///
     /// Items are unique.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "stringSet", default, skip_serializing_if = "Option::is_none")
     )]
     pub string_set: Option<Vec<String>>,
+    /// The `integerList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "integerList", default, skip_serializing_if = "Option::is_none")
     )]
     pub integer_list: Option<Vec<i32>>,
+    /// The `booleanList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "booleanList", default, skip_serializing_if = "Option::is_none")
     )]
     pub boolean_list: Option<Vec<bool>>,
+    /// The `timestampList` member: a list.
+    ///
     /// Each item: Written as RFC 3339 text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "timestampList", default, skip_serializing_if = "Option::is_none")
     )]
     pub timestamp_list: Option<Vec<DateTime>>,
+    /// The `enumList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "enumList", default, skip_serializing_if = "Option::is_none")
     )]
     pub enum_list: Option<Vec<FooEnum>>,
+    /// The `intEnumList` member: a list.
+    ///
     /// Each item: One of `1`, `2`, `3`.
     #[cfg_attr(
         feature = "full-serde",
@@ -443,21 +466,25 @@ pub struct XmlListsOutput {
         )
     )]
     pub nested_string_list: Option<Vec<Vec<String>>>,
+    /// The `renamedListMembers` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "renamed", default, skip_serializing_if = "Option::is_none")
     )]
     pub renamed_list_members: Option<Vec<String>>,
+    /// The `flattenedList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "flattenedList", default, skip_serializing_if = "Option::is_none")
     )]
     pub flattened_list: Option<Vec<String>>,
+    /// The `flattenedList2` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "customName", default, skip_serializing_if = "Option::is_none")
     )]
     pub flattened_list2: Option<Vec<String>>,
+    /// The `flattenedListWithMemberNamespace` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -467,6 +494,7 @@ pub struct XmlListsOutput {
         )
     )]
     pub flattened_list_with_member_namespace: Option<Vec<String>>,
+    /// The `flattenedListWithNamespace` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -476,6 +504,7 @@ pub struct XmlListsOutput {
         )
     )]
     pub flattened_list_with_namespace: Option<Vec<String>>,
+    /// The `structureList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -678,6 +707,7 @@ impl WriteXml for XmlListsOutput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlMapsOutput {
+    /// The `myMap` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "myMap", default, skip_serializing_if = "Option::is_none")
@@ -731,11 +761,13 @@ impl WriteXml for XmlMapsOutput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlNamespaceNested {
+    /// The `foo` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "foo", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo: Option<String>,
+    /// The `values` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "values", default, skip_serializing_if = "Option::is_none")
@@ -884,6 +916,7 @@ impl WriteXml for FooEnum {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GreetingStruct {
+    /// The `hi` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "hi", default, skip_serializing_if = "Option::is_none")

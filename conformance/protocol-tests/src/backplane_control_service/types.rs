@@ -101,11 +101,13 @@ impl AsRef<str> for ApiKeySourceType {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct EndpointConfiguration {
+    /// The `types` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "types", default, skip_serializing_if = "Option::is_none")
     )]
     pub types: Option<Vec<EndpointType>>,
+    /// The `vpcEndpointIds` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -268,36 +270,43 @@ impl AsRef<str> for EndpointType {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RestApi {
+    /// The `id` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "id", default, skip_serializing_if = "Option::is_none")
     )]
     pub id: Option<String>,
+    /// The `name` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "name", default, skip_serializing_if = "Option::is_none")
     )]
     pub name: Option<String>,
+    /// The `description` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "description", default, skip_serializing_if = "Option::is_none")
     )]
     pub description: Option<String>,
+    /// The `createdDate` member: a point in time.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "createdDate", default, skip_serializing_if = "Option::is_none")
     )]
     pub created_date: Option<Timestamp>,
+    /// The `version` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "version", default, skip_serializing_if = "Option::is_none")
     )]
     pub version: Option<String>,
+    /// The `warnings` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "warnings", default, skip_serializing_if = "Option::is_none")
     )]
     pub warnings: Option<Vec<String>>,
+    /// The `binaryMediaTypes` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -307,6 +316,7 @@ pub struct RestApi {
         )
     )]
     pub binary_media_types: Option<Vec<String>>,
+    /// The `minimumCompressionSize` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -316,11 +326,13 @@ pub struct RestApi {
         )
     )]
     pub minimum_compression_size: Option<i32>,
+    /// The `apiKeySource` member: a `ApiKeySourceType`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "apiKeySource", default, skip_serializing_if = "Option::is_none")
     )]
     pub api_key_source: Option<ApiKeySourceType>,
+    /// The `endpointConfiguration` member: a `EndpointConfiguration`.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -330,16 +342,19 @@ pub struct RestApi {
         )
     )]
     pub endpoint_configuration: Option<EndpointConfiguration>,
+    /// The `policy` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "policy", default, skip_serializing_if = "Option::is_none")
     )]
     pub policy: Option<String>,
+    /// The `tags` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "tags", default, skip_serializing_if = "Option::is_none")
     )]
     pub tags: Option<BTreeMap<String, String>>,
+    /// The `disableExecuteApiEndpoint` member: true or false.
     #[cfg_attr(
         feature = "full-serde",
         serde(

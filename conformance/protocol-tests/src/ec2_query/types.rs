@@ -11,6 +11,7 @@ use std::str::FromStr;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ComplexNestedErrorData {
+    /// The `Foo` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Foo", default, skip_serializing_if = "Option::is_none")
@@ -30,6 +31,7 @@ impl WriteXml for ComplexNestedErrorData {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct NestedStructWithList {
+    /// The `ListArg` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "ListArg", default, skip_serializing_if = "Option::is_none")
@@ -67,11 +69,13 @@ impl Read for NestedStructWithList {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RecursiveXmlShapesOutputNested1 {
+    /// The `foo` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Foo", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo: Option<String>,
+    /// The `nested` member: a `RecursiveXmlShapesOutputNested2`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Nested", default, skip_serializing_if = "Option::is_none")
@@ -129,11 +133,13 @@ impl WriteXml for RecursiveXmlShapesOutputNested1 {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RecursiveXmlShapesOutputNested2 {
+    /// The `bar` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Bar", default, skip_serializing_if = "Option::is_none")
     )]
     pub bar: Option<String>,
+    /// The `recursiveMember` member: a `RecursiveXmlShapesOutputNested1`.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -195,16 +201,19 @@ impl WriteXml for RecursiveXmlShapesOutputNested2 {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct StructArg {
+    /// The `StringArg` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "StringArg", default, skip_serializing_if = "Option::is_none")
     )]
     pub string_arg: Option<String>,
+    /// The `OtherArg` member: true or false.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "OtherArg", default, skip_serializing_if = "Option::is_none")
     )]
     pub other_arg: Option<bool>,
+    /// The `RecursiveArg` member: a `StructArg`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "RecursiveArg", default, skip_serializing_if = "Option::is_none")
@@ -254,11 +263,13 @@ impl Read for StructArg {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct StructureListMember {
+    /// The `a` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Value", default, skip_serializing_if = "Option::is_none")
     )]
     pub a: Option<String>,
+    /// The `b` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Other", default, skip_serializing_if = "Option::is_none")
@@ -311,6 +322,7 @@ impl WriteXml for StructureListMember {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlBlobsOutput {
+    /// The `data` member: bytes.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Data", default, skip_serializing_if = "Option::is_none")
@@ -357,38 +369,48 @@ impl WriteXml for XmlBlobsOutput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlListsOutput {
+    /// The `stringList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "StringList", default, skip_serializing_if = "Option::is_none")
     )]
     pub string_list: Option<Vec<String>>,
+    /// The `stringSet` member: a list.
+    ///
     /// Items are unique.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "StringSet", default, skip_serializing_if = "Option::is_none")
     )]
     pub string_set: Option<Vec<String>>,
+    /// The `integerList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "IntegerList", default, skip_serializing_if = "Option::is_none")
     )]
     pub integer_list: Option<Vec<i32>>,
+    /// The `booleanList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "BooleanList", default, skip_serializing_if = "Option::is_none")
     )]
     pub boolean_list: Option<Vec<bool>>,
+    /// The `timestampList` member: a list.
+    ///
     /// Each item: Written as RFC 3339 text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "TimestampList", default, skip_serializing_if = "Option::is_none")
     )]
     pub timestamp_list: Option<Vec<DateTime>>,
+    /// The `enumList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "EnumList", default, skip_serializing_if = "Option::is_none")
     )]
     pub enum_list: Option<Vec<FooEnum>>,
+    /// The `intEnumList` member: a list.
+    ///
     /// Each item: One of `1`, `2`, `3`.
     #[cfg_attr(
         feature = "full-serde",
@@ -405,21 +427,25 @@ pub struct XmlListsOutput {
         )
     )]
     pub nested_string_list: Option<Vec<Vec<String>>>,
+    /// The `renamedListMembers` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Renamed", default, skip_serializing_if = "Option::is_none")
     )]
     pub renamed_list_members: Option<Vec<String>>,
+    /// The `flattenedList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "FlattenedList", default, skip_serializing_if = "Option::is_none")
     )]
     pub flattened_list: Option<Vec<String>>,
+    /// The `flattenedList2` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "CustomName", default, skip_serializing_if = "Option::is_none")
     )]
     pub flattened_list2: Option<Vec<String>>,
+    /// The `flattenedListWithMemberNamespace` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -429,6 +455,7 @@ pub struct XmlListsOutput {
         )
     )]
     pub flattened_list_with_member_namespace: Option<Vec<String>>,
+    /// The `flattenedListWithNamespace` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -438,6 +465,7 @@ pub struct XmlListsOutput {
         )
     )]
     pub flattened_list_with_namespace: Option<Vec<String>>,
+    /// The `structureList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -640,11 +668,13 @@ impl WriteXml for XmlListsOutput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlNamespaceNested {
+    /// The `foo` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Foo", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo: Option<String>,
+    /// The `values` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Values", default, skip_serializing_if = "Option::is_none")
@@ -793,6 +823,7 @@ impl WriteXml for FooEnum {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GreetingStruct {
+    /// The `hi` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Hi", default, skip_serializing_if = "Option::is_none")

@@ -11,16 +11,19 @@ use std::fmt;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidParameterValueException {
+    /// The `type` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "type", default, skip_serializing_if = "Option::is_none")
     )]
     pub r#type: Option<String>,
+    /// The `code` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "code", default, skip_serializing_if = "Option::is_none")
     )]
     pub code: Option<String>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")
@@ -92,16 +95,19 @@ impl WriteResponse for InvalidParameterValueException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MissingParameterValueException {
+    /// The `type` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "type", default, skip_serializing_if = "Option::is_none")
     )]
     pub r#type: Option<String>,
+    /// The `code` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "code", default, skip_serializing_if = "Option::is_none")
     )]
     pub code: Option<String>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")
@@ -173,16 +179,19 @@ impl WriteResponse for MissingParameterValueException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RequestTimeoutException {
+    /// The `type` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "type", default, skip_serializing_if = "Option::is_none")
     )]
     pub r#type: Option<String>,
+    /// The `code` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "code", default, skip_serializing_if = "Option::is_none")
     )]
     pub code: Option<String>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")
@@ -254,16 +263,19 @@ impl WriteResponse for RequestTimeoutException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ResourceNotFoundException {
+    /// The `type` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "type", default, skip_serializing_if = "Option::is_none")
     )]
     pub r#type: Option<String>,
+    /// The `code` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "code", default, skip_serializing_if = "Option::is_none")
     )]
     pub code: Option<String>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")
@@ -335,16 +347,19 @@ impl WriteResponse for ResourceNotFoundException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ServiceUnavailableException {
+    /// The `type` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "type", default, skip_serializing_if = "Option::is_none")
     )]
     pub r#type: Option<String>,
+    /// The `code` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "code", default, skip_serializing_if = "Option::is_none")
     )]
     pub code: Option<String>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")

@@ -11,11 +11,13 @@ use std::fmt;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ComplexError {
+    /// The `TopLevel` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "TopLevel", default, skip_serializing_if = "Option::is_none")
     )]
     pub top_level: Option<String>,
+    /// The `Nested` member: a `ComplexNestedErrorData`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Nested", default, skip_serializing_if = "Option::is_none")
@@ -63,31 +65,37 @@ impl WriteJson for ComplexError {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ErrorWithMembers {
+    /// The `Code` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Code", default, skip_serializing_if = "Option::is_none")
     )]
     pub code: Option<String>,
+    /// The `ComplexData` member: a `KitchenSink`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "ComplexData", default, skip_serializing_if = "Option::is_none")
     )]
     pub complex_data: Option<KitchenSink>,
+    /// The `IntegerField` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "IntegerField", default, skip_serializing_if = "Option::is_none")
     )]
     pub integer_field: Option<i32>,
+    /// The `ListField` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "ListField", default, skip_serializing_if = "Option::is_none")
     )]
     pub list_field: Option<Vec<String>>,
+    /// The `MapField` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "MapField", default, skip_serializing_if = "Option::is_none")
     )]
     pub map_field: Option<BTreeMap<String, String>>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -228,6 +236,7 @@ impl WriteJson for FooError {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidGreeting {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")

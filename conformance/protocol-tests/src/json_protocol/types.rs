@@ -13,6 +13,7 @@ use std::str::FromStr;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ComplexNestedErrorData {
+    /// The `Foo` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Foo", default, skip_serializing_if = "Option::is_none")
@@ -65,16 +66,19 @@ impl WriteJson for EmptyStruct {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct KitchenSink {
+    /// The `Blob` member: bytes.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Blob", default, skip_serializing_if = "Option::is_none")
     )]
     pub blob: Option<Blob>,
+    /// The `Boolean` member: true or false.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Boolean", default, skip_serializing_if = "Option::is_none")
     )]
     pub boolean: Option<bool>,
+    /// The `Double` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -85,11 +89,13 @@ pub struct KitchenSink {
         )
     )]
     pub double: Option<f64>,
+    /// The `EmptyStruct` member: a `EmptyStruct`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "EmptyStruct", default, skip_serializing_if = "Option::is_none")
     )]
     pub empty_struct: Option<EmptyStruct>,
+    /// The `Float` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -100,6 +106,8 @@ pub struct KitchenSink {
         )
     )]
     pub float: Option<f32>,
+    /// The `HttpdateTimestamp` member: a point in time.
+    ///
     /// Written as an HTTP date.
     #[cfg_attr(
         feature = "full-serde",
@@ -110,11 +118,14 @@ pub struct KitchenSink {
         )
     )]
     pub httpdate_timestamp: Option<HttpDate>,
+    /// The `Integer` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Integer", default, skip_serializing_if = "Option::is_none")
     )]
     pub integer: Option<i32>,
+    /// The `Iso8601Timestamp` member: a point in time.
+    ///
     /// Written as RFC 3339 text.
     #[cfg_attr(
         feature = "full-serde",
@@ -125,16 +136,19 @@ pub struct KitchenSink {
         )
     )]
     pub iso8601_timestamp: Option<DateTime>,
+    /// The `JsonValue` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "JsonValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub json_value: Option<String>,
+    /// The `ListOfLists` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "ListOfLists", default, skip_serializing_if = "Option::is_none")
     )]
     pub list_of_lists: Option<Vec<Vec<String>>>,
+    /// The `ListOfMapsOfStrings` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -144,21 +158,25 @@ pub struct KitchenSink {
         )
     )]
     pub list_of_maps_of_strings: Option<Vec<BTreeMap<String, String>>>,
+    /// The `ListOfStrings` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "ListOfStrings", default, skip_serializing_if = "Option::is_none")
     )]
     pub list_of_strings: Option<Vec<String>>,
+    /// The `ListOfStructs` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "ListOfStructs", default, skip_serializing_if = "Option::is_none")
     )]
     pub list_of_structs: Option<Vec<SimpleStruct>>,
+    /// The `Long` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Long", default, skip_serializing_if = "Option::is_none")
     )]
     pub long: Option<i64>,
+    /// The `MapOfListsOfStrings` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -168,31 +186,37 @@ pub struct KitchenSink {
         )
     )]
     pub map_of_lists_of_strings: Option<BTreeMap<String, Vec<String>>>,
+    /// The `MapOfMaps` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "MapOfMaps", default, skip_serializing_if = "Option::is_none")
     )]
     pub map_of_maps: Option<BTreeMap<String, BTreeMap<String, String>>>,
+    /// The `MapOfStrings` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "MapOfStrings", default, skip_serializing_if = "Option::is_none")
     )]
     pub map_of_strings: Option<BTreeMap<String, String>>,
+    /// The `MapOfStructs` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "MapOfStructs", default, skip_serializing_if = "Option::is_none")
     )]
     pub map_of_structs: Option<BTreeMap<String, SimpleStruct>>,
+    /// The `RecursiveList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "RecursiveList", default, skip_serializing_if = "Option::is_none")
     )]
     pub recursive_list: Option<Vec<KitchenSink>>,
+    /// The `RecursiveMap` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "RecursiveMap", default, skip_serializing_if = "Option::is_none")
     )]
     pub recursive_map: Option<BTreeMap<String, KitchenSink>>,
+    /// The `RecursiveStruct` member: a `KitchenSink`.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -202,16 +226,19 @@ pub struct KitchenSink {
         )
     )]
     pub recursive_struct: Option<Box<KitchenSink>>,
+    /// The `SimpleStruct` member: a `SimpleStruct`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "SimpleStruct", default, skip_serializing_if = "Option::is_none")
     )]
     pub simple_struct: Option<SimpleStruct>,
+    /// The `String` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "String", default, skip_serializing_if = "Option::is_none")
     )]
     pub string: Option<String>,
+    /// The `StructWithJsonName` member: a `StructWithJsonName`.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -221,11 +248,13 @@ pub struct KitchenSink {
         )
     )]
     pub struct_with_json_name: Option<StructWithJsonName>,
+    /// The `Timestamp` member: a point in time.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Timestamp", default, skip_serializing_if = "Option::is_none")
     )]
     pub timestamp: Option<Timestamp>,
+    /// The `UnixTimestamp` member: a point in time.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "UnixTimestamp", default, skip_serializing_if = "Option::is_none")
@@ -457,22 +486,31 @@ impl WriteJson for KitchenSink {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum MyUnion {
+    /// The `stringValue` member: text.
     #[cfg_attr(feature = "full-serde", serde(rename = "stringValue"))]
     StringValue(String),
+    /// The `booleanValue` member: true or false.
     #[cfg_attr(feature = "full-serde", serde(rename = "booleanValue"))]
     BooleanValue(bool),
+    /// The `numberValue` member: a whole number.
     #[cfg_attr(feature = "full-serde", serde(rename = "numberValue"))]
     NumberValue(i32),
+    /// The `blobValue` member: bytes.
     #[cfg_attr(feature = "full-serde", serde(rename = "blobValue"))]
     BlobValue(Blob),
+    /// The `timestampValue` member: a point in time.
     #[cfg_attr(feature = "full-serde", serde(rename = "timestampValue"))]
     TimestampValue(Timestamp),
+    /// The `enumValue` member: a `FooEnum`.
     #[cfg_attr(feature = "full-serde", serde(rename = "enumValue"))]
     EnumValue(FooEnum),
+    /// The `listValue` member: a list.
     #[cfg_attr(feature = "full-serde", serde(rename = "listValue"))]
     ListValue(Vec<String>),
+    /// The `mapValue` member: a map.
     #[cfg_attr(feature = "full-serde", serde(rename = "mapValue"))]
     MapValue(BTreeMap<String, String>),
+    /// The `structureValue` member: a `GreetingStruct`.
     #[cfg_attr(feature = "full-serde", serde(rename = "structureValue"))]
     StructureValue(GreetingStruct),
 }
@@ -538,6 +576,7 @@ impl WriteJson for MyUnion {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SimpleStruct {
+    /// The `Value` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Value", default, skip_serializing_if = "Option::is_none")
@@ -589,6 +628,7 @@ impl WriteJson for SimpleStruct {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct StructWithJsonName {
+    /// The `Value` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Value", default, skip_serializing_if = "Option::is_none")
@@ -741,6 +781,7 @@ impl AsRef<str> for FooEnum {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GreetingStruct {
+    /// The `hi` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "hi", default, skip_serializing_if = "Option::is_none")

@@ -10,11 +10,13 @@ use std::fmt;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ComplexError {
+    /// The `TopLevel` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "TopLevel", default, skip_serializing_if = "Option::is_none")
     )]
     pub top_level: Option<String>,
+    /// The `Nested` member: a `ComplexNestedErrorData`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Nested", default, skip_serializing_if = "Option::is_none")
@@ -97,6 +99,7 @@ impl WriteJson for FooError {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidGreeting {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")

@@ -13,6 +13,8 @@ use std::str::FromStr;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ClientOptionalDefaults {
+    /// The `member` member: a whole number.
+    ///
     /// Defaults to `0`.
     #[cfg_attr(feature = "full-serde", serde(rename = "member", default))]
     pub member: i32,
@@ -52,6 +54,7 @@ impl Read for ClientOptionalDefaults {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ComplexNestedErrorData {
+    /// The `Foo` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Foo", default, skip_serializing_if = "Option::is_none")
@@ -77,21 +80,29 @@ impl WriteJson for ComplexNestedErrorData {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct Defaults {
+    /// The `defaultString` member: text.
+    ///
     /// Defaults to `"hi"`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "defaultString", default = "Defaults::default_default_string")
     )]
     pub default_string: String,
+    /// The `defaultBoolean` member: true or false.
+    ///
     /// Defaults to `true`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "defaultBoolean", default = "Defaults::default_default_boolean")
     )]
     pub default_boolean: bool,
+    /// The `defaultList` member: a list.
+    ///
     /// Defaults to `[]`.
     #[cfg_attr(feature = "full-serde", serde(rename = "defaultList", default))]
     pub default_list: Vec<String>,
+    /// The `defaultDocumentMap` member: a document (any JSON-like value).
+    ///
     /// Defaults to `{}`.
     #[cfg_attr(
         feature = "full-serde",
@@ -101,6 +112,8 @@ pub struct Defaults {
         )
     )]
     pub default_document_map: Document,
+    /// The `defaultDocumentString` member: a document (any JSON-like value).
+    ///
     /// Defaults to `"hi"`.
     #[cfg_attr(
         feature = "full-serde",
@@ -110,6 +123,8 @@ pub struct Defaults {
         )
     )]
     pub default_document_string: Document,
+    /// The `defaultDocumentBoolean` member: a document (any JSON-like value).
+    ///
     /// Defaults to `true`.
     #[cfg_attr(
         feature = "full-serde",
@@ -119,6 +134,8 @@ pub struct Defaults {
         )
     )]
     pub default_document_boolean: Document,
+    /// The `defaultDocumentList` member: a document (any JSON-like value).
+    ///
     /// Defaults to `[]`.
     #[cfg_attr(
         feature = "full-serde",
@@ -128,6 +145,7 @@ pub struct Defaults {
         )
     )]
     pub default_document_list: Document,
+    /// The `defaultNullDocument` member: a document (any JSON-like value).
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -137,6 +155,8 @@ pub struct Defaults {
         )
     )]
     pub default_null_document: Option<Document>,
+    /// The `defaultTimestamp` member: a point in time.
+    ///
     /// Defaults to `0 (epoch seconds)`.
     #[cfg_attr(
         feature = "full-serde",
@@ -146,36 +166,48 @@ pub struct Defaults {
         )
     )]
     pub default_timestamp: Timestamp,
+    /// The `defaultBlob` member: bytes.
+    ///
     /// Defaults to `3 bytes`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "defaultBlob", default = "Defaults::default_default_blob")
     )]
     pub default_blob: Blob,
+    /// The `defaultByte` member: a whole number.
+    ///
     /// Defaults to `1`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "defaultByte", default = "Defaults::default_default_byte")
     )]
     pub default_byte: i8,
+    /// The `defaultShort` member: a whole number.
+    ///
     /// Defaults to `1`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "defaultShort", default = "Defaults::default_default_short")
     )]
     pub default_short: i16,
+    /// The `defaultInteger` member: a whole number.
+    ///
     /// Defaults to `10`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "defaultInteger", default = "Defaults::default_default_integer")
     )]
     pub default_integer: i32,
+    /// The `defaultLong` member: a whole number.
+    ///
     /// Defaults to `100`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "defaultLong", default = "Defaults::default_default_long")
     )]
     pub default_long: i64,
+    /// The `defaultFloat` member: a number.
+    ///
     /// Defaults to `1.0`.
     #[cfg_attr(
         feature = "full-serde",
@@ -186,6 +218,8 @@ pub struct Defaults {
         )
     )]
     pub default_float: f32,
+    /// The `defaultDouble` member: a number.
+    ///
     /// Defaults to `1.0`.
     #[cfg_attr(
         feature = "full-serde",
@@ -196,48 +230,72 @@ pub struct Defaults {
         )
     )]
     pub default_double: f64,
+    /// The `defaultMap` member: a map.
+    ///
     /// Defaults to `{}`.
     #[cfg_attr(feature = "full-serde", serde(rename = "defaultMap", default))]
     pub default_map: BTreeMap<String, String>,
+    /// The `defaultEnum` member: a `TestEnum`.
+    ///
     /// Defaults to `"FOO"`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "defaultEnum", default = "Defaults::default_default_enum")
     )]
     pub default_enum: TestEnum,
+    /// The `defaultIntEnum` member: a whole number.
+    ///
     /// One of `1`, `2`. Defaults to `1`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "defaultIntEnum", default = "Defaults::default_default_int_enum")
     )]
     pub default_int_enum: i32,
+    /// The `emptyString` member: text.
+    ///
     /// Defaults to `""`.
     #[cfg_attr(feature = "full-serde", serde(rename = "emptyString", default))]
     pub empty_string: String,
+    /// The `falseBoolean` member: true or false.
+    ///
     /// Defaults to `false`.
     #[cfg_attr(feature = "full-serde", serde(rename = "falseBoolean", default))]
     pub false_boolean: bool,
+    /// The `emptyBlob` member: bytes.
+    ///
     /// Defaults to `0 bytes`.
     #[cfg_attr(feature = "full-serde", serde(rename = "emptyBlob", default))]
     pub empty_blob: Blob,
+    /// The `zeroByte` member: a whole number.
+    ///
     /// Defaults to `0`.
     #[cfg_attr(feature = "full-serde", serde(rename = "zeroByte", default))]
     pub zero_byte: i8,
+    /// The `zeroShort` member: a whole number.
+    ///
     /// Defaults to `0`.
     #[cfg_attr(feature = "full-serde", serde(rename = "zeroShort", default))]
     pub zero_short: i16,
+    /// The `zeroInteger` member: a whole number.
+    ///
     /// Defaults to `0`.
     #[cfg_attr(feature = "full-serde", serde(rename = "zeroInteger", default))]
     pub zero_integer: i32,
+    /// The `zeroLong` member: a whole number.
+    ///
     /// Defaults to `0`.
     #[cfg_attr(feature = "full-serde", serde(rename = "zeroLong", default))]
     pub zero_long: i64,
+    /// The `zeroFloat` member: a number.
+    ///
     /// Defaults to `0.0`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "zeroFloat", default, with = "crate::runtime::float")
     )]
     pub zero_float: f32,
+    /// The `zeroDouble` member: a number.
+    ///
     /// Defaults to `0.0`.
     #[cfg_attr(
         feature = "full-serde",
@@ -460,17 +518,21 @@ impl Read for Defaults {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct Dialog {
+    /// The `language` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "language", default, skip_serializing_if = "Option::is_none")
     )]
     pub language: Option<String>,
+    /// The `greeting` member: text.
+    ///
     /// Defaults to `"hi"`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "greeting", default = "Dialog::default_greeting")
     )]
     pub greeting: String,
+    /// The `farewell` member: a `Farewell`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "farewell", default, skip_serializing_if = "Option::is_none")
@@ -544,6 +606,8 @@ impl WriteJson for Dialog {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct Farewell {
+    /// The `phrase` member: text.
+    ///
     /// Defaults to `"bye"`.
     #[cfg_attr(
         feature = "full-serde",
@@ -605,25 +669,36 @@ impl WriteJson for Farewell {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum MyUnion {
+    /// The `stringValue` member: text.
     #[cfg_attr(feature = "full-serde", serde(rename = "stringValue"))]
     StringValue(String),
+    /// The `booleanValue` member: true or false.
     #[cfg_attr(feature = "full-serde", serde(rename = "booleanValue"))]
     BooleanValue(bool),
+    /// The `numberValue` member: a whole number.
     #[cfg_attr(feature = "full-serde", serde(rename = "numberValue"))]
     NumberValue(i32),
+    /// The `blobValue` member: bytes.
     #[cfg_attr(feature = "full-serde", serde(rename = "blobValue"))]
     BlobValue(Blob),
+    /// The `timestampValue` member: a point in time.
     #[cfg_attr(feature = "full-serde", serde(rename = "timestampValue"))]
     TimestampValue(Timestamp),
+    /// The `enumValue` member: a `FooEnum`.
     #[cfg_attr(feature = "full-serde", serde(rename = "enumValue"))]
     EnumValue(FooEnum),
+    /// The `intEnumValue` member: a whole number.
+    ///
     /// One of `1`, `2`, `3`.
     #[cfg_attr(feature = "full-serde", serde(rename = "intEnumValue"))]
     IntEnumValue(i32),
+    /// The `listValue` member: a list.
     #[cfg_attr(feature = "full-serde", serde(rename = "listValue"))]
     ListValue(Vec<String>),
+    /// The `mapValue` member: a map.
     #[cfg_attr(feature = "full-serde", serde(rename = "mapValue"))]
     MapValue(BTreeMap<String, String>),
+    /// The `structureValue` member: a `GreetingStruct`.
     #[cfg_attr(feature = "full-serde", serde(rename = "structureValue"))]
     StructureValue(GreetingStruct),
 }
@@ -860,11 +935,16 @@ impl AsRef<str> for TestEnum {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TopLevel {
+    /// The `dialog` member: a `Dialog`.
     #[cfg_attr(feature = "full-serde", serde(rename = "dialog"))]
     pub dialog: Dialog,
+    /// The `dialogList` member: a list.
+    ///
     /// Defaults to `[]`.
     #[cfg_attr(feature = "full-serde", serde(rename = "dialogList", default))]
     pub dialog_list: Vec<Dialog>,
+    /// The `dialogMap` member: a map.
+    ///
     /// Defaults to `{}`.
     #[cfg_attr(feature = "full-serde", serde(rename = "dialogMap", default))]
     pub dialog_map: BTreeMap<String, Dialog>,
@@ -1014,6 +1094,7 @@ impl AsRef<str> for FooEnum {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GreetingStruct {
+    /// The `hi` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "hi", default, skip_serializing_if = "Option::is_none")

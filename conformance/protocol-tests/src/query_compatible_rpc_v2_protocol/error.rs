@@ -10,6 +10,7 @@ use std::primitive::u64;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CustomCodeError {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")
@@ -63,6 +64,7 @@ impl WriteCbor for CustomCodeError {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct NoCustomCodeError {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")

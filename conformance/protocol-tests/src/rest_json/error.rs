@@ -12,16 +12,19 @@ use std::fmt;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ComplexError {
+    /// The `Header` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Header", default, skip_serializing_if = "Option::is_none")
     )]
     pub header: Option<String>,
+    /// The `TopLevel` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "TopLevel", default, skip_serializing_if = "Option::is_none")
     )]
     pub top_level: Option<String>,
+    /// The `Nested` member: a `ComplexNestedErrorData`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Nested", default, skip_serializing_if = "Option::is_none")
@@ -90,6 +93,7 @@ impl WriteResponse for ComplexError {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ErrorEvent {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")
@@ -179,6 +183,7 @@ impl WriteResponse for FooError {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidGreeting {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -238,6 +243,7 @@ impl WriteResponse for InvalidGreeting {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ServiceUnavailableError {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")

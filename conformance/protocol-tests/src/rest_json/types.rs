@@ -16,6 +16,7 @@ use std::str::FromStr;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct BlobPayloadEvent {
+    /// The `payload` member: bytes.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "payload", default, skip_serializing_if = "Option::is_none")
@@ -41,6 +42,8 @@ impl WriteJson for BlobPayloadEvent {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ClientOptionalDefaults {
+    /// The `member` member: a whole number.
+    ///
     /// Defaults to `0`.
     #[cfg_attr(feature = "full-serde", serde(rename = "member", default))]
     pub member: i32,
@@ -80,6 +83,7 @@ impl Read for ClientOptionalDefaults {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ComplexNestedErrorData {
+    /// The `Foo` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Fooooo", default, skip_serializing_if = "Option::is_none")
@@ -105,21 +109,29 @@ impl WriteJson for ComplexNestedErrorData {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct Defaults {
+    /// The `defaultString` member: text.
+    ///
     /// Defaults to `"hi"`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "defaultString", default = "Defaults::default_default_string")
     )]
     pub default_string: String,
+    /// The `defaultBoolean` member: true or false.
+    ///
     /// Defaults to `true`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "defaultBoolean", default = "Defaults::default_default_boolean")
     )]
     pub default_boolean: bool,
+    /// The `defaultList` member: a list.
+    ///
     /// Defaults to `[]`.
     #[cfg_attr(feature = "full-serde", serde(rename = "defaultList", default))]
     pub default_list: Vec<String>,
+    /// The `defaultDocumentMap` member: a document (any JSON-like value).
+    ///
     /// Defaults to `{}`.
     #[cfg_attr(
         feature = "full-serde",
@@ -129,6 +141,8 @@ pub struct Defaults {
         )
     )]
     pub default_document_map: Document,
+    /// The `defaultDocumentString` member: a document (any JSON-like value).
+    ///
     /// Defaults to `"hi"`.
     #[cfg_attr(
         feature = "full-serde",
@@ -138,6 +152,8 @@ pub struct Defaults {
         )
     )]
     pub default_document_string: Document,
+    /// The `defaultDocumentBoolean` member: a document (any JSON-like value).
+    ///
     /// Defaults to `true`.
     #[cfg_attr(
         feature = "full-serde",
@@ -147,6 +163,8 @@ pub struct Defaults {
         )
     )]
     pub default_document_boolean: Document,
+    /// The `defaultDocumentList` member: a document (any JSON-like value).
+    ///
     /// Defaults to `[]`.
     #[cfg_attr(
         feature = "full-serde",
@@ -156,6 +174,7 @@ pub struct Defaults {
         )
     )]
     pub default_document_list: Document,
+    /// The `defaultNullDocument` member: a document (any JSON-like value).
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -165,6 +184,8 @@ pub struct Defaults {
         )
     )]
     pub default_null_document: Option<Document>,
+    /// The `defaultTimestamp` member: a point in time.
+    ///
     /// Defaults to `0 (epoch seconds)`.
     #[cfg_attr(
         feature = "full-serde",
@@ -174,36 +195,48 @@ pub struct Defaults {
         )
     )]
     pub default_timestamp: Timestamp,
+    /// The `defaultBlob` member: bytes.
+    ///
     /// Defaults to `3 bytes`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "defaultBlob", default = "Defaults::default_default_blob")
     )]
     pub default_blob: Blob,
+    /// The `defaultByte` member: a whole number.
+    ///
     /// Defaults to `1`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "defaultByte", default = "Defaults::default_default_byte")
     )]
     pub default_byte: i8,
+    /// The `defaultShort` member: a whole number.
+    ///
     /// Defaults to `1`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "defaultShort", default = "Defaults::default_default_short")
     )]
     pub default_short: i16,
+    /// The `defaultInteger` member: a whole number.
+    ///
     /// Defaults to `10`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "defaultInteger", default = "Defaults::default_default_integer")
     )]
     pub default_integer: i32,
+    /// The `defaultLong` member: a whole number.
+    ///
     /// Defaults to `100`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "defaultLong", default = "Defaults::default_default_long")
     )]
     pub default_long: i64,
+    /// The `defaultFloat` member: a number.
+    ///
     /// Defaults to `1.0`.
     #[cfg_attr(
         feature = "full-serde",
@@ -214,6 +247,8 @@ pub struct Defaults {
         )
     )]
     pub default_float: f32,
+    /// The `defaultDouble` member: a number.
+    ///
     /// Defaults to `1.0`.
     #[cfg_attr(
         feature = "full-serde",
@@ -224,48 +259,72 @@ pub struct Defaults {
         )
     )]
     pub default_double: f64,
+    /// The `defaultMap` member: a map.
+    ///
     /// Defaults to `{}`.
     #[cfg_attr(feature = "full-serde", serde(rename = "defaultMap", default))]
     pub default_map: BTreeMap<String, String>,
+    /// The `defaultEnum` member: a `TestEnum`.
+    ///
     /// Defaults to `"FOO"`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "defaultEnum", default = "Defaults::default_default_enum")
     )]
     pub default_enum: TestEnum,
+    /// The `defaultIntEnum` member: a whole number.
+    ///
     /// One of `1`, `2`. Defaults to `1`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "defaultIntEnum", default = "Defaults::default_default_int_enum")
     )]
     pub default_int_enum: i32,
+    /// The `emptyString` member: text.
+    ///
     /// Defaults to `""`.
     #[cfg_attr(feature = "full-serde", serde(rename = "emptyString", default))]
     pub empty_string: String,
+    /// The `falseBoolean` member: true or false.
+    ///
     /// Defaults to `false`.
     #[cfg_attr(feature = "full-serde", serde(rename = "falseBoolean", default))]
     pub false_boolean: bool,
+    /// The `emptyBlob` member: bytes.
+    ///
     /// Defaults to `0 bytes`.
     #[cfg_attr(feature = "full-serde", serde(rename = "emptyBlob", default))]
     pub empty_blob: Blob,
+    /// The `zeroByte` member: a whole number.
+    ///
     /// Defaults to `0`.
     #[cfg_attr(feature = "full-serde", serde(rename = "zeroByte", default))]
     pub zero_byte: i8,
+    /// The `zeroShort` member: a whole number.
+    ///
     /// Defaults to `0`.
     #[cfg_attr(feature = "full-serde", serde(rename = "zeroShort", default))]
     pub zero_short: i16,
+    /// The `zeroInteger` member: a whole number.
+    ///
     /// Defaults to `0`.
     #[cfg_attr(feature = "full-serde", serde(rename = "zeroInteger", default))]
     pub zero_integer: i32,
+    /// The `zeroLong` member: a whole number.
+    ///
     /// Defaults to `0`.
     #[cfg_attr(feature = "full-serde", serde(rename = "zeroLong", default))]
     pub zero_long: i64,
+    /// The `zeroFloat` member: a number.
+    ///
     /// Defaults to `0.0`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "zeroFloat", default, with = "crate::runtime::float")
     )]
     pub zero_float: f32,
+    /// The `zeroDouble` member: a number.
+    ///
     /// Defaults to `0.0`.
     #[cfg_attr(
         feature = "full-serde",
@@ -488,17 +547,21 @@ impl Read for Defaults {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct Dialog {
+    /// The `language` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "language", default, skip_serializing_if = "Option::is_none")
     )]
     pub language: Option<String>,
+    /// The `greeting` member: text.
+    ///
     /// Defaults to `"hi"`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "greeting", default = "Dialog::default_greeting")
     )]
     pub greeting: String,
+    /// The `farewell` member: a `Farewell`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "farewell", default, skip_serializing_if = "Option::is_none")
@@ -573,20 +636,28 @@ impl WriteJson for Dialog {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum EventStream {
+    /// The `headers` member: a `HeadersEvent`.
     #[cfg_attr(feature = "full-serde", serde(rename = "headers"))]
     Headers(HeadersEvent),
+    /// The `blobPayload` member: a `BlobPayloadEvent`.
     #[cfg_attr(feature = "full-serde", serde(rename = "blobPayload"))]
     BlobPayload(BlobPayloadEvent),
+    /// The `stringPayload` member: a `StringPayloadEvent`.
     #[cfg_attr(feature = "full-serde", serde(rename = "stringPayload"))]
     StringPayload(StringPayloadEvent),
+    /// The `structurePayload` member: a `StructurePayloadEvent`.
     #[cfg_attr(feature = "full-serde", serde(rename = "structurePayload"))]
     StructurePayload(StructurePayloadEvent),
+    /// The `unionPayload` member: a `UnionPayloadEvent`.
     #[cfg_attr(feature = "full-serde", serde(rename = "unionPayload"))]
     UnionPayload(UnionPayloadEvent),
+    /// The `headersAndExplicitPayload` member: a `HeadersAndExplicitPayloadEvent`.
     #[cfg_attr(feature = "full-serde", serde(rename = "headersAndExplicitPayload"))]
     HeadersAndExplicitPayload(HeadersAndExplicitPayloadEvent),
+    /// The `headersAndImplicitPayload` member: a `HeadersAndImplicitPayloadEvent`.
     #[cfg_attr(feature = "full-serde", serde(rename = "headersAndImplicitPayload"))]
     HeadersAndImplicitPayload(HeadersAndImplicitPayloadEvent),
+    /// The `error` member: a `ErrorEvent`.
     #[cfg_attr(feature = "full-serde", serde(rename = "error"))]
     Error(ErrorEvent),
 }
@@ -618,6 +689,8 @@ impl WriteJson for EventStream {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct Farewell {
+    /// The `phrase` member: text.
+    ///
     /// Defaults to `"bye"`.
     #[cfg_attr(
         feature = "full-serde",
@@ -678,11 +751,13 @@ impl WriteJson for Farewell {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct HeadersAndExplicitPayloadEvent {
+    /// The `header` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "header", default, skip_serializing_if = "Option::is_none")
     )]
     pub header: Option<String>,
+    /// The `payload` member: a `PayloadStructure`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "payload", default, skip_serializing_if = "Option::is_none")
@@ -711,11 +786,13 @@ impl WriteJson for HeadersAndExplicitPayloadEvent {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct HeadersAndImplicitPayloadEvent {
+    /// The `header` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "header", default, skip_serializing_if = "Option::is_none")
     )]
     pub header: Option<String>,
+    /// The `payload` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "payload", default, skip_serializing_if = "Option::is_none")
@@ -744,41 +821,50 @@ impl WriteJson for HeadersAndImplicitPayloadEvent {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct HeadersEvent {
+    /// The `booleanHeader` member: true or false.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "booleanHeader", default, skip_serializing_if = "Option::is_none")
     )]
     pub boolean_header: Option<bool>,
+    /// The `byteHeader` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "byteHeader", default, skip_serializing_if = "Option::is_none")
     )]
     pub byte_header: Option<i8>,
+    /// The `shortHeader` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "shortHeader", default, skip_serializing_if = "Option::is_none")
     )]
     pub short_header: Option<i16>,
+    /// The `intHeader` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "intHeader", default, skip_serializing_if = "Option::is_none")
     )]
     pub int_header: Option<i32>,
+    /// The `longHeader` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "longHeader", default, skip_serializing_if = "Option::is_none")
     )]
     pub long_header: Option<i64>,
+    /// The `blobHeader` member: bytes.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "blobHeader", default, skip_serializing_if = "Option::is_none")
     )]
     pub blob_header: Option<Blob>,
+    /// The `stringHeader` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "stringHeader", default, skip_serializing_if = "Option::is_none")
     )]
     pub string_header: Option<String>,
+    /// The `timestampHeader` member: a point in time.
+    ///
     /// Written as RFC 3339 text.
     #[cfg_attr(
         feature = "full-serde",
@@ -831,24 +917,34 @@ impl WriteJson for HeadersEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum MyUnion {
+    /// The `stringValue` member: text.
     #[cfg_attr(feature = "full-serde", serde(rename = "stringValue"))]
     StringValue(String),
+    /// The `booleanValue` member: true or false.
     #[cfg_attr(feature = "full-serde", serde(rename = "booleanValue"))]
     BooleanValue(bool),
+    /// The `numberValue` member: a whole number.
     #[cfg_attr(feature = "full-serde", serde(rename = "numberValue"))]
     NumberValue(i32),
+    /// The `blobValue` member: bytes.
     #[cfg_attr(feature = "full-serde", serde(rename = "blobValue"))]
     BlobValue(Blob),
+    /// The `timestampValue` member: a point in time.
     #[cfg_attr(feature = "full-serde", serde(rename = "timestampValue"))]
     TimestampValue(Timestamp),
+    /// The `enumValue` member: a `FooEnum`.
     #[cfg_attr(feature = "full-serde", serde(rename = "enumValue"))]
     EnumValue(FooEnum),
+    /// The `listValue` member: a list.
     #[cfg_attr(feature = "full-serde", serde(rename = "listValue"))]
     ListValue(Vec<String>),
+    /// The `mapValue` member: a map.
     #[cfg_attr(feature = "full-serde", serde(rename = "mapValue"))]
     MapValue(BTreeMap<String, String>),
+    /// The `structureValue` member: a `GreetingStruct`.
     #[cfg_attr(feature = "full-serde", serde(rename = "structureValue"))]
     StructureValue(GreetingStruct),
+    /// The `renamedStructureValue` member: a `GreetingStruct`.
     #[cfg_attr(feature = "full-serde", serde(rename = "renamedStructureValue"))]
     RenamedStructureValue(RenamedGreeting),
     /// A union used to test unions nested inside unions.
@@ -925,11 +1021,13 @@ impl WriteJson for MyUnion {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct NestedPayload {
+    /// The `greeting` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "greeting", default, skip_serializing_if = "Option::is_none")
     )]
     pub greeting: Option<String>,
+    /// The `name` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "name", default, skip_serializing_if = "Option::is_none")
@@ -993,6 +1091,7 @@ impl WriteJson for NestedPayload {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum NestedUnion {
+    /// The `stringValue` member: text.
     #[cfg_attr(feature = "full-serde", serde(rename = "stringValue"))]
     StringValue(String),
 }
@@ -1034,16 +1133,19 @@ impl WriteJson for NestedUnion {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct NullAndEmptyHeadersIo {
+    /// The `a` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "a", default, skip_serializing_if = "Option::is_none")
     )]
     pub a: Option<String>,
+    /// The `b` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "b", default, skip_serializing_if = "Option::is_none")
     )]
     pub b: Option<String>,
+    /// The `c` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "c", default, skip_serializing_if = "Option::is_none")
@@ -1173,6 +1275,7 @@ impl WriteResponse for NullAndEmptyHeadersIo {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PayloadConfig {
+    /// The `data` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "data", default, skip_serializing_if = "Option::is_none")
@@ -1224,6 +1327,7 @@ impl WriteJson for PayloadConfig {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PayloadStructure {
+    /// The `structureMember` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -1254,6 +1358,7 @@ impl WriteJson for PayloadStructure {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum PayloadUnion {
+    /// The `unionMember` member: text.
     #[cfg_attr(feature = "full-serde", serde(rename = "unionMember"))]
     UnionMember(String),
 }
@@ -1315,11 +1420,13 @@ impl WriteJson for PlayerAction {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RecursiveShapesInputOutputNested1 {
+    /// The `foo` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "foo", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo: Option<String>,
+    /// The `nested` member: a `RecursiveShapesInputOutputNested2`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "nested", default, skip_serializing_if = "Option::is_none")
@@ -1382,11 +1489,13 @@ impl WriteJson for RecursiveShapesInputOutputNested1 {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RecursiveShapesInputOutputNested2 {
+    /// The `bar` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "bar", default, skip_serializing_if = "Option::is_none")
     )]
     pub bar: Option<String>,
+    /// The `recursiveMember` member: a `RecursiveShapesInputOutputNested1`.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -1454,8 +1563,10 @@ impl WriteJson for RecursiveShapesInputOutputNested2 {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum SimpleUnion {
+    /// The `int` member: a whole number.
     #[cfg_attr(feature = "full-serde", serde(rename = "int"))]
     Int(i32),
+    /// The `string` member: text.
     #[cfg_attr(feature = "full-serde", serde(rename = "string"))]
     String(String),
 }
@@ -1489,6 +1600,7 @@ impl Read for SimpleUnion {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SingletonEvent {
+    /// The `value` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "value", default, skip_serializing_if = "Option::is_none")
@@ -1542,6 +1654,7 @@ impl WriteJson for SingletonEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum SingletonEventStream {
+    /// The `singleton` member: a `SingletonEvent`.
     #[cfg_attr(feature = "full-serde", serde(rename = "singleton"))]
     Singleton(SingletonEvent),
 }
@@ -1661,6 +1774,7 @@ impl AsRef<str> for StringEnum {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct StringPayloadEvent {
+    /// The `payload` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "payload", default, skip_serializing_if = "Option::is_none")
@@ -1686,11 +1800,13 @@ impl WriteJson for StringPayloadEvent {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct StructureListMember {
+    /// The `a` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "value", default, skip_serializing_if = "Option::is_none")
     )]
     pub a: Option<String>,
+    /// The `b` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "other", default, skip_serializing_if = "Option::is_none")
@@ -1748,6 +1864,7 @@ impl WriteJson for StructureListMember {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct StructurePayloadEvent {
+    /// The `payload` member: a `PayloadStructure`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "payload", default, skip_serializing_if = "Option::is_none")
@@ -1773,6 +1890,7 @@ impl WriteJson for StructurePayloadEvent {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TestConfig {
+    /// The `timeout` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "timeout", default, skip_serializing_if = "Option::is_none")
@@ -1913,6 +2031,7 @@ impl AsRef<str> for TestEnum {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TestNoPayloadInputOutput {
+    /// The `testId` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "testId", default, skip_serializing_if = "Option::is_none")
@@ -2006,11 +2125,16 @@ impl WriteResponse for TestNoPayloadInputOutput {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TopLevel {
+    /// The `dialog` member: a `Dialog`.
     #[cfg_attr(feature = "full-serde", serde(rename = "dialog"))]
     pub dialog: Dialog,
+    /// The `dialogList` member: a list.
+    ///
     /// Defaults to `[]`.
     #[cfg_attr(feature = "full-serde", serde(rename = "dialogList", default))]
     pub dialog_list: Vec<Dialog>,
+    /// The `dialogMap` member: a map.
+    ///
     /// Defaults to `{}`.
     #[cfg_attr(feature = "full-serde", serde(rename = "dialogMap", default))]
     pub dialog_map: BTreeMap<String, Dialog>,
@@ -2060,6 +2184,7 @@ impl Read for TopLevel {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum UnionPayload {
+    /// The `greeting` member: text.
     #[cfg_attr(feature = "full-serde", serde(rename = "greeting"))]
     Greeting(String),
 }
@@ -2101,6 +2226,7 @@ impl WriteJson for UnionPayload {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UnionPayloadEvent {
+    /// The `payload` member: a `PayloadUnion`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "payload", default, skip_serializing_if = "Option::is_none")
@@ -2127,10 +2253,13 @@ impl WriteJson for UnionPayloadEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum UnionWithJsonName {
+    /// The `foo` member: text.
     #[cfg_attr(feature = "full-serde", serde(rename = "FOO"))]
     Foo(String),
+    /// The `bar` member: text.
     #[cfg_attr(feature = "full-serde", serde(rename = "bar"))]
     Bar(String),
+    /// The `baz` member: text.
     #[cfg_attr(feature = "full-serde", serde(rename = "_baz"))]
     Baz(String),
 }
@@ -2178,6 +2307,7 @@ impl WriteJson for UnionWithJsonName {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RenamedGreeting {
+    /// The `salutation` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "salutation", default, skip_serializing_if = "Option::is_none")
@@ -2336,6 +2466,7 @@ impl AsRef<str> for FooEnum {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GreetingStruct {
+    /// The `hi` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "hi", default, skip_serializing_if = "Option::is_none")

@@ -13,6 +13,7 @@ use std::str::FromStr;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ComplexNestedErrorData {
+    /// The `Foo` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Foo", default, skip_serializing_if = "Option::is_none")
@@ -32,11 +33,13 @@ impl WriteXml for ComplexNestedErrorData {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct NestedPayload {
+    /// The `greeting` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "greeting", default, skip_serializing_if = "Option::is_none")
     )]
     pub greeting: Option<String>,
+    /// The `name` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "name", default, skip_serializing_if = "Option::is_none")
@@ -93,16 +96,19 @@ impl WriteXml for NestedPayload {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct NullAndEmptyHeadersIo {
+    /// The `a` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "a", default, skip_serializing_if = "Option::is_none")
     )]
     pub a: Option<String>,
+    /// The `b` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "b", default, skip_serializing_if = "Option::is_none")
     )]
     pub b: Option<String>,
+    /// The `c` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "c", default, skip_serializing_if = "Option::is_none")
@@ -230,6 +236,7 @@ impl WriteResponse for NullAndEmptyHeadersIo {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PayloadWithXmlName {
+    /// The `name` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "name", default, skip_serializing_if = "Option::is_none")
@@ -275,6 +282,7 @@ impl WriteXml for PayloadWithXmlName {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PayloadWithXmlNamespace {
+    /// The `name` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "name", default, skip_serializing_if = "Option::is_none")
@@ -320,6 +328,7 @@ impl WriteXml for PayloadWithXmlNamespace {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PayloadWithXmlNamespaceAndPrefix {
+    /// The `name` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "name", default, skip_serializing_if = "Option::is_none")
@@ -365,11 +374,13 @@ impl WriteXml for PayloadWithXmlNamespaceAndPrefix {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RecursiveShapesInputOutputNested1 {
+    /// The `foo` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "foo", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo: Option<String>,
+    /// The `nested` member: a `RecursiveShapesInputOutputNested2`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "nested", default, skip_serializing_if = "Option::is_none")
@@ -426,11 +437,13 @@ impl WriteXml for RecursiveShapesInputOutputNested1 {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RecursiveShapesInputOutputNested2 {
+    /// The `bar` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "bar", default, skip_serializing_if = "Option::is_none")
     )]
     pub bar: Option<String>,
+    /// The `recursiveMember` member: a `RecursiveShapesInputOutputNested1`.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -558,11 +571,13 @@ impl HeaderText for StringEnum {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct StructureListMember {
+    /// The `a` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "value", default, skip_serializing_if = "Option::is_none")
     )]
     pub a: Option<String>,
+    /// The `b` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "other", default, skip_serializing_if = "Option::is_none")
@@ -615,6 +630,7 @@ impl WriteXml for StructureListMember {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum UnionPayload {
+    /// The `greeting` member: text.
     #[cfg_attr(feature = "full-serde", serde(rename = "greeting"))]
     Greeting(String),
 }
@@ -656,16 +672,19 @@ impl WriteXml for UnionPayload {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlAttributesInMiddlePayloadRequest {
+    /// The `foo` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "foo", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo: Option<String>,
+    /// The `attr` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "test", default, skip_serializing_if = "Option::is_none")
     )]
     pub attr: Option<String>,
+    /// The `baz` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "baz", default, skip_serializing_if = "Option::is_none")
@@ -715,16 +734,19 @@ impl Read for XmlAttributesInMiddlePayloadRequest {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlAttributesInMiddlePayloadResponse {
+    /// The `foo` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "foo", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo: Option<String>,
+    /// The `attr` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "test", default, skip_serializing_if = "Option::is_none")
     )]
     pub attr: Option<String>,
+    /// The `baz` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "baz", default, skip_serializing_if = "Option::is_none")
@@ -792,11 +814,13 @@ impl WriteXml for XmlAttributesInMiddlePayloadResponse {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlAttributesPayloadRequest {
+    /// The `foo` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "foo", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo: Option<String>,
+    /// The `attr` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "test", default, skip_serializing_if = "Option::is_none")
@@ -842,11 +866,13 @@ impl Read for XmlAttributesPayloadRequest {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlAttributesPayloadResponse {
+    /// The `foo` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "foo", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo: Option<String>,
+    /// The `attr` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "test", default, skip_serializing_if = "Option::is_none")
@@ -907,11 +933,13 @@ impl WriteXml for XmlAttributesPayloadResponse {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlNamespaceNested {
+    /// The `foo` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "foo", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo: Option<String>,
+    /// The `values` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "values", default, skip_serializing_if = "Option::is_none")
@@ -972,36 +1000,43 @@ impl WriteXml for XmlNamespaceNested {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlNestedUnionStruct {
+    /// The `stringValue` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "stringValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub string_value: Option<String>,
+    /// The `booleanValue` member: true or false.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "booleanValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub boolean_value: Option<bool>,
+    /// The `byteValue` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "byteValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub byte_value: Option<i8>,
+    /// The `shortValue` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "shortValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub short_value: Option<i16>,
+    /// The `integerValue` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "integerValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub integer_value: Option<i32>,
+    /// The `longValue` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "longValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub long_value: Option<i64>,
+    /// The `floatValue` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -1012,6 +1047,7 @@ pub struct XmlNestedUnionStruct {
         )
     )]
     pub float_value: Option<f32>,
+    /// The `doubleValue` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -1116,30 +1152,40 @@ impl WriteXml for XmlNestedUnionStruct {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum XmlUnionShape {
+    /// The `stringValue` member: text.
     #[cfg_attr(feature = "full-serde", serde(rename = "stringValue"))]
     StringValue(String),
+    /// The `booleanValue` member: true or false.
     #[cfg_attr(feature = "full-serde", serde(rename = "booleanValue"))]
     BooleanValue(bool),
+    /// The `byteValue` member: a whole number.
     #[cfg_attr(feature = "full-serde", serde(rename = "byteValue"))]
     ByteValue(i8),
+    /// The `shortValue` member: a whole number.
     #[cfg_attr(feature = "full-serde", serde(rename = "shortValue"))]
     ShortValue(i16),
+    /// The `integerValue` member: a whole number.
     #[cfg_attr(feature = "full-serde", serde(rename = "integerValue"))]
     IntegerValue(i32),
+    /// The `longValue` member: a whole number.
     #[cfg_attr(feature = "full-serde", serde(rename = "longValue"))]
     LongValue(i64),
+    /// The `floatValue` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "floatValue", with = "crate::runtime::float")
     )]
     FloatValue(f32),
+    /// The `doubleValue` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "doubleValue", with = "crate::runtime::float")
     )]
     DoubleValue(f64),
+    /// The `unionValue` member: a `XmlUnionShape`.
     #[cfg_attr(feature = "full-serde", serde(rename = "unionValue"))]
     UnionValue(Box<XmlUnionShape>),
+    /// The `structValue` member: a `XmlNestedUnionStruct`.
     #[cfg_attr(feature = "full-serde", serde(rename = "structValue"))]
     StructValue(XmlNestedUnionStruct),
 }
@@ -1319,6 +1365,7 @@ impl HeaderText for FooEnum {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GreetingStruct {
+    /// The `hi` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "hi", default, skip_serializing_if = "Option::is_none")

@@ -8,6 +8,7 @@ use crate::runtime::validate::{Read, Reader, Schema, Stop};
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct NestedWithNamespace {
+    /// The `attrField` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "xsi:someName", default, skip_serializing_if = "Option::is_none")

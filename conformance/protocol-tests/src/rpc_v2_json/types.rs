@@ -39,6 +39,8 @@ impl WriteJson for ValidationExceptionField {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ClientOptionalDefaults {
+    /// The `member` member: a whole number.
+    ///
     /// Defaults to `0`.
     #[cfg_attr(feature = "full-serde", serde(rename = "member", default))]
     pub member: i32,
@@ -78,6 +80,7 @@ impl Read for ClientOptionalDefaults {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ComplexNestedErrorData {
+    /// The `Foo` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Foo", default, skip_serializing_if = "Option::is_none")
@@ -103,21 +106,29 @@ impl WriteJson for ComplexNestedErrorData {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct Defaults {
+    /// The `defaultString` member: text.
+    ///
     /// Defaults to `"hi"`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "defaultString", default = "Defaults::default_default_string")
     )]
     pub default_string: String,
+    /// The `defaultBoolean` member: true or false.
+    ///
     /// Defaults to `true`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "defaultBoolean", default = "Defaults::default_default_boolean")
     )]
     pub default_boolean: bool,
+    /// The `defaultList` member: a list.
+    ///
     /// Defaults to `[]`.
     #[cfg_attr(feature = "full-serde", serde(rename = "defaultList", default))]
     pub default_list: Vec<String>,
+    /// The `defaultTimestamp` member: a point in time.
+    ///
     /// Defaults to `0 (epoch seconds)`.
     #[cfg_attr(
         feature = "full-serde",
@@ -127,36 +138,48 @@ pub struct Defaults {
         )
     )]
     pub default_timestamp: Timestamp,
+    /// The `defaultBlob` member: bytes.
+    ///
     /// Defaults to `3 bytes`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "defaultBlob", default = "Defaults::default_default_blob")
     )]
     pub default_blob: Blob,
+    /// The `defaultByte` member: a whole number.
+    ///
     /// Defaults to `1`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "defaultByte", default = "Defaults::default_default_byte")
     )]
     pub default_byte: i8,
+    /// The `defaultShort` member: a whole number.
+    ///
     /// Defaults to `1`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "defaultShort", default = "Defaults::default_default_short")
     )]
     pub default_short: i16,
+    /// The `defaultInteger` member: a whole number.
+    ///
     /// Defaults to `10`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "defaultInteger", default = "Defaults::default_default_integer")
     )]
     pub default_integer: i32,
+    /// The `defaultLong` member: a whole number.
+    ///
     /// Defaults to `100`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "defaultLong", default = "Defaults::default_default_long")
     )]
     pub default_long: i64,
+    /// The `defaultFloat` member: a number.
+    ///
     /// Defaults to `1.0`.
     #[cfg_attr(
         feature = "full-serde",
@@ -167,6 +190,8 @@ pub struct Defaults {
         )
     )]
     pub default_float: f32,
+    /// The `defaultDouble` member: a number.
+    ///
     /// Defaults to `1.0`.
     #[cfg_attr(
         feature = "full-serde",
@@ -177,48 +202,72 @@ pub struct Defaults {
         )
     )]
     pub default_double: f64,
+    /// The `defaultMap` member: a map.
+    ///
     /// Defaults to `{}`.
     #[cfg_attr(feature = "full-serde", serde(rename = "defaultMap", default))]
     pub default_map: BTreeMap<String, String>,
+    /// The `defaultEnum` member: a `TestEnum`.
+    ///
     /// Defaults to `"FOO"`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "defaultEnum", default = "Defaults::default_default_enum")
     )]
     pub default_enum: TestEnum,
+    /// The `defaultIntEnum` member: a whole number.
+    ///
     /// One of `1`, `2`. Defaults to `1`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "defaultIntEnum", default = "Defaults::default_default_int_enum")
     )]
     pub default_int_enum: i32,
+    /// The `emptyString` member: text.
+    ///
     /// Defaults to `""`.
     #[cfg_attr(feature = "full-serde", serde(rename = "emptyString", default))]
     pub empty_string: String,
+    /// The `falseBoolean` member: true or false.
+    ///
     /// Defaults to `false`.
     #[cfg_attr(feature = "full-serde", serde(rename = "falseBoolean", default))]
     pub false_boolean: bool,
+    /// The `emptyBlob` member: bytes.
+    ///
     /// Defaults to `0 bytes`.
     #[cfg_attr(feature = "full-serde", serde(rename = "emptyBlob", default))]
     pub empty_blob: Blob,
+    /// The `zeroByte` member: a whole number.
+    ///
     /// Defaults to `0`.
     #[cfg_attr(feature = "full-serde", serde(rename = "zeroByte", default))]
     pub zero_byte: i8,
+    /// The `zeroShort` member: a whole number.
+    ///
     /// Defaults to `0`.
     #[cfg_attr(feature = "full-serde", serde(rename = "zeroShort", default))]
     pub zero_short: i16,
+    /// The `zeroInteger` member: a whole number.
+    ///
     /// Defaults to `0`.
     #[cfg_attr(feature = "full-serde", serde(rename = "zeroInteger", default))]
     pub zero_integer: i32,
+    /// The `zeroLong` member: a whole number.
+    ///
     /// Defaults to `0`.
     #[cfg_attr(feature = "full-serde", serde(rename = "zeroLong", default))]
     pub zero_long: i64,
+    /// The `zeroFloat` member: a number.
+    ///
     /// Defaults to `0.0`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "zeroFloat", default, with = "crate::runtime::float")
     )]
     pub zero_float: f32,
+    /// The `zeroDouble` member: a number.
+    ///
     /// Defaults to `0.0`.
     #[cfg_attr(
         feature = "full-serde",
@@ -401,11 +450,13 @@ impl Read for Defaults {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RecursiveShapesInputOutputNested1 {
+    /// The `foo` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "foo", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo: Option<String>,
+    /// The `nested` member: a `RecursiveShapesInputOutputNested2`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "nested", default, skip_serializing_if = "Option::is_none")
@@ -468,11 +519,13 @@ impl WriteJson for RecursiveShapesInputOutputNested1 {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RecursiveShapesInputOutputNested2 {
+    /// The `bar` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "bar", default, skip_serializing_if = "Option::is_none")
     )]
     pub bar: Option<String>,
+    /// The `recursiveMember` member: a `RecursiveShapesInputOutputNested1`.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -539,11 +592,13 @@ impl WriteJson for RecursiveShapesInputOutputNested2 {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct StructureListMember {
+    /// The `a` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "a", default, skip_serializing_if = "Option::is_none")
     )]
     pub a: Option<String>,
+    /// The `b` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "b", default, skip_serializing_if = "Option::is_none")
@@ -785,6 +840,7 @@ impl AsRef<str> for FooEnum {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GreetingStruct {
+    /// The `hi` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "hi", default, skip_serializing_if = "Option::is_none")

@@ -94,8 +94,10 @@ impl HeaderText for EnumString {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum EnumUnion {
+    /// The `first` member: a `EnumString`.
     #[cfg_attr(feature = "full-serde", serde(rename = "first"))]
     First(EnumString),
+    /// The `second` member: a `EnumString`.
     #[cfg_attr(feature = "full-serde", serde(rename = "second"))]
     Second(EnumString),
 }
@@ -129,6 +131,7 @@ impl Read for EnumUnion {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MissingKeyStructure {
+    /// The `hi` member: text.
     #[cfg_attr(feature = "full-serde", serde(rename = "hi"))]
     pub hi: String,
 }
@@ -165,9 +168,13 @@ impl Read for MissingKeyStructure {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum PatternUnion {
+    /// The `first` member: text.
+    ///
     /// Pattern: `^[a-m]+$`.
     #[cfg_attr(feature = "full-serde", serde(rename = "first"))]
     First(String),
+    /// The `second` member: text.
+    ///
     /// Pattern: `^[a-m]+$`.
     #[cfg_attr(feature = "full-serde", serde(rename = "second"))]
     Second(String),
@@ -203,9 +210,13 @@ impl Read for PatternUnion {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum PatternUnionOverride {
+    /// The `first` member: text.
+    ///
     /// Pattern: `^[g-m]+$`.
     #[cfg_attr(feature = "full-serde", serde(rename = "first"))]
     First(String),
+    /// The `second` member: text.
+    ///
     /// Pattern: `^[g-m]+$`.
     #[cfg_attr(feature = "full-serde", serde(rename = "second"))]
     Second(String),
@@ -307,8 +318,10 @@ impl HeaderText for RecursiveEnumString {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum RecursiveUnionOne {
+    /// The `string` member: a `RecursiveEnumString`.
     #[cfg_attr(feature = "full-serde", serde(rename = "string"))]
     String(RecursiveEnumString),
+    /// The `union` member: a `RecursiveUnionTwo`.
     #[cfg_attr(feature = "full-serde", serde(rename = "union"))]
     Union(Box<RecursiveUnionTwo>),
 }
@@ -343,8 +356,10 @@ impl Read for RecursiveUnionOne {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum RecursiveUnionTwo {
+    /// The `string` member: a `RecursiveEnumString`.
     #[cfg_attr(feature = "full-serde", serde(rename = "string"))]
     String(RecursiveEnumString),
+    /// The `union` member: a `RecursiveUnionOne`.
     #[cfg_attr(feature = "full-serde", serde(rename = "union"))]
     Union(Box<RecursiveUnionOne>),
 }
@@ -466,8 +481,10 @@ impl HeaderText for FooEnum {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum FooUnion {
+    /// The `string` member: text.
     #[cfg_attr(feature = "full-serde", serde(rename = "string"))]
     String(String),
+    /// The `integer` member: a whole number.
     #[cfg_attr(feature = "full-serde", serde(rename = "integer"))]
     Integer(i32),
 }
@@ -501,6 +518,7 @@ impl Read for FooUnion {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GreetingStruct {
+    /// The `hi` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "hi", default, skip_serializing_if = "Option::is_none")

@@ -12,6 +12,7 @@ use std::primitive::u64;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InternalServiceFault {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -83,6 +84,8 @@ impl WriteCbor for InternalServiceFault {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidNextToken {
+    /// What went wrong, for people to read.
+    ///
     /// Length: 1 to 255.
     #[cfg_attr(
         feature = "full-serde",
@@ -155,6 +158,7 @@ impl WriteCbor for InvalidNextToken {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidParameterCombinationException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")
@@ -228,6 +232,7 @@ impl WriteCbor for InvalidParameterCombinationException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidParameterValueException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")
@@ -299,6 +304,8 @@ impl WriteCbor for InvalidParameterValueException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct LimitExceededFault {
+    /// What went wrong, for people to read.
+    ///
     /// Length: 1 to 255.
     #[cfg_attr(
         feature = "full-serde",
@@ -371,6 +378,7 @@ impl WriteCbor for LimitExceededFault {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MissingRequiredParameterException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")

@@ -10,6 +10,7 @@ use std::fmt;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ConcurrentModificationException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")
@@ -49,6 +50,7 @@ impl WriteXml for ConcurrentModificationException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteConflictException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")
@@ -87,6 +89,7 @@ impl WriteXml for DeleteConflictException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct EntityAlreadyExistsException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")
@@ -126,6 +129,7 @@ impl WriteXml for EntityAlreadyExistsException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidInputException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")
@@ -165,6 +169,7 @@ impl WriteXml for InvalidInputException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct LimitExceededException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")
@@ -204,6 +209,7 @@ impl WriteXml for LimitExceededException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct NoSuchEntityException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")
@@ -242,6 +248,7 @@ impl WriteXml for NoSuchEntityException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ServiceFailureException {
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")

@@ -124,11 +124,13 @@ impl WriteResponse for EncryptionTypeMismatch {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidObjectState {
+    /// The `StorageClass` member: a `StorageClass`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "StorageClass", default, skip_serializing_if = "Option::is_none")
     )]
     pub storage_class: Option<StorageClass>,
+    /// The `AccessTier` member: a `IntelligentTieringAccessTier`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "AccessTier", default, skip_serializing_if = "Option::is_none")

@@ -23,6 +23,7 @@
 //!
 //! With the feature `server`, `runtime::server::serve(router, listener, config, shutdown)` serves it over HTTP/1.1 with hyper and tokio; `runtime::http::Services` puts several routers on one port. Types derive only what a server needs; the feature `full-serde` adds `Serialize` and `Deserialize` to every one, for fixtures, proxies and clients.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub use ::awsgen_runtime as runtime;
 

@@ -23,6 +23,8 @@ use super::{Protocol, Response};
 /// type) and whether its errors are awsQuery-compatible.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct AwsJson {
+    /// awsJson1.0 or 1.1: sets the media type, and whether an error's
+    /// `__type` is its shape id (1.0) or its name (1.1).
     pub version: JsonVersion,
     /// `@awsQueryCompatible`: error responses also carry the error's awsQuery
     /// code in `x-amzn-query-error`, where AWS SDKs read it.

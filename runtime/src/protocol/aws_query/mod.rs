@@ -34,7 +34,10 @@ use super::{Protocol, Response};
 /// its response documents (the service's `@xmlNamespace`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct AwsQuery {
+    /// The service's `@xmlNamespace`: the `xmlns` of every response
+    /// document's root element (none where empty).
     pub namespace: &'static str,
+    /// awsQuery or ec2Query: how responses and errors are laid out.
     pub dialect: Dialect,
     /// Timestamps of the epoch-seconds type are written as date-times,
     /// awsQuery's own form: set where the query protocol follows a first
@@ -46,8 +49,12 @@ pub struct AwsQuery {
 /// awsQuery, or EC2's.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Dialect {
+    /// awsQuery: outputs in `<OperationResult>` beside `<ResponseMetadata>`,
+    /// errors in `<ErrorResponse>`.
     #[default]
     AwsQuery,
+    /// ec2Query: outputs' members straight in `<OperationResponse>` with
+    /// `<requestId>`, errors in `<Response><Errors>`.
     Ec2,
 }
 

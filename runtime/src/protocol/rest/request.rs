@@ -54,8 +54,14 @@ pub enum Location {
 /// whose path another shares: see S3's `x-id`).
 #[derive(Clone, Copy, Debug)]
 pub struct Bound {
+    /// The member's index in the input's
+    /// [`Structure::members`](crate::validate::Structure::members).
     pub member: usize,
+    /// Where the member's value is sent.
     pub location: Location,
+    /// `@required`. The REST router reads it to choose between operations
+    /// that share a path when a client leaves out `x-id`: only one whose
+    /// required query parameters and headers are all sent fits.
     pub required: bool,
 }
 
@@ -76,6 +82,8 @@ pub struct Head<'a> {
     pub labels: &'a [(&'a str, String)],
     /// The request's query string, undecoded.
     pub query: Option<&'a str>,
+    /// The request's headers, read by `@httpHeader` and
+    /// `@httpPrefixHeaders` members.
     pub headers: &'a HeaderMap,
     /// The body (read only by [`Location::RawPayload`] and
     /// [`Location::TextPayload`] members).

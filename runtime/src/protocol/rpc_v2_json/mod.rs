@@ -26,6 +26,9 @@ use super::{Protocol, Response};
 /// `x-amzn-query-error`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct RpcV2Json {
+    /// `@awsQueryCompatible`: error responses also carry the error's
+    /// awsQuery code and fault in `x-amzn-query-error`, where AWS SDKs read
+    /// them.
     pub query_compatible: bool,
 }
 

@@ -32,11 +32,15 @@ impl Operation for Predict {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PredictInput {
+    /// The `MLModelId` member: text.
+    ///
     /// Length: 1 to 64. Pattern: `^[a-zA-Z0-9_.-]+$`.
     #[cfg_attr(feature = "full-serde", serde(rename = "MLModelId"))]
     pub ml_model_id: String,
+    /// The `Record` member: a map.
     #[cfg_attr(feature = "full-serde", serde(rename = "Record"))]
     pub record: BTreeMap<String, String>,
+    /// The `PredictEndpoint` member: text.
     #[cfg_attr(feature = "full-serde", serde(rename = "PredictEndpoint"))]
     pub predict_endpoint: String,
 }
@@ -86,6 +90,7 @@ impl Read for PredictInput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PredictOutput {
+    /// The `Prediction` member: a `Prediction`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Prediction", default, skip_serializing_if = "Option::is_none")

@@ -29,6 +29,7 @@ impl Operation for DeleteObjectTagging {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteObjectTaggingOutput {
+    /// The `VersionId` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")
@@ -85,16 +86,21 @@ impl WriteResponse for DeleteObjectTaggingOutput {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteObjectTaggingRequest {
+    /// The `Bucket` member: text.
     #[cfg_attr(feature = "full-serde", serde(rename = "Bucket"))]
     pub bucket: String,
+    /// The `Key` member: text.
+    ///
     /// Length: at least 1.
     #[cfg_attr(feature = "full-serde", serde(rename = "Key"))]
     pub key: String,
+    /// The `VersionId` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")
     )]
     pub version_id: Option<String>,
+    /// The `ExpectedBucketOwner` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(

@@ -30,6 +30,7 @@ impl Operation for GetBucketLocation {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetBucketLocationOutput {
+    /// The `LocationConstraint` member: a `BucketLocationConstraint`.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -98,6 +99,7 @@ impl WriteResponse for GetBucketLocationOutput {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetBucketLocationRequest {
+    /// The `Bucket` member: text.
     #[cfg_attr(feature = "full-serde", serde(rename = "Bucket"))]
     pub bucket: String,
 }

@@ -56,8 +56,11 @@ impl WriteResponse for GetObjectOutput {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetObjectRequest {
+    /// The `Bucket` member: text.
     #[cfg_attr(feature = "full-serde", serde(rename = "Bucket"))]
     pub bucket: String,
+    /// The `Key` member: text.
+    ///
     /// Length: at least 1.
     #[cfg_attr(feature = "full-serde", serde(rename = "Key"))]
     pub key: String,

@@ -29,36 +29,43 @@ impl Operation for ListObjectsV2 {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListObjectsV2Output {
+    /// The `IsTruncated` member: true or false.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "IsTruncated", default, skip_serializing_if = "Option::is_none")
     )]
     pub is_truncated: Option<bool>,
+    /// The `Contents` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Contents", default, skip_serializing_if = "Option::is_none")
     )]
     pub contents: Option<Vec<Object>>,
+    /// The `Name` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Name", default, skip_serializing_if = "Option::is_none")
     )]
     pub name: Option<String>,
+    /// The `Prefix` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")
     )]
     pub prefix: Option<String>,
+    /// The `Delimiter` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Delimiter", default, skip_serializing_if = "Option::is_none")
     )]
     pub delimiter: Option<String>,
+    /// The `MaxKeys` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "MaxKeys", default, skip_serializing_if = "Option::is_none")
     )]
     pub max_keys: Option<i32>,
+    /// The `CommonPrefixes` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -68,16 +75,19 @@ pub struct ListObjectsV2Output {
         )
     )]
     pub common_prefixes: Option<Vec<CommonPrefix>>,
+    /// The `EncodingType` member: a `EncodingType`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "EncodingType", default, skip_serializing_if = "Option::is_none")
     )]
     pub encoding_type: Option<EncodingType>,
+    /// The `KeyCount` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "KeyCount", default, skip_serializing_if = "Option::is_none")
     )]
     pub key_count: Option<i32>,
+    /// The `ContinuationToken` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -87,6 +97,7 @@ pub struct ListObjectsV2Output {
         )
     )]
     pub continuation_token: Option<String>,
+    /// The `NextContinuationToken` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -96,6 +107,7 @@ pub struct ListObjectsV2Output {
         )
     )]
     pub next_continuation_token: Option<String>,
+    /// The `StartAfter` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "StartAfter", default, skip_serializing_if = "Option::is_none")
@@ -281,28 +293,34 @@ impl WriteResponse for ListObjectsV2Output {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListObjectsV2Request {
+    /// The `Bucket` member: text.
     #[cfg_attr(feature = "full-serde", serde(rename = "Bucket"))]
     pub bucket: String,
+    /// The `Delimiter` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Delimiter", default, skip_serializing_if = "Option::is_none")
     )]
     pub delimiter: Option<String>,
+    /// The `EncodingType` member: a `EncodingType`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "EncodingType", default, skip_serializing_if = "Option::is_none")
     )]
     pub encoding_type: Option<EncodingType>,
+    /// The `MaxKeys` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "MaxKeys", default, skip_serializing_if = "Option::is_none")
     )]
     pub max_keys: Option<i32>,
+    /// The `Prefix` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")
     )]
     pub prefix: Option<String>,
+    /// The `ContinuationToken` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -312,21 +330,25 @@ pub struct ListObjectsV2Request {
         )
     )]
     pub continuation_token: Option<String>,
+    /// The `FetchOwner` member: true or false.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "FetchOwner", default, skip_serializing_if = "Option::is_none")
     )]
     pub fetch_owner: Option<bool>,
+    /// The `StartAfter` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "StartAfter", default, skip_serializing_if = "Option::is_none")
     )]
     pub start_after: Option<String>,
+    /// The `RequestPayer` member: a `RequestPayer`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "RequestPayer", default, skip_serializing_if = "Option::is_none")
     )]
     pub request_payer: Option<RequestPayer>,
+    /// The `ExpectedBucketOwner` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(

@@ -33,6 +33,7 @@ impl Operation for FlattenedXmlMapWithXmlNamespace {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct FlattenedXmlMapWithXmlNamespaceOutput {
+    /// The `myMap` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "KVP", default, skip_serializing_if = "Option::is_none")

@@ -29,11 +29,13 @@ impl Operation for QueryLists {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct QueryListsInput {
+    /// The `ListArg` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "ListArg", default, skip_serializing_if = "Option::is_none")
     )]
     pub list_arg: Option<Vec<String>>,
+    /// The `ComplexListArg` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -43,6 +45,7 @@ pub struct QueryListsInput {
         )
     )]
     pub complex_list_arg: Option<Vec<GreetingStruct>>,
+    /// The `FlattenedListArg` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -52,6 +55,7 @@ pub struct QueryListsInput {
         )
     )]
     pub flattened_list_arg: Option<Vec<String>>,
+    /// The `ListArgWithXmlNameMember` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -61,11 +65,13 @@ pub struct QueryListsInput {
         )
     )]
     pub list_arg_with_xml_name_member: Option<Vec<String>>,
+    /// The `FlattenedListArgWithXmlName` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Hi", default, skip_serializing_if = "Option::is_none")
     )]
     pub flattened_list_arg_with_xml_name: Option<Vec<String>>,
+    /// The `NestedWithList` member: a `NestedStructWithList`.
     #[cfg_attr(
         feature = "full-serde",
         serde(

@@ -30,21 +30,25 @@ impl Operation for QueryMaps {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct QueryMapsInput {
+    /// The `MapArg` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "MapArg", default, skip_serializing_if = "Option::is_none")
     )]
     pub map_arg: Option<BTreeMap<String, String>>,
+    /// The `RenamedMapArg` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Foo", default, skip_serializing_if = "Option::is_none")
     )]
     pub renamed_map_arg: Option<BTreeMap<String, String>>,
+    /// The `ComplexMapArg` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "ComplexMapArg", default, skip_serializing_if = "Option::is_none")
     )]
     pub complex_map_arg: Option<BTreeMap<String, GreetingStruct>>,
+    /// The `MapWithXmlMemberName` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -54,21 +58,25 @@ pub struct QueryMapsInput {
         )
     )]
     pub map_with_xml_member_name: Option<BTreeMap<String, String>>,
+    /// The `FlattenedMap` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "FlattenedMap", default, skip_serializing_if = "Option::is_none")
     )]
     pub flattened_map: Option<BTreeMap<String, String>>,
+    /// The `FlattenedMapWithXmlName` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Hi", default, skip_serializing_if = "Option::is_none")
     )]
     pub flattened_map_with_xml_name: Option<BTreeMap<String, String>>,
+    /// The `MapOfLists` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "MapOfLists", default, skip_serializing_if = "Option::is_none")
     )]
     pub map_of_lists: Option<BTreeMap<String, Vec<String>>>,
+    /// The `NestedStructWithMap` member: a `NestedStructWithMap`.
     #[cfg_attr(
         feature = "full-serde",
         serde(

@@ -33,6 +33,7 @@ impl Operation for RecursiveXmlShapes {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RecursiveXmlShapesOutput {
+    /// The `nested` member: a `RecursiveXmlShapesOutputNested1`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "nested", default, skip_serializing_if = "Option::is_none")

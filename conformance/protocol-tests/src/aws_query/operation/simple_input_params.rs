@@ -29,26 +29,31 @@ impl Operation for SimpleInputParams {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SimpleInputParamsInput {
+    /// The `Foo` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Foo", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo: Option<String>,
+    /// The `Bar` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Bar", default, skip_serializing_if = "Option::is_none")
     )]
     pub bar: Option<String>,
+    /// The `Baz` member: true or false.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Baz", default, skip_serializing_if = "Option::is_none")
     )]
     pub baz: Option<bool>,
+    /// The `Bam` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Bam", default, skip_serializing_if = "Option::is_none")
     )]
     pub bam: Option<i32>,
+    /// The `FloatValue` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -59,6 +64,7 @@ pub struct SimpleInputParamsInput {
         )
     )]
     pub float_value: Option<f32>,
+    /// The `Boo` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -69,16 +75,20 @@ pub struct SimpleInputParamsInput {
         )
     )]
     pub boo: Option<f64>,
+    /// The `Qux` member: bytes.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Qux", default, skip_serializing_if = "Option::is_none")
     )]
     pub qux: Option<Blob>,
+    /// The `FooEnum` member: a `FooEnum`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "FooEnum", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo_enum: Option<FooEnum>,
+    /// The `IntegerEnum` member: a whole number.
+    ///
     /// One of `1`, `2`, `3`.
     #[cfg_attr(
         feature = "full-serde",

@@ -30,11 +30,13 @@ impl Operation for SimpleScalarXmlProperties {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SimpleScalarXmlPropertiesOutput {
+    /// The `stringValue` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "stringValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub string_value: Option<String>,
+    /// The `emptyStringValue` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -44,6 +46,7 @@ pub struct SimpleScalarXmlPropertiesOutput {
         )
     )]
     pub empty_string_value: Option<String>,
+    /// The `trueBooleanValue` member: true or false.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -53,6 +56,7 @@ pub struct SimpleScalarXmlPropertiesOutput {
         )
     )]
     pub true_boolean_value: Option<bool>,
+    /// The `falseBooleanValue` member: true or false.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -62,26 +66,31 @@ pub struct SimpleScalarXmlPropertiesOutput {
         )
     )]
     pub false_boolean_value: Option<bool>,
+    /// The `byteValue` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "byteValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub byte_value: Option<i8>,
+    /// The `shortValue` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "shortValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub short_value: Option<i16>,
+    /// The `integerValue` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "integerValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub integer_value: Option<i32>,
+    /// The `longValue` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "longValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub long_value: Option<i64>,
+    /// The `floatValue` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -92,6 +101,7 @@ pub struct SimpleScalarXmlPropertiesOutput {
         )
     )]
     pub float_value: Option<f32>,
+    /// The `doubleValue` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(

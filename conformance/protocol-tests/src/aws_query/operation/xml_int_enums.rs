@@ -33,36 +33,48 @@ impl Operation for XmlIntEnums {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlIntEnumsOutput {
+    /// The `intEnum1` member: a whole number.
+    ///
     /// One of `1`, `2`, `3`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "intEnum1", default, skip_serializing_if = "Option::is_none")
     )]
     pub int_enum1: Option<i32>,
+    /// The `intEnum2` member: a whole number.
+    ///
     /// One of `1`, `2`, `3`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "intEnum2", default, skip_serializing_if = "Option::is_none")
     )]
     pub int_enum2: Option<i32>,
+    /// The `intEnum3` member: a whole number.
+    ///
     /// One of `1`, `2`, `3`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "intEnum3", default, skip_serializing_if = "Option::is_none")
     )]
     pub int_enum3: Option<i32>,
+    /// The `intEnumList` member: a list.
+    ///
     /// Each item: One of `1`, `2`, `3`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "intEnumList", default, skip_serializing_if = "Option::is_none")
     )]
     pub int_enum_list: Option<Vec<i32>>,
+    /// The `intEnumSet` member: a list.
+    ///
     /// Items are unique. Each item: One of `1`, `2`, `3`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "intEnumSet", default, skip_serializing_if = "Option::is_none")
     )]
     pub int_enum_set: Option<Vec<i32>>,
+    /// The `intEnumMap` member: a map.
+    ///
     /// Each value: One of `1`, `2`, `3`.
     #[cfg_attr(
         feature = "full-serde",

@@ -32,6 +32,7 @@ impl Operation for XmlMapsXmlName {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlMapsXmlNameOutput {
+    /// The `myMap` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "myMap", default, skip_serializing_if = "Option::is_none")

@@ -31,6 +31,7 @@ impl Operation for XmlNamespaces {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlNamespacesOutput {
+    /// The `nested` member: a `XmlNamespaceNested`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "nested", default, skip_serializing_if = "Option::is_none")

@@ -34,18 +34,24 @@ impl Operation for XmlTimestamps {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlTimestampsOutput {
+    /// The `normal` member: a point in time.
+    ///
     /// Written as RFC 3339 text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "normal", default, skip_serializing_if = "Option::is_none")
     )]
     pub normal: Option<DateTime>,
+    /// The `dateTime` member: a point in time.
+    ///
     /// Written as RFC 3339 text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "dateTime", default, skip_serializing_if = "Option::is_none")
     )]
     pub date_time: Option<DateTime>,
+    /// The `dateTimeOnTarget` member: a point in time.
+    ///
     /// Written as RFC 3339 text.
     #[cfg_attr(
         feature = "full-serde",
@@ -56,11 +62,13 @@ pub struct XmlTimestampsOutput {
         )
     )]
     pub date_time_on_target: Option<DateTime>,
+    /// The `epochSeconds` member: a point in time.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "epochSeconds", default, skip_serializing_if = "Option::is_none")
     )]
     pub epoch_seconds: Option<Timestamp>,
+    /// The `epochSecondsOnTarget` member: a point in time.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -70,12 +78,16 @@ pub struct XmlTimestampsOutput {
         )
     )]
     pub epoch_seconds_on_target: Option<Timestamp>,
+    /// The `httpDate` member: a point in time.
+    ///
     /// Written as an HTTP date.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "httpDate", default, skip_serializing_if = "Option::is_none")
     )]
     pub http_date: Option<HttpDate>,
+    /// The `httpDateOnTarget` member: a point in time.
+    ///
     /// Written as an HTTP date.
     #[cfg_attr(
         feature = "full-serde",

@@ -31,11 +31,13 @@ impl Operation for GetRestApis {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetRestApisRequest {
+    /// The `position` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "position", default, skip_serializing_if = "Option::is_none")
     )]
     pub position: Option<String>,
+    /// The `limit` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "limit", default, skip_serializing_if = "Option::is_none")
@@ -121,11 +123,13 @@ impl ReadHttp for GetRestApisRequest {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RestApis {
+    /// The `items` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "item", default, skip_serializing_if = "Option::is_none")
     )]
     pub items: Option<Vec<RestApi>>,
+    /// The `position` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "position", default, skip_serializing_if = "Option::is_none")

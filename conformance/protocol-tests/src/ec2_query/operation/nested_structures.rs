@@ -29,6 +29,7 @@ impl Operation for NestedStructures {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct NestedStructuresInput {
+    /// The `Nested` member: a `StructArg`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Nested", default, skip_serializing_if = "Option::is_none")

@@ -28,6 +28,8 @@ impl Operation for QueryIdempotencyTokenAutoFill {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct QueryIdempotencyTokenAutoFillInput {
+    /// The `token` member: text.
+    ///
     /// An idempotency token: repeating a request with the same token must not repeat its effect.
     #[cfg_attr(
         feature = "full-serde",

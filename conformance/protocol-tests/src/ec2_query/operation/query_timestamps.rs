@@ -32,17 +32,21 @@ impl Operation for QueryTimestamps {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct QueryTimestampsInput {
+    /// The `normalFormat` member: a point in time.
+    ///
     /// Written as RFC 3339 text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "NormalFormat", default, skip_serializing_if = "Option::is_none")
     )]
     pub normal_format: Option<DateTime>,
+    /// The `epochMember` member: a point in time.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "EpochMember", default, skip_serializing_if = "Option::is_none")
     )]
     pub epoch_member: Option<Timestamp>,
+    /// The `epochTarget` member: a point in time.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "EpochTarget", default, skip_serializing_if = "Option::is_none")

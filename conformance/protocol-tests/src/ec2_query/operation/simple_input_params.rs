@@ -29,26 +29,31 @@ impl Operation for SimpleInputParams {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SimpleInputParamsInput {
+    /// The `Foo` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Foo", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo: Option<String>,
+    /// The `Bar` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Bar", default, skip_serializing_if = "Option::is_none")
     )]
     pub bar: Option<String>,
+    /// The `Baz` member: true or false.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Baz", default, skip_serializing_if = "Option::is_none")
     )]
     pub baz: Option<bool>,
+    /// The `Bam` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Bam", default, skip_serializing_if = "Option::is_none")
     )]
     pub bam: Option<i32>,
+    /// The `FloatValue` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -59,6 +64,7 @@ pub struct SimpleInputParamsInput {
         )
     )]
     pub float_value: Option<f32>,
+    /// The `Boo` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -69,21 +75,25 @@ pub struct SimpleInputParamsInput {
         )
     )]
     pub boo: Option<f64>,
+    /// The `Qux` member: bytes.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Qux", default, skip_serializing_if = "Option::is_none")
     )]
     pub qux: Option<Blob>,
+    /// The `FooEnum` member: a `FooEnum`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "FooEnum", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo_enum: Option<FooEnum>,
+    /// The `HasQueryName` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "HasQueryName", default, skip_serializing_if = "Option::is_none")
     )]
     pub has_query_name: Option<String>,
+    /// The `HasQueryAndXmlName` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -93,16 +103,19 @@ pub struct SimpleInputParamsInput {
         )
     )]
     pub has_query_and_xml_name: Option<String>,
+    /// The `UsesXmlName` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "UsesXmlName", default, skip_serializing_if = "Option::is_none")
     )]
     pub uses_xml_name: Option<String>,
+    /// The `DistinctQueryName` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "QueryName", default, skip_serializing_if = "Option::is_none")
     )]
     pub distinct_query_name: Option<String>,
+    /// The `DistinctQueryAndXmlName` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -112,6 +125,7 @@ pub struct SimpleInputParamsInput {
         )
     )]
     pub distinct_query_and_xml_name: Option<String>,
+    /// The `DistinctXmlName` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "XmlNameOnly", default, skip_serializing_if = "Option::is_none")

@@ -34,32 +34,39 @@ impl Operation for XmlEnums {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlEnumsOutput {
+    /// The `fooEnum1` member: a `FooEnum`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "FooEnum1", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo_enum1: Option<FooEnum>,
+    /// The `fooEnum2` member: a `FooEnum`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "FooEnum2", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo_enum2: Option<FooEnum>,
+    /// The `fooEnum3` member: a `FooEnum`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "FooEnum3", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo_enum3: Option<FooEnum>,
+    /// The `fooEnumList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "FooEnumList", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo_enum_list: Option<Vec<FooEnum>>,
+    /// The `fooEnumSet` member: a list.
+    ///
     /// Items are unique.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "FooEnumSet", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo_enum_set: Option<Vec<FooEnum>>,
+    /// The `fooEnumMap` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "FooEnumMap", default, skip_serializing_if = "Option::is_none")

@@ -31,16 +31,19 @@ impl Operation for UploadArchive {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ArchiveCreationOutput {
+    /// The `location` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "location", default, skip_serializing_if = "Option::is_none")
     )]
     pub location: Option<String>,
+    /// The `checksum` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "checksum", default, skip_serializing_if = "Option::is_none")
     )]
     pub checksum: Option<String>,
+    /// The `archiveId` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "archiveId", default, skip_serializing_if = "Option::is_none")
@@ -127,10 +130,13 @@ impl WriteResponse for ArchiveCreationOutput {
 #[derive(Debug)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UploadArchiveInput {
+    /// The `vaultName` member: text.
     #[cfg_attr(feature = "full-serde", serde(rename = "vaultName"))]
     pub vault_name: String,
+    /// The `accountId` member: text.
     #[cfg_attr(feature = "full-serde", serde(rename = "accountId"))]
     pub account_id: String,
+    /// The `archiveDescription` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -140,11 +146,14 @@ pub struct UploadArchiveInput {
         )
     )]
     pub archive_description: Option<String>,
+    /// The `checksum` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "checksum", default, skip_serializing_if = "Option::is_none")
     )]
     pub checksum: Option<String>,
+    /// The `body` member: a byte stream.
+    ///
     /// A byte stream: the message's whole body, read or sent as it arrives (empty when absent), outside any JSON document; the validators do not check it.
     #[cfg_attr(feature = "full-serde", serde(rename = "body", skip))]
     pub body: ByteStream,

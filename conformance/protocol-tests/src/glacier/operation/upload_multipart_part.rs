@@ -33,22 +33,29 @@ impl Operation for UploadMultipartPart {
 #[derive(Debug)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UploadMultipartPartInput {
+    /// The `accountId` member: text.
     #[cfg_attr(feature = "full-serde", serde(rename = "accountId"))]
     pub account_id: String,
+    /// The `vaultName` member: text.
     #[cfg_attr(feature = "full-serde", serde(rename = "vaultName"))]
     pub vault_name: String,
+    /// The `uploadId` member: text.
     #[cfg_attr(feature = "full-serde", serde(rename = "uploadId"))]
     pub upload_id: String,
+    /// The `checksum` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "checksum", default, skip_serializing_if = "Option::is_none")
     )]
     pub checksum: Option<String>,
+    /// The `range` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "range", default, skip_serializing_if = "Option::is_none")
     )]
     pub range: Option<String>,
+    /// The `body` member: a byte stream.
+    ///
     /// A byte stream: the message's whole body, read or sent as it arrives (empty when absent), outside any JSON document; the validators do not check it.
     #[cfg_attr(feature = "full-serde", serde(rename = "body", skip))]
     pub body: ByteStream,
@@ -164,6 +171,7 @@ impl ReadHttp for UploadMultipartPartInput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UploadMultipartPartOutput {
+    /// The `checksum` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "checksum", default, skip_serializing_if = "Option::is_none")

@@ -26,6 +26,7 @@ impl Operation for NullOperation {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct NullOperationInputOutput {
+    /// The `string` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "string", default, skip_serializing_if = "Option::is_none")

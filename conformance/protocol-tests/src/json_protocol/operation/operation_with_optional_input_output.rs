@@ -29,6 +29,7 @@ impl Operation for OperationWithOptionalInputOutput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OperationWithOptionalInputOutputInput {
+    /// The `Value` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Value", default, skip_serializing_if = "Option::is_none")
@@ -66,6 +67,7 @@ impl Read for OperationWithOptionalInputOutputInput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OperationWithOptionalInputOutputOutput {
+    /// The `Value` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Value", default, skip_serializing_if = "Option::is_none")

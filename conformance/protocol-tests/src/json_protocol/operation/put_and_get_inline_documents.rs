@@ -28,6 +28,7 @@ impl Operation for PutAndGetInlineDocuments {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PutAndGetInlineDocumentsInputOutput {
+    /// The `inlineDocument` member: a document (any JSON-like value).
     #[cfg_attr(
         feature = "full-serde",
         serde(

@@ -25,11 +25,13 @@ impl Operation for PutWithContentEncoding {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PutWithContentEncodingInput {
+    /// The `encoding` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "encoding", default, skip_serializing_if = "Option::is_none")
     )]
     pub encoding: Option<String>,
+    /// The `data` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "data", default, skip_serializing_if = "Option::is_none")

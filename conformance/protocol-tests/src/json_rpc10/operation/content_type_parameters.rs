@@ -32,6 +32,7 @@ impl Operation for ContentTypeParameters {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ContentTypeParametersInput {
+    /// The `value` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "value", default, skip_serializing_if = "Option::is_none")

@@ -30,6 +30,7 @@ impl Operation for OperationWithNestedStructure {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OperationWithNestedStructureInput {
+    /// The `topLevel` member: a `TopLevel`.
     #[cfg_attr(feature = "full-serde", serde(rename = "topLevel"))]
     pub top_level: TopLevel,
 }
@@ -65,11 +66,16 @@ impl Read for OperationWithNestedStructureInput {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OperationWithNestedStructureOutput {
+    /// The `dialog` member: a `Dialog`.
     #[cfg_attr(feature = "full-serde", serde(rename = "dialog"))]
     pub dialog: Dialog,
+    /// The `dialogList` member: a list.
+    ///
     /// Defaults to `[]`.
     #[cfg_attr(feature = "full-serde", serde(rename = "dialogList", default))]
     pub dialog_list: Vec<Dialog>,
+    /// The `dialogMap` member: a map.
+    ///
     /// Defaults to `{}`.
     #[cfg_attr(feature = "full-serde", serde(rename = "dialogMap", default))]
     pub dialog_map: BTreeMap<String, Dialog>,

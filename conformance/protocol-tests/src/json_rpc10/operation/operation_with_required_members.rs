@@ -30,34 +30,46 @@ impl Operation for OperationWithRequiredMembers {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OperationWithRequiredMembersOutput {
+    /// The `requiredString` member: text.
     #[cfg_attr(feature = "full-serde", serde(rename = "requiredString"))]
     pub required_string: String,
+    /// The `requiredBoolean` member: true or false.
     #[cfg_attr(feature = "full-serde", serde(rename = "requiredBoolean"))]
     pub required_boolean: bool,
+    /// The `requiredList` member: a list.
     #[cfg_attr(feature = "full-serde", serde(rename = "requiredList"))]
     pub required_list: Vec<String>,
+    /// The `requiredTimestamp` member: a point in time.
     #[cfg_attr(feature = "full-serde", serde(rename = "requiredTimestamp"))]
     pub required_timestamp: Timestamp,
+    /// The `requiredBlob` member: bytes.
     #[cfg_attr(feature = "full-serde", serde(rename = "requiredBlob"))]
     pub required_blob: Blob,
+    /// The `requiredByte` member: a whole number.
     #[cfg_attr(feature = "full-serde", serde(rename = "requiredByte"))]
     pub required_byte: i8,
+    /// The `requiredShort` member: a whole number.
     #[cfg_attr(feature = "full-serde", serde(rename = "requiredShort"))]
     pub required_short: i16,
+    /// The `requiredInteger` member: a whole number.
     #[cfg_attr(feature = "full-serde", serde(rename = "requiredInteger"))]
     pub required_integer: i32,
+    /// The `requiredLong` member: a whole number.
     #[cfg_attr(feature = "full-serde", serde(rename = "requiredLong"))]
     pub required_long: i64,
+    /// The `requiredFloat` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "requiredFloat", with = "crate::runtime::float")
     )]
     pub required_float: f32,
+    /// The `requiredDouble` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "requiredDouble", with = "crate::runtime::float")
     )]
     pub required_double: f64,
+    /// The `requiredMap` member: a map.
     #[cfg_attr(feature = "full-serde", serde(rename = "requiredMap"))]
     pub required_map: BTreeMap<String, String>,
 }

@@ -31,6 +31,8 @@ impl Operation for OperationWithRequiredMembersWithDefaults {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OperationWithRequiredMembersWithDefaultsOutput {
+    /// The `requiredString` member: text.
+    ///
     /// Defaults to `"hi"`.
     #[cfg_attr(
         feature = "full-serde",
@@ -40,6 +42,8 @@ pub struct OperationWithRequiredMembersWithDefaultsOutput {
         )
     )]
     pub required_string: String,
+    /// The `requiredBoolean` member: true or false.
+    ///
     /// Defaults to `true`.
     #[cfg_attr(
         feature = "full-serde",
@@ -49,9 +53,13 @@ pub struct OperationWithRequiredMembersWithDefaultsOutput {
         )
     )]
     pub required_boolean: bool,
+    /// The `requiredList` member: a list.
+    ///
     /// Defaults to `[]`.
     #[cfg_attr(feature = "full-serde", serde(rename = "requiredList", default))]
     pub required_list: Vec<String>,
+    /// The `requiredTimestamp` member: a point in time.
+    ///
     /// Defaults to `1 (epoch seconds)`.
     #[cfg_attr(
         feature = "full-serde",
@@ -61,6 +69,8 @@ pub struct OperationWithRequiredMembersWithDefaultsOutput {
         )
     )]
     pub required_timestamp: Timestamp,
+    /// The `requiredBlob` member: bytes.
+    ///
     /// Defaults to `4 bytes`.
     #[cfg_attr(
         feature = "full-serde",
@@ -70,6 +80,8 @@ pub struct OperationWithRequiredMembersWithDefaultsOutput {
         )
     )]
     pub required_blob: Blob,
+    /// The `requiredByte` member: a whole number.
+    ///
     /// Defaults to `1`.
     #[cfg_attr(
         feature = "full-serde",
@@ -79,6 +91,8 @@ pub struct OperationWithRequiredMembersWithDefaultsOutput {
         )
     )]
     pub required_byte: i8,
+    /// The `requiredShort` member: a whole number.
+    ///
     /// Defaults to `1`.
     #[cfg_attr(
         feature = "full-serde",
@@ -88,6 +102,8 @@ pub struct OperationWithRequiredMembersWithDefaultsOutput {
         )
     )]
     pub required_short: i16,
+    /// The `requiredInteger` member: a whole number.
+    ///
     /// Defaults to `10`.
     #[cfg_attr(
         feature = "full-serde",
@@ -97,6 +113,8 @@ pub struct OperationWithRequiredMembersWithDefaultsOutput {
         )
     )]
     pub required_integer: i32,
+    /// The `requiredLong` member: a whole number.
+    ///
     /// Defaults to `100`.
     #[cfg_attr(
         feature = "full-serde",
@@ -106,6 +124,8 @@ pub struct OperationWithRequiredMembersWithDefaultsOutput {
         )
     )]
     pub required_long: i64,
+    /// The `requiredFloat` member: a number.
+    ///
     /// Defaults to `1.0`.
     #[cfg_attr(
         feature = "full-serde",
@@ -116,6 +136,8 @@ pub struct OperationWithRequiredMembersWithDefaultsOutput {
         )
     )]
     pub required_float: f32,
+    /// The `requiredDouble` member: a number.
+    ///
     /// Defaults to `1.0`.
     #[cfg_attr(
         feature = "full-serde",
@@ -126,9 +148,13 @@ pub struct OperationWithRequiredMembersWithDefaultsOutput {
         )
     )]
     pub required_double: f64,
+    /// The `requiredMap` member: a map.
+    ///
     /// Defaults to `{}`.
     #[cfg_attr(feature = "full-serde", serde(rename = "requiredMap", default))]
     pub required_map: BTreeMap<String, String>,
+    /// The `requiredEnum` member: a `RequiredEnum`.
+    ///
     /// Defaults to `"FOO"`.
     #[cfg_attr(
         feature = "full-serde",
@@ -138,6 +164,8 @@ pub struct OperationWithRequiredMembersWithDefaultsOutput {
         )
     )]
     pub required_enum: RequiredEnum,
+    /// The `requiredIntEnum` member: a whole number.
+    ///
     /// One of `1`, `2`. Defaults to `1`.
     #[cfg_attr(
         feature = "full-serde",

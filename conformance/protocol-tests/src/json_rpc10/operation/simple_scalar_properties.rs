@@ -28,6 +28,7 @@ impl Operation for SimpleScalarProperties {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SimpleScalarPropertiesInput {
+    /// The `floatValue` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -38,6 +39,7 @@ pub struct SimpleScalarPropertiesInput {
         )
     )]
     pub float_value: Option<f32>,
+    /// The `doubleValue` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -88,6 +90,7 @@ impl Read for SimpleScalarPropertiesInput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SimpleScalarPropertiesOutput {
+    /// The `floatValue` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -98,6 +101,7 @@ pub struct SimpleScalarPropertiesOutput {
         )
     )]
     pub float_value: Option<f32>,
+    /// The `doubleValue` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(

@@ -29,11 +29,13 @@ impl Operation for ConstantAndVariableQueryString {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ConstantAndVariableQueryStringInput {
+    /// The `baz` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "baz", default, skip_serializing_if = "Option::is_none")
     )]
     pub baz: Option<String>,
+    /// The `maybeSet` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "maybeSet", default, skip_serializing_if = "Option::is_none")

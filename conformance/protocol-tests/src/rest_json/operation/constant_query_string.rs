@@ -31,6 +31,7 @@ impl Operation for ConstantQueryString {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ConstantQueryStringInput {
+    /// The `hello` member: text.
     #[cfg_attr(feature = "full-serde", serde(rename = "hello"))]
     pub hello: String,
 }

@@ -29,11 +29,13 @@ impl Operation for DocumentType {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DocumentTypeInputOutput {
+    /// The `stringValue` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "stringValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub string_value: Option<String>,
+    /// The `documentValue` member: a document (any JSON-like value).
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "documentValue", default, skip_serializing_if = "Option::is_none")

@@ -30,6 +30,7 @@ impl Operation for DocumentTypeAsMapValue {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DocumentTypeAsMapValueInputOutput {
+    /// The `docValuedMap` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "docValuedMap", default, skip_serializing_if = "Option::is_none")

@@ -29,6 +29,7 @@ impl Operation for DocumentTypeAsPayload {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DocumentTypeAsPayloadInputOutput {
+    /// The `documentValue` member: a document (any JSON-like value).
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "documentValue", default, skip_serializing_if = "Option::is_none")

@@ -28,6 +28,7 @@ impl Operation for DuplexStream {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DuplexStreamInput {
+    /// The `stream` member: an event stream.
     #[cfg_attr(feature = "full-serde", serde(rename = "stream", skip))]
     pub stream: crate::runtime::EventStream<EventStream>,
 }
@@ -66,6 +67,7 @@ impl ReadHttp for DuplexStreamInput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DuplexStreamOutput {
+    /// The `stream` member: an event stream.
     #[cfg_attr(feature = "full-serde", serde(rename = "stream", skip))]
     pub stream: crate::runtime::EventStream<EventStream>,
 }

@@ -30,6 +30,7 @@ impl Operation for DuplexStreamWithDistinctStreams {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DuplexStreamWithDistinctStreamsInput {
+    /// The `stream` member: an event stream.
     #[cfg_attr(feature = "full-serde", serde(rename = "stream", skip))]
     pub stream: crate::runtime::EventStream<EventStream>,
 }
@@ -68,6 +69,7 @@ impl ReadHttp for DuplexStreamWithDistinctStreamsInput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DuplexStreamWithDistinctStreamsOutput {
+    /// The `stream` member: a `SingletonEventStream`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "stream", default, skip_serializing_if = "Option::is_none")

@@ -31,8 +31,10 @@ impl Operation for DuplexStreamWithInitialMessages {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DuplexStreamWithInitialMessagesInput {
+    /// The `initialRequestMember` member: text.
     #[cfg_attr(feature = "full-serde", serde(rename = "initialRequestMember"))]
     pub initial_request_member: String,
+    /// The `stream` member: an event stream.
     #[cfg_attr(feature = "full-serde", serde(rename = "stream", skip))]
     pub stream: crate::runtime::EventStream<EventStream>,
 }
@@ -111,8 +113,10 @@ impl ReadHttp for DuplexStreamWithInitialMessagesInput {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DuplexStreamWithInitialMessagesOutput {
+    /// The `initialResponseMember` member: text.
     #[cfg_attr(feature = "full-serde", serde(rename = "initialResponseMember"))]
     pub initial_response_member: String,
+    /// The `stream` member: an event stream.
     #[cfg_attr(feature = "full-serde", serde(rename = "stream", skip))]
     pub stream: crate::runtime::EventStream<EventStream>,
 }

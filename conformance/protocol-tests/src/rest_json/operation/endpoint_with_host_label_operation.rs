@@ -25,6 +25,7 @@ impl Operation for EndpointWithHostLabelOperation {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct HostLabelInput {
+    /// The `label` member: text.
     #[cfg_attr(feature = "full-serde", serde(rename = "label"))]
     pub label: String,
 }

@@ -30,6 +30,8 @@ impl Operation for FractionalSeconds {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct FractionalSecondsOutput {
+    /// The `datetime` member: a point in time.
+    ///
     /// Written as RFC 3339 text.
     #[cfg_attr(
         feature = "full-serde",

@@ -29,6 +29,7 @@ impl Operation for HttpChecksumRequired {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct HttpChecksumRequiredInputOutput {
+    /// The `foo` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "foo", default, skip_serializing_if = "Option::is_none")

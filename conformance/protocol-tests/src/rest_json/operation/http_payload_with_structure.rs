@@ -32,6 +32,7 @@ impl Operation for HttpPayloadWithStructure {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct HttpPayloadWithStructureInputOutput {
+    /// The `nested` member: a `NestedPayload`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "nested", default, skip_serializing_if = "Option::is_none")

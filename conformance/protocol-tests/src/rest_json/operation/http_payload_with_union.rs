@@ -30,6 +30,7 @@ impl Operation for HttpPayloadWithUnion {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct HttpPayloadWithUnionInputOutput {
+    /// The `nested` member: a `UnionPayload`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "nested", default, skip_serializing_if = "Option::is_none")

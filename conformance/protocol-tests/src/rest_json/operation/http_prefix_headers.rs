@@ -32,11 +32,13 @@ impl Operation for HttpPrefixHeaders {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct HttpPrefixHeadersInput {
+    /// The `foo` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "foo", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo: Option<String>,
+    /// The `fooMap` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "fooMap", default, skip_serializing_if = "Option::is_none")
@@ -122,11 +124,13 @@ impl ReadHttp for HttpPrefixHeadersInput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct HttpPrefixHeadersOutput {
+    /// The `foo` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "foo", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo: Option<String>,
+    /// The `fooMap` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "fooMap", default, skip_serializing_if = "Option::is_none")

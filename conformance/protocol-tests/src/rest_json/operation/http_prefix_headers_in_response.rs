@@ -67,6 +67,7 @@ impl ReadHttp for HttpPrefixHeadersInResponseInput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct HttpPrefixHeadersInResponseOutput {
+    /// The `prefixHeaders` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "prefixHeaders", default, skip_serializing_if = "Option::is_none")

@@ -28,6 +28,7 @@ impl Operation for HttpQueryParamsOnlyOperation {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct HttpQueryParamsOnlyInput {
+    /// The `queryMap` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "queryMap", default, skip_serializing_if = "Option::is_none")

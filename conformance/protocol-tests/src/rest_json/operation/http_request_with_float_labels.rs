@@ -25,11 +25,13 @@ impl Operation for HttpRequestWithFloatLabels {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct HttpRequestWithFloatLabelsInput {
+    /// The `float` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "float", with = "crate::runtime::float")
     )]
     pub float: f32,
+    /// The `double` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "double", with = "crate::runtime::float")

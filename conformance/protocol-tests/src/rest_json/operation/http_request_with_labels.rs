@@ -29,19 +29,25 @@ impl Operation for HttpRequestWithLabels {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct HttpRequestWithLabelsInput {
+    /// The `string` member: text.
     #[cfg_attr(feature = "full-serde", serde(rename = "string"))]
     pub string: String,
+    /// The `short` member: a whole number.
     #[cfg_attr(feature = "full-serde", serde(rename = "short"))]
     pub short: i16,
+    /// The `integer` member: a whole number.
     #[cfg_attr(feature = "full-serde", serde(rename = "integer"))]
     pub integer: i32,
+    /// The `long` member: a whole number.
     #[cfg_attr(feature = "full-serde", serde(rename = "long"))]
     pub long: i64,
+    /// The `float` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "float", with = "crate::runtime::float")
     )]
     pub float: f32,
+    /// The `double` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "double", with = "crate::runtime::float")

@@ -27,22 +27,34 @@ impl Operation for HttpRequestWithLabelsAndTimestampFormat {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct HttpRequestWithLabelsAndTimestampFormatInput {
+    /// The `memberEpochSeconds` member: a point in time.
     #[cfg_attr(feature = "full-serde", serde(rename = "memberEpochSeconds"))]
     pub member_epoch_seconds: Timestamp,
+    /// The `memberHttpDate` member: a point in time.
+    ///
     /// Written as an HTTP date.
     #[cfg_attr(feature = "full-serde", serde(rename = "memberHttpDate"))]
     pub member_http_date: HttpDate,
+    /// The `memberDateTime` member: a point in time.
+    ///
     /// Written as RFC 3339 text.
     #[cfg_attr(feature = "full-serde", serde(rename = "memberDateTime"))]
     pub member_date_time: DateTime,
+    /// The `defaultFormat` member: a point in time.
+    ///
     /// Written as RFC 3339 text.
     #[cfg_attr(feature = "full-serde", serde(rename = "defaultFormat"))]
     pub default_format: DateTime,
+    /// The `targetEpochSeconds` member: a point in time.
     #[cfg_attr(feature = "full-serde", serde(rename = "targetEpochSeconds"))]
     pub target_epoch_seconds: Timestamp,
+    /// The `targetHttpDate` member: a point in time.
+    ///
     /// Written as an HTTP date.
     #[cfg_attr(feature = "full-serde", serde(rename = "targetHttpDate"))]
     pub target_http_date: HttpDate,
+    /// The `targetDateTime` member: a point in time.
+    ///
     /// Written as RFC 3339 text.
     #[cfg_attr(feature = "full-serde", serde(rename = "targetDateTime"))]
     pub target_date_time: DateTime,

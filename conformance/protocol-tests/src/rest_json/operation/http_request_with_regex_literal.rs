@@ -25,6 +25,7 @@ impl Operation for HttpRequestWithRegexLiteral {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct HttpRequestWithRegexLiteralInput {
+    /// The `str` member: text.
     #[cfg_attr(feature = "full-serde", serde(rename = "str"))]
     pub str: String,
 }

@@ -26,8 +26,10 @@ impl Operation for InputStreamWithInitialRequest {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InputStreamWithInitialRequestInput {
+    /// The `initialRequestMember` member: text.
     #[cfg_attr(feature = "full-serde", serde(rename = "initialRequestMember"))]
     pub initial_request_member: String,
+    /// The `stream` member: an event stream.
     #[cfg_attr(feature = "full-serde", serde(rename = "stream", skip))]
     pub stream: crate::runtime::EventStream<EventStream>,
 }

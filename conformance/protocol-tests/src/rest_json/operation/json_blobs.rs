@@ -29,6 +29,7 @@ impl Operation for JsonBlobs {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct JsonBlobsInputOutput {
+    /// The `data` member: bytes.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "data", default, skip_serializing_if = "Option::is_none")

@@ -30,24 +30,32 @@ impl Operation for JsonIntEnums {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct JsonIntEnumsInputOutput {
+    /// The `integerEnum1` member: a whole number.
+    ///
     /// One of `1`, `2`, `3`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "integerEnum1", default, skip_serializing_if = "Option::is_none")
     )]
     pub integer_enum1: Option<i32>,
+    /// The `integerEnum2` member: a whole number.
+    ///
     /// One of `1`, `2`, `3`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "integerEnum2", default, skip_serializing_if = "Option::is_none")
     )]
     pub integer_enum2: Option<i32>,
+    /// The `integerEnum3` member: a whole number.
+    ///
     /// One of `1`, `2`, `3`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "integerEnum3", default, skip_serializing_if = "Option::is_none")
     )]
     pub integer_enum3: Option<i32>,
+    /// The `integerEnumList` member: a list.
+    ///
     /// Each item: One of `1`, `2`, `3`.
     #[cfg_attr(
         feature = "full-serde",
@@ -58,6 +66,8 @@ pub struct JsonIntEnumsInputOutput {
         )
     )]
     pub integer_enum_list: Option<Vec<i32>>,
+    /// The `integerEnumSet` member: a list.
+    ///
     /// Items are unique. Each item: One of `1`, `2`, `3`.
     #[cfg_attr(
         feature = "full-serde",
@@ -68,6 +78,8 @@ pub struct JsonIntEnumsInputOutput {
         )
     )]
     pub integer_enum_set: Option<Vec<i32>>,
+    /// The `integerEnumMap` member: a map.
+    ///
     /// Each value: One of `1`, `2`, `3`.
     #[cfg_attr(
         feature = "full-serde",

@@ -32,37 +32,46 @@ impl Operation for JsonLists {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct JsonListsInputOutput {
+    /// The `stringList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "stringList", default, skip_serializing_if = "Option::is_none")
     )]
     pub string_list: Option<Vec<String>>,
+    /// The `stringSet` member: a list.
+    ///
     /// Items are unique.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "stringSet", default, skip_serializing_if = "Option::is_none")
     )]
     pub string_set: Option<Vec<String>>,
+    /// The `integerList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "integerList", default, skip_serializing_if = "Option::is_none")
     )]
     pub integer_list: Option<Vec<i32>>,
+    /// The `booleanList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "booleanList", default, skip_serializing_if = "Option::is_none")
     )]
     pub boolean_list: Option<Vec<bool>>,
+    /// The `timestampList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "timestampList", default, skip_serializing_if = "Option::is_none")
     )]
     pub timestamp_list: Option<Vec<Timestamp>>,
+    /// The `enumList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "enumList", default, skip_serializing_if = "Option::is_none")
     )]
     pub enum_list: Option<Vec<FooEnum>>,
+    /// The `intEnumList` member: a list.
+    ///
     /// Each item: One of `1`, `2`, `3`.
     #[cfg_attr(
         feature = "full-serde",
@@ -79,6 +88,7 @@ pub struct JsonListsInputOutput {
         )
     )]
     pub nested_string_list: Option<Vec<Vec<String>>>,
+    /// The `structureList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(

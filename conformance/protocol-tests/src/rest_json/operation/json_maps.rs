@@ -31,6 +31,7 @@ impl Operation for JsonMaps {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct JsonMapsInputOutput {
+    /// The `denseStructMap` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -40,6 +41,7 @@ pub struct JsonMapsInputOutput {
         )
     )]
     pub dense_struct_map: Option<BTreeMap<String, GreetingStruct>>,
+    /// The `denseNumberMap` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -49,6 +51,7 @@ pub struct JsonMapsInputOutput {
         )
     )]
     pub dense_number_map: Option<BTreeMap<String, i32>>,
+    /// The `denseBooleanMap` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -58,6 +61,7 @@ pub struct JsonMapsInputOutput {
         )
     )]
     pub dense_boolean_map: Option<BTreeMap<String, bool>>,
+    /// The `denseStringMap` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -67,6 +71,8 @@ pub struct JsonMapsInputOutput {
         )
     )]
     pub dense_string_map: Option<BTreeMap<String, String>>,
+    /// The `denseSetMap` member: a map.
+    ///
     /// Each value: Items are unique.
     #[cfg_attr(
         feature = "full-serde",

@@ -25,6 +25,7 @@ impl Operation for MalformedBlob {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MalformedBlobInput {
+    /// The `blob` member: bytes.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "blob", default, skip_serializing_if = "Option::is_none")

@@ -25,13 +25,16 @@ impl Operation for MalformedBoolean {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MalformedBooleanInput {
+    /// The `booleanInBody` member: true or false.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "booleanInBody", default, skip_serializing_if = "Option::is_none")
     )]
     pub boolean_in_body: Option<bool>,
+    /// The `booleanInPath` member: true or false.
     #[cfg_attr(feature = "full-serde", serde(rename = "booleanInPath"))]
     pub boolean_in_path: bool,
+    /// The `booleanInQuery` member: true or false.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -41,6 +44,7 @@ pub struct MalformedBooleanInput {
         )
     )]
     pub boolean_in_query: Option<bool>,
+    /// The `booleanInHeader` member: true or false.
     #[cfg_attr(
         feature = "full-serde",
         serde(

@@ -25,18 +25,22 @@ impl Operation for MalformedByte {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MalformedByteInput {
+    /// The `byteInBody` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "byteInBody", default, skip_serializing_if = "Option::is_none")
     )]
     pub byte_in_body: Option<i8>,
+    /// The `byteInPath` member: a whole number.
     #[cfg_attr(feature = "full-serde", serde(rename = "byteInPath"))]
     pub byte_in_path: i8,
+    /// The `byteInQuery` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "byteInQuery", default, skip_serializing_if = "Option::is_none")
     )]
     pub byte_in_query: Option<i8>,
+    /// The `byteInHeader` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "byteInHeader", default, skip_serializing_if = "Option::is_none")

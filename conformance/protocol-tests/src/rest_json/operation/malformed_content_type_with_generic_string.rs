@@ -25,6 +25,7 @@ impl Operation for MalformedContentTypeWithGenericString {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MalformedContentTypeWithGenericStringInput {
+    /// The `payload` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "payload", default, skip_serializing_if = "Option::is_none")

@@ -25,6 +25,7 @@ impl Operation for MalformedContentTypeWithPayload {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MalformedContentTypeWithPayloadInput {
+    /// The `payload` member: bytes.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "payload", default, skip_serializing_if = "Option::is_none")

@@ -25,6 +25,7 @@ impl Operation for MalformedContentTypeWithoutBodyEmptyInput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MalformedContentTypeWithoutBodyEmptyInputInput {
+    /// The `header` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "header", default, skip_serializing_if = "Option::is_none")

@@ -25,6 +25,7 @@ impl Operation for MalformedDouble {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MalformedDoubleInput {
+    /// The `doubleInBody` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -35,11 +36,13 @@ pub struct MalformedDoubleInput {
         )
     )]
     pub double_in_body: Option<f64>,
+    /// The `doubleInPath` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "doubleInPath", with = "crate::runtime::float")
     )]
     pub double_in_path: f64,
+    /// The `doubleInQuery` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -50,6 +53,7 @@ pub struct MalformedDoubleInput {
         )
     )]
     pub double_in_query: Option<f64>,
+    /// The `doubleInHeader` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(

@@ -25,6 +25,7 @@ impl Operation for MalformedFloat {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MalformedFloatInput {
+    /// The `floatInBody` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -35,11 +36,13 @@ pub struct MalformedFloatInput {
         )
     )]
     pub float_in_body: Option<f32>,
+    /// The `floatInPath` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "floatInPath", with = "crate::runtime::float")
     )]
     pub float_in_path: f32,
+    /// The `floatInQuery` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -50,6 +53,7 @@ pub struct MalformedFloatInput {
         )
     )]
     pub float_in_query: Option<f32>,
+    /// The `floatInHeader` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(

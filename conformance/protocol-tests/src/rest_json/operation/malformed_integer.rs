@@ -25,13 +25,16 @@ impl Operation for MalformedInteger {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MalformedIntegerInput {
+    /// The `integerInBody` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "integerInBody", default, skip_serializing_if = "Option::is_none")
     )]
     pub integer_in_body: Option<i32>,
+    /// The `integerInPath` member: a whole number.
     #[cfg_attr(feature = "full-serde", serde(rename = "integerInPath"))]
     pub integer_in_path: i32,
+    /// The `integerInQuery` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -41,6 +44,7 @@ pub struct MalformedIntegerInput {
         )
     )]
     pub integer_in_query: Option<i32>,
+    /// The `integerInHeader` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(

@@ -25,6 +25,7 @@ impl Operation for MalformedList {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MalformedListInput {
+    /// The `bodyList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "bodyList", default, skip_serializing_if = "Option::is_none")

@@ -25,18 +25,22 @@ impl Operation for MalformedLong {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MalformedLongInput {
+    /// The `longInBody` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "longInBody", default, skip_serializing_if = "Option::is_none")
     )]
     pub long_in_body: Option<i64>,
+    /// The `longInPath` member: a whole number.
     #[cfg_attr(feature = "full-serde", serde(rename = "longInPath"))]
     pub long_in_path: i64,
+    /// The `longInQuery` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "longInQuery", default, skip_serializing_if = "Option::is_none")
     )]
     pub long_in_query: Option<i64>,
+    /// The `longInHeader` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "longInHeader", default, skip_serializing_if = "Option::is_none")

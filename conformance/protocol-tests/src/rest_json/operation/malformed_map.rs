@@ -26,6 +26,7 @@ impl Operation for MalformedMap {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MalformedMapInput {
+    /// The `bodyMap` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "bodyMap", default, skip_serializing_if = "Option::is_none")

@@ -25,11 +25,13 @@ impl Operation for MalformedRequestBody {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MalformedRequestBodyInput {
+    /// The `int` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "int", default, skip_serializing_if = "Option::is_none")
     )]
     pub int: Option<i32>,
+    /// The `float` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(

@@ -25,18 +25,22 @@ impl Operation for MalformedShort {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MalformedShortInput {
+    /// The `shortInBody` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "shortInBody", default, skip_serializing_if = "Option::is_none")
     )]
     pub short_in_body: Option<i16>,
+    /// The `shortInPath` member: a whole number.
     #[cfg_attr(feature = "full-serde", serde(rename = "shortInPath"))]
     pub short_in_path: i16,
+    /// The `shortInQuery` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "shortInQuery", default, skip_serializing_if = "Option::is_none")
     )]
     pub short_in_query: Option<i16>,
+    /// The `shortInHeader` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "shortInHeader", default, skip_serializing_if = "Option::is_none")

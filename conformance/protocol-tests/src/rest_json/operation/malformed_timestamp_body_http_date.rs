@@ -25,6 +25,8 @@ impl Operation for MalformedTimestampBodyHttpDate {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MalformedTimestampBodyHttpDateInput {
+    /// The `timestamp` member: a point in time.
+    ///
     /// Written as an HTTP date.
     #[cfg_attr(feature = "full-serde", serde(rename = "timestamp"))]
     pub timestamp: HttpDate,

@@ -25,6 +25,8 @@ impl Operation for MalformedTimestampHeaderDateTime {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MalformedTimestampHeaderDateTimeInput {
+    /// The `timestamp` member: a point in time.
+    ///
     /// Written as RFC 3339 text.
     #[cfg_attr(feature = "full-serde", serde(rename = "timestamp"))]
     pub timestamp: DateTime,

@@ -25,6 +25,7 @@ impl Operation for MalformedTimestampPathEpoch {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MalformedTimestampPathEpochInput {
+    /// The `timestamp` member: a point in time.
     #[cfg_attr(feature = "full-serde", serde(rename = "timestamp"))]
     pub timestamp: Timestamp,
 }

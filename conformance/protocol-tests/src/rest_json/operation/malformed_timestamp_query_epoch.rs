@@ -25,6 +25,7 @@ impl Operation for MalformedTimestampQueryEpoch {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MalformedTimestampQueryEpochInput {
+    /// The `timestamp` member: a point in time.
     #[cfg_attr(feature = "full-serde", serde(rename = "timestamp"))]
     pub timestamp: Timestamp,
 }

@@ -26,6 +26,7 @@ impl Operation for MalformedUnion {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MalformedUnionInput {
+    /// The `union` member: a `SimpleUnion`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "union", default, skip_serializing_if = "Option::is_none")

@@ -29,6 +29,7 @@ impl Operation for MediaTypeHeader {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MediaTypeHeaderInput {
+    /// The `json` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "json", default, skip_serializing_if = "Option::is_none")
@@ -98,6 +99,7 @@ impl ReadHttp for MediaTypeHeaderInput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MediaTypeHeaderOutput {
+    /// The `json` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "json", default, skip_serializing_if = "Option::is_none")

@@ -27,11 +27,13 @@ impl Operation for OmitsNullSerializesEmptyString {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OmitsNullSerializesEmptyStringInput {
+    /// The `nullValue` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "nullValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub null_value: Option<String>,
+    /// The `emptyString` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "emptyString", default, skip_serializing_if = "Option::is_none")

@@ -30,6 +30,7 @@ impl Operation for OmitsSerializingEmptyLists {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OmitsSerializingEmptyListsInput {
+    /// The `queryStringList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -39,6 +40,7 @@ pub struct OmitsSerializingEmptyListsInput {
         )
     )]
     pub query_string_list: Option<Vec<String>>,
+    /// The `queryIntegerList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -48,6 +50,7 @@ pub struct OmitsSerializingEmptyListsInput {
         )
     )]
     pub query_integer_list: Option<Vec<i32>>,
+    /// The `queryDoubleList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -57,6 +60,7 @@ pub struct OmitsSerializingEmptyListsInput {
         )
     )]
     pub query_double_list: Option<Vec<f64>>,
+    /// The `queryBooleanList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -66,6 +70,8 @@ pub struct OmitsSerializingEmptyListsInput {
         )
     )]
     pub query_boolean_list: Option<Vec<bool>>,
+    /// The `queryTimestampList` member: a list.
+    ///
     /// Each item: Written as RFC 3339 text.
     #[cfg_attr(
         feature = "full-serde",
@@ -76,11 +82,14 @@ pub struct OmitsSerializingEmptyListsInput {
         )
     )]
     pub query_timestamp_list: Option<Vec<DateTime>>,
+    /// The `queryEnumList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "queryEnumList", default, skip_serializing_if = "Option::is_none")
     )]
     pub query_enum_list: Option<Vec<FooEnum>>,
+    /// The `queryIntegerEnumList` member: a list.
+    ///
     /// Each item: One of `1`, `2`, `3`.
     #[cfg_attr(
         feature = "full-serde",

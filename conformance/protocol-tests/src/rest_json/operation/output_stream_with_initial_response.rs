@@ -31,8 +31,10 @@ impl Operation for OutputStreamWithInitialResponse {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OutputStreamWithInitialResponseOutput {
+    /// The `initialResponseMember` member: text.
     #[cfg_attr(feature = "full-serde", serde(rename = "initialResponseMember"))]
     pub initial_response_member: String,
+    /// The `stream` member: an event stream.
     #[cfg_attr(feature = "full-serde", serde(rename = "stream", skip))]
     pub stream: crate::runtime::EventStream<EventStream>,
 }

@@ -30,6 +30,7 @@ impl Operation for PostPlayerAction {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PostPlayerActionInput {
+    /// The `action` member: a `PlayerAction`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "action", default, skip_serializing_if = "Option::is_none")
@@ -99,6 +100,7 @@ impl ReadHttp for PostPlayerActionInput {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PostPlayerActionOutput {
+    /// The `action` member: a `PlayerAction`.
     #[cfg_attr(feature = "full-serde", serde(rename = "action"))]
     pub action: PlayerAction,
 }

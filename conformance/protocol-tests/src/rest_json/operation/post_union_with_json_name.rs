@@ -32,6 +32,7 @@ impl Operation for PostUnionWithJsonName {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PostUnionWithJsonNameInput {
+    /// The `value` member: a `UnionWithJsonName`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "value", default, skip_serializing_if = "Option::is_none")
@@ -101,6 +102,7 @@ impl ReadHttp for PostUnionWithJsonNameInput {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PostUnionWithJsonNameOutput {
+    /// The `value` member: a `UnionWithJsonName`.
     #[cfg_attr(feature = "full-serde", serde(rename = "value"))]
     pub value: UnionWithJsonName,
 }

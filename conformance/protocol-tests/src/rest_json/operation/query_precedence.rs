@@ -26,11 +26,13 @@ impl Operation for QueryPrecedence {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct QueryPrecedenceInput {
+    /// The `foo` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "foo", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo: Option<String>,
+    /// The `baz` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "baz", default, skip_serializing_if = "Option::is_none")

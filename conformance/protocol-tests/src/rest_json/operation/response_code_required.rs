@@ -30,6 +30,7 @@ impl Operation for ResponseCodeRequired {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ResponseCodeRequiredOutput {
+    /// The `responseCode` member: a whole number.
     #[cfg_attr(feature = "full-serde", serde(rename = "responseCode"))]
     pub response_code: i32,
 }

@@ -27,16 +27,19 @@ impl Operation for SimpleScalarProperties {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SimpleScalarPropertiesInputOutput {
+    /// The `foo` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "foo", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo: Option<String>,
+    /// The `stringValue` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "stringValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub string_value: Option<String>,
+    /// The `trueBooleanValue` member: true or false.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -46,6 +49,7 @@ pub struct SimpleScalarPropertiesInputOutput {
         )
     )]
     pub true_boolean_value: Option<bool>,
+    /// The `falseBooleanValue` member: true or false.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -55,26 +59,31 @@ pub struct SimpleScalarPropertiesInputOutput {
         )
     )]
     pub false_boolean_value: Option<bool>,
+    /// The `byteValue` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "byteValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub byte_value: Option<i8>,
+    /// The `shortValue` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "shortValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub short_value: Option<i16>,
+    /// The `integerValue` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "integerValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub integer_value: Option<i32>,
+    /// The `longValue` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "longValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub long_value: Option<i64>,
+    /// The `floatValue` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -85,6 +94,7 @@ pub struct SimpleScalarPropertiesInputOutput {
         )
     )]
     pub float_value: Option<f32>,
+    /// The `doubleValue` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(

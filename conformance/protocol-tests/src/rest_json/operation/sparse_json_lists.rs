@@ -27,6 +27,8 @@ impl Operation for SparseJsonLists {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SparseJsonListsInputOutput {
+    /// The `sparseStringList` member: a list.
+    ///
     /// Entries may be null.
     #[cfg_attr(
         feature = "full-serde",
@@ -37,6 +39,8 @@ pub struct SparseJsonListsInputOutput {
         )
     )]
     pub sparse_string_list: Option<Vec<Option<String>>>,
+    /// The `sparseShortList` member: a list.
+    ///
     /// Entries may be null.
     #[cfg_attr(
         feature = "full-serde",

@@ -31,6 +31,8 @@ impl Operation for SparseJsonMaps {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SparseJsonMapsInputOutput {
+    /// The `sparseStructMap` member: a map.
+    ///
     /// Entries may be null.
     #[cfg_attr(
         feature = "full-serde",
@@ -41,6 +43,8 @@ pub struct SparseJsonMapsInputOutput {
         )
     )]
     pub sparse_struct_map: Option<BTreeMap<String, Option<GreetingStruct>>>,
+    /// The `sparseNumberMap` member: a map.
+    ///
     /// Entries may be null.
     #[cfg_attr(
         feature = "full-serde",
@@ -51,6 +55,8 @@ pub struct SparseJsonMapsInputOutput {
         )
     )]
     pub sparse_number_map: Option<BTreeMap<String, Option<i32>>>,
+    /// The `sparseBooleanMap` member: a map.
+    ///
     /// Entries may be null.
     #[cfg_attr(
         feature = "full-serde",
@@ -61,6 +67,8 @@ pub struct SparseJsonMapsInputOutput {
         )
     )]
     pub sparse_boolean_map: Option<BTreeMap<String, Option<bool>>>,
+    /// The `sparseStringMap` member: a map.
+    ///
     /// Entries may be null.
     #[cfg_attr(
         feature = "full-serde",
@@ -71,6 +79,8 @@ pub struct SparseJsonMapsInputOutput {
         )
     )]
     pub sparse_string_map: Option<BTreeMap<String, Option<String>>>,
+    /// The `sparseSetMap` member: a map.
+    ///
     /// Entries may be null. Each value: Items are unique.
     #[cfg_attr(
         feature = "full-serde",

@@ -31,11 +31,14 @@ impl Operation for StreamingTraits {
 #[derive(Debug, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct StreamingTraitsInputOutput {
+    /// The `foo` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "foo", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo: Option<String>,
+    /// The `blob` member: a byte stream.
+    ///
     /// A byte stream: the message's whole body, read or sent as it arrives (empty when absent), outside any JSON document; the validators do not check it.
     #[cfg_attr(feature = "full-serde", serde(rename = "blob", skip))]
     pub blob: ByteStream,

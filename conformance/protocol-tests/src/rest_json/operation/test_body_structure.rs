@@ -32,11 +32,13 @@ impl Operation for TestBodyStructure {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TestBodyStructureInputOutput {
+    /// The `testId` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "testId", default, skip_serializing_if = "Option::is_none")
     )]
     pub test_id: Option<String>,
+    /// The `testConfig` member: a `TestConfig`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "testConfig", default, skip_serializing_if = "Option::is_none")

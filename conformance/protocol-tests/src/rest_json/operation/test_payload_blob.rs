@@ -35,11 +35,13 @@ impl Operation for TestPayloadBlob {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TestPayloadBlobInputOutput {
+    /// The `contentType` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "contentType", default, skip_serializing_if = "Option::is_none")
     )]
     pub content_type: Option<String>,
+    /// The `data` member: bytes.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "data", default, skip_serializing_if = "Option::is_none")

@@ -32,11 +32,13 @@ impl Operation for TestPayloadStructure {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TestPayloadStructureInputOutput {
+    /// The `testId` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "testId", default, skip_serializing_if = "Option::is_none")
     )]
     pub test_id: Option<String>,
+    /// The `payloadConfig` member: a `PayloadConfig`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "payloadConfig", default, skip_serializing_if = "Option::is_none")

@@ -29,6 +29,7 @@ impl Operation for TimestampFormatHeaders {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TimestampFormatHeadersIo {
+    /// The `memberEpochSeconds` member: a point in time.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -38,6 +39,8 @@ pub struct TimestampFormatHeadersIo {
         )
     )]
     pub member_epoch_seconds: Option<Timestamp>,
+    /// The `memberHttpDate` member: a point in time.
+    ///
     /// Written as an HTTP date.
     #[cfg_attr(
         feature = "full-serde",
@@ -48,6 +51,8 @@ pub struct TimestampFormatHeadersIo {
         )
     )]
     pub member_http_date: Option<HttpDate>,
+    /// The `memberDateTime` member: a point in time.
+    ///
     /// Written as RFC 3339 text.
     #[cfg_attr(
         feature = "full-serde",
@@ -58,12 +63,15 @@ pub struct TimestampFormatHeadersIo {
         )
     )]
     pub member_date_time: Option<DateTime>,
+    /// The `defaultFormat` member: a point in time.
+    ///
     /// Written as an HTTP date.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "defaultFormat", default, skip_serializing_if = "Option::is_none")
     )]
     pub default_format: Option<HttpDate>,
+    /// The `targetEpochSeconds` member: a point in time.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -73,6 +81,8 @@ pub struct TimestampFormatHeadersIo {
         )
     )]
     pub target_epoch_seconds: Option<Timestamp>,
+    /// The `targetHttpDate` member: a point in time.
+    ///
     /// Written as an HTTP date.
     #[cfg_attr(
         feature = "full-serde",
@@ -83,6 +93,8 @@ pub struct TimestampFormatHeadersIo {
         )
     )]
     pub target_http_date: Option<HttpDate>,
+    /// The `targetDateTime` member: a point in time.
+    ///
     /// Written as RFC 3339 text.
     #[cfg_attr(
         feature = "full-serde",

@@ -29,11 +29,13 @@ impl Operation for AllQueryStringTypes {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct AllQueryStringTypesInput {
+    /// The `queryString` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "queryString", default, skip_serializing_if = "Option::is_none")
     )]
     pub query_string: Option<String>,
+    /// The `queryStringList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -43,6 +45,8 @@ pub struct AllQueryStringTypesInput {
         )
     )]
     pub query_string_list: Option<Vec<String>>,
+    /// The `queryStringSet` member: a list.
+    ///
     /// Items are unique.
     #[cfg_attr(
         feature = "full-serde",
@@ -53,21 +57,25 @@ pub struct AllQueryStringTypesInput {
         )
     )]
     pub query_string_set: Option<Vec<String>>,
+    /// The `queryByte` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "queryByte", default, skip_serializing_if = "Option::is_none")
     )]
     pub query_byte: Option<i8>,
+    /// The `queryShort` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "queryShort", default, skip_serializing_if = "Option::is_none")
     )]
     pub query_short: Option<i16>,
+    /// The `queryInteger` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "queryInteger", default, skip_serializing_if = "Option::is_none")
     )]
     pub query_integer: Option<i32>,
+    /// The `queryIntegerList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -77,6 +85,8 @@ pub struct AllQueryStringTypesInput {
         )
     )]
     pub query_integer_list: Option<Vec<i32>>,
+    /// The `queryIntegerSet` member: a list.
+    ///
     /// Items are unique.
     #[cfg_attr(
         feature = "full-serde",
@@ -87,11 +97,13 @@ pub struct AllQueryStringTypesInput {
         )
     )]
     pub query_integer_set: Option<Vec<i32>>,
+    /// The `queryLong` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "queryLong", default, skip_serializing_if = "Option::is_none")
     )]
     pub query_long: Option<i64>,
+    /// The `queryFloat` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -102,6 +114,7 @@ pub struct AllQueryStringTypesInput {
         )
     )]
     pub query_float: Option<f32>,
+    /// The `queryDouble` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -112,6 +125,7 @@ pub struct AllQueryStringTypesInput {
         )
     )]
     pub query_double: Option<f64>,
+    /// The `queryDoubleList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -121,11 +135,13 @@ pub struct AllQueryStringTypesInput {
         )
     )]
     pub query_double_list: Option<Vec<f64>>,
+    /// The `queryBoolean` member: true or false.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "queryBoolean", default, skip_serializing_if = "Option::is_none")
     )]
     pub query_boolean: Option<bool>,
+    /// The `queryBooleanList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -135,6 +151,8 @@ pub struct AllQueryStringTypesInput {
         )
     )]
     pub query_boolean_list: Option<Vec<bool>>,
+    /// The `queryTimestamp` member: a point in time.
+    ///
     /// Written as RFC 3339 text.
     #[cfg_attr(
         feature = "full-serde",
@@ -145,6 +163,8 @@ pub struct AllQueryStringTypesInput {
         )
     )]
     pub query_timestamp: Option<DateTime>,
+    /// The `queryTimestampList` member: a list.
+    ///
     /// Each item: Written as RFC 3339 text.
     #[cfg_attr(
         feature = "full-serde",
@@ -155,16 +175,20 @@ pub struct AllQueryStringTypesInput {
         )
     )]
     pub query_timestamp_list: Option<Vec<DateTime>>,
+    /// The `queryEnum` member: a `FooEnum`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "queryEnum", default, skip_serializing_if = "Option::is_none")
     )]
     pub query_enum: Option<FooEnum>,
+    /// The `queryEnumList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "queryEnumList", default, skip_serializing_if = "Option::is_none")
     )]
     pub query_enum_list: Option<Vec<FooEnum>>,
+    /// The `queryIntegerEnum` member: a whole number.
+    ///
     /// One of `1`, `2`, `3`.
     #[cfg_attr(
         feature = "full-serde",
@@ -175,6 +199,8 @@ pub struct AllQueryStringTypesInput {
         )
     )]
     pub query_integer_enum: Option<i32>,
+    /// The `queryIntegerEnumList` member: a list.
+    ///
     /// Each item: One of `1`, `2`, `3`.
     #[cfg_attr(
         feature = "full-serde",
@@ -185,6 +211,7 @@ pub struct AllQueryStringTypesInput {
         )
     )]
     pub query_integer_enum_list: Option<Vec<i32>>,
+    /// The `queryParamsMapOfStrings` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(

@@ -25,6 +25,7 @@ impl Operation for EndpointWithHostLabelHeaderOperation {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct HostLabelHeaderInput {
+    /// The `accountId` member: text.
     #[cfg_attr(feature = "full-serde", serde(rename = "accountId"))]
     pub account_id: String,
 }

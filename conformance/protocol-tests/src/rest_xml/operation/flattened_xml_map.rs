@@ -31,6 +31,7 @@ impl Operation for FlattenedXmlMap {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct FlattenedXmlMapRequest {
+    /// The `myMap` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "myMap", default, skip_serializing_if = "Option::is_none")
@@ -100,6 +101,7 @@ impl ReadHttp for FlattenedXmlMapRequest {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct FlattenedXmlMapResponse {
+    /// The `myMap` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "myMap", default, skip_serializing_if = "Option::is_none")

@@ -32,6 +32,7 @@ impl Operation for FlattenedXmlMapWithXmlName {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct FlattenedXmlMapWithXmlNameRequest {
+    /// The `myMap` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "KVP", default, skip_serializing_if = "Option::is_none")
@@ -101,6 +102,7 @@ impl ReadHttp for FlattenedXmlMapWithXmlNameRequest {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct FlattenedXmlMapWithXmlNameResponse {
+    /// The `myMap` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "KVP", default, skip_serializing_if = "Option::is_none")

@@ -32,11 +32,13 @@ impl Operation for HttpEmptyPrefixHeaders {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct HttpEmptyPrefixHeadersInput {
+    /// The `prefixHeaders` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "prefixHeaders", default, skip_serializing_if = "Option::is_none")
     )]
     pub prefix_headers: Option<BTreeMap<String, String>>,
+    /// The `specificHeader` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -126,11 +128,13 @@ impl ReadHttp for HttpEmptyPrefixHeadersInput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct HttpEmptyPrefixHeadersOutput {
+    /// The `prefixHeaders` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "prefixHeaders", default, skip_serializing_if = "Option::is_none")
     )]
     pub prefix_headers: Option<BTreeMap<String, String>>,
+    /// The `specificHeader` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(

@@ -28,6 +28,7 @@ impl Operation for HttpEnumPayload {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct EnumPayloadInput {
+    /// The `payload` member: a `StringEnum`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "payload", default, skip_serializing_if = "Option::is_none")

@@ -31,11 +31,13 @@ impl Operation for HttpPayloadTraits {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct HttpPayloadTraitsInputOutput {
+    /// The `foo` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "foo", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo: Option<String>,
+    /// The `blob` member: bytes.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "blob", default, skip_serializing_if = "Option::is_none")

@@ -32,6 +32,7 @@ impl Operation for HttpPayloadWithMemberXmlName {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct HttpPayloadWithMemberXmlNameInputOutput {
+    /// The `nested` member: a `PayloadWithXmlName`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Hola", default, skip_serializing_if = "Option::is_none")

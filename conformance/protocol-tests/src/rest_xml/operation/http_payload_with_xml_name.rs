@@ -30,6 +30,7 @@ impl Operation for HttpPayloadWithXmlName {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct HttpPayloadWithXmlNameInputOutput {
+    /// The `nested` member: a `PayloadWithXmlName`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "nested", default, skip_serializing_if = "Option::is_none")

@@ -30,6 +30,7 @@ impl Operation for HttpPayloadWithXmlNamespace {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct HttpPayloadWithXmlNamespaceInputOutput {
+    /// The `nested` member: a `PayloadWithXmlNamespace`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "nested", default, skip_serializing_if = "Option::is_none")

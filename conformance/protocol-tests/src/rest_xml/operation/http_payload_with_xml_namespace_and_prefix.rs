@@ -30,6 +30,7 @@ impl Operation for HttpPayloadWithXmlNamespaceAndPrefix {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct HttpPayloadWithXmlNamespaceAndPrefixInputOutput {
+    /// The `nested` member: a `PayloadWithXmlNamespaceAndPrefix`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "nested", default, skip_serializing_if = "Option::is_none")

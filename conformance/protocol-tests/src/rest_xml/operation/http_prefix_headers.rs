@@ -30,11 +30,13 @@ impl Operation for HttpPrefixHeaders {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct HttpPrefixHeadersInputOutput {
+    /// The `foo` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "foo", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo: Option<String>,
+    /// The `fooMap` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "fooMap", default, skip_serializing_if = "Option::is_none")

@@ -25,8 +25,10 @@ impl Operation for HttpRequestWithGreedyLabelInPath {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct HttpRequestWithGreedyLabelInPathInput {
+    /// The `foo` member: text.
     #[cfg_attr(feature = "full-serde", serde(rename = "foo"))]
     pub foo: String,
+    /// The `baz` member: text.
     #[cfg_attr(feature = "full-serde", serde(rename = "baz"))]
     pub baz: String,
 }

@@ -30,6 +30,7 @@ impl Operation for HttpResponseCode {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct HttpResponseCodeOutput {
+    /// The `Status` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Status", default, skip_serializing_if = "Option::is_none")

@@ -27,6 +27,7 @@ impl Operation for HttpStringPayload {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct StringPayloadInput {
+    /// The `payload` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "payload", default, skip_serializing_if = "Option::is_none")

@@ -34,6 +34,7 @@ impl Operation for IgnoreQueryParamsInResponse {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct IgnoreQueryParamsInResponseOutput {
+    /// The `baz` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "baz", default, skip_serializing_if = "Option::is_none")

@@ -32,31 +32,37 @@ impl Operation for InputAndOutputWithHeaders {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InputAndOutputWithHeadersIo {
+    /// The `headerString` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "headerString", default, skip_serializing_if = "Option::is_none")
     )]
     pub header_string: Option<String>,
+    /// The `headerByte` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "headerByte", default, skip_serializing_if = "Option::is_none")
     )]
     pub header_byte: Option<i8>,
+    /// The `headerShort` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "headerShort", default, skip_serializing_if = "Option::is_none")
     )]
     pub header_short: Option<i16>,
+    /// The `headerInteger` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "headerInteger", default, skip_serializing_if = "Option::is_none")
     )]
     pub header_integer: Option<i32>,
+    /// The `headerLong` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "headerLong", default, skip_serializing_if = "Option::is_none")
     )]
     pub header_long: Option<i64>,
+    /// The `headerFloat` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -67,6 +73,7 @@ pub struct InputAndOutputWithHeadersIo {
         )
     )]
     pub header_float: Option<f32>,
+    /// The `headerDouble` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -77,6 +84,7 @@ pub struct InputAndOutputWithHeadersIo {
         )
     )]
     pub header_double: Option<f64>,
+    /// The `headerTrueBool` member: true or false.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -86,6 +94,7 @@ pub struct InputAndOutputWithHeadersIo {
         )
     )]
     pub header_true_bool: Option<bool>,
+    /// The `headerFalseBool` member: true or false.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -95,6 +104,7 @@ pub struct InputAndOutputWithHeadersIo {
         )
     )]
     pub header_false_bool: Option<bool>,
+    /// The `headerStringList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -104,6 +114,8 @@ pub struct InputAndOutputWithHeadersIo {
         )
     )]
     pub header_string_list: Option<Vec<String>>,
+    /// The `headerStringSet` member: a list.
+    ///
     /// Items are unique.
     #[cfg_attr(
         feature = "full-serde",
@@ -114,6 +126,7 @@ pub struct InputAndOutputWithHeadersIo {
         )
     )]
     pub header_string_set: Option<Vec<String>>,
+    /// The `headerIntegerList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -123,6 +136,7 @@ pub struct InputAndOutputWithHeadersIo {
         )
     )]
     pub header_integer_list: Option<Vec<i32>>,
+    /// The `headerBooleanList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -132,6 +146,8 @@ pub struct InputAndOutputWithHeadersIo {
         )
     )]
     pub header_boolean_list: Option<Vec<bool>>,
+    /// The `headerTimestampList` member: a list.
+    ///
     /// Each item: Written as an HTTP date.
     #[cfg_attr(
         feature = "full-serde",
@@ -142,11 +158,13 @@ pub struct InputAndOutputWithHeadersIo {
         )
     )]
     pub header_timestamp_list: Option<Vec<HttpDate>>,
+    /// The `headerEnum` member: a `FooEnum`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "headerEnum", default, skip_serializing_if = "Option::is_none")
     )]
     pub header_enum: Option<FooEnum>,
+    /// The `headerEnumList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(

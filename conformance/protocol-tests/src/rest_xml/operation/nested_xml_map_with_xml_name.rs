@@ -32,6 +32,7 @@ impl Operation for NestedXmlMapWithXmlName {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct NestedXmlMapWithXmlNameRequest {
+    /// The `nestedXmlMapWithXmlNameMap` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -115,6 +116,7 @@ impl ReadHttp for NestedXmlMapWithXmlNameRequest {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct NestedXmlMapWithXmlNameResponse {
+    /// The `nestedXmlMapWithXmlNameMap` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(

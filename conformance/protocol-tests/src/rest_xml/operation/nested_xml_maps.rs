@@ -29,11 +29,13 @@ impl Operation for NestedXmlMaps {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct NestedXmlMapsRequest {
+    /// The `nestedMap` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "nestedMap", default, skip_serializing_if = "Option::is_none")
     )]
     pub nested_map: Option<BTreeMap<String, BTreeMap<String, FooEnum>>>,
+    /// The `flatNestedMap` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "flatNestedMap", default, skip_serializing_if = "Option::is_none")
@@ -119,11 +121,13 @@ impl ReadHttp for NestedXmlMapsRequest {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct NestedXmlMapsResponse {
+    /// The `nestedMap` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "nestedMap", default, skip_serializing_if = "Option::is_none")
     )]
     pub nested_map: Option<BTreeMap<String, BTreeMap<String, FooEnum>>>,
+    /// The `flatNestedMap` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "flatNestedMap", default, skip_serializing_if = "Option::is_none")

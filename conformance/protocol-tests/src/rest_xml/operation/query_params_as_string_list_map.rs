@@ -26,11 +26,13 @@ impl Operation for QueryParamsAsStringListMap {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct QueryParamsAsStringListMapInput {
+    /// The `qux` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "qux", default, skip_serializing_if = "Option::is_none")
     )]
     pub qux: Option<String>,
+    /// The `foo` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "foo", default, skip_serializing_if = "Option::is_none")

@@ -30,6 +30,7 @@ impl Operation for RecursiveShapes {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RecursiveShapesRequest {
+    /// The `nested` member: a `RecursiveShapesInputOutputNested1`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "nested", default, skip_serializing_if = "Option::is_none")
@@ -99,6 +100,7 @@ impl ReadHttp for RecursiveShapesRequest {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RecursiveShapesResponse {
+    /// The `nested` member: a `RecursiveShapesInputOutputNested1`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "nested", default, skip_serializing_if = "Option::is_none")

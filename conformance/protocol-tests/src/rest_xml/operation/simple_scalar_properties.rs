@@ -29,16 +29,19 @@ impl Operation for SimpleScalarProperties {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SimpleScalarPropertiesRequest {
+    /// The `foo` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "foo", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo: Option<String>,
+    /// The `stringValue` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "stringValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub string_value: Option<String>,
+    /// The `trueBooleanValue` member: true or false.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -48,6 +51,7 @@ pub struct SimpleScalarPropertiesRequest {
         )
     )]
     pub true_boolean_value: Option<bool>,
+    /// The `falseBooleanValue` member: true or false.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -57,26 +61,31 @@ pub struct SimpleScalarPropertiesRequest {
         )
     )]
     pub false_boolean_value: Option<bool>,
+    /// The `byteValue` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "byteValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub byte_value: Option<i8>,
+    /// The `shortValue` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "shortValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub short_value: Option<i16>,
+    /// The `integerValue` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "integerValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub integer_value: Option<i32>,
+    /// The `longValue` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "longValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub long_value: Option<i64>,
+    /// The `floatValue` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -87,6 +96,7 @@ pub struct SimpleScalarPropertiesRequest {
         )
     )]
     pub float_value: Option<f32>,
+    /// The `doubleValue` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -252,16 +262,19 @@ impl ReadHttp for SimpleScalarPropertiesRequest {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SimpleScalarPropertiesResponse {
+    /// The `foo` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "foo", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo: Option<String>,
+    /// The `stringValue` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "stringValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub string_value: Option<String>,
+    /// The `trueBooleanValue` member: true or false.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -271,6 +284,7 @@ pub struct SimpleScalarPropertiesResponse {
         )
     )]
     pub true_boolean_value: Option<bool>,
+    /// The `falseBooleanValue` member: true or false.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -280,26 +294,31 @@ pub struct SimpleScalarPropertiesResponse {
         )
     )]
     pub false_boolean_value: Option<bool>,
+    /// The `byteValue` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "byteValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub byte_value: Option<i8>,
+    /// The `shortValue` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "shortValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub short_value: Option<i16>,
+    /// The `integerValue` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "integerValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub integer_value: Option<i32>,
+    /// The `longValue` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "longValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub long_value: Option<i64>,
+    /// The `floatValue` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -310,6 +329,7 @@ pub struct SimpleScalarPropertiesResponse {
         )
     )]
     pub float_value: Option<f32>,
+    /// The `doubleValue` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(

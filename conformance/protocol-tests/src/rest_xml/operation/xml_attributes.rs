@@ -29,11 +29,13 @@ impl Operation for XmlAttributes {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlAttributesRequest {
+    /// The `foo` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "foo", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo: Option<String>,
+    /// The `attr` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "test", default, skip_serializing_if = "Option::is_none")
@@ -119,11 +121,13 @@ impl ReadHttp for XmlAttributesRequest {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlAttributesResponse {
+    /// The `foo` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "foo", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo: Option<String>,
+    /// The `attr` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "test", default, skip_serializing_if = "Option::is_none")

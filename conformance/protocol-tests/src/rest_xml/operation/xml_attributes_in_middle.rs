@@ -40,6 +40,7 @@ impl Operation for XmlAttributesInMiddle {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlAttributesInMiddleRequest {
+    /// The `payload` member: a `XmlAttributesInMiddlePayloadRequest`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "payload", default, skip_serializing_if = "Option::is_none")
@@ -95,6 +96,7 @@ impl ReadHttp for XmlAttributesInMiddleRequest {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlAttributesInMiddleResponse {
+    /// The `payload` member: a `XmlAttributesInMiddlePayloadResponse`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "payload", default, skip_serializing_if = "Option::is_none")

@@ -32,6 +32,7 @@ impl Operation for XmlAttributesOnPayload {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlAttributesOnPayloadRequest {
+    /// The `payload` member: a `XmlAttributesPayloadRequest`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "payload", default, skip_serializing_if = "Option::is_none")
@@ -87,6 +88,7 @@ impl ReadHttp for XmlAttributesOnPayloadRequest {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlAttributesOnPayloadResponse {
+    /// The `payload` member: a `XmlAttributesPayloadResponse`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "payload", default, skip_serializing_if = "Option::is_none")

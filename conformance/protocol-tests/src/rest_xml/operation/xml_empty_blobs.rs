@@ -29,6 +29,7 @@ impl Operation for XmlEmptyBlobs {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlEmptyBlobsRequest {
+    /// The `data` member: bytes.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "data", default, skip_serializing_if = "Option::is_none")
@@ -98,6 +99,7 @@ impl ReadHttp for XmlEmptyBlobsRequest {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlEmptyBlobsResponse {
+    /// The `data` member: bytes.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "data", default, skip_serializing_if = "Option::is_none")

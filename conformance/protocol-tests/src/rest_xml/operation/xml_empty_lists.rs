@@ -28,38 +28,48 @@ impl Operation for XmlEmptyLists {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlEmptyListsRequest {
+    /// The `stringList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "stringList", default, skip_serializing_if = "Option::is_none")
     )]
     pub string_list: Option<Vec<String>>,
+    /// The `stringSet` member: a list.
+    ///
     /// Items are unique.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "stringSet", default, skip_serializing_if = "Option::is_none")
     )]
     pub string_set: Option<Vec<String>>,
+    /// The `integerList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "integerList", default, skip_serializing_if = "Option::is_none")
     )]
     pub integer_list: Option<Vec<i32>>,
+    /// The `booleanList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "booleanList", default, skip_serializing_if = "Option::is_none")
     )]
     pub boolean_list: Option<Vec<bool>>,
+    /// The `timestampList` member: a list.
+    ///
     /// Each item: Written as RFC 3339 text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "timestampList", default, skip_serializing_if = "Option::is_none")
     )]
     pub timestamp_list: Option<Vec<DateTime>>,
+    /// The `enumList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "enumList", default, skip_serializing_if = "Option::is_none")
     )]
     pub enum_list: Option<Vec<FooEnum>>,
+    /// The `intEnumList` member: a list.
+    ///
     /// Each item: One of `1`, `2`, `3`.
     #[cfg_attr(
         feature = "full-serde",
@@ -76,21 +86,25 @@ pub struct XmlEmptyListsRequest {
         )
     )]
     pub nested_string_list: Option<Vec<Vec<String>>>,
+    /// The `renamedListMembers` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "renamed", default, skip_serializing_if = "Option::is_none")
     )]
     pub renamed_list_members: Option<Vec<String>>,
+    /// The `flattenedList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "flattenedList", default, skip_serializing_if = "Option::is_none")
     )]
     pub flattened_list: Option<Vec<String>>,
+    /// The `flattenedList2` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "customName", default, skip_serializing_if = "Option::is_none")
     )]
     pub flattened_list2: Option<Vec<String>>,
+    /// The `flattenedListWithMemberNamespace` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -100,6 +114,7 @@ pub struct XmlEmptyListsRequest {
         )
     )]
     pub flattened_list_with_member_namespace: Option<Vec<String>>,
+    /// The `flattenedListWithNamespace` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -109,6 +124,7 @@ pub struct XmlEmptyListsRequest {
         )
     )]
     pub flattened_list_with_namespace: Option<Vec<String>>,
+    /// The `structureList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -118,6 +134,7 @@ pub struct XmlEmptyListsRequest {
         )
     )]
     pub structure_list: Option<Vec<StructureListMember>>,
+    /// The `flattenedStructureList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -311,38 +328,48 @@ impl ReadHttp for XmlEmptyListsRequest {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlEmptyListsResponse {
+    /// The `stringList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "stringList", default, skip_serializing_if = "Option::is_none")
     )]
     pub string_list: Option<Vec<String>>,
+    /// The `stringSet` member: a list.
+    ///
     /// Items are unique.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "stringSet", default, skip_serializing_if = "Option::is_none")
     )]
     pub string_set: Option<Vec<String>>,
+    /// The `integerList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "integerList", default, skip_serializing_if = "Option::is_none")
     )]
     pub integer_list: Option<Vec<i32>>,
+    /// The `booleanList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "booleanList", default, skip_serializing_if = "Option::is_none")
     )]
     pub boolean_list: Option<Vec<bool>>,
+    /// The `timestampList` member: a list.
+    ///
     /// Each item: Written as RFC 3339 text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "timestampList", default, skip_serializing_if = "Option::is_none")
     )]
     pub timestamp_list: Option<Vec<DateTime>>,
+    /// The `enumList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "enumList", default, skip_serializing_if = "Option::is_none")
     )]
     pub enum_list: Option<Vec<FooEnum>>,
+    /// The `intEnumList` member: a list.
+    ///
     /// Each item: One of `1`, `2`, `3`.
     #[cfg_attr(
         feature = "full-serde",
@@ -359,21 +386,25 @@ pub struct XmlEmptyListsResponse {
         )
     )]
     pub nested_string_list: Option<Vec<Vec<String>>>,
+    /// The `renamedListMembers` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "renamed", default, skip_serializing_if = "Option::is_none")
     )]
     pub renamed_list_members: Option<Vec<String>>,
+    /// The `flattenedList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "flattenedList", default, skip_serializing_if = "Option::is_none")
     )]
     pub flattened_list: Option<Vec<String>>,
+    /// The `flattenedList2` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "customName", default, skip_serializing_if = "Option::is_none")
     )]
     pub flattened_list2: Option<Vec<String>>,
+    /// The `flattenedListWithMemberNamespace` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -383,6 +414,7 @@ pub struct XmlEmptyListsResponse {
         )
     )]
     pub flattened_list_with_member_namespace: Option<Vec<String>>,
+    /// The `flattenedListWithNamespace` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -392,6 +424,7 @@ pub struct XmlEmptyListsResponse {
         )
     )]
     pub flattened_list_with_namespace: Option<Vec<String>>,
+    /// The `structureList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -401,6 +434,7 @@ pub struct XmlEmptyListsResponse {
         )
     )]
     pub structure_list: Option<Vec<StructureListMember>>,
+    /// The `flattenedStructureList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(

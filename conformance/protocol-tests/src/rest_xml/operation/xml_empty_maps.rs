@@ -29,6 +29,7 @@ impl Operation for XmlEmptyMaps {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlEmptyMapsRequest {
+    /// The `myMap` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "myMap", default, skip_serializing_if = "Option::is_none")
@@ -98,6 +99,7 @@ impl ReadHttp for XmlEmptyMapsRequest {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlEmptyMapsResponse {
+    /// The `myMap` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "myMap", default, skip_serializing_if = "Option::is_none")

@@ -27,6 +27,7 @@ impl Operation for XmlEmptyStrings {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlEmptyStringsRequest {
+    /// The `emptyString` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "emptyString", default, skip_serializing_if = "Option::is_none")
@@ -96,6 +97,7 @@ impl ReadHttp for XmlEmptyStringsRequest {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlEmptyStringsResponse {
+    /// The `emptyString` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "emptyString", default, skip_serializing_if = "Option::is_none")

@@ -31,32 +31,39 @@ impl Operation for XmlEnums {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlEnumsRequest {
+    /// The `fooEnum1` member: a `FooEnum`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "fooEnum1", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo_enum1: Option<FooEnum>,
+    /// The `fooEnum2` member: a `FooEnum`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "fooEnum2", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo_enum2: Option<FooEnum>,
+    /// The `fooEnum3` member: a `FooEnum`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "fooEnum3", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo_enum3: Option<FooEnum>,
+    /// The `fooEnumList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "fooEnumList", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo_enum_list: Option<Vec<FooEnum>>,
+    /// The `fooEnumSet` member: a list.
+    ///
     /// Items are unique.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "fooEnumSet", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo_enum_set: Option<Vec<FooEnum>>,
+    /// The `fooEnumMap` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "fooEnumMap", default, skip_serializing_if = "Option::is_none")
@@ -174,32 +181,39 @@ impl ReadHttp for XmlEnumsRequest {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlEnumsResponse {
+    /// The `fooEnum1` member: a `FooEnum`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "fooEnum1", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo_enum1: Option<FooEnum>,
+    /// The `fooEnum2` member: a `FooEnum`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "fooEnum2", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo_enum2: Option<FooEnum>,
+    /// The `fooEnum3` member: a `FooEnum`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "fooEnum3", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo_enum3: Option<FooEnum>,
+    /// The `fooEnumList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "fooEnumList", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo_enum_list: Option<Vec<FooEnum>>,
+    /// The `fooEnumSet` member: a list.
+    ///
     /// Items are unique.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "fooEnumSet", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo_enum_set: Option<Vec<FooEnum>>,
+    /// The `fooEnumMap` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "fooEnumMap", default, skip_serializing_if = "Option::is_none")

@@ -36,38 +36,48 @@ impl Operation for XmlLists {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlListsRequest {
+    /// The `stringList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "stringList", default, skip_serializing_if = "Option::is_none")
     )]
     pub string_list: Option<Vec<String>>,
+    /// The `stringSet` member: a list.
+    ///
     /// Items are unique.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "stringSet", default, skip_serializing_if = "Option::is_none")
     )]
     pub string_set: Option<Vec<String>>,
+    /// The `integerList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "integerList", default, skip_serializing_if = "Option::is_none")
     )]
     pub integer_list: Option<Vec<i32>>,
+    /// The `booleanList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "booleanList", default, skip_serializing_if = "Option::is_none")
     )]
     pub boolean_list: Option<Vec<bool>>,
+    /// The `timestampList` member: a list.
+    ///
     /// Each item: Written as RFC 3339 text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "timestampList", default, skip_serializing_if = "Option::is_none")
     )]
     pub timestamp_list: Option<Vec<DateTime>>,
+    /// The `enumList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "enumList", default, skip_serializing_if = "Option::is_none")
     )]
     pub enum_list: Option<Vec<FooEnum>>,
+    /// The `intEnumList` member: a list.
+    ///
     /// Each item: One of `1`, `2`, `3`.
     #[cfg_attr(
         feature = "full-serde",
@@ -84,21 +94,25 @@ pub struct XmlListsRequest {
         )
     )]
     pub nested_string_list: Option<Vec<Vec<String>>>,
+    /// The `renamedListMembers` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "renamed", default, skip_serializing_if = "Option::is_none")
     )]
     pub renamed_list_members: Option<Vec<String>>,
+    /// The `flattenedList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "flattenedList", default, skip_serializing_if = "Option::is_none")
     )]
     pub flattened_list: Option<Vec<String>>,
+    /// The `flattenedList2` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "customName", default, skip_serializing_if = "Option::is_none")
     )]
     pub flattened_list2: Option<Vec<String>>,
+    /// The `flattenedListWithMemberNamespace` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -108,6 +122,7 @@ pub struct XmlListsRequest {
         )
     )]
     pub flattened_list_with_member_namespace: Option<Vec<String>>,
+    /// The `flattenedListWithNamespace` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -117,6 +132,7 @@ pub struct XmlListsRequest {
         )
     )]
     pub flattened_list_with_namespace: Option<Vec<String>>,
+    /// The `structureList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -126,6 +142,7 @@ pub struct XmlListsRequest {
         )
     )]
     pub structure_list: Option<Vec<StructureListMember>>,
+    /// The `flattenedStructureList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -319,38 +336,48 @@ impl ReadHttp for XmlListsRequest {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlListsResponse {
+    /// The `stringList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "stringList", default, skip_serializing_if = "Option::is_none")
     )]
     pub string_list: Option<Vec<String>>,
+    /// The `stringSet` member: a list.
+    ///
     /// Items are unique.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "stringSet", default, skip_serializing_if = "Option::is_none")
     )]
     pub string_set: Option<Vec<String>>,
+    /// The `integerList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "integerList", default, skip_serializing_if = "Option::is_none")
     )]
     pub integer_list: Option<Vec<i32>>,
+    /// The `booleanList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "booleanList", default, skip_serializing_if = "Option::is_none")
     )]
     pub boolean_list: Option<Vec<bool>>,
+    /// The `timestampList` member: a list.
+    ///
     /// Each item: Written as RFC 3339 text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "timestampList", default, skip_serializing_if = "Option::is_none")
     )]
     pub timestamp_list: Option<Vec<DateTime>>,
+    /// The `enumList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "enumList", default, skip_serializing_if = "Option::is_none")
     )]
     pub enum_list: Option<Vec<FooEnum>>,
+    /// The `intEnumList` member: a list.
+    ///
     /// Each item: One of `1`, `2`, `3`.
     #[cfg_attr(
         feature = "full-serde",
@@ -367,21 +394,25 @@ pub struct XmlListsResponse {
         )
     )]
     pub nested_string_list: Option<Vec<Vec<String>>>,
+    /// The `renamedListMembers` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "renamed", default, skip_serializing_if = "Option::is_none")
     )]
     pub renamed_list_members: Option<Vec<String>>,
+    /// The `flattenedList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "flattenedList", default, skip_serializing_if = "Option::is_none")
     )]
     pub flattened_list: Option<Vec<String>>,
+    /// The `flattenedList2` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "customName", default, skip_serializing_if = "Option::is_none")
     )]
     pub flattened_list2: Option<Vec<String>>,
+    /// The `flattenedListWithMemberNamespace` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -391,6 +422,7 @@ pub struct XmlListsResponse {
         )
     )]
     pub flattened_list_with_member_namespace: Option<Vec<String>>,
+    /// The `flattenedListWithNamespace` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -400,6 +432,7 @@ pub struct XmlListsResponse {
         )
     )]
     pub flattened_list_with_namespace: Option<Vec<String>>,
+    /// The `structureList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -409,6 +442,7 @@ pub struct XmlListsResponse {
         )
     )]
     pub structure_list: Option<Vec<StructureListMember>>,
+    /// The `flattenedStructureList` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(

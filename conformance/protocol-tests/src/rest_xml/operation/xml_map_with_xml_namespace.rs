@@ -32,6 +32,7 @@ impl Operation for XmlMapWithXmlNamespace {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlMapWithXmlNamespaceRequest {
+    /// The `myMap` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "KVP", default, skip_serializing_if = "Option::is_none")
@@ -101,6 +102,7 @@ impl ReadHttp for XmlMapWithXmlNamespaceRequest {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlMapWithXmlNamespaceResponse {
+    /// The `myMap` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "KVP", default, skip_serializing_if = "Option::is_none")

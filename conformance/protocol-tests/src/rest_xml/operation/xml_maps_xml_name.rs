@@ -29,6 +29,7 @@ impl Operation for XmlMapsXmlName {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlMapsXmlNameRequest {
+    /// The `myMap` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "myMap", default, skip_serializing_if = "Option::is_none")
@@ -98,6 +99,7 @@ impl ReadHttp for XmlMapsXmlNameRequest {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlMapsXmlNameResponse {
+    /// The `myMap` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "myMap", default, skip_serializing_if = "Option::is_none")

@@ -28,6 +28,7 @@ impl Operation for XmlNamespaces {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlNamespacesRequest {
+    /// The `nested` member: a `XmlNamespaceNested`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "nested", default, skip_serializing_if = "Option::is_none")
@@ -97,6 +98,7 @@ impl ReadHttp for XmlNamespacesRequest {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlNamespacesResponse {
+    /// The `nested` member: a `XmlNamespaceNested`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "nested", default, skip_serializing_if = "Option::is_none")

@@ -28,6 +28,7 @@ impl Operation for XmlUnions {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlUnionsRequest {
+    /// The `unionValue` member: a `XmlUnionShape`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "unionValue", default, skip_serializing_if = "Option::is_none")
@@ -97,6 +98,7 @@ impl ReadHttp for XmlUnionsRequest {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct XmlUnionsResponse {
+    /// The `unionValue` member: a `XmlUnionShape`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "unionValue", default, skip_serializing_if = "Option::is_none")

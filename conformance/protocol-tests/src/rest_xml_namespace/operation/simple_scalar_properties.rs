@@ -30,16 +30,19 @@ impl Operation for SimpleScalarProperties {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SimpleScalarPropertiesRequest {
+    /// The `foo` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "foo", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo: Option<String>,
+    /// The `stringValue` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "stringValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub string_value: Option<String>,
+    /// The `trueBooleanValue` member: true or false.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -49,6 +52,7 @@ pub struct SimpleScalarPropertiesRequest {
         )
     )]
     pub true_boolean_value: Option<bool>,
+    /// The `falseBooleanValue` member: true or false.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -58,26 +62,31 @@ pub struct SimpleScalarPropertiesRequest {
         )
     )]
     pub false_boolean_value: Option<bool>,
+    /// The `byteValue` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "byteValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub byte_value: Option<i8>,
+    /// The `shortValue` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "shortValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub short_value: Option<i16>,
+    /// The `integerValue` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "integerValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub integer_value: Option<i32>,
+    /// The `longValue` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "longValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub long_value: Option<i64>,
+    /// The `floatValue` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -88,11 +97,13 @@ pub struct SimpleScalarPropertiesRequest {
         )
     )]
     pub float_value: Option<f32>,
+    /// The `Nested` member: a `NestedWithNamespace`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Nested", default, skip_serializing_if = "Option::is_none")
     )]
     pub nested: Option<NestedWithNamespace>,
+    /// The `doubleValue` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -266,16 +277,19 @@ impl ReadHttp for SimpleScalarPropertiesRequest {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SimpleScalarPropertiesResponse {
+    /// The `foo` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "foo", default, skip_serializing_if = "Option::is_none")
     )]
     pub foo: Option<String>,
+    /// The `stringValue` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "stringValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub string_value: Option<String>,
+    /// The `trueBooleanValue` member: true or false.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -285,6 +299,7 @@ pub struct SimpleScalarPropertiesResponse {
         )
     )]
     pub true_boolean_value: Option<bool>,
+    /// The `falseBooleanValue` member: true or false.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -294,26 +309,31 @@ pub struct SimpleScalarPropertiesResponse {
         )
     )]
     pub false_boolean_value: Option<bool>,
+    /// The `byteValue` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "byteValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub byte_value: Option<i8>,
+    /// The `shortValue` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "shortValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub short_value: Option<i16>,
+    /// The `integerValue` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "integerValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub integer_value: Option<i32>,
+    /// The `longValue` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "longValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub long_value: Option<i64>,
+    /// The `floatValue` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -324,11 +344,13 @@ pub struct SimpleScalarPropertiesResponse {
         )
     )]
     pub float_value: Option<f32>,
+    /// The `Nested` member: a `NestedWithNamespace`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Nested", default, skip_serializing_if = "Option::is_none")
     )]
     pub nested: Option<NestedWithNamespace>,
+    /// The `doubleValue` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(

@@ -30,6 +30,7 @@ impl Operation for Float16 {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct Float16Output {
+    /// The `value` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(

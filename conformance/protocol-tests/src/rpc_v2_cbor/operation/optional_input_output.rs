@@ -27,6 +27,7 @@ impl Operation for OptionalInputOutput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SimpleStructure {
+    /// The `value` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "value", default, skip_serializing_if = "Option::is_none")

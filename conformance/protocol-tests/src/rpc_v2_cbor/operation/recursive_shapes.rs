@@ -28,6 +28,7 @@ impl Operation for RecursiveShapes {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RecursiveShapesInputOutput {
+    /// The `nested` member: a `RecursiveShapesInputOutputNested1`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "nested", default, skip_serializing_if = "Option::is_none")

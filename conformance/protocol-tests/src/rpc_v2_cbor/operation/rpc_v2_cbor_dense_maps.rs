@@ -32,6 +32,7 @@ impl Operation for RpcV2CborDenseMaps {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RpcV2CborDenseMapsInputOutput {
+    /// The `denseStructMap` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -41,6 +42,7 @@ pub struct RpcV2CborDenseMapsInputOutput {
         )
     )]
     pub dense_struct_map: Option<BTreeMap<String, GreetingStruct>>,
+    /// The `denseNumberMap` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -50,6 +52,7 @@ pub struct RpcV2CborDenseMapsInputOutput {
         )
     )]
     pub dense_number_map: Option<BTreeMap<String, i32>>,
+    /// The `denseBooleanMap` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -59,6 +62,7 @@ pub struct RpcV2CborDenseMapsInputOutput {
         )
     )]
     pub dense_boolean_map: Option<BTreeMap<String, bool>>,
+    /// The `denseStringMap` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -68,6 +72,8 @@ pub struct RpcV2CborDenseMapsInputOutput {
         )
     )]
     pub dense_string_map: Option<BTreeMap<String, String>>,
+    /// The `denseSetMap` member: a map.
+    ///
     /// Each value: Items are unique.
     #[cfg_attr(
         feature = "full-serde",

@@ -30,6 +30,8 @@ impl Operation for RpcV2CborSparseMaps {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RpcV2CborSparseMapsInputOutput {
+    /// The `sparseStructMap` member: a map.
+    ///
     /// Entries may be null.
     #[cfg_attr(
         feature = "full-serde",
@@ -40,6 +42,8 @@ pub struct RpcV2CborSparseMapsInputOutput {
         )
     )]
     pub sparse_struct_map: Option<BTreeMap<String, Option<GreetingStruct>>>,
+    /// The `sparseNumberMap` member: a map.
+    ///
     /// Entries may be null.
     #[cfg_attr(
         feature = "full-serde",
@@ -50,6 +54,8 @@ pub struct RpcV2CborSparseMapsInputOutput {
         )
     )]
     pub sparse_number_map: Option<BTreeMap<String, Option<i32>>>,
+    /// The `sparseBooleanMap` member: a map.
+    ///
     /// Entries may be null.
     #[cfg_attr(
         feature = "full-serde",
@@ -60,6 +66,8 @@ pub struct RpcV2CborSparseMapsInputOutput {
         )
     )]
     pub sparse_boolean_map: Option<BTreeMap<String, Option<bool>>>,
+    /// The `sparseStringMap` member: a map.
+    ///
     /// Entries may be null.
     #[cfg_attr(
         feature = "full-serde",
@@ -70,6 +78,8 @@ pub struct RpcV2CborSparseMapsInputOutput {
         )
     )]
     pub sparse_string_map: Option<BTreeMap<String, Option<String>>>,
+    /// The `sparseSetMap` member: a map.
+    ///
     /// Entries may be null. Each value: Items are unique.
     #[cfg_attr(
         feature = "full-serde",

@@ -30,11 +30,13 @@ impl Operation for RpcV2CborUnions {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RpcV2CborUnionInputOutput {
+    /// The `contents` member: a `RpcV2CborUnion`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "contents", default, skip_serializing_if = "Option::is_none")
     )]
     pub contents: Option<RpcV2CborUnion>,
+    /// The `otherValue` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "otherValue", default, skip_serializing_if = "Option::is_none")

@@ -28,6 +28,8 @@ impl Operation for SparseNullsOperation {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SparseNullsOperationInputOutput {
+    /// The `sparseStringList` member: a list.
+    ///
     /// Entries may be null.
     #[cfg_attr(
         feature = "full-serde",
@@ -38,6 +40,8 @@ pub struct SparseNullsOperationInputOutput {
         )
     )]
     pub sparse_string_list: Option<Vec<Option<String>>>,
+    /// The `sparseStringMap` member: a map.
+    ///
     /// Entries may be null.
     #[cfg_attr(
         feature = "full-serde",

@@ -26,6 +26,7 @@ impl Operation for BigDecimalOperation {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct BigDecimalStructure {
+    /// The `value` member: a decimal number of any precision.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "value", default, skip_serializing_if = "Option::is_none")

@@ -29,6 +29,7 @@ impl Operation for FractionalSeconds {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct FractionalSecondsOutput {
+    /// The `datetime` member: a point in time.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "datetime", default, skip_serializing_if = "Option::is_none")

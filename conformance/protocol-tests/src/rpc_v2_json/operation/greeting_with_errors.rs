@@ -38,6 +38,7 @@ impl Operation for GreetingWithErrors {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GreetingWithErrorsOutput {
+    /// The `greeting` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "greeting", default, skip_serializing_if = "Option::is_none")

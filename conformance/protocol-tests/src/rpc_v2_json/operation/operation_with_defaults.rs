@@ -31,11 +31,13 @@ impl Operation for OperationWithDefaults {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OperationWithDefaultsInput {
+    /// The `defaults` member: a `Defaults`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "defaults", default, skip_serializing_if = "Option::is_none")
     )]
     pub defaults: Option<Defaults>,
+    /// The `clientOptionalDefaults` member: a `ClientOptionalDefaults`.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -45,6 +47,8 @@ pub struct OperationWithDefaultsInput {
         )
     )]
     pub client_optional_defaults: Option<ClientOptionalDefaults>,
+    /// The `topLevelDefault` member: text.
+    ///
     /// Defaults to `"hi"`.
     #[cfg_attr(
         feature = "full-serde",
@@ -54,6 +58,8 @@ pub struct OperationWithDefaultsInput {
         )
     )]
     pub top_level_default: String,
+    /// The `otherTopLevelDefault` member: a whole number.
+    ///
     /// Defaults to `0`.
     #[cfg_attr(feature = "full-serde", serde(rename = "otherTopLevelDefault", default))]
     pub other_top_level_default: i32,
@@ -112,6 +118,8 @@ impl Read for OperationWithDefaultsInput {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OperationWithDefaultsOutput {
+    /// The `defaultString` member: text.
+    ///
     /// Defaults to `"hi"`.
     #[cfg_attr(
         feature = "full-serde",
@@ -121,6 +129,8 @@ pub struct OperationWithDefaultsOutput {
         )
     )]
     pub default_string: String,
+    /// The `defaultBoolean` member: true or false.
+    ///
     /// Defaults to `true`.
     #[cfg_attr(
         feature = "full-serde",
@@ -130,9 +140,13 @@ pub struct OperationWithDefaultsOutput {
         )
     )]
     pub default_boolean: bool,
+    /// The `defaultList` member: a list.
+    ///
     /// Defaults to `[]`.
     #[cfg_attr(feature = "full-serde", serde(rename = "defaultList", default))]
     pub default_list: Vec<String>,
+    /// The `defaultTimestamp` member: a point in time.
+    ///
     /// Defaults to `0 (epoch seconds)`.
     #[cfg_attr(
         feature = "full-serde",
@@ -142,6 +156,8 @@ pub struct OperationWithDefaultsOutput {
         )
     )]
     pub default_timestamp: Timestamp,
+    /// The `defaultBlob` member: bytes.
+    ///
     /// Defaults to `3 bytes`.
     #[cfg_attr(
         feature = "full-serde",
@@ -151,6 +167,8 @@ pub struct OperationWithDefaultsOutput {
         )
     )]
     pub default_blob: Blob,
+    /// The `defaultByte` member: a whole number.
+    ///
     /// Defaults to `1`.
     #[cfg_attr(
         feature = "full-serde",
@@ -160,6 +178,8 @@ pub struct OperationWithDefaultsOutput {
         )
     )]
     pub default_byte: i8,
+    /// The `defaultShort` member: a whole number.
+    ///
     /// Defaults to `1`.
     #[cfg_attr(
         feature = "full-serde",
@@ -169,6 +189,8 @@ pub struct OperationWithDefaultsOutput {
         )
     )]
     pub default_short: i16,
+    /// The `defaultInteger` member: a whole number.
+    ///
     /// Defaults to `10`.
     #[cfg_attr(
         feature = "full-serde",
@@ -178,6 +200,8 @@ pub struct OperationWithDefaultsOutput {
         )
     )]
     pub default_integer: i32,
+    /// The `defaultLong` member: a whole number.
+    ///
     /// Defaults to `100`.
     #[cfg_attr(
         feature = "full-serde",
@@ -187,6 +211,8 @@ pub struct OperationWithDefaultsOutput {
         )
     )]
     pub default_long: i64,
+    /// The `defaultFloat` member: a number.
+    ///
     /// Defaults to `1.0`.
     #[cfg_attr(
         feature = "full-serde",
@@ -197,6 +223,8 @@ pub struct OperationWithDefaultsOutput {
         )
     )]
     pub default_float: f32,
+    /// The `defaultDouble` member: a number.
+    ///
     /// Defaults to `1.0`.
     #[cfg_attr(
         feature = "full-serde",
@@ -207,9 +235,13 @@ pub struct OperationWithDefaultsOutput {
         )
     )]
     pub default_double: f64,
+    /// The `defaultMap` member: a map.
+    ///
     /// Defaults to `{}`.
     #[cfg_attr(feature = "full-serde", serde(rename = "defaultMap", default))]
     pub default_map: BTreeMap<String, String>,
+    /// The `defaultEnum` member: a `TestEnum`.
+    ///
     /// Defaults to `"FOO"`.
     #[cfg_attr(
         feature = "full-serde",
@@ -219,6 +251,8 @@ pub struct OperationWithDefaultsOutput {
         )
     )]
     pub default_enum: TestEnum,
+    /// The `defaultIntEnum` member: a whole number.
+    ///
     /// One of `1`, `2`. Defaults to `1`.
     #[cfg_attr(
         feature = "full-serde",
@@ -228,33 +262,51 @@ pub struct OperationWithDefaultsOutput {
         )
     )]
     pub default_int_enum: i32,
+    /// The `emptyString` member: text.
+    ///
     /// Defaults to `""`.
     #[cfg_attr(feature = "full-serde", serde(rename = "emptyString", default))]
     pub empty_string: String,
+    /// The `falseBoolean` member: true or false.
+    ///
     /// Defaults to `false`.
     #[cfg_attr(feature = "full-serde", serde(rename = "falseBoolean", default))]
     pub false_boolean: bool,
+    /// The `emptyBlob` member: bytes.
+    ///
     /// Defaults to `0 bytes`.
     #[cfg_attr(feature = "full-serde", serde(rename = "emptyBlob", default))]
     pub empty_blob: Blob,
+    /// The `zeroByte` member: a whole number.
+    ///
     /// Defaults to `0`.
     #[cfg_attr(feature = "full-serde", serde(rename = "zeroByte", default))]
     pub zero_byte: i8,
+    /// The `zeroShort` member: a whole number.
+    ///
     /// Defaults to `0`.
     #[cfg_attr(feature = "full-serde", serde(rename = "zeroShort", default))]
     pub zero_short: i16,
+    /// The `zeroInteger` member: a whole number.
+    ///
     /// Defaults to `0`.
     #[cfg_attr(feature = "full-serde", serde(rename = "zeroInteger", default))]
     pub zero_integer: i32,
+    /// The `zeroLong` member: a whole number.
+    ///
     /// Defaults to `0`.
     #[cfg_attr(feature = "full-serde", serde(rename = "zeroLong", default))]
     pub zero_long: i64,
+    /// The `zeroFloat` member: a number.
+    ///
     /// Defaults to `0.0`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "zeroFloat", default, with = "crate::runtime::float")
     )]
     pub zero_float: f32,
+    /// The `zeroDouble` member: a number.
+    ///
     /// Defaults to `0.0`.
     #[cfg_attr(
         feature = "full-serde",

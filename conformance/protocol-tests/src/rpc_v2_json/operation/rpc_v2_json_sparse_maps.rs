@@ -29,6 +29,8 @@ impl Operation for RpcV2JsonSparseMaps {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RpcV2JsonSparseMapsInputOutput {
+    /// The `sparseStructMap` member: a map.
+    ///
     /// Entries may be null.
     #[cfg_attr(
         feature = "full-serde",
@@ -39,6 +41,8 @@ pub struct RpcV2JsonSparseMapsInputOutput {
         )
     )]
     pub sparse_struct_map: Option<BTreeMap<String, Option<GreetingStruct>>>,
+    /// The `sparseNumberMap` member: a map.
+    ///
     /// Entries may be null.
     #[cfg_attr(
         feature = "full-serde",
@@ -49,6 +53,8 @@ pub struct RpcV2JsonSparseMapsInputOutput {
         )
     )]
     pub sparse_number_map: Option<BTreeMap<String, Option<i32>>>,
+    /// The `sparseBooleanMap` member: a map.
+    ///
     /// Entries may be null.
     #[cfg_attr(
         feature = "full-serde",
@@ -59,6 +65,8 @@ pub struct RpcV2JsonSparseMapsInputOutput {
         )
     )]
     pub sparse_boolean_map: Option<BTreeMap<String, Option<bool>>>,
+    /// The `sparseStringMap` member: a map.
+    ///
     /// Entries may be null.
     #[cfg_attr(
         feature = "full-serde",
@@ -69,6 +77,8 @@ pub struct RpcV2JsonSparseMapsInputOutput {
         )
     )]
     pub sparse_string_map: Option<BTreeMap<String, Option<String>>>,
+    /// The `sparseSetMap` member: a map.
+    ///
     /// Entries may be null. Each value: Items are unique.
     #[cfg_attr(
         feature = "full-serde",

@@ -26,6 +26,7 @@ impl Operation for SimpleScalarProperties {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SimpleScalarStructure {
+    /// The `trueBooleanValue` member: true or false.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -35,6 +36,7 @@ pub struct SimpleScalarStructure {
         )
     )]
     pub true_boolean_value: Option<bool>,
+    /// The `falseBooleanValue` member: true or false.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -44,11 +46,13 @@ pub struct SimpleScalarStructure {
         )
     )]
     pub false_boolean_value: Option<bool>,
+    /// The `byteValue` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "byteValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub byte_value: Option<i8>,
+    /// The `doubleValue` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -59,6 +63,7 @@ pub struct SimpleScalarStructure {
         )
     )]
     pub double_value: Option<f64>,
+    /// The `floatValue` member: a number.
     #[cfg_attr(
         feature = "full-serde",
         serde(
@@ -69,26 +74,31 @@ pub struct SimpleScalarStructure {
         )
     )]
     pub float_value: Option<f32>,
+    /// The `integerValue` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "integerValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub integer_value: Option<i32>,
+    /// The `longValue` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "longValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub long_value: Option<i64>,
+    /// The `shortValue` member: a whole number.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "shortValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub short_value: Option<i16>,
+    /// The `stringValue` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "stringValue", default, skip_serializing_if = "Option::is_none")
     )]
     pub string_value: Option<String>,
+    /// The `blobValue` member: bytes.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "blobValue", default, skip_serializing_if = "Option::is_none")

@@ -32,23 +32,29 @@ impl Operation for TimestampFormatIgnored {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TimestampFormatIgnoredIo {
+    /// The `dateTime` member: a point in time.
+    ///
     /// Written as RFC 3339 text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "dateTime", default, skip_serializing_if = "Option::is_none")
     )]
     pub date_time: Option<DateTime>,
+    /// The `httpDate` member: a point in time.
+    ///
     /// Written as an HTTP date.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "httpDate", default, skip_serializing_if = "Option::is_none")
     )]
     pub http_date: Option<HttpDate>,
+    /// The `epochSeconds` member: a point in time.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "epochSeconds", default, skip_serializing_if = "Option::is_none")
     )]
     pub epoch_seconds: Option<Timestamp>,
+    /// The `normal` member: a point in time.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "normal", default, skip_serializing_if = "Option::is_none")

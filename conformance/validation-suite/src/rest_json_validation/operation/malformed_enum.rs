@@ -28,11 +28,14 @@ impl Operation for MalformedEnum {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MalformedEnumInput {
+    /// The `string` member: a `EnumString`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "string", default, skip_serializing_if = "Option::is_none")
     )]
     pub string: Option<EnumString>,
+    /// The `stringWithEnumTrait` member: text.
+    ///
     /// One of `abc`, `def`, `ghi`.
     #[cfg_attr(
         feature = "full-serde",
@@ -43,16 +46,19 @@ pub struct MalformedEnumInput {
         )
     )]
     pub string_with_enum_trait: Option<String>,
+    /// The `list` member: a list.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "list", default, skip_serializing_if = "Option::is_none")
     )]
     pub list: Option<Vec<EnumString>>,
+    /// The `map` member: a map.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "map", default, skip_serializing_if = "Option::is_none")
     )]
     pub map: Option<BTreeMap<EnumString, EnumString>>,
+    /// The `union` member: a `EnumUnion`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "union", default, skip_serializing_if = "Option::is_none")

@@ -27,36 +27,48 @@ impl Operation for MalformedLengthOverride {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MalformedLengthOverrideInput {
+    /// The `blob` member: bytes.
+    ///
     /// Length in bytes: 4 to 6.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "blob", default, skip_serializing_if = "Option::is_none")
     )]
     pub blob: Option<Blob>,
+    /// The `string` member: text.
+    ///
     /// Length: 4 to 6.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "string", default, skip_serializing_if = "Option::is_none")
     )]
     pub string: Option<String>,
+    /// The `minString` member: text.
+    ///
     /// Length: at least 4.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "minString", default, skip_serializing_if = "Option::is_none")
     )]
     pub min_string: Option<String>,
+    /// The `maxString` member: text.
+    ///
     /// Length: at most 6.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "maxString", default, skip_serializing_if = "Option::is_none")
     )]
     pub max_string: Option<String>,
+    /// The `list` member: a list.
+    ///
     /// Items: 4 to 6. Each item: Length: 2 to 8.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "list", default, skip_serializing_if = "Option::is_none")
     )]
     pub list: Option<Vec<String>>,
+    /// The `map` member: a map.
+    ///
     /// Entries: 4 to 6. Each key: Length: 2 to 8. Each value: Items: 2 to 8. Each item: Length: 2 to 8.
     #[cfg_attr(
         feature = "full-serde",

@@ -26,6 +26,8 @@ impl Operation for MalformedLengthQueryString {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MalformedLengthQueryStringInput {
+    /// The `string` member: text.
+    ///
     /// Length: 2 to 8.
     #[cfg_attr(
         feature = "full-serde",

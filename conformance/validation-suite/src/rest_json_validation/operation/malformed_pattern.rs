@@ -28,30 +28,39 @@ impl Operation for MalformedPattern {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MalformedPatternInput {
+    /// The `string` member: text.
+    ///
     /// Pattern: `^[a-m]+$`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "string", default, skip_serializing_if = "Option::is_none")
     )]
     pub string: Option<String>,
+    /// The `evilString` member: text.
+    ///
     /// Pattern: `^([0-9]+)+$`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "evilString", default, skip_serializing_if = "Option::is_none")
     )]
     pub evil_string: Option<String>,
+    /// The `list` member: a list.
+    ///
     /// Each item: Pattern: `^[a-m]+$`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "list", default, skip_serializing_if = "Option::is_none")
     )]
     pub list: Option<Vec<String>>,
+    /// The `map` member: a map.
+    ///
     /// Each key: Pattern: `^[a-m]+$`. Each value: Pattern: `^[a-m]+$`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "map", default, skip_serializing_if = "Option::is_none")
     )]
     pub map: Option<BTreeMap<String, String>>,
+    /// The `union` member: a `PatternUnion`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "union", default, skip_serializing_if = "Option::is_none")

@@ -28,24 +28,31 @@ impl Operation for MalformedPatternOverride {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MalformedPatternOverrideInput {
+    /// The `string` member: text.
+    ///
     /// Pattern: `^[g-m]+$`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "string", default, skip_serializing_if = "Option::is_none")
     )]
     pub string: Option<String>,
+    /// The `list` member: a list.
+    ///
     /// Each item: Pattern: `^[g-m]+$`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "list", default, skip_serializing_if = "Option::is_none")
     )]
     pub list: Option<Vec<String>>,
+    /// The `map` member: a map.
+    ///
     /// Each key: Pattern: `^[g-m]+$`. Each value: Pattern: `^[g-m]+$`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "map", default, skip_serializing_if = "Option::is_none")
     )]
     pub map: Option<BTreeMap<String, String>>,
+    /// The `union` member: a `PatternUnionOverride`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "union", default, skip_serializing_if = "Option::is_none")

@@ -26,78 +26,104 @@ impl Operation for MalformedRangeOverride {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MalformedRangeOverrideInput {
+    /// The `byte` member: a whole number.
+    ///
     /// Range: 4 to 6.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "byte", default, skip_serializing_if = "Option::is_none")
     )]
     pub byte: Option<i8>,
+    /// The `minByte` member: a whole number.
+    ///
     /// Range: at least 4.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "minByte", default, skip_serializing_if = "Option::is_none")
     )]
     pub min_byte: Option<i8>,
+    /// The `maxByte` member: a whole number.
+    ///
     /// Range: at most 6.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "maxByte", default, skip_serializing_if = "Option::is_none")
     )]
     pub max_byte: Option<i8>,
+    /// The `short` member: a whole number.
+    ///
     /// Range: 4 to 6.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "short", default, skip_serializing_if = "Option::is_none")
     )]
     pub short: Option<i16>,
+    /// The `minShort` member: a whole number.
+    ///
     /// Range: at least 4.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "minShort", default, skip_serializing_if = "Option::is_none")
     )]
     pub min_short: Option<i16>,
+    /// The `maxShort` member: a whole number.
+    ///
     /// Range: at most 6.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "maxShort", default, skip_serializing_if = "Option::is_none")
     )]
     pub max_short: Option<i16>,
+    /// The `integer` member: a whole number.
+    ///
     /// Range: 4 to 6.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "integer", default, skip_serializing_if = "Option::is_none")
     )]
     pub integer: Option<i32>,
+    /// The `minInteger` member: a whole number.
+    ///
     /// Range: at least 4.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "minInteger", default, skip_serializing_if = "Option::is_none")
     )]
     pub min_integer: Option<i32>,
+    /// The `maxInteger` member: a whole number.
+    ///
     /// Range: at most 6.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "maxInteger", default, skip_serializing_if = "Option::is_none")
     )]
     pub max_integer: Option<i32>,
+    /// The `long` member: a whole number.
+    ///
     /// Range: 4 to 6.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "long", default, skip_serializing_if = "Option::is_none")
     )]
     pub long: Option<i64>,
+    /// The `minLong` member: a whole number.
+    ///
     /// Range: at least 4.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "minLong", default, skip_serializing_if = "Option::is_none")
     )]
     pub min_long: Option<i64>,
+    /// The `maxLong` member: a whole number.
+    ///
     /// Range: at most 6.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "maxLong", default, skip_serializing_if = "Option::is_none")
     )]
     pub max_long: Option<i64>,
+    /// The `float` member: a number.
+    ///
     /// Range: 4.4 to 6.6.
     #[cfg_attr(
         feature = "full-serde",
@@ -109,6 +135,8 @@ pub struct MalformedRangeOverrideInput {
         )
     )]
     pub float: Option<f32>,
+    /// The `minFloat` member: a number.
+    ///
     /// Range: at least 4.4.
     #[cfg_attr(
         feature = "full-serde",
@@ -120,6 +148,8 @@ pub struct MalformedRangeOverrideInput {
         )
     )]
     pub min_float: Option<f32>,
+    /// The `maxFloat` member: a number.
+    ///
     /// Range: at most 6.6.
     #[cfg_attr(
         feature = "full-serde",

@@ -26,10 +26,13 @@ impl Operation for MalformedRequired {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MalformedRequiredInput {
+    /// The `string` member: text.
     #[cfg_attr(feature = "full-serde", serde(rename = "string"))]
     pub string: String,
+    /// The `stringInQuery` member: text.
     #[cfg_attr(feature = "full-serde", serde(rename = "stringInQuery"))]
     pub string_in_query: String,
+    /// The `stringInHeader` member: text.
     #[cfg_attr(feature = "full-serde", serde(rename = "stringInHeader"))]
     pub string_in_header: String,
 }

@@ -31,90 +31,120 @@ impl Operation for MalformedUniqueItems {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MalformedUniqueItemsInput {
+    /// The `blobList` member: a list.
+    ///
     /// Items are unique.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "blobList", default, skip_serializing_if = "Option::is_none")
     )]
     pub blob_list: Option<Vec<Blob>>,
+    /// The `booleanList` member: a list.
+    ///
     /// Items are unique.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "booleanList", default, skip_serializing_if = "Option::is_none")
     )]
     pub boolean_list: Option<Vec<bool>>,
+    /// The `stringList` member: a list.
+    ///
     /// Items are unique.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "stringList", default, skip_serializing_if = "Option::is_none")
     )]
     pub string_list: Option<Vec<String>>,
+    /// The `byteList` member: a list.
+    ///
     /// Items are unique.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "byteList", default, skip_serializing_if = "Option::is_none")
     )]
     pub byte_list: Option<Vec<i8>>,
+    /// The `shortList` member: a list.
+    ///
     /// Items are unique.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "shortList", default, skip_serializing_if = "Option::is_none")
     )]
     pub short_list: Option<Vec<i16>>,
+    /// The `integerList` member: a list.
+    ///
     /// Items are unique.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "integerList", default, skip_serializing_if = "Option::is_none")
     )]
     pub integer_list: Option<Vec<i32>>,
+    /// The `longList` member: a list.
+    ///
     /// Items are unique.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "longList", default, skip_serializing_if = "Option::is_none")
     )]
     pub long_list: Option<Vec<i64>>,
+    /// The `timestampList` member: a list.
+    ///
     /// Items are unique.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "timestampList", default, skip_serializing_if = "Option::is_none")
     )]
     pub timestamp_list: Option<Vec<Timestamp>>,
+    /// The `dateTimeList` member: a list.
+    ///
     /// Items are unique. Each item: Written as RFC 3339 text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "dateTimeList", default, skip_serializing_if = "Option::is_none")
     )]
     pub date_time_list: Option<Vec<DateTime>>,
+    /// The `httpDateList` member: a list.
+    ///
     /// Items are unique. Each item: Written as an HTTP date.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "httpDateList", default, skip_serializing_if = "Option::is_none")
     )]
     pub http_date_list: Option<Vec<HttpDate>>,
+    /// The `enumList` member: a list.
+    ///
     /// Items are unique.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "enumList", default, skip_serializing_if = "Option::is_none")
     )]
     pub enum_list: Option<Vec<FooEnum>>,
+    /// The `intEnumList` member: a list.
+    ///
     /// Items are unique. Each item: One of `1`, `2`, `3`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "intEnumList", default, skip_serializing_if = "Option::is_none")
     )]
     pub int_enum_list: Option<Vec<i32>>,
+    /// The `listList` member: a list.
+    ///
     /// Items are unique.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "listList", default, skip_serializing_if = "Option::is_none")
     )]
     pub list_list: Option<Vec<Vec<String>>>,
+    /// The `structureList` member: a list.
+    ///
     /// Items are unique.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "structureList", default, skip_serializing_if = "Option::is_none")
     )]
     pub structure_list: Option<Vec<GreetingStruct>>,
+    /// The `structureListWithNoKey` member: a list.
+    ///
     /// Items are unique.
     #[cfg_attr(
         feature = "full-serde",
@@ -125,6 +155,8 @@ pub struct MalformedUniqueItemsInput {
         )
     )]
     pub structure_list_with_no_key: Option<Vec<MissingKeyStructure>>,
+    /// The `unionList` member: a list.
+    ///
     /// Items are unique.
     #[cfg_attr(
         feature = "full-serde",

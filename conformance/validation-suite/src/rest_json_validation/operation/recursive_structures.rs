@@ -27,6 +27,7 @@ impl Operation for RecursiveStructures {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RecursiveStructuresInput {
+    /// The `union` member: a `RecursiveUnionOne`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "union", default, skip_serializing_if = "Option::is_none")

@@ -26,6 +26,8 @@ impl Operation for SensitiveValidation {
 #[derive(Clone, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SensitiveValidationInput {
+    /// The `string` member: text.
+    ///
     /// Pattern: `^[a-m]+$`. Sensitive: `Debug` never prints it.
     #[cfg_attr(
         feature = "full-serde",

@@ -12,11 +12,13 @@ use std::fmt;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CodeSigningConfigNotFoundException {
+    /// The `Type` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
     )]
     pub r#type: Option<String>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -89,6 +91,7 @@ pub struct CodeStorageExceededException {
         serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
     )]
     pub r#type: Option<String>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")
@@ -155,11 +158,13 @@ impl WriteResponse for CodeStorageExceededException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CodeVerificationFailedException {
+    /// The `Type` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
     )]
     pub r#type: Option<String>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -225,11 +230,13 @@ impl WriteResponse for CodeVerificationFailedException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct Ec2AccessDeniedException {
+    /// The `Type` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
     )]
     pub r#type: Option<String>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -296,11 +303,13 @@ impl WriteResponse for Ec2AccessDeniedException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct Ec2ThrottledException {
+    /// The `Type` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
     )]
     pub r#type: Option<String>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -367,16 +376,19 @@ impl WriteResponse for Ec2ThrottledException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct Ec2UnexpectedException {
+    /// The `Type` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
     )]
     pub r#type: Option<String>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
     )]
     pub message: Option<String>,
+    /// The `EC2ErrorCode` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "EC2ErrorCode", default, skip_serializing_if = "Option::is_none")
@@ -448,11 +460,13 @@ impl WriteResponse for Ec2UnexpectedException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct EfsioException {
+    /// The `Type` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
     )]
     pub r#type: Option<String>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -518,11 +532,13 @@ impl WriteResponse for EfsioException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct EfsMountConnectivityException {
+    /// The `Type` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
     )]
     pub r#type: Option<String>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -589,11 +605,13 @@ impl WriteResponse for EfsMountConnectivityException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct EfsMountFailureException {
+    /// The `Type` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
     )]
     pub r#type: Option<String>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -660,11 +678,13 @@ impl WriteResponse for EfsMountFailureException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct EfsMountTimeoutException {
+    /// The `Type` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
     )]
     pub r#type: Option<String>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -732,11 +752,13 @@ impl WriteResponse for EfsMountTimeoutException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct EniLimitReachedException {
+    /// The `Type` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
     )]
     pub r#type: Option<String>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -803,11 +825,13 @@ impl WriteResponse for EniLimitReachedException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidCodeSignatureException {
+    /// The `Type` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
     )]
     pub r#type: Option<String>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -1018,11 +1042,13 @@ impl WriteResponse for InvalidRequestContentException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidRuntimeException {
+    /// The `Type` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
     )]
     pub r#type: Option<String>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -1088,11 +1114,13 @@ impl WriteResponse for InvalidRuntimeException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidSecurityGroupIdException {
+    /// The `Type` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
     )]
     pub r#type: Option<String>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -1158,11 +1186,13 @@ impl WriteResponse for InvalidSecurityGroupIdException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidSubnetIdException {
+    /// The `Type` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
     )]
     pub r#type: Option<String>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -1228,11 +1258,13 @@ impl WriteResponse for InvalidSubnetIdException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidZipFileException {
+    /// The `Type` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
     )]
     pub r#type: Option<String>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -1299,11 +1331,13 @@ impl WriteResponse for InvalidZipFileException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct KmsAccessDeniedException {
+    /// The `Type` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
     )]
     pub r#type: Option<String>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -1370,11 +1404,13 @@ impl WriteResponse for KmsAccessDeniedException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct KmsDisabledException {
+    /// The `Type` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
     )]
     pub r#type: Option<String>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -1441,11 +1477,13 @@ impl WriteResponse for KmsDisabledException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct KmsInvalidStateException {
+    /// The `Type` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
     )]
     pub r#type: Option<String>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -1512,11 +1550,13 @@ impl WriteResponse for KmsInvalidStateException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct KmsNotFoundException {
+    /// The `Type` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
     )]
     pub r#type: Option<String>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -1733,11 +1773,13 @@ impl WriteResponse for RecursiveInvocationException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RequestTooLargeException {
+    /// The `Type` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
     )]
     pub r#type: Option<String>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")
@@ -1875,11 +1917,13 @@ impl WriteResponse for ResourceConflictException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ResourceNotFoundException {
+    /// The `Type` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
     )]
     pub r#type: Option<String>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -2018,11 +2062,13 @@ impl WriteResponse for ResourceNotReadyException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ServiceException {
+    /// The `Type` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
     )]
     pub r#type: Option<String>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -2089,11 +2135,13 @@ impl WriteResponse for ServiceException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SnapStartException {
+    /// The `Type` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
     )]
     pub r#type: Option<String>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -2160,11 +2208,13 @@ impl WriteResponse for SnapStartException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SnapStartNotReadyException {
+    /// The `Type` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
     )]
     pub r#type: Option<String>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -2230,11 +2280,13 @@ impl WriteResponse for SnapStartNotReadyException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SnapStartTimeoutException {
+    /// The `Type` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
     )]
     pub r#type: Option<String>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -2301,11 +2353,13 @@ impl WriteResponse for SnapStartTimeoutException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SubnetIpAddressLimitReachedException {
+    /// The `Type` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
     )]
     pub r#type: Option<String>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
@@ -2383,16 +2437,19 @@ pub struct TooManyRequestsException {
         )
     )]
     pub retry_after_seconds: Option<String>,
+    /// The `Type` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
     )]
     pub r#type: Option<String>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")
     )]
     pub message: Option<String>,
+    /// The `Reason` member: a `ThrottleReason`.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Reason", default, skip_serializing_if = "Option::is_none")
@@ -2470,11 +2527,13 @@ impl WriteResponse for TooManyRequestsException {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UnsupportedMediaTypeException {
+    /// The `Type` member: text.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
     )]
     pub r#type: Option<String>,
+    /// What went wrong, for people to read.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "message", default, skip_serializing_if = "Option::is_none")

@@ -9,6 +9,7 @@ use std::fmt;
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct NoteNotFound {
+    /// What went wrong, for people to read.
     #[cfg_attr(feature = "full-serde", serde(rename = "message"))]
     pub message: String,
 }

@@ -29,12 +29,16 @@ impl Operation for ListNotes {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListNotesInput {
+    /// The `tag` member: text.
+    ///
     /// Length: 1 to 32.
     #[cfg_attr(
         feature = "full-serde",
         serde(rename = "tag", default, skip_serializing_if = "Option::is_none")
     )]
     pub tag: Option<String>,
+    /// The `maxResults` member: a whole number.
+    ///
     /// Range: 1 to 100. Defaults to `20`.
     #[cfg_attr(
         feature = "full-serde",
@@ -99,6 +103,7 @@ impl Read for ListNotesInput {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListNotesOutput {
+    /// The `notes` member: a list.
     #[cfg_attr(feature = "full-serde", serde(rename = "notes"))]
     pub notes: Vec<Note>,
     /// Where the next page starts; absent on the last page.

@@ -29,9 +29,13 @@ impl Operation for PutNote {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PutNoteInput {
+    /// The `text` member: text.
+    ///
     /// Length: 1 to 2000.
     #[cfg_attr(feature = "full-serde", serde(rename = "text"))]
     pub text: String,
+    /// The `priority` member: a `Priority`.
+    ///
     /// Defaults to `"normal"`.
     #[cfg_attr(
         feature = "full-serde",
