@@ -33,8 +33,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::emit;
-use crate::model::load;
-use crate::{Diagnostics, RuntimeSource, Settings, service_dirs};
+use crate::{Diagnostics, RuntimeSource, Settings};
 
 /// The file the crate includes, in the output directory.
 pub const ROOT_FILE: &str = "awsgen.rs";
@@ -82,31 +81,12 @@ impl Config {
         };
         // Cargo reruns the script when the directory or a file read changes.
         println!("cargo:rerun-if-changed={}", spec.display());
-        let mut services = Vec::new();
-        let mut warnings = Diagnostics::default();
-        let mut errors = Diagnostics::default();
-        for dir in service_dirs(&spec).map_err(Error::Spec)? {
-            let loaded = match load::load_dir(&dir) {
-                Ok(loaded) => loaded,
-                Err(found) => {
-                    errors.extend(found);
-                    continue;
-                }
-            };
-            for file in &loaded.files {
+        let (services, warnings) = crate::load_spec(&spec, |model| {
+            for file in &model.files {
                 println!("cargo:rerun-if-changed={}", file.display());
             }
-            match crate::finish(&loaded, &dir) {
-                Ok((found_services, found)) => {
-                    warnings.extend(found);
-                    services.extend(found_services);
-                }
-                Err(found) => errors.extend(found),
-            }
-        }
-        if errors.has_errors() {
-            return Err(Error::Spec(errors));
-        }
+        })
+        .map_err(Error::Spec)?;
         for warning in warnings.warnings() {
             // Cargo shows one line per `cargo:warning`.
             for line in warning.to_string().lines() {

@@ -270,11 +270,27 @@ fn service_module_name(model: &load::LoadedModel, id: &str) -> Result<String, Di
 /// Generates a crate from every service under `spec` (see [`service_dirs`]).
 /// Either every service is fine and all files are returned, or nothing is.
 pub fn generate(spec: &Path, settings: &Settings) -> Result<Generated, Diagnostics> {
+    let (services, warnings) = load_spec(spec, |_| {})?;
+    emit_services(&services, warnings, settings)
+}
+
+/// Every service of every spec directory under `spec` ([`service_dirs`]),
+/// as finished IR, with the warnings; or the errors of all of them.
+/// `loaded` sees each directory's loaded model (its files, for a build
+/// script's `rerun-if-changed`).
+fn load_spec(
+    spec: &Path,
+    mut loaded: impl FnMut(&load::LoadedModel),
+) -> Result<(Vec<ir::Service>, Diagnostics), Diagnostics> {
     let mut services = Vec::new();
     let mut warnings = Diagnostics::default();
     let mut errors = Diagnostics::default();
     for dir in service_dirs(spec)? {
-        match load_services(&dir) {
+        let found = load::load_dir(&dir).and_then(|model| {
+            loaded(&model);
+            finish(&model, &dir)
+        });
+        match found {
             Ok((found_services, found)) => {
                 warnings.extend(found);
                 services.extend(found_services);
@@ -285,7 +301,7 @@ pub fn generate(spec: &Path, settings: &Settings) -> Result<Generated, Diagnosti
     if errors.has_errors() {
         return Err(errors);
     }
-    emit_services(&services, warnings, settings)
+    Ok((services, warnings))
 }
 
 /// The crate of `services`, unless two of them would share a module.
@@ -326,21 +342,7 @@ pub fn generate_files(dir: &Path, files: &SpecFiles, settings: &Settings) -> Res
 /// with no restJson1 service is an error, as is any error in the model.
 /// [`mod@openapi`] says what a document holds.
 pub fn openapi(spec: &Path) -> Result<OpenApi, Diagnostics> {
-    let mut services = Vec::new();
-    let mut warnings = Diagnostics::default();
-    let mut errors = Diagnostics::default();
-    for dir in service_dirs(spec)? {
-        match load_services(&dir) {
-            Ok((found_services, found)) => {
-                warnings.extend(found);
-                services.extend(found_services);
-            }
-            Err(found) => errors.extend(found),
-        }
-    }
-    if errors.has_errors() {
-        return Err(errors);
-    }
+    let (services, warnings) = load_spec(spec, |_| {})?;
     openapi::documents(&services, warnings, spec)
 }
 

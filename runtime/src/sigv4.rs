@@ -917,6 +917,15 @@ fn with_path(uri: &http::Uri, path: &str) -> http::Uri {
 /// `X-Amz-Content-Sha256` as S3's clients do (unwrapped, as S3 answers);
 /// restJson1 otherwise.
 fn protocol_of(parts: &Parts) -> AnyProtocol {
+    use crate::protocol::{rpc_v2, rpc_v2_cbor::RpcV2Cbor, rpc_v2_json::RpcV2Json};
+    // RPC v2 requests name their protocol; their bodies' media types
+    // (application/cbor, application/json) would say less.
+    if rpc_v2::names::<RpcV2Cbor>(&parts.headers) {
+        return AnyProtocol::RpcV2Cbor(RpcV2Cbor::default());
+    }
+    if rpc_v2::names::<RpcV2Json>(&parts.headers) {
+        return AnyProtocol::RpcV2Json(RpcV2Json::default());
+    }
     let content_type = parts.headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     if content_type.starts_with("application/x-amz-json-1.0") {
         AnyProtocol::AwsJson(AwsJson::V1_0)

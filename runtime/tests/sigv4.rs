@@ -125,6 +125,32 @@ async fn refusals_are_in_the_requests_protocol() {
         (403, "MissingAuthenticationTokenException", "application/json")
     );
     assert_eq!(body, serde_json::json!({"message": "Missing Authentication Token"}));
+
+    // RPC v2 requests name their protocol (they used to be answered as
+    // restJson1, which their clients do not read).
+    let rpc_v2_json = http::Request::post("/service/Metrics/operation/ListMetrics")
+        .header("host", "localhost")
+        .header("smithy-protocol", "rpc-v2-json")
+        .header("content-type", "application/json")
+        .body(Full::new(Bytes::from_static(b"{}")))
+        .unwrap();
+    let (status, error_type, content_type, body) = refused(rpc_v2_json).await;
+    assert_eq!((status, error_type.as_str(), content_type.as_str()), (400, "", "application/json"), "{body}");
+    assert_eq!(body["__type"], "MissingAuthenticationTokenException");
+    let rpc_v2_cbor = http::Request::post("/service/Metrics/operation/ListMetrics")
+        .header("host", "localhost")
+        .header("smithy-protocol", "rpc-v2-cbor")
+        .header("content-type", "application/cbor")
+        .body(Full::new(Bytes::from_static(&[0xa0])))
+        .unwrap();
+    let inner = tower::service_fn(|_: http::Request<Full<Bytes>>| async {
+        Ok::<HttpResponse, Infallible>(http::Response::new(ByteStream::empty()))
+    });
+    let service = tower_layer::Layer::layer(&SigV4Layer::new(keys(SECRET)), inner);
+    let response = service.oneshot(rpc_v2_cbor).await.unwrap();
+    assert_eq!(response.status(), 400);
+    assert_eq!(response.headers()["content-type"], "application/cbor");
+    assert_eq!(response.headers()["smithy-protocol"], "rpc-v2-cbor");
 }
 
 /// Requests botocore signed (and a few signed by hand, by the

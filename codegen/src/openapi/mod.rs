@@ -18,7 +18,8 @@
 //!   response per status of the operation's and the service's errors, each
 //!   with the `X-Amzn-Errortype` header the runtime writes and a JSON body
 //!   of the error's members (`<Error>ResponseContent`), several errors of
-//!   one status as a `oneOf`;
+//!   one status as an `anyOf` (their bodies may overlap; the header says
+//!   which error it is);
 //! - `components/schemas` (module `schema`): structures, unions, enums,
 //!   lists and maps, with every constraint the model has, timestamps in the
 //!   format of their place, blobs in base64 and big numbers as the JSON

@@ -489,8 +489,11 @@ fn responses(
             let schema = if schemas.len() == 1 {
                 schemas.remove(0)
             } else {
+                // `anyOf`: error bodies often overlap (every member
+                // optional), and one that fits two would break `oneOf`;
+                // `X-Amzn-Errortype` says which error it is.
                 let mut either = Schema::new();
-                either.insert("oneOf".into(), schemas.into_iter().map(Value::from).collect());
+                either.insert("anyOf".into(), schemas.into_iter().map(Value::from).collect());
                 either
             };
             (media_type, schema)

@@ -351,14 +351,14 @@ fn fixture_says_what_the_model_says() {
     assert_eq!(output.as_object().unwrap().keys().collect::<Vec<_>>(), ["widget"]);
 
     // Errors by status: @httpError's, else 400 and 500 by fault; several
-    // of one status as a oneOf; X-Amzn-Errortype names them.
+    // of one status as an anyOf; X-Amzn-Errortype names them.
     let responses = put["responses"].as_object().unwrap();
     assert_eq!(responses.keys().collect::<Vec<_>>(), ["201", "400", "404", "409", "500"]);
     let bad = &responses["400"];
     assert_eq!(bad["description"], "InvalidWidget, QuotaExceeded");
     assert_eq!(bad["headers"]["X-Amzn-Errortype"]["schema"]["enum"], json!(["InvalidWidget", "QuotaExceeded"]));
     assert_eq!(
-        at(bad, "/content/application~1json/schema/oneOf"),
+        at(bad, "/content/application~1json/schema/anyOf"),
         &json!([
             { "$ref": "#/components/schemas/InvalidWidgetResponseContent" },
             { "$ref": "#/components/schemas/QuotaExceededResponseContent" },
