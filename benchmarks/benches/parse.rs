@@ -6,7 +6,7 @@
 //! generated code does, a violation's path and message are built only when
 //! it happens, and the first one ends the check).
 //!
-//! `cargo bench -p benchmarks --bench parse`; the ratios are in the README.
+//! `cargo bench -p benchmarks --bench parse`; the ratios are in BENCHMARKS.md.
 
 use std::sync::LazyLock;
 

@@ -17,7 +17,7 @@
 //!
 //! Nothing writes to the disk: [`generate`] returns the files, and the caller
 //! writes them ([`generate_files`] does the same from spec files in memory).
-//! `docs/architecture.md` describes the pipeline in full.
+//! `docs/reference/architecture.md` describes the pipeline in full.
 
 pub mod build;
 pub mod check;

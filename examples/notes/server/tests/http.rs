@@ -1,5 +1,5 @@
 //! The README's example service, served: requests as any awsJson1.0 client
-//! sends them (`curl` in the README), over a real socket.
+//! sends them (`curl` in the README and docs/guide/writing-a-service.md), over a real socket.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
