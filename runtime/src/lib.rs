@@ -20,6 +20,7 @@ mod big;
 mod blob;
 mod byte_stream;
 pub mod context;
+pub mod event_stream;
 mod excerpt;
 pub mod float;
 pub mod http;

@@ -1,0 +1,167 @@
+//! Event-stream messages as bytes, read as they arrive and bounded.
+//!
+//! A message is a 12-byte prelude (its total length, its headers' length
+//! and a CRC-32 of the two), the headers, the payload and a CRC-32 of
+//! everything before it. [`Decoder`] checks each prelude as soon as its
+//! 12 bytes are there, so a length that lies or exceeds the limit is
+//! refused before the rest is waited for, then reads the message with
+//! `aws-smithy-eventstream` (which checks the headers, their types and the
+//! message's CRC). `aws-smithy-eventstream`'s own streaming decoder trusts
+//! an unchecked prelude's length until the whole message has arrived,
+//! which would let a client make a server buffer up to 4 GiB.
+
+use std::fmt;
+
+use aws_smithy_eventstream::frame::{read_message_from, write_message_to};
+use bytes::{Buf, Bytes, BytesMut};
+
+use super::Message;
+
+/// The largest message AWS's services send or accept: 16 MiB, prelude and
+/// CRCs included.
+pub const MAX_MESSAGE_BYTES: usize = 16 << 20;
+/// The most header bytes a message may carry: 128 KiB.
+pub const MAX_HEADER_BYTES: usize = 128 << 10;
+
+/// Total length, headers' length, prelude CRC.
+const PRELUDE_BYTES: usize = 12;
+/// A message with no headers and no payload: the prelude and the CRC.
+const EMPTY_MESSAGE_BYTES: usize = PRELUDE_BYTES + 4;
+
+const CRC32: crc::Crc<u32> = crc::Crc::<u32>::new(&crc::CRC_32_ISO_HDLC);
+
+/// Why bytes are not an event-stream message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FrameError {
+    /// The prelude's CRC is not that of its lengths.
+    PreludeChecksum,
+    /// The prelude gives a total length shorter than a message can be, or
+    /// headers longer than the message.
+    BadLength,
+    /// The message is longer than the decoder's limit.
+    TooLong {
+        /// The length the prelude gives.
+        length: usize,
+        /// The decoder's limit.
+        max: usize,
+    },
+    /// The headers are longer than [`MAX_HEADER_BYTES`].
+    HeadersTooLong(usize),
+    /// The stream ended inside a message.
+    Truncated,
+    /// The headers or the message's CRC are wrong (`aws-smithy-eventstream`'s
+    /// reason: an unknown header type, a header that overruns, a CRC that
+    /// does not match).
+    Malformed(String),
+}
+
+impl fmt::Display for FrameError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FrameError::PreludeChecksum => f.write_str("the event-stream message's prelude checksum is wrong"),
+            FrameError::BadLength => f.write_str("the event-stream message's prelude gives impossible lengths"),
+            FrameError::TooLong { length, max } => {
+                write!(f, "the event-stream message is {length} bytes; at most {max} are accepted")
+            }
+            FrameError::HeadersTooLong(length) => {
+                write!(
+                    f,
+                    "the event-stream message's headers are {length} bytes; at most {MAX_HEADER_BYTES} are accepted"
+                )
+            }
+            FrameError::Truncated => f.write_str("the event stream ended inside a message"),
+            FrameError::Malformed(reason) => write!(f, "the event-stream message is malformed: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for FrameError {}
+
+/// Reads messages from bytes as they arrive: [`Decoder::push`] what came,
+/// then [`Decoder::next_message`] until it returns `None`. What it holds is
+/// at most one message (within the limit) and the bytes pushed since.
+#[derive(Debug)]
+pub struct Decoder {
+    buffer: BytesMut,
+    max_message_bytes: usize,
+}
+
+impl Default for Decoder {
+    fn default() -> Self {
+        Decoder::new()
+    }
+}
+
+impl Decoder {
+    /// A decoder of messages up to [`MAX_MESSAGE_BYTES`].
+    pub fn new() -> Self {
+        Decoder::with_max_message_bytes(MAX_MESSAGE_BYTES)
+    }
+
+    /// A decoder of messages up to `max` bytes (a service's own, smaller
+    /// limit).
+    pub fn with_max_message_bytes(max: usize) -> Self {
+        Decoder { buffer: BytesMut::new(), max_message_bytes: max.max(EMPTY_MESSAGE_BYTES) }
+    }
+
+    /// Adds bytes that arrived.
+    pub fn push(&mut self, bytes: &[u8]) {
+        self.buffer.extend_from_slice(bytes);
+    }
+
+    /// The next whole message, `None` if more bytes are needed, or why the
+    /// bytes are not a message (after which the stream cannot go on: the
+    /// next message's start is unknown).
+    pub fn next_message(&mut self) -> Result<Option<Message>, FrameError> {
+        if self.buffer.len() < PRELUDE_BYTES {
+            return Ok(None);
+        }
+        let length = self.checked_prelude()?;
+        if self.buffer.len() < length {
+            // Room for the rest, so that pushes do not reallocate.
+            self.buffer.reserve(length - self.buffer.len());
+            return Ok(None);
+        }
+        let bytes = self.buffer.split_to(length).freeze();
+        read_message_from(bytes).map(Some).map_err(|e| FrameError::Malformed(e.to_string()))
+    }
+
+    /// Whether the stream may end here: no message is half read.
+    pub fn finish(&self) -> Result<(), FrameError> {
+        if self.buffer.is_empty() { Ok(()) } else { Err(FrameError::Truncated) }
+    }
+
+    /// The total length of the message whose prelude starts the buffer,
+    /// once its CRC and lengths are checked.
+    fn checked_prelude(&self) -> Result<usize, FrameError> {
+        let mut prelude = &self.buffer[..PRELUDE_BYTES];
+        let total = prelude.get_u32() as usize;
+        let headers = prelude.get_u32() as usize;
+        if prelude.get_u32() != CRC32.checksum(&self.buffer[..8]) {
+            return Err(FrameError::PreludeChecksum);
+        }
+        if total < EMPTY_MESSAGE_BYTES || headers > total - EMPTY_MESSAGE_BYTES {
+            return Err(FrameError::BadLength);
+        }
+        if total > self.max_message_bytes {
+            return Err(FrameError::TooLong { length: total, max: self.max_message_bytes });
+        }
+        if headers > MAX_HEADER_BYTES {
+            return Err(FrameError::HeadersTooLong(headers));
+        }
+        Ok(total)
+    }
+}
+
+/// `message` as bytes; an error if a header or the message is too long.
+pub fn encode(message: &Message) -> Result<Bytes, FrameError> {
+    let mut out = BytesMut::new();
+    write_message_to(message, &mut out).map_err(|e| FrameError::Malformed(e.to_string()))?;
+    if out.len() > MAX_MESSAGE_BYTES {
+        return Err(FrameError::TooLong { length: out.len(), max: MAX_MESSAGE_BYTES });
+    }
+    Ok(out.freeze())
+}
+
+#[cfg(test)]
+mod tests;
