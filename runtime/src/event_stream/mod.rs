@@ -3,6 +3,8 @@
 //! `ConverseStream`, Lambda's `InvokeWithResponseStream`, Kinesis'
 //! `SubscribeToShard`, Transcribe's audio input).
 //!
+//! [`EventBody`] sends messages as a body, as a stream yields them, and
+//! [`Events`] reads them from one as its bytes arrive.
 //! [`frame`] reads and writes the messages themselves: a prelude (total and
 //! header lengths, CRC-32), typed headers, a payload and a CRC-32 of the
 //! whole. The encoding is AWS's own `aws-smithy-eventstream` crate's, the
@@ -10,7 +12,10 @@
 //! prelude is checked, and its length limited, before any more of the
 //! message is waited for) and names the headers every message carries.
 
+pub mod body;
 pub mod frame;
+
+pub use body::{EventBody, Events, EventsError};
 
 pub use aws_smithy_types::event_stream::{Header, HeaderValue, Message};
 
