@@ -32,6 +32,10 @@ use crate::{excerpt, excerpt_bytes};
 
 type HmacSha256 = Hmac<Sha256>;
 
+pub mod events;
+
+pub use events::{EventSignatureError, EventSignatures};
+
 /// Looks up the secret access key of an access key id.
 pub trait Credentials: Send + Sync + 'static {
     /// The secret of `access_key_id`, or `None` when the key is unknown.

@@ -1,0 +1,133 @@
+//! The signatures of an event stream's messages (a request signed with
+//! `x-amz-content-sha256: STREAMING-AWS4-HMAC-SHA256-EVENTS`, as AWS's
+//! streaming-input clients send): each message is wrapped in one whose
+//! headers are its `:date` and its `:chunk-signature`, and whose payload is
+//! the message itself. Each signature is chained from the one before it,
+//! the first from the request's own, so that no message can be changed,
+//! dropped, reordered or added; an empty payload ends the stream.
+//!
+//! The string each signature signs (AWS's event-stream signing):
+//! `AWS4-HMAC-SHA256-PAYLOAD`, the message's time (`YYYYMMDDTHHMMSSZ`), the
+//! scope on that day, the previous signature, the SHA-256 of the encoded
+//! `:date` header and the SHA-256 of the payload, one a line; the key is
+//! the scope's signing key.
+
+use aws_smithy_eventstream::frame::{read_message_from, write_headers_to};
+use sha2::{Digest, Sha256};
+
+use super::{HmacSha256, hex, hmac};
+use crate::event_stream::{Header, HeaderValue, Message};
+use hmac::Mac;
+
+/// The header that carries a message's signature.
+pub const CHUNK_SIGNATURE: &str = ":chunk-signature";
+/// The header that carries the time a message was signed at.
+pub const DATE: &str = ":date";
+
+/// Checks the chain of signatures of one stream's messages.
+#[derive(Clone)]
+pub struct EventSignatures {
+    secret: String,
+    region: String,
+    service: String,
+    /// The previous signature, in hex: the request's, at first.
+    previous: String,
+    ended: bool,
+}
+
+impl std::fmt::Debug for EventSignatures {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The secret stays out of logs.
+        f.debug_struct("EventSignatures").field("region", &self.region).field("service", &self.service).finish()
+    }
+}
+
+/// Why a message's signature is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EventSignatureError {
+    /// The message has no `:date` or `:chunk-signature` header of the
+    /// right type.
+    Unsigned,
+    /// The signature is not the one the chain, the time and the payload
+    /// give: the message was changed, reordered, or signed with other keys.
+    Mismatch,
+    /// The signed payload is not an event-stream message.
+    Malformed(String),
+    /// A message came after the empty one that ends the stream.
+    AfterEnd,
+}
+
+impl std::fmt::Display for EventSignatureError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            EventSignatureError::Unsigned => "the event is not signed: it lacks :date or :chunk-signature",
+            EventSignatureError::Mismatch => {
+                "the event's signature does not match: it was changed, reordered or signed with other credentials"
+            }
+            EventSignatureError::Malformed(_) => "the signed event is not an event-stream message",
+            EventSignatureError::AfterEnd => "an event came after the stream's end",
+        })
+    }
+}
+
+impl std::error::Error for EventSignatureError {}
+
+impl EventSignatures {
+    /// The chain of a request signed with `secret` for `region` and
+    /// `service`, whose own signature (hex) was `seed`.
+    pub fn new(secret: &str, region: &str, service: &str, seed: &str) -> Self {
+        EventSignatures {
+            secret: secret.to_string(),
+            region: region.to_string(),
+            service: service.to_string(),
+            previous: seed.to_ascii_lowercase(),
+            ended: false,
+        }
+    }
+
+    /// Checks `signed`'s signature and returns the message it carries, or
+    /// `None` for the empty message that ends the stream.
+    pub fn verify(&mut self, signed: &Message) -> Result<Option<Message>, EventSignatureError> {
+        if self.ended {
+            return Err(EventSignatureError::AfterEnd);
+        }
+        let header = |name: &str| signed.headers().iter().find(|h| h.name().as_str() == name).map(Header::value);
+        let (Some(HeaderValue::Timestamp(time)), Some(HeaderValue::ByteArray(signature))) =
+            (header(DATE), header(CHUNK_SIGNATURE))
+        else {
+            return Err(EventSignatureError::Unsigned);
+        };
+        let seconds = time.secs();
+        let stamp = crate::Timestamp::from_epoch_seconds(seconds).ok_or(EventSignatureError::Unsigned)?.to_string();
+        // `2024-01-02T03:04:05` as `20240102T030405Z`.
+        let date_time: String = stamp.chars().filter(|c| !matches!(c, '-' | ':')).take(15).chain(['Z']).collect();
+        let day = &date_time[..8];
+        let mut date_header = Vec::new();
+        write_headers_to(&[Header::new(DATE, HeaderValue::Timestamp(*time))], &mut date_header)
+            .map_err(|e| EventSignatureError::Malformed(e.to_string()))?;
+        let string_to_sign = format!(
+            "AWS4-HMAC-SHA256-PAYLOAD\n{date_time}\n{day}/{}/{}/aws4_request\n{}\n{}\n{}",
+            self.region,
+            self.service,
+            self.previous,
+            hex(&Sha256::digest(&date_header)),
+            hex(&Sha256::digest(signed.payload())),
+        );
+        let mut key = hmac(format!("AWS4{}", self.secret).as_bytes(), day.as_bytes());
+        for part in [self.region.as_str(), self.service.as_str(), "aws4_request"] {
+            key = hmac(&key, part.as_bytes());
+        }
+        let mut mac = HmacSha256::new_from_slice(&key).expect("HMAC takes keys of any length");
+        mac.update(string_to_sign.as_bytes());
+        mac.verify_slice(signature).map_err(|_| EventSignatureError::Mismatch)?;
+        self.previous = hex(signature);
+        if signed.payload().is_empty() {
+            self.ended = true;
+            return Ok(None);
+        }
+        read_message_from(signed.payload().clone()).map(Some).map_err(|e| EventSignatureError::Malformed(e.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests;
