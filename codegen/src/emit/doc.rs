@@ -58,17 +58,6 @@ pub fn code(text: &str) -> String {
     crate::model::docs::code_span(text)
 }
 
-/// The first sentence of the first paragraph, for one-line summaries.
-pub fn summary(docs: &[String]) -> Option<String> {
-    let paragraph: Vec<&str> = docs.iter().take_while(|l| !l.is_empty()).map(String::as_str).collect();
-    if paragraph.is_empty() || paragraph[0].starts_with(['>', '-', '`']) {
-        return None;
-    }
-    let text = paragraph.join(" ");
-    let end = text.find(". ").map_or(text.len(), |i| i + 1);
-    Some(text[..end].to_string())
-}
-
 /// A member's docs: the model's text, then its constraints and default.
 /// A member the model leaves undocumented gets its target's summary
 /// (`target_docs`), else a line saying what it holds (an error's
@@ -80,7 +69,8 @@ pub fn member(member: &Member, target_docs: &[String], of_error: bool) -> Vec<St
         let fallback = if of_error && member.name.eq_ignore_ascii_case("message") {
             "What went wrong, for people to read.".to_string()
         } else {
-            summary(target_docs).unwrap_or_else(|| format!("The `{}` member: {}.", member.name, held(&member.ty)))
+            crate::model::docs::summary(target_docs)
+                .unwrap_or_else(|| format!("The `{}` member: {}.", member.name, held(&member.ty)))
         };
         lines.push(fallback);
     }

@@ -552,20 +552,14 @@ fn enumeration(cx: &FileCx<'_>, shape: &Shape) -> TokenStream {
 fn target_docs<'a>(cx: &FileCx<'a>, member: &Member) -> &'a [String] {
     let service = cx.service;
     let target = &member.ty.target;
-    match (service.shapes.get(target), service.aliases.get(target)) {
-        (Some(shape), _) => &shape.docs,
-        (None, Some(alias)) => &alias.docs,
-        (None, None) => &[],
+    match service.shapes.get(target) {
+        Some(shape) => &shape.docs,
+        None => service.collection_docs.get(target).map_or(&[], |docs| docs),
     }
 }
 
-/// The first sentence of `docs`' first paragraph, if it is plain text (no
-/// links, code or markup): what an XML error without members says.
+/// The summary of `docs` if it is plain text (no links, code or markup):
+/// what an XML error without members says.
 fn first_sentence(docs: &[String]) -> Option<String> {
-    let paragraph: Vec<&str> = docs.iter().map(|line| line.trim()).take_while(|line| !line.is_empty()).collect();
-    let paragraph = paragraph.join(" ");
-    let end = paragraph.find(". ").map_or(paragraph.len(), |at| at + 1);
-    let sentence = paragraph[..end].trim();
-    let plain = !sentence.is_empty() && !sentence.contains(['[', '`', '<', '*', '_', '\\']);
-    plain.then(|| sentence.to_string())
+    crate::model::docs::summary(docs).filter(|sentence| !sentence.contains(['[', '`', '<', '*', '_', '\\']))
 }

@@ -14,7 +14,7 @@ pub fn index(service: &Service) -> TokenStream {
     let docs = doc::inner(&["One module per operation: its input, output and errors.".to_string()]);
     let modules = service.operations.iter().map(|op| {
         let module = ident(&op.module);
-        let summary = doc::summary(&op.docs).unwrap_or_else(|| format!("The `{}` operation.", op.name));
+        let summary = crate::model::docs::summary(&op.docs).unwrap_or_else(|| format!("The `{}` operation.", op.name));
         let docs = doc::outer(&[summary]);
         quote! { #docs pub mod #module; }
     });
@@ -86,7 +86,7 @@ fn error_enum_items(cx: &FileCx<'_>, op: &Operation) -> TokenStream {
     let types: Vec<_> = op.errors.iter().map(|e| cx.named(&e.id)).collect();
     let variant_docs = op.errors.iter().map(|e| {
         let shape = &cx.service.shapes[&e.id];
-        let line = doc::summary(&shape.docs).unwrap_or_else(|| format!("A `{}` error.", shape.name));
+        let line = crate::model::docs::summary(&shape.docs).unwrap_or_else(|| format!("A `{}` error.", shape.name));
         doc::outer(&[line])
     });
     let unmodelled = ident(&op.unmodelled_variant);

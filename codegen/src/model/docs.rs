@@ -335,6 +335,21 @@ fn collect_text(nodes: &[Node], out: &mut String) {
     }
 }
 
+/// The first sentence of `docs`' first paragraph, for one-line summaries
+/// (an operation's module, an error's line, an OpenAPI `summary`): its
+/// lines joined, up to the first `. ` that does not end a list number;
+/// `None` when the paragraph is a quote, list, code or heading.
+pub fn summary(docs: &[String]) -> Option<String> {
+    let paragraph: Vec<&str> = docs.iter().map(|line| line.trim()).take_while(|line| !line.is_empty()).collect();
+    let text = paragraph.join(" ");
+    // Not at a numbered list's `1. `.
+    let mut ends = text.match_indices(". ").map(|(at, _)| at);
+    let end = ends.find(|at| !text[..*at].ends_with(|c: char| c.is_ascii_digit())).map_or(text.len(), |at| at + 1);
+    let sentence = text[..end].trim();
+    let plain = !sentence.is_empty() && !sentence.starts_with(['>', '-', '`', '#', '*']);
+    plain.then(|| sentence.to_string())
+}
+
 /// A Markdown code span for `text`, fenced with more backticks than it
 /// holds in a row (padded when it starts or ends with one).
 pub fn code_span(text: &str) -> String {

@@ -150,7 +150,7 @@ fn operation(service: &ir::Service, route: &Route<'_>, schemas: &mut Schemas) ->
     let (op, http) = (route.op, route.http);
     let mut out = Map::new();
     out.insert("operationId".into(), op.name.clone().into());
-    if let Some(summary) = first_sentence(&op.docs) {
+    if let Some(summary) = crate::model::docs::summary(&op.docs) {
         out.insert("summary".into(), summary.into());
     }
     if let Some(description) = schema::description(&op.docs) {
@@ -529,17 +529,4 @@ fn append_description(object: &mut Map<String, Value>, sentence: &str) {
         None => sentence.to_string(),
     };
     object.insert("description".into(), text.into());
-}
-
-/// The first sentence of an operation's docs, for its `summary`: plain
-/// text of its first paragraph, up to the first `. `.
-fn first_sentence(docs: &[String]) -> Option<String> {
-    let paragraph: Vec<&str> = docs.iter().map(|line| line.trim()).take_while(|line| !line.is_empty()).collect();
-    let text = paragraph.join(" ");
-    // Not at a numbered list's `1. `.
-    let mut ends = text.match_indices(". ").map(|(at, _)| at);
-    let end = ends.find(|at| !text[..*at].ends_with(|c: char| c.is_ascii_digit())).map_or(text.len(), |at| at + 1);
-    let sentence = text[..end].trim();
-    let plain = !sentence.is_empty() && !sentence.starts_with(['>', '-', '`', '#', '*']);
-    plain.then(|| sentence.to_string())
 }

@@ -16,7 +16,7 @@ pub mod endpoint_with_host_label_operation;
 /// The `FractionalSeconds` operation.
 pub mod fractional_seconds;
 
-/// This operation has three possible return values: 1.
+/// This operation has three possible return values: 1. A successful response in the form of GreetingWithErrorsOutput 2. An InvalidGreeting error.
 pub mod greeting_with_errors;
 
 /// The `HostWithPathOperation` operation.
@@ -67,7 +67,7 @@ pub mod xml_enums;
 /// This example serializes intEnums as top level properties, in lists, sets, and maps.
 pub mod xml_int_enums;
 
-/// This test case serializes XML lists for the following cases for both input and output: 1.
+/// This test case serializes XML lists for the following cases for both input and output: 1. Normal XML lists.
 pub mod xml_lists;
 
 /// The `XmlNamespaces` operation.

@@ -13,7 +13,7 @@ pub mod endpoint_operation;
 /// The `EndpointWithHostLabelOperation` operation.
 pub mod endpoint_with_host_label_operation;
 
-/// This operation has three possible return values: 1.
+/// This operation has three possible return values: 1. A successful response in the form of GreetingWithErrorsOutput 2. An InvalidGreeting error.
 pub mod greeting_with_errors;
 
 /// The `HostWithPathOperation` operation.

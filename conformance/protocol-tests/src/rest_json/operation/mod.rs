@@ -46,7 +46,7 @@ pub mod endpoint_with_host_label_operation;
 /// The `FractionalSeconds` operation.
 pub mod fractional_seconds;
 
-/// This operation has four possible return values: 1.
+/// This operation has four possible return values: 1. A successful response in the form of GreetingWithErrorsOutput 2. An InvalidGreeting error.
 pub mod greeting_with_errors;
 
 /// The `HostWithPathOperation` operation.
@@ -124,7 +124,7 @@ pub mod json_enums;
 /// This example serializes intEnums as top level properties, in lists, sets, and maps.
 pub mod json_int_enums;
 
-/// This test case serializes JSON lists for the following cases for both input and output: 1.
+/// This test case serializes JSON lists for the following cases for both input and output: 1. Normal JSON lists.
 pub mod json_lists;
 
 /// The example tests basic map serialization.

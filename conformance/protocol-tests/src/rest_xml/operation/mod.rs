@@ -43,7 +43,7 @@ pub mod flattened_xml_map_with_xml_namespace;
 /// The `FractionalSeconds` operation.
 pub mod fractional_seconds;
 
-/// This operation has three possible return values: 1.
+/// This operation has three possible return values: 1. A successful response in the form of GreetingWithErrorsOutput 2. An InvalidGreeting error.
 pub mod greeting_with_errors;
 
 /// Clients that perform this test extract all headers from the response.
@@ -175,7 +175,7 @@ pub mod xml_enums;
 /// This example serializes enums as top level properties, in lists, sets, and maps.
 pub mod xml_int_enums;
 
-/// This test case serializes XML lists for the following cases for both input and output: 1.
+/// This test case serializes XML lists for the following cases for both input and output: 1. Normal XML lists.
 pub mod xml_lists;
 
 /// Maps with @xmlNamespace and @xmlName

@@ -10,7 +10,7 @@ pub mod float16;
 /// The `FractionalSeconds` operation.
 pub mod fractional_seconds;
 
-/// This operation has three possible return values: 1.
+/// This operation has three possible return values: 1. A successful response in the form of GreetingWithErrorsOutput 2. An InvalidGreeting error.
 pub mod greeting_with_errors;
 
 /// The `NoInputOutput` operation.
@@ -28,7 +28,7 @@ pub mod recursive_shapes;
 /// The example tests basic map serialization.
 pub mod rpc_v2_cbor_dense_maps;
 
-/// This test case serializes JSON lists for the following cases for both input and output: 1.
+/// This test case serializes JSON lists for the following cases for both input and output: 1. Normal lists.
 pub mod rpc_v2_cbor_lists;
 
 /// The `RpcV2CborSparseMaps` operation.

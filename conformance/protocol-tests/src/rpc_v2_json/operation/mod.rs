@@ -13,7 +13,7 @@ pub mod empty_input_output;
 /// The `FractionalSeconds` operation.
 pub mod fractional_seconds;
 
-/// This operation has three possible return values: 1.
+/// This operation has three possible return values: 1. A successful response in the form of GreetingWithErrorsOutput 2. An InvalidGreeting error.
 pub mod greeting_with_errors;
 
 /// The `NoInputOutput` operation.
@@ -31,7 +31,7 @@ pub mod recursive_shapes;
 /// The example tests basic map serialization.
 pub mod rpc_v2_json_dense_maps;
 
-/// This test case serializes JSON lists for the following cases for both input and output: 1.
+/// This test case serializes JSON lists for the following cases for both input and output: 1. Normal lists.
 pub mod rpc_v2_json_lists;
 
 /// The `RpcV2JsonSparseMaps` operation.

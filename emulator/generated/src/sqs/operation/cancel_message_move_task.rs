@@ -155,7 +155,7 @@ pub enum CancelMessageMoveTaskError {
     RequestThrottled(RequestThrottled),
     /// One or more specified resources don't exist.
     ResourceNotFoundException(ResourceNotFoundException),
-    /// Error code 400.
+    /// Error code 400. Unsupported operation.
     UnsupportedOperation(UnsupportedOperation),
     /// An error the model does not list for this operation, such as the
     /// `ValidationException` or `ThrottlingException` AWS services share.

@@ -173,7 +173,7 @@ pub enum DeleteMessageBatchError {
     RequestThrottled(RequestThrottled),
     /// The batch request contains more entries than permissible.
     TooManyEntriesInBatchRequest(TooManyEntriesInBatchRequest),
-    /// Error code 400.
+    /// Error code 400. Unsupported operation.
     UnsupportedOperation(UnsupportedOperation),
     /// An error the model does not list for this operation, such as the
     /// `ValidationException` or `ThrottlingException` AWS services share.

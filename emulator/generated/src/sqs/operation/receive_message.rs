@@ -432,7 +432,7 @@ pub enum ReceiveMessageError {
     QueueDoesNotExist(QueueDoesNotExist),
     /// The request was denied due to request throttling.
     RequestThrottled(RequestThrottled),
-    /// Error code 400.
+    /// Error code 400. Unsupported operation.
     UnsupportedOperation(UnsupportedOperation),
     /// An error the model does not list for this operation, such as the
     /// `ValidationException` or `ThrottlingException` AWS services share.
