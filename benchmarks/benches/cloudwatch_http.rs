@@ -17,10 +17,10 @@
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener as StdListener, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 use std::sync::Mutex;
 
-use benchmarks::harness::{self, Moto};
+use benchmarks::harness::{self, Moto, OneCore};
 use emulator_generated::cloudwatch::operation::put_metric_data::{PutMetricDataError, PutMetricDataInput};
 use emulator_generated::cloudwatch::service::{GraniteServiceVersion20100801, GraniteServiceVersion20100801Router};
 use emulator_generated::cloudwatch::types::MetricDatum;
@@ -28,7 +28,6 @@ use emulator_generated::runtime::Unit;
 use emulator_generated::runtime::context::RequestContext;
 use emulator_generated::runtime::server::{ServerConfig, serve};
 use minicbor::Encoder;
-use tokio::sync::oneshot;
 
 /// Data points per request: PutMetricData's most.
 const POINTS: usize = 1000;
@@ -46,44 +45,6 @@ impl GraniteServiceVersion20100801 for Points {
         }
         points.extend(input.metric_data.unwrap_or_default());
         Ok(Unit {})
-    }
-}
-
-/// Our CloudWatch on one core (a current-thread runtime on a thread of its
-/// own), until dropped.
-struct Ours {
-    address: SocketAddr,
-    stop: Option<oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Ours {
-    fn start() -> Ours {
-        let listener = StdListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let address = listener.local_addr().unwrap();
-        let (stop, stopped) = oneshot::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-                let stopped = async {
-                    let _ = stopped.await;
-                };
-                let router = GraniteServiceVersion20100801Router::new(Points::default());
-                serve(router, listener, ServerConfig::default(), stopped).await.unwrap();
-            });
-        });
-        Ours { address, stop: Some(stop), thread: Some(thread) }
-    }
-}
-
-impl Drop for Ours {
-    fn drop(&mut self) {
-        drop(self.stop.take());
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
     }
 }
 
@@ -225,7 +186,16 @@ fn main() {
     let mut rates: HashMap<(&str, &str), Vec<f64>> = HashMap::new();
     let load = env!("CARGO_BIN_EXE_load");
     for _ in 0..rounds {
-        let ours = Ours::start();
+        let ours = OneCore::start(|listener, stopped| async move {
+            serve(
+                GraniteServiceVersion20100801Router::new(Points::default()),
+                listener,
+                ServerConfig::default(),
+                stopped,
+            )
+            .await
+            .unwrap();
+        });
         let servers = [Some(("ours", ours.address)), moto.as_ref().map(|moto| ("moto_server", moto.address))];
         for (name, address) in servers.into_iter().flatten() {
             // moto_server has no CBOR.

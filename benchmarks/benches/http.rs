@@ -17,11 +17,11 @@
 
 use std::collections::HashMap;
 use std::convert::Infallible;
-use std::net::{SocketAddr, TcpListener as StdListener};
+use std::net::SocketAddr;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use benchmarks::harness::{self, Moto};
+use benchmarks::harness::{self, Moto, OneCore};
 use bytes::Bytes;
 use generated::runtime::context::RequestContext;
 use generated::runtime::server::{ServerConfig, serve};
@@ -30,7 +30,6 @@ use generated::ssm::operation::create_maintenance_window::{
 };
 use generated::ssm::service::{AmazonSsm, AmazonSsmRouter};
 use http_body_util::Full;
-use tokio::sync::oneshot;
 
 /// The request every server is sent: what awscli sends for
 /// `aws ssm create-maintenance-window --name bench --schedule "rate(1 day)"
@@ -66,49 +65,6 @@ impl AmazonSsm for Windows {
         let id = format!("mw-{:017x}", self.next.fetch_add(1, Ordering::Relaxed));
         self.windows.lock().unwrap_or_else(|e| e.into_inner()).insert(id.clone(), input.name);
         Ok(CreateMaintenanceWindowResult { window_id: Some(id) })
-    }
-}
-
-/// A server on one core (a current-thread runtime on a thread of its own),
-/// until the sender is dropped.
-struct InProcess {
-    address: SocketAddr,
-    stop: Option<oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl InProcess {
-    fn start(which: Server) -> InProcess {
-        let listener = StdListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let address = listener.local_addr().unwrap();
-        let (stop, stopped) = oneshot::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-                let stopped = async {
-                    let _ = stopped.await;
-                };
-                match which {
-                    Server::Ours => {
-                        let router = AmazonSsmRouter::new(Windows::default());
-                        serve(router, listener, ServerConfig::default(), stopped).await.unwrap();
-                    }
-                    Server::Hyper => fixed_body_server(listener, stopped).await,
-                }
-            });
-        });
-        InProcess { address, stop: Some(stop), thread: Some(thread) }
-    }
-}
-
-impl Drop for InProcess {
-    fn drop(&mut self) {
-        drop(self.stop.take());
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
     }
 }
 
@@ -181,7 +137,15 @@ fn main() {
     for _ in 0..rounds {
         // Alternate, so that drift in the machine's speed hits each alike.
         for (name, server) in [("ours", Server::Ours), ("hyper (fixed body)", Server::Hyper)] {
-            let running = InProcess::start(server);
+            let running = OneCore::start(move |listener, stopped| async move {
+                match server {
+                    Server::Ours => {
+                        let router = AmazonSsmRouter::new(Windows::default());
+                        serve(router, listener, ServerConfig::default(), stopped).await.unwrap();
+                    }
+                    Server::Hyper => fixed_body_server(listener, stopped).await,
+                }
+            });
             rates.entry(name).or_default().push(drive(name, running.address, seconds, connections));
         }
         if let Some(moto) = &moto {

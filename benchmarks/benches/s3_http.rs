@@ -14,10 +14,10 @@
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener as StdListener, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 use std::sync::Mutex;
 
-use benchmarks::harness::{self, Moto};
+use benchmarks::harness::{self, Moto, OneCore};
 use bytes::Bytes;
 use emulator_generated::runtime::ByteStream;
 use emulator_generated::runtime::context::RequestContext;
@@ -26,7 +26,6 @@ use emulator_generated::s3::operation::create_bucket::{CreateBucketError, Create
 use emulator_generated::s3::operation::get_object::{GetObjectError, GetObjectOutput, GetObjectRequest};
 use emulator_generated::s3::operation::put_object::{PutObjectError, PutObjectOutput, PutObjectRequest};
 use emulator_generated::s3::service::{AmazonS3, AmazonS3Router};
-use tokio::sync::oneshot;
 
 /// The object size.
 const SIZE: usize = 64 * 1024;
@@ -57,44 +56,6 @@ impl AmazonS3 for Objects {
         let bytes = objects.get(&(input.bucket, input.key)).cloned().unwrap_or_default();
         let length = i64::try_from(bytes.len()).ok();
         Ok(GetObjectOutput { body: ByteStream::from(bytes), content_length: length, ..Default::default() })
-    }
-}
-
-/// Our S3 on one core (a current-thread runtime on a thread of its own),
-/// until dropped.
-struct Ours {
-    address: SocketAddr,
-    stop: Option<oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Ours {
-    fn start() -> Ours {
-        let listener = StdListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let address = listener.local_addr().unwrap();
-        let (stop, stopped) = oneshot::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-                let stopped = async {
-                    let _ = stopped.await;
-                };
-                let router = AmazonS3Router::new(Objects::default());
-                serve(router, listener, ServerConfig::default(), stopped).await.unwrap();
-            });
-        });
-        Ours { address, stop: Some(stop), thread: Some(thread) }
-    }
-}
-
-impl Drop for Ours {
-    fn drop(&mut self) {
-        drop(self.stop.take());
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
     }
 }
 
@@ -149,7 +110,9 @@ fn main() {
     let mut rates: HashMap<(&str, &str), Vec<f64>> = HashMap::new();
     let load = env!("CARGO_BIN_EXE_load");
     for _ in 0..rounds {
-        let ours = Ours::start();
+        let ours = OneCore::start(|listener, stopped| async move {
+            serve(AmazonS3Router::new(Objects::default()), listener, ServerConfig::default(), stopped).await.unwrap();
+        });
         let servers = [Some(("ours", ours.address)), moto.as_ref().map(|moto| ("moto_server", moto.address))];
         for (name, address) in servers.into_iter().flatten() {
             send(address, &request(address, "PUT", "/bench", b""));

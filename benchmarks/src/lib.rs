@@ -18,7 +18,9 @@ pub const GET_TASK_RESPONSE: &[u8] = include_bytes!("../fixtures/GetMaintenanceW
 /// What the HTTP benches share: moto_server, and driving a server with
 /// `load` or wrk.
 pub mod harness {
+    use std::future::Future;
     use std::net::{SocketAddr, TcpListener as StdListener, TcpStream};
+    use std::pin::Pin;
     use std::process::{Child, Command, Stdio};
     use std::time::{Duration, Instant};
 
@@ -152,5 +154,48 @@ pub mod harness {
             .find_map(|line| line.trim().strip_prefix("Non-2xx or 3xx responses:")?.trim().parse::<f64>().ok())
             .unwrap_or(0.0);
         ((total - failed) / elapsed, failed)
+    }
+
+    /// The future a [`OneCore`] server stops at.
+    pub type Stopped = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+    /// A server on one core (a current-thread runtime on a thread of its
+    /// own), until dropped.
+    pub struct OneCore {
+        pub address: SocketAddr,
+        stop: Option<tokio::sync::oneshot::Sender<()>>,
+        thread: Option<std::thread::JoinHandle<()>>,
+    }
+
+    impl OneCore {
+        /// Runs `serve` on a loopback listener of a free port, with the
+        /// future that completes when the server is dropped.
+        pub fn start<F, S>(serve: F) -> OneCore
+        where
+            F: FnOnce(tokio::net::TcpListener, Stopped) -> S + Send + 'static,
+            S: Future<Output = ()>,
+        {
+            let listener = StdListener::bind("127.0.0.1:0").unwrap();
+            listener.set_nonblocking(true).unwrap();
+            let address = listener.local_addr().unwrap();
+            let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+            let thread = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                runtime.block_on(async move {
+                    let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+                    serve(listener, Box::pin(async { drop(stopped.await) })).await;
+                });
+            });
+            OneCore { address, stop: Some(stop), thread: Some(thread) }
+        }
+    }
+
+    impl Drop for OneCore {
+        fn drop(&mut self) {
+            drop(self.stop.take());
+            if let Some(thread) = self.thread.take() {
+                let _ = thread.join();
+            }
+        }
     }
 }

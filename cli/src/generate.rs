@@ -157,8 +157,9 @@ fn remove_empty_dirs(dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
-fn absolute(path: &Path) -> PathBuf {
-    if path.is_absolute() { path.to_path_buf() } else { env::current_dir().unwrap_or_default().join(path) }
+/// `path` from the root: the current directory's, where it is relative.
+pub fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// Shows paths relative to the current directory where possible.

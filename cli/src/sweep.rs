@@ -22,7 +22,7 @@ pub fn sweep(args: flags::Sweep, context: &Context) -> ExitCode {
     // The crates are built where they are written, under target/sweep/,
     // on the clone's runtime if there is one.
     let runtime = match context.runtime() {
-        Some(runtime) => RuntimeSource::Path(std::path::absolute(runtime).unwrap_or_default().display().to_string()),
+        Some(runtime) => RuntimeSource::Path(crate::generate::absolute(&runtime).display().to_string()),
         None => RuntimeSource::Registry,
     };
     let options = Options { protocols, keep_files: build, runtime };

@@ -106,6 +106,7 @@ use lambda_runtime::LambdaEvent;
 use serde::Deserialize;
 
 use crate::context::RequestId;
+use crate::http::decode::{percent_encode_into, unreserved};
 use crate::http::{BodyLimit, BoxError, DEFAULT_BODY_LIMIT};
 
 pub use aws_lambda_events;
@@ -413,9 +414,9 @@ fn rest_request(event: ApiGatewayProxyRequest) -> Result<http::Request<RequestBo
             if !query_string.is_empty() {
                 query_string.push('&');
             }
-            encode_component(key, &mut query_string);
+            percent_encode_into(key.as_bytes(), &mut query_string);
             query_string.push('=');
-            encode_component(value, &mut query_string);
+            percent_encode_into(value.as_bytes(), &mut query_string);
         }
     }
     // Every value of every header: `headers` holds only each one's last.
@@ -518,11 +519,6 @@ fn build(
     Ok(request)
 }
 
-/// Whether `byte` is an RFC 3986 unreserved character.
-fn unreserved(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
-}
-
 /// Appends `text` to `out`, percent-encoding what may not stand in a URI
 /// as it is: bytes neither unreserved nor in `allowed`, and `%` unless an
 /// escape (`%2F`) follows, so that a path already escaped keeps its
@@ -534,18 +530,6 @@ fn escape(text: &str, allowed: &[u8], out: &mut String) {
             && bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
             && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit);
         if unreserved(byte) || allowed.contains(&byte) || escape_follows {
-            out.push(byte as char);
-        } else {
-            let _ = write!(out, "%{byte:02X}");
-        }
-    }
-}
-
-/// Appends a decoded query key or value to `out`, escaping all but
-/// unreserved characters.
-fn encode_component(text: &str, out: &mut String) {
-    for &byte in text.as_bytes() {
-        if unreserved(byte) {
             out.push(byte as char);
         } else {
             let _ = write!(out, "%{byte:02X}");

@@ -221,11 +221,7 @@ impl SignedHead {
     /// The key the scope's signatures are made with.
     fn signing_key(&self) -> Vec<u8> {
         let auth = &self.auth;
-        let mut key = hmac(format!("AWS4{}", self.secret).as_bytes(), auth.date.as_bytes());
-        for part in [auth.region.as_str(), auth.service.as_str(), "aws4_request"] {
-            key = hmac(&key, part.as_bytes());
-        }
-        key
+        signing_key(&self.secret, &auth.date, &auth.region, &auth.service)
     }
 
     /// Checks the signature, with `payload_hash` in the canonical request.
@@ -246,11 +242,27 @@ impl SignedHead {
 
 /// Whether `signature` (hex) is the HMAC of `string_to_sign` with `key`,
 /// compared in constant time.
+/// The key a scope's signatures are made with: `secret`'s, for `date`
+/// (`YYYYMMDD`), `region` and `service`.
+fn signing_key(secret: &str, date: &str, region: &str, service: &str) -> Vec<u8> {
+    let mut key = hmac(format!("AWS4{secret}").as_bytes(), date.as_bytes());
+    for part in [region, service, "aws4_request"] {
+        key = hmac(&key, part.as_bytes());
+    }
+    key
+}
+
 fn check_signature(key: &[u8], string_to_sign: &[u8], signature: &str) -> Result<(), Refusal> {
     let provided = unhex(signature).ok_or(Refusal::Mismatch)?;
+    if signature_matches(key, string_to_sign, &provided) { Ok(()) } else { Err(Refusal::Mismatch) }
+}
+
+/// Whether `provided` is the HMAC-SHA256 of `string_to_sign` with `key`,
+/// compared in constant time.
+fn signature_matches(key: &[u8], string_to_sign: &[u8], provided: &[u8]) -> bool {
     let mut mac = HmacSha256::new_from_slice(key).expect("HMAC takes keys of any length");
     mac.update(string_to_sign);
-    mac.verify_slice(&provided).map_err(|_| Refusal::Mismatch)
+    mac.verify_slice(provided).is_ok()
 }
 
 /// An aws-chunked body's chunk signatures, each the HMAC of the chunk's
@@ -662,13 +674,7 @@ fn canonical_query(query: &str, presigned: bool) -> String {
 /// SigV4's URI encoding: every byte but `A-Z a-z 0-9 - _ . ~` as `%XX`.
 fn uri_encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len());
-    for &byte in bytes {
-        if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
+    crate::http::decode::percent_encode_into(bytes, &mut out);
     out
 }
 

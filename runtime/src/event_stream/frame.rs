@@ -16,6 +16,7 @@ use aws_smithy_eventstream::frame::{read_message_from, write_message_to};
 use bytes::{Buf, Bytes, BytesMut};
 
 use super::Message;
+use crate::http::checksum::CRC32;
 
 /// The largest message AWS's services send or accept: 16 MiB, prelude and
 /// CRCs included.
@@ -27,8 +28,6 @@ pub const MAX_HEADER_BYTES: usize = 128 << 10;
 const PRELUDE_BYTES: usize = 12;
 /// A message with no headers and no payload: the prelude and the CRC.
 const EMPTY_MESSAGE_BYTES: usize = PRELUDE_BYTES + 4;
-
-const CRC32: crc::Crc<u32> = crc::Crc::<u32>::new(&crc::CRC_32_ISO_HDLC);
 
 /// Why bytes are not an event-stream message.
 #[derive(Debug, Clone, PartialEq, Eq)]

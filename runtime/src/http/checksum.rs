@@ -16,7 +16,8 @@ use sha2::{Digest as _, Sha256};
 
 use crate::protocol::{Protocol, Response};
 
-static CRC32: Crc<u32, Table<16>> = Crc::<u32, Table<16>>::new(&CRC_32_ISO_HDLC);
+/// CRC-32 (ISO-HDLC), as `x-amz-checksum-crc32` and event-stream messages use it.
+pub(crate) static CRC32: Crc<u32, Table<16>> = Crc::<u32, Table<16>>::new(&CRC_32_ISO_HDLC);
 static CRC32C: Crc<u32, Table<16>> = Crc::<u32, Table<16>>::new(&CRC_32_ISCSI);
 static CRC64NVME: Crc<u64, Table<16>> = Crc::<u64, Table<16>>::new(&CRC_64_NVME);
 

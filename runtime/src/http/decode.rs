@@ -1,9 +1,30 @@
 //! Percent-decoding (RFC 3986 section 2.1) of path segments, query keys and
-//! query values. Written out here rather than taken from a crate: it is a
-//! dozen lines, and the router needs to tell a bad escape from bytes that are
-//! not UTF-8.
+//! query values, and the encoding that undoes it. Written out here rather
+//! than taken from a crate: it is a dozen lines, and the router needs to tell
+//! a bad escape from bytes that are not UTF-8.
 
 use std::borrow::Cow;
+
+/// Whether `byte` is an RFC 3986 unreserved character, which no escape
+/// hides: `A-Z a-z 0-9 - . _ ~`.
+#[cfg(any(feature = "sigv4", feature = "lambda"))]
+pub(crate) fn unreserved(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
+}
+
+/// Appends `bytes` to `out` with every byte but the unreserved ones as
+/// `%XX` (SigV4's URI encoding, and a query's keys and values).
+#[cfg(any(feature = "sigv4", feature = "lambda"))]
+pub(crate) fn percent_encode_into(bytes: &[u8], out: &mut String) {
+    use std::fmt::Write as _;
+    for &byte in bytes {
+        if unreserved(byte) {
+            out.push(byte as char);
+        } else {
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+}
 
 /// Why a piece of a URI does not decode.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

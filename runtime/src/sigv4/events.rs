@@ -15,9 +15,8 @@
 use aws_smithy_eventstream::frame::{read_message_from, write_headers_to};
 use sha2::{Digest, Sha256};
 
-use super::{HmacSha256, hex, hmac};
+use super::{hex, signature_matches, signing_key};
 use crate::event_stream::{Header, HeaderValue, Message};
-use hmac::Mac;
 
 /// The header that carries a message's signature.
 pub const CHUNK_SIGNATURE: &str = ":chunk-signature";
@@ -113,13 +112,10 @@ impl EventSignatures {
             hex(&Sha256::digest(&date_header)),
             hex(&Sha256::digest(signed.payload())),
         );
-        let mut key = hmac(format!("AWS4{}", self.secret).as_bytes(), day.as_bytes());
-        for part in [self.region.as_str(), self.service.as_str(), "aws4_request"] {
-            key = hmac(&key, part.as_bytes());
+        let key = signing_key(&self.secret, day, &self.region, &self.service);
+        if !signature_matches(&key, string_to_sign.as_bytes(), signature) {
+            return Err(EventSignatureError::Mismatch);
         }
-        let mut mac = HmacSha256::new_from_slice(&key).expect("HMAC takes keys of any length");
-        mac.update(string_to_sign.as_bytes());
-        mac.verify_slice(signature).map_err(|_| EventSignatureError::Mismatch)?;
         self.previous = hex(signature);
         if signed.payload().is_empty() {
             self.ended = true;
