@@ -15,6 +15,7 @@
 //! to their parameters.
 
 pub mod cbor_body;
+mod event_stream;
 pub mod http_case;
 pub mod protocol;
 pub mod source;

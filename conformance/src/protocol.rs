@@ -41,8 +41,8 @@ use protocol_tests::rpc_v2_json::service::{RpcV2JsonProtocol, RpcV2JsonProtocolR
 use protocol_tests::runtime::context::RequestContext;
 use protocol_tests::runtime::http::{HttpResponse, Request, ResponseBody, Service as _};
 use protocol_tests::runtime::not_implemented;
-use protocol_tests::runtime::validate::{Member, Schema, Structure, TimestampFormat};
-use protocol_tests::runtime::{Blob, ByteStream, Timestamp, UnmodelledError};
+use protocol_tests::runtime::validate::{Member, Schema, Structure, TimestampFormat, Union};
+use protocol_tests::runtime::{Blob, ByteStream, EventStream, Timestamp, UnmodelledError};
 use serde_json::{Map, Value};
 
 use crate::Outcome;
@@ -72,15 +72,16 @@ pub fn spec_dirs() -> Vec<PathBuf> {
 /// is handed and answers what the test scripted.
 #[derive(Default)]
 pub struct Recorder {
-    input: Mutex<Option<Value>>,
-    answer: Mutex<Option<Answer>>,
-    /// The text of the scripted output's `@streaming` member, taken out of
-    /// the JSON (serde skips streams) to be sent as a stream.
-    streamed: Mutex<Option<String>>,
+    pub(crate) input: Mutex<Option<Value>>,
+    pub(crate) answer: Mutex<Option<Answer>>,
+    /// The scripted output's `@streaming` member (its text) or event
+    /// stream (its events), taken out of the JSON (serde skips streams)
+    /// to be sent as a stream.
+    streamed: Mutex<Option<Value>>,
 }
 
 /// What a [`Recorder`] answers.
-enum Answer {
+pub(crate) enum Answer {
     /// The operation's output, in wire form.
     Output(Value),
     /// A modelled error by shape name, with its members in wire form.
@@ -90,26 +91,26 @@ enum Answer {
 impl Recorder {
     /// Records `input` and answers the scripted output, or the scripted
     /// error if `error` makes one of `E` from it.
-    /// `streams` are the input's `@streaming` members, read (serde skips
-    /// them): their texts are recorded with the rest. The output's member
-    /// `stream_out` is kept aside for [`Recorder::streamed`].
+    /// `streams` are the input's `@streaming` members and event streams,
+    /// read (serde skips them): their texts, or their events, are recorded
+    /// with the rest. The output's member `stream_out` is kept aside for
+    /// [`Recorder::streamed`] and [`Recorder::streamed_events`].
     fn handle<I: serde::Serialize, O: serde::de::DeserializeOwned, E: From<UnmodelledError>>(
         &self,
         operation: &'static str,
-        (input, streams): (&I, Vec<(&str, String)>),
+        (input, streams): (&I, Vec<(&str, Value)>),
         stream_out: Option<&str>,
         error: impl FnOnce(&str, Value) -> Option<E>,
     ) -> Result<O, E> {
         let mut recorded = serde_json::to_value(input).expect("inputs serialise");
-        for (key, text) in streams {
-            recorded[key] = Value::String(text);
+        for (key, value) in streams {
+            recorded[key] = value;
         }
         *self.input.lock().unwrap() = Some(recorded);
         match self.answer.lock().unwrap().take() {
             Some(Answer::Output(mut output)) => {
                 if let (Some(key), Value::Object(members)) = (stream_out, &mut output) {
-                    let text = members.remove(key).and_then(|v| v.as_str().map(str::to_string));
-                    *self.streamed.lock().unwrap() = text;
+                    *self.streamed.lock().unwrap() = members.remove(key);
                 }
                 Ok(serde_json::from_value(output)
                     .unwrap_or_else(|e| panic!("the scripted output does not fit {operation}: {e}")))
@@ -123,14 +124,37 @@ impl Recorder {
 
     /// The scripted output's stream, as a stream.
     fn streamed(&self) -> ByteStream {
-        ByteStream::from(self.streamed.lock().unwrap().take().unwrap_or_default())
+        let text = self.streamed.lock().unwrap().take().and_then(|v| v.as_str().map(str::to_string));
+        ByteStream::from(text.unwrap_or_default())
+    }
+
+    /// The scripted output's events (serde's form of the stream's union),
+    /// as an event stream.
+    fn streamed_events<T: serde::de::DeserializeOwned + Send + 'static>(&self) -> EventStream<T> {
+        let events = self.streamed.lock().unwrap().take().unwrap_or(Value::Array(Vec::new()));
+        let events: Vec<T> = serde_json::from_value(events).expect("the scripted events fit the stream");
+        events.into_iter().collect()
     }
 }
 
 /// The text of a `@streaming` member, read whole.
-async fn stream_text(stream: ByteStream) -> String {
+async fn stream_text(stream: ByteStream) -> Value {
     let bytes = stream.into_bytes().await.expect("the test's stream is in memory");
-    String::from_utf8_lossy(&bytes).into_owned()
+    Value::String(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// The events of an input stream as the handler reads them: each in
+/// serde's form, and why the stream ended early, if it did.
+async fn stream_events<T: serde::Serialize>(mut stream: EventStream<T>) -> Value {
+    let mut events = Vec::new();
+    let mut error = Value::Null;
+    while let Some(next) = stream.recv().await {
+        match next {
+            Ok(event) => events.push(serde_json::to_value(&event).expect("events serialise")),
+            Err(e) => error = Value::String(e.to_string()),
+        }
+    }
+    serde_json::json!({ "events": events, "error": error })
 }
 
 /// Implements a service trait with a [`Recorder`]; an operation may list
@@ -139,7 +163,8 @@ async fn stream_text(stream: ByteStream) -> String {
 /// `stream_out`).
 macro_rules! recording {
     ($trait:ident { $($method:ident($input:ty) -> $output:ty, $error:ty $(, errors [$($modelled:ty),*])?
-        $(, stream_in $in_field:ident)? $(, stream_out $out_field:ident)?;)* }) => {
+        $(, stream_in $in_field:ident)? $(, stream_out $out_field:ident)?
+        $(, events_in $events_in:ident)? $(, events_out $events_out:ident: $events:ty)?;)* }) => {
         impl $trait for Recorder {
             $(
                 async fn $method(
@@ -148,9 +173,10 @@ macro_rules! recording {
                     #[allow(unused_mut)] mut input: $input,
                 ) -> Result<$output, $error> {
                     #[allow(unused_mut)]
-                    let mut streams: Vec<(&str, String)> = Vec::new();
+                    let mut streams: Vec<(&str, Value)> = Vec::new();
                     $( streams.push((stringify!($in_field), stream_text(std::mem::take(&mut input.$in_field)).await)); )?
-                    let stream_out: Option<&str> = None $( .or(Some(stringify!($out_field))) )?;
+                    $( streams.push((stringify!($events_in), stream_events(std::mem::take(&mut input.$events_in)).await)); )?
+                    let stream_out: Option<&str> = None $( .or(Some(stringify!($out_field))) )? $( .or(Some(stringify!($events_out))) )?;
                     let errors = |_name: &str, _members: Value| -> Option<$error> {
                         $($(
                             if stringify!($modelled).rsplit("::").next().map(str::trim) == Some(_name) {
@@ -161,6 +187,7 @@ macro_rules! recording {
                     };
                     let answer: Result<$output, $error> = self.handle(stringify!($method), (&input, streams), stream_out, errors);
                     $( let answer = answer.map(|mut output| { output.$out_field = self.streamed(); output }); )?
+                    $( let answer = answer.map(|mut output| { output.$events_out = self.streamed_events::<$events>(); output }); )?
                     answer
                 }
             )*
@@ -233,9 +260,9 @@ recording!(RestJson {
     document_type(protocol_tests::rest_json::operation::document_type::DocumentTypeInputOutput) -> protocol_tests::rest_json::operation::document_type::DocumentTypeInputOutput, protocol_tests::rest_json::operation::document_type::DocumentTypeError;
     document_type_as_map_value(protocol_tests::rest_json::operation::document_type_as_map_value::DocumentTypeAsMapValueInputOutput) -> protocol_tests::rest_json::operation::document_type_as_map_value::DocumentTypeAsMapValueInputOutput, protocol_tests::rest_json::operation::document_type_as_map_value::DocumentTypeAsMapValueError;
     document_type_as_payload(protocol_tests::rest_json::operation::document_type_as_payload::DocumentTypeAsPayloadInputOutput) -> protocol_tests::rest_json::operation::document_type_as_payload::DocumentTypeAsPayloadInputOutput, protocol_tests::rest_json::operation::document_type_as_payload::DocumentTypeAsPayloadError;
-    duplex_stream(protocol_tests::rest_json::operation::duplex_stream::DuplexStreamInput) -> protocol_tests::rest_json::operation::duplex_stream::DuplexStreamOutput, protocol_tests::rest_json::operation::duplex_stream::DuplexStreamError;
-    duplex_stream_with_distinct_streams(protocol_tests::rest_json::operation::duplex_stream_with_distinct_streams::DuplexStreamWithDistinctStreamsInput) -> protocol_tests::rest_json::operation::duplex_stream_with_distinct_streams::DuplexStreamWithDistinctStreamsOutput, protocol_tests::rest_json::operation::duplex_stream_with_distinct_streams::DuplexStreamWithDistinctStreamsError;
-    duplex_stream_with_initial_messages(protocol_tests::rest_json::operation::duplex_stream_with_initial_messages::DuplexStreamWithInitialMessagesInput) -> protocol_tests::rest_json::operation::duplex_stream_with_initial_messages::DuplexStreamWithInitialMessagesOutput, protocol_tests::rest_json::operation::duplex_stream_with_initial_messages::DuplexStreamWithInitialMessagesError;
+    duplex_stream(protocol_tests::rest_json::operation::duplex_stream::DuplexStreamInput) -> protocol_tests::rest_json::operation::duplex_stream::DuplexStreamOutput, protocol_tests::rest_json::operation::duplex_stream::DuplexStreamError, events_in stream, events_out stream: protocol_tests::rest_json::types::EventStream;
+    duplex_stream_with_distinct_streams(protocol_tests::rest_json::operation::duplex_stream_with_distinct_streams::DuplexStreamWithDistinctStreamsInput) -> protocol_tests::rest_json::operation::duplex_stream_with_distinct_streams::DuplexStreamWithDistinctStreamsOutput, protocol_tests::rest_json::operation::duplex_stream_with_distinct_streams::DuplexStreamWithDistinctStreamsError, events_in stream;
+    duplex_stream_with_initial_messages(protocol_tests::rest_json::operation::duplex_stream_with_initial_messages::DuplexStreamWithInitialMessagesInput) -> protocol_tests::rest_json::operation::duplex_stream_with_initial_messages::DuplexStreamWithInitialMessagesOutput, protocol_tests::rest_json::operation::duplex_stream_with_initial_messages::DuplexStreamWithInitialMessagesError, events_in stream, events_out stream: protocol_tests::rest_json::types::EventStream;
     empty_input_and_empty_output(protocol_tests::rest_json::operation::empty_input_and_empty_output::EmptyInputAndEmptyOutputInput) -> protocol_tests::rest_json::operation::empty_input_and_empty_output::EmptyInputAndEmptyOutputOutput, protocol_tests::rest_json::operation::empty_input_and_empty_output::EmptyInputAndEmptyOutputError;
     endpoint_operation(Unit) -> Unit, protocol_tests::rest_json::operation::endpoint_operation::EndpointOperationError;
     endpoint_with_host_label_operation(protocol_tests::rest_json::operation::endpoint_with_host_label_operation::HostLabelInput) -> Unit, protocol_tests::rest_json::operation::endpoint_with_host_label_operation::EndpointWithHostLabelOperationError;
@@ -261,8 +288,8 @@ recording!(RestJson {
     http_string_payload(protocol_tests::rest_json::operation::http_string_payload::StringPayloadInput) -> protocol_tests::rest_json::operation::http_string_payload::StringPayloadInput, protocol_tests::rest_json::operation::http_string_payload::HttpStringPayloadError;
     ignore_query_params_in_response(Unit) -> protocol_tests::rest_json::operation::ignore_query_params_in_response::IgnoreQueryParamsInResponseOutput, protocol_tests::rest_json::operation::ignore_query_params_in_response::IgnoreQueryParamsInResponseError;
     input_and_output_with_headers(protocol_tests::rest_json::operation::input_and_output_with_headers::InputAndOutputWithHeadersIo) -> protocol_tests::rest_json::operation::input_and_output_with_headers::InputAndOutputWithHeadersIo, protocol_tests::rest_json::operation::input_and_output_with_headers::InputAndOutputWithHeadersError;
-    input_stream(protocol_tests::rest_json::operation::input_stream::InputStreamInput) -> Unit, protocol_tests::rest_json::operation::input_stream::InputStreamError;
-    input_stream_with_initial_request(protocol_tests::rest_json::operation::input_stream_with_initial_request::InputStreamWithInitialRequestInput) -> Unit, protocol_tests::rest_json::operation::input_stream_with_initial_request::InputStreamWithInitialRequestError;
+    input_stream(protocol_tests::rest_json::operation::input_stream::InputStreamInput) -> Unit, protocol_tests::rest_json::operation::input_stream::InputStreamError, events_in stream;
+    input_stream_with_initial_request(protocol_tests::rest_json::operation::input_stream_with_initial_request::InputStreamWithInitialRequestInput) -> Unit, protocol_tests::rest_json::operation::input_stream_with_initial_request::InputStreamWithInitialRequestError, events_in stream;
     json_blobs(protocol_tests::rest_json::operation::json_blobs::JsonBlobsInputOutput) -> protocol_tests::rest_json::operation::json_blobs::JsonBlobsInputOutput, protocol_tests::rest_json::operation::json_blobs::JsonBlobsError;
     json_enums(protocol_tests::rest_json::operation::json_enums::JsonEnumsInputOutput) -> protocol_tests::rest_json::operation::json_enums::JsonEnumsInputOutput, protocol_tests::rest_json::operation::json_enums::JsonEnumsError;
     json_int_enums(protocol_tests::rest_json::operation::json_int_enums::JsonIntEnumsInputOutput) -> protocol_tests::rest_json::operation::json_int_enums::JsonIntEnumsInputOutput, protocol_tests::rest_json::operation::json_int_enums::JsonIntEnumsError;
@@ -312,8 +339,8 @@ recording!(RestJson {
     omits_serializing_empty_lists(protocol_tests::rest_json::operation::omits_serializing_empty_lists::OmitsSerializingEmptyListsInput) -> Unit, protocol_tests::rest_json::operation::omits_serializing_empty_lists::OmitsSerializingEmptyListsError;
     operation_with_defaults(protocol_tests::rest_json::operation::operation_with_defaults::OperationWithDefaultsInput) -> protocol_tests::rest_json::operation::operation_with_defaults::OperationWithDefaultsOutput, protocol_tests::rest_json::operation::operation_with_defaults::OperationWithDefaultsError;
     operation_with_nested_structure(protocol_tests::rest_json::operation::operation_with_nested_structure::OperationWithNestedStructureInput) -> protocol_tests::rest_json::operation::operation_with_nested_structure::OperationWithNestedStructureOutput, protocol_tests::rest_json::operation::operation_with_nested_structure::OperationWithNestedStructureError;
-    output_stream(Unit) -> protocol_tests::rest_json::operation::output_stream::OutputStreamOutput, protocol_tests::rest_json::operation::output_stream::OutputStreamError;
-    output_stream_with_initial_response(Unit) -> protocol_tests::rest_json::operation::output_stream_with_initial_response::OutputStreamWithInitialResponseOutput, protocol_tests::rest_json::operation::output_stream_with_initial_response::OutputStreamWithInitialResponseError;
+    output_stream(Unit) -> protocol_tests::rest_json::operation::output_stream::OutputStreamOutput, protocol_tests::rest_json::operation::output_stream::OutputStreamError, events_out stream: protocol_tests::rest_json::types::EventStream;
+    output_stream_with_initial_response(Unit) -> protocol_tests::rest_json::operation::output_stream_with_initial_response::OutputStreamWithInitialResponseOutput, protocol_tests::rest_json::operation::output_stream_with_initial_response::OutputStreamWithInitialResponseError, events_out stream: protocol_tests::rest_json::types::EventStream;
     post_player_action(protocol_tests::rest_json::operation::post_player_action::PostPlayerActionInput) -> protocol_tests::rest_json::operation::post_player_action::PostPlayerActionOutput, protocol_tests::rest_json::operation::post_player_action::PostPlayerActionError;
     post_union_with_json_name(protocol_tests::rest_json::operation::post_union_with_json_name::PostUnionWithJsonNameInput) -> protocol_tests::rest_json::operation::post_union_with_json_name::PostUnionWithJsonNameOutput, protocol_tests::rest_json::operation::post_union_with_json_name::PostUnionWithJsonNameError;
     put_with_content_encoding(protocol_tests::rest_json::operation::put_with_content_encoding::PutWithContentEncodingInput) -> Unit, protocol_tests::rest_json::operation::put_with_content_encoding::PutWithContentEncodingError;
@@ -583,7 +610,7 @@ fn members(schema: &[Member], entries: &Map<String, Value>) -> Value {
     )
 }
 
-fn structure(schema: &Structure, value: &Value) -> Value {
+pub(crate) fn structure(schema: &Structure, value: &Value) -> Value {
     match value {
         Value::Object(entries) => members(schema.members, entries),
         _ => value.clone(),
@@ -629,7 +656,7 @@ fn is_zero(value: &Value) -> bool {
 }
 
 /// The generated routers, each over a [`Recorder`].
-enum Service {
+pub(crate) enum Service {
     JsonProtocol(JsonProtocolRouter<Recorder>),
     AmazonMl(AmazonMl20141212Router<Recorder>),
     JsonRpc10(JsonRpc10Router<Recorder>),
@@ -685,7 +712,7 @@ macro_rules! schemas {
 
 impl Service {
     /// The router of the case's service, by its shape id.
-    fn for_case(case: &Value) -> Option<Service> {
+    pub(crate) fn for_case(case: &Value) -> Option<Service> {
         Some(match case["service"].as_str()? {
             "aws.protocoltests.json#JsonProtocol" => {
                 Service::JsonProtocol(JsonProtocolRouter::new(Recorder::default()))
@@ -725,12 +752,12 @@ impl Service {
         })
     }
 
-    fn recorder(&self) -> &Recorder {
+    pub(crate) fn recorder(&self) -> &Recorder {
         each_router!(self, router => router.service())
     }
 
     /// Hands `request` to the router as a `tower::Service`.
-    fn call(&self, request: Request<ResponseBody>) -> HttpResponse {
+    pub(crate) fn call(&self, request: Request<ResponseBody>) -> HttpResponse {
         let response = each_router!(self, router => block_on(router.clone().call(request)));
         match response {
             Ok(response) => response,
@@ -738,7 +765,16 @@ impl Service {
         }
     }
 
-    fn schemas(&self, operation: &str) -> Option<(&'static Structure, &'static Structure)> {
+    /// The unions of an operation's input and output event streams.
+    pub(crate) fn event_schemas(&self, operation: &str) -> (Option<&'static Union>, Option<&'static Union>) {
+        use protocol_tests::rest_json::validation as rest_json;
+        match self {
+            Service::RestJson(_) => (rest_json::input_events(operation), rest_json::output_events(operation)),
+            _ => (None, None),
+        }
+    }
+
+    pub(crate) fn schemas(&self, operation: &str) -> Option<(&'static Structure, &'static Structure)> {
         match self {
             Service::JsonProtocol(_) => schemas!(json_protocol, operation),
             Service::AmazonMl(_) => schemas!(amazon_ml_20141212, operation),
@@ -932,7 +968,7 @@ fn rest_request(case: &Value, operation: &str, cases: &[Value]) -> Result<Reques
 }
 
 /// A response's status and body, for messages.
-fn describe(status: u16, body: &[u8]) -> String {
+pub(crate) fn describe(status: u16, body: &[u8]) -> String {
     format!("{status} {}", String::from_utf8_lossy(body))
 }
 
@@ -959,7 +995,7 @@ fn run_request(case: &Value) -> Outcome {
     }
 }
 
-fn body_of(response: HttpResponse) -> Vec<u8> {
+pub(crate) fn body_of(response: HttpResponse) -> Vec<u8> {
     // The bodies here are bytes in memory: reading them cannot fail.
     block_on(response.into_body().into_bytes()).map(|bytes| bytes.to_vec()).unwrap_or_default()
 }
@@ -1222,6 +1258,7 @@ fn run_malformed(case: &source::MalformedCase) -> ProtocolResult {
 pub fn run_case(case: &Value, cases: &[Value]) -> ProtocolResult {
     let kind = match (case["kind"].as_str(), case["shape_type"].as_str()) {
         (Some("httpRequestTests"), _) => "request",
+        (Some("eventStreamTests"), _) => "event stream",
         (_, Some("error")) => "error",
         _ => "response",
     };
@@ -1233,6 +1270,7 @@ pub fn run_case(case: &Value, cases: &[Value]) -> ProtocolResult {
     } else {
         let run = || match kind {
             "request" => run_request(case),
+            "event stream" => crate::event_stream::run(case, cases),
             "error" => run_error(case, cases),
             _ => run_response(case, cases),
         };

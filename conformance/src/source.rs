@@ -25,6 +25,8 @@ use serde_json::{Map, Value};
 pub const REQUEST_TESTS: &str = "smithy.test#httpRequestTests";
 /// `smithy.test#httpResponseTests`.
 pub const RESPONSE_TESTS: &str = "smithy.test#httpResponseTests";
+/// `smithy.test#eventStreamTests`.
+pub const EVENT_STREAM_TESTS: &str = "smithy.test#eventStreamTests";
 /// `smithy.test#httpMalformedRequestTests`.
 pub const MALFORMED_REQUEST_TESTS: &str = "smithy.test#httpMalformedRequestTests";
 
@@ -155,11 +157,12 @@ fn test_cases<'a>(model: &'a LoadedModel, shape_id: &str, trait_id: &str) -> &'a
     shape(model, shape_id).and_then(|s| s.traits.get(trait_id)).and_then(Value::as_array).map_or(&[], Vec::as_slice)
 }
 
-/// Every protocol test (`httpRequestTests`, `httpResponseTests`) of every
+/// Every protocol test (`httpRequestTests`, `httpResponseTests`,
+/// `eventStreamTests`) of every
 /// service in `model`, for the service's protocol. Each is the test case's
 /// own object with:
 ///
-/// - `kind`: `httpRequestTests` or `httpResponseTests`;
+/// - `kind`: `httpRequestTests`, `httpResponseTests` or `eventStreamTests`;
 /// - `shape`, `shape_type`: the operation or error structure that carries
 ///   it, and `operation` or `error`;
 /// - `service`: the service's shape id;
@@ -185,8 +188,11 @@ pub fn protocol_cases(model: &LoadedModel) -> Vec<Value> {
         let errors = errors(model, service_id, service);
         let shapes = operations.iter().map(|op| (op, "operation")).chain(errors.iter().map(|e| (e, "error")));
         for (shape_id, shape_type) in shapes {
-            let traits: &[&str] =
-                if shape_type == "operation" { &[REQUEST_TESTS, RESPONSE_TESTS] } else { &[RESPONSE_TESTS] };
+            let traits: &[&str] = if shape_type == "operation" {
+                &[REQUEST_TESTS, RESPONSE_TESTS, EVENT_STREAM_TESTS]
+            } else {
+                &[RESPONSE_TESTS]
+            };
             let source_path = model.shapes.get(shape_id).map(|s| display_path(&s.file)).unwrap_or_default();
             let operation_of_error = (shape_type == "error")
                 .then(|| {

@@ -109,8 +109,9 @@ const EXPECTED: &[Expected] = &[
     },
     Expected {
         protocol: "restJson1",
-        // 131 requests, 89 responses, 3 errors and 530 malformed requests.
-        applicable: 753,
+        // 131 requests, 89 responses, 3 errors, 530 malformed requests and
+        // 80 event-stream cases.
+        applicable: 833,
         client_marked: &[
             "RestJsonDateTimeWithNegativeOffset",
             "RestJsonDateTimeWithPositiveOffset",
@@ -158,6 +159,26 @@ const EXPECTED: &[Expected] = &[
             "GlacierChecksums",
             "GlacierAccountId",
             "GlacierMultipartChecksums",
+            "ClientErrorInput",
+            "ClientErrorOutput",
+            "ClientUnexpectedErrorOutput",
+            "MissingMessageTypeOutput",
+            "MalformedMessageTypeOutput",
+            "MissingEventTypeOutput",
+            "MalformedEventTypeOutput",
+            "ModeledProtocolError",
+            "UnmodeledProtocolError",
+            "DuplexClientErrorInput",
+            "DuplexClientErrorOutput",
+            "DuplexClientUnexpectedErrorOutput",
+            "DuplexMissingMessageTypeOutput",
+            "DuplexMalformedMessageTypeOutput",
+            "DuplexMissingEventTypeOutput",
+            "DuplexMalformedEventTypeOutput",
+            "MissingRequiredInitialResponseOutput",
+            "DuplexMissingRequiredInitialResponseOutput",
+            "DuplexModeledProtocolError",
+            "DuplexUnmodeledProtocolError",
         ],
         client_only: &[
             ("SDKAppliedContentEncoding_restJson1", GZIP),

@@ -40,6 +40,7 @@ use std::fmt;
 pub use big::{BigDecimal, BigInteger, ParseBigNumberError};
 pub use blob::{Blob, DecodeBlobError};
 pub use byte_stream::ByteStream;
+pub use event_stream::EventStream;
 pub use excerpt::{EXCERPT_CHARS, excerpt, excerpt_bytes};
 pub use timestamp::{DateTime, HttpDate, ParseTimestampError, Timestamp};
 
@@ -50,22 +51,6 @@ pub type Document = serde_json::Value;
 /// union member. It is written as `{}`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Unit {}
-
-/// The events of an event stream: a member targeting a `@streaming` union
-/// `T`. Events travel outside the JSON document, so serde skips such
-/// members; this crate does not serve event streams yet (routers answer
-/// `NotImplemented`), but their types are generated whole.
-#[derive(Clone, Debug, PartialEq)]
-pub struct EventStream<T> {
-    /// The events, in order.
-    pub events: Vec<T>,
-}
-
-impl<T> Default for EventStream<T> {
-    fn default() -> Self {
-        EventStream { events: Vec::new() }
-    }
-}
 
 /// Stands in for a `@sensitive` value in `Debug` output.
 #[derive(Clone, Copy, PartialEq, Eq)]

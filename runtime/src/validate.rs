@@ -474,6 +474,22 @@ pub fn parse_http<'j, T: ReadHttp>(
         .and_then(|value| value.ok_or_else(|| malformed("the request does not fit the input".to_string())))
 }
 
+/// Reads an event-stream message into the event `T`: the members carried
+/// in its headers from `headers` (the runtime's
+/// [`crate::event_stream::EventSource`]), then those in its JSON
+/// `payload`. Checked as [`parse`] checks, in one pass.
+pub fn parse_event<'j, T: crate::event_stream::ReadEvent>(
+    schema: &'static Structure,
+    headers: &'j mut (dyn Source + 'j),
+    payload: &'j [u8],
+) -> Result<T, Rejection> {
+    let mut reader = Reader::of_source(headers);
+    let parsed = T::read_event(&mut reader, Schema::Structure(schema), payload)
+        .and_then(|value| reader.finish().map(|()| value));
+    conclude(&mut reader.report, payload, parsed)
+        .and_then(|value| value.ok_or_else(|| malformed("the event does not fit its type".to_string())))
+}
+
 /// [`parse`] of an input that is not JSON, read from `source` (awsQuery's
 /// parameters, say): the same checks, reported the same way.
 pub fn parse_source<'s, T: Read>(

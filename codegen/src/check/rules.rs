@@ -86,9 +86,8 @@ pub fn rule(trait_id: &str) -> Option<Rule> {
         "smithy.api#mixin" => Ignored("mixins are flattened into the shapes that use them when the model loads"),
 
         // Known not to change what is generated.
-        "smithy.api#eventHeader" | "smithy.api#eventPayload" => {
-            Ignored("they lay out events inside an event stream, which is not served yet")
-        }
+        // An event's members in its message: typed headers, the payload.
+        "smithy.api#eventHeader" | "smithy.api#eventPayload" => Supported,
         "smithy.api#httpChecksumRequired" | "smithy.api#cors" | "smithy.api#endpoint" | "smithy.api#hostLabel" => {
             Ignored(HTTP_DETAILS)
         }

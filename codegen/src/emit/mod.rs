@@ -2,6 +2,7 @@
 //! They read only the IR; every decision about the model was made before.
 
 mod doc;
+mod event;
 mod files;
 mod model;
 

@@ -74,6 +74,7 @@ pub fn shape(cx: &FileCx<'_>, shape: &Shape) -> TokenStream {
         ShapeKind::Enum(_) => enumeration(cx, shape),
     };
     let read = super::read::read_impl(cx, shape);
+    let events = super::event::impls(cx, shape);
     // Each protocol's impls, once where protocols share them.
     let mut kinds = Vec::new();
     let protocols = super::protocol::spoken(cx.service).into_iter().filter_map(|spoken| {
@@ -86,7 +87,7 @@ pub fn shape(cx: &FileCx<'_>, shape: &Shape) -> TokenStream {
     let protocols: Vec<TokenStream> = protocols.collect();
     let as_ref = kinds.iter().any(|kind| matches!(*kind, "json" | "cbor" | "rest-json"));
     let as_ref = as_ref.then(|| super::write::key_as_ref(cx, shape)).flatten();
-    quote! { #items #read #(#protocols)* #as_ref }
+    quote! { #items #read #(#protocols)* #as_ref #events }
 }
 
 fn shape_docs(cx: &FileCx<'_>, shape: &Shape) -> TokenStream {
@@ -120,7 +121,7 @@ fn structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream {
     let derive_default = s.members.iter().all(Member::takes_rust_default);
     // A stream is read once: it cannot be cloned or compared, so neither can
     // the structure that holds it (only an operation's input or output may).
-    let holds_stream = s.members.iter().any(|m| m.ty.ty == Type::ByteStream);
+    let holds_stream = s.members.iter().any(|m| matches!(m.ty.ty, Type::ByteStream | Type::EventStream(_)));
 
     let mut default_fns = Vec::new();
     let fields = s.members.iter().map(|m| {

@@ -82,50 +82,76 @@ fn structure(cx: &FileCx<'_>, s: &Structure) -> TokenStream {
 /// body, or the body as the `@httpPayload` member.
 pub fn http_input(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream> {
     let ShapeKind::Structure(s) = &shape.kind else { return None };
-    let name = ident(&shape.rust_name);
-    let (read_http, reader, schema, stop) = (
-        cx.runtime("validate::ReadHttp"),
-        cx.runtime("validate::Reader"),
-        cx.runtime("validate::Schema"),
-        cx.runtime("validate::Stop"),
-    );
-    let (result, option) = (cx.std("result::Result"), cx.std("option::Option"));
-    let in_table: Vec<&Member> = s.members.iter().filter(|m| m.in_document()).collect();
-    let mut head = Vec::new();
-    let mut body = Vec::new();
-    let mut payload = None;
-    for (index, m) in in_table.iter().enumerate() {
-        match input_part(m) {
-            InputPart::Body => body.push(index),
-            InputPart::DocumentPayload => payload = Some(index),
-            InputPart::Head => head.push(index),
+    let reader = MessageReader { trait_path: "validate::ReadHttp", method: "read_http", body: "body" };
+    Some(reader.emit(cx, shape, s, input_part))
+}
+
+/// The reader of a message (an HTTP request, an event): what it
+/// implements, and the name of its body.
+pub struct MessageReader {
+    /// The runtime trait, by its path in the runtime.
+    pub trait_path: &'static str,
+    pub method: &'static str,
+    /// The body argument's name.
+    pub body: &'static str,
+}
+
+impl MessageReader {
+    /// The impl for structure `s` of `shape`, each member read from the
+    /// part `part_of` says.
+    pub fn emit(
+        &self,
+        cx: &FileCx<'_>,
+        shape: &Shape,
+        s: &Structure,
+        part_of: impl Fn(&Member) -> InputPart,
+    ) -> TokenStream {
+        let name = ident(&shape.rust_name);
+        let (read_http, reader, schema, stop) = (
+            cx.runtime(self.trait_path),
+            cx.runtime("validate::Reader"),
+            cx.runtime("validate::Schema"),
+            cx.runtime("validate::Stop"),
+        );
+        let (method, body_arg) = (ident(self.method), ident(self.body));
+        let (result, option) = (cx.std("result::Result"), cx.std("option::Option"));
+        let in_table: Vec<&Member> = s.members.iter().filter(|m| m.in_document()).collect();
+        let mut head = Vec::new();
+        let mut body = Vec::new();
+        let mut payload = None;
+        for (index, m) in in_table.iter().enumerate() {
+            match part_of(m) {
+                InputPart::Body => body.push(index),
+                InputPart::DocumentPayload => payload = Some(index),
+                InputPart::Head => head.push(index),
+            }
+        }
+        let read_head = members_loop(cx, &in_table, &head, |m| m.name.as_str());
+        let read_body = match payload {
+            Some(index) => {
+                let local = ident(&format!("member_{index}"));
+                let literal = Literal::usize_unsuffixed(index);
+                let ty = value_type(cx, in_table[index]);
+                let option = cx.std("option::Option");
+                quote! { let #local: #option<#ty> = object.payload(reader, #literal, #body_arg)?; }
+            }
+            None => {
+                let loop_ = members_loop(cx, &in_table, &body, Member::json_key);
+                quote! {
+                    object.body(reader, #body_arg)?;
+                    #loop_
+                }
+            }
+        };
+        let read = reader_body(cx, s, quote! { #read_head #read_body }, payload);
+        quote! {
+            impl #read_http for #name {
+                fn #method<'j>(reader: &mut #reader<'j>, schema: #schema, #body_arg: &'j [u8]) -> #result<#option<Self>, #stop> {
+                    #read
+                }
+            }
         }
     }
-    let read_head = members_loop(cx, &in_table, &head, |m| m.name.as_str());
-    let read_body = match payload {
-        Some(index) => {
-            let local = ident(&format!("member_{index}"));
-            let literal = Literal::usize_unsuffixed(index);
-            let ty = value_type(cx, in_table[index]);
-            let option = cx.std("option::Option");
-            quote! { let #local: #option<#ty> = object.payload(reader, #literal, body)?; }
-        }
-        None => {
-            let loop_ = members_loop(cx, &in_table, &body, Member::json_key);
-            quote! {
-                object.body(reader, body)?;
-                #loop_
-            }
-        }
-    };
-    let read = reader_body(cx, s, quote! { #read_head #read_body }, payload);
-    Some(quote! {
-        impl #read_http for #name {
-            fn read_http<'j>(reader: &mut #reader<'j>, schema: #schema, body: &'j [u8]) -> #result<#option<Self>, #stop> {
-                #read
-            }
-        }
-    })
 }
 
 /// The loop over an object's members that reads those of `indices` (into

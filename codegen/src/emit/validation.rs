@@ -103,6 +103,32 @@ pub fn module(service: &Service) -> TokenStream {
     };
     let (inputs, outputs) = (lookup(&|op| &op.input), lookup(&|op| &op.output));
     let names = service.operations.iter().map(|op| &op.name);
+    // Only services with event streams say where they are.
+    let streams = service.operations.iter().any(|op| !op.event_streams.is_empty()).then(|| {
+        let union = emitter.validate_type("Union");
+        let lookup = |input: bool| {
+            let arms = service.operations.iter().filter_map(|op| {
+                let stream = op.event_streams.iter().find(|stream| stream.input == input)?;
+                let (name, schema) = (&op.name, ident(plan.shapes.get(&stream.union)?));
+                Some(quote! { #name => #some(&#schema), })
+            });
+            quote! { match operation { #(#arms)* _ => #none } }
+        };
+        let (inputs, outputs) = (lookup(true), lookup(false));
+        quote! {
+            /// The constraints of the events of an operation's input
+            /// stream, by operation name: its union's.
+            pub fn input_events(operation: &str) -> #option<&'static #union> {
+                #inputs
+            }
+
+            /// The constraints of the events of an operation's output
+            /// stream, by operation name: its union's.
+            pub fn output_events(operation: &str) -> #option<&'static #union> {
+                #outputs
+            }
+        }
+    });
     items.push(quote! {
         /// The service's operations by name, in name order: the names the
         /// lookups below take.
@@ -119,6 +145,8 @@ pub fn module(service: &Service) -> TokenStream {
         pub fn output_schema(operation: &str) -> #option<&'static #structure> {
             #outputs
         }
+
+        #streams
     });
     let docs = doc::inner(&[
         "The constraints of every operation input and output, as tables for [`crate::runtime::validate`].".to_string(),

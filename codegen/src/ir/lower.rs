@@ -43,14 +43,18 @@ pub fn lower(model: &Model, service_id: &str, module: &str) -> Result<ir::Servic
         errors.sort();
         errors.dedup();
         let (input, output) = (op.input.clone(), op.output.clone());
-        let event_stream = [(true, &input), (false, &output)]
+        let event_streams: Vec<ir::EventStream> = [(true, &input), (false, &output)]
             .into_iter()
-            .find_map(|(is_input, id)| event_stream(model, id.as_deref()?, is_input));
+            .filter_map(|(is_input, id)| event_stream(model, id.as_deref()?, is_input))
+            .collect();
         let byte_stream = |id: &String| {
             model.shape(id).is_some_and(|s| s.members.iter().any(|m| model.is_stream(&m.target, Kind::Blob)))
         };
-        let unserved = match &event_stream {
-            Some(_) => Some(ir::Unserved::EventStream),
+        let unserved = match event_streams.first() {
+            Some(_) if protocols.is_empty() || !protocols.iter().all(|p| p.serves_event_streams()) => {
+                Some(ir::Unserved::EventStream)
+            }
+            Some(_) => None,
             None if !binds_http && [&input, &output].into_iter().flatten().any(byte_stream) => {
                 Some(ir::Unserved::ByteStream)
             }
@@ -71,7 +75,7 @@ pub fn lower(model: &Model, service_id: &str, module: &str) -> Result<ir::Servic
             deprecated: op.traits.deprecated,
             gzip_requests: op.traits.request_compression.iter().any(|encoding| encoding == "gzip"),
             unwrapped_xml_output: protocol == Some(Protocol::RestXml) && op.traits.s3_unwrapped_xml_output,
-            event_stream,
+            event_streams,
             unserved,
             http: op.traits.http.clone().filter(|_| binds_http),
         });
@@ -200,6 +204,7 @@ impl Lowering<'_> {
             kind,
             constraints,
             direction: Direction::default(),
+            events: Direction::default(),
             xml: self.xml.map(|_| ir::XmlName {
                 name: shape.traits.xml_name.clone().unwrap_or_else(|| shape_id::name(id).to_string()),
                 namespace: shape.traits.xml_namespace.clone(),
@@ -274,8 +279,9 @@ impl Lowering<'_> {
         let media_type = target.and_then(|t| t.traits.media_type.clone());
         let enumeration = target.is_some_and(|t| t.kind == Kind::Enum);
         let document = if self.protocol == Some(Protocol::RestXml) { "application/xml" } else { JSON };
-        let payload =
-            (binding == Binding::Payload).then(|| payload(&ty.ty, enumeration, media_type.as_deref(), document));
+        // An event's payload is carried as an HTTP payload is.
+        let whole = binding == Binding::Payload || member.traits.event_payload;
+        let payload = whole.then(|| payload(&ty.ty, enumeration, media_type.as_deref(), document));
         ir::Member {
             name: member.name.clone(),
             rust_name: String::new(),
@@ -293,6 +299,11 @@ impl Lowering<'_> {
             binding,
             json_name: self.document_key(member),
             xml: self.xml.map(|protocol| xml_member(protocol, member)),
+            event: match (member.traits.event_header, member.traits.event_payload) {
+                (true, _) => ir::EventPart::Header,
+                (_, true) => ir::EventPart::Payload,
+                _ => ir::EventPart::Document,
+            },
         }
     }
 

@@ -155,9 +155,9 @@ pub struct Operation {
     /// `@s3UnwrappedXmlOutput` (restXml): the output's one body member is
     /// the response document's root, not a child of it.
     pub unwrapped_xml_output: bool,
-    /// Set when the input or output has an event stream member: such
-    /// operations get their types and a trait method, but are not served.
-    pub event_stream: Option<EventStream>,
+    /// The event streams of its input and output (a duplex operation has
+    /// both), input first.
+    pub event_streams: Vec<EventStream>,
     /// Why routers answer the operation `NotImplemented` without calling
     /// its method, if they do: its types and trait method are generated.
     pub unserved: Option<Unserved>,
@@ -195,7 +195,7 @@ impl Unserved {
     /// Why, after the operation's name: `GetFoo has an event stream, ...`.
     pub fn why(self) -> &'static str {
         match self {
-            Unserved::EventStream => "has an event stream, which this server does not serve yet",
+            Unserved::EventStream => "has an event stream, which this server does not serve in its protocol yet",
             Unserved::ByteStream => "has a @streaming blob, which its protocol has no HTTP payload to carry",
         }
     }
@@ -255,6 +255,10 @@ pub struct Shape {
     pub constraints: Constraints,
     /// Whether a server reads or writes the type; set by the direction pass.
     pub direction: Direction,
+    /// Whether a server reads or writes the type as a served event stream's
+    /// union, or as one of its events, each a message of its own; set by
+    /// the direction pass.
+    pub events: Direction,
     /// The shape's `@xmlName` and `@xmlNamespace`: the name and namespace
     /// of its element where it is a document's root (a restXml payload or
     /// error). Set only for XML protocols.
@@ -362,11 +366,29 @@ pub struct Member {
     /// The target's `@mediaType` (blobs and strings): a header's base64.
     pub media_type: Option<String>,
     /// How the member is carried where it is bound to the whole body
-    /// (`@httpPayload`), by the protocol's rules; `None` elsewhere.
+    /// (`@httpPayload`) or is an event's whole payload (`@eventPayload`), by
+    /// the protocol's rules; `None` elsewhere.
     pub payload: Option<Payload>,
     /// The member's place in XML documents and query requests. Set only
     /// for XML protocols (restXml, awsQuery, ec2Query).
     pub xml: Option<XmlMember>,
+    /// Where the member travels where its structure is an event of an
+    /// event stream: `@eventHeader`, `@eventPayload`, else the payload's
+    /// document. Elsewhere the traits mean nothing, and are not read.
+    pub event: EventPart,
+}
+
+/// Where a member of an event travels in its message.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum EventPart {
+    /// A member of the payload's document (the event has no
+    /// `@eventPayload` member).
+    #[default]
+    Document,
+    /// `@eventHeader`: a typed header named after the member.
+    Header,
+    /// `@eventPayload`: the whole payload (bytes, text, or a document).
+    Payload,
 }
 
 /// A member's place in XML documents and query requests.

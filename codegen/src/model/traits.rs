@@ -40,6 +40,10 @@ pub struct Traits {
     pub timestamp_format: Option<TimestampFormat>,
     pub sparse: bool,
     pub streaming: bool,
+    /// `@eventHeader`: an event's member sent as a typed message header.
+    pub event_header: bool,
+    /// `@eventPayload`: an event's member sent as the whole message payload.
+    pub event_payload: bool,
     /// `@mediaType`.
     pub media_type: Option<String>,
     pub internal: bool,
@@ -163,6 +167,12 @@ impl Protocol {
     /// restXml.
     pub fn binds_http(self) -> bool {
         matches!(self, Protocol::RestJson1 | Protocol::RestXml)
+    }
+
+    /// Whether routers serve event streams in the protocol (the others
+    /// answer their operations `NotImplemented`).
+    pub fn serves_event_streams(self) -> bool {
+        matches!(self, Protocol::RestJson1)
     }
 
     /// Whether the protocol's documents are XML (restXml, and the
@@ -426,6 +436,8 @@ impl Parser {
         traits.sensitive = has("smithy.api#sensitive");
         traits.sparse = has("smithy.api#sparse");
         traits.streaming = has("smithy.api#streaming");
+        traits.event_header = has("smithy.api#eventHeader");
+        traits.event_payload = has("smithy.api#eventPayload");
         traits.internal = has("smithy.api#internal");
         traits.deprecated = has("smithy.api#deprecated");
         traits.idempotency_token = has("smithy.api#idempotencyToken");

@@ -14,8 +14,15 @@
 
 pub mod body;
 pub mod frame;
+mod message;
+mod stream;
 
 pub use body::{EventBody, Events, EventsError};
+pub use message::{
+    EventSource, EventWriter, ReadEvent, Received, ToHeader, WriteEvent, event_message, exception_message, kind,
+    read_event,
+};
+pub use stream::{Closed, EventSender, EventStream, EventStreamError, ReadEvents, WriteEvents};
 
 pub use aws_smithy_types::event_stream::{Header, HeaderValue, Message};
 

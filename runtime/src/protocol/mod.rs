@@ -107,6 +107,17 @@ impl Response {
         self.body = ByteStream::from(bytes);
     }
 
+    /// The body: an output event stream's messages, `initial` (the
+    /// `initial-response` of the protocols that send one) first.
+    pub fn event_stream<T>(&mut self, events: crate::EventStream<T>, initial: Option<crate::event_stream::Message>)
+    where
+        T: crate::event_stream::WriteEvents + Send + 'static,
+    {
+        let media_type = HeaderValue::from_static(crate::event_stream::CONTENT_TYPE);
+        self.headers.insert(CONTENT_TYPE, media_type);
+        self.body = events.into_body(initial);
+    }
+
     /// The response as HTTP; one that failed to be written is `protocol`'s
     /// `InternalFailure`.
     pub fn into_http<P: Protocol>(self, protocol: P) -> HttpResponse {

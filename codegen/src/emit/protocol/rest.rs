@@ -267,10 +267,11 @@ fn output_media_type(cx: &FileCx<'_>, op: &Operation) -> Option<String> {
     Some(payload.map_or_else(|| document.to_string(), |m| accepted_media_type(m).to_string()))
 }
 
-/// Whether the operation's input payload is a `@streaming` blob.
-fn streams_input(cx: &FileCx<'_>, op: &Operation) -> Option<String> {
+/// The operation's input payload, where it is a stream (a `@streaming`
+/// blob or an event stream), handed to the operation unread.
+fn streams_input<'s>(cx: &FileCx<'s>, op: &Operation) -> Option<&'s Member> {
     let ShapeKind::Structure(s) = &cx.service.shapes[op.input.as_ref()?].kind else { return None };
-    s.members.iter().find(|m| !m.in_document() && !matches!(m.ty.ty, Type::EventStream(_))).map(|m| m.rust_name.clone())
+    s.members.iter().find(|m| !m.in_document())
 }
 
 /// The `WriteResponse` impl of an output or error structure: its bound
@@ -333,8 +334,10 @@ fn write_response_impl(cx: &FileCx<'_>, shape: &Shape, format: Body) -> Option<T
             };
             quote! { response.json_body(|#object| { #(#members)* }); }
         }
-        // Event streams are not served (their operations answer 501).
-        Some(m) if matches!(m.ty.ty, Type::EventStream(_)) => quote! {},
+        Some(m) if matches!(m.ty.ty, Type::EventStream(_)) => {
+            let (field, none) = (ident(&m.rust_name), cx.std("option::Option::None"));
+            quote! { response.event_stream(self.#field, #none); }
+        }
         Some(m) => {
             let field = ident(&m.rust_name);
             let media_type = payload_media_type(m);
@@ -572,9 +575,14 @@ fn router(cx: &FileCx<'_>, service: &Service, format: Body) -> Router {
             Some(id) => {
                 let ty = cx.named(id);
                 let schema = schema_static(cx, Some(id));
-                let stream = streams_input(cx, op).map(|field| {
-                    let field = ident(&field);
-                    quote! { input.#field = request.take_stream(); }
+                let stream = streams_input(cx, op).map(|m| {
+                    let field = ident(&m.rust_name);
+                    if let Type::EventStream(_) = m.ty.ty {
+                        let events = cx.runtime("EventStream");
+                        quote! { input.#field = #events::from_body(request.take_stream()); }
+                    } else {
+                        quote! { input.#field = request.take_stream(); }
+                    }
                 });
                 let binding = if stream.is_some() {
                     quote! { mut input }

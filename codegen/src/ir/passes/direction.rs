@@ -23,6 +23,28 @@ pub fn run(service: &mut Service) {
         // that it keeps the serde support every other type has.
         shape.direction = Direction { read, written: written || !read };
     }
+    let served = service.operations.iter().filter(|operation| operation.unserved.is_none());
+    let streams: Vec<(String, bool)> =
+        served.flat_map(|operation| operation.event_streams.iter().map(|s| (s.union.clone(), s.input))).collect();
+    for (union, input) in streams {
+        let Some(ShapeKind::Union(members)) = service.shapes.get(&union).map(|shape| &shape.kind) else { continue };
+        let events: Vec<String> = members
+            .iter()
+            .filter_map(|m| match &m.ty.ty {
+                Type::Named(id) => Some(id.clone()),
+                _ => None,
+            })
+            .collect();
+        for id in events.iter().chain([&union]) {
+            if let Some(shape) = service.shapes.get_mut(id) {
+                if input {
+                    shape.events.read = true;
+                } else {
+                    shape.events.written = true;
+                }
+            }
+        }
+    }
 }
 
 /// The shapes reachable from `roots` through members, lists and maps.

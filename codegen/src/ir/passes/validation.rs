@@ -81,12 +81,11 @@ fn reachable(service: &Service) -> BTreeSet<String> {
     seen
 }
 
-/// The named shapes `t` holds through lists and maps. Unlike the direction
-/// pass's walk, event streams are not followed: their events are not
-/// validated.
+/// The named shapes `t` holds through lists and maps, and the union of an
+/// event stream (whose events are read and checked one by one).
 fn named_in(t: &TypeRef, out: &mut Vec<String>) {
     match &t.ty {
-        Type::Named(id) => out.push(id.clone()),
+        Type::Named(id) | Type::EventStream(id) => out.push(id.clone()),
         Type::List(member) => named_in(member, out),
         Type::Map(key, value) => {
             named_in(key, out);

@@ -2,9 +2,11 @@
 //! The errors the operations can return.
 
 use crate::rest_json::types::ComplexNestedErrorData;
+use crate::runtime::event_stream::{EventWriter, ReadEvent, WriteEvent};
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest::WriteResponse;
+use crate::runtime::validate::{Read, Reader, Schema, Stop};
 use crate::runtime::{ErrorShape, Fault};
 use std::fmt;
 
@@ -123,6 +125,32 @@ impl ErrorShape for ErrorEvent {
     }
 }
 
+impl Read for ErrorEvent {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "message" => Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Some(Self { message: member_0 }))
+    }
+}
+
 impl WriteMembers for ErrorEvent {
     fn write_members(&self, object: &mut ObjectWriter<'_>) {
         if let Some(value) = &self.message {
@@ -134,6 +162,49 @@ impl WriteMembers for ErrorEvent {
 impl WriteJson for ErrorEvent {
     fn write_json(&self, out: &mut JsonWriter) {
         out.members(self);
+    }
+}
+
+impl ReadEvent for ErrorEvent {
+    fn read_event<'j>(
+        reader: &mut Reader<'j>,
+        schema: Schema,
+        payload: &'j [u8],
+    ) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while object.next(reader, |_| None)?.is_some() {}
+        object.body(reader, payload)?;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "message" => Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Some(Self { message: member_0 }))
+    }
+}
+
+impl WriteEvent for ErrorEvent {
+    fn write_event(&self, message: &mut EventWriter) {
+        message
+            .json_members(|object| {
+                if let Some(value) = &self.message {
+                    object.member("\"message\":", value);
+                }
+            });
     }
 }
 

@@ -314,8 +314,10 @@ use crate::rest_json::validation::{
     ALL_QUERY_STRING_TYPES_INPUT, CONSTANT_AND_VARIABLE_QUERY_STRING_INPUT,
     CONSTANT_QUERY_STRING_INPUT, CONTENT_TYPE_PARAMETERS_INPUT,
     DOCUMENT_TYPE_AS_MAP_VALUE_INPUT_OUTPUT, DOCUMENT_TYPE_AS_PAYLOAD_INPUT_OUTPUT,
-    DOCUMENT_TYPE_INPUT_OUTPUT, EMPTY_INPUT_AND_EMPTY_OUTPUT_INPUT, ENUM_PAYLOAD_INPUT,
-    GREETING_STRUCT, HOST_LABEL_INPUT, HTTP_CHECKSUM_REQUIRED_INPUT_OUTPUT,
+    DOCUMENT_TYPE_INPUT_OUTPUT, DUPLEX_STREAM_INPUT,
+    DUPLEX_STREAM_WITH_DISTINCT_STREAMS_INPUT, DUPLEX_STREAM_WITH_INITIAL_MESSAGES_INPUT,
+    EMPTY_INPUT_AND_EMPTY_OUTPUT_INPUT, ENUM_PAYLOAD_INPUT, GREETING_STRUCT,
+    HOST_LABEL_INPUT, HTTP_CHECKSUM_REQUIRED_INPUT_OUTPUT,
     HTTP_EMPTY_PREFIX_HEADERS_INPUT, HTTP_PAYLOAD_TRAITS_INPUT_OUTPUT,
     HTTP_PAYLOAD_TRAITS_WITH_MEDIA_TYPE_INPUT_OUTPUT,
     HTTP_PAYLOAD_WITH_STRUCTURE_INPUT_OUTPUT, HTTP_PAYLOAD_WITH_UNION_INPUT_OUTPUT,
@@ -324,9 +326,10 @@ use crate::rest_json::validation::{
     HTTP_REQUEST_WITH_GREEDY_LABEL_IN_PATH_INPUT,
     HTTP_REQUEST_WITH_LABELS_AND_TIMESTAMP_FORMAT_INPUT, HTTP_REQUEST_WITH_LABELS_INPUT,
     HTTP_REQUEST_WITH_REGEX_LITERAL_INPUT, INPUT_AND_OUTPUT_WITH_HEADERS_IO,
-    JSON_BLOBS_INPUT_OUTPUT, JSON_ENUMS_INPUT_OUTPUT, JSON_INT_ENUMS_INPUT_OUTPUT,
-    JSON_LISTS_INPUT_OUTPUT, JSON_MAPS_INPUT_OUTPUT, JSON_TIMESTAMPS_INPUT_OUTPUT,
-    MALFORMED_BLOB_INPUT, MALFORMED_BOOLEAN_INPUT, MALFORMED_BYTE_INPUT,
+    INPUT_STREAM_INPUT, INPUT_STREAM_WITH_INITIAL_REQUEST_INPUT, JSON_BLOBS_INPUT_OUTPUT,
+    JSON_ENUMS_INPUT_OUTPUT, JSON_INT_ENUMS_INPUT_OUTPUT, JSON_LISTS_INPUT_OUTPUT,
+    JSON_MAPS_INPUT_OUTPUT, JSON_TIMESTAMPS_INPUT_OUTPUT, MALFORMED_BLOB_INPUT,
+    MALFORMED_BOOLEAN_INPUT, MALFORMED_BYTE_INPUT,
     MALFORMED_CONTENT_TYPE_WITHOUT_BODY_EMPTY_INPUT_INPUT,
     MALFORMED_CONTENT_TYPE_WITH_GENERIC_STRING_INPUT,
     MALFORMED_CONTENT_TYPE_WITH_PAYLOAD_INPUT, MALFORMED_DOUBLE_INPUT,
@@ -361,9 +364,7 @@ use crate::runtime::protocol::rest::{
     Bound, Dispatch, HttpInput, Location, Operation, RoutedRequest, Routes, UriPattern,
     empty_response, handle, output_response,
 };
-use crate::runtime::protocol::rest_json::{
-    error_with_message, internal_failure, rejection_response,
-};
+use crate::runtime::protocol::rest_json::{internal_failure, rejection_response};
 use crate::runtime::protocol::{Response, Serve};
 use crate::runtime::{Unit, not_implemented};
 use std::clone::Clone;
@@ -479,7 +480,7 @@ pub trait RestJson: Send + Sync + 'static {
 
     /// The `DuplexStream` operation.
     ///
-    /// It has an event stream, which this server does not serve yet: requests for it answer `NotImplemented` (HTTP 501) without calling this method.
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn duplex_stream(
         &self,
         _context: &RequestContext,
@@ -490,7 +491,7 @@ pub trait RestJson: Send + Sync + 'static {
 
     /// The `DuplexStreamWithDistinctStreams` operation.
     ///
-    /// It has an event stream, which this server does not serve yet: requests for it answer `NotImplemented` (HTTP 501) without calling this method.
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn duplex_stream_with_distinct_streams(
         &self,
         _context: &RequestContext,
@@ -506,7 +507,7 @@ pub trait RestJson: Send + Sync + 'static {
 
     /// The `DuplexStreamWithInitialMessages` operation.
     ///
-    /// It has an event stream, which this server does not serve yet: requests for it answer `NotImplemented` (HTTP 501) without calling this method.
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn duplex_stream_with_initial_messages(
         &self,
         _context: &RequestContext,
@@ -854,7 +855,7 @@ pub trait RestJson: Send + Sync + 'static {
 
     /// The `InputStream` operation.
     ///
-    /// It has an event stream, which this server does not serve yet: requests for it answer `NotImplemented` (HTTP 501) without calling this method.
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn input_stream(
         &self,
         _context: &RequestContext,
@@ -865,7 +866,7 @@ pub trait RestJson: Send + Sync + 'static {
 
     /// The `InputStreamWithInitialRequest` operation.
     ///
-    /// It has an event stream, which this server does not serve yet: requests for it answer `NotImplemented` (HTTP 501) without calling this method.
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn input_stream_with_initial_request(
         &self,
         _context: &RequestContext,
@@ -1467,7 +1468,7 @@ pub trait RestJson: Send + Sync + 'static {
 
     /// The `OutputStream` operation.
     ///
-    /// It has an event stream, which this server does not serve yet: requests for it answer `NotImplemented` (HTTP 501) without calling this method.
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn output_stream(
         &self,
         _context: &RequestContext,
@@ -1478,7 +1479,7 @@ pub trait RestJson: Send + Sync + 'static {
 
     /// The `OutputStreamWithInitialResponse` operation.
     ///
-    /// It has an event stream, which this server does not serve yet: requests for it answer `NotImplemented` (HTTP 501) without calling this method.
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn output_stream_with_initial_response(
         &self,
         _context: &RequestContext,
@@ -3161,21 +3162,21 @@ static OPERATIONS: [Operation; 113] = [
         index: 8,
         input: &HTTP_INPUTS[8],
         output: Some("application/vnd.amazon.eventstream"),
-        streaming: false,
+        streaming: true,
     },
     Operation {
         name: "DuplexStreamWithDistinctStreams",
         index: 9,
         input: &HTTP_INPUTS[9],
         output: Some("application/json"),
-        streaming: false,
+        streaming: true,
     },
     Operation {
         name: "DuplexStreamWithInitialMessages",
         index: 10,
         input: &HTTP_INPUTS[10],
         output: Some("application/vnd.amazon.eventstream"),
-        streaming: false,
+        streaming: true,
     },
     Operation {
         name: "EmptyInputAndEmptyOutput",
@@ -3357,14 +3358,14 @@ static OPERATIONS: [Operation; 113] = [
         index: 36,
         input: &HTTP_INPUTS[36],
         output: None,
-        streaming: false,
+        streaming: true,
     },
     Operation {
         name: "InputStreamWithInitialRequest",
         index: 37,
         input: &HTTP_INPUTS[37],
         output: None,
-        streaming: false,
+        streaming: true,
     },
     Operation {
         name: "JsonBlobs",
@@ -4192,25 +4193,70 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 }
             }
             8 => {
-                error_with_message(
-                    501,
-                    "NotImplemented",
-                    "DuplexStream has an event stream, which this server does not serve yet",
-                )
+                let handled = {
+                    let mut input: DuplexStreamInput = match request
+                        .input(context, &HTTP_INPUTS[8], &DUPLEX_STREAM_INPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    input.stream = crate::runtime::EventStream::from_body(
+                        request.take_stream(),
+                    );
+                    Box::pin(self.service.duplex_stream(context, input))
+                };
+                match handled.await {
+                    Ok(output) => output_response(200, output),
+                    Err(error) => error.rest_response(),
+                }
             }
             9 => {
-                error_with_message(
-                    501,
-                    "NotImplemented",
-                    "DuplexStreamWithDistinctStreams has an event stream, which this server does not serve yet",
-                )
+                let handled = {
+                    let mut input: DuplexStreamWithDistinctStreamsInput = match request
+                        .input(
+                            context,
+                            &HTTP_INPUTS[9],
+                            &DUPLEX_STREAM_WITH_DISTINCT_STREAMS_INPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    input.stream = crate::runtime::EventStream::from_body(
+                        request.take_stream(),
+                    );
+                    Box::pin(
+                        self.service.duplex_stream_with_distinct_streams(context, input),
+                    )
+                };
+                match handled.await {
+                    Ok(output) => output_response(200, output),
+                    Err(error) => error.rest_response(),
+                }
             }
             10 => {
-                error_with_message(
-                    501,
-                    "NotImplemented",
-                    "DuplexStreamWithInitialMessages has an event stream, which this server does not serve yet",
-                )
+                let handled = {
+                    let mut input: DuplexStreamWithInitialMessagesInput = match request
+                        .input(
+                            context,
+                            &HTTP_INPUTS[10],
+                            &DUPLEX_STREAM_WITH_INITIAL_MESSAGES_INPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    input.stream = crate::runtime::EventStream::from_body(
+                        request.take_stream(),
+                    );
+                    Box::pin(
+                        self.service.duplex_stream_with_initial_messages(context, input),
+                    )
+                };
+                match handled.await {
+                    Ok(output) => output_response(200, output),
+                    Err(error) => error.rest_response(),
+                }
             }
             11 => {
                 let handled = {
@@ -4637,18 +4683,46 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 }
             }
             36 => {
-                error_with_message(
-                    501,
-                    "NotImplemented",
-                    "InputStream has an event stream, which this server does not serve yet",
-                )
+                let handled = {
+                    let mut input: InputStreamInput = match request
+                        .input(context, &HTTP_INPUTS[36], &INPUT_STREAM_INPUT)
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    input.stream = crate::runtime::EventStream::from_body(
+                        request.take_stream(),
+                    );
+                    Box::pin(self.service.input_stream(context, input))
+                };
+                match handled.await {
+                    Ok(_) => empty_response(200),
+                    Err(error) => error.rest_response(),
+                }
             }
             37 => {
-                error_with_message(
-                    501,
-                    "NotImplemented",
-                    "InputStreamWithInitialRequest has an event stream, which this server does not serve yet",
-                )
+                let handled = {
+                    let mut input: InputStreamWithInitialRequestInput = match request
+                        .input(
+                            context,
+                            &HTTP_INPUTS[37],
+                            &INPUT_STREAM_WITH_INITIAL_REQUEST_INPUT,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    input.stream = crate::runtime::EventStream::from_body(
+                        request.take_stream(),
+                    );
+                    Box::pin(
+                        self.service.input_stream_with_initial_request(context, input),
+                    )
+                };
+                match handled.await {
+                    Ok(_) => empty_response(200),
+                    Err(error) => error.rest_response(),
+                }
             }
             38 => {
                 let handled = {
@@ -5473,18 +5547,26 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                 }
             }
             87 => {
-                error_with_message(
-                    501,
-                    "NotImplemented",
-                    "OutputStream has an event stream, which this server does not serve yet",
-                )
+                let handled = {
+                    let input = Unit {};
+                    Box::pin(self.service.output_stream(context, input))
+                };
+                match handled.await {
+                    Ok(output) => output_response(200, output),
+                    Err(error) => error.rest_response(),
+                }
             }
             88 => {
-                error_with_message(
-                    501,
-                    "NotImplemented",
-                    "OutputStreamWithInitialResponse has an event stream, which this server does not serve yet",
-                )
+                let handled = {
+                    let input = Unit {};
+                    Box::pin(
+                        self.service.output_stream_with_initial_response(context, input),
+                    )
+                };
+                match handled.await {
+                    Ok(output) => output_response(200, output),
+                    Err(error) => error.rest_response(),
+                }
             }
             89 => {
                 let handled = {

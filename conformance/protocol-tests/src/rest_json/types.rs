@@ -2,6 +2,15 @@
 //! Structures, unions and enums shared by the operations.
 
 use crate::rest_json::error::ErrorEvent;
+use crate::rest_json::validation::{
+    BLOB_PAYLOAD_EVENT, ERROR_EVENT, HEADERS_AND_EXPLICIT_PAYLOAD_EVENT,
+    HEADERS_AND_IMPLICIT_PAYLOAD_EVENT, HEADERS_EVENT, STRING_PAYLOAD_EVENT,
+    STRUCTURE_PAYLOAD_EVENT, UNION_PAYLOAD_EVENT,
+};
+use crate::runtime::event_stream::{
+    EventStreamError, EventWriter, Message, ReadEvent, ReadEvents, Received, WriteEvent,
+    WriteEvents, event_message, exception_message, kind, read_event,
+};
 use crate::runtime::protocol::Response;
 use crate::runtime::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::runtime::protocol::rest::{HeaderText, WriteResponse};
@@ -24,6 +33,32 @@ pub struct BlobPayloadEvent {
     pub payload: Option<Blob>,
 }
 
+impl Read for BlobPayloadEvent {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Blob> = None;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "payload" => Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Some(Self { payload: member_0 }))
+    }
+}
+
 impl WriteMembers for BlobPayloadEvent {
     fn write_members(&self, object: &mut ObjectWriter<'_>) {
         if let Some(value) = &self.payload {
@@ -35,6 +70,46 @@ impl WriteMembers for BlobPayloadEvent {
 impl WriteJson for BlobPayloadEvent {
     fn write_json(&self, out: &mut JsonWriter) {
         out.members(self);
+    }
+}
+
+impl ReadEvent for BlobPayloadEvent {
+    fn read_event<'j>(
+        reader: &mut Reader<'j>,
+        schema: Schema,
+        payload: &'j [u8],
+    ) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Blob> = None;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "payload" => Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.body(reader, payload)?;
+        while object.next(reader, |_| None)?.is_some() {}
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Some(Self { payload: member_0 }))
+    }
+}
+
+impl WriteEvent for BlobPayloadEvent {
+    fn write_event(&self, message: &mut EventWriter) {
+        if let Some(value) = &self.payload {
+            message.blob_payload(value, "application/octet-stream");
+        }
     }
 }
 
@@ -662,6 +737,43 @@ pub enum EventStream {
     Error(ErrorEvent),
 }
 
+impl Read for EventStream {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut union = reader.union(schema)?;
+        let mut value = None;
+        while let Some(index) = union
+            .next(
+                reader,
+                |name| match name {
+                    "headers" => Some(0),
+                    "blobPayload" => Some(1),
+                    "stringPayload" => Some(2),
+                    "structurePayload" => Some(3),
+                    "unionPayload" => Some(4),
+                    "headersAndExplicitPayload" => Some(5),
+                    "headersAndImplicitPayload" => Some(6),
+                    "error" => Some(7),
+                    _ => None,
+                },
+            )?
+        {
+            value = match index {
+                0 => union.value(reader, 0)?.map(Self::Headers),
+                1 => union.value(reader, 1)?.map(Self::BlobPayload),
+                2 => union.value(reader, 2)?.map(Self::StringPayload),
+                3 => union.value(reader, 3)?.map(Self::StructurePayload),
+                4 => union.value(reader, 4)?.map(Self::UnionPayload),
+                5 => union.value(reader, 5)?.map(Self::HeadersAndExplicitPayload),
+                6 => union.value(reader, 6)?.map(Self::HeadersAndImplicitPayload),
+                7 => union.value(reader, 7)?.map(Self::Error),
+                _ => None,
+            };
+        }
+        union.end(reader)?;
+        Ok(value)
+    }
+}
+
 impl WriteJson for EventStream {
     fn write_json(&self, out: &mut JsonWriter) {
         let mut object = out.object();
@@ -682,6 +794,61 @@ impl WriteJson for EventStream {
             Self::Error(value) => object.member("\"error\":", value),
         }
         object.end();
+    }
+}
+
+impl ReadEvents for EventStream {
+    fn read_message(message: &Message) -> Result<Self, EventStreamError> {
+        match kind(message)? {
+            Received::Event("headers") => {
+                read_event(message, &HEADERS_EVENT, None).map(Self::Headers)
+            }
+            Received::Event("blobPayload") => {
+                read_event(message, &BLOB_PAYLOAD_EVENT, Some(0)).map(Self::BlobPayload)
+            }
+            Received::Event("stringPayload") => {
+                read_event(message, &STRING_PAYLOAD_EVENT, Some(0))
+                    .map(Self::StringPayload)
+            }
+            Received::Event("structurePayload") => {
+                read_event(message, &STRUCTURE_PAYLOAD_EVENT, None)
+                    .map(Self::StructurePayload)
+            }
+            Received::Event("unionPayload") => {
+                read_event(message, &UNION_PAYLOAD_EVENT, None).map(Self::UnionPayload)
+            }
+            Received::Event("headersAndExplicitPayload") => {
+                read_event(message, &HEADERS_AND_EXPLICIT_PAYLOAD_EVENT, None)
+                    .map(Self::HeadersAndExplicitPayload)
+            }
+            Received::Event("headersAndImplicitPayload") => {
+                read_event(message, &HEADERS_AND_IMPLICIT_PAYLOAD_EVENT, None)
+                    .map(Self::HeadersAndImplicitPayload)
+            }
+            Received::Exception("error") => {
+                read_event(message, &ERROR_EVENT, None).map(Self::Error)
+            }
+            other => Err(EventStreamError::unknown_event(other)),
+        }
+    }
+}
+
+impl WriteEvents for EventStream {
+    fn write_message(&self) -> Message {
+        match self {
+            Self::Headers(event) => event_message("headers", event),
+            Self::BlobPayload(event) => event_message("blobPayload", event),
+            Self::StringPayload(event) => event_message("stringPayload", event),
+            Self::StructurePayload(event) => event_message("structurePayload", event),
+            Self::UnionPayload(event) => event_message("unionPayload", event),
+            Self::HeadersAndExplicitPayload(event) => {
+                event_message("headersAndExplicitPayload", event)
+            }
+            Self::HeadersAndImplicitPayload(event) => {
+                event_message("headersAndImplicitPayload", event)
+            }
+            Self::Error(event) => exception_message("error", event),
+        }
     }
 }
 
@@ -765,6 +932,40 @@ pub struct HeadersAndExplicitPayloadEvent {
     pub payload: Option<PayloadStructure>,
 }
 
+impl Read for HeadersAndExplicitPayloadEvent {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<PayloadStructure> = None;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "header" => Some(0),
+                    "payload" => Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Some(Self {
+                header: member_0,
+                payload: member_1,
+            }),
+        )
+    }
+}
+
 impl WriteMembers for HeadersAndExplicitPayloadEvent {
     fn write_members(&self, object: &mut ObjectWriter<'_>) {
         if let Some(value) = &self.header {
@@ -779,6 +980,53 @@ impl WriteMembers for HeadersAndExplicitPayloadEvent {
 impl WriteJson for HeadersAndExplicitPayloadEvent {
     fn write_json(&self, out: &mut JsonWriter) {
         out.members(self);
+    }
+}
+
+impl ReadEvent for HeadersAndExplicitPayloadEvent {
+    fn read_event<'j>(
+        reader: &mut Reader<'j>,
+        schema: Schema,
+        payload: &'j [u8],
+    ) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "header" => Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        let member_1: Option<PayloadStructure> = object.payload(reader, 1, payload)?;
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Some(Self {
+                header: member_0,
+                payload: member_1,
+            }),
+        )
+    }
+}
+
+impl WriteEvent for HeadersAndExplicitPayloadEvent {
+    fn write_event(&self, message: &mut EventWriter) {
+        if let Some(value) = &self.header {
+            message.header("header", value);
+        }
+        if let Some(value) = &self.payload {
+            message.json_payload(value);
+        }
     }
 }
 
@@ -800,6 +1048,40 @@ pub struct HeadersAndImplicitPayloadEvent {
     pub payload: Option<String>,
 }
 
+impl Read for HeadersAndImplicitPayloadEvent {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "header" => Some(0),
+                    "payload" => Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Some(Self {
+                header: member_0,
+                payload: member_1,
+            }),
+        )
+    }
+}
+
 impl WriteMembers for HeadersAndImplicitPayloadEvent {
     fn write_members(&self, object: &mut ObjectWriter<'_>) {
         if let Some(value) = &self.header {
@@ -814,6 +1096,71 @@ impl WriteMembers for HeadersAndImplicitPayloadEvent {
 impl WriteJson for HeadersAndImplicitPayloadEvent {
     fn write_json(&self, out: &mut JsonWriter) {
         out.members(self);
+    }
+}
+
+impl ReadEvent for HeadersAndImplicitPayloadEvent {
+    fn read_event<'j>(
+        reader: &mut Reader<'j>,
+        schema: Schema,
+        payload: &'j [u8],
+    ) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "header" => Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.body(reader, payload)?;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "payload" => Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Some(Self {
+                header: member_0,
+                payload: member_1,
+            }),
+        )
+    }
+}
+
+impl WriteEvent for HeadersAndImplicitPayloadEvent {
+    fn write_event(&self, message: &mut EventWriter) {
+        if let Some(value) = &self.header {
+            message.header("header", value);
+        }
+        message
+            .json_members(|object| {
+                if let Some(value) = &self.payload {
+                    object.member("\"payload\":", value);
+                }
+            });
     }
 }
 
@@ -877,6 +1224,64 @@ pub struct HeadersEvent {
     pub timestamp_header: Option<DateTime>,
 }
 
+impl Read for HeadersEvent {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<bool> = None;
+        let mut member_1: Option<i8> = None;
+        let mut member_2: Option<i16> = None;
+        let mut member_3: Option<i32> = None;
+        let mut member_4: Option<i64> = None;
+        let mut member_5: Option<Blob> = None;
+        let mut member_6: Option<String> = None;
+        let mut member_7: Option<DateTime> = None;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "booleanHeader" => Some(0),
+                    "byteHeader" => Some(1),
+                    "shortHeader" => Some(2),
+                    "intHeader" => Some(3),
+                    "longHeader" => Some(4),
+                    "blobHeader" => Some(5),
+                    "stringHeader" => Some(6),
+                    "timestampHeader" => Some(7),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Some(Self {
+                boolean_header: member_0,
+                byte_header: member_1,
+                short_header: member_2,
+                int_header: member_3,
+                long_header: member_4,
+                blob_header: member_5,
+                string_header: member_6,
+                timestamp_header: member_7,
+            }),
+        )
+    }
+}
+
 impl WriteMembers for HeadersEvent {
     fn write_members(&self, object: &mut ObjectWriter<'_>) {
         if let Some(value) = &self.boolean_header {
@@ -909,6 +1314,99 @@ impl WriteMembers for HeadersEvent {
 impl WriteJson for HeadersEvent {
     fn write_json(&self, out: &mut JsonWriter) {
         out.members(self);
+    }
+}
+
+impl ReadEvent for HeadersEvent {
+    fn read_event<'j>(
+        reader: &mut Reader<'j>,
+        schema: Schema,
+        payload: &'j [u8],
+    ) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<bool> = None;
+        let mut member_1: Option<i8> = None;
+        let mut member_2: Option<i16> = None;
+        let mut member_3: Option<i32> = None;
+        let mut member_4: Option<i64> = None;
+        let mut member_5: Option<Blob> = None;
+        let mut member_6: Option<String> = None;
+        let mut member_7: Option<DateTime> = None;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "booleanHeader" => Some(0),
+                    "byteHeader" => Some(1),
+                    "shortHeader" => Some(2),
+                    "intHeader" => Some(3),
+                    "longHeader" => Some(4),
+                    "blobHeader" => Some(5),
+                    "stringHeader" => Some(6),
+                    "timestampHeader" => Some(7),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.body(reader, payload)?;
+        while object.next(reader, |_| None)?.is_some() {}
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Some(Self {
+                boolean_header: member_0,
+                byte_header: member_1,
+                short_header: member_2,
+                int_header: member_3,
+                long_header: member_4,
+                blob_header: member_5,
+                string_header: member_6,
+                timestamp_header: member_7,
+            }),
+        )
+    }
+}
+
+impl WriteEvent for HeadersEvent {
+    fn write_event(&self, message: &mut EventWriter) {
+        if let Some(value) = &self.boolean_header {
+            message.header("booleanHeader", value);
+        }
+        if let Some(value) = &self.byte_header {
+            message.header("byteHeader", value);
+        }
+        if let Some(value) = &self.short_header {
+            message.header("shortHeader", value);
+        }
+        if let Some(value) = &self.int_header {
+            message.header("intHeader", value);
+        }
+        if let Some(value) = &self.long_header {
+            message.header("longHeader", value);
+        }
+        if let Some(value) = &self.blob_header {
+            message.header("blobHeader", value);
+        }
+        if let Some(value) = &self.string_header {
+            message.header("stringHeader", value);
+        }
+        if let Some(value) = &self.timestamp_header {
+            message.header("timestampHeader", value);
+        }
     }
 }
 
@@ -1339,6 +1837,32 @@ pub struct PayloadStructure {
     pub structure_member: Option<String>,
 }
 
+impl Read for PayloadStructure {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "structureMember" => Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Some(Self { structure_member: member_0 }))
+    }
+}
+
 impl WriteMembers for PayloadStructure {
     fn write_members(&self, object: &mut ObjectWriter<'_>) {
         if let Some(value) = &self.structure_member {
@@ -1361,6 +1885,29 @@ pub enum PayloadUnion {
     /// The `unionMember` member: text.
     #[cfg_attr(feature = "full-serde", serde(rename = "unionMember"))]
     UnionMember(String),
+}
+
+impl Read for PayloadUnion {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut union = reader.union(schema)?;
+        let mut value = None;
+        while let Some(index) = union
+            .next(
+                reader,
+                |name| match name {
+                    "unionMember" => Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            value = match index {
+                0 => union.value(reader, 0)?.map(Self::UnionMember),
+                _ => None,
+            };
+        }
+        union.end(reader)?;
+        Ok(value)
+    }
 }
 
 impl WriteJson for PayloadUnion {
@@ -1782,6 +2329,32 @@ pub struct StringPayloadEvent {
     pub payload: Option<String>,
 }
 
+impl Read for StringPayloadEvent {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "payload" => Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Some(Self { payload: member_0 }))
+    }
+}
+
 impl WriteMembers for StringPayloadEvent {
     fn write_members(&self, object: &mut ObjectWriter<'_>) {
         if let Some(value) = &self.payload {
@@ -1793,6 +2366,46 @@ impl WriteMembers for StringPayloadEvent {
 impl WriteJson for StringPayloadEvent {
     fn write_json(&self, out: &mut JsonWriter) {
         out.members(self);
+    }
+}
+
+impl ReadEvent for StringPayloadEvent {
+    fn read_event<'j>(
+        reader: &mut Reader<'j>,
+        schema: Schema,
+        payload: &'j [u8],
+    ) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "payload" => Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.body(reader, payload)?;
+        while object.next(reader, |_| None)?.is_some() {}
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Some(Self { payload: member_0 }))
+    }
+}
+
+impl WriteEvent for StringPayloadEvent {
+    fn write_event(&self, message: &mut EventWriter) {
+        if let Some(value) = &self.payload {
+            message.text_payload(value, "text/plain");
+        }
     }
 }
 
@@ -1872,6 +2485,32 @@ pub struct StructurePayloadEvent {
     pub payload: Option<PayloadStructure>,
 }
 
+impl Read for StructurePayloadEvent {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<PayloadStructure> = None;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "payload" => Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Some(Self { payload: member_0 }))
+    }
+}
+
 impl WriteMembers for StructurePayloadEvent {
     fn write_members(&self, object: &mut ObjectWriter<'_>) {
         if let Some(value) = &self.payload {
@@ -1883,6 +2522,31 @@ impl WriteMembers for StructurePayloadEvent {
 impl WriteJson for StructurePayloadEvent {
     fn write_json(&self, out: &mut JsonWriter) {
         out.members(self);
+    }
+}
+
+impl ReadEvent for StructurePayloadEvent {
+    fn read_event<'j>(
+        reader: &mut Reader<'j>,
+        schema: Schema,
+        payload: &'j [u8],
+    ) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        while object.next(reader, |_| None)?.is_some() {}
+        let member_0: Option<PayloadStructure> = object.payload(reader, 0, payload)?;
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Some(Self { payload: member_0 }))
+    }
+}
+
+impl WriteEvent for StructurePayloadEvent {
+    fn write_event(&self, message: &mut EventWriter) {
+        if let Some(value) = &self.payload {
+            message.json_payload(value);
+        }
     }
 }
 
@@ -2234,6 +2898,32 @@ pub struct UnionPayloadEvent {
     pub payload: Option<PayloadUnion>,
 }
 
+impl Read for UnionPayloadEvent {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<PayloadUnion> = None;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "payload" => Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Some(Self { payload: member_0 }))
+    }
+}
+
 impl WriteMembers for UnionPayloadEvent {
     fn write_members(&self, object: &mut ObjectWriter<'_>) {
         if let Some(value) = &self.payload {
@@ -2245,6 +2935,31 @@ impl WriteMembers for UnionPayloadEvent {
 impl WriteJson for UnionPayloadEvent {
     fn write_json(&self, out: &mut JsonWriter) {
         out.members(self);
+    }
+}
+
+impl ReadEvent for UnionPayloadEvent {
+    fn read_event<'j>(
+        reader: &mut Reader<'j>,
+        schema: Schema,
+        payload: &'j [u8],
+    ) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        while object.next(reader, |_| None)?.is_some() {}
+        let member_0: Option<PayloadUnion> = object.payload(reader, 0, payload)?;
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Some(Self { payload: member_0 }))
+    }
+}
+
+impl WriteEvent for UnionPayloadEvent {
+    fn write_event(&self, message: &mut EventWriter) {
+        if let Some(value) = &self.payload {
+            message.json_payload(value);
+        }
     }
 }
 

@@ -176,6 +176,19 @@ pub static ALL_QUERY_STRING_TYPES_INPUT: Structure = Structure {
     ],
 };
 
+/// The constraints of `BlobPayloadEvent`.
+pub static BLOB_PAYLOAD_EVENT: Structure = Structure {
+    name: "BlobPayloadEvent",
+    members: &[
+        Member {
+            name: "payload",
+            json_name: None,
+            required: false,
+            schema: Schema::Blob(None),
+        },
+    ],
+};
+
 /// The constraints of `ClientOptionalDefaults`.
 pub static CLIENT_OPTIONAL_DEFAULTS: Structure = Structure {
     name: "ClientOptionalDefaults",
@@ -669,6 +682,78 @@ pub static ENUM_PAYLOAD_INPUT: Structure = Structure {
     ],
 };
 
+/// The constraints of `ErrorEvent`.
+pub static ERROR_EVENT: Structure = Structure {
+    name: "ErrorEvent",
+    members: &[
+        Member {
+            name: "message",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `EventStream`.
+pub static EVENT_STREAM: Union = Union {
+    name: "EventStream",
+    members: &[
+        Member {
+            name: "headers",
+            json_name: None,
+            required: false,
+            schema: Schema::Structure(&HEADERS_EVENT),
+        },
+        Member {
+            name: "blobPayload",
+            json_name: None,
+            required: false,
+            schema: Schema::Structure(&BLOB_PAYLOAD_EVENT),
+        },
+        Member {
+            name: "stringPayload",
+            json_name: None,
+            required: false,
+            schema: Schema::Structure(&STRING_PAYLOAD_EVENT),
+        },
+        Member {
+            name: "structurePayload",
+            json_name: None,
+            required: false,
+            schema: Schema::Structure(&STRUCTURE_PAYLOAD_EVENT),
+        },
+        Member {
+            name: "unionPayload",
+            json_name: None,
+            required: false,
+            schema: Schema::Structure(&UNION_PAYLOAD_EVENT),
+        },
+        Member {
+            name: "headersAndExplicitPayload",
+            json_name: None,
+            required: false,
+            schema: Schema::Structure(&HEADERS_AND_EXPLICIT_PAYLOAD_EVENT),
+        },
+        Member {
+            name: "headersAndImplicitPayload",
+            json_name: None,
+            required: false,
+            schema: Schema::Structure(&HEADERS_AND_IMPLICIT_PAYLOAD_EVENT),
+        },
+        Member {
+            name: "error",
+            json_name: None,
+            required: false,
+            schema: Schema::Structure(&ERROR_EVENT),
+        },
+    ],
+};
+
 /// The constraints of `Farewell`.
 pub static FAREWELL: Structure = Structure {
     name: "Farewell",
@@ -712,6 +797,131 @@ pub static GREETING_WITH_ERRORS_OUTPUT: Structure = Structure {
                 pattern: None,
                 values: None,
             }),
+        },
+    ],
+};
+
+/// The constraints of `HeadersAndExplicitPayloadEvent`.
+pub static HEADERS_AND_EXPLICIT_PAYLOAD_EVENT: Structure = Structure {
+    name: "HeadersAndExplicitPayloadEvent",
+    members: &[
+        Member {
+            name: "header",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "payload",
+            json_name: None,
+            required: false,
+            schema: Schema::Structure(&PAYLOAD_STRUCTURE),
+        },
+    ],
+};
+
+/// The constraints of `HeadersAndImplicitPayloadEvent`.
+pub static HEADERS_AND_IMPLICIT_PAYLOAD_EVENT: Structure = Structure {
+    name: "HeadersAndImplicitPayloadEvent",
+    members: &[
+        Member {
+            name: "header",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "payload",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `HeadersEvent`.
+pub static HEADERS_EVENT: Structure = Structure {
+    name: "HeadersEvent",
+    members: &[
+        Member {
+            name: "booleanHeader",
+            json_name: None,
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "byteHeader",
+            json_name: None,
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Byte,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "shortHeader",
+            json_name: None,
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Short,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "intHeader",
+            json_name: None,
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "longHeader",
+            json_name: None,
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "blobHeader",
+            json_name: None,
+            required: false,
+            schema: Schema::Blob(None),
+        },
+        Member {
+            name: "stringHeader",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "timestampHeader",
+            json_name: None,
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::DateTime),
         },
     ],
 };
@@ -2840,6 +3050,40 @@ pub static PAYLOAD_CONFIG: Structure = Structure {
     ],
 };
 
+/// The constraints of `PayloadStructure`.
+pub static PAYLOAD_STRUCTURE: Structure = Structure {
+    name: "PayloadStructure",
+    members: &[
+        Member {
+            name: "structureMember",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `PayloadUnion`.
+pub static PAYLOAD_UNION: Union = Union {
+    name: "PayloadUnion",
+    members: &[
+        Member {
+            name: "unionMember",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
 /// The constraints of `PlayerAction`.
 pub static PLAYER_ACTION: Union = Union {
     name: "PlayerAction",
@@ -3341,6 +3585,23 @@ pub static STRING_ENUM: Enum = Enum {
     pattern: None,
 };
 
+/// The constraints of `StringPayloadEvent`.
+pub static STRING_PAYLOAD_EVENT: Structure = Structure {
+    name: "StringPayloadEvent",
+    members: &[
+        Member {
+            name: "payload",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
 /// The constraints of `StringPayloadInput`.
 pub static STRING_PAYLOAD_INPUT: Structure = Structure {
     name: "StringPayloadInput",
@@ -3381,6 +3642,19 @@ pub static STRUCTURE_LIST_MEMBER: Structure = Structure {
                 pattern: None,
                 values: None,
             }),
+        },
+    ],
+};
+
+/// The constraints of `StructurePayloadEvent`.
+pub static STRUCTURE_PAYLOAD_EVENT: Structure = Structure {
+    name: "StructurePayloadEvent",
+    members: &[
+        Member {
+            name: "payload",
+            json_name: None,
+            required: false,
+            schema: Schema::Structure(&PAYLOAD_STRUCTURE),
         },
     ],
 };
@@ -3597,6 +3871,19 @@ pub static UNION_PAYLOAD: Union = Union {
                 pattern: None,
                 values: None,
             }),
+        },
+    ],
+};
+
+/// The constraints of `UnionPayloadEvent`.
+pub static UNION_PAYLOAD_EVENT: Structure = Structure {
+    name: "UnionPayloadEvent",
+    members: &[
+        Member {
+            name: "payload",
+            json_name: None,
+            required: false,
+            schema: Schema::Union(&PAYLOAD_UNION),
         },
     ],
 };
@@ -4642,6 +4929,31 @@ pub fn output_schema(operation: &str) -> Option<&'static Structure> {
         "TestPostNoPayload" => Some(&TEST_NO_PAYLOAD_INPUT_OUTPUT),
         "TimestampFormatHeaders" => Some(&TIMESTAMP_FORMAT_HEADERS_IO),
         "UnitInputAndOutput" => Some(&UNIT),
+        _ => None,
+    }
+}
+
+/// The constraints of the events of an operation's input
+/// stream, by operation name: its union's.
+pub fn input_events(operation: &str) -> Option<&'static Union> {
+    match operation {
+        "DuplexStream" => Some(&EVENT_STREAM),
+        "DuplexStreamWithDistinctStreams" => Some(&EVENT_STREAM),
+        "DuplexStreamWithInitialMessages" => Some(&EVENT_STREAM),
+        "InputStream" => Some(&EVENT_STREAM),
+        "InputStreamWithInitialRequest" => Some(&EVENT_STREAM),
+        _ => None,
+    }
+}
+
+/// The constraints of the events of an operation's output
+/// stream, by operation name: its union's.
+pub fn output_events(operation: &str) -> Option<&'static Union> {
+    match operation {
+        "DuplexStream" => Some(&EVENT_STREAM),
+        "DuplexStreamWithInitialMessages" => Some(&EVENT_STREAM),
+        "OutputStream" => Some(&EVENT_STREAM),
+        "OutputStreamWithInitialResponse" => Some(&EVENT_STREAM),
         _ => None,
     }
 }

@@ -25,7 +25,7 @@ impl Operation for DuplexStream {
 }
 
 /// The input of the `DuplexStream` operation.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Debug, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DuplexStreamInput {
     /// The `stream` member: an event stream.
@@ -64,7 +64,7 @@ impl ReadHttp for DuplexStreamInput {
 }
 
 /// The output of the `DuplexStream` operation.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Debug, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DuplexStreamOutput {
     /// The `stream` member: an event stream.
@@ -97,7 +97,9 @@ impl WriteJson for DuplexStreamOutput {
 
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for DuplexStreamOutput {
-    fn write_response(self, _response: &mut Response) {}
+    fn write_response(self, response: &mut Response) {
+        response.event_stream(self.stream, None);
+    }
 }
 
 /// The errors `DuplexStream` can return.

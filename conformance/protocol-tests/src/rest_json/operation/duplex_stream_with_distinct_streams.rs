@@ -27,7 +27,7 @@ impl Operation for DuplexStreamWithDistinctStreams {
 }
 
 /// The input of the `DuplexStreamWithDistinctStreams` operation.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Debug, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DuplexStreamWithDistinctStreamsInput {
     /// The `stream` member: an event stream.

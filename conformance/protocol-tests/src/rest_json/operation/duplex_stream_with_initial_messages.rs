@@ -28,7 +28,7 @@ impl Operation for DuplexStreamWithInitialMessages {
 }
 
 /// The input of the `DuplexStreamWithInitialMessages` operation.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Debug)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DuplexStreamWithInitialMessagesInput {
     /// The `initialRequestMember` member: text.
@@ -110,7 +110,7 @@ impl ReadHttp for DuplexStreamWithInitialMessagesInput {
 }
 
 /// The output of the `DuplexStreamWithInitialMessages` operation.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Debug)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DuplexStreamWithInitialMessagesOutput {
     /// The `initialResponseMember` member: text.
@@ -169,6 +169,7 @@ impl WriteJson for DuplexStreamWithInitialMessagesOutput {
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for DuplexStreamWithInitialMessagesOutput {
     fn write_response(self, response: &mut Response) {
+        response.event_stream(self.stream, None);
         response.header("initial-response-member", &self.initial_response_member);
     }
 }

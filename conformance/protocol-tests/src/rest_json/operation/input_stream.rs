@@ -23,7 +23,7 @@ impl Operation for InputStream {
 }
 
 /// The input of the `InputStream` operation.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Debug, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InputStreamInput {
     /// The `stream` member: an event stream.

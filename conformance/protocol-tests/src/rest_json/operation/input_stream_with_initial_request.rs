@@ -23,7 +23,7 @@ impl Operation for InputStreamWithInitialRequest {
 }
 
 /// The input of the `InputStreamWithInitialRequest` operation.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Debug)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InputStreamWithInitialRequestInput {
     /// The `initialRequestMember` member: text.

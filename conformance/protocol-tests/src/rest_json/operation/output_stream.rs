@@ -29,7 +29,7 @@ impl Operation for OutputStream {
 }
 
 /// The output of the `OutputStream` operation.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Debug, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OutputStreamOutput {
     /// The `stream` member: an event stream.
@@ -62,7 +62,9 @@ impl WriteJson for OutputStreamOutput {
 
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for OutputStreamOutput {
-    fn write_response(self, _response: &mut Response) {}
+    fn write_response(self, response: &mut Response) {
+        response.event_stream(self.stream, None);
+    }
 }
 
 /// The errors `OutputStream` can return.

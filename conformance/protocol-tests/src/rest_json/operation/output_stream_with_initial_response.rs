@@ -28,7 +28,7 @@ impl Operation for OutputStreamWithInitialResponse {
 }
 
 /// The output of the `OutputStreamWithInitialResponse` operation.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Debug)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OutputStreamWithInitialResponseOutput {
     /// The `initialResponseMember` member: text.
@@ -87,6 +87,7 @@ impl WriteJson for OutputStreamWithInitialResponseOutput {
 /// Its members bound to headers and the status go there; the rest are the body.
 impl WriteResponse for OutputStreamWithInitialResponseOutput {
     fn write_response(self, response: &mut Response) {
+        response.event_stream(self.stream, None);
         response.header("initial-response-member", &self.initial_response_member);
     }
 }

@@ -1,0 +1,249 @@
+//! Generated event-stream readers and writers: a served stream's union
+//! implements `runtime::event_stream::ReadEvents` (an input stream's) or
+//! `WriteEvents` (an output stream's), which take each message to the
+//! variant it is and back; each of its events implements `ReadEvent` or
+//! `WriteEvent`, which lay its members out in the message: `@eventHeader`
+//! members as typed headers, the `@eventPayload` member as the payload,
+//! else the other members as a JSON document.
+//!
+//! An event is read as a request is, in one pass that checks it against
+//! the model: its headers (and a blob or text payload) through the
+//! runtime's `EventSource`, a document payload as a body.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::protocol::rest::InputPart;
+use super::read::MessageReader;
+use super::rust::{FileCx, ident};
+use super::validation::schema_static;
+use crate::ir::{EventPart, Member, PayloadKind, Shape, ShapeKind, Structure, Type};
+
+/// The event-stream impls of `shape`: none unless it is a served stream's
+/// union or one of its events.
+pub fn impls(cx: &FileCx<'_>, shape: &Shape) -> TokenStream {
+    let mut out = TokenStream::new();
+    match &shape.kind {
+        ShapeKind::Union(members) => {
+            if shape.events.read {
+                out.extend(read_union(cx, shape, members));
+            }
+            if shape.events.written {
+                out.extend(write_union(cx, shape, members));
+            }
+        }
+        ShapeKind::Structure(s) => {
+            if shape.events.read {
+                let reader =
+                    MessageReader { trait_path: "event_stream::ReadEvent", method: "read_event", body: "payload" };
+                out.extend(reader.emit(cx, shape, s, |m| read_part(cx, m)));
+            }
+            if shape.events.written {
+                out.extend(write_structure(cx, shape, s));
+            }
+        }
+        ShapeKind::Enum(_) => {}
+    }
+    out
+}
+
+/// Where an event's member is read from: a header, or a blob or text
+/// payload, as the head; a document payload; or the payload's document.
+fn read_part(cx: &FileCx<'_>, m: &Member) -> InputPart {
+    match m.event {
+        EventPart::Header => InputPart::Head,
+        EventPart::Payload if payload_kind(cx, m) == PayloadKind::Document => InputPart::DocumentPayload,
+        EventPart::Payload => InputPart::Head,
+        EventPart::Document => InputPart::Body,
+    }
+}
+
+/// What an `@eventPayload` member's value is in the message.
+fn payload_kind(cx: &FileCx<'_>, m: &Member) -> PayloadKind {
+    match &m.payload {
+        Some(payload) => payload.kind,
+        // Lowering sets it for every `@eventPayload`; a structure's is a document.
+        None => match &m.ty.ty {
+            Type::Blob => PayloadKind::Bytes,
+            Type::String => PayloadKind::Text,
+            Type::Named(id) if matches!(cx.service.shapes.get(id).map(|s| &s.kind), Some(ShapeKind::Enum(_))) => {
+                PayloadKind::Text
+            }
+            _ => PayloadKind::Document,
+        },
+    }
+}
+
+/// The union's events: each member that targets a structure, and whether
+/// that structure is an error (sent as an exception).
+fn events<'a>(cx: &'a FileCx<'_>, members: &'a [Member]) -> impl Iterator<Item = (&'a Member, &'a Shape, bool)> + 'a {
+    members.iter().filter_map(|m| {
+        let Type::Named(id) = &m.ty.ty else { return None };
+        let shape = cx.service.shapes.get(id)?;
+        let ShapeKind::Structure(s) = &shape.kind else { return None };
+        Some((m, shape, s.error.is_some()))
+    })
+}
+
+/// `ReadEvents` for an input stream's union: each message by its type.
+fn read_union(cx: &FileCx<'_>, shape: &Shape, members: &[Member]) -> TokenStream {
+    let name = ident(&shape.rust_name);
+    let (read_events, message, error) = (
+        cx.runtime("event_stream::ReadEvents"),
+        cx.runtime("event_stream::Message"),
+        cx.runtime("event_stream::EventStreamError"),
+    );
+    let (kind, read_event, received) = (
+        cx.runtime("event_stream::kind"),
+        cx.runtime("event_stream::read_event"),
+        cx.runtime("event_stream::Received"),
+    );
+    let (result, err) = (cx.std("result::Result"), cx.std("result::Result::Err"));
+    let (some, none) = cx.some_none();
+    let arms = events(cx, members).map(|(m, event, is_error)| {
+        let (variant, wire) = (ident(&m.rust_name), &m.name);
+        let ShapeKind::Structure(s) = &event.kind else { unreachable!("events are structures") };
+        let schema = schema_static(cx, Some(&event.id));
+        // A blob or text payload is read by the source, at its index.
+        let in_table = s.members.iter().filter(|m| m.in_document());
+        let raw =
+            in_table.enumerate().find(|(_, m)| m.event == EventPart::Payload && read_part(cx, m) == InputPart::Head);
+        let raw = match raw {
+            Some((index, _)) => {
+                let index = Literal::usize_unsuffixed(index);
+                quote! { #some(#index) }
+            }
+            None => quote! { #none },
+        };
+        let pattern = if is_error {
+            quote! { #received::Exception(#wire) }
+        } else {
+            quote! { #received::Event(#wire) }
+        };
+        let wrap = if m.boxed {
+            let boxed = cx.std("boxed::Box");
+            quote! { |event| Self::#variant(#boxed::new(event)) }
+        } else {
+            quote! { Self::#variant }
+        };
+        quote! { #pattern => #read_event(message, #schema, #raw).map(#wrap), }
+    });
+    quote! {
+        impl #read_events for #name {
+            fn read_message(message: &#message) -> #result<Self, #error> {
+                match #kind(message)? {
+                    #(#arms)*
+                    other => #err(#error::unknown_event(other)),
+                }
+            }
+        }
+    }
+}
+
+/// `WriteEvents` for an output stream's union: each variant as its message.
+fn write_union(cx: &FileCx<'_>, shape: &Shape, members: &[Member]) -> TokenStream {
+    let name = ident(&shape.rust_name);
+    let (write_events, message) = (cx.runtime("event_stream::WriteEvents"), cx.runtime("event_stream::Message"));
+    let (event_message, exception_message) =
+        (cx.runtime("event_stream::event_message"), cx.runtime("event_stream::exception_message"));
+    let mut arms: Vec<TokenStream> = events(cx, members)
+        .map(|(m, _, is_error)| {
+            let (variant, wire) = (ident(&m.rust_name), &m.name);
+            let write = if is_error { &exception_message } else { &event_message };
+            let event = if m.boxed {
+                quote! { &**event }
+            } else {
+                quote! { event }
+            };
+            quote! { Self::#variant(event) => #write(#wire, #event), }
+        })
+        .collect();
+    // A member that is no structure (the model's validator refuses one) has
+    // no message: it is sent as an empty event of its name.
+    let others = members.iter().filter(|m| !events(cx, std::slice::from_ref(*m)).any(|_| true));
+    arms.extend(others.map(|m| {
+        let (variant, wire) = (ident(&m.rust_name), &m.name);
+        let (event, unit) = (cx.runtime("event_stream::event"), cx.std("option::Option::None"));
+        quote! { Self::#variant(_) => #event(#wire, #unit, ""), }
+    }));
+    quote! {
+        impl #write_events for #name {
+            fn write_message(&self) -> #message {
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
+    }
+}
+
+/// `WriteEvent` for an output stream's event: its headers, then its
+/// payload.
+fn write_structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream {
+    let name = ident(&shape.rust_name);
+    let (write_event, writer) = (cx.runtime("event_stream::WriteEvent"), cx.runtime("event_stream::EventWriter"));
+    let some = cx.std("option::Option::Some");
+    let mut writes = Vec::new();
+    for m in s.members.iter().filter(|m| m.event == EventPart::Header) {
+        let (field, header) = (ident(&m.rust_name), &m.name);
+        let value = |value: TokenStream| match &m.ty.ty {
+            Type::Named(_) => quote! { #value.as_str() },
+            _ => value,
+        };
+        writes.push(if m.is_optional() {
+            let value = value(quote! { value });
+            quote! { if let #some(value) = &self.#field { message.header(#header, #value); } }
+        } else {
+            let value = value(quote! { &self.#field });
+            quote! { message.header(#header, #value); }
+        });
+    }
+    match s.members.iter().find(|m| m.event == EventPart::Payload) {
+        Some(m) => {
+            let field = ident(&m.rust_name);
+            let media_type = m.payload.as_ref().map(|p| p.media_type.clone());
+            let call = |value: TokenStream| match payload_kind(cx, m) {
+                PayloadKind::Bytes => {
+                    let media_type = media_type.clone().unwrap_or_else(|| "application/octet-stream".to_string());
+                    quote! { message.blob_payload(#value, #media_type) }
+                }
+                PayloadKind::Text => {
+                    let media_type = media_type.clone().unwrap_or_else(|| "text/plain".to_string());
+                    let text = match &m.ty.ty {
+                        Type::Named(_) => quote! { #value.as_str() },
+                        _ => value,
+                    };
+                    quote! { message.text_payload(#text, #media_type) }
+                }
+                _ => quote! { message.json_payload(#value) },
+            };
+            writes.push(if m.is_optional() {
+                let call = call(quote! { value });
+                quote! { if let #some(value) = &self.#field { #call; } }
+            } else {
+                let call = call(quote! { &self.#field });
+                quote! { #call; }
+            });
+        }
+        None => {
+            let in_document = s.members.iter().filter(|m| m.event == EventPart::Document && m.in_document());
+            let members = super::write::body_members(cx, in_document);
+            // An event of headers alone has no payload.
+            if !members.is_empty() {
+                writes.push(quote! { message.json_members(|object| { #(#members)* }); });
+            }
+        }
+    }
+    let message = if writes.is_empty() {
+        quote! { _message }
+    } else {
+        quote! { message }
+    };
+    quote! {
+        impl #write_event for #name {
+            fn write_event(&self, #message: &mut #writer) {
+                #(#writes)*
+            }
+        }
+    }
+}
