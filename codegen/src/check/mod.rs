@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, WarningKind};
+use crate::model::Protocol;
 use crate::model::ast;
 use crate::model::kind::{Kind, UNIT, prelude_shape};
 use crate::model::load::LoadedModel;
@@ -54,13 +55,20 @@ pub fn check(loaded: &LoadedModel) -> (Diagnostics, Model) {
     // Operations bound by a service whose protocol has no HTTP payload
     // (awsJson, the query protocols): byte streams are not served there.
     let mut no_payload = BTreeSet::new();
+    // The protocols each operation is served in, by every service binding it.
+    let mut served_in: BTreeMap<String, Vec<Protocol>> = BTreeMap::new();
     for service in checked.services() {
         if service.traits.protocol().is_some_and(|protocol| !protocol.binds_http()) {
             no_payload.extend(checked.bound_operations(&service.id));
         }
+        let protocols = crate::ir::lower::served(&service.traits.protocols);
+        for operation in checked.bound_operations(&service.id) {
+            served_in.entry(operation).or_default().extend(protocols.iter().copied());
+        }
     }
     for operation in checked.shapes.values().filter(|s| s.kind == Kind::Operation) {
-        checker.note_unserved(&checked, operation, no_payload.contains(&operation.id));
+        let protocols = served_in.get(&operation.id).map_or(&[][..], Vec::as_slice);
+        checker.note_unserved(&checked, operation, no_payload.contains(&operation.id), protocols);
     }
     checker.out.extend(trait_definitions::check(loaded));
     checker.out.extend(http_bindings::check(&checked));
@@ -482,11 +490,20 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// One warning per operation with an event stream, or with a byte
-    /// stream bound by a service whose protocol has no HTTP payload to
-    /// carry it (`no_payload`: awsJson, awsQuery, ec2Query): it is
-    /// generated, but not served.
-    fn note_unserved(&mut self, model: &Model, operation: &model::Shape, no_payload: bool) {
+    /// One warning per operation with an event stream that `protocols` (those
+    /// it is served in) do not serve, or with a byte stream bound by a
+    /// service whose protocol has no HTTP payload to carry it (`no_payload`:
+    /// awsJson, awsQuery, ec2Query): it is generated, but not served.
+    fn note_unserved(&mut self, model: &Model, operation: &model::Shape, no_payload: bool, protocols: &[Protocol]) {
+        let streams = |id: &Option<String>| {
+            let structure = id.as_deref().and_then(|id| model.structure(id));
+            structure.is_some_and(|s| s.members.iter().any(|m| model.is_stream(&m.target, Kind::Union)))
+        };
+        if streams(&operation.input) || streams(&operation.output) {
+            if Protocol::all_serve_event_streams(protocols, streams(&operation.input)) {
+                return;
+            }
+        }
         for (field, structure) in [("input", &operation.input), ("output", &operation.output)] {
             let Some(structure) = structure.as_deref().and_then(|id| model.structure(id)) else { continue };
             for member in &structure.members {
@@ -501,8 +518,8 @@ impl<'a> Checker<'a> {
                     ),
                     Kind::Union => format!(
                         "has an event stream (its {field} member `{name}` targets the @streaming union {}): its types \
-                         and service-trait method are generated, but routers answer it NotImplemented, since serving \
-                         event streams is not supported yet",
+                         and service-trait method are generated, but routers answer it NotImplemented, since its \
+                         service's protocol does not serve it yet",
                         member.target
                     ),
                     _ => continue,

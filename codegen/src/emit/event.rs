@@ -144,12 +144,11 @@ fn read_union(cx: &FileCx<'_>, shape: &Shape, members: &[Member]) -> TokenStream
 fn write_union(cx: &FileCx<'_>, shape: &Shape, members: &[Member]) -> TokenStream {
     let name = ident(&shape.rust_name);
     let (write_events, message) = (cx.runtime("event_stream::WriteEvents"), cx.runtime("event_stream::Message"));
-    let (event_message, exception_message) =
-        (cx.runtime("event_stream::event_message"), cx.runtime("event_stream::exception_message"));
     let mut arms: Vec<TokenStream> = events(cx, members)
         .map(|(m, _, is_error)| {
             let (variant, wire) = (ident(&m.rust_name), &m.name);
-            let write = if is_error { &exception_message } else { &event_message };
+            let write =
+                cx.runtime(if is_error { "event_stream::exception_message" } else { "event_stream::event_message" });
             let event = if m.boxed {
                 quote! { &**event }
             } else {

@@ -51,7 +51,7 @@ pub fn lower(model: &Model, service_id: &str, module: &str) -> Result<ir::Servic
             model.shape(id).is_some_and(|s| s.members.iter().any(|m| model.is_stream(&m.target, Kind::Blob)))
         };
         let unserved = match event_streams.first() {
-            Some(_) if protocols.is_empty() || !protocols.iter().all(|p| p.serves_event_streams()) => {
+            Some(_) if !Protocol::all_serve_event_streams(&protocols, event_streams.iter().any(|s| s.input)) => {
                 Some(ir::Unserved::EventStream)
             }
             Some(_) => None,

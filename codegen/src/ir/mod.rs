@@ -280,6 +280,18 @@ pub struct Direction {
     pub written: bool,
 }
 
+impl Shape {
+    /// The structure's or union's member `name`, if it has one.
+    pub fn member(&self, name: &str) -> Option<&Member> {
+        let members = match &self.kind {
+            ShapeKind::Structure(s) => &s.members,
+            ShapeKind::Union(members) => members,
+            ShapeKind::Enum(_) => return None,
+        };
+        members.iter().find(|m| m.name == name)
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum ShapeKind {
     Structure(Structure),

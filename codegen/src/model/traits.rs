@@ -169,10 +169,22 @@ impl Protocol {
         matches!(self, Protocol::RestJson1 | Protocol::RestXml)
     }
 
-    /// Whether routers serve event streams in the protocol (the others
-    /// answer their operations `NotImplemented`).
-    pub fn serves_event_streams(self) -> bool {
-        matches!(self, Protocol::RestJson1)
+    /// Whether routers serve an operation's event streams in the protocol,
+    /// where one is in the operation's input (`input`) or only in its
+    /// output: restJson1 both, awsJson output streams (its bodies are read
+    /// whole). The others answer such operations `NotImplemented`.
+    pub fn serves_event_streams(self, input: bool) -> bool {
+        match self {
+            Protocol::RestJson1 => true,
+            Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => !input,
+            _ => false,
+        }
+    }
+
+    /// Whether a service speaking `protocols` (those it serves) serves an
+    /// operation's event streams: every protocol must.
+    pub fn all_serve_event_streams(protocols: &[Protocol], input: bool) -> bool {
+        !protocols.is_empty() && protocols.iter().all(|p| p.serves_event_streams(input))
     }
 
     /// Whether the protocol's documents are XML (restXml, and the

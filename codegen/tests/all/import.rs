@@ -73,6 +73,7 @@ fn the_lambda_example_is_the_slice_of_its_operations() {
         "UpdateAlias",
         "DeleteAlias",
         "Invoke",
+        "InvokeWithResponseStream",
         "TagResource",
         "UntagResource",
         "ListTags",

@@ -59,9 +59,24 @@ impl Emit for AwsJson {
                 let (parse, schema) = (cx.runtime("validate::parse"), schema_static(cx, op.input.as_deref()));
                 quote! { #parse(#schema, body) }
             };
-            let answer = || {
-                let output_response = runtime(cx, "output_response");
-                quote! { #ok(output) => #output_response(#constant, &output), }
+            let answer = || match op.event_streams.iter().find(|stream| !stream.input) {
+                // The stream is the body; the rest of the output its
+                // `initial-response`.
+                Some(stream) => {
+                    let member = cx.service.shapes[op.output.as_deref().unwrap_or_default()].member(&stream.member);
+                    let field = ident(&member.map_or(stream.member.as_str(), |m| m.rust_name.as_str()));
+                    let (take, response) = (cx.std("mem::take"), runtime(cx, "event_stream_response"));
+                    quote! {
+                        #ok(mut output) => {
+                            let events = #take(&mut output.#field);
+                            #response(&output, events)
+                        }
+                    }
+                }
+                None => {
+                    let output_response = runtime(cx, "output_response");
+                    quote! { #ok(output) => #output_response(#constant, &output), }
+                }
             };
             RPC.operation_arm(cx, op, names, read, answer)
         });

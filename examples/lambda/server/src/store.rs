@@ -32,6 +32,9 @@ use lambda_generated::lambda::operation::get_function_configuration::{
     GetFunctionConfigurationError, GetFunctionConfigurationRequest,
 };
 use lambda_generated::lambda::operation::invoke::{InvocationRequest, InvocationResponse, InvokeError};
+use lambda_generated::lambda::operation::invoke_with_response_stream::{
+    InvokeWithResponseStreamError, InvokeWithResponseStreamRequest, InvokeWithResponseStreamResponse,
+};
 use lambda_generated::lambda::operation::list_aliases::{ListAliasesError, ListAliasesRequest, ListAliasesResponse};
 use lambda_generated::lambda::operation::list_functions::{
     ListFunctionsError, ListFunctionsRequest, ListFunctionsResponse,
@@ -46,8 +49,9 @@ use lambda_generated::lambda::operation::update_function_configuration::{
 use lambda_generated::lambda::service::AwsGirApiService;
 use lambda_generated::lambda::types::{
     AliasConfiguration, Architecture, EnvironmentResponse, EphemeralStorage, FunctionCodeLocation,
-    FunctionConfiguration, InvocationType, LastUpdateStatus, LogType, PackageType, State, TracingConfigResponse,
-    TracingMode,
+    FunctionConfiguration, InvocationType, InvokeResponseStreamUpdate, InvokeWithResponseStreamCompleteEvent,
+    InvokeWithResponseStreamResponseEvent, LastUpdateStatus, LogType, PackageType, ResponseStreamingInvocationType,
+    State, TracingConfigResponse, TracingMode,
 };
 use lambda_generated::runtime::context::RequestContext;
 use lambda_generated::runtime::{Blob, ErrorShape, Timestamp, Unit, UnmodelledError};
@@ -535,28 +539,14 @@ impl AwsGirApiService for InMemoryLambda {
         context: &RequestContext,
         input: InvocationRequest,
     ) -> Result<InvocationResponse, InvokeError> {
-        check_qualifiers(&input.function_name, input.qualifier.as_deref())?;
-        let (name, version) = {
-            let state = self.state();
-            let (function, version) = resolve(&state.functions, &input.function_name, input.qualifier.as_deref())?;
-            (function.configuration.function_name.clone().unwrap_or_default(), version)
+        let invocation = Invocation {
+            function_name: &input.function_name,
+            qualifier: input.qualifier.as_deref(),
+            payload: input.payload.map(Blob::into_inner).unwrap_or_default(),
+            client_context: input.client_context.as_deref(),
+            tail: input.log_type == Some(LogType::Tail),
         };
-        let payload = input.payload.map(Blob::into_inner).unwrap_or_default();
-        let event: Option<serde_json::Value> = if payload.is_empty() {
-            None
-        } else {
-            match serde_json::from_slice(&payload) {
-                Ok(event) => Some(event),
-                Err(e) => {
-                    let message = format!("Could not parse request body into json: {e}");
-                    return Err(InvalidRequestContentException {
-                        r#type: Some("User".to_string()),
-                        message: Some(message),
-                    }
-                    .into());
-                }
-            }
-        };
+        let prepared = self.prepare::<InvokeError>(&invocation)?;
         match input.invocation_type.unwrap_or(InvocationType::RequestResponse) {
             // Queued (and, here, dropped): no payload.
             InvocationType::Event => {
@@ -568,35 +558,57 @@ impl AwsGirApiService for InMemoryLambda {
             }
             InvocationType::RequestResponse => {}
         }
-        let mut response = InvocationResponse {
+        let ran = run(context, &invocation, prepared);
+        Ok(InvocationResponse {
             status_code: 200,
-            executed_version: Some(version.clone()),
-            ..InvocationResponse::default()
+            executed_version: Some(ran.version),
+            function_error: ran.function_error,
+            log_result: ran.log_result,
+            payload: Some(Blob::new(ran.payload)),
+        })
+    }
+
+    async fn invoke_with_response_stream(
+        &self,
+        context: &RequestContext,
+        input: InvokeWithResponseStreamRequest,
+    ) -> Result<InvokeWithResponseStreamResponse, InvokeWithResponseStreamError> {
+        let invocation = Invocation {
+            function_name: &input.function_name,
+            qualifier: input.qualifier.as_deref(),
+            payload: input.payload.map(Blob::into_inner).unwrap_or_default(),
+            client_context: input.client_context.as_deref(),
+            tail: input.log_type == Some(LogType::Tail),
         };
-        // The function echoes its event, or says who ran when it has none;
-        // an event `{"raise": "..."}` makes it fail as a handler does.
-        let raised = event.as_ref().and_then(|event| event.get("raise")).and_then(|raise| raise.as_str());
-        let result = match (raised, &event) {
-            (Some(message), _) => {
-                response.function_error = Some("Unhandled".to_string());
-                serde_json::json!({"errorMessage": message, "errorType": "Exception"}).to_string().into_bytes()
-            }
-            (None, Some(_)) => payload,
-            (None, None) => serde_json::json!({"function": name, "version": version}).to_string().into_bytes(),
-        };
-        if input.log_type == Some(LogType::Tail) {
-            let id = context.request_id().as_str();
-            let mut log = format!("START RequestId: {id} Version: {version}\n");
-            if let Some(client_context) = &input.client_context {
-                // The client context is base64 of a JSON document.
-                let decoded = Blob::from_base64(client_context).ok().map(Blob::into_inner).unwrap_or_default();
-                log.push_str(&format!("client context: {}\n", String::from_utf8_lossy(&decoded)));
-            }
-            log.push_str(&format!("END RequestId: {id}\nREPORT RequestId: {id}\tDuration: 0.01 ms\n"));
-            response.log_result = Some(Blob::new(log_tail(log.as_bytes()).to_vec()).to_base64());
+        let prepared = self.prepare::<InvokeWithResponseStreamError>(&invocation)?;
+        if input.invocation_type == Some(ResponseStreamingInvocationType::DryRun) {
+            return Ok(InvokeWithResponseStreamResponse { status_code: 204, ..Default::default() });
         }
-        response.payload = Some(Blob::new(result));
-        Ok(response)
+        let ran = run(context, &invocation, prepared);
+        // The payload as the function writes it, chunk by chunk, then how
+        // the invocation ended (a function error is reported there, as
+        // Lambda does once the stream has begun).
+        let mut events: Vec<InvokeWithResponseStreamResponseEvent> = ran
+            .payload
+            .chunks(STREAM_CHUNK)
+            .map(|chunk| {
+                InvokeWithResponseStreamResponseEvent::PayloadChunk(InvokeResponseStreamUpdate {
+                    payload: Some(Blob::new(chunk)),
+                })
+            })
+            .collect();
+        let error_details = ran.function_error.as_ref().map(|_| String::from_utf8_lossy(&ran.payload).into_owned());
+        events.push(InvokeWithResponseStreamResponseEvent::InvokeComplete(InvokeWithResponseStreamCompleteEvent {
+            error_code: ran.function_error,
+            error_details,
+            log_result: ran.log_result,
+        }));
+        Ok(InvokeWithResponseStreamResponse {
+            status_code: 200,
+            executed_version: Some(ran.version),
+            event_stream: events.into_iter().collect(),
+            response_stream_content_type: Some("application/octet-stream".to_string()),
+        })
     }
 
     async fn tag_resource(
@@ -672,4 +684,93 @@ mod tests {
         assert_eq!(text.len(), "2024-08-04T18:45:35.088+0000".len(), "{text}");
         assert!(text.ends_with("+0000") && text.as_bytes()[19] == b'.', "{text}");
     }
+}
+
+/// The payload bytes a streamed invocation sends per `PayloadChunk`.
+const STREAM_CHUNK: usize = 16 << 10;
+
+/// What `Invoke` and `InvokeWithResponseStream` share of their inputs.
+struct Invocation<'a> {
+    function_name: &'a str,
+    qualifier: Option<&'a str>,
+    payload: Vec<u8>,
+    client_context: Option<&'a str>,
+    tail: bool,
+}
+
+/// A function resolved for an invocation, with its event parsed.
+struct Prepared {
+    name: String,
+    version: String,
+    event: Option<serde_json::Value>,
+}
+
+/// How an invocation ran.
+struct Ran {
+    version: String,
+    payload: Vec<u8>,
+    function_error: Option<String>,
+    log_result: Option<String>,
+}
+
+impl InMemoryLambda {
+    /// The function an invocation names, and its event: a payload that is
+    /// not JSON is the caller's error.
+    fn prepare<E>(&self, invocation: &Invocation<'_>) -> Result<Prepared, E>
+    where
+        E: From<InvalidParameterValueException>
+            + From<ResourceNotFoundException>
+            + From<InvalidRequestContentException>,
+    {
+        check_qualifiers(invocation.function_name, invocation.qualifier)?;
+        let (name, version) = {
+            let state = self.state();
+            let (function, version) = resolve(&state.functions, invocation.function_name, invocation.qualifier)?;
+            (function.configuration.function_name.clone().unwrap_or_default(), version)
+        };
+        let event = if invocation.payload.is_empty() {
+            None
+        } else {
+            match serde_json::from_slice(&invocation.payload) {
+                Ok(event) => Some(event),
+                Err(e) => {
+                    let message = format!("Could not parse request body into json: {e}");
+                    return Err(InvalidRequestContentException {
+                        r#type: Some("User".to_string()),
+                        message: Some(message),
+                    }
+                    .into());
+                }
+            }
+        };
+        Ok(Prepared { name, version, event })
+    }
+}
+
+/// Runs the function: it echoes its event, or says who ran when it has
+/// none; an event `{"raise": "..."}` makes it fail as a handler does.
+fn run(context: &RequestContext, invocation: &Invocation<'_>, prepared: Prepared) -> Ran {
+    let Prepared { name, version, event } = prepared;
+    let mut function_error = None;
+    let raised = event.as_ref().and_then(|event| event.get("raise")).and_then(|raise| raise.as_str());
+    let payload = match (raised, &event) {
+        (Some(message), _) => {
+            function_error = Some("Unhandled".to_string());
+            serde_json::json!({"errorMessage": message, "errorType": "Exception"}).to_string().into_bytes()
+        }
+        (None, Some(_)) => invocation.payload.clone(),
+        (None, None) => serde_json::json!({"function": name, "version": version}).to_string().into_bytes(),
+    };
+    let log_result = invocation.tail.then(|| {
+        let id = context.request_id().as_str();
+        let mut log = format!("START RequestId: {id} Version: {version}\n");
+        if let Some(client_context) = invocation.client_context {
+            // The client context is base64 of a JSON document.
+            let decoded = Blob::from_base64(client_context).ok().map(Blob::into_inner).unwrap_or_default();
+            log.push_str(&format!("client context: {}\n", String::from_utf8_lossy(&decoded)));
+        }
+        log.push_str(&format!("END RequestId: {id}\nREPORT RequestId: {id}\tDuration: 0.01 ms\n"));
+        Blob::new(log_tail(log.as_bytes()).to_vec()).to_base64()
+    });
+    Ran { version, payload, function_error, log_result }
 }

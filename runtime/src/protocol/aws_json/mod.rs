@@ -12,8 +12,8 @@ mod router;
 
 pub use request::{operation_name, shown_target};
 pub use response::{
-    error_response, internal_failure, modelled_error, not_implemented_response, output_response, rejection_response,
-    unknown_operation, unmodelled_error,
+    error_response, event_stream_response, internal_failure, modelled_error, not_implemented_response, output_response,
+    rejection_response, unknown_operation, unmodelled_error,
 };
 pub use router::{Dispatch, handle};
 

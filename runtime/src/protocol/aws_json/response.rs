@@ -15,6 +15,21 @@ pub fn output_response<T: WriteJson>(protocol: AwsJson, output: &T) -> Response 
     Response::with_body(200, protocol.content_type(), json::to_vec(output))
 }
 
+/// A successful response whose output has an event stream, `events`: the
+/// stream is the body, its first message the `initial-response` event
+/// whose JSON payload is the rest of `output` (clients wait for it before
+/// the events: botocore refuses a stream that does not begin with it).
+pub fn event_stream_response<T, E>(output: &T, events: crate::EventStream<E>) -> Response
+where
+    T: WriteJson,
+    E: crate::event_stream::WriteEvents + Send + 'static,
+{
+    let initial = crate::event_stream::event("initial-response", Some("application/json"), json::to_vec(output));
+    let mut response = Response::new(200);
+    response.event_stream(events, Some(initial));
+    response
+}
+
 /// An error response: `__type` in the body and in `X-Amzn-Errortype`.
 pub fn error_response(protocol: AwsJson, status: u16, type_name: &str, mut fields: Map<String, Value>) -> Response {
     fields.insert("__type".to_string(), Value::String(type_name.to_string()));

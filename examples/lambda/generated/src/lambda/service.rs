@@ -19,6 +19,10 @@ use crate::lambda::operation::get_function_configuration::{
 use crate::lambda::operation::invoke::{
     InvocationRequest, InvocationResponse, InvokeError,
 };
+use crate::lambda::operation::invoke_with_response_stream::{
+    InvokeWithResponseStreamError, InvokeWithResponseStreamRequest,
+    InvokeWithResponseStreamResponse,
+};
 use crate::lambda::operation::list_aliases::{
     ListAliasesError, ListAliasesRequest, ListAliasesResponse,
 };
@@ -38,9 +42,10 @@ use crate::lambda::types::{AliasConfiguration, FunctionConfiguration};
 use crate::lambda::validation::{
     CREATE_ALIAS_REQUEST, CREATE_FUNCTION_REQUEST, DELETE_ALIAS_REQUEST,
     DELETE_FUNCTION_REQUEST, GET_ALIAS_REQUEST, GET_FUNCTION_CONFIGURATION_REQUEST,
-    GET_FUNCTION_REQUEST, INVOCATION_REQUEST, LIST_ALIASES_REQUEST,
-    LIST_FUNCTIONS_REQUEST, LIST_TAGS_REQUEST, TAG_RESOURCE_REQUEST,
-    UNTAG_RESOURCE_REQUEST, UPDATE_ALIAS_REQUEST, UPDATE_FUNCTION_CONFIGURATION_REQUEST,
+    GET_FUNCTION_REQUEST, INVOCATION_REQUEST, INVOKE_WITH_RESPONSE_STREAM_REQUEST,
+    LIST_ALIASES_REQUEST, LIST_FUNCTIONS_REQUEST, LIST_TAGS_REQUEST,
+    TAG_RESOURCE_REQUEST, UNTAG_RESOURCE_REQUEST, UPDATE_ALIAS_REQUEST,
+    UPDATE_FUNCTION_CONFIGURATION_REQUEST,
 };
 use crate::runtime::context::RequestContext;
 use crate::runtime::http::{
@@ -254,6 +259,23 @@ pub trait AwsGirApiService: Send + Sync + 'static {
         async { Err(not_implemented("Invoke")) }
     }
 
+    /// Configure your Lambda functions to stream response payloads back to clients. For more
+    /// information, see [Configuring a Lambda function to stream responses](<https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html>).
+    ///
+    /// This operation requires permission for the [lambda:InvokeFunction](<https://docs.aws.amazon.com/IAM/latest/UserGuide/list_awslambda.html>)
+    /// action. For details on how to set up permissions for cross-account invocations, see [Granting function access to other accounts](<https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html#permissions-resource-xaccountinvoke>).
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn invoke_with_response_stream(
+        &self,
+        _context: &RequestContext,
+        _input: InvokeWithResponseStreamRequest,
+    ) -> impl Future<
+        Output = Result<InvokeWithResponseStreamResponse, InvokeWithResponseStreamError>,
+    > + Send {
+        async { Err(not_implemented("InvokeWithResponseStream")) }
+    }
+
     /// Returns a list of [aliases](<https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html>)
     /// for a Lambda function.
     ///
@@ -390,7 +412,7 @@ impl<S: AwsGirApiService> AwsGirApiServiceRouter<S> {
 
 /// How each operation's input is bound to its request, in the
 /// order of [`OPERATIONS`].
-static HTTP_INPUTS: [HttpInput; 15] = [
+static HTTP_INPUTS: [HttpInput; 16] = [
     HttpInput {
         bound: &[
             Bound {
@@ -524,6 +546,41 @@ static HTTP_INPUTS: [HttpInput; 15] = [
             },
             Bound {
                 member: 1,
+                location: Location::Header("X-Amz-Invocation-Type"),
+                required: false,
+            },
+            Bound {
+                member: 2,
+                location: Location::Header("X-Amz-Log-Type"),
+                required: false,
+            },
+            Bound {
+                member: 3,
+                location: Location::Header("X-Amz-Client-Context"),
+                required: false,
+            },
+            Bound {
+                member: 4,
+                location: Location::Query("Qualifier"),
+                required: false,
+            },
+            Bound {
+                member: 5,
+                location: Location::RawPayload,
+                required: false,
+            },
+        ],
+        content_type: Some("*/*"),
+    },
+    HttpInput {
+        bound: &[
+            Bound {
+                member: 0,
+                location: Location::Label,
+                required: true,
+            },
+            Bound {
+                member: 1,
                 location: Location::Query("FunctionVersion"),
                 required: false,
             },
@@ -628,7 +685,7 @@ static HTTP_INPUTS: [HttpInput; 15] = [
 ];
 
 /// The service's operations, as the router calls them.
-static OPERATIONS: [Operation; 15] = [
+static OPERATIONS: [Operation; 16] = [
     Operation {
         name: "CreateAlias",
         index: 0,
@@ -686,51 +743,58 @@ static OPERATIONS: [Operation; 15] = [
         streaming: false,
     },
     Operation {
-        name: "ListAliases",
+        name: "InvokeWithResponseStream",
         index: 8,
         input: &HTTP_INPUTS[8],
-        output: Some("application/json"),
+        output: Some("application/vnd.amazon.eventstream"),
         streaming: false,
     },
     Operation {
-        name: "ListFunctions",
+        name: "ListAliases",
         index: 9,
         input: &HTTP_INPUTS[9],
         output: Some("application/json"),
         streaming: false,
     },
     Operation {
-        name: "ListTags",
+        name: "ListFunctions",
         index: 10,
         input: &HTTP_INPUTS[10],
         output: Some("application/json"),
         streaming: false,
     },
     Operation {
-        name: "TagResource",
+        name: "ListTags",
         index: 11,
         input: &HTTP_INPUTS[11],
-        output: None,
+        output: Some("application/json"),
         streaming: false,
     },
     Operation {
-        name: "UntagResource",
+        name: "TagResource",
         index: 12,
         input: &HTTP_INPUTS[12],
         output: None,
         streaming: false,
     },
     Operation {
-        name: "UpdateAlias",
+        name: "UntagResource",
         index: 13,
         input: &HTTP_INPUTS[13],
+        output: None,
+        streaming: false,
+    },
+    Operation {
+        name: "UpdateAlias",
+        index: 14,
+        input: &HTTP_INPUTS[14],
         output: Some("application/json"),
         streaming: false,
     },
     Operation {
         name: "UpdateFunctionConfiguration",
-        index: 14,
-        input: &HTTP_INPUTS[14],
+        index: 15,
+        input: &HTTP_INPUTS[15],
         output: Some("application/json"),
         streaming: false,
     },
@@ -768,20 +832,25 @@ fn routes() -> &'static Routes<&'static Operation> {
                         6,
                     ),
                     route("POST", "/2015-03-31/functions/{FunctionName}/invocations", 7),
-                    route("GET", "/2015-03-31/functions/{FunctionName}/aliases", 8),
-                    route("GET", "/2015-03-31/functions", 9),
-                    route("GET", "/2017-03-31/tags/{Resource}", 10),
-                    route("POST", "/2017-03-31/tags/{Resource}", 11),
-                    route("DELETE", "/2017-03-31/tags/{Resource}", 12),
+                    route(
+                        "POST",
+                        "/2021-11-15/functions/{FunctionName}/response-streaming-invocations",
+                        8,
+                    ),
+                    route("GET", "/2015-03-31/functions/{FunctionName}/aliases", 9),
+                    route("GET", "/2015-03-31/functions", 10),
+                    route("GET", "/2017-03-31/tags/{Resource}", 11),
+                    route("POST", "/2017-03-31/tags/{Resource}", 12),
+                    route("DELETE", "/2017-03-31/tags/{Resource}", 13),
                     route(
                         "PUT",
                         "/2015-03-31/functions/{FunctionName}/aliases/{Name}",
-                        13,
+                        14,
                     ),
                     route(
                         "PUT",
                         "/2015-03-31/functions/{FunctionName}/configuration",
-                        14,
+                        15,
                     ),
                 ])
                 .expect("the generator checked that no two routes conflict")
@@ -937,8 +1006,27 @@ impl<S: AwsGirApiService> Dispatch for AwsGirApiServiceRouter<S> {
             }
             8 => {
                 let handled = {
+                    let input: InvokeWithResponseStreamRequest = match request
+                        .input(
+                            context,
+                            &HTTP_INPUTS[8],
+                            &INVOKE_WITH_RESPONSE_STREAM_REQUEST,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(rejection),
+                    };
+                    Box::pin(self.service.invoke_with_response_stream(context, input))
+                };
+                match handled.await {
+                    Ok(output) => output_response(200, output),
+                    Err(error) => error.rest_response(),
+                }
+            }
+            9 => {
+                let handled = {
                     let input: ListAliasesRequest = match request
-                        .input(context, &HTTP_INPUTS[8], &LIST_ALIASES_REQUEST)
+                        .input(context, &HTTP_INPUTS[9], &LIST_ALIASES_REQUEST)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
@@ -950,10 +1038,10 @@ impl<S: AwsGirApiService> Dispatch for AwsGirApiServiceRouter<S> {
                     Err(error) => error.rest_response(),
                 }
             }
-            9 => {
+            10 => {
                 let handled = {
                     let input: ListFunctionsRequest = match request
-                        .input(context, &HTTP_INPUTS[9], &LIST_FUNCTIONS_REQUEST)
+                        .input(context, &HTTP_INPUTS[10], &LIST_FUNCTIONS_REQUEST)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
@@ -965,10 +1053,10 @@ impl<S: AwsGirApiService> Dispatch for AwsGirApiServiceRouter<S> {
                     Err(error) => error.rest_response(),
                 }
             }
-            10 => {
+            11 => {
                 let handled = {
                     let input: ListTagsRequest = match request
-                        .input(context, &HTTP_INPUTS[10], &LIST_TAGS_REQUEST)
+                        .input(context, &HTTP_INPUTS[11], &LIST_TAGS_REQUEST)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
@@ -980,10 +1068,10 @@ impl<S: AwsGirApiService> Dispatch for AwsGirApiServiceRouter<S> {
                     Err(error) => error.rest_response(),
                 }
             }
-            11 => {
+            12 => {
                 let handled = {
                     let input: TagResourceRequest = match request
-                        .input(context, &HTTP_INPUTS[11], &TAG_RESOURCE_REQUEST)
+                        .input(context, &HTTP_INPUTS[12], &TAG_RESOURCE_REQUEST)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
@@ -995,10 +1083,10 @@ impl<S: AwsGirApiService> Dispatch for AwsGirApiServiceRouter<S> {
                     Err(error) => error.rest_response(),
                 }
             }
-            12 => {
+            13 => {
                 let handled = {
                     let input: UntagResourceRequest = match request
-                        .input(context, &HTTP_INPUTS[12], &UNTAG_RESOURCE_REQUEST)
+                        .input(context, &HTTP_INPUTS[13], &UNTAG_RESOURCE_REQUEST)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
@@ -1010,10 +1098,10 @@ impl<S: AwsGirApiService> Dispatch for AwsGirApiServiceRouter<S> {
                     Err(error) => error.rest_response(),
                 }
             }
-            13 => {
+            14 => {
                 let handled = {
                     let input: UpdateAliasRequest = match request
-                        .input(context, &HTTP_INPUTS[13], &UPDATE_ALIAS_REQUEST)
+                        .input(context, &HTTP_INPUTS[14], &UPDATE_ALIAS_REQUEST)
                     {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
@@ -1025,12 +1113,12 @@ impl<S: AwsGirApiService> Dispatch for AwsGirApiServiceRouter<S> {
                     Err(error) => error.rest_response(),
                 }
             }
-            14 => {
+            15 => {
                 let handled = {
                     let input: UpdateFunctionConfigurationRequest = match request
                         .input(
                             context,
-                            &HTTP_INPUTS[14],
+                            &HTTP_INPUTS[15],
                             &UPDATE_FUNCTION_CONFIGURATION_REQUEST,
                         )
                     {

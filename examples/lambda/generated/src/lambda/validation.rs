@@ -3,7 +3,7 @@
 
 use crate::runtime::validate::{
     Bound, Enum, FloatRules, IntegerKind, IntegerRules, Length, List, Map, Member,
-    Pattern, Range, Schema, StringRules, Structure, UNIT,
+    Pattern, Range, Schema, StringRules, Structure, UNIT, Union,
 };
 
 /// The constraints of `AliasConfiguration`.
@@ -1288,6 +1288,167 @@ pub static INVOCATION_TYPE: Enum = Enum {
     pattern: None,
 };
 
+/// The constraints of `InvokeResponseStreamUpdate`.
+pub static INVOKE_RESPONSE_STREAM_UPDATE: Structure = Structure {
+    name: "InvokeResponseStreamUpdate",
+    members: &[
+        Member {
+            name: "Payload",
+            json_name: None,
+            required: false,
+            schema: Schema::Blob(None),
+        },
+    ],
+};
+
+/// The constraints of `InvokeWithResponseStreamCompleteEvent`.
+pub static INVOKE_WITH_RESPONSE_STREAM_COMPLETE_EVENT: Structure = Structure {
+    name: "InvokeWithResponseStreamCompleteEvent",
+    members: &[
+        Member {
+            name: "ErrorCode",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ErrorDetails",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "LogResult",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `InvokeWithResponseStreamRequest`.
+pub static INVOKE_WITH_RESPONSE_STREAM_REQUEST: Structure = Structure {
+    name: "InvokeWithResponseStreamRequest",
+    members: &[
+        Member {
+            name: "FunctionName",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 170)),
+                pattern: Some(&NAMESPACED_FUNCTION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "InvocationType",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&RESPONSE_STREAMING_INVOCATION_TYPE),
+        },
+        Member {
+            name: "LogType",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&LOG_TYPE),
+        },
+        Member {
+            name: "ClientContext",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Qualifier",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: Some(&QUALIFIER_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Payload",
+            json_name: None,
+            required: false,
+            schema: Schema::Blob(None),
+        },
+    ],
+};
+
+/// The constraints of `InvokeWithResponseStreamResponse`.
+pub static INVOKE_WITH_RESPONSE_STREAM_RESPONSE: Structure = Structure {
+    name: "InvokeWithResponseStreamResponse",
+    members: &[
+        Member {
+            name: "StatusCode",
+            json_name: None,
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ExecutedVersion",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: Some(&VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "ResponseStreamContentType",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `InvokeWithResponseStreamResponseEvent`.
+pub static INVOKE_WITH_RESPONSE_STREAM_RESPONSE_EVENT: Union = Union {
+    name: "InvokeWithResponseStreamResponseEvent",
+    members: &[
+        Member {
+            name: "PayloadChunk",
+            json_name: None,
+            required: false,
+            schema: Schema::Structure(&INVOKE_RESPONSE_STREAM_UPDATE),
+        },
+        Member {
+            name: "InvokeComplete",
+            json_name: None,
+            required: false,
+            schema: Schema::Structure(&INVOKE_WITH_RESPONSE_STREAM_COMPLETE_EVENT),
+        },
+    ],
+};
+
 /// The constraints of `LastUpdateStatus`.
 pub static LAST_UPDATE_STATUS: Enum = Enum {
     name: "LastUpdateStatus",
@@ -1611,6 +1772,15 @@ pub static PACKAGE_TYPE: Enum = Enum {
     name: "PackageType",
     values: &["Zip", "Image"],
     listed: "[Zip, Image]",
+    length: None,
+    pattern: None,
+};
+
+/// The constraints of `ResponseStreamingInvocationType`.
+pub static RESPONSE_STREAMING_INVOCATION_TYPE: Enum = Enum {
+    name: "ResponseStreamingInvocationType",
+    values: &["RequestResponse", "DryRun"],
+    listed: "[RequestResponse, DryRun]",
     length: None,
     pattern: None,
 };
@@ -2537,6 +2707,7 @@ pub fn operation_names() -> &'static [&'static str] {
         "GetFunction",
         "GetFunctionConfiguration",
         "Invoke",
+        "InvokeWithResponseStream",
         "ListAliases",
         "ListFunctions",
         "ListTags",
@@ -2558,6 +2729,7 @@ pub fn input_schema(operation: &str) -> Option<&'static Structure> {
         "GetFunction" => Some(&GET_FUNCTION_REQUEST),
         "GetFunctionConfiguration" => Some(&GET_FUNCTION_CONFIGURATION_REQUEST),
         "Invoke" => Some(&INVOCATION_REQUEST),
+        "InvokeWithResponseStream" => Some(&INVOKE_WITH_RESPONSE_STREAM_REQUEST),
         "ListAliases" => Some(&LIST_ALIASES_REQUEST),
         "ListFunctions" => Some(&LIST_FUNCTIONS_REQUEST),
         "ListTags" => Some(&LIST_TAGS_REQUEST),
@@ -2580,6 +2752,7 @@ pub fn output_schema(operation: &str) -> Option<&'static Structure> {
         "GetFunction" => Some(&GET_FUNCTION_RESPONSE),
         "GetFunctionConfiguration" => Some(&FUNCTION_CONFIGURATION),
         "Invoke" => Some(&INVOCATION_RESPONSE),
+        "InvokeWithResponseStream" => Some(&INVOKE_WITH_RESPONSE_STREAM_RESPONSE),
         "ListAliases" => Some(&LIST_ALIASES_RESPONSE),
         "ListFunctions" => Some(&LIST_FUNCTIONS_RESPONSE),
         "ListTags" => Some(&LIST_TAGS_RESPONSE),
@@ -2587,6 +2760,23 @@ pub fn output_schema(operation: &str) -> Option<&'static Structure> {
         "UntagResource" => Some(&UNIT),
         "UpdateAlias" => Some(&ALIAS_CONFIGURATION),
         "UpdateFunctionConfiguration" => Some(&FUNCTION_CONFIGURATION),
+        _ => None,
+    }
+}
+
+/// The constraints of the events of an operation's input
+/// stream, by operation name: its union's.
+pub fn input_events(operation: &str) -> Option<&'static Union> {
+    match operation {
+        _ => None,
+    }
+}
+
+/// The constraints of the events of an operation's output
+/// stream, by operation name: its union's.
+pub fn output_events(operation: &str) -> Option<&'static Union> {
+    match operation {
+        "InvokeWithResponseStream" => Some(&INVOKE_WITH_RESPONSE_STREAM_RESPONSE_EVENT),
         _ => None,
     }
 }

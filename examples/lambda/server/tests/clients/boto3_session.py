@@ -156,6 +156,34 @@ code, message, status = error_of(lam.invoke, FunctionName="echo", LogType="Every
 assert (code, status) == ("ValidationException", 400), (code, status)
 assert "'/LogType'" in message and "Member must satisfy enum value set: [None, Tail]" in message, message
 
+# InvokeWithResponseStream: the payload as an event stream botocore reads,
+# in 16 KiB chunks, then InvokeComplete.
+event = {"order": 43, "blob": "x" * 40_000}
+result = lam.invoke_with_response_stream(FunctionName="echo", Payload=json.dumps(event).encode())
+assert (result["StatusCode"], result["ExecutedVersion"]) == (200, "$LATEST"), result
+# The model binds ResponseStreamContentType to Content-Type, as Lambda sends it.
+assert result["ResponseStreamContentType"] == "application/octet-stream", result
+chunks, completes = [], []
+for message in result["EventStream"]:
+    if "PayloadChunk" in message:
+        chunks.append(message["PayloadChunk"]["Payload"])
+    else:
+        completes.append(message["InvokeComplete"])
+assert [len(chunk) for chunk in chunks] == [16384, 16384, len(json.dumps(event)) - 32768], [len(c) for c in chunks]
+assert json.loads(b"".join(chunks)) == event
+assert completes == [{}], completes
+result = lam.invoke_with_response_stream(FunctionName="echo:live", LogType="Tail", Payload=b'{"raise": "sold out"}')
+messages = list(result["EventStream"])
+assert json.loads(messages[0]["PayloadChunk"]["Payload"]) == {"errorMessage": "sold out", "errorType": "Exception"}
+complete = messages[1]["InvokeComplete"]
+assert complete["ErrorCode"] == "Unhandled" and json.loads(complete["ErrorDetails"])["errorMessage"] == "sold out"
+assert base64.b64decode(complete["LogResult"]).decode().startswith("START RequestId: "), complete
+assert len(messages) == 2, messages
+result = lam.invoke_with_response_stream(FunctionName="echo", InvocationType="DryRun")
+assert result["StatusCode"] == 204, result
+code, _, status = error_of(lam.invoke_with_response_stream, FunctionName="nope")
+assert (code, status) == ("ResourceNotFoundException", 404), (code, status)
+
 # Tags by ARN; the keys to remove go in the query string, repeated.
 lam.tag_resource(Resource=arn, Tags={"env": "test", "owner": "me"})
 assert lam.list_tags(Resource=arn)["Tags"] == {"team": "platform", "env": "test", "owner": "me"}

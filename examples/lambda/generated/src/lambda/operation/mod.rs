@@ -25,6 +25,9 @@ pub mod get_function_configuration;
 /// Invokes a Lambda function.
 pub mod invoke;
 
+/// Configure your Lambda functions to stream response payloads back to clients.
+pub mod invoke_with_response_stream;
+
 /// Returns a list of [aliases](<https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html>) for a Lambda function.
 pub mod list_aliases;
 
