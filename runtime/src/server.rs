@@ -1,4 +1,6 @@
-//! An HTTP server (feature `server`): hyper 1 on tokio, HTTP/1.1, for any
+//! An HTTP server (feature `server`): hyper 1 on tokio, HTTP/1.1 and HTTP/2
+//! (cleartext, with prior knowledge: a connection that opens with HTTP/2's
+//! preface speaks it), for any
 //! `tower::Service` that answers `http::Request`s, such as a generated
 //! router, [`Services`](crate::http::Services), or either behind layers.
 //! It limits request bodies, closes connections that sit idle or trickle
@@ -19,6 +21,7 @@ mod admission;
 mod body;
 mod connections;
 mod deadline;
+mod response;
 mod signal;
 
 pub(crate) use admission::BodyAccount;
@@ -33,8 +36,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hyper::body::Incoming;
-use hyper::server::conn::http1;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
@@ -196,6 +199,8 @@ where
         body_read_timeout: config.body_read_timeout,
     };
     let floor = SendFloor { rate: config.min_send_rate, grace: config.send_grace };
+    // Tells event streams to end, between two messages, at shutdown.
+    let (stopping, stop) = tokio::sync::watch::channel(false);
     let mut tasks = JoinSet::new();
     let mut backoff = Backoff::default();
     let mut shutdown = std::pin::pin!(shutdown);
@@ -237,20 +242,22 @@ where
             limits: limits.clone(),
             in_flight,
             watch: watch.clone(),
+            stop: stop.clone(),
         };
         let io = Deadlines::new(stream, watch, config.idle_timeout, config.header_read_timeout, floor);
         // The deadlines above replace hyper's header-read timeout.
-        let connection = http1::Builder::new()
-            .header_read_timeout(None)
-            .serve_connection(TokioIo::new(io), TowerToHyperService::new(service));
+        let mut builder = auto::Builder::new(TokioExecutor::new());
+        builder.http1().header_read_timeout(None);
+        let connection = builder.serve_connection(TokioIo::new(io), TowerToHyperService::new(service)).into_owned();
         let connection = graceful.watch(connection);
         tasks.spawn(async move {
             let _ = connection.await;
             drop(place);
         });
     }
-    // No new connections from here on.
+    // No new connections from here on, and event streams end.
     drop(listener);
+    let _ = stopping.send(true);
     if tokio::time::timeout(config.grace_period, graceful.shutdown()).await.is_err() {
         tracing::warn!(connections = tasks.len(), "the grace period ended; dropping the connections left");
     }
@@ -311,23 +318,20 @@ struct PerConnection<S> {
     limits: Limits,
     in_flight: InFlight,
     watch: Arc<Watch>,
+    /// True once the server is shutting down.
+    stop: tokio::sync::watch::Receiver<bool>,
 }
 
-type Answer<S, B> = Pin<
-    Box<
-        dyn Future<Output = Result<<S as tower_service::Service<B>>::Response, <S as tower_service::Service<B>>::Error>>
-            + Send,
-    >,
->;
+type Answer<B, E> = Pin<Box<dyn Future<Output = Result<http::Response<response::ResponseBody<B>>, E>> + Send>>;
 
-impl<S> tower_service::Service<http::Request<Incoming>> for PerConnection<S>
+impl<S, B> tower_service::Service<http::Request<Incoming>> for PerConnection<S>
 where
-    S: tower_service::Service<http::Request<RequestBody>> + Clone + Send + 'static,
+    S: tower_service::Service<http::Request<RequestBody>, Response = http::Response<B>> + Clone + Send + 'static,
     S::Future: Send + 'static,
 {
-    type Response = S::Response;
+    type Response = http::Response<response::ResponseBody<B>>;
     type Error = S::Error;
-    type Future = Answer<S, http::Request<RequestBody>>;
+    type Future = Answer<B, S::Error>;
 
     fn poll_ready(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), S::Error>> {
         self.inner.poll_ready(cx)
@@ -349,11 +353,23 @@ where
         // fresh clone is left ready for the next (tower's rule).
         let ready = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, ready);
+        let mut stop = self.stop.clone();
         Box::pin(async move {
             let answer = inner.call(request).await;
             ticket.finish();
-            drop(in_flight);
-            answer
+            // In flight until the response's last byte is written.
+            answer.map(|response| {
+                let events = response
+                    .headers()
+                    .get(http::header::CONTENT_TYPE)
+                    .is_some_and(|media_type| media_type.as_bytes() == crate::event_stream::CONTENT_TYPE.as_bytes());
+                let shutdown = events.then(|| -> response::Shutdown {
+                    Box::pin(async move {
+                        let _ = stop.wait_for(|stopping| *stopping).await;
+                    })
+                });
+                response.map(|body| response::ResponseBody::new(body, in_flight, shutdown))
+            })
         })
     }
 }

@@ -542,3 +542,153 @@ async fn a_client_that_reads_faster_than_the_floor_gets_its_whole_response() {
         tokio::time::sleep(Duration::from_millis(n as u64 / (16 << 10))).await;
     }
 }
+
+/// An event of [`Ticker`]'s streams: its number.
+struct Tick(u32);
+
+impl awsgen_runtime::event_stream::WriteEvents for Tick {
+    fn write_message(&self) -> awsgen_runtime::event_stream::Message {
+        awsgen_runtime::event_stream::event("tick", Some("text/plain"), self.0.to_string())
+    }
+}
+
+/// Answers with an event stream: `Ticker.Wait` sends one event after a
+/// pause longer than the idle timeout, then ends; `Ticker.Forever` sends
+/// one event and then waits for ever.
+#[derive(Clone)]
+struct Ticker;
+
+impl Dispatch for Ticker {
+    fn protocol(&self) -> AwsJson {
+        AwsJson::V1_1
+    }
+
+    fn target_prefix(&self) -> &'static str {
+        "Ticker"
+    }
+
+    async fn route(&self, _: &RequestContext, target: Option<&str>, _: &[u8]) -> Response {
+        let (sender, events) = awsgen_runtime::EventStream::channel(1);
+        let forever = target == Some("Ticker.Forever");
+        tokio::spawn(async move {
+            if !forever {
+                tokio::time::sleep(Duration::from_millis(800)).await;
+            }
+            let _ = sender.send(Tick(1)).await;
+            if forever {
+                sender.closed().await;
+            }
+        });
+        let mut response = Response::new(200);
+        response.event_stream(events, None);
+        response
+    }
+}
+
+impl awsgen_runtime::protocol::Serve for Ticker {
+    fn serve<B>(
+        self,
+        request: http::Request<B>,
+    ) -> impl std::future::Future<Output = awsgen_runtime::http::HttpResponse> + Send
+    where
+        B: http_body::Body + Send + 'static,
+        B::Data: Send,
+        B::Error: Into<awsgen_runtime::http::BoxError>,
+    {
+        awsgen_runtime::protocol::aws_json::handle(self, request)
+    }
+}
+
+#[derive(Clone)]
+struct TickerService;
+
+impl<B> tower_service::Service<http::Request<B>> for TickerService
+where
+    B: http_body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<awsgen_runtime::http::BoxError>,
+{
+    type Response = awsgen_runtime::http::HttpResponse;
+    type Error = std::convert::Infallible;
+    type Future = awsgen_runtime::http::ResponseFuture;
+
+    fn poll_ready(&mut self, _: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), Self::Error>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: http::Request<B>) -> Self::Future {
+        awsgen_runtime::http::call(Ticker, request)
+    }
+}
+
+/// Sends `Ticker.<operation>` over HTTP/1.1 and reads until the connection
+/// closes or `within` passes: what arrived.
+async fn tick(address: std::net::SocketAddr, operation: &str, within: Duration) -> String {
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    let head = format!(
+        "POST / HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/x-amz-json-1.1\r\nX-Amz-Target: \
+         Ticker.{operation}\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut received = Vec::new();
+    let _ = tokio::time::timeout(within, stream.read_to_end(&mut received)).await;
+    String::from_utf8_lossy(&received).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_event_stream_that_waits_is_not_an_idle_connection() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let config = ServerConfig { idle_timeout: Duration::from_millis(300), ..ServerConfig::default() };
+    tokio::spawn(serve(TickerService, listener, config, std::future::pending()));
+    let received = tick(address, "Wait", Duration::from_secs(5)).await;
+    assert!(received.starts_with("HTTP/1.1 200 OK"), "{received}");
+    assert!(received.contains("application/vnd.amazon.eventstream"), "{received}");
+    // The event, then the chunked body's clean end.
+    assert!(received.contains(":event-type") && received.contains("tick"), "{received}");
+    assert!(received.ends_with("0\r\n\r\n"), "{received:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_ends_an_event_stream_cleanly() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let config = ServerConfig { grace_period: Duration::from_secs(5), ..ServerConfig::default() };
+    let server = tokio::spawn(serve(TickerService, listener, config, async {
+        let _ = stopped.await;
+    }));
+    let client = tokio::spawn(tick(address, "Forever", Duration::from_secs(5)));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let started = Instant::now();
+    stop.send(()).unwrap();
+    tokio::time::timeout(Duration::from_secs(3), server).await.expect("serve returns").unwrap().unwrap();
+    // Well within the grace period: the stream ended, it was not dropped.
+    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+    let received = client.await.unwrap();
+    assert!(received.contains("tick"), "{received}");
+    assert!(received.ends_with("0\r\n\r\n"), "{received:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http2_with_prior_knowledge_is_served() {
+    let address = start(ServerConfig::default()).await;
+    let stream = TcpStream::connect(address).await.unwrap();
+    let (mut sender, connection) = hyper::client::conn::http2::handshake(
+        hyper_util::rt::TokioExecutor::new(),
+        hyper_util::rt::TokioIo::new(stream),
+    )
+    .await
+    .expect("an HTTP/2 handshake");
+    tokio::spawn(connection);
+    let request = http::Request::post(format!("http://{address}/"))
+        .header("content-type", "application/x-amz-json-1.1")
+        .header("x-amz-target", "Peer.Op")
+        .body(http_body_util::Full::new(bytes::Bytes::from_static(b"{}")))
+        .unwrap();
+    let response = sender.send_request(request).await.expect("an answer");
+    assert_eq!(response.version(), http::Version::HTTP_2);
+    assert_eq!(response.status(), 200);
+    let body = http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes();
+    assert!(String::from_utf8_lossy(&body).contains("\"peer\":\"127.0.0.1:"), "{body:?}");
+}

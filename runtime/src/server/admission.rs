@@ -121,6 +121,11 @@ impl Ticket {
         self.uncount();
     }
 
+    /// Whether the body goes on as a stream.
+    pub(super) fn is_streamed(&self) -> bool {
+        self.streamed.load(Ordering::Acquire)
+    }
+
     /// Takes the request's places, once its body has arrived: a place in
     /// flight, and a large one for a large body; within the queue's
     /// deadline, or [`ServerBusy`].

@@ -22,7 +22,9 @@ use crate::http::BoxError;
 
 /// A request body with a deadline: reading it fails with
 /// [`BodyTimedOut`] once the time it is given, from its first read, has
-/// passed ([`ServerConfig::body_read_timeout`](super::ServerConfig)).
+/// passed ([`ServerConfig::body_read_timeout`](super::ServerConfig)). A
+/// body handed on as a stream (an input event stream, a streaming payload)
+/// may take as long as it likes, but not that long between two frames.
 ///
 /// Its end is held back until the request has its place in flight
 /// ([`ServerConfig::max_requests_in_flight`](super::ServerConfig)); a
@@ -70,6 +72,10 @@ impl Body for RequestBody {
                 Poll::Ready(Some(Ok(frame))) => {
                     if let Some(data) = frame.data_ref() {
                         this.ticket.received(data.len());
+                    }
+                    // A stream's time runs from its last frame.
+                    if this.ticket.is_streamed() {
+                        this.deadline = None;
                     }
                     return Poll::Ready(Some(Ok(frame)));
                 }
