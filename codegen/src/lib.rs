@@ -57,9 +57,9 @@ pub struct Settings {
 pub const RUNTIME_CRATE: &str = "awsgen-runtime";
 
 /// The version of the runtime crate that this generator writes code for; a
-/// generated crate requires it (`awsgen-runtime = "0.6.1"`, Cargo's caret
+/// generated crate requires it (`awsgen-runtime = "0.7.0"`, Cargo's caret
 /// requirement).
-pub const RUNTIME_VERSION: &str = "0.6.1";
+pub const RUNTIME_VERSION: &str = "0.7.0";
 
 /// Where a generated crate finds the runtime crate.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -133,6 +133,10 @@ pub fn workspace_targets() -> Vec<WorkspaceTarget> {
         // The restJson1 example: a slice of AWS Lambda's model, served by
         // examples/lambda/server and driven by awscli and boto3.
         target("examples/lambda/specs", "examples/lambda/generated", "lambda-generated", &[]),
+        // The input and output event streams example: a slice of Amazon
+        // Transcribe's streaming model, served by examples/transcribe/server
+        // and driven by AWS's JavaScript SDK over HTTP/2.
+        target("examples/transcribe/specs", "examples/transcribe/generated", "transcribe-generated", &[]),
         // DynamoDB and SQS, whole, for the emulator's example server.
         target("emulator/specs", "emulator/generated", "emulator-generated", &[]),
     ]

@@ -342,6 +342,14 @@ where
         let ticket = Arc::new(Ticket::new(self.limits.admission.clone(), self.watch.clone()));
         let timeout = self.limits.body_read_timeout;
         let mut request = request.map(|body| RequestBody::new(body, timeout, ticket.clone()));
+        // HTTP/2 names the host in `:authority`, which hyper puts in the
+        // URI: as `Host`, it is what the host checks and SigV4 read.
+        if !request.headers().contains_key(http::header::HOST) {
+            let authority = request.uri().authority().and_then(|a| http::HeaderValue::from_str(a.as_str()).ok());
+            if let Some(authority) = authority {
+                request.headers_mut().insert(http::header::HOST, authority);
+            }
+        }
         let extensions = request.extensions_mut();
         extensions.insert(self.peer);
         extensions.insert(self.limits.body);

@@ -20,7 +20,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use bytes::Bytes;
 use hmac::{Hmac, Mac};
 use http::request::Parts;
-use http_body_util::Full;
 use sha2::{Digest, Sha256};
 
 use crate::context::RequestId;
@@ -156,6 +155,8 @@ pub fn verify(
             check_declared_hash(declared, &body_hash)?;
             Ok(caller)
         }
+        // Each event's signature is the router's to check, as it reads it.
+        Payload::Events => head.verify(parts, EVENTS),
         Payload::Streaming { literal, signed_chunks, signed_trailer } => {
             let caller = head.verify(parts, literal)?;
             if *signed_chunks {
@@ -169,6 +170,11 @@ pub fn verify(
 }
 
 const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
+/// HTTP/2's name for the host, as a signed header.
+const AUTHORITY: &str = ":authority";
+/// The payload of a request whose body is an event stream of signed
+/// messages.
+const EVENTS: &str = "STREAMING-AWS4-HMAC-SHA256-EVENTS";
 
 fn incomplete(why: &str) -> Refusal {
     Refusal::Incomplete(why.to_string())
@@ -188,6 +194,30 @@ enum Payload {
     /// request): its chunks signed in a chain from the request's
     /// signature, and its trailers too, or neither.
     Streaming { literal: &'static str, signed_chunks: bool, signed_trailer: bool },
+    /// An event stream (`STREAMING-AWS4-HMAC-SHA256-EVENTS`): its messages
+    /// signed in a chain from the request's signature, checked as they
+    /// arrive by the router that reads them ([`SignedEvents`]).
+    Events,
+}
+
+/// The chain of signatures a request's input event stream must carry,
+/// seeded with the request's own: put in the extensions of a request whose
+/// payload is `STREAMING-AWS4-HMAC-SHA256-EVENTS`, for the router that
+/// reads its events.
+#[derive(Clone, Debug)]
+pub struct SignedEvents(pub EventSignatures);
+
+impl SignedEvents {
+    /// A checker of the stream's messages, for
+    /// [`EventStream::from_signed_body`](crate::EventStream::from_signed_body).
+    pub fn verifier(self) -> crate::event_stream::Verifier {
+        let mut signatures = self.0;
+        Box::new(move |message| {
+            signatures
+                .verify(message)
+                .map_err(|e| crate::event_stream::EventStreamError::Signature(e.to_string().into()))
+        })
+    }
 }
 
 /// The streaming payloads of `x-amz-content-sha256`: the literal, whether
@@ -337,7 +367,7 @@ fn check_head(
     if parse_amz_date(date).is_none() {
         return Err(incomplete(&format!("Date must be in ISO-8601 'basic format'. Got '{}'.", excerpt(date))));
     }
-    if !auth.signed_headers.iter().any(|name| name == "host") {
+    if !auth.signed_headers.iter().any(|name| name == "host" || name == AUTHORITY) {
         return Err(incomplete("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."));
     }
     let signed_at = parse_amz_date(date).expect("checked");
@@ -376,6 +406,7 @@ fn check_head(
             Some(hash) if hash.len() == 64 && hash.iter().all(u8::is_ascii_hexdigit) => {
                 Payload::Declared(String::from_utf8_lossy(hash).to_ascii_lowercase())
             }
+            Some(hash) if hash == EVENTS.as_bytes() => Payload::Events,
             Some(hash) if hash.starts_with(b"STREAMING-") => {
                 let Some(&(literal, signed_chunks, signed_trailer)) =
                     STREAMING.iter().find(|(literal, _, _)| literal.as_bytes() == hash)
@@ -606,10 +637,13 @@ fn canonical_request(
     canonical.extend_from_slice(canonical_query(parts.uri.query().unwrap_or(""), presigned).as_bytes());
     canonical.push(b'\n');
     for name in signed_headers {
-        let mut values = parts.headers.get_all(name.as_str()).iter().map(http::HeaderValue::as_bytes).peekable();
+        // HTTP/2's `:authority` pseudo-header, which AWS's JavaScript SDK
+        // signs by that name, is no header here.
+        let header = if name == AUTHORITY { "host" } else { name.as_str() };
+        let mut values = parts.headers.get_all(header).iter().map(http::HeaderValue::as_bytes).peekable();
         // HTTP/2 carries the host in the URI, not a header.
         let authority = parts.uri.authority().map(|a| a.as_str().as_bytes());
-        let host = (name == "host" && values.peek().is_none()).then_some(authority).flatten();
+        let host = (header == "host" && values.peek().is_none()).then_some(authority).flatten();
         if values.peek().is_none() && host.is_none() {
             return Err(incomplete(&format!("the signed header '{}' is not in the request", excerpt(name))));
         }
@@ -818,7 +852,7 @@ pub struct SigV4<S, C> {
 
 impl<S, C, B> tower_service::Service<http::Request<B>> for SigV4<S, C>
 where
-    S: tower_service::Service<http::Request<Full<Bytes>>, Response = HttpResponse, Error = Infallible>
+    S: tower_service::Service<http::Request<crate::ByteStream>, Response = HttpResponse, Error = Infallible>
         + Clone
         + Send
         + 'static,
@@ -858,9 +892,21 @@ where
                 Payload::Unsigned => Some(head.verify(&parts, UNSIGNED_PAYLOAD)),
                 Payload::Declared(declared) => Some(head.verify(&parts, declared)),
                 Payload::Streaming { literal, .. } => Some(head.verify(&parts, literal)),
+                Payload::Events => Some(head.verify(&parts, EVENTS)),
             };
             if let Some(Err(refusal)) = early {
                 return refuse(refusal);
+            }
+            // An event stream goes on unread, its messages' signatures
+            // chained from the request's for the router to check.
+            if let (Payload::Events, Some(Ok(caller))) = (&head.payload, &early) {
+                let auth = &head.auth;
+                let chain = EventSignatures::new(&head.secret, &auth.region, &auth.service, &auth.signature);
+                parts.extensions.insert(SignedEvents(chain));
+                admit(&mut parts, caller.clone());
+                std::future::poll_fn(|cx| inner.poll_ready(cx)).await?;
+                let body = crate::ByteStream::from_body(crate::http::bytes_body(body));
+                return inner.call(http::Request::from_parts(parts, body)).await;
             }
             let mut body = match read_limited(&parts, body).await {
                 Ok(body) => Bytes::from(body),
@@ -892,16 +938,21 @@ where
                 Ok(caller) => caller,
                 Err(refusal) => return refuse(refusal),
             };
-            tracing::debug!(access_key_id = %caller.access_key_id, "signature verified");
-            // The service serves the path the signature covers.
-            if let std::borrow::Cow::Owned(path) = signed_path(parts.uri.path(), rules_for(&caller.service)) {
-                parts.uri = with_path(&parts.uri, &path);
-            }
-            parts.extensions.insert(caller);
+            admit(&mut parts, caller);
             std::future::poll_fn(|cx| inner.poll_ready(cx)).await?;
-            inner.call(http::Request::from_parts(parts, Full::new(body))).await
+            inner.call(http::Request::from_parts(parts, crate::ByteStream::from(body))).await
         })
     }
+}
+
+/// A request whose signature passed, as the service gets it: the path the
+/// signature covers (which the service serves), and its [`Caller`].
+fn admit(parts: &mut Parts, caller: Caller) {
+    tracing::debug!(access_key_id = %caller.access_key_id, "signature verified");
+    if let std::borrow::Cow::Owned(path) = signed_path(parts.uri.path(), rules_for(&caller.service)) {
+        parts.uri = with_path(&parts.uri, &path);
+    }
+    parts.extensions.insert(caller);
 }
 
 /// `uri` with its path replaced by `path` (a path the request's own was
@@ -943,6 +994,9 @@ fn protocol_of(parts: &Parts) -> AnyProtocol {
         AnyProtocol::AwsJson(AwsJson::V1_1)
     } else if content_type.starts_with(crate::protocol::aws_query::AwsQuery::FORM) {
         AnyProtocol::AwsQuery(crate::protocol::aws_query::AwsQuery::default())
+    } else if content_type.starts_with(crate::event_stream::CONTENT_TYPE) {
+        // Streaming input (Transcribe, Lex, Bedrock) is restJson1's.
+        AnyProtocol::RestJson(RestJson)
     } else if parts.headers.contains_key("x-amz-content-sha256") {
         AnyProtocol::RestXml(crate::protocol::rest_xml::RestXml { no_error_wrapping: true })
     } else if content_type.starts_with("application/xml") || content_type.starts_with("text/xml") {

@@ -83,7 +83,7 @@ fn refusals_are_those_aws_sends() {
 /// The status, `X-Amzn-Errortype`, `Content-Type` and JSON body of
 /// `request` answered by a service behind [`SigV4Layer`].
 async fn refused(request: http::Request<Full<Bytes>>) -> (u16, String, String, serde_json::Value) {
-    let inner = tower::service_fn(|_: http::Request<Full<Bytes>>| async {
+    let inner = tower::service_fn(|_: http::Request<ByteStream>| async {
         Ok::<HttpResponse, Infallible>(http::Response::new(ByteStream::empty()))
     });
     let service = tower_layer::Layer::layer(&SigV4Layer::new(keys(SECRET)), inner);
@@ -143,7 +143,7 @@ async fn refusals_are_in_the_requests_protocol() {
         .header("content-type", "application/cbor")
         .body(Full::new(Bytes::from_static(&[0xa0])))
         .unwrap();
-    let inner = tower::service_fn(|_: http::Request<Full<Bytes>>| async {
+    let inner = tower::service_fn(|_: http::Request<ByteStream>| async {
         Ok::<HttpResponse, Infallible>(http::Response::new(ByteStream::empty()))
     });
     let service = tower_layer::Layer::layer(&SigV4Layer::new(keys(SECRET)), inner);
@@ -192,7 +192,7 @@ enum Outcome {
 /// `request` through [`SigV4Layer`] `layer`, at the time the fixture was
 /// signed.
 async fn through(layer: SigV4Layer<BTreeMap<String, String>>, request: http::Request<Full<Bytes>>) -> Outcome {
-    let inner = tower::service_fn(|request: http::Request<Full<Bytes>>| async move {
+    let inner = tower::service_fn(|request: http::Request<ByteStream>| async move {
         let caller = request.extensions().get::<Caller>().cloned().expect("a verified caller");
         let body = serde_json::json!({"path": request.uri().path(), "caller": [caller.access_key_id, caller.region, caller.service]});
         let mut response = http::Response::new(ByteStream::from(body.to_string().into_bytes()));
@@ -377,7 +377,7 @@ async fn an_unsigned_payload_must_be_signed_as_such() {
 async fn an_unknown_caller_is_refused_before_the_body_is_read() {
     let (parts, _) = signed("ssm").into_parts();
     let request = http::Request::from_parts(parts, Never);
-    let inner = tower::service_fn(|_: http::Request<Full<Bytes>>| async {
+    let inner = tower::service_fn(|_: http::Request<ByteStream>| async {
         Ok::<HttpResponse, Infallible>(http::Response::new(ByteStream::empty()))
     });
     let unknown = SigV4Layer::new(BTreeMap::<String, String>::new()).max_skew(Duration::from_secs(100 * 365 * 86400));
@@ -447,7 +447,7 @@ impl awsgen_runtime::protocol::aws_json::Dispatch for Ssm {
 /// router: the scope's service was never compared with the service's.
 #[tokio::test]
 async fn the_credential_must_be_scoped_to_the_service_that_serves_the_request() {
-    let ssm = tower::service_fn(|request: http::Request<Full<Bytes>>| async move {
+    let ssm = tower::service_fn(|request: http::Request<ByteStream>| async move {
         Ok::<_, std::convert::Infallible>(awsgen_runtime::protocol::aws_json::handle(Ssm, request).await)
     });
     let service = tower_layer::Layer::layer(&layer().max_skew(Duration::from_secs(100 * 365 * 86400)), ssm);
@@ -464,7 +464,7 @@ async fn the_credential_must_be_scoped_to_the_service_that_serves_the_request() 
 /// What the service behind the layer was given for `request`: its body and
 /// headers; or the layer's refusal (status, body).
 async fn passed_on(request: http::Request<Full<Bytes>>) -> Result<(String, http::HeaderMap), (u16, String)> {
-    let inner = tower::service_fn(|request: http::Request<Full<Bytes>>| async move {
+    let inner = tower::service_fn(|request: http::Request<ByteStream>| async move {
         let (parts, body) = request.into_parts();
         let body = body.collect().await.unwrap().to_bytes();
         let mut response = http::Response::new(ByteStream::from(body.to_vec()));

@@ -499,10 +499,9 @@ impl<'a> Checker<'a> {
             let structure = id.as_deref().and_then(|id| model.structure(id));
             structure.is_some_and(|s| s.members.iter().any(|m| model.is_stream(&m.target, Kind::Union)))
         };
-        if streams(&operation.input) || streams(&operation.output) {
-            if Protocol::all_serve_event_streams(protocols, streams(&operation.input)) {
-                return;
-            }
+        let has_streams = streams(&operation.input) || streams(&operation.output);
+        if has_streams && Protocol::all_serve_event_streams(protocols, streams(&operation.input)) {
+            return;
         }
         for (field, structure) in [("input", &operation.input), ("output", &operation.output)] {
             let Some(structure) = structure.as_deref().and_then(|id| model.structure(id)) else { continue };

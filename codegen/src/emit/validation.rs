@@ -107,11 +107,18 @@ pub fn module(service: &Service) -> TokenStream {
     let streams = service.operations.iter().any(|op| !op.event_streams.is_empty()).then(|| {
         let union = emitter.validate_type("Union");
         let lookup = |input: bool| {
-            let arms = service.operations.iter().filter_map(|op| {
-                let stream = op.event_streams.iter().find(|stream| stream.input == input)?;
-                let (name, schema) = (&op.name, ident(plan.shapes.get(&stream.union)?));
-                Some(quote! { #name => #some(&#schema), })
-            });
+            let arms: Vec<TokenStream> = service
+                .operations
+                .iter()
+                .filter_map(|op| {
+                    let stream = op.event_streams.iter().find(|stream| stream.input == input)?;
+                    let (name, schema) = (&op.name, ident(plan.shapes.get(&stream.union)?));
+                    Some(quote! { #name => #some(&#schema), })
+                })
+                .collect();
+            if arms.is_empty() {
+                return quote! { let _ = operation; #none };
+            }
             quote! { match operation { #(#arms)* _ => #none } }
         };
         let (inputs, outputs) = (lookup(true), lookup(false));

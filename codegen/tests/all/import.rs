@@ -87,6 +87,15 @@ fn the_lambda_example_is_the_slice_of_its_operations() {
 }
 
 #[test]
+fn the_transcribe_example_is_the_slice_of_its_operation() {
+    let operations = vec!["StartStreamTranscription".to_string()];
+    let text = common::model("aws/transcribe-streaming-2017-10-26.json.gz");
+    let files = slice_smithy("aws/transcribe-streaming-2017-10-26.json.gz", &text, Some(&operations)).unwrap();
+    assert_eq!(files.len(), operations.len() + 1);
+    assert_same(&files, &root().join("examples/transcribe/specs/transcribe"));
+}
+
+#[test]
 fn the_seed_fixture_is_the_slice_of_its_operations() {
     let operations: Vec<String> = OPERATIONS.iter().map(|s| s.to_string()).collect();
     let files = slice_smithy("official", &official(), Some(&operations)).unwrap();

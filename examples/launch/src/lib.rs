@@ -10,11 +10,10 @@ use std::convert::Infallible;
 use std::ffi::OsString;
 use std::process::ExitCode;
 
+use awsgen_runtime::ByteStream;
 use awsgen_runtime::http::{AllowedHosts, HttpResponse};
 use awsgen_runtime::server::{RequestBody, ServerConfig, serve, shutdown_signal};
 use awsgen_runtime::sigv4::SigV4Layer;
-use bytes::Bytes;
-use http_body_util::Full;
 use tokio::net::TcpListener;
 
 /// How a server is started: the common flags' values.
@@ -116,12 +115,12 @@ impl CommandLine<'_> {
 pub fn run<R>(name: &str, options: Options, make: impl FnOnce(&str) -> R) -> ExitCode
 where
     R: tower_service::Service<http::Request<RequestBody>, Response = HttpResponse, Error = Infallible>
-        + tower_service::Service<http::Request<Full<Bytes>>, Response = HttpResponse, Error = Infallible>
+        + tower_service::Service<http::Request<ByteStream>, Response = HttpResponse, Error = Infallible>
         + Clone
         + Send
         + 'static,
     <R as tower_service::Service<http::Request<RequestBody>>>::Future: Send + 'static,
-    <R as tower_service::Service<http::Request<Full<Bytes>>>>::Future: Send + 'static,
+    <R as tower_service::Service<http::Request<ByteStream>>>::Future: Send + 'static,
 {
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,

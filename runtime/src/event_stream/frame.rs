@@ -162,5 +162,18 @@ pub fn encode(message: &Message) -> Result<Bytes, FrameError> {
     Ok(out.freeze())
 }
 
+/// The one message `bytes` holds (a signed message's payload): checked as
+/// the decoder checks what it reads.
+pub fn decode_one(bytes: Bytes) -> Result<Message, FrameError> {
+    let mut decoder = Decoder::new();
+    decoder.push(&bytes);
+    let message = decoder.next_message()?.ok_or(FrameError::Truncated)?;
+    if decoder.next_message()?.is_some() {
+        return Err(FrameError::Malformed("a signed message holds more than one message".to_string()));
+    }
+    decoder.finish()?;
+    Ok(message)
+}
+
 #[cfg(test)]
 mod tests;

@@ -22,7 +22,7 @@ pub use message::{
     EventSource, EventWriter, ReadEvent, Received, ToHeader, WriteEvent, event_message, exception_message, kind,
     read_event,
 };
-pub use stream::{Closed, EventSender, EventStream, EventStreamError, ReadEvents, WriteEvents};
+pub use stream::{Closed, EventSender, EventStream, EventStreamError, ReadEvents, Verifier, WriteEvents};
 
 pub use aws_smithy_types::event_stream::{Header, HeaderValue, Message};
 
@@ -40,6 +40,11 @@ pub const EXCEPTION_TYPE: &str = ":exception-type";
 pub const PAYLOAD_TYPE: &str = ":content-type";
 /// An unmodelled error's code, in an [`ERROR`] message.
 pub const ERROR_CODE: &str = ":error-code";
+/// A client's signature of the message its payload holds (SigV4's
+/// event signing); with [`DATE`], the only headers of such a message.
+pub const CHUNK_SIGNATURE: &str = ":chunk-signature";
+/// The time a client signed the message its payload holds.
+pub const DATE: &str = ":date";
 /// An unmodelled error's text, in an [`ERROR`] message.
 pub const ERROR_MESSAGE: &str = ":error-message";
 

@@ -93,9 +93,21 @@ impl<T> EventStream<T> {
 impl<T: ReadEvents + Send + 'static> EventStream<T> {
     /// The events of `body`, an input stream's: each message read as `T`
     /// as it arrives. An exception the client sends (a modelled error) is
-    /// yielded as its variant and ends the stream.
+    /// yielded as its variant and ends the stream. A message signed by a
+    /// client (wrapped with `:date` and `:chunk-signature`, as AWS's SDKs
+    /// sign streams) is unwrapped unchecked: [`EventStream::from_signed_body`]
+    /// checks the signatures.
     pub fn from_body(body: crate::ByteStream) -> Self {
-        EventStream::from_results(Incoming { messages: super::Events::new(body), ended: false, marker: PhantomData })
+        EventStream::from_signed_body(body, None)
+    }
+
+    /// [`EventStream::from_body`], each message's signature checked by
+    /// `verifier` where it is `Some`: every message must then be signed,
+    /// and the first that is not, or whose signature is wrong, ends the
+    /// stream ([`EventStreamError::Signature`]).
+    pub fn from_signed_body(body: crate::ByteStream, verifier: Option<Verifier>) -> Self {
+        let messages = super::Events::new(body);
+        EventStream::from_results(Incoming { messages, verifier, ended: false, marker: PhantomData })
     }
 }
 
@@ -333,11 +345,30 @@ impl<T> Stream for Received<T> {
     }
 }
 
+/// Checks a signed message of an input stream and returns the message it
+/// carries, or `None` for the empty one that ends the stream: what a SigV4
+/// layer hands a router for a request whose events are signed.
+pub type Verifier = Box<dyn FnMut(&Message) -> Result<Option<Message>, EventStreamError> + Send>;
+
+/// The message a client's signature wraps, unchecked (`None` at the end).
+fn unwrap_signed(message: Message) -> Result<Option<Message>, EventStreamError> {
+    if message.payload().is_empty() {
+        return Ok(None);
+    }
+    super::frame::decode_one(message.payload().clone()).map(Some).map_err(EventStreamError::Frame)
+}
+
+/// Whether `message` is a client's signature around another.
+fn is_signed(message: &Message) -> bool {
+    message.headers().iter().any(|h| h.name().as_str() == super::CHUNK_SIGNATURE)
+}
+
 pin_project_lite::pin_project! {
     /// An input stream's messages, read into events.
     struct Incoming<T> {
         #[pin]
         messages: super::Events<crate::ByteStream>,
+        verifier: Option<Verifier>,
         ended: bool,
         marker: PhantomData<fn() -> T>,
     }
@@ -355,6 +386,23 @@ impl<T: ReadEvents> Stream for Incoming<T> {
             None => return Poll::Ready(None),
             Some(Err(e)) => return Poll::Ready(Some(Err(e.into()))),
             Some(Ok(message)) => message,
+        };
+        let unwrapped = match this.verifier.as_mut() {
+            Some(verify) => verify(&message),
+            None if is_signed(&message) => unwrap_signed(message),
+            None => Ok(Some(message)),
+        };
+        let message = match unwrapped {
+            Ok(Some(message)) => message,
+            // The signed end of the stream.
+            Ok(None) => {
+                *this.ended = true;
+                return Poll::Ready(None);
+            }
+            Err(e) => {
+                *this.ended = true;
+                return Poll::Ready(Some(Err(e)));
+            }
         };
         // An exception is the client's last word.
         *this.ended = super::string_header(&message, super::MESSAGE_TYPE) == Some(super::EXCEPTION);

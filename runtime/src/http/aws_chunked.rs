@@ -56,7 +56,9 @@ pub fn is_chunked(headers: &HeaderMap) -> bool {
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(','))
         .any(|coding| coding.trim().eq_ignore_ascii_case("aws-chunked"));
-    encoded || headers.get("x-amz-content-sha256").is_some_and(|value| value.as_bytes().starts_with(b"STREAMING-"))
+    // A signed event stream's payload is named alike, but is no chunking.
+    let streaming = |value: &[u8]| value.starts_with(b"STREAMING-") && value != b"STREAMING-AWS4-HMAC-SHA256-EVENTS";
+    encoded || headers.get("x-amz-content-sha256").is_some_and(|value| streaming(value.as_bytes()))
 }
 
 /// A request's `x-amz-decoded-content-length`: the length of its body

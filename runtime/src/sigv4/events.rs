@@ -18,10 +18,7 @@ use sha2::{Digest, Sha256};
 use super::{hex, signature_matches, signing_key};
 use crate::event_stream::{Header, HeaderValue, Message};
 
-/// The header that carries a message's signature.
-pub const CHUNK_SIGNATURE: &str = ":chunk-signature";
-/// The header that carries the time a message was signed at.
-pub const DATE: &str = ":date";
+pub use crate::event_stream::{CHUNK_SIGNATURE, DATE};
 
 /// Checks the chain of signatures of one stream's messages.
 #[derive(Clone)]

@@ -64,7 +64,7 @@ impl Emit for AwsJson {
                 // `initial-response`.
                 Some(stream) => {
                     let member = cx.service.shapes[op.output.as_deref().unwrap_or_default()].member(&stream.member);
-                    let field = ident(&member.map_or(stream.member.as_str(), |m| m.rust_name.as_str()));
+                    let field = ident(member.map_or(stream.member.as_str(), |m| m.rust_name.as_str()));
                     let (take, response) = (cx.std("mem::take"), runtime(cx, "event_stream_response"));
                     quote! {
                         #ok(mut output) => {

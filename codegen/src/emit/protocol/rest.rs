@@ -578,8 +578,7 @@ fn router(cx: &FileCx<'_>, service: &Service, format: Body) -> Router {
                 let stream = streams_input(cx, op).map(|m| {
                     let field = ident(&m.rust_name);
                     if let Type::EventStream(_) = m.ty.ty {
-                        let events = cx.runtime("EventStream");
-                        quote! { input.#field = #events::from_body(request.take_stream()); }
+                        quote! { input.#field = request.take_events(); }
                     } else {
                         quote! { input.#field = request.take_stream(); }
                     }

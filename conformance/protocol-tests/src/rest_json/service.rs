@@ -4200,9 +4200,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    input.stream = crate::runtime::EventStream::from_body(
-                        request.take_stream(),
-                    );
+                    input.stream = request.take_events();
                     Box::pin(self.service.duplex_stream(context, input))
                 };
                 match handled.await {
@@ -4222,9 +4220,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    input.stream = crate::runtime::EventStream::from_body(
-                        request.take_stream(),
-                    );
+                    input.stream = request.take_events();
                     Box::pin(
                         self.service.duplex_stream_with_distinct_streams(context, input),
                     )
@@ -4246,9 +4242,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    input.stream = crate::runtime::EventStream::from_body(
-                        request.take_stream(),
-                    );
+                    input.stream = request.take_events();
                     Box::pin(
                         self.service.duplex_stream_with_initial_messages(context, input),
                     )
@@ -4690,9 +4684,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    input.stream = crate::runtime::EventStream::from_body(
-                        request.take_stream(),
-                    );
+                    input.stream = request.take_events();
                     Box::pin(self.service.input_stream(context, input))
                 };
                 match handled.await {
@@ -4712,9 +4704,7 @@ impl<S: RestJson> Dispatch for RestJsonRouter<S> {
                         Ok(input) => input,
                         Err(rejection) => return rejection_response(rejection),
                     };
-                    input.stream = crate::runtime::EventStream::from_body(
-                        request.take_stream(),
-                    );
+                    input.stream = request.take_events();
                     Box::pin(
                         self.service.input_stream_with_initial_request(context, input),
                     )

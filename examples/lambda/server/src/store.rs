@@ -652,40 +652,6 @@ fn unmodelled<E: ErrorShape>(error: E) -> UnmodelledError {
     UnmodelledError::client(E::NAME, error.message().unwrap_or_default()).with_status(E::HTTP_STATUS)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn function_names_are_names_arns_and_partial_arns() {
-        assert_eq!(function_name("f"), Some(("f", None)));
-        assert_eq!(function_name("f:live"), Some(("f", Some("live"))));
-        assert_eq!(function_name("arn:aws:lambda:us-east-1:123456789012:function:f"), Some(("f", None)));
-        assert_eq!(
-            function_name("arn:aws:lambda:us-east-1:123456789012:function:f:$LATEST"),
-            Some(("f", Some("$LATEST")))
-        );
-        assert_eq!(function_name("123456789012:function:f:live"), Some(("f", Some("live"))));
-        assert_eq!(function_name("arn:aws:lambda:eu-west-1:123456789012:function:f"), None);
-    }
-
-    #[test]
-    fn pages_start_at_the_marker() {
-        let items: BTreeMap<String, u32> = [("a", 1), ("b", 2), ("c", 3)].map(|(k, v)| (k.to_string(), v)).into();
-        assert_eq!(page(from_marker(&items, None), Some(2)), (vec![&1, &2], Some("c".to_string())));
-        assert_eq!(page(from_marker(&items, Some("c")), Some(2)), (vec![&3], None));
-        assert_eq!(page(from_marker(&items, Some("bb")), Some(2)), (vec![&3], None));
-        assert_eq!(page(from_marker(&items, None), None), (vec![&1, &2, &3], None));
-    }
-
-    #[test]
-    fn last_modified_is_lambdas_format() {
-        let text = last_modified();
-        assert_eq!(text.len(), "2024-08-04T18:45:35.088+0000".len(), "{text}");
-        assert!(text.ends_with("+0000") && text.as_bytes()[19] == b'.', "{text}");
-    }
-}
-
 /// The payload bytes a streamed invocation sends per `PayloadChunk`.
 const STREAM_CHUNK: usize = 16 << 10;
 
@@ -773,4 +739,38 @@ fn run(context: &RequestContext, invocation: &Invocation<'_>, prepared: Prepared
         Blob::new(log_tail(log.as_bytes()).to_vec()).to_base64()
     });
     Ran { version, payload, function_error, log_result }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn function_names_are_names_arns_and_partial_arns() {
+        assert_eq!(function_name("f"), Some(("f", None)));
+        assert_eq!(function_name("f:live"), Some(("f", Some("live"))));
+        assert_eq!(function_name("arn:aws:lambda:us-east-1:123456789012:function:f"), Some(("f", None)));
+        assert_eq!(
+            function_name("arn:aws:lambda:us-east-1:123456789012:function:f:$LATEST"),
+            Some(("f", Some("$LATEST")))
+        );
+        assert_eq!(function_name("123456789012:function:f:live"), Some(("f", Some("live"))));
+        assert_eq!(function_name("arn:aws:lambda:eu-west-1:123456789012:function:f"), None);
+    }
+
+    #[test]
+    fn pages_start_at_the_marker() {
+        let items: BTreeMap<String, u32> = [("a", 1), ("b", 2), ("c", 3)].map(|(k, v)| (k.to_string(), v)).into();
+        assert_eq!(page(from_marker(&items, None), Some(2)), (vec![&1, &2], Some("c".to_string())));
+        assert_eq!(page(from_marker(&items, Some("c")), Some(2)), (vec![&3], None));
+        assert_eq!(page(from_marker(&items, Some("bb")), Some(2)), (vec![&3], None));
+        assert_eq!(page(from_marker(&items, None), None), (vec![&1, &2, &3], None));
+    }
+
+    #[test]
+    fn last_modified_is_lambdas_format() {
+        let text = last_modified();
+        assert_eq!(text.len(), "2024-08-04T18:45:35.088+0000".len(), "{text}");
+        assert!(text.ends_with("+0000") && text.as_bytes()[19] == b'.', "{text}");
+    }
 }

@@ -53,6 +53,9 @@ pub struct RoutedRequest {
     pub body: Vec<u8>,
     /// The body, unread, for a streaming operation.
     pub stream: Option<ByteStream>,
+    /// The check of an input event stream's signatures, where a SigV4
+    /// layer verified the request.
+    pub verifier: Option<crate::event_stream::Verifier>,
 }
 
 impl RoutedRequest {
@@ -77,6 +80,13 @@ impl RoutedRequest {
     /// The unread body of a streaming operation.
     pub fn take_stream(&mut self) -> ByteStream {
         self.stream.take().unwrap_or_default()
+    }
+
+    /// The events of an operation's input event stream, each read as it
+    /// arrives, its signature checked where the request's was.
+    pub fn take_events<T: crate::event_stream::ReadEvents + Send + 'static>(&mut self) -> crate::EventStream<T> {
+        let body = self.take_stream();
+        crate::EventStream::from_signed_body(body, self.verifier.take())
     }
 }
 
@@ -249,8 +259,14 @@ async fn call<R: Dispatch>(
     span: tracing::Span,
     request_id: RequestId,
 ) -> HttpResponse {
-    let http::request::Parts { uri, headers, extensions, .. } = parts;
-    let request = RoutedRequest { labels, query: uri.query().map(str::to_string), body, stream };
+    #[cfg_attr(not(feature = "sigv4"), allow(unused_mut))]
+    let http::request::Parts { uri, headers, mut extensions, .. } = parts;
+    // A SigV4 layer's chain of signatures for the input stream's events.
+    #[cfg(feature = "sigv4")]
+    let verifier = extensions.remove::<crate::sigv4::SignedEvents>().map(crate::sigv4::SignedEvents::verifier);
+    #[cfg(not(feature = "sigv4"))]
+    let verifier = None;
+    let request = RoutedRequest { labels, query: uri.query().map(str::to_string), body, stream, verifier };
     let context = RequestContext::new(request_id, headers, extensions);
     let call = contain_panics(R::PROTOCOL, router.call_operation(&context, operation, request));
     let mut response = call.instrument(span.clone()).await;

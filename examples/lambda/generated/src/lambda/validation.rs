@@ -2767,9 +2767,8 @@ pub fn output_schema(operation: &str) -> Option<&'static Structure> {
 /// The constraints of the events of an operation's input
 /// stream, by operation name: its union's.
 pub fn input_events(operation: &str) -> Option<&'static Union> {
-    match operation {
-        _ => None,
-    }
+    let _ = operation;
+    None
 }
 
 /// The constraints of the events of an operation's output
