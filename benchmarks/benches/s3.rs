@@ -103,8 +103,13 @@ fn put_object_head_ours(bencher: Bencher) {
     let context = RequestContext::new(RequestId::from_string("bench"), put_object_head(), http::Extensions::new());
     let read = || {
         let found = router.routes().route("PUT", black_box(PATH), None).unwrap();
-        let request =
-            RoutedRequest { labels: found.labels, query: None, body: Vec::new(), stream: Some(ByteStream::empty()) };
+        let request = RoutedRequest {
+            labels: found.labels,
+            query: None,
+            body: Vec::new(),
+            stream: Some(ByteStream::empty()),
+            verifier: None,
+        };
         let input: PutObjectRequest = request.input(&context, found.value.input, &PUT_OBJECT_REQUEST).unwrap();
         input
     };

@@ -41,7 +41,8 @@ pub(crate) fn run(case: &Value, cases: &[Value]) -> Outcome {
 
     // The handler answers the initial response's members and the response
     // events.
-    let mut output = structure(output_schema, case.get("initialResponseParams").unwrap_or(&Value::Object(Map::new())));
+    let empty = Value::Object(Map::new());
+    let mut output = structure(output_schema, initial_response_params(case, cases).unwrap_or(&empty));
     if let (Some(union), Value::Object(members)) = (output_events, &mut output) {
         let scripted = responses.iter().map(|e| wire(&Schema::Union(union), &e["params"])).collect();
         members.insert("stream".into(), Value::Array(scripted));
@@ -88,6 +89,18 @@ fn initial_request<'a>(case: &'a Value, cases: &'a [Value]) -> &'a Value {
         cases.iter().filter(same_operation).filter(|c| c.get("initialRequest").is_some()).collect();
     others.sort_by_key(|c| c["appliesTo"] == "client");
     others.first().map_or(&case["initialRequest"], |c| &c["initialRequest"])
+}
+
+/// The output members a case's handler answers: its own
+/// `initialResponseParams`, else another case's of the operation (an input
+/// case of a duplex operation whose output has required members).
+fn initial_response_params<'a>(case: &'a Value, cases: &'a [Value]) -> Option<&'a Value> {
+    if let Some(params) = case.get("initialResponseParams") {
+        return Some(params);
+    }
+    let same_operation =
+        |c: &&Value| c["kind"] == "eventStreamTests" && c["service"] == case["service"] && c["shape"] == case["shape"];
+    cases.iter().filter(same_operation).find_map(|c| c.get("initialResponseParams"))
 }
 
 /// The request: the initial request's head (else the operation's `@http`
