@@ -15,7 +15,7 @@ use divan::{Bencher, black_box};
 use generated::runtime::event_stream::{self, frame};
 
 fn main() {
-    divan::Divan::default().sample_size(1000).config_with_args().main();
+    divan::main();
 }
 
 fn one_event() -> Bytes {
@@ -32,6 +32,7 @@ fn chunk() -> Bytes {
     bytes.freeze()
 }
 
+#[divan::bench_group(sample_size = 1000)]
 mod read {
     use super::*;
 
@@ -75,6 +76,7 @@ mod read {
     }
 }
 
+#[divan::bench_group(sample_size = 1000)]
 mod write {
     use super::*;
 
@@ -98,6 +100,7 @@ mod write {
 /// Input events read into the generated types of Transcribe's
 /// `AudioStream`, each read and checked against the model, next to the
 /// framing crate alone reading the same messages: the budget's case.
+#[divan::bench_group(sample_size = 1000)]
 mod typed {
     use super::*;
     use generated::runtime::event_stream::ReadEvents;
@@ -137,9 +140,10 @@ mod typed {
     }
 
     fn read_and_checked(bencher: Bencher, bytes: Bytes) {
+        // As a body's chunks reach the decoder: shared bytes, not copied.
         bencher.bench(|| {
             let mut decoder = frame::Decoder::new();
-            decoder.push(black_box(&bytes));
+            decoder.push_bytes(black_box(bytes.clone()));
             while let Some(message) = decoder.next_message().unwrap() {
                 black_box(AudioStream::read_message(&message).unwrap());
             }
@@ -274,6 +278,8 @@ mod serve {
                 tokio::select! {
                     accepted = listener.accept() => {
                         let Ok((stream, _)) = accepted else { continue };
+                        // As the runtime's server does.
+                        let _ = stream.set_nodelay(true);
                         let encoded = encoded.clone();
                         let service = hyper::service::service_fn(move |_request| {
                             let frames = std::iter::repeat_n(encoded.clone(), EVENTS)
@@ -293,6 +299,33 @@ mod serve {
                 }
             }
         })
+    }
+
+    /// The router on hyper alone: no deadlines, no admission.
+    fn router_on_hyper() -> OneCore {
+        OneCore::start(|listener, stopped| async move {
+            let mut stopped = std::pin::pin!(stopped);
+            loop {
+                tokio::select! {
+                    accepted = listener.accept() => {
+                        let Ok((stream, _)) = accepted else { continue };
+                        let _ = stream.set_nodelay(true);
+                        let service = hyper::service::service_fn(|request| generated::runtime::http::call(Streamer, request));
+                        tokio::spawn(async move {
+                            let io = hyper_util::rt::TokioIo::new(stream);
+                            let builder = hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new());
+                            let _ = builder.serve_connection(io, service).await;
+                        });
+                    }
+                    _ = &mut stopped => break,
+                }
+            }
+        })
+    }
+
+    #[divan::bench(sample_size = 20, sample_count = 50)]
+    fn router_on_hyper_http2_256(bencher: Bencher) {
+        bench_http2(bencher, router_on_hyper());
     }
 
     /// An iterator's frames as a stream.

@@ -214,6 +214,10 @@ where
         let (stream, peer) = match accepted {
             Ok(accepted) => {
                 backoff.reset();
+                // Each response, and each event of a stream, goes out as
+                // it is written: Nagle's algorithm would hold a small
+                // write back until the last is acknowledged.
+                let _ = accepted.0.set_nodelay(true);
                 accepted
             }
             // Out of files or memory: make room and wait before trying

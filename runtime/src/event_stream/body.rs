@@ -130,12 +130,8 @@ where
                 Some(Ok(frame)) => {
                     // Trailers carry no messages.
                     if let Ok(mut data) = frame.into_data() {
-                        while data.has_remaining() {
-                            let chunk = data.chunk();
-                            this.decoder.push(chunk);
-                            let read = chunk.len();
-                            data.advance(read);
-                        }
+                        let bytes = data.copy_to_bytes(data.remaining());
+                        this.decoder.push_bytes(bytes);
                     }
                 }
                 Some(Err(e)) => {

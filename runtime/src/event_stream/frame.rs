@@ -81,6 +81,9 @@ impl std::error::Error for FrameError {}
 /// at most one message (within the limit) and the bytes pushed since.
 #[derive(Debug)]
 pub struct Decoder {
+    /// Chunk bytes not read yet, while no message is half read: the
+    /// messages they hold are cut from them without a copy.
+    whole: Bytes,
     buffer: BytesMut,
     max_message_bytes: usize,
 }
@@ -100,18 +103,50 @@ impl Decoder {
     /// A decoder of messages up to `max` bytes (a service's own, smaller
     /// limit).
     pub fn with_max_message_bytes(max: usize) -> Self {
-        Decoder { buffer: BytesMut::new(), max_message_bytes: max.max(EMPTY_MESSAGE_BYTES) }
+        Decoder { whole: Bytes::new(), buffer: BytesMut::new(), max_message_bytes: max.max(EMPTY_MESSAGE_BYTES) }
     }
 
     /// Adds bytes that arrived.
     pub fn push(&mut self, bytes: &[u8]) {
+        self.take_whole();
         self.buffer.extend_from_slice(bytes);
+    }
+
+    /// Adds bytes that arrived, as a body's chunk brings them: while no
+    /// message is half read, the messages are cut from them without a copy.
+    pub fn push_bytes(&mut self, bytes: Bytes) {
+        if self.buffer.is_empty() && self.whole.is_empty() {
+            self.whole = bytes;
+        } else {
+            self.push(&bytes);
+        }
+    }
+
+    /// Moves what is left of chunk bytes into the buffer, before bytes
+    /// that follow them.
+    fn take_whole(&mut self) {
+        if !self.whole.is_empty() {
+            let whole = std::mem::take(&mut self.whole);
+            self.buffer.extend_from_slice(&whole);
+        }
     }
 
     /// The next whole message, `None` if more bytes are needed, or why the
     /// bytes are not a message (after which the stream cannot go on: the
     /// next message's start is unknown).
     pub fn next_message(&mut self) -> Result<Option<Message>, FrameError> {
+        if !self.whole.is_empty() {
+            let length = checked_prelude(&self.whole, self.max_message_bytes);
+            match length {
+                Some(Ok(length)) if length <= self.whole.len() => {
+                    let bytes = self.whole.split_to(length);
+                    return read_message_from(bytes).map(Some).map_err(|e| FrameError::Malformed(e.to_string()));
+                }
+                Some(Err(e)) => return Err(e),
+                // Half a message: the rest will come after these bytes.
+                _ => self.take_whole(),
+            }
+        }
         if self.buffer.len() < PRELUDE_BYTES {
             return Ok(None);
         }
@@ -127,28 +162,13 @@ impl Decoder {
 
     /// Whether the stream may end here: no message is half read.
     pub fn finish(&self) -> Result<(), FrameError> {
-        if self.buffer.is_empty() { Ok(()) } else { Err(FrameError::Truncated) }
+        if self.buffer.is_empty() && self.whole.is_empty() { Ok(()) } else { Err(FrameError::Truncated) }
     }
 
     /// The total length of the message whose prelude starts the buffer,
     /// once its CRC and lengths are checked.
     fn checked_prelude(&self) -> Result<usize, FrameError> {
-        let mut prelude = &self.buffer[..PRELUDE_BYTES];
-        let total = prelude.get_u32() as usize;
-        let headers = prelude.get_u32() as usize;
-        if prelude.get_u32() != CRC32.checksum(&self.buffer[..8]) {
-            return Err(FrameError::PreludeChecksum);
-        }
-        if total < EMPTY_MESSAGE_BYTES || headers > total - EMPTY_MESSAGE_BYTES {
-            return Err(FrameError::BadLength);
-        }
-        if total > self.max_message_bytes {
-            return Err(FrameError::TooLong { length: total, max: self.max_message_bytes });
-        }
-        if headers > MAX_HEADER_BYTES {
-            return Err(FrameError::HeadersTooLong(headers));
-        }
-        Ok(total)
+        checked_prelude(&self.buffer, self.max_message_bytes).unwrap_or(Err(FrameError::Truncated))
     }
 }
 
@@ -162,11 +182,31 @@ pub fn encode(message: &Message) -> Result<Bytes, FrameError> {
     Ok(out.freeze())
 }
 
+/// The total length of the message whose prelude starts `bytes`, once its
+/// CRC and lengths are checked against a limit of `max` bytes; `None` if
+/// the prelude has not all arrived.
+fn checked_prelude(bytes: &[u8], max: usize) -> Option<Result<usize, FrameError>> {
+    let mut prelude = bytes.get(..PRELUDE_BYTES)?;
+    let total = prelude.get_u32() as usize;
+    let headers = prelude.get_u32() as usize;
+    Some(if prelude.get_u32() != CRC32.checksum(&bytes[..8]) {
+        Err(FrameError::PreludeChecksum)
+    } else if total < EMPTY_MESSAGE_BYTES || headers > total - EMPTY_MESSAGE_BYTES {
+        Err(FrameError::BadLength)
+    } else if total > max {
+        Err(FrameError::TooLong { length: total, max })
+    } else if headers > MAX_HEADER_BYTES {
+        Err(FrameError::HeadersTooLong(headers))
+    } else {
+        Ok(total)
+    })
+}
+
 /// The one message `bytes` holds (a signed message's payload): checked as
 /// the decoder checks what it reads.
 pub fn decode_one(bytes: Bytes) -> Result<Message, FrameError> {
     let mut decoder = Decoder::new();
-    decoder.push(&bytes);
+    decoder.push_bytes(bytes);
     let message = decoder.next_message()?.ok_or(FrameError::Truncated)?;
     if decoder.next_message()?.is_some() {
         return Err(FrameError::Malformed("a signed message holds more than one message".to_string()));

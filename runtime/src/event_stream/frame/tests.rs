@@ -162,3 +162,43 @@ for message in buffer:
          ('short', '-300'), ('string', \"'café'\"), ('time', '1700000000123'), ('uuid', \"b'\\\\x01#Eg\\\\x89\\\\xab\\\\xcd\\\\xef\\\\x01#Eg\\\\x89\\\\xab\\\\xcd\\\\xef'\")]\nb'{\"a\":1}'\n"
     );
 }
+
+#[test]
+fn chunks_are_cut_into_messages_wherever_they_end() {
+    let message = encode(&every_header_type()).unwrap();
+    let mut stream = Vec::new();
+    for _ in 0..5 {
+        stream.extend_from_slice(&message);
+    }
+    let stream = Bytes::from(stream);
+    // Every split of the five messages into two chunks, and into chunks of
+    // a few bytes, reads the same five.
+    for split in [0, 1, 11, 12, message.len() - 1, message.len(), 2 * message.len() + 7, stream.len()] {
+        let mut decoder = Decoder::new();
+        let mut read = Vec::new();
+        for chunk in [stream.slice(..split), stream.slice(split..)] {
+            decoder.push_bytes(chunk);
+            while let Some(message) = decoder.next_message().unwrap() {
+                read.push(message);
+            }
+        }
+        decoder.finish().unwrap();
+        assert_eq!(read, vec![every_header_type(); 5], "split at {split}");
+    }
+    let mut decoder = Decoder::new();
+    let mut read = 0;
+    for chunk in stream.chunks(7) {
+        decoder.push_bytes(Bytes::copy_from_slice(chunk));
+        while decoder.next_message().unwrap().is_some() {
+            read += 1;
+        }
+    }
+    assert_eq!(read, 5);
+    decoder.finish().unwrap();
+    // A message cut short is not the end of a stream.
+    let mut decoder = Decoder::new();
+    decoder.push_bytes(stream.slice(..message.len() + 3));
+    assert!(decoder.next_message().unwrap().is_some());
+    assert!(decoder.next_message().unwrap().is_none());
+    assert_eq!(decoder.finish(), Err(FrameError::Truncated));
+}
