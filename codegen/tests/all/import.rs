@@ -59,6 +59,25 @@ fn the_emulator_specs_are_the_imports_of_the_whole_models() {
 }
 
 #[test]
+fn the_emulators_logs_are_the_slice_of_their_operations() {
+    let operations: Vec<String> = [
+        "CreateLogGroup",
+        "DeleteLogGroup",
+        "DescribeLogGroups",
+        "CreateLogStream",
+        "DescribeLogStreams",
+        "PutLogEvents",
+        "GetLogEvents",
+        "StartLiveTail",
+    ]
+    .map(String::from)
+    .into();
+    let text = common::model("aws/cloudwatch-logs-2014-03-28.json.gz");
+    let files = slice_smithy("aws/cloudwatch-logs-2014-03-28.json.gz", &text, Some(&operations)).unwrap();
+    assert_same(&files, &root().join("emulator/specs/logs"));
+}
+
+#[test]
 fn the_lambda_example_is_the_slice_of_its_operations() {
     let operations: Vec<String> = [
         "CreateFunction",

@@ -7,6 +7,7 @@
 //! - [`dynamodb`]: Amazon DynamoDB (`DynamoDB_20120810`, version 2012-08-10).
 //! - [`ec2`]: Amazon Elastic Compute Cloud (`EC2`, version 2016-11-15).
 //! - [`iam`]: AWS Identity and Access Management (`AWSIdentityManagementV20100508`, version 2010-05-08).
+//! - [`logs`]: Amazon CloudWatch Logs (`Logs_20140328`, version 2014-03-28).
 //! - [`s3`]: Amazon Simple Storage Service (`AmazonS3`, version 2006-03-01).
 //! - [`sns`]: Amazon Simple Notification Service (`AmazonSimpleNotificationService`, version 2010-03-31).
 //! - [`sqs`]: Amazon Simple Queue Service (`AmazonSQS`, version 2012-11-05).
@@ -41,6 +42,8 @@ pub mod dynamodb;
 pub mod ec2;
 
 pub mod iam;
+
+pub mod logs;
 
 pub mod s3;
 

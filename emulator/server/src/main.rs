@@ -1,6 +1,7 @@
 //! `cargo run -p emulator -- --port 4566`: DynamoDB, SQS, Systems Manager's
-//! Parameter Store, S3, SNS, STS, IAM users and EC2's regions on one port of
-//! loopback, in memory, a few operations of each.
+//! Parameter Store, S3, SNS, STS, IAM users, EC2's regions, CloudWatch and
+//! CloudWatch Logs (live tails included) on one port of loopback, in memory,
+//! a few operations of each.
 //!
 //! DynamoDB, SQS, S3, SNS, STS, IAM and EC2 come from one crate generated
 //! from AWS's models (`emulator-generated`), SSM from another generated
@@ -15,6 +16,7 @@ mod dynamodb;
 mod ec2;
 mod iam;
 mod ids;
+mod logs;
 mod s3;
 mod sns;
 mod sqs;
@@ -36,12 +38,14 @@ use emulator_generated::cloudwatch::service::GraniteServiceVersion20100801Router
 use emulator_generated::dynamodb::service::DynamoDb20120810Router;
 use emulator_generated::ec2::service::Ec2Router;
 use emulator_generated::iam::service::AwsIdentityManagementV20100508Router;
+use emulator_generated::logs::service::Logs20140328Router;
 use emulator_generated::s3::service::AmazonS3Router;
 use emulator_generated::sns::service::AmazonSimpleNotificationServiceRouter;
 use emulator_generated::sqs::service::AmazonSqsRouter;
 use emulator_generated::sts::service::AwsSecurityTokenServiceV20110615Router;
 use generated::ssm::service::AmazonSsmRouter;
 use iam::Iam;
+use logs::Logs;
 use s3::S3;
 use sns::Sns;
 use sqs::Sqs;
@@ -64,7 +68,7 @@ usage: emulator [--port PORT] [--host HOST] [--allow-host NAME ...]
                      rebinding
 
 Prints `emulator listening on http://<address>`, then serves DynamoDB, SQS,
-SSM, S3, SNS, STS, IAM and EC2 there until Ctrl-C.";
+SSM, S3, SNS, STS, IAM, EC2, CloudWatch and CloudWatch Logs there until Ctrl-C.";
 
 fn main() -> ExitCode {
     // It authenticates no one: loopback hosts only, and those allowed.
@@ -80,6 +84,7 @@ fn main() -> ExitCode {
                 .with(DynamoDb20120810Router::new(DynamoDb::new()))
                 .with(AmazonSqsRouter::new(Sqs::new(url.to_string())))
                 .with(AmazonSsmRouter::new(Ssm::new()))
+                .with(Logs20140328Router::new(Logs::new()))
                 .with_query(AwsSecurityTokenServiceV20110615Router::new(Sts::new()))
                 .with_query(AwsIdentityManagementV20100508Router::new(Iam::new()))
                 .with_query(AmazonSimpleNotificationServiceRouter::new(Sns::new()))

@@ -602,6 +602,20 @@ fn boto3_session() {
     assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "boto3 session: ok");
 }
 
+#[test]
+fn boto3_logs_live_tail() {
+    let emulator = Emulator::start();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/logs_session.py");
+    let output = Command::new("python3").arg(script).arg(&emulator.url).output().expect("python3 is installed");
+    assert!(
+        output.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "logs session: ok");
+}
+
 /// One raw HTTP/1.1 POST in awsJson `version` (`1.0`, `1.1`): (status,
 /// headers in lower case, JSON body).
 fn post(url: &str, version: &str, target: &str, body: &str) -> (u16, String, Value) {
