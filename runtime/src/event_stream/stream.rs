@@ -436,3 +436,6 @@ impl<T: WriteEvents> Stream for Outgoing<T> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests;
