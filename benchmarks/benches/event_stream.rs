@@ -24,7 +24,12 @@ fn one_event() -> Bytes {
 
 /// 64 events back to back, as one body chunk brings them.
 fn chunk() -> Bytes {
-    let event = one_event();
+    sixty_four(&event_stream::event("Chunk", Some("application/json"), vec![b'x'; 1024]))
+}
+
+/// `message` 64 times, back to back.
+fn sixty_four(message: &event_stream::Message) -> Bytes {
+    let event = frame::encode(message).unwrap();
     let mut bytes = BytesMut::new();
     for _ in 0..64 {
         bytes.extend_from_slice(&event);
@@ -108,26 +113,14 @@ mod typed {
 
     /// 64 audio events of 1 KiB each, back to back.
     fn audio() -> Bytes {
-        let message = event_stream::event("AudioEvent", Some("application/octet-stream"), vec![7u8; 1024]);
-        let event = frame::encode(&message).unwrap();
-        let mut bytes = BytesMut::new();
-        for _ in 0..64 {
-            bytes.extend_from_slice(&event);
-        }
-        bytes.freeze()
+        sixty_four(&event_stream::event("AudioEvent", Some("application/octet-stream"), vec![7u8; 1024]))
     }
 
     /// 64 configuration events: a JSON payload of channels (a range, an
     /// enum) and post-call settings (an ARN pattern, lengths).
     fn configurations() -> Bytes {
         let payload = br#"{"ChannelDefinitions":[{"ChannelId":0,"ParticipantRole":"AGENT"},{"ChannelId":1,"ParticipantRole":"CUSTOMER"}],"PostCallAnalyticsSettings":{"OutputLocation":"s3://calls/analytics/","DataAccessRoleArn":"arn:aws:iam::123456789012:role/transcribe-calls","ContentRedactionOutput":"redacted"}}"#;
-        let message = event_stream::event("ConfigurationEvent", Some("application/json"), payload.to_vec());
-        let event = frame::encode(&message).unwrap();
-        let mut bytes = BytesMut::new();
-        for _ in 0..64 {
-            bytes.extend_from_slice(&event);
-        }
-        bytes.freeze()
+        sixty_four(&event_stream::event("ConfigurationEvent", Some("application/json"), payload.to_vec()))
     }
 
     fn framing_alone(bencher: Bencher, bytes: Bytes) {

@@ -41,9 +41,13 @@ impl Dispatch for Peer {
 /// both ends hold.
 const BIG: usize = 48 << 20;
 
-/// A tower service over [`Peer`], as generated routers are.
+/// A tower service over an awsJson dispatcher (`Peer`, `Ticker`), as
+/// generated routers are.
 #[derive(Clone)]
-struct PeerService;
+struct Routed<D>(D);
+
+/// The service over [`Peer`].
+const PEER_SERVICE: Routed<Peer> = Routed(Peer);
 
 impl awsgen_runtime::protocol::Serve for Peer {
     fn serve<B>(
@@ -59,8 +63,9 @@ impl awsgen_runtime::protocol::Serve for Peer {
     }
 }
 
-impl<B> tower_service::Service<http::Request<B>> for PeerService
+impl<D, B> tower_service::Service<http::Request<B>> for Routed<D>
 where
+    D: awsgen_runtime::protocol::Serve,
     B: http_body::Body + Send + 'static,
     B::Data: Send,
     B::Error: Into<awsgen_runtime::http::BoxError>,
@@ -74,14 +79,14 @@ where
     }
 
     fn call(&mut self, request: http::Request<B>) -> Self::Future {
-        awsgen_runtime::http::call(Peer, request)
+        awsgen_runtime::http::call(self.0.clone(), request)
     }
 }
 
 async fn start(config: ServerConfig) -> std::net::SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
-    tokio::spawn(serve(PeerService, listener, config, std::future::pending()));
+    tokio::spawn(serve(PEER_SERVICE, listener, config, std::future::pending()));
     address
 }
 
@@ -276,7 +281,7 @@ async fn shutdown_ends_within_the_grace_period_with_a_request_half_sent() {
     let address = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let config = ServerConfig { grace_period: Duration::from_millis(500), ..ServerConfig::default() };
-    let server = tokio::spawn(serve(PeerService, listener, config, async {
+    let server = tokio::spawn(serve(PEER_SERVICE, listener, config, async {
         let _ = stopped.await;
     }));
     // A head that never ends, and a body that never comes.
@@ -599,28 +604,6 @@ impl awsgen_runtime::protocol::Serve for Ticker {
     }
 }
 
-#[derive(Clone)]
-struct TickerService;
-
-impl<B> tower_service::Service<http::Request<B>> for TickerService
-where
-    B: http_body::Body + Send + 'static,
-    B::Data: Send,
-    B::Error: Into<awsgen_runtime::http::BoxError>,
-{
-    type Response = awsgen_runtime::http::HttpResponse;
-    type Error = std::convert::Infallible;
-    type Future = awsgen_runtime::http::ResponseFuture;
-
-    fn poll_ready(&mut self, _: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), Self::Error>> {
-        std::task::Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, request: http::Request<B>) -> Self::Future {
-        awsgen_runtime::http::call(Ticker, request)
-    }
-}
-
 /// Sends `Ticker.<operation>` over HTTP/1.1 and reads until the connection
 /// closes or `within` passes: what arrived.
 async fn tick(address: std::net::SocketAddr, operation: &str, within: Duration) -> String {
@@ -640,7 +623,7 @@ async fn an_event_stream_that_waits_is_not_an_idle_connection() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let config = ServerConfig { idle_timeout: Duration::from_millis(300), ..ServerConfig::default() };
-    tokio::spawn(serve(TickerService, listener, config, std::future::pending()));
+    tokio::spawn(serve(Routed(Ticker), listener, config, std::future::pending()));
     let received = tick(address, "Wait", Duration::from_secs(5)).await;
     assert!(received.starts_with("HTTP/1.1 200 OK"), "{received}");
     assert!(received.contains("application/vnd.amazon.eventstream"), "{received}");
@@ -655,7 +638,7 @@ async fn shutdown_ends_an_event_stream_cleanly() {
     let address = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let config = ServerConfig { grace_period: Duration::from_secs(5), ..ServerConfig::default() };
-    let server = tokio::spawn(serve(TickerService, listener, config, async {
+    let server = tokio::spawn(serve(Routed(Ticker), listener, config, async {
         let _ = stopped.await;
     }));
     let client = tokio::spawn(tick(address, "Forever", Duration::from_secs(5)));

@@ -122,6 +122,16 @@ fn group_name(identifier: &str) -> &str {
     }
 }
 
+/// The group a request names by exactly one of its name and its
+/// identifier (a name or an ARN).
+fn named_group<'a>(name: Option<&'a str>, identifier: Option<&'a str>) -> Result<&'a str, InvalidParameterException> {
+    match (name, identifier) {
+        (Some(name), None) => Ok(name),
+        (None, Some(identifier)) => Ok(group_name(identifier)),
+        _ => Err(invalid("Exactly one of logGroupName or logGroupIdentifier must be given.")),
+    }
+}
+
 impl Logs20140328 for Logs {
     async fn create_log_group(
         &self,
@@ -203,11 +213,7 @@ impl Logs20140328 for Logs {
         _: &RequestContext,
         input: DescribeLogStreamsRequest,
     ) -> Result<DescribeLogStreamsResponse, DescribeLogStreamsError> {
-        let name = match (&input.log_group_name, &input.log_group_identifier) {
-            (Some(name), None) => name.as_str(),
-            (None, Some(identifier)) => group_name(identifier),
-            _ => return Err(invalid("Exactly one of logGroupName or logGroupIdentifier must be given.").into()),
-        };
+        let name = named_group(input.log_group_name.as_deref(), input.log_group_identifier.as_deref())?;
         let prefix = input.log_stream_name_prefix.unwrap_or_default();
         let groups = self.groups();
         let group = groups.get(name).ok_or_else(group_not_found)?;
@@ -264,11 +270,7 @@ impl Logs20140328 for Logs {
         _: &RequestContext,
         input: GetLogEventsRequest,
     ) -> Result<GetLogEventsResponse, GetLogEventsError> {
-        let name = match (&input.log_group_name, &input.log_group_identifier) {
-            (Some(name), None) => name.as_str(),
-            (None, Some(identifier)) => group_name(identifier),
-            _ => return Err(invalid("Exactly one of logGroupName or logGroupIdentifier must be given.").into()),
-        };
+        let name = named_group(input.log_group_name.as_deref(), input.log_group_identifier.as_deref())?;
         let groups = self.groups();
         let group = groups.get(name).ok_or_else(group_not_found)?;
         let stream = group.streams.get(&input.log_stream_name).ok_or_else(stream_not_found)?;

@@ -4,6 +4,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -588,10 +589,11 @@ fn one_port_for_every_service() {
     );
 }
 
-#[test]
-fn boto3_session() {
+/// Runs `tests/clients/<script>` against a fresh emulator: it must end by
+/// printing `says`.
+fn python_session(script: &str, says: &str) {
     let emulator = Emulator::start();
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/boto3_session.py");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients").join(script);
     let output = Command::new("python3").arg(script).arg(&emulator.url).output().expect("python3 is installed");
     assert!(
         output.status.success(),
@@ -599,21 +601,17 @@ fn boto3_session() {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
-    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "boto3 session: ok");
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), says);
+}
+
+#[test]
+fn boto3_session() {
+    python_session("boto3_session.py", "boto3 session: ok");
 }
 
 #[test]
 fn boto3_logs_live_tail() {
-    let emulator = Emulator::start();
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/logs_session.py");
-    let output = Command::new("python3").arg(script).arg(&emulator.url).output().expect("python3 is installed");
-    assert!(
-        output.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "logs session: ok");
+    python_session("logs_session.py", "logs session: ok");
 }
 
 /// One raw HTTP/1.1 POST in awsJson `version` (`1.0`, `1.1`): (status,

@@ -539,13 +539,9 @@ impl AwsGirApiService for InMemoryLambda {
         context: &RequestContext,
         input: InvocationRequest,
     ) -> Result<InvocationResponse, InvokeError> {
-        let invocation = Invocation {
-            function_name: &input.function_name,
-            qualifier: input.qualifier.as_deref(),
-            payload: input.payload.map(Blob::into_inner).unwrap_or_default(),
-            client_context: input.client_context.as_deref(),
-            tail: input.log_type == Some(LogType::Tail),
-        };
+        let (name, qualifier, client_context) =
+            (&input.function_name, input.qualifier.as_deref(), input.client_context.as_deref());
+        let invocation = Invocation::new(name, qualifier, client_context, input.payload, input.log_type);
         let prepared = self.prepare::<InvokeError>(&invocation)?;
         match input.invocation_type.unwrap_or(InvocationType::RequestResponse) {
             // Queued (and, here, dropped): no payload.
@@ -573,13 +569,9 @@ impl AwsGirApiService for InMemoryLambda {
         context: &RequestContext,
         input: InvokeWithResponseStreamRequest,
     ) -> Result<InvokeWithResponseStreamResponse, InvokeWithResponseStreamError> {
-        let invocation = Invocation {
-            function_name: &input.function_name,
-            qualifier: input.qualifier.as_deref(),
-            payload: input.payload.map(Blob::into_inner).unwrap_or_default(),
-            client_context: input.client_context.as_deref(),
-            tail: input.log_type == Some(LogType::Tail),
-        };
+        let (name, qualifier, client_context) =
+            (&input.function_name, input.qualifier.as_deref(), input.client_context.as_deref());
+        let invocation = Invocation::new(name, qualifier, client_context, input.payload, input.log_type);
         let prepared = self.prepare::<InvokeWithResponseStreamError>(&invocation)?;
         if input.invocation_type == Some(ResponseStreamingInvocationType::DryRun) {
             return Ok(InvokeWithResponseStreamResponse { status_code: 204, ..Default::default() });
@@ -662,6 +654,25 @@ struct Invocation<'a> {
     payload: Vec<u8>,
     client_context: Option<&'a str>,
     tail: bool,
+}
+
+impl<'a> Invocation<'a> {
+    /// What `Invoke` and `InvokeWithResponseStream` ask alike.
+    fn new(
+        function_name: &'a str,
+        qualifier: Option<&'a str>,
+        client_context: Option<&'a str>,
+        payload: Option<Blob>,
+        log_type: Option<LogType>,
+    ) -> Self {
+        Invocation {
+            function_name,
+            qualifier,
+            payload: payload.map(Blob::into_inner).unwrap_or_default(),
+            client_context,
+            tail: log_type == Some(LogType::Tail),
+        }
+    }
 }
 
 /// A function resolved for an invocation, with its event parsed.
