@@ -4,7 +4,8 @@
 //! ([`protocol`]: awsJson, restJson1, restXml, awsQuery and ec2Query, RPC v2
 //! CBOR and JSON, and services of several at once) over the HTTP plumbing
 //! they share ([`http`]) and, with the feature `server`, an HTTP server
-//! ([`server`]; `sigv4` adds Signature Version 4 verification).
+//! ([`server`], HTTP/1.1 and HTTP/2; `tls` adds TLS with a certificate
+//! the user provides, `sigv4` Signature Version 4 verification).
 //!
 //! Generated crates depend on this crate and re-export it as their
 //! `runtime` module, so crates generated from different models use the same

@@ -23,10 +23,14 @@ mod connections;
 mod deadline;
 mod response;
 mod signal;
+#[cfg(feature = "tls")]
+mod tls;
 
 pub(crate) use admission::BodyAccount;
 pub use body::{BodyTimedOut, RequestBody, ServerBusy};
 pub use signal::shutdown_signal;
+#[cfg(feature = "tls")]
+pub use tls::{TlsConfig, TlsError};
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -111,6 +115,11 @@ pub struct ServerConfig {
     /// should allow loopback hosts only ([`AllowedHosts::loopback`]), so
     /// that a web page cannot call it through DNS rebinding.
     pub allowed_hosts: Option<AllowedHosts>,
+    /// Serve TLS with this certificate (feature `tls`), HTTP/2 or HTTP/1.1
+    /// as ALPN chooses; `None` serves cleartext. The handshake is held to
+    /// [`ServerConfig::header_read_timeout`] with the head it precedes.
+    #[cfg(feature = "tls")]
+    pub tls: Option<TlsConfig>,
 }
 
 impl Default for ServerConfig {
@@ -138,6 +147,8 @@ impl Default for ServerConfig {
             send_grace: Duration::from_secs(10),
             grace_period: Duration::from_secs(10),
             allowed_hosts: None,
+            #[cfg(feature = "tls")]
+            tls: None,
         }
     }
 }
@@ -249,13 +260,20 @@ where
             stop: stop.clone(),
         };
         let io = Deadlines::new(stream, watch, config.idle_timeout, config.header_read_timeout, floor);
-        // The deadlines above replace hyper's header-read timeout.
-        let mut builder = auto::Builder::new(TokioExecutor::new());
-        builder.http1().header_read_timeout(None);
-        let connection = builder.serve_connection(TokioIo::new(io), TowerToHyperService::new(service)).into_owned();
-        let connection = graceful.watch(connection);
+        let watcher = graceful.watcher();
+        #[cfg(feature = "tls")]
+        let tls = config.tls.clone();
         tasks.spawn(async move {
-            let _ = connection.await;
+            // The handshake's bytes are the head's: its deadline applies.
+            #[cfg(feature = "tls")]
+            if let Some(tls) = tls {
+                if let Ok(io) = tls.acceptor.accept(io).await {
+                    let _ = watcher.watch(connection(io, service)).await;
+                }
+                drop(place);
+                return;
+            }
+            let _ = watcher.watch(connection(io, service)).await;
             drop(place);
         });
     }
@@ -267,6 +285,29 @@ where
     }
     tasks.shutdown().await;
     Ok(())
+}
+
+/// HTTP/1.1 or HTTP/2 served on `io`, told apart by its first bytes (or by
+/// ALPN, which puts them there).
+fn connection<I, S, B>(
+    io: I,
+    service: PerConnection<S>,
+) -> auto::Connection<'static, TokioIo<I>, TowerToHyperService<PerConnection<S>>, TokioExecutor>
+where
+    I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+    S: tower_service::Service<http::Request<RequestBody>, Response = http::Response<B>, Error = Infallible>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+    B: http_body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<crate::http::BoxError>,
+{
+    // The deadlines replace hyper's header-read timeout.
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder.http1().header_read_timeout(None);
+    builder.serve_connection(TokioIo::new(io), TowerToHyperService::new(service)).into_owned()
 }
 
 /// Whether a failed `accept` says the process is out of something that

@@ -675,3 +675,95 @@ async fn http2_with_prior_knowledge_is_served() {
     let body = http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes();
     assert!(String::from_utf8_lossy(&body).contains("\"peer\":\"127.0.0.1:"), "{body:?}");
 }
+
+/// HTTPS with the certificate in `tests/fixtures/localhost.*.pem` (made for
+/// these tests with openssl: self-signed, for `localhost` and 127.0.0.1).
+#[cfg(feature = "tls")]
+mod tls {
+    use std::sync::Arc;
+
+    use awsgen_runtime::server::TlsConfig;
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, ServerName};
+
+    use super::*;
+
+    const CERTIFICATE: &[u8] = include_bytes!("fixtures/localhost.cert.pem");
+    const KEY: &[u8] = include_bytes!("fixtures/localhost.key.pem");
+
+    async fn start_tls() -> std::net::SocketAddr {
+        let tls = TlsConfig::from_pem(CERTIFICATE, KEY).expect("the fixture's certificate and key");
+        start(ServerConfig { tls: Some(tls), ..ServerConfig::default() }).await
+    }
+
+    /// A TLS connection to `address` that trusts the fixture's certificate
+    /// and offers `alpn`.
+    async fn connect(address: std::net::SocketAddr, alpn: &[u8]) -> tokio_rustls::client::TlsStream<TcpStream> {
+        let mut roots = rustls::RootCertStore::empty();
+        for certificate in CertificateDer::pem_slice_iter(CERTIFICATE) {
+            roots.add(certificate.unwrap()).unwrap();
+        }
+        #[allow(deprecated)]
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let mut config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        config.alpn_protocols = vec![alpn.to_vec()];
+        let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+        let stream = TcpStream::connect(address).await.unwrap();
+        connector.connect(ServerName::try_from("localhost").unwrap(), stream).await.expect("a TLS handshake")
+    }
+
+    fn peer_request(address: std::net::SocketAddr) -> http::Request<http_body_util::Full<bytes::Bytes>> {
+        http::Request::post(format!("https://localhost:{}/", address.port()))
+            .header("host", format!("localhost:{}", address.port()))
+            .header("content-type", "application/x-amz-json-1.1")
+            .header("x-amz-target", "Peer.Op")
+            .body(http_body_util::Full::new(bytes::Bytes::from_static(b"{}")))
+            .unwrap()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn http2_over_tls_is_chosen_by_alpn() {
+        let address = start_tls().await;
+        let stream = connect(address, b"h2").await;
+        assert_eq!(stream.get_ref().1.alpn_protocol(), Some(&b"h2"[..]));
+        let (mut sender, connection) = hyper::client::conn::http2::handshake(
+            hyper_util::rt::TokioExecutor::new(),
+            hyper_util::rt::TokioIo::new(stream),
+        )
+        .await
+        .unwrap();
+        tokio::spawn(connection);
+        let response = sender.send_request(peer_request(address)).await.expect("an answer");
+        assert_eq!((response.version(), response.status().as_u16()), (http::Version::HTTP_2, 200));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn http1_over_tls_is_chosen_by_alpn() {
+        let address = start_tls().await;
+        let stream = connect(address, b"http/1.1").await;
+        let (mut sender, connection) =
+            hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await.unwrap();
+        tokio::spawn(connection);
+        let response = sender.send_request(peer_request(address)).await.expect("an answer");
+        assert_eq!((response.version(), response.status().as_u16()), (http::Version::HTTP_11, 200));
+        let body = http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes();
+        assert!(String::from_utf8_lossy(&body).contains("\"peer\":\"127.0.0.1:"), "{body:?}");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_cleartext_request_to_a_tls_server_is_not_served() {
+        let address = start_tls().await;
+        let answer = request(address).await;
+        assert!(!answer.contains("200 OK"), "{answer}");
+    }
+
+    #[test]
+    fn what_is_not_a_certificate_and_key_is_refused() {
+        assert!(TlsConfig::from_pem(b"", KEY).unwrap_err().to_string().contains("no certificate"));
+        assert!(TlsConfig::from_pem(CERTIFICATE, b"").unwrap_err().to_string().contains("no private key"));
+    }
+}
