@@ -58,6 +58,11 @@ fn read_part(cx: &FileCx<'_>, m: &Member) -> InputPart {
     }
 }
 
+/// Whether the service's documents are XML (restXml): its events' are too.
+fn xml(cx: &FileCx<'_>) -> bool {
+    cx.service.protocols.first().is_some_and(|protocol| protocol.is_xml())
+}
+
 /// What an `@eventPayload` member's value is in the message.
 fn payload_kind(cx: &FileCx<'_>, m: &Member) -> PayloadKind {
     match &m.payload {
@@ -214,6 +219,10 @@ fn write_structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream
                     };
                     quote! { message.text_payload(#text, #media_type) }
                 }
+                _ if xml(cx) => {
+                    let (name, namespace) = super::protocol::rest::payload_element(cx, m);
+                    quote! { message.xml_payload(#name, #namespace, #value) }
+                }
                 _ => quote! { message.json_payload(#value) },
             };
             writes.push(if m.is_optional() {
@@ -225,11 +234,19 @@ fn write_structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream
             });
         }
         None => {
-            let in_document = s.members.iter().filter(|m| m.event == EventPart::Document && m.in_document());
-            let members = super::write::body_members(cx, in_document);
-            // An event of headers alone has no payload.
-            if !members.is_empty() {
-                writes.push(quote! { message.json_members(|object| { #(#members)* }); });
+            let mut in_document = s.members.iter().filter(|m| m.event == EventPart::Document && m.in_document());
+            // An event of headers alone has no payload; in XML, the others
+            // are the event's own element.
+            if xml(cx) {
+                if in_document.next().is_some() {
+                    let (name, none) = (&shape.name, cx.std("option::Option::None"));
+                    writes.push(quote! { message.xml_payload(#name, #none, self); });
+                }
+            } else {
+                let members = super::write::body_members(cx, in_document);
+                if !members.is_empty() {
+                    writes.push(quote! { message.json_members(|object| { #(#members)* }); });
+                }
             }
         }
     }

@@ -171,12 +171,14 @@ impl Protocol {
 
     /// Whether routers serve an operation's event streams in the protocol,
     /// where one is in the operation's input (`input`) or only in its
-    /// output: restJson1 both, awsJson output streams (its bodies are read
-    /// whole). The others answer such operations `NotImplemented`.
+    /// output: restJson1 both, awsJson and restXml output streams. The
+    /// others answer such operations `NotImplemented`.
     pub fn serves_event_streams(self, input: bool) -> bool {
         match self {
             Protocol::RestJson1 => true,
-            Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => !input,
+            // Their bodies are read whole (awsJson), or they have no input
+            // streams at all (restXml: S3's SelectObjectContent's is output).
+            Protocol::AwsJson1_0 | Protocol::AwsJson1_1 | Protocol::RestXml => !input,
             _ => false,
         }
     }

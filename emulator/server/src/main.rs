@@ -18,6 +18,7 @@ mod iam;
 mod ids;
 mod logs;
 mod s3;
+mod s3_select;
 mod sns;
 mod sqs;
 mod ssm;

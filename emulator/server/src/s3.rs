@@ -27,6 +27,9 @@ use emulator_generated::s3::operation::list_objects_v2::{
     ListObjectsV2Error, ListObjectsV2Output, ListObjectsV2Request,
 };
 use emulator_generated::s3::operation::put_object::{PutObjectError, PutObjectOutput, PutObjectRequest};
+use emulator_generated::s3::operation::select_object_content::{
+    SelectObjectContentError, SelectObjectContentOutput, SelectObjectContentRequest,
+};
 use emulator_generated::s3::service::AmazonS3;
 use emulator_generated::s3::types::{Bucket, CommonPrefix, EncodingType, Object, ObjectStorageClass, Owner};
 use md5::{Digest, Md5};
@@ -76,6 +79,31 @@ fn s3_error(status: u16, code: &str, message: &str) -> UnmodelledError {
 }
 
 impl AmazonS3 for S3 {
+    async fn select_object_content(
+        &self,
+        _: &RequestContext,
+        input: SelectObjectContentRequest,
+    ) -> Result<SelectObjectContentOutput, SelectObjectContentError> {
+        let bytes = {
+            let buckets = self.buckets();
+            let bucket = buckets
+                .get(&input.bucket)
+                .ok_or_else(|| s3_error(404, "NoSuchBucket", "The specified bucket does not exist."))?;
+            let object = bucket
+                .objects
+                .get(&input.key)
+                .ok_or_else(|| s3_error(404, "NoSuchKey", "The specified key does not exist."))?;
+            object.bytes.clone()
+        };
+        let events = crate::s3_select::select(
+            &bytes,
+            &input.expression,
+            &input.input_serialization,
+            &input.output_serialization,
+        )?;
+        Ok(SelectObjectContentOutput { payload: events.into_iter().collect() })
+    }
+
     async fn create_bucket(
         &self,
         _: &RequestContext,

@@ -614,6 +614,11 @@ fn boto3_logs_live_tail() {
     python_session("logs_session.py", "logs session: ok");
 }
 
+#[test]
+fn boto3_s3_select() {
+    python_session("s3_select_session.py", "s3 select session: ok");
+}
+
 /// One raw HTTP/1.1 POST in awsJson `version` (`1.0`, `1.1`): (status,
 /// headers in lower case, JSON body).
 fn post(url: &str, version: &str, target: &str, body: &str) -> (u16, String, Value) {

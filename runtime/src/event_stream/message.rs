@@ -91,6 +91,22 @@ impl EventWriter {
         self.payload = Some((JSON, Bytes::from(json::to_vec(value))));
     }
 
+    /// An `@eventPayload` structure or union in an XML protocol: its
+    /// element `name` (in `namespace`), as S3 sends its events' details.
+    pub fn xml_payload<T: crate::protocol::xml::WriteXml + ?Sized>(
+        &mut self,
+        name: &str,
+        namespace: Option<(&str, Option<&str>)>,
+        value: &T,
+    ) {
+        let mut out = crate::protocol::xml::XmlWriter::with_capacity(128);
+        match namespace {
+            Some((uri, prefix)) => out.element_in(name, uri, prefix, value),
+            None => out.element(name, value),
+        }
+        self.payload = Some(("text/xml", Bytes::from(out.into_bytes())));
+    }
+
     /// An `@eventPayload` blob: its bytes, of `media_type`.
     pub fn blob_payload(&mut self, value: &Blob, media_type: &'static str) {
         self.payload = Some((media_type, Bytes::copy_from_slice(value.as_bytes())));

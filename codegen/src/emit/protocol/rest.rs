@@ -452,7 +452,7 @@ fn xml_body(cx: &FileCx<'_>, shape: &Shape, s: &crate::ir::Structure, role: Role
 
 /// The element name and namespace of a restXml payload structure: the
 /// member's `@xmlName`, else the target's, else the target's name.
-fn payload_element(cx: &FileCx<'_>, m: &Member) -> (String, TokenStream) {
+pub(in crate::emit) fn payload_element(cx: &FileCx<'_>, m: &Member) -> (String, TokenStream) {
     let target = match &m.ty.ty {
         Type::Named(id) => Some(&cx.service.shapes[id]),
         _ => None,

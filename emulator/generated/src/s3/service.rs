@@ -39,10 +39,13 @@ use crate::s3::operation::list_objects_v2::{
 use crate::s3::operation::put_object::{
     PutObjectError, PutObjectOutput, PutObjectRequest,
 };
+use crate::s3::operation::select_object_content::{
+    SelectObjectContentError, SelectObjectContentOutput, SelectObjectContentRequest,
+};
 use crate::s3::validation::{
     CREATE_BUCKET_REQUEST, DELETE_BUCKET_REQUEST, DELETE_OBJECT_REQUEST,
     GET_OBJECT_REQUEST, HEAD_BUCKET_REQUEST, HEAD_OBJECT_REQUEST, LIST_BUCKETS_REQUEST,
-    LIST_OBJECTS_V2_REQUEST, PUT_OBJECT_REQUEST,
+    LIST_OBJECTS_V2_REQUEST, PUT_OBJECT_REQUEST, SELECT_OBJECT_CONTENT_REQUEST,
 };
 use std::clone::Clone;
 use std::convert::{Infallible, Into};
@@ -731,6 +734,86 @@ pub trait AmazonS3: Send + Sync + 'static {
     ) -> impl Future<Output = Result<PutObjectOutput, PutObjectError>> + Send {
         async { Err(not_implemented("PutObject")) }
     }
+
+    /// > **Note:** This operation is not supported for directory buckets.
+    ///
+    /// This action filters the contents of an Amazon S3 object based on a simple structured query
+    /// language (SQL) statement. In the request, along with the SQL expression, you must also specify a
+    /// data serialization format (JSON, CSV, or Apache Parquet) of the object. Amazon S3 uses this
+    /// format to parse object data into records, and returns only records that match the specified SQL
+    /// expression. You must also specify the data serialization format for the response.
+    ///
+    /// This functionality is not supported for Amazon S3 on Outposts.
+    ///
+    /// For more information about Amazon S3 Select, see [Selecting Content from Objects](<https://docs.aws.amazon.com/AmazonS3/latest/dev/selecting-content-from-objects.html>)
+    /// and [SELECT Command](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-glacier-select-sql-reference-select.html>)
+    /// in the *Amazon S3 User Guide*.
+    ///
+    /// - **Permissions**
+    ///
+    ///   You must have the `s3:GetObject` permission for this operation. Amazon S3 Select does not
+    ///   support anonymous access. For more information about permissions, see [Specifying Permissions in a Policy](<https://docs.aws.amazon.com/AmazonS3/latest/dev/using-with-s3-actions.html>)
+    ///   in the *Amazon S3 User Guide*.
+    /// - **Object Data Formats**
+    ///
+    ///   You can use Amazon S3 Select to query objects that have the following format properties:
+    ///
+    ///   - *CSV, JSON, and Parquet* - Objects must be in CSV, JSON, or Parquet format.
+    ///   - *UTF-8* - UTF-8 is the only encoding type Amazon S3 Select supports.
+    ///   - *GZIP or BZIP2* - CSV and JSON files can be compressed using GZIP or BZIP2. GZIP and BZIP2 are
+    ///     the only compression formats that Amazon S3 Select supports for CSV and JSON files. Amazon S3
+    ///     Select supports columnar compression for Parquet using GZIP or Snappy. Amazon S3 Select does not
+    ///     support whole-object compression for Parquet objects.
+    ///   - *Server-side encryption* - Amazon S3 Select supports querying objects that are protected with
+    ///     server-side encryption.
+    ///
+    ///     For objects that are encrypted with customer-provided encryption keys (SSE-C), you must use
+    ///     HTTPS, and you must use the headers that are documented in the [GetObject](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html>).
+    ///     For more information about SSE-C, see [Server-Side Encryption (Using Customer-Provided Encryption Keys)](<https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html>)
+    ///     in the *Amazon S3 User Guide*.
+    ///
+    ///     For objects that are encrypted with Amazon S3 managed keys (SSE-S3) and Amazon Web Services KMS
+    ///     keys (SSE-KMS), server-side encryption is handled transparently, so you don't need to specify
+    ///     anything. For more information about server-side encryption, including SSE-S3 and SSE-KMS, see [Protecting Data Using Server-Side Encryption](<https://docs.aws.amazon.com/AmazonS3/latest/dev/serv-side-encryption.html>)
+    ///     in the *Amazon S3 User Guide*.
+    /// - **Working with the Response Body**
+    ///
+    ///   Given the response size is unknown, Amazon S3 Select streams the response as a series of
+    ///   messages and includes a `Transfer-Encoding` header with `chunked` as its value in the response.
+    ///   For more information, see [Appendix: SelectObjectContent Response](<https://docs.aws.amazon.com/AmazonS3/latest/API/RESTSelectObjectAppendix.html>).
+    /// - **GetObject Support**
+    ///
+    ///   The `SelectObjectContent` action does not support the following `GetObject` functionality. For
+    ///   more information, see [GetObject](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html>).
+    ///
+    ///   - `Range`: Although you can specify a scan range for an Amazon S3 Select request (see [SelectObjectContentRequest - ScanRange](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_SelectObjectContent.html#AmazonS3-SelectObjectContent-request-ScanRange>) in the request parameters),
+    ///     you cannot specify the range of bytes of an object to return.
+    ///   - The `GLACIER`, `DEEP_ARCHIVE`, and `REDUCED_REDUNDANCY` storage classes, or the `ARCHIVE_ACCESS`
+    ///     and `DEEP_ARCHIVE_ACCESS` access tiers of the `INTELLIGENT_TIERING` storage class: You cannot
+    ///     query objects in the `GLACIER`, `DEEP_ARCHIVE`, or `REDUCED_REDUNDANCY` storage classes, nor
+    ///     objects in the `ARCHIVE_ACCESS` or `DEEP_ARCHIVE_ACCESS` access tiers of the `INTELLIGENT_TIERING`
+    ///     storage class. For more information about storage classes, see [Using Amazon S3 storage classes](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage-class-intro.html>)
+    ///     in the *Amazon S3 User Guide*.
+    /// - **Special Errors**
+    ///
+    ///   For a list of special errors for this operation, see [List of SELECT Object Content Error Codes](<https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#SelectObjectContentErrorCodeList>)
+    ///
+    /// The following operations are related to `SelectObjectContent`:
+    ///
+    /// - [GetObject](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html>)
+    /// - [GetBucketLifecycleConfiguration](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLifecycleConfiguration.html>)
+    /// - [PutBucketLifecycleConfiguration](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketLifecycleConfiguration.html>)
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn select_object_content(
+        &self,
+        _context: &RequestContext,
+        _input: SelectObjectContentRequest,
+    ) -> impl Future<
+        Output = Result<SelectObjectContentOutput, SelectObjectContentError>,
+    > + Send {
+        async { Err(not_implemented("SelectObjectContent")) }
+    }
 }
 
 /// Routes restXml requests, by method and path, to an implementation of [`AmazonS3`].
@@ -763,7 +846,7 @@ impl<S: AmazonS3> AmazonS3Router<S> {
 
 /// How each operation's input is bound to its request, in the
 /// order of [`OPERATIONS`].
-static HTTP_INPUTS: [HttpInput; 9] = [
+static HTTP_INPUTS: [HttpInput; 10] = [
     HttpInput {
         bound: &[
             Bound {
@@ -1425,10 +1508,49 @@ static HTTP_INPUTS: [HttpInput; 9] = [
         ],
         content_type: Some("*/*"),
     },
+    HttpInput {
+        bound: &[
+            Bound {
+                member: 0,
+                location: Location::Label,
+                required: true,
+            },
+            Bound {
+                member: 1,
+                location: Location::Label,
+                required: true,
+            },
+            Bound {
+                member: 2,
+                location: Location::Header(
+                    "x-amz-server-side-encryption-customer-algorithm",
+                ),
+                required: false,
+            },
+            Bound {
+                member: 3,
+                location: Location::Header("x-amz-server-side-encryption-customer-key"),
+                required: false,
+            },
+            Bound {
+                member: 4,
+                location: Location::Header(
+                    "x-amz-server-side-encryption-customer-key-MD5",
+                ),
+                required: false,
+            },
+            Bound {
+                member: 11,
+                location: Location::Header("x-amz-expected-bucket-owner"),
+                required: false,
+            },
+        ],
+        content_type: Some("application/xml"),
+    },
 ];
 
 /// The service's operations, as the router calls them.
-static OPERATIONS: [Operation; 9] = [
+static OPERATIONS: [Operation; 10] = [
     Operation {
         name: "CreateBucket",
         index: 0,
@@ -1492,6 +1614,13 @@ static OPERATIONS: [Operation; 9] = [
         output: Some("application/xml"),
         streaming: true,
     },
+    Operation {
+        name: "SelectObjectContent",
+        index: 9,
+        input: &HTTP_INPUTS[9],
+        output: Some("application/vnd.amazon.eventstream"),
+        streaming: false,
+    },
 ];
 
 /// The routes of the service's operations, built on first use.
@@ -1515,6 +1644,7 @@ fn routes() -> &'static Routes<&'static Operation> {
                     route("GET", "/?x-id=ListBuckets", 6),
                     route("GET", "/{Bucket}?list-type=2", 7),
                     route("PUT", "/{Bucket}/{Key+}?x-id=PutObject", 8),
+                    route("POST", "/{Bucket}/{Key+}?select&select-type=2", 9),
                 ])
                 .expect("the generator checked that no two routes conflict")
         })
@@ -1722,6 +1852,26 @@ impl<S: AmazonS3> Dispatch for AmazonS3Router<S> {
                     };
                     input.body = request.take_stream();
                     Box::pin(self.service.put_object(context, input))
+                };
+                match handled.await {
+                    Ok(output) => output_response(200, output),
+                    Err(error) => error.rest_response(PROTOCOL),
+                }
+            }
+            9 => {
+                let handled = {
+                    let input: SelectObjectContentRequest = match request
+                        .xml_input(
+                            context,
+                            &HTTP_INPUTS[9],
+                            &SELECT_OBJECT_CONTENT_REQUEST,
+                            XmlBody::Members,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.select_object_content(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),

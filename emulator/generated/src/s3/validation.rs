@@ -3,7 +3,7 @@
 
 use crate::runtime::validate::{
     Bound, Enum, IntegerKind, IntegerRules, Length, List, Map, Member, Range, Schema,
-    StringRules, Structure, TimestampFormat, UNIT,
+    StringRules, Structure, TimestampFormat, UNIT, Union,
 };
 
 /// The constraints of `ArchiveStatus`.
@@ -128,6 +128,128 @@ pub static BUCKET_TYPE: Enum = Enum {
     pattern: None,
 };
 
+/// The constraints of `CSVInput`.
+pub static CSV_INPUT: Structure = Structure {
+    name: "CSVInput",
+    members: &[
+        Member {
+            name: "FileHeaderInfo",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&FILE_HEADER_INFO),
+        },
+        Member {
+            name: "Comments",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "QuoteEscapeCharacter",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "RecordDelimiter",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "FieldDelimiter",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "QuoteCharacter",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "AllowQuotedRecordDelimiter",
+            json_name: None,
+            required: false,
+            schema: Schema::Boolean,
+        },
+    ],
+};
+
+/// The constraints of `CSVOutput`.
+pub static CSV_OUTPUT: Structure = Structure {
+    name: "CSVOutput",
+    members: &[
+        Member {
+            name: "QuoteFields",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&QUOTE_FIELDS),
+        },
+        Member {
+            name: "QuoteEscapeCharacter",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "RecordDelimiter",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "FieldDelimiter",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "QuoteCharacter",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
 /// The constraints of `ChecksumAlgorithm`.
 pub static CHECKSUM_ALGORITHM: Enum = Enum {
     name: "ChecksumAlgorithm",
@@ -170,6 +292,21 @@ pub static COMMON_PREFIX: Structure = Structure {
             }),
         },
     ],
+};
+
+/// The constraints of `CompressionType`.
+pub static COMPRESSION_TYPE: Enum = Enum {
+    name: "CompressionType",
+    values: &["NONE", "GZIP", "BZIP2"],
+    listed: "[NONE, GZIP, BZIP2]",
+    length: None,
+    pattern: None,
+};
+
+/// The constraints of `ContinuationEvent`.
+pub static CONTINUATION_EVENT: Structure = Structure {
+    name: "ContinuationEvent",
+    members: &[],
 };
 
 /// The constraints of `CreateBucketConfiguration`.
@@ -470,6 +607,30 @@ pub static ENCODING_TYPE: Enum = Enum {
     name: "EncodingType",
     values: &["url"],
     listed: "[url]",
+    length: None,
+    pattern: None,
+};
+
+/// The constraints of `EndEvent`.
+pub static END_EVENT: Structure = Structure {
+    name: "EndEvent",
+    members: &[],
+};
+
+/// The constraints of `ExpressionType`.
+pub static EXPRESSION_TYPE: Enum = Enum {
+    name: "ExpressionType",
+    values: &["SQL"],
+    listed: "[SQL]",
+    length: None,
+    pattern: None,
+};
+
+/// The constraints of `FileHeaderInfo`.
+pub static FILE_HEADER_INFO: Enum = Enum {
+    name: "FileHeaderInfo",
+    values: &["USE", "IGNORE", "NONE"],
+    listed: "[USE, IGNORE, NONE]",
     length: None,
     pattern: None,
 };
@@ -1580,6 +1741,76 @@ pub static HEAD_OBJECT_REQUEST: Structure = Structure {
     ],
 };
 
+/// The constraints of `InputSerialization`.
+pub static INPUT_SERIALIZATION: Structure = Structure {
+    name: "InputSerialization",
+    members: &[
+        Member {
+            name: "CSV",
+            json_name: None,
+            required: false,
+            schema: Schema::Structure(&CSV_INPUT),
+        },
+        Member {
+            name: "CompressionType",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&COMPRESSION_TYPE),
+        },
+        Member {
+            name: "JSON",
+            json_name: None,
+            required: false,
+            schema: Schema::Structure(&JSON_INPUT),
+        },
+        Member {
+            name: "Parquet",
+            json_name: None,
+            required: false,
+            schema: Schema::Structure(&PARQUET_INPUT),
+        },
+    ],
+};
+
+/// The constraints of `JSONInput`.
+pub static JSON_INPUT: Structure = Structure {
+    name: "JSONInput",
+    members: &[
+        Member {
+            name: "Type",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&JSON_TYPE),
+        },
+    ],
+};
+
+/// The constraints of `JSONOutput`.
+pub static JSON_OUTPUT: Structure = Structure {
+    name: "JSONOutput",
+    members: &[
+        Member {
+            name: "RecordDelimiter",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `JSONType`.
+pub static JSON_TYPE: Enum = Enum {
+    name: "JSONType",
+    values: &["DOCUMENT", "LINES"],
+    listed: "[DOCUMENT, LINES]",
+    length: None,
+    pattern: None,
+};
+
 /// The constraints of `ListBucketsOutput`.
 pub static LIST_BUCKETS_OUTPUT: Structure = Structure {
     name: "ListBucketsOutput",
@@ -2093,6 +2324,25 @@ pub static OPTIONAL_OBJECT_ATTRIBUTES: Enum = Enum {
     pattern: None,
 };
 
+/// The constraints of `OutputSerialization`.
+pub static OUTPUT_SERIALIZATION: Structure = Structure {
+    name: "OutputSerialization",
+    members: &[
+        Member {
+            name: "CSV",
+            json_name: None,
+            required: false,
+            schema: Schema::Structure(&CSV_OUTPUT),
+        },
+        Member {
+            name: "JSON",
+            json_name: None,
+            required: false,
+            schema: Schema::Structure(&JSON_OUTPUT),
+        },
+    ],
+};
+
 /// The constraints of `Owner`.
 pub static OWNER: Structure = Structure {
     name: "Owner",
@@ -2116,6 +2366,62 @@ pub static OWNER: Structure = Structure {
                 pattern: None,
                 values: None,
             }),
+        },
+    ],
+};
+
+/// The constraints of `ParquetInput`.
+pub static PARQUET_INPUT: Structure = Structure {
+    name: "ParquetInput",
+    members: &[],
+};
+
+/// The constraints of `Progress`.
+pub static PROGRESS: Structure = Structure {
+    name: "Progress",
+    members: &[
+        Member {
+            name: "BytesScanned",
+            json_name: None,
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "BytesProcessed",
+            json_name: None,
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "BytesReturned",
+            json_name: None,
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ProgressEvent`.
+pub static PROGRESS_EVENT: Structure = Structure {
+    name: "ProgressEvent",
+    members: &[
+        Member {
+            name: "Details",
+            json_name: None,
+            required: false,
+            schema: Schema::Structure(&PROGRESS),
         },
     ],
 };
@@ -2644,6 +2950,28 @@ pub static PUT_OBJECT_REQUEST: Structure = Structure {
     ],
 };
 
+/// The constraints of `QuoteFields`.
+pub static QUOTE_FIELDS: Enum = Enum {
+    name: "QuoteFields",
+    values: &["ALWAYS", "ASNEEDED"],
+    listed: "[ALWAYS, ASNEEDED]",
+    length: None,
+    pattern: None,
+};
+
+/// The constraints of `RecordsEvent`.
+pub static RECORDS_EVENT: Structure = Structure {
+    name: "RecordsEvent",
+    members: &[
+        Member {
+            name: "Payload",
+            json_name: None,
+            required: false,
+            schema: Schema::Blob(None),
+        },
+    ],
+};
+
 /// The constraints of `ReplicationStatus`.
 pub static REPLICATION_STATUS: Enum = Enum {
     name: "ReplicationStatus",
@@ -2671,6 +2999,19 @@ pub static REQUEST_PAYER: Enum = Enum {
     pattern: None,
 };
 
+/// The constraints of `RequestProgress`.
+pub static REQUEST_PROGRESS: Structure = Structure {
+    name: "RequestProgress",
+    members: &[
+        Member {
+            name: "Enabled",
+            json_name: None,
+            required: false,
+            schema: Schema::Boolean,
+        },
+    ],
+};
+
 /// The constraints of `RestoreStatus`.
 pub static RESTORE_STATUS: Structure = Structure {
     name: "RestoreStatus",
@@ -2690,6 +3031,183 @@ pub static RESTORE_STATUS: Structure = Structure {
     ],
 };
 
+/// The constraints of `ScanRange`.
+pub static SCAN_RANGE: Structure = Structure {
+    name: "ScanRange",
+    members: &[
+        Member {
+            name: "Start",
+            json_name: None,
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "End",
+            json_name: None,
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `SelectObjectContentEventStream`.
+pub static SELECT_OBJECT_CONTENT_EVENT_STREAM: Union = Union {
+    name: "SelectObjectContentEventStream",
+    members: &[
+        Member {
+            name: "Records",
+            json_name: None,
+            required: false,
+            schema: Schema::Structure(&RECORDS_EVENT),
+        },
+        Member {
+            name: "Stats",
+            json_name: None,
+            required: false,
+            schema: Schema::Structure(&STATS_EVENT),
+        },
+        Member {
+            name: "Progress",
+            json_name: None,
+            required: false,
+            schema: Schema::Structure(&PROGRESS_EVENT),
+        },
+        Member {
+            name: "Cont",
+            json_name: None,
+            required: false,
+            schema: Schema::Structure(&CONTINUATION_EVENT),
+        },
+        Member {
+            name: "End",
+            json_name: None,
+            required: false,
+            schema: Schema::Structure(&END_EVENT),
+        },
+    ],
+};
+
+/// The constraints of `SelectObjectContentOutput`.
+pub static SELECT_OBJECT_CONTENT_OUTPUT: Structure = Structure {
+    name: "SelectObjectContentOutput",
+    members: &[],
+};
+
+/// The constraints of `SelectObjectContentRequest`.
+pub static SELECT_OBJECT_CONTENT_REQUEST: Structure = Structure {
+    name: "SelectObjectContentRequest",
+    members: &[
+        Member {
+            name: "Bucket",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Key",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(1)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SSECustomerAlgorithm",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SSECustomerKey",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SSECustomerKeyMD5",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Expression",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ExpressionType",
+            json_name: None,
+            required: true,
+            schema: Schema::Enum(&EXPRESSION_TYPE),
+        },
+        Member {
+            name: "RequestProgress",
+            json_name: None,
+            required: false,
+            schema: Schema::Structure(&REQUEST_PROGRESS),
+        },
+        Member {
+            name: "InputSerialization",
+            json_name: None,
+            required: true,
+            schema: Schema::Structure(&INPUT_SERIALIZATION),
+        },
+        Member {
+            name: "OutputSerialization",
+            json_name: None,
+            required: true,
+            schema: Schema::Structure(&OUTPUT_SERIALIZATION),
+        },
+        Member {
+            name: "ScanRange",
+            json_name: None,
+            required: false,
+            schema: Schema::Structure(&SCAN_RANGE),
+        },
+        Member {
+            name: "ExpectedBucketOwner",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
 /// The constraints of `ServerSideEncryption`.
 pub static SERVER_SIDE_ENCRYPTION: Enum = Enum {
     name: "ServerSideEncryption",
@@ -2697,6 +3215,56 @@ pub static SERVER_SIDE_ENCRYPTION: Enum = Enum {
     listed: "[AES256, aws:kms, aws:kms:dsse]",
     length: None,
     pattern: None,
+};
+
+/// The constraints of `Stats`.
+pub static STATS: Structure = Structure {
+    name: "Stats",
+    members: &[
+        Member {
+            name: "BytesScanned",
+            json_name: None,
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "BytesProcessed",
+            json_name: None,
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "BytesReturned",
+            json_name: None,
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `StatsEvent`.
+pub static STATS_EVENT: Structure = Structure {
+    name: "StatsEvent",
+    members: &[
+        Member {
+            name: "Details",
+            json_name: None,
+            required: false,
+            schema: Schema::Structure(&STATS),
+        },
+    ],
 };
 
 /// The constraints of `StorageClass`.
@@ -2798,6 +3366,7 @@ pub fn operation_names() -> &'static [&'static str] {
         "ListBuckets",
         "ListObjectsV2",
         "PutObject",
+        "SelectObjectContent",
     ]
 }
 
@@ -2813,6 +3382,7 @@ pub fn input_schema(operation: &str) -> Option<&'static Structure> {
         "ListBuckets" => Some(&LIST_BUCKETS_REQUEST),
         "ListObjectsV2" => Some(&LIST_OBJECTS_V2_REQUEST),
         "PutObject" => Some(&PUT_OBJECT_REQUEST),
+        "SelectObjectContent" => Some(&SELECT_OBJECT_CONTENT_REQUEST),
         _ => None,
     }
 }
@@ -2829,6 +3399,23 @@ pub fn output_schema(operation: &str) -> Option<&'static Structure> {
         "ListBuckets" => Some(&LIST_BUCKETS_OUTPUT),
         "ListObjectsV2" => Some(&LIST_OBJECTS_V2_OUTPUT),
         "PutObject" => Some(&PUT_OBJECT_OUTPUT),
+        "SelectObjectContent" => Some(&SELECT_OBJECT_CONTENT_OUTPUT),
+        _ => None,
+    }
+}
+
+/// The constraints of the events of an operation's input
+/// stream, by operation name: its union's.
+pub fn input_events(operation: &str) -> Option<&'static Union> {
+    let _ = operation;
+    None
+}
+
+/// The constraints of the events of an operation's output
+/// stream, by operation name: its union's.
+pub fn output_events(operation: &str) -> Option<&'static Union> {
+    match operation {
+        "SelectObjectContent" => Some(&SELECT_OBJECT_CONTENT_EVENT_STREAM),
         _ => None,
     }
 }

@@ -445,6 +445,9 @@ fn check_head<P: Protocol>(protocol: P, parts: &http::request::Parts, operation:
             protocol,
             &format!("the operation's body is {expected}, not {}", crate::excerpt(&declared)),
         )),
+        // restXml: S3's clients send XML bodies with no media type
+        // (botocore's SelectObjectContent, DeleteObjects), and S3 reads them.
+        (Some(crate::protocol::rest_xml::XML), None) => None,
         (Some(expected), None) if !raw && has_body => {
             Some(unsupported(protocol, &format!("the request has a body but no Content-Type; send {expected}")))
         }

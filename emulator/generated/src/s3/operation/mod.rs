@@ -27,3 +27,6 @@ pub mod list_objects_v2;
 
 /// Adds an object to a bucket.
 pub mod put_object;
+
+/// The `SelectObjectContent` operation.
+pub mod select_object_content;
