@@ -83,10 +83,7 @@ fn initial_request<'a>(case: &'a Value, cases: &'a [Value]) -> &'a Value {
     if case.get("initialRequest").is_some() || case.get("initialResponseParams").is_none() {
         return &case["initialRequest"];
     }
-    let same_operation =
-        |c: &&Value| c["kind"] == "eventStreamTests" && c["service"] == case["service"] && c["shape"] == case["shape"];
-    let mut others: Vec<&Value> =
-        cases.iter().filter(same_operation).filter(|c| c.get("initialRequest").is_some()).collect();
+    let mut others: Vec<&Value> = of_operation(case, cases).filter(|c| c.get("initialRequest").is_some()).collect();
     others.sort_by_key(|c| c["appliesTo"] == "client");
     others.first().map_or(&case["initialRequest"], |c| &c["initialRequest"])
 }
@@ -98,9 +95,14 @@ fn initial_response_params<'a>(case: &'a Value, cases: &'a [Value]) -> Option<&'
     if let Some(params) = case.get("initialResponseParams") {
         return Some(params);
     }
-    let same_operation =
-        |c: &&Value| c["kind"] == "eventStreamTests" && c["service"] == case["service"] && c["shape"] == case["shape"];
-    cases.iter().filter(same_operation).find_map(|c| c.get("initialResponseParams"))
+    of_operation(case, cases).find_map(|c| c.get("initialResponseParams"))
+}
+
+/// The event-stream cases of `case`'s operation.
+fn of_operation<'a>(case: &'a Value, cases: &'a [Value]) -> impl Iterator<Item = &'a Value> {
+    cases.iter().filter(move |c| {
+        c["kind"] == "eventStreamTests" && c["service"] == case["service"] && c["shape"] == case["shape"]
+    })
 }
 
 /// The request: the initial request's head (else the operation's `@http`

@@ -36,7 +36,7 @@ pub fn impls(cx: &FileCx<'_>, shape: &Shape) -> TokenStream {
             if shape.events.read {
                 let reader =
                     MessageReader { trait_path: "event_stream::ReadEvent", method: "read_event", body: "payload" };
-                out.extend(reader.emit(cx, shape, s, |m| read_part(cx, m)));
+                out.extend(reader.emit(cx, shape, s, read_part));
             }
             if shape.events.written {
                 out.extend(write_structure(cx, shape, s));
@@ -49,10 +49,10 @@ pub fn impls(cx: &FileCx<'_>, shape: &Shape) -> TokenStream {
 
 /// Where an event's member is read from: a header, or a blob or text
 /// payload, as the head; a document payload; or the payload's document.
-fn read_part(cx: &FileCx<'_>, m: &Member) -> InputPart {
+fn read_part(m: &Member) -> InputPart {
     match m.event {
         EventPart::Header => InputPart::Head,
-        EventPart::Payload if payload_kind(cx, m) == PayloadKind::Document => InputPart::DocumentPayload,
+        EventPart::Payload if payload_kind(m) == PayloadKind::Document => InputPart::DocumentPayload,
         EventPart::Payload => InputPart::Head,
         EventPart::Document => InputPart::Body,
     }
@@ -63,31 +63,22 @@ fn xml(cx: &FileCx<'_>) -> bool {
     cx.service.protocols.first().is_some_and(|protocol| protocol.is_xml())
 }
 
-/// What an `@eventPayload` member's value is in the message.
-fn payload_kind(cx: &FileCx<'_>, m: &Member) -> PayloadKind {
-    match &m.payload {
-        Some(payload) => payload.kind,
-        // Lowering sets it for every `@eventPayload`; a structure's is a document.
-        None => match &m.ty.ty {
-            Type::Blob => PayloadKind::Bytes,
-            Type::String => PayloadKind::Text,
-            Type::Named(id) if matches!(cx.service.shapes.get(id).map(|s| &s.kind), Some(ShapeKind::Enum(_))) => {
-                PayloadKind::Text
-            }
-            _ => PayloadKind::Document,
-        },
-    }
+/// What an `@eventPayload` member's value is in the message (lowering
+/// sets it for every one).
+fn payload_kind(m: &Member) -> PayloadKind {
+    m.payload.as_ref().map_or(PayloadKind::Document, |payload| payload.kind)
 }
 
-/// The union's events: each member that targets a structure, and whether
-/// that structure is an error (sent as an exception).
-fn events<'a>(cx: &'a FileCx<'_>, members: &'a [Member]) -> impl Iterator<Item = (&'a Member, &'a Shape, bool)> + 'a {
-    members.iter().filter_map(|m| {
-        let Type::Named(id) = &m.ty.ty else { return None };
-        let shape = cx.service.shapes.get(id)?;
-        let ShapeKind::Structure(s) = &shape.kind else { return None };
-        Some((m, shape, s.error.is_some()))
-    })
+/// The event a union member is: the structure it targets (an `@error`
+/// one is sent as an exception); `None` for a member that targets no
+/// structure, which Smithy's validator refuses.
+fn event<'a>(cx: &'a FileCx<'_>, m: &Member) -> Option<(&'a Shape, &'a Structure)> {
+    let Type::Named(id) = &m.ty.ty else { return None };
+    let shape = cx.service.shapes.get(id)?;
+    match &shape.kind {
+        ShapeKind::Structure(s) => Some((shape, s)),
+        _ => None,
+    }
 }
 
 /// `ReadEvents` for an input stream's union: each message by its type.
@@ -105,14 +96,12 @@ fn read_union(cx: &FileCx<'_>, shape: &Shape, members: &[Member]) -> TokenStream
     );
     let (result, err) = (cx.std("result::Result"), cx.std("result::Result::Err"));
     let (some, none) = cx.some_none();
-    let arms = events(cx, members).map(|(m, event, is_error)| {
+    let arms = members.iter().filter_map(|m| Some((m, event(cx, m)?))).map(|(m, (event, s))| {
         let (variant, wire) = (ident(&m.rust_name), &m.name);
-        let ShapeKind::Structure(s) = &event.kind else { unreachable!("events are structures") };
         let schema = schema_static(cx, Some(&event.id));
         // A blob or text payload is read by the source, at its index.
         let in_table = s.members.iter().filter(|m| m.in_document());
-        let raw =
-            in_table.enumerate().find(|(_, m)| m.event == EventPart::Payload && read_part(cx, m) == InputPart::Head);
+        let raw = in_table.enumerate().find(|(_, m)| m.event == EventPart::Payload && read_part(m) == InputPart::Head);
         let raw = match raw {
             Some((index, _)) => {
                 let index = Literal::usize_unsuffixed(index);
@@ -120,7 +109,7 @@ fn read_union(cx: &FileCx<'_>, shape: &Shape, members: &[Member]) -> TokenStream
             }
             None => quote! { #none },
         };
-        let pattern = if is_error {
+        let pattern = if s.error.is_some() {
             quote! { #received::Exception(#wire) }
         } else {
             quote! { #received::Event(#wire) }
@@ -149,27 +138,23 @@ fn read_union(cx: &FileCx<'_>, shape: &Shape, members: &[Member]) -> TokenStream
 fn write_union(cx: &FileCx<'_>, shape: &Shape, members: &[Member]) -> TokenStream {
     let name = ident(&shape.rust_name);
     let (write_events, message) = (cx.runtime("event_stream::WriteEvents"), cx.runtime("event_stream::Message"));
-    let mut arms: Vec<TokenStream> = events(cx, members)
-        .map(|(m, _, is_error)| {
-            let (variant, wire) = (ident(&m.rust_name), &m.name);
-            let write =
-                cx.runtime(if is_error { "event_stream::exception_message" } else { "event_stream::event_message" });
-            let event = if m.boxed {
-                quote! { &**event }
-            } else {
-                quote! { event }
-            };
-            quote! { Self::#variant(event) => #write(#wire, #event), }
-        })
-        .collect();
-    // A member that is no structure (the model's validator refuses one) has
-    // no message: it is sent as an empty event of its name.
-    let others = members.iter().filter(|m| !events(cx, std::slice::from_ref(*m)).any(|_| true));
-    arms.extend(others.map(|m| {
+    let arms = members.iter().map(|m| {
         let (variant, wire) = (ident(&m.rust_name), &m.name);
-        let (event, unit) = (cx.runtime("event_stream::event"), cx.std("option::Option::None"));
-        quote! { Self::#variant(_) => #event(#wire, #unit, ""), }
-    }));
+        let Some((_, s)) = event(cx, m) else {
+            // A member that is no structure has no message of its own: it
+            // is sent as an empty event of its name.
+            let (event, none) = (cx.runtime("event_stream::event"), cx.std("option::Option::None"));
+            return quote! { Self::#variant(_) => #event(#wire, #none, ""), };
+        };
+        let write = if s.error.is_some() { "event_stream::exception_message" } else { "event_stream::event_message" };
+        let write = cx.runtime(write);
+        let value = if m.boxed {
+            quote! { &**event }
+        } else {
+            quote! { event }
+        };
+        quote! { Self::#variant(event) => #write(#wire, #value), }
+    });
     quote! {
         impl #write_events for #name {
             fn write_message(&self) -> #message {
@@ -206,7 +191,7 @@ fn write_structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream
         Some(m) => {
             let field = ident(&m.rust_name);
             let media_type = m.payload.as_ref().map(|p| p.media_type.clone());
-            let call = |value: TokenStream| match payload_kind(cx, m) {
+            let call = |value: TokenStream| match payload_kind(m) {
                 PayloadKind::Bytes => {
                     let media_type = media_type.clone().unwrap_or_else(|| "application/octet-stream".to_string());
                     quote! { message.blob_payload(#value, #media_type) }

@@ -50,15 +50,12 @@ pub fn lower(model: &Model, service_id: &str, module: &str) -> Result<ir::Servic
         let byte_stream = |id: &String| {
             model.shape(id).is_some_and(|s| s.members.iter().any(|m| model.is_stream(&m.target, Kind::Blob)))
         };
-        let unserved = match event_streams.first() {
-            Some(_) if !Protocol::all_serve_event_streams(&protocols, event_streams.iter().any(|s| s.input)) => {
-                Some(ir::Unserved::EventStream)
-            }
-            Some(_) => None,
-            None if !binds_http && [&input, &output].into_iter().flatten().any(byte_stream) => {
-                Some(ir::Unserved::ByteStream)
-            }
-            None => None,
+        let input_stream = event_streams.iter().any(|s| s.input);
+        let unserved = if event_streams.is_empty() {
+            let no_payload = !binds_http && [&input, &output].into_iter().flatten().any(byte_stream);
+            no_payload.then_some(ir::Unserved::ByteStream)
+        } else {
+            (!Protocol::all_serve_event_streams(&protocols, input_stream)).then_some(ir::Unserved::EventStream)
         };
         operations.push(ir::Operation {
             name: shape_id::name(&op_id).to_string(),

@@ -11,7 +11,7 @@ use aws_smithy_types::event_stream::{Header, HeaderValue};
 use bytes::Bytes;
 
 use super::stream::EventStreamError;
-use super::{EVENT, EVENT_TYPE, EXCEPTION, EXCEPTION_TYPE, MESSAGE_TYPE, Message, PAYLOAD_TYPE};
+use super::{EVENT, EVENT_TYPE, EXCEPTION, EXCEPTION_TYPE, MESSAGE_TYPE, Message, header};
 use crate::protocol::json::{self, JsonWriter, ObjectWriter, WriteJson};
 use crate::validate::{self, List, Map, Reader, Schema, Stop, Structure};
 use crate::validate::{Scalar, Source, SourceError};
@@ -47,19 +47,14 @@ pub fn exception_message<E: WriteEvent + ?Sized>(name: &str, error: &E) -> Messa
 }
 
 fn write<E: WriteEvent + ?Sized>(kind: &'static str, name: (&'static str, &str), event: &E) -> Message {
-    let mut writer = EventWriter { headers: Vec::with_capacity(4), payload: None };
-    writer.headers.push(Header::new(MESSAGE_TYPE, HeaderValue::String(kind.into())));
-    writer.headers.push(Header::new(name.0, HeaderValue::String(name.1.to_string().into())));
+    let mut writer = EventWriter { headers: Vec::new(), payload: None };
     event.write_event(&mut writer);
-    let (payload_type, payload) = writer.payload.unwrap_or(("", Bytes::new()));
-    if !payload_type.is_empty() {
-        writer.headers.push(Header::new(PAYLOAD_TYPE, HeaderValue::String(payload_type.into())));
-    }
-    let mut message = Message::new(payload);
-    for header in writer.headers {
-        message = message.add_header(header);
-    }
-    message
+    let (payload_type, payload) = match writer.payload {
+        Some((payload_type, payload)) => (Some(payload_type), payload),
+        None => (None, Bytes::new()),
+    };
+    let message = super::typed(kind, name, payload_type, payload);
+    writer.headers.into_iter().fold(message, Message::add_header)
 }
 
 /// The headers and payload of one message being written.
@@ -199,7 +194,7 @@ pub fn kind(message: &Message) -> Result<Received<'_>, EventStreamError> {
         EVENT => (EVENT, EVENT_TYPE),
         EXCEPTION => (EXCEPTION, EXCEPTION_TYPE),
         super::ERROR => {
-            let text = |name| header(message, name).and_then(|v| v.as_string().ok()).map(|s| s.as_str().to_string());
+            let text = |name| super::string_header(message, name).map(str::to_string);
             return Err(EventStreamError::Unmodelled {
                 code: text(super::ERROR_CODE).unwrap_or_default(),
                 message: text(super::ERROR_MESSAGE).unwrap_or_default(),
@@ -359,9 +354,4 @@ impl Source for EventSource<'_> {
     fn finish(&mut self) -> Result<(), SourceError> {
         Ok(())
     }
-}
-
-/// `message`'s header `name`, if it has one.
-fn header<'m>(message: &'m Message, name: &str) -> Option<&'m HeaderValue> {
-    message.headers().iter().find(|h| h.name().as_str() == name).map(Header::value)
 }

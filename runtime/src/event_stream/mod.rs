@@ -90,8 +90,12 @@ fn typed(
     message
 }
 
+/// The value of `message`'s header `name`, if it has one.
+pub fn header<'m>(message: &'m Message, name: &str) -> Option<&'m HeaderValue> {
+    message.headers().iter().find(|h| h.name().as_str() == name).map(Header::value)
+}
+
 /// The value of `message`'s string header `name`, if it has one.
 pub fn string_header<'m>(message: &'m Message, name: &str) -> Option<&'m str> {
-    let header = message.headers().iter().find(|h| h.name().as_str() == name)?;
-    header.value().as_string().ok().map(|s| s.as_str())
+    header(message, name)?.as_string().ok().map(|s| s.as_str())
 }

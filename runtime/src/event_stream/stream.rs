@@ -360,7 +360,7 @@ fn unwrap_signed(message: Message) -> Result<Option<Message>, EventStreamError> 
 
 /// Whether `message` is a client's signature around another.
 fn is_signed(message: &Message) -> bool {
-    message.headers().iter().any(|h| h.name().as_str() == super::CHUNK_SIGNATURE)
+    super::header(message, super::CHUNK_SIGNATURE).is_some()
 }
 
 pin_project_lite::pin_project! {

@@ -87,7 +87,7 @@ impl EventSignatures {
         if self.ended {
             return Err(EventSignatureError::AfterEnd);
         }
-        let header = |name: &str| signed.headers().iter().find(|h| h.name().as_str() == name).map(Header::value);
+        let header = |name| crate::event_stream::header(signed, name);
         let (Some(HeaderValue::Timestamp(time)), Some(HeaderValue::ByteArray(signature))) =
             (header(DATE), header(CHUNK_SIGNATURE))
         else {

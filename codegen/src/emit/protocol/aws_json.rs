@@ -63,8 +63,8 @@ impl Emit for AwsJson {
                 // The stream is the body; the rest of the output its
                 // `initial-response`.
                 Some(stream) => {
-                    let member = cx.service.shapes[op.output.as_deref().unwrap_or_default()].member(&stream.member);
-                    let field = ident(member.map_or(stream.member.as_str(), |m| m.rust_name.as_str()));
+                    let output = &cx.service.shapes[op.output.as_deref().expect("an output stream is in an output")];
+                    let field = ident(&output.member(&stream.member).expect("the stream is a member").rust_name);
                     let (take, response) = (cx.std("mem::take"), runtime(cx, "event_stream_response"));
                     quote! {
                         #ok(mut output) => {

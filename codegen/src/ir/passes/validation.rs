@@ -60,8 +60,11 @@ fn pattern(pattern: &Option<crate::model::pattern::Pattern>, target: &str, plan:
 }
 
 /// Structures, unions and enums reachable from operation inputs and
-/// outputs (errors are never validated), by id.
+/// outputs (errors are never validated), by id; a stream's union only where
+/// its operation is served, and its events read or written one by one.
 fn reachable(service: &Service) -> BTreeSet<String> {
+    let served = service.operations.iter().filter(|op| op.unserved.is_none());
+    let streams: BTreeSet<&String> = served.flat_map(|op| op.event_streams.iter().map(|s| &s.union)).collect();
     let mut seen = BTreeSet::new();
     let mut stack: Vec<String> =
         service.operations.iter().flat_map(|op| op.input.iter().chain(&op.output)).cloned().collect();
@@ -75,21 +78,22 @@ fn reachable(service: &Service) -> BTreeSet<String> {
             ShapeKind::Enum(_) => continue,
         };
         for member in members {
-            named_in(&member.ty, &mut stack);
+            named_in(&member.ty, &streams, &mut stack);
         }
     }
     seen
 }
 
 /// The named shapes `t` holds through lists and maps, and the union of an
-/// event stream (whose events are read and checked one by one).
-fn named_in(t: &TypeRef, out: &mut Vec<String>) {
+/// event stream among `streams` (those served).
+fn named_in(t: &TypeRef, streams: &BTreeSet<&String>, out: &mut Vec<String>) {
     match &t.ty {
-        Type::Named(id) | Type::EventStream(id) => out.push(id.clone()),
-        Type::List(member) => named_in(member, out),
+        Type::Named(id) => out.push(id.clone()),
+        Type::EventStream(id) if streams.contains(id) => out.push(id.clone()),
+        Type::List(member) => named_in(member, streams, out),
         Type::Map(key, value) => {
-            named_in(key, out);
-            named_in(value, out);
+            named_in(key, streams, out);
+            named_in(value, streams, out);
         }
         _ => {}
     }
