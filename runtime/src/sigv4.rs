@@ -33,7 +33,7 @@ type HmacSha256 = Hmac<Sha256>;
 
 pub mod events;
 
-pub use events::{EventSignatureError, EventSignatures};
+pub use events::{EventSignatureError, EventSignatures, SignatureGuard};
 
 /// Looks up the secret access key of an access key id.
 pub trait Credentials: Send + Sync + 'static {
@@ -213,10 +213,22 @@ impl SignedEvents {
     pub fn verifier(self) -> crate::event_stream::Verifier {
         let mut signatures = self.0;
         Box::new(move |message| {
-            signatures
-                .verify(message)
-                .map_err(|e| crate::event_stream::EventStreamError::Signature(e.to_string().into()))
+            signatures.verify(message).map_err(|e| {
+                // A signature that does not match is told as AWS tells it.
+                let why = match e {
+                    EventSignatureError::Mismatch => Refusal::Mismatch.message(),
+                    e => e.to_string(),
+                };
+                crate::event_stream::EventStreamError::Signature(why.into())
+            })
         })
+    }
+
+    /// [`SignedEvents::verifier`], watched by a guard of the response
+    /// ([`SignatureGuard`]): what routers use.
+    pub fn guarded(self) -> (crate::event_stream::Verifier, SignatureGuard) {
+        let guard = SignatureGuard::default();
+        (guard.watch(self.verifier()), guard)
     }
 }
 

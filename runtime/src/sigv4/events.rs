@@ -15,8 +15,16 @@
 use aws_smithy_eventstream::frame::{read_message_from, write_headers_to};
 use sha2::{Digest, Sha256};
 
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll, Waker};
+
 use super::{hex, signature_matches, signing_key};
-use crate::event_stream::{Header, HeaderValue, Message};
+use crate::ByteStream;
+use crate::event_stream::frame::encode;
+use crate::event_stream::{CONTENT_TYPE, EventStreamError, Header, HeaderValue, Message, Verifier};
+use crate::http::BoxError;
+use crate::protocol::{AnyProtocol, Response};
 
 pub use crate::event_stream::{CHUNK_SIGNATURE, DATE};
 
@@ -119,6 +127,116 @@ impl EventSignatures {
             return Ok(None);
         }
         read_message_from(signed.payload().clone()).map(Some).map_err(|e| EventSignatureError::Malformed(e.to_string()))
+    }
+}
+
+/// What the first bad signature of a request's input stream does to the
+/// response: a response made after it is the refusal AWS sends
+/// (`InvalidSignatureException`), and an output stream being sent ends
+/// with that error as its last message, whatever the handler does with the
+/// [`EventStreamError::Signature`](crate::event_stream::EventStreamError)
+/// it reads. Shared by the stream's verifier, which trips it, and the
+/// router, which guards the response with it.
+#[derive(Clone, Default)]
+pub struct SignatureGuard(Arc<Mutex<Tripped>>);
+
+#[derive(Default)]
+struct Tripped {
+    /// Why the stream's signatures failed, once they have.
+    why: Option<String>,
+    /// The response body waiting on the handler's next event.
+    waker: Option<Waker>,
+}
+
+impl std::fmt::Debug for SignatureGuard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignatureGuard").field("tripped", &self.why().is_some()).finish()
+    }
+}
+
+impl SignatureGuard {
+    /// `verifier`, reporting its first failure here.
+    pub fn watch(&self, mut verifier: Verifier) -> Verifier {
+        let guard = self.clone();
+        Box::new(move |message| {
+            let verified = verifier(message);
+            if let Err(EventStreamError::Signature(why)) = &verified {
+                guard.trip(why);
+            }
+            verified
+        })
+    }
+
+    fn trip(&self, why: &str) {
+        let mut tripped = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if tripped.why.is_none() {
+            tripped.why = Some(why.to_string());
+            if let Some(waker) = tripped.waker.take() {
+                waker.wake();
+            }
+        }
+    }
+
+    /// Why the stream's signatures failed, if they have.
+    pub fn why(&self) -> Option<String> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).why.clone()
+    }
+
+    /// `response` as the stream's signatures allow, in `protocol`'s form:
+    /// the refusal if they have failed, unless it is an event stream,
+    /// which instead ends with the error if they fail while it is sent.
+    pub fn guard(self, response: Response, protocol: impl Into<AnyProtocol>) -> Response {
+        let protocol = protocol.into();
+        let streamed = response.headers.get(http::header::CONTENT_TYPE).is_some_and(|v| v == CONTENT_TYPE);
+        if streamed {
+            let mut response = response;
+            let body = std::mem::take(&mut response.body);
+            response.body = ByteStream::from_body(Guarded { body, guard: Some(self) });
+            return response;
+        }
+        match self.why() {
+            Some(why) => super::Refusal::Invalid(why).response(protocol),
+            None => response,
+        }
+    }
+}
+
+/// An output stream's body that ends with the error once a guard trips.
+struct Guarded {
+    body: ByteStream,
+    /// `None` once the error is sent.
+    guard: Option<SignatureGuard>,
+}
+
+impl http_body::Body for Guarded {
+    type Data = bytes::Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<bytes::Bytes>, BoxError>>> {
+        let Some(guard) = self.guard.as_ref() else { return Poll::Ready(None) };
+        {
+            let mut tripped = guard.0.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(why) = tripped.why.take() {
+                drop(tripped);
+                self.guard = None;
+                let message = crate::event_stream::error(super::Refusal::Invalid(String::new()).type_name(), &why);
+                return Poll::Ready(Some(encode(&message).map(http_body::Frame::data).map_err(BoxError::from)));
+            }
+            tripped.waker = Some(cx.waker().clone());
+        }
+        // The body's messages are whole frames: the error never cuts one.
+        let next = Pin::new(&mut self.body).poll_frame(cx);
+        if matches!(next, Poll::Ready(None)) {
+            self.guard = None;
+        }
+        next
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.guard.is_none()
     }
 }
 

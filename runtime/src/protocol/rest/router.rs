@@ -263,7 +263,10 @@ async fn call<R: Dispatch>(
     let http::request::Parts { uri, headers, mut extensions, .. } = parts;
     // A SigV4 layer's chain of signatures for the input stream's events.
     #[cfg(feature = "sigv4")]
-    let verifier = extensions.remove::<crate::sigv4::SignedEvents>().map(crate::sigv4::SignedEvents::verifier);
+    let (verifier, guard) = match extensions.remove::<crate::sigv4::SignedEvents>().map(|s| s.guarded()) {
+        Some((verifier, guard)) => (Some(verifier), Some(guard)),
+        None => (None, None),
+    };
     #[cfg(not(feature = "sigv4"))]
     let verifier = None;
     let request = RoutedRequest { labels, query: uri.query().map(str::to_string), body, stream, verifier };
@@ -274,6 +277,11 @@ async fn call<R: Dispatch>(
     // handler made of its error.
     if let Some(error) = mismatch.as_ref().and_then(|mismatch| mismatch.get()) {
         response = error.response(R::PROTOCOL);
+    }
+    // So is one whose events' signatures failed.
+    #[cfg(feature = "sigv4")]
+    if let Some(guard) = guard {
+        response = guard.guard(response, R::PROTOCOL);
     }
     span.in_scope(|| tracing::debug!(status = response.status, "answered"));
     crate::http::with_id(rules.apply(response, R::PROTOCOL), context.request_id())

@@ -81,3 +81,74 @@ fn changed_reordered_dropped_or_foreign_messages_are_refused() {
     // No signature at all.
     assert_eq!(verify_all(&[audio(1)], "SECRET", SEED), Err(EventSignatureError::Unsigned));
 }
+
+/// A guard that `verifier`'s failure on a message of other credentials
+/// tripped.
+fn tripped_guard() -> SignatureGuard {
+    let start = UNIX_EPOCH + Duration::from_secs(1_750_000_000);
+    let chain = signed_chain(&[audio(1)], start, "OTHER");
+    let (mut verifier, guard) =
+        crate::sigv4::SignedEvents(EventSignatures::new("SECRET", "us-east-1", "transcribe", SEED)).guarded();
+    assert!(guard.why().is_none());
+    assert!(matches!(verifier(&chain[0]), Err(EventStreamError::Signature(_))));
+    guard
+}
+
+#[test]
+fn a_response_made_after_a_bad_signature_is_the_refusal() {
+    let guard = tripped_guard();
+    let response = Response::with_body(200, "application/json", b"{}".to_vec());
+    let refused = guard.guard(response, crate::protocol::aws_json::AwsJson::V1_0);
+    assert_eq!(refused.status, 400);
+    let body: serde_json::Value = serde_json::from_slice(refused.body_bytes()).unwrap();
+    assert_eq!(body["__type"], "InvalidSignatureException");
+    assert!(body["message"].as_str().unwrap().starts_with("The request signature we calculated does not match"));
+    // In a REST protocol, 403, as the request's own would be.
+    let refused = tripped_guard().guard(Response::new(200), crate::protocol::rest_json::RestJson);
+    assert_eq!(refused.status, 403);
+    // Unsigned and untripped, nothing changes.
+    let kept = SignatureGuard::default().guard(Response::new(204), crate::protocol::rest_json::RestJson);
+    assert_eq!(kept.status, 204);
+}
+
+#[tokio::test]
+async fn an_output_stream_ends_with_the_error_once_a_signature_fails() {
+    use http_body_util::BodyExt as _;
+
+    // An output stream the handler keeps open: only the guard ends it.
+    let (sender, events) = crate::EventStream::<Written>::channel(4);
+    let mut response = Response::new(200);
+    response.event_stream(events, None);
+    let guard = SignatureGuard::default();
+    let mut body = guard.clone().guard(response, crate::protocol::rest_json::RestJson).body;
+    sender.send(Written("first")).await.unwrap();
+    let first = body.frame().await.unwrap().unwrap().into_data().unwrap();
+    assert_eq!(event_stream::frame::decode_one(first).unwrap().payload().as_ref(), b"first");
+    // The body waits on the handler; a failing signature wakes it.
+    let next = tokio::spawn(async move {
+        let error = body.frame().await.unwrap().unwrap().into_data().unwrap();
+        (error, body.frame().await.is_none())
+    });
+    tokio::task::yield_now().await;
+    let start = UNIX_EPOCH + Duration::from_secs(1_750_000_000);
+    let chain = signed_chain(&[audio(1)], start, "OTHER");
+    let mut verifier = guard
+        .watch(crate::sigv4::SignedEvents(EventSignatures::new("SECRET", "us-east-1", "transcribe", SEED)).verifier());
+    assert!(verifier(&chain[0]).is_err());
+    let (error, ended) = tokio::time::timeout(Duration::from_secs(5), next).await.unwrap().unwrap();
+    let error = event_stream::frame::decode_one(error).unwrap();
+    assert_eq!(event_stream::string_header(&error, event_stream::MESSAGE_TYPE), Some("error"));
+    assert_eq!(event_stream::string_header(&error, event_stream::ERROR_CODE), Some("InvalidSignatureException"));
+    assert!(ended, "nothing follows the error");
+    drop(sender);
+}
+
+/// An output event, its text the payload.
+#[derive(Debug)]
+struct Written(&'static str);
+
+impl event_stream::WriteEvents for Written {
+    fn write_message(&self) -> Message {
+        event_stream::event("Written", Some("text/plain"), self.0)
+    }
+}
