@@ -20,10 +20,13 @@ use protocol_tests::amazon_s3::service::{AmazonS3, AmazonS3Router};
 use protocol_tests::aws_query::error as aws_query_error;
 use protocol_tests::aws_query::service::{AwsQuery, AwsQueryRouter};
 use protocol_tests::backplane_control_service::service::{BackplaneControlService, BackplaneControlServiceRouter};
+use protocol_tests::cbor_events::service::{CborEvents, CborEventsRouter};
 use protocol_tests::ec2_query::error as ec2_query_error;
 use protocol_tests::ec2_query::service::{AwsEc2, AwsEc2Router};
 use protocol_tests::glacier::service::{Glacier, GlacierRouter};
+use protocol_tests::json_events::service::{JsonEvents, JsonEventsRouter};
 use protocol_tests::json_protocol::service::{JsonProtocol, JsonProtocolRouter};
+use protocol_tests::json_rpc_events::service::{JsonRpcEvents, JsonRpcEventsRouter};
 use protocol_tests::json_rpc10::service::{JsonRpc10, JsonRpc10Router};
 use protocol_tests::non_query_compatible_rpc_v2_protocol::service::{
     NonQueryCompatibleRpcV2Protocol, NonQueryCompatibleRpcV2ProtocolRouter,
@@ -567,6 +570,25 @@ recording!(RpcV2JsonProtocol {
     timestamp_format_ignored(protocol_tests::rpc_v2_json::operation::timestamp_format_ignored::TimestampFormatIgnoredIo) -> protocol_tests::rpc_v2_json::operation::timestamp_format_ignored::TimestampFormatIgnoredIo, protocol_tests::rpc_v2_json::operation::timestamp_format_ignored::TimestampFormatIgnoredError;
 });
 
+// Our own event-stream cases of the RPC protocols (`event_streams`).
+recording!(JsonRpcEvents {
+    chat(protocol_tests::json_rpc_events::operation::chat::ChatInput) -> protocol_tests::json_rpc_events::operation::chat::ChatOutput, protocol_tests::json_rpc_events::operation::chat::ChatError, events_in stream, events_out stream: protocol_tests::json_rpc_events::types::Events;
+    subscribe(protocol_tests::json_rpc_events::operation::subscribe::SubscribeInput) -> protocol_tests::json_rpc_events::operation::subscribe::SubscribeOutput, protocol_tests::json_rpc_events::operation::subscribe::SubscribeError, events_out stream: protocol_tests::json_rpc_events::types::Events;
+    upload(protocol_tests::json_rpc_events::operation::upload::UploadInput) -> protocol_tests::json_rpc_events::operation::upload::UploadOutput, protocol_tests::json_rpc_events::operation::upload::UploadError, events_in stream;
+});
+
+recording!(CborEvents {
+    chat(protocol_tests::cbor_events::operation::chat::ChatInput) -> protocol_tests::cbor_events::operation::chat::ChatOutput, protocol_tests::cbor_events::operation::chat::ChatError, events_in stream, events_out stream: protocol_tests::cbor_events::types::Events;
+    subscribe(protocol_tests::cbor_events::operation::subscribe::SubscribeInput) -> protocol_tests::cbor_events::operation::subscribe::SubscribeOutput, protocol_tests::cbor_events::operation::subscribe::SubscribeError, events_out stream: protocol_tests::cbor_events::types::Events;
+    upload(protocol_tests::cbor_events::operation::upload::UploadInput) -> protocol_tests::cbor_events::operation::upload::UploadOutput, protocol_tests::cbor_events::operation::upload::UploadError, events_in stream;
+});
+
+recording!(JsonEvents {
+    chat(protocol_tests::json_events::operation::chat::ChatInput) -> protocol_tests::json_events::operation::chat::ChatOutput, protocol_tests::json_events::operation::chat::ChatError, events_in stream, events_out stream: protocol_tests::json_events::types::Events;
+    subscribe(protocol_tests::json_events::operation::subscribe::SubscribeInput) -> protocol_tests::json_events::operation::subscribe::SubscribeOutput, protocol_tests::json_events::operation::subscribe::SubscribeError, events_out stream: protocol_tests::json_events::types::Events;
+    upload(protocol_tests::json_events::operation::upload::UploadInput) -> protocol_tests::json_events::operation::upload::UploadOutput, protocol_tests::json_events::operation::upload::UploadError, events_in stream;
+});
+
 /// Puts modelled parameters in wire form, following `schema`.
 pub fn wire(schema: &Schema, value: &Value) -> Value {
     match (schema, value) {
@@ -673,6 +695,9 @@ pub(crate) enum Service {
     QueryCompatibleRpcV2(QueryCompatibleRpcV2ProtocolRouter<Recorder>),
     NonQueryCompatibleRpcV2(NonQueryCompatibleRpcV2ProtocolRouter<Recorder>),
     RpcV2Json(RpcV2JsonProtocolRouter<Recorder>),
+    JsonRpcEvents(JsonRpcEventsRouter<Recorder>),
+    CborEvents(CborEventsRouter<Recorder>),
+    JsonEvents(JsonEventsRouter<Recorder>),
 }
 
 /// Runs `$body` with `$router` bound to whichever router `$service` holds.
@@ -695,6 +720,9 @@ macro_rules! each_router {
             Service::QueryCompatibleRpcV2($router) => $body,
             Service::NonQueryCompatibleRpcV2($router) => $body,
             Service::RpcV2Json($router) => $body,
+            Service::JsonRpcEvents($router) => $body,
+            Service::CborEvents($router) => $body,
+            Service::JsonEvents($router) => $body,
         }
     };
 }
@@ -707,6 +735,17 @@ macro_rules! schemas {
             protocol_tests::$module::validation::input_schema($operation)?,
             protocol_tests::$module::validation::output_schema($operation)?,
         ))
+    };
+}
+
+/// The unions of a generated module's operation's input and output event
+/// streams.
+macro_rules! event_schemas {
+    ($module:ident, $operation:expr) => {
+        (
+            protocol_tests::$module::validation::input_events($operation),
+            protocol_tests::$module::validation::output_events($operation),
+        )
     };
 }
 
@@ -745,6 +784,15 @@ impl Service {
             "smithy.protocoltests.rpcv2Json#RpcV2JsonProtocol" => {
                 Service::RpcV2Json(RpcV2JsonProtocolRouter::new(Recorder::default()))
             }
+            "awsgen.protocoltests.eventstreams#JsonRpcEvents" => {
+                Service::JsonRpcEvents(JsonRpcEventsRouter::new(Recorder::default()))
+            }
+            "awsgen.protocoltests.eventstreams#CborEvents" => {
+                Service::CborEvents(CborEventsRouter::new(Recorder::default()))
+            }
+            "awsgen.protocoltests.eventstreams#JsonEvents" => {
+                Service::JsonEvents(JsonEventsRouter::new(Recorder::default()))
+            }
             "aws.protocoltests.rpcv2cbor#NonQueryCompatibleRpcV2Protocol" => {
                 Service::NonQueryCompatibleRpcV2(NonQueryCompatibleRpcV2ProtocolRouter::new(Recorder::default()))
             }
@@ -770,6 +818,9 @@ impl Service {
         use protocol_tests::rest_json::validation as rest_json;
         match self {
             Service::RestJson(_) => (rest_json::input_events(operation), rest_json::output_events(operation)),
+            Service::JsonRpcEvents(_) => event_schemas!(json_rpc_events, operation),
+            Service::CborEvents(_) => event_schemas!(cbor_events, operation),
+            Service::JsonEvents(_) => event_schemas!(json_events, operation),
             _ => (None, None),
         }
     }
@@ -792,6 +843,9 @@ impl Service {
             Service::QueryCompatibleRpcV2(_) => schemas!(query_compatible_rpc_v2_protocol, operation),
             Service::NonQueryCompatibleRpcV2(_) => schemas!(non_query_compatible_rpc_v2_protocol, operation),
             Service::RpcV2Json(_) => schemas!(rpc_v2_json, operation),
+            Service::JsonRpcEvents(_) => schemas!(json_rpc_events, operation),
+            Service::CborEvents(_) => schemas!(cbor_events, operation),
+            Service::JsonEvents(_) => schemas!(json_events, operation),
         }
     }
 }

@@ -63,6 +63,8 @@ pub fn protocol_specs() -> Vec<PathBuf> {
         spec_dir("protocol/rpc_v2_cbor"),
         spec_dir("protocol/rpc_v2_cbor_query_compatible"),
         spec_dir("protocol/rpc_v2_json"),
+        // Our own cases of the RPC protocols' event streams.
+        spec_dir("protocol/event_streams"),
     ]
 }
 

@@ -36,7 +36,9 @@ const BEYOND_DOUBLE: &str = "its params give a number beyond a double's precisio
 const EXPECTED: &[Expected] = &[
     Expected {
         protocol: "awsJson1_0",
-        applicable: 47,
+        // Smithy's suite (24 requests, 18 responses, 5 errors) and our own
+        // 10 event-stream cases (`specs/protocol/event_streams`).
+        applicable: 57,
         client_marked: &[
             "AwsJson10HandlesEmptyOutputShape",
             "AwsJson10HandlesUnexpectedJsonOutput",
@@ -284,9 +286,10 @@ const EXPECTED: &[Expected] = &[
     },
     Expected {
         protocol: "rpcv2Cbor",
-        // Smithy's core suite (RpcV2Protocol) and the query-compatible cases:
-        // 39 requests, 24 responses, 5 errors.
-        applicable: 68,
+        // Smithy's core suite (RpcV2Protocol) and the query-compatible cases
+        // (39 requests, 24 responses, 5 errors), and our own 10 event-stream
+        // cases.
+        applicable: 78,
         client_marked: &[
             "NoOutputClientAllowsEmptyCbor",
             "NoOutputClientAllowsEmptyBody",
@@ -317,8 +320,9 @@ const EXPECTED: &[Expected] = &[
     },
     Expected {
         protocol: "rpcv2Json",
-        // Smithy's core suite (RpcV2JsonProtocol): 35 requests, 26 responses, 3 errors.
-        applicable: 64,
+        // Smithy's core suite (RpcV2JsonProtocol: 35 requests, 26 responses, 3
+        // errors), and our own 10 event-stream cases.
+        applicable: 74,
         client_marked: &[
             "RpcV2JsonResponseNoOutputClientAllowsEmptyJsonObject",
             "RpcV2JsonResponseNoOutputClientAllowsEmptyBody",

@@ -483,7 +483,27 @@ pub fn parse_event<'j, T: crate::event_stream::ReadEvent>(
     headers: &'j mut (dyn Source + 'j),
     payload: &'j [u8],
 ) -> Result<T, Rejection> {
+    parse_event_as(schema, headers, payload, false)
+}
+
+/// [`parse_event`] as Smithy's RPC v2 JSON reads a payload
+/// ([`parse_rpc_v2_json`]).
+pub fn parse_event_rpc_v2_json<'j, T: crate::event_stream::ReadEvent>(
+    schema: &'static Structure,
+    headers: &'j mut (dyn Source + 'j),
+    payload: &'j [u8],
+) -> Result<T, Rejection> {
+    parse_event_as(schema, headers, payload, true)
+}
+
+fn parse_event_as<'j, T: crate::event_stream::ReadEvent>(
+    schema: &'static Structure,
+    headers: &'j mut (dyn Source + 'j),
+    payload: &'j [u8],
+    rpc_v2: bool,
+) -> Result<T, Rejection> {
     let mut reader = Reader::of_source(headers);
+    reader.rpc_v2 = rpc_v2;
     let parsed = T::read_event(&mut reader, Schema::Structure(schema), payload)
         .and_then(|value| reader.finish().map(|()| value));
     conclude(&mut reader.report, payload, parsed)

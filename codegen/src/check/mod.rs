@@ -55,20 +55,20 @@ pub fn check(loaded: &LoadedModel) -> (Diagnostics, Model) {
     // Operations bound by a service whose protocol has no HTTP payload
     // (awsJson, the query protocols): byte streams are not served there.
     let mut no_payload = BTreeSet::new();
-    // The protocols each operation is served in, by every service binding it.
-    let mut served_in: BTreeMap<String, Vec<Protocol>> = BTreeMap::new();
+    // The protocols each operation is served in, by each service binding it.
+    let mut served_in: BTreeMap<String, Vec<Vec<Protocol>>> = BTreeMap::new();
     for service in checked.services() {
         if service.traits.protocol().is_some_and(|protocol| !protocol.binds_http()) {
             no_payload.extend(checked.bound_operations(&service.id));
         }
         let protocols = crate::ir::lower::served(&service.traits.protocols);
         for operation in checked.bound_operations(&service.id) {
-            served_in.entry(operation).or_default().extend(protocols.iter().copied());
+            served_in.entry(operation).or_default().push(protocols.clone());
         }
     }
     for operation in checked.shapes.values().filter(|s| s.kind == Kind::Operation) {
-        let protocols = served_in.get(&operation.id).map_or(&[][..], Vec::as_slice);
-        checker.note_unserved(&checked, operation, no_payload.contains(&operation.id), protocols);
+        let services = served_in.get(&operation.id).map_or(&[][..], Vec::as_slice);
+        checker.note_unserved(&checked, operation, no_payload.contains(&operation.id), services);
     }
     checker.out.extend(trait_definitions::check(loaded));
     checker.out.extend(http_bindings::check(&checked));
@@ -490,17 +490,20 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// One warning per operation with an event stream that `protocols` (those
-    /// it is served in) do not serve, or with a byte stream bound by a
-    /// service whose protocol has no HTTP payload to carry it (`no_payload`:
-    /// awsJson, awsQuery, ec2Query): it is generated, but not served.
-    fn note_unserved(&mut self, model: &Model, operation: &model::Shape, no_payload: bool, protocols: &[Protocol]) {
+    /// One warning per operation with an event stream that a service binding
+    /// it does not serve in its protocols (`services`: those each serves it
+    /// in), or with a byte stream bound by a service whose protocol has no
+    /// HTTP payload to carry it (`no_payload`: awsJson, awsQuery, ec2Query):
+    /// it is generated, but not served.
+    fn note_unserved(&mut self, model: &Model, operation: &model::Shape, no_payload: bool, services: &[Vec<Protocol>]) {
         let streams = |id: &Option<String>| {
             let structure = id.as_deref().and_then(|id| model.structure(id));
             structure.is_some_and(|s| s.members.iter().any(|m| model.is_stream(&m.target, Kind::Union)))
         };
         let has_streams = streams(&operation.input) || streams(&operation.output);
-        if has_streams && Protocol::all_serve_event_streams(protocols, streams(&operation.input)) {
+        let input = streams(&operation.input);
+        let served = !services.is_empty() && services.iter().all(|p| Protocol::all_serve_event_streams(p, input));
+        if has_streams && served {
             return;
         }
         for (field, structure) in [("input", &operation.input), ("output", &operation.output)] {

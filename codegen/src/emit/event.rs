@@ -4,11 +4,13 @@
 //! variant it is and back; each of its events implements `ReadEvent` or
 //! `WriteEvent`, which lay its members out in the message: `@eventHeader`
 //! members as typed headers, the `@eventPayload` member as the payload,
-//! else the other members as a JSON document.
+//! else the other members as a document of the protocol's (JSON, RPC v2
+//! JSON, CBOR or XML: `Protocol::event_format`).
 //!
 //! An event is read as a request is, in one pass that checks it against
 //! the model: its headers (and a blob or text payload) through the
-//! runtime's `EventSource`, a document payload as a body.
+//! runtime's `EventSource`, a JSON document payload as a body (`ReadEvent`),
+//! a CBOR one through the same source (the event's `Read` impl).
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -17,7 +19,7 @@ use super::protocol::rest::InputPart;
 use super::read::MessageReader;
 use super::rust::{FileCx, ident};
 use super::validation::schema_static;
-use crate::ir::{EventPart, Member, PayloadKind, Shape, ShapeKind, Structure, Type};
+use crate::ir::{EventFormat, EventPart, Member, PayloadKind, Shape, ShapeKind, Structure, Type};
 
 /// The event-stream impls of `shape`: none unless it is a served stream's
 /// union or one of its events.
@@ -33,7 +35,9 @@ pub fn impls(cx: &FileCx<'_>, shape: &Shape) -> TokenStream {
             }
         }
         ShapeKind::Structure(s) => {
-            if shape.events.read {
+            // A CBOR event is read by its `Read` impl, through the
+            // runtime's source of its headers and payload.
+            if shape.events.read && format(cx) != EventFormat::Cbor {
                 let reader =
                     MessageReader { trait_path: "event_stream::ReadEvent", method: "read_event", body: "payload" };
                 out.extend(reader.emit(cx, shape, s, read_part));
@@ -58,9 +62,10 @@ fn read_part(m: &Member) -> InputPart {
     }
 }
 
-/// Whether the service's documents are XML (restXml): its events' are too.
-fn xml(cx: &FileCx<'_>) -> bool {
-    cx.service.protocols.first().is_some_and(|protocol| protocol.is_xml())
+/// How the service's protocol lays out events' payload documents (every
+/// protocol of a service serving streams lays them out alike).
+fn format(cx: &FileCx<'_>) -> EventFormat {
+    cx.service.protocols.first().and_then(|protocol| protocol.event_format()).unwrap_or(EventFormat::Json)
 }
 
 /// What an `@eventPayload` member's value is in the message (lowering
@@ -89,11 +94,13 @@ fn read_union(cx: &FileCx<'_>, shape: &Shape, members: &[Member]) -> TokenStream
         cx.runtime("event_stream::Message"),
         cx.runtime("event_stream::EventStreamError"),
     );
-    let (kind, read_event, received) = (
-        cx.runtime("event_stream::kind"),
-        cx.runtime("event_stream::read_event"),
-        cx.runtime("event_stream::Received"),
-    );
+    let format = format(cx);
+    let read_event = cx.runtime(match format {
+        EventFormat::Cbor => "protocol::rpc_v2_cbor::read_event",
+        EventFormat::RpcV2Json => "event_stream::read_event_rpc_v2_json",
+        EventFormat::Json | EventFormat::Xml => "event_stream::read_event",
+    });
+    let (kind, received) = (cx.runtime("event_stream::kind"), cx.runtime("event_stream::Received"));
     let (result, err) = (cx.std("result::Result"), cx.std("result::Result::Err"));
     let (some, none) = cx.some_none();
     let arms = members.iter().filter_map(|m| Some((m, event(cx, m)?))).map(|(m, (event, s))| {
@@ -101,14 +108,20 @@ fn read_union(cx: &FileCx<'_>, shape: &Shape, members: &[Member]) -> TokenStream
         let schema = schema_static(cx, Some(&event.id));
         // A blob or text payload is read by the source, at its index.
         let in_table = s.members.iter().filter(|m| m.in_document());
-        let raw = in_table.enumerate().find(|(_, m)| m.event == EventPart::Payload && read_part(m) == InputPart::Head);
-        let raw = match raw {
-            Some((index, _)) => {
+        let payload = in_table.enumerate().find(|(_, m)| m.event == EventPart::Payload);
+        let at = |part: InputPart| match payload {
+            Some((index, m)) if read_part(m) == part => {
                 let index = Literal::usize_unsuffixed(index);
                 quote! { #some(#index) }
             }
-            None => quote! { #none },
+            _ => quote! { #none },
         };
+        let raw = at(InputPart::Head);
+        // CBOR's reader is told which member a document payload is.
+        let document = (format == EventFormat::Cbor).then(|| {
+            let document = at(InputPart::DocumentPayload);
+            quote! { , #document }
+        });
         let pattern = if s.error.is_some() {
             quote! { #received::Exception(#wire) }
         } else {
@@ -120,7 +133,7 @@ fn read_union(cx: &FileCx<'_>, shape: &Shape, members: &[Member]) -> TokenStream
         } else {
             quote! { Self::#variant }
         };
-        quote! { #pattern => #read_event(message, #schema, #raw).map(#wrap), }
+        quote! { #pattern => #read_event(message, #schema, #raw #document).map(#wrap), }
     });
     quote! {
         impl #read_events for #name {
@@ -204,11 +217,15 @@ fn write_structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream
                     };
                     quote! { message.text_payload(#text, #media_type) }
                 }
-                _ if xml(cx) => {
-                    let (name, namespace) = super::protocol::rest::payload_element(cx, m);
-                    quote! { message.xml_payload(#name, #namespace, #value) }
-                }
-                _ => quote! { message.json_payload(#value) },
+                _ => match format(cx) {
+                    EventFormat::Xml => {
+                        let (name, namespace) = super::protocol::rest::payload_element(cx, m);
+                        quote! { message.xml_payload(#name, #namespace, #value) }
+                    }
+                    EventFormat::Cbor => quote! { message.cbor_payload(#value) },
+                    EventFormat::RpcV2Json => quote! { message.rpc_v2_json_payload(#value) },
+                    EventFormat::Json => quote! { message.json_payload(#value) },
+                },
             };
             writes.push(if m.is_optional() {
                 let call = call(quote! { value });
@@ -219,18 +236,28 @@ fn write_structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream
             });
         }
         None => {
-            let mut in_document = s.members.iter().filter(|m| m.event == EventPart::Document && m.in_document());
+            let in_document: Vec<&Member> =
+                s.members.iter().filter(|m| m.event == EventPart::Document && m.in_document()).collect();
             // An event of headers alone has no payload; in XML, the others
             // are the event's own element.
-            if xml(cx) {
-                if in_document.next().is_some() {
+            match format(cx) {
+                _ if in_document.is_empty() => {}
+                EventFormat::Xml => {
                     let (name, none) = (&shape.name, cx.std("option::Option::None"));
                     writes.push(quote! { message.xml_payload(#name, #none, self); });
                 }
-            } else {
-                let members = super::write::body_members(cx, in_document);
-                if !members.is_empty() {
-                    writes.push(quote! { message.json_members(|object| { #(#members)* }); });
+                EventFormat::Cbor => {
+                    let (terms, members) = super::write_cbor::members_writes(cx, &in_document);
+                    writes.push(quote! { message.cbor_members(#(#terms)+*, |out| { #(#members)* }); });
+                }
+                format => {
+                    let members = super::write::body_members(cx, in_document.into_iter());
+                    let write = if format == EventFormat::RpcV2Json {
+                        quote! { rpc_v2_json_members }
+                    } else {
+                        quote! { json_members }
+                    };
+                    writes.push(quote! { message.#write(|object| { #(#members)* }); });
                 }
             }
         }

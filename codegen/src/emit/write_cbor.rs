@@ -24,37 +24,7 @@ pub fn write_impl(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream> {
             let write_members = cx.runtime("protocol::cbor::WriteCborMembers");
             let u64 = cx.std("primitive::u64");
             let members: Vec<&Member> = s.members.iter().filter(|m| m.in_document()).collect();
-            let (required, optional): (Vec<&Member>, Vec<&Member>) =
-                members.iter().copied().partition(|m| !m.is_optional());
-            // The required members, then one for each optional one set.
-            let mut terms: Vec<TokenStream> = Vec::new();
-            if !required.is_empty() || optional.is_empty() {
-                let required = required.len() as u64;
-                terms.push(quote! { #required });
-            }
-            terms.extend(optional.iter().map(|m| {
-                let field = ident(&m.rust_name);
-                quote! { #u64::from(self.#field.is_some()) }
-            }));
-            let writes = members.iter().map(|m| {
-                let field = ident(&m.rust_name);
-                let key = encoded_key(m);
-                if m.is_optional() {
-                    let some = cx.std("option::Option::Some");
-                    quote! {
-                        if let #some(value) = &self.#field {
-                            out.key(#key);
-                            #write_cbor::write_cbor(value, out);
-                        }
-                    }
-                } else {
-                    quote! {
-                        out.key(#key);
-                        #write_cbor::write_cbor(&self.#field, out);
-                    }
-                }
-            });
-            let writes: Vec<TokenStream> = writes.collect();
+            let (terms, writes) = members_writes(cx, &members);
             // A structure with no members writes an empty map.
             let out = if writes.is_empty() {
                 quote! { _out }
@@ -111,6 +81,43 @@ pub fn write_impl(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream> {
             }
         },
     })
+}
+
+/// How `members` are written into a map: the terms whose sum is how many
+/// are present (the required ones, then one for each optional one set, on
+/// `self`), and each one's write into `out`.
+pub fn members_writes(cx: &FileCx<'_>, members: &[&Member]) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    let write_cbor = cx.runtime("protocol::cbor::WriteCbor");
+    let u64 = cx.std("primitive::u64");
+    let (required, optional): (Vec<&Member>, Vec<&Member>) = members.iter().copied().partition(|m| !m.is_optional());
+    let mut terms: Vec<TokenStream> = Vec::new();
+    if !required.is_empty() || optional.is_empty() {
+        let required = required.len() as u64;
+        terms.push(quote! { #required });
+    }
+    terms.extend(optional.iter().map(|m| {
+        let field = ident(&m.rust_name);
+        quote! { #u64::from(self.#field.is_some()) }
+    }));
+    let writes = members.iter().map(|m| {
+        let field = ident(&m.rust_name);
+        let key = encoded_key(m);
+        if m.is_optional() {
+            let some = cx.std("option::Option::Some");
+            quote! {
+                if let #some(value) = &self.#field {
+                    out.key(#key);
+                    #write_cbor::write_cbor(value, out);
+                }
+            }
+        } else {
+            quote! {
+                out.key(#key);
+                #write_cbor::write_cbor(&self.#field, out);
+            }
+        }
+    });
+    (terms, writes.collect())
 }
 
 /// A member's key as the writer takes it: its name as a whole CBOR text

@@ -17,8 +17,8 @@ use std::path::PathBuf;
 use crate::model::pattern::Pattern;
 
 pub use crate::model::traits::{
-    AllowedValue, Binding, Bounds, Default, Fault, HttpBinding, Protocol, QueryLiteral, Role, TimestampFormat,
-    UriSegment, XmlNamespace,
+    AllowedValue, Binding, Bounds, Default, EventFormat, Fault, HttpBinding, Protocol, QueryLiteral, Role,
+    TimestampFormat, UriSegment, XmlNamespace,
 };
 
 /// One service: a Smithy service shape and everything its operations reach.

@@ -171,22 +171,35 @@ impl Protocol {
 
     /// Whether routers serve an operation's event streams in the protocol,
     /// where one is in the operation's input (`input`) or only in its
-    /// output: restJson1 both, awsJson and restXml output streams. The
-    /// others answer such operations `NotImplemented`.
+    /// output: every protocol with event streams serves both, but restXml
+    /// output streams only (S3's `SelectObjectContent` is its one, and XML
+    /// input streams have no wire form). The query protocols have none:
+    /// such operations are answered `NotImplemented`.
     pub fn serves_event_streams(self, input: bool) -> bool {
         match self {
-            Protocol::RestJson1 => true,
-            // Their bodies are read whole (awsJson), or they have no input
-            // streams at all (restXml: S3's SelectObjectContent's is output).
-            Protocol::AwsJson1_0 | Protocol::AwsJson1_1 | Protocol::RestXml => !input,
-            _ => false,
+            Protocol::RestXml => !input,
+            _ => self.event_format().is_some(),
         }
     }
 
     /// Whether a service speaking `protocols` (those it serves) serves an
-    /// operation's event streams: every protocol must.
+    /// operation's event streams: every protocol must, and lay events out
+    /// alike (each event type is read and written one way).
     pub fn all_serve_event_streams(protocols: &[Protocol], input: bool) -> bool {
-        !protocols.is_empty() && protocols.iter().all(|p| p.serves_event_streams(input))
+        let Some(first) = protocols.first() else { return false };
+        protocols.iter().all(|p| p.serves_event_streams(input) && p.event_format() == first.event_format())
+    }
+
+    /// How the protocol lays out an event's payload document, if it has
+    /// event streams.
+    pub fn event_format(self) -> Option<EventFormat> {
+        match self {
+            Protocol::RestJson1 | Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => Some(EventFormat::Json),
+            Protocol::RpcV2Json => Some(EventFormat::RpcV2Json),
+            Protocol::RpcV2Cbor => Some(EventFormat::Cbor),
+            Protocol::RestXml => Some(EventFormat::Xml),
+            Protocol::AwsQuery | Protocol::Ec2Query => None,
+        }
     }
 
     /// Whether the protocol's documents are XML (restXml, and the
@@ -194,6 +207,20 @@ impl Protocol {
     pub fn is_xml(self) -> bool {
         matches!(self, Protocol::RestXml | Protocol::AwsQuery | Protocol::Ec2Query)
     }
+}
+
+/// How a protocol writes an event's payload document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventFormat {
+    /// JSON, as awsJson and restJson1 write bodies.
+    Json,
+    /// JSON as RPC v2 JSON writes it: timestamps as epoch seconds, big
+    /// numbers as strings.
+    RpcV2Json,
+    /// CBOR (RPC v2 CBOR).
+    Cbor,
+    /// XML (restXml).
+    Xml,
 }
 
 /// `@length` or `@range` bounds, kept as written in the model (messages

@@ -9,6 +9,9 @@
 //! - [`amazon_ml_20141212`]: Amazon Machine Learning (`AmazonML_20141212`, version 2014-12-12).
 //! - [`aws_query`]: Sample Query Protocol Service (`AwsQuery`, version 2020-01-08).
 //! - [`ec2_query`]: Sample Ec2 Protocol Service (`AwsEc2`, version 2020-01-08).
+//! - [`cbor_events`]: CborEvents (`CborEvents`, version 2026-12-07).
+//! - [`json_events`]: JsonEvents (`JsonEvents`, version 2026-12-07).
+//! - [`json_rpc_events`]: JsonRpcEvents (`JsonRpcEvents`, version 2026-12-07).
 //! - [`rest_json`]: Sample Rest Json Protocol Service (`RestJson`, version 2019-12-16).
 //! - [`backplane_control_service`]: Amazon API Gateway (`BackplaneControlService`, version 2015-07-09).
 //! - [`glacier`]: Amazon Glacier (`Glacier`, version 2012-06-01).
@@ -53,6 +56,12 @@ pub mod amazon_ml_20141212;
 pub mod aws_query;
 
 pub mod ec2_query;
+
+pub mod cbor_events;
+
+pub mod json_events;
+
+pub mod json_rpc_events;
 
 pub mod rest_json;
 

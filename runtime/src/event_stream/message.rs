@@ -86,6 +86,40 @@ impl EventWriter {
         self.payload = Some((JSON, Bytes::from(json::to_vec(value))));
     }
 
+    /// [`EventWriter::json_members`] as Smithy's RPC v2 JSON writes them
+    /// (timestamps as epoch seconds, big numbers as strings).
+    pub fn rpc_v2_json_members(&mut self, write: impl FnOnce(&mut ObjectWriter<'_>)) {
+        let mut out = JsonWriter::rpc_v2(128);
+        let mut object = out.object();
+        write(&mut object);
+        object.end();
+        self.payload = Some((JSON, Bytes::from(out.into_bytes())));
+    }
+
+    /// [`EventWriter::json_payload`] as Smithy's RPC v2 JSON writes it.
+    pub fn rpc_v2_json_payload<T: WriteJson + ?Sized>(&mut self, value: &T) {
+        let mut out = JsonWriter::rpc_v2(128);
+        value.write_json(&mut out);
+        self.payload = Some((JSON, Bytes::from(out.into_bytes())));
+    }
+
+    /// The members not bound to headers, as a CBOR map of `count` entries
+    /// (RPC v2 CBOR): the payload of an event with no `@eventPayload`
+    /// member.
+    pub fn cbor_members(&mut self, count: u64, write: impl FnOnce(&mut crate::protocol::cbor::CborWriter)) {
+        let mut out = crate::protocol::cbor::CborWriter::with_capacity(128);
+        out.map(count);
+        write(&mut out);
+        self.payload = Some((crate::protocol::rpc_v2_cbor::CBOR, Bytes::from(out.into_bytes())));
+    }
+
+    /// An `@eventPayload` structure, union or document in RPC v2 CBOR: its
+    /// CBOR.
+    pub fn cbor_payload<T: crate::protocol::cbor::WriteCbor + ?Sized>(&mut self, value: &T) {
+        let payload = crate::protocol::cbor::to_vec(value);
+        self.payload = Some((crate::protocol::rpc_v2_cbor::CBOR, Bytes::from(payload)));
+    }
+
     /// An `@eventPayload` structure or union in an XML protocol: its
     /// element `name` (in `namespace`), as S3 sends its events' details.
     pub fn xml_payload<T: crate::protocol::xml::WriteXml + ?Sized>(
@@ -227,6 +261,18 @@ pub fn read_event<T: ReadEvent>(
     validate::parse_event(schema, &mut source, document).map_err(EventStreamError::Rejected)
 }
 
+/// [`read_event`] as Smithy's RPC v2 JSON reads a payload (timestamps as
+/// epoch seconds, big numbers as strings).
+pub fn read_event_rpc_v2_json<T: ReadEvent>(
+    message: &Message,
+    schema: &'static Structure,
+    raw_payload: Option<usize>,
+) -> Result<T, EventStreamError> {
+    let mut source = EventSource::new(message, schema, raw_payload);
+    let document = if raw_payload.is_some() { &[][..] } else { message.payload() };
+    validate::parse_event_rpc_v2_json(schema, &mut source, document).map_err(EventStreamError::Rejected)
+}
+
 /// The members of an event carried outside its payload's document, as a
 /// reader reads them: its `@eventHeader` members (each under the member's
 /// name), then an `@eventPayload` blob or string (the payload's bytes).
@@ -241,6 +287,22 @@ pub struct EventSource<'m> {
     /// The value at the position.
     at: Option<At<'m>>,
     text: String,
+    /// The source of the payload's document, where it is read from one
+    /// (CBOR) rather than as JSON, and how.
+    body: Option<(&'m mut (dyn Source + 'm), Document)>,
+    /// Where the position is in the body's document: `None` before it,
+    /// else how deep in it.
+    depth: Option<usize>,
+}
+
+/// What an event's payload document holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Document {
+    /// The event's members that are not headers, as a structure's.
+    Members,
+    /// The value of the `@eventPayload` member at this index of the
+    /// schema (a structure, union or document).
+    Payload(usize),
 }
 
 #[derive(Clone, Copy)]
@@ -260,16 +322,67 @@ impl<'m> EventSource<'m> {
             next: 0,
             at: None,
             text: String::new(),
+            body: None,
+            depth: None,
+        }
+    }
+
+    /// The source of the headers, then of the payload's document as `body`
+    /// reads it (the message's payload, in a format not JSON), which holds
+    /// what `document` says.
+    pub fn with_body(mut self, body: &'m mut (dyn Source + 'm), document: Document) -> Self {
+        self.body = Some((body, document));
+        self
+    }
+
+    /// The body's source, where the position is in it.
+    fn in_body(&mut self) -> Option<&mut (dyn Source + 'm)> {
+        self.depth?;
+        self.body.as_mut().map(|(body, _)| &mut **body)
+    }
+
+    /// Goes one level into the body's document, where the position is in it.
+    fn enter(&mut self) {
+        if let Some(depth) = self.depth.as_mut() {
+            *depth += 1;
+        }
+    }
+
+    /// Comes one level out, at the end of a structure, list or map.
+    fn leave(&mut self) {
+        if let Some(depth) = self.depth.as_mut() {
+            *depth = depth.saturating_sub(1);
         }
     }
 }
 
 impl Source for EventSource<'_> {
     fn structure(&mut self) -> Result<(), SourceError> {
-        Ok(())
+        match (self.depth, self.body.as_mut()) {
+            // The event itself: a document of its members is entered.
+            (None, Some((body, Document::Members))) => body.structure(),
+            (None, _) => Ok(()),
+            (Some(_), _) => {
+                self.enter();
+                self.in_body().map_or(Ok(()), |body| body.structure())
+            }
+        }
     }
 
     fn key(&mut self) -> Result<Option<&str>, SourceError> {
+        if let Some(depth) = self.depth.as_mut() {
+            let Some((body, document)) = self.body.as_mut() else { return Ok(None) };
+            // At the top, past the headers: the document's members, or
+            // nothing after the one member that is the whole document.
+            if *depth == 0 && *document != Document::Members {
+                return Ok(None);
+            }
+            let key = body.key()?;
+            if key.is_none() && *depth > 0 {
+                *depth -= 1;
+            }
+            return Ok(key);
+        }
         while let Some(header) = self.headers.get(self.next) {
             self.next += 1;
             let name = header.name().as_str();
@@ -283,37 +396,75 @@ impl Source for EventSource<'_> {
             return Ok(Some(self.schema.members[index].name));
         }
         self.at = None;
-        Ok(None)
+        match self.body.as_mut() {
+            Some((body, Document::Members)) => {
+                self.depth = Some(0);
+                body.key()
+            }
+            Some((_, Document::Payload(index))) => {
+                // The payload's value is the body's, at its top.
+                self.depth = Some(0);
+                let index = *index;
+                Ok(Some(self.schema.members[index].name))
+            }
+            None => Ok(None),
+        }
     }
 
-    fn list(&mut self, _: &List) -> Result<(), SourceError> {
+    fn list(&mut self, list: &List) -> Result<(), SourceError> {
+        if let Some(body) = self.in_body() {
+            body.list(list)?;
+            self.enter();
+            return Ok(());
+        }
         Err(SourceError::at_value("an event header holds no list"))
     }
 
     fn item(&mut self) -> Result<bool, SourceError> {
-        Ok(false)
+        let Some(body) = self.in_body() else { return Ok(false) };
+        let more = body.item()?;
+        if !more {
+            self.leave();
+        }
+        Ok(more)
     }
 
-    fn map(&mut self, _: &Map) -> Result<(), SourceError> {
+    fn map(&mut self, map: &Map) -> Result<(), SourceError> {
+        if let Some(body) = self.in_body() {
+            body.map(map)?;
+            self.enter();
+            return Ok(());
+        }
         Err(SourceError::at_value("an event header holds no map"))
     }
 
     fn entry(&mut self) -> Result<Option<&str>, SourceError> {
-        Ok(None)
+        let (Some(depth), Some((body, _))) = (self.depth.as_mut(), self.body.as_mut()) else { return Ok(None) };
+        let key = body.entry()?;
+        if key.is_none() {
+            *depth = depth.saturating_sub(1);
+        }
+        Ok(key)
     }
 
     fn absent(&mut self) -> bool {
-        false
+        self.in_body().is_some_and(|body| body.absent())
     }
 
     fn text(&mut self) -> Result<&str, SourceError> {
+        if self.depth.is_some() {
+            return self.in_body().map_or(Err(SourceError::from("no value is at the position")), |body| body.text());
+        }
         match self.scalar()? {
-            Scalar::Text(_) | Scalar::String(_) => Ok(&self.text),
+            Scalar::Text(text) | Scalar::String(text) => Ok(text),
             _ => Err(SourceError::at_value("the header is not text")),
         }
     }
 
     fn scalar(&mut self) -> Result<Scalar<'_>, SourceError> {
+        if self.depth.is_some() {
+            return self.in_body().map_or(Err(SourceError::from("no value is at the position")), |body| body.scalar());
+        }
         match self.at {
             Some(At::Header(value)) => Ok(match value {
                 HeaderValue::Bool(value) => Scalar::Boolean(*value),
@@ -340,6 +491,9 @@ impl Source for EventSource<'_> {
     }
 
     fn bytes(&mut self) -> Option<&[u8]> {
+        if self.depth.is_some() {
+            return self.in_body()?.bytes();
+        }
         match self.at? {
             At::Header(HeaderValue::ByteArray(bytes)) => Some(bytes),
             At::Header(_) => None,
@@ -348,10 +502,13 @@ impl Source for EventSource<'_> {
     }
 
     fn skip(&mut self) -> Result<(), SourceError> {
-        Ok(())
+        self.in_body().map_or(Ok(()), |body| body.skip())
     }
 
     fn finish(&mut self) -> Result<(), SourceError> {
-        Ok(())
+        match self.body.as_mut() {
+            Some((body, _)) => body.finish(),
+            None => Ok(()),
+        }
     }
 }

@@ -19,10 +19,13 @@ mod stream;
 
 pub use body::{EventBody, Events, EventsError};
 pub use message::{
-    EventSource, EventWriter, ReadEvent, Received, ToHeader, WriteEvent, event_message, exception_message, kind,
-    read_event,
+    Document, EventSource, EventWriter, ReadEvent, Received, ToHeader, WriteEvent, event_message, exception_message,
+    kind, read_event, read_event_rpc_v2_json,
 };
-pub use stream::{Closed, EventSender, EventStream, EventStreamError, ReadEvents, Verifier, WriteEvents};
+pub use stream::{
+    Closed, EventSender, EventStream, EventStreamError, INITIAL_REQUEST, INITIAL_RESPONSE, InputEvents, ReadEvents,
+    Verifier, WriteEvents,
+};
 
 pub use aws_smithy_types::event_stream::{Header, HeaderValue, Message};
 

@@ -106,8 +106,13 @@ impl<T: ReadEvents + Send + 'static> EventStream<T> {
     /// and the first that is not, or whose signature is wrong, ends the
     /// stream ([`EventStreamError::Signature`]).
     pub fn from_signed_body(body: crate::ByteStream, verifier: Option<Verifier>) -> Self {
-        let messages = super::Events::new(body);
-        EventStream::from_results(Incoming { messages, verifier, ended: false, marker: PhantomData })
+        EventStream::from_input(InputEvents::new(body, verifier))
+    }
+
+    /// The events of `messages`, each read as `T` as it arrives: the rest
+    /// of an input stream whose `initial-request` a router has read.
+    pub fn from_input(messages: InputEvents) -> Self {
+        EventStream::from_results(Incoming { messages, ended: false, marker: PhantomData })
     }
 }
 
@@ -248,6 +253,20 @@ impl EventStreamError {
     }
 }
 
+impl EventStreamError {
+    /// The error as the rejection of a request whose stream failed before
+    /// its input was read: the event's own, or a malformed input.
+    pub fn into_rejection(self) -> Rejection {
+        match self {
+            EventStreamError::Rejected(rejection) => rejection,
+            other => Rejection::Malformed(crate::validate::MalformedInput {
+                path: String::new(),
+                message: other.to_string(),
+            }),
+        }
+    }
+}
+
 impl fmt::Display for EventStreamError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -363,26 +382,89 @@ fn is_signed(message: &Message) -> bool {
     super::header(message, super::CHUNK_SIGNATURE).is_some()
 }
 
-pin_project_lite::pin_project! {
-    /// An input stream's messages, read into events.
-    struct Incoming<T> {
-        #[pin]
-        messages: super::Events<crate::ByteStream>,
-        verifier: Option<Verifier>,
-        ended: bool,
-        marker: PhantomData<fn() -> T>,
+/// An input stream's messages as the client sent them: each one's
+/// signature checked (by a [`Verifier`] where the request's was) and
+/// taken off, the empty signed message that ends the stream ending it.
+/// What a router reads an RPC protocol's `initial-request` from
+/// ([`InputEvents::initial_request`]) before it makes the handler's
+/// [`EventStream`] of the rest ([`EventStream::from_input`]).
+pub struct InputEvents {
+    messages: super::Events<crate::ByteStream>,
+    verifier: Option<Verifier>,
+    /// A message read ahead, to be yielded first.
+    pending: Option<Message>,
+    ended: bool,
+}
+
+impl InputEvents {
+    /// The messages of `body`, signed ones checked by `verifier` where it
+    /// is `Some` (every message must then be signed), else unwrapped
+    /// unchecked.
+    pub fn new(body: crate::ByteStream, verifier: Option<Verifier>) -> Self {
+        InputEvents { messages: super::Events::new(body), verifier, pending: None, ended: false }
+    }
+
+    /// The payload of the stream's `initial-request` message, which the
+    /// RPC protocols send first with the members of the input that are not
+    /// the stream; `None` where the first message is another (it is then
+    /// the first the stream yields) or there is none.
+    pub async fn initial_request(&mut self) -> Result<Option<bytes::Bytes>, EventStreamError> {
+        let Some(first) = self.next().await else { return Ok(None) };
+        let first = first?;
+        let initial = super::string_header(&first, super::MESSAGE_TYPE) == Some(super::EVENT)
+            && super::string_header(&first, super::EVENT_TYPE) == Some(INITIAL_REQUEST);
+        if initial {
+            return Ok(Some(first.payload().clone()));
+        }
+        self.pending = Some(first);
+        Ok(None)
+    }
+
+    /// The input of an RPC protocol's operation whose input is a stream:
+    /// the members of its `initial-request` as `parse` reads them from its
+    /// payload (`None` where the client sent none), and the stream's
+    /// events after it. A stream that fails before its first message is
+    /// the request's rejection.
+    pub async fn read_initial<T>(
+        mut self,
+        parse: impl FnOnce(Option<&[u8]>) -> Result<T, Rejection>,
+    ) -> Result<(T, InputEvents), Rejection> {
+        let payload = self.initial_request().await.map_err(EventStreamError::into_rejection)?;
+        Ok((parse(payload.as_deref())?, self))
+    }
+
+    async fn next(&mut self) -> Option<Result<Message, EventStreamError>> {
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
     }
 }
 
-impl<T: ReadEvents> Stream for Incoming<T> {
-    type Item = Result<T, EventStreamError>;
+/// The `:event-type` of the message that opens an RPC protocol's input
+/// stream.
+pub const INITIAL_REQUEST: &str = "initial-request";
 
-    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let this = self.project();
-        if *this.ended {
+/// The `:event-type` of the message that opens an RPC protocol's output
+/// stream.
+pub const INITIAL_RESPONSE: &str = "initial-response";
+
+impl fmt::Debug for InputEvents {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let f = &mut f.debug_struct("InputEvents");
+        f.field("signed", &self.verifier.is_some()).field("ended", &self.ended).finish()
+    }
+}
+
+impl Stream for InputEvents {
+    type Item = Result<Message, EventStreamError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        if let Some(message) = this.pending.take() {
+            return Poll::Ready(Some(Ok(message)));
+        }
+        if this.ended {
             return Poll::Ready(None);
         }
-        let message = match std::task::ready!(this.messages.poll_next(cx)) {
+        let message = match std::task::ready!(Pin::new(&mut this.messages).poll_next(cx)) {
             None => return Poll::Ready(None),
             Some(Err(e)) => return Poll::Ready(Some(Err(e.into()))),
             Some(Ok(message)) => message,
@@ -392,20 +474,48 @@ impl<T: ReadEvents> Stream for Incoming<T> {
             None if is_signed(&message) => unwrap_signed(message),
             None => Ok(Some(message)),
         };
-        let message = match unwrapped {
-            Ok(Some(message)) => message,
+        match unwrapped {
+            Ok(Some(message)) => Poll::Ready(Some(Ok(message))),
             // The signed end of the stream.
             Ok(None) => {
-                *this.ended = true;
-                return Poll::Ready(None);
+                this.ended = true;
+                Poll::Ready(None)
             }
             Err(e) => {
-                *this.ended = true;
+                this.ended = true;
+                Poll::Ready(Some(Err(e)))
+            }
+        }
+    }
+}
+
+/// An input stream's messages, read into events.
+struct Incoming<T> {
+    messages: InputEvents,
+    ended: bool,
+    marker: PhantomData<fn() -> T>,
+}
+
+// The messages are polled through `&mut`; nothing here is pinned.
+impl<T> Unpin for Incoming<T> {}
+
+impl<T: ReadEvents> Stream for Incoming<T> {
+    type Item = Result<T, EventStreamError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        if self.ended {
+            return Poll::Ready(None);
+        }
+        let message = match std::task::ready!(Pin::new(&mut self.messages).poll_next(cx)) {
+            None => return Poll::Ready(None),
+            Some(Err(e)) => {
+                self.ended = true;
                 return Poll::Ready(Some(Err(e)));
             }
+            Some(Ok(message)) => message,
         };
         // An exception is the client's last word.
-        *this.ended = super::string_header(&message, super::MESSAGE_TYPE) == Some(super::EXCEPTION);
+        self.ended = super::string_header(&message, super::MESSAGE_TYPE) == Some(super::EXCEPTION);
         Poll::Ready(Some(T::read_message(&message)))
     }
 }

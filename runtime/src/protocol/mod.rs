@@ -323,3 +323,55 @@ impl<F: Future<Output = HttpResponse>> Future for Answer<F> {
         }
     }
 }
+
+/// The check of a request's input event stream's signatures, where a
+/// SigV4 layer verified the request and left their chain in `extensions`,
+/// and what they may do to the response.
+pub(crate) fn signed_events(
+    extensions: &mut http::Extensions,
+) -> (Option<crate::event_stream::Verifier>, ResponseGuard) {
+    #[cfg(feature = "sigv4")]
+    if let Some(signed) = extensions.remove::<crate::sigv4::SignedEvents>() {
+        let (verifier, guard) = signed.guarded();
+        return (Some(verifier), ResponseGuard { guard: Some(guard) });
+    }
+    let _ = extensions;
+    (None, ResponseGuard::default())
+}
+
+/// The unread body of the request with `parts`, as its input event stream,
+/// and what its signatures may do to the response.
+pub(crate) fn input_events<B>(
+    parts: &mut http::request::Parts,
+    body: B,
+) -> (crate::event_stream::InputEvents, ResponseGuard)
+where
+    B: http_body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<BoxError>,
+{
+    crate::http::streamed(parts);
+    let body = ByteStream::from_body(crate::http::bytes_body(body));
+    let (verifier, guard) = signed_events(&mut parts.extensions);
+    (crate::event_stream::InputEvents::new(body, verifier), guard)
+}
+
+/// What a request's event signatures do to its response
+/// (`sigv4::SignatureGuard`): nothing where they were not checked.
+#[derive(Default)]
+pub(crate) struct ResponseGuard {
+    #[cfg(feature = "sigv4")]
+    guard: Option<crate::sigv4::SignatureGuard>,
+}
+
+impl ResponseGuard {
+    /// `response`, as the signatures allow.
+    pub(crate) fn apply(self, response: Response, protocol: impl Into<AnyProtocol>) -> Response {
+        #[cfg(feature = "sigv4")]
+        if let Some(guard) = self.guard {
+            return guard.guard(response, protocol);
+        }
+        let _ = protocol;
+        response
+    }
+}

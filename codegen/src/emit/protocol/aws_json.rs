@@ -54,33 +54,41 @@ impl Emit for AwsJson {
         let Names { constant, dispatch: dispatch_method, .. } = names;
         let ok = cx.std("result::Result::Ok");
         let context = cx.runtime("context::RequestContext");
-        let arms = service.operations.iter().map(|op| {
-            let read = || {
-                let (parse, schema) = (cx.runtime("validate::parse"), schema_static(cx, op.input.as_deref()));
-                quote! { #parse(#schema, body) }
-            };
-            let answer = || match op.event_streams.iter().find(|stream| !stream.input) {
-                // The stream is the body; the rest of the output its
-                // `initial-response`.
-                Some(stream) => {
-                    let output = &cx.service.shapes[op.output.as_deref().expect("an output stream is in an output")];
-                    let field = ident(&output.member(&stream.member).expect("the stream is a member").rust_name);
-                    let (take, response) = (cx.std("mem::take"), runtime(cx, "event_stream_response"));
-                    quote! {
-                        #ok(mut output) => {
-                            let events = #take(&mut output.#field);
-                            #response(&output, events)
+        // Operations whose input is a stream are routed apart: their body
+        // is not read first.
+        let (streamed, whole): (Vec<&Operation>, Vec<&Operation>) =
+            service.operations.iter().partition(|op| super::streams_input(op));
+        let arms = |ops: &[&Operation]| -> Vec<TokenStream> {
+            let arms = ops.iter().map(|op| {
+                let read = || match super::streams_input(op) {
+                    true => super::read_initial_request(cx, op, &runtime(cx, "initial_request")),
+                    false => {
+                        let (parse, schema) = (cx.runtime("validate::parse"), schema_static(cx, op.input.as_deref()));
+                        quote! { #parse(#schema, body) }
+                    }
+                };
+                let answer = || match super::output_stream_field(cx, op) {
+                    // The stream is the body; the rest of the output its
+                    // `initial-response`.
+                    Some(field) => {
+                        let (take, response) = (cx.std("mem::take"), runtime(cx, "event_stream_response"));
+                        quote! {
+                            #ok(mut output) => {
+                                let events = #take(&mut output.#field);
+                                #response(&output, events)
+                            }
                         }
                     }
-                }
-                None => {
-                    let output_response = runtime(cx, "output_response");
-                    quote! { #ok(output) => #output_response(#constant, &output), }
-                }
-            };
-            RPC.operation_arm(cx, op, names, read, answer)
-        });
-        let arms: Vec<TokenStream> = arms.collect();
+                    None => {
+                        let output_response = runtime(cx, "output_response");
+                        quote! { #ok(output) => #output_response(#constant, &output), }
+                    }
+                };
+                RPC.operation_arm(cx, op, names, read, answer)
+            });
+            arms.collect()
+        };
+        let (arms, stream_arms) = (arms(&whole), arms(&streamed));
         let (response, dispatch, aws_json) =
             (cx.runtime("protocol::Response"), runtime(cx, "Dispatch"), runtime(cx, "AwsJson"));
         let (contain_panics, unknown_operation, operation_name) =
@@ -113,12 +121,12 @@ impl Emit for AwsJson {
                 .to_string(),
         ]);
         // A service whose every operation is not served reads neither.
-        let (context_binding, body_binding) = if service.operations.iter().any(|op| op.unserved.is_none()) {
+        let (context_binding, body_binding) = if whole.iter().any(|op| op.unserved.is_none()) {
             (quote! { context }, quote! { body })
         } else {
             (quote! { _context }, quote! { _body })
         };
-        let methods = quote! {
+        let mut methods = quote! {
             /// Parses and validates the body, calls the operation's method and
             /// serialises its result.
             async fn #dispatch_method(
@@ -136,6 +144,51 @@ impl Emit for AwsJson {
                 }
             }
         };
+        // The operations whose input is an event stream, and their router.
+        let streams = (!streamed.is_empty()).then(|| {
+            let (input_events, future, send) =
+                (cx.runtime("event_stream::InputEvents"), cx.std("future::Future"), cx.std("marker::Send"));
+            let dispatch_events = ident(&format!("{dispatch_method}_events"));
+            let names = streamed.iter().map(|op| &op.name);
+            let context_binding = if streamed.iter().any(|op| op.unserved.is_none()) {
+                quote! { context }
+            } else {
+                quote! { _context }
+            };
+            methods.extend(quote! {
+                /// Reads the `initial-request` of an operation whose input is
+                /// an event stream, calls its method with the rest of the
+                /// stream, and writes its result.
+                async fn #dispatch_events(
+                    &self,
+                    #context_binding: &#context,
+                    target: #option<&str>,
+                    events: #input_events,
+                ) -> #response {
+                    let #some(operation) = #operation_name(target, #name) else {
+                        return #unknown_operation(#constant, target);
+                    };
+                    match operation {
+                        #(#stream_arms)*
+                        _ => #unknown_operation(#constant, target),
+                    }
+                }
+            });
+            quote! {
+                fn streams_input(&self, target: &str) -> bool {
+                    matches!(#operation_name(#some(target), #name), #some(#(#names)|*))
+                }
+
+                fn route_events(
+                    &self,
+                    context: &#context,
+                    target: #option<&str>,
+                    events: #input_events,
+                ) -> impl #future<Output = #response> + #send {
+                    #contain_panics(#constant, self.#dispatch_events(context, target, events))
+                }
+            }
+        });
         let (trait_ident, router_ident) = (ident(&service.trait_name), ident(&service.router_name));
         let (future, send) = (cx.std("future::Future"), cx.std("marker::Send"));
         let dispatch = quote! {
@@ -160,6 +213,8 @@ impl Emit for AwsJson {
                 ) -> impl #future<Output = #response> + #send {
                     #contain_panics(#constant, self.#dispatch_method(context, target, body))
                 }
+
+                #streams
             }
         };
         Router { docs, methods, dispatch, handle: runtime(cx, "handle") }

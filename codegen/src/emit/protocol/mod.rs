@@ -223,3 +223,33 @@ fn gzipped(service: &Service) -> Vec<&str> {
     let gzipped = service.operations.iter().filter(|op| op.gzip_requests && op.unserved.is_none());
     gzipped.map(|op| op.name.as_str()).collect()
 }
+
+/// Whether `op`'s input is an event stream: the RPC protocols route it
+/// apart, its body unread.
+fn streams_input(op: &Operation) -> bool {
+    op.event_streams.iter().any(|stream| stream.input)
+}
+
+/// The field of `op`'s output that is its event stream, if it has one.
+fn output_stream_field(cx: &FileCx<'_>, op: &Operation) -> Option<Ident> {
+    let stream = op.event_streams.iter().find(|stream| !stream.input)?;
+    let output = &cx.service.shapes[op.output.as_deref().expect("an output stream is in an output")];
+    Some(ident(&output.member(&stream.member).expect("the stream is a member").rust_name))
+}
+
+/// How an RPC protocol reads the input of `op`, whose input is an event
+/// stream, from `events`: its `initial-request` by the protocol's
+/// `initial_request` function, the rest of the stream its stream member.
+fn read_initial_request(cx: &FileCx<'_>, op: &Operation, initial_request: &TokenStream) -> TokenStream {
+    let id = op.input.as_deref().expect("an input stream is in an input");
+    let (ty, schema) = (cx.named(id), super::validation::schema_static(cx, Some(id)));
+    let stream = op.event_streams.iter().find(|stream| stream.input).expect("the input is a stream");
+    let field = ident(&cx.service.shapes[id].member(&stream.member).expect("the stream is a member").rust_name);
+    let event_stream = cx.runtime("EventStream");
+    quote! {
+        #initial_request::<#ty>(#schema, events).await.map(|(mut input, events)| {
+            input.#field = #event_stream::from_input(events);
+            input
+        })
+    }
+}

@@ -83,25 +83,46 @@ impl Emit for RpcV2 {
         let Names { constant, dispatch: dispatch_method, .. } = names;
         let ok = cx.std("result::Result::Ok");
         let context = cx.runtime("context::RequestContext");
-        let arms = service.operations.iter().map(|op| {
-            let read = || {
-                let (input, schema) = (self.runtime(cx, "input"), schema_static(cx, op.input.as_deref()));
-                quote! { #input(body, #schema) }
-            };
-            // An operation with no output answers with no body.
-            let answer = || match op.output {
-                Some(_) => {
-                    let output_response = self.runtime(cx, "output_response");
-                    quote! { #ok(output) => #output_response(#constant, &output), }
-                }
-                None => {
-                    let no_output_response = self.runtime(cx, "no_output_response");
-                    quote! { #ok(_) => #no_output_response(#constant), }
-                }
-            };
-            self.rpc().operation_arm(cx, op, names, read, answer)
-        });
-        let arms: Vec<TokenStream> = arms.collect();
+        // Operations whose input is a stream are routed apart: their body
+        // is not read first.
+        let (streamed, whole): (Vec<&Operation>, Vec<&Operation>) =
+            service.operations.iter().partition(|op| super::streams_input(op));
+        let arms = |ops: &[&Operation]| -> Vec<TokenStream> {
+            let arms = ops.iter().map(|op| {
+                let read = || match super::streams_input(op) {
+                    true => super::read_initial_request(cx, op, &self.runtime(cx, "initial_request")),
+                    false => {
+                        let (input, schema) = (self.runtime(cx, "input"), schema_static(cx, op.input.as_deref()));
+                        quote! { #input(body, #schema) }
+                    }
+                };
+                // An output stream is the body, the rest of the output its
+                // `initial-response`; an operation with no output answers
+                // with no body.
+                let answer = || match (super::output_stream_field(cx, op), &op.output) {
+                    (Some(field), _) => {
+                        let (take, response) = (cx.std("mem::take"), self.runtime(cx, "event_stream_response"));
+                        quote! {
+                            #ok(mut output) => {
+                                let events = #take(&mut output.#field);
+                                #response(#constant, &output, events)
+                            }
+                        }
+                    }
+                    (None, Some(_)) => {
+                        let output_response = self.runtime(cx, "output_response");
+                        quote! { #ok(output) => #output_response(#constant, &output), }
+                    }
+                    (None, None) => {
+                        let no_output_response = self.runtime(cx, "no_output_response");
+                        quote! { #ok(_) => #no_output_response(#constant), }
+                    }
+                };
+                self.rpc().operation_arm(cx, op, names, read, answer)
+            });
+            arms.collect()
+        };
+        let (arms, stream_arms) = (arms(&whole), arms(&streamed));
         let (response, dispatch, protocol) =
             (cx.runtime("protocol::Response"), self.runtime(cx, "Dispatch"), self.runtime(cx, self.type_name()));
         let (contain_panics, unknown_operation) =
@@ -132,12 +153,12 @@ impl Emit for RpcV2 {
                 format = self.format()
             ),
         ]);
-        let (context_binding, body_binding) = if service.operations.iter().any(|op| op.unserved.is_none()) {
+        let (context_binding, body_binding) = if whole.iter().any(|op| op.unserved.is_none()) {
             (quote! { context }, quote! { body })
         } else {
             (quote! { _context }, quote! { _body })
         };
-        let methods = quote! {
+        let mut methods = quote! {
             /// Reads and validates the body, calls the operation's method and
             /// writes its result.
             async fn #dispatch_method(&self, #context_binding: &#context, operation: &str, #body_binding: &[u8]) -> #response {
@@ -147,8 +168,48 @@ impl Emit for RpcV2 {
                 }
             }
         };
-        let (trait_ident, router_ident) = (ident(&service.trait_name), ident(&service.router_name));
         let (future, send) = (cx.std("future::Future"), cx.std("marker::Send"));
+        // The operations whose input is an event stream, and their router.
+        let input_streams = (!streamed.is_empty()).then(|| {
+            let input_events = cx.runtime("event_stream::InputEvents");
+            let dispatch_events = ident(&format!("{dispatch_method}_events"));
+            let names = streamed.iter().map(|op| &op.name);
+            let context_binding = if streamed.iter().any(|op| op.unserved.is_none()) {
+                quote! { context }
+            } else {
+                quote! { _context }
+            };
+            methods.extend(quote! {
+                /// Reads the `initial-request` of an operation whose input is
+                /// an event stream, calls its method with the rest of the
+                /// stream, and writes its result.
+                async fn #dispatch_events(&self, #context_binding: &#context, operation: &str, events: #input_events) -> #response {
+                    match operation {
+                        #(#stream_arms)*
+                        _ => #unknown_operation(#constant),
+                    }
+                }
+            });
+            quote! {
+                fn streams_input(&self, operation: &str) -> bool {
+                    matches!(operation, #(#names)|*)
+                }
+
+                fn route_events(&self, context: &#context, operation: &str, events: #input_events) -> impl #future<Output = #response> + #send {
+                    #contain_panics(#constant, self.#dispatch_events(context, operation, events))
+                }
+            }
+        });
+        let output_streams = service.operations.iter().filter(|op| op.event_streams.iter().any(|s| !s.input));
+        let output_streams: Vec<&str> = output_streams.map(|op| op.name.as_str()).collect();
+        let output_streams = (!output_streams.is_empty()).then(|| {
+            quote! {
+                fn streams_output(&self, operation: &str) -> bool {
+                    matches!(operation, #(#output_streams)|*)
+                }
+            }
+        });
+        let (trait_ident, router_ident) = (ident(&service.trait_name), ident(&service.router_name));
         let dispatch = quote! {
             impl<S: #trait_ident> #dispatch<#protocol> for #router_ident<S> {
                 fn protocol(&self) -> #protocol {
@@ -166,6 +227,10 @@ impl Emit for RpcV2 {
                 fn route(&self, context: &#context, operation: &str, body: &[u8]) -> impl #future<Output = #response> + #send {
                     #contain_panics(#constant, self.#dispatch_method(context, operation, body))
                 }
+
+                #output_streams
+
+                #input_streams
             }
         };
         let handle = self.runtime(cx, "handle");

@@ -10,7 +10,7 @@ pub mod request;
 pub mod response;
 mod router;
 
-pub use request::{operation_name, shown_target};
+pub use request::{initial_request, operation_name, shown_target};
 pub use response::{
     error_response, event_stream_response, internal_failure, modelled_error, not_implemented_response, output_response,
     rejection_response, unknown_operation, unmodelled_error,

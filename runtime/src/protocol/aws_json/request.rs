@@ -35,13 +35,15 @@ pub fn shown_target(target: &str) -> Option<&str> {
 /// allows, if the request has it), one `X-Amz-Target`, the protocol's
 /// media type and no content coding but gzip where `gzip_allowed` (the
 /// operation has `@requestCompression`); whether the body is gzipped. The
-/// media type is the `served` service's: a target no service serves is an
-/// unknown operation, whatever its type.
+/// media type is the `served` service's (or, for an operation whose input
+/// is an event stream, `streamed`, the event stream's): a target no
+/// service serves is an unknown operation, whatever its type.
 pub(crate) fn check_head(
     parts: &http::request::Parts,
     protocol: AwsJson,
     served: bool,
     gzip_allowed: bool,
+    streamed: bool,
 ) -> Result<bool, Box<Response>> {
     if parts.method != Method::POST {
         return Err(Box::new(protocol.error(405, "MethodNotAllowedException", "awsJson requests are POSTs")));
@@ -56,7 +58,8 @@ pub(crate) fn check_head(
         let text = "the request has more than one X-Amz-Target header";
         return Err(Box::new(protocol.error(400, "UnknownOperationException", text)));
     }
-    if served && !declares_media_type(&parts.headers, protocol.content_type()) {
+    let declared = |media_type| declares_media_type(&parts.headers, media_type);
+    if served && !declared(protocol.content_type()) && !(streamed && declared(crate::event_stream::CONTENT_TYPE)) {
         let text = format!("requests are sent with Content-Type: {}", protocol.content_type());
         return Err(Box::new(protocol.error(415, "UnsupportedMediaTypeException", &text)));
     }
@@ -66,4 +69,15 @@ pub(crate) fn check_head(
             Err(Box::new(protocol.error(415, "UnsupportedMediaTypeException", UnsupportedCoding::MESSAGE)))
         }
     }
+}
+
+/// The input of an operation whose input is an event stream, `events`:
+/// the members of its `initial-request` message (a JSON object, as a body
+/// is; none sent counts as `{}`), checked against `schema`, and the
+/// stream's events after it.
+pub async fn initial_request<T: crate::validate::Read>(
+    schema: &'static crate::validate::Structure,
+    events: crate::event_stream::InputEvents,
+) -> Result<(T, crate::event_stream::InputEvents), crate::validate::Rejection> {
+    events.read_initial(|payload| crate::validate::parse(schema, payload.unwrap_or(b"{}"))).await
 }

@@ -24,7 +24,11 @@ where
     T: WriteJson,
     E: crate::event_stream::WriteEvents + Send + 'static,
 {
-    let initial = crate::event_stream::event("initial-response", Some("application/json"), json::to_vec(output));
+    let initial = crate::event_stream::event(
+        crate::event_stream::INITIAL_RESPONSE,
+        Some("application/json"),
+        json::to_vec(output),
+    );
     let mut response = Response::new(200);
     response.event_stream(events, Some(initial));
     response

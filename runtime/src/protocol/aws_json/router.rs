@@ -8,6 +8,7 @@ use tracing::Instrument;
 use super::AwsJson;
 use super::request::{X_AMZ_TARGET, check_head};
 use crate::context::{RequestContext, RequestId};
+use crate::event_stream::InputEvents;
 use crate::http::{BoxError, HttpResponse, gunzip_body, read_limited};
 use crate::protocol::{Answer, Response, answered};
 
@@ -65,6 +66,26 @@ pub trait Dispatch: Send + Sync + 'static {
         target: Option<&str>,
         body: &[u8],
     ) -> impl Future<Output = Response> + Send;
+
+    /// Whether the operation `target` (an `X-Amz-Target`) names has an
+    /// input event stream: its body is handed to
+    /// [`Dispatch::route_events`] unread.
+    fn streams_input(&self, target: &str) -> bool {
+        let _ = target;
+        false
+    }
+
+    /// Handles one request for an operation whose input is an event stream
+    /// ([`Dispatch::streams_input`]), its body `events`; never panics.
+    fn route_events(
+        &self,
+        context: &RequestContext,
+        target: Option<&str>,
+        events: InputEvents,
+    ) -> impl Future<Output = Response> + Send {
+        let _ = (context, events);
+        std::future::ready(super::unknown_operation(self.protocol(), target))
+    }
 }
 
 /// Handles one awsJson request with `router`: checks its head as awsJson
@@ -79,7 +100,8 @@ pub trait Dispatch: Send + Sync + 'static {
 pub fn handle<R, B>(router: R, request: http::Request<B>) -> Answer<impl Future<Output = HttpResponse>>
 where
     R: Dispatch,
-    B: http_body::Body,
+    B: http_body::Body + Send + 'static,
+    B::Data: Send,
     B::Error: Into<BoxError>,
 {
     let (parts, body) = request.into_parts();
@@ -90,7 +112,8 @@ where
     // decides whether the service has it).
     let served = target.filter(|target| router.serves(target));
     let span = span(&request_id, target, served);
-    let gzipped = match admit(&router, &parts, served, protocol) {
+    let streamed = served.is_some_and(|target| router.streams_input(target));
+    let gzipped = match admit(&router, &parts, served, protocol, streamed) {
         Ok(gzipped) => gzipped,
         Err(refusal) => {
             let response = answered(*refusal, protocol, &span, &request_id);
@@ -98,6 +121,16 @@ where
         }
     };
     let future = async move {
+        // An input event stream is read by the operation, as it arrives.
+        if streamed {
+            let mut parts = parts;
+            let (events, guard) = crate::protocol::input_events(&mut parts, body);
+            let http::request::Parts { headers, extensions, .. } = parts;
+            let context = RequestContext::new(request_id, headers, extensions);
+            let target = context.headers().get(X_AMZ_TARGET).and_then(|v| v.to_str().ok());
+            let response = router.route_events(&context, target, events).instrument(span.clone()).await;
+            return answered(guard.apply(response, protocol), protocol, &span, context.request_id());
+        }
         let body = match read_limited(&parts, body).await {
             Ok(body) if gzipped => gunzip_body(&parts, &body),
             read => read,
@@ -117,17 +150,18 @@ where
 }
 
 /// What awsJson asks of the head of a request for `served` (its target, if
-/// it names this service), and whether the service's credentials signed
-/// it: whether its body is gzipped, or the refusal (boxed: refusals are
+/// it names this service; `streamed` if its body is an event stream), and
+/// whether the service's credentials signed it: whether its body is gzipped, or the refusal (boxed: refusals are
 /// rare, and a `Response` is large).
 fn admit<R: Dispatch + ?Sized>(
     router: &R,
     parts: &http::request::Parts,
     served: Option<&str>,
     protocol: AwsJson,
+    streamed: bool,
 ) -> Result<bool, Box<Response>> {
-    let gzip_allowed = served.is_some_and(|target| router.accepts_gzip(target));
-    let gzipped = check_head(parts, protocol, served.is_some(), gzip_allowed)?;
+    let gzip_allowed = !streamed && served.is_some_and(|target| router.accepts_gzip(target));
+    let gzipped = check_head(parts, protocol, served.is_some(), gzip_allowed, streamed)?;
     #[cfg(feature = "sigv4")]
     {
         let signing_name = served.map_or(router.signing_name(), |target| router.signing_name_of(target));

@@ -259,16 +259,9 @@ async fn call<R: Dispatch>(
     span: tracing::Span,
     request_id: RequestId,
 ) -> HttpResponse {
-    #[cfg_attr(not(feature = "sigv4"), allow(unused_mut))]
     let http::request::Parts { uri, headers, mut extensions, .. } = parts;
     // A SigV4 layer's chain of signatures for the input stream's events.
-    #[cfg(feature = "sigv4")]
-    let (verifier, guard) = match extensions.remove::<crate::sigv4::SignedEvents>().map(|s| s.guarded()) {
-        Some((verifier, guard)) => (Some(verifier), Some(guard)),
-        None => (None, None),
-    };
-    #[cfg(not(feature = "sigv4"))]
-    let verifier = None;
+    let (verifier, guard) = crate::protocol::signed_events(&mut extensions);
     let request = RoutedRequest { labels, query: uri.query().map(str::to_string), body, stream, verifier };
     let context = RequestContext::new(request_id, headers, extensions);
     let call = contain_panics(R::PROTOCOL, router.call_operation(&context, operation, request));
@@ -279,10 +272,7 @@ async fn call<R: Dispatch>(
         response = error.response(R::PROTOCOL);
     }
     // So is one whose events' signatures failed.
-    #[cfg(feature = "sigv4")]
-    if let Some(guard) = guard {
-        response = guard.guard(response, R::PROTOCOL);
-    }
+    response = guard.apply(response, R::PROTOCOL);
     span.in_scope(|| tracing::debug!(status = response.status, "answered"));
     crate::http::with_id(rules.apply(response, R::PROTOCOL), context.request_id())
 }

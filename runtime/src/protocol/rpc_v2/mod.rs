@@ -62,9 +62,14 @@ pub(crate) fn named<P: RpcV2>(mut response: Response) -> Response {
 /// What the protocol asks of a request's head before its body is read:
 /// a `POST` naming this protocol, from an allowed host; a body declared
 /// of the protocol's media type; a response of that type the client
-/// accepts. The refusal otherwise (boxed: refusals are rare, and a
+/// accepts (either may be an event stream, where `streams` says the
+/// operation's is). The refusal otherwise (boxed: refusals are rare, and a
 /// `Response` is large).
-pub(crate) fn check_head<P: RpcV2>(parts: &http::request::Parts, protocol: P) -> Result<(), Box<Response>> {
+pub(crate) fn check_head<P: RpcV2>(
+    parts: &http::request::Parts,
+    protocol: P,
+    streams: Streams,
+) -> Result<(), Box<Response>> {
     let refuse = |status, type_name, text: &str| Err(Box::new(protocol.error(status, type_name, text)));
     if parts.method != Method::POST {
         return refuse(405, "MethodNotAllowedException", &format!("{} requests are POSTs", P::TITLE));
@@ -81,7 +86,8 @@ pub(crate) fn check_head<P: RpcV2>(parts: &http::request::Parts, protocol: P) ->
     let declared = parts.headers.contains_key(http::header::CONTENT_TYPE);
     let has_body = crate::http::declared_length(&parts.headers).is_some_and(|length| length > 0)
         || parts.headers.contains_key(http::header::TRANSFER_ENCODING);
-    if (declared || has_body) && !declares_media_type(&parts.headers, P::MEDIA_TYPE) {
+    let stream = streams.input && declares_media_type(&parts.headers, crate::event_stream::CONTENT_TYPE);
+    if (declared || has_body) && !declares_media_type(&parts.headers, P::MEDIA_TYPE) && !stream {
         let text = format!("requests with a body are sent with Content-Type: {}", P::MEDIA_TYPE);
         return refuse(415, "UnsupportedMediaTypeException", &text);
     }
@@ -89,7 +95,9 @@ pub(crate) fn check_head<P: RpcV2>(parts: &http::request::Parts, protocol: P) ->
         accept.to_str().is_ok_and(|accept| {
             accept.split(',').any(|range| {
                 let range = range.split(';').next().unwrap_or_default().trim();
-                ["*/*", "application/*", P::MEDIA_TYPE].iter().any(|allowed| range.eq_ignore_ascii_case(allowed))
+                let stream = streams.output && range.eq_ignore_ascii_case(crate::event_stream::CONTENT_TYPE);
+                stream
+                    || ["*/*", "application/*", P::MEDIA_TYPE].iter().any(|allowed| range.eq_ignore_ascii_case(allowed))
             })
         })
     });
@@ -98,6 +106,29 @@ pub(crate) fn check_head<P: RpcV2>(parts: &http::request::Parts, protocol: P) ->
         return refuse(406, "NotAcceptableException", &text);
     }
     Ok(())
+}
+
+/// Which of an operation's input and output are event streams: their
+/// media type is the event stream's, not the protocol's.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Streams {
+    pub input: bool,
+    pub output: bool,
+}
+
+/// A successful response whose output has an event stream, `events`: the
+/// stream is the body, its first message the `initial-response` event
+/// whose payload (`initial`, of the protocol's media type) is the rest of
+/// the output.
+pub(crate) fn event_stream_response<P, E>(initial: Vec<u8>, events: crate::EventStream<E>) -> Response
+where
+    P: RpcV2,
+    E: crate::event_stream::WriteEvents + Send + 'static,
+{
+    let initial = crate::event_stream::event(crate::event_stream::INITIAL_RESPONSE, Some(P::MEDIA_TYPE), initial);
+    let mut response = Response::new(200);
+    response.event_stream(events, Some(initial));
+    named::<P>(response)
 }
 
 /// A successful response of an operation with no output: no body, and so

@@ -8,6 +8,7 @@ use tracing::Instrument;
 
 use super::{RpcV2, check_head, operation_of, unknown_operation};
 use crate::context::{RequestContext, RequestId};
+use crate::event_stream::InputEvents;
 use crate::http::{BoxError, Coding, HttpResponse, UnsupportedCoding, content_coding, gunzip_body, read_limited};
 use crate::protocol::{Answer, Response, answered};
 
@@ -39,6 +40,32 @@ pub trait Dispatch<P: RpcV2>: Send + Sync + 'static {
     /// Handles one request for `operation` (a name the path gives, which
     /// the service may not have); never panics.
     fn route(&self, context: &RequestContext, operation: &str, body: &[u8]) -> impl Future<Output = Response> + Send;
+
+    /// Whether `operation`'s input is an event stream: its body is handed
+    /// to [`Dispatch::route_events`] unread.
+    fn streams_input(&self, operation: &str) -> bool {
+        let _ = operation;
+        false
+    }
+
+    /// Whether `operation`'s output is an event stream, which `Accept` may
+    /// name instead of the protocol's media type.
+    fn streams_output(&self, operation: &str) -> bool {
+        let _ = operation;
+        false
+    }
+
+    /// Handles one request for an operation whose input is an event stream
+    /// ([`Dispatch::streams_input`]), its body `events`; never panics.
+    fn route_events(
+        &self,
+        context: &RequestContext,
+        operation: &str,
+        events: InputEvents,
+    ) -> impl Future<Output = Response> + Send {
+        let _ = (context, operation, events);
+        std::future::ready(unknown_operation(self.protocol()))
+    }
 }
 
 /// A [`Dispatch`] whose protocol is forgotten, so that
@@ -80,7 +107,8 @@ pub fn handle<P, R, B>(router: R, request: http::Request<B>) -> Answer<impl Futu
 where
     P: RpcV2,
     R: Dispatch<P>,
-    B: http_body::Body,
+    B: http_body::Body + Send + 'static,
+    B::Data: Send,
     B::Error: Into<BoxError>,
 {
     let (parts, body) = request.into_parts();
@@ -103,7 +131,18 @@ where
             return Answer::Refused { response: Some(response) };
         }
     };
+    let streamed = operation.as_deref().is_some_and(|operation| router.streams_input(operation));
     let future = async move {
+        let operation = operation.unwrap_or_default();
+        // An input event stream is read by the operation, as it arrives.
+        if streamed {
+            let mut parts = parts;
+            let (events, guard) = crate::protocol::input_events(&mut parts, body);
+            let http::request::Parts { headers, extensions, .. } = parts;
+            let context = RequestContext::new(request_id, headers, extensions);
+            let response = router.route_events(&context, &operation, events).instrument(span.clone()).await;
+            return answered(guard.apply(response, protocol), protocol, &span, context.request_id());
+        }
         let body = match read_limited(&parts, body).await {
             Ok(body) if gzipped => gunzip_body(&parts, &body),
             read => read,
@@ -114,7 +153,6 @@ where
         };
         let http::request::Parts { headers, extensions, .. } = parts;
         let context = RequestContext::new(request_id, headers, extensions);
-        let operation = operation.unwrap_or_default();
         let response = router.route(&context, &operation, &body).instrument(span.clone()).await;
         answered(response, protocol, &span, context.request_id())
     };
@@ -131,12 +169,13 @@ fn admit<P: RpcV2, R: Dispatch<P> + ?Sized>(
     protocol: P,
 ) -> Result<bool, Box<Response>> {
     let Some(operation) = operation else { return Err(Box::new(unknown_operation(protocol))) };
-    check_head(parts, protocol)?;
+    let streams = super::Streams { input: router.streams_input(operation), output: router.streams_output(operation) };
+    check_head(parts, protocol, streams)?;
     #[cfg(feature = "sigv4")]
     if let Some(refusal) = crate::sigv4::wrong_service(parts, router.signing_name()) {
         return Err(Box::new(refusal.response(protocol)));
     }
-    match content_coding(&parts.headers, router.accepts_gzip(operation), false, false) {
+    match content_coding(&parts.headers, !streams.input && router.accepts_gzip(operation), false, false) {
         Ok(coding) => Ok(coding == Coding::Gzip),
         Err(UnsupportedCoding) => {
             Err(Box::new(protocol.error(415, "UnsupportedMediaTypeException", UnsupportedCoding::MESSAGE)))

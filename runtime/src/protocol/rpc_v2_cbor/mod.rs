@@ -11,8 +11,10 @@ pub mod response;
 pub use super::rpc_v2::{
     Dispatch, handle, internal_failure, no_output_response, not_implemented_response, unknown_operation,
 };
-pub use request::{CBOR, input};
-pub use response::{error_with_message, modelled_error, output_response, rejection_response, unmodelled_error};
+pub use request::{CBOR, initial_request, input, read_event};
+pub use response::{
+    error_with_message, event_stream_response, modelled_error, output_response, rejection_response, unmodelled_error,
+};
 
 use super::rpc_v2::RpcV2;
 use super::{Protocol, Response};

@@ -75,6 +75,41 @@ pub fn input<T: Read>(body: &[u8], schema: &'static Structure) -> Result<T, Reje
     validate::parse_source(schema, &mut CborSource::new(body))
 }
 
+/// The input of an operation whose input is an event stream, `events`:
+/// the members of its `initial-request` message (a CBOR map, as a body is;
+/// none sent counts as an empty one), checked against `schema`, and the
+/// stream's events after it.
+pub async fn initial_request<T: Read>(
+    schema: &'static Structure,
+    events: crate::event_stream::InputEvents,
+) -> Result<(T, crate::event_stream::InputEvents), Rejection> {
+    events.read_initial(|payload| input(payload.unwrap_or_default(), schema)).await
+}
+
+/// The event `T` that `message` carries, read against `schema`: its
+/// `@eventHeader` members from the headers, `raw_payload` (the index of an
+/// `@eventPayload` blob or string) from the payload's bytes, the rest from
+/// the payload's CBOR: the members of `document`, the event's or its
+/// `@eventPayload` member's. Checked as a request is, in one pass.
+pub fn read_event<T: Read>(
+    message: &crate::event_stream::Message,
+    schema: &'static Structure,
+    raw_payload: Option<usize>,
+    document: Option<usize>,
+) -> Result<T, crate::event_stream::EventStreamError> {
+    use crate::event_stream::{Document, EventSource};
+
+    let payload = message.payload();
+    let mut body = CborSource::new(payload);
+    let mut source = EventSource::new(message, schema, raw_payload);
+    // A raw payload is the source's; an empty one holds no member.
+    if raw_payload.is_none() && !payload.is_empty() {
+        let document = document.map_or(Document::Members, Document::Payload);
+        source = source.with_body(&mut body, document);
+    }
+    validate::parse_source(schema, &mut source).map_err(crate::event_stream::EventStreamError::Rejected)
+}
+
 /// A CBOR body as the input's reader reads it.
 struct CborSource<'b> {
     decoder: Decoder<'b>,
@@ -601,5 +636,63 @@ mod tests {
         assert_eq!(decimal(&[0xff; 16]), u128::MAX.to_string());
         assert_eq!(add_one("999"), "1000");
         assert_eq!(add_one("128"), "129");
+    }
+
+    /// An event of [`INPUT`]'s members: `Name` and `Count` as headers, the
+    /// rest in the CBOR payload `body`.
+    fn event(body: Vec<u8>) -> crate::event_stream::Message {
+        use crate::event_stream::{Header, HeaderValue};
+        crate::event_stream::event("input", Some(CBOR), body)
+            .add_header(Header::new("Name", HeaderValue::String("from a header".into())))
+            .add_header(Header::new("Count", HeaderValue::Int32(7)))
+    }
+
+    #[test]
+    fn an_events_headers_then_its_cbor_members_are_read_in_one_pass() {
+        let mut bytes = Vec::new();
+        let mut e = Encoder::new(&mut bytes);
+        e.begin_map().unwrap();
+        e.str("Names").unwrap().begin_array().unwrap().str("x").unwrap().str("y").unwrap().end().unwrap();
+        e.str("Tags").unwrap().map(2).unwrap().str("k").unwrap().str("v").unwrap().str("l").unwrap().str("w").unwrap();
+        e.str("Nested").unwrap().map(1).unwrap().str("Name").unwrap().str("n").unwrap();
+        e.str("Flag").unwrap().bool(true).unwrap();
+        e.end().unwrap();
+        let read = read_event::<Any>(&event(bytes), &INPUT, None, None).map_err(|e| e.to_string()).unwrap();
+        assert_eq!(
+            read.0,
+            serde_json::json!({
+                "Name": "from a header",
+                "Count": 7,
+                "Names": ["x", "y"],
+                "Tags": {"k": "v", "l": "w"},
+                "Nested": {"Name": "n"},
+                "Flag": true,
+            })
+        );
+        // A violation in the payload is reported at its path, as a body's.
+        let bad = body("Nested", |e| {
+            e.map(0).unwrap();
+        });
+        let error = read_event::<Any>(&event(bad), &INPUT, None, None).unwrap_err().to_string();
+        assert!(error.contains("/Nested/Name"), "{error}");
+        // Bytes after the map are not CBOR of the event.
+        let mut trailing = body("Flag", |e| {
+            e.bool(false).unwrap();
+        });
+        trailing.push(0);
+        assert!(read_event::<Any>(&event(trailing), &INPUT, None, None).is_err());
+    }
+
+    #[test]
+    fn a_document_payload_is_its_members_value_and_nothing_after_it() {
+        // `Nested` (index 9) is the event's payload: the CBOR is its value.
+        let mut bytes = Vec::new();
+        Encoder::new(&mut bytes).map(1).unwrap().str("Name").unwrap().str("n").unwrap();
+        let read = read_event::<Any>(&event(bytes), &INPUT, None, Some(9)).map_err(|e| e.to_string()).unwrap();
+        assert_eq!(read.0, serde_json::json!({"Name": "from a header", "Count": 7, "Nested": {"Name": "n"}}));
+        // A payload that is not the member's type.
+        let mut bytes = Vec::new();
+        Encoder::new(&mut bytes).array(0).unwrap();
+        assert!(read_event::<Any>(&event(bytes), &INPUT, None, Some(9)).is_err());
     }
 }

@@ -22,6 +22,18 @@ pub fn output_response<T: WriteCbor + ?Sized>(protocol: RpcV2Cbor, output: &T) -
     named(Response::with_body(200, CBOR, cbor::to_vec(output)))
 }
 
+/// A successful response whose output has an event stream, `events`: the
+/// stream is the body, its first message the `initial-response` event
+/// whose CBOR payload is the rest of `output`.
+pub fn event_stream_response<T, E>(protocol: RpcV2Cbor, output: &T, events: crate::EventStream<E>) -> Response
+where
+    T: WriteCbor + ?Sized,
+    E: crate::event_stream::WriteEvents + Send + 'static,
+{
+    let _ = protocol;
+    rpc_v2::event_stream_response::<RpcV2Cbor, E>(cbor::to_vec(output), events)
+}
+
 /// An error response whose body `write` writes after `__type`: `members`
 /// entries besides it.
 fn error_response(

@@ -13,3 +13,14 @@ pub const JSON: &str = "application/json";
 pub fn input<T: Read>(body: &[u8], schema: &'static Structure) -> Result<T, Rejection> {
     validate::parse_rpc_v2_json(schema, body)
 }
+
+/// The input of an operation whose input is an event stream, `events`:
+/// the members of its `initial-request` message (a JSON object, as a body
+/// is; none sent counts as `{}`), checked against `schema`, and the
+/// stream's events after it.
+pub async fn initial_request<T: Read>(
+    schema: &'static Structure,
+    events: crate::event_stream::InputEvents,
+) -> Result<(T, crate::event_stream::InputEvents), Rejection> {
+    events.read_initial(|payload| input(payload.unwrap_or(b"{}"), schema)).await
+}

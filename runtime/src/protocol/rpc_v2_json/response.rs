@@ -24,6 +24,20 @@ pub fn output_response<T: WriteJson + ?Sized>(protocol: RpcV2Json, output: &T) -
     named(Response::with_body(200, JSON, out.into_bytes()))
 }
 
+/// A successful response whose output has an event stream, `events`: the
+/// stream is the body, its first message the `initial-response` event
+/// whose JSON payload is the rest of `output`.
+pub fn event_stream_response<T, E>(protocol: RpcV2Json, output: &T, events: crate::EventStream<E>) -> Response
+where
+    T: WriteJson + ?Sized,
+    E: crate::event_stream::WriteEvents + Send + 'static,
+{
+    let _ = protocol;
+    let mut out = JsonWriter::rpc_v2(256);
+    output.write_json(&mut out);
+    rpc_v2::event_stream_response::<RpcV2Json, E>(out.into_bytes(), events)
+}
+
 /// An error response whose members `write` writes after `__type`.
 fn error_response(
     protocol: RpcV2Json,
