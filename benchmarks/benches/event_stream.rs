@@ -158,6 +158,20 @@ mod typed {
         framing_alone(bencher, configurations());
     }
 
+    /// The framing crate, then serde_json parsing each payload into a
+    /// `Value` (no types, no checks): the floor for JSON events.
+    #[divan::bench]
+    fn configuration_framing_crate_and_serde_json_64(bencher: Bencher) {
+        let bytes = configurations();
+        bencher.bench(|| {
+            let mut rest = black_box(bytes.clone());
+            for _ in 0..64 {
+                let message = aws_smithy_eventstream::frame::read_message_from(&mut rest).unwrap();
+                black_box(serde_json::from_slice::<serde_json::Value>(message.payload()).unwrap());
+            }
+        });
+    }
+
     #[divan::bench]
     fn configuration_read_and_checked_64(bencher: Bencher) {
         read_and_checked(bencher, configurations());

@@ -4,17 +4,21 @@ use std::fmt;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use bytes::Bytes;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
 /// A Smithy `blob`: bytes, sent as a base64 string (RFC 4648, padded).
+///
+/// The bytes are shared (`bytes::Bytes`): a blob read from an event's
+/// payload, or written into one, is the message's bytes, not a copy.
 #[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Blob(Vec<u8>);
+pub struct Blob(Bytes);
 
 impl Blob {
     /// Wraps bytes.
     pub fn new(bytes: impl Into<Vec<u8>>) -> Self {
-        Blob(bytes.into())
+        Blob(Bytes::from(bytes.into()))
     }
 
     /// The bytes.
@@ -22,14 +26,19 @@ impl Blob {
         &self.0
     }
 
-    /// Unwraps the bytes.
+    /// Unwraps the bytes (without a copy unless they are shared).
     pub fn into_inner(self) -> Vec<u8> {
-        self.0
+        Vec::from(self.0)
+    }
+
+    /// The bytes, shared: no copy.
+    pub fn to_shared(&self) -> Bytes {
+        self.0.clone()
     }
 
     /// Decodes base64 text.
     pub fn from_base64(text: &str) -> Result<Self, DecodeBlobError> {
-        STANDARD.decode(text).map(Blob).map_err(|_| DecodeBlobError(()))
+        STANDARD.decode(text).map(Blob::new).map_err(|_| DecodeBlobError(()))
     }
 
     /// Encodes the bytes as base64 text.
@@ -46,6 +55,12 @@ impl fmt::Debug for Blob {
 
 impl From<Vec<u8>> for Blob {
     fn from(bytes: Vec<u8>) -> Self {
+        Blob(Bytes::from(bytes))
+    }
+}
+
+impl From<Bytes> for Blob {
+    fn from(bytes: Bytes) -> Self {
         Blob(bytes)
     }
 }

@@ -103,9 +103,8 @@ fn read_union(cx: &FileCx<'_>, shape: &Shape, members: &[Member]) -> TokenStream
     let (kind, received) = (cx.runtime("event_stream::kind"), cx.runtime("event_stream::Received"));
     let (result, err) = (cx.std("result::Result"), cx.std("result::Result::Err"));
     let (some, none) = cx.some_none();
-    let arms = members.iter().filter_map(|m| Some((m, event(cx, m)?))).map(|(m, (event, s))| {
+    let arms = members.iter().filter_map(|m| Some((m, event(cx, m)?))).map(|(m, (event, s))| -> TokenStream {
         let (variant, wire) = (ident(&m.rust_name), &m.name);
-        let schema = schema_static(cx, Some(&event.id));
         // A blob or text payload is read by the source, at its index.
         let in_table = s.members.iter().filter(|m| m.in_document());
         let payload = in_table.enumerate().find(|(_, m)| m.event == EventPart::Payload);
@@ -133,6 +132,17 @@ fn read_union(cx: &FileCx<'_>, shape: &Shape, members: &[Member]) -> TokenStream
         } else {
             quote! { Self::#variant }
         };
+        if let Some(event) = bare_blob(cx, event, s) {
+            let ok = cx.std("result::Result::Ok");
+            let event = if m.boxed {
+                let boxed = cx.std("boxed::Box");
+                quote! { #boxed::new(#event) }
+            } else {
+                event
+            };
+            return quote! { #pattern => #ok(Self::#variant(#event)), };
+        }
+        let schema = schema_static(cx, Some(&event.id));
         quote! { #pattern => #read_event(message, #schema, #raw #document).map(#wrap), }
     });
     quote! {
@@ -145,6 +155,30 @@ fn read_union(cx: &FileCx<'_>, shape: &Shape, members: &[Member]) -> TokenStream
             }
         }
     }
+}
+
+/// The event `shape` built straight from `message`, where it is only an
+/// `@eventPayload` blob with no constraint (audio, say): nothing in it can
+/// be wrong, so there is nothing to read it through, and the blob shares
+/// the message's bytes.
+fn bare_blob(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> Option<TokenStream> {
+    let [only] = s.members.as_slice() else { return None };
+    let bare = only.event == EventPart::Payload
+        && payload_kind(only) == PayloadKind::Bytes
+        && only.ty.ty == Type::Blob
+        && only.ty.constraints.is_empty();
+    if !bare {
+        return None;
+    }
+    let (ty, field, blob) = (cx.named(&shape.id), ident(&only.rust_name), cx.runtime("Blob"));
+    let value = quote! { #blob::from(message.payload().clone()) };
+    let value = if only.is_optional() {
+        let some = cx.std("option::Option::Some");
+        quote! { #some(#value) }
+    } else {
+        value
+    };
+    Some(quote! { #ty { #field: #value } })
 }
 
 /// `WriteEvents` for an output stream's union: each variant as its message.

@@ -16,7 +16,6 @@ use aws_smithy_eventstream::frame::{read_message_from, write_message_to};
 use bytes::{Buf, Bytes, BytesMut};
 
 use super::Message;
-use crate::http::checksum::CRC32;
 
 /// The largest message AWS's services send or accept: 16 MiB, prelude and
 /// CRCs included.
@@ -189,7 +188,7 @@ fn checked_prelude(bytes: &[u8], max: usize) -> Option<Result<usize, FrameError>
     let mut prelude = bytes.get(..PRELUDE_BYTES)?;
     let total = prelude.get_u32() as usize;
     let headers = prelude.get_u32() as usize;
-    Some(if prelude.get_u32() != CRC32.checksum(&bytes[..8]) {
+    Some(if prelude.get_u32() != crc32fast::hash(&bytes[..8]) {
         Err(FrameError::PreludeChecksum)
     } else if total < EMPTY_MESSAGE_BYTES || headers > total - EMPTY_MESSAGE_BYTES {
         Err(FrameError::BadLength)

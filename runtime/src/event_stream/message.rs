@@ -138,7 +138,7 @@ impl EventWriter {
 
     /// An `@eventPayload` blob: its bytes, of `media_type`.
     pub fn blob_payload(&mut self, value: &Blob, media_type: &'static str) {
-        self.payload = Some((media_type, Bytes::copy_from_slice(value.as_bytes())));
+        self.payload = Some((media_type, value.to_shared()));
     }
 
     /// An `@eventPayload` string: its text, of `media_type`.
@@ -179,7 +179,7 @@ impl ToHeader for String {
 
 impl ToHeader for Blob {
     fn to_header(&self) -> HeaderValue {
-        HeaderValue::ByteArray(Bytes::copy_from_slice(self.as_bytes()))
+        HeaderValue::ByteArray(self.to_shared())
     }
 }
 
@@ -279,7 +279,7 @@ pub fn read_event_rpc_v2_json<T: ReadEvent>(
 /// Headers whose names start with `:` are the stream's own.
 pub struct EventSource<'m> {
     headers: &'m [Header],
-    payload: &'m [u8],
+    payload: &'m Bytes,
     schema: &'static Structure,
     raw_payload: Option<usize>,
     /// The header to look at next (then the raw payload).
@@ -482,7 +482,7 @@ impl Source for EventSource<'_> {
                 HeaderValue::Uuid(_) => return Err(SourceError::at_value("a UUID header is no member's value")),
                 _ => return Err(SourceError::at_value("the header is of an unknown type")),
             }),
-            Some(At::Payload) => match std::str::from_utf8(self.payload) {
+            Some(At::Payload) => match std::str::from_utf8(self.payload.as_ref()) {
                 Ok(text) => Ok(Scalar::String(text)),
                 Err(_) => Err(SourceError::at_value("the event's payload is not UTF-8 text")),
             },
@@ -497,7 +497,15 @@ impl Source for EventSource<'_> {
         match self.at? {
             At::Header(HeaderValue::ByteArray(bytes)) => Some(bytes),
             At::Header(_) => None,
-            At::Payload => Some(self.payload),
+            At::Payload => Some(self.payload.as_ref()),
+        }
+    }
+
+    fn shared_bytes(&mut self) -> Option<Bytes> {
+        match (self.depth, self.at?) {
+            (None, At::Payload) => Some(self.payload.clone()),
+            (None, At::Header(HeaderValue::ByteArray(bytes))) => Some(bytes.clone()),
+            _ => None,
         }
     }
 

@@ -1028,8 +1028,18 @@ read_big!(BigInteger => BigInteger, BigDecimal => BigDecimal);
 impl Read for Blob {
     fn read(r: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         if let Some(source) = r.source.as_deref_mut() {
-            if let (Schema::Blob(length), Some(bytes)) = (&schema, source.bytes()) {
-                let blob = Blob::new(bytes.to_vec());
+            let shared = match schema {
+                Schema::Blob(_) => source.shared_bytes().map(Blob::from),
+                _ => None,
+            };
+            let blob = match shared {
+                Some(blob) => Some(blob),
+                None => match (&schema, source.bytes()) {
+                    (Schema::Blob(_), Some(bytes)) => Some(Blob::new(bytes.to_vec())),
+                    _ => None,
+                },
+            };
+            if let (Schema::Blob(length), Some(blob)) = (&schema, blob) {
                 if let Some(length) = length {
                     r.report.check_length(length, blob.as_ref().len());
                 }

@@ -95,6 +95,12 @@ pub trait Source {
         None
     }
 
+    /// [`Source::bytes`] as shared bytes, where the source holds them so
+    /// (an event's payload): a blob takes them without a copy.
+    fn shared_bytes(&mut self) -> Option<bytes::Bytes> {
+        None
+    }
+
     /// Whether a timestamp of the epoch-seconds format may also come as a
     /// date-time text: awsQuery's own form, which its clients send whatever
     /// the type (a service serving awsQuery after another protocol types

@@ -3,7 +3,7 @@
 
 use crate::cbor_events::error::ProblemEvent;
 use crate::cbor_events::validation::{
-    BLOB_EVENT, HEADERS_EVENT, NOTE_EVENT, POINT_EVENT, PROBLEM_EVENT,
+    HEADERS_EVENT, NOTE_EVENT, POINT_EVENT, PROBLEM_EVENT,
 };
 use crate::runtime::event_stream::{
     EventStreamError, EventWriter, Message, ReadEvents, Received, WriteEvent,
@@ -168,7 +168,11 @@ impl ReadEvents for Events {
                 read_event(message, &HEADERS_EVENT, None, None).map(Self::Headers)
             }
             Received::Event("blob") => {
-                read_event(message, &BLOB_EVENT, Some(0), None).map(Self::Blob)
+                Ok(
+                    Self::Blob(BlobEvent {
+                        data: Some(Blob::from(message.payload().clone())),
+                    }),
+                )
             }
             Received::Event("point") => {
                 read_event(message, &POINT_EVENT, None, Some(0)).map(Self::Point)

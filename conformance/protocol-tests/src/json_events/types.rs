@@ -3,7 +3,7 @@
 
 use crate::json_events::error::ProblemEvent;
 use crate::json_events::validation::{
-    BLOB_EVENT, HEADERS_EVENT, NOTE_EVENT, POINT_EVENT, PROBLEM_EVENT,
+    HEADERS_EVENT, NOTE_EVENT, POINT_EVENT, PROBLEM_EVENT,
 };
 use crate::runtime::event_stream::{
     EventStreamError, EventWriter, Message, ReadEvent, ReadEvents, Received, WriteEvent,
@@ -179,7 +179,11 @@ impl ReadEvents for Events {
                 read_event_rpc_v2_json(message, &HEADERS_EVENT, None).map(Self::Headers)
             }
             Received::Event("blob") => {
-                read_event_rpc_v2_json(message, &BLOB_EVENT, Some(0)).map(Self::Blob)
+                Ok(
+                    Self::Blob(BlobEvent {
+                        data: Some(Blob::from(message.payload().clone())),
+                    }),
+                )
             }
             Received::Event("point") => {
                 read_event_rpc_v2_json(message, &POINT_EVENT, None).map(Self::Point)

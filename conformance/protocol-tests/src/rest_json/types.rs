@@ -3,9 +3,8 @@
 
 use crate::rest_json::error::ErrorEvent;
 use crate::rest_json::validation::{
-    BLOB_PAYLOAD_EVENT, ERROR_EVENT, HEADERS_AND_EXPLICIT_PAYLOAD_EVENT,
-    HEADERS_AND_IMPLICIT_PAYLOAD_EVENT, HEADERS_EVENT, STRING_PAYLOAD_EVENT,
-    STRUCTURE_PAYLOAD_EVENT, UNION_PAYLOAD_EVENT,
+    ERROR_EVENT, HEADERS_AND_EXPLICIT_PAYLOAD_EVENT, HEADERS_AND_IMPLICIT_PAYLOAD_EVENT,
+    HEADERS_EVENT, STRING_PAYLOAD_EVENT, STRUCTURE_PAYLOAD_EVENT, UNION_PAYLOAD_EVENT,
 };
 use crate::runtime::event_stream::{
     EventStreamError, EventWriter, Message, ReadEvent, ReadEvents, Received, WriteEvent,
@@ -804,7 +803,11 @@ impl ReadEvents for EventStream {
                 read_event(message, &HEADERS_EVENT, None).map(Self::Headers)
             }
             Received::Event("blobPayload") => {
-                read_event(message, &BLOB_PAYLOAD_EVENT, Some(0)).map(Self::BlobPayload)
+                Ok(
+                    Self::BlobPayload(BlobPayloadEvent {
+                        payload: Some(Blob::from(message.payload().clone())),
+                    }),
+                )
             }
             Received::Event("stringPayload") => {
                 read_event(message, &STRING_PAYLOAD_EVENT, Some(0))

@@ -25,7 +25,7 @@ fn prelude(total: u32, headers: u32) -> Vec<u8> {
     let mut bytes = Vec::new();
     bytes.extend_from_slice(&total.to_be_bytes());
     bytes.extend_from_slice(&headers.to_be_bytes());
-    let crc = CRC32.checksum(&bytes);
+    let crc = crc32fast::hash(&bytes);
     bytes.extend_from_slice(&crc.to_be_bytes());
     bytes
 }
@@ -34,7 +34,7 @@ fn prelude(total: u32, headers: u32) -> Vec<u8> {
 fn with_crc(prelude: Vec<u8>, rest: &[u8]) -> Vec<u8> {
     let mut bytes = prelude;
     bytes.extend_from_slice(rest);
-    let crc = CRC32.checksum(&bytes);
+    let crc = crc32fast::hash(&bytes);
     bytes.extend_from_slice(&crc.to_be_bytes());
     bytes
 }

@@ -13,7 +13,7 @@ use crate::transcribe::error::{
     BadRequestException, ConflictException, InternalFailureException,
     LimitExceededException, ServiceUnavailableException,
 };
-use crate::transcribe::validation::{AUDIO_EVENT, CONFIGURATION_EVENT};
+use crate::transcribe::validation::CONFIGURATION_EVENT;
 use std::convert::AsRef;
 use std::fmt;
 use std::str::FromStr;
@@ -241,7 +241,11 @@ impl ReadEvents for AudioStream {
     fn read_message(message: &Message) -> ::std::result::Result<Self, EventStreamError> {
         match kind(message)? {
             Received::Event("AudioEvent") => {
-                read_event(message, &AUDIO_EVENT, Some(0)).map(Self::AudioEvent)
+                Ok(
+                    Self::AudioEvent(AudioEvent {
+                        audio_chunk: Some(Blob::from(message.payload().clone())),
+                    }),
+                )
             }
             Received::Event("ConfigurationEvent") => {
                 read_event(message, &CONFIGURATION_EVENT, None)
