@@ -60,3 +60,41 @@ fn awsjson_and_restjson1_requests_share_one_service() {
     let (status, error, _) = send(unknown);
     assert_eq!((status, error.as_deref()), (404, Some("UnknownOperationException")));
 }
+
+/// An awsJson operation whose input is an event stream, behind `Services`
+/// beside another awsJson service: its body is handed on unread, and its
+/// `initial-request` read as its input.
+#[test]
+fn an_awsjson_input_stream_is_routed_through_services() {
+    use protocol_tests::json_rpc_events::service::JsonRpcEventsRouter;
+    use protocol_tests::runtime::event_stream::{self, frame};
+
+    let services = Services::new()
+        .with(JsonProtocolRouter::new(Recorder::default()))
+        .with(JsonRpcEventsRouter::new(Recorder::default()));
+    let upload = |id: &str| {
+        let initial = event_stream::event("initial-request", Some("application/json"), format!(r#"{{"id":"{id}"}}"#));
+        let note = event_stream::event("note", Some("application/json"), r#"{"text":"hi"}"#);
+        let mut body = frame::encode(&initial).unwrap().to_vec();
+        body.extend_from_slice(&frame::encode(&note).unwrap());
+        Request::post("/")
+            .header("Host", "localhost")
+            .header("Content-Type", "application/vnd.amazon.eventstream")
+            .header("X-Amz-Target", "JsonRpcEvents.Upload")
+            .body(ByteStream::from(body))
+            .unwrap()
+    };
+    let call = |request| {
+        let response = match block_on(services.clone().call(request)) {
+            Ok(response) => response,
+            Err(never) => match never {},
+        };
+        let answer = answer(response);
+        let error = answer.headers.get("x-amzn-errortype").map(|v| v.to_str().unwrap().to_string());
+        (answer.status, error)
+    };
+    // The operation is reached (the recorder has nothing scripted).
+    assert_eq!(call(upload("up-1")), (501, Some("NotImplemented".to_string())));
+    // Its initial request is read and checked as its input.
+    assert_eq!(call(upload("")), (400, Some("ValidationException".to_string())));
+}

@@ -97,6 +97,12 @@ impl CloudWatch {
         CloudWatch { metrics: Mutex::default(), alarms: Mutex::default() }
     }
 
+    /// Forgets every metric and alarm.
+    pub fn reset(&self) {
+        self.metrics().clear();
+        self.alarms().clear();
+    }
+
     fn metrics(&self) -> MutexGuard<'_, BTreeMap<MetricKey, Vec<Point>>> {
         self.metrics.lock().unwrap_or_else(PoisonError::into_inner)
     }

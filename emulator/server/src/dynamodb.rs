@@ -60,6 +60,11 @@ impl DynamoDb {
         DynamoDb { tables: Mutex::default(), ids: Ids::new() }
     }
 
+    /// Forgets every table.
+    pub fn reset(&self) {
+        self.tables().clear();
+    }
+
     /// The tables; a handler that panicked while holding them (none should)
     /// does not make them unusable.
     fn tables(&self) -> MutexGuard<'_, BTreeMap<String, Table>> {

@@ -32,6 +32,11 @@ const REGIONS: &[&str] = &[
 
 pub struct Ec2;
 
+impl Ec2 {
+    /// EC2 keeps nothing to forget: its regions are fixed.
+    pub fn reset(&self) {}
+}
+
 impl Ec2Service for Ec2 {
     async fn describe_regions(
         &self,

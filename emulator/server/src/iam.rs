@@ -32,6 +32,11 @@ impl Iam {
         Iam { users: Mutex::default(), ids: Ids::new() }
     }
 
+    /// Forgets every user.
+    pub fn reset(&self) {
+        self.users().clear();
+    }
+
     fn users(&self) -> MutexGuard<'_, BTreeMap<String, User>> {
         self.users.lock().unwrap_or_else(PoisonError::into_inner)
     }

@@ -88,6 +88,11 @@ impl Logs {
         Logs { groups: Mutex::new(BTreeMap::new()), ingested: broadcast::channel(4096).0, ids: Ids::new() }
     }
 
+    /// Forgets every log group (live tails go on, for the groups made next).
+    pub fn reset(&self) {
+        self.groups().clear();
+    }
+
     fn groups(&self) -> MutexGuard<'_, BTreeMap<String, Group>> {
         self.groups.lock().unwrap_or_else(PoisonError::into_inner)
     }

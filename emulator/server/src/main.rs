@@ -1,7 +1,7 @@
 //! `cargo run -p emulator -- --port 4566`: DynamoDB, SQS, Systems Manager's
 //! Parameter Store, S3, SNS, STS, IAM users, EC2's regions, CloudWatch and
 //! CloudWatch Logs (live tails included) on one port of loopback, in memory,
-//! a few operations of each.
+//! a few operations of each; `--services s3,sqs` runs some of them.
 //!
 //! DynamoDB, SQS, S3, SNS, STS, IAM and EC2 come from one crate generated
 //! from AWS's models (`emulator-generated`), SSM from another generated
@@ -9,13 +9,17 @@
 //! types and server; `runtime::http::Services` routes each request by its
 //! `X-Amz-Target` prefix (the JSON services), for the query ones (SNS, STS,
 //! IAM, EC2) by the service its SigV4 credentials are scoped to, and the
-//! rest to S3 (restXml), as LocalStack does on its one port.
+//! rest to S3 (restXml), as LocalStack does on its one port. In front of it,
+//! the emulator's own endpoints ([`admin`]: health, reset) and its log of
+//! calls ([`log`]).
 
+mod admin;
 mod cloudwatch;
 mod dynamodb;
 mod ec2;
 mod iam;
 mod ids;
+mod log;
 mod logs;
 mod s3;
 mod s3_select;
@@ -32,6 +36,7 @@ use emulator_generated::runtime::http::Services;
 use emulator_generated::runtime::protocol::rpc_v2_cbor::RpcV2Cbor;
 use example_launch::{CommandLine, Options};
 
+use admin::{Emulator, KNOWN, Running};
 use cloudwatch::CloudWatch;
 use dynamodb::DynamoDb;
 use ec2::Ec2;
@@ -60,6 +65,7 @@ const REGION: &str = "us-east-1";
 
 const USAGE: &str = "\
 usage: emulator [--port PORT] [--host HOST] [--allow-host NAME ...]
+                [--services NAME,...]
 
   --port PORT        the port to listen on (default 4566; 0 picks a free one)
   --host HOST        the address to listen on (default 127.0.0.1)
@@ -67,33 +73,92 @@ usage: emulator [--port PORT] [--host HOST] [--allow-host NAME ...]
                      (repeatable); by default only loopback ones are answered,
                      so that no web page can call the emulator through DNS
                      rebinding
+  --services NAMES   run only these services (comma-separated: cloudwatch,
+                     dynamodb, ec2, iam, logs, s3, sns, sqs, ssm, sts); by
+                     default all of them
 
-Prints `emulator listening on http://<address>`, then serves DynamoDB, SQS,
-SSM, S3, SNS, STS, IAM, EC2, CloudWatch and CloudWatch Logs there until Ctrl-C.";
+Prints `emulator listening on http://<address>`, what it serves there and
+`Ready.`, then serves until Ctrl-C or SIGTERM. Its own endpoints:
+GET /_emulator/health (also /_localstack/health) and POST /_emulator/reset
+(all services, or /_emulator/reset/<name>). Logs a line per call to stderr;
+RUST_LOG filters (default info).";
 
 fn main() -> ExitCode {
     // It authenticates no one: loopback hosts only, and those allowed.
     let command_line = CommandLine { usage: USAGE, sigv4: false };
-    match command_line.parse(std::env::args_os().skip(1), Options::on_port(4566), |_, _| Ok(false)) {
-        Ok(options) => example_launch::run("emulator", options, |url| {
-            // CloudWatch speaks three protocols: one router, added for each.
-            let cloudwatch = GraniteServiceVersion20100801Router::new(CloudWatch::new());
-            Services::new()
-                .with(cloudwatch.clone())
-                .with_query(cloudwatch.clone())
-                .with_rpc_v2::<RpcV2Cbor, _>(cloudwatch)
-                .with(DynamoDb20120810Router::new(DynamoDb::new()))
-                .with(AmazonSqsRouter::new(Sqs::new(url.to_string())))
-                .with(AmazonSsmRouter::new(Ssm::new()))
-                .with(Logs20140328Router::new(Logs::new()))
-                .with_query(AwsSecurityTokenServiceV20110615Router::new(Sts::new()))
-                .with_query(AwsIdentityManagementV20100508Router::new(Iam::new()))
-                .with_query(AmazonSimpleNotificationServiceRouter::new(Sns::new()))
-                .with_query(Ec2Router::new(Ec2))
-                .with_rest(AmazonS3Router::new(S3::new()))
-        }),
-        Err(code) => code,
+    let mut chosen: Option<Vec<&'static str>> = None;
+    let parsed = command_line.parse(std::env::args_os().skip(1), Options::on_port(4566), |flag, parser| {
+        if flag != "services" {
+            return Ok(false);
+        }
+        chosen = Some(admin::parse_services(&example_launch::value(parser)?)?);
+        Ok(true)
+    });
+    let options = match parsed {
+        Ok(options) => options,
+        Err(code) => return code,
+    };
+    let chosen = chosen.unwrap_or_else(|| KNOWN.iter().map(|known| known.name).collect());
+    log::init();
+    let names = chosen.clone();
+    example_launch::run_announced("emulator", options, |url| emulator(url, &chosen), |url| announce(url, &names))
+}
+
+/// The emulator at `url`, running the services `chosen` names.
+fn emulator(url: &str, chosen: &[&'static str]) -> Emulator {
+    let mut services = Services::new();
+    let mut running = Vec::new();
+    let on = |name: &str| chosen.contains(&name);
+    // Each router is kept twice: in the services, and to reset its service.
+    macro_rules! run {
+        ($name:literal, $router:expr, $with:ident $(::<$protocol:ty, _>)?) => {
+            if on($name) {
+                let router = $router;
+                let kept = router.clone();
+                running.push(Running { name: $name, reset: Box::new(move || kept.service().reset()) });
+                services = services.$with $(::<$protocol, _>)? (router);
+            }
+        };
     }
+    if on("cloudwatch") {
+        // CloudWatch speaks three protocols: one router, added for each.
+        let cloudwatch = GraniteServiceVersion20100801Router::new(CloudWatch::new());
+        let kept = cloudwatch.clone();
+        running.push(Running { name: "cloudwatch", reset: Box::new(move || kept.service().reset()) });
+        services =
+            services.with(cloudwatch.clone()).with_query(cloudwatch.clone()).with_rpc_v2::<RpcV2Cbor, _>(cloudwatch);
+    }
+    run!("dynamodb", DynamoDb20120810Router::new(DynamoDb::new()), with);
+    run!("sqs", AmazonSqsRouter::new(Sqs::new(url.to_string())), with);
+    run!("ssm", AmazonSsmRouter::new(Ssm::new()), with);
+    run!("logs", Logs20140328Router::new(Logs::new()), with);
+    run!("sts", AwsSecurityTokenServiceV20110615Router::new(Sts::new()), with_query);
+    run!("iam", AwsIdentityManagementV20100508Router::new(Iam::new()), with_query);
+    run!("sns", AmazonSimpleNotificationServiceRouter::new(Sns::new()), with_query);
+    run!("ec2", Ec2Router::new(Ec2), with_query);
+    run!("s3", AmazonS3Router::new(S3::new()), with_rest);
+    running.sort_by_key(|service| service.name);
+    Emulator::new(services, running)
+}
+
+/// What the emulator says once it listens at `url`, after the `listening
+/// on` line: its services, its own endpoints, how SDKs find it, and
+/// `Ready.` (which LocalStack prints, and test containers wait for).
+/// A reader that has gone (a script that read the first line and closed the
+/// pipe) does not stop the emulator: what it would have read is dropped.
+fn announce(url: &str, services: &[&str]) {
+    use std::io::Write as _;
+
+    let mut services = services.to_vec();
+    services.sort_unstable();
+    let text = format!(
+        "  services: {}\n  endpoint: {url} for every service (AWS_ENDPOINT_URL={url})\n  health:   GET \
+         {url}/_emulator/health (also /_localstack/health)\n  reset:    POST {url}/_emulator/reset (or \
+         /_emulator/reset/<service>)\nReady.\n",
+        services.join(", ")
+    );
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
 }
 
 /// Now, for the timestamps of every service: DynamoDB's (from
@@ -106,6 +171,33 @@ fn now() -> Option<Timestamp> {
 #[cfg(test)]
 mod tests {
     use std::any::TypeId;
+
+    use super::*;
+
+    /// The names `--services` and the health check use are those of the
+    /// services the routers serve, as the runtime's request spans name them.
+    #[test]
+    fn every_known_service_is_a_router_of_the_emulator() {
+        use emulator_generated::runtime::protocol::{aws_json, aws_query, rest};
+
+        let shapes = [
+            aws_json::Dispatch::target_prefix(&GraniteServiceVersion20100801Router::new(CloudWatch::new())),
+            aws_json::Dispatch::target_prefix(&DynamoDb20120810Router::new(DynamoDb::new())),
+            aws_query::Dispatch::service_name(&Ec2Router::new(Ec2)),
+            aws_query::Dispatch::service_name(&AwsIdentityManagementV20100508Router::new(Iam::new())),
+            aws_json::Dispatch::target_prefix(&Logs20140328Router::new(Logs::new())),
+            rest::Dispatch::service_name(&AmazonS3Router::new(S3::new())),
+            aws_query::Dispatch::service_name(&AmazonSimpleNotificationServiceRouter::new(Sns::new())),
+            aws_json::Dispatch::target_prefix(&AmazonSqsRouter::new(Sqs::new(String::new()))),
+            aws_json::Dispatch::target_prefix(&AmazonSsmRouter::new(Ssm::new())),
+            aws_query::Dispatch::service_name(&AwsSecurityTokenServiceV20110615Router::new(Sts::new())),
+        ];
+        let known: Vec<&str> = KNOWN.iter().map(|known| known.shape).collect();
+        assert_eq!(known, shapes);
+        assert_eq!(admin::parse_services("s3, SQS,s3"), Ok(vec!["s3", "sqs"]));
+        assert!(admin::parse_services("s3,lambda").unwrap_err().contains("the services are cloudwatch, dynamodb"));
+        assert!(admin::parse_services(",").is_err());
+    }
 
     /// The two generated crates re-export one runtime: a value made with one
     /// crate's types is the other's, so one server and one handler can serve

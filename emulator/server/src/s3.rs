@@ -60,6 +60,11 @@ impl S3 {
         S3 { buckets: Mutex::default() }
     }
 
+    /// Forgets every bucket.
+    pub fn reset(&self) {
+        self.buckets().clear();
+    }
+
     fn buckets(&self) -> MutexGuard<'_, BTreeMap<String, StoredBucket>> {
         self.buckets.lock().unwrap_or_else(PoisonError::into_inner)
     }

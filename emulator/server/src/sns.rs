@@ -35,6 +35,11 @@ impl Sns {
         Sns { topics: Mutex::default(), ids: Ids::new() }
     }
 
+    /// Forgets every topic.
+    pub fn reset(&self) {
+        self.topics().clear();
+    }
+
     fn topics(&self) -> MutexGuard<'_, BTreeMap<String, BTreeMap<String, String>>> {
         self.topics.lock().unwrap_or_else(PoisonError::into_inner)
     }

@@ -77,6 +77,11 @@ impl Sqs {
         Sqs { endpoint, queues: Mutex::default(), ids: Ids::new() }
     }
 
+    /// Forgets every queue.
+    pub fn reset(&self) {
+        self.queues().clear();
+    }
+
     /// The queues; a handler that panicked while holding them (none should)
     /// does not make them unusable.
     fn queues(&self) -> MutexGuard<'_, BTreeMap<String, Queue>> {

@@ -36,6 +36,11 @@ impl Ssm {
         Ssm { parameters: Mutex::default() }
     }
 
+    /// Forgets every parameter.
+    pub fn reset(&self) {
+        self.parameters().clear();
+    }
+
     /// The parameters; a handler that panicked while holding them (none
     /// should) does not make them unusable.
     fn parameters(&self) -> MutexGuard<'_, BTreeMap<String, Parameter>> {

@@ -26,6 +26,9 @@ impl Sts {
         Sts { ids: Ids::new() }
     }
 
+    /// STS keeps nothing to forget: its credentials are made up per call.
+    pub fn reset(&self) {}
+
     /// A random id of `prefix` and 16 upper-case letters and digits, as
     /// AWS's access key and role ids look.
     fn id(&self, prefix: &str) -> String {

@@ -19,16 +19,41 @@ struct Emulator {
 
 impl Emulator {
     fn start() -> Emulator {
+        Emulator::start_with(&[], None).0
+    }
+
+    /// The emulator started with `args` (besides `--port 0`), its log in the
+    /// file `log` if given, and what it printed up to `Ready.`.
+    fn start_with(args: &[&str], log: Option<&Path>) -> (Emulator, Vec<String>) {
+        let stderr = match log {
+            Some(path) => Stdio::from(std::fs::File::create(path).unwrap()),
+            None => Stdio::null(),
+        };
         let mut child = Command::new(env!("CARGO_BIN_EXE_emulator"))
             .args(["--port", "0"])
+            .args(args)
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .spawn()
             .expect("the emulator starts");
+        let mut lines = Vec::new();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        stdout.read_line(&mut line).unwrap();
         let url = line.trim().strip_prefix("emulator listening on ").unwrap_or_else(|| panic!("{line:?}")).to_string();
-        Emulator { child, url }
+        // What follows is read only where it is wanted; the emulator goes
+        // on whether its stdout is read or closed.
+        if log.is_some() {
+            loop {
+                let mut line = String::new();
+                if stdout.read_line(&mut line).unwrap() == 0 || line.trim() == "Ready." {
+                    lines.push(line.trim().to_string());
+                    break;
+                }
+                lines.push(line.trim_end().to_string());
+            }
+        }
+        (Emulator { child, url }, lines)
     }
 
     fn aws(&self, service: &str, args: &[&str]) -> Output {
@@ -869,4 +894,73 @@ fn cloudwatch_answers_each_sdk_in_the_protocol_it_speaks() {
         post(&emulator.url, "1.0", "GraniteServiceVersion20100801.ListMetrics", r#"{"Namespace":"App"}"#);
     assert_eq!(status, 200, "{headers}");
     assert_eq!(body["Metrics"].as_array().map(Vec::len), Some(2), "{body}");
+}
+
+/// One raw HTTP/1.1 request for the emulator's own endpoints, for `host`:
+/// (status, JSON body).
+fn admin(url: &str, method: &str, path: &str, host: Option<&str>) -> (u16, Value) {
+    let address = url.trim_start_matches("http://");
+    let head = format!("{method} {path} HTTP/1.1\r\nHost: {}", host.unwrap_or(address));
+    let mut stream = TcpStream::connect(address).unwrap();
+    let head = format!("{head}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    stream.write_all(head.as_bytes()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or_else(|| panic!("{response}"));
+    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("{head}"));
+    assert!(head.to_ascii_lowercase().contains("content-type: application/json"), "{head}");
+    (status, serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}")))
+}
+
+/// The emulator's own endpoints and habits, as CI scripts and test
+/// containers use them: a subset of services, a banner ending `Ready.`, the
+/// health check at both paths, resets of one service and of all, and a
+/// log line per call.
+#[test]
+fn health_reset_subsets_and_the_call_log() {
+    let log = std::env::temp_dir().join(format!("emulator-log-{}.txt", std::process::id()));
+    let (emulator, banner) = Emulator::start_with(&["--services", "s3,sqs"], Some(&log));
+    assert_eq!(banner.last().map(String::as_str), Some("Ready."), "{banner:?}");
+    assert!(banner.iter().any(|line| line.trim() == "services: s3, sqs"), "{banner:?}");
+
+    for path in ["/_emulator/health", "/_localstack/health"] {
+        let (status, health) = admin(&emulator.url, "GET", path, None);
+        assert_eq!(status, 200, "{path}");
+        assert_eq!(health["services"]["s3"], "running", "{health}");
+        assert_eq!(health["services"]["sqs"], "running", "{health}");
+        assert_eq!(health["services"]["dynamodb"], "disabled", "{health}");
+        assert_eq!(health["services"].as_object().map(|s| s.len()), Some(10), "{health}");
+    }
+    // A service left out is not served.
+    assert!(stderr(&emulator.dynamodb(&["list-tables"])).contains("UnknownOperationException"));
+
+    // Reset one service: S3's buckets go, SQS's queues stay.
+    stdout(&emulator.aws("s3api", &["create-bucket", "--bucket", "kept-until-reset"]));
+    stdout(&emulator.sqs(&["create-queue", "--queue-name", "survivor"]));
+    assert_eq!(admin(&emulator.url, "POST", "/_emulator/reset/s3", None), (200, json!({"reset": ["s3"]})));
+    assert_eq!(stdout(&emulator.aws("s3api", &["list-buckets"]))["Buckets"], json!([]));
+    assert_eq!(stdout(&emulator.sqs(&["list-queues"]))["QueueUrls"].as_array().map(Vec::len), Some(1));
+    // Reset all.
+    assert_eq!(admin(&emulator.url, "POST", "/_emulator/reset", None), (200, json!({"reset": ["s3", "sqs"]})));
+    assert_eq!(stdout(&emulator.sqs(&["list-queues"])), Value::Null);
+    assert_eq!(admin(&emulator.url, "POST", "/_emulator/reset?service=sqs", None).0, 200);
+
+    // What is not an endpoint, a service not running, a wrong method, and a
+    // host the emulator does not answer (no DNS rebinding to the reset).
+    let (status, refused) = admin(&emulator.url, "POST", "/_emulator/reset/dynamodb", None);
+    assert_eq!(status, 400, "{refused}");
+    assert!(!refused.to_string().contains("dynamodb"), "the name is not echoed: {refused}");
+    assert_eq!(admin(&emulator.url, "GET", "/_emulator/reset", None).0, 405);
+    assert_eq!(admin(&emulator.url, "GET", "/_emulator/nothing", None).0, 404);
+    assert_eq!(admin(&emulator.url, "POST", "/_emulator/reset", Some("attacker.example")).0, 403);
+
+    // One line per call: service, operation, status, time.
+    drop(emulator);
+    let log = std::fs::read_to_string(&log).unwrap();
+    for call in ["s3.CreateBucket => 200", "sqs.CreateQueue => 200", "s3.ListBuckets => 200", "sqs.ListQueues => 200"] {
+        assert!(
+            log.lines().any(|line| line.contains(" INFO ") && line.contains(call) && line.ends_with(" ms)")),
+            "{call}: {log}"
+        );
+    }
 }

@@ -122,6 +122,26 @@ where
     <R as tower_service::Service<http::Request<RequestBody>>>::Future: Send + 'static,
     <R as tower_service::Service<http::Request<ByteStream>>>::Future: Send + 'static,
 {
+    run_announced(name, options, make, |_| {})
+}
+
+/// [`run`], calling `announce` with the server's URL once it is listening,
+/// right after the `listening on` line: what else the server says then.
+pub fn run_announced<R>(
+    name: &str,
+    options: Options,
+    make: impl FnOnce(&str) -> R,
+    announce: impl FnOnce(&str),
+) -> ExitCode
+where
+    R: tower_service::Service<http::Request<RequestBody>, Response = HttpResponse, Error = Infallible>
+        + tower_service::Service<http::Request<ByteStream>, Response = HttpResponse, Error = Infallible>
+        + Clone
+        + Send
+        + 'static,
+    <R as tower_service::Service<http::Request<RequestBody>>>::Future: Send + 'static,
+    <R as tower_service::Service<http::Request<ByteStream>>>::Future: Send + 'static,
+{
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
@@ -154,6 +174,7 @@ where
         };
         let router = make(&url);
         println!("{name} listening on {url}");
+        announce(&url);
         let served = if options.credentials.is_empty() {
             let sigv4 = if options.sigv4_flag { " (--credentials turns SigV4 on)" } else { "" };
             eprintln!(

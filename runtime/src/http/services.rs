@@ -163,6 +163,10 @@ impl Dispatch for Services {
         ""
     }
 
+    fn target_prefix_of(&self, target: &str) -> &'static str {
+        self.find(target).map_or("", |router| router.prefix())
+    }
+
     fn signing_name_of(&self, target: &str) -> Option<&'static str> {
         self.find(target).and_then(|router| router.signing())
     }
@@ -174,6 +178,22 @@ impl Dispatch for Services {
     async fn route(&self, context: &RequestContext, target: Option<&str>, body: &[u8]) -> Response {
         match target.and_then(|target| self.find(target)) {
             Some(router) => router.route_boxed(context, target, body).await,
+            None => unknown_operation(self.protocol(), target),
+        }
+    }
+
+    fn streams_input(&self, target: &str) -> bool {
+        self.find(target).is_some_and(|router| router.streams(target))
+    }
+
+    async fn route_events(
+        &self,
+        context: &RequestContext,
+        target: Option<&str>,
+        events: crate::event_stream::InputEvents,
+    ) -> Response {
+        match target.and_then(|target| self.find(target)) {
+            Some(router) => router.route_events_boxed(context, target, events).await,
             None => unknown_operation(self.protocol(), target),
         }
     }
@@ -248,6 +268,13 @@ trait DynDispatch: Send + Sync + 'static {
         target: Option<&'a str>,
         body: &'a [u8],
     ) -> Pin<Box<dyn Future<Output = Response> + Send + 'a>>;
+    fn streams(&self, target: &str) -> bool;
+    fn route_events_boxed<'a>(
+        &'a self,
+        context: &'a RequestContext,
+        target: Option<&'a str>,
+        events: crate::event_stream::InputEvents,
+    ) -> Pin<Box<dyn Future<Output = Response> + Send + 'a>>;
 }
 
 impl<R: Dispatch> DynDispatch for R {
@@ -278,5 +305,18 @@ impl<R: Dispatch> DynDispatch for R {
         body: &'a [u8],
     ) -> Pin<Box<dyn Future<Output = Response> + Send + 'a>> {
         Box::pin(self.route(context, target, body))
+    }
+
+    fn streams(&self, target: &str) -> bool {
+        self.streams_input(target)
+    }
+
+    fn route_events_boxed<'a>(
+        &'a self,
+        context: &'a RequestContext,
+        target: Option<&'a str>,
+        events: crate::event_stream::InputEvents,
+    ) -> Pin<Box<dyn Future<Output = Response> + Send + 'a>> {
+        Box::pin(self.route_events(context, target, events))
     }
 }

@@ -217,16 +217,28 @@ impl Protocol for AnyProtocol {
     }
 }
 
+/// The target of the event every router logs as it answers a request
+/// (`answered`, its `status`), at `INFO`, in the request's span (`request`:
+/// its `request_id`, `service` and `operation`): a server's request log.
+pub const REQUEST_LOG_TARGET: &str = "awsgen::request";
+
 /// `response` as HTTP in `protocol`'s form, with the request id, its
-/// status logged in `span`: how every router answers.
+/// status logged in `span` ([`REQUEST_LOG_TARGET`]): how every router
+/// answers.
 pub(crate) fn answered<P: Protocol>(
     response: Response,
     protocol: P,
     span: &tracing::Span,
     request_id: &crate::context::RequestId,
 ) -> HttpResponse {
-    span.in_scope(|| tracing::debug!(status = response.status, "answered"));
+    log_answer(span, response.status);
     crate::http::with_id(response.into_http(protocol), request_id)
+}
+
+/// Logs that the request of `span` is answered with `status`
+/// ([`REQUEST_LOG_TARGET`]).
+pub(crate) fn log_answer(span: &tracing::Span, status: u16) {
+    span.in_scope(|| tracing::info!(target: REQUEST_LOG_TARGET, status, "answered"));
 }
 
 /// Runs `handle`; a panic becomes `protocol`'s `InternalFailure`, and the

@@ -141,10 +141,15 @@ impl Emit for AwsQuery {
             }
         };
         let (trait_ident, router_ident) = (ident(&service.trait_name), ident(&service.router_name));
+        let service_name = &service.name;
         let dispatch = quote! {
             impl<S: #trait_ident> #dispatch for #router_ident<S> {
                 fn protocol(&self) -> #aws_query {
                     #constant
+                }
+
+                fn service_name(&self) -> &'static str {
+                    #service_name
                 }
 
                 #signing

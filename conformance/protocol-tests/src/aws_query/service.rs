@@ -1429,6 +1429,10 @@ impl<S: AwsQuery> Dispatch for AwsQueryRouter<S> {
         PROTOCOL
     }
 
+    fn service_name(&self) -> &'static str {
+        "AwsQuery"
+    }
+
     fn signing_name(&self) -> Option<&'static str> {
         Some("awsquery")
     }

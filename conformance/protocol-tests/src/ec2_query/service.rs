@@ -1099,6 +1099,10 @@ impl<S: AwsEc2> Dispatch for AwsEc2Router<S> {
         PROTOCOL
     }
 
+    fn service_name(&self) -> &'static str {
+        "AwsEc2"
+    }
+
     fn signing_name(&self) -> Option<&'static str> {
         Some("ec2query")
     }

@@ -807,6 +807,10 @@ for GraniteServiceVersion20100801Router<S> {
         AWS_QUERY
     }
 
+    fn service_name(&self) -> &'static str {
+        "GraniteServiceVersion20100801"
+    }
+
     fn signing_name(&self) -> Option<&'static str> {
         Some("monitoring")
     }

@@ -128,6 +128,10 @@ impl<S: Ec2> Dispatch for Ec2Router<S> {
         PROTOCOL
     }
 
+    fn service_name(&self) -> &'static str {
+        "EC2"
+    }
+
     fn signing_name(&self) -> Option<&'static str> {
         Some("ec2")
     }

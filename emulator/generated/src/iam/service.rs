@@ -270,6 +270,10 @@ for AwsIdentityManagementV20100508Router<S> {
         PROTOCOL
     }
 
+    fn service_name(&self) -> &'static str {
+        "AWSIdentityManagementV20100508"
+    }
+
     fn signing_name(&self) -> Option<&'static str> {
         Some("iam")
     }

@@ -262,6 +262,10 @@ for AmazonSimpleNotificationServiceRouter<S> {
         PROTOCOL
     }
 
+    fn service_name(&self) -> &'static str {
+        "AmazonSimpleNotificationService"
+    }
+
     fn signing_name(&self) -> Option<&'static str> {
         Some("sns")
     }

@@ -954,6 +954,10 @@ for AwsSecurityTokenServiceV20110615Router<S> {
         PROTOCOL
     }
 
+    fn service_name(&self) -> &'static str {
+        "AWSSecurityTokenServiceV20110615"
+    }
+
     fn signing_name(&self) -> Option<&'static str> {
         Some("sts")
     }

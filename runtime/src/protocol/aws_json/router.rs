@@ -38,6 +38,13 @@ pub trait Dispatch: Send + Sync + 'static {
     /// The service's name as `X-Amz-Target` gives it, before `.<Operation>`.
     fn target_prefix(&self) -> &'static str;
 
+    /// The name of the service `target` names (for logs): one router may
+    /// hold several services.
+    fn target_prefix_of(&self, target: &str) -> &'static str {
+        let _ = target;
+        self.target_prefix()
+    }
+
     /// The name SigV4 credentials for the service are scoped to (the
     /// model's `@aws.auth#sigv4` `name`), if it has one: a request that a
     /// SigV4 layer verified for another service is refused
@@ -111,7 +118,7 @@ where
     // Whether the target names an operation of this service (the router
     // decides whether the service has it).
     let served = target.filter(|target| router.serves(target));
-    let span = span(&request_id, target, served);
+    let span = span(&request_id, target, served.map(|target| (router.target_prefix_of(target), target)));
     let streamed = served.is_some_and(|target| router.streams_input(target));
     let gzipped = match admit(&router, &parts, served, protocol, streamed) {
         Ok(gzipped) => gzipped,
@@ -172,14 +179,16 @@ fn admit<R: Dispatch + ?Sized>(
     Ok(gzipped)
 }
 
-/// The request's span: its id, the operation the target names if it names
-/// this service (the router decides whether the service has it), and the
-/// target if it may be shown.
-fn span(request_id: &RequestId, target: Option<&str>, served: Option<&str>) -> tracing::Span {
-    let operation = served.and_then(|target| target.rsplit_once('.'));
+/// The request's span: its id, the service and the operation the target
+/// names if it names this service (`served`: the service's name and the
+/// target; the router decides whether the service has the operation), and
+/// the target if it may be shown.
+fn span(request_id: &RequestId, target: Option<&str>, served: Option<(&'static str, &str)>) -> tracing::Span {
+    let operation = served.and_then(|(service, target)| Some((service, target.rsplit_once('.')?.1)));
     tracing::info_span!(
         "request",
         request_id = %request_id,
+        service = operation.map_or("", |(service, _)| service),
         operation = operation.map_or("", |(_, operation)| operation),
         target = target.and_then(super::shown_target).unwrap_or(""),
     )

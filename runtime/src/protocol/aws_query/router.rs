@@ -20,6 +20,12 @@ pub trait Dispatch: Clone + Send + Sync + 'static {
     /// The protocol the service speaks.
     fn protocol(&self) -> AwsQuery;
 
+    /// The service's shape name (`AmazonSimpleNotificationService`), in
+    /// each request's span.
+    fn service_name(&self) -> &'static str {
+        ""
+    }
+
     /// The name SigV4 credentials for the service are scoped to, if it has
     /// one: a request that a SigV4 layer verified for another service is
     /// refused.
@@ -58,7 +64,12 @@ where
     let (parts, body) = request.into_parts();
     let request_id = parts.extensions.get::<RequestId>().cloned().unwrap_or_default();
     let protocol = router.protocol();
-    let span = tracing::info_span!("request", request_id = %request_id, operation = tracing::field::Empty);
+    let span = tracing::info_span!(
+        "request",
+        request_id = %request_id,
+        service = router.service_name(),
+        operation = tracing::field::Empty,
+    );
     let gzipped = match admit(&router, &parts) {
         Ok(gzipped) => gzipped,
         Err(refusal) => return Answer::Refused { response: Some(answered(*refusal, protocol, &span, &request_id)) },

@@ -171,7 +171,12 @@ where
         fits_without_id(operation, pattern, query, &parts.headers)
     });
     let operation_name = routed.as_ref().map_or("", |found| found.value.name);
-    let span = tracing::info_span!("request", request_id = %request_id, operation = operation_name);
+    let span = tracing::info_span!(
+        "request",
+        request_id = %request_id,
+        service = router.service_name(),
+        operation = operation_name,
+    );
     let Admitted { operation, labels, coding } = match admit(&router, &parts, routed) {
         Ok(admitted) => admitted,
         Err(refusal) => return Answer::Refused { response: Some(answered(*refusal, R::PROTOCOL, &span, &request_id)) },
@@ -273,7 +278,7 @@ async fn call<R: Dispatch>(
     }
     // So is one whose events' signatures failed.
     response = guard.apply(response, R::PROTOCOL);
-    span.in_scope(|| tracing::debug!(status = response.status, "answered"));
+    crate::protocol::log_answer(&span, response.status);
     crate::http::with_id(rules.apply(response, R::PROTOCOL), context.request_id())
 }
 

@@ -122,6 +122,7 @@ where
     let span = tracing::info_span!(
         "request",
         request_id = %request_id,
+        service = router.service_name(),
         operation = operation.as_deref().unwrap_or(""),
     );
     let gzipped = match admit(&router, &parts, operation.as_deref(), protocol) {
