@@ -17,6 +17,7 @@ mod admin;
 mod cloudwatch;
 mod dynamodb;
 mod ec2;
+mod file_body;
 mod iam;
 mod ids;
 mod log;
@@ -26,9 +27,12 @@ mod s3_select;
 mod sns;
 mod sqs;
 mod ssm;
+mod store;
 mod sts;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use emulator_generated::runtime::Timestamp;
@@ -56,6 +60,7 @@ use s3::S3;
 use sns::Sns;
 use sqs::Sqs;
 use ssm::Ssm;
+use store::Store;
 use sts::Sts;
 
 /// The account every resource belongs to.
@@ -76,6 +81,10 @@ usage: emulator [--port PORT] [--host HOST] [--allow-host NAME ...]
   --services NAMES   run only these services (comma-separated: cloudwatch,
                      dynamodb, ec2, iam, logs, s3, sns, sqs, ssm, sts); by
                      default all of them
+  --data-dir DIR     keep state in DIR (made if need be) and read back what an
+                     earlier run left there: S3's buckets and objects survive
+                     a restart, a kill -9 or a power cut once acknowledged;
+                     without it, state is in memory
 
 Prints `emulator listening on http://<address>`, what it serves there and
 `Ready.`, then serves until Ctrl-C or SIGTERM. Its own endpoints:
@@ -87,11 +96,13 @@ fn main() -> ExitCode {
     // It authenticates no one: loopback hosts only, and those allowed.
     let command_line = CommandLine { usage: USAGE, sigv4: false };
     let mut chosen: Option<Vec<&'static str>> = None;
+    let mut data_dir: Option<PathBuf> = None;
     let parsed = command_line.parse(std::env::args_os().skip(1), Options::on_port(4566), |flag, parser| {
-        if flag != "services" {
-            return Ok(false);
+        match flag {
+            "services" => chosen = Some(admin::parse_services(&example_launch::value(parser)?)?),
+            "data-dir" => data_dir = Some(PathBuf::from(example_launch::value(parser)?)),
+            _ => return Ok(false),
         }
-        chosen = Some(admin::parse_services(&example_launch::value(parser)?)?);
         Ok(true)
     });
     let options = match parsed {
@@ -100,12 +111,37 @@ fn main() -> ExitCode {
     };
     let chosen = chosen.unwrap_or_else(|| KNOWN.iter().map(|known| known.name).collect());
     log::init();
+    let store = match &data_dir {
+        Some(dir) => match Store::open(dir) {
+            Ok(store) => store,
+            Err(e) => {
+                eprintln!("error: --data-dir {}: {e}", dir.display());
+                return ExitCode::FAILURE;
+            }
+        },
+        None => Store::memory(),
+    };
+    let store = Arc::new(store);
+    // What an earlier run left is read before the server listens.
+    let s3 = match S3::new(store.clone()) {
+        Ok(s3) => s3,
+        Err(e) => {
+            eprintln!("error: --data-dir: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let names = chosen.clone();
-    example_launch::run_announced("emulator", options, |url| emulator(url, &chosen), |url| announce(url, &names))
+    let mut s3 = Some(s3);
+    example_launch::run_announced(
+        "emulator",
+        options,
+        |url| emulator(url, &chosen, s3.take().expect("made once")),
+        |url| announce(url, &names, data_dir.as_deref()),
+    )
 }
 
-/// The emulator at `url`, running the services `chosen` names.
-fn emulator(url: &str, chosen: &[&'static str]) -> Emulator {
+/// The emulator at `url`, running the services `chosen` names; S3 `s3`.
+fn emulator(url: &str, chosen: &[&'static str], s3: S3) -> Emulator {
     let mut services = Services::new();
     let mut running = Vec::new();
     let on = |name: &str| chosen.contains(&name);
@@ -136,7 +172,7 @@ fn emulator(url: &str, chosen: &[&'static str]) -> Emulator {
     run!("iam", AwsIdentityManagementV20100508Router::new(Iam::new()), with_query);
     run!("sns", AmazonSimpleNotificationServiceRouter::new(Sns::new()), with_query);
     run!("ec2", Ec2Router::new(Ec2), with_query);
-    run!("s3", AmazonS3Router::new(S3::new()), with_rest);
+    run!("s3", AmazonS3Router::new(s3), with_rest);
     running.sort_by_key(|service| service.name);
     Emulator::new(services, running)
 }
@@ -146,15 +182,19 @@ fn emulator(url: &str, chosen: &[&'static str]) -> Emulator {
 /// `Ready.` (which LocalStack prints, and test containers wait for).
 /// A reader that has gone (a script that read the first line and closed the
 /// pipe) does not stop the emulator: what it would have read is dropped.
-fn announce(url: &str, services: &[&str]) {
+fn announce(url: &str, services: &[&str], data_dir: Option<&std::path::Path>) {
     use std::io::Write as _;
 
     let mut services = services.to_vec();
     services.sort_unstable();
+    let state = match data_dir {
+        Some(dir) => format!("S3 in {} (the other services in memory)", dir.display()),
+        None => "in memory".to_string(),
+    };
     let text = format!(
         "  services: {}\n  endpoint: {url} for every service (AWS_ENDPOINT_URL={url})\n  health:   GET \
          {url}/_emulator/health (also /_localstack/health)\n  reset:    POST {url}/_emulator/reset (or \
-         /_emulator/reset/<service>)\nReady.\n",
+         /_emulator/reset/<service>)\n  state:    {state}\nReady.\n",
         services.join(", ")
     );
     let mut stdout = std::io::stdout().lock();
@@ -186,7 +226,7 @@ mod tests {
             aws_query::Dispatch::service_name(&Ec2Router::new(Ec2)),
             aws_query::Dispatch::service_name(&AwsIdentityManagementV20100508Router::new(Iam::new())),
             aws_json::Dispatch::target_prefix(&Logs20140328Router::new(Logs::new())),
-            rest::Dispatch::service_name(&AmazonS3Router::new(S3::new())),
+            rest::Dispatch::service_name(&AmazonS3Router::new(S3::new(Arc::new(Store::memory())).unwrap())),
             aws_query::Dispatch::service_name(&AmazonSimpleNotificationServiceRouter::new(Sns::new())),
             aws_json::Dispatch::target_prefix(&AmazonSqsRouter::new(Sqs::new(String::new()))),
             aws_json::Dispatch::target_prefix(&AmazonSsmRouter::new(Ssm::new())),

@@ -10,8 +10,8 @@
 //! aws-chunked, their checksums verified by the runtime before an object is
 //! stored.
 
-use std::collections::BTreeMap;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::collections::{BTreeMap, HashSet};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use emulator_generated::runtime::context::RequestContext;
 use emulator_generated::runtime::{ByteStream, DateTime, HttpDate, Timestamp, Unit, UnmodelledError};
@@ -33,12 +33,32 @@ use emulator_generated::s3::operation::select_object_content::{
 use emulator_generated::s3::service::AmazonS3;
 use emulator_generated::s3::types::{Bucket, CommonPrefix, EncodingType, Object, ObjectStorageClass, Owner};
 use md5::{Digest, Md5};
+use serde::{Deserialize, Serialize};
 
 use crate::REGION;
+use crate::ids::Ids;
+use crate::store::{Change, Store, StoreError};
+
+/// Where an object's bytes are: in memory, or (with `--data-dir`) in a
+/// file of the data directory, by id, never read whole into memory.
+#[derive(Clone)]
+enum Body {
+    Memory(bytes::Bytes),
+    File { id: String, len: u64 },
+}
+
+impl Body {
+    fn len(&self) -> u64 {
+        match self {
+            Body::Memory(bytes) => bytes.len() as u64,
+            Body::File { len, .. } => *len,
+        }
+    }
+}
 
 /// An object: its bytes and what was said of them.
 struct Stored {
-    bytes: bytes::Bytes,
+    body: Body,
     e_tag: String,
     content_type: Option<String>,
     metadata: Option<BTreeMap<String, String>>,
@@ -50,24 +70,101 @@ struct StoredBucket {
     objects: BTreeMap<String, Stored>,
 }
 
-/// The buckets, by name.
+/// A bucket as the data directory keeps it (kind `bucket`, keyed by name).
+#[derive(Serialize, Deserialize)]
+struct BucketRecord {
+    created: (i64, u32),
+}
+
+/// An object as the data directory keeps it (kind `object`, keyed by
+/// `bucket/key`): its body is the file `body`.
+#[derive(Serialize, Deserialize)]
+struct ObjectRecord {
+    body: String,
+    size: u64,
+    e_tag: String,
+    content_type: Option<String>,
+    metadata: Option<BTreeMap<String, String>>,
+    last_modified: (i64, u32),
+}
+
+/// The store's name of S3's records.
+const SERVICE: &str = "s3";
+
+/// The buckets, by name, and where they are kept.
 pub struct S3 {
     buckets: Mutex<BTreeMap<String, StoredBucket>>,
+    store: Arc<Store>,
+    ids: Ids,
 }
 
 impl S3 {
-    pub fn new() -> Self {
-        S3 { buckets: Mutex::default() }
+    /// S3 keeping its state in `store`, with what an earlier run left there.
+    pub fn new(store: Arc<Store>) -> Result<Self, StoreError> {
+        let mut buckets = BTreeMap::new();
+        let mut named = HashSet::new();
+        let records = store.records(SERVICE)?;
+        let corrupt = |what: &str| StoreError::corrupt(format!("an S3 {what} record"));
+        for record in records.iter().filter(|record| record.kind == "bucket") {
+            let bucket: BucketRecord = serde_json::from_slice(&record.value).map_err(|_| corrupt("bucket"))?;
+            let created = timestamp(bucket.created).ok_or_else(|| corrupt("bucket"))?;
+            buckets.insert(record.key.clone(), StoredBucket { created, objects: BTreeMap::new() });
+        }
+        for record in records.iter().filter(|record| record.kind == "object") {
+            let object: ObjectRecord = serde_json::from_slice(&record.value).map_err(|_| corrupt("object"))?;
+            let (bucket, key) = record.key.split_once('/').ok_or_else(|| corrupt("object"))?;
+            let bucket = buckets.get_mut(bucket).ok_or_else(|| corrupt("object"))?;
+            named.insert(object.body.clone());
+            bucket.objects.insert(
+                key.to_string(),
+                Stored {
+                    body: Body::File { id: object.body, len: object.size },
+                    e_tag: object.e_tag,
+                    content_type: object.content_type,
+                    metadata: object.metadata,
+                    last_modified: timestamp(object.last_modified).ok_or_else(|| corrupt("object"))?,
+                },
+            );
+        }
+        store.sweep_bodies(&named)?;
+        Ok(S3 { buckets: Mutex::new(buckets), store, ids: Ids::new() })
     }
 
     /// Forgets every bucket.
     pub fn reset(&self) {
-        self.buckets().clear();
+        let mut buckets = self.buckets();
+        buckets.clear();
+        let cleared = self.store.clear(SERVICE).and_then(|()| self.store.sweep_bodies(&HashSet::new()));
+        if let Err(e) = cleared {
+            tracing::error!(%e, "S3's reset");
+        }
     }
 
     fn buckets(&self) -> MutexGuard<'_, BTreeMap<String, StoredBucket>> {
         self.buckets.lock().unwrap_or_else(PoisonError::into_inner)
     }
+
+    /// Commits `change` to S3's records: the caller answers only once it
+    /// has (an error is S3's `InternalError`).
+    fn commit(&self, change: Change) -> Result<(), UnmodelledError> {
+        self.store.commit(SERVICE, change).map_err(internal_error)
+    }
+}
+
+/// A time as records keep it: epoch seconds and nanoseconds.
+fn parts(time: Timestamp) -> (i64, u32) {
+    (time.epoch_seconds(), time.subsec_nanos())
+}
+
+fn timestamp((seconds, nanos): (i64, u32)) -> Option<Timestamp> {
+    Timestamp::from_parts(seconds, nanos)
+}
+
+/// S3's `InternalError` for a failure of the data directory (logged, not
+/// sent).
+fn internal_error(e: impl std::fmt::Display) -> UnmodelledError {
+    tracing::error!(%e, "S3 could not keep its state");
+    UnmodelledError::server("InternalError", "We encountered an internal error. Please try again.").with_status(500)
 }
 
 fn now() -> Timestamp {
@@ -98,7 +195,14 @@ impl AmazonS3 for S3 {
                 .objects
                 .get(&input.key)
                 .ok_or_else(|| s3_error(404, "NoSuchKey", "The specified key does not exist."))?;
-            object.bytes.clone()
+            object.body.clone()
+        };
+        let bytes = match bytes {
+            Body::Memory(bytes) => bytes,
+            Body::File { id, .. } => {
+                let path = self.store.body(&id).ok_or_else(|| internal_error("a body without a directory"))?;
+                bytes::Bytes::from(tokio::fs::read(path).await.map_err(internal_error)?)
+            }
         };
         let events = crate::s3_select::select(
             &bytes,
@@ -121,7 +225,10 @@ impl AmazonS3 for S3 {
         if buckets.contains_key(&input.bucket) {
             return Err(BucketAlreadyOwnedByYou {}.into());
         }
-        buckets.insert(input.bucket.clone(), StoredBucket { created: now(), objects: BTreeMap::new() });
+        let created = now();
+        let record = serde_json::to_vec(&BucketRecord { created: parts(created) }).expect("a record serialises");
+        self.commit(Change::default().put("bucket", input.bucket.clone(), record))?;
+        buckets.insert(input.bucket.clone(), StoredBucket { created, objects: BTreeMap::new() });
         Ok(CreateBucketOutput { location: Some(format!("/{}", input.bucket)) })
     }
 
@@ -133,6 +240,7 @@ impl AmazonS3 for S3 {
         if !bucket.objects.is_empty() {
             return Err(s3_error(409, "BucketNotEmpty", "The bucket you tried to delete is not empty").into());
         }
+        self.commit(Change::default().delete("bucket", input.bucket.clone()))?;
         buckets.remove(&input.bucket);
         Ok(Unit {})
     }
@@ -178,27 +286,51 @@ impl AmazonS3 for S3 {
         }
         // A body the runtime found short, or whose checksum is wrong, ends
         // in an error here: nothing is stored, and the runtime answers it.
-        let (bytes, trailers) =
-            input.body.into_bytes_and_trailers().await.map_err(|e| s3_error(400, "IncompleteBody", &e.to_string()))?;
+        let received = self.receive(input.body).await?;
+        let trailers = received.trailers;
         // A checksum sent after the data (aws-chunked's trailer), checked
         // by the runtime, is the object's as one sent in a header is.
         let trailer =
             |name: &str| trailers.as_ref().and_then(|trailers| trailers.get(name)?.to_str().ok().map(str::to_string));
-        let hex: String = Md5::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
-        let e_tag = format!("\"{hex}\"");
-        let size = i64::try_from(bytes.len()).ok();
+        let e_tag = format!("\"{}\"", received.md5);
+        let size = i64::try_from(received.body.len()).ok();
         let stored = Stored {
-            bytes,
+            body: received.body,
             e_tag: e_tag.clone(),
             content_type: input.content_type,
             metadata: input.metadata.filter(|metadata| !metadata.is_empty()),
             last_modified: now(),
         };
-        let mut buckets = self.buckets();
-        let Some(bucket) = buckets.get_mut(&input.bucket) else {
-            return Err(s3_error(404, "NoSuchBucket", "The specified bucket does not exist.").into());
+        let replaced = {
+            let mut buckets = self.buckets();
+            let Some(bucket) = buckets.get_mut(&input.bucket) else {
+                drop(buckets);
+                self.forget(&stored.body);
+                return Err(s3_error(404, "NoSuchBucket", "The specified bucket does not exist.").into());
+            };
+            if let Body::File { id, len } = &stored.body {
+                let record = ObjectRecord {
+                    body: id.clone(),
+                    size: *len,
+                    e_tag: stored.e_tag.clone(),
+                    content_type: stored.content_type.clone(),
+                    metadata: stored.metadata.clone(),
+                    last_modified: parts(stored.last_modified),
+                };
+                let record = serde_json::to_vec(&record).expect("a record serialises");
+                if let Err(e) =
+                    self.commit(Change::default().put("object", format!("{}/{}", input.bucket, input.key), record))
+                {
+                    drop(buckets);
+                    self.forget(&stored.body);
+                    return Err(e.into());
+                }
+            }
+            bucket.objects.insert(input.key, stored)
         };
-        bucket.objects.insert(input.key, stored);
+        if let Some(replaced) = replaced {
+            self.forget(&replaced.body);
+        }
         Ok(PutObjectOutput {
             e_tag: Some(e_tag),
             checksum_crc32: input.checksum_crc32.or_else(|| trailer("x-amz-checksum-crc32")),
@@ -212,10 +344,14 @@ impl AmazonS3 for S3 {
     }
 
     async fn get_object(&self, _: &RequestContext, input: GetObjectRequest) -> Result<GetObjectOutput, GetObjectError> {
-        let buckets = self.buckets();
-        let object = find(&buckets, &input.bucket, &input.key)?;
-        check_preconditions(object, input.if_match.as_deref(), input.if_none_match.as_deref())?;
-        let total = object.bytes.len();
+        let (body, e_tag, last_modified, content_type, metadata) = {
+            let buckets = self.buckets();
+            let object = find(&buckets, &input.bucket, &input.key)?;
+            check_preconditions(object, input.if_match.as_deref(), input.if_none_match.as_deref())?;
+            let Stored { body, e_tag, last_modified, content_type, metadata } = object;
+            (body.clone(), e_tag.clone(), *last_modified, content_type.clone(), metadata.clone())
+        };
+        let total = usize::try_from(body.len()).map_err(internal_error)?;
         let (range, content_range) = match input.range.as_deref().map(|range| byte_range(range, total)) {
             None => (0..total, None),
             Some(Ok(range)) => {
@@ -226,16 +362,26 @@ impl AmazonS3 for S3 {
                 return Err(s3_error(416, "InvalidRange", "The requested range is not satisfiable").into());
             }
         };
-        let body = object.bytes.slice(range.clone());
+        let length = range.len();
+        let body = match body {
+            Body::Memory(bytes) => ByteStream::from(bytes.slice(range)),
+            Body::File { id, .. } => {
+                let path = self.store.body(&id).ok_or_else(|| internal_error("a body without a directory"))?;
+                let file = crate::file_body::FileBody::open(&path, range.start as u64, length as u64)
+                    .await
+                    .map_err(internal_error)?;
+                ByteStream::from_body(file)
+            }
+        };
         Ok(GetObjectOutput {
-            content_length: i64::try_from(body.len()).ok(),
+            content_length: i64::try_from(length).ok(),
             content_range,
-            body: ByteStream::from(body),
+            body,
             accept_ranges: Some("bytes".to_string()),
-            e_tag: Some(object.e_tag.clone()),
-            last_modified: Some(HttpDate(object.last_modified)),
-            content_type: object.content_type.clone(),
-            metadata: object.metadata.clone(),
+            e_tag: Some(e_tag),
+            last_modified: Some(HttpDate(last_modified)),
+            content_type,
+            metadata,
             ..Default::default()
         })
     }
@@ -250,7 +396,7 @@ impl AmazonS3 for S3 {
         let object = find(&buckets, &input.bucket, &input.key).map_err(|_| NotFound {})?;
         check_preconditions(object, input.if_match.as_deref(), input.if_none_match.as_deref())?;
         Ok(HeadObjectOutput {
-            content_length: i64::try_from(object.bytes.len()).ok(),
+            content_length: i64::try_from(object.body.len()).ok(),
             accept_ranges: Some("bytes".to_string()),
             e_tag: Some(object.e_tag.clone()),
             last_modified: Some(HttpDate(object.last_modified)),
@@ -270,7 +416,17 @@ impl AmazonS3 for S3 {
             return Err(s3_error(404, "NoSuchBucket", "The specified bucket does not exist.").into());
         };
         // Deleting a key that is not there succeeds, as in S3.
-        bucket.objects.remove(&input.key);
+        if !bucket.objects.contains_key(&input.key) {
+            return Ok(DeleteObjectOutput::default());
+        }
+        if self.store.is_durable() {
+            self.commit(Change::default().delete("object", format!("{}/{}", input.bucket, input.key)))?;
+        }
+        let removed = bucket.objects.remove(&input.key);
+        drop(buckets);
+        if let Some(removed) = removed {
+            self.forget(&removed.body);
+        }
         Ok(DeleteObjectOutput::default())
     }
 
@@ -315,7 +471,7 @@ impl AmazonS3 for S3 {
                     key: Some(encode(key)),
                     last_modified: Some(DateTime(object.last_modified)),
                     e_tag: Some(object.e_tag.clone()),
-                    size: i64::try_from(object.bytes.len()).ok(),
+                    size: i64::try_from(object.body.len()).ok(),
                     storage_class: Some(ObjectStorageClass::Standard),
                     owner: input.fetch_owner.unwrap_or(false).then(owner),
                     ..Default::default()
@@ -341,6 +497,57 @@ impl AmazonS3 for S3 {
             ..Default::default()
         })
     }
+}
+
+/// An object's body as received: where it is, its MD5 (hex), and the
+/// trailers that came after it.
+struct Received {
+    body: Body,
+    md5: String,
+    trailers: Option<http::HeaderMap>,
+}
+
+impl S3 {
+    /// Receives `body`: into memory, or, with a data directory, into a
+    /// synced file of it, a chunk at a time (never whole in memory). A body
+    /// that breaks off (or whose checksum the runtime found wrong) stores
+    /// nothing.
+    async fn receive(&self, body: ByteStream) -> Result<Received, UnmodelledError> {
+        let incomplete = |e: &dyn std::fmt::Display| s3_error(400, "IncompleteBody", &e.to_string());
+        let Some((partial, kept)) = self.store.new_body(&self.ids.uuid()) else {
+            let (bytes, trailers) = body.into_bytes_and_trailers().await.map_err(|e| incomplete(&e))?;
+            let md5 = hex(&Md5::digest(&bytes));
+            return Ok(Received { body: Body::Memory(bytes), md5, trailers });
+        };
+        let written = crate::file_body::write(body, &partial).await;
+        let written = match written {
+            Ok(written) => written,
+            Err(e) => {
+                let _ = std::fs::remove_file(&partial);
+                return Err(match e {
+                    crate::file_body::WriteError::Body(e) => incomplete(&e),
+                    crate::file_body::WriteError::Disk(e) => internal_error(e),
+                });
+            }
+        };
+        if let Err(e) = self.store.keep(&partial, &kept) {
+            let _ = std::fs::remove_file(&partial);
+            return Err(internal_error(e));
+        }
+        let id = kept.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+        Ok(Received { body: Body::File { id, len: written.len }, md5: hex(&written.md5), trailers: written.trailers })
+    }
+
+    /// Lets go of a body no object holds any more: its file, if it has one.
+    fn forget(&self, body: &Body) {
+        if let Body::File { id, .. } = body {
+            self.store.remove_body(id);
+        }
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Whether `name` is a bucket name S3 accepts: 3 to 63 lowercase letters,

@@ -964,3 +964,65 @@ fn health_reset_subsets_and_the_call_log() {
         );
     }
 }
+
+/// With `--data-dir`, S3's state outlives the process: what was
+/// acknowledged before a `kill -9` (how `Drop` stops the emulator) is there
+/// after a restart, bodies byte for byte with their metadata; a reset
+/// empties the directory too.
+#[test]
+fn s3_state_survives_kill_9_with_a_data_dir() {
+    let dir = std::env::temp_dir().join(format!("emulator-data-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let data_dir = dir.to_str().unwrap();
+    let file = dir.with_extension("body");
+    let body: Vec<u8> = (0..200_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    std::fs::write(&file, &body).unwrap();
+    let file = file.to_str().unwrap();
+    let e_tag = {
+        let (emulator, _) = Emulator::start_with(&["--data-dir", data_dir], None);
+        stdout(&emulator.aws("s3api", &["create-bucket", "--bucket", "durable"]));
+        let put = [
+            "put-object",
+            "--bucket",
+            "durable",
+            "--key",
+            "dir/object.bin",
+            "--body",
+            file,
+            "--content-type",
+            "application/x-test",
+            "--metadata",
+            "colour=blue",
+        ];
+        let e_tag = stdout(&emulator.aws("s3api", &put))["ETag"].clone();
+        for key in ["gone", "kept"] {
+            stdout(&emulator.aws("s3api", &["put-object", "--bucket", "durable", "--key", key, "--body", file]));
+        }
+        stdout(&emulator.aws("s3api", &["delete-object", "--bucket", "durable", "--key", "gone"]));
+        e_tag
+    };
+    let (emulator, _) = Emulator::start_with(&["--data-dir", data_dir], None);
+    let listed = stdout(&emulator.aws("s3api", &["list-objects-v2", "--bucket", "durable"]));
+    let keys: Vec<&str> = listed["Contents"].as_array().unwrap().iter().map(|o| o["Key"].as_str().unwrap()).collect();
+    assert_eq!(keys, ["dir/object.bin", "kept"]);
+    let head = stdout(&emulator.aws("s3api", &["head-object", "--bucket", "durable", "--key", "dir/object.bin"]));
+    assert_eq!(head["ETag"], e_tag);
+    assert_eq!(head["ContentType"], "application/x-test");
+    assert_eq!(head["Metadata"], json!({"colour": "blue"}));
+    assert_eq!(head["ContentLength"], 200_000);
+    let out = dir.with_extension("out");
+    let get = ["get-object", "--bucket", "durable", "--key", "dir/object.bin", "--range", "bytes=100-199999"];
+    stdout(&emulator.aws("s3api", &[&get[..], &[out.to_str().unwrap()]].concat()));
+    assert_eq!(std::fs::read(&out).unwrap(), &body[100..]);
+    // Three bodies were written, one deleted: two files are left.
+    assert_eq!(std::fs::read_dir(dir.join("bodies")).unwrap().count(), 2);
+    assert_eq!(admin(&emulator.url, "POST", "/_emulator/reset/s3", None).0, 200);
+    assert_eq!(std::fs::read_dir(dir.join("bodies")).unwrap().count(), 0);
+    drop(emulator);
+    let (emulator, _) = Emulator::start_with(&["--data-dir", data_dir], None);
+    assert_eq!(stdout(&emulator.aws("s3api", &["list-buckets"]))["Buckets"], json!([]));
+    drop(emulator);
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_file(file);
+    let _ = std::fs::remove_file(out);
+}

@@ -1,0 +1,277 @@
+//! Where the emulator keeps its state: in memory only (the default), or,
+//! with `--data-dir DIR`, also on disk, so that a restart, a `kill -9` or a
+//! power cut loses nothing a client was told had succeeded.
+//!
+//! On disk, each service's state is records (a kind, a key and the record's
+//! bytes) in one SQLite database, `DIR/state.db`, in write-ahead-log mode
+//! with `synchronous = FULL`: a change is one transaction, on disk before
+//! the call that made it answers. Large values (S3's object bodies) are
+//! files under `DIR/bodies/`, written whole and synced under a temporary
+//! name, then renamed, before the record naming them commits; a crash in
+//! between leaves a file no record names, which the next start removes.
+//!
+//! SQLite (rusqlite, the SQLite bindings most Rust projects use, with SQLite
+//! built in so nothing needs installing) rather than a pure-Rust store: one
+//! file every tool can open (`sqlite3 state.db`), decades of crash-safety
+//! testing, and transactions across a change's records. Services keep their
+//! working state in memory, as before, and write each change through.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use rusqlite::{Connection, params};
+
+/// The state of every service: in memory only, or on disk too.
+pub struct Store {
+    disk: Option<Disk>,
+}
+
+struct Disk {
+    db: Mutex<Connection>,
+    bodies: PathBuf,
+}
+
+/// A failure of the disk: the call that met it answers an internal error,
+/// and nothing of its change is kept.
+#[derive(Debug)]
+pub struct StoreError(String);
+
+impl StoreError {
+    /// A record that is not what its service wrote: the directory was
+    /// changed by something else.
+    pub fn corrupt(what: impl Into<String>) -> Self {
+        StoreError(format!("{} cannot be read", what.into()))
+    }
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the emulator's data directory failed: {}", self.0)
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError(e.to_string())
+    }
+}
+
+impl From<std::io::Error> for StoreError {
+    fn from(e: std::io::Error) -> Self {
+        StoreError(e.to_string())
+    }
+}
+
+/// One service's change: records written and removed together.
+#[derive(Default)]
+pub struct Change {
+    puts: Vec<(&'static str, String, Vec<u8>)>,
+    deletes: Vec<(&'static str, String)>,
+}
+
+impl Change {
+    /// Writes the record `key` of `kind` (replacing it).
+    pub fn put(mut self, kind: &'static str, key: impl Into<String>, value: Vec<u8>) -> Self {
+        self.puts.push((kind, key.into(), value));
+        self
+    }
+
+    /// Removes the record `key` of `kind`, if there is one.
+    pub fn delete(mut self, kind: &'static str, key: impl Into<String>) -> Self {
+        self.deletes.push((kind, key.into()));
+        self
+    }
+}
+
+/// A record as it was stored: its kind, key and bytes.
+pub struct Record {
+    pub kind: String,
+    pub key: String,
+    pub value: Vec<u8>,
+}
+
+impl Store {
+    /// State in memory only: gone when the process ends.
+    pub fn memory() -> Store {
+        Store { disk: None }
+    }
+
+    /// State in `dir` (made if it does not exist), read back from what an
+    /// earlier run left there.
+    pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        let bodies = dir.join("bodies");
+        std::fs::create_dir_all(&bodies)?;
+        let db = Connection::open(dir.join("state.db"))?;
+        // WAL: readers do not wait for the writer; FULL: each commit is
+        // synced, so an acknowledged change survives a power cut.
+        db.pragma_update(None, "journal_mode", "WAL")?;
+        db.pragma_update(None, "synchronous", "FULL")?;
+        db.execute_batch(
+            "CREATE TABLE IF NOT EXISTS records (
+                 service TEXT NOT NULL,
+                 kind TEXT NOT NULL,
+                 key TEXT NOT NULL,
+                 value BLOB NOT NULL,
+                 PRIMARY KEY (service, kind, key)
+             ) WITHOUT ROWID;",
+        )?;
+        Ok(Store { disk: Some(Disk { db: Mutex::new(db), bodies }) })
+    }
+
+    /// Whether the state outlives the process.
+    pub fn is_durable(&self) -> bool {
+        self.disk.is_some()
+    }
+
+    /// Every record of `service`, by kind and key.
+    pub fn records(&self, service: &str) -> Result<Vec<Record>, StoreError> {
+        let Some(disk) = &self.disk else { return Ok(Vec::new()) };
+        let db = disk.db();
+        let mut statement = db.prepare("SELECT kind, key, value FROM records WHERE service = ?1 ORDER BY kind, key")?;
+        let rows = statement.query_map(params![service], |row| {
+            Ok(Record { kind: row.get(0)?, key: row.get(1)?, value: row.get(2)? })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// Commits `change` to `service`'s records, in one transaction, on disk
+    /// before it returns.
+    pub fn commit(&self, service: &str, change: Change) -> Result<(), StoreError> {
+        let Some(disk) = &self.disk else { return Ok(()) };
+        let mut db = disk.db();
+        let transaction = db.transaction()?;
+        {
+            let mut put = transaction
+                .prepare_cached("INSERT OR REPLACE INTO records (service, kind, key, value) VALUES (?1, ?2, ?3, ?4)")?;
+            for (kind, key, value) in &change.puts {
+                put.execute(params![service, kind, key, value])?;
+            }
+            let mut delete =
+                transaction.prepare_cached("DELETE FROM records WHERE service = ?1 AND kind = ?2 AND key = ?3")?;
+            for (kind, key) in &change.deletes {
+                delete.execute(params![service, kind, key])?;
+            }
+        }
+        transaction.commit()?;
+        Ok(())
+    }
+
+    /// Removes every record of `service`.
+    pub fn clear(&self, service: &str) -> Result<(), StoreError> {
+        let Some(disk) = &self.disk else { return Ok(()) };
+        disk.db().execute("DELETE FROM records WHERE service = ?1", params![service])?;
+        Ok(())
+    }
+
+    /// The record `key` of `kind` of `service`, if there is one.
+    #[cfg(test)]
+    pub fn record(&self, service: &str, kind: &str, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        use rusqlite::OptionalExtension as _;
+
+        let Some(disk) = &self.disk else { return Ok(None) };
+        let db = disk.db();
+        let value = db
+            .query_row(
+                "SELECT value FROM records WHERE service = ?1 AND kind = ?2 AND key = ?3",
+                params![service, kind, key],
+                |row| row.get(0),
+            )
+            .optional()?;
+        Ok(value)
+    }
+
+    /// Where a new body is written, then where it is kept once synced
+    /// ([`Store::keep`]), named `id`; `None` in memory.
+    pub fn new_body(&self, id: &str) -> Option<(PathBuf, PathBuf)> {
+        let disk = self.disk.as_ref()?;
+        Some((disk.bodies.join(format!("{id}.partial")), disk.bodies.join(id)))
+    }
+
+    /// The file of the kept body `id`.
+    pub fn body(&self, id: &str) -> Option<PathBuf> {
+        self.disk.as_ref().map(|disk| disk.bodies.join(id))
+    }
+
+    /// Makes the synced body at `partial` the body at `kept`: renamed, and
+    /// the rename synced, so that a record may name it.
+    pub fn keep(&self, partial: &Path, kept: &Path) -> Result<(), StoreError> {
+        std::fs::rename(partial, kept)?;
+        if let Some(parent) = kept.parent() {
+            std::fs::File::open(parent)?.sync_all()?;
+        }
+        Ok(())
+    }
+
+    /// Removes the body `id` (its record is gone); a failure leaves a file
+    /// the next start removes.
+    pub fn remove_body(&self, id: &str) {
+        if let Some(path) = self.body(id) {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+
+    /// Removes the bodies no record names (`named`): those a crash left
+    /// between a body's write and its record's commit, or a record's removal
+    /// and its body's.
+    pub fn sweep_bodies(&self, named: &HashSet<String>) -> Result<usize, StoreError> {
+        let Some(disk) = &self.disk else { return Ok(0) };
+        let mut removed = 0;
+        for entry in std::fs::read_dir(&disk.bodies)? {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !named.contains(&name) {
+                std::fs::remove_file(entry.path())?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+}
+
+impl Disk {
+    /// The database; a call that panicked holding it left it usable (its
+    /// transaction, unfinished, rolled back).
+    fn db(&self) -> MutexGuard<'_, Connection> {
+        self.db.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_outlive_the_store_that_wrote_them() {
+        let dir = std::env::temp_dir().join(format!("emulator-store-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        {
+            let store = Store::open(&dir).unwrap();
+            let change = Change::default().put("bucket", "a", b"1".to_vec()).put("bucket", "b", b"2".to_vec());
+            store.commit("s3", change).unwrap();
+            store.commit("s3", Change::default().delete("bucket", "a").put("object", "b/k", b"3".to_vec())).unwrap();
+            store.commit("sqs", Change::default().put("queue", "q", b"4".to_vec())).unwrap();
+        }
+        let store = Store::open(&dir).unwrap();
+        let records: Vec<(String, String, Vec<u8>)> =
+            store.records("s3").unwrap().into_iter().map(|r| (r.kind, r.key, r.value)).collect();
+        assert_eq!(
+            records,
+            [("bucket".into(), "b".into(), b"2".to_vec()), ("object".into(), "b/k".into(), b"3".to_vec())]
+        );
+        store.clear("s3").unwrap();
+        assert!(store.records("s3").unwrap().is_empty());
+        assert_eq!(store.record("sqs", "queue", "q").unwrap(), Some(b"4".to_vec()));
+        // A body no record names is swept; a named one stays.
+        let (partial, kept) = store.new_body("kept").unwrap();
+        std::fs::write(&partial, b"body").unwrap();
+        store.keep(&partial, &kept).unwrap();
+        std::fs::write(store.new_body("orphan").unwrap().0, b"left by a crash").unwrap();
+        assert_eq!(store.sweep_bodies(&HashSet::from(["kept".to_string()])).unwrap(), 1);
+        assert_eq!(std::fs::read(store.body("kept").unwrap()).unwrap(), b"body");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
