@@ -102,7 +102,7 @@ fn put_object_head_ours(bencher: Bencher) {
     let router = AmazonS3Router::new(Nothing);
     let context = RequestContext::new(RequestId::from_string("bench"), put_object_head(), http::Extensions::new());
     let read = || {
-        let found = router.routes().route("PUT", black_box(PATH), None).unwrap();
+        let found = router.routes().route("PUT", black_box(PATH), Some("x-id=PutObject")).unwrap();
         let request = RoutedRequest {
             labels: found.labels,
             query: None,

@@ -1,4 +1,5 @@
-//! The request span: its operation and request id, as a subscriber sees them.
+//! The request span: its request id, service and operation, as a subscriber
+//! sees them, and the request log's `answered` event in it.
 //!
 //! A test binary of its own: tracing caches whether a call site is wanted
 //! per process, and other tests running without a subscriber on other
@@ -72,11 +73,15 @@ async fn each_request_is_traced_with_its_operation_and_request_id() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 2, "{text}");
     assert!(
-        lines[0].contains(&format!("request{{request_id={id} operation=\"PutThing\" target=\"Echo.PutThing\"}}")),
+        lines[0].contains(&format!(
+            "request{{request_id={id} service=\"Echo\" operation=\"PutThing\" target=\"Echo.PutThing\"}}"
+        )),
         "{text}"
     );
+    // The request log's event: INFO, its own target.
+    assert!(lines[0].contains(" INFO ") && lines[0].contains("awsgen::request"), "{text}");
     assert!(lines[0].ends_with("answered status=200"), "{text}");
-    // A target of another service names no operation of this one.
-    assert!(lines[1].contains(r#"operation="" target="Other.Thing"}"#), "{text}");
+    // A target of another service names no service or operation of this one.
+    assert!(lines[1].contains(r#"service="" operation="" target="Other.Thing"}"#), "{text}");
     assert!(lines[1].ends_with("answered status=400"), "{text}");
 }

@@ -23,6 +23,8 @@ mod ids;
 mod log;
 mod logs;
 mod s3;
+mod s3_config;
+mod s3_multipart;
 mod s3_select;
 mod sns;
 mod sqs;

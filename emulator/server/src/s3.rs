@@ -1,54 +1,103 @@
-//! Simple Storage Service: buckets of objects, in memory.
+//! Simple Storage Service: buckets of objects, in memory or (with
+//! `--data-dir`) on disk ([`crate::store`]: records in SQLite, bodies as
+//! files streamed a chunk at a time).
 //!
-//! Served: CreateBucket, DeleteBucket, HeadBucket, ListBuckets, PutObject,
-//! GetObject (with `Range` and the `If-Match`/`If-None-Match`
-//! preconditions), HeadObject, DeleteObject and ListObjectsV2 (prefixes,
-//! delimiters, pages, URL-encoded keys), with S3's errors (`NoSuchBucket`,
-//! `NoSuchKey`, `BucketAlreadyOwnedByYou`, `BucketNotEmpty`,
-//! `InvalidRange`, `PreconditionFailed`). Requests reach it path-style or
-//! virtual-hosted (`bucket.s3.localhost`), their bodies plain or
-//! aws-chunked, their checksums verified by the runtime before an object is
-//! stored.
+//! Served: CreateBucket, DeleteBucket, HeadBucket, ListBuckets,
+//! GetBucketLocation, PutObject, GetObject (with `Range` and the
+//! `If-Match`/`If-None-Match` preconditions), HeadObject, CopyObject,
+//! DeleteObject, DeleteObjects, ListObjects and ListObjectsV2 (prefixes,
+//! delimiters, pages, URL-encoded keys), multipart uploads
+//! ([`crate::s3_multipart`]) and SelectObjectContent, with S3's errors
+//! (`NoSuchBucket`, `NoSuchKey`, `NoSuchUpload`, `BucketAlreadyOwnedByYou`,
+//! `BucketNotEmpty`, `InvalidRange`, `InvalidPart`, `PreconditionFailed`).
+//! Requests reach it path-style or virtual-hosted (`bucket.s3.localhost`),
+//! their bodies plain or aws-chunked, their checksums verified by the runtime
+//! before an object is stored.
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use emulator_generated::runtime::context::RequestContext;
 use emulator_generated::runtime::{ByteStream, DateTime, HttpDate, Timestamp, Unit, UnmodelledError};
-use emulator_generated::s3::error::{BucketAlreadyOwnedByYou, NoSuchBucket, NoSuchKey, NotFound};
+use emulator_generated::s3::error::{BucketAlreadyOwnedByYou, NoSuchKey, NotFound};
+use emulator_generated::s3::operation::abort_multipart_upload::{
+    AbortMultipartUploadError, AbortMultipartUploadOutput, AbortMultipartUploadRequest,
+};
+use emulator_generated::s3::operation::complete_multipart_upload::{
+    CompleteMultipartUploadError, CompleteMultipartUploadOutput, CompleteMultipartUploadRequest,
+};
+use emulator_generated::s3::operation::copy_object::{CopyObjectError, CopyObjectOutput, CopyObjectRequest};
 use emulator_generated::s3::operation::create_bucket::{CreateBucketError, CreateBucketOutput, CreateBucketRequest};
+use emulator_generated::s3::operation::create_multipart_upload::{
+    CreateMultipartUploadError, CreateMultipartUploadOutput, CreateMultipartUploadRequest,
+};
 use emulator_generated::s3::operation::delete_bucket::{DeleteBucketError, DeleteBucketRequest};
+use emulator_generated::s3::operation::delete_bucket_cors::*;
+use emulator_generated::s3::operation::delete_bucket_policy::*;
+use emulator_generated::s3::operation::delete_bucket_tagging::*;
 use emulator_generated::s3::operation::delete_object::{DeleteObjectError, DeleteObjectOutput, DeleteObjectRequest};
+use emulator_generated::s3::operation::delete_object_tagging::*;
+use emulator_generated::s3::operation::delete_objects::{
+    DeleteObjectsError, DeleteObjectsOutput, DeleteObjectsRequest,
+};
+use emulator_generated::s3::operation::get_bucket_cors::*;
+use emulator_generated::s3::operation::get_bucket_location::{
+    GetBucketLocationError, GetBucketLocationOutput, GetBucketLocationRequest,
+};
+use emulator_generated::s3::operation::get_bucket_policy::*;
+use emulator_generated::s3::operation::get_bucket_tagging::*;
+use emulator_generated::s3::operation::get_bucket_versioning::*;
 use emulator_generated::s3::operation::get_object::{GetObjectError, GetObjectOutput, GetObjectRequest};
+use emulator_generated::s3::operation::get_object_tagging::*;
 use emulator_generated::s3::operation::head_bucket::{HeadBucketError, HeadBucketOutput, HeadBucketRequest};
 use emulator_generated::s3::operation::head_object::{HeadObjectError, HeadObjectOutput, HeadObjectRequest};
 use emulator_generated::s3::operation::list_buckets::{ListBucketsError, ListBucketsOutput, ListBucketsRequest};
+use emulator_generated::s3::operation::list_multipart_uploads::{
+    ListMultipartUploadsError, ListMultipartUploadsOutput, ListMultipartUploadsRequest,
+};
+use emulator_generated::s3::operation::list_object_versions::*;
+use emulator_generated::s3::operation::list_objects::{ListObjectsError, ListObjectsOutput, ListObjectsRequest};
 use emulator_generated::s3::operation::list_objects_v2::{
     ListObjectsV2Error, ListObjectsV2Output, ListObjectsV2Request,
 };
+use emulator_generated::s3::operation::list_parts::{ListPartsError, ListPartsOutput, ListPartsRequest};
+use emulator_generated::s3::operation::put_bucket_cors::*;
+use emulator_generated::s3::operation::put_bucket_policy::*;
+use emulator_generated::s3::operation::put_bucket_tagging::*;
+use emulator_generated::s3::operation::put_bucket_versioning::*;
 use emulator_generated::s3::operation::put_object::{PutObjectError, PutObjectOutput, PutObjectRequest};
+use emulator_generated::s3::operation::put_object_tagging::*;
 use emulator_generated::s3::operation::select_object_content::{
     SelectObjectContentError, SelectObjectContentOutput, SelectObjectContentRequest,
 };
+use emulator_generated::s3::operation::upload_part::{UploadPartError, UploadPartOutput, UploadPartRequest};
+use emulator_generated::s3::operation::upload_part_copy::{
+    UploadPartCopyError, UploadPartCopyOutput, UploadPartCopyRequest,
+};
 use emulator_generated::s3::service::AmazonS3;
-use emulator_generated::s3::types::{Bucket, CommonPrefix, EncodingType, Object, ObjectStorageClass, Owner};
+use emulator_generated::s3::types::{
+    Bucket, CommonPrefix, CopyObjectResult, CopyPartResult, DeletedObject, EncodingType, Initiator, MetadataDirective,
+    Object, ObjectStorageClass, ObjectVersion, ObjectVersionStorageClass, Owner, Tag,
+};
 use md5::{Digest, Md5};
 use serde::{Deserialize, Serialize};
 
 use crate::REGION;
 use crate::ids::Ids;
+use crate::s3_config::{self, BucketConfig};
+use crate::s3_multipart::{self as multipart, PartRecord, StoredPart, Upload, UploadRecord};
 use crate::store::{Change, Store, StoreError};
 
 /// Where an object's bytes are: in memory, or (with `--data-dir`) in a
 /// file of the data directory, by id, never read whole into memory.
 #[derive(Clone)]
-enum Body {
+pub enum Body {
     Memory(bytes::Bytes),
     File { id: String, len: u64 },
 }
 
 impl Body {
-    fn len(&self) -> u64 {
+    pub fn len(&self) -> u64 {
         match self {
             Body::Memory(bytes) => bytes.len() as u64,
             Body::File { len, .. } => *len,
@@ -63,17 +112,21 @@ struct Stored {
     content_type: Option<String>,
     metadata: Option<BTreeMap<String, String>>,
     last_modified: Timestamp,
+    tags: Vec<(String, String)>,
 }
 
 struct StoredBucket {
     created: Timestamp,
     objects: BTreeMap<String, Stored>,
+    config: BucketConfig,
 }
 
 /// A bucket as the data directory keeps it (kind `bucket`, keyed by name).
 #[derive(Serialize, Deserialize)]
 struct BucketRecord {
     created: (i64, u32),
+    #[serde(default)]
+    config: BucketConfig,
 }
 
 /// An object as the data directory keeps it (kind `object`, keyed by
@@ -86,6 +139,8 @@ struct ObjectRecord {
     content_type: Option<String>,
     metadata: Option<BTreeMap<String, String>>,
     last_modified: (i64, u32),
+    #[serde(default)]
+    tags: Vec<(String, String)>,
 }
 
 /// The store's name of S3's records.
@@ -94,6 +149,8 @@ const SERVICE: &str = "s3";
 /// The buckets, by name, and where they are kept.
 pub struct S3 {
     buckets: Mutex<BTreeMap<String, StoredBucket>>,
+    /// Multipart uploads under way, by id.
+    uploads: Mutex<BTreeMap<String, Upload>>,
     store: Arc<Store>,
     ids: Ids,
 }
@@ -108,7 +165,8 @@ impl S3 {
         for record in records.iter().filter(|record| record.kind == "bucket") {
             let bucket: BucketRecord = serde_json::from_slice(&record.value).map_err(|_| corrupt("bucket"))?;
             let created = timestamp(bucket.created).ok_or_else(|| corrupt("bucket"))?;
-            buckets.insert(record.key.clone(), StoredBucket { created, objects: BTreeMap::new() });
+            let config = bucket.config;
+            buckets.insert(record.key.clone(), StoredBucket { created, objects: BTreeMap::new(), config });
         }
         for record in records.iter().filter(|record| record.kind == "object") {
             let object: ObjectRecord = serde_json::from_slice(&record.value).map_err(|_| corrupt("object"))?;
@@ -123,17 +181,44 @@ impl S3 {
                     content_type: object.content_type,
                     metadata: object.metadata,
                     last_modified: timestamp(object.last_modified).ok_or_else(|| corrupt("object"))?,
+                    tags: object.tags,
                 },
             );
         }
+        let mut uploads = BTreeMap::new();
+        for record in records.iter().filter(|record| record.kind == "upload") {
+            let upload: UploadRecord = serde_json::from_slice(&record.value).map_err(|_| corrupt("upload"))?;
+            uploads.insert(
+                record.key.clone(),
+                Upload {
+                    bucket: upload.bucket,
+                    key: upload.key,
+                    initiated: timestamp(upload.initiated).ok_or_else(|| corrupt("upload"))?,
+                    content_type: upload.content_type,
+                    metadata: upload.metadata,
+                    parts: BTreeMap::new(),
+                },
+            );
+        }
+        for record in records.iter().filter(|record| record.kind == "part") {
+            let part: PartRecord = serde_json::from_slice(&record.value).map_err(|_| corrupt("part"))?;
+            let (upload, number) = record.key.split_once('/').ok_or_else(|| corrupt("part"))?;
+            let number: i32 = number.parse().map_err(|_| corrupt("part"))?;
+            let upload = uploads.get_mut(upload).ok_or_else(|| corrupt("part"))?;
+            named.insert(part.body.clone());
+            let last_modified = timestamp(part.last_modified).ok_or_else(|| corrupt("part"))?;
+            let body = Body::File { id: part.body, len: part.size };
+            upload.parts.insert(number, StoredPart { body, md5: part.md5, last_modified });
+        }
         store.sweep_bodies(&named)?;
-        Ok(S3 { buckets: Mutex::new(buckets), store, ids: Ids::new() })
+        Ok(S3 { buckets: Mutex::new(buckets), uploads: Mutex::new(uploads), store, ids: Ids::new() })
     }
 
     /// Forgets every bucket.
     pub fn reset(&self) {
         let mut buckets = self.buckets();
         buckets.clear();
+        self.uploads().clear();
         let cleared = self.store.clear(SERVICE).and_then(|()| self.store.sweep_bodies(&HashSet::new()));
         if let Err(e) = cleared {
             tracing::error!(%e, "S3's reset");
@@ -142,6 +227,10 @@ impl S3 {
 
     fn buckets(&self) -> MutexGuard<'_, BTreeMap<String, StoredBucket>> {
         self.buckets.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn uploads(&self) -> MutexGuard<'_, BTreeMap<String, Upload>> {
+        self.uploads.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Commits `change` to S3's records: the caller answers only once it
@@ -171,16 +260,576 @@ fn now() -> Timestamp {
     crate::now().unwrap_or_else(|| Timestamp::from_epoch_seconds(0).expect("the epoch"))
 }
 
-fn owner() -> Owner {
+pub fn owner() -> Owner {
     Owner { display_name: Some("emulator".to_string()), id: Some(format!("{:064x}", 0)) }
 }
 
 /// An error S3 answers that the model does not list.
-fn s3_error(status: u16, code: &str, message: &str) -> UnmodelledError {
+pub fn s3_error(status: u16, code: &str, message: &str) -> UnmodelledError {
     UnmodelledError::client(code, message).with_status(status)
 }
 
 impl AmazonS3 for S3 {
+    async fn get_bucket_tagging(
+        &self,
+        _: &RequestContext,
+        input: GetBucketTaggingRequest,
+    ) -> Result<GetBucketTaggingOutput, GetBucketTaggingError> {
+        let config = self.config(&input.bucket)?;
+        let tags = config.tags.ok_or_else(|| s3_error(404, "NoSuchTagSet", "The TagSet does not exist"))?;
+        Ok(GetBucketTaggingOutput { tag_set: s3_config::to_tags(&tags) })
+    }
+
+    async fn put_bucket_tagging(
+        &self,
+        _: &RequestContext,
+        input: PutBucketTaggingRequest,
+    ) -> Result<Unit, PutBucketTaggingError> {
+        let tags = s3_config::from_tags(input.tagging.tag_set, 50)?;
+        self.configure(&input.bucket, |config| config.tags = Some(tags))?;
+        Ok(Unit {})
+    }
+
+    async fn delete_bucket_tagging(
+        &self,
+        _: &RequestContext,
+        input: DeleteBucketTaggingRequest,
+    ) -> Result<Unit, DeleteBucketTaggingError> {
+        self.configure(&input.bucket, |config| config.tags = None)?;
+        Ok(Unit {})
+    }
+
+    async fn get_bucket_versioning(
+        &self,
+        _: &RequestContext,
+        input: GetBucketVersioningRequest,
+    ) -> Result<GetBucketVersioningOutput, GetBucketVersioningError> {
+        let config = self.config(&input.bucket)?;
+        // A bucket never versioned has no status.
+        let status = config.versioning.as_deref().and_then(|status| status.parse().ok());
+        Ok(GetBucketVersioningOutput { status, ..Default::default() })
+    }
+
+    async fn put_bucket_versioning(
+        &self,
+        _: &RequestContext,
+        input: PutBucketVersioningRequest,
+    ) -> Result<Unit, PutBucketVersioningError> {
+        let status = input.versioning_configuration.status.map(|status| status.as_str().to_string());
+        self.configure(&input.bucket, |config| {
+            if status.is_some() {
+                config.versioning = status;
+            }
+        })?;
+        Ok(Unit {})
+    }
+
+    async fn get_bucket_cors(
+        &self,
+        _: &RequestContext,
+        input: GetBucketCorsRequest,
+    ) -> Result<GetBucketCorsOutput, GetBucketCorsError> {
+        let config = self.config(&input.bucket)?;
+        let rules = config
+            .cors
+            .ok_or_else(|| s3_error(404, "NoSuchCORSConfiguration", "The CORS configuration does not exist"))?;
+        Ok(GetBucketCorsOutput { cors_rules: Some(rules.into_iter().map(Into::into).collect()) })
+    }
+
+    async fn put_bucket_cors(
+        &self,
+        _: &RequestContext,
+        input: PutBucketCorsRequest,
+    ) -> Result<Unit, PutBucketCorsError> {
+        let rules = input.cors_configuration.cors_rules;
+        if rules.is_empty() || rules.len() > 100 {
+            return Err(s3_error(
+                400,
+                "MalformedXML",
+                "The XML you provided was not well-formed or did not validate against our published schema",
+            )
+            .into());
+        }
+        let rules = rules.into_iter().map(Into::into).collect();
+        self.configure(&input.bucket, |config| config.cors = Some(rules))?;
+        Ok(Unit {})
+    }
+
+    async fn delete_bucket_cors(
+        &self,
+        _: &RequestContext,
+        input: DeleteBucketCorsRequest,
+    ) -> Result<Unit, DeleteBucketCorsError> {
+        self.configure(&input.bucket, |config| config.cors = None)?;
+        Ok(Unit {})
+    }
+
+    async fn get_bucket_policy(
+        &self,
+        _: &RequestContext,
+        input: GetBucketPolicyRequest,
+    ) -> Result<GetBucketPolicyOutput, GetBucketPolicyError> {
+        let config = self.config(&input.bucket)?;
+        let policy =
+            config.policy.ok_or_else(|| s3_error(404, "NoSuchBucketPolicy", "The bucket policy does not exist"))?;
+        Ok(GetBucketPolicyOutput { policy: Some(policy) })
+    }
+
+    async fn put_bucket_policy(
+        &self,
+        _: &RequestContext,
+        input: PutBucketPolicyRequest,
+    ) -> Result<Unit, PutBucketPolicyError> {
+        // A policy is a JSON document; what it allows is not enforced here.
+        if serde_json::from_str::<serde_json::Value>(&input.policy).map_or(true, |policy| !policy.is_object()) {
+            return Err(
+                s3_error(400, "MalformedPolicy", "Policies must be valid JSON and the first byte must be '{'").into()
+            );
+        }
+        self.configure(&input.bucket, |config| config.policy = Some(input.policy))?;
+        Ok(Unit {})
+    }
+
+    async fn delete_bucket_policy(
+        &self,
+        _: &RequestContext,
+        input: DeleteBucketPolicyRequest,
+    ) -> Result<Unit, DeleteBucketPolicyError> {
+        self.configure(&input.bucket, |config| config.policy = None)?;
+        Ok(Unit {})
+    }
+
+    async fn get_object_tagging(
+        &self,
+        _: &RequestContext,
+        input: GetObjectTaggingRequest,
+    ) -> Result<GetObjectTaggingOutput, GetObjectTaggingError> {
+        let buckets = self.buckets();
+        let object = find(&buckets, &input.bucket, &input.key).map_err(|_| no_such_key())?;
+        Ok(GetObjectTaggingOutput { tag_set: s3_config::to_tags(&object.tags), version_id: None })
+    }
+
+    async fn put_object_tagging(
+        &self,
+        _: &RequestContext,
+        input: PutObjectTaggingRequest,
+    ) -> Result<PutObjectTaggingOutput, PutObjectTaggingError> {
+        let tags = s3_config::from_tags(input.tagging.tag_set, 10)?;
+        self.tag_object(&input.bucket, &input.key, tags)?;
+        Ok(PutObjectTaggingOutput::default())
+    }
+
+    async fn delete_object_tagging(
+        &self,
+        _: &RequestContext,
+        input: DeleteObjectTaggingRequest,
+    ) -> Result<DeleteObjectTaggingOutput, DeleteObjectTaggingError> {
+        self.tag_object(&input.bucket, &input.key, Vec::new())?;
+        Ok(DeleteObjectTaggingOutput::default())
+    }
+
+    async fn list_object_versions(
+        &self,
+        _: &RequestContext,
+        input: ListObjectVersionsRequest,
+    ) -> Result<ListObjectVersionsOutput, ListObjectVersionsError> {
+        // Objects keep one version here: each is listed as S3 lists the
+        // objects of a bucket never versioned, version `null`.
+        let url = input.encoding_type == Some(EncodingType::Url);
+        let page = self.page(
+            &input.bucket,
+            input.prefix.as_deref(),
+            input.delimiter.as_deref(),
+            input.key_marker.as_deref(),
+            input.max_keys,
+            url,
+            true,
+        )?;
+        let encode = |text: &str| if url { url_encode(text) } else { text.to_string() };
+        let versions: Vec<ObjectVersion> = page
+            .contents
+            .into_iter()
+            .map(|object| ObjectVersion {
+                e_tag: object.e_tag,
+                size: object.size,
+                storage_class: Some(ObjectVersionStorageClass::Standard),
+                key: object.key,
+                version_id: Some("null".to_string()),
+                is_latest: Some(true),
+                last_modified: object.last_modified,
+                owner: object.owner,
+                ..Default::default()
+            })
+            .collect();
+        Ok(ListObjectVersionsOutput {
+            is_truncated: Some(page.truncated),
+            key_marker: input.key_marker.as_deref().map(encode),
+            next_key_marker: if page.truncated { page.last.as_deref().map(encode) } else { None },
+            versions: (!versions.is_empty()).then_some(versions),
+            name: Some(input.bucket),
+            prefix: input.prefix.as_deref().map(encode),
+            delimiter: input.delimiter.as_deref().map(encode),
+            max_keys: i32::try_from(page.max_keys).ok(),
+            common_prefixes: (!page.prefixes.is_empty())
+                .then(|| page.prefixes.iter().map(|prefix| CommonPrefix { prefix: Some(encode(prefix)) }).collect()),
+            encoding_type: input.encoding_type,
+            ..Default::default()
+        })
+    }
+
+    async fn create_multipart_upload(
+        &self,
+        _: &RequestContext,
+        input: CreateMultipartUploadRequest,
+    ) -> Result<CreateMultipartUploadOutput, CreateMultipartUploadError> {
+        let buckets = self.buckets();
+        if !buckets.contains_key(&input.bucket) {
+            return Err(no_such_bucket().into());
+        }
+        let id = self.ids.uuid().replace('-', "");
+        let upload = Upload {
+            bucket: input.bucket.clone(),
+            key: input.key.clone(),
+            initiated: now(),
+            content_type: input.content_type,
+            metadata: input.metadata.filter(|metadata| !metadata.is_empty()),
+            parts: BTreeMap::new(),
+        };
+        let record = UploadRecord {
+            bucket: upload.bucket.clone(),
+            key: upload.key.clone(),
+            initiated: parts(upload.initiated),
+            content_type: upload.content_type.clone(),
+            metadata: upload.metadata.clone(),
+        };
+        self.commit(Change::default().put("upload", id.clone(), to_record(&record)))?;
+        self.uploads().insert(id.clone(), upload);
+        Ok(CreateMultipartUploadOutput {
+            bucket: Some(input.bucket),
+            key: Some(input.key),
+            upload_id: Some(id),
+            ..Default::default()
+        })
+    }
+
+    async fn upload_part(
+        &self,
+        _: &RequestContext,
+        input: UploadPartRequest,
+    ) -> Result<UploadPartOutput, UploadPartError> {
+        multipart::check_part_number(input.part_number)?;
+        self.upload_of(&input.upload_id, &input.bucket, &input.key)?;
+        let received = self.receive(input.body).await?;
+        let md5 = received.md5.clone();
+        self.keep_part(&input.upload_id, input.part_number, received.body, received.md5)?;
+        Ok(UploadPartOutput { e_tag: Some(format!("\"{md5}\"")), ..Default::default() })
+    }
+
+    async fn upload_part_copy(
+        &self,
+        _: &RequestContext,
+        input: UploadPartCopyRequest,
+    ) -> Result<UploadPartCopyOutput, UploadPartCopyError> {
+        multipart::check_part_number(input.part_number)?;
+        self.upload_of(&input.upload_id, &input.bucket, &input.key)?;
+        let source = self.copy_source(&input.copy_source, input.copy_source_if_match.as_deref())?;
+        let total = usize::try_from(source.len()).map_err(internal_error)?;
+        let range = match input.copy_source_range.as_deref() {
+            Some(range) => byte_range(range, total).map_err(|()| {
+                s3_error(400, "InvalidArgument", "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy")
+            })?,
+            None => 0..total,
+        };
+        let (body, md5) = self.copied(&source, range).await?;
+        self.keep_part(&input.upload_id, input.part_number, body, md5.clone())?;
+        Ok(UploadPartCopyOutput {
+            copy_part_result: Some(CopyPartResult {
+                e_tag: Some(format!("\"{md5}\"")),
+                last_modified: Some(DateTime(now())),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+    }
+
+    async fn complete_multipart_upload(
+        &self,
+        _: &RequestContext,
+        input: CompleteMultipartUploadRequest,
+    ) -> Result<CompleteMultipartUploadOutput, CompleteMultipartUploadError> {
+        let listed = input.multipart_upload.and_then(|upload| upload.parts).unwrap_or_default();
+        // The parts are chosen and checked under the lock, joined after it.
+        let (bodies, e_tag, content_type, metadata) = {
+            let uploads = self.uploads();
+            let upload = uploads.get(&input.upload_id).filter(|u| u.bucket == input.bucket && u.key == input.key);
+            let upload = upload.ok_or_else(multipart::no_such_upload)?;
+            let (chosen, e_tag) = multipart::chosen(upload, &listed)?;
+            let bodies: Vec<Body> = chosen.iter().map(|part| part.body.clone()).collect();
+            (bodies, e_tag, upload.content_type.clone(), upload.metadata.clone())
+        };
+        let body = self.join(&bodies).await?;
+        let stored =
+            Stored { body, e_tag: e_tag.clone(), content_type, metadata, last_modified: now(), tags: Vec::new() };
+        let (replaced, upload) = {
+            let mut buckets = self.buckets();
+            let mut uploads = self.uploads();
+            let (Some(bucket), true) = (buckets.get_mut(&input.bucket), uploads.contains_key(&input.upload_id)) else {
+                drop((buckets, uploads));
+                self.forget(&stored.body);
+                return Err(multipart::no_such_upload().into());
+            };
+            let mut change = Change::default().delete("upload", input.upload_id.clone());
+            for number in uploads[&input.upload_id].parts.keys() {
+                change = change.delete("part", multipart::part_key(&input.upload_id, *number));
+            }
+            if let Some(record) = object_record(&stored) {
+                change = change.put("object", format!("{}/{}", input.bucket, input.key), record);
+            }
+            if let Err(e) = self.commit(change) {
+                drop((buckets, uploads));
+                self.forget(&stored.body);
+                return Err(e.into());
+            }
+            (bucket.objects.insert(input.key.clone(), stored), uploads.remove(&input.upload_id))
+        };
+        for part in upload.into_iter().flat_map(|upload| upload.parts.into_values()) {
+            self.forget(&part.body);
+        }
+        if let Some(replaced) = replaced {
+            self.forget(&replaced.body);
+        }
+        Ok(CompleteMultipartUploadOutput {
+            location: Some(format!("/{}/{}", input.bucket, input.key)),
+            bucket: Some(input.bucket),
+            key: Some(input.key),
+            e_tag: Some(e_tag),
+            ..Default::default()
+        })
+    }
+
+    async fn abort_multipart_upload(
+        &self,
+        _: &RequestContext,
+        input: AbortMultipartUploadRequest,
+    ) -> Result<AbortMultipartUploadOutput, AbortMultipartUploadError> {
+        let upload = {
+            let mut uploads = self.uploads();
+            let found = uploads.get(&input.upload_id).filter(|u| u.bucket == input.bucket && u.key == input.key);
+            let upload = found.ok_or_else(multipart::no_such_upload)?;
+            let mut change = Change::default().delete("upload", input.upload_id.clone());
+            for number in upload.parts.keys() {
+                change = change.delete("part", multipart::part_key(&input.upload_id, *number));
+            }
+            self.commit(change)?;
+            uploads.remove(&input.upload_id)
+        };
+        for part in upload.into_iter().flat_map(|upload| upload.parts.into_values()) {
+            self.forget(&part.body);
+        }
+        Ok(AbortMultipartUploadOutput::default())
+    }
+
+    async fn list_parts(&self, _: &RequestContext, input: ListPartsRequest) -> Result<ListPartsOutput, ListPartsError> {
+        let uploads = self.uploads();
+        let upload = uploads.get(&input.upload_id).filter(|u| u.bucket == input.bucket && u.key == input.key);
+        let upload = upload.ok_or_else(multipart::no_such_upload)?;
+        let max = input.max_parts.unwrap_or(1000).clamp(0, 1000) as usize;
+        let after: i32 = input.part_number_marker.as_deref().and_then(|m| m.parse().ok()).unwrap_or(0);
+        let mut listed: Vec<(i32, &StoredPart)> =
+            upload.parts.range(after + 1..).map(|(number, part)| (*number, part)).take(max + 1).collect();
+        let truncated = listed.len() > max;
+        listed.truncate(max);
+        let next = truncated.then(|| listed.last().map(|(number, _)| number.to_string())).flatten();
+        Ok(ListPartsOutput {
+            bucket: Some(input.bucket),
+            key: Some(input.key),
+            upload_id: Some(input.upload_id),
+            part_number_marker: input.part_number_marker,
+            next_part_number_marker: next,
+            max_parts: i32::try_from(max).ok(),
+            is_truncated: Some(truncated),
+            parts: Some(listed.into_iter().map(|(number, part)| multipart::part(number, part)).collect()),
+            initiator: Some(Initiator { id: owner().id, display_name: owner().display_name }),
+            owner: Some(owner()),
+            ..Default::default()
+        })
+    }
+
+    async fn list_multipart_uploads(
+        &self,
+        _: &RequestContext,
+        input: ListMultipartUploadsRequest,
+    ) -> Result<ListMultipartUploadsOutput, ListMultipartUploadsError> {
+        if !self.buckets().contains_key(&input.bucket) {
+            return Err(no_such_bucket().into());
+        }
+        let prefix = input.prefix.clone().unwrap_or_default();
+        let max = input.max_uploads.unwrap_or(1000).clamp(0, 1000) as usize;
+        let uploads = self.uploads();
+        let mut listed: Vec<(&String, &Upload)> = uploads
+            .iter()
+            .filter(|(_, upload)| upload.bucket == input.bucket && upload.key.starts_with(&prefix))
+            .filter(|(_, upload)| input.key_marker.as_deref().is_none_or(|marker| upload.key.as_str() > marker))
+            .collect();
+        listed
+            .sort_by(|a, b| (&a.1.key, a.1.initiated.epoch_seconds()).cmp(&(&b.1.key, b.1.initiated.epoch_seconds())));
+        let truncated = listed.len() > max;
+        listed.truncate(max);
+        let next_key = truncated.then(|| listed.last().map(|(_, upload)| upload.key.clone())).flatten();
+        let next_id = truncated.then(|| listed.last().map(|(id, _)| (*id).clone())).flatten();
+        Ok(ListMultipartUploadsOutput {
+            bucket: Some(input.bucket),
+            key_marker: input.key_marker,
+            upload_id_marker: input.upload_id_marker,
+            next_key_marker: next_key,
+            next_upload_id_marker: next_id,
+            prefix: input.prefix,
+            max_uploads: i32::try_from(max).ok(),
+            is_truncated: Some(truncated),
+            uploads: Some(listed.into_iter().map(|(id, upload)| multipart::listed(id, upload)).collect()),
+            encoding_type: input.encoding_type,
+            ..Default::default()
+        })
+    }
+
+    async fn delete_objects(
+        &self,
+        _: &RequestContext,
+        input: DeleteObjectsRequest,
+    ) -> Result<DeleteObjectsOutput, DeleteObjectsError> {
+        if input.delete.objects.len() > 1000 {
+            return Err(s3_error(
+                400,
+                "MalformedXML",
+                "The XML you provided was not well-formed or did not validate against our published schema",
+            )
+            .into());
+        }
+        let quiet = input.delete.quiet.unwrap_or(false);
+        let removed = {
+            let mut buckets = self.buckets();
+            let Some(bucket) = buckets.get_mut(&input.bucket) else { return Err(no_such_bucket().into()) };
+            let mut change = Change::default();
+            for object in &input.delete.objects {
+                if bucket.objects.contains_key(&object.key) {
+                    change = change.delete("object", format!("{}/{}", input.bucket, object.key));
+                }
+            }
+            self.commit(change)?;
+            let removed: Vec<Stored> =
+                input.delete.objects.iter().filter_map(|object| bucket.objects.remove(&object.key)).collect();
+            removed
+        };
+        for stored in removed {
+            self.forget(&stored.body);
+        }
+        // Keys that were not there are deleted all the same, as in S3.
+        let deleted = input
+            .delete
+            .objects
+            .into_iter()
+            .map(|object| DeletedObject { key: Some(object.key), ..Default::default() })
+            .collect::<Vec<_>>();
+        Ok(DeleteObjectsOutput { deleted: (!quiet && !deleted.is_empty()).then_some(deleted), ..Default::default() })
+    }
+
+    async fn copy_object(
+        &self,
+        _: &RequestContext,
+        input: CopyObjectRequest,
+    ) -> Result<CopyObjectOutput, CopyObjectError> {
+        let source = self.copy_source(&input.copy_source, input.copy_source_if_match.as_deref())?;
+        let total = usize::try_from(source.len()).map_err(internal_error)?;
+        let (source_content_type, source_metadata) = self.described(&input.copy_source)?;
+        let replace = input.metadata_directive == Some(MetadataDirective::Replace);
+        let (content_type, metadata) = if replace {
+            (input.content_type, input.metadata.filter(|metadata| !metadata.is_empty()))
+        } else {
+            (source_content_type, source_metadata)
+        };
+        let (body, md5) = self.copied(&source, 0..total).await?;
+        let e_tag = format!("\"{md5}\"");
+        let last_modified = now();
+        let stored = Stored { body, e_tag: e_tag.clone(), content_type, metadata, last_modified, tags: Vec::new() };
+        let replaced = {
+            let mut buckets = self.buckets();
+            let Some(bucket) = buckets.get_mut(&input.bucket) else {
+                drop(buckets);
+                self.forget(&stored.body);
+                return Err(no_such_bucket().into());
+            };
+            if let Some(record) = object_record(&stored) {
+                if let Err(e) =
+                    self.commit(Change::default().put("object", format!("{}/{}", input.bucket, input.key), record))
+                {
+                    drop(buckets);
+                    self.forget(&stored.body);
+                    return Err(e.into());
+                }
+            }
+            bucket.objects.insert(input.key, stored)
+        };
+        if let Some(replaced) = replaced {
+            self.forget(&replaced.body);
+        }
+        Ok(CopyObjectOutput {
+            copy_object_result: Some(CopyObjectResult {
+                e_tag: Some(e_tag),
+                last_modified: Some(DateTime(last_modified)),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+    }
+
+    async fn list_objects(
+        &self,
+        _: &RequestContext,
+        input: ListObjectsRequest,
+    ) -> Result<ListObjectsOutput, ListObjectsError> {
+        let page = self.page(
+            &input.bucket,
+            input.prefix.as_deref(),
+            input.delimiter.as_deref(),
+            input.marker.as_deref(),
+            input.max_keys,
+            input.encoding_type == Some(EncodingType::Url),
+            false,
+        )?;
+        let encode = |text: &str| {
+            if input.encoding_type == Some(EncodingType::Url) { url_encode(text) } else { text.to_string() }
+        };
+        // Version 1 gives the next marker only with a delimiter; clients
+        // take the last key otherwise.
+        let next_marker = (page.truncated && input.delimiter.is_some()).then(|| page.last.clone()).flatten();
+        Ok(ListObjectsOutput {
+            is_truncated: Some(page.truncated),
+            marker: Some(input.marker.as_deref().map(encode).unwrap_or_default()),
+            next_marker: next_marker.as_deref().map(encode),
+            contents: (!page.contents.is_empty()).then_some(page.contents),
+            name: Some(input.bucket),
+            prefix: Some(input.prefix.as_deref().map(encode).unwrap_or_default()),
+            delimiter: input.delimiter.as_deref().map(encode),
+            max_keys: i32::try_from(page.max_keys).ok(),
+            common_prefixes: (!page.prefixes.is_empty())
+                .then(|| page.prefixes.iter().map(|prefix| CommonPrefix { prefix: Some(encode(prefix)) }).collect()),
+            encoding_type: input.encoding_type,
+            ..Default::default()
+        })
+    }
+
+    async fn get_bucket_location(
+        &self,
+        _: &RequestContext,
+        input: GetBucketLocationRequest,
+    ) -> Result<GetBucketLocationOutput, GetBucketLocationError> {
+        if !self.buckets().contains_key(&input.bucket) {
+            return Err(no_such_bucket().into());
+        }
+        // us-east-1 is S3's empty location constraint.
+        Ok(GetBucketLocationOutput { location_constraint: None })
+    }
+
     async fn select_object_content(
         &self,
         _: &RequestContext,
@@ -225,10 +874,9 @@ impl AmazonS3 for S3 {
         if buckets.contains_key(&input.bucket) {
             return Err(BucketAlreadyOwnedByYou {}.into());
         }
-        let created = now();
-        let record = serde_json::to_vec(&BucketRecord { created: parts(created) }).expect("a record serialises");
-        self.commit(Change::default().put("bucket", input.bucket.clone(), record))?;
-        buckets.insert(input.bucket.clone(), StoredBucket { created, objects: BTreeMap::new() });
+        let bucket = StoredBucket { created: now(), objects: BTreeMap::new(), config: BucketConfig::default() };
+        self.commit(Change::default().put("bucket", input.bucket.clone(), bucket_record(&bucket)))?;
+        buckets.insert(input.bucket.clone(), bucket);
         Ok(CreateBucketOutput { location: Some(format!("/{}", input.bucket)) })
     }
 
@@ -286,6 +934,10 @@ impl AmazonS3 for S3 {
         }
         // A body the runtime found short, or whose checksum is wrong, ends
         // in an error here: nothing is stored, and the runtime answers it.
+        let tags = match input.tagging.as_deref() {
+            Some(query) => s3_config::from_tags(tags_of_query(query), 10)?,
+            None => Vec::new(),
+        };
         let received = self.receive(input.body).await?;
         let trailers = received.trailers;
         // A checksum sent after the data (aws-chunked's trailer), checked
@@ -300,6 +952,7 @@ impl AmazonS3 for S3 {
             content_type: input.content_type,
             metadata: input.metadata.filter(|metadata| !metadata.is_empty()),
             last_modified: now(),
+            tags,
         };
         let replaced = {
             let mut buckets = self.buckets();
@@ -308,16 +961,7 @@ impl AmazonS3 for S3 {
                 self.forget(&stored.body);
                 return Err(s3_error(404, "NoSuchBucket", "The specified bucket does not exist.").into());
             };
-            if let Body::File { id, len } = &stored.body {
-                let record = ObjectRecord {
-                    body: id.clone(),
-                    size: *len,
-                    e_tag: stored.e_tag.clone(),
-                    content_type: stored.content_type.clone(),
-                    metadata: stored.metadata.clone(),
-                    last_modified: parts(stored.last_modified),
-                };
-                let record = serde_json::to_vec(&record).expect("a record serialises");
+            if let Some(record) = object_record(&stored) {
                 if let Err(e) =
                     self.commit(Change::default().put("object", format!("{}/{}", input.bucket, input.key), record))
                 {
@@ -348,7 +992,7 @@ impl AmazonS3 for S3 {
             let buckets = self.buckets();
             let object = find(&buckets, &input.bucket, &input.key)?;
             check_preconditions(object, input.if_match.as_deref(), input.if_none_match.as_deref())?;
-            let Stored { body, e_tag, last_modified, content_type, metadata } = object;
+            let Stored { body, e_tag, last_modified, content_type, metadata, .. } = object;
             (body.clone(), e_tag.clone(), *last_modified, content_type.clone(), metadata.clone())
         };
         let total = usize::try_from(body.len()).map_err(internal_error)?;
@@ -435,68 +1079,346 @@ impl AmazonS3 for S3 {
         _: &RequestContext,
         input: ListObjectsV2Request,
     ) -> Result<ListObjectsV2Output, ListObjectsV2Error> {
-        let buckets = self.buckets();
-        let Some(bucket) = buckets.get(&input.bucket) else { return Err(NoSuchBucket {}.into()) };
-        let prefix = input.prefix.clone().unwrap_or_default();
-        let max_keys = input.max_keys.unwrap_or(1000).clamp(0, 1000) as usize;
         // The continuation token is the last key of the page before, as is.
-        let after = input.continuation_token.clone().or(input.start_after.clone()).unwrap_or_default();
+        let after = input.continuation_token.clone().or(input.start_after.clone());
         let url = input.encoding_type == Some(EncodingType::Url);
+        let page = self.page(
+            &input.bucket,
+            input.prefix.as_deref(),
+            input.delimiter.as_deref(),
+            after.as_deref(),
+            input.max_keys,
+            url,
+            input.fetch_owner.unwrap_or(false),
+        )?;
         let encode = |text: &str| if url { url_encode(text) } else { text.to_string() };
-        let mut contents = Vec::new();
-        let mut prefixes: Vec<String> = Vec::new();
-        let mut last = None;
-        let mut truncated = false;
+        let key_count = i32::try_from(page.contents.len() + page.prefixes.len()).ok();
+        Ok(ListObjectsV2Output {
+            is_truncated: Some(page.truncated),
+            contents: (!page.contents.is_empty()).then_some(page.contents),
+            name: Some(input.bucket),
+            prefix: input.prefix.as_deref().map(encode),
+            delimiter: input.delimiter.as_deref().map(encode),
+            max_keys: i32::try_from(page.max_keys).ok(),
+            common_prefixes: (!page.prefixes.is_empty())
+                .then(|| page.prefixes.iter().map(|prefix| CommonPrefix { prefix: Some(encode(prefix)) }).collect()),
+            encoding_type: input.encoding_type,
+            key_count,
+            continuation_token: input.continuation_token,
+            next_continuation_token: if page.truncated { page.last } else { None },
+            start_after: input.start_after.as_deref().map(encode),
+            ..Default::default()
+        })
+    }
+}
+
+/// One page of a bucket's listing: objects, common prefixes, whether more
+/// follow and the last key (or prefix's last key) read.
+struct Page {
+    contents: Vec<Object>,
+    prefixes: Vec<String>,
+    truncated: bool,
+    last: Option<String>,
+    max_keys: usize,
+}
+
+impl S3 {
+    /// The page of `bucket` after the key `after`: keys under `prefix`,
+    /// those that share a part up to `delimiter` as one common prefix.
+    #[allow(clippy::too_many_arguments)]
+    fn page(
+        &self,
+        bucket: &str,
+        prefix: Option<&str>,
+        delimiter: Option<&str>,
+        after: Option<&str>,
+        max_keys: Option<i32>,
+        url: bool,
+        fetch_owner: bool,
+    ) -> Result<Page, UnmodelledError> {
+        let buckets = self.buckets();
+        let Some(bucket) = buckets.get(bucket) else { return Err(no_such_bucket()) };
+        let prefix = prefix.unwrap_or_default();
+        let max_keys = max_keys.unwrap_or(1000).clamp(0, 1000) as usize;
+        let after = after.unwrap_or_default().to_string();
+        let encode = |text: &str| if url { url_encode(text) } else { text.to_string() };
+        let mut page = Page { contents: Vec::new(), prefixes: Vec::new(), truncated: false, last: None, max_keys };
         for (key, object) in bucket.objects.range(after.clone()..).filter(|(key, _)| **key != after) {
-            if !key.starts_with(&prefix) {
+            if !key.starts_with(prefix) {
                 continue;
             }
             // Keys that share a part up to the delimiter are one prefix.
-            let common = input.delimiter.as_deref().filter(|d| !d.is_empty()).and_then(|delimiter| {
+            let common = delimiter.filter(|d| !d.is_empty()).and_then(|delimiter| {
                 key[prefix.len()..].find(delimiter).map(|at| key[..prefix.len() + at + delimiter.len()].to_string())
             });
             if let Some(common) = &common {
-                if prefixes.last() == Some(common) {
-                    last = Some(key.clone());
+                if page.prefixes.last() == Some(common) {
+                    page.last = Some(key.clone());
                     continue;
                 }
             }
-            if contents.len() + prefixes.len() == max_keys {
-                truncated = true;
+            if page.contents.len() + page.prefixes.len() == max_keys {
+                page.truncated = true;
                 break;
             }
             match common {
-                Some(common) => prefixes.push(common),
-                None => contents.push(Object {
+                Some(common) => page.prefixes.push(common),
+                None => page.contents.push(Object {
                     key: Some(encode(key)),
                     last_modified: Some(DateTime(object.last_modified)),
                     e_tag: Some(object.e_tag.clone()),
                     size: i64::try_from(object.body.len()).ok(),
                     storage_class: Some(ObjectStorageClass::Standard),
-                    owner: input.fetch_owner.unwrap_or(false).then(owner),
+                    owner: fetch_owner.then(owner),
                     ..Default::default()
                 }),
             }
-            last = Some(key.clone());
+            page.last = Some(key.clone());
         }
-        let key_count = i32::try_from(contents.len() + prefixes.len()).ok();
-        Ok(ListObjectsV2Output {
-            is_truncated: Some(truncated),
-            contents: (!contents.is_empty()).then_some(contents),
-            name: Some(input.bucket),
-            prefix: input.prefix.as_deref().map(encode),
-            delimiter: input.delimiter.as_deref().map(encode),
-            max_keys: i32::try_from(max_keys).ok(),
-            common_prefixes: (!prefixes.is_empty())
-                .then(|| prefixes.iter().map(|prefix| CommonPrefix { prefix: Some(encode(prefix)) }).collect()),
-            encoding_type: input.encoding_type,
-            key_count,
-            continuation_token: input.continuation_token,
-            next_continuation_token: if truncated { last } else { None },
-            start_after: input.start_after.as_deref().map(encode),
-            ..Default::default()
-        })
+        Ok(page)
     }
+
+    /// Checks that `id` is an upload of `key` in `bucket`.
+    fn upload_of(&self, id: &str, bucket: &str, key: &str) -> Result<(), UnmodelledError> {
+        let uploads = self.uploads();
+        match uploads.get(id) {
+            Some(upload) if upload.bucket == bucket && upload.key == key => Ok(()),
+            _ => Err(multipart::no_such_upload()),
+        }
+    }
+
+    /// Keeps `body` as part `number` of upload `id` (replacing one sent
+    /// before), recorded before it is acknowledged.
+    fn keep_part(&self, id: &str, number: i32, body: Body, md5: String) -> Result<(), UnmodelledError> {
+        let last_modified = now();
+        let replaced = {
+            let mut uploads = self.uploads();
+            let Some(upload) = uploads.get_mut(id) else {
+                drop(uploads);
+                self.forget(&body);
+                return Err(multipart::no_such_upload());
+            };
+            if let Body::File { id: body_id, len } = &body {
+                let record = PartRecord {
+                    body: body_id.clone(),
+                    size: *len,
+                    md5: md5.clone(),
+                    last_modified: parts(last_modified),
+                };
+                if let Err(e) =
+                    self.commit(Change::default().put("part", multipart::part_key(id, number), to_record(&record)))
+                {
+                    drop(uploads);
+                    self.forget(&body);
+                    return Err(e);
+                }
+            }
+            upload.parts.insert(number, StoredPart { body, md5, last_modified })
+        };
+        if let Some(replaced) = replaced {
+            self.forget(&replaced.body);
+        }
+        Ok(())
+    }
+
+    /// The object `x-amz-copy-source` names (`bucket/key`, percent-encoded,
+    /// with an optional leading `/` and `?versionId=`), checked against
+    /// `x-amz-copy-source-if-match`.
+    fn copy_source(&self, source: &str, if_match: Option<&str>) -> Result<Body, UnmodelledError> {
+        let (bucket, key) = source_of(source)?;
+        let buckets = self.buckets();
+        let bucket = buckets.get(&bucket).ok_or_else(no_such_bucket)?;
+        let object =
+            bucket.objects.get(&key).ok_or_else(|| s3_error(404, "NoSuchKey", "The specified key does not exist."))?;
+        check_preconditions(object, if_match, None)?;
+        Ok(object.body.clone())
+    }
+
+    /// The content type and metadata of the copy source `source`.
+    #[allow(clippy::type_complexity)]
+    fn described(&self, source: &str) -> Result<(Option<String>, Option<BTreeMap<String, String>>), UnmodelledError> {
+        let (bucket, key) = source_of(source)?;
+        let buckets = self.buckets();
+        let object = buckets.get(&bucket).and_then(|bucket| bucket.objects.get(&key));
+        let object = object.ok_or_else(|| s3_error(404, "NoSuchKey", "The specified key does not exist."))?;
+        Ok((object.content_type.clone(), object.metadata.clone()))
+    }
+
+    /// The bytes `range` of `source` as a new body, and their MD5 (hex).
+    async fn copied(&self, source: &Body, range: std::ops::Range<usize>) -> Result<(Body, String), UnmodelledError> {
+        match source {
+            Body::Memory(bytes) => {
+                let bytes = bytes.slice(range);
+                let md5 = hex(&Md5::digest(&bytes));
+                Ok((Body::Memory(bytes), md5))
+            }
+            Body::File { id, .. } => {
+                let path = self.store.body(id).ok_or_else(|| internal_error("a body without a directory"))?;
+                let file = crate::file_body::FileBody::open(&path, range.start as u64, range.len() as u64)
+                    .await
+                    .map_err(internal_error)?;
+                let received = self.receive(ByteStream::from_body(file)).await?;
+                Ok((received.body, received.md5))
+            }
+        }
+    }
+
+    /// The parts' bodies, one after the other, as one new body.
+    async fn join(&self, bodies: &[Body]) -> Result<Body, UnmodelledError> {
+        if !self.store.is_durable() {
+            let mut joined = bytes::BytesMut::new();
+            for body in bodies {
+                if let Body::Memory(bytes) = body {
+                    joined.extend_from_slice(bytes);
+                }
+            }
+            return Ok(Body::Memory(joined.freeze()));
+        }
+        let (partial, kept) = self.store.new_body(&self.ids.uuid()).ok_or_else(|| internal_error("no directory"))?;
+        let joined = async {
+            let mut out = tokio::fs::File::create(&partial).await?;
+            let mut len = 0;
+            for body in bodies {
+                if let Body::File { id, .. } = body {
+                    let path = self.store.body(id).ok_or_else(|| std::io::Error::other("no directory"))?;
+                    let mut part = tokio::fs::File::open(path).await?;
+                    len += tokio::io::copy(&mut part, &mut out).await?;
+                }
+            }
+            out.sync_all().await?;
+            Ok::<u64, std::io::Error>(len)
+        }
+        .await;
+        let len = match joined {
+            Ok(len) => len,
+            Err(e) => {
+                let _ = std::fs::remove_file(&partial);
+                return Err(internal_error(e));
+            }
+        };
+        self.store.keep(&partial, &kept).map_err(internal_error)?;
+        let id = kept.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+        Ok(Body::File { id, len })
+    }
+}
+
+/// The bucket and key of an `x-amz-copy-source`.
+fn source_of(source: &str) -> Result<(String, String), UnmodelledError> {
+    let source = source.split('?').next().unwrap_or_default();
+    let source = percent_decode(source.trim_start_matches('/'));
+    match source.split_once('/') {
+        Some((bucket, key)) if !bucket.is_empty() && !key.is_empty() => Ok((bucket.to_string(), key.to_string())),
+        _ => Err(s3_error(
+            400,
+            "InvalidArgument",
+            "Copy Source must mention the source bucket and key: sourcebucket/sourcekey",
+        )),
+    }
+}
+
+/// `%XX` escapes decoded (invalid ones kept as they are).
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'%').then(|| text.get(i + 1..i + 3)).flatten();
+        match escaped.and_then(|hex| u8::from_str_radix(hex, 16).ok()) {
+            Some(byte) => {
+                out.push(byte);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+impl S3 {
+    /// The configuration of `bucket`.
+    fn config(&self, bucket: &str) -> Result<BucketConfig, UnmodelledError> {
+        let buckets = self.buckets();
+        Ok(buckets.get(bucket).ok_or_else(no_such_bucket)?.config.clone())
+    }
+
+    /// Changes the configuration of `bucket` with `change`, recorded
+    /// before it is acknowledged.
+    fn configure(&self, bucket: &str, change: impl FnOnce(&mut BucketConfig)) -> Result<(), UnmodelledError> {
+        let mut buckets = self.buckets();
+        let stored = buckets.get_mut(bucket).ok_or_else(no_such_bucket)?;
+        let before = stored.config.clone();
+        change(&mut stored.config);
+        if let Err(e) = self.commit(Change::default().put("bucket", bucket.to_string(), bucket_record(stored))) {
+            stored.config = before;
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Sets the tags of object `key`, recorded before it is acknowledged.
+    fn tag_object(&self, bucket: &str, key: &str, tags: Vec<(String, String)>) -> Result<(), UnmodelledError> {
+        let mut buckets = self.buckets();
+        let stored = buckets.get_mut(bucket).ok_or_else(no_such_bucket)?;
+        let object = stored.objects.get_mut(key).ok_or_else(no_such_key)?;
+        let before = std::mem::replace(&mut object.tags, tags);
+        if let Some(record) = object_record(object) {
+            if let Err(e) = self.commit(Change::default().put("object", format!("{bucket}/{key}"), record)) {
+                object.tags = before;
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// S3's `NoSuchKey`.
+fn no_such_key() -> UnmodelledError {
+    s3_error(404, "NoSuchKey", "The specified key does not exist.")
+}
+
+/// S3's `NoSuchBucket`.
+fn no_such_bucket() -> UnmodelledError {
+    s3_error(404, "NoSuchBucket", "The specified bucket does not exist.")
+}
+
+/// A record as the store keeps it.
+fn to_record<T: Serialize>(record: &T) -> Vec<u8> {
+    serde_json::to_vec(record).expect("a record serialises")
+}
+
+/// The record of `stored`, where its body is a file (only those are kept).
+fn object_record(stored: &Stored) -> Option<Vec<u8>> {
+    let Body::File { id, len } = &stored.body else { return None };
+    Some(to_record(&ObjectRecord {
+        body: id.clone(),
+        size: *len,
+        e_tag: stored.e_tag.clone(),
+        content_type: stored.content_type.clone(),
+        metadata: stored.metadata.clone(),
+        last_modified: parts(stored.last_modified),
+        tags: stored.tags.clone(),
+    }))
+}
+
+/// The record of `bucket`.
+fn bucket_record(bucket: &StoredBucket) -> Vec<u8> {
+    to_record(&BucketRecord { created: parts(bucket.created), config: bucket.config.clone() })
+}
+
+/// The tags of an `x-amz-tagging` header: a query string (`a=1&b=2`).
+fn tags_of_query(query: &str) -> Vec<Tag> {
+    let decode = |text: &str| percent_decode(&text.replace('+', " "));
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            Tag { key: decode(key), value: decode(value) }
+        })
+        .collect()
 }
 
 /// An object's body as received: where it is, its MD5 (hex), and the

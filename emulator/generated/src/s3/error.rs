@@ -312,6 +312,39 @@ impl WriteResponse for NoSuchKey {
     fn write_response(self, _response: &mut Response) {}
 }
 
+/// The specified multipart upload does not exist.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
+pub struct NoSuchUpload {}
+
+impl fmt::Display for NoSuchUpload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("NoSuchUpload")
+    }
+}
+
+impl std::error::Error for NoSuchUpload {}
+
+impl ErrorShape for NoSuchUpload {
+    const NAME: &'static str = "NoSuchUpload";
+    const SHAPE_ID: &'static str = "com.amazonaws.s3#NoSuchUpload";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 404;
+
+    fn message(&self) -> Option<&str> {
+        Some("The specified multipart upload does not exist.")
+    }
+}
+
+impl WriteXml for NoSuchUpload {
+    fn write_xml(&self, _out: &mut XmlWriter) {}
+}
+
+/// Its members bound to headers go there; the rest are its error document.
+impl WriteResponse for NoSuchUpload {
+    fn write_response(self, _response: &mut Response) {}
+}
+
 /// The specified content does not exist.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
@@ -342,6 +375,42 @@ impl WriteXml for NotFound {
 
 /// Its members bound to headers go there; the rest are its error document.
 impl WriteResponse for NotFound {
+    fn write_response(self, _response: &mut Response) {}
+}
+
+/// The source object of the COPY action is not in the active tier and is only stored in Amazon S3
+/// Glacier.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
+pub struct ObjectNotInActiveTierError {}
+
+impl fmt::Display for ObjectNotInActiveTierError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ObjectNotInActiveTierError")
+    }
+}
+
+impl std::error::Error for ObjectNotInActiveTierError {}
+
+impl ErrorShape for ObjectNotInActiveTierError {
+    const NAME: &'static str = "ObjectNotInActiveTierError";
+    const SHAPE_ID: &'static str = "com.amazonaws.s3#ObjectNotInActiveTierError";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 403;
+
+    fn message(&self) -> Option<&str> {
+        Some(
+            "The source object of the COPY action is not in the active tier and is only stored in Amazon S3 Glacier.",
+        )
+    }
+}
+
+impl WriteXml for ObjectNotInActiveTierError {
+    fn write_xml(&self, _out: &mut XmlWriter) {}
+}
+
+/// Its members bound to headers go there; the rest are its error document.
+impl WriteResponse for ObjectNotInActiveTierError {
     fn write_response(self, _response: &mut Response) {}
 }
 

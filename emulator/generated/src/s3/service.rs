@@ -14,15 +14,61 @@ use crate::runtime::protocol::rest_xml::{
 };
 use crate::runtime::protocol::{Response, Serve};
 use crate::runtime::{Unit, not_implemented};
+use crate::s3::operation::abort_multipart_upload::{
+    AbortMultipartUploadError, AbortMultipartUploadOutput, AbortMultipartUploadRequest,
+};
+use crate::s3::operation::complete_multipart_upload::{
+    CompleteMultipartUploadError, CompleteMultipartUploadOutput,
+    CompleteMultipartUploadRequest,
+};
+use crate::s3::operation::copy_object::{
+    CopyObjectError, CopyObjectOutput, CopyObjectRequest,
+};
 use crate::s3::operation::create_bucket::{
     CreateBucketError, CreateBucketOutput, CreateBucketRequest,
 };
+use crate::s3::operation::create_multipart_upload::{
+    CreateMultipartUploadError, CreateMultipartUploadOutput, CreateMultipartUploadRequest,
+};
 use crate::s3::operation::delete_bucket::{DeleteBucketError, DeleteBucketRequest};
+use crate::s3::operation::delete_bucket_cors::{
+    DeleteBucketCorsError, DeleteBucketCorsRequest,
+};
+use crate::s3::operation::delete_bucket_policy::{
+    DeleteBucketPolicyError, DeleteBucketPolicyRequest,
+};
+use crate::s3::operation::delete_bucket_tagging::{
+    DeleteBucketTaggingError, DeleteBucketTaggingRequest,
+};
 use crate::s3::operation::delete_object::{
     DeleteObjectError, DeleteObjectOutput, DeleteObjectRequest,
 };
+use crate::s3::operation::delete_object_tagging::{
+    DeleteObjectTaggingError, DeleteObjectTaggingOutput, DeleteObjectTaggingRequest,
+};
+use crate::s3::operation::delete_objects::{
+    DeleteObjectsError, DeleteObjectsOutput, DeleteObjectsRequest,
+};
+use crate::s3::operation::get_bucket_cors::{
+    GetBucketCorsError, GetBucketCorsOutput, GetBucketCorsRequest,
+};
+use crate::s3::operation::get_bucket_location::{
+    GetBucketLocationError, GetBucketLocationOutput, GetBucketLocationRequest,
+};
+use crate::s3::operation::get_bucket_policy::{
+    GetBucketPolicyError, GetBucketPolicyOutput, GetBucketPolicyRequest,
+};
+use crate::s3::operation::get_bucket_tagging::{
+    GetBucketTaggingError, GetBucketTaggingOutput, GetBucketTaggingRequest,
+};
+use crate::s3::operation::get_bucket_versioning::{
+    GetBucketVersioningError, GetBucketVersioningOutput, GetBucketVersioningRequest,
+};
 use crate::s3::operation::get_object::{
     GetObjectError, GetObjectOutput, GetObjectRequest,
+};
+use crate::s3::operation::get_object_tagging::{
+    GetObjectTaggingError, GetObjectTaggingOutput, GetObjectTaggingRequest,
 };
 use crate::s3::operation::head_bucket::{
     HeadBucketError, HeadBucketOutput, HeadBucketRequest,
@@ -33,19 +79,60 @@ use crate::s3::operation::head_object::{
 use crate::s3::operation::list_buckets::{
     ListBucketsError, ListBucketsOutput, ListBucketsRequest,
 };
+use crate::s3::operation::list_multipart_uploads::{
+    ListMultipartUploadsError, ListMultipartUploadsOutput, ListMultipartUploadsRequest,
+};
+use crate::s3::operation::list_object_versions::{
+    ListObjectVersionsError, ListObjectVersionsOutput, ListObjectVersionsRequest,
+};
+use crate::s3::operation::list_objects::{
+    ListObjectsError, ListObjectsOutput, ListObjectsRequest,
+};
 use crate::s3::operation::list_objects_v2::{
     ListObjectsV2Error, ListObjectsV2Output, ListObjectsV2Request,
+};
+use crate::s3::operation::list_parts::{
+    ListPartsError, ListPartsOutput, ListPartsRequest,
+};
+use crate::s3::operation::put_bucket_cors::{PutBucketCorsError, PutBucketCorsRequest};
+use crate::s3::operation::put_bucket_policy::{
+    PutBucketPolicyError, PutBucketPolicyRequest,
+};
+use crate::s3::operation::put_bucket_tagging::{
+    PutBucketTaggingError, PutBucketTaggingRequest,
+};
+use crate::s3::operation::put_bucket_versioning::{
+    PutBucketVersioningError, PutBucketVersioningRequest,
 };
 use crate::s3::operation::put_object::{
     PutObjectError, PutObjectOutput, PutObjectRequest,
 };
+use crate::s3::operation::put_object_tagging::{
+    PutObjectTaggingError, PutObjectTaggingOutput, PutObjectTaggingRequest,
+};
 use crate::s3::operation::select_object_content::{
     SelectObjectContentError, SelectObjectContentOutput, SelectObjectContentRequest,
 };
+use crate::s3::operation::upload_part::{
+    UploadPartError, UploadPartOutput, UploadPartRequest,
+};
+use crate::s3::operation::upload_part_copy::{
+    UploadPartCopyError, UploadPartCopyOutput, UploadPartCopyRequest,
+};
 use crate::s3::validation::{
-    CREATE_BUCKET_REQUEST, DELETE_BUCKET_REQUEST, DELETE_OBJECT_REQUEST,
-    GET_OBJECT_REQUEST, HEAD_BUCKET_REQUEST, HEAD_OBJECT_REQUEST, LIST_BUCKETS_REQUEST,
-    LIST_OBJECTS_V2_REQUEST, PUT_OBJECT_REQUEST, SELECT_OBJECT_CONTENT_REQUEST,
+    ABORT_MULTIPART_UPLOAD_REQUEST, COMPLETE_MULTIPART_UPLOAD_REQUEST,
+    COPY_OBJECT_REQUEST, CREATE_BUCKET_REQUEST, CREATE_MULTIPART_UPLOAD_REQUEST,
+    DELETE_BUCKET_CORS_REQUEST, DELETE_BUCKET_POLICY_REQUEST, DELETE_BUCKET_REQUEST,
+    DELETE_BUCKET_TAGGING_REQUEST, DELETE_OBJECTS_REQUEST, DELETE_OBJECT_REQUEST,
+    DELETE_OBJECT_TAGGING_REQUEST, GET_BUCKET_CORS_REQUEST, GET_BUCKET_LOCATION_REQUEST,
+    GET_BUCKET_POLICY_REQUEST, GET_BUCKET_TAGGING_REQUEST, GET_BUCKET_VERSIONING_REQUEST,
+    GET_OBJECT_REQUEST, GET_OBJECT_TAGGING_REQUEST, HEAD_BUCKET_REQUEST,
+    HEAD_OBJECT_REQUEST, LIST_BUCKETS_REQUEST, LIST_MULTIPART_UPLOADS_REQUEST,
+    LIST_OBJECTS_REQUEST, LIST_OBJECTS_V2_REQUEST, LIST_OBJECT_VERSIONS_REQUEST,
+    LIST_PARTS_REQUEST, PUT_BUCKET_CORS_REQUEST, PUT_BUCKET_POLICY_REQUEST,
+    PUT_BUCKET_TAGGING_REQUEST, PUT_BUCKET_VERSIONING_REQUEST, PUT_OBJECT_REQUEST,
+    PUT_OBJECT_TAGGING_REQUEST, SELECT_OBJECT_CONTENT_REQUEST, UPLOAD_PART_COPY_REQUEST,
+    UPLOAD_PART_REQUEST,
 };
 use std::clone::Clone;
 use std::convert::{Infallible, Into};
@@ -59,6 +146,297 @@ pub const PROTOCOL: RestXml = RestXml { no_error_wrapping: true };
 ///
 /// Each method takes the request's context (its id, headers and extensions) and the validated input; [`AmazonS3Router`] routes restXml requests to it. Methods left unimplemented answer `NotImplemented`. Implementations may hold state; they are shared by every request.
 pub trait AmazonS3: Send + Sync + 'static {
+    /// This operation aborts a multipart upload. After a multipart upload is aborted, no additional
+    /// parts can be uploaded using that upload ID. The storage consumed by any previously uploaded
+    /// parts will be freed. However, if any part uploads are currently in progress, those part uploads
+    /// might or might not succeed. As a result, it might be necessary to abort a given multipart upload
+    /// multiple times in order to completely free all storage consumed by all parts.
+    ///
+    /// To verify that all parts have been removed and prevent getting charged for the part storage, you
+    /// should call the [ListParts](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListParts.html>)
+    /// API operation and ensure that the parts list is empty.
+    ///
+    /// > **Note:** - **Directory buckets** - If multipart uploads in a directory bucket are in progress, you can't
+    /// >   delete the bucket until all the in-progress multipart uploads are aborted or completed. To
+    /// >   delete these in-progress multipart uploads, use the `ListMultipartUploads` operation to list the
+    /// >   in-progress multipart uploads in the bucket and use the `AbortMultipartUpload` operation to
+    /// >   abort all the in-progress multipart uploads.
+    /// > - **Directory buckets** - For directory buckets, you must make requests for this API operation to
+    /// >   the Zonal endpoint. These endpoints support virtual-hosted-style requests in the format `https://amzn-s3-demo-bucket.s3express-zone-id.region-code.amazonaws.com/key-name`.
+    /// >   Path-style requests are not supported. For more information about endpoints in Availability
+    /// >   Zones, see [Regional and Zonal endpoints for directory buckets in Availability Zones](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/endpoint-directory-buckets-AZ.html>)
+    /// >   in the *Amazon S3 User Guide*. For more information about endpoints in Local Zones, see [Concepts for directory buckets in Local Zones](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-lzs-for-directory-buckets.html>)
+    /// >   in the *Amazon S3 User Guide*.
+    ///
+    /// - **Permissions**
+    ///
+    ///   - **General purpose bucket permissions** - For information about permissions required to use the
+    ///     multipart upload, see [Multipart Upload and Permissions](<https://docs.aws.amazon.com/AmazonS3/latest/dev/mpuAndPermissions.html>)
+    ///     in the *Amazon S3 User Guide*.
+    ///   - **Directory bucket permissions** - To grant access to this API operation on a directory bucket,
+    ///     we recommend that you use the [`CreateSession`](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html>)
+    ///     API operation for session-based authorization. Specifically, you grant the `s3express:CreateSession`
+    ///     permission to the directory bucket in a bucket policy or an IAM identity-based policy. Then, you
+    ///     make the `CreateSession` API call on the bucket to obtain a session token. With the session
+    ///     token in your request header, you can make API requests to this operation. After the session
+    ///     token expires, you make another `CreateSession` API call to generate a new session token for
+    ///     use. Amazon Web Services CLI or SDKs create session and refresh the session token automatically
+    ///     to avoid service interruptions when a session expires. For more information about authorization,
+    ///     see [`CreateSession`](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html>) .
+    /// - **HTTP Host header syntax**
+    ///
+    ///   **Directory buckets** - The HTTP Host header syntax is `Bucket-name.s3express-zone-id.region-code.amazonaws.com`.
+    ///
+    /// The following operations are related to `AbortMultipartUpload`:
+    ///
+    /// - [CreateMultipartUpload](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateMultipartUpload.html>)
+    /// - [UploadPart](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPart.html>)
+    /// - [CompleteMultipartUpload](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html>)
+    /// - [ListParts](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListParts.html>)
+    /// - [ListMultipartUploads](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html>)
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn abort_multipart_upload(
+        &self,
+        _context: &RequestContext,
+        _input: AbortMultipartUploadRequest,
+    ) -> impl Future<
+        Output = Result<AbortMultipartUploadOutput, AbortMultipartUploadError>,
+    > + Send {
+        async { Err(not_implemented("AbortMultipartUpload")) }
+    }
+
+    /// Completes a multipart upload by assembling previously uploaded parts.
+    ///
+    /// You first initiate the multipart upload and then upload all parts using the [UploadPart](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPart.html>)
+    /// operation or the [UploadPartCopy](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPartCopy.html>)
+    /// operation. After successfully uploading all relevant parts of an upload, you call this `CompleteMultipartUpload`
+    /// operation to complete the upload. Upon receiving this request, Amazon S3 concatenates all the
+    /// parts in ascending order by part number to create a new object. In the CompleteMultipartUpload
+    /// request, you must provide the parts list and ensure that the parts list is complete. The
+    /// CompleteMultipartUpload API operation concatenates the parts that you provide in the list. For
+    /// each part in the list, you must provide the `PartNumber` value and the `ETag` value that are
+    /// returned after that part was uploaded.
+    ///
+    /// The processing of a CompleteMultipartUpload request could take several minutes to finalize.
+    /// After Amazon S3 begins processing the request, it sends an HTTP response header that specifies a `200 OK`
+    /// response. While processing is in progress, Amazon S3 periodically sends white space characters
+    /// to keep the connection from timing out. A request could fail after the initial `200 OK` response
+    /// has been sent. This means that a `200 OK` response can contain either a success or an error. The
+    /// error response might be embedded in the `200 OK` response. If you call this API operation
+    /// directly, make sure to design your application to parse the contents of the response and handle
+    /// it appropriately. If you use Amazon Web Services SDKs, SDKs handle this condition. The SDKs
+    /// detect the embedded error and apply error handling per your configuration settings (including automatically retrying the request as appropriate).
+    /// If the condition persists, the SDKs throw an exception (or, for the SDKs that don't use exceptions, they return an error).
+    ///
+    /// Note that if `CompleteMultipartUpload` fails, applications should be prepared to retry any
+    /// failed requests (including 500 error responses). For more information, see [Amazon S3 Error Best Practices](<https://docs.aws.amazon.com/AmazonS3/latest/dev/ErrorBestPractices.html>).
+    ///
+    /// > **Important:** You can't use `Content-Type: application/x-www-form-urlencoded` for the CompleteMultipartUpload
+    /// > requests. Also, if you don't provide a `Content-Type` header, `CompleteMultipartUpload` can
+    /// > still return a `200 OK` response.
+    ///
+    /// For more information about multipart uploads, see [Uploading Objects Using Multipart Upload](<https://docs.aws.amazon.com/AmazonS3/latest/dev/uploadobjusingmpu.html>)
+    /// in the *Amazon S3 User Guide*.
+    ///
+    /// > **Note:** **Directory buckets** - For directory buckets, you must make requests for this API operation to
+    /// > the Zonal endpoint. These endpoints support virtual-hosted-style requests in the format `https://amzn-s3-demo-bucket.s3express-zone-id.region-code.amazonaws.com/key-name`.
+    /// > Path-style requests are not supported. For more information about endpoints in Availability
+    /// > Zones, see [Regional and Zonal endpoints for directory buckets in Availability Zones](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/endpoint-directory-buckets-AZ.html>)
+    /// > in the *Amazon S3 User Guide*. For more information about endpoints in Local Zones, see [Concepts for directory buckets in Local Zones](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-lzs-for-directory-buckets.html>)
+    /// > in the *Amazon S3 User Guide*.
+    ///
+    /// - **Permissions**
+    ///
+    ///   - **General purpose bucket permissions** - For information about permissions required to use the
+    ///     multipart upload API, see [Multipart Upload and Permissions](<https://docs.aws.amazon.com/AmazonS3/latest/dev/mpuAndPermissions.html>)
+    ///     in the *Amazon S3 User Guide*.
+    ///
+    ///     If you provide an [additional checksum value](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_Checksum.html>)
+    ///     in your `MultipartUpload` requests and the object is encrypted with Key Management Service, you
+    ///     must have permission to use the `kms:Decrypt` action for the `CompleteMultipartUpload` request
+    ///     to succeed.
+    ///   - **Directory bucket permissions** - To grant access to this API operation on a directory bucket,
+    ///     we recommend that you use the [`CreateSession`](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html>)
+    ///     API operation for session-based authorization. Specifically, you grant the `s3express:CreateSession`
+    ///     permission to the directory bucket in a bucket policy or an IAM identity-based policy. Then, you
+    ///     make the `CreateSession` API call on the bucket to obtain a session token. With the session
+    ///     token in your request header, you can make API requests to this operation. After the session
+    ///     token expires, you make another `CreateSession` API call to generate a new session token for
+    ///     use. Amazon Web Services CLI or SDKs create session and refresh the session token automatically
+    ///     to avoid service interruptions when a session expires. For more information about authorization,
+    ///     see [`CreateSession`](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html>) .
+    ///
+    ///     If the object is encrypted with SSE-KMS, you must also have the `kms:GenerateDataKey` and `kms:Decrypt`
+    ///     permissions in IAM identity-based policies and KMS key policies for the KMS key.
+    /// - **Special errors**
+    ///
+    ///   - Error Code: `EntityTooSmall`
+    ///
+    ///     - Description: Your proposed upload is smaller than the minimum allowed object size. Each part
+    ///       must be at least 5 MB in size, except the last part.
+    ///     - HTTP Status Code: 400 Bad Request
+    ///   - Error Code: `InvalidPart`
+    ///
+    ///     - Description: One or more of the specified parts could not be found. The part might not have been
+    ///       uploaded, or the specified ETag might not have matched the uploaded part's ETag.
+    ///     - HTTP Status Code: 400 Bad Request
+    ///   - Error Code: `InvalidPartOrder`
+    ///
+    ///     - Description: The list of parts was not in ascending order. The parts list must be specified in
+    ///       order by part number.
+    ///     - HTTP Status Code: 400 Bad Request
+    ///   - Error Code: `NoSuchUpload`
+    ///
+    ///     - Description: The specified multipart upload does not exist. The upload ID might be invalid, or
+    ///       the multipart upload might have been aborted or completed.
+    ///     - HTTP Status Code: 404 Not Found
+    /// - **HTTP Host header syntax**
+    ///
+    ///   **Directory buckets** - The HTTP Host header syntax is `Bucket-name.s3express-zone-id.region-code.amazonaws.com`.
+    ///
+    /// The following operations are related to `CompleteMultipartUpload`:
+    ///
+    /// - [CreateMultipartUpload](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateMultipartUpload.html>)
+    /// - [UploadPart](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPart.html>)
+    /// - [AbortMultipartUpload](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_AbortMultipartUpload.html>)
+    /// - [ListParts](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListParts.html>)
+    /// - [ListMultipartUploads](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html>)
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn complete_multipart_upload(
+        &self,
+        _context: &RequestContext,
+        _input: CompleteMultipartUploadRequest,
+    ) -> impl Future<
+        Output = Result<CompleteMultipartUploadOutput, CompleteMultipartUploadError>,
+    > + Send {
+        async { Err(not_implemented("CompleteMultipartUpload")) }
+    }
+
+    /// Creates a copy of an object that is already stored in Amazon S3.
+    ///
+    /// > **Note:** You can store individual objects of up to 5 TB in Amazon S3. You create a copy of your object up
+    /// > to 5 GB in size in a single atomic action using this API. However, to copy an object greater
+    /// > than 5 GB, you must use the multipart upload Upload Part - Copy (UploadPartCopy) API. For more
+    /// > information, see [Copy Object Using the REST Multipart Upload API](<https://docs.aws.amazon.com/AmazonS3/latest/dev/CopyingObjctsUsingRESTMPUapi.html>).
+    ///
+    /// You can copy individual objects between general purpose buckets, between directory buckets, and
+    /// between general purpose buckets and directory buckets.
+    ///
+    /// > **Note:** - Amazon S3 supports copy operations using Multi-Region Access Points only as a destination when
+    /// >   using the Multi-Region Access Point ARN.
+    /// > - **Directory buckets** - For directory buckets, you must make requests for this API operation to
+    /// >   the Zonal endpoint. These endpoints support virtual-hosted-style requests in the format `https://amzn-s3-demo-bucket.s3express-zone-id.region-code.amazonaws.com/key-name`.
+    /// >   Path-style requests are not supported. For more information about endpoints in Availability
+    /// >   Zones, see [Regional and Zonal endpoints for directory buckets in Availability Zones](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/endpoint-directory-buckets-AZ.html>)
+    /// >   in the *Amazon S3 User Guide*. For more information about endpoints in Local Zones, see [Concepts for directory buckets in Local Zones](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-lzs-for-directory-buckets.html>)
+    /// >   in the *Amazon S3 User Guide*.
+    /// > - VPC endpoints don't support cross-Region requests (including copies). If you're using VPC
+    /// >   endpoints, your source and destination buckets should be in the same Amazon Web Services Region
+    /// >   as your VPC endpoint.
+    ///
+    /// Both the Region that you want to copy the object from and the Region that you want to copy the
+    /// object to must be enabled for your account. For more information about how to enable a Region
+    /// for your account, see [Enable or disable a Region for standalone accounts](<https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html#manage-acct-regions-enable-standalone>)
+    /// in the *Amazon Web Services Account Management Guide*.
+    ///
+    /// > **Important:** Amazon S3 transfer acceleration does not support cross-Region copies. If you request a
+    /// > cross-Region copy using a transfer acceleration endpoint, you get a `400 Bad Request` error. For
+    /// > more information, see [Transfer Acceleration](<https://docs.aws.amazon.com/AmazonS3/latest/dev/transfer-acceleration.html>).
+    ///
+    /// - **Authentication and authorization**
+    ///
+    ///   All `CopyObject` requests must be authenticated and signed by using IAM credentials (access key ID and secret access key for the IAM identities).
+    ///   All headers with the `x-amz-` prefix, including `x-amz-copy-source`, must be signed. For more
+    ///   information, see [REST Authentication](<https://docs.aws.amazon.com/AmazonS3/latest/dev/RESTAuthentication.html>).
+    ///
+    ///   **Directory buckets** - You must use the IAM credentials to authenticate and authorize your
+    ///   access to the `CopyObject` API operation, instead of using the temporary security credentials
+    ///   through the `CreateSession` API operation.
+    ///
+    ///   Amazon Web Services CLI or SDKs handles authentication and authorization on your behalf.
+    /// - **Permissions**
+    ///
+    ///   You must have *read* access to the source object and *write* access to the destination bucket.
+    ///
+    ///   - **General purpose bucket permissions** - You must have permissions in an IAM policy based on the
+    ///     source and destination bucket types in a `CopyObject` operation.
+    ///
+    ///     - If the source object is in a general purpose bucket, you must have **`s3:GetObject`** permission
+    ///       to read the source object that is being copied.
+    ///     - If the destination bucket is a general purpose bucket, you must have **`s3:PutObject`**
+    ///       permission to write the object copy to the destination bucket.
+    ///   - **Directory bucket permissions** - You must have permissions in a bucket policy or an IAM
+    ///     identity-based policy based on the source and destination bucket types in a `CopyObject`
+    ///     operation.
+    ///
+    ///     - If the source object that you want to copy is in a directory bucket, you must have the **`s3express:CreateSession`**
+    ///       permission in the `Action` element of a policy to read the object. By default, the session is in
+    ///       the `ReadWrite` mode. If you want to restrict the access, you can explicitly set the `s3express:SessionMode`
+    ///       condition key to `ReadOnly` on the copy source bucket.
+    ///     - If the copy destination is a directory bucket, you must have the **`s3express:CreateSession`**
+    ///       permission in the `Action` element of a policy to write the object to the destination. The `s3express:SessionMode`
+    ///       condition key can't be set to `ReadOnly` on the copy destination bucket.
+    ///
+    ///     If the object is encrypted with SSE-KMS, you must also have the `kms:GenerateDataKey` and `kms:Decrypt`
+    ///     permissions in IAM identity-based policies and KMS key policies for the KMS key.
+    ///
+    ///     For example policies, see [Example bucket policies for S3 Express One Zone](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-security-iam-example-bucket-policies.html>)
+    ///     and [Amazon Web Services Identity and Access Management (IAM) identity-based policies for S3 Express One Zone](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-security-iam-identity-policies.html>)
+    ///     in the *Amazon S3 User Guide*.
+    /// - **Response and special errors**
+    ///
+    ///   When the request is an HTTP 1.1 request, the response is chunk encoded. When the request is not
+    ///   an HTTP 1.1 request, the response would not contain the `Content-Length`. You always need to
+    ///   read the entire response body to check if the copy succeeds.
+    ///
+    ///   - If the copy is successful, you receive a response with information about the copied object.
+    ///   - A copy request might return an error when Amazon S3 receives the copy request or while Amazon S3
+    ///     is copying the files. A `200 OK` response can contain either a success or an error.
+    ///
+    ///     - If the error occurs before the copy action starts, you receive a standard Amazon S3 error.
+    ///     - If the error occurs during the copy operation, the error response is embedded in the `200 OK`
+    ///       response. For example, in a cross-region copy, you may encounter throttling and receive a `200 OK`
+    ///       response. For more information, see [Resolve the Error 200 response when copying objects to Amazon S3](<https://repost.aws/knowledge-center/s3-resolve-200-internalerror>).
+    ///       The `200 OK` status code means the copy was accepted, but it doesn't mean the copy is complete.
+    ///       Another example is when you disconnect from Amazon S3 before the copy is complete, Amazon S3
+    ///       might cancel the copy and you may receive a `200 OK` response. You must stay connected to Amazon
+    ///       S3 until the entire response is successfully received and processed.
+    ///
+    ///       If you call this API operation directly, make sure to design your application to parse the
+    ///       content of the response and handle it appropriately. If you use Amazon Web Services SDKs, SDKs
+    ///       handle this condition. The SDKs detect the embedded error and apply error handling per your
+    ///       configuration settings (including automatically retrying the request as appropriate). If the
+    ///       condition persists, the SDKs throw an exception (or, for the SDKs that don't use exceptions, they return an error).
+    /// - **Charge**
+    ///
+    ///   The copy request charge is based on the storage class and Region that you specify for the
+    ///   destination object. The request can also result in a data retrieval charge for the source if the
+    ///   source storage class bills for data retrieval. If the copy source is in a different region, the
+    ///   data transfer is billed to the copy source account. For pricing information, see [Amazon S3 pricing](<http://aws.amazon.com/s3/pricing/>).
+    /// - **HTTP Host header syntax**
+    ///
+    ///   - **Directory buckets** - The HTTP Host header syntax is `Bucket-name.s3express-zone-id.region-code.amazonaws.com`.
+    ///   - **Amazon S3 on Outposts** - When you use this action with S3 on Outposts through the REST API,
+    ///     you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the
+    ///     form `AccessPointName-AccountId.outpostID.s3-outposts.Region.amazonaws.com`. The hostname isn't
+    ///     required when you use the Amazon Web Services CLI or SDKs.
+    ///
+    /// The following operations are related to `CopyObject`:
+    ///
+    /// - [PutObject](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html>)
+    /// - [GetObject](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html>)
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn copy_object(
+        &self,
+        _context: &RequestContext,
+        _input: CopyObjectRequest,
+    ) -> impl Future<Output = Result<CopyObjectOutput, CopyObjectError>> + Send {
+        async { Err(not_implemented("CopyObject")) }
+    }
+
     /// > **Note:** This action creates an Amazon S3 bucket. To create an Amazon S3 on Outposts bucket, see [`CreateBucket`](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateBucket.html>) .
     ///
     /// Creates a new S3 bucket. To create a bucket, you must set up Amazon S3 and have a valid Amazon
@@ -150,6 +528,169 @@ pub trait AmazonS3: Send + Sync + 'static {
         async { Err(not_implemented("CreateBucket")) }
     }
 
+    /// This action initiates a multipart upload and returns an upload ID. This upload ID is used to
+    /// associate all of the parts in the specific multipart upload. You specify this upload ID in each
+    /// of your subsequent upload part requests (see [UploadPart](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPart.html>)).
+    /// You also include this upload ID in the final request to either complete or abort the multipart
+    /// upload request. For more information about multipart uploads, see [Multipart Upload Overview](<https://docs.aws.amazon.com/AmazonS3/latest/dev/mpuoverview.html>)
+    /// in the *Amazon S3 User Guide*.
+    ///
+    /// > **Note:** After you initiate a multipart upload and upload one or more parts, to stop being charged for
+    /// > storing the uploaded parts, you must either complete or abort the multipart upload. Amazon S3
+    /// > frees up the space used to store the parts and stops charging you for storing them only after
+    /// > you either complete or abort a multipart upload.
+    ///
+    /// If you have configured a lifecycle rule to abort incomplete multipart uploads, the created
+    /// multipart upload must be completed within the number of days specified in the bucket lifecycle
+    /// configuration. Otherwise, the incomplete multipart upload becomes eligible for an abort action
+    /// and Amazon S3 aborts the multipart upload. For more information, see [Aborting Incomplete Multipart Uploads Using a Bucket Lifecycle Configuration](<https://docs.aws.amazon.com/AmazonS3/latest/dev/mpuoverview.html#mpu-abort-incomplete-mpu-lifecycle-config>).
+    ///
+    /// > **Note:** - **Directory buckets** - S3 Lifecycle is not supported by directory buckets.
+    /// > - **Directory buckets** - For directory buckets, you must make requests for this API operation to
+    /// >   the Zonal endpoint. These endpoints support virtual-hosted-style requests in the format `https://amzn-s3-demo-bucket.s3express-zone-id.region-code.amazonaws.com/key-name`.
+    /// >   Path-style requests are not supported. For more information about endpoints in Availability
+    /// >   Zones, see [Regional and Zonal endpoints for directory buckets in Availability Zones](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/endpoint-directory-buckets-AZ.html>)
+    /// >   in the *Amazon S3 User Guide*. For more information about endpoints in Local Zones, see [Concepts for directory buckets in Local Zones](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-lzs-for-directory-buckets.html>)
+    /// >   in the *Amazon S3 User Guide*.
+    ///
+    /// - **Request signing**
+    ///
+    ///   For request signing, multipart upload is just a series of regular requests. You initiate a
+    ///   multipart upload, send one or more requests to upload parts, and then complete the multipart
+    ///   upload process. You sign each request individually. There is nothing special about signing
+    ///   multipart upload requests. For more information about signing, see [Authenticating Requests (Amazon Web Services Signature Version 4)](<https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-authenticating-requests.html>)
+    ///   in the *Amazon S3 User Guide*.
+    /// - **Permissions**
+    ///
+    ///   - **General purpose bucket permissions** - To perform a multipart upload with encryption using an
+    ///     Key Management Service (KMS) KMS key, the requester must have permission to the `kms:Decrypt`
+    ///     and `kms:GenerateDataKey` actions on the key. The requester must also have permissions for the `kms:GenerateDataKey`
+    ///     action for the `CreateMultipartUpload` API. Then, the requester needs permissions for the `kms:Decrypt`
+    ///     action on the `UploadPart` and `UploadPartCopy` APIs. These permissions are required because
+    ///     Amazon S3 must decrypt and read data from the encrypted file parts before it completes the
+    ///     multipart upload. For more information, see [Multipart upload API and permissions](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html#mpuAndPermissions>)
+    ///     and [Protecting data using server-side encryption with Amazon Web Services KMS](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html>)
+    ///     in the *Amazon S3 User Guide*.
+    ///   - **Directory bucket permissions** - To grant access to this API operation on a directory bucket,
+    ///     we recommend that you use the [`CreateSession`](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html>)
+    ///     API operation for session-based authorization. Specifically, you grant the `s3express:CreateSession`
+    ///     permission to the directory bucket in a bucket policy or an IAM identity-based policy. Then, you
+    ///     make the `CreateSession` API call on the bucket to obtain a session token. With the session
+    ///     token in your request header, you can make API requests to this operation. After the session
+    ///     token expires, you make another `CreateSession` API call to generate a new session token for
+    ///     use. Amazon Web Services CLI or SDKs create session and refresh the session token automatically
+    ///     to avoid service interruptions when a session expires. For more information about authorization,
+    ///     see [`CreateSession`](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html>) .
+    /// - **Encryption**
+    ///
+    ///   - **General purpose buckets** - Server-side encryption is for data encryption at rest. Amazon S3
+    ///     encrypts your data as it writes it to disks in its data centers and decrypts it when you access
+    ///     it. Amazon S3 automatically encrypts all new objects that are uploaded to an S3 bucket. When
+    ///     doing a multipart upload, if you don't specify encryption information in your request, the
+    ///     encryption setting of the uploaded parts is set to the default encryption configuration of the
+    ///     destination bucket. By default, all buckets have a base level of encryption configuration that
+    ///     uses server-side encryption with Amazon S3 managed keys (SSE-S3). If the destination bucket has
+    ///     a default encryption configuration that uses server-side encryption with an Key Management
+    ///     Service (KMS) key (SSE-KMS), or a customer-provided encryption key (SSE-C), Amazon S3 uses the
+    ///     corresponding KMS key, or a customer-provided key to encrypt the uploaded parts. When you
+    ///     perform a CreateMultipartUpload operation, if you want to use a different type of encryption
+    ///     setting for the uploaded parts, you can request that Amazon S3 encrypts the object with a
+    ///     different encryption key (such as an Amazon S3 managed key, a KMS key, or a customer-provided key).
+    ///     When the encryption setting in your request is different from the default encryption
+    ///     configuration of the destination bucket, the encryption setting in your request takes
+    ///     precedence. If you choose to provide your own encryption key, the request headers you provide in [UploadPart](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPart.html>)
+    ///     and [UploadPartCopy](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPartCopy.html>)
+    ///     requests must match the headers you used in the `CreateMultipartUpload` request.
+    ///
+    ///     - Use KMS keys (SSE-KMS) that include the Amazon Web Services managed key (`aws/s3`) and KMS
+    ///       customer managed keys stored in Key Management Service (KMS) – If you want Amazon Web Services
+    ///       to manage the keys used to encrypt data, specify the following headers in the request.
+    ///
+    ///       - `x-amz-server-side-encryption`
+    ///       - `x-amz-server-side-encryption-aws-kms-key-id`
+    ///       - `x-amz-server-side-encryption-context`
+    ///
+    ///       > **Note:** - If you specify `x-amz-server-side-encryption:aws:kms`, but don't provide `x-amz-server-side-encryption-aws-kms-key-id`,
+    ///       >   Amazon S3 uses the Amazon Web Services managed key (`aws/s3` key) in KMS to protect the data.
+    ///       > - To perform a multipart upload with encryption by using an Amazon Web Services KMS key, the
+    ///       >   requester must have permission to the `kms:Decrypt` and `kms:GenerateDataKey*` actions on the
+    ///       >   key. These permissions are required because Amazon S3 must decrypt and read data from the
+    ///       >   encrypted file parts before it completes the multipart upload. For more information, see [Multipart upload API and permissions](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html#mpuAndPermissions>)
+    ///       >   and [Protecting data using server-side encryption with Amazon Web Services KMS](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html>)
+    ///       >   in the *Amazon S3 User Guide*.
+    ///       > - If your Identity and Access Management (IAM) user or role is in the same Amazon Web Services
+    ///       >   account as the KMS key, then you must have these permissions on the key policy. If your IAM user
+    ///       >   or role is in a different account from the key, then you must have the permissions on both the
+    ///       >   key policy and your IAM user or role.
+    ///       > - All `GET` and `PUT` requests for an object protected by KMS fail if you don't make them by using
+    ///       >   Secure Sockets Layer (SSL), Transport Layer Security (TLS), or Signature Version 4. For
+    ///       >   information about configuring any of the officially supported Amazon Web Services SDKs and
+    ///       >   Amazon Web Services CLI, see [Specifying the Signature Version in Request Authentication](<https://docs.aws.amazon.com/AmazonS3/latest/dev/UsingAWSSDK.html#specify-signature-version>)
+    ///       >   in the *Amazon S3 User Guide*.
+    ///
+    ///       For more information about server-side encryption with KMS keys (SSE-KMS), see [Protecting Data Using Server-Side Encryption with KMS keys](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html>)
+    ///       in the *Amazon S3 User Guide*.
+    ///     - Use customer-provided encryption keys (SSE-C) – If you want to manage your own encryption
+    ///       keys, provide all the following headers in the request.
+    ///
+    ///       - `x-amz-server-side-encryption-customer-algorithm`
+    ///       - `x-amz-server-side-encryption-customer-key`
+    ///       - `x-amz-server-side-encryption-customer-key-MD5`
+    ///
+    ///       For more information about server-side encryption with customer-provided encryption keys (SSE-C),
+    ///       see [Protecting data using server-side encryption with customer-provided encryption keys (SSE-C)](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html>)
+    ///       in the *Amazon S3 User Guide*.
+    ///   - **Directory buckets** - For directory buckets, there are only two supported options for
+    ///     server-side encryption: server-side encryption with Amazon S3 managed keys (SSE-S3) (`AES256`)
+    ///     and server-side encryption with KMS keys (SSE-KMS) (`aws:kms`). We recommend that the bucket's
+    ///     default encryption uses the desired encryption configuration and you don't override the bucket
+    ///     default encryption in your `CreateSession` requests or `PUT` object requests. Then, new objects
+    ///     are automatically encrypted with the desired encryption settings. For more information, see [Protecting data with server-side encryption](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-serv-side-encryption.html>)
+    ///     in the *Amazon S3 User Guide*. For more information about the encryption overriding behaviors in
+    ///     directory buckets, see [Specifying server-side encryption with KMS for new object uploads](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-specifying-kms-encryption.html>).
+    ///
+    ///     In the Zonal endpoint API calls (except [CopyObject](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html>) and [UploadPartCopy](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPartCopy.html>))
+    ///     using the REST API, the encryption request headers must match the encryption settings that are
+    ///     specified in the `CreateSession` request. You can't override the values of the encryption
+    ///     settings (`x-amz-server-side-encryption`, `x-amz-server-side-encryption-aws-kms-key-id`, `x-amz-server-side-encryption-context`, and `x-amz-server-side-encryption-bucket-key-enabled`)
+    ///     that are specified in the `CreateSession` request. You don't need to explicitly specify these
+    ///     encryption settings values in Zonal endpoint API calls, and Amazon S3 will use the encryption
+    ///     settings values from the `CreateSession` request to protect new objects in the directory bucket.
+    ///
+    ///     > **Note:** When you use the CLI or the Amazon Web Services SDKs, for `CreateSession`, the session token
+    ///     > refreshes automatically to avoid service interruptions when a session expires. The CLI or the
+    ///     > Amazon Web Services SDKs use the bucket's default encryption configuration for the `CreateSession`
+    ///     > request. It's not supported to override the encryption settings values in the `CreateSession`
+    ///     > request. So in the Zonal endpoint API calls (except [CopyObject](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html>) and [UploadPartCopy](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPartCopy.html>)),
+    ///     > the encryption request headers must match the default encryption configuration of the directory
+    ///     > bucket.
+    ///
+    ///     > **Note:** For directory buckets, when you perform a `CreateMultipartUpload` operation and an `UploadPartCopy`
+    ///     > operation, the request headers you provide in the `CreateMultipartUpload` request must match the
+    ///     > default encryption configuration of the destination bucket.
+    /// - **HTTP Host header syntax**
+    ///
+    ///   **Directory buckets** - The HTTP Host header syntax is `Bucket-name.s3express-zone-id.region-code.amazonaws.com`.
+    ///
+    /// The following operations are related to `CreateMultipartUpload`:
+    ///
+    /// - [UploadPart](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPart.html>)
+    /// - [CompleteMultipartUpload](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html>)
+    /// - [AbortMultipartUpload](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_AbortMultipartUpload.html>)
+    /// - [ListParts](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListParts.html>)
+    /// - [ListMultipartUploads](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html>)
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn create_multipart_upload(
+        &self,
+        _context: &RequestContext,
+        _input: CreateMultipartUploadRequest,
+    ) -> impl Future<
+        Output = Result<CreateMultipartUploadOutput, CreateMultipartUploadError>,
+    > + Send {
+        async { Err(not_implemented("CreateMultipartUpload")) }
+    }
+
     /// Deletes the S3 bucket. All objects (including all object versions and delete markers) in the
     /// bucket must be deleted before the bucket itself can be deleted.
     ///
@@ -187,6 +728,103 @@ pub trait AmazonS3: Send + Sync + 'static {
         _input: DeleteBucketRequest,
     ) -> impl Future<Output = Result<Unit, DeleteBucketError>> + Send {
         async { Err(not_implemented("DeleteBucket")) }
+    }
+
+    /// > **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Deletes the `cors` configuration information set for the bucket.
+    ///
+    /// To use this operation, you must have permission to perform the `s3:PutBucketCORS` action. The
+    /// bucket owner has this permission by default and can grant this permission to others.
+    ///
+    /// For information about `cors`, see [Enabling Cross-Origin Resource Sharing](<https://docs.aws.amazon.com/AmazonS3/latest/dev/cors.html>)
+    /// in the *Amazon S3 User Guide*.
+    ///
+    /// **Related Resources**
+    ///
+    /// - [PutBucketCors](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketCors.html>)
+    /// - [RESTOPTIONSobject](<https://docs.aws.amazon.com/AmazonS3/latest/API/RESTOPTIONSobject.html>)
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn delete_bucket_cors(
+        &self,
+        _context: &RequestContext,
+        _input: DeleteBucketCorsRequest,
+    ) -> impl Future<Output = Result<Unit, DeleteBucketCorsError>> + Send {
+        async { Err(not_implemented("DeleteBucketCors")) }
+    }
+
+    /// Deletes the policy of a specified bucket.
+    ///
+    /// > **Note:** **Directory buckets** - For directory buckets, you must make requests for this API operation to
+    /// > the Regional endpoint. These endpoints support path-style requests in the format `https://s3express-control.region-code.amazonaws.com/bucket-name`.
+    /// > Virtual-hosted-style requests aren't supported. For more information about endpoints in
+    /// > Availability Zones, see [Regional and Zonal endpoints for directory buckets in Availability Zones](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/endpoint-directory-buckets-AZ.html>)
+    /// > in the *Amazon S3 User Guide*. For more information about endpoints in Local Zones, see [Concepts for directory buckets in Local Zones](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-lzs-for-directory-buckets.html>)
+    /// > in the *Amazon S3 User Guide*.
+    ///
+    /// - **Permissions**
+    ///
+    ///   If you are using an identity other than the root user of the Amazon Web Services account that
+    ///   owns the bucket, the calling identity must both have the `DeleteBucketPolicy` permissions on the
+    ///   specified bucket and belong to the bucket owner's account in order to use this operation.
+    ///
+    ///   If you don't have `DeleteBucketPolicy` permissions, Amazon S3 returns a `403 Access Denied`
+    ///   error. If you have the correct permissions, but you're not using an identity that belongs to the
+    ///   bucket owner's account, Amazon S3 returns a `405 Method Not Allowed` error.
+    ///
+    ///   > **Important:** To ensure that bucket owners don't inadvertently lock themselves out of their own buckets, the
+    ///   > root principal in a bucket owner's Amazon Web Services account can perform the `GetBucketPolicy`, `PutBucketPolicy`,
+    ///   > and `DeleteBucketPolicy` API actions, even if their bucket policy explicitly denies the root
+    ///   > principal's access. Bucket owner root principals can only be blocked from performing these API
+    ///   > actions by VPC endpoint policies and Amazon Web Services Organizations policies.
+    ///
+    ///   - **General purpose bucket permissions** - The `s3:DeleteBucketPolicy` permission is required in a
+    ///     policy. For more information about general purpose buckets bucket policies, see [Using Bucket Policies and User Policies](<https://docs.aws.amazon.com/AmazonS3/latest/dev/using-iam-policies.html>)
+    ///     in the *Amazon S3 User Guide*.
+    ///   - **Directory bucket permissions** - To grant access to this API operation, you must have the `s3express:DeleteBucketPolicy`
+    ///     permission in an IAM identity-based policy instead of a bucket policy. Cross-account access to
+    ///     this API operation isn't supported. This operation can only be performed by the Amazon Web
+    ///     Services account that owns the resource. For more information about directory bucket policies
+    ///     and permissions, see [Amazon Web Services Identity and Access Management (IAM) for S3 Express One Zone](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-security-iam.html>)
+    ///     in the *Amazon S3 User Guide*.
+    /// - **HTTP Host header syntax**
+    ///
+    ///   **Directory buckets** - The HTTP Host header syntax is `s3express-control.region-code.amazonaws.com`.
+    ///
+    /// The following operations are related to `DeleteBucketPolicy`
+    ///
+    /// - [CreateBucket](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html>)
+    /// - [DeleteObject](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html>)
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn delete_bucket_policy(
+        &self,
+        _context: &RequestContext,
+        _input: DeleteBucketPolicyRequest,
+    ) -> impl Future<Output = Result<Unit, DeleteBucketPolicyError>> + Send {
+        async { Err(not_implemented("DeleteBucketPolicy")) }
+    }
+
+    /// > **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Deletes the tags from the bucket.
+    ///
+    /// To use this operation, you must have permission to perform the `s3:PutBucketTagging` action. By
+    /// default, the bucket owner has this permission and can grant this permission to others.
+    ///
+    /// The following operations are related to `DeleteBucketTagging`:
+    ///
+    /// - [GetBucketTagging](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketTagging.html>)
+    /// - [PutBucketTagging](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketTagging.html>)
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn delete_bucket_tagging(
+        &self,
+        _context: &RequestContext,
+        _input: DeleteBucketTaggingRequest,
+    ) -> impl Future<Output = Result<Unit, DeleteBucketTaggingError>> + Send {
+        async { Err(not_implemented("DeleteBucketTagging")) }
     }
 
     /// Removes an object from a bucket. The behavior depends on the bucket's versioning state:
@@ -266,6 +904,293 @@ pub trait AmazonS3: Send + Sync + 'static {
         _input: DeleteObjectRequest,
     ) -> impl Future<Output = Result<DeleteObjectOutput, DeleteObjectError>> + Send {
         async { Err(not_implemented("DeleteObject")) }
+    }
+
+    /// > **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Removes the entire tag set from the specified object. For more information about managing object
+    /// tags, see [Object Tagging](<https://docs.aws.amazon.com/AmazonS3/latest/dev/object-tagging.html>).
+    ///
+    /// To use this operation, you must have permission to perform the `s3:DeleteObjectTagging` action.
+    ///
+    /// To delete tags of a specific object version, add the `versionId` query parameter in the request.
+    /// You will need permission for the `s3:DeleteObjectVersionTagging` action.
+    ///
+    /// The following operations are related to `DeleteObjectTagging`:
+    ///
+    /// - [PutObjectTagging](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObjectTagging.html>)
+    /// - [GetObjectTagging](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectTagging.html>)
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn delete_object_tagging(
+        &self,
+        _context: &RequestContext,
+        _input: DeleteObjectTaggingRequest,
+    ) -> impl Future<
+        Output = Result<DeleteObjectTaggingOutput, DeleteObjectTaggingError>,
+    > + Send {
+        async { Err(not_implemented("DeleteObjectTagging")) }
+    }
+
+    /// This operation enables you to delete multiple objects from a bucket using a single HTTP request.
+    /// If you know the object keys that you want to delete, then this operation provides a suitable
+    /// alternative to sending individual delete requests, reducing per-request overhead.
+    ///
+    /// The request can contain a list of up to 1,000 keys that you want to delete. In the XML, you
+    /// provide the object key names, and optionally, version IDs if you want to delete a specific
+    /// version of the object from a versioning-enabled bucket. For each key, Amazon S3 performs a
+    /// delete operation and returns the result of that delete, success or failure, in the response. If
+    /// the object specified in the request isn't found, Amazon S3 confirms the deletion by returning
+    /// the result as deleted.
+    ///
+    /// > **Note:** - **Directory buckets** - S3 Versioning isn't enabled and supported for directory buckets.
+    /// > - **Directory buckets** - For directory buckets, you must make requests for this API operation to
+    /// >   the Zonal endpoint. These endpoints support virtual-hosted-style requests in the format `https://amzn-s3-demo-bucket.s3express-zone-id.region-code.amazonaws.com/key-name`.
+    /// >   Path-style requests are not supported. For more information about endpoints in Availability
+    /// >   Zones, see [Regional and Zonal endpoints for directory buckets in Availability Zones](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/endpoint-directory-buckets-AZ.html>)
+    /// >   in the *Amazon S3 User Guide*. For more information about endpoints in Local Zones, see [Concepts for directory buckets in Local Zones](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-lzs-for-directory-buckets.html>)
+    /// >   in the *Amazon S3 User Guide*.
+    ///
+    /// The operation supports two modes for the response: verbose and quiet. By default, the operation
+    /// uses verbose mode in which the response includes the result of deletion of each key in your
+    /// request. In quiet mode the response includes only keys where the delete operation encountered an
+    /// error. For a successful deletion in a quiet mode, the operation does not return any information
+    /// about the delete in the response body.
+    ///
+    /// When performing this action on an MFA Delete enabled bucket, that attempts to delete any
+    /// versioned objects, you must include an MFA token. If you do not provide one, the entire request
+    /// will fail, even if there are non-versioned objects you are trying to delete. If you provide an
+    /// invalid token, whether there are versioned keys in the request or not, the entire Multi-Object
+    /// Delete request will fail. For information about MFA Delete, see [MFA Delete](<https://docs.aws.amazon.com/AmazonS3/latest/dev/Versioning.html#MultiFactorAuthenticationDelete>)
+    /// in the *Amazon S3 User Guide*.
+    ///
+    /// > **Note:** **Directory buckets** - MFA delete is not supported by directory buckets.
+    ///
+    /// - **Permissions**
+    ///
+    ///   - **General purpose bucket permissions** - The following permissions are required in your policies
+    ///     when your `DeleteObjects` request includes specific headers.
+    ///
+    ///     - **`s3:DeleteObject`** - To delete an object from a bucket, you must always specify the `s3:DeleteObject`
+    ///       permission.
+    ///     - **`s3:DeleteObjectVersion`** - To delete a specific version of an object from a
+    ///       versioning-enabled bucket, you must specify the `s3:DeleteObjectVersion` permission.
+    ///   - **Directory bucket permissions** - To grant access to this API operation on a directory bucket,
+    ///     we recommend that you use the [`CreateSession`](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html>)
+    ///     API operation for session-based authorization. Specifically, you grant the `s3express:CreateSession`
+    ///     permission to the directory bucket in a bucket policy or an IAM identity-based policy. Then, you
+    ///     make the `CreateSession` API call on the bucket to obtain a session token. With the session
+    ///     token in your request header, you can make API requests to this operation. After the session
+    ///     token expires, you make another `CreateSession` API call to generate a new session token for
+    ///     use. Amazon Web Services CLI or SDKs create session and refresh the session token automatically
+    ///     to avoid service interruptions when a session expires. For more information about authorization,
+    ///     see [`CreateSession`](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html>) .
+    /// - **Content-MD5 request header**
+    ///
+    ///   - **General purpose bucket** - The Content-MD5 request header is required for all Multi-Object
+    ///     Delete requests. Amazon S3 uses the header value to ensure that your request body has not been
+    ///     altered in transit.
+    ///   - **Directory bucket** - The Content-MD5 request header or a additional checksum request header (including `x-amz-checksum-crc32`, `x-amz-checksum-crc32c`, `x-amz-checksum-sha1`, or `x-amz-checksum-sha256`)
+    ///     is required for all Multi-Object Delete requests.
+    /// - **HTTP Host header syntax**
+    ///
+    ///   **Directory buckets** - The HTTP Host header syntax is `Bucket-name.s3express-zone-id.region-code.amazonaws.com`.
+    ///
+    /// The following operations are related to `DeleteObjects`:
+    ///
+    /// - [CreateMultipartUpload](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateMultipartUpload.html>)
+    /// - [UploadPart](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPart.html>)
+    /// - [CompleteMultipartUpload](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html>)
+    /// - [ListParts](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListParts.html>)
+    /// - [AbortMultipartUpload](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_AbortMultipartUpload.html>)
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn delete_objects(
+        &self,
+        _context: &RequestContext,
+        _input: DeleteObjectsRequest,
+    ) -> impl Future<Output = Result<DeleteObjectsOutput, DeleteObjectsError>> + Send {
+        async { Err(not_implemented("DeleteObjects")) }
+    }
+
+    /// > **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the Cross-Origin Resource Sharing (CORS) configuration information set for the bucket.
+    ///
+    /// To use this operation, you must have permission to perform the `s3:GetBucketCORS` action. By
+    /// default, the bucket owner has this permission and can grant it to others.
+    ///
+    /// When you use this API operation with an access point, provide the alias of the access point in
+    /// place of the bucket name.
+    ///
+    /// When you use this API operation with an Object Lambda access point, provide the alias of the
+    /// Object Lambda access point in place of the bucket name. If the Object Lambda access point alias
+    /// in a request is not valid, the error code `InvalidAccessPointAliasError` is returned. For more
+    /// information about `InvalidAccessPointAliasError`, see [List of Error Codes](<https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList>).
+    ///
+    /// For more information about CORS, see [Enabling Cross-Origin Resource Sharing](<https://docs.aws.amazon.com/AmazonS3/latest/dev/cors.html>).
+    ///
+    /// The following operations are related to `GetBucketCors`:
+    ///
+    /// - [PutBucketCors](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketCors.html>)
+    /// - [DeleteBucketCors](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketCors.html>)
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn get_bucket_cors(
+        &self,
+        _context: &RequestContext,
+        _input: GetBucketCorsRequest,
+    ) -> impl Future<Output = Result<GetBucketCorsOutput, GetBucketCorsError>> + Send {
+        async { Err(not_implemented("GetBucketCors")) }
+    }
+
+    /// > **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the Region the bucket resides in. You set the bucket's Region using the `LocationConstraint`
+    /// request parameter in a `CreateBucket` request. For more information, see [CreateBucket](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html>).
+    ///
+    /// When you use this API operation with an access point, provide the alias of the access point in
+    /// place of the bucket name.
+    ///
+    /// When you use this API operation with an Object Lambda access point, provide the alias of the
+    /// Object Lambda access point in place of the bucket name. If the Object Lambda access point alias
+    /// in a request is not valid, the error code `InvalidAccessPointAliasError` is returned. For more
+    /// information about `InvalidAccessPointAliasError`, see [List of Error Codes](<https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList>).
+    ///
+    /// > **Note:** We recommend that you use [HeadBucket](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadBucket.html>)
+    /// > to return the Region that a bucket resides in. For backward compatibility, Amazon S3 continues
+    /// > to support GetBucketLocation.
+    ///
+    /// The following operations are related to `GetBucketLocation`:
+    ///
+    /// - [GetObject](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html>)
+    /// - [CreateBucket](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html>)
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn get_bucket_location(
+        &self,
+        _context: &RequestContext,
+        _input: GetBucketLocationRequest,
+    ) -> impl Future<
+        Output = Result<GetBucketLocationOutput, GetBucketLocationError>,
+    > + Send {
+        async { Err(not_implemented("GetBucketLocation")) }
+    }
+
+    /// Returns the policy of a specified bucket.
+    ///
+    /// > **Note:** **Directory buckets** - For directory buckets, you must make requests for this API operation to
+    /// > the Regional endpoint. These endpoints support path-style requests in the format `https://s3express-control.region-code.amazonaws.com/bucket-name`.
+    /// > Virtual-hosted-style requests aren't supported. For more information about endpoints in
+    /// > Availability Zones, see [Regional and Zonal endpoints for directory buckets in Availability Zones](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/endpoint-directory-buckets-AZ.html>)
+    /// > in the *Amazon S3 User Guide*. For more information about endpoints in Local Zones, see [Concepts for directory buckets in Local Zones](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-lzs-for-directory-buckets.html>)
+    /// > in the *Amazon S3 User Guide*.
+    ///
+    /// - **Permissions**
+    ///
+    ///   If you are using an identity other than the root user of the Amazon Web Services account that
+    ///   owns the bucket, the calling identity must both have the `GetBucketPolicy` permissions on the
+    ///   specified bucket and belong to the bucket owner's account in order to use this operation.
+    ///
+    ///   If you don't have `GetBucketPolicy` permissions, Amazon S3 returns a `403 Access Denied` error.
+    ///   If you have the correct permissions, but you're not using an identity that belongs to the bucket
+    ///   owner's account, Amazon S3 returns a `405 Method Not Allowed` error.
+    ///
+    ///   > **Important:** To ensure that bucket owners don't inadvertently lock themselves out of their own buckets, the
+    ///   > root principal in a bucket owner's Amazon Web Services account can perform the `GetBucketPolicy`, `PutBucketPolicy`,
+    ///   > and `DeleteBucketPolicy` API actions, even if their bucket policy explicitly denies the root
+    ///   > principal's access. Bucket owner root principals can only be blocked from performing these API
+    ///   > actions by VPC endpoint policies and Amazon Web Services Organizations policies.
+    ///
+    ///   - **General purpose bucket permissions** - The `s3:GetBucketPolicy` permission is required in a
+    ///     policy. For more information about general purpose buckets bucket policies, see [Using Bucket Policies and User Policies](<https://docs.aws.amazon.com/AmazonS3/latest/dev/using-iam-policies.html>)
+    ///     in the *Amazon S3 User Guide*.
+    ///   - **Directory bucket permissions** - To grant access to this API operation, you must have the `s3express:GetBucketPolicy`
+    ///     permission in an IAM identity-based policy instead of a bucket policy. Cross-account access to
+    ///     this API operation isn't supported. This operation can only be performed by the Amazon Web
+    ///     Services account that owns the resource. For more information about directory bucket policies
+    ///     and permissions, see [Amazon Web Services Identity and Access Management (IAM) for S3 Express One Zone](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-security-iam.html>)
+    ///     in the *Amazon S3 User Guide*.
+    /// - **Example bucket policies**
+    ///
+    ///   **General purpose buckets example bucket policies** - See [Bucket policy examples](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html>)
+    ///   in the *Amazon S3 User Guide*.
+    ///
+    ///   **Directory bucket example bucket policies** - See [Example bucket policies for S3 Express One Zone](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-security-iam-example-bucket-policies.html>)
+    ///   in the *Amazon S3 User Guide*.
+    /// - **HTTP Host header syntax**
+    ///
+    ///   **Directory buckets** - The HTTP Host header syntax is `s3express-control.region-code.amazonaws.com`.
+    ///
+    /// The following action is related to `GetBucketPolicy`:
+    ///
+    /// - [GetObject](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html>)
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn get_bucket_policy(
+        &self,
+        _context: &RequestContext,
+        _input: GetBucketPolicyRequest,
+    ) -> impl Future<
+        Output = Result<GetBucketPolicyOutput, GetBucketPolicyError>,
+    > + Send {
+        async { Err(not_implemented("GetBucketPolicy")) }
+    }
+
+    /// > **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the tag set associated with the bucket.
+    ///
+    /// To use this operation, you must have permission to perform the `s3:GetBucketTagging` action. By
+    /// default, the bucket owner has this permission and can grant this permission to others.
+    ///
+    /// `GetBucketTagging` has the following special error:
+    ///
+    /// - Error code: `NoSuchTagSet`
+    ///
+    ///   - Description: There is no tag set associated with the bucket.
+    ///
+    /// The following operations are related to `GetBucketTagging`:
+    ///
+    /// - [PutBucketTagging](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketTagging.html>)
+    /// - [DeleteBucketTagging](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketTagging.html>)
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn get_bucket_tagging(
+        &self,
+        _context: &RequestContext,
+        _input: GetBucketTaggingRequest,
+    ) -> impl Future<
+        Output = Result<GetBucketTaggingOutput, GetBucketTaggingError>,
+    > + Send {
+        async { Err(not_implemented("GetBucketTagging")) }
+    }
+
+    /// > **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the versioning state of a bucket.
+    ///
+    /// To retrieve the versioning state of a bucket, you must be the bucket owner.
+    ///
+    /// This implementation also returns the MFA Delete status of the versioning state. If the MFA
+    /// Delete status is `enabled`, the bucket owner must use an authentication device to change the
+    /// versioning state of the bucket.
+    ///
+    /// The following operations are related to `GetBucketVersioning`:
+    ///
+    /// - [GetObject](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html>)
+    /// - [PutObject](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html>)
+    /// - [DeleteObject](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html>)
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn get_bucket_versioning(
+        &self,
+        _context: &RequestContext,
+        _input: GetBucketVersioningRequest,
+    ) -> impl Future<
+        Output = Result<GetBucketVersioningOutput, GetBucketVersioningError>,
+    > + Send {
+        async { Err(not_implemented("GetBucketVersioning")) }
     }
 
     /// Retrieves an object from Amazon S3.
@@ -393,6 +1318,38 @@ pub trait AmazonS3: Send + Sync + 'static {
         _input: GetObjectRequest,
     ) -> impl Future<Output = Result<GetObjectOutput, GetObjectError>> + Send {
         async { Err(not_implemented("GetObject")) }
+    }
+
+    /// > **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the tag-set of an object. You send the GET request against the tagging subresource
+    /// associated with the object.
+    ///
+    /// To use this operation, you must have permission to perform the `s3:GetObjectTagging` action. By
+    /// default, the GET action returns information about current version of an object. For a versioned
+    /// bucket, you can have multiple versions of an object in your bucket. To retrieve tags of any
+    /// other version, use the versionId query parameter. You also need permission for the `s3:GetObjectVersionTagging`
+    /// action.
+    ///
+    /// By default, the bucket owner has this permission and can grant this permission to others.
+    ///
+    /// For information about the Amazon S3 object tagging feature, see [Object Tagging](<https://docs.aws.amazon.com/AmazonS3/latest/dev/object-tagging.html>).
+    ///
+    /// The following actions are related to `GetObjectTagging`:
+    ///
+    /// - [DeleteObjectTagging](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjectTagging.html>)
+    /// - [GetObjectAttributes](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAttributes.html>)
+    /// - [PutObjectTagging](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObjectTagging.html>)
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn get_object_tagging(
+        &self,
+        _context: &RequestContext,
+        _input: GetObjectTaggingRequest,
+    ) -> impl Future<
+        Output = Result<GetObjectTaggingOutput, GetObjectTaggingError>,
+    > + Send {
+        async { Err(not_implemented("GetObjectTagging")) }
     }
 
     /// You can use this operation to determine if a bucket exists and if you have permission to access
@@ -575,6 +1532,149 @@ pub trait AmazonS3: Send + Sync + 'static {
         async { Err(not_implemented("ListBuckets")) }
     }
 
+    /// This operation lists in-progress multipart uploads in a bucket. An in-progress multipart upload
+    /// is a multipart upload that has been initiated by the `CreateMultipartUpload` request, but has
+    /// not yet been completed or aborted.
+    ///
+    /// > **Note:** **Directory buckets** - If multipart uploads in a directory bucket are in progress, you can't
+    /// > delete the bucket until all the in-progress multipart uploads are aborted or completed. To
+    /// > delete these in-progress multipart uploads, use the `ListMultipartUploads` operation to list the
+    /// > in-progress multipart uploads in the bucket and use the `AbortMultipartUpload` operation to
+    /// > abort all the in-progress multipart uploads.
+    ///
+    /// The `ListMultipartUploads` operation returns a maximum of 1,000 multipart uploads in the
+    /// response. The limit of 1,000 multipart uploads is also the default value. You can further limit
+    /// the number of uploads in a response by specifying the `max-uploads` request parameter. If there
+    /// are more than 1,000 multipart uploads that satisfy your `ListMultipartUploads` request, the
+    /// response returns an `IsTruncated` element with the value of `true`, a `NextKeyMarker` element,
+    /// and a `NextUploadIdMarker` element. To list the remaining multipart uploads, you need to make
+    /// subsequent `ListMultipartUploads` requests. In these requests, include two query parameters: `key-marker`
+    /// and `upload-id-marker`. Set the value of `key-marker` to the `NextKeyMarker` value from the
+    /// previous response. Similarly, set the value of `upload-id-marker` to the `NextUploadIdMarker`
+    /// value from the previous response.
+    ///
+    /// > **Note:** **Directory buckets** - The `upload-id-marker` element and the `NextUploadIdMarker` element
+    /// > aren't supported by directory buckets. To list the additional multipart uploads, you only need
+    /// > to set the value of `key-marker` to the `NextKeyMarker` value from the previous response.
+    ///
+    /// For more information about multipart uploads, see [Uploading Objects Using Multipart Upload](<https://docs.aws.amazon.com/AmazonS3/latest/dev/uploadobjusingmpu.html>)
+    /// in the *Amazon S3 User Guide*.
+    ///
+    /// > **Note:** **Directory buckets** - For directory buckets, you must make requests for this API operation to
+    /// > the Zonal endpoint. These endpoints support virtual-hosted-style requests in the format `https://amzn-s3-demo-bucket.s3express-zone-id.region-code.amazonaws.com/key-name`.
+    /// > Path-style requests are not supported. For more information about endpoints in Availability
+    /// > Zones, see [Regional and Zonal endpoints for directory buckets in Availability Zones](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/endpoint-directory-buckets-AZ.html>)
+    /// > in the *Amazon S3 User Guide*. For more information about endpoints in Local Zones, see [Concepts for directory buckets in Local Zones](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-lzs-for-directory-buckets.html>)
+    /// > in the *Amazon S3 User Guide*.
+    ///
+    /// - **Permissions**
+    ///
+    ///   - **General purpose bucket permissions** - For information about permissions required to use the
+    ///     multipart upload API, see [Multipart Upload and Permissions](<https://docs.aws.amazon.com/AmazonS3/latest/dev/mpuAndPermissions.html>)
+    ///     in the *Amazon S3 User Guide*.
+    ///   - **Directory bucket permissions** - To grant access to this API operation on a directory bucket,
+    ///     we recommend that you use the [`CreateSession`](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html>)
+    ///     API operation for session-based authorization. Specifically, you grant the `s3express:CreateSession`
+    ///     permission to the directory bucket in a bucket policy or an IAM identity-based policy. Then, you
+    ///     make the `CreateSession` API call on the bucket to obtain a session token. With the session
+    ///     token in your request header, you can make API requests to this operation. After the session
+    ///     token expires, you make another `CreateSession` API call to generate a new session token for
+    ///     use. Amazon Web Services CLI or SDKs create session and refresh the session token automatically
+    ///     to avoid service interruptions when a session expires. For more information about authorization,
+    ///     see [`CreateSession`](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html>) .
+    /// - **Sorting of multipart uploads in response**
+    ///
+    ///   - **General purpose bucket** - In the `ListMultipartUploads` response, the multipart uploads are
+    ///     sorted based on two criteria:
+    ///
+    ///     - Key-based sorting - Multipart uploads are initially sorted in ascending order based on their
+    ///       object keys.
+    ///     - Time-based sorting - For uploads that share the same object key, they are further sorted in
+    ///       ascending order based on the upload initiation time. Among uploads with the same key, the one
+    ///       that was initiated first will appear before the ones that were initiated later.
+    ///   - **Directory bucket** - In the `ListMultipartUploads` response, the multipart uploads aren't
+    ///     sorted lexicographically based on the object keys.
+    /// - **HTTP Host header syntax**
+    ///
+    ///   **Directory buckets** - The HTTP Host header syntax is `Bucket-name.s3express-zone-id.region-code.amazonaws.com`.
+    ///
+    /// The following operations are related to `ListMultipartUploads`:
+    ///
+    /// - [CreateMultipartUpload](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateMultipartUpload.html>)
+    /// - [UploadPart](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPart.html>)
+    /// - [CompleteMultipartUpload](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html>)
+    /// - [ListParts](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListParts.html>)
+    /// - [AbortMultipartUpload](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_AbortMultipartUpload.html>)
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn list_multipart_uploads(
+        &self,
+        _context: &RequestContext,
+        _input: ListMultipartUploadsRequest,
+    ) -> impl Future<
+        Output = Result<ListMultipartUploadsOutput, ListMultipartUploadsError>,
+    > + Send {
+        async { Err(not_implemented("ListMultipartUploads")) }
+    }
+
+    /// > **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns metadata about all versions of the objects in a bucket. You can also use request
+    /// parameters as selection criteria to return metadata about a subset of all the object versions.
+    ///
+    /// > **Important:** To use this operation, you must have permission to perform the `s3:ListBucketVersions` action.
+    /// > Be aware of the name difference.
+    ///
+    /// > **Note:** A `200 OK` response can contain valid or invalid XML. Make sure to design your application to
+    /// > parse the contents of the response and handle it appropriately.
+    ///
+    /// To use this operation, you must have READ access to the bucket.
+    ///
+    /// The following operations are related to `ListObjectVersions`:
+    ///
+    /// - [ListObjectsV2](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html>)
+    /// - [GetObject](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html>)
+    /// - [PutObject](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html>)
+    /// - [DeleteObject](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html>)
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn list_object_versions(
+        &self,
+        _context: &RequestContext,
+        _input: ListObjectVersionsRequest,
+    ) -> impl Future<
+        Output = Result<ListObjectVersionsOutput, ListObjectVersionsError>,
+    > + Send {
+        async { Err(not_implemented("ListObjectVersions")) }
+    }
+
+    /// > **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns some or all (up to 1,000) of the objects in a bucket. You can use the request parameters
+    /// as selection criteria to return a subset of the objects in a bucket. A 200 OK response can
+    /// contain valid or invalid XML. Be sure to design your application to parse the contents of the
+    /// response and handle it appropriately.
+    ///
+    /// > **Important:** This action has been revised. We recommend that you use the newer version, [ListObjectsV2](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html>),
+    /// > when developing applications. For backward compatibility, Amazon S3 continues to support `ListObjects`.
+    ///
+    /// The following operations are related to `ListObjects`:
+    ///
+    /// - [ListObjectsV2](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html>)
+    /// - [GetObject](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html>)
+    /// - [PutObject](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html>)
+    /// - [CreateBucket](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html>)
+    /// - [ListBuckets](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBuckets.html>)
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn list_objects(
+        &self,
+        _context: &RequestContext,
+        _input: ListObjectsRequest,
+    ) -> impl Future<Output = Result<ListObjectsOutput, ListObjectsError>> + Send {
+        async { Err(not_implemented("ListObjects")) }
+    }
+
     /// Returns some or all (up to 1,000) of the objects in a bucket with each request. You can use the
     /// request parameters as selection criteria to return a subset of the objects in a bucket. A `200 OK`
     /// response can contain valid or invalid XML. Make sure to design your application to parse the
@@ -638,6 +1738,266 @@ pub trait AmazonS3: Send + Sync + 'static {
         _input: ListObjectsV2Request,
     ) -> impl Future<Output = Result<ListObjectsV2Output, ListObjectsV2Error>> + Send {
         async { Err(not_implemented("ListObjectsV2")) }
+    }
+
+    /// Lists the parts that have been uploaded for a specific multipart upload.
+    ///
+    /// To use this operation, you must provide the `upload ID` in the request. You obtain this uploadID
+    /// by sending the initiate multipart upload request through [CreateMultipartUpload](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateMultipartUpload.html>).
+    ///
+    /// The `ListParts` request returns a maximum of 1,000 uploaded parts. The limit of 1,000 parts is
+    /// also the default value. You can restrict the number of parts in a response by specifying the `max-parts`
+    /// request parameter. If your multipart upload consists of more than 1,000 parts, the response
+    /// returns an `IsTruncated` field with the value of `true`, and a `NextPartNumberMarker` element.
+    /// To list remaining uploaded parts, in subsequent `ListParts` requests, include the `part-number-marker`
+    /// query string parameter and set its value to the `NextPartNumberMarker` field value from the
+    /// previous response.
+    ///
+    /// For more information on multipart uploads, see [Uploading Objects Using Multipart Upload](<https://docs.aws.amazon.com/AmazonS3/latest/dev/uploadobjusingmpu.html>)
+    /// in the *Amazon S3 User Guide*.
+    ///
+    /// > **Note:** **Directory buckets** - For directory buckets, you must make requests for this API operation to
+    /// > the Zonal endpoint. These endpoints support virtual-hosted-style requests in the format `https://amzn-s3-demo-bucket.s3express-zone-id.region-code.amazonaws.com/key-name`.
+    /// > Path-style requests are not supported. For more information about endpoints in Availability
+    /// > Zones, see [Regional and Zonal endpoints for directory buckets in Availability Zones](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/endpoint-directory-buckets-AZ.html>)
+    /// > in the *Amazon S3 User Guide*. For more information about endpoints in Local Zones, see [Concepts for directory buckets in Local Zones](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-lzs-for-directory-buckets.html>)
+    /// > in the *Amazon S3 User Guide*.
+    ///
+    /// - **Permissions**
+    ///
+    ///   - **General purpose bucket permissions** - For information about permissions required to use the
+    ///     multipart upload API, see [Multipart Upload and Permissions](<https://docs.aws.amazon.com/AmazonS3/latest/dev/mpuAndPermissions.html>)
+    ///     in the *Amazon S3 User Guide*.
+    ///
+    ///     If the upload was created using server-side encryption with Key Management Service (KMS) keys (SSE-KMS)
+    ///     or dual-layer server-side encryption with Amazon Web Services KMS keys (DSSE-KMS), you must have
+    ///     permission to the `kms:Decrypt` action for the `ListParts` request to succeed.
+    ///   - **Directory bucket permissions** - To grant access to this API operation on a directory bucket,
+    ///     we recommend that you use the [`CreateSession`](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html>)
+    ///     API operation for session-based authorization. Specifically, you grant the `s3express:CreateSession`
+    ///     permission to the directory bucket in a bucket policy or an IAM identity-based policy. Then, you
+    ///     make the `CreateSession` API call on the bucket to obtain a session token. With the session
+    ///     token in your request header, you can make API requests to this operation. After the session
+    ///     token expires, you make another `CreateSession` API call to generate a new session token for
+    ///     use. Amazon Web Services CLI or SDKs create session and refresh the session token automatically
+    ///     to avoid service interruptions when a session expires. For more information about authorization,
+    ///     see [`CreateSession`](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html>) .
+    /// - **HTTP Host header syntax**
+    ///
+    ///   **Directory buckets** - The HTTP Host header syntax is `Bucket-name.s3express-zone-id.region-code.amazonaws.com`.
+    ///
+    /// The following operations are related to `ListParts`:
+    ///
+    /// - [CreateMultipartUpload](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateMultipartUpload.html>)
+    /// - [UploadPart](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPart.html>)
+    /// - [CompleteMultipartUpload](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html>)
+    /// - [AbortMultipartUpload](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_AbortMultipartUpload.html>)
+    /// - [GetObjectAttributes](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAttributes.html>)
+    /// - [ListMultipartUploads](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html>)
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn list_parts(
+        &self,
+        _context: &RequestContext,
+        _input: ListPartsRequest,
+    ) -> impl Future<Output = Result<ListPartsOutput, ListPartsError>> + Send {
+        async { Err(not_implemented("ListParts")) }
+    }
+
+    /// > **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Sets the `cors` configuration for your bucket. If the configuration exists, Amazon S3 replaces
+    /// it.
+    ///
+    /// To use this operation, you must be allowed to perform the `s3:PutBucketCORS` action. By default,
+    /// the bucket owner has this permission and can grant it to others.
+    ///
+    /// You set this configuration on a bucket so that the bucket can service cross-origin requests. For
+    /// example, you might want to enable a request whose origin is `http://www.example.com` to access
+    /// your Amazon S3 bucket at `my.example.bucket.com` by using the browser's `XMLHttpRequest`
+    /// capability.
+    ///
+    /// To enable cross-origin resource sharing (CORS) on a bucket, you add the `cors` subresource to
+    /// the bucket. The `cors` subresource is an XML document in which you configure rules that identify
+    /// origins and the HTTP methods that can be executed on your bucket. The document is limited to 64
+    /// KB in size.
+    ///
+    /// When Amazon S3 receives a cross-origin request (or a pre-flight OPTIONS request) against a
+    /// bucket, it evaluates the `cors` configuration on the bucket and uses the first `CORSRule` rule
+    /// that matches the incoming browser request to enable a cross-origin request. For a rule to match,
+    /// the following conditions must be met:
+    ///
+    /// - The request's `Origin` header must match `AllowedOrigin` elements.
+    /// - The request method (for example, GET, PUT, HEAD, and so on) or the `Access-Control-Request-Method`
+    ///   header in case of a pre-flight `OPTIONS` request must be one of the `AllowedMethod` elements.
+    /// - Every header specified in the `Access-Control-Request-Headers` request header of a pre-flight
+    ///   request must match an `AllowedHeader` element.
+    ///
+    /// For more information about CORS, go to [Enabling Cross-Origin Resource Sharing](<https://docs.aws.amazon.com/AmazonS3/latest/dev/cors.html>)
+    /// in the *Amazon S3 User Guide*.
+    ///
+    /// The following operations are related to `PutBucketCors`:
+    ///
+    /// - [GetBucketCors](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketCors.html>)
+    /// - [DeleteBucketCors](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketCors.html>)
+    /// - [RESTOPTIONSobject](<https://docs.aws.amazon.com/AmazonS3/latest/API/RESTOPTIONSobject.html>)
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn put_bucket_cors(
+        &self,
+        _context: &RequestContext,
+        _input: PutBucketCorsRequest,
+    ) -> impl Future<Output = Result<Unit, PutBucketCorsError>> + Send {
+        async { Err(not_implemented("PutBucketCors")) }
+    }
+
+    /// Applies an Amazon S3 bucket policy to an Amazon S3 bucket.
+    ///
+    /// > **Note:** **Directory buckets** - For directory buckets, you must make requests for this API operation to
+    /// > the Regional endpoint. These endpoints support path-style requests in the format `https://s3express-control.region-code.amazonaws.com/bucket-name`.
+    /// > Virtual-hosted-style requests aren't supported. For more information about endpoints in
+    /// > Availability Zones, see [Regional and Zonal endpoints for directory buckets in Availability Zones](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/endpoint-directory-buckets-AZ.html>)
+    /// > in the *Amazon S3 User Guide*. For more information about endpoints in Local Zones, see [Concepts for directory buckets in Local Zones](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-lzs-for-directory-buckets.html>)
+    /// > in the *Amazon S3 User Guide*.
+    ///
+    /// - **Permissions**
+    ///
+    ///   If you are using an identity other than the root user of the Amazon Web Services account that
+    ///   owns the bucket, the calling identity must both have the `PutBucketPolicy` permissions on the
+    ///   specified bucket and belong to the bucket owner's account in order to use this operation.
+    ///
+    ///   If you don't have `PutBucketPolicy` permissions, Amazon S3 returns a `403 Access Denied` error.
+    ///   If you have the correct permissions, but you're not using an identity that belongs to the bucket
+    ///   owner's account, Amazon S3 returns a `405 Method Not Allowed` error.
+    ///
+    ///   > **Important:** To ensure that bucket owners don't inadvertently lock themselves out of their own buckets, the
+    ///   > root principal in a bucket owner's Amazon Web Services account can perform the `GetBucketPolicy`, `PutBucketPolicy`,
+    ///   > and `DeleteBucketPolicy` API actions, even if their bucket policy explicitly denies the root
+    ///   > principal's access. Bucket owner root principals can only be blocked from performing these API
+    ///   > actions by VPC endpoint policies and Amazon Web Services Organizations policies.
+    ///
+    ///   - **General purpose bucket permissions** - The `s3:PutBucketPolicy` permission is required in a
+    ///     policy. For more information about general purpose buckets bucket policies, see [Using Bucket Policies and User Policies](<https://docs.aws.amazon.com/AmazonS3/latest/dev/using-iam-policies.html>)
+    ///     in the *Amazon S3 User Guide*.
+    ///   - **Directory bucket permissions** - To grant access to this API operation, you must have the `s3express:PutBucketPolicy`
+    ///     permission in an IAM identity-based policy instead of a bucket policy. Cross-account access to
+    ///     this API operation isn't supported. This operation can only be performed by the Amazon Web
+    ///     Services account that owns the resource. For more information about directory bucket policies
+    ///     and permissions, see [Amazon Web Services Identity and Access Management (IAM) for S3 Express One Zone](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-security-iam.html>)
+    ///     in the *Amazon S3 User Guide*.
+    /// - **Example bucket policies**
+    ///
+    ///   **General purpose buckets example bucket policies** - See [Bucket policy examples](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html>)
+    ///   in the *Amazon S3 User Guide*.
+    ///
+    ///   **Directory bucket example bucket policies** - See [Example bucket policies for S3 Express One Zone](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-security-iam-example-bucket-policies.html>)
+    ///   in the *Amazon S3 User Guide*.
+    /// - **HTTP Host header syntax**
+    ///
+    ///   **Directory buckets** - The HTTP Host header syntax is `s3express-control.region-code.amazonaws.com`.
+    ///
+    /// The following operations are related to `PutBucketPolicy`:
+    ///
+    /// - [CreateBucket](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html>)
+    /// - [DeleteBucket](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucket.html>)
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn put_bucket_policy(
+        &self,
+        _context: &RequestContext,
+        _input: PutBucketPolicyRequest,
+    ) -> impl Future<Output = Result<Unit, PutBucketPolicyError>> + Send {
+        async { Err(not_implemented("PutBucketPolicy")) }
+    }
+
+    /// > **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Sets the tags for a bucket.
+    ///
+    /// Use tags to organize your Amazon Web Services bill to reflect your own cost structure. To do
+    /// this, sign up to get your Amazon Web Services account bill with tag key values included. Then,
+    /// to see the cost of combined resources, organize your billing information according to resources
+    /// with the same tag key values. For example, you can tag several resources with a specific
+    /// application name, and then organize your billing information to see the total cost of that
+    /// application across several services. For more information, see [Cost Allocation and Tagging](<https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html>)
+    /// and [Using Cost Allocation in Amazon S3 Bucket Tags](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/CostAllocTagging.html>).
+    ///
+    /// > **Note:** When this operation sets the tags for a bucket, it will overwrite any current tags the bucket
+    /// > already has. You cannot use this operation to add tags to an existing list of tags.
+    ///
+    /// To use this operation, you must have permissions to perform the `s3:PutBucketTagging` action.
+    /// The bucket owner has this permission by default and can grant this permission to others. For
+    /// more information about permissions, see [Permissions Related to Bucket Subresource Operations](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-actions.html#using-with-s3-actions-related-to-bucket-subresources>)
+    /// and [Managing Access Permissions to Your Amazon S3 Resources](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-access-control.html>).
+    ///
+    /// `PutBucketTagging` has the following special errors. For more Amazon S3 errors see, [Error Responses](<https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html>).
+    ///
+    /// - `InvalidTag` - The tag provided was not a valid tag. This error can occur if the tag did not
+    ///   pass input validation. For more information, see [Using Cost Allocation in Amazon S3 Bucket Tags](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/CostAllocTagging.html>).
+    /// - `MalformedXML` - The XML provided does not match the schema.
+    /// - `OperationAborted` - A conflicting conditional action is currently in progress against this
+    ///   resource. Please try again.
+    /// - `InternalError` - The service was unable to apply the provided tag to the bucket.
+    ///
+    /// The following operations are related to `PutBucketTagging`:
+    ///
+    /// - [GetBucketTagging](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketTagging.html>)
+    /// - [DeleteBucketTagging](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketTagging.html>)
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn put_bucket_tagging(
+        &self,
+        _context: &RequestContext,
+        _input: PutBucketTaggingRequest,
+    ) -> impl Future<Output = Result<Unit, PutBucketTaggingError>> + Send {
+        async { Err(not_implemented("PutBucketTagging")) }
+    }
+
+    /// > **Note:** This operation is not supported for directory buckets.
+    ///
+    /// > **Note:** When you enable versioning on a bucket for the first time, it might take a short amount of time
+    /// > for the change to be fully propagated. While this change is propagating, you might encounter
+    /// > intermittent `HTTP 404 NoSuchKey` errors for requests to objects created or updated after
+    /// > enabling versioning. We recommend that you wait for 15 minutes after enabling versioning before
+    /// > issuing write operations (`PUT` or `DELETE`) on objects in the bucket.
+    ///
+    /// Sets the versioning state of an existing bucket.
+    ///
+    /// You can set the versioning state with one of the following values:
+    ///
+    /// **Enabled**—Enables versioning for the objects in the bucket. All objects added to the bucket
+    /// receive a unique version ID.
+    ///
+    /// **Suspended**—Disables versioning for the objects in the bucket. All objects added to the
+    /// bucket receive the version ID null.
+    ///
+    /// If the versioning state has never been set on a bucket, it has no versioning state; a [GetBucketVersioning](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketVersioning.html>)
+    /// request does not return a versioning state value.
+    ///
+    /// In order to enable MFA Delete, you must be the bucket owner. If you are the bucket owner and
+    /// want to enable MFA Delete in the bucket versioning configuration, you must include the `x-amz-mfa request`
+    /// header and the `Status` and the `MfaDelete` request elements in a request to set the versioning
+    /// state of the bucket.
+    ///
+    /// > **Important:** If you have an object expiration lifecycle configuration in your non-versioned bucket and you
+    /// > want to maintain the same permanent delete behavior when you enable versioning, you must add a
+    /// > noncurrent expiration policy. The noncurrent expiration lifecycle configuration will manage the
+    /// > deletes of the noncurrent object versions in the version-enabled bucket. (A version-enabled bucket maintains one current and zero or more noncurrent object versions.)
+    /// > For more information, see [Lifecycle and Versioning](<https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html#lifecycle-and-other-bucket-config>).
+    ///
+    /// The following operations are related to `PutBucketVersioning`:
+    ///
+    /// - [CreateBucket](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html>)
+    /// - [DeleteBucket](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucket.html>)
+    /// - [GetBucketVersioning](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketVersioning.html>)
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn put_bucket_versioning(
+        &self,
+        _context: &RequestContext,
+        _input: PutBucketVersioningRequest,
+    ) -> impl Future<Output = Result<Unit, PutBucketVersioningError>> + Send {
+        async { Err(not_implemented("PutBucketVersioning")) }
     }
 
     /// Adds an object to a bucket.
@@ -737,6 +2097,49 @@ pub trait AmazonS3: Send + Sync + 'static {
 
     /// > **Note:** This operation is not supported for directory buckets.
     ///
+    /// Sets the supplied tag-set to an object that already exists in a bucket. A tag is a key-value
+    /// pair. For more information, see [Object Tagging](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-tagging.html>).
+    ///
+    /// You can associate tags with an object by sending a PUT request against the tagging subresource
+    /// that is associated with the object. You can retrieve tags by sending a GET request. For more
+    /// information, see [GetObjectTagging](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectTagging.html>).
+    ///
+    /// For tagging-related restrictions related to characters and encodings, see [Tag Restrictions](<https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/allocation-tag-restrictions.html>).
+    /// Note that Amazon S3 limits the maximum number of tags to 10 tags per object.
+    ///
+    /// To use this operation, you must have permission to perform the `s3:PutObjectTagging` action. By
+    /// default, the bucket owner has this permission and can grant this permission to others.
+    ///
+    /// To put tags of any other version, use the `versionId` query parameter. You also need permission
+    /// for the `s3:PutObjectVersionTagging` action.
+    ///
+    /// `PutObjectTagging` has the following special errors. For more Amazon S3 errors see, [Error Responses](<https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html>).
+    ///
+    /// - `InvalidTag` - The tag provided was not a valid tag. This error can occur if the tag did not
+    ///   pass input validation. For more information, see [Object Tagging](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-tagging.html>).
+    /// - `MalformedXML` - The XML provided does not match the schema.
+    /// - `OperationAborted` - A conflicting conditional action is currently in progress against this
+    ///   resource. Please try again.
+    /// - `InternalError` - The service was unable to apply the provided tag to the object.
+    ///
+    /// The following operations are related to `PutObjectTagging`:
+    ///
+    /// - [GetObjectTagging](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectTagging.html>)
+    /// - [DeleteObjectTagging](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjectTagging.html>)
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn put_object_tagging(
+        &self,
+        _context: &RequestContext,
+        _input: PutObjectTaggingRequest,
+    ) -> impl Future<
+        Output = Result<PutObjectTaggingOutput, PutObjectTaggingError>,
+    > + Send {
+        async { Err(not_implemented("PutObjectTagging")) }
+    }
+
+    /// > **Note:** This operation is not supported for directory buckets.
+    ///
     /// This action filters the contents of an Amazon S3 object based on a simple structured query
     /// language (SQL) statement. In the request, along with the SQL expression, you must also specify a
     /// data serialization format (JSON, CSV, or Apache Parquet) of the object. Amazon S3 uses this
@@ -814,6 +2217,268 @@ pub trait AmazonS3: Send + Sync + 'static {
     > + Send {
         async { Err(not_implemented("SelectObjectContent")) }
     }
+
+    /// Uploads a part in a multipart upload.
+    ///
+    /// > **Note:** In this operation, you provide new data as a part of an object in your request. However, you
+    /// > have an option to specify your existing Amazon S3 object as a data source for the part you are
+    /// > uploading. To upload a part from an existing object, you use the [UploadPartCopy](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPartCopy.html>)
+    /// > operation.
+    ///
+    /// You must initiate a multipart upload (see [CreateMultipartUpload](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateMultipartUpload.html>))
+    /// before you can upload any part. In response to your initiate request, Amazon S3 returns an
+    /// upload ID, a unique identifier that you must include in your upload part request.
+    ///
+    /// Part numbers can be any number from 1 to 10,000, inclusive. A part number uniquely identifies a
+    /// part and also defines its position within the object being created. If you upload a new part
+    /// using the same part number that was used with a previous part, the previously uploaded part is
+    /// overwritten.
+    ///
+    /// For information about maximum and minimum part sizes and other multipart upload specifications,
+    /// see [Multipart upload limits](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html>)
+    /// in the *Amazon S3 User Guide*.
+    ///
+    /// > **Note:** After you initiate multipart upload and upload one or more parts, you must either complete or
+    /// > abort multipart upload in order to stop getting charged for storage of the uploaded parts. Only
+    /// > after you either complete or abort multipart upload, Amazon S3 frees up the parts storage and
+    /// > stops charging you for the parts storage.
+    ///
+    /// For more information on multipart uploads, go to [Multipart Upload Overview](<https://docs.aws.amazon.com/AmazonS3/latest/dev/mpuoverview.html>)
+    /// in the *Amazon S3 User Guide* .
+    ///
+    /// > **Note:** **Directory buckets** - For directory buckets, you must make requests for this API operation to
+    /// > the Zonal endpoint. These endpoints support virtual-hosted-style requests in the format `https://amzn-s3-demo-bucket.s3express-zone-id.region-code.amazonaws.com/key-name`.
+    /// > Path-style requests are not supported. For more information about endpoints in Availability
+    /// > Zones, see [Regional and Zonal endpoints for directory buckets in Availability Zones](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/endpoint-directory-buckets-AZ.html>)
+    /// > in the *Amazon S3 User Guide*. For more information about endpoints in Local Zones, see [Concepts for directory buckets in Local Zones](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-lzs-for-directory-buckets.html>)
+    /// > in the *Amazon S3 User Guide*.
+    ///
+    /// - **Permissions**
+    ///
+    ///   - **General purpose bucket permissions** - To perform a multipart upload with encryption using an
+    ///     Key Management Service key, the requester must have permission to the `kms:Decrypt` and `kms:GenerateDataKey`
+    ///     actions on the key. The requester must also have permissions for the `kms:GenerateDataKey`
+    ///     action for the `CreateMultipartUpload` API. Then, the requester needs permissions for the `kms:Decrypt`
+    ///     action on the `UploadPart` and `UploadPartCopy` APIs.
+    ///
+    ///     These permissions are required because Amazon S3 must decrypt and read data from the encrypted
+    ///     file parts before it completes the multipart upload. For more information about KMS permissions,
+    ///     see [Protecting data using server-side encryption with KMS](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html>)
+    ///     in the *Amazon S3 User Guide*. For information about the permissions required to use the
+    ///     multipart upload API, see [Multipart upload and permissions](<https://docs.aws.amazon.com/AmazonS3/latest/dev/mpuAndPermissions.html>)
+    ///     and [Multipart upload API and permissions](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html#mpuAndPermissions>)
+    ///     in the *Amazon S3 User Guide*.
+    ///   - **Directory bucket permissions** - To grant access to this API operation on a directory bucket,
+    ///     we recommend that you use the [`CreateSession`](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html>)
+    ///     API operation for session-based authorization. Specifically, you grant the `s3express:CreateSession`
+    ///     permission to the directory bucket in a bucket policy or an IAM identity-based policy. Then, you
+    ///     make the `CreateSession` API call on the bucket to obtain a session token. With the session
+    ///     token in your request header, you can make API requests to this operation. After the session
+    ///     token expires, you make another `CreateSession` API call to generate a new session token for
+    ///     use. Amazon Web Services CLI or SDKs create session and refresh the session token automatically
+    ///     to avoid service interruptions when a session expires. For more information about authorization,
+    ///     see [`CreateSession`](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html>) .
+    ///
+    ///     If the object is encrypted with SSE-KMS, you must also have the `kms:GenerateDataKey` and `kms:Decrypt`
+    ///     permissions in IAM identity-based policies and KMS key policies for the KMS key.
+    /// - **Data integrity**
+    ///
+    ///   **General purpose bucket** - To ensure that data is not corrupted traversing the network,
+    ///   specify the `Content-MD5` header in the upload part request. Amazon S3 checks the part data
+    ///   against the provided MD5 value. If they do not match, Amazon S3 returns an error. If the upload
+    ///   request is signed with Signature Version 4, then Amazon Web Services S3 uses the `x-amz-content-sha256`
+    ///   header as a checksum instead of `Content-MD5`. For more information see [Authenticating Requests: Using the Authorization Header (Amazon Web Services Signature Version 4)](<https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-auth-using-authorization-header.html>).
+    ///
+    ///   > **Note:** **Directory buckets** - MD5 is not supported by directory buckets. You can use checksum
+    ///   > algorithms to check object integrity.
+    /// - **Encryption**
+    ///
+    ///   - **General purpose bucket** - Server-side encryption is for data encryption at rest. Amazon S3
+    ///     encrypts your data as it writes it to disks in its data centers and decrypts it when you access
+    ///     it. You have mutually exclusive options to protect data using server-side encryption in Amazon
+    ///     S3, depending on how you choose to manage the encryption keys. Specifically, the encryption key
+    ///     options are Amazon S3 managed keys (SSE-S3), Amazon Web Services KMS keys (SSE-KMS), and
+    ///     Customer-Provided Keys (SSE-C). Amazon S3 encrypts data with server-side encryption using Amazon
+    ///     S3 managed keys (SSE-S3) by default. You can optionally tell Amazon S3 to encrypt data at rest
+    ///     using server-side encryption with other key options. The option you use depends on whether you
+    ///     want to use KMS keys (SSE-KMS) or provide your own encryption key (SSE-C).
+    ///
+    ///     Server-side encryption is supported by the S3 Multipart Upload operations. Unless you are using
+    ///     a customer-provided encryption key (SSE-C), you don't need to specify the encryption parameters
+    ///     in each UploadPart request. Instead, you only need to specify the server-side encryption
+    ///     parameters in the initial Initiate Multipart request. For more information, see [CreateMultipartUpload](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateMultipartUpload.html>).
+    ///
+    ///     If you request server-side encryption using a customer-provided encryption key (SSE-C) in your
+    ///     initiate multipart upload request, you must provide identical encryption information in each
+    ///     part upload using the following request headers.
+    ///
+    ///     - x-amz-server-side-encryption-customer-algorithm
+    ///     - x-amz-server-side-encryption-customer-key
+    ///     - x-amz-server-side-encryption-customer-key-MD5
+    ///
+    ///     For more information, see [Using Server-Side Encryption](<https://docs.aws.amazon.com/AmazonS3/latest/dev/UsingServerSideEncryption.html>)
+    ///     in the *Amazon S3 User Guide*.
+    ///   - **Directory buckets** - For directory buckets, there are only two supported options for
+    ///     server-side encryption: server-side encryption with Amazon S3 managed keys (SSE-S3) (`AES256`)
+    ///     and server-side encryption with KMS keys (SSE-KMS) (`aws:kms`).
+    /// - **Special errors**
+    ///
+    ///   - Error Code: `NoSuchUpload`
+    ///
+    ///     - Description: The specified multipart upload does not exist. The upload ID might be invalid, or
+    ///       the multipart upload might have been aborted or completed.
+    ///     - HTTP Status Code: 404 Not Found
+    ///     - SOAP Fault Code Prefix: Client
+    /// - **HTTP Host header syntax**
+    ///
+    ///   **Directory buckets** - The HTTP Host header syntax is `Bucket-name.s3express-zone-id.region-code.amazonaws.com`.
+    ///
+    /// The following operations are related to `UploadPart`:
+    ///
+    /// - [CreateMultipartUpload](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateMultipartUpload.html>)
+    /// - [CompleteMultipartUpload](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html>)
+    /// - [AbortMultipartUpload](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_AbortMultipartUpload.html>)
+    /// - [ListParts](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListParts.html>)
+    /// - [ListMultipartUploads](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html>)
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn upload_part(
+        &self,
+        _context: &RequestContext,
+        _input: UploadPartRequest,
+    ) -> impl Future<Output = Result<UploadPartOutput, UploadPartError>> + Send {
+        async { Err(not_implemented("UploadPart")) }
+    }
+
+    /// Uploads a part by copying data from an existing object as data source. To specify the data
+    /// source, you add the request header `x-amz-copy-source` in your request. To specify a byte range,
+    /// you add the request header `x-amz-copy-source-range` in your request.
+    ///
+    /// For information about maximum and minimum part sizes and other multipart upload specifications,
+    /// see [Multipart upload limits](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html>)
+    /// in the *Amazon S3 User Guide*.
+    ///
+    /// > **Note:** Instead of copying data from an existing object as part data, you might use the [UploadPart](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPart.html>)
+    /// > action to upload new data as a part of an object in your request.
+    ///
+    /// You must initiate a multipart upload before you can upload any part. In response to your
+    /// initiate request, Amazon S3 returns the upload ID, a unique identifier that you must include in
+    /// your upload part request.
+    ///
+    /// For conceptual information about multipart uploads, see [Uploading Objects Using Multipart Upload](<https://docs.aws.amazon.com/AmazonS3/latest/dev/uploadobjusingmpu.html>)
+    /// in the *Amazon S3 User Guide*. For information about copying objects using a single atomic
+    /// action vs. a multipart upload, see [Operations on Objects](<https://docs.aws.amazon.com/AmazonS3/latest/dev/ObjectOperations.html>)
+    /// in the *Amazon S3 User Guide*.
+    ///
+    /// > **Note:** **Directory buckets** - For directory buckets, you must make requests for this API operation to
+    /// > the Zonal endpoint. These endpoints support virtual-hosted-style requests in the format `https://amzn-s3-demo-bucket.s3express-zone-id.region-code.amazonaws.com/key-name`.
+    /// > Path-style requests are not supported. For more information about endpoints in Availability
+    /// > Zones, see [Regional and Zonal endpoints for directory buckets in Availability Zones](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/endpoint-directory-buckets-AZ.html>)
+    /// > in the *Amazon S3 User Guide*. For more information about endpoints in Local Zones, see [Concepts for directory buckets in Local Zones](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-lzs-for-directory-buckets.html>)
+    /// > in the *Amazon S3 User Guide*.
+    ///
+    /// - **Authentication and authorization**
+    ///
+    ///   All `UploadPartCopy` requests must be authenticated and signed by using IAM credentials (access key ID and secret access key for the IAM identities).
+    ///   All headers with the `x-amz-` prefix, including `x-amz-copy-source`, must be signed. For more
+    ///   information, see [REST Authentication](<https://docs.aws.amazon.com/AmazonS3/latest/dev/RESTAuthentication.html>).
+    ///
+    ///   **Directory buckets** - You must use IAM credentials to authenticate and authorize your access
+    ///   to the `UploadPartCopy` API operation, instead of using the temporary security credentials
+    ///   through the `CreateSession` API operation.
+    ///
+    ///   Amazon Web Services CLI or SDKs handles authentication and authorization on your behalf.
+    /// - **Permissions**
+    ///
+    ///   You must have `READ` access to the source object and `WRITE` access to the destination bucket.
+    ///
+    ///   - **General purpose bucket permissions** - You must have the permissions in a policy based on the
+    ///     bucket types of your source bucket and destination bucket in an `UploadPartCopy` operation.
+    ///
+    ///     - If the source object is in a general purpose bucket, you must have the **`s3:GetObject`**
+    ///       permission to read the source object that is being copied.
+    ///     - If the destination bucket is a general purpose bucket, you must have the **`s3:PutObject`**
+    ///       permission to write the object copy to the destination bucket.
+    ///     - To perform a multipart upload with encryption using an Key Management Service key, the requester
+    ///       must have permission to the `kms:Decrypt` and `kms:GenerateDataKey` actions on the key. The
+    ///       requester must also have permissions for the `kms:GenerateDataKey` action for the `CreateMultipartUpload`
+    ///       API. Then, the requester needs permissions for the `kms:Decrypt` action on the `UploadPart` and `UploadPartCopy`
+    ///       APIs. These permissions are required because Amazon S3 must decrypt and read data from the
+    ///       encrypted file parts before it completes the multipart upload. For more information about KMS
+    ///       permissions, see [Protecting data using server-side encryption with KMS](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html>)
+    ///       in the *Amazon S3 User Guide*. For information about the permissions required to use the
+    ///       multipart upload API, see [Multipart upload and permissions](<https://docs.aws.amazon.com/AmazonS3/latest/dev/mpuAndPermissions.html>)
+    ///       and [Multipart upload API and permissions](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html#mpuAndPermissions>)
+    ///       in the *Amazon S3 User Guide*.
+    ///   - **Directory bucket permissions** - You must have permissions in a bucket policy or an IAM
+    ///     identity-based policy based on the source and destination bucket types in an `UploadPartCopy`
+    ///     operation.
+    ///
+    ///     - If the source object that you want to copy is in a directory bucket, you must have the **`s3express:CreateSession`**
+    ///       permission in the `Action` element of a policy to read the object. By default, the session is in
+    ///       the `ReadWrite` mode. If you want to restrict the access, you can explicitly set the `s3express:SessionMode`
+    ///       condition key to `ReadOnly` on the copy source bucket.
+    ///     - If the copy destination is a directory bucket, you must have the **`s3express:CreateSession`**
+    ///       permission in the `Action` element of a policy to write the object to the destination. The `s3express:SessionMode`
+    ///       condition key cannot be set to `ReadOnly` on the copy destination.
+    ///
+    ///     If the object is encrypted with SSE-KMS, you must also have the `kms:GenerateDataKey` and `kms:Decrypt`
+    ///     permissions in IAM identity-based policies and KMS key policies for the KMS key.
+    ///
+    ///     For example policies, see [Example bucket policies for S3 Express One Zone](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-security-iam-example-bucket-policies.html>)
+    ///     and [Amazon Web Services Identity and Access Management (IAM) identity-based policies for S3 Express One Zone](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-security-iam-identity-policies.html>)
+    ///     in the *Amazon S3 User Guide*.
+    /// - **Encryption**
+    ///
+    ///   - **General purpose buckets** - For information about using server-side encryption with
+    ///     customer-provided encryption keys with the `UploadPartCopy` operation, see [CopyObject](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html>)
+    ///     and [UploadPart](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPart.html>).
+    ///   - **Directory buckets** - For directory buckets, there are only two supported options for
+    ///     server-side encryption: server-side encryption with Amazon S3 managed keys (SSE-S3) (`AES256`)
+    ///     and server-side encryption with KMS keys (SSE-KMS) (`aws:kms`). For more information, see [Protecting data with server-side encryption](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-serv-side-encryption.html>)
+    ///     in the *Amazon S3 User Guide*.
+    ///
+    ///     > **Note:** For directory buckets, when you perform a `CreateMultipartUpload` operation and an `UploadPartCopy`
+    ///     > operation, the request headers you provide in the `CreateMultipartUpload` request must match the
+    ///     > default encryption configuration of the destination bucket.
+    ///
+    ///     S3 Bucket Keys aren't supported, when you copy SSE-KMS encrypted objects from general purpose
+    ///     buckets to directory buckets, from directory buckets to general purpose buckets, or between
+    ///     directory buckets, through [UploadPartCopy](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPartCopy.html>).
+    ///     In this case, Amazon S3 makes a call to KMS every time a copy request is made for a
+    ///     KMS-encrypted object.
+    /// - **Special errors**
+    ///
+    ///   - Error Code: `NoSuchUpload`
+    ///
+    ///     - Description: The specified multipart upload does not exist. The upload ID might be invalid, or
+    ///       the multipart upload might have been aborted or completed.
+    ///     - HTTP Status Code: 404 Not Found
+    ///   - Error Code: `InvalidRequest`
+    ///
+    ///     - Description: The specified copy source is not supported as a byte-range copy source.
+    ///     - HTTP Status Code: 400 Bad Request
+    /// - **HTTP Host header syntax**
+    ///
+    ///   **Directory buckets** - The HTTP Host header syntax is `Bucket-name.s3express-zone-id.region-code.amazonaws.com`.
+    ///
+    /// The following operations are related to `UploadPartCopy`:
+    ///
+    /// - [CreateMultipartUpload](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateMultipartUpload.html>)
+    /// - [UploadPart](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPart.html>)
+    /// - [CompleteMultipartUpload](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html>)
+    /// - [AbortMultipartUpload](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_AbortMultipartUpload.html>)
+    /// - [ListParts](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListParts.html>)
+    /// - [ListMultipartUploads](<https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html>)
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn upload_part_copy(
+        &self,
+        _context: &RequestContext,
+        _input: UploadPartCopyRequest,
+    ) -> impl Future<Output = Result<UploadPartCopyOutput, UploadPartCopyError>> + Send {
+        async { Err(not_implemented("UploadPartCopy")) }
+    }
 }
 
 /// Routes restXml requests, by method and path, to an implementation of [`AmazonS3`].
@@ -846,7 +2511,360 @@ impl<S: AmazonS3> AmazonS3Router<S> {
 
 /// How each operation's input is bound to its request, in the
 /// order of [`OPERATIONS`].
-static HTTP_INPUTS: [HttpInput; 10] = [
+static HTTP_INPUTS: [HttpInput; 36] = [
+    HttpInput {
+        bound: &[
+            Bound {
+                member: 0,
+                location: Location::Label,
+                required: true,
+            },
+            Bound {
+                member: 1,
+                location: Location::Label,
+                required: true,
+            },
+            Bound {
+                member: 2,
+                location: Location::Query("uploadId"),
+                required: true,
+            },
+            Bound {
+                member: 3,
+                location: Location::Header("x-amz-request-payer"),
+                required: false,
+            },
+            Bound {
+                member: 4,
+                location: Location::Header("x-amz-expected-bucket-owner"),
+                required: false,
+            },
+            Bound {
+                member: 5,
+                location: Location::Header("x-amz-if-match-initiated-time"),
+                required: false,
+            },
+        ],
+        content_type: None,
+    },
+    HttpInput {
+        bound: &[
+            Bound {
+                member: 0,
+                location: Location::Label,
+                required: true,
+            },
+            Bound {
+                member: 1,
+                location: Location::Label,
+                required: true,
+            },
+            Bound {
+                member: 3,
+                location: Location::Query("uploadId"),
+                required: true,
+            },
+            Bound {
+                member: 4,
+                location: Location::Header("x-amz-checksum-crc32"),
+                required: false,
+            },
+            Bound {
+                member: 5,
+                location: Location::Header("x-amz-checksum-crc32c"),
+                required: false,
+            },
+            Bound {
+                member: 6,
+                location: Location::Header("x-amz-checksum-crc64nvme"),
+                required: false,
+            },
+            Bound {
+                member: 7,
+                location: Location::Header("x-amz-checksum-sha1"),
+                required: false,
+            },
+            Bound {
+                member: 8,
+                location: Location::Header("x-amz-checksum-sha256"),
+                required: false,
+            },
+            Bound {
+                member: 9,
+                location: Location::Header("x-amz-checksum-type"),
+                required: false,
+            },
+            Bound {
+                member: 10,
+                location: Location::Header("x-amz-mp-object-size"),
+                required: false,
+            },
+            Bound {
+                member: 11,
+                location: Location::Header("x-amz-request-payer"),
+                required: false,
+            },
+            Bound {
+                member: 12,
+                location: Location::Header("x-amz-expected-bucket-owner"),
+                required: false,
+            },
+            Bound {
+                member: 13,
+                location: Location::Header("If-Match"),
+                required: false,
+            },
+            Bound {
+                member: 14,
+                location: Location::Header("If-None-Match"),
+                required: false,
+            },
+            Bound {
+                member: 15,
+                location: Location::Header(
+                    "x-amz-server-side-encryption-customer-algorithm",
+                ),
+                required: false,
+            },
+            Bound {
+                member: 16,
+                location: Location::Header("x-amz-server-side-encryption-customer-key"),
+                required: false,
+            },
+            Bound {
+                member: 17,
+                location: Location::Header(
+                    "x-amz-server-side-encryption-customer-key-MD5",
+                ),
+                required: false,
+            },
+        ],
+        content_type: Some("application/xml"),
+    },
+    HttpInput {
+        bound: &[
+            Bound {
+                member: 0,
+                location: Location::Header("x-amz-acl"),
+                required: false,
+            },
+            Bound {
+                member: 1,
+                location: Location::Label,
+                required: true,
+            },
+            Bound {
+                member: 2,
+                location: Location::Header("Cache-Control"),
+                required: false,
+            },
+            Bound {
+                member: 3,
+                location: Location::Header("x-amz-checksum-algorithm"),
+                required: false,
+            },
+            Bound {
+                member: 4,
+                location: Location::Header("Content-Disposition"),
+                required: false,
+            },
+            Bound {
+                member: 5,
+                location: Location::Header("Content-Encoding"),
+                required: false,
+            },
+            Bound {
+                member: 6,
+                location: Location::Header("Content-Language"),
+                required: false,
+            },
+            Bound {
+                member: 7,
+                location: Location::Header("Content-Type"),
+                required: false,
+            },
+            Bound {
+                member: 8,
+                location: Location::Header("x-amz-copy-source"),
+                required: true,
+            },
+            Bound {
+                member: 9,
+                location: Location::Header("x-amz-copy-source-if-match"),
+                required: false,
+            },
+            Bound {
+                member: 10,
+                location: Location::Header("x-amz-copy-source-if-modified-since"),
+                required: false,
+            },
+            Bound {
+                member: 11,
+                location: Location::Header("x-amz-copy-source-if-none-match"),
+                required: false,
+            },
+            Bound {
+                member: 12,
+                location: Location::Header("x-amz-copy-source-if-unmodified-since"),
+                required: false,
+            },
+            Bound {
+                member: 13,
+                location: Location::Header("Expires"),
+                required: false,
+            },
+            Bound {
+                member: 14,
+                location: Location::Header("x-amz-grant-full-control"),
+                required: false,
+            },
+            Bound {
+                member: 15,
+                location: Location::Header("x-amz-grant-read"),
+                required: false,
+            },
+            Bound {
+                member: 16,
+                location: Location::Header("x-amz-grant-read-acp"),
+                required: false,
+            },
+            Bound {
+                member: 17,
+                location: Location::Header("x-amz-grant-write-acp"),
+                required: false,
+            },
+            Bound {
+                member: 18,
+                location: Location::Label,
+                required: true,
+            },
+            Bound {
+                member: 19,
+                location: Location::PrefixHeaders("x-amz-meta-"),
+                required: false,
+            },
+            Bound {
+                member: 20,
+                location: Location::Header("x-amz-metadata-directive"),
+                required: false,
+            },
+            Bound {
+                member: 21,
+                location: Location::Header("x-amz-tagging-directive"),
+                required: false,
+            },
+            Bound {
+                member: 22,
+                location: Location::Header("x-amz-server-side-encryption"),
+                required: false,
+            },
+            Bound {
+                member: 23,
+                location: Location::Header("x-amz-storage-class"),
+                required: false,
+            },
+            Bound {
+                member: 24,
+                location: Location::Header("x-amz-website-redirect-location"),
+                required: false,
+            },
+            Bound {
+                member: 25,
+                location: Location::Header(
+                    "x-amz-server-side-encryption-customer-algorithm",
+                ),
+                required: false,
+            },
+            Bound {
+                member: 26,
+                location: Location::Header("x-amz-server-side-encryption-customer-key"),
+                required: false,
+            },
+            Bound {
+                member: 27,
+                location: Location::Header(
+                    "x-amz-server-side-encryption-customer-key-MD5",
+                ),
+                required: false,
+            },
+            Bound {
+                member: 28,
+                location: Location::Header(
+                    "x-amz-server-side-encryption-aws-kms-key-id",
+                ),
+                required: false,
+            },
+            Bound {
+                member: 29,
+                location: Location::Header("x-amz-server-side-encryption-context"),
+                required: false,
+            },
+            Bound {
+                member: 30,
+                location: Location::Header(
+                    "x-amz-server-side-encryption-bucket-key-enabled",
+                ),
+                required: false,
+            },
+            Bound {
+                member: 31,
+                location: Location::Header(
+                    "x-amz-copy-source-server-side-encryption-customer-algorithm",
+                ),
+                required: false,
+            },
+            Bound {
+                member: 32,
+                location: Location::Header(
+                    "x-amz-copy-source-server-side-encryption-customer-key",
+                ),
+                required: false,
+            },
+            Bound {
+                member: 33,
+                location: Location::Header(
+                    "x-amz-copy-source-server-side-encryption-customer-key-MD5",
+                ),
+                required: false,
+            },
+            Bound {
+                member: 34,
+                location: Location::Header("x-amz-request-payer"),
+                required: false,
+            },
+            Bound {
+                member: 35,
+                location: Location::Header("x-amz-tagging"),
+                required: false,
+            },
+            Bound {
+                member: 36,
+                location: Location::Header("x-amz-object-lock-mode"),
+                required: false,
+            },
+            Bound {
+                member: 37,
+                location: Location::Header("x-amz-object-lock-retain-until-date"),
+                required: false,
+            },
+            Bound {
+                member: 38,
+                location: Location::Header("x-amz-object-lock-legal-hold"),
+                required: false,
+            },
+            Bound {
+                member: 39,
+                location: Location::Header("x-amz-expected-bucket-owner"),
+                required: false,
+            },
+            Bound {
+                member: 40,
+                location: Location::Header("x-amz-source-expected-bucket-owner"),
+                required: false,
+            },
+        ],
+        content_type: None,
+    },
     HttpInput {
         bound: &[
             Bound {
@@ -896,6 +2914,219 @@ static HTTP_INPUTS: [HttpInput; 10] = [
             },
         ],
         content_type: Some("application/xml"),
+    },
+    HttpInput {
+        bound: &[
+            Bound {
+                member: 0,
+                location: Location::Header("x-amz-acl"),
+                required: false,
+            },
+            Bound {
+                member: 1,
+                location: Location::Label,
+                required: true,
+            },
+            Bound {
+                member: 2,
+                location: Location::Header("Cache-Control"),
+                required: false,
+            },
+            Bound {
+                member: 3,
+                location: Location::Header("Content-Disposition"),
+                required: false,
+            },
+            Bound {
+                member: 4,
+                location: Location::Header("Content-Encoding"),
+                required: false,
+            },
+            Bound {
+                member: 5,
+                location: Location::Header("Content-Language"),
+                required: false,
+            },
+            Bound {
+                member: 6,
+                location: Location::Header("Content-Type"),
+                required: false,
+            },
+            Bound {
+                member: 7,
+                location: Location::Header("Expires"),
+                required: false,
+            },
+            Bound {
+                member: 8,
+                location: Location::Header("x-amz-grant-full-control"),
+                required: false,
+            },
+            Bound {
+                member: 9,
+                location: Location::Header("x-amz-grant-read"),
+                required: false,
+            },
+            Bound {
+                member: 10,
+                location: Location::Header("x-amz-grant-read-acp"),
+                required: false,
+            },
+            Bound {
+                member: 11,
+                location: Location::Header("x-amz-grant-write-acp"),
+                required: false,
+            },
+            Bound {
+                member: 12,
+                location: Location::Label,
+                required: true,
+            },
+            Bound {
+                member: 13,
+                location: Location::PrefixHeaders("x-amz-meta-"),
+                required: false,
+            },
+            Bound {
+                member: 14,
+                location: Location::Header("x-amz-server-side-encryption"),
+                required: false,
+            },
+            Bound {
+                member: 15,
+                location: Location::Header("x-amz-storage-class"),
+                required: false,
+            },
+            Bound {
+                member: 16,
+                location: Location::Header("x-amz-website-redirect-location"),
+                required: false,
+            },
+            Bound {
+                member: 17,
+                location: Location::Header(
+                    "x-amz-server-side-encryption-customer-algorithm",
+                ),
+                required: false,
+            },
+            Bound {
+                member: 18,
+                location: Location::Header("x-amz-server-side-encryption-customer-key"),
+                required: false,
+            },
+            Bound {
+                member: 19,
+                location: Location::Header(
+                    "x-amz-server-side-encryption-customer-key-MD5",
+                ),
+                required: false,
+            },
+            Bound {
+                member: 20,
+                location: Location::Header(
+                    "x-amz-server-side-encryption-aws-kms-key-id",
+                ),
+                required: false,
+            },
+            Bound {
+                member: 21,
+                location: Location::Header("x-amz-server-side-encryption-context"),
+                required: false,
+            },
+            Bound {
+                member: 22,
+                location: Location::Header(
+                    "x-amz-server-side-encryption-bucket-key-enabled",
+                ),
+                required: false,
+            },
+            Bound {
+                member: 23,
+                location: Location::Header("x-amz-request-payer"),
+                required: false,
+            },
+            Bound {
+                member: 24,
+                location: Location::Header("x-amz-tagging"),
+                required: false,
+            },
+            Bound {
+                member: 25,
+                location: Location::Header("x-amz-object-lock-mode"),
+                required: false,
+            },
+            Bound {
+                member: 26,
+                location: Location::Header("x-amz-object-lock-retain-until-date"),
+                required: false,
+            },
+            Bound {
+                member: 27,
+                location: Location::Header("x-amz-object-lock-legal-hold"),
+                required: false,
+            },
+            Bound {
+                member: 28,
+                location: Location::Header("x-amz-expected-bucket-owner"),
+                required: false,
+            },
+            Bound {
+                member: 29,
+                location: Location::Header("x-amz-checksum-algorithm"),
+                required: false,
+            },
+            Bound {
+                member: 30,
+                location: Location::Header("x-amz-checksum-type"),
+                required: false,
+            },
+        ],
+        content_type: None,
+    },
+    HttpInput {
+        bound: &[
+            Bound {
+                member: 0,
+                location: Location::Label,
+                required: true,
+            },
+            Bound {
+                member: 1,
+                location: Location::Header("x-amz-expected-bucket-owner"),
+                required: false,
+            },
+        ],
+        content_type: None,
+    },
+    HttpInput {
+        bound: &[
+            Bound {
+                member: 0,
+                location: Location::Label,
+                required: true,
+            },
+            Bound {
+                member: 1,
+                location: Location::Header("x-amz-expected-bucket-owner"),
+                required: false,
+            },
+        ],
+        content_type: None,
+    },
+    HttpInput {
+        bound: &[
+            Bound {
+                member: 0,
+                location: Location::Label,
+                required: true,
+            },
+            Bound {
+                member: 1,
+                location: Location::Header("x-amz-expected-bucket-owner"),
+                required: false,
+            },
+        ],
+        content_type: None,
     },
     HttpInput {
         bound: &[
@@ -962,6 +3193,141 @@ static HTTP_INPUTS: [HttpInput; 10] = [
             Bound {
                 member: 9,
                 location: Location::Header("x-amz-if-match-size"),
+                required: false,
+            },
+        ],
+        content_type: None,
+    },
+    HttpInput {
+        bound: &[
+            Bound {
+                member: 0,
+                location: Location::Label,
+                required: true,
+            },
+            Bound {
+                member: 1,
+                location: Location::Label,
+                required: true,
+            },
+            Bound {
+                member: 2,
+                location: Location::Query("versionId"),
+                required: false,
+            },
+            Bound {
+                member: 3,
+                location: Location::Header("x-amz-expected-bucket-owner"),
+                required: false,
+            },
+        ],
+        content_type: None,
+    },
+    HttpInput {
+        bound: &[
+            Bound {
+                member: 0,
+                location: Location::Label,
+                required: true,
+            },
+            Bound {
+                member: 2,
+                location: Location::Header("x-amz-mfa"),
+                required: false,
+            },
+            Bound {
+                member: 3,
+                location: Location::Header("x-amz-request-payer"),
+                required: false,
+            },
+            Bound {
+                member: 4,
+                location: Location::Header("x-amz-bypass-governance-retention"),
+                required: false,
+            },
+            Bound {
+                member: 5,
+                location: Location::Header("x-amz-expected-bucket-owner"),
+                required: false,
+            },
+            Bound {
+                member: 6,
+                location: Location::Header("x-amz-sdk-checksum-algorithm"),
+                required: false,
+            },
+        ],
+        content_type: Some("application/xml"),
+    },
+    HttpInput {
+        bound: &[
+            Bound {
+                member: 0,
+                location: Location::Label,
+                required: true,
+            },
+            Bound {
+                member: 1,
+                location: Location::Header("x-amz-expected-bucket-owner"),
+                required: false,
+            },
+        ],
+        content_type: None,
+    },
+    HttpInput {
+        bound: &[
+            Bound {
+                member: 0,
+                location: Location::Label,
+                required: true,
+            },
+            Bound {
+                member: 1,
+                location: Location::Header("x-amz-expected-bucket-owner"),
+                required: false,
+            },
+        ],
+        content_type: None,
+    },
+    HttpInput {
+        bound: &[
+            Bound {
+                member: 0,
+                location: Location::Label,
+                required: true,
+            },
+            Bound {
+                member: 1,
+                location: Location::Header("x-amz-expected-bucket-owner"),
+                required: false,
+            },
+        ],
+        content_type: None,
+    },
+    HttpInput {
+        bound: &[
+            Bound {
+                member: 0,
+                location: Location::Label,
+                required: true,
+            },
+            Bound {
+                member: 1,
+                location: Location::Header("x-amz-expected-bucket-owner"),
+                required: false,
+            },
+        ],
+        content_type: None,
+    },
+    HttpInput {
+        bound: &[
+            Bound {
+                member: 0,
+                location: Location::Label,
+                required: true,
+            },
+            Bound {
+                member: 1,
+                location: Location::Header("x-amz-expected-bucket-owner"),
                 required: false,
             },
         ],
@@ -1076,6 +3442,36 @@ static HTTP_INPUTS: [HttpInput; 10] = [
             Bound {
                 member: 20,
                 location: Location::Header("x-amz-checksum-mode"),
+                required: false,
+            },
+        ],
+        content_type: None,
+    },
+    HttpInput {
+        bound: &[
+            Bound {
+                member: 0,
+                location: Location::Label,
+                required: true,
+            },
+            Bound {
+                member: 1,
+                location: Location::Label,
+                required: true,
+            },
+            Bound {
+                member: 2,
+                location: Location::Query("versionId"),
+                required: false,
+            },
+            Bound {
+                member: 3,
+                location: Location::Header("x-amz-expected-bucket-owner"),
+                required: false,
+            },
+            Bound {
+                member: 4,
+                location: Location::Header("x-amz-request-payer"),
                 required: false,
             },
         ],
@@ -1254,6 +3650,161 @@ static HTTP_INPUTS: [HttpInput; 10] = [
             },
             Bound {
                 member: 3,
+                location: Location::Query("key-marker"),
+                required: false,
+            },
+            Bound {
+                member: 4,
+                location: Location::Query("max-uploads"),
+                required: false,
+            },
+            Bound {
+                member: 5,
+                location: Location::Query("prefix"),
+                required: false,
+            },
+            Bound {
+                member: 6,
+                location: Location::Query("upload-id-marker"),
+                required: false,
+            },
+            Bound {
+                member: 7,
+                location: Location::Header("x-amz-expected-bucket-owner"),
+                required: false,
+            },
+            Bound {
+                member: 8,
+                location: Location::Header("x-amz-request-payer"),
+                required: false,
+            },
+        ],
+        content_type: None,
+    },
+    HttpInput {
+        bound: &[
+            Bound {
+                member: 0,
+                location: Location::Label,
+                required: true,
+            },
+            Bound {
+                member: 1,
+                location: Location::Query("delimiter"),
+                required: false,
+            },
+            Bound {
+                member: 2,
+                location: Location::Query("encoding-type"),
+                required: false,
+            },
+            Bound {
+                member: 3,
+                location: Location::Query("key-marker"),
+                required: false,
+            },
+            Bound {
+                member: 4,
+                location: Location::Query("max-keys"),
+                required: false,
+            },
+            Bound {
+                member: 5,
+                location: Location::Query("prefix"),
+                required: false,
+            },
+            Bound {
+                member: 6,
+                location: Location::Query("version-id-marker"),
+                required: false,
+            },
+            Bound {
+                member: 7,
+                location: Location::Header("x-amz-expected-bucket-owner"),
+                required: false,
+            },
+            Bound {
+                member: 8,
+                location: Location::Header("x-amz-request-payer"),
+                required: false,
+            },
+            Bound {
+                member: 9,
+                location: Location::Header("x-amz-optional-object-attributes"),
+                required: false,
+            },
+        ],
+        content_type: None,
+    },
+    HttpInput {
+        bound: &[
+            Bound {
+                member: 0,
+                location: Location::Label,
+                required: true,
+            },
+            Bound {
+                member: 1,
+                location: Location::Query("delimiter"),
+                required: false,
+            },
+            Bound {
+                member: 2,
+                location: Location::Query("encoding-type"),
+                required: false,
+            },
+            Bound {
+                member: 3,
+                location: Location::Query("marker"),
+                required: false,
+            },
+            Bound {
+                member: 4,
+                location: Location::Query("max-keys"),
+                required: false,
+            },
+            Bound {
+                member: 5,
+                location: Location::Query("prefix"),
+                required: false,
+            },
+            Bound {
+                member: 6,
+                location: Location::Header("x-amz-request-payer"),
+                required: false,
+            },
+            Bound {
+                member: 7,
+                location: Location::Header("x-amz-expected-bucket-owner"),
+                required: false,
+            },
+            Bound {
+                member: 8,
+                location: Location::Header("x-amz-optional-object-attributes"),
+                required: false,
+            },
+        ],
+        content_type: None,
+    },
+    HttpInput {
+        bound: &[
+            Bound {
+                member: 0,
+                location: Location::Label,
+                required: true,
+            },
+            Bound {
+                member: 1,
+                location: Location::Query("delimiter"),
+                required: false,
+            },
+            Bound {
+                member: 2,
+                location: Location::Query("encoding-type"),
+                required: false,
+            },
+            Bound {
+                member: 3,
                 location: Location::Query("max-keys"),
                 required: false,
             },
@@ -1294,6 +3845,180 @@ static HTTP_INPUTS: [HttpInput; 10] = [
             },
         ],
         content_type: None,
+    },
+    HttpInput {
+        bound: &[
+            Bound {
+                member: 0,
+                location: Location::Label,
+                required: true,
+            },
+            Bound {
+                member: 1,
+                location: Location::Label,
+                required: true,
+            },
+            Bound {
+                member: 2,
+                location: Location::Query("max-parts"),
+                required: false,
+            },
+            Bound {
+                member: 3,
+                location: Location::Query("part-number-marker"),
+                required: false,
+            },
+            Bound {
+                member: 4,
+                location: Location::Query("uploadId"),
+                required: true,
+            },
+            Bound {
+                member: 5,
+                location: Location::Header("x-amz-request-payer"),
+                required: false,
+            },
+            Bound {
+                member: 6,
+                location: Location::Header("x-amz-expected-bucket-owner"),
+                required: false,
+            },
+            Bound {
+                member: 7,
+                location: Location::Header(
+                    "x-amz-server-side-encryption-customer-algorithm",
+                ),
+                required: false,
+            },
+            Bound {
+                member: 8,
+                location: Location::Header("x-amz-server-side-encryption-customer-key"),
+                required: false,
+            },
+            Bound {
+                member: 9,
+                location: Location::Header(
+                    "x-amz-server-side-encryption-customer-key-MD5",
+                ),
+                required: false,
+            },
+        ],
+        content_type: None,
+    },
+    HttpInput {
+        bound: &[
+            Bound {
+                member: 0,
+                location: Location::Label,
+                required: true,
+            },
+            Bound {
+                member: 2,
+                location: Location::Header("Content-MD5"),
+                required: false,
+            },
+            Bound {
+                member: 3,
+                location: Location::Header("x-amz-sdk-checksum-algorithm"),
+                required: false,
+            },
+            Bound {
+                member: 4,
+                location: Location::Header("x-amz-expected-bucket-owner"),
+                required: false,
+            },
+        ],
+        content_type: Some("application/xml"),
+    },
+    HttpInput {
+        bound: &[
+            Bound {
+                member: 0,
+                location: Location::Label,
+                required: true,
+            },
+            Bound {
+                member: 1,
+                location: Location::Header("Content-MD5"),
+                required: false,
+            },
+            Bound {
+                member: 2,
+                location: Location::Header("x-amz-sdk-checksum-algorithm"),
+                required: false,
+            },
+            Bound {
+                member: 3,
+                location: Location::Header("x-amz-confirm-remove-self-bucket-access"),
+                required: false,
+            },
+            Bound {
+                member: 4,
+                location: Location::TextPayload,
+                required: true,
+            },
+            Bound {
+                member: 5,
+                location: Location::Header("x-amz-expected-bucket-owner"),
+                required: false,
+            },
+        ],
+        content_type: Some("text/plain"),
+    },
+    HttpInput {
+        bound: &[
+            Bound {
+                member: 0,
+                location: Location::Label,
+                required: true,
+            },
+            Bound {
+                member: 1,
+                location: Location::Header("Content-MD5"),
+                required: false,
+            },
+            Bound {
+                member: 2,
+                location: Location::Header("x-amz-sdk-checksum-algorithm"),
+                required: false,
+            },
+            Bound {
+                member: 4,
+                location: Location::Header("x-amz-expected-bucket-owner"),
+                required: false,
+            },
+        ],
+        content_type: Some("application/xml"),
+    },
+    HttpInput {
+        bound: &[
+            Bound {
+                member: 0,
+                location: Location::Label,
+                required: true,
+            },
+            Bound {
+                member: 1,
+                location: Location::Header("Content-MD5"),
+                required: false,
+            },
+            Bound {
+                member: 2,
+                location: Location::Header("x-amz-sdk-checksum-algorithm"),
+                required: false,
+            },
+            Bound {
+                member: 3,
+                location: Location::Header("x-amz-mfa"),
+                required: false,
+            },
+            Bound {
+                member: 5,
+                location: Location::Header("x-amz-expected-bucket-owner"),
+                required: false,
+            },
+        ],
+        content_type: Some("application/xml"),
     },
     HttpInput {
         bound: &[
@@ -1522,6 +4247,46 @@ static HTTP_INPUTS: [HttpInput; 10] = [
             },
             Bound {
                 member: 2,
+                location: Location::Query("versionId"),
+                required: false,
+            },
+            Bound {
+                member: 3,
+                location: Location::Header("Content-MD5"),
+                required: false,
+            },
+            Bound {
+                member: 4,
+                location: Location::Header("x-amz-sdk-checksum-algorithm"),
+                required: false,
+            },
+            Bound {
+                member: 6,
+                location: Location::Header("x-amz-expected-bucket-owner"),
+                required: false,
+            },
+            Bound {
+                member: 7,
+                location: Location::Header("x-amz-request-payer"),
+                required: false,
+            },
+        ],
+        content_type: Some("application/xml"),
+    },
+    HttpInput {
+        bound: &[
+            Bound {
+                member: 0,
+                location: Location::Label,
+                required: true,
+            },
+            Bound {
+                member: 1,
+                location: Location::Label,
+                required: true,
+            },
+            Bound {
+                member: 2,
                 location: Location::Header(
                     "x-amz-server-side-encryption-customer-algorithm",
                 ),
@@ -1547,78 +4312,464 @@ static HTTP_INPUTS: [HttpInput; 10] = [
         ],
         content_type: Some("application/xml"),
     },
+    HttpInput {
+        bound: &[
+            Bound {
+                member: 0,
+                location: Location::Label,
+                required: true,
+            },
+            Bound {
+                member: 1,
+                location: Location::Header("Content-Length"),
+                required: false,
+            },
+            Bound {
+                member: 2,
+                location: Location::Header("Content-MD5"),
+                required: false,
+            },
+            Bound {
+                member: 3,
+                location: Location::Header("x-amz-sdk-checksum-algorithm"),
+                required: false,
+            },
+            Bound {
+                member: 4,
+                location: Location::Header("x-amz-checksum-crc32"),
+                required: false,
+            },
+            Bound {
+                member: 5,
+                location: Location::Header("x-amz-checksum-crc32c"),
+                required: false,
+            },
+            Bound {
+                member: 6,
+                location: Location::Header("x-amz-checksum-crc64nvme"),
+                required: false,
+            },
+            Bound {
+                member: 7,
+                location: Location::Header("x-amz-checksum-sha1"),
+                required: false,
+            },
+            Bound {
+                member: 8,
+                location: Location::Header("x-amz-checksum-sha256"),
+                required: false,
+            },
+            Bound {
+                member: 9,
+                location: Location::Label,
+                required: true,
+            },
+            Bound {
+                member: 10,
+                location: Location::Query("partNumber"),
+                required: true,
+            },
+            Bound {
+                member: 11,
+                location: Location::Query("uploadId"),
+                required: true,
+            },
+            Bound {
+                member: 12,
+                location: Location::Header(
+                    "x-amz-server-side-encryption-customer-algorithm",
+                ),
+                required: false,
+            },
+            Bound {
+                member: 13,
+                location: Location::Header("x-amz-server-side-encryption-customer-key"),
+                required: false,
+            },
+            Bound {
+                member: 14,
+                location: Location::Header(
+                    "x-amz-server-side-encryption-customer-key-MD5",
+                ),
+                required: false,
+            },
+            Bound {
+                member: 15,
+                location: Location::Header("x-amz-request-payer"),
+                required: false,
+            },
+            Bound {
+                member: 16,
+                location: Location::Header("x-amz-expected-bucket-owner"),
+                required: false,
+            },
+        ],
+        content_type: Some("*/*"),
+    },
+    HttpInput {
+        bound: &[
+            Bound {
+                member: 0,
+                location: Location::Label,
+                required: true,
+            },
+            Bound {
+                member: 1,
+                location: Location::Header("x-amz-copy-source"),
+                required: true,
+            },
+            Bound {
+                member: 2,
+                location: Location::Header("x-amz-copy-source-if-match"),
+                required: false,
+            },
+            Bound {
+                member: 3,
+                location: Location::Header("x-amz-copy-source-if-modified-since"),
+                required: false,
+            },
+            Bound {
+                member: 4,
+                location: Location::Header("x-amz-copy-source-if-none-match"),
+                required: false,
+            },
+            Bound {
+                member: 5,
+                location: Location::Header("x-amz-copy-source-if-unmodified-since"),
+                required: false,
+            },
+            Bound {
+                member: 6,
+                location: Location::Header("x-amz-copy-source-range"),
+                required: false,
+            },
+            Bound {
+                member: 7,
+                location: Location::Label,
+                required: true,
+            },
+            Bound {
+                member: 8,
+                location: Location::Query("partNumber"),
+                required: true,
+            },
+            Bound {
+                member: 9,
+                location: Location::Query("uploadId"),
+                required: true,
+            },
+            Bound {
+                member: 10,
+                location: Location::Header(
+                    "x-amz-server-side-encryption-customer-algorithm",
+                ),
+                required: false,
+            },
+            Bound {
+                member: 11,
+                location: Location::Header("x-amz-server-side-encryption-customer-key"),
+                required: false,
+            },
+            Bound {
+                member: 12,
+                location: Location::Header(
+                    "x-amz-server-side-encryption-customer-key-MD5",
+                ),
+                required: false,
+            },
+            Bound {
+                member: 13,
+                location: Location::Header(
+                    "x-amz-copy-source-server-side-encryption-customer-algorithm",
+                ),
+                required: false,
+            },
+            Bound {
+                member: 14,
+                location: Location::Header(
+                    "x-amz-copy-source-server-side-encryption-customer-key",
+                ),
+                required: false,
+            },
+            Bound {
+                member: 15,
+                location: Location::Header(
+                    "x-amz-copy-source-server-side-encryption-customer-key-MD5",
+                ),
+                required: false,
+            },
+            Bound {
+                member: 16,
+                location: Location::Header("x-amz-request-payer"),
+                required: false,
+            },
+            Bound {
+                member: 17,
+                location: Location::Header("x-amz-expected-bucket-owner"),
+                required: false,
+            },
+            Bound {
+                member: 18,
+                location: Location::Header("x-amz-source-expected-bucket-owner"),
+                required: false,
+            },
+        ],
+        content_type: None,
+    },
 ];
 
 /// The service's operations, as the router calls them.
-static OPERATIONS: [Operation; 10] = [
+static OPERATIONS: [Operation; 36] = [
     Operation {
-        name: "CreateBucket",
+        name: "AbortMultipartUpload",
         index: 0,
         input: &HTTP_INPUTS[0],
         output: Some("application/xml"),
         streaming: false,
     },
     Operation {
-        name: "DeleteBucket",
+        name: "CompleteMultipartUpload",
         index: 1,
         input: &HTTP_INPUTS[1],
-        output: None,
+        output: Some("application/xml"),
         streaming: false,
     },
     Operation {
-        name: "DeleteObject",
+        name: "CopyObject",
         index: 2,
         input: &HTTP_INPUTS[2],
         output: Some("application/xml"),
         streaming: false,
     },
     Operation {
-        name: "GetObject",
+        name: "CreateBucket",
         index: 3,
         input: &HTTP_INPUTS[3],
-        output: Some("*/*"),
+        output: Some("application/xml"),
         streaming: false,
     },
     Operation {
-        name: "HeadBucket",
+        name: "CreateMultipartUpload",
         index: 4,
         input: &HTTP_INPUTS[4],
         output: Some("application/xml"),
         streaming: false,
     },
     Operation {
-        name: "HeadObject",
+        name: "DeleteBucket",
         index: 5,
         input: &HTTP_INPUTS[5],
+        output: None,
+        streaming: false,
+    },
+    Operation {
+        name: "DeleteBucketCors",
+        index: 6,
+        input: &HTTP_INPUTS[6],
+        output: None,
+        streaming: false,
+    },
+    Operation {
+        name: "DeleteBucketPolicy",
+        index: 7,
+        input: &HTTP_INPUTS[7],
+        output: None,
+        streaming: false,
+    },
+    Operation {
+        name: "DeleteBucketTagging",
+        index: 8,
+        input: &HTTP_INPUTS[8],
+        output: None,
+        streaming: false,
+    },
+    Operation {
+        name: "DeleteObject",
+        index: 9,
+        input: &HTTP_INPUTS[9],
+        output: Some("application/xml"),
+        streaming: false,
+    },
+    Operation {
+        name: "DeleteObjectTagging",
+        index: 10,
+        input: &HTTP_INPUTS[10],
+        output: Some("application/xml"),
+        streaming: false,
+    },
+    Operation {
+        name: "DeleteObjects",
+        index: 11,
+        input: &HTTP_INPUTS[11],
+        output: Some("application/xml"),
+        streaming: false,
+    },
+    Operation {
+        name: "GetBucketCors",
+        index: 12,
+        input: &HTTP_INPUTS[12],
+        output: Some("application/xml"),
+        streaming: false,
+    },
+    Operation {
+        name: "GetBucketLocation",
+        index: 13,
+        input: &HTTP_INPUTS[13],
+        output: Some("application/xml"),
+        streaming: false,
+    },
+    Operation {
+        name: "GetBucketPolicy",
+        index: 14,
+        input: &HTTP_INPUTS[14],
+        output: Some("text/plain"),
+        streaming: false,
+    },
+    Operation {
+        name: "GetBucketTagging",
+        index: 15,
+        input: &HTTP_INPUTS[15],
+        output: Some("application/xml"),
+        streaming: false,
+    },
+    Operation {
+        name: "GetBucketVersioning",
+        index: 16,
+        input: &HTTP_INPUTS[16],
+        output: Some("application/xml"),
+        streaming: false,
+    },
+    Operation {
+        name: "GetObject",
+        index: 17,
+        input: &HTTP_INPUTS[17],
+        output: Some("*/*"),
+        streaming: false,
+    },
+    Operation {
+        name: "GetObjectTagging",
+        index: 18,
+        input: &HTTP_INPUTS[18],
+        output: Some("application/xml"),
+        streaming: false,
+    },
+    Operation {
+        name: "HeadBucket",
+        index: 19,
+        input: &HTTP_INPUTS[19],
+        output: Some("application/xml"),
+        streaming: false,
+    },
+    Operation {
+        name: "HeadObject",
+        index: 20,
+        input: &HTTP_INPUTS[20],
         output: Some("application/xml"),
         streaming: false,
     },
     Operation {
         name: "ListBuckets",
-        index: 6,
-        input: &HTTP_INPUTS[6],
+        index: 21,
+        input: &HTTP_INPUTS[21],
+        output: Some("application/xml"),
+        streaming: false,
+    },
+    Operation {
+        name: "ListMultipartUploads",
+        index: 22,
+        input: &HTTP_INPUTS[22],
+        output: Some("application/xml"),
+        streaming: false,
+    },
+    Operation {
+        name: "ListObjectVersions",
+        index: 23,
+        input: &HTTP_INPUTS[23],
+        output: Some("application/xml"),
+        streaming: false,
+    },
+    Operation {
+        name: "ListObjects",
+        index: 24,
+        input: &HTTP_INPUTS[24],
         output: Some("application/xml"),
         streaming: false,
     },
     Operation {
         name: "ListObjectsV2",
-        index: 7,
-        input: &HTTP_INPUTS[7],
+        index: 25,
+        input: &HTTP_INPUTS[25],
         output: Some("application/xml"),
         streaming: false,
     },
     Operation {
+        name: "ListParts",
+        index: 26,
+        input: &HTTP_INPUTS[26],
+        output: Some("application/xml"),
+        streaming: false,
+    },
+    Operation {
+        name: "PutBucketCors",
+        index: 27,
+        input: &HTTP_INPUTS[27],
+        output: None,
+        streaming: false,
+    },
+    Operation {
+        name: "PutBucketPolicy",
+        index: 28,
+        input: &HTTP_INPUTS[28],
+        output: None,
+        streaming: false,
+    },
+    Operation {
+        name: "PutBucketTagging",
+        index: 29,
+        input: &HTTP_INPUTS[29],
+        output: None,
+        streaming: false,
+    },
+    Operation {
+        name: "PutBucketVersioning",
+        index: 30,
+        input: &HTTP_INPUTS[30],
+        output: None,
+        streaming: false,
+    },
+    Operation {
         name: "PutObject",
-        index: 8,
-        input: &HTTP_INPUTS[8],
+        index: 31,
+        input: &HTTP_INPUTS[31],
         output: Some("application/xml"),
         streaming: true,
     },
     Operation {
+        name: "PutObjectTagging",
+        index: 32,
+        input: &HTTP_INPUTS[32],
+        output: Some("application/xml"),
+        streaming: false,
+    },
+    Operation {
         name: "SelectObjectContent",
-        index: 9,
-        input: &HTTP_INPUTS[9],
+        index: 33,
+        input: &HTTP_INPUTS[33],
         output: Some("application/vnd.amazon.eventstream"),
+        streaming: false,
+    },
+    Operation {
+        name: "UploadPart",
+        index: 34,
+        input: &HTTP_INPUTS[34],
+        output: Some("application/xml"),
+        streaming: true,
+    },
+    Operation {
+        name: "UploadPartCopy",
+        index: 35,
+        input: &HTTP_INPUTS[35],
+        output: Some("application/xml"),
         streaming: false,
     },
 ];
@@ -1635,16 +4786,42 @@ fn routes() -> &'static Routes<&'static Operation> {
                 (method, pattern, &OPERATIONS[index])
             };
             Routes::new([
-                    route("PUT", "/{Bucket}", 0),
-                    route("DELETE", "/{Bucket}", 1),
-                    route("DELETE", "/{Bucket}/{Key+}?x-id=DeleteObject", 2),
-                    route("GET", "/{Bucket}/{Key+}?x-id=GetObject", 3),
-                    route("HEAD", "/{Bucket}", 4),
-                    route("HEAD", "/{Bucket}/{Key+}", 5),
-                    route("GET", "/?x-id=ListBuckets", 6),
-                    route("GET", "/{Bucket}?list-type=2", 7),
-                    route("PUT", "/{Bucket}/{Key+}?x-id=PutObject", 8),
-                    route("POST", "/{Bucket}/{Key+}?select&select-type=2", 9),
+                    route("DELETE", "/{Bucket}/{Key+}?x-id=AbortMultipartUpload", 0),
+                    route("POST", "/{Bucket}/{Key+}", 1),
+                    route("PUT", "/{Bucket}/{Key+}?x-id=CopyObject", 2),
+                    route("PUT", "/{Bucket}", 3),
+                    route("POST", "/{Bucket}/{Key+}?uploads", 4),
+                    route("DELETE", "/{Bucket}", 5),
+                    route("DELETE", "/{Bucket}?cors", 6),
+                    route("DELETE", "/{Bucket}?policy", 7),
+                    route("DELETE", "/{Bucket}?tagging", 8),
+                    route("DELETE", "/{Bucket}/{Key+}?x-id=DeleteObject", 9),
+                    route("DELETE", "/{Bucket}/{Key+}?tagging", 10),
+                    route("POST", "/{Bucket}?delete", 11),
+                    route("GET", "/{Bucket}?cors", 12),
+                    route("GET", "/{Bucket}?location", 13),
+                    route("GET", "/{Bucket}?policy", 14),
+                    route("GET", "/{Bucket}?tagging", 15),
+                    route("GET", "/{Bucket}?versioning", 16),
+                    route("GET", "/{Bucket}/{Key+}?x-id=GetObject", 17),
+                    route("GET", "/{Bucket}/{Key+}?tagging", 18),
+                    route("HEAD", "/{Bucket}", 19),
+                    route("HEAD", "/{Bucket}/{Key+}", 20),
+                    route("GET", "/?x-id=ListBuckets", 21),
+                    route("GET", "/{Bucket}?uploads", 22),
+                    route("GET", "/{Bucket}?versions", 23),
+                    route("GET", "/{Bucket}", 24),
+                    route("GET", "/{Bucket}?list-type=2", 25),
+                    route("GET", "/{Bucket}/{Key+}?x-id=ListParts", 26),
+                    route("PUT", "/{Bucket}?cors", 27),
+                    route("PUT", "/{Bucket}?policy", 28),
+                    route("PUT", "/{Bucket}?tagging", 29),
+                    route("PUT", "/{Bucket}?versioning", 30),
+                    route("PUT", "/{Bucket}/{Key+}?x-id=PutObject", 31),
+                    route("PUT", "/{Bucket}/{Key+}?tagging", 32),
+                    route("POST", "/{Bucket}/{Key+}?select&select-type=2", 33),
+                    route("PUT", "/{Bucket}/{Key+}?x-id=UploadPart", 34),
+                    route("PUT", "/{Bucket}/{Key+}?x-id=UploadPartCopy", 35),
                 ])
                 .expect("the generator checked that no two routes conflict")
         })
@@ -1679,10 +4856,70 @@ impl<S: AmazonS3> Dispatch for AmazonS3Router<S> {
         match operation.index {
             0 => {
                 let handled = {
-                    let input: CreateBucketRequest = match request
+                    let input: AbortMultipartUploadRequest = match request
                         .xml_input(
                             context,
                             &HTTP_INPUTS[0],
+                            &ABORT_MULTIPART_UPLOAD_REQUEST,
+                            XmlBody::Members,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.abort_multipart_upload(context, input))
+                };
+                match handled.await {
+                    Ok(output) => output_response(204, output),
+                    Err(error) => error.rest_response(PROTOCOL),
+                }
+            }
+            1 => {
+                let handled = {
+                    let input: CompleteMultipartUploadRequest = match request
+                        .xml_input(
+                            context,
+                            &HTTP_INPUTS[1],
+                            &COMPLETE_MULTIPART_UPLOAD_REQUEST,
+                            XmlBody::Payload(2),
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.complete_multipart_upload(context, input))
+                };
+                match handled.await {
+                    Ok(output) => output_response(200, output),
+                    Err(error) => error.rest_response(PROTOCOL),
+                }
+            }
+            2 => {
+                let handled = {
+                    let input: CopyObjectRequest = match request
+                        .xml_input(
+                            context,
+                            &HTTP_INPUTS[2],
+                            &COPY_OBJECT_REQUEST,
+                            XmlBody::Members,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.copy_object(context, input))
+                };
+                match handled.await {
+                    Ok(output) => output_response(200, output),
+                    Err(error) => error.rest_response(PROTOCOL),
+                }
+            }
+            3 => {
+                let handled = {
+                    let input: CreateBucketRequest = match request
+                        .xml_input(
+                            context,
+                            &HTTP_INPUTS[3],
                             &CREATE_BUCKET_REQUEST,
                             XmlBody::Payload(2),
                         )
@@ -1697,12 +4934,32 @@ impl<S: AmazonS3> Dispatch for AmazonS3Router<S> {
                     Err(error) => error.rest_response(PROTOCOL),
                 }
             }
-            1 => {
+            4 => {
+                let handled = {
+                    let input: CreateMultipartUploadRequest = match request
+                        .xml_input(
+                            context,
+                            &HTTP_INPUTS[4],
+                            &CREATE_MULTIPART_UPLOAD_REQUEST,
+                            XmlBody::Members,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.create_multipart_upload(context, input))
+                };
+                match handled.await {
+                    Ok(output) => output_response(200, output),
+                    Err(error) => error.rest_response(PROTOCOL),
+                }
+            }
+            5 => {
                 let handled = {
                     let input: DeleteBucketRequest = match request
                         .xml_input(
                             context,
-                            &HTTP_INPUTS[1],
+                            &HTTP_INPUTS[5],
                             &DELETE_BUCKET_REQUEST,
                             XmlBody::Members,
                         )
@@ -1717,12 +4974,72 @@ impl<S: AmazonS3> Dispatch for AmazonS3Router<S> {
                     Err(error) => error.rest_response(PROTOCOL),
                 }
             }
-            2 => {
+            6 => {
+                let handled = {
+                    let input: DeleteBucketCorsRequest = match request
+                        .xml_input(
+                            context,
+                            &HTTP_INPUTS[6],
+                            &DELETE_BUCKET_CORS_REQUEST,
+                            XmlBody::Members,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.delete_bucket_cors(context, input))
+                };
+                match handled.await {
+                    Ok(_) => empty_response(204),
+                    Err(error) => error.rest_response(PROTOCOL),
+                }
+            }
+            7 => {
+                let handled = {
+                    let input: DeleteBucketPolicyRequest = match request
+                        .xml_input(
+                            context,
+                            &HTTP_INPUTS[7],
+                            &DELETE_BUCKET_POLICY_REQUEST,
+                            XmlBody::Members,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.delete_bucket_policy(context, input))
+                };
+                match handled.await {
+                    Ok(_) => empty_response(204),
+                    Err(error) => error.rest_response(PROTOCOL),
+                }
+            }
+            8 => {
+                let handled = {
+                    let input: DeleteBucketTaggingRequest = match request
+                        .xml_input(
+                            context,
+                            &HTTP_INPUTS[8],
+                            &DELETE_BUCKET_TAGGING_REQUEST,
+                            XmlBody::Members,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.delete_bucket_tagging(context, input))
+                };
+                match handled.await {
+                    Ok(_) => empty_response(204),
+                    Err(error) => error.rest_response(PROTOCOL),
+                }
+            }
+            9 => {
                 let handled = {
                     let input: DeleteObjectRequest = match request
                         .xml_input(
                             context,
-                            &HTTP_INPUTS[2],
+                            &HTTP_INPUTS[9],
                             &DELETE_OBJECT_REQUEST,
                             XmlBody::Members,
                         )
@@ -1737,12 +5054,152 @@ impl<S: AmazonS3> Dispatch for AmazonS3Router<S> {
                     Err(error) => error.rest_response(PROTOCOL),
                 }
             }
-            3 => {
+            10 => {
+                let handled = {
+                    let input: DeleteObjectTaggingRequest = match request
+                        .xml_input(
+                            context,
+                            &HTTP_INPUTS[10],
+                            &DELETE_OBJECT_TAGGING_REQUEST,
+                            XmlBody::Members,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.delete_object_tagging(context, input))
+                };
+                match handled.await {
+                    Ok(output) => output_response(204, output),
+                    Err(error) => error.rest_response(PROTOCOL),
+                }
+            }
+            11 => {
+                let handled = {
+                    let input: DeleteObjectsRequest = match request
+                        .xml_input(
+                            context,
+                            &HTTP_INPUTS[11],
+                            &DELETE_OBJECTS_REQUEST,
+                            XmlBody::Payload(1),
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.delete_objects(context, input))
+                };
+                match handled.await {
+                    Ok(output) => output_response(200, output),
+                    Err(error) => error.rest_response(PROTOCOL),
+                }
+            }
+            12 => {
+                let handled = {
+                    let input: GetBucketCorsRequest = match request
+                        .xml_input(
+                            context,
+                            &HTTP_INPUTS[12],
+                            &GET_BUCKET_CORS_REQUEST,
+                            XmlBody::Members,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.get_bucket_cors(context, input))
+                };
+                match handled.await {
+                    Ok(output) => output_response(200, output),
+                    Err(error) => error.rest_response(PROTOCOL),
+                }
+            }
+            13 => {
+                let handled = {
+                    let input: GetBucketLocationRequest = match request
+                        .xml_input(
+                            context,
+                            &HTTP_INPUTS[13],
+                            &GET_BUCKET_LOCATION_REQUEST,
+                            XmlBody::Members,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.get_bucket_location(context, input))
+                };
+                match handled.await {
+                    Ok(output) => output_response(200, output),
+                    Err(error) => error.rest_response(PROTOCOL),
+                }
+            }
+            14 => {
+                let handled = {
+                    let input: GetBucketPolicyRequest = match request
+                        .xml_input(
+                            context,
+                            &HTTP_INPUTS[14],
+                            &GET_BUCKET_POLICY_REQUEST,
+                            XmlBody::Members,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.get_bucket_policy(context, input))
+                };
+                match handled.await {
+                    Ok(output) => output_response(200, output),
+                    Err(error) => error.rest_response(PROTOCOL),
+                }
+            }
+            15 => {
+                let handled = {
+                    let input: GetBucketTaggingRequest = match request
+                        .xml_input(
+                            context,
+                            &HTTP_INPUTS[15],
+                            &GET_BUCKET_TAGGING_REQUEST,
+                            XmlBody::Members,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.get_bucket_tagging(context, input))
+                };
+                match handled.await {
+                    Ok(output) => output_response(200, output),
+                    Err(error) => error.rest_response(PROTOCOL),
+                }
+            }
+            16 => {
+                let handled = {
+                    let input: GetBucketVersioningRequest = match request
+                        .xml_input(
+                            context,
+                            &HTTP_INPUTS[16],
+                            &GET_BUCKET_VERSIONING_REQUEST,
+                            XmlBody::Members,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.get_bucket_versioning(context, input))
+                };
+                match handled.await {
+                    Ok(output) => output_response(200, output),
+                    Err(error) => error.rest_response(PROTOCOL),
+                }
+            }
+            17 => {
                 let handled = {
                     let input: GetObjectRequest = match request
                         .xml_input(
                             context,
-                            &HTTP_INPUTS[3],
+                            &HTTP_INPUTS[17],
                             &GET_OBJECT_REQUEST,
                             XmlBody::Members,
                         )
@@ -1757,12 +5214,32 @@ impl<S: AmazonS3> Dispatch for AmazonS3Router<S> {
                     Err(error) => error.rest_response(PROTOCOL),
                 }
             }
-            4 => {
+            18 => {
+                let handled = {
+                    let input: GetObjectTaggingRequest = match request
+                        .xml_input(
+                            context,
+                            &HTTP_INPUTS[18],
+                            &GET_OBJECT_TAGGING_REQUEST,
+                            XmlBody::Members,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.get_object_tagging(context, input))
+                };
+                match handled.await {
+                    Ok(output) => output_response(200, output),
+                    Err(error) => error.rest_response(PROTOCOL),
+                }
+            }
+            19 => {
                 let handled = {
                     let input: HeadBucketRequest = match request
                         .xml_input(
                             context,
-                            &HTTP_INPUTS[4],
+                            &HTTP_INPUTS[19],
                             &HEAD_BUCKET_REQUEST,
                             XmlBody::Members,
                         )
@@ -1777,12 +5254,12 @@ impl<S: AmazonS3> Dispatch for AmazonS3Router<S> {
                     Err(error) => error.rest_response(PROTOCOL),
                 }
             }
-            5 => {
+            20 => {
                 let handled = {
                     let input: HeadObjectRequest = match request
                         .xml_input(
                             context,
-                            &HTTP_INPUTS[5],
+                            &HTTP_INPUTS[20],
                             &HEAD_OBJECT_REQUEST,
                             XmlBody::Members,
                         )
@@ -1797,12 +5274,12 @@ impl<S: AmazonS3> Dispatch for AmazonS3Router<S> {
                     Err(error) => error.rest_response(PROTOCOL),
                 }
             }
-            6 => {
+            21 => {
                 let handled = {
                     let input: ListBucketsRequest = match request
                         .xml_input(
                             context,
-                            &HTTP_INPUTS[6],
+                            &HTTP_INPUTS[21],
                             &LIST_BUCKETS_REQUEST,
                             XmlBody::Members,
                         )
@@ -1817,12 +5294,72 @@ impl<S: AmazonS3> Dispatch for AmazonS3Router<S> {
                     Err(error) => error.rest_response(PROTOCOL),
                 }
             }
-            7 => {
+            22 => {
+                let handled = {
+                    let input: ListMultipartUploadsRequest = match request
+                        .xml_input(
+                            context,
+                            &HTTP_INPUTS[22],
+                            &LIST_MULTIPART_UPLOADS_REQUEST,
+                            XmlBody::Members,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.list_multipart_uploads(context, input))
+                };
+                match handled.await {
+                    Ok(output) => output_response(200, output),
+                    Err(error) => error.rest_response(PROTOCOL),
+                }
+            }
+            23 => {
+                let handled = {
+                    let input: ListObjectVersionsRequest = match request
+                        .xml_input(
+                            context,
+                            &HTTP_INPUTS[23],
+                            &LIST_OBJECT_VERSIONS_REQUEST,
+                            XmlBody::Members,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.list_object_versions(context, input))
+                };
+                match handled.await {
+                    Ok(output) => output_response(200, output),
+                    Err(error) => error.rest_response(PROTOCOL),
+                }
+            }
+            24 => {
+                let handled = {
+                    let input: ListObjectsRequest = match request
+                        .xml_input(
+                            context,
+                            &HTTP_INPUTS[24],
+                            &LIST_OBJECTS_REQUEST,
+                            XmlBody::Members,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.list_objects(context, input))
+                };
+                match handled.await {
+                    Ok(output) => output_response(200, output),
+                    Err(error) => error.rest_response(PROTOCOL),
+                }
+            }
+            25 => {
                 let handled = {
                     let input: ListObjectsV2Request = match request
                         .xml_input(
                             context,
-                            &HTTP_INPUTS[7],
+                            &HTTP_INPUTS[25],
                             &LIST_OBJECTS_V2_REQUEST,
                             XmlBody::Members,
                         )
@@ -1837,12 +5374,112 @@ impl<S: AmazonS3> Dispatch for AmazonS3Router<S> {
                     Err(error) => error.rest_response(PROTOCOL),
                 }
             }
-            8 => {
+            26 => {
+                let handled = {
+                    let input: ListPartsRequest = match request
+                        .xml_input(
+                            context,
+                            &HTTP_INPUTS[26],
+                            &LIST_PARTS_REQUEST,
+                            XmlBody::Members,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.list_parts(context, input))
+                };
+                match handled.await {
+                    Ok(output) => output_response(200, output),
+                    Err(error) => error.rest_response(PROTOCOL),
+                }
+            }
+            27 => {
+                let handled = {
+                    let input: PutBucketCorsRequest = match request
+                        .xml_input(
+                            context,
+                            &HTTP_INPUTS[27],
+                            &PUT_BUCKET_CORS_REQUEST,
+                            XmlBody::Payload(1),
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.put_bucket_cors(context, input))
+                };
+                match handled.await {
+                    Ok(_) => empty_response(200),
+                    Err(error) => error.rest_response(PROTOCOL),
+                }
+            }
+            28 => {
+                let handled = {
+                    let input: PutBucketPolicyRequest = match request
+                        .xml_input(
+                            context,
+                            &HTTP_INPUTS[28],
+                            &PUT_BUCKET_POLICY_REQUEST,
+                            XmlBody::Members,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.put_bucket_policy(context, input))
+                };
+                match handled.await {
+                    Ok(_) => empty_response(200),
+                    Err(error) => error.rest_response(PROTOCOL),
+                }
+            }
+            29 => {
+                let handled = {
+                    let input: PutBucketTaggingRequest = match request
+                        .xml_input(
+                            context,
+                            &HTTP_INPUTS[29],
+                            &PUT_BUCKET_TAGGING_REQUEST,
+                            XmlBody::Payload(3),
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.put_bucket_tagging(context, input))
+                };
+                match handled.await {
+                    Ok(_) => empty_response(200),
+                    Err(error) => error.rest_response(PROTOCOL),
+                }
+            }
+            30 => {
+                let handled = {
+                    let input: PutBucketVersioningRequest = match request
+                        .xml_input(
+                            context,
+                            &HTTP_INPUTS[30],
+                            &PUT_BUCKET_VERSIONING_REQUEST,
+                            XmlBody::Payload(4),
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.put_bucket_versioning(context, input))
+                };
+                match handled.await {
+                    Ok(_) => empty_response(200),
+                    Err(error) => error.rest_response(PROTOCOL),
+                }
+            }
+            31 => {
                 let handled = {
                     let mut input: PutObjectRequest = match request
                         .xml_input(
                             context,
-                            &HTTP_INPUTS[8],
+                            &HTTP_INPUTS[31],
                             &PUT_OBJECT_REQUEST,
                             XmlBody::Members,
                         )
@@ -1858,12 +5495,32 @@ impl<S: AmazonS3> Dispatch for AmazonS3Router<S> {
                     Err(error) => error.rest_response(PROTOCOL),
                 }
             }
-            9 => {
+            32 => {
+                let handled = {
+                    let input: PutObjectTaggingRequest = match request
+                        .xml_input(
+                            context,
+                            &HTTP_INPUTS[32],
+                            &PUT_OBJECT_TAGGING_REQUEST,
+                            XmlBody::Payload(5),
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.put_object_tagging(context, input))
+                };
+                match handled.await {
+                    Ok(output) => output_response(200, output),
+                    Err(error) => error.rest_response(PROTOCOL),
+                }
+            }
+            33 => {
                 let handled = {
                     let input: SelectObjectContentRequest = match request
                         .xml_input(
                             context,
-                            &HTTP_INPUTS[9],
+                            &HTTP_INPUTS[33],
                             &SELECT_OBJECT_CONTENT_REQUEST,
                             XmlBody::Members,
                         )
@@ -1872,6 +5529,47 @@ impl<S: AmazonS3> Dispatch for AmazonS3Router<S> {
                         Err(rejection) => return rejection_response(PROTOCOL, rejection),
                     };
                     Box::pin(self.service.select_object_content(context, input))
+                };
+                match handled.await {
+                    Ok(output) => output_response(200, output),
+                    Err(error) => error.rest_response(PROTOCOL),
+                }
+            }
+            34 => {
+                let handled = {
+                    let mut input: UploadPartRequest = match request
+                        .xml_input(
+                            context,
+                            &HTTP_INPUTS[34],
+                            &UPLOAD_PART_REQUEST,
+                            XmlBody::Members,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    input.body = request.take_stream();
+                    Box::pin(self.service.upload_part(context, input))
+                };
+                match handled.await {
+                    Ok(output) => output_response(200, output),
+                    Err(error) => error.rest_response(PROTOCOL),
+                }
+            }
+            35 => {
+                let handled = {
+                    let input: UploadPartCopyRequest = match request
+                        .xml_input(
+                            context,
+                            &HTTP_INPUTS[35],
+                            &UPLOAD_PART_COPY_REQUEST,
+                            XmlBody::Members,
+                        )
+                    {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.upload_part_copy(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(200, output),

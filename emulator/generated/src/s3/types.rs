@@ -7,7 +7,7 @@ use crate::runtime::event_stream::{
 use crate::runtime::protocol::rest::HeaderText;
 use crate::runtime::protocol::xml::{WriteXml, XmlWriter};
 use crate::runtime::validate::{Key, Read, Reader, Schema, Stop};
-use crate::runtime::{Blob, DateTime, UnknownEnumValue};
+use crate::runtime::{Blob, DateTime, HttpDate, UnknownEnumValue};
 use std::fmt;
 use std::str::FromStr;
 
@@ -559,6 +559,12 @@ impl Key for BucketLocationConstraint {
     }
 }
 
+impl WriteXml for BucketLocationConstraint {
+    fn write_xml(&self, out: &mut XmlWriter) {
+        out.text(self.as_str());
+    }
+}
+
 impl HeaderText for BucketLocationConstraint {
     fn header_text(&self) -> String {
         self.as_str().into()
@@ -623,6 +629,246 @@ impl Key for BucketType {
 impl HeaderText for BucketType {
     fn header_text(&self) -> String {
         self.as_str().into()
+    }
+}
+
+/// The `BucketVersioningStatus` shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
+pub enum BucketVersioningStatus {
+    /// `Enabled`.
+    #[cfg_attr(feature = "full-serde", serde(rename = "Enabled"))]
+    Enabled,
+    /// `Suspended`.
+    #[cfg_attr(feature = "full-serde", serde(rename = "Suspended"))]
+    Suspended,
+}
+
+impl BucketVersioningStatus {
+    /// Every value, in model order.
+    pub const VALUES: &'static [BucketVersioningStatus] = &[
+        Self::Enabled,
+        Self::Suspended,
+    ];
+
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Enabled => "Enabled",
+            Self::Suspended => "Suspended",
+        }
+    }
+}
+
+impl fmt::Display for BucketVersioningStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for BucketVersioningStatus {
+    type Err = UnknownEnumValue;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "Enabled" => Ok(Self::Enabled),
+            "Suspended" => Ok(Self::Suspended),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "BucketVersioningStatus",
+                    value: value.to_string(),
+                })
+            }
+        }
+    }
+}
+
+impl Read for BucketVersioningStatus {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        reader.enumeration(schema)
+    }
+}
+
+impl Key for BucketVersioningStatus {
+    fn from_key(text: String) -> Option<Self> {
+        text.parse().ok()
+    }
+}
+
+impl WriteXml for BucketVersioningStatus {
+    fn write_xml(&self, out: &mut XmlWriter) {
+        out.text(self.as_str());
+    }
+}
+
+impl HeaderText for BucketVersioningStatus {
+    fn header_text(&self) -> String {
+        self.as_str().into()
+    }
+}
+
+/// Describes the cross-origin access configuration for objects in an Amazon S3 bucket. For more
+/// information, see [Enabling Cross-Origin Resource Sharing](<https://docs.aws.amazon.com/AmazonS3/latest/dev/cors.html>)
+/// in the *Amazon S3 User Guide*.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
+pub struct CorsConfiguration {
+    /// A set of origins and methods (cross-origin access that you want to allow). You can add up to 100
+    /// rules to the configuration.
+    #[cfg_attr(feature = "full-serde", serde(rename = "CORSRule"))]
+    pub cors_rules: Vec<CorsRule>,
+}
+
+impl Read for CorsConfiguration {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<CorsRule>> = None;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "CORSRule" => Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0b1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { cors_rules: member_0 }))
+    }
+}
+
+/// Specifies a cross-origin access rule for an Amazon S3 bucket.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
+pub struct CorsRule {
+    /// Unique identifier for the rule. The value cannot be longer than 255 characters.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ID", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub id: Option<String>,
+    /// Headers that are specified in the `Access-Control-Request-Headers` header. These headers are
+    /// allowed in a preflight OPTIONS request. In response to any preflight OPTIONS request, Amazon S3
+    /// returns any requested headers that are allowed.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "AllowedHeader", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub allowed_headers: Option<Vec<String>>,
+    /// An HTTP method that you allow the origin to execute. Valid values are `GET`, `PUT`, `HEAD`, `POST`,
+    /// and `DELETE`.
+    #[cfg_attr(feature = "full-serde", serde(rename = "AllowedMethod"))]
+    pub allowed_methods: Vec<String>,
+    /// One or more origins you want customers to be able to access the bucket from.
+    #[cfg_attr(feature = "full-serde", serde(rename = "AllowedOrigin"))]
+    pub allowed_origins: Vec<String>,
+    /// One or more headers in the response that you want customers to be able to access from their
+    /// applications (for example, from a JavaScript `XMLHttpRequest` object).
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ExposeHeader", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub expose_headers: Option<Vec<String>>,
+    /// The time in seconds that your browser is to cache the preflight response for the specified
+    /// resource.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MaxAgeSeconds", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub max_age_seconds: Option<i32>,
+}
+
+impl Read for CorsRule {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<Vec<String>> = None;
+        let mut member_2: Option<Vec<String>> = None;
+        let mut member_3: Option<Vec<String>> = None;
+        let mut member_4: Option<Vec<String>> = None;
+        let mut member_5: Option<i32> = None;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ID" => Some(0),
+                    "AllowedHeader" => Some(1),
+                    "AllowedMethod" => Some(2),
+                    "AllowedOrigin" => Some(3),
+                    "ExposeHeader" => Some(4),
+                    "MaxAgeSeconds" => Some(5),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0b1100)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_3) = member_3 else { return Ok(None) };
+        Ok(
+            Some(Self {
+                id: member_0,
+                allowed_headers: member_1,
+                allowed_methods: member_2,
+                allowed_origins: member_3,
+                expose_headers: member_4,
+                max_age_seconds: member_5,
+            }),
+        )
+    }
+}
+
+impl WriteXml for CorsRule {
+    fn write_xml(&self, out: &mut XmlWriter) {
+        if let Some(value) = &self.id {
+            out.element("ID", value);
+        }
+        if let Some(value) = &self.allowed_headers {
+            for item in value.iter() {
+                out.element("AllowedHeader", item);
+            }
+        }
+        {
+            let value = &self.allowed_methods;
+            for item in value.iter() {
+                out.element("AllowedMethod", item);
+            }
+        }
+        {
+            let value = &self.allowed_origins;
+            for item in value.iter() {
+                out.element("AllowedOrigin", item);
+            }
+        }
+        if let Some(value) = &self.expose_headers {
+            for item in value.iter() {
+                out.element("ExposeHeader", item);
+            }
+        }
+        if let Some(value) = &self.max_age_seconds {
+            out.element("MaxAgeSeconds", value);
+        }
     }
 }
 
@@ -1079,14 +1325,12 @@ impl FromStr for ChecksumType {
     }
 }
 
-#[cfg(feature = "full-serde")]
 impl Read for ChecksumType {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         reader.enumeration(schema)
     }
 }
 
-#[cfg(feature = "full-serde")]
 impl Key for ChecksumType {
     fn from_key(text: String) -> Option<Self> {
         text.parse().ok()
@@ -1152,6 +1396,183 @@ impl WriteXml for CommonPrefix {
         if let Some(value) = &self.prefix {
             out.element("Prefix", value);
         }
+    }
+}
+
+/// The container for the completed multipart upload details.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
+pub struct CompletedMultipartUpload {
+    /// Array of CompletedPart data types.
+    ///
+    /// If you do not supply a valid `Part` with your request, the service sends back an HTTP 400
+    /// response.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Part", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub parts: Option<Vec<CompletedPart>>,
+}
+
+impl Read for CompletedMultipartUpload {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<CompletedPart>> = None;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Part" => Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Some(Self { parts: member_0 }))
+    }
+}
+
+/// Details of the parts that were uploaded.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
+pub struct CompletedPart {
+    /// Entity tag returned when the part was uploaded.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub e_tag: Option<String>,
+    /// The Base64 encoded, 32-bit `CRC32` checksum of the part. This checksum is present if the
+    /// multipart upload request was created with the `CRC32` checksum algorithm. For more information,
+    /// see [Checking object integrity](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html>)
+    /// in the *Amazon S3 User Guide*.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ChecksumCRC32", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub checksum_crc32: Option<String>,
+    /// The Base64 encoded, 32-bit `CRC32C` checksum of the part. This checksum is present if the
+    /// multipart upload request was created with the `CRC32C` checksum algorithm. For more information,
+    /// see [Checking object integrity](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html>)
+    /// in the *Amazon S3 User Guide*.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ChecksumCRC32C",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub checksum_crc32_c: Option<String>,
+    /// The Base64 encoded, 64-bit `CRC64NVME` checksum of the part. This checksum is present if the
+    /// multipart upload request was created with the `CRC64NVME` checksum algorithm to the uploaded
+    /// object). For more information, see [Checking object integrity](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html>)
+    /// in the *Amazon S3 User Guide*.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ChecksumCRC64NVME",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub checksum_crc64_nvme: Option<String>,
+    /// The Base64 encoded, 160-bit `SHA1` checksum of the part. This checksum is present if the
+    /// multipart upload request was created with the `SHA1` checksum algorithm. For more information,
+    /// see [Checking object integrity](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html>)
+    /// in the *Amazon S3 User Guide*.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ChecksumSHA1", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub checksum_sha1: Option<String>,
+    /// The Base64 encoded, 256-bit `SHA256` checksum of the part. This checksum is present if the
+    /// multipart upload request was created with the `SHA256` checksum algorithm. For more information,
+    /// see [Checking object integrity](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html>)
+    /// in the *Amazon S3 User Guide*.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ChecksumSHA256",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub checksum_sha256: Option<String>,
+    /// Part number that identifies the part. This is a positive integer between 1 and 10,000.
+    ///
+    /// > **Note:** - **General purpose buckets** - In `CompleteMultipartUpload`, when a additional checksum (including `x-amz-checksum-crc32`, `x-amz-checksum-crc32c`, `x-amz-checksum-sha1`, or `x-amz-checksum-sha256`)
+    /// >   is applied to each part, the `PartNumber` must start at 1 and the part numbers must be
+    /// >   consecutive. Otherwise, Amazon S3 generates an HTTP `400 Bad Request` status code and an `InvalidPartOrder`
+    /// >   error code.
+    /// > - **Directory buckets** - In `CompleteMultipartUpload`, the `PartNumber` must start at 1 and the
+    /// >   part numbers must be consecutive.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "PartNumber", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub part_number: Option<i32>,
+}
+
+impl Read for CompletedPart {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<String> = None;
+        let mut member_4: Option<String> = None;
+        let mut member_5: Option<String> = None;
+        let mut member_6: Option<i32> = None;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ETag" => Some(0),
+                    "ChecksumCRC32" => Some(1),
+                    "ChecksumCRC32C" => Some(2),
+                    "ChecksumCRC64NVME" => Some(3),
+                    "ChecksumSHA1" => Some(4),
+                    "ChecksumSHA256" => Some(5),
+                    "PartNumber" => Some(6),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Some(Self {
+                e_tag: member_0,
+                checksum_crc32: member_1,
+                checksum_crc32_c: member_2,
+                checksum_crc64_nvme: member_3,
+                checksum_sha1: member_4,
+                checksum_sha256: member_5,
+                part_number: member_6,
+            }),
+        )
     }
 }
 
@@ -1254,6 +1675,335 @@ impl WriteXml for ContinuationEvent {
 
 impl WriteEvent for ContinuationEvent {
     fn write_event(&self, _message: &mut EventWriter) {}
+}
+
+/// Container for all response elements.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
+pub struct CopyObjectResult {
+    /// Returns the ETag of the new object. The ETag reflects only changes to the contents of an object,
+    /// not its metadata.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub e_tag: Option<String>,
+    /// Creation date of the object.
+    ///
+    /// Written as RFC 3339 text.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "LastModified", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub last_modified: Option<DateTime>,
+    /// The checksum type that is used to calculate the object’s checksum value. For more information,
+    /// see [Checking object integrity](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html>)
+    /// in the *Amazon S3 User Guide*.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ChecksumType", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub checksum_type: Option<ChecksumType>,
+    /// The Base64 encoded, 32-bit `CRC32` checksum of the object. This checksum is only present if the
+    /// object was uploaded with the object. For more information, see [Checking object integrity](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html>)
+    /// in the *Amazon S3 User Guide*.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ChecksumCRC32", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub checksum_crc32: Option<String>,
+    /// The Base64 encoded, 32-bit `CRC32C` checksum of the object. This will only be present if the
+    /// object was uploaded with the object. For more information, see [Checking object integrity](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html>)
+    /// in the *Amazon S3 User Guide*.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ChecksumCRC32C",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub checksum_crc32_c: Option<String>,
+    /// The Base64 encoded, 64-bit `CRC64NVME` checksum of the object. This checksum is present if the
+    /// object being copied was uploaded with the `CRC64NVME` checksum algorithm, or if the object was
+    /// uploaded without a checksum (and Amazon S3 added the default checksum, `CRC64NVME`, to the uploaded object).
+    /// For more information, see [Checking object integrity](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html>)
+    /// in the *Amazon S3 User Guide*.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ChecksumCRC64NVME",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub checksum_crc64_nvme: Option<String>,
+    /// The Base64 encoded, 160-bit `SHA1` digest of the object. This will only be present if the object
+    /// was uploaded with the object. For more information, see [Checking object integrity](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html>)
+    /// in the *Amazon S3 User Guide*.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ChecksumSHA1", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub checksum_sha1: Option<String>,
+    /// The Base64 encoded, 256-bit `SHA256` digest of the object. This will only be present if the
+    /// object was uploaded with the object. For more information, see [Checking object integrity](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html>)
+    /// in the *Amazon S3 User Guide*.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ChecksumSHA256",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub checksum_sha256: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for CopyObjectResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<DateTime> = None;
+        let mut member_2: Option<ChecksumType> = None;
+        let mut member_3: Option<String> = None;
+        let mut member_4: Option<String> = None;
+        let mut member_5: Option<String> = None;
+        let mut member_6: Option<String> = None;
+        let mut member_7: Option<String> = None;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ETag" => Some(0),
+                    "LastModified" => Some(1),
+                    "ChecksumType" => Some(2),
+                    "ChecksumCRC32" => Some(3),
+                    "ChecksumCRC32C" => Some(4),
+                    "ChecksumCRC64NVME" => Some(5),
+                    "ChecksumSHA1" => Some(6),
+                    "ChecksumSHA256" => Some(7),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Some(Self {
+                e_tag: member_0,
+                last_modified: member_1,
+                checksum_type: member_2,
+                checksum_crc32: member_3,
+                checksum_crc32_c: member_4,
+                checksum_crc64_nvme: member_5,
+                checksum_sha1: member_6,
+                checksum_sha256: member_7,
+            }),
+        )
+    }
+}
+
+impl WriteXml for CopyObjectResult {
+    fn write_xml(&self, out: &mut XmlWriter) {
+        if let Some(value) = &self.e_tag {
+            out.element("ETag", value);
+        }
+        if let Some(value) = &self.last_modified {
+            out.element("LastModified", value);
+        }
+        if let Some(value) = &self.checksum_type {
+            out.element("ChecksumType", value);
+        }
+        if let Some(value) = &self.checksum_crc32 {
+            out.element("ChecksumCRC32", value);
+        }
+        if let Some(value) = &self.checksum_crc32_c {
+            out.element("ChecksumCRC32C", value);
+        }
+        if let Some(value) = &self.checksum_crc64_nvme {
+            out.element("ChecksumCRC64NVME", value);
+        }
+        if let Some(value) = &self.checksum_sha1 {
+            out.element("ChecksumSHA1", value);
+        }
+        if let Some(value) = &self.checksum_sha256 {
+            out.element("ChecksumSHA256", value);
+        }
+    }
+}
+
+/// Container for all response elements.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
+pub struct CopyPartResult {
+    /// Entity tag of the object.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub e_tag: Option<String>,
+    /// Date and time at which the object was uploaded.
+    ///
+    /// Written as RFC 3339 text.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "LastModified", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub last_modified: Option<DateTime>,
+    /// This header can be used as a data integrity check to verify that the data received is the same
+    /// data that was originally sent. This header specifies the Base64 encoded, 32-bit `CRC32` checksum
+    /// of the part. For more information, see [Checking object integrity](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html>)
+    /// in the *Amazon S3 User Guide*.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ChecksumCRC32", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub checksum_crc32: Option<String>,
+    /// This header can be used as a data integrity check to verify that the data received is the same
+    /// data that was originally sent. This header specifies the Base64 encoded, 32-bit `CRC32C`
+    /// checksum of the part. For more information, see [Checking object integrity](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html>)
+    /// in the *Amazon S3 User Guide*.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ChecksumCRC32C",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub checksum_crc32_c: Option<String>,
+    /// The Base64 encoded, 64-bit `CRC64NVME` checksum of the part. This checksum is present if the
+    /// multipart upload request was created with the `CRC64NVME` checksum algorithm to the uploaded
+    /// object). For more information, see [Checking object integrity](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html>)
+    /// in the *Amazon S3 User Guide*.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ChecksumCRC64NVME",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub checksum_crc64_nvme: Option<String>,
+    /// This header can be used as a data integrity check to verify that the data received is the same
+    /// data that was originally sent. This header specifies the Base64 encoded, 160-bit `SHA1` checksum
+    /// of the part. For more information, see [Checking object integrity](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html>)
+    /// in the *Amazon S3 User Guide*.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ChecksumSHA1", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub checksum_sha1: Option<String>,
+    /// This header can be used as a data integrity check to verify that the data received is the same
+    /// data that was originally sent. This header specifies the Base64 encoded, 256-bit `SHA256`
+    /// checksum of the part. For more information, see [Checking object integrity](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html>)
+    /// in the *Amazon S3 User Guide*.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ChecksumSHA256",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub checksum_sha256: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for CopyPartResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<DateTime> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<String> = None;
+        let mut member_4: Option<String> = None;
+        let mut member_5: Option<String> = None;
+        let mut member_6: Option<String> = None;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ETag" => Some(0),
+                    "LastModified" => Some(1),
+                    "ChecksumCRC32" => Some(2),
+                    "ChecksumCRC32C" => Some(3),
+                    "ChecksumCRC64NVME" => Some(4),
+                    "ChecksumSHA1" => Some(5),
+                    "ChecksumSHA256" => Some(6),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Some(Self {
+                e_tag: member_0,
+                last_modified: member_1,
+                checksum_crc32: member_2,
+                checksum_crc32_c: member_3,
+                checksum_crc64_nvme: member_4,
+                checksum_sha1: member_5,
+                checksum_sha256: member_6,
+            }),
+        )
+    }
+}
+
+impl WriteXml for CopyPartResult {
+    fn write_xml(&self, out: &mut XmlWriter) {
+        if let Some(value) = &self.e_tag {
+            out.element("ETag", value);
+        }
+        if let Some(value) = &self.last_modified {
+            out.element("LastModified", value);
+        }
+        if let Some(value) = &self.checksum_crc32 {
+            out.element("ChecksumCRC32", value);
+        }
+        if let Some(value) = &self.checksum_crc32_c {
+            out.element("ChecksumCRC32C", value);
+        }
+        if let Some(value) = &self.checksum_crc64_nvme {
+            out.element("ChecksumCRC64NVME", value);
+        }
+        if let Some(value) = &self.checksum_sha1 {
+            out.element("ChecksumSHA1", value);
+        }
+        if let Some(value) = &self.checksum_sha256 {
+            out.element("ChecksumSHA256", value);
+        }
+    }
 }
 
 /// The configuration information for the bucket.
@@ -1409,6 +2159,275 @@ impl HeaderText for DataRedundancy {
     }
 }
 
+/// Container for the objects to delete.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
+pub struct Delete {
+    /// The object to delete.
+    ///
+    /// > **Note:** **Directory buckets** - For directory buckets, an object that's composed entirely of whitespace
+    /// > characters is not supported by the `DeleteObjects` API operation. The request will receive a `400 Bad Request`
+    /// > error and none of the objects in the request will be deleted.
+    #[cfg_attr(feature = "full-serde", serde(rename = "Object"))]
+    pub objects: Vec<ObjectIdentifier>,
+    /// Element to enable quiet mode for the request. When you add this element, you must set its value
+    /// to `true`.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Quiet", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub quiet: Option<bool>,
+}
+
+impl Read for Delete {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<ObjectIdentifier>> = None;
+        let mut member_1: Option<bool> = None;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Object" => Some(0),
+                    "Quiet" => Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0b1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Some(Self {
+                objects: member_0,
+                quiet: member_1,
+            }),
+        )
+    }
+}
+
+/// Information about the delete marker.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
+pub struct DeleteMarkerEntry {
+    /// The account that created the delete marker.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Owner", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub owner: Option<Owner>,
+    /// The object key.
+    ///
+    /// Length: at least 1.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Key", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub key: Option<String>,
+    /// Version ID of an object.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub version_id: Option<String>,
+    /// Specifies whether the object is (true) or is not (false) the latest version of an object.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "IsLatest", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub is_latest: Option<bool>,
+    /// Date and time when the object was last modified.
+    ///
+    /// Written as RFC 3339 text.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "LastModified", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub last_modified: Option<DateTime>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DeleteMarkerEntry {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Owner> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<bool> = None;
+        let mut member_4: Option<DateTime> = None;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Owner" => Some(0),
+                    "Key" => Some(1),
+                    "VersionId" => Some(2),
+                    "IsLatest" => Some(3),
+                    "LastModified" => Some(4),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Some(Self {
+                owner: member_0,
+                key: member_1,
+                version_id: member_2,
+                is_latest: member_3,
+                last_modified: member_4,
+            }),
+        )
+    }
+}
+
+impl WriteXml for DeleteMarkerEntry {
+    fn write_xml(&self, out: &mut XmlWriter) {
+        if let Some(value) = &self.owner {
+            out.element("Owner", value);
+        }
+        if let Some(value) = &self.key {
+            out.element("Key", value);
+        }
+        if let Some(value) = &self.version_id {
+            out.element("VersionId", value);
+        }
+        if let Some(value) = &self.is_latest {
+            out.element("IsLatest", value);
+        }
+        if let Some(value) = &self.last_modified {
+            out.element("LastModified", value);
+        }
+    }
+}
+
+/// Information about the deleted object.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
+pub struct DeletedObject {
+    /// The name of the deleted object.
+    ///
+    /// Length: at least 1.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Key", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub key: Option<String>,
+    /// The version ID of the deleted object.
+    ///
+    /// > **Note:** This functionality is not supported for directory buckets.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub version_id: Option<String>,
+    /// Indicates whether the specified object version that was permanently deleted was (true) or was
+    /// not (false) a delete marker before deletion. In a simple DELETE, this header indicates whether (true)
+    /// or not (false) the current version of the object is a delete marker. To learn more about delete
+    /// markers, see [Working with delete markers](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeleteMarker.html>).
+    ///
+    /// > **Note:** This functionality is not supported for directory buckets.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "DeleteMarker", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub delete_marker: Option<bool>,
+    /// The version ID of the delete marker created as a result of the DELETE operation. If you delete a
+    /// specific object version, the value returned by this header is the version ID of the object
+    /// version deleted.
+    ///
+    /// > **Note:** This functionality is not supported for directory buckets.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "DeleteMarkerVersionId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub delete_marker_version_id: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DeletedObject {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<bool> = None;
+        let mut member_3: Option<String> = None;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Key" => Some(0),
+                    "VersionId" => Some(1),
+                    "DeleteMarker" => Some(2),
+                    "DeleteMarkerVersionId" => Some(3),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Some(Self {
+                key: member_0,
+                version_id: member_1,
+                delete_marker: member_2,
+                delete_marker_version_id: member_3,
+            }),
+        )
+    }
+}
+
+impl WriteXml for DeletedObject {
+    fn write_xml(&self, out: &mut XmlWriter) {
+        if let Some(value) = &self.key {
+            out.element("Key", value);
+        }
+        if let Some(value) = &self.version_id {
+            out.element("VersionId", value);
+        }
+        if let Some(value) = &self.delete_marker {
+            out.element("DeleteMarker", value);
+        }
+        if let Some(value) = &self.delete_marker_version_id {
+            out.element("DeleteMarkerVersionId", value);
+        }
+    }
+}
+
 /// Encoding type used by Amazon S3 to encode the [object keys](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html>)
 /// in the response. Responses are encoded only in UTF-8. An object key can contain any Unicode
 /// character. However, the XML 1.0 parser can't parse certain characters, such as characters with
@@ -1510,6 +2529,491 @@ impl WriteXml for EndEvent {
 
 impl WriteEvent for EndEvent {
     fn write_event(&self, _message: &mut EventWriter) {}
+}
+
+/// Container for all error elements.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
+pub struct Error {
+    /// The error key.
+    ///
+    /// Length: at least 1.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Key", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub key: Option<String>,
+    /// The version ID of the error.
+    ///
+    /// > **Note:** This functionality is not supported for directory buckets.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub version_id: Option<String>,
+    /// The error code is a string that uniquely identifies an error condition. It is meant to be read
+    /// and understood by programs that detect and handle errors by type. The following is a list of
+    /// Amazon S3 error codes. For more information, see [Error responses](<https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html>).
+    ///
+    /// - - *Code:* AccessDenied
+    ///   - *Description:* Access Denied
+    ///   - *HTTP Status Code:* 403 Forbidden
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* AccountProblem
+    ///   - *Description:* There is a problem with your Amazon Web Services account that prevents the action
+    ///     from completing successfully. Contact Amazon Web Services Support for further assistance.
+    ///   - *HTTP Status Code:* 403 Forbidden
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* AllAccessDisabled
+    ///   - *Description:* All access to this Amazon S3 resource has been disabled. Contact Amazon Web
+    ///     Services Support for further assistance.
+    ///   - *HTTP Status Code:* 403 Forbidden
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* AmbiguousGrantByEmailAddress
+    ///   - *Description:* The email address you provided is associated with more than one account.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* AuthorizationHeaderMalformed
+    ///   - *Description:* The authorization header you provided is invalid.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *HTTP Status Code:* N/A
+    /// - - *Code:* BadDigest
+    ///   - *Description:* The Content-MD5 you specified did not match what we received.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* BucketAlreadyExists
+    ///   - *Description:* The requested bucket name is not available. The bucket namespace is shared by all
+    ///     users of the system. Please select a different name and try again.
+    ///   - *HTTP Status Code:* 409 Conflict
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* BucketAlreadyOwnedByYou
+    ///   - *Description:* The bucket you tried to create already exists, and you own it. Amazon S3 returns
+    ///     this error in all Amazon Web Services Regions except in the North Virginia Region. For legacy
+    ///     compatibility, if you re-create an existing bucket that you already own in the North Virginia
+    ///     Region, Amazon S3 returns 200 OK and resets the bucket access control lists (ACLs).
+    ///   - *Code:* 409 Conflict (in all Regions except the North Virginia Region)
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* BucketNotEmpty
+    ///   - *Description:* The bucket you tried to delete is not empty.
+    ///   - *HTTP Status Code:* 409 Conflict
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* CredentialsNotSupported
+    ///   - *Description:* This request does not support credentials.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* CrossLocationLoggingProhibited
+    ///   - *Description:* Cross-location logging not allowed. Buckets in one geographic location cannot log
+    ///     information to a bucket in another location.
+    ///   - *HTTP Status Code:* 403 Forbidden
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* EntityTooSmall
+    ///   - *Description:* Your proposed upload is smaller than the minimum allowed object size.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* EntityTooLarge
+    ///   - *Description:* Your proposed upload exceeds the maximum allowed object size.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* ExpiredToken
+    ///   - *Description:* The provided token has expired.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* IllegalVersioningConfigurationException
+    ///   - *Description:* Indicates that the versioning configuration specified in the request is invalid.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* IncompleteBody
+    ///   - *Description:* You did not provide the number of bytes specified by the Content-Length HTTP
+    ///     header
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* IncorrectNumberOfFilesInPostRequest
+    ///   - *Description:* POST requires exactly one file upload per request.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* InlineDataTooLarge
+    ///   - *Description:* Inline data exceeds the maximum allowed size.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* InternalError
+    ///   - *Description:* We encountered an internal error. Please try again.
+    ///   - *HTTP Status Code:* 500 Internal Server Error
+    ///   - *SOAP Fault Code Prefix:* Server
+    /// - - *Code:* InvalidAccessKeyId
+    ///   - *Description:* The Amazon Web Services access key ID you provided does not exist in our records.
+    ///   - *HTTP Status Code:* 403 Forbidden
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* InvalidAddressingHeader
+    ///   - *Description:* You must specify the Anonymous role.
+    ///   - *HTTP Status Code:* N/A
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* InvalidArgument
+    ///   - *Description:* Invalid Argument
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* InvalidBucketName
+    ///   - *Description:* The specified bucket is not valid.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* InvalidBucketState
+    ///   - *Description:* The request is not valid with the current state of the bucket.
+    ///   - *HTTP Status Code:* 409 Conflict
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* InvalidDigest
+    ///   - *Description:* The Content-MD5 you specified is not valid.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* InvalidEncryptionAlgorithmError
+    ///   - *Description:* The encryption request you specified is not valid. The valid value is AES256.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* InvalidLocationConstraint
+    ///   - *Description:* The specified location constraint is not valid. For more information about
+    ///     Regions, see [How to Select a Region for Your Buckets](<https://docs.aws.amazon.com/AmazonS3/latest/dev/UsingBucket.html#access-bucket-intro>).
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* InvalidObjectState
+    ///   - *Description:* The action is not valid for the current state of the object.
+    ///   - *HTTP Status Code:* 403 Forbidden
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* InvalidPart
+    ///   - *Description:* One or more of the specified parts could not be found. The part might not have
+    ///     been uploaded, or the specified entity tag might not have matched the part's entity tag.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* InvalidPartOrder
+    ///   - *Description:* The list of parts was not in ascending order. Parts list must be specified in
+    ///     order by part number.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* InvalidPayer
+    ///   - *Description:* All access to this object has been disabled. Please contact Amazon Web Services
+    ///     Support for further assistance.
+    ///   - *HTTP Status Code:* 403 Forbidden
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* InvalidPolicyDocument
+    ///   - *Description:* The content of the form does not meet the conditions specified in the policy
+    ///     document.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* InvalidRange
+    ///   - *Description:* The requested range cannot be satisfied.
+    ///   - *HTTP Status Code:* 416 Requested Range Not Satisfiable
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* InvalidRequest
+    ///   - *Description:* Please use `AWS4-HMAC-SHA256`.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *Code:* N/A
+    /// - - *Code:* InvalidRequest
+    ///   - *Description:* SOAP requests must be made over an HTTPS connection.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* InvalidRequest
+    ///   - *Description:* Amazon S3 Transfer Acceleration is not supported for buckets with non-DNS
+    ///     compliant names.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *Code:* N/A
+    /// - - *Code:* InvalidRequest
+    ///   - *Description:* Amazon S3 Transfer Acceleration is not supported for buckets with periods (.) in
+    ///     their names.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *Code:* N/A
+    /// - - *Code:* InvalidRequest
+    ///   - *Description:* Amazon S3 Transfer Accelerate endpoint only supports virtual style requests.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *Code:* N/A
+    /// - - *Code:* InvalidRequest
+    ///   - *Description:* Amazon S3 Transfer Accelerate is not configured on this bucket.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *Code:* N/A
+    /// - - *Code:* InvalidRequest
+    ///   - *Description:* Amazon S3 Transfer Accelerate is disabled on this bucket.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *Code:* N/A
+    /// - - *Code:* InvalidRequest
+    ///   - *Description:* Amazon S3 Transfer Acceleration is not supported on this bucket. Contact Amazon
+    ///     Web Services Support for more information.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *Code:* N/A
+    /// - - *Code:* InvalidRequest
+    ///   - *Description:* Amazon S3 Transfer Acceleration cannot be enabled on this bucket. Contact Amazon
+    ///     Web Services Support for more information.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *Code:* N/A
+    /// - - *Code:* InvalidSecurity
+    ///   - *Description:* The provided security credentials are not valid.
+    ///   - *HTTP Status Code:* 403 Forbidden
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* InvalidSOAPRequest
+    ///   - *Description:* The SOAP request body is invalid.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* InvalidStorageClass
+    ///   - *Description:* The storage class you specified is not valid.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* InvalidTargetBucketForLogging
+    ///   - *Description:* The target bucket for logging does not exist, is not owned by you, or does not
+    ///     have the appropriate grants for the log-delivery group.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* InvalidToken
+    ///   - *Description:* The provided token is malformed or otherwise invalid.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* InvalidURI
+    ///   - *Description:* Couldn't parse the specified URI.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* KeyTooLongError
+    ///   - *Description:* Your key is too long.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* MalformedACLError
+    ///   - *Description:* The XML you provided was not well-formed or did not validate against our
+    ///     published schema.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* MalformedPOSTRequest
+    ///   - *Description:* The body of your POST request is not well-formed multipart/form-data.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* MalformedXML
+    ///   - *Description:* This happens when the user sends malformed XML (XML that doesn't conform to the published XSD)
+    ///     for the configuration. The error message is, "The XML you provided was not well-formed or did
+    ///     not validate against our published schema."
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* MaxMessageLengthExceeded
+    ///   - *Description:* Your request was too big.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* MaxPostPreDataLengthExceededError
+    ///   - *Description:* Your POST request fields preceding the upload file were too large.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* MetadataTooLarge
+    ///   - *Description:* Your metadata headers exceed the maximum allowed metadata size.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* MethodNotAllowed
+    ///   - *Description:* The specified method is not allowed against this resource.
+    ///   - *HTTP Status Code:* 405 Method Not Allowed
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* MissingAttachment
+    ///   - *Description:* A SOAP attachment was expected, but none were found.
+    ///   - *HTTP Status Code:* N/A
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* MissingContentLength
+    ///   - *Description:* You must provide the Content-Length HTTP header.
+    ///   - *HTTP Status Code:* 411 Length Required
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* MissingRequestBodyError
+    ///   - *Description:* This happens when the user sends an empty XML document as a request. The error
+    ///     message is, "Request body is empty."
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* MissingSecurityElement
+    ///   - *Description:* The SOAP 1.1 request is missing a security element.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* MissingSecurityHeader
+    ///   - *Description:* Your request is missing a required header.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* NoLoggingStatusForKey
+    ///   - *Description:* There is no such thing as a logging status subresource for a key.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* NoSuchBucket
+    ///   - *Description:* The specified bucket does not exist.
+    ///   - *HTTP Status Code:* 404 Not Found
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* NoSuchBucketPolicy
+    ///   - *Description:* The specified bucket does not have a bucket policy.
+    ///   - *HTTP Status Code:* 404 Not Found
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* NoSuchKey
+    ///   - *Description:* The specified key does not exist.
+    ///   - *HTTP Status Code:* 404 Not Found
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* NoSuchLifecycleConfiguration
+    ///   - *Description:* The lifecycle configuration does not exist.
+    ///   - *HTTP Status Code:* 404 Not Found
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* NoSuchUpload
+    ///   - *Description:* The specified multipart upload does not exist. The upload ID might be invalid, or
+    ///     the multipart upload might have been aborted or completed.
+    ///   - *HTTP Status Code:* 404 Not Found
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* NoSuchVersion
+    ///   - *Description:* Indicates that the version ID specified in the request does not match an existing
+    ///     version.
+    ///   - *HTTP Status Code:* 404 Not Found
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* NotImplemented
+    ///   - *Description:* A header you provided implies functionality that is not implemented.
+    ///   - *HTTP Status Code:* 501 Not Implemented
+    ///   - *SOAP Fault Code Prefix:* Server
+    /// - - *Code:* NotSignedUp
+    ///   - *Description:* Your account is not signed up for the Amazon S3 service. You must sign up before
+    ///     you can use Amazon S3. You can sign up at the following URL: [Amazon S3](<http://aws.amazon.com/s3>)
+    ///   - *HTTP Status Code:* 403 Forbidden
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* OperationAborted
+    ///   - *Description:* A conflicting conditional action is currently in progress against this resource.
+    ///     Try again.
+    ///   - *HTTP Status Code:* 409 Conflict
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* PermanentRedirect
+    ///   - *Description:* The bucket you are attempting to access must be addressed using the specified
+    ///     endpoint. Send all future requests to this endpoint.
+    ///   - *HTTP Status Code:* 301 Moved Permanently
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* PreconditionFailed
+    ///   - *Description:* At least one of the preconditions you specified did not hold.
+    ///   - *HTTP Status Code:* 412 Precondition Failed
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* Redirect
+    ///   - *Description:* Temporary redirect.
+    ///   - *HTTP Status Code:* 307 Moved Temporarily
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* RestoreAlreadyInProgress
+    ///   - *Description:* Object restore is already in progress.
+    ///   - *HTTP Status Code:* 409 Conflict
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* RequestIsNotMultiPartContent
+    ///   - *Description:* Bucket POST must be of the enclosure-type multipart/form-data.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* RequestTimeout
+    ///   - *Description:* Your socket connection to the server was not read from or written to within the
+    ///     timeout period.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* RequestTimeTooSkewed
+    ///   - *Description:* The difference between the request time and the server's time is too large.
+    ///   - *HTTP Status Code:* 403 Forbidden
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* RequestTorrentOfBucketError
+    ///   - *Description:* Requesting the torrent file of a bucket is not permitted.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* SignatureDoesNotMatch
+    ///   - *Description:* The request signature we calculated does not match the signature you provided.
+    ///     Check your Amazon Web Services secret access key and signing method. For more information, see [REST Authentication](<https://docs.aws.amazon.com/AmazonS3/latest/dev/RESTAuthentication.html>)
+    ///     and [SOAP Authentication](<https://docs.aws.amazon.com/AmazonS3/latest/dev/SOAPAuthentication.html>)
+    ///     for details.
+    ///   - *HTTP Status Code:* 403 Forbidden
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* ServiceUnavailable
+    ///   - *Description:* Service is unable to handle request.
+    ///   - *HTTP Status Code:* 503 Service Unavailable
+    ///   - *SOAP Fault Code Prefix:* Server
+    /// - - *Code:* SlowDown
+    ///   - *Description:* Reduce your request rate.
+    ///   - *HTTP Status Code:* 503 Slow Down
+    ///   - *SOAP Fault Code Prefix:* Server
+    /// - - *Code:* TemporaryRedirect
+    ///   - *Description:* You are being redirected to the bucket while DNS updates.
+    ///   - *HTTP Status Code:* 307 Moved Temporarily
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* TokenRefreshRequired
+    ///   - *Description:* The provided token must be refreshed.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* TooManyBuckets
+    ///   - *Description:* You have attempted to create more buckets than allowed.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* UnexpectedContent
+    ///   - *Description:* This request does not support content.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* UnresolvableGrantByEmailAddress
+    ///   - *Description:* The email address you provided does not match any account on record.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    /// - - *Code:* UserKeyMustBeSpecified
+    ///   - *Description:* The bucket POST must contain the specified field name. If it is specified, check
+    ///     the order of the fields.
+    ///   - *HTTP Status Code:* 400 Bad Request
+    ///   - *SOAP Fault Code Prefix:* Client
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Code", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub code: Option<String>,
+    /// The error message contains a generic description of the error condition in English. It is
+    /// intended for a human audience. Simple programs display the message directly to the end user if
+    /// they encounter an error condition they don't know how or don't care to handle. Sophisticated
+    /// programs with more exhaustive error handling and proper internationalization are more likely to
+    /// ignore the error message.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub message: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for Error {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<String> = None;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Key" => Some(0),
+                    "VersionId" => Some(1),
+                    "Code" => Some(2),
+                    "Message" => Some(3),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Some(Self {
+                key: member_0,
+                version_id: member_1,
+                code: member_2,
+                message: member_3,
+            }),
+        )
+    }
+}
+
+impl WriteXml for Error {
+    fn write_xml(&self, out: &mut XmlWriter) {
+        if let Some(value) = &self.key {
+            out.element("Key", value);
+        }
+        if let Some(value) = &self.version_id {
+            out.element("VersionId", value);
+        }
+        if let Some(value) = &self.code {
+            out.element("Code", value);
+        }
+        if let Some(value) = &self.message {
+            out.element("Message", value);
+        }
+    }
 }
 
 /// The `ExpressionType` shape.
@@ -1641,6 +3145,76 @@ impl Key for FileHeaderInfo {
 impl HeaderText for FileHeaderInfo {
     fn header_text(&self) -> String {
         self.as_str().into()
+    }
+}
+
+/// Container element that identifies who initiated the multipart upload.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
+pub struct Initiator {
+    /// If the principal is an Amazon Web Services account, it provides the Canonical User ID. If the
+    /// principal is an IAM User, it provides a user ARN value.
+    ///
+    /// > **Note:** **Directory buckets** - If the principal is an Amazon Web Services account, it provides the
+    /// > Amazon Web Services account ID. If the principal is an IAM User, it provides a user ARN value.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ID", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub id: Option<String>,
+    /// Name of the Principal.
+    ///
+    /// > **Note:** This functionality is not supported for directory buckets.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "DisplayName", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub display_name: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for Initiator {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ID" => Some(0),
+                    "DisplayName" => Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Some(Self {
+                id: member_0,
+                display_name: member_1,
+            }),
+        )
+    }
+}
+
+impl WriteXml for Initiator {
+    fn write_xml(&self, out: &mut XmlWriter) {
+        if let Some(value) = &self.id {
+            out.element("ID", value);
+        }
+        if let Some(value) = &self.display_name {
+            out.element("DisplayName", value);
+        }
     }
 }
 
@@ -2066,6 +3640,369 @@ impl HeaderText for LocationType {
     }
 }
 
+/// The `MFADelete` shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
+pub enum MfaDelete {
+    /// `Enabled`.
+    #[cfg_attr(feature = "full-serde", serde(rename = "Enabled"))]
+    Enabled,
+    /// `Disabled`.
+    #[cfg_attr(feature = "full-serde", serde(rename = "Disabled"))]
+    Disabled,
+}
+
+impl MfaDelete {
+    /// Every value, in model order.
+    pub const VALUES: &'static [MfaDelete] = &[Self::Enabled, Self::Disabled];
+
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Enabled => "Enabled",
+            Self::Disabled => "Disabled",
+        }
+    }
+}
+
+impl fmt::Display for MfaDelete {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for MfaDelete {
+    type Err = UnknownEnumValue;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "Enabled" => Ok(Self::Enabled),
+            "Disabled" => Ok(Self::Disabled),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "MFADelete",
+                    value: value.to_string(),
+                })
+            }
+        }
+    }
+}
+
+impl Read for MfaDelete {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        reader.enumeration(schema)
+    }
+}
+
+impl Key for MfaDelete {
+    fn from_key(text: String) -> Option<Self> {
+        text.parse().ok()
+    }
+}
+
+impl HeaderText for MfaDelete {
+    fn header_text(&self) -> String {
+        self.as_str().into()
+    }
+}
+
+/// The `MFADeleteStatus` shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
+pub enum MfaDeleteStatus {
+    /// `Enabled`.
+    #[cfg_attr(feature = "full-serde", serde(rename = "Enabled"))]
+    Enabled,
+    /// `Disabled`.
+    #[cfg_attr(feature = "full-serde", serde(rename = "Disabled"))]
+    Disabled,
+}
+
+impl MfaDeleteStatus {
+    /// Every value, in model order.
+    pub const VALUES: &'static [MfaDeleteStatus] = &[Self::Enabled, Self::Disabled];
+
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Enabled => "Enabled",
+            Self::Disabled => "Disabled",
+        }
+    }
+}
+
+impl fmt::Display for MfaDeleteStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for MfaDeleteStatus {
+    type Err = UnknownEnumValue;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "Enabled" => Ok(Self::Enabled),
+            "Disabled" => Ok(Self::Disabled),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "MFADeleteStatus",
+                    value: value.to_string(),
+                })
+            }
+        }
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for MfaDeleteStatus {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        reader.enumeration(schema)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl Key for MfaDeleteStatus {
+    fn from_key(text: String) -> Option<Self> {
+        text.parse().ok()
+    }
+}
+
+impl WriteXml for MfaDeleteStatus {
+    fn write_xml(&self, out: &mut XmlWriter) {
+        out.text(self.as_str());
+    }
+}
+
+impl HeaderText for MfaDeleteStatus {
+    fn header_text(&self) -> String {
+        self.as_str().into()
+    }
+}
+
+/// The `MetadataDirective` shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
+pub enum MetadataDirective {
+    /// `COPY`.
+    #[cfg_attr(feature = "full-serde", serde(rename = "COPY"))]
+    Copy,
+    /// `REPLACE`.
+    #[cfg_attr(feature = "full-serde", serde(rename = "REPLACE"))]
+    Replace,
+}
+
+impl MetadataDirective {
+    /// Every value, in model order.
+    pub const VALUES: &'static [MetadataDirective] = &[Self::Copy, Self::Replace];
+
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Copy => "COPY",
+            Self::Replace => "REPLACE",
+        }
+    }
+}
+
+impl fmt::Display for MetadataDirective {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for MetadataDirective {
+    type Err = UnknownEnumValue;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "COPY" => Ok(Self::Copy),
+            "REPLACE" => Ok(Self::Replace),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "MetadataDirective",
+                    value: value.to_string(),
+                })
+            }
+        }
+    }
+}
+
+impl Read for MetadataDirective {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        reader.enumeration(schema)
+    }
+}
+
+impl Key for MetadataDirective {
+    fn from_key(text: String) -> Option<Self> {
+        text.parse().ok()
+    }
+}
+
+impl HeaderText for MetadataDirective {
+    fn header_text(&self) -> String {
+        self.as_str().into()
+    }
+}
+
+/// Container for the `MultipartUpload` for the Amazon S3 object.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
+pub struct MultipartUpload {
+    /// Upload ID that identifies the multipart upload.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "UploadId", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub upload_id: Option<String>,
+    /// Key of the object for which the multipart upload was initiated.
+    ///
+    /// Length: at least 1.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Key", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub key: Option<String>,
+    /// Date and time at which the multipart upload was initiated.
+    ///
+    /// Written as RFC 3339 text.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Initiated", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub initiated: Option<DateTime>,
+    /// The class of storage used to store the object.
+    ///
+    /// > **Note:** **Directory buckets** - Only the S3 Express One Zone storage class is supported by directory
+    /// > buckets to store objects.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "StorageClass", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub storage_class: Option<StorageClass>,
+    /// Specifies the owner of the object that is part of the multipart upload.
+    ///
+    /// > **Note:** **Directory buckets** - The bucket owner is returned as the object owner for all the objects.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Owner", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub owner: Option<Owner>,
+    /// Identifies who initiated the multipart upload.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Initiator", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub initiator: Option<Initiator>,
+    /// The algorithm that was used to create a checksum of the object.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ChecksumAlgorithm",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub checksum_algorithm: Option<ChecksumAlgorithm>,
+    /// The checksum type that is used to calculate the object’s checksum value. For more information,
+    /// see [Checking object integrity](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html>)
+    /// in the *Amazon S3 User Guide*.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ChecksumType", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub checksum_type: Option<ChecksumType>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for MultipartUpload {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<DateTime> = None;
+        let mut member_3: Option<StorageClass> = None;
+        let mut member_4: Option<Owner> = None;
+        let mut member_5: Option<Initiator> = None;
+        let mut member_6: Option<ChecksumAlgorithm> = None;
+        let mut member_7: Option<ChecksumType> = None;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "UploadId" => Some(0),
+                    "Key" => Some(1),
+                    "Initiated" => Some(2),
+                    "StorageClass" => Some(3),
+                    "Owner" => Some(4),
+                    "Initiator" => Some(5),
+                    "ChecksumAlgorithm" => Some(6),
+                    "ChecksumType" => Some(7),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Some(Self {
+                upload_id: member_0,
+                key: member_1,
+                initiated: member_2,
+                storage_class: member_3,
+                owner: member_4,
+                initiator: member_5,
+                checksum_algorithm: member_6,
+                checksum_type: member_7,
+            }),
+        )
+    }
+}
+
+impl WriteXml for MultipartUpload {
+    fn write_xml(&self, out: &mut XmlWriter) {
+        if let Some(value) = &self.upload_id {
+            out.element("UploadId", value);
+        }
+        if let Some(value) = &self.key {
+            out.element("Key", value);
+        }
+        if let Some(value) = &self.initiated {
+            out.element("Initiated", value);
+        }
+        if let Some(value) = &self.storage_class {
+            out.element("StorageClass", value);
+        }
+        if let Some(value) = &self.owner {
+            out.element("Owner", value);
+        }
+        if let Some(value) = &self.initiator {
+            out.element("Initiator", value);
+        }
+        if let Some(value) = &self.checksum_algorithm {
+            out.element("ChecksumAlgorithm", value);
+        }
+        if let Some(value) = &self.checksum_type {
+            out.element("ChecksumType", value);
+        }
+    }
+}
+
 /// An object consists of data and its descriptive metadata.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
@@ -2355,6 +4292,107 @@ impl Key for ObjectCannedAcl {
 impl HeaderText for ObjectCannedAcl {
     fn header_text(&self) -> String {
         self.as_str().into()
+    }
+}
+
+/// Object Identifier is unique value to identify objects.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
+pub struct ObjectIdentifier {
+    /// Key name of the object.
+    ///
+    /// > **Important:** Replacement must be made for object keys containing special characters (such as carriage returns)
+    /// > when using XML requests. For more information, see [XML related object key constraints](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints>).
+    ///
+    /// Length: at least 1.
+    #[cfg_attr(feature = "full-serde", serde(rename = "Key"))]
+    pub key: String,
+    /// Version ID for the specific version of the object to delete.
+    ///
+    /// > **Note:** This functionality is not supported for directory buckets.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub version_id: Option<String>,
+    /// An entity tag (ETag) is an identifier assigned by a web server to a specific version of a
+    /// resource found at a URL. This header field makes the request method conditional on `ETags`.
+    ///
+    /// > **Note:** Entity tags (ETags) for S3 Express One Zone are random alphanumeric strings unique to the
+    /// > object.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub e_tag: Option<String>,
+    /// If present, the objects are deleted only if its modification times matches the provided `Timestamp`.
+    ///
+    /// > **Note:** This functionality is only supported for directory buckets.
+    ///
+    /// Written as an HTTP date.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "LastModifiedTime",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub last_modified_time: Option<HttpDate>,
+    /// If present, the objects are deleted only if its size matches the provided size in bytes.
+    ///
+    /// > **Note:** This functionality is only supported for directory buckets.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Size", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub size: Option<i64>,
+}
+
+impl Read for ObjectIdentifier {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<HttpDate> = None;
+        let mut member_4: Option<i64> = None;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Key" => Some(0),
+                    "VersionId" => Some(1),
+                    "ETag" => Some(2),
+                    "LastModifiedTime" => Some(3),
+                    "Size" => Some(4),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0b1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Some(Self {
+                key: member_0,
+                version_id: member_1,
+                e_tag: member_2,
+                last_modified_time: member_3,
+                size: member_4,
+            }),
+        )
     }
 }
 
@@ -2727,6 +4765,271 @@ impl HeaderText for ObjectStorageClass {
     }
 }
 
+/// The version of an object.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
+pub struct ObjectVersion {
+    /// The entity tag is an MD5 hash of that version of the object.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub e_tag: Option<String>,
+    /// The algorithm that was used to create a checksum of the object.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ChecksumAlgorithm",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub checksum_algorithm: Option<Vec<ChecksumAlgorithm>>,
+    /// The checksum type that is used to calculate the object’s checksum value. For more information,
+    /// see [Checking object integrity](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html>)
+    /// in the *Amazon S3 User Guide*.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ChecksumType", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub checksum_type: Option<ChecksumType>,
+    /// Size in bytes of the object.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Size", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub size: Option<i64>,
+    /// The class of storage used to store the object.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "StorageClass", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub storage_class: Option<ObjectVersionStorageClass>,
+    /// The object key.
+    ///
+    /// Length: at least 1.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Key", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub key: Option<String>,
+    /// Version ID of an object.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub version_id: Option<String>,
+    /// Specifies whether the object is (true) or is not (false) the latest version of an object.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "IsLatest", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub is_latest: Option<bool>,
+    /// Date and time when the object was last modified.
+    ///
+    /// Written as RFC 3339 text.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "LastModified", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub last_modified: Option<DateTime>,
+    /// Specifies the owner of the object.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Owner", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub owner: Option<Owner>,
+    /// Specifies the restoration status of an object. Objects in certain storage classes must be
+    /// restored before they can be retrieved. For more information about these storage classes and how
+    /// to work with archived objects, see [Working with archived objects](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/archived-objects.html>)
+    /// in the *Amazon S3 User Guide*.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "RestoreStatus", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub restore_status: Option<RestoreStatus>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for ObjectVersion {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<Vec<ChecksumAlgorithm>> = None;
+        let mut member_2: Option<ChecksumType> = None;
+        let mut member_3: Option<i64> = None;
+        let mut member_4: Option<ObjectVersionStorageClass> = None;
+        let mut member_5: Option<String> = None;
+        let mut member_6: Option<String> = None;
+        let mut member_7: Option<bool> = None;
+        let mut member_8: Option<DateTime> = None;
+        let mut member_9: Option<Owner> = None;
+        let mut member_10: Option<RestoreStatus> = None;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ETag" => Some(0),
+                    "ChecksumAlgorithm" => Some(1),
+                    "ChecksumType" => Some(2),
+                    "Size" => Some(3),
+                    "StorageClass" => Some(4),
+                    "Key" => Some(5),
+                    "VersionId" => Some(6),
+                    "IsLatest" => Some(7),
+                    "LastModified" => Some(8),
+                    "Owner" => Some(9),
+                    "RestoreStatus" => Some(10),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                8 => member_8 = object.value(reader, 8)?,
+                9 => member_9 = object.value(reader, 9)?,
+                10 => member_10 = object.value(reader, 10)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Some(Self {
+                e_tag: member_0,
+                checksum_algorithm: member_1,
+                checksum_type: member_2,
+                size: member_3,
+                storage_class: member_4,
+                key: member_5,
+                version_id: member_6,
+                is_latest: member_7,
+                last_modified: member_8,
+                owner: member_9,
+                restore_status: member_10,
+            }),
+        )
+    }
+}
+
+impl WriteXml for ObjectVersion {
+    fn write_xml(&self, out: &mut XmlWriter) {
+        if let Some(value) = &self.e_tag {
+            out.element("ETag", value);
+        }
+        if let Some(value) = &self.checksum_algorithm {
+            for item in value.iter() {
+                out.element("ChecksumAlgorithm", item);
+            }
+        }
+        if let Some(value) = &self.checksum_type {
+            out.element("ChecksumType", value);
+        }
+        if let Some(value) = &self.size {
+            out.element("Size", value);
+        }
+        if let Some(value) = &self.storage_class {
+            out.element("StorageClass", value);
+        }
+        if let Some(value) = &self.key {
+            out.element("Key", value);
+        }
+        if let Some(value) = &self.version_id {
+            out.element("VersionId", value);
+        }
+        if let Some(value) = &self.is_latest {
+            out.element("IsLatest", value);
+        }
+        if let Some(value) = &self.last_modified {
+            out.element("LastModified", value);
+        }
+        if let Some(value) = &self.owner {
+            out.element("Owner", value);
+        }
+        if let Some(value) = &self.restore_status {
+            out.element("RestoreStatus", value);
+        }
+    }
+}
+
+/// The `ObjectVersionStorageClass` shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
+pub enum ObjectVersionStorageClass {
+    /// `STANDARD`.
+    #[cfg_attr(feature = "full-serde", serde(rename = "STANDARD"))]
+    Standard,
+}
+
+impl ObjectVersionStorageClass {
+    /// Every value, in model order.
+    pub const VALUES: &'static [ObjectVersionStorageClass] = &[Self::Standard];
+
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Standard => "STANDARD",
+        }
+    }
+}
+
+impl fmt::Display for ObjectVersionStorageClass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for ObjectVersionStorageClass {
+    type Err = UnknownEnumValue;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "STANDARD" => Ok(Self::Standard),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "ObjectVersionStorageClass",
+                    value: value.to_string(),
+                })
+            }
+        }
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for ObjectVersionStorageClass {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        reader.enumeration(schema)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl Key for ObjectVersionStorageClass {
+    fn from_key(text: String) -> Option<Self> {
+        text.parse().ok()
+    }
+}
+
+impl WriteXml for ObjectVersionStorageClass {
+    fn write_xml(&self, out: &mut XmlWriter) {
+        out.text(self.as_str());
+    }
+}
+
+impl HeaderText for ObjectVersionStorageClass {
+    fn header_text(&self) -> String {
+        self.as_str().into()
+    }
+}
+
 /// The `OptionalObjectAttributes` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
@@ -2930,6 +5233,187 @@ impl Read for ParquetInput {
             return Ok(None);
         }
         Ok(Some(Self {}))
+    }
+}
+
+/// Container for elements related to a part.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
+pub struct Part {
+    /// Part number identifying the part. This is a positive integer between 1 and 10,000.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "PartNumber", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub part_number: Option<i32>,
+    /// Date and time at which the part was uploaded.
+    ///
+    /// Written as RFC 3339 text.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "LastModified", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub last_modified: Option<DateTime>,
+    /// Entity tag returned when the part was uploaded.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub e_tag: Option<String>,
+    /// Size in bytes of the uploaded part data.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Size", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub size: Option<i64>,
+    /// The Base64 encoded, 32-bit `CRC32` checksum of the part. This checksum is present if the object
+    /// was uploaded with the `CRC32` checksum algorithm. For more information, see [Checking object integrity](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html>)
+    /// in the *Amazon S3 User Guide*.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ChecksumCRC32", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub checksum_crc32: Option<String>,
+    /// The Base64 encoded, 32-bit `CRC32C` checksum of the part. This checksum is present if the object
+    /// was uploaded with the `CRC32C` checksum algorithm. For more information, see [Checking object integrity](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html>)
+    /// in the *Amazon S3 User Guide*.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ChecksumCRC32C",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub checksum_crc32_c: Option<String>,
+    /// The Base64 encoded, 64-bit `CRC64NVME` checksum of the part. This checksum is present if the
+    /// multipart upload request was created with the `CRC64NVME` checksum algorithm, or if the object
+    /// was uploaded without a checksum (and Amazon S3 added the default checksum, `CRC64NVME`, to the uploaded object).
+    /// For more information, see [Checking object integrity](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html>)
+    /// in the *Amazon S3 User Guide*.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ChecksumCRC64NVME",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub checksum_crc64_nvme: Option<String>,
+    /// The Base64 encoded, 160-bit `SHA1` checksum of the part. This checksum is present if the object
+    /// was uploaded with the `SHA1` checksum algorithm. For more information, see [Checking object integrity](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html>)
+    /// in the *Amazon S3 User Guide*.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ChecksumSHA1", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub checksum_sha1: Option<String>,
+    /// The Base64 encoded, 256-bit `SHA256` checksum of the part. This checksum is present if the
+    /// object was uploaded with the `SHA256` checksum algorithm. For more information, see [Checking object integrity](<https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html>)
+    /// in the *Amazon S3 User Guide*.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ChecksumSHA256",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub checksum_sha256: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for Part {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<i32> = None;
+        let mut member_1: Option<DateTime> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<i64> = None;
+        let mut member_4: Option<String> = None;
+        let mut member_5: Option<String> = None;
+        let mut member_6: Option<String> = None;
+        let mut member_7: Option<String> = None;
+        let mut member_8: Option<String> = None;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "PartNumber" => Some(0),
+                    "LastModified" => Some(1),
+                    "ETag" => Some(2),
+                    "Size" => Some(3),
+                    "ChecksumCRC32" => Some(4),
+                    "ChecksumCRC32C" => Some(5),
+                    "ChecksumCRC64NVME" => Some(6),
+                    "ChecksumSHA1" => Some(7),
+                    "ChecksumSHA256" => Some(8),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                8 => member_8 = object.value(reader, 8)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Some(Self {
+                part_number: member_0,
+                last_modified: member_1,
+                e_tag: member_2,
+                size: member_3,
+                checksum_crc32: member_4,
+                checksum_crc32_c: member_5,
+                checksum_crc64_nvme: member_6,
+                checksum_sha1: member_7,
+                checksum_sha256: member_8,
+            }),
+        )
+    }
+}
+
+impl WriteXml for Part {
+    fn write_xml(&self, out: &mut XmlWriter) {
+        if let Some(value) = &self.part_number {
+            out.element("PartNumber", value);
+        }
+        if let Some(value) = &self.last_modified {
+            out.element("LastModified", value);
+        }
+        if let Some(value) = &self.e_tag {
+            out.element("ETag", value);
+        }
+        if let Some(value) = &self.size {
+            out.element("Size", value);
+        }
+        if let Some(value) = &self.checksum_crc32 {
+            out.element("ChecksumCRC32", value);
+        }
+        if let Some(value) = &self.checksum_crc32_c {
+            out.element("ChecksumCRC32C", value);
+        }
+        if let Some(value) = &self.checksum_crc64_nvme {
+            out.element("ChecksumCRC64NVME", value);
+        }
+        if let Some(value) = &self.checksum_sha1 {
+            out.element("ChecksumSHA1", value);
+        }
+        if let Some(value) = &self.checksum_sha256 {
+            out.element("ChecksumSHA256", value);
+        }
     }
 }
 
@@ -4060,5 +6544,219 @@ impl WriteXml for StorageClass {
 impl HeaderText for StorageClass {
     fn header_text(&self) -> String {
         self.as_str().into()
+    }
+}
+
+/// A container of a key value name pair.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
+pub struct Tag {
+    /// Name of the object key.
+    ///
+    /// Length: at least 1.
+    #[cfg_attr(feature = "full-serde", serde(rename = "Key"))]
+    pub key: String,
+    /// Value of the tag.
+    #[cfg_attr(feature = "full-serde", serde(rename = "Value"))]
+    pub value: String,
+}
+
+impl Read for Tag {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Key" => Some(0),
+                    "Value" => Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0b11)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Some(Self {
+                key: member_0,
+                value: member_1,
+            }),
+        )
+    }
+}
+
+impl WriteXml for Tag {
+    fn write_xml(&self, out: &mut XmlWriter) {
+        out.element("Key", &self.key);
+        out.element("Value", &self.value);
+    }
+}
+
+/// Container for `TagSet` elements.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
+pub struct Tagging {
+    /// A collection for a set of tags
+    #[cfg_attr(feature = "full-serde", serde(rename = "TagSet"))]
+    pub tag_set: Vec<Tag>,
+}
+
+impl Read for Tagging {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<Tag>> = None;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TagSet" => Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0b1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { tag_set: member_0 }))
+    }
+}
+
+/// The `TaggingDirective` shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
+pub enum TaggingDirective {
+    /// `COPY`.
+    #[cfg_attr(feature = "full-serde", serde(rename = "COPY"))]
+    Copy,
+    /// `REPLACE`.
+    #[cfg_attr(feature = "full-serde", serde(rename = "REPLACE"))]
+    Replace,
+}
+
+impl TaggingDirective {
+    /// Every value, in model order.
+    pub const VALUES: &'static [TaggingDirective] = &[Self::Copy, Self::Replace];
+
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Copy => "COPY",
+            Self::Replace => "REPLACE",
+        }
+    }
+}
+
+impl fmt::Display for TaggingDirective {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for TaggingDirective {
+    type Err = UnknownEnumValue;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "COPY" => Ok(Self::Copy),
+            "REPLACE" => Ok(Self::Replace),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "TaggingDirective",
+                    value: value.to_string(),
+                })
+            }
+        }
+    }
+}
+
+impl Read for TaggingDirective {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        reader.enumeration(schema)
+    }
+}
+
+impl Key for TaggingDirective {
+    fn from_key(text: String) -> Option<Self> {
+        text.parse().ok()
+    }
+}
+
+impl HeaderText for TaggingDirective {
+    fn header_text(&self) -> String {
+        self.as_str().into()
+    }
+}
+
+/// Describes the versioning state of an Amazon S3 bucket. For more information, see [PUT Bucket versioning](<https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTVersioningStatus.html>)
+/// in the *Amazon S3 API Reference*.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
+pub struct VersioningConfiguration {
+    /// Specifies whether MFA delete is enabled in the bucket versioning configuration. This element is
+    /// only returned if the bucket has been configured with MFA delete. If the bucket has never been so
+    /// configured, this element is not returned.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MfaDelete", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub mfa_delete: Option<MfaDelete>,
+    /// The versioning state of the bucket.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Status", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub status: Option<BucketVersioningStatus>,
+}
+
+impl Read for VersioningConfiguration {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<MfaDelete> = None;
+        let mut member_1: Option<BucketVersioningStatus> = None;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "MfaDelete" => Some(0),
+                    "Status" => Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Some(Self {
+                mfa_delete: member_0,
+                status: member_1,
+            }),
+        )
     }
 }

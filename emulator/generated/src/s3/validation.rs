@@ -2,8 +2,80 @@
 //! The constraints of every operation input and output, as tables for [`crate::runtime::validate`].
 
 use crate::runtime::validate::{
-    Bound, Enum, IntegerKind, IntegerRules, Length, List, Map, Member, Range, Schema,
-    StringRules, Structure, TimestampFormat, UNIT, Union,
+    Bound, Enum, IntegerKind, IntegerRules, Length, List, Map, Member, Pattern, Range,
+    Schema, StringRules, Structure, TimestampFormat, UNIT, Union,
+};
+
+/// The constraints of `AbortMultipartUploadOutput`.
+pub static ABORT_MULTIPART_UPLOAD_OUTPUT: Structure = Structure {
+    name: "AbortMultipartUploadOutput",
+    members: &[
+        Member {
+            name: "RequestCharged",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&REQUEST_CHARGED),
+        },
+    ],
+};
+
+/// The constraints of `AbortMultipartUploadRequest`.
+pub static ABORT_MULTIPART_UPLOAD_REQUEST: Structure = Structure {
+    name: "AbortMultipartUploadRequest",
+    members: &[
+        Member {
+            name: "Bucket",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Key",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(1)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "UploadId",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "RequestPayer",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&REQUEST_PAYER),
+        },
+        Member {
+            name: "ExpectedBucketOwner",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "IfMatchInitiatedTime",
+            json_name: None,
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::HttpDate),
+        },
+    ],
 };
 
 /// The constraints of `ArchiveStatus`.
@@ -126,6 +198,135 @@ pub static BUCKET_TYPE: Enum = Enum {
     listed: "[Directory]",
     length: None,
     pattern: None,
+};
+
+/// The constraints of `BucketVersioningStatus`.
+pub static BUCKET_VERSIONING_STATUS: Enum = Enum {
+    name: "BucketVersioningStatus",
+    values: &["Enabled", "Suspended"],
+    listed: "[Enabled, Suspended]",
+    length: None,
+    pattern: None,
+};
+
+/// The constraints of `CORSConfiguration`.
+pub static CORS_CONFIGURATION: Structure = Structure {
+    name: "CORSConfiguration",
+    members: &[
+        Member {
+            name: "CORSRules",
+            json_name: Some("CORSRule"),
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&CORS_RULE),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                    flattened: true,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `CORSRule`.
+pub static CORS_RULE: Structure = Structure {
+    name: "CORSRule",
+    members: &[
+        Member {
+            name: "ID",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "AllowedHeaders",
+            json_name: Some("AllowedHeader"),
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                    flattened: true,
+                },
+            ),
+        },
+        Member {
+            name: "AllowedMethods",
+            json_name: Some("AllowedMethod"),
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                    flattened: true,
+                },
+            ),
+        },
+        Member {
+            name: "AllowedOrigins",
+            json_name: Some("AllowedOrigin"),
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                    flattened: true,
+                },
+            ),
+        },
+        Member {
+            name: "ExposeHeaders",
+            json_name: Some("ExposeHeader"),
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                    flattened: true,
+                },
+            ),
+        },
+        Member {
+            name: "MaxAgeSeconds",
+            json_name: None,
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `CSVInput`.
@@ -294,6 +495,430 @@ pub static COMMON_PREFIX: Structure = Structure {
     ],
 };
 
+/// The constraints of `CompleteMultipartUploadOutput`.
+pub static COMPLETE_MULTIPART_UPLOAD_OUTPUT: Structure = Structure {
+    name: "CompleteMultipartUploadOutput",
+    members: &[
+        Member {
+            name: "Location",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Bucket",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Key",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(1)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Expiration",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ETag",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumCRC32",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumCRC32C",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumCRC64NVME",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumSHA1",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumSHA256",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumType",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&CHECKSUM_TYPE),
+        },
+        Member {
+            name: "ServerSideEncryption",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&SERVER_SIDE_ENCRYPTION),
+        },
+        Member {
+            name: "VersionId",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SSEKMSKeyId",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "BucketKeyEnabled",
+            json_name: None,
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "RequestCharged",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&REQUEST_CHARGED),
+        },
+    ],
+};
+
+/// The constraints of `CompleteMultipartUploadRequest`.
+pub static COMPLETE_MULTIPART_UPLOAD_REQUEST: Structure = Structure {
+    name: "CompleteMultipartUploadRequest",
+    members: &[
+        Member {
+            name: "Bucket",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Key",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(1)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "MultipartUpload",
+            json_name: Some("CompleteMultipartUpload"),
+            required: false,
+            schema: Schema::Structure(&COMPLETED_MULTIPART_UPLOAD),
+        },
+        Member {
+            name: "UploadId",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumCRC32",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumCRC32C",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumCRC64NVME",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumSHA1",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumSHA256",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumType",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&CHECKSUM_TYPE),
+        },
+        Member {
+            name: "MpuObjectSize",
+            json_name: None,
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "RequestPayer",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&REQUEST_PAYER),
+        },
+        Member {
+            name: "ExpectedBucketOwner",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "IfMatch",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "IfNoneMatch",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SSECustomerAlgorithm",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SSECustomerKey",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SSECustomerKeyMD5",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `CompletedMultipartUpload`.
+pub static COMPLETED_MULTIPART_UPLOAD: Structure = Structure {
+    name: "CompletedMultipartUpload",
+    members: &[
+        Member {
+            name: "Parts",
+            json_name: Some("Part"),
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&COMPLETED_PART),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                    flattened: true,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `CompletedPart`.
+pub static COMPLETED_PART: Structure = Structure {
+    name: "CompletedPart",
+    members: &[
+        Member {
+            name: "ETag",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumCRC32",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumCRC32C",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumCRC64NVME",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumSHA1",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumSHA256",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "PartNumber",
+            json_name: None,
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
 /// The constraints of `CompressionType`.
 pub static COMPRESSION_TYPE: Enum = Enum {
     name: "CompressionType",
@@ -307,6 +932,616 @@ pub static COMPRESSION_TYPE: Enum = Enum {
 pub static CONTINUATION_EVENT: Structure = Structure {
     name: "ContinuationEvent",
     members: &[],
+};
+
+/// The constraints of `CopyObjectOutput`.
+pub static COPY_OBJECT_OUTPUT: Structure = Structure {
+    name: "CopyObjectOutput",
+    members: &[
+        Member {
+            name: "CopyObjectResult",
+            json_name: None,
+            required: false,
+            schema: Schema::Structure(&COPY_OBJECT_RESULT),
+        },
+        Member {
+            name: "Expiration",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "CopySourceVersionId",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "VersionId",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ServerSideEncryption",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&SERVER_SIDE_ENCRYPTION),
+        },
+        Member {
+            name: "SSECustomerAlgorithm",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SSECustomerKeyMD5",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SSEKMSKeyId",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SSEKMSEncryptionContext",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "BucketKeyEnabled",
+            json_name: None,
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "RequestCharged",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&REQUEST_CHARGED),
+        },
+    ],
+};
+
+/// The constraints of `CopyObjectRequest`.
+pub static COPY_OBJECT_REQUEST: Structure = Structure {
+    name: "CopyObjectRequest",
+    members: &[
+        Member {
+            name: "ACL",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&OBJECT_CANNED_ACL),
+        },
+        Member {
+            name: "Bucket",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "CacheControl",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumAlgorithm",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&CHECKSUM_ALGORITHM),
+        },
+        Member {
+            name: "ContentDisposition",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ContentEncoding",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ContentLanguage",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ContentType",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "CopySource",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&COPY_SOURCE_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "CopySourceIfMatch",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "CopySourceIfModifiedSince",
+            json_name: None,
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::HttpDate),
+        },
+        Member {
+            name: "CopySourceIfNoneMatch",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "CopySourceIfUnmodifiedSince",
+            json_name: None,
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::HttpDate),
+        },
+        Member {
+            name: "Expires",
+            json_name: None,
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::HttpDate),
+        },
+        Member {
+            name: "GrantFullControl",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "GrantRead",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "GrantReadACP",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "GrantWriteACP",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Key",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(1)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Metadata",
+            json_name: None,
+            required: false,
+            schema: Schema::Map(&METADATA),
+        },
+        Member {
+            name: "MetadataDirective",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&METADATA_DIRECTIVE),
+        },
+        Member {
+            name: "TaggingDirective",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&TAGGING_DIRECTIVE),
+        },
+        Member {
+            name: "ServerSideEncryption",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&SERVER_SIDE_ENCRYPTION),
+        },
+        Member {
+            name: "StorageClass",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&STORAGE_CLASS),
+        },
+        Member {
+            name: "WebsiteRedirectLocation",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SSECustomerAlgorithm",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SSECustomerKey",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SSECustomerKeyMD5",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SSEKMSKeyId",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SSEKMSEncryptionContext",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "BucketKeyEnabled",
+            json_name: None,
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "CopySourceSSECustomerAlgorithm",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "CopySourceSSECustomerKey",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "CopySourceSSECustomerKeyMD5",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "RequestPayer",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&REQUEST_PAYER),
+        },
+        Member {
+            name: "Tagging",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ObjectLockMode",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&OBJECT_LOCK_MODE),
+        },
+        Member {
+            name: "ObjectLockRetainUntilDate",
+            json_name: None,
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::DateTime),
+        },
+        Member {
+            name: "ObjectLockLegalHoldStatus",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&OBJECT_LOCK_LEGAL_HOLD_STATUS),
+        },
+        Member {
+            name: "ExpectedBucketOwner",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ExpectedSourceBucketOwner",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `CopyObjectResult`.
+pub static COPY_OBJECT_RESULT: Structure = Structure {
+    name: "CopyObjectResult",
+    members: &[
+        Member {
+            name: "ETag",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "LastModified",
+            json_name: None,
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::DateTime),
+        },
+        Member {
+            name: "ChecksumType",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&CHECKSUM_TYPE),
+        },
+        Member {
+            name: "ChecksumCRC32",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumCRC32C",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumCRC64NVME",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumSHA1",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumSHA256",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `CopyPartResult`.
+pub static COPY_PART_RESULT: Structure = Structure {
+    name: "CopyPartResult",
+    members: &[
+        Member {
+            name: "ETag",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "LastModified",
+            json_name: None,
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::DateTime),
+        },
+        Member {
+            name: "ChecksumCRC32",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumCRC32C",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumCRC64NVME",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumSHA1",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumSHA256",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `CreateBucketConfiguration`.
@@ -442,6 +1677,398 @@ pub static CREATE_BUCKET_REQUEST: Structure = Structure {
     ],
 };
 
+/// The constraints of `CreateMultipartUploadOutput`.
+pub static CREATE_MULTIPART_UPLOAD_OUTPUT: Structure = Structure {
+    name: "CreateMultipartUploadOutput",
+    members: &[
+        Member {
+            name: "AbortDate",
+            json_name: None,
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::HttpDate),
+        },
+        Member {
+            name: "AbortRuleId",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Bucket",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Key",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(1)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "UploadId",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ServerSideEncryption",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&SERVER_SIDE_ENCRYPTION),
+        },
+        Member {
+            name: "SSECustomerAlgorithm",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SSECustomerKeyMD5",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SSEKMSKeyId",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SSEKMSEncryptionContext",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "BucketKeyEnabled",
+            json_name: None,
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "RequestCharged",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&REQUEST_CHARGED),
+        },
+        Member {
+            name: "ChecksumAlgorithm",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&CHECKSUM_ALGORITHM),
+        },
+        Member {
+            name: "ChecksumType",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&CHECKSUM_TYPE),
+        },
+    ],
+};
+
+/// The constraints of `CreateMultipartUploadRequest`.
+pub static CREATE_MULTIPART_UPLOAD_REQUEST: Structure = Structure {
+    name: "CreateMultipartUploadRequest",
+    members: &[
+        Member {
+            name: "ACL",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&OBJECT_CANNED_ACL),
+        },
+        Member {
+            name: "Bucket",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "CacheControl",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ContentDisposition",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ContentEncoding",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ContentLanguage",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ContentType",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Expires",
+            json_name: None,
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::HttpDate),
+        },
+        Member {
+            name: "GrantFullControl",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "GrantRead",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "GrantReadACP",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "GrantWriteACP",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Key",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(1)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Metadata",
+            json_name: None,
+            required: false,
+            schema: Schema::Map(&METADATA),
+        },
+        Member {
+            name: "ServerSideEncryption",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&SERVER_SIDE_ENCRYPTION),
+        },
+        Member {
+            name: "StorageClass",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&STORAGE_CLASS),
+        },
+        Member {
+            name: "WebsiteRedirectLocation",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SSECustomerAlgorithm",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SSECustomerKey",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SSECustomerKeyMD5",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SSEKMSKeyId",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SSEKMSEncryptionContext",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "BucketKeyEnabled",
+            json_name: None,
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "RequestPayer",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&REQUEST_PAYER),
+        },
+        Member {
+            name: "Tagging",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ObjectLockMode",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&OBJECT_LOCK_MODE),
+        },
+        Member {
+            name: "ObjectLockRetainUntilDate",
+            json_name: None,
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::DateTime),
+        },
+        Member {
+            name: "ObjectLockLegalHoldStatus",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&OBJECT_LOCK_LEGAL_HOLD_STATUS),
+        },
+        Member {
+            name: "ExpectedBucketOwner",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumAlgorithm",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&CHECKSUM_ALGORITHM),
+        },
+        Member {
+            name: "ChecksumType",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&CHECKSUM_TYPE),
+        },
+    ],
+};
+
 /// The constraints of `DataRedundancy`.
 pub static DATA_REDUNDANCY: Enum = Enum {
     name: "DataRedundancy",
@@ -449,6 +2076,87 @@ pub static DATA_REDUNDANCY: Enum = Enum {
     listed: "[SingleAvailabilityZone, SingleLocalZone]",
     length: None,
     pattern: None,
+};
+
+/// The constraints of `Delete`.
+pub static DELETE: Structure = Structure {
+    name: "Delete",
+    members: &[
+        Member {
+            name: "Objects",
+            json_name: Some("Object"),
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&OBJECT_IDENTIFIER),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                    flattened: true,
+                },
+            ),
+        },
+        Member {
+            name: "Quiet",
+            json_name: None,
+            required: false,
+            schema: Schema::Boolean,
+        },
+    ],
+};
+
+/// The constraints of `DeleteBucketCorsRequest`.
+pub static DELETE_BUCKET_CORS_REQUEST: Structure = Structure {
+    name: "DeleteBucketCorsRequest",
+    members: &[
+        Member {
+            name: "Bucket",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ExpectedBucketOwner",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DeleteBucketPolicyRequest`.
+pub static DELETE_BUCKET_POLICY_REQUEST: Structure = Structure {
+    name: "DeleteBucketPolicyRequest",
+    members: &[
+        Member {
+            name: "Bucket",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ExpectedBucketOwner",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `DeleteBucketRequest`.
@@ -474,6 +2182,78 @@ pub static DELETE_BUCKET_REQUEST: Structure = Structure {
                 pattern: None,
                 values: None,
             }),
+        },
+    ],
+};
+
+/// The constraints of `DeleteBucketTaggingRequest`.
+pub static DELETE_BUCKET_TAGGING_REQUEST: Structure = Structure {
+    name: "DeleteBucketTaggingRequest",
+    members: &[
+        Member {
+            name: "Bucket",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ExpectedBucketOwner",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DeleteMarkerEntry`.
+pub static DELETE_MARKER_ENTRY: Structure = Structure {
+    name: "DeleteMarkerEntry",
+    members: &[
+        Member {
+            name: "Owner",
+            json_name: None,
+            required: false,
+            schema: Schema::Structure(&OWNER),
+        },
+        Member {
+            name: "Key",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(1)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "VersionId",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "IsLatest",
+            json_name: None,
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "LastModified",
+            json_name: None,
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::DateTime),
         },
     ],
 };
@@ -602,6 +2382,215 @@ pub static DELETE_OBJECT_REQUEST: Structure = Structure {
     ],
 };
 
+/// The constraints of `DeleteObjectTaggingOutput`.
+pub static DELETE_OBJECT_TAGGING_OUTPUT: Structure = Structure {
+    name: "DeleteObjectTaggingOutput",
+    members: &[
+        Member {
+            name: "VersionId",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DeleteObjectTaggingRequest`.
+pub static DELETE_OBJECT_TAGGING_REQUEST: Structure = Structure {
+    name: "DeleteObjectTaggingRequest",
+    members: &[
+        Member {
+            name: "Bucket",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Key",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(1)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "VersionId",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ExpectedBucketOwner",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DeleteObjectsOutput`.
+pub static DELETE_OBJECTS_OUTPUT: Structure = Structure {
+    name: "DeleteObjectsOutput",
+    members: &[
+        Member {
+            name: "Deleted",
+            json_name: None,
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&DELETED_OBJECT),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                    flattened: true,
+                },
+            ),
+        },
+        Member {
+            name: "RequestCharged",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&REQUEST_CHARGED),
+        },
+        Member {
+            name: "Errors",
+            json_name: Some("Error"),
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&ERROR),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                    flattened: true,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `DeleteObjectsRequest`.
+pub static DELETE_OBJECTS_REQUEST: Structure = Structure {
+    name: "DeleteObjectsRequest",
+    members: &[
+        Member {
+            name: "Bucket",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Delete",
+            json_name: None,
+            required: true,
+            schema: Schema::Structure(&DELETE),
+        },
+        Member {
+            name: "MFA",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "RequestPayer",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&REQUEST_PAYER),
+        },
+        Member {
+            name: "BypassGovernanceRetention",
+            json_name: None,
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "ExpectedBucketOwner",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumAlgorithm",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&CHECKSUM_ALGORITHM),
+        },
+    ],
+};
+
+/// The constraints of `DeletedObject`.
+pub static DELETED_OBJECT: Structure = Structure {
+    name: "DeletedObject",
+    members: &[
+        Member {
+            name: "Key",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(1)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "VersionId",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "DeleteMarker",
+            json_name: None,
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "DeleteMarkerVersionId",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
 /// The constraints of `EncodingType`.
 pub static ENCODING_TYPE: Enum = Enum {
     name: "EncodingType",
@@ -615,6 +2604,53 @@ pub static ENCODING_TYPE: Enum = Enum {
 pub static END_EVENT: Structure = Structure {
     name: "EndEvent",
     members: &[],
+};
+
+/// The constraints of `Error`.
+pub static ERROR: Structure = Structure {
+    name: "Error",
+    members: &[
+        Member {
+            name: "Key",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(1)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "VersionId",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Code",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Message",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `ExpressionType`.
@@ -633,6 +2669,224 @@ pub static FILE_HEADER_INFO: Enum = Enum {
     listed: "[USE, IGNORE, NONE]",
     length: None,
     pattern: None,
+};
+
+/// The constraints of `GetBucketCorsOutput`.
+pub static GET_BUCKET_CORS_OUTPUT: Structure = Structure {
+    name: "GetBucketCorsOutput",
+    members: &[
+        Member {
+            name: "CORSRules",
+            json_name: Some("CORSRule"),
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&CORS_RULE),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                    flattened: true,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `GetBucketCorsRequest`.
+pub static GET_BUCKET_CORS_REQUEST: Structure = Structure {
+    name: "GetBucketCorsRequest",
+    members: &[
+        Member {
+            name: "Bucket",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ExpectedBucketOwner",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `GetBucketLocationOutput`.
+pub static GET_BUCKET_LOCATION_OUTPUT: Structure = Structure {
+    name: "GetBucketLocationOutput",
+    members: &[
+        Member {
+            name: "LocationConstraint",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&BUCKET_LOCATION_CONSTRAINT),
+        },
+    ],
+};
+
+/// The constraints of `GetBucketLocationRequest`.
+pub static GET_BUCKET_LOCATION_REQUEST: Structure = Structure {
+    name: "GetBucketLocationRequest",
+    members: &[
+        Member {
+            name: "Bucket",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ExpectedBucketOwner",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `GetBucketPolicyOutput`.
+pub static GET_BUCKET_POLICY_OUTPUT: Structure = Structure {
+    name: "GetBucketPolicyOutput",
+    members: &[
+        Member {
+            name: "Policy",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `GetBucketPolicyRequest`.
+pub static GET_BUCKET_POLICY_REQUEST: Structure = Structure {
+    name: "GetBucketPolicyRequest",
+    members: &[
+        Member {
+            name: "Bucket",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ExpectedBucketOwner",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `GetBucketTaggingOutput`.
+pub static GET_BUCKET_TAGGING_OUTPUT: Structure = Structure {
+    name: "GetBucketTaggingOutput",
+    members: &[
+        Member {
+            name: "TagSet",
+            json_name: None,
+            required: true,
+            schema: Schema::List(&TAG_SET),
+        },
+    ],
+};
+
+/// The constraints of `GetBucketTaggingRequest`.
+pub static GET_BUCKET_TAGGING_REQUEST: Structure = Structure {
+    name: "GetBucketTaggingRequest",
+    members: &[
+        Member {
+            name: "Bucket",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ExpectedBucketOwner",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `GetBucketVersioningOutput`.
+pub static GET_BUCKET_VERSIONING_OUTPUT: Structure = Structure {
+    name: "GetBucketVersioningOutput",
+    members: &[
+        Member {
+            name: "Status",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&BUCKET_VERSIONING_STATUS),
+        },
+        Member {
+            name: "MFADelete",
+            json_name: Some("MfaDelete"),
+            required: false,
+            schema: Schema::Enum(&MFA_DELETE_STATUS),
+        },
+    ],
+};
+
+/// The constraints of `GetBucketVersioningRequest`.
+pub static GET_BUCKET_VERSIONING_REQUEST: Structure = Structure {
+    name: "GetBucketVersioningRequest",
+    members: &[
+        Member {
+            name: "Bucket",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ExpectedBucketOwner",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `GetObjectOutput`.
@@ -1153,6 +3407,82 @@ pub static GET_OBJECT_REQUEST: Structure = Structure {
             json_name: None,
             required: false,
             schema: Schema::Enum(&CHECKSUM_MODE),
+        },
+    ],
+};
+
+/// The constraints of `GetObjectTaggingOutput`.
+pub static GET_OBJECT_TAGGING_OUTPUT: Structure = Structure {
+    name: "GetObjectTaggingOutput",
+    members: &[
+        Member {
+            name: "VersionId",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "TagSet",
+            json_name: None,
+            required: true,
+            schema: Schema::List(&TAG_SET),
+        },
+    ],
+};
+
+/// The constraints of `GetObjectTaggingRequest`.
+pub static GET_OBJECT_TAGGING_REQUEST: Structure = Structure {
+    name: "GetObjectTaggingRequest",
+    members: &[
+        Member {
+            name: "Bucket",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Key",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(1)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "VersionId",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ExpectedBucketOwner",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "RequestPayer",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&REQUEST_PAYER),
         },
     ],
 };
@@ -1741,6 +4071,33 @@ pub static HEAD_OBJECT_REQUEST: Structure = Structure {
     ],
 };
 
+/// The constraints of `Initiator`.
+pub static INITIATOR: Structure = Structure {
+    name: "Initiator",
+    members: &[
+        Member {
+            name: "ID",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "DisplayName",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
 /// The constraints of `InputSerialization`.
 pub static INPUT_SERIALIZATION: Structure = Structure {
     name: "InputSerialization",
@@ -1899,6 +4256,668 @@ pub static LIST_BUCKETS_REQUEST: Structure = Structure {
                 pattern: None,
                 values: None,
             }),
+        },
+    ],
+};
+
+/// The constraints of `ListMultipartUploadsOutput`.
+pub static LIST_MULTIPART_UPLOADS_OUTPUT: Structure = Structure {
+    name: "ListMultipartUploadsOutput",
+    members: &[
+        Member {
+            name: "Bucket",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "KeyMarker",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "UploadIdMarker",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextKeyMarker",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Prefix",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Delimiter",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextUploadIdMarker",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxUploads",
+            json_name: None,
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "IsTruncated",
+            json_name: None,
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "Uploads",
+            json_name: Some("Upload"),
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&MULTIPART_UPLOAD),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                    flattened: true,
+                },
+            ),
+        },
+        Member {
+            name: "CommonPrefixes",
+            json_name: None,
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&COMMON_PREFIX),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                    flattened: true,
+                },
+            ),
+        },
+        Member {
+            name: "EncodingType",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&ENCODING_TYPE),
+        },
+        Member {
+            name: "RequestCharged",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&REQUEST_CHARGED),
+        },
+    ],
+};
+
+/// The constraints of `ListMultipartUploadsRequest`.
+pub static LIST_MULTIPART_UPLOADS_REQUEST: Structure = Structure {
+    name: "ListMultipartUploadsRequest",
+    members: &[
+        Member {
+            name: "Bucket",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Delimiter",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "EncodingType",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&ENCODING_TYPE),
+        },
+        Member {
+            name: "KeyMarker",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxUploads",
+            json_name: None,
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Prefix",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "UploadIdMarker",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ExpectedBucketOwner",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "RequestPayer",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&REQUEST_PAYER),
+        },
+    ],
+};
+
+/// The constraints of `ListObjectVersionsOutput`.
+pub static LIST_OBJECT_VERSIONS_OUTPUT: Structure = Structure {
+    name: "ListObjectVersionsOutput",
+    members: &[
+        Member {
+            name: "IsTruncated",
+            json_name: None,
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "KeyMarker",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "VersionIdMarker",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextKeyMarker",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextVersionIdMarker",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Versions",
+            json_name: Some("Version"),
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&OBJECT_VERSION),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                    flattened: true,
+                },
+            ),
+        },
+        Member {
+            name: "DeleteMarkers",
+            json_name: Some("DeleteMarker"),
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&DELETE_MARKER_ENTRY),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                    flattened: true,
+                },
+            ),
+        },
+        Member {
+            name: "Name",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Prefix",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Delimiter",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxKeys",
+            json_name: None,
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "CommonPrefixes",
+            json_name: None,
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&COMMON_PREFIX),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                    flattened: true,
+                },
+            ),
+        },
+        Member {
+            name: "EncodingType",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&ENCODING_TYPE),
+        },
+        Member {
+            name: "RequestCharged",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&REQUEST_CHARGED),
+        },
+    ],
+};
+
+/// The constraints of `ListObjectVersionsRequest`.
+pub static LIST_OBJECT_VERSIONS_REQUEST: Structure = Structure {
+    name: "ListObjectVersionsRequest",
+    members: &[
+        Member {
+            name: "Bucket",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Delimiter",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "EncodingType",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&ENCODING_TYPE),
+        },
+        Member {
+            name: "KeyMarker",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxKeys",
+            json_name: None,
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Prefix",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "VersionIdMarker",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ExpectedBucketOwner",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "RequestPayer",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&REQUEST_PAYER),
+        },
+        Member {
+            name: "OptionalObjectAttributes",
+            json_name: None,
+            required: false,
+            schema: Schema::List(&OPTIONAL_OBJECT_ATTRIBUTES_LIST),
+        },
+    ],
+};
+
+/// The constraints of `ListObjectsOutput`.
+pub static LIST_OBJECTS_OUTPUT: Structure = Structure {
+    name: "ListObjectsOutput",
+    members: &[
+        Member {
+            name: "IsTruncated",
+            json_name: None,
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "Marker",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextMarker",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Contents",
+            json_name: None,
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&OBJECT),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                    flattened: true,
+                },
+            ),
+        },
+        Member {
+            name: "Name",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Prefix",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Delimiter",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxKeys",
+            json_name: None,
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "CommonPrefixes",
+            json_name: None,
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&COMMON_PREFIX),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                    flattened: true,
+                },
+            ),
+        },
+        Member {
+            name: "EncodingType",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&ENCODING_TYPE),
+        },
+        Member {
+            name: "RequestCharged",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&REQUEST_CHARGED),
+        },
+    ],
+};
+
+/// The constraints of `ListObjectsRequest`.
+pub static LIST_OBJECTS_REQUEST: Structure = Structure {
+    name: "ListObjectsRequest",
+    members: &[
+        Member {
+            name: "Bucket",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Delimiter",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "EncodingType",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&ENCODING_TYPE),
+        },
+        Member {
+            name: "Marker",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxKeys",
+            json_name: None,
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Prefix",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "RequestPayer",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&REQUEST_PAYER),
+        },
+        Member {
+            name: "ExpectedBucketOwner",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "OptionalObjectAttributes",
+            json_name: None,
+            required: false,
+            schema: Schema::List(&OPTIONAL_OBJECT_ATTRIBUTES_LIST),
         },
     ],
 };
@@ -2137,6 +5156,248 @@ pub static LIST_OBJECTS_V2_REQUEST: Structure = Structure {
     ],
 };
 
+/// The constraints of `ListPartsOutput`.
+pub static LIST_PARTS_OUTPUT: Structure = Structure {
+    name: "ListPartsOutput",
+    members: &[
+        Member {
+            name: "AbortDate",
+            json_name: None,
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::HttpDate),
+        },
+        Member {
+            name: "AbortRuleId",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Bucket",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Key",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(1)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "UploadId",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "PartNumberMarker",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextPartNumberMarker",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxParts",
+            json_name: None,
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "IsTruncated",
+            json_name: None,
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "Parts",
+            json_name: Some("Part"),
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&PART),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                    flattened: true,
+                },
+            ),
+        },
+        Member {
+            name: "Initiator",
+            json_name: None,
+            required: false,
+            schema: Schema::Structure(&INITIATOR),
+        },
+        Member {
+            name: "Owner",
+            json_name: None,
+            required: false,
+            schema: Schema::Structure(&OWNER),
+        },
+        Member {
+            name: "StorageClass",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&STORAGE_CLASS),
+        },
+        Member {
+            name: "RequestCharged",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&REQUEST_CHARGED),
+        },
+        Member {
+            name: "ChecksumAlgorithm",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&CHECKSUM_ALGORITHM),
+        },
+        Member {
+            name: "ChecksumType",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&CHECKSUM_TYPE),
+        },
+    ],
+};
+
+/// The constraints of `ListPartsRequest`.
+pub static LIST_PARTS_REQUEST: Structure = Structure {
+    name: "ListPartsRequest",
+    members: &[
+        Member {
+            name: "Bucket",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Key",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(1)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxParts",
+            json_name: None,
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "PartNumberMarker",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "UploadId",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "RequestPayer",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&REQUEST_PAYER),
+        },
+        Member {
+            name: "ExpectedBucketOwner",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SSECustomerAlgorithm",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SSECustomerKey",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SSECustomerKeyMD5",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
 /// The constraints of `LocationInfo`.
 pub static LOCATION_INFO: Structure = Structure {
     name: "LocationInfo",
@@ -2167,6 +5428,96 @@ pub static LOCATION_TYPE: Enum = Enum {
     listed: "[AvailabilityZone, LocalZone]",
     length: None,
     pattern: None,
+};
+
+/// The constraints of `MFADelete`.
+pub static MFA_DELETE: Enum = Enum {
+    name: "MFADelete",
+    values: &["Enabled", "Disabled"],
+    listed: "[Enabled, Disabled]",
+    length: None,
+    pattern: None,
+};
+
+/// The constraints of `MFADeleteStatus`.
+pub static MFA_DELETE_STATUS: Enum = Enum {
+    name: "MFADeleteStatus",
+    values: &["Enabled", "Disabled"],
+    listed: "[Enabled, Disabled]",
+    length: None,
+    pattern: None,
+};
+
+/// The constraints of `MetadataDirective`.
+pub static METADATA_DIRECTIVE: Enum = Enum {
+    name: "MetadataDirective",
+    values: &["COPY", "REPLACE"],
+    listed: "[COPY, REPLACE]",
+    length: None,
+    pattern: None,
+};
+
+/// The constraints of `MultipartUpload`.
+pub static MULTIPART_UPLOAD: Structure = Structure {
+    name: "MultipartUpload",
+    members: &[
+        Member {
+            name: "UploadId",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Key",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(1)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Initiated",
+            json_name: None,
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::DateTime),
+        },
+        Member {
+            name: "StorageClass",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&STORAGE_CLASS),
+        },
+        Member {
+            name: "Owner",
+            json_name: None,
+            required: false,
+            schema: Schema::Structure(&OWNER),
+        },
+        Member {
+            name: "Initiator",
+            json_name: None,
+            required: false,
+            schema: Schema::Structure(&INITIATOR),
+        },
+        Member {
+            name: "ChecksumAlgorithm",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&CHECKSUM_ALGORITHM),
+        },
+        Member {
+            name: "ChecksumType",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&CHECKSUM_TYPE),
+        },
+    ],
 };
 
 /// The constraints of `Object`.
@@ -2267,6 +5618,59 @@ pub static OBJECT_CANNED_ACL: Enum = Enum {
     pattern: None,
 };
 
+/// The constraints of `ObjectIdentifier`.
+pub static OBJECT_IDENTIFIER: Structure = Structure {
+    name: "ObjectIdentifier",
+    members: &[
+        Member {
+            name: "Key",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(1)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "VersionId",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ETag",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "LastModifiedTime",
+            json_name: None,
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::HttpDate),
+        },
+        Member {
+            name: "Size",
+            json_name: None,
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
 /// The constraints of `ObjectLockLegalHoldStatus`.
 pub static OBJECT_LOCK_LEGAL_HOLD_STATUS: Enum = Enum {
     name: "ObjectLockLegalHoldStatus",
@@ -2311,6 +5715,112 @@ pub static OBJECT_STORAGE_CLASS: Enum = Enum {
         "EXPRESS_ONEZONE",
     ],
     listed: "[STANDARD, REDUCED_REDUNDANCY, GLACIER, STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, DEEP_ARCHIVE, OUTPOSTS, GLACIER_IR, SNOW, EXPRESS_ONEZONE]",
+    length: None,
+    pattern: None,
+};
+
+/// The constraints of `ObjectVersion`.
+pub static OBJECT_VERSION: Structure = Structure {
+    name: "ObjectVersion",
+    members: &[
+        Member {
+            name: "ETag",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumAlgorithm",
+            json_name: None,
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Enum(&CHECKSUM_ALGORITHM),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                    flattened: true,
+                },
+            ),
+        },
+        Member {
+            name: "ChecksumType",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&CHECKSUM_TYPE),
+        },
+        Member {
+            name: "Size",
+            json_name: None,
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "StorageClass",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&OBJECT_VERSION_STORAGE_CLASS),
+        },
+        Member {
+            name: "Key",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(1)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "VersionId",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "IsLatest",
+            json_name: None,
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "LastModified",
+            json_name: None,
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::DateTime),
+        },
+        Member {
+            name: "Owner",
+            json_name: None,
+            required: false,
+            schema: Schema::Structure(&OWNER),
+        },
+        Member {
+            name: "RestoreStatus",
+            json_name: None,
+            required: false,
+            schema: Schema::Structure(&RESTORE_STATUS),
+        },
+    ],
+};
+
+/// The constraints of `ObjectVersionStorageClass`.
+pub static OBJECT_VERSION_STORAGE_CLASS: Enum = Enum {
+    name: "ObjectVersionStorageClass",
+    values: &["STANDARD"],
+    listed: "[STANDARD]",
     length: None,
     pattern: None,
 };
@@ -2376,6 +5886,99 @@ pub static PARQUET_INPUT: Structure = Structure {
     members: &[],
 };
 
+/// The constraints of `Part`.
+pub static PART: Structure = Structure {
+    name: "Part",
+    members: &[
+        Member {
+            name: "PartNumber",
+            json_name: None,
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "LastModified",
+            json_name: None,
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::DateTime),
+        },
+        Member {
+            name: "ETag",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Size",
+            json_name: None,
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumCRC32",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumCRC32C",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumCRC64NVME",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumSHA1",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumSHA256",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
 /// The constraints of `Progress`.
 pub static PROGRESS: Structure = Structure {
     name: "Progress",
@@ -2422,6 +6025,222 @@ pub static PROGRESS_EVENT: Structure = Structure {
             json_name: None,
             required: false,
             schema: Schema::Structure(&PROGRESS),
+        },
+    ],
+};
+
+/// The constraints of `PutBucketCorsRequest`.
+pub static PUT_BUCKET_CORS_REQUEST: Structure = Structure {
+    name: "PutBucketCorsRequest",
+    members: &[
+        Member {
+            name: "Bucket",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "CORSConfiguration",
+            json_name: None,
+            required: true,
+            schema: Schema::Structure(&CORS_CONFIGURATION),
+        },
+        Member {
+            name: "ContentMD5",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumAlgorithm",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&CHECKSUM_ALGORITHM),
+        },
+        Member {
+            name: "ExpectedBucketOwner",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `PutBucketPolicyRequest`.
+pub static PUT_BUCKET_POLICY_REQUEST: Structure = Structure {
+    name: "PutBucketPolicyRequest",
+    members: &[
+        Member {
+            name: "Bucket",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ContentMD5",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumAlgorithm",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&CHECKSUM_ALGORITHM),
+        },
+        Member {
+            name: "ConfirmRemoveSelfBucketAccess",
+            json_name: None,
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "Policy",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ExpectedBucketOwner",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `PutBucketTaggingRequest`.
+pub static PUT_BUCKET_TAGGING_REQUEST: Structure = Structure {
+    name: "PutBucketTaggingRequest",
+    members: &[
+        Member {
+            name: "Bucket",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ContentMD5",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumAlgorithm",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&CHECKSUM_ALGORITHM),
+        },
+        Member {
+            name: "Tagging",
+            json_name: None,
+            required: true,
+            schema: Schema::Structure(&TAGGING),
+        },
+        Member {
+            name: "ExpectedBucketOwner",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `PutBucketVersioningRequest`.
+pub static PUT_BUCKET_VERSIONING_REQUEST: Structure = Structure {
+    name: "PutBucketVersioningRequest",
+    members: &[
+        Member {
+            name: "Bucket",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ContentMD5",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumAlgorithm",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&CHECKSUM_ALGORITHM),
+        },
+        Member {
+            name: "MFA",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "VersioningConfiguration",
+            json_name: None,
+            required: true,
+            schema: Schema::Structure(&VERSIONING_CONFIGURATION),
+        },
+        Member {
+            name: "ExpectedBucketOwner",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -2950,6 +6769,98 @@ pub static PUT_OBJECT_REQUEST: Structure = Structure {
     ],
 };
 
+/// The constraints of `PutObjectTaggingOutput`.
+pub static PUT_OBJECT_TAGGING_OUTPUT: Structure = Structure {
+    name: "PutObjectTaggingOutput",
+    members: &[
+        Member {
+            name: "VersionId",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `PutObjectTaggingRequest`.
+pub static PUT_OBJECT_TAGGING_REQUEST: Structure = Structure {
+    name: "PutObjectTaggingRequest",
+    members: &[
+        Member {
+            name: "Bucket",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Key",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(1)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "VersionId",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ContentMD5",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumAlgorithm",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&CHECKSUM_ALGORITHM),
+        },
+        Member {
+            name: "Tagging",
+            json_name: None,
+            required: true,
+            schema: Schema::Structure(&TAGGING),
+        },
+        Member {
+            name: "ExpectedBucketOwner",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "RequestPayer",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&REQUEST_PAYER),
+        },
+    ],
+};
+
 /// The constraints of `QuoteFields`.
 pub static QUOTE_FIELDS: Enum = Enum {
     name: "QuoteFields",
@@ -3288,9 +7199,665 @@ pub static STORAGE_CLASS: Enum = Enum {
     pattern: None,
 };
 
+/// The constraints of `Tag`.
+pub static TAG: Structure = Structure {
+    name: "Tag",
+    members: &[
+        Member {
+            name: "Key",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(1)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Value",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `Tagging`.
+pub static TAGGING: Structure = Structure {
+    name: "Tagging",
+    members: &[
+        Member {
+            name: "TagSet",
+            json_name: None,
+            required: true,
+            schema: Schema::List(&TAG_SET),
+        },
+    ],
+};
+
+/// The constraints of `TaggingDirective`.
+pub static TAGGING_DIRECTIVE: Enum = Enum {
+    name: "TaggingDirective",
+    values: &["COPY", "REPLACE"],
+    listed: "[COPY, REPLACE]",
+    length: None,
+    pattern: None,
+};
+
+/// The constraints of `UploadPartCopyOutput`.
+pub static UPLOAD_PART_COPY_OUTPUT: Structure = Structure {
+    name: "UploadPartCopyOutput",
+    members: &[
+        Member {
+            name: "CopySourceVersionId",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "CopyPartResult",
+            json_name: None,
+            required: false,
+            schema: Schema::Structure(&COPY_PART_RESULT),
+        },
+        Member {
+            name: "ServerSideEncryption",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&SERVER_SIDE_ENCRYPTION),
+        },
+        Member {
+            name: "SSECustomerAlgorithm",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SSECustomerKeyMD5",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SSEKMSKeyId",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "BucketKeyEnabled",
+            json_name: None,
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "RequestCharged",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&REQUEST_CHARGED),
+        },
+    ],
+};
+
+/// The constraints of `UploadPartCopyRequest`.
+pub static UPLOAD_PART_COPY_REQUEST: Structure = Structure {
+    name: "UploadPartCopyRequest",
+    members: &[
+        Member {
+            name: "Bucket",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "CopySource",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&COPY_SOURCE_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "CopySourceIfMatch",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "CopySourceIfModifiedSince",
+            json_name: None,
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::HttpDate),
+        },
+        Member {
+            name: "CopySourceIfNoneMatch",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "CopySourceIfUnmodifiedSince",
+            json_name: None,
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::HttpDate),
+        },
+        Member {
+            name: "CopySourceRange",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Key",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(1)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "PartNumber",
+            json_name: None,
+            required: true,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "UploadId",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SSECustomerAlgorithm",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SSECustomerKey",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SSECustomerKeyMD5",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "CopySourceSSECustomerAlgorithm",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "CopySourceSSECustomerKey",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "CopySourceSSECustomerKeyMD5",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "RequestPayer",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&REQUEST_PAYER),
+        },
+        Member {
+            name: "ExpectedBucketOwner",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ExpectedSourceBucketOwner",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `UploadPartOutput`.
+pub static UPLOAD_PART_OUTPUT: Structure = Structure {
+    name: "UploadPartOutput",
+    members: &[
+        Member {
+            name: "ServerSideEncryption",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&SERVER_SIDE_ENCRYPTION),
+        },
+        Member {
+            name: "ETag",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumCRC32",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumCRC32C",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumCRC64NVME",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumSHA1",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumSHA256",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SSECustomerAlgorithm",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SSECustomerKeyMD5",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SSEKMSKeyId",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "BucketKeyEnabled",
+            json_name: None,
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "RequestCharged",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&REQUEST_CHARGED),
+        },
+    ],
+};
+
+/// The constraints of `UploadPartRequest`.
+pub static UPLOAD_PART_REQUEST: Structure = Structure {
+    name: "UploadPartRequest",
+    members: &[
+        Member {
+            name: "Bucket",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ContentLength",
+            json_name: None,
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ContentMD5",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumAlgorithm",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&CHECKSUM_ALGORITHM),
+        },
+        Member {
+            name: "ChecksumCRC32",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumCRC32C",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumCRC64NVME",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumSHA1",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChecksumSHA256",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Key",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(1)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "PartNumber",
+            json_name: None,
+            required: true,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "UploadId",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SSECustomerAlgorithm",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SSECustomerKey",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SSECustomerKeyMD5",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "RequestPayer",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&REQUEST_PAYER),
+        },
+        Member {
+            name: "ExpectedBucketOwner",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `VersioningConfiguration`.
+pub static VERSIONING_CONFIGURATION: Structure = Structure {
+    name: "VersioningConfiguration",
+    members: &[
+        Member {
+            name: "MFADelete",
+            json_name: Some("MfaDelete"),
+            required: false,
+            schema: Schema::Enum(&MFA_DELETE),
+        },
+        Member {
+            name: "Status",
+            json_name: None,
+            required: false,
+            schema: Schema::Enum(&BUCKET_VERSIONING_STATUS),
+        },
+    ],
+};
+
+/// The constraints of `AllowedHeaders`.
+pub static ALLOWED_HEADERS: List = List {
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    length: None,
+    unique: false,
+    sparse: false,
+    flattened: false,
+};
+
+/// The constraints of `AllowedMethods`.
+pub static ALLOWED_METHODS: List = List {
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    length: None,
+    unique: false,
+    sparse: false,
+    flattened: false,
+};
+
+/// The constraints of `AllowedOrigins`.
+pub static ALLOWED_ORIGINS: List = List {
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    length: None,
+    unique: false,
+    sparse: false,
+    flattened: false,
+};
+
 /// The constraints of `Buckets`.
 pub static BUCKETS: List = List {
     member: Schema::Structure(&BUCKET),
+    length: None,
+    unique: false,
+    sparse: false,
+    flattened: false,
+};
+
+/// The constraints of `CORSRules`.
+pub static CORS_RULES: List = List {
+    member: Schema::Structure(&CORS_RULE),
     length: None,
     unique: false,
     sparse: false,
@@ -3309,6 +7876,55 @@ pub static CHECKSUM_ALGORITHM_LIST: List = List {
 /// The constraints of `CommonPrefixList`.
 pub static COMMON_PREFIX_LIST: List = List {
     member: Schema::Structure(&COMMON_PREFIX),
+    length: None,
+    unique: false,
+    sparse: false,
+    flattened: false,
+};
+
+/// The constraints of `CompletedPartList`.
+pub static COMPLETED_PART_LIST: List = List {
+    member: Schema::Structure(&COMPLETED_PART),
+    length: None,
+    unique: false,
+    sparse: false,
+    flattened: false,
+};
+
+/// The constraints of `DeleteMarkers`.
+pub static DELETE_MARKERS: List = List {
+    member: Schema::Structure(&DELETE_MARKER_ENTRY),
+    length: None,
+    unique: false,
+    sparse: false,
+    flattened: false,
+};
+
+/// The constraints of `DeletedObjects`.
+pub static DELETED_OBJECTS: List = List {
+    member: Schema::Structure(&DELETED_OBJECT),
+    length: None,
+    unique: false,
+    sparse: false,
+    flattened: false,
+};
+
+/// The constraints of `Errors`.
+pub static ERRORS: List = List {
+    member: Schema::Structure(&ERROR),
+    length: None,
+    unique: false,
+    sparse: false,
+    flattened: false,
+};
+
+/// The constraints of `ExposeHeaders`.
+pub static EXPOSE_HEADERS: List = List {
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     length: None,
     unique: false,
     sparse: false,
@@ -3335,9 +7951,36 @@ pub static METADATA: Map = Map {
     flattened: false,
 };
 
+/// The constraints of `MultipartUploadList`.
+pub static MULTIPART_UPLOAD_LIST: List = List {
+    member: Schema::Structure(&MULTIPART_UPLOAD),
+    length: None,
+    unique: false,
+    sparse: false,
+    flattened: false,
+};
+
+/// The constraints of `ObjectIdentifierList`.
+pub static OBJECT_IDENTIFIER_LIST: List = List {
+    member: Schema::Structure(&OBJECT_IDENTIFIER),
+    length: None,
+    unique: false,
+    sparse: false,
+    flattened: false,
+};
+
 /// The constraints of `ObjectList`.
 pub static OBJECT_LIST: List = List {
     member: Schema::Structure(&OBJECT),
+    length: None,
+    unique: false,
+    sparse: false,
+    flattened: false,
+};
+
+/// The constraints of `ObjectVersionList`.
+pub static OBJECT_VERSION_LIST: List = List {
+    member: Schema::Structure(&OBJECT_VERSION),
     length: None,
     unique: false,
     sparse: false,
@@ -3353,36 +7996,112 @@ pub static OPTIONAL_OBJECT_ATTRIBUTES_LIST: List = List {
     flattened: false,
 };
 
+/// The constraints of `Parts`.
+pub static PARTS: List = List {
+    member: Schema::Structure(&PART),
+    length: None,
+    unique: false,
+    sparse: false,
+    flattened: false,
+};
+
+/// The constraints of `TagSet`.
+pub static TAG_SET: List = List {
+    member: Schema::Structure(&TAG),
+    length: None,
+    unique: false,
+    sparse: false,
+    flattened: false,
+};
+
+/// `^\/?.+\/.+$`.
+pub static COPY_SOURCE_PATTERN: Pattern = Pattern::linear(
+    "^\\/?.+\\/.+$",
+    "^/?[^\\n\\r\\u{2028}\\u{2029}]+/[^\\n\\r\\u{2028}\\u{2029}]+$",
+);
+
 /// The service's operations by name, in name order: the names the
 /// lookups below take.
 pub fn operation_names() -> &'static [&'static str] {
     &[
+        "AbortMultipartUpload",
+        "CompleteMultipartUpload",
+        "CopyObject",
         "CreateBucket",
+        "CreateMultipartUpload",
         "DeleteBucket",
+        "DeleteBucketCors",
+        "DeleteBucketPolicy",
+        "DeleteBucketTagging",
         "DeleteObject",
+        "DeleteObjectTagging",
+        "DeleteObjects",
+        "GetBucketCors",
+        "GetBucketLocation",
+        "GetBucketPolicy",
+        "GetBucketTagging",
+        "GetBucketVersioning",
         "GetObject",
+        "GetObjectTagging",
         "HeadBucket",
         "HeadObject",
         "ListBuckets",
+        "ListMultipartUploads",
+        "ListObjectVersions",
+        "ListObjects",
         "ListObjectsV2",
+        "ListParts",
+        "PutBucketCors",
+        "PutBucketPolicy",
+        "PutBucketTagging",
+        "PutBucketVersioning",
         "PutObject",
+        "PutObjectTagging",
         "SelectObjectContent",
+        "UploadPart",
+        "UploadPartCopy",
     ]
 }
 
 /// The constraints of an operation's input, by operation name.
 pub fn input_schema(operation: &str) -> Option<&'static Structure> {
     match operation {
+        "AbortMultipartUpload" => Some(&ABORT_MULTIPART_UPLOAD_REQUEST),
+        "CompleteMultipartUpload" => Some(&COMPLETE_MULTIPART_UPLOAD_REQUEST),
+        "CopyObject" => Some(&COPY_OBJECT_REQUEST),
         "CreateBucket" => Some(&CREATE_BUCKET_REQUEST),
+        "CreateMultipartUpload" => Some(&CREATE_MULTIPART_UPLOAD_REQUEST),
         "DeleteBucket" => Some(&DELETE_BUCKET_REQUEST),
+        "DeleteBucketCors" => Some(&DELETE_BUCKET_CORS_REQUEST),
+        "DeleteBucketPolicy" => Some(&DELETE_BUCKET_POLICY_REQUEST),
+        "DeleteBucketTagging" => Some(&DELETE_BUCKET_TAGGING_REQUEST),
         "DeleteObject" => Some(&DELETE_OBJECT_REQUEST),
+        "DeleteObjectTagging" => Some(&DELETE_OBJECT_TAGGING_REQUEST),
+        "DeleteObjects" => Some(&DELETE_OBJECTS_REQUEST),
+        "GetBucketCors" => Some(&GET_BUCKET_CORS_REQUEST),
+        "GetBucketLocation" => Some(&GET_BUCKET_LOCATION_REQUEST),
+        "GetBucketPolicy" => Some(&GET_BUCKET_POLICY_REQUEST),
+        "GetBucketTagging" => Some(&GET_BUCKET_TAGGING_REQUEST),
+        "GetBucketVersioning" => Some(&GET_BUCKET_VERSIONING_REQUEST),
         "GetObject" => Some(&GET_OBJECT_REQUEST),
+        "GetObjectTagging" => Some(&GET_OBJECT_TAGGING_REQUEST),
         "HeadBucket" => Some(&HEAD_BUCKET_REQUEST),
         "HeadObject" => Some(&HEAD_OBJECT_REQUEST),
         "ListBuckets" => Some(&LIST_BUCKETS_REQUEST),
+        "ListMultipartUploads" => Some(&LIST_MULTIPART_UPLOADS_REQUEST),
+        "ListObjectVersions" => Some(&LIST_OBJECT_VERSIONS_REQUEST),
+        "ListObjects" => Some(&LIST_OBJECTS_REQUEST),
         "ListObjectsV2" => Some(&LIST_OBJECTS_V2_REQUEST),
+        "ListParts" => Some(&LIST_PARTS_REQUEST),
+        "PutBucketCors" => Some(&PUT_BUCKET_CORS_REQUEST),
+        "PutBucketPolicy" => Some(&PUT_BUCKET_POLICY_REQUEST),
+        "PutBucketTagging" => Some(&PUT_BUCKET_TAGGING_REQUEST),
+        "PutBucketVersioning" => Some(&PUT_BUCKET_VERSIONING_REQUEST),
         "PutObject" => Some(&PUT_OBJECT_REQUEST),
+        "PutObjectTagging" => Some(&PUT_OBJECT_TAGGING_REQUEST),
         "SelectObjectContent" => Some(&SELECT_OBJECT_CONTENT_REQUEST),
+        "UploadPart" => Some(&UPLOAD_PART_REQUEST),
+        "UploadPartCopy" => Some(&UPLOAD_PART_COPY_REQUEST),
         _ => None,
     }
 }
@@ -3390,16 +8109,42 @@ pub fn input_schema(operation: &str) -> Option<&'static Structure> {
 /// The constraints of an operation's output, by operation name.
 pub fn output_schema(operation: &str) -> Option<&'static Structure> {
     match operation {
+        "AbortMultipartUpload" => Some(&ABORT_MULTIPART_UPLOAD_OUTPUT),
+        "CompleteMultipartUpload" => Some(&COMPLETE_MULTIPART_UPLOAD_OUTPUT),
+        "CopyObject" => Some(&COPY_OBJECT_OUTPUT),
         "CreateBucket" => Some(&CREATE_BUCKET_OUTPUT),
+        "CreateMultipartUpload" => Some(&CREATE_MULTIPART_UPLOAD_OUTPUT),
         "DeleteBucket" => Some(&UNIT),
+        "DeleteBucketCors" => Some(&UNIT),
+        "DeleteBucketPolicy" => Some(&UNIT),
+        "DeleteBucketTagging" => Some(&UNIT),
         "DeleteObject" => Some(&DELETE_OBJECT_OUTPUT),
+        "DeleteObjectTagging" => Some(&DELETE_OBJECT_TAGGING_OUTPUT),
+        "DeleteObjects" => Some(&DELETE_OBJECTS_OUTPUT),
+        "GetBucketCors" => Some(&GET_BUCKET_CORS_OUTPUT),
+        "GetBucketLocation" => Some(&GET_BUCKET_LOCATION_OUTPUT),
+        "GetBucketPolicy" => Some(&GET_BUCKET_POLICY_OUTPUT),
+        "GetBucketTagging" => Some(&GET_BUCKET_TAGGING_OUTPUT),
+        "GetBucketVersioning" => Some(&GET_BUCKET_VERSIONING_OUTPUT),
         "GetObject" => Some(&GET_OBJECT_OUTPUT),
+        "GetObjectTagging" => Some(&GET_OBJECT_TAGGING_OUTPUT),
         "HeadBucket" => Some(&HEAD_BUCKET_OUTPUT),
         "HeadObject" => Some(&HEAD_OBJECT_OUTPUT),
         "ListBuckets" => Some(&LIST_BUCKETS_OUTPUT),
+        "ListMultipartUploads" => Some(&LIST_MULTIPART_UPLOADS_OUTPUT),
+        "ListObjectVersions" => Some(&LIST_OBJECT_VERSIONS_OUTPUT),
+        "ListObjects" => Some(&LIST_OBJECTS_OUTPUT),
         "ListObjectsV2" => Some(&LIST_OBJECTS_V2_OUTPUT),
+        "ListParts" => Some(&LIST_PARTS_OUTPUT),
+        "PutBucketCors" => Some(&UNIT),
+        "PutBucketPolicy" => Some(&UNIT),
+        "PutBucketTagging" => Some(&UNIT),
+        "PutBucketVersioning" => Some(&UNIT),
         "PutObject" => Some(&PUT_OBJECT_OUTPUT),
+        "PutObjectTagging" => Some(&PUT_OBJECT_TAGGING_OUTPUT),
         "SelectObjectContent" => Some(&SELECT_OBJECT_CONTENT_OUTPUT),
+        "UploadPart" => Some(&UPLOAD_PART_OUTPUT),
+        "UploadPartCopy" => Some(&UPLOAD_PART_COPY_OUTPUT),
         _ => None,
     }
 }

@@ -417,7 +417,12 @@ fn media_type(text: &str) -> String {
 /// `@mediaType` takes whatever type the request declares (Smithy's
 /// `RestJsonHttpPayloadTraitsWithBlobAcceptsAllContentTypes`). A string
 /// payload must say it is text (`RestJsonStringPayloadNoContentType`).
-fn check_head<P: Protocol>(protocol: P, parts: &http::request::Parts, operation: &Operation) -> Option<Response> {
+fn check_head<P: Protocol + Into<crate::protocol::AnyProtocol>>(
+    protocol: P,
+    parts: &http::request::Parts,
+    operation: &Operation,
+) -> Option<Response> {
+    let rest_xml = matches!(protocol.into(), crate::protocol::AnyProtocol::RestXml(_));
     if let Some(output) = operation.output.filter(|output| *output != ANY_MEDIA_TYPE) {
         for accept in parts.headers.get_all(ACCEPT) {
             let Ok(accept) = accept.to_str() else { continue };
@@ -448,9 +453,10 @@ fn check_head<P: Protocol>(protocol: P, parts: &http::request::Parts, operation:
             protocol,
             &format!("the operation's body is {expected}, not {}", crate::excerpt(&declared)),
         )),
-        // restXml: S3's clients send XML bodies with no media type
-        // (botocore's SelectObjectContent, DeleteObjects), and S3 reads them.
-        (Some(crate::protocol::rest_xml::XML), None) => None,
+        // restXml: S3's clients send bodies with no media type (botocore's
+        // SelectObjectContent and DeleteObjects XML, awscli's
+        // PutBucketPolicy text), and S3 reads them.
+        (Some(_), None) if rest_xml => None,
         (Some(expected), None) if !raw && has_body => {
             Some(unsupported(protocol, &format!("the request has a body but no Content-Type; send {expected}")))
         }
