@@ -4,6 +4,7 @@
 //! workspace as its clone.
 
 mod measure;
+mod startup;
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -19,6 +20,7 @@ const USAGE: &str = "\
 usage: cargo xtask codegen [--check] [--verbose]
        cargo xtask codegen --spec DIR --out DIR [...]   (as `awsgen generate`; with --check, `awsgen check`)
        cargo xtask measure [--corpus DIR]
+       cargo xtask emulator-startup [--runs N]
        cargo xtask COMMAND ...                          (any `awsgen` command: generate, check, import,
                                                          sweep, openapi, conformance; `cargo xtask help`)
 
@@ -31,7 +33,11 @@ measure   times the generated crate's build (debug and release, its
           dependencies built) next to aws-sdk-ssm's, and codegen on the full
           SSM model (build the xtask with --release to time that)
   --corpus DIR  also time import plus generate of every awsJson model under
-                DIR (as sweep does, in memory)";
+                DIR (as sweep does, in memory)
+emulator-startup
+          builds the release emulator and times its start to a first answer
+          and its idle memory, in memory and with --data-dir (median of N runs,
+          default 15)";
 
 fn main() -> ExitCode {
     let args: Vec<OsString> = env::args_os().skip(1).collect();
@@ -48,6 +54,26 @@ fn main() -> ExitCode {
             awsgen::run(std::iter::once(command).chain(rest), &context)
         }
         Some("measure") => measure(&args[1..]),
+        Some("emulator-startup") => {
+            let runs = match args.get(1..) {
+                Some([flag, value]) if flag == "--runs" => value.to_str().and_then(|v| v.parse().ok()).unwrap_or(0),
+                Some([]) | None => 15,
+                _ => 0,
+            };
+            if runs == 0 {
+                return usage_error("emulator-startup takes --runs N (N at least 1)");
+            }
+            match startup::emulator_startup(&root(), runs) {
+                Ok(report) => {
+                    print!("{report}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Some("--help" | "-h" | "help") if args.len() == 1 => {
             println!("{USAGE}");
             ExitCode::SUCCESS
