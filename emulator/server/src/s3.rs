@@ -532,7 +532,7 @@ impl AmazonS3 for S3 {
     ) -> Result<UploadPartCopyOutput, UploadPartCopyError> {
         multipart::check_part_number(input.part_number)?;
         self.upload_of(&input.upload_id, &input.bucket, &input.key)?;
-        let source = self.copy_source(&input.copy_source, input.copy_source_if_match.as_deref())?;
+        let source = self.copy_source(&input.copy_source, input.copy_source_if_match.as_deref())?.body;
         let total = usize::try_from(source.len()).map_err(internal_error)?;
         let range = match input.copy_source_range.as_deref() {
             Some(range) => byte_range(range, total).map_err(|()| {
@@ -583,7 +583,7 @@ impl AmazonS3 for S3 {
                 change = change.delete("part", multipart::part_key(&input.upload_id, *number));
             }
             if let Some(record) = object_record(&stored) {
-                change = change.put("object", format!("{}/{}", input.bucket, input.key), record);
+                change = change.put("object", object_key(&input.bucket, &input.key), record);
             }
             if let Err(e) = self.commit(change) {
                 drop((buckets, uploads));
@@ -712,7 +712,7 @@ impl AmazonS3 for S3 {
             let mut change = Change::default();
             for object in &input.delete.objects {
                 if bucket.objects.contains_key(&object.key) {
-                    change = change.delete("object", format!("{}/{}", input.bucket, object.key));
+                    change = change.delete("object", object_key(&input.bucket, &object.key));
                 }
             }
             self.commit(change)?;
@@ -739,39 +739,18 @@ impl AmazonS3 for S3 {
         input: CopyObjectRequest,
     ) -> Result<CopyObjectOutput, CopyObjectError> {
         let source = self.copy_source(&input.copy_source, input.copy_source_if_match.as_deref())?;
-        let total = usize::try_from(source.len()).map_err(internal_error)?;
-        let (source_content_type, source_metadata) = self.described(&input.copy_source)?;
+        let total = usize::try_from(source.body.len()).map_err(internal_error)?;
         let replace = input.metadata_directive == Some(MetadataDirective::Replace);
         let (content_type, metadata) = if replace {
             (input.content_type, input.metadata.filter(|metadata| !metadata.is_empty()))
         } else {
-            (source_content_type, source_metadata)
+            (source.content_type, source.metadata)
         };
-        let (body, md5) = self.copied(&source, 0..total).await?;
+        let (body, md5) = self.copied(&source.body, 0..total).await?;
         let e_tag = format!("\"{md5}\"");
         let last_modified = now();
         let stored = Stored { body, e_tag: e_tag.clone(), content_type, metadata, last_modified, tags: Vec::new() };
-        let replaced = {
-            let mut buckets = self.buckets();
-            let Some(bucket) = buckets.get_mut(&input.bucket) else {
-                drop(buckets);
-                self.forget(&stored.body);
-                return Err(no_such_bucket().into());
-            };
-            if let Some(record) = object_record(&stored) {
-                if let Err(e) =
-                    self.commit(Change::default().put("object", format!("{}/{}", input.bucket, input.key), record))
-                {
-                    drop(buckets);
-                    self.forget(&stored.body);
-                    return Err(e.into());
-                }
-            }
-            bucket.objects.insert(input.key, stored)
-        };
-        if let Some(replaced) = replaced {
-            self.forget(&replaced.body);
-        }
+        self.store_object(&input.bucket, input.key, stored)?;
         Ok(CopyObjectOutput {
             copy_object_result: Some(CopyObjectResult {
                 e_tag: Some(e_tag),
@@ -837,13 +816,8 @@ impl AmazonS3 for S3 {
     ) -> Result<SelectObjectContentOutput, SelectObjectContentError> {
         let bytes = {
             let buckets = self.buckets();
-            let bucket = buckets
-                .get(&input.bucket)
-                .ok_or_else(|| s3_error(404, "NoSuchBucket", "The specified bucket does not exist."))?;
-            let object = bucket
-                .objects
-                .get(&input.key)
-                .ok_or_else(|| s3_error(404, "NoSuchKey", "The specified key does not exist."))?;
+            let bucket = buckets.get(&input.bucket).ok_or_else(no_such_bucket)?;
+            let object = bucket.objects.get(&input.key).ok_or_else(no_such_key)?;
             object.body.clone()
         };
         let bytes = match bytes {
@@ -883,7 +857,7 @@ impl AmazonS3 for S3 {
     async fn delete_bucket(&self, _: &RequestContext, input: DeleteBucketRequest) -> Result<Unit, DeleteBucketError> {
         let mut buckets = self.buckets();
         let Some(bucket) = buckets.get(&input.bucket) else {
-            return Err(s3_error(404, "NoSuchBucket", "The specified bucket does not exist.").into());
+            return Err(no_such_bucket().into());
         };
         if !bucket.objects.is_empty() {
             return Err(s3_error(409, "BucketNotEmpty", "The bucket you tried to delete is not empty").into());
@@ -930,7 +904,7 @@ impl AmazonS3 for S3 {
 
     async fn put_object(&self, _: &RequestContext, input: PutObjectRequest) -> Result<PutObjectOutput, PutObjectError> {
         if !self.buckets().contains_key(&input.bucket) {
-            return Err(s3_error(404, "NoSuchBucket", "The specified bucket does not exist.").into());
+            return Err(no_such_bucket().into());
         }
         // A body the runtime found short, or whose checksum is wrong, ends
         // in an error here: nothing is stored, and the runtime answers it.
@@ -954,27 +928,7 @@ impl AmazonS3 for S3 {
             last_modified: now(),
             tags,
         };
-        let replaced = {
-            let mut buckets = self.buckets();
-            let Some(bucket) = buckets.get_mut(&input.bucket) else {
-                drop(buckets);
-                self.forget(&stored.body);
-                return Err(s3_error(404, "NoSuchBucket", "The specified bucket does not exist.").into());
-            };
-            if let Some(record) = object_record(&stored) {
-                if let Err(e) =
-                    self.commit(Change::default().put("object", format!("{}/{}", input.bucket, input.key), record))
-                {
-                    drop(buckets);
-                    self.forget(&stored.body);
-                    return Err(e.into());
-                }
-            }
-            bucket.objects.insert(input.key, stored)
-        };
-        if let Some(replaced) = replaced {
-            self.forget(&replaced.body);
-        }
+        self.store_object(&input.bucket, input.key, stored)?;
         Ok(PutObjectOutput {
             e_tag: Some(e_tag),
             checksum_crc32: input.checksum_crc32.or_else(|| trailer("x-amz-checksum-crc32")),
@@ -1057,14 +1011,14 @@ impl AmazonS3 for S3 {
     ) -> Result<DeleteObjectOutput, DeleteObjectError> {
         let mut buckets = self.buckets();
         let Some(bucket) = buckets.get_mut(&input.bucket) else {
-            return Err(s3_error(404, "NoSuchBucket", "The specified bucket does not exist.").into());
+            return Err(no_such_bucket().into());
         };
         // Deleting a key that is not there succeeds, as in S3.
         if !bucket.objects.contains_key(&input.key) {
             return Ok(DeleteObjectOutput::default());
         }
         if self.store.is_durable() {
-            self.commit(Change::default().delete("object", format!("{}/{}", input.bucket, input.key)))?;
+            self.commit(Change::default().delete("object", object_key(&input.bucket, &input.key)))?;
         }
         let removed = bucket.objects.remove(&input.key);
         drop(buckets);
@@ -1178,6 +1132,31 @@ impl S3 {
         Ok(page)
     }
 
+    /// Keeps `stored` as object `key` of `bucket` (replacing one there),
+    /// recorded before it is acknowledged; a body no object holds is let go.
+    fn store_object(&self, bucket: &str, key: String, stored: Stored) -> Result<(), UnmodelledError> {
+        let replaced = {
+            let mut buckets = self.buckets();
+            let Some(held) = buckets.get_mut(bucket) else {
+                drop(buckets);
+                self.forget(&stored.body);
+                return Err(no_such_bucket());
+            };
+            if let Some(record) = object_record(&stored) {
+                if let Err(e) = self.commit(Change::default().put("object", object_key(bucket, &key), record)) {
+                    drop(buckets);
+                    self.forget(&stored.body);
+                    return Err(e);
+                }
+            }
+            held.objects.insert(key, stored)
+        };
+        if let Some(replaced) = replaced {
+            self.forget(&replaced.body);
+        }
+        Ok(())
+    }
+
     /// Checks that `id` is an upload of `key` in `bucket`.
     fn upload_of(&self, id: &str, bucket: &str, key: &str) -> Result<(), UnmodelledError> {
         let uploads = self.uploads();
@@ -1223,25 +1202,18 @@ impl S3 {
 
     /// The object `x-amz-copy-source` names (`bucket/key`, percent-encoded,
     /// with an optional leading `/` and `?versionId=`), checked against
-    /// `x-amz-copy-source-if-match`.
-    fn copy_source(&self, source: &str, if_match: Option<&str>) -> Result<Body, UnmodelledError> {
+    /// `x-amz-copy-source-if-match`: its body, content type and metadata.
+    fn copy_source(&self, source: &str, if_match: Option<&str>) -> Result<Source, UnmodelledError> {
         let (bucket, key) = source_of(source)?;
         let buckets = self.buckets();
         let bucket = buckets.get(&bucket).ok_or_else(no_such_bucket)?;
-        let object =
-            bucket.objects.get(&key).ok_or_else(|| s3_error(404, "NoSuchKey", "The specified key does not exist."))?;
+        let object = bucket.objects.get(&key).ok_or_else(no_such_key)?;
         check_preconditions(object, if_match, None)?;
-        Ok(object.body.clone())
-    }
-
-    /// The content type and metadata of the copy source `source`.
-    #[allow(clippy::type_complexity)]
-    fn described(&self, source: &str) -> Result<(Option<String>, Option<BTreeMap<String, String>>), UnmodelledError> {
-        let (bucket, key) = source_of(source)?;
-        let buckets = self.buckets();
-        let object = buckets.get(&bucket).and_then(|bucket| bucket.objects.get(&key));
-        let object = object.ok_or_else(|| s3_error(404, "NoSuchKey", "The specified key does not exist."))?;
-        Ok((object.content_type.clone(), object.metadata.clone()))
+        Ok(Source {
+            body: object.body.clone(),
+            content_type: object.content_type.clone(),
+            metadata: object.metadata.clone(),
+        })
     }
 
     /// The bytes `range` of `source` as a new body, and their MD5 (hex).
@@ -1274,7 +1246,8 @@ impl S3 {
             }
             return Ok(Body::Memory(joined.freeze()));
         }
-        let (partial, kept) = self.store.new_body(&self.ids.uuid()).ok_or_else(|| internal_error("no directory"))?;
+        let id = self.ids.uuid();
+        let (partial, kept) = self.store.new_body(&id).ok_or_else(|| internal_error("no directory"))?;
         let joined = async {
             let mut out = tokio::fs::File::create(&partial).await?;
             let mut len = 0;
@@ -1297,7 +1270,6 @@ impl S3 {
             }
         };
         self.store.keep(&partial, &kept).map_err(internal_error)?;
-        let id = kept.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
         Ok(Body::File { id, len })
     }
 }
@@ -1365,13 +1337,18 @@ impl S3 {
         let object = stored.objects.get_mut(key).ok_or_else(no_such_key)?;
         let before = std::mem::replace(&mut object.tags, tags);
         if let Some(record) = object_record(object) {
-            if let Err(e) = self.commit(Change::default().put("object", format!("{bucket}/{key}"), record)) {
+            if let Err(e) = self.commit(Change::default().put("object", object_key(bucket, key), record)) {
                 object.tags = before;
                 return Err(e);
             }
         }
         Ok(())
     }
+}
+
+/// The record key of object `key` of `bucket` (bucket names hold no `/`).
+fn object_key(bucket: &str, key: &str) -> String {
+    format!("{bucket}/{key}")
 }
 
 /// S3's `NoSuchKey`.
@@ -1421,6 +1398,13 @@ fn tags_of_query(query: &str) -> Vec<Tag> {
         .collect()
 }
 
+/// What a copy takes from its source object.
+struct Source {
+    body: Body,
+    content_type: Option<String>,
+    metadata: Option<BTreeMap<String, String>>,
+}
+
 /// An object's body as received: where it is, its MD5 (hex), and the
 /// trailers that came after it.
 struct Received {
@@ -1436,7 +1420,8 @@ impl S3 {
     /// nothing.
     async fn receive(&self, body: ByteStream) -> Result<Received, UnmodelledError> {
         let incomplete = |e: &dyn std::fmt::Display| s3_error(400, "IncompleteBody", &e.to_string());
-        let Some((partial, kept)) = self.store.new_body(&self.ids.uuid()) else {
+        let id = self.ids.uuid();
+        let Some((partial, kept)) = self.store.new_body(&id) else {
             let (bytes, trailers) = body.into_bytes_and_trailers().await.map_err(|e| incomplete(&e))?;
             let md5 = hex(&Md5::digest(&bytes));
             return Ok(Received { body: Body::Memory(bytes), md5, trailers });
@@ -1456,7 +1441,6 @@ impl S3 {
             let _ = std::fs::remove_file(&partial);
             return Err(internal_error(e));
         }
-        let id = kept.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
         Ok(Received { body: Body::File { id, len: written.len }, md5: hex(&written.md5), trailers: written.trailers })
     }
 
@@ -1493,8 +1477,7 @@ fn find<'a>(
     key: &str,
 ) -> Result<&'a Stored, GetObjectError> {
     // GetObject's model lists no NoSuchBucket; S3 answers it all the same.
-    let bucket =
-        buckets.get(bucket).ok_or_else(|| s3_error(404, "NoSuchBucket", "The specified bucket does not exist."))?;
+    let bucket = buckets.get(bucket).ok_or_else(no_such_bucket)?;
     bucket.objects.get(key).ok_or_else(|| NoSuchKey {}.into())
 }
 

@@ -74,11 +74,7 @@ impl EventWriter {
     /// The members not bound to headers, as a JSON object: the payload of
     /// an event with no `@eventPayload` member.
     pub fn json_members(&mut self, write: impl FnOnce(&mut ObjectWriter<'_>)) {
-        let mut out = JsonWriter::with_capacity(128);
-        let mut object = out.object();
-        write(&mut object);
-        object.end();
-        self.payload = Some((JSON, Bytes::from(out.into_bytes())));
+        self.object(JsonWriter::with_capacity(128), write);
     }
 
     /// An `@eventPayload` structure, union or document: its JSON.
@@ -89,17 +85,19 @@ impl EventWriter {
     /// [`EventWriter::json_members`] as Smithy's RPC v2 JSON writes them
     /// (timestamps as epoch seconds, big numbers as strings).
     pub fn rpc_v2_json_members(&mut self, write: impl FnOnce(&mut ObjectWriter<'_>)) {
-        let mut out = JsonWriter::rpc_v2(128);
-        let mut object = out.object();
-        write(&mut object);
-        object.end();
-        self.payload = Some((JSON, Bytes::from(out.into_bytes())));
+        self.object(JsonWriter::rpc_v2(128), write);
     }
 
     /// [`EventWriter::json_payload`] as Smithy's RPC v2 JSON writes it.
     pub fn rpc_v2_json_payload<T: WriteJson + ?Sized>(&mut self, value: &T) {
-        let mut out = JsonWriter::rpc_v2(128);
-        value.write_json(&mut out);
+        self.payload = Some((JSON, Bytes::from(json::to_vec_rpc_v2(value))));
+    }
+
+    /// The members `write` writes, as a JSON object written by `out`.
+    fn object(&mut self, mut out: JsonWriter, write: impl FnOnce(&mut ObjectWriter<'_>)) {
+        let mut object = out.object();
+        write(&mut object);
+        object.end();
         self.payload = Some((JSON, Bytes::from(out.into_bytes())));
     }
 

@@ -381,6 +381,13 @@ pub fn to_vec<T: WriteJson + ?Sized>(value: &T) -> Vec<u8> {
     out.into_bytes()
 }
 
+/// [`to_vec`] as Smithy's RPC v2 JSON writes it ([`JsonWriter::rpc_v2`]).
+pub fn to_vec_rpc_v2<T: WriteJson + ?Sized>(value: &T) -> Vec<u8> {
+    let mut out = JsonWriter::rpc_v2(1024);
+    value.write_json(&mut out);
+    out.into_bytes()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

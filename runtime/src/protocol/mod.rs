@@ -351,21 +351,25 @@ pub(crate) fn signed_events(
     (None, ResponseGuard::default())
 }
 
-/// The unread body of the request with `parts`, as its input event stream,
-/// and what its signatures may do to the response.
-pub(crate) fn input_events<B>(
-    parts: &mut http::request::Parts,
+/// A request whose body is its input event stream, as an RPC router hands
+/// it on: its context (`request_id` and its head), the unread body's
+/// events, and what their signatures may do to the response.
+pub(crate) fn streamed_request<B>(
+    mut parts: http::request::Parts,
     body: B,
-) -> (crate::event_stream::InputEvents, ResponseGuard)
+    request_id: crate::context::RequestId,
+) -> (crate::context::RequestContext, crate::event_stream::InputEvents, ResponseGuard)
 where
     B: http_body::Body + Send + 'static,
     B::Data: Send,
     B::Error: Into<BoxError>,
 {
-    crate::http::streamed(parts);
+    crate::http::streamed(&parts);
     let body = ByteStream::from_body(crate::http::bytes_body(body));
     let (verifier, guard) = signed_events(&mut parts.extensions);
-    (crate::event_stream::InputEvents::new(body, verifier), guard)
+    let http::request::Parts { headers, extensions, .. } = parts;
+    let context = crate::context::RequestContext::new(request_id, headers, extensions);
+    (context, crate::event_stream::InputEvents::new(body, verifier), guard)
 }
 
 /// What a request's event signatures do to its response

@@ -4,7 +4,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::{Emit, Names, Router};
+use super::{Emit, Names, ReadInput, Router};
 use crate::emit::doc;
 use crate::emit::rust::{FileCx, ident};
 use crate::emit::validation::schema_static;
@@ -60,12 +60,12 @@ impl Emit for AwsJson {
             service.operations.iter().partition(|op| super::streams_input(op));
         let arms = |ops: &[&Operation]| -> Vec<TokenStream> {
             let arms = ops.iter().map(|op| {
-                let read = || match super::streams_input(op) {
-                    true => super::read_initial_request(cx, op, &runtime(cx, "initial_request")),
-                    false => {
-                        let (parse, schema) = (cx.runtime("validate::parse"), schema_static(cx, op.input.as_deref()));
-                        quote! { #parse(#schema, body) }
+                let read = || {
+                    if super::streams_input(op) {
+                        return ReadInput::initial_request(cx, op, &runtime(cx, "initial_request"));
                     }
+                    let (parse, schema) = (cx.runtime("validate::parse"), schema_static(cx, op.input.as_deref()));
+                    ReadInput::whole(quote! { #parse(#schema, body) })
                 };
                 let answer = || match super::output_stream_field(cx, op) {
                     // The stream is the body; the rest of the output its

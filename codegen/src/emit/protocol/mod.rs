@@ -146,15 +146,16 @@ impl Rpc {
 
     /// The `match` arm of `op` in the router's `dispatch`: its input read
     /// as `read` writes it (the module's function of the schema and the
-    /// body, or of the body and the schema), its method called, its output
-    /// answered by the arm `answer` writes. Neither is written, nor what
-    /// they import, for an operation that is not served.
+    /// body, or of the body and the schema; or its `initial-request`), its
+    /// method called, its output answered by the arm `answer` writes.
+    /// Neither is written, nor what they import, for an operation that is
+    /// not served.
     fn operation_arm(
         &self,
         cx: &FileCx<'_>,
         op: &Operation,
         names: &Names,
-        read: impl FnOnce() -> TokenStream,
+        read: impl FnOnce() -> ReadInput,
         answer: impl FnOnce() -> TokenStream,
     ) -> TokenStream {
         let Names { constant, response, .. } = names;
@@ -165,9 +166,31 @@ impl Rpc {
             let why = unserved.why();
             return quote! { #name => #unsupported(#constant, #name, #why), };
         }
-        let (read, answer) = (read(), answer());
+        let (ReadInput { result, stream }, answer) = (read(), answer());
         let rejection_response = self.runtime(cx, "rejection_response");
         let boxed = cx.std("boxed::Box");
+        let refuse = quote! { #err(rejection) => return #rejection_response(#constant, rejection), };
+        let read = match stream {
+            // The initial request is read first; the rest of the stream is
+            // the input's stream member.
+            Some((field, ty)) => {
+                let event_stream = cx.runtime("EventStream");
+                quote! {
+                    let initial = #result;
+                    let (mut input, events): (#ty, _) = match initial {
+                        #ok(read) => read,
+                        #refuse
+                    };
+                    input.#field = #event_stream::from_input(events);
+                }
+            }
+            None => quote! {
+                let input = match #result {
+                    #ok(input) => input,
+                    #refuse
+                };
+            },
+        };
         quote! {
             #name => {
                 // The input's scope ends before the await, and the
@@ -175,10 +198,7 @@ impl Rpc {
                 // small whatever the largest input (it is moved at
                 // every level).
                 let handled = {
-                    let input = match #read {
-                        #ok(input) => input,
-                        #err(rejection) => return #rejection_response(#constant, rejection),
-                    };
+                    #read
                     #boxed::pin(self.service.#method(context, input))
                 };
                 match handled.await {
@@ -237,19 +257,31 @@ fn output_stream_field(cx: &FileCx<'_>, op: &Operation) -> Option<Ident> {
     Some(ident(&output.member(&stream.member).expect("the stream is a member").rust_name))
 }
 
-/// How an RPC protocol reads the input of `op`, whose input is an event
-/// stream, from `events`: its `initial-request` by the protocol's
-/// `initial_request` function, the rest of the stream its stream member.
-fn read_initial_request(cx: &FileCx<'_>, op: &Operation, initial_request: &TokenStream) -> TokenStream {
-    let id = op.input.as_deref().expect("an input stream is in an input");
-    let (ty, schema) = (cx.named(id), super::validation::schema_static(cx, Some(id)));
-    let stream = op.event_streams.iter().find(|stream| stream.input).expect("the input is a stream");
-    let field = ident(&cx.service.shapes[id].member(&stream.member).expect("the stream is a member").rust_name);
-    let event_stream = cx.runtime("EventStream");
-    quote! {
-        #initial_request::<#ty>(#schema, events).await.map(|(mut input, events)| {
-            input.#field = #event_stream::from_input(events);
-            input
-        })
+/// How an RPC operation arm reads its input ([`Rpc::operation_arm`]).
+struct ReadInput {
+    /// The `Result` the input comes as; for an input stream, the input and
+    /// the stream's events after its `initial-request`.
+    result: TokenStream,
+    /// The input's event-stream member, which those events fill, and the
+    /// input's type.
+    stream: Option<(Ident, TokenStream)>,
+}
+
+impl ReadInput {
+    /// The input read by `result`, whole.
+    fn whole(result: TokenStream) -> Self {
+        ReadInput { result, stream: None }
+    }
+
+    /// How an RPC protocol reads the input of `op`, whose input is an
+    /// event stream, from `events`: its `initial-request` by the protocol's
+    /// `initial_request` function, the rest of the stream its stream
+    /// member.
+    fn initial_request(cx: &FileCx<'_>, op: &Operation, initial_request: &TokenStream) -> Self {
+        let id = op.input.as_deref().expect("an input stream is in an input");
+        let (ty, schema) = (cx.named(id), super::validation::schema_static(cx, Some(id)));
+        let stream = op.event_streams.iter().find(|stream| stream.input).expect("the input is a stream");
+        let field = ident(&cx.service.shapes[id].member(&stream.member).expect("the stream is a member").rust_name);
+        ReadInput { result: quote! { #initial_request(#schema, events).await }, stream: Some((field, ty)) }
     }
 }

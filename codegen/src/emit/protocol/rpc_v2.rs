@@ -7,7 +7,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::{Emit, Names, Router};
+use super::{Emit, Names, ReadInput, Router};
 use crate::emit::doc;
 use crate::emit::rust::{FileCx, ident};
 use crate::emit::validation::schema_static;
@@ -89,12 +89,12 @@ impl Emit for RpcV2 {
             service.operations.iter().partition(|op| super::streams_input(op));
         let arms = |ops: &[&Operation]| -> Vec<TokenStream> {
             let arms = ops.iter().map(|op| {
-                let read = || match super::streams_input(op) {
-                    true => super::read_initial_request(cx, op, &self.runtime(cx, "initial_request")),
-                    false => {
-                        let (input, schema) = (self.runtime(cx, "input"), schema_static(cx, op.input.as_deref()));
-                        quote! { #input(body, #schema) }
+                let read = || {
+                    if super::streams_input(op) {
+                        return ReadInput::initial_request(cx, op, &self.runtime(cx, "initial_request"));
                     }
+                    let (input, schema) = (self.runtime(cx, "input"), schema_static(cx, op.input.as_deref()));
+                    ReadInput::whole(quote! { #input(body, #schema) })
                 };
                 // An output stream is the body, the rest of the output its
                 // `initial-response`; an operation with no output answers

@@ -135,16 +135,12 @@ impl<S: JsonEvents> JsonEventsRouter<S> {
         match operation {
             "Chat" => {
                 let handled = {
-                    let input = match initial_request::<ChatInput>(&CHAT_INPUT, events)
-                        .await
-                        .map(|(mut input, events)| {
-                            input.stream = EventStream::from_input(events);
-                            input
-                        })
-                    {
-                        Ok(input) => input,
+                    let initial = initial_request(&CHAT_INPUT, events).await;
+                    let (mut input, events): (ChatInput, _) = match initial {
+                        Ok(read) => read,
                         Err(rejection) => return rejection_response(PROTOCOL, rejection),
                     };
+                    input.stream = EventStream::from_input(events);
                     Box::pin(self.service.chat(context, input))
                 };
                 match handled.await {
@@ -157,18 +153,12 @@ impl<S: JsonEvents> JsonEventsRouter<S> {
             }
             "Upload" => {
                 let handled = {
-                    let input = match initial_request::<
-                        UploadInput,
-                    >(&UPLOAD_INPUT, events)
-                        .await
-                        .map(|(mut input, events)| {
-                            input.stream = EventStream::from_input(events);
-                            input
-                        })
-                    {
-                        Ok(input) => input,
+                    let initial = initial_request(&UPLOAD_INPUT, events).await;
+                    let (mut input, events): (UploadInput, _) = match initial {
+                        Ok(read) => read,
                         Err(rejection) => return rejection_response(PROTOCOL, rejection),
                     };
+                    input.stream = EventStream::from_input(events);
                     Box::pin(self.service.upload(context, input))
                 };
                 match handled.await {

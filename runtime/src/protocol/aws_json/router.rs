@@ -130,10 +130,7 @@ where
     let future = async move {
         // An input event stream is read by the operation, as it arrives.
         if streamed {
-            let mut parts = parts;
-            let (events, guard) = crate::protocol::input_events(&mut parts, body);
-            let http::request::Parts { headers, extensions, .. } = parts;
-            let context = RequestContext::new(request_id, headers, extensions);
+            let (context, events, guard) = crate::protocol::streamed_request(parts, body, request_id);
             let target = context.headers().get(X_AMZ_TARGET).and_then(|v| v.to_str().ok());
             let response = router.route_events(&context, target, events).instrument(span.clone()).await;
             return answered(guard.apply(response, protocol), protocol, &span, context.request_id());
@@ -158,8 +155,9 @@ where
 
 /// What awsJson asks of the head of a request for `served` (its target, if
 /// it names this service; `streamed` if its body is an event stream), and
-/// whether the service's credentials signed it: whether its body is gzipped, or the refusal (boxed: refusals are
-/// rare, and a `Response` is large).
+/// whether the service's credentials signed it: whether its body is
+/// gzipped, or the refusal (boxed: refusals are rare, and a `Response` is
+/// large).
 fn admit<R: Dispatch + ?Sized>(
     router: &R,
     parts: &http::request::Parts,

@@ -125,22 +125,22 @@ where
         service = router.service_name(),
         operation = operation.as_deref().unwrap_or(""),
     );
-    let gzipped = match admit(&router, &parts, operation.as_deref(), protocol) {
+    let streams = operation.as_deref().map_or(super::Streams::default(), |operation| super::Streams {
+        input: router.streams_input(operation),
+        output: router.streams_output(operation),
+    });
+    let gzipped = match admit(&router, &parts, operation.as_deref(), protocol, streams) {
         Ok(gzipped) => gzipped,
         Err(refusal) => {
             let response = answered(*refusal, protocol, &span, &request_id);
             return Answer::Refused { response: Some(response) };
         }
     };
-    let streamed = operation.as_deref().is_some_and(|operation| router.streams_input(operation));
     let future = async move {
         let operation = operation.unwrap_or_default();
         // An input event stream is read by the operation, as it arrives.
-        if streamed {
-            let mut parts = parts;
-            let (events, guard) = crate::protocol::input_events(&mut parts, body);
-            let http::request::Parts { headers, extensions, .. } = parts;
-            let context = RequestContext::new(request_id, headers, extensions);
+        if streams.input {
+            let (context, events, guard) = crate::protocol::streamed_request(parts, body, request_id);
             let response = router.route_events(&context, &operation, events).instrument(span.clone()).await;
             return answered(guard.apply(response, protocol), protocol, &span, context.request_id());
         }
@@ -161,16 +161,17 @@ where
 }
 
 /// What the protocol asks of the head of a request for `operation` (if
-/// its path names one of this service's), and whether the service's
-/// credentials signed it: whether its body is gzipped, or the refusal.
+/// its path names one of this service's; `streams`, which of its input and
+/// output are event streams), and whether the service's credentials signed
+/// it: whether its body is gzipped, or the refusal.
 fn admit<P: RpcV2, R: Dispatch<P> + ?Sized>(
     router: &R,
     parts: &http::request::Parts,
     operation: Option<&str>,
     protocol: P,
+    streams: super::Streams,
 ) -> Result<bool, Box<Response>> {
     let Some(operation) = operation else { return Err(Box::new(unknown_operation(protocol))) };
-    let streams = super::Streams { input: router.streams_input(operation), output: router.streams_output(operation) };
     check_head(parts, protocol, streams)?;
     #[cfg(feature = "sigv4")]
     if let Some(refusal) = crate::sigv4::wrong_service(parts, router.signing_name()) {

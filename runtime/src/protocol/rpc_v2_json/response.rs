@@ -5,7 +5,7 @@
 
 use super::RpcV2Json;
 use super::request::JSON;
-use crate::protocol::json::{JsonWriter, ObjectWriter, WriteJson, WriteMembers};
+use crate::protocol::json::{self, JsonWriter, ObjectWriter, WriteJson, WriteMembers};
 use crate::protocol::rpc_v2::VALIDATION_EXCEPTION;
 use crate::protocol::{Response, query_error, rpc_v2};
 use crate::validate::Rejection;
@@ -19,9 +19,7 @@ fn named(response: Response) -> Response {
 /// A successful response with `output` as its body.
 pub fn output_response<T: WriteJson + ?Sized>(protocol: RpcV2Json, output: &T) -> Response {
     let _ = protocol;
-    let mut out = JsonWriter::rpc_v2(1024);
-    output.write_json(&mut out);
-    named(Response::with_body(200, JSON, out.into_bytes()))
+    named(Response::with_body(200, JSON, json::to_vec_rpc_v2(output)))
 }
 
 /// A successful response whose output has an event stream, `events`: the
@@ -33,9 +31,7 @@ where
     E: crate::event_stream::WriteEvents + Send + 'static,
 {
     let _ = protocol;
-    let mut out = JsonWriter::rpc_v2(256);
-    output.write_json(&mut out);
-    rpc_v2::event_stream_response::<RpcV2Json, E>(out.into_bytes(), events)
+    rpc_v2::event_stream_response::<RpcV2Json, E>(json::to_vec_rpc_v2(output), events)
 }
 
 /// An error response whose members `write` writes after `__type`.
