@@ -14,6 +14,8 @@ use std::task::{Context, Poll};
 use emulator_generated::runtime::ByteStream;
 use emulator_generated::runtime::http::{AllowedHosts, HttpResponse, ResponseFuture, Services};
 
+use crate::quota::Budget;
+
 /// A service the emulator can run: its name (LocalStack's, as `--services`,
 /// the health check and `AWS_ENDPOINT_URL_<NAME>` spell it) and its Smithy
 /// service's shape name, which the runtime's request spans give.
@@ -70,11 +72,14 @@ pub struct Running {
 pub struct Emulator {
     services: Services,
     running: Arc<Vec<Running>>,
+    budget: Arc<Budget>,
 }
 
 impl Emulator {
-    pub fn new(services: Services, running: Vec<Running>) -> Self {
-        Emulator { services, running: Arc::new(running) }
+    /// The emulator in front of `services`, the `running` ones, whose state
+    /// is charged to `budget`.
+    pub fn new(services: Services, running: Vec<Running>, budget: Arc<Budget>) -> Self {
+        Emulator { services, running: Arc::new(running), budget }
     }
 
     /// The answer to a request for one of the emulator's own endpoints
@@ -114,6 +119,7 @@ impl Emulator {
             "edition": "community",
             "version": env!("CARGO_PKG_VERSION"),
             "emulator": "awsgen",
+            "state": {"bytes": self.budget.used(), "limit": self.budget.limit()},
         })
     }
 

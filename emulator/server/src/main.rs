@@ -23,6 +23,7 @@ mod iam;
 mod ids;
 mod log;
 mod logs;
+mod quota;
 mod s3;
 mod s3_config;
 mod s3_multipart;
@@ -59,6 +60,7 @@ use emulator_generated::sts::service::AwsSecurityTokenServiceV20110615Router;
 use generated::ssm::service::AmazonSsmRouter;
 use iam::Iam;
 use logs::Logs;
+use quota::Budget;
 use s3::S3;
 use sns::Sns;
 use sqs::Sqs;
@@ -85,9 +87,15 @@ usage: emulator [--port PORT] [--host HOST] [--allow-host NAME ...]
                      dynamodb, ec2, iam, logs, s3, sns, sqs, ssm, sts); by
                      default all of them
   --data-dir DIR     keep state in DIR (made if need be) and read back what an
-                     earlier run left there: S3's buckets and objects survive
-                     a restart, a kill -9 or a power cut once acknowledged;
-                     without it, state is in memory
+                     earlier run left there: S3's buckets and objects and SQS's
+                     queues and messages survive a restart, a kill -9 or a
+                     power cut once acknowledged; without it, state is in
+                     memory
+  --max-state-bytes SIZE
+                     keep at most SIZE of state in memory (messages, items,
+                     parameters, events; bytes, or with KiB, MiB or GiB;
+                     default 1GiB): past it, calls that would keep more are
+                     refused with an error that names this flag
 
 Prints `emulator listening on http://<address>`, what it serves there and
 `Ready.`, then serves until Ctrl-C or SIGTERM. Its own endpoints:
@@ -100,10 +108,15 @@ fn main() -> ExitCode {
     let command_line = CommandLine { usage: USAGE, sigv4: false };
     let mut chosen: Option<Vec<&'static str>> = None;
     let mut data_dir: Option<PathBuf> = None;
+    let mut state_bytes = quota::DEFAULT_STATE_BYTES;
     let parsed = command_line.parse(std::env::args_os().skip(1), Options::on_port(4566), |flag, parser| {
         match flag {
             "services" => chosen = Some(admin::parse_services(&example_launch::value(parser)?)?),
             "data-dir" => data_dir = Some(PathBuf::from(example_launch::value(parser)?)),
+            "max-state-bytes" => {
+                state_bytes = quota::parse_size(&example_launch::value(parser)?)
+                    .map_err(|e| format!("--max-state-bytes: {e}"))?;
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -124,27 +137,40 @@ fn main() -> ExitCode {
         },
         None => Store::memory(),
     };
-    let store = Arc::new(store);
     // What an earlier run left is read before the server listens.
-    let s3 = match S3::new(store.clone()) {
-        Ok(s3) => s3,
+    let state = match State::load(Arc::new(store), Budget::new(state_bytes)) {
+        Ok(state) => state,
         Err(e) => {
             eprintln!("error: --data-dir: {e}");
             return ExitCode::FAILURE;
         }
     };
     let names = chosen.clone();
-    let mut s3 = Some(s3);
+    let mut state = Some(state);
     example_launch::run_announced(
         "emulator",
         options,
-        |url| emulator(url, &chosen, s3.take().expect("made once")),
+        |url| emulator(url, &chosen, state.take().expect("made once")),
         |url| announce(url, &names, data_dir.as_deref()),
     )
 }
 
-/// The emulator at `url`, running the services `chosen` names; S3 `s3`.
-fn emulator(url: &str, chosen: &[&'static str], s3: S3) -> Emulator {
+/// The services whose state is kept in the store, read back from it.
+struct State {
+    budget: Arc<Budget>,
+    s3: S3,
+    sqs: Sqs,
+}
+
+impl State {
+    fn load(store: Arc<Store>, budget: Arc<Budget>) -> Result<State, store::StoreError> {
+        Ok(State { s3: S3::new(store.clone())?, sqs: Sqs::new(store, budget.clone())?, budget })
+    }
+}
+
+/// The emulator at `url`, running the services `chosen` names, with the
+/// state `state` read.
+fn emulator(url: &str, chosen: &[&'static str], state: State) -> Emulator {
     let mut services = Services::new();
     let mut running = Vec::new();
     let on = |name: &str| chosen.contains(&name);
@@ -168,16 +194,17 @@ fn emulator(url: &str, chosen: &[&'static str], s3: S3) -> Emulator {
             services.with(cloudwatch.clone()).with_query(cloudwatch.clone()).with_rpc_v2::<RpcV2Cbor, _>(cloudwatch);
     }
     run!("dynamodb", DynamoDb20120810Router::new(DynamoDb::new()), with);
-    run!("sqs", AmazonSqsRouter::new(Sqs::new(url.to_string())), with);
+    state.sqs.set_endpoint(url);
+    run!("sqs", AmazonSqsRouter::new(state.sqs), with);
     run!("ssm", AmazonSsmRouter::new(Ssm::new()), with);
     run!("logs", Logs20140328Router::new(Logs::new()), with);
     run!("sts", AwsSecurityTokenServiceV20110615Router::new(Sts::new()), with_query);
     run!("iam", AwsIdentityManagementV20100508Router::new(Iam::new()), with_query);
     run!("sns", AmazonSimpleNotificationServiceRouter::new(Sns::new()), with_query);
     run!("ec2", Ec2Router::new(Ec2), with_query);
-    run!("s3", AmazonS3Router::new(s3), with_rest);
+    run!("s3", AmazonS3Router::new(state.s3), with_rest);
     running.sort_by_key(|service| service.name);
-    Emulator::new(services, running)
+    Emulator::new(services, running, state.budget)
 }
 
 /// What the emulator says once it listens at `url`, after the `listening
@@ -191,7 +218,7 @@ fn announce(url: &str, services: &[&str], data_dir: Option<&std::path::Path>) {
     let mut services = services.to_vec();
     services.sort_unstable();
     let state = match data_dir {
-        Some(dir) => format!("S3 in {} (the other services in memory)", dir.display()),
+        Some(dir) => format!("S3 and SQS in {} (the other services in memory)", dir.display()),
         None => "in memory".to_string(),
     };
     let text = format!(
@@ -231,7 +258,9 @@ mod tests {
             aws_json::Dispatch::target_prefix(&Logs20140328Router::new(Logs::new())),
             rest::Dispatch::service_name(&AmazonS3Router::new(S3::new(Arc::new(Store::memory())).unwrap())),
             aws_query::Dispatch::service_name(&AmazonSimpleNotificationServiceRouter::new(Sns::new())),
-            aws_json::Dispatch::target_prefix(&AmazonSqsRouter::new(Sqs::new(String::new()))),
+            aws_json::Dispatch::target_prefix(&AmazonSqsRouter::new(
+                Sqs::new(Arc::new(Store::memory()), Budget::new(1)).unwrap(),
+            )),
             aws_json::Dispatch::target_prefix(&AmazonSsmRouter::new(Ssm::new())),
             aws_query::Dispatch::service_name(&AwsSecurityTokenServiceV20110615Router::new(Sts::new())),
         ];

@@ -71,6 +71,7 @@ impl From<std::io::Error> for StoreError {
 pub struct Change {
     puts: Vec<(&'static str, String, Vec<u8>)>,
     deletes: Vec<(&'static str, String)>,
+    prefixes: Vec<(&'static str, String)>,
 }
 
 impl Change {
@@ -84,6 +85,18 @@ impl Change {
     pub fn delete(mut self, kind: &'static str, key: impl Into<String>) -> Self {
         self.deletes.push((kind, key.into()));
         self
+    }
+
+    /// Removes every record of `kind` whose key starts with `prefix` (a
+    /// queue's messages, under `<queue>/`).
+    pub fn delete_prefix(mut self, kind: &'static str, prefix: impl Into<String>) -> Self {
+        self.prefixes.push((kind, prefix.into()));
+        self
+    }
+
+    /// Whether it changes nothing.
+    pub fn is_empty(&self) -> bool {
+        self.puts.is_empty() && self.deletes.is_empty() && self.prefixes.is_empty()
     }
 }
 
@@ -142,6 +155,9 @@ impl Store {
     /// before it returns.
     pub fn commit(&self, service: &str, change: Change) -> Result<(), StoreError> {
         let Some(disk) = &self.disk else { return Ok(()) };
+        if change.is_empty() {
+            return Ok(());
+        }
         let mut db = disk.db();
         let transaction = db.transaction()?;
         {
@@ -154,6 +170,12 @@ impl Store {
                 transaction.prepare_cached("DELETE FROM records WHERE service = ?1 AND kind = ?2 AND key = ?3")?;
             for (kind, key) in &change.deletes {
                 delete.execute(params![service, kind, key])?;
+            }
+            let mut prefixed = transaction.prepare_cached(
+                "DELETE FROM records WHERE service = ?1 AND kind = ?2 AND substr(key, 1, length(?3)) = ?3",
+            )?;
+            for (kind, prefix) in &change.prefixes {
+                prefixed.execute(params![service, kind, prefix])?;
             }
         }
         transaction.commit()?;
@@ -254,6 +276,9 @@ mod tests {
             store.commit("s3", change).unwrap();
             store.commit("s3", Change::default().delete("bucket", "a").put("object", "b/k", b"3".to_vec())).unwrap();
             store.commit("sqs", Change::default().put("queue", "q", b"4".to_vec())).unwrap();
+            let messages = Change::default().put("message", "q/1", vec![]).put("message", "q/2", vec![]);
+            store.commit("sqs", messages.put("message", "qq/1", vec![])).unwrap();
+            store.commit("sqs", Change::default().delete_prefix("message", "q/")).unwrap();
         }
         let store = Store::open(&dir).unwrap();
         let records: Vec<(String, String, Vec<u8>)> =
@@ -265,6 +290,8 @@ mod tests {
         store.clear("s3").unwrap();
         assert!(store.records("s3").unwrap().is_empty());
         assert_eq!(store.record("sqs", "queue", "q").unwrap(), Some(b"4".to_vec()));
+        let left: Vec<String> = store.records("sqs").unwrap().into_iter().map(|r| r.key).collect();
+        assert_eq!(left, ["qq/1", "q"]);
         // A body no record names is swept; a named one stays.
         let (partial, kept) = store.new_body("kept").unwrap();
         std::fs::write(&partial, b"body").unwrap();

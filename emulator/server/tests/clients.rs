@@ -57,17 +57,7 @@ impl Emulator {
     }
 
     fn aws(&self, service: &str, args: &[&str]) -> Output {
-        Command::new("aws")
-            .args(["--endpoint-url", &self.url, "--region", "us-east-1", "--output", "json", service])
-            .args(args)
-            .env("AWS_ACCESS_KEY_ID", "test")
-            .env("AWS_SECRET_ACCESS_KEY", "test")
-            .env("AWS_CONFIG_FILE", "/nonexistent")
-            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-            .env("AWS_MAX_ATTEMPTS", "1")
-            .env("AWS_PAGER", "")
-            .output()
-            .expect("awscli is installed (.ci/run installs it)")
+        aws(&self.url, service, args)
     }
 
     fn dynamodb(&self, args: &[&str]) -> Output {
@@ -81,6 +71,21 @@ impl Emulator {
     fn ssm(&self, args: &[&str]) -> Output {
         self.aws("ssm", args)
     }
+}
+
+/// awscli's `service` command with `args`, sent to the emulator at `url`.
+fn aws(url: &str, service: &str, args: &[&str]) -> Output {
+    Command::new("aws")
+        .args(["--endpoint-url", url, "--region", "us-east-1", "--output", "json", service])
+        .args(args)
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_CONFIG_FILE", "/nonexistent")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .env("AWS_MAX_ATTEMPTS", "1")
+        .env("AWS_PAGER", "")
+        .output()
+        .expect("awscli is installed (.ci/run installs it)")
 }
 
 impl Drop for Emulator {
@@ -339,9 +344,174 @@ fn awscli_sqs() {
     );
     // An operation the emulator does not implement.
     assert_eq!(
-        stderr(&emulator.sqs(&["purge-queue", "--queue-url", &url])),
-        "An error occurred (NotImplemented) when calling the PurgeQueue operation: PurgeQueue is not implemented by this server"
+        stderr(&emulator.sqs(&["tag-queue", "--queue-url", &url, "--tags", "a=b"])),
+        "An error occurred (NotImplemented) when calling the TagQueue operation: TagQueue is not implemented by this server"
     );
+    // Every create has its delete.
+    assert_eq!(stdout(&emulator.sqs(&["delete-queue", "--queue-url", &url])), Value::Null);
+    assert_eq!(stdout(&emulator.sqs(&["list-queues"])), Value::Null);
+}
+
+/// SQS as AWS bounds it, and on disk: long polls that wait without a thread
+/// and answer when a message arrives, AWS's message limits (attributes
+/// counted in the size, at most ten), the emulator's state budget, purges,
+/// and queues and messages that outlive a `kill -9`.
+#[test]
+fn sqs_long_polls_limits_and_state_on_disk() {
+    let dir = std::env::temp_dir().join(format!("emulator-sqs-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let data_dir = dir.to_str().unwrap();
+    let args = ["--data-dir", data_dir, "--max-state-bytes", "2MiB"];
+    let big = dir.with_extension("big");
+    std::fs::write(&big, "x".repeat(900_000)).unwrap();
+    let big = format!("file://{}", big.display());
+    let (url, small) = {
+        let (emulator, _) = Emulator::start_with(&args, None);
+        let url =
+            stdout(&emulator.sqs(&["create-queue", "--queue-name", "jobs"]))["QueueUrl"].as_str().unwrap().to_string();
+        let small = stdout(&emulator.sqs(&[
+            "create-queue",
+            "--queue-name",
+            "small",
+            "--attributes",
+            "MaximumMessageSize=1024,ReceiveMessageWaitTimeSeconds=1",
+        ]))["QueueUrl"]
+            .as_str()
+            .unwrap()
+            .to_string();
+
+        // A long poll answers when a message is sent, not at its deadline.
+        let sender = {
+            let (endpoint, url) = (emulator.url.clone(), url.clone());
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(800));
+                stdout(&aws(&endpoint, "sqs", &["send-message", "--queue-url", &url, "--message-body", "late"]));
+            })
+        };
+        let started = Instant::now();
+        let received = stdout(&emulator.sqs(&["receive-message", "--queue-url", &url, "--wait-time-seconds", "10"]));
+        let waited = started.elapsed();
+        sender.join().unwrap();
+        assert_eq!(received["Messages"][0]["Body"], "late");
+        assert!(waited >= Duration::from_millis(700) && waited < Duration::from_secs(8), "{waited:?}");
+        // The queue's own wait (1 s) when the call names none; then nothing.
+        let started = Instant::now();
+        assert_eq!(stdout(&emulator.sqs(&["receive-message", "--queue-url", &small])), Value::Null);
+        assert!(started.elapsed() >= Duration::from_millis(900), "{:?}", started.elapsed());
+
+        // AWS's limits: ten attributes, the queue's size with attributes counted.
+        let attributes: Vec<String> =
+            (0..11).map(|i| format!("\"a{i}\":{{\"DataType\":\"String\",\"StringValue\":\"v\"}}")).collect();
+        let eleven = format!("{{{}}}", attributes.join(","));
+        let send = ["send-message", "--queue-url", &url, "--message-body", "b", "--message-attributes", &eleven];
+        assert_eq!(
+            stderr(&emulator.sqs(&send)),
+            "An error occurred (InvalidParameterValue) when calling the SendMessage operation: \
+             Number of message attributes [11] exceeds the allowed maximum [10]."
+        );
+        let body = "y".repeat(1000);
+        let attribute = r#"{"attribute-name":{"DataType":"String","StringValue":"value"}}"#;
+        assert_eq!(
+            stderr(&emulator.sqs(&[
+                "send-message",
+                "--queue-url",
+                &small,
+                "--message-body",
+                &body,
+                "--message-attributes",
+                attribute
+            ])),
+            "An error occurred (InvalidParameterValue) when calling the SendMessage operation: \
+             One or more parameters are invalid. Reason: Message must be shorter than 1024 bytes."
+        );
+        let reserved = r#"{"AWS.trace":{"DataType":"String","StringValue":"v"}}"#;
+        let refused = stderr(&emulator.sqs(&[
+            "send-message",
+            "--queue-url",
+            &small,
+            "--message-body",
+            "b",
+            "--message-attributes",
+            reserved,
+        ]));
+        assert!(refused.contains("(InvalidParameterValue)") && refused.contains("'AWS.trace'"), "{refused}");
+
+        // The state budget (2 MiB): two messages of 900 KB fit, a third does not.
+        let with_attribute = ["--message-attributes", attribute];
+        for _ in 0..2 {
+            stdout(
+                &emulator.sqs(
+                    &[&["send-message", "--queue-url", &url, "--message-body", &big][..], &with_attribute].concat(),
+                ),
+            );
+        }
+        let over = stderr(&emulator.sqs(&["send-message", "--queue-url", &url, "--message-body", &big]));
+        assert!(over.starts_with("An error occurred (OverLimit) when calling the SendMessage operation: The emulator keeps at most 2097152 bytes"), "{over}");
+        assert!(over.contains("--max-state-bytes"), "{over}");
+        (url, small)
+    };
+
+    // kill -9 (the emulator's drop), then a restart: both queues, and the two
+    // messages not deleted ("late" was received, not deleted: visible again).
+    let (emulator, _) = Emulator::start_with(&args, None);
+    // (On the port this run listens on; the old URLs name the same queues.)
+    let urls = stdout(&emulator.sqs(&["list-queues"]))["QueueUrls"].clone();
+    let queue = |name: &str| format!("{}/000000000000/{name}", emulator.url);
+    assert_eq!(urls, json!([queue("jobs"), queue("small")]));
+    let receive =
+        ["receive-message", "--queue-url", &url, "--max-number-of-messages", "10", "--message-attribute-names", "All"];
+    let received = stdout(&emulator.sqs(&receive));
+    let messages = received["Messages"].as_array().unwrap();
+    let bodies: Vec<usize> = messages.iter().map(|m| m["Body"].as_str().unwrap().len()).collect();
+    assert_eq!(bodies, [4, 900_000, 900_000]);
+    assert_eq!(messages[1]["MessageAttributes"]["attribute-name"]["StringValue"], "value");
+    assert_eq!(messages[1]["MD5OfMessageAttributes"], messages[2]["MD5OfMessageAttributes"]);
+    // The small queue kept its attributes: the same CreateQueue is the same queue.
+    let again = [
+        "create-queue",
+        "--queue-name",
+        "small",
+        "--attributes",
+        "MaximumMessageSize=1024,ReceiveMessageWaitTimeSeconds=1",
+    ];
+    assert_eq!(stdout(&emulator.sqs(&again))["QueueUrl"], queue("small"));
+
+    // A purge frees the budget, and AWS allows one a minute.
+    assert_eq!(stdout(&emulator.sqs(&["purge-queue", "--queue-url", &url])), Value::Null);
+    assert_eq!(
+        stderr(&emulator.sqs(&["purge-queue", "--queue-url", &url])),
+        "An error occurred (AWS.SimpleQueueService.PurgeQueueInProgress) when calling the PurgeQueue operation: \
+         Only one PurgeQueue operation on jobs is allowed every 60 seconds."
+    );
+    assert_eq!(admin(&emulator.url, "GET", "/_emulator/health", None).1["state"]["bytes"], 0);
+    stdout(&emulator.sqs(&["send-message", "--queue-url", &url, "--message-body", &big]));
+    // A long poll on a queue that is deleted answers that it is gone.
+    let poll = {
+        let (endpoint, small) = (emulator.url.clone(), small.clone());
+        std::thread::spawn(move || {
+            let started = Instant::now();
+            let answer =
+                aws(&endpoint, "sqs", &["receive-message", "--queue-url", &small, "--wait-time-seconds", "20"]);
+            (answer, started.elapsed())
+        })
+    };
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(stdout(&emulator.sqs(&["delete-queue", "--queue-url", &small])), Value::Null);
+    let (answer, waited) = poll.join().unwrap();
+    assert!(stderr(&answer).contains("NonExistentQueue"), "{}", stderr(&answer));
+    assert!(waited < Duration::from_secs(10), "{waited:?}");
+    drop(emulator);
+
+    let (emulator, _) = Emulator::start_with(&args, None);
+    assert_eq!(
+        stdout(&emulator.sqs(&["list-queues"]))["QueueUrls"],
+        json!([format!("{}/000000000000/jobs", emulator.url)])
+    );
+    let received = stdout(&emulator.sqs(&["receive-message", "--queue-url", &url]));
+    assert_eq!(received["Messages"][0]["Body"].as_str().map(str::len), Some(900_000));
+    drop(emulator);
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_file(dir.with_extension("big"));
 }
 
 #[test]
