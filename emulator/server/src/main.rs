@@ -87,10 +87,10 @@ usage: emulator [--port PORT] [--host HOST] [--allow-host NAME ...]
                      dynamodb, ec2, iam, logs, s3, sns, sqs, ssm, sts); by
                      default all of them
   --data-dir DIR     keep state in DIR (made if need be) and read back what an
-                     earlier run left there: S3's buckets and objects and SQS's
-                     queues and messages survive a restart, a kill -9 or a
-                     power cut once acknowledged; without it, state is in
-                     memory
+                     earlier run left there: S3's buckets and objects, SQS's
+                     queues and messages and SSM's parameters survive a
+                     restart, a kill -9 or a power cut once acknowledged;
+                     without it, state is in memory
   --max-state-bytes SIZE
                      keep at most SIZE of state in memory (messages, items,
                      parameters, events; bytes, or with KiB, MiB or GiB;
@@ -160,11 +160,17 @@ struct State {
     budget: Arc<Budget>,
     s3: S3,
     sqs: Sqs,
+    ssm: Ssm,
 }
 
 impl State {
     fn load(store: Arc<Store>, budget: Arc<Budget>) -> Result<State, store::StoreError> {
-        Ok(State { s3: S3::new(store.clone())?, sqs: Sqs::new(store, budget.clone())?, budget })
+        Ok(State {
+            s3: S3::new(store.clone())?,
+            sqs: Sqs::new(store.clone(), budget.clone())?,
+            ssm: Ssm::new(store, budget.clone())?,
+            budget,
+        })
     }
 }
 
@@ -196,7 +202,7 @@ fn emulator(url: &str, chosen: &[&'static str], state: State) -> Emulator {
     run!("dynamodb", DynamoDb20120810Router::new(DynamoDb::new()), with);
     state.sqs.set_endpoint(url);
     run!("sqs", AmazonSqsRouter::new(state.sqs), with);
-    run!("ssm", AmazonSsmRouter::new(Ssm::new()), with);
+    run!("ssm", AmazonSsmRouter::new(state.ssm), with);
     run!("logs", Logs20140328Router::new(Logs::new()), with);
     run!("sts", AwsSecurityTokenServiceV20110615Router::new(Sts::new()), with_query);
     run!("iam", AwsIdentityManagementV20100508Router::new(Iam::new()), with_query);
@@ -218,7 +224,7 @@ fn announce(url: &str, services: &[&str], data_dir: Option<&std::path::Path>) {
     let mut services = services.to_vec();
     services.sort_unstable();
     let state = match data_dir {
-        Some(dir) => format!("S3 and SQS in {} (the other services in memory)", dir.display()),
+        Some(dir) => format!("S3, SQS and SSM in {} (the other services in memory)", dir.display()),
         None => "in memory".to_string(),
     };
     let text = format!(
@@ -250,6 +256,8 @@ mod tests {
     fn every_known_service_is_a_router_of_the_emulator() {
         use emulator_generated::runtime::protocol::{aws_json, aws_query, rest};
 
+        let (memory, budget) = (Arc::new(Store::memory()), Budget::new(1));
+
         let shapes = [
             aws_json::Dispatch::target_prefix(&GraniteServiceVersion20100801Router::new(CloudWatch::new())),
             aws_json::Dispatch::target_prefix(&DynamoDb20120810Router::new(DynamoDb::new())),
@@ -258,10 +266,8 @@ mod tests {
             aws_json::Dispatch::target_prefix(&Logs20140328Router::new(Logs::new())),
             rest::Dispatch::service_name(&AmazonS3Router::new(S3::new(Arc::new(Store::memory())).unwrap())),
             aws_query::Dispatch::service_name(&AmazonSimpleNotificationServiceRouter::new(Sns::new())),
-            aws_json::Dispatch::target_prefix(&AmazonSqsRouter::new(
-                Sqs::new(Arc::new(Store::memory()), Budget::new(1)).unwrap(),
-            )),
-            aws_json::Dispatch::target_prefix(&AmazonSsmRouter::new(Ssm::new())),
+            aws_json::Dispatch::target_prefix(&AmazonSqsRouter::new(Sqs::new(memory.clone(), budget.clone()).unwrap())),
+            aws_json::Dispatch::target_prefix(&AmazonSsmRouter::new(Ssm::new(memory.clone(), budget.clone()).unwrap())),
             aws_query::Dispatch::service_name(&AwsSecurityTokenServiceV20110615Router::new(Sts::new())),
         ];
         let known: Vec<&str> = KNOWN.iter().map(|known| known.shape).collect();

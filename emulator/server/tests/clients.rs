@@ -563,6 +563,35 @@ fn awscli_ssm() {
         "An error occurred (NotImplemented) when calling the PutParameter operation: \
          PutParameter with SecureString is not implemented by this emulator"
     );
+
+    // AWS's limits: 4 KB in the standard tier, 8 KB in the advanced one,
+    // which Intelligent-Tiering picks for a larger value and which a
+    // parameter keeps; 15 levels; no `aws` prefix; 50 tags.
+    let (four, eight) = ("v".repeat(4096), "v".repeat(8192));
+    let put = |name: &str, value: &str, more: &[&str]| {
+        let args = [&["put-parameter", "--name", name, "--value", value, "--type", "String"][..], more].concat();
+        emulator.ssm(&args)
+    };
+    assert_eq!(stdout(&put("/four", &four, &[]))["Tier"], "Standard");
+    assert_eq!(
+        stderr(&put("/five", &format!("{four}v"), &[])),
+        "An error occurred (ValidationException) when calling the PutParameter operation: Standard tier parameters \
+         support a maximum parameter value of 4096 characters. To create a larger parameter value, upgrade the \
+         parameter to use the advanced-parameter tier."
+    );
+    assert_eq!(stdout(&put("/eight", &eight, &["--tier", "Advanced"]))["Tier"], "Advanced");
+    assert!(
+        stderr(&put("/nine", &format!("{eight}v"), &["--tier", "Advanced"])).contains("less than or equal to 8192")
+    );
+    assert_eq!(stdout(&put("/smart", &eight, &["--tier", "Intelligent-Tiering"]))["Tier"], "Advanced");
+    assert_eq!(stdout(&put("/smart", "small", &["--overwrite"]))["Tier"], "Advanced");
+    assert!(stderr(&put("/smart", "small", &["--overwrite", "--tier", "Standard"])).contains("can't downgrade"));
+    let deep: String = (0..16).map(|level| format!("/l{level}")).collect();
+    assert!(stderr(&put(&deep, "v", &[])).contains("(HierarchyLevelLimitExceededException)"));
+    assert!(stderr(&put("/aws/mine", "v", &[])).contains("can't be prefixed with \"aws\" or \"ssm\""));
+    let tags: Vec<String> = (0..51).map(|i| format!("Key=k{i},Value=v")).collect();
+    let tagged = [&["--tags"][..], &tags.iter().map(String::as_str).collect::<Vec<_>>()].concat();
+    assert!(stderr(&put("/tagged", "v", &tagged)).contains("(TooManyTagsError)"));
 }
 
 /// awsQuery services on the same port: STS and IAM, routed by the service
