@@ -1,5 +1,8 @@
-//! CloudWatch: metrics and alarms, in memory, in every protocol the model
-//! lists (RPC v2 CBOR for current SDKs, awsJson1.0, awsQuery for older ones).
+//! CloudWatch: metrics and alarms, in memory or, with `--data-dir`, on disk
+//! too, in every protocol the model lists (RPC v2 CBOR for current SDKs,
+//! awsJson1.0, awsQuery for older ones). Data points are charged to the
+//! state budget: CloudWatch keeps them for 15 months, the emulator until a
+//! reset.
 //!
 //! Served: PutMetricData (single values, value and count arrays, and
 //! statistic sets; a datum's timestamp defaults to now), ListMetrics (by
@@ -13,7 +16,8 @@
 //! DescribeAlarms (by names or prefix, and state).
 
 use std::collections::BTreeMap;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use emulator_generated::cloudwatch::error::{
     InvalidNextToken, InvalidParameterCombinationException, InvalidParameterValueException,
@@ -39,7 +43,14 @@ use emulator_generated::cloudwatch::types::{
 use emulator_generated::runtime::context::RequestContext;
 use emulator_generated::runtime::{Timestamp, Unit, UnmodelledError};
 
+use crate::quota::{Budget, Charge};
+use crate::store::{self, Change, Store, StoreError};
 use crate::{ACCOUNT_ID, REGION, now};
+
+/// The name of the service's records.
+const SERVICE: &str = "cloudwatch";
+/// What a kept data point costs the state budget, beyond its samples.
+const POINT_BYTES: usize = 96;
 
 /// Metrics listed per page, as CloudWatch lists them.
 const PAGE: usize = 500;
@@ -50,7 +61,7 @@ type MetricKey = (String, String, Vec<(String, String)>);
 
 /// What was put for one metric at one time: samples (a value and how many
 /// times it was seen) or a statistic set.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 struct Point {
     at: Timestamp,
     samples: Vec<(f64, f64)>,
@@ -59,7 +70,7 @@ struct Point {
 }
 
 /// Count, sum, minimum and maximum of some samples.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, serde::Serialize, serde::Deserialize)]
 struct Summary {
     count: f64,
     sum: f64,
@@ -88,22 +99,63 @@ impl Point {
 
 /// The metrics and alarms.
 pub struct CloudWatch {
-    metrics: Mutex<BTreeMap<MetricKey, Vec<Point>>>,
+    metrics: Mutex<Metrics>,
     alarms: Mutex<BTreeMap<String, MetricAlarm>>,
+    /// The key of the next record of data points.
+    next_batch: AtomicU64,
+    store: Arc<Store>,
+    budget: Arc<Budget>,
+}
+
+/// The data points of every metric, and their shares of the state budget
+/// (one per PutMetricData call).
+#[derive(Default)]
+struct Metrics {
+    points: BTreeMap<MetricKey, Vec<Point>>,
+    charges: Vec<Charge>,
 }
 
 impl CloudWatch {
-    pub fn new() -> Self {
-        CloudWatch { metrics: Mutex::default(), alarms: Mutex::default() }
+    /// The service, with the metrics and alarms an earlier run left in
+    /// `store`, data points charged to `budget`.
+    pub fn new(store: Arc<Store>, budget: Arc<Budget>) -> Result<Self, StoreError> {
+        let mut metrics = Metrics::default();
+        let mut next_batch = 0;
+        for (key, batch) in store.load::<Vec<(MetricKey, Point)>>(SERVICE, "data")? {
+            let corrupt = || StoreError::corrupt("CloudWatch's data points");
+            next_batch = key.parse::<u64>().map_err(|_| corrupt())? + 1;
+            metrics.charges.push(budget.charge(batch_bytes(&batch)).map_err(|_| corrupt())?);
+            for (key, point) in batch {
+                metrics.points.entry(key).or_default().push(point);
+            }
+        }
+        let alarms = store.load(SERVICE, "alarm")?.into_iter().collect();
+        Ok(CloudWatch {
+            metrics: Mutex::new(metrics),
+            alarms: Mutex::new(alarms),
+            next_batch: AtomicU64::new(next_batch),
+            store,
+            budget,
+        })
     }
 
     /// Forgets every metric and alarm.
     pub fn reset(&self) {
-        self.metrics().clear();
+        *self.metrics() = Metrics::default();
         self.alarms().clear();
+        if let Err(e) = self.store.clear(SERVICE) {
+            tracing::error!(%e, "CloudWatch could not forget its state");
+        }
     }
 
-    fn metrics(&self) -> MutexGuard<'_, BTreeMap<MetricKey, Vec<Point>>> {
+    fn commit(&self, change: Change) -> Result<(), UnmodelledError> {
+        self.store.commit(SERVICE, change).map_err(|e| {
+            tracing::error!(%e, "CloudWatch could not keep its state");
+            UnmodelledError::server("InternalServiceError", "Internal service error").with_status(500)
+        })
+    }
+
+    fn metrics(&self) -> MutexGuard<'_, Metrics> {
         self.metrics.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -114,6 +166,11 @@ impl CloudWatch {
 
 fn invalid(message: String) -> InvalidParameterValueException {
     InvalidParameterValueException { message: Some(message) }
+}
+
+/// What a batch of data points costs the state budget.
+fn batch_bytes(batch: &[(MetricKey, Point)]) -> usize {
+    batch.iter().map(|(_, point)| POINT_BYTES + point.samples.len() * 16).sum()
 }
 
 /// A metric's key, from its parts as sent.
@@ -275,9 +332,18 @@ impl GraniteServiceVersion20100801 for CloudWatch {
             let key = key(&input.namespace, &datum.metric_name, datum.dimensions.as_deref());
             points.push((key, point(datum, index)?));
         }
+        let charge = self
+            .budget
+            .charge(batch_bytes(&points))
+            .map_err(|e| UnmodelledError::client("LimitExceededException", e.message()))?;
         let mut metrics = self.metrics();
+        if self.store.is_durable() {
+            let batch = self.next_batch.fetch_add(1, Ordering::Relaxed);
+            self.commit(Change::default().put("data", format!("{batch:020}"), store::record(&points)))?;
+        }
+        metrics.charges.push(charge);
         for (key, point) in points {
-            metrics.entry(key).or_default().push(point);
+            metrics.points.entry(key).or_default().push(point);
         }
         Ok(Unit {})
     }
@@ -292,7 +358,8 @@ impl GraniteServiceVersion20100801 for CloudWatch {
             None => None,
             Some(token) => Some(from_token(token).ok_or_else(|| invalid("The NextToken is invalid.".into()))?),
         };
-        let metrics = self.metrics();
+        let guard = self.metrics();
+        let metrics = &guard.points;
         let matching = metrics.keys().filter(|(namespace, name, dimensions)| {
             input.namespace.as_ref().is_none_or(|n| n == namespace)
                 && input.metric_name.as_ref().is_none_or(|n| n == name)
@@ -325,7 +392,8 @@ impl GraniteServiceVersion20100801 for CloudWatch {
             return Err(invalid(format!("The value {bad} for parameter ExtendedStatistics is invalid.")).into());
         }
         let key = key(&input.namespace, &input.metric_name, input.dimensions.as_deref());
-        let metrics = self.metrics();
+        let guard = self.metrics();
+        let metrics = &guard.points;
         let points: Vec<Point> = metrics
             .get(&key)
             .map(|points| {
@@ -366,7 +434,8 @@ impl GraniteServiceVersion20100801 for CloudWatch {
             return Err(InvalidNextToken { message: Some("The NextToken is invalid.".to_string()) }.into());
         }
         let ascending = input.scan_by == Some(ScanBy::TimestampAscending);
-        let metrics = self.metrics();
+        let guard = self.metrics();
+        let metrics = &guard.points;
         let mut results = Vec::with_capacity(input.metric_data_queries.len());
         for query in &input.metric_data_queries {
             let Some(stat) = &query.metric_stat else {
@@ -465,7 +534,9 @@ impl GraniteServiceVersion20100801 for CloudWatch {
             evaluation_criteria: input.evaluation_criteria,
             evaluation_interval: input.evaluation_interval,
         };
-        self.alarms().insert(input.alarm_name, alarm);
+        let mut alarms = self.alarms();
+        self.commit(Change::default().put("alarm", input.alarm_name.clone(), store::record(&alarm)))?;
+        alarms.insert(input.alarm_name, alarm);
         Ok(Unit {})
     }
 

@@ -1,13 +1,14 @@
-//! Identity and Access Management: users, in memory.
+//! Identity and Access Management: users, in memory or, with `--data-dir`,
+//! on disk too (IAM's default quota: 5,000 users).
 //!
 //! Served: CreateUser, GetUser, ListUsers (by path prefix, in pages) and
 //! DeleteUser, with IAM's errors (`EntityAlreadyExists`, `NoSuchEntity`);
 //! the emulator's IAM model holds only these four operations.
 
 use std::collections::BTreeMap;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use emulator_generated::iam::error::{EntityAlreadyExistsException, NoSuchEntityException};
+use emulator_generated::iam::error::{EntityAlreadyExistsException, LimitExceededException, NoSuchEntityException};
 use emulator_generated::iam::operation::create_user::{CreateUserError, CreateUserRequest, CreateUserResponse};
 use emulator_generated::iam::operation::delete_user::{DeleteUserError, DeleteUserRequest};
 use emulator_generated::iam::operation::get_user::{GetUserError, GetUserRequest, GetUserResponse};
@@ -15,26 +16,45 @@ use emulator_generated::iam::operation::list_users::{ListUsersError, ListUsersRe
 use emulator_generated::iam::service::AwsIdentityManagementV20100508;
 use emulator_generated::iam::types::User;
 use emulator_generated::runtime::context::RequestContext;
-use emulator_generated::runtime::{DateTime, Timestamp, Unit};
+use emulator_generated::runtime::{DateTime, Timestamp, Unit, UnmodelledError};
 
 use crate::ACCOUNT_ID;
 use crate::ids::Ids;
+use crate::store::{self, Change, Store, StoreError};
+
+/// The name of the service's records.
+const SERVICE: &str = "iam";
+/// The most users an account has (IAM's quota).
+const MAX_USERS: usize = 5_000;
 
 /// The users, by name (IAM's user names are case-insensitive: kept by
 /// their lower-case form).
 pub struct Iam {
     users: Mutex<BTreeMap<String, User>>,
     ids: Ids,
+    store: Arc<Store>,
 }
 
 impl Iam {
-    pub fn new() -> Self {
-        Iam { users: Mutex::default(), ids: Ids::new() }
+    /// The service, with the users an earlier run left in `store`.
+    pub fn new(store: Arc<Store>) -> Result<Self, StoreError> {
+        let users = store.load(SERVICE, "user")?.into_iter().collect();
+        Ok(Iam { users: Mutex::new(users), ids: Ids::new(), store })
     }
 
     /// Forgets every user.
     pub fn reset(&self) {
         self.users().clear();
+        if let Err(e) = self.store.clear(SERVICE) {
+            tracing::error!(%e, "IAM could not forget its state");
+        }
+    }
+
+    fn commit(&self, change: Change) -> Result<(), UnmodelledError> {
+        self.store.commit(SERVICE, change).map_err(|e| {
+            tracing::error!(%e, "IAM could not keep its state");
+            UnmodelledError::server("ServiceFailure", "The request processing has failed because of an unknown error.")
+        })
     }
 
     fn users(&self) -> MutexGuard<'_, BTreeMap<String, User>> {
@@ -71,6 +91,11 @@ impl AwsIdentityManagementV20100508 for Iam {
             let message = format!("User with name {} already exists.", user.user_name);
             return Err(EntityAlreadyExistsException { message: Some(message) }.into());
         }
+        if users.len() >= MAX_USERS {
+            let message = format!("Cannot exceed quota for UsersPerAccount: {MAX_USERS}");
+            return Err(LimitExceededException { message: Some(message) }.into());
+        }
+        self.commit(Change::default().put("user", key.clone(), store::record(&user)))?;
         users.insert(key, user.clone());
         Ok(CreateUserResponse { user: Some(user) })
     }
@@ -109,9 +134,13 @@ impl AwsIdentityManagementV20100508 for Iam {
     }
 
     async fn delete_user(&self, _: &RequestContext, input: DeleteUserRequest) -> Result<Unit, DeleteUserError> {
-        match self.users().remove(&input.user_name.to_lowercase()) {
-            Some(_) => Ok(Unit {}),
-            None => Err(no_such_user(&input.user_name).into()),
+        let key = input.user_name.to_lowercase();
+        let mut users = self.users();
+        if !users.contains_key(&key) {
+            return Err(no_such_user(&input.user_name).into());
         }
+        self.commit(Change::default().delete("user", key.clone()))?;
+        users.remove(&key);
+        Ok(Unit {})
     }
 }

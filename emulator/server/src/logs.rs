@@ -1,5 +1,5 @@
-//! CloudWatch Logs in memory: log groups, their streams and events, and
-//! live tails of them.
+//! CloudWatch Logs: log groups, their streams and events, and live tails of
+//! them, in memory or, with `--data-dir`, on disk too.
 //!
 //! Served: CreateLogGroup, DeleteLogGroup, DescribeLogGroups, CreateLogStream,
 //! DescribeLogStreams, PutLogEvents, GetLogEvents and StartLiveTail; every
@@ -11,9 +11,16 @@
 //! A filter pattern is read as Logs reads its terms: every plain or quoted
 //! term must occur, `?term`s any of them, `-term`s none; JSON and
 //! space-delimited patterns are refused.
+//!
+//! PutLogEvents's limits are AWS's: batches of at most 1,048,576 bytes (26
+//! per event besides its message), events of at most 256 KB, a day's span,
+//! events from the last 14 days to two hours ahead (others are not kept,
+//! and the answer says which, as Logs says); events are charged to the
+//! state budget.
 
 use std::collections::BTreeMap;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use emulator_generated::logs::error::{
@@ -40,13 +47,16 @@ use emulator_generated::logs::operation::start_live_tail::{
 use emulator_generated::logs::service::Logs20140328;
 use emulator_generated::logs::types::{
     LiveTailSessionLogEvent, LiveTailSessionMetadata, LiveTailSessionStart, LiveTailSessionUpdate, LogGroup, LogStream,
-    OutputLogEvent, StartLiveTailResponseStream,
+    OutputLogEvent, RejectedLogEventsInfo, StartLiveTailResponseStream,
 };
 use emulator_generated::runtime::context::RequestContext;
-use emulator_generated::runtime::{EventStream, Unit};
+use emulator_generated::runtime::{EventStream, Unit, UnmodelledError};
+use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
 use crate::ids::Ids;
+use crate::quota::{Budget, Charge};
+use crate::store::{self, Change, Store, StoreError};
 use crate::{ACCOUNT_ID, REGION};
 
 /// How long a live tail lasts, as Logs has it.
@@ -62,6 +72,10 @@ pub struct Logs {
     /// Every event ingested, for the live tails listening.
     ingested: broadcast::Sender<Ingested>,
     ids: Ids,
+    /// The key of the next record of events.
+    next_batch: AtomicU64,
+    store: Arc<Store>,
+    budget: Arc<Budget>,
 }
 
 struct Group {
@@ -73,7 +87,32 @@ struct Group {
 struct Stream {
     created: i64,
     events: Vec<OutputLogEvent>,
+    /// The events' shares of the state budget, one per PutLogEvents call.
+    charges: Vec<Charge>,
 }
+
+/// When a group or stream was made, as its record keeps it (milliseconds
+/// since the epoch).
+#[derive(Serialize, Deserialize)]
+struct Made {
+    created: i64,
+}
+
+/// The events one PutLogEvents call kept: timestamps, messages and the
+/// time they were ingested.
+type Batch = Vec<(i64, String, i64)>;
+
+/// The name of the service's records.
+const SERVICE: &str = "logs";
+/// The largest batch, and the largest event, with 26 bytes per event
+/// counted besides its message.
+const MAX_BATCH_BYTES: usize = 1_048_576;
+const MAX_EVENT_BYTES: usize = 262_144;
+const EVENT_OVERHEAD: usize = 26;
+/// How far apart a batch's events may be, and how old and how far ahead.
+const MAX_SPAN_MILLIS: i64 = 24 * 3_600_000;
+const MAX_AGE_MILLIS: i64 = 14 * 24 * 3_600_000;
+const MAX_AHEAD_MILLIS: i64 = 2 * 3_600_000;
 
 /// One event, as a live tail sees it.
 #[derive(Clone)]
@@ -84,13 +123,59 @@ struct Ingested {
 }
 
 impl Logs {
-    pub fn new() -> Self {
-        Logs { groups: Mutex::new(BTreeMap::new()), ingested: broadcast::channel(4096).0, ids: Ids::new() }
+    /// The service, with the groups, streams and events an earlier run left
+    /// in `store`, events charged to `budget`.
+    pub fn new(store: Arc<Store>, budget: Arc<Budget>) -> Result<Self, StoreError> {
+        let corrupt = || StoreError::corrupt("CloudWatch Logs' records");
+        let mut groups = BTreeMap::new();
+        for (name, made) in store.load::<Made>(SERVICE, "group")? {
+            groups.insert(name, Group { created: made.created, streams: BTreeMap::new() });
+        }
+        for (key, made) in store.load::<Made>(SERVICE, "stream")? {
+            let (group, stream) = key.split_once(':').ok_or_else(corrupt)?;
+            let group = groups.get_mut(group).ok_or_else(corrupt)?;
+            group.streams.insert(stream.to_string(), Stream { created: made.created, ..Stream::default() });
+        }
+        let mut next_batch = 0;
+        for (key, batch) in store.load::<Batch>(SERVICE, "events")? {
+            let mut parts = key.splitn(3, ':');
+            let (Some(group), Some(stream), Some(number)) = (parts.next(), parts.next(), parts.next()) else {
+                return Err(corrupt());
+            };
+            next_batch = next_batch.max(number.parse::<u64>().map_err(|_| corrupt())? + 1);
+            let stream = groups.get_mut(group).and_then(|g| g.streams.get_mut(stream)).ok_or_else(corrupt)?;
+            let bytes = batch.iter().map(|(_, message, _)| message.len() + EVENT_OVERHEAD).sum();
+            stream.charges.push(budget.charge(bytes).map_err(|_| corrupt())?);
+            stream.events.extend(batch.into_iter().map(|(timestamp, message, ingested)| OutputLogEvent {
+                timestamp: Some(timestamp),
+                message: Some(message),
+                ingestion_time: Some(ingested),
+            }));
+        }
+        Ok(Logs {
+            groups: Mutex::new(groups),
+            ingested: broadcast::channel(4096).0,
+            ids: Ids::new(),
+            next_batch: AtomicU64::new(next_batch),
+            store,
+            budget,
+        })
     }
 
     /// Forgets every log group (live tails go on, for the groups made next).
     pub fn reset(&self) {
         self.groups().clear();
+        if let Err(e) = self.store.clear(SERVICE) {
+            tracing::error!(%e, "CloudWatch Logs could not forget its state");
+        }
+    }
+
+    fn commit(&self, change: Change) -> Result<(), UnmodelledError> {
+        self.store.commit(SERVICE, change).map_err(|e| {
+            tracing::error!(%e, "CloudWatch Logs could not keep its state");
+            UnmodelledError::server("ServiceUnavailableException", "The service cannot complete the request.")
+                .with_status(500)
+        })
     }
 
     fn groups(&self) -> MutexGuard<'_, BTreeMap<String, Group>> {
@@ -148,7 +233,9 @@ impl Logs20140328 for Logs {
             let message = "The specified log group already exists".to_string();
             return Err(ResourceAlreadyExistsException { message: Some(message) }.into());
         }
-        groups.insert(input.log_group_name, Group { created: now_millis(), streams: BTreeMap::new() });
+        let created = now_millis();
+        self.commit(Change::default().put("group", input.log_group_name.clone(), store::record(&Made { created })))?;
+        groups.insert(input.log_group_name, Group { created, streams: BTreeMap::new() });
         Ok(Unit {})
     }
 
@@ -157,10 +244,18 @@ impl Logs20140328 for Logs {
         _: &RequestContext,
         input: DeleteLogGroupRequest,
     ) -> Result<Unit, DeleteLogGroupError> {
-        match self.groups().remove(&input.log_group_name) {
-            Some(_) => Ok(Unit {}),
-            None => Err(group_not_found().into()),
+        let name = input.log_group_name;
+        let mut groups = self.groups();
+        if !groups.contains_key(&name) {
+            return Err(group_not_found().into());
         }
+        let change = Change::default()
+            .delete("group", name.clone())
+            .delete_prefix("stream", format!("{name}:"))
+            .delete_prefix("events", format!("{name}:"));
+        self.commit(change)?;
+        groups.remove(&name);
+        Ok(Unit {})
     }
 
     async fn describe_log_groups(
@@ -209,7 +304,10 @@ impl Logs20140328 for Logs {
             let message = "The specified log stream already exists".to_string();
             return Err(ResourceAlreadyExistsException { message: Some(message) }.into());
         }
-        group.streams.insert(input.log_stream_name, Stream { created: now_millis(), events: Vec::new() });
+        let created = now_millis();
+        let key = format!("{}:{}", input.log_group_name, input.log_stream_name);
+        self.commit(Change::default().put("stream", key, store::record(&Made { created })))?;
+        group.streams.insert(input.log_stream_name, Stream { created, ..Stream::default() });
         Ok(Unit {})
     }
 
@@ -249,15 +347,50 @@ impl Logs20140328 for Logs {
         if input.log_events.windows(2).any(|pair| pair[0].timestamp > pair[1].timestamp) {
             return Err(invalid("Log events in a single PutLogEvents request must be in chronological order.").into());
         }
+        let bytes: usize = input.log_events.iter().map(|event| event.message.len() + EVENT_OVERHEAD).sum();
+        if bytes > MAX_BATCH_BYTES {
+            return Err(invalid(&format!("Upload too large: {bytes} bytes exceeds limit of {MAX_BATCH_BYTES}")).into());
+        }
+        if let Some(event) =
+            input.log_events.iter().find(|event| event.message.len() + EVENT_OVERHEAD > MAX_EVENT_BYTES)
+        {
+            let size = event.message.len() + EVENT_OVERHEAD;
+            return Err(
+                invalid(&format!("Log event too large: {size} bytes exceeds limit of {MAX_EVENT_BYTES}")).into()
+            );
+        }
+        if let (Some(first), Some(last)) = (input.log_events.first(), input.log_events.last()) {
+            if last.timestamp - first.timestamp > MAX_SPAN_MILLIS {
+                return Err(invalid(
+                    "The batch of log events in a single PutLogEvents request cannot span more than 24 hours.",
+                )
+                .into());
+            }
+        }
         let ingested_at = now_millis();
+        // Events too old or too far ahead are not kept; the answer says which.
+        let too_old = input.log_events.iter().take_while(|e| e.timestamp < ingested_at - MAX_AGE_MILLIS).count();
+        let too_new = input.log_events.iter().position(|e| e.timestamp > ingested_at + MAX_AHEAD_MILLIS);
+        let kept_events = &input.log_events[too_old..too_new.unwrap_or(input.log_events.len()).max(too_old)];
+        let batch: Batch = kept_events.iter().map(|e| (e.timestamp, e.message.clone(), ingested_at)).collect();
+        let charge = self
+            .budget
+            .charge(batch.iter().map(|(_, message, _)| message.len() + EVENT_OVERHEAD).sum())
+            .map_err(|e| UnmodelledError::client("LimitExceededException", e.message()))?;
         let mut groups = self.groups();
         let group = groups.get_mut(&input.log_group_name).ok_or_else(group_not_found)?;
         let stream = group.streams.get_mut(&input.log_stream_name).ok_or_else(stream_not_found)?;
-        for event in input.log_events {
+        if self.store.is_durable() && !batch.is_empty() {
+            let number = self.next_batch.fetch_add(1, Ordering::Relaxed);
+            let key = format!("{}:{}:{number:020}", input.log_group_name, input.log_stream_name);
+            self.commit(Change::default().put("events", key, store::record(&batch)))?;
+        }
+        stream.charges.push(charge);
+        for (timestamp, message, ingestion_time) in batch {
             let event = OutputLogEvent {
-                timestamp: Some(event.timestamp),
-                message: Some(event.message),
-                ingestion_time: Some(ingested_at),
+                timestamp: Some(timestamp),
+                message: Some(message),
+                ingestion_time: Some(ingestion_time),
             };
             stream.events.push(event.clone());
             // No tail listening is no error.
@@ -267,7 +400,13 @@ impl Logs20140328 for Logs {
                 event,
             });
         }
-        Ok(PutLogEventsResponse::default())
+        let index = |n: usize| i32::try_from(n).ok();
+        let rejected = (too_old > 0 || too_new.is_some()).then(|| RejectedLogEventsInfo {
+            too_old_log_event_end_index: (too_old > 0).then(|| index(too_old)).flatten(),
+            too_new_log_event_start_index: too_new.and_then(index),
+            expired_log_event_end_index: None,
+        });
+        Ok(PutLogEventsResponse { rejected_log_events_info: rejected, ..PutLogEventsResponse::default() })
     }
 
     async fn get_log_events(

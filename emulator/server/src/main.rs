@@ -17,6 +17,7 @@
 mod admin;
 mod cloudwatch;
 mod dynamodb;
+mod dynamodb_item;
 mod ec2;
 mod file_body;
 mod iam;
@@ -87,10 +88,12 @@ usage: emulator [--port PORT] [--host HOST] [--allow-host NAME ...]
                      dynamodb, ec2, iam, logs, s3, sns, sqs, ssm, sts); by
                      default all of them
   --data-dir DIR     keep state in DIR (made if need be) and read back what an
-                     earlier run left there: S3's buckets and objects, SQS's
-                     queues and messages and SSM's parameters survive a
-                     restart, a kill -9 or a power cut once acknowledged;
-                     without it, state is in memory
+                     earlier run left there: every service's state (tables and
+                     items, buckets and objects, queues and messages,
+                     parameters, topics, users, metrics and alarms, log
+                     groups and events) survives a restart, a kill -9 or a
+                     power cut once acknowledged; without it, state is in
+                     memory
   --max-state-bytes SIZE
                      keep at most SIZE of state in memory (messages, items,
                      parameters, events; bytes, or with KiB, MiB or GiB;
@@ -158,6 +161,11 @@ fn main() -> ExitCode {
 /// The services whose state is kept in the store, read back from it.
 struct State {
     budget: Arc<Budget>,
+    cloudwatch: CloudWatch,
+    dynamodb: DynamoDb,
+    iam: Iam,
+    logs: Logs,
+    sns: Sns,
     s3: S3,
     sqs: Sqs,
     ssm: Ssm,
@@ -166,6 +174,11 @@ struct State {
 impl State {
     fn load(store: Arc<Store>, budget: Arc<Budget>) -> Result<State, store::StoreError> {
         Ok(State {
+            cloudwatch: CloudWatch::new(store.clone(), budget.clone())?,
+            iam: Iam::new(store.clone())?,
+            logs: Logs::new(store.clone(), budget.clone())?,
+            sns: Sns::new(store.clone())?,
+            dynamodb: DynamoDb::new(store.clone(), budget.clone())?,
             s3: S3::new(store.clone())?,
             sqs: Sqs::new(store.clone(), budget.clone())?,
             ssm: Ssm::new(store, budget.clone())?,
@@ -193,20 +206,20 @@ fn emulator(url: &str, chosen: &[&'static str], state: State) -> Emulator {
     }
     if on("cloudwatch") {
         // CloudWatch speaks three protocols: one router, added for each.
-        let cloudwatch = GraniteServiceVersion20100801Router::new(CloudWatch::new());
+        let cloudwatch = GraniteServiceVersion20100801Router::new(state.cloudwatch);
         let kept = cloudwatch.clone();
         running.push(Running { name: "cloudwatch", reset: Box::new(move || kept.service().reset()) });
         services =
             services.with(cloudwatch.clone()).with_query(cloudwatch.clone()).with_rpc_v2::<RpcV2Cbor, _>(cloudwatch);
     }
-    run!("dynamodb", DynamoDb20120810Router::new(DynamoDb::new()), with);
+    run!("dynamodb", DynamoDb20120810Router::new(state.dynamodb), with);
     state.sqs.set_endpoint(url);
     run!("sqs", AmazonSqsRouter::new(state.sqs), with);
     run!("ssm", AmazonSsmRouter::new(state.ssm), with);
-    run!("logs", Logs20140328Router::new(Logs::new()), with);
+    run!("logs", Logs20140328Router::new(state.logs), with);
     run!("sts", AwsSecurityTokenServiceV20110615Router::new(Sts::new()), with_query);
-    run!("iam", AwsIdentityManagementV20100508Router::new(Iam::new()), with_query);
-    run!("sns", AmazonSimpleNotificationServiceRouter::new(Sns::new()), with_query);
+    run!("iam", AwsIdentityManagementV20100508Router::new(state.iam), with_query);
+    run!("sns", AmazonSimpleNotificationServiceRouter::new(state.sns), with_query);
     run!("ec2", Ec2Router::new(Ec2), with_query);
     run!("s3", AmazonS3Router::new(state.s3), with_rest);
     running.sort_by_key(|service| service.name);
@@ -224,7 +237,7 @@ fn announce(url: &str, services: &[&str], data_dir: Option<&std::path::Path>) {
     let mut services = services.to_vec();
     services.sort_unstable();
     let state = match data_dir {
-        Some(dir) => format!("S3, SQS and SSM in {} (the other services in memory)", dir.display()),
+        Some(dir) => format!("in {} (every service's; STS and EC2 keep none)", dir.display()),
         None => "in memory".to_string(),
     };
     let text = format!(
@@ -259,13 +272,23 @@ mod tests {
         let (memory, budget) = (Arc::new(Store::memory()), Budget::new(1));
 
         let shapes = [
-            aws_json::Dispatch::target_prefix(&GraniteServiceVersion20100801Router::new(CloudWatch::new())),
-            aws_json::Dispatch::target_prefix(&DynamoDb20120810Router::new(DynamoDb::new())),
+            aws_json::Dispatch::target_prefix(&GraniteServiceVersion20100801Router::new(
+                CloudWatch::new(memory.clone(), budget.clone()).unwrap(),
+            )),
+            aws_json::Dispatch::target_prefix(&DynamoDb20120810Router::new(
+                DynamoDb::new(memory.clone(), budget.clone()).unwrap(),
+            )),
             aws_query::Dispatch::service_name(&Ec2Router::new(Ec2)),
-            aws_query::Dispatch::service_name(&AwsIdentityManagementV20100508Router::new(Iam::new())),
-            aws_json::Dispatch::target_prefix(&Logs20140328Router::new(Logs::new())),
+            aws_query::Dispatch::service_name(&AwsIdentityManagementV20100508Router::new(
+                Iam::new(memory.clone()).unwrap(),
+            )),
+            aws_json::Dispatch::target_prefix(&Logs20140328Router::new(
+                Logs::new(memory.clone(), budget.clone()).unwrap(),
+            )),
             rest::Dispatch::service_name(&AmazonS3Router::new(S3::new(Arc::new(Store::memory())).unwrap())),
-            aws_query::Dispatch::service_name(&AmazonSimpleNotificationServiceRouter::new(Sns::new())),
+            aws_query::Dispatch::service_name(&AmazonSimpleNotificationServiceRouter::new(
+                Sns::new(memory.clone()).unwrap(),
+            )),
             aws_json::Dispatch::target_prefix(&AmazonSqsRouter::new(Sqs::new(memory.clone(), budget.clone()).unwrap())),
             aws_json::Dispatch::target_prefix(&AmazonSsmRouter::new(Ssm::new(memory.clone(), budget.clone()).unwrap())),
             aws_query::Dispatch::service_name(&AwsSecurityTokenServiceV20110615Router::new(Sts::new())),

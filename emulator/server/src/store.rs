@@ -182,6 +182,30 @@ impl Store {
         Ok(())
     }
 
+    /// The records of `kind` of `service`, by key, each read as a `T` (as
+    /// [`record`] wrote it).
+    pub fn load<T: serde::de::DeserializeOwned>(
+        &self,
+        service: &str,
+        kind: &str,
+    ) -> Result<Vec<(String, T)>, StoreError> {
+        let Some(disk) = &self.disk else { return Ok(Vec::new()) };
+        let db = disk.db();
+        let mut statement =
+            db.prepare("SELECT key, value FROM records WHERE service = ?1 AND kind = ?2 ORDER BY key")?;
+        let rows = statement
+            .query_map(params![service, kind], |row| Ok((row.get::<_, String>(0)?, row.get::<_, Vec<u8>>(1)?)))?;
+        let mut records = Vec::new();
+        for row in rows {
+            let (key, value) = row?;
+            match serde_json::from_slice(&value) {
+                Ok(value) => records.push((key, value)),
+                Err(_) => return Err(StoreError::corrupt(format!("{service}'s {kind} {key:?}"))),
+            }
+        }
+        Ok(records)
+    }
+
     /// Removes every record of `service`.
     pub fn clear(&self, service: &str) -> Result<(), StoreError> {
         let Some(disk) = &self.disk else { return Ok(()) };
@@ -252,6 +276,12 @@ impl Store {
         }
         Ok(removed)
     }
+}
+
+/// A value as a record keeps it: JSON, which `sqlite3 state.db` shows as
+/// it is.
+pub fn record<T: serde::Serialize>(value: &T) -> Vec<u8> {
+    serde_json::to_vec(value).expect("a record serialises")
 }
 
 impl Disk {

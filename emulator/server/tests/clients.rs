@@ -827,6 +827,30 @@ fn python_session(script: &str, says: &str) {
     assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), says);
 }
 
+/// Every service's state through `kill -9`: boto3 writes to each (and
+/// meets AWS's limits on the way), the emulator is killed and started again
+/// on the same data directory, and boto3 reads it all back.
+#[test]
+fn every_service_keeps_its_state_through_kill_9() {
+    let dir = std::env::temp_dir().join(format!("emulator-state-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let data_dir = dir.to_str().unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/state_session.py");
+    for phase in ["write", "read"] {
+        let (emulator, _) = Emulator::start_with(&["--data-dir", data_dir], None);
+        let output = Command::new("python3").arg(&script).arg(&emulator.url).arg(phase).output().unwrap();
+        assert!(
+            output.status.success(),
+            "{phase}: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), if phase == "write" { "written" } else { "read" });
+        // Dropped: killed with SIGKILL, nothing flushed at exit.
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn boto3_session() {
     python_session("boto3_session.py", "boto3 session: ok");

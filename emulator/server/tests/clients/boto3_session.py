@@ -202,9 +202,9 @@ error, status = error_of(sqs.receive_message, QueueUrl=url, MaxNumberOfMessages=
 assert (error["Code"], status) == ("InvalidParameterValue", 400), (error, status)
 
 # An operation the emulator does not implement.
-error, status = error_of(sqs.purge_queue, QueueUrl=url)
+error, status = error_of(sqs.list_queue_tags, QueueUrl=url)
 assert (error["Code"], status) == ("NotImplemented", 501), (error, status)
-assert error["Message"] == "PurgeQueue is not implemented by this server", error
+assert error["Message"] == "ListQueueTags is not implemented by this server", error
 
 # SSM Parameter Store ----------------------------------------------------
 

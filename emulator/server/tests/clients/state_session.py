@@ -1,0 +1,153 @@
+"""Writes state to every service of the emulator, or reads it back after the
+emulator was killed (kill -9) and started again on the same --data-dir;
+and, while writing, meets the limits AWS sets that the models do not state.
+Usage: python3 state_session.py URL write|read"""
+
+import sys
+import time
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+URL, PHASE = sys.argv[1], sys.argv[2]
+CONFIG = Config(retries={"max_attempts": 1, "mode": "standard"})
+
+
+def client(service):
+    return boto3.client(
+        service, endpoint_url=URL, region_name="us-east-1",
+        aws_access_key_id="test", aws_secret_access_key="test", config=CONFIG,
+    )
+
+
+def refused(call, **kwargs):
+    try:
+        call(**kwargs)
+    except ClientError as e:
+        return e.response["Error"]["Code"], e.response["Error"].get("Message", "")
+    raise AssertionError(f"{call.__name__} succeeded")
+
+
+dynamodb, ssm, sns, iam = client("dynamodb"), client("ssm"), client("sns"), client("iam")
+cloudwatch, logs, sqs = client("cloudwatch"), client("logs"), client("sqs")
+ITEM = {
+    "id": {"S": "item-1"},
+    "n": {"N": "-12.50"},
+    "b": {"B": b"\x00\xffbytes"},
+    "ss": {"SS": ["a", "b"]},
+    "ns": {"NS": ["1", "2.5"]},
+    "m": {"M": {"flag": {"BOOL": True}, "none": {"NULL": True}, "l": {"L": [{"S": "x"}, {"N": "3"}]}}},
+}
+
+if PHASE == "write":
+    dynamodb.create_table(
+        TableName="things", BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+    )
+    dynamodb.put_item(TableName="things", Item=ITEM)
+    dynamodb.put_item(TableName="things", Item={"id": {"S": "gone"}})
+    dynamodb.put_item(TableName="things", Item={"id": {"S": "big"}, "body": {"S": "x" * 409_000}})
+
+    # DynamoDB's limits: 400 KB items, numbers, nesting of 32 levels.
+    code, message = refused(dynamodb.put_item, TableName="things", Item={"id": {"S": "huge"}, "body": {"S": "x" * 409_600}})
+    assert (code, message) == ("ValidationException", "Item size has exceeded the maximum allowed size"), message
+    code, message = refused(dynamodb.put_item, TableName="things", Item={"id": {"S": "n"}, "n": {"N": "1e999999"}})
+    assert code == "ValidationException" and message.startswith("Number overflow."), message
+    code, message = refused(dynamodb.put_item, TableName="things", Item={"id": {"S": "n"}, "n": {"N": "1" * 39}})
+    assert message == "Attempting to store more than 38 significant digits in a Number", message
+    deep = {"S": "leaf"}
+    for _ in range(33):
+        deep = {"L": [deep]}
+    code, message = refused(dynamodb.put_item, TableName="things", Item={"id": {"S": "deep"}, "deep": deep})
+    assert (code, message) == ("ValidationException", "Nesting Levels have exceeded supported limits"), message
+    code, message = refused(dynamodb.put_item, TableName="things", Item={"id": {"S": "s"}, "s": {"SS": []}})
+    assert code == "ValidationException" and "may not be empty" in message, message
+
+    ssm.put_parameter(Name="/app/db/host", Value="db.local", Type="String")
+    ssm.put_parameter(Name="/app/db/host", Value="db2.local", Overwrite=True)
+    ssm.put_parameter(Name="/app/big", Value="v" * 8192, Type="String", Tier="Advanced")
+
+    topic = sns.create_topic(Name="events", Attributes={"DisplayName": "Events"})["TopicArn"]
+    sns.create_topic(Name="gone")
+    sns.delete_topic(TopicArn=topic.replace("events", "gone"))
+    code, message = refused(sns.publish, TopicArn=topic, Message="m" * 262_145)
+    assert (code, message) == ("InvalidParameter", "Invalid parameter: Message too long"), (code, message)
+
+    iam.create_user(UserName="alice", Path="/team/", Tags=[{"Key": "role", "Value": "dev"}])
+    iam.create_user(UserName="bob")
+    iam.delete_user(UserName="bob")
+
+    cloudwatch.put_metric_data(Namespace="App", MetricData=[
+        {"MetricName": "Latency", "Value": 12.5, "Unit": "Milliseconds", "Dimensions": [{"Name": "Api", "Value": "get"}]},
+        {"MetricName": "Latency", "Values": [1.0, 2.0], "Counts": [3.0, 1.0], "Unit": "Milliseconds",
+         "Dimensions": [{"Name": "Api", "Value": "get"}]},
+    ])
+    cloudwatch.put_metric_alarm(
+        AlarmName="slow", MetricName="Latency", Namespace="App", Statistic="Average", Period=60,
+        EvaluationPeriods=1, Threshold=100.0, ComparisonOperator="GreaterThanThreshold",
+    )
+
+    logs.create_log_group(logGroupName="/app/web")
+    logs.create_log_stream(logGroupName="/app/web", logStreamName="one")
+    now = int(time.time() * 1000)
+    logs.put_log_events(logGroupName="/app/web", logStreamName="one",
+                        logEvents=[{"timestamp": now, "message": "first"}, {"timestamp": now + 1, "message": "second"}])
+    # Logs's limits: an event of 256 KB at most, a day's span; events too old
+    # are not kept, and the answer says so.
+    code, message = refused(logs.put_log_events, logGroupName="/app/web", logStreamName="one",
+                            logEvents=[{"timestamp": now, "message": "e" * 262_119}])
+    assert (code, message) == ("InvalidParameterException", "Log event too large: 262145 bytes exceeds limit of 262144"), message
+    code, message = refused(logs.put_log_events, logGroupName="/app/web", logStreamName="one",
+                            logEvents=[{"timestamp": now - 25 * 3_600_000, "message": "a"}, {"timestamp": now, "message": "b"}])
+    assert code == "InvalidParameterException" and "24 hours" in message, message
+    answer = logs.put_log_events(logGroupName="/app/web", logStreamName="one",
+                                 logEvents=[{"timestamp": now - 15 * 86_400_000, "message": "old"}])
+    assert answer["rejectedLogEventsInfo"] == {"tooOldLogEventEndIndex": 1}, answer
+    logs.create_log_group(logGroupName="/app/gone")
+    logs.create_log_stream(logGroupName="/app/gone", logStreamName="s")
+    logs.put_log_events(logGroupName="/app/gone", logStreamName="s", logEvents=[{"timestamp": now, "message": "x"}])
+    logs.delete_log_group(logGroupName="/app/gone")
+
+    url = sqs.create_queue(QueueName="durable")["QueueUrl"]
+    sqs.send_message(QueueUrl=url, MessageBody="kept", DelaySeconds=1)
+    print("written")
+else:
+    assert dynamodb.list_tables()["TableNames"] == ["things"]
+    table = dynamodb.describe_table(TableName="things")["Table"]
+    assert table["ItemCount"] == 3 and table["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}], table
+    assert dynamodb.get_item(TableName="things", Key={"id": {"S": "item-1"}})["Item"] == ITEM
+    assert len(dynamodb.get_item(TableName="things", Key={"id": {"S": "big"}})["Item"]["body"]["S"]) == 409_000
+    dynamodb.delete_table(TableName="things")
+
+    got = ssm.get_parameter(Name="/app/db/host")["Parameter"]
+    assert (got["Value"], got["Version"], got["Type"]) == ("db2.local", 2, "String"), got
+    assert ssm.put_parameter(Name="/app/big", Value="w", Overwrite=True)["Tier"] == "Advanced"
+
+    topics = [t["TopicArn"] for t in sns.list_topics()["Topics"]]
+    assert topics == ["arn:aws:sns:us-east-1:000000000000:events"], topics
+    sns.publish(TopicArn=topics[0], Message="still here")
+
+    users = iam.list_users()["Users"]
+    assert [(u["UserName"], u["Path"]) for u in users] == [("alice", "/team/")], users
+    assert iam.get_user(UserName="alice")["User"]["Tags"] == [{"Key": "role", "Value": "dev"}]
+
+    stats = cloudwatch.get_metric_statistics(
+        Namespace="App", MetricName="Latency", Dimensions=[{"Name": "Api", "Value": "get"}],
+        StartTime=time.time() - 3600, EndTime=time.time() + 60, Period=3600,
+        Statistics=["SampleCount", "Sum", "Maximum"],
+    )["Datapoints"]
+    assert [(p["SampleCount"], p["Sum"], p["Maximum"]) for p in stats] == [(5.0, 17.5, 12.5)], stats
+    alarms = cloudwatch.describe_alarms()["MetricAlarms"]
+    assert [(a["AlarmName"], a["Threshold"]) for a in alarms] == [("slow", 100.0)], alarms
+
+    groups = [g["logGroupName"] for g in logs.describe_log_groups()["logGroups"]]
+    assert groups == ["/app/web"], groups
+    events = logs.get_log_events(logGroupName="/app/web", logStreamName="one", startFromHead=True)["events"]
+    assert [e["message"] for e in events] == ["first", "second"], events
+
+    url = sqs.get_queue_url(QueueName="durable")["QueueUrl"]
+    received = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=5)["Messages"]
+    assert [m["Body"] for m in received] == ["kept"], received
+    print("read")
