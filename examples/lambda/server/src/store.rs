@@ -162,6 +162,66 @@ fn invalid(message: impl Into<String>) -> InvalidParameterValueException {
     InvalidParameterValueException { r#type: Some("User".to_string()), message: Some(message.into()) }
 }
 
+/// The most bytes a function's environment variables take, written as
+/// Lambda measures them (their JSON object): 4 KB.
+const MAX_ENVIRONMENT_BYTES: usize = 4_096;
+/// The most tags a function has.
+const MAX_TAGS: usize = 50;
+/// The variables Lambda sets itself, which a function may not.
+const RESERVED_VARIABLES: [&str; 17] = [
+    "_HANDLER",
+    "_X_AMZN_TRACE_ID",
+    "AWS_DEFAULT_REGION",
+    "AWS_REGION",
+    "AWS_EXECUTION_ENV",
+    "AWS_LAMBDA_FUNCTION_NAME",
+    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+    "AWS_LAMBDA_FUNCTION_VERSION",
+    "AWS_LAMBDA_INITIALIZATION_TYPE",
+    "AWS_LAMBDA_LOG_GROUP_NAME",
+    "AWS_LAMBDA_LOG_STREAM_NAME",
+    "AWS_ACCESS_KEY",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_LAMBDA_RUNTIME_API",
+    "LAMBDA_TASK_ROOT",
+];
+
+/// Checks environment variables as Lambda does: 4 KB at most, none of the
+/// variables it sets itself. The message names the keys, never the values.
+fn check_environment(variables: Option<&BTreeMap<String, String>>) -> Result<(), InvalidParameterValueException> {
+    let Some(variables) = variables else { return Ok(()) };
+    let reserved: Vec<&str> =
+        variables.keys().map(String::as_str).filter(|key| RESERVED_VARIABLES.contains(key)).collect();
+    if !reserved.is_empty() {
+        return Err(invalid(format!(
+            "Lambda was unable to configure your environment variables because the environment variables you have \
+             provided contains reserved keys that are currently not supported for modification. Reserved keys used \
+             in this request: {}",
+            reserved.join(", ")
+        )));
+    }
+    let size = serde_json::to_string(variables).map_or(usize::MAX, |json| json.len());
+    if size > MAX_ENVIRONMENT_BYTES {
+        return Err(invalid(format!(
+            "Lambda was unable to configure your environment variables because the environment variables you have \
+             provided exceeded the 4KB limit ({size} bytes measured)."
+        )));
+    }
+    Ok(())
+}
+
+/// Checks that a function would have at most 50 tags.
+fn check_tags(count: usize) -> Result<(), InvalidParameterValueException> {
+    if count > MAX_TAGS {
+        return Err(invalid(format!(
+            "A function can have at most {MAX_TAGS} tags; this request would give it {count}."
+        )));
+    }
+    Ok(())
+}
+
 fn conflict(message: String) -> ResourceConflictException {
     ResourceConflictException { r#type: Some("User".to_string()), message: Some(message) }
 }
@@ -284,6 +344,8 @@ impl AwsGirApiService for InMemoryLambda {
         let Some(zip) = input.code.zip_file.as_ref() else {
             return Err(invalid("This server takes the deployment package as Code.ZipFile only").into());
         };
+        check_environment(input.environment.as_ref().and_then(|e| e.variables.as_ref()))?;
+        check_tags(input.tags.as_ref().map_or(0, BTreeMap::len))?;
         let mut state = self.state();
         if state.functions.contains_key(&name) {
             return Err(conflict(format!("Function already exist: {name}")).into());
@@ -395,6 +457,7 @@ impl AwsGirApiService for InMemoryLambda {
             configuration.runtime = Some(runtime);
         }
         if let Some(environment) = input.environment {
+            check_environment(environment.variables.as_ref())?;
             configuration.environment = Some(EnvironmentResponse { variables: environment.variables, error: None });
         }
         if let Some(ephemeral_storage) = input.ephemeral_storage {
@@ -610,6 +673,8 @@ impl AwsGirApiService for InMemoryLambda {
     ) -> Result<Unit, TagResourceError> {
         let mut state = self.state();
         let function = tagged(&mut state.functions, &input.resource)?;
+        let added = input.tags.keys().filter(|key| !function.tags.contains_key(*key)).count();
+        check_tags(function.tags.len() + added)?;
         function.tags.extend(input.tags);
         Ok(Unit {})
     }

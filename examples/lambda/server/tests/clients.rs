@@ -362,6 +362,23 @@ fn awscli_functions_aliases_and_tags() {
     stdout(&server.aws(&["untag-resource", "--resource", &arn, "--tag-keys", "team", "owner"]));
     assert_eq!(stdout(&server.aws(&["list-tags", "--resource", &arn])), json!({"Tags": {"env": "test"}}));
 
+    // Lambda's limits: 50 tags; environments of 4 KB, without the
+    // variables Lambda sets itself; values are never quoted back.
+    let fifty: Vec<String> = (0..50).map(|i| format!("k{i}=v")).collect();
+    let too_many = stderr(&server.aws(&["tag-resource", "--resource", &arn, "--tags", &fifty.join(",")]));
+    assert!(
+        too_many.contains("(InvalidParameterValueException)") && too_many.contains("at most 50 tags"),
+        "{too_many}"
+    );
+    let big = format!("Variables={{BIG={}}}", "v".repeat(4_100));
+    let refused =
+        stderr(&server.aws(&["update-function-configuration", "--function-name", "echo", "--environment", &big]));
+    assert!(refused.contains("exceeded the 4KB limit") && !refused.contains("vvvv"), "{refused}");
+    let reserved = "Variables={AWS_REGION=eu-west-1,MINE=1}";
+    let refused =
+        stderr(&server.aws(&["update-function-configuration", "--function-name", "echo", "--environment", reserved]));
+    assert!(refused.ends_with("Reserved keys used in this request: AWS_REGION"), "{refused}");
+
     // Deleting a function takes its aliases and tags with it. (awscli's
     // model of DeleteFunction, newer than ours, shows the status code.)
     assert_eq!(stdout(&server.aws(&["delete-function", "--function-name", "echo"])), json!({"StatusCode": 204}));
