@@ -607,7 +607,7 @@ impl DynamoDb20120810 for DynamoDb {
         let charge = self
             .budget
             .charge(size + ITEM_OVERHEAD)
-            .map_err(|e| UnmodelledError::client("ItemCollectionSizeLimitExceededException", e.message()))?;
+            .map_err(|e| UnmodelledError::client("LimitExceededException", e.message()))?;
         if self.store.is_durable() {
             let record = serde_json::to_vec(&dynamodb_item::to_json(&input.item)).expect("a record serialises");
             self.commit(Change::default().put("item", key.record_key(table_name(&input.table_name)), record))?;

@@ -29,6 +29,7 @@ mod s3;
 mod s3_config;
 mod s3_multipart;
 mod s3_select;
+mod s3_versions;
 mod sns;
 mod sqs;
 mod ssm;
@@ -179,7 +180,7 @@ impl State {
             logs: Logs::new(store.clone(), budget.clone())?,
             sns: Sns::new(store.clone())?,
             dynamodb: DynamoDb::new(store.clone(), budget.clone())?,
-            s3: S3::new(store.clone())?,
+            s3: S3::new(store.clone(), budget.clone())?,
             sqs: Sqs::new(store.clone(), budget.clone())?,
             ssm: Ssm::new(store, budget.clone())?,
             budget,
@@ -285,7 +286,7 @@ mod tests {
             aws_json::Dispatch::target_prefix(&Logs20140328Router::new(
                 Logs::new(memory.clone(), budget.clone()).unwrap(),
             )),
-            rest::Dispatch::service_name(&AmazonS3Router::new(S3::new(Arc::new(Store::memory())).unwrap())),
+            rest::Dispatch::service_name(&AmazonS3Router::new(S3::new(memory.clone(), budget.clone()).unwrap())),
             aws_query::Dispatch::service_name(&AmazonSimpleNotificationServiceRouter::new(
                 Sns::new(memory.clone()).unwrap(),
             )),

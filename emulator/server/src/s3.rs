@@ -3,13 +3,17 @@
 //! files streamed a chunk at a time).
 //!
 //! Served: CreateBucket, DeleteBucket, HeadBucket, ListBuckets,
-//! GetBucketLocation, PutObject, GetObject (with `Range` and the
-//! `If-Match`/`If-None-Match` preconditions), HeadObject, CopyObject,
-//! DeleteObject, DeleteObjects, ListObjects and ListObjectsV2 (prefixes,
-//! delimiters, pages, URL-encoded keys), multipart uploads
-//! ([`crate::s3_multipart`]) and SelectObjectContent, with S3's errors
-//! (`NoSuchBucket`, `NoSuchKey`, `NoSuchUpload`, `BucketAlreadyOwnedByYou`,
-//! `BucketNotEmpty`, `InvalidRange`, `InvalidPart`, `PreconditionFailed`).
+//! GetBucketLocation, PutObject, GetObject and HeadObject (with `Range`,
+//! `partNumber`, `versionId`, the checksums the client sent, and the
+//! `If-Match`/`If-None-Match`/`If-Modified-Since`/`If-Unmodified-Since`
+//! preconditions), CopyObject, DeleteObject, DeleteObjects, ListObjects and
+//! ListObjectsV2 (prefixes, delimiters, pages, URL-encoded keys),
+//! ListObjectVersions, versions and delete markers ([`crate::s3_versions`]),
+//! multipart uploads ([`crate::s3_multipart`]) and SelectObjectContent, with
+//! S3's errors (`NoSuchBucket`, `NoSuchKey`, `NoSuchVersion`, `NoSuchUpload`,
+//! `BucketAlreadyOwnedByYou`, `BucketNotEmpty`, `InvalidRange`, `InvalidPart`,
+//! `InvalidPartNumber`, `PreconditionFailed`, `MethodNotAllowed`). Bodies
+//! kept in memory are charged to the state budget.
 //! Requests reach it path-style or virtual-hosted (`bucket.s3.localhost`),
 //! their bodies plain or aws-chunked, their checksums verified by the runtime
 //! before an object is stored.
@@ -76,16 +80,19 @@ use emulator_generated::s3::operation::upload_part_copy::{
 };
 use emulator_generated::s3::service::AmazonS3;
 use emulator_generated::s3::types::{
-    Bucket, CommonPrefix, CopyObjectResult, CopyPartResult, DeletedObject, EncodingType, Initiator, MetadataDirective,
-    Object, ObjectStorageClass, ObjectVersion, ObjectVersionStorageClass, Owner, Tag,
+    Bucket, ChecksumMode, CommonPrefix, CopyObjectResult, CopyPartResult, DeleteMarkerEntry, DeletedObject,
+    EncodingType, Error as S3Error, Initiator, MetadataDirective, Object, ObjectStorageClass, ObjectVersion,
+    ObjectVersionStorageClass, Owner, Tag,
 };
 use md5::{Digest, Md5};
 use serde::{Deserialize, Serialize};
 
 use crate::REGION;
 use crate::ids::Ids;
+use crate::quota::{Budget, Charge};
 use crate::s3_config::{self, BucketConfig};
 use crate::s3_multipart::{self as multipart, PartRecord, StoredPart, Upload, UploadRecord};
+use crate::s3_versions::{self as versions, Past, VersionRecord, Versioning};
 use crate::store::{Change, Store, StoreError};
 
 /// Where an object's bytes are: in memory, or (with `--data-dir`) in a
@@ -106,19 +113,76 @@ impl Body {
 }
 
 /// An object: its bytes and what was said of them.
-struct Stored {
+pub(crate) struct Stored {
     body: Body,
     e_tag: String,
     content_type: Option<String>,
     metadata: Option<BTreeMap<String, String>>,
     last_modified: Timestamp,
     tags: Vec<(String, String)>,
+    /// Its version (`null` in a bucket never versioned, or suspended).
+    version_id: String,
+    /// The checksums the client sent with it, by algorithm (`CRC32`,
+    /// `SHA256`...), each as sent (base64), checked by the runtime.
+    checksums: BTreeMap<String, String>,
+    /// The sizes of the parts of an object uploaded in parts (for
+    /// `partNumber`); empty for one sent whole.
+    part_sizes: Vec<u64>,
+    /// A body in memory's share of the state budget.
+    charge: Option<Charge>,
+}
+
+impl Stored {
+    pub(crate) fn version_id(&self) -> &str {
+        &self.version_id
+    }
+
+    fn new(
+        body: Body,
+        e_tag: String,
+        content_type: Option<String>,
+        metadata: Option<BTreeMap<String, String>>,
+    ) -> Self {
+        Stored {
+            body,
+            e_tag,
+            content_type,
+            metadata,
+            last_modified: now(),
+            tags: Vec::new(),
+            version_id: versions::NULL.to_string(),
+            checksums: BTreeMap::new(),
+            part_sizes: Vec::new(),
+            charge: None,
+        }
+    }
 }
 
 struct StoredBucket {
     created: Timestamp,
+    /// The current version of each object.
     objects: BTreeMap<String, Stored>,
+    /// The versions that are not current, oldest first, by key: earlier
+    /// objects and delete markers (a key whose latest is a marker has no
+    /// current object).
+    history: BTreeMap<String, Vec<Past>>,
     config: BucketConfig,
+}
+
+impl StoredBucket {
+    fn new(created: Timestamp, config: BucketConfig) -> Self {
+        StoredBucket { created, objects: BTreeMap::new(), history: BTreeMap::new(), config }
+    }
+
+    fn versioning(&self) -> Versioning {
+        Versioning::of(self.config.versioning.as_deref())
+    }
+
+    /// The version id to answer for an object of this bucket: none in a
+    /// bucket never versioned.
+    fn answered_version(&self, version_id: &str) -> Option<String> {
+        (self.versioning() != Versioning::Never).then(|| version_id.to_string())
+    }
 }
 
 /// A bucket as the data directory keeps it (kind `bucket`, keyed by name).
@@ -130,9 +194,10 @@ struct BucketRecord {
 }
 
 /// An object as the data directory keeps it (kind `object`, keyed by
-/// `bucket/key`): its body is the file `body`.
+/// `bucket/key`, for a current version; in a [`VersionRecord`] for an
+/// earlier one): its body is the file `body`.
 #[derive(Serialize, Deserialize)]
-struct ObjectRecord {
+pub(crate) struct ObjectRecord {
     body: String,
     size: u64,
     e_tag: String,
@@ -141,6 +206,29 @@ struct ObjectRecord {
     last_modified: (i64, u32),
     #[serde(default)]
     tags: Vec<(String, String)>,
+    #[serde(default = "versions::null")]
+    version_id: String,
+    #[serde(default)]
+    checksums: BTreeMap<String, String>,
+    #[serde(default)]
+    part_sizes: Vec<u64>,
+}
+
+impl ObjectRecord {
+    fn stored(self) -> Option<Stored> {
+        Some(Stored {
+            body: Body::File { id: self.body, len: self.size },
+            e_tag: self.e_tag,
+            content_type: self.content_type,
+            metadata: self.metadata,
+            last_modified: timestamp(self.last_modified)?,
+            tags: self.tags,
+            version_id: self.version_id,
+            checksums: self.checksums,
+            part_sizes: self.part_sizes,
+            charge: None,
+        })
+    }
 }
 
 /// The store's name of S3's records.
@@ -153,11 +241,16 @@ pub struct S3 {
     uploads: Mutex<BTreeMap<String, Upload>>,
     store: Arc<Store>,
     ids: Ids,
+    /// The key of the next record of an earlier version (kind `version`).
+    next_version: std::sync::atomic::AtomicU64,
+    /// What bodies kept in memory are charged to.
+    budget: Arc<Budget>,
 }
 
 impl S3 {
-    /// S3 keeping its state in `store`, with what an earlier run left there.
-    pub fn new(store: Arc<Store>) -> Result<Self, StoreError> {
+    /// S3 keeping its state in `store`, with what an earlier run left there;
+    /// bodies kept in memory are charged to `budget`.
+    pub fn new(store: Arc<Store>, budget: Arc<Budget>) -> Result<Self, StoreError> {
         let mut buckets = BTreeMap::new();
         let mut named = HashSet::new();
         let records = store.records(SERVICE)?;
@@ -166,24 +259,35 @@ impl S3 {
             let bucket: BucketRecord = serde_json::from_slice(&record.value).map_err(|_| corrupt("bucket"))?;
             let created = timestamp(bucket.created).ok_or_else(|| corrupt("bucket"))?;
             let config = bucket.config;
-            buckets.insert(record.key.clone(), StoredBucket { created, objects: BTreeMap::new(), config });
+            buckets.insert(record.key.clone(), StoredBucket::new(created, config));
         }
         for record in records.iter().filter(|record| record.kind == "object") {
             let object: ObjectRecord = serde_json::from_slice(&record.value).map_err(|_| corrupt("object"))?;
             let (bucket, key) = record.key.split_once('/').ok_or_else(|| corrupt("object"))?;
             let bucket = buckets.get_mut(bucket).ok_or_else(|| corrupt("object"))?;
             named.insert(object.body.clone());
-            bucket.objects.insert(
-                key.to_string(),
-                Stored {
-                    body: Body::File { id: object.body, len: object.size },
-                    e_tag: object.e_tag,
-                    content_type: object.content_type,
-                    metadata: object.metadata,
-                    last_modified: timestamp(object.last_modified).ok_or_else(|| corrupt("object"))?,
-                    tags: object.tags,
+            bucket.objects.insert(key.to_string(), object.stored().ok_or_else(|| corrupt("object"))?);
+        }
+        // Earlier versions, in the order they were made (their keys' order).
+        let mut next_version = 0;
+        for record in records.iter().filter(|record| record.kind == "version") {
+            let version: VersionRecord = serde_json::from_slice(&record.value).map_err(|_| corrupt("version"))?;
+            let (bucket, seq) = record.key.split_once('/').ok_or_else(|| corrupt("version"))?;
+            let seq: u64 = seq.parse().map_err(|_| corrupt("version"))?;
+            next_version = next_version.max(seq + 1);
+            let bucket = buckets.get_mut(bucket).ok_or_else(|| corrupt("version"))?;
+            let past = match version.object {
+                Some(object) => {
+                    named.insert(object.body.clone());
+                    Past::Object { seq, stored: Box::new(object.stored().ok_or_else(|| corrupt("version"))?) }
+                }
+                None => Past::Marker {
+                    seq,
+                    version_id: version.version_id,
+                    last_modified: timestamp(version.last_modified).ok_or_else(|| corrupt("version"))?,
                 },
-            );
+            };
+            bucket.history.entry(version.key).or_default().push(past);
         }
         let mut uploads = BTreeMap::new();
         for record in records.iter().filter(|record| record.kind == "upload") {
@@ -208,10 +312,17 @@ impl S3 {
             named.insert(part.body.clone());
             let last_modified = timestamp(part.last_modified).ok_or_else(|| corrupt("part"))?;
             let body = Body::File { id: part.body, len: part.size };
-            upload.parts.insert(number, StoredPart { body, md5: part.md5, last_modified });
+            upload.parts.insert(number, StoredPart { body, md5: part.md5, last_modified, _charge: None });
         }
         store.sweep_bodies(&named)?;
-        Ok(S3 { buckets: Mutex::new(buckets), uploads: Mutex::new(uploads), store, ids: Ids::new() })
+        Ok(S3 {
+            buckets: Mutex::new(buckets),
+            uploads: Mutex::new(uploads),
+            store,
+            ids: Ids::new(),
+            next_version: std::sync::atomic::AtomicU64::new(next_version),
+            budget,
+        })
     }
 
     /// Forgets every bucket.
@@ -405,8 +516,17 @@ impl AmazonS3 for S3 {
         input: GetObjectTaggingRequest,
     ) -> Result<GetObjectTaggingOutput, GetObjectTaggingError> {
         let buckets = self.buckets();
-        let object = find(&buckets, &input.bucket, &input.key).map_err(|_| no_such_key())?;
-        Ok(GetObjectTaggingOutput { tag_set: s3_config::to_tags(&object.tags), version_id: None })
+        let (bucket, object) = find(&buckets, &input.bucket, &input.key, input.version_id.as_deref()).map_err(
+            |missing| match missing {
+                Missing::Bucket => no_such_bucket(),
+                Missing::Key => no_such_key(),
+                Missing::Version(e) => e,
+            },
+        )?;
+        Ok(GetObjectTaggingOutput {
+            tag_set: s3_config::to_tags(&object.tags),
+            version_id: bucket.answered_version(&object.version_id),
+        })
     }
 
     async fn put_object_tagging(
@@ -433,45 +553,73 @@ impl AmazonS3 for S3 {
         _: &RequestContext,
         input: ListObjectVersionsRequest,
     ) -> Result<ListObjectVersionsOutput, ListObjectVersionsError> {
-        // Objects keep one version here: each is listed as S3 lists the
-        // objects of a bucket never versioned, version `null`.
         let url = input.encoding_type == Some(EncodingType::Url);
-        let page = self.page(
-            &input.bucket,
-            input.prefix.as_deref(),
-            input.delimiter.as_deref(),
-            input.key_marker.as_deref(),
-            input.max_keys,
-            url,
-            true,
-        )?;
         let encode = |text: &str| if url { url_encode(text) } else { text.to_string() };
-        let versions: Vec<ObjectVersion> = page
-            .contents
-            .into_iter()
-            .map(|object| ObjectVersion {
-                e_tag: object.e_tag,
-                size: object.size,
-                storage_class: Some(ObjectVersionStorageClass::Standard),
-                key: object.key,
-                version_id: Some("null".to_string()),
-                is_latest: Some(true),
-                last_modified: object.last_modified,
-                owner: object.owner,
-                ..Default::default()
-            })
+        let buckets = self.buckets();
+        let bucket = buckets.get(&input.bucket).ok_or_else(no_such_bucket)?;
+        let max_keys = input.max_keys.unwrap_or(1000).clamp(0, 1000) as usize;
+        // Every key with a version: current objects, and keys whose latest
+        // is a delete marker. A page holds every version of its keys.
+        let after = input.key_marker.clone().unwrap_or_default();
+        let keys: std::collections::BTreeSet<&String> = bucket
+            .objects
+            .range(after.clone()..)
+            .map(|(key, _)| key)
+            .chain(bucket.history.range(after.clone()..).map(|(key, _)| key))
+            .filter(|key| **key != after)
             .collect();
+        let walked =
+            walk(keys.into_iter(), input.prefix.as_deref().unwrap_or_default(), input.delimiter.as_deref(), max_keys);
+        let mut versions = Vec::new();
+        let mut markers = Vec::new();
+        for key in &walked.keys {
+            let current = bucket.objects.get(key);
+            let history = bucket.history.get(key).map(Vec::as_slice).unwrap_or_default();
+            // Newest first: the current object, then the earlier versions.
+            let mut latest = true;
+            let object_version = |object: &Stored, is_latest: bool| ObjectVersion {
+                e_tag: Some(object.e_tag.clone()),
+                size: i64::try_from(object.body.len()).ok(),
+                storage_class: Some(ObjectVersionStorageClass::Standard),
+                key: Some(encode(key)),
+                version_id: Some(object.version_id.clone()),
+                is_latest: Some(is_latest),
+                last_modified: Some(DateTime(object.last_modified)),
+                owner: Some(owner()),
+                ..Default::default()
+            };
+            if let Some(object) = current {
+                versions.push(object_version(object, true));
+                latest = false;
+            }
+            for past in history.iter().rev() {
+                match past {
+                    Past::Object { stored, .. } => versions.push(object_version(stored, latest)),
+                    Past::Marker { version_id, last_modified, .. } => markers.push(DeleteMarkerEntry {
+                        owner: Some(owner()),
+                        key: Some(encode(key)),
+                        version_id: Some(version_id.clone()),
+                        is_latest: Some(latest),
+                        last_modified: Some(DateTime(*last_modified)),
+                    }),
+                }
+                latest = false;
+            }
+        }
+        let truncated = walked.truncated;
         Ok(ListObjectVersionsOutput {
-            is_truncated: Some(page.truncated),
+            is_truncated: Some(truncated),
             key_marker: input.key_marker.as_deref().map(encode),
-            next_key_marker: if page.truncated { page.last.as_deref().map(encode) } else { None },
+            version_id_marker: input.version_id_marker,
+            next_key_marker: if truncated { walked.last.as_deref().map(encode) } else { None },
             versions: (!versions.is_empty()).then_some(versions),
+            delete_markers: (!markers.is_empty()).then_some(markers),
             name: Some(input.bucket),
             prefix: input.prefix.as_deref().map(encode),
             delimiter: input.delimiter.as_deref().map(encode),
-            max_keys: i32::try_from(page.max_keys).ok(),
-            common_prefixes: (!page.prefixes.is_empty())
-                .then(|| page.prefixes.iter().map(|prefix| CommonPrefix { prefix: Some(encode(prefix)) }).collect()),
+            max_keys: i32::try_from(max_keys).ok(),
+            common_prefixes: (!walked.prefixes.is_empty())
+                .then(|| walked.prefixes.iter().map(|prefix| CommonPrefix { prefix: Some(encode(prefix)) }).collect()),
             encoding_type: input.encoding_type,
             ..Default::default()
         })
@@ -568,41 +716,34 @@ impl AmazonS3 for S3 {
             (bodies, e_tag, upload.content_type.clone(), upload.metadata.clone())
         };
         let body = self.join(&bodies).await?;
-        let stored =
-            Stored { body, e_tag: e_tag.clone(), content_type, metadata, last_modified: now(), tags: Vec::new() };
-        let (replaced, upload) = {
+        let mut stored = Stored::new(body, e_tag.clone(), content_type, metadata);
+        stored.part_sizes = bodies.iter().map(Body::len).collect();
+        let (installed, upload) = {
             let mut buckets = self.buckets();
             let mut uploads = self.uploads();
-            let (Some(bucket), true) = (buckets.get_mut(&input.bucket), uploads.contains_key(&input.upload_id)) else {
+            if !uploads.contains_key(&input.upload_id) {
                 drop((buckets, uploads));
                 self.forget(&stored.body);
                 return Err(multipart::no_such_upload().into());
-            };
+            }
             let mut change = Change::default().delete("upload", input.upload_id.clone());
             for number in uploads[&input.upload_id].parts.keys() {
                 change = change.delete("part", multipart::part_key(&input.upload_id, *number));
             }
-            if let Some(record) = object_record(&stored) {
-                change = change.put("object", object_key(&input.bucket, &input.key), record);
-            }
-            if let Err(e) = self.commit(change) {
-                drop((buckets, uploads));
-                self.forget(&stored.body);
-                return Err(e.into());
-            }
-            (bucket.objects.insert(input.key.clone(), stored), uploads.remove(&input.upload_id))
+            let installed = self.install(&mut buckets, &input.bucket, &input.key, stored, change);
+            let upload = if installed.outcome.is_ok() { uploads.remove(&input.upload_id) } else { None };
+            (installed, upload)
         };
         for part in upload.into_iter().flat_map(|upload| upload.parts.into_values()) {
             self.forget(&part.body);
         }
-        if let Some(replaced) = replaced {
-            self.forget(&replaced.body);
-        }
+        let version_id = self.settle(installed)?;
         Ok(CompleteMultipartUploadOutput {
             location: Some(format!("/{}/{}", input.bucket, input.key)),
             bucket: Some(input.bucket),
             key: Some(input.key),
             e_tag: Some(e_tag),
+            version_id,
             ..Default::default()
         })
     }
@@ -706,31 +847,41 @@ impl AmazonS3 for S3 {
             .into());
         }
         let quiet = input.delete.quiet.unwrap_or(false);
-        let removed = {
+        let mut deleted = Vec::new();
+        let mut errors = Vec::new();
+        let mut released = Vec::new();
+        {
             let mut buckets = self.buckets();
             let Some(bucket) = buckets.get_mut(&input.bucket) else { return Err(no_such_bucket().into()) };
-            let mut change = Change::default();
-            for object in &input.delete.objects {
-                if bucket.objects.contains_key(&object.key) {
-                    change = change.delete("object", object_key(&input.bucket, &object.key));
+            for object in input.delete.objects {
+                let (outcome, freed) =
+                    self.delete_version(&input.bucket, bucket, &object.key, object.version_id.as_deref());
+                released.extend(freed);
+                match outcome {
+                    // Keys that were not there are deleted all the same, as in S3.
+                    Ok(done) => deleted.push(DeletedObject {
+                        key: Some(object.key),
+                        version_id: object.version_id,
+                        delete_marker: done.marker.then_some(true),
+                        delete_marker_version_id: if done.marker { done.version_id } else { None },
+                    }),
+                    Err(e) => errors.push(S3Error {
+                        key: Some(object.key),
+                        version_id: object.version_id,
+                        code: Some(e.type_name.clone()),
+                        message: e.message.clone(),
+                    }),
                 }
             }
-            self.commit(change)?;
-            let removed: Vec<Stored> =
-                input.delete.objects.iter().filter_map(|object| bucket.objects.remove(&object.key)).collect();
-            removed
-        };
-        for stored in removed {
-            self.forget(&stored.body);
         }
-        // Keys that were not there are deleted all the same, as in S3.
-        let deleted = input
-            .delete
-            .objects
-            .into_iter()
-            .map(|object| DeletedObject { key: Some(object.key), ..Default::default() })
-            .collect::<Vec<_>>();
-        Ok(DeleteObjectsOutput { deleted: (!quiet && !deleted.is_empty()).then_some(deleted), ..Default::default() })
+        for body in &released {
+            self.forget(body);
+        }
+        Ok(DeleteObjectsOutput {
+            deleted: (!quiet && !deleted.is_empty()).then_some(deleted),
+            errors: (!errors.is_empty()).then_some(errors),
+            ..Default::default()
+        })
     }
 
     async fn copy_object(
@@ -748,15 +899,17 @@ impl AmazonS3 for S3 {
         };
         let (body, md5) = self.copied(&source.body, 0..total).await?;
         let e_tag = format!("\"{md5}\"");
-        let last_modified = now();
-        let stored = Stored { body, e_tag: e_tag.clone(), content_type, metadata, last_modified, tags: Vec::new() };
-        self.store_object(&input.bucket, input.key, stored)?;
+        let stored = Stored::new(body, e_tag.clone(), content_type, metadata);
+        let last_modified = stored.last_modified;
+        let version_id = self.store_object(&input.bucket, input.key, stored)?;
         Ok(CopyObjectOutput {
             copy_object_result: Some(CopyObjectResult {
                 e_tag: Some(e_tag),
                 last_modified: Some(DateTime(last_modified)),
                 ..Default::default()
             }),
+            copy_source_version_id: source.version_id,
+            version_id,
             ..Default::default()
         })
     }
@@ -848,7 +1001,7 @@ impl AmazonS3 for S3 {
         if buckets.contains_key(&input.bucket) {
             return Err(BucketAlreadyOwnedByYou {}.into());
         }
-        let bucket = StoredBucket { created: now(), objects: BTreeMap::new(), config: BucketConfig::default() };
+        let bucket = StoredBucket::new(now(), BucketConfig::default());
         self.commit(Change::default().put("bucket", input.bucket.clone(), bucket_record(&bucket)))?;
         buckets.insert(input.bucket.clone(), bucket);
         Ok(CreateBucketOutput { location: Some(format!("/{}", input.bucket)) })
@@ -859,7 +1012,7 @@ impl AmazonS3 for S3 {
         let Some(bucket) = buckets.get(&input.bucket) else {
             return Err(no_such_bucket().into());
         };
-        if !bucket.objects.is_empty() {
+        if !bucket.objects.is_empty() || !bucket.history.is_empty() {
             return Err(s3_error(409, "BucketNotEmpty", "The bucket you tried to delete is not empty").into());
         }
         self.commit(Change::default().delete("bucket", input.bucket.clone()))?;
@@ -920,66 +1073,100 @@ impl AmazonS3 for S3 {
             |name: &str| trailers.as_ref().and_then(|trailers| trailers.get(name)?.to_str().ok().map(str::to_string));
         let e_tag = format!("\"{}\"", received.md5);
         let size = i64::try_from(received.body.len()).ok();
-        let stored = Stored {
-            body: received.body,
-            e_tag: e_tag.clone(),
-            content_type: input.content_type,
-            metadata: input.metadata.filter(|metadata| !metadata.is_empty()),
-            last_modified: now(),
-            tags,
-        };
-        self.store_object(&input.bucket, input.key, stored)?;
+        let checksums: BTreeMap<String, String> = [
+            ("CRC32", input.checksum_crc32.or_else(|| trailer("x-amz-checksum-crc32"))),
+            ("CRC32C", input.checksum_crc32_c.or_else(|| trailer("x-amz-checksum-crc32c"))),
+            ("CRC64NVME", input.checksum_crc64_nvme.or_else(|| trailer("x-amz-checksum-crc64nvme"))),
+            ("SHA1", input.checksum_sha1.or_else(|| trailer("x-amz-checksum-sha1"))),
+            ("SHA256", input.checksum_sha256.or_else(|| trailer("x-amz-checksum-sha256"))),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| Some((name.to_string(), value?)))
+        .collect();
+        let mut stored = Stored::new(
+            received.body,
+            e_tag.clone(),
+            input.content_type,
+            input.metadata.filter(|metadata| !metadata.is_empty()),
+        );
+        stored.tags = tags;
+        stored.checksums = checksums.clone();
+        let version_id = self.store_object(&input.bucket, input.key, stored)?;
+        let checksum = |name: &str| checksums.get(name).cloned();
         Ok(PutObjectOutput {
             e_tag: Some(e_tag),
-            checksum_crc32: input.checksum_crc32.or_else(|| trailer("x-amz-checksum-crc32")),
-            checksum_crc32_c: input.checksum_crc32_c.or_else(|| trailer("x-amz-checksum-crc32c")),
-            checksum_crc64_nvme: input.checksum_crc64_nvme.or_else(|| trailer("x-amz-checksum-crc64nvme")),
-            checksum_sha1: input.checksum_sha1.or_else(|| trailer("x-amz-checksum-sha1")),
-            checksum_sha256: input.checksum_sha256.or_else(|| trailer("x-amz-checksum-sha256")),
+            checksum_crc32: checksum("CRC32"),
+            checksum_crc32_c: checksum("CRC32C"),
+            checksum_crc64_nvme: checksum("CRC64NVME"),
+            checksum_sha1: checksum("SHA1"),
+            checksum_sha256: checksum("SHA256"),
             size,
+            version_id,
             ..Default::default()
         })
     }
 
     async fn get_object(&self, _: &RequestContext, input: GetObjectRequest) -> Result<GetObjectOutput, GetObjectError> {
-        let (body, e_tag, last_modified, content_type, metadata) = {
-            let buckets = self.buckets();
-            let object = find(&buckets, &input.bucket, &input.key)?;
-            check_preconditions(object, input.if_match.as_deref(), input.if_none_match.as_deref())?;
-            let Stored { body, e_tag, last_modified, content_type, metadata, .. } = object;
-            (body.clone(), e_tag.clone(), *last_modified, content_type.clone(), metadata.clone())
+        let conditions = Conditions {
+            if_match: input.if_match.as_deref(),
+            if_none_match: input.if_none_match.as_deref(),
+            if_modified_since: input.if_modified_since,
+            if_unmodified_since: input.if_unmodified_since,
         };
-        let total = usize::try_from(body.len()).map_err(internal_error)?;
-        let (range, content_range) = match input.range.as_deref().map(|range| byte_range(range, total)) {
-            None => (0..total, None),
-            Some(Ok(range)) => {
-                let content_range = format!("bytes {}-{}/{total}", range.start, range.end - 1);
+        let read = {
+            let buckets = self.buckets();
+            let (bucket, object) = find(&buckets, &input.bucket, &input.key, input.version_id.as_deref())
+                .map_err(|missing| missing.for_get())?;
+            conditions.check(object)?;
+            Read::of(bucket, object, input.checksum_mode == Some(ChecksumMode::Enabled))
+        };
+        let total = usize::try_from(read.body.len()).map_err(internal_error)?;
+        let (range, content_range) = match (input.part_number, input.range.as_deref()) {
+            (Some(number), _) => {
+                let range = part_range(&read.part_sizes, total, number)?;
+                let content_range = format!("bytes {}-{}/{total}", range.start, range.end.max(1) - 1);
                 (range, Some(content_range))
             }
-            Some(Err(())) => {
-                return Err(s3_error(416, "InvalidRange", "The requested range is not satisfiable").into());
-            }
+            (None, None) => (0..total, None),
+            (None, Some(range)) => match byte_range(range, total) {
+                Ok(range) => {
+                    let content_range = format!("bytes {}-{}/{total}", range.start, range.end - 1);
+                    (range, Some(content_range))
+                }
+                Err(()) => {
+                    return Err(s3_error(416, "InvalidRange", "The requested range is not satisfiable").into());
+                }
+            },
         };
+        let whole = content_range.is_none();
         let length = range.len();
-        let body = match body {
+        let body = match &read.body {
             Body::Memory(bytes) => ByteStream::from(bytes.slice(range)),
             Body::File { id, .. } => {
-                let path = self.store.body(&id).ok_or_else(|| internal_error("a body without a directory"))?;
+                let path = self.store.body(id).ok_or_else(|| internal_error("a body without a directory"))?;
                 let file = crate::file_body::FileBody::open(&path, range.start as u64, length as u64)
                     .await
                     .map_err(internal_error)?;
                 ByteStream::from_body(file)
             }
         };
+        let checksum = |name: &str| if whole { read.checksums.get(name).cloned() } else { None };
         Ok(GetObjectOutput {
             content_length: i64::try_from(length).ok(),
             content_range,
             body,
             accept_ranges: Some("bytes".to_string()),
-            e_tag: Some(e_tag),
-            last_modified: Some(HttpDate(last_modified)),
-            content_type,
-            metadata,
+            e_tag: Some(read.e_tag.clone()),
+            last_modified: Some(HttpDate(read.last_modified)),
+            checksum_crc32: checksum("CRC32"),
+            checksum_crc32_c: checksum("CRC32C"),
+            checksum_crc64_nvme: checksum("CRC64NVME"),
+            checksum_sha1: checksum("SHA1"),
+            checksum_sha256: checksum("SHA256"),
+            parts_count: read.parts_count(input.part_number),
+            version_id: read.version_id,
+            content_type: read.content_type,
+            metadata: read.metadata,
             ..Default::default()
         })
     }
@@ -989,17 +1176,44 @@ impl AmazonS3 for S3 {
         _: &RequestContext,
         input: HeadObjectRequest,
     ) -> Result<HeadObjectOutput, HeadObjectError> {
-        let buckets = self.buckets();
-        // HEAD answers carry no body: a missing bucket or key is a bare 404.
-        let object = find(&buckets, &input.bucket, &input.key).map_err(|_| NotFound {})?;
-        check_preconditions(object, input.if_match.as_deref(), input.if_none_match.as_deref())?;
+        let conditions = Conditions {
+            if_match: input.if_match.as_deref(),
+            if_none_match: input.if_none_match.as_deref(),
+            if_modified_since: input.if_modified_since,
+            if_unmodified_since: input.if_unmodified_since,
+        };
+        let read = {
+            let buckets = self.buckets();
+            let (bucket, object) = find(&buckets, &input.bucket, &input.key, input.version_id.as_deref())
+                .map_err(|missing| missing.for_head())?;
+            conditions.check(object)?;
+            Read::of(bucket, object, input.checksum_mode == Some(ChecksumMode::Enabled))
+        };
+        let total = read.body.len();
+        let (length, content_range) = match input.part_number {
+            Some(number) => {
+                let range = part_range(&read.part_sizes, usize::try_from(total).map_err(internal_error)?, number)?;
+                (range.len() as u64, Some(format!("bytes {}-{}/{total}", range.start, range.end.max(1) - 1)))
+            }
+            None => (total, None),
+        };
+        let whole = content_range.is_none();
+        let checksum = |name: &str| if whole { read.checksums.get(name).cloned() } else { None };
         Ok(HeadObjectOutput {
-            content_length: i64::try_from(object.body.len()).ok(),
+            content_length: i64::try_from(length).ok(),
+            content_range,
             accept_ranges: Some("bytes".to_string()),
-            e_tag: Some(object.e_tag.clone()),
-            last_modified: Some(HttpDate(object.last_modified)),
-            content_type: object.content_type.clone(),
-            metadata: object.metadata.clone(),
+            e_tag: Some(read.e_tag.clone()),
+            last_modified: Some(HttpDate(read.last_modified)),
+            checksum_crc32: checksum("CRC32"),
+            checksum_crc32_c: checksum("CRC32C"),
+            checksum_crc64_nvme: checksum("CRC64NVME"),
+            checksum_sha1: checksum("SHA1"),
+            checksum_sha256: checksum("SHA256"),
+            parts_count: read.parts_count(input.part_number),
+            version_id: read.version_id,
+            content_type: read.content_type,
+            metadata: read.metadata,
             ..Default::default()
         })
     }
@@ -1009,23 +1223,22 @@ impl AmazonS3 for S3 {
         _: &RequestContext,
         input: DeleteObjectRequest,
     ) -> Result<DeleteObjectOutput, DeleteObjectError> {
-        let mut buckets = self.buckets();
-        let Some(bucket) = buckets.get_mut(&input.bucket) else {
-            return Err(no_such_bucket().into());
+        let (outcome, released) = {
+            let mut buckets = self.buckets();
+            let Some(bucket) = buckets.get_mut(&input.bucket) else {
+                return Err(no_such_bucket().into());
+            };
+            self.delete_version(&input.bucket, bucket, &input.key, input.version_id.as_deref())
         };
-        // Deleting a key that is not there succeeds, as in S3.
-        if !bucket.objects.contains_key(&input.key) {
-            return Ok(DeleteObjectOutput::default());
+        for body in &released {
+            self.forget(body);
         }
-        if self.store.is_durable() {
-            self.commit(Change::default().delete("object", object_key(&input.bucket, &input.key)))?;
-        }
-        let removed = bucket.objects.remove(&input.key);
-        drop(buckets);
-        if let Some(removed) = removed {
-            self.forget(&removed.body);
-        }
-        Ok(DeleteObjectOutput::default())
+        let deleted = outcome?;
+        Ok(DeleteObjectOutput {
+            delete_marker: deleted.marker.then_some(true),
+            version_id: deleted.version_id,
+            ..Default::default()
+        })
     }
 
     async fn list_objects_v2(
@@ -1076,6 +1289,44 @@ struct Page {
     max_keys: usize,
 }
 
+/// The keys of a page: those listed, the common prefixes, whether more
+/// follow and the last key read.
+struct Keys {
+    keys: Vec<String>,
+    prefixes: Vec<String>,
+    truncated: bool,
+    last: Option<String>,
+}
+
+/// Walks `keys` (sorted, after the marker) as S3 lists them: keys under
+/// `prefix`, those that share a part up to `delimiter` as one common
+/// prefix, at most `max_keys` of both.
+fn walk<'a>(keys: impl Iterator<Item = &'a String>, prefix: &str, delimiter: Option<&str>, max_keys: usize) -> Keys {
+    let mut page = Keys { keys: Vec::new(), prefixes: Vec::new(), truncated: false, last: None };
+    for key in keys.filter(|key| key.starts_with(prefix)) {
+        // Keys that share a part up to the delimiter are one prefix.
+        let common = delimiter.filter(|d| !d.is_empty()).and_then(|delimiter| {
+            key[prefix.len()..].find(delimiter).map(|at| key[..prefix.len() + at + delimiter.len()].to_string())
+        });
+        if let Some(common) = &common {
+            if page.prefixes.last() == Some(common) {
+                page.last = Some(key.clone());
+                continue;
+            }
+        }
+        if page.keys.len() + page.prefixes.len() == max_keys {
+            page.truncated = true;
+            break;
+        }
+        match common {
+            Some(common) => page.prefixes.push(common),
+            None => page.keys.push(key.clone()),
+        }
+        page.last = Some(key.clone());
+    }
+    page
+}
+
 impl S3 {
     /// The page of `bucket` after the key `after`: keys under `prefix`,
     /// those that share a part up to `delimiter` as one common prefix.
@@ -1092,32 +1343,17 @@ impl S3 {
     ) -> Result<Page, UnmodelledError> {
         let buckets = self.buckets();
         let Some(bucket) = buckets.get(bucket) else { return Err(no_such_bucket()) };
-        let prefix = prefix.unwrap_or_default();
         let max_keys = max_keys.unwrap_or(1000).clamp(0, 1000) as usize;
         let after = after.unwrap_or_default().to_string();
         let encode = |text: &str| if url { url_encode(text) } else { text.to_string() };
-        let mut page = Page { contents: Vec::new(), prefixes: Vec::new(), truncated: false, last: None, max_keys };
-        for (key, object) in bucket.objects.range(after.clone()..).filter(|(key, _)| **key != after) {
-            if !key.starts_with(prefix) {
-                continue;
-            }
-            // Keys that share a part up to the delimiter are one prefix.
-            let common = delimiter.filter(|d| !d.is_empty()).and_then(|delimiter| {
-                key[prefix.len()..].find(delimiter).map(|at| key[..prefix.len() + at + delimiter.len()].to_string())
-            });
-            if let Some(common) = &common {
-                if page.prefixes.last() == Some(common) {
-                    page.last = Some(key.clone());
-                    continue;
-                }
-            }
-            if page.contents.len() + page.prefixes.len() == max_keys {
-                page.truncated = true;
-                break;
-            }
-            match common {
-                Some(common) => page.prefixes.push(common),
-                None => page.contents.push(Object {
+        let keys = bucket.objects.range(after.clone()..).map(|(key, _)| key).filter(|key| **key != after);
+        let walked = walk(keys, prefix.unwrap_or_default(), delimiter, max_keys);
+        let contents = walked
+            .keys
+            .iter()
+            .map(|key| {
+                let object = &bucket.objects[key];
+                Object {
                     key: Some(encode(key)),
                     last_modified: Some(DateTime(object.last_modified)),
                     e_tag: Some(object.e_tag.clone()),
@@ -1125,36 +1361,234 @@ impl S3 {
                     storage_class: Some(ObjectStorageClass::Standard),
                     owner: fetch_owner.then(owner),
                     ..Default::default()
-                }),
-            }
-            page.last = Some(key.clone());
-        }
-        Ok(page)
+                }
+            })
+            .collect();
+        Ok(Page { contents, prefixes: walked.prefixes, truncated: walked.truncated, last: walked.last, max_keys })
     }
 
-    /// Keeps `stored` as object `key` of `bucket` (replacing one there),
-    /// recorded before it is acknowledged; a body no object holds is let go.
-    fn store_object(&self, bucket: &str, key: String, stored: Stored) -> Result<(), UnmodelledError> {
-        let replaced = {
-            let mut buckets = self.buckets();
-            let Some(held) = buckets.get_mut(bucket) else {
-                drop(buckets);
-                self.forget(&stored.body);
-                return Err(no_such_bucket());
-            };
-            if let Some(record) = object_record(&stored) {
-                if let Err(e) = self.commit(Change::default().put("object", object_key(bucket, &key), record)) {
-                    drop(buckets);
-                    self.forget(&stored.body);
-                    return Err(e);
-                }
-            }
-            held.objects.insert(key, stored)
-        };
-        if let Some(replaced) = replaced {
-            self.forget(&replaced.body);
+    /// Keeps `stored` as object `key` of `bucket`, recorded before it is
+    /// acknowledged: its version id (if the bucket is versioned).
+    fn store_object(&self, bucket: &str, key: String, stored: Stored) -> Result<Option<String>, UnmodelledError> {
+        let mut buckets = self.buckets();
+        let installed = self.install(&mut buckets, bucket, &key, stored, Change::default());
+        drop(buckets);
+        self.settle(installed)
+    }
+
+    /// Lets go of the bodies an installation left no version holding (or of
+    /// the new one, if it failed): its version id.
+    fn settle(&self, installed: Installed) -> Result<Option<String>, UnmodelledError> {
+        for body in &installed.released {
+            self.forget(body);
         }
-        Ok(())
+        installed.outcome
+    }
+
+    /// Makes `stored` the current version of `key` in `bucket`, as the
+    /// bucket's versioning says, committing `change` with its records.
+    /// Nothing changes unless the commit succeeds.
+    fn install(
+        &self,
+        buckets: &mut BTreeMap<String, StoredBucket>,
+        bucket: &str,
+        key: &str,
+        mut stored: Stored,
+        mut change: Change,
+    ) -> Installed {
+        let Some(held) = buckets.get_mut(bucket) else {
+            return Installed { outcome: Err(no_such_bucket()), released: vec![stored.body] };
+        };
+        if let Body::Memory(bytes) = &stored.body {
+            match self.budget.charge(bytes.len()) {
+                Ok(charge) => stored.charge = Some(charge),
+                Err(e) => return Installed { outcome: Err(over_budget(e)), released: Vec::new() },
+            }
+        }
+        let versioning = held.versioning();
+        stored.version_id = match versioning {
+            Versioning::Enabled => self.ids.uuid().replace('-', ""),
+            _ => versions::NULL.to_string(),
+        };
+        // The current version is kept unless it is the null version and
+        // the new one replaces it.
+        let keep_current = held.objects.get(key).is_some_and(|old| {
+            versioning == Versioning::Enabled
+                || (versioning == Versioning::Suspended && old.version_id != versions::NULL)
+        });
+        let seq = keep_current.then(|| self.next_version.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+        if let (Some(seq), Some(old)) = (seq, held.objects.get(key)) {
+            if let Some(fields) = object_fields(old) {
+                let record = VersionRecord {
+                    key: key.to_string(),
+                    version_id: old.version_id.clone(),
+                    last_modified: parts(old.last_modified),
+                    object: Some(fields),
+                };
+                change = change.put("version", versions::version_key(bucket, seq), to_record(&record));
+            }
+        }
+        let replaced_nulls = replaced_nulls(held, key, versioning);
+        for seq in &replaced_nulls {
+            change = change.delete("version", versions::version_key(bucket, *seq));
+        }
+        if let Some(record) = object_record(&stored) {
+            change = change.put("object", object_key(bucket, key), record);
+        }
+        if let Err(e) = self.commit(change) {
+            return Installed { outcome: Err(e), released: vec![stored.body] };
+        }
+        let mut released = Vec::new();
+        if let Some(old) = held.objects.remove(key) {
+            match seq {
+                Some(seq) => {
+                    held.history.entry(key.to_string()).or_default().push(Past::Object { seq, stored: Box::new(old) })
+                }
+                None => released.push(old.body),
+            }
+        }
+        released.extend(remove_history(held, key, &replaced_nulls));
+        let version = held.answered_version(&stored.version_id);
+        held.objects.insert(key.to_string(), stored);
+        Installed { outcome: Ok(version), released }
+    }
+
+    /// Deletes `key` from `bucket` (named `name`): its current object, or
+    /// the version `version_id`, as the bucket's versioning says; recorded
+    /// before it is acknowledged. The bodies no version holds any more are
+    /// returned to be let go once the lock is released.
+    fn delete_version(
+        &self,
+        name: &str,
+        bucket: &mut StoredBucket,
+        key: &str,
+        version_id: Option<&str>,
+    ) -> (Result<Deleted, UnmodelledError>, Vec<Body>) {
+        match version_id {
+            None => self.delete_current(name, bucket, key),
+            Some(version_id) => match check_version_id(version_id) {
+                Ok(()) => self.delete_by_id(name, bucket, key, version_id),
+                Err(e) => (Err(e), Vec::new()),
+            },
+        }
+    }
+
+    /// A delete without a version id: the object goes (never versioned),
+    /// or a delete marker goes on top of it.
+    fn delete_current(
+        &self,
+        name: &str,
+        bucket: &mut StoredBucket,
+        key: &str,
+    ) -> (Result<Deleted, UnmodelledError>, Vec<Body>) {
+        let versioning = bucket.versioning();
+        let current = bucket.objects.get(key);
+        let mut change = Change::default();
+        if current.is_some() {
+            change = change.delete("object", object_key(name, key));
+        }
+        if versioning == Versioning::Never {
+            // Deleting a key that is not there succeeds, as in S3.
+            if let Err(e) = self.commit(change) {
+                return (Err(e), Vec::new());
+            }
+            let released = bucket.objects.remove(key).map(|old| old.body).into_iter().collect();
+            return (Ok(Deleted { marker: false, version_id: None }), released);
+        }
+        let keep_current =
+            current.is_some_and(|old| versioning == Versioning::Enabled || old.version_id != versions::NULL);
+        let next = || self.next_version.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let current_seq = keep_current.then(next);
+        if let (Some(seq), Some(old)) = (current_seq, current) {
+            if let Some(fields) = object_fields(old) {
+                let record = VersionRecord {
+                    key: key.to_string(),
+                    version_id: old.version_id.clone(),
+                    last_modified: parts(old.last_modified),
+                    object: Some(fields),
+                };
+                change = change.put("version", versions::version_key(name, seq), to_record(&record));
+            }
+        }
+        let replaced = replaced_nulls(bucket, key, versioning);
+        for seq in &replaced {
+            change = change.delete("version", versions::version_key(name, *seq));
+        }
+        let marker_id =
+            if versioning == Versioning::Enabled { self.ids.uuid().replace('-', "") } else { versions::null() };
+        let marker = Past::Marker { seq: next(), version_id: marker_id.clone(), last_modified: now() };
+        change = change.put("version", versions::version_key(name, marker.seq()), version_record(key, &marker));
+        if let Err(e) = self.commit(change) {
+            return (Err(e), Vec::new());
+        }
+        let mut released = Vec::new();
+        if let Some(old) = bucket.objects.remove(key) {
+            match current_seq {
+                Some(seq) => {
+                    bucket.history.entry(key.to_string()).or_default().push(Past::Object { seq, stored: Box::new(old) })
+                }
+                None => released.push(old.body),
+            }
+        }
+        released.extend(remove_history(bucket, key, &replaced));
+        bucket.history.entry(key.to_string()).or_default().push(marker);
+        (Ok(Deleted { marker: true, version_id: Some(marker_id) }), released)
+    }
+
+    /// A delete of the version `version_id`, for good; if it was the latest,
+    /// the object under it (if not a marker) is current again.
+    fn delete_by_id(
+        &self,
+        name: &str,
+        bucket: &mut StoredBucket,
+        key: &str,
+        version_id: &str,
+    ) -> (Result<Deleted, UnmodelledError>, Vec<Body>) {
+        let history = bucket.history.get(key).map(Vec::as_slice).unwrap_or_default();
+        let is_current = bucket.objects.get(key).is_some_and(|object| object.version_id == version_id);
+        let index = history.iter().position(|past| past.version_id() == version_id);
+        if !is_current && index.is_none() {
+            // A version that is not there is deleted all the same, as in S3.
+            return (Ok(Deleted { marker: false, version_id: Some(version_id.to_string()) }), Vec::new());
+        }
+        // What is latest once it goes: the version under it, promoted if an object.
+        let latest_goes = is_current || (index == Some(history.len() - 1) && !bucket.objects.contains_key(key));
+        let under = if is_current { history.len().checked_sub(1) } else { index.and_then(|i| i.checked_sub(1)) };
+        let promoted = under.filter(|_| latest_goes).filter(|i| !history[*i].is_marker());
+        let mut change = Change::default();
+        if is_current {
+            change = change.delete("object", object_key(name, key));
+        }
+        if let Some(index) = index.filter(|_| !is_current) {
+            change = change.delete("version", versions::version_key(name, history[index].seq()));
+        }
+        let marker = index.filter(|_| !is_current).is_some_and(|i| history[i].is_marker());
+        if let Some(Past::Object { seq, stored }) = promoted.map(|i| &history[i]) {
+            change = change.delete("version", versions::version_key(name, *seq));
+            if let Some(record) = object_record(stored) {
+                change = change.put("object", object_key(name, key), record);
+            }
+        }
+        if let Err(e) = self.commit(change) {
+            return (Err(e), Vec::new());
+        }
+        let mut seqs = Vec::new();
+        let mut released = Vec::new();
+        if is_current {
+            released.extend(bucket.objects.remove(key).map(|old| old.body));
+        } else if let Some(index) = index {
+            seqs.push(history[index].seq());
+        }
+        let promoted_seq = promoted.map(|i| history[i].seq());
+        if let Some(seq) = promoted_seq {
+            let history = bucket.history.get_mut(key).expect("the history read above");
+            let at = history.iter().position(|past| past.seq() == seq).expect("the version read above");
+            if let Past::Object { stored, .. } = history.remove(at) {
+                bucket.objects.insert(key.to_string(), *stored);
+            }
+        }
+        released.extend(remove_history(bucket, key, &seqs));
+        (Ok(Deleted { marker, version_id: Some(version_id.to_string()) }), released)
     }
 
     /// Checks that `id` is an upload of `key` in `bucket`.
@@ -1170,6 +1604,10 @@ impl S3 {
     /// before), recorded before it is acknowledged.
     fn keep_part(&self, id: &str, number: i32, body: Body, md5: String) -> Result<(), UnmodelledError> {
         let last_modified = now();
+        let charge = match &body {
+            Body::Memory(bytes) => Some(self.budget.charge(bytes.len()).map_err(over_budget)?),
+            Body::File { .. } => None,
+        };
         let replaced = {
             let mut uploads = self.uploads();
             let Some(upload) = uploads.get_mut(id) else {
@@ -1192,7 +1630,7 @@ impl S3 {
                     return Err(e);
                 }
             }
-            upload.parts.insert(number, StoredPart { body, md5, last_modified })
+            upload.parts.insert(number, StoredPart { body, md5, last_modified, _charge: charge })
         };
         if let Some(replaced) = replaced {
             self.forget(&replaced.body);
@@ -1204,15 +1642,28 @@ impl S3 {
     /// with an optional leading `/` and `?versionId=`), checked against
     /// `x-amz-copy-source-if-match`: its body, content type and metadata.
     fn copy_source(&self, source: &str, if_match: Option<&str>) -> Result<Source, UnmodelledError> {
-        let (bucket, key) = source_of(source)?;
+        let (bucket, key, version_id) = source_of(source)?;
         let buckets = self.buckets();
-        let bucket = buckets.get(&bucket).ok_or_else(no_such_bucket)?;
-        let object = bucket.objects.get(&key).ok_or_else(no_such_key)?;
-        check_preconditions(object, if_match, None)?;
+        let (bucket, object) =
+            find(&buckets, &bucket, &key, version_id.as_deref()).map_err(|missing| match missing {
+                Missing::Bucket => no_such_bucket(),
+                Missing::Key => no_such_key(),
+                // A delete marker is no source: S3 answers 400, not 405.
+                Missing::Version(e) if e.status == 405 => s3_error(
+                    400,
+                    "InvalidRequest",
+                    "The source of a copy request may not specifically refer to a delete marker by version id.",
+                ),
+                Missing::Version(e) => e,
+            })?;
+        let conditions =
+            Conditions { if_match, if_none_match: None, if_modified_since: None, if_unmodified_since: None };
+        conditions.check(object)?;
         Ok(Source {
             body: object.body.clone(),
             content_type: object.content_type.clone(),
             metadata: object.metadata.clone(),
+            version_id: bucket.answered_version(&object.version_id),
         })
     }
 
@@ -1275,11 +1726,14 @@ impl S3 {
 }
 
 /// The bucket and key of an `x-amz-copy-source`.
-fn source_of(source: &str) -> Result<(String, String), UnmodelledError> {
-    let source = source.split('?').next().unwrap_or_default();
+fn source_of(source: &str) -> Result<(String, String, Option<String>), UnmodelledError> {
+    let (source, query) = source.split_once('?').unwrap_or((source, ""));
+    let version_id = query.split('&').find_map(|pair| pair.strip_prefix("versionId=")).map(percent_decode);
     let source = percent_decode(source.trim_start_matches('/'));
     match source.split_once('/') {
-        Some((bucket, key)) if !bucket.is_empty() && !key.is_empty() => Ok((bucket.to_string(), key.to_string())),
+        Some((bucket, key)) if !bucket.is_empty() && !key.is_empty() => {
+            Ok((bucket.to_string(), key.to_string(), version_id))
+        }
         _ => Err(s3_error(
             400,
             "InvalidArgument",
@@ -1351,6 +1805,12 @@ fn object_key(bucket: &str, key: &str) -> String {
     format!("{bucket}/{key}")
 }
 
+/// The answer to a write past the emulator's state budget (S3 has no such
+/// limit, so no code of its own for it).
+fn over_budget(e: crate::quota::Exceeded) -> UnmodelledError {
+    s3_error(400, "QuotaExceeded", &e.message())
+}
+
 /// S3's `NoSuchKey`.
 fn no_such_key() -> UnmodelledError {
     s3_error(404, "NoSuchKey", "The specified key does not exist.")
@@ -1368,8 +1828,12 @@ fn to_record<T: Serialize>(record: &T) -> Vec<u8> {
 
 /// The record of `stored`, where its body is a file (only those are kept).
 fn object_record(stored: &Stored) -> Option<Vec<u8>> {
+    object_fields(stored).map(|fields| to_record(&fields))
+}
+
+fn object_fields(stored: &Stored) -> Option<ObjectRecord> {
     let Body::File { id, len } = &stored.body else { return None };
-    Some(to_record(&ObjectRecord {
+    Some(ObjectRecord {
         body: id.clone(),
         size: *len,
         e_tag: stored.e_tag.clone(),
@@ -1377,7 +1841,66 @@ fn object_record(stored: &Stored) -> Option<Vec<u8>> {
         metadata: stored.metadata.clone(),
         last_modified: parts(stored.last_modified),
         tags: stored.tags.clone(),
-    }))
+        version_id: stored.version_id.clone(),
+        checksums: stored.checksums.clone(),
+        part_sizes: stored.part_sizes.clone(),
+    })
+}
+
+/// The record of the earlier version `past` of `key`.
+fn version_record(key: &str, past: &Past) -> Vec<u8> {
+    let (last_modified, object) = match past {
+        Past::Object { stored, .. } => (stored.last_modified, object_fields(stored)),
+        Past::Marker { last_modified, .. } => (*last_modified, None),
+    };
+    to_record(&VersionRecord {
+        key: key.to_string(),
+        version_id: past.version_id().to_string(),
+        last_modified: parts(last_modified),
+        object,
+    })
+}
+
+/// The outcome of making an object current, and the bodies no version
+/// holds any more (let go once the locks are released).
+struct Installed {
+    outcome: Result<Option<String>, UnmodelledError>,
+    released: Vec<Body>,
+}
+
+/// What a delete did: whether it made or removed a delete marker, and the
+/// version id it answers.
+struct Deleted {
+    marker: bool,
+    version_id: Option<String>,
+}
+
+/// The record keys (`seq`s) of the `null` versions of `key` that a write or
+/// a delete in a suspended bucket replaces.
+fn replaced_nulls(bucket: &StoredBucket, key: &str, versioning: Versioning) -> Vec<u64> {
+    if versioning != Versioning::Suspended {
+        return Vec::new();
+    }
+    let history = bucket.history.get(key).map(Vec::as_slice).unwrap_or_default();
+    history.iter().filter(|past| past.version_id() == versions::NULL).map(Past::seq).collect()
+}
+
+/// Removes the earlier versions `seqs` of `key`: the bodies they held.
+fn remove_history(bucket: &mut StoredBucket, key: &str, seqs: &[u64]) -> Vec<Body> {
+    let mut released = Vec::new();
+    if let Some(history) = bucket.history.get_mut(key) {
+        history.retain_mut(|past| {
+            let remove = seqs.contains(&past.seq());
+            if let (true, Past::Object { stored, .. }) = (remove, &*past) {
+                released.push(stored.body.clone());
+            }
+            !remove
+        });
+        if history.is_empty() {
+            bucket.history.remove(key);
+        }
+    }
+    released
 }
 
 /// The record of `bucket`.
@@ -1403,6 +1926,8 @@ struct Source {
     body: Body,
     content_type: Option<String>,
     metadata: Option<BTreeMap<String, String>>,
+    /// The source's version id, if its bucket is versioned.
+    version_id: Option<String>,
 }
 
 /// An object's body as received: where it is, its MD5 (hex), and the
@@ -1470,36 +1995,157 @@ fn valid_bucket_name(name: &str) -> bool {
         && name.parse::<std::net::Ipv4Addr>().is_err()
 }
 
-/// The object `key` of `bucket`, or S3's error for its absence.
+/// Why an object asked for is not there.
+enum Missing {
+    Bucket,
+    /// No current object: none was written, or the latest is a delete marker.
+    Key,
+    /// A version that does not exist, a delete marker asked for by its
+    /// version id (`MethodNotAllowed`), or a version id S3 would not make.
+    Version(UnmodelledError),
+}
+
+impl Missing {
+    /// GetObject's answer (its model lists `NoSuchKey`).
+    fn for_get(self) -> GetObjectError {
+        match self {
+            Missing::Bucket => no_such_bucket().into(),
+            Missing::Key => NoSuchKey {}.into(),
+            Missing::Version(e) => e.into(),
+        }
+    }
+
+    /// HeadObject's answer: a bare 404 for what is not there.
+    fn for_head(self) -> HeadObjectError {
+        match self {
+            Missing::Bucket | Missing::Key => NotFound {}.into(),
+            Missing::Version(e) if e.status == 404 => NotFound {}.into(),
+            Missing::Version(e) => e.into(),
+        }
+    }
+}
+
+/// The object `key` of `bucket`, its current version or the version
+/// `version_id`, with its bucket.
 fn find<'a>(
     buckets: &'a BTreeMap<String, StoredBucket>,
     bucket: &str,
     key: &str,
-) -> Result<&'a Stored, GetObjectError> {
-    // GetObject's model lists no NoSuchBucket; S3 answers it all the same.
-    let bucket = buckets.get(bucket).ok_or_else(no_such_bucket)?;
-    bucket.objects.get(key).ok_or_else(|| NoSuchKey {}.into())
+    version_id: Option<&str>,
+) -> Result<(&'a StoredBucket, &'a Stored), Missing> {
+    let bucket = buckets.get(bucket).ok_or(Missing::Bucket)?;
+    let current = bucket.objects.get(key);
+    let Some(version_id) = version_id else {
+        return current.map(|object| (bucket, object)).ok_or(Missing::Key);
+    };
+    check_version_id(version_id).map_err(Missing::Version)?;
+    if let Some(object) = current.filter(|object| object.version_id == version_id) {
+        return Ok((bucket, object));
+    }
+    let past = bucket.history.get(key).and_then(|history| history.iter().find(|p| p.version_id() == version_id));
+    match past {
+        Some(Past::Object { stored, .. }) => Ok((bucket, &**stored)),
+        Some(Past::Marker { .. }) => Err(Missing::Version(s3_error(
+            405,
+            "MethodNotAllowed",
+            "The specified method is not allowed against this resource.",
+        ))),
+        None => Err(Missing::Version(s3_error(404, "NoSuchVersion", "The specified version does not exist."))),
+    }
 }
 
-/// `If-Match` (412 unless the ETag is listed) and `If-None-Match` (304 if
-/// it is).
-fn check_preconditions(
-    object: &Stored,
-    if_match: Option<&str>,
-    if_none_match: Option<&str>,
-) -> Result<(), UnmodelledError> {
-    let listed = |list: &str| list.split(',').map(str::trim).any(|tag| tag == "*" || tag == object.e_tag);
-    if if_match.is_some_and(|list| !listed(list)) {
-        return Err(s3_error(
-            412,
-            "PreconditionFailed",
-            "At least one of the pre-conditions you specified did not hold",
-        ));
+/// A version id as S3 makes them (ours: 32 hexadecimal digits), or `null`.
+fn check_version_id(version_id: &str) -> Result<(), UnmodelledError> {
+    let ours = version_id.len() == 32 && version_id.bytes().all(|b| b.is_ascii_hexdigit());
+    if ours || version_id == versions::NULL {
+        return Ok(());
     }
-    if if_none_match.is_some_and(listed) {
-        return Err(s3_error(304, "NotModified", "Not Modified"));
+    Err(s3_error(400, "InvalidArgument", "Invalid version id specified"))
+}
+
+/// A request's preconditions, as S3 (and RFC 9110) weighs them: a failed
+/// `If-Match` or, without one, an `If-Unmodified-Since` the object was
+/// changed after, is 412; a matched `If-None-Match` or, without one, an
+/// `If-Modified-Since` it was not changed after, is 304.
+struct Conditions<'a> {
+    if_match: Option<&'a str>,
+    if_none_match: Option<&'a str>,
+    if_modified_since: Option<HttpDate>,
+    if_unmodified_since: Option<HttpDate>,
+}
+
+impl Conditions<'_> {
+    fn check(&self, object: &Stored) -> Result<(), UnmodelledError> {
+        let listed = |list: &str| list.split(',').map(str::trim).any(|tag| tag == "*" || tag == object.e_tag);
+        // HTTP dates have whole seconds.
+        let modified = object.last_modified.epoch_seconds();
+        let failed = match self.if_match {
+            Some(list) => !listed(list),
+            None => self.if_unmodified_since.is_some_and(|date| modified > date.0.epoch_seconds()),
+        };
+        if failed {
+            return Err(s3_error(
+                412,
+                "PreconditionFailed",
+                "At least one of the pre-conditions you specified did not hold",
+            ));
+        }
+        let unchanged = match self.if_none_match {
+            Some(list) => listed(list),
+            None => self.if_modified_since.is_some_and(|date| modified <= date.0.epoch_seconds()),
+        };
+        if unchanged {
+            return Err(s3_error(304, "NotModified", "Not Modified"));
+        }
+        Ok(())
     }
-    Ok(())
+}
+
+/// What GetObject and HeadObject answer of an object, taken under the lock.
+struct Read {
+    body: Body,
+    e_tag: String,
+    last_modified: Timestamp,
+    content_type: Option<String>,
+    metadata: Option<BTreeMap<String, String>>,
+    version_id: Option<String>,
+    checksums: BTreeMap<String, String>,
+    part_sizes: Vec<u64>,
+}
+
+impl Read {
+    fn of(bucket: &StoredBucket, object: &Stored, checksums: bool) -> Read {
+        Read {
+            body: object.body.clone(),
+            e_tag: object.e_tag.clone(),
+            last_modified: object.last_modified,
+            content_type: object.content_type.clone(),
+            metadata: object.metadata.clone(),
+            version_id: bucket.answered_version(&object.version_id),
+            checksums: if checksums { object.checksums.clone() } else { BTreeMap::new() },
+            part_sizes: object.part_sizes.clone(),
+        }
+    }
+
+    /// `PartsCount`, answered when a part was asked for of an object
+    /// uploaded in parts.
+    fn parts_count(&self, part_number: Option<i32>) -> Option<i32> {
+        part_number.and(i32::try_from(self.part_sizes.len()).ok()).filter(|count| *count > 0)
+    }
+}
+
+/// The bytes of part `number` of an object whose parts had `sizes` (an
+/// object sent whole is one part).
+fn part_range(sizes: &[u64], total: usize, number: i32) -> Result<std::ops::Range<usize>, UnmodelledError> {
+    let not_satisfiable = || s3_error(416, "InvalidPartNumber", "The requested partnumber is not satisfiable");
+    let index = usize::try_from(number).ok().and_then(|n| n.checked_sub(1)).ok_or_else(not_satisfiable)?;
+    let sizes: Vec<usize> = sizes.iter().map(|size| *size as usize).collect();
+    if sizes.is_empty() {
+        return if index == 0 { Ok(0..total) } else { Err(not_satisfiable()) };
+    }
+    let size = *sizes.get(index).ok_or_else(not_satisfiable)?;
+    let start: usize = sizes[..index].iter().sum();
+    Ok(start..start + size)
 }
 
 /// The bytes a `Range` header asks for of an object of `total` bytes:

@@ -29,6 +29,8 @@ pub struct StoredPart {
     pub body: Body,
     pub md5: String,
     pub last_modified: Timestamp,
+    /// A body in memory's share of the state budget.
+    pub _charge: Option<crate::quota::Charge>,
 }
 
 /// An upload as the data directory keeps it (kind `upload`, keyed by its id).
@@ -168,7 +170,7 @@ mod tests {
             let bytes = bytes::Bytes::from(vec![i as u8; size]);
             let md5: String = Md5::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
             let last_modified = Timestamp::from_epoch_seconds(0).unwrap();
-            (i as i32 + 1, StoredPart { body: Body::Memory(bytes), md5, last_modified })
+            (i as i32 + 1, StoredPart { body: Body::Memory(bytes), md5, last_modified, _charge: None })
         });
         Upload {
             bucket: "b".into(),

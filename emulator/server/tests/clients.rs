@@ -838,7 +838,8 @@ fn every_service_keeps_its_state_through_kill_9() {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/state_session.py");
     for phase in ["write", "read"] {
         let (emulator, _) = Emulator::start_with(&["--data-dir", data_dir], None);
-        let output = Command::new("python3").arg(&script).arg(&emulator.url).arg(phase).output().unwrap();
+        let kept = dir.with_extension("version");
+        let output = Command::new("python3").arg(&script).arg(&emulator.url).arg(phase).arg(&kept).output().unwrap();
         assert!(
             output.status.success(),
             "{phase}: {}{}",
@@ -849,6 +850,7 @@ fn every_service_keeps_its_state_through_kill_9() {
         // Dropped: killed with SIGKILL, nothing flushed at exit.
     }
     let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_file(dir.with_extension("version"));
 }
 
 #[test]
@@ -859,6 +861,32 @@ fn boto3_session() {
 #[test]
 fn boto3_logs_live_tail() {
     python_session("logs_session.py", "logs session: ok");
+}
+
+/// The state budget holds for S3's bodies kept in memory: a put past it is
+/// refused with a message naming the flag, and a delete gives its share back.
+#[test]
+fn s3_bodies_in_memory_are_charged_to_the_state_budget() {
+    let (emulator, _) = Emulator::start_with(&["--max-state-bytes", "1MiB", "--services", "s3"], None);
+    let file = std::env::temp_dir().join(format!("emulator-budget-{}", std::process::id()));
+    std::fs::write(&file, vec![7u8; 600_000]).unwrap();
+    let file = file.to_str().unwrap();
+    let put = |key: &str| emulator.aws("s3api", &["put-object", "--bucket", "budget", "--key", key, "--body", file]);
+    stdout(&emulator.aws("s3api", &["create-bucket", "--bucket", "budget"]));
+    stdout(&put("one"));
+    let refused = stderr(&put("two"));
+    assert!(refused.contains("(QuotaExceeded)") && refused.contains("--max-state-bytes"), "{refused}");
+    assert_eq!(admin(&emulator.url, "GET", "/_emulator/health", None).1["state"]["bytes"], 600_000);
+    stdout(&emulator.aws("s3api", &["delete-object", "--bucket", "budget", "--key", "one"]));
+    stdout(&put("two"));
+    let _ = std::fs::remove_file(file);
+}
+
+/// S3's versions (enabled, deleted, suspended), checksums, conditional and
+/// part reads, presigned uploads and virtual-hosted requests, from boto3.
+#[test]
+fn boto3_s3_versions_checksums_and_conditions() {
+    python_session("s3_versions_session.py", "s3 versions session: ok");
 }
 
 #[test]
@@ -1433,7 +1461,9 @@ fn s3_bucket_and_object_configuration() {
     let versions = stdout(&s3api(&["list-object-versions", "--bucket", "conf"]));
     let keys: Vec<&str> = versions["Versions"].as_array().unwrap().iter().map(|v| v["Key"].as_str().unwrap()).collect();
     assert_eq!(keys, ["later", "tagged"]);
-    assert_eq!(versions["Versions"][0]["VersionId"], "null");
+    // Written after versioning was enabled: versions with ids of their own.
+    let id = versions["Versions"][0]["VersionId"].as_str().unwrap();
+    assert!(id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()), "{id}");
     stdout(&s3api(&["delete-bucket-tagging", "--bucket", "conf"]));
     stdout(&s3api(&["delete-bucket-cors", "--bucket", "conf"]));
     stdout(&s3api(&["delete-bucket-policy", "--bucket", "conf"]));

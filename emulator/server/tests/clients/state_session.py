@@ -1,7 +1,8 @@
 """Writes state to every service of the emulator, or reads it back after the
 emulator was killed (kill -9) and started again on the same --data-dir;
 and, while writing, meets the limits AWS sets that the models do not state.
-Usage: python3 state_session.py URL write|read"""
+Usage: python3 state_session.py URL write|read FILE (where write leaves a
+version id for read)"""
 
 import sys
 import time
@@ -30,6 +31,7 @@ def refused(call, **kwargs):
 
 
 dynamodb, ssm, sns, iam = client("dynamodb"), client("ssm"), client("sns"), client("iam")
+s3 = client("s3")
 cloudwatch, logs, sqs = client("cloudwatch"), client("logs"), client("sqs")
 ITEM = {
     "id": {"S": "item-1"},
@@ -112,6 +114,15 @@ if PHASE == "write":
 
     url = sqs.create_queue(QueueName="durable")["QueueUrl"]
     sqs.send_message(QueueUrl=url, MessageBody="kept", DelaySeconds=1)
+
+    # S3's versions: two of an object, then a delete marker on top.
+    s3.create_bucket(Bucket="kept")
+    s3.put_bucket_versioning(Bucket="kept", VersioningConfiguration={"Status": "Enabled"})
+    first = s3.put_object(Bucket="kept", Key="doc", Body=b"first")["VersionId"]
+    s3.put_object(Bucket="kept", Key="doc", Body=b"second")
+    s3.delete_object(Bucket="kept", Key="doc")
+    with open(sys.argv[3], "w") as kept:
+        kept.write(first)
     print("written")
 else:
     assert dynamodb.list_tables()["TableNames"] == ["things"]
@@ -150,4 +161,13 @@ else:
     url = sqs.get_queue_url(QueueName="durable")["QueueUrl"]
     received = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=5)["Messages"]
     assert [m["Body"] for m in received] == ["kept"], received
+
+    first = open(sys.argv[3]).read()
+    listed = s3.list_object_versions(Bucket="kept")
+    assert [v["IsLatest"] for v in listed["Versions"]] == [False, False], listed
+    assert listed["Versions"][1]["VersionId"] == first, listed
+    assert [m["IsLatest"] for m in listed["DeleteMarkers"]] == [True], listed
+    assert s3.get_object(Bucket="kept", Key="doc", VersionId=first)["Body"].read() == b"first"
+    s3.delete_object(Bucket="kept", Key="doc", VersionId=listed["DeleteMarkers"][0]["VersionId"])
+    assert s3.get_object(Bucket="kept", Key="doc")["Body"].read() == b"second"
     print("read")
