@@ -65,6 +65,7 @@ fn the_emulators_logs_are_the_slice_of_their_operations() {
         "DeleteLogGroup",
         "DescribeLogGroups",
         "CreateLogStream",
+        "DeleteLogStream",
         "DescribeLogStreams",
         "PutLogEvents",
         "GetLogEvents",
@@ -228,6 +229,7 @@ fn the_emulator_specs_from_botocore_are_their_imports() {
                 "GetMetricStatistics",
                 "PutMetricAlarm",
                 "DescribeAlarms",
+                "DeleteAlarms",
             ][..],
         ),
     ] {

@@ -13,7 +13,7 @@
 //! otherwise, metric math expressions answered `InternalError` with a
 //! message, since the emulator evaluates none), PutMetricAlarm (which keeps
 //! the alarm in `INSUFFICIENT_DATA`; alarms are not evaluated) and
-//! DescribeAlarms (by names or prefix, and state).
+//! DescribeAlarms (by names or prefix, and state) and DeleteAlarms.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -21,8 +21,9 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use emulator_generated::cloudwatch::error::{
     InvalidNextToken, InvalidParameterCombinationException, InvalidParameterValueException,
-    MissingRequiredParameterException,
+    MissingRequiredParameterException, ResourceNotFound,
 };
+use emulator_generated::cloudwatch::operation::delete_alarms::{DeleteAlarmsError, DeleteAlarmsInput};
 use emulator_generated::cloudwatch::operation::describe_alarms::{
     DescribeAlarmsError, DescribeAlarmsInput, DescribeAlarmsOutput,
 };
@@ -537,6 +538,21 @@ impl GraniteServiceVersion20100801 for CloudWatch {
         let mut alarms = self.alarms();
         self.commit(Change::default().put("alarm", input.alarm_name.clone(), store::record(&alarm)))?;
         alarms.insert(input.alarm_name, alarm);
+        Ok(Unit {})
+    }
+
+    async fn delete_alarms(&self, _: &RequestContext, input: DeleteAlarmsInput) -> Result<Unit, DeleteAlarmsError> {
+        // One that does not exist fails the call, and none is deleted.
+        let mut alarms = self.alarms();
+        if input.alarm_names.iter().any(|name| !alarms.contains_key(name)) {
+            return Err(ResourceNotFound { message: Some("The named resource does not exist.".to_string()) }.into());
+        }
+        let change =
+            input.alarm_names.iter().fold(Change::default(), |change, name| change.delete("alarm", name.clone()));
+        self.commit(change)?;
+        for name in &input.alarm_names {
+            alarms.remove(name);
+        }
         Ok(Unit {})
     }
 

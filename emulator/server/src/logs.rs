@@ -2,7 +2,7 @@
 //! them, in memory or, with `--data-dir`, on disk too.
 //!
 //! Served: CreateLogGroup, DeleteLogGroup, DescribeLogGroups, CreateLogStream,
-//! DescribeLogStreams, PutLogEvents, GetLogEvents and StartLiveTail; every
+//! DeleteLogStream, DescribeLogStreams, PutLogEvents, GetLogEvents and StartLiveTail; every
 //! other operation answers `NotImplemented` from the generated router.
 //! StartLiveTail streams what PutLogEvents ingests from then on (its
 //! `sessionStart`, then a `sessionUpdate` each second with the events that
@@ -29,6 +29,7 @@ use emulator_generated::logs::error::{
 use emulator_generated::logs::operation::create_log_group::{CreateLogGroupError, CreateLogGroupRequest};
 use emulator_generated::logs::operation::create_log_stream::{CreateLogStreamError, CreateLogStreamRequest};
 use emulator_generated::logs::operation::delete_log_group::{DeleteLogGroupError, DeleteLogGroupRequest};
+use emulator_generated::logs::operation::delete_log_stream::{DeleteLogStreamError, DeleteLogStreamRequest};
 use emulator_generated::logs::operation::describe_log_groups::{
     DescribeLogGroupsError, DescribeLogGroupsRequest, DescribeLogGroupsResponse,
 };
@@ -308,6 +309,23 @@ impl Logs20140328 for Logs {
         let key = format!("{}:{}", input.log_group_name, input.log_stream_name);
         self.commit(Change::default().put("stream", key, store::record(&Made { created })))?;
         group.streams.insert(input.log_stream_name, Stream { created, ..Stream::default() });
+        Ok(Unit {})
+    }
+
+    async fn delete_log_stream(
+        &self,
+        _: &RequestContext,
+        input: DeleteLogStreamRequest,
+    ) -> Result<Unit, DeleteLogStreamError> {
+        let mut groups = self.groups();
+        let group = groups.get_mut(&input.log_group_name).ok_or_else(group_not_found)?;
+        if !group.streams.contains_key(&input.log_stream_name) {
+            return Err(stream_not_found().into());
+        }
+        let key = format!("{}:{}", input.log_group_name, input.log_stream_name);
+        let change = Change::default().delete("stream", key.clone()).delete_prefix("events", format!("{key}:"));
+        self.commit(change)?;
+        group.streams.remove(&input.log_stream_name);
         Ok(Unit {})
     }
 

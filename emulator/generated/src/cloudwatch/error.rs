@@ -445,3 +445,77 @@ impl WriteCbor for MissingRequiredParameterException {
         out.members(self);
     }
 }
+
+/// The named resource does not exist.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
+pub struct ResourceNotFound {
+    /// What went wrong, for people to read.
+    ///
+    /// Length: 1 to 255.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for ResourceNotFound {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "ResourceNotFound: {}", message),
+            None => f.write_str("ResourceNotFound"),
+        }
+    }
+}
+
+impl std::error::Error for ResourceNotFound {}
+
+impl ErrorShape for ResourceNotFound {
+    const NAME: &'static str = "ResourceNotFound";
+    const SHAPE_ID: &'static str = "com.amazonaws.monitoring#ResourceNotFound";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 404;
+    const QUERY_CODE: Option<&'static str> = Some("ResourceNotFound");
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl WriteMembers for ResourceNotFound {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) {
+        if let Some(value) = &self.message {
+            object.member("\"message\":", value);
+        }
+    }
+}
+
+impl WriteJson for ResourceNotFound {
+    fn write_json(&self, out: &mut JsonWriter) {
+        out.members(self);
+    }
+}
+
+impl WriteXml for ResourceNotFound {
+    fn write_xml(&self, _out: &mut XmlWriter) {}
+}
+
+impl WriteCborMembers for ResourceNotFound {
+    fn member_count(&self) -> u64 {
+        u64::from(self.message.is_some())
+    }
+
+    fn write_members(&self, out: &mut CborWriter) {
+        if let Some(value) = &self.message {
+            out.key(b"\x67message");
+            WriteCbor::write_cbor(value, out);
+        }
+    }
+}
+
+impl WriteCbor for ResourceNotFound {
+    fn write_cbor(&self, out: &mut CborWriter) {
+        out.members(self);
+    }
+}

@@ -306,6 +306,19 @@ pub static DATAPOINT: Structure = Structure {
     ],
 };
 
+/// The constraints of `DeleteAlarmsInput`.
+pub static DELETE_ALARMS_INPUT: Structure = Structure {
+    name: "DeleteAlarmsInput",
+    members: &[
+        Member {
+            name: "AlarmNames",
+            json_name: None,
+            required: true,
+            schema: Schema::List(&ALARM_NAMES),
+        },
+    ],
+};
+
 /// The constraints of `DescribeAlarmsInput`.
 pub static DESCRIBE_ALARMS_INPUT: Structure = Structure {
     name: "DescribeAlarmsInput",
@@ -2067,6 +2080,7 @@ pub static NAMESPACE_PATTERN: Pattern = Pattern::linear(
 /// lookups below take.
 pub fn operation_names() -> &'static [&'static str] {
     &[
+        "DeleteAlarms",
         "DescribeAlarms",
         "GetMetricData",
         "GetMetricStatistics",
@@ -2079,6 +2093,7 @@ pub fn operation_names() -> &'static [&'static str] {
 /// The constraints of an operation's input, by operation name.
 pub fn input_schema(operation: &str) -> Option<&'static Structure> {
     match operation {
+        "DeleteAlarms" => Some(&DELETE_ALARMS_INPUT),
         "DescribeAlarms" => Some(&DESCRIBE_ALARMS_INPUT),
         "GetMetricData" => Some(&GET_METRIC_DATA_INPUT),
         "GetMetricStatistics" => Some(&GET_METRIC_STATISTICS_INPUT),
@@ -2092,6 +2107,7 @@ pub fn input_schema(operation: &str) -> Option<&'static Structure> {
 /// The constraints of an operation's output, by operation name.
 pub fn output_schema(operation: &str) -> Option<&'static Structure> {
     match operation {
+        "DeleteAlarms" => Some(&UNIT),
         "DescribeAlarms" => Some(&DESCRIBE_ALARMS_OUTPUT),
         "GetMetricData" => Some(&GET_METRIC_DATA_OUTPUT),
         "GetMetricStatistics" => Some(&GET_METRIC_STATISTICS_OUTPUT),

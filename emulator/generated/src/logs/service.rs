@@ -10,6 +10,9 @@ use crate::logs::operation::create_log_stream::{
 use crate::logs::operation::delete_log_group::{
     DeleteLogGroupError, DeleteLogGroupRequest,
 };
+use crate::logs::operation::delete_log_stream::{
+    DeleteLogStreamError, DeleteLogStreamRequest,
+};
 use crate::logs::operation::describe_log_groups::{
     DescribeLogGroupsError, DescribeLogGroupsRequest, DescribeLogGroupsResponse,
 };
@@ -27,8 +30,8 @@ use crate::logs::operation::start_live_tail::{
 };
 use crate::logs::validation::{
     CREATE_LOG_GROUP_REQUEST, CREATE_LOG_STREAM_REQUEST, DELETE_LOG_GROUP_REQUEST,
-    DESCRIBE_LOG_GROUPS_REQUEST, DESCRIBE_LOG_STREAMS_REQUEST, GET_LOG_EVENTS_REQUEST,
-    PUT_LOG_EVENTS_REQUEST, START_LIVE_TAIL_REQUEST,
+    DELETE_LOG_STREAM_REQUEST, DESCRIBE_LOG_GROUPS_REQUEST, DESCRIBE_LOG_STREAMS_REQUEST,
+    GET_LOG_EVENTS_REQUEST, PUT_LOG_EVENTS_REQUEST, START_LIVE_TAIL_REQUEST,
 };
 use crate::runtime::context::RequestContext;
 use crate::runtime::http::{
@@ -119,6 +122,18 @@ pub trait Logs20140328: Send + Sync + 'static {
         _input: DeleteLogGroupRequest,
     ) -> impl Future<Output = Result<Unit, DeleteLogGroupError>> + Send {
         async { Err(not_implemented("DeleteLogGroup")) }
+    }
+
+    /// Deletes the specified log stream and permanently deletes all the archived log events associated
+    /// with the log stream.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn delete_log_stream(
+        &self,
+        _context: &RequestContext,
+        _input: DeleteLogStreamRequest,
+    ) -> impl Future<Output = Result<Unit, DeleteLogStreamError>> + Send {
+        async { Err(not_implemented("DeleteLogStream")) }
     }
 
     /// Lists the specified log groups. You can list all your log groups or filter the results by
@@ -357,6 +372,19 @@ impl<S: Logs20140328> Logs20140328Router<S> {
                         Err(rejection) => return rejection_response(PROTOCOL, rejection),
                     };
                     Box::pin(self.service.delete_log_group(context, input))
+                };
+                match handled.await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DeleteLogStream" => {
+                let handled = {
+                    let input = match parse(&DELETE_LOG_STREAM_REQUEST, body) {
+                        Ok(input) => input,
+                        Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                    };
+                    Box::pin(self.service.delete_log_stream(context, input))
                 };
                 match handled.await {
                     Ok(output) => output_response(PROTOCOL, &output),

@@ -98,6 +98,33 @@ pub static DELETE_LOG_GROUP_REQUEST: Structure = Structure {
     ],
 };
 
+/// The constraints of `DeleteLogStreamRequest`.
+pub static DELETE_LOG_STREAM_REQUEST: Structure = Structure {
+    name: "DeleteLogStreamRequest",
+    members: &[
+        Member {
+            name: "logGroupName",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 512)),
+                pattern: Some(&LOG_GROUP_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "logStreamName",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 512)),
+                pattern: Some(&LOG_STREAM_NAME_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
 /// The constraints of `DescribeLogGroupsRequest`.
 pub static DESCRIBE_LOG_GROUPS_REQUEST: Structure = Structure {
     name: "DescribeLogGroupsRequest",
@@ -1347,6 +1374,7 @@ pub fn operation_names() -> &'static [&'static str] {
         "CreateLogGroup",
         "CreateLogStream",
         "DeleteLogGroup",
+        "DeleteLogStream",
         "DescribeLogGroups",
         "DescribeLogStreams",
         "GetLogEvents",
@@ -1361,6 +1389,7 @@ pub fn input_schema(operation: &str) -> Option<&'static Structure> {
         "CreateLogGroup" => Some(&CREATE_LOG_GROUP_REQUEST),
         "CreateLogStream" => Some(&CREATE_LOG_STREAM_REQUEST),
         "DeleteLogGroup" => Some(&DELETE_LOG_GROUP_REQUEST),
+        "DeleteLogStream" => Some(&DELETE_LOG_STREAM_REQUEST),
         "DescribeLogGroups" => Some(&DESCRIBE_LOG_GROUPS_REQUEST),
         "DescribeLogStreams" => Some(&DESCRIBE_LOG_STREAMS_REQUEST),
         "GetLogEvents" => Some(&GET_LOG_EVENTS_REQUEST),
@@ -1376,6 +1405,7 @@ pub fn output_schema(operation: &str) -> Option<&'static Structure> {
         "CreateLogGroup" => Some(&UNIT),
         "CreateLogStream" => Some(&UNIT),
         "DeleteLogGroup" => Some(&UNIT),
+        "DeleteLogStream" => Some(&UNIT),
         "DescribeLogGroups" => Some(&DESCRIBE_LOG_GROUPS_RESPONSE),
         "DescribeLogStreams" => Some(&DESCRIBE_LOG_STREAMS_RESPONSE),
         "GetLogEvents" => Some(&GET_LOG_EVENTS_RESPONSE),

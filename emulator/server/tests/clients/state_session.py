@@ -152,11 +152,17 @@ else:
     assert [(p["SampleCount"], p["Sum"], p["Maximum"]) for p in stats] == [(5.0, 17.5, 12.5)], stats
     alarms = cloudwatch.describe_alarms()["MetricAlarms"]
     assert [(a["AlarmName"], a["Threshold"]) for a in alarms] == [("slow", 100.0)], alarms
+    assert refused(cloudwatch.delete_alarms, AlarmNames=["slow", "absent"])[0] == "ResourceNotFound"
+    cloudwatch.delete_alarms(AlarmNames=["slow"])
+    assert cloudwatch.describe_alarms()["MetricAlarms"] == []
 
     groups = [g["logGroupName"] for g in logs.describe_log_groups()["logGroups"]]
     assert groups == ["/app/web"], groups
     events = logs.get_log_events(logGroupName="/app/web", logStreamName="one", startFromHead=True)["events"]
     assert [e["message"] for e in events] == ["first", "second"], events
+    logs.delete_log_stream(logGroupName="/app/web", logStreamName="one")
+    assert logs.describe_log_streams(logGroupName="/app/web")["logStreams"] == []
+    assert refused(logs.delete_log_stream, logGroupName="/app/web", logStreamName="one")[0] == "ResourceNotFoundException"
 
     url = sqs.get_queue_url(QueueName="durable")["QueueUrl"]
     received = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=5)["Messages"]

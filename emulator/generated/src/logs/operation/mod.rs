@@ -10,6 +10,9 @@ pub mod create_log_stream;
 /// Deletes the specified log group and permanently deletes all the archived log events associated with the log group.
 pub mod delete_log_group;
 
+/// Deletes the specified log stream and permanently deletes all the archived log events associated with the log stream.
+pub mod delete_log_stream;
+
 /// Lists the specified log groups.
 pub mod describe_log_groups;
 
