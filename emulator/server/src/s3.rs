@@ -1412,22 +1412,8 @@ impl S3 {
         };
         // The current version is kept unless it is the null version and
         // the new one replaces it.
-        let keep_current = held.objects.get(key).is_some_and(|old| {
-            versioning == Versioning::Enabled
-                || (versioning == Versioning::Suspended && old.version_id != versions::NULL)
-        });
-        let seq = keep_current.then(|| self.next_version.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
-        if let (Some(seq), Some(old)) = (seq, held.objects.get(key)) {
-            if let Some(fields) = object_fields(old) {
-                let record = VersionRecord {
-                    key: key.to_string(),
-                    version_id: old.version_id.clone(),
-                    last_modified: parts(old.last_modified),
-                    object: Some(fields),
-                };
-                change = change.put("version", versions::version_key(bucket, seq), to_record(&record));
-            }
-        }
+        let (seq, retired) = self.retire_current(bucket, held, key, change);
+        change = retired;
         let replaced_nulls = replaced_nulls(held, key, versioning);
         for seq in &replaced_nulls {
             change = change.delete("version", versions::version_key(bucket, *seq));
@@ -1438,19 +1424,39 @@ impl S3 {
         if let Err(e) = self.commit(change) {
             return Installed { outcome: Err(e), released: vec![stored.body] };
         }
-        let mut released = Vec::new();
-        if let Some(old) = held.objects.remove(key) {
-            match seq {
-                Some(seq) => {
-                    held.history.entry(key.to_string()).or_default().push(Past::Object { seq, stored: Box::new(old) })
-                }
-                None => released.push(old.body),
-            }
-        }
+        let mut released: Vec<Body> = retire(held, key, seq).into_iter().collect();
         released.extend(remove_history(held, key, &replaced_nulls));
         let version = held.answered_version(&stored.version_id);
         held.objects.insert(key.to_string(), stored);
         Installed { outcome: Ok(version), released }
+    }
+
+    /// Whether the current version of `key` in `bucket` (named `name`) is
+    /// kept as an earlier version when a write or a delete replaces it (it
+    /// is, but for the null version of a suspended bucket, or in a bucket
+    /// never versioned): the record key it is given, and `change` with its
+    /// record.
+    fn retire_current(&self, name: &str, bucket: &StoredBucket, key: &str, change: Change) -> (Option<u64>, Change) {
+        let versioning = bucket.versioning();
+        let Some(old) = bucket.objects.get(key).filter(|old| {
+            versioning == Versioning::Enabled
+                || (versioning == Versioning::Suspended && old.version_id != versions::NULL)
+        }) else {
+            return (None, change);
+        };
+        let seq = self.next_version.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let record = VersionRecord {
+            key: key.to_string(),
+            version_id: old.version_id.clone(),
+            last_modified: parts(old.last_modified),
+            object: object_fields(old),
+        };
+        // Only bodies on disk have records.
+        let change = match record.object {
+            Some(_) => change.put("version", versions::version_key(name, seq), to_record(&record)),
+            None => change,
+        };
+        (Some(seq), change)
     }
 
     /// Deletes `key` from `bucket` (named `name`): its current object, or
@@ -1495,41 +1501,21 @@ impl S3 {
             let released = bucket.objects.remove(key).map(|old| old.body).into_iter().collect();
             return (Ok(Deleted { marker: false, version_id: None }), released);
         }
-        let keep_current =
-            current.is_some_and(|old| versioning == Versioning::Enabled || old.version_id != versions::NULL);
-        let next = || self.next_version.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let current_seq = keep_current.then(next);
-        if let (Some(seq), Some(old)) = (current_seq, current) {
-            if let Some(fields) = object_fields(old) {
-                let record = VersionRecord {
-                    key: key.to_string(),
-                    version_id: old.version_id.clone(),
-                    last_modified: parts(old.last_modified),
-                    object: Some(fields),
-                };
-                change = change.put("version", versions::version_key(name, seq), to_record(&record));
-            }
-        }
+        let (current_seq, retired) = self.retire_current(name, bucket, key, change);
+        change = retired;
         let replaced = replaced_nulls(bucket, key, versioning);
         for seq in &replaced {
             change = change.delete("version", versions::version_key(name, *seq));
         }
         let marker_id =
             if versioning == Versioning::Enabled { self.ids.uuid().replace('-', "") } else { versions::null() };
-        let marker = Past::Marker { seq: next(), version_id: marker_id.clone(), last_modified: now() };
+        let seq = self.next_version.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let marker = Past::Marker { seq, version_id: marker_id.clone(), last_modified: now() };
         change = change.put("version", versions::version_key(name, marker.seq()), version_record(key, &marker));
         if let Err(e) = self.commit(change) {
             return (Err(e), Vec::new());
         }
-        let mut released = Vec::new();
-        if let Some(old) = bucket.objects.remove(key) {
-            match current_seq {
-                Some(seq) => {
-                    bucket.history.entry(key.to_string()).or_default().push(Past::Object { seq, stored: Box::new(old) })
-                }
-                None => released.push(old.body),
-            }
-        }
+        let mut released: Vec<Body> = retire(bucket, key, current_seq).into_iter().collect();
         released.extend(remove_history(bucket, key, &replaced));
         bucket.history.entry(key.to_string()).or_default().push(marker);
         (Ok(Deleted { marker: true, version_id: Some(marker_id) }), released)
@@ -1873,6 +1859,20 @@ struct Installed {
 struct Deleted {
     marker: bool,
     version_id: Option<String>,
+}
+
+/// Moves the current version of `key` to the earlier versions, as record
+/// `seq` ([`S3::retire_current`]), or, without one, lets it go: the body no
+/// version holds any more.
+fn retire(bucket: &mut StoredBucket, key: &str, seq: Option<u64>) -> Option<Body> {
+    let old = bucket.objects.remove(key)?;
+    match seq {
+        Some(seq) => {
+            bucket.history.entry(key.to_string()).or_default().push(Past::Object { seq, stored: Box::new(old) });
+            None
+        }
+        None => Some(old.body),
+    }
 }
 
 /// The record keys (`seq`s) of the `null` versions of `key` that a write or
