@@ -3,7 +3,10 @@
 //! command is the `awsgen` command line's, run by the same code with this
 //! workspace as its clone.
 
+mod emulator_s3;
+mod http;
 mod measure;
+mod servers;
 mod startup;
 
 #[global_allocator]
@@ -21,6 +24,7 @@ usage: cargo xtask codegen [--check] [--verbose]
        cargo xtask codegen --spec DIR --out DIR [...]   (as `awsgen generate`; with --check, `awsgen check`)
        cargo xtask measure [--corpus DIR]
        cargo xtask emulator-startup [--runs N]
+       cargo xtask emulator-s3 [--seconds S] [--runs N]
        cargo xtask COMMAND ...                          (any `awsgen` command: generate, check, import,
                                                          sweep, openapi, conformance; `cargo xtask help`)
 
@@ -37,7 +41,12 @@ measure   times the generated crate's build (debug and release, its
 emulator-startup
           builds the release emulator and times its start to a first answer
           and its idle memory, in memory and with --data-dir (median of N runs,
-          default 15)";
+          default 15)
+emulator-s3
+          builds the release emulator and `load`, and measures S3's PutObject
+          and GetObject of 4 KiB and 1 MiB and ListObjectsV2 of 1,000 keys, in
+          memory, with --data-dir and on moto_server (if installed), 4
+          connections (median of N runs of S seconds; default 5 of 3)";
 
 fn main() -> ExitCode {
     let args: Vec<OsString> = env::args_os().skip(1).collect();
@@ -74,6 +83,7 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Some("emulator-s3") => emulator_s3(&args[1..]),
         Some("--help" | "-h" | "help") if args.len() == 1 => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -132,6 +142,43 @@ fn measure(args: &[OsString]) -> ExitCode {
         }
     }
     match measure::measure(&root(), corpus.as_deref()) {
+        Ok(table) => {
+            print!("{table}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The number after a flag: at least `min`.
+fn number<T: std::str::FromStr + PartialOrd>(parser: &mut lexopt::Parser, flag: &str, min: T) -> Result<T, String> {
+    let value = parser.value().map_err(|e| e.to_string())?;
+    match value.to_str().and_then(|v| v.parse::<T>().ok()) {
+        Some(n) if n >= min => Ok(n),
+        _ => Err(format!("{flag} takes a number, not {}", value.to_string_lossy())),
+    }
+}
+
+/// `emulator-s3 [--seconds S] [--runs N]`.
+fn emulator_s3(args: &[OsString]) -> ExitCode {
+    let (mut seconds, mut runs) = (3.0, 5);
+    let mut parser = lexopt::Parser::from_args(args.iter().cloned());
+    loop {
+        let parsed = match parser.next() {
+            Ok(Some(Long("seconds"))) => number(&mut parser, "--seconds", 0.1).map(|n| seconds = n),
+            Ok(Some(Long("runs"))) => number(&mut parser, "--runs", 1).map(|n| runs = n),
+            Ok(Some(arg)) => Err(arg.unexpected().to_string()),
+            Ok(None) => break,
+            Err(e) => Err(e.to_string()),
+        };
+        if let Err(e) = parsed {
+            return usage_error(e);
+        }
+    }
+    match emulator_s3::emulator_s3(&root(), seconds, runs) {
         Ok(table) => {
             print!("{table}");
             ExitCode::SUCCESS
