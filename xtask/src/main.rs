@@ -7,6 +7,7 @@ mod emulator_s3;
 mod http;
 mod measure;
 mod servers;
+mod soak;
 mod startup;
 
 #[global_allocator]
@@ -25,6 +26,7 @@ usage: cargo xtask codegen [--check] [--verbose]
        cargo xtask measure [--corpus DIR]
        cargo xtask emulator-startup [--runs N]
        cargo xtask emulator-s3 [--seconds S] [--runs N]
+       cargo xtask emulator-soak [--seconds S] [--data-dir]
        cargo xtask COMMAND ...                          (any `awsgen` command: generate, check, import,
                                                          sweep, openapi, conformance; `cargo xtask help`)
 
@@ -46,7 +48,13 @@ emulator-s3
           builds the release emulator and `load`, and measures S3's PutObject
           and GetObject of 4 KiB and 1 MiB and ListObjectsV2 of 1,000 keys, in
           memory, with --data-dir and on moto_server (if installed), 4
-          connections (median of N runs of S seconds; default 5 of 3)";
+          connections (median of N runs of S seconds; default 5 of 3)
+emulator-soak
+          builds the release emulator and drives every service for S seconds
+          (default 60) from 4 threads, each iteration making and removing what
+          it uses; prints requests and failures per service and the RSS before,
+          at the end and after a reset, and fails if any call failed
+  --data-dir  run the emulator with a fresh --data-dir (S3 on disk)";
 
 fn main() -> ExitCode {
     let args: Vec<OsString> = env::args_os().skip(1).collect();
@@ -84,6 +92,7 @@ fn main() -> ExitCode {
             }
         }
         Some("emulator-s3") => emulator_s3(&args[1..]),
+        Some("emulator-soak") => emulator_soak(&args[1..]),
         Some("--help" | "-h" | "help") if args.len() == 1 => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -181,6 +190,41 @@ fn emulator_s3(args: &[OsString]) -> ExitCode {
     match emulator_s3::emulator_s3(&root(), seconds, runs) {
         Ok(table) => {
             print!("{table}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `emulator-soak [--seconds S] [--data-dir]`.
+fn emulator_soak(args: &[OsString]) -> ExitCode {
+    let (mut seconds, mut data_dir) = (60, false);
+    let mut parser = lexopt::Parser::from_args(args.iter().cloned());
+    loop {
+        let parsed = match parser.next() {
+            Ok(Some(Long("seconds"))) => number(&mut parser, "--seconds", 1).map(|n| seconds = n),
+            Ok(Some(Long("data-dir"))) => {
+                data_dir = true;
+                Ok(())
+            }
+            Ok(Some(arg)) => Err(arg.unexpected().to_string()),
+            Ok(None) => break,
+            Err(e) => Err(e.to_string()),
+        };
+        if let Err(e) = parsed {
+            return usage_error(e);
+        }
+    }
+    match soak::emulator_soak(&root(), seconds, data_dir) {
+        Ok(soak) => {
+            print!("{}", soak.report);
+            if soak.failures > 0 {
+                eprintln!("error: {} calls did not answer as expected", soak.failures);
+                return ExitCode::FAILURE;
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {

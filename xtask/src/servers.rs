@@ -81,6 +81,18 @@ impl Server {
         Some(server)
     }
 
+    /// Its resident memory in KiB, if Linux tells: all of it (`VmRSS`), and
+    /// the anonymous part (`RssAnon`: heap and stacks, without the pages of
+    /// the binary's code, which grow as more of its code runs).
+    pub fn rss_kib(&self) -> Option<Rss> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        let field = |name: &str| -> Option<u64> {
+            let value = status.lines().find_map(|line| line.strip_prefix(name)?.strip_prefix(':'))?;
+            value.trim().trim_end_matches("kB").trim().parse().ok()
+        };
+        Some(Rss { total: field("VmRSS")?, anonymous: field("RssAnon")? })
+    }
+
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
@@ -91,6 +103,13 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Resident memory, in KiB.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Rss {
+    pub total: u64,
+    pub anonymous: u64,
 }
 
 /// A fresh directory under the system's temporary one, removed when
