@@ -64,7 +64,7 @@ impl Service {
         match self {
             S3 => "CreateBucket, PutObject (64 KiB), GetObject, DeleteObject, DeleteBucket",
             DynamoDb => "CreateTable, PutItem, GetItem, DeleteTable",
-            Sqs => "CreateQueue, SendMessage, ReceiveMessage, DeleteMessage, DeleteQueue (200 or 501)",
+            Sqs => "CreateQueue, SendMessage, ReceiveMessage, DeleteMessage, DeleteQueue",
             Ssm => "PutParameter, GetParameter, DeleteParameter",
             Sns => "CreateTopic, Publish, DeleteTopic",
             Sts => "GetCallerIdentity",
@@ -97,8 +97,6 @@ struct Tally {
     failures: [u64; SERVICES.len()],
     /// The first few failures, described.
     first: Vec<String>,
-    /// DeleteQueue's 501s (not implemented yet, accepted).
-    delete_queue_501: u64,
 }
 
 impl Tally {
@@ -109,7 +107,6 @@ impl Tally {
         }
         self.first.extend(other.first);
         self.first.truncate(10);
-        self.delete_queue_501 += other.delete_queue_501;
     }
 }
 
@@ -296,12 +293,11 @@ impl Client {
         self.json(DynamoDb, "1.0", PREFIX, "DeleteTable", &json!({"TableName": table}));
     }
 
-    /// A queue per thread: DeleteQueue is not served yet (501), so a queue
-    /// per iteration would pile up; the queue's messages are deleted.
+    /// A queue per iteration, made, used and deleted.
     fn sqs_round(&mut self, thread: usize, i: u64) {
         const PREFIX: &str = "AmazonSQS";
         let Some(created) =
-            self.json(Sqs, "1.0", PREFIX, "CreateQueue", &json!({"QueueName": format!("soak-{thread}")}))
+            self.json(Sqs, "1.0", PREFIX, "CreateQueue", &json!({"QueueName": format!("soak-{thread}-{i}")}))
         else {
             return;
         };
@@ -322,10 +318,7 @@ impl Client {
                 }
             }
         }
-        let deleted = self.json_expecting(Sqs, "1.0", PREFIX, "DeleteQueue", &json!({"QueueUrl": url}), &[200, 501]);
-        if matches!(deleted, Some((501, _))) {
-            self.tally.delete_queue_501 += 1;
-        }
+        self.json(Sqs, "1.0", PREFIX, "DeleteQueue", &json!({"QueueUrl": url}));
     }
 
     fn ssm_round(&mut self, thread: usize, i: u64) {
@@ -471,13 +464,6 @@ pub fn emulator_soak(root: &Path, seconds: u64, data_dir: bool) -> Result<Soak, 
         mib(at_end),
         mib(after_reset)
     );
-    if tally.delete_queue_501 > 0 {
-        let _ = writeln!(
-            report,
-            "SQS DeleteQueue answered 501 (not implemented) {} times, accepted: each thread reuses its queue",
-            tally.delete_queue_501
-        );
-    }
     match reset {
         Ok(200) => {}
         other => {
