@@ -54,7 +54,7 @@ emulator-soak
           (default 60) from 4 threads, each iteration making and removing what
           it uses; prints requests and failures per service and the RSS before,
           at the end and after a reset, and fails if any call failed
-  --data-dir  run the emulator with a fresh --data-dir (S3 on disk)";
+  --data-dir  run the emulator with a fresh --data-dir (every service on disk)";
 
 fn main() -> ExitCode {
     let args: Vec<OsString> = env::args_os().skip(1).collect();

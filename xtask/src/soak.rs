@@ -437,7 +437,7 @@ pub fn emulator_soak(root: &Path, seconds: u64, data_dir: bool) -> Result<Soak, 
     std::thread::sleep(Duration::from_secs(2));
     let after_reset = emulator.rss_kib();
 
-    let state = if data_dir { "with --data-dir (S3 on disk)" } else { "in memory" };
+    let state = if data_dir { "with --data-dir (every service on disk)" } else { "in memory" };
     let mut report = format!(
         "emulator-soak: every service {state}, {seconds} s, {THREADS} threads each on a kept-alive connection\n\n\
          | service | operations, each iteration | requests | failures |\n| --- | --- | ---: | ---: |\n"
