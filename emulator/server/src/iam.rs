@@ -74,7 +74,10 @@ impl AwsIdentityManagementV20100508 for Iam {
     ) -> Result<CreateUserResponse, CreateUserError> {
         let path = input.path.unwrap_or_else(|| "/".to_string());
         let id: String = self.ids.uuid().chars().filter(char::is_ascii_alphanumeric).take(17).collect();
-        let now = crate::now().unwrap_or_else(|| Timestamp::from_epoch_seconds(0).expect("the epoch"));
+        // IAM's dates are whole seconds.
+        let seconds = crate::now().map_or(0, |now| now.epoch_seconds());
+        let now = Timestamp::from_epoch_seconds(seconds)
+            .unwrap_or_else(|| Timestamp::from_epoch_seconds(0).expect("the epoch"));
         let user = User {
             arn: format!("arn:aws:iam::{ACCOUNT_ID}:user{path}{}", input.user_name),
             path,
