@@ -342,11 +342,10 @@ fn awscli_sqs() {
         "An error occurred (InvalidParameterValue) when calling the ReceiveMessage operation: \
          Value 11 for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided."
     );
-    // An operation the emulator does not implement.
-    assert_eq!(
-        stderr(&emulator.sqs(&["tag-queue", "--queue-url", &url, "--tags", "a=b"])),
-        "An error occurred (NotImplemented) when calling the TagQueue operation: TagQueue is not implemented by this server"
-    );
+    // Tags.
+    assert_eq!(stdout(&emulator.sqs(&["tag-queue", "--queue-url", &url, "--tags", "team=core,env=test"])), Value::Null);
+    stdout(&emulator.sqs(&["untag-queue", "--queue-url", &url, "--tag-keys", "env"]));
+    assert_eq!(stdout(&emulator.sqs(&["list-queue-tags", "--queue-url", &url])), json!({"Tags": {"team": "core"}}));
     // Every create has its delete.
     assert_eq!(stdout(&emulator.sqs(&["delete-queue", "--queue-url", &url])), Value::Null);
     assert_eq!(stdout(&emulator.sqs(&["list-queues"])), Value::Null);
