@@ -888,6 +888,13 @@ fn boto3_s3_versions_checksums_and_conditions() {
     python_session("s3_versions_session.py", "s3 versions session: ok");
 }
 
+/// SQS's FIFO queues, batches, visibility, dead-letter queues and move
+/// tasks, attributes, tags and permissions, from boto3.
+#[test]
+fn boto3_sqs_fifo_batches_and_dead_letters() {
+    python_session("sqs_session.py", "sqs session: ok");
+}
+
 #[test]
 fn boto3_s3_select() {
     python_session("s3_select_session.py", "s3 select session: ok");
