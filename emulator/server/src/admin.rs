@@ -162,6 +162,21 @@ fn allowed<B>(request: &http::Request<B>) -> bool {
     }
 }
 
+/// The links SNS puts in its messages (a confirmation's `SubscribeURL`, a
+/// notification's `UnsubscribeURL`) are visited without credentials, which
+/// is how the one port tells awsQuery services apart: such a GET is scoped
+/// to SNS here, as if signed for it (the emulator checks no signatures).
+fn to_sns_if_a_link<B>(request: &mut http::Request<B>) {
+    const LINKS: [&str; 2] = ["Action=ConfirmSubscription", "Action=Unsubscribe"];
+    let link = request.method() == http::Method::GET
+        && request.uri().path() == "/"
+        && request.uri().query().is_some_and(|query| query.split('&').any(|pair| LINKS.contains(&pair)));
+    if link && !request.headers().contains_key(http::header::AUTHORIZATION) {
+        let scope = "AWS4-HMAC-SHA256 Credential=anonymous/20000101/us-east-1/sns/aws4_request, SignedHeaders=host, Signature=0";
+        request.headers_mut().insert(http::header::AUTHORIZATION, http::HeaderValue::from_static(scope));
+    }
+}
+
 /// Whether `path` is one of the emulator's own.
 fn is_admin(path: &str) -> bool {
     path.starts_with("/_emulator/") || path.starts_with("/_localstack/")
@@ -180,7 +195,8 @@ where
         Poll::Ready(Ok(()))
     }
 
-    fn call(&mut self, request: http::Request<B>) -> ResponseFuture {
+    fn call(&mut self, mut request: http::Request<B>) -> ResponseFuture {
+        to_sns_if_a_link(&mut request);
         if is_admin(request.uri().path()) {
             let response = if allowed(&request) {
                 self.admin(request.method(), request.uri().path(), request.uri().query())

@@ -175,14 +175,16 @@ struct State {
 
 impl State {
     fn load(store: Arc<Store>, budget: Arc<Budget>) -> Result<State, store::StoreError> {
+        // SNS delivers to the queues of the same SQS.
+        let sqs = Sqs::new(store.clone(), budget.clone())?;
         Ok(State {
             cloudwatch: CloudWatch::new(store.clone(), budget.clone())?,
             iam: Iam::new(store.clone())?,
             logs: Logs::new(store.clone(), budget.clone())?,
-            sns: Sns::new(store.clone())?,
+            sns: Sns::new(store.clone(), sqs.clone())?,
             dynamodb: DynamoDb::new(store.clone(), budget.clone())?,
             s3: S3::new(store.clone(), budget.clone())?,
-            sqs: Sqs::new(store.clone(), budget.clone())?,
+            sqs,
             ssm: Ssm::new(store, budget.clone())?,
             budget,
         })
@@ -216,6 +218,7 @@ fn emulator(url: &str, chosen: &[&'static str], state: State) -> Emulator {
     }
     run!("dynamodb", DynamoDb20120810Router::new(state.dynamodb), with);
     state.sqs.set_endpoint(url);
+    state.sns.set_endpoint(url);
     run!("sqs", AmazonSqsRouter::new(state.sqs), with);
     run!("ssm", AmazonSsmRouter::new(state.ssm), with);
     run!("logs", Logs20140328Router::new(state.logs), with);
@@ -289,7 +292,7 @@ mod tests {
             )),
             rest::Dispatch::service_name(&AmazonS3Router::new(S3::new(memory.clone(), budget.clone()).unwrap())),
             aws_query::Dispatch::service_name(&AmazonSimpleNotificationServiceRouter::new(
-                Sns::new(memory.clone()).unwrap(),
+                Sns::new(memory.clone(), Sqs::new(memory.clone(), budget.clone()).unwrap()).unwrap(),
             )),
             aws_json::Dispatch::target_prefix(&AmazonSqsRouter::new(Sqs::new(memory.clone(), budget.clone()).unwrap())),
             aws_json::Dispatch::target_prefix(&AmazonSsmRouter::new(Ssm::new(memory.clone(), budget.clone()).unwrap())),

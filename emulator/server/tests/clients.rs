@@ -761,10 +761,11 @@ fn awscli_s3_sns_and_ec2() {
         stderr(&emulator.aws("sns", &["create-topic", "--name", "no spaces"])),
         "An error occurred (InvalidParameter) when calling the CreateTopic operation: Invalid parameter: Topic Name"
     );
+    // An action outside the emulator's slice of the model.
     assert_eq!(
-        stderr(&emulator.aws("sns", &["subscribe", "--topic-arn", topic.as_str().unwrap(), "--protocol", "sqs"])),
-        "An error occurred (InvalidAction) when calling the Subscribe operation: \
-         The action Subscribe is not valid for this web service."
+        stderr(&emulator.aws("sns", &["list-platform-applications"])),
+        "An error occurred (InvalidAction) when calling the ListPlatformApplications operation: \
+         The action ListPlatformApplications is not valid for this web service."
     );
 
     // EC2: ec2Query.
@@ -893,6 +894,13 @@ fn boto3_s3_versions_checksums_and_conditions() {
 #[test]
 fn boto3_sqs_fifo_batches_and_dead_letters() {
     python_session("sqs_session.py", "sqs session: ok");
+}
+
+/// SNS fanning out to SQS queues and an HTTP endpoint, with filter
+/// policies, raw delivery, batches and FIFO topics, from boto3.
+#[test]
+fn boto3_sns_fans_out_to_queues_and_endpoints() {
+    python_session("sns_session.py", "sns session: ok");
 }
 
 #[test]

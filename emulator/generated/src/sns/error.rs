@@ -44,6 +44,84 @@ impl WriteXml for AuthorizationErrorException {
     fn write_xml(&self, _out: &mut XmlWriter) {}
 }
 
+/// Two or more batch entries in the request have the same `Id`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
+pub struct BatchEntryIdsNotDistinctException {
+    /// What went wrong, for people to read.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for BatchEntryIdsNotDistinctException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "BatchEntryIdsNotDistinctException: {}", message),
+            None => f.write_str("BatchEntryIdsNotDistinctException"),
+        }
+    }
+}
+
+impl std::error::Error for BatchEntryIdsNotDistinctException {}
+
+impl ErrorShape for BatchEntryIdsNotDistinctException {
+    const NAME: &'static str = "BatchEntryIdsNotDistinctException";
+    const SHAPE_ID: &'static str = "com.amazonaws.sns#BatchEntryIdsNotDistinctException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+    const QUERY_CODE: Option<&'static str> = Some("BatchEntryIdsNotDistinct");
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl WriteXml for BatchEntryIdsNotDistinctException {
+    fn write_xml(&self, _out: &mut XmlWriter) {}
+}
+
+/// The length of all the batch messages put together is more than the limit.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
+pub struct BatchRequestTooLongException {
+    /// What went wrong, for people to read.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for BatchRequestTooLongException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "BatchRequestTooLongException: {}", message),
+            None => f.write_str("BatchRequestTooLongException"),
+        }
+    }
+}
+
+impl std::error::Error for BatchRequestTooLongException {}
+
+impl ErrorShape for BatchRequestTooLongException {
+    const NAME: &'static str = "BatchRequestTooLongException";
+    const SHAPE_ID: &'static str = "com.amazonaws.sns#BatchRequestTooLongException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+    const QUERY_CODE: Option<&'static str> = Some("BatchRequestTooLong");
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl WriteXml for BatchRequestTooLongException {
+    fn write_xml(&self, _out: &mut XmlWriter) {}
+}
+
 /// Can't perform multiple operations on a tag simultaneously. Perform the operations sequentially.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
@@ -80,6 +158,45 @@ impl ErrorShape for ConcurrentAccessException {
 }
 
 impl WriteXml for ConcurrentAccessException {
+    fn write_xml(&self, _out: &mut XmlWriter) {}
+}
+
+/// The batch request doesn't contain any entries.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
+pub struct EmptyBatchRequestException {
+    /// What went wrong, for people to read.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for EmptyBatchRequestException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "EmptyBatchRequestException: {}", message),
+            None => f.write_str("EmptyBatchRequestException"),
+        }
+    }
+}
+
+impl std::error::Error for EmptyBatchRequestException {}
+
+impl ErrorShape for EmptyBatchRequestException {
+    const NAME: &'static str = "EmptyBatchRequestException";
+    const SHAPE_ID: &'static str = "com.amazonaws.sns#EmptyBatchRequestException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+    const QUERY_CODE: Option<&'static str> = Some("EmptyBatchRequest");
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl WriteXml for EmptyBatchRequestException {
     fn write_xml(&self, _out: &mut XmlWriter) {}
 }
 
@@ -122,6 +239,47 @@ impl WriteXml for EndpointDisabledException {
     fn write_xml(&self, _out: &mut XmlWriter) {}
 }
 
+/// Indicates that the number of filter polices in your Amazon Web Services account exceeds the
+/// limit. To add more filter polices, submit an Amazon SNS Limit Increase case in the Amazon Web
+/// Services Support Center.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
+pub struct FilterPolicyLimitExceededException {
+    /// What went wrong, for people to read.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for FilterPolicyLimitExceededException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "FilterPolicyLimitExceededException: {}", message),
+            None => f.write_str("FilterPolicyLimitExceededException"),
+        }
+    }
+}
+
+impl std::error::Error for FilterPolicyLimitExceededException {}
+
+impl ErrorShape for FilterPolicyLimitExceededException {
+    const NAME: &'static str = "FilterPolicyLimitExceededException";
+    const SHAPE_ID: &'static str = "com.amazonaws.sns#FilterPolicyLimitExceededException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 403;
+    const QUERY_CODE: Option<&'static str> = Some("FilterPolicyLimitExceeded");
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl WriteXml for FilterPolicyLimitExceededException {
+    fn write_xml(&self, _out: &mut XmlWriter) {}
+}
+
 /// Indicates an internal service error.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
@@ -158,6 +316,45 @@ impl ErrorShape for InternalErrorException {
 }
 
 impl WriteXml for InternalErrorException {
+    fn write_xml(&self, _out: &mut XmlWriter) {}
+}
+
+/// The `Id` of a batch entry in a batch request doesn't abide by the specification.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
+pub struct InvalidBatchEntryIdException {
+    /// What went wrong, for people to read.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidBatchEntryIdException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "InvalidBatchEntryIdException: {}", message),
+            None => f.write_str("InvalidBatchEntryIdException"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidBatchEntryIdException {}
+
+impl ErrorShape for InvalidBatchEntryIdException {
+    const NAME: &'static str = "InvalidBatchEntryIdException";
+    const SHAPE_ID: &'static str = "com.amazonaws.sns#InvalidBatchEntryIdException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+    const QUERY_CODE: Option<&'static str> = Some("InvalidBatchEntryId");
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl WriteXml for InvalidBatchEntryIdException {
     fn write_xml(&self, _out: &mut XmlWriter) {}
 }
 
@@ -635,6 +832,85 @@ impl WriteXml for PlatformApplicationDisabledException {
     fn write_xml(&self, _out: &mut XmlWriter) {}
 }
 
+/// Indicates that the request parameter has exceeded the maximum number of concurrent message
+/// replays.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
+pub struct ReplayLimitExceededException {
+    /// What went wrong, for people to read.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for ReplayLimitExceededException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "ReplayLimitExceededException: {}", message),
+            None => f.write_str("ReplayLimitExceededException"),
+        }
+    }
+}
+
+impl std::error::Error for ReplayLimitExceededException {}
+
+impl ErrorShape for ReplayLimitExceededException {
+    const NAME: &'static str = "ReplayLimitExceededException";
+    const SHAPE_ID: &'static str = "com.amazonaws.sns#ReplayLimitExceededException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 403;
+    const QUERY_CODE: Option<&'static str> = Some("ReplayLimitExceeded");
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl WriteXml for ReplayLimitExceededException {
+    fn write_xml(&self, _out: &mut XmlWriter) {}
+}
+
+/// Can’t perform the action on the specified resource. Make sure that the resource exists.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
+pub struct ResourceNotFoundException {
+    /// What went wrong, for people to read.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for ResourceNotFoundException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "ResourceNotFoundException: {}", message),
+            None => f.write_str("ResourceNotFoundException"),
+        }
+    }
+}
+
+impl std::error::Error for ResourceNotFoundException {}
+
+impl ErrorShape for ResourceNotFoundException {
+    const NAME: &'static str = "ResourceNotFoundException";
+    const SHAPE_ID: &'static str = "com.amazonaws.sns#ResourceNotFoundException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 404;
+    const QUERY_CODE: Option<&'static str> = Some("ResourceNotFound");
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl WriteXml for ResourceNotFoundException {
+    fn write_xml(&self, _out: &mut XmlWriter) {}
+}
+
 /// A tag has been added to a resource with the same ARN as a deleted resource. Wait a short while
 /// and then retry the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -672,6 +948,45 @@ impl ErrorShape for StaleTagException {
 }
 
 impl WriteXml for StaleTagException {
+    fn write_xml(&self, _out: &mut XmlWriter) {}
+}
+
+/// Indicates that the customer already owns the maximum allowed number of subscriptions.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
+pub struct SubscriptionLimitExceededException {
+    /// What went wrong, for people to read.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for SubscriptionLimitExceededException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "SubscriptionLimitExceededException: {}", message),
+            None => f.write_str("SubscriptionLimitExceededException"),
+        }
+    }
+}
+
+impl std::error::Error for SubscriptionLimitExceededException {}
+
+impl ErrorShape for SubscriptionLimitExceededException {
+    const NAME: &'static str = "SubscriptionLimitExceededException";
+    const SHAPE_ID: &'static str = "com.amazonaws.sns#SubscriptionLimitExceededException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 403;
+    const QUERY_CODE: Option<&'static str> = Some("SubscriptionLimitExceeded");
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl WriteXml for SubscriptionLimitExceededException {
     fn write_xml(&self, _out: &mut XmlWriter) {}
 }
 
@@ -750,6 +1065,47 @@ impl ErrorShape for TagPolicyException {
 }
 
 impl WriteXml for TagPolicyException {
+    fn write_xml(&self, _out: &mut XmlWriter) {}
+}
+
+/// The batch request contains more entries than permissible.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
+pub struct TooManyEntriesInBatchRequestException {
+    /// What went wrong, for people to read.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for TooManyEntriesInBatchRequestException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => {
+                write!(f, "TooManyEntriesInBatchRequestException: {}", message)
+            }
+            None => f.write_str("TooManyEntriesInBatchRequestException"),
+        }
+    }
+}
+
+impl std::error::Error for TooManyEntriesInBatchRequestException {}
+
+impl ErrorShape for TooManyEntriesInBatchRequestException {
+    const NAME: &'static str = "TooManyEntriesInBatchRequestException";
+    const SHAPE_ID: &'static str = "com.amazonaws.sns#TooManyEntriesInBatchRequestException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+    const QUERY_CODE: Option<&'static str> = Some("TooManyEntriesInBatchRequest");
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl WriteXml for TooManyEntriesInBatchRequestException {
     fn write_xml(&self, _out: &mut XmlWriter) {}
 }
 

@@ -11,16 +11,60 @@ use crate::runtime::protocol::aws_query::{
 };
 use crate::runtime::protocol::{Response, Serve, contain_panics};
 use crate::runtime::{Unit, not_implemented};
+use crate::sns::operation::confirm_subscription::{
+    ConfirmSubscriptionError, ConfirmSubscriptionInput, ConfirmSubscriptionResponse,
+};
 use crate::sns::operation::create_topic::{
     CreateTopicError, CreateTopicInput, CreateTopicResponse,
 };
 use crate::sns::operation::delete_topic::{DeleteTopicError, DeleteTopicInput};
+use crate::sns::operation::get_subscription_attributes::{
+    GetSubscriptionAttributesError, GetSubscriptionAttributesInput,
+    GetSubscriptionAttributesResponse,
+};
+use crate::sns::operation::get_topic_attributes::{
+    GetTopicAttributesError, GetTopicAttributesInput, GetTopicAttributesResponse,
+};
+use crate::sns::operation::list_subscriptions::{
+    ListSubscriptionsError, ListSubscriptionsInput, ListSubscriptionsResponse,
+};
+use crate::sns::operation::list_subscriptions_by_topic::{
+    ListSubscriptionsByTopicError, ListSubscriptionsByTopicInput,
+    ListSubscriptionsByTopicResponse,
+};
+use crate::sns::operation::list_tags_for_resource::{
+    ListTagsForResourceError, ListTagsForResourceRequest, ListTagsForResourceResponse,
+};
 use crate::sns::operation::list_topics::{
     ListTopicsError, ListTopicsInput, ListTopicsResponse,
 };
 use crate::sns::operation::publish::{PublishError, PublishInput, PublishResponse};
+use crate::sns::operation::publish_batch::{
+    PublishBatchError, PublishBatchInput, PublishBatchResponse,
+};
+use crate::sns::operation::set_subscription_attributes::{
+    SetSubscriptionAttributesError, SetSubscriptionAttributesInput,
+};
+use crate::sns::operation::set_topic_attributes::{
+    SetTopicAttributesError, SetTopicAttributesInput,
+};
+use crate::sns::operation::subscribe::{
+    SubscribeError, SubscribeInput, SubscribeResponse,
+};
+use crate::sns::operation::tag_resource::{
+    TagResourceError, TagResourceRequest, TagResourceResponse,
+};
+use crate::sns::operation::unsubscribe::{UnsubscribeError, UnsubscribeInput};
+use crate::sns::operation::untag_resource::{
+    UntagResourceError, UntagResourceRequest, UntagResourceResponse,
+};
 use crate::sns::validation::{
-    CREATE_TOPIC_INPUT, DELETE_TOPIC_INPUT, LIST_TOPICS_INPUT, PUBLISH_INPUT,
+    CONFIRM_SUBSCRIPTION_INPUT, CREATE_TOPIC_INPUT, DELETE_TOPIC_INPUT,
+    GET_SUBSCRIPTION_ATTRIBUTES_INPUT, GET_TOPIC_ATTRIBUTES_INPUT,
+    LIST_SUBSCRIPTIONS_BY_TOPIC_INPUT, LIST_SUBSCRIPTIONS_INPUT,
+    LIST_TAGS_FOR_RESOURCE_REQUEST, LIST_TOPICS_INPUT, PUBLISH_BATCH_INPUT,
+    PUBLISH_INPUT, SET_SUBSCRIPTION_ATTRIBUTES_INPUT, SET_TOPIC_ATTRIBUTES_INPUT,
+    SUBSCRIBE_INPUT, TAG_RESOURCE_REQUEST, UNSUBSCRIBE_INPUT, UNTAG_RESOURCE_REQUEST,
 };
 use std::clone::Clone;
 use std::convert::{Infallible, Into};
@@ -38,6 +82,22 @@ pub const PROTOCOL: AwsQuery = AwsQuery {
 ///
 /// Each method takes the request's context (its id, headers and extensions) and the validated input; [`AmazonSimpleNotificationServiceRouter`] routes awsQuery requests to it. Methods left unimplemented answer `NotImplemented`. Implementations may hold state; they are shared by every request.
 pub trait AmazonSimpleNotificationService: Send + Sync + 'static {
+    /// Verifies an endpoint owner's intent to receive messages by validating the token sent to the
+    /// endpoint by an earlier `Subscribe` action. If the token is valid, the action creates a new
+    /// subscription and returns its Amazon Resource Name (ARN). This call requires an AWS signature
+    /// only when the `AuthenticateOnUnsubscribe` flag is set to "true".
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn confirm_subscription(
+        &self,
+        _context: &RequestContext,
+        _input: ConfirmSubscriptionInput,
+    ) -> impl Future<
+        Output = Result<ConfirmSubscriptionResponse, ConfirmSubscriptionError>,
+    > + Send {
+        async { Err(not_implemented("ConfirmSubscription")) }
+    }
+
     /// Creates a topic to which notifications can be published. Users can create at most 100,000
     /// standard topics (at most 1,000 FIFO topics). For more information, see [Creating an Amazon SNS topic](<https://docs.aws.amazon.com/sns/latest/dg/sns-create-topic.html>)
     /// in the *Amazon SNS Developer Guide*. This action is idempotent, so if the requester already owns
@@ -63,6 +123,84 @@ pub trait AmazonSimpleNotificationService: Send + Sync + 'static {
         _input: DeleteTopicInput,
     ) -> impl Future<Output = Result<Unit, DeleteTopicError>> + Send {
         async { Err(not_implemented("DeleteTopic")) }
+    }
+
+    /// Returns all of the properties of a subscription.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn get_subscription_attributes(
+        &self,
+        _context: &RequestContext,
+        _input: GetSubscriptionAttributesInput,
+    ) -> impl Future<
+        Output = Result<
+            GetSubscriptionAttributesResponse,
+            GetSubscriptionAttributesError,
+        >,
+    > + Send {
+        async { Err(not_implemented("GetSubscriptionAttributes")) }
+    }
+
+    /// Returns all of the properties of a topic. Topic properties returned might differ based on the
+    /// authorization of the user.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn get_topic_attributes(
+        &self,
+        _context: &RequestContext,
+        _input: GetTopicAttributesInput,
+    ) -> impl Future<
+        Output = Result<GetTopicAttributesResponse, GetTopicAttributesError>,
+    > + Send {
+        async { Err(not_implemented("GetTopicAttributes")) }
+    }
+
+    /// Returns a list of the requester's subscriptions. Each call returns a limited list of
+    /// subscriptions, up to 100. If there are more subscriptions, a `NextToken` is also returned. Use
+    /// the `NextToken` parameter in a new `ListSubscriptions` call to get further results.
+    ///
+    /// This action is throttled at 30 transactions per second (TPS).
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn list_subscriptions(
+        &self,
+        _context: &RequestContext,
+        _input: ListSubscriptionsInput,
+    ) -> impl Future<
+        Output = Result<ListSubscriptionsResponse, ListSubscriptionsError>,
+    > + Send {
+        async { Err(not_implemented("ListSubscriptions")) }
+    }
+
+    /// Returns a list of the subscriptions to a specific topic. Each call returns a limited list of
+    /// subscriptions, up to 100. If there are more subscriptions, a `NextToken` is also returned. Use
+    /// the `NextToken` parameter in a new `ListSubscriptionsByTopic` call to get further results.
+    ///
+    /// This action is throttled at 30 transactions per second (TPS).
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn list_subscriptions_by_topic(
+        &self,
+        _context: &RequestContext,
+        _input: ListSubscriptionsByTopicInput,
+    ) -> impl Future<
+        Output = Result<ListSubscriptionsByTopicResponse, ListSubscriptionsByTopicError>,
+    > + Send {
+        async { Err(not_implemented("ListSubscriptionsByTopic")) }
+    }
+
+    /// List all tags added to the specified Amazon SNS topic. For an overview, see [Amazon SNS Tags](<https://docs.aws.amazon.com/sns/latest/dg/sns-tags.html>)
+    /// in the *Amazon Simple Notification Service Developer Guide*.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn list_tags_for_resource(
+        &self,
+        _context: &RequestContext,
+        _input: ListTagsForResourceRequest,
+    ) -> impl Future<
+        Output = Result<ListTagsForResourceResponse, ListTagsForResourceError>,
+    > + Send {
+        async { Err(not_implemented("ListTagsForResource")) }
     }
 
     /// Returns a list of the requester's topics. Each call returns a limited list of topics, up to 100.
@@ -106,6 +244,138 @@ pub trait AmazonSimpleNotificationService: Send + Sync + 'static {
     ) -> impl Future<Output = Result<PublishResponse, PublishError>> + Send {
         async { Err(not_implemented("Publish")) }
     }
+
+    /// Publishes up to ten messages to the specified topic. This is a batch version of `Publish`. For
+    /// FIFO topics, multiple messages within a single batch are published in the order they are sent,
+    /// and messages are deduplicated within the batch and across batches for 5 minutes.
+    ///
+    /// The result of publishing each message is reported individually in the response. Because the
+    /// batch request can result in a combination of successful and unsuccessful actions, you should
+    /// check for batch errors even when the call returns an HTTP status code of `200`.
+    ///
+    /// The maximum allowed individual message size and the maximum total payload size (the sum of the individual lengths of all of the batched messages)
+    /// are both 256 KB (262,144 bytes).
+    ///
+    /// Some actions take lists of parameters. These lists are specified using the `param.n` notation.
+    /// Values of `n` are integers starting from 1. For example, a parameter list with two elements
+    /// looks like this:
+    ///
+    /// &AttributeName.1=first
+    ///
+    /// &AttributeName.2=second
+    ///
+    /// If you send a batch message to a topic, Amazon SNS publishes the batch message to each endpoint
+    /// that is subscribed to the topic. The format of the batch message depends on the notification
+    /// protocol for each subscribed endpoint.
+    ///
+    /// When a `messageId` is returned, the batch message is saved and Amazon SNS immediately delivers
+    /// the message to subscribers.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn publish_batch(
+        &self,
+        _context: &RequestContext,
+        _input: PublishBatchInput,
+    ) -> impl Future<Output = Result<PublishBatchResponse, PublishBatchError>> + Send {
+        async { Err(not_implemented("PublishBatch")) }
+    }
+
+    /// Allows a subscription owner to set an attribute of the subscription to a new value.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn set_subscription_attributes(
+        &self,
+        _context: &RequestContext,
+        _input: SetSubscriptionAttributesInput,
+    ) -> impl Future<Output = Result<Unit, SetSubscriptionAttributesError>> + Send {
+        async { Err(not_implemented("SetSubscriptionAttributes")) }
+    }
+
+    /// Allows a topic owner to set an attribute of the topic to a new value.
+    ///
+    /// > **Note:** To remove the ability to change topic permissions, you must deny permissions to the `AddPermission`, `RemovePermission`,
+    /// > and `SetTopicAttributes` actions in your IAM policy.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn set_topic_attributes(
+        &self,
+        _context: &RequestContext,
+        _input: SetTopicAttributesInput,
+    ) -> impl Future<Output = Result<Unit, SetTopicAttributesError>> + Send {
+        async { Err(not_implemented("SetTopicAttributes")) }
+    }
+
+    /// Subscribes an endpoint to an Amazon SNS topic. If the endpoint type is HTTP/S or email, or if
+    /// the endpoint and the topic are not in the same Amazon Web Services account, the endpoint owner
+    /// must run the `ConfirmSubscription` action to confirm the subscription.
+    ///
+    /// You call the `ConfirmSubscription` action with the token from the subscription response.
+    /// Confirmation tokens are valid for two days.
+    ///
+    /// This action is throttled at 100 transactions per second (TPS).
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn subscribe(
+        &self,
+        _context: &RequestContext,
+        _input: SubscribeInput,
+    ) -> impl Future<Output = Result<SubscribeResponse, SubscribeError>> + Send {
+        async { Err(not_implemented("Subscribe")) }
+    }
+
+    /// Add tags to the specified Amazon SNS topic. For an overview, see [Amazon SNS Tags](<https://docs.aws.amazon.com/sns/latest/dg/sns-tags.html>)
+    /// in the *Amazon SNS Developer Guide*.
+    ///
+    /// When you use topic tags, keep the following guidelines in mind:
+    ///
+    /// - Adding more than 50 tags to a topic isn't recommended.
+    /// - Tags don't have any semantic meaning. Amazon SNS interprets tags as character strings.
+    /// - Tags are case-sensitive.
+    /// - A new tag with a key identical to that of an existing tag overwrites the existing tag.
+    /// - Tagging actions are limited to 10 TPS per Amazon Web Services account, per Amazon Web Services
+    ///   Region. If your application requires a higher throughput, file a [technical support request](<https://console.aws.amazon.com/support/home#/case/create?issueType=technical>).
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn tag_resource(
+        &self,
+        _context: &RequestContext,
+        _input: TagResourceRequest,
+    ) -> impl Future<Output = Result<TagResourceResponse, TagResourceError>> + Send {
+        async { Err(not_implemented("TagResource")) }
+    }
+
+    /// Deletes a subscription. If the subscription requires authentication for deletion, only the owner
+    /// of the subscription or the topic's owner can unsubscribe, and an Amazon Web Services signature
+    /// is required. If the `Unsubscribe` call does not require authentication and the requester is not
+    /// the subscription owner, a final cancellation message is delivered to the endpoint, so that the
+    /// endpoint owner can easily resubscribe to the topic if the `Unsubscribe` request was unintended.
+    ///
+    /// > **Note:** Amazon SQS queue subscriptions require authentication for deletion. Only the owner of the
+    /// > subscription, or the owner of the topic can unsubscribe using the required Amazon Web Services
+    /// > signature.
+    ///
+    /// This action is throttled at 100 transactions per second (TPS).
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn unsubscribe(
+        &self,
+        _context: &RequestContext,
+        _input: UnsubscribeInput,
+    ) -> impl Future<Output = Result<Unit, UnsubscribeError>> + Send {
+        async { Err(not_implemented("Unsubscribe")) }
+    }
+
+    /// Remove tags from the specified Amazon SNS topic. For an overview, see [Amazon SNS Tags](<https://docs.aws.amazon.com/sns/latest/dg/sns-tags.html>)
+    /// in the *Amazon SNS Developer Guide*.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn untag_resource(
+        &self,
+        _context: &RequestContext,
+        _input: UntagResourceRequest,
+    ) -> impl Future<Output = Result<UntagResourceResponse, UntagResourceError>> + Send {
+        async { Err(not_implemented("UntagResource")) }
+    }
 }
 
 /// Routes awsQuery requests (`Action=<Operation>`) to an implementation of [`AmazonSimpleNotificationService`].
@@ -147,6 +417,32 @@ impl<S: AmazonSimpleNotificationService> AmazonSimpleNotificationServiceRouter<S
             return unknown_action(PROTOCOL, action);
         };
         match operation {
+            "ConfirmSubscription" => {
+                let handled = {
+                    let input = match form.input(&CONFIRM_SUBSCRIPTION_INPUT) {
+                        Ok(input) => input,
+                        Err(rejection) => {
+                            return rejection_response(
+                                PROTOCOL,
+                                context.request_id(),
+                                rejection,
+                            );
+                        }
+                    };
+                    Box::pin(self.service.confirm_subscription(context, input))
+                };
+                match handled.await {
+                    Ok(output) => {
+                        output_response(
+                            PROTOCOL,
+                            "ConfirmSubscription",
+                            context.request_id(),
+                            &output,
+                        )
+                    }
+                    Err(error) => error.response(PROTOCOL, context.request_id()),
+                }
+            }
             "CreateTopic" => {
                 let handled = {
                     let input = match form.input(&CREATE_TOPIC_INPUT) {
@@ -199,6 +495,136 @@ impl<S: AmazonSimpleNotificationService> AmazonSimpleNotificationServiceRouter<S
                     Err(error) => error.response(PROTOCOL, context.request_id()),
                 }
             }
+            "GetSubscriptionAttributes" => {
+                let handled = {
+                    let input = match form.input(&GET_SUBSCRIPTION_ATTRIBUTES_INPUT) {
+                        Ok(input) => input,
+                        Err(rejection) => {
+                            return rejection_response(
+                                PROTOCOL,
+                                context.request_id(),
+                                rejection,
+                            );
+                        }
+                    };
+                    Box::pin(self.service.get_subscription_attributes(context, input))
+                };
+                match handled.await {
+                    Ok(output) => {
+                        output_response(
+                            PROTOCOL,
+                            "GetSubscriptionAttributes",
+                            context.request_id(),
+                            &output,
+                        )
+                    }
+                    Err(error) => error.response(PROTOCOL, context.request_id()),
+                }
+            }
+            "GetTopicAttributes" => {
+                let handled = {
+                    let input = match form.input(&GET_TOPIC_ATTRIBUTES_INPUT) {
+                        Ok(input) => input,
+                        Err(rejection) => {
+                            return rejection_response(
+                                PROTOCOL,
+                                context.request_id(),
+                                rejection,
+                            );
+                        }
+                    };
+                    Box::pin(self.service.get_topic_attributes(context, input))
+                };
+                match handled.await {
+                    Ok(output) => {
+                        output_response(
+                            PROTOCOL,
+                            "GetTopicAttributes",
+                            context.request_id(),
+                            &output,
+                        )
+                    }
+                    Err(error) => error.response(PROTOCOL, context.request_id()),
+                }
+            }
+            "ListSubscriptions" => {
+                let handled = {
+                    let input = match form.input(&LIST_SUBSCRIPTIONS_INPUT) {
+                        Ok(input) => input,
+                        Err(rejection) => {
+                            return rejection_response(
+                                PROTOCOL,
+                                context.request_id(),
+                                rejection,
+                            );
+                        }
+                    };
+                    Box::pin(self.service.list_subscriptions(context, input))
+                };
+                match handled.await {
+                    Ok(output) => {
+                        output_response(
+                            PROTOCOL,
+                            "ListSubscriptions",
+                            context.request_id(),
+                            &output,
+                        )
+                    }
+                    Err(error) => error.response(PROTOCOL, context.request_id()),
+                }
+            }
+            "ListSubscriptionsByTopic" => {
+                let handled = {
+                    let input = match form.input(&LIST_SUBSCRIPTIONS_BY_TOPIC_INPUT) {
+                        Ok(input) => input,
+                        Err(rejection) => {
+                            return rejection_response(
+                                PROTOCOL,
+                                context.request_id(),
+                                rejection,
+                            );
+                        }
+                    };
+                    Box::pin(self.service.list_subscriptions_by_topic(context, input))
+                };
+                match handled.await {
+                    Ok(output) => {
+                        output_response(
+                            PROTOCOL,
+                            "ListSubscriptionsByTopic",
+                            context.request_id(),
+                            &output,
+                        )
+                    }
+                    Err(error) => error.response(PROTOCOL, context.request_id()),
+                }
+            }
+            "ListTagsForResource" => {
+                let handled = {
+                    let input = match form.input(&LIST_TAGS_FOR_RESOURCE_REQUEST) {
+                        Ok(input) => input,
+                        Err(rejection) => {
+                            return rejection_response(
+                                PROTOCOL,
+                                context.request_id(),
+                                rejection,
+                            );
+                        }
+                    };
+                    Box::pin(self.service.list_tags_for_resource(context, input))
+                };
+                match handled.await {
+                    Ok(output) => {
+                        output_response(
+                            PROTOCOL,
+                            "ListTagsForResource",
+                            context.request_id(),
+                            &output,
+                        )
+                    }
+                    Err(error) => error.response(PROTOCOL, context.request_id()),
+                }
+            }
             "ListTopics" => {
                 let handled = {
                     let input = match form.input(&LIST_TOPICS_INPUT) {
@@ -244,6 +670,188 @@ impl<S: AmazonSimpleNotificationService> AmazonSimpleNotificationServiceRouter<S
                         output_response(
                             PROTOCOL,
                             "Publish",
+                            context.request_id(),
+                            &output,
+                        )
+                    }
+                    Err(error) => error.response(PROTOCOL, context.request_id()),
+                }
+            }
+            "PublishBatch" => {
+                let handled = {
+                    let input = match form.input(&PUBLISH_BATCH_INPUT) {
+                        Ok(input) => input,
+                        Err(rejection) => {
+                            return rejection_response(
+                                PROTOCOL,
+                                context.request_id(),
+                                rejection,
+                            );
+                        }
+                    };
+                    Box::pin(self.service.publish_batch(context, input))
+                };
+                match handled.await {
+                    Ok(output) => {
+                        output_response(
+                            PROTOCOL,
+                            "PublishBatch",
+                            context.request_id(),
+                            &output,
+                        )
+                    }
+                    Err(error) => error.response(PROTOCOL, context.request_id()),
+                }
+            }
+            "SetSubscriptionAttributes" => {
+                let handled = {
+                    let input = match form.input(&SET_SUBSCRIPTION_ATTRIBUTES_INPUT) {
+                        Ok(input) => input,
+                        Err(rejection) => {
+                            return rejection_response(
+                                PROTOCOL,
+                                context.request_id(),
+                                rejection,
+                            );
+                        }
+                    };
+                    Box::pin(self.service.set_subscription_attributes(context, input))
+                };
+                match handled.await {
+                    Ok(output) => {
+                        output_response(
+                            PROTOCOL,
+                            "SetSubscriptionAttributes",
+                            context.request_id(),
+                            &output,
+                        )
+                    }
+                    Err(error) => error.response(PROTOCOL, context.request_id()),
+                }
+            }
+            "SetTopicAttributes" => {
+                let handled = {
+                    let input = match form.input(&SET_TOPIC_ATTRIBUTES_INPUT) {
+                        Ok(input) => input,
+                        Err(rejection) => {
+                            return rejection_response(
+                                PROTOCOL,
+                                context.request_id(),
+                                rejection,
+                            );
+                        }
+                    };
+                    Box::pin(self.service.set_topic_attributes(context, input))
+                };
+                match handled.await {
+                    Ok(output) => {
+                        output_response(
+                            PROTOCOL,
+                            "SetTopicAttributes",
+                            context.request_id(),
+                            &output,
+                        )
+                    }
+                    Err(error) => error.response(PROTOCOL, context.request_id()),
+                }
+            }
+            "Subscribe" => {
+                let handled = {
+                    let input = match form.input(&SUBSCRIBE_INPUT) {
+                        Ok(input) => input,
+                        Err(rejection) => {
+                            return rejection_response(
+                                PROTOCOL,
+                                context.request_id(),
+                                rejection,
+                            );
+                        }
+                    };
+                    Box::pin(self.service.subscribe(context, input))
+                };
+                match handled.await {
+                    Ok(output) => {
+                        output_response(
+                            PROTOCOL,
+                            "Subscribe",
+                            context.request_id(),
+                            &output,
+                        )
+                    }
+                    Err(error) => error.response(PROTOCOL, context.request_id()),
+                }
+            }
+            "TagResource" => {
+                let handled = {
+                    let input = match form.input(&TAG_RESOURCE_REQUEST) {
+                        Ok(input) => input,
+                        Err(rejection) => {
+                            return rejection_response(
+                                PROTOCOL,
+                                context.request_id(),
+                                rejection,
+                            );
+                        }
+                    };
+                    Box::pin(self.service.tag_resource(context, input))
+                };
+                match handled.await {
+                    Ok(output) => {
+                        output_response(
+                            PROTOCOL,
+                            "TagResource",
+                            context.request_id(),
+                            &output,
+                        )
+                    }
+                    Err(error) => error.response(PROTOCOL, context.request_id()),
+                }
+            }
+            "Unsubscribe" => {
+                let handled = {
+                    let input = match form.input(&UNSUBSCRIBE_INPUT) {
+                        Ok(input) => input,
+                        Err(rejection) => {
+                            return rejection_response(
+                                PROTOCOL,
+                                context.request_id(),
+                                rejection,
+                            );
+                        }
+                    };
+                    Box::pin(self.service.unsubscribe(context, input))
+                };
+                match handled.await {
+                    Ok(output) => {
+                        output_response(
+                            PROTOCOL,
+                            "Unsubscribe",
+                            context.request_id(),
+                            &output,
+                        )
+                    }
+                    Err(error) => error.response(PROTOCOL, context.request_id()),
+                }
+            }
+            "UntagResource" => {
+                let handled = {
+                    let input = match form.input(&UNTAG_RESOURCE_REQUEST) {
+                        Ok(input) => input,
+                        Err(rejection) => {
+                            return rejection_response(
+                                PROTOCOL,
+                                context.request_id(),
+                                rejection,
+                            );
+                        }
+                    };
+                    Box::pin(self.service.untag_resource(context, input))
+                };
+                match handled.await {
+                    Ok(output) => {
+                        output_response(
+                            PROTOCOL,
+                            "UntagResource",
                             context.request_id(),
                             &output,
                         )

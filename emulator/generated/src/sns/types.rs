@@ -4,6 +4,87 @@
 use crate::runtime::Blob;
 use crate::runtime::protocol::xml::{WriteXml, XmlWriter};
 use crate::runtime::validate::{Read, Reader, Schema, Stop};
+use std::collections::BTreeMap;
+
+/// Gives a detailed description of failed messages in the batch.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
+pub struct BatchResultErrorEntry {
+    /// The `Id` of an entry in a batch request
+    #[cfg_attr(feature = "full-serde", serde(rename = "Id"))]
+    pub id: String,
+    /// An error code representing why the action failed on this entry.
+    #[cfg_attr(feature = "full-serde", serde(rename = "Code"))]
+    pub code: String,
+    /// A message explaining why the action failed on this entry.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub message: Option<String>,
+    /// Specifies whether the error happened due to the caller of the batch API action.
+    ///
+    /// Defaults to `false`.
+    #[cfg_attr(feature = "full-serde", serde(rename = "SenderFault", default))]
+    pub sender_fault: bool,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for BatchResultErrorEntry {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<bool> = None;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Id" => Some(0),
+                    "Code" => Some(1),
+                    "Message" => Some(2),
+                    "SenderFault" => Some(3),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0b1011)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_3) = member_3 else { return Ok(None) };
+        Ok(
+            Some(Self {
+                id: member_0,
+                code: member_1,
+                message: member_2,
+                sender_fault: member_3,
+            }),
+        )
+    }
+}
+
+impl WriteXml for BatchResultErrorEntry {
+    fn write_xml(&self, out: &mut XmlWriter) {
+        out.element("Id", &self.id);
+        out.element("Code", &self.code);
+        if let Some(value) = &self.message {
+            out.element("Message", value);
+        }
+        out.element("SenderFault", &self.sender_fault);
+    }
+}
 
 /// The user-specified message attribute value. For string data types, the value attribute has the
 /// same restrictions on the content as the message body. For more information, see [Publish](<https://docs.aws.amazon.com/sns/latest/api/API_Publish.html>).
@@ -75,6 +156,381 @@ impl Read for MessageAttributeValue {
     }
 }
 
+/// Contains the details of a single Amazon SNS message along with an `Id` that identifies a message
+/// within the batch.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
+pub struct PublishBatchRequestEntry {
+    /// An identifier for the message in this batch.
+    ///
+    /// > **Note:** The `Ids` of a batch request must be unique within a request.
+    /// >
+    /// > This identifier can have up to 80 characters. The following characters are accepted:
+    /// > alphanumeric characters, hyphens(-), and underscores (\_).
+    #[cfg_attr(feature = "full-serde", serde(rename = "Id"))]
+    pub id: String,
+    /// The body of the message.
+    #[cfg_attr(feature = "full-serde", serde(rename = "Message"))]
+    pub message: String,
+    /// The subject of the batch message.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Subject", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub subject: Option<String>,
+    /// Set `MessageStructure` to `json` if you want to send a different message for each protocol. For
+    /// example, using one publish action, you can send a short message to your SMS subscribers and a
+    /// longer message to your email subscribers. If you set `MessageStructure` to `json`, the value of
+    /// the `Message` parameter must:
+    ///
+    /// - be a syntactically valid JSON object; and
+    /// - contain at least a top-level JSON key of "default" with a value that is a string.
+    ///
+    /// You can define other top-level keys that define the message you want to send to a specific
+    /// transport protocol (e.g. http).
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "MessageStructure",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub message_structure: Option<String>,
+    /// Each message attribute consists of a `Name`, `Type`, and `Value`. For more information, see [Amazon SNS message attributes](<https://docs.aws.amazon.com/sns/latest/dg/sns-message-attributes.html>)
+    /// in the Amazon SNS Developer Guide.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "MessageAttributes",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub message_attributes: Option<BTreeMap<String, MessageAttributeValue>>,
+    /// This parameter applies only to FIFO (first-in-first-out) topics.
+    ///
+    /// - This parameter applies only to FIFO (first-in-first-out) topics. The `MessageDeduplicationId`
+    ///   can contain up to 128 alphanumeric characters `(a-z, A-Z, 0-9)` and punctuation ``(!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~)``.
+    /// - Every message must have a unique `MessageDeduplicationId`, which is a token used for
+    ///   deduplication of sent messages within the 5 minute minimum deduplication interval.
+    /// - The scope of deduplication depends on the `FifoThroughputScope` attribute, when set to `Topic`
+    ///   the message deduplication scope is across the entire topic, when set to `MessageGroup` the
+    ///   message deduplication scope is within each individual message group.
+    /// - If a message with a particular `MessageDeduplicationId` is sent successfully, subsequent
+    ///   messages within the deduplication scope and interval, with the same `MessageDeduplicationId`,
+    ///   are accepted successfully but aren't delivered.
+    /// - Every message must have a unique `MessageDeduplicationId`.
+    ///
+    ///   - You may provide a `MessageDeduplicationId` explicitly.
+    ///   - If you aren't able to provide a `MessageDeduplicationId` and you enable `ContentBasedDeduplication`
+    ///     for your topic, Amazon SNS uses a SHA-256 hash to generate the `MessageDeduplicationId` using
+    ///     the body of the message (but not the attributes of the message).
+    ///   - If you don't provide a `MessageDeduplicationId` and the topic doesn't have `ContentBasedDeduplication`
+    ///     set, the action fails with an error.
+    ///   - If the topic has a `ContentBasedDeduplication` set, your `MessageDeduplicationId` overrides the
+    ///     generated one.
+    /// - When `ContentBasedDeduplication` is in effect, messages with identical content sent within the
+    ///   deduplication scope and interval are treated as duplicates and only one copy of the message is
+    ///   delivered.
+    /// - If you send one message with `ContentBasedDeduplication` enabled, and then another message with
+    ///   a `MessageDeduplicationId` that is the same as the one generated for the first `MessageDeduplicationId`,
+    ///   the two messages are treated as duplicates, within the deduplication scope and interval, and
+    ///   only one copy of the message is delivered.
+    ///
+    /// > **Note:** The `MessageDeduplicationId` is available to the consumer of the message (this can be useful for troubleshooting delivery issues).
+    /// >
+    /// > If a message is sent successfully but the acknowledgement is lost and the message is resent with
+    /// > the same `MessageDeduplicationId` after the deduplication interval, Amazon SNS can't detect
+    /// > duplicate messages.
+    /// >
+    /// > Amazon SNS continues to keep track of the message deduplication ID even after the message is
+    /// > received and deleted.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "MessageDeduplicationId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub message_deduplication_id: Option<String>,
+    /// This parameter applies only to FIFO (first-in-first-out) topics.
+    ///
+    /// The tag that specifies that a message belongs to a specific message group. Messages that belong
+    /// to the same message group are processed in a FIFO manner (however, messages in different message groups might be processed out of order).
+    /// To interleave multiple ordered streams within a single topic, use `MessageGroupId` values (for example, session data for multiple users).
+    /// In this scenario, multiple consumers can process the topic, but the session data of each user is
+    /// processed in a FIFO fashion.
+    ///
+    /// You must associate a non-empty `MessageGroupId` with a message. If you don't provide a `MessageGroupId`,
+    /// the action fails.
+    ///
+    /// The length of `MessageGroupId` is 128 characters.
+    ///
+    /// `MessageGroupId` can contain alphanumeric characters `(a-z, A-Z, 0-9)` and punctuation ``(!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~)``.
+    ///
+    /// > **Important:** `MessageGroupId` is required for FIFO topics. You can't use it for standard topics.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "MessageGroupId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub message_group_id: Option<String>,
+}
+
+impl Read for PublishBatchRequestEntry {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<String> = None;
+        let mut member_4: Option<BTreeMap<String, MessageAttributeValue>> = None;
+        let mut member_5: Option<String> = None;
+        let mut member_6: Option<String> = None;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Id" => Some(0),
+                    "Message" => Some(1),
+                    "Subject" => Some(2),
+                    "MessageStructure" => Some(3),
+                    "MessageAttributes" => Some(4),
+                    "MessageDeduplicationId" => Some(5),
+                    "MessageGroupId" => Some(6),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0b11)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Some(Self {
+                id: member_0,
+                message: member_1,
+                subject: member_2,
+                message_structure: member_3,
+                message_attributes: member_4,
+                message_deduplication_id: member_5,
+                message_group_id: member_6,
+            }),
+        )
+    }
+}
+
+/// Encloses data related to a successful message in a batch request for topic.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
+pub struct PublishBatchResultEntry {
+    /// The `Id` of an entry in a batch request.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Id", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub id: Option<String>,
+    /// An identifier for the message.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MessageId", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub message_id: Option<String>,
+    /// This parameter applies only to FIFO (first-in-first-out) topics.
+    ///
+    /// The large, non-consecutive number that Amazon SNS assigns to each message.
+    ///
+    /// The length of `SequenceNumber` is 128 bits. `SequenceNumber` continues to increase for a
+    /// particular `MessageGroupId`.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "SequenceNumber",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub sequence_number: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for PublishBatchResultEntry {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Id" => Some(0),
+                    "MessageId" => Some(1),
+                    "SequenceNumber" => Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Some(Self {
+                id: member_0,
+                message_id: member_1,
+                sequence_number: member_2,
+            }),
+        )
+    }
+}
+
+impl WriteXml for PublishBatchResultEntry {
+    fn write_xml(&self, out: &mut XmlWriter) {
+        if let Some(value) = &self.id {
+            out.element("Id", value);
+        }
+        if let Some(value) = &self.message_id {
+            out.element("MessageId", value);
+        }
+        if let Some(value) = &self.sequence_number {
+            out.element("SequenceNumber", value);
+        }
+    }
+}
+
+/// A wrapper type for the attributes of an Amazon SNS subscription.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
+pub struct Subscription {
+    /// The subscription's ARN.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "SubscriptionArn",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub subscription_arn: Option<String>,
+    /// The subscription's owner.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Owner", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub owner: Option<String>,
+    /// The subscription's protocol.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub protocol: Option<String>,
+    /// The subscription's endpoint (format depends on the protocol).
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Endpoint", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub endpoint: Option<String>,
+    /// The ARN of the subscription's topic.
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "TopicArn", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub topic_arn: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for Subscription {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<String> = None;
+        let mut member_4: Option<String> = None;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "SubscriptionArn" => Some(0),
+                    "Owner" => Some(1),
+                    "Protocol" => Some(2),
+                    "Endpoint" => Some(3),
+                    "TopicArn" => Some(4),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Some(Self {
+                subscription_arn: member_0,
+                owner: member_1,
+                protocol: member_2,
+                endpoint: member_3,
+                topic_arn: member_4,
+            }),
+        )
+    }
+}
+
+impl WriteXml for Subscription {
+    fn write_xml(&self, out: &mut XmlWriter) {
+        if let Some(value) = &self.subscription_arn {
+            out.element("SubscriptionArn", value);
+        }
+        if let Some(value) = &self.owner {
+            out.element("Owner", value);
+        }
+        if let Some(value) = &self.protocol {
+            out.element("Protocol", value);
+        }
+        if let Some(value) = &self.endpoint {
+            out.element("Endpoint", value);
+        }
+        if let Some(value) = &self.topic_arn {
+            out.element("TopicArn", value);
+        }
+    }
+}
+
 /// The list of tags to be added to the specified topic.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
@@ -124,6 +580,13 @@ impl Read for Tag {
                 value: member_1,
             }),
         )
+    }
+}
+
+impl WriteXml for Tag {
+    fn write_xml(&self, out: &mut XmlWriter) {
+        out.element("Key", &self.key);
+        out.element("Value", &self.value);
     }
 }
 

@@ -5,6 +5,103 @@ use crate::runtime::validate::{
     Length, List, Map, Member, Schema, StringRules, Structure, UNIT,
 };
 
+/// The constraints of `BatchResultErrorEntry`.
+pub static BATCH_RESULT_ERROR_ENTRY: Structure = Structure {
+    name: "BatchResultErrorEntry",
+    members: &[
+        Member {
+            name: "Id",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Code",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Message",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SenderFault",
+            json_name: None,
+            required: true,
+            schema: Schema::Boolean,
+        },
+    ],
+};
+
+/// The constraints of `ConfirmSubscriptionInput`.
+pub static CONFIRM_SUBSCRIPTION_INPUT: Structure = Structure {
+    name: "ConfirmSubscriptionInput",
+    members: &[
+        Member {
+            name: "TopicArn",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Token",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "AuthenticateOnUnsubscribe",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ConfirmSubscriptionResponse`.
+pub static CONFIRM_SUBSCRIPTION_RESPONSE: Structure = Structure {
+    name: "ConfirmSubscriptionResponse",
+    members: &[
+        Member {
+            name: "SubscriptionArn",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
 /// The constraints of `CreateTopicInput`.
 pub static CREATE_TOPIC_INPUT: Structure = Structure {
     name: "CreateTopicInput",
@@ -78,6 +175,186 @@ pub static DELETE_TOPIC_INPUT: Structure = Structure {
     ],
 };
 
+/// The constraints of `GetSubscriptionAttributesInput`.
+pub static GET_SUBSCRIPTION_ATTRIBUTES_INPUT: Structure = Structure {
+    name: "GetSubscriptionAttributesInput",
+    members: &[
+        Member {
+            name: "SubscriptionArn",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `GetSubscriptionAttributesResponse`.
+pub static GET_SUBSCRIPTION_ATTRIBUTES_RESPONSE: Structure = Structure {
+    name: "GetSubscriptionAttributesResponse",
+    members: &[
+        Member {
+            name: "Attributes",
+            json_name: None,
+            required: false,
+            schema: Schema::Map(&SUBSCRIPTION_ATTRIBUTES_MAP),
+        },
+    ],
+};
+
+/// The constraints of `GetTopicAttributesInput`.
+pub static GET_TOPIC_ATTRIBUTES_INPUT: Structure = Structure {
+    name: "GetTopicAttributesInput",
+    members: &[
+        Member {
+            name: "TopicArn",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `GetTopicAttributesResponse`.
+pub static GET_TOPIC_ATTRIBUTES_RESPONSE: Structure = Structure {
+    name: "GetTopicAttributesResponse",
+    members: &[
+        Member {
+            name: "Attributes",
+            json_name: None,
+            required: false,
+            schema: Schema::Map(&TOPIC_ATTRIBUTES_MAP),
+        },
+    ],
+};
+
+/// The constraints of `ListSubscriptionsByTopicInput`.
+pub static LIST_SUBSCRIPTIONS_BY_TOPIC_INPUT: Structure = Structure {
+    name: "ListSubscriptionsByTopicInput",
+    members: &[
+        Member {
+            name: "TopicArn",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextToken",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ListSubscriptionsByTopicResponse`.
+pub static LIST_SUBSCRIPTIONS_BY_TOPIC_RESPONSE: Structure = Structure {
+    name: "ListSubscriptionsByTopicResponse",
+    members: &[
+        Member {
+            name: "Subscriptions",
+            json_name: None,
+            required: false,
+            schema: Schema::List(&SUBSCRIPTIONS_LIST),
+        },
+        Member {
+            name: "NextToken",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ListSubscriptionsInput`.
+pub static LIST_SUBSCRIPTIONS_INPUT: Structure = Structure {
+    name: "ListSubscriptionsInput",
+    members: &[
+        Member {
+            name: "NextToken",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ListSubscriptionsResponse`.
+pub static LIST_SUBSCRIPTIONS_RESPONSE: Structure = Structure {
+    name: "ListSubscriptionsResponse",
+    members: &[
+        Member {
+            name: "Subscriptions",
+            json_name: None,
+            required: false,
+            schema: Schema::List(&SUBSCRIPTIONS_LIST),
+        },
+        Member {
+            name: "NextToken",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ListTagsForResourceRequest`.
+pub static LIST_TAGS_FOR_RESOURCE_REQUEST: Structure = Structure {
+    name: "ListTagsForResourceRequest",
+    members: &[
+        Member {
+            name: "ResourceArn",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1011)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ListTagsForResourceResponse`.
+pub static LIST_TAGS_FOR_RESOURCE_RESPONSE: Structure = Structure {
+    name: "ListTagsForResourceResponse",
+    members: &[
+        Member {
+            name: "Tags",
+            json_name: None,
+            required: false,
+            schema: Schema::List(&TAG_LIST),
+        },
+    ],
+};
+
 /// The constraints of `ListTopicsInput`.
 pub static LIST_TOPICS_INPUT: Structure = Structure {
     name: "ListTopicsInput",
@@ -147,6 +424,158 @@ pub static MESSAGE_ATTRIBUTE_VALUE: Structure = Structure {
             json_name: None,
             required: false,
             schema: Schema::Blob(None),
+        },
+    ],
+};
+
+/// The constraints of `PublishBatchInput`.
+pub static PUBLISH_BATCH_INPUT: Structure = Structure {
+    name: "PublishBatchInput",
+    members: &[
+        Member {
+            name: "TopicArn",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "PublishBatchRequestEntries",
+            json_name: None,
+            required: true,
+            schema: Schema::List(&PUBLISH_BATCH_REQUEST_ENTRY_LIST),
+        },
+    ],
+};
+
+/// The constraints of `PublishBatchRequestEntry`.
+pub static PUBLISH_BATCH_REQUEST_ENTRY: Structure = Structure {
+    name: "PublishBatchRequestEntry",
+    members: &[
+        Member {
+            name: "Id",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Message",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Subject",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "MessageStructure",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "MessageAttributes",
+            json_name: None,
+            required: false,
+            schema: Schema::Map(&MESSAGE_ATTRIBUTE_MAP),
+        },
+        Member {
+            name: "MessageDeduplicationId",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "MessageGroupId",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `PublishBatchResponse`.
+pub static PUBLISH_BATCH_RESPONSE: Structure = Structure {
+    name: "PublishBatchResponse",
+    members: &[
+        Member {
+            name: "Successful",
+            json_name: None,
+            required: false,
+            schema: Schema::List(&PUBLISH_BATCH_RESULT_ENTRY_LIST),
+        },
+        Member {
+            name: "Failed",
+            json_name: None,
+            required: false,
+            schema: Schema::List(&BATCH_RESULT_ERROR_ENTRY_LIST),
+        },
+    ],
+};
+
+/// The constraints of `PublishBatchResultEntry`.
+pub static PUBLISH_BATCH_RESULT_ENTRY: Structure = Structure {
+    name: "PublishBatchResultEntry",
+    members: &[
+        Member {
+            name: "Id",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "MessageId",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SequenceNumber",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -271,6 +700,203 @@ pub static PUBLISH_RESPONSE: Structure = Structure {
     ],
 };
 
+/// The constraints of `SetSubscriptionAttributesInput`.
+pub static SET_SUBSCRIPTION_ATTRIBUTES_INPUT: Structure = Structure {
+    name: "SetSubscriptionAttributesInput",
+    members: &[
+        Member {
+            name: "SubscriptionArn",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "AttributeName",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "AttributeValue",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `SetTopicAttributesInput`.
+pub static SET_TOPIC_ATTRIBUTES_INPUT: Structure = Structure {
+    name: "SetTopicAttributesInput",
+    members: &[
+        Member {
+            name: "TopicArn",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "AttributeName",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "AttributeValue",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `SubscribeInput`.
+pub static SUBSCRIBE_INPUT: Structure = Structure {
+    name: "SubscribeInput",
+    members: &[
+        Member {
+            name: "TopicArn",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Protocol",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Endpoint",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Attributes",
+            json_name: None,
+            required: false,
+            schema: Schema::Map(&SUBSCRIPTION_ATTRIBUTES_MAP),
+        },
+        Member {
+            name: "ReturnSubscriptionArn",
+            json_name: None,
+            required: false,
+            schema: Schema::Boolean,
+        },
+    ],
+};
+
+/// The constraints of `SubscribeResponse`.
+pub static SUBSCRIBE_RESPONSE: Structure = Structure {
+    name: "SubscribeResponse",
+    members: &[
+        Member {
+            name: "SubscriptionArn",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `Subscription`.
+pub static SUBSCRIPTION: Structure = Structure {
+    name: "Subscription",
+    members: &[
+        Member {
+            name: "SubscriptionArn",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Owner",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Protocol",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Endpoint",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "TopicArn",
+            json_name: None,
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
 /// The constraints of `Tag`.
 pub static TAG: Structure = Structure {
     name: "Tag",
@@ -298,6 +924,35 @@ pub static TAG: Structure = Structure {
     ],
 };
 
+/// The constraints of `TagResourceRequest`.
+pub static TAG_RESOURCE_REQUEST: Structure = Structure {
+    name: "TagResourceRequest",
+    members: &[
+        Member {
+            name: "ResourceArn",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1011)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Tags",
+            json_name: None,
+            required: true,
+            schema: Schema::List(&TAG_LIST),
+        },
+    ],
+};
+
+/// The constraints of `TagResourceResponse`.
+pub static TAG_RESOURCE_RESPONSE: Structure = Structure {
+    name: "TagResourceResponse",
+    members: &[],
+};
+
 /// The constraints of `Topic`.
 pub static TOPIC: Structure = Structure {
     name: "Topic",
@@ -315,6 +970,61 @@ pub static TOPIC: Structure = Structure {
     ],
 };
 
+/// The constraints of `UnsubscribeInput`.
+pub static UNSUBSCRIBE_INPUT: Structure = Structure {
+    name: "UnsubscribeInput",
+    members: &[
+        Member {
+            name: "SubscriptionArn",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `UntagResourceRequest`.
+pub static UNTAG_RESOURCE_REQUEST: Structure = Structure {
+    name: "UntagResourceRequest",
+    members: &[
+        Member {
+            name: "ResourceArn",
+            json_name: None,
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1011)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "TagKeys",
+            json_name: None,
+            required: true,
+            schema: Schema::List(&TAG_KEY_LIST),
+        },
+    ],
+};
+
+/// The constraints of `UntagResourceResponse`.
+pub static UNTAG_RESOURCE_RESPONSE: Structure = Structure {
+    name: "UntagResourceResponse",
+    members: &[],
+};
+
+/// The constraints of `BatchResultErrorEntryList`.
+pub static BATCH_RESULT_ERROR_ENTRY_LIST: List = List {
+    member: Schema::Structure(&BATCH_RESULT_ERROR_ENTRY),
+    length: None,
+    unique: false,
+    sparse: false,
+    flattened: false,
+};
+
 /// The constraints of `MessageAttributeMap`.
 pub static MESSAGE_ATTRIBUTE_MAP: Map = Map {
     key: Schema::String(StringRules {
@@ -328,6 +1038,66 @@ pub static MESSAGE_ATTRIBUTE_MAP: Map = Map {
     sensitive_keys: false,
     key_name: Some("Name"),
     value_name: Some("Value"),
+    flattened: false,
+};
+
+/// The constraints of `PublishBatchRequestEntryList`.
+pub static PUBLISH_BATCH_REQUEST_ENTRY_LIST: List = List {
+    member: Schema::Structure(&PUBLISH_BATCH_REQUEST_ENTRY),
+    length: None,
+    unique: false,
+    sparse: false,
+    flattened: false,
+};
+
+/// The constraints of `PublishBatchResultEntryList`.
+pub static PUBLISH_BATCH_RESULT_ENTRY_LIST: List = List {
+    member: Schema::Structure(&PUBLISH_BATCH_RESULT_ENTRY),
+    length: None,
+    unique: false,
+    sparse: false,
+    flattened: false,
+};
+
+/// The constraints of `SubscriptionAttributesMap`.
+pub static SUBSCRIPTION_ATTRIBUTES_MAP: Map = Map {
+    key: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    length: None,
+    sparse: false,
+    sensitive_keys: false,
+    key_name: None,
+    value_name: None,
+    flattened: false,
+};
+
+/// The constraints of `SubscriptionsList`.
+pub static SUBSCRIPTIONS_LIST: List = List {
+    member: Schema::Structure(&SUBSCRIPTION),
+    length: None,
+    unique: false,
+    sparse: false,
+    flattened: false,
+};
+
+/// The constraints of `TagKeyList`.
+pub static TAG_KEY_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 128)),
+        pattern: None,
+        values: None,
+    }),
+    length: None,
+    unique: false,
+    sparse: false,
     flattened: false,
 };
 
@@ -372,16 +1142,47 @@ pub static TOPICS_LIST: List = List {
 /// The service's operations by name, in name order: the names the
 /// lookups below take.
 pub fn operation_names() -> &'static [&'static str] {
-    &["CreateTopic", "DeleteTopic", "ListTopics", "Publish"]
+    &[
+        "ConfirmSubscription",
+        "CreateTopic",
+        "DeleteTopic",
+        "GetSubscriptionAttributes",
+        "GetTopicAttributes",
+        "ListSubscriptions",
+        "ListSubscriptionsByTopic",
+        "ListTagsForResource",
+        "ListTopics",
+        "Publish",
+        "PublishBatch",
+        "SetSubscriptionAttributes",
+        "SetTopicAttributes",
+        "Subscribe",
+        "TagResource",
+        "Unsubscribe",
+        "UntagResource",
+    ]
 }
 
 /// The constraints of an operation's input, by operation name.
 pub fn input_schema(operation: &str) -> Option<&'static Structure> {
     match operation {
+        "ConfirmSubscription" => Some(&CONFIRM_SUBSCRIPTION_INPUT),
         "CreateTopic" => Some(&CREATE_TOPIC_INPUT),
         "DeleteTopic" => Some(&DELETE_TOPIC_INPUT),
+        "GetSubscriptionAttributes" => Some(&GET_SUBSCRIPTION_ATTRIBUTES_INPUT),
+        "GetTopicAttributes" => Some(&GET_TOPIC_ATTRIBUTES_INPUT),
+        "ListSubscriptions" => Some(&LIST_SUBSCRIPTIONS_INPUT),
+        "ListSubscriptionsByTopic" => Some(&LIST_SUBSCRIPTIONS_BY_TOPIC_INPUT),
+        "ListTagsForResource" => Some(&LIST_TAGS_FOR_RESOURCE_REQUEST),
         "ListTopics" => Some(&LIST_TOPICS_INPUT),
         "Publish" => Some(&PUBLISH_INPUT),
+        "PublishBatch" => Some(&PUBLISH_BATCH_INPUT),
+        "SetSubscriptionAttributes" => Some(&SET_SUBSCRIPTION_ATTRIBUTES_INPUT),
+        "SetTopicAttributes" => Some(&SET_TOPIC_ATTRIBUTES_INPUT),
+        "Subscribe" => Some(&SUBSCRIBE_INPUT),
+        "TagResource" => Some(&TAG_RESOURCE_REQUEST),
+        "Unsubscribe" => Some(&UNSUBSCRIBE_INPUT),
+        "UntagResource" => Some(&UNTAG_RESOURCE_REQUEST),
         _ => None,
     }
 }
@@ -389,10 +1190,23 @@ pub fn input_schema(operation: &str) -> Option<&'static Structure> {
 /// The constraints of an operation's output, by operation name.
 pub fn output_schema(operation: &str) -> Option<&'static Structure> {
     match operation {
+        "ConfirmSubscription" => Some(&CONFIRM_SUBSCRIPTION_RESPONSE),
         "CreateTopic" => Some(&CREATE_TOPIC_RESPONSE),
         "DeleteTopic" => Some(&UNIT),
+        "GetSubscriptionAttributes" => Some(&GET_SUBSCRIPTION_ATTRIBUTES_RESPONSE),
+        "GetTopicAttributes" => Some(&GET_TOPIC_ATTRIBUTES_RESPONSE),
+        "ListSubscriptions" => Some(&LIST_SUBSCRIPTIONS_RESPONSE),
+        "ListSubscriptionsByTopic" => Some(&LIST_SUBSCRIPTIONS_BY_TOPIC_RESPONSE),
+        "ListTagsForResource" => Some(&LIST_TAGS_FOR_RESOURCE_RESPONSE),
         "ListTopics" => Some(&LIST_TOPICS_RESPONSE),
         "Publish" => Some(&PUBLISH_RESPONSE),
+        "PublishBatch" => Some(&PUBLISH_BATCH_RESPONSE),
+        "SetSubscriptionAttributes" => Some(&UNIT),
+        "SetTopicAttributes" => Some(&UNIT),
+        "Subscribe" => Some(&SUBSCRIBE_RESPONSE),
+        "TagResource" => Some(&TAG_RESOURCE_RESPONSE),
+        "Unsubscribe" => Some(&UNIT),
+        "UntagResource" => Some(&UNTAG_RESOURCE_RESPONSE),
         _ => None,
     }
 }

@@ -110,8 +110,21 @@ const MESSAGE_OVERHEAD: usize = 160;
 /// The name of the service's records.
 const SERVICE: &str = "sqs";
 
-/// The SQS service: queues by name.
-pub struct Sqs {
+/// The SQS service: queues by name. Cloning it shares them: SNS delivers
+/// to the same queues ([`Inner::deliver`]).
+#[derive(Clone)]
+pub struct Sqs(Arc<Inner>);
+
+impl std::ops::Deref for Sqs {
+    type Target = Inner;
+
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+/// The queues, and what keeps them.
+pub struct Inner {
     /// `http://<host>:<port>`: the start of queue URLs for a request that
     /// names no host.
     endpoint: OnceLock<String>,
@@ -165,7 +178,7 @@ impl Sqs {
     /// The service, with the queues and messages an earlier run left in
     /// `store`; its messages charged to `budget`.
     pub fn new(store: Arc<Store>, budget: Arc<Budget>) -> Result<Self, StoreError> {
-        let sqs = Sqs {
+        let inner = Inner {
             endpoint: OnceLock::new(),
             queues: Mutex::default(),
             tasks: Mutex::default(),
@@ -173,10 +186,12 @@ impl Sqs {
             store,
             budget,
         };
-        sqs.load()?;
-        Ok(sqs)
+        inner.load()?;
+        Ok(Sqs(Arc::new(inner)))
     }
+}
 
+impl Inner {
     /// Makes `endpoint` the start of the URLs of queues that requests name
     /// no host for (once: later calls change nothing).
     pub fn set_endpoint(&self, endpoint: &str) {
@@ -746,7 +761,7 @@ impl AmazonSqs for Sqs {
             return Err(UnmodelledError::from(Refusal::invalid(message)).into());
         }
         let mut queues = self.queues();
-        Self::check_redrive(&queues, &settings).map_err(|e| settings_error!(e, CreateQueueError))?;
+        Inner::check_redrive(&queues, &settings).map_err(|e| settings_error!(e, CreateQueueError))?;
         if let Some(queue) = queues.get(&input.queue_name) {
             // The same name with the same attributes is the same queue.
             let differ: Vec<String> = attributes
@@ -855,7 +870,7 @@ impl AmazonSqs for Sqs {
         else {
             return Err(no_such_queue().into());
         };
-        let attributes = Self::attributes_of(queue, name, &input.attribute_names.unwrap_or_default());
+        let attributes = Inner::attributes_of(queue, name, &input.attribute_names.unwrap_or_default());
         Ok(GetQueueAttributesResult { attributes: (!attributes.is_empty()).then_some(attributes) })
     }
 
@@ -877,7 +892,7 @@ impl AmazonSqs for Sqs {
         attributes.extend(input.attributes);
         let settings =
             Settings::of(&attributes, queue.settings.fifo).map_err(|e| settings_error!(e, SetQueueAttributesError))?;
-        Self::check_redrive(&queues, &settings).map_err(|e| settings_error!(e, SetQueueAttributesError))?;
+        Inner::check_redrive(&queues, &settings).map_err(|e| settings_error!(e, SetQueueAttributesError))?;
         let queue = queues.get_mut(name).expect("looked up above");
         let before = (std::mem::replace(&mut queue.attributes, attributes), queue.settings.clone(), queue.modified);
         queue.settings = settings;
@@ -1189,7 +1204,7 @@ impl AmazonSqs for Sqs {
     ) -> Result<Unit, ChangeMessageVisibilityError> {
         let mut queues = self.queues();
         let queue = queue_name(&input.queue_url).and_then(|name| queues.get_mut(name)).ok_or_else(no_such_queue)?;
-        match Self::change_visibility(queue, &input.receipt_handle, input.visibility_timeout) {
+        match Inner::change_visibility(queue, &input.receipt_handle, input.visibility_timeout) {
             Ok(()) => Ok(Unit {}),
             Err(VisibilityFailure::Invalid) => Err(invalid_handle(&input.receipt_handle).into()),
             Err(VisibilityFailure::NotInFlight) => Err(not_in_flight().into()),
@@ -1209,7 +1224,7 @@ impl AmazonSqs for Sqs {
         let (mut successful, mut failed) = (Vec::new(), Vec::new());
         for entry in input.entries {
             let timeout = entry.visibility_timeout.unwrap_or(0);
-            match Self::change_visibility(queue, &entry.receipt_handle, timeout) {
+            match Inner::change_visibility(queue, &entry.receipt_handle, timeout) {
                 Ok(()) => successful.push(ChangeMessageVisibilityBatchResultEntry { id: entry.id }),
                 Err(VisibilityFailure::Invalid) => {
                     let message = invalid_handle(&entry.receipt_handle).message.unwrap_or_default();
@@ -1388,7 +1403,35 @@ impl AmazonSqs for Sqs {
     }
 }
 
-impl Sqs {
+impl Inner {
+    /// Sends a message from another service (SNS) to the queue `queue_arn`
+    /// names, as SendMessage would: why not, if it was not sent.
+    pub fn deliver(
+        &self,
+        queue_arn: &str,
+        body: &str,
+        attributes: &BTreeMap<String, MessageAttributeValue>,
+        group_id: Option<&str>,
+        deduplication_id: Option<&str>,
+    ) -> Result<(), String> {
+        let name =
+            queue_of_arn(queue_arn).ok_or_else(|| format!("{} is not a queue of this account", excerpt(queue_arn)))?;
+        let outgoing = Outgoing {
+            body,
+            delay_seconds: None,
+            attributes: (!attributes.is_empty()).then_some(attributes),
+            group_id,
+            deduplication_id,
+        };
+        match self.send(&mut self.queues(), name, outgoing) {
+            Ok(_) => Ok(()),
+            Err(SendFailure::NoQueue) => Err("the queue does not exist".to_string()),
+            Err(SendFailure::Contents(message)) => Err(message),
+            Err(SendFailure::Refused(refusal)) => Err(refusal.parts().1.to_string()),
+            Err(SendFailure::Failed(e)) => Err(e.message.unwrap_or(e.type_name)),
+        }
+    }
+
     /// Sets queue `name`'s policy to `policy`, recorded before it is.
     fn set_policy(&self, queue: &mut Queue, name: &str, policy: serde_json::Value) -> Result<(), UnmodelledError> {
         let empty = policy["Statement"].as_array().is_none_or(Vec::is_empty);

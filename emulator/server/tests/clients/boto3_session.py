@@ -339,7 +339,7 @@ except sns.exceptions.NotFoundException:
     pass
 error, status = error_of(sns.create_topic, Name="bad name")
 assert (error["Code"], status) == ("InvalidParameter", 400), (error, status)
-error, status = error_of(sns.list_subscriptions)
+error, status = error_of(sns.list_platform_applications)
 assert (error["Code"], status) == ("InvalidAction", 400), (error, status)
 
 # EC2 ---------------------------------------------------------------------
