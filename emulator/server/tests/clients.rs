@@ -557,10 +557,74 @@ fn awscli_ssm() {
         stderr(&emulator.ssm(&["get-parameter", "--name", "/app/db/host"])),
         "An error occurred (ParameterNotFound) when calling the GetParameter operation:"
     );
+    // SecureString: sealed under the emulator's key, opened on request.
+    let secret = ["put-parameter", "--name", "/app/secret", "--value", "p@ss", "--type", "SecureString"];
+    assert_eq!(stdout(&emulator.ssm(&secret)), json!({ "Version": 1, "Tier": "Standard" }));
+    let sealed = stdout(&emulator.ssm(&["get-parameter", "--name", "/app/secret"]))["Parameter"]["Value"].clone();
+    assert!(sealed.as_str().is_some_and(|v| v != "p@ss" && v.len() > 20), "{sealed}");
+    let opened = stdout(&emulator.ssm(&["get-parameter", "--name", "/app/secret", "--with-decryption"]));
+    assert_eq!(opened["Parameter"]["Value"], "p@ss");
+    let described =
+        stdout(&emulator.ssm(&["describe-parameters", "--parameter-filters", "Key=Type,Values=SecureString"]));
+    assert_eq!(described["Parameters"][0]["KeyId"], "alias/aws/ssm");
+
+    // Versions, labels and selectors; history; paths.
+    for value in ["v2", "v3"] {
+        stdout(&emulator.ssm(&["put-parameter", "--name", "/app/secret", "--value", value, "--overwrite"]));
+    }
+    let labelled = stdout(&emulator.ssm(&[
+        "label-parameter-version",
+        "--name",
+        "/app/secret",
+        "--parameter-version",
+        "2",
+        "--labels",
+        "prod",
+        "1bad",
+    ]));
+    assert_eq!(labelled, json!({ "InvalidLabels": ["1bad"], "ParameterVersion": 2 }));
+    let by_label = stdout(&emulator.ssm(&["get-parameter", "--name", "/app/secret:prod", "--with-decryption"]));
+    assert_eq!((&by_label["Parameter"]["Value"], &by_label["Parameter"]["Selector"]), (&json!("v2"), &json!(":prod")));
+    let by_version = stdout(&emulator.ssm(&["get-parameter", "--name", "/app/secret:1", "--with-decryption"]));
+    assert_eq!(by_version["Parameter"]["Value"], "p@ss");
+    assert!(
+        stderr(&emulator.ssm(&["get-parameter", "--name", "/app/secret:9"])).contains("(ParameterVersionNotFound)")
+    );
+    let history = stdout(&emulator.ssm(&["get-parameter-history", "--name", "/app/secret", "--with-decryption"]));
+    let values: Vec<&str> =
+        history["Parameters"].as_array().unwrap().iter().map(|p| p["Value"].as_str().unwrap()).collect();
+    assert_eq!(values, ["p@ss", "v2", "v3"]);
+    assert_eq!(history["Parameters"][1]["Labels"], json!(["prod"]));
+    stdout(&emulator.ssm(&["put-parameter", "--name", "/app/db/port", "--value", "5432", "--type", "String"]));
+    let one_level = stdout(&emulator.ssm(&["get-parameters-by-path", "--path", "/app"]));
+    let names: Vec<&str> =
+        one_level["Parameters"].as_array().unwrap().iter().map(|p| p["Name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["/app/secret"]);
+    let all = stdout(&emulator.ssm(&["get-parameters-by-path", "--path", "/app", "--recursive"]));
+    assert_eq!(all["Parameters"].as_array().map(Vec::len), Some(2));
+    // Tags, and deleting several at once.
+    stdout(&emulator.ssm(&[
+        "add-tags-to-resource",
+        "--resource-type",
+        "Parameter",
+        "--resource-id",
+        "/app/db/port",
+        "--tags",
+        "Key=team,Value=core",
+    ]));
+    let tags = stdout(&emulator.ssm(&[
+        "list-tags-for-resource",
+        "--resource-type",
+        "Parameter",
+        "--resource-id",
+        "/app/db/port",
+    ]));
+    assert_eq!(tags, json!({ "TagList": [{"Key": "team", "Value": "core"}] }));
+    let deleted =
+        stdout(&emulator.ssm(&["delete-parameters", "--names", "/app/db/port", "/app/secret", "/app/absent"]));
     assert_eq!(
-        stderr(&emulator.ssm(&["put-parameter", "--name", "s", "--value", "v", "--type", "SecureString"])),
-        "An error occurred (NotImplemented) when calling the PutParameter operation: \
-         PutParameter with SecureString is not implemented by this emulator"
+        deleted,
+        json!({ "DeletedParameters": ["/app/db/port", "/app/secret"], "InvalidParameters": ["/app/absent"] })
     );
 
     // AWS's limits: 4 KB in the standard tier, 8 KB in the advanced one,

@@ -70,6 +70,8 @@ if PHASE == "write":
     ssm.put_parameter(Name="/app/db/host", Value="db.local", Type="String")
     ssm.put_parameter(Name="/app/db/host", Value="db2.local", Overwrite=True)
     ssm.put_parameter(Name="/app/big", Value="v" * 8192, Type="String", Tier="Advanced")
+    ssm.put_parameter(Name="/app/secret", Value="sealed", Type="SecureString")
+    ssm.label_parameter_version(Name="/app/db/host", ParameterVersion=1, Labels=["first"])
 
     topic = sns.create_topic(Name="events", Attributes={"DisplayName": "Events"})["TopicArn"]
     sns.create_topic(Name="gone")
@@ -135,6 +137,9 @@ else:
     got = ssm.get_parameter(Name="/app/db/host")["Parameter"]
     assert (got["Value"], got["Version"], got["Type"]) == ("db2.local", 2, "String"), got
     assert ssm.put_parameter(Name="/app/big", Value="w", Overwrite=True)["Tier"] == "Advanced"
+    # The key that sealed it was kept: it opens after the restart.
+    assert ssm.get_parameter(Name="/app/secret", WithDecryption=True)["Parameter"]["Value"] == "sealed"
+    assert ssm.get_parameter(Name="/app/db/host:first")["Parameter"]["Value"] == "db.local"
 
     topics = [t["TopicArn"] for t in sns.list_topics()["Topics"]]
     assert topics == ["arn:aws:sns:us-east-1:000000000000:events"], topics
