@@ -18,7 +18,6 @@
 mod admin;
 mod cloudwatch;
 mod dynamodb;
-mod dynamodb_item;
 mod ec2;
 mod file_body;
 mod iam;

@@ -5,8 +5,13 @@
 //! GetItem, without secondary indexes, conditions or expressions (a request
 //! that uses them answers `NotImplemented`); every other operation answers
 //! `NotImplemented` from the generated router. Items are checked as
-//! DynamoDB checks them ([`crate::dynamodb_item`]) and charged to the state
+//! DynamoDB checks them ([`item`]) and charged to the state
 //! budget; an account has at most 2,500 tables, AWS's default quota.
+
+mod eval;
+mod expression;
+mod item;
+mod reserved;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -31,11 +36,11 @@ use emulator_generated::runtime::context::RequestContext;
 use emulator_generated::runtime::{Operation, Timestamp, UnmodelledError};
 use serde::{Deserialize, Serialize};
 
-use crate::dynamodb_item::{self, Item, Number};
 use crate::ids::Ids;
 use crate::quota::{Budget, Charge};
 use crate::store::{Change, Store, StoreError};
 use crate::{ACCOUNT_ID, REGION, now};
+use item::{Item, Number};
 
 /// The name of the service's records.
 const SERVICE: &str = "dynamodb";
@@ -163,9 +168,9 @@ impl DynamoDb {
             let (name, _) = record.key.split_once('/').ok_or_else(corrupt)?;
             let table = tables.get_mut(name).ok_or_else(corrupt)?;
             let value: serde_json::Value = serde_json::from_slice(&record.value).map_err(|_| corrupt())?;
-            let item = dynamodb_item::from_json(&value).ok_or_else(corrupt)?;
+            let item = item::from_json(&value).ok_or_else(corrupt)?;
             let key = table.key.key_of(&item).map_err(|_| corrupt())?;
-            let size = dynamodb_item::check_item(&item).map_err(|_| corrupt())?;
+            let size = item::check_item(&item).map_err(|_| corrupt())?;
             let charge = budget.charge(size + ITEM_OVERHEAD).map_err(|_| corrupt())?;
             table.bytes += size;
             table.items.insert(key, Kept { item, size, _charge: charge });
@@ -602,14 +607,14 @@ impl DynamoDb20120810 for DynamoDb {
             return Err(self.not_found().into());
         };
         let key = table.key.key_of(&input.item).map_err(|error| item_key_refusal(error).into_error(PutItem::NAME))?;
-        let size = dynamodb_item::check_item(&input.item)
-            .map_err(|message| Refusal::Invalid(message).into_error(PutItem::NAME))?;
+        let size =
+            item::check_item(&input.item).map_err(|message| Refusal::Invalid(message).into_error(PutItem::NAME))?;
         let charge = self
             .budget
             .charge(size + ITEM_OVERHEAD)
             .map_err(|e| UnmodelledError::client("LimitExceededException", e.message()))?;
         if self.store.is_durable() {
-            let record = serde_json::to_vec(&dynamodb_item::to_json(&input.item)).expect("a record serialises");
+            let record = serde_json::to_vec(&item::to_json(&input.item)).expect("a record serialises");
             self.commit(Change::default().put("item", key.record_key(table_name(&input.table_name)), record))?;
         }
         table.bytes += size;

@@ -99,6 +99,35 @@ impl Number {
         self.digits.len().div_ceil(2) + 1
     }
 
+    /// The order of two numbers by value.
+    pub fn numeric_cmp(&self, other: &Number) -> std::cmp::Ordering {
+        use std::cmp::Ordering;
+        let sign = |n: &Number| {
+            if n.digits.is_empty() {
+                0
+            } else if n.negative {
+                -1
+            } else {
+                1
+            }
+        };
+        let by_magnitude = || self.exponent.cmp(&other.exponent).then_with(|| self.digits.cmp(&other.digits));
+        match sign(self).cmp(&sign(other)) {
+            Ordering::Equal if sign(self) == 0 => Ordering::Equal,
+            Ordering::Equal if sign(self) < 0 => by_magnitude().reverse(),
+            Ordering::Equal => by_magnitude(),
+            unequal => unequal,
+        }
+    }
+
+    /// The number as whole digits and a scale: sign, digits, and how many
+    /// of them are after the point (negative: zeros to add).
+    pub fn scaled(&self) -> (bool, Vec<u8>, i64) {
+        let digits: Vec<u8> = self.digits.bytes().map(|b| b - b'0').collect();
+        let scale = digits.len() as i64 - i64::from(self.exponent);
+        (self.negative, digits, scale)
+    }
+
     /// A text that is the same for every way of writing the number, for
     /// the keys of records.
     pub fn canonical(&self) -> String {
