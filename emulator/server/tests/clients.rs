@@ -284,8 +284,8 @@ fn awscli_dynamodb() {
             "--condition-expression",
             "attribute_not_exists(Artist)"
         ])),
-        "An error occurred (NotImplemented) when calling the PutItem operation: \
-         PutItem with conditions is not implemented by this emulator"
+        "An error occurred (ConditionalCheckFailedException) when calling the PutItem operation: \
+         The conditional request failed"
     );
 }
 
@@ -967,6 +967,14 @@ fn boto3_sns_fans_out_to_queues_and_endpoints() {
     python_session("sns_session.py", "sns session: ok");
 }
 
+/// DynamoDB's expression language from boto3: conditional writes,
+/// UpdateItem, DeleteItem, projections, Query and Scan with their pages, and
+/// DynamoDB's messages for what it refuses.
+#[test]
+fn boto3_dynamodb_expressions_queries_and_scans() {
+    python_session("dynamodb_session.py", "dynamodb session: ok");
+}
+
 #[test]
 fn boto3_s3_select() {
     python_session("s3_select_session.py", "s3 select session: ok");
@@ -1073,7 +1081,7 @@ fn the_wire() {
     assert_eq!((status, body["__type"].as_str()), (400, Some("com.amazonaws.sqs#QueueDoesNotExist")));
     assert!(head.contains("x-amzn-query-error: aws.simplequeueservice.nonexistentqueue;sender"), "{head}");
     // An unimplemented operation is a 501.
-    let (status, _, body) = post(&emulator.url, "1.0", "DynamoDB_20120810.Scan", r#"{"TableName": "t"}"#);
+    let (status, _, body) = post(&emulator.url, "1.0", "DynamoDB_20120810.UpdateTable", r#"{"TableName": "t"}"#);
     assert_eq!((status, body["__type"].as_str()), (501, Some("NotImplemented")));
     // A request that breaks the model is refused before any check of the emulator's.
     let (status, _, body) = post(&emulator.url, "1.0", "DynamoDB_20120810.PutItem", r#"{"TableName": "t"}"#);

@@ -150,7 +150,7 @@ impl Token {
 
 /// Splits an expression into tokens, or DynamoDB's message for a character
 /// it does not know.
-fn tokens(kind: &str, text: &str) -> Result<Vec<(Token, usize)>, Refused> {
+fn tokens(kind: &str, text: &str) -> Result<Vec<(Token, usize, usize)>, Refused> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -172,7 +172,8 @@ fn tokens(kind: &str, text: &str) -> Result<Vec<(Token, usize)>, Refused> {
             '#' | ':' => {
                 let j = word_end(i + 1);
                 if j == i + 1 {
-                    return Err(syntax(kind, &c.to_string(), text, at));
+                    let to = text[at..].char_indices().nth(2).map_or(text.len(), |(i, _)| at + i);
+                    return Err(syntax(kind, &c.to_string(), &text[at..to]));
                 }
                 let word = text[at..end_of(j)].to_string();
                 i = j;
@@ -211,45 +212,44 @@ fn tokens(kind: &str, text: &str) -> Result<Vec<(Token, usize)>, Refused> {
                     ('+', _) => ("+", 1),
                     ('-', _) => ("-", 1),
                     _ => {
-                        return Err(format!(
-                            "Invalid {kind}: Invalid token: \"{}\", near: \"{}\"",
-                            excerpt(&c.to_string()),
-                            excerpt(near(text, at))
-                        ));
+                        // From the token before to the character after.
+                        let from = out.last().map_or(at, |(_, start, _): &(Token, usize, usize)| *start);
+                        let to = text[at..].char_indices().nth(2).map_or(text.len(), |(i, _)| at + i);
+                        return Err(syntax(kind, &c.to_string(), &text[from..to]));
                     }
                 };
                 i += width;
                 Token::Symbol(symbol)
             }
         };
-        out.push((token, at));
+        let end = chars.get(i).map_or(text.len(), |(at, _)| *at);
+        out.push((token, at, end));
     }
     Ok(out)
 }
 
-/// The text around offset `at`, as DynamoDB quotes it in syntax errors.
-fn near(text: &str, at: usize) -> &str {
-    let start = text[..at].char_indices().rev().nth(10).map_or(0, |(i, _)| i);
-    let end = text[at..].char_indices().nth(10).map_or(text.len(), |(i, _)| at + i);
-    text[start..end].trim()
-}
-
-fn syntax(kind: &str, token: &str, text: &str, at: usize) -> Refused {
-    format!("Invalid {kind}: Syntax error; token: \"{}\", near: \"{}\"", excerpt(token), excerpt(near(text, at)))
+/// DynamoDB's syntax error: the token, and the text `near` it (from the
+/// token before to the token after, as DynamoDB quotes it).
+fn syntax(kind: &str, token: &str, near: &str) -> Refused {
+    format!("Invalid {kind}: Syntax error; token: \"{}\", near: \"{}\"", excerpt(token), excerpt(near))
 }
 
 /// A parser over one expression's tokens.
 struct Parser<'p, 'a> {
     kind: &'static str,
     text: &'p str,
-    tokens: Vec<(Token, usize)>,
+    tokens: Vec<(Token, usize, usize)>,
     at: usize,
     placeholders: &'p mut Placeholders<'a>,
+    /// The first error of meaning (a reserved word, a placeholder not
+    /// defined): DynamoDB reports it once the expression has parsed, so a
+    /// syntax error anywhere comes first.
+    meaning: Option<Refused>,
 }
 
 impl Parser<'_, '_> {
     fn peek(&self) -> Option<&Token> {
-        self.tokens.get(self.at).map(|(token, _)| token)
+        self.tokens.get(self.at).map(|(token, _, _)| token)
     }
 
     fn peek_word(&self, word: &str) -> bool {
@@ -261,17 +261,18 @@ impl Parser<'_, '_> {
     }
 
     fn next(&mut self) -> Option<Token> {
-        let token = self.tokens.get(self.at).map(|(token, _)| token.clone());
+        let token = self.tokens.get(self.at).map(|(token, _, _)| token.clone());
         self.at += 1;
         token
     }
 
     /// DynamoDB's syntax error at the current token (`<EOF>` at the end).
     fn error(&self) -> Refused {
-        match self.tokens.get(self.at) {
-            Some((token, offset)) => syntax(self.kind, &token.text(), self.text, *offset),
-            None => syntax(self.kind, "<EOF>", self.text, self.text.len()),
-        }
+        let at = self.at.min(self.tokens.len());
+        let from = self.tokens.get(at.saturating_sub(1)).map_or(0, |(_, start, _)| *start);
+        let to = self.tokens.get(at + 1).or(self.tokens.get(at)).map_or(self.text.len(), |(_, _, end)| *end);
+        let token = self.tokens.get(at).map_or("<EOF>".to_string(), |(token, _, _)| token.text());
+        syntax(self.kind, &token, &self.text[from..to.max(from)])
     }
 
     fn expect_symbol(&mut self, symbol: &str) -> Result<(), Refused> {
@@ -292,24 +293,29 @@ impl Parser<'_, '_> {
         match self.next() {
             Some(Token::Word(word)) => {
                 if is_reserved(&word) {
-                    return Err(format!(
-                        "Invalid {}: Attribute name is a reserved keyword; reserved keyword: {}",
-                        self.kind,
-                        excerpt(&word)
-                    ));
+                    self.meaning.get_or_insert_with(|| {
+                        format!(
+                            "Invalid {}: Attribute name is a reserved keyword; reserved keyword: {}",
+                            self.kind,
+                            excerpt(&word)
+                        )
+                    });
                 }
                 Ok(word)
             }
             Some(Token::Name(placeholder)) => {
-                let name = self.placeholders.names.and_then(|names| names.get(&placeholder)).ok_or_else(|| {
-                    format!(
-                        "Invalid {}: An expression attribute name used in the document path is not defined; attribute name: {}",
-                        self.kind,
-                        excerpt(&placeholder)
-                    )
-                })?;
-                self.placeholders.used_names.insert(placeholder);
-                Ok(name.clone())
+                let name = self.placeholders.names.and_then(|names| names.get(&placeholder)).cloned();
+                if name.is_none() {
+                    self.meaning.get_or_insert_with(|| {
+                        format!(
+                            "Invalid {}: An expression attribute name used in the document path is not defined; attribute name: {}",
+                            self.kind,
+                            excerpt(&placeholder)
+                        )
+                    });
+                }
+                self.placeholders.used_names.insert(placeholder.clone());
+                Ok(name.unwrap_or(placeholder))
             }
             _ => {
                 self.at -= 1;
@@ -341,15 +347,26 @@ impl Parser<'_, '_> {
     }
 
     fn value(&mut self, placeholder: String) -> Result<AttributeValue, Refused> {
-        let value = self.placeholders.values.and_then(|values| values.get(&placeholder)).ok_or_else(|| {
-            format!(
-                "Invalid {}: An expression attribute value used in expression is not defined; attribute value: {}",
-                self.kind,
-                excerpt(&placeholder)
-            )
-        })?;
+        let value = self.placeholders.values.and_then(|values| values.get(&placeholder)).cloned();
+        if value.is_none() {
+            self.meaning.get_or_insert_with(|| {
+                format!(
+                    "Invalid {}: An expression attribute value used in expression is not defined; attribute value: {}",
+                    self.kind,
+                    excerpt(&placeholder)
+                )
+            });
+        }
         self.placeholders.used_values.insert(placeholder);
-        Ok(value.clone())
+        Ok(value.unwrap_or(AttributeValue::Null(true)))
+    }
+
+    /// Once parsed: the first error of meaning, if there was one.
+    fn meaningful<T>(&mut self, parsed: T) -> Result<T, Refused> {
+        match self.meaning.take() {
+            Some(error) => Err(error),
+            None => Ok(parsed),
+        }
     }
 
     fn operand(&mut self) -> Result<Operand, Refused> {
@@ -360,7 +377,7 @@ impl Parser<'_, '_> {
             }
             Some(Token::Word(word))
                 if word.eq_ignore_ascii_case("size")
-                    && self.tokens.get(self.at + 1).is_some_and(|(t, _)| *t == Token::Symbol("(")) =>
+                    && self.tokens.get(self.at + 1).is_some_and(|(t, _, _)| *t == Token::Symbol("(")) =>
             {
                 self.at += 2;
                 let path = self.path()?;
@@ -406,7 +423,7 @@ impl Parser<'_, '_> {
         }
         if let Some(Token::Word(word)) = self.peek().cloned() {
             let function = word.to_ascii_lowercase();
-            let called = self.tokens.get(self.at + 1).is_some_and(|(t, _)| *t == Token::Symbol("("));
+            let called = self.tokens.get(self.at + 1).is_some_and(|(t, _, _)| *t == Token::Symbol("("));
             if called && function != "size" {
                 self.at += 2;
                 let condition = match function.as_str() {
@@ -499,7 +516,7 @@ impl Parser<'_, '_> {
 
     fn set_operand(&mut self) -> Result<SetValue, Refused> {
         if let Some(Token::Word(word)) = self.peek().cloned() {
-            let called = self.tokens.get(self.at + 1).is_some_and(|(t, _)| *t == Token::Symbol("("));
+            let called = self.tokens.get(self.at + 1).is_some_and(|(t, _, _)| *t == Token::Symbol("("));
             match word.to_ascii_lowercase().as_str() {
                 "list_append" if called => {
                     self.at += 2;
@@ -517,7 +534,7 @@ impl Parser<'_, '_> {
                     self.expect_symbol(")")?;
                     return Ok(SetValue::IfNotExists(path, Box::new(value)));
                 }
-                _ if called && word.to_ascii_lowercase() != "size" => {
+                _ if called && !word.eq_ignore_ascii_case("size") => {
                     return Err(format!("Invalid {}: Invalid function name; function: {}", self.kind, excerpt(&word)));
                 }
                 _ => {}
@@ -624,7 +641,7 @@ fn parser<'p, 'a>(
     if text.trim().is_empty() {
         return Err(format!("Invalid {kind}: The expression can not be empty;"));
     }
-    Ok(Parser { kind, text, tokens: tokens(kind, text)?, at: 0, placeholders })
+    Ok(Parser { kind, text, tokens: tokens(kind, text)?, at: 0, placeholders, meaning: None })
 }
 
 /// A condition expression (`kind` names it in messages:
@@ -633,12 +650,14 @@ pub fn condition(kind: &'static str, text: &str, placeholders: &mut Placeholders
     let mut parser = parser(kind, text, placeholders)?;
     let condition = parser.condition()?;
     parser.expect_end()?;
-    Ok(condition)
+    parser.meaningful(condition)
 }
 
 /// An update expression.
 pub fn update(text: &str, placeholders: &mut Placeholders<'_>) -> Result<Vec<Action>, Refused> {
-    parser("UpdateExpression", text, placeholders)?.update()
+    let mut parser = parser("UpdateExpression", text, placeholders)?;
+    let actions = parser.update()?;
+    parser.meaningful(actions)
 }
 
 /// A projection expression: the paths to answer.
@@ -650,7 +669,7 @@ pub fn projection(text: &str, placeholders: &mut Placeholders<'_>) -> Result<Vec
         paths.push(parser.path()?);
     }
     parser.expect_end()?;
-    Ok(paths)
+    parser.meaningful(paths)
 }
 
 #[cfg(test)]
@@ -694,7 +713,13 @@ mod tests {
     fn dynamodbs_messages() {
         assert_eq!(
             parse("a =").unwrap_err(),
-            "Invalid ConditionExpression: Syntax error; token: \"<EOF>\", near: \"a =\""
+            "Invalid ConditionExpression: Syntax error; token: \"<EOF>\", near: \"=\""
+        );
+        // From the token before to the token after, as AWS quotes them.
+        assert_eq!(parse("a-b").unwrap_err(), "Invalid ConditionExpression: Syntax error; token: \"-\", near: \"a-b\"");
+        assert_eq!(
+            parse("a !! b").unwrap_err(),
+            "Invalid ConditionExpression: Syntax error; token: \"!\", near: \"a !!\""
         );
         assert_eq!(
             parse("name = :v").unwrap_err(),
@@ -713,6 +738,11 @@ mod tests {
             parse("a = :v :v").unwrap_err().starts_with("Invalid ConditionExpression: Syntax error; token: \":v\"")
         );
         assert_eq!(parse(" ").unwrap_err(), "Invalid ConditionExpression: The expression can not be empty;");
+        // A syntax error comes before an error of meaning.
+        assert_eq!(
+            parse("name =").unwrap_err(),
+            "Invalid ConditionExpression: Syntax error; token: \"<EOF>\", near: \"=\""
+        );
         let (names, values) = (names(), values());
         let mut placeholders = Placeholders::new(Some(&names), Some(&values));
         condition("ConditionExpression", "a = :v", &mut placeholders).unwrap();

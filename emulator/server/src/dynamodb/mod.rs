@@ -11,7 +11,9 @@
 mod eval;
 mod expression;
 mod item;
+mod read;
 mod reserved;
+mod write;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -20,6 +22,9 @@ use emulator_generated::dynamodb::error::{LimitExceededException, ResourceInUseE
 use emulator_generated::dynamodb::operation::create_table::{
     CreateTable, CreateTableError, CreateTableInput, CreateTableOutput,
 };
+use emulator_generated::dynamodb::operation::delete_item::{
+    DeleteItem, DeleteItemError, DeleteItemInput, DeleteItemOutput,
+};
 use emulator_generated::dynamodb::operation::delete_table::{DeleteTableError, DeleteTableInput, DeleteTableOutput};
 use emulator_generated::dynamodb::operation::describe_table::{
     DescribeTableError, DescribeTableInput, DescribeTableOutput,
@@ -27,10 +32,16 @@ use emulator_generated::dynamodb::operation::describe_table::{
 use emulator_generated::dynamodb::operation::get_item::{GetItem, GetItemError, GetItemInput, GetItemOutput};
 use emulator_generated::dynamodb::operation::list_tables::{ListTablesError, ListTablesInput, ListTablesOutput};
 use emulator_generated::dynamodb::operation::put_item::{PutItem, PutItemError, PutItemInput, PutItemOutput};
+use emulator_generated::dynamodb::operation::query::{Query, QueryError, QueryInput, QueryOutput};
+use emulator_generated::dynamodb::operation::scan::{Scan, ScanError, ScanInput, ScanOutput};
+use emulator_generated::dynamodb::operation::update_item::{
+    UpdateItem, UpdateItemError, UpdateItemInput, UpdateItemOutput,
+};
 use emulator_generated::dynamodb::service::DynamoDb20120810;
 use emulator_generated::dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, BillingModeSummary, KeySchemaElement, KeyType,
-    ProvisionedThroughputDescription, ReturnValue, ScalarAttributeType, TableDescription, TableStatus,
+    ProvisionedThroughputDescription, ReturnValue, ReturnValuesOnConditionCheckFailure, ScalarAttributeType, Select,
+    TableDescription, TableStatus,
 };
 use emulator_generated::runtime::context::RequestContext;
 use emulator_generated::runtime::{Operation, Timestamp, UnmodelledError};
@@ -40,7 +51,9 @@ use crate::ids::Ids;
 use crate::quota::{Budget, Charge};
 use crate::store::{Change, Store, StoreError};
 use crate::{ACCOUNT_ID, REGION, now};
+use expression::Placeholders;
 use item::{Item, Number};
+use write::Unwritten;
 
 /// The name of the service's records.
 const SERVICE: &str = "dynamodb";
@@ -202,13 +215,9 @@ impl DynamoDb {
     /// PutItem's checks that the model does not state and that do not need
     /// the table (its key is checked under the table's lock).
     fn check_put_item(input: &PutItemInput) -> Result<(), Refusal> {
-        if input.condition_expression.is_some()
-            || input.expected.is_some()
-            || input.conditional_operator.is_some()
-            || input.expression_attribute_names.is_some()
-            || input.expression_attribute_values.is_some()
-        {
-            return Err(Refusal::Unsupported("conditions"));
+        // The legacy parameters that expressions replaced.
+        if input.expected.is_some() || input.conditional_operator.is_some() {
+            return Err(Refusal::Unsupported("Expected (use ConditionExpression)"));
         }
         if !matches!(input.return_values, None | Some(ReturnValue::None | ReturnValue::AllOld)) {
             return Err(Refusal::Invalid("Return values set to invalid value".to_string()));
@@ -219,11 +228,8 @@ impl DynamoDb {
     /// GetItem's checks that the model does not state and that do not need
     /// the table.
     fn check_get_item(input: &GetItemInput) -> Result<(), Refusal> {
-        if input.projection_expression.is_some()
-            || input.attributes_to_get.is_some()
-            || input.expression_attribute_names.is_some()
-        {
-            return Err(Refusal::Unsupported("projections"));
+        if input.attributes_to_get.is_some() {
+            return Err(Refusal::Unsupported("AttributesToGet (use ProjectionExpression)"));
         }
         Ok(())
     }
@@ -234,6 +240,55 @@ impl DynamoDb {
 
     fn table_not_found(&self, name: &str) -> ResourceNotFoundException {
         ResourceNotFoundException { message: Some(format!("Requested resource not found: Table: {name} not found")) }
+    }
+}
+
+/// A `ValidationException` with DynamoDB's message.
+fn invalid(message: impl Into<String>) -> UnmodelledError {
+    UnmodelledError::client("ValidationException", message)
+}
+
+/// What Query and Scan share: their filter and projection, `Select` and
+/// `Limit`, checked as DynamoDB checks them.
+fn reading_parts(
+    filter: Option<&str>,
+    projection: Option<&str>,
+    select: Option<Select>,
+    placeholders: &mut Placeholders<'_>,
+) -> Result<(Option<expression::Condition>, Option<Vec<expression::Path>>), UnmodelledError> {
+    let filter = match filter {
+        Some(text) => Some(expression::condition("FilterExpression", text, placeholders).map_err(invalid)?),
+        None => None,
+    };
+    let projection = match projection {
+        Some(text) => Some(expression::projection(text, placeholders).map_err(invalid)?),
+        None => None,
+    };
+    match (select, &projection) {
+        (Some(Select::AllAttributes | Select::Count), Some(_)) => {
+            return Err(invalid(
+                "Cannot specify the ProjectionExpression when choosing to get ALL_ATTRIBUTES or COUNT",
+            ));
+        }
+        (Some(Select::SpecificAttributes), None) => {
+            return Err(invalid("1 validation error detected: SPECIFIC_ATTRIBUTES requires a ProjectionExpression"));
+        }
+        (Some(Select::AllProjectedAttributes), _) => {
+            return Err(invalid("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName"));
+        }
+        _ => {}
+    }
+    Ok((filter, projection))
+}
+
+/// An `ExclusiveStartKey`, as the table's key.
+fn start_of(table: &Table, start: Option<&Item>) -> Result<Option<read::Start>, UnmodelledError> {
+    let Some(item) = start else { return Ok(None) };
+    match write::key_in(table, item) {
+        Ok(key) => Ok(Some(read::Start { item: item.clone(), key })),
+        Err(_) => {
+            Err(invalid("The provided starting key is invalid: The provided key element does not match the schema"))
+        }
     }
 }
 
@@ -296,6 +351,11 @@ enum Refusal {
 }
 
 impl Refusal {
+    /// The `ValidationException` of an `Invalid` refusal.
+    fn into_validation(self) -> UnmodelledError {
+        self.into_error("")
+    }
+
     fn into_error(self, operation: &str) -> UnmodelledError {
         match self {
             Refusal::Invalid(message) => UnmodelledError::client("ValidationException", message),
@@ -496,7 +556,7 @@ impl Key {
 }
 
 /// A key attribute's value; two keys are the same item when these are equal.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum KeyValue {
     S(String),
     N(Number),
@@ -602,44 +662,231 @@ impl DynamoDb20120810 for DynamoDb {
 
     async fn put_item(&self, _context: &RequestContext, input: PutItemInput) -> Result<PutItemOutput, PutItemError> {
         Self::check_put_item(&input).map_err(|refusal| refusal.into_error(PutItem::NAME))?;
-        let mut tables = self.tables();
-        let Some(table) = tables.get_mut(table_name(&input.table_name)) else {
-            return Err(self.not_found().into());
-        };
-        let key = table.key.key_of(&input.item).map_err(|error| item_key_refusal(error).into_error(PutItem::NAME))?;
-        let size =
-            item::check_item(&input.item).map_err(|message| Refusal::Invalid(message).into_error(PutItem::NAME))?;
-        let charge = self
-            .budget
-            .charge(size + ITEM_OVERHEAD)
-            .map_err(|e| UnmodelledError::client("LimitExceededException", e.message()))?;
-        if self.store.is_durable() {
-            let record = serde_json::to_vec(&item::to_json(&input.item)).expect("a record serialises");
-            self.commit(Change::default().put("item", key.record_key(table_name(&input.table_name)), record))?;
+        let names = input.expression_attribute_names.as_ref();
+        let mut placeholders = Placeholders::new(names, input.expression_attribute_values.as_ref());
+        let written = (|| {
+            let condition = write::parse_condition(input.condition_expression.as_deref(), &mut placeholders)?;
+            placeholders.check_unused().map_err(Unwritten::invalid)?;
+            let name = table_name(&input.table_name);
+            let mut tables = self.tables();
+            let Some(table) = tables.get_mut(name) else {
+                return Err(Unwritten::NoTable);
+            };
+            let key = table.key.key_of(&input.item).map_err(|error| item_key_refusal(error).into_validation())?;
+            let return_old =
+                input.return_values_on_condition_check_failure == Some(ReturnValuesOnConditionCheckFailure::AllOld);
+            write::check_condition(condition.as_ref(), table.items.get(&key).map(|kept| &kept.item), return_old)?;
+            self.keep(name, table, key, input.item.clone())
+        })();
+        match written {
+            Ok(old) => {
+                Ok(PutItemOutput { attributes: write::returned(input.return_values, old, None), ..Default::default() })
+            }
+            Err(Unwritten::NoTable) => Err(self.not_found().into()),
+            Err(Unwritten::Refused(e)) => Err(e.into()),
+            Err(Unwritten::Failed(item)) => Err(Unwritten::failed(item).into()),
         }
-        table.bytes += size;
-        let old = table.items.insert(key, Kept { item: input.item, size, _charge: charge });
-        if let Some(old) = &old {
-            table.bytes -= old.size;
-        }
-        let old = old.map(|kept| kept.item);
-        let attributes = if input.return_values == Some(ReturnValue::AllOld) { old } else { None };
-        Ok(PutItemOutput { attributes, ..Default::default() })
     }
 
     async fn get_item(&self, _context: &RequestContext, input: GetItemInput) -> Result<GetItemOutput, GetItemError> {
         Self::check_get_item(&input).map_err(|refusal| refusal.into_error(GetItem::NAME))?;
+        let mut placeholders = Placeholders::new(input.expression_attribute_names.as_ref(), None);
+        let projection = match &input.projection_expression {
+            Some(text) => Some(expression::projection(text, &mut placeholders).map_err(invalid)?),
+            None => None,
+        };
+        placeholders.check_unused().map_err(invalid)?;
         let tables = self.tables();
         let Some(table) = tables.get(table_name(&input.table_name)) else {
             return Err(self.not_found().into());
         };
-        // A `Key` names the key attributes and nothing else.
-        let extra = input.key.keys().any(|name| !table.key.is_key_attribute(name));
-        let key = match table.key.key_of(&input.key) {
-            Ok(key) if !extra => key,
-            Ok(_) => return Err(key_refusal(KeyError::Missing(String::new())).into_error(GetItem::NAME).into()),
-            Err(error) => return Err(key_refusal(error).into_error(GetItem::NAME).into()),
+        let key = match write::key_in(table, &input.key) {
+            Ok(key) => key,
+            Err(Unwritten::Refused(e)) => return Err(e.into()),
+            // Reading has no condition and names its table above.
+            Err(Unwritten::Failed(_) | Unwritten::NoTable) => return Err(self.not_found().into()),
         };
-        Ok(GetItemOutput { item: table.items.get(&key).map(|kept| kept.item.clone()), ..Default::default() })
+        let item = table.items.get(&key).map(|kept| match &projection {
+            Some(paths) => eval::project(&kept.item, paths),
+            None => kept.item.clone(),
+        });
+        Ok(GetItemOutput { item, ..Default::default() })
+    }
+
+    async fn delete_item(
+        &self,
+        _context: &RequestContext,
+        input: DeleteItemInput,
+    ) -> Result<DeleteItemOutput, DeleteItemError> {
+        if input.expected.is_some() || input.conditional_operator.is_some() {
+            return Err(Refusal::Unsupported("Expected (use ConditionExpression)").into_error(DeleteItem::NAME).into());
+        }
+        if !matches!(input.return_values, None | Some(ReturnValue::None | ReturnValue::AllOld)) {
+            return Err(invalid("Return values set to invalid value".to_string()).into());
+        }
+        let mut placeholders =
+            Placeholders::new(input.expression_attribute_names.as_ref(), input.expression_attribute_values.as_ref());
+        let deleted = (|| {
+            let condition = write::parse_condition(input.condition_expression.as_deref(), &mut placeholders)?;
+            placeholders.check_unused().map_err(Unwritten::invalid)?;
+            let name = table_name(&input.table_name);
+            let mut tables = self.tables();
+            let Some(table) = tables.get_mut(name) else {
+                return Err(Unwritten::NoTable);
+            };
+            let key = write::key_in(table, &input.key)?;
+            let return_old =
+                input.return_values_on_condition_check_failure == Some(ReturnValuesOnConditionCheckFailure::AllOld);
+            write::check_condition(condition.as_ref(), table.items.get(&key).map(|kept| &kept.item), return_old)?;
+            self.discard(name, table, &key)
+        })();
+        match deleted {
+            Ok(old) => Ok(DeleteItemOutput {
+                attributes: write::returned(input.return_values, old, None),
+                ..Default::default()
+            }),
+            Err(Unwritten::NoTable) => Err(self.not_found().into()),
+            Err(Unwritten::Refused(e)) => Err(e.into()),
+            Err(Unwritten::Failed(item)) => Err(Unwritten::failed(item).into()),
+        }
+    }
+
+    async fn query(&self, _context: &RequestContext, input: QueryInput) -> Result<QueryOutput, QueryError> {
+        if input.key_conditions.is_some() || input.query_filter.is_some() || input.attributes_to_get.is_some() {
+            let legacy = "KeyConditions, QueryFilter or AttributesToGet (use expressions)";
+            return Err(Refusal::Unsupported(legacy).into_error(Query::NAME).into());
+        }
+        if input.index_name.is_some() {
+            return Err(Refusal::Unsupported("secondary indexes").into_error(Query::NAME).into());
+        }
+        let mut placeholders =
+            Placeholders::new(input.expression_attribute_names.as_ref(), input.expression_attribute_values.as_ref());
+        let Some(text) = &input.key_condition_expression else {
+            return Err(invalid(
+                "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.",
+            )
+            .into());
+        };
+        let key_condition =
+            expression::condition("KeyConditionExpression", text, &mut placeholders).map_err(invalid)?;
+        let (filter, projection) = reading_parts(
+            input.filter_expression.as_deref(),
+            input.projection_expression.as_deref(),
+            input.select,
+            &mut placeholders,
+        )?;
+        placeholders.check_unused().map_err(invalid)?;
+        let tables = self.tables();
+        let Some(table) = tables.get(table_name(&input.table_name)) else {
+            return Err(self.not_found().into());
+        };
+        let key_condition = read::key_condition(table, &key_condition).map_err(invalid)?;
+        let reading = read::Reading {
+            filter: filter.as_ref(),
+            projection: projection.as_deref(),
+            select: input.select,
+            limit: input.limit.and_then(|n| usize::try_from(n).ok()),
+            start: start_of(table, input.exclusive_start_key.as_ref())?,
+        };
+        let page =
+            read::query(table, &key_condition, input.scan_index_forward.unwrap_or(true), &reading).map_err(invalid)?;
+        Ok(QueryOutput {
+            items: page.items,
+            count: i32::try_from(page.count).unwrap_or(i32::MAX),
+            scanned_count: i32::try_from(page.scanned).unwrap_or(i32::MAX),
+            last_evaluated_key: page.last,
+            ..Default::default()
+        })
+    }
+
+    async fn scan(&self, _context: &RequestContext, input: ScanInput) -> Result<ScanOutput, ScanError> {
+        if input.scan_filter.is_some() || input.attributes_to_get.is_some() || input.conditional_operator.is_some() {
+            let legacy = "ScanFilter or AttributesToGet (use expressions)";
+            return Err(Refusal::Unsupported(legacy).into_error(Scan::NAME).into());
+        }
+        if input.index_name.is_some() {
+            return Err(Refusal::Unsupported("secondary indexes").into_error(Scan::NAME).into());
+        }
+        let segment = match (input.segment, input.total_segments) {
+            (None, None) => None,
+            (Some(segment), Some(total)) if (0..total).contains(&segment) => Some((segment as usize, total as usize)),
+            (Some(segment), Some(total)) => {
+                return Err(invalid(format!("The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: {segment} is not less than TotalSegments: {total}")).into());
+            }
+            (Some(_), None) => return Err(invalid("The TotalSegments parameter is required but was not present in the request when Segment parameter is present").into()),
+            (None, Some(_)) => return Err(invalid("The Segment parameter is required but was not present in the request when parameter TotalSegments is present").into()),
+        };
+        let mut placeholders =
+            Placeholders::new(input.expression_attribute_names.as_ref(), input.expression_attribute_values.as_ref());
+        let (filter, projection) = reading_parts(
+            input.filter_expression.as_deref(),
+            input.projection_expression.as_deref(),
+            input.select,
+            &mut placeholders,
+        )?;
+        placeholders.check_unused().map_err(invalid)?;
+        let tables = self.tables();
+        let Some(table) = tables.get(table_name(&input.table_name)) else {
+            return Err(self.not_found().into());
+        };
+        let reading = read::Reading {
+            filter: filter.as_ref(),
+            projection: projection.as_deref(),
+            select: input.select,
+            limit: input.limit.and_then(|n| usize::try_from(n).ok()),
+            start: start_of(table, input.exclusive_start_key.as_ref())?,
+        };
+        let page = read::scan(table, segment, &reading).map_err(invalid)?;
+        Ok(ScanOutput {
+            items: page.items,
+            count: i32::try_from(page.count).unwrap_or(i32::MAX),
+            scanned_count: i32::try_from(page.scanned).unwrap_or(i32::MAX),
+            last_evaluated_key: page.last,
+            ..Default::default()
+        })
+    }
+
+    async fn update_item(
+        &self,
+        _context: &RequestContext,
+        input: UpdateItemInput,
+    ) -> Result<UpdateItemOutput, UpdateItemError> {
+        if input.attribute_updates.is_some() || input.expected.is_some() || input.conditional_operator.is_some() {
+            let legacy = "AttributeUpdates or Expected (use UpdateExpression and ConditionExpression)";
+            return Err(Refusal::Unsupported(legacy).into_error(UpdateItem::NAME).into());
+        }
+        let mut placeholders =
+            Placeholders::new(input.expression_attribute_names.as_ref(), input.expression_attribute_values.as_ref());
+        let updated = (|| {
+            let actions = match &input.update_expression {
+                Some(text) => expression::update(text, &mut placeholders).map_err(Unwritten::invalid)?,
+                None => Vec::new(),
+            };
+            let condition = write::parse_condition(input.condition_expression.as_deref(), &mut placeholders)?;
+            placeholders.check_unused().map_err(Unwritten::invalid)?;
+            let name = table_name(&input.table_name);
+            let mut tables = self.tables();
+            let Some(table) = tables.get_mut(name) else {
+                return Err(Unwritten::NoTable);
+            };
+            let key = write::key_in(table, &input.key)?;
+            let old = table.items.get(&key).map(|kept| kept.item.clone());
+            let return_old =
+                input.return_values_on_condition_check_failure == Some(ReturnValuesOnConditionCheckFailure::AllOld);
+            write::check_condition(condition.as_ref(), old.as_ref(), return_old)?;
+            let start = write::start_of(old.as_ref(), &input.key);
+            let new = eval::apply(&start, &actions, &write::key_attributes(table)).map_err(Unwritten::invalid)?;
+            self.keep(name, table, key, new.clone())?;
+            Ok((old, new))
+        })();
+        match updated {
+            Ok((old, new)) => Ok(UpdateItemOutput {
+                attributes: write::returned(input.return_values, old, Some(&new)),
+                ..Default::default()
+            }),
+            Err(Unwritten::NoTable) => Err(self.not_found().into()),
+            Err(Unwritten::Refused(e)) => Err(e.into()),
+            Err(Unwritten::Failed(item)) => Err(Unwritten::failed(item).into()),
+        }
     }
 }

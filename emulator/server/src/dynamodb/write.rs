@@ -1,0 +1,144 @@
+//! Writing items: PutItem, UpdateItem and DeleteItem share a table's key,
+//! condition expressions (`ConditionalCheckFailedException` when one does
+//! not hold), keeping an item (checked, charged to the state budget,
+//! recorded) and `ReturnValues`.
+
+use emulator_generated::dynamodb::error::ConditionalCheckFailedException;
+use emulator_generated::dynamodb::types::ReturnValue;
+use emulator_generated::runtime::UnmodelledError;
+
+use super::eval;
+use super::expression::{self, Condition, Placeholders};
+use super::item::{self, Item};
+use super::{DynamoDb, ITEM_OVERHEAD, Kept, Key, KeyError, Table, key_refusal};
+use crate::store::Change;
+
+/// Why a write did not happen.
+pub enum Unwritten {
+    /// No such table (`ResourceNotFoundException`).
+    NoTable,
+    /// A `ValidationException` (or another unmodelled error).
+    Refused(UnmodelledError),
+    /// The condition did not hold: the item as it was, if asked for.
+    Failed(Option<Item>),
+}
+
+impl From<UnmodelledError> for Unwritten {
+    fn from(e: UnmodelledError) -> Self {
+        Unwritten::Refused(e)
+    }
+}
+
+impl Unwritten {
+    /// A `ValidationException` with DynamoDB's message.
+    pub fn invalid(message: impl Into<String>) -> Unwritten {
+        Unwritten::Refused(UnmodelledError::client("ValidationException", message))
+    }
+
+    /// DynamoDB's `ConditionalCheckFailedException`.
+    pub fn failed(item: Option<Item>) -> ConditionalCheckFailedException {
+        ConditionalCheckFailedException { message: Some("The conditional request failed".to_string()), item }
+    }
+}
+
+/// A request's condition expression, parsed with its placeholders.
+pub fn parse_condition(
+    text: Option<&str>,
+    placeholders: &mut Placeholders<'_>,
+) -> Result<Option<Condition>, Unwritten> {
+    match text {
+        None => Ok(None),
+        Some(text) => {
+            Ok(Some(expression::condition("ConditionExpression", text, placeholders).map_err(Unwritten::invalid)?))
+        }
+    }
+}
+
+/// Whether `condition` holds for the item there is (`old`), or for none.
+pub fn check_condition(condition: Option<&Condition>, old: Option<&Item>, return_old: bool) -> Result<(), Unwritten> {
+    let Some(condition) = condition else { return Ok(()) };
+    let empty = Item::new();
+    if eval::holds(old.unwrap_or(&empty), condition).map_err(Unwritten::invalid)? {
+        Ok(())
+    } else {
+        Err(Unwritten::Failed(if return_old { old.cloned() } else { None }))
+    }
+}
+
+/// The key `map` names in `table`: its key attributes, and nothing else.
+pub fn key_in(table: &Table, map: &Item) -> Result<Key, Unwritten> {
+    let extra = map.keys().any(|name| !table.key.is_key_attribute(name));
+    match table.key.key_of(map) {
+        Ok(key) if !extra => Ok(key),
+        Ok(_) => Err(Unwritten::Refused(key_refusal(KeyError::Missing(String::new())).into_validation())),
+        Err(error) => Err(Unwritten::Refused(key_refusal(error).into_validation())),
+    }
+}
+
+/// What `ReturnValues` answers of a write that made `new` of `old`.
+pub fn returned(asked: Option<ReturnValue>, old: Option<Item>, new: Option<&Item>) -> Option<Item> {
+    let changed = |from: &Item, to: Option<&Item>| -> Item {
+        from.iter()
+            .filter(|(name, value)| to.and_then(|to| to.get(*name)).is_none_or(|other| !eval::equal(value, other)))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    };
+    let answer = match asked.unwrap_or(ReturnValue::None) {
+        ReturnValue::None => None,
+        ReturnValue::AllOld => old,
+        ReturnValue::AllNew => new.cloned(),
+        ReturnValue::UpdatedOld => old.map(|old| changed(&old, new)),
+        ReturnValue::UpdatedNew => new.map(|new| changed(new, old.as_ref())),
+    };
+    answer.filter(|item| !item.is_empty())
+}
+
+impl DynamoDb {
+    /// Keeps `item` as the item `key` of `table` (named `name`): checked as
+    /// DynamoDB checks items, charged, recorded; the item it replaced.
+    pub(super) fn keep(&self, name: &str, table: &mut Table, key: Key, item: Item) -> Result<Option<Item>, Unwritten> {
+        let size = item::check_item(&item).map_err(Unwritten::invalid)?;
+        let charge = self
+            .budget
+            .charge(size + ITEM_OVERHEAD)
+            .map_err(|e| UnmodelledError::client("LimitExceededException", e.message()))?;
+        if self.store.is_durable() {
+            let record = serde_json::to_vec(&item::to_json(&item)).expect("a record serialises");
+            self.commit(Change::default().put("item", key.record_key(name), record))?;
+        }
+        table.bytes += size;
+        let old = table.items.insert(key, Kept { item, size, _charge: charge });
+        if let Some(old) = &old {
+            table.bytes -= old.size;
+        }
+        Ok(old.map(|kept| kept.item))
+    }
+
+    /// Removes the item `key` of `table` (named `name`), recorded: the item
+    /// it was.
+    pub(super) fn discard(&self, name: &str, table: &mut Table, key: &Key) -> Result<Option<Item>, Unwritten> {
+        if !table.items.contains_key(key) {
+            return Ok(None);
+        }
+        self.commit(Change::default().delete("item", key.record_key(name)))?;
+        let old = table.items.remove(key);
+        if let Some(old) = &old {
+            table.bytes -= old.size;
+        }
+        Ok(old.map(|kept| kept.item))
+    }
+}
+
+/// The key attributes' values of `item`, which an update may not change.
+pub fn key_attributes(table: &Table) -> Vec<&str> {
+    let mut names = vec![table.key.partition.name.as_str()];
+    if let Some(sort) = &table.key.sort {
+        names.push(sort.name.as_str());
+    }
+    names
+}
+
+/// The item an update starts from: the one there, or its key alone.
+pub fn start_of(old: Option<&Item>, key: &Item) -> Item {
+    old.cloned().unwrap_or_else(|| key.clone())
+}

@@ -1,0 +1,139 @@
+"""Drives DynamoDB's expression language with boto3: conditional writes,
+UpdateItem with every clause and ReturnValues, DeleteItem, projections,
+Query (key conditions, sort order, filters, pages) and Scan (filters,
+segments, pages), and DynamoDB's messages for what it refuses.
+Usage: python3 dynamodb_session.py URL"""
+
+import sys
+from decimal import Decimal
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+ddb = boto3.client(
+    "dynamodb", endpoint_url=sys.argv[1], region_name="us-east-1",
+    aws_access_key_id="test", aws_secret_access_key="test",
+    config=Config(retries={"max_attempts": 1, "mode": "standard"}),
+)
+
+
+def refused(call, **kwargs):
+    try:
+        call(**kwargs)
+    except ClientError as e:
+        return e.response["Error"]["Code"], e.response["Error"].get("Message", "")
+    raise AssertionError(f"{call.__name__} succeeded")
+
+
+ddb.create_table(
+    TableName="orders", BillingMode="PAY_PER_REQUEST",
+    AttributeDefinitions=[{"AttributeName": "customer", "AttributeType": "S"}, {"AttributeName": "placed", "AttributeType": "N"}],
+    KeySchema=[{"AttributeName": "customer", "KeyType": "HASH"}, {"AttributeName": "placed", "KeyType": "RANGE"}],
+)
+for placed in [5, 1, 30, 12, 2]:
+    ddb.put_item(TableName="orders", Item={
+        "customer": {"S": "ana"}, "placed": {"N": str(placed)}, "amount": {"N": str(placed * 10)},
+        "state": {"S": "open" if placed % 2 else "shipped"}, "products": {"L": [{"S": "book"}, {"S": "pen"}]},
+    })
+ddb.put_item(TableName="orders", Item={"customer": {"S": "bo"}, "placed": {"N": "3"}, "amount": {"N": "7"}})
+
+# Conditional writes.
+item = {"customer": {"S": "ana"}, "placed": {"N": "1"}}
+code, message = refused(ddb.put_item, TableName="orders", Item=item, ConditionExpression="attribute_not_exists(customer)")
+assert (code, message) == ("ConditionalCheckFailedException", "The conditional request failed"), message
+try:
+    ddb.put_item(TableName="orders", Item=item, ConditionExpression="attribute_not_exists(customer)",
+                 ReturnValuesOnConditionCheckFailure="ALL_OLD")
+    raise AssertionError("the condition held")
+except ClientError as e:
+    assert e.response["Item"]["amount"] == {"N": "10"}, e.response
+
+# UpdateItem: SET with arithmetic, REMOVE, ADD, DELETE; ReturnValues.
+updated = ddb.update_item(
+    TableName="orders", Key=item,
+    UpdateExpression="SET #t = #t + :inc, notes = if_not_exists(notes, :none), products = list_append(products, :more) "
+                     "REMOVE #s ADD tags :tags",
+    ConditionExpression="#t < :cap",
+    ExpressionAttributeNames={"#t": "amount", "#s": "state"},
+    ExpressionAttributeValues={":inc": {"N": "0.5"}, ":none": {"S": "-"}, ":more": {"L": [{"S": "ink"}]},
+                               ":tags": {"SS": ["gift"]}, ":cap": {"N": "100"}},
+    ReturnValues="UPDATED_NEW",
+)["Attributes"]
+assert updated["amount"] == {"N": "10.5"} and updated["products"]["L"][-1] == {"S": "ink"}, updated
+assert "customer" not in updated and "state" not in updated, updated
+got = ddb.get_item(TableName="orders", Key=item, ProjectionExpression="tags, products[2], notes")["Item"]
+assert got == {"tags": {"SS": ["gift"]}, "products": {"L": [{"S": "ink"}]}, "notes": {"S": "-"}}, got
+# An update of an item not there makes it.
+made = ddb.update_item(TableName="orders", Key={"customer": {"S": "cy"}, "placed": {"N": "1"}},
+                       UpdateExpression="ADD visits :one", ExpressionAttributeValues={":one": {"N": "1"}},
+                       ReturnValues="ALL_NEW")["Attributes"]
+assert made == {"customer": {"S": "cy"}, "placed": {"N": "1"}, "visits": {"N": "1"}}, made
+code, message = refused(ddb.update_item, TableName="orders", Key=item, UpdateExpression="SET placed = :v",
+                        ExpressionAttributeValues={":v": {"N": "2"}})
+assert message == "One or more parameter values were invalid: Cannot update attribute placed. This attribute is part of the key", message
+
+# DynamoDB's messages for expressions it refuses.
+for expression, values, expected in [
+    ("SET status =", {}, 'Invalid UpdateExpression: Syntax error; token: "<EOF>", near: "="'),
+    ("SET status = :v", {":v": {"S": "x"}}, "Invalid UpdateExpression: Attribute name is a reserved keyword; reserved keyword: status"),
+    ("SET amount = :v", {}, "Invalid UpdateExpression: An expression attribute value used in expression is not defined; attribute value: :v"),
+    ("SET a = :v", {":v": {"S": "x"}, ":w": {"S": "y"}}, "Value provided in ExpressionAttributeValues unused in expressions: keys: {:w}"),
+    ("SET a = :v, a.b = :v", {":v": {"S": "x"}}, "Invalid UpdateExpression: Two document paths overlap with each other; must remove or rewrite one of these paths; path one: [a], path two: [a, b]"),
+]:
+    kwargs = {"ExpressionAttributeValues": values} if values else {}
+    code, message = refused(ddb.update_item, TableName="orders", Key=item, UpdateExpression=expression, **kwargs)
+    assert (code, message) == ("ValidationException", expected), (expression, message)
+
+# DeleteItem, conditional, returning what it deleted.
+assert refused(ddb.delete_item, TableName="orders", Key=made and {"customer": {"S": "cy"}, "placed": {"N": "1"}},
+               ConditionExpression="visits > :v", ExpressionAttributeValues={":v": {"N": "5"}})[0] == "ConditionalCheckFailedException"
+old = ddb.delete_item(TableName="orders", Key={"customer": {"S": "cy"}, "placed": {"N": "1"}}, ReturnValues="ALL_OLD")
+assert old["Attributes"]["visits"] == {"N": "1"}, old
+
+# Query: a partition in sort-key order (numbers by value), conditions on the
+# sort key, filters, projections, COUNT, and pages.
+def query(**kwargs):
+    return ddb.query(TableName="orders", ExpressionAttributeValues={":c": {"S": "ana"}, **kwargs.pop("values", {})}, **kwargs)
+
+placed = [int(i["placed"]["N"]) for i in query(KeyConditionExpression="customer = :c")["Items"]]
+assert placed == [1, 2, 5, 12, 30], placed
+backwards = query(KeyConditionExpression="customer = :c AND placed BETWEEN :a AND :b", ScanIndexForward=False,
+                  values={":a": {"N": "2"}, ":b": {"N": "12"}})
+assert [int(i["placed"]["N"]) for i in backwards["Items"]] == [12, 5, 2], backwards
+filtered = query(KeyConditionExpression="customer = :c AND placed > :p", FilterExpression="#s = :open",
+                 ProjectionExpression="placed", ExpressionAttributeNames={"#s": "state"},
+                 values={":p": {"N": "1"}, ":open": {"S": "open"}})
+assert (filtered["Items"], filtered["Count"], filtered["ScannedCount"]) == ([{"placed": {"N": "5"}}], 1, 4), filtered
+counted = query(KeyConditionExpression="customer = :c", Select="COUNT")
+assert counted["Count"] == 5 and "Items" not in counted, counted
+pages, start = [], None
+while True:
+    kwargs = {"ExclusiveStartKey": start} if start else {}
+    page = query(KeyConditionExpression="customer = :c", Limit=2, **kwargs)
+    pages.append([int(i["placed"]["N"]) for i in page["Items"]])
+    start = page.get("LastEvaluatedKey")
+    if not start:
+        break
+assert pages == [[1, 2], [5, 12], [30]], pages
+paginated = [int(i["placed"]["N"]) for p in ddb.get_paginator("query").paginate(
+    TableName="orders", KeyConditionExpression="customer = :c", ExpressionAttributeValues={":c": {"S": "ana"}},
+    PaginationConfig={"PageSize": 2}) for i in p["Items"]]
+assert paginated == [1, 2, 5, 12, 30], paginated
+assert refused(ddb.query, TableName="orders", KeyConditionExpression="placed = :p",
+               ExpressionAttributeValues={":p": {"N": "1"}}) == ("ValidationException", "Query condition missed key schema element: customer")
+assert refused(ddb.query, TableName="orders", KeyConditionExpression="customer = :c OR placed = :p",
+               ExpressionAttributeValues={":c": {"S": "ana"}, ":p": {"N": "1"}})[1] == "Invalid operator used in KeyConditionExpression: OR"
+
+# Scan: every item, filtered, in segments, in pages.
+everything = ddb.scan(TableName="orders")
+assert everything["Count"] == 6, everything
+big = ddb.scan(TableName="orders", FilterExpression="amount >= :t OR contains(products, :ink)",
+               ExpressionAttributeValues={":t": {"N": "100"}, ":ink": {"S": "ink"}})
+assert sorted(int(i["placed"]["N"]) for i in big["Items"]) == [1, 12, 30], big
+segments = [ddb.scan(TableName="orders", Segment=s, TotalSegments=3)["Count"] for s in range(3)]
+assert sum(segments) == 6, segments
+scanned = [i for p in ddb.get_paginator("scan").paginate(TableName="orders", PaginationConfig={"PageSize": 4}) for i in p["Items"]]
+assert len(scanned) == 6
+assert refused(ddb.scan, TableName="orders", Segment=3, TotalSegments=3)[0] == "ValidationException"
+print("dynamodb session: ok")
