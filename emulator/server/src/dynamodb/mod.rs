@@ -1,13 +1,18 @@
 //! DynamoDB: tables, and their items by primary key, in memory or, with
 //! `--data-dir`, on disk too.
 //!
-//! Served: CreateTable, DescribeTable, DeleteTable, ListTables, PutItem and
-//! GetItem, without secondary indexes, conditions or expressions (a request
-//! that uses them answers `NotImplemented`); every other operation answers
-//! `NotImplemented` from the generated router. Items are checked as
-//! DynamoDB checks them ([`item`]) and charged to the state
-//! budget; an account has at most 2,500 tables, AWS's default quota.
+//! Served: tables (CreateTable, DescribeTable, DeleteTable, ListTables),
+//! items one at a time (PutItem, GetItem, UpdateItem, DeleteItem: [`write`]),
+//! Query and Scan ([`read`]), batches and transactions ([`batch`]), with
+//! DynamoDB's expression language ([`expression`], [`eval`]): conditions,
+//! filters, key conditions, updates and projections. Secondary indexes,
+//! the legacy parameters that expressions replaced (`Expected`,
+//! `AttributeUpdates`, `KeyConditions`...) and the other operations answer
+//! `NotImplemented`. Items are checked as DynamoDB checks them ([`item`])
+//! and charged to the state budget; an account has at most 2,500 tables,
+//! AWS's default quota.
 
+mod batch;
 mod eval;
 mod expression;
 mod item;
@@ -19,6 +24,12 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use emulator_generated::dynamodb::error::{LimitExceededException, ResourceInUseException, ResourceNotFoundException};
+use emulator_generated::dynamodb::operation::batch_get_item::{
+    BatchGetItemError, BatchGetItemInput, BatchGetItemOutput,
+};
+use emulator_generated::dynamodb::operation::batch_write_item::{
+    BatchWriteItemError, BatchWriteItemInput, BatchWriteItemOutput,
+};
 use emulator_generated::dynamodb::operation::create_table::{
     CreateTable, CreateTableError, CreateTableInput, CreateTableOutput,
 };
@@ -34,6 +45,12 @@ use emulator_generated::dynamodb::operation::list_tables::{ListTablesError, List
 use emulator_generated::dynamodb::operation::put_item::{PutItem, PutItemError, PutItemInput, PutItemOutput};
 use emulator_generated::dynamodb::operation::query::{Query, QueryError, QueryInput, QueryOutput};
 use emulator_generated::dynamodb::operation::scan::{Scan, ScanError, ScanInput, ScanOutput};
+use emulator_generated::dynamodb::operation::transact_get_items::{
+    TransactGetItemsError, TransactGetItemsInput, TransactGetItemsOutput,
+};
+use emulator_generated::dynamodb::operation::transact_write_items::{
+    TransactWriteItemsError, TransactWriteItemsInput, TransactWriteItemsOutput,
+};
 use emulator_generated::dynamodb::operation::update_item::{
     UpdateItem, UpdateItemError, UpdateItemInput, UpdateItemOutput,
 };
@@ -535,7 +552,7 @@ fn key_refusal(error: KeyError) -> Refusal {
 }
 
 /// A primary key's value.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 struct Key {
     partition: KeyValue,
     sort: Option<KeyValue>,
@@ -844,6 +861,62 @@ impl DynamoDb20120810 for DynamoDb {
             last_evaluated_key: page.last,
             ..Default::default()
         })
+    }
+
+    async fn batch_get_item(
+        &self,
+        _context: &RequestContext,
+        input: BatchGetItemInput,
+    ) -> Result<BatchGetItemOutput, BatchGetItemError> {
+        match self.batch_get(&input.request_items) {
+            Ok(responses) => Ok(BatchGetItemOutput {
+                responses: Some(responses),
+                unprocessed_keys: Some(BTreeMap::new()),
+                ..Default::default()
+            }),
+            Err(batch::Undone::NoTable) => Err(self.not_found().into()),
+            Err(batch::Undone::Invalid(e)) => Err(e.into()),
+            Err(batch::Undone::Cancelled(_)) => unreachable!("reads are not cancelled"),
+        }
+    }
+
+    async fn batch_write_item(
+        &self,
+        _context: &RequestContext,
+        input: BatchWriteItemInput,
+    ) -> Result<BatchWriteItemOutput, BatchWriteItemError> {
+        match self.batch_write(&input.request_items) {
+            Ok(()) => Ok(BatchWriteItemOutput { unprocessed_items: Some(BTreeMap::new()), ..Default::default() }),
+            Err(batch::Undone::NoTable) => Err(self.not_found().into()),
+            Err(batch::Undone::Invalid(e)) => Err(e.into()),
+            Err(batch::Undone::Cancelled(_)) => unreachable!("batches are not transactions"),
+        }
+    }
+
+    async fn transact_get_items(
+        &self,
+        _context: &RequestContext,
+        input: TransactGetItemsInput,
+    ) -> Result<TransactGetItemsOutput, TransactGetItemsError> {
+        match self.transact_get(&input.transact_items) {
+            Ok(responses) => Ok(TransactGetItemsOutput { responses: Some(responses), ..Default::default() }),
+            Err(batch::Undone::NoTable) => Err(self.not_found().into()),
+            Err(batch::Undone::Invalid(e)) => Err(e.into()),
+            Err(batch::Undone::Cancelled(e)) => Err(e.into()),
+        }
+    }
+
+    async fn transact_write_items(
+        &self,
+        _context: &RequestContext,
+        input: TransactWriteItemsInput,
+    ) -> Result<TransactWriteItemsOutput, TransactWriteItemsError> {
+        match self.transact_write(&input.transact_items) {
+            Ok(()) => Ok(TransactWriteItemsOutput::default()),
+            Err(batch::Undone::NoTable) => Err(self.not_found().into()),
+            Err(batch::Undone::Invalid(e)) => Err(e.into()),
+            Err(batch::Undone::Cancelled(e)) => Err(e.into()),
+        }
     }
 
     async fn update_item(

@@ -136,4 +136,38 @@ assert sum(segments) == 6, segments
 scanned = [i for p in ddb.get_paginator("scan").paginate(TableName="orders", PaginationConfig={"PageSize": 4}) for i in p["Items"]]
 assert len(scanned) == 6
 assert refused(ddb.scan, TableName="orders", Segment=3, TotalSegments=3)[0] == "ValidationException"
+# Batches: writes and reads over tables, no key twice.
+ddb.batch_write_item(RequestItems={"orders": [
+    {"PutRequest": {"Item": {"customer": {"S": "dee"}, "placed": {"N": str(i)}}}} for i in range(3)
+] + [{"DeleteRequest": {"Key": {"customer": {"S": "bo"}, "placed": {"N": "3"}}}}]})
+got = ddb.batch_get_item(RequestItems={"orders": {"Keys": [{"customer": {"S": "dee"}, "placed": {"N": str(i)}} for i in range(4)],
+                                                  "ProjectionExpression": "placed"}})
+assert sorted(int(i["placed"]["N"]) for i in got["Responses"]["orders"]) == [0, 1, 2] and got["UnprocessedKeys"] == {}, got
+twice = [{"DeleteRequest": {"Key": {"customer": {"S": "dee"}, "placed": {"N": "0"}}}}] * 2
+assert refused(ddb.batch_write_item, RequestItems={"orders": twice}) == ("ValidationException", "Provided list of item keys contains duplicates")
+assert refused(ddb.batch_get_item, RequestItems={"absent": {"Keys": [{"customer": {"S": "x"}, "placed": {"N": "1"}}]}})[0] == "ResourceNotFoundException"
+
+# Transactions: all or nothing, a reason per action when cancelled.
+dee = lambda n: {"customer": {"S": "dee"}, "placed": {"N": str(n)}}
+ddb.transact_write_items(TransactItems=[
+    {"Update": {"TableName": "orders", "Key": dee(0), "UpdateExpression": "SET paid = :t",
+                "ExpressionAttributeValues": {":t": {"BOOL": True}}}},
+    {"ConditionCheck": {"TableName": "orders", "Key": dee(1), "ConditionExpression": "attribute_exists(placed)"}},
+    {"Delete": {"TableName": "orders", "Key": dee(2)}},
+])
+try:
+    ddb.transact_write_items(TransactItems=[
+        {"Put": {"TableName": "orders", "Item": {**dee(5), "new": {"S": "x"}}}},
+        {"ConditionCheck": {"TableName": "orders", "Key": dee(1), "ConditionExpression": "attribute_not_exists(placed)"}},
+    ])
+    raise AssertionError("the transaction went through")
+except ClientError as e:
+    assert e.response["Error"]["Code"] == "TransactionCanceledException", e.response
+    assert [r["Code"] for r in e.response["CancellationReasons"]] == ["None", "ConditionalCheckFailed"], e.response
+assert "Item" not in ddb.get_item(TableName="orders", Key=dee(5)), "nothing of a cancelled transaction is written"
+read = ddb.transact_get_items(TransactItems=[{"Get": {"TableName": "orders", "Key": dee(n)}} for n in (0, 2)])["Responses"]
+assert read[0]["Item"]["paid"] == {"BOOL": True} and read[1] == {}, read
+assert refused(ddb.transact_write_items, TransactItems=[
+    {"Delete": {"TableName": "orders", "Key": dee(0)}}, {"Delete": {"TableName": "orders", "Key": dee(0)}}]) == (
+    "ValidationException", "Transaction request cannot include multiple operations on one item")
 print("dynamodb session: ok")

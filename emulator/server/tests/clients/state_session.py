@@ -51,6 +51,10 @@ if PHASE == "write":
     dynamodb.put_item(TableName="things", Item=ITEM)
     dynamodb.put_item(TableName="things", Item={"id": {"S": "gone"}})
     dynamodb.put_item(TableName="things", Item={"id": {"S": "big"}, "body": {"S": "x" * 409_000}})
+    dynamodb.batch_write_item(RequestItems={"things": [{"PutRequest": {"Item": {"id": {"S": f"batch-{i}"}}}} for i in range(2)]})
+    dynamodb.transact_write_items(TransactItems=[
+        {"Update": {"TableName": "things", "Key": {"id": {"S": "gone"}}, "UpdateExpression": "SET seen = :t",
+                    "ExpressionAttributeValues": {":t": {"BOOL": True}}}}])
 
     # DynamoDB's limits: 400 KB items, numbers, nesting of 32 levels.
     code, message = refused(dynamodb.put_item, TableName="things", Item={"id": {"S": "huge"}, "body": {"S": "x" * 409_600}})
@@ -129,8 +133,11 @@ if PHASE == "write":
 else:
     assert dynamodb.list_tables()["TableNames"] == ["things"]
     table = dynamodb.describe_table(TableName="things")["Table"]
-    assert table["ItemCount"] == 3 and table["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}], table
+    assert table["ItemCount"] == 5 and table["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}], table
     assert dynamodb.get_item(TableName="things", Key={"id": {"S": "item-1"}})["Item"] == ITEM
+    assert dynamodb.get_item(TableName="things", Key={"id": {"S": "gone"}})["Item"]["seen"] == {"BOOL": True}
+    assert dynamodb.scan(TableName="things", FilterExpression="begins_with(id, :b)",
+                         ExpressionAttributeValues={":b": {"S": "batch-"}})["Count"] == 2
     assert len(dynamodb.get_item(TableName="things", Key={"id": {"S": "big"}})["Item"]["body"]["S"]) == 409_000
     dynamodb.delete_table(TableName="things")
 

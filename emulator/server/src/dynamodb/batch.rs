@@ -1,0 +1,323 @@
+//! Many items at once: BatchGetItem and BatchWriteItem (up to 100 keys and
+//! 25 writes, over any tables, no key twice), TransactGetItems and
+//! TransactWriteItems (up to 100 actions, all or nothing: every condition
+//! is checked before anything is written, and a failure cancels the whole
+//! with a reason per action, as DynamoDB does). Writes of one call are one
+//! commit of the store.
+
+use std::collections::{BTreeMap, HashSet};
+
+use emulator_generated::dynamodb::error::TransactionCanceledException;
+use emulator_generated::dynamodb::types::{
+    CancellationReason, ItemResponse, KeysAndAttributes, ReturnValuesOnConditionCheckFailure, TransactGetItem,
+    TransactWriteItem, WriteRequest,
+};
+use emulator_generated::runtime::UnmodelledError;
+
+use super::eval;
+use super::expression::{self, Placeholders};
+use super::item::{self, Item};
+use super::write;
+use super::{DynamoDb, ITEM_OVERHEAD, Kept, Key, Table, invalid, table_name};
+use crate::store::Change;
+
+/// The most keys of a BatchGetItem, writes of a BatchWriteItem and actions
+/// of a transaction.
+const MAX_BATCH_GET: usize = 100;
+const MAX_BATCH_WRITE: usize = 25;
+const MAX_TRANSACTION: usize = 100;
+
+/// A write to make: the item `key` of table `table` becomes `item` (or
+/// goes, with none).
+struct Write {
+    table: String,
+    key: Key,
+    item: Option<Item>,
+}
+
+/// Why a batch or transaction did nothing.
+pub enum Undone {
+    NoTable,
+    Invalid(UnmodelledError),
+    Cancelled(TransactionCanceledException),
+}
+
+impl From<UnmodelledError> for Undone {
+    fn from(e: UnmodelledError) -> Self {
+        Undone::Invalid(e)
+    }
+}
+
+impl DynamoDb {
+    /// Makes `writes`, as one commit: every item checked and charged first,
+    /// so that nothing is written if one cannot be.
+    fn write_all(&self, tables: &mut BTreeMap<String, Table>, writes: Vec<Write>) -> Result<(), Undone> {
+        let mut prepared = Vec::new();
+        let mut change = Change::default();
+        for write in writes {
+            let kept = match write.item {
+                Some(item) => {
+                    let size = item::check_item(&item).map_err(invalid)?;
+                    let charge = self
+                        .budget
+                        .charge(size + ITEM_OVERHEAD)
+                        .map_err(|e| UnmodelledError::client("LimitExceededException", e.message()))?;
+                    let record = serde_json::to_vec(&item::to_json(&item)).expect("a record serialises");
+                    change = change.put("item", write.key.record_key(&write.table), record);
+                    Some(Kept { item, size, _charge: charge })
+                }
+                None => {
+                    change = change.delete("item", write.key.record_key(&write.table));
+                    None
+                }
+            };
+            prepared.push((write.table, write.key, kept));
+        }
+        self.commit(change)?;
+        for (name, key, kept) in prepared {
+            let table = tables.get_mut(&name).expect("every table was looked up");
+            let old = match kept {
+                Some(kept) => {
+                    table.bytes += kept.size;
+                    table.items.insert(key, kept)
+                }
+                None => table.items.remove(&key),
+            };
+            if let Some(old) = old {
+                table.bytes -= old.size;
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn batch_get(
+        &self,
+        requests: &BTreeMap<String, KeysAndAttributes>,
+    ) -> Result<BTreeMap<String, Vec<Item>>, Undone> {
+        let count: usize = requests.values().map(|r| r.keys.len()).sum();
+        if count > MAX_BATCH_GET {
+            return Err(invalid("Too many items requested for the BatchGetItem call").into());
+        }
+        let tables = self.tables();
+        let mut responses = BTreeMap::new();
+        for (name, request) in requests {
+            if request.attributes_to_get.is_some() {
+                return Err(invalid("AttributesToGet is not served by this emulator: use ProjectionExpression").into());
+            }
+            let mut placeholders = Placeholders::new(request.expression_attribute_names.as_ref(), None);
+            let projection = match &request.projection_expression {
+                Some(text) => Some(expression::projection(text, &mut placeholders).map_err(invalid)?),
+                None => None,
+            };
+            placeholders.check_unused().map_err(invalid)?;
+            let table = tables.get(table_name(name)).ok_or(Undone::NoTable)?;
+            let mut seen = HashSet::new();
+            let mut items = Vec::new();
+            for key in &request.keys {
+                let key = key_in(table, key)?;
+                if !seen.insert(key.clone()) {
+                    return Err(invalid("Provided list of item keys contains duplicates").into());
+                }
+                if let Some(kept) = table.items.get(&key) {
+                    items.push(match &projection {
+                        Some(paths) => eval::project(&kept.item, paths),
+                        None => kept.item.clone(),
+                    });
+                }
+            }
+            responses.insert(name.clone(), items);
+        }
+        Ok(responses)
+    }
+
+    pub(super) fn batch_write(&self, requests: &BTreeMap<String, Vec<WriteRequest>>) -> Result<(), Undone> {
+        let count: usize = requests.values().map(Vec::len).sum();
+        if count > MAX_BATCH_WRITE {
+            let message = "Too many items requested for the BatchWriteItem call";
+            return Err(invalid(message).into());
+        }
+        let mut tables = self.tables();
+        let mut writes = Vec::new();
+        let mut seen = HashSet::new();
+        for (name, requests) in requests {
+            let name = table_name(name).to_string();
+            let table = tables.get(&name).ok_or(Undone::NoTable)?;
+            for request in requests {
+                let write = match (&request.put_request, &request.delete_request) {
+                    (Some(put), None) => {
+                        let key =
+                            table.key.key_of(&put.item).map_err(|e| super::item_key_refusal(e).into_validation())?;
+                        Write { table: name.clone(), key, item: Some(put.item.clone()) }
+                    }
+                    (None, Some(delete)) => Write { table: name.clone(), key: key_in(table, &delete.key)?, item: None },
+                    _ => {
+                        return Err(
+                            invalid("A WriteRequest must have exactly one of PutRequest and DeleteRequest").into()
+                        );
+                    }
+                };
+                if !seen.insert((name.clone(), write.key.clone())) {
+                    return Err(invalid("Provided list of item keys contains duplicates").into());
+                }
+                writes.push(write);
+            }
+        }
+        self.write_all(&mut tables, writes)
+    }
+
+    pub(super) fn transact_get(&self, items: &[TransactGetItem]) -> Result<Vec<ItemResponse>, Undone> {
+        if items.len() > MAX_TRANSACTION {
+            return Err(invalid(format!(
+                "1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to {MAX_TRANSACTION}"
+            ))
+            .into());
+        }
+        let tables = self.tables();
+        let mut responses = Vec::new();
+        for item in items {
+            let get = &item.get;
+            let mut placeholders = Placeholders::new(get.expression_attribute_names.as_ref(), None);
+            let projection = match &get.projection_expression {
+                Some(text) => Some(expression::projection(text, &mut placeholders).map_err(invalid)?),
+                None => None,
+            };
+            placeholders.check_unused().map_err(invalid)?;
+            let table = tables.get(table_name(&get.table_name)).ok_or(Undone::NoTable)?;
+            let key = key_in(table, &get.key)?;
+            let found = table.items.get(&key).map(|kept| match &projection {
+                Some(paths) => eval::project(&kept.item, paths),
+                None => kept.item.clone(),
+            });
+            responses.push(ItemResponse { item: found });
+        }
+        Ok(responses)
+    }
+
+    pub(super) fn transact_write(&self, actions: &[TransactWriteItem]) -> Result<(), Undone> {
+        if actions.is_empty() || actions.len() > MAX_TRANSACTION {
+            return Err(invalid(format!(
+                "1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to {MAX_TRANSACTION}"
+            ))
+            .into());
+        }
+        let mut tables = self.tables();
+        let mut writes = Vec::new();
+        let mut reasons = Vec::new();
+        let mut failed = false;
+        let mut seen = HashSet::new();
+        for action in actions {
+            let parts = (&action.condition_check, &action.put, &action.delete, &action.update);
+            let (name, key_map, condition, names, values, return_old) = match parts {
+                (Some(c), None, None, None) => (
+                    &c.table_name,
+                    Some(&c.key),
+                    Some(&c.condition_expression),
+                    &c.expression_attribute_names,
+                    &c.expression_attribute_values,
+                    &c.return_values_on_condition_check_failure,
+                ),
+                (None, Some(p), None, None) => (
+                    &p.table_name,
+                    None,
+                    p.condition_expression.as_ref(),
+                    &p.expression_attribute_names,
+                    &p.expression_attribute_values,
+                    &p.return_values_on_condition_check_failure,
+                ),
+                (None, None, Some(d), None) => (
+                    &d.table_name,
+                    Some(&d.key),
+                    d.condition_expression.as_ref(),
+                    &d.expression_attribute_names,
+                    &d.expression_attribute_values,
+                    &d.return_values_on_condition_check_failure,
+                ),
+                (None, None, None, Some(u)) => (
+                    &u.table_name,
+                    Some(&u.key),
+                    u.condition_expression.as_ref(),
+                    &u.expression_attribute_names,
+                    &u.expression_attribute_values,
+                    &u.return_values_on_condition_check_failure,
+                ),
+                _ => {
+                    return Err(invalid("TransactItems can only contain one of Check, Put, Update or Delete").into());
+                }
+            };
+            let name = table_name(name).to_string();
+            let table = tables.get(&name).ok_or(Undone::NoTable)?;
+            let mut placeholders = Placeholders::new(names.as_ref(), values.as_ref());
+            let actions = match &action.update {
+                Some(update) => expression::update(&update.update_expression, &mut placeholders).map_err(invalid)?,
+                None => Vec::new(),
+            };
+            let condition = match condition {
+                Some(text) => {
+                    Some(expression::condition("ConditionExpression", text, &mut placeholders).map_err(invalid)?)
+                }
+                None => None,
+            };
+            placeholders.check_unused().map_err(invalid)?;
+            let key = match (key_map, &action.put) {
+                (Some(map), _) => key_in(table, map)?,
+                (None, Some(put)) => {
+                    table.key.key_of(&put.item).map_err(|e| super::item_key_refusal(e).into_validation())?
+                }
+                (None, None) => unreachable!("a put has an item"),
+            };
+            if !seen.insert((name.clone(), key.clone())) {
+                return Err(invalid("Transaction request cannot include multiple operations on one item").into());
+            }
+            let old = table.items.get(&key).map(|kept| &kept.item);
+            let empty = Item::new();
+            let holds = match &condition {
+                Some(condition) => eval::holds(old.unwrap_or(&empty), condition).map_err(invalid)?,
+                None => true,
+            };
+            if holds {
+                reasons.push(CancellationReason { code: Some("None".to_string()), ..Default::default() });
+            } else {
+                failed = true;
+                let with_item = *return_old == Some(ReturnValuesOnConditionCheckFailure::AllOld);
+                reasons.push(CancellationReason {
+                    code: Some("ConditionalCheckFailed".to_string()),
+                    message: Some("The conditional request failed".to_string()),
+                    item: if with_item { old.cloned() } else { None },
+                });
+            }
+            let item = match (&action.put, &action.delete, &action.update) {
+                (Some(put), _, _) => Some(Some(put.item.clone())),
+                (_, Some(_), _) => Some(None),
+                (_, _, Some(update)) => {
+                    let start = write::start_of(old, &update.key);
+                    Some(Some(eval::apply(&start, &actions, &write::key_attributes(table)).map_err(invalid)?))
+                }
+                // A condition check writes nothing.
+                _ => None,
+            };
+            if let Some(item) = item {
+                writes.push(Write { table: name, key, item });
+            }
+        }
+        if failed {
+            let codes: Vec<&str> = reasons.iter().map(|r| r.code.as_deref().unwrap_or("None")).collect();
+            return Err(Undone::Cancelled(TransactionCanceledException {
+                message: Some(format!(
+                    "Transaction cancelled, please refer cancellation reasons for specific reasons [{}]",
+                    codes.join(", ")
+                )),
+                cancellation_reasons: Some(reasons),
+            }));
+        }
+        self.write_all(&mut tables, writes)
+    }
+}
+
+/// The key a `Key` member names in `table`.
+fn key_in(table: &Table, map: &Item) -> Result<Key, Undone> {
+    match write::key_in(table, map) {
+        Ok(key) => Ok(key),
+        Err(write::Unwritten::Refused(e)) => Err(Undone::Invalid(e)),
+        Err(_) => Err(Undone::NoTable),
+    }
+}
