@@ -1,9 +1,10 @@
 //! `cargo run -p emulator -- --port 4566`: DynamoDB, SQS, Systems Manager's
 //! Parameter Store, S3, SNS, STS, IAM users, EC2's regions, CloudWatch and
-//! CloudWatch Logs (live tails included) on one port of loopback: S3 in depth
-//! and a few operations of each other service, with AWS's limits, in memory
-//! (bounded by `--max-state-bytes`) or on disk with `--data-dir`;
-//! `--services s3,sqs` runs some of them.
+//! CloudWatch Logs (live tails included) on one port of loopback: S3, SQS,
+//! SNS, DynamoDB and SSM's Parameter Store in depth and a few operations of
+//! each other service, with AWS's limits, in memory (bounded by
+//! `--max-state-bytes`) or on disk with `--data-dir`; `--services s3,sqs`
+//! runs some of them.
 //!
 //! DynamoDB, SQS, S3, SNS, STS, IAM and EC2 come from one crate generated
 //! from AWS's models (`emulator-generated`), SSM from another generated
