@@ -969,7 +969,8 @@ fn boto3_sns_fans_out_to_queues_and_endpoints() {
 
 /// DynamoDB's expression language from boto3: conditional writes,
 /// UpdateItem, DeleteItem, projections, Query and Scan with their pages,
-/// batches and transactions, and DynamoDB's messages for what it refuses.
+/// secondary indexes, batches and transactions, and DynamoDB's messages for
+/// what it refuses.
 #[test]
 fn boto3_dynamodb_expressions_queries_and_scans() {
     python_session("dynamodb_session.py", "dynamodb session: ok");

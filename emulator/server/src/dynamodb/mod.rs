@@ -5,16 +5,17 @@
 //! items one at a time (PutItem, GetItem, UpdateItem, DeleteItem: [`write`]),
 //! Query and Scan ([`read`]), batches and transactions ([`batch`]), with
 //! DynamoDB's expression language ([`expression`], [`eval`]): conditions,
-//! filters, key conditions, updates and projections. Secondary indexes,
-//! the legacy parameters that expressions replaced (`Expected`,
-//! `AttributeUpdates`, `KeyConditions`...) and the other operations answer
-//! `NotImplemented`. Items are checked as DynamoDB checks them ([`item`])
+//! filters, key conditions, updates and projections; global and local
+//! secondary indexes ([`index`]) that Query and Scan read. The legacy
+//! parameters that expressions replaced (`Expected`, `AttributeUpdates`,
+//! `KeyConditions`...) and the other operations answer `NotImplemented`. Items are checked as DynamoDB checks them ([`item`])
 //! and charged to the state budget; an account has at most 2,500 tables,
 //! AWS's default quota.
 
 mod batch;
 mod eval;
 mod expression;
+mod index;
 mod item;
 mod read;
 mod reserved;
@@ -56,9 +57,9 @@ use emulator_generated::dynamodb::operation::update_item::{
 };
 use emulator_generated::dynamodb::service::DynamoDb20120810;
 use emulator_generated::dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, BillingModeSummary, KeySchemaElement, KeyType,
-    ProvisionedThroughputDescription, ReturnValue, ReturnValuesOnConditionCheckFailure, ScalarAttributeType, Select,
-    TableDescription, TableStatus,
+    AttributeDefinition, AttributeValue, BillingMode, BillingModeSummary, GlobalSecondaryIndex, KeySchemaElement,
+    KeyType, LocalSecondaryIndex, ProvisionedThroughputDescription, ReturnValue, ReturnValuesOnConditionCheckFailure,
+    ScalarAttributeType, Select, TableDescription, TableStatus,
 };
 use emulator_generated::runtime::context::RequestContext;
 use emulator_generated::runtime::{Operation, Timestamp, UnmodelledError};
@@ -92,6 +93,7 @@ struct Table {
     /// filled in when it is read.
     description: TableDescription,
     key: KeySchema,
+    indexes: Vec<index::Index>,
     items: BTreeMap<Key, Kept>,
     /// The size of its items, as DynamoDB counts them.
     bytes: usize,
@@ -117,16 +119,47 @@ struct TableRecord {
     created: (i64, u32),
     id: String,
     deletion_protection: bool,
+    #[serde(default)]
+    global_indexes: Vec<GlobalSecondaryIndex>,
+    #[serde(default)]
+    local_indexes: Vec<LocalSecondaryIndex>,
 }
 
 impl Table {
     fn describe(&self, status: TableStatus) -> TableDescription {
+        let counts: Vec<(usize, usize)> = self
+            .indexes
+            .iter()
+            .map(|index| {
+                let held = self.items.values().filter(|kept| index.key.key_of(&kept.item).is_ok());
+                held.fold((0, 0), |(count, bytes), kept| (count + 1, bytes + kept.size))
+            })
+            .collect();
+        let name = self.description.table_name.clone().unwrap_or_default();
+        let capacity = self
+            .description
+            .provisioned_throughput
+            .as_ref()
+            .map(|p| (p.read_capacity_units.unwrap_or(0), p.write_capacity_units.unwrap_or(0)));
+        let (global, local) = index::describe(&name, &self.indexes, &counts, capacity);
         TableDescription {
             table_status: Some(status),
             item_count: i64::try_from(self.items.len()).ok(),
             table_size_bytes: i64::try_from(self.bytes).ok(),
+            global_secondary_indexes: global,
+            local_secondary_indexes: local,
             ..self.description.clone()
         }
+    }
+
+    /// The index `name`, or DynamoDB's message for its absence.
+    fn index(&self, name: &str) -> Result<&index::Index, UnmodelledError> {
+        self.indexes.iter().find(|index| index.name == name).ok_or_else(|| {
+            invalid(format!(
+                "The table does not have the specified index: {}",
+                emulator_generated::runtime::excerpt(name)
+            ))
+        })
     }
 }
 
@@ -140,6 +173,7 @@ impl TableRecord {
                 Some(AttributeDefinition { attribute_name: name.clone(), attribute_type: kind.parse().ok()? })
             })
             .collect::<Option<_>>()?;
+        let attribute_definitions_kept = attribute_definitions.clone();
         let key_schema: Vec<KeySchemaElement> = self
             .key
             .iter()
@@ -176,7 +210,9 @@ impl TableRecord {
             deletion_protection_enabled: Some(self.deletion_protection),
             ..Default::default()
         };
-        Some(Table { description, key, items: BTreeMap::new(), bytes: 0 })
+        let indexes =
+            index::declared(&key, &attribute_definitions_kept, &self.global_indexes, &self.local_indexes).ok()?;
+        Some(Table { description, key, indexes, items: BTreeMap::new(), bytes: 0 })
     }
 }
 
@@ -271,6 +307,7 @@ fn reading_parts(
     filter: Option<&str>,
     projection: Option<&str>,
     select: Option<Select>,
+    indexed: bool,
     placeholders: &mut Placeholders<'_>,
 ) -> Result<(Option<expression::Condition>, Option<Vec<expression::Path>>), UnmodelledError> {
     let filter = match filter {
@@ -290,7 +327,7 @@ fn reading_parts(
         (Some(Select::SpecificAttributes), None) => {
             return Err(invalid("1 validation error detected: SPECIFIC_ATTRIBUTES requires a ProjectionExpression"));
         }
-        (Some(Select::AllProjectedAttributes), _) => {
+        (Some(Select::AllProjectedAttributes), _) if !indexed => {
             return Err(invalid("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName"));
         }
         _ => {}
@@ -298,15 +335,41 @@ fn reading_parts(
     Ok((filter, projection))
 }
 
-/// An `ExclusiveStartKey`, as the table's key.
-fn start_of(table: &Table, start: Option<&Item>) -> Result<Option<read::Start>, UnmodelledError> {
+/// An `ExclusiveStartKey`, as the table's key (an index's start key
+/// carries the index's key attributes too).
+fn start_of(view: read::View<'_>, start: Option<&Item>) -> Result<Option<read::Start>, UnmodelledError> {
     let Some(item) = start else { return Ok(None) };
-    match write::key_in(table, item) {
-        Ok(key) => Ok(Some(read::Start { item: item.clone(), key })),
-        Err(_) => {
+    let key = match view.index {
+        Some(_) => view.table.key.key_of(item).ok(),
+        None => write::key_in(view.table, item).ok(),
+    };
+    match key {
+        Some(key) => Ok(Some(read::Start { item: item.clone(), key })),
+        None => {
             Err(invalid("The provided starting key is invalid: The provided key element does not match the schema"))
         }
     }
+}
+
+/// The table or index a Query or Scan reads, and whether `Select` suits it.
+fn view_of<'t>(
+    table: &'t Table,
+    index: Option<&str>,
+    select: Option<Select>,
+) -> Result<read::View<'t>, UnmodelledError> {
+    let index = match index {
+        Some(name) => Some(table.index(name)?),
+        None => None,
+    };
+    if let (Some(index), Some(Select::AllAttributes)) = (index, select) {
+        if !index.projects_all() && !index.local {
+            return Err(invalid(format!(
+                "One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index {} because its projection type is not ALL",
+                index.name
+            )));
+        }
+    }
+    Ok(read::View { table, index })
 }
 
 /// The table name in a `TableName` member, which may also be the table's ARN.
@@ -321,9 +384,6 @@ fn table_name(name_or_arn: &str) -> &str {
 /// schema whose attributes are defined, and capacity as the billing mode
 /// needs it.
 fn check_create_table(input: &CreateTableInput) -> Result<(), Refusal> {
-    if input.local_secondary_indexes.is_some() || input.global_secondary_indexes.is_some() {
-        return Err(Refusal::Unsupported("secondary indexes"));
-    }
     let name = table_name(&input.table_name);
     let length = name.chars().count();
     if !(3..=255).contains(&length) {
@@ -339,7 +399,30 @@ fn check_create_table(input: &CreateTableInput) -> Result<(), Refusal> {
                 .to_string(),
         ));
     }
-    KeySchema::of(&input.key_schema, &input.attribute_definitions).map_err(Refusal::Invalid)?;
+    let key = KeySchema::of(&input.key_schema, &input.attribute_definitions).map_err(Refusal::Invalid)?;
+    let (global, local) = (
+        input.global_secondary_indexes.as_deref().unwrap_or_default(),
+        input.local_secondary_indexes.as_deref().unwrap_or_default(),
+    );
+    index::declared(&key, &input.attribute_definitions, global, local).map_err(Refusal::Invalid)?;
+    // Every defined attribute is a key attribute of the table or an index.
+    let used = index::key_names(&input.key_schema, global, local);
+    if input.attribute_definitions.iter().any(|d| !used.contains(&d.attribute_name)) {
+        let message = if global.is_empty() && local.is_empty() {
+            "One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match \
+             number of attributes defined in AttributeDefinitions"
+                .to_string()
+        } else {
+            let defined: Vec<&str> = input.attribute_definitions.iter().map(|d| d.attribute_name.as_str()).collect();
+            format!(
+                "One or more parameter values were invalid: Some AttributeDefinitions are not used. \
+                 AttributeDefinitions: [{}], keys used: [{}]",
+                defined.join(", "),
+                used.iter().cloned().collect::<Vec<_>>().join(", ")
+            )
+        };
+        return Err(Refusal::Invalid(message));
+    }
     let provisioned = input.provisioned_throughput.is_some();
     match input.billing_mode.unwrap_or(BillingMode::Provisioned) {
         BillingMode::Provisioned if !provisioned => Err(Refusal::Invalid(
@@ -430,12 +513,6 @@ impl KeySchema {
             Some(Some(sort)) => Some(sort),
             Some(None) => return Err(undefined_keys(key_schema, definitions)),
         };
-        // Without secondary indexes, every defined attribute is a key attribute.
-        if definitions.len() != key_schema.len() {
-            return Err("One or more parameter values were invalid: Number of attributes in KeySchema does not \
-                        exactly match number of attributes defined in AttributeDefinitions"
-                .to_string());
-        }
         Ok(KeySchema { partition, sort })
     }
 
@@ -613,6 +690,8 @@ impl DynamoDb20120810 for DynamoDb {
             created,
             id: self.ids.uuid(),
             deletion_protection: input.deletion_protection_enabled.unwrap_or(false),
+            global_indexes: input.global_secondary_indexes.clone().unwrap_or_default(),
+            local_indexes: input.local_secondary_indexes.clone().unwrap_or_default(),
         };
         let table = record
             .table(&name)
@@ -773,9 +852,6 @@ impl DynamoDb20120810 for DynamoDb {
             let legacy = "KeyConditions, QueryFilter or AttributesToGet (use expressions)";
             return Err(Refusal::Unsupported(legacy).into_error(Query::NAME).into());
         }
-        if input.index_name.is_some() {
-            return Err(Refusal::Unsupported("secondary indexes").into_error(Query::NAME).into());
-        }
         let mut placeholders =
             Placeholders::new(input.expression_attribute_names.as_ref(), input.expression_attribute_values.as_ref());
         let Some(text) = &input.key_condition_expression else {
@@ -790,6 +866,7 @@ impl DynamoDb20120810 for DynamoDb {
             input.filter_expression.as_deref(),
             input.projection_expression.as_deref(),
             input.select,
+            input.index_name.is_some(),
             &mut placeholders,
         )?;
         placeholders.check_unused().map_err(invalid)?;
@@ -797,16 +874,17 @@ impl DynamoDb20120810 for DynamoDb {
         let Some(table) = tables.get(table_name(&input.table_name)) else {
             return Err(self.not_found().into());
         };
-        let key_condition = read::key_condition(table, &key_condition).map_err(invalid)?;
+        let view = view_of(table, input.index_name.as_deref(), input.select)?;
+        let key_condition = read::key_condition(view.schema(), &key_condition).map_err(invalid)?;
         let reading = read::Reading {
             filter: filter.as_ref(),
             projection: projection.as_deref(),
             select: input.select,
             limit: input.limit.and_then(|n| usize::try_from(n).ok()),
-            start: start_of(table, input.exclusive_start_key.as_ref())?,
+            start: start_of(view, input.exclusive_start_key.as_ref())?,
         };
         let page =
-            read::query(table, &key_condition, input.scan_index_forward.unwrap_or(true), &reading).map_err(invalid)?;
+            read::query(view, &key_condition, input.scan_index_forward.unwrap_or(true), &reading).map_err(invalid)?;
         Ok(QueryOutput {
             items: page.items,
             count: i32::try_from(page.count).unwrap_or(i32::MAX),
@@ -820,9 +898,6 @@ impl DynamoDb20120810 for DynamoDb {
         if input.scan_filter.is_some() || input.attributes_to_get.is_some() || input.conditional_operator.is_some() {
             let legacy = "ScanFilter or AttributesToGet (use expressions)";
             return Err(Refusal::Unsupported(legacy).into_error(Scan::NAME).into());
-        }
-        if input.index_name.is_some() {
-            return Err(Refusal::Unsupported("secondary indexes").into_error(Scan::NAME).into());
         }
         let segment = match (input.segment, input.total_segments) {
             (None, None) => None,
@@ -839,6 +914,7 @@ impl DynamoDb20120810 for DynamoDb {
             input.filter_expression.as_deref(),
             input.projection_expression.as_deref(),
             input.select,
+            input.index_name.is_some(),
             &mut placeholders,
         )?;
         placeholders.check_unused().map_err(invalid)?;
@@ -846,14 +922,15 @@ impl DynamoDb20120810 for DynamoDb {
         let Some(table) = tables.get(table_name(&input.table_name)) else {
             return Err(self.not_found().into());
         };
+        let view = view_of(table, input.index_name.as_deref(), input.select)?;
         let reading = read::Reading {
             filter: filter.as_ref(),
             projection: projection.as_deref(),
             select: input.select,
             limit: input.limit.and_then(|n| usize::try_from(n).ok()),
-            start: start_of(table, input.exclusive_start_key.as_ref())?,
+            start: start_of(view, input.exclusive_start_key.as_ref())?,
         };
-        let page = read::scan(table, segment, &reading).map_err(invalid)?;
+        let page = read::scan(view, segment, &reading).map_err(invalid)?;
         Ok(ScanOutput {
             items: page.items,
             count: i32::try_from(page.count).unwrap_or(i32::MAX),

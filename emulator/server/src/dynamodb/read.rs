@@ -10,8 +10,36 @@ use emulator_generated::dynamodb::types::{AttributeValue, Select};
 
 use super::eval;
 use super::expression::{Comparator, Condition, Operand, Path, Refused, Step};
+use super::index::Index;
 use super::item::Item;
-use super::{Kept, Key, Table};
+use super::{Kept, Key, KeySchema, Table};
+
+/// What a Query or Scan reads: a table, or one of its indexes.
+#[derive(Clone, Copy)]
+pub struct View<'t> {
+    pub table: &'t Table,
+    pub index: Option<&'t Index>,
+}
+
+impl<'t> View<'t> {
+    /// The key its items are found and ordered by.
+    pub fn schema(&self) -> &'t KeySchema {
+        self.index.map_or(&self.table.key, |index| &index.key)
+    }
+
+    /// Whether it holds `item` (an index holds the items with its keys).
+    fn holds(&self, item: &Item) -> bool {
+        self.index.is_none_or(|index| index.key.key_of(item).is_ok())
+    }
+
+    /// What it keeps of `item`.
+    fn project(&self, item: &Item) -> Item {
+        match self.index {
+            Some(index) => index.project(&self.table.key, item),
+            None => item.clone(),
+        }
+    }
+}
 
 /// The most bytes of items a page holds before it stops (1 MB).
 const PAGE_BYTES: usize = 1_048_576;
@@ -31,7 +59,7 @@ enum SortCondition {
 
 /// The key condition a KeyConditionExpression states for `table`, or
 /// DynamoDB's message for why it is not one.
-pub fn key_condition(table: &Table, condition: &Condition) -> Result<KeyCondition, Refused> {
+pub fn key_condition(schema: &KeySchema, condition: &Condition) -> Result<KeyCondition, Refused> {
     let mut parts = Vec::new();
     flatten(condition, &mut parts)?;
     let attribute = |path: &Path| match path.as_slice() {
@@ -59,12 +87,12 @@ pub fn key_condition(table: &Table, condition: &Condition) -> Result<KeyConditio
             _ => return Err("Query key condition not supported".to_string()),
         };
         let Some(name) = name else { return Err("Query key condition not supported".to_string()) };
-        if name == table.key.partition.name {
+        if name == schema.partition.name {
             match condition {
                 SortCondition::Compare(Comparator::Eq, value) if partition.is_none() => partition = Some(value),
                 _ => return Err("Query key condition not supported".to_string()),
             }
-        } else if table.key.sort.as_ref().is_some_and(|s| s.name == name) && sort.is_none() {
+        } else if schema.sort.as_ref().is_some_and(|s| s.name == name) && sort.is_none() {
             if matches!(condition, SortCondition::Compare(Comparator::Ne, _)) {
                 return Err("Query key condition not supported".to_string());
             }
@@ -74,7 +102,7 @@ pub fn key_condition(table: &Table, condition: &Condition) -> Result<KeyConditio
         }
     }
     let partition =
-        partition.ok_or_else(|| format!("Query condition missed key schema element: {}", table.key.partition.name))?;
+        partition.ok_or_else(|| format!("Query condition missed key schema element: {}", schema.partition.name))?;
     Ok(KeyCondition { partition, sort })
 }
 
@@ -105,13 +133,13 @@ fn flip(comparator: Comparator) -> Comparator {
 }
 
 impl KeyCondition {
-    fn matches(&self, table: &Table, item: &Item) -> bool {
-        let partition = item.get(&table.key.partition.name);
+    fn matches(&self, schema: &KeySchema, item: &Item) -> bool {
+        let partition = item.get(&schema.partition.name);
         if !partition.is_some_and(|value| eval::equal(value, &self.partition)) {
             return false;
         }
         let Some(condition) = &self.sort else { return true };
-        let Some(sort) = table.key.sort.as_ref().and_then(|s| item.get(&s.name)) else { return false };
+        let Some(sort) = schema.sort.as_ref().and_then(|s| item.get(&s.name)) else { return false };
         match condition {
             SortCondition::Compare(comparator, value) => {
                 let order = eval::order(sort, value);
@@ -162,7 +190,7 @@ pub struct Page {
 }
 
 /// Reads `candidates` (in the order to answer them) as `reading` asks.
-fn read<'t>(table: &'t Table, candidates: Vec<(&'t Key, &'t Kept)>, reading: &Reading<'_>) -> Result<Page, Refused> {
+fn read<'t>(view: View<'t>, candidates: Vec<(&'t Key, &'t Kept)>, reading: &Reading<'_>) -> Result<Page, Refused> {
     let mut items = Vec::new();
     let (mut count, mut scanned, mut bytes) = (0, 0, 0);
     let mut last = None;
@@ -170,16 +198,17 @@ fn read<'t>(table: &'t Table, candidates: Vec<(&'t Key, &'t Kept)>, reading: &Re
     for (index, (_, kept)) in candidates.into_iter().enumerate() {
         scanned += 1;
         bytes += kept.size;
+        let seen = view.project(&kept.item);
         let passes = match reading.filter {
-            Some(filter) => eval::holds(&kept.item, filter)?,
+            Some(filter) => eval::holds(&seen, filter)?,
             None => true,
         };
         if passes {
             count += 1;
             if reading.select != Some(Select::Count) {
                 items.push(match reading.projection {
-                    Some(paths) => eval::project(&kept.item, paths),
-                    None => kept.item.clone(),
+                    Some(paths) => eval::project(&seen, paths),
+                    None => seen,
                 });
             }
         }
@@ -187,7 +216,7 @@ fn read<'t>(table: &'t Table, candidates: Vec<(&'t Key, &'t Kept)>, reading: &Re
         // follows, as DynamoDB does), or at 1 MB if more follow.
         let at_limit = reading.limit.is_some_and(|limit| scanned >= limit);
         if at_limit || (bytes >= PAGE_BYTES && index + 1 < total) {
-            last = Some(key_of(table, &kept.item));
+            last = Some(key_of(view, &kept.item));
             break;
         }
     }
@@ -195,21 +224,26 @@ fn read<'t>(table: &'t Table, candidates: Vec<(&'t Key, &'t Kept)>, reading: &Re
     Ok(Page { items, count, scanned, last })
 }
 
-/// The key attributes of `item`, as `LastEvaluatedKey` gives them.
-fn key_of(table: &Table, item: &Item) -> Item {
-    let mut names = vec![&table.key.partition.name];
-    if let Some(sort) = &table.key.sort {
-        names.push(&sort.name);
-    }
-    names.into_iter().filter_map(|name| Some((name.clone(), item.get(name)?.clone()))).collect()
+/// The key attributes of `item`, as `LastEvaluatedKey` gives them: the
+/// table's, and an index's.
+fn key_of(view: View<'_>, item: &Item) -> Item {
+    let table = &view.table.key;
+    let index = view.index.map(|index| &index.key);
+    let keys =
+        [Some(&table.partition), table.sort.as_ref(), index.map(|k| &k.partition), index.and_then(|k| k.sort.as_ref())];
+    keys.into_iter().flatten().filter_map(|key| Some((key.name.clone(), item.get(&key.name)?.clone()))).collect()
 }
 
 /// A Query of `table`: the items `condition` selects, in sort-key order
 /// (`forward`, else reversed).
-pub fn query(table: &Table, condition: &KeyCondition, forward: bool, reading: &Reading<'_>) -> Result<Page, Refused> {
-    let mut candidates: Vec<(&Key, &Kept)> =
-        table.items.iter().filter(|(_, kept)| condition.matches(table, &kept.item)).collect();
-    if let Some(sort) = &table.key.sort {
+pub fn query(view: View<'_>, condition: &KeyCondition, forward: bool, reading: &Reading<'_>) -> Result<Page, Refused> {
+    let (table, schema) = (view.table, view.schema());
+    let mut candidates: Vec<(&Key, &Kept)> = table
+        .items
+        .iter()
+        .filter(|(_, kept)| view.holds(&kept.item) && condition.matches(schema, &kept.item))
+        .collect();
+    if let Some(sort) = &schema.sort {
         candidates.sort_by(|(_, a), (_, b)| match (a.item.get(&sort.name), b.item.get(&sort.name)) {
             (Some(x), Some(y)) => eval::order(x, y).unwrap_or(Ordering::Equal),
             _ => Ordering::Equal,
@@ -220,22 +254,24 @@ pub fn query(table: &Table, condition: &KeyCondition, forward: bool, reading: &R
     }
     if let Some(start) = &reading.start {
         // The items after the start key, in the order asked.
-        let sort = table.key.sort.as_ref().map(|sort| &sort.name);
+        let sort = schema.sort.as_ref().map(|sort| &sort.name);
         let start_sort = sort.and_then(|sort| start.item.get(sort));
         candidates.retain(|(key, kept)| match (sort.and_then(|s| kept.item.get(s)), start_sort) {
             (Some(value), Some(from)) => {
-                let ordering = eval::order(value, from).unwrap_or(Ordering::Equal);
+                // Items of one index sort value are in table-key order.
+                let ordering = eval::order(value, from).unwrap_or(Ordering::Equal).then_with(|| (*key).cmp(&start.key));
                 if forward { ordering == Ordering::Greater } else { ordering == Ordering::Less }
             }
             // Without a sort key, a partition holds one item.
             _ => *key != &start.key,
         });
     }
-    read(table, candidates, reading)
+    read(view, candidates, reading)
 }
 
-/// A Scan of `table`, or of its `segment` of `segments`.
-pub fn scan(table: &Table, segment: Option<(usize, usize)>, reading: &Reading<'_>) -> Result<Page, Refused> {
+/// A Scan of a table or index, or of its `segment` of `segments`.
+pub fn scan(view: View<'_>, segment: Option<(usize, usize)>, reading: &Reading<'_>) -> Result<Page, Refused> {
+    let table = view.table;
     let in_segment = |key: &Key| match segment {
         Some((segment, segments)) => {
             use std::hash::{Hash, Hasher};
@@ -249,6 +285,6 @@ pub fn scan(table: &Table, segment: Option<(usize, usize)>, reading: &Reading<'_
         Some(start) => table.items.range(start.key.clone()..).filter(|(key, _)| **key != start.key).collect(),
         None => table.items.iter().collect(),
     };
-    let candidates = candidates.into_iter().filter(|(key, _)| in_segment(key)).collect();
-    read(table, candidates, reading)
+    let candidates = candidates.into_iter().filter(|(key, kept)| in_segment(key) && view.holds(&kept.item)).collect();
+    read(view, candidates, reading)
 }

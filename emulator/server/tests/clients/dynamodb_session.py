@@ -170,4 +170,46 @@ assert read[0]["Item"]["paid"] == {"BOOL": True} and read[1] == {}, read
 assert refused(ddb.transact_write_items, TransactItems=[
     {"Delete": {"TableName": "orders", "Key": dee(0)}}, {"Delete": {"TableName": "orders", "Key": dee(0)}}]) == (
     "ValidationException", "Transaction request cannot include multiple operations on one item")
+# Secondary indexes: a sparse global one with its projection, a local one.
+ddb.create_table(
+    TableName="games", BillingMode="PAY_PER_REQUEST",
+    AttributeDefinitions=[{"AttributeName": n, "AttributeType": t} for n, t in
+                          [("player", "S"), ("game", "S"), ("score", "N"), ("league", "S"), ("started", "N")]],
+    KeySchema=[{"AttributeName": "player", "KeyType": "HASH"}, {"AttributeName": "game", "KeyType": "RANGE"}],
+    GlobalSecondaryIndexes=[{"IndexName": "by-league", "KeySchema": [{"AttributeName": "league", "KeyType": "HASH"},
+                                                                     {"AttributeName": "score", "KeyType": "RANGE"}],
+                             "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["nick"]}}],
+    LocalSecondaryIndexes=[{"IndexName": "by-start", "KeySchema": [{"AttributeName": "player", "KeyType": "HASH"},
+                                                                   {"AttributeName": "started", "KeyType": "RANGE"}],
+                            "Projection": {"ProjectionType": "KEYS_ONLY"}}],
+)
+for player, game, score, league, started in [("p1", "g1", 30, "gold", 3), ("p2", "g1", 50, "gold", 1), ("p1", "g2", 10, None, 2),
+                                             ("p3", "g3", 40, "gold", 5)]:
+    item = {"player": {"S": player}, "game": {"S": game}, "score": {"N": str(score)}, "started": {"N": str(started)},
+            "nick": {"S": player.upper()}, "secret": {"S": "x"}}
+    if league:
+        item["league"] = {"S": league}
+    ddb.put_item(TableName="games", Item=item)
+indexes = ddb.describe_table(TableName="games")["Table"]
+assert [(i["IndexName"], i["ItemCount"], i["IndexStatus"]) for i in indexes["GlobalSecondaryIndexes"]] == [("by-league", 3, "ACTIVE")], indexes
+assert indexes["LocalSecondaryIndexes"][0]["IndexName"] == "by-start", indexes
+league = ddb.query(TableName="games", IndexName="by-league", KeyConditionExpression="league = :l AND score > :s",
+                   ExpressionAttributeValues={":l": {"S": "gold"}, ":s": {"N": "35"}}, ScanIndexForward=False)
+assert [(i["player"]["S"], "secret" in i, i["nick"]["S"]) for i in league["Items"]] == [("p2", False, "P2"), ("p3", False, "P3")], league
+assert set(league["Items"][0]) == {"player", "game", "league", "score", "nick"}, league
+first = ddb.query(TableName="games", IndexName="by-league", KeyConditionExpression="league = :l",
+                  ExpressionAttributeValues={":l": {"S": "gold"}}, Limit=1)
+assert set(first["LastEvaluatedKey"]) == {"player", "game", "league", "score"}, first
+rest = ddb.query(TableName="games", IndexName="by-league", KeyConditionExpression="league = :l",
+                 ExpressionAttributeValues={":l": {"S": "gold"}}, ExclusiveStartKey=first["LastEvaluatedKey"])
+assert [i["score"]["N"] for i in first["Items"] + rest["Items"]] == ["30", "40", "50"], rest
+local = ddb.query(TableName="games", IndexName="by-start", KeyConditionExpression="player = :p",
+                  ExpressionAttributeValues={":p": {"S": "p1"}})
+assert [(i["game"]["S"], sorted(i)) for i in local["Items"]] == [("g2", ["game", "player", "started"]), ("g1", ["game", "player", "started"])], local
+assert ddb.scan(TableName="games", IndexName="by-league")["Count"] == 3
+code, message = refused(ddb.query, TableName="games", IndexName="by-league", Select="ALL_ATTRIBUTES",
+                        KeyConditionExpression="league = :l", ExpressionAttributeValues={":l": {"S": "gold"}})
+assert "Select type ALL_ATTRIBUTES is not supported for global secondary index by-league" in message, message
+assert refused(ddb.query, TableName="games", IndexName="absent", KeyConditionExpression="player = :p",
+               ExpressionAttributeValues={":p": {"S": "p1"}}) == ("ValidationException", "The table does not have the specified index: absent")
 print("dynamodb session: ok")
