@@ -238,11 +238,22 @@ fn key_of(view: View<'_>, item: &Item) -> Item {
 /// (`forward`, else reversed).
 pub fn query(view: View<'_>, condition: &KeyCondition, forward: bool, reading: &Reading<'_>) -> Result<Page, Refused> {
     let (table, schema) = (view.table, view.schema());
-    let mut candidates: Vec<(&Key, &Kept)> = table
-        .items
-        .iter()
-        .filter(|(_, kept)| view.holds(&kept.item) && condition.matches(schema, &kept.item))
-        .collect();
+    // The partition key's value must be of its type.
+    let named = Item::from([(schema.partition.name.clone(), condition.partition.clone())]);
+    let partition = super::key_value(&schema.partition, &named).map_err(|_| {
+        "One or more parameter values were invalid: Condition parameter type does not match schema type".to_string()
+    })?;
+    // The table's items are in key order, a partition's together: only
+    // those are looked at. An index's are all looked at.
+    let items: Box<dyn Iterator<Item = (&Key, &Kept)>> = match view.index {
+        None => {
+            let from = Key { partition: partition.clone(), sort: None };
+            Box::new(table.items.range(from..).take_while(move |(key, _)| key.partition == partition))
+        }
+        Some(_) => Box::new(table.items.iter()),
+    };
+    let mut candidates: Vec<(&Key, &Kept)> =
+        items.filter(|(_, kept)| view.holds(&kept.item) && condition.matches(schema, &kept.item)).collect();
     if let Some(sort) = &schema.sort {
         candidates.sort_by(|(_, a), (_, b)| match (a.item.get(&sort.name), b.item.get(&sort.name)) {
             (Some(x), Some(y)) => eval::order(x, y).unwrap_or(Ordering::Equal),

@@ -122,6 +122,8 @@ paginated = [int(i["placed"]["N"]) for p in ddb.get_paginator("query").paginate(
 assert paginated == [1, 2, 5, 12, 30], paginated
 assert refused(ddb.query, TableName="orders", KeyConditionExpression="placed = :p",
                ExpressionAttributeValues={":p": {"N": "1"}}) == ("ValidationException", "Query condition missed key schema element: customer")
+assert refused(ddb.query, TableName="orders", KeyConditionExpression="customer = :c",
+               ExpressionAttributeValues={":c": {"N": "1"}})[1] == "One or more parameter values were invalid: Condition parameter type does not match schema type"
 assert refused(ddb.query, TableName="orders", KeyConditionExpression="customer = :c OR placed = :p",
                ExpressionAttributeValues={":c": {"S": "ana"}, ":p": {"N": "1"}})[1] == "Invalid operator used in KeyConditionExpression: OR"
 
