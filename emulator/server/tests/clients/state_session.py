@@ -4,6 +4,7 @@ and, while writing, meets the limits AWS sets that the models do not state.
 Usage: python3 state_session.py URL write|read FILE (where write leaves a
 version id for read)"""
 
+import json
 import sys
 import time
 
@@ -120,6 +121,14 @@ if PHASE == "write":
 
     url = sqs.create_queue(QueueName="durable")["QueueUrl"]
     sqs.send_message(QueueUrl=url, MessageBody="kept", DelaySeconds=1)
+    # A subscription, a FIFO queue and a dead-letter queue, all kept.
+    sqs.create_queue(QueueName="fanout")
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=f"arn:aws:sqs:us-east-1:000000000000:fanout",
+                  Attributes={"RawMessageDelivery": "true"})
+    fifo = sqs.create_queue(QueueName="jobs.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
+    sqs.send_message(QueueUrl=fifo, MessageBody="first", MessageGroupId="g", MessageDeduplicationId="1")
+    sqs.create_queue(QueueName="retry", Attributes={"RedrivePolicy": json.dumps(
+        {"deadLetterTargetArn": "arn:aws:sqs:us-east-1:000000000000:durable", "maxReceiveCount": 3})})
 
     # S3's versions: two of an object, then a delete marker on top.
     s3.create_bucket(Bucket="kept")
@@ -151,6 +160,14 @@ else:
     topics = [t["TopicArn"] for t in sns.list_topics()["Topics"]]
     assert topics == ["arn:aws:sns:us-east-1:000000000000:events"], topics
     sns.publish(TopicArn=topics[0], Message="still here")
+    fanout = sqs.get_queue_url(QueueName="fanout")["QueueUrl"]
+    assert [m["Body"] for m in sqs.receive_message(QueueUrl=fanout, WaitTimeSeconds=2)["Messages"]] == ["still here"]
+    fifo = sqs.get_queue_url(QueueName="jobs.fifo")["QueueUrl"]
+    got = sqs.receive_message(QueueUrl=fifo, MessageSystemAttributeNames=["MessageGroupId"])["Messages"]
+    assert (got[0]["Body"], got[0]["Attributes"]["MessageGroupId"]) == ("first", "g"), got
+    retry = sqs.get_queue_url(QueueName="retry")["QueueUrl"]
+    policy = json.loads(sqs.get_queue_attributes(QueueUrl=retry, AttributeNames=["RedrivePolicy"])["Attributes"]["RedrivePolicy"])
+    assert policy["maxReceiveCount"] == 3, policy
 
     users = iam.list_users()["Users"]
     assert [(u["UserName"], u["Path"]) for u in users] == [("alice", "/team/")], users
