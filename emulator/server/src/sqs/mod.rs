@@ -684,6 +684,16 @@ fn queue_name(url: &str) -> Option<&str> {
     (account == ACCOUNT_ID).then_some(name)
 }
 
+/// The queue a queue URL names, and its name.
+fn named<'q, 'u>(
+    queues: &'q mut BTreeMap<String, Queue>,
+    url: &'u str,
+) -> Result<(&'u str, &'q mut Queue), QueueDoesNotExist> {
+    let name = queue_name(url).ok_or_else(no_such_queue)?;
+    let queue = queues.get_mut(name).ok_or_else(no_such_queue)?;
+    Ok((name, queue))
+}
+
 fn no_such_queue() -> QueueDoesNotExist {
     QueueDoesNotExist { message: Some("The specified queue does not exist.".to_string()) }
 }
@@ -844,10 +854,7 @@ impl AmazonSqs for Sqs {
 
     async fn purge_queue(&self, _context: &RequestContext, input: PurgeQueueRequest) -> Result<Unit, PurgeQueueError> {
         let mut queues = self.queues();
-        let Some((name, queue)) = queue_name(&input.queue_url).and_then(|name| queues.get_mut(name).map(|q| (name, q)))
-        else {
-            return Err(no_such_queue().into());
-        };
+        let (name, queue) = named(&mut queues, &input.queue_url)?;
         if queue.purged.is_some_and(|purged| purged.elapsed() < Duration::from_secs(60)) {
             return Err(PurgeQueueInProgress {
                 message: Some(format!("Only one PurgeQueue operation on {name} is allowed every 60 seconds.")),
@@ -908,10 +915,7 @@ impl AmazonSqs for Sqs {
 
     async fn tag_queue(&self, _context: &RequestContext, input: TagQueueRequest) -> Result<Unit, TagQueueError> {
         let mut queues = self.queues();
-        let Some((name, queue)) = queue_name(&input.queue_url).and_then(|name| queues.get_mut(name).map(|q| (name, q)))
-        else {
-            return Err(no_such_queue().into());
-        };
+        let (name, queue) = named(&mut queues, &input.queue_url)?;
         let mut tags = queue.tags.clone();
         tags.extend(input.tags);
         if tags.len() > MAX_TAGS {
@@ -928,10 +932,7 @@ impl AmazonSqs for Sqs {
 
     async fn untag_queue(&self, _context: &RequestContext, input: UntagQueueRequest) -> Result<Unit, UntagQueueError> {
         let mut queues = self.queues();
-        let Some((name, queue)) = queue_name(&input.queue_url).and_then(|name| queues.get_mut(name).map(|q| (name, q)))
-        else {
-            return Err(no_such_queue().into());
-        };
+        let (name, queue) = named(&mut queues, &input.queue_url)?;
         let mut tags = queue.tags.clone();
         for key in &input.tag_keys {
             tags.remove(key);
@@ -960,10 +961,7 @@ impl AmazonSqs for Sqs {
         input: AddPermissionRequest,
     ) -> Result<Unit, AddPermissionError> {
         let mut queues = self.queues();
-        let Some((name, queue)) = queue_name(&input.queue_url).and_then(|name| queues.get_mut(name).map(|q| (name, q)))
-        else {
-            return Err(no_such_queue().into());
-        };
+        let (name, queue) = named(&mut queues, &input.queue_url)?;
         let mut policy = policy_of(queue, name);
         let statements = policy["Statement"].as_array_mut().expect("a policy's statements");
         if statements.iter().any(|s| s["Sid"] == input.label.as_str()) {
@@ -995,10 +993,7 @@ impl AmazonSqs for Sqs {
         input: RemovePermissionRequest,
     ) -> Result<Unit, RemovePermissionError> {
         let mut queues = self.queues();
-        let Some((name, queue)) = queue_name(&input.queue_url).and_then(|name| queues.get_mut(name).map(|q| (name, q)))
-        else {
-            return Err(no_such_queue().into());
-        };
+        let (name, queue) = named(&mut queues, &input.queue_url)?;
         let mut policy = policy_of(queue, name);
         let statements = policy["Statement"].as_array_mut().expect("a policy's statements");
         let before = statements.len();
@@ -1157,10 +1152,7 @@ impl AmazonSqs for Sqs {
         input: DeleteMessageRequest,
     ) -> Result<Unit, DeleteMessageError> {
         let mut queues = self.queues();
-        let Some((name, queue)) = queue_name(&input.queue_url).and_then(|name| queues.get_mut(name).map(|q| (name, q)))
-        else {
-            return Err(no_such_queue().into());
-        };
+        let (name, queue) = named(&mut queues, &input.queue_url)?;
         match self.delete_by_handle(queue, name, &input.receipt_handle) {
             Ok(()) => Ok(Unit {}),
             Err(DeleteFailure::Invalid) => Err(invalid_handle(&input.receipt_handle).into()),
@@ -1176,10 +1168,7 @@ impl AmazonSqs for Sqs {
         checks::check_batch(input.entries.iter().map(|e| e.id.as_str()))
             .map_err(|refusal| batch_refusal!(refusal, DeleteMessageBatchError))?;
         let mut queues = self.queues();
-        let Some((name, queue)) = queue_name(&input.queue_url).and_then(|name| queues.get_mut(name).map(|q| (name, q)))
-        else {
-            return Err(no_such_queue().into());
-        };
+        let (name, queue) = named(&mut queues, &input.queue_url)?;
         let (mut successful, mut failed) = (Vec::new(), Vec::new());
         for entry in input.entries {
             match self.delete_by_handle(queue, name, &entry.receipt_handle) {
