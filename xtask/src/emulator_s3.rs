@@ -58,9 +58,9 @@ const OPERATIONS: [Operation; 5] = [
 /// One measured figure: 200s per second, and the responses that were not
 /// 200s (a row's are added up over its runs).
 #[derive(Clone, Copy, Debug, PartialEq)]
-struct Cell {
-    rate: f64,
-    failed: u64,
+pub(crate) struct Cell {
+    pub(crate) rate: f64,
+    pub(crate) failed: u64,
 }
 
 /// Builds the release emulator and `load`, starts the three servers, and
@@ -107,7 +107,8 @@ pub fn emulator_s3(root: &Path, seconds: f64, runs: usize) -> Result<String, Str
          servers alternating in each round; requests/s (200s only; the responses that were not 200s, added up over \
          the runs, in brackets)\n\n"
     );
-    report.push_str(&table(&columns[0], &columns[1], columns.get(2).map(Vec::as_slice)));
+    let names = OPERATIONS.map(|operation| operation.name);
+    report.push_str(&table(&names, &columns[0], &columns[1], columns.get(2).map(Vec::as_slice)));
     if moto.is_none() {
         report.push_str("\nmoto_server is not installed (pip install 'moto[server]'): skipped\n");
     }
@@ -145,7 +146,7 @@ fn prepare(address: &str) -> Result<(), String> {
 }
 
 /// Runs `load` against `address` for `seconds`, replaying `request`.
-fn drive(load: &Path, address: &str, request: &[u8], seconds: f64) -> Result<Cell, String> {
+pub(crate) fn drive(load: &Path, address: &str, request: &[u8], seconds: f64) -> Result<Cell, String> {
     let file = std::env::temp_dir().join(format!("xtask-emulator-s3-request-{}", std::process::id()));
     std::fs::write(&file, request).map_err(|e| format!("{}: {e}", file.display()))?;
     let output = Command::new(load)
@@ -169,7 +170,7 @@ fn parse_load(text: &str) -> Option<Cell> {
 }
 
 /// The median rate of a row's runs, and all their failures.
-fn median(runs: &[Cell]) -> Cell {
+pub(crate) fn median(runs: &[Cell]) -> Cell {
     let mut rates: Vec<f64> = runs.iter().map(|cell| cell.rate).collect();
     rates.sort_by(f64::total_cmp);
     Cell { rate: rates.get(rates.len() / 2).copied().unwrap_or(0.0), failed: runs.iter().map(|cell| cell.failed).sum() }
@@ -206,33 +207,29 @@ fn ratio(ours: f64, moto: f64) -> String {
     }
 }
 
-/// The Markdown table: a row per operation, a column per server, and the
-/// emulator's ratios to moto_server, with the rows under budget named.
-fn table(memory: &[Cell], data_dir: &[Cell], moto: Option<&[Cell]>) -> String {
+/// The Markdown table: a row per operation (`names`), a column per server,
+/// and the emulator's ratios to moto_server, with the rows under budget
+/// named.
+pub(crate) fn table(names: &[&str], memory: &[Cell], data_dir: &[Cell], moto: Option<&[Cell]>) -> String {
     let mut table = String::from(
         "| operation | emulator in memory | emulator --data-dir | moto_server | memory / moto | data-dir / moto |\n\
          | --- | ---: | ---: | ---: | ---: | ---: |\n",
     );
     let mut missed = Vec::new();
-    for (o, operation) in OPERATIONS.iter().enumerate() {
+    for (o, name) in names.iter().enumerate() {
         let (ours, on_disk) = (&memory[o], &data_dir[o]);
         let (moto_cell, ratios) = match moto.map(|moto| moto[o]) {
             Some(moto) => {
                 for (column, figure) in [("in memory", ours), ("--data-dir", on_disk)] {
                     if figure.rate < BUDGET * moto.rate {
-                        missed.push(format!("{} {column}", operation.name));
+                        missed.push(format!("{name} {column}"));
                     }
                 }
                 (cell(&moto), format!("{} | {}", ratio(ours.rate, moto.rate), ratio(on_disk.rate, moto.rate)))
             }
             None => ("skipped".to_string(), "- | -".to_string()),
         };
-        table.push_str(&format!(
-            "| {} | {} | {} | {moto_cell} | {ratios} |\n",
-            operation.name,
-            cell(ours),
-            cell(on_disk)
-        ));
+        table.push_str(&format!("| {name} | {} | {} | {moto_cell} | {ratios} |\n", cell(ours), cell(on_disk)));
     }
     match (moto, missed.is_empty()) {
         (None, _) => {}
@@ -266,11 +263,12 @@ mod tests {
     fn the_table_has_ratios_and_names_the_rows_under_budget() {
         let column = |rate| [Cell { rate, failed: 0 }; 5];
         let moto = [Cell { rate: 100.0, failed: 7 }; 5];
-        let text = table(&column(20_000.0), &column(500.0), Some(&moto));
+        let names = OPERATIONS.map(|operation| operation.name);
+        let text = table(&names, &column(20_000.0), &column(500.0), Some(&moto));
         assert!(text.contains("| PutObject 4 KiB | 20,000 | 500 | 100 (7 failed) | 200x | 5.0x |"), "{text}");
         assert!(text.contains("missed for PutObject 4 KiB --data-dir, PutObject 1 MiB --data-dir"), "{text}");
         assert!(!text.contains("in memory,"), "{text}");
-        let text = table(&column(1.0), &column(1.0), None);
+        let text = table(&names, &column(1.0), &column(1.0), None);
         assert!(text.contains("| ListObjectsV2 of 1,000 keys | 1.0 | 1.0 | skipped | - | - |"), "{text}");
     }
 }

@@ -4,6 +4,7 @@
 //! workspace as its clone.
 
 mod emulator_s3;
+mod emulator_services;
 mod http;
 mod measure;
 mod servers;
@@ -26,6 +27,7 @@ usage: cargo xtask codegen [--check] [--verbose]
        cargo xtask measure [--corpus DIR]
        cargo xtask emulator-startup [--runs N]
        cargo xtask emulator-s3 [--seconds S] [--runs N]
+       cargo xtask emulator-services [--seconds S] [--runs N]
        cargo xtask emulator-soak [--seconds S] [--data-dir]
        cargo xtask COMMAND ...                          (any `awsgen` command: generate, check, import,
                                                          sweep, openapi, conformance; `cargo xtask help`)
@@ -49,6 +51,12 @@ emulator-s3
           and GetObject of 4 KiB and 1 MiB and ListObjectsV2 of 1,000 keys, in
           memory, with --data-dir and on moto_server (if installed), 4
           connections (median of N runs of S seconds; default 5 of 3)
+emulator-services
+          builds the release emulator and `load`, and measures SQS's
+          SendMessage, ReceiveMessage and send-receive-delete cycles and
+          DynamoDB's PutItem, GetItem and Query over 10,000 items, in memory,
+          with --data-dir and on moto_server (if installed), 4 connections
+          (median of N runs of S seconds; default 5 of 3)
 emulator-soak
           builds the release emulator and drives every service for S seconds
           (default 60) from 4 threads, each iteration making and removing what
@@ -91,7 +99,8 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Some("emulator-s3") => emulator_s3(&args[1..]),
+        Some("emulator-s3") => emulator_throughput(&args[1..], emulator_s3::emulator_s3),
+        Some("emulator-services") => emulator_throughput(&args[1..], emulator_services::emulator_services),
         Some("emulator-soak") => emulator_soak(&args[1..]),
         Some("--help" | "-h" | "help") if args.len() == 1 => {
             println!("{USAGE}");
@@ -171,8 +180,9 @@ fn number<T: std::str::FromStr + PartialOrd>(parser: &mut lexopt::Parser, flag: 
     }
 }
 
-/// `emulator-s3 [--seconds S] [--runs N]`.
-fn emulator_s3(args: &[OsString]) -> ExitCode {
+/// `emulator-s3 [--seconds S] [--runs N]`, and `emulator-services` (the
+/// same flags): `measure` with them.
+fn emulator_throughput(args: &[OsString], measure: fn(&Path, f64, usize) -> Result<String, String>) -> ExitCode {
     let (mut seconds, mut runs) = (3.0, 5);
     let mut parser = lexopt::Parser::from_args(args.iter().cloned());
     loop {
@@ -187,7 +197,7 @@ fn emulator_s3(args: &[OsString]) -> ExitCode {
             return usage_error(e);
         }
     }
-    match emulator_s3::emulator_s3(&root(), seconds, runs) {
+    match measure(&root(), seconds, runs) {
         Ok(table) => {
             print!("{table}");
             ExitCode::SUCCESS
