@@ -63,10 +63,12 @@ impl Service {
     fn operations(self) -> &'static str {
         match self {
             S3 => "CreateBucket, PutObject (64 KiB), GetObject, DeleteObject, DeleteBucket",
-            DynamoDb => "CreateTable, PutItem, GetItem, DeleteTable",
-            Sqs => "CreateQueue, SendMessage, ReceiveMessage, DeleteMessage, DeleteQueue",
+            DynamoDb => "CreateTable, PutItem, GetItem, UpdateItem, Query, DeleteTable",
+            Sqs => {
+                "CreateQueue, SendMessage, ReceiveMessage, DeleteMessage, DeleteQueue, of a standard and a FIFO queue"
+            }
             Ssm => "PutParameter, GetParameter, DeleteParameter",
-            Sns => "CreateTopic, Publish, DeleteTopic",
+            Sns => "CreateTopic, Subscribe (a queue, raw), Publish (received from the queue), DeleteTopic",
             Sts => "GetCallerIdentity",
             Iam => "CreateUser, GetUser, DeleteUser",
             CloudWatch => "PutMetricData (awsJson1.0)",
@@ -289,23 +291,53 @@ impl Client {
                     self.fail(DynamoDb, "GetItem", format!("not the item put: {got}"));
                 }
             }
+            let update = json!({"TableName": table, "Key": {"id": {"S": "key"}}, "UpdateExpression": "ADD hits :one",
+                "ExpressionAttributeValues": {":one": {"N": "1"}}, "ReturnValues": "UPDATED_NEW"});
+            if let Some(updated) = self.json(DynamoDb, "1.0", PREFIX, "UpdateItem", &update) {
+                if updated["Attributes"]["hits"] != json!({"N": "1"}) {
+                    self.fail(DynamoDb, "UpdateItem", format!("not the update made: {updated}"));
+                }
+            }
+            let query = json!({"TableName": table, "KeyConditionExpression": "id = :k",
+                "ExpressionAttributeValues": {":k": {"S": "key"}}});
+            if let Some(found) = self.json(DynamoDb, "1.0", PREFIX, "Query", &query) {
+                if found["Count"] != json!(1) {
+                    self.fail(DynamoDb, "Query", format!("not the item put: {found}"));
+                }
+            }
         }
         self.json(DynamoDb, "1.0", PREFIX, "DeleteTable", &json!({"TableName": table}));
     }
 
     /// A queue per iteration, made, used and deleted.
     fn sqs_round(&mut self, thread: usize, i: u64) {
+        // A standard queue and a FIFO one, each iteration.
+        for fifo in [false, true] {
+            let name = if fifo { format!("soak-{thread}-{i}.fifo") } else { format!("soak-{thread}-{i}") };
+            let mut create = json!({"QueueName": name});
+            let mut send = json!({"MessageBody": format!("message {i}")});
+            if fifo {
+                create["Attributes"] = json!({"FifoQueue": "true"});
+                send["MessageGroupId"] = json!("group");
+                send["MessageDeduplicationId"] = json!(format!("{i}"));
+            }
+            self.sqs_queue_round(&create, send);
+        }
+    }
+
+    /// Makes the queue `create` describes, sends `send` to it, receives and
+    /// deletes it, and deletes the queue.
+    fn sqs_queue_round(&mut self, create: &Value, mut send: Value) {
         const PREFIX: &str = "AmazonSQS";
-        let Some(created) =
-            self.json(Sqs, "1.0", PREFIX, "CreateQueue", &json!({"QueueName": format!("soak-{thread}-{i}")}))
-        else {
+        let Some(created) = self.json(Sqs, "1.0", PREFIX, "CreateQueue", create) else {
             return;
         };
         let Some(url) = created["QueueUrl"].as_str().map(str::to_string) else {
             return self.fail(Sqs, "CreateQueue", format!("no QueueUrl: {created}"));
         };
-        let message = format!("message {i}");
-        if self.json(Sqs, "1.0", PREFIX, "SendMessage", &json!({"QueueUrl": url, "MessageBody": message})).is_some() {
+        let message = send["MessageBody"].as_str().unwrap_or_default().to_string();
+        send["QueueUrl"] = json!(url);
+        if self.json(Sqs, "1.0", PREFIX, "SendMessage", &send).is_some() {
             let receive = json!({"QueueUrl": url, "MaxNumberOfMessages": 1});
             if let Some(received) = self.json(Sqs, "1.0", PREFIX, "ReceiveMessage", &receive) {
                 let first = &received["Messages"][0];
@@ -343,7 +375,34 @@ impl Client {
         let Some(arn) = element(&created, "TopicArn").map(str::to_string) else {
             return self.fail(Sns, "CreateTopic", format!("no TopicArn: {created:.300}"));
         };
+        // A queue subscribed to the topic receives what is published.
+        const SQS: &str = "AmazonSQS";
+        let queue = self.json(Sqs, "1.0", SQS, "CreateQueue", &json!({"QueueName": format!("sns-{name}")}));
+        let url = queue.as_ref().and_then(|q| q["QueueUrl"].as_str().map(str::to_string));
+        if url.is_some() {
+            let endpoint = format!("arn:aws:sqs:us-east-1:000000000000:sns-{name}");
+            self.query(
+                Sns,
+                VERSION,
+                "Subscribe",
+                &[
+                    ("TopicArn", &arn),
+                    ("Protocol", "sqs"),
+                    ("Endpoint", &endpoint),
+                    ("Attributes.entry.1.key", "RawMessageDelivery"),
+                    ("Attributes.entry.1.value", "true"),
+                ],
+            );
+        }
         self.query(Sns, VERSION, "Publish", &[("TopicArn", &arn), ("Message", "soak")]);
+        if let Some(url) = &url {
+            if let Some(received) = self.json(Sqs, "1.0", SQS, "ReceiveMessage", &json!({"QueueUrl": url})) {
+                if received["Messages"][0]["Body"] != "soak" {
+                    self.fail(Sns, "Publish", format!("not delivered to the queue subscribed: {received}"));
+                }
+            }
+            self.json(Sqs, "1.0", SQS, "DeleteQueue", &json!({"QueueUrl": url}));
+        }
         self.query(Sns, VERSION, "DeleteTopic", &[("TopicArn", &arn)]);
     }
 
