@@ -650,7 +650,7 @@ impl AmazonS3 for S3 {
             content_type: upload.content_type.clone(),
             metadata: upload.metadata.clone(),
         };
-        self.commit(Change::default().put("upload", id.clone(), to_record(&record)))?;
+        self.commit(Change::default().put("upload", id.clone(), crate::store::record(&record)))?;
         self.uploads().insert(id.clone(), upload);
         Ok(CreateMultipartUploadOutput {
             bucket: Some(input.bucket),
@@ -1453,7 +1453,7 @@ impl S3 {
         };
         // Only bodies on disk have records.
         let change = match record.object {
-            Some(_) => change.put("version", versions::version_key(name, seq), to_record(&record)),
+            Some(_) => change.put("version", versions::version_key(name, seq), crate::store::record(&record)),
             None => change,
         };
         (Some(seq), change)
@@ -1608,9 +1608,11 @@ impl S3 {
                     md5: md5.clone(),
                     last_modified: parts(last_modified),
                 };
-                if let Err(e) =
-                    self.commit(Change::default().put("part", multipart::part_key(id, number), to_record(&record)))
-                {
+                if let Err(e) = self.commit(Change::default().put(
+                    "part",
+                    multipart::part_key(id, number),
+                    crate::store::record(&record),
+                )) {
                     drop(uploads);
                     self.forget(&body);
                     return Err(e);
@@ -1807,14 +1809,9 @@ fn no_such_bucket() -> UnmodelledError {
     s3_error(404, "NoSuchBucket", "The specified bucket does not exist.")
 }
 
-/// A record as the store keeps it.
-fn to_record<T: Serialize>(record: &T) -> Vec<u8> {
-    serde_json::to_vec(record).expect("a record serialises")
-}
-
 /// The record of `stored`, where its body is a file (only those are kept).
 fn object_record(stored: &Stored) -> Option<Vec<u8>> {
-    object_fields(stored).map(|fields| to_record(&fields))
+    object_fields(stored).map(|fields| crate::store::record(&fields))
 }
 
 fn object_fields(stored: &Stored) -> Option<ObjectRecord> {
@@ -1839,7 +1836,7 @@ fn version_record(key: &str, past: &Past) -> Vec<u8> {
         Past::Object { stored, .. } => (stored.last_modified, object_fields(stored)),
         Past::Marker { last_modified, .. } => (*last_modified, None),
     };
-    to_record(&VersionRecord {
+    crate::store::record(&VersionRecord {
         key: key.to_string(),
         version_id: past.version_id().to_string(),
         last_modified: parts(last_modified),
@@ -1905,7 +1902,7 @@ fn remove_history(bucket: &mut StoredBucket, key: &str, seqs: &[u64]) -> Vec<Bod
 
 /// The record of `bucket`.
 fn bucket_record(bucket: &StoredBucket) -> Vec<u8> {
-    to_record(&BucketRecord { created: parts(bucket.created), config: bucket.config.clone() })
+    crate::store::record(&BucketRecord { created: parts(bucket.created), config: bucket.config.clone() })
 }
 
 /// The tags of an `x-amz-tagging` header: a query string (`a=1&b=2`).

@@ -16,9 +16,9 @@ use emulator_generated::runtime::UnmodelledError;
 
 use super::eval;
 use super::expression::{self, Placeholders};
-use super::item::{self, Item};
+use super::item::Item;
 use super::write;
-use super::{DynamoDb, ITEM_OVERHEAD, Kept, Key, Table, invalid, table_name};
+use super::{DynamoDb, Key, Table, invalid, table_name};
 use crate::store::Change;
 
 /// The most keys of a BatchGetItem, writes of a BatchWriteItem and actions
@@ -55,19 +55,17 @@ impl DynamoDb {
         let mut prepared = Vec::new();
         let mut change = Change::default();
         for write in writes {
+            let record_key = write.key.record_key(&write.table);
             let kept = match write.item {
                 Some(item) => {
-                    let size = item::check_item(&item).map_err(invalid)?;
-                    let charge = self
-                        .budget
-                        .charge(size + ITEM_OVERHEAD)
-                        .map_err(|e| UnmodelledError::client("LimitExceededException", e.message()))?;
-                    let record = serde_json::to_vec(&item::to_json(&item)).expect("a record serialises");
-                    change = change.put("item", write.key.record_key(&write.table), record);
-                    Some(Kept { item, size, _charge: charge })
+                    let kept = self.prepare(item)?;
+                    if self.store.is_durable() {
+                        change = change.put("item", record_key, write::record_of(&kept));
+                    }
+                    Some(kept)
                 }
                 None => {
-                    change = change.delete("item", write.key.record_key(&write.table));
+                    change = change.delete("item", record_key);
                     None
                 }
             };
@@ -75,17 +73,7 @@ impl DynamoDb {
         }
         self.commit(change)?;
         for (name, key, kept) in prepared {
-            let table = tables.get_mut(&name).expect("every table was looked up");
-            let old = match kept {
-                Some(kept) => {
-                    table.bytes += kept.size;
-                    table.items.insert(key, kept)
-                }
-                None => table.items.remove(&key),
-            };
-            if let Some(old) = old {
-                table.bytes -= old.size;
-            }
+            tables.get_mut(&name).expect("every table was looked up").place(key, kept);
         }
         Ok(())
     }

@@ -555,23 +555,7 @@ fn key_value(attribute: &KeyAttribute, item: &Item) -> Result<KeyValue, KeyError
             Err(KeyError::Empty(name(), "binary"))
         }
         (ScalarAttributeType::B, AttributeValue::B(bytes)) => Ok(KeyValue::B(bytes.as_bytes().to_vec())),
-        (expected, actual) => Err(KeyError::Mismatch { name: name(), expected, actual: type_name(actual) }),
-    }
-}
-
-/// An attribute value's type, as DynamoDB names it.
-fn type_name(value: &AttributeValue) -> &'static str {
-    match value {
-        AttributeValue::S(_) => "S",
-        AttributeValue::N(_) => "N",
-        AttributeValue::B(_) => "B",
-        AttributeValue::Ss(_) => "SS",
-        AttributeValue::Ns(_) => "NS",
-        AttributeValue::Bs(_) => "BS",
-        AttributeValue::M(_) => "M",
-        AttributeValue::L(_) => "L",
-        AttributeValue::Null(_) => "NULL",
-        AttributeValue::Bool(_) => "BOOL",
+        (expected, actual) => Err(KeyError::Mismatch { name: name(), expected, actual: eval::type_name(actual) }),
     }
 }
 

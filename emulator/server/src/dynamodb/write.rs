@@ -97,21 +97,22 @@ impl DynamoDb {
     /// Keeps `item` as the item `key` of `table` (named `name`): checked as
     /// DynamoDB checks items, charged, recorded; the item it replaced.
     pub(super) fn keep(&self, name: &str, table: &mut Table, key: Key, item: Item) -> Result<Option<Item>, Unwritten> {
-        let size = item::check_item(&item).map_err(Unwritten::invalid)?;
+        let kept = self.prepare(item)?;
+        if self.store.is_durable() {
+            self.commit(Change::default().put("item", key.record_key(name), record_of(&kept)))?;
+        }
+        Ok(table.place(key, Some(kept)))
+    }
+
+    /// `item` made ready to keep: checked as DynamoDB checks items (a
+    /// `ValidationException` if not), and charged to the state budget.
+    pub(super) fn prepare(&self, item: Item) -> Result<Kept, UnmodelledError> {
+        let size = item::check_item(&item).map_err(super::invalid)?;
         let charge = self
             .budget
             .charge(size + ITEM_OVERHEAD)
             .map_err(|e| UnmodelledError::client("LimitExceededException", e.message()))?;
-        if self.store.is_durable() {
-            let record = serde_json::to_vec(&item::to_json(&item)).expect("a record serialises");
-            self.commit(Change::default().put("item", key.record_key(name), record))?;
-        }
-        table.bytes += size;
-        let old = table.items.insert(key, Kept { item, size, _charge: charge });
-        if let Some(old) = &old {
-            table.bytes -= old.size;
-        }
-        Ok(old.map(|kept| kept.item))
+        Ok(Kept { item, size, _charge: charge })
     }
 
     /// Removes the item `key` of `table` (named `name`), recorded: the item
@@ -121,12 +122,31 @@ impl DynamoDb {
             return Ok(None);
         }
         self.commit(Change::default().delete("item", key.record_key(name)))?;
-        let old = table.items.remove(key);
-        if let Some(old) = &old {
-            table.bytes -= old.size;
-        }
-        Ok(old.map(|kept| kept.item))
+        Ok(table.place(key.clone(), None))
     }
+}
+
+impl Table {
+    /// Makes `kept` the item `key` (or removes it, with none), its size
+    /// counted: the item it replaced.
+    pub(super) fn place(&mut self, key: Key, kept: Option<Kept>) -> Option<Item> {
+        let old = match kept {
+            Some(kept) => {
+                self.bytes += kept.size;
+                self.items.insert(key, kept)
+            }
+            None => self.items.remove(&key),
+        };
+        if let Some(old) = &old {
+            self.bytes -= old.size;
+        }
+        old.map(|kept| kept.item)
+    }
+}
+
+/// The record of a kept item: DynamoDB's JSON of it.
+pub(super) fn record_of(kept: &Kept) -> Vec<u8> {
+    crate::store::record(&item::to_json(&kept.item))
 }
 
 /// The key attributes' values of `item`, which an update may not change.

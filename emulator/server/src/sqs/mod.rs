@@ -471,9 +471,10 @@ impl Inner {
         Ok(())
     }
 
-    /// Receives up to `max` of the messages of queue `name` that may be
-    /// received now, dropping those past the retention period and moving
-    /// those received too often to the dead-letter queue.
+    /// Receives up to `max` of the messages of queue `name` (which the
+    /// caller found) that may be received now, dropping those past the
+    /// retention period and moving those received too often to the
+    /// dead-letter queue.
     fn take(
         &self,
         queues: &mut BTreeMap<String, Queue>,
@@ -485,7 +486,8 @@ impl Inner {
     ) -> Result<Vec<SqsMessage>, UnmodelledError> {
         let now = Instant::now();
         self.redrive(queues, name, now)?;
-        let queue = queues.get_mut(name).ok_or_else(|| UnmodelledError::from(no_such_queue_refusal()))?;
+        // Redriving moves messages, never the queue.
+        let queue = queues.get_mut(name).expect("the caller found the queue");
         let expired = queue.expire(name, SystemTime::now());
         self.commit(expired)?;
         let visibility = match input.visibility_timeout.and_then(|t| u64::try_from(t).ok()) {
@@ -696,11 +698,6 @@ fn named<'q, 'u>(
 
 fn no_such_queue() -> QueueDoesNotExist {
     QueueDoesNotExist { message: Some("The specified queue does not exist.".to_string()) }
-}
-
-/// `QueueDoesNotExist` where only an unmodelled error can be answered.
-fn no_such_queue_refusal() -> Refusal {
-    Refusal::Invalid("AWS.SimpleQueueService.NonExistentQueue", "The specified queue does not exist.".to_string())
 }
 
 fn invalid_handle(handle: &str) -> ReceiptHandleIsInvalid {
