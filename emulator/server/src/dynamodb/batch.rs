@@ -17,6 +17,7 @@ use emulator_generated::runtime::UnmodelledError;
 use super::eval;
 use super::expression::{self, Placeholders};
 use super::item::Item;
+use super::legacy;
 use super::write;
 use super::{DynamoDb, Key, Table, invalid, table_name};
 use crate::store::Change;
@@ -89,14 +90,13 @@ impl DynamoDb {
         let tables = self.tables();
         let mut responses = BTreeMap::new();
         for (name, request) in requests {
-            if request.attributes_to_get.is_some() {
-                return Err(invalid("AttributesToGet is not served by this emulator: use ProjectionExpression").into());
-            }
             let mut placeholders = Placeholders::new(request.expression_attribute_names.as_ref(), None);
-            let projection = match &request.projection_expression {
-                Some(text) => Some(expression::projection(text, &mut placeholders).map_err(invalid)?),
-                None => None,
-            };
+            let projection = legacy::projection(
+                request.projection_expression.as_deref(),
+                request.attributes_to_get.as_deref(),
+                &mut placeholders,
+            )
+            .map_err(invalid)?;
             placeholders.check_unused().map_err(invalid)?;
             let table = tables.get(table_name(name)).ok_or(Undone::NoTable)?;
             let mut seen = HashSet::new();
@@ -133,8 +133,7 @@ impl DynamoDb {
             for request in requests {
                 let write = match (&request.put_request, &request.delete_request) {
                     (Some(put), None) => {
-                        let key =
-                            table.key.key_of(&put.item).map_err(|e| super::item_key_refusal(e).into_validation())?;
+                        let key = table.key.key_of(&put.item).map_err(super::item_key_refusal)?;
                         Write { table: name.clone(), key, item: Some(put.item.clone()) }
                     }
                     (None, Some(delete)) => Write { table: name.clone(), key: key_in(table, &delete.key)?, item: None },
@@ -248,9 +247,7 @@ impl DynamoDb {
             placeholders.check_unused().map_err(invalid)?;
             let key = match (key_map, &action.put) {
                 (Some(map), _) => key_in(table, map)?,
-                (None, Some(put)) => {
-                    table.key.key_of(&put.item).map_err(|e| super::item_key_refusal(e).into_validation())?
-                }
+                (None, Some(put)) => table.key.key_of(&put.item).map_err(super::item_key_refusal)?,
                 (None, None) => unreachable!("a put has an item"),
             };
             if !seen.insert((name.clone(), key.clone())) {

@@ -99,6 +99,11 @@ impl<'a> Placeholders<'a> {
         Placeholders { names, values, used_names: BTreeSet::new(), used_values: BTreeSet::new() }
     }
 
+    /// How many names and values the request gave, if it gave the maps.
+    pub fn given(&self) -> (Option<usize>, Option<usize>) {
+        (self.names.map(BTreeMap::len), self.values.map(BTreeMap::len))
+    }
+
     /// Once every expression of the request is parsed: DynamoDB's message
     /// for a placeholder given and not used.
     pub fn check_unused(&self) -> Result<(), String> {

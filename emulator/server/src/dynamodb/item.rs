@@ -167,6 +167,11 @@ pub fn check_item(item: &Item) -> Result<usize, String> {
     Ok(size)
 }
 
+/// Checks one value of a request (a comparison's, say) as an item's.
+pub fn check_value_alone(value: &AttributeValue) -> Result<(), String> {
+    check_value(value, 1).map(|_| ())
+}
+
 /// A value's size as DynamoDB counts it, `depth` levels of lists and maps
 /// down, or why it is refused.
 fn check_value(value: &AttributeValue, depth: usize) -> Result<usize, String> {

@@ -6,9 +6,9 @@
 //! Query and Scan ([`read`]), batches and transactions ([`batch`]), with
 //! DynamoDB's expression language ([`expression`], [`eval`]): conditions,
 //! filters, key conditions, updates and projections; global and local
-//! secondary indexes ([`index`]) that Query and Scan read. The legacy
-//! parameters that expressions replaced (`Expected`, `AttributeUpdates`,
-//! `KeyConditions`...) and the other operations answer `NotImplemented`. Items are checked as DynamoDB checks them ([`item`])
+//! secondary indexes ([`index`]) that Query and Scan read; the parameters
+//! that expressions replaced (`Expected`, `AttributeUpdates`,
+//! `KeyConditions`...: [`legacy`]). Items are checked as DynamoDB checks them ([`item`])
 //! and charged to the state budget; an account has at most 2,500 tables,
 //! AWS's default quota.
 
@@ -17,6 +17,7 @@ mod eval;
 mod expression;
 mod index;
 mod item;
+mod legacy;
 mod read;
 mod reserved;
 mod write;
@@ -31,38 +32,32 @@ use emulator_generated::dynamodb::operation::batch_get_item::{
 use emulator_generated::dynamodb::operation::batch_write_item::{
     BatchWriteItemError, BatchWriteItemInput, BatchWriteItemOutput,
 };
-use emulator_generated::dynamodb::operation::create_table::{
-    CreateTable, CreateTableError, CreateTableInput, CreateTableOutput,
-};
-use emulator_generated::dynamodb::operation::delete_item::{
-    DeleteItem, DeleteItemError, DeleteItemInput, DeleteItemOutput,
-};
+use emulator_generated::dynamodb::operation::create_table::{CreateTableError, CreateTableInput, CreateTableOutput};
+use emulator_generated::dynamodb::operation::delete_item::{DeleteItemError, DeleteItemInput, DeleteItemOutput};
 use emulator_generated::dynamodb::operation::delete_table::{DeleteTableError, DeleteTableInput, DeleteTableOutput};
 use emulator_generated::dynamodb::operation::describe_table::{
     DescribeTableError, DescribeTableInput, DescribeTableOutput,
 };
-use emulator_generated::dynamodb::operation::get_item::{GetItem, GetItemError, GetItemInput, GetItemOutput};
+use emulator_generated::dynamodb::operation::get_item::{GetItemError, GetItemInput, GetItemOutput};
 use emulator_generated::dynamodb::operation::list_tables::{ListTablesError, ListTablesInput, ListTablesOutput};
-use emulator_generated::dynamodb::operation::put_item::{PutItem, PutItemError, PutItemInput, PutItemOutput};
-use emulator_generated::dynamodb::operation::query::{Query, QueryError, QueryInput, QueryOutput};
-use emulator_generated::dynamodb::operation::scan::{Scan, ScanError, ScanInput, ScanOutput};
+use emulator_generated::dynamodb::operation::put_item::{PutItemError, PutItemInput, PutItemOutput};
+use emulator_generated::dynamodb::operation::query::{QueryError, QueryInput, QueryOutput};
+use emulator_generated::dynamodb::operation::scan::{ScanError, ScanInput, ScanOutput};
 use emulator_generated::dynamodb::operation::transact_get_items::{
     TransactGetItemsError, TransactGetItemsInput, TransactGetItemsOutput,
 };
 use emulator_generated::dynamodb::operation::transact_write_items::{
     TransactWriteItemsError, TransactWriteItemsInput, TransactWriteItemsOutput,
 };
-use emulator_generated::dynamodb::operation::update_item::{
-    UpdateItem, UpdateItemError, UpdateItemInput, UpdateItemOutput,
-};
+use emulator_generated::dynamodb::operation::update_item::{UpdateItemError, UpdateItemInput, UpdateItemOutput};
 use emulator_generated::dynamodb::service::DynamoDb20120810;
 use emulator_generated::dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, BillingModeSummary, GlobalSecondaryIndex, KeySchemaElement,
-    KeyType, LocalSecondaryIndex, ProvisionedThroughputDescription, ReturnValue, ReturnValuesOnConditionCheckFailure,
-    ScalarAttributeType, Select, TableDescription, TableStatus,
+    AttributeDefinition, AttributeValue, BillingMode, BillingModeSummary, ConditionalOperator, GlobalSecondaryIndex,
+    KeySchemaElement, KeyType, LocalSecondaryIndex, ProvisionedThroughputDescription, ReturnValue,
+    ReturnValuesOnConditionCheckFailure, ScalarAttributeType, Select, TableDescription, TableStatus,
 };
 use emulator_generated::runtime::context::RequestContext;
-use emulator_generated::runtime::{Operation, Timestamp, UnmodelledError};
+use emulator_generated::runtime::{Timestamp, UnmodelledError};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::Ids;
@@ -265,28 +260,6 @@ impl DynamoDb {
         self.tables.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// PutItem's checks that the model does not state and that do not need
-    /// the table (its key is checked under the table's lock).
-    fn check_put_item(input: &PutItemInput) -> Result<(), Refusal> {
-        // The legacy parameters that expressions replaced.
-        if input.expected.is_some() || input.conditional_operator.is_some() {
-            return Err(Refusal::Unsupported("Expected (use ConditionExpression)"));
-        }
-        if !matches!(input.return_values, None | Some(ReturnValue::None | ReturnValue::AllOld)) {
-            return Err(Refusal::Invalid("Return values set to invalid value".to_string()));
-        }
-        Ok(())
-    }
-
-    /// GetItem's checks that the model does not state and that do not need
-    /// the table.
-    fn check_get_item(input: &GetItemInput) -> Result<(), Refusal> {
-        if input.attributes_to_get.is_some() {
-            return Err(Refusal::Unsupported("AttributesToGet (use ProjectionExpression)"));
-        }
-        Ok(())
-    }
-
     fn not_found(&self) -> ResourceNotFoundException {
         ResourceNotFoundException { message: Some("Requested resource not found".to_string()) }
     }
@@ -301,28 +274,32 @@ fn invalid(message: impl Into<String>) -> UnmodelledError {
     UnmodelledError::client("ValidationException", message)
 }
 
-/// What Query and Scan share: their filter and projection, `Select` and
-/// `Limit`, checked as DynamoDB checks them.
+/// What Query and Scan share: their filter and projection (as expressions,
+/// or as the legacy `QueryFilter`/`ScanFilter` and `AttributesToGet`),
+/// `Select` and `Limit`, checked as DynamoDB checks them.
 fn reading_parts(
     filter: Option<&str>,
     projection: Option<&str>,
+    legacy: Legacy<'_>,
     select: Option<Select>,
     indexed: bool,
     placeholders: &mut Placeholders<'_>,
 ) -> Result<(Option<expression::Condition>, Option<Vec<expression::Path>>), UnmodelledError> {
     let filter = match filter {
         Some(text) => Some(expression::condition("FilterExpression", text, placeholders).map_err(invalid)?),
-        None => None,
+        None => legacy::filter(legacy.filter, legacy.operator).map_err(invalid)?,
     };
-    let projection = match projection {
-        Some(text) => Some(expression::projection(text, placeholders).map_err(invalid)?),
-        None => None,
+    let projection = match (projection, legacy.attributes) {
+        (Some(text), _) => Some(expression::projection(text, placeholders).map_err(invalid)?),
+        (None, Some(names)) => Some(legacy::attributes_to_get(names).map_err(invalid)?),
+        (None, None) => None,
     };
     match (select, &projection) {
         (Some(Select::AllAttributes | Select::Count), Some(_)) => {
-            return Err(invalid(
-                "Cannot specify the ProjectionExpression when choosing to get ALL_ATTRIBUTES or COUNT",
-            ));
+            let parameter = if legacy.attributes.is_some() { "AttributesToGet" } else { "ProjectionExpression" };
+            return Err(invalid(format!(
+                "Cannot specify the {parameter} when choosing to get ALL_ATTRIBUTES or COUNT"
+            )));
         }
         (Some(Select::SpecificAttributes), None) => {
             return Err(invalid("1 validation error detected: SPECIFIC_ATTRIBUTES requires a ProjectionExpression"));
@@ -333,6 +310,14 @@ fn reading_parts(
         _ => {}
     }
     Ok((filter, projection))
+}
+
+/// A Query's or Scan's legacy filter and projection.
+#[derive(Clone, Copy)]
+struct Legacy<'a> {
+    filter: Option<&'a BTreeMap<String, emulator_generated::dynamodb::types::Condition>>,
+    operator: Option<ConditionalOperator>,
+    attributes: Option<&'a [String]>,
 }
 
 /// An `ExclusiveStartKey`, as the table's key (an index's start key
@@ -383,28 +368,26 @@ fn table_name(name_or_arn: &str) -> &str {
 /// member also accepts ARNs, so the model checks only its length), a key
 /// schema whose attributes are defined, and capacity as the billing mode
 /// needs it.
-fn check_create_table(input: &CreateTableInput) -> Result<(), Refusal> {
+fn check_create_table(input: &CreateTableInput) -> Result<(), String> {
     let name = table_name(&input.table_name);
     let length = name.chars().count();
     if !(3..=255).contains(&length) {
-        return Err(Refusal::Invalid(format!(
+        return Err(format!(
             "1 validation error detected. Value with length {length} at '/TableName' failed to satisfy constraint: \
              Member must have length between 3 and 255, inclusive"
-        )));
-    }
-    if !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')) {
-        return Err(Refusal::Invalid(
-            "1 validation error detected. Value at '/TableName' failed to satisfy constraint: \
-             Member must satisfy regular expression pattern: ^[a-zA-Z0-9_.-]+$"
-                .to_string(),
         ));
     }
-    let key = KeySchema::of(&input.key_schema, &input.attribute_definitions).map_err(Refusal::Invalid)?;
+    if !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')) {
+        return Err("1 validation error detected. Value at '/TableName' failed to satisfy constraint: \
+             Member must satisfy regular expression pattern: ^[a-zA-Z0-9_.-]+$"
+            .to_string());
+    }
+    let key = KeySchema::of(&input.key_schema, &input.attribute_definitions)?;
     let (global, local) = (
         input.global_secondary_indexes.as_deref().unwrap_or_default(),
         input.local_secondary_indexes.as_deref().unwrap_or_default(),
     );
-    index::declared(&key, &input.attribute_definitions, global, local).map_err(Refusal::Invalid)?;
+    index::declared(&key, &input.attribute_definitions, global, local)?;
     // Every defined attribute is a key attribute of the table or an index.
     let used = index::key_names(&input.key_schema, global, local);
     if input.attribute_definitions.iter().any(|d| !used.contains(&d.attribute_name)) {
@@ -421,50 +404,21 @@ fn check_create_table(input: &CreateTableInput) -> Result<(), Refusal> {
                 used.iter().cloned().collect::<Vec<_>>().join(", ")
             )
         };
-        return Err(Refusal::Invalid(message));
+        return Err(message);
     }
     let provisioned = input.provisioned_throughput.is_some();
     match input.billing_mode.unwrap_or(BillingMode::Provisioned) {
-        BillingMode::Provisioned if !provisioned => Err(Refusal::Invalid(
-            "One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both be \
+        BillingMode::Provisioned if !provisioned => {
+            Err("One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both be \
              specified when BillingMode is PROVISIONED"
-                .to_string(),
-        )),
-        BillingMode::PayPerRequest if provisioned => Err(Refusal::Invalid(
-            "One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be \
-             specified when BillingMode is PAY_PER_REQUEST"
-                .to_string(),
-        )),
-        _ => Ok(()),
-    }
-}
-
-/// Why DynamoDB refuses a request that the model accepts. The model lists
-/// neither answer among the operations' errors (AWS treats
-/// `ValidationException` as common to all), so handlers return them as
-/// unmodelled errors.
-enum Refusal {
-    /// `ValidationException` with DynamoDB's message.
-    Invalid(String),
-    /// `NotImplemented`: the operation is served, but not with this feature.
-    Unsupported(&'static str),
-}
-
-impl Refusal {
-    /// The `ValidationException` of an `Invalid` refusal.
-    fn into_validation(self) -> UnmodelledError {
-        self.into_error("")
-    }
-
-    fn into_error(self, operation: &str) -> UnmodelledError {
-        match self {
-            Refusal::Invalid(message) => UnmodelledError::client("ValidationException", message),
-            Refusal::Unsupported(feature) => UnmodelledError::server(
-                "NotImplemented",
-                format!("{operation} with {feature} is not implemented by this emulator"),
-            )
-            .with_status(501),
+                .to_string())
         }
+        BillingMode::PayPerRequest if provisioned => {
+            Err("One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be \
+             specified when BillingMode is PAY_PER_REQUEST"
+                .to_string())
+        }
+        _ => Ok(()),
     }
 }
 
@@ -590,8 +544,8 @@ impl std::fmt::Display for KeyError {
 }
 
 /// PutItem's answer to an item whose attributes do not make its table's key.
-fn item_key_refusal(error: KeyError) -> Refusal {
-    Refusal::Invalid(match error {
+fn item_key_refusal(error: KeyError) -> UnmodelledError {
+    invalid(match error {
         KeyError::Missing(name) => {
             format!("One or more parameter values were invalid: Missing the key {name} in the item")
         }
@@ -603,8 +557,8 @@ fn item_key_refusal(error: KeyError) -> Refusal {
 }
 
 /// GetItem's answer to a `Key` that is not its table's key.
-fn key_refusal(error: KeyError) -> Refusal {
-    Refusal::Invalid(match error {
+fn key_refusal(error: KeyError) -> UnmodelledError {
+    invalid(match error {
         KeyError::Missing(_) | KeyError::Mismatch { .. } => {
             "The provided key element does not match the schema".to_string()
         }
@@ -647,7 +601,7 @@ impl DynamoDb20120810 for DynamoDb {
         _context: &RequestContext,
         input: CreateTableInput,
     ) -> Result<CreateTableOutput, CreateTableError> {
-        check_create_table(&input).map_err(|refusal| refusal.into_error(CreateTable::NAME))?;
+        check_create_table(&input).map_err(invalid)?;
         let name = table_name(&input.table_name).to_string();
         let mut tables = self.tables();
         if tables.contains_key(&name) {
@@ -741,18 +695,34 @@ impl DynamoDb20120810 for DynamoDb {
     }
 
     async fn put_item(&self, _context: &RequestContext, input: PutItemInput) -> Result<PutItemOutput, PutItemError> {
-        Self::check_put_item(&input).map_err(|refusal| refusal.into_error(PutItem::NAME))?;
+        if !matches!(input.return_values, None | Some(ReturnValue::None | ReturnValue::AllOld)) {
+            return Err(invalid("Return values set to invalid value").into());
+        }
         let names = input.expression_attribute_names.as_ref();
         let mut placeholders = Placeholders::new(names, input.expression_attribute_values.as_ref());
         let written = (|| {
-            let condition = write::parse_condition(input.condition_expression.as_deref(), &mut placeholders)?;
+            legacy::check_kinds(
+                &placeholders,
+                &[("ConditionExpression", input.condition_expression.is_some())],
+                &[
+                    ("Expected", input.expected.is_some()),
+                    ("ConditionalOperator", input.conditional_operator.is_some()),
+                ],
+            )
+            .map_err(Unwritten::invalid)?;
+            let condition = write::parse_condition_or_expected(
+                input.condition_expression.as_deref(),
+                input.expected.as_ref(),
+                input.conditional_operator,
+                &mut placeholders,
+            )?;
             placeholders.check_unused().map_err(Unwritten::invalid)?;
             let name = table_name(&input.table_name);
             let mut tables = self.tables();
             let Some(table) = tables.get_mut(name) else {
                 return Err(Unwritten::NoTable);
             };
-            let key = table.key.key_of(&input.item).map_err(|error| item_key_refusal(error).into_validation())?;
+            let key = table.key.key_of(&input.item).map_err(item_key_refusal)?;
             let return_old =
                 input.return_values_on_condition_check_failure == Some(ReturnValuesOnConditionCheckFailure::AllOld);
             write::check_condition(condition.as_ref(), table.items.get(&key).map(|kept| &kept.item), return_old)?;
@@ -769,12 +739,13 @@ impl DynamoDb20120810 for DynamoDb {
     }
 
     async fn get_item(&self, _context: &RequestContext, input: GetItemInput) -> Result<GetItemOutput, GetItemError> {
-        Self::check_get_item(&input).map_err(|refusal| refusal.into_error(GetItem::NAME))?;
         let mut placeholders = Placeholders::new(input.expression_attribute_names.as_ref(), None);
-        let projection = match &input.projection_expression {
-            Some(text) => Some(expression::projection(text, &mut placeholders).map_err(invalid)?),
-            None => None,
-        };
+        let projection = legacy::projection(
+            input.projection_expression.as_deref(),
+            input.attributes_to_get.as_deref(),
+            &mut placeholders,
+        )
+        .map_err(invalid)?;
         placeholders.check_unused().map_err(invalid)?;
         let tables = self.tables();
         let Some(table) = tables.get(table_name(&input.table_name)) else {
@@ -798,16 +769,27 @@ impl DynamoDb20120810 for DynamoDb {
         _context: &RequestContext,
         input: DeleteItemInput,
     ) -> Result<DeleteItemOutput, DeleteItemError> {
-        if input.expected.is_some() || input.conditional_operator.is_some() {
-            return Err(Refusal::Unsupported("Expected (use ConditionExpression)").into_error(DeleteItem::NAME).into());
-        }
         if !matches!(input.return_values, None | Some(ReturnValue::None | ReturnValue::AllOld)) {
             return Err(invalid("Return values set to invalid value".to_string()).into());
         }
         let mut placeholders =
             Placeholders::new(input.expression_attribute_names.as_ref(), input.expression_attribute_values.as_ref());
         let deleted = (|| {
-            let condition = write::parse_condition(input.condition_expression.as_deref(), &mut placeholders)?;
+            legacy::check_kinds(
+                &placeholders,
+                &[("ConditionExpression", input.condition_expression.is_some())],
+                &[
+                    ("Expected", input.expected.is_some()),
+                    ("ConditionalOperator", input.conditional_operator.is_some()),
+                ],
+            )
+            .map_err(Unwritten::invalid)?;
+            let condition = write::parse_condition_or_expected(
+                input.condition_expression.as_deref(),
+                input.expected.as_ref(),
+                input.conditional_operator,
+                &mut placeholders,
+            )?;
             placeholders.check_unused().map_err(Unwritten::invalid)?;
             let name = table_name(&input.table_name);
             let mut tables = self.tables();
@@ -832,23 +814,44 @@ impl DynamoDb20120810 for DynamoDb {
     }
 
     async fn query(&self, _context: &RequestContext, input: QueryInput) -> Result<QueryOutput, QueryError> {
-        if input.key_conditions.is_some() || input.query_filter.is_some() || input.attributes_to_get.is_some() {
-            let legacy = "KeyConditions, QueryFilter or AttributesToGet (use expressions)";
-            return Err(Refusal::Unsupported(legacy).into_error(Query::NAME).into());
-        }
         let mut placeholders =
             Placeholders::new(input.expression_attribute_names.as_ref(), input.expression_attribute_values.as_ref());
-        let Some(text) = &input.key_condition_expression else {
-            return Err(invalid(
-                "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.",
-            )
-            .into());
+        legacy::check_kinds(
+            &placeholders,
+            &[
+                ("ProjectionExpression", input.projection_expression.is_some()),
+                ("FilterExpression", input.filter_expression.is_some()),
+                ("KeyConditionExpression", input.key_condition_expression.is_some()),
+            ],
+            &[
+                ("AttributesToGet", input.attributes_to_get.is_some()),
+                ("QueryFilter", input.query_filter.is_some()),
+                ("ConditionalOperator", input.conditional_operator.is_some()),
+                // KeyConditions go with the other expressions (not with a KeyConditionExpression).
+                ("KeyConditions", input.key_conditions.is_some() && input.key_condition_expression.is_some()),
+            ],
+        )
+        .map_err(invalid)?;
+        let key_condition = match (&input.key_condition_expression, &input.key_conditions) {
+            (Some(text), _) => {
+                expression::condition("KeyConditionExpression", text, &mut placeholders).map_err(invalid)?
+            }
+            (None, Some(conditions)) => legacy::key_conditions(conditions).map_err(invalid)?,
+            (None, None) => {
+                return Err(invalid(
+                    "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.",
+                )
+                .into());
+            }
         };
-        let key_condition =
-            expression::condition("KeyConditionExpression", text, &mut placeholders).map_err(invalid)?;
         let (filter, projection) = reading_parts(
             input.filter_expression.as_deref(),
             input.projection_expression.as_deref(),
+            Legacy {
+                filter: input.query_filter.as_ref(),
+                operator: input.conditional_operator,
+                attributes: input.attributes_to_get.as_deref(),
+            },
             input.select,
             input.index_name.is_some(),
             &mut placeholders,
@@ -879,10 +882,6 @@ impl DynamoDb20120810 for DynamoDb {
     }
 
     async fn scan(&self, _context: &RequestContext, input: ScanInput) -> Result<ScanOutput, ScanError> {
-        if input.scan_filter.is_some() || input.attributes_to_get.is_some() || input.conditional_operator.is_some() {
-            let legacy = "ScanFilter or AttributesToGet (use expressions)";
-            return Err(Refusal::Unsupported(legacy).into_error(Scan::NAME).into());
-        }
         let segment = match (input.segment, input.total_segments) {
             (None, None) => None,
             (Some(segment), Some(total)) if (0..total).contains(&segment) => Some((segment as usize, total as usize)),
@@ -894,9 +893,27 @@ impl DynamoDb20120810 for DynamoDb {
         };
         let mut placeholders =
             Placeholders::new(input.expression_attribute_names.as_ref(), input.expression_attribute_values.as_ref());
+        legacy::check_kinds(
+            &placeholders,
+            &[
+                ("ProjectionExpression", input.projection_expression.is_some()),
+                ("FilterExpression", input.filter_expression.is_some()),
+            ],
+            &[
+                ("AttributesToGet", input.attributes_to_get.is_some()),
+                ("ScanFilter", input.scan_filter.is_some()),
+                ("ConditionalOperator", input.conditional_operator.is_some()),
+            ],
+        )
+        .map_err(invalid)?;
         let (filter, projection) = reading_parts(
             input.filter_expression.as_deref(),
             input.projection_expression.as_deref(),
+            Legacy {
+                filter: input.scan_filter.as_ref(),
+                operator: input.conditional_operator,
+                attributes: input.attributes_to_get.as_deref(),
+            },
             input.select,
             input.index_name.is_some(),
             &mut placeholders,
@@ -985,18 +1002,33 @@ impl DynamoDb20120810 for DynamoDb {
         _context: &RequestContext,
         input: UpdateItemInput,
     ) -> Result<UpdateItemOutput, UpdateItemError> {
-        if input.attribute_updates.is_some() || input.expected.is_some() || input.conditional_operator.is_some() {
-            let legacy = "AttributeUpdates or Expected (use UpdateExpression and ConditionExpression)";
-            return Err(Refusal::Unsupported(legacy).into_error(UpdateItem::NAME).into());
-        }
         let mut placeholders =
             Placeholders::new(input.expression_attribute_names.as_ref(), input.expression_attribute_values.as_ref());
         let updated = (|| {
-            let actions = match &input.update_expression {
-                Some(text) => expression::update(text, &mut placeholders).map_err(Unwritten::invalid)?,
-                None => Vec::new(),
+            legacy::check_kinds(
+                &placeholders,
+                &[
+                    ("UpdateExpression", input.update_expression.is_some()),
+                    ("ConditionExpression", input.condition_expression.is_some()),
+                ],
+                &[
+                    ("AttributeUpdates", input.attribute_updates.is_some()),
+                    ("Expected", input.expected.is_some()),
+                    ("ConditionalOperator", input.conditional_operator.is_some()),
+                ],
+            )
+            .map_err(Unwritten::invalid)?;
+            let actions = match (&input.update_expression, &input.attribute_updates) {
+                (Some(text), _) => expression::update(text, &mut placeholders).map_err(Unwritten::invalid)?,
+                (None, Some(updates)) => legacy::updates(updates).map_err(Unwritten::invalid)?,
+                (None, None) => Vec::new(),
             };
-            let condition = write::parse_condition(input.condition_expression.as_deref(), &mut placeholders)?;
+            let condition = write::parse_condition_or_expected(
+                input.condition_expression.as_deref(),
+                input.expected.as_ref(),
+                input.conditional_operator,
+                &mut placeholders,
+            )?;
             placeholders.check_unused().map_err(Unwritten::invalid)?;
             let name = table_name(&input.table_name);
             let mut tables = self.tables();
@@ -1009,7 +1041,17 @@ impl DynamoDb20120810 for DynamoDb {
                 input.return_values_on_condition_check_failure == Some(ReturnValuesOnConditionCheckFailure::AllOld);
             write::check_condition(condition.as_ref(), old.as_ref(), return_old)?;
             let start = write::start_of(old.as_ref(), &input.key);
-            let new = eval::apply(&start, &actions, &write::key_attributes(table)).map_err(Unwritten::invalid)?;
+            let new = eval::apply(&start, &actions, &write::key_attributes(table)).map_err(|message| {
+                // The legacy actions' type mismatches, in their own words.
+                match input.attribute_updates {
+                    Some(_) if message.starts_with("Invalid UpdateExpression: Incorrect operand type") => {
+                        Unwritten::invalid(
+                            "One or more parameter values were invalid: Type mismatch for attribute to update",
+                        )
+                    }
+                    _ => Unwritten::invalid(message),
+                }
+            })?;
             self.keep(name, table, key, new.clone())?;
             Ok((old, new))
         })();

@@ -4,12 +4,15 @@
 //! recorded) and `ReturnValues`.
 
 use emulator_generated::dynamodb::error::ConditionalCheckFailedException;
-use emulator_generated::dynamodb::types::ReturnValue;
+use std::collections::BTreeMap;
+
+use emulator_generated::dynamodb::types::{ConditionalOperator, ExpectedAttributeValue, ReturnValue};
 use emulator_generated::runtime::UnmodelledError;
 
 use super::eval;
 use super::expression::{self, Condition, Placeholders};
 use super::item::{self, Item};
+use super::legacy;
 use super::{DynamoDb, ITEM_OVERHEAD, Kept, Key, KeyError, Table, key_refusal};
 use crate::store::Change;
 
@@ -54,6 +57,21 @@ pub fn parse_condition(
     }
 }
 
+/// A write's condition: its `ConditionExpression`, or its `Expected`
+/// joined by `ConditionalOperator` (the request gives one kind only:
+/// [`legacy::check_kinds`]), or none.
+pub fn parse_condition_or_expected(
+    text: Option<&str>,
+    expected: Option<&BTreeMap<String, ExpectedAttributeValue>>,
+    operator: Option<ConditionalOperator>,
+    placeholders: &mut Placeholders<'_>,
+) -> Result<Option<Condition>, Unwritten> {
+    match legacy::expected(expected, operator).map_err(Unwritten::invalid)? {
+        Some(condition) => Ok(Some(condition)),
+        None => parse_condition(text, placeholders),
+    }
+}
+
 /// Whether `condition` holds for the item there is (`old`), or for none.
 pub fn check_condition(condition: Option<&Condition>, old: Option<&Item>, return_old: bool) -> Result<(), Unwritten> {
     let Some(condition) = condition else { return Ok(()) };
@@ -70,8 +88,8 @@ pub fn key_in(table: &Table, map: &Item) -> Result<Key, Unwritten> {
     let extra = map.keys().any(|name| !table.key.is_key_attribute(name));
     match table.key.key_of(map) {
         Ok(key) if !extra => Ok(key),
-        Ok(_) => Err(Unwritten::Refused(key_refusal(KeyError::Missing(String::new())).into_validation())),
-        Err(error) => Err(Unwritten::Refused(key_refusal(error).into_validation())),
+        Ok(_) => Err(Unwritten::Refused(key_refusal(KeyError::Missing(String::new())))),
+        Err(error) => Err(Unwritten::Refused(key_refusal(error))),
     }
 }
 

@@ -1,7 +1,10 @@
 """Drives DynamoDB's expression language with boto3: conditional writes,
 UpdateItem with every clause and ReturnValues, DeleteItem, projections,
 Query (key conditions, sort order, filters, pages) and Scan (filters,
-segments, pages), and DynamoDB's messages for what it refuses.
+segments, pages), batches, transactions, secondary indexes, the parameters
+that expressions replaced (Expected, AttributeUpdates, KeyConditions,
+QueryFilter, ScanFilter, AttributesToGet), and DynamoDB's messages for what
+it refuses.
 Usage: python3 dynamodb_session.py URL"""
 
 import sys
@@ -214,4 +217,93 @@ code, message = refused(ddb.query, TableName="games", IndexName="by-league", Sel
 assert "Select type ALL_ATTRIBUTES is not supported for global secondary index by-league" in message, message
 assert refused(ddb.query, TableName="games", IndexName="absent", KeyConditionExpression="player = :p",
                ExpressionAttributeValues={":p": {"S": "p1"}}) == ("ValidationException", "The table does not have the specified index: absent")
+# The parameters that expressions replaced, as older clients send them.
+ddb.create_table(
+    TableName="legacy", BillingMode="PAY_PER_REQUEST",
+    AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}, {"AttributeName": "n", "AttributeType": "N"}],
+    KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}, {"AttributeName": "n", "KeyType": "RANGE"}],
+)
+key = {"id": {"S": "x"}, "n": {"N": "1"}}
+ddb.put_item(TableName="legacy", Item={**key, "v": {"N": "1"}}, Expected={"id": {"Exists": False}})
+assert refused(ddb.put_item, TableName="legacy", Item=key, Expected={"id": {"Exists": False}})[0] == "ConditionalCheckFailedException"
+ddb.put_item(TableName="legacy", Item={**key, "v": {"N": "2"}}, Expected={"v": {"Value": {"N": "1"}}})
+ddb.put_item(TableName="legacy", Item={**key, "v": {"N": "3"}}, ConditionalOperator="OR",
+             Expected={"v": {"ComparisonOperator": "GT", "AttributeValueList": [{"N": "5"}]}, "w": {"ComparisonOperator": "NULL"}})
+assert refused(ddb.put_item, TableName="legacy", Item=key,
+               Expected={"v": {"ComparisonOperator": "BETWEEN", "AttributeValueList": [{"N": "4"}, {"N": "9"}]}})[0] == "ConditionalCheckFailedException"
+updated = ddb.update_item(
+    TableName="legacy", Key=key, ReturnValues="ALL_NEW",
+    AttributeUpdates={"v": {"Action": "ADD", "Value": {"N": "10"}}, "tags": {"Action": "ADD", "Value": {"SS": ["a", "b"]}},
+                      "log": {"Action": "ADD", "Value": {"L": [{"S": "one"}]}}, "note": {"Value": {"S": "hi"}}},
+    Expected={"v": {"ComparisonOperator": "EQ", "AttributeValueList": [{"N": "3"}]}},
+)["Attributes"]
+assert updated["v"] == {"N": "13"} and sorted(updated["tags"]["SS"]) == ["a", "b"] and updated["log"] == {"L": [{"S": "one"}]}, updated
+updated = ddb.update_item(
+    TableName="legacy", Key=key, ReturnValues="UPDATED_NEW",
+    AttributeUpdates={"tags": {"Action": "DELETE", "Value": {"SS": ["a"]}}, "note": {"Action": "DELETE"},
+                      "log": {"Action": "ADD", "Value": {"L": [{"S": "two"}]}}},
+)["Attributes"]
+assert updated == {"tags": {"SS": ["b"]}, "log": {"L": [{"S": "one"}, {"S": "two"}]}}, updated
+for n in range(2, 6):
+    ddb.put_item(TableName="legacy", Item={"id": {"S": "x"}, "n": {"N": str(n)}, "even": {"BOOL": n % 2 == 0}})
+got = ddb.query(TableName="legacy", KeyConditions={
+    "id": {"ComparisonOperator": "EQ", "AttributeValueList": [{"S": "x"}]},
+    "n": {"ComparisonOperator": "BETWEEN", "AttributeValueList": [{"N": "2"}, {"N": "5"}]},
+}, QueryFilter={"even": {"ComparisonOperator": "EQ", "AttributeValueList": [{"BOOL": True}]}},
+    AttributesToGet=["n"], ScanIndexForward=False)
+assert [i for i in got["Items"]] == [{"n": {"N": "4"}}, {"n": {"N": "2"}}] and got["ScannedCount"] == 4, got
+got = ddb.scan(TableName="legacy", ConditionalOperator="OR", ScanFilter={
+    "n": {"ComparisonOperator": "IN", "AttributeValueList": [{"N": "3"}, {"N": "5"}]},
+    "tags": {"ComparisonOperator": "CONTAINS", "AttributeValueList": [{"S": "b"}]},
+})
+assert sorted(int(i["n"]["N"]) for i in got["Items"]) == [1, 3, 5], got
+assert ddb.get_item(TableName="legacy", Key=key, AttributesToGet=["v", "n"])["Item"] == {"v": {"N": "13"}, "n": {"N": "1"}}
+batch = ddb.batch_get_item(RequestItems={"legacy": {"Keys": [key], "AttributesToGet": ["tags"]}})
+assert batch["Responses"]["legacy"] == [{"tags": {"SS": ["b"]}}], batch
+ddb.delete_item(TableName="legacy", Key=key, Expected={"tags": {"ComparisonOperator": "NOT_NULL"}})
+assert "Item" not in ddb.get_item(TableName="legacy", Key=key)
+# DynamoDB's messages for what it refuses of them.
+INVALID = "One or more parameter values were invalid: "
+other = {"id": {"S": "y"}, "n": {"N": "1"}}
+for call, kwargs, expected in [
+    (ddb.put_item, {"Item": other, "Expected": {"a": {"Exists": False}}, "ConditionExpression": "attribute_exists(a)"},
+     "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {Expected} Expression parameters: {ConditionExpression}"),
+    (ddb.put_item, {"Item": other, "ExpressionAttributeNames": {"#a": "a"}}, "ExpressionAttributeNames can only be specified when using expressions"),
+    (ddb.put_item, {"Item": other, "ExpressionAttributeValues": {":a": {"S": "a"}}},
+     "ExpressionAttributeValues can only be specified when using expressions: ConditionExpression is null"),
+    (ddb.put_item, {"Item": other, "Expected": {"a": {}}}, INVALID + "Value must be provided when Exists is null for Attribute: a"),
+    (ddb.put_item, {"Item": other, "Expected": {"a": {"Exists": True}}}, INVALID + "Value must be provided when Exists is true for Attribute: a"),
+    (ddb.put_item, {"Item": other, "Expected": {"a": {"Exists": False, "Value": {"S": "a"}}}}, INVALID + "Value cannot be used when Exists is false for Attribute: a"),
+    (ddb.put_item, {"Item": other, "Expected": {"a": {"ComparisonOperator": "LT"}}},
+     INVALID + "Value or AttributeValueList must be used with ComparisonOperator: LT for Attribute: a"),
+    (ddb.put_item, {"Item": other, "Expected": {"a": {"Exists": True, "ComparisonOperator": "LT", "Value": {"S": "a"}}}},
+     INVALID + "Exists and ComparisonOperator cannot be used together for Attribute: a"),
+    (ddb.put_item, {"Item": other, "Expected": {"a": {"ComparisonOperator": "NULL", "Value": {"S": "a"}}}},
+     INVALID + "Invalid number of argument(s) for the NULL ComparisonOperator"),
+    (ddb.update_item, {"Key": other, "AttributeUpdates": {"a": {"Action": "ADD"}}}, INVALID + "Only DELETE action is allowed when no attribute value is specified"),
+    (ddb.update_item, {"Key": other, "AttributeUpdates": {"a": {"Action": "DELETE", "Value": {"S": "a"}}}},
+     INVALID + "DELETE action with value is not supported for the type S"),
+    (ddb.update_item, {"Key": other, "AttributeUpdates": {"a": {"Action": "ADD", "Value": {"S": "a"}}}}, INVALID + "ADD action is not supported for the type S"),
+    (ddb.update_item, {"Key": other, "AttributeUpdates": {"n": {"Value": {"N": "2"}}}}, INVALID + "Cannot update attribute n. This attribute is part of the key"),
+    (ddb.update_item, {"Key": key, "AttributeUpdates": {"v": {"Action": "ADD", "Value": {"N": "1"}}}}, None),
+    (ddb.update_item, {"Key": key, "AttributeUpdates": {"v": {"Action": "ADD", "Value": {"SS": ["1"]}}}}, INVALID + "Type mismatch for attribute to update"),
+    (ddb.scan, {"ScanFilter": {"a": {"ComparisonOperator": "GT", "AttributeValueList": [{"SS": ["a"]}]}}},
+     INVALID + "ComparisonOperator GT is not valid for SS AttributeValue type"),
+    (ddb.scan, {"ScanFilter": {"a": {"ComparisonOperator": "IN", "AttributeValueList": [{"S": "a"}, {"N": "1"}]}}},
+     INVALID + "AttributeValues inside AttributeValueList must be of same type"),
+    (ddb.scan, {"ScanFilter": {"a": {"ComparisonOperator": "BETWEEN", "AttributeValueList": [{"N": "2"}, {"N": "1"}]}}},
+     "The BETWEEN condition was provided a range where the lower bound is greater than the upper bound"),
+    (ddb.scan, {"AttributesToGet": ["a", "a"]}, INVALID + "Duplicate value in attribute name: a"),
+    (ddb.scan, {"AttributesToGet": ["a"], "ProjectionExpression": "a", "ScanFilter": {}},
+     "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributesToGet, ScanFilter} Expression parameters: {ProjectionExpression}"),
+    (ddb.query, {"KeyConditions": {"id": {"ComparisonOperator": "NE", "AttributeValueList": [{"S": "x"}]}}},
+     "Attempted conditional constraint is not an indexable operation"),
+    (ddb.query, {"KeyConditions": {"n": {"ComparisonOperator": "EQ", "AttributeValueList": [{"N": "1"}]}}},
+     "Query condition missed key schema element: id"),
+]:
+    if expected is None:
+        call(TableName="legacy", **kwargs)
+        continue
+    code, message = refused(call, TableName="legacy", **kwargs)
+    assert (code, message) == ("ValidationException", expected), (kwargs, message)
 print("dynamodb session: ok")
