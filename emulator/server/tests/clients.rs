@@ -271,8 +271,8 @@ fn awscli_dynamodb() {
 
     // An operation the emulator does not implement.
     assert_eq!(
-        stderr(&emulator.dynamodb(&["update-table", "--table-name", "Music", "--billing-mode", "PAY_PER_REQUEST"])),
-        "An error occurred (NotImplemented) when calling the UpdateTable operation: UpdateTable is not implemented by this server"
+        stderr(&emulator.dynamodb(&["create-backup", "--table-name", "Music", "--backup-name", "nightly"])),
+        "An error occurred (NotImplemented) when calling the CreateBackup operation: CreateBackup is not implemented by this server"
     );
     assert_eq!(
         stderr(&emulator.dynamodb(&[
@@ -1082,7 +1082,8 @@ fn the_wire() {
     assert_eq!((status, body["__type"].as_str()), (400, Some("com.amazonaws.sqs#QueueDoesNotExist")));
     assert!(head.contains("x-amzn-query-error: aws.simplequeueservice.nonexistentqueue;sender"), "{head}");
     // An unimplemented operation is a 501.
-    let (status, _, body) = post(&emulator.url, "1.0", "DynamoDB_20120810.UpdateTable", r#"{"TableName": "t"}"#);
+    let (status, _, body) =
+        post(&emulator.url, "1.0", "DynamoDB_20120810.CreateBackup", r#"{"TableName": "t", "BackupName": "nightly"}"#);
     assert_eq!((status, body["__type"].as_str()), (501, Some("NotImplemented")));
     // A request that breaks the model is refused before any check of the emulator's.
     let (status, _, body) = post(&emulator.url, "1.0", "DynamoDB_20120810.PutItem", r#"{"TableName": "t"}"#);

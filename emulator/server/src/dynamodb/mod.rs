@@ -1,7 +1,8 @@
 //! DynamoDB: tables, and their items by primary key, in memory or, with
 //! `--data-dir`, on disk too.
 //!
-//! Served: tables (CreateTable, DescribeTable, DeleteTable, ListTables),
+//! Served: tables (CreateTable, DescribeTable, DeleteTable, ListTables;
+//! UpdateTable, time to live and tags: [`tables`]),
 //! items one at a time (PutItem, GetItem, UpdateItem, DeleteItem: [`write`]),
 //! Query and Scan ([`read`]), batches and transactions ([`batch`]), with
 //! DynamoDB's expression language ([`expression`], [`eval`]): conditions,
@@ -20,9 +21,11 @@ mod item;
 mod legacy;
 mod read;
 mod reserved;
+mod tables;
 mod write;
 
 use std::collections::BTreeMap;
+use std::sync::atomic::AtomicI64;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use emulator_generated::dynamodb::error::{LimitExceededException, ResourceInUseException, ResourceNotFoundException};
@@ -38,26 +41,39 @@ use emulator_generated::dynamodb::operation::delete_table::{DeleteTableError, De
 use emulator_generated::dynamodb::operation::describe_table::{
     DescribeTableError, DescribeTableInput, DescribeTableOutput,
 };
+use emulator_generated::dynamodb::operation::describe_time_to_live::{
+    DescribeTimeToLiveError, DescribeTimeToLiveInput, DescribeTimeToLiveOutput,
+};
 use emulator_generated::dynamodb::operation::get_item::{GetItemError, GetItemInput, GetItemOutput};
 use emulator_generated::dynamodb::operation::list_tables::{ListTablesError, ListTablesInput, ListTablesOutput};
+use emulator_generated::dynamodb::operation::list_tags_of_resource::{
+    ListTagsOfResourceError, ListTagsOfResourceInput, ListTagsOfResourceOutput,
+};
 use emulator_generated::dynamodb::operation::put_item::{PutItemError, PutItemInput, PutItemOutput};
 use emulator_generated::dynamodb::operation::query::{QueryError, QueryInput, QueryOutput};
 use emulator_generated::dynamodb::operation::scan::{ScanError, ScanInput, ScanOutput};
+use emulator_generated::dynamodb::operation::tag_resource::{TagResourceError, TagResourceInput};
 use emulator_generated::dynamodb::operation::transact_get_items::{
     TransactGetItemsError, TransactGetItemsInput, TransactGetItemsOutput,
 };
 use emulator_generated::dynamodb::operation::transact_write_items::{
     TransactWriteItemsError, TransactWriteItemsInput, TransactWriteItemsOutput,
 };
+use emulator_generated::dynamodb::operation::untag_resource::{UntagResourceError, UntagResourceInput};
 use emulator_generated::dynamodb::operation::update_item::{UpdateItemError, UpdateItemInput, UpdateItemOutput};
+use emulator_generated::dynamodb::operation::update_table::{UpdateTableError, UpdateTableInput, UpdateTableOutput};
+use emulator_generated::dynamodb::operation::update_time_to_live::{
+    UpdateTimeToLiveError, UpdateTimeToLiveInput, UpdateTimeToLiveOutput,
+};
 use emulator_generated::dynamodb::service::DynamoDb20120810;
 use emulator_generated::dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, BillingModeSummary, ConditionalOperator, GlobalSecondaryIndex,
     KeySchemaElement, KeyType, LocalSecondaryIndex, ProvisionedThroughputDescription, ReturnValue,
-    ReturnValuesOnConditionCheckFailure, ScalarAttributeType, Select, TableDescription, TableStatus,
+    ReturnValuesOnConditionCheckFailure, ScalarAttributeType, Select, StreamSpecification, TableClassSummary,
+    TableDescription, TableStatus,
 };
 use emulator_generated::runtime::context::RequestContext;
-use emulator_generated::runtime::{Timestamp, UnmodelledError};
+use emulator_generated::runtime::{Timestamp, Unit, UnmodelledError};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::Ids;
@@ -79,12 +95,16 @@ const ITEM_OVERHEAD: usize = 96;
 pub struct DynamoDb {
     tables: Mutex<BTreeMap<String, Table>>,
     ids: Ids,
+    /// When expired items were last deleted, in seconds since the epoch.
+    swept: AtomicI64,
     store: Arc<Store>,
     budget: Arc<Budget>,
 }
 
 struct Table {
-    /// As CreateTable described it; `ItemCount` and `TableSizeBytes` are
+    /// What CreateTable and later changes made it; the rest is made of it.
+    record: TableRecord,
+    /// As its record describes it; `ItemCount` and `TableSizeBytes` are
     /// filled in when it is read.
     description: TableDescription,
     key: KeySchema,
@@ -101,8 +121,10 @@ struct Kept {
     _charge: Charge,
 }
 
-/// A table as its record keeps it: what CreateTable was given, and what it made.
-#[derive(Serialize, Deserialize)]
+/// A table as its record keeps it: what CreateTable was given, what it
+/// made, and what UpdateTable, UpdateTimeToLive and the tag operations
+/// changed.
+#[derive(Clone, Serialize, Deserialize)]
 struct TableRecord {
     /// Attribute names and types (`S`, `N`, `B`).
     attributes: Vec<(String, String)>,
@@ -118,6 +140,16 @@ struct TableRecord {
     global_indexes: Vec<GlobalSecondaryIndex>,
     #[serde(default)]
     local_indexes: Vec<LocalSecondaryIndex>,
+    /// The attribute whose time to live expires an item, when enabled.
+    #[serde(default)]
+    ttl: Option<String>,
+    #[serde(default)]
+    tags: BTreeMap<String, String>,
+    #[serde(default)]
+    table_class: Option<String>,
+    /// The stream's view type and label (its creation time), when enabled.
+    #[serde(default)]
+    stream: Option<(String, String)>,
 }
 
 impl Table {
@@ -159,15 +191,19 @@ impl Table {
 }
 
 impl TableRecord {
-    /// The table `name` this record describes, without items.
-    fn table(&self, name: &str) -> Option<Table> {
-        let attribute_definitions: Vec<AttributeDefinition> = self
-            .attributes
+    /// Its attribute definitions.
+    fn definitions(&self) -> Option<Vec<AttributeDefinition>> {
+        self.attributes
             .iter()
             .map(|(name, kind)| {
                 Some(AttributeDefinition { attribute_name: name.clone(), attribute_type: kind.parse().ok()? })
             })
-            .collect::<Option<_>>()?;
+            .collect()
+    }
+
+    /// The table `name` this record describes, without items.
+    fn table(&self, name: &str) -> Option<Table> {
+        let attribute_definitions = self.definitions()?;
         let attribute_definitions_kept = attribute_definitions.clone();
         let key_schema: Vec<KeySchemaElement> = self
             .key
@@ -203,11 +239,27 @@ impl TableRecord {
                 },
             }),
             deletion_protection_enabled: Some(self.deletion_protection),
+            table_class_summary: match &self.table_class {
+                Some(class) => Some(TableClassSummary { table_class: Some(class.parse().ok()?), ..Default::default() }),
+                None => None,
+            },
             ..Default::default()
+        };
+        let description = match &self.stream {
+            Some((view, label)) => TableDescription {
+                stream_specification: Some(StreamSpecification {
+                    stream_enabled: true,
+                    stream_view_type: Some(view.parse().ok()?),
+                }),
+                latest_stream_arn: Some(format!("{}/stream/{label}", description.table_arn.as_deref()?)),
+                latest_stream_label: Some(label.clone()),
+                ..description
+            },
+            None => description,
         };
         let indexes =
             index::declared(&key, &attribute_definitions_kept, &self.global_indexes, &self.local_indexes).ok()?;
-        Some(Table { description, key, indexes, items: BTreeMap::new(), bytes: 0 })
+        Some(Table { record: self.clone(), description, key, indexes, items: BTreeMap::new(), bytes: 0 })
     }
 }
 
@@ -236,7 +288,7 @@ impl DynamoDb {
             table.bytes += size;
             table.items.insert(key, Kept { item, size, _charge: charge });
         }
-        Ok(DynamoDb { tables: Mutex::new(tables), ids: Ids::new(), store, budget })
+        Ok(DynamoDb { tables: Mutex::new(tables), ids: Ids::new(), swept: AtomicI64::new(0), store, budget })
     }
 
     /// Forgets every table.
@@ -254,10 +306,13 @@ impl DynamoDb {
         })
     }
 
-    /// The tables; a handler that panicked while holding them (none should)
-    /// does not make them unusable.
+    /// The tables, without the items whose time to live has passed; a
+    /// handler that panicked while holding them (none should) does not make
+    /// them unusable.
     fn tables(&self) -> MutexGuard<'_, BTreeMap<String, Table>> {
-        self.tables.lock().unwrap_or_else(PoisonError::into_inner)
+        let mut tables = self.tables.lock().unwrap_or_else(PoisonError::into_inner);
+        self.expire(&mut tables);
+        tables
     }
 
     fn not_found(&self) -> ResourceNotFoundException {
@@ -630,6 +685,13 @@ impl DynamoDb20120810 for DynamoDb {
             deletion_protection: input.deletion_protection_enabled.unwrap_or(false),
             global_indexes: input.global_secondary_indexes.clone().unwrap_or_default(),
             local_indexes: input.local_secondary_indexes.clone().unwrap_or_default(),
+            ttl: None,
+            tags: match input.tags.as_deref() {
+                Some(tags) if !tags.is_empty() => tables::tagged(&BTreeMap::new(), tags)?,
+                _ => BTreeMap::new(),
+            },
+            table_class: input.table_class.map(|class| class.as_str().to_string()),
+            stream: tables::stream_of(input.stream_specification.as_ref(), created)?,
         };
         let table = record
             .table(&name)
@@ -663,8 +725,16 @@ impl DynamoDb20120810 for DynamoDb {
     ) -> Result<DeleteTableOutput, DeleteTableError> {
         let name = table_name(&input.table_name);
         let mut tables = self.tables();
-        if !tables.contains_key(name) {
-            return Err(self.table_not_found(name).into());
+        match tables.get(name) {
+            None => return Err(self.table_not_found(name).into()),
+            Some(table) if table.record.deletion_protection => {
+                return Err(invalid(
+                    "Resource cannot be deleted as it is currently protected against deletion. Disable deletion \
+                     protection first.",
+                )
+                .into());
+            }
+            Some(_) => {}
         }
         self.commit(Change::default().delete("table", name).delete_prefix("item", format!("{name}/")))?;
         match tables.remove(name) {
@@ -995,6 +1065,50 @@ impl DynamoDb20120810 for DynamoDb {
             Err(batch::Undone::Invalid(e)) => Err(e.into()),
             Err(batch::Undone::Cancelled(e)) => Err(e.into()),
         }
+    }
+
+    async fn update_table(
+        &self,
+        _context: &RequestContext,
+        input: UpdateTableInput,
+    ) -> Result<UpdateTableOutput, UpdateTableError> {
+        self.update_table(input)
+    }
+
+    async fn update_time_to_live(
+        &self,
+        _context: &RequestContext,
+        input: UpdateTimeToLiveInput,
+    ) -> Result<UpdateTimeToLiveOutput, UpdateTimeToLiveError> {
+        self.update_time_to_live(input)
+    }
+
+    async fn describe_time_to_live(
+        &self,
+        _context: &RequestContext,
+        input: DescribeTimeToLiveInput,
+    ) -> Result<DescribeTimeToLiveOutput, DescribeTimeToLiveError> {
+        self.describe_time_to_live(input)
+    }
+
+    async fn tag_resource(&self, _context: &RequestContext, input: TagResourceInput) -> Result<Unit, TagResourceError> {
+        self.tag_resource(input)
+    }
+
+    async fn untag_resource(
+        &self,
+        _context: &RequestContext,
+        input: UntagResourceInput,
+    ) -> Result<Unit, UntagResourceError> {
+        self.untag_resource(input)
+    }
+
+    async fn list_tags_of_resource(
+        &self,
+        _context: &RequestContext,
+        input: ListTagsOfResourceInput,
+    ) -> Result<ListTagsOfResourceOutput, ListTagsOfResourceError> {
+        self.list_tags_of_resource(input)
     }
 
     async fn update_item(

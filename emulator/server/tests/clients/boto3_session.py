@@ -108,9 +108,9 @@ names = [n for p in ddb.get_paginator("list_tables").paginate(PaginationConfig={
 assert names == ["Orders", "Tab1", "Tab2", "Tab3"], names
 
 # An operation the emulator does not implement.
-error, status = error_of(ddb.update_table, TableName="Orders", BillingMode="PAY_PER_REQUEST")
+error, status = error_of(ddb.create_backup, TableName="Orders", BackupName="nightly")
 assert (error["Code"], status) == ("NotImplemented", 501), (error, status)
-assert error["Message"] == "UpdateTable is not implemented by this server", error
+assert error["Message"] == "CreateBackup is not implemented by this server", error
 
 
 # SQS --------------------------------------------------------------------

@@ -3,11 +3,13 @@ UpdateItem with every clause and ReturnValues, DeleteItem, projections,
 Query (key conditions, sort order, filters, pages) and Scan (filters,
 segments, pages), batches, transactions, secondary indexes, the parameters
 that expressions replaced (Expected, AttributeUpdates, KeyConditions,
-QueryFilter, ScanFilter, AttributesToGet), and DynamoDB's messages for what
-it refuses.
+QueryFilter, ScanFilter, AttributesToGet), a table's later settings
+(UpdateTable, time to live and its expiry, tags, deletion protection), and
+DynamoDB's messages for what it refuses.
 Usage: python3 dynamodb_session.py URL"""
 
 import sys
+import time
 from decimal import Decimal
 
 import boto3
@@ -306,4 +308,84 @@ for call, kwargs, expected in [
         continue
     code, message = refused(call, TableName="legacy", **kwargs)
     assert (code, message) == ("ValidationException", expected), (kwargs, message)
+# A table's later settings: UpdateTable, time to live, tags, deletion protection.
+INVALID = "One or more parameter values were invalid: "
+def invalid(call, expected, **kwargs):
+    code, message = refused(call, **kwargs)
+    assert (code, message) == ("ValidationException", expected), (kwargs, code, message)
+
+ddb.create_table(
+    TableName="settings", AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+    KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}], ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5},
+    Tags=[{"Key": "team", "Value": "core"}], StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
+)
+now = int(time.time())
+for id, city, expires in [("a", "Oslo", {"N": str(now - 60)}), ("b", "Oslo", {"N": str(now + 3600)}), ("c", "Rome", {"S": "soon"}),
+                          ("d", "Rome", {"N": str(now - 6 * 365 * 24 * 3600)}), ("e", None, {"N": str(now - 1)})]:
+    ddb.put_item(TableName="settings", Item={"id": {"S": id}, "expires": expires, **({"city": {"S": city}} if city else {})})
+invalid(ddb.update_table, "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, "
+        "SSESpecification, ReplicaUpdates, MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, "
+        "DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput or TableClass is required", TableName="settings")
+invalid(ddb.update_table, "The provisioned throughput for the table will not change. The requested value equals the current value. "
+        "Current ReadCapacityUnits provisioned for the table: 5. Requested ReadCapacityUnits: 5. Current WriteCapacityUnits "
+        "provisioned for the table: 5. Requested WriteCapacityUnits: 5. Refer to the Amazon DynamoDB Developer Guide for current "
+        "limits and how to request higher limits.", TableName="settings", ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5})
+create = {"IndexName": "by-city", "KeySchema": [{"AttributeName": "city", "KeyType": "HASH"}], "Projection": {"ProjectionType": "ALL"}}
+invalid(ddb.update_table, INVALID + "ProvisionedThroughput must be specified for index: by-city", TableName="settings",
+        AttributeDefinitions=[{"AttributeName": "city", "AttributeType": "S"}], GlobalSecondaryIndexUpdates=[{"Create": create}])
+invalid(ddb.update_table, INVALID + "AttributeDefinitions is not specified for index: by-city", TableName="settings",
+        GlobalSecondaryIndexUpdates=[{"Create": {**create, "ProvisionedThroughput": {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1}}}])
+updated = ddb.update_table(TableName="settings", BillingMode="PAY_PER_REQUEST",
+                           AttributeDefinitions=[{"AttributeName": "city", "AttributeType": "S"}], GlobalSecondaryIndexUpdates=[{"Create": create}])
+assert updated["TableDescription"]["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST", updated
+invalid(ddb.update_table, "Attempting to create an index which already exists", TableName="settings",
+        AttributeDefinitions=[{"AttributeName": "city", "AttributeType": "S"}], GlobalSecondaryIndexUpdates=[{"Create": create}])
+oslo = ddb.query(TableName="settings", IndexName="by-city", KeyConditionExpression="city = :c", ExpressionAttributeValues={":c": {"S": "Oslo"}})
+assert sorted(i["id"]["S"] for i in oslo["Items"]) == ["a", "b"], oslo
+described = ddb.describe_table(TableName="settings")["Table"]
+assert [a["AttributeName"] for a in described["AttributeDefinitions"]] == ["id", "city"], described
+assert described["StreamSpecification"] == {"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"}, described
+assert described["LatestStreamArn"] == described["TableArn"] + "/stream/" + described["LatestStreamLabel"], described
+invalid(ddb.update_table, "Table already has an enabled stream: TableName: settings", TableName="settings",
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"})
+ddb.update_table(TableName="settings", StreamSpecification={"StreamEnabled": False})
+assert "StreamSpecification" not in ddb.describe_table(TableName="settings")["Table"]
+ddb.update_table(TableName="settings", GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": "by-city"}}])
+described = ddb.describe_table(TableName="settings")["Table"]
+assert "GlobalSecondaryIndexes" not in described and len(described["AttributeDefinitions"]) == 1, described
+invalid(ddb.update_table, INVALID + "TableClass modification must be the only operation in the request", TableName="settings",
+        TableClass="STANDARD_INFREQUENT_ACCESS", BillingMode="PAY_PER_REQUEST")
+ddb.update_table(TableName="settings", TableClass="STANDARD_INFREQUENT_ACCESS")
+assert ddb.describe_table(TableName="settings")["Table"]["TableClassSummary"]["TableClass"] == "STANDARD_INFREQUENT_ACCESS"
+# Time to live: expired items go (not those of more than five years ago, nor
+# those whose attribute is not a number), at most a second later.
+assert ddb.describe_time_to_live(TableName="settings")["TimeToLiveDescription"] == {"TimeToLiveStatus": "DISABLED"}
+spec = {"Enabled": True, "AttributeName": "expires"}
+assert ddb.update_time_to_live(TableName="settings", TimeToLiveSpecification=spec)["TimeToLiveSpecification"] == spec
+invalid(ddb.update_time_to_live, "TimeToLive is already enabled", TableName="settings", TimeToLiveSpecification=spec)
+invalid(ddb.update_time_to_live, "TimeToLive is active on a different AttributeName: current AttributeName is expires",
+        TableName="settings", TimeToLiveSpecification={"Enabled": True, "AttributeName": "other"})
+time.sleep(1.2)
+left = sorted(i["id"]["S"] for i in ddb.scan(TableName="settings")["Items"])
+assert left == ["b", "c", "d"], left
+ddb.update_time_to_live(TableName="settings", TimeToLiveSpecification={**spec, "Enabled": False})
+invalid(ddb.update_time_to_live, "TimeToLive is already disabled", TableName="settings", TimeToLiveSpecification={**spec, "Enabled": False})
+# Tags, by the table's ARN.
+arn = described["TableArn"]
+assert ddb.list_tags_of_resource(ResourceArn=arn)["Tags"] == [{"Key": "team", "Value": "core"}]
+ddb.tag_resource(ResourceArn=arn, Tags=[{"Key": "env", "Value": "test"}, {"Key": "team", "Value": "data"}])
+assert ddb.list_tags_of_resource(ResourceArn=arn)["Tags"] == [{"Key": "env", "Value": "test"}, {"Key": "team", "Value": "data"}]
+ddb.untag_resource(ResourceArn=arn, TagKeys=["team"])
+assert ddb.list_tags_of_resource(ResourceArn=arn)["Tags"] == [{"Key": "env", "Value": "test"}]
+invalid(ddb.tag_resource, "Tag Key cannot be prefixed with aws:, Key: aws:x", ResourceArn=arn, Tags=[{"Key": "aws:x", "Value": "v"}])
+invalid(ddb.tag_resource, "Number of Tags exceed the current limit for the provided ResourceArn", ResourceArn=arn,
+        Tags=[{"Key": f"k{i}", "Value": "v"} for i in range(50)])
+invalid(ddb.list_tags_of_resource, INVALID + "ARNs must start with 'arn:': settings", ResourceArn="settings")
+assert refused(ddb.list_tags_of_resource, ResourceArn=arn.replace("settings", "absent"))[0] == "ResourceNotFoundException"
+# Deletion protection.
+ddb.update_table(TableName="settings", DeletionProtectionEnabled=True)
+invalid(ddb.delete_table, "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.",
+        TableName="settings")
+ddb.update_table(TableName="settings", DeletionProtectionEnabled=False)
+ddb.delete_table(TableName="settings")
 print("dynamodb session: ok")

@@ -56,6 +56,14 @@ if PHASE == "write":
     dynamodb.transact_write_items(TransactItems=[
         {"Update": {"TableName": "things", "Key": {"id": {"S": "gone"}}, "UpdateExpression": "SET seen = :t",
                     "ExpressionAttributeValues": {":t": {"BOOL": True}}}}])
+    # A table's later settings: an index, time to live, tags, deletion protection.
+    dynamodb.update_table(TableName="things", AttributeDefinitions=[{"AttributeName": "seen", "AttributeType": "S"}],
+                          GlobalSecondaryIndexUpdates=[{"Create": {"IndexName": "by-seen", "Projection": {"ProjectionType": "KEYS_ONLY"},
+                                                                   "KeySchema": [{"AttributeName": "seen", "KeyType": "HASH"}]}}])
+    dynamodb.update_time_to_live(TableName="things", TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires"})
+    arn = dynamodb.describe_table(TableName="things")["Table"]["TableArn"]
+    dynamodb.tag_resource(ResourceArn=arn, Tags=[{"Key": "team", "Value": "core"}])
+    dynamodb.update_table(TableName="things", DeletionProtectionEnabled=True)
 
     # DynamoDB's limits: 400 KB items, numbers, nesting of 32 levels.
     code, message = refused(dynamodb.put_item, TableName="things", Item={"id": {"S": "huge"}, "body": {"S": "x" * 409_600}})
@@ -148,6 +156,12 @@ else:
     assert dynamodb.scan(TableName="things", FilterExpression="begins_with(id, :b)",
                          ExpressionAttributeValues={":b": {"S": "batch-"}})["Count"] == 2
     assert len(dynamodb.get_item(TableName="things", Key={"id": {"S": "big"}})["Item"]["body"]["S"]) == 409_000
+    assert [i["IndexName"] for i in table["GlobalSecondaryIndexes"]] == ["by-seen"] and table["DeletionProtectionEnabled"], table
+    ttl = dynamodb.describe_time_to_live(TableName="things")["TimeToLiveDescription"]
+    assert ttl == {"TimeToLiveStatus": "ENABLED", "AttributeName": "expires"}, ttl
+    assert dynamodb.list_tags_of_resource(ResourceArn=table["TableArn"])["Tags"] == [{"Key": "team", "Value": "core"}]
+    assert refused(dynamodb.delete_table, TableName="things")[0] == "ValidationException"
+    dynamodb.update_table(TableName="things", DeletionProtectionEnabled=False)
     dynamodb.delete_table(TableName="things")
 
     got = ssm.get_parameter(Name="/app/db/host")["Parameter"]
