@@ -16,6 +16,10 @@
 //! the emulator's own endpoints ([`admin`]: health, reset) and its log of
 //! calls ([`log`]).
 
+/// mimalloc, not glibc's malloc: see the emulator's Cargo.toml.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod admin;
 mod cloudwatch;
 mod dynamodb;
