@@ -5,7 +5,13 @@
 //! On disk, each service's state is records (a kind, a key and the record's
 //! bytes) in one SQLite database, `DIR/state.db`, in write-ahead-log mode
 //! with `synchronous = FULL`: a change is one transaction, on disk before
-//! the call that made it answers. Large values (S3's object bodies) are
+//! the call that made it answers. Changes are committed by one thread, in
+//! the order they were submitted, as many in a transaction as have queued
+//! while the one before synced (a group commit): a service submits its
+//! change under its lock, so that its records change in the order its
+//! memory did, and waits for the sync after releasing the lock
+//! ([`Pending::durable`]), so that other calls meanwhile queue theirs for
+//! the next sync. Large values (S3's object bodies) are
 //! files under `DIR/bodies/`, written whole and synced under a temporary
 //! name, then renamed, before the record naming them commits; a crash in
 //! between leaves a file no record names, which the next start removes.
@@ -19,9 +25,11 @@
 use std::collections::HashSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
 use rusqlite::{Connection, params};
+use tokio::sync::Notify;
 
 /// The state of every service: in memory only, or on disk too.
 pub struct Store {
@@ -29,13 +37,84 @@ pub struct Store {
 }
 
 struct Disk {
-    db: Mutex<Connection>,
+    db: Arc<Mutex<Connection>>,
     bodies: PathBuf,
+    /// To the committing thread.
+    submitted: Sender<Submitted>,
 }
 
-/// A failure of the disk: the call that met it answers an internal error,
-/// and nothing of its change is kept.
-#[derive(Debug)]
+/// The most changes one transaction commits.
+const MOST_IN_A_COMMIT: usize = 1024;
+
+/// A change on its way to the committing thread.
+struct Submitted {
+    service: String,
+    change: Change,
+    done: Arc<Done>,
+}
+
+/// A change's outcome, once committed: waited for by a thread or awaited
+/// by a task.
+#[derive(Default)]
+struct Done {
+    outcome: Mutex<Option<Result<(), StoreError>>>,
+    ready: Condvar,
+    woken: Notify,
+}
+
+/// A change submitted and not yet known to be on disk.
+#[must_use = "a change is on disk only once `durable` or `wait` says so"]
+pub struct Pending(Option<Arc<Done>>);
+
+impl Pending {
+    /// A change already done (in memory, or empty).
+    pub fn done() -> Pending {
+        Pending(None)
+    }
+
+    /// Waits, without holding a thread, for the change to be on disk.
+    pub async fn durable(self) -> Result<(), StoreError> {
+        let Some(done) = self.0 else { return Ok(()) };
+        loop {
+            let woken = done.woken.notified();
+            tokio::pin!(woken);
+            woken.as_mut().enable();
+            // An outcome set before `enable` is seen here.
+            if let Some(outcome) = done.take() {
+                return outcome;
+            }
+            woken.await;
+        }
+    }
+
+    /// Blocks the thread until the change is on disk.
+    pub fn wait(self) -> Result<(), StoreError> {
+        let Some(done) = self.0 else { return Ok(()) };
+        let mut outcome = done.outcome.lock().unwrap_or_else(PoisonError::into_inner);
+        loop {
+            if let Some(outcome) = outcome.take() {
+                return outcome;
+            }
+            outcome = done.ready.wait(outcome).unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+}
+
+impl Done {
+    fn take(&self) -> Option<Result<(), StoreError>> {
+        self.outcome.lock().unwrap_or_else(PoisonError::into_inner).take()
+    }
+
+    fn set(&self, outcome: Result<(), StoreError>) {
+        *self.outcome.lock().unwrap_or_else(PoisonError::into_inner) = Some(outcome);
+        self.ready.notify_all();
+        self.woken.notify_waiters();
+    }
+}
+
+/// A failure of the disk: the call that met it answers an internal error;
+/// its change, made in memory, may be lost at the next start.
+#[derive(Clone, Debug)]
 pub struct StoreError(String);
 
 impl StoreError {
@@ -69,6 +148,8 @@ impl From<std::io::Error> for StoreError {
 /// One service's change: records written and removed together.
 #[derive(Default)]
 pub struct Change {
+    /// Every record of the service removed first (a reset).
+    everything: bool,
     puts: Vec<(&'static str, String, Vec<u8>)>,
     deletes: Vec<(&'static str, String)>,
     prefixes: Vec<(&'static str, String)>,
@@ -94,9 +175,15 @@ impl Change {
         self
     }
 
+    /// Removes every record of the service, before the rest of the change.
+    pub fn everything(mut self) -> Self {
+        self.everything = true;
+        self
+    }
+
     /// Whether it changes nothing.
     pub fn is_empty(&self) -> bool {
-        self.puts.is_empty() && self.deletes.is_empty() && self.prefixes.is_empty()
+        !self.everything && self.puts.is_empty() && self.deletes.is_empty() && self.prefixes.is_empty()
     }
 }
 
@@ -132,7 +219,11 @@ impl Store {
                  PRIMARY KEY (service, kind, key)
              ) WITHOUT ROWID;",
         )?;
-        Ok(Store { disk: Some(Disk { db: Mutex::new(db), bodies }) })
+        let db = Arc::new(Mutex::new(db));
+        let (submitted, queue) = channel();
+        let committing = db.clone();
+        std::thread::Builder::new().name("store".to_string()).spawn(move || commit_queued(&committing, &queue))?;
+        Ok(Store { disk: Some(Disk { db, bodies, submitted }) })
     }
 
     /// Whether the state outlives the process.
@@ -151,35 +242,37 @@ impl Store {
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
-    /// Commits `change` to `service`'s records, in one transaction, on disk
-    /// before it returns.
+    /// Commits `change` to `service`'s records, on disk before it returns
+    /// (blocking the thread: [`Store::submit`] and [`Pending::durable`]
+    /// wait without).
     pub fn commit(&self, service: &str, change: Change) -> Result<(), StoreError> {
-        let Some(disk) = &self.disk else { return Ok(()) };
+        self.submit(service, change).wait()
+    }
+
+    /// Queues `change` to `service`'s records for the committing thread,
+    /// after every change submitted before it.
+    pub fn submit(&self, service: &str, change: Change) -> Pending {
         if change.is_empty() {
-            return Ok(());
+            return Pending::done();
         }
-        let mut db = disk.db();
-        let transaction = db.transaction()?;
-        {
-            let mut put = transaction
-                .prepare_cached("INSERT OR REPLACE INTO records (service, kind, key, value) VALUES (?1, ?2, ?3, ?4)")?;
-            for (kind, key, value) in &change.puts {
-                put.execute(params![service, kind, key, value])?;
-            }
-            let mut delete =
-                transaction.prepare_cached("DELETE FROM records WHERE service = ?1 AND kind = ?2 AND key = ?3")?;
-            for (kind, key) in &change.deletes {
-                delete.execute(params![service, kind, key])?;
-            }
-            let mut prefixed = transaction.prepare_cached(
-                "DELETE FROM records WHERE service = ?1 AND kind = ?2 AND substr(key, 1, length(?3)) = ?3",
-            )?;
-            for (kind, prefix) in &change.prefixes {
-                prefixed.execute(params![service, kind, prefix])?;
-            }
+        self.queue(service, change)
+    }
+
+    /// Done once every change submitted before it is on disk: for an answer
+    /// that relies on another call's change (a duplicate of a message sent
+    /// a moment ago).
+    pub fn barrier(&self) -> Pending {
+        self.queue("", Change::default())
+    }
+
+    fn queue(&self, service: &str, change: Change) -> Pending {
+        let Some(disk) = &self.disk else { return Pending::done() };
+        let done = Arc::new(Done::default());
+        let submitted = Submitted { service: service.to_string(), change, done: done.clone() };
+        if disk.submitted.send(submitted).is_err() {
+            done.set(Err(StoreError("the committing thread has stopped".to_string())));
         }
-        transaction.commit()?;
-        Ok(())
+        Pending(Some(done))
     }
 
     /// The records of `kind` of `service`, by key, each read as a `T` (as
@@ -208,9 +301,7 @@ impl Store {
 
     /// Removes every record of `service`.
     pub fn clear(&self, service: &str) -> Result<(), StoreError> {
-        let Some(disk) = &self.disk else { return Ok(()) };
-        disk.db().execute("DELETE FROM records WHERE service = ?1", params![service])?;
-        Ok(())
+        self.commit(service, Change::default().everything())
     }
 
     /// The record `key` of `kind` of `service`, if there is one.
@@ -285,11 +376,66 @@ pub fn record<T: serde::Serialize>(value: &T) -> Vec<u8> {
 }
 
 impl Disk {
-    /// The database; a call that panicked holding it left it usable (its
-    /// transaction, unfinished, rolled back).
+    /// The database.
     fn db(&self) -> MutexGuard<'_, Connection> {
-        self.db.lock().unwrap_or_else(PoisonError::into_inner)
+        locked(&self.db)
     }
+}
+
+/// The database; a call that panicked holding it left it usable (its
+/// transaction, unfinished, rolled back).
+fn locked(db: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+    db.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The committing thread: takes what has queued (waiting for the first),
+/// commits it in one transaction, tells each change's caller, again until
+/// the store is gone.
+fn commit_queued(db: &Mutex<Connection>, queue: &Receiver<Submitted>) {
+    while let Ok(first) = queue.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MOST_IN_A_COMMIT {
+            match queue.try_recv() {
+                Ok(next) => batch.push(next),
+                Err(_) => break,
+            }
+        }
+        let outcome = write(&mut locked(db), &batch);
+        for submitted in batch {
+            submitted.done.set(outcome.clone());
+        }
+    }
+}
+
+/// Writes `batch`'s changes, in order, in one synced transaction.
+fn write(db: &mut Connection, batch: &[Submitted]) -> Result<(), StoreError> {
+    let transaction = db.transaction()?;
+    {
+        let mut everything = transaction.prepare_cached("DELETE FROM records WHERE service = ?1")?;
+        let mut put = transaction
+            .prepare_cached("INSERT OR REPLACE INTO records (service, kind, key, value) VALUES (?1, ?2, ?3, ?4)")?;
+        let mut delete =
+            transaction.prepare_cached("DELETE FROM records WHERE service = ?1 AND kind = ?2 AND key = ?3")?;
+        let mut prefixed = transaction.prepare_cached(
+            "DELETE FROM records WHERE service = ?1 AND kind = ?2 AND substr(key, 1, length(?3)) = ?3",
+        )?;
+        for Submitted { service, change, .. } in batch {
+            if change.everything {
+                everything.execute(params![service])?;
+            }
+            for (kind, key, value) in &change.puts {
+                put.execute(params![service, kind, key, value])?;
+            }
+            for (kind, key) in &change.deletes {
+                delete.execute(params![service, kind, key])?;
+            }
+            for (kind, prefix) in &change.prefixes {
+                prefixed.execute(params![service, kind, prefix])?;
+            }
+        }
+    }
+    transaction.commit()?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -329,6 +475,52 @@ mod tests {
         std::fs::write(store.new_body("orphan").unwrap().0, b"left by a crash").unwrap();
         assert_eq!(store.sweep_bodies(&HashSet::from(["kept".to_string()])).unwrap(), 1);
         assert_eq!(std::fs::read(store.body("kept").unwrap()).unwrap(), b"body");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Changes submitted from many threads at once are committed together,
+    /// each in the order it was submitted, and each caller is told.
+    #[test]
+    fn submitted_changes_commit_in_order_in_groups() {
+        let dir = std::env::temp_dir().join(format!("emulator-store-groups-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        {
+            let store = Store::open(&dir).unwrap();
+            std::thread::scope(|scope| {
+                for thread in 0..8 {
+                    let store = &store;
+                    scope.spawn(move || {
+                        for n in 0..50 {
+                            let key = format!("{thread}");
+                            let pending =
+                                store.submit("sqs", Change::default().put("last", key, n.to_string().into_bytes()));
+                            pending.wait().unwrap();
+                        }
+                    });
+                }
+            });
+            // A barrier is done once what was submitted before it is.
+            let before = store.submit("sqs", Change::default().put("last", "late", b"1".to_vec()));
+            store.barrier().wait().unwrap();
+            assert_eq!(store.record("sqs", "last", "late").unwrap(), Some(b"1".to_vec()));
+            before.wait().unwrap();
+            store.clear("sqs").unwrap();
+            store.commit("sqs", Change::default().put("last", "after-clear", vec![])).unwrap();
+        }
+        let store = Store::open(&dir).unwrap();
+        let keys: Vec<String> = store.records("sqs").unwrap().into_iter().map(|r| r.key).collect();
+        assert_eq!(keys, ["after-clear"]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[tokio::test]
+    async fn a_task_awaits_its_change_without_a_thread() {
+        let dir = std::env::temp_dir().join(format!("emulator-store-await-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let store = Store::open(&dir).unwrap();
+        store.submit("dynamodb", Change::default().put("item", "t/1", b"{}".to_vec())).durable().await.unwrap();
+        assert_eq!(store.record("dynamodb", "item", "t/1").unwrap(), Some(b"{}".to_vec()));
+        Store::memory().submit("dynamodb", Change::default().put("item", "t/1", vec![])).durable().await.unwrap();
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -20,7 +20,7 @@ use super::item::Item;
 use super::legacy;
 use super::write;
 use super::{DynamoDb, Key, Table, invalid, table_name};
-use crate::store::Change;
+use crate::store::{Change, Pending};
 
 /// The most keys of a BatchGetItem, writes of a BatchWriteItem and actions
 /// of a transaction.
@@ -51,8 +51,9 @@ impl From<UnmodelledError> for Undone {
 
 impl DynamoDb {
     /// Makes `writes`, as one commit: every item checked and charged first,
-    /// so that nothing is written if one cannot be.
-    fn write_all(&self, tables: &mut BTreeMap<String, Table>, writes: Vec<Write>) -> Result<(), Undone> {
+    /// so that nothing is written if one cannot be; the commit to await once
+    /// the tables are released.
+    fn write_all(&self, tables: &mut BTreeMap<String, Table>, writes: Vec<Write>) -> Result<Pending, Undone> {
         let mut prepared = Vec::new();
         let mut change = Change::default();
         for write in writes {
@@ -72,11 +73,11 @@ impl DynamoDb {
             };
             prepared.push((write.table, write.key, kept));
         }
-        self.commit(change)?;
+        let pending = self.store.submit(super::SERVICE, change);
         for (name, key, kept) in prepared {
             tables.get_mut(&name).expect("every table was looked up").place(key, kept);
         }
-        Ok(())
+        Ok(pending)
     }
 
     pub(super) fn batch_get(
@@ -118,7 +119,7 @@ impl DynamoDb {
         Ok(responses)
     }
 
-    pub(super) fn batch_write(&self, requests: &BTreeMap<String, Vec<WriteRequest>>) -> Result<(), Undone> {
+    pub(super) fn batch_write(&self, requests: &BTreeMap<String, Vec<WriteRequest>>) -> Result<Pending, Undone> {
         let count: usize = requests.values().map(Vec::len).sum();
         if count > MAX_BATCH_WRITE {
             let message = "Too many items requested for the BatchWriteItem call";
@@ -180,7 +181,7 @@ impl DynamoDb {
         Ok(responses)
     }
 
-    pub(super) fn transact_write(&self, actions: &[TransactWriteItem]) -> Result<(), Undone> {
+    pub(super) fn transact_write(&self, actions: &[TransactWriteItem]) -> Result<Pending, Undone> {
         if actions.is_empty() || actions.len() > MAX_TRANSACTION {
             return Err(invalid(format!(
                 "1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to {MAX_TRANSACTION}"

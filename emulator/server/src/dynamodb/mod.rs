@@ -78,7 +78,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::Ids;
 use crate::quota::{Budget, Charge};
-use crate::store::{Change, Store, StoreError};
+use crate::store::{Change, Pending, Store, StoreError};
 use crate::{ACCOUNT_ID, REGION, now};
 use expression::Placeholders;
 use item::{Item, Number};
@@ -300,10 +300,7 @@ impl DynamoDb {
     }
 
     fn commit(&self, change: Change) -> Result<(), UnmodelledError> {
-        self.store.commit(SERVICE, change).map_err(|e| {
-            tracing::error!(%e, "DynamoDB could not keep its state");
-            UnmodelledError::server("InternalServerError", "Internal server error").with_status(500)
-        })
+        self.store.commit(SERVICE, change).map_err(unkept)
     }
 
     /// The tables, without the items whose time to live has passed; a
@@ -322,6 +319,17 @@ impl DynamoDb {
     fn table_not_found(&self, name: &str) -> ResourceNotFoundException {
         ResourceNotFoundException { message: Some(format!("Requested resource not found: Table: {name} not found")) }
     }
+}
+
+/// DynamoDB's answer to a change its store could not keep.
+fn unkept(e: StoreError) -> UnmodelledError {
+    tracing::error!(%e, "DynamoDB could not keep its state");
+    UnmodelledError::server("InternalServerError", "Internal server error").with_status(500)
+}
+
+/// Once a call has released the tables: its change on disk.
+async fn durable(pending: Pending) -> Result<(), UnmodelledError> {
+    pending.durable().await.map_err(unkept)
 }
 
 /// A `ValidationException` with DynamoDB's message.
@@ -799,7 +807,8 @@ impl DynamoDb20120810 for DynamoDb {
             self.keep(name, table, key, input.item.clone())
         })();
         match written {
-            Ok(old) => {
+            Ok((old, pending)) => {
+                durable(pending).await?;
                 Ok(PutItemOutput { attributes: write::returned(input.return_values, old, None), ..Default::default() })
             }
             Err(Unwritten::NoTable) => Err(self.not_found().into()),
@@ -870,13 +879,16 @@ impl DynamoDb20120810 for DynamoDb {
             let return_old =
                 input.return_values_on_condition_check_failure == Some(ReturnValuesOnConditionCheckFailure::AllOld);
             write::check_condition(condition.as_ref(), table.items.get(&key).map(|kept| &kept.item), return_old)?;
-            self.discard(name, table, &key)
+            Ok(self.discard(name, table, &key))
         })();
         match deleted {
-            Ok(old) => Ok(DeleteItemOutput {
-                attributes: write::returned(input.return_values, old, None),
-                ..Default::default()
-            }),
+            Ok((old, pending)) => {
+                durable(pending).await?;
+                Ok(DeleteItemOutput {
+                    attributes: write::returned(input.return_values, old, None),
+                    ..Default::default()
+                })
+            }
             Err(Unwritten::NoTable) => Err(self.not_found().into()),
             Err(Unwritten::Refused(e)) => Err(e.into()),
             Err(Unwritten::Failed(item)) => Err(Unwritten::failed(item).into()),
@@ -1034,7 +1046,10 @@ impl DynamoDb20120810 for DynamoDb {
         input: BatchWriteItemInput,
     ) -> Result<BatchWriteItemOutput, BatchWriteItemError> {
         match self.batch_write(&input.request_items) {
-            Ok(()) => Ok(BatchWriteItemOutput { unprocessed_items: Some(BTreeMap::new()), ..Default::default() }),
+            Ok(pending) => {
+                durable(pending).await?;
+                Ok(BatchWriteItemOutput { unprocessed_items: Some(BTreeMap::new()), ..Default::default() })
+            }
             Err(batch::Undone::NoTable) => Err(self.not_found().into()),
             Err(batch::Undone::Invalid(e)) => Err(e.into()),
             Err(batch::Undone::Cancelled(_)) => unreachable!("batches are not transactions"),
@@ -1060,7 +1075,10 @@ impl DynamoDb20120810 for DynamoDb {
         input: TransactWriteItemsInput,
     ) -> Result<TransactWriteItemsOutput, TransactWriteItemsError> {
         match self.transact_write(&input.transact_items) {
-            Ok(()) => Ok(TransactWriteItemsOutput::default()),
+            Ok(pending) => {
+                durable(pending).await?;
+                Ok(TransactWriteItemsOutput::default())
+            }
             Err(batch::Undone::NoTable) => Err(self.not_found().into()),
             Err(batch::Undone::Invalid(e)) => Err(e.into()),
             Err(batch::Undone::Cancelled(e)) => Err(e.into()),
@@ -1166,14 +1184,17 @@ impl DynamoDb20120810 for DynamoDb {
                     _ => Unwritten::invalid(message),
                 }
             })?;
-            self.keep(name, table, key, new.clone())?;
-            Ok((old, new))
+            let (_, pending) = self.keep(name, table, key, new.clone())?;
+            Ok((old, new, pending))
         })();
         match updated {
-            Ok((old, new)) => Ok(UpdateItemOutput {
-                attributes: write::returned(input.return_values, old, Some(&new)),
-                ..Default::default()
-            }),
+            Ok((old, new, pending)) => {
+                durable(pending).await?;
+                Ok(UpdateItemOutput {
+                    attributes: write::returned(input.return_values, old, Some(&new)),
+                    ..Default::default()
+                })
+            }
             Err(Unwritten::NoTable) => Err(self.not_found().into()),
             Err(Unwritten::Refused(e)) => Err(e.into()),
             Err(Unwritten::Failed(item)) => Err(Unwritten::failed(item).into()),

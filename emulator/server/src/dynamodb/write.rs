@@ -14,7 +14,7 @@ use super::expression::{self, Condition, Placeholders};
 use super::item::{self, Item};
 use super::legacy;
 use super::{DynamoDb, ITEM_OVERHEAD, Kept, Key, KeyError, Table, key_refusal};
-use crate::store::Change;
+use crate::store::{Change, Pending};
 
 /// Why a write did not happen.
 pub enum Unwritten {
@@ -113,13 +113,24 @@ pub fn returned(asked: Option<ReturnValue>, old: Option<Item>, new: Option<&Item
 
 impl DynamoDb {
     /// Keeps `item` as the item `key` of `table` (named `name`): checked as
-    /// DynamoDB checks items, charged, recorded; the item it replaced.
-    pub(super) fn keep(&self, name: &str, table: &mut Table, key: Key, item: Item) -> Result<Option<Item>, Unwritten> {
+    /// DynamoDB checks items, charged, its record submitted; the item it
+    /// replaced, and the record's commit, to await once the table is
+    /// released.
+    pub(super) fn keep(
+        &self,
+        name: &str,
+        table: &mut Table,
+        key: Key,
+        item: Item,
+    ) -> Result<(Option<Item>, Pending), Unwritten> {
         let kept = self.prepare(item)?;
-        if self.store.is_durable() {
-            self.commit(Change::default().put("item", key.record_key(name), record_of(&kept)))?;
-        }
-        Ok(table.place(key, Some(kept)))
+        let pending = match self.store.is_durable() {
+            true => {
+                self.store.submit(super::SERVICE, Change::default().put("item", key.record_key(name), record_of(&kept)))
+            }
+            false => Pending::done(),
+        };
+        Ok((table.place(key, Some(kept)), pending))
     }
 
     /// `item` made ready to keep: checked as DynamoDB checks items (a
@@ -133,14 +144,14 @@ impl DynamoDb {
         Ok(Kept { item, size, _charge: charge })
     }
 
-    /// Removes the item `key` of `table` (named `name`), recorded: the item
-    /// it was.
-    pub(super) fn discard(&self, name: &str, table: &mut Table, key: &Key) -> Result<Option<Item>, Unwritten> {
+    /// Removes the item `key` of `table` (named `name`), its record's
+    /// removal submitted: the item it was, and the commit to await.
+    pub(super) fn discard(&self, name: &str, table: &mut Table, key: &Key) -> (Option<Item>, Pending) {
         if !table.items.contains_key(key) {
-            return Ok(None);
+            return (None, Pending::done());
         }
-        self.commit(Change::default().delete("item", key.record_key(name)))?;
-        Ok(table.place(key.clone(), None))
+        let pending = self.store.submit(super::SERVICE, Change::default().delete("item", key.record_key(name)));
+        (table.place(key.clone(), None), pending)
     }
 }
 

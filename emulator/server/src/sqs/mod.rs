@@ -92,7 +92,7 @@ use sha2::{Digest, Sha256};
 
 use crate::ids::Ids;
 use crate::quota::Budget;
-use crate::store::{Change, Store, StoreError};
+use crate::store::{Change, Pending, Store, StoreError};
 use crate::{ACCOUNT_ID, REGION};
 use checks::{BatchRefusal, Outgoing, Refusal};
 use digest::{md5_hex, md5_of_attributes};
@@ -172,6 +172,8 @@ struct Sent {
     md5_of_body: String,
     md5_of_attributes: Option<String>,
     sequence_number: Option<String>,
+    /// The message's record, to await once the queues are released.
+    pending: Pending,
 }
 
 impl Sqs {
@@ -222,10 +224,7 @@ impl Inner {
     }
 
     fn commit(&self, change: Change) -> Result<(), UnmodelledError> {
-        self.store.commit(SERVICE, change).map_err(|e| {
-            tracing::error!(%e, "SQS could not keep its state");
-            UnmodelledError::server("InternalFailure", "The request processing has failed because of an unknown error.")
-        })
+        self.store.commit(SERVICE, change).map_err(unkept)
     }
 
     /// The URL of the queue `name`, on the host the request was sent to.
@@ -387,7 +386,9 @@ impl Inner {
         if let Some(key) = &deduplication_key {
             // Sent within five minutes: accepted, and not delivered again.
             if let Some((id, sequence)) = queue.deduplicated(key, now) {
-                return Ok(Sent { id, md5_of_body, md5_of_attributes, sequence_number: Some(sequence) });
+                // The first send's record may not be on disk yet.
+                let pending = self.store.barrier();
+                return Ok(Sent { id, md5_of_body, md5_of_attributes, sequence_number: Some(sequence), pending });
             }
         }
         let charge = self
@@ -415,13 +416,15 @@ impl Inner {
             dead_letter_source: None,
             _charge: charge,
         };
-        if self.store.is_durable() {
-            let value = crate::store::record(&message_record(&stored, sent + delay));
-            self.commit(Change::default().put("message", message_key(name, stored.sequence), value))
-                .map_err(SendFailure::Failed)?;
-        }
+        let pending = match self.store.is_durable() {
+            true => {
+                let value = crate::store::record(&message_record(&stored, sent + delay));
+                self.store.submit(SERVICE, Change::default().put("message", message_key(name, stored.sequence), value))
+            }
+            false => Pending::done(),
+        };
         let sequence_number = queue.settings.fifo.then(|| sequence_number(stored.sequence));
-        let answer = Sent { id: stored.id.clone(), md5_of_body, md5_of_attributes, sequence_number };
+        let answer = Sent { id: stored.id.clone(), md5_of_body, md5_of_attributes, sequence_number, pending };
         if let (Some(key), Some(sequence)) = (deduplication_key, &answer.sequence_number) {
             queue.deduplicated.insert(key, (now, answer.id.clone(), sequence.clone()));
         }
@@ -521,19 +524,21 @@ impl Inner {
         Ok(messages)
     }
 
-    /// Deletes the message of queue `name` whose latest receipt is `handle`.
-    fn delete_by_handle(&self, queue: &mut Queue, name: &str, handle: &str) -> Result<(), DeleteFailure> {
+    /// Deletes the message of queue `name` whose latest receipt is
+    /// `handle`: its record's removal, to await once the queues are released.
+    fn delete_by_handle(&self, queue: &mut Queue, name: &str, handle: &str) -> Option<Pending> {
         match queue.by_handle(handle) {
             Some(index) => {
                 let key = message_key(name, queue.messages[index].sequence);
-                self.commit(Change::default().delete("message", key)).map_err(DeleteFailure::Failed)?;
+                let pending = self.store.submit(SERVICE, Change::default().delete("message", key));
                 queue.messages.remove(index);
-                Ok(())
+                Some(pending)
             }
             // A handle of ours for a message deleted, or received again
             // since: SQS answers success.
-            None if is_handle(handle) => Ok(()),
-            None => Err(DeleteFailure::Invalid),
+            // The deletion that answered first may not be on disk yet.
+            None if is_handle(handle) => Some(self.store.barrier()),
+            None => None,
         }
     }
 
@@ -624,17 +629,17 @@ impl Inner {
     }
 }
 
-/// Why DeleteMessage did not delete.
-enum DeleteFailure {
-    Invalid,
-    Failed(UnmodelledError),
-}
-
 /// Why ChangeMessageVisibility did not change it.
 enum VisibilityFailure {
     Invalid,
     NotInFlight,
     Refused(Refusal),
+}
+
+/// SQS's answer to a change its store could not keep.
+fn unkept(e: StoreError) -> UnmodelledError {
+    tracing::error!(%e, "SQS could not keep its state");
+    UnmodelledError::server("InternalFailure", "The request processing has failed because of an unknown error.")
 }
 
 /// A message as its record keeps it, visible from `visible`.
@@ -1020,6 +1025,7 @@ impl AmazonSqs for Sqs {
             deduplication_id: input.message_deduplication_id.as_deref(),
         };
         let sent = self.send(&mut self.queues(), name, outgoing)?;
+        sent.pending.durable().await.map_err(unkept)?;
         Ok(SendMessageResult {
             md5_of_message_body: Some(sent.md5_of_body),
             md5_of_message_attributes: sent.md5_of_attributes,
@@ -1047,48 +1053,57 @@ impl AmazonSqs for Sqs {
                 format!("Batch requests cannot be longer than {MAX_BATCH_BYTES} bytes. You have sent {total} bytes.");
             return Err(emulator_generated::sqs::error::BatchRequestTooLong { message: Some(message) }.into());
         }
-        let mut queues = self.queues();
-        if !queues.contains_key(name) {
-            return Err(no_such_queue().into());
-        }
-        let (mut successful, mut failed) = (Vec::new(), Vec::new());
-        for entry in &input.entries {
-            let outgoing = Outgoing {
-                body: &entry.message_body,
-                delay_seconds: entry.delay_seconds,
-                attributes: entry.message_attributes.as_ref(),
-                group_id: entry.message_group_id.as_deref(),
-                deduplication_id: entry.message_deduplication_id.as_deref(),
-            };
-            match self.send(&mut queues, name, outgoing) {
-                Ok(sent) => successful.push(SendMessageBatchResultEntry {
-                    id: entry.id.clone(),
-                    message_id: sent.id,
-                    md5_of_message_body: sent.md5_of_body,
-                    md5_of_message_attributes: sent.md5_of_attributes,
-                    md5_of_message_system_attributes: None,
-                    sequence_number: sent.sequence_number,
-                }),
-                Err(failure) => failed.push(match failure {
-                    SendFailure::NoQueue => entry_failure(
-                        entry.id.clone(),
-                        "AWS.SimpleQueueService.NonExistentQueue",
-                        "The specified queue does not exist.",
-                        true,
-                    ),
-                    SendFailure::Contents(message) => {
-                        entry_failure(entry.id.clone(), "InvalidMessageContents", &message, true)
-                    }
-                    SendFailure::Refused(refusal) => {
-                        let (code, message) = refusal.parts();
-                        entry_failure(entry.id.clone(), code, message, true)
-                    }
-                    SendFailure::Failed(e) => {
-                        let message = e.message.clone().unwrap_or_default();
-                        entry_failure(entry.id.clone(), &e.type_name, &message, e.status < 500)
-                    }
-                }),
+        let (successful, failed, pending) = {
+            let mut queues = self.queues();
+            if !queues.contains_key(name) {
+                return Err(no_such_queue().into());
             }
+            let (mut successful, mut failed, mut pending) = (Vec::new(), Vec::new(), Vec::new());
+            for entry in &input.entries {
+                let outgoing = Outgoing {
+                    body: &entry.message_body,
+                    delay_seconds: entry.delay_seconds,
+                    attributes: entry.message_attributes.as_ref(),
+                    group_id: entry.message_group_id.as_deref(),
+                    deduplication_id: entry.message_deduplication_id.as_deref(),
+                };
+                match self.send(&mut queues, name, outgoing) {
+                    Ok(sent) => {
+                        pending.push(sent.pending);
+                        successful.push(SendMessageBatchResultEntry {
+                            id: entry.id.clone(),
+                            message_id: sent.id,
+                            md5_of_message_body: sent.md5_of_body,
+                            md5_of_message_attributes: sent.md5_of_attributes,
+                            md5_of_message_system_attributes: None,
+                            sequence_number: sent.sequence_number,
+                        })
+                    }
+                    Err(failure) => failed.push(match failure {
+                        SendFailure::NoQueue => entry_failure(
+                            entry.id.clone(),
+                            "AWS.SimpleQueueService.NonExistentQueue",
+                            "The specified queue does not exist.",
+                            true,
+                        ),
+                        SendFailure::Contents(message) => {
+                            entry_failure(entry.id.clone(), "InvalidMessageContents", &message, true)
+                        }
+                        SendFailure::Refused(refusal) => {
+                            let (code, message) = refusal.parts();
+                            entry_failure(entry.id.clone(), code, message, true)
+                        }
+                        SendFailure::Failed(e) => {
+                            let message = e.message.clone().unwrap_or_default();
+                            entry_failure(entry.id.clone(), &e.type_name, &message, e.status < 500)
+                        }
+                    }),
+                }
+            }
+            (successful, failed, pending)
+        };
+        for pending in pending {
+            pending.durable().await.map_err(unkept)?;
         }
         Ok(SendMessageBatchResult { successful, failed })
     }
@@ -1148,12 +1163,17 @@ impl AmazonSqs for Sqs {
         _context: &RequestContext,
         input: DeleteMessageRequest,
     ) -> Result<Unit, DeleteMessageError> {
-        let mut queues = self.queues();
-        let (name, queue) = named(&mut queues, &input.queue_url)?;
-        match self.delete_by_handle(queue, name, &input.receipt_handle) {
-            Ok(()) => Ok(Unit {}),
-            Err(DeleteFailure::Invalid) => Err(invalid_handle(&input.receipt_handle).into()),
-            Err(DeleteFailure::Failed(e)) => Err(e.into()),
+        let deleted = {
+            let mut queues = self.queues();
+            let (name, queue) = named(&mut queues, &input.queue_url)?;
+            self.delete_by_handle(queue, name, &input.receipt_handle)
+        };
+        match deleted {
+            Some(pending) => {
+                pending.durable().await.map_err(unkept)?;
+                Ok(Unit {})
+            }
+            None => Err(invalid_handle(&input.receipt_handle).into()),
         }
     }
 
@@ -1164,21 +1184,26 @@ impl AmazonSqs for Sqs {
     ) -> Result<DeleteMessageBatchResult, DeleteMessageBatchError> {
         checks::check_batch(input.entries.iter().map(|e| e.id.as_str()))
             .map_err(|refusal| batch_refusal!(refusal, DeleteMessageBatchError))?;
-        let mut queues = self.queues();
-        let (name, queue) = named(&mut queues, &input.queue_url)?;
-        let (mut successful, mut failed) = (Vec::new(), Vec::new());
-        for entry in input.entries {
-            match self.delete_by_handle(queue, name, &entry.receipt_handle) {
-                Ok(()) => successful.push(DeleteMessageBatchResultEntry { id: entry.id }),
-                Err(DeleteFailure::Invalid) => {
-                    let message = invalid_handle(&entry.receipt_handle).message.unwrap_or_default();
-                    failed.push(entry_failure(entry.id, "ReceiptHandleIsInvalid", &message, true));
-                }
-                Err(DeleteFailure::Failed(e)) => {
-                    let message = e.message.unwrap_or_default();
-                    failed.push(entry_failure(entry.id, &e.type_name, &message, false));
+        let (successful, failed, pending) = {
+            let mut queues = self.queues();
+            let (name, queue) = named(&mut queues, &input.queue_url)?;
+            let (mut successful, mut failed, mut pending) = (Vec::new(), Vec::new(), Vec::new());
+            for entry in input.entries {
+                match self.delete_by_handle(queue, name, &entry.receipt_handle) {
+                    Some(deleted) => {
+                        pending.push(deleted);
+                        successful.push(DeleteMessageBatchResultEntry { id: entry.id })
+                    }
+                    None => {
+                        let message = invalid_handle(&entry.receipt_handle).message.unwrap_or_default();
+                        failed.push(entry_failure(entry.id, "ReceiptHandleIsInvalid", &message, true));
+                    }
                 }
             }
+            (successful, failed, pending)
+        };
+        for pending in pending {
+            pending.durable().await.map_err(unkept)?;
         }
         Ok(DeleteMessageBatchResult { successful, failed })
     }
@@ -1410,7 +1435,7 @@ impl Inner {
             deduplication_id,
         };
         match self.send(&mut self.queues(), name, outgoing) {
-            Ok(_) => Ok(()),
+            Ok(sent) => sent.pending.wait().map_err(|e| e.to_string()),
             Err(SendFailure::NoQueue) => Err("the queue does not exist".to_string()),
             Err(SendFailure::Contents(message)) => Err(message),
             Err(SendFailure::Refused(refusal)) => Err(refusal.parts().1.to_string()),
