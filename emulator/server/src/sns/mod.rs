@@ -9,7 +9,9 @@
 //! confirmed subscriptions whose filter policy ([`filter`]) it passes: to
 //! SQS queues (the emulator's own, in the same process; the JSON envelope,
 //! or the message itself with `RawMessageDelivery`) and to `http`
-//! endpoints (POSTed, after they confirm the subscription SNS POSTs them).
+//! endpoints (POSTed, after they confirm the subscription SNS POSTs them;
+//! retried as the delivery policy says, [`retry`]). What is not delivered
+//! goes to the subscription's dead-letter queue (`RedrivePolicy`), if any.
 //! Other protocols (email, sms, lambda, ...) are subscribed and delivered
 //! to nowhere. FIFO topics take a group id and deduplicate, and pass both
 //! on to FIFO queues. SNS's limits: names, messages of 256 KB with their
@@ -17,6 +19,7 @@
 
 mod delivery;
 mod filter;
+mod retry;
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
@@ -192,6 +195,7 @@ impl Sns {
         check_message(outgoing)?;
         let state = self.state();
         let topic = state.topics.get(topic_arn).ok_or(Unpublished::NoTopic)?;
+        let topic_policy = topic.attributes.get("DeliveryPolicy").cloned();
         let fifo = topic_arn.ends_with(".fifo");
         let (group_id, deduplication_id) = if fifo {
             let group = outgoing.group_id.ok_or_else(|| {
@@ -263,7 +267,7 @@ impl Sns {
                         deduplication_id.as_deref(),
                     );
                     if let Err(why) = delivered {
-                        tracing::warn!(subscription = %arn, %why, "SNS could not deliver to SQS");
+                        send_to_dead_letter_queue(&self.sqs, subscription, arn, &body, &why);
                     }
                 }
                 "http" | "https" => {
@@ -277,7 +281,12 @@ impl Sns {
                     if raw {
                         headers.push(("x-amz-sns-rawdelivery", "true".to_string()));
                     }
-                    spawn_post(subscription.endpoint.clone(), headers, body, arn.clone());
+                    let policy = retry::RetryPolicy::of(
+                        subscription.attributes.get("DeliveryPolicy").map(String::as_str),
+                        topic_policy.as_deref(),
+                    );
+                    let post = Post { url: subscription.endpoint.clone(), headers, body, policy };
+                    spawn_post(post, arn.clone(), Some((self.sqs.clone(), subscription.clone())));
                 }
                 // Subscribed, delivered to nowhere: the emulator sends no
                 // email, SMS or push, and runs no functions.
@@ -307,16 +316,74 @@ impl From<UnmodelledError> for Unpublished {
     }
 }
 
-/// POSTs a message to an `http` endpoint in the background: SNS answers
-/// the publisher before it delivers.
-fn spawn_post(url: String, headers: Vec<(&'static str, String)>, body: String, subscription: String) {
+/// A notification for an `http` endpoint, and how to retry it.
+struct Post {
+    url: String,
+    headers: Vec<(&'static str, String)>,
+    body: String,
+    policy: retry::RetryPolicy,
+}
+
+/// POSTs a message to an `http` endpoint in the background (SNS answers
+/// the publisher before it delivers), retried as the delivery policy says
+/// while the endpoint does not answer or answers a server error (5xx); an
+/// answer below 500 ends it. A notification the retries do not deliver
+/// goes to the subscription's dead-letter queue (`dead_letter`), if it has
+/// one.
+fn spawn_post(post: Post, arn: String, dead_letter: Option<(Sqs, SubscriptionState)>) {
     tokio::spawn(async move {
-        match delivery::post(&url, &headers, body).await {
-            Ok(status) if (200..300).contains(&status) => {}
-            Ok(status) => tracing::warn!(%subscription, status, "an SNS endpoint refused a message"),
-            Err(why) => tracing::warn!(%subscription, %why, "SNS could not deliver to an endpoint"),
+        let mut waits = post.policy.delays().into_iter();
+        loop {
+            let why = match delivery::post(&post.url, &post.headers, post.body.clone()).await {
+                Ok(status) if status < 500 => {
+                    if !(200..300).contains(&status) {
+                        tracing::warn!(subscription = %arn, status, "an SNS endpoint refused a message");
+                    }
+                    return;
+                }
+                Ok(status) => format!("the endpoint answered {status}"),
+                Err(why) => why,
+            };
+            match waits.next() {
+                Some(wait) => tokio::time::sleep(wait).await,
+                None => {
+                    let Some((sqs, subscription)) = dead_letter else {
+                        tracing::warn!(subscription = %arn, %why, "SNS could not deliver a message");
+                        return;
+                    };
+                    // Delivering to SQS may wait for its disk: not on a worker.
+                    let _ = tokio::task::spawn_blocking(move || {
+                        send_to_dead_letter_queue(&sqs, &subscription, &arn, &post.body, &why);
+                    })
+                    .await;
+                    return;
+                }
+            }
         }
     });
+}
+
+/// What could not be delivered to a subscription: sent to the SQS queue its
+/// `RedrivePolicy` names (as it would have been delivered), or dropped and
+/// logged, as SNS drops it.
+fn send_to_dead_letter_queue(sqs: &Sqs, subscription: &SubscriptionState, arn: &str, body: &str, why: &str) {
+    let queue = subscription
+        .attributes
+        .get("RedrivePolicy")
+        .and_then(|policy| serde_json::from_str::<serde_json::Value>(policy).ok())
+        .and_then(|policy| policy.get("deadLetterTargetArn")?.as_str().map(str::to_string));
+    let Some(queue) = queue else {
+        tracing::warn!(subscription = %arn, %why, "SNS could not deliver a message");
+        return;
+    };
+    match sqs.deliver(&queue, body, &BTreeMap::new(), None, None) {
+        Ok(()) => {
+            tracing::warn!(subscription = %arn, %why, "SNS sent a message it could not deliver to the dead-letter queue")
+        }
+        Err(dead) => {
+            tracing::warn!(subscription = %arn, %why, %dead, "SNS could not deliver a message, nor dead-letter it")
+        }
+    }
 }
 
 /// Whether a message passes a subscription's filter policy (all pass
@@ -748,7 +815,13 @@ impl AmazonSimpleNotificationService for Sns {
                 ("x-amz-sns-message-type", "SubscriptionConfirmation".to_string()),
                 ("x-amz-sns-topic-arn", input.topic_arn.clone()),
             ];
-            spawn_post(endpoint, headers, body, arn.clone());
+            let topic_policy = state.topics.get(&input.topic_arn).and_then(|t| t.attributes.get("DeliveryPolicy"));
+            let subscribed = &state.subscriptions[&arn];
+            let policy = retry::RetryPolicy::of(
+                subscribed.attributes.get("DeliveryPolicy").map(String::as_str),
+                topic_policy.map(String::as_str),
+            );
+            spawn_post(Post { url: endpoint, headers, body, policy }, arn.clone(), None);
         }
         let answer = if confirmed || input.return_subscription_arn { arn } else { "pending confirmation".to_string() };
         Ok(SubscribeResponse { subscription_arn: Some(answer) })

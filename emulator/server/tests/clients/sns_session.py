@@ -103,15 +103,17 @@ sns.publish(TopicArn=fifo_topic, Message="two", MessageGroupId="g")
 got = sqs.receive_message(QueueUrl=fifo_url, MaxNumberOfMessages=10, MessageSystemAttributeNames=["MessageGroupId"])["Messages"]
 assert [m["Body"] for m in got] == ["one", "two"] and got[0]["Attributes"]["MessageGroupId"] == "g", got
 
-# An HTTP endpoint: confirms the subscription SNS POSTs it, then receives.
+# An HTTP endpoint: confirms the subscription SNS POSTs it, then receives;
+# it answers the statuses planned, then 200.
 received = queue.Queue()
+planned = []
 
 
 class Endpoint(BaseHTTPRequestHandler):
     def do_POST(self):
         length = int(self.headers["Content-Length"])
         received.put((self.headers["x-amz-sns-message-type"], json.loads(self.rfile.read(length))))
-        self.send_response(200)
+        self.send_response(planned.pop(0) if planned else 200)
         self.end_headers()
 
     def log_message(self, *args):
@@ -136,6 +138,22 @@ http_arn = sns.confirm_subscription(TopicArn=topic, Token=confirmation["Token"])
 sns.publish(TopicArn=topic, Message="over http")
 kind, notification = received.get(timeout=10)
 assert (kind, notification["Message"], notification["Type"]) == ("Notification", "over http", "Notification"), notification
+# A server error is retried as the subscription's delivery policy says.
+policy = {"healthyRetryPolicy": {"numRetries": 2, "numNoDelayRetries": 2, "minDelayTarget": 1, "maxDelayTarget": 1}}
+sns.set_subscription_attributes(SubscriptionArn=http_arn, AttributeName="DeliveryPolicy", AttributeValue=json.dumps(policy))
+planned.extend([500, 503])
+sns.publish(TopicArn=topic, Message="retried")
+attempts = [received.get(timeout=10)[1]["Message"] for _ in range(3)]
+assert attempts == ["retried"] * 3 and not planned, attempts
+# What the retries do not deliver goes to the subscription's dead-letter queue.
+undelivered_url, undelivered = queue_with_arn("undelivered")
+sns.set_subscription_attributes(SubscriptionArn=http_arn, AttributeName="RedrivePolicy",
+                                AttributeValue=json.dumps({"deadLetterTargetArn": undelivered}))
+planned.extend([500, 500, 500])
+sns.publish(TopicArn=topic, Message="lost")
+attempts = [received.get(timeout=10)[1]["Message"] for _ in range(3)]
+dead = drain(undelivered_url)
+assert attempts == ["lost"] * 3 and [json.loads(m["Body"])["Message"] for m in dead] == ["lost"], (attempts, dead)
 server.shutdown()
 
 # Attributes, tags, listing, unsubscribing.
