@@ -779,22 +779,12 @@ impl DynamoDb20120810 for DynamoDb {
         let names = input.expression_attribute_names.as_ref();
         let mut placeholders = Placeholders::new(names, input.expression_attribute_values.as_ref());
         let written = (|| {
-            legacy::check_kinds(
-                &placeholders,
-                &[("ConditionExpression", input.condition_expression.is_some())],
-                &[
-                    ("Expected", input.expected.is_some()),
-                    ("ConditionalOperator", input.conditional_operator.is_some()),
-                ],
-            )
-            .map_err(Unwritten::invalid)?;
-            let condition = write::parse_condition_or_expected(
+            let condition = write::condition_of(
                 input.condition_expression.as_deref(),
                 input.expected.as_ref(),
                 input.conditional_operator,
                 &mut placeholders,
             )?;
-            placeholders.check_unused().map_err(Unwritten::invalid)?;
             let name = table_name(&input.table_name);
             let mut tables = self.tables();
             let Some(table) = tables.get_mut(name) else {
@@ -849,27 +839,17 @@ impl DynamoDb20120810 for DynamoDb {
         input: DeleteItemInput,
     ) -> Result<DeleteItemOutput, DeleteItemError> {
         if !matches!(input.return_values, None | Some(ReturnValue::None | ReturnValue::AllOld)) {
-            return Err(invalid("Return values set to invalid value".to_string()).into());
+            return Err(invalid("Return values set to invalid value").into());
         }
         let mut placeholders =
             Placeholders::new(input.expression_attribute_names.as_ref(), input.expression_attribute_values.as_ref());
         let deleted = (|| {
-            legacy::check_kinds(
-                &placeholders,
-                &[("ConditionExpression", input.condition_expression.is_some())],
-                &[
-                    ("Expected", input.expected.is_some()),
-                    ("ConditionalOperator", input.conditional_operator.is_some()),
-                ],
-            )
-            .map_err(Unwritten::invalid)?;
-            let condition = write::parse_condition_or_expected(
+            let condition = write::condition_of(
                 input.condition_expression.as_deref(),
                 input.expected.as_ref(),
                 input.conditional_operator,
                 &mut placeholders,
             )?;
-            placeholders.check_unused().map_err(Unwritten::invalid)?;
             let name = table_name(&input.table_name);
             let mut tables = self.tables();
             let Some(table) = tables.get_mut(name) else {

@@ -57,6 +57,25 @@ pub fn parse_condition(
     }
 }
 
+/// A PutItem's or DeleteItem's condition, its placeholders all used: its
+/// `ConditionExpression` or its `Expected` (not both kinds).
+pub fn condition_of(
+    text: Option<&str>,
+    expected: Option<&BTreeMap<String, ExpectedAttributeValue>>,
+    operator: Option<ConditionalOperator>,
+    placeholders: &mut Placeholders<'_>,
+) -> Result<Option<Condition>, Unwritten> {
+    legacy::check_kinds(
+        placeholders,
+        &[("ConditionExpression", text.is_some())],
+        &[("Expected", expected.is_some()), ("ConditionalOperator", operator.is_some())],
+    )
+    .map_err(Unwritten::invalid)?;
+    let condition = parse_condition_or_expected(text, expected, operator, placeholders)?;
+    placeholders.check_unused().map_err(Unwritten::invalid)?;
+    Ok(condition)
+}
+
 /// A write's condition: its `ConditionExpression`, or its `Expected`
 /// joined by `ConditionalOperator` (the request gives one kind only:
 /// [`legacy::check_kinds`]), or none.
