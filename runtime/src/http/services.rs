@@ -26,12 +26,15 @@ use crate::protocol::{Response, Serve};
 ///
 /// A service of several protocols is added once for each it speaks here:
 /// `.with(router.clone()).with_query(router.clone()).with_rpc_v2::<RpcV2Cbor, _>(router)`.
+///
+/// Cloning it (the server does, for each request) shares the lists of
+/// routers rather than copying them.
 #[derive(Clone, Default)]
 pub struct Services {
-    routers: Vec<Arc<dyn DynDispatch>>,
-    rest: Vec<SharedDispatch>,
-    query: Vec<Arc<dyn aws_query::DynDispatch>>,
-    rpc_v2: Vec<Arc<dyn rpc_v2::DynDispatch>>,
+    routers: Arc<Vec<Arc<dyn DynDispatch>>>,
+    rest: Arc<Vec<SharedDispatch>>,
+    query: Arc<Vec<Arc<dyn aws_query::DynDispatch>>>,
+    rpc_v2: Arc<Vec<Arc<dyn rpc_v2::DynDispatch>>>,
 }
 
 impl Services {
@@ -42,7 +45,7 @@ impl Services {
 
     /// These services and `router`.
     pub fn with<R: Dispatch>(mut self, router: R) -> Self {
-        self.routers.push(Arc::new(router));
+        Arc::make_mut(&mut self.routers).push(Arc::new(router));
         self
     }
 
@@ -50,20 +53,20 @@ impl Services {
     /// names no awsJson service in `X-Amz-Target` goes to the first
     /// restJson1 service with a route for its method and path.
     pub fn with_rest<R: rest::Dispatch>(mut self, router: R) -> Self {
-        self.rest.push(Arc::new(router));
+        Arc::make_mut(&mut self.rest).push(Arc::new(router));
         self
     }
 
     /// These services and the awsQuery service `router`.
     pub fn with_query<R: aws_query::Dispatch>(mut self, router: R) -> Self {
-        self.query.push(Arc::new(router));
+        Arc::make_mut(&mut self.query).push(Arc::new(router));
         self
     }
 
     /// These services and `router`, as it speaks the RPC v2 protocol `P`
     /// (`RpcV2Cbor`, `RpcV2Json`).
     pub fn with_rpc_v2<P: RpcV2, R: rpc_v2::Dispatch<P> + Clone>(mut self, router: R) -> Self {
-        self.rpc_v2.push(Arc::new(rpc_v2::Speaking { router, protocol: std::marker::PhantomData }));
+        Arc::make_mut(&mut self.rpc_v2).push(Arc::new(rpc_v2::Speaking { router, protocol: std::marker::PhantomData }));
         self
     }
 
