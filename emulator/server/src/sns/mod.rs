@@ -22,6 +22,7 @@ mod filter;
 mod retry;
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::SystemTime;
 
@@ -113,6 +114,8 @@ pub struct Sns {
     sqs: Sqs,
     /// `http://<host>:<port>`, for the URLs in messages.
     endpoint: OnceLock<String>,
+    /// The last FIFO sequence number given.
+    sequence: AtomicU64,
 }
 
 #[derive(Default)]
@@ -151,6 +154,18 @@ struct Outgoing<'a> {
 }
 
 impl Sns {
+    /// A FIFO message's sequence number: the nanoseconds since the epoch it
+    /// was sent at, or one more than the last given if that is not more, so
+    /// that each is greater than the one before, across restarts too.
+    fn next_sequence(&self, sent: SystemTime) -> u64 {
+        let at = sent.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64 % 10u64.pow(19));
+        let before = self.sequence.fetch_max(at, Ordering::Relaxed);
+        if before < at {
+            return at;
+        }
+        self.sequence.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
     /// The service, with the topics and subscriptions an earlier run left
     /// in `store`, delivering to the queues of `sqs`.
     pub fn new(store: Arc<Store>, sqs: Sqs) -> Result<Self, StoreError> {
@@ -158,7 +173,14 @@ impl Sns {
             topics: store.load(SERVICE, "topic")?.into_iter().collect(),
             subscriptions: store.load(SERVICE, "subscription")?.into_iter().collect(),
         };
-        Ok(Sns { state: Mutex::new(state), ids: Ids::new(), store, sqs, endpoint: OnceLock::new() })
+        Ok(Sns {
+            state: Mutex::new(state),
+            ids: Ids::new(),
+            store,
+            sqs,
+            endpoint: OnceLock::new(),
+            sequence: AtomicU64::new(0),
+        })
     }
 
     /// Makes `endpoint` the start of the URLs in messages (once).
@@ -293,12 +315,7 @@ impl Sns {
                 _ => {}
             }
         }
-        let sequence = fifo.then(|| {
-            format!(
-                "1{:019}",
-                sent.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64 % 10u64.pow(19))
-            )
-        });
+        let sequence = fifo.then(|| format!("1{:019}", self.next_sequence(sent)));
         Ok((id, sequence))
     }
 }

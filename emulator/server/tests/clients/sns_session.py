@@ -102,6 +102,9 @@ sns.publish(TopicArn=fifo_topic, Message="one", MessageGroupId="g")
 sns.publish(TopicArn=fifo_topic, Message="two", MessageGroupId="g")
 got = sqs.receive_message(QueueUrl=fifo_url, MaxNumberOfMessages=10, MessageSystemAttributeNames=["MessageGroupId"])["Messages"]
 assert [m["Body"] for m in got] == ["one", "two"] and got[0]["Attributes"]["MessageGroupId"] == "g", got
+# Each FIFO message's sequence number is greater than the one before.
+numbers = [int(sns.publish(TopicArn=fifo_topic, Message=f"n{i}", MessageGroupId="g")["SequenceNumber"]) for i in range(5)]
+assert numbers == sorted(set(numbers)) and len(numbers) == 5, numbers
 
 # An HTTP endpoint: confirms the subscription SNS POSTs it, then receives;
 # it answers the statuses planned, then 200.
