@@ -14,6 +14,7 @@ use emulator_generated::dynamodb::types::{
 };
 use emulator_generated::runtime::UnmodelledError;
 
+use super::capacity::Consumed;
 use super::eval;
 use super::expression::{self, Placeholders};
 use super::item::Item;
@@ -52,10 +53,22 @@ impl From<UnmodelledError> for Undone {
 impl DynamoDb {
     /// Makes `writes`, as one commit: every item checked and charged first,
     /// so that nothing is written if one cannot be; the commit to await once
-    /// the tables are released.
-    fn write_all(&self, tables: &mut BTreeMap<String, Table>, writes: Vec<Write>) -> Result<Pending, Undone> {
+    /// the tables are released, and what each table's writes consume (if
+    /// `counted`).
+    fn write_all(
+        &self,
+        tables: &mut BTreeMap<String, Table>,
+        writes: Vec<Write>,
+        counted: bool,
+    ) -> Result<(Pending, ByTable), Undone> {
         let mut prepared = Vec::new();
         let mut change = Change::default();
+        let mut consumed = ByTable::new();
+        for write in writes.iter().filter(|_| counted) {
+            let table = &tables[&write.table];
+            let old = table.items.get(&write.key).map(|kept| &kept.item);
+            consumed.entry(write.table.clone()).or_default().add(Consumed::write(table, old, write.item.as_ref()));
+        }
         for write in writes {
             let record_key = write.key.record_key(&write.table);
             let kept = match write.item {
@@ -77,19 +90,20 @@ impl DynamoDb {
         for (name, key, kept) in prepared {
             tables.get_mut(&name).expect("every table was looked up").place(key, kept);
         }
-        Ok(pending)
+        Ok((pending, consumed))
     }
 
     pub(super) fn batch_get(
         &self,
         requests: &BTreeMap<String, KeysAndAttributes>,
-    ) -> Result<BTreeMap<String, Vec<Item>>, Undone> {
+    ) -> Result<(BTreeMap<String, Vec<Item>>, ByTable), Undone> {
         let count: usize = requests.values().map(|r| r.keys.len()).sum();
         if count > MAX_BATCH_GET {
             return Err(invalid("Too many items requested for the BatchGetItem call").into());
         }
         let tables = self.tables();
         let mut responses = BTreeMap::new();
+        let mut consumed = ByTable::new();
         for (name, request) in requests {
             let mut placeholders = Placeholders::new(request.expression_attribute_names.as_ref(), None);
             let projection = legacy::projection(
@@ -107,6 +121,9 @@ impl DynamoDb {
                 if !seen.insert(key.clone()) {
                     return Err(invalid("Provided list of item keys contains duplicates").into());
                 }
+                let size = table.items.get(&key).map_or(0, |kept| kept.size);
+                let read = Consumed::read(size, request.consistent_read == Some(true), None);
+                consumed.entry(name.clone()).or_default().add(read);
                 if let Some(kept) = table.items.get(&key) {
                     items.push(match &projection {
                         Some(paths) => eval::project(&kept.item, paths),
@@ -116,10 +133,14 @@ impl DynamoDb {
             }
             responses.insert(name.clone(), items);
         }
-        Ok(responses)
+        Ok((responses, consumed))
     }
 
-    pub(super) fn batch_write(&self, requests: &BTreeMap<String, Vec<WriteRequest>>) -> Result<Pending, Undone> {
+    pub(super) fn batch_write(
+        &self,
+        requests: &BTreeMap<String, Vec<WriteRequest>>,
+        counted: bool,
+    ) -> Result<(Pending, ByTable), Undone> {
         let count: usize = requests.values().map(Vec::len).sum();
         if count > MAX_BATCH_WRITE {
             let message = "Too many items requested for the BatchWriteItem call";
@@ -150,10 +171,10 @@ impl DynamoDb {
                 writes.push(write);
             }
         }
-        self.write_all(&mut tables, writes)
+        self.write_all(&mut tables, writes, counted)
     }
 
-    pub(super) fn transact_get(&self, items: &[TransactGetItem]) -> Result<Vec<ItemResponse>, Undone> {
+    pub(super) fn transact_get(&self, items: &[TransactGetItem]) -> Result<(Vec<ItemResponse>, ByTable), Undone> {
         if items.len() > MAX_TRANSACTION {
             return Err(invalid(format!(
                 "1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to {MAX_TRANSACTION}"
@@ -162,6 +183,7 @@ impl DynamoDb {
         }
         let tables = self.tables();
         let mut responses = Vec::new();
+        let mut consumed = ByTable::new();
         for item in items {
             let get = &item.get;
             let mut placeholders = Placeholders::new(get.expression_attribute_names.as_ref(), None);
@@ -172,16 +194,23 @@ impl DynamoDb {
             placeholders.check_unused().map_err(invalid)?;
             let table = tables.get(table_name(&get.table_name)).ok_or(Undone::NoTable)?;
             let key = key_in(table, &get.key)?;
+            let size = table.items.get(&key).map_or(0, |kept| kept.size);
+            let name = table_name(&get.table_name).to_string();
+            consumed.entry(name).or_default().add(Consumed::read(size, true, None).doubled());
             let found = table.items.get(&key).map(|kept| match &projection {
                 Some(paths) => eval::project(&kept.item, paths),
                 None => kept.item.clone(),
             });
             responses.push(ItemResponse { item: found });
         }
-        Ok(responses)
+        Ok((responses, consumed))
     }
 
-    pub(super) fn transact_write(&self, actions: &[TransactWriteItem]) -> Result<Pending, Undone> {
+    pub(super) fn transact_write(
+        &self,
+        actions: &[TransactWriteItem],
+        counted: bool,
+    ) -> Result<(Pending, ByTable), Undone> {
         if actions.is_empty() || actions.len() > MAX_TRANSACTION {
             return Err(invalid(format!(
                 "1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to {MAX_TRANSACTION}"
@@ -193,6 +222,7 @@ impl DynamoDb {
         let mut reasons = Vec::new();
         let mut failed = false;
         let mut seen = HashSet::new();
+        let mut checked = ByTable::new();
         for action in actions {
             let parts = (&action.condition_check, &action.put, &action.delete, &action.update);
             let (name, key_map, condition, names, values, return_old) = match parts {
@@ -281,8 +311,13 @@ impl DynamoDb {
                 // A condition check writes nothing.
                 _ => None,
             };
-            if let Some(item) = item {
-                writes.push(Write { table: name, key, item });
+            match item {
+                Some(item) => writes.push(Write { table: name, key, item }),
+                // A condition check consumes as a write of the item there.
+                None if counted => {
+                    checked.entry(name).or_default().add(Consumed::write(table, old, old));
+                }
+                None => {}
             }
         }
         if failed {
@@ -295,9 +330,17 @@ impl DynamoDb {
                 cancellation_reasons: Some(reasons),
             }));
         }
-        self.write_all(&mut tables, writes)
+        let (pending, mut consumed) = self.write_all(&mut tables, writes, counted)?;
+        for (name, check) in checked {
+            consumed.entry(name).or_default().add(check);
+        }
+        // A transaction's writes consume twice a write's.
+        Ok((pending, consumed.into_iter().map(|(name, c)| (name, c.doubled())).collect()))
     }
 }
+
+/// What a batch or transaction consumed, by table.
+pub type ByTable = BTreeMap<String, Consumed>;
 
 /// The key a `Key` member names in `table`.
 fn key_in(table: &Table, map: &Item) -> Result<Key, Undone> {

@@ -14,6 +14,7 @@
 //! AWS's default quota.
 
 mod batch;
+mod capacity;
 mod eval;
 mod expression;
 mod index;
@@ -80,6 +81,7 @@ use crate::ids::Ids;
 use crate::quota::{Budget, Charge};
 use crate::store::{Change, Pending, Store, StoreError};
 use crate::{ACCOUNT_ID, REGION, now};
+use capacity::Consumed;
 use expression::Placeholders;
 use item::{Item, Number};
 use write::Unwritten;
@@ -319,6 +321,14 @@ impl DynamoDb {
     fn table_not_found(&self, name: &str) -> ResourceNotFoundException {
         ResourceNotFoundException { message: Some(format!("Requested resource not found: Table: {name} not found")) }
     }
+}
+
+/// What a batch or transaction consumed, table by table, as `asked`.
+fn answer_by_table(
+    consumed: &batch::ByTable,
+    asked: Option<emulator_generated::dynamodb::types::ReturnConsumedCapacity>,
+) -> Option<Vec<emulator_generated::dynamodb::types::ConsumedCapacity>> {
+    capacity::asked(asked).then(|| consumed.iter().filter_map(|(name, c)| c.answer(name, asked)).collect())
 }
 
 /// DynamoDB's answer to a change its store could not keep.
@@ -794,12 +804,20 @@ impl DynamoDb20120810 for DynamoDb {
             let return_old =
                 input.return_values_on_condition_check_failure == Some(ReturnValuesOnConditionCheckFailure::AllOld);
             write::check_condition(condition.as_ref(), table.items.get(&key).map(|kept| &kept.item), return_old)?;
-            self.keep(name, table, key, input.item.clone())
+            let (old, pending) = self.keep(name, table, key, input.item.clone())?;
+            let consumed = capacity::asked(input.return_consumed_capacity)
+                .then(|| Consumed::write(table, old.as_ref(), Some(&input.item)));
+            Ok((old, pending, consumed))
         })();
         match written {
-            Ok((old, pending)) => {
+            Ok((old, pending, consumed)) => {
                 durable(pending).await?;
-                Ok(PutItemOutput { attributes: write::returned(input.return_values, old, None), ..Default::default() })
+                Ok(PutItemOutput {
+                    attributes: write::returned(input.return_values, old, None),
+                    consumed_capacity: consumed
+                        .and_then(|c| c.answer(&input.table_name, input.return_consumed_capacity)),
+                    ..Default::default()
+                })
             }
             Err(Unwritten::NoTable) => Err(self.not_found().into()),
             Err(Unwritten::Refused(e)) => Err(e.into()),
@@ -826,11 +844,16 @@ impl DynamoDb20120810 for DynamoDb {
             // Reading has no condition and names its table above.
             Err(Unwritten::Failed(_) | Unwritten::NoTable) => return Err(self.not_found().into()),
         };
-        let item = table.items.get(&key).map(|kept| match &projection {
+        let kept = table.items.get(&key);
+        let item = kept.map(|kept| match &projection {
             Some(paths) => eval::project(&kept.item, paths),
             None => kept.item.clone(),
         });
-        Ok(GetItemOutput { item, ..Default::default() })
+        let consumed = Consumed::read(kept.map_or(0, |kept| kept.size), input.consistent_read == Some(true), None);
+        Ok(GetItemOutput {
+            item,
+            consumed_capacity: consumed.answer(&input.table_name, input.return_consumed_capacity),
+        })
     }
 
     async fn delete_item(
@@ -859,13 +882,18 @@ impl DynamoDb20120810 for DynamoDb {
             let return_old =
                 input.return_values_on_condition_check_failure == Some(ReturnValuesOnConditionCheckFailure::AllOld);
             write::check_condition(condition.as_ref(), table.items.get(&key).map(|kept| &kept.item), return_old)?;
-            Ok(self.discard(name, table, &key))
+            let (old, pending) = self.discard(name, table, &key);
+            let consumed =
+                capacity::asked(input.return_consumed_capacity).then(|| Consumed::write(table, old.as_ref(), None));
+            Ok((old, pending, consumed))
         })();
         match deleted {
-            Ok((old, pending)) => {
+            Ok((old, pending, consumed)) => {
                 durable(pending).await?;
                 Ok(DeleteItemOutput {
                     attributes: write::returned(input.return_values, old, None),
+                    consumed_capacity: consumed
+                        .and_then(|c| c.answer(&input.table_name, input.return_consumed_capacity)),
                     ..Default::default()
                 })
             }
@@ -934,12 +962,13 @@ impl DynamoDb20120810 for DynamoDb {
         };
         let page =
             read::query(view, &key_condition, input.scan_index_forward.unwrap_or(true), &reading).map_err(invalid)?;
+        let consumed = Consumed::read(page.bytes, input.consistent_read == Some(true), view.index);
         Ok(QueryOutput {
             items: page.items,
             count: i32::try_from(page.count).unwrap_or(i32::MAX),
             scanned_count: i32::try_from(page.scanned).unwrap_or(i32::MAX),
             last_evaluated_key: page.last,
-            ..Default::default()
+            consumed_capacity: consumed.answer(&input.table_name, input.return_consumed_capacity),
         })
     }
 
@@ -994,12 +1023,13 @@ impl DynamoDb20120810 for DynamoDb {
             start: start_of(view, input.exclusive_start_key.as_ref())?,
         };
         let page = read::scan(view, segment, &reading).map_err(invalid)?;
+        let consumed = Consumed::read(page.bytes, input.consistent_read == Some(true), view.index);
         Ok(ScanOutput {
             items: page.items,
             count: i32::try_from(page.count).unwrap_or(i32::MAX),
             scanned_count: i32::try_from(page.scanned).unwrap_or(i32::MAX),
             last_evaluated_key: page.last,
-            ..Default::default()
+            consumed_capacity: consumed.answer(&input.table_name, input.return_consumed_capacity),
         })
     }
 
@@ -1009,10 +1039,10 @@ impl DynamoDb20120810 for DynamoDb {
         input: BatchGetItemInput,
     ) -> Result<BatchGetItemOutput, BatchGetItemError> {
         match self.batch_get(&input.request_items) {
-            Ok(responses) => Ok(BatchGetItemOutput {
+            Ok((responses, consumed)) => Ok(BatchGetItemOutput {
                 responses: Some(responses),
                 unprocessed_keys: Some(BTreeMap::new()),
-                ..Default::default()
+                consumed_capacity: answer_by_table(&consumed, input.return_consumed_capacity),
             }),
             Err(batch::Undone::NoTable) => Err(self.not_found().into()),
             Err(batch::Undone::Invalid(e)) => Err(e.into()),
@@ -1025,10 +1055,14 @@ impl DynamoDb20120810 for DynamoDb {
         _context: &RequestContext,
         input: BatchWriteItemInput,
     ) -> Result<BatchWriteItemOutput, BatchWriteItemError> {
-        match self.batch_write(&input.request_items) {
-            Ok(pending) => {
+        match self.batch_write(&input.request_items, capacity::asked(input.return_consumed_capacity)) {
+            Ok((pending, consumed)) => {
                 durable(pending).await?;
-                Ok(BatchWriteItemOutput { unprocessed_items: Some(BTreeMap::new()), ..Default::default() })
+                Ok(BatchWriteItemOutput {
+                    unprocessed_items: Some(BTreeMap::new()),
+                    consumed_capacity: answer_by_table(&consumed, input.return_consumed_capacity),
+                    ..Default::default()
+                })
             }
             Err(batch::Undone::NoTable) => Err(self.not_found().into()),
             Err(batch::Undone::Invalid(e)) => Err(e.into()),
@@ -1042,7 +1076,10 @@ impl DynamoDb20120810 for DynamoDb {
         input: TransactGetItemsInput,
     ) -> Result<TransactGetItemsOutput, TransactGetItemsError> {
         match self.transact_get(&input.transact_items) {
-            Ok(responses) => Ok(TransactGetItemsOutput { responses: Some(responses), ..Default::default() }),
+            Ok((responses, consumed)) => Ok(TransactGetItemsOutput {
+                responses: Some(responses),
+                consumed_capacity: answer_by_table(&consumed, input.return_consumed_capacity),
+            }),
             Err(batch::Undone::NoTable) => Err(self.not_found().into()),
             Err(batch::Undone::Invalid(e)) => Err(e.into()),
             Err(batch::Undone::Cancelled(e)) => Err(e.into()),
@@ -1054,10 +1091,13 @@ impl DynamoDb20120810 for DynamoDb {
         _context: &RequestContext,
         input: TransactWriteItemsInput,
     ) -> Result<TransactWriteItemsOutput, TransactWriteItemsError> {
-        match self.transact_write(&input.transact_items) {
-            Ok(pending) => {
+        match self.transact_write(&input.transact_items, capacity::asked(input.return_consumed_capacity)) {
+            Ok((pending, consumed)) => {
                 durable(pending).await?;
-                Ok(TransactWriteItemsOutput::default())
+                Ok(TransactWriteItemsOutput {
+                    consumed_capacity: answer_by_table(&consumed, input.return_consumed_capacity),
+                    ..Default::default()
+                })
             }
             Err(batch::Undone::NoTable) => Err(self.not_found().into()),
             Err(batch::Undone::Invalid(e)) => Err(e.into()),
@@ -1165,13 +1205,17 @@ impl DynamoDb20120810 for DynamoDb {
                 }
             })?;
             let (_, pending) = self.keep(name, table, key, new.clone())?;
-            Ok((old, new, pending))
+            let consumed = capacity::asked(input.return_consumed_capacity)
+                .then(|| Consumed::write(table, old.as_ref(), Some(&new)));
+            Ok((old, new, pending, consumed))
         })();
         match updated {
-            Ok((old, new, pending)) => {
+            Ok((old, new, pending, consumed)) => {
                 durable(pending).await?;
                 Ok(UpdateItemOutput {
                     attributes: write::returned(input.return_values, old, Some(&new)),
+                    consumed_capacity: consumed
+                        .and_then(|c| c.answer(&input.table_name, input.return_consumed_capacity)),
                     ..Default::default()
                 })
             }

@@ -181,11 +181,12 @@ pub struct Start {
 }
 
 /// A page: the items (none for `Select=COUNT`), how many matched and were
-/// looked at, and the key to start the next page from.
+/// looked at (and their size), and the key to start the next page from.
 pub struct Page {
     pub items: Option<Vec<Item>>,
     pub count: usize,
     pub scanned: usize,
+    pub bytes: usize,
     pub last: Option<Item>,
 }
 
@@ -221,7 +222,7 @@ fn read<'t>(view: View<'t>, candidates: Vec<(&'t Key, &'t Kept)>, reading: &Read
         }
     }
     let items = (reading.select != Some(Select::Count)).then_some(items);
-    Ok(Page { items, count, scanned, last })
+    Ok(Page { items, count, scanned, bytes, last })
 }
 
 /// The key attributes of `item`, as `LastEvaluatedKey` gives them: the

@@ -388,4 +388,40 @@ invalid(ddb.delete_table, "Resource cannot be deleted as it is currently protect
         TableName="settings")
 ddb.update_table(TableName="settings", DeletionProtectionEnabled=False)
 ddb.delete_table(TableName="settings")
+# What calls consume, as DynamoDB counts it (ReturnConsumedCapacity).
+ddb.create_table(
+    TableName="capacity", BillingMode="PAY_PER_REQUEST",
+    AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}, {"AttributeName": "kind", "AttributeType": "S"}],
+    KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+    GlobalSecondaryIndexes=[{"IndexName": "by-kind", "KeySchema": [{"AttributeName": "kind", "KeyType": "HASH"}],
+                             "Projection": {"ProjectionType": "ALL"}}],
+)
+big = {"id": {"S": "a"}, "kind": {"S": "k"}, "data": {"S": "x" * 1500}}  # 1,512 bytes: 2 write units
+put = ddb.put_item(TableName="capacity", Item=big, ReturnConsumedCapacity="INDEXES")["ConsumedCapacity"]
+assert put == {"TableName": "capacity", "CapacityUnits": 4.0, "Table": {"CapacityUnits": 2.0},
+               "GlobalSecondaryIndexes": {"by-kind": {"CapacityUnits": 2.0}}}, put
+put = ddb.put_item(TableName="capacity", Item={"id": {"S": "b"}}, ReturnConsumedCapacity="TOTAL")["ConsumedCapacity"]
+assert put == {"TableName": "capacity", "CapacityUnits": 1.0}, put
+got = ddb.get_item(TableName="capacity", Key={"id": {"S": "a"}}, ReturnConsumedCapacity="TOTAL")["ConsumedCapacity"]
+assert got == {"TableName": "capacity", "CapacityUnits": 0.5}, got
+got = ddb.get_item(TableName="capacity", Key={"id": {"S": "a"}}, ConsistentRead=True, ReturnConsumedCapacity="TOTAL")
+assert got["ConsumedCapacity"]["CapacityUnits"] == 1.0, got
+assert "ConsumedCapacity" not in ddb.get_item(TableName="capacity", Key={"id": {"S": "a"}})
+for i in range(6):
+    ddb.put_item(TableName="capacity", Item={"id": {"S": f"q{i}"}, "kind": {"S": "q"}, "data": {"S": "y" * 2000}})
+queried = ddb.query(TableName="capacity", IndexName="by-kind", KeyConditionExpression="kind = :k",
+                    ExpressionAttributeValues={":k": {"S": "q"}}, ReturnConsumedCapacity="INDEXES")["ConsumedCapacity"]
+# Six items of 2,013 bytes: 12,078 bytes, 3 read units of 4 KB, halved.
+assert queried == {"TableName": "capacity", "CapacityUnits": 1.5, "GlobalSecondaryIndexes": {"by-kind": {"CapacityUnits": 1.5}}}, queried
+updated = ddb.update_item(TableName="capacity", Key={"id": {"S": "a"}}, UpdateExpression="SET kind = :k",
+                          ExpressionAttributeValues={":k": {"S": "j"}}, ReturnConsumedCapacity="INDEXES")["ConsumedCapacity"]
+# The index key changed: its old entry removed and a new one written.
+assert updated["Table"] == {"CapacityUnits": 2.0} and updated["GlobalSecondaryIndexes"] == {"by-kind": {"CapacityUnits": 4.0}}, updated
+transaction = ddb.transact_write_items(ReturnConsumedCapacity="TOTAL", TransactItems=[
+    {"Put": {"TableName": "capacity", "Item": {"id": {"S": "t"}}}},
+    {"ConditionCheck": {"TableName": "capacity", "Key": {"id": {"S": "b"}}, "ConditionExpression": "attribute_exists(id)"}},
+])["ConsumedCapacity"]
+assert transaction == [{"TableName": "capacity", "CapacityUnits": 4.0}], transaction
+batch = ddb.batch_get_item(ReturnConsumedCapacity="TOTAL", RequestItems={"capacity": {"Keys": [{"id": {"S": "a"}}, {"id": {"S": "b"}}]}})
+assert batch["ConsumedCapacity"] == [{"TableName": "capacity", "CapacityUnits": 1.0}], batch
 print("dynamodb session: ok")
