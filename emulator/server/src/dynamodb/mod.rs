@@ -409,16 +409,21 @@ fn start_of(view: read::View<'_>, start: Option<&Item>) -> Result<Option<read::S
     }
 }
 
-/// The table or index a Query or Scan reads, and whether `Select` suits it.
+/// The table or index a Query or Scan reads, and whether `Select` and
+/// `ConsistentRead` suit it.
 fn view_of<'t>(
     table: &'t Table,
     index: Option<&str>,
     select: Option<Select>,
+    consistent: Option<bool>,
 ) -> Result<read::View<'t>, UnmodelledError> {
     let index = match index {
         Some(name) => Some(table.index(name)?),
         None => None,
     };
+    if index.is_some_and(|index| !index.local) && consistent == Some(true) {
+        return Err(invalid("Consistent reads are not supported on global secondary indexes"));
+    }
     if let (Some(index), Some(Select::AllAttributes)) = (index, select) {
         if !index.projects_all() && !index.local {
             return Err(invalid(format!(
@@ -951,7 +956,7 @@ impl DynamoDb20120810 for DynamoDb {
         let Some(table) = tables.get(table_name(&input.table_name)) else {
             return Err(self.not_found().into());
         };
-        let view = view_of(table, input.index_name.as_deref(), input.select)?;
+        let view = view_of(table, input.index_name.as_deref(), input.select, input.consistent_read)?;
         let key_condition = read::key_condition(view.schema(), &key_condition).map_err(invalid)?;
         let reading = read::Reading {
             filter: filter.as_ref(),
@@ -1014,7 +1019,7 @@ impl DynamoDb20120810 for DynamoDb {
         let Some(table) = tables.get(table_name(&input.table_name)) else {
             return Err(self.not_found().into());
         };
-        let view = view_of(table, input.index_name.as_deref(), input.select)?;
+        let view = view_of(table, input.index_name.as_deref(), input.select, input.consistent_read)?;
         let reading = read::Reading {
             filter: filter.as_ref(),
             projection: projection.as_deref(),

@@ -413,6 +413,8 @@ queried = ddb.query(TableName="capacity", IndexName="by-kind", KeyConditionExpre
                     ExpressionAttributeValues={":k": {"S": "q"}}, ReturnConsumedCapacity="INDEXES")["ConsumedCapacity"]
 # Six items of 2,013 bytes: 12,078 bytes, 3 read units of 4 KB, halved.
 assert queried == {"TableName": "capacity", "CapacityUnits": 1.5, "GlobalSecondaryIndexes": {"by-kind": {"CapacityUnits": 1.5}}}, queried
+assert refused(ddb.query, TableName="capacity", IndexName="by-kind", KeyConditionExpression="kind = :k", ConsistentRead=True,
+               ExpressionAttributeValues={":k": {"S": "q"}}) == ("ValidationException", "Consistent reads are not supported on global secondary indexes")
 updated = ddb.update_item(TableName="capacity", Key={"id": {"S": "a"}}, UpdateExpression="SET kind = :k",
                           ExpressionAttributeValues={":k": {"S": "j"}}, ReturnConsumedCapacity="INDEXES")["ConsumedCapacity"]
 # The index key changed: its old entry removed and a new one written.
