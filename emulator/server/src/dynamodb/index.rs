@@ -4,15 +4,15 @@
 //! that have its key attributes (a sparse index), with the attributes its
 //! projection keeps (`ALL`, `KEYS_ONLY`, `INCLUDE`).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use emulator_generated::dynamodb::types::{
     AttributeDefinition, GlobalSecondaryIndex, GlobalSecondaryIndexDescription, IndexStatus, KeySchemaElement,
     LocalSecondaryIndex, LocalSecondaryIndexDescription, Projection, ProjectionType, ProvisionedThroughputDescription,
 };
 
-use super::KeySchema;
 use super::item::Item;
+use super::{Key, KeySchema, KeyValue};
 use crate::{ACCOUNT_ID, REGION};
 
 /// The most local and global secondary indexes a table has.
@@ -25,6 +25,9 @@ pub struct Index {
     pub key_schema: Vec<KeySchemaElement>,
     pub projection: Projection,
     pub local: bool,
+    /// The keys of the table's items it holds, by its partition key's
+    /// value: what a Query of it reads (kept by [`Index::note`]).
+    pub partitions: BTreeMap<KeyValue, BTreeSet<Key>>,
 }
 
 impl Index {
@@ -47,6 +50,20 @@ impl Index {
                 .filter(|(name, _)| key_names.contains(name.as_str()) || included.contains(name.as_str()))
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
+        }
+    }
+
+    /// Notes that the table's item `key` is `item` (added), or is no longer
+    /// (not `added`), if it holds it.
+    pub fn note(&mut self, key: &Key, item: &Item, added: bool) {
+        let Ok(entry) = self.key.key_of(item) else { return };
+        if added {
+            self.partitions.entry(entry.partition).or_default().insert(key.clone());
+        } else if let Some(keys) = self.partitions.get_mut(&entry.partition) {
+            keys.remove(key);
+            if keys.is_empty() {
+                self.partitions.remove(&entry.partition);
+            }
         }
     }
 
@@ -109,6 +126,7 @@ pub fn declared(
             key_schema: key_schema.clone(),
             projection: projection.clone(),
             local: is_local,
+            partitions: BTreeMap::new(),
         });
     }
     Ok(indexes)

@@ -290,6 +290,9 @@ impl DynamoDb {
             table.bytes += size;
             table.items.insert(key, Kept { item, size, _charge: charge });
         }
+        for table in tables.values_mut() {
+            table.index_all();
+        }
         Ok(DynamoDb { tables: Mutex::new(tables), ids: Ids::new(), swept: AtomicI64::new(0), store, budget })
     }
 

@@ -244,14 +244,16 @@ pub fn query(view: View<'_>, condition: &KeyCondition, forward: bool, reading: &
     let partition = super::key_value(&schema.partition, &named).map_err(|_| {
         "One or more parameter values were invalid: Condition parameter type does not match schema type".to_string()
     })?;
-    // The table's items are in key order, a partition's together: only
-    // those are looked at. An index's are all looked at.
+    // Only the partition's items are looked at: the table's are in key
+    // order, a partition's together; an index notes its partitions' keys.
     let items: Box<dyn Iterator<Item = (&Key, &Kept)>> = match view.index {
         None => {
             let from = Key { partition: partition.clone(), sort: None };
             Box::new(table.items.range(from..).take_while(move |(key, _)| key.partition == partition))
         }
-        Some(_) => Box::new(table.items.iter()),
+        Some(index) => Box::new(
+            index.partitions.get(&partition).into_iter().flatten().filter_map(|key| table.items.get_key_value(key)),
+        ),
     };
     let mut candidates: Vec<(&Key, &Kept)> =
         items.filter(|(_, kept)| view.holds(&kept.item) && condition.matches(schema, &kept.item)).collect();

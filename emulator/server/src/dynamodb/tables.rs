@@ -65,6 +65,7 @@ impl DynamoDb {
         ))?;
         made.items = std::mem::take(&mut table.items);
         made.bytes = table.bytes;
+        made.index_all();
         *table = made;
         Ok(())
     }

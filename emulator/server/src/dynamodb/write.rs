@@ -178,9 +178,17 @@ impl Table {
     /// Makes `kept` the item `key` (or removes it, with none), its size
     /// counted: the item it replaced.
     pub(super) fn place(&mut self, key: Key, kept: Option<Kept>) -> Option<Item> {
+        if let Some(old) = self.items.get(&key) {
+            for index in &mut self.indexes {
+                index.note(&key, &old.item, false);
+            }
+        }
         let old = match kept {
             Some(kept) => {
                 self.bytes += kept.size;
+                for index in &mut self.indexes {
+                    index.note(&key, &kept.item, true);
+                }
                 self.items.insert(key, kept)
             }
             None => self.items.remove(&key),
@@ -189,6 +197,18 @@ impl Table {
             self.bytes -= old.size;
         }
         old.map(|kept| kept.item)
+    }
+
+    /// Notes every item in the indexes afresh (after items were put in
+    /// place other than by [`Table::place`]: read back, or carried over to
+    /// a table made again).
+    pub(super) fn index_all(&mut self) {
+        for index in &mut self.indexes {
+            index.partitions.clear();
+            for (key, kept) in &self.items {
+                index.note(key, &kept.item, true);
+            }
+        }
     }
 }
 

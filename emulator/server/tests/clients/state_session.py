@@ -60,6 +60,8 @@ if PHASE == "write":
     dynamodb.update_table(TableName="things", AttributeDefinitions=[{"AttributeName": "seen", "AttributeType": "S"}],
                           GlobalSecondaryIndexUpdates=[{"Create": {"IndexName": "by-seen", "Projection": {"ProjectionType": "KEYS_ONLY"},
                                                                    "KeySchema": [{"AttributeName": "seen", "KeyType": "HASH"}]}}])
+    dynamodb.update_item(TableName="things", Key={"id": {"S": "batch-0"}}, UpdateExpression="SET seen = :y",
+                         ExpressionAttributeValues={":y": {"S": "yes"}})
     dynamodb.update_time_to_live(TableName="things", TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires"})
     arn = dynamodb.describe_table(TableName="things")["Table"]["TableArn"]
     dynamodb.tag_resource(ResourceArn=arn, Tags=[{"Key": "team", "Value": "core"}])
@@ -157,6 +159,9 @@ else:
                          ExpressionAttributeValues={":b": {"S": "batch-"}})["Count"] == 2
     assert len(dynamodb.get_item(TableName="things", Key={"id": {"S": "big"}})["Item"]["body"]["S"]) == 409_000
     assert [i["IndexName"] for i in table["GlobalSecondaryIndexes"]] == ["by-seen"] and table["DeletionProtectionEnabled"], table
+    seen = dynamodb.query(TableName="things", IndexName="by-seen", KeyConditionExpression="seen = :y",
+                          ExpressionAttributeValues={":y": {"S": "yes"}})["Items"]
+    assert seen == [{"id": {"S": "batch-0"}, "seen": {"S": "yes"}}], seen
     ttl = dynamodb.describe_time_to_live(TableName="things")["TimeToLiveDescription"]
     assert ttl == {"TimeToLiveStatus": "ENABLED", "AttributeName": "expires"}, ttl
     assert dynamodb.list_tags_of_resource(ResourceArn=table["TableArn"])["Tags"] == [{"Key": "team", "Value": "core"}]
