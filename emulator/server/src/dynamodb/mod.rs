@@ -160,7 +160,7 @@ impl Table {
             .indexes
             .iter()
             .map(|index| {
-                let held = self.items.values().filter(|kept| index.key.key_of(&kept.item).is_ok());
+                let held = index.partitions.values().flatten().filter_map(|key| self.items.get(key));
                 held.fold((0, 0), |(count, bytes), kept| (count + 1, bytes + kept.size))
             })
             .collect();
