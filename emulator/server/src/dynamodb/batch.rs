@@ -112,7 +112,6 @@ impl DynamoDb {
                 &mut placeholders,
             )
             .map_err(invalid)?;
-            placeholders.check_unused().map_err(invalid)?;
             let table = tables.get(table_name(name)).ok_or(Undone::NoTable)?;
             let mut seen = HashSet::new();
             let mut items = Vec::new();

@@ -285,8 +285,8 @@ pub fn attributes_to_get(names: &[String]) -> Result<Vec<Path>, Refused> {
     Ok(names.iter().map(|name| vec![Step::Name(name.clone())]).collect())
 }
 
-/// A read's projection: its `ProjectionExpression`, or its
-/// `AttributesToGet`, or none.
+/// A read's projection, its placeholders all used: its
+/// `ProjectionExpression`, or its `AttributesToGet`, or none.
 pub fn projection(
     expression: Option<&str>,
     attributes: Option<&[String]>,
@@ -297,11 +297,13 @@ pub fn projection(
         &[("ProjectionExpression", expression.is_some())],
         &[("AttributesToGet", attributes.is_some())],
     )?;
-    match (expression, attributes) {
-        (Some(text), _) => Ok(Some(super::expression::projection(text, placeholders)?)),
-        (None, Some(names)) => Ok(Some(attributes_to_get(names)?)),
-        (None, None) => Ok(None),
-    }
+    let projection = match (expression, attributes) {
+        (Some(text), _) => Some(super::expression::projection(text, placeholders)?),
+        (None, Some(names)) => Some(attributes_to_get(names)?),
+        (None, None) => None,
+    };
+    placeholders.check_unused()?;
+    Ok(projection)
 }
 
 /// A value checked as DynamoDB checks one in a request.

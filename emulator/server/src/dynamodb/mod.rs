@@ -69,9 +69,8 @@ use emulator_generated::dynamodb::operation::update_time_to_live::{
 use emulator_generated::dynamodb::service::DynamoDb20120810;
 use emulator_generated::dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, BillingModeSummary, ConditionalOperator, GlobalSecondaryIndex,
-    KeySchemaElement, KeyType, LocalSecondaryIndex, ProvisionedThroughputDescription, ReturnValue,
-    ReturnValuesOnConditionCheckFailure, ScalarAttributeType, Select, StreamSpecification, TableClassSummary,
-    TableDescription, TableStatus,
+    KeySchemaElement, KeyType, LocalSecondaryIndex, ProvisionedThroughputDescription, ReturnValue, ScalarAttributeType,
+    Select, StreamSpecification, TableClassSummary, TableDescription, TableStatus,
 };
 use emulator_generated::runtime::context::RequestContext;
 use emulator_generated::runtime::{Timestamp, Unit, UnmodelledError};
@@ -317,13 +316,15 @@ impl DynamoDb {
         tables
     }
 
-    fn not_found(&self) -> ResourceNotFoundException {
-        ResourceNotFoundException { message: Some("Requested resource not found".to_string()) }
-    }
-
     fn table_not_found(&self, name: &str) -> ResourceNotFoundException {
         ResourceNotFoundException { message: Some(format!("Requested resource not found: Table: {name} not found")) }
     }
+}
+
+/// DynamoDB's `ResourceNotFoundException` for a table (or index) that is
+/// not there.
+fn not_found() -> ResourceNotFoundException {
+    ResourceNotFoundException { message: Some("Requested resource not found".to_string()) }
 }
 
 /// What a batch or transaction consumed, table by table, as `asked`.
@@ -809,9 +810,11 @@ impl DynamoDb20120810 for DynamoDb {
                 return Err(Unwritten::NoTable);
             };
             let key = table.key.key_of(&input.item).map_err(item_key_refusal)?;
-            let return_old =
-                input.return_values_on_condition_check_failure == Some(ReturnValuesOnConditionCheckFailure::AllOld);
-            write::check_condition(condition.as_ref(), table.items.get(&key).map(|kept| &kept.item), return_old)?;
+            write::check_condition(
+                condition.as_ref(),
+                table.items.get(&key).map(|kept| &kept.item),
+                input.return_values_on_condition_check_failure,
+            )?;
             let (old, pending) = self.keep(name, table, key, input.item.clone())?;
             let consumed = capacity::asked(input.return_consumed_capacity)
                 .then(|| Consumed::write(table, old.as_ref(), Some(&input.item)));
@@ -827,9 +830,7 @@ impl DynamoDb20120810 for DynamoDb {
                     ..Default::default()
                 })
             }
-            Err(Unwritten::NoTable) => Err(self.not_found().into()),
-            Err(Unwritten::Refused(e)) => Err(e.into()),
-            Err(Unwritten::Failed(item)) => Err(Unwritten::failed(item).into()),
+            Err(unwritten) => Err(unwritten.into_error()),
         }
     }
 
@@ -841,16 +842,15 @@ impl DynamoDb20120810 for DynamoDb {
             &mut placeholders,
         )
         .map_err(invalid)?;
-        placeholders.check_unused().map_err(invalid)?;
         let tables = self.tables();
         let Some(table) = tables.get(table_name(&input.table_name)) else {
-            return Err(self.not_found().into());
+            return Err(not_found().into());
         };
         let key = match write::key_in(table, &input.key) {
             Ok(key) => key,
             Err(Unwritten::Refused(e)) => return Err(e.into()),
             // Reading has no condition and names its table above.
-            Err(Unwritten::Failed(_) | Unwritten::NoTable) => return Err(self.not_found().into()),
+            Err(Unwritten::Failed(_) | Unwritten::NoTable) => return Err(not_found().into()),
         };
         let kept = table.items.get(&key);
         let item = kept.map(|kept| match &projection {
@@ -887,9 +887,11 @@ impl DynamoDb20120810 for DynamoDb {
                 return Err(Unwritten::NoTable);
             };
             let key = write::key_in(table, &input.key)?;
-            let return_old =
-                input.return_values_on_condition_check_failure == Some(ReturnValuesOnConditionCheckFailure::AllOld);
-            write::check_condition(condition.as_ref(), table.items.get(&key).map(|kept| &kept.item), return_old)?;
+            write::check_condition(
+                condition.as_ref(),
+                table.items.get(&key).map(|kept| &kept.item),
+                input.return_values_on_condition_check_failure,
+            )?;
             let (old, pending) = self.discard(name, table, &key);
             let consumed =
                 capacity::asked(input.return_consumed_capacity).then(|| Consumed::write(table, old.as_ref(), None));
@@ -905,9 +907,7 @@ impl DynamoDb20120810 for DynamoDb {
                     ..Default::default()
                 })
             }
-            Err(Unwritten::NoTable) => Err(self.not_found().into()),
-            Err(Unwritten::Refused(e)) => Err(e.into()),
-            Err(Unwritten::Failed(item)) => Err(Unwritten::failed(item).into()),
+            Err(unwritten) => Err(unwritten.into_error()),
         }
     }
 
@@ -957,7 +957,7 @@ impl DynamoDb20120810 for DynamoDb {
         placeholders.check_unused().map_err(invalid)?;
         let tables = self.tables();
         let Some(table) = tables.get(table_name(&input.table_name)) else {
-            return Err(self.not_found().into());
+            return Err(not_found().into());
         };
         let view = view_of(table, input.index_name.as_deref(), input.select, input.consistent_read)?;
         let key_condition = read::key_condition(view.schema(), &key_condition).map_err(invalid)?;
@@ -1020,7 +1020,7 @@ impl DynamoDb20120810 for DynamoDb {
         placeholders.check_unused().map_err(invalid)?;
         let tables = self.tables();
         let Some(table) = tables.get(table_name(&input.table_name)) else {
-            return Err(self.not_found().into());
+            return Err(not_found().into());
         };
         let view = view_of(table, input.index_name.as_deref(), input.select, input.consistent_read)?;
         let reading = read::Reading {
@@ -1052,7 +1052,7 @@ impl DynamoDb20120810 for DynamoDb {
                 unprocessed_keys: Some(BTreeMap::new()),
                 consumed_capacity: answer_by_table(&consumed, input.return_consumed_capacity),
             }),
-            Err(batch::Undone::NoTable) => Err(self.not_found().into()),
+            Err(batch::Undone::NoTable) => Err(not_found().into()),
             Err(batch::Undone::Invalid(e)) => Err(e.into()),
             Err(batch::Undone::Cancelled(_)) => unreachable!("reads are not cancelled"),
         }
@@ -1072,7 +1072,7 @@ impl DynamoDb20120810 for DynamoDb {
                     ..Default::default()
                 })
             }
-            Err(batch::Undone::NoTable) => Err(self.not_found().into()),
+            Err(batch::Undone::NoTable) => Err(not_found().into()),
             Err(batch::Undone::Invalid(e)) => Err(e.into()),
             Err(batch::Undone::Cancelled(_)) => unreachable!("batches are not transactions"),
         }
@@ -1088,7 +1088,7 @@ impl DynamoDb20120810 for DynamoDb {
                 responses: Some(responses),
                 consumed_capacity: answer_by_table(&consumed, input.return_consumed_capacity),
             }),
-            Err(batch::Undone::NoTable) => Err(self.not_found().into()),
+            Err(batch::Undone::NoTable) => Err(not_found().into()),
             Err(batch::Undone::Invalid(e)) => Err(e.into()),
             Err(batch::Undone::Cancelled(e)) => Err(e.into()),
         }
@@ -1107,7 +1107,7 @@ impl DynamoDb20120810 for DynamoDb {
                     ..Default::default()
                 })
             }
-            Err(batch::Undone::NoTable) => Err(self.not_found().into()),
+            Err(batch::Undone::NoTable) => Err(not_found().into()),
             Err(batch::Undone::Invalid(e)) => Err(e.into()),
             Err(batch::Undone::Cancelled(e)) => Err(e.into()),
         }
@@ -1197,9 +1197,7 @@ impl DynamoDb20120810 for DynamoDb {
             };
             let key = write::key_in(table, &input.key)?;
             let old = table.items.get(&key).map(|kept| kept.item.clone());
-            let return_old =
-                input.return_values_on_condition_check_failure == Some(ReturnValuesOnConditionCheckFailure::AllOld);
-            write::check_condition(condition.as_ref(), old.as_ref(), return_old)?;
+            write::check_condition(condition.as_ref(), old.as_ref(), input.return_values_on_condition_check_failure)?;
             let start = write::start_of(old.as_ref(), &input.key);
             let new = eval::apply(&start, &actions, &write::key_attributes(table)).map_err(|message| {
                 // The legacy actions' type mismatches, in their own words.
@@ -1227,9 +1225,7 @@ impl DynamoDb20120810 for DynamoDb {
                     ..Default::default()
                 })
             }
-            Err(Unwritten::NoTable) => Err(self.not_found().into()),
-            Err(Unwritten::Refused(e)) => Err(e.into()),
-            Err(Unwritten::Failed(item)) => Err(Unwritten::failed(item).into()),
+            Err(unwritten) => Err(unwritten.into_error()),
         }
     }
 }

@@ -27,7 +27,7 @@ use emulator_generated::dynamodb::types::{
 };
 use emulator_generated::runtime::{Timestamp, Unit, UnmodelledError};
 
-use super::{DynamoDb, Table, TableRecord, index, invalid, table_name};
+use super::{DynamoDb, Table, TableRecord, index, invalid, not_found, table_name};
 use crate::store::Change;
 use crate::{ACCOUNT_ID, REGION};
 
@@ -260,7 +260,7 @@ impl DynamoDb {
                         ))
                         .into());
                     }
-                    return Err(self.not_found().into());
+                    return Err(not_found().into());
                 };
                 match &update.update {
                     Some(change) => {
@@ -449,7 +449,7 @@ impl DynamoDb {
         }
         let mut tables = self.tables();
         let Some(table) = tables.get_mut(&name) else {
-            return Err(self.not_found().into());
+            return Err(not_found().into());
         };
         let mut record = table.record.clone();
         for key in &input.tag_keys {

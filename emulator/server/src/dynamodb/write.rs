@@ -3,10 +3,12 @@
 //! not hold), keeping an item (checked, charged to the state budget,
 //! recorded) and `ReturnValues`.
 
-use emulator_generated::dynamodb::error::ConditionalCheckFailedException;
+use emulator_generated::dynamodb::error::{ConditionalCheckFailedException, ResourceNotFoundException};
 use std::collections::BTreeMap;
 
-use emulator_generated::dynamodb::types::{ConditionalOperator, ExpectedAttributeValue, ReturnValue};
+use emulator_generated::dynamodb::types::{
+    ConditionalOperator, ExpectedAttributeValue, ReturnValue, ReturnValuesOnConditionCheckFailure,
+};
 use emulator_generated::runtime::UnmodelledError;
 
 use super::eval;
@@ -33,6 +35,19 @@ impl From<UnmodelledError> for Unwritten {
 }
 
 impl Unwritten {
+    /// The operation's error for it: `ResourceNotFoundException`, the
+    /// refusal, or `ConditionalCheckFailedException`.
+    pub fn into_error<E>(self) -> E
+    where
+        E: From<ResourceNotFoundException> + From<UnmodelledError> + From<ConditionalCheckFailedException>,
+    {
+        match self {
+            Unwritten::NoTable => super::not_found().into(),
+            Unwritten::Refused(e) => e.into(),
+            Unwritten::Failed(item) => Unwritten::failed(item).into(),
+        }
+    }
+
     /// A `ValidationException` with DynamoDB's message.
     pub fn invalid(message: impl Into<String>) -> Unwritten {
         Unwritten::Refused(UnmodelledError::client("ValidationException", message))
@@ -45,7 +60,7 @@ impl Unwritten {
 }
 
 /// A request's condition expression, parsed with its placeholders.
-pub fn parse_condition(
+fn parse_condition(
     text: Option<&str>,
     placeholders: &mut Placeholders<'_>,
 ) -> Result<Option<Condition>, Unwritten> {
@@ -91,15 +106,20 @@ pub fn parse_condition_or_expected(
     }
 }
 
-/// Whether `condition` holds for the item there is (`old`), or for none.
-pub fn check_condition(condition: Option<&Condition>, old: Option<&Item>, return_old: bool) -> Result<(), Unwritten> {
+/// Whether `condition` holds for the item there is (`old`), or for none;
+/// if not, the item goes with the failure when `on_failure` asks for it.
+pub fn check_condition(
+    condition: Option<&Condition>,
+    old: Option<&Item>,
+    on_failure: Option<ReturnValuesOnConditionCheckFailure>,
+) -> Result<(), Unwritten> {
     let Some(condition) = condition else { return Ok(()) };
     let empty = Item::new();
     if eval::holds(old.unwrap_or(&empty), condition).map_err(Unwritten::invalid)? {
-        Ok(())
-    } else {
-        Err(Unwritten::Failed(if return_old { old.cloned() } else { None }))
+        return Ok(());
     }
+    let return_old = on_failure == Some(ReturnValuesOnConditionCheckFailure::AllOld);
+    Err(Unwritten::Failed(if return_old { old.cloned() } else { None }))
 }
 
 /// The key `map` names in `table`: its key attributes, and nothing else.
