@@ -60,10 +60,7 @@ impl Unwritten {
 }
 
 /// A request's condition expression, parsed with its placeholders.
-fn parse_condition(
-    text: Option<&str>,
-    placeholders: &mut Placeholders<'_>,
-) -> Result<Option<Condition>, Unwritten> {
+fn parse_condition(text: Option<&str>, placeholders: &mut Placeholders<'_>) -> Result<Option<Condition>, Unwritten> {
     match text {
         None => Ok(None),
         Some(text) => {
