@@ -57,7 +57,7 @@ const OPERATIONS: [Operation; 5] = [
 
 /// One measured figure: 200s per second, and the responses that were not
 /// 200s (a row's are added up over its runs).
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub(crate) struct Cell {
     pub(crate) rate: f64,
     pub(crate) failed: u64,
@@ -108,7 +108,9 @@ pub fn emulator_s3(root: &Path, seconds: f64, runs: usize) -> Result<String, Str
          the runs, in brackets)\n\n"
     );
     let names = OPERATIONS.map(|operation| operation.name);
-    report.push_str(&table(&names, &columns[0], &columns[1], columns.get(2).map(Vec::as_slice)));
+    let moto_column: Option<Vec<Option<Cell>>> =
+        columns.get(2).map(|column| column.iter().copied().map(Some).collect());
+    report.push_str(&table(&names, &columns[0], &columns[1], moto_column.as_deref()));
     if moto.is_none() {
         report.push_str("\nmoto_server is not installed (pip install 'moto[server]'): skipped\n");
     }
@@ -210,7 +212,10 @@ fn ratio(ours: f64, moto: f64) -> String {
 /// The Markdown table: a row per operation (`names`), a column per server,
 /// and the emulator's ratios to moto_server, with the rows under budget
 /// named.
-pub(crate) fn table(names: &[&str], memory: &[Cell], data_dir: &[Cell], moto: Option<&[Cell]>) -> String {
+/// The table of `names`' rates in memory, with `--data-dir` and on
+/// moto_server (`None` if it is not installed; a row's `None` if moto_server
+/// was not measured for it), with the ratios and what missed the budget.
+pub(crate) fn table(names: &[&str], memory: &[Cell], data_dir: &[Cell], moto: Option<&[Option<Cell>]>) -> String {
     let mut table = String::from(
         "| operation | emulator in memory | emulator --data-dir | moto_server | memory / moto | data-dir / moto |\n\
          | --- | ---: | ---: | ---: | ---: | ---: |\n",
@@ -219,7 +224,7 @@ pub(crate) fn table(names: &[&str], memory: &[Cell], data_dir: &[Cell], moto: Op
     for (o, name) in names.iter().enumerate() {
         let (ours, on_disk) = (&memory[o], &data_dir[o]);
         let (moto_cell, ratios) = match moto.map(|moto| moto[o]) {
-            Some(moto) => {
+            Some(Some(moto)) => {
                 for (column, figure) in [("in memory", ours), ("--data-dir", on_disk)] {
                     if figure.rate < BUDGET * moto.rate {
                         missed.push(format!("{name} {column}"));
@@ -227,6 +232,7 @@ pub(crate) fn table(names: &[&str], memory: &[Cell], data_dir: &[Cell], moto: Op
                 }
                 (cell(&moto), format!("{} | {}", ratio(ours.rate, moto.rate), ratio(on_disk.rate, moto.rate)))
             }
+            Some(None) => ("not measured".to_string(), "- | -".to_string()),
             None => ("skipped".to_string(), "- | -".to_string()),
         };
         table.push_str(&format!("| {name} | {} | {} | {moto_cell} | {ratios} |\n", cell(ours), cell(on_disk)));
@@ -262,12 +268,15 @@ mod tests {
     #[test]
     fn the_table_has_ratios_and_names_the_rows_under_budget() {
         let column = |rate| [Cell { rate, failed: 0 }; 5];
-        let moto = [Cell { rate: 100.0, failed: 7 }; 5];
+        let mut moto = [Some(Cell { rate: 100.0, failed: 7 }); 5];
         let names = OPERATIONS.map(|operation| operation.name);
         let text = table(&names, &column(20_000.0), &column(500.0), Some(&moto));
         assert!(text.contains("| PutObject 4 KiB | 20,000 | 500 | 100 (7 failed) | 200x | 5.0x |"), "{text}");
         assert!(text.contains("missed for PutObject 4 KiB --data-dir, PutObject 1 MiB --data-dir"), "{text}");
         assert!(!text.contains("in memory,"), "{text}");
+        moto[3] = None;
+        let text = table(&names, &column(20_000.0), &column(500.0), Some(&moto));
+        assert!(text.contains("| GetObject 1 MiB | 20,000 | 500 | not measured | - | - |"), "{text}");
         let text = table(&names, &column(1.0), &column(1.0), None);
         assert!(text.contains("| ListObjectsV2 of 1,000 keys | 1.0 | 1.0 | skipped | - | - |"), "{text}");
     }
