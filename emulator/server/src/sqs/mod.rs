@@ -25,6 +25,7 @@
 
 mod checks;
 mod digest;
+mod messages;
 mod queue;
 
 use std::collections::BTreeMap;
@@ -443,13 +444,17 @@ impl Inner {
         if !queues.contains_key(&redrive.target) || redrive.target == name {
             return Ok(());
         }
-        let due = |m: &Message| m.visible_at <= now && m.receive_count >= redrive.max_receive_count;
-        if !source.messages.iter().any(due) {
+        let source = queues.get_mut(name).expect("looked up above");
+        source.messages.reveal(now);
+        let due = source.messages.received_at_least(redrive.max_receive_count);
+        if due.is_empty() {
             return Ok(());
         }
         let target_sequence = queues[&redrive.target].next_sequence;
+        let source = &queues[name];
         let mut change = Change::default();
-        for (next, message) in (target_sequence..).zip(source.messages.iter().filter(|m| due(m))) {
+        for (next, sequence) in (target_sequence..).zip(&due) {
+            let message = source.messages.get(*sequence).expect("listed above");
             change = change.delete("message", message_key(name, message.sequence));
             let mut record = message_record(message, message.sent);
             record.dead_letter_source = Some(arn(name));
@@ -457,9 +462,7 @@ impl Inner {
         }
         self.commit(change)?;
         let source = queues.get_mut(name).expect("looked up above");
-        let (moved, kept): (Vec<Message>, Vec<Message>) =
-            std::mem::take(&mut source.messages).into_iter().partition(due);
-        source.messages = kept;
+        let moved: Vec<Message> = due.into_iter().filter_map(|sequence| source.messages.remove(sequence)).collect();
         let target = queues.get_mut(&redrive.target).expect("looked up above");
         for mut message in moved {
             message.sequence = target.next_sequence;
@@ -468,6 +471,7 @@ impl Inner {
             message.receive_count = 0;
             message.first_received = None;
             message.dead_letter_source = Some(arn(name));
+            message.visible_at = now;
             target.messages.push(message);
         }
         target.changed.notify_waiters();
@@ -498,13 +502,10 @@ impl Inner {
             None => queue.settings.visibility_timeout,
         };
         let mut messages = Vec::new();
-        for index in queue.receivable(now, max) {
-            let stored = &mut queue.messages[index];
+        for sequence in queue.receivable(now, max) {
             let handle = self.ids.uuid();
-            stored.receipt_handle = Some(handle.clone());
-            stored.visible_at = now + visibility;
-            stored.receive_count = stored.receive_count.saturating_add(1);
-            let first_received = *stored.first_received.get_or_insert_with(SystemTime::now);
+            let stored = queue.messages.receive(sequence, handle.clone(), now + visibility).expect("receivable");
+            let first_received = stored.first_received.unwrap_or_else(SystemTime::now);
             let attributes: BTreeMap<String, MessageAttributeValue> = stored
                 .attributes
                 .iter()
@@ -527,11 +528,11 @@ impl Inner {
     /// Deletes the message of queue `name` whose latest receipt is
     /// `handle`: its record's removal, to await once the queues are released.
     fn delete_by_handle(&self, queue: &mut Queue, name: &str, handle: &str) -> Option<Pending> {
-        match queue.by_handle(handle) {
-            Some(index) => {
-                let key = message_key(name, queue.messages[index].sequence);
+        match queue.messages.by_handle(handle) {
+            Some(sequence) => {
+                let key = message_key(name, sequence);
                 let pending = self.store.submit(SERVICE, Change::default().delete("message", key));
-                queue.messages.remove(index);
+                queue.messages.remove(sequence);
                 Some(pending)
             }
             // A handle of ours for a message deleted, or received again
@@ -553,10 +554,10 @@ impl Inner {
             )));
         }
         let now = Instant::now();
-        let Some(index) = queue.by_handle(handle) else {
+        let Some(sequence) = queue.messages.by_handle(handle) else {
             return Err(if is_handle(handle) { VisibilityFailure::NotInFlight } else { VisibilityFailure::Invalid });
         };
-        let message = &mut queue.messages[index];
+        let message = queue.messages.get(sequence).expect("found by its handle");
         if message.visible_at <= now {
             return Err(VisibilityFailure::NotInFlight);
         }
@@ -569,7 +570,7 @@ impl Inner {
                 "Total VisibilityTimeout for the message is beyond the limit [43200 seconds]",
             )));
         }
-        message.visible_at = now + timeout;
+        queue.messages.hide_until(sequence, now + timeout);
         if timeout.is_zero() {
             queue.changed.notify_waiters();
         }
@@ -580,7 +581,7 @@ impl Inner {
     /// GetQueueAttributes answers them.
     fn attributes_of(queue: &Queue, name: &str, names: &[QueueAttributeName]) -> BTreeMap<QueueAttributeName, String> {
         let all = names.contains(&QueueAttributeName::All);
-        let (visible, in_flight, delayed) = queue.counts(Instant::now());
+        let (visible, in_flight, delayed) = queue.messages.counts(Instant::now());
         let every = [
             QueueAttributeName::ApproximateNumberOfMessages,
             QueueAttributeName::ApproximateNumberOfMessagesNotVisible,
@@ -864,7 +865,7 @@ impl AmazonSqs for Sqs {
             .into());
         }
         self.commit(Change::default().delete_prefix("message", format!("{name}/")))?;
-        queue.messages.clear();
+        queue.messages.take_all();
         queue.purged = Some(Instant::now());
         Ok(Unit {})
     }
@@ -1142,8 +1143,7 @@ impl AmazonSqs for Sqs {
                 if !messages.is_empty() || Instant::now() >= deadline {
                     return Ok(ReceiveMessageResult { messages: (!messages.is_empty()).then_some(messages) });
                 }
-                let next =
-                    queue.messages.iter().map(|message| message.visible_at).filter(|at| *at > Instant::now()).min();
+                let next = queue.messages.next_visible(Instant::now());
                 (queue.changed.clone(), next.map_or(deadline, |next| next.min(deadline)))
             };
             let woken = changed.notified();
@@ -1151,7 +1151,7 @@ impl AmazonSqs for Sqs {
             woken.as_mut().enable();
             // A send between the look above and `enable` is seen here.
             let sent_meanwhile =
-                self.queues().get(name).is_none_or(|queue| !queue.receivable(Instant::now(), 1).is_empty());
+                self.queues().get_mut(name).is_none_or(|queue| !queue.receivable(Instant::now(), 1).is_empty());
             if !sent_meanwhile {
                 let _ = tokio::time::timeout_at(until.into(), woken).await;
             }
@@ -1317,7 +1317,7 @@ impl AmazonSqs for Sqs {
         };
         // Each message goes to the destination, or back to the queue it
         // came from; those whose queue is gone stay.
-        let taken = std::mem::take(&mut queues.get_mut(&source).expect("looked up above").messages);
+        let taken = queues.get_mut(&source).expect("looked up above").messages.take_all();
         let mut change = Change::default();
         let mut moved = 0;
         let mut stay = Vec::new();
@@ -1342,11 +1342,15 @@ impl AmazonSqs for Sqs {
         }
         if let Err(e) = self.commit(change) {
             let queue = queues.get_mut(&source).expect("looked up above");
-            queue.messages = stay.into_iter().chain(moving.into_iter().map(|(_, m)| m)).collect();
-            queue.messages.sort_by_key(|m| m.sequence);
+            for message in stay.into_iter().chain(moving.into_iter().map(|(_, m)| m)) {
+                queue.messages.push(message);
+            }
             return Err(e.into());
         }
-        queues.get_mut(&source).expect("looked up above").messages = stay;
+        let queue = queues.get_mut(&source).expect("looked up above");
+        for message in stay {
+            queue.messages.push(message);
+        }
         for (target, mut message) in moving {
             let queue = queues.get_mut(&target).expect("checked above");
             message.sequence = queue.next_sequence;

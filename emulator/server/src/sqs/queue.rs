@@ -2,7 +2,7 @@
 //! order they were sent, what ReceiveMessage takes of them (a FIFO queue's
 //! groups one message at a time), and the records that keep them.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -14,6 +14,7 @@ use tokio::sync::Notify;
 
 use super::checks::Refusal;
 use super::digest::attribute_value;
+use super::messages::Messages;
 use crate::quota::Charge;
 use crate::store::Change;
 
@@ -32,7 +33,7 @@ pub struct Queue {
     pub tags: BTreeMap<String, String>,
     pub settings: Settings,
     /// In the order they were sent.
-    pub messages: Vec<Message>,
+    pub messages: Messages,
     /// The sequence number of the next message: its record's key, and a
     /// FIFO message's `SequenceNumber`.
     pub next_sequence: u64,
@@ -145,7 +146,7 @@ impl Queue {
             attributes,
             tags,
             settings,
-            messages: Vec::new(),
+            messages: Messages::default(),
             next_sequence: 0,
             changed: Arc::new(Notify::new()),
             purged: None,
@@ -169,62 +170,20 @@ impl Queue {
     /// Drops the messages older than the queue's retention period: the
     /// change that removes their records.
     pub fn expire(&mut self, name: &str, now: SystemTime) -> Change {
-        let retention = self.settings.retention;
         let mut change = Change::default();
-        self.messages.retain(|message| {
-            let keep = now.duration_since(message.sent).map_or(true, |age| age < retention);
-            if !keep {
-                change = std::mem::take(&mut change).delete("message", message_key(name, message.sequence));
-            }
-            keep
-        });
+        for sequence in self.messages.expired(self.settings.retention, now) {
+            self.messages.remove(sequence);
+            change = change.delete("message", message_key(name, sequence));
+        }
         change
     }
 
-    /// How many messages are visible, in flight and delayed, now.
-    pub fn counts(&self, now: Instant) -> (usize, usize, usize) {
-        let mut counts = (0, 0, 0);
-        for message in &self.messages {
-            match (message.visible_at <= now, message.receipt_handle.is_some()) {
-                (true, _) => counts.0 += 1,
-                (false, true) => counts.1 += 1,
-                (false, false) => counts.2 += 1,
-            }
-        }
-        counts
-    }
-
-    /// The indexes of the messages ReceiveMessage may take now, at most
-    /// `max`, in order: visible ones, and in a FIFO queue none of a group
-    /// with a message in flight.
-    pub fn receivable(&self, now: Instant, max: usize) -> Vec<usize> {
-        let in_flight: HashSet<&str> = if self.settings.fifo {
-            self.messages
-                .iter()
-                .filter(|m| m.visible_at > now && m.receipt_handle.is_some())
-                .filter_map(|m| m.group_id.as_deref())
-                .collect()
-        } else {
-            HashSet::new()
-        };
-        let mut blocked: HashSet<&str> = HashSet::new();
-        let mut chosen = Vec::new();
-        for (index, message) in self.messages.iter().enumerate() {
-            if chosen.len() == max {
-                break;
-            }
-            let group = message.group_id.as_deref().filter(|_| self.settings.fifo);
-            if group.is_some_and(|group| in_flight.contains(group) || blocked.contains(group)) {
-                continue;
-            }
-            if message.visible_at <= now {
-                chosen.push(index);
-            } else if let Some(group) = group {
-                // A delayed message holds back the rest of its group.
-                blocked.insert(group);
-            }
-        }
-        chosen
+    /// The sequence numbers of the messages ReceiveMessage may take now, at
+    /// most `max`, in order: visible ones, and in a FIFO queue none of a
+    /// group with a message in flight.
+    pub fn receivable(&mut self, now: Instant, max: usize) -> Vec<u64> {
+        self.messages.reveal(now);
+        self.messages.receivable(now, max, self.settings.fifo)
     }
 
     /// The message id and sequence number a FIFO send with this
@@ -232,11 +191,6 @@ impl Queue {
     pub fn deduplicated(&mut self, key: &str, now: Instant) -> Option<(String, String)> {
         self.deduplicated.retain(|_, (sent, _, _)| now.duration_since(*sent) < DEDUPLICATION_WINDOW);
         self.deduplicated.get(key).map(|(_, id, sequence)| (id.clone(), sequence.clone()))
-    }
-
-    /// The position of the message whose latest receipt is `handle`.
-    pub fn by_handle(&self, handle: &str) -> Option<usize> {
-        self.messages.iter().position(|m| m.receipt_handle.as_deref() == Some(handle))
     }
 }
 
