@@ -294,4 +294,154 @@ mod tests {
         assert_eq!(messages.expired(retention, start + Duration::from_secs(70)), [9, 0, 1]);
         assert_eq!(messages.expired(retention, start), Vec::<u64>::new());
     }
+
+    /// The indexes answer as a plain list of the messages, looked through
+    /// whole as the queue once did, over 20,000 random sends, receives,
+    /// deletes, visibility changes, expiries and the passing of time
+    /// (standard and FIFO; a fixed seed, so that a failure repeats).
+    #[test]
+    fn the_indexes_answer_as_a_list_looked_through_would() {
+        /// A message as the list keeps it.
+        #[derive(Clone)]
+        struct Listed {
+            sequence: u64,
+            group: Option<&'static str>,
+            visible_at: Instant,
+            sent: SystemTime,
+            handle: Option<String>,
+            receive_count: u32,
+        }
+        fn receivable(list: &[Listed], now: Instant, max: usize, fifo: bool) -> Vec<u64> {
+            let in_flight: HashSet<&str> = list
+                .iter()
+                .filter(|m| fifo && m.visible_at > now && m.handle.is_some())
+                .filter_map(|m| m.group)
+                .collect();
+            let mut blocked = HashSet::new();
+            let mut chosen = Vec::new();
+            for m in list {
+                if chosen.len() == max {
+                    break;
+                }
+                let group = m.group.filter(|_| fifo);
+                if group.is_some_and(|g| in_flight.contains(g) || blocked.contains(g)) {
+                    continue;
+                }
+                if m.visible_at <= now {
+                    chosen.push(m.sequence);
+                } else if let Some(group) = group {
+                    blocked.insert(group);
+                }
+            }
+            chosen
+        }
+        for fifo in [false, true] {
+            let mut seed: u64 = 0x2545_f491_4f6c_dd1d ^ u64::from(fifo);
+            let mut next = |below: u64| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                seed % below
+            };
+            let start = Instant::now();
+            let sent_start = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+            let mut elapsed = Duration::ZERO;
+            let mut messages = Messages::default();
+            let mut list: Vec<Listed> = Vec::new();
+            let mut handles: Vec<String> = Vec::new();
+            let mut sequence = 0;
+            let retention = Duration::from_secs(40);
+            for step in 0..20_000 {
+                let now = start + elapsed;
+                match next(8) {
+                    0 | 1 => {
+                        let group = [Some("a"), Some("b"), Some("c")][next(3) as usize].filter(|_| fifo);
+                        let delay = Duration::from_secs([0, 0, 0, 5][next(4) as usize]);
+                        // A dead letter keeps when it was first sent.
+                        let sent = sent_start + elapsed - Duration::from_secs([0, 0, 0, 15][next(4) as usize]);
+                        let mut m = message(sequence, group, now + delay, sent);
+                        m.sent = sent;
+                        messages.push(m);
+                        list.push(Listed {
+                            sequence,
+                            group,
+                            visible_at: now + delay,
+                            sent,
+                            handle: None,
+                            receive_count: 0,
+                        });
+                        sequence += 1;
+                    }
+                    2 => elapsed += Duration::from_millis(next(3_000)),
+                    3 | 4 => {
+                        messages.reveal(now);
+                        let max = 1 + next(3) as usize;
+                        let expected = receivable(&list, now, max, fifo);
+                        assert_eq!(messages.receivable(now, max, fifo), expected, "step {step}");
+                        let until = now + Duration::from_secs([0, 2, 10][next(3) as usize]);
+                        for taken in expected {
+                            let handle = format!("h{step}-{taken}");
+                            let received = messages.receive(taken, handle.clone(), until).unwrap();
+                            assert_eq!(received.sequence, taken);
+                            let listed = list.iter_mut().find(|m| m.sequence == taken).unwrap();
+                            listed.visible_at = until;
+                            listed.handle = Some(handle.clone());
+                            listed.receive_count += 1;
+                            handles.push(handle);
+                        }
+                    }
+                    5 if !handles.is_empty() => {
+                        let handle = handles[next(handles.len() as u64) as usize].clone();
+                        let expected = list.iter().position(|m| m.handle.as_deref() == Some(handle.as_str()));
+                        let found = messages.by_handle(&handle);
+                        assert_eq!(found, expected.map(|i| list[i].sequence), "step {step}");
+                        if let (Some(found), Some(index)) = (found, expected) {
+                            if next(2) == 0 {
+                                assert!(messages.remove(found).is_some());
+                                list.remove(index);
+                            } else {
+                                let until = now + Duration::from_secs(next(4));
+                                messages.hide_until(found, until);
+                                list[index].visible_at = until;
+                            }
+                        }
+                    }
+                    _ => {
+                        let mut expected: Vec<u64> = list
+                            .iter()
+                            .filter(|m| (sent_start + elapsed).duration_since(m.sent).is_ok_and(|a| a >= retention))
+                            .map(|m| m.sequence)
+                            .collect();
+                        let mut expired = messages.expired(retention, sent_start + elapsed);
+                        expired.sort_unstable();
+                        expected.sort_unstable();
+                        assert_eq!(expired, expected, "step {step}");
+                        for gone in expired {
+                            messages.remove(gone);
+                        }
+                        list.retain(|m| !expected.contains(&m.sequence));
+                    }
+                }
+                let now = start + elapsed;
+                let counts =
+                    list.iter().fold((0, 0, 0), |(v, f, d), m| match (m.visible_at <= now, m.handle.is_some()) {
+                        (true, _) => (v + 1, f, d),
+                        (false, true) => (v, f + 1, d),
+                        (false, false) => (v, f, d + 1),
+                    });
+                assert_eq!(messages.counts(now), counts, "step {step}");
+                let next_visible = list.iter().map(|m| m.visible_at).filter(|at| *at > now).min();
+                assert_eq!(messages.next_visible(now), next_visible, "step {step}");
+                messages.reveal(now);
+                for times in [1, 2] {
+                    let received: Vec<u64> = list
+                        .iter()
+                        .filter(|m| m.visible_at <= now && m.receive_count >= times)
+                        .map(|m| m.sequence)
+                        .collect();
+                    assert_eq!(messages.received_at_least(times), received, "step {step}");
+                }
+            }
+        }
+    }
 }
