@@ -57,7 +57,7 @@ const OPERATIONS: [Operation; 5] = [
 
 /// One measured figure: 200s per second, and the responses that were not
 /// 200s (a row's are added up over its runs).
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct Cell {
     pub(crate) rate: f64,
     pub(crate) failed: u64,

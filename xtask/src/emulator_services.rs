@@ -364,13 +364,13 @@ pub fn emulator_services(root: &Path, seconds: f64, runs: usize) -> Result<Strin
         None => eprintln!("moto_server is not installed (pip install 'moto[server]'): skipped"),
     }
     let mut prepared = Vec::new();
-    for (s, (name, server)) in servers.iter().enumerate() {
+    for (name, server) in &servers {
         // The process to attach a profiler to (`strace -c -f -p PID`).
         eprintln!("{name}: pid {} at {}", server.pid(), server.address);
         let started = Instant::now();
-        // moto_server is the third: its sends slow as its queue grows (6,300
-        // messages after seven minutes), so the in-flight row is ours alone.
-        let with_in_flight = s < 2;
+        // moto_server's sends slow as its queue grows (6,300 messages after
+        // seven minutes), so the in-flight row is the emulator's alone.
+        let with_in_flight = *name != "moto_server";
         prepared.push(prepare(&server.address, with_in_flight).map_err(|e| format!("{name}: {e}"))?);
         eprintln!("{name}: prepared in {:.1} s", started.elapsed().as_secs_f64());
     }
@@ -391,7 +391,9 @@ pub fn emulator_services(root: &Path, seconds: f64, runs: usize) -> Result<Strin
         .iter()
         .map(|column| column.iter().map(|runs| (!runs.is_empty()).then(|| median(runs))).collect())
         .collect();
-    let ours = |column: &[Option<Cell>]| -> Vec<Cell> { column.iter().map(|cell| cell.unwrap_or_default()).collect() };
+    let ours = |column: &[Option<Cell>]| -> Vec<Cell> {
+        column.iter().map(|cell| cell.expect("the emulator is measured on every row")).collect()
+    };
     let mut report = format!(
         "SQS and DynamoDB in awsJson1.0 over HTTP/1.1 on loopback, {CONNECTIONS} connections (from `load`; the \
          cycles from as many threads of the xtask's), median of {runs} x {seconds} s, the servers alternating in \

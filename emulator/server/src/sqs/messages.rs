@@ -64,15 +64,21 @@ impl Messages {
     /// Drops `message`'s entries in the indexes.
     fn forget(&mut self, message: &Message) {
         let sequence = message.sequence;
-        self.hidden.remove(&(message.visible_at, sequence));
-        self.visible.remove(&sequence);
-        self.returned.remove(&sequence);
+        self.unlist(message.visible_at, sequence);
         self.by_sent.remove(&(message.sent, sequence));
         if let Some(handle) = &message.receipt_handle {
             if self.handles.get(handle) == Some(&sequence) {
                 self.handles.remove(handle);
             }
         }
+    }
+
+    /// Takes the message `sequence`, visible from `visible_at`, out of the
+    /// hidden or visible messages.
+    fn unlist(&mut self, visible_at: Instant, sequence: u64) {
+        self.hidden.remove(&(visible_at, sequence));
+        self.visible.remove(&sequence);
+        self.returned.remove(&sequence);
     }
 
     /// Makes visible the hidden messages whose instant is `now` or past.
@@ -97,10 +103,8 @@ impl Messages {
     /// Hides the message `sequence` until `until`.
     pub fn hide_until(&mut self, sequence: u64, until: Instant) {
         let Some(message) = self.by_sequence.get_mut(&sequence) else { return };
-        self.hidden.remove(&(message.visible_at, sequence));
-        self.visible.remove(&sequence);
-        self.returned.remove(&sequence);
-        message.visible_at = until;
+        let visible_at = std::mem::replace(&mut message.visible_at, until);
+        self.unlist(visible_at, sequence);
         self.hidden.insert((until, sequence));
     }
 

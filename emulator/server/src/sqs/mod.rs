@@ -471,7 +471,6 @@ impl Inner {
             message.receive_count = 0;
             message.first_received = None;
             message.dead_letter_source = Some(arn(name));
-            message.visible_at = now;
             target.messages.push(message);
         }
         target.changed.notify_waiters();
